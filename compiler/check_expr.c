@@ -1,0 +1,1776 @@
+// check_expr.c — checking function bodies: inference, method resolution, coercions.
+//
+// One Fcx per body. `check_expr(fx, e, expected)` computes e's type; `expected` is only a hint
+// pushed down to literals, `vec![]`, `Vec::new()` and the like. Where Rust coerces (let with a
+// type, arguments, returns, struct fields), `check_coerce` checks against the expected type and,
+// when plain unification fails, tries the coercions trc supports: unsizing `&T`/`Box<T>` to a
+// trait object, deref coercion (`&String` to `&str`, `&Box<T>` to `&T`), `&mut T` to `&T`.
+//
+// Method calls follow rustc's probe: walk the receiver's autoderef chain (R, *R, **R ...); at
+// each step look for builtin methods, then (for a parameter) its bounds, (for dyn) the trait
+// object's methods, then inherent impls, then trait impls; the method's receiver kind decides
+// the autoref. Trait methods are recorded as DISPATCH_TRAIT with the Self type — mono picks the
+// impl per instance — or DISPATCH_DYN when Self is a trait object.
+#include "check_internal.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  Local *local;
+} Binding;
+
+typedef struct {
+  Type *ty;
+  TraitDecl *trait;
+  Span span;
+} Obligation;
+
+typedef struct {
+  FnDecl *fn;
+  GenericEnv *env;
+  Type *self_ty;
+  Type *ret;
+  Binding *binds;
+  int nbinds, capbinds;
+  LoopInfo *loop;
+  PtrVec exprs;        // every checked expression, zonked at the end
+  PtrVec obligations;  // `T: Trait` facts to verify once types are known
+  PtrVec moves;        // expressions used by value, checked for moving out of borrows
+  bool diverges;       // the statement list so far always returns/breaks/panics
+  bool reported_infer;
+} Fcx;
+
+static Type *check_expr(Fcx *fx, Expr *e, Type *expected);
+static void check_coerce(Fcx *fx, Expr *e, Type *expected);
+static Type *check_block(Fcx *fx, Block *b, Type *expected);
+static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
+
+static const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
+    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
+
+static void init_names(void) {
+  if (s_self) return;
+  s_self = intern_cstr("self");
+  s_println = intern_cstr("println");
+  s_print = intern_cstr("print");
+  s_eprintln = intern_cstr("eprintln");
+  s_eprint = intern_cstr("eprint");
+  s_format = intern_cstr("format");
+  s_panic = intern_cstr("panic");
+  s_vec = intern_cstr("vec");
+  s_assert = intern_cstr("assert");
+  s_assert_eq = intern_cstr("assert_eq");
+  s_assert_ne = intern_cstr("assert_ne");
+  s_unreachable = intern_cstr("unreachable");
+  s_todo = intern_cstr("todo");
+  s_unimplemented = intern_cstr("unimplemented");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unification
+
+static bool var_accepts(Type *v, Type *t) {
+  if (v->var_kind == 1) return t->kind == TY_INT || (t->kind == TY_VAR && t->var_kind != 2);
+  if (v->var_kind == 2) return t->kind == TY_FLOAT || (t->kind == TY_VAR && t->var_kind != 1);
+  return true;
+}
+
+static bool occurs(Type *v, Type *t) {
+  t = ty_resolve(t);
+  if (t == v) return true;
+  if (t->inner && occurs(v, t->inner)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (occurs(v, t->args[i])) return true;
+  return t->ret && occurs(v, t->ret);
+}
+
+static bool unify(Type *a, Type *b) {
+  a = ty_resolve(a);
+  b = ty_resolve(b);
+  if (a == b) return true;
+  if (a->kind == TY_VAR && b->kind == TY_VAR) {
+    // Keep the more specific literal kind as the representative.
+    if (a->var_kind == 0 || a->var_kind == b->var_kind) {
+      if (!var_accepts(a, b)) return false;
+      a->binding = b;
+    } else {
+      if (!var_accepts(b, a)) return false;
+      b->binding = a;
+    }
+    return true;
+  }
+  if (a->kind == TY_VAR) {
+    if (!var_accepts(a, b) || occurs(a, b)) return false;
+    a->binding = b;
+    return true;
+  }
+  if (b->kind == TY_VAR) return unify(b, a);
+  if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl ||
+      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len)
+    return false;
+  switch (a->kind) {
+  case TY_PARAM: return a == b;
+  case TY_DYN: {
+    if (!a->principal || !b->principal) return a->principal == b->principal && a->nautos == b->nautos;
+    if (a->principal->trait != b->principal->trait || a->nautos != b->nautos) return false;
+    for (int i = 0; i < a->nautos; i++)
+      if (a->autos[i] != b->autos[i]) return false;
+    for (int i = 0; i < a->principal->nargs && i < b->principal->nargs; i++)
+      if (!unify(a->principal->args[i], b->principal->args[i])) return false;
+    for (int i = 0; i < a->principal->nassoc && i < b->principal->nassoc; i++)
+      if (!unify(a->principal->assoc_types[i], b->principal->assoc_types[i])) return false;
+    return a->principal->nassoc == b->principal->nassoc;
+  }
+  default: break;
+  }
+  if (a->inner && !unify(a->inner, b->inner)) return false;
+  for (int i = 0; i < a->nargs; i++)
+    if (!unify(a->args[i], b->args[i])) return false;
+  if (a->ret && !unify(a->ret, b->ret)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics helpers
+
+static void mismatch(Expr *e, Type *expected, Type *found) {
+  Diag *d = diag_error(e->span, "E0308", "mismatched types");
+  diag_label(d, "expected `%s`, found `%s`", ty_name(expected), ty_name(found));
+  diag_emit(d);
+}
+
+static void obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
+  Obligation *o = arena_alloc(sizeof *o);
+  o->ty = t;
+  o->trait = trait;
+  o->span = sp;
+  vec_push(&fx->obligations, o);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes
+
+static int scope_mark(Fcx *fx) { return fx->nbinds; }
+static void scope_pop(Fcx *fx, int mark) { fx->nbinds = mark; }
+
+static Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKind kind) {
+  Local *l = arena_alloc(sizeof *l);
+  l->name = name;
+  l->ty = t;
+  l->mut = mut;
+  l->span = sp;
+  l->kind = kind;
+  l->index = fx->fn->locals.len;
+  vec_push(&fx->fn->locals, l);
+  if (fx->nbinds == fx->capbinds) {
+    int cap = fx->capbinds ? fx->capbinds * 2 : 32;
+    Binding *nb = arena_alloc(sizeof(Binding) * cap);
+    if (fx->nbinds) memcpy(nb, fx->binds, sizeof(Binding) * fx->nbinds);
+    fx->binds = nb;
+    fx->capbinds = cap;
+  }
+  fx->binds[fx->nbinds++] = (Binding){name, l};
+  return l;
+}
+
+static Local *find_local(Fcx *fx, const char *name) {
+  for (int i = fx->nbinds - 1; i >= 0; i--)
+    if (fx->binds[i].name == name) return fx->binds[i].local;
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coercions
+
+static Type *deref_once(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF || t->kind == TY_BOX) return t->inner;
+  if (t->kind == TY_STRING) return ty_str;
+  if (t->kind == TY_VEC) return ty_slice(t->inner);
+  return NULL;
+}
+
+// Tries to turn a value of type `from` into `to` without unifying them: returns true and
+// records the coercion on e when one applies.
+static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
+  from = ty_resolve(from);
+  to = ty_resolve(to);
+  if (from->kind == TY_NEVER) return true;
+  bool from_ptr = from->kind == TY_REF || from->kind == TY_BOX;
+  bool to_ptr = to->kind == TY_REF || to->kind == TY_BOX;
+  if (!from_ptr || !to_ptr) return false;
+  // Box<T> only coerces to Box<U>; a reference to &U, keeping or dropping `mut`.
+  if (to->kind == TY_BOX && from->kind != TY_BOX) return false;
+  if (to->kind == TY_REF && from->kind == TY_REF && to->mut && !from->mut) return false;
+  if (to->kind == TY_REF && from->kind == TY_BOX) return false;
+  Type *target = ty_resolve(to->inner);
+  // Deref coercion: peel &&T, &Box<T>, &String, &Vec<T> until the pointee fits.
+  Type *src = ty_resolve(from->inner);
+  for (int steps = 0; steps < 8 && src; steps++) {
+    if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
+      if (!target->principal) return false;
+      obligate(fx, src, target->principal->trait, e->span);
+      e->coerce = COERCE_UNSIZE;
+      e->coerce_from = from;
+      e->ty = to;
+      return true;
+    }
+    if (target->kind == TY_DYN && src->kind == TY_DYN) {
+      // dyn Tr + Send -> dyn Tr, and upcasting dyn Sub -> dyn Super.
+      // Dropping auto traits keeps the vtable. Upcasting to a supertrait needs the vtable of
+      // the supertrait, which trc does not lower yet: only the same principal converts.
+      if (!target->principal || !src->principal || src->principal->trait != target->principal->trait)
+        return false;
+      if (src != target) {
+        e->coerce = COERCE_UNSIZE;
+        e->coerce_from = from;
+        e->ty = to;
+        return true;
+      }
+    }
+    if (steps > 0 || from->kind != to->kind || from->mut != to->mut) {
+      if (unify(src, target)) {
+        if (steps > 0 || from->mut != to->mut) {
+          e->coerce = steps ? COERCE_UNSIZE : COERCE_REBORROW;
+          e->coerce_from = from;
+          e->ty = to;
+        }
+        return true;
+      }
+    }
+    if (from->kind == TY_BOX) return false;  // Box<Box<T>> does not deref-coerce to Box<T>
+    src = deref_once(src);
+    if (src) src = ty_resolve(src);
+  }
+  return false;
+}
+
+static bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
+  Type *rf = ty_resolve(from), *rt = ty_resolve(to);
+  if (rf->kind == TY_NEVER) return true;
+  bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
+  // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and
+  // unifying `&mut T` with `&T` must reborrow rather than fail.
+  if (ptrs && rt->kind != TY_VAR) {
+    Type *ti = ty_resolve(rt->inner), *fi = ty_resolve(rf->inner);
+    if ((ti->kind == TY_DYN && fi->kind != TY_DYN && fi->kind != TY_VAR) || fi != ti || rf->mut != rt->mut)
+      if (try_coerce(fx, e, rf, rt)) return true;
+  }
+  return unify(from, to);
+}
+
+static void check_coerce(Fcx *fx, Expr *e, Type *expected) {
+  Type *t = check_expr(fx, e, expected);
+  if (!expected) return;
+  if (!coerce(fx, e, t, expected)) mismatch(e, expected, t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and calls
+
+typedef struct {
+  const char *path;
+  Builtin bi;
+} KnownFn;
+
+static const KnownFn known_fns[] = {
+  {"std::mem::size_of", BI_SIZE_OF}, {"core::mem::size_of", BI_SIZE_OF}, {"size_of", BI_SIZE_OF},
+  {"std::mem::align_of", BI_ALIGN_OF}, {"core::mem::align_of", BI_ALIGN_OF}, {"align_of", BI_ALIGN_OF},
+  {"std::mem::drop", BI_DROP}, {"core::mem::drop", BI_DROP}, {"drop", BI_DROP},
+  {"std::process::exit", BI_EXIT},
+};
+
+static Builtin lookup_known_fn(const char *full) {
+  for (size_t i = 0; i < sizeof known_fns / sizeof known_fns[0]; i++)
+    if (!strcmp(known_fns[i].path, full)) return known_fns[i].bi;
+  return BI_NONE;
+}
+
+// A callable resolved from a path, with its instantiated signature.
+typedef struct {
+  Type **params;
+  int nparams;
+  Type *ret;
+  bool variadic_ok;
+} Sig;
+
+static Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
+  int n = env ? env->n : 0;
+  Type **t = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) t[i] = (prefix && i < from) ? prefix[i] : ty_new_var(0);
+  // Bounds of the fresh parameters become obligations, checked when the body is done.
+  for (int i = 0; i < n; i++)
+    for (int b = 0; b < env->nbounds[i]; b++)
+      if (!(env->has_self && i == 0)) obligate(fx, t[i], env->bounds[i][b]->trait, sp);
+  return t;
+}
+
+static void apply_turbofish(Fcx *fx, PathSeg *seg, GenericEnv *env, int own_from, Type **targs) {
+  if (!seg || !seg->nargs) return;
+  int own = env->n - own_from;
+  if (seg->nargs > own) {
+    error_at(seg->span, "E0107", "function takes %d generic argument%s but %d generic arguments were supplied", own,
+             own == 1 ? "" : "s", seg->nargs);
+    return;
+  }
+  for (int i = 0; i < seg->nargs; i++)
+    unify(targs[own_from + i], resolve_type_ex(seg->args[i], fx->env, fx->self_ty, true));
+}
+
+static Sig sig_of(FnDecl *f, Type **targs, int n) {
+  Sig s = {0};
+  int extra = f->self_kind != SELF_NONE;
+  s.nparams = f->nparams + extra;
+  s.params = arena_alloc(sizeof(Type *) * (s.nparams + 1));
+  if (extra) s.params[0] = ty_subst(f->self_param_ty, targs, n);
+  for (int i = 0; i < f->nparams; i++) s.params[i + extra] = ty_subst(f->param_types[i], targs, n);
+  s.ret = ty_subst(f->ret_type, targs, n);
+  return s;
+}
+
+// Looks for an associated function `name` on a type: inherent impls, then trait impls/bounds.
+static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *seg) {
+  t = ty_resolve(t);
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (im->trait) continue;
+    for (int m = 0; m < im->nmethods; m++) {
+      FnDecl *f = im->methods[m];
+      if (f->name != name) continue;
+      int n = im->env->n;
+      Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+      Type **fresh = fresh_targs(fx, im->env, 0, NULL, e->span);
+      for (int p = 0; p < n; p++) binds[p] = fresh[p];
+      if (!unify(ty_subst(im->self_ty, binds, n), t)) continue;
+      e->res = RES_FN;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+      e->fn_ntargs = f->env->n;
+      apply_turbofish(fx, seg, f->env, n, e->fn_targs);
+      return true;
+    }
+  }
+  // Trait methods: through a parameter's bounds, or any trait with an impl for t.
+  TraitDecl *owner = NULL;
+  FnDecl *found = NULL;
+  if (t->kind == TY_PARAM) {
+    for (int b = 0; b < fx->env->nbounds[t->index] && !found; b++)
+      found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner);
+  } else {
+    for (int i = 0; i < K->traits.len && !found; i++) {
+      TraitDecl *tr = VEC_AT(K->traits, i);
+      FnDecl *m = trait_find_method(tr, name, &owner);
+      if (m && type_implements(K, t, owner)) found = m;
+    }
+  }
+  if (!found) return false;
+  e->res = RES_TRAIT_FN;
+  e->fn = found;
+  e->trait = owner;
+  e->self_ty = t;
+  Type *prefix[1] = {t};
+  e->fn_targs = fresh_targs(fx, found->env, 1, prefix, e->span);
+  e->fn_ntargs = found->env->n;
+  apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
+  if (t->kind != TY_PARAM) obligate(fx, t, owner, e->span);
+  return true;
+}
+
+static Type *builtin_type_of_path(Fcx *fx, Path *p, int nsegs, bool *ok) {
+  // The type part of `Vec::<i32>::new`, `String::from`, `Box::new`, `Circle::new`, `T::new`.
+  TypeExpr te = {.kind = TE_PATH, .span = p->span};
+  te.path.segs = p->segs;
+  te.path.nsegs = nsegs;
+  te.path.span = p->segs[nsegs - 1].span;
+  *ok = true;
+  return resolve_type_ex(&te, fx->env, fx->self_ty, true);
+}
+
+static void unknown_value(Expr *e, const char *name) {
+  Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
+  diag_label(d, "not found in this scope");
+  diag_emit(d);
+}
+
+// Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
+static bool resolve_value_path(Fcx *fx, Expr *e) {
+  Path *p = &e->path;
+  PathSeg *last = &p->segs[p->nsegs - 1];
+  if (p->nsegs == 1) {
+    const char *name = last->name;
+    Local *l = last->nargs ? NULL : find_local(fx, name);
+    if (l) {
+      e->res = RES_LOCAL;
+      e->local = l;
+      return true;
+    }
+    if (name == s_self) {
+      error_at(e->span, "E0424", "expected value, found module `self`");
+      return false;
+    }
+    FnDecl *f = lookup_fn(name);
+    if (f && !f->impl && !f->trait) {
+      e->res = RES_FN;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, 0, NULL, e->span);
+      e->fn_ntargs = f->env->n;
+      apply_turbofish(fx, last, f->env, 0, e->fn_targs);
+      return true;
+    }
+    StructDecl *s = lookup_struct(name);
+    if (s && s->kind != STRUCT_NAMED) {
+      e->res = s->kind == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
+      e->sdecl = s;
+      return true;
+    }
+    if (!strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT &&
+        ty_resolve(fx->self_ty)->sdecl->kind != STRUCT_NAMED) {
+      e->res = ty_resolve(fx->self_ty)->sdecl->kind == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
+      e->sdecl = ty_resolve(fx->self_ty)->sdecl;
+      return true;
+    }
+  }
+  const char *full = expand_path(p);
+  Builtin bi = lookup_known_fn(full);
+  if (bi) {
+    e->res = RES_BUILTIN;
+    e->builtin = bi;
+    return true;
+  }
+  if (p->nsegs == 1) {
+    if (s_self == last->name) return false;
+    if (lookup_struct(last->name)) {
+      Diag *d = diag_error(e->span, "E0423", "expected value, found struct `%s`", last->name);
+      diag_label(d, "help: use struct literal syntax instead: `%s { /* fields */ }`", last->name);
+      diag_emit(d);
+      return false;
+    }
+    unknown_value(e, last->name);
+    return false;
+  }
+  // Type-relative: `Type::name`.
+  const char *name = last->name;
+  PathSeg *first = &p->segs[0];
+  const char *tname = p->segs[p->nsegs - 2].name;
+  TraitDecl *tr = p->nsegs == 2 ? lookup_trait(first->name) : NULL;
+  if (tr && !lookup_struct(first->name)) {
+    TraitDecl *owner = NULL;
+    FnDecl *m = trait_find_method(tr, name, &owner);
+    if (!m) {
+      error_at(last->span, "E0576", "cannot find method or associated constant `%s` in trait `%s`", name, tr->name);
+      return false;
+    }
+    e->res = RES_TRAIT_FN;
+    e->fn = m;
+    e->trait = owner;
+    e->self_ty = ty_new_var(0);
+    Type *prefix[1] = {e->self_ty};
+    e->fn_targs = fresh_targs(fx, m->env, 1, prefix, e->span);
+    e->fn_ntargs = m->env->n;
+    obligate(fx, e->self_ty, owner, e->span);
+    return true;
+  }
+  if (!strcmp(tname, "Vec") || !strcmp(tname, "String") || !strcmp(tname, "Box")) {
+    static const struct {
+      const char *ty, *fn;
+      Builtin bi;
+    } ctors[] = {
+      {"Vec", "new", BI_VEC_NEW}, {"Vec", "with_capacity", BI_VEC_WITH_CAPACITY}, {"String", "from", BI_STRING_FROM},
+      {"String", "new", BI_STRING_NEW}, {"Box", "new", BI_BOX_NEW},
+    };
+    for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++)
+      if (!strcmp(ctors[i].ty, tname) && !strcmp(ctors[i].fn, name)) {
+        e->res = RES_BUILTIN;
+        e->builtin = ctors[i].bi;
+        bool ok;
+        e->self_ty = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+        return true;
+      }
+  }
+  bool ok;
+  Type *t = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+  if (ty_resolve(t)->kind == TY_VAR && !ty_resolve(t)->binding && p->nsegs == 2 && !lookup_struct(first->name) &&
+      env_find(fx->env, first->name) < 0)
+    return false;  // resolve_type already reported the unknown type
+  if (find_assoc_fn(fx, e, t, name, last)) return true;
+  Diag *d = diag_error(last->span, "E0599", "no function or associated item named `%s` found for `%s` in the current scope", name, ty_name(t));
+  diag_label(d, "function or associated item not found in `%s`", ty_name(t));
+  diag_emit(d);
+  return false;
+}
+
+// A by-value use of a place: moving out of a borrow or an index is an error (E0507); moving a
+// non-Copy field out of a local is a partial move, which trc does not support yet.
+static void note_move(Fcx *fx, Expr *e) { vec_push(&fx->moves, e); }
+
+static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {
+  if (nargs != sig->nparams) {
+    Diag *d = diag_error(call->span, "E0061", "this %s takes %d argument%s but %d argument%s supplied", what,
+                         sig->nparams, sig->nparams == 1 ? "" : "s", nargs, nargs == 1 ? " was" : "s were");
+    diag_emit(d);
+    for (int i = 0; i < nargs; i++) check_expr(fx, args[i], NULL);
+    return;
+  }
+  for (int i = 0; i < nargs; i++) {
+    check_coerce(fx, args[i], sig->params[i]);
+    note_move(fx, args[i]);
+  }
+}
+
+static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) {
+  Type *exp = expected ? ty_resolve(expected) : NULL;
+  PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
+  Sig sig = {0};
+  Type *params[2];
+  sig.params = params;
+  switch (callee->builtin) {
+  case BI_BOX_NEW: {
+    Type *inner = callee->self_ty && ty_resolve(callee->self_ty)->kind == TY_BOX ? ty_resolve(callee->self_ty)->inner : ty_new_var(0);
+    Type *hint = exp && exp->kind == TY_BOX && ty_is_sized(exp->inner) ? exp->inner : NULL;
+    if (e->nargs == 1) {
+      Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
+      if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
+      note_move(fx, e->args[0]);
+      require_sized(t, e->args[0]->span, "the argument of `Box::new`");
+    } else {
+      sig.nparams = 1;
+      params[0] = inner;
+      check_args(fx, e, e->args, e->nargs, &sig, "function");
+    }
+    return ty_box(inner);
+  }
+  case BI_VEC_NEW:
+  case BI_VEC_WITH_CAPACITY: {
+    Type *vt = callee->self_ty && ty_resolve(callee->self_ty)->kind == TY_VEC ? callee->self_ty : ty_vec(ty_new_var(0));
+    if (callee->builtin == BI_VEC_WITH_CAPACITY) {
+      sig.nparams = 1;
+      params[0] = ty_usize;
+    }
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return vt;
+  }
+  case BI_STRING_NEW:
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
+  case BI_STRING_FROM:
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
+  case BI_SIZE_OF:
+  case BI_ALIGN_OF: {
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    if (last->nargs != 1) {
+      Diag *d = diag_error(callee->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer type of the type parameter `T` declared on the function `%s`", last->name);
+      diag_emit(d);
+      return ty_usize;
+    }
+    Type *t = resolve_type_ex(last->args[0], fx->env, fx->self_ty, false);
+    require_sized(t, last->args[0]->span, "the type argument of `size_of`");
+    e->fn_targs = arena_alloc(sizeof(Type *));
+    e->fn_targs[0] = t;
+    e->fn_ntargs = 1;
+    return ty_usize;
+  }
+  case BI_DROP:
+    sig.nparams = 1;
+    params[0] = ty_new_var(0);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
+  case BI_EXIT:
+    sig.nparams = 1;
+    params[0] = ty_i32;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_never;
+  default:
+    ice(e->span, "unhandled builtin call");
+  }
+}
+
+static Type *check_call(Fcx *fx, Expr *e, Type *expected) {
+  Expr *callee = e->sub;
+  if (callee->kind != EX_PATH) {
+    check_expr(fx, callee, NULL);
+    error_at(callee->span, "E0618", "expected function, found `%s`", ty_name(callee->ty));
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  vec_push(&fx->exprs, callee);
+  callee->ty = ty_unit;
+  if (!resolve_value_path(fx, callee)) {
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  switch (callee->res) {
+  case RES_BUILTIN: return check_builtin_call(fx, e, callee, expected);
+  case RES_FN:
+  case RES_TRAIT_FN: {
+    Sig sig = sig_of(callee->fn, callee->fn_targs, callee->fn_ntargs);
+    if (expected && !ty_has_vars(expected)) unify(sig.ret, expected);  // helps `let x: T = T::new()`
+    check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
+    return sig.ret;
+  }
+  case RES_TUPLE_CTOR: {
+    StructDecl *s = callee->sdecl;
+    Type **targs = fresh_targs(fx, s->env, 0, NULL, e->span);
+    Sig sig = {.nparams = s->nfields, .params = arena_alloc(sizeof(Type *) * (s->nfields + 1))};
+    for (int i = 0; i < s->nfields; i++) sig.params[i] = ty_subst(s->fields[i].type, targs, s->env->n);
+    check_args(fx, e, e->args, e->nargs, &sig, "struct");
+    return ty_struct(s, targs, s->env->n);
+  }
+  case RES_LOCAL:
+    error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  default:
+    error_at(callee->span, "E0618", "expected function, found `%s`", callee->path.segs[0].name);
+    return ty_new_var(0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+typedef struct {
+  const char *name;
+  TypeKind on;
+  Builtin bi;
+  SelfKind self;
+  int nparams;  // parameters besides self
+} BuiltinMethod;
+
+static const BuiltinMethod builtin_methods[] = {
+  {"push", TY_VEC, BI_VEC_PUSH, SELF_REF_MUT, 1},     {"len", TY_VEC, BI_VEC_LEN, SELF_REF, 0},
+  {"is_empty", TY_VEC, BI_VEC_IS_EMPTY, SELF_REF, 0}, {"clear", TY_VEC, BI_VEC_CLEAR, SELF_REF_MUT, 0},
+  {"len", TY_STRING, BI_STRING_LEN, SELF_REF, 0},     {"push_str", TY_STRING, BI_STRING_PUSH_STR, SELF_REF_MUT, 1},
+  {"as_str", TY_STRING, BI_STRING_AS_STR, SELF_REF, 0}, {"clone", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
+  {"is_empty", TY_STRING, BI_STR_IS_EMPTY, SELF_REF, 0},
+  {"len", TY_STR, BI_STR_LEN, SELF_REF, 0},           {"to_string", TY_STR, BI_STR_TO_STRING, SELF_REF, 0},
+  {"to_owned", TY_STR, BI_STR_TO_STRING, SELF_REF, 0}, {"is_empty", TY_STR, BI_STR_IS_EMPTY, SELF_REF, 0},
+  {"wrapping_add", TY_INT, BI_INT_WRAPPING_ADD, SELF_VALUE, 1}, {"wrapping_sub", TY_INT, BI_INT_WRAPPING_SUB, SELF_VALUE, 1},
+  {"wrapping_mul", TY_INT, BI_INT_WRAPPING_MUL, SELF_VALUE, 1}, {"pow", TY_INT, BI_INT_POW, SELF_VALUE, 1},
+  {"min", TY_INT, BI_INT_MIN, SELF_VALUE, 1},         {"max", TY_INT, BI_INT_MAX, SELF_VALUE, 1},
+  {"abs", TY_INT, BI_INT_ABS, SELF_VALUE, 0},
+  {"sqrt", TY_FLOAT, BI_F64_SQRT, SELF_VALUE, 0},     {"abs", TY_FLOAT, BI_F64_ABS, SELF_VALUE, 0},
+};
+
+static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
+  for (size_t i = 0; i < sizeof builtin_methods / sizeof builtin_methods[0]; i++)
+    if (builtin_methods[i].on == t->kind && !strcmp(builtin_methods[i].name, name)) {
+      if (builtin_methods[i].bi == BI_INT_ABS && !t->is_signed) continue;
+      return &builtin_methods[i];
+    }
+  return NULL;
+}
+
+static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
+  Sig s = {.nparams = bm->nparams, .params = arena_alloc(sizeof(Type *) * 2)};
+  switch (bm->bi) {
+  case BI_VEC_PUSH: s.params[0] = self->inner; s.ret = ty_unit; break;
+  case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: s.ret = ty_usize; break;
+  case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
+  case BI_VEC_CLEAR: s.ret = ty_unit; break;
+  case BI_STRING_PUSH_STR: s.params[0] = ty_ref(ty_str, false); s.ret = ty_unit; break;
+  case BI_STRING_AS_STR: s.ret = ty_ref(ty_str, false); break;
+  case BI_STRING_CLONE: case BI_STR_TO_STRING: s.ret = ty_string; break;
+  case BI_INT_POW: s.params[0] = ty_u32; s.ret = self; break;
+  default: s.params[0] = self; s.ret = self; break;
+  }
+  return s;
+}
+
+// Records a method found on step type `u` of the autoderef chain.
+static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
+  e->autoderefs = derefs;
+  e->autoref = sk == SELF_REF ? 1 : sk == SELF_REF_MUT ? 2 : 0;
+}
+
+static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs, DispatchKind kind, Sig *out) {
+  TraitDecl *owner = NULL;
+  FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
+  if (!m) return false;
+  if (kind == DISPATCH_DYN && m->requires_sized) {
+    Diag *d = diag_error(e->span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
+    diag_secondary(d, m->span, "this has a `Sized` requirement");
+    diag_emit(d);
+  }
+  e->dispatch = kind;
+  e->fn = m;
+  e->trait = owner;
+  e->self_ty = u;
+  // Self, then the owner trait's own args: through a bound `T: Tr<X>` they are known when the
+  // method's trait is the bound's trait itself; supertraits' args are left to inference.
+  int ntrait = owner->env->n;
+  Type **prefix = arena_alloc(sizeof(Type *) * (ntrait + 1));
+  prefix[0] = u;
+  for (int i = 1; i < ntrait; i++)
+    prefix[i] = (owner == tr->trait && i - 1 < tr->nargs) ? tr->args[i - 1] : ty_new_var(0);
+  e->fn_targs = fresh_targs(fx, m->env, ntrait, prefix, e->span);
+  e->fn_ntargs = m->env->n;
+  if (e->ntargs) {
+    PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
+    apply_turbofish(fx, &seg, m->env, ntrait, e->fn_targs);
+  }
+  set_receiver_adjust(e, derefs, m->self_kind);
+  *out = sig_of(m, e->fn_targs, e->fn_ntargs);
+  return true;
+}
+
+// Probes one step type of the autoderef chain.
+static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  const BuiltinMethod *bm = find_builtin_method(u, e->name);
+  if (bm) {
+    e->dispatch = DISPATCH_BUILTIN;
+    e->builtin = bm->bi;
+    e->self_ty = u;
+    set_receiver_adjust(e, derefs, bm->self);
+    Sig s = builtin_method_sig(bm, u);
+    // Sig params here exclude self; add it to match user methods' shape.
+    out->nparams = s.nparams + 1;
+    out->params = arena_alloc(sizeof(Type *) * (out->nparams + 1));
+    out->params[0] = bm->self == SELF_VALUE ? u : ty_ref(u, bm->self == SELF_REF_MUT);
+    for (int i = 0; i < s.nparams; i++) out->params[i + 1] = s.params[i];
+    out->ret = s.ret;
+    return true;
+  }
+  if (u->kind == TY_PARAM) {
+    for (int b = 0; b < fx->env->nbounds[u->index]; b++)
+      if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    return false;
+  }
+  if (u->kind == TY_DYN) {
+    return u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out);
+  }
+  // Inherent impls.
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (im->trait) continue;
+    int n = im->env->n;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
+    for (int m = 0; m < im->nmethods; m++) {
+      FnDecl *f = im->methods[m];
+      if (f->name != e->name || f->self_kind == SELF_NONE) continue;
+      if (!unify(ty_subst(im->self_ty, binds, n), u)) break;
+      e->dispatch = DISPATCH_DIRECT;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+      e->fn_ntargs = f->env->n;
+      set_receiver_adjust(e, derefs, f->self_kind);
+      *out = sig_of(f, e->fn_targs, e->fn_ntargs);
+      return true;
+    }
+  }
+  // Trait impls for u.
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (!im->trait) continue;
+    TraitDecl *owner = NULL;
+    if (!trait_find_method(im->trait, e->name, &owner) || owner != im->trait) continue;
+    Type **binds = NULL;
+    int n = 0;
+    TraitRef tr = {.trait = im->trait};
+    if (find_impl(K, &tr, u, &binds, &n) != im) continue;
+    TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
+    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], binds, n);
+    return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
+  }
+  return false;
+}
+
+static Type *check_method(Fcx *fx, Expr *e) {
+  Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
+  for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
+  if (rt->kind == TY_VAR) {
+    Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
+                         rt->var_kind ? "can't call method `%s` on ambiguous numeric type `%s`" : "type annotations needed",
+                         e->name, ty_name(rt));
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  Sig sig = {0};
+  bool found = false;
+  Type *u = rt;
+  for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
+    u = ty_resolve(u);
+    found = probe_step(fx, e, u, derefs, &sig);
+    if (!found) {
+      if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
+      else u = NULL;
+    }
+  }
+  if (!found) {
+    Diag *d = diag_error(e->span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
+                         rt->kind == TY_STRUCT ? "struct" : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
+    diag_label(d, "method not found in `%s`", ty_name(rt));
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  if (e->nargs != sig.nparams - 1) {
+    Diag *d = diag_error(e->span, "E0061", "this method takes %d argument%s but %d argument%s supplied", sig.nparams - 1,
+                         sig.nparams - 1 == 1 ? "" : "s", e->nargs, e->nargs == 1 ? " was" : "s were");
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return sig.ret;
+  }
+  if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
+  else if (e->autoref == 0) note_move(fx, e->sub);
+  for (int i = 0; i < e->nargs; i++) {
+    check_coerce(fx, e->args[i], sig.params[i + 1]);
+    note_move(fx, e->args[i]);
+  }
+  return sig.ret;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Macros
+
+static bool displayable(Type *t, bool debug) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  switch (t->kind) {
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_VAR:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static void check_format_args(Fcx *fx, Expr *e, int first) {
+  for (int i = first; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+  for (int i = 0; i < e->nfmt; i++) {
+    FmtPiece *p = &e->fmt[i];
+    if (p->arg < 0 || p->arg >= e->nargs) continue;
+    Expr *a = e->args[p->arg];
+    if (!displayable(a->ty, p->debug)) {
+      Diag *d = diag_error(a->span, "E0277", p->debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`",
+                           ty_name(a->ty));
+      diag_label(d, p->debug ? "`%s` cannot be formatted using `{:?}`" : "`%s` cannot be formatted with the default formatter",
+                 ty_name(a->ty));
+      diag_emit(d);
+    }
+  }
+}
+
+static Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
+  const char *n = e->name;
+  if (n == s_println || n == s_print || n == s_eprintln || n == s_eprint) {
+    check_format_args(fx, e, 0);
+    return ty_unit;
+  }
+  if (n == s_format) {
+    check_format_args(fx, e, 0);
+    return ty_string;
+  }
+  if (n == s_panic || n == s_unreachable || n == s_todo || n == s_unimplemented) {
+    check_format_args(fx, e, 0);
+    return ty_never;
+  }
+  if (n == s_assert) {
+    if (e->nargs < 1) {
+      error_at(e->span, NULL, "macro requires a boolean expression as an argument");
+      return ty_unit;
+    }
+    check_coerce(fx, e->args[0], ty_bool);
+    check_format_args(fx, e, 1);
+    return ty_unit;
+  }
+  if (n == s_assert_eq || n == s_assert_ne) {
+    if (e->nargs < 2) {
+      error_at(e->span, NULL, "`%s!` takes two arguments to compare", n);
+      return ty_unit;
+    }
+    Type *a = check_expr(fx, e->args[0], NULL);
+    Type *b = check_expr(fx, e->args[1], a);
+    if (!unify(a, b)) mismatch(e->args[1], a, b);
+    else if (!displayable(a, true)) error_at(e->args[0]->span, "E0277", "`%s` doesn't implement `Debug`", ty_name(a));
+    check_format_args(fx, e, 2);
+    return ty_unit;
+  }
+  if (n == s_vec) {
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    Type *elem = exp && exp->kind == TY_VEC ? exp->inner : ty_new_var(0);
+    if (e->repeat) {
+      check_coerce(fx, e->args[0], elem);
+      check_coerce(fx, e->args[1], ty_usize);
+      vec_push(&fx->moves, e);  // checked later: the element must be Copy
+    } else {
+      for (int i = 0; i < e->nargs; i++) {
+        check_coerce(fx, e->args[i], elem);
+        note_move(fx, e->args[i]);
+      }
+    }
+    return ty_vec(elem);
+  }
+  error_at(e->span, NULL, "cannot find macro `%s` in this scope", n);
+  return ty_new_var(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+static bool is_place(Expr *e) {
+  switch (e->kind) {
+  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_FIELD: return true;
+  case EX_INDEX: return true;
+  case EX_UNARY: return e->op == TK_STAR;
+  default: return false;
+  }
+}
+
+static Local *place_root_local(Expr *e) {
+  while (e->kind == EX_FIELD) e = e->sub;
+  return e->kind == EX_PATH && e->res == RES_LOCAL ? e->local : NULL;
+}
+
+static Type *check_field(Fcx *fx, Expr *e) {
+  Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
+  int derefs = 0;
+  while (t->kind == TY_REF || t->kind == TY_BOX) {
+    t = ty_resolve(t->inner);
+    derefs++;
+  }
+  e->autoderefs = derefs;
+  if (t->kind == TY_STRUCT) {
+    StructDecl *s = t->sdecl;
+    for (int i = 0; i < s->nfields; i++) {
+      bool hit = e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name;
+      if (hit) {
+        e->field_index = i;
+        return ty_subst(s->fields[i].type, t->args, t->nargs);
+      }
+    }
+  } else if (t->kind == TY_TUPLE && e->field_index >= 0 && e->field_index < t->nargs) {
+    return t->args[e->field_index];
+  }
+  if (t->kind == TY_VAR) {
+    error_at(e->sub->span, "E0282", "type annotations needed");
+    return ty_new_var(0);
+  }
+  const char *fname = e->field_index >= 0 ? arena_printf("%d", e->field_index) : e->name;
+  Diag *d = diag_error(e->span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
+                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
+                                                                   : "`%s` is a primitive type and therefore doesn't have fields",
+                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? fname : ty_name(t), ty_name(e->sub->ty));
+  if (t->kind == TY_STRUCT) diag_label(d, "unknown field");
+  diag_emit(d);
+  return ty_new_var(0);
+}
+
+static Type *check_struct_lit(Fcx *fx, Expr *e) {
+  Path *p = &e->path;
+  StructDecl *s = NULL;
+  Type **targs = NULL;
+  const char *name = p->segs[p->nsegs - 1].name;
+  if (p->nsegs == 1 && !strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT) {
+    Type *st = ty_resolve(fx->self_ty);
+    s = st->sdecl;
+    targs = st->args;
+  } else {
+    s = lookup_struct(name);
+  }
+  if (!s) {
+    Diag *d = diag_error(p->span, "E0422", "cannot find struct, variant or union type `%s` in this scope", name);
+    diag_label(d, "not found in this scope");
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  if (!targs) targs = fresh_targs(fx, s->env, 0, NULL, e->span);
+  e->sdecl = s;
+  e->field_map = arena_alloc(sizeof(int) * (e->nargs + 1));
+  bool *seen = arena_alloc(sizeof(bool) * (s->nfields + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    int fi = -1;
+    for (int f = 0; f < s->nfields; f++)
+      if (s->fields[f].name == e->field_names[i] ||
+          (s->kind == STRUCT_TUPLE && e->field_names[i] && !strcmp(e->field_names[i], arena_printf("%d", f))))
+        fi = f;
+    e->field_map[i] = fi;
+    if (fi < 0) {
+      Diag *d = diag_error(e->args[i]->span, "E0560", "struct `%s` has no field named `%s`", s->name, e->field_names[i]);
+      diag_label(d, "unknown field");
+      diag_emit(d);
+      check_expr(fx, e->args[i], NULL);
+      continue;
+    }
+    if (seen[fi]) error_at(e->args[i]->span, "E0062", "field `%s` specified more than once", e->field_names[i]);
+    seen[fi] = true;
+    check_coerce(fx, e->args[i], ty_subst(s->fields[fi].type, targs, s->env->n));
+    note_move(fx, e->args[i]);
+  }
+  if (e->base_expr) {
+    error_at(e->base_expr->span, NULL, "functional record update `..base` is not supported yet");
+  } else {
+    const char *missing = NULL;
+    for (int f = 0; f < s->nfields; f++)
+      if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, s->fields[f].name) : arena_printf("`%s`", s->fields[f].name);
+    if (missing) {
+      Diag *d = diag_error(e->span, "E0063", "missing field%s %s in initializer of `%s`", strchr(missing, ',') ? "s" : "", missing, s->name);
+      diag_label(d, "missing %s", missing);
+      diag_emit(d);
+    }
+  }
+  return ty_struct(s, targs, s->env->n);
+}
+
+static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
+  switch (e->op) {
+  case TK_MINUS: {
+    Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    if (!ty_is_numeric(t) && t->kind != TY_VAR) {
+      Diag *d = diag_error(e->span, "E0600", "cannot apply unary operator `-` to type `%s`", ty_name(t));
+      diag_label(d, "cannot apply unary operator `-`");
+      diag_emit(d);
+    } else if (t->kind == TY_INT && !t->is_signed) {
+      Diag *d = diag_error(e->span, "E0600", "cannot apply unary operator `-` to type `%s`", ty_name(t));
+      diag_note(d, "unsigned values cannot be negated");
+      diag_emit(d);
+    }
+    return t;
+  }
+  case TK_BANG: {
+    Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    if (t->kind != TY_BOOL && !ty_is_int(t) && t->kind != TY_VAR)
+      error_at(e->span, "E0600", "cannot apply unary operator `!` to type `%s`", ty_name(t));
+    return t;
+  }
+  case TK_STAR: {
+    Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
+    if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR) return t->inner;
+    Diag *d = diag_error(e->span, "E0614", "type `%s` cannot be dereferenced", ty_name(t));
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  case TK_AMP: {
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    Type *hint = exp && exp->kind == TY_REF && ty_is_sized(exp->inner) ? exp->inner : NULL;
+    Type *t = check_expr(fx, e->sub, hint);
+    if (e->mut && is_place(e->sub)) {
+      Local *l = place_root_local(e->sub);
+      if (l && !l->mut && ty_resolve(l->ty)->kind != TY_REF) {
+        Diag *d = diag_error(e->span, "E0596", "cannot borrow `%s` as mutable, as it is not declared as mutable", l->name);
+        diag_label(d, "cannot borrow as mutable");
+        diag_help(d, "consider changing this to be mutable: `mut %s`", l->name);
+        diag_emit(d);
+      }
+    }
+    return ty_ref(t, e->mut);
+  }
+  default:
+    ice(e->span, "unknown unary operator");
+  }
+}
+
+static bool is_comparison(TokenKind op) {
+  return op == TK_EQEQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE;
+}
+
+static const char *op_text(TokenKind op) { return token_kind_name(op); }
+
+static bool comparable(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_VAR ||
+         t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_UNIT;
+}
+
+static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
+  TokenKind op = e->op;
+  if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
+    check_coerce(fx, e->lhs, ty_bool);
+    check_coerce(fx, e->rhs, ty_bool);
+    return ty_bool;
+  }
+  if (is_comparison(op)) {
+    Type *a = check_expr(fx, e->lhs, NULL);
+    Type *b = check_expr(fx, e->rhs, a);
+    Type *ra = ty_resolve(a), *rb = ty_resolve(b);
+    // String == &str and friends compare by contents.
+    bool strs = (ra->kind == TY_STRING || (ra->kind == TY_REF && ty_resolve(ra->inner)->kind == TY_STR)) &&
+                (rb->kind == TY_STRING || (rb->kind == TY_REF && ty_resolve(rb->inner)->kind == TY_STR));
+    if (!strs && !unify(a, b)) {
+      mismatch(e->rhs, a, b);
+    } else if (!comparable(a) || ((op != TK_EQEQ && op != TK_NE) && ty_resolve(a)->kind == TY_UNIT)) {
+      Diag *d = diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
+      diag_emit(d);
+    }
+    return ty_bool;
+  }
+  Type *exp = expected && ty_is_numeric(expected) ? expected : NULL;
+  Type *a = check_expr(fx, e->lhs, exp);
+  Type *ra = ty_resolve(a);
+  if (op == TK_SHL || op == TK_SHR) {
+    Type *b = check_expr(fx, e->rhs, NULL);
+    if (!ty_is_int(a) || !ty_is_int(b))
+      error_at(e->span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
+    return a;
+  }
+  Type *b = check_expr(fx, e->rhs, ra->kind == TY_REF ? ra->inner : a);
+  Type *rb = ty_resolve(b);
+  // Arithmetic through one level of reference (`&i32 + i32`) as std's operator impls allow.
+  if (ra->kind == TY_REF && ty_is_numeric(ra->inner)) ra = ty_resolve(ra->inner);
+  if (rb->kind == TY_REF && ty_is_numeric(rb->inner)) rb = ty_resolve(rb->inner);
+  bool bitop = op == TK_AMP || op == TK_PIPE || op == TK_CARET;
+  bool ok = (ty_is_numeric(ra) || ra->kind == TY_VAR || (bitop && ra->kind == TY_BOOL)) && unify(ra, rb);
+  if (ok && bitop && ty_resolve(ra)->kind == TY_FLOAT) ok = false;
+  if (!ok) {
+    Diag *d = diag_error(e->span, "E0369", "cannot %s `%s` %s `%s`",
+                         op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : op == TK_STAR ? "multiply" : op == TK_SLASH ? "divide" : "apply binary operator to",
+                         ty_name(ra), op == TK_PLUS ? "to" : op == TK_MINUS ? "from" : "by", ty_name(rb));
+    if (op != TK_PLUS && op != TK_MINUS && op != TK_STAR && op != TK_SLASH)
+      d = (diag_emit(d), diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(ra)));
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  return ra;
+}
+
+static void check_assignable(Fcx *fx, Expr *lhs) {
+  if (!is_place(lhs)) {
+    Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
+    diag_label(d, "cannot assign to this expression");
+    diag_emit(d);
+    return;
+  }
+  Local *l = place_root_local(lhs);
+  if (l && !l->mut && lhs->kind == EX_PATH && l->assigned) {
+    Diag *d = diag_error(lhs->span, "E0384", "cannot assign twice to immutable variable `%s`", l->name);
+    diag_secondary(d, l->span, "first assignment to `%s`", l->name);
+    diag_label(d, "cannot assign twice to immutable variable");
+    diag_emit(d);
+  } else if (l && !l->mut && lhs->kind == EX_FIELD && ty_resolve(l->ty)->kind != TY_REF) {
+    Diag *d = diag_error(lhs->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", l->name, l->name);
+    diag_label(d, "cannot assign");
+    diag_emit(d);
+  }
+  if (l && lhs->kind == EX_PATH) l->assigned = true;
+}
+
+static Type *check_cast(Fcx *fx, Expr *e) {
+  Type *to = resolve_type_ex(e->type_expr, fx->env, fx->self_ty, true);
+  Type *rto = ty_resolve(to);
+  Type *hint = ty_is_numeric(rto) ? NULL : rto;
+  Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
+  if (ty_is_numeric(rto) && (ty_is_numeric(from) || from->kind == TY_BOOL || from->kind == TY_CHAR)) {
+    if (from->kind == TY_VAR && from->var_kind == 1 && rto->kind == TY_INT) unify(from, to);  // `5 as u64` is u64 literally
+    if ((from->kind == TY_BOOL || from->kind == TY_CHAR) && rto->kind == TY_FLOAT)
+      error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
+    return to;
+  }
+  if (rto->kind == TY_CHAR && (from == ty_u8 || (from->kind == TY_VAR && from->var_kind == 1))) {
+    unify(from, ty_u8);
+    return to;
+  }
+  if (coerce(fx, e->sub, from, to)) return to;
+  Diag *d = diag_error(e->span, rto->kind == TY_REF || rto->kind == TY_BOX ? "E0605" : "E0605", "non-primitive cast: `%s` as `%s`",
+                       ty_name(from), ty_name(to));
+  diag_label(d, "an `as` expression can only be used to convert between primitive types or to coerce to a specific trait object");
+  diag_emit(d);
+  return to;
+}
+
+static Type *join(Fcx *fx, Expr *at, Type *a, Type *b) {
+  Type *ra = ty_resolve(a), *rb = ty_resolve(b);
+  if (ra->kind == TY_NEVER) return b;
+  if (rb->kind == TY_NEVER) return a;
+  if (!unify(a, b)) {
+    Diag *d = diag_error(at->span, "E0308", "`if` and `else` have incompatible types");
+    diag_label(d, "expected `%s`, found `%s`", ty_name(a), ty_name(b));
+    diag_emit(d);
+  }
+  return a;
+}
+
+static Type *check_if(Fcx *fx, Expr *e, Type *expected) {
+  check_coerce(fx, e->sub, ty_bool);
+  bool div_before = fx->diverges;
+  Type *then_t = check_block(fx, e->block, e->else_expr ? expected : ty_unit);
+  if (!e->else_expr) {
+    fx->diverges = div_before;
+    if (!unify(then_t, ty_unit) && ty_resolve(then_t)->kind != TY_NEVER) {
+      Diag *d = diag_error(e->span, "E0317", "`if` may be missing an `else` clause");
+      diag_label(d, "expected `%s`, found `()`", ty_name(then_t));
+      diag_emit(d);
+    }
+    return ty_unit;
+  }
+  fx->diverges = div_before;
+  Type *else_t = check_expr(fx, e->else_expr, expected ? expected : then_t);
+  fx->diverges = div_before || (ty_resolve(then_t)->kind == TY_NEVER && ty_resolve(else_t)->kind == TY_NEVER);
+  return join(fx, e->else_expr, then_t, else_t);
+}
+
+static LoopInfo *push_loop(Fcx *fx, Expr *e) {
+  LoopInfo *l = arena_alloc(sizeof *l);
+  l->loop_expr = e;
+  l->label = e->label;
+  l->outer = fx->loop;
+  fx->loop = l;
+  return l;
+}
+
+// The element type a `for` loop binds, and how codegen iterates (recorded in e->builtin).
+static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_RANGE) return t->inner;
+  if (t->kind == TY_VEC) {
+    note_move(fx, e->sub);
+    return t->inner;
+  }
+  if (t->kind == TY_REF) {
+    Type *in = ty_resolve(t->inner);
+    if (in->kind == TY_VEC || in->kind == TY_SLICE || in->kind == TY_ARRAY) return ty_ref(in->inner, t->mut);
+  }
+  Diag *d = diag_error(e->sub->span, "E0277", "`%s` is not an iterator", ty_name(t));
+  diag_label(d, "`%s` is not an iterator", ty_name(t));
+  diag_emit(d);
+  return ty_new_var(0);
+}
+
+static Type *check_loop_like(Fcx *fx, Expr *e, Type *expected) {
+  bool div_before = fx->diverges;
+  LoopInfo *l = push_loop(fx, e);
+  Type *result = ty_unit;
+  if (e->kind == EX_WHILE) {
+    check_coerce(fx, e->sub, ty_bool);
+    check_block(fx, e->block, ty_unit);
+  } else if (e->kind == EX_LOOP) {
+    l->break_ty = expected ? expected : ty_new_var(0);
+    check_block(fx, e->block, ty_unit);
+    result = l->has_break ? l->break_ty : ty_never;
+    if (l->has_break && ty_resolve(l->break_ty)->kind == TY_VAR && !ty_resolve(l->break_ty)->var_kind)
+      unify(l->break_ty, ty_unit);
+  } else {  // EX_FOR
+    fx->loop = l->outer;  // the iterator expression is outside the loop
+    Type *it = check_expr(fx, e->sub, NULL);
+    fx->loop = l;
+    Type *elem = iter_elem(fx, e, it);
+    int mark = scope_mark(fx);
+    bind_pattern(fx, e->pat, elem, false);
+    check_block(fx, e->block, ty_unit);
+    scope_pop(fx, mark);
+  }
+  fx->loop = l->outer;
+  fx->diverges = div_before || (e->kind == EX_LOOP && !l->has_break);
+  return result;
+}
+
+static LoopInfo *find_loop(Fcx *fx, Expr *e) {
+  for (LoopInfo *l = fx->loop; l; l = l->outer)
+    if (!e->label || l->label == e->label) return l;
+  if (e->label) {
+    Diag *d = diag_error(e->span, "E0426", "use of undeclared label `%s`", e->label);
+    diag_label(d, "undeclared label `%s`", e->label);
+    diag_emit(d);
+  } else {
+    Diag *d = diag_error(e->span, "E0268", "`%s` outside of a loop", e->kind == EX_BREAK ? "break" : "continue");
+    diag_label(d, "cannot `%s` outside of a loop", e->kind == EX_BREAK ? "break" : "continue");
+    diag_emit(d);
+  }
+  return NULL;
+}
+
+static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
+  switch (e->kind) {
+  case EX_INT: {
+    Type *t = prim_by_suffix(e->suffix);
+    if (t) return t;
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    if (exp && (exp->kind == TY_INT || (exp->kind == TY_VAR && exp->var_kind == 1))) return exp;
+    if (exp && exp->kind == TY_FLOAT) return ty_new_var(1);  // mismatch reported by the caller
+    return ty_new_var(1);
+  }
+  case EX_FLOAT: {
+    Type *t = prim_by_suffix(e->suffix);
+    if (t) return t;
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    if (exp && exp->kind == TY_FLOAT) return exp;
+    return ty_new_var(2);
+  }
+  case EX_BOOL: return ty_bool;
+  case EX_CHAR: return ty_char;
+  case EX_STR: return ty_ref(ty_str, false);
+  case EX_PATH:
+    if (!resolve_value_path(fx, e)) return ty_new_var(0);
+    switch (e->res) {
+    case RES_LOCAL: return e->local->ty;
+    case RES_UNIT_STRUCT: {
+      StructDecl *s = e->sdecl;
+      return ty_struct(s, fresh_targs(fx, s->env, 0, NULL, e->span), s->env->n);
+    }
+    default:
+      error_at(e->span, NULL, "functions as values are not supported yet");
+      return ty_new_var(0);
+    }
+  case EX_UNARY: return check_unary(fx, e, expected);
+  case EX_BINARY: return check_binary(fx, e, expected);
+  case EX_ASSIGN: {
+    Type *lt = check_expr(fx, e->lhs, NULL);
+    check_coerce(fx, e->rhs, lt);
+    note_move(fx, e->rhs);
+    check_assignable(fx, e->lhs);
+    return ty_unit;
+  }
+  case EX_COMPOUND: {
+    Type *lt = ty_resolve(check_expr(fx, e->lhs, NULL));
+    Type *rt = check_expr(fx, e->rhs, e->op == TK_SHL || e->op == TK_SHR ? NULL : lt);
+    if (e->op == TK_PLUS && lt->kind == TY_STRING) {
+      if (!coerce(fx, e->rhs, rt, ty_ref(ty_str, false))) mismatch(e->rhs, ty_ref(ty_str, false), rt);
+      e->builtin = BI_STRING_PUSH_STR;
+    } else if (!(ty_is_numeric(lt) || (lt->kind == TY_BOOL && (e->op == TK_AMP || e->op == TK_PIPE || e->op == TK_CARET))) ||
+               (e->op != TK_SHL && e->op != TK_SHR && !unify(lt, rt))) {
+      Diag *d = diag_error(e->span, "E0368", "binary assignment operation `%s=` cannot be applied to type `%s`", op_text(e->op), ty_name(lt));
+      diag_label(d, "cannot use `%s=` on type `%s`", op_text(e->op), ty_name(lt));
+      diag_emit(d);
+    }
+    Local *l = place_root_local(e->lhs);
+    bool saved = l ? l->assigned : false;
+    if (l) l->assigned = true;  // compound assignment needs an initialized, mutable place
+    check_assignable(fx, e->lhs);
+    if (l) l->assigned = saved || true;
+    return ty_unit;
+  }
+  case EX_CAST: return check_cast(fx, e);
+  case EX_CALL: return check_call(fx, e, expected);
+  case EX_METHOD: return check_method(fx, e);
+  case EX_FIELD: return check_field(fx, e);
+  case EX_INDEX: {
+    Type *bt = ty_resolve(check_expr(fx, e->lhs, NULL));
+    int derefs = 0;
+    while (bt->kind == TY_REF || bt->kind == TY_BOX) {
+      bt = ty_resolve(bt->inner);
+      derefs++;
+    }
+    e->autoderefs = derefs;
+    Type *it = check_expr(fx, e->rhs, ty_usize);
+    if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY) {
+      Diag *d = diag_error(e->span, "E0608", "cannot index into a value of type `%s`", ty_name(e->lhs->ty));
+      diag_emit(d);
+      return ty_new_var(0);
+    }
+    if (!unify(it, ty_usize)) {
+      Diag *d = diag_error(e->rhs->span, "E0277", "the type `[%s]` cannot be indexed by `%s`", ty_name(bt->inner), ty_name(it));
+      diag_label(d, "slice indices are of type `usize` or ranges of `usize`");
+      diag_emit(d);
+    }
+    return bt->inner;
+  }
+  case EX_STRUCT: return check_struct_lit(fx, e);
+  case EX_TUPLE: {
+    if (e->nargs == 0) return ty_unit;
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    Type **el = arena_alloc(sizeof(Type *) * e->nargs);
+    for (int i = 0; i < e->nargs; i++) {
+      Type *h = exp && exp->kind == TY_TUPLE && exp->nargs == e->nargs ? exp->args[i] : NULL;
+      if (h) check_coerce(fx, e->args[i], h);
+      el[i] = h ? h : check_expr(fx, e->args[i], NULL);
+      note_move(fx, e->args[i]);
+    }
+    return ty_tuple(el, e->nargs);
+  }
+  case EX_ARRAY: {
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    Type *elem = exp && exp->kind == TY_ARRAY ? exp->inner : ty_new_var(0);
+    if (e->repeat) {
+      check_coerce(fx, e->args[0], elem);
+      if (e->args[1]->kind != EX_INT) {
+        error_at(e->args[1]->span, NULL, "array lengths must be integer literals");
+        return ty_new_var(0);
+      }
+      check_expr(fx, e->args[1], ty_usize);
+      vec_push(&fx->moves, e);
+      return ty_array(elem, e->args[1]->int_val);
+    }
+    for (int i = 0; i < e->nargs; i++) {
+      check_coerce(fx, e->args[i], elem);
+      note_move(fx, e->args[i]);
+    }
+    return ty_array(elem, e->nargs);
+  }
+  case EX_BLOCK: return check_block(fx, e->block, expected);
+  case EX_IF: return check_if(fx, e, expected);
+  case EX_WHILE:
+  case EX_LOOP:
+  case EX_FOR: return check_loop_like(fx, e, expected);
+  case EX_BREAK: {
+    LoopInfo *l = find_loop(fx, e);
+    e->loop = l;
+    if (l) l->has_break = true;
+    if (e->sub) {
+      if (l && l->loop_expr->kind != EX_LOOP) {
+        Diag *d = diag_error(e->span, "E0571", "`break` with value from a `%s` loop", l->loop_expr->kind == EX_WHILE ? "while" : "for");
+        diag_label(d, "can only break with a value inside `loop` or breakable block");
+        diag_emit(d);
+        check_expr(fx, e->sub, NULL);
+      } else if (l) {
+        check_coerce(fx, e->sub, l->break_ty);
+        note_move(fx, e->sub);
+      } else {
+        check_expr(fx, e->sub, NULL);
+      }
+    } else if (l && l->break_ty && !unify(l->break_ty, ty_unit)) {
+      mismatch(e, l->break_ty, ty_unit);
+    }
+    fx->diverges = true;
+    return ty_never;
+  }
+  case EX_CONTINUE:
+    e->loop = find_loop(fx, e);
+    fx->diverges = true;
+    return ty_never;
+  case EX_RETURN:
+    if (e->sub) {
+      check_coerce(fx, e->sub, fx->ret);
+      note_move(fx, e->sub);
+    } else if (!unify(fx->ret, ty_unit)) {
+      Diag *d = diag_error(e->span, "E0069", "`return;` in a function whose return type is not `()`");
+      diag_label(d, "return type is not `()`");
+      diag_emit(d);
+    }
+    fx->diverges = true;
+    return ty_never;
+  case EX_RANGE: {
+    if (!e->lhs || !e->rhs) {
+      error_at(e->span, NULL, "only bounded ranges `a..b` and `a..=b` are supported");
+      return ty_new_var(0);
+    }
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    Type *a = check_expr(fx, e->lhs, exp && exp->kind == TY_RANGE ? exp->inner : NULL);
+    Type *b = check_expr(fx, e->rhs, a);
+    if (!unify(a, b)) mismatch(e->rhs, a, b);
+    if (!ty_is_int(a) && ty_resolve(a)->kind != TY_CHAR && ty_resolve(a)->kind != TY_VAR)
+      error_at(e->span, "E0277", "the trait bound `%s: Step` is not satisfied", ty_name(a));
+    return ty_range(a, e->inclusive);
+  }
+  case EX_MACRO: {
+    Type *t = check_macro(fx, e, expected);
+    if (ty_resolve(t)->kind == TY_NEVER) fx->diverges = true;
+    return t;
+  }
+  case EX_IF_LET:
+  case EX_WHILE_LET:
+  case EX_MATCH:
+    error_at(e->span, NULL, "`%s` is not supported yet", e->kind == EX_MATCH ? "match" : e->kind == EX_IF_LET ? "if let" : "while let");
+    return ty_new_var(0);
+  case EX_CLOSURE:
+    error_at(e->span, NULL, "closures are not supported yet");
+    return ty_new_var(0);
+  case EX_TRY:
+    error_at(e->span, NULL, "the `?` operator is not supported yet");
+    return ty_new_var(0);
+  }
+  return ty_new_var(0);
+}
+
+static int depth;
+
+static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
+  if (++depth > 400) {
+    depth--;
+    error_at(e->span, NULL, "expression nests too deeply");
+    e->ty = ty_new_var(0);
+    return e->ty;
+  }
+  vec_push(&fx->exprs, e);
+  Type *t = check_expr_inner(fx, e, expected);
+  if (!e->coerce) e->ty = t;
+  depth--;
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns, statements, blocks
+
+static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
+  switch (p->kind) {
+  case PAT_WILD: return;
+  case PAT_BIND:
+    if (p->by_ref || p->sub) {
+      error_at(p->span, NULL, "`ref` and `@` patterns are not supported yet");
+      return;
+    }
+    p->local = new_local(fx, p->name, t, p->mut, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
+    return;
+  case PAT_REF: {
+    Type *rt = ty_resolve(t);
+    if (rt->kind != TY_REF || rt->mut != p->mut) {
+      Diag *d = diag_error(p->span, "E0308", "mismatched types");
+      diag_label(d, "expected `%s`, found `&%s_`", ty_name(t), p->mut ? "mut " : "");
+      diag_emit(d);
+      return;
+    }
+    if (!ty_is_copy(rt->inner) && p->sub->kind == PAT_BIND) {
+      Diag *d = diag_error(p->span, "E0507", "cannot move out of a shared reference");
+      diag_emit(d);
+    }
+    bind_pattern(fx, p->sub, rt->inner, is_param);
+    return;
+  }
+  case PAT_TUPLE: {
+    Type *rt = ty_resolve(t);
+    if (rt->kind == TY_VAR) {
+      Type **el = arena_alloc(sizeof(Type *) * (p->nelems + 1));
+      for (int i = 0; i < p->nelems; i++) el[i] = ty_new_var(0);
+      unify(rt, ty_tuple(el, p->nelems));
+      rt = ty_resolve(rt);
+    }
+    if ((rt->kind != TY_TUPLE || rt->nargs != p->nelems) && !(rt->kind == TY_UNIT && p->nelems == 0)) {
+      Diag *d = diag_error(p->span, "E0308", "mismatched types");
+      diag_label(d, "expected `%s`, found a tuple with %d elements", ty_name(t), p->nelems);
+      diag_emit(d);
+      return;
+    }
+    for (int i = 0; i < p->nelems; i++) bind_pattern(fx, p->elems[i], rt->args[i], is_param);
+    return;
+  }
+  default:
+    error_at(p->span, NULL, "this kind of pattern is not supported here yet");
+  }
+}
+
+static void check_let(Fcx *fx, Stmt *s) {
+  Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
+  if (s->init) {
+    if (t) {
+      check_coerce(fx, s->init, t);
+    } else {
+      t = check_expr(fx, s->init, NULL);
+    }
+    note_move(fx, s->init);
+  }
+  if (!t) t = ty_new_var(0);
+  if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
+  if (s->pat->kind == PAT_BIND || s->pat->kind == PAT_WILD) require_sized(t, s->ty ? s->ty->span : s->pat->span, "all local variables");
+  bind_pattern(fx, s->pat, t, false);
+  if (s->init && s->pat->local) s->pat->local->assigned = true;
+}
+
+static Type *check_block(Fcx *fx, Block *b, Type *expected) {
+  int mark = scope_mark(fx);
+  bool div_before = fx->diverges;
+  fx->diverges = false;
+  for (int i = 0; i < b->nstmts; i++) {
+    Stmt *s = b->stmts[i];
+    switch (s->kind) {
+    case ST_LET: check_let(fx, s); break;
+    case ST_EXPR: {
+      // A block-like expression statement without `;` must be `()` (or diverge).
+      Type *t = check_expr(fx, s->init, ty_unit);
+      if (!unify(t, ty_unit) && ty_resolve(t)->kind != TY_NEVER) mismatch(s->init, ty_unit, t);
+      break;
+    }
+    case ST_SEMI: check_expr(fx, s->init, NULL); break;
+    case ST_ITEM: case ST_EMPTY: break;
+    }
+  }
+  Type *t;
+  if (b->tail) {
+    t = check_expr(fx, b->tail, expected);
+    note_move(fx, b->tail);
+  } else {
+    t = fx->diverges ? ty_never : ty_unit;
+  }
+  fx->diverges = div_before || fx->diverges;
+  scope_pop(fx, mark);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finishing a body: zonking, obligations, move checks, literal ranges
+
+static bool int_fits(uint64_t v, Type *t) {
+  if (t->kind != TY_INT || t->bits == 64) return true;
+  uint64_t max = t->is_signed ? (1ull << (t->bits - 1)) : (1ull << t->bits) - 1;
+  return v <= max;  // a negated literal is checked as the magnitude: -128i8 is allowed
+}
+
+static void zonk_expr(Fcx *fx, Expr *e) {
+  e->ty = ty_zonk(e->ty);
+  if (e->coerce_from) e->coerce_from = ty_zonk(e->coerce_from);
+  if (e->self_ty) e->self_ty = ty_zonk(e->self_ty);
+  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = ty_zonk(e->fn_targs[i]);
+  if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
+    if (!fx->reported_infer && !diag_error_count()) {
+      Diag *d = diag_error(e->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer type");
+      diag_emit(d);
+    }
+    fx->reported_infer = true;
+    return;
+  }
+  for (int i = 0; i < e->fn_ntargs; i++)
+    if (ty_has_vars(e->fn_targs[i]) && !fx->reported_infer && !diag_error_count()) {
+      Diag *d = diag_error(e->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer the type of a generic parameter");
+      diag_emit(d);
+      fx->reported_infer = true;
+    }
+  if (e->kind == EX_INT && !int_fits(e->int_val, e->ty)) {
+    Diag *d = diag_error(e->span, NULL, "literal out of range for `%s`", ty_name(e->ty));
+    diag_note(d, "the literal `%llu` does not fit into the type `%s`", (unsigned long long)e->int_val, ty_name(e->ty));
+    diag_emit(d);
+  }
+}
+
+static void check_moves(Fcx *fx) {
+  for (int i = 0; i < fx->moves.len; i++) {
+    Expr *e = VEC_AT(fx->moves, i);
+    if ((e->kind == EX_MACRO || e->kind == EX_ARRAY) && e->repeat) {
+      Type *el = e->args[0]->ty;
+      if (!ty_is_copy(el) && !ty_has_vars(el))
+        error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
+      continue;
+    }
+    if (!is_place(e) || e->coerce || ty_is_copy(e->ty) || ty_has_vars(e->ty)) continue;
+    if (e->kind == EX_PATH) continue;  // moving a whole local: codegen tracks it with a drop flag
+    if (e->kind == EX_INDEX) {
+      Diag *d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
+      diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
+      diag_emit(d);
+      continue;
+    }
+    Expr *b = e;
+    while (b->kind == EX_FIELD && b->autoderefs == 0) b = b->sub;
+    if (b->kind == EX_FIELD || (b->kind == EX_UNARY && b->op == TK_STAR)) {
+      Type *bt = b->kind == EX_FIELD ? b->sub->ty : b->sub->ty;
+      Diag *d = diag_error(e->span, "E0507", "cannot move out of %s", ty_resolve(bt)->kind == TY_BOX ? "a box (trc does not support moving out of a `Box` yet)" : "a shared reference");
+      diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
+      diag_emit(d);
+      continue;
+    }
+    Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
+    diag_help(d, "move the whole value, or borrow the field with `&`");
+    diag_emit(d);
+  }
+}
+
+static void check_obligations(Fcx *fx) {
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    Type *t = ty_zonk(o->ty);
+    if (ty_has_vars(t)) continue;
+    if (type_implements(K, t, o->trait)) continue;
+    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(t), o->trait->name);
+    diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, ty_name(t));
+    diag_emit(d);
+  }
+}
+
+void check_fn_body(FnDecl *f) {
+  if (!f->body || f->checked) return;
+  f->checked = true;
+  init_names();
+  Fcx fx = {0};
+  fx.fn = f;
+  fx.env = f->env;
+  fx.ret = f->ret_type;
+  if (f->impl) fx.self_ty = f->impl->self_ty;
+  else if (f->trait) fx.self_ty = f->trait->env->params[0];
+  GenericEnv *saved_env = cur_env;
+  cur_env = f->env;
+  if (f->self_kind != SELF_NONE) {
+    f->self_local = new_local(&fx, s_self, f->self_param_ty, f->self_mut, f->self_span, LOCAL_PARAM);
+    f->self_local->assigned = true;
+  }
+  for (int i = 0; i < f->nparams; i++) {
+    bind_pattern(&fx, f->params[i].pat, f->param_types[i], true);
+    f->params[i].local = f->params[i].pat->local;
+    if (f->params[i].local) f->params[i].local->assigned = true;
+  }
+  Type *t = check_block(&fx, f->body, fx.ret);
+  if (f->body->tail) {
+    if (!coerce(&fx, f->body->tail, t, fx.ret)) mismatch(f->body->tail, fx.ret, t);
+  } else if (!unify(t, fx.ret) && ty_resolve(t)->kind != TY_NEVER) {
+    Diag *d = diag_error(f->ret ? f->ret->span : f->span, "E0308", "mismatched types");
+    diag_label(d, "expected `%s`, found `()`", ty_name(fx.ret));
+    diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
+    diag_emit(d);
+  }
+  for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  for (int i = 0; i < f->locals.len; i++) {
+    Local *l = VEC_AT(f->locals, i);
+    l->ty = ty_zonk(l->ty);
+  }
+  check_obligations(&fx);
+  check_moves(&fx);
+  cur_env = saved_env;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dyn compatibility (E0038)
+
+static bool mentions_self(Type *t, Type *self) {
+  t = ty_resolve(t);
+  if (t == self) return true;
+  if (t->kind == TY_REF || t->kind == TY_PTR) return false;  // `&Self` is fine behind the pointer
+  if (t->inner && mentions_self(t->inner, self)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (mentions_self(t->args[i], self)) return true;
+  return false;
+}
+
+static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) {
+  for (int i = 0; i < seen->len; i++)
+    if (VEC_AT(*seen, i) == t) return;
+  vec_push(seen, t);
+  Type *self = t->env->params[0];
+  if (t->requires_sized) {
+    diag_note_at(d, t->span, "...because it requires `Self: Sized`");
+    (*count)++;
+  }
+  for (int i = 0; i < t->nmethods; i++) {
+    FnDecl *m = t->methods[i];
+    if (m->requires_sized) continue;
+    if (m->self_kind == SELF_NONE) {
+      diag_note_at(d, m->span, "...because associated function `%s` has no `self` parameter", m->name);
+      diag_help(d, "consider turning `%s` into a method by giving it a `&self` argument, or add `where Self: Sized` to it to make `%s` dyn compatible", m->name, t->name);
+      (*count)++;
+      continue;
+    }
+    if (m->ret_type && mentions_self(m->ret_type, self)) {
+      diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references the `Self` type in its return type", m->name);
+      diag_help(d, "consider moving `%s` to another trait, or add `where Self: Sized` to it", m->name);
+      (*count)++;
+    }
+    for (int p = 0; p < m->nparams; p++)
+      if (mentions_self(m->param_types[p], self)) {
+        diag_note_at(d, m->params[p].ty->span, "...because method `%s` references the `Self` type in this parameter", m->name);
+        (*count)++;
+      }
+    if (m->env->n > t->env->n) {
+      diag_note_at(d, m->span, "...because method `%s` has generic type parameters", m->name);
+      diag_help(d, "consider moving `%s` to another trait", m->name);
+      (*count)++;
+    }
+  }
+  for (int i = 0; i < t->nconsts; i++) {
+    diag_note_at(d, t->const_spans[i], "...because it contains this associated `const`");
+    (*count)++;
+  }
+  for (int i = 0; i < t->nsuper_traits; i++) collect_violations(t->super_traits[i], d, seen, count);
+}
+
+bool check_dyn_compatible(TraitDecl *t, Span use_site) {
+  Diag *d = diag_error(use_site, "E0038", "the trait `%s` is not dyn compatible", t->name);
+  diag_label(d, "`%s` is not dyn compatible", t->name);
+  PtrVec seen = {0};
+  int count = 0;
+  // Method signatures may not be resolved yet when dyn appears in a struct field; resolve lazily.
+  bool ready = true;
+  for (int i = 0; i < t->nmethods; i++) ready &= t->methods[i]->env != NULL;
+  if (!ready) {
+    // Headers are resolved in order; a later check happens when bodies use the type again.
+    return true;
+  }
+  collect_violations(t, d, &seen, &count);
+  if (count == 0) return true;
+  diag_note(d, "for a trait to be dyn compatible it needs to allow building a vtable; for more information, visit <https://doc.rust-lang.org/reference/items/traits.html#dyn-compatibility>");
+  diag_emit(d);
+  return false;
+}

@@ -1,0 +1,37 @@
+// check_internal.h — what the checker's files share: check.c (items, headers, impl lookup)
+// and check_expr.c (bodies: statements, expressions, patterns, inference).
+#ifndef CHECK_INTERNAL_H
+#define CHECK_INTERNAL_H
+
+#include "trc.h"
+
+extern Crate *K;
+extern GenericEnv *cur_env;
+
+StructDecl *lookup_struct(const char *name);
+TraitDecl *lookup_trait(const char *name);
+FnDecl *lookup_fn(const char *name);
+const char *expand_path(Path *p);
+
+GenericEnv *env_new(GenericEnv *parent);
+int env_add(GenericEnv *e, const char *name);
+void env_add_bound(GenericEnv *e, int i, TraitRef *tr);
+int env_find(GenericEnv *e, const char *name);
+bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait);
+
+bool trait_implies(TraitDecl *have, TraitDecl *want);
+FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
+
+Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
+Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty);
+Type *prim_by_suffix(const char *suffix);
+void require_sized(Type *t, Span sp, const char *what);
+const char *fn_sig_string(FnDecl *f, Type **sub, int n);
+
+// check_expr.c
+void check_fn_body(FnDecl *f);
+// E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
+bool check_dyn_compatible(TraitDecl *t, Span use_site);
+
+#endif

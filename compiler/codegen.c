@@ -1,0 +1,487 @@
+// codegen.c — the LLVM module: types, function instances, vtables and drop glue.
+//
+// Layout decisions (the dispatch ABI tests depend on them):
+//   - `&T`, `&mut T`, `Box<T>` with T sized are one `ptr`.
+//   - `&dyn Tr`, `&mut dyn Tr`, `Box<dyn Tr>` are `{ ptr data, ptr vtable }`; `&str` and `&[T]`
+//     are `{ ptr data, i64 len }`. As parameters these fat pointers are passed as two arguments.
+//   - `Vec<T>` and `String` are `{ ptr, i64 cap, i64 len }`, the runtime's TrcVec.
+//   - A vtable is a `private unnamed_addr constant` struct named "vtable<T as Tr>":
+//     drop_in_place, size, align, then one function pointer per method. The methods are the
+//     supertraits' first (depth first), each trait's in declaration order; methods with
+//     `where Self: Sized` get no slot. A dyn call loads the slot at byte offset 24 + 8*i.
+//   - Every type that is dropped gets one `drop_in_place<T>(ptr)` function; vtables always
+//     point at one, even when it has nothing to do, so `Box<dyn Tr>` can drop blindly.
+#include "codegen_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Small caches keyed by (Type*, TraitDecl*)
+
+static LLVMValueRef cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait) {
+  for (int i = 0; i < n; i++)
+    if (tab[i].key == key && tab[i].trait == trait) return tab[i].val;
+  return NULL;
+}
+
+static void cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 64;
+    CacheEntry *nt = arena_alloc(sizeof(CacheEntry) * *cap);
+    if (*n) memcpy(nt, *tab, sizeof(CacheEntry) * *n);
+    *tab = nt;
+  }
+  (*tab)[(*n)++] = (CacheEntry){key, trait, v};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+Type *cg_type_of(CG *c, Type *t) {
+  if (!t) return t;
+  if (c->inst) t = ty_subst(t, c->inst->targs, c->inst->ntargs);
+  return t;
+}
+
+bool cg_is_fat(Type *t) { return ty_is_fat_ptr(t); }
+
+bool cg_returns_void(Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_UNIT || t->kind == TY_NEVER;
+}
+
+static LLVMTypeRef lower_type(CG *c, Type *t);
+
+LLVMTypeRef cg_lltype(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef hit = cache_get(c->types, c->ntypes, t, NULL);
+  if (hit) return (LLVMTypeRef)hit;
+  LLVMTypeRef lt = lower_type(c, t);
+  cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)lt);
+  return lt;
+}
+
+static LLVMTypeRef lower_type(CG *c, Type *t) {
+  switch (t->kind) {
+  case TY_UNIT: case TY_NEVER: return c->t_unit;
+  case TY_BOOL: return c->t_i1;
+  case TY_CHAR: return c->t_i32;
+  case TY_INT: return LLVMIntTypeInContext(c->ctx, t->bits);
+  case TY_FLOAT: return t->bits == 32 ? LLVMFloatTypeInContext(c->ctx) : LLVMDoubleTypeInContext(c->ctx);
+  case TY_REF: case TY_PTR: case TY_BOX: {
+    Type *in = ty_resolve(t->inner);
+    if (ty_is_sized(in)) return c->t_ptr;
+    return in->kind == TY_DYN ? c->t_dynptr : c->t_slice;
+  }
+  case TY_VEC: case TY_STRING: return c->t_vec;
+  case TY_TUPLE: {
+    LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (t->nargs + 1));
+    for (int i = 0; i < t->nargs; i++) el[i] = cg_lltype(c, t->args[i]);
+    return LLVMStructTypeInContext(c->ctx, el, t->nargs, false);
+  }
+  case TY_ARRAY: return LLVMArrayType2(cg_lltype(c, t->inner), t->len);
+  case TY_RANGE: {
+    LLVMTypeRef el[2] = {cg_lltype(c, t->inner), cg_lltype(c, t->inner)};
+    return LLVMStructTypeInContext(c->ctx, el, 2, false);
+  }
+  case TY_STRUCT: {
+    // Named struct types keep the IR readable: %Circle, %"Wrapper<Circle>".
+    LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
+    cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
+    StructDecl *s = t->sdecl;
+    LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (s->nfields + 1));
+    for (int i = 0; i < s->nfields; i++) el[i] = cg_lltype(c, ty_subst(s->fields[i].type, t->args, t->nargs));
+    LLVMStructSetBody(st, el, s->nfields, false);
+    return st;
+  }
+  case TY_FN: return c->t_ptr;
+  default:
+    ice((Span){0}, "cannot lower type `%s` to LLVM", ty_name(t));
+  }
+}
+
+uint64_t cg_size_of(CG *c, Type *t) { return LLVMABISizeOfType(c->td, cg_lltype(c, t)); }
+uint64_t cg_align_of(CG *c, Type *t) { return LLVMABIAlignmentOfType(c->td, cg_lltype(c, t)); }
+
+LLVMValueRef cg_i64(CG *c, uint64_t v) { return LLVMConstInt(c->t_i64, v, false); }
+
+// Parameters: fat pointers become two arguments (data, then vtable or length); unit-typed
+// parameters vanish; everything else is one argument of its memory type.
+static int push_param_types(CG *c, Type *t, LLVMTypeRef *out, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_UNIT) return n;
+  if (cg_is_fat(t)) {
+    Type *in = ty_resolve(ty_pointee(t));
+    out[n++] = c->t_ptr;
+    out[n++] = in->kind == TY_DYN ? c->t_ptr : c->t_i64;
+    return n;
+  }
+  out[n++] = cg_lltype(c, t);
+  return n;
+}
+
+LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret) {
+  LLVMTypeRef *ps = arena_alloc(sizeof(LLVMTypeRef) * (2 * n + 3));
+  int np = 0;
+  if (self_param) np = push_param_types(c, self_param, ps, np);
+  for (int i = 0; i < n; i++) np = push_param_types(c, params[i], ps, np);
+  LLVMTypeRef rt = cg_returns_void(ret) ? LLVMVoidTypeInContext(c->ctx) : cg_lltype(c, ret);
+  return LLVMFunctionType(rt, ps, np, false);
+}
+
+static void add_fn_attr(CG *c, LLVMValueRef fn, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, kind, 0));
+}
+
+// The LLVM function of an instance, declared on first use; its body is emitted when the
+// collector's queue reaches it.
+LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
+  if (in->llvm_fn) return in->llvm_fn;
+  FnDecl *f = in->fn;
+  Type *self = f->self_param_ty ? ty_subst(f->self_param_ty, in->targs, in->ntargs) : NULL;
+  Type **ps = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+  for (int i = 0; i < f->nparams; i++) ps[i] = ty_subst(f->param_types[i], in->targs, in->ntargs);
+  Type *ret = ty_subst(f->ret_type, in->targs, in->ntargs);
+  LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, cg_fn_type(c, self, ps, f->nparams, ret));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  add_fn_attr(c, fn, "nounwind");
+  if (f->attrs.inline_never) add_fn_attr(c, fn, "noinline");
+  if (f->attrs.inline_always) add_fn_attr(c, fn, "alwaysinline");
+  if (f->attrs.inline_hint) add_fn_attr(c, fn, "inlinehint");
+  if (ty_resolve(ret)->kind == TY_NEVER) add_fn_attr(c, fn, "noreturn");
+  in->llvm_fn = fn;
+  return fn;
+}
+
+LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn) {
+  LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+  if (fn) return fn;
+  fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(ret, params, n, false));
+  add_fn_attr(c, fn, "nounwind");
+  if (noreturn) add_fn_attr(c, fn, "noreturn");
+  return fn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks and allocas
+
+LLVMBasicBlockRef cg_new_block(CG *c, const char *name) { return LLVMAppendBasicBlockInContext(c->ctx, c->fn, name); }
+
+void cg_set_block(CG *c, LLVMBasicBlockRef bb) { LLVMPositionBuilderAtEnd(c->b, bb); }
+
+bool cg_block_terminated(CG *c) {
+  LLVMBasicBlockRef bb = LLVMGetInsertBlock(c->b);
+  return LLVMGetBasicBlockTerminator(bb) != NULL;
+}
+
+void cg_br(CG *c, LLVMBasicBlockRef to) {
+  if (!cg_block_terminated(c)) LLVMBuildBr(c->b, to);
+}
+
+// Allocas all go to the top of the entry block so mem2reg can promote them.
+LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name) {
+  LLVMBuilderRef eb = LLVMCreateBuilderInContext(c->ctx);
+  LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
+  if (first) LLVMPositionBuilderBefore(eb, first);
+  else LLVMPositionBuilderAtEnd(eb, c->entry);
+  LLVMValueRef a = LLVMBuildAlloca(eb, t, name);
+  LLVMDisposeBuilder(eb);
+  return a;
+}
+
+LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
+  LLVMValueRef init = LLVMConstStringInContext(c->ctx, s, len, true);
+  LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "str");
+  LLVMSetInitializer(g, init);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+  LLVMSetAlignment(g, 1);
+  LLVMValueRef fields[2] = {g, cg_i64(c, len)};
+  return LLVMConstNamedStruct(c->t_slice, fields, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drop glue
+
+static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
+
+LLVMValueRef cg_drop_glue(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cache_get(c->drops, c->ndrops, t, NULL);
+  if (fn) return fn;
+  LLVMTypeRef pt = c->t_ptr;
+  fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  add_fn_attr(c, fn, "nounwind");
+  cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
+  // Emit the body now, saving the current function's builder position.
+  LLVMBasicBlockRef saved_bb = LLVMGetInsertBlock(c->b);
+  LLVMValueRef saved_fn = c->fn;
+  LLVMBasicBlockRef saved_entry = c->entry;
+  Instance *saved_inst = c->inst;
+  c->inst = NULL;
+  c->fn = fn;
+  c->entry = cg_new_block(c, "start");
+  cg_set_block(c, c->entry);
+  emit_drop_glue_body(c, t, LLVMGetParam(fn, 0));
+  LLVMBuildRetVoid(c->b);
+  c->fn = saved_fn;
+  c->entry = saved_entry;
+  c->inst = saved_inst;
+  if (saved_bb) cg_set_block(c, saved_bb);
+  return fn;
+}
+
+static LLVMValueRef rt_dealloc(CG *c) {
+  LLVMTypeRef ps[3] = {c->t_ptr, c->t_i64, c->t_i64};
+  return cg_runtime_fn(c, "trc_dealloc", LLVMVoidTypeInContext(c->ctx), ps, 3, false);
+}
+
+static LLVMValueRef rt_vec_free(CG *c) {
+  LLVMTypeRef ps[3] = {c->t_ptr, c->t_i64, c->t_i64};
+  return cg_runtime_fn(c, "trc_vec_free", LLVMVoidTypeInContext(c->ctx), ps, 3, false);
+}
+
+static LLVMValueRef call(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
+  return LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
+}
+
+// Calls drop_in_place on every element of [ptr, ptr + len*size).
+static void drop_elements(CG *c, LLVMValueRef base, LLVMValueRef len, Type *elem) {
+  LLVMTypeRef et = cg_lltype(c, elem);
+  LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+  LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+  LLVMBasicBlockRef head = cg_new_block(c, "drop.head"), body = cg_new_block(c, "drop.body"), done = cg_new_block(c, "drop.done");
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, head);
+  LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, len, ""), body, done);
+  cg_set_block(c, body);
+  LLVMValueRef p = LLVMBuildGEP2(c->b, et, base, &i, 1, "");
+  cg_emit_drop(c, p, elem);
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+}
+
+static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
+  switch (t->kind) {
+  case TY_STRUCT: {
+    StructDecl *s = t->sdecl;
+    if (s->drop_impl) {
+      // The type's own Drop::drop runs first, then its fields in declaration order.
+      FnDecl *drop_fn = NULL;
+      for (int i = 0; i < s->drop_impl->nmethods; i++)
+        if (!strcmp(s->drop_impl->methods[i]->name, "drop")) drop_fn = s->drop_impl->methods[i];
+      if (drop_fn) {
+        Type **targs = NULL;
+        int n = 0;
+        TraitRef tr = {.trait = c->crate->drop_trait};
+        find_impl(c->crate, &tr, t, &targs, &n);
+        Instance *in = mono_instance(drop_fn, targs, n);
+        call(c, cg_instance_fn(c, in), &self, 1);
+      }
+    }
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < s->nfields; i++) {
+      Type *ft = ty_subst(s->fields[i].type, t->args, t->nargs);
+      if (!ty_needs_drop(ft)) continue;
+      cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), ft);
+    }
+    return;
+  }
+  case TY_TUPLE: {
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < t->nargs; i++)
+      if (ty_needs_drop(t->args[i])) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), t->args[i]);
+    return;
+  }
+  case TY_ARRAY:
+    if (ty_needs_drop(t->inner)) drop_elements(c, self, cg_i64(c, t->len), t->inner);
+    return;
+  case TY_BOX: {
+    Type *in = ty_resolve(t->inner);
+    if (in->kind == TY_DYN) {
+      // Box<dyn Tr>: the vtable knows how to drop the value and how big it was.
+      LLVMValueRef fat = LLVMBuildLoad2(c->b, c->t_dynptr, self, "");
+      LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
+      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
+      LLVMTypeRef pt = c->t_ptr;
+      LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
+      LLVMValueRef off8 = cg_i64(c, 8), off16 = cg_i64(c, 16);
+      LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
+      LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");
+      LLVMValueRef args[3] = {data, size, align};
+      call(c, rt_dealloc(c), args, 3);
+      return;
+    }
+    LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
+    if (ty_needs_drop(in)) cg_emit_drop(c, p, in);
+    LLVMValueRef args[3] = {p, cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    call(c, rt_dealloc(c), args, 3);
+    return;
+  }
+  case TY_VEC: {
+    Type *el = ty_resolve(t->inner);
+    if (ty_needs_drop(el)) {
+      LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, self, 0, ""), "buf");
+      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, self, 2, ""), "len");
+      drop_elements(c, buf, len, el);
+    }
+    LLVMValueRef args[3] = {self, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    call(c, rt_vec_free(c), args, 3);
+    return;
+  }
+  case TY_STRING: {
+    LLVMValueRef args[3] = {self, cg_i64(c, 1), cg_i64(c, 1)};
+    call(c, rt_vec_free(c), args, 3);
+    return;
+  }
+  default:
+    return;  // nothing to drop
+  }
+}
+
+void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t) {
+  t = ty_resolve(t);
+  if (!ty_needs_drop(t)) return;
+  LLVMValueRef fn = cg_drop_glue(c, t);
+  call(c, fn, &addr, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vtables
+
+// The slot of a method in the principal trait's vtable: 0..2 are drop, size, align.
+int cg_vtable_slot(TraitDecl *principal, FnDecl *method) {
+  PtrVec ms = {0};
+  trait_vtable_methods(principal, &ms);
+  for (int i = 0; i < ms.len; i++)
+    if (VEC_AT(ms, i) == method) return 3 + i;
+  ice(method->span, "method `%s` has no slot in the vtable of `%s`", method->name, principal->name);
+}
+
+LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
+  concrete = ty_resolve(concrete);
+  LLVMValueRef g = cache_get(c->vtables, c->nvtables, concrete, tr->trait);
+  if (g) return g;
+  PtrVec ms = {0};
+  trait_vtable_methods(tr->trait, &ms);
+  int n = 3 + ms.len;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * n);
+  LLVMTypeRef *tys = arena_alloc(sizeof(LLVMTypeRef) * n);
+  vals[0] = cg_drop_glue(c, concrete);
+  vals[1] = cg_i64(c, cg_size_of(c, concrete));
+  vals[2] = cg_i64(c, cg_align_of(c, concrete));
+  for (int i = 0; i < ms.len; i++) {
+    FnDecl *m = VEC_AT(ms, i);
+    TraitDecl *owner = m->trait;
+    int nt = owner->env->n;
+    Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
+    targs[0] = concrete;
+    for (int a = 1; a < nt; a++) {
+      if (owner != tr->trait || a - 1 >= tr->nargs) ice(m->span, "vtable of a generic supertrait is not supported");
+      targs[a] = tr->args[a - 1];
+    }
+    Type **itargs = NULL;
+    int nit = 0;
+    FnDecl *impl_fn = mono_resolve_method(owner, m, concrete, targs, nt, &itargs, &nit);
+    vals[3 + i] = cg_instance_fn(c, mono_instance(impl_fn, itargs, nit));
+  }
+  for (int i = 0; i < n; i++) tys[i] = LLVMTypeOf(vals[i]);
+  LLVMValueRef init = LLVMConstStructInContext(c->ctx, vals, n, false);
+  g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), arena_printf("vtable<%s as %s>", ty_name(concrete), traitref_name(tr)));
+  LLVMSetInitializer(g, init);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+  LLVMSetAlignment(g, 8);
+  cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
+  return g;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+static void init_target(CG *c) {
+  LLVMInitializeNativeTarget();
+  LLVMInitializeNativeAsmPrinter();
+  char *triple = LLVMGetDefaultTargetTriple();
+  LLVMTargetRef target;
+  char *err = NULL;
+  if (LLVMGetTargetFromTriple(triple, &target, &err)) {
+    fprintf(stderr, "error: cannot find the LLVM target for %s: %s\n", triple, err);
+    LLVMDisposeMessage(err);
+    LLVMDisposeMessage(triple);
+    fatal_exit(3);
+  }
+  LLVMCodeGenOptLevel lvl = c->opts->opt_level >= 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelNone;
+  c->tm = LLVMCreateTargetMachine(target, triple, "generic", "", lvl, LLVMRelocPIC, LLVMCodeModelDefault);
+  c->td = LLVMCreateTargetDataLayout(c->tm);
+  LLVMSetTarget(c->mod, triple);
+  char *layout = LLVMCopyStringRepOfTargetData(c->td);
+  LLVMSetDataLayout(c->mod, layout);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeMessage(triple);
+}
+
+// `main` for the C runtime: set up the runtime, run the program's main, flush and exit 0.
+static void emit_entry(CG *c, LLVMValueRef user_main) {
+  LLVMTypeRef ps[2] = {c->t_i32, c->t_ptr};
+  LLVMValueRef fn = LLVMAddFunction(c->mod, "main", LLVMFunctionType(c->t_i32, ps, 2, false));
+  c->fn = fn;
+  c->entry = cg_new_block(c, "start");
+  cg_set_block(c, c->entry);
+  LLVMValueRef init = cg_runtime_fn(c, "trc_rt_init", LLVMVoidTypeInContext(c->ctx), ps, 2, false);
+  LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+  call(c, init, args, 2);
+  call(c, user_main, NULL, 0);
+  LLVMValueRef fin = cg_runtime_fn(c, "trc_rt_exit", c->t_i32, NULL, 0, false);
+  LLVMBuildRet(c->b, call(c, fin, NULL, 0));
+}
+
+CodegenResult *codegen_program(Crate *crate, Options *opts) {
+  CG *c = arena_alloc(sizeof *c);
+  c->crate = crate;
+  c->opts = opts;
+  c->ctx = LLVMContextCreate();
+  c->mod = LLVMModuleCreateWithNameInContext(opts->input_name, c->ctx);
+  LLVMSetSourceFileName(c->mod, opts->input_name, strlen(opts->input_name));
+  c->b = LLVMCreateBuilderInContext(c->ctx);
+  init_target(c);
+  c->t_ptr = LLVMPointerTypeInContext(c->ctx, 0);
+  c->t_i1 = LLVMInt1TypeInContext(c->ctx);
+  c->t_i8 = LLVMInt8TypeInContext(c->ctx);
+  c->t_i32 = LLVMInt32TypeInContext(c->ctx);
+  c->t_i64 = LLVMInt64TypeInContext(c->ctx);
+  c->t_unit = LLVMStructTypeInContext(c->ctx, NULL, 0, false);
+  LLVMTypeRef vec_el[3] = {c->t_ptr, c->t_i64, c->t_i64};
+  c->t_vec = LLVMStructTypeInContext(c->ctx, vec_el, 3, false);
+  LLVMTypeRef dyn_el[2] = {c->t_ptr, c->t_ptr};
+  c->t_dynptr = LLVMStructTypeInContext(c->ctx, dyn_el, 2, false);
+  LLVMTypeRef sl_el[2] = {c->t_ptr, c->t_i64};
+  c->t_slice = LLVMStructTypeInContext(c->ctx, sl_el, 2, false);
+
+  mono_init(crate);
+  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0);
+  LLVMValueRef user_main = cg_instance_fn(c, main_inst);
+  for (Instance *in; (in = mono_next_pending());) {
+    if (in->emitted) continue;
+    in->emitted = true;
+    cg_emit_body(c, in);
+  }
+  c->inst = NULL;
+  emit_entry(c, user_main);
+  LLVMDisposeBuilder(c->b);
+  CodegenResult *r = arena_alloc(sizeof *r);
+  r->ctx = c->ctx;
+  r->mod = c->mod;
+  r->tm = c->tm;
+  r->td = c->td;
+  return r;
+}

@@ -1,0 +1,1608 @@
+// codegen_expr.c — statements and expressions of one function instance.
+//
+// Three ways to emit an expression:
+//   emit_expr   its value (as an SSA value), after the checker's coercion is applied;
+//   emit_place  where it lives: an address for a sized type, the fat pointer itself for an
+//               unsized one (`*r` where r: &dyn Tr is the pair {data, vtable}). An rvalue asked
+//               for its place is spilled to a temporary that is dropped at the end of the
+//               statement, like Rust's temporaries.
+//   emit_stmt   for effect, dropping what the statement created and did not keep.
+//
+// Ownership: reading a local by value (emit_expr on a path) is a move; a local whose type needs
+// dropping has an i1 drop flag that the move clears. Scope exits, `break`, `continue` and
+// `return` walk the cleanup stack and drop what each entry still owns, in reverse order.
+#include "codegen_internal.h"
+
+#include <string.h>
+
+static LLVMValueRef emit_expr(CG *c, Expr *e);
+static LLVMValueRef emit_place(CG *c, Expr *e);
+static LLVMValueRef emit_block(CG *c, Block *b);
+static void emit_stmt(CG *c, Stmt *s);
+
+static Type *ty_of(CG *c, Expr *e) { return cg_type_of(c, e->ty); }
+static Type *raw_ty_of(CG *c, Expr *e) { return cg_type_of(c, e->coerce ? e->coerce_from : e->ty); }
+
+static LLVMValueRef unit_val(CG *c) { return LLVMConstNull(c->t_unit); }
+
+// A value of a type that never exists (after a diverging expression).
+static LLVMValueRef dead_val(CG *c, Type *t) { return LLVMGetUndef(cg_lltype(c, t)); }
+
+static LLVMValueRef load(CG *c, Type *t, LLVMValueRef addr) {
+  return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
+}
+
+static LLVMValueRef call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
+  return LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
+}
+
+// After a terminator, keep emitting into a block nothing jumps to.
+static void start_dead_block(CG *c) { cg_set_block(c, cg_new_block(c, "dead")); }
+
+// ---------------------------------------------------------------------------------------------
+// Runtime functions, declared from a compact signature: return type, then parameter types;
+// v = void, p = ptr, l = i64, i = i32, d = double.
+
+static LLVMTypeRef sig_type(CG *c, char ch) {
+  switch (ch) {
+  case 'p': return c->t_ptr;
+  case 'l': return c->t_i64;
+  case 'i': return c->t_i32;
+  case 'd': return LLVMDoubleTypeInContext(c->ctx);
+  default: return LLVMVoidTypeInContext(c->ctx);
+  }
+}
+
+static LLVMValueRef rt(CG *c, const char *name) {
+  static const struct {
+    const char *name, *sig;
+    bool noreturn;
+  } fns[] = {
+    {"trc_alloc", "pll", 0}, {"trc_dealloc", "vpll", 0}, {"trc_vec_reserve", "vplll", 0}, {"trc_vec_free", "vpll", 0},
+    {"trc_string_push_bytes", "vppl", 0}, {"trc_string_push_i64", "vpl", 0}, {"trc_string_push_u64", "vpl", 0},
+    {"trc_string_push_bool", "vpi", 0}, {"trc_string_push_char", "vpi", 0}, {"trc_string_push_f64", "vpdi", 0},
+    {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0},
+    {"trc_string_push_char_debug", "vpi", 0}, {"trc_string_pad", "vpllii", 0}, {"trc_string_pad_zero", "vpll", 0},
+    {"trc_print", "vpl", 0}, {"trc_eprint", "vpl", 0}, {"trc_panic", "vplplii", 1},
+    {"trc_panic_bounds_check", "vllplii", 1}, {"trc_exit", "vi", 1}, {"memcmp", "ippl", 0},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    if (strcmp(fns[i].name, name)) continue;
+    const char *s = fns[i].sig;
+    LLVMTypeRef ps[8];
+    int n = 0;
+    for (const char *p = s + 1; *p; p++) ps[n++] = sig_type(c, *p);
+    return cg_runtime_fn(c, name, sig_type(c, s[0]), ps, n, fns[i].noreturn);
+  }
+  ice((Span){0}, "unknown runtime function %s", name);
+}
+
+static LLVMValueRef intrinsic(CG *c, const char *name, LLVMTypeRef *tys, int ntys) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  return LLVMGetIntrinsicDeclaration(c->mod, id, tys, ntys);
+}
+
+static LLVMValueRef call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n) {
+  LLVMValueRef fn = intrinsic(c, name, &ty, 1);
+  return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, LLVMLookupIntrinsicID(name, strlen(name)), &ty, 1), fn, args, n, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panics
+
+static void span_location(Span sp, LLVMValueRef *file, LLVMValueRef *flen, int *line, int *col, CG *c) {
+  const char *name = diag_file_name(sp.file);
+  LLVMValueRef s = cg_const_str(c, name, strlen(name));
+  *file = LLVMBuildExtractValue(c->b, s, 0, "");
+  *flen = cg_i64(c, strlen(name));
+  diag_line_col(sp, line, col);
+}
+
+static void emit_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len) {
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(sp, &file, &flen, &line, &col, c);
+  LLVMValueRef args[6] = {msg_ptr, msg_len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  call_fn(c, rt(c, "trc_panic"), args, 6);
+  LLVMBuildUnreachable(c->b);
+}
+
+LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg) {
+  LLVMValueRef s = cg_const_str(c, msg, strlen(msg));
+  emit_panic_with(c, sp, LLVMBuildExtractValue(c->b, s, 0, ""), cg_i64(c, strlen(msg)));
+  return NULL;
+}
+
+// Branches to a panic when cond is true; continues in a new block otherwise.
+static void panic_if(CG *c, LLVMValueRef cond, Span sp, const char *msg) {
+  LLVMBasicBlockRef bad = cg_new_block(c, "panic"), ok = cg_new_block(c, "ok");
+  LLVMBuildCondBr(c->b, cond, bad, ok);
+  cg_set_block(c, bad);
+  cg_call_panic(c, sp, msg);
+  cg_set_block(c, ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanups
+
+static void push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag) {
+  if (c->ncleanups == c->capcleanups) {
+    int cap = c->capcleanups ? c->capcleanups * 2 : 32;
+    Cleanup *n = arena_alloc(sizeof(Cleanup) * cap);
+    if (c->ncleanups) memcpy(n, c->cleanups, sizeof(Cleanup) * c->ncleanups);
+    c->cleanups = n;
+    c->capcleanups = cap;
+  }
+  c->cleanups[c->ncleanups++] = (Cleanup){kind, t, addr, flag};
+}
+
+// Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
+static void emit_vec_iter_cleanup(CG *c, Cleanup *cl) {
+  Type *el = cl->ty;
+  if (ty_needs_drop(el)) {
+    LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 0, ""), "");
+    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 2, ""), "");
+    LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, cl->flag, "");
+    LLVMBasicBlockRef head = cg_new_block(c, "iter.drop"), body = cg_new_block(c, "iter.drop.body"), done = cg_new_block(c, "iter.done");
+    LLVMValueRef slot = cg_alloca(c, c->t_i64, "j");
+    LLVMBuildStore(c->b, idx, slot);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, head);
+    LLVMValueRef j = LLVMBuildLoad2(c->b, c->t_i64, slot, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, j, len, ""), body, done);
+    cg_set_block(c, body);
+    cg_emit_drop(c, LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &j, 1, ""), el);
+    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, j, cg_i64(c, 1), ""), slot);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+  }
+  LLVMValueRef args[3] = {cl->addr, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+  call_fn(c, rt(c, "trc_vec_free"), args, 3);
+}
+
+static void emit_cleanup(CG *c, Cleanup *cl) {
+  switch (cl->kind) {
+  case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
+  case CL_VEC_ITER: emit_vec_iter_cleanup(c, cl); return;
+  case CL_LOCAL: {
+    LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");
+    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, cl->flag, ""), yes, next);
+    cg_set_block(c, yes);
+    cg_emit_drop(c, cl->addr, cl->ty);
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), cl->flag);
+    LLVMBuildBr(c->b, next);
+    cg_set_block(c, next);
+    return;
+  }
+  }
+}
+
+// Emits the cleanups above `depth` without forgetting them (for break/continue/return).
+static void emit_cleanups_to(CG *c, int depth) {
+  if (cg_block_terminated(c)) return;
+  for (int i = c->ncleanups - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups[i]);
+}
+
+// Leaves a scope: emits its cleanups and forgets them.
+static void pop_cleanups(CG *c, int depth) {
+  emit_cleanups_to(c, depth);
+  c->ncleanups = depth;
+}
+
+// Stores an rvalue in a temporary and returns its address; the temporary is dropped when the
+// enclosing statement's cleanups run.
+static LLVMValueRef spill(CG *c, LLVMValueRef v, Type *t) {
+  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "tmp");
+  LLVMBuildStore(c->b, v, tmp);
+  if (ty_needs_drop(t)) push_cleanup(c, CL_TEMP, t, tmp, NULL);
+  return tmp;
+}
+
+// Drops a value that nobody keeps (the result of `f();`, `let _ = f();`, `drop(x)`).
+static void drop_value(CG *c, LLVMValueRef v, Type *t) {
+  if (!ty_needs_drop(t) || cg_block_terminated(c)) return;
+  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "dropped");
+  LLVMBuildStore(c->b, v, tmp);
+  cg_emit_drop(c, tmp, t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locals
+
+static void bind_local(CG *c, Local *l, LLVMValueRef v, bool initialized) {
+  Type *t = cg_type_of(c, l->ty);
+  LLVMValueRef addr = cg_alloca(c, cg_lltype(c, t), l->name);
+  c->local_addr[l->index] = addr;
+  if (initialized) LLVMBuildStore(c->b, v, addr);
+  if (ty_needs_drop(t)) {
+    LLVMValueRef flag = cg_alloca(c, c->t_i1, arena_printf("%s.live", l->name));
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, initialized, 0), flag);
+    c->local_flag[l->index] = flag;
+    push_cleanup(c, CL_LOCAL, t, addr, flag);
+  }
+}
+
+static void bind_pattern(CG *c, Pattern *p, LLVMValueRef v, Type *t) {
+  switch (p->kind) {
+  case PAT_BIND: bind_local(c, p->local, v, true); return;
+  case PAT_WILD: drop_value(c, v, t); return;
+  case PAT_REF: {
+    Type *in = ty_resolve(t)->inner;
+    bind_pattern(c, p->sub, load(c, in, v), in);
+    return;
+  }
+  case PAT_TUPLE: {
+    Type *rt = ty_resolve(t);
+    for (int i = 0; i < p->nelems; i++) bind_pattern(c, p->elems[i], LLVMBuildExtractValue(c->b, v, i, ""), rt->args[i]);
+    return;
+  }
+  default: ice(p->span, "pattern kind not lowered");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Places
+
+// Given the address of a pointer-typed value (of type t), the place it points to.
+static LLVMValueRef deref_place(CG *c, LLVMValueRef addr, Type *t) {
+  Type *in = ty_resolve(ty_pointee(t));
+  if (!in) ice((Span){0}, "dereferencing a non-pointer `%s`", ty_name(t));
+  return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
+}
+
+// Applies the checker's autoderefs to a place of type *t.
+static LLVMValueRef autoderef(CG *c, LLVMValueRef p, Type **t, int n) {
+  for (int i = 0; i < n; i++) {
+    p = deref_place(c, p, *t);
+    *t = ty_resolve(ty_pointee(*t));
+  }
+  return p;
+}
+
+static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
+
+static LLVMValueRef index_place(CG *c, Expr *e) {
+  Type *bt = raw_ty_of(c, e->lhs);
+  LLVMValueRef base = autoderef(c, emit_place(c, e->lhs), &bt, e->autoderefs);
+  bt = ty_resolve(bt);
+  LLVMValueRef idx = emit_expr(c, e->rhs);
+  LLVMValueRef data, len;
+  if (bt->kind == TY_VEC) {
+    data = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, base, 0, ""), "");
+    len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, base, 2, ""), "");
+  } else if (bt->kind == TY_ARRAY) {
+    data = base;
+    len = cg_i64(c, bt->len);
+  } else {  // a slice place is its fat pointer
+    data = LLVMBuildExtractValue(c->b, base, 0, "");
+    len = LLVMBuildExtractValue(c->b, base, 1, "");
+  }
+  LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
+  cg_set_block(c, bad);
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(e->span, &file, &flen, &line, &col, c);
+  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, ok);
+  return LLVMBuildGEP2(c->b, cg_lltype(c, bt->inner), data, &idx, 1, "");
+}
+
+static LLVMValueRef emit_place(CG *c, Expr *e) {
+  if (!e->coerce) {
+    switch (e->kind) {
+    case EX_PATH:
+      if (e->res == RES_LOCAL) return c->local_addr[e->local->index];
+      break;
+    case EX_UNARY:
+      if (e->op == TK_STAR) return emit_expr(c, e->sub);  // the pointer is the place
+      break;
+    case EX_FIELD: {
+      Type *bt = raw_ty_of(c, e->sub);
+      LLVMValueRef base = autoderef(c, emit_place(c, e->sub), &bt, e->autoderefs);
+      return LLVMBuildStructGEP2(c->b, cg_lltype(c, bt), base, e->field_index, "");
+    }
+    case EX_INDEX: return index_place(c, e);
+    default: break;
+    }
+  }
+  Type *t = ty_of(c, e);
+  LLVMValueRef v = emit_expr(c, e);
+  if (cg_block_terminated(c)) return LLVMGetUndef(c->t_ptr);
+  return spill(c, v, t);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coercions
+
+static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
+  for (int guard = 0; guard < 16; guard++) {
+    from = ty_resolve(from);
+    to = ty_resolve(to);
+    if (from == to) return v;
+    if (from->kind == TY_NEVER) return LLVMGetUndef(cg_lltype(c, to));
+    Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
+    if (!fi || !ti) break;
+    if (ti->kind == TY_DYN) {
+      if (fi->kind == TY_DYN) return v;  // same principal: dropping `+ Send` keeps the vtable
+      if (ty_is_sized(fi)) {
+        LLVMValueRef fat = LLVMGetUndef(c->t_dynptr);
+        fat = LLVMBuildInsertValue(c->b, fat, v, 0, "");
+        return LLVMBuildInsertValue(c->b, fat, cg_vtable(c, fi, ti->principal), 1, "");
+      }
+    }
+    if (fi == ti) return v;  // &mut T -> &T
+    if (fi->kind == TY_STRING && ti->kind == TY_STR) {
+      LLVMValueRef ptr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v, 0, ""), "");
+      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v, 2, ""), "");
+      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), ptr, 0, "");
+      return LLVMBuildInsertValue(c->b, fat, len, 1, "");
+    }
+    if (fi->kind == TY_VEC && ti->kind == TY_SLICE) {
+      LLVMValueRef ptr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v, 0, ""), "");
+      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v, 2, ""), "");
+      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), ptr, 0, "");
+      return LLVMBuildInsertValue(c->b, fat, len, 1, "");
+    }
+    if (fi->kind == TY_REF || fi->kind == TY_BOX) {
+      // Deref coercion: &&T -> &T, &Box<T> -> &T.
+      v = LLVMBuildLoad2(c->b, cg_lltype(c, fi), v, "");
+      from = ty_ref(ty_resolve(fi->inner), fi->kind == TY_REF ? fi->mut : from->mut);
+      continue;
+    }
+    break;
+  }
+  ice(sp, "cannot lower the coercion from `%s` to `%s`", ty_name(from), ty_name(to));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
+static int push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_UNIT) return n;
+  if (cg_is_fat(t)) {
+    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
+    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
+    return n;
+  }
+  out[n++] = v;
+  return n;
+}
+
+static LLVMValueRef finish_call(CG *c, LLVMValueRef callv, Type *ret) {
+  ret = ty_resolve(ret);
+  if (ret->kind == TY_NEVER) {
+    LLVMBuildUnreachable(c->b);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  if (ret->kind == TY_UNIT) return unit_val(c);
+  return callv;
+}
+
+static LLVMValueRef call_instance(CG *c, FnDecl *f, Type **targs, int n, LLVMValueRef *vals, Type **tys, int nvals) {
+  Instance *in = mono_instance(f, targs, n);
+  LLVMValueRef fn = cg_instance_fn(c, in);
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 1));
+  int na = 0;
+  for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  LLVMValueRef r = LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, na, "");
+  return finish_call(c, r, ty_subst(f->ret_type, targs, n));
+}
+
+static Type **concrete_targs(CG *c, Expr *e) {
+  Type **t = arena_alloc(sizeof(Type *) * (e->fn_ntargs + 1));
+  for (int i = 0; i < e->fn_ntargs; i++) t[i] = cg_type_of(c, e->fn_targs[i]);
+  return t;
+}
+
+// A call through a vtable: load the slot at byte offset 8*slot and call it with the data pointer.
+static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef fat, Type **targs, LLVMValueRef *vals,
+                             Type **tys, int nvals) {
+  dyn = ty_resolve(dyn);
+  int slot = cg_vtable_slot(dyn->principal->trait, m);
+  LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
+  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+  LLVMValueRef off = cg_i64(c, 8 * slot);
+  LLVMValueRef slotp = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
+  LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, arena_printf("%s", m->name));
+  LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
+  int n = m->env->n;
+  Type **ps = arena_alloc(sizeof(Type *) * (m->nparams + 1));
+  for (int i = 0; i < m->nparams; i++) ps[i] = ty_subst(m->param_types[i], targs, n);
+  Type *ret = ty_subst(m->ret_type, targs, n);
+  LLVMTypeRef fty = cg_fn_type(c, ty_ref(ty_u8, false), ps, m->nparams, ret);
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
+  int na = 0;
+  args[na++] = data;
+  for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  LLVMValueRef r = LLVMBuildCall2(c->b, fty, fnp, args, na, "");
+  (void)e;
+  return finish_call(c, r, ret);
+}
+
+// The receiver after the checker's autoderef/autoref; *t gets its type.
+static LLVMValueRef emit_receiver(CG *c, Expr *e, Type **t) {
+  Expr *r = e->sub;
+  Type *rt = raw_ty_of(c, r);
+  if (e->autoref == 0 && e->autoderefs == 0) {
+    *t = ty_of(c, r);
+    return emit_expr(c, r);
+  }
+  LLVMValueRef p = autoderef(c, emit_place(c, r), &rt, e->autoderefs);
+  if (e->autoref) {
+    *t = ty_ref(rt, e->autoref == 2);
+    return p;
+  }
+  *t = rt;
+  return load(c, rt, p);
+}
+
+static LLVMValueRef emit_builtin_method(CG *c, Expr *e);
+
+static LLVMValueRef emit_method(CG *c, Expr *e) {
+  if (e->dispatch == DISPATCH_BUILTIN) return emit_builtin_method(c, e);
+  int n = e->nargs + 1;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * n);
+  Type **tys = arena_alloc(sizeof(Type *) * n);
+  vals[0] = emit_receiver(c, e, &tys[0]);
+  for (int i = 0; i < e->nargs; i++) {
+    vals[i + 1] = emit_expr(c, e->args[i]);
+    tys[i + 1] = ty_of(c, e->args[i]);
+  }
+  Type **targs = concrete_targs(c, e);
+  Type *self = e->self_ty ? cg_type_of(c, e->self_ty) : NULL;
+  if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->fn, targs, e->fn_ntargs, vals, tys, n);
+  if (e->dispatch == DISPATCH_DYN || ty_resolve(self)->kind == TY_DYN)
+    return call_dyn(c, e, e->fn, self, vals[0], targs, vals + 1, tys + 1, n - 1);
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = mono_resolve_method(e->trait, e->fn, self, targs, e->fn_ntargs, &itargs, &nit);
+  return call_instance(c, f, itargs, nit, vals, tys, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builtins
+
+static LLVMValueRef empty_vec(CG *c, uint64_t align) {
+  LLVMValueRef fields[3] = {LLVMConstIntToPtr(cg_i64(c, align), c->t_ptr), cg_i64(c, 0), cg_i64(c, 0)};
+  return LLVMConstStructInContext(c->ctx, fields, 3, false);
+}
+
+static LLVMValueRef vec_field(CG *c, LLVMValueRef vecp, int i) {
+  return LLVMBuildLoad2(c->b, i == 0 ? c->t_ptr : c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, vecp, i, ""), "");
+}
+
+static LLVMValueRef string_from_parts(CG *c, LLVMValueRef ptr, LLVMValueRef len) {
+  LLVMValueRef s = cg_alloca(c, c->t_vec, "string");
+  LLVMBuildStore(c->b, empty_vec(c, 1), s);
+  LLVMValueRef args[3] = {s, ptr, len};
+  call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+  return LLVMBuildLoad2(c->b, c->t_vec, s, "");
+}
+
+static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
+  LLVMValueRef len = vec_field(c, vecp, 2), cap = vec_field(c, vecp, 1);
+  LLVMBasicBlockRef grow = cg_new_block(c, "grow"), store = cg_new_block(c, "store");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, len, cap, ""), grow, store);
+  cg_set_block(c, grow);
+  LLVMValueRef args[4] = {vecp, cg_i64(c, 1), cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+  call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+  LLVMBuildBr(c->b, store);
+  cg_set_block(c, store);
+  LLVMValueRef buf = vec_field(c, vecp, 0);
+  LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &len, 1, ""));
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, len, cg_i64(c, 1), ""), LLVMBuildStructGEP2(c->b, c->t_vec, vecp, 2, ""));
+}
+
+static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
+  Type *recv_ty;
+  LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
+  Type *self = ty_resolve(cg_type_of(c, e->self_ty));
+  LLVMValueRef arg = e->nargs ? emit_expr(c, e->args[0]) : NULL;
+  switch (e->builtin) {
+  case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return unit_val(c);
+  case BI_VEC_LEN: case BI_STRING_LEN: return vec_field(c, recv, 2);
+  case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, vec_field(c, recv, 2), cg_i64(c, 0), "");
+  case BI_VEC_CLEAR: {
+    if (ty_needs_drop(self->inner)) {
+      // Drop the elements, then forget them: the buffer stays.
+      Type *sl = ty_array(self->inner, 0);
+      (void)sl;
+      LLVMValueRef buf = vec_field(c, recv, 0), len = vec_field(c, recv, 2);
+      LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+      LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+      LLVMBasicBlockRef head = cg_new_block(c, "clear"), body = cg_new_block(c, "clear.body"), done = cg_new_block(c, "cleared");
+      LLVMBuildBr(c->b, head);
+      cg_set_block(c, head);
+      LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, len, ""), body, done);
+      cg_set_block(c, body);
+      cg_emit_drop(c, LLVMBuildGEP2(c->b, cg_lltype(c, self->inner), buf, &i, 1, ""), self->inner);
+      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+      LLVMBuildBr(c->b, head);
+      cg_set_block(c, done);
+    }
+    LLVMBuildStore(c->b, cg_i64(c, 0), LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
+    return unit_val(c);
+  }
+  case BI_STRING_PUSH_STR: {
+    LLVMValueRef args[3] = {recv, LLVMBuildExtractValue(c->b, arg, 0, ""), LLVMBuildExtractValue(c->b, arg, 1, "")};
+    call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+    return unit_val(c);
+  }
+  case BI_STRING_AS_STR: {
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), vec_field(c, recv, 0), 0, "");
+    return LLVMBuildInsertValue(c->b, fat, vec_field(c, recv, 2), 1, "");
+  }
+  case BI_STRING_CLONE: return string_from_parts(c, vec_field(c, recv, 0), vec_field(c, recv, 2));
+  case BI_STR_TO_STRING:
+    return string_from_parts(c, LLVMBuildExtractValue(c->b, recv, 0, ""), LLVMBuildExtractValue(c->b, recv, 1, ""));
+  case BI_STR_LEN: return LLVMBuildExtractValue(c->b, recv, 1, "");
+  case BI_STR_IS_EMPTY: {
+    LLVMValueRef len = self->kind == TY_STRING ? vec_field(c, recv, 2) : LLVMBuildExtractValue(c->b, recv, 1, "");
+    return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
+  }
+  case BI_INT_WRAPPING_ADD: return LLVMBuildAdd(c->b, recv, arg, "");
+  case BI_INT_WRAPPING_SUB: return LLVMBuildSub(c->b, recv, arg, "");
+  case BI_INT_WRAPPING_MUL: return LLVMBuildMul(c->b, recv, arg, "");
+  case BI_INT_MIN:
+  case BI_INT_MAX: {
+    LLVMIntPredicate p = e->builtin == BI_INT_MIN ? (self->is_signed ? LLVMIntSLT : LLVMIntULT) : (self->is_signed ? LLVMIntSGT : LLVMIntUGT);
+    return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, p, recv, arg, ""), recv, arg, "");
+  }
+  case BI_INT_ABS: {
+    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, recv, LLVMConstNull(LLVMTypeOf(recv)), "");
+    return LLVMBuildSelect(c->b, neg, LLVMBuildNeg(c->b, recv, ""), recv, "");
+  }
+  case BI_INT_POW: {
+    // Square-and-multiply would be faster; exponents in these programs are small.
+    LLVMTypeRef it = LLVMTypeOf(recv);
+    LLVMValueRef acc = cg_alloca(c, it, "pow"), k = cg_alloca(c, c->t_i32, "k");
+    LLVMBuildStore(c->b, LLVMConstInt(it, 1, 0), acc);
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i32, 0, 0), k);
+    LLVMBasicBlockRef head = cg_new_block(c, "pow"), body = cg_new_block(c, "pow.body"), done = cg_new_block(c, "pow.done");
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, head);
+    LLVMValueRef kv = LLVMBuildLoad2(c->b, c->t_i32, k, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, kv, arg, ""), body, done);
+    cg_set_block(c, body);
+    LLVMBuildStore(c->b, LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, ""), acc);
+    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, kv, LLVMConstInt(c->t_i32, 1, 0), ""), k);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+    return LLVMBuildLoad2(c->b, it, acc, "");
+  }
+  case BI_F64_SQRT: return call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
+  case BI_F64_ABS: return call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
+  default: ice(e->span, "unhandled builtin method");
+  }
+}
+
+static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
+  Expr *callee = e->sub;
+  Type *t = ty_of(c, e);
+  switch (callee->builtin) {
+  case BI_BOX_NEW: {
+    Type *in = ty_resolve(t)->inner;
+    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    LLVMValueRef p = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, v, p);
+    return p;
+  }
+  case BI_VEC_NEW: return empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
+  case BI_VEC_WITH_CAPACITY: {
+    Type *el = ty_resolve(t)->inner;
+    LLVMValueRef n = emit_expr(c, e->args[0]);
+    LLVMValueRef v = cg_alloca(c, c->t_vec, "vec");
+    LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), v);
+    LLVMValueRef args[4] = {v, n, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+    return LLVMBuildLoad2(c->b, c->t_vec, v, "");
+  }
+  case BI_STRING_NEW: return empty_vec(c, 1);
+  case BI_STRING_FROM: {
+    LLVMValueRef s = emit_expr(c, e->args[0]);
+    return string_from_parts(c, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, ""));
+  }
+  case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_DROP: {
+    LLVMValueRef v = emit_expr(c, e->args[0]);
+    drop_value(c, v, ty_of(c, e->args[0]));
+    return unit_val(c);
+  }
+  case BI_EXIT: {
+    LLVMValueRef v = emit_expr(c, e->args[0]);
+    call_fn(c, rt(c, "trc_exit"), &v, 1);
+    LLVMBuildUnreachable(c->b);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  default: ice(e->span, "unhandled builtin call");
+  }
+}
+
+static LLVMValueRef emit_call(CG *c, Expr *e) {
+  Expr *callee = e->sub;
+  if (callee->res == RES_BUILTIN) return emit_builtin_call(c, e);
+  if (callee->res == RES_TUPLE_CTOR) {
+    Type *t = ty_of(c, e);
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), i, "");
+    return v;
+  }
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  Type **tys = arena_alloc(sizeof(Type *) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    vals[i] = emit_expr(c, e->args[i]);
+    tys[i] = ty_of(c, e->args[i]);
+  }
+  Type **targs = concrete_targs(c, callee);
+  if (callee->res == RES_FN) return call_instance(c, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
+  // RES_TRAIT_FN: `T::f(..)` / `Trait::f(x, ..)` with Self known per instance.
+  Type *self = cg_type_of(c, callee->self_ty);
+  if (ty_resolve(self)->kind == TY_DYN)
+    return call_dyn(c, e, callee->fn, self, vals[0], targs, vals + 1, tys + 1, e->nargs - 1);
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = mono_resolve_method(callee->trait, callee->fn, self, targs, callee->fn_ntargs, &itargs, &nit);
+  return call_instance(c, f, itargs, nit, vals, tys, e->nargs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting: println!, format!, panic!, assert!
+
+// Extracts the bytes of a String (value or address), &str or &String value.
+static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_REF) {
+    v = LLVMBuildLoad2(c->b, cg_lltype(c, t->inner), v, "");
+    t = ty_resolve(t->inner);
+  }
+  if (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STRING) {
+    *ptr = vec_field(c, v, 0);
+    *len = vec_field(c, v, 2);
+  } else if (t->kind == TY_STRING) {
+    *ptr = LLVMBuildExtractValue(c->b, v, 0, "");
+    *len = LLVMBuildExtractValue(c->b, v, 2, "");
+  } else {
+    *ptr = LLVMBuildExtractValue(c->b, v, 0, "");
+    *len = LLVMBuildExtractValue(c->b, v, 1, "");
+  }
+}
+
+static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
+  if (!len) return;
+  LLVMValueRef str = cg_const_str(c, text, len);
+  LLVMValueRef args[3] = {s, LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
+  call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+}
+
+// Appends one formatted argument, given its place, to the String at s.
+static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) {
+    place = deref_place(c, place, t);
+    t = ty_resolve(t->inner);
+  }
+  LLVMValueRef start = p->has_width ? vec_field(c, s, 2) : NULL;
+  bool numeric = t->kind == TY_INT || t->kind == TY_FLOAT;
+  switch (t->kind) {
+  case TY_INT: {
+    LLVMValueRef v = load(c, t, place);
+    if (p->plus && t->is_signed) {
+      LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
+      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, v, LLVMConstNull(LLVMTypeOf(v)), ""), yes, no);
+      cg_set_block(c, yes);
+      push_lit(c, s, "+", 1);
+      LLVMBuildBr(c->b, no);
+      cg_set_block(c, no);
+    } else if (p->plus) {
+      push_lit(c, s, "+", 1);
+    }
+    LLVMValueRef w = t->bits == 64 ? v : t->is_signed ? LLVMBuildSExt(c->b, v, c->t_i64, "") : LLVMBuildZExt(c->b, v, c->t_i64, "");
+    LLVMValueRef args[2] = {s, w};
+    call_fn(c, rt(c, t->is_signed ? "trc_string_push_i64" : "trc_string_push_u64"), args, 2);
+    break;
+  }
+  case TY_FLOAT: {
+    LLVMValueRef v = load(c, t, place);
+    if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
+    if (p->plus) {
+      LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
+      LLVMBuildCondBr(c->b, LLVMBuildFCmp(c->b, LLVMRealOGE, v, LLVMConstReal(LLVMTypeOf(v), 0), ""), yes, no);
+      cg_set_block(c, yes);
+      push_lit(c, s, "+", 1);
+      LLVMBuildBr(c->b, no);
+      cg_set_block(c, no);
+    }
+    if (p->has_prec) {
+      LLVMValueRef args[3] = {s, v, cg_i64(c, p->prec)};
+      call_fn(c, rt(c, "trc_string_push_f64_prec"), args, 3);
+    } else {
+      LLVMValueRef args[3] = {s, v, LLVMConstInt(c->t_i32, p->debug, 0)};
+      call_fn(c, rt(c, "trc_string_push_f64"), args, 3);
+    }
+    break;
+  }
+  case TY_BOOL: {
+    LLVMValueRef args[2] = {s, LLVMBuildZExt(c->b, load(c, t, place), c->t_i32, "")};
+    call_fn(c, rt(c, "trc_string_push_bool"), args, 2);
+    break;
+  }
+  case TY_CHAR: {
+    LLVMValueRef args[2] = {s, load(c, t, place)};
+    call_fn(c, rt(c, p->debug ? "trc_string_push_char_debug" : "trc_string_push_char"), args, 2);
+    break;
+  }
+  case TY_STR:
+  case TY_STRING: {
+    LLVMValueRef ptr, len;
+    if (t->kind == TY_STRING) {
+      ptr = vec_field(c, place, 0);
+      len = vec_field(c, place, 2);
+    } else {
+      ptr = LLVMBuildExtractValue(c->b, place, 0, "");
+      len = LLVMBuildExtractValue(c->b, place, 1, "");
+    }
+    if (p->has_prec && !p->debug) {
+      // {:.N} on a string truncates to N chars; trc keeps it simple and counts bytes of ASCII.
+      LLVMValueRef n = cg_i64(c, p->prec);
+      len = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULT, n, len, ""), n, len, "");
+    }
+    LLVMValueRef args[3] = {s, ptr, len};
+    call_fn(c, rt(c, p->debug ? "trc_string_push_str_debug" : "trc_string_push_bytes"), args, 3);
+    break;
+  }
+  default: ice((Span){0}, "formatting `%s` is not lowered", ty_name(t));
+  }
+  if (p->has_width) {
+    if (p->zero_pad && numeric) {
+      LLVMValueRef args[3] = {s, start, cg_i64(c, p->width)};
+      call_fn(c, rt(c, "trc_string_pad_zero"), args, 3);
+    } else {
+      int align = p->align >= 0 ? p->align : numeric ? 1 : 0;
+      LLVMValueRef args[5] = {s, start, cg_i64(c, p->width), LLVMConstInt(c->t_i32, align, 0), LLVMConstInt(c->t_i32, p->fill ? p->fill : ' ', 0)};
+      call_fn(c, rt(c, "trc_string_pad"), args, 5);
+    }
+  }
+}
+
+// Builds the formatted text of a format-like macro in a fresh String; returns its address.
+static LLVMValueRef emit_format(CG *c, Expr *e) {
+  LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
+  // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
+  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) places[i] = emit_place(c, e->args[i]);
+  LLVMBuildStore(c->b, empty_vec(c, 1), s);
+  for (int i = 0; i < e->nfmt; i++) {
+    FmtPiece *p = &e->fmt[i];
+    if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
+    else push_formatted(c, s, places[p->arg], raw_ty_of(c, e->args[p->arg]), p);
+  }
+  return s;
+}
+
+static void free_string(CG *c, LLVMValueRef s) {
+  LLVMValueRef args[3] = {s, cg_i64(c, 1), cg_i64(c, 1)};
+  call_fn(c, rt(c, "trc_vec_free"), args, 3);
+}
+
+static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
+  if (newline) push_lit(c, s, "\n", 1);
+  LLVMValueRef args[2] = {vec_field(c, s, 0), vec_field(c, s, 2)};
+  call_fn(c, rt(c, to_stderr ? "trc_eprint" : "trc_print"), args, 2);
+  free_string(c, s);
+}
+
+static void panic_with_string(CG *c, Span sp, LLVMValueRef s) {
+  emit_panic_with(c, sp, vec_field(c, s, 0), vec_field(c, s, 2));
+}
+
+static const char *span_text(Span sp, size_t *len) {
+  const char *s = diag_span_text(sp);
+  *len = strlen(s);
+  return s;
+}
+
+static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);
+
+static LLVMValueRef emit_macro(CG *c, Expr *e) {
+  const char *n = e->name;
+  bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
+  if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
+    print_string(c, emit_format(c, e), ln, n[0] == 'e');
+    return unit_val(c);
+  }
+  if (!strcmp(n, "format")) {
+    LLVMValueRef s = emit_format(c, e);
+    return LLVMBuildLoad2(c->b, c->t_vec, s, "");
+  }
+  if (!strcmp(n, "panic") || !strcmp(n, "unreachable") || !strcmp(n, "todo") || !strcmp(n, "unimplemented")) {
+    const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
+                         : !strcmp(n, "todo")      ? "not yet implemented"
+                         : !strcmp(n, "unimplemented") ? "not implemented"
+                                                   : NULL;
+    if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
+    LLVMValueRef s;
+    if (e->nfmt == 0) {
+      s = cg_alloca(c, c->t_vec, "msg");
+      LLVMBuildStore(c->b, empty_vec(c, 1), s);
+      push_lit(c, s, prefix, strlen(prefix));
+    } else {
+      s = emit_format(c, e);
+      if (prefix) {
+        // "internal error: entered unreachable code: <message>"
+        LLVMValueRef pre = cg_alloca(c, c->t_vec, "msg");
+        LLVMBuildStore(c->b, empty_vec(c, 1), pre);
+        push_lit(c, pre, prefix, strlen(prefix));
+        push_lit(c, pre, ": ", 2);
+        LLVMValueRef args[3] = {pre, vec_field(c, s, 0), vec_field(c, s, 2)};
+        call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+        s = pre;
+      }
+    }
+    panic_with_string(c, e->span, s);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  if (!strcmp(n, "assert")) {
+    LLVMValueRef cond = emit_expr(c, e->args[0]);
+    LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
+    LLVMBuildCondBr(c->b, cond, ok, bad);
+    cg_set_block(c, bad);
+    LLVMValueRef s;
+    if (e->nfmt) {
+      s = emit_format(c, e);
+    } else {
+      s = cg_alloca(c, c->t_vec, "msg");
+      LLVMBuildStore(c->b, empty_vec(c, 1), s);
+      size_t len;
+      const char *src = span_text(e->args[0]->span, &len);
+      push_lit(c, s, "assertion failed: ", 18);
+      push_lit(c, s, src, len);
+    }
+    panic_with_string(c, e->span, s);
+    cg_set_block(c, ok);
+    return unit_val(c);
+  }
+  if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
+    bool eq = !strcmp(n, "assert_eq");
+    Type *t = raw_ty_of(c, e->args[0]);
+    LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
+    LLVMValueRef same = emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+    LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
+    LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
+    cg_set_block(c, bad);
+    LLVMValueRef s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
+    push_lit(c, s, head, strlen(head));
+    if (e->nfmt) {
+      LLVMValueRef m = emit_format(c, e);
+      push_lit(c, s, ": ", 2);
+      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+    }
+    FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
+    push_lit(c, s, "\n  left: ", 9);
+    push_formatted(c, s, pa, t, &dbg);
+    push_lit(c, s, "\n right: ", 9);
+    push_formatted(c, s, pb, t, &dbg);
+    panic_with_string(c, e->span, s);
+    cg_set_block(c, ok);
+    return unit_val(c);
+  }
+  if (!strcmp(n, "vec")) {
+    Type *vt = ty_resolve(ty_of(c, e));
+    Type *el = vt->inner;
+    LLVMTypeRef elt = cg_lltype(c, el);
+    uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
+    if (!e->repeat && e->nargs == 0) return empty_vec(c, align);
+    LLVMValueRef count = e->repeat ? emit_expr(c, e->args[1]) : cg_i64(c, e->nargs);
+    LLVMValueRef first = e->repeat ? emit_expr(c, e->args[0]) : NULL;
+    LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
+    LLVMValueRef buf = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    if (e->repeat) {
+      LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+      LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+      LLVMBasicBlockRef head = cg_new_block(c, "fill"), body = cg_new_block(c, "fill.body"), done = cg_new_block(c, "filled");
+      LLVMBuildBr(c->b, head);
+      cg_set_block(c, head);
+      LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, count, ""), body, done);
+      cg_set_block(c, body);
+      LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &i, 1, ""));
+      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+      LLVMBuildBr(c->b, head);
+      cg_set_block(c, done);
+    } else {
+      for (int i = 0; i < e->nargs; i++) {
+        LLVMValueRef v = emit_expr(c, e->args[i]);
+        LLVMValueRef k = cg_i64(c, i);
+        LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
+      }
+    }
+    LLVMValueRef vec = LLVMGetUndef(c->t_vec);
+    vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
+    vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
+    return LLVMBuildInsertValue(c->b, vec, count, 2, "");
+  }
+  ice(e->span, "macro `%s!` is not lowered", n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators
+
+static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  t = ty_resolve(t);
+  // Compare through references: `&i32 == &i32` compares the integers.
+  while (t->kind == TY_REF && ty_is_sized(t->inner) && ty_resolve(t->inner)->kind != TY_STRING) {
+    a = load(c, t->inner, a);
+    b = load(c, t->inner, b);
+    t = ty_resolve(t->inner);
+  }
+  if (t->kind == TY_UNIT) return LLVMConstInt(c->t_i1, op == TK_EQEQ || op == TK_LE || op == TK_GE, 0);
+  if (t->kind == TY_FLOAT) {
+    LLVMRealPredicate p = op == TK_EQEQ ? LLVMRealOEQ : op == TK_NE ? LLVMRealUNE : op == TK_LT ? LLVMRealOLT
+                        : op == TK_LE   ? LLVMRealOLE : op == TK_GT ? LLVMRealOGT : LLVMRealOGE;
+    return LLVMBuildFCmp(c->b, p, a, b, "");
+  }
+  if (t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_CHAR) {
+    bool s = t->kind == TY_INT && t->is_signed;
+    LLVMIntPredicate p = op == TK_EQEQ ? LLVMIntEQ : op == TK_NE ? LLVMIntNE : op == TK_LT ? (s ? LLVMIntSLT : LLVMIntULT)
+                       : op == TK_LE   ? (s ? LLVMIntSLE : LLVMIntULE) : op == TK_GT ? (s ? LLVMIntSGT : LLVMIntUGT)
+                                       : (s ? LLVMIntSGE : LLVMIntUGE);
+    return LLVMBuildICmp(c->b, p, a, b, "");
+  }
+  ice((Span){0}, "comparison of `%s` is not lowered", ty_name(t));
+}
+
+// String equality: same length and same bytes.
+static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb) {
+  LLVMValueRef pa, la, pb, lb;
+  str_parts(c, a, ta, &pa, &la);
+  str_parts(c, b, tb, &pb, &lb);
+  LLVMValueRef same_len = LLVMBuildICmp(c->b, LLVMIntEQ, la, lb, "");
+  LLVMBasicBlockRef cmp = cg_new_block(c, "streq.bytes"), done = cg_new_block(c, "streq.done");
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+  LLVMBuildCondBr(c->b, same_len, cmp, done);
+  cg_set_block(c, cmp);
+  LLVMValueRef args[3] = {pa, pb, la};
+  LLVMValueRef r = call_fn(c, rt(c, "memcmp"), args, 3);
+  LLVMValueRef eqb = LLVMBuildICmp(c->b, LLVMIntEQ, r, LLVMConstInt(c->t_i32, 0, 0), "");
+  LLVMBasicBlockRef cmp_end = LLVMGetInsertBlock(c->b);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, done);
+  LLVMValueRef phi = LLVMBuildPhi(c->b, c->t_i1, "streq");
+  LLVMValueRef vals[2] = {LLVMConstInt(c->t_i1, 0, 0), eqb};
+  LLVMBasicBlockRef bbs[2] = {from, cmp_end};
+  LLVMAddIncoming(phi, vals, bbs, 2);
+  return op == TK_NE ? LLVMBuildNot(c->b, phi, "") : phi;
+}
+
+static bool is_stringish(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t->kind == TY_STRING || t->kind == TY_STR;
+}
+
+// Division and remainder panic on a zero divisor (and on MIN / -1), as in every Rust build.
+static void check_division(CG *c, Expr *e, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  bool rem = e->op == TK_PERCENT;
+  panic_if(c, LLVMBuildICmp(c->b, LLVMIntEQ, b, LLVMConstNull(LLVMTypeOf(b)), ""), e->span,
+           rem ? "attempt to calculate the remainder with a divisor of zero" : "attempt to divide by zero");
+  if (t->is_signed) {
+    LLVMValueRef min = LLVMConstInt(LLVMTypeOf(a), 1ull << (t->bits - 1), 0);
+    LLVMValueRef ovf = LLVMBuildAnd(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, a, min, ""),
+                                    LLVMBuildICmp(c->b, LLVMIntEQ, b, LLVMConstAllOnes(LLVMTypeOf(b)), ""), "");
+    panic_if(c, ovf, e->span, rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow");
+  }
+}
+
+static LLVMValueRef arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_FLOAT) {
+    switch (op) {
+    case TK_PLUS: return LLVMBuildFAdd(c->b, a, b, "");
+    case TK_MINUS: return LLVMBuildFSub(c->b, a, b, "");
+    case TK_STAR: return LLVMBuildFMul(c->b, a, b, "");
+    case TK_SLASH: return LLVMBuildFDiv(c->b, a, b, "");
+    case TK_PERCENT: return LLVMBuildFRem(c->b, a, b, "");
+    default: break;
+    }
+  }
+  bool s = t->is_signed;
+  switch (op) {
+  case TK_PLUS: return LLVMBuildAdd(c->b, a, b, "");
+  case TK_MINUS: return LLVMBuildSub(c->b, a, b, "");
+  case TK_STAR: return LLVMBuildMul(c->b, a, b, "");
+  case TK_SLASH: check_division(c, e, a, b, t); return s ? LLVMBuildSDiv(c->b, a, b, "") : LLVMBuildUDiv(c->b, a, b, "");
+  case TK_PERCENT: check_division(c, e, a, b, t); return s ? LLVMBuildSRem(c->b, a, b, "") : LLVMBuildURem(c->b, a, b, "");
+  case TK_AMP: return LLVMBuildAnd(c->b, a, b, "");
+  case TK_PIPE: return LLVMBuildOr(c->b, a, b, "");
+  case TK_CARET: return LLVMBuildXor(c->b, a, b, "");
+  case TK_SHL:
+  case TK_SHR: {
+    // Shift amounts are masked to the width, as release builds of Rust do.
+    LLVMTypeRef lt = LLVMTypeOf(a);
+    b = LLVMBuildIntCast2(c->b, b, lt, false, "");
+    b = LLVMBuildAnd(c->b, b, LLVMConstInt(lt, t->bits - 1, 0), "");
+    if (op == TK_SHL) return LLVMBuildShl(c->b, a, b, "");
+    return s ? LLVMBuildAShr(c->b, a, b, "") : LLVMBuildLShr(c->b, a, b, "");
+  }
+  default: ice(e->span, "binary operator not lowered");
+  }
+}
+
+static LLVMValueRef operand_value(CG *c, Expr *e, Type *t) {
+  LLVMValueRef v = emit_expr(c, e);
+  t = ty_resolve(t);
+  if (t->kind == TY_REF && ty_is_numeric(t->inner)) v = load(c, t->inner, v);
+  return v;
+}
+
+static LLVMValueRef emit_binary(CG *c, Expr *e) {
+  TokenKind op = e->op;
+  if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
+    LLVMValueRef a = emit_expr(c, e->lhs);
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+    LLVMBasicBlockRef rhs = cg_new_block(c, op == TK_AMPAMP ? "and.rhs" : "or.rhs"), done = cg_new_block(c, "logic.done");
+    if (op == TK_AMPAMP) LLVMBuildCondBr(c->b, a, rhs, done);
+    else LLVMBuildCondBr(c->b, a, done, rhs);
+    cg_set_block(c, rhs);
+    LLVMValueRef b = emit_expr(c, e->rhs);
+    LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(c->b);
+    cg_br(c, done);
+    cg_set_block(c, done);
+    LLVMValueRef phi = LLVMBuildPhi(c->b, c->t_i1, "");
+    LLVMValueRef vals[2] = {LLVMConstInt(c->t_i1, op == TK_PIPEPIPE, 0), b};
+    LLVMBasicBlockRef bbs[2] = {from, rhs_end};
+    LLVMAddIncoming(phi, vals, bbs, 2);
+    return phi;
+  }
+  Type *lt = raw_ty_of(c, e->lhs), *rt2 = raw_ty_of(c, e->rhs);
+  if (op == TK_EQEQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE) {
+    if (is_stringish(lt)) {
+      // Strings compare by reference; a String operand is borrowed, not moved.
+      LLVMValueRef a = ty_resolve(lt)->kind == TY_STRING ? emit_place(c, e->lhs) : emit_expr(c, e->lhs);
+      LLVMValueRef b = ty_resolve(rt2)->kind == TY_STRING ? emit_place(c, e->rhs) : emit_expr(c, e->rhs);
+      Type *ta = ty_resolve(lt)->kind == TY_STRING ? ty_ref(lt, false) : lt;
+      Type *tb = ty_resolve(rt2)->kind == TY_STRING ? ty_ref(rt2, false) : rt2;
+      return emit_str_eq(c, op, a, ta, b, tb);
+    }
+    LLVMValueRef a = emit_expr(c, e->lhs), b = emit_expr(c, e->rhs);
+    return emit_compare(c, op, a, b, lt);
+  }
+  LLVMValueRef a = operand_value(c, e->lhs, lt), b = operand_value(c, e->rhs, rt2);
+  return arith(c, e, op, a, b, ty_of(c, e));
+}
+
+static LLVMValueRef emit_unary(CG *c, Expr *e) {
+  switch (e->op) {
+  case TK_MINUS: {
+    LLVMValueRef v = emit_expr(c, e->sub);
+    return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMBuildFNeg(c->b, v, "") : LLVMBuildNeg(c->b, v, "");
+  }
+  case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
+  case TK_STAR: {
+    Type *t = ty_of(c, e);
+    LLVMValueRef p = emit_expr(c, e->sub);
+    return load(c, t, p);
+  }
+  case TK_AMP: return emit_place(c, e->sub);
+  default: ice(e->span, "unary operator not lowered");
+  }
+}
+
+static LLVMValueRef emit_cast(CG *c, Expr *e) {
+  Type *from = ty_resolve(ty_of(c, e->sub)), *to = ty_resolve(ty_of(c, e));
+  LLVMValueRef v = emit_expr(c, e->sub);
+  if (from == to) return v;
+  LLVMTypeRef lt = cg_lltype(c, to);
+  bool fs = from->kind == TY_INT && from->is_signed;
+  if (to->kind == TY_INT || to->kind == TY_CHAR) {
+    if (from->kind == TY_FLOAT) {
+      // Rust's float-to-int casts saturate (and NaN becomes 0).
+      LLVMTypeRef tys[2] = {lt, LLVMTypeOf(v)};
+      const char *name = to->is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
+      unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+      LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, tys, 2);
+      return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, tys, 2), fn, &v, 1, "");
+    }
+    return LLVMBuildIntCast2(c->b, v, lt, fs, "");
+  }
+  if (to->kind == TY_FLOAT) {
+    if (from->kind == TY_FLOAT) return LLVMBuildFPCast(c->b, v, lt, "");
+    return fs ? LLVMBuildSIToFP(c->b, v, lt, "") : LLVMBuildUIToFP(c->b, v, lt, "");
+  }
+  return v;  // pointer casts: the coercion on the operand already did the work
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control flow
+
+static LLVMValueRef emit_if(CG *c, Expr *e) {
+  Type *t = ty_of(c, e);
+  bool has_val = !cg_returns_void(t);
+  LLVMValueRef slot = has_val ? cg_alloca(c, cg_lltype(c, t), "if.val") : NULL;
+  LLVMValueRef cond = emit_expr(c, e->sub);
+  LLVMBasicBlockRef then_bb = cg_new_block(c, "then"), else_bb = e->else_expr ? cg_new_block(c, "else") : NULL;
+  LLVMBasicBlockRef done = cg_new_block(c, "endif");
+  LLVMBuildCondBr(c->b, cond, then_bb, else_bb ? else_bb : done);
+  cg_set_block(c, then_bb);
+  LLVMValueRef tv = emit_block(c, e->block);
+  if (has_val && !cg_block_terminated(c)) LLVMBuildStore(c->b, tv, slot);
+  cg_br(c, done);
+  if (else_bb) {
+    cg_set_block(c, else_bb);
+    LLVMValueRef ev = emit_expr(c, e->else_expr);
+    if (has_val && !cg_block_terminated(c)) LLVMBuildStore(c->b, ev, slot);
+    cg_br(c, done);
+  }
+  cg_set_block(c, done);
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), slot, "") : unit_val(c);
+}
+
+static LoopCtx *push_loop(CG *c, Expr *e, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
+  LoopCtx *l = arena_alloc(sizeof *l);
+  l->e = e;
+  l->brk = brk;
+  l->cont = cont;
+  l->cleanup_depth = c->ncleanups;
+  l->outer = c->loop;
+  c->loop = l;
+  return l;
+}
+
+static LLVMValueRef emit_loop(CG *c, Expr *e) {
+  Type *t = ty_of(c, e);
+  bool has_val = !cg_returns_void(t);
+  LLVMBasicBlockRef body = cg_new_block(c, "loop"), done = cg_new_block(c, "loop.end");
+  LoopCtx *l = push_loop(c, e, done, body);
+  if (has_val) l->result = cg_alloca(c, cg_lltype(c, t), "loop.val");
+  cg_br(c, body);
+  cg_set_block(c, body);
+  emit_block(c, e->block);
+  cg_br(c, body);
+  c->loop = l->outer;
+  cg_set_block(c, done);
+  if (ty_resolve(t)->kind == TY_NEVER) {
+    LLVMBuildUnreachable(c->b);
+    start_dead_block(c);
+  }
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), l->result, "") : unit_val(c);
+}
+
+static LLVMValueRef emit_while(CG *c, Expr *e) {
+  LLVMBasicBlockRef head = cg_new_block(c, "while"), body = cg_new_block(c, "while.body"), done = cg_new_block(c, "while.end");
+  cg_br(c, head);
+  cg_set_block(c, head);
+  int mark = c->ncleanups;
+  LLVMValueRef cond = emit_expr(c, e->sub);
+  pop_cleanups(c, mark);
+  LLVMBuildCondBr(c->b, cond, body, done);
+  cg_set_block(c, body);
+  LoopCtx *l = push_loop(c, e, done, head);
+  emit_block(c, e->block);
+  cg_br(c, head);
+  c->loop = l->outer;
+  cg_set_block(c, done);
+  return unit_val(c);
+}
+
+// for pat in lo..hi / lo..=hi / &v / &mut v / v
+static LLVMValueRef emit_for(CG *c, Expr *e) {
+  Type *it = ty_resolve(raw_ty_of(c, e->sub));
+  int outer_mark = c->ncleanups;
+  LLVMValueRef iter = emit_expr(c, e->sub);
+  LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), step = cg_new_block(c, "for.next"),
+                    done = cg_new_block(c, "for.end");
+  LLVMValueRef idx, data = NULL, len;
+  Type *elem;
+  bool by_value_vec = false, range = it->kind == TY_RANGE, inclusive = range && it->len;
+  if (range) {
+    elem = ty_resolve(it->inner);
+    idx = cg_alloca(c, cg_lltype(c, elem), "i");
+    LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, iter, 0, ""), idx);
+    len = LLVMBuildExtractValue(c->b, iter, 1, "");
+  } else {
+    idx = cg_alloca(c, c->t_i64, "idx");
+    LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+    Type *container = it->kind == TY_VEC ? it : ty_resolve(it->inner);
+    elem = ty_resolve(container->inner);
+    LLVMValueRef vecp = iter;
+    if (it->kind == TY_VEC) {
+      // A by-value loop owns the Vec: elements not yet handed out are dropped when it ends.
+      vecp = cg_alloca(c, c->t_vec, "into_iter");
+      LLVMBuildStore(c->b, iter, vecp);
+      push_cleanup(c, CL_VEC_ITER, elem, vecp, idx);
+      by_value_vec = true;
+    }
+    if (container->kind == TY_ARRAY) {
+      data = vecp;
+      len = cg_i64(c, container->len);
+    } else if (container->kind == TY_SLICE) {
+      data = LLVMBuildExtractValue(c->b, iter, 0, "");
+      len = LLVMBuildExtractValue(c->b, iter, 1, "");
+    } else {
+      data = vec_field(c, vecp, 0);
+      len = vec_field(c, vecp, 2);
+    }
+    if (!by_value_vec) elem = ty_ref(elem, it->mut);
+  }
+  // lo..=hi visits hi too and must not step past it (hi may be the type's maximum), so a
+  // flag marks the range exhausted once hi has been visited.
+  LLVMValueRef fin = NULL;
+  if (inclusive) {
+    fin = cg_alloca(c, c->t_i1, "exhausted");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), fin);
+  }
+  cg_br(c, head);
+  cg_set_block(c, head);
+  LLVMValueRef i = LLVMBuildLoad2(c->b, LLVMTypeOf(len), idx, "");
+  bool sgn = range && ty_resolve(it->inner)->kind == TY_INT && ty_resolve(it->inner)->is_signed;
+  LLVMIntPredicate lt = inclusive ? (sgn ? LLVMIntSLE : LLVMIntULE) : (sgn ? LLVMIntSLT : LLVMIntULT);
+  if (inclusive) {
+    LLVMValueRef in_range = LLVMBuildICmp(c->b, lt, i, len, "");
+    LLVMValueRef not_fin = LLVMBuildNot(c->b, LLVMBuildLoad2(c->b, c->t_i1, fin, ""), "");
+    LLVMBuildCondBr(c->b, LLVMBuildAnd(c->b, in_range, not_fin, ""), body, done);
+    cg_set_block(c, body);
+    LoopCtx *l = push_loop(c, e, done, step);
+    int mark = c->ncleanups;
+    bind_pattern(c, e->pat, i, elem);
+    emit_block(c, e->block);
+    pop_cleanups(c, mark);
+    cg_br(c, step);
+    c->loop = l->outer;
+    cg_set_block(c, step);
+    LLVMValueRef cur = LLVMBuildLoad2(c->b, LLVMTypeOf(len), idx, "");
+    LLVMValueRef at_end = LLVMBuildICmp(c->b, LLVMIntEQ, cur, len, "");
+    LLVMBuildStore(c->b, at_end, fin);
+    LLVMValueRef nxt = LLVMBuildSelect(c->b, at_end, cur, LLVMBuildAdd(c->b, cur, LLVMConstInt(LLVMTypeOf(cur), 1, 0), ""), "");
+    LLVMBuildStore(c->b, nxt, idx);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+    pop_cleanups(c, outer_mark);
+    return unit_val(c);
+  }
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, lt, i, len, ""), body, done);
+  cg_set_block(c, body);
+  LoopCtx *l = push_loop(c, e, done, step);
+  int mark = c->ncleanups;
+  LLVMValueRef item;
+  if (range) {
+    item = i;
+  } else {
+    Type *el_mem = by_value_vec ? elem : ty_resolve(elem)->inner;
+    LLVMValueRef p = LLVMBuildGEP2(c->b, cg_lltype(c, el_mem), data, &i, 1, "");
+    if (by_value_vec) {
+      // Advance first: the element now belongs to the loop variable.
+      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+      item = load(c, elem, p);
+    } else {
+      item = p;
+    }
+  }
+  bind_pattern(c, e->pat, item, elem);
+  emit_block(c, e->block);
+  pop_cleanups(c, mark);
+  cg_br(c, step);
+  c->loop = l->outer;
+  cg_set_block(c, step);
+  if (!by_value_vec) {
+    LLVMValueRef cur = LLVMBuildLoad2(c->b, LLVMTypeOf(len), idx, "");
+    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, cur, LLVMConstInt(LLVMTypeOf(cur), 1, 0), ""), idx);
+  }
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+  pop_cleanups(c, outer_mark);
+  return unit_val(c);
+}
+
+static LoopCtx *loop_for(CG *c, Expr *e) {
+  for (LoopCtx *l = c->loop; l; l = l->outer)
+    if (l->e == e->loop->loop_expr) return l;
+  ice(e->span, "break target not found");
+}
+
+static void emit_return(CG *c, LLVMValueRef v) {
+  emit_cleanups_to(c, 0);
+  if (cg_block_terminated(c)) return;
+  if (cg_returns_void(c->ret_ty)) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
+  switch (e->kind) {
+  case EX_INT: return LLVMConstInt(cg_lltype(c, ty_of(c, e)), e->int_val, false);
+  case EX_FLOAT: return LLVMConstReal(cg_lltype(c, ty_of(c, e)), e->float_val);
+  case EX_BOOL: return LLVMConstInt(c->t_i1, e->int_val, false);
+  case EX_CHAR: return LLVMConstInt(c->t_i32, e->int_val, false);
+  case EX_STR: return cg_const_str(c, e->str, e->str_len);
+  case EX_PATH:
+    if (e->res == RES_LOCAL) {
+      Local *l = e->local;
+      Type *t = cg_type_of(c, l->ty);
+      LLVMValueRef v = load(c, t, c->local_addr[l->index]);
+      if (c->local_flag[l->index]) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), c->local_flag[l->index]);  // moved
+      return v;
+    }
+    if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
+    ice(e->span, "path not lowered");
+  case EX_UNARY: return emit_unary(c, e);
+  case EX_BINARY: return emit_binary(c, e);
+  case EX_ASSIGN: {
+    Type *t = raw_ty_of(c, e->lhs);
+    LLVMValueRef v = emit_expr(c, e->rhs);
+    if (e->lhs->kind == EX_PATH && e->lhs->res == RES_LOCAL) {
+      Local *l = e->lhs->local;
+      LLVMValueRef flag = c->local_flag[l->index];
+      if (flag) {
+        // The old value (if the local still owns one) is dropped after the new one is built.
+        LLVMBasicBlockRef yes = cg_new_block(c, "drop.old"), next = cg_new_block(c, "assign");
+        LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, flag, ""), yes, next);
+        cg_set_block(c, yes);
+        cg_emit_drop(c, c->local_addr[l->index], t);
+        LLVMBuildBr(c->b, next);
+        cg_set_block(c, next);
+        LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), flag);
+      }
+      LLVMBuildStore(c->b, v, c->local_addr[l->index]);
+      return unit_val(c);
+    }
+    LLVMValueRef p = emit_place(c, e->lhs);
+    cg_emit_drop(c, p, t);
+    LLVMBuildStore(c->b, v, p);
+    return unit_val(c);
+  }
+  case EX_COMPOUND: {
+    Type *t = ty_resolve(raw_ty_of(c, e->lhs));
+    if (e->builtin == BI_STRING_PUSH_STR) {
+      LLVMValueRef s = emit_expr(c, e->rhs);
+      LLVMValueRef p = emit_place(c, e->lhs);
+      LLVMValueRef args[3] = {p, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, "")};
+      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+      return unit_val(c);
+    }
+    LLVMValueRef b = emit_expr(c, e->rhs);
+    LLVMValueRef p = emit_place(c, e->lhs);
+    LLVMValueRef a = load(c, t, p);
+    LLVMBuildStore(c->b, arith(c, e, e->op, a, b, t), p);
+    return unit_val(c);
+  }
+  case EX_CAST: return emit_cast(c, e);
+  case EX_CALL: return emit_call(c, e);
+  case EX_METHOD: return emit_method(c, e);
+  case EX_FIELD:
+  case EX_INDEX: {
+    Type *t = ty_of(c, e);
+    return load(c, t, emit_place(c, e));
+  }
+  case EX_STRUCT: {
+    Type *t = ty_of(c, e);
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), e->field_map[i], "");
+    return v;
+  }
+  case EX_TUPLE: {
+    Type *t = ty_of(c, e);
+    if (e->nargs == 0) return unit_val(c);
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), i, "");
+    return v;
+  }
+  case EX_ARRAY: {
+    Type *t = ty_resolve(ty_of(c, e));
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    if (e->repeat) {
+      LLVMValueRef x = emit_expr(c, e->args[0]);
+      for (uint64_t i = 0; i < t->len; i++) v = LLVMBuildInsertValue(c->b, v, x, i, "");
+      return v;
+    }
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), i, "");
+    return v;
+  }
+  case EX_BLOCK: return emit_block(c, e->block);
+  case EX_IF: return emit_if(c, e);
+  case EX_WHILE: return emit_while(c, e);
+  case EX_LOOP: return emit_loop(c, e);
+  case EX_FOR: return emit_for(c, e);
+  case EX_BREAK: {
+    LoopCtx *l = loop_for(c, e);
+    if (e->sub) {
+      LLVMValueRef v = emit_expr(c, e->sub);
+      if (l->result && !cg_block_terminated(c)) LLVMBuildStore(c->b, v, l->result);
+    }
+    emit_cleanups_to(c, l->cleanup_depth);
+    cg_br(c, l->brk);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  case EX_CONTINUE: {
+    LoopCtx *l = loop_for(c, e);
+    emit_cleanups_to(c, l->cleanup_depth);
+    cg_br(c, l->cont);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  case EX_RETURN: {
+    LLVMValueRef v = e->sub ? emit_expr(c, e->sub) : unit_val(c);
+    emit_return(c, v);
+    start_dead_block(c);
+    return unit_val(c);
+  }
+  case EX_RANGE: {
+    Type *t = ty_of(c, e);
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->lhs), 0, "");
+    return LLVMBuildInsertValue(c->b, v, emit_expr(c, e->rhs), 1, "");
+  }
+  case EX_MACRO: return emit_macro(c, e);
+  default: ice(e->span, "expression kind not lowered");
+  }
+}
+
+static LLVMValueRef emit_expr(CG *c, Expr *e) {
+  LLVMValueRef v = emit_expr_raw(c, e);
+  Type *t = ty_of(c, e);
+  if (ty_resolve(raw_ty_of(c, e))->kind == TY_NEVER && ty_resolve(t)->kind != TY_NEVER) return dead_val(c, t);
+  if (e->coerce) v = emit_coercion(c, v, raw_ty_of(c, e), t, e->span);
+  if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return unit_val(c);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements and blocks
+
+// `let r = &temp();` keeps the temporary alive as long as r (Rust's temporary lifetime
+// extension); any other temporary of a statement dies at its end.
+static bool extends_temporaries(Expr *init) {
+  return init && init->kind == EX_UNARY && init->op == TK_AMP;
+}
+
+static bool is_place_expr(Expr *e) {
+  if (e->coerce) return false;
+  switch (e->kind) {
+  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_FIELD: case EX_INDEX: return true;
+  case EX_UNARY: return e->op == TK_STAR;
+  default: return false;
+  }
+}
+
+static void emit_let(CG *c, Stmt *s) {
+  int mark = c->ncleanups;
+  if (!s->init) {
+    if (s->pat->kind == PAT_BIND) bind_local(c, s->pat->local, NULL, false);
+    return;
+  }
+  if (s->pat->kind == PAT_WILD && is_place_expr(s->init)) {
+    emit_place(c, s->init);  // `let _ = x;` neither moves nor drops x
+    pop_cleanups(c, mark);
+    return;
+  }
+  Type *t = ty_of(c, s->init);
+  LLVMValueRef v = emit_expr(c, s->init);
+  if (!extends_temporaries(s->init)) pop_cleanups(c, mark);
+  if (cg_block_terminated(c)) return;
+  bind_pattern(c, s->pat, v, t);
+}
+
+static void emit_stmt(CG *c, Stmt *s) {
+  if (cg_block_terminated(c)) start_dead_block(c);
+  int mark = c->ncleanups;
+  switch (s->kind) {
+  case ST_LET: emit_let(c, s); return;
+  case ST_EXPR:
+  case ST_SEMI: {
+    LLVMValueRef v = emit_expr(c, s->init);
+    Type *t = ty_of(c, s->init);
+    if (!is_place_expr(s->init) || s->init->kind == EX_PATH) drop_value(c, v, t);
+    pop_cleanups(c, mark);
+    return;
+  }
+  default: return;
+  }
+}
+
+static LLVMValueRef emit_block(CG *c, Block *b) {
+  int mark = c->ncleanups;
+  for (int i = 0; i < b->nstmts; i++) emit_stmt(c, b->stmts[i]);
+  LLVMValueRef v = b->tail ? emit_expr(c, b->tail) : unit_val(c);
+  pop_cleanups(c, mark);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function bodies
+
+// Receives one parameter (one or two LLVM arguments) into a fresh local.
+static void bind_param(CG *c, Local *l, Pattern *pat, int *argi) {
+  Type *t = ty_resolve(cg_type_of(c, l ? l->ty : NULL));
+  LLVMValueRef v;
+  if (t->kind == TY_UNIT) {
+    v = unit_val(c);
+  } else if (cg_is_fat(t)) {
+    LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, t));
+    fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, (*argi)++), 0, "");
+    v = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, (*argi)++), 1, "");
+  } else {
+    v = LLVMGetParam(c->fn, (*argi)++);
+  }
+  if (pat) bind_pattern(c, pat, v, t);
+  else bind_local(c, l, v, true);
+}
+
+static int param_arg_count(CG *c, Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_UNIT ? 0 : cg_is_fat(t) ? 2 : 1;
+}
+
+void cg_emit_body(CG *c, Instance *in) {
+  FnDecl *f = in->fn;
+  c->inst = in;
+  c->fn = cg_instance_fn(c, in);
+  c->entry = cg_new_block(c, "start");
+  cg_set_block(c, c->entry);
+  int nl = f->locals.len + 1;
+  c->local_addr = arena_alloc(sizeof(LLVMValueRef) * nl);
+  c->local_flag = arena_alloc(sizeof(LLVMValueRef) * nl);
+  c->nlocals = nl;
+  c->ncleanups = 0;
+  c->loop = NULL;
+  c->ret_ty = cg_type_of(c, f->ret_type);
+  int argi = 0;
+  if (f->self_local) bind_param(c, f->self_local, NULL, &argi);
+  for (int i = 0; i < f->nparams; i++) {
+    Pattern *p = f->params[i].pat;
+    if (p->kind == PAT_BIND) {
+      bind_param(c, p->local, NULL, &argi);
+    } else {
+      // A destructuring or `_` parameter: the whole argument first, then the pattern.
+      Type *t = cg_type_of(c, f->param_types[i]);
+      Local tmp = {.name = "arg", .ty = t, .index = nl - 1};
+      if (p->kind == PAT_WILD && !ty_needs_drop(t)) {
+        argi += param_arg_count(c, t);
+        continue;
+      }
+      (void)tmp;
+      LLVMValueRef v;
+      if (cg_is_fat(t)) {
+        LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, t));
+        fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, argi++), 0, "");
+        v = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, argi++), 1, "");
+      } else if (ty_resolve(t)->kind == TY_UNIT) {
+        v = unit_val(c);
+      } else {
+        v = LLVMGetParam(c->fn, argi++);
+      }
+      if (p->kind == PAT_WILD) {
+        // `_: T` still owns its argument until the function returns.
+        LLVMValueRef slot = cg_alloca(c, cg_lltype(c, t), "_");
+        LLVMBuildStore(c->b, v, slot);
+        push_cleanup(c, CL_TEMP, t, slot, NULL);
+      } else {
+        bind_pattern(c, p, v, t);
+      }
+    }
+  }
+  LLVMValueRef v = emit_block(c, f->body);
+  if (!cg_block_terminated(c)) emit_return(c, v);
+  // Blocks nothing reaches (after a return, a panic) still need a terminator.
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(c->fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+    if (LLVMGetBasicBlockTerminator(bb)) continue;
+    LLVMPositionBuilderAtEnd(c->b, bb);
+    LLVMBuildUnreachable(c->b);
+  }
+  c->inst = NULL;
+}

@@ -1,0 +1,98 @@
+// codegen_internal.h — the codegen context shared by codegen.c (module, types, functions,
+// vtables, drop glue) and codegen_expr.c (statements and expressions).
+//
+// One CG struct carries the LLVM module and builder, cached common types and the state of the
+// function being emitted (c3c's GenContext). Codegen works on one Instance at a time: every
+// semantic type read from the AST goes through `cg_type_of`, which substitutes the instance's
+// concrete type arguments, before being lowered with `cg_lltype`.
+#ifndef CODEGEN_INTERNAL_H
+#define CODEGEN_INTERNAL_H
+
+#include "trc.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+// What must happen when a scope is left: drop a local (if its drop flag says it still owns a
+// value), drop a temporary, or finish a by-value `for` loop over a Vec.
+typedef enum { CL_LOCAL, CL_TEMP, CL_VEC_ITER } CleanupKind;
+
+typedef struct {
+  CleanupKind kind;
+  Type *ty;             // the type being dropped (CL_VEC_ITER: the element type)
+  LLVMValueRef addr;    // where the value lives (CL_VEC_ITER: the Vec being drained)
+  LLVMValueRef flag;    // CL_LOCAL: i1 drop flag; CL_VEC_ITER: the index slot
+} Cleanup;
+
+typedef struct LoopCtx {
+  Expr *e;
+  LLVMBasicBlockRef brk, cont;
+  LLVMValueRef result;  // `loop` with `break value`: where the value goes
+  int cleanup_depth;    // cleanups above this are unwound by break/continue
+  struct LoopCtx *outer;
+} LoopCtx;
+
+typedef struct {
+  Type *key;
+  TraitDecl *trait;
+  LLVMValueRef val;
+} CacheEntry;
+
+typedef struct {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMTargetMachineRef tm;
+  LLVMTargetDataRef td;
+  Crate *crate;
+  Options *opts;
+
+  LLVMTypeRef t_ptr, t_i1, t_i8, t_i32, t_i64, t_unit, t_vec, t_dynptr, t_slice;
+
+  // the function being emitted
+  Instance *inst;
+  LLVMValueRef fn;
+  Type *ret_ty;
+  LLVMValueRef *local_addr;   // per Local->index
+  LLVMValueRef *local_flag;   // drop flags, NULL when the local's type needs no drop
+  int nlocals;
+  Cleanup *cleanups;
+  int ncleanups, capcleanups;
+  LoopCtx *loop;
+  LLVMBasicBlockRef entry;
+
+  // caches keyed by interned Type pointers
+  CacheEntry *types, *drops, *vtables;
+  int ntypes, ndrops, nvtables, captypes, capdrops, capvtables;
+} CG;
+
+// codegen.c
+Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
+LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
+uint64_t cg_size_of(CG *c, Type *t);
+uint64_t cg_align_of(CG *c, Type *t);
+LLVMValueRef cg_instance_fn(CG *c, Instance *in);
+LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
+LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
+int cg_vtable_slot(TraitDecl *principal, FnDecl *method);
+LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
+LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
+LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
+LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
+LLVMValueRef cg_i64(CG *c, uint64_t v);
+void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
+bool cg_returns_void(Type *t);
+bool cg_is_fat(Type *t);
+
+// the current block
+LLVMBasicBlockRef cg_new_block(CG *c, const char *name);
+void cg_set_block(CG *c, LLVMBasicBlockRef bb);
+bool cg_block_terminated(CG *c);
+void cg_br(CG *c, LLVMBasicBlockRef to);
+
+// codegen_expr.c
+void cg_emit_body(CG *c, Instance *in);
+LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
+
+#endif

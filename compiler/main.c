@@ -1,0 +1,138 @@
+// main.c — the driver: options, reading the source, and the phases in order.
+//
+//   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2]
+//
+// Exit codes: 0 success, 1 the program has errors (or the output could not be written),
+// 2 the command line is wrong, 3 trc itself failed (an internal compiler error).
+#include "trc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TRC_VERSION
+#define TRC_VERSION "0.1.0"
+#endif
+
+// Sources larger than this are refused rather than lexed: no real program is that big, and a
+// bound keeps every later phase's memory use predictable.
+#define MAX_SOURCE_BYTES (16u << 20)
+
+static const char *usage_text =
+    "Usage: trc FILE.tr [options]\n"
+    "\n"
+    "Compiles a .tr program (a subset of Rust 2021) to a native executable.\n"
+    "\n"
+    "Options:\n"
+    "  -o FILE        write the output to FILE (default: a.out, or stdout with --emit-llvm)\n"
+    "  --emit-llvm    write textual LLVM IR instead of an executable\n"
+    "  -O0            no optimization (default)\n"
+    "  -O2            optimize with LLVM's default<O2> pipeline (also -O1, -O3)\n"
+    "  --help         print this help\n"
+    "  --version      print the version\n"
+    "\n"
+    "Exit codes: 0 success, 1 compile error, 2 usage error, 3 internal compiler error.\n";
+
+static _Noreturn void usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "error: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n\nRun `trc --help` for usage.\n");
+  exit(2);
+}
+
+static void parse_args(int argc, char **argv, Options *o, const char **input) {
+  *input = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      fputs(usage_text, stdout);
+      exit(0);
+    } else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+      printf("trc %s\n", TRC_VERSION);
+      exit(0);
+    } else if (!strcmp(a, "-o")) {
+      if (++i >= argc) usage_error("`-o` needs a file name%s", "");
+      o->output = argv[i];
+    } else if (!strcmp(a, "--emit-llvm")) {
+      o->emit_llvm = true;
+    } else if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
+      o->opt_level = a[2] - '0';
+    } else if (a[0] == '-' && a[1]) {
+      usage_error("unknown option `%s`", a);
+    } else {
+      if (*input) usage_error("more than one input file given (`%s`)", a);
+      *input = a;
+    }
+  }
+  if (!*input) usage_error("no input file%s", "");
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    fprintf(stderr, "error: couldn't read `%s`: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (n == cap) {
+      if (cap >= MAX_SOURCE_BYTES) {
+        fprintf(stderr, "error: `%s` is larger than %u MiB; trc refuses to compile it\n", path, MAX_SOURCE_BYTES >> 20);
+        exit(1);
+      }
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    if (got == 0) break;
+    n += got;
+  }
+  if (ferror(f)) {
+    fprintf(stderr, "error: couldn't read `%s`: %s\n", path, strerror(errno));
+    exit(1);
+  }
+  if (f != stdin) fclose(f);
+  // The arena keeps the text for the diagnostics; the read buffer goes.
+  char *text = arena_strndup(buf, n);
+  free(buf);
+  *len = n;
+  return text;
+}
+
+static void parse_source(Program *prog, const char *name, const char *text, size_t len) {
+  int file = diag_add_file(name, text, len);
+  int ntoks = 0;
+  Token *toks = lex(file, text, len, &ntoks);
+  parse_file(prog, toks, ntoks);
+}
+
+static _Noreturn void fail(void) {
+  diag_summary();
+  fatal_exit(1);
+}
+
+int main(int argc, char **argv) {
+  Options opts = {0};
+  const char *input;
+  parse_args(argc, argv, &opts, &input);
+  opts.input_name = input;
+  diag_set_color(isatty(2) && !getenv("NO_COLOR"));
+
+  types_init();
+  Program prog = {0};
+  parse_source(&prog, "<prelude>", prelude_source, strlen(prelude_source));
+  size_t len;
+  char *text = read_file(input, &len);
+  parse_source(&prog, input, text, len);
+  if (diag_error_count()) fail();
+
+  Crate crate = {0};
+  if (!check_program(&crate, &prog)) fail();
+
+  CodegenResult *r = codegen_program(&crate, &opts);
+  int rc = link_output(r, &opts);
+  fatal_exit(rc);
+}

@@ -1,0 +1,829 @@
+// trc.h — the one header every phase of trc shares.
+//
+// trc compiles a small subset of Rust 2021 (".tr" files) to native code through the LLVM C
+// API. The pipeline is the classic one, one file per phase:
+//
+//   lexer.c    bytes  -> tokens
+//   parser.c   tokens -> AST (items, statements, expressions, types as written)
+//   types.c    interned semantic types: type equality is pointer equality
+//   check.c    name resolution and type inference; annotates the AST in place
+//   mono.c     the monomorphization collector: which (function, type arguments) instances
+//              are reachable from main, and which impl a trait method resolves to
+//   codegen*.c LLVM IR for every instance, vtables, drop glue
+//   link.c     object emission through a TargetMachine and linking with the system cc
+//   main.c     the driver
+//
+// The AST is annotated by the checker rather than lowered to a second IR: every Expr gets its
+// semantic type and, for names and calls, what it resolved to. Generic functions are checked
+// once, with their type parameters as opaque TY_PARAM types; codegen substitutes concrete types
+// per instance. Compiler data lives in one arena and is never freed individually.
+#ifndef TRC_H
+#define TRC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct Type Type;
+typedef struct TypeExpr TypeExpr;
+typedef struct Expr Expr;
+typedef struct Stmt Stmt;
+typedef struct Block Block;
+typedef struct Pattern Pattern;
+typedef struct Item Item;
+typedef struct FnDecl FnDecl;
+typedef struct StructDecl StructDecl;
+typedef struct TraitDecl TraitDecl;
+typedef struct ImplDecl ImplDecl;
+typedef struct Local Local;
+
+//
+// arena.c: one bump allocator for all compiler data, and identifier interning
+//
+
+void *arena_alloc(size_t size);                    // zeroed memory, lives until exit
+char *arena_strndup(const char *s, size_t len);
+char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// Interned strings: equal contents give the same pointer, so names compare with ==.
+const char *intern(const char *s, size_t len);
+const char *intern_cstr(const char *s);
+void arena_free_all(void);
+
+// A growable array of pointers, allocated in the arena (old storage is simply abandoned).
+typedef struct {
+  void **data;
+  int len, cap;
+} PtrVec;
+void vec_push(PtrVec *v, void *p);
+#define VEC_AT(v, i) ((v).data[i])
+
+//
+// diag.c: rustc-shaped diagnostics
+//
+
+// A span is a byte range in one source file; files are numbered by diag_add_file.
+typedef struct {
+  uint32_t file, lo, hi;
+} Span;
+
+int diag_add_file(const char *name, const char *text, size_t len);
+const char *diag_file_name(int file);
+void diag_line_col(Span sp, int *line, int *col);  // 1-based
+
+typedef struct Diag Diag;
+// error[CODE]: message — code may be NULL. Build, add labels/notes, then diag_emit.
+Diag *diag_error(Span sp, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_label(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));  // text under ^^^
+void diag_secondary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));  // ---
+void diag_note(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = note:
+void diag_help(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = help:
+void diag_note_at(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_emit(Diag *d);
+// Shorthand for an error with one primary label.
+void error_at(Span sp, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int diag_error_count(void);
+// The error limit: past it, diag_emit stops printing and trc gives up after the phase.
+bool diag_too_many(void);
+// An internal compiler error: prints and exits with code 3.
+_Noreturn void ice(Span sp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void fatal_exit(int code);
+void diag_set_color(bool on);
+// A further primary span (`^^^`, with an optional label) for one error seen in several places.
+void diag_primary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+// The source text a span covers (a fresh NUL-terminated copy; "" for an invalid span).
+const char *diag_span_text(Span sp);
+// `error: aborting due to N previous errors` (nothing when there were none).
+void diag_summary(void);
+
+//
+// lexer.c
+//
+
+typedef enum {
+  TK_EOF,
+  TK_IDENT,     // also `_` is TK_UNDERSCORE, keywords have their own kinds
+  TK_LIFETIME,  // 'a
+  TK_INT,       // 123, 0xff, 1_000u64
+  TK_FLOAT,     // 1.5, 2e3, 1.0f64
+  TK_STR,       // "..." (escapes decoded)
+  TK_CHAR,      // 'x'
+  // keywords
+  TK_AS, TK_BREAK, TK_CONST, TK_CONTINUE, TK_CRATE, TK_DYN, TK_ELSE, TK_ENUM, TK_FALSE, TK_FN,
+  TK_FOR, TK_IF, TK_IMPL, TK_IN, TK_LET, TK_LOOP, TK_MATCH, TK_MOD, TK_MOVE, TK_MUT, TK_PUB,
+  TK_REF, TK_RETURN, TK_SELF_LOWER, TK_SELF_UPPER, TK_STATIC, TK_STRUCT, TK_SUPER, TK_TRAIT,
+  TK_TRUE, TK_TYPE, TK_UNSAFE, TK_USE, TK_WHERE, TK_WHILE,
+  // punctuation
+  TK_LPAREN, TK_RPAREN, TK_LBRACKET, TK_RBRACKET, TK_LBRACE, TK_RBRACE,
+  TK_COMMA, TK_SEMI, TK_COLON, TK_PATHSEP, TK_DOT, TK_DOTDOT, TK_DOTDOTEQ, TK_DOTDOTDOT,
+  TK_ARROW, TK_FATARROW, TK_HASH, TK_BANG, TK_QUESTION, TK_AT, TK_UNDERSCORE, TK_DOLLAR,
+  TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT, TK_CARET, TK_AMP, TK_PIPE,
+  TK_AMPAMP, TK_PIPEPIPE, TK_SHL, TK_SHR,
+  TK_EQ, TK_EQEQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE,
+  TK_PLUSEQ, TK_MINUSEQ, TK_STAREQ, TK_SLASHEQ, TK_PERCENTEQ, TK_CARETEQ, TK_AMPEQ, TK_PIPEEQ,
+  TK_SHLEQ, TK_SHREQ,
+  TK_COUNT
+} TokenKind;
+
+typedef struct {
+  TokenKind kind;
+  Span span;
+  const char *text;     // interned source text for TK_IDENT / TK_LIFETIME
+  uint64_t int_val;     // TK_INT
+  double float_val;     // TK_FLOAT
+  const char *suffix;   // interned literal suffix ("u8", "f64") or NULL
+  const char *str;      // TK_STR: decoded bytes (NUL-terminated for convenience)
+  size_t str_len;
+  uint32_t char_val;    // TK_CHAR
+} Token;
+
+// Tokenizes a whole file. On a lexical error, reports it and keeps going where it can.
+Token *lex(int file, const char *text, size_t len, int *count);
+const char *token_kind_name(TokenKind k);
+
+//
+// parser.c: the AST
+//
+
+// A path as written: `std::mem::size_of::<T>`, `Vec::new`, `Self::Item`.
+typedef struct {
+  const char *name;      // interned
+  TypeExpr **args;       // generic args (`::<..>` in expressions, `<..>` in types), may be NULL
+  int nargs;
+  // associated-type bindings in a trait path: `Iterator<Item = u32>`
+  const char **bind_names;
+  TypeExpr **bind_types;
+  int nbinds;
+  // parenthesized sugar: `Fn(i64) -> i64` puts the inputs in args and the output here
+  bool paren_sugar;
+  TypeExpr *paren_ret;
+  Span span;
+} PathSeg;
+
+typedef struct {
+  PathSeg *segs;
+  int nsegs;
+  Span span;
+} Path;
+
+// A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`; lifetime bounds are dropped by the parser.
+typedef struct {
+  Path path;
+  bool maybe;  // ?Sized
+  Span span;
+} Bound;
+
+typedef enum {
+  TE_PATH,   // i32, Circle, Vec<T>, T, Self, Self::Item
+  TE_REF,    // &T, &mut T (lifetime ignored)
+  TE_PTR,    // *const T, *mut T
+  TE_DYN,    // dyn A + Send (also bare trait syntax is rejected by the parser)
+  TE_IMPL,   // impl A + B (argument position)
+  TE_TUPLE,  // (), (A, B)
+  TE_SLICE,  // [T]
+  TE_ARRAY,  // [T; N]
+  TE_NEVER,  // !
+  TE_INFER,  // _
+  TE_FN_PTR, // fn(A) -> B
+} TypeExprKind;
+
+struct TypeExpr {
+  TypeExprKind kind;
+  Span span;
+  Path path;           // TE_PATH
+  bool mut;            // TE_REF, TE_PTR
+  TypeExpr *inner;     // TE_REF, TE_PTR, TE_SLICE, TE_ARRAY
+  Expr *len;           // TE_ARRAY
+  Bound *bounds;       // TE_DYN, TE_IMPL
+  int nbounds;
+  TypeExpr **elems;    // TE_TUPLE, TE_FN_PTR params
+  int nelems;
+  TypeExpr *ret;       // TE_FN_PTR
+  Type *resolved;      // filled by the checker
+};
+
+typedef struct {
+  const char *name;
+  Bound *bounds;
+  int nbounds;
+  Span span;
+  TypeExpr *default_ty;
+} GenericParam;
+
+// `where T: A + B` — the bounded type may be any type expression (`Self`, `T`, `Self::Item`).
+typedef struct {
+  TypeExpr *ty;
+  Bound *bounds;
+  int nbounds;
+  Span span;
+} WherePred;
+
+typedef struct {
+  GenericParam *params;  // type parameters only; lifetime parameters are parsed and dropped
+  int nparams;
+  WherePred *preds;
+  int npreds;
+} Generics;
+
+// Attributes the compiler understands; others are parsed and ignored.
+typedef struct {
+  bool inline_never, inline_hint, inline_always;
+  const char **derives;  // interned names of #[derive(...)]
+  int nderives;
+  bool allow_dead_code;
+} Attrs;
+
+typedef enum {
+  PAT_WILD,      // _
+  PAT_BIND,      // x, mut x, ref x, x @ p (sub)
+  PAT_REF,       // &p, &mut p
+  PAT_TUPLE,     // (a, b)
+  PAT_LIT,       // 1, -1, "s", true, 'c'
+  PAT_RANGE,     // 1..=9
+  PAT_PATH,      // None, Color::Red, a unit struct
+  PAT_TUPLE_STRUCT, // Some(x), Point(a, b)
+  PAT_STRUCT,    // Point { x, y: 0, .. }
+  PAT_OR,        // a | b
+  PAT_REST,      // .. inside tuple patterns
+} PatternKind;
+
+struct Pattern {
+  PatternKind kind;
+  Span span;
+  const char *name;     // PAT_BIND
+  bool mut, by_ref;     // PAT_BIND (by_ref: `ref x`), PAT_REF (mut)
+  Pattern *sub;         // PAT_BIND `@` subpattern, PAT_REF inner
+  Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_OR alternatives, PAT_STRUCT field patterns
+  int nelems;
+  const char **field_names;  // PAT_STRUCT
+  bool has_rest;        // PAT_STRUCT `..`
+  Path path;            // PAT_PATH, PAT_TUPLE_STRUCT, PAT_STRUCT
+  Expr *lit, *hi;       // PAT_LIT (lit), PAT_RANGE (lit..=hi; hi NULL for `lo..`)
+  bool inclusive;       // PAT_RANGE
+  Local *local;         // PAT_BIND: filled by the checker
+};
+
+typedef enum {
+  EX_INT, EX_FLOAT, EX_BOOL, EX_STR, EX_CHAR,
+  EX_PATH,        // a variable, a function, a unit struct, an associated fn `Type::f`
+  EX_UNARY,       // op: TK_MINUS, TK_BANG, TK_STAR (deref), TK_AMP (ref; mut flag for &mut)
+  EX_BINARY,      // op: arithmetic, comparison, logic
+  EX_ASSIGN,      // lhs = rhs
+  EX_COMPOUND,    // lhs op= rhs; op is the binary operator (TK_PLUS for +=)
+  EX_CAST,        // expr as Type
+  EX_CALL,        // callee(args)
+  EX_METHOD,      // recv.name::<targs>(args)
+  EX_FIELD,       // base.name, base.0
+  EX_INDEX,       // base[index]
+  EX_STRUCT,      // Path { name: expr, .. }
+  EX_TUPLE,       // (), (a,), (a, b)
+  EX_ARRAY,       // [a, b], [x; n]
+  EX_BLOCK,       // { stmts; expr } (also unsafe { })
+  EX_IF,          // if cond { } else ...
+  EX_IF_LET,      // if let pat = expr { } else ...
+  EX_WHILE,       // while cond { }
+  EX_WHILE_LET,   // while let pat = expr { }
+  EX_LOOP,        // loop { }
+  EX_FOR,         // for pat in expr { }
+  EX_MATCH,       // match expr { arms }
+  EX_BREAK, EX_CONTINUE, EX_RETURN,
+  EX_RANGE,       // lo..hi, lo..=hi, either end may be NULL
+  EX_MACRO,       // println!, print!, eprintln!, eprint!, format!, vec!, panic!, assert!, ...
+  EX_CLOSURE,     // |a, b| body, move |x: i64| -> i64 { }
+  EX_TRY,         // sub? (parsed; the checker may reject it)
+} ExprKind;
+
+typedef struct {
+  Pattern *pat;
+  Expr *guard;   // `if cond`, may be NULL
+  Expr *body;
+  Span span;
+} MatchArm;
+
+// One piece of a parsed format string: literal text, or an argument with its spec.
+typedef struct {
+  const char *text;   // literal text (already unescaped {{ }}) when arg < 0
+  size_t text_len;
+  int arg;            // index into the macro's args, or -1 for literal text
+  bool debug;         // {:?}
+  bool has_width, has_prec, zero_pad, plus;
+  int width, prec;
+  int align;          // -1 default, 0 left '<', 1 right '>', 2 center '^'
+  uint32_t fill;
+  char kind;          // the formatting trait: 0 Display, '?' Debug, 'x' 'X' 'o' 'b' 'e' 'E' 'p'
+  bool alternate;     // '#' ({:#?}, {:#x})
+} FmtPiece;
+
+typedef enum {
+  LOCAL_VAR,      // a `let` or pattern binding
+  LOCAL_PARAM,    // a function parameter (including self)
+} LocalKind;
+
+// A local variable: a binding introduced by a pattern, or a parameter.
+struct Local {
+  const char *name;
+  LocalKind kind;
+  bool mut;
+  Type *ty;
+  Span span;
+  int index;            // position in its function's locals list
+  bool assigned;        // checker: has been given a value (for E0384)
+};
+
+// What an EX_PATH (or the callee of an EX_CALL) resolved to.
+typedef enum {
+  RES_NONE,
+  RES_LOCAL,         // local
+  RES_FN,            // fn_decl with targs (free fn or inherent assoc fn or trait impl fn)
+  RES_TRAIT_FN,      // a trait method named through a type: `T::new()`, `Tr::m(x)`; self_ty + trait
+  RES_UNIT_STRUCT,   // a unit struct value `Bar`
+  RES_TUPLE_CTOR,    // a tuple struct constructor `Point(1, 2)`
+  RES_BUILTIN,       // a compiler-known function: Box::new, Vec::new, String::from, size_of, drop
+} ResKind;
+
+typedef enum {
+  BI_NONE,
+  BI_BOX_NEW, BI_VEC_NEW, BI_VEC_WITH_CAPACITY, BI_STRING_FROM, BI_STRING_NEW,
+  BI_SIZE_OF, BI_ALIGN_OF, BI_DROP, BI_EXIT,
+  // methods on builtin types
+  BI_VEC_PUSH, BI_VEC_LEN, BI_VEC_POP, BI_VEC_IS_EMPTY, BI_VEC_CLEAR,
+  BI_STR_LEN, BI_STR_TO_STRING, BI_STRING_LEN, BI_STRING_PUSH_STR, BI_STRING_AS_STR,
+  BI_STRING_CLONE, BI_STR_IS_EMPTY,
+  BI_INT_WRAPPING_ADD, BI_INT_WRAPPING_SUB, BI_INT_WRAPPING_MUL, BI_INT_ABS, BI_INT_POW,
+  BI_INT_MIN, BI_INT_MAX,
+  BI_F64_SQRT, BI_F64_ABS,
+  BI_COUNT
+} Builtin;
+
+// How a method call is dispatched, decided by the checker.
+typedef enum {
+  DISPATCH_DIRECT,   // an inherent method or a known impl's method: call fn_decl directly
+  DISPATCH_TRAIT,    // a trait method on a (possibly generic) type: mono resolves the impl
+  DISPATCH_DYN,      // a trait method on `dyn Trait`: load from the vtable
+  DISPATCH_BUILTIN,  // a compiler-known method (Vec::push, String::len, ...)
+} DispatchKind;
+
+// Implicit conversions the checker inserts on an expression: applied in this order.
+typedef enum {
+  COERCE_NONE,
+  COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
+  COERCE_REBORROW,   // &mut T -> &T
+} CoerceKind;
+
+struct Expr {
+  ExprKind kind;
+  Span span;
+  Type *ty;               // filled by the checker (after its adjustments below)
+
+  // literals
+  uint64_t int_val;       // EX_INT, EX_CHAR (code point), EX_BOOL
+  double float_val;       // EX_FLOAT
+  const char *suffix;     // EX_INT / EX_FLOAT suffix
+  const char *str;        // EX_STR bytes
+  size_t str_len;
+
+  // structure
+  TokenKind op;           // EX_UNARY, EX_BINARY, EX_COMPOUND
+  bool mut;               // EX_UNARY & (&mut)
+  Expr *lhs, *rhs;        // binary/assign/compound; EX_INDEX base=lhs index=rhs; EX_RANGE lo=lhs hi=rhs
+  bool inclusive;         // EX_RANGE ..=
+  Expr *sub;              // EX_UNARY operand, EX_CAST operand, EX_FIELD/EX_METHOD receiver,
+                          // EX_IF/EX_WHILE cond, EX_FOR/EX_MATCH/EX_IF_LET scrutinee,
+                          // EX_BREAK/EX_RETURN value (may be NULL), EX_CALL callee
+  TypeExpr *type_expr;    // EX_CAST target
+  Path path;              // EX_PATH, EX_STRUCT
+  const char *name;       // EX_FIELD, EX_METHOD, EX_MACRO (interned: "println", "vec", ...)
+  int field_index;        // EX_FIELD: tuple index as written (.0), or -1; checker sets the real index
+  TypeExpr **targs;       // EX_METHOD turbofish
+  int ntargs;
+  Expr **args;            // EX_CALL/EX_METHOD/EX_MACRO args, EX_TUPLE/EX_ARRAY elems, EX_STRUCT values
+  int nargs;
+  const char **field_names; // EX_STRUCT field names (parallel to args)
+  Expr *base_expr;        // EX_STRUCT `..base`
+  Block *block;           // EX_BLOCK, EX_IF then, EX_WHILE/EX_LOOP/EX_FOR body, EX_CLOSURE body (if braced)
+  Expr *else_expr;        // EX_IF else (an EX_IF or EX_BLOCK), may be NULL
+  Pattern *pat;           // EX_FOR, EX_IF_LET, EX_WHILE_LET
+  MatchArm *arms;         // EX_MATCH
+  int narms;
+  const char *label;      // loop label 'a, or break/continue target label
+  bool is_unsafe;         // EX_BLOCK
+  // EX_MACRO: vec![x; n] sets repeat; format-like macros get their format string parsed
+  bool repeat;
+  FmtPiece *fmt;
+  int nfmt;
+  // EX_CLOSURE
+  Pattern **cparams;
+  TypeExpr **cparam_types;
+  int ncparams;
+  TypeExpr *cret;
+  Expr *cbody;
+  bool is_move;
+
+  // ---- filled by the checker ----
+  ResKind res;
+  Local *local;           // RES_LOCAL
+  FnDecl *fn;             // RES_FN, RES_TRAIT_FN; EX_METHOD callee
+  Type **fn_targs;        // type arguments of the callee (all of them: impl's, then fn's own)
+  int fn_ntargs;
+  StructDecl *sdecl;      // RES_UNIT_STRUCT, RES_TUPLE_CTOR, EX_STRUCT
+  Builtin builtin;        // RES_BUILTIN, DISPATCH_BUILTIN
+  DispatchKind dispatch;  // EX_METHOD
+  TraitDecl *trait;       // DISPATCH_TRAIT/DYN, RES_TRAIT_FN: the trait declaring the method
+  Type *self_ty;          // DISPATCH_TRAIT, RES_TRAIT_FN: the Self type
+  int autoderefs;         // EX_METHOD: derefs applied to the receiver before autoref
+  int autoref;            // EX_METHOD: 0 none, 1 &, 2 &mut after the derefs
+  CoerceKind coerce;      // implicit conversion applied to this expression's value
+  Type *coerce_from;      // type before the coercion (ty is the type after)
+  int *field_map;         // EX_STRUCT: for each args[i], the field index
+  struct LoopInfo *loop;  // EX_BREAK/EX_CONTINUE target
+};
+
+// A loop as the checker sees it: the target of `break`/`continue` (codegen reads loop_expr).
+typedef struct LoopInfo {
+  Expr *loop_expr;
+  const char *label;
+  Type *break_ty;       // `loop` only: the type of `break value`
+  bool has_break;
+  struct LoopInfo *outer;
+} LoopInfo;
+
+typedef enum { ST_LET, ST_EXPR, ST_SEMI, ST_ITEM, ST_EMPTY } StmtKind;
+
+struct Stmt {
+  StmtKind kind;
+  Span span;
+  Pattern *pat;       // ST_LET
+  TypeExpr *ty;       // ST_LET annotation, may be NULL
+  Expr *init;         // ST_LET initializer (may be NULL), ST_EXPR/ST_SEMI expression
+  Block *else_block;  // let-else
+  Item *item;         // ST_ITEM
+};
+
+struct Block {
+  Stmt **stmts;
+  int nstmts;
+  Expr *tail;         // final expression without `;`, may be NULL
+  Span span;
+};
+
+typedef enum {
+  SELF_NONE,     // an associated function
+  SELF_VALUE,    // self / mut self
+  SELF_REF,      // &self
+  SELF_REF_MUT,  // &mut self
+  SELF_BOX,      // self: Box<Self>
+} SelfKind;
+
+typedef struct {
+  Pattern *pat;
+  TypeExpr *ty;
+  Span span;
+  Local *local;  // filled by the checker
+} Param;
+
+struct FnDecl {
+  const char *name;
+  Span span;           // the name
+  Span sig_span;       // whole signature
+  Generics generics;
+  SelfKind self_kind;
+  bool self_mut;       // `mut self`
+  Span self_span;
+  Param *params;       // excluding self
+  int nparams;
+  TypeExpr *ret;       // NULL means ()
+  Block *body;         // NULL for a required trait method
+  Attrs attrs;
+  // context, filled by the parser
+  ImplDecl *impl;      // the impl it is in, or NULL
+  TraitDecl *trait;    // the trait it is declared in (for trait methods and defaults), or NULL
+  // filled by the checker
+  Type **param_types;  // semantic types of params (not including self)
+  Type *ret_type;
+  Type *self_param_ty; // type of `self` parameter when self_kind != SELF_NONE
+  Local *self_local;
+  PtrVec locals;       // every Local of the body, in declaration order
+  struct GenericEnv *env;  // the generic parameters in scope (impl's/trait's, then own)
+  bool checked;
+  bool requires_sized; // `where Self: Sized` on a trait method
+  int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
+  bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
+};
+
+typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;
+
+typedef struct {
+  const char *name;   // interned; NULL for tuple fields
+  TypeExpr *ty;
+  Span span;
+  Type *type;         // semantic type (may mention the struct's params), by the checker
+} FieldDecl;
+
+struct StructDecl {
+  const char *name;
+  Span span;
+  StructKind kind;
+  Generics generics;
+  FieldDecl *fields;
+  int nfields;
+  Attrs attrs;
+  struct GenericEnv *env;
+  ImplDecl *drop_impl;  // `impl Drop for S`, found by the checker
+  bool is_copy;         // #[derive(Clone, Copy)]
+};
+
+typedef struct {
+  const char *name;
+  Span span;
+  Bound *bounds;
+  int nbounds;
+  TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
+} AssocTypeDecl;
+
+struct TraitDecl {
+  const char *name;
+  Span span;
+  Generics generics;
+  Bound *supers;        // supertrait bounds as written (`trait B: A + Sized`)
+  int nsupers;
+  FnDecl **methods;
+  int nmethods;
+  AssocTypeDecl *assoc_types;
+  int nassoc_types;
+  Span *const_spans;    // associated consts (only recorded, for dyn compatibility)
+  int nconsts;
+  Attrs attrs;
+  bool is_auto;         // Send, Sync, Unpin: builtin auto traits (no methods, no vtable)
+  bool is_marker;       // Sized, Copy: builtin marker traits
+  bool is_lang_drop;    // Drop
+  // filled by the checker
+  TraitDecl **super_traits;  // resolved non-marker supertraits, in declaration order
+  int nsuper_traits;
+  bool requires_sized;       // `trait T: Sized` (or where Self: Sized)
+  struct GenericEnv *env;    // Self + trait generics
+  bool resolved;
+};
+
+struct ImplDecl {
+  Span span;
+  Generics generics;
+  Path *trait_path;     // NULL for an inherent impl
+  TypeExpr *self_te;
+  FnDecl **methods;
+  int nmethods;
+  AssocTypeDecl *assoc_types;
+  int nassoc_types;
+  // filled by the checker
+  TraitDecl *trait;
+  Type *self_ty;        // may mention the impl's params
+  Type **trait_args;    // the trait's type arguments (`AsRef<str>`), may mention the impl's params
+  int ntrait_args;
+  struct GenericEnv *env;
+};
+
+// enum Name<T> { A, B(T, i32), C { x: i32 } = discriminant }
+typedef struct {
+  const char *name;
+  Span span;
+  StructKind kind;     // unit / tuple / named, as for structs
+  FieldDecl *fields;
+  int nfields;
+  Expr *discriminant;  // `= expr`, or NULL
+  Attrs attrs;
+} EnumVariant;
+
+typedef struct EnumDecl {
+  const char *name;
+  Span span;
+  Generics generics;
+  EnumVariant *variants;
+  int nvariants;
+  Attrs attrs;
+} EnumDecl;
+
+// const NAME: Type = value;
+typedef struct ConstDecl {
+  const char *name;
+  Span span;           // the name
+  TypeExpr *ty;
+  Expr *value;
+} ConstDecl;
+
+typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_ENUM, ITEM_CONST } ItemKind;
+
+struct Item {
+  ItemKind kind;
+  Span span;
+  Attrs attrs;
+  FnDecl *fn;
+  StructDecl *sdecl;
+  TraitDecl *trait;
+  ImplDecl *impl;
+  Path use_path;        // ITEM_USE: `use std::mem::size_of;` (glob: last seg name "*")
+  const char *use_alias;
+  EnumDecl *edecl;      // ITEM_ENUM
+  ConstDecl *cdecl;     // ITEM_CONST
+};
+
+typedef struct {
+  Item **items;
+  int nitems;
+  const char **features;  // #![feature(...)] gates
+  int nfeatures;
+} Program;
+
+// Parses one file's tokens and appends its items to prog.
+void parse_file(Program *prog, Token *toks, int ntoks);
+
+//
+// types.c: interned semantic types
+//
+
+typedef enum {
+  TY_UNIT,     // () — the empty tuple, kept as its own kind for convenience
+  TY_BOOL,
+  TY_CHAR,
+  TY_INT,      // bits + is_signed; isize/usize are 64-bit but distinct (is_size)
+  TY_FLOAT,    // bits 64 or 32
+  TY_STR,      // str (unsized)
+  TY_NEVER,    // !
+  TY_REF,      // &T / &mut T
+  TY_PTR,      // *const T / *mut T
+  TY_TUPLE,
+  TY_ARRAY,    // [T; N]
+  TY_SLICE,    // [T] (unsized)
+  TY_STRUCT,   // a user struct with type args
+  TY_BOX,      // Box<T>
+  TY_VEC,      // Vec<T>
+  TY_STRING,   // String
+  TY_DYN,      // dyn Trait + Auto...
+  TY_PARAM,    // a generic parameter (or Self in a trait)
+  TY_VAR,      // an inference variable (never interned into the final AST)
+  TY_FN,       // fn item / fn pointer: params + ret
+  TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
+} TypeKind;
+
+// A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
+typedef struct {
+  TraitDecl *trait;
+  Type **args;
+  int nargs;
+  const char **assoc_names;  // dyn Tr<Item = T> bindings
+  Type **assoc_types;
+  int nassoc;
+} TraitRef;
+
+struct Type {
+  TypeKind kind;
+  int bits;             // TY_INT, TY_FLOAT
+  bool is_signed;       // TY_INT
+  bool is_size;         // TY_INT: isize/usize
+  bool mut;             // TY_REF, TY_PTR
+  Type *inner;          // TY_REF, TY_PTR, TY_BOX, TY_VEC, TY_SLICE, TY_ARRAY
+  uint64_t len;         // TY_ARRAY
+  Type **args;          // TY_TUPLE elems, TY_STRUCT type args, TY_FN params
+  int nargs;
+  Type *ret;            // TY_FN
+  StructDecl *sdecl;    // TY_STRUCT
+  TraitRef *principal;  // TY_DYN: the one non-auto trait (NULL for `dyn Send`)
+  TraitDecl **autos;    // TY_DYN: auto traits, sorted by name
+  int nautos;
+  // TY_PARAM
+  const char *name;
+  int index;            // position in the generic environment's flat list
+  // TY_VAR
+  int var_id;
+  int var_kind;         // 0 any, 1 integer literal, 2 float literal
+  Type *binding;        // union-find link, NULL while unbound
+  uint32_t hash;
+  Type *next_in_bucket;
+  const char *display;  // cached printable name
+};
+
+extern Type *ty_unit, *ty_bool, *ty_char, *ty_str, *ty_never, *ty_string;
+extern Type *ty_i8, *ty_i16, *ty_i32, *ty_i64, *ty_isize, *ty_u8, *ty_u16, *ty_u32, *ty_u64, *ty_usize;
+extern Type *ty_f32, *ty_f64;
+
+void types_init(void);
+Type *ty_ref(Type *inner, bool mut);
+Type *ty_ptr(Type *inner, bool mut);
+Type *ty_box(Type *inner);
+Type *ty_vec(Type *inner);
+Type *ty_slice(Type *inner);
+Type *ty_array(Type *inner, uint64_t len);
+Type *ty_tuple(Type **elems, int n);
+Type *ty_struct(StructDecl *s, Type **args, int n);
+Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos);
+Type *ty_param(const char *name, int index);
+Type *ty_fn(Type **params, int n, Type *ret);
+Type *ty_range(Type *elem, bool inclusive);
+Type *ty_new_var(int kind);          // fresh inference variable (not interned)
+TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
+bool traitref_eq(TraitRef *a, TraitRef *b);
+
+Type *ty_resolve(Type *t);             // follow TY_VAR bindings (shallow)
+Type *ty_zonk(Type *t);                // replace every bound var deeply; unbound int vars -> i32
+bool ty_has_vars(Type *t);
+bool ty_has_params(Type *t);
+// Substitute TY_PARAM index i by args[i].
+Type *ty_subst(Type *t, Type **args, int nargs);
+const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`
+const char *traitref_name(TraitRef *r);
+bool ty_is_int(Type *t);
+bool ty_is_numeric(Type *t);
+bool ty_is_sized(Type *t);             // false for str, [T], dyn
+bool ty_is_fat_ptr(Type *t);           // &dyn/&str/&[T]/Box<dyn> etc.
+bool ty_is_copy(Type *t);
+bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)
+Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
+
+//
+// check.c: resolution and type checking
+//
+
+// The generic parameters visible in an item: impl/trait params first, then the fn's own.
+typedef struct GenericEnv {
+  const char **names;
+  Type **params;             // TY_PARAM types
+  TraitRef ***bounds;        // per param, its trait bounds (including where clauses)
+  int *nbounds;
+  bool *sized;               // per param: false for ?Sized
+  int n;
+  bool has_self;             // index 0 is Self (inside a trait)
+  TraitDecl *self_trait;     // the trait whose Self is param 0
+} GenericEnv;
+
+typedef struct {
+  Program *prog;
+  PtrVec structs, traits, impls, fns;   // all declarations, prelude first
+  FnDecl *main_fn;
+  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
+} Crate;
+
+// Returns false if any error was reported.
+bool check_program(Crate *crate, Program *prog);
+
+// The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
+// Used by the checker to verify bounds and by mono to resolve calls.
+ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
+bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// All methods of a trait as seen through `dyn Trait`: supertraits' flattened first, each trait's
+// methods in declaration order. A method with `where Self: Sized` is skipped.
+void trait_vtable_methods(TraitDecl *t, PtrVec *out);
+
+//
+// mono.c: instances
+//
+
+typedef struct Instance {
+  FnDecl *fn;
+  Type **targs;         // concrete type arguments for fn->env (impl/trait params first)
+  int ntargs;
+  const char *symbol;   // readable LLVM name: `draw_static<Circle>`, `<Circle as Drawable>::draw`
+  void *llvm_fn;        // LLVMValueRef
+  bool emitted;
+  struct Instance *next_in_bucket;
+} Instance;
+
+void mono_init(Crate *crate);
+// Find or create the instance; new ones are queued for codegen.
+Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs);
+Instance *mono_next_pending(void);
+// Resolve a trait method for a concrete Self type to the FnDecl that implements it (the impl's
+// method, or the trait's default body) and the full type arguments for that FnDecl.
+FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs,
+                            int n_method_targs, Type ***out_targs, int *out_ntargs);
+
+//
+// codegen.c
+//
+
+typedef struct {
+  int opt_level;        // 0 or 2
+  bool emit_llvm;
+  const char *output;
+  const char *input_name;
+  bool devirt;
+} Options;
+
+// What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and
+// link files include LLVM's headers).
+typedef struct {
+  void *ctx, *mod, *tm, *td;
+} CodegenResult;
+
+// Builds the LLVM module for the checked crate.
+CodegenResult *codegen_program(Crate *crate, Options *opts);
+
+//
+// link.c
+//
+
+// Verifies, optimizes and writes the module as IR text or a linked executable; frees the LLVM
+// objects. Returns the exit code.
+int link_output(CodegenResult *r, Options *opts);
+
+// The prelude: std declarations (traits Drop, Clone, Copy, Sized, Send, Sync, ...) written in .tr.
+extern const char *prelude_source;
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * rt_internal.h - helpers shared between the runtime's own files.
+ *
+ * Nothing here is part of the ABI that generated code calls (that is
+ * trc_rt.h); these are the seams between runtime.c, alloc.c, fmt*.c and
+ * unicode.c, kept in one small header so each file can stay about one
+ * concern.  All names start with rt_ so they cannot collide with trc_ ABI
+ * symbols or with user code.
+ */
+#ifndef TRC_RT_INTERNAL_H
+#define TRC_RT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trc_rt.h"
+
+/* Where Rust's std panics live in rustc 1.95.0 (commit 59807616e).  Rust
+ * prints the std source location for panics raised inside std, so we print
+ * the same text when the runtime raises the equivalent panic. */
+#define RT_RUSTC_SRC "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/"
+#define RT_LOC_CAPACITY_OVERFLOW RT_RUSTC_SRC "alloc/src/raw_vec/mod.rs:28:5"
+#define RT_LOC_STDOUT_FAILED RT_RUSTC_SRC "std/src/io/stdio.rs:1165:9"
+
+/* Panics with `msg` at an already formatted "file:line:col" location. */
+_Noreturn void rt_panic_at(const char *msg, size_t msg_len,
+                           const char *loc, size_t loc_len);
+
+/* Rust's handle_alloc_error: message on stderr, then abort(). */
+_Noreturn void rt_alloc_failed(uint64_t size);
+
+/* Writes all of p[0..n) to fd, retrying on EINTR and short writes.
+ * Returns 0, or the errno of the failing write. */
+int rt_write_fd(int fd, const uint8_t *p, size_t n);
+
+/* Encodes c as UTF-8 into out (4 bytes of room); returns the length. */
+size_t rt_utf8_encode(uint32_t c, uint8_t out[4]);
+
+/* True when {:?} must print c as \u{..}: c is not printable, or it is a
+ * grapheme extender (Rust escapes those too so they don't glue onto the
+ * preceding quote or backslash).  Implemented in unicode.c. */
+int rt_char_needs_unicode_escape(uint32_t c);
+
+#endif /* TRC_RT_INTERNAL_H */
