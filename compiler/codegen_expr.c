@@ -20,8 +20,11 @@ static LLVMValueRef emit_place(CG *c, Expr *e);
 static LLVMValueRef emit_block(CG *c, Block *b);
 static void emit_stmt(CG *c, Stmt *s);
 
-static Type *ty_of(CG *c, Expr *e) { return cg_type_of(c, e->ty); }
+// An expression's type as its own code produces it (before the checker's coercion), and as
+// its consumer sees it (after). Inside emit_expr_raw only the first one is meaningful.
 static Type *raw_ty_of(CG *c, Expr *e) { return cg_type_of(c, e->coerce ? e->coerce_from : e->ty); }
+static Type *final_ty(CG *c, Expr *e) { return cg_type_of(c, e->ty); }
+#define ty_of raw_ty_of
 
 static LLVMValueRef unit_val(CG *c) { return LLVMConstNull(c->t_unit); }
 
@@ -262,7 +265,7 @@ static LLVMValueRef autoderef(CG *c, LLVMValueRef p, Type **t, int n) {
 static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
 
 static LLVMValueRef index_place(CG *c, Expr *e) {
-  Type *bt = raw_ty_of(c, e->lhs);
+  Type *bt = final_ty(c, e->lhs);
   LLVMValueRef base = autoderef(c, emit_place(c, e->lhs), &bt, e->autoderefs);
   bt = ty_resolve(bt);
   LLVMValueRef idx = emit_expr(c, e->rhs);
@@ -300,7 +303,7 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
       if (e->op == TK_STAR) return emit_expr(c, e->sub);  // the pointer is the place
       break;
     case EX_FIELD: {
-      Type *bt = raw_ty_of(c, e->sub);
+      Type *bt = final_ty(c, e->sub);
       LLVMValueRef base = autoderef(c, emit_place(c, e->sub), &bt, e->autoderefs);
       return LLVMBuildStructGEP2(c->b, cg_lltype(c, bt), base, e->field_index, "");
     }
@@ -308,7 +311,7 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
     default: break;
     }
   }
-  Type *t = ty_of(c, e);
+  Type *t = final_ty(c, e);
   LLVMValueRef v = emit_expr(c, e);
   if (cg_block_terminated(c)) return LLVMGetUndef(c->t_ptr);
   return spill(c, v, t);
@@ -428,9 +431,9 @@ static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef 
 // The receiver after the checker's autoderef/autoref; *t gets its type.
 static LLVMValueRef emit_receiver(CG *c, Expr *e, Type **t) {
   Expr *r = e->sub;
-  Type *rt = raw_ty_of(c, r);
+  Type *rt = final_ty(c, r);
   if (e->autoref == 0 && e->autoderefs == 0) {
-    *t = ty_of(c, r);
+    *t = final_ty(c, r);
     return emit_expr(c, r);
   }
   LLVMValueRef p = autoderef(c, emit_place(c, r), &rt, e->autoderefs);
@@ -452,7 +455,7 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   vals[0] = emit_receiver(c, e, &tys[0]);
   for (int i = 0; i < e->nargs; i++) {
     vals[i + 1] = emit_expr(c, e->args[i]);
-    tys[i + 1] = ty_of(c, e->args[i]);
+    tys[i + 1] = final_ty(c, e->args[i]);
   }
   Type **targs = concrete_targs(c, e);
   Type *self = e->self_ty ? cg_type_of(c, e->self_ty) : NULL;
@@ -614,7 +617,7 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_DROP: {
     LLVMValueRef v = emit_expr(c, e->args[0]);
-    drop_value(c, v, ty_of(c, e->args[0]));
+    drop_value(c, v, final_ty(c, e->args[0]));
     return unit_val(c);
   }
   case BI_EXIT: {
@@ -641,7 +644,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
   Type **tys = arena_alloc(sizeof(Type *) * (e->nargs + 1));
   for (int i = 0; i < e->nargs; i++) {
     vals[i] = emit_expr(c, e->args[i]);
-    tys[i] = ty_of(c, e->args[i]);
+    tys[i] = final_ty(c, e->args[i]);
   }
   Type **targs = concrete_targs(c, callee);
   if (callee->res == RES_FN) return call_instance(c, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
@@ -784,7 +787,7 @@ static LLVMValueRef emit_format(CG *c, Expr *e) {
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
-    else push_formatted(c, s, places[p->arg], raw_ty_of(c, e->args[p->arg]), p);
+    else push_formatted(c, s, places[p->arg], final_ty(c, e->args[p->arg]), p);
   }
   return s;
 }
@@ -874,7 +877,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
   }
   if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
     bool eq = !strcmp(n, "assert_eq");
-    Type *t = raw_ty_of(c, e->args[0]);
+    Type *t = final_ty(c, e->args[0]);
     LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
     LLVMValueRef same = emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
@@ -1067,7 +1070,7 @@ static LLVMValueRef emit_binary(CG *c, Expr *e) {
     LLVMAddIncoming(phi, vals, bbs, 2);
     return phi;
   }
-  Type *lt = raw_ty_of(c, e->lhs), *rt2 = raw_ty_of(c, e->rhs);
+  Type *lt = final_ty(c, e->lhs), *rt2 = final_ty(c, e->rhs);
   if (op == TK_EQEQ || op == TK_NE || op == TK_LT || op == TK_LE || op == TK_GT || op == TK_GE) {
     if (is_stringish(lt)) {
       // Strings compare by reference; a String operand is borrowed, not moved.
@@ -1102,7 +1105,7 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
 }
 
 static LLVMValueRef emit_cast(CG *c, Expr *e) {
-  Type *from = ty_resolve(ty_of(c, e->sub)), *to = ty_resolve(ty_of(c, e));
+  Type *from = ty_resolve(final_ty(c, e->sub)), *to = ty_resolve(ty_of(c, e));
   LLVMValueRef v = emit_expr(c, e->sub);
   if (from == to) return v;
   LLVMTypeRef lt = cg_lltype(c, to);
@@ -1199,7 +1202,7 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
 
 // for pat in lo..hi / lo..=hi / &v / &mut v / v
 static LLVMValueRef emit_for(CG *c, Expr *e) {
-  Type *it = ty_resolve(raw_ty_of(c, e->sub));
+  Type *it = ty_resolve(final_ty(c, e->sub));
   int outer_mark = c->ncleanups;
   LLVMValueRef iter = emit_expr(c, e->sub);
   LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), step = cg_new_block(c, "for.next"),
@@ -1342,7 +1345,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   case EX_UNARY: return emit_unary(c, e);
   case EX_BINARY: return emit_binary(c, e);
   case EX_ASSIGN: {
-    Type *t = raw_ty_of(c, e->lhs);
+    Type *t = final_ty(c, e->lhs);
     LLVMValueRef v = emit_expr(c, e->rhs);
     if (e->lhs->kind == EX_PATH && e->lhs->res == RES_LOCAL) {
       Local *l = e->lhs->local;
@@ -1366,7 +1369,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     return unit_val(c);
   }
   case EX_COMPOUND: {
-    Type *t = ty_resolve(raw_ty_of(c, e->lhs));
+    Type *t = ty_resolve(final_ty(c, e->lhs));
     if (e->builtin == BI_STRING_PUSH_STR) {
       LLVMValueRef s = emit_expr(c, e->rhs);
       LLVMValueRef p = emit_place(c, e->lhs);
@@ -1454,7 +1457,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
 
 static LLVMValueRef emit_expr(CG *c, Expr *e) {
   LLVMValueRef v = emit_expr_raw(c, e);
-  Type *t = ty_of(c, e);
+  Type *t = final_ty(c, e);
   if (ty_resolve(raw_ty_of(c, e))->kind == TY_NEVER && ty_resolve(t)->kind != TY_NEVER) return dead_val(c, t);
   if (e->coerce) v = emit_coercion(c, v, raw_ty_of(c, e), t, e->span);
   if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return unit_val(c);
@@ -1491,7 +1494,7 @@ static void emit_let(CG *c, Stmt *s) {
     pop_cleanups(c, mark);
     return;
   }
-  Type *t = ty_of(c, s->init);
+  Type *t = final_ty(c, s->init);
   LLVMValueRef v = emit_expr(c, s->init);
   if (!extends_temporaries(s->init)) pop_cleanups(c, mark);
   if (cg_block_terminated(c)) return;
@@ -1506,7 +1509,7 @@ static void emit_stmt(CG *c, Stmt *s) {
   case ST_EXPR:
   case ST_SEMI: {
     LLVMValueRef v = emit_expr(c, s->init);
-    Type *t = ty_of(c, s->init);
+    Type *t = final_ty(c, s->init);
     if (!is_place_expr(s->init) || s->init->kind == EX_PATH) drop_value(c, v, t);
     pop_cleanups(c, mark);
     return;

@@ -740,7 +740,8 @@ _Noreturn void ice(Span sp, const char *fmt, ...) {
   put(msg);
   color(C_RESET);
   put("\n");
-  if (span_valid(sp)) {
+  // (Span){0} means "no particular place": it would point at the prelude's first byte.
+  if (span_valid(sp) && !(sp.file == 0 && sp.lo == 0 && sp.hi == 0)) {
     int width = digits(span_line(sp));
     put_location(width, "-->", sp);
     put_bar(width);

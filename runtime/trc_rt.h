@@ -12,7 +12,7 @@
  * is surprising (panic text, float formatting, stdout line buffering), the
  * implementation files document what Rust does and why we copy it.
  *
- * Implementation files (compile all of runtime/*.c into the runtime):
+ * Implementation files (compile every .c file in runtime/ into the runtime):
  *   runtime.c    process lifecycle, stdout/stderr, panics, command-line args
  *   alloc.c      heap allocation and Vec growth (RawVec policy)
  *   fmt.c        String building: integers, chars, bools, {:?} escapes, padding

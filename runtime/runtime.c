@@ -1,0 +1,301 @@
+/*
+ * runtime.c - process lifecycle, stdout/stderr, panics and argv.
+ *
+ * This file owns everything a trc program observably does to its process
+ * besides building strings: when bytes reach fd 1 and fd 2, what a panic
+ * prints, and the exit status.  Rust's behaviour is copied precisely because
+ * tests compare against rustc-built binaries byte for byte, including when
+ * stdout and stderr go to the same pipe:
+ *
+ *  - stdout is Rust's LineWriter (1024-byte buffer): complete lines are
+ *    written as soon as they are printed, a trailing partial line waits.
+ *    We use write(2) directly rather than stdio so that nothing else buffers
+ *    behind our back and the interleaving with stderr is Rust's.
+ *  - stderr is unbuffered.
+ *  - A panic prints its message first and flushes stdout only afterwards,
+ *    while exiting (Rust flushes in its runtime cleanup after main unwinds),
+ *    so a pending partial stdout line lands after the panic text.
+ *  - Allocation failure aborts without flushing stdout, as Rust's abort does.
+ *  - SIGPIPE is ignored (Rust does this at startup); a failed stdout write
+ *    becomes the panic "failed printing to stdout: ...".
+ *
+ * The stdout buffer is static so the runtime never allocates for its own
+ * needs and stays valgrind-clean.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+/* ---- raw fd output ------------------------------------------------------ */
+
+int rt_write_fd(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (w == 0)
+            return EIO; /* Rust's WriteZero; cannot make progress */
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Rust treats an fd that is closed (EBADF) as a sink that swallows output,
+ * so printing to a closed stdout/stderr is not an error. */
+static int write_std(int fd, const uint8_t *p, size_t n)
+{
+    int err = rt_write_fd(fd, p, n);
+    return err == EBADF ? 0 : err;
+}
+
+static void write_stderr(const void *p, size_t n)
+{
+    /* Errors on stderr have nowhere to be reported; Rust ignores them too. */
+    (void)write_std(2, (const uint8_t *)p, n);
+}
+
+/* ---- stdout: a copy of std's LineWriter over a 1024-byte BufWriter ------- */
+
+#define STDOUT_CAP 1024
+static uint8_t out_buf[STDOUT_CAP];
+static size_t out_len;
+
+/* BufWriter::flush_buf.  On error the buffered bytes are dropped: the
+ * caller is about to panic, and the exit path must not report twice. */
+static int out_flush(void)
+{
+    int err = write_std(1, out_buf, out_len);
+    out_len = 0;
+    return err;
+}
+
+/* BufWriter::write_all: make room if needed; chunks at least as large as
+ * the whole buffer bypass it. */
+static int out_buffered_write(const uint8_t *p, size_t n)
+{
+    if (n > STDOUT_CAP - out_len) {
+        int err = out_flush();
+        if (err)
+            return err;
+    }
+    if (n >= STDOUT_CAP)
+        return write_std(1, p, n);
+    memcpy(out_buf + out_len, p, n);
+    out_len += n;
+    return 0;
+}
+
+static const uint8_t *last_newline(const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        if (p[--n] == '\n')
+            return p + n;
+    }
+    return NULL;
+}
+
+/* LineWriterShim::write_all: everything up to the last newline goes out
+ * now (joined with what is already buffered, saving a syscall), the tail is
+ * buffered. */
+static int out_line_write(const uint8_t *p, size_t n)
+{
+    const uint8_t *nl = last_newline(p, n);
+    if (nl == NULL) {
+        if (out_len > 0 && out_buf[out_len - 1] == '\n') {
+            int err = out_flush();
+            if (err)
+                return err;
+        }
+        return out_buffered_write(p, n);
+    }
+    size_t lines = (size_t)(nl - p) + 1;
+    int err;
+    if (out_len == 0) {
+        err = write_std(1, p, lines);
+    } else {
+        err = out_buffered_write(p, lines);
+        if (!err)
+            err = out_flush();
+    }
+    if (err)
+        return err;
+    return out_buffered_write(p + lines, n - lines);
+}
+
+/* Rust's print! panics on a write error: "failed printing to stdout: " and
+ * the io::Error's Display, which is strerror text plus "(os error N)". */
+_Noreturn static void stdout_failed(int err)
+{
+    char msg[256];
+    int n = snprintf(msg, sizeof msg, "failed printing to stdout: %s (os error %d)",
+                     strerror(err), err);
+    if (n < 0 || (size_t)n >= sizeof msg)
+        n = (int)strlen(msg);
+    static const char loc[] = RT_LOC_STDOUT_FAILED;
+    rt_panic_at(msg, (size_t)n, loc, sizeof loc - 1);
+}
+
+void trc_print(const uint8_t *p, uint64_t n)
+{
+    int err = out_line_write(p, (size_t)n);
+    if (err)
+        stdout_failed(err);
+}
+
+void trc_eprint(const uint8_t *p, uint64_t n)
+{
+    write_stderr(p, (size_t)n);
+}
+
+/* The exit-time flush: Rust's runtime cleanup ignores errors here. */
+static void flush_at_exit(void)
+{
+    (void)out_flush();
+}
+
+/* ---- lifecycle ----------------------------------------------------------- */
+
+static int32_t g_argc;
+static char **g_argv;
+
+/* Rust's startup reopens fds 0-2 on /dev/null if they are closed, so that
+ * files opened later never land on them.  We do the same for parity. */
+static void sanitize_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            if (open("/dev/null", O_RDWR) == -1)
+                abort();
+        }
+    }
+}
+
+void trc_rt_init(int32_t argc, char **argv)
+{
+    g_argc = argc;
+    g_argv = argv;
+    sanitize_std_fds();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+int32_t trc_rt_exit(void)
+{
+    flush_at_exit();
+    return 0;
+}
+
+_Noreturn void trc_exit(int32_t code)
+{
+    flush_at_exit();
+    exit(code);
+}
+
+/* ---- panics -------------------------------------------------------------- */
+
+static const char BACKTRACE_NOTE[] =
+    "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+
+/* rustc 1.95's default panic hook prints (note the leading blank line and
+ * the OS thread id, which for the main thread is the pid):
+ *
+ *   \nthread 'main' (TID) panicked at FILE:LINE:COL:\nMSG\nnote: ...\n
+ *
+ * `linecol` is ":LINE:COL" or "" when `file` already carries it. */
+_Noreturn static void panic_common(const char *msg, size_t msg_len,
+                                   const char *file, size_t file_len,
+                                   const char *linecol)
+{
+    char head[64];
+    int n = snprintf(head, sizeof head, "\nthread 'main' (%ld) panicked at ",
+                     (long)getpid());
+    write_stderr(head, (size_t)n);
+    write_stderr(file, file_len);
+    write_stderr(linecol, strlen(linecol));
+    write_stderr(":\n", 2);
+    write_stderr(msg, msg_len);
+    write_stderr("\n", 1);
+    write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
+    flush_at_exit();
+    exit(101);
+}
+
+_Noreturn void rt_panic_at(const char *msg, size_t msg_len, const char *loc, size_t loc_len)
+{
+    panic_common(msg, msg_len, loc, loc_len, "");
+}
+
+static void format_linecol(char out[32], uint32_t line, uint32_t col)
+{
+    snprintf(out, 32, ":%u:%u", (unsigned)line, (unsigned)col);
+}
+
+_Noreturn void trc_panic(const uint8_t *msg, uint64_t msg_len,
+                         const uint8_t *file, uint64_t file_len,
+                         uint32_t line, uint32_t col)
+{
+    char linecol[32];
+    format_linecol(linecol, line, col);
+    panic_common((const char *)msg, (size_t)msg_len, (const char *)file,
+                 (size_t)file_len, linecol);
+}
+
+_Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
+                                      const uint8_t *file, uint64_t file_len,
+                                      uint32_t line, uint32_t col)
+{
+    char msg[128];
+    int n = snprintf(msg, sizeof msg,
+                     "index out of bounds: the len is %llu but the index is %llu",
+                     (unsigned long long)len, (unsigned long long)index);
+    trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
+}
+
+/* std's default alloc error hook, then process::abort().  Deliberately no
+ * stdout flush: Rust's abort loses a pending partial line, and so do we. */
+_Noreturn void rt_alloc_failed(uint64_t size)
+{
+    char msg[80];
+    int n = snprintf(msg, sizeof msg, "memory allocation of %llu bytes failed\n",
+                     (unsigned long long)size);
+    write_stderr(msg, (size_t)n);
+    write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
+    abort();
+}
+
+/* ---- std::env::args ------------------------------------------------------ */
+
+uint64_t trc_args_len(void)
+{
+    return g_argc > 0 ? (uint64_t)g_argc : 0;
+}
+
+const uint8_t *trc_arg_ptr(uint64_t i)
+{
+    if (i >= trc_args_len())
+        return (const uint8_t *)"";
+    return (const uint8_t *)g_argv[i];
+}
+
+uint64_t trc_arg_len(uint64_t i)
+{
+    if (i >= trc_args_len())
+        return 0;
+    return strlen(g_argv[i]);
+}
