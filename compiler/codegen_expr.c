@@ -816,10 +816,40 @@ static const char *span_text(Span sp, size_t *len) {
 
 static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);
 
+static bool all_literal(Expr *e) {
+  for (int i = 0; i < e->nfmt; i++)
+    if (e->fmt[i].arg >= 0) return false;
+  return true;
+}
+
+// The concatenated literal pieces of a format string, with a newline for println!.
+static const char *literal_text(Expr *e, bool newline, size_t *len) {
+  size_t n = newline;
+  for (int i = 0; i < e->nfmt; i++) n += e->fmt[i].text_len;
+  char *buf = arena_alloc(n + 1);
+  size_t k = 0;
+  for (int i = 0; i < e->nfmt; i++) {
+    memcpy(buf + k, e->fmt[i].text, e->fmt[i].text_len);
+    k += e->fmt[i].text_len;
+  }
+  if (newline) buf[k++] = '\n';
+  *len = k;
+  return buf;
+}
+
 static LLVMValueRef emit_macro(CG *c, Expr *e) {
   const char *n = e->name;
   bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
   if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
+    if (all_literal(e)) {
+      // Nothing to format: print one constant string, no buffer.
+      size_t len;
+      const char *text = literal_text(e, ln, &len);
+      LLVMValueRef str = cg_const_str(c, text, len);
+      LLVMValueRef args[2] = {LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
+      call_fn(c, rt(c, n[0] == 'e' ? "trc_eprint" : "trc_print"), args, 2);
+      return unit_val(c);
+    }
     print_string(c, emit_format(c, e), ln, n[0] == 'e');
     return unit_val(c);
   }

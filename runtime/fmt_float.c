@@ -21,12 +21,13 @@
  * One more wrinkle: when v sits exactly halfway between two n-digit
  * candidates that both round-trip (1125899906842624.25 at 17 digits),
  * printf picks the even one but Rust rounds up; see prefer_upper_at_tie.
- * This costs about ten libc calls per float (~1-3 us): correctness over speed.
+ * This costs about ten libc calls per float (1-5 us): correctness over speed.
  *
  * The digits are then laid out by hand the way libcore does: Display never
  * uses an exponent; Debug adds ".0" to integers and switches to d.ddde-N
  * form below 1e-4 and from 1e16 up.  {:.N} is printf("%.Nf"), which like
- * Rust rounds the exact binary value half-to-even.
+ * Rust rounds the exact binary value half-to-even.  All of this relies on
+ * the "C" locale's '.' decimal point; the runtime never calls setlocale.
  */
 #include <math.h>
 #include <stdio.h>
