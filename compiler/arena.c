@@ -173,3 +173,7 @@ void arena_free_all(void) {
   table = NULL;
   table_cap = table_len = 0;
 }
+
+void copy_bytes(void *dst, const void *src, size_t n) {
+  if (n) memcpy(dst, src, n);
+}

@@ -92,11 +92,11 @@ GenericEnv *env_new(GenericEnv *parent) {
     e->n = parent->n;
     e->has_self = parent->has_self;
     e->self_trait = parent->self_trait;
-    memcpy(e->names, parent->names, sizeof(char *) * parent->n);
-    memcpy(e->params, parent->params, sizeof(Type *) * parent->n);
-    memcpy(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
-    memcpy(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
-    memcpy(e->sized, parent->sized, sizeof(bool) * parent->n);
+    copy_bytes(e->names, parent->names, sizeof(char *) * parent->n);
+    copy_bytes(e->params, parent->params, sizeof(Type *) * parent->n);
+    copy_bytes(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
+    copy_bytes(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
+    copy_bytes(e->sized, parent->sized, sizeof(bool) * parent->n);
   }
   return e;
 }
@@ -118,7 +118,7 @@ int env_add(GenericEnv *e, const char *name) {
 
 void env_add_bound(GenericEnv *e, int i, TraitRef *tr) {
   TraitRef **nb = arena_alloc(sizeof(TraitRef *) * (e->nbounds[i] + 1));
-  memcpy(nb, e->bounds[i], sizeof(TraitRef *) * e->nbounds[i]);
+  copy_bytes(nb, e->bounds[i], sizeof(TraitRef *) * e->nbounds[i]);
   nb[e->nbounds[i]++] = tr;
   e->bounds[i] = nb;
 }

@@ -166,7 +166,7 @@ static Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, L
   if (fx->nbinds == fx->capbinds) {
     int cap = fx->capbinds ? fx->capbinds * 2 : 32;
     Binding *nb = arena_alloc(sizeof(Binding) * cap);
-    if (fx->nbinds) memcpy(nb, fx->binds, sizeof(Binding) * fx->nbinds);
+    if (fx->nbinds) copy_bytes(nb, fx->binds, sizeof(Binding) * fx->nbinds);
     fx->binds = nb;
     fx->capbinds = cap;
   }

@@ -30,7 +30,7 @@ static void cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *
   if (*n == *cap) {
     *cap = *cap ? *cap * 2 : 64;
     CacheEntry *nt = arena_alloc(sizeof(CacheEntry) * *cap);
-    if (*n) memcpy(nt, *tab, sizeof(CacheEntry) * *n);
+    if (*n) copy_bytes(nt, *tab, sizeof(CacheEntry) * *n);
     *tab = nt;
   }
   (*tab)[(*n)++] = (CacheEntry){key, trait, v};

@@ -132,7 +132,7 @@ static void push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LL
   if (c->ncleanups == c->capcleanups) {
     int cap = c->capcleanups ? c->capcleanups * 2 : 32;
     Cleanup *n = arena_alloc(sizeof(Cleanup) * cap);
-    if (c->ncleanups) memcpy(n, c->cleanups, sizeof(Cleanup) * c->ncleanups);
+    if (c->ncleanups) copy_bytes(n, c->cleanups, sizeof(Cleanup) * c->ncleanups);
     c->cleanups = n;
     c->capcleanups = cap;
   }
@@ -829,7 +829,7 @@ static const char *literal_text(Expr *e, bool newline, size_t *len) {
   char *buf = arena_alloc(n + 1);
   size_t k = 0;
   for (int i = 0; i < e->nfmt; i++) {
-    memcpy(buf + k, e->fmt[i].text, e->fmt[i].text_len);
+    copy_bytes(buf + k, e->fmt[i].text, e->fmt[i].text_len);
     k += e->fmt[i].text_len;
   }
   if (newline) buf[k++] = '\n';

@@ -85,7 +85,7 @@ Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs) {
   in->fn = fn;
   in->ntargs = ntargs;
   in->targs = arena_alloc(sizeof(Type *) * (ntargs + 1));
-  memcpy(in->targs, targs, sizeof(Type *) * ntargs);
+  copy_bytes(in->targs, targs, sizeof(Type *) * ntargs);
   in->symbol = instance_symbol(fn, in->targs, ntargs);
   in->next_in_bucket = buckets[h % NBUCKETS];
   buckets[h % NBUCKETS] = in;
@@ -111,8 +111,8 @@ FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Typ
       if (f->name != method->name) continue;
       int nown = n_method_targs - ntrait;
       Type **targs = arena_alloc(sizeof(Type *) * (nimpl + nown + 1));
-      memcpy(targs, impl_args, sizeof(Type *) * nimpl);
-      memcpy(targs + nimpl, method_targs + ntrait, sizeof(Type *) * nown);
+      copy_bytes(targs, impl_args, sizeof(Type *) * nimpl);
+      copy_bytes(targs + nimpl, method_targs + ntrait, sizeof(Type *) * nown);
       *out_targs = targs;
       *out_ntargs = nimpl + nown;
       return f;
@@ -122,7 +122,7 @@ FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Typ
     ice(method->span, "no implementation of `%s::%s` for `%s`", trait->name, method->name, ty_name(self_ty));
   // The trait's default body, with Self and the trait's parameters as given.
   Type **targs = arena_alloc(sizeof(Type *) * (n_method_targs + 1));
-  memcpy(targs, method_targs, sizeof(Type *) * n_method_targs);
+  copy_bytes(targs, method_targs, sizeof(Type *) * n_method_targs);
   targs[0] = self_ty;
   *out_targs = targs;
   *out_ntargs = n_method_targs;

@@ -56,6 +56,8 @@ typedef struct {
   int len, cap;
 } PtrVec;
 void vec_push(PtrVec *v, void *p);
+// memcpy that accepts (NULL, 0): empty arrays in the AST are NULL, and memcpy(_, NULL, 0) is UB.
+void copy_bytes(void *dst, const void *src, size_t n);
 #define VEC_AT(v, i) ((v).data[i])
 
 //

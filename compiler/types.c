@@ -77,7 +77,7 @@ static Type *intern_type(Type *cand) {
   *t = *cand;
   if (cand->nargs) {
     t->args = arena_alloc(sizeof(Type *) * cand->nargs);
-    memcpy(t->args, cand->args, sizeof(Type *) * cand->nargs);
+    copy_bytes(t->args, cand->args, sizeof(Type *) * cand->nargs);
   }
   t->hash = h;
   t->next_in_bucket = buckets[h % NBUCKETS];
@@ -152,7 +152,7 @@ static int cmp_trait_name(const void *a, const void *b) {
 Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos) {
   // Auto traits are a set: sort and dedupe so `dyn A + Send + Sync` == `dyn A + Sync + Send`.
   TraitDecl **sorted = arena_alloc(sizeof(TraitDecl *) * (nautos ? nautos : 1));
-  memcpy(sorted, autos, sizeof(TraitDecl *) * nautos);
+  copy_bytes(sorted, autos, sizeof(TraitDecl *) * nautos);
   qsort(sorted, nautos, sizeof *sorted, cmp_trait_name);
   int n = 0;
   for (int i = 0; i < nautos; i++)
@@ -383,11 +383,11 @@ static void put(Buf *b, const char *s) {
   if (b->len + n + 1 > b->cap) {
     size_t cap = (b->cap ? b->cap * 2 : 64) + n;
     char *nb = arena_alloc(cap);
-    if (b->len) memcpy(nb, b->buf, b->len);
+    if (b->len) copy_bytes(nb, b->buf, b->len);
     b->buf = nb;
     b->cap = cap;
   }
-  memcpy(b->buf + b->len, s, n);
+  copy_bytes(b->buf + b->len, s, n);
   b->len += n;
   b->buf[b->len] = 0;
 }

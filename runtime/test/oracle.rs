@@ -65,6 +65,13 @@ fn float_inputs() -> Vec<f64> {
         let m = r.below(200_000) as f64 - 100_000.0;
         v.push(m / 2f64.powi(r.below(12) as i32));
     }
+    // Around 2^50..2^53 with binary fractions: exact ties between two
+    // 17-digit candidates, which Rust breaks upward (printf would not).
+    for _ in 0..5000 {
+        let m = (1u64 << 52) + r.below(1 << 54);
+        v.push(m as f64 / 4.0);
+        v.push(m as f64 / 8.0);
+    }
     // Random mantissas at everyday magnitudes.
     for _ in 0..20000 {
         let e = r.below(60) as i64 - 30 + 1023;
