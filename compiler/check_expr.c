@@ -683,6 +683,16 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
 
 // Records a method found on step type `u` of the autoderef chain.
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
+  // `self: Box<Self>` takes the Box the method was found through, one step back in the chain.
+  if (sk == SELF_BOX) {
+    if (derefs == 0 || ty_resolve(e->sub->ty)->kind == TY_REF) {
+      Diag *d = diag_error(e->span, "E0599", "no method named `%s` found: it takes `self: Box<Self>`, and the receiver is not a `Box`", e->name);
+      diag_emit(d);
+    }
+    e->autoderefs = derefs > 0 ? derefs - 1 : 0;
+    e->autoref = 0;
+    return;
+  }
   e->autoderefs = derefs;
   e->autoref = sk == SELF_REF ? 1 : sk == SELF_REF_MUT ? 2 : 0;
 }
@@ -694,6 +704,11 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   if (kind == DISPATCH_DYN && m->requires_sized) {
     Diag *d = diag_error(e->span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
     diag_secondary(d, m->span, "this has a `Sized` requirement");
+    diag_emit(d);
+  } else if (kind == DISPATCH_DYN && m->self_kind == SELF_VALUE) {
+    // `self` by value would move an unsized `dyn Tr` onto the stack.
+    Diag *d = diag_error(e->sub->span, "E0161", "cannot move a value of type `%s`", ty_name(u));
+    diag_label(d, "the size of `%s` cannot be statically determined", ty_name(u));
     diag_emit(d);
   }
   e->dispatch = kind;
