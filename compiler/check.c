@@ -274,13 +274,48 @@ static Type **resolve_args(PathSeg *seg, GenericEnv *env, Type *self_ty, bool al
   return args;
 }
 
+// In an expression path (`Vec::new()`) a generic type may omit its arguments; in a type it may not.
+static bool in_expr_path;
+
+// Vec<T> and Box<T>: exactly one argument here (std's second, the allocator, is unstable).
 static Type *one_arg(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer, const char *what) {
-  if (seg->nargs != 1) {
-    if (seg->nargs == 0 && allow_infer) return ty_new_var(0);
-    error_at(seg->span, "E0107", "missing generics for %s", what);
+  if (seg->nargs == 0 && in_expr_path) return ty_new_var(0);
+  if (seg->nargs == 0) {
+    Diag *d = diag_error(seg->span, "E0107", "missing generics for struct `%s`", what);
+    diag_label(d, "expected at least 1 generic argument");
+    diag_help(d, "add missing generic argument: `%s<T>`", what);
+    diag_emit(d);
+    return err_type();
+  }
+  if (seg->nargs == 2) {
+    Diag *d = diag_error(seg->args[1]->span, "E0658", "use of unstable library feature `allocator_api`");
+    diag_note(d, "see issue #32838 <https://github.com/rust-lang/rust/issues/32838> for more information");
+    diag_emit(d);
+    return err_type();
+  }
+  if (seg->nargs > 2) {
+    Diag *d = diag_error(seg->span, "E0107", "struct takes at most 2 generic arguments but %d generic arguments were supplied", seg->nargs);
+    diag_label(d, "expected at most 2 generic arguments");
+    diag_emit(d);
     return err_type();
   }
   return resolve_type_ex(seg->args[0], env, self_ty, allow_infer);
+}
+
+// `i32<u8>` (E0109) and `String<i32>` (E0107): these types take no arguments.
+static bool reject_args(PathSeg *seg, Type *prim) {
+  if (seg->nargs == 0) return false;
+  if (prim->kind == TY_STRING) {
+    Diag *d = diag_error(seg->span, "E0107", "struct takes 0 generic arguments but %d generic argument%s supplied", seg->nargs,
+                         seg->nargs == 1 ? " was" : "s were");
+    diag_label(d, "expected 0 generic arguments");
+    diag_emit(d);
+  } else {
+    Diag *d = diag_error(seg->args[0]->span, "E0109", "type arguments are not allowed on builtin type `%s`", seg->name);
+    diag_label(d, "type argument not allowed");
+    diag_emit(d);
+  }
+  return true;
 }
 
 // Resolves the trait named by a bound (`Tr`, `Tr<X>`, `Tr<Item = Y>`) to a TraitRef.
@@ -355,6 +390,13 @@ Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   return resolve_type_ex(te, env, self_ty, false);
 }
 
+Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  in_expr_path = true;
+  Type *t = resolve_type_ex(te, env, self_ty, true);
+  in_expr_path = false;
+  return t;
+}
+
 static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Path *p = &te->path;
   PathSeg *seg = &p->segs[p->nsegs - 1];
@@ -362,8 +404,8 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (p->nsegs > 1) {
     const char *full = expand_path(p);
     if (!strcmp(full, "std::string::String")) return ty_string;
-    if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "`Vec<T>`"));
-    if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "`Box<T>`"));
+    if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
+    if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
     error_at(te->span, NULL, "unsupported type path `%s`", full);
     return err_type();
   }
@@ -379,13 +421,13 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   int pi = env_find(env, name);
   if (pi >= 0) return env->params[pi];
   Type *prim = prim_type(name);
-  if (prim) return prim;
-  if (!strcmp(name, "Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "`Vec<T>`"));
-  if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "`Box<T>`"));
+  if (prim) return reject_args(seg, prim) ? err_type() : prim;
+  if (!strcmp(name, "Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
+  if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
   StructDecl *s = lookup_struct(name);
   if (s) {
     int want = s->generics.nparams;
-    if (seg->nargs != want && !(seg->nargs == 0 && allow_infer)) {
+    if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
       error_at(seg->span, "E0107", "struct takes %d generic argument%s but %d generic argument%s supplied", want,
                want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
       return err_type();
@@ -401,7 +443,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
     diag_emit(d);
     return err_type();
   }
-  Diag *d = diag_error(te->span, "E0412", "cannot find type `%s` in this scope", name);
+  Diag *d = diag_error(te->span, "E0425", "cannot find type `%s` in this scope", name);
   diag_label(d, "not found in this scope");
   diag_emit(d);
   return err_type();
@@ -693,7 +735,7 @@ static void check_impl_items(ImplDecl *im) {
     for (int j = 0; j < t->nmethods; j++)
       if (t->methods[j]->name == m->name) tm = t->methods[j];
     if (!tm) {
-      Diag *d = diag_error(m->span, "E0407", "method `%s` is not a member of trait `%s`", m->name, t->name);
+      Diag *d = diag_error(m->sig_span, "E0407", "method `%s` is not a member of trait `%s`", m->name, t->name);
       diag_label(d, "not a member of trait `%s`", t->name);
       diag_emit(d);
       continue;
@@ -715,10 +757,13 @@ static void check_impl_items(ImplDecl *im) {
       continue;
     }
     if (tm->nparams != m->nparams) {
-      Diag *d = diag_error(m->sig_span, "E0050",
-                           "method `%s` has %d parameter%s but the declaration in trait `%s::%s` has %d", m->name,
-                           m->nparams + (m->self_kind != SELF_NONE), m->nparams + (m->self_kind != SELF_NONE) == 1 ? "" : "s",
-                           t->name, tm->name, tm->nparams + (tm->self_kind != SELF_NONE));
+      int want = tm->nparams + (tm->self_kind != SELF_NONE), got = m->nparams + (m->self_kind != SELF_NONE);
+      Span first = m->self_kind != SELF_NONE ? m->self_span : m->nparams ? m->params[0].span : m->sig_span;
+      Span last = m->nparams ? m->params[m->nparams - 1].span : first;
+      Span params = {first.file, first.lo, last.hi};
+      Diag *d = diag_error(params, "E0050", "method `%s` has %d parameter%s but the declaration in trait `%s::%s` has %d",
+                           m->name, got, got == 1 ? "" : "s", t->name, tm->name, want);
+      diag_label(d, "expected %d parameter%s, found %d", want, want == 1 ? "" : "s", got);
       diag_emit(d);
       continue;
     }
@@ -731,11 +776,26 @@ static void check_impl_items(ImplDecl *im) {
       sub[a] = m->env->params[a - t->env->n + im->env->n];
     bool same = (tm->self_param_ty == NULL) == (m->self_param_ty == NULL) &&
                 (!tm->self_param_ty || ty_subst(tm->self_param_ty, sub, n) == m->self_param_ty);
-    for (int p = 0; p < m->nparams && same; p++) same = ty_subst(tm->param_types[p], sub, n) == m->param_types[p];
-    bool ret_same = ty_subst(tm->ret_type, sub, n) == m->ret_type;
-    if (!same || !ret_same) {
-      Diag *d = diag_error(m->sig_span, "E0053", "method `%s` has an incompatible type for trait", m->name);
-      diag_secondary(d, tm->sig_span, "type in trait");
+    Span at = same ? m->sig_span : m->self_span, trait_at = tm->self_span;
+    Type *want = tm->self_param_ty ? ty_subst(tm->self_param_ty, sub, n) : NULL, *got = m->self_param_ty;
+    for (int p = 0; p < m->nparams && same; p++) {
+      want = ty_subst(tm->param_types[p], sub, n);
+      got = m->param_types[p];
+      same = want == got;
+      at = m->params[p].ty->span;
+      trait_at = tm->params[p].ty->span;
+    }
+    if (same && ty_subst(tm->ret_type, sub, n) != m->ret_type) {
+      same = false;
+      want = ty_subst(tm->ret_type, sub, n);
+      got = m->ret_type;
+      at = m->ret ? m->ret->span : m->sig_span;
+      trait_at = tm->ret ? tm->ret->span : tm->sig_span;
+    }
+    if (!same) {
+      Diag *d = diag_error(at, "E0053", "method `%s` has an incompatible type for trait", m->name);
+      diag_label(d, "expected `%s`, found `%s`", want ? ty_name(want) : "()", got ? ty_name(got) : "()");
+      diag_note_at(d, trait_at, "type in trait");
       diag_note(d, "expected signature `%s`", fn_sig_string(tm, sub, n));
       diag_note(d, "   found signature `%s`", fn_sig_string(m, NULL, 0));
       diag_emit(d);
@@ -823,9 +883,45 @@ static void find_lang_traits(void) {
   K->drop_trait->is_lang_drop = true;
 }
 
+// E0428: two items of one namespace with one name. Types (structs, enums, traits) and values
+// (fns, consts) are separate namespaces, as in Rust.
+static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
+  *type_ns = true;
+  switch (it->kind) {
+  case ITEM_STRUCT: *name_span = it->sdecl->span; return it->sdecl->name;
+  case ITEM_TRAIT: *name_span = it->trait->span; return it->trait->name;
+  case ITEM_ENUM: *name_span = it->edecl->span; return it->edecl->name;
+  case ITEM_FN: *type_ns = false; *name_span = it->fn->span; return it->fn->name;
+  case ITEM_CONST: *type_ns = false; *name_span = it->cdecl->span; return it->cdecl->name;
+  default: return NULL;
+  }
+}
+
+static void check_duplicate_items(Program *prog) {
+  for (int i = 0; i < prog->nitems; i++) {
+    bool ti, tj;
+    Span si, sj;
+    const char *ni = item_name(prog->items[i], &ti, &si);
+    if (!ni) continue;
+    for (int j = 0; j < i; j++) {
+      const char *nj = item_name(prog->items[j], &tj, &sj);
+      if (nj != ni || ti != tj) continue;
+      Span here = {si.file, prog->items[i]->span.lo, si.hi};
+      Span there = {sj.file, prog->items[j]->span.lo, sj.hi};
+      Diag *d = diag_error(here, "E0428", "the name `%s` is defined multiple times", ni);
+      diag_label(d, "`%s` redefined here", ni);
+      diag_secondary(d, there, "previous definition of the %s `%s` here", ti ? "type" : "value", ni);
+      diag_note(d, "`%s` must be defined only once in the %s namespace of this module", ni, ti ? "type" : "value");
+      diag_emit(d);
+      break;
+    }
+  }
+}
+
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
+  check_duplicate_items(prog);
   for (int i = 0; i < prog->nitems; i++) collect_item(prog->items[i]);
   find_lang_traits();
   for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));
@@ -858,7 +954,15 @@ bool check_program(Crate *crate, Program *prog) {
     if (f->name == intern_cstr("main") && !f->impl && !f->trait && f->span.file != 0) main_fn = f;
   }
   if (!main_fn && !diag_error_count()) {
-    error_at((Span){1, 0, 0}, "E0601", "`main` function not found in crate");
+    // rustc names the crate after the file and points just past its last token.
+    const char *file = diag_file_name(1);
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    char *crate_name = arena_strndup(base, strcspn(base, "."));
+    for (char *p = crate_name; *p; p++)
+      if (*p == '-') *p = '_';
+    Diag *d = diag_error(diag_file_end(1), "E0601", "`main` function not found in crate `%s`", crate_name);
+    diag_label(d, "consider adding a `main` function to `%s`", base);
+    diag_emit(d);
   } else if (main_fn && (main_fn->nparams || main_fn->ret_type != ty_unit || main_fn->env->n)) {
     error_at(main_fn->sig_span, "E0580", "`main` function has wrong type: expected `fn()`");
   }

@@ -134,9 +134,11 @@ static bool unify(Type *a, Type *b) {
 // ---------------------------------------------------------------------------------------------
 // Diagnostics helpers
 
+static const char *expected_name(Type *t);
+
 static void mismatch(Expr *e, Type *expected, Type *found) {
   Diag *d = diag_error(e->span, "E0308", "mismatched types");
-  diag_label(d, "expected `%s`, found `%s`", ty_name(expected), ty_name(found));
+  diag_label(d, "expected %s, found %s", expected_name(expected), expected_name(found));
   diag_emit(d);
 }
 
@@ -384,7 +386,7 @@ static Type *builtin_type_of_path(Fcx *fx, Path *p, int nsegs, bool *ok) {
   te.path.nsegs = nsegs;
   te.path.span = p->segs[nsegs - 1].span;
   *ok = true;
-  return resolve_type_ex(&te, fx->env, fx->self_ty, true);
+  return resolve_expr_path_type(&te, fx->env, fx->self_ty);
 }
 
 static void unknown_value(Expr *e, const char *name) {
@@ -504,17 +506,44 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
 // non-Copy field out of a local is a partial move, which trc does not support yet.
 static void note_move(Fcx *fx, Expr *e) { vec_push(&fx->moves, e); }
 
+// rustc's E0061: the call, with a label naming the first missing or unexpected argument.
+static void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what) {
+  for (int i = 0; i < nargs; i++) check_expr(fx, args[i], i < nparams ? params[i] : NULL);
+  Diag *d = diag_error(at, "E0061", "this %s takes %d argument%s but %d argument%s supplied", what, nparams,
+                       nparams == 1 ? "" : "s", nargs, nargs == 1 ? " was" : "s were");
+  if (nargs < nparams) diag_label(d, "argument #%d of type `%s` is missing", nargs + 1, ty_name(params[nargs]));
+  else diag_secondary(d, args[nparams]->span, "unexpected argument #%d of type `%s`", nparams + 1, ty_name(args[nparams]->ty));
+  diag_emit(d);
+}
+
 static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {
   if (nargs != sig->nparams) {
-    Diag *d = diag_error(call->span, "E0061", "this %s takes %d argument%s but %d argument%s supplied", what,
-                         sig->nparams, sig->nparams == 1 ? "" : "s", nargs, nargs == 1 ? " was" : "s were");
-    diag_emit(d);
-    for (int i = 0; i < nargs; i++) check_expr(fx, args[i], NULL);
+    arg_count_error(fx, call->span, args, nargs, sig->params, sig->nparams, what);
     return;
   }
   for (int i = 0; i < nargs; i++) {
     check_coerce(fx, args[i], sig->params[i]);
     note_move(fx, args[i]);
+  }
+}
+
+// A bound on a generic parameter is reported at the argument whose type mentions it.
+static void blame_arguments(Fcx *fx, int first_obligation, Expr *callee, Expr **args, int nargs) {
+  FnDecl *f = callee->fn;
+  int extra = f->self_kind != SELF_NONE;
+  for (int i = first_obligation; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    for (int p = 0; p < callee->fn_ntargs; p++) {
+      if (callee->fn_targs[p] != o->ty) continue;
+      for (int a = 0; a < f->nparams && a + extra < nargs; a++) {
+        Type *pt = f->param_types[a];
+        Type *param = f->env->params[p];
+        if (pt == param || (ty_pointee(pt) == param)) {
+          o->span = args[a + extra]->span;
+          break;
+        }
+      }
+    }
   }
 }
 
@@ -608,6 +637,7 @@ static Type *check_call(Fcx *fx, Expr *e, Type *expected) {
   case RES_FN:
   case RES_TRAIT_FN: {
     Sig sig = sig_of(callee->fn, callee->fn_targs, callee->fn_ntargs);
+    blame_arguments(fx, 0, callee, e->args, e->nargs);
     if (expected && !ty_has_vars(expected)) unify(sig.ret, expected);  // helps `let x: T = T::new()`
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
     return sig.ret;
@@ -818,7 +848,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
     }
   }
   if (!found) {
-    Diag *d = diag_error(e->span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
+    Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? "struct" : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
     diag_emit(d);
@@ -826,10 +856,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   if (e->nargs != sig.nparams - 1) {
-    Diag *d = diag_error(e->span, "E0061", "this method takes %d argument%s but %d argument%s supplied", sig.nparams - 1,
-                         sig.nparams - 1 == 1 ? "" : "s", e->nargs, e->nargs == 1 ? " was" : "s were");
-    diag_emit(d);
-    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    arg_count_error(fx, e->name_span, e->args, e->nargs, sig.params + 1, sig.nparams - 1, "method");
     return sig.ret;
   }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
@@ -968,7 +995,7 @@ static Type *check_field(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   const char *fname = e->field_index >= 0 ? arena_printf("%d", e->field_index) : e->name;
-  Diag *d = diag_error(e->span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
+  Diag *d = diag_error(e->name_span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
                        t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
                                                                    : "`%s` is a primitive type and therefore doesn't have fields",
                        t->kind == TY_STRUCT || t->kind == TY_TUPLE ? fname : ty_name(t), ty_name(e->sub->ty));
@@ -1008,8 +1035,8 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
         fi = f;
     e->field_map[i] = fi;
     if (fi < 0) {
-      Diag *d = diag_error(e->args[i]->span, "E0560", "struct `%s` has no field named `%s`", s->name, e->field_names[i]);
-      diag_label(d, "unknown field");
+      Diag *d = diag_error(e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0560", "struct `%s` has no field named `%s`", s->name, e->field_names[i]);
+      diag_label(d, "`%s` does not have this field", s->name);
       diag_emit(d);
       check_expr(fx, e->args[i], NULL);
       continue;
@@ -1044,6 +1071,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
       diag_emit(d);
     } else if (t->kind == TY_INT && !t->is_signed) {
       Diag *d = diag_error(e->span, "E0600", "cannot apply unary operator `-` to type `%s`", ty_name(t));
+      diag_label(d, "cannot apply unary operator `-`");
       diag_note(d, "unsigned values cannot be negated");
       diag_emit(d);
     }
@@ -1059,6 +1087,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
     Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
     if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR) return t->inner;
     Diag *d = diag_error(e->span, "E0614", "type `%s` cannot be dereferenced", ty_name(t));
+    diag_label(d, "can't be dereferenced");
     diag_emit(d);
     return ty_new_var(0);
   }
@@ -1135,11 +1164,15 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   bool ok = (ty_is_numeric(ra) || ra->kind == TY_VAR || (bitop && ra->kind == TY_BOOL)) && unify(ra, rb);
   if (ok && bitop && ty_resolve(ra)->kind == TY_FLOAT) ok = false;
   if (!ok) {
-    Diag *d = diag_error(e->span, "E0369", "cannot %s `%s` %s `%s`",
-                         op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : op == TK_STAR ? "multiply" : op == TK_SLASH ? "divide" : "apply binary operator to",
-                         ty_name(ra), op == TK_PLUS ? "to" : op == TK_MINUS ? "from" : "by", ty_name(rb));
-    if (op != TK_PLUS && op != TK_MINUS && op != TK_STAR && op != TK_SLASH)
-      d = (diag_emit(d), diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(ra)));
+    bool named = op == TK_PLUS || op == TK_MINUS || op == TK_STAR || op == TK_SLASH;
+    Diag *d = named ? diag_error(e->name_span, "E0369", "cannot %s `%s` %s `%s`",
+                                 op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : op == TK_STAR ? "multiply" : "divide",
+                                 ty_name(op == TK_PLUS || op == TK_MINUS ? rb : ra),
+                                 op == TK_PLUS ? "to" : op == TK_MINUS ? "from" : "by",
+                                 ty_name(op == TK_PLUS || op == TK_MINUS ? ra : rb))
+                    : diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(ra));
+    diag_secondary(d, e->lhs->span, "%s", ty_name(ra));
+    diag_secondary(d, e->rhs->span, "%s", ty_name(rb));
     diag_emit(d);
     return ty_new_var(0);
   }
@@ -1190,13 +1223,28 @@ static Type *check_cast(Fcx *fx, Expr *e) {
   return to;
 }
 
+// How rustc names a type in "expected X, found Y": literals' types are "integer" and
+// "floating-point number", everything else is quoted.
+static const char *expected_name(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_VAR && t->var_kind == 1) return "integer";
+  if (t->kind == TY_VAR && t->var_kind == 2) return "floating-point number";
+  return arena_printf("`%s`", ty_name(t));
+}
+
+// The expression that gives a block-like expression its value, for pointing at it.
+static Expr *value_expr(Expr *e) {
+  while (e->kind == EX_BLOCK && e->block->tail) e = e->block->tail;
+  return e;
+}
+
 static Type *join(Fcx *fx, Expr *at, Type *a, Type *b) {
   Type *ra = ty_resolve(a), *rb = ty_resolve(b);
   if (ra->kind == TY_NEVER) return b;
   if (rb->kind == TY_NEVER) return a;
   if (!unify(a, b)) {
-    Diag *d = diag_error(at->span, "E0308", "`if` and `else` have incompatible types");
-    diag_label(d, "expected `%s`, found `%s`", ty_name(a), ty_name(b));
+    Diag *d = diag_error(value_expr(at)->span, "E0308", "`if` and `else` have incompatible types");
+    diag_label(d, "expected %s, found %s", expected_name(a), expected_name(b));
     diag_emit(d);
   }
   return a;
@@ -1284,8 +1332,10 @@ static LoopInfo *find_loop(Fcx *fx, Expr *e) {
     diag_label(d, "undeclared label `%s`", e->label);
     diag_emit(d);
   } else {
-    Diag *d = diag_error(e->span, "E0268", "`%s` outside of a loop", e->kind == EX_BREAK ? "break" : "continue");
-    diag_label(d, "cannot `%s` outside of a loop", e->kind == EX_BREAK ? "break" : "continue");
+    const char *what = e->kind == EX_BREAK ? "break" : "continue";
+    const char *where = e->kind == EX_BREAK ? "a loop or labeled block" : "a loop";
+    Diag *d = diag_error(e->span, "E0268", "`%s` outside of %s", what, where);
+    diag_label(d, "cannot `%s` outside of %s", what, where);
     diag_emit(d);
   }
   return NULL;
@@ -1561,7 +1611,7 @@ static void check_let(Fcx *fx, Stmt *s) {
   }
   if (!t) t = ty_new_var(0);
   if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
-  if (s->pat->kind == PAT_BIND || s->pat->kind == PAT_WILD) require_sized(t, s->ty ? s->ty->span : s->pat->span, "all local variables");
+  if (s->pat->kind == PAT_BIND || s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");
   bind_pattern(fx, s->pat, t, false);
   if (s->init && s->pat->local) s->pat->local->assigned = true;
 }
@@ -1642,7 +1692,7 @@ static void check_moves(Fcx *fx) {
         error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
       continue;
     }
-    if (!is_place(e) || e->coerce || ty_is_copy(e->ty) || ty_has_vars(e->ty)) continue;
+    if (!is_place(e) || e->coerce || ty_is_copy(e->ty) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
     if (e->kind == EX_PATH) continue;  // moving a whole local: codegen tracks it with a drop flag
     if (e->kind == EX_INDEX) {
       Diag *d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
@@ -1671,11 +1721,14 @@ static void check_obligations(Fcx *fx) {
     Type *t = ty_zonk(o->ty);
     if (ty_has_vars(t)) continue;
     if (type_implements(K, t, o->trait)) continue;
-    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(t), o->trait->name);
-    diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, ty_name(t));
+    // An integer literal's type is still `{integer}` when rustc checks the bound.
+    const char *name = ty_resolve(o->ty)->kind == TY_VAR ? ty_name(ty_resolve(o->ty)) : ty_name(t);
+    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, o->trait->name);
+    diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, name);
     diag_emit(d);
   }
 }
+
 
 void check_fn_body(FnDecl *f) {
   if (!f->body || f->checked) return;
@@ -1707,11 +1760,21 @@ void check_fn_body(FnDecl *f) {
     diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
     diag_emit(d);
   }
-  for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);
     l->ty = ty_zonk(l->ty);
+    if (ty_has_vars(l->ty) && !fx.reported_infer && !diag_error_count()) {
+      Type *shown = ty_resolve(l->ty)->kind == TY_VAR ? NULL : l->ty;
+      Diag *d = shown ? diag_error(l->span, "E0282", "type annotations needed for `%s`", ty_name(shown))
+                      : diag_error(l->span, "E0282", "type annotations needed");
+      diag_label(d, "type must be known at this point");
+      diag_help(d, "consider giving `%s` an explicit type", l->name);
+      diag_emit(d);
+      fx.reported_infer = true;
+    }
   }
+  for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
   check_obligations(&fx);
   check_moves(&fx);
   cur_env = saved_env;

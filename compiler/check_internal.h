@@ -24,6 +24,8 @@ FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 
 Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+// The type part of an expression path (`Vec::new`, `Wrapper::<T>::new`): arguments may be left out.
+Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty);
 Type *prim_by_suffix(const char *suffix);
 void require_sized(Type *t, Span sp, const char *what);

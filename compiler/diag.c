@@ -91,6 +91,14 @@ const char *diag_file_name(int file) {
   return file >= 0 && file < nfiles ? files[file].name : "<unknown>";
 }
 
+Span diag_file_end(int file) {
+  if (file < 0 || file >= nfiles) return (Span){0};
+  size_t n = files[file].len;
+  const char *t = files[file].text;
+  while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\t' || t[n - 1] == '\r')) n--;
+  return (Span){(uint32_t)file, (uint32_t)n, (uint32_t)n};
+}
+
 static SrcFile *file_of(Span sp) { return sp.file < (uint32_t)nfiles ? &files[sp.file] : NULL; }
 
 static void compute_lines(SrcFile *f) {

@@ -78,7 +78,7 @@ static const char *describe(Token *t) {
   case TK_EOF: return "end of file";
   case TK_IDENT: return arena_printf("`%s`", t->text);
   case TK_LIFETIME: return arena_printf("`%s`", t->text);
-  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: return arena_printf("%s", token_kind_name(t->kind));
+  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: return arena_printf("`%s`", diag_span_text(t->span));
   default: return arena_printf("`%s`", token_kind_name(t->kind));
   }
 }
@@ -1032,8 +1032,9 @@ static Expr *parse_path_expr(bool no_struct) {
         PUSH(val->path.segs, val->path.nsegs, seg);
         val->path.span = flo;
       }
-      int n = e->nargs;
+      int n = e->nargs, n2 = e->nargs;
       PUSH(e->field_names, n, fname);
+      PUSH(e->field_spans, n2, flo);
       PUSH(e->args, e->nargs, val);
       if (!accept(TK_COMMA)) break;
     }
@@ -1175,6 +1176,7 @@ static Expr *parse_postfix(Expr *e, Span lo) {
       if (at(TK_INT)) {
         Expr *f = new_expr(EX_FIELD, lo);
         f->sub = e;
+        f->name_span = tok()->span;
         f->field_index = (int)advance()->int_val;
         f->span = span_from(lo);
         e = f;
@@ -1185,11 +1187,13 @@ static Expr *parse_postfix(Expr *e, Span lo) {
         continue;
       }
       if (at(TK_IDENT) && !strcmp(tok()->text, "await")) error_here(tok()->span, "`.await` is not supported");
+      Span name_span = tok()->span;
       const char *name = expect_ident();
       if (at(TK_PATHSEP) || at(TK_LPAREN)) {
         Expr *m = new_expr(EX_METHOD, lo);
         m->sub = e;
         m->name = name;
+        m->name_span = name_span;
         if (accept(TK_PATHSEP)) {
           PathSeg seg = {0};
           parse_generic_args(&seg);
@@ -1208,6 +1212,7 @@ static Expr *parse_postfix(Expr *e, Span lo) {
         Expr *f = new_expr(EX_FIELD, lo);
         f->sub = e;
         f->name = name;
+        f->name_span = name_span;
         f->span = span_from(lo);
         e = f;
       }
@@ -1375,8 +1380,10 @@ static Expr *parse_expr_bp(int min_bp, bool no_struct) {
       if (last_cmp != TK_EOF) error_here(tok()->span, "comparison operators cannot be chained");
       last_cmp = op;
     }
+    Span op_span = prev_span();
     Expr *rhs = parse_expr_bp(in.rbp, no_struct);
     Expr *e = new_expr(in.kind, lo);
+    e->name_span = op_span;
     e->lhs = lhs;
     e->rhs = rhs;
     e->op = in.kind == EX_COMPOUND ? compound_to_binary(op) : op;

@@ -72,6 +72,7 @@ typedef struct {
 int diag_add_file(const char *name, const char *text, size_t len);
 const char *diag_file_name(int file);
 void diag_line_col(Span sp, int *line, int *col);  // 1-based
+Span diag_file_end(int file);  // an empty span just past the file's last non-blank byte
 
 typedef struct Diag Diag;
 // error[CODE]: message — code may be NULL. Build, add labels/notes, then diag_emit.
@@ -420,6 +421,8 @@ struct Expr {
   TypeExpr *cret;
   Expr *cbody;
   bool is_move;
+  Span name_span;         // EX_FIELD / EX_METHOD: the field or method name; EX_BINARY: the operator
+  Span *field_spans;      // EX_STRUCT: the span of each field name (parallel to args)
 
   // ---- filled by the checker ----
   ResKind res;
