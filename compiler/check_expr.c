@@ -209,6 +209,11 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *target = ty_resolve(to->inner);
   // Deref coercion: peel &&T, &Box<T>, &String, &Vec<T> until the pointee fits.
   Type *src = ty_resolve(from->inner);
+  if (target->kind == TY_DYN && src->kind == TY_VAR && src->var_kind) {
+    // `&2.5` as `&dyn Show`: the literal takes its fallback type (f64, i32) first, as in rustc.
+    unify(src, src->var_kind == 1 ? ty_i32 : ty_f64);
+    src = ty_resolve(src);
+  }
   for (int steps = 0; steps < 8 && src; steps++) {
     if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
       if (!target->principal) return false;
@@ -254,7 +259,15 @@ static bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
   // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and
   // unifying `&mut T` with `&T` must reborrow rather than fail.
-  if (ptrs && rt->kind != TY_VAR) {
+  if (ptrs && rf->kind == TY_REF && rt->kind == TY_REF && rf->mut && !rt->mut && ty_resolve(rt->inner)->kind == TY_VAR) {
+    // `&mut T` passed where `&U` is expected: reborrow, and U is T.
+    if (!unify(rf->inner, rt->inner)) return false;
+    e->coerce = COERCE_REBORROW;
+    e->coerce_from = from;
+    e->ty = to;
+    return true;
+  }
+  if (ptrs && rt->kind != TY_VAR && ty_resolve(rt->inner)->kind != TY_VAR) {
     Type *ti = ty_resolve(rt->inner), *fi = ty_resolve(rf->inner);
     if ((ti->kind == TY_DYN && fi->kind != TY_DYN && fi->kind != TY_VAR) || fi != ti || rf->mut != rt->mut)
       if (try_coerce(fx, e, rf, rt)) return true;
@@ -389,6 +402,39 @@ static Type *builtin_type_of_path(Fcx *fx, Path *p, int nsegs, bool *ok) {
   return resolve_expr_path_type(&te, fx->env, fx->self_ty);
 }
 
+// `i64::MIN`, `u8::MAX`, `u32::BITS`, `f64::EPSILON`...: folded to a literal here.
+static bool prim_const(Expr *e, Type *t, const char *name) {
+  if (t->kind == TY_INT) {
+    int bits = t->bits;
+    uint64_t umax = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+    if (!strcmp(name, "MAX")) e->int_val = t->is_signed ? umax >> 1 : umax;
+    else if (!strcmp(name, "MIN")) e->int_val = t->is_signed ? (1ull << (bits - 1)) : 0;
+    else if (!strcmp(name, "BITS")) e->int_val = bits;
+    else return false;
+    e->res = RES_CONST;
+    e->self_ty = !strcmp(name, "BITS") ? ty_u32 : t;
+    return true;
+  }
+  if (t->kind == TY_FLOAT && t->bits == 64) {
+    static const struct {
+      const char *name;
+      double v;
+    } consts[] = {
+      {"MAX", 1.7976931348623157e308}, {"MIN", -1.7976931348623157e308}, {"MIN_POSITIVE", 2.2250738585072014e-308},
+      {"EPSILON", 2.220446049250313e-16}, {"INFINITY", __builtin_inf()}, {"NEG_INFINITY", -__builtin_inf()},
+      {"NAN", __builtin_nan("")},
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
+      if (!strcmp(name, consts[i].name)) {
+        e->res = RES_CONST;
+        e->float_val = consts[i].v;
+        e->self_ty = t;
+        return true;
+      }
+  }
+  return false;
+}
+
 static void unknown_value(Expr *e, const char *name) {
   Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
   diag_label(d, "not found in this scope");
@@ -492,6 +538,7 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
   }
   bool ok;
   Type *t = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+  if (prim_const(e, ty_resolve(t), name)) return true;
   if (ty_resolve(t)->kind == TY_VAR && !ty_resolve(t)->binding && p->nsegs == 2 && !lookup_struct(first->name) &&
       env_find(fx->env, first->name) < 0)
     return false;  // resolve_type already reported the unknown type
@@ -684,6 +731,10 @@ static const BuiltinMethod builtin_methods[] = {
   {"min", TY_INT, BI_INT_MIN, SELF_VALUE, 1},         {"max", TY_INT, BI_INT_MAX, SELF_VALUE, 1},
   {"abs", TY_INT, BI_INT_ABS, SELF_VALUE, 0},
   {"sqrt", TY_FLOAT, BI_F64_SQRT, SELF_VALUE, 0},     {"abs", TY_FLOAT, BI_F64_ABS, SELF_VALUE, 0},
+  // ToString, through Display
+  {"to_string", TY_INT, BI_TO_STRING, SELF_REF, 0},   {"to_string", TY_FLOAT, BI_TO_STRING, SELF_REF, 0},
+  {"to_string", TY_BOOL, BI_TO_STRING, SELF_REF, 0},  {"to_string", TY_CHAR, BI_TO_STRING, SELF_REF, 0},
+  {"to_string", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
 };
 
 static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
@@ -704,7 +755,7 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   case BI_VEC_CLEAR: s.ret = ty_unit; break;
   case BI_STRING_PUSH_STR: s.params[0] = ty_ref(ty_str, false); s.ret = ty_unit; break;
   case BI_STRING_AS_STR: s.ret = ty_ref(ty_str, false); break;
-  case BI_STRING_CLONE: case BI_STR_TO_STRING: s.ret = ty_string; break;
+  case BI_STRING_CLONE: case BI_STR_TO_STRING: case BI_TO_STRING: s.ret = ty_string; break;
   case BI_INT_POW: s.params[0] = ty_u32; s.ret = self; break;
   default: s.params[0] = self; s.ret = self; break;
   }
@@ -828,6 +879,11 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
 static Type *check_method(Fcx *fx, Expr *e) {
   Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
+  if (rt->kind == TY_VAR && rt->var_kind && !strcmp(e->name, "to_string")) {
+    // A trait method (ToString) on a literal: the literal takes its fallback type.
+    unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
+    rt = ty_resolve(rt);
+  }
   if (rt->kind == TY_VAR) {
     Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
                          rt->var_kind ? "can't call method `%s` on ambiguous numeric type `%s`" : "type annotations needed",
@@ -1187,7 +1243,7 @@ static void check_assignable(Fcx *fx, Expr *lhs) {
     return;
   }
   Local *l = place_root_local(lhs);
-  if (l && !l->mut && lhs->kind == EX_PATH && l->assigned) {
+  if (l && !l->mut && lhs->kind == EX_PATH && l->assigned && !l->late_init) {
     Diag *d = diag_error(lhs->span, "E0384", "cannot assign twice to immutable variable `%s`", l->name);
     diag_secondary(d, l->span, "first assignment to `%s`", l->name);
     diag_label(d, "cannot assign twice to immutable variable");
@@ -1365,6 +1421,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     if (!resolve_value_path(fx, e)) return ty_new_var(0);
     switch (e->res) {
     case RES_LOCAL: return e->local->ty;
+    case RES_CONST: return e->self_ty;
     case RES_UNIT_STRUCT: {
       StructDecl *s = e->sdecl;
       return ty_struct(s, fresh_targs(fx, s->env, 0, NULL, e->span), s->env->n);
@@ -1614,6 +1671,8 @@ static void check_let(Fcx *fx, Stmt *s) {
   if (s->pat->kind == PAT_BIND || s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");
   bind_pattern(fx, s->pat, t, false);
   if (s->init && s->pat->local) s->pat->local->assigned = true;
+  // `let x;` may be assigned once on each path; without flow analysis trc accepts any number.
+  if (!s->init && s->pat->local) s->pat->local->late_init = true;
 }
 
 static Type *check_block(Fcx *fx, Block *b, Type *expected) {
@@ -1637,6 +1696,8 @@ static Type *check_block(Fcx *fx, Block *b, Type *expected) {
   Type *t;
   if (b->tail) {
     t = check_expr(fx, b->tail, expected);
+    // The tail is a coercion site: `if c { Box::new(A) } else { Box::new(B) }` as Box<dyn Tr>.
+    if (expected && !ty_has_vars(expected) && coerce(fx, b->tail, t, expected)) t = expected;
     note_move(fx, b->tail);
   } else {
     t = fx->diverges ? ty_never : ty_unit;

@@ -17,6 +17,7 @@
 
 static LLVMValueRef emit_expr(CG *c, Expr *e);
 static LLVMValueRef emit_place(CG *c, Expr *e);
+static bool is_place_expr(Expr *e);
 static LLVMValueRef emit_block(CG *c, Block *b);
 static void emit_stmt(CG *c, Stmt *s);
 
@@ -285,7 +286,7 @@ static LLVMValueRef index_place(CG *c, Expr *e) {
   cg_set_block(c, bad);
   LLVMValueRef file, flen;
   int line, col;
-  span_location(e->span, &file, &flen, &line, &col, c);
+  span_location(bt->kind == TY_VEC ? e->name_span : e->span, &file, &flen, &line, &col, c);
   LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
   call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
   LLVMBuildUnreachable(c->b);
@@ -300,7 +301,11 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
       if (e->res == RES_LOCAL) return c->local_addr[e->local->index];
       break;
     case EX_UNARY:
-      if (e->op == TK_STAR) return emit_expr(c, e->sub);  // the pointer is the place
+      // The place `*p` is the pointer p holds; reading it from p's place does not move p.
+      if (e->op == TK_STAR) {
+        if (is_place_expr(e->sub)) return deref_place(c, emit_place(c, e->sub), final_ty(c, e->sub));
+        return emit_expr(c, e->sub);
+      }
       break;
     case EX_FIELD: {
       Type *bt = final_ty(c, e->sub);
@@ -446,6 +451,7 @@ static LLVMValueRef emit_receiver(CG *c, Expr *e, Type **t) {
 }
 
 static LLVMValueRef emit_builtin_method(CG *c, Expr *e);
+static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p);
 
 static LLVMValueRef emit_method(CG *c, Expr *e) {
   if (e->dispatch == DISPATCH_BUILTIN) return emit_builtin_method(c, e);
@@ -543,6 +549,14 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     return LLVMBuildInsertValue(c->b, fat, vec_field(c, recv, 2), 1, "");
   }
   case BI_STRING_CLONE: return string_from_parts(c, vec_field(c, recv, 0), vec_field(c, recv, 2));
+  case BI_TO_STRING: {
+    // ToString through Display: format the value into a fresh String.
+    LLVMValueRef s = cg_alloca(c, c->t_vec, "string");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    FmtPiece display = {.arg = 0, .align = -1};
+    push_formatted(c, s, recv, self, &display);
+    return LLVMBuildLoad2(c->b, c->t_vec, s, "");
+  }
   case BI_STR_TO_STRING:
     return string_from_parts(c, LLVMBuildExtractValue(c->b, recv, 0, ""), LLVMBuildExtractValue(c->b, recv, 1, ""));
   case BI_STR_LEN: return LLVMBuildExtractValue(c->b, recv, 1, "");
@@ -694,7 +708,9 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
     place = deref_place(c, place, t);
     t = ty_resolve(t->inner);
   }
-  LLVMValueRef start = p->has_width ? vec_field(c, s, 2) : NULL;
+  // `{:>8?}` pads numbers, but str's and char's Debug impls ignore width and alignment.
+  bool pad = p->has_width && !(p->debug && (t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_CHAR));
+  LLVMValueRef start = pad ? vec_field(c, s, 2) : NULL;
   bool numeric = t->kind == TY_INT || t->kind == TY_FLOAT;
   switch (t->kind) {
   case TY_INT: {
@@ -719,7 +735,8 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
     if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
     if (p->plus) {
       LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
-      LLVMBuildCondBr(c->b, LLVMBuildFCmp(c->b, LLVMRealOGE, v, LLVMConstReal(LLVMTypeOf(v), 0), ""), yes, no);
+      LLVMValueRef bits = LLVMBuildBitCast(c->b, v, c->t_i64, "");
+      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, bits, cg_i64(c, 0), ""), yes, no);
       cg_set_block(c, yes);
       push_lit(c, s, "+", 1);
       LLVMBuildBr(c->b, no);
@@ -765,7 +782,7 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
   }
   default: ice((Span){0}, "formatting `%s` is not lowered", ty_name(t));
   }
-  if (p->has_width) {
+  if (pad) {
     if (p->zero_pad && numeric) {
       LLVMValueRef args[3] = {s, start, cg_i64(c, p->width)};
       call_fn(c, rt(c, "trc_string_pad_zero"), args, 3);
@@ -815,6 +832,8 @@ static const char *span_text(Span sp, size_t *len) {
 }
 
 static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);
+static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
+static bool is_stringish(Type *t);
 
 static bool all_literal(Expr *e) {
   for (int i = 0; i < e->nfmt; i++)
@@ -909,7 +928,8 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     bool eq = !strcmp(n, "assert_eq");
     Type *t = final_ty(c, e->args[0]);
     LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
-    LLVMValueRef same = emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+    LLVMValueRef same = is_stringish(t) ? emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false))
+                                        : emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
     cg_set_block(c, bad);
@@ -1124,11 +1144,7 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
     return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMBuildFNeg(c->b, v, "") : LLVMBuildNeg(c->b, v, "");
   }
   case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
-  case TK_STAR: {
-    Type *t = ty_of(c, e);
-    LLVMValueRef p = emit_expr(c, e->sub);
-    return load(c, t, p);
-  }
+  case TK_STAR: return load(c, ty_of(c, e), emit_place(c, e));
   case TK_AMP: return emit_place(c, e->sub);
   default: ice(e->span, "unary operator not lowered");
   }
@@ -1165,7 +1181,10 @@ static LLVMValueRef emit_if(CG *c, Expr *e) {
   Type *t = ty_of(c, e);
   bool has_val = !cg_returns_void(t);
   LLVMValueRef slot = has_val ? cg_alloca(c, cg_lltype(c, t), "if.val") : NULL;
+  // Temporaries of the condition are dropped before either branch runs (as in Rust).
+  int mark = c->ncleanups;
   LLVMValueRef cond = emit_expr(c, e->sub);
+  pop_cleanups(c, mark);
   LLVMBasicBlockRef then_bb = cg_new_block(c, "then"), else_bb = e->else_expr ? cg_new_block(c, "else") : NULL;
   LLVMBasicBlockRef done = cg_new_block(c, "endif");
   LLVMBuildCondBr(c->b, cond, then_bb, else_bb ? else_bb : done);
@@ -1348,8 +1367,14 @@ static LoopCtx *loop_for(CG *c, Expr *e) {
 static void emit_return(CG *c, LLVMValueRef v) {
   emit_cleanups_to(c, 0);
   if (cg_block_terminated(c)) return;
-  if (cg_returns_void(c->ret_ty)) LLVMBuildRetVoid(c->b);
-  else LLVMBuildRet(c->b, v);
+  if (cg_returns_void(c->ret_ty)) {
+    LLVMBuildRetVoid(c->b);
+  } else if (LLVMTypeOf(v) != cg_lltype(c, c->ret_ty)) {
+    // Only reachable after a diverging tail (`loop {}` without break): the value never exists.
+    LLVMBuildUnreachable(c->b);
+  } else {
+    LLVMBuildRet(c->b, v);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1371,6 +1396,10 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       return v;
     }
     if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
+    if (e->res == RES_CONST) {
+      LLVMTypeRef lt = cg_lltype(c, ty_of(c, e));
+      return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMConstReal(lt, e->float_val) : LLVMConstInt(lt, e->int_val, false);
+    }
     ice(e->span, "path not lowered");
   case EX_UNARY: return emit_unary(c, e);
   case EX_BINARY: return emit_binary(c, e);

@@ -1228,8 +1228,9 @@ static Expr *parse_postfix(Expr *e, Span lo) {
       c->span = span_from(lo);
       e = c;
     } else if (at(TK_LBRACKET)) {
-      advance();
+      Span bracket = advance()->span;
       Expr *x = new_expr(EX_INDEX, lo);
+      x->name_span = bracket;  // an overloaded (Vec) index panics "at" the bracket, as in rustc
       x->lhs = e;
       x->rhs = parse_expr();
       expect(TK_RBRACKET);

@@ -331,6 +331,7 @@ struct Local {
   Span span;
   int index;            // position in its function's locals list
   bool assigned;        // checker: has been given a value (for E0384)
+  bool late_init;       // declared without a value (`let x;`)
 };
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.
@@ -342,6 +343,7 @@ typedef enum {
   RES_UNIT_STRUCT,   // a unit struct value `Bar`
   RES_TUPLE_CTOR,    // a tuple struct constructor `Point(1, 2)`
   RES_BUILTIN,       // a compiler-known function: Box::new, Vec::new, String::from, size_of, drop
+  RES_CONST,         // a primitive's associated constant (`u64::MAX`, `f64::EPSILON`): int_val/float_val
 } ResKind;
 
 typedef enum {
@@ -354,7 +356,7 @@ typedef enum {
   BI_STRING_CLONE, BI_STR_IS_EMPTY,
   BI_INT_WRAPPING_ADD, BI_INT_WRAPPING_SUB, BI_INT_WRAPPING_MUL, BI_INT_ABS, BI_INT_POW,
   BI_INT_MIN, BI_INT_MAX,
-  BI_F64_SQRT, BI_F64_ABS,
+  BI_F64_SQRT, BI_F64_ABS, BI_TO_STRING,
   BI_COUNT
 } Builtin;
 
