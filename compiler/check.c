@@ -449,7 +449,30 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   return err_type();
 }
 
+// rustc's recursion limit: deeper types overflow its trait and drop checks (E0320, E0275).
+#define TYPE_DEPTH_LIMIT 128
+static int type_depth;
+
+static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  if (type_depth >= TYPE_DEPTH_LIMIT) {
+    if (type_depth == TYPE_DEPTH_LIMIT) {
+      Diag *d = diag_error(te->span, NULL, "reached the recursion limit while resolving this type");
+      diag_help(d, "types may nest at most %d levels deep", TYPE_DEPTH_LIMIT);
+      diag_emit(d);
+    }
+    type_depth++;
+    return err_type();
+  }
+  type_depth++;
+  Type *t = resolve_type_inner(te, env, self_ty, allow_infer);
+  type_depth--;
+  te->resolved = t;
+  return t;
+}
+
+static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Type *t;
   switch (te->kind) {
   case TE_PATH: t = resolve_path_type(te, env, self_ty, allow_infer); break;
@@ -499,7 +522,6 @@ Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_i
   }
   default: t = err_type(); break;
   }
-  te->resolved = t;
   return t;
 }
 
@@ -897,17 +919,36 @@ static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
   }
 }
 
+// Names seen so far, by (interned name, namespace): an open-addressing table, since a program
+// may have hundreds of thousands of items.
+typedef struct {
+  const char *name;
+  bool type_ns;
+  Item *item;
+} SeenName;
+
 static void check_duplicate_items(Program *prog) {
+  size_t cap = 64;
+  while (cap < (size_t)prog->nitems * 2) cap *= 2;
+  SeenName *tab = arena_alloc(sizeof(SeenName) * cap);
   for (int i = 0; i < prog->nitems; i++) {
-    bool ti, tj;
-    Span si, sj;
+    bool ti;
+    Span si;
     const char *ni = item_name(prog->items[i], &ti, &si);
     if (!ni) continue;
-    for (int j = 0; j < i; j++) {
-      const char *nj = item_name(prog->items[j], &tj, &sj);
-      if (nj != ni || ti != tj) continue;
+    size_t h = ((uintptr_t)ni >> 3) * 2 + ti;
+    for (;; h++) {
+      SeenName *e = &tab[h & (cap - 1)];
+      if (!e->name) {
+        *e = (SeenName){ni, ti, prog->items[i]};
+        break;
+      }
+      if (e->name != ni || e->type_ns != ti) continue;
+      bool tj;
+      Span sj;
+      item_name(e->item, &tj, &sj);
       Span here = {si.file, prog->items[i]->span.lo, si.hi};
-      Span there = {sj.file, prog->items[j]->span.lo, sj.hi};
+      Span there = {sj.file, e->item->span.lo, sj.hi};
       Diag *d = diag_error(here, "E0428", "the name `%s` is defined multiple times", ni);
       diag_label(d, "`%s` redefined here", ni);
       diag_secondary(d, there, "previous definition of the %s `%s` here", ti ? "type" : "value", ni);

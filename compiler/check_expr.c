@@ -929,7 +929,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
 
 static bool displayable(Type *t, bool debug) {
   t = ty_resolve(t);
-  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_resolve(t->inner);  // Display for &T and Box<T> is T's
   switch (t->kind) {
   case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_VAR:
     return true;
@@ -1593,7 +1593,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
 static int depth;
 
 static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
-  if (++depth > 400) {
+  if (++depth > 2000) {  // the parser already bounds nesting; this guards the checker's own stack
     depth--;
     error_at(e->span, NULL, "expression nests too deeply");
     e->ty = ty_new_var(0);

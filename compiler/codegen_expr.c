@@ -704,7 +704,7 @@ static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
 // Appends one formatted argument, given its place, to the String at s.
 static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
   t = ty_resolve(t);
-  while (t->kind == TY_REF) {
+  while (t->kind == TY_REF || t->kind == TY_BOX) {
     place = deref_place(c, place, t);
     t = ty_resolve(t->inner);
   }
