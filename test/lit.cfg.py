@@ -120,4 +120,8 @@ config.substitutions.append(("%trc", trc))
 config.substitutions.append(("%cc", "cc"))
 config.substitutions.append(("%run", run_prefix))
 config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
+# %rustc_diff FILE TMP: compile FILE with rustc and trc, run both, compare stdout, stderr and
+# exit code (scripts/rustc-diff.sh). Use it as `%if rustc %{ %rustc_diff %s %t %}` so the test
+# still runs its other lines where rustc is absent.
+config.substitutions.append(("%rustc_diff", "bash %s %s %s" % (os.path.join(repo_root, "scripts", "rustc-diff.sh"), rustc, trc)))
 config.substitutions.append(("%rustc", rustc))
