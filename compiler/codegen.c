@@ -54,6 +54,77 @@ bool cg_returns_void(Type *t) {
 
 static LLVMTypeRef lower_type(CG *c, Type *t);
 
+// Struct and tuple layout. Like rustc (for types without #[repr(C)]), trc lays fields out in
+// order of decreasing alignment, so `struct { a: u8, b: u32, c: u16 }` takes 8 bytes, not 12;
+// the sort is stable, so equally aligned fields keep their declaration order. Only sizes are
+// observable in the language (size_of), and they match rustc's for these layouts. Drop order
+// is unaffected: it follows declarations, not slots.
+typedef struct FieldOrder {
+  Type *t;
+  int *slot_of;  // declaration index -> LLVM struct index
+} FieldOrder;
+
+static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
+  for (int i = 0; i < c->norders; i++)
+    if (c->orders[i].t == t) return c->orders[i].slot_of;
+  int *order = arena_alloc(sizeof(int) * (n + 1));   // slot -> declaration index
+  int *slot_of = arena_alloc(sizeof(int) * (n + 1));
+  uint64_t *align = arena_alloc(sizeof(uint64_t) * (n + 1));
+  for (int i = 0; i < n; i++) {
+    order[i] = i;
+    align[i] = LLVMABIAlignmentOfType(c->td, cg_lltype(c, ftypes[i]));
+  }
+  for (int i = 1; i < n; i++)  // insertion sort: stable, and field counts are small
+    for (int j = i; j > 0 && align[order[j]] > align[order[j - 1]]; j--) {
+      int tmp = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = tmp;
+    }
+  for (int k = 0; k < n; k++) slot_of[order[k]] = k;
+  if (c->norders == c->caporders) {
+    c->caporders = c->caporders ? c->caporders * 2 : 32;
+    FieldOrder *no = arena_alloc(sizeof(FieldOrder) * c->caporders);
+    copy_bytes(no, c->orders, sizeof(FieldOrder) * c->norders);
+    c->orders = no;
+  }
+  c->orders[c->norders++] = (FieldOrder){t, slot_of};
+  return slot_of;
+}
+
+static Type **field_types(Type *t, int *n) {
+  if (t->kind == TY_TUPLE) {
+    *n = t->nargs;
+    return t->args;
+  }
+  StructDecl *s = t->sdecl;
+  Type **ft = arena_alloc(sizeof(Type *) * (s->nfields + 1));
+  for (int i = 0; i < s->nfields; i++) ft[i] = ty_subst(s->fields[i].type, t->args, t->nargs);
+  *n = s->nfields;
+  return ft;
+}
+
+int cg_field_slot(CG *c, Type *t, int field) {
+  t = ty_resolve(t);
+  cg_lltype(c, t);  // lowering computes the order
+  for (int i = 0; i < c->norders; i++)
+    if (c->orders[i].t == t) return c->orders[i].slot_of[field];
+  ice((Span){0}, "no field layout for `%s`", ty_name(t));
+}
+
+// The LLVM struct with fields in slot order.
+static LLVMTypeRef lower_fields(CG *c, Type *t, LLVMTypeRef named) {
+  int n;
+  Type **ft = field_types(t, &n);
+  int *slot_of = field_order(c, t, ft, n);
+  LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
+  for (int i = 0; i < n; i++) el[slot_of[i]] = cg_lltype(c, ft[i]);
+  if (named) {
+    LLVMStructSetBody(named, el, n, false);
+    return named;
+  }
+  return LLVMStructTypeInContext(c->ctx, el, n, false);
+}
+
 LLVMTypeRef cg_lltype(CG *c, Type *t) {
   t = ty_resolve(t);
   LLVMValueRef hit = cache_get(c->types, c->ntypes, t, NULL);
@@ -76,11 +147,7 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
     return in->kind == TY_DYN ? c->t_dynptr : c->t_slice;
   }
   case TY_VEC: case TY_STRING: return c->t_vec;
-  case TY_TUPLE: {
-    LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (t->nargs + 1));
-    for (int i = 0; i < t->nargs; i++) el[i] = cg_lltype(c, t->args[i]);
-    return LLVMStructTypeInContext(c->ctx, el, t->nargs, false);
-  }
+  case TY_TUPLE: return lower_fields(c, t, NULL);
   case TY_ARRAY: return LLVMArrayType2(cg_lltype(c, t->inner), t->len);
   case TY_RANGE: {
     LLVMTypeRef el[2] = {cg_lltype(c, t->inner), cg_lltype(c, t->inner)};
@@ -90,11 +157,7 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
     // Named struct types keep the IR readable: %Circle, %"Wrapper<Circle>".
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
     cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
-    StructDecl *s = t->sdecl;
-    LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (s->nfields + 1));
-    for (int i = 0; i < s->nfields; i++) el[i] = cg_lltype(c, ty_subst(s->fields[i].type, t->args, t->nargs));
-    LLVMStructSetBody(st, el, s->nfields, false);
-    return st;
+    return lower_fields(c, t, st);
   }
   case TY_FN: return c->t_ptr;
   default:
@@ -290,14 +353,14 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     for (int i = 0; i < s->nfields; i++) {
       Type *ft = ty_subst(s->fields[i].type, t->args, t->nargs);
       if (!ty_needs_drop(ft)) continue;
-      cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), ft);
+      cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, cg_field_slot(c, t, i), ""), ft);
     }
     return;
   }
   case TY_TUPLE: {
     LLVMTypeRef st = cg_lltype(c, t);
     for (int i = 0; i < t->nargs; i++)
-      if (ty_needs_drop(t->args[i])) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), t->args[i]);
+      if (ty_needs_drop(t->args[i])) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, cg_field_slot(c, t, i), ""), t->args[i]);
     return;
   }
   case TY_ARRAY:

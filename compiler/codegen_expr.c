@@ -237,7 +237,8 @@ static void bind_pattern(CG *c, Pattern *p, LLVMValueRef v, Type *t) {
   }
   case PAT_TUPLE: {
     Type *rt = ty_resolve(t);
-    for (int i = 0; i < p->nelems; i++) bind_pattern(c, p->elems[i], LLVMBuildExtractValue(c->b, v, i, ""), rt->args[i]);
+    for (int i = 0; i < p->nelems; i++)
+      bind_pattern(c, p->elems[i], LLVMBuildExtractValue(c->b, v, cg_field_slot(c, rt, i), ""), rt->args[i]);
     return;
   }
   default: ice(p->span, "pattern kind not lowered");
@@ -310,7 +311,7 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
     case EX_FIELD: {
       Type *bt = final_ty(c, e->sub);
       LLVMValueRef base = autoderef(c, emit_place(c, e->sub), &bt, e->autoderefs);
-      return LLVMBuildStructGEP2(c->b, cg_lltype(c, bt), base, e->field_index, "");
+      return LLVMBuildStructGEP2(c->b, cg_lltype(c, bt), base, cg_field_slot(c, bt, e->field_index), "");
     }
     case EX_INDEX: return index_place(c, e);
     default: break;
@@ -651,7 +652,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
   if (callee->res == RES_TUPLE_CTOR) {
     Type *t = ty_of(c, e);
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
-    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), i, "");
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), cg_field_slot(c, t, i), "");
     return v;
   }
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
@@ -1453,14 +1454,15 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   case EX_STRUCT: {
     Type *t = ty_of(c, e);
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
-    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), e->field_map[i], "");
+    for (int i = 0; i < e->nargs; i++)
+      v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), cg_field_slot(c, t, e->field_map[i]), "");
     return v;
   }
   case EX_TUPLE: {
     Type *t = ty_of(c, e);
     if (e->nargs == 0) return unit_val(c);
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
-    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), i, "");
+    for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), cg_field_slot(c, t, i), "");
     return v;
   }
   case EX_ARRAY: {

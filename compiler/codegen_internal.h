@@ -65,11 +65,15 @@ typedef struct {
   // caches keyed by interned Type pointers
   CacheEntry *types, *drops, *vtables;
   int ntypes, ndrops, nvtables, captypes, capdrops, capvtables;
+  // where each field of a struct or tuple type sits in its LLVM struct (rustc reorders fields)
+  struct FieldOrder *orders;
+  int norders, caporders;
 } CG;
 
 // codegen.c
 Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
 LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
+int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a struct/tuple field
 uint64_t cg_size_of(CG *c, Type *t);
 uint64_t cg_align_of(CG *c, Type *t);
 LLVMValueRef cg_instance_fn(CG *c, Instance *in);
