@@ -199,6 +199,40 @@ static void add_fn_attr(CG *c, LLVMValueRef fn, const char *name) {
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, kind, 0));
 }
 
+static void add_uwtable(CG *c, LLVMValueRef fn) {
+  unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, kind, 2));  // async
+}
+
+// The C personality routine: it understands cleanup-only landing pads, which is all trc needs
+// (a panic is never caught; it unwinds to the top and ends the process).
+static LLVMValueRef personality(CG *c) {
+  LLVMValueRef fn = LLVMGetNamedFunction(c->mod, "__gcc_personality_v0");
+  if (!fn) fn = LLVMAddFunction(c->mod, "__gcc_personality_v0", LLVMFunctionType(c->t_i32, NULL, 0, true));
+  return fn;
+}
+
+static bool is_nounwind(LLVMValueRef fn) {
+  if (!LLVMIsAFunction(fn)) return false;
+  unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+  return LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, kind) != NULL;
+}
+
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
+  if (c->ncleanups == 0 || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
+  LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
+  LLVMSetPersonalityFn(c->fn, personality(c));
+  cg_set_block(c, pad);
+  LLVMTypeRef lp_el[2] = {c->t_ptr, c->t_i32};
+  LLVMValueRef lp = LLVMBuildLandingPad(c->b, LLVMStructTypeInContext(c->ctx, lp_el, 2, false), personality(c), 0, "lp");
+  LLVMSetCleanup(lp, true);
+  cg_emit_unwind_cleanups(c);
+  LLVMBuildResume(c->b, lp);
+  cg_set_block(c, cont);
+  return r;
+}
+
 // The LLVM function of an instance, declared on first use; its body is emitted when the
 // collector's queue reaches it.
 LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
@@ -210,7 +244,7 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   Type *ret = ty_subst(f->ret_type, in->targs, in->ntargs);
   LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, cg_fn_type(c, self, ps, f->nparams, ret));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  add_fn_attr(c, fn, "nounwind");
+  add_uwtable(c, fn);  // a panic unwinds through every trc function
   if (f->attrs.inline_never) add_fn_attr(c, fn, "noinline");
   if (f->attrs.inline_always) add_fn_attr(c, fn, "alwaysinline");
   if (f->attrs.inline_hint) add_fn_attr(c, fn, "inlinehint");
@@ -223,8 +257,10 @@ LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef
   LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
   if (fn) return fn;
   fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(ret, params, n, false));
-  add_fn_attr(c, fn, "nounwind");
+  // Runtime functions that can panic (the noreturn panics, Vec growth's "capacity overflow")
+  // unwind; the rest never do, and calls to them need no landing pad.
   if (noreturn) add_fn_attr(c, fn, "noreturn");
+  else if (strcmp(name, "trc_vec_reserve")) add_fn_attr(c, fn, "nounwind");
   return fn;
 }
 
@@ -279,13 +315,17 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t) {
   LLVMTypeRef pt = c->t_ptr;
   fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  add_fn_attr(c, fn, "nounwind");
+  add_uwtable(c, fn);
   cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
   // Emit the body now, saving the current function's builder position.
   LLVMBasicBlockRef saved_bb = LLVMGetInsertBlock(c->b);
   LLVMValueRef saved_fn = c->fn;
   LLVMBasicBlockRef saved_entry = c->entry;
   Instance *saved_inst = c->inst;
+  int saved_ncleanups = c->ncleanups;
+  bool saved_in_cleanup = c->in_cleanup;
+  c->ncleanups = 0;  // drop glue owns nothing of its caller's
+  c->in_cleanup = false;
   c->inst = NULL;
   c->fn = fn;
   c->entry = cg_new_block(c, "start");
@@ -295,6 +335,8 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t) {
   c->fn = saved_fn;
   c->entry = saved_entry;
   c->inst = saved_inst;
+  c->ncleanups = saved_ncleanups;
+  c->in_cleanup = saved_in_cleanup;
   if (saved_bb) cg_set_block(c, saved_bb);
   return fn;
 }
@@ -310,7 +352,7 @@ static LLVMValueRef rt_vec_free(CG *c) {
 }
 
 static LLVMValueRef call(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
-  return LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
 }
 
 // Calls drop_in_place on every element of [ptr, ptr + len*size).

@@ -37,7 +37,7 @@ static LLVMValueRef load(CG *c, Type *t, LLVMValueRef addr) {
 }
 
 static LLVMValueRef call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
-  return LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
 }
 
 // After a terminator, keep emitting into a block nothing jumps to.
@@ -182,10 +182,17 @@ static void emit_cleanup(CG *c, Cleanup *cl) {
 }
 
 // Emits the cleanups above `depth` without forgetting them (for break/continue/return).
+// Drops are plain calls: a Drop::drop that panics while a scope ends does not unwind into this
+// frame's landing pads, which would drop the same values a second time.
 static void emit_cleanups_to(CG *c, int depth) {
   if (cg_block_terminated(c)) return;
+  bool saved = c->in_cleanup;
+  c->in_cleanup = true;
   for (int i = c->ncleanups - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups[i]);
+  c->in_cleanup = saved;
 }
+
+void cg_emit_unwind_cleanups(CG *c) { emit_cleanups_to(c, 0); }
 
 // Leaves a scope: emits its cleanups and forgets them.
 static void pop_cleanups(CG *c, int depth) {
@@ -399,7 +406,7 @@ static LLVMValueRef call_instance(CG *c, FnDecl *f, Type **targs, int n, LLVMVal
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 1));
   int na = 0;
   for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
-  LLVMValueRef r = LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, na, "");
+  LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, "");
   return finish_call(c, r, ty_subst(f->ret_type, targs, n));
 }
 
@@ -429,7 +436,7 @@ static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef 
   int na = 0;
   args[na++] = data;
   for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
-  LLVMValueRef r = LLVMBuildCall2(c->b, fty, fnp, args, na, "");
+  LLVMValueRef r = cg_call(c, fty, fnp, args, na, "");
   (void)e;
   return finish_call(c, r, ret);
 }
@@ -822,8 +829,13 @@ static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
   free_string(c, s);
 }
 
+// Panics with a formatted message; the message String is freed by the unwinding like any
+// other value the frame owns, so a panicking program leaks nothing.
 static void panic_with_string(CG *c, Span sp, LLVMValueRef s) {
+  int mark = c->ncleanups;
+  push_cleanup(c, CL_TEMP, ty_string, s, NULL);
   emit_panic_with(c, sp, vec_field(c, s, 0), vec_field(c, s, 2));
+  c->ncleanups = mark;  // the panic block ends here; later code does not own the message
 }
 
 static const char *span_text(Span sp, size_t *len) {
@@ -1669,4 +1681,5 @@ void cg_emit_body(CG *c, Instance *in) {
     LLVMBuildUnreachable(c->b);
   }
   c->inst = NULL;
+  c->ncleanups = 0;
 }

@@ -61,6 +61,7 @@ typedef struct {
   int ncleanups, capcleanups;
   LoopCtx *loop;
   LLVMBasicBlockRef entry;
+  bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
 
   // caches keyed by interned Type pointers
   CacheEntry *types, *drops, *vtables;
@@ -81,6 +82,9 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 int cg_vtable_slot(TraitDecl *principal, FnDecl *method);
 LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
+// A call that may unwind: an `invoke` with a landing pad that drops what the function owns
+// whenever the function has cleanups pending; a plain call otherwise.
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
 LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
@@ -97,6 +101,7 @@ void cg_br(CG *c, LLVMBasicBlockRef to);
 
 // codegen_expr.c
 void cg_emit_body(CG *c, Instance *in);
+void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 
 #endif

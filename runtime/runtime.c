@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unwind.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -209,6 +210,44 @@ _Noreturn void trc_exit(int32_t code)
 
 /* ---- panics -------------------------------------------------------------- */
 
+/* Unwinding. Like a Rust program built with panic=unwind, a trc program runs the destructors
+ * of every live value on the stack when it panics. trc's generated code has landing pads that
+ * drop what each frame owns (with the C personality routine, __gcc_personality_v0); the
+ * runtime starts a *forced* unwind, which runs every cleanup without searching for a handler,
+ * and the stop function ends the process with Rust's exit code 101 once the unwinder reaches
+ * the end of the stack. A panic raised while a destructor runs during that unwinding aborts,
+ * as Rust's "panic in a destructor during cleanup" does. */
+static int panicking;
+static struct _Unwind_Exception panic_exception;
+
+static _Unwind_Reason_Code stop_at_end(int version, _Unwind_Action actions,
+                                       _Unwind_Exception_Class cls,
+                                       struct _Unwind_Exception *exc,
+                                       struct _Unwind_Context *ctx, void *param)
+{
+    (void)version; (void)cls; (void)exc; (void)ctx; (void)param;
+    if (actions & _UA_END_OF_STACK) {
+        flush_at_exit();
+        exit(101);
+    }
+    return _URC_NO_REASON;
+}
+
+_Noreturn static void unwind_and_exit(void)
+{
+    if (panicking++) {
+        static const char msg[] = "thread 'main' panicked during cleanup: aborting\n";
+        write_stderr(msg, sizeof msg - 1);
+        abort();
+    }
+    panic_exception.exception_class = 0x5452430050414e43ull;  /* "TRC\0PANC" */
+    panic_exception.exception_cleanup = NULL;
+    _Unwind_ForcedUnwind(&panic_exception, stop_at_end, NULL);
+    /* Only reached when the unwinder cannot walk the stack at all. */
+    flush_at_exit();
+    exit(101);
+}
+
 static const char BACKTRACE_NOTE[] =
     "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
 
@@ -232,8 +271,7 @@ _Noreturn static void panic_common(const char *msg, size_t msg_len,
     write_stderr(msg, msg_len);
     write_stderr("\n", 1);
     write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
-    flush_at_exit();
-    exit(101);
+    unwind_and_exit();
 }
 
 _Noreturn void rt_panic_at(const char *msg, size_t msg_len, const char *loc, size_t loc_len)
