@@ -140,22 +140,6 @@ bool trait_implies(TraitDecl *have, TraitDecl *want) {
   return false;
 }
 
-// Depth-first over the supertraits, each trait's own methods after its supertraits' and each
-// trait once (a diamond contributes its top once): rustc's vtable order for single chains.
-static void collect_vtable_methods(TraitDecl *t, PtrVec *out, PtrVec *seen) {
-  for (int i = 0; i < seen->len; i++)
-    if (VEC_AT(*seen, i) == t) return;
-  vec_push(seen, t);
-  for (int i = 0; i < t->nsuper_traits; i++) collect_vtable_methods(t->super_traits[i], out, seen);
-  for (int i = 0; i < t->nmethods; i++)
-    if (!t->methods[i]->requires_sized && t->methods[i]->self_kind != SELF_NONE) vec_push(out, t->methods[i]);
-}
-
-void trait_vtable_methods(TraitDecl *t, PtrVec *out) {
-  PtrVec seen = {0};
-  collect_vtable_methods(t, out, &seen);
-}
-
 // Finds a method by name in a trait or its supertraits (breadth by declaration order).
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner) {
   for (int i = 0; i < t->nmethods; i++)

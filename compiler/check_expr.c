@@ -225,9 +225,9 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
     }
     if (target->kind == TY_DYN && src->kind == TY_DYN) {
       // dyn Tr + Send -> dyn Tr, and upcasting dyn Sub -> dyn Super.
-      // Dropping auto traits keeps the vtable. Upcasting to a supertrait needs the vtable of
-      // the supertrait, which trc does not lower yet: only the same principal converts.
-      if (!target->principal || !src->principal || src->principal->trait != target->principal->trait)
+      // Dropping auto traits keeps the vtable; upcasting to a supertrait (Rust 1.86) finds
+      // the supertrait's vtable inside the subtrait's (vtable.c).
+      if (!target->principal || !src->principal || !trait_implies(src->principal->trait, target->principal->trait))
         return false;
       if (src != target) {
         e->coerce = COERCE_UNSIZE;

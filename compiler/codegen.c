@@ -462,43 +462,73 @@ void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t) {
 // ---------------------------------------------------------------------------------------------
 // Vtables
 
-// The slot of a method in the principal trait's vtable: 0..2 are drop, size, align.
+// The slot of a method in the principal trait's vtable (vtable.c decides; 0..2 are metadata).
 int cg_vtable_slot(TraitDecl *principal, FnDecl *method) {
-  PtrVec ms = {0};
-  trait_vtable_methods(principal, &ms);
-  for (int i = 0; i < ms.len; i++)
-    if (VEC_AT(ms, i) == method) return 3 + i;
-  ice(method->span, "method `%s` has no slot in the vtable of `%s`", method->name, principal->name);
+  int slot = vtable_method_slot(principal, method);
+  if (slot < 0) ice(method->span, "method `%s` has no slot in the vtable of `%s`", method->name, principal->name);
+  return slot;
+}
+
+// The function in a METHOD slot: the impl's method for this type (or the trait's default).
+static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *e) {
+  FnDecl *m = e->method;
+  TraitDecl *owner = e->trait;
+  int nt = owner->env->n;
+  Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
+  targs[0] = concrete;
+  for (int a = 1; a < nt; a++) {
+    if (owner != tr->trait || a - 1 >= tr->nargs) ice(m->span, "vtable of a generic supertrait is not supported");
+    targs[a] = tr->args[a - 1];
+  }
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *impl_fn = mono_resolve_method(owner, m, concrete, targs, nt, &itargs, &nit);
+  return cg_instance_fn(c, mono_instance(impl_fn, itargs, nit));
+}
+
+// --dump-vtable-layouts: one block per emitted vtable, in the spirit of clang's
+// -fdump-vtable-layouts; index, byte offset, and what the slot holds.
+static void dump_vtable(CG *c, Type *concrete, TraitRef *tr, VtLayout *l, LLVMValueRef *vals) {
+  printf("vtable for '%s as %s' (%d entries, %d bytes)\n", ty_name(concrete), traitref_name(tr), l->n, 8 * l->n);
+  for (int i = 0; i < l->n; i++) {
+    VtEntry *e = &l->entries[i];
+    char off[16];
+    snprintf(off, sizeof off, "+%d", 8 * i);
+    printf("%3d | %3s | ", i, off);
+    switch (e->kind) {
+    case VT_DROP: printf("drop_in_place<%s>\n", ty_name(concrete)); break;
+    case VT_SIZE: printf("size = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(vals[i])); break;
+    case VT_ALIGN: printf("align = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(vals[i])); break;
+    case VT_METHOD: printf("%s\n", LLVMGetValueName(vals[i])); break;
+    case VT_TRAIT_VPTR: printf("vptr -> vtable<%s as %s>\n", ty_name(concrete), e->trait->name); break;
+    case VT_VACANT: printf("vacant\n"); break;
+    }
+  }
+  printf("\n");
 }
 
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
   LLVMValueRef g = cache_get(c->vtables, c->nvtables, concrete, tr->trait);
   if (g) return g;
-  PtrVec ms = {0};
-  trait_vtable_methods(tr->trait, &ms);
-  int n = 3 + ms.len;
+  VtLayout *l = vtable_layout(tr->trait);
+  int n = l->n;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * n);
-  LLVMTypeRef *tys = arena_alloc(sizeof(LLVMTypeRef) * n);
-  vals[0] = cg_drop_glue(c, concrete);
-  vals[1] = cg_i64(c, cg_size_of(c, concrete));
-  vals[2] = cg_i64(c, cg_align_of(c, concrete));
-  for (int i = 0; i < ms.len; i++) {
-    FnDecl *m = VEC_AT(ms, i);
-    TraitDecl *owner = m->trait;
-    int nt = owner->env->n;
-    Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
-    targs[0] = concrete;
-    for (int a = 1; a < nt; a++) {
-      if (owner != tr->trait || a - 1 >= tr->nargs) ice(m->span, "vtable of a generic supertrait is not supported");
-      targs[a] = tr->args[a - 1];
+  for (int i = 0; i < n; i++) {
+    VtEntry *e = &l->entries[i];
+    switch (e->kind) {
+    case VT_DROP: vals[i] = cg_drop_glue(c, concrete); break;
+    case VT_SIZE: vals[i] = cg_i64(c, cg_size_of(c, concrete)); break;
+    case VT_ALIGN: vals[i] = cg_i64(c, cg_align_of(c, concrete)); break;
+    case VT_METHOD: vals[i] = vtable_method(c, concrete, tr, e); break;
+    case VT_TRAIT_VPTR: {
+      TraitRef *sup = traitref_new(e->trait, NULL, 0);
+      vals[i] = cg_vtable(c, concrete, sup);
+      break;
     }
-    Type **itargs = NULL;
-    int nit = 0;
-    FnDecl *impl_fn = mono_resolve_method(owner, m, concrete, targs, nt, &itargs, &nit);
-    vals[3 + i] = cg_instance_fn(c, mono_instance(impl_fn, itargs, nit));
+    case VT_VACANT: vals[i] = LLVMConstNull(c->t_ptr); break;
+    }
   }
-  for (int i = 0; i < n; i++) tys[i] = LLVMTypeOf(vals[i]);
   LLVMValueRef init = LLVMConstStructInContext(c->ctx, vals, n, false);
   g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), arena_printf("vtable<%s as %s>", ty_name(concrete), traitref_name(tr)));
   LLVMSetInitializer(g, init);
@@ -507,6 +537,7 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 8);
   cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
+  if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;
 }
 

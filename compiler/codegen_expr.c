@@ -333,6 +333,21 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
 // ---------------------------------------------------------------------------------------------
 // Coercions
 
+// `&dyn Sub` to `&dyn Super`: the same data pointer with Super's vtable, which is either Sub's
+// own (Super is on the chain of first supertraits, a prefix) or the one Sub's vtable points
+// to from Super's TraitVPtr slot.
+static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *to_dyn) {
+  TraitDecl *src = from_dyn->principal->trait, *dst = to_dyn->principal->trait;
+  int slot = src == dst ? -1 : vtable_upcast_slot(src, dst);
+  if (slot < 0) return fat;  // dropping `+ Send`, or a prefix: the pointer is reused
+  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+  LLVMValueRef off = cg_i64(c, 8 * slot);
+  LLVMValueRef p = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
+  LLVMValueRef super_vt = LLVMBuildLoad2(c->b, c->t_ptr, p, arena_printf("vtable.%s", dst->name));
+  LLVMSetMetadata(super_vt, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
+  return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
+}
+
 static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
   for (int guard = 0; guard < 16; guard++) {
     from = ty_resolve(from);
@@ -342,7 +357,7 @@ static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, S
     Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
     if (!fi || !ti) break;
     if (ti->kind == TY_DYN) {
-      if (fi->kind == TY_DYN) return v;  // same principal: dropping `+ Send` keeps the vtable
+      if (fi->kind == TY_DYN) return emit_upcast(c, v, fi, ti);
       if (ty_is_sized(fi)) {
         LLVMValueRef fat = LLVMGetUndef(c->t_dynptr);
         fat = LLVMBuildInsertValue(c->b, fat, v, 0, "");

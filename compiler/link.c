@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void dispose(CodegenResult *r) {
+void link_dispose(CodegenResult *r) {
   LLVMDisposeModule(r->mod);
   LLVMDisposeTargetData(r->td);
   LLVMDisposeTargetMachine(r->tm);
@@ -136,6 +136,6 @@ int link_output(CodegenResult *r, Options *opts) {
   if (!verify(r->mod)) rc = 3;
   else if (!optimize(r, opts)) rc = 3;
   else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);
-  dispose(r);
+  link_dispose(r);
   return rc;
 }

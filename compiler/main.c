@@ -28,6 +28,8 @@ static const char *usage_text =
     "Options:\n"
     "  -o FILE        write the output to FILE (default: a.out, or stdout with --emit-llvm)\n"
     "  --emit-llvm    write textual LLVM IR instead of an executable\n"
+    "  --dump-vtable-layouts\n"
+    "                 print every vtable the program needs, slot by slot, and stop\n"
     "  -O0            no optimization (default)\n"
     "  -O2            optimize with LLVM's default<O2> pipeline (also -O1, -O3)\n"
     "  --help         print this help\n"
@@ -57,6 +59,8 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       o->output = argv[i];
     } else if (!strcmp(a, "--emit-llvm")) {
       o->emit_llvm = true;
+    } else if (!strcmp(a, "--dump-vtable-layouts")) {
+      o->dump_vtables = true;
     } else if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
       o->opt_level = a[2] - '0';
     } else if (a[0] == '-' && a[1]) {
@@ -133,6 +137,12 @@ int main(int argc, char **argv) {
   if (!check_program(&crate, &prog)) fail();
 
   CodegenResult *r = codegen_program(&crate, &opts);
+  if (opts.dump_vtables) {
+    // The layouts were printed as codegen built each vtable; nothing else is wanted.
+    fflush(stdout);
+    link_dispose(r);
+    fatal_exit(0);
+  }
   int rc = link_output(r, &opts);
   fatal_exit(rc);
 }

@@ -774,9 +774,34 @@ bool check_program(Crate *crate, Program *prog);
 // Used by the checker to verify bounds and by mono to resolve calls.
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
-// All methods of a trait as seen through `dyn Trait`: supertraits' flattened first, each trait's
-// methods in declaration order. A method with `where Self: Sized` is skipped.
-void trait_vtable_methods(TraitDecl *t, PtrVec *out);
+
+//
+// vtable.c: the shape of a trait's vtable (see the comment there for rustc's order)
+//
+
+typedef enum {
+  VT_DROP,        // drop_in_place<T>
+  VT_SIZE,        // size_of::<T>()
+  VT_ALIGN,       // align_of::<T>()
+  VT_METHOD,      // a method (method, trait)
+  VT_TRAIT_VPTR,  // a pointer to the vtable of supertrait `trait` for the same T (for upcasts)
+  VT_VACANT,      // a slot kept empty
+} VtEntryKind;
+
+typedef struct {
+  VtEntryKind kind;
+  FnDecl *method;
+  TraitDecl *trait;
+} VtEntry;
+
+typedef struct {
+  VtEntry *entries;
+  int n;
+} VtLayout;
+
+VtLayout *vtable_layout(TraitDecl *t);
+int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
+int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix
 
 //
 // mono.c: instances
@@ -811,6 +836,7 @@ typedef struct {
   const char *output;
   const char *input_name;
   bool devirt;
+  bool dump_vtables;    // --dump-vtable-layouts
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and
@@ -829,6 +855,7 @@ CodegenResult *codegen_program(Crate *crate, Options *opts);
 // Verifies, optimizes and writes the module as IR text or a linked executable; frees the LLVM
 // objects. Returns the exit code.
 int link_output(CodegenResult *r, Options *opts);
+void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
 
 // The prelude: std declarations (traits Drop, Clone, Copy, Sized, Send, Sync, ...) written in .tr.
 extern const char *prelude_source;
