@@ -230,6 +230,138 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   return find_impl(crate, &tr, t, NULL, NULL) != NULL;
 }
 
+// A type for an expression or annotation that had an error: an unconstrained variable, so one
+// mistake does not cascade into mismatches.
+static Type *err_type(void) { return ty_new_var(0); }
+
+// ---------------------------------------------------------------------------------------------
+// Associated types
+
+static AssocTypeDecl *impl_assoc(ImplDecl *im, const char *name) {
+  for (int i = 0; i < im->nassoc_types; i++)
+    if (im->assoc_types[i].name == name) return &im->assoc_types[i];
+  return NULL;
+}
+
+// The binding `name = X` in a trait ref (`Tr<Item = X>`), or NULL.
+static Type *binding_of(TraitRef *r, const char *name) {
+  for (int i = 0; r && i < r->nassoc; i++)
+    if (r->assoc_names[i] == name) return r->assoc_types[i];
+  return NULL;
+}
+
+static int normalize_depth;
+
+// One projection <self as trait>::name, with self already normalized.
+static Type *project(Type *t, GenericEnv *env) {
+  Type *self = ty_resolve(t->inner);
+  Type *found = NULL;
+  if (self->kind == TY_DYN && self->principal) {
+    found = binding_of(self->principal, t->name);
+  } else if (self->kind == TY_PARAM) {
+    for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
+      found = binding_of(env->bounds[self->index][b], t->name);
+  } else if (!ty_has_vars(self) && !ty_has_params(self) && !ty_has_assoc(self)) {
+    TraitRef tr = {.trait = t->assoc_trait};
+    Type **args = NULL;
+    int n = 0;
+    ImplDecl *im = find_impl(K, &tr, self, &args, &n);
+    AssocTypeDecl *a = im ? impl_assoc(im, t->name) : NULL;
+    if (a && a->resolved) found = ty_subst(a->resolved, args, n);
+  }
+  return found ? ty_normalize(found, env) : t;
+}
+
+typedef struct {
+  GenericEnv *env;
+} NormCtx;
+
+static Type *normalize_rec(Type *t, GenericEnv *env) {
+  t = ty_resolve(t);
+  if (!ty_has_assoc(t)) return t;
+  if (t->kind == TY_ASSOC) {
+    Type *self = normalize_rec(t->inner, env);
+    Type *p = self == t->inner ? t : ty_assoc(self, t->assoc_trait, t->name);
+    return project(p, env);
+  }
+  // Rebuild the children; ty_subst with no arguments would not recurse, so do it by hand.
+  switch (t->kind) {
+  case TY_REF: return ty_ref(normalize_rec(t->inner, env), t->mut);
+  case TY_PTR: return ty_ptr(normalize_rec(t->inner, env), t->mut);
+  case TY_BOX: return ty_box(normalize_rec(t->inner, env));
+  case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
+  case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
+  case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
+  case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
+  case TY_TUPLE: case TY_STRUCT: case TY_FN: {
+    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+    for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
+    if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
+    if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
+    return ty_fn(args, t->nargs, normalize_rec(t->ret, env));
+  }
+  default: return t;
+  }
+}
+
+Type *ty_normalize(Type *t, GenericEnv *env) {
+  if (!t) return t;
+  if (++normalize_depth > 64) {  // a cycle of associated types cannot be resolved
+    normalize_depth--;
+    return t;
+  }
+  Type *r = normalize_rec(t, env);
+  normalize_depth--;
+  return r;
+}
+
+// `Self::Item`, `T::Item`: the trait that declares the associated type, searched in the bounds
+// of the parameter (for Self in a trait: the trait and its supertraits).
+static TraitDecl *trait_with_assoc(TraitDecl *t, const char *name) {
+  for (int i = 0; i < t->nassoc_types; i++)
+    if (t->assoc_types[i].name == name) return t;
+  for (int i = 0; i < t->nsuper_traits; i++) {
+    TraitDecl *s = trait_with_assoc(t->super_traits[i], name);
+    if (s) return s;
+  }
+  return NULL;
+}
+
+static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  Path *p = &te->path;
+  const char *base = p->segs[0].name, *name = p->segs[1].name;
+  Type *self = NULL;
+  TraitDecl *trait = NULL;
+  if (!strcmp(base, "Self") && self_ty) {
+    self = self_ty;
+    Type *rs = ty_resolve(self_ty);
+    if (rs->kind == TY_PARAM && env && env->has_self && rs->index == 0) trait = trait_with_assoc(env->self_trait, name);
+  } else {
+    int pi = env_find(env, base);
+    if (pi >= 0) self = env->params[pi];
+  }
+  if (!self) return NULL;
+  Type *rs = ty_resolve(self);
+  if (!trait && rs->kind == TY_PARAM) {
+    for (int b = 0; env && rs->index < env->n && b < env->nbounds[rs->index] && !trait; b++)
+      trait = trait_with_assoc(env->bounds[rs->index][b]->trait, name);
+  }
+  if (!trait) {
+    // Self in an impl: the impl's trait (or any trait of the type's impls) declares it.
+    for (int i = 0; i < K->impls.len && !trait; i++) {
+      ImplDecl *im = VEC_AT(K->impls, i);
+      if (im->trait && im->self_ty == self && impl_assoc(im, name)) trait = im->trait;
+    }
+  }
+  if (!trait) {
+    Diag *d = diag_error(te->span, "E0220", "associated type `%s` not found for `%s`", name, base);
+    diag_label(d, "associated type `%s` not found", name);
+    diag_emit(d);
+    return err_type();
+  }
+  return ty_normalize(ty_assoc(self, trait, name), env);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resolving types as written
 
@@ -250,7 +382,6 @@ static Type *prim_type(const char *n) {
 
 Type *prim_by_suffix(const char *suffix) { return suffix ? prim_type(suffix) : NULL; }
 
-static Type *err_type(void) { return ty_new_var(0); }
 
 static Type **resolve_args(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Type **args = arena_alloc(sizeof(Type *) * (seg->nargs + 1));
@@ -333,6 +464,18 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
   return r;
 }
 
+// E0191: `dyn Iterator` says nothing about `Item`, so no vtable signature could be written.
+static void require_assoc_bindings(TraitRef *r, TraitDecl *t, Span at) {
+  for (int i = 0; i < t->nassoc_types; i++) {
+    if (binding_of(r, t->assoc_types[i].name)) continue;
+    Diag *d = diag_error(at, "E0191", "the value of the associated type `%s` in `%s` must be specified", t->assoc_types[i].name, t->name);
+    diag_label(d, "help: specify the associated type: `%s<%s = Type>`", t->name, t->assoc_types[i].name);
+    diag_secondary(d, t->assoc_types[i].span, "`%s` defined here", t->assoc_types[i].name);
+    diag_emit(d);
+  }
+  for (int i = 0; i < t->nsuper_traits; i++) require_assoc_bindings(r, t->super_traits[i], at);
+}
+
 static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   TraitRef *principal = NULL;
   Span principal_span = te->span;
@@ -366,7 +509,10 @@ static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
     error_at(te->span, "E0224", "at least one trait is required for an object type");
     return err_type();
   }
-  if (principal) check_dyn_compatible(principal->trait, te->span);
+  if (principal) {
+    check_dyn_compatible(principal->trait, te->span);
+    require_assoc_bindings(principal, principal->trait, principal_span);
+  }
   return ty_dyn(principal, autos, nautos);
 }
 
@@ -385,6 +531,10 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   Path *p = &te->path;
   PathSeg *seg = &p->segs[p->nsegs - 1];
   const char *name = seg->name;
+  if (p->nsegs == 2 && !seg->nargs) {
+    Type *t = resolve_assoc_path(te, env, self_ty);
+    if (t) return t;
+  }
   if (p->nsegs > 1) {
     const char *full = expand_path(p);
     if (!strcmp(full, "std::string::String")) return ty_string;
@@ -703,7 +853,9 @@ static void resolve_trait_items(TraitDecl *t) {
   }
 }
 
-static void resolve_impl_header(ImplDecl *im) {
+// Phase one of an impl: its parameters, self type and trait, so that impl lookup works for
+// every impl before any signature mentions `<X as Tr>::Item`.
+static void resolve_impl_self(ImplDecl *im) {
   im->env = env_new(NULL);
   add_generics(im->env, &im->generics, NULL, NULL);
   im->self_ty = resolve_type(im->self_te, im->env, NULL);
@@ -715,6 +867,23 @@ static void resolve_impl_header(ImplDecl *im) {
       im->ntrait_args = r->nargs;
     }
   }
+}
+
+// Phase two: `type Item = u32;` bindings.
+static void resolve_impl_assoc(ImplDecl *im) {
+  for (int i = 0; i < im->nassoc_types; i++) {
+    AssocTypeDecl *a = &im->assoc_types[i];
+    if (!a->default_ty) continue;
+    a->resolved = resolve_type(a->default_ty, im->env, im->self_ty);
+    if (!im->trait || !trait_with_assoc(im->trait, a->name) || trait_with_assoc(im->trait, a->name) != im->trait) {
+      Diag *d = diag_error(a->span, "E0437", "type `%s` is not a member of trait `%s`", a->name, im->trait ? im->trait->name : "?");
+      diag_label(d, "not a member of trait `%s`", im->trait ? im->trait->name : "?");
+      diag_emit(d);
+    }
+  }
+}
+
+static void resolve_impl_header(ImplDecl *im) {
   for (int i = 0; i < im->nmethods; i++) {
     im->methods[i]->impl = im;
     resolve_fn_sig(im->methods[i], im->env, im->self_ty);
@@ -781,20 +950,20 @@ static void check_impl_items(ImplDecl *im) {
     for (int a = t->env->n; a < tm->env->n && a - t->env->n + im->env->n < m->env->n; a++)
       sub[a] = m->env->params[a - t->env->n + im->env->n];
     bool same = (tm->self_param_ty == NULL) == (m->self_param_ty == NULL) &&
-                (!tm->self_param_ty || ty_subst(tm->self_param_ty, sub, n) == m->self_param_ty);
+                (!tm->self_param_ty || ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) == m->self_param_ty);
     Span at = same ? m->sig_span : m->self_span, trait_at = tm->self_span;
-    Type *want = tm->self_param_ty ? ty_subst(tm->self_param_ty, sub, n) : NULL, *got = m->self_param_ty;
+    Type *want = tm->self_param_ty ? ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) : NULL, *got = m->self_param_ty;
     for (int p = 0; p < m->nparams && same; p++) {
-      want = ty_subst(tm->param_types[p], sub, n);
-      got = m->param_types[p];
+      want = ty_normalize(ty_subst(tm->param_types[p], sub, n), im->env);
+      got = ty_normalize(m->param_types[p], im->env);
       same = want == got;
       at = m->params[p].ty->span;
       trait_at = tm->params[p].ty->span;
     }
-    if (same && ty_subst(tm->ret_type, sub, n) != m->ret_type) {
+    if (same && ty_normalize(ty_subst(tm->ret_type, sub, n), im->env) != ty_normalize(m->ret_type, im->env)) {
       same = false;
-      want = ty_subst(tm->ret_type, sub, n);
-      got = m->ret_type;
+      want = ty_normalize(ty_subst(tm->ret_type, sub, n), im->env);
+      got = ty_normalize(m->ret_type, im->env);
       at = m->ret ? m->ret->span : m->sig_span;
       trait_at = tm->ret ? tm->ret->span : tm->sig_span;
     }
@@ -809,6 +978,11 @@ static void check_impl_items(ImplDecl *im) {
   }
   const char *missing = NULL;
   int nmissing = 0;
+  for (int j = 0; j < t->nassoc_types; j++)
+    if (!impl_assoc(im, t->assoc_types[j].name)) {
+      missing = missing ? arena_printf("%s, `%s`", missing, t->assoc_types[j].name) : arena_printf("`%s`", t->assoc_types[j].name);
+      nmissing++;
+    }
   for (int j = 0; j < t->nmethods; j++) {
     FnDecl *tm = t->methods[j];
     if (tm->body) continue;
@@ -952,6 +1126,8 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));
   for (int i = 0; i < K->structs.len; i++) resolve_struct(VEC_AT(K->structs, i));
   for (int i = 0; i < K->traits.len; i++) resolve_trait_items(VEC_AT(K->traits, i));
+  for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
+  for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_header(VEC_AT(K->impls, i));
   for (int i = 0; i < K->fns.len; i++) {
     FnDecl *f = VEC_AT(K->fns, i);

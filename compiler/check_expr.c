@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
   Type *ty;
   TraitDecl *trait;
+  TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
   Span span;
 } Obligation;
 
@@ -89,6 +90,10 @@ static bool unify(Type *a, Type *b) {
   a = ty_resolve(a);
   b = ty_resolve(b);
   if (a == b) return true;
+  // A projection like <Counter as Iterator>::Item unifies as what it stands for.
+  if (a->kind == TY_ASSOC) a = ty_resolve(ty_normalize(a, cur_env));
+  if (b->kind == TY_ASSOC) b = ty_resolve(ty_normalize(b, cur_env));
+  if (a == b) return true;
   if (a->kind == TY_VAR && b->kind == TY_VAR) {
     // Keep the more specific literal kind as the representative.
     if (a->var_kind == 0 || a->var_kind == b->var_kind) {
@@ -142,12 +147,25 @@ static void mismatch(Expr *e, Type *expected, Type *found) {
   diag_emit(d);
 }
 
-static void obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
+static Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
   Obligation *o = arena_alloc(sizeof *o);
   o->ty = t;
   o->trait = trait;
   o->span = sp;
   vec_push(&fx->obligations, o);
+  return o;
+}
+
+// A bound with associated type bindings, its binding types instantiated with `targs`.
+static void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp) {
+  Obligation *o = obligate(fx, t, r->trait, sp);
+  if (!r->nassoc) return;
+  TraitRef *c = traitref_new(r->trait, r->args, r->nargs);
+  c->nassoc = r->nassoc;
+  c->assoc_names = r->assoc_names;
+  c->assoc_types = arena_alloc(sizeof(Type *) * r->nassoc);
+  for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = ty_subst(r->assoc_types[i], targs, n);
+  o->tr = c;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +235,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   for (int steps = 0; steps < 8 && src; steps++) {
     if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
       if (!target->principal) return false;
-      obligate(fx, src, target->principal->trait, e->span);
+      obligate_ref(fx, src, target->principal, NULL, 0, e->span);
       e->coerce = COERCE_UNSIZE;
       e->coerce_from = from;
       e->ty = to;
@@ -317,7 +335,7 @@ static Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Spa
   // Bounds of the fresh parameters become obligations, checked when the body is done.
   for (int i = 0; i < n; i++)
     for (int b = 0; b < env->nbounds[i]; b++)
-      if (!(env->has_self && i == 0)) obligate(fx, t[i], env->bounds[i][b]->trait, sp);
+      if (!(env->has_self && i == 0)) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
   return t;
 }
 
@@ -1601,6 +1619,7 @@ static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
   }
   vec_push(&fx->exprs, e);
   Type *t = check_expr_inner(fx, e, expected);
+  if (ty_has_assoc(t)) t = ty_normalize(t, cur_env);
   if (!e->coerce) e->ty = t;
   depth--;
   return t;
@@ -1716,11 +1735,13 @@ static bool int_fits(uint64_t v, Type *t) {
   return v <= max;  // a negated literal is checked as the magnitude: -128i8 is allowed
 }
 
+static Type *zonk_norm(Type *t) { return t ? ty_normalize(ty_zonk(t), cur_env) : t; }
+
 static void zonk_expr(Fcx *fx, Expr *e) {
-  e->ty = ty_zonk(e->ty);
-  if (e->coerce_from) e->coerce_from = ty_zonk(e->coerce_from);
-  if (e->self_ty) e->self_ty = ty_zonk(e->self_ty);
-  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = ty_zonk(e->fn_targs[i]);
+  e->ty = zonk_norm(e->ty);
+  if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
+  if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
+  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
   if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
     if (!fx->reported_infer && !diag_error_count()) {
       Diag *d = diag_error(e->span, "E0282", "type annotations needed");
@@ -1788,6 +1809,23 @@ static void check_obligations(Fcx *fx) {
     diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, name);
     diag_emit(d);
   }
+  // Bindings: `T: Tr<Item = u32>` needs <T as Tr>::Item to be u32 (E0271).
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (!o->tr) continue;
+    Type *t = ty_zonk(o->ty);
+    if (ty_has_vars(t) || !type_implements(K, t, o->trait)) continue;
+    for (int a = 0; a < o->tr->nassoc; a++) {
+      Type *want = ty_normalize(ty_zonk(o->tr->assoc_types[a]), cur_env);
+      Type *got = ty_normalize(ty_assoc(t, o->trait, o->tr->assoc_names[a]), cur_env);
+      if (ty_has_vars(want) || unify(got, want)) continue;
+      const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(t), o->trait->name, o->tr->assoc_names[a], ty_name(want));
+      Diag *d = diag_error(o->span, "E0271", "type mismatch resolving `%s`", what);
+      diag_label(d, "type mismatch resolving `%s`", what);
+      diag_note(d, "expected `%s`, found `%s`", ty_name(want), ty_name(got));
+      diag_emit(d);
+    }
+  }
 }
 
 
@@ -1824,7 +1862,7 @@ void check_fn_body(FnDecl *f) {
   // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);
-    l->ty = ty_zonk(l->ty);
+    l->ty = zonk_norm(l->ty);
     if (ty_has_vars(l->ty) && !fx.reported_infer && !diag_error_count()) {
       Type *shown = ty_resolve(l->ty)->kind == TY_VAR ? NULL : l->ty;
       Diag *d = shown ? diag_error(l->span, "E0282", "type annotations needed for `%s`", ty_name(shown))
@@ -1848,6 +1886,7 @@ static bool mentions_self(Type *t, Type *self) {
   t = ty_resolve(t);
   if (t == self) return true;
   if (t->kind == TY_REF || t->kind == TY_PTR) return false;  // `&Self` is fine behind the pointer
+  if (t->kind == TY_ASSOC) return false;  // `Self::Item` is pinned by `dyn Tr<Item = X>`
   if (t->inner && mentions_self(t->inner, self)) return true;
   for (int i = 0; i < t->nargs; i++)
     if (mentions_self(t->args[i], self)) return true;

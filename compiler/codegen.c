@@ -39,9 +39,17 @@ static void cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *
 // ---------------------------------------------------------------------------------------------
 // Types
 
+// Substitution in codegen: every parameter becomes concrete, so associated types resolve too.
+Type *cg_subst(Type *t, Type **args, int n) {
+  t = ty_subst(t, args, n);
+  return t && ty_has_assoc(t) ? ty_normalize(t, NULL) : t;
+}
+
 Type *cg_type_of(CG *c, Type *t) {
   if (!t) return t;
   if (c->inst) t = ty_subst(t, c->inst->targs, c->inst->ntargs);
+  // With every parameter concrete, each associated type resolves through its impl.
+  if (ty_has_assoc(t)) t = ty_normalize(t, NULL);
   return t;
 }
 
@@ -98,7 +106,7 @@ static Type **field_types(Type *t, int *n) {
   }
   StructDecl *s = t->sdecl;
   Type **ft = arena_alloc(sizeof(Type *) * (s->nfields + 1));
-  for (int i = 0; i < s->nfields; i++) ft[i] = ty_subst(s->fields[i].type, t->args, t->nargs);
+  for (int i = 0; i < s->nfields; i++) ft[i] = cg_subst(s->fields[i].type, t->args, t->nargs);
   *n = s->nfields;
   return ft;
 }
@@ -238,10 +246,10 @@ LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args
 LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   if (in->llvm_fn) return in->llvm_fn;
   FnDecl *f = in->fn;
-  Type *self = f->self_param_ty ? ty_subst(f->self_param_ty, in->targs, in->ntargs) : NULL;
+  Type *self = f->self_param_ty ? cg_subst(f->self_param_ty, in->targs, in->ntargs) : NULL;
   Type **ps = arena_alloc(sizeof(Type *) * (f->nparams + 1));
-  for (int i = 0; i < f->nparams; i++) ps[i] = ty_subst(f->param_types[i], in->targs, in->ntargs);
-  Type *ret = ty_subst(f->ret_type, in->targs, in->ntargs);
+  for (int i = 0; i < f->nparams; i++) ps[i] = cg_subst(f->param_types[i], in->targs, in->ntargs);
+  Type *ret = cg_subst(f->ret_type, in->targs, in->ntargs);
   LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, cg_fn_type(c, self, ps, f->nparams, ret));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   add_uwtable(c, fn);  // a panic unwinds through every trc function
@@ -393,7 +401,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     }
     LLVMTypeRef st = cg_lltype(c, t);
     for (int i = 0; i < s->nfields; i++) {
-      Type *ft = ty_subst(s->fields[i].type, t->args, t->nargs);
+      Type *ft = cg_subst(s->fields[i].type, t->args, t->nargs);
       if (!ty_needs_drop(ft)) continue;
       cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, cg_field_slot(c, t, i), ""), ft);
     }

@@ -422,7 +422,7 @@ static LLVMValueRef call_instance(CG *c, FnDecl *f, Type **targs, int n, LLVMVal
   int na = 0;
   for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
   LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, "");
-  return finish_call(c, r, ty_subst(f->ret_type, targs, n));
+  return finish_call(c, r, cg_subst(f->ret_type, targs, n));
 }
 
 static Type **concrete_targs(CG *c, Expr *e) {
@@ -444,8 +444,8 @@ static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef 
   LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
   int n = m->env->n;
   Type **ps = arena_alloc(sizeof(Type *) * (m->nparams + 1));
-  for (int i = 0; i < m->nparams; i++) ps[i] = ty_subst(m->param_types[i], targs, n);
-  Type *ret = ty_subst(m->ret_type, targs, n);
+  for (int i = 0; i < m->nparams; i++) ps[i] = cg_subst(m->param_types[i], targs, n);
+  Type *ret = cg_subst(m->ret_type, targs, n);
   LLVMTypeRef fty = cg_fn_type(c, ty_ref(ty_u8, false), ps, m->nparams, ret);
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
   int na = 0;

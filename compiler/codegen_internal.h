@@ -73,6 +73,7 @@ typedef struct {
 
 // codegen.c
 Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
+Type *cg_subst(Type *t, Type **args, int n);    // ty_subst, then resolve associated types
 LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
 int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a struct/tuple field
 uint64_t cg_size_of(CG *c, Type *t);

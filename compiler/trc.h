@@ -545,6 +545,7 @@ typedef struct {
   Bound *bounds;
   int nbounds;
   TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
+  Type *resolved;        // impls: the bound type (may mention the impl's params)
 } AssocTypeDecl;
 
 struct TraitDecl {
@@ -668,6 +669,7 @@ typedef enum {
   TY_VAR,      // an inference variable (never interned into the final AST)
   TY_FN,       // fn item / fn pointer: params + ret
   TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
+  TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -695,7 +697,8 @@ struct Type {
   TraitRef *principal;  // TY_DYN: the one non-auto trait (NULL for `dyn Send`)
   TraitDecl **autos;    // TY_DYN: auto traits, sorted by name
   int nautos;
-  // TY_PARAM
+  TraitDecl *assoc_trait;  // TY_ASSOC
+  // TY_PARAM (and TY_ASSOC's name)
   const char *name;
   int index;            // position in the generic environment's flat list
   // TY_VAR
@@ -724,6 +727,8 @@ Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos);
 Type *ty_param(const char *name, int index);
 Type *ty_fn(Type **params, int n, Type *ret);
 Type *ty_range(Type *elem, bool inclusive);
+Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
+bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)
 TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
 bool traitref_eq(TraitRef *a, TraitRef *b);
@@ -774,6 +779,9 @@ bool check_program(Crate *crate, Program *prog);
 // Used by the checker to verify bounds and by mono to resolve calls.
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// Replaces every associated type projection that can be resolved — through an impl for a
+// concrete type, a `T: Tr<Item = X>` bound of `env`, or a `dyn Tr<Item = X>` — by its type.
+Type *ty_normalize(Type *t, struct GenericEnv *env);
 
 //
 // vtable.c: the shape of a trait's vtable (see the comment there for rustc's order)

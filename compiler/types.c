@@ -41,6 +41,7 @@ static uint32_t hash_type(Type *t) {
   }
   for (int i = 0; i < t->nautos; i++) h = mix(h, (uintptr_t)t->autos[i]);
   h = mix(h, (uintptr_t)t->name);
+  h = mix(h, (uintptr_t)t->assoc_trait);
   h = mix(h, t->index);
   return h;
 }
@@ -59,7 +60,7 @@ static bool same_type(Type *a, Type *b) {
   if (a->kind != b->kind || a->bits != b->bits || a->is_signed != b->is_signed ||
       a->is_size != b->is_size || a->mut != b->mut || a->inner != b->inner || a->len != b->len ||
       a->nargs != b->nargs || a->ret != b->ret || a->sdecl != b->sdecl || a->nautos != b->nautos ||
-      a->name != b->name || a->index != b->index)
+      a->name != b->name || a->index != b->index || a->assoc_trait != b->assoc_trait)
     return false;
   for (int i = 0; i < a->nargs; i++)
     if (a->args[i] != b->args[i]) return false;
@@ -69,6 +70,8 @@ static bool same_type(Type *a, Type *b) {
 }
 
 // Looks the candidate up; returns the canonical copy (the candidate itself if new).
+static bool any_kind(Type *t, TypeKind k);
+
 static Type *intern_type(Type *cand) {
   uint32_t h = hash_type(cand);
   for (Type *t = buckets[h % NBUCKETS]; t; t = t->next_in_bucket)
@@ -177,6 +180,13 @@ Type *ty_range(Type *elem, bool inclusive) {
   return intern_type(&c);
 }
 
+Type *ty_assoc(Type *self, TraitDecl *trait, const char *name) {
+  Type c = {.kind = TY_ASSOC, .inner = self, .assoc_trait = trait, .name = name};
+  return intern_type(&c);
+}
+
+bool ty_has_assoc(Type *t) { return any_kind(t, TY_ASSOC); }
+
 Type *ty_new_var(int kind) {
   Type *t = arena_alloc(sizeof *t);
   t->kind = TY_VAR;
@@ -201,7 +211,7 @@ Type *ty_resolve(Type *t) {
 // Rebuilds t with each child replaced by fn(child). Used by zonk and subst.
 static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
   switch (t->kind) {
-  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: {
+  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ASSOC: {
     Type *in = fn(t->inner, ctx);
     if (in == t->inner) return t;
     Type c = *t;
@@ -364,7 +374,7 @@ bool ty_needs_drop(Type *t) {
       if (ty_needs_drop(ty_subst(s->fields[i].type, t->args, t->nargs))) return true;
     return false;
   }
-  case TY_PARAM: case TY_DYN:
+  case TY_PARAM: case TY_DYN: case TY_ASSOC:
     return true;  // unknown until substituted; dyn values are only dropped through a vtable
   default:
     return false;
@@ -476,6 +486,14 @@ static void put_type(Buf *b, Type *t) {
   }
   case TY_PARAM: put(b, t->name); return;
   case TY_VAR: put(b, t->var_kind == 1 ? "{integer}" : t->var_kind == 2 ? "{float}" : "_"); return;
+  case TY_ASSOC:
+    put(b, "<");
+    put_type(b, t->inner);
+    put(b, " as ");
+    put(b, t->assoc_trait->name);
+    put(b, ">::");
+    put(b, t->name);
+    return;
   case TY_RANGE:
     put(b, t->len ? "RangeInclusive<" : "Range<");
     put_type(b, t->inner);
