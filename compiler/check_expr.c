@@ -933,6 +933,13 @@ static Type *check_method(Fcx *fx, Expr *e) {
     arg_count_error(fx, e->name_span, e->args, e->nargs, sig.params + 1, sig.nparams - 1, "method");
     return sig.ret;
   }
+  if (e->dispatch != DISPATCH_BUILTIN && e->fn && e->fn->trait && e->fn->trait->is_lang_drop) {
+    // Calling Drop::drop yourself would let the value be dropped twice.
+    Diag *d = diag_error(e->name_span, "E0040", "explicit use of destructor method");
+    diag_label(d, "explicit destructor calls not allowed");
+    diag_help(d, "consider using `drop` function: `drop(%s)`", diag_span_text(e->sub->span));
+    diag_emit(d);
+  }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);
   for (int i = 0; i < e->nargs; i++) {
@@ -1775,7 +1782,10 @@ static void check_moves(Fcx *fx) {
       continue;
     }
     if (!is_place(e) || e->coerce || ty_is_copy(e->ty) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
-    if (e->kind == EX_PATH) continue;  // moving a whole local: codegen tracks it with a drop flag
+    if (e->kind == EX_PATH) {  // moving a whole local: codegen tracks it with a drop flag
+      e->moves_local = e->res == RES_LOCAL;
+      continue;
+    }
     if (e->kind == EX_INDEX) {
       Diag *d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
       diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
@@ -1829,6 +1839,166 @@ static void check_obligations(Fcx *fx) {
 }
 
 
+// ---------------------------------------------------------------------------------------------
+// Use after move (E0382)
+//
+// A walk over the body in evaluation order, tracking which locals may have been moved out:
+// a branch merges by union ("maybe moved" is moved), a loop body is walked twice so that a
+// move in one iteration is seen by the next, and an assignment re-initializes. Only whole
+// locals are tracked (partial moves are rejected earlier), and only non-Copy ones move.
+
+typedef struct {
+  bool *moved;      // per Local index
+  Span *where;      // where it was moved
+  bool dead;        // after return/break/continue: nothing here executes
+} MoveState;
+
+typedef struct {
+  FnDecl *fn;
+  int n;
+  MoveState st;
+  bool *reported;
+  bool second_pass;  // walking a loop body again
+} MoveCx;
+
+static MoveState ms_copy(MoveCx *cx, MoveState *s) {
+  MoveState c = {arena_alloc(cx->n + 1), arena_alloc(sizeof(Span) * (cx->n + 1)), s->dead};
+  copy_bytes(c.moved, s->moved, cx->n);
+  copy_bytes(c.where, s->where, sizeof(Span) * cx->n);
+  return c;
+}
+
+static void ms_join(MoveCx *cx, MoveState *into, MoveState *other) {
+  if (other->dead) return;
+  if (into->dead) {
+    *into = ms_copy(cx, other);
+    return;
+  }
+  for (int i = 0; i < cx->n; i++)
+    if (other->moved[i] && !into->moved[i]) {
+      into->moved[i] = true;
+      into->where[i] = other->where[i];
+    }
+}
+
+static void mv_expr(MoveCx *cx, Expr *e, bool borrow);
+
+static void mv_use(MoveCx *cx, Expr *e, bool borrow) {
+  Local *l = e->local;
+  if (cx->st.dead || !cx->st.moved[l->index]) return;
+  if (!cx->reported[l->index]) {
+    cx->reported[l->index] = true;
+    Diag *d = diag_error(e->span, "E0382", "%s of moved value: `%s`", borrow ? "borrow" : "use", l->name);
+    diag_secondary(d, l->span, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", l->name, ty_name(l->ty));
+    diag_secondary(d, cx->st.where[l->index], cx->second_pass ? "value moved here, in previous iteration of loop" : "value moved here");
+    diag_label(d, "value %s here after move", borrow ? "borrowed" : "used");
+    diag_emit(d);
+  }
+}
+
+static void mv_block(MoveCx *cx, Block *b) {
+  for (int i = 0; i < b->nstmts; i++) {
+    Stmt *s = b->stmts[i];
+    if ((s->kind == ST_LET || s->kind == ST_EXPR || s->kind == ST_SEMI) && s->init) mv_expr(cx, s->init, false);
+    if (s->kind == ST_LET && s->pat->kind == PAT_BIND && s->pat->local) cx->st.moved[s->pat->local->index] = false;
+  }
+  if (b->tail) mv_expr(cx, b->tail, false);
+}
+
+// A `for` pattern binds fresh locals each iteration.
+static void mv_unmove_pattern(MoveCx *cx, Pattern *p) {
+  if (!p) return;
+  if (p->kind == PAT_BIND && p->local) cx->st.moved[p->local->index] = false;
+  if (p->sub) mv_unmove_pattern(cx, p->sub);
+  for (int i = 0; i < p->nelems; i++) mv_unmove_pattern(cx, p->elems[i]);
+}
+
+static void mv_loop_body(MoveCx *cx, Expr *e) {
+  MoveState before = ms_copy(cx, &cx->st);
+  if (e->kind == EX_FOR && !cx->st.dead) mv_unmove_pattern(cx, e->pat);
+  mv_block(cx, e->block);
+  // Again, from what one iteration leaves behind: a move in it is a use-after-move in the next.
+  MoveState after_one = cx->st;
+  cx->st = ms_copy(cx, &before);
+  ms_join(cx, &cx->st, &after_one);
+  bool saved = cx->second_pass;
+  cx->second_pass = true;
+  if (e->kind == EX_FOR && !cx->st.dead) mv_unmove_pattern(cx, e->pat);
+  mv_block(cx, e->block);
+  cx->second_pass = saved;
+  ms_join(cx, &cx->st, &before);
+  ms_join(cx, &cx->st, &after_one);
+  if (e->kind != EX_LOOP) cx->st.dead = before.dead;
+}
+
+static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
+  if (!e) return;
+  switch (e->kind) {
+  case EX_PATH:
+    // `&mut` locals are left out: passing one where `&mut` is expected reborrows it.
+    if (e->res != RES_LOCAL || ty_is_copy(e->local->ty) || ty_resolve(e->local->ty)->kind == TY_REF) return;
+    mv_use(cx, e, borrow && !e->moves_local);
+    if (e->moves_local && !cx->st.dead) {
+      cx->st.moved[e->local->index] = true;
+      cx->st.where[e->local->index] = e->span;
+    }
+    return;
+  case EX_ASSIGN:
+    mv_expr(cx, e->rhs, false);
+    if (e->lhs->kind == EX_PATH && e->lhs->res == RES_LOCAL) {
+      if (!cx->st.dead) cx->st.moved[e->lhs->local->index] = false;  // re-initialized
+    } else {
+      mv_expr(cx, e->lhs, true);
+    }
+    return;
+  case EX_IF: {
+    mv_expr(cx, e->sub, false);
+    MoveState start = ms_copy(cx, &cx->st);
+    mv_block(cx, e->block);
+    MoveState then_st = cx->st;
+    cx->st = start;
+    if (e->else_expr) mv_expr(cx, e->else_expr, false);
+    ms_join(cx, &cx->st, &then_st);
+    if (!e->else_expr) cx->st.dead = start.dead && then_st.dead;
+    return;
+  }
+  case EX_WHILE: mv_expr(cx, e->sub, false); mv_loop_body(cx, e); return;
+  case EX_FOR: mv_expr(cx, e->sub, false); mv_loop_body(cx, e); return;
+  case EX_LOOP: mv_loop_body(cx, e); cx->st.dead = false; return;
+  case EX_BLOCK: mv_block(cx, e->block); return;
+  case EX_BREAK: case EX_RETURN: mv_expr(cx, e->sub, false); cx->st.dead = true; return;
+  case EX_CONTINUE: cx->st.dead = true; return;
+  case EX_UNARY: mv_expr(cx, e->sub, e->op == TK_AMP || e->op == TK_STAR); return;
+  case EX_FIELD: mv_expr(cx, e->sub, true); return;
+  case EX_INDEX: mv_expr(cx, e->lhs, true); mv_expr(cx, e->rhs, false); return;
+  case EX_METHOD:
+    mv_expr(cx, e->sub, e->autoref != 0);
+    for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], false);
+    return;
+  case EX_MACRO: {
+    bool fmt = strcmp(e->name, "vec") != 0;  // format arguments are borrowed
+    for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], fmt);
+    return;
+  }
+  case EX_BINARY: mv_expr(cx, e->lhs, true); mv_expr(cx, e->rhs, true); return;
+  case EX_COMPOUND: mv_expr(cx, e->rhs, false); mv_expr(cx, e->lhs, true); return;
+  case EX_CALL: mv_expr(cx, e->sub, false); for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], false); return;
+  case EX_CAST: case EX_TRY: mv_expr(cx, e->sub, false); return;
+  case EX_RANGE: mv_expr(cx, e->lhs, false); mv_expr(cx, e->rhs, false); return;
+  case EX_STRUCT: case EX_TUPLE: case EX_ARRAY:
+    for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], false);
+    return;
+  default: return;
+  }
+}
+
+static void check_use_after_move(FnDecl *f) {
+  MoveCx cx = {.fn = f, .n = f->locals.len};
+  cx.st = (MoveState){arena_alloc(cx.n + 1), arena_alloc(sizeof(Span) * (cx.n + 1)), false};
+  cx.reported = arena_alloc(cx.n + 1);
+  mv_block(&cx, f->body);
+}
+
 void check_fn_body(FnDecl *f) {
   if (!f->body || f->checked) return;
   f->checked = true;
@@ -1876,6 +2046,7 @@ void check_fn_body(FnDecl *f) {
   for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
   check_obligations(&fx);
   check_moves(&fx);
+  if (!diag_error_count()) check_use_after_move(f);
   cur_env = saved_env;
 }
 

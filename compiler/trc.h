@@ -424,6 +424,7 @@ struct Expr {
   Expr *cbody;
   bool is_move;
   Span name_span;         // EX_FIELD / EX_METHOD: the field or method name; EX_BINARY: the operator
+  bool moves_local;       // checker: an EX_PATH that moves its (non-Copy) local out
   Span *field_spans;      // EX_STRUCT: the span of each field name (parallel to args)
 
   // ---- filled by the checker ----
