@@ -818,11 +818,13 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
 }
 
 // Builds the formatted text of a format-like macro in a fresh String; returns its address.
-static LLVMValueRef emit_format(CG *c, Expr *e) {
+// `first` is the index of the first format argument: assert!'s condition and assert_eq!'s
+// operands come before and are not evaluated again here.
+static LLVMValueRef emit_format_from(CG *c, Expr *e, int first) {
   LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
   // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
   LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
-  for (int i = 0; i < e->nargs; i++) places[i] = emit_place(c, e->args[i]);
+  for (int i = first; i < e->nargs; i++) places[i] = emit_place(c, e->args[i]);
   LLVMBuildStore(c->b, empty_vec(c, 1), s);
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
@@ -831,6 +833,8 @@ static LLVMValueRef emit_format(CG *c, Expr *e) {
   }
   return s;
 }
+
+static LLVMValueRef emit_format(CG *c, Expr *e) { return emit_format_from(c, e, 0); }
 
 static void free_string(CG *c, LLVMValueRef s) {
   LLVMValueRef args[3] = {s, cg_i64(c, 1), cg_i64(c, 1)};
@@ -937,9 +941,10 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, cond, ok, bad);
     cg_set_block(c, bad);
+    int mark = c->ncleanups;  // what the failure path creates dies with it
     LLVMValueRef s;
     if (e->nfmt) {
-      s = emit_format(c, e);
+      s = emit_format_from(c, e, 1);
     } else {
       s = cg_alloca(c, c->t_vec, "msg");
       LLVMBuildStore(c->b, empty_vec(c, 1), s);
@@ -949,6 +954,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
       push_lit(c, s, src, len);
     }
     panic_with_string(c, e->span, s);
+    c->ncleanups = mark;
     cg_set_block(c, ok);
     return unit_val(c);
   }
@@ -961,12 +967,14 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
     cg_set_block(c, bad);
+    int mark = c->ncleanups;  // what the failure path creates dies with it
     LLVMValueRef s = cg_alloca(c, c->t_vec, "msg");
     LLVMBuildStore(c->b, empty_vec(c, 1), s);
     const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
     push_lit(c, s, head, strlen(head));
     if (e->nfmt) {
-      LLVMValueRef m = emit_format(c, e);
+      LLVMValueRef m = emit_format_from(c, e, 2);
+      push_cleanup(c, CL_TEMP, ty_string, m, NULL);  // freed by the unwinding
       push_lit(c, s, ": ", 2);
       LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
       call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
@@ -977,6 +985,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     push_lit(c, s, "\n right: ", 9);
     push_formatted(c, s, pb, t, &dbg);
     panic_with_string(c, e->span, s);
+    c->ncleanups = mark;
     cg_set_block(c, ok);
     return unit_val(c);
   }
