@@ -801,7 +801,7 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
   if (!m) return false;
   if (kind == DISPATCH_DYN && m->requires_sized) {
-    Diag *d = diag_error(e->span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
+    Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
     diag_secondary(d, m->span, "this has a `Sized` requirement");
     diag_emit(d);
   } else if (kind == DISPATCH_DYN && m->self_kind == SELF_VALUE) {
