@@ -556,7 +556,11 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (pi >= 0) return env->params[pi];
   Type *prim = prim_type(name);
   if (prim) return reject_args(seg, prim) ? err_type() : prim;
-  if (!strcmp(name, "Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
+  if (!strcmp(name, "Vec")) {
+    Type *el = one_arg(seg, env, self_ty, allow_infer, "Vec");
+    require_sized(el, te->span, "the elements of a `Vec`");
+    return ty_vec(el);
+  }
   if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
   StructDecl *s = lookup_struct(name);
   if (s) {
@@ -708,7 +712,10 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
       for (int b = 0; b < w->nbounds; b++) {
         TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty);
         if (!r) continue;
-        if (r->trait == K->sized_trait && fn) fn->requires_sized = true;
+        if (r->trait == K->sized_trait && fn) {
+          fn->requires_sized = true;
+          fn->sized_span = w->bounds[b].span;
+        }
         else if (env->has_self) env_add_bound(env, 0, r);
       }
       continue;
@@ -804,6 +811,7 @@ static void resolve_trait_header(TraitDecl *t) {
     }
     if (r->trait == K->sized_trait) {
       t->requires_sized = true;
+      t->sized_span = t->supers[i].span;
       continue;
     }
     if (r->trait->is_auto || r->trait->is_marker) continue;
@@ -835,7 +843,15 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
     }
   }
   f->ret_type = f->ret ? resolve_type(f->ret, env, self_ty) : ty_unit;
-  if (f->ret) require_sized(f->ret_type, f->ret->span, "the return type of a function");
+  if (f->ret && ty_resolve(f->ret_type)->kind == TY_DYN) {
+    // A function returns by value: `dyn Tr` has no size; it must come back behind a pointer.
+    Diag *d = diag_error(f->ret->span, "E0746", "return type cannot be a trait object without pointer indirection");
+    diag_label(d, "doesn't have a size known at compile-time");
+    diag_help(d, "box the return type, and wrap all of the returned values in `Box::new`: `Box<%s>`", ty_name(f->ret_type));
+    diag_emit(d);
+  } else if (f->ret) {
+    require_sized(f->ret_type, f->ret->span, "the return type of a function");
+  }
   switch (f->self_kind) {
   case SELF_NONE: f->self_param_ty = NULL; break;
   case SELF_VALUE: f->self_param_ty = self_ty; break;

@@ -802,13 +802,19 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   if (!m) return false;
   if (kind == DISPATCH_DYN && m->requires_sized) {
     Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
-    diag_secondary(d, m->span, "this has a `Sized` requirement");
+    diag_secondary(d, m->sized_span.hi ? m->sized_span : m->span, "this has a `Sized` requirement");
     diag_emit(d);
   } else if (kind == DISPATCH_DYN && m->self_kind == SELF_VALUE) {
     // `self` by value would move an unsized `dyn Tr` onto the stack.
     Diag *d = diag_error(e->sub->span, "E0161", "cannot move a value of type `%s`", ty_name(u));
     diag_label(d, "the size of `%s` cannot be statically determined", ty_name(u));
     diag_emit(d);
+    if (ty_resolve(e->sub->ty)->kind == TY_REF) {
+      // Through a reference it is also a move out of a borrow, as rustc reports.
+      Diag *d2 = diag_error(e->sub->span, "E0507", "cannot move out of `*%s` which is behind a shared reference", diag_span_text(e->sub->span));
+      diag_label(d2, "move occurs because `*%s` has type `%s`, which does not implement the `Copy` trait", diag_span_text(e->sub->span), ty_name(u));
+      diag_emit(d2);
+    }
   }
   e->dispatch = kind;
   e->fn = m;
@@ -2070,7 +2076,7 @@ static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) 
   vec_push(seen, t);
   Type *self = t->env->params[0];
   if (t->requires_sized) {
-    diag_note_at(d, t->span, "...because it requires `Self: Sized`");
+    diag_note_at(d, t->sized_span.hi ? t->sized_span : t->span, "...because it requires `Self: Sized`");
     (*count)++;
   }
   for (int i = 0; i < t->nmethods; i++) {
@@ -2090,6 +2096,7 @@ static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) 
     for (int p = 0; p < m->nparams; p++)
       if (mentions_self(m->param_types[p], self)) {
         diag_note_at(d, m->params[p].ty->span, "...because method `%s` references the `Self` type in this parameter", m->name);
+        diag_help(d, "consider moving `%s` to another trait", m->name);
         (*count)++;
       }
     if (m->env->n > t->env->n) {
@@ -2099,7 +2106,8 @@ static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) 
     }
   }
   for (int i = 0; i < t->nconsts; i++) {
-    diag_note_at(d, t->const_spans[i], "...because it contains this associated `const`");
+    diag_note_at(d, t->const_spans[i], "...because it contains associated const `%s`", diag_span_text(t->const_spans[i]));
+    diag_help(d, "consider moving `%s` to another trait", diag_span_text(t->const_spans[i]));
     (*count)++;
   }
   for (int i = 0; i < t->nsuper_traits; i++) collect_violations(t->super_traits[i], d, seen, count);

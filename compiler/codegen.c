@@ -515,6 +515,31 @@ static void dump_vtable(CG *c, Type *concrete, TraitRef *tr, VtLayout *l, LLVMVa
   printf("\n");
 }
 
+// Marks for passes/devirt.c (see the comment there). Each vtable gets `!type !{i64 0, !"Tr"}`
+// naming the trait it was built for (the pointer to its start serves `dyn Tr`, like clang's
+// address points). A vtable also serves every supertrait an upcast reaches by reusing the
+// pointer (a prefix, vtable_upcast_slot < 0); the C API can attach only one `!type`, so the
+// first vtable of each trait adds `!{!"Tr", !"Super"}` per such supertrait, transitively, to
+// the module's `!trc.prefix` list.
+static void add_prefix_marks(CG *c, TraitDecl *principal, TraitDecl *t) {
+  for (int i = 0; i < t->nsuper_traits; i++) {
+    TraitDecl *s = t->super_traits[i];
+    if (vtable_upcast_slot(principal, s) >= 0) continue;
+    LLVMMetadataRef names[2] = {LLVMMDStringInContext2(c->ctx, principal->name, strlen(principal->name)),
+                                LLVMMDStringInContext2(c->ctx, s->name, strlen(s->name))};
+    LLVMAddNamedMetadataOperand(c->mod, "trc.prefix", LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, names, 2)));
+    add_prefix_marks(c, principal, s);
+  }
+}
+
+static void mark_vtable(CG *c, LLVMValueRef g, TraitDecl *t) {
+  LLVMMetadataRef ops[2] = {LLVMValueAsMetadata(cg_i64(c, 0)), LLVMMDStringInContext2(c->ctx, t->name, strlen(t->name))};
+  LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(c->ctx, "type", 4), LLVMMDNodeInContext2(c->ctx, ops, 2));
+  for (int i = 0; i < c->nvtables; i++)
+    if (c->vtables[i].trait == t) return;  // not the first vtable of t: its prefixes are listed
+  add_prefix_marks(c, t, t);
+}
+
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
   LLVMValueRef g = cache_get(c->vtables, c->nvtables, concrete, tr->trait);
@@ -544,6 +569,7 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetLinkage(g, LLVMPrivateLinkage);
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 8);
+  mark_vtable(c, g, tr->trait);
   cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
   if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;

@@ -1,10 +1,12 @@
 // link.c — from a verified LLVM module to what the user asked for.
 //
 // The module is verified first (a failure is trc's bug, reported as an internal error with
-// exit code 3), then optimized with LLVM's own `default<O2>` pipeline when -O2 is given, then
-// either printed as textual IR or compiled to an object file by the TargetMachine codegen made
-// and linked by the system C compiler against trc's runtime library.
+// exit code 3), devirtualized with --devirt (passes/devirt.c), then optimized with LLVM's own
+// `default<O2>` pipeline when -O2 is given, then either printed as textual IR or compiled to
+// an object file by the TargetMachine codegen made and linked by the system C compiler against
+// trc's runtime library.
 #include "trc.h"
+#include "passes.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -50,6 +52,15 @@ static bool optimize(CodegenResult *r, Options *opts) {
     return false;
   }
   return true;
+}
+
+// --devirt: passes/devirt.c on trc's own IR, before LLVM's pipeline so that the direct calls
+// it makes get inlined (at -O0 the calls are just direct). Verified again: a broken rewrite is
+// trc's bug.
+static bool devirtualize(CodegenResult *r, Options *opts) {
+  DevirtOptions o = {opts->devirt_max_targets, opts->devirt_remarks};
+  devirt_module(r->mod, &o);
+  return verify(r->mod);
 }
 
 // The runtime library sits at <dir of trc>/../lib/libtrc_rt.a in the build tree and when
@@ -134,6 +145,7 @@ static int write_executable(CodegenResult *r, Options *opts) {
 int link_output(CodegenResult *r, Options *opts) {
   int rc;
   if (!verify(r->mod)) rc = 3;
+  else if (opts->devirt && !devirtualize(r, opts)) rc = 3;
   else if (!optimize(r, opts)) rc = 3;
   else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);
   link_dispose(r);

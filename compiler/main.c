@@ -1,10 +1,12 @@
 // main.c — the driver: options, reading the source, and the phases in order.
 //
-//   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2]
+//   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2] [--devirt]
+//   trc --passes=devirt FILE.ll [-o OUT.ll]      (passes/driver.c)
 //
 // Exit codes: 0 success, 1 the program has errors (or the output could not be written),
 // 2 the command line is wrong, 3 trc itself failed (an internal compiler error).
 #include "trc.h"
+#include "passes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +34,14 @@ static const char *usage_text =
     "                 print every vtable the program needs, slot by slot, and stop\n"
     "  -O0            no optimization (default)\n"
     "  -O2            optimize with LLVM's default<O2> pipeline (also -O1, -O3)\n"
+    "  --devirt, -fdevirtualize\n"
+    "                 turn dyn calls into direct calls where the program allows (before -O)\n"
+    "  --devirt-max-targets=N\n"
+    "                 most targets a devirtualized call may switch over (default 4)\n"
+    "  --remarks=devirt\n"
+    "                 report what happened to each dyn call on stderr\n"
+    "  --passes=devirt\n"
+    "                 read FILE as textual LLVM IR, run the passes, print the IR\n"
     "  --help         print this help\n"
     "  --version      print the version\n"
     "\n"
@@ -63,6 +73,18 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       o->dump_vtables = true;
     } else if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
       o->opt_level = a[2] - '0';
+    } else if (!strcmp(a, "--devirt") || !strcmp(a, "-fdevirtualize")) {
+      o->devirt = true;
+    } else if (!strncmp(a, "--devirt-max-targets=", 21)) {
+      char *end;
+      long n = strtol(a + 21, &end, 10);
+      if (!a[21] || *end || n < 1 || n > 64) usage_error("`%s` needs a number from 1 to 64", a);
+      o->devirt_max_targets = (int)n;
+    } else if (!strcmp(a, "--remarks=devirt")) {
+      o->devirt_remarks = true;
+    } else if (!strncmp(a, "--passes=", 9)) {
+      if (!a[9]) usage_error("`--passes=` needs a pass name%s", "");
+      o->passes = a + 9;
     } else if (a[0] == '-' && a[1]) {
       usage_error("unknown option `%s`", a);
     } else {
@@ -123,6 +145,10 @@ int main(int argc, char **argv) {
   const char *input;
   parse_args(argc, argv, &opts, &input);
   opts.input_name = input;
+  if (opts.passes) {
+    DevirtOptions dopts = {opts.devirt_max_targets, opts.devirt_remarks};
+    fatal_exit(passes_run_file(opts.passes, input, opts.output, &dopts));
+  }
   diag_set_color(isatty(2) && !getenv("NO_COLOR"));
 
   types_init();

@@ -1610,13 +1610,13 @@ static TraitDecl *parse_trait(Attrs attrs) {
       PUSH(t->assoc_types, t->nassoc_types, parse_assoc_type());
     } else if (at(TK_CONST)) {
       advance();
-      Span sp = tok()->span;
+      Span sp = tok()->span;  // the const's name
       expect_ident();
       expect(TK_COLON);
       parse_type();
       if (accept(TK_EQ)) parse_expr();
       expect(TK_SEMI);
-      PUSH(t->const_spans, t->nconsts, span_from(sp));
+      PUSH(t->const_spans, t->nconsts, sp);
     } else {
       P.trait = saved;
       syntax_error("`fn`, `type` or `const`");

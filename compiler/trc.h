@@ -516,6 +516,7 @@ struct FnDecl {
   bool requires_sized; // `where Self: Sized` on a trait method
   int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
   bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
+  Span sized_span;     // the `Sized` of `where Self: Sized`
 };
 
 typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;
@@ -569,6 +570,7 @@ struct TraitDecl {
   TraitDecl **super_traits;  // resolved non-marker supertraits, in declaration order
   int nsuper_traits;
   bool requires_sized;       // `trait T: Sized` (or where Self: Sized)
+  Span sized_span;           // that `Sized` bound
   struct GenericEnv *env;    // Self + trait generics
   bool resolved;
 };
@@ -844,7 +846,10 @@ typedef struct {
   bool emit_llvm;
   const char *output;
   const char *input_name;
-  bool devirt;
+  bool devirt;          // --devirt / -fdevirtualize: passes/devirt.c before optimizing
+  int devirt_max_targets;  // --devirt-max-targets=N (0: the pass's default)
+  bool devirt_remarks;  // --remarks=devirt
+  const char *passes;   // --passes=P: run passes P on the .ll input and print it
   bool dump_vtables;    // --dump-vtable-layouts
 } Options;
 

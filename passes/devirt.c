@@ -1,0 +1,749 @@
+// devirt.c — whole-program devirtualization of trc's dyn calls, on the LLVM C API.
+//
+// A trc program is one module and nothing outside it can create a vtable, so the set of
+// vtables of each trait is closed. trc's codegen marks what this pass needs:
+//
+//   - every vtable global carries `!type !{i64 0, !"Tr"}`: the pointer to its start (offset
+//     0, clang's "address point") is a valid `dyn Tr` vtable. A vtable also serves the
+//     supertraits whose vtables are its prefix (upcasts reuse the pointer); the C API attaches
+//     only one `!type`, so those pairs are listed once per trait, transitively, in the named
+//     metadata `!trc.prefix = !{!{!"Sub", !"Super"}, ...}`. (Several `!type` entries on one
+//     global, as clang writes them, are read too.)
+//   - every dyn call carries `!trc.vcall !{!"Tr", !"method"}` and `!trc.loc !{!"file", i32
+//     line, i32 col}` on the call or invoke. Its callee must be the slot load
+//     `load ptr, ptr (getelementptr inbounds i8, ptr %vtable, i64 OFF)`.
+//     The marks are instruction metadata, not `llvm.type.test` + `llvm.assume`: they add no
+//     instructions (the IR tests' CHECK-NEXT sequences stay), LLVM clones them with the call
+//     when it inlines, and nothing in default<O2> reads or needs them.
+//
+// For one call, the vtables of Tr (and the function each holds at OFF) are the candidates.
+// In order:
+//   1. known vtable: the vtable pointer is traced back to constants — through phi, select,
+//      extractvalue/insertvalue of the fat pointer, an alloca whose every use is a plain load
+//      or store, a load from a TraitVPtr slot of a known vtable (an upcast), and the arguments
+//      of an internal function whose every use is a direct call. Those vtables replace the
+//      candidates.
+//   2. virtual constant propagation: when every candidate's target only returns a constant
+//      (its body touches nothing but its own allocas), the call becomes that constant, or a
+//      select on the vtable pointer among the per-vtable constants.
+//   3. one target (known vtable, or single implementation in the program): the callee is
+//      replaced in place, which keeps an invoke's unwind edge as it is.
+//   4. several targets, at most --devirt-max-targets: compare the vtable pointer with each
+//      target's vtables and call (or invoke, to the same landing pad) each target directly;
+//      the last case has no compare and there is no indirect fallback (closed world). Cases
+//      are ordered by static evidence: how many times the vtables are referenced in the module.
+// Anything else stays an indirect call, with the reason in the remark.
+#include "passes.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SET 64      // vtables a traced pointer may stand for
+#define MAX_DEPTH 12    // how far the tracing follows values
+
+typedef struct {
+  LLVMValueRef g;
+  const char **ids;     // the traits this vtable serves (own !type ids; prefixes added later)
+  int nids;
+  int refs;             // uses of the global: the static evidence that orders switch cases
+} Vtable;
+
+typedef struct {
+  LLVMModuleRef mod;
+  LLVMContextRef ctx;
+  LLVMBuilderRef b;
+  LLVMTargetDataRef td;
+  const DevirtOptions *o;
+  int max_targets;
+  DevirtStats st;
+  Vtable *vts;
+  int nvts;
+  char **strs;          // every string this pass copied, freed at the end
+  int nstrs, capstrs;
+  unsigned k_type, k_vcall, k_loc;
+} Devirt;
+
+// A set of vtables, as indices into d->vts.
+typedef struct {
+  int idx[MAX_SET];
+  int n;
+} VtSet;
+
+// One target of a call: a function and the vtables (indices) that hold it at the slot.
+typedef struct {
+  LLVMValueRef fn;
+  LLVMValueRef value;   // virtual constant propagation: what fn returns
+  int vts[MAX_SET];
+  int nvts;
+  int refs;
+} Target;
+
+static void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) {
+    fputs("error: out of memory\n", stderr);
+    exit(3);
+  }
+  return p;
+}
+
+static const char *keep_str(Devirt *d, const char *s, size_t len) {
+  if (d->nstrs == d->capstrs) {
+    d->capstrs = d->capstrs ? 2 * d->capstrs : 32;
+    d->strs = xrealloc(d->strs, sizeof(char *) * d->capstrs);
+  }
+  char *c = xrealloc(NULL, len + 1);
+  memcpy(c, s, len);
+  c[len] = 0;
+  return d->strs[d->nstrs++] = c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading metadata
+
+// Operand i of an MDNode (as a value), or NULL.
+static LLVMValueRef md_op(LLVMValueRef node, unsigned i) {
+  if (!node || LLVMGetMDNodeNumOperands(node) <= i) return NULL;
+  unsigned n = LLVMGetMDNodeNumOperands(node);
+  LLVMValueRef ops[8];
+  if (n > 8) return NULL;
+  LLVMGetMDNodeOperands(node, ops);
+  return ops[i];
+}
+
+static const char *md_str(LLVMValueRef node, unsigned i, unsigned *len) {
+  LLVMValueRef v = md_op(node, i);
+  *len = 0;
+  return v ? LLVMGetMDString(v, len) : NULL;
+}
+
+static int vtable_index(Devirt *d, LLVMValueRef g) {
+  for (int i = 0; i < d->nvts; i++)
+    if (d->vts[i].g == g) return i;
+  return -1;
+}
+
+static bool serves(Vtable *v, const char *trait) {
+  for (int i = 0; i < v->nids; i++)
+    if (!strcmp(v->ids[i], trait)) return true;
+  return false;
+}
+
+static void add_id(Devirt *d, Vtable *v, const char *id) {
+  if (serves(v, id)) return;
+  v->ids = xrealloc(v->ids, sizeof(char *) * (v->nids + 1));
+  v->ids[v->nids++] = id;
+}
+
+// Every global with `!type !{i64 0, !"Tr"}`, then the prefixes of `!trc.prefix` (transitive
+// as trc writes them; applied to a fixed point anyway for hand-written lists).
+static void collect_vtables(Devirt *d) {
+  for (LLVMValueRef g = LLVMGetFirstGlobal(d->mod); g; g = LLVMGetNextGlobal(g)) {
+    size_t n = 0;
+    LLVMValueMetadataEntry *mds = LLVMGlobalCopyAllMetadata(g, &n);
+    Vtable v = {g, NULL, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+      if (LLVMValueMetadataEntriesGetKind(mds, i) != d->k_type) continue;
+      LLVMValueRef node = LLVMMetadataAsValue(d->ctx, LLVMValueMetadataEntriesGetMetadata(mds, i));
+      LLVMValueRef off = md_op(node, 0);
+      unsigned len;
+      const char *id = md_str(node, 1, &len);
+      if (!off || !LLVMIsAConstantInt(off) || LLVMConstIntGetZExtValue(off) != 0 || !id) continue;
+      add_id(d, &v, keep_str(d, id, len));
+    }
+    if (mds) LLVMDisposeValueMetadataEntries(mds);
+    if (!v.nids) continue;
+    // Only a constant whose contents are final can be read: a definition, not interposable.
+    if (!LLVMIsGlobalConstant(g) || !LLVMGetInitializer(g) || LLVMIsExternallyInitialized(g)) {
+      free(v.ids);
+      continue;
+    }
+    for (LLVMUseRef u = LLVMGetFirstUse(g); u; u = LLVMGetNextUse(u)) v.refs++;
+    d->vts = xrealloc(d->vts, sizeof(Vtable) * (d->nvts + 1));
+    d->vts[d->nvts++] = v;
+  }
+  unsigned np = LLVMGetNamedMetadataNumOperands(d->mod, "trc.prefix");
+  if (!np) return;
+  LLVMValueRef *pairs = xrealloc(NULL, sizeof(LLVMValueRef) * np);
+  LLVMGetNamedMetadataOperands(d->mod, "trc.prefix", pairs);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (unsigned p = 0; p < np; p++) {
+      unsigned l1, l2;
+      const char *sub = md_str(pairs[p], 0, &l1), *super = md_str(pairs[p], 1, &l2);
+      if (!sub || !super) continue;
+      for (int i = 0; i < d->nvts; i++) {
+        Vtable *v = &d->vts[i];
+        bool has_sub = false, has_super = false;
+        for (int k = 0; k < v->nids; k++) {
+          has_sub |= strlen(v->ids[k]) == l1 && !memcmp(v->ids[k], sub, l1);
+          has_super |= strlen(v->ids[k]) == l2 && !memcmp(v->ids[k], super, l2);
+        }
+        if (has_sub && !has_super) {
+          add_id(d, v, keep_str(d, super, l2));
+          changed = true;
+        }
+      }
+    }
+  }
+  free(pairs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading constants
+
+// The scalar constant at byte offset off inside constant c, or NULL.
+static LLVMValueRef const_at(Devirt *d, LLVMValueRef c, uint64_t off) {
+  for (int guard = 0; c && guard < 16; guard++) {
+    LLVMTypeRef t = LLVMTypeOf(c);
+    LLVMTypeKind k = LLVMGetTypeKind(t);
+    if (k == LLVMStructTypeKind) {
+      if (off >= LLVMABISizeOfType(d->td, t)) return NULL;
+      unsigned i = LLVMElementAtOffset(d->td, t, off);
+      off -= LLVMOffsetOfElement(d->td, t, i);
+      c = LLVMGetAggregateElement(c, i);
+    } else if (k == LLVMArrayTypeKind) {
+      uint64_t es = LLVMABISizeOfType(d->td, LLVMGetElementType(t));
+      if (!es || off / es >= LLVMGetArrayLength2(t)) return NULL;
+      c = LLVMGetAggregateElement(c, (unsigned)(off / es));
+      off %= es;
+    } else {
+      return off == 0 ? c : NULL;
+    }
+  }
+  return NULL;
+}
+
+// The function vtable v holds at byte offset off, or NULL.
+static LLVMValueRef slot_fn(Devirt *d, Vtable *v, uint64_t off) {
+  LLVMValueRef f = const_at(d, LLVMGetInitializer(v->g), off);
+  return f && LLVMIsAFunction(f) ? f : NULL;
+}
+
+// `getelementptr inbounds i8, ptr BASE, i64 OFF` with a constant OFF: BASE, and *off.
+static LLVMValueRef byte_gep(LLVMValueRef p, int64_t *off) {
+  if (!p || !LLVMIsAGetElementPtrInst(p) || LLVMGetNumOperands(p) != 2) return NULL;
+  if (LLVMGetGEPSourceElementType(p) != LLVMInt8TypeInContext(LLVMGetTypeContext(LLVMTypeOf(p)))) return NULL;
+  LLVMValueRef i = LLVMGetOperand(p, 1);
+  if (!LLVMIsAConstantInt(i)) return NULL;
+  *off = LLVMConstIntGetSExtValue(i);
+  return LLVMGetOperand(p, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracing a vtable pointer back to constants. Each function adds to *s and returns false when
+// the value may be something it cannot see. Phis on the path being traced add nothing again:
+// a cycle only carries values that enter it from outside.
+
+typedef struct {
+  LLVMValueRef on_path[MAX_DEPTH * 2];
+  int n;
+} Path;
+
+static bool trace_ptr(Devirt *d, LLVMValueRef v, VtSet *s, Path *p, int depth);
+static bool trace_field(Devirt *d, LLVMValueRef v, unsigned field, VtSet *s, Path *p, int depth);
+
+static bool set_add(VtSet *s, int i) {
+  for (int k = 0; k < s->n; k++)
+    if (s->idx[k] == i) return true;
+  if (s->n == MAX_SET) return false;
+  s->idx[s->n++] = i;
+  return true;
+}
+
+static bool on_path(Path *p, LLVMValueRef v) {
+  for (int i = 0; i < p->n; i++)
+    if (p->on_path[i] == v) return true;
+  return false;
+}
+
+// What loads of alloca a (of type ty) can read: every use of a must be a plain load from it or
+// a plain store of a ty value to it, so a load returns one of the stored values (or
+// uninitialized memory, which may be assumed to be any of them).
+static bool trace_alloca(Devirt *d, LLVMValueRef a, LLVMTypeRef ty, int field, VtSet *s, Path *p, int depth) {
+  for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef user = LLVMGetUser(u);
+    if (LLVMIsALoadInst(user) && LLVMGetOperand(user, 0) == a && !LLVMGetVolatile(user)) continue;
+    if (!LLVMIsAStoreInst(user) || LLVMGetOperand(user, 1) != a || LLVMGetVolatile(user)) return false;
+    LLVMValueRef val = LLVMGetOperand(user, 0);
+    if (val == a || LLVMTypeOf(val) != ty) return false;
+    if (!(field < 0 ? trace_ptr(d, val, s, p, depth + 1) : trace_field(d, val, (unsigned)field, s, p, depth + 1)))
+      return false;
+  }
+  return true;
+}
+
+// An argument of an internal function that is only ever called directly: what its callers pass.
+static bool trace_arg(Devirt *d, LLVMValueRef arg, int field, VtSet *s, Path *p, int depth) {
+  LLVMValueRef f = LLVMGetParamParent(arg);
+  LLVMLinkage l = LLVMGetLinkage(f);
+  if (l != LLVMInternalLinkage && l != LLVMPrivateLinkage) return false;
+  unsigned idx = 0, np = LLVMCountParams(f);
+  while (idx < np && LLVMGetParam(f, idx) != arg) idx++;
+  int calls = 0;
+  for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef call = LLVMGetUser(u);
+    if (!LLVMIsACallInst(call) && !LLVMIsAInvokeInst(call)) return false;
+    if (LLVMGetCalledValue(call) != f || LLVMGetNumArgOperands(call) != np) return false;
+    for (unsigned i = 0; i < np; i++)
+      if (LLVMGetOperand(call, i) == f) return false;  // its address escapes as an argument
+    calls++;
+  }
+  for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef a = LLVMGetOperand(LLVMGetUser(u), idx);
+    if (!(field < 0 ? trace_ptr(d, a, s, p, depth + 1) : trace_field(d, a, (unsigned)field, s, p, depth + 1)))
+      return false;
+  }
+  return calls > 0;
+}
+
+// Phi and select: the union of what every incoming value may be.
+static bool trace_merge(Devirt *d, LLVMValueRef v, int field, VtSet *s, Path *p, int depth) {
+  if (on_path(p, v)) return true;
+  if (p->n == MAX_DEPTH * 2) return false;
+  p->on_path[p->n++] = v;
+  bool ok = true;
+  if (LLVMIsAPHINode(v)) {
+    for (unsigned i = 0; ok && i < LLVMCountIncoming(v); i++) {
+      LLVMValueRef in = LLVMGetIncomingValue(v, i);
+      ok = field < 0 ? trace_ptr(d, in, s, p, depth + 1) : trace_field(d, in, (unsigned)field, s, p, depth + 1);
+    }
+  } else {
+    for (unsigned i = 1; ok && i < 3; i++) {
+      LLVMValueRef in = LLVMGetOperand(v, i);
+      ok = field < 0 ? trace_ptr(d, in, s, p, depth + 1) : trace_field(d, in, (unsigned)field, s, p, depth + 1);
+    }
+  }
+  p->n--;
+  return ok;
+}
+
+static bool trace_ptr(Devirt *d, LLVMValueRef v, VtSet *s, Path *p, int depth) {
+  if (depth > MAX_DEPTH) return false;
+  if (LLVMIsAGlobalVariable(v)) {
+    int i = vtable_index(d, v);
+    return i >= 0 && set_add(s, i);
+  }
+  if (LLVMIsAUndefValue(v) || LLVMIsAPoisonValue(v)) return true;  // calling through it is UB
+  if (LLVMIsAPHINode(v) || LLVMIsASelectInst(v)) return trace_merge(d, v, -1, s, p, depth);
+  if (LLVMIsAExtractValueInst(v)) {
+    if (LLVMGetNumIndices(v) != 1) return false;
+    return trace_field(d, LLVMGetOperand(v, 0), LLVMGetIndices(v)[0], s, p, depth + 1);
+  }
+  if (LLVMIsAArgument(v)) return trace_arg(d, v, -1, s, p, depth);
+  if (!LLVMIsALoadInst(v) || LLVMGetVolatile(v)) return false;
+  LLVMValueRef addr = LLVMGetOperand(v, 0);
+  if (LLVMIsAAllocaInst(addr)) return trace_alloca(d, addr, LLVMTypeOf(v), -1, s, p, depth);
+  // An upcast: the vtable pointer stored in a TraitVPtr slot of known vtables.
+  int64_t off;
+  LLVMValueRef base = byte_gep(addr, &off);
+  if (!base || off < 0) return false;
+  VtSet from = {.n = 0};
+  if (!trace_ptr(d, base, &from, p, depth + 1)) return false;
+  for (int k = 0; k < from.n; k++) {
+    LLVMValueRef c = const_at(d, LLVMGetInitializer(d->vts[from.idx[k]].g), (uint64_t)off);
+    int i = c ? vtable_index(d, c) : -1;
+    if (i < 0 || !set_add(s, i)) return false;
+  }
+  return true;
+}
+
+// Field `field` of a first-class aggregate (the fat pointer { data, vtable }).
+static bool trace_field(Devirt *d, LLVMValueRef v, unsigned field, VtSet *s, Path *p, int depth) {
+  if (depth > MAX_DEPTH) return false;
+  if (LLVMIsAUndefValue(v) || LLVMIsAPoisonValue(v)) return true;
+  if (LLVMIsAInsertValueInst(v)) {
+    if (LLVMGetNumIndices(v) != 1) return false;
+    if (LLVMGetIndices(v)[0] == field) return trace_ptr(d, LLVMGetOperand(v, 1), s, p, depth + 1);
+    return trace_field(d, LLVMGetOperand(v, 0), field, s, p, depth + 1);
+  }
+  if (LLVMIsAConstant(v)) {
+    LLVMValueRef e = LLVMGetAggregateElement(v, field);
+    return e && trace_ptr(d, e, s, p, depth + 1);
+  }
+  if (LLVMIsAPHINode(v) || LLVMIsASelectInst(v)) return trace_merge(d, v, (int)field, s, p, depth);
+  if (LLVMIsAArgument(v)) return trace_arg(d, v, (int)field, s, p, depth);
+  if (LLVMIsALoadInst(v) && !LLVMGetVolatile(v) && LLVMIsAAllocaInst(LLVMGetOperand(v, 0)))
+    return trace_alloca(d, LLVMGetOperand(v, 0), LLVMTypeOf(v), (int)field, s, p, depth);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual constant propagation: does f only return a constant?
+
+// f's body may only use its own allocas, branch forward unconditionally and return one
+// constant: then a call to it has no effect but that value (and cannot loop or unwind).
+static LLVMValueRef returned_constant(LLVMValueRef f) {
+  if (LLVMIsDeclaration(f) || LLVMGetTypeKind(LLVMGetReturnType(LLVMGlobalGetValueType(f))) == LLVMVoidTypeKind)
+    return NULL;
+  LLVMValueRef result = NULL;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb)) {
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+      switch (LLVMGetInstructionOpcode(i)) {
+      case LLVMAlloca: break;
+      case LLVMStore:
+        if (LLVMGetVolatile(i) || !LLVMIsAAllocaInst(LLVMGetOperand(i, 1))) return NULL;
+        break;
+      case LLVMBr: {
+        if (LLVMIsConditional(i)) return NULL;
+        bool forward = false;  // the target comes later in the function: no loop
+        for (LLVMBasicBlockRef n = LLVMGetNextBasicBlock(bb); n && !forward; n = LLVMGetNextBasicBlock(n))
+          forward = n == LLVMGetSuccessor(i, 0);
+        if (!forward) return NULL;
+        break;
+      }
+      case LLVMRet: {
+        LLVMValueRef v = LLVMGetNumOperands(i) ? LLVMGetOperand(i, 0) : NULL;
+        if (!v || !LLVMIsAConstant(v) || LLVMIsAUndefValue(v)) return NULL;
+        if (result && result != v) return NULL;
+        result = v;
+        break;
+      }
+      default: return NULL;
+      }
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rewriting
+
+static LLVMBasicBlockRef block_after(Devirt *d, LLVMBasicBlockRef bb, const char *name) {
+  LLVMBasicBlockRef next = LLVMGetNextBasicBlock(bb);
+  if (next) return LLVMInsertBasicBlockInContext(d->ctx, next, name);
+  return LLVMAppendBasicBlockInContext(d->ctx, LLVMGetBasicBlockParent(bb), name);
+}
+
+// The C API cannot change a phi's incoming block: rebuild every phi of bb that has `from`
+// among its incoming blocks, with `to` instead (or without those entries when to is NULL).
+static void retarget_phis(Devirt *d, LLVMBasicBlockRef bb, LLVMBasicBlockRef from, LLVMBasicBlockRef to) {
+  LLVMValueRef next;
+  for (LLVMValueRef phi = LLVMGetFirstInstruction(bb); phi && LLVMIsAPHINode(phi); phi = next) {
+    next = LLVMGetNextInstruction(phi);
+    unsigned n = LLVMCountIncoming(phi), hits = 0;
+    for (unsigned i = 0; i < n; i++) hits += LLVMGetIncomingBlock(phi, i) == from;
+    if (!hits) continue;
+    LLVMPositionBuilderBefore(d->b, phi);
+    LLVMValueRef np = LLVMBuildPhi(d->b, LLVMTypeOf(phi), "");
+    for (unsigned i = 0; i < n; i++) {
+      LLVMValueRef v = LLVMGetIncomingValue(phi, i);
+      LLVMBasicBlockRef b = LLVMGetIncomingBlock(phi, i);
+      if (b == from && !to) continue;
+      if (b == from) b = to;
+      LLVMAddIncoming(np, &v, &b, 1);
+    }
+    size_t len;
+    const char *name = LLVMGetValueName2(phi, &len);
+    char *copy = xrealloc(NULL, len + 1);
+    memcpy(copy, name, len + 1);
+    LLVMReplaceAllUsesWith(phi, np);
+    LLVMInstructionEraseFromParent(phi);
+    LLVMSetValueName2(np, copy, len);
+    free(copy);
+  }
+}
+
+static bool has_phi(LLVMBasicBlockRef bb) {
+  LLVMValueRef i = LLVMGetFirstInstruction(bb);
+  return i && LLVMIsAPHINode(i);
+}
+
+// `vt == @v1 || vt == @v2 ...` for the vtables of one target, before the builder's position.
+static LLVMValueRef emit_is(Devirt *d, LLVMValueRef vt, Target *t) {
+  LLVMValueRef cond = NULL;
+  for (int k = 0; k < t->nvts; k++) {
+    LLVMValueRef eq = LLVMBuildICmp(d->b, LLVMIntEQ, vt, d->vts[t->vts[k]].g, "devirt.is");
+    cond = cond ? LLVMBuildOr(d->b, cond, eq, "devirt.is") : eq;
+  }
+  return cond;
+}
+
+// Removes the slot load (and its address) once nothing uses it.
+static void drop_dead_slot_load(LLVMValueRef load) {
+  if (!load || LLVMGetFirstUse(load)) return;
+  LLVMValueRef addr = LLVMGetOperand(load, 0);
+  LLVMInstructionEraseFromParent(load);
+  if (LLVMIsAGetElementPtrInst(addr) && !LLVMGetFirstUse(addr)) LLVMInstructionEraseFromParent(addr);
+}
+
+// Replaces call (or invoke) ci by value v, computed before it.
+static void replace_by_value(Devirt *d, LLVMValueRef ci, LLVMValueRef v) {
+  LLVMReplaceAllUsesWith(ci, v);
+  if (LLVMIsAInvokeInst(ci)) {
+    LLVMBasicBlockRef bb = LLVMGetInstructionParent(ci);
+    LLVMPositionBuilderBefore(d->b, ci);
+    LLVMBuildBr(d->b, LLVMGetNormalDest(ci));
+    retarget_phis(d, LLVMGetUnwindDest(ci), bb, NULL);  // bb no longer unwinds there
+  }
+  LLVMInstructionEraseFromParent(ci);
+}
+
+// Replaces ci by a chain of compares of vt, one case per target, each calling (or invoking,
+// with the same unwind destination) its target directly; the last case has no compare.
+static void emit_switch(Devirt *d, LLVMValueRef ci, LLVMValueRef vt, Target *ts, int nt) {
+  LLVMBasicBlockRef bb = LLVMGetInstructionParent(ci);
+  bool invoke = LLVMIsAInvokeInst(ci) != NULL;
+  LLVMBasicBlockRef join = block_after(d, bb, "devirt.join");
+  if (invoke) {
+    retarget_phis(d, LLVMGetNormalDest(ci), bb, join);
+  } else {
+    // Split bb after ci: what follows moves to join, and join's successors see join as the
+    // predecessor.
+    LLVMPositionBuilderAtEnd(d->b, join);
+    LLVMValueRef next;
+    for (LLVMValueRef i = LLVMGetNextInstruction(ci); i; i = next) {
+      next = LLVMGetNextInstruction(i);
+      size_t len;
+      const char *name = LLVMGetValueName2(i, &len);
+      char *copy = xrealloc(NULL, len + 1);
+      memcpy(copy, name, len + 1);
+      LLVMInstructionRemoveFromParent(i);
+      LLVMInsertIntoBuilderWithName(d->b, i, copy);
+      free(copy);
+    }
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(join);
+    for (unsigned s = 0; term && s < LLVMGetNumSuccessors(term); s++) retarget_phis(d, LLVMGetSuccessor(term, s), bb, join);
+  }
+  unsigned na = LLVMGetNumArgOperands(ci);
+  LLVMValueRef *args = xrealloc(NULL, sizeof(LLVMValueRef) * (na + 1));
+  for (unsigned i = 0; i < na; i++) args[i] = LLVMGetOperand(ci, i);
+  LLVMTypeRef fty = LLVMGetCalledFunctionType(ci);
+  LLVMValueRef *res = xrealloc(NULL, sizeof(LLVMValueRef) * nt);
+  LLVMBasicBlockRef *from = xrealloc(NULL, sizeof(LLVMBasicBlockRef) * nt);
+  LLVMBasicBlockRef test = bb, after = bb;
+  LLVMPositionBuilderBefore(d->b, ci);
+  for (int k = 0; k < nt; k++) {
+    LLVMBasicBlockRef body = test;
+    if (k < nt - 1) {
+      body = block_after(d, after, "devirt.case");
+      LLVMBasicBlockRef next = block_after(d, body, k < nt - 2 ? "devirt.next" : "devirt.last");
+      LLVMBuildCondBr(d->b, emit_is(d, vt, &ts[k]), body, next);
+      test = next;
+      after = next;
+    }
+    LLVMPositionBuilderAtEnd(d->b, body);
+    if (invoke) {
+      res[k] = LLVMBuildInvoke2(d->b, fty, ts[k].fn, args, na, join, LLVMGetUnwindDest(ci), "");
+    } else {
+      res[k] = LLVMBuildCall2(d->b, fty, ts[k].fn, args, na, "");
+      LLVMBuildBr(d->b, join);
+    }
+    LLVMSetInstructionCallConv(res[k], LLVMGetInstructionCallConv(ci));
+    from[k] = body;
+    if (k < nt - 1) LLVMPositionBuilderAtEnd(d->b, test);
+  }
+  if (invoke) {
+    // The landing pad gains the case blocks as predecessors and loses bb (checked: no phis).
+    LLVMPositionBuilderAtEnd(d->b, join);
+    LLVMBuildBr(d->b, LLVMGetNormalDest(ci));
+  }
+  if (LLVMGetTypeKind(LLVMGetReturnType(fty)) != LLVMVoidTypeKind) {
+    LLVMValueRef first = LLVMGetFirstInstruction(join);
+    if (first) LLVMPositionBuilderBefore(d->b, first);
+    else LLVMPositionBuilderAtEnd(d->b, join);
+    LLVMValueRef phi = LLVMBuildPhi(d->b, LLVMTypeOf(ci), "devirt.ret");
+    LLVMAddIncoming(phi, res, from, (unsigned)nt);
+    LLVMReplaceAllUsesWith(ci, phi);
+  }
+  LLVMInstructionEraseFromParent(ci);
+  free(args);
+  free(res);
+  free(from);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One call site
+
+typedef enum { K_KNOWN, K_SINGLE, K_SWITCH, K_CONSTANT } Kind;
+
+static void where(Devirt *d, LLVMValueRef ci, char *buf, size_t n) {
+  LLVMValueRef loc = LLVMGetMetadata(ci, d->k_loc);
+  unsigned len;
+  const char *file = md_str(loc, 0, &len);
+  LLVMValueRef line = md_op(loc, 1), col = md_op(loc, 2);
+  if (file && line && col && LLVMIsAConstantInt(line) && LLVMIsAConstantInt(col)) {
+    snprintf(buf, n, "%.*s:%llu:%llu", (int)len, file, (unsigned long long)LLVMConstIntGetZExtValue(line),
+             (unsigned long long)LLVMConstIntGetZExtValue(col));
+    return;
+  }
+  size_t fl;
+  const char *fn = LLVMGetValueName2(LLVMGetBasicBlockParent(LLVMGetInstructionParent(ci)), &fl);
+  snprintf(buf, n, "@%.*s", (int)fl, fn);
+}
+
+static void kept(Devirt *d, const char *at, const char *trait, const char *method, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void kept(Devirt *d, const char *at, const char *trait, const char *method, const char *fmt, ...) {
+  d->st.kept++;
+  if (!d->o->remarks) return;
+  fprintf(stderr, "%s: devirt: not devirtualized: %s::%s: ", at, trait, method);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+static void remark(Devirt *d, const char *at, Kind k, Target *ts, int nt, int ncalls) {
+  static const char *names[] = {"known vtable", "single implementation", "closed-world switch", "virtual constant propagation"};
+  int *count[] = {&d->st.known, &d->st.single, &d->st.closed_world, &d->st.constant};
+  (*count[k])++;
+  if (!d->o->remarks) return;
+  fprintf(stderr, "%s: devirt: %s: ", at, names[k]);
+  for (int i = 0; i < nt; i++) {
+    size_t len;
+    const char *n = LLVMGetValueName2(ts[i].fn, &len);
+    fprintf(stderr, "%s%.*s", i ? ", " : "", (int)len, n);
+    if (k == K_CONSTANT) {
+      char *s = LLVMPrintValueToString(ts[i].value);
+      fprintf(stderr, " = %s", s);
+      LLVMDisposeMessage(s);
+    }
+  }
+  if (ncalls > 1) fprintf(stderr, " (%d cases)", ncalls);
+  fputc('\n', stderr);
+}
+
+// Most referenced first: the cases that static evidence says are likeliest come first.
+static int by_refs(const void *a, const void *b) {
+  const Target *x = a, *y = b;
+  return (y->refs > x->refs) - (y->refs < x->refs);
+}
+
+static void devirt_call(Devirt *d, LLVMValueRef ci) {
+  char at[512];
+  where(d, ci, at, sizeof at);
+  LLVMValueRef vc = LLVMGetMetadata(ci, d->k_vcall);
+  unsigned tl, ml;
+  const char *tname = md_str(vc, 0, &tl), *mname = md_str(vc, 1, &ml);
+  if (!tname) return;
+  const char *trait = keep_str(d, tname, tl);
+  const char *method = mname ? keep_str(d, mname, ml) : "?";
+  LLVMValueRef callee = LLVMGetCalledValue(ci);
+  if (LLVMIsAFunction(callee)) return;  // already direct (the pass ran before)
+  int64_t off = 0;
+  LLVMValueRef load = LLVMIsALoadInst(callee), vt = load ? byte_gep(LLVMGetOperand(load, 0), &off) : NULL;
+  if (!vt || off < 0) {
+    kept(d, at, trait, method, "the callee is not a load from a vtable slot");
+    return;
+  }
+
+  // The candidates: the traced vtables, else every vtable of the trait.
+  VtSet set = {.n = 0};
+  Path path = {.n = 0};
+  bool known = trace_ptr(d, vt, &set, &path, 0) && set.n > 0;
+  if (!known) {
+    set.n = 0;
+    for (int i = 0; i < d->nvts; i++)
+      if (serves(&d->vts[i], trait) && !set_add(&set, i)) {
+        kept(d, at, trait, method, "more than %d vtables", MAX_SET);
+        return;
+      }
+    if (!set.n) {
+      kept(d, at, trait, method, "no vtable of trait `%s` in the module", trait);
+      return;
+    }
+  }
+  // The targets, grouped by function.
+  Target *ts = xrealloc(NULL, sizeof(Target) * set.n);
+  int nt = 0;
+  LLVMTypeRef fty = LLVMGetCalledFunctionType(ci);
+  for (int k = 0; k < set.n; k++) {
+    Vtable *v = &d->vts[set.idx[k]];
+    LLVMValueRef f = slot_fn(d, v, (uint64_t)off);
+    if (!f || LLVMGlobalGetValueType(f) != fty) {
+      size_t len;
+      const char *vn = LLVMGetValueName2(v->g, &len);
+      kept(d, at, trait, method, "`%.*s` holds no function of the call's type at +%lld", (int)len, vn, (long long)off);
+      free(ts);
+      return;
+    }
+    int t = 0;
+    while (t < nt && ts[t].fn != f) t++;
+    if (t == nt) ts[nt++] = (Target){.fn = f, .nvts = 0, .refs = 0};
+    ts[t].vts[ts[t].nvts++] = set.idx[k];
+    ts[t].refs += v->refs;
+  }
+  qsort(ts, (size_t)nt, sizeof(Target), by_refs);
+
+  // Virtual constant propagation.
+  bool constant = true;
+  for (int t = 0; t < nt && constant; t++) constant = (ts[t].value = returned_constant(ts[t].fn)) != NULL;
+  if (constant) {
+    // One case per distinct constant; the last needs no compare.
+    Target *cs = xrealloc(NULL, sizeof(Target) * nt);
+    int nc = 0;
+    for (int t = 0; t < nt; t++) {
+      int c = 0;
+      while (c < nc && cs[c].value != ts[t].value) c++;
+      if (c == nc) cs[nc++] = (Target){.fn = ts[t].fn, .value = ts[t].value, .nvts = 0, .refs = 0};
+      for (int k = 0; k < ts[t].nvts; k++) cs[c].vts[cs[c].nvts++] = ts[t].vts[k];
+      cs[c].refs += ts[t].refs;
+    }
+    if (nc <= d->max_targets) {
+      qsort(cs, (size_t)nc, sizeof(Target), by_refs);
+      LLVMPositionBuilderBefore(d->b, ci);
+      LLVMValueRef v = cs[nc - 1].value;
+      for (int c = nc - 2; c >= 0; c--) v = LLVMBuildSelect(d->b, emit_is(d, vt, &cs[c]), cs[c].value, v, "devirt.const");
+      replace_by_value(d, ci, v);
+      drop_dead_slot_load(load);
+      remark(d, at, K_CONSTANT, ts, nt, nc);
+      free(cs);
+      free(ts);
+      return;
+    }
+    free(cs);
+  }
+  if (nt == 1) {
+    LLVMSetOperand(ci, (unsigned)LLVMGetNumOperands(ci) - 1, ts[0].fn);  // the callee is the last operand
+    drop_dead_slot_load(load);
+    remark(d, at, known ? K_KNOWN : K_SINGLE, ts, 1, 1);
+  } else if (nt > d->max_targets) {
+    kept(d, at, trait, method, "%d targets, more than --devirt-max-targets=%d", nt, d->max_targets);
+  } else if (LLVMIsAInvokeInst(ci) && has_phi(LLVMGetUnwindDest(ci))) {
+    kept(d, at, trait, method, "the landing pad has phis");
+  } else {
+    emit_switch(d, ci, vt, ts, nt);
+    drop_dead_slot_load(load);
+    remark(d, at, known ? K_KNOWN : K_SWITCH, ts, nt, nt);
+  }
+  free(ts);
+}
+
+DevirtStats devirt_module(LLVMModuleRef mod, const DevirtOptions *o) {
+  Devirt d = {.mod = mod, .ctx = LLVMGetModuleContext(mod), .o = o};
+  d.max_targets = o->max_targets > 0 ? o->max_targets : DEVIRT_DEFAULT_MAX_TARGETS;
+  d.k_type = LLVMGetMDKindIDInContext(d.ctx, "type", 4);
+  d.k_vcall = LLVMGetMDKindIDInContext(d.ctx, "trc.vcall", 9);
+  d.k_loc = LLVMGetMDKindIDInContext(d.ctx, "trc.loc", 7);
+  d.td = LLVMCreateTargetData(LLVMGetDataLayoutStr(mod));
+  d.b = LLVMCreateBuilderInContext(d.ctx);
+  collect_vtables(&d);
+
+  // The call sites first: rewriting splits blocks under the walk.
+  LLVMValueRef *sites = NULL;
+  int n = 0;
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+      for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+        if ((LLVMIsACallInst(i) || LLVMIsAInvokeInst(i)) && LLVMGetMetadata(i, d.k_vcall)) {
+          sites = xrealloc(sites, sizeof(LLVMValueRef) * (n + 1));
+          sites[n++] = i;
+        }
+  for (int i = 0; i < n; i++) devirt_call(&d, sites[i]);
+
+  free(sites);
+  for (int i = 0; i < d.nvts; i++) free(d.vts[i].ids);
+  free(d.vts);
+  for (int i = 0; i < d.nstrs; i++) free(d.strs[i]);
+  free(d.strs);
+  LLVMDisposeBuilder(d.b);
+  LLVMDisposeTargetData(d.td);
+  return d.st;
+}
