@@ -680,6 +680,19 @@ static void render(Diag *d, const char *level, const char *level_color) {
   put("\n");
 }
 
+// The distinct error codes emitted, for the closing "try `trc --explain`" hint.
+static const char *codes[ERROR_LIMIT + 1];
+static int ncodes;
+
+static void note_code(const char *code) {
+  if (!code) return;
+  for (int i = 0; i < ncodes; i++)
+    if (!strcmp(codes[i], code)) return;
+  if (ncodes < ERROR_LIMIT + 1) codes[ncodes++] = code;
+}
+
+static int cmp_code(const void *a, const void *b) { return strcmp(*(const char **)a, *(const char **)b); }
+
 void diag_emit(Diag *d) {
   if (error_count >= ERROR_LIMIT) {
     error_count++;  // still counted, no longer printed
@@ -692,6 +705,7 @@ void diag_emit(Diag *d) {
       return;
   if (nseen < ERROR_LIMIT + 1) seen[nseen++] = (Seen){sp, d->msg};
   error_count++;
+  note_code(d->code);
   render(d, "error", C_ERROR);
   flush_out();
 }
@@ -719,6 +733,20 @@ void diag_summary(void) {
   else putf(": aborting due to %d previous errors", error_count);
   color(C_RESET);
   put("\n\n");
+  // rustc's closing hint, pointing at trc's own explanations.
+  if (ncodes == 1) {
+    color(C_BOLD);
+    putf("For more information about this error, try `trc --explain %s`.\n", codes[0]);
+    color(C_RESET);
+  } else if (ncodes > 1) {
+    qsort(codes, ncodes, sizeof codes[0], cmp_code);
+    color(C_BOLD);
+    put("Some errors have detailed explanations: ");
+    for (int i = 0; i < ncodes; i++) putf("%s%s", i ? ", " : "", codes[i]);
+    put(".\n");
+    putf("For more information about an error, try `trc --explain %s`.\n", codes[0]);
+    color(C_RESET);
+  }
   flush_out();
 }
 

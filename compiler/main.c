@@ -42,6 +42,7 @@ static const char *usage_text =
     "                 report what happened to each dyn call on stderr\n"
     "  --passes=devirt\n"
     "                 read FILE as textual LLVM IR, run the passes, print the IR\n"
+    "  --explain CODE explain an error code (e.g. E0038)\n"
     "  --help         print this help\n"
     "  --version      print the version\n"
     "\n"
@@ -67,6 +68,9 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
     } else if (!strcmp(a, "-o")) {
       if (++i >= argc) usage_error("`-o` needs a file name%s", "");
       o->output = argv[i];
+    } else if (!strcmp(a, "--explain")) {
+      if (++i >= argc) usage_error("`--explain` needs an error code, like E0038%s", "");
+      exit(explain_code(argv[i]));
     } else if (!strcmp(a, "--emit-llvm")) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--dump-vtable-layouts")) {

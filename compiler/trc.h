@@ -871,6 +871,9 @@ CodegenResult *codegen_program(Crate *crate, Options *opts);
 int link_output(CodegenResult *r, Options *opts);
 void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
 
+// explain.c: `trc --explain CODE`; returns the exit code.
+int explain_code(const char *code);
+
 // The prelude: std declarations (traits Drop, Clone, Copy, Sized, Send, Sync, ...) written in .tr.
 extern const char *prelude_source;
 
