@@ -363,11 +363,12 @@ static LLVMValueRef call(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
 }
 
-// Calls drop_in_place on every element of [ptr, ptr + len*size).
-static void drop_elements(CG *c, LLVMValueRef base, LLVMValueRef len, Type *elem) {
+// Calls drop_in_place on elements start..len of the array at base (Vec buffers, arrays, the
+// rest of a by-value `for` loop's Vec).
+void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem) {
   LLVMTypeRef et = cg_lltype(c, elem);
   LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
-  LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+  LLVMBuildStore(c->b, start, idx);
   LLVMBasicBlockRef head = cg_new_block(c, "drop.head"), body = cg_new_block(c, "drop.body"), done = cg_new_block(c, "drop.done");
   LLVMBuildBr(c->b, head);
   cg_set_block(c, head);
@@ -414,7 +415,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     return;
   }
   case TY_ARRAY:
-    if (ty_needs_drop(t->inner)) drop_elements(c, self, cg_i64(c, t->len), t->inner);
+    if (ty_needs_drop(t->inner)) cg_drop_elements(c, self, cg_i64(c, 0), cg_i64(c, t->len), t->inner);
     return;
   case TY_BOX: {
     Type *in = ty_resolve(t->inner);
@@ -444,7 +445,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     if (ty_needs_drop(el)) {
       LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, self, 0, ""), "buf");
       LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, self, 2, ""), "len");
-      drop_elements(c, buf, len, el);
+      cg_drop_elements(c, buf, cg_i64(c, 0), len, el);
     }
     LLVMValueRef args[3] = {self, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
     call(c, rt_vec_free(c), args, 3);

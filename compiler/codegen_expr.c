@@ -147,18 +147,7 @@ static void emit_vec_iter_cleanup(CG *c, Cleanup *cl) {
     LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 0, ""), "");
     LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 2, ""), "");
     LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, cl->flag, "");
-    LLVMBasicBlockRef head = cg_new_block(c, "iter.drop"), body = cg_new_block(c, "iter.drop.body"), done = cg_new_block(c, "iter.done");
-    LLVMValueRef slot = cg_alloca(c, c->t_i64, "j");
-    LLVMBuildStore(c->b, idx, slot);
-    LLVMBuildBr(c->b, head);
-    cg_set_block(c, head);
-    LLVMValueRef j = LLVMBuildLoad2(c->b, c->t_i64, slot, "");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, j, len, ""), body, done);
-    cg_set_block(c, body);
-    cg_emit_drop(c, LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &j, 1, ""), el);
-    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, j, cg_i64(c, 1), ""), slot);
-    LLVMBuildBr(c->b, head);
-    cg_set_block(c, done);
+    cg_drop_elements(c, buf, idx, len, el);
   }
   LLVMValueRef args[3] = {cl->addr, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
   call_fn(c, rt(c, "trc_vec_free"), args, 3);
@@ -558,24 +547,8 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   case BI_VEC_LEN: case BI_STRING_LEN: return vec_field(c, recv, 2);
   case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, vec_field(c, recv, 2), cg_i64(c, 0), "");
   case BI_VEC_CLEAR: {
-    if (ty_needs_drop(self->inner)) {
-      // Drop the elements, then forget them: the buffer stays.
-      Type *sl = ty_array(self->inner, 0);
-      (void)sl;
-      LLVMValueRef buf = vec_field(c, recv, 0), len = vec_field(c, recv, 2);
-      LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
-      LLVMBuildStore(c->b, cg_i64(c, 0), idx);
-      LLVMBasicBlockRef head = cg_new_block(c, "clear"), body = cg_new_block(c, "clear.body"), done = cg_new_block(c, "cleared");
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, head);
-      LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
-      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, len, ""), body, done);
-      cg_set_block(c, body);
-      cg_emit_drop(c, LLVMBuildGEP2(c->b, cg_lltype(c, self->inner), buf, &i, 1, ""), self->inner);
-      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, done);
-    }
+    // Drop the elements, then forget them: the buffer stays.
+    if (ty_needs_drop(self->inner)) cg_drop_elements(c, vec_field(c, recv, 0), cg_i64(c, 0), vec_field(c, recv, 2), self->inner);
     LLVMBuildStore(c->b, cg_i64(c, 0), LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
     return unit_val(c);
   }

@@ -91,6 +91,7 @@ LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
 LLVMValueRef cg_i64(CG *c, uint64_t v);
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
+void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
 bool cg_returns_void(Type *t);
 bool cg_is_fat(Type *t);
 
