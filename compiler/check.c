@@ -63,6 +63,32 @@ static const char *path_string(Path *p, int upto) {
   return s;
 }
 
+// A variant brought into scope by `use Enum::Variant;` or `use Enum::*;` (the prelude does the
+// latter for `Option`, so `Some` and `None` work unqualified). Returns its index, or -1.
+int lookup_variant_alias(const char *name, StructDecl **out) {
+  for (int i = uses.len - 1; i >= 0; i--) {
+    UseEntry *u = VEC_AT(uses, i);
+    bool glob = u->alias == intern_cstr("*");
+    if (!glob && u->alias != name) continue;
+    if (u->path.nsegs < 2) continue;
+    StructDecl *en = lookup_struct(u->path.segs[u->path.nsegs - 2].name);
+    if (!en || !en->is_enum) continue;
+    const char *vname = glob ? name : u->path.segs[u->path.nsegs - 1].name;
+    for (int v = 0; v < en->nvariants; v++)
+      if (en->variants[v].name == vname) {
+        *out = en;
+        return v;
+      }
+  }
+  return -1;
+}
+
+int find_variant(StructDecl *en, const char *name) {
+  for (int v = 0; en->is_enum && v < en->nvariants; v++)
+    if (en->variants[v].name == name) return v;
+  return -1;
+}
+
 // Expands a leading `use` alias: with `use std::mem;`, `mem::size_of` becomes `std::mem::size_of`.
 const char *expand_path(Path *p) {
   const char *first = p->segs[0].name;
@@ -747,9 +773,6 @@ static void collect_item(Item *it) {
     vec_push(&uses, u);
     break;
   }
-  case ITEM_ENUM:
-    error_at(it->span, NULL, "enums are not supported yet");
-    break;
   case ITEM_CONST:
     error_at(it->span, NULL, "constants are not supported yet");
     break;
@@ -764,23 +787,66 @@ static void collect_block_items(Block *b) {
   for (int i = 0; i < b->nstmts; i++) collect_stmt_items(b->stmts[i]);
 }
 
+static void resolve_fields(FieldDecl *fields, int n, StructDecl *s, Type *self) {
+  for (int i = 0; i < n; i++) {
+    FieldDecl *f = &fields[i];
+    f->type = resolve_type(f->ty, s->env, self);
+    require_sized(f->type, f->ty->span, s->is_enum ? "an enum variant" : "a struct field");
+    for (int j = 0; j < i; j++)
+      if (f->name && fields[j].name == f->name) {
+        Diag *d = diag_error(f->span, "E0124", "field `%s` is already declared", f->name);
+        diag_secondary(d, fields[j].span, "`%s` first declared here", f->name);
+        diag_emit(d);
+      }
+  }
+}
+
+// An explicit discriminant: an integer literal, possibly negated.
+static bool const_discriminant(Expr *e, int64_t *out) {
+  if (e->kind == EX_INT) {
+    *out = (int64_t)e->int_val;
+    return true;
+  }
+  if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) {
+    *out = -(int64_t)e->sub->int_val;
+    return true;
+  }
+  error_at(e->span, NULL, "enum discriminants must be integer literals");
+  return false;
+}
+
+// Variants count up from the previous discriminant, as in Rust (E0081 for a repeated value).
+static void resolve_variants(StructDecl *s, Type *self) {
+  int64_t next = 0;
+  for (int v = 0; v < s->nvariants; v++) {
+    EnumVariant *ev = &s->variants[v];
+    if (ev->discriminant && ev->kind != STRUCT_UNIT)
+      error_at(ev->discriminant->span, "E0732", "discriminants on variants with fields are not supported");
+    if (ev->discriminant) const_discriminant(ev->discriminant, &next);
+    ev->discr = next++;
+    resolve_fields(ev->fields, ev->nfields, s, self);
+    for (int w = 0; w < v; w++) {
+      if (s->variants[w].name == ev->name) {
+        Diag *d = diag_error(ev->span, "E0428", "the name `%s` is defined multiple times", ev->name);
+        diag_secondary(d, s->variants[w].span, "previous definition of the type `%s` here", ev->name);
+        diag_emit(d);
+      } else if (s->variants[w].discr == ev->discr) {
+        Diag *d = diag_error(ev->span, "E0081", "discriminant value `%lld` assigned more than once", (long long)ev->discr);
+        diag_secondary(d, s->variants[w].span, "first assignment of `%lld`", (long long)ev->discr);
+        diag_emit(d);
+      }
+    }
+  }
+}
+
 static void resolve_struct(StructDecl *s) {
   s->env = env_new(NULL);
   add_generics(s->env, &s->generics, NULL, NULL);
   Type **args = arena_alloc(sizeof(Type *) * (s->env->n + 1));
   for (int i = 0; i < s->env->n; i++) args[i] = s->env->params[i];
   Type *self = ty_struct(s, args, s->env->n);
-  for (int i = 0; i < s->nfields; i++) {
-    FieldDecl *f = &s->fields[i];
-    f->type = resolve_type(f->ty, s->env, self);
-    require_sized(f->type, f->ty->span, "a struct field");
-    for (int j = 0; j < i; j++)
-      if (f->name && s->fields[j].name == f->name) {
-        Diag *d = diag_error(f->span, "E0124", "field `%s` is already declared", f->name);
-        diag_secondary(d, s->fields[j].span, "`%s` first declared here", f->name);
-        diag_emit(d);
-      }
-  }
+  if (s->is_enum) resolve_variants(s, self);
+  else resolve_fields(s->fields, s->nfields, s, self);
   for (int i = 0; i < s->attrs.nderives; i++)
     if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
 }
@@ -1086,7 +1152,6 @@ static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
   switch (it->kind) {
   case ITEM_STRUCT: *name_span = it->sdecl->span; return it->sdecl->name;
   case ITEM_TRAIT: *name_span = it->trait->span; return it->trait->name;
-  case ITEM_ENUM: *name_span = it->edecl->span; return it->edecl->name;
   case ITEM_FN: *type_ns = false; *name_span = it->fn->span; return it->fn->name;
   case ITEM_CONST: *type_ns = false; *name_span = it->cdecl->span; return it->cdecl->name;
   default: return NULL;

@@ -40,12 +40,20 @@ typedef struct {
   PtrVec moves;        // expressions used by value, checked for moving out of borrows
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;
+  PtrVec pats;         // every checked pattern, zonked at the end
+  PtrVec matches;      // match expressions, checked for exhaustiveness at the end
+  PtrVec irrefutable;  // let/parameter/for patterns, which must match every value
+  PtrVec pat_locals;   // locals bound by patterns, in order
+  PtrVec *or_binds;    // inside a later alternative of an or-pattern: the first one's locals
+  PtrVec or_seen;      // ... and which of them this alternative bound
 } Fcx;
 
 static Type *check_expr(Fcx *fx, Expr *e, Type *expected);
 static void check_coerce(Fcx *fx, Expr *e, Type *expected);
 static Type *check_block(Fcx *fx, Block *b, Type *expected);
 static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
+static Type *check_match(Fcx *fx, Expr *e, Type *expected);
+static void check_exhaustive(Fcx *fx);
 
 static const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
     *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
@@ -453,10 +461,74 @@ static bool prim_const(Expr *e, Type *t, const char *name) {
   return false;
 }
 
+// A path naming a constructor: an enum variant (`Shape::Circle`, `Self::Empty`, or `Some`
+// through a `use`) or a unit/tuple struct. Sets *sd, *variant (-1 for a struct) and *adt, the
+// constructed type, with inference variables for type arguments the path leaves out.
+static bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **adt) {
+  const char *name = p->segs[p->nsegs - 1].name;
+  StructDecl *s = NULL;
+  int v = -1;
+  Type *t = NULL;
+  if (p->nsegs == 1) {
+    v = lookup_variant_alias(name, &s);
+    if (v < 0) {
+      s = lookup_struct(name);
+      if (!s && !strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT) {
+        t = ty_resolve(fx->self_ty);
+        s = t->sdecl;
+      }
+      if (!s || s->is_enum) return false;
+    }
+  } else {
+    const char *tname = p->segs[p->nsegs - 2].name;
+    bool is_type = lookup_struct(tname) || !strcmp(tname, "Self") || (p->nsegs == 2 && env_find(fx->env, tname) >= 0);
+    if (!is_type) return false;
+    bool ok;
+    t = ty_resolve(builtin_type_of_path(fx, p, p->nsegs - 1, &ok));
+    if (t->kind != TY_STRUCT || !t->sdecl->is_enum) return false;
+    s = t->sdecl;
+    v = find_variant(s, name);
+    if (v < 0) return false;
+  }
+  *sd = s;
+  *variant = v;
+  *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
+  return true;
+}
+
+static StructKind ctor_kind(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].kind : s->kind; }
+static int ctor_nfields(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].nfields : s->nfields; }
+static FieldDecl *ctor_fields(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].fields : s->fields; }
+static const char *ctor_name(StructDecl *s, int variant) {
+  return s->is_enum ? arena_printf("%s::%s", s->name, s->variants[variant].name) : s->name;
+}
+
 static void unknown_value(Expr *e, const char *name) {
   Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
   diag_label(d, "not found in this scope");
   diag_emit(d);
+}
+
+// A constructor used as a value: a unit variant or struct is the value itself, a tuple one is
+// called. `e->self_ty` keeps the constructed type.
+static bool resolve_ctor_value(Fcx *fx, Expr *e) {
+  StructDecl *s;
+  int v;
+  Type *adt;
+  if (!resolve_ctor_path(fx, &e->path, &s, &v, &adt)) return false;
+  StructKind k = ctor_kind(s, v);
+  if (k == STRUCT_NAMED) {
+    Diag *d = diag_error(e->span, s->is_enum ? "E0533" : "E0423", s->is_enum ? "expected value, found struct variant `%s`" : "expected value, found struct `%s`",
+                         diag_span_text(e->path.span));
+    diag_label(d, s->is_enum ? "not a value" : "help: use struct literal syntax instead: `%s { /* fields */ }`", s->name);
+    diag_emit(d);
+    return false;
+  }
+  e->res = k == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
+  e->sdecl = s;
+  e->variant = v;
+  e->self_ty = adt;
+  return true;
 }
 
 // Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
@@ -484,18 +556,7 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
       apply_turbofish(fx, last, f->env, 0, e->fn_targs);
       return true;
     }
-    StructDecl *s = lookup_struct(name);
-    if (s && s->kind != STRUCT_NAMED) {
-      e->res = s->kind == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
-      e->sdecl = s;
-      return true;
-    }
-    if (!strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT &&
-        ty_resolve(fx->self_ty)->sdecl->kind != STRUCT_NAMED) {
-      e->res = ty_resolve(fx->self_ty)->sdecl->kind == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
-      e->sdecl = ty_resolve(fx->self_ty)->sdecl;
-      return true;
-    }
+    if (resolve_ctor_value(fx, e)) return true;
   }
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
@@ -554,6 +615,7 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
         return true;
       }
   }
+  if (resolve_ctor_value(fx, e)) return true;
   bool ok;
   Type *t = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
   if (prim_const(e, ty_resolve(t), name)) return true;
@@ -709,11 +771,15 @@ static Type *check_call(Fcx *fx, Expr *e, Type *expected) {
   }
   case RES_TUPLE_CTOR: {
     StructDecl *s = callee->sdecl;
-    Type **targs = fresh_targs(fx, s->env, 0, NULL, e->span);
-    Sig sig = {.nparams = s->nfields, .params = arena_alloc(sizeof(Type *) * (s->nfields + 1))};
-    for (int i = 0; i < s->nfields; i++) sig.params[i] = ty_subst(s->fields[i].type, targs, s->env->n);
-    check_args(fx, e, e->args, e->nargs, &sig, "struct");
-    return ty_struct(s, targs, s->env->n);
+    Type *adt = callee->self_ty;
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    if (exp && exp->kind == TY_STRUCT && exp->sdecl == s) unify(adt, exp);  // `let x: Option<u8> = Some(1)`
+    int n = ctor_nfields(s, callee->variant);
+    FieldDecl *fields = ctor_fields(s, callee->variant);
+    Sig sig = {.nparams = n, .params = arena_alloc(sizeof(Type *) * (n + 1))};
+    for (int i = 0; i < n; i++) sig.params[i] = ty_subst(fields[i].type, adt->args, adt->nargs);
+    check_args(fx, e, e->args, e->nargs, &sig, s->is_enum ? "enum variant" : "struct");
+    return adt;
   }
   case RES_LOCAL:
     error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);
@@ -958,11 +1024,30 @@ static Type *check_method(Fcx *fx, Expr *e) {
 // ---------------------------------------------------------------------------------------------
 // Macros
 
+static bool has_derive(StructDecl *s, const char *name) {
+  for (int i = 0; i < s->attrs.nderives; i++)
+    if (!strcmp(s->attrs.derives[i], name)) return true;
+  return false;
+}
+
+// Display: numbers, bool, char, strings. Debug: those, and tuples, Vecs, slices, arrays and
+// `#[derive(Debug)]` types of Debug parts.
 static bool displayable(Type *t, bool debug) {
   t = ty_resolve(t);
   while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_resolve(t->inner);  // Display for &T and Box<T> is T's
   switch (t->kind) {
   case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_VAR:
+    return true;
+  case TY_UNIT: return debug;
+  case TY_TUPLE:
+    for (int i = 0; debug && i < t->nargs; i++)
+      if (!displayable(t->args[i], true)) return false;
+    return debug;
+  case TY_VEC: case TY_SLICE: case TY_ARRAY: return debug && displayable(t->inner, true);
+  case TY_STRUCT:
+    if (!debug || !has_derive(t->sdecl, "Debug")) return false;
+    for (int i = 0; i < t->nargs; i++)
+      if (!displayable(t->args[i], true)) return false;
     return true;
   default:
     return false;
@@ -1094,58 +1179,56 @@ static Type *check_field(Fcx *fx, Expr *e) {
 static Type *check_struct_lit(Fcx *fx, Expr *e) {
   Path *p = &e->path;
   StructDecl *s = NULL;
-  Type **targs = NULL;
-  const char *name = p->segs[p->nsegs - 1].name;
-  if (p->nsegs == 1 && !strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT) {
-    Type *st = ty_resolve(fx->self_ty);
-    s = st->sdecl;
-    targs = st->args;
-  } else {
-    s = lookup_struct(name);
-  }
-  if (!s) {
+  int v = -1;
+  Type *adt = NULL;
+  if (!resolve_ctor_path(fx, p, &s, &v, &adt)) {
+    const char *name = p->segs[p->nsegs - 1].name;
     Diag *d = diag_error(p->span, "E0422", "cannot find struct, variant or union type `%s` in this scope", name);
     diag_label(d, "not found in this scope");
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }
-  if (!targs) targs = fresh_targs(fx, s->env, 0, NULL, e->span);
+  const char *what = ctor_name(s, v);
+  int nfields = ctor_nfields(s, v);
+  FieldDecl *fields = ctor_fields(s, v);
   e->sdecl = s;
+  e->variant = v;
   e->field_map = arena_alloc(sizeof(int) * (e->nargs + 1));
-  bool *seen = arena_alloc(sizeof(bool) * (s->nfields + 1));
+  bool *seen = arena_alloc(sizeof(bool) * (nfields + 1));
   for (int i = 0; i < e->nargs; i++) {
     int fi = -1;
-    for (int f = 0; f < s->nfields; f++)
-      if (s->fields[f].name == e->field_names[i] ||
-          (s->kind == STRUCT_TUPLE && e->field_names[i] && !strcmp(e->field_names[i], arena_printf("%d", f))))
+    for (int f = 0; f < nfields; f++)
+      if (fields[f].name == e->field_names[i] ||
+          (ctor_kind(s, v) == STRUCT_TUPLE && e->field_names[i] && !strcmp(e->field_names[i], arena_printf("%d", f))))
         fi = f;
     e->field_map[i] = fi;
     if (fi < 0) {
-      Diag *d = diag_error(e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0560", "struct `%s` has no field named `%s`", s->name, e->field_names[i]);
-      diag_label(d, "`%s` does not have this field", s->name);
+      Diag *d = s->is_enum ? diag_error(e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0559", "variant `%s` has no field named `%s`", what, e->field_names[i])
+                           : diag_error(e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0560", "struct `%s` has no field named `%s`", what, e->field_names[i]);
+      diag_label(d, "`%s` does not have this field", what);
       diag_emit(d);
       check_expr(fx, e->args[i], NULL);
       continue;
     }
     if (seen[fi]) error_at(e->args[i]->span, "E0062", "field `%s` specified more than once", e->field_names[i]);
     seen[fi] = true;
-    check_coerce(fx, e->args[i], ty_subst(s->fields[fi].type, targs, s->env->n));
+    check_coerce(fx, e->args[i], ty_subst(fields[fi].type, adt->args, adt->nargs));
     note_move(fx, e->args[i]);
   }
   if (e->base_expr) {
     error_at(e->base_expr->span, NULL, "functional record update `..base` is not supported yet");
   } else {
     const char *missing = NULL;
-    for (int f = 0; f < s->nfields; f++)
-      if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, s->fields[f].name) : arena_printf("`%s`", s->fields[f].name);
+    for (int f = 0; f < nfields; f++)
+      if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, fields[f].name) : arena_printf("`%s`", fields[f].name);
     if (missing) {
-      Diag *d = diag_error(e->span, "E0063", "missing field%s %s in initializer of `%s`", strchr(missing, ',') ? "s" : "", missing, s->name);
+      Diag *d = diag_error(e->span, "E0063", "missing field%s %s in initializer of `%s`", strchr(missing, ',') ? "s" : "", missing, what);
       diag_label(d, "missing %s", missing);
       diag_emit(d);
     }
   }
-  return ty_struct(s, targs, s->env->n);
+  return adt;
 }
 
 static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
@@ -1298,6 +1381,11 @@ static Type *check_cast(Fcx *fx, Expr *e) {
       error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
     return to;
   }
+  if (ty_is_int(rto) && from->kind == TY_STRUCT && from->sdecl->is_enum) {
+    bool fieldless = true;
+    for (int v = 0; v < from->sdecl->nvariants; v++) fieldless &= from->sdecl->variants[v].kind == STRUCT_UNIT;
+    if (fieldless) return to;
+  }
   if (rto->kind == TY_CHAR && (from == ty_u8 || (from->kind == TY_VAR && from->var_kind == 1))) {
     unify(from, ty_u8);
     return to;
@@ -1371,6 +1459,11 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   if (t->kind == TY_RANGE) return t->inner;
   if (t->kind == TY_VEC) {
     note_move(fx, e->sub);
+    return t->inner;
+  }
+  if (t->kind == TY_ARRAY) {
+    if (!ty_is_copy(t->inner) && !ty_has_vars(t->inner))
+      error_at(e->sub->span, NULL, "iterating over an array of `%s` by value is not supported by trc; iterate over `&array`", ty_name(t->inner));
     return t->inner;
   }
   if (t->kind == TY_REF) {
@@ -1453,10 +1546,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     switch (e->res) {
     case RES_LOCAL: return e->local->ty;
     case RES_CONST: return e->self_ty;
-    case RES_UNIT_STRUCT: {
-      StructDecl *s = e->sdecl;
-      return ty_struct(s, fresh_targs(fx, s->env, 0, NULL, e->span), s->env->n);
-    }
+    case RES_UNIT_STRUCT: return e->self_ty;
     default:
       error_at(e->span, NULL, "functions as values are not supported yet");
       return ty_new_var(0);
@@ -1606,11 +1696,10 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     if (ty_resolve(t)->kind == TY_NEVER) fx->diverges = true;
     return t;
   }
+  case EX_MATCH: return check_match(fx, e, expected);
   case EX_IF_LET:
   case EX_WHILE_LET:
-  case EX_MATCH:
-    error_at(e->span, NULL, "`%s` is not supported yet", e->kind == EX_MATCH ? "match" : e->kind == EX_IF_LET ? "if let" : "while let");
-    return ty_new_var(0);
+    ice(e->span, "`if let` and `while let` are desugared to `match` by the parser");
   case EX_CLOSURE:
     error_at(e->span, NULL, "closures are not supported yet");
     return ty_new_var(0);
@@ -1641,51 +1730,366 @@ static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
 // ---------------------------------------------------------------------------------------------
 // Patterns, statements, blocks
 
-static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
+// Binding modes (RFC 2005, "match ergonomics"): a non-reference pattern matched against a
+// reference peels the reference off, and the bindings inside then borrow instead of moving.
+typedef enum { BM_MOVE, BM_REF, BM_REF_MUT } BindMode;
+
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
+
+static void pat_mismatch(Pattern *p, Type *expected, const char *found) {
+  Diag *d = diag_error(p->span, "E0308", "mismatched types");
+  diag_label(d, "expected `%s`, found %s", ty_name(expected), found);
+  diag_emit(d);
+}
+
+// Peels references for a non-reference pattern, adjusting the binding mode.
+static Type *peel_refs(Pattern *p, Type *t, BindMode *mode) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) {
+    p->derefs++;
+    *mode = t->mut && *mode != BM_REF ? BM_REF_MUT : BM_REF;
+    t = ty_resolve(t->inner);
+  }
+  return t;
+}
+
+static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  // `mut x` resets the binding mode to moving (Rust 2021); `ref x` always borrows.
+  if (p->mut && !p->by_ref) mode = BM_MOVE;
+  if (p->by_ref) mode = p->mut ? BM_REF_MUT : BM_REF;
+  p->bind_ref = mode != BM_MOVE;
+  p->bind_mut = mode == BM_REF_MUT;
+  p->ty = t;
+  Type *bt = mode == BM_MOVE ? t : ty_ref(t, mode == BM_REF_MUT);
+  if (fx->or_binds) {  // a later alternative of an or-pattern binds the first one's locals
+    for (int i = 0; i < fx->or_binds->len; i++) {
+      Local *l = VEC_AT(*fx->or_binds, i);
+      if (l->name != p->name) continue;
+      if (!unify(l->ty, bt)) pat_mismatch(p, l->ty, arena_printf("`%s`", ty_name(bt)));
+      p->local = l;
+      vec_push(&fx->or_seen, l);
+      goto sub;
+    }
+    Diag *d = diag_error(p->span, "E0408", "variable `%s` is not bound in all patterns", p->name);
+    diag_label(d, "variable not in all patterns");
+    diag_emit(d);
+    return;
+  }
+  p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
+  vec_push(&fx->pat_locals, p->local);
+sub:
+  if (p->sub) check_pat(fx, p->sub, t, BM_MOVE, is_param);
+}
+
+// The type and fields for a constructor pattern: the ADT named by the path, unified with t.
+static bool check_ctor_pat(Fcx *fx, Pattern *p, Type *t) {
+  StructDecl *s;
+  int v;
+  Type *adt;
+  if (!resolve_ctor_path(fx, &p->path, &s, &v, &adt)) {
+    const char *name = diag_span_text(p->path.span);
+    Diag *d = diag_error(p->path.span, p->kind == PAT_STRUCT ? "E0422" : "E0531",
+                         p->kind == PAT_STRUCT ? "cannot find struct, variant or union type `%s` in this scope"
+                                               : "cannot find tuple struct or tuple variant `%s` in this scope", name);
+    diag_label(d, "not found in this scope");
+    diag_emit(d);
+    return false;
+  }
+  if (!unify(adt, t)) {
+    pat_mismatch(p, t, arena_printf("`%s`", ty_name(adt)));
+    return false;
+  }
+  p->sdecl = s;
+  p->variant = v;
+  StructKind want = p->kind == PAT_PATH ? STRUCT_UNIT : p->kind == PAT_TUPLE_STRUCT ? STRUCT_TUPLE : STRUCT_NAMED;
+  StructKind have = ctor_kind(s, v);
+  if (want != have && !(p->kind == PAT_STRUCT)) {
+    const char *what = have == STRUCT_UNIT ? "unit" : have == STRUCT_TUPLE ? "tuple" : "struct";
+    Diag *d = diag_error(p->span, p->kind == PAT_PATH ? "E0533" : "E0532", "expected %s, found %s %s `%s`",
+                         p->kind == PAT_PATH ? "unit struct, unit variant or constant" : "tuple struct or tuple variant", what,
+                         s->is_enum ? "variant" : "struct", diag_span_text(p->path.span));
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
+// Tuple-like element lists with an optional `..`: elems[i] matches field field_map[i].
+static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
+  p->field_map = arena_alloc(sizeof(int) * (p->nelems + 1));
+  int rest = -1;
+  for (int i = 0; i < p->nelems; i++)
+    if (p->elems[i]->kind == PAT_REST) {
+      if (rest >= 0) error_at(p->elems[i]->span, NULL, "`..` can only be used once per tuple pattern");
+      rest = i;
+    }
+  int after = rest < 0 ? 0 : p->nelems - rest - 1;
+  int before = rest < 0 ? p->nelems : rest;
+  if ((rest < 0 && p->nelems != nfields) || (rest >= 0 && before + after > nfields)) {
+    Diag *d = diag_error(p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple %s %d field%s", p->nelems,
+                         p->nelems == 1 ? "" : "s", p->kind == PAT_TUPLE ? "has" : "variant has", nfields, nfields == 1 ? "" : "s");
+    diag_label(d, "expected %d field%s, found %d", nfields, nfields == 1 ? "" : "s", p->nelems);
+    diag_emit(d);
+    for (int i = 0; i < p->nelems; i++) p->field_map[i] = -2;
+    return;
+  }
+  for (int i = 0; i < p->nelems; i++)
+    p->field_map[i] = i < before ? i : i == rest ? -1 : nfields - (p->nelems - i);
+}
+
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  vec_push(&fx->pats, p);
   switch (p->kind) {
-  case PAT_WILD: return;
-  case PAT_BIND:
-    if (p->by_ref || p->sub) {
-      error_at(p->span, NULL, "`ref` and `@` patterns are not supported yet");
+  case PAT_WILD: p->ty = t; return;
+  case PAT_REST:
+    p->ty = t;
+    error_at(p->span, NULL, "`..` patterns are not allowed here");
+    return;
+  case PAT_BIND: {
+    // A bare name that names a unit variant or unit struct (`None`, `Empty`) is a path pattern.
+    StructDecl *s;
+    if (!p->sub && !p->by_ref && !p->mut &&
+        (lookup_variant_alias(p->name, &s) >= 0 || ((s = lookup_struct(p->name)) && !s->is_enum && s->kind == STRUCT_UNIT))) {
+      p->kind = PAT_PATH;
+      p->path.nsegs = 1;
+      p->path.segs = arena_alloc(sizeof(PathSeg));
+      p->path.segs[0] = (PathSeg){.name = p->name, .span = p->span};
+      p->path.span = p->span;
+      check_pat(fx, p, t, mode, is_param);
+      fx->pats.len--;  // pushed twice
       return;
     }
-    p->local = new_local(fx, p->name, t, p->mut, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
+    check_bind(fx, p, ty_resolve(t), mode, is_param);
     return;
+  }
   case PAT_REF: {
     Type *rt = ty_resolve(t);
+    if (rt->kind == TY_VAR) {
+      unify(rt, ty_ref(ty_new_var(0), p->mut));
+      rt = ty_resolve(rt);
+    }
+    p->ty = rt;
     if (rt->kind != TY_REF || rt->mut != p->mut) {
-      Diag *d = diag_error(p->span, "E0308", "mismatched types");
-      diag_label(d, "expected `%s`, found `&%s_`", ty_name(t), p->mut ? "mut " : "");
-      diag_emit(d);
+      pat_mismatch(p, t, arena_printf("`&%s_`", p->mut ? "mut " : ""));
       return;
     }
-    if (!ty_is_copy(rt->inner) && p->sub->kind == PAT_BIND) {
-      Diag *d = diag_error(p->span, "E0507", "cannot move out of a shared reference");
-      diag_emit(d);
-    }
-    bind_pattern(fx, p->sub, rt->inner, is_param);
+    check_pat(fx, p->sub, rt->inner, BM_MOVE, is_param);
     return;
   }
   case PAT_TUPLE: {
-    Type *rt = ty_resolve(t);
+    Type *rt = peel_refs(p, t, &mode);
     if (rt->kind == TY_VAR) {
-      Type **el = arena_alloc(sizeof(Type *) * (p->nelems + 1));
-      for (int i = 0; i < p->nelems; i++) el[i] = ty_new_var(0);
-      unify(rt, ty_tuple(el, p->nelems));
-      rt = ty_resolve(rt);
+      bool has_rest = false;
+      for (int i = 0; i < p->nelems; i++) has_rest |= p->elems[i]->kind == PAT_REST;
+      if (!has_rest) {
+        Type **el = arena_alloc(sizeof(Type *) * (p->nelems + 1));
+        for (int i = 0; i < p->nelems; i++) el[i] = ty_new_var(0);
+        unify(rt, p->nelems ? ty_tuple(el, p->nelems) : ty_unit);
+        rt = ty_resolve(rt);
+      }
     }
-    if ((rt->kind != TY_TUPLE || rt->nargs != p->nelems) && !(rt->kind == TY_UNIT && p->nelems == 0)) {
-      Diag *d = diag_error(p->span, "E0308", "mismatched types");
-      diag_label(d, "expected `%s`, found a tuple with %d elements", ty_name(t), p->nelems);
-      diag_emit(d);
+    p->ty = rt;
+    if (rt->kind != TY_TUPLE && !(rt->kind == TY_UNIT && p->nelems == 0)) {
+      pat_mismatch(p, rt, arena_printf("a tuple with %d elements", p->nelems));
       return;
     }
-    for (int i = 0; i < p->nelems; i++) bind_pattern(fx, p->elems[i], rt->args[i], is_param);
+    map_tuple_elems(fx, p, rt->kind == TY_UNIT ? 0 : rt->nargs);
+    for (int i = 0; i < p->nelems; i++)
+      if (p->field_map[i] >= 0) check_pat(fx, p->elems[i], rt->args[p->field_map[i]], mode, is_param);
     return;
   }
-  default:
-    error_at(p->span, NULL, "this kind of pattern is not supported here yet");
+  case PAT_PATH:
+  case PAT_TUPLE_STRUCT:
+  case PAT_STRUCT: {
+    Type *rt = peel_refs(p, t, &mode);
+    p->ty = rt;
+    if (!check_ctor_pat(fx, p, rt)) return;
+    rt = ty_resolve(rt);
+    p->ty = rt;
+    int nf = ctor_nfields(p->sdecl, p->variant);
+    FieldDecl *fields = ctor_fields(p->sdecl, p->variant);
+    if (p->kind == PAT_TUPLE_STRUCT) map_tuple_elems(fx, p, nf);
+    if (p->kind == PAT_STRUCT) {
+      p->field_map = arena_alloc(sizeof(int) * (p->nelems + 1));
+      bool *seen = arena_alloc(nf + 1);
+      for (int i = 0; i < p->nelems; i++) {
+        int fi = -2;
+        for (int f = 0; f < nf; f++)
+          if (fields[f].name == p->field_names[i] || (!fields[f].name && !strcmp(p->field_names[i], arena_printf("%d", f)))) fi = f;
+        if (fi < 0) {
+          const char *what = ctor_name(p->sdecl, p->variant);
+          Diag *d = diag_error(p->elems[i]->span, "E0026", "%s `%s` does not have a field named `%s`", p->sdecl->is_enum ? "variant" : "struct",
+                               what, p->field_names[i]);
+          diag_label(d, "%s `%s` does not have this field", p->sdecl->is_enum ? "variant" : "struct", what);
+          diag_emit(d);
+        } else {
+          seen[fi] = true;
+        }
+        p->field_map[i] = fi;
+      }
+      const char *missing = NULL;
+      for (int f = 0; f < nf && !p->has_rest; f++)
+        if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, fields[f].name) : arena_printf("`%s`", fields[f].name);
+      if (missing) {
+        Diag *d = diag_error(p->span, "E0027", "pattern does not mention field%s %s", strchr(missing, ',') ? "s" : "", missing);
+        diag_label(d, "missing field%s %s", strchr(missing, ',') ? "s" : "", missing);
+        diag_emit(d);
+      }
+    }
+    for (int i = 0; i < p->nelems; i++)
+      if (p->field_map[i] >= 0) check_pat(fx, p->elems[i], ty_subst(fields[p->field_map[i]].type, rt->args, rt->nargs), mode, is_param);
+    return;
   }
+  case PAT_LIT:
+  case PAT_RANGE: {
+    // A string literal pattern has type &str: it matches a `&str`, peeling any further references.
+    bool is_str = p->lit->kind == EX_STR;
+    Type *rt = ty_resolve(t);
+    if (is_str) {
+      while (rt->kind == TY_REF && ty_resolve(rt->inner)->kind == TY_REF) {
+        p->derefs++;
+        rt = ty_resolve(rt->inner);
+      }
+    } else {
+      rt = peel_refs(p, t, &mode);
+    }
+    p->ty = rt;
+    Type *lt = check_expr(fx, p->lit, rt);
+    if (p->hi) unify(lt, check_expr(fx, p->hi, rt));
+    if (!unify(lt, rt)) {
+      pat_mismatch(p, rt, expected_name(lt));
+      return;
+    }
+    Type *z = ty_resolve(rt);
+    if (p->kind == PAT_RANGE && !ty_is_int(z) && z->kind != TY_CHAR && z->kind != TY_VAR)
+      error_at(p->span, "E0029", "only `char` and numeric types are allowed in range patterns");
+    if (z->kind == TY_FLOAT) error_at(p->span, NULL, "floating-point literal patterns are not supported by trc");
+    return;
+  }
+  case PAT_OR: {
+    PtrVec *saved = fx->or_binds;
+    PtrVec saved_seen = fx->or_seen;
+    int first_local = fx->pat_locals.len;
+    check_pat(fx, p->elems[0], t, mode, is_param);
+    PtrVec mine = {0};
+    for (int i = first_local; i < fx->pat_locals.len; i++) vec_push(&mine, VEC_AT(fx->pat_locals, i));
+    p->ty = p->elems[0]->ty;
+    for (int a = 1; a < p->nelems; a++) {
+      fx->or_binds = &mine;
+      fx->or_seen = (PtrVec){0};
+      check_pat(fx, p->elems[a], t, mode, is_param);
+      for (int i = 0; i < mine.len; i++) {
+        bool found = false;
+        for (int j = 0; j < fx->or_seen.len; j++) found |= VEC_AT(fx->or_seen, j) == VEC_AT(mine, i);
+        if (!found) {
+          Local *l = VEC_AT(mine, i);
+          Diag *d = diag_error(p->elems[a]->span, "E0408", "variable `%s` is not bound in all patterns", l->name);
+          diag_label(d, "pattern doesn't bind `%s`", l->name);
+          diag_secondary(d, l->span, "variable not in all patterns");
+          diag_emit(d);
+        }
+      }
+    }
+    fx->or_binds = saved;
+    fx->or_seen = saved_seen;
+    return;
+  }
+  }
+}
+
+// The patterns of `let`, function parameters and `for` must be irrefutable (E0005), checked
+// when the body's types are known.
+static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
+  check_pat(fx, p, t, BM_MOVE, is_param);
+  vec_push(&fx->irrefutable, p);
+}
+
+// Whether matching this pattern moves a value out of the scrutinee: a by-value binding of a
+// type that is not Copy.
+static bool pat_moves(Pattern *p) {
+  if (!p) return false;
+  if (p->kind == PAT_BIND && !p->bind_ref && p->local && !ty_is_copy(p->local->ty)) return true;
+  if (p->kind == PAT_REF) return pat_moves(p->sub);
+  if (p->kind == PAT_BIND) return pat_moves(p->sub);
+  for (int i = 0; i < p->nelems; i++)
+    if (pat_moves(p->elems[i])) return true;
+  return false;
+}
+
+static void report_refutable(Pattern *p, const char **ws, int n) {
+  Diag *d = diag_error(p->span, "E0005", "refutable pattern in local binding");
+  diag_label(d, "pattern%s %s not covered", n == 1 ? "" : "s", witness_list(ws, n));
+  diag_note(d, "`let` bindings require an \"irrefutable pattern\", like a `struct` or an `enum` with only one variant");
+  diag_note(d, "the matched value is of type `%s`", ty_name(p->ty ? p->ty : ty_unit));
+  diag_emit(d);
+}
+
+// After inference: every match covers its scrutinee's type (E0004), every `let` pattern is
+// irrefutable (E0005), and a match whose arms move out of the scrutinee moves it.
+static void check_exhaustive(Fcx *fx) {
+  const char *ws[8];
+  for (int i = 0; i < fx->matches.len; i++) {
+    Expr *e = VEC_AT(fx->matches, i);
+    Pattern **rows = arena_alloc(sizeof(Pattern *) * (e->narms + 1));
+    int n = 0;
+    bool moves = false;
+    for (int a = 0; a < e->narms; a++) {
+      if (!e->arms[a].guard) rows[n++] = e->arms[a].pat;  // a guarded arm may not match
+      moves |= pat_moves(e->arms[a].pat);
+    }
+    if (moves) note_move(fx, e->sub);
+    Type *t = e->sub->ty;
+    int missing = match_witnesses(rows, n, t, ws, 8);
+    if (!missing) continue;
+    Diag *d = diag_error(e->sub->span, "E0004", "non-exhaustive patterns: %s not covered", witness_list(ws, missing));
+    diag_label(d, "pattern%s %s not covered", missing == 1 ? "" : "s", witness_list(ws, missing));
+    diag_note(d, "the matched value is of type `%s`", ty_name(t));
+    diag_help(d, "ensure that all possible cases are being handled by adding a match arm with a wildcard pattern%s",
+              missing == 1 ? " or an explicit pattern as shown" : ", a match arm with multiple or-patterns as shown, or multiple match arms");
+    diag_emit(d);
+  }
+  for (int i = 0; i < fx->irrefutable.len; i++) {
+    Pattern *p = VEC_AT(fx->irrefutable, i);
+    Type *t = p->ty;
+    for (int k = 0; k < p->derefs; k++) t = ty_ref(t, false);  // only the shape matters here
+    int missing = match_witnesses(&p, 1, t, ws, 8);
+    if (missing) report_refutable(p, ws, missing);
+  }
+}
+
+static Type *check_match(Fcx *fx, Expr *e, Type *expected) {
+  Type *st = check_expr(fx, e->sub, NULL);
+  bool div_before = fx->diverges;
+  bool all_diverge = e->narms > 0;
+  Type *result = NULL;
+  for (int i = 0; i < e->narms; i++) {
+    MatchArm *arm = &e->arms[i];
+    int mark = scope_mark(fx);
+    check_pat(fx, arm->pat, st, BM_MOVE, false);
+    if (arm->guard) check_coerce(fx, arm->guard, ty_bool);
+    fx->diverges = false;
+    Type *t = check_expr(fx, arm->body, result ? result : expected);
+    bool div = fx->diverges || ty_resolve(t)->kind == TY_NEVER;
+    all_diverge &= div;
+    if (!result) {
+      result = t;
+    } else if (ty_resolve(result)->kind == TY_NEVER) {
+      result = t;
+    } else if (ty_resolve(t)->kind != TY_NEVER && !unify(result, t) && !coerce(fx, arm->body, t, result)) {
+      Diag *d = diag_error(value_expr(arm->body)->span, "E0308", "`match` arms have incompatible types");
+      diag_label(d, "expected %s, found %s", expected_name(result), expected_name(t));
+      diag_emit(d);
+    }
+    note_move(fx, arm->body);
+    scope_pop(fx, mark);
+  }
+  vec_push(&fx->matches, e);
+  fx->diverges = div_before || all_diverge;
+  if (!result || all_diverge) return ty_never;
+  // Arms coerce to the expected type: `Box::new(A)` and `Box::new(B)` as Box<dyn Tr>.
+  if (expected && !ty_has_vars(expected))
+    for (int i = 0; i < e->narms; i++) coerce(fx, e->arms[i].body, e->arms[i].body->ty, expected);
+  return result;
 }
 
 static void check_let(Fcx *fx, Stmt *s) {
@@ -2050,6 +2454,11 @@ void check_fn_body(FnDecl *f) {
     }
   }
   for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  for (int i = 0; i < fx.pats.len; i++) {
+    Pattern *p = VEC_AT(fx.pats, i);
+    p->ty = zonk_norm(p->ty);
+  }
+  if (!diag_error_count()) check_exhaustive(&fx);
   check_obligations(&fx);
   check_moves(&fx);
   if (!diag_error_count()) check_use_after_move(f);

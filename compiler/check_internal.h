@@ -12,6 +12,9 @@ StructDecl *lookup_struct(const char *name);
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
 const char *expand_path(Path *p);
+// `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
+int lookup_variant_alias(const char *name, StructDecl **out);
+int find_variant(StructDecl *en, const char *name);   // index of a variant by name, or -1
 
 GenericEnv *env_new(GenericEnv *parent);
 int env_add(GenericEnv *e, const char *name);
@@ -35,5 +38,11 @@ const char *fn_sig_string(FnDecl *f, Type **sub, int n);
 void check_fn_body(FnDecl *f);
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
+
+// check_match.c
+// How many values of type t the patterns leave unmatched (0: exhaustive); the first `max` of
+// them printed as patterns into out.
+int match_witnesses(Pattern **rows, int nrows, Type *t, const char **out, int max);
+const char *witness_list(const char **ws, int n);   // "`A`, `B` and `C`"
 
 #endif

@@ -20,13 +20,13 @@
 // ---------------------------------------------------------------------------------------------
 // Small caches keyed by (Type*, TraitDecl*)
 
-static LLVMValueRef cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait) {
+LLVMValueRef cg_cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait) {
   for (int i = 0; i < n; i++)
     if (tab[i].key == key && tab[i].trait == trait) return tab[i].val;
   return NULL;
 }
 
-static void cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v) {
+void cg_cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v) {
   if (*n == *cap) {
     *cap = *cap ? *cap * 2 : 64;
     CacheEntry *nt = arena_alloc(sizeof(CacheEntry) * *cap);
@@ -133,12 +133,129 @@ static LLVMTypeRef lower_fields(CG *c, Type *t, LLVMTypeRef named) {
   return LLVMStructTypeInContext(c->ctx, el, n, false);
 }
 
+// Enum layout, as rustc lays out enums without #[repr]: the tag — an integer just wide enough
+// for the discriminants — sits at offset 0, and each variant is a struct that starts with the
+// tag, its fields following in increasing alignment so that small fields fill the gap after
+// the tag. The enum is as large as its largest variant, rounded to the largest alignment.
+// (rustc would also hide the tag in a niche, making Option<Box<T>> 8 bytes; trc does not.)
+typedef struct EnumLayout {
+  Type *t;
+  LLVMTypeRef tag;
+  LLVMTypeRef *variant_ty;
+  int **slot_of;  // per variant: field index -> LLVM struct index (0 is the tag)
+} EnumLayout;
+
+static LLVMTypeRef tag_type(CG *c, StructDecl *s) {
+  int64_t lo = 0, hi = 0;
+  for (int v = 0; v < s->nvariants; v++) {
+    if (s->variants[v].discr < lo) lo = s->variants[v].discr;
+    if (s->variants[v].discr > hi) hi = s->variants[v].discr;
+  }
+  int bits = 8;
+  if (lo >= 0) {
+    while (bits < 64 && (uint64_t)hi >= (1ull << bits)) bits *= 2;
+  } else {
+    while (bits < 64 && (lo < -(1ll << (bits - 1)) || hi >= (1ll << (bits - 1)))) bits *= 2;
+  }
+  return LLVMIntTypeInContext(c->ctx, bits);
+}
+
+// One variant as an LLVM struct: the tag, then the fields in increasing alignment.
+static LLVMTypeRef variant_struct(CG *c, Type *t, EnumVariant *ev, LLVMTypeRef tag, int **slot_of_out) {
+  int n = ev->nfields;
+  int *order = arena_alloc(sizeof(int) * (n + 1));
+  uint64_t *align = arena_alloc(sizeof(uint64_t) * (n + 1));
+  LLVMTypeRef *ft = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
+  for (int i = 0; i < n; i++) {
+    order[i] = i;
+    ft[i] = cg_lltype(c, cg_subst(ev->fields[i].type, t->args, t->nargs));
+    align[i] = LLVMABIAlignmentOfType(c->td, ft[i]);
+  }
+  for (int i = 1; i < n; i++)  // stable insertion sort
+    for (int j = i; j > 0 && align[order[j]] < align[order[j - 1]]; j--) {
+      int tmp = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = tmp;
+    }
+  LLVMTypeRef *members = arena_alloc(sizeof(LLVMTypeRef) * (n + 2));
+  int *slot_of = arena_alloc(sizeof(int) * (n + 1));
+  members[0] = tag;
+  for (int k = 0; k < n; k++) {
+    members[k + 1] = ft[order[k]];
+    slot_of[order[k]] = k + 1;
+  }
+  *slot_of_out = slot_of;
+  return LLVMStructTypeInContext(c->ctx, members, n + 1, false);
+}
+
+static EnumLayout *enum_layout(CG *c, Type *t) {
+  t = ty_resolve(t);
+  for (int i = 0; i < c->nenums; i++)
+    if (c->enums[i].t == t) return &c->enums[i];
+  StructDecl *s = t->sdecl;
+  EnumLayout lay = {t, tag_type(c, s), arena_alloc(sizeof(LLVMTypeRef) * (s->nvariants + 1)),
+                    arena_alloc(sizeof(int *) * (s->nvariants + 1))};
+  for (int v = 0; v < s->nvariants; v++) lay.variant_ty[v] = variant_struct(c, t, &s->variants[v], lay.tag, &lay.slot_of[v]);
+  if (c->nenums == c->capenums) {
+    c->capenums = c->capenums ? c->capenums * 2 : 16;
+    EnumLayout *ne = arena_alloc(sizeof(EnumLayout) * c->capenums);
+    copy_bytes(ne, c->enums, sizeof(EnumLayout) * c->nenums);
+    c->enums = ne;
+  }
+  c->enums[c->nenums] = lay;
+  return &c->enums[c->nenums++];
+}
+
+// The enum's own LLVM type: opaque bytes of the largest variant's size, aligned as the most
+// aligned variant (an array of integers of that alignment).
+static LLVMTypeRef lower_enum(CG *c, Type *t, LLVMTypeRef named) {
+  EnumLayout *lay = enum_layout(c, t);
+  StructDecl *s = t->sdecl;
+  uint64_t size = 0, align = 1;
+  for (int v = 0; v < s->nvariants; v++) {
+    uint64_t vs = LLVMABISizeOfType(c->td, lay->variant_ty[v]), va = LLVMABIAlignmentOfType(c->td, lay->variant_ty[v]);
+    if (vs > size) size = vs;
+    if (va > align) align = va;
+  }
+  LLVMTypeRef unit = LLVMIntTypeInContext(c->ctx, (unsigned)(align * 8));
+  LLVMTypeRef body = LLVMArrayType2(unit, (size + align - 1) / align);
+  LLVMStructSetBody(named, &body, s->nvariants ? 1 : 0, false);
+  return named;
+}
+
+LLVMTypeRef cg_enum_tag_type(CG *c, Type *t) { return enum_layout(c, t)->tag; }
+
+LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant) {
+  t = ty_resolve(t);
+  return LLVMConstInt(cg_enum_tag_type(c, t), (uint64_t)t->sdecl->variants[variant].discr, true);
+}
+
+LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr) { return LLVMBuildLoad2(c->b, cg_enum_tag_type(c, t), addr, "tag"); }
+
+LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
+  EnumLayout *lay = enum_layout(c, t);
+  return LLVMBuildStructGEP2(c->b, lay->variant_ty[variant], addr, lay->slot_of[variant][field], "");
+}
+
+void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields) {
+  t = ty_resolve(t);
+  // Zeroed first, so that copying the whole enum never reads bytes nobody wrote.
+  LLVMBuildStore(c->b, LLVMConstNull(cg_lltype(c, t)), addr);
+  LLVMBuildStore(c->b, cg_enum_tag(c, t, variant), addr);
+  EnumVariant *ev = &t->sdecl->variants[variant];
+  for (int i = 0; i < ev->nfields; i++) {
+    Type *ft = cg_subst(ev->fields[i].type, t->args, t->nargs);
+    if (ty_resolve(ft)->kind == TY_UNIT || ty_resolve(ft)->kind == TY_NEVER) continue;
+    LLVMBuildStore(c->b, fields[i], cg_variant_field(c, t, variant, addr, i));
+  }
+}
+
 LLVMTypeRef cg_lltype(CG *c, Type *t) {
   t = ty_resolve(t);
-  LLVMValueRef hit = cache_get(c->types, c->ntypes, t, NULL);
+  LLVMValueRef hit = cg_cache_get(c->types, c->ntypes, t, NULL);
   if (hit) return (LLVMTypeRef)hit;
   LLVMTypeRef lt = lower_type(c, t);
-  cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)lt);
+  cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)lt);
   return lt;
 }
 
@@ -164,8 +281,8 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
   case TY_STRUCT: {
     // Named struct types keep the IR readable: %Circle, %"Wrapper<Circle>".
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
-    cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
-    return lower_fields(c, t, st);
+    cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
+    return t->sdecl->is_enum ? lower_enum(c, t, st) : lower_fields(c, t, st);
   }
   case TY_FN: return c->t_ptr;
   default:
@@ -250,7 +367,15 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   Type **ps = arena_alloc(sizeof(Type *) * (f->nparams + 1));
   for (int i = 0; i < f->nparams; i++) ps[i] = cg_subst(f->param_types[i], in->targs, in->ntargs);
   Type *ret = cg_subst(f->ret_type, in->targs, in->ntargs);
-  LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, cg_fn_type(c, self, ps, f->nparams, ret));
+  LLVMTypeRef fty = cg_fn_type(c, self, ps, f->nparams, ret);
+  if (f->attrs.track_caller) {  // one more parameter: the caller's location
+    int n = LLVMCountParamTypes(fty);
+    LLVMTypeRef *pts = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
+    LLVMGetParamTypes(fty, pts);
+    pts[n] = c->t_ptr;
+    fty = LLVMFunctionType(LLVMGetReturnType(fty), pts, n + 1, false);
+  }
+  LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, fty);
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   add_uwtable(c, fn);  // a panic unwinds through every trc function
   if (f->attrs.inline_never) add_fn_attr(c, fn, "noinline");
@@ -316,36 +441,39 @@ LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
 
 static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
 
-LLVMValueRef cg_drop_glue(CG *c, Type *t) {
-  t = ty_resolve(t);
-  LLVMValueRef fn = cache_get(c->drops, c->ndrops, t, NULL);
-  if (fn) return fn;
-  LLVMTypeRef pt = c->t_ptr;
-  fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
-  LLVMSetLinkage(fn, LLVMInternalLinkage);
-  add_uwtable(c, fn);
-  cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
-  // Emit the body now, saving the current function's builder position.
-  LLVMBasicBlockRef saved_bb = LLVMGetInsertBlock(c->b);
-  LLVMValueRef saved_fn = c->fn;
-  LLVMBasicBlockRef saved_entry = c->entry;
-  Instance *saved_inst = c->inst;
-  int saved_ncleanups = c->ncleanups;
-  bool saved_in_cleanup = c->in_cleanup;
-  c->ncleanups = 0;  // drop glue owns nothing of its caller's
+void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved) {
+  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->ncleanups, c->in_cleanup};
+  c->ncleanups = 0;  // the helper owns nothing of its caller's
   c->in_cleanup = false;
   c->inst = NULL;
   c->fn = fn;
   c->entry = cg_new_block(c, "start");
   cg_set_block(c, c->entry);
+}
+
+void cg_end_helper(CG *c, SavedFn *saved) {
+  c->fn = saved->fn;
+  c->entry = saved->entry;
+  c->inst = saved->inst;
+  c->ncleanups = saved->ncleanups;
+  c->in_cleanup = saved->in_cleanup;
+  if (saved->bb) cg_set_block(c, saved->bb);
+}
+
+LLVMValueRef cg_drop_glue(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(c->drops, c->ndrops, t, NULL);
+  if (fn) return fn;
+  LLVMTypeRef pt = c->t_ptr;
+  fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  add_uwtable(c, fn);
+  cg_cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
   emit_drop_glue_body(c, t, LLVMGetParam(fn, 0));
   LLVMBuildRetVoid(c->b);
-  c->fn = saved_fn;
-  c->entry = saved_entry;
-  c->inst = saved_inst;
-  c->ncleanups = saved_ncleanups;
-  c->in_cleanup = saved_in_cleanup;
-  if (saved_bb) cg_set_block(c, saved_bb);
+  cg_end_helper(c, &saved);
   return fn;
 }
 
@@ -382,6 +510,28 @@ void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef
   cg_set_block(c, done);
 }
 
+// An enum drops the fields of whichever variant it holds.
+static void emit_enum_drop(CG *c, Type *t, LLVMValueRef self) {
+  StructDecl *s = t->sdecl;
+  LLVMBasicBlockRef done = cg_new_block(c, "dropped");
+  LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, self), done, s->nvariants);
+  for (int v = 0; v < s->nvariants; v++) {
+    EnumVariant *ev = &s->variants[v];
+    bool any = false;
+    for (int i = 0; i < ev->nfields; i++) any |= ty_needs_drop(cg_subst(ev->fields[i].type, t->args, t->nargs));
+    if (!any) continue;
+    LLVMBasicBlockRef bb = cg_new_block(c, arena_printf("drop.%s", ev->name));
+    LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
+    cg_set_block(c, bb);
+    for (int i = 0; i < ev->nfields; i++) {
+      Type *ft = cg_subst(ev->fields[i].type, t->args, t->nargs);
+      if (ty_needs_drop(ft)) cg_emit_drop(c, cg_variant_field(c, t, v, self, i), ft);
+    }
+    LLVMBuildBr(c->b, done);
+  }
+  cg_set_block(c, done);
+}
+
 static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
   switch (t->kind) {
   case TY_STRUCT: {
@@ -399,6 +549,10 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
         Instance *in = mono_instance(drop_fn, targs, n);
         call(c, cg_instance_fn(c, in), &self, 1);
       }
+    }
+    if (s->is_enum) {
+      emit_enum_drop(c, t, self);
+      return;
     }
     LLVMTypeRef st = cg_lltype(c, t);
     for (int i = 0; i < s->nfields; i++) {
@@ -543,7 +697,7 @@ static void mark_vtable(CG *c, LLVMValueRef g, TraitDecl *t) {
 
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
-  LLVMValueRef g = cache_get(c->vtables, c->nvtables, concrete, tr->trait);
+  LLVMValueRef g = cg_cache_get(c->vtables, c->nvtables, concrete, tr->trait);
   if (g) return g;
   VtLayout *l = vtable_layout(tr->trait);
   int n = l->n;
@@ -571,7 +725,7 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 8);
   mark_vtable(c, g, tr->trait);
-  cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
+  cg_cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
   if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;
 }

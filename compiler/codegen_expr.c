@@ -20,6 +20,9 @@ static LLVMValueRef emit_place(CG *c, Expr *e);
 static bool is_place_expr(Expr *e);
 static LLVMValueRef emit_block(CG *c, Block *b);
 static void emit_stmt(CG *c, Stmt *s);
+static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
+static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);
+static void free_string(CG *c, LLVMValueRef s);
 
 // An expression's type as its own code produces it (before the checker's coercion), and as
 // its consumer sees it (after). Inside emit_expr_raw only the first one is meaningful.
@@ -65,7 +68,7 @@ static LLVMValueRef rt(CG *c, const char *name) {
     {"trc_alloc", "pll", 0}, {"trc_dealloc", "vpll", 0}, {"trc_vec_reserve", "vplll", 0}, {"trc_vec_free", "vpll", 0},
     {"trc_string_push_bytes", "vppl", 0}, {"trc_string_push_i64", "vpl", 0}, {"trc_string_push_u64", "vpl", 0},
     {"trc_string_push_bool", "vpi", 0}, {"trc_string_push_char", "vpi", 0}, {"trc_string_push_f64", "vpdi", 0},
-    {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0},
+    {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0}, {"trc_string_push_indented", "vppl", 0},
     {"trc_string_push_char_debug", "vpi", 0}, {"trc_string_pad", "vpllii", 0}, {"trc_string_pad_zero", "vpll", 0},
     {"trc_print", "vpl", 0}, {"trc_eprint", "vpl", 0}, {"trc_panic", "vplplii", 1},
     {"trc_panic_bounds_check", "vllplii", 1}, {"trc_exit", "vi", 1}, {"memcmp", "ippl", 0},
@@ -103,10 +106,22 @@ static void span_location(Span sp, LLVMValueRef *file, LLVMValueRef *flen, int *
 }
 
 static void emit_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len) {
-  LLVMValueRef file, flen;
-  int line, col;
-  span_location(sp, &file, &flen, &line, &col, c);
-  LLVMValueRef args[6] = {msg_ptr, msg_len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  LLVMValueRef args[6] = {msg_ptr, msg_len};
+  if (c->inst && c->inst->fn->attrs.track_caller) {
+    // #[track_caller]: the panic reports where this function was called.
+    LLVMValueRef loc = LLVMGetLastParam(c->fn);
+    LLVMTypeRef lt[4] = {c->t_ptr, c->t_i64, c->t_i32, c->t_i32};
+    LLVMTypeRef st = LLVMStructTypeInContext(c->ctx, lt, 4, false);
+    for (int i = 0; i < 4; i++) args[2 + i] = LLVMBuildLoad2(c->b, lt[i], LLVMBuildStructGEP2(c->b, st, loc, i, ""), "");
+  } else {
+    LLVMValueRef file, flen;
+    int line, col;
+    span_location(sp, &file, &flen, &line, &col, c);
+    args[2] = file;
+    args[3] = flen;
+    args[4] = LLVMConstInt(c->t_i32, line, 0);
+    args[5] = LLVMConstInt(c->t_i32, col, 0);
+  }
   call_fn(c, rt(c, "trc_panic"), args, 6);
   LLVMBuildUnreachable(c->b);
 }
@@ -137,7 +152,7 @@ static void push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LL
     c->cleanups = n;
     c->capcleanups = cap;
   }
-  c->cleanups[c->ncleanups++] = (Cleanup){kind, t, addr, flag};
+  c->cleanups[c->ncleanups++] = (Cleanup){kind, t, addr, flag, NULL};
 }
 
 // Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
@@ -157,6 +172,7 @@ static void emit_cleanup(CG *c, Cleanup *cl) {
   switch (cl->kind) {
   case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
   case CL_VEC_ITER: emit_vec_iter_cleanup(c, cl); return;
+  case CL_LEFTOVER: drop_unmoved(c, cl->pat, cl->addr, cl->ty); return;
   case CL_LOCAL: {
     LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");
     LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, cl->flag, ""), yes, next);
@@ -222,23 +238,307 @@ static void bind_local(CG *c, Local *l, LLVMValueRef v, bool initialized) {
   }
 }
 
-static void bind_pattern(CG *c, Pattern *p, LLVMValueRef v, Type *t) {
+// ---------------------------------------------------------------------------------------------
+// Patterns
+//
+// A pattern is matched against a place: `emit_pat_test` walks the pattern and the value at
+// addr together, branching to `fail` as soon as a tag, literal or range does not match, and
+// stores each binding's value (or, for a by-reference binding, the place's address) into the
+// binding's slot as it goes. Ownership changes only once an arm is chosen (`commit_pattern`):
+// by-value bindings that need dropping get live drop flags, and if the pattern moved anything
+// out of the scrutinee, the scrutinee's own drop flag is cleared and what the pattern left in
+// it is dropped when the arm ends (CL_LEFTOVER).
+
+static LLVMValueRef binding_slot(CG *c, Local *l) {
+  if (!c->local_addr[l->index]) c->local_addr[l->index] = cg_alloca(c, cg_lltype(c, cg_type_of(c, l->ty)), l->name);
+  return c->local_addr[l->index];
+}
+
+// The integer a literal pattern stands for (negated literals included).
+static LLVMValueRef pat_const(CG *c, Expr *lit, Type *t) {
+  bool neg = lit->kind == EX_UNARY;
+  Expr *l = neg ? lit->sub : lit;
+  uint64_t v = neg ? (uint64_t)-(int64_t)l->int_val : l->int_val;
+  return LLVMConstInt(cg_lltype(c, t), v, true);
+}
+
+static bool unsigned_like(Type *t) { return ty_resolve(t)->kind != TY_INT || !ty_resolve(t)->is_signed; }
+
+static void branch_unless(CG *c, LLVMValueRef ok, LLVMBasicBlockRef fail) {
+  LLVMBasicBlockRef next = cg_new_block(c, "pat.ok");
+  LLVMBuildCondBr(c->b, ok, next, fail);
+  cg_set_block(c, next);
+}
+
+static Type *ctor_field_type(Type *t, int variant, int field) {
+  StructDecl *s = t->sdecl;
+  FieldDecl *fd = s->is_enum ? s->variants[variant].fields : s->fields;
+  return cg_subst(fd[field].type, t->args, t->nargs);
+}
+
+static LLVMValueRef ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
+  if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
+  return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
+}
+
+static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBasicBlockRef fail) {
+  t = ty_resolve(t);
+  for (int i = 0; i < p->derefs; i++) {
+    addr = LLVMBuildLoad2(c->b, c->t_ptr, addr, "");
+    t = ty_resolve(t->inner);
+  }
   switch (p->kind) {
-  case PAT_BIND: bind_local(c, p->local, v, true); return;
-  case PAT_WILD: drop_value(c, v, t); return;
-  case PAT_REF: {
-    Type *in = ty_resolve(t)->inner;
-    bind_pattern(c, p->sub, load(c, in, v), in);
+  case PAT_WILD: case PAT_REST: return;
+  case PAT_BIND: {
+    LLVMValueRef slot = binding_slot(c, p->local);
+    LLVMBuildStore(c->b, p->bind_ref ? addr : load(c, t, addr), slot);
+    if (p->sub) emit_pat_test(c, p->sub, addr, t, fail);
     return;
   }
-  case PAT_TUPLE: {
-    Type *rt = ty_resolve(t);
+  case PAT_REF:
+    emit_pat_test(c, p->sub, LLVMBuildLoad2(c->b, c->t_ptr, addr, ""), t->inner, fail);
+    return;
+  case PAT_TUPLE:
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map[i];
+      if (f < 0) continue;
+      LLVMValueRef fa = LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, f), "");
+      emit_pat_test(c, p->elems[i], fa, t->args[f], fail);
+    }
+    return;
+  case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
+    int v = p->sdecl->is_enum ? p->variant : -1;
+    if (v >= 0) branch_unless(c, LLVMBuildICmp(c->b, LLVMIntEQ, cg_load_tag(c, t, addr), cg_enum_tag(c, t, v), ""), fail);
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map ? p->field_map[i] : i;
+      if (f < 0) continue;
+      emit_pat_test(c, p->elems[i], ctor_field_addr(c, t, v, addr, f), ctor_field_type(t, v, f), fail);
+    }
+    return;
+  }
+  case PAT_LIT: {
+    LLVMValueRef ok;
+    if (p->lit->kind == EX_STR) {
+      Type *st = ty_ref(ty_str, false);
+      ok = emit_str_eq(c, TK_EQEQ, load(c, t, addr), t, cg_const_str(c, p->lit->str, p->lit->str_len), st);
+    } else if (p->lit->kind == EX_BOOL) {
+      ok = LLVMBuildICmp(c->b, LLVMIntEQ, load(c, t, addr), LLVMConstInt(c->t_i1, p->lit->int_val, 0), "");
+    } else {
+      ok = LLVMBuildICmp(c->b, LLVMIntEQ, load(c, t, addr), pat_const(c, p->lit, t), "");
+    }
+    branch_unless(c, ok, fail);
+    return;
+  }
+  case PAT_RANGE: {
+    LLVMValueRef v = load(c, t, addr);
+    bool u = unsigned_like(t);
+    LLVMValueRef ok = LLVMBuildICmp(c->b, u ? LLVMIntUGE : LLVMIntSGE, v, pat_const(c, p->lit, t), "");
+    if (p->hi) {
+      LLVMIntPredicate hi = p->inclusive ? (u ? LLVMIntULE : LLVMIntSLE) : (u ? LLVMIntULT : LLVMIntSLT);
+      ok = LLVMBuildAnd(c->b, ok, LLVMBuildICmp(c->b, hi, v, pat_const(c, p->hi, t), ""), "");
+    }
+    branch_unless(c, ok, fail);
+    return;
+  }
+  case PAT_OR: {
+    LLVMBasicBlockRef matched = cg_new_block(c, "or.ok");
+    for (int a = 0; a < p->nelems; a++) {
+      LLVMBasicBlockRef next = a + 1 < p->nelems ? cg_new_block(c, "or.next") : fail;
+      emit_pat_test(c, p->elems[a], addr, t, next);
+      LLVMBuildBr(c->b, matched);
+      if (a + 1 < p->nelems) cg_set_block(c, next);
+    }
+    cg_set_block(c, matched);
+    return;
+  }
+  }
+}
+
+static bool pattern_moves(CG *c, Pattern *p) {
+  if (!p) return false;
+  if (p->kind == PAT_BIND && !p->bind_ref && !ty_is_copy(cg_type_of(c, p->local->ty))) return true;
+  if (p->kind == PAT_BIND || p->kind == PAT_REF) return pattern_moves(c, p->sub);
+  for (int i = 0; i < p->nelems; i++)
+    if (pattern_moves(c, p->elems[i])) return true;
+  return false;
+}
+
+// Drops what a moving pattern left in the place: the parts it did not bind by value.
+static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t) {
+  t = ty_resolve(t);
+  if (!ty_needs_drop(t) || p->derefs > 0) return;  // behind a reference nothing is owned
+  switch (p->kind) {
+  case PAT_WILD: case PAT_REST: cg_emit_drop(c, addr, t); return;
+  case PAT_BIND: if (p->bind_ref) cg_emit_drop(c, addr, t); return;
+  case PAT_OR: if (!pattern_moves(c, p)) cg_emit_drop(c, addr, t); return;
+  case PAT_TUPLE: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
+    int v = t->kind == TY_STRUCT && t->sdecl->is_enum ? p->variant : -1;
+    int nf = t->kind == TY_TUPLE ? t->nargs : v >= 0 ? t->sdecl->variants[v].nfields : t->sdecl->nfields;
+    for (int f = 0; f < nf; f++) {
+      Pattern *fp = NULL;
+      for (int i = 0; i < p->nelems; i++)
+        if (p->field_map[i] == f) fp = p->elems[i];
+      Type *ft = t->kind == TY_TUPLE ? t->args[f] : ctor_field_type(t, v, f);
+      LLVMValueRef fa = t->kind == TY_TUPLE ? LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, f), "")
+                                            : ctor_field_addr(c, t, v, addr, f);
+      if (fp) drop_unmoved(c, fp, fa, ft);
+      else cg_emit_drop(c, fa, ft);
+    }
+    return;
+  }
+  default: return;
+  }
+}
+
+// The bindings of a chosen arm take ownership of their values.
+static void commit_bindings(CG *c, Pattern *p) {
+  if (!p) return;
+  if (p->kind == PAT_BIND) {
+    Local *l = p->local;
+    Type *lt = cg_type_of(c, l->ty);
+    if (ty_needs_drop(lt) && !c->local_flag[l->index]) {
+      LLVMValueRef flag = cg_alloca(c, c->t_i1, arena_printf("%s.live", l->name));
+      c->local_flag[l->index] = flag;
+    }
+    if (c->local_flag[l->index]) {
+      LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), c->local_flag[l->index]);
+      push_cleanup(c, CL_LOCAL, lt, binding_slot(c, l), c->local_flag[l->index]);
+    }
+    commit_bindings(c, p->sub);
+    return;
+  }
+  if (p->kind == PAT_REF) commit_bindings(c, p->sub);
+  // The alternatives of an or-pattern bind the same locals: commit them once.
+  int n = p->kind == PAT_OR ? (p->nelems ? 1 : 0) : p->nelems;
+  for (int i = 0; i < n; i++) commit_bindings(c, p->elems[i]);
+}
+
+// Commits a matched pattern whose scrutinee lives at addr and is owned through owner_flag
+// (NULL when it is borrowed or needs no drop).
+static void commit_pattern(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMValueRef owner_flag) {
+  if (owner_flag && pattern_moves(c, p)) {
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), owner_flag);
+    push_cleanup(c, CL_LEFTOVER, t, addr, NULL);
+    c->cleanups[c->ncleanups - 1].pat = p;
+  }
+  commit_bindings(c, p);
+}
+
+// A value that a pattern destructures, kept in a slot of its own with a drop flag.
+static LLVMValueRef owned_slot(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *flag) {
+  LLVMValueRef slot = cg_alloca(c, cg_lltype(c, t), "scrutinee");
+  LLVMBuildStore(c->b, v, slot);
+  *flag = NULL;
+  if (ty_needs_drop(t)) {
+    *flag = cg_alloca(c, c->t_i1, "scrutinee.live");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), *flag);
+    push_cleanup(c, CL_LOCAL, t, slot, *flag);
+  }
+  return slot;
+}
+
+// `let`, parameters and `for`: an irrefutable pattern over a value.
+static void bind_pattern(CG *c, Pattern *p, LLVMValueRef v, Type *t) {
+  if (p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs) {
+    bind_local(c, p->local, v, true);
+    return;
+  }
+  if (p->kind == PAT_WILD) {
+    drop_value(c, v, t);
+    return;
+  }
+  LLVMValueRef flag;
+  LLVMValueRef slot = owned_slot(c, v, t, &flag);
+  LLVMBasicBlockRef never = cg_new_block(c, "irrefutable");
+  emit_pat_test(c, p, slot, t, never);
+  LLVMBasicBlockRef cont = LLVMGetInsertBlock(c->b);
+  cg_set_block(c, never);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, cont);
+  commit_pattern(c, p, slot, t, flag);
+}
+
+// Whether an arm's pattern can match a value of enum variant v (used to dispatch on the tag).
+static bool arm_may_match(Pattern *p, int v) {
+  while (p->kind == PAT_BIND && p->sub) p = p->sub;
+  switch (p->kind) {
+  case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: return !p->sdecl->is_enum || p->variant == v;
+  case PAT_OR:
     for (int i = 0; i < p->nelems; i++)
-      bind_pattern(c, p->elems[i], LLVMBuildExtractValue(c->b, v, cg_field_slot(c, rt, i), ""), rt->args[i]);
-    return;
+      if (arm_may_match(p->elems[i], v)) return true;
+    return false;
+  default: return true;
   }
-  default: ice(p->span, "pattern kind not lowered");
+}
+
+static LLVMValueRef emit_match(CG *c, Expr *e) {
+  Type *rt = final_ty(c, e);
+  bool has_val = !cg_returns_void(rt);
+  LLVMValueRef result = has_val ? cg_alloca(c, cg_lltype(c, rt), "match.val") : NULL;
+  // The scrutinee: a place is matched where it is; a value gets a slot with a drop flag.
+  Type *st = ty_resolve(final_ty(c, e->sub));
+  LLVMValueRef addr, owner = NULL;
+  if (is_place_expr(e->sub)) {
+    addr = emit_place(c, e->sub);
+    if (e->sub->kind == EX_PATH && e->sub->moves_local) owner = c->local_flag[e->sub->local->index];
+  } else {
+    LLVMValueRef v = emit_expr(c, e->sub);
+    if (cg_block_terminated(c)) return has_val ? dead_val(c, rt) : unit_val(c);
+    addr = owned_slot(c, v, st, &owner);
   }
+  LLVMBasicBlockRef done = cg_new_block(c, "match.end"), nomatch = cg_new_block(c, "match.none");
+  LLVMBasicBlockRef *test = arena_alloc(sizeof(LLVMBasicBlockRef) * (e->narms + 1));
+  for (int i = 0; i < e->narms; i++) test[i] = cg_new_block(c, arena_printf("arm%d", i));
+  test[e->narms] = nomatch;
+  // On an enum, a switch on the tag jumps to the first arm that can match each variant.
+  Type *et = st;
+  LLVMValueRef eaddr = addr;
+  while (et->kind == TY_REF) {
+    eaddr = LLVMBuildLoad2(c->b, c->t_ptr, eaddr, "");
+    et = ty_resolve(et->inner);
+  }
+  if (et->kind == TY_STRUCT && et->sdecl->is_enum && e->narms > 1) {
+    StructDecl *sd = et->sdecl;
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, et, eaddr), nomatch, sd->nvariants);
+    for (int v = 0; v < sd->nvariants; v++) {
+      int k = 0;
+      while (k < e->narms && !arm_may_match(e->arms[k].pat, v)) k++;
+      LLVMAddCase(sw, cg_enum_tag(c, et, v), test[k]);
+    }
+  } else {
+    LLVMBuildBr(c->b, test[0]);
+  }
+  for (int i = 0; i < e->narms; i++) {
+    MatchArm *arm = &e->arms[i];
+    cg_set_block(c, test[i]);
+    emit_pat_test(c, arm->pat, addr, st, test[i + 1]);
+    if (arm->guard) {
+      int mark = c->ncleanups;
+      LLVMValueRef cond = emit_expr(c, arm->guard);
+      pop_cleanups(c, mark);
+      LLVMBasicBlockRef body = cg_new_block(c, arena_printf("arm%d.body", i));
+      LLVMBuildCondBr(c->b, cond, body, test[i + 1]);
+      cg_set_block(c, body);
+    }
+    int mark = c->ncleanups;
+    commit_pattern(c, arm->pat, addr, st, owner);
+    LLVMValueRef v = emit_expr(c, arm->body);
+    if (has_val && !cg_block_terminated(c)) LLVMBuildStore(c->b, v, result);
+    pop_cleanups(c, mark);
+    cg_br(c, done);
+  }
+  // Exhaustiveness was checked: no value gets here.
+  cg_set_block(c, nomatch);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, done);
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, rt), result, "") : unit_val(c);
+}
+
+// Builds an enum value: variant v with its fields (in declaration order).
+static LLVMValueRef enum_value(CG *c, Type *t, int v, LLVMValueRef *fields) {
+  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "variant");
+  cg_store_variant(c, t, v, tmp, fields);
+  return load(c, t, tmp);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,12 +704,30 @@ static LLVMValueRef finish_call(CG *c, LLVMValueRef callv, Type *ret) {
   return callv;
 }
 
-static LLVMValueRef call_instance(CG *c, FnDecl *f, Type **targs, int n, LLVMValueRef *vals, Type **tys, int nvals) {
+// Where a #[track_caller] function was called from: its caller's own caller when the caller
+// tracks too, else a constant { file, file_len, line, col } for the call site.
+static LLVMValueRef caller_location(CG *c, Span sp) {
+  if (c->inst && c->inst->fn->attrs.track_caller) return LLVMGetLastParam(c->fn);
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(sp, &file, &flen, &line, &col, c);
+  LLVMValueRef fields[4] = {file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  LLVMValueRef init = LLVMConstStructInContext(c->ctx, fields, 4, false);
+  LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "caller.location");
+  LLVMSetInitializer(g, init);
+  LLVMSetGlobalConstant(g, true);
+  LLVMSetLinkage(g, LLVMPrivateLinkage);
+  LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+  return g;
+}
+
+static LLVMValueRef call_instance(CG *c, Span sp, FnDecl *f, Type **targs, int n, LLVMValueRef *vals, Type **tys, int nvals) {
   Instance *in = mono_instance(f, targs, n);
   LLVMValueRef fn = cg_instance_fn(c, in);
-  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 1));
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
   int na = 0;
   for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  if (f->attrs.track_caller) args[na++] = caller_location(c, sp);
   LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, "");
   return finish_call(c, r, cg_subst(f->ret_type, targs, n));
 }
@@ -494,13 +812,13 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   }
   Type **targs = concrete_targs(c, e);
   Type *self = e->self_ty ? cg_type_of(c, e->self_ty) : NULL;
-  if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->fn, targs, e->fn_ntargs, vals, tys, n);
+  if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->name_span, e->fn, targs, e->fn_ntargs, vals, tys, n);
   if (e->dispatch == DISPATCH_DYN || ty_resolve(self)->kind == TY_DYN)
     return call_dyn(c, e, e->fn, self, vals[0], targs, vals + 1, tys + 1, n - 1);
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(e->trait, e->fn, self, targs, e->fn_ntargs, &itargs, &nit);
-  return call_instance(c, f, itargs, nit, vals, tys, n);
+  return call_instance(c, e->name_span, f, itargs, nit, vals, tys, n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -661,6 +979,11 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
 static LLVMValueRef emit_call(CG *c, Expr *e) {
   Expr *callee = e->sub;
   if (callee->res == RES_BUILTIN) return emit_builtin_call(c, e);
+  if (callee->res == RES_TUPLE_CTOR && callee->sdecl->is_enum) {
+    LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+    for (int i = 0; i < e->nargs; i++) fields[i] = emit_expr(c, e->args[i]);
+    return enum_value(c, ty_of(c, e), callee->variant, fields);
+  }
   if (callee->res == RES_TUPLE_CTOR) {
     Type *t = ty_of(c, e);
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
@@ -674,7 +997,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
     tys[i] = final_ty(c, e->args[i]);
   }
   Type **targs = concrete_targs(c, callee);
-  if (callee->res == RES_FN) return call_instance(c, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
+  if (callee->res == RES_FN) return call_instance(c, e->span, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
   // RES_TRAIT_FN: `T::f(..)` / `Trait::f(x, ..)` with Self known per instance.
   Type *self = cg_type_of(c, callee->self_ty);
   if (ty_resolve(self)->kind == TY_DYN)
@@ -682,7 +1005,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(callee->trait, callee->fn, self, targs, callee->fn_ntargs, &itargs, &nit);
-  return call_instance(c, f, itargs, nit, vals, tys, e->nargs);
+  return call_instance(c, e->span, f, itargs, nit, vals, tys, e->nargs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,12 +1037,162 @@ static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
   call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
 }
 
+// ---------------------------------------------------------------------------------------------
+// {:?} of composite types
+//
+// `#[derive(Debug)]` types, tuples, Vecs, slices and arrays are formatted by a function per
+// type (and per `{:?}` / `{:#?}`), `<T as Debug>::fmt(out, &value)`, built here the first time
+// it is needed. The pretty form `{:#?}` puts each field on its own line: a nested value is
+// formatted into a scratch String and appended with its lines indented by four spaces, which
+// is what std's PadAdapter does.
+
+static bool debug_composite(Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_STRUCT || t->kind == TY_TUPLE || t->kind == TY_UNIT || t->kind == TY_VEC || t->kind == TY_SLICE ||
+         t->kind == TY_ARRAY;
+}
+
+static LLVMValueRef debug_fn(CG *c, Type *t, bool alt);
+
+// One field or element: plain, or (pretty) indented on its own line followed by a comma.
+static void debug_item(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool alt, const char *label, bool first) {
+  if (!alt) {
+    if (!first) push_lit(c, s, ", ", 2);
+    if (label) push_lit(c, s, arena_printf("%s: ", label), strlen(label) + 2);
+    FmtPiece piece = {.arg = 0, .debug = true, .kind = '?', .align = -1};
+    push_formatted(c, s, place, t, &piece);
+    return;
+  }
+  push_lit(c, s, "    ", 4);
+  if (label) push_lit(c, s, arena_printf("%s: ", label), strlen(label) + 2);
+  LLVMValueRef tmp = cg_alloca(c, c->t_vec, "dbg.item");
+  LLVMBuildStore(c->b, empty_vec(c, 1), tmp);
+  FmtPiece piece = {.arg = 0, .debug = true, .kind = '?', .align = -1, .alternate = true};
+  push_formatted(c, tmp, place, t, &piece);
+  LLVMValueRef args[3] = {s, vec_field(c, tmp, 0), vec_field(c, tmp, 2)};
+  call_fn(c, rt(c, "trc_string_push_indented"), args, 3);
+  free_string(c, tmp);
+  push_lit(c, s, ",\n", 2);
+}
+
+static void push_text(CG *c, LLVMValueRef s, const char *text) { push_lit(c, s, text, strlen(text)); }
+
+// `Name`, `Name(a, b)`, `Name { x: a, y: b }` for a struct or one enum variant.
+static void debug_fields(CG *c, LLVMValueRef s, LLVMValueRef self, Type *t, int variant, bool alt) {
+  StructDecl *sd = t->sdecl;
+  const char *name = variant >= 0 ? sd->variants[variant].name : sd->name;
+  StructKind kind = variant >= 0 ? sd->variants[variant].kind : sd->kind;
+  FieldDecl *fields = variant >= 0 ? sd->variants[variant].fields : sd->fields;
+  int n = variant >= 0 ? sd->variants[variant].nfields : sd->nfields;
+  push_text(c, s, name);
+  if (kind == STRUCT_UNIT || n == 0) return;
+  bool named = kind == STRUCT_NAMED;
+  push_text(c, s, named ? (alt ? " {\n" : " { ") : (alt ? "(\n" : "("));
+  for (int i = 0; i < n; i++)
+    debug_item(c, s, ctor_field_addr(c, t, variant, self, i), ctor_field_type(t, variant, i), alt, named ? fields[i].name : NULL, i == 0);
+  push_text(c, s, named ? (alt ? "}" : " }") : ")");
+}
+
+// `[a, b, c]` over n elements at data.
+static void debug_elements(CG *c, LLVMValueRef s, LLVMValueRef data, LLVMValueRef n, Type *el, bool alt) {
+  LLVMBasicBlockRef head = cg_new_block(c, "dbg.elem"), body = cg_new_block(c, "dbg.body"), done = cg_new_block(c, "dbg.done");
+  LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+  LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+  push_text(c, s, "[");
+  LLVMBasicBlockRef nonempty = cg_new_block(c, "dbg.nonempty");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, n, cg_i64(c, 0), ""), done, nonempty);
+  cg_set_block(c, nonempty);
+  if (alt) push_text(c, s, "\n");
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, head);
+  LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, n, ""), body, done);
+  cg_set_block(c, body);
+  if (!alt) {
+    LLVMBasicBlockRef sep = cg_new_block(c, "dbg.sep"), item = cg_new_block(c, "dbg.item");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, i, cg_i64(c, 0), ""), item, sep);
+    cg_set_block(c, sep);
+    push_text(c, s, ", ");
+    LLVMBuildBr(c->b, item);
+    cg_set_block(c, item);
+  }
+  debug_item(c, s, LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &i, 1, ""), el, alt, NULL, true);
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+  push_text(c, s, "]");
+}
+
+static void emit_debug_body(CG *c, LLVMValueRef s, LLVMValueRef self, Type *t, bool alt) {
+  switch (t->kind) {
+  case TY_UNIT: push_text(c, s, "()"); return;
+  case TY_TUPLE:
+    push_text(c, s, alt ? "(\n" : "(");
+    for (int i = 0; i < t->nargs; i++)
+      debug_item(c, s, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), self, cg_field_slot(c, t, i), ""), t->args[i], alt, NULL, i == 0);
+    push_text(c, s, !alt && t->nargs == 1 ? ",)" : ")");
+    return;
+  case TY_VEC: debug_elements(c, s, vec_field(c, self, 0), vec_field(c, self, 2), ty_resolve(t->inner), alt); return;
+  case TY_ARRAY: debug_elements(c, s, self, cg_i64(c, t->len), ty_resolve(t->inner), alt); return;
+  case TY_STRUCT: {
+    if (!t->sdecl->is_enum) {
+      debug_fields(c, s, self, t, -1, alt);
+      return;
+    }
+    StructDecl *sd = t->sdecl;
+    LLVMBasicBlockRef done = cg_new_block(c, "dbg.done");
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, self), done, sd->nvariants);
+    for (int v = 0; v < sd->nvariants; v++) {
+      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
+      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
+      cg_set_block(c, bb);
+      debug_fields(c, s, self, t, v, alt);
+      LLVMBuildBr(c->b, done);
+    }
+    cg_set_block(c, done);
+    return;
+  }
+  default: ice((Span){0}, "no Debug formatting for `%s`", ty_name(t));
+  }
+}
+
+static TraitDecl pretty_key;  // cache key for the `{:#?}` formatters
+
+static LLVMValueRef debug_fn(CG *c, Type *t, bool alt) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, alt ? &pretty_key : NULL);
+  if (fn) return fn;
+  LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as Debug>::fmt%s", ty_name(t), alt ? "_pretty" : ""),
+                       LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), pts, 2, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, alt ? &pretty_key : NULL, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_debug_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t, alt);
+  LLVMBuildRetVoid(c->b);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
 // Appends one formatted argument, given its place, to the String at s.
 static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
   t = ty_resolve(t);
   while (t->kind == TY_REF || t->kind == TY_BOX) {
+    if (ty_resolve(t->inner)->kind == TY_SLICE) break;  // &[T] is formatted from its fat pointer
     place = deref_place(c, place, t);
     t = ty_resolve(t->inner);
+  }
+  if (p->debug && ty_resolve(t)->kind == TY_REF) {  // a slice: `[a, b]`
+    LLVMValueRef fat = load(c, t, place);
+    debug_elements(c, s, LLVMBuildExtractValue(c->b, fat, 0, ""), LLVMBuildExtractValue(c->b, fat, 1, ""), ty_resolve(ty_resolve(t->inner)->inner),
+                   p->alternate);
+    return;
+  }
+  if (p->debug && debug_composite(t)) {
+    LLVMValueRef args[2] = {s, place};
+    call_fn(c, debug_fn(c, t, p->alternate), args, 2);
+    return;
   }
   // `{:>8?}` pads numbers, but str's and char's Debug impls ignore width and alignment.
   bool pad = p->has_width && !(p->debug && (t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_CHAR));
@@ -1183,6 +1656,12 @@ static LLVMValueRef emit_cast(CG *c, Expr *e) {
   if (from == to) return v;
   LLVMTypeRef lt = cg_lltype(c, to);
   bool fs = from->kind == TY_INT && from->is_signed;
+  if (from->kind == TY_STRUCT) {  // a field-less enum: its discriminant
+    LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, from), "");
+    LLVMBuildStore(c->b, v, tmp);
+    v = cg_load_tag(c, from, tmp);
+    for (int i = 0; i < from->sdecl->nvariants; i++) fs |= from->sdecl->variants[i].discr < 0;
+  }
   if (to->kind == TY_INT || to->kind == TY_CHAR) {
     if (from->kind == TY_FLOAT) {
       // Rust's float-to-int casts saturate (and NaN becomes 0).
@@ -1285,7 +1764,7 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
                     done = cg_new_block(c, "for.end");
   LLVMValueRef idx, data = NULL, len;
   Type *elem;
-  bool by_value_vec = false, range = it->kind == TY_RANGE, inclusive = range && it->len;
+  bool by_value_vec = false, by_value_array = false, range = it->kind == TY_RANGE, inclusive = range && it->len;
   if (range) {
     elem = ty_resolve(it->inner);
     idx = cg_alloca(c, cg_lltype(c, elem), "i");
@@ -1294,9 +1773,14 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
   } else {
     idx = cg_alloca(c, c->t_i64, "idx");
     LLVMBuildStore(c->b, cg_i64(c, 0), idx);
-    Type *container = it->kind == TY_VEC ? it : ty_resolve(it->inner);
+    Type *container = it->kind == TY_VEC || it->kind == TY_ARRAY ? it : ty_resolve(it->inner);
     elem = ty_resolve(container->inner);
     LLVMValueRef vecp = iter;
+    if (it->kind == TY_ARRAY) {  // by value (of Copy elements, the checker made sure)
+      vecp = cg_alloca(c, cg_lltype(c, it), "array");
+      LLVMBuildStore(c->b, iter, vecp);
+      by_value_array = true;
+    }
     if (it->kind == TY_VEC) {
       // A by-value loop owns the Vec: elements not yet handed out are dropped when it ends.
       vecp = cg_alloca(c, c->t_vec, "into_iter");
@@ -1314,7 +1798,7 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
       data = vec_field(c, vecp, 0);
       len = vec_field(c, vecp, 2);
     }
-    if (!by_value_vec) elem = ty_ref(elem, it->mut);
+    if (!by_value_vec && !by_value_array) elem = ty_ref(elem, it->mut);
   }
   // lo..=hi visits hi too and must not step past it (hi may be the type's maximum), so a
   // flag marks the range exhausted once hi has been visited.
@@ -1359,9 +1843,11 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
   if (range) {
     item = i;
   } else {
-    Type *el_mem = by_value_vec ? elem : ty_resolve(elem)->inner;
+    Type *el_mem = by_value_vec || by_value_array ? elem : ty_resolve(elem)->inner;
     LLVMValueRef p = LLVMBuildGEP2(c->b, cg_lltype(c, el_mem), data, &i, 1, "");
-    if (by_value_vec) {
+    if (by_value_array) {
+      item = load(c, elem, p);
+    } else if (by_value_vec) {
       // Advance first: the element now belongs to the loop variable.
       LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
       item = load(c, elem, p);
@@ -1422,6 +1908,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       if (c->local_flag[l->index]) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), c->local_flag[l->index]);  // moved
       return v;
     }
+    if (e->res == RES_UNIT_STRUCT && e->sdecl->is_enum) return enum_value(c, ty_of(c, e), e->variant, NULL);
     if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
     if (e->res == RES_CONST) {
       LLVMTypeRef lt = cg_lltype(c, ty_of(c, e));
@@ -1479,6 +1966,11 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   }
   case EX_STRUCT: {
     Type *t = ty_of(c, e);
+    if (e->sdecl->is_enum) {
+      LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+      for (int i = 0; i < e->nargs; i++) fields[e->field_map[i]] = emit_expr(c, e->args[i]);
+      return enum_value(c, t, e->variant, fields);
+    }
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
     for (int i = 0; i < e->nargs; i++)
       v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), cg_field_slot(c, t, e->field_map[i]), "");
@@ -1538,6 +2030,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     return LLVMBuildInsertValue(c->b, v, emit_expr(c, e->rhs), 1, "");
   }
   case EX_MACRO: return emit_macro(c, e);
+  case EX_MATCH: return emit_match(c, e);
   default: ice(e->span, "expression kind not lowered");
   }
 }

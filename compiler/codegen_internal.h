@@ -16,13 +16,16 @@
 
 // What must happen when a scope is left: drop a local (if its drop flag says it still owns a
 // value), drop a temporary, or finish a by-value `for` loop over a Vec.
-typedef enum { CL_LOCAL, CL_TEMP, CL_VEC_ITER } CleanupKind;
+// CL_LEFTOVER: what a pattern that moved values out of a place left behind in it (the parts
+// it did not bind by value), dropped when the arm or the `let`'s scope ends.
+typedef enum { CL_LOCAL, CL_TEMP, CL_VEC_ITER, CL_LEFTOVER } CleanupKind;
 
 typedef struct {
   CleanupKind kind;
   Type *ty;             // the type being dropped (CL_VEC_ITER: the element type)
   LLVMValueRef addr;    // where the value lives (CL_VEC_ITER: the Vec being drained)
   LLVMValueRef flag;    // CL_LOCAL: i1 drop flag; CL_VEC_ITER: the index slot
+  Pattern *pat;         // CL_LEFTOVER: the pattern that moved out of addr
 } Cleanup;
 
 typedef struct LoopCtx {
@@ -69,17 +72,42 @@ typedef struct {
   // where each field of a struct or tuple type sits in its LLVM struct (rustc reorders fields)
   struct FieldOrder *orders;
   int norders, caporders;
+  struct EnumLayout *enums;
+  int nenums, capenums;
+  CacheEntry *debugs;   // `{:?}` formatters of composite types (trait NULL: plain, non-NULL: `{:#?}`)
+  int ndebugs, capdebugs;
 } CG;
 
+// The state of the function being emitted, saved while a helper function (drop glue, a Debug
+// formatter) is emitted in the middle of it.
+typedef struct {
+  LLVMBasicBlockRef bb, entry;
+  LLVMValueRef fn;
+  Instance *inst;
+  int ncleanups;
+  bool in_cleanup;
+} SavedFn;
+
 // codegen.c
+LLVMValueRef cg_cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait);
+void cg_cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v);
 Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
 Type *cg_subst(Type *t, Type **args, int n);    // ty_subst, then resolve associated types
 LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
 int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a struct/tuple field
+// Enums: the tag at offset 0, then one variant's fields (see enum_layout in codegen.c).
+LLVMTypeRef cg_enum_tag_type(CG *c, Type *t);
+LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant);                 // the tag constant
+LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr);
+LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
+// Writes variant `variant` with the given field values (in declaration order) at addr.
+void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields);
 uint64_t cg_size_of(CG *c, Type *t);
 uint64_t cg_align_of(CG *c, Type *t);
 LLVMValueRef cg_instance_fn(CG *c, Instance *in);
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
+void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
+void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 int cg_vtable_slot(TraitDecl *principal, FnDecl *method);
 LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);

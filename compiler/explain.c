@@ -297,6 +297,49 @@ static const Explanation explanations[] = {
   {"E0782",
     "A trait is used as a type without `dyn` (Rust 2021): write `&dyn Tr` or `Box<dyn Tr>`, or use a generic parameter `T: Tr`.\n"
     "\n"},
+  {"E0004",
+    "A `match` does not cover every value of its scrutinee's type.\n"
+    "\n"
+    "trc checks exhaustiveness the way rustc does: every enum variant, both `bool`s, and every\n"
+    "shape of a tuple or struct must be matched by some arm without a guard (an arm with `if` may\n"
+    "not match). Integers, chars and strings have too many values to list: they need a `_` or a\n"
+    "binding arm. The error names values no arm matches.\n"
+    "\n"
+    "    enum Shape { Circle(f64), Square(f64) }\n"
+    "    match s { Shape::Circle(r) => r }   // error[E0004]: `Shape::Square(_)` not covered\n"
+    "\n"
+    "Fix: add the missing arms, or a `_ =>` arm.\n"},
+  {"E0005",
+    "A `let` (or a parameter, or a `for` pattern) uses a refutable pattern: one that some values\n"
+    "do not match, such as `let Some(x) = opt;`. Use `match` or `if let` instead.\n"},
+  {"E0023",
+    "A tuple-struct or tuple-variant pattern has the wrong number of fields: `Some(a, b)`. Match\n"
+    "each field, or use `..` for the ones you do not need.\n"},
+  {"E0026",
+    "A struct pattern names a field the struct or variant does not have.\n"},
+  {"E0027",
+    "A struct pattern does not mention every field: list them, or end the pattern with `..`.\n"},
+  {"E0029",
+    "A range pattern (`a..=b`) is used on a type that is not an integer or `char`.\n"},
+  {"E0081",
+    "Two variants of an enum have the same discriminant, explicitly or by counting up from the\n"
+    "previous one: `enum E { A = 1, B = 0, C }` gives C the value 1, like A.\n"},
+  {"E0408",
+    "The alternatives of an or-pattern (`A(x) | B(x)`) must bind the same names: a binding in\n"
+    "one alternative is missing from another.\n"},
+  {"E0531",
+    "A pattern names a tuple struct or tuple variant that is not in scope: write the enum's name\n"
+    "(`Shape::Circle(r)`), or import the variants with `use Shape::*;`.\n"},
+  {"E0532",
+    "A pattern uses a constructor of the wrong kind: `Shape::Empty(x)` for a unit variant, or a\n"
+    "unit pattern for a tuple variant.\n"},
+  {"E0533",
+    "A path names a struct-like variant or something else that is not a value or a unit pattern:\n"
+    "a struct variant is built and matched with braces, `Shape::Rect { w, h }`.\n"},
+  {"E0559",
+    "An enum variant is built with a field it does not have.\n"},
+  {"E0732",
+    "trc allows explicit discriminants (`A = 5`) only on enums whose variants have no fields.\n"},
 };
 
 int explain_code(const char *arg) {

@@ -175,6 +175,8 @@ static void parse_attr_body(Attrs *a, bool inner) {
     } else {
       a->inline_hint = true;
     }
+  } else if (!strcmp(name, "track_caller")) {
+    a->track_caller = true;
   } else if (!strcmp(name, "derive") || (!strcmp(name, "feature") && inner) || !strcmp(name, "allow")) {
     expect(TK_LPAREN);
     while (!at(TK_RPAREN)) {
@@ -646,7 +648,10 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
     p->plus = true;
     k++;
   }
-  if (k < len && s[k] == '#') k++;
+  if (k < len && s[k] == '#') {
+    p->alternate = true;
+    k++;
+  }
   if (k < len && s[k] == '0' && k + 1 < len && s[k + 1] != '$') {
     p->zero_pad = true;
     k++;
@@ -934,17 +939,37 @@ static Expr *block_expr(Span lo, Block *b) {
   return e;
 }
 
+// `if let P = e { A } else { B }` is `match e { P => { A } _ => { B } }` — the same scoping
+// of temporaries in Rust 2021 — so the parser builds the match and later phases see only that.
+static Expr *if_let_match(Span lo, Pattern *pat, Expr *scrutinee, Expr *then, Expr *otherwise) {
+  Expr *m = new_expr(EX_MATCH, lo);
+  m->sub = scrutinee;
+  MatchArm yes = {.pat = pat, .body = then, .span = pat->span};
+  MatchArm no = {.pat = new_pat(PAT_WILD, otherwise->span), .body = otherwise, .span = otherwise->span};
+  PUSH(m->arms, m->narms, yes);
+  PUSH(m->arms, m->narms, no);
+  return m;
+}
+
+// A block as an expression spanning exactly the block.
+static Expr *wrap_block(Block *b) {
+  Expr *e = new_expr(EX_BLOCK, b->span);
+  e->block = b;
+  return e;
+}
+
+static Expr *empty_block_expr(Span at) {
+  Block *b = arena_alloc(sizeof *b);
+  b->span = at;
+  return wrap_block(b);
+}
+
 // if = "if" ("let" pattern "=")? expr-no-struct block ("else" (if | block))?
 static Expr *parse_if(void) {
   Span lo = expect(TK_IF)->span;
-  Expr *e;
-  if (accept(TK_LET)) {
-    e = new_expr(EX_IF_LET, lo);
-    e->pat = parse_pattern();
-    expect(TK_EQ);
-  } else {
-    e = new_expr(EX_IF, lo);
-  }
+  Pattern *pat = accept(TK_LET) ? parse_pattern() : NULL;
+  if (pat) expect(TK_EQ);
+  Expr *e = new_expr(EX_IF, lo);
   e->sub = parse_expr_r(true);
   e->block = parse_block();
   if (accept(TK_ELSE)) {
@@ -952,6 +977,12 @@ static Expr *parse_if(void) {
     e->else_expr = at(TK_IF) ? parse_if() : block_expr(elo, parse_block());
   }
   e->span = span_from(lo);
+  if (pat) {
+    Expr *otherwise = e->else_expr ? e->else_expr : empty_block_expr(e->block->span);
+    Expr *m = if_let_match(lo, pat, e->sub, wrap_block(e->block), otherwise);
+    m->span = e->span;
+    return m;
+  }
   return e;
 }
 
@@ -1054,12 +1085,23 @@ static Expr *parse_loop_with_label(const char *label, Span lo) {
     e = new_expr(EX_LOOP, lo);
   } else if (accept(TK_WHILE)) {
     if (accept(TK_LET)) {
-      e = new_expr(EX_WHILE_LET, lo);
-      e->pat = parse_pattern();
+      // `while let P = e { B }` is `loop { match e { P => { B } _ => break } }`.
+      Pattern *pat = parse_pattern();
       expect(TK_EQ);
-    } else {
-      e = new_expr(EX_WHILE, lo);
+      Expr *scrutinee = parse_expr_r(true);
+      Block *body = parse_block();
+      Expr *brk = new_expr(EX_BREAK, body->span);
+      Block *loop_body = arena_alloc(sizeof *loop_body);
+      loop_body->span = body->span;
+      loop_body->tail = if_let_match(lo, pat, scrutinee, wrap_block(body), brk);
+      loop_body->tail->span = span_from(lo);
+      e = new_expr(EX_LOOP, lo);
+      e->label = label;
+      e->block = loop_body;
+      e->span = span_from(lo);
+      return e;
     }
+    e = new_expr(EX_WHILE, lo);
     e->sub = parse_expr_r(true);
   } else if (accept(TK_FOR)) {
     e = new_expr(EX_FOR, lo);
@@ -1483,7 +1525,31 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
   return f;
 }
 
-// struct = "struct" ident generics? where? ("{" (vis ident ":" type),* "}" | "(" (vis type),* ")" where? ";" | ";")
+// fields = "(" (vis type),* ")" | "{" (vis ident ":" type),* "}" — the fields of a tuple or
+// named struct, or of an enum variant; the caller has checked which bracket comes next.
+static StructKind parse_fields(FieldDecl **fields, int *nfields) {
+  bool named = accept(TK_LBRACE);
+  if (!named) expect(TK_LPAREN);
+  TokenKind close = named ? TK_RBRACE : TK_RPAREN;
+  while (!at(close)) {
+    parse_outer_attrs();
+    skip_visibility();
+    FieldDecl fd = {0};
+    fd.span = tok()->span;
+    if (named) {
+      fd.name = expect_ident();
+      expect(TK_COLON);
+    }
+    fd.ty = parse_type();
+    fd.span = span_from(fd.span);
+    PUSH(*fields, *nfields, fd);
+    if (!accept(TK_COMMA)) break;
+  }
+  expect(close);
+  return named ? STRUCT_NAMED : STRUCT_TUPLE;
+}
+
+// struct = "struct" ident generics? where? (fields where? ";"? | ";")
 static StructDecl *parse_struct(Attrs attrs) {
   expect(TK_STRUCT);
   StructDecl *s = arena_alloc(sizeof *s);
@@ -1494,45 +1560,22 @@ static StructDecl *parse_struct(Attrs attrs) {
   parse_where(&s->generics);
   if (accept(TK_SEMI)) {
     s->kind = STRUCT_UNIT;
-  } else if (accept(TK_LPAREN)) {
-    s->kind = STRUCT_TUPLE;
-    while (!at(TK_RPAREN)) {
-      parse_outer_attrs();
-      skip_visibility();
-      FieldDecl fd = {0};
-      fd.span = tok()->span;
-      fd.ty = parse_type();
-      fd.span = span_from(fd.span);
-      PUSH(s->fields, s->nfields, fd);
-      if (!accept(TK_COMMA)) break;
-    }
-    expect(TK_RPAREN);
+  } else if (at(TK_LPAREN)) {
+    s->kind = parse_fields(&s->fields, &s->nfields);
     parse_where(&s->generics);
     expect(TK_SEMI);
   } else {
-    s->kind = STRUCT_NAMED;
-    expect(TK_LBRACE);
-    while (!at(TK_RBRACE)) {
-      parse_outer_attrs();
-      skip_visibility();
-      FieldDecl fd = {0};
-      fd.span = tok()->span;
-      fd.name = expect_ident();
-      expect(TK_COLON);
-      fd.ty = parse_type();
-      fd.span = span_from(fd.span);
-      PUSH(s->fields, s->nfields, fd);
-      if (!accept(TK_COMMA)) break;
-    }
-    expect(TK_RBRACE);
+    if (!at(TK_LBRACE)) syntax_error("`{`, `(` or `;`");
+    s->kind = parse_fields(&s->fields, &s->nfields);
   }
   return s;
 }
 
-// enum = "enum" ident generics? where? "{" (ident ("(" types ")" | "{" fields "}")? ("=" expr)?),* "}"
-static EnumDecl *parse_enum(Attrs attrs) {
+// enum = "enum" ident generics? where? "{" (ident fields? ("=" expr)?),* "}"
+static StructDecl *parse_enum(Attrs attrs) {
   expect(TK_ENUM);
-  EnumDecl *en = arena_alloc(sizeof *en);
+  StructDecl *en = arena_alloc(sizeof *en);
+  en->is_enum = true;
   en->attrs = attrs;
   en->span = tok()->span;
   en->name = expect_ident();
@@ -1542,31 +1585,10 @@ static EnumDecl *parse_enum(Attrs attrs) {
   while (!at(TK_RBRACE)) {
     EnumVariant v = {0};
     v.attrs = parse_outer_attrs();
+    skip_visibility();
     v.span = tok()->span;
     v.name = expect_ident();
-    if (accept(TK_LPAREN)) {
-      v.kind = STRUCT_TUPLE;
-      while (!at(TK_RPAREN)) {
-        FieldDecl fd = {.span = tok()->span};
-        fd.ty = parse_type();
-        PUSH(v.fields, v.nfields, fd);
-        if (!accept(TK_COMMA)) break;
-      }
-      expect(TK_RPAREN);
-    } else if (accept(TK_LBRACE)) {
-      v.kind = STRUCT_NAMED;
-      while (!at(TK_RBRACE)) {
-        FieldDecl fd = {.span = tok()->span};
-        fd.name = expect_ident();
-        expect(TK_COLON);
-        fd.ty = parse_type();
-        PUSH(v.fields, v.nfields, fd);
-        if (!accept(TK_COMMA)) break;
-      }
-      expect(TK_RBRACE);
-    } else {
-      v.kind = STRUCT_UNIT;
-    }
+    v.kind = at(TK_LPAREN) || at(TK_LBRACE) ? parse_fields(&v.fields, &v.nfields) : STRUCT_UNIT;
     if (accept(TK_EQ)) v.discriminant = parse_expr();
     PUSH(en->variants, en->nvariants, v);
     if (!accept(TK_COMMA)) break;
@@ -1707,7 +1729,7 @@ static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
   p.span = span_from(lo);
   it->use_path = p;
   if (accept(TK_AS)) it->use_alias = at(TK_UNDERSCORE) ? (advance(), intern_cstr("_")) : expect_ident();
-  if (!strcmp(p.segs[p.nsegs - 1].name, "*")) return;  // glob imports bring nothing trc needs to name
+  // A glob import (`use Shape::*;`) stays an item: the checker looks enum variants up through it.
   if (!strcmp(p.segs[p.nsegs - 1].name, "self") && p.nsegs > 1) {
     // `use std::mem::{self}` names the module itself
     it->use_path.nsegs--;
@@ -1733,8 +1755,8 @@ static Item *parse_item(Attrs attrs) {
     return it;
   }
   case TK_ENUM: {
-    Item *it = new_item(ITEM_ENUM, lo, attrs);
-    it->edecl = parse_enum(attrs);
+    Item *it = new_item(ITEM_STRUCT, lo, attrs);
+    it->sdecl = parse_enum(attrs);
     it->span = span_from(lo);
     return it;
   }

@@ -234,6 +234,7 @@ typedef struct {
   const char **derives;  // interned names of #[derive(...)]
   int nderives;
   bool allow_dead_code;
+  bool track_caller;    // #[track_caller]: panics inside report the caller's location
 } Attrs;
 
 typedef enum {
@@ -263,7 +264,16 @@ struct Pattern {
   Path path;            // PAT_PATH, PAT_TUPLE_STRUCT, PAT_STRUCT
   Expr *lit, *hi;       // PAT_LIT (lit), PAT_RANGE (lit..=hi; hi NULL for `lo..`)
   bool inclusive;       // PAT_RANGE
-  Local *local;         // PAT_BIND: filled by the checker
+  // ---- filled by the checker ----
+  Local *local;         // PAT_BIND
+  Type *ty;             // the type this pattern matches, after `derefs`
+  int derefs;           // default binding mode: references peeled off before matching
+  bool bind_ref;        // PAT_BIND: binds a reference to the place (`ref`, or by the binding mode)
+  bool bind_mut;        // PAT_BIND with bind_ref: `&mut`
+  StructDecl *sdecl;    // PAT_PATH, PAT_TUPLE_STRUCT, PAT_STRUCT: the struct or enum
+  int variant;          // ... the variant index when sdecl->is_enum
+  int *field_map;       // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_STRUCT: elems[i] matches field field_map[i]
+                        // (-1 for a `..`)
 };
 
 typedef enum {
@@ -434,6 +444,7 @@ struct Expr {
   Type **fn_targs;        // type arguments of the callee (all of them: impl's, then fn's own)
   int fn_ntargs;
   StructDecl *sdecl;      // RES_UNIT_STRUCT, RES_TUPLE_CTOR, EX_STRUCT
+  int variant;            // ... the variant index when sdecl->is_enum
   Builtin builtin;        // RES_BUILTIN, DISPATCH_BUILTIN
   DispatchKind dispatch;  // EX_METHOD
   TraitDecl *trait;       // DISPATCH_TRAIT/DYN, RES_TRAIT_FN: the trait declaring the method
@@ -528,6 +539,20 @@ typedef struct {
   Type *type;         // semantic type (may mention the struct's params), by the checker
 } FieldDecl;
 
+// One variant of an enum: `A`, `B(T, i32)`, `C { x: i32 }`, `D = 5`.
+typedef struct {
+  const char *name;
+  Span span;
+  StructKind kind;     // unit / tuple / named, as for structs
+  FieldDecl *fields;
+  int nfields;
+  Expr *discriminant;  // `= expr`, or NULL
+  int64_t discr;       // its value (the checker computes it)
+  Attrs attrs;
+} EnumVariant;
+
+// A struct or an enum (an ADT). An enum has no fields of its own, only variants; its value is
+// a tag followed by the fields of one variant.
 struct StructDecl {
   const char *name;
   Span span;
@@ -539,6 +564,9 @@ struct StructDecl {
   struct GenericEnv *env;
   ImplDecl *drop_impl;  // `impl Drop for S`, found by the checker
   bool is_copy;         // #[derive(Clone, Copy)]
+  bool is_enum;
+  EnumVariant *variants;  // enums only
+  int nvariants;
 };
 
 typedef struct {
@@ -592,26 +620,6 @@ struct ImplDecl {
   struct GenericEnv *env;
 };
 
-// enum Name<T> { A, B(T, i32), C { x: i32 } = discriminant }
-typedef struct {
-  const char *name;
-  Span span;
-  StructKind kind;     // unit / tuple / named, as for structs
-  FieldDecl *fields;
-  int nfields;
-  Expr *discriminant;  // `= expr`, or NULL
-  Attrs attrs;
-} EnumVariant;
-
-typedef struct EnumDecl {
-  const char *name;
-  Span span;
-  Generics generics;
-  EnumVariant *variants;
-  int nvariants;
-  Attrs attrs;
-} EnumDecl;
-
 // const NAME: Type = value;
 typedef struct ConstDecl {
   const char *name;
@@ -620,19 +628,18 @@ typedef struct ConstDecl {
   Expr *value;
 } ConstDecl;
 
-typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_ENUM, ITEM_CONST } ItemKind;
+typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST } ItemKind;
 
 struct Item {
   ItemKind kind;
   Span span;
   Attrs attrs;
   FnDecl *fn;
-  StructDecl *sdecl;
+  StructDecl *sdecl;    // ITEM_STRUCT: a struct or an enum
   TraitDecl *trait;
   ImplDecl *impl;
   Path use_path;        // ITEM_USE: `use std::mem::size_of;` (glob: last seg name "*")
   const char *use_alias;
-  EnumDecl *edecl;      // ITEM_ENUM
   ConstDecl *cdecl;     // ITEM_CONST
 };
 
@@ -663,7 +670,7 @@ typedef enum {
   TY_TUPLE,
   TY_ARRAY,    // [T; N]
   TY_SLICE,    // [T] (unsized)
-  TY_STRUCT,   // a user struct with type args
+  TY_STRUCT,   // a user struct or enum with type args
   TY_BOX,      // Box<T>
   TY_VEC,      // Vec<T>
   TY_STRING,   // String

@@ -335,6 +335,18 @@ bool ty_is_fat_ptr(Type *t) {
   return p && !ty_is_sized(p);
 }
 
+// Whether pred(field type) == want for some field of a struct, or of any variant of an enum.
+static bool adt_any_field(Type *t, bool (*pred)(Type *), bool want) {
+  StructDecl *s = t->sdecl;
+  for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+    FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+    int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+    for (int i = 0; i < n; i++)
+      if (pred(ty_subst(fields[i].type, t->args, t->nargs)) == want) return true;
+  }
+  return false;
+}
+
 bool ty_is_copy(Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
@@ -350,7 +362,8 @@ bool ty_is_copy(Type *t) {
   case TY_ARRAY:
     return ty_is_copy(t->inner);
   case TY_STRUCT:
-    return t->sdecl->is_copy;
+    // #[derive(Copy)] on a generic type holds when its fields are Copy (rustc asks `T: Copy`).
+    return t->sdecl->is_copy && !adt_any_field(t, ty_is_copy, false);
   default:
     return false;
   }
@@ -367,13 +380,8 @@ bool ty_needs_drop(Type *t) {
     return false;
   case TY_ARRAY:
     return t->len && ty_needs_drop(t->inner);
-  case TY_STRUCT: {
-    StructDecl *s = t->sdecl;
-    if (s->drop_impl) return true;
-    for (int i = 0; i < s->nfields; i++)
-      if (ty_needs_drop(ty_subst(s->fields[i].type, t->args, t->nargs))) return true;
-    return false;
-  }
+  case TY_STRUCT:
+    return t->sdecl->drop_impl || adt_any_field(t, ty_needs_drop, true);
   case TY_PARAM: case TY_DYN: case TY_ASSOC:
     return true;  // unknown until substituted; dyn values are only dropped through a vtable
   default:

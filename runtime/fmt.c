@@ -228,3 +228,19 @@ void trc_string_pad_zero(TrcVec *s, uint64_t start, uint64_t width)
         at++;
     insert_fill(s, at, width - count, (const uint8_t *)"0", 1);
 }
+
+/* {:#?}: a nested value's text, with a four-space indent after every newline
+ * (std's PadAdapter); the first line is already indented by the caller. */
+void trc_string_push_indented(TrcVec *s, const uint8_t *p, uint64_t n)
+{
+    uint64_t start = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (p[i] != '\n')
+            continue;
+        trc_string_push_bytes(s, p + start, i + 1 - start);
+        if (i + 1 < n)
+            trc_string_push_bytes(s, (const uint8_t *)"    ", 4);
+        start = i + 1;
+    }
+    trc_string_push_bytes(s, p + start, n - start);
+}

@@ -64,6 +64,7 @@ void trc_vec_free(TrcVec *v, uint64_t elem_size, uint64_t elem_align);
 /* ---- String building (each grows with trc_vec_reserve(s, n, 1, 1)) ----- */
 
 void trc_string_push_bytes(TrcVec *s, const uint8_t *p, uint64_t n);
+void trc_string_push_indented(TrcVec *s, const uint8_t *p, uint64_t n);
 void trc_string_push_i64(TrcVec *s, int64_t v);   /* Display of signed ints */
 void trc_string_push_u64(TrcVec *s, uint64_t v);  /* Display of unsigned ints */
 void trc_string_push_bool(TrcVec *s, int32_t b);  /* "true" / "false" */
