@@ -159,8 +159,11 @@ int env_find(GenericEnv *e, const char *name) {
 // ---------------------------------------------------------------------------------------------
 // Traits: supertraits and the vtable method list
 
+static bool fn_trait_implies(TraitDecl *have, TraitDecl *want);
+
 bool trait_implies(TraitDecl *have, TraitDecl *want) {
   if (have == want) return true;
+  if (is_fn_trait(have) && is_fn_trait(want)) return fn_trait_implies(have, want);
   for (int i = 0; i < have->nsuper_traits; i++)
     if (trait_implies(have->super_traits[i], want)) return true;
   return false;
@@ -251,6 +254,12 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   if (trait == crate->copy_trait) return ty_is_copy(t) || (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait));
   if (t->kind == TY_PARAM) return param_has_bound(cur_env, t->index, trait);
   if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
+  if (is_fn_trait(trait)) {
+    // Closures and functions are callable; so is a reference (or Box) to something callable.
+    if (t->kind == TY_CLOSURE || t->kind == TY_FN) return true;
+    if (t->kind == TY_REF || t->kind == TY_BOX) return type_implements(crate, t->inner, trait);
+    return false;
+  }
   if (trait == crate->clone_trait && ty_is_copy(t)) return true;
   TraitRef tr = {.trait = trait};
   return find_impl(crate, &tr, t, NULL, NULL) != NULL;
@@ -284,6 +293,8 @@ static Type *project(Type *t, GenericEnv *env) {
   Type *found = NULL;
   if (self->kind == TY_DYN && self->principal) {
     found = binding_of(self->principal, t->name);
+  } else if (is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN)) {
+    found = self->kind == TY_FN ? self->ret : ty_subst(self->closure->ret_type, self->args, self->nargs);
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
@@ -460,6 +471,8 @@ static bool reject_args(PathSeg *seg, Type *prim) {
 }
 
 // Resolves the trait named by a bound (`Tr`, `Tr<X>`, `Tr<Item = Y>`) to a TraitRef.
+static bool in_prelude(Span sp) { return sp.file == 0; }
+
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
   PathSeg *seg = &p->segs[p->nsegs - 1];
   const char *name = seg->name;
@@ -478,6 +491,28 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
   if (seg->nargs > ngen) {
     error_at(seg->span, "E0107", "trait takes %d generic argument%s but %d generic arguments were supplied",
              ngen, ngen == 1 ? "" : "s", seg->nargs);
+    return NULL;
+  }
+  if (seg->paren_sugar) {
+    // `Fn(A, B) -> R` is `Fn<(A, B), Output = R>`.
+    if (!is_fn_trait(t)) {
+      error_at(seg->span, "E0214", "parenthesized type parameters may only be used with a `Fn` trait");
+      return NULL;
+    }
+    Type **ins = arena_alloc(sizeof(Type *) * (seg->nargs + 1));
+    for (int i = 0; i < seg->nargs; i++) ins[i] = resolve_type(seg->args[i], env, self_ty);
+    Type **args = arena_alloc(sizeof(Type *));
+    args[0] = seg->nargs ? ty_tuple(ins, seg->nargs) : ty_unit;
+    TraitRef *r = traitref_new(t, args, 1);
+    r->nassoc = 1;
+    r->assoc_names = arena_alloc(sizeof(char *));
+    r->assoc_names[0] = intern_cstr("Output");
+    r->assoc_types = arena_alloc(sizeof(Type *));
+    r->assoc_types[0] = seg->paren_ret ? resolve_type(seg->paren_ret, env, self_ty) : ty_unit;
+    return r;
+  }
+  if (is_fn_trait(t) && !(in_prelude(seg->span))) {
+    error_at(seg->span, "E0658", "the precise format of `Fn`-family traits' type parameters is subject to change");
     return NULL;
   }
   TraitRef *r = traitref_new(t, resolve_args(seg, env, self_ty, false), seg->nargs);
@@ -1143,6 +1178,19 @@ static void find_lang_traits(void) {
   if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait)
     ice((Span){0}, "the prelude lacks a lang trait");
   K->drop_trait->is_lang_drop = true;
+  const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};
+  for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
+  K->option = lookup_struct(intern_cstr("Option"));
+}
+
+bool is_fn_trait(TraitDecl *t) { return t && (t == K->fn_traits[0] || t == K->fn_traits[1] || t == K->fn_traits[2]); }
+
+// Fn is usable where FnMut is wanted, and FnMut where FnOnce is (they are supertraits in std;
+// trc keeps them apart so that each `dyn Fn*` vtable has exactly one call slot).
+static bool fn_trait_implies(TraitDecl *have, TraitDecl *want) {
+  int h = have == K->fn_traits[0] ? 0 : have == K->fn_traits[1] ? 1 : 2;
+  int w = want == K->fn_traits[0] ? 0 : want == K->fn_traits[1] ? 1 : 2;
+  return h <= w;
 }
 
 // E0428: two items of one namespace with one name. Types (structs, enums, traits) and values

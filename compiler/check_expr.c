@@ -42,8 +42,10 @@ typedef struct {
   bool reported_infer;
   PtrVec pats;         // every checked pattern, zonked at the end
   PtrVec matches;      // match expressions, checked for exhaustiveness at the end
+  PtrVec closures;     // closures in the body (their types are zonked at the end)
   PtrVec irrefutable;  // let/parameter/for patterns, which must match every value
   PtrVec pat_locals;   // locals bound by patterns, in order
+  TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
   PtrVec *or_binds;    // inside a later alternative of an or-pattern: the first one's locals
   PtrVec or_seen;      // ... and which of them this alternative bound
 } Fcx;
@@ -53,6 +55,7 @@ static void check_coerce(Fcx *fx, Expr *e, Type *expected);
 static Type *check_block(Fcx *fx, Block *b, Type *expected);
 static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
 static Type *check_match(Fcx *fx, Expr *e, Type *expected);
+static Type *check_closure(Fcx *fx, Expr *e, Type *expected);
 static void check_exhaustive(Fcx *fx);
 
 static const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
@@ -167,8 +170,10 @@ static Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
 // A bound with associated type bindings, its binding types instantiated with `targs`.
 static void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp) {
   Obligation *o = obligate(fx, t, r->trait, sp);
-  if (!r->nassoc) return;
-  TraitRef *c = traitref_new(r->trait, r->args, r->nargs);
+  if (!r->nassoc && !is_fn_trait(r->trait)) return;
+  Type **args = arena_alloc(sizeof(Type *) * (r->nargs + 1));
+  for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], targs, n);
+  TraitRef *c = traitref_new(r->trait, args, r->nargs);
   c->nassoc = r->nassoc;
   c->assoc_names = r->assoc_names;
   c->assoc_types = arena_alloc(sizeof(Type *) * r->nassoc);
@@ -189,6 +194,7 @@ static Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, L
   l->mut = mut;
   l->span = sp;
   l->kind = kind;
+  l->owner = fx->fn;
   l->index = fx->fn->locals.len;
   vec_push(&fx->fn->locals, l);
   if (fx->nbinds == fx->capbinds) {
@@ -335,6 +341,8 @@ typedef struct {
   Type *ret;
   bool variadic_ok;
 } Sig;
+
+static bool callable_sig(Fcx *fx, Type *t, Sig *out);
 
 static Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
   int n = env ? env->n : 0;
@@ -509,6 +517,21 @@ static void unknown_value(Expr *e, const char *name) {
   diag_emit(d);
 }
 
+// A variable of an enclosing function used inside a closure becomes a capture of that closure
+// and of every closure between (a closure in a closure reaches it through the outer one).
+static void capture(Fcx *fx, Local *l) {
+  for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
+    bool have = false;
+    for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
+    if (have) continue;
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move};
+    Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
+    copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
+    nc[f->ncaptures++] = cap;
+    f->captures = nc;
+  }
+}
+
 // A constructor used as a value: a unit variant or struct is the value itself, a tuple one is
 // called. `e->self_ty` keeps the constructed type.
 static bool resolve_ctor_value(Fcx *fx, Expr *e) {
@@ -541,6 +564,7 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
     if (l) {
       e->res = RES_LOCAL;
       e->local = l;
+      capture(fx, l);
       return true;
     }
     if (name == s_self) {
@@ -643,13 +667,55 @@ static void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **par
   diag_emit(d);
 }
 
+// The Fn bound a generic argument must meet (`F: Fn(i64) -> i64`, `impl Fn(i64) -> i64`), so
+// that a closure passed there gets its parameter types before its body is checked.
+static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
+  Type *t = ty_resolve(param);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (t->kind == TY_BOX) t = ty_resolve(t->inner);
+  if (t->kind == TY_DYN && t->principal && is_fn_trait(t->principal->trait)) return t->principal;
+  if (t->kind != TY_VAR) return NULL;
+  for (int i = fx->obligations.len - 1; i >= 0; i--) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (ty_resolve(o->ty) == t && is_fn_trait(o->trait) && o->tr) return o->tr;
+  }
+  return NULL;
+}
+
+// A callable's signature must fit the Fn bound it is passed for.
+static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound) {
+  Sig sig;
+  t = ty_resolve(t);
+  if ((t->kind != TY_CLOSURE && t->kind != TY_FN) || !callable_sig(fx, t, &sig)) return;
+  Type *want = ty_resolve(bound->args[0]);
+  int n = want->kind == TY_TUPLE ? want->nargs : 0;
+  bool ok = n == sig.nparams;
+  for (int i = 0; ok && i < n; i++) ok = unify(sig.params[i], want->args[i]);
+  if (!ok) {
+    Diag *d = diag_error(arg->span, "E0631", "type mismatch in %s arguments", t->kind == TY_CLOSURE ? "closure" : "function");
+    diag_label(d, "expected due to this");
+    diag_note(d, "expected signature `fn%s -> _`, found `%s`", ty_name(want), ty_name(t));
+    diag_emit(d);
+    return;
+  }
+  if (bound->nassoc && !unify(sig.ret, bound->assoc_types[0])) mismatch(arg, bound->assoc_types[0], sig.ret);
+}
+
 static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {
   if (nargs != sig->nparams) {
     arg_count_error(fx, call->span, args, nargs, sig->params, sig->nparams, what);
     return;
   }
   for (int i = 0; i < nargs; i++) {
+    TraitRef *bound = fn_bound_of(fx, sig->params[i]);
+    fx->closure_hint = bound;
     check_coerce(fx, args[i], sig->params[i]);
+    fx->closure_hint = NULL;
+    if (bound && ty_resolve(sig->params[i])->kind != TY_DYN) {
+      Type *at = ty_resolve(args[i]->ty);
+      while (at->kind == TY_REF && ty_resolve(sig->params[i])->kind != TY_REF) at = ty_resolve(at->inner);
+      unify_with_fn_bound(fx, args[i], at, bound);
+    }
     note_move(fx, args[i]);
   }
 }
@@ -683,7 +749,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   switch (callee->builtin) {
   case BI_BOX_NEW: {
     Type *inner = callee->self_ty && ty_resolve(callee->self_ty)->kind == TY_BOX ? ty_resolve(callee->self_ty)->inner : ty_new_var(0);
-    Type *hint = exp && exp->kind == TY_BOX && ty_is_sized(exp->inner) ? exp->inner : NULL;
+    Type *hint = exp && exp->kind == TY_BOX && (ty_is_sized(exp->inner) || (e->nargs == 1 && e->args[0]->kind == EX_CLOSURE)) ? exp->inner : NULL;
     if (e->nargs == 1) {
       Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
       if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
@@ -745,14 +811,27 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   }
 }
 
-static Type *check_call(Fcx *fx, Expr *e, Type *expected) {
-  Expr *callee = e->sub;
-  if (callee->kind != EX_PATH) {
-    check_expr(fx, callee, NULL);
-    error_at(callee->span, "E0618", "expected function, found `%s`", ty_name(callee->ty));
+// A call of a value: a closure, a function pointer, a `F: Fn(..)` parameter, a `dyn Fn`, or a
+// reference or Box to one of those.
+static Type *check_value_call(Fcx *fx, Expr *e) {
+  Type *t = check_expr(fx, e->sub, NULL);
+  Sig sig;
+  if (!callable_sig(fx, t, &sig)) {
+    Diag *d = diag_error(e->sub->span, "E0618", "expected function, found `%s`", ty_name(t));
+    diag_label(d, "this is not a function");
+    diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }
+  check_args(fx, e, e->args, e->nargs, &sig, "function");
+  return sig.ret;
+}
+
+static Type *check_call(Fcx *fx, Expr *e, Type *expected) {
+  Expr *callee = e->sub;
+  if (callee->kind != EX_PATH) return check_value_call(fx, e);
+  if (callee->path.nsegs == 1 && !callee->path.segs[0].nargs && find_local(fx, callee->path.segs[0].name))
+    return check_value_call(fx, e);
   vec_push(&fx->exprs, callee);
   callee->ty = ty_unit;
   if (!resolve_value_path(fx, callee)) {
@@ -1263,7 +1342,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   }
   case TK_AMP: {
     Type *exp = expected ? ty_resolve(expected) : NULL;
-    Type *hint = exp && exp->kind == TY_REF && ty_is_sized(exp->inner) ? exp->inner : NULL;
+    Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE) ? exp->inner : NULL;
     Type *t = check_expr(fx, e->sub, hint);
     if (e->mut && is_place(e->sub)) {
       Local *l = place_root_local(e->sub);
@@ -1547,8 +1626,16 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     case RES_LOCAL: return e->local->ty;
     case RES_CONST: return e->self_ty;
     case RES_UNIT_STRUCT: return e->self_ty;
+    case RES_FN: {  // a function used as a value: a function pointer
+      if (e->fn->self_kind != SELF_NONE) {
+        error_at(e->span, NULL, "methods as values are not supported by trc yet");
+        return ty_new_var(0);
+      }
+      Sig sig = sig_of(e->fn, e->fn_targs, e->fn_ntargs);
+      return ty_fn(sig.params, sig.nparams, sig.ret);
+    }
     default:
-      error_at(e->span, NULL, "functions as values are not supported yet");
+      error_at(e->span, NULL, "this kind of function as a value is not supported yet");
       return ty_new_var(0);
     }
   case EX_UNARY: return check_unary(fx, e, expected);
@@ -1700,9 +1787,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_IF_LET:
   case EX_WHILE_LET:
     ice(e->span, "`if let` and `while let` are desugared to `match` by the parser");
-  case EX_CLOSURE:
-    error_at(e->span, NULL, "closures are not supported yet");
-    return ty_new_var(0);
+  case EX_CLOSURE: return check_closure(fx, e, expected);
   case EX_TRY:
     error_at(e->span, NULL, "the `?` operator is not supported yet");
     return ty_new_var(0);
@@ -2055,6 +2140,108 @@ static void check_exhaustive(Fcx *fx) {
     int missing = match_witnesses(&p, 1, t, ws, 8);
     if (missing) report_refutable(p, ws, missing);
   }
+}
+
+// The parameters and result of something callable.
+static bool callable_sig(Fcx *fx, Type *t, Sig *out) {
+  t = ty_resolve(t);
+  *out = (Sig){0};
+  switch (t->kind) {
+  case TY_FN:
+    out->params = t->args;
+    out->nparams = t->nargs;
+    out->ret = t->ret;
+    return true;
+  case TY_CLOSURE: {
+    FnDecl *f = t->closure;
+    out->nparams = f->nparams;
+    out->params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+    for (int i = 0; i < f->nparams; i++) out->params[i] = ty_subst(f->param_types[i], t->args, t->nargs);
+    out->ret = ty_subst(f->ret_type, t->args, t->nargs);
+    return true;
+  }
+  case TY_REF: case TY_BOX: return callable_sig(fx, t->inner, out);
+  case TY_PARAM: case TY_DYN: {
+    TraitRef *r = NULL;
+    if (t->kind == TY_DYN) r = t->principal && is_fn_trait(t->principal->trait) ? t->principal : NULL;
+    for (int b = 0; t->kind == TY_PARAM && !r && t->index < fx->env->n && b < fx->env->nbounds[t->index]; b++)
+      if (is_fn_trait(fx->env->bounds[t->index][b]->trait)) r = fx->env->bounds[t->index][b];
+    if (!r) return false;
+    Type *args = ty_resolve(r->args[0]);
+    out->nparams = args->kind == TY_TUPLE ? args->nargs : 0;
+    out->params = args->kind == TY_TUPLE ? args->args : NULL;
+    out->ret = r->nassoc ? r->assoc_types[0] : ty_unit;
+    return true;
+  }
+  default: return false;
+  }
+}
+
+// A closure is checked in its enclosing function's scope (it sees the variables there) but as
+// a function of its own: its parameters and `let`s are its locals, `return` leaves it, and the
+// enclosing variables it uses become its captures.
+static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
+  FnDecl *cf = arena_alloc(sizeof *cf);
+  cf->name = intern_cstr("{closure}");
+  cf->span = e->span;
+  cf->sig_span = e->span;
+  cf->is_closure = true;
+  cf->parent = fx->fn;
+  cf->closure_expr = e;
+  cf->env = fx->fn->env;
+  cf->impl = fx->fn->impl;
+  cf->trait = fx->fn->trait;
+  cf->checked = true;
+  e->fn = cf;
+  // Parameter and result types: as annotated, else from the Fn bound or `dyn Fn` expected here.
+  TraitRef *hint = fx->closure_hint;
+  fx->closure_hint = NULL;
+  Type *exp = expected ? ty_resolve(expected) : NULL;
+  if (!hint && exp && exp->kind == TY_DYN && exp->principal && is_fn_trait(exp->principal->trait)) hint = exp->principal;
+  Type *hargs = hint ? ty_resolve(hint->args[0]) : NULL;
+  int nhint = hargs && hargs->kind == TY_TUPLE ? hargs->nargs : 0;
+  cf->nparams = e->ncparams;
+  cf->params = arena_alloc(sizeof(Param) * (e->ncparams + 1));
+  cf->param_types = arena_alloc(sizeof(Type *) * (e->ncparams + 1));
+  for (int i = 0; i < e->ncparams; i++) {
+    Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
+              : hint && i < nhint && e->ncparams == nhint ? hargs->args[i] : ty_new_var(0);
+    cf->param_types[i] = t;
+    cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
+  }
+  Type *ret = e->cret ? resolve_type_ex(e->cret, fx->env, fx->self_ty, true)
+              : hint && hint->nassoc ? hint->assoc_types[0] : ty_new_var(0);
+  cf->ret_type = ret;
+  // The body, in the closure's own frame.
+  FnDecl *saved_fn = fx->fn;
+  Type *saved_ret = fx->ret;
+  LoopInfo *saved_loop = fx->loop;
+  bool saved_div = fx->diverges;
+  fx->fn = cf;
+  fx->ret = ret;
+  fx->loop = NULL;
+  int mark = scope_mark(fx);
+  for (int i = 0; i < e->ncparams; i++) {
+    bind_pattern(fx, e->cparams[i], cf->param_types[i], true);
+    cf->params[i].local = e->cparams[i]->local;
+    if (cf->params[i].local) cf->params[i].local->assigned = true;
+  }
+  cf->body = arena_alloc(sizeof(Block));
+  cf->body->tail = e->cbody;
+  cf->body->span = e->cbody->span;
+  check_coerce(fx, e->cbody, ret);
+  note_move(fx, e->cbody);
+  scope_pop(fx, mark);
+  fx->fn = saved_fn;
+  fx->ret = saved_ret;
+  fx->loop = saved_loop;
+  fx->diverges = saved_div;
+  // The closure's type is parameterized like the function it is in.
+  GenericEnv *env = fx->fn->env;
+  Type **args = arena_alloc(sizeof(Type *) * (env->n + 1));
+  for (int i = 0; i < env->n; i++) args[i] = env->params[i];
+  vec_push(&fx->closures, cf);
+  return ty_closure(cf, args, env->n);
 }
 
 static Type *check_match(Fcx *fx, Expr *e, Type *expected) {

@@ -285,6 +285,15 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
     return t->sdecl->is_enum ? lower_enum(c, t, st) : lower_fields(c, t, st);
   }
   case TY_FN: return c->t_ptr;
+  case TY_CLOSURE: {  // the environment: one field per capture
+    LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
+    cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
+    int n = t->closure->ncaptures;
+    LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
+    for (int i = 0; i < n; i++) el[i] = cg_lltype(c, cg_subst(closure_capture_type(t, i), NULL, 0));
+    LLVMStructSetBody(st, el, n, false);
+    return st;
+  }
   default:
     ice((Span){0}, "cannot lower type `%s` to LLVM", ty_name(t));
   }
@@ -360,6 +369,16 @@ LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args
 
 // The LLVM function of an instance, declared on first use; its body is emitted when the
 // collector's queue reaches it.
+// A closure body, a `dyn Fn` call slot: the environment (or data) pointer, then the arguments.
+LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret) {
+  LLVMTypeRef fty = cg_fn_type(c, NULL, params, n, ret);
+  int np = LLVMCountParamTypes(fty);
+  LLVMTypeRef *pts = arena_alloc(sizeof(LLVMTypeRef) * (np + 2));
+  LLVMGetParamTypes(fty, pts + 1);
+  pts[0] = c->t_ptr;
+  return LLVMFunctionType(LLVMGetReturnType(fty), pts, np + 1, false);
+}
+
 LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   if (in->llvm_fn) return in->llvm_fn;
   FnDecl *f = in->fn;
@@ -367,7 +386,7 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   Type **ps = arena_alloc(sizeof(Type *) * (f->nparams + 1));
   for (int i = 0; i < f->nparams; i++) ps[i] = cg_subst(f->param_types[i], in->targs, in->ntargs);
   Type *ret = cg_subst(f->ret_type, in->targs, in->ntargs);
-  LLVMTypeRef fty = cg_fn_type(c, self, ps, f->nparams, ret);
+  LLVMTypeRef fty = f->is_closure ? cg_closure_fn_type(c, ps, f->nparams, ret) : cg_fn_type(c, self, ps, f->nparams, ret);
   if (f->attrs.track_caller) {  // one more parameter: the caller's location
     int n = LLVMCountParamTypes(fty);
     LLVMTypeRef *pts = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
@@ -562,6 +581,14 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     }
     return;
   }
+  case TY_CLOSURE: {  // the values a `move` closure captured
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < t->closure->ncaptures; i++) {
+      Type *ft = closure_capture_type(t, i);
+      if (ty_needs_drop(ft)) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), ft);
+    }
+    return;
+  }
   case TY_TUPLE: {
     LLVMTypeRef st = cg_lltype(c, t);
     for (int i = 0; i < t->nargs; i++)
@@ -636,6 +663,7 @@ int cg_vtable_slot(TraitDecl *principal, FnDecl *method) {
 static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *e) {
   FnDecl *m = e->method;
   TraitDecl *owner = e->trait;
+  if (is_fn_trait(owner)) return cg_fn_call_slot(c, concrete);  // closures have no impl to look in
   int nt = owner->env->n;
   Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
   targs[0] = concrete;

@@ -249,6 +249,27 @@ static void bind_local(CG *c, Local *l, LLVMValueRef v, bool initialized) {
 // out of the scrutinee, the scrutinee's own drop flag is cleared and what the pattern left in
 // it is dropped when the arm ends (CL_LEFTOVER).
 
+// The place of a variable: in this function's frame or, inside a closure, reached through the
+// environment (the first argument): a captured reference, or the captured value itself.
+static LLVMValueRef var_place(CG *c, Local *l) {
+  FnDecl *f = c->inst ? c->inst->fn : NULL;
+  if (!f || !f->is_closure || l->owner == f) return c->local_addr[l->index];
+  Type *ct = ty_closure(f, c->inst->targs, c->inst->ntargs);
+  for (int i = 0; i < f->ncaptures; i++) {
+    if (f->captures[i].local != l) continue;
+    LLVMValueRef field = LLVMBuildStructGEP2(c->b, cg_lltype(c, ct), LLVMGetParam(c->fn, 0), i, "");
+    return f->captures[i].by_value ? field : LLVMBuildLoad2(c->b, c->t_ptr, field, l->name);
+  }
+  ice(l->span, "`%s` is not captured by the closure", l->name);
+}
+
+// A variable's drop flag; captured variables are owned by the closure's environment.
+static LLVMValueRef var_flag(CG *c, Local *l) {
+  FnDecl *f = c->inst ? c->inst->fn : NULL;
+  if (f && f->is_closure && l->owner != f) return NULL;
+  return c->local_flag[l->index];
+}
+
 static LLVMValueRef binding_slot(CG *c, Local *l) {
   if (!c->local_addr[l->index]) c->local_addr[l->index] = cg_alloca(c, cg_lltype(c, cg_type_of(c, l->ty)), l->name);
   return c->local_addr[l->index];
@@ -480,7 +501,7 @@ static LLVMValueRef emit_match(CG *c, Expr *e) {
   LLVMValueRef addr, owner = NULL;
   if (is_place_expr(e->sub)) {
     addr = emit_place(c, e->sub);
-    if (e->sub->kind == EX_PATH && e->sub->moves_local) owner = c->local_flag[e->sub->local->index];
+    if (e->sub->kind == EX_PATH && e->sub->moves_local) owner = var_flag(c, e->sub->local);
   } else {
     LLVMValueRef v = emit_expr(c, e->sub);
     if (cg_block_terminated(c)) return has_val ? dead_val(c, rt) : unit_val(c);
@@ -595,7 +616,7 @@ static LLVMValueRef emit_place(CG *c, Expr *e) {
   if (!e->coerce) {
     switch (e->kind) {
     case EX_PATH:
-      if (e->res == RES_LOCAL) return c->local_addr[e->local->index];
+      if (e->res == RES_LOCAL) return var_place(c, e->local);
       break;
     case EX_UNARY:
       // The place `*p` is the pointer p holds; reading it from p's place does not move p.
@@ -976,8 +997,149 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Calling closures, function pointers and `dyn Fn`
+
+static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
+
+typedef struct {
+  Type **params;
+  int n;
+  Type *ret;
+} CallSig;
+
+// The parameter types and result of a `dyn Fn(A, B) -> R`.
+static Type **dyn_fn_params(CG *c, Type *dyn, int *n, Type **ret) {
+  TraitRef *r = dyn->principal;
+  Type *args = ty_resolve(cg_type_of(c, r->args[0]));
+  *n = args->kind == TY_TUPLE ? args->nargs : 0;
+  *ret = r->nassoc ? cg_type_of(c, r->assoc_types[0]) : ty_unit;
+  return args->kind == TY_TUPLE ? args->args : NULL;
+}
+
+// Calls the callable at place (of type t) with argument values already evaluated.
+static LLVMValueRef call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret) {
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
+  int na = 1;
+  for (;;) {
+    t = ty_resolve(t);
+    if ((t->kind == TY_REF || t->kind == TY_BOX) && ty_resolve(t->inner)->kind == TY_DYN) {
+      // dyn Fn: the vtable's one method slot, called with the data pointer.
+      Type *dyn = ty_resolve(t->inner);
+      LLVMValueRef fat = load(c, t, place);
+      args[0] = LLVMBuildExtractValue(c->b, fat, 0, "data");
+      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      for (int i = 0; i < n; i++) na = push_arg(c, vals[i], tys[i], args, na);
+      int np;
+      Type *dret;
+      Type **ps = dyn_fn_params(c, dyn, &np, &dret);
+      TraitDecl *tr = dyn->principal->trait;
+      LLVMValueRef off = cg_i64(c, 8 * (uint64_t)cg_vtable_slot(tr, tr->methods[0]));
+      LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildGEP2(c->b, c->t_i8, vt, &off, 1, ""), "call");
+      return finish_call(c, cg_call(c, cg_closure_fn_type(c, ps, np, dret), fn, args, na, ""), ret);
+    }
+    if (t->kind == TY_REF || t->kind == TY_BOX) {
+      place = LLVMBuildLoad2(c->b, c->t_ptr, place, "");
+      t = t->inner;
+      continue;
+    }
+    break;
+  }
+  if (t->kind == TY_FN) {
+    LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, place, "fnptr");
+    int k = 0;
+    for (int i = 0; i < n; i++) k = push_arg(c, vals[i], tys[i], args, k);
+    return finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
+  }
+  if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
+  LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs));
+  args[0] = place;
+  for (int i = 0; i < n; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  return finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
+}
+
+static LLVMValueRef emit_value_call(CG *c, Expr *e) {
+  Type *t = final_ty(c, e->sub);
+  LLVMValueRef place = is_place_expr(e->sub) ? emit_place(c, e->sub) : spill(c, emit_expr(c, e->sub), t);
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  Type **tys = arena_alloc(sizeof(Type *) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    vals[i] = emit_expr(c, e->args[i]);
+    tys[i] = final_ty(c, e->args[i]);
+  }
+  return call_callable(c, place, t, vals, tys, e->nargs, final_ty(c, e));
+}
+
+// A closure expression's value: its environment, a reference or the value per capture.
+static LLVMValueRef emit_closure(CG *c, Expr *e) {
+  Type *t = ty_of(c, e);
+  FnDecl *f = e->fn;
+  LLVMValueRef env = LLVMGetUndef(cg_lltype(c, t));
+  for (int i = 0; i < f->ncaptures; i++) {
+    Local *l = f->captures[i].local;
+    LLVMValueRef v = var_place(c, l);
+    if (f->captures[i].by_value) {
+      Type *lt = cg_type_of(c, l->ty);
+      v = load(c, lt, v);
+      if (!ty_is_copy(lt) && var_flag(c, l)) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), var_flag(c, l));  // moved in
+    }
+    env = LLVMBuildInsertValue(c->b, env, v, i, "");
+  }
+  return env;
+}
+
+// The function a vtable of `dyn Fn*` calls for a concrete callable.
+LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs));
+  LLVMValueRef shim = cg_cache_get(c->debugs, c->ndebugs, t, &fn_shim_key);
+  if (shim) return shim;
+  // A function pointer (or a reference to a callable) behind the data pointer: a shim calls it.
+  Type *callee = t;
+  while (callee->kind == TY_REF || callee->kind == TY_BOX) callee = ty_resolve(callee->inner);
+  CallSig sig = {0};
+  if (callee->kind == TY_FN) {
+    sig.params = callee->args;
+    sig.n = callee->nargs;
+    sig.ret = callee->ret;
+  } else if (callee->kind == TY_CLOSURE) {
+    FnDecl *f = callee->closure;
+    sig.n = f->nparams;
+    sig.params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+    for (int i = 0; i < f->nparams; i++) sig.params[i] = cg_subst(f->param_types[i], callee->args, callee->nargs);
+    sig.ret = cg_subst(f->ret_type, callee->args, callee->nargs);
+  } else {
+    ice((Span){0}, "no call slot for `%s`", ty_name(t));
+  }
+  shim = LLVMAddFunction(c->mod, arena_printf("<%s as Fn>::call", ty_name(t)), cg_closure_fn_type(c, sig.params, sig.n, sig.ret));
+  LLVMSetLinkage(shim, LLVMInternalLinkage);
+  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &fn_shim_key, shim);
+  SavedFn saved;
+  cg_begin_helper(c, shim, &saved);
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (sig.n + 1));
+  int argi = 1;
+  for (int i = 0; i < sig.n; i++) {
+    Type *pt = ty_resolve(sig.params[i]);
+    if (pt->kind == TY_UNIT) {
+      vals[i] = unit_val(c);
+    } else if (cg_is_fat(pt)) {
+      LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, pt));
+      fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 0, "");
+      vals[i] = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
+    } else {
+      vals[i] = LLVMGetParam(shim, argi++);
+    }
+  }
+  LLVMValueRef r = call_callable(c, LLVMGetParam(shim, 0), t, vals, sig.params, sig.n, sig.ret);
+  if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, r);
+  cg_end_helper(c, &saved);
+  return shim;
+}
+
 static LLVMValueRef emit_call(CG *c, Expr *e) {
   Expr *callee = e->sub;
+  if (callee->kind != EX_PATH || callee->res == RES_LOCAL) return emit_value_call(c, e);
   if (callee->res == RES_BUILTIN) return emit_builtin_call(c, e);
   if (callee->res == RES_TUPLE_CTOR && callee->sdecl->is_enum) {
     LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
@@ -1904,11 +2066,12 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     if (e->res == RES_LOCAL) {
       Local *l = e->local;
       Type *t = cg_type_of(c, l->ty);
-      LLVMValueRef v = load(c, t, c->local_addr[l->index]);
-      if (c->local_flag[l->index]) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), c->local_flag[l->index]);  // moved
+      LLVMValueRef v = load(c, t, var_place(c, l));
+      if (var_flag(c, l)) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), var_flag(c, l));  // moved
       return v;
     }
     if (e->res == RES_UNIT_STRUCT && e->sdecl->is_enum) return enum_value(c, ty_of(c, e), e->variant, NULL);
+    if (e->res == RES_FN) return cg_instance_fn(c, mono_instance(e->fn, concrete_targs(c, e), e->fn_ntargs));
     if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
     if (e->res == RES_CONST) {
       LLVMTypeRef lt = cg_lltype(c, ty_of(c, e));
@@ -1922,18 +2085,18 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     LLVMValueRef v = emit_expr(c, e->rhs);
     if (e->lhs->kind == EX_PATH && e->lhs->res == RES_LOCAL) {
       Local *l = e->lhs->local;
-      LLVMValueRef flag = c->local_flag[l->index];
+      LLVMValueRef flag = var_flag(c, l);
       if (flag) {
         // The old value (if the local still owns one) is dropped after the new one is built.
         LLVMBasicBlockRef yes = cg_new_block(c, "drop.old"), next = cg_new_block(c, "assign");
         LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, flag, ""), yes, next);
         cg_set_block(c, yes);
-        cg_emit_drop(c, c->local_addr[l->index], t);
+        cg_emit_drop(c, var_place(c, l), t);
         LLVMBuildBr(c->b, next);
         cg_set_block(c, next);
         LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), flag);
       }
-      LLVMBuildStore(c->b, v, c->local_addr[l->index]);
+      LLVMBuildStore(c->b, v, var_place(c, l));
       return unit_val(c);
     }
     LLVMValueRef p = emit_place(c, e->lhs);
@@ -2031,6 +2194,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   }
   case EX_MACRO: return emit_macro(c, e);
   case EX_MATCH: return emit_match(c, e);
+  case EX_CLOSURE: return emit_closure(c, e);
   default: ice(e->span, "expression kind not lowered");
   }
 }
@@ -2144,7 +2308,7 @@ void cg_emit_body(CG *c, Instance *in) {
   c->ncleanups = 0;
   c->loop = NULL;
   c->ret_ty = cg_type_of(c, f->ret_type);
-  int argi = 0;
+  int argi = f->is_closure ? 1 : 0;  // a closure's first argument is its environment
   if (f->self_local) bind_param(c, f->self_local, NULL, &argi);
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;

@@ -115,6 +115,10 @@ LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef
 // whenever the function has cleanups pending; a plain call otherwise.
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
 LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
+LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first
+// The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
+// that calls through a function pointer.
+LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
 LLVMValueRef cg_i64(CG *c, uint64_t v);

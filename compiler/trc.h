@@ -342,7 +342,15 @@ struct Local {
   int index;            // position in its function's locals list
   bool assigned;        // checker: has been given a value (for E0384)
   bool late_init;       // declared without a value (`let x;`)
+  FnDecl *owner;        // the function (or closure) whose frame holds it
 };
+
+// A variable a closure uses from an enclosing function: kept in the closure's environment by
+// reference (a pointer to the variable), or by value for a `move` closure.
+typedef struct {
+  Local *local;
+  bool by_value;
+} Capture;
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.
 typedef enum {
@@ -528,6 +536,13 @@ struct FnDecl {
   int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
   bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
   Span sized_span;     // the `Sized` of `where Self: Sized`
+  // closures: the body of `|x| ...` is checked and emitted as a function of its own, whose
+  // first argument is the environment (a struct of the captures)
+  bool is_closure;
+  FnDecl *parent;      // the function the closure is written in
+  Capture *captures;
+  int ncaptures;
+  Expr *closure_expr;
 };
 
 typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;
@@ -680,6 +695,7 @@ typedef enum {
   TY_FN,       // fn item / fn pointer: params + ret
   TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
   TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
+  TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -708,6 +724,7 @@ struct Type {
   TraitDecl **autos;    // TY_DYN: auto traits, sorted by name
   int nautos;
   TraitDecl *assoc_trait;  // TY_ASSOC
+  FnDecl *closure;      // TY_CLOSURE: the closure's body as a function
   // TY_PARAM (and TY_ASSOC's name)
   const char *name;
   int index;            // position in the generic environment's flat list
@@ -738,6 +755,8 @@ Type *ty_param(const char *name, int index);
 Type *ty_fn(Type **params, int n, Type *ret);
 Type *ty_range(Type *elem, bool inclusive);
 Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
+Type *ty_closure(FnDecl *closure, Type **args, int n);
+Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
 bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)
 TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
@@ -780,7 +799,12 @@ typedef struct {
   PtrVec structs, traits, impls, fns;   // all declarations, prelude first
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
+  TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
+  StructDecl *option;
 } Crate;
+
+// Fn, FnMut or FnOnce: their bounds are written `Fn(A, B) -> R`, i.e. Fn<(A, B), Output = R>.
+bool is_fn_trait(TraitDecl *t);
 
 // Returns false if any error was reported.
 bool check_program(Crate *crate, Program *prog);

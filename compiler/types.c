@@ -42,6 +42,7 @@ static uint32_t hash_type(Type *t) {
   for (int i = 0; i < t->nautos; i++) h = mix(h, (uintptr_t)t->autos[i]);
   h = mix(h, (uintptr_t)t->name);
   h = mix(h, (uintptr_t)t->assoc_trait);
+  h = mix(h, (uintptr_t)t->closure);
   h = mix(h, t->index);
   return h;
 }
@@ -60,7 +61,7 @@ static bool same_type(Type *a, Type *b) {
   if (a->kind != b->kind || a->bits != b->bits || a->is_signed != b->is_signed ||
       a->is_size != b->is_size || a->mut != b->mut || a->inner != b->inner || a->len != b->len ||
       a->nargs != b->nargs || a->ret != b->ret || a->sdecl != b->sdecl || a->nautos != b->nautos ||
-      a->name != b->name || a->index != b->index || a->assoc_trait != b->assoc_trait)
+      a->name != b->name || a->index != b->index || a->assoc_trait != b->assoc_trait || a->closure != b->closure)
     return false;
   for (int i = 0; i < a->nargs; i++)
     if (a->args[i] != b->args[i]) return false;
@@ -175,6 +176,11 @@ Type *ty_fn(Type **params, int n, Type *ret) {
   return intern_type(&c);
 }
 
+Type *ty_closure(FnDecl *closure, Type **args, int n) {
+  Type c = {.kind = TY_CLOSURE, .closure = closure, .args = args, .nargs = n};
+  return intern_type(&c);
+}
+
 Type *ty_range(Type *elem, bool inclusive) {
   Type c = {.kind = TY_RANGE, .inner = elem, .len = inclusive};
   return intern_type(&c);
@@ -219,7 +225,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     c.next_in_bucket = NULL;
     return intern_type(&c);
   }
-  case TY_TUPLE: case TY_STRUCT: case TY_FN: {
+  case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: {
     Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
     bool changed = false;
     for (int i = 0; i < t->nargs; i++) {
@@ -231,6 +237,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     if (!changed) return t;
     if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
     if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
+    if (t->kind == TY_CLOSURE) return ty_closure(t->closure, args, t->nargs);
     return ty_fn(args, t->nargs, ret);
   }
   case TY_DYN: {
@@ -347,6 +354,13 @@ static bool adt_any_field(Type *t, bool (*pred)(Type *), bool want) {
   return false;
 }
 
+// The type of a closure's i-th capture field: the variable's type, or a reference to it.
+Type *closure_capture_type(Type *t, int i) {
+  Capture *cap = &t->closure->captures[i];
+  Type *lt = ty_subst(cap->local->ty, t->args, t->nargs);
+  return cap->by_value ? lt : ty_ref(lt, cap->local->mut);
+}
+
 bool ty_is_copy(Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
@@ -361,6 +375,10 @@ bool ty_is_copy(Type *t) {
     return true;
   case TY_ARRAY:
     return ty_is_copy(t->inner);
+  case TY_CLOSURE:  // Copy when its captures are: shared references, or Copy values
+    for (int i = 0; i < t->closure->ncaptures; i++)
+      if (!ty_is_copy(closure_capture_type(t, i))) return false;
+    return true;
   case TY_STRUCT:
     // #[derive(Copy)] on a generic type holds when its fields are Copy (rustc asks `T: Copy`).
     return t->sdecl->is_copy && !adt_any_field(t, ty_is_copy, false);
@@ -382,6 +400,10 @@ bool ty_needs_drop(Type *t) {
     return t->len && ty_needs_drop(t->inner);
   case TY_STRUCT:
     return t->sdecl->drop_impl || adt_any_field(t, ty_needs_drop, true);
+  case TY_CLOSURE:
+    for (int i = 0; i < t->closure->ncaptures; i++)
+      if (ty_needs_drop(closure_capture_type(t, i))) return true;
+    return false;
   case TY_PARAM: case TY_DYN: case TY_ASSOC:
     return true;  // unknown until substituted; dyn values are only dropped through a vtable
   default:
@@ -478,6 +500,12 @@ static void put_type(Buf *b, Type *t) {
     put(b, t->nargs == 1 ? ",)" : ")");
     return;
   case TY_STRUCT: put(b, t->sdecl->name); put_args(b, t->args, t->nargs); return;
+  case TY_CLOSURE: {
+    int line, col;
+    diag_line_col(t->closure->span, &line, &col);
+    put(b, arena_printf("{closure@%s:%d:%d}", diag_file_name(t->closure->span.file), line, col));
+    return;
+  }
   case TY_DYN: {
     put(b, "dyn ");
     bool first = true;
