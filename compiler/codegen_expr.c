@@ -1721,6 +1721,17 @@ static void check_division(CG *c, Expr *e, LLVMValueRef a, LLVMValueRef b, Type 
   }
 }
 
+// Debug builds (-O0) check + - * for overflow and panic as a rustc debug build does; -O1 and
+// up wrap, as `rustc -O` does. `wrapping_add` and friends always wrap.
+static LLVMValueRef checked_arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  const char *what = op == TK_PLUS ? "add" : op == TK_MINUS ? "sub" : "mul";
+  const char *verb = op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : "multiply";
+  LLVMValueRef args[2] = {a, b};
+  LLVMValueRef r = call_intrinsic(c, arena_printf("llvm.%c%s.with.overflow", t->is_signed ? 's' : 'u', what), LLVMTypeOf(a), args, 2);
+  panic_if(c, LLVMBuildExtractValue(c->b, r, 1, "overflow"), e->span, arena_printf("attempt to %s with overflow", verb));
+  return LLVMBuildExtractValue(c->b, r, 0, "");
+}
+
 static LLVMValueRef arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_FLOAT) {
@@ -1734,6 +1745,8 @@ static LLVMValueRef arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, LLVMValu
     }
   }
   bool s = t->is_signed;
+  if (c->opts->opt_level == 0 && (op == TK_PLUS || op == TK_MINUS || op == TK_STAR))
+    return checked_arith(c, e, op, a, b, t);
   switch (op) {
   case TK_PLUS: return LLVMBuildAdd(c->b, a, b, "");
   case TK_MINUS: return LLVMBuildSub(c->b, a, b, "");
@@ -1803,7 +1816,12 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
   switch (e->op) {
   case TK_MINUS: {
     LLVMValueRef v = emit_expr(c, e->sub);
-    return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMBuildFNeg(c->b, v, "") : LLVMBuildNeg(c->b, v, "");
+    Type *t = ty_resolve(ty_of(c, e));
+    if (t->kind == TY_FLOAT) return LLVMBuildFNeg(c->b, v, "");
+    if (c->opts->opt_level == 0 && e->sub->kind != EX_INT && t->kind == TY_INT)  // -i32::MIN overflows
+      panic_if(c, LLVMBuildICmp(c->b, LLVMIntEQ, v, LLVMConstInt(LLVMTypeOf(v), 1ull << (t->bits - 1), 0), ""), e->span,
+               "attempt to negate with overflow");
+    return LLVMBuildNeg(c->b, v, "");
   }
   case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
   case TK_STAR: return load(c, ty_of(c, e), emit_place(c, e));

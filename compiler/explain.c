@@ -340,6 +340,14 @@ static const Explanation explanations[] = {
     "An enum variant is built with a field it does not have.\n"},
   {"E0732",
     "trc allows explicit discriminants (`A = 5`) only on enums whose variants have no fields.\n"},
+  {"E0214",
+    "Parenthesized arguments (`Tr(A, B) -> R`) are only for the `Fn`, `FnMut` and `FnOnce` traits.\n"},
+  {"E0631",
+    "A closure or function is passed where an `Fn(A, B) -> R` bound asks for other parameter\n"
+    "types: its signature must match the bound's.\n"},
+  {"E0658",
+    "An unstable feature of Rust is used. trc, like stable rustc, accepts `Fn`-family traits only\n"
+    "in their parenthesized form, `Fn(i64) -> i64`, not as `Fn<(i64,)>`.\n"},
 };
 
 int explain_code(const char *arg) {
