@@ -329,7 +329,10 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
   case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
   case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
   case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
-  case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
+  case TY_RANGE: {
+    Type *r = ty_range(normalize_rec(t->inner, env), t->len);
+    return t->mut ? ty_range_rev(r) : r;
+  }
   case TY_TUPLE: case TY_STRUCT: case TY_FN: {
     Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
     for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);

@@ -326,6 +326,16 @@ static const KnownFn known_fns[] = {
   {"std::mem::align_of", BI_ALIGN_OF}, {"core::mem::align_of", BI_ALIGN_OF}, {"align_of", BI_ALIGN_OF},
   {"std::mem::drop", BI_DROP}, {"core::mem::drop", BI_DROP}, {"drop", BI_DROP},
   {"std::process::exit", BI_EXIT},
+  {"__trc_read", BI_READ}, {"__trc_write", BI_WRITE}, {"__trc_args_len", BI_ARGS_LEN}, {"__trc_arg", BI_ARG},
+};
+
+// std functions the prelude implements in .tr: the path a program writes, and the prelude fn.
+static const struct {
+  const char *path, *prelude_fn;
+} std_fns[] = {
+  {"std::mem::replace", "__std_mem_replace"}, {"core::mem::replace", "__std_mem_replace"},
+  {"std::mem::swap", "__std_mem_swap"},       {"core::mem::swap", "__std_mem_swap"},
+  {"std::env::args", "__std_env_args"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -572,6 +582,7 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
       return false;
     }
     FnDecl *f = lookup_fn(name);
+    if (f && f->span.file == 0 && !strncmp(name, "__", 2) && e->span.file != 0) f = NULL;  // the prelude's helpers
     if (f && !f->impl && !f->trait) {
       e->res = RES_FN;
       e->fn = f;
@@ -584,6 +595,17 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
   }
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
+  if (bi >= BI_READ && bi <= BI_ARG && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
+  for (size_t i = 0; i < sizeof std_fns / sizeof std_fns[0]; i++) {
+    if (strcmp(std_fns[i].path, full)) continue;
+    FnDecl *f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
+    e->res = RES_FN;
+    e->fn = f;
+    e->fn_targs = fresh_targs(fx, f->env, 0, NULL, e->span);
+    e->fn_ntargs = f->env->n;
+    apply_turbofish(fx, last, f->env, 0, e->fn_targs);
+    return true;
+  }
   if (bi) {
     e->res = RES_BUILTIN;
     e->builtin = bi;
@@ -701,23 +723,26 @@ static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound) {
   if (bound->nassoc && !unify(sig.ret, bound->assoc_types[0])) mismatch(arg, bound->assoc_types[0], sig.ret);
 }
 
+// One argument: a closure passed for an Fn bound takes its parameter types from the bound.
+static void check_arg(Fcx *fx, Expr *arg, Type *param) {
+  TraitRef *bound = fn_bound_of(fx, param);
+  fx->closure_hint = bound;
+  check_coerce(fx, arg, param);
+  fx->closure_hint = NULL;
+  if (bound && ty_resolve(param)->kind != TY_DYN) {
+    Type *at = ty_resolve(arg->ty);
+    while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
+    unify_with_fn_bound(fx, arg, at, bound);
+  }
+  note_move(fx, arg);
+}
+
 static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {
   if (nargs != sig->nparams) {
     arg_count_error(fx, call->span, args, nargs, sig->params, sig->nparams, what);
     return;
   }
-  for (int i = 0; i < nargs; i++) {
-    TraitRef *bound = fn_bound_of(fx, sig->params[i]);
-    fx->closure_hint = bound;
-    check_coerce(fx, args[i], sig->params[i]);
-    fx->closure_hint = NULL;
-    if (bound && ty_resolve(sig->params[i])->kind != TY_DYN) {
-      Type *at = ty_resolve(args[i]->ty);
-      while (at->kind == TY_REF && ty_resolve(sig->params[i])->kind != TY_REF) at = ty_resolve(at->inner);
-      unify_with_fn_bound(fx, args[i], at, bound);
-    }
-    note_move(fx, args[i]);
-  }
+  for (int i = 0; i < nargs; i++) check_arg(fx, args[i], sig->params[i]);
 }
 
 // A bound on a generic parameter is reported at the argument whose type mentions it.
@@ -806,6 +831,23 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[0] = ty_i32;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_never;
+  // The prelude's intrinsics: a bitwise move out of (or into) a place, and the command line.
+  case BI_READ: case BI_WRITE: {
+    Type *t = ty_new_var(0);
+    sig.nparams = callee->builtin == BI_READ ? 1 : 2;
+    params[0] = ty_ref(t, callee->builtin == BI_WRITE);
+    params[1] = t;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return callee->builtin == BI_READ ? t : ty_unit;
+  }
+  case BI_ARGS_LEN:
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
+  case BI_ARG:
+    sig.nparams = 1;
+    params[0] = ty_usize;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
   default:
     ice(e->span, "unhandled builtin call");
   }
@@ -898,7 +940,26 @@ static const BuiltinMethod builtin_methods[] = {
   {"to_string", TY_INT, BI_TO_STRING, SELF_REF, 0},   {"to_string", TY_FLOAT, BI_TO_STRING, SELF_REF, 0},
   {"to_string", TY_BOOL, BI_TO_STRING, SELF_REF, 0},  {"to_string", TY_CHAR, BI_TO_STRING, SELF_REF, 0},
   {"to_string", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
+  // slices and iteration
+  {"len", TY_SLICE, BI_SLICE_LEN, SELF_REF, 0},       {"is_empty", TY_SLICE, BI_SLICE_IS_EMPTY, SELF_REF, 0},
+  {"len", TY_ARRAY, BI_SLICE_LEN, SELF_REF, 0},
+  {"iter", TY_VEC, BI_ITER, SELF_REF, 0},             {"iter", TY_SLICE, BI_ITER, SELF_REF, 0},
+  {"iter", TY_ARRAY, BI_ITER, SELF_REF, 0},           {"iter_mut", TY_VEC, BI_ITER_MUT, SELF_REF_MUT, 0},
+  {"iter_mut", TY_SLICE, BI_ITER_MUT, SELF_REF_MUT, 0}, {"iter_mut", TY_ARRAY, BI_ITER_MUT, SELF_REF_MUT, 0},
+  {"enumerate", TY_ITER, BI_ENUMERATE, SELF_VALUE, 0}, {"rev", TY_ITER, BI_REV, SELF_VALUE, 0},
+  {"rev", TY_RANGE, BI_REV, SELF_VALUE, 0},          {"len", TY_ITER, BI_SLICE_LEN, SELF_REF, 0},
+  {"swap", TY_VEC, BI_SLICE_SWAP, SELF_REF_MUT, 2},   {"swap", TY_SLICE, BI_SLICE_SWAP, SELF_REF_MUT, 2},
+  {"swap", TY_ARRAY, BI_SLICE_SWAP, SELF_REF_MUT, 2},
+  {"pop", TY_VEC, BI_VEC_POP, SELF_REF_MUT, 0},       {"remove", TY_VEC, BI_VEC_REMOVE, SELF_REF_MUT, 1},
+  {"insert", TY_VEC, BI_VEC_INSERT, SELF_REF_MUT, 2},
+  {"parse", TY_STR, BI_STR_PARSE, SELF_REF, 0},       {"parse", TY_STRING, BI_STR_PARSE, SELF_REF, 0},
 };
+
+static Type **copy_types(Type **t, int n) {
+  Type **c = arena_alloc(sizeof(Type *) * (n + 1));
+  copy_bytes(c, t, sizeof(Type *) * n);
+  return c;
+}
 
 static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
   for (size_t i = 0; i < sizeof builtin_methods / sizeof builtin_methods[0]; i++)
@@ -909,9 +970,32 @@ static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
   return NULL;
 }
 
+// Result<T, ParseIntError>, from the prelude.
+static Type *parse_result(Type *t) {
+  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
+  Type *args[2] = {t, ty_struct(err, NULL, 0)};
+  return ty_struct(res, copy_types(args, 2), 2);
+}
+
 static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
-  Sig s = {.nparams = bm->nparams, .params = arena_alloc(sizeof(Type *) * 2)};
+  Sig s = {.nparams = bm->nparams, .params = arena_alloc(sizeof(Type *) * 3)};
   switch (bm->bi) {
+  case BI_SLICE_LEN: s.ret = ty_usize; break;
+  case BI_SLICE_IS_EMPTY: s.ret = ty_bool; break;
+  case BI_ITER: case BI_ITER_MUT: s.ret = ty_iter(self->inner, bm->bi == BI_ITER_MUT, 0); break;
+  case BI_ENUMERATE:
+    s.ret = ty_iter(self->inner, self->mut, (int)self->len | ITER_ENUMERATE | (self->len & ITER_REV ? ITER_ENUMERATE_AFTER_REV : 0));
+    break;
+  case BI_REV: s.ret = self->kind == TY_RANGE ? ty_range_rev(self) : ty_iter(self->inner, self->mut, (int)self->len | ITER_REV); break;
+  case BI_SLICE_SWAP: s.params[0] = s.params[1] = ty_usize; s.ret = ty_unit; break;
+  case BI_VEC_POP: {
+    Type *arg[1] = {self->inner};
+    s.ret = ty_struct(K->option, copy_types(arg, 1), 1);
+    break;
+  }
+  case BI_VEC_REMOVE: s.params[0] = ty_usize; s.ret = self->inner; break;
+  case BI_VEC_INSERT: s.params[0] = ty_usize; s.params[1] = self->inner; s.ret = ty_unit; break;
+  case BI_STR_PARSE: s.ret = parse_result(ty_new_var(1)); break;
   case BI_VEC_PUSH: s.params[0] = self->inner; s.ret = ty_unit; break;
   case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: s.ret = ty_usize; break;
   case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
@@ -1069,6 +1153,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
     found = probe_step(fx, e, u, derefs, &sig);
     if (!found) {
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
+      else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
       else u = NULL;
     }
   }
@@ -1093,10 +1178,9 @@ static Type *check_method(Fcx *fx, Expr *e) {
   }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);
-  for (int i = 0; i < e->nargs; i++) {
-    check_coerce(fx, e->args[i], sig.params[i + 1]);
-    note_move(fx, e->args[i]);
-  }
+  if (e->dispatch == DISPATCH_BUILTIN && e->builtin == BI_STR_PARSE && e->ntargs == 1)  // parse::<u64>()
+    unify(ty_resolve(sig.ret)->args[0], resolve_type_ex(e->targs[0], fx->env, fx->self_ty, true));
+  for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1]);
   return sig.ret;
 }
 
@@ -1536,6 +1620,12 @@ static LoopInfo *push_loop(Fcx *fx, Expr *e) {
 static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_RANGE) return t->inner;
+  if (t->kind == TY_ITER) {
+    Type *r = ty_ref(t->inner, t->mut);
+    if (!(t->len & ITER_ENUMERATE)) return r;
+    Type *pair[2] = {ty_usize, r};
+    return ty_tuple(copy_types(pair, 2), 2);
+  }
   if (t->kind == TY_VEC) {
     note_move(fx, e->sub);
     return t->inner;
@@ -1650,6 +1740,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_COMPOUND: {
     Type *lt = ty_resolve(check_expr(fx, e->lhs, NULL));
     Type *rt = check_expr(fx, e->rhs, e->op == TK_SHL || e->op == TK_SHR ? NULL : lt);
+    if (ty_resolve(rt)->kind == TY_REF && lt->kind != TY_STRING) rt = ty_resolve(rt)->inner;  // `x += &y`, as std's impls allow
     if (e->op == TK_PLUS && lt->kind == TY_STRING) {
       if (!coerce(fx, e->rhs, rt, ty_ref(ty_str, false))) mismatch(e->rhs, ty_ref(ty_str, false), rt);
       e->builtin = BI_STRING_PUSH_STR;
@@ -1678,6 +1769,15 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       derefs++;
     }
     e->autoderefs = derefs;
+    if (e->rhs->kind == EX_RANGE && (bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY)) {
+      // v[a..b], v[a..], v[..b], v[..], v[a..=b]: a slice (unsized; used behind & or &mut)
+      Expr *r = e->rhs;
+      vec_push(&fx->exprs, r);
+      if (r->lhs) check_coerce(fx, r->lhs, ty_usize);
+      if (r->rhs) check_coerce(fx, r->rhs, ty_usize);
+      r->ty = ty_range(ty_usize, r->inclusive);
+      return ty_slice(bt->inner);
+    }
     Type *it = check_expr(fx, e->rhs, ty_usize);
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY) {
       Diag *d = diag_error(e->span, "E0608", "cannot index into a value of type `%s`", ty_name(e->lhs->ty));
@@ -2378,7 +2478,7 @@ static void check_moves(Fcx *fx) {
         error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
       continue;
     }
-    if (!is_place(e) || e->coerce || ty_is_copy(e->ty) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
+    if (!is_place(e) || e->coerce || type_implements(K, e->ty, K->copy_trait) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
     if (e->kind == EX_PATH) {  // moving a whole local: codegen tracks it with a drop flag
       e->moves_local = e->res == RES_LOCAL;
       continue;

@@ -285,6 +285,7 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
     return t->sdecl->is_enum ? lower_enum(c, t, st) : lower_fields(c, t, st);
   }
   case TY_FN: return c->t_ptr;
+  case TY_ITER: return c->t_slice;  // what is left to visit: {ptr, len}
   case TY_CLOSURE: {  // the environment: one field per capture
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
     cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);

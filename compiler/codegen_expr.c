@@ -23,6 +23,7 @@ static void emit_stmt(CG *c, Stmt *s);
 static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
 static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);
 static void free_string(CG *c, LLVMValueRef s);
+static LLVMValueRef vec_field(CG *c, LLVMValueRef vecp, int i);
 
 // An expression's type as its own code produces it (before the checker's coercion), and as
 // its consumer sees it (after). Inside emit_expr_raw only the first one is meaningful.
@@ -69,6 +70,8 @@ static LLVMValueRef rt(CG *c, const char *name) {
     {"trc_string_push_bytes", "vppl", 0}, {"trc_string_push_i64", "vpl", 0}, {"trc_string_push_u64", "vpl", 0},
     {"trc_string_push_bool", "vpi", 0}, {"trc_string_push_char", "vpi", 0}, {"trc_string_push_f64", "vpdi", 0},
     {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0}, {"trc_string_push_indented", "vppl", 0},
+    {"trc_slice_check", "vllliplii", 0}, {"trc_args_len", "l", 0}, {"trc_arg_ptr", "pl", 0}, {"trc_arg_len", "ll", 0},
+    {"trc_parse_i64", "lplp", 0}, {"trc_parse_u64", "lplp", 0}, {"trc_vec_remove", "vpllpplii", 0}, {"trc_vec_insert", "vplllplii", 0},
     {"trc_string_push_char_debug", "vpi", 0}, {"trc_string_pad", "vpllii", 0}, {"trc_string_pad_zero", "vpll", 0},
     {"trc_print", "vpl", 0}, {"trc_eprint", "vpl", 0}, {"trc_panic", "vplplii", 1},
     {"trc_panic_bounds_check", "vllplii", 1}, {"trc_exit", "vi", 1}, {"memcmp", "ippl", 0},
@@ -76,7 +79,7 @@ static LLVMValueRef rt(CG *c, const char *name) {
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     if (strcmp(fns[i].name, name)) continue;
     const char *s = fns[i].sig;
-    LLVMTypeRef ps[8];
+    LLVMTypeRef ps[10];
     int n = 0;
     for (const char *p = s + 1; *p; p++) ps[n++] = sig_type(c, *p);
     return cg_runtime_fn(c, name, sig_type(c, s[0]), ps, n, fns[i].noreturn);
@@ -567,6 +570,10 @@ static LLVMValueRef enum_value(CG *c, Type *t, int v, LLVMValueRef *fields) {
 
 // Given the address of a pointer-typed value (of type t), the place it points to.
 static LLVMValueRef deref_place(CG *c, LLVMValueRef addr, Type *t) {
+  if (ty_resolve(t)->kind == TY_VEC) {  // Vec<T> -> [T]: the slice of its elements
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), vec_field(c, addr, 0), 0, "");
+    return LLVMBuildInsertValue(c->b, fat, vec_field(c, addr, 2), 1, "");
+  }
   Type *in = ty_resolve(ty_pointee(t));
   if (!in) ice((Span){0}, "dereferencing a non-pointer `%s`", ty_name(t));
   return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
@@ -576,18 +583,34 @@ static LLVMValueRef deref_place(CG *c, LLVMValueRef addr, Type *t) {
 static LLVMValueRef autoderef(CG *c, LLVMValueRef p, Type **t, int n) {
   for (int i = 0; i < n; i++) {
     p = deref_place(c, p, *t);
-    *t = ty_resolve(ty_pointee(*t));
+    *t = ty_resolve(*t)->kind == TY_VEC ? ty_slice(ty_resolve(*t)->inner) : ty_resolve(ty_pointee(*t));
   }
   return p;
 }
 
 static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
 
+// &v[a..b]: the slice {data + a, b - a} after the checks rustc makes, with its messages.
+static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef len, Type *elem) {
+  Expr *r = e->rhs;
+  LLVMValueRef lo = r->lhs ? emit_expr(c, r->lhs) : cg_i64(c, 0);
+  LLVMValueRef hi = r->rhs ? emit_expr(c, r->rhs) : len;
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(e->span, &file, &flen, &line, &col, c);
+  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
+                          LLVMConstInt(c->t_i32, col, 0)};
+  call_fn(c, rt(c, "trc_slice_check"), args, 8);
+  if (r->inclusive) hi = LLVMBuildAdd(c->b, hi, cg_i64(c, 1), "");
+  LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
+  LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), start, 0, "");
+  return LLVMBuildInsertValue(c->b, fat, LLVMBuildSub(c->b, hi, lo, ""), 1, "");
+}
+
 static LLVMValueRef index_place(CG *c, Expr *e) {
   Type *bt = final_ty(c, e->lhs);
   LLVMValueRef base = autoderef(c, emit_place(c, e->lhs), &bt, e->autoderefs);
   bt = ty_resolve(bt);
-  LLVMValueRef idx = emit_expr(c, e->rhs);
   LLVMValueRef data, len;
   if (bt->kind == TY_VEC) {
     data = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, base, 0, ""), "");
@@ -599,6 +622,8 @@ static LLVMValueRef index_place(CG *c, Expr *e) {
     data = LLVMBuildExtractValue(c->b, base, 0, "");
     len = LLVMBuildExtractValue(c->b, base, 1, "");
   }
+  if (e->rhs->kind == EX_RANGE && ty_resolve(final_ty(c, e))->kind == TY_SLICE) return slice_range(c, e, data, len, ty_resolve(bt->inner));
+  LLVMValueRef idx = emit_expr(c, e->rhs);
   LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
   cg_set_block(c, bad);
@@ -876,6 +901,75 @@ static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
   LLVMBuildStore(c->b, LLVMBuildAdd(c->b, len, cg_i64(c, 1), ""), LLVMBuildStructGEP2(c->b, c->t_vec, vecp, 2, ""));
 }
 
+// The elements of a Vec, array or slice receiver (a Vec or array by address, a slice as its
+// fat pointer).
+static void seq_parts(CG *c, LLVMValueRef recv, Type *self, LLVMValueRef *data, LLVMValueRef *len) {
+  self = ty_resolve(self);
+  if (self->kind == TY_ITER) recv = LLVMBuildLoad2(c->b, c->t_slice, recv, "");  // by reference
+  if (self->kind == TY_VEC) {
+    *data = vec_field(c, recv, 0);
+    *len = vec_field(c, recv, 2);
+  } else if (self->kind == TY_ARRAY) {
+    *data = recv;
+    *len = cg_i64(c, self->len);
+  } else {
+    *data = LLVMBuildExtractValue(c->b, recv, 0, "");
+    *len = LLVMBuildExtractValue(c->b, recv, 1, "");
+  }
+}
+
+// The address of element idx, after the bounds check.
+static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef len, LLVMValueRef idx, Type *el) {
+  LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
+  cg_set_block(c, bad);
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(sp, &file, &flen, &line, &col, c);
+  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, ok);
+  return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
+}
+
+// s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
+static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
+  Type *res = ty_resolve(ty_of(c, e));
+  Type *t = ty_resolve(res->args[0]);
+  LLVMValueRef ptr, len;
+  if (self->kind == TY_STRING) {
+    ptr = vec_field(c, recv, 0);
+    len = vec_field(c, recv, 2);
+  } else {
+    ptr = LLVMBuildExtractValue(c->b, recv, 0, "");
+    len = LLVMBuildExtractValue(c->b, recv, 1, "");
+  }
+  LLVMValueRef okp = cg_alloca(c, c->t_i32, "ok");
+  LLVMValueRef args[3] = {ptr, len, okp};
+  LLVMValueRef v = call_fn(c, rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 3);
+  LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildLoad2(c->b, c->t_i32, okp, ""), LLVMConstInt(c->t_i32, 0, 0), "");
+  if (t->bits < 64) {  // narrower types: the value must fit
+    LLVMValueRef nv = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");
+    LLVMValueRef back = t->is_signed ? LLVMBuildSExt(c->b, nv, c->t_i64, "") : LLVMBuildZExt(c->b, nv, c->t_i64, "");
+    ok = LLVMBuildAnd(c->b, ok, LLVMBuildICmp(c->b, LLVMIntEQ, back, v, ""), "");
+    v = nv;
+  }
+  LLVMValueRef out = cg_alloca(c, cg_lltype(c, res), "parsed");
+  LLVMBasicBlockRef yes = cg_new_block(c, "parse.ok"), no = cg_new_block(c, "parse.err"), done = cg_new_block(c, "parse.done");
+  LLVMBuildCondBr(c->b, ok, yes, no);
+  cg_set_block(c, yes);
+  cg_store_variant(c, res, 0, out, &v);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, no);
+  Type *err = ty_resolve(res->args[1]);
+  LLVMValueRef ev = LLVMConstNull(cg_lltype(c, err));
+  cg_store_variant(c, res, 1, out, &ev);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, done);
+  return load(c, res, out);
+}
+
 static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   Type *recv_ty;
   LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
@@ -883,6 +977,69 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   LLVMValueRef arg = e->nargs ? emit_expr(c, e->args[0]) : NULL;
   switch (e->builtin) {
   case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return unit_val(c);
+  case BI_SLICE_LEN: case BI_SLICE_IS_EMPTY: case BI_ITER: case BI_ITER_MUT: {
+    LLVMValueRef data, len;
+    seq_parts(c, recv, self, &data, &len);
+    if (e->builtin == BI_SLICE_LEN) return len;
+    if (e->builtin == BI_SLICE_IS_EMPTY) return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), data, 0, "");
+    return LLVMBuildInsertValue(c->b, fat, len, 1, "");
+  }
+  case BI_ENUMERATE: case BI_REV: return recv;  // the adapter is in the type
+  case BI_SLICE_SWAP: {
+    LLVMValueRef data, len;
+    seq_parts(c, recv, self, &data, &len);
+    LLVMValueRef b = emit_expr(c, e->args[1]);
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef pa = checked_elem(c, e->span, data, len, arg, el), pb = checked_elem(c, e->span, data, len, b, el);
+    LLVMValueRef va = load(c, el, pa), vb = load(c, el, pb);
+    LLVMBuildStore(c->b, vb, pa);
+    LLVMBuildStore(c->b, va, pb);
+    return unit_val(c);
+  }
+  case BI_VEC_POP: {
+    // None when empty; else the last element moves out and the length drops by one.
+    Type *el = ty_resolve(self->inner);
+    Type *opt = ty_of(c, e);
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, opt), "popped");
+    LLVMValueRef len = vec_field(c, recv, 2);
+    LLVMBasicBlockRef none = cg_new_block(c, "pop.none"), some = cg_new_block(c, "pop.some"), done = cg_new_block(c, "pop.done");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), ""), none, some);
+    cg_set_block(c, none);
+    cg_store_variant(c, opt, 0, out, NULL);
+    LLVMBuildBr(c->b, done);
+    cg_set_block(c, some);
+    LLVMValueRef last = LLVMBuildSub(c->b, len, cg_i64(c, 1), "");
+    LLVMBuildStore(c->b, last, LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
+    LLVMValueRef v = load(c, el, LLVMBuildGEP2(c->b, cg_lltype(c, el), vec_field(c, recv, 0), &last, 1, ""));
+    cg_store_variant(c, opt, 1, out, &v);
+    LLVMBuildBr(c->b, done);
+    cg_set_block(c, done);
+    return load(c, opt, out);
+  }
+  case BI_VEC_REMOVE: {
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, el), "removed");
+    LLVMValueRef file, flen;
+    int line, col;
+    span_location(e->name_span, &file, &flen, &line, &col, c);
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), out, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+    call_fn(c, rt(c, "trc_vec_remove"), args, 8);
+    return load(c, el, out);
+  }
+  case BI_VEC_INSERT: {
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef v = emit_expr(c, e->args[1]);
+    LLVMValueRef len = vec_field(c, recv, 2);
+    emit_vec_push(c, recv, v, el);
+    LLVMValueRef file, flen;
+    int line, col;
+    span_location(e->name_span, &file, &flen, &line, &col, c);
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+    call_fn(c, rt(c, "trc_vec_insert"), args, 8);
+    return unit_val(c);
+  }
+  case BI_STR_PARSE: return emit_parse(c, e, recv, self);
   case BI_VEC_LEN: case BI_STRING_LEN: return vec_field(c, recv, 2);
   case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, vec_field(c, recv, 2), cg_i64(c, 0), "");
   case BI_VEC_CLEAR: {
@@ -985,6 +1142,17 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
     LLVMValueRef v = emit_expr(c, e->args[0]);
     drop_value(c, v, final_ty(c, e->args[0]));
     return unit_val(c);
+  }
+  case BI_READ: return load(c, t, emit_expr(c, e->args[0]));
+  case BI_WRITE: {
+    LLVMValueRef p = emit_expr(c, e->args[0]);
+    LLVMBuildStore(c->b, emit_expr(c, e->args[1]), p);
+    return unit_val(c);
+  }
+  case BI_ARGS_LEN: return call_fn(c, rt(c, "trc_args_len"), NULL, 0);
+  case BI_ARG: {
+    LLVMValueRef i = emit_expr(c, e->args[0]);
+    return string_from_parts(c, call_fn(c, rt(c, "trc_arg_ptr"), &i, 1), call_fn(c, rt(c, "trc_arg_len"), &i, 1));
   }
   case BI_EXIT: {
     LLVMValueRef v = emit_expr(c, e->args[0]);
@@ -1936,8 +2104,75 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
 }
 
 // for pat in lo..hi / lo..=hi / &v / &mut v / v
+// `for` over a slice iterator (`v.iter()`, `.iter_mut()`, `.enumerate()`, `.rev()`) or a
+// reversed range: a counter k runs over 0..count and the item is computed from it.
+static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter) {
+  int outer_mark = c->ncleanups;
+  bool is_range = it->kind == TY_RANGE;
+  int flags = is_range ? ITER_REV : (int)it->len;
+  bool rev = flags & ITER_REV;
+  LLVMValueRef count, lo = NULL, hi = NULL, data = NULL;
+  Type *elem = ty_resolve(it->inner);
+  if (is_range) {
+    lo = LLVMBuildExtractValue(c->b, iter, 0, "");
+    hi = LLVMBuildExtractValue(c->b, iter, 1, "");
+    bool sgn = elem->kind == TY_INT && elem->is_signed;
+    LLVMValueRef empty = LLVMBuildICmp(c->b, it->len ? (sgn ? LLVMIntSGT : LLVMIntUGT) : (sgn ? LLVMIntSGE : LLVMIntUGE), lo, hi, "");
+    LLVMValueRef n = LLVMBuildSub(c->b, hi, lo, "");  // hi >= lo: fits the type as unsigned
+    if (it->len) n = LLVMBuildAdd(c->b, n, LLVMConstInt(LLVMTypeOf(n), 1, 0), "");
+    count = LLVMBuildSelect(c->b, empty, cg_i64(c, 0), LLVMBuildIntCast2(c->b, n, c->t_i64, false, ""), "count");
+  } else {
+    data = LLVMBuildExtractValue(c->b, iter, 0, "");
+    count = LLVMBuildExtractValue(c->b, iter, 1, "");
+  }
+  LLVMValueRef k = cg_alloca(c, c->t_i64, "k");
+  LLVMBuildStore(c->b, cg_i64(c, 0), k);
+  LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), step = cg_new_block(c, "for.next"),
+                    done = cg_new_block(c, "for.end");
+  cg_br(c, head);
+  cg_set_block(c, head);
+  LLVMValueRef kv = LLVMBuildLoad2(c->b, c->t_i64, k, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, kv, count, ""), body, done);
+  cg_set_block(c, body);
+  LoopCtx *l = push_loop(c, e, done, step);
+  int mark = c->ncleanups;
+  // The position visited: k from the front, or from the back when reversed.
+  LLVMValueRef pos = rev ? LLVMBuildSub(c->b, LLVMBuildSub(c->b, count, cg_i64(c, 1), ""), kv, "") : kv;
+  LLVMValueRef item;
+  Type *item_ty;
+  if (is_range) {
+    item = LLVMBuildAdd(c->b, lo, LLVMBuildIntCast2(c->b, pos, LLVMTypeOf(lo), false, ""), "");
+    item_ty = elem;
+  } else {
+    item = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &pos, 1, "");
+    item_ty = ty_ref(elem, it->mut);
+    if (flags & ITER_ENUMERATE) {
+      Type *pair[2] = {ty_usize, item_ty};
+      Type **pt = arena_alloc(sizeof pair);
+      copy_bytes(pt, pair, sizeof pair);
+      Type *tt = ty_tuple(pt, 2);
+      LLVMValueRef idx = flags & ITER_ENUMERATE_AFTER_REV ? kv : pos;
+      LLVMValueRef tv = LLVMBuildInsertValue(c->b, LLVMGetUndef(cg_lltype(c, tt)), idx, cg_field_slot(c, tt, 0), "");
+      item = LLVMBuildInsertValue(c->b, tv, item, cg_field_slot(c, tt, 1), "");
+      item_ty = tt;
+    }
+  }
+  bind_pattern(c, e->pat, item, item_ty);
+  emit_block(c, e->block);
+  pop_cleanups(c, mark);
+  cg_br(c, step);
+  c->loop = l->outer;
+  cg_set_block(c, step);
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->t_i64, k, ""), cg_i64(c, 1), ""), k);
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+  pop_cleanups(c, outer_mark);
+  return unit_val(c);
+}
+
 static LLVMValueRef emit_for(CG *c, Expr *e) {
   Type *it = ty_resolve(final_ty(c, e->sub));
+  if (it->kind == TY_ITER || (it->kind == TY_RANGE && it->mut)) return emit_for_counted(c, e, it, emit_expr(c, e->sub));
   int outer_mark = c->ncleanups;
   LLVMValueRef iter = emit_expr(c, e->sub);
   LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), step = cg_new_block(c, "for.next"),
@@ -2131,7 +2366,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
       return unit_val(c);
     }
-    LLVMValueRef b = emit_expr(c, e->rhs);
+    LLVMValueRef b = operand_value(c, e->rhs, final_ty(c, e->rhs));
     LLVMValueRef p = emit_place(c, e->lhs);
     LLVMValueRef a = load(c, t, p);
     LLVMBuildStore(c->b, arith(c, e, e->op, a, b, t), p);

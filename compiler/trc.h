@@ -375,6 +375,10 @@ typedef enum {
   BI_INT_WRAPPING_ADD, BI_INT_WRAPPING_SUB, BI_INT_WRAPPING_MUL, BI_INT_ABS, BI_INT_POW,
   BI_INT_MIN, BI_INT_MAX,
   BI_F64_SQRT, BI_F64_ABS, BI_TO_STRING,
+  BI_SLICE_LEN, BI_SLICE_IS_EMPTY, BI_ITER, BI_ITER_MUT, BI_ENUMERATE, BI_REV, BI_SLICE_SWAP,
+  BI_VEC_REMOVE, BI_VEC_INSERT, BI_STR_PARSE,
+  // intrinsics of the .tr prelude
+  BI_READ, BI_WRITE, BI_ARGS_LEN, BI_ARG,
   BI_COUNT
 } Builtin;
 
@@ -696,6 +700,7 @@ typedef enum {
   TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
   TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
   TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
+  TY_ITER,     // slice::Iter<T> over inner (mut: IterMut); len bit 1: Enumerate<..>, bit 2: Rev<..>
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -756,6 +761,9 @@ Type *ty_fn(Type **params, int n, Type *ret);
 Type *ty_range(Type *elem, bool inclusive);
 Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
 Type *ty_closure(FnDecl *closure, Type **args, int n);
+Type *ty_iter(Type *elem, bool mut, int flags);
+Type *ty_range_rev(Type *range);   // flags: ITER_ENUMERATE | ITER_REV
+enum { ITER_ENUMERATE = 1, ITER_REV = 2, ITER_ENUMERATE_AFTER_REV = 4 };
 Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
 bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)

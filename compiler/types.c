@@ -181,6 +181,19 @@ Type *ty_closure(FnDecl *closure, Type **args, int n) {
   return intern_type(&c);
 }
 
+Type *ty_iter(Type *elem, bool mut, int flags) {
+  Type c = {.kind = TY_ITER, .inner = elem, .mut = mut, .len = (uint64_t)flags};
+  return intern_type(&c);
+}
+
+// (a..b).rev(): a range visited from the top, marked by `mut`.
+Type *ty_range_rev(Type *range) {
+  Type c = *range;
+  c.mut = true;
+  c.next_in_bucket = NULL;
+  return intern_type(&c);
+}
+
 Type *ty_range(Type *elem, bool inclusive) {
   Type c = {.kind = TY_RANGE, .inner = elem, .len = inclusive};
   return intern_type(&c);
@@ -217,7 +230,7 @@ Type *ty_resolve(Type *t) {
 // Rebuilds t with each child replaced by fn(child). Used by zonk and subst.
 static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
   switch (t->kind) {
-  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ASSOC: {
+  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ASSOC: case TY_ITER: {
     Type *in = fn(t->inner, ctx);
     if (in == t->inner) return t;
     Type c = *t;
@@ -500,6 +513,13 @@ static void put_type(Buf *b, Type *t) {
     put(b, t->nargs == 1 ? ",)" : ")");
     return;
   case TY_STRUCT: put(b, t->sdecl->name); put_args(b, t->args, t->nargs); return;
+  case TY_ITER: {
+    const char *it = arena_printf("std::slice::Iter%s<'_, %s>", t->mut ? "Mut" : "", ty_name(t->inner));
+    if (t->len & ITER_ENUMERATE) it = arena_printf("Enumerate<%s>", it);
+    if (t->len & ITER_REV) it = arena_printf("Rev<%s>", it);
+    put(b, it);
+    return;
+  }
   case TY_CLOSURE: {
     int line, col;
     diag_line_col(t->closure->span, &line, &col);
@@ -531,9 +551,10 @@ static void put_type(Buf *b, Type *t) {
     put(b, t->name);
     return;
   case TY_RANGE:
+    if (t->mut) put(b, "Rev<");
     put(b, t->len ? "RangeInclusive<" : "Range<");
     put_type(b, t->inner);
-    put(b, ">");
+    put(b, t->mut ? ">>" : ">");
     return;
   case TY_FN:
     put(b, "fn(");

@@ -305,6 +305,65 @@ _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
     trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
 }
 
+/* &v[lo..hi] (flags bit 0: `..=`, bit 1: the range has an end): the checks of
+ * core::slice::index, in its order, with its messages. */
+void trc_slice_check(uint64_t lo, uint64_t hi, uint64_t len, int32_t flags,
+                     const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col)
+{
+    char msg[160];
+    int n = 0;
+    int inclusive = flags & 1, has_end = flags & 2;
+    if (inclusive && hi == UINT64_MAX)
+        n = snprintf(msg, sizeof msg, "attempted to index slice up to maximum usize");
+    else {
+        uint64_t end = inclusive ? hi + 1 : hi;
+        if (!has_end && lo > len)
+            n = snprintf(msg, sizeof msg, "range start index %llu out of range for slice of length %llu",
+                         (unsigned long long)lo, (unsigned long long)len);
+        else if (lo > end)
+            n = snprintf(msg, sizeof msg, "slice index starts at %llu but ends at %llu",
+                         (unsigned long long)lo, (unsigned long long)end);
+        else if (end > len)
+            n = snprintf(msg, sizeof msg, "range end index %llu out of range for slice of length %llu",
+                         (unsigned long long)end, (unsigned long long)len);
+    }
+    if (n > 0)
+        trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
+}
+
+/* Vec::remove: moves element idx (size bytes) to out and closes the gap. */
+void trc_vec_remove(TrcVec *v, uint64_t idx, uint64_t size, uint8_t *out,
+                    const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col)
+{
+    if (idx >= v->len) {
+        char msg[128];
+        int n = snprintf(msg, sizeof msg, "removal index (is %llu) should be < len (is %llu)",
+                         (unsigned long long)idx, (unsigned long long)v->len);
+        trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
+    }
+    memcpy(out, v->ptr + idx * size, (size_t)size);
+    memmove(v->ptr + idx * size, v->ptr + (idx + 1) * size, (size_t)((v->len - idx - 1) * size));
+    v->len--;
+}
+
+/* Vec::insert, after the compiler has pushed the new element at the end:
+ * rotates it into place (len is the length before the push). */
+void trc_vec_insert(TrcVec *v, uint64_t idx, uint64_t size, uint64_t len,
+                    const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col)
+{
+    if (idx > len) {
+        char msg[128];
+        int n = snprintf(msg, sizeof msg, "insertion index (is %llu) should be <= len (is %llu)",
+                         (unsigned long long)idx, (unsigned long long)len);
+        v->len--;  /* the element goes back to the caller, which drops it while unwinding */
+        trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
+    }
+    uint8_t tmp[size ? size : 1];
+    memcpy(tmp, v->ptr + len * size, (size_t)size);
+    memmove(v->ptr + (idx + 1) * size, v->ptr + idx * size, (size_t)((len - idx) * size));
+    memcpy(v->ptr + idx * size, tmp, (size_t)size);
+}
+
 /* std's default alloc error hook, then process::abort().  Deliberately no
  * stdout flush: Rust's abort loses a pending partial line, and so do we. */
 _Noreturn void rt_alloc_failed(uint64_t size)

@@ -99,6 +99,13 @@ _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
                                       const uint8_t *file, uint64_t file_len,
                                       uint32_t line, uint32_t col);
 
+void trc_slice_check(uint64_t lo, uint64_t hi, uint64_t len, int32_t flags,
+                     const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col);
+void trc_vec_remove(TrcVec *v, uint64_t idx, uint64_t size, uint8_t *out,
+                    const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col);
+void trc_vec_insert(TrcVec *v, uint64_t idx, uint64_t size, uint64_t len,
+                    const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col);
+
 /* ---- std::env::args ---------------------------------------------------- */
 
 uint64_t trc_args_len(void);
