@@ -247,11 +247,83 @@ bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait) {
   return false;
 }
 
+// Copy, where a type parameter is Copy when its bounds say so (`impl<T: Copy> ...`).
+static bool copy_in_env(Crate *crate, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t)) return true;
+  switch (t->kind) {
+  case TY_PARAM: return param_has_bound(cur_env, t->index, crate->copy_trait);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!copy_in_env(crate, t->args[i])) return false;
+    return true;
+  case TY_ARRAY: return copy_in_env(crate, t->inner);
+  case TY_STRUCT: {
+    StructDecl *s = t->sdecl;
+    if (!s->is_copy) return false;
+    for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+      FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+      int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+      for (int i = 0; i < n; i++)
+        if (!copy_in_env(crate, ty_subst(fields[i].type, t->args, t->nargs))) return false;
+    }
+    return true;
+  }
+  default: return false;
+  }
+}
+
+static bool has_derive_named(StructDecl *s, const char *name) {
+  for (int i = 0; i < s->attrs.nderives; i++)
+    if (!strcmp(s->attrs.derives[i], name)) return true;
+  return false;
+}
+
+// Clone without an impl: Copy types, String, and Vec, Box, tuples, arrays and
+// #[derive(Clone)] types of Clone parts (trc asks the type arguments, as derive's bounds do).
+static bool derives_clone(Crate *crate, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t) || t->kind == TY_STRING) return true;
+  switch (t->kind) {
+  case TY_VEC: case TY_BOX: case TY_ARRAY: return type_implements(crate, t->inner, crate->clone_trait);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
+    return true;
+  case TY_STRUCT:
+    if (!has_derive_named(t->sdecl, "Clone")) return false;
+    for (int i = 0; i < t->nargs; i++)
+      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
+    return true;
+  default: return false;
+  }
+}
+
+// `==` without an impl: #[derive(PartialEq)] types, and tuples, Vecs, slices and arrays of
+// comparable parts.
+bool derives_partial_eq(Type *t) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_UNIT: case TY_VAR: return true;
+  case TY_REF: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: return derives_partial_eq(t->inner);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!derives_partial_eq(t->args[i])) return false;
+    return true;
+  case TY_STRUCT:
+    if (!has_derive_named(t->sdecl, "PartialEq")) return false;
+    for (int i = 0; i < t->nargs; i++)
+      if (!derives_partial_eq(t->args[i])) return false;
+    return true;
+  default: return false;
+  }
+}
+
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
   if (trait->is_auto) return true;
   if (trait == crate->sized_trait) return ty_is_sized(t);
-  if (trait == crate->copy_trait) return ty_is_copy(t) || (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait));
+  if (trait == crate->copy_trait) return copy_in_env(crate, t);
   if (t->kind == TY_PARAM) return param_has_bound(cur_env, t->index, trait);
   if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
   if (is_fn_trait(trait)) {
@@ -260,7 +332,7 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
     if (t->kind == TY_REF || t->kind == TY_BOX) return type_implements(crate, t->inner, trait);
     return false;
   }
-  if (trait == crate->clone_trait && ty_is_copy(t)) return true;
+  if (trait == crate->clone_trait && derives_clone(crate, t)) return true;
   TraitRef tr = {.trait = trait};
   return find_impl(crate, &tr, t, NULL, NULL) != NULL;
 }
@@ -491,7 +563,7 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
     }
   }
   int ngen = t->generics.nparams;
-  if (seg->nargs > ngen) {
+  if (seg->nargs > ngen && !seg->paren_sugar) {
     error_at(seg->span, "E0107", "trait takes %d generic argument%s but %d generic arguments were supplied",
              ngen, ngen == 1 ? "" : "s", seg->nargs);
     return NULL;
@@ -811,9 +883,7 @@ static void collect_item(Item *it) {
     vec_push(&uses, u);
     break;
   }
-  case ITEM_CONST:
-    error_at(it->span, NULL, "constants are not supported yet");
-    break;
+  case ITEM_CONST: vec_push(&K->consts, it->cdecl); break;
   }
 }
 
@@ -887,6 +957,28 @@ static void resolve_struct(StructDecl *s) {
   else resolve_fields(s->fields, s->nfields, s, self);
   for (int i = 0; i < s->attrs.nderives; i++)
     if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
+}
+
+// A const's value becomes the body of a function returning it.
+static void resolve_const(ConstDecl *cd) {
+  FnDecl *f = arena_alloc(sizeof *f);
+  f->name = cd->name;
+  f->span = cd->span;
+  f->sig_span = cd->span;
+  f->env = env_new(NULL);
+  f->ret_type = resolve_type(cd->ty, f->env, NULL);
+  f->body = arena_alloc(sizeof(Block));
+  f->body->tail = cd->value;
+  f->body->span = cd->value->span;
+  cd->fn = f;
+}
+
+ConstDecl *lookup_const(const char *name) {
+  for (int i = K->consts.len - 1; i >= 0; i--) {
+    ConstDecl *c = VEC_AT(K->consts, i);
+    if (c->name == name) return c;
+  }
+  return NULL;
 }
 
 static void resolve_trait_header(TraitDecl *t) {
@@ -1265,6 +1357,7 @@ bool check_program(Crate *crate, Program *prog) {
     FnDecl *f = VEC_AT(K->fns, i);
     if (!f->impl && !f->trait) resolve_fn_sig(f, NULL, NULL);
   }
+  for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
   if (diag_error_count()) return false;
   check_overlap();
   for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));
@@ -1281,6 +1374,7 @@ bool check_program(Crate *crate, Program *prog) {
     FnDecl *f = VEC_AT(K->fns, i);
     if (!f->impl && !f->trait) check_fn_body(f);
   }
+  for (int i = 0; i < K->consts.len; i++) check_fn_body(((ConstDecl *)VEC_AT(K->consts, i))->fn);
   FnDecl *main_fn = NULL;
   for (int i = 0; i < K->fns.len; i++) {
     FnDecl *f = VEC_AT(K->fns, i);

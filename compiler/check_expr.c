@@ -57,6 +57,7 @@ static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
 static Type *check_match(Fcx *fx, Expr *e, Type *expected);
 static Type *check_closure(Fcx *fx, Expr *e, Type *expected);
 static void check_exhaustive(Fcx *fx);
+static void consume_capture(Fcx *fx, Expr *e);
 
 static const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
     *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
@@ -511,6 +512,15 @@ static bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, T
   *sd = s;
   *variant = v;
   *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
+  PathSeg *last = &p->segs[p->nsegs - 1];
+  if (s->is_enum && last->nargs) {  // `None::<i64>`: the arguments are the enum's
+    if (last->nargs != s->env->n) {
+      error_at(last->span, "E0107", "enum takes %d generic argument%s but %d generic arguments were supplied", s->env->n,
+               s->env->n == 1 ? "" : "s", last->nargs);
+    } else {
+      for (int i = 0; i < last->nargs; i++) unify((*adt)->args[i], resolve_type_ex(last->args[i], fx->env, fx->self_ty, true));
+    }
+  }
   return true;
 }
 
@@ -580,6 +590,12 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
     if (name == s_self) {
       error_at(e->span, "E0424", "expected value, found module `self`");
       return false;
+    }
+    ConstDecl *cd = last->nargs ? NULL : lookup_const(name);
+    if (cd && cd->fn) {
+      e->res = RES_CONST_ITEM;
+      e->fn = cd->fn;
+      return true;
     }
     FnDecl *f = lookup_fn(name);
     if (f && f->span.file == 0 && !strncmp(name, "__", 2) && e->span.file != 0) f = NULL;  // the prelude's helpers
@@ -1069,6 +1085,8 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
 
 // Probes one step type of the autoderef chain.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
+  if (!strcmp(e->name, "clone") && u->kind == TY_REF && type_implements(K, u->inner, K->clone_trait)) return false;
   const BuiltinMethod *bm = find_builtin_method(u, e->name);
   if (bm) {
     e->dispatch = DISPATCH_BUILTIN;
@@ -1126,6 +1144,11 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], binds, n);
     return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
   }
+  // Clone without an impl (derived, String, Vec...): codegen builds the clone.
+  if (!strcmp(e->name, "clone") && type_implements(K, u, K->clone_trait)) {
+    TraitRef tr = {.trait = K->clone_trait};
+    return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+  }
   return false;
 }
 
@@ -1136,6 +1159,15 @@ static Type *check_method(Fcx *fx, Expr *e) {
     // A trait method (ToString) on a literal: the literal takes its fallback type.
     unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
+  }
+  const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
+  if (int_m && int_m->nparams == 1 && int_m->bi != BI_INT_POW && e->nargs == 1) {
+    // `{integer}.max(x)`: the argument decides which integer type it is, as in rustc.
+    e->dispatch = DISPATCH_BUILTIN;
+    e->builtin = int_m->bi;
+    e->self_ty = rt;
+    check_coerce(fx, e->args[0], rt);
+    return rt;
   }
   if (rt->kind == TY_VAR) {
     Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
@@ -1473,6 +1505,8 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
                 (rb->kind == TY_STRING || (rb->kind == TY_REF && ty_resolve(rb->inner)->kind == TY_STR));
     if (!strs && !unify(a, b)) {
       mismatch(e->rhs, a, b);
+    } else if ((op == TK_EQEQ || op == TK_NE) && derives_partial_eq(a)) {
+      // fine: primitives, strings, and #[derive(PartialEq)] shapes
     } else if (!comparable(a) || ((op != TK_EQEQ && op != TK_NE) && ty_resolve(a)->kind == TY_UNIT)) {
       Diag *d = diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
       diag_emit(d);
@@ -1631,7 +1665,7 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
     return t->inner;
   }
   if (t->kind == TY_ARRAY) {
-    if (!ty_is_copy(t->inner) && !ty_has_vars(t->inner))
+    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner))
       error_at(e->sub->span, NULL, "iterating over an array of `%s` by value is not supported by trc; iterate over `&array`", ty_name(t->inner));
     return t->inner;
   }
@@ -1715,6 +1749,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     switch (e->res) {
     case RES_LOCAL: return e->local->ty;
     case RES_CONST: return e->self_ty;
+    case RES_CONST_ITEM: return e->fn->ret_type;
     case RES_UNIT_STRUCT: return e->self_ty;
     case RES_FN: {  // a function used as a value: a function pointer
       if (e->fn->self_kind != SELF_NONE) {
@@ -2193,7 +2228,7 @@ static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
 // type that is not Copy.
 static bool pat_moves(Pattern *p) {
   if (!p) return false;
-  if (p->kind == PAT_BIND && !p->bind_ref && p->local && !ty_is_copy(p->local->ty)) return true;
+  if (p->kind == PAT_BIND && !p->bind_ref && p->local && !type_implements(K, p->local->ty, K->copy_trait)) return true;
   if (p->kind == PAT_REF) return pat_moves(p->sub);
   if (p->kind == PAT_BIND) return pat_moves(p->sub);
   for (int i = 0; i < p->nelems; i++)
@@ -2474,13 +2509,14 @@ static void check_moves(Fcx *fx) {
     Expr *e = VEC_AT(fx->moves, i);
     if ((e->kind == EX_MACRO || e->kind == EX_ARRAY) && e->repeat) {
       Type *el = e->args[0]->ty;
-      if (!ty_is_copy(el) && !ty_has_vars(el))
+      if (!type_implements(K, el, K->copy_trait) && !ty_has_vars(el))
         error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
       continue;
     }
     if (!is_place(e) || e->coerce || type_implements(K, e->ty, K->copy_trait) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
     if (e->kind == EX_PATH) {  // moving a whole local: codegen tracks it with a drop flag
       e->moves_local = e->res == RES_LOCAL;
+      if (e->moves_local) consume_capture(fx, e);
       continue;
     }
     if (e->kind == EX_INDEX) {
@@ -2501,6 +2537,21 @@ static void check_moves(Fcx *fx) {
     Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
     diag_help(d, "move the whole value, or borrow the field with `&`");
     diag_emit(d);
+  }
+}
+
+// A closure body that moves a captured variable out owns it: the capture is by value, and the
+// closure can only be called once (FnOnce), which consumes it.
+static void consume_capture(Fcx *fx, Expr *e) {
+  for (int i = 0; i < fx->closures.len; i++) {
+    FnDecl *cf = VEC_AT(fx->closures, i);
+    Span cs = cf->closure_expr->span;
+    if (e->span.file != cs.file || e->span.lo < cs.lo || e->span.hi > cs.hi || e->local->owner == cf) continue;
+    for (int k = 0; k < cf->ncaptures; k++)
+      if (cf->captures[k].local == e->local) {
+        cf->captures[k].by_value = true;
+        cf->is_fn_once = true;
+      }
   }
 }
 
@@ -2633,7 +2684,7 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
   switch (e->kind) {
   case EX_PATH:
     // `&mut` locals are left out: passing one where `&mut` is expected reborrows it.
-    if (e->res != RES_LOCAL || ty_is_copy(e->local->ty) || ty_resolve(e->local->ty)->kind == TY_REF) return;
+    if (e->res != RES_LOCAL || type_implements(K, e->local->ty, K->copy_trait) || ty_resolve(e->local->ty)->kind == TY_REF) return;
     mv_use(cx, e, borrow && !e->moves_local);
     if (e->moves_local && !cx->st.dead) {
       cx->st.moved[e->local->index] = true;
@@ -2684,6 +2735,18 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
   case EX_RANGE: mv_expr(cx, e->lhs, false); mv_expr(cx, e->rhs, false); return;
   case EX_STRUCT: case EX_TUPLE: case EX_ARRAY:
     for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], false);
+    return;
+  case EX_CLOSURE:  // a capture by value moves the variable into the closure
+    for (int i = 0; i < e->fn->ncaptures; i++) {
+      Local *l = e->fn->captures[i].local;
+      if (!e->fn->captures[i].by_value || l->owner != cx->fn || type_implements(K, l->ty, K->copy_trait) || cx->st.dead) continue;
+      if (cx->st.moved[l->index]) {
+        Expr use = {.span = e->span, .local = l};
+        mv_use(cx, &use, false);
+      }
+      cx->st.moved[l->index] = true;
+      cx->st.where[l->index] = e->span;
+    }
     return;
   default: return;
   }

@@ -11,6 +11,7 @@ extern GenericEnv *cur_env;
 StructDecl *lookup_struct(const char *name);
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
+ConstDecl *lookup_const(const char *name);
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
 int lookup_variant_alias(const char *name, StructDecl **out);
@@ -23,6 +24,7 @@ int env_find(GenericEnv *e, const char *name);
 bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait);
 
 bool trait_implies(TraitDecl *have, TraitDecl *want);
+bool derives_partial_eq(Type *t);   // `==` through #[derive(PartialEq)], tuples, Vecs...
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 
 Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);

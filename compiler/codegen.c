@@ -334,7 +334,7 @@ static void add_fn_attr(CG *c, LLVMValueRef fn, const char *name) {
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, kind, 0));
 }
 
-static void add_uwtable(CG *c, LLVMValueRef fn) {
+void cg_add_uwtable(CG *c, LLVMValueRef fn) {
   unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(c->ctx, kind, 2));  // async
 }
@@ -397,7 +397,7 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   }
   LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, fty);
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  add_uwtable(c, fn);  // a panic unwinds through every trc function
+  cg_add_uwtable(c, fn);  // a panic unwinds through every trc function
   if (f->attrs.inline_never) add_fn_attr(c, fn, "noinline");
   if (f->attrs.inline_always) add_fn_attr(c, fn, "alwaysinline");
   if (f->attrs.inline_hint) add_fn_attr(c, fn, "inlinehint");
@@ -487,7 +487,7 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t) {
   LLVMTypeRef pt = c->t_ptr;
   fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  add_uwtable(c, fn);
+  cg_add_uwtable(c, fn);
   cg_cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);

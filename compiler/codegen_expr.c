@@ -24,6 +24,8 @@ static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, L
 static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);
 static void free_string(CG *c, LLVMValueRef s);
 static LLVMValueRef vec_field(CG *c, LLVMValueRef vecp, int i);
+static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t);
+static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);
 
 // An expression's type as its own code produces it (before the checker's coercion), and as
 // its consumer sees it (after). Inside emit_expr_raw only the first one is meaningful.
@@ -266,11 +268,31 @@ static LLVMValueRef var_place(CG *c, Local *l) {
   ice(l->span, "`%s` is not captured by the closure", l->name);
 }
 
-// A variable's drop flag; captured variables are owned by the closure's environment.
+// A variable's drop flag. Captured variables are owned by the closure's environment, except in
+// an FnOnce body, which owns (and may move) its by-value captures.
 static LLVMValueRef var_flag(CG *c, Local *l) {
   FnDecl *f = c->inst ? c->inst->fn : NULL;
-  if (f && f->is_closure && l->owner != f) return NULL;
+  if (f && f->is_closure && l->owner != f) {
+    for (int i = 0; f->is_fn_once && i < f->ncaptures; i++)
+      if (f->captures[i].local == l) return c->capture_flag[i];
+    return NULL;
+  }
   return c->local_flag[l->index];
+}
+
+// An FnOnce body takes its by-value captures over: each gets a drop flag and is dropped at the
+// end unless the body moved it.
+static void own_captures(CG *c, FnDecl *f) {
+  c->capture_flag = arena_alloc(sizeof(LLVMValueRef) * (f->ncaptures + 1));
+  if (!f->is_fn_once) return;
+  for (int i = 0; i < f->ncaptures; i++) {
+    Local *l = f->captures[i].local;
+    Type *t = cg_type_of(c, l->ty);
+    if (!f->captures[i].by_value || !ty_needs_drop(t)) continue;
+    c->capture_flag[i] = cg_alloca(c, c->t_i1, arena_printf("%s.live", l->name));
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), c->capture_flag[i]);
+    push_cleanup(c, CL_LOCAL, t, var_place(c, l), c->capture_flag[i]);
+  }
 }
 
 static LLVMValueRef binding_slot(CG *c, Local *l) {
@@ -861,6 +883,10 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->name_span, e->fn, targs, e->fn_ntargs, vals, tys, n);
   if (e->dispatch == DISPATCH_DYN || ty_resolve(self)->kind == TY_DYN)
     return call_dyn(c, e, e->fn, self, vals[0], targs, vals + 1, tys + 1, n - 1);
+  if (e->trait == c->crate->clone_trait) {  // derived or built in, unless the type has its own impl
+    TraitRef tr = {.trait = e->trait};
+    if (!find_impl(c->crate, &tr, self, NULL, NULL)) return clone_value(c, vals[0], self);
+  }
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(e->trait, e->fn, self, targs, e->fn_ntargs, &itargs, &nit);
@@ -1166,6 +1192,244 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Derived Clone and PartialEq
+//
+// `#[derive(Clone)]` and `#[derive(PartialEq)]`, and the same traits of String, Vec, Box and
+// tuples, are functions built per type like the Debug formatters: `<T as Clone>::clone(&T)`
+// clones field by field (a Vec element by element), `<T as PartialEq>::eq(&T, &T)` compares
+// field by field, variant tags first.
+
+static TraitDecl clone_key, eq_key;  // cache keys (in c->debugs)
+
+static LLVMValueRef clone_fn(CG *c, Type *t);
+static LLVMValueRef eq_fn(CG *c, Type *t);
+
+static bool user_impl(CG *c, Type *t, TraitDecl *trait, FnDecl **method, Type ***targs, int *n) {
+  TraitRef tr = {.trait = trait};
+  ImplDecl *im = find_impl(c->crate, &tr, t, targs, n);
+  if (!im) return false;
+  *method = im->nmethods ? im->methods[0] : NULL;
+  return *method != NULL;
+}
+
+// The clone of the value at p.
+static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t)) return load(c, t, p);
+  if (t->kind == TY_STRING) return string_from_parts(c, vec_field(c, p, 0), vec_field(c, p, 2));
+  FnDecl *m;
+  Type **targs;
+  int n;
+  if (t->kind == TY_STRUCT && user_impl(c, t, c->crate->clone_trait, &m, &targs, &n)) {
+    LLVMValueRef fn = cg_instance_fn(c, mono_instance(m, targs, n));
+    return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
+  }
+  LLVMValueRef fn = clone_fn(c, t);
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
+}
+
+static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
+  switch (t->kind) {
+  case TY_VEC: {
+    Type *el = ty_resolve(t->inner);
+    LLVMValueRef out = cg_alloca(c, c->t_vec, "clone");
+    LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), out);
+    LLVMValueRef len = vec_field(c, src, 2);
+    LLVMValueRef args[4] = {out, len, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+    LLVMValueRef i = cg_alloca(c, c->t_i64, "i");
+    LLVMBuildStore(c->b, cg_i64(c, 0), i);
+    LLVMBasicBlockRef head = cg_new_block(c, "clone.elem"), body = cg_new_block(c, "clone.body"), done = cg_new_block(c, "clone.done");
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, head);
+    LLVMValueRef iv = LLVMBuildLoad2(c->b, c->t_i64, i, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, iv, len, ""), body, done);
+    cg_set_block(c, body);
+    LLVMValueRef v = clone_value(c, LLVMBuildGEP2(c->b, cg_lltype(c, el), vec_field(c, src, 0), &iv, 1, ""), el);
+    LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, cg_lltype(c, el), vec_field(c, out, 0), &iv, 1, ""));
+    LLVMValueRef next = LLVMBuildAdd(c->b, iv, cg_i64(c, 1), "");
+    LLVMBuildStore(c->b, next, i);
+    LLVMBuildStore(c->b, next, LLVMBuildStructGEP2(c->b, c->t_vec, out, 2, ""));  // the clone owns what is done
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+    LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, c->t_vec, out, ""));
+    return;
+  }
+  case TY_BOX: {
+    Type *in = ty_resolve(t->inner);
+    LLVMValueRef v = clone_value(c, LLVMBuildLoad2(c->b, c->t_ptr, src, ""), in);
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    LLVMValueRef p = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, v, p);
+    LLVMBuildRet(c->b, p);
+    return;
+  }
+  case TY_TUPLE: case TY_ARRAY: {
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    int n = t->kind == TY_TUPLE ? t->nargs : (int)t->len;
+    for (int i = 0; i < n; i++) {
+      Type *ft = t->kind == TY_TUPLE ? t->args[i] : t->inner;
+      unsigned slot = t->kind == TY_TUPLE ? (unsigned)cg_field_slot(c, t, i) : (unsigned)i;
+      LLVMValueRef fp = LLVMBuildStructGEP2(c->b, cg_lltype(c, t), src, slot, "");
+      if (t->kind == TY_ARRAY) {
+        LLVMValueRef idx[2] = {cg_i64(c, 0), cg_i64(c, i)};
+        fp = LLVMBuildGEP2(c->b, cg_lltype(c, t), src, idx, 2, "");
+      }
+      v = LLVMBuildInsertValue(c->b, v, clone_value(c, fp, ft), slot, "");
+    }
+    LLVMBuildRet(c->b, v);
+    return;
+  }
+  case TY_STRUCT: {
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, t), "clone");
+    StructDecl *sd = t->sdecl;
+    if (!sd->is_enum) {
+      for (int i = 0; i < sd->nfields; i++)
+        LLVMBuildStore(c->b, clone_value(c, ctor_field_addr(c, t, -1, src, i), ctor_field_type(t, -1, i)), ctor_field_addr(c, t, -1, out, i));
+      LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, cg_lltype(c, t), out, ""));
+      return;
+    }
+    LLVMBasicBlockRef done = cg_new_block(c, "clone.done");
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, src), done, sd->nvariants);
+    for (int v = 0; v < sd->nvariants; v++) {
+      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
+      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
+      cg_set_block(c, bb);
+      int n = sd->variants[v].nfields;
+      LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
+      for (int i = 0; i < n; i++) fields[i] = clone_value(c, ctor_field_addr(c, t, v, src, i), ctor_field_type(t, v, i));
+      cg_store_variant(c, t, v, out, fields);
+      LLVMBuildBr(c->b, done);
+    }
+    cg_set_block(c, done);
+    LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, cg_lltype(c, t), out, ""));
+    return;
+  }
+  default: ice((Span){0}, "no Clone for `%s`", ty_name(t));
+  }
+}
+
+static LLVMValueRef clone_fn(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, &clone_key);
+  if (fn) return fn;
+  LLVMTypeRef pt = c->t_ptr;
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as Clone>::clone", ty_name(t)), LLVMFunctionType(cg_lltype(c, t), &pt, 1, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_add_uwtable(c, fn);
+  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &clone_key, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_clone_body(c, LLVMGetParam(fn, 0), t);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
+// Whether the values at pa and pb are equal.
+static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_INT: case TY_BOOL: case TY_CHAR: case TY_FLOAT: case TY_UNIT:
+    return emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+  case TY_STRING: case TY_STR:
+    return emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false));
+  case TY_REF:
+    if (ty_resolve(t->inner)->kind == TY_STR) return emit_str_eq(c, TK_EQEQ, load(c, t, pa), t, load(c, t, pb), t);
+    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+  case TY_BOX: return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+  default: {
+    LLVMValueRef fn = eq_fn(c, t);
+    LLVMValueRef args[2] = {pa, pb};
+    return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+  }
+  }
+}
+
+// Returns false from the eq function unless cond holds.
+static void require_eq(CG *c, LLVMValueRef cond) {
+  LLVMBasicBlockRef no = cg_new_block(c, "ne"), yes = cg_new_block(c, "eq");
+  LLVMBuildCondBr(c->b, cond, yes, no);
+  cg_set_block(c, no);
+  LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 0, 0));
+  cg_set_block(c, yes);
+}
+
+// Compares n elements at da and db.
+static void require_elements_eq(CG *c, LLVMValueRef da, LLVMValueRef db, LLVMValueRef n, Type *el) {
+  LLVMValueRef i = cg_alloca(c, c->t_i64, "i");
+  LLVMBuildStore(c->b, cg_i64(c, 0), i);
+  LLVMBasicBlockRef head = cg_new_block(c, "eq.elem"), body = cg_new_block(c, "eq.body"), done = cg_new_block(c, "eq.done");
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, head);
+  LLVMValueRef iv = LLVMBuildLoad2(c->b, c->t_i64, i, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, iv, n, ""), body, done);
+  cg_set_block(c, body);
+  LLVMTypeRef lt = cg_lltype(c, el);
+  require_eq(c, eq_value(c, LLVMBuildGEP2(c->b, lt, da, &iv, 1, ""), LLVMBuildGEP2(c->b, lt, db, &iv, 1, ""), el));
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, iv, cg_i64(c, 1), ""), i);
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+}
+
+static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  switch (t->kind) {
+  case TY_VEC: case TY_SLICE: case TY_ARRAY: {
+    LLVMValueRef da, la, db, lb;
+    seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, a, "") : a, t, &da, &la);
+    seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, b, "") : b, t, &db, &lb);
+    require_eq(c, LLVMBuildICmp(c->b, LLVMIntEQ, la, lb, ""));
+    require_elements_eq(c, da, db, la, ty_resolve(t->inner));
+    break;
+  }
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++) {
+      unsigned slot = (unsigned)cg_field_slot(c, t, i);
+      require_eq(c, eq_value(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), a, slot, ""), LLVMBuildStructGEP2(c->b, cg_lltype(c, t), b, slot, ""), t->args[i]));
+    }
+    break;
+  case TY_STRUCT: {
+    StructDecl *sd = t->sdecl;
+    if (!sd->is_enum) {
+      for (int i = 0; i < sd->nfields; i++)
+        require_eq(c, eq_value(c, ctor_field_addr(c, t, -1, a, i), ctor_field_addr(c, t, -1, b, i), ctor_field_type(t, -1, i)));
+      break;
+    }
+    LLVMValueRef ta = cg_load_tag(c, t, a);
+    require_eq(c, LLVMBuildICmp(c->b, LLVMIntEQ, ta, cg_load_tag(c, t, b), ""));
+    LLVMBasicBlockRef done = cg_new_block(c, "eq.done");
+    LLVMValueRef sw = LLVMBuildSwitch(c->b, ta, done, sd->nvariants);
+    for (int v = 0; v < sd->nvariants; v++) {
+      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
+      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
+      cg_set_block(c, bb);
+      for (int i = 0; i < sd->variants[v].nfields; i++)
+        require_eq(c, eq_value(c, ctor_field_addr(c, t, v, a, i), ctor_field_addr(c, t, v, b, i), ctor_field_type(t, v, i)));
+      LLVMBuildBr(c->b, done);
+    }
+    cg_set_block(c, done);
+    break;
+  }
+  default: ice((Span){0}, "no PartialEq for `%s`", ty_name(t));
+  }
+  LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 1, 0));
+}
+
+static LLVMValueRef eq_fn(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, &eq_key);
+  if (fn) return fn;
+  LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as PartialEq>::eq", ty_name(t)), LLVMFunctionType(c->t_i1, pts, 2, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &eq_key, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Calling closures, function pointers and `dyn Fn`
 
 static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
@@ -1228,7 +1492,18 @@ static LLVMValueRef call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueR
 
 static LLVMValueRef emit_value_call(CG *c, Expr *e) {
   Type *t = final_ty(c, e->sub);
-  LLVMValueRef place = is_place_expr(e->sub) ? emit_place(c, e->sub) : spill(c, emit_expr(c, e->sub), t);
+  // Calling an FnOnce closure consumes it: its body drops what it does not move.
+  bool consumes = ty_resolve(t)->kind == TY_CLOSURE && ty_resolve(t)->closure->is_fn_once;
+  LLVMValueRef place;
+  if (is_place_expr(e->sub)) {
+    place = emit_place(c, e->sub);
+    if (consumes && e->sub->kind == EX_PATH && var_flag(c, e->sub->local))
+      LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), var_flag(c, e->sub->local));
+  } else {
+    LLVMValueRef v = emit_expr(c, e->sub);
+    place = consumes ? cg_alloca(c, cg_lltype(c, t), "once") : spill(c, v, t);
+    if (consumes) LLVMBuildStore(c->b, v, place);
+  }
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
   Type **tys = arena_alloc(sizeof(Type *) * (e->nargs + 1));
   for (int i = 0; i < e->nargs; i++) {
@@ -1722,6 +1997,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
         push_lit(c, pre, ": ", 2);
         LLVMValueRef args[3] = {pre, vec_field(c, s, 0), vec_field(c, s, 2)};
         call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+        free_string(c, s);
         s = pre;
       }
     }
@@ -1972,6 +2248,17 @@ static LLVMValueRef emit_binary(CG *c, Expr *e) {
       Type *ta = ty_resolve(lt)->kind == TY_STRING ? ty_ref(lt, false) : lt;
       Type *tb = ty_resolve(rt2)->kind == TY_STRING ? ty_ref(rt2, false) : rt2;
       return emit_str_eq(c, op, a, ta, b, tb);
+    }
+    Type *inner = ty_resolve(lt);
+    while (inner->kind == TY_REF) inner = ty_resolve(inner->inner);
+    if ((op == TK_EQEQ || op == TK_NE) && !ty_is_numeric(inner) && inner->kind != TY_BOOL && inner->kind != TY_CHAR &&
+        inner->kind != TY_UNIT) {
+      // Derived PartialEq (and Vec, tuples...): compare the places.
+      // Operands are borrowed: a place is compared where it is, a temporary lives to the statement's end.
+      LLVMValueRef pa = is_place_expr(e->lhs) ? emit_place(c, e->lhs) : spill(c, emit_expr(c, e->lhs), lt);
+      LLVMValueRef pb = is_place_expr(e->rhs) ? emit_place(c, e->rhs) : spill(c, emit_expr(c, e->rhs), rt2);
+      LLVMValueRef r = eq_value(c, pa, pb, lt);
+      return op == TK_NE ? LLVMBuildNot(c->b, r, "") : r;
     }
     LLVMValueRef a = emit_expr(c, e->lhs), b = emit_expr(c, e->rhs);
     return emit_compare(c, op, a, b, lt);
@@ -2326,6 +2613,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     if (e->res == RES_UNIT_STRUCT && e->sdecl->is_enum) return enum_value(c, ty_of(c, e), e->variant, NULL);
     if (e->res == RES_FN) return cg_instance_fn(c, mono_instance(e->fn, concrete_targs(c, e), e->fn_ntargs));
     if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
+    if (e->res == RES_CONST_ITEM) return call_instance(c, e->span, e->fn, NULL, 0, NULL, NULL, 0);
     if (e->res == RES_CONST) {
       LLVMTypeRef lt = cg_lltype(c, ty_of(c, e));
       return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMConstReal(lt, e->float_val) : LLVMConstInt(lt, e->int_val, false);
@@ -2562,6 +2850,7 @@ void cg_emit_body(CG *c, Instance *in) {
   c->loop = NULL;
   c->ret_ty = cg_type_of(c, f->ret_type);
   int argi = f->is_closure ? 1 : 0;  // a closure's first argument is its environment
+  if (f->is_closure) own_captures(c, f);
   if (f->self_local) bind_param(c, f->self_local, NULL, &argi);
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;

@@ -60,6 +60,7 @@ typedef struct {
   LLVMValueRef *local_addr;   // per Local->index
   LLVMValueRef *local_flag;   // drop flags, NULL when the local's type needs no drop
   int nlocals;
+  LLVMValueRef *capture_flag; // in an FnOnce closure body: drop flags of the by-value captures
   Cleanup *cleanups;
   int ncleanups, capcleanups;
   LoopCtx *loop;
@@ -105,6 +106,7 @@ void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueR
 uint64_t cg_size_of(CG *c, Type *t);
 uint64_t cg_align_of(CG *c, Type *t);
 LLVMValueRef cg_instance_fn(CG *c, Instance *in);
+void cg_add_uwtable(CG *c, LLVMValueRef fn);     // unwinding may pass through fn
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
 void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function

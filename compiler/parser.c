@@ -999,8 +999,15 @@ static Expr *parse_match(void) {
     arm.pat = parse_pattern();
     if (accept(TK_IF)) arm.guard = parse_expr();
     expect(TK_FATARROW);
+    // A `{ ... }` body ends the arm (as rustc parses it), so `}` need not be followed by `,`
+    // and a next arm starting with `(` is not taken for a call.
     bool blocky = at(TK_LBRACE);
-    arm.body = parse_expr();
+    if (blocky) {
+      Span blo = tok()->span;
+      arm.body = block_expr(blo, parse_block());
+    } else {
+      arm.body = parse_expr();
+    }
     arm.span = span_from(arm.span);
     PUSH(e->arms, e->narms, arm);
     if (!accept(TK_COMMA) && !blocky && !at(TK_RBRACE)) syntax_error("`,` or `}`");

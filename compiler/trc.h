@@ -362,6 +362,7 @@ typedef enum {
   RES_TUPLE_CTOR,    // a tuple struct constructor `Point(1, 2)`
   RES_BUILTIN,       // a compiler-known function: Box::new, Vec::new, String::from, size_of, drop
   RES_CONST,         // a primitive's associated constant (`u64::MAX`, `f64::EPSILON`): int_val/float_val
+  RES_CONST_ITEM,    // a `const` item: fn is its value's function
 } ResKind;
 
 typedef enum {
@@ -547,6 +548,7 @@ struct FnDecl {
   Capture *captures;
   int ncaptures;
   Expr *closure_expr;
+  bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
 };
 
 typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;
@@ -639,12 +641,14 @@ struct ImplDecl {
   struct GenericEnv *env;
 };
 
-// const NAME: Type = value;
+// const NAME: Type = value;  — checked and emitted as a function of no arguments that returns
+// the value (LLVM folds the calls), so a constant is an expression evaluated where it is used.
 typedef struct ConstDecl {
   const char *name;
   Span span;           // the name
   TypeExpr *ty;
   Expr *value;
+  FnDecl *fn;          // the checker's function for the value
 } ConstDecl;
 
 typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST } ItemKind;
@@ -805,6 +809,7 @@ typedef struct GenericEnv {
 typedef struct {
   Program *prog;
   PtrVec structs, traits, impls, fns;   // all declarations, prelude first
+  PtrVec consts;                        // const items
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
