@@ -55,6 +55,7 @@ static void check_coerce(Fcx *fx, Expr *e, Type *expected);
 static Type *check_block(Fcx *fx, Block *b, Type *expected);
 static void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
 static Type *check_match(Fcx *fx, Expr *e, Type *expected);
+static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call);
 static Type *check_closure(Fcx *fx, Expr *e, Type *expected);
 static void check_exhaustive(Fcx *fx);
 static void consume_capture(Fcx *fx, Expr *e);
@@ -251,6 +252,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
     if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
       if (!target->principal) return false;
       obligate_ref(fx, src, target->principal, NULL, 0, e->span);
+      if (is_fn_trait(target->principal->trait)) unify_with_fn_bound(fx, e, src, target->principal, e->span);
       e->coerce = COERCE_UNSIZE;
       e->coerce_from = from;
       e->ty = to;
@@ -554,24 +556,24 @@ static void capture(Fcx *fx, Local *l) {
 
 // A constructor used as a value: a unit variant or struct is the value itself, a tuple one is
 // called. `e->self_ty` keeps the constructed type.
-static bool resolve_ctor_value(Fcx *fx, Expr *e) {
+static int resolve_ctor_value(Fcx *fx, Expr *e) {
   StructDecl *s;
   int v;
   Type *adt;
-  if (!resolve_ctor_path(fx, &e->path, &s, &v, &adt)) return false;
+  if (!resolve_ctor_path(fx, &e->path, &s, &v, &adt)) return 0;
   StructKind k = ctor_kind(s, v);
   if (k == STRUCT_NAMED) {
     Diag *d = diag_error(e->span, s->is_enum ? "E0533" : "E0423", s->is_enum ? "expected value, found struct variant `%s`" : "expected value, found struct `%s`",
                          diag_span_text(e->path.span));
     diag_label(d, s->is_enum ? "not a value" : "help: use struct literal syntax instead: `%s { /* fields */ }`", s->name);
     diag_emit(d);
-    return false;
+    return -1;
   }
   e->res = k == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
   e->sdecl = s;
   e->variant = v;
   e->self_ty = adt;
-  return true;
+  return 1;
 }
 
 // Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
@@ -607,7 +609,8 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
       apply_turbofish(fx, last, f->env, 0, e->fn_targs);
       return true;
     }
-    if (resolve_ctor_value(fx, e)) return true;
+    int ctor = resolve_ctor_value(fx, e);
+    if (ctor) return ctor > 0;
   }
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
@@ -677,7 +680,8 @@ static bool resolve_value_path(Fcx *fx, Expr *e) {
         return true;
       }
   }
-  if (resolve_ctor_value(fx, e)) return true;
+  int ctor = resolve_ctor_value(fx, e);
+  if (ctor) return ctor > 0;
   bool ok;
   Type *t = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
   if (prim_const(e, ty_resolve(t), name)) return true;
@@ -721,7 +725,7 @@ static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
 }
 
 // A callable's signature must fit the Fn bound it is passed for.
-static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound) {
+static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call) {
   Sig sig;
   t = ty_resolve(t);
   if ((t->kind != TY_CLOSURE && t->kind != TY_FN) || !callable_sig(fx, t, &sig)) return;
@@ -730,8 +734,9 @@ static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound) {
   bool ok = n == sig.nparams;
   for (int i = 0; ok && i < n; i++) ok = unify(sig.params[i], want->args[i]);
   if (!ok) {
-    Diag *d = diag_error(arg->span, "E0631", "type mismatch in %s arguments", t->kind == TY_CLOSURE ? "closure" : "function");
+    Diag *d = diag_error(call, "E0631", "type mismatch in %s arguments", t->kind == TY_CLOSURE ? "closure" : "function");
     diag_label(d, "expected due to this");
+    diag_secondary(d, arg->span, "found signature defined here");
     diag_note(d, "expected signature `fn%s -> _`, found `%s`", ty_name(want), ty_name(t));
     diag_emit(d);
     return;
@@ -740,7 +745,7 @@ static void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound) {
 }
 
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
-static void check_arg(Fcx *fx, Expr *arg, Type *param) {
+static void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   fx->closure_hint = bound;
   check_coerce(fx, arg, param);
@@ -748,7 +753,7 @@ static void check_arg(Fcx *fx, Expr *arg, Type *param) {
   if (bound && ty_resolve(param)->kind != TY_DYN) {
     Type *at = ty_resolve(arg->ty);
     while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
-    unify_with_fn_bound(fx, arg, at, bound);
+    unify_with_fn_bound(fx, arg, at, bound, call);
   }
   note_move(fx, arg);
 }
@@ -758,7 +763,8 @@ static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, co
     arg_count_error(fx, call->span, args, nargs, sig->params, sig->nparams, what);
     return;
   }
-  for (int i = 0; i < nargs; i++) check_arg(fx, args[i], sig->params[i]);
+  Span at = call->kind == EX_CALL ? call->sub->span : call->span;
+  for (int i = 0; i < nargs; i++) check_arg(fx, args[i], sig->params[i], at);
 }
 
 // A bound on a generic parameter is reported at the argument whose type mentions it.
@@ -1191,7 +1197,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
   }
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
-                         rt->kind == TY_STRUCT ? "struct" : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
+                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
@@ -1212,7 +1218,7 @@ static Type *check_method(Fcx *fx, Expr *e) {
   else if (e->autoref == 0) note_move(fx, e->sub);
   if (e->dispatch == DISPATCH_BUILTIN && e->builtin == BI_STR_PARSE && e->ntargs == 1)  // parse::<u64>()
     unify(ty_resolve(sig.ret)->args[0], resolve_type_ex(e->targs[0], fx->env, fx->self_ty, true));
-  for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1]);
+  for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1], e->name_span);
   return sig.ret;
 }
 
@@ -2046,11 +2052,14 @@ static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
   int after = rest < 0 ? 0 : p->nelems - rest - 1;
   int before = rest < 0 ? p->nelems : rest;
   if ((rest < 0 && p->nelems != nfields) || (rest >= 0 && before + after > nfields)) {
-    Diag *d = diag_error(p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple %s %d field%s", p->nelems,
+    Diag *d = diag_error(p->nelems ? p->elems[0]->span : p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple %s %d field%s", p->nelems,
                          p->nelems == 1 ? "" : "s", p->kind == PAT_TUPLE ? "has" : "variant has", nfields, nfields == 1 ? "" : "s");
     diag_label(d, "expected %d field%s, found %d", nfields, nfields == 1 ? "" : "s", p->nelems);
     diag_emit(d);
-    for (int i = 0; i < p->nelems; i++) p->field_map[i] = -2;
+    for (int i = 0; i < p->nelems; i++) {
+      p->field_map[i] = -2;
+      if (p->elems[i]->kind != PAT_REST) check_pat(fx, p->elems[i], ty_new_var(0), BM_MOVE, false);  // still bind its names
+    }
     return;
   }
   for (int i = 0; i < p->nelems; i++)
@@ -2148,7 +2157,9 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
         p->field_map[i] = fi;
       }
       const char *missing = NULL;
-      for (int f = 0; f < nf && !p->has_rest; f++)
+      bool unknown = false;
+      for (int i = 0; i < p->nelems; i++) unknown |= p->field_map[i] < 0;
+      for (int f = 0; f < nf && !p->has_rest && !unknown; f++)
         if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, fields[f].name) : arena_printf("`%s`", fields[f].name);
       if (missing) {
         Diag *d = diag_error(p->span, "E0027", "pattern does not mention field%s %s", strchr(missing, ',') ? "s" : "", missing);
@@ -2317,7 +2328,9 @@ static bool callable_sig(Fcx *fx, Type *t, Sig *out) {
 // enclosing variables it uses become its captures.
 static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   FnDecl *cf = arena_alloc(sizeof *cf);
-  cf->name = intern_cstr("{closure}");
+  int k = 0;  // closures are named after their function and position: `main::{closure#1}`
+  for (int i = 0; i < fx->closures.len; i++) k += ((FnDecl *)VEC_AT(fx->closures, i))->parent == fx->fn;
+  cf->name = intern_cstr(arena_printf("%s::{closure#%d}", fx->fn->name, k));
   cf->span = e->span;
   cf->sig_span = e->span;
   cf->is_closure = true;

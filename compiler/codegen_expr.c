@@ -1556,6 +1556,7 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   }
   shim = LLVMAddFunction(c->mod, arena_printf("<%s as Fn>::call", ty_name(t)), cg_closure_fn_type(c, sig.params, sig.n, sig.ret));
   LLVMSetLinkage(shim, LLVMInternalLinkage);
+  cg_add_uwtable(c, shim);
   cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &fn_shim_key, shim);
   SavedFn saved;
   cg_begin_helper(c, shim, &saved);

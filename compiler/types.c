@@ -459,6 +459,22 @@ static void put_args(Buf *b, Type **args, int n) {
 
 static void put_traitref(Buf *b, TraitRef *r) {
   put(b, r->trait->name);
+  Type *args = r->nargs == 1 ? ty_resolve(r->args[0]) : NULL;
+  if (r->nassoc == 1 && args && (args->kind == TY_TUPLE || args->kind == TY_UNIT) && !strcmp(r->assoc_names[0], "Output") &&
+      (!strcmp(r->trait->name, "Fn") || !strcmp(r->trait->name, "FnMut") || !strcmp(r->trait->name, "FnOnce"))) {
+    // The Fn traits as Rust writes them: `Fn(i64) -> i64`, `FnMut()`.
+    put(b, "(");
+    for (int i = 0; args->kind == TY_TUPLE && i < args->nargs; i++) {
+      if (i) put(b, ", ");
+      put_type(b, args->args[i]);
+    }
+    put(b, ")");
+    if (ty_resolve(r->assoc_types[0])->kind != TY_UNIT) {
+      put(b, " -> ");
+      put_type(b, r->assoc_types[0]);
+    }
+    return;
+  }
   if (r->nargs == 0 && r->nassoc == 0) return;
   put(b, "<");
   for (int i = 0; i < r->nargs; i++) {
