@@ -2405,6 +2405,9 @@ static Type *check_match(Fcx *fx, Expr *e, Type *expected) {
     fx->diverges = false;
     Type *t = check_expr(fx, arm->body, result ? result : expected);
     bool div = fx->diverges || ty_resolve(t)->kind == TY_NEVER;
+    // Arms coerce to a known expected type: `Box::new(A)` and `Box::new(B)` as Box<dyn Tr>.
+    if (!div && expected && !ty_has_vars(expected) && ty_resolve(t) != ty_resolve(expected) && coerce(fx, arm->body, t, expected))
+      t = expected;
     all_diverge &= div;
     if (!result) {
       result = t;
