@@ -224,6 +224,7 @@ static Type *deref_once(Type *t) {
   if (t->kind == TY_REF || t->kind == TY_BOX) return t->inner;
   if (t->kind == TY_STRING) return ty_str;
   if (t->kind == TY_VEC) return ty_slice(t->inner);
+  if (t->kind == TY_ARRAY) return ty_slice(t->inner);  // &[T; N] -> &[T] (an unsizing, in Rust)
   return NULL;
 }
 

@@ -728,6 +728,10 @@ static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, S
       LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), ptr, 0, "");
       return LLVMBuildInsertValue(c->b, fat, len, 1, "");
     }
+    if (fi->kind == TY_ARRAY && ti->kind == TY_SLICE) {
+      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), v, 0, "");
+      return LLVMBuildInsertValue(c->b, fat, cg_i64(c, fi->len), 1, "");
+    }
     if (fi->kind == TY_VEC && ti->kind == TY_SLICE) {
       LLVMValueRef ptr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v, 0, ""), "");
       LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v, 2, ""), "");
