@@ -2396,6 +2396,17 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
 }
 
 // for pat in lo..hi / lo..=hi / &v / &mut v / v
+// One iteration: bind the pattern to the item, run the body, drop what it bound, go to step.
+static void emit_for_body(CG *c, Expr *e, LLVMValueRef item, Type *t, LLVMBasicBlockRef done, LLVMBasicBlockRef step) {
+  LoopCtx *l = push_loop(c, e, done, step);
+  int mark = c->ncleanups;
+  bind_pattern(c, e->pat, item, t);
+  emit_block(c, e->block);
+  pop_cleanups(c, mark);
+  cg_br(c, step);
+  c->loop = l->outer;
+}
+
 // `for` over a slice iterator (`v.iter()`, `.iter_mut()`, `.enumerate()`, `.rev()`) or a
 // reversed range: a counter k runs over 0..count and the item is computed from it.
 static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter) {
@@ -2426,8 +2437,6 @@ static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter
   LLVMValueRef kv = LLVMBuildLoad2(c->b, c->t_i64, k, "");
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, kv, count, ""), body, done);
   cg_set_block(c, body);
-  LoopCtx *l = push_loop(c, e, done, step);
-  int mark = c->ncleanups;
   // The position visited: k from the front, or from the back when reversed.
   LLVMValueRef pos = rev ? LLVMBuildSub(c->b, LLVMBuildSub(c->b, count, cg_i64(c, 1), ""), kv, "") : kv;
   LLVMValueRef item;
@@ -2449,11 +2458,7 @@ static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter
       item_ty = tt;
     }
   }
-  bind_pattern(c, e->pat, item, item_ty);
-  emit_block(c, e->block);
-  pop_cleanups(c, mark);
-  cg_br(c, step);
-  c->loop = l->outer;
+  emit_for_body(c, e, item, item_ty, done, step);
   cg_set_block(c, step);
   LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->t_i64, k, ""), cg_i64(c, 1), ""), k);
   LLVMBuildBr(c->b, head);
@@ -2524,13 +2529,7 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
     LLVMValueRef not_fin = LLVMBuildNot(c->b, LLVMBuildLoad2(c->b, c->t_i1, fin, ""), "");
     LLVMBuildCondBr(c->b, LLVMBuildAnd(c->b, in_range, not_fin, ""), body, done);
     cg_set_block(c, body);
-    LoopCtx *l = push_loop(c, e, done, step);
-    int mark = c->ncleanups;
-    bind_pattern(c, e->pat, i, elem);
-    emit_block(c, e->block);
-    pop_cleanups(c, mark);
-    cg_br(c, step);
-    c->loop = l->outer;
+    emit_for_body(c, e, i, elem, done, step);
     cg_set_block(c, step);
     LLVMValueRef cur = LLVMBuildLoad2(c->b, LLVMTypeOf(len), idx, "");
     LLVMValueRef at_end = LLVMBuildICmp(c->b, LLVMIntEQ, cur, len, "");
@@ -2544,8 +2543,6 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
   }
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, lt, i, len, ""), body, done);
   cg_set_block(c, body);
-  LoopCtx *l = push_loop(c, e, done, step);
-  int mark = c->ncleanups;
   LLVMValueRef item;
   if (range) {
     item = i;
@@ -2562,11 +2559,7 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
       item = p;
     }
   }
-  bind_pattern(c, e->pat, item, elem);
-  emit_block(c, e->block);
-  pop_cleanups(c, mark);
-  cg_br(c, step);
-  c->loop = l->outer;
+  emit_for_body(c, e, item, elem, done, step);
   cg_set_block(c, step);
   if (!by_value_vec) {
     LLVMValueRef cur = LLVMBuildLoad2(c->b, LLVMTypeOf(len), idx, "");
