@@ -1341,6 +1341,15 @@ static void check_duplicate_items(Program *prog) {
   }
 }
 
+void check_reset(void) {
+  K = NULL;
+  cur_env = NULL;
+  uses = (PtrVec){0};  // its storage was in the arena
+  impl_depth = normalize_depth = type_depth = 0;
+  in_expr_path = false;
+  check_expr_reset();
+}
+
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;

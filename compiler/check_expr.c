@@ -1954,6 +1954,12 @@ static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
   return t;
 }
 
+// The names init_names interned died with the arena: intern them again next time.
+void check_expr_reset(void) {
+  s_self = NULL;
+  depth = 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Patterns, statements, blocks
 
