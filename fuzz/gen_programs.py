@@ -699,6 +699,8 @@ class Gen:
                         self.emit('    println!("%s.%s {}", %s.%s(%s));' % (ty.name, m.name, v, m.name, self.lit()))
                     elif m.kind == "str" and self.chance(0.5):
                         self.emit('    println!("{}", %s.%s());' % (v, m.name))
+        for line in self.extra_main:
+            self.emit("    " + line)
         if self.enum_trait:
             v = fresh()
             self.emit("    let %s = vec![%s, E::Nil];" % (v, ", ".join(
@@ -717,6 +719,194 @@ class Gen:
                 self.emit('    println!("{:?}", %s);' % v)
         self.emit("}")
 
+    # -- extras: self-contained features, each some items and the lines main runs -------------
+
+    def satisfying(self, t):
+        seen = {}
+        for n, c in self.impl_types(t):
+            seen.setdefault(n, c)
+        return list(seen.items())
+
+    def extra_blanket(self, k):
+        """A blanket impl `impl<T: Tr> Bk for T` and its use, static and dyn."""
+        t = self.pick(self.traits)
+        vals = self.callable_vals(t)
+        b = "Blanket%d" % k
+        self.emit("trait %s {" % b)
+        self.emit("    fn b%d(&self) -> i64;" % k)
+        self.emit("}")
+        self.emit("impl<T: %s> %s for T {" % (t.name, b))
+        self.emit("    fn b%d(&self) -> i64 {" % k)
+        self.emit("        %s" % self.int_expr(["7i64"] + self.self_call_atoms(vals)))
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn use_b%d<U: %s>(u: &U) -> i64 {" % (k, b))
+        self.emit("    u.b%d()" % k)
+        self.emit("}")
+        self.emit()
+        lines = []
+        for tn, ctor in self.satisfying(t)[:2]:
+            lines.append("let bl = %s;" % ctor)
+            lines.append('println!("blanket {} {}", use_b%d(&bl), bl.b%d());' % (k, k))
+            lines.append("let bd: &dyn %s = &bl;" % b)
+            lines.append('println!("blanket dyn {}", bd.b%d());' % k)
+        return lines
+
+    def extra_box_upcast(self, k):
+        """Box<dyn Sub> -> Box<dyn Super>, &mut dyn Sub -> &mut dyn Super, + Send."""
+        subs = [x for x in self.traits if x.supers]
+        if not subs:
+            return []
+        sub = self.pick(subs)
+        sup = self.pick(sub.closure()[:-1])
+        impls = self.satisfying(sub)
+        if not impls:
+            return []
+        sv = self.callable_vals(sup)
+        call = (".%s(2)" % self.pick(sv).name) if sv else None
+        lines = []
+        for tn, ctor in impls[:2]:
+            send = " + Send" if self.chance(0.3) else ""
+            lines.append("let bs: Box<dyn %s%s> = Box::new(%s);" % (sub.name, send, ctor))
+            lines.append("let bu: Box<dyn %s%s> = bs;" % (sup.name, send))
+            if call:
+                lines.append('println!("box upcast {}", bu%s);' % call)
+            lines.append("let mut ms = %s;" % ctor)
+            lines.append("let rs: &mut dyn %s = &mut ms;" % sub.name)
+            lines.append("let ru: &mut dyn %s = rs;" % sup.name)
+            muts = [m for m in sup.all_methods() if m.kind == "mut"]
+            if muts:
+                lines.append("ru.%s(4);" % muts[0].name)
+            elif call:
+                lines.append('println!("mut upcast {}", ru%s);' % call)
+        return lines
+
+    def extra_holder(self, k):
+        """A struct holding trait objects and a boxed closure, with a method over them."""
+        t = self.pick(self.traits)
+        impls = self.satisfying(t)
+        vals = self.callable_vals(t)
+        h = "Holder%d" % k
+        self.emit("struct %s {" % h)
+        self.emit("    items: Vec<Box<dyn %s>>," % t.name)
+        self.emit("    f: Box<dyn Fn(i64) -> i64>,")
+        self.emit("    first: Option<Box<dyn %s>>," % t.name)
+        self.emit("}")
+        self.emit("impl %s {" % h)
+        self.emit("    fn total(&self, n: i64) -> i64 {")
+        self.emit("        let mut s = (self.f)(n);")
+        self.emit("        for it in self.items.iter() {")
+        if vals:
+            self.emit("            s = s.wrapping_add(it.%s(n));" % self.pick(vals).name)
+        else:
+            self.emit("            let _ = it;")
+            self.emit("            s = s.wrapping_add(1);")
+        self.emit("        }")
+        self.emit("        if let Some(b) = &self.first {")
+        if vals:
+            self.emit("            s = s.wrapping_add(b.%s(1));" % self.pick(vals).name)
+        else:
+            self.emit("            let _ = b;")
+        self.emit("        }")
+        self.emit("        s")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn sum_slice%d(xs: &[Box<dyn %s>]) -> usize {" % (k, t.name))
+        self.emit("    xs.len()")
+        self.emit("}")
+        self.emit("fn opt%d(o: Option<&dyn %s>) -> i64 {" % (k, t.name))
+        self.emit("    match o {")
+        self.emit("        Some(d) => %s," % (("d.%s(3)" % self.pick(vals).name) if vals else "{ let _ = d; 1 }"))
+        self.emit("        None => 0,")
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        c = self.lit()
+        items = ", ".join("Box::new(%s)" % ctor for _, ctor in impls[:3])
+        lines = ["let hv: Vec<Box<dyn %s>> = vec![%s];" % (t.name, items) if items else
+                 "let hv: Vec<Box<dyn %s>> = Vec::new();" % t.name,
+                 'println!("slice {}", sum_slice%d(&hv));' % k,
+                 "let h = %s { items: hv, f: Box::new(move |x: i64| x.wrapping_mul(%s)), first: %s };"
+                 % (h, c, ("Some(Box::new(%s))" % impls[0][1]) if impls else "None"),
+                 'println!("holder {}", h.total(2));']
+        if impls:
+            lines.append("let ov = %s;" % impls[-1][1])
+            lines.append('println!("opt {} {}", opt%d(Some(&ov)), opt%d(None));' % (k, k))
+        return lines
+
+    def extra_assoc(self, k):
+        """A trait with an associated type: bounds `S: Src<Out = i64>` and `dyn Src<Out = i64>`."""
+        src = "Src%d" % k
+        self.emit("trait %s {" % src)
+        self.emit("    type Out;")
+        self.emit("    fn get(&self) -> Self::Out;")
+        self.emit("}")
+        self.emit("struct A%d(i64);" % k)
+        self.emit("struct B%d;" % k)
+        self.emit("impl %s for A%d {" % (src, k))
+        self.emit("    type Out = i64;")
+        self.emit("    fn get(&self) -> i64 {")
+        self.emit("        self.0.wrapping_mul(3)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s for B%d {" % (src, k))
+        self.emit("    type Out = String;")
+        self.emit("    fn get(&self) -> Self::Out {")
+        self.emit('        String::from("b%d")' % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn sum%d<S: %s<Out = i64>>(s: &S) -> i64 {" % (k, src))
+        self.emit("    s.get().wrapping_add(1)")
+        self.emit("}")
+        self.emit("fn show%d<S>(s: &S) -> String where S: %s<Out = String> {" % (k, src))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit("fn dyn%d(s: &dyn %s<Out = i64>) -> i64 {" % (k, src))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit()
+        return ["let a = A%d(%s);" % (k, self.lit()),
+                'println!("assoc {} {} {}", sum%d(&a), dyn%d(&a), show%d(&B%d));' % (k, k, k, k)]
+
+    def extra_generic_trait(self, k):
+        """A generic trait implemented twice for one type, used statically and as dyn."""
+        cv = "Conv%d" % k
+        self.emit("trait %s<T> {" % cv)
+        self.emit("    fn conv(&self, t: T) -> i64;")
+        self.emit("}")
+        self.emit("struct C%d { base: i64 }" % k)
+        self.emit("impl %s<i64> for C%d {" % (cv, k))
+        self.emit("    fn conv(&self, t: i64) -> i64 {")
+        self.emit("        self.base.wrapping_add(t)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<bool> for C%d {" % (cv, k))
+        self.emit("    fn conv(&self, t: bool) -> i64 {")
+        self.emit("        if t { self.base } else { 0 }")
+        self.emit("    }")
+        self.emit("}")
+        # Not `X: Conv<i64> + Conv<bool>` nor `c.conv(true)` with both impls in scope: trc picks
+        # the first impl whatever the argument (test/run/generic_trait_two_impls.tr, XFAIL).
+        self.emit("fn via%d<X: %s<i64>>(x: &X) -> i64 {" % (k, cv))
+        self.emit("    x.conv(5i64)")
+        self.emit("}")
+        self.emit("fn viab%d<X>(x: &X) -> i64 where X: %s<bool> {" % (k, cv))
+        self.emit("    x.conv(true)")
+        self.emit("}")
+        self.emit()
+        return ["let c = C%d { base: %s };" % (k, self.lit()),
+                "let d: &dyn %s<i64> = &c;" % cv,
+                "let e: &dyn %s<bool> = &c;" % cv,
+                'println!("conv {} {} {} {}", via%d(&c), viab%d(&c), d.conv(2), e.conv(false));' % (k, k)]
+
+    def emit_extras(self):
+        self.extra_main = []
+        fns = [self.extra_blanket, self.extra_box_upcast, self.extra_holder, self.extra_assoc,
+               self.extra_generic_trait]
+        for k, f in enumerate(fns):
+            if self.chance(0.35):
+                self.extra_main += f(k)
+
     def program(self):
         self.build()
         self.emit("// generated by fuzz/gen_programs.py, seed %d" % self.seed)
@@ -732,12 +922,51 @@ class Gen:
         if self.enum_trait:
             self.emit_enum()
         self.emit_fns()
+        self.emit_extras()
         self.emit_main()
         return "\n".join(self.out) + "\n"
 
 
 def generate(seed):
     return Gen(seed).program()
+
+
+# Mutations turn a valid program into a nearly valid one, to reach the checker's error paths
+# with a structure (supertraits, generics, dyn) random bytes rarely build.
+MUTANT_TYPES = ["i64", "bool", "String", "Self", "T", "()", "&dyn Tr0", "Box<dyn Tr1>", "dyn Tr0",
+                "W<T>", "[i64; 3]", "&[i64]", "Vec<Self>", "Option<T>", "E", "S0", "fn(i64) -> i64", "!"]
+
+
+def mutate(src, seed):
+    import re
+    r = random.Random(seed)
+    lines = src.split("\n")
+    for _ in range(r.randint(1, 3)):
+        k = r.randrange(9)
+        i = r.randrange(len(lines))
+        if k == 0:
+            del lines[i]
+        elif k == 1:
+            lines.insert(i, lines[r.randrange(len(lines))])
+        elif k == 2:
+            j = r.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif k == 3:  # another type
+            lines[i] = re.sub(r"\b(i64|String|Self|bool|T)\b", lambda m: r.choice(MUTANT_TYPES), lines[i], count=1)
+        elif k == 4:  # another trait
+            lines[i] = re.sub(r"\bTr\d\b", lambda m: "Tr%d" % r.randrange(6), lines[i])
+        elif k == 5:  # another method
+            lines[i] = re.sub(r"\bm\d+\b", lambda m: "m%d" % r.randrange(12), lines[i])
+        elif k == 6:  # receivers and Sized
+            lines[i] = lines[i].replace(r.choice(["&self", "&mut self", " where Self: Sized", "dyn ", "&"]),
+                                        r.choice(["self", "&mut self", "&self", "", "impl ", "&&"]), 1)
+        elif k == 7:  # a literal at the edge
+            lines[i] = re.sub(r"\b\d+\b", lambda m: r.choice(["0", "18446744073709551615", "-9223372036854775808",
+                                                             "255u8", "1e308", "'x'", "\"s\""]), lines[i], count=1)
+        else:  # cut the text short
+            lines = lines[:i]
+            break
+    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -750,10 +979,17 @@ SAN_EXIT = 86  # asked of the sanitizers so that their reports are not confused 
 
 def run(cmd, timeout, **kw):
     """Returns (status, stdout, stderr); status is the exit code, 'signal N' or 'timeout'."""
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)
-    except subprocess.TimeoutExpired as e:
-        return "timeout", e.stdout or b"", e.stderr or b""
+    for attempt in range(5):
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)
+            break
+        except subprocess.TimeoutExpired as e:
+            return "timeout", e.stdout or b"", e.stderr or b""
+        except OSError:
+            # The binary is being rebuilt (ninja replaces it): wait for it rather than stop.
+            if attempt == 4:
+                raise
+            time.sleep(2)
     if p.returncode < 0:
         return "signal %d (%s)" % (-p.returncode, signal.Signals(-p.returncode).name), p.stdout, p.stderr
     return p.returncode, p.stdout, p.stderr
@@ -785,6 +1021,8 @@ def main():
     ap.add_argument("--rustc", help="rustc, for rejects-valid and (with --run) output differences")
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--print", type=int, metavar="SEED", help="print the program of one seed")
+    ap.add_argument("--mutate", type=float, default=0.3,
+                    help="fraction of programs given 1-3 random edits (default 0.3); exit 1 is then expected")
     a = ap.parse_args()
 
     if a.print is not None:
@@ -810,7 +1048,7 @@ def main():
     env["UBSAN_OPTIONS"] = "exitcode=%d:print_stacktrace=1:halt_on_error=1:%s" % (SAN_EXIT, env.get("UBSAN_OPTIONS", ""))
     env["NO_COLOR"] = "1"
     tmp = tempfile.mkdtemp(prefix="trc-gen-")
-    counts = {"ok": 0, "rejected": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
+    counts = {"ok": 0, "rejected": 0, "mutants": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
     start = time.time()
     n = 0
     try:
@@ -822,6 +1060,9 @@ def main():
             seed = seed0 + n
             n += 1
             src = generate(seed)
+            mutated = a.run is False and random.Random(seed).random() < a.mutate
+            if mutated:
+                src = mutate(src, seed)
             path = os.path.join(tmp, "p.tr")
             with open(path, "w") as f:
                 f.write(src)
@@ -839,6 +1080,9 @@ def main():
             status, so, se = run(cmd, a.timeout, env=env)
             bug = classify_trc(status, se)
             detail = se
+            if bug is None and status == 1 and mutated:
+                counts["mutants"] += 1
+                continue
             if bug is None and status == 1:
                 counts["rejected"] += 1
                 if a.rustc:
@@ -870,7 +1114,7 @@ def main():
                 counts["ok"] += 1
                 continue
             counts["bugs"] += 1
-            p = save(out, seed, src, "bug", cmd, detail)
+            p = save(out, seed, src, "bug-mutant" if mutated else "bug", cmd, detail)
             print("gen: BUG seed %d: %s\n     reproducer: %s" % (seed, bug, p))
             print("     command: %s" % " ".join(cmd[:1] + [p] + cmd[2:]))
     finally:
@@ -879,8 +1123,9 @@ def main():
     extra = ""
     if a.rustc:
         extra = ", %d rejects-valid, %d differ" % (counts["rejects_valid"], counts["differs"])
-    print("gen: %d programs in %.0f s (%.1f/s), %d ok, %d rejected, %d bugs%s (seeds %d..%d, findings in %s)"
-          % (n, elapsed, n / elapsed if elapsed else 0, counts["ok"], counts["rejected"], counts["bugs"], extra,
+    print("gen: %d programs in %.0f s (%.1f/s), %d ok, %d rejected, %d mutants rejected, %d bugs%s (seeds %d..%d, findings in %s)"
+          % (n, elapsed, n / elapsed if elapsed else 0, counts["ok"], counts["rejected"], counts["mutants"],
+             counts["bugs"], extra,
              seed0, seed0 + n - 1, out))
     return 1 if counts["bugs"] else 0
 
