@@ -194,7 +194,9 @@ static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
     binds[pat->index] = t;
     return true;
   }
-  if (pat == t) return true;
+  // Equal types match, but a pattern with parameters must still be walked to bind them: the
+  // impl's `W<T>` and the `W<T>` asked about in another impl of the same shape are one type.
+  if (pat == t && !ty_has_params(pat)) return true;
   if (pat->kind != t->kind || pat->mut != t->mut || pat->nargs != t->nargs || pat->sdecl != t->sdecl ||
       pat->bits != t->bits || pat->is_signed != t->is_signed || pat->is_size != t->is_size || pat->len != t->len)
     return false;
@@ -1339,6 +1341,15 @@ static void check_duplicate_items(Program *prog) {
       break;
     }
   }
+}
+
+void check_reset(void) {
+  K = NULL;
+  cur_env = NULL;
+  uses = (PtrVec){0};  // its storage was in the arena
+  impl_depth = normalize_depth = type_depth = 0;
+  in_expr_path = false;
+  check_expr_reset();
 }
 
 bool check_program(Crate *crate, Program *prog) {

@@ -1051,7 +1051,8 @@ static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
 static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs, DispatchKind kind, Sig *out) {
   TraitDecl *owner = NULL;
   FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
-  if (!m) return false;
+  // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
+  if (!m || m->self_kind == SELF_NONE) return false;
   if (kind == DISPATCH_DYN && m->requires_sized) {
     Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
     diag_secondary(d, m->sized_span.hi ? m->sized_span : m->span, "this has a `Sized` requirement");
@@ -1952,6 +1953,12 @@ static Type *check_expr(Fcx *fx, Expr *e, Type *expected) {
   if (!e->coerce) e->ty = t;
   depth--;
   return t;
+}
+
+// The names init_names interned died with the arena: intern them again next time.
+void check_expr_reset(void) {
+  s_self = NULL;
+  depth = 0;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ const char *fn_sig_string(FnDecl *f, Type **sub, int n);
 
 // check_expr.c
 void check_fn_body(FnDecl *f);
+void check_expr_reset(void);
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
 

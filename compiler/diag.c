@@ -23,6 +23,7 @@
 // width (a tab shows as four spaces, CJK characters are two columns wide).
 #include "trc.h"
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -750,12 +751,31 @@ void diag_summary(void) {
   flush_out();
 }
 
-_Noreturn void fatal_exit(int code) {
-  fflush(stdout);
-  fflush(stderr);
+// Forgets every file and error, so that the next compilation in this process starts afresh.
+void diag_reset(void) {
+  files = NULL;  // in the arena
+  nfiles = files_cap = 0;
+  error_count = 0;
+  nseen = 0;
+  ncodes = 0;
+  use_color = false;
   free(out);
   out = NULL;
   out_len = out_cap = 0;
+}
+
+jmp_buf *diag_exit_jmp;
+int diag_exit_code;
+
+_Noreturn void fatal_exit(int code) {
+  fflush(stdout);
+  fflush(stderr);
+  if (diag_exit_jmp) {
+    // trc is embedded (the fuzz target): the process goes on, and the embedder resets.
+    diag_exit_code = code;
+    longjmp(*diag_exit_jmp, 1);
+  }
+  diag_reset();
   arena_free_all();
   exit(code);
 }
@@ -792,5 +812,8 @@ _Noreturn void ice(Span sp, const char *fmt, ...) {
   color(C_RESET);
   put(": trc unexpectedly failed; this is a bug\n\n");
   flush_out();
+  // Embedded in the fuzz target, an internal error is exactly what is being looked for: stop
+  // here, where the stack still shows what failed, instead of unwinding to the embedder.
+  if (diag_exit_jmp) abort();
   fatal_exit(3);
 }

@@ -1,4 +1,5 @@
-// main.c — the driver: options, reading the source, and the phases in order.
+// main.c — the command line: options, reading the source, then the pipeline (pipeline.c) and
+// what the options ask of its module (link.c).
 //
 //   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2] [--devirt]
 //   trc --passes=devirt FILE.ll [-o OUT.ll]      (passes/driver.c)
@@ -132,18 +133,6 @@ static char *read_file(const char *path, size_t *len) {
   return text;
 }
 
-static void parse_source(Program *prog, const char *name, const char *text, size_t len) {
-  int file = diag_add_file(name, text, len);
-  int ntoks = 0;
-  Token *toks = lex(file, text, len, &ntoks);
-  parse_file(prog, toks, ntoks);
-}
-
-static _Noreturn void fail(void) {
-  diag_summary();
-  fatal_exit(1);
-}
-
 int main(int argc, char **argv) {
   Options opts = {0};
   const char *input;
@@ -155,18 +144,13 @@ int main(int argc, char **argv) {
   }
   diag_set_color(isatty(2) && !getenv("NO_COLOR"));
 
-  types_init();
-  Program prog = {0};
-  parse_source(&prog, "<prelude>", prelude_source, strlen(prelude_source));
   size_t len;
   char *text = read_file(input, &len);
-  parse_source(&prog, input, text, len);
-  if (diag_error_count()) fail();
-
-  Crate crate = {0};
-  if (!check_program(&crate, &prog)) fail();
-
-  CodegenResult *r = codegen_program(&crate, &opts);
+  CodegenResult *r = trc_compile(input, text, len, &opts);  // pipeline.c
+  if (!r) {
+    diag_summary();
+    fatal_exit(1);
+  }
   if (opts.dump_vtables) {
     // The layouts were printed as codegen built each vtable; nothing else is wanted.
     fflush(stdout);

@@ -623,6 +623,22 @@ static void fmt_error(FmtCtx *f, const char *msg) {
   error_at(f->lit_span, NULL, "invalid format string: %s", msg);
 }
 
+// count = digits — an argument index, a width or a precision at s[*k]. They are u16 in rustc,
+// so a longer number is rustc's error here, not an overflowing int.
+static bool fmt_count(FmtCtx *f, const char *s, size_t len, size_t *k, int *out) {
+  size_t start = *k;
+  long n = 0;
+  for (; *k < len && s[*k] >= '0' && s[*k] <= '9'; (*k)++)
+    if (n <= 65535) n = n * 10 + (s[*k] - '0');
+  if (n > 65535) {
+    fmt_error(f, arena_printf("integer `%.*s` does not fit into the type `u16` whose range is `0..=65535`",
+                              (int)(*k - start), s + start));
+    return false;
+  }
+  *out = (int)n;
+  return true;
+}
+
 // format-spec = [[fill] align] ["+"] ["#"] ["0"] [width] ["." precision] ["?"]
 static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtPiece *p) {
   size_t k = *i;
@@ -658,7 +674,7 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
   }
   if (k < len && s[k] >= '0' && s[k] <= '9') {
     p->has_width = true;
-    while (k < len && s[k] >= '0' && s[k] <= '9') p->width = p->width * 10 + (s[k++] - '0');
+    if (!fmt_count(f, s, len, &k, &p->width)) return false;
     if (k < len && s[k] == '$') {
       fmt_error(f, "width arguments (`N$`) are not supported");
       return false;
@@ -671,7 +687,7 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
       fmt_error(f, "precision must be a number (`.N`)");
       return false;
     }
-    while (k < len && s[k] >= '0' && s[k] <= '9') p->prec = p->prec * 10 + (s[k++] - '0');
+    if (!fmt_count(f, s, len, &k, &p->prec)) return false;
   }
   if (k < len && s[k] == '?') {
     p->debug = true;
@@ -724,8 +740,8 @@ static void parse_format_string(FmtCtx *f, const char *s, size_t len) {
     // argument: index, name, or nothing
     int arg = -1;
     if (i < len && s[i] >= '0' && s[i] <= '9') {
-      int n = 0;
-      while (i < len && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
+      int n;
+      if (!fmt_count(f, s, len, &i, &n)) return;
       arg = f->first_fmt_arg + n;
       if (n > max_pos) max_pos = n;
     } else if (i < len && (s[i] == '_' || (s[i] | 0x20) >= 'a') && (s[i] | 0x20) <= 'z') {

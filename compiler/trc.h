@@ -11,7 +11,8 @@
 //              are reachable from main, and which impl a trait method resolves to
 //   codegen*.c LLVM IR for every instance, vtables, drop glue
 //   link.c     object emission through a TargetMachine and linking with the system cc
-//   main.c     the driver
+//   pipeline.c the phases in order, shared by main.c and the fuzz target (fuzz/)
+//   main.c     the command line
 //
 // The AST is annotated by the checker rather than lowered to a second IR: every Expr gets its
 // semantic type and, for names and calls, what it resolved to. Generic functions are checked
@@ -20,6 +21,7 @@
 #ifndef TRC_H
 #define TRC_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -91,6 +93,12 @@ bool diag_too_many(void);
 // An internal compiler error: prints and exits with code 3.
 _Noreturn void ice(Span sp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void fatal_exit(int code);
+// For a process that compiles many inputs (the fuzz target, fuzz/fuzz_frontend.c): when set,
+// fatal_exit longjmps here with the exit code in diag_exit_code instead of exiting, and an
+// internal compiler error aborts.
+extern jmp_buf *diag_exit_jmp;
+extern int diag_exit_code;
+void diag_reset(void);
 void diag_set_color(bool on);
 // A further primary span (`^^^`, with an optional label) for one error seen in several places.
 void diag_primary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -821,6 +829,7 @@ bool is_fn_trait(TraitDecl *t);
 
 // Returns false if any error was reported.
 bool check_program(Crate *crate, Program *prog);
+void check_reset(void);   // forgets the crate and the checker's caches
 
 // The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
 // Used by the checker to verify bounds and by mono to resolve calls.
@@ -857,6 +866,7 @@ typedef struct {
 VtLayout *vtable_layout(TraitDecl *t);
 int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
 int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix
+void vtable_reset(void);   // empties the layout cache
 
 //
 // mono.c: instances
@@ -914,6 +924,18 @@ CodegenResult *codegen_program(Crate *crate, Options *opts);
 // objects. Returns the exit code.
 int link_output(CodegenResult *r, Options *opts);
 void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
+
+//
+// pipeline.c: the phases in order, shared by main.c and the fuzz target
+//
+
+// Compiles `text` (the source of the file `name`, NUL-terminated and alive until trc_reset,
+// e.g. in the arena) with the prelude: lex, parse, check, monomorphize and emit. Returns the
+// unverified module, or NULL after reporting errors (without the closing summary).
+CodegenResult *trc_compile(const char *name, const char *text, size_t len, Options *opts);
+// Frees everything a compilation left behind (arena, interned names and types, the checker's
+// and diagnostics' tables), so that another trc_compile can run in the same process.
+void trc_reset(void);
 
 // explain.c: `trc --explain CODE`; returns the exit code.
 int explain_code(const char *code);

@@ -100,6 +100,9 @@ static Type *mk_int(int bits, bool is_signed, bool is_size) {
 }
 
 void types_init(void) {
+  // Start from an empty table: a previous compilation's types died with its arena.
+  memset(buckets, 0, sizeof buckets);
+  next_var_id = 0;
   ty_unit = mk_simple(TY_UNIT);
   ty_bool = mk_simple(TY_BOOL);
   ty_char = mk_simple(TY_CHAR);

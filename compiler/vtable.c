@@ -37,6 +37,8 @@ typedef struct LayoutCache {
 
 static LayoutCache *cache;
 
+void vtable_reset(void) { cache = NULL; }  // the layouts were in the arena
+
 static bool own_slot(FnDecl *m) { return m->self_kind != SELF_NONE && !m->requires_sized; }
 
 static bool has_own_entries(TraitDecl *t) {

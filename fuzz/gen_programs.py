@@ -1,0 +1,1144 @@
+#!/usr/bin/env python3
+"""gen_programs.py — a grammar-aware generator of valid .tr programs, and a runner that feeds
+them to the real trc binary and sorts the results.
+
+libFuzzer (fuzz_frontend.c) mutates bytes: it is good at the lexer, the parser and the error
+paths, but almost never builds a program that type-checks, so monomorphization, vtables and
+codegen see little of it. This generator works the other way round: every program it writes is
+meant to be valid Rust (and so valid .tr), built from a random *structure*:
+
+  - traits with supertraits (a DAG: a trait's supertraits come before it), required and
+    default methods (`&self`, `&mut self`, `self: Box<Self>`, `-> String`), constructors
+    `fn make() -> Self where Self: Sized`, and generic methods `where Self: Sized`;
+  - structs (named, tuple, unit), `i64` itself, a generic `W<T>` with `impl<T: Tr> Tr for W<T>`
+    delegating to its field, and an enum whose impls dispatch with `match`;
+  - impls closed under supertraits, some overriding defaults, some `impl Drop`;
+  - generic fns with bounds (`<T: A + B>`, `where`, `impl A`, `?Sized`), fns over `&dyn`,
+    `&mut dyn`, `Box<dyn>`, `Vec<Box<dyn>>` with loops, upcasts `&dyn Sub -> &dyn Super`,
+    factories returning `Box<dyn Tr>`, closures through `F: Fn` and `&dyn Fn`;
+  - a main that calls all of it with concrete types.
+
+Nothing recurses: a method body only calls methods earlier in one global order (supertraits
+first), and a free fn only earlier free fns; arithmetic wraps. So a program also runs, and
+prints the same under rustc and trc.
+
+Modes:
+  gen_programs.py --emit DIR --count N [--seed S]
+        write N programs (seeds S..S+N-1) to DIR, e.g. as libFuzzer seeds
+  gen_programs.py --trc PATH [--time SECS | --count N] [--seed S] [--out DIR] [--run]
+                  [--rustc PATH]
+        generate and compile each program with trc (5 s timeout; flags vary: -O0/-O2,
+        --devirt, --dump-vtable-layouts) and classify:
+          exit 0, exit 1         fine (exit 1 on a generated program is counted as "rejected")
+          exit 3 (ICE), any other exit code, a signal, a timeout, a sanitizer report: a bug;
+          the program and trc's output are saved in DIR (default build-fuzz/gen-findings).
+        --run: also link and run the program (5 s); a signal or an exit code other than 0 or
+        101 (a panic) is a bug.
+        --rustc: also build with rustc, and report programs trc rejects but rustc accepts
+        ("rejects valid"), and, with --run, any difference in output or exit code.
+  The last line is a summary:  gen: N programs, X ok, R rejected, B bugs (D dir)
+  and the exit status is 1 when there was a bug.
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+# ----------------------------------------------------------------------------------------------
+# The program model
+
+
+class Method:
+    """One trait method. kind: 'val' (&self, x: i64) -> i64, 'mut' (&mut self, x: i64),
+    'str' (&self) -> String, 'make' () -> Self where Self: Sized, 'gen' <U: Tr>(&self, &U) -> i64
+    where Self: Sized, 'box' (self: Box<Self>) -> i64."""
+
+    def __init__(self, trait, index, name, kind, has_default, gen_bound=None):
+        self.trait, self.index, self.name, self.kind = trait, index, name, kind
+        self.has_default = has_default
+        self.gen_bound = gen_bound  # 'gen': the trait U is bounded by
+        self.default_body = None
+
+    @property
+    def order(self):
+        return (self.trait.index, self.index)
+
+
+class Trait:
+    def __init__(self, index):
+        self.index = index
+        self.name = "Tr%d" % index
+        self.supers = []
+        self.methods = []
+
+    def closure(self):
+        """This trait and all its supertraits, each once, supertraits first."""
+        seen = []
+        for s in self.supers:
+            for t in s.closure():
+                if t not in seen:
+                    seen.append(t)
+        seen.append(self)
+        return seen
+
+    def all_methods(self):
+        return [m for t in self.closure() for m in t.methods]
+
+
+class Ty:
+    """A concrete type that can implement traits. kind: 'named', 'tuple', 'unit', 'i64',
+    'wrap' (W<inner>), 'enum'."""
+
+    def __init__(self, name, kind, inner=None):
+        self.name, self.kind, self.inner = name, kind, inner
+        self.traits = []      # every trait implemented (closed under supertraits)
+        self.has_drop = False
+        self.debug = False
+        self.fields = []      # named: extra fields beyond v
+
+    def implements(self, t):
+        return t in self.traits
+
+
+class Gen:
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+        self.seed = seed
+        self.out = []
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def chance(self, p):
+        return self.r.random() < p
+
+    def pick(self, xs):
+        return self.r.choice(xs)
+
+    def emit(self, s=""):
+        self.out.append(s)
+
+    def lit(self, typed=False):
+        # Typed inside arithmetic: `(-3).wrapping_add(1)` is ambiguous to rustc (E0689).
+        return str(self.r.choice([0, 1, 2, 3, 5, 7, 10, 42, 100, -1, -3, 1000])) + ("i64" if typed else "")
+
+    def int_expr(self, atoms, depth=2):
+        """An i64 expression over `atoms` (i64-valued expressions) that cannot overflow
+        or panic: wrapping arithmetic only."""
+        if depth <= 0 or self.chance(0.35):
+            return self.pick(atoms) if atoms and self.chance(0.7) else self.lit(True)
+        a = self.int_expr(atoms, depth - 1)
+        b = self.int_expr(atoms, depth - 1)
+        k = self.r.randrange(7)
+        if k == 0:
+            return "(%s).wrapping_add(%s)" % (a, b)
+        if k == 1:
+            return "(%s).wrapping_mul(%s)" % (a, b)
+        if k == 2:
+            return "(%s).wrapping_sub(%s)" % (a, b)
+        if k == 3:
+            return "(%s ^ %s)" % (a, b)
+        if k == 4:
+            return "(if %s > %s { %s } else { %s })" % (a, b, a, self.int_expr(atoms, depth - 1))
+        if k == 5:
+            return "match (%s) %% 3 { 0 => %s, 1 => %s, _ => %s }" % (
+                a, b, self.int_expr(atoms, 0), self.lit(True))
+        return "{ let tmp = %s; tmp.wrapping_add(%s) }" % (a, b)
+
+    # -- the structure ------------------------------------------------------------------------
+
+    def build(self):
+        r = self.r
+        ntraits = r.randint(1, 5)
+        self.traits = []
+        mid = 0
+        for i in range(ntraits):
+            t = Trait(i)
+            if i > 0:
+                k = r.choice([0, 0, 1, 1, 2])
+                t.supers = r.sample(self.traits, min(k, i))
+            nm = r.randint(1, 3)
+            for j in range(nm):
+                kind = r.choices(["val", "mut", "str", "make", "gen", "box"],
+                                 [8, 2, 2, 1, 1, 1])[0]
+                if kind == "gen" and not self.traits:
+                    kind = "val"
+                has_default = kind in ("val", "str", "gen") and r.random() < 0.5
+                if kind == "gen":
+                    has_default = True  # impls never need to spell it
+                m = Method(t, j, "m%d" % mid, kind, has_default,
+                           gen_bound=self.pick(self.traits) if kind == "gen" else None)
+                mid += 1
+                t.methods.append(m)
+            self.traits.append(t)
+
+        # Types.
+        self.types = []
+        for i in range(r.randint(1, 4)):
+            kind = r.choice(["named", "named", "tuple", "unit"])
+            ty = Ty("S%d" % i, kind)
+            if kind == "named":
+                ty.fields = [f for f in ("name", "xs") if r.random() < 0.4]
+            ty.has_drop = kind != "unit" and r.random() < 0.3
+            ty.debug = r.random() < 0.3
+            self.types.append(ty)
+        if self.chance(0.3):
+            self.types.append(Ty("i64", "i64"))
+        for ty in self.types:
+            chosen = [t for t in self.traits if r.random() < 0.6]
+            for t in chosen:
+                for c in t.closure():
+                    if c not in ty.traits:
+                        ty.traits.append(c)
+            ty.traits.sort(key=lambda t: t.index)
+
+        # W<T>: implements the closure of one trait when T implements that trait.
+        self.wrap_trait = self.pick(self.traits) if self.chance(0.5) else None
+        # The enum: variants hold types that implement the enum's trait.
+        self.enum_trait = None
+        if self.chance(0.5):
+            t = self.pick(self.traits)
+            holders = [ty for ty in self.types if ty.implements(t) and ty.kind != "i64"]
+            if holders:
+                self.enum_trait = t
+                self.enum_variants = [self.pick(holders) for _ in range(r.randint(1, 3))]
+                self.enum_debug = all(h.debug for h in self.enum_variants) and self.chance(0.5)
+
+    def impl_types(self, t):
+        """Concrete type expressions implementing t, with a value constructor for each."""
+        out = []
+        for ty in self.types:
+            if ty.implements(t):
+                out.append((ty.name, self.ctor(ty)))
+        if self.wrap_trait and t in self.wrap_trait.closure():
+            for ty in self.types:
+                if ty.implements(self.wrap_trait):
+                    out.append(("W<%s>" % ty.name, "W { inner: %s, k: %s }" % (self.ctor(ty), self.lit())))
+                    if self.chance(0.3):
+                        out.append(("W<W<%s>>" % ty.name, "W { inner: W { inner: %s, k: 1 }, k: 2 }" % self.ctor(ty)))
+        if self.enum_trait and t in self.enum_trait.closure():
+            for i, v in enumerate(self.enum_variants):
+                out.append(("E", "E::V%d(%s)" % (i, self.ctor(v))))
+            out.append(("E", "E::Nil"))
+        return out
+
+    def ctor(self, ty):
+        if ty.kind == "i64":
+            return "%si64" % self.r.choice([0, 3, 7, 11])
+        return "%s::new(%s)" % (ty.name, self.lit())
+
+    # -- items --------------------------------------------------------------------------------
+
+    def callable_vals(self, t, before=None):
+        """&self -> i64 methods available on Self in trait t (and supers), optionally only
+        those earlier in the global order than `before`."""
+        return [m for m in t.all_methods() if m.kind == "val" and (before is None or m.order < before)]
+
+    def self_call_atoms(self, methods, recv="self"):
+        return ["%s.%s(%s)" % (recv, m.name, self.lit()) for m in methods]
+
+    def sig(self, m):
+        if m.kind == "val":
+            return "fn %s(&self, x: i64) -> i64" % m.name
+        if m.kind == "mut":
+            return "fn %s(&mut self, x: i64)" % m.name
+        if m.kind == "str":
+            return "fn %s(&self) -> String" % m.name
+        if m.kind == "make":
+            return "fn %s() -> Self where Self: Sized" % m.name
+        if m.kind == "gen":
+            form = self.r.choice(["<U: %s>(&self, u: &U) -> i64 where Self: Sized",
+                                  "<U>(&self, u: &U) -> i64 where U: %s, Self: Sized"])
+            return "fn %s%s" % (m.name, form % m.gen_bound.name)
+        if m.kind == "box":
+            return "fn %s(self: Box<Self>) -> i64" % m.name
+        raise AssertionError(m.kind)
+
+    def emit_trait(self, t):
+        sup = (": " + " + ".join(s.name for s in t.supers)) if t.supers else ""
+        self.emit("trait %s%s {" % (t.name, sup))
+        for m in t.methods:
+            if not m.has_default:
+                self.emit("    %s;" % self.sig(m))
+                continue
+            atoms = ["x"] if m.kind == "val" else []
+            atoms += self.self_call_atoms(self.callable_vals(t, m.order))
+            if m.kind == "val":
+                body = self.int_expr(atoms)
+            elif m.kind == "str":
+                body = 'format!("%s<{}>", %s)' % (m.name, self.int_expr(atoms or ["0i64"], 1))
+            else:  # gen
+                ucalls = self.self_call_atoms(self.callable_vals(m.gen_bound), "u")
+                body = self.int_expr(atoms + ucalls)
+            self.emit("    %s {" % self.sig(m))
+            self.emit("        %s" % body)
+            self.emit("    }")
+        self.emit("}")
+        self.emit()
+
+    def field_val(self, ty):
+        return {"named": "self.v", "tuple": "self.0", "unit": "7i64", "i64": "*self"}[ty.kind]
+
+    def emit_type(self, ty):
+        if ty.kind == "i64":
+            return
+        derive = "#[derive(Debug)]\n" if ty.debug else ""
+        if ty.kind == "named":
+            extra = "".join({"name": " name: String,", "xs": " xs: Vec<i64>,"}[f] for f in ty.fields)
+            self.emit("%sstruct %s { v: i64,%s }" % (derive, ty.name, extra))
+            init = "".join({"name": ' name: String::from("%s"),' % ty.name,
+                            "xs": " xs: vec![v, 1, 2],"}[f] for f in ty.fields)
+            ctor = "%s { v,%s }" % (ty.name, init)
+        elif ty.kind == "tuple":
+            self.emit("%sstruct %s(i64, i64);" % (derive, ty.name))
+            ctor = "%s(v, v.wrapping_add(1))" % ty.name
+        else:
+            self.emit("%sstruct %s;" % (derive, ty.name))
+            ctor = "{ let _ = v; %s }" % ty.name
+        self.emit("impl %s {" % ty.name)
+        self.emit("    fn new(v: i64) -> %s {" % ty.name)
+        self.emit("        %s" % ctor)
+        self.emit("    }")
+        if ty.kind == "named" and "xs" in ty.fields:
+            self.emit("    fn total(&self) -> i64 {")
+            self.emit("        let mut s = 0i64;")
+            self.emit("        for x in self.xs.iter() {")
+            self.emit("            s = s.wrapping_add(*x);")
+            self.emit("        }")
+            self.emit("        s")
+            self.emit("    }")
+        self.emit("}")
+        if ty.has_drop:
+            self.emit("impl Drop for %s {" % ty.name)
+            self.emit("    fn drop(&mut self) {")
+            self.emit('        println!("drop %s {}", %s);' % (ty.name, self.field_val(ty)))
+            self.emit("    }")
+            self.emit("}")
+        self.emit()
+
+    def emit_impl(self, ty, t):
+        self.emit("impl %s for %s {" % (t.name, ty.name))
+        fv = self.field_val(ty)
+        for m in t.methods:
+            if m.has_default and (m.kind == "gen" or not self.chance(0.4)):
+                continue
+            earlier = [c for tr in ty.traits for c in tr.methods
+                       if c.kind == "val" and c.order < m.order]
+            atoms = [fv] + self.self_call_atoms(earlier)
+            self.emit("    %s {" % self.sig(m).replace(" where Self: Sized", ""))
+            if m.kind == "val":
+                self.emit("        %s" % self.int_expr(atoms + ["x"]))
+            elif m.kind == "mut":
+                if ty.kind == "named":
+                    self.emit("        self.v = self.v.wrapping_add(x);")
+                elif ty.kind == "tuple":
+                    self.emit("        self.0 = self.0.wrapping_add(x);")
+                elif ty.kind == "i64":
+                    self.emit("        *self = self.wrapping_add(x);")
+                else:
+                    self.emit("        let _ = x;")
+            elif m.kind == "str":
+                self.emit('        format!("%s.%s={}", %s)' % (ty.name, m.name, self.int_expr(atoms, 1)))
+            elif m.kind == "make":
+                self.emit("        %s" % ("5" if ty.kind == "i64" else "%s::new(%s)" % (ty.name, self.lit())))
+            elif m.kind == "box":
+                self.emit("        %s" % self.int_expr(atoms, 1))
+            self.emit("    }")
+        self.emit("}")
+        self.emit()
+
+    def emit_wrapper(self):
+        t = self.wrap_trait
+        self.emit("struct W<T> {")
+        self.emit("    inner: T,")
+        self.emit("    k: i64,")
+        self.emit("}")
+        self.emit()
+        for c in t.closure():
+            bound = self.r.choice(["impl<T: %s> %s for W<T> {", "impl<T> %s for W<T> where T: %s {"])
+            if bound.startswith("impl<T: "):
+                self.emit(bound % (t.name, c.name))
+            else:
+                self.emit(bound % (c.name, t.name))
+            for m in c.methods:
+                if m.has_default and (m.kind == "gen" or self.chance(0.5)):
+                    continue
+                self.emit("    %s {" % self.sig(m).replace(" where Self: Sized", ""))
+                if m.kind == "val":
+                    self.emit("        self.inner.%s(x).wrapping_add(self.k)" % m.name)
+                elif m.kind == "mut":
+                    self.emit("        self.k = self.k.wrapping_add(1);")
+                    self.emit("        self.inner.%s(x);" % m.name)
+                elif m.kind == "str":
+                    self.emit('        format!("W({})", self.inner.%s())' % m.name)
+                elif m.kind == "make":
+                    self.emit("        W { inner: T::%s(), k: 1 }" % m.name)
+                elif m.kind == "box":
+                    # Not `Box::new(self.inner).m()`: trc does not move out of a Box yet.
+                    self.emit("        self.k.wrapping_add(%s)" % self.lit(True))
+                self.emit("    }")
+            self.emit("}")
+            self.emit()
+
+    def emit_enum(self):
+        t = self.enum_trait
+        if self.enum_debug:
+            self.emit("#[derive(Debug)]")
+        self.emit("enum E {")
+        for i, v in enumerate(self.enum_variants):
+            self.emit("    V%d(%s)," % (i, v.name))
+        self.emit("    Nil,")
+        self.emit("}")
+        self.emit()
+        for c in t.closure():
+            self.emit("impl %s for E {" % c.name)
+            for m in c.methods:
+                if m.has_default and (m.kind == "gen" or self.chance(0.5)):
+                    continue
+                self.emit("    %s {" % self.sig(m).replace(" where Self: Sized", ""))
+                if m.kind == "make":
+                    self.emit("        E::Nil")
+                elif m.kind == "box":
+                    self.emit("        match &*self {")  # not `*self`: no moves out of a Box
+                    for i in range(len(self.enum_variants)):
+                        self.emit("            E::V%d(_) => %d," % (i, i))
+                    self.emit("            E::Nil => -1,")
+                    self.emit("        }")
+                else:
+                    self.emit("        match self {")
+                    arg = "" if m.kind == "str" else "x"
+                    for i in range(len(self.enum_variants)):
+                        self.emit("            E::V%d(s) => s.%s(%s)," % (i, m.name, arg))
+                    nil = {"val": "x", "mut": "{ let _ = x; }", "str": 'String::from("nil")'}[m.kind]
+                    self.emit("            E::Nil => %s," % nil)
+                    self.emit("        }")
+                self.emit("    }")
+            self.emit("}")
+            self.emit()
+
+    # -- free functions -----------------------------------------------------------------------
+
+    def emit_fns(self):
+        """Free fns; each is recorded with how to call it from main."""
+        r = self.r
+        self.calls = []  # (kind, name, info)
+        for i in range(r.randint(3, 9)):
+            kind = r.choice(["generic", "generic", "where", "impl", "qsized", "dyn", "dyn",
+                             "dynmut", "vecbox", "upcast", "factory", "closure", "dynfn", "make", "genm"])
+            name = "f%d" % i
+            t = self.pick(self.traits)
+            if kind in ("generic", "where"):
+                ts = [t] + ([self.pick(self.traits)] if self.chance(0.4) else [])
+                ts = list(dict.fromkeys(ts))
+                bound = " + ".join(x.name for x in ts)
+                ms = [m for x in ts for m in self.callable_vals(x)]
+                atoms = ["n"] + self.self_call_atoms(ms, "x")
+                if kind == "generic":
+                    self.emit("fn %s<T: %s>(x: &T, n: i64) -> i64 {" % (name, bound))
+                else:
+                    self.emit("fn %s<T>(x: &T, n: i64) -> i64 where T: %s {" % (name, bound))
+                self.body_loop(atoms)
+                self.calls.append(("generic", name, ts))
+            elif kind == "impl":
+                atoms = ["n"] + self.self_call_atoms(self.callable_vals(t), "x")
+                self.emit("fn %s(x: &impl %s, n: i64) -> i64 {" % (name, t.name))
+                self.emit("    %s" % self.int_expr(atoms))
+                self.calls.append(("implarg", name, [t]))
+            elif kind == "qsized":
+                atoms = ["n"] + self.self_call_atoms(self.callable_vals(t), "x")
+                self.emit("fn %s<T: %s + ?Sized>(x: &T, n: i64) -> i64 {" % (name, t.name))
+                self.emit("    %s" % self.int_expr(atoms))
+                self.calls.append(("qsized", name, [t]))
+            elif kind == "dyn":
+                atoms = ["n"] + self.self_call_atoms(self.callable_vals(t), "x")
+                strs = [m for m in t.all_methods() if m.kind == "str"]
+                self.emit("fn %s(x: &dyn %s, n: i64) -> i64 {" % (name, t.name))
+                if strs:
+                    self.emit('    println!("{}", x.%s());' % self.pick(strs).name)
+                self.emit("    %s" % self.int_expr(atoms))
+                self.calls.append(("dyn", name, [t]))
+            elif kind == "dynmut":
+                muts = [m for m in t.all_methods() if m.kind == "mut"]
+                vals = self.callable_vals(t)
+                self.emit("fn %s(x: &mut dyn %s, n: i64) -> i64 {" % (name, t.name))
+                for m in muts:
+                    self.emit("    x.%s(n);" % m.name)
+                self.emit("    %s" % self.int_expr(["n"] + self.self_call_atoms(vals, "x")))
+                self.calls.append(("dynmut", name, [t]))
+            elif kind == "vecbox":
+                vals = self.callable_vals(t)
+                self.emit("fn %s(v: &Vec<Box<dyn %s>>, n: i64) -> i64 {" % (name, t.name))
+                self.emit("    let mut acc = n;")
+                self.emit("    for (i, b) in v.iter().enumerate() {")
+                self.emit("        acc = acc.wrapping_add(%s).wrapping_add(i as i64);"
+                          % self.int_expr(["acc"] + self.self_call_atoms(vals, "b"), 1))
+                self.emit("    }")
+                self.emit("    acc")
+                self.calls.append(("vecbox", name, [t]))
+            elif kind == "upcast":
+                subs = [x for x in self.traits if x.supers]
+                if not subs:
+                    self.emit("fn %s() -> i64 {" % name)
+                    self.emit("    0")
+                    self.calls.append(("plain", name, []))
+                else:
+                    sub = self.pick(subs)
+                    sup = self.pick(sub.closure()[:-1])
+                    self.emit("fn %s(x: &dyn %s, n: i64) -> i64 {" % (name, sub.name))
+                    self.emit("    let y: &dyn %s = x;" % sup.name)
+                    self.emit("    %s" % self.int_expr(["n"] + self.self_call_atoms(self.callable_vals(sup), "y")
+                                                     + self.self_call_atoms(self.callable_vals(sub), "x")))
+                    self.calls.append(("dyn", name, [sub]))
+            elif kind == "factory":
+                impls = self.impl_types(t)
+                if not impls:
+                    self.emit("fn %s(n: i64) -> Option<Box<dyn %s>> {" % (name, t.name))
+                    self.emit("    let _ = n;")
+                    self.emit("    None")
+                else:
+                    self.emit("fn %s(n: i64) -> Option<Box<dyn %s>> {" % (name, t.name))
+                    self.emit("    match n %% %d {" % (len(impls) + 1))
+                    for k, (_, ctor) in enumerate(impls):
+                        self.emit("        %d => Some(Box::new(%s))," % (k, ctor))
+                    self.emit("        _ => None,")
+                    self.emit("    }")
+                self.calls.append(("factory", name, [t]))
+            elif kind == "closure":
+                self.emit("fn %s<F: Fn(i64) -> i64>(f: F, n: i64) -> i64 {" % name)
+                self.emit("    f(n).wrapping_add(f(1))")
+                self.calls.append(("closure", name, []))
+            elif kind == "dynfn":
+                self.emit("fn %s(f: &dyn Fn(i64) -> i64, n: i64) -> i64 {" % name)
+                self.emit("    let mut s = 0i64;")
+                self.emit("    let mut i = 0;")
+                self.emit("    while i < 3 {")
+                self.emit("        s = s.wrapping_add(f(n.wrapping_add(i)));")
+                self.emit("        i += 1;")
+                self.emit("    }")
+                self.emit("    s")
+                self.calls.append(("dynfn", name, []))
+            elif kind == "make":
+                makers = [(x, m) for x in self.traits for m in x.all_methods() if m.kind == "make"]
+                if not makers:
+                    self.emit("fn %s() -> i64 {" % name)
+                    self.emit("    1")
+                    self.calls.append(("plain", name, []))
+                else:
+                    x, m = self.pick(makers)
+                    vals = self.callable_vals(x)
+                    self.emit("fn %s<T: %s>() -> i64 {" % (name, x.name))
+                    self.emit("    let t = T::%s();" % m.name)
+                    self.emit("    %s" % self.int_expr(["1i64"] + self.self_call_atoms(vals, "t")))
+                    self.calls.append(("make", name, [x]))
+            elif kind == "genm":
+                gens = [(x, m) for x in self.traits for m in x.all_methods() if m.kind == "gen"]
+                if not gens:
+                    self.emit("fn %s() -> i64 {" % name)
+                    self.emit("    2")
+                    self.calls.append(("plain", name, []))
+                else:
+                    x, m = self.pick(gens)
+                    self.emit("fn %s<A: %s, B: %s>(a: &A, b: &B) -> i64 {" % (name, x.name, m.gen_bound.name))
+                    self.emit("    a.%s(b)" % m.name)
+                    self.calls.append(("genm", name, [x, m.gen_bound]))
+            self.emit("}")
+            self.emit()
+
+    def body_loop(self, atoms):
+        k = self.r.randrange(3)
+        if k == 0:
+            self.emit("    %s" % self.int_expr(atoms))
+        elif k == 1:
+            self.emit("    let mut acc = 0i64;")
+            self.emit("    for i in 0..3 {")
+            self.emit("        acc = acc.wrapping_add(%s).wrapping_add(i);" % self.int_expr(atoms, 1))
+            self.emit("    }")
+            self.emit("    acc")
+        else:
+            self.emit("    let mut v: Vec<i64> = Vec::new();")
+            self.emit("    v.push(%s);" % self.int_expr(atoms, 1))
+            self.emit("    v.push(%s);" % self.int_expr(atoms, 1))
+            self.emit("    let mut s = 0i64;")
+            self.emit("    for x in v.iter() {")
+            self.emit("        s = s.wrapping_add(*x);")
+            self.emit("    }")
+            self.emit("    s")
+
+    # -- main -------------------------------------------------------------------------------
+
+    def emit_main(self):
+        self.emit("fn main() {")
+        nvar = [0]
+
+        def fresh():
+            nvar[0] += 1
+            return "v%d" % nvar[0]
+
+        def satisfying(ts):
+            cands = None
+            for t in ts:
+                names = self.impl_types(t)
+                d = {}
+                for n, c in names:
+                    d.setdefault(n, c)
+                cands = d if cands is None else {k: v for k, v in cands.items() if k in d}
+            return list((cands or {}).items())
+
+        for kind, name, ts in self.calls:
+            if kind == "plain":
+                self.emit('    println!("%s {}", %s());' % (name, name))
+            elif kind in ("generic", "implarg"):
+                cands = satisfying(ts)
+                for tn, ctor in self.r.sample(cands, min(2, len(cands))):
+                    v = fresh()
+                    self.emit("    let %s = %s;" % (v, ctor))
+                    turbo = "::<%s>" % tn if kind == "generic" and self.chance(0.3) else ""
+                    self.emit('    println!("%s {}", %s%s(&%s, %s));' % (name, name, turbo, v, self.lit()))
+            elif kind == "qsized":
+                for tn, ctor in satisfying(ts)[:2]:
+                    v = fresh()
+                    self.emit("    let %s = %s;" % (v, ctor))
+                    self.emit('    println!("%s {}", %s(&%s, 1));' % (name, name, v))
+                    d = fresh()
+                    self.emit("    let %s: &dyn %s = &%s;" % (d, ts[0].name, v))
+                    self.emit('    println!("%s dyn {}", %s::<dyn %s>(%s, 2));' % (name, name, ts[0].name, d))
+            elif kind == "dyn":
+                for tn, ctor in satisfying(ts)[:3]:
+                    v = fresh()
+                    form = self.r.randrange(3)
+                    if form == 0:
+                        self.emit("    let %s = %s;" % (v, ctor))
+                        self.emit('    println!("%s {}", %s(&%s, %s));' % (name, name, v, self.lit()))
+                    elif form == 1:
+                        self.emit("    let %s: Box<dyn %s> = Box::new(%s);" % (v, ts[0].name, ctor))
+                        self.emit('    println!("%s {}", %s(&*%s, %s));' % (name, name, v, self.lit()))
+                        boxes = [m for m in ts[0].all_methods() if m.kind == "box"]
+                        if boxes:
+                            self.emit('    println!("box {}", %s.%s());' % (v, self.pick(boxes).name))
+                    else:
+                        self.emit("    let %s = %s;" % (v, ctor))
+                        self.emit("    let r: &dyn %s = &%s;" % (ts[0].name, v))
+                        self.emit('    println!("%s {}", %s(r, %s));' % (name, name, self.lit()))
+            elif kind == "dynmut":
+                for tn, ctor in satisfying(ts)[:2]:
+                    v = fresh()
+                    self.emit("    let mut %s = %s;" % (v, ctor))
+                    self.emit('    println!("%s {}", %s(&mut %s, %s));' % (name, name, v, self.lit()))
+                    muts = [m for m in ts[0].all_methods() if m.kind == "mut"]
+                    if muts:
+                        self.emit("    %s.%s(3);" % (v, muts[0].name))
+            elif kind == "vecbox":
+                impls = satisfying(ts)
+                v = fresh()
+                self.emit("    let mut %s: Vec<Box<dyn %s>> = Vec::new();" % (v, ts[0].name))
+                for tn, ctor in impls[:4]:
+                    self.emit("    %s.push(Box::new(%s));" % (v, ctor))
+                self.emit('    println!("%s {} {}", %s(&%s, 1), %s.len());' % (name, name, v, v))
+            elif kind == "factory":
+                t = ts[0]
+                vals = self.callable_vals(t)
+                self.emit("    for i in 0..%d {" % (len(self.impl_types(t)) + 2))
+                self.emit("        if let Some(b) = %s(i) {" % name)
+                if vals:
+                    self.emit('            println!("%s {} {}", i, b.%s(i));' % (name, self.pick(vals).name))
+                else:
+                    self.emit('            let _ = b;')
+                    self.emit('            println!("%s {}", i);' % name)
+                self.emit("        }")
+                self.emit("    }")
+            elif kind == "closure":
+                c = fresh()
+                self.emit("    let %s = %s;" % (c, self.lit()))
+                if self.chance(0.5):
+                    t = self.pick(self.traits)
+                    impls = satisfying([t])
+                    vals = self.callable_vals(t)
+                    if impls and vals:
+                        o = fresh()
+                        self.emit("    let %s = %s;" % (o, impls[0][1]))
+                        self.emit('    println!("%s {}", %s(|x| %s.%s(x).wrapping_add(%s), 2));'
+                                  % (name, name, o, self.pick(vals).name, c))
+                        continue
+                self.emit('    println!("%s {}", %s(|x: i64| x.wrapping_mul(%s), 3));' % (name, name, c))
+                self.emit('    println!("%s {}", %s(move |x| x ^ %s, 4));' % (name, name, c))
+            elif kind == "dynfn":
+                c = fresh()
+                self.emit("    let %s = %s;" % (c, self.lit()))
+                self.emit('    println!("%s {}", %s(&|x| x.wrapping_add(%s), 5));' % (name, name, c))
+                b = fresh()
+                self.emit("    let %s: Box<dyn Fn(i64) -> i64> = Box::new(move |x: i64| x.wrapping_sub(%s));" % (b, c))
+                self.emit('    println!("%s {}", %s(&*%s, 6));' % (name, name, b))
+            elif kind == "make":
+                for tn, _ in satisfying(ts)[:2]:
+                    self.emit('    println!("%s {}", %s::<%s>());' % (name, name, tn))
+            elif kind == "genm":
+                a = satisfying([ts[0]])
+                b = satisfying([ts[1]])
+                if a and b:
+                    va, vb = fresh(), fresh()
+                    self.emit("    let %s = %s;" % (va, a[0][1]))
+                    self.emit("    let %s = %s;" % (vb, self.pick(b)[1]))
+                    self.emit('    println!("%s {}", %s(&%s, &%s));' % (name, name, va, vb))
+        # Some direct use of each type.
+        for ty in self.types:
+            if ty.kind == "i64":
+                continue
+            v = fresh()
+            self.emit("    let %s = %s;" % (v, self.ctor(ty)))
+            if ty.debug:
+                self.emit('    println!("{:?}", %s);' % v)
+            if ty.kind == "named" and "xs" in ty.fields:
+                self.emit('    println!("total {}", %s.total());' % v)
+            for t in ty.traits:
+                for m in t.methods:
+                    if m.kind == "val" and self.chance(0.5):
+                        self.emit('    println!("%s.%s {}", %s.%s(%s));' % (ty.name, m.name, v, m.name, self.lit()))
+                    elif m.kind == "str" and self.chance(0.5):
+                        self.emit('    println!("{}", %s.%s());' % (v, m.name))
+        for line in self.extra_main:
+            self.emit("    " + line)
+        if self.enum_trait:
+            v = fresh()
+            self.emit("    let %s = vec![%s, E::Nil];" % (v, ", ".join(
+                "E::V%d(%s)" % (i, self.ctor(x)) for i, x in enumerate(self.enum_variants))))
+            self.emit("    for e in %s.iter() {" % v)
+            self.emit("        match e {")
+            self.emit("            E::Nil => println!(\"nil\"),")
+            vals = self.callable_vals(self.enum_trait)
+            if vals:
+                self.emit('            other => println!("{}", other.%s(1)),' % self.pick(vals).name)
+            else:
+                self.emit('            _ => println!("some"),')
+            self.emit("        }")
+            self.emit("    }")
+            if self.enum_debug:
+                self.emit('    println!("{:?}", %s);' % v)
+        self.emit("}")
+
+    # -- extras: self-contained features, each some items and the lines main runs -------------
+
+    def satisfying(self, t):
+        seen = {}
+        for n, c in self.impl_types(t):
+            seen.setdefault(n, c)
+        return list(seen.items())
+
+    def extra_blanket(self, k):
+        """A blanket impl `impl<T: Tr> Bk for T` and its use, static and dyn."""
+        t = self.pick(self.traits)
+        vals = self.callable_vals(t)
+        b = "Blanket%d" % k
+        self.emit("trait %s {" % b)
+        self.emit("    fn b%d(&self) -> i64;" % k)
+        self.emit("}")
+        self.emit("impl<T: %s> %s for T {" % (t.name, b))
+        self.emit("    fn b%d(&self) -> i64 {" % k)
+        self.emit("        %s" % self.int_expr(["7i64"] + self.self_call_atoms(vals)))
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn use_b%d<U: %s>(u: &U) -> i64 {" % (k, b))
+        self.emit("    u.b%d()" % k)
+        self.emit("}")
+        self.emit()
+        lines = []
+        for tn, ctor in self.satisfying(t)[:2]:
+            lines.append("let bl = %s;" % ctor)
+            lines.append('println!("blanket {} {}", use_b%d(&bl), bl.b%d());' % (k, k))
+            lines.append("let bd: &dyn %s = &bl;" % b)
+            lines.append('println!("blanket dyn {}", bd.b%d());' % k)
+        return lines
+
+    def extra_box_upcast(self, k):
+        """Box<dyn Sub> -> Box<dyn Super>, &mut dyn Sub -> &mut dyn Super, + Send."""
+        subs = [x for x in self.traits if x.supers]
+        if not subs:
+            return []
+        sub = self.pick(subs)
+        sup = self.pick(sub.closure()[:-1])
+        impls = self.satisfying(sub)
+        if not impls:
+            return []
+        sv = self.callable_vals(sup)
+        call = (".%s(2)" % self.pick(sv).name) if sv else None
+        lines = []
+        for tn, ctor in impls[:2]:
+            send = " + Send" if self.chance(0.3) else ""
+            lines.append("let bs: Box<dyn %s%s> = Box::new(%s);" % (sub.name, send, ctor))
+            lines.append("let bu: Box<dyn %s%s> = bs;" % (sup.name, send))
+            if call:
+                lines.append('println!("box upcast {}", bu%s);' % call)
+            lines.append("let mut ms = %s;" % ctor)
+            lines.append("let rs: &mut dyn %s = &mut ms;" % sub.name)
+            lines.append("let ru: &mut dyn %s = rs;" % sup.name)
+            muts = [m for m in sup.all_methods() if m.kind == "mut"]
+            if muts:
+                lines.append("ru.%s(4);" % muts[0].name)
+            elif call:
+                lines.append('println!("mut upcast {}", ru%s);' % call)
+        return lines
+
+    def extra_holder(self, k):
+        """A struct holding trait objects and a boxed closure, with a method over them."""
+        t = self.pick(self.traits)
+        impls = self.satisfying(t)
+        vals = self.callable_vals(t)
+        h = "Holder%d" % k
+        self.emit("struct %s {" % h)
+        self.emit("    items: Vec<Box<dyn %s>>," % t.name)
+        self.emit("    f: Box<dyn Fn(i64) -> i64>,")
+        self.emit("    first: Option<Box<dyn %s>>," % t.name)
+        self.emit("}")
+        self.emit("impl %s {" % h)
+        self.emit("    fn total(&self, n: i64) -> i64 {")
+        self.emit("        let mut s = (self.f)(n);")
+        self.emit("        for it in self.items.iter() {")
+        if vals:
+            self.emit("            s = s.wrapping_add(it.%s(n));" % self.pick(vals).name)
+        else:
+            self.emit("            let _ = it;")
+            self.emit("            s = s.wrapping_add(1);")
+        self.emit("        }")
+        self.emit("        if let Some(b) = &self.first {")
+        if vals:
+            self.emit("            s = s.wrapping_add(b.%s(1));" % self.pick(vals).name)
+        else:
+            self.emit("            let _ = b;")
+        self.emit("        }")
+        self.emit("        s")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn sum_slice%d(xs: &[Box<dyn %s>]) -> usize {" % (k, t.name))
+        self.emit("    xs.len()")
+        self.emit("}")
+        self.emit("fn opt%d(o: Option<&dyn %s>) -> i64 {" % (k, t.name))
+        self.emit("    match o {")
+        self.emit("        Some(d) => %s," % (("d.%s(3)" % self.pick(vals).name) if vals else "{ let _ = d; 1 }"))
+        self.emit("        None => 0,")
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        c = self.lit()
+        items = ", ".join("Box::new(%s)" % ctor for _, ctor in impls[:3])
+        lines = ["let hv: Vec<Box<dyn %s>> = vec![%s];" % (t.name, items) if items else
+                 "let hv: Vec<Box<dyn %s>> = Vec::new();" % t.name,
+                 'println!("slice {}", sum_slice%d(&hv));' % k,
+                 "let h = %s { items: hv, f: Box::new(move |x: i64| x.wrapping_mul(%s)), first: %s };"
+                 % (h, c, ("Some(Box::new(%s))" % impls[0][1]) if impls else "None"),
+                 'println!("holder {}", h.total(2));']
+        if impls:
+            lines.append("let ov = %s;" % impls[-1][1])
+            lines.append('println!("opt {} {}", opt%d(Some(&ov)), opt%d(None));' % (k, k))
+        return lines
+
+    def extra_assoc(self, k):
+        """A trait with an associated type: bounds `S: Src<Out = i64>` and `dyn Src<Out = i64>`."""
+        src = "Src%d" % k
+        self.emit("trait %s {" % src)
+        self.emit("    type Out;")
+        self.emit("    fn get(&self) -> Self::Out;")
+        self.emit("}")
+        self.emit("struct A%d(i64);" % k)
+        self.emit("struct B%d;" % k)
+        self.emit("impl %s for A%d {" % (src, k))
+        self.emit("    type Out = i64;")
+        self.emit("    fn get(&self) -> i64 {")
+        self.emit("        self.0.wrapping_mul(3)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s for B%d {" % (src, k))
+        self.emit("    type Out = String;")
+        self.emit("    fn get(&self) -> Self::Out {")
+        self.emit('        String::from("b%d")' % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn sum%d<S: %s<Out = i64>>(s: &S) -> i64 {" % (k, src))
+        self.emit("    s.get().wrapping_add(1)")
+        self.emit("}")
+        self.emit("fn show%d<S>(s: &S) -> String where S: %s<Out = String> {" % (k, src))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit("fn dyn%d(s: &dyn %s<Out = i64>) -> i64 {" % (k, src))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit()
+        return ["let a = A%d(%s);" % (k, self.lit()),
+                'println!("assoc {} {} {}", sum%d(&a), dyn%d(&a), show%d(&B%d));' % (k, k, k, k)]
+
+    def extra_generic_trait(self, k):
+        """A generic trait implemented twice for one type, used statically and as dyn."""
+        cv = "Conv%d" % k
+        self.emit("trait %s<T> {" % cv)
+        self.emit("    fn conv(&self, t: T) -> i64;")
+        self.emit("}")
+        self.emit("struct C%d { base: i64 }" % k)
+        self.emit("impl %s<i64> for C%d {" % (cv, k))
+        self.emit("    fn conv(&self, t: i64) -> i64 {")
+        self.emit("        self.base.wrapping_add(t)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<bool> for C%d {" % (cv, k))
+        self.emit("    fn conv(&self, t: bool) -> i64 {")
+        self.emit("        if t { self.base } else { 0 }")
+        self.emit("    }")
+        self.emit("}")
+        # Not `X: Conv<i64> + Conv<bool>` nor `c.conv(true)` with both impls in scope: trc picks
+        # the first impl whatever the argument (test/run/generic_trait_two_impls.tr, XFAIL).
+        self.emit("fn via%d<X: %s<i64>>(x: &X) -> i64 {" % (k, cv))
+        self.emit("    x.conv(5i64)")
+        self.emit("}")
+        self.emit("fn viab%d<X>(x: &X) -> i64 where X: %s<bool> {" % (k, cv))
+        self.emit("    x.conv(true)")
+        self.emit("}")
+        self.emit()
+        return ["let c = C%d { base: %s };" % (k, self.lit()),
+                "let d: &dyn %s<i64> = &c;" % cv,
+                "let e: &dyn %s<bool> = &c;" % cv,
+                'println!("conv {} {} {} {}", via%d(&c), viab%d(&c), d.conv(2), e.conv(false));' % (k, k)]
+
+    def emit_extras(self):
+        self.extra_main = []
+        fns = [self.extra_blanket, self.extra_box_upcast, self.extra_holder, self.extra_assoc,
+               self.extra_generic_trait]
+        for k, f in enumerate(fns):
+            if self.chance(0.35):
+                self.extra_main += f(k)
+
+    def program(self):
+        self.build()
+        self.emit("// generated by fuzz/gen_programs.py, seed %d" % self.seed)
+        for t in self.traits:
+            self.emit_trait(t)
+        for ty in self.types:
+            self.emit_type(ty)
+        for ty in self.types:
+            for t in ty.traits:
+                self.emit_impl(ty, t)
+        if self.wrap_trait:
+            self.emit_wrapper()
+        if self.enum_trait:
+            self.emit_enum()
+        self.emit_fns()
+        self.emit_extras()
+        self.emit_main()
+        return "\n".join(self.out) + "\n"
+
+
+def generate(seed):
+    return Gen(seed).program()
+
+
+# Mutations turn a valid program into a nearly valid one, to reach the checker's error paths
+# with a structure (supertraits, generics, dyn) random bytes rarely build.
+MUTANT_TYPES = ["i64", "bool", "String", "Self", "T", "()", "&dyn Tr0", "Box<dyn Tr1>", "dyn Tr0",
+                "W<T>", "[i64; 3]", "&[i64]", "Vec<Self>", "Option<T>", "E", "S0", "fn(i64) -> i64", "!"]
+
+
+def mutate(src, seed):
+    import re
+    r = random.Random(seed)
+    lines = src.split("\n")
+    for _ in range(r.randint(1, 3)):
+        k = r.randrange(9)
+        i = r.randrange(len(lines))
+        if k == 0:
+            del lines[i]
+        elif k == 1:
+            lines.insert(i, lines[r.randrange(len(lines))])
+        elif k == 2:
+            j = r.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif k == 3:  # another type
+            lines[i] = re.sub(r"\b(i64|String|Self|bool|T)\b", lambda m: r.choice(MUTANT_TYPES), lines[i], count=1)
+        elif k == 4:  # another trait
+            lines[i] = re.sub(r"\bTr\d\b", lambda m: "Tr%d" % r.randrange(6), lines[i])
+        elif k == 5:  # another method
+            lines[i] = re.sub(r"\bm\d+\b", lambda m: "m%d" % r.randrange(12), lines[i])
+        elif k == 6:  # receivers and Sized
+            lines[i] = lines[i].replace(r.choice(["&self", "&mut self", " where Self: Sized", "dyn ", "&"]),
+                                        r.choice(["self", "&mut self", "&self", "", "impl ", "&&"]), 1)
+        elif k == 7:  # a literal at the edge
+            lines[i] = re.sub(r"\b\d+\b", lambda m: r.choice(["0", "18446744073709551615", "-9223372036854775808",
+                                                             "255u8", "1e308", "'x'", "\"s\""]), lines[i], count=1)
+        else:  # cut the text short
+            lines = lines[:i]
+            break
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# Running trc
+
+SAN_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+               "ERROR: UndefinedBehaviorSanitizer")
+SAN_EXIT = 86  # asked of the sanitizers so that their reports are not confused with exit 1
+
+
+def run(cmd, timeout, **kw):
+    """Returns (status, stdout, stderr); status is the exit code, 'signal N' or 'timeout'."""
+    for attempt in range(5):
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, **kw)
+            break
+        except subprocess.TimeoutExpired as e:
+            return "timeout", e.stdout or b"", e.stderr or b""
+        except OSError:
+            # The binary is being rebuilt (ninja replaces it): wait for it rather than stop.
+            if attempt == 4:
+                raise
+            time.sleep(2)
+    if p.returncode < 0:
+        return "signal %d (%s)" % (-p.returncode, signal.Signals(-p.returncode).name), p.stdout, p.stderr
+    return p.returncode, p.stdout, p.stderr
+
+
+def classify_trc(status, err):
+    """None when fine, else a short name of the bug."""
+    text = err.decode("utf-8", "replace")
+    for m in SAN_MARKERS:
+        if m in text:
+            return "sanitizer: " + next(l for l in text.splitlines() if m in l).strip()[:160]
+    if status in (0, 1):
+        return None
+    if status == 3:
+        ice = [l for l in text.splitlines() if "internal compiler error" in l]
+        return "ICE: " + (ice[0][:160] if ice else "exit 3")
+    return "trc %s" % (status if isinstance(status, str) else "exit %d" % status)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--emit", metavar="DIR", help="only write programs to DIR")
+    ap.add_argument("--count", type=int, help="number of programs")
+    ap.add_argument("--time", type=float, help="stop after this many seconds")
+    ap.add_argument("--seed", type=int, default=None, help="first seed (default: from the clock)")
+    ap.add_argument("--trc", help="trc binary to test")
+    ap.add_argument("--out", default=None, help="where findings go")
+    ap.add_argument("--run", action="store_true", help="also link and run each program")
+    ap.add_argument("--rustc", help="rustc, for rejects-valid and (with --run) output differences")
+    ap.add_argument("--timeout", type=float, default=5.0)
+    ap.add_argument("--print", type=int, metavar="SEED", help="print the program of one seed")
+    ap.add_argument("--mutate", type=float, default=0.3,
+                    help="fraction of programs given 1-3 random edits (default 0.3); exit 1 is then expected")
+    a = ap.parse_args()
+
+    if a.print is not None:
+        sys.stdout.write(generate(a.print))
+        return 0
+    seed0 = a.seed if a.seed is not None else int(time.time()) % 1000000 * 1000
+    if a.emit:
+        os.makedirs(a.emit, exist_ok=True)
+        for i in range(a.count or 100):
+            with open(os.path.join(a.emit, "gen-%d.tr" % (seed0 + i)), "w") as f:
+                f.write(generate(seed0 + i))
+        return 0
+    if not a.trc:
+        ap.error("--trc is needed (or --emit / --print)")
+    if a.count is None and a.time is None:
+        a.count = 100
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = a.out or os.path.join(root, "build-fuzz", "gen-findings")
+    os.makedirs(out, exist_ok=True)
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = "exitcode=%d:detect_leaks=1:abort_on_error=0:%s" % (SAN_EXIT, env.get("ASAN_OPTIONS", ""))
+    env["UBSAN_OPTIONS"] = "exitcode=%d:print_stacktrace=1:halt_on_error=1:%s" % (SAN_EXIT, env.get("UBSAN_OPTIONS", ""))
+    env["NO_COLOR"] = "1"
+    tmp = tempfile.mkdtemp(prefix="trc-gen-")
+    counts = {"ok": 0, "rejected": 0, "mutants": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
+    start = time.time()
+    n = 0
+    try:
+        while True:
+            if a.count is not None and n >= a.count:
+                break
+            if a.time is not None and time.time() - start >= a.time:
+                break
+            seed = seed0 + n
+            n += 1
+            src = generate(seed)
+            mutated = a.run is False and random.Random(seed).random() < a.mutate
+            if mutated:
+                src = mutate(src, seed)
+            path = os.path.join(tmp, "p.tr")
+            with open(path, "w") as f:
+                f.write(src)
+            r = random.Random(seed ^ 0x5eed)
+            flags = [r.choice(["-O0", "-O2"])]
+            if r.random() < 0.4:
+                flags.append("--devirt")
+            mode = "run" if a.run else r.choice(["ir", "ir", "ir", "vtables"])
+            if mode == "ir":
+                cmd = [a.trc, path, "--emit-llvm", "-o", os.devnull] + flags
+            elif mode == "vtables":
+                cmd = [a.trc, path, "--dump-vtable-layouts"]
+            else:
+                cmd = [a.trc, path, "-o", os.path.join(tmp, "p.out")] + flags
+            status, so, se = run(cmd, a.timeout, env=env)
+            bug = classify_trc(status, se)
+            detail = se
+            if bug is None and status == 1 and mutated:
+                counts["mutants"] += 1
+                continue
+            if bug is None and status == 1:
+                counts["rejected"] += 1
+                if a.rustc:
+                    rs, _, rerr = run([a.rustc, "--edition", "2021", path, "-o", os.path.join(tmp, "p.rustc")],
+                                      60, env=env)
+                    if rs == 0:
+                        counts["rejects_valid"] += 1
+                        save(out, seed, src, "rejects-valid", cmd, se)
+                        print("gen: seed %d: trc rejects a program rustc accepts (saved)" % seed)
+                continue
+            if bug is None and mode == "run":
+                rs, rout, rerr = run([os.path.join(tmp, "p.out")], a.timeout, env=env)
+                if rs not in (0, 101):
+                    bug = "program %s" % (rs if isinstance(rs, str) else "exit %d" % rs)
+                    detail = se + b"\n--- program stderr ---\n" + rerr
+                elif a.rustc:
+                    rflags = ["-O"] if "-O2" in flags else []
+                    cs, _, cerr = run([a.rustc, "--edition", "2021"] + rflags + [path, "-o", os.path.join(tmp, "p.rustc")],
+                                      60, env=env)
+                    if cs == 0:
+                        xs, xout, xerr = run([os.path.join(tmp, "p.rustc")], a.timeout, env=env)
+                        if (xs, xout) != (rs, rout):
+                            counts["differs"] += 1
+                            save(out, seed, src, "differs", cmd,
+                                 b"rustc exit %s, trc exit %s\n--- rustc stdout ---\n%s\n--- trc stdout ---\n%s"
+                                 % (str(xs).encode(), str(rs).encode(), xout, rout))
+                            print("gen: seed %d: output differs from rustc's (saved)" % seed)
+            if bug is None:
+                counts["ok"] += 1
+                continue
+            counts["bugs"] += 1
+            p = save(out, seed, src, "bug-mutant" if mutated else "bug", cmd, detail)
+            print("gen: BUG seed %d: %s\n     reproducer: %s" % (seed, bug, p))
+            print("     command: %s" % " ".join(cmd[:1] + [p] + cmd[2:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    elapsed = time.time() - start
+    extra = ""
+    if a.rustc:
+        extra = ", %d rejects-valid, %d differ" % (counts["rejects_valid"], counts["differs"])
+    print("gen: %d programs in %.0f s (%.1f/s), %d ok, %d rejected, %d mutants rejected, %d bugs%s (seeds %d..%d, findings in %s)"
+          % (n, elapsed, n / elapsed if elapsed else 0, counts["ok"], counts["rejected"], counts["mutants"],
+             counts["bugs"], extra,
+             seed0, seed0 + n - 1, out))
+    return 1 if counts["bugs"] else 0
+
+
+def save(out, seed, src, what, cmd, err):
+    p = os.path.join(out, "%s-%d.tr" % (what, seed))
+    with open(p, "w") as f:
+        f.write(src)
+    with open(p + ".log", "wb") as f:
+        f.write(("$ %s\n" % " ".join(cmd)).encode())
+        f.write(err)
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())
