@@ -2009,6 +2009,8 @@ static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_para
     diag_emit(d);
     return;
   }
+  // Parameters were checked with the signature; `let &s = "str";` binds a `str` by value.
+  if (!is_param) require_sized(bt, p->span, "all local variables");
   p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
   vec_push(&fx->pat_locals, p->local);
 sub:
@@ -2108,6 +2110,14 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
     p->ty = rt;
     if (rt->kind != TY_REF || rt->mut != p->mut) {
       pat_mismatch(p, t, arena_printf("`&%s_`", p->mut ? "mut " : ""));
+      return;
+    }
+    if (ty_resolve(rt->inner)->kind == TY_DYN) {
+      // A trait object has no size to copy or move out of the reference.
+      Diag *d = diag_error(p->span, "E0033", "type `%s` cannot be dereferenced", ty_name(rt));
+      diag_label(d, "type `%s` cannot be dereferenced", ty_name(rt));
+      diag_emit(d);
+      check_pat(fx, p->sub, rt, BM_MOVE, is_param);  // recovery: bind the reference itself
       return;
     }
     check_pat(fx, p->sub, rt->inner, BM_MOVE, is_param);
@@ -2450,7 +2460,7 @@ static void check_let(Fcx *fx, Stmt *s) {
   }
   if (!t) t = ty_new_var(0);
   if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
-  if (s->pat->kind == PAT_BIND || s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");
+  if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
   bind_pattern(fx, s->pat, t, false);
   if (s->init && s->pat->local) s->pat->local->assigned = true;
   // `let x;` may be assigned once on each path; without flow analysis trc accepts any number.

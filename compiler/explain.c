@@ -42,6 +42,13 @@ static const Explanation explanations[] = {
     "\n"
     "    trait Shape { fn new() -> Self where Self: Sized; fn area(&self) -> f64; }\n"
     "\n"},
+  {"E0033",
+    "A `&` pattern dereferences a reference to a trait object: `let &x: &dyn Tr = &v;`.\n"
+    "\n"
+    "The pattern would move the `dyn Tr` value out of the reference into `x`, but a trait object\n"
+    "has no size known at compile time (only its vtable knows it), so it cannot be a local.\n"
+    "Bind the reference instead: `let x: &dyn Tr = &v;`.\n"
+    "\n"},
   {"E0040",
     "`Drop::drop` is called explicitly.\n"
     "\n"

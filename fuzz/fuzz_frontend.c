@@ -18,7 +18,7 @@
 // input. Diagnostics are still rendered (diag.c is part of what is fuzzed); run with
 // -close_fd_mask=2 to keep them off the terminal.
 //
-// Build: cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DTRC_FUZZ=ON
+// Build: cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang-19 -DTRC_FUZZ=ON
 //        ninja -C build-fuzz trc_fuzz_frontend     (or just run scripts/fuzz.sh)
 // Reproduce a crash: build-fuzz/bin/trc_fuzz_frontend CRASH-FILE
 //        and, for the message, build-fuzz/bin/trc CRASH-FILE --emit-llvm -o /dev/null

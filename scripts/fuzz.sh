@@ -16,7 +16,7 @@
 # reproducer's path is printed above the summary. Without clang or its libFuzzer runtime the
 # script says so and exits 0.
 #
-# Environment: CLANG (default clang-14, else clang), FUZZ_TIME, GEN_TIME, FUZZ_SEED (gen).
+# Environment: CLANG (default clang-19, else clang-14, else clang), FUZZ_TIME, GEN_TIME, FUZZ_SEED (gen).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +36,7 @@ done
 # ---- clang with libFuzzer? ---------------------------------------------------
 clang=${CLANG:-}
 if [ -z "$clang" ]; then
-    for c in clang-14 clang; do
+    for c in clang-19 clang-14 clang; do
         if command -v "$c" >/dev/null 2>&1; then clang=$c; break; fi
     done
 fi
@@ -44,7 +44,7 @@ skip() {
     echo "fuzz.sh: skipped: $1"
     exit 0
 }
-[ -n "$clang" ] || skip "no clang found (install clang-14, or set CLANG); libFuzzer needs clang"
+[ -n "$clang" ] || skip "no clang found (scripts/setup.sh installs clang-19, or set CLANG); libFuzzer needs clang"
 probe=$(mktemp -d)
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' > "$probe/p.c"
 if ! "$clang" -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" >/dev/null 2>&1; then

@@ -3,7 +3,8 @@
 # when everything is already there.
 set -euo pipefail
 
-PACKAGES=(llvm-19-dev llvm-19-tools cmake ninja-build python3 valgrind)
+# clang-19 and libclang-rt-19-dev: libFuzzer and the sanitizers for scripts/fuzz.sh.
+PACKAGES=(llvm-19-dev llvm-19-tools clang-19 libclang-rt-19-dev cmake ninja-build python3 valgrind)
 
 is_installed() {
     dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
@@ -11,7 +12,7 @@ is_installed() {
 
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "setup.sh: dpkg not found; this script supports Debian/Ubuntu only." >&2
-    echo "          Needed: LLVM 19 (dev + tools), cmake, ninja, python3, valgrind." >&2
+    echo "          Needed: LLVM 19 (dev + tools), clang 19 with its runtime, cmake, ninja, python3, valgrind." >&2
     exit 1
 fi
 
