@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build trc and run the whole lit suite twice:
+# Build trc, run the whole lit suite twice, then the fuzzers:
 #   1. against build/bin/trc       (log: build/lit-main.log)
 #   2. against build-asan/bin/trc  (ASan+UBSan build; log: build-asan/lit-asan.log)
+#   3. scripts/fuzz.sh             (libFuzzer and fuzz/gen_programs.py, ~1 min each)
 # The last line printed is the combined summary:
 #   N passed, M failed[, K skipped]
 # Passed = Passed + Expectedly Failed; Failed = Failed + Unresolved + Timed Out
@@ -10,6 +11,7 @@
 #
 # Environment:
 #   TRC_TEST_VALGRIND=0   do not run compiled programs under valgrind in the main run
+#   TRC_TEST_FUZZ=0       do not run scripts/fuzz.sh after the suites (3.)
 #   LIT_OPTS              extra lit options (read by lit itself)
 set -uo pipefail
 
@@ -90,6 +92,25 @@ if bash scripts/build.sh --asan; then
 else
     echo "test.sh: build (build-asan/) failed"
     total_fail=$((total_fail + 1))
+fi
+
+# ---- 3. fuzzing ---------------------------------------------------------------
+# scripts/fuzz.sh: libFuzzer over the pipeline, then the program generator, about a minute
+# each (FUZZ_TIME / GEN_TIME). It counts as one test: passed, failed (a crash, internal error,
+# hang or sanitizer report; the reproducer is printed above) or skipped (no clang/libFuzzer).
+# TRC_TEST_FUZZ=0 leaves it out.
+if [ "${TRC_TEST_FUZZ:-1}" = 1 ]; then
+    echo
+    echo "=== fuzz: scripts/fuzz.sh ==="
+    bash scripts/fuzz.sh 2>&1 | tee build/fuzz-summary.log
+    frc=${PIPESTATUS[0]}
+    if [ "$frc" -ne 0 ]; then
+        total_fail=$((total_fail + 1))
+    elif grep -q '^fuzz.sh: skipped' build/fuzz-summary.log; then
+        total_skip=$((total_skip + 1))
+    else
+        total_pass=$((total_pass + 1))
+    fi
 fi
 
 echo
