@@ -2,7 +2,7 @@
 //
 // The module is verified first (a failure is trc's bug, reported as an internal error with
 // exit code 3), devirtualized with --devirt (passes/devirt.c), then optimized with LLVM's own
-// `default<O2>` pipeline when -O2 is given, then either printed as textual IR or compiled to
+// `default<O2>` pipeline (and a little around it: see pipeline()) when -O2 is given, then either printed as textual IR or compiled to
 // an object file by the TargetMachine codegen made and linked by the system C compiler against
 // trc's runtime library.
 #include "trc.h"
@@ -39,11 +39,35 @@ static bool verify(LLVMModuleRef mod) {
   return false;
 }
 
+// The pipeline for -O1/-O2/-O3. At -O2 and -O3 two things come before and after LLVM's own:
+//
+//   - `cgscc(inline)` first, on trc's unoptimized IR. rustc inlines small functions in MIR
+//     before LLVM sees them; LLVM's inliner runs only after each callee has been simplified,
+//     and simplification can lose structure the caller needed: a `fn kind_of(i) -> Kind` whose
+//     `match` SimplifyCFG has already turned into selects can no longer be jump-threaded into
+//     the caller's `match kind_of(i)`, and the loop runs twice as slow as rustc's
+//     (bench/enum_of_dyn.tr, static mode).
+//   - with --devirt, nontrivial loop unswitching and a second `default<O2>` after the first.
+//     A devirtualized call whose vtable does not change in a loop (a `&dyn` argument) becomes
+//     a switch of direct calls inside the loop; unswitching (which LLVM enables by itself only
+//     at -O3) hoists the switch out, one copy of the loop per target, and the second round
+//     optimizes each copy as if the call had been static from the start (bench/mono_site.tr).
+static const char *pipeline(Options *opts) {
+  switch (opts->opt_level) {
+  case 1: return "default<O1>";
+  case 3:
+    return opts->devirt ? "cgscc(inline),default<O3>,function(loop-mssa(licm,simple-loop-unswitch<nontrivial>)),default<O3>"
+                        : "cgscc(inline),default<O3>";
+  default:
+    return opts->devirt ? "cgscc(inline),default<O2>,function(loop-mssa(licm,simple-loop-unswitch<nontrivial>)),default<O2>"
+                        : "cgscc(inline),default<O2>";
+  }
+}
+
 static bool optimize(CodegenResult *r, Options *opts) {
   if (opts->opt_level == 0) return true;
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-  const char *pipeline = opts->opt_level == 1 ? "default<O1>" : opts->opt_level == 3 ? "default<O3>" : "default<O2>";
-  LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline, r->tm, po);
+  LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline(opts), r->tm, po);
   LLVMDisposePassBuilderOptions(po);
   if (err) {
     char *msg = LLVMGetErrorMessage(err);

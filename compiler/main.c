@@ -1,7 +1,7 @@
 // main.c — the command line: options, reading the source, then the pipeline (pipeline.c) and
 // what the options ask of its module (link.c).
 //
-//   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2] [--devirt]
+//   trc FILE.tr [-o OUT] [--emit-llvm] [-O0|-O2] [--devirt|--no-devirt]
 //   trc --passes=devirt FILE.ll [-o OUT.ll]      (passes/driver.c)
 //
 // Exit codes: 0 success, 1 the program has errors (or the output could not be written),
@@ -36,7 +36,10 @@ static const char *usage_text =
     "  -O0            no optimization (default)\n"
     "  -O2            optimize with LLVM's default<O2> pipeline (also -O1, -O3)\n"
     "  --devirt, -fdevirtualize\n"
-    "                 turn dyn calls into direct calls where the program allows (before -O)\n"
+    "                 turn dyn calls into direct calls where the program allows (before -O);\n"
+    "                 on by default at -O2 and -O3\n"
+    "  --no-devirt, -fno-devirtualize\n"
+    "                 leave dyn calls indirect (the default at -O0 and -O1)\n"
     "  --devirt-max-targets=N\n"
     "                 most targets a devirtualized call may switch over (default 4)\n"
     "  --remarks=devirt\n"
@@ -58,6 +61,7 @@ static _Noreturn void usage_error(const char *fmt, const char *arg) {
 
 static void parse_args(int argc, char **argv, Options *o, const char **input) {
   *input = NULL;
+  int devirt = -1;  // not given: on from -O2 up (README, "Devirtualization": the benchmark)
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -79,7 +83,9 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
     } else if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
       o->opt_level = a[2] - '0';
     } else if (!strcmp(a, "--devirt") || !strcmp(a, "-fdevirtualize")) {
-      o->devirt = true;
+      devirt = 1;
+    } else if (!strcmp(a, "--no-devirt") || !strcmp(a, "-fno-devirtualize")) {
+      devirt = 0;
     } else if (!strncmp(a, "--devirt-max-targets=", 21)) {
       char *end;
       long n = strtol(a + 21, &end, 10);
@@ -98,6 +104,7 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
     }
   }
   if (!*input) usage_error("no input file%s", "");
+  o->devirt = devirt == 1 || (devirt == -1 && o->opt_level >= 2);
 }
 
 static char *read_file(const char *path, size_t *len) {
