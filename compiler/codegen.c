@@ -608,7 +608,8 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
       LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
       LLVMTypeRef pt = c->t_ptr;
-      LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
+      LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
+      if (in->principal) cg_mark_dyn_call(c, dc, in->principal->trait->name, "drop_in_place", NULL);  // slot 0
       LLVMValueRef off8 = cg_i64(c, 8), off16 = cg_i64(c, 16);
       LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
       LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");

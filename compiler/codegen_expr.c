@@ -812,15 +812,16 @@ static Type **concrete_targs(CG *c, Expr *e) {
 
 // Marks a dyn call for passes/devirt.c: `!trc.vcall !{!"Trait", !"method"}` names the trait
 // whose vtables can reach it (their `!type`, see cg_vtable) and `!trc.loc !{!"file", i32 line,
-// i32 col}` is where the call is written, for --remarks=devirt. Metadata on the call itself
-// rides along when LLVM clones or inlines it.
-static void mark_dyn_call(CG *c, LLVMValueRef call, TraitDecl *t, FnDecl *m, Span sp) {
-  LLVMMetadataRef vc[2] = {LLVMMDStringInContext2(c->ctx, t->name, strlen(t->name)),
-                           LLVMMDStringInContext2(c->ctx, m->name, strlen(m->name))};
+// i32 col}` is where the call is written (when it is written: not for drop glue), for
+// --remarks=devirt. Metadata on the call itself rides along when LLVM clones or inlines it.
+void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at) {
+  LLVMMetadataRef vc[2] = {LLVMMDStringInContext2(c->ctx, trait, strlen(trait)),
+                           LLVMMDStringInContext2(c->ctx, method, strlen(method))};
   LLVMSetMetadata(call, LLVMGetMDKindIDInContext(c->ctx, "trc.vcall", 9), LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, vc, 2)));
+  if (!at) return;
   int line, col;
-  diag_line_col(sp, &line, &col);
-  const char *file = diag_file_name(sp.file);
+  diag_line_col(*at, &line, &col);
+  const char *file = diag_file_name(at->file);
   LLVMMetadataRef loc[3] = {LLVMMDStringInContext2(c->ctx, file, strlen(file)),
                             LLVMValueAsMetadata(LLVMConstInt(c->t_i32, line, false)),
                             LLVMValueAsMetadata(LLVMConstInt(c->t_i32, col, false))};
@@ -848,7 +849,7 @@ static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef 
   args[na++] = data;
   for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
   LLVMValueRef r = cg_call(c, fty, fnp, args, na, "");
-  mark_dyn_call(c, r, dyn->principal->trait, m, e->span);
+  cg_mark_dyn_call(c, r, dyn->principal->trait->name, m->name, &e->span);
   return finish_call(c, r, ret);
 }
 

@@ -121,6 +121,8 @@ LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env
 // The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
 // that calls through a function pointer.
 LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
+// Marks a call through a vtable slot for passes/devirt.c (at: where it is written, or NULL).
+void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at);
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
 LLVMValueRef cg_i64(CG *c, uint64_t v);

@@ -629,6 +629,7 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   if (LLVMIsAFunction(callee)) return;  // already direct (the pass ran before)
   int64_t off = 0;
   LLVMValueRef load = LLVMIsALoadInst(callee), vt = load ? byte_gep(LLVMGetOperand(load, 0), &off) : NULL;
+  if (load && !vt) vt = LLVMGetOperand(load, 0);  // slot 0, drop_in_place, is loaded from the vtable pointer itself
   if (!vt || off < 0) {
     kept(d, at, trait, method, "the callee is not a load from a vtable slot");
     return;
