@@ -13,6 +13,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ static bool verify(LLVMModuleRef mod) {
   return false;
 }
 
-// The pipeline for -O1/-O2/-O3. At -O2 and -O3 two things come before and after LLVM's own:
+// The pipeline for -O1/-O2/-O3. At -O2 and -O3 LLVM's own pipeline gets two additions:
 //
 //   - `cgscc(inline)` first, on trc's unoptimized IR. rustc inlines small functions in MIR
 //     before LLVM sees them; LLVM's inliner runs only after each callee has been simplified,
@@ -47,25 +48,32 @@ static bool verify(LLVMModuleRef mod) {
 //     `match` SimplifyCFG has already turned into selects can no longer be jump-threaded into
 //     the caller's `match kind_of(i)`, and the loop runs twice as slow as rustc's
 //     (bench/enum_of_dyn.tr, static mode).
-//   - with --devirt, nontrivial loop unswitching and a second `default<O2>` after the first.
-//     A devirtualized call whose vtable does not change in a loop (a `&dyn` argument) becomes
-//     a switch of direct calls inside the loop; unswitching (which LLVM enables by itself only
-//     at -O3) hoists the switch out, one copy of the loop per target, and the second round
-//     optimizes each copy as if the call had been static from the start (bench/mono_site.tr).
+//   - with --devirt, nontrivial loop unswitching (see enable_unswitching).
 static const char *pipeline(Options *opts) {
   switch (opts->opt_level) {
   case 1: return "default<O1>";
-  case 3:
-    return opts->devirt ? "cgscc(inline),default<O3>,function(loop-mssa(licm,simple-loop-unswitch<nontrivial>)),default<O3>"
-                        : "cgscc(inline),default<O3>";
-  default:
-    return opts->devirt ? "cgscc(inline),default<O2>,function(loop-mssa(licm,simple-loop-unswitch<nontrivial>)),default<O2>"
-                        : "cgscc(inline),default<O2>";
+  case 3: return "cgscc(inline),default<O3>";
+  default: return "cgscc(inline),default<O2>";
   }
+}
+
+// A devirtualized call whose vtable does not change in a loop (a `&dyn` argument) becomes a
+// switch of direct calls inside the loop. Unswitching hoists the switch out, one copy of the
+// loop per target, each then optimized as if the call had been static from the start
+// (bench/mono_site.tr). LLVM's -O2 pipeline only unswitches trivial conditions (those that
+// leave the loop) unless this option is set; it is a process-wide LLVM option, and trc
+// compiles one module per process.
+static void enable_unswitching(void) {
+  static bool done;
+  if (done) return;
+  done = true;
+  const char *argv[] = {"trc", "-enable-nontrivial-unswitch"};
+  LLVMParseCommandLineOptions(2, argv, NULL);
 }
 
 static bool optimize(CodegenResult *r, Options *opts) {
   if (opts->opt_level == 0) return true;
+  if (opts->devirt && opts->opt_level >= 2) enable_unswitching();
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
   LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline(opts), r->tm, po);
   LLVMDisposePassBuilderOptions(po);
