@@ -87,11 +87,33 @@ def build(trc, rustc, tmp):
     return exes
 
 
+README_BEGIN = "<!-- bench/run --update-readme rewrites what is between these two lines -->"
+README_END = "<!-- end of bench table -->"
+
+
+def update_readme(lines, rounds):
+    """Puts the machine lines (as a code block) and the two tables between the markers."""
+    path = os.path.join(ROOT, "README.md")
+    with open(path) as f:
+        text = f.read()
+    a, b = text.find(README_BEGIN), text.find(README_END)
+    if a < 0 or b < a:
+        sys.exit("bench: README.md has no bench table markers")
+    block = [lines[0] + ":", "", "```"] + lines[1:3] + ["```", ""] + lines[4:]
+    while block and not block[-1]:
+        block.pop()
+    text = text[: a + len(README_BEGIN)] + "\n" + "\n".join(block) + "\n" + text[b:]
+    with open(path, "w") as f:
+        f.write(text)
+    print("bench: README.md updated (%d rounds)" % rounds, file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=5, help="runs of every case (default 5)")
     ap.add_argument("--quick", action="store_true", help="a tenth of the work, for a smoke run")
     ap.add_argument("--trc", default=os.path.join(ROOT, "build", "bin", "trc"))
+    ap.add_argument("--update-readme", action="store_true", help="also put the tables into README.md")
     args = ap.parse_args()
     if not os.access(args.trc, os.X_OK):
         sys.exit("bench: no trc at %s (build it first: scripts/build.sh)" % args.trc)
@@ -120,18 +142,23 @@ def main():
         print("round %d/%d done" % (rnd + 1, args.rounds), file=sys.stderr)
 
     med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    out = []
 
-    print("Dispatch benchmark: median of %d interleaved runs, milliseconds (wall time of the whole program)" % args.rounds)
-    print("machine: %s" % machine())
-    print("trc: %s; rustc: %s" % (sh([args.trc, "--version"]).stdout.strip(), sh([rustc, "--version"]).stdout.strip() if rustc else "not installed"))
-    print()
+    def emit(line=""):
+        print(line)
+        out.append(line)
+
+    emit("Dispatch benchmark: median of %d interleaved runs, milliseconds (wall time of the whole program)" % args.rounds)
+    emit("machine: %s" % machine())
+    emit("trc: %s; rustc: %s" % (sh([args.trc, "--version"]).stdout.strip(), sh([rustc, "--version"]).stdout.strip() if rustc else "not installed"))
+    emit()
     head = "| benchmark | mode | " + " | ".join(builds) + " |"
-    print(head)
-    print("|" + "---|" * (2 + len(builds)))
+    emit(head)
+    emit("|" + "---|" * (2 + len(builds)))
     for prog, mode, _ in cases(args.quick):
         cells = ["%.0f" % med[(prog, mode, b)] for b in builds]
-        print("| %s | %s | %s |" % (prog, mode, " | ".join(cells)))
-    print()
+        emit("| %s | %s | %s |" % (prog, mode, " | ".join(cells)))
+    emit()
 
     def r(a, b):
         return med[a] / med[b]
@@ -160,10 +187,12 @@ def main():
         ]
     worst = max(((med[(p, m, "trc --devirt")] / med[(p, m, "trc")], p, m) for p, m, _ in cases(args.quick)))
     ratios.append(("slowest --devirt / plain (%s %s)" % (worst[1], worst[2]), worst[0]))
-    print("| ratio | value |")
-    print("|---|---|")
+    emit("| ratio | value |")
+    emit("|---|---|")
     for name, v in ratios:
-        print("| %s | %.2f |" % (name, v))
+        emit("| %s | %.2f |" % (name, v))
+    if args.update_readme:
+        update_readme(out, args.rounds)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
