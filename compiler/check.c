@@ -211,7 +211,9 @@ static int impl_depth;
 
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
-  if (++impl_depth > 64) {  // guards against impls that recurse through their own bounds
+  // Guards against impls that recurse through their own bounds. Deeper than mono.c's
+  // instance limit, so that polymorphic recursion is reported there, as rustc does.
+  if (++impl_depth > 256) {
     impl_depth--;
     return NULL;
   }

@@ -566,7 +566,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
         int n = 0;
         TraitRef tr = {.trait = c->crate->drop_trait};
         find_impl(c->crate, &tr, t, &targs, &n);
-        Instance *in = mono_instance(drop_fn, targs, n);
+        Instance *in = mono_instance(drop_fn, targs, n, (Span){0});
         call(c, cg_instance_fn(c, in), &self, 1);
       }
     }
@@ -676,7 +676,7 @@ static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *impl_fn = mono_resolve_method(owner, m, concrete, targs, nt, &itargs, &nit);
-  return cg_instance_fn(c, mono_instance(impl_fn, itargs, nit));
+  return cg_instance_fn(c, mono_instance(impl_fn, itargs, nit, (Span){0}));
 }
 
 // --dump-vtable-layouts: one block per emitted vtable, in the spirit of clang's
@@ -823,7 +823,7 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   c->t_slice = LLVMStructTypeInContext(c->ctx, sl_el, 2, false);
 
   mono_init(crate);
-  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0);
+  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0, (Span){0});
   LLVMValueRef user_main = cg_instance_fn(c, main_inst);
   for (Instance *in; (in = mono_next_pending());) {
     if (in->emitted) continue;
@@ -833,6 +833,14 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   c->inst = NULL;
   emit_entry(c, user_main);
   LLVMDisposeBuilder(c->b);
+  if (diag_error_count()) {
+    // The recursion limit (mono.c) left instances declared and never defined.
+    LLVMDisposeModule(c->mod);
+    LLVMDisposeTargetData(c->td);
+    LLVMDisposeTargetMachine(c->tm);
+    LLVMContextDispose(c->ctx);
+    return NULL;
+  }
   CodegenResult *r = arena_alloc(sizeof *r);
   r->ctx = c->ctx;
   r->mod = c->mod;

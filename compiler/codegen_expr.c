@@ -793,8 +793,10 @@ static LLVMValueRef caller_location(CG *c, Span sp) {
   return g;
 }
 
-static LLVMValueRef call_instance(CG *c, Span sp, FnDecl *f, Type **targs, int n, LLVMValueRef *vals, Type **tys, int nvals) {
-  Instance *in = mono_instance(f, targs, n);
+// sp: where #[track_caller] says the call is (a method call's name); call: the whole call.
+static LLVMValueRef call_instance(CG *c, Span sp, Span call, FnDecl *f, Type **targs, int n, LLVMValueRef *vals, Type **tys,
+                                  int nvals) {
+  Instance *in = mono_instance(f, targs, n, call);
   LLVMValueRef fn = cg_instance_fn(c, in);
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
   int na = 0;
@@ -885,7 +887,7 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   }
   Type **targs = concrete_targs(c, e);
   Type *self = e->self_ty ? cg_type_of(c, e->self_ty) : NULL;
-  if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->name_span, e->fn, targs, e->fn_ntargs, vals, tys, n);
+  if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->name_span, e->span, e->fn, targs, e->fn_ntargs, vals, tys, n);
   if (e->dispatch == DISPATCH_DYN || ty_resolve(self)->kind == TY_DYN)
     return call_dyn(c, e, e->fn, self, vals[0], targs, vals + 1, tys + 1, n - 1);
   if (e->trait == c->crate->clone_trait) {  // derived or built in, unless the type has its own impl
@@ -895,7 +897,7 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(e->trait, e->fn, self, targs, e->fn_ntargs, &itargs, &nit);
-  return call_instance(c, e->name_span, f, itargs, nit, vals, tys, n);
+  return call_instance(c, e->name_span, e->span, f, itargs, nit, vals, tys, n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,7 +1228,7 @@ static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   Type **targs;
   int n;
   if (t->kind == TY_STRUCT && user_impl(c, t, c->crate->clone_trait, &m, &targs, &n)) {
-    LLVMValueRef fn = cg_instance_fn(c, mono_instance(m, targs, n));
+    LLVMValueRef fn = cg_instance_fn(c, mono_instance(m, targs, n, (Span){0}));
     return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
   }
   LLVMValueRef fn = clone_fn(c, t);
@@ -1489,7 +1491,7 @@ static LLVMValueRef call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueR
     return finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
   }
   if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
-  LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs));
+  LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
   args[0] = place;
   for (int i = 0; i < n; i++) na = push_arg(c, vals[i], tys[i], args, na);
   return finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
@@ -1539,7 +1541,7 @@ static LLVMValueRef emit_closure(CG *c, Expr *e) {
 // The function a vtable of `dyn Fn*` calls for a concrete callable.
 LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   t = ty_resolve(t);
-  if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs));
+  if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
   LLVMValueRef shim = cg_cache_get(c->debugs, c->ndebugs, t, &fn_shim_key);
   if (shim) return shim;
   // A function pointer (or a reference to a callable) behind the data pointer: a shim calls it.
@@ -1608,7 +1610,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
     tys[i] = final_ty(c, e->args[i]);
   }
   Type **targs = concrete_targs(c, callee);
-  if (callee->res == RES_FN) return call_instance(c, e->span, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
+  if (callee->res == RES_FN) return call_instance(c, e->span, e->span, callee->fn, targs, callee->fn_ntargs, vals, tys, e->nargs);
   // RES_TRAIT_FN: `T::f(..)` / `Trait::f(x, ..)` with Self known per instance.
   Type *self = cg_type_of(c, callee->self_ty);
   if (ty_resolve(self)->kind == TY_DYN)
@@ -1616,7 +1618,7 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(callee->trait, callee->fn, self, targs, callee->fn_ntargs, &itargs, &nit);
-  return call_instance(c, e->span, f, itargs, nit, vals, tys, e->nargs);
+  return call_instance(c, e->span, e->span, f, itargs, nit, vals, tys, e->nargs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2610,9 +2612,9 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       return v;
     }
     if (e->res == RES_UNIT_STRUCT && e->sdecl->is_enum) return enum_value(c, ty_of(c, e), e->variant, NULL);
-    if (e->res == RES_FN) return cg_instance_fn(c, mono_instance(e->fn, concrete_targs(c, e), e->fn_ntargs));
+    if (e->res == RES_FN) return cg_instance_fn(c, mono_instance(e->fn, concrete_targs(c, e), e->fn_ntargs, e->span));
     if (e->res == RES_UNIT_STRUCT) return LLVMConstNull(cg_lltype(c, ty_of(c, e)));
-    if (e->res == RES_CONST_ITEM) return call_instance(c, e->span, e->fn, NULL, 0, NULL, NULL, 0);
+    if (e->res == RES_CONST_ITEM) return call_instance(c, e->span, e->span, e->fn, NULL, 0, NULL, NULL, 0);
     if (e->res == RES_CONST) {
       LLVMTypeRef lt = cg_lltype(c, ty_of(c, e));
       return ty_resolve(ty_of(c, e))->kind == TY_FLOAT ? LLVMConstReal(lt, e->float_val) : LLVMConstInt(lt, e->int_val, false);

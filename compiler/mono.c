@@ -19,11 +19,21 @@ static PtrVec pending;
 static int pending_pos;
 static Crate *crate;
 
+// rustc's default recursion_limit: how many instances of one function a chain of instances
+// (each first asked for by the body of the one before) may hold. Only polymorphic recursion
+// gets near it (`f::<T>` calling `f::<(T,)>`): every level is a new type, and the collector
+// would never stop.
+#define INSTANCE_DEPTH_LIMIT 128
+static Instance *current;  // the instance whose body codegen is emitting
+static bool reported_limit;
+
 void mono_init(Crate *c) {
   crate = c;
   memset(buckets, 0, sizeof buckets);
   pending = (PtrVec){0};
   pending_pos = 0;
+  current = NULL;
+  reported_limit = false;
 }
 
 static uint32_t instance_hash(FnDecl *fn, Type **targs, int n) {
@@ -70,7 +80,43 @@ static const char *instance_symbol(FnDecl *fn, Type **targs, int n) {
   return arena_printf("%s%s", fn->name, own);
 }
 
-Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs) {
+// rustc's spelling of an instance in errors, with deep types cut short: `f::<A>`,
+// `Nest::go::<A>` (inherent), `<W<u8> as Depth>::depth` (trait impl); only the function's own
+// type arguments follow the name.
+static const char *instance_name(Instance *in) {
+  FnDecl *fn = in->fn;
+  const char *path = fn->name;
+  int own_from = 0;
+  if (fn->impl) {
+    own_from = fn->impl->env ? fn->impl->env->n : 0;
+    Type *self = ty_subst(fn->impl->self_ty, in->targs, in->ntargs);
+    if (fn->impl->trait)
+      path = arena_printf("<%s as %s>::%s", ty_name_short(self, 20), fn->impl->trait->name, fn->name);
+    else
+      path = arena_printf("%s::%s", ty_resolve(self)->kind == TY_STRUCT ? ty_resolve(self)->sdecl->name : ty_name_short(self, 20), fn->name);
+  } else if (fn->trait) {
+    own_from = fn->trait->env->n;
+  }
+  if (own_from >= in->ntargs) return path;
+  const char *args = "";
+  for (int i = own_from; i < in->ntargs; i++)
+    args = arena_printf("%s%s%s", args, i > own_from ? ", " : "", ty_name_short(in->targs[i], 20));
+  return arena_printf("%s::<%s>", path, args);
+}
+
+static void report_recursion_limit(Instance *in, Span at) {
+  if (reported_limit) return;
+  reported_limit = true;
+  Diag *d = diag_error(at.hi ? at : in->fn->span, NULL, "reached the recursion limit while instantiating `%s`",
+                       instance_name(in));
+  const char *name = instance_name(in);
+  const char *turbofish = strstr(name, "::<");
+  diag_note_at(d, in->fn->sig_span.hi ? in->fn->sig_span : in->fn->span, "`%.*s` defined here",
+               turbofish ? (int)(turbofish - name) : (int)strlen(name), name);
+  diag_emit(d);
+}
+
+Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs, Span at) {
   for (int i = 0; i < ntargs; i++)
     if (ty_has_params(targs[i]) || ty_has_vars(targs[i]))
       ice(fn->span, "instance of `%s` requested with a non-concrete type `%s`", fn->name, ty_name(targs[i]));
@@ -89,13 +135,22 @@ Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs) {
   in->symbol = instance_symbol(fn, in->targs, ntargs);
   in->next_in_bucket = buckets[h % NBUCKETS];
   buckets[h % NBUCKETS] = in;
+  // Counted per function, as rustc does: the call chain to `go::<W<W<u8>>>` passes through
+  // `go::<u8>` and `go::<W<u8>>`, whatever else it passes through.
+  in->parent = current;
+  for (Instance *p = current; p; p = p->parent) in->depth += p->fn == fn;
+  if (in->depth > INSTANCE_DEPTH_LIMIT) {
+    // Declared for the caller's sake but never emitted: codegen gives up after the error.
+    report_recursion_limit(in, at);
+    return in;
+  }
   vec_push(&pending, in);
   return in;
 }
 
 Instance *mono_next_pending(void) {
-  if (pending_pos >= pending.len) return NULL;
-  return VEC_AT(pending, pending_pos++);
+  if (pending_pos >= pending.len) return current = NULL;
+  return current = VEC_AT(pending, pending_pos++);
 }
 
 FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs, int n_method_targs,

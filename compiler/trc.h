@@ -789,6 +789,7 @@ bool ty_has_params(Type *t);
 // Substitute TY_PARAM index i by args[i].
 Type *ty_subst(Type *t, Type **args, int nargs);
 const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`
+const char *ty_name_short(Type *t, int max_depth);  // deeper parts as `...`
 const char *traitref_name(TraitRef *r);
 bool ty_is_int(Type *t);
 bool ty_is_numeric(Type *t);
@@ -879,12 +880,15 @@ typedef struct Instance {
   const char *symbol;   // readable LLVM name: `draw_static<Circle>`, `<Circle as Drawable>::draw`
   void *llvm_fn;        // LLVMValueRef
   bool emitted;
+  struct Instance *parent;  // the instance whose body first asked for this one (NULL: main)
+  int depth;            // how many instances of the same fn that chain of parents holds
   struct Instance *next_in_bucket;
 } Instance;
 
 void mono_init(Crate *crate);
-// Find or create the instance; new ones are queued for codegen.
-Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs);
+// Find or create the instance; new ones are queued for codegen. `at` is the call (or use)
+// that asks for it, where the recursion limit is reported; empty for drop glue and vtables.
+Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs, Span at);
 Instance *mono_next_pending(void);
 // Resolve a trait method for a concrete Self type to the FnDecl that implements it (the impl's
 // method, or the trait's default body) and the full type arguments for that FnDecl.

@@ -432,6 +432,7 @@ bool ty_needs_drop(Type *t) {
 typedef struct {
   char *buf;
   size_t len, cap;
+  int depth, max_depth;  // ty_name_short: types nested deeper than max_depth print as `...`
 } Buf;
 
 static void put(Buf *b, const char *s) {
@@ -493,7 +494,19 @@ static void put_traitref(Buf *b, TraitRef *r) {
   put(b, ">");
 }
 
+static void put_type_inner(Buf *b, Type *t);
+
 static void put_type(Buf *b, Type *t) {
+  if (b->max_depth && b->depth >= b->max_depth) {
+    put(b, "...");
+    return;
+  }
+  b->depth++;
+  put_type_inner(b, t);
+  b->depth--;
+}
+
+static void put_type_inner(Buf *b, Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
   case TY_UNIT: put(b, "()"); return;
@@ -588,6 +601,14 @@ static void put_type(Buf *b, Type *t) {
     }
     return;
   }
+}
+
+// ty_name with everything nested deeper than max_depth elided, for types that only
+// polymorphic recursion makes: `((((...,),),),)`.
+const char *ty_name_short(Type *t, int max_depth) {
+  Buf b = {.max_depth = max_depth};
+  put_type(&b, t);
+  return b.buf ? b.buf : "";
 }
 
 const char *ty_name(Type *t) {
