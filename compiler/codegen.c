@@ -725,9 +725,17 @@ static void mark_vtable(CG *c, LLVMValueRef g, TraitDecl *t) {
   add_prefix_marks(c, t, t);
 }
 
+// What identifies a vtable: the concrete type and the trait *with its arguments* (`dyn
+// Conv<i64>` and `dyn Conv<bool>` have different vtables for one type), as one interned type.
+static Type *vtable_key(Type *concrete, TraitRef *tr) {
+  Type *pair[2] = {concrete, ty_dyn(tr, NULL, 0)};
+  return ty_tuple(pair, 2);
+}
+
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
-  LLVMValueRef g = cg_cache_get(c->vtables, c->nvtables, concrete, tr->trait);
+  Type *key = vtable_key(concrete, tr);
+  LLVMValueRef g = cg_cache_get(c->vtables, c->nvtables, key, tr->trait);
   if (g) return g;
   VtLayout *l = vtable_layout(tr->trait);
   int n = l->n;
@@ -755,7 +763,7 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 8);
   mark_vtable(c, g, tr->trait);
-  cg_cache_put(&c->vtables, &c->nvtables, &c->capvtables, concrete, tr->trait, g);
+  cg_cache_put(&c->vtables, &c->nvtables, &c->capvtables, key, tr->trait, g);
   if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;
 }
