@@ -19,7 +19,7 @@
 // Example: trait A { fn a(&self); }  trait B { fn b(&self); }  trait C: A + B { fn c(&self); }
 //   vtable for C:  drop_in_place, size, align, A::a, B::b, vptr(B), C::c
 //   &dyn C -> &dyn A reuses the pointer; &dyn C -> &dyn B loads slot 5.
-#include "trc.h"
+#include "mono/mono.h"
 
 #include <string.h>
 

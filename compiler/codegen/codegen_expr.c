@@ -11,7 +11,7 @@
 // Ownership: reading a local by value (emit_expr on a path) is a move; a local whose type needs
 // dropping has an i1 drop flag that the move clears. Scope exits, `break`, `continue` and
 // `return` walk the cleanup stack and drop what each entry still owns, in reverse order.
-#include "codegen_internal.h"
+#include "codegen/codegen_internal.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 // Cells are (pattern, references still to peel): a pattern checked under match ergonomics
 // matches a `&T` scrutinee after `derefs` implicit dereferences, which the algorithm sees as
 // that many `&` constructors around it.
-#include "check_internal.h"
+#include "sema/sema_internal.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 // check_internal.h — what the checker's files share: check.c (items, headers, impl lookup)
 // and check_expr.c (bodies: statements, expressions, patterns, inference).
-#ifndef CHECK_INTERNAL_H
-#define CHECK_INTERNAL_H
+#ifndef TRC_SEMA_INTERNAL_H
+#define TRC_SEMA_INTERNAL_H
 
-#include "trc.h"
+#include "sema/sema.h"
 
 extern Crate *K;
 extern GenericEnv *cur_env;

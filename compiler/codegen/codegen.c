@@ -11,7 +11,7 @@
 //     `where Self: Sized` get no slot. A dyn call loads the slot at byte offset 24 + 8*i.
 //   - Every type that is dropped gets one `drop_in_place<T>(ptr)` function; vtables always
 //     point at one, even when it has nothing to do, so `Box<dyn Tr>` can drop blindly.
-#include "codegen_internal.h"
+#include "codegen/codegen_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
 // function being emitted (c3c's GenContext). Codegen works on one Instance at a time: every
 // semantic type read from the AST goes through `cg_type_of`, which substitutes the instance's
 // concrete type arguments, before being lowered with `cg_lltype`.
-#ifndef CODEGEN_INTERNAL_H
-#define CODEGEN_INTERNAL_H
+#ifndef TRC_CODEGEN_INTERNAL_H
+#define TRC_CODEGEN_INTERNAL_H
 
-#include "trc.h"
+#include "codegen/codegen.h"
 
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>

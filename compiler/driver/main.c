@@ -6,7 +6,7 @@
 //
 // Exit codes: 0 success, 1 the program has errors (or the output could not be written),
 // 2 the command line is wrong, 3 trc itself failed (an internal compiler error).
-#include "trc.h"
+#include "driver/driver.h"
 #include "passes.h"
 
 #include <errno.h>

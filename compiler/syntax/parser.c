@@ -12,7 +12,7 @@
 //   - struct literals are not allowed in the head of `if`, `while`, `match` and `for` (so
 //     `if x == Foo { .. }` is a comparison followed by a block): the NO_STRUCT restriction;
 //   - `>>` closing two generic argument lists is split into two `>` tokens in place.
-#include "trc.h"
+#include "syntax/syntax.h"
 
 #include <setjmp.h>
 #include <stdio.h>

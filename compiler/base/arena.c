@@ -9,7 +9,7 @@
 // Names are interned in a chained hash table whose strings live in the arena too. Equal names
 // are then the same pointer, so the checker compares identifiers with `==` and can use their
 // addresses as hash keys.
-#include "trc.h"
+#include "base/base.h"
 
 #include <stdio.h>
 #include <stdlib.h>

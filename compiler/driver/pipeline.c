@@ -11,7 +11,7 @@
 // a second one in the same process does, which is what trc_reset is for. Each module that
 // keeps more than arena pointers offers its own small reset; this is the one place that knows
 // them all.
-#include "trc.h"
+#include "driver/driver.h"
 
 #include <string.h>
 

@@ -17,7 +17,7 @@
 //
 // The checker does not lower: it annotates the AST (Expr.ty, resolutions, dispatch kinds) and
 // codegen reads those annotations per monomorphic instance.
-#include "check_internal.h"
+#include "sema/sema_internal.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
 // (columns, code points in char literals) assumes well-formed text.
 //
 // The text is not NUL-terminated; every read goes through `peek`, which returns 0 past the end.
-#include "trc.h"
+#include "syntax/syntax.h"
 
 #include <stdio.h>
 #include <stdlib.h>

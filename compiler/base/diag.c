@@ -21,7 +21,7 @@
 //
 // Columns are counted in code points like rustc's `-->` line; underlines are placed by display
 // width (a tab shows as four spaces, CJK characters are two columns wide).
-#include "trc.h"
+#include "base/base.h"
 
 #include <setjmp.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 // The texts are written for trc's subset of Rust. The trait-object codes carry the reasoning of
 // the seed articles: what a vtable and a fat pointer can and cannot represent. A lit test checks
 // that every code used in compiler/*.c has an entry here.
-#include "trc.h"
+#include "base/base.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
 // when their pointers are equal, which keeps unification, impl lookup and instance keys cheap
 // and simple. The one exception is the inference variable (TY_VAR): each is a fresh object that
 // is never interned, and `ty_zonk` rebuilds a type once its variables are solved.
-#include "trc.h"
+#include "sema/sema.h"
 
 #include <stdio.h>
 #include <stdlib.h>

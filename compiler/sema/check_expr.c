@@ -11,7 +11,7 @@
 // object's methods, then inherent impls, then trait impls; the method's receiver kind decides
 // the autoref. Trait methods are recorded as DISPATCH_TRAIT with the Self type — mono picks the
 // impl per instance — or DISPATCH_DYN when Self is a trait object.
-#include "check_internal.h"
+#include "sema/sema_internal.h"
 
 #include <string.h>
 

@@ -9,7 +9,7 @@
 // Trait method calls on a type parameter are resolved here, per instance: once `T` is known to
 // be `Circle`, `<T as Drawable>::draw` becomes the FnDecl in `impl Drawable for Circle` (or the
 // trait's default body, instantiated with Self = Circle).
-#include "trc.h"
+#include "mono/mono.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 // These declarations are parsed before every program, as file 0. The compiler gives a few of
 // them their special meaning by name (Sized, Copy, Send, Sync, Unpin and Drop); everything
 // else here is ordinary trait and impl code, checked and monomorphized like the user's.
-#include "trc.h"
+#include "driver/driver.h"
 
 const char *prelude_source =
     "pub trait Sized {}\n"

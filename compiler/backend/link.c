@@ -5,7 +5,7 @@
 // `default<O2>` pipeline (and a little around it: see pipeline()) when -O2 is given, then either printed as textual IR or compiled to
 // an object file by the TargetMachine codegen made and linked by the system C compiler against
 // trc's runtime library.
-#include "trc.h"
+#include "backend/backend.h"
 #include "passes.h"
 
 #include <errno.h>
