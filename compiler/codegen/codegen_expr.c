@@ -21,7 +21,6 @@ static bool is_place_expr(Expr *e);
 static LLVMValueRef emit_block(CG *c, Block *b);
 static void emit_stmt(CG *c, Stmt *s);
 static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
-static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);
 static void free_string(CG *c, LLVMValueRef s);
 static LLVMValueRef vec_field(CG *c, LLVMValueRef vecp, int i);
 static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t);
@@ -33,71 +32,8 @@ static Type *raw_ty_of(CG *c, Expr *e) { return cg_type_of(c, e->coerce ? e->coe
 static Type *final_ty(CG *c, Expr *e) { return cg_type_of(c, e->ty); }
 #define ty_of raw_ty_of
 
-static LLVMValueRef unit_val(CG *c) { return LLVMConstNull(c->t_unit); }
-
 // A value of a type that never exists (after a diverging expression).
 static LLVMValueRef dead_val(CG *c, Type *t) { return LLVMGetUndef(cg_lltype(c, t)); }
-
-static LLVMValueRef load(CG *c, Type *t, LLVMValueRef addr) {
-  return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
-}
-
-static LLVMValueRef call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
-  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
-}
-
-// After a terminator, keep emitting into a block nothing jumps to.
-static void start_dead_block(CG *c) { cg_set_block(c, cg_new_block(c, "dead")); }
-
-// ---------------------------------------------------------------------------------------------
-// Runtime functions, declared from a compact signature: return type, then parameter types;
-// v = void, p = ptr, l = i64, i = i32, d = double.
-
-static LLVMTypeRef sig_type(CG *c, char ch) {
-  switch (ch) {
-  case 'p': return c->t_ptr;
-  case 'l': return c->t_i64;
-  case 'i': return c->t_i32;
-  case 'd': return LLVMDoubleTypeInContext(c->ctx);
-  default: return LLVMVoidTypeInContext(c->ctx);
-  }
-}
-
-static LLVMValueRef rt(CG *c, const char *name) {
-  static const struct {
-    const char *name, *sig;
-    bool noreturn;
-  } fns[] = {
-    {"trc_alloc", "pll", 0}, {"trc_dealloc", "vpll", 0}, {"trc_vec_reserve", "vplll", 0}, {"trc_vec_free", "vpll", 0},
-    {"trc_string_push_bytes", "vppl", 0}, {"trc_string_push_i64", "vpl", 0}, {"trc_string_push_u64", "vpl", 0},
-    {"trc_string_push_bool", "vpi", 0}, {"trc_string_push_char", "vpi", 0}, {"trc_string_push_f64", "vpdi", 0},
-    {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0}, {"trc_string_push_indented", "vppl", 0},
-    {"trc_slice_check", "vllliplii", 0}, {"trc_args_len", "l", 0}, {"trc_arg_ptr", "pl", 0}, {"trc_arg_len", "ll", 0},
-    {"trc_parse_i64", "lplp", 0}, {"trc_parse_u64", "lplp", 0}, {"trc_vec_remove", "vpllpplii", 0}, {"trc_vec_insert", "vplllplii", 0},
-    {"trc_string_push_char_debug", "vpi", 0}, {"trc_string_pad", "vpllii", 0}, {"trc_string_pad_zero", "vpll", 0},
-    {"trc_print", "vpl", 0}, {"trc_eprint", "vpl", 0}, {"trc_panic", "vplplii", 1},
-    {"trc_panic_bounds_check", "vllplii", 1}, {"trc_exit", "vi", 1}, {"memcmp", "ippl", 0},
-  };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    if (strcmp(fns[i].name, name)) continue;
-    const char *s = fns[i].sig;
-    LLVMTypeRef ps[10];
-    int n = 0;
-    for (const char *p = s + 1; *p; p++) ps[n++] = sig_type(c, *p);
-    return cg_runtime_fn(c, name, sig_type(c, s[0]), ps, n, fns[i].noreturn);
-  }
-  ice((Span){0}, "unknown runtime function %s", name);
-}
-
-static LLVMValueRef intrinsic(CG *c, const char *name, LLVMTypeRef *tys, int ntys) {
-  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-  return LLVMGetIntrinsicDeclaration(c->mod, id, tys, ntys);
-}
-
-static LLVMValueRef call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n) {
-  LLVMValueRef fn = intrinsic(c, name, &ty, 1);
-  return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, LLVMLookupIntrinsicID(name, strlen(name)), &ty, 1), fn, args, n, "");
-}
 
 // ---------------------------------------------------------------------------------------------
 // Panics
@@ -127,7 +63,7 @@ static void emit_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef m
     args[4] = LLVMConstInt(c->t_i32, line, 0);
     args[5] = LLVMConstInt(c->t_i32, col, 0);
   }
-  call_fn(c, rt(c, "trc_panic"), args, 6);
+  cg_call_fn(c, cg_rt(c, "trc_panic"), args, 6);
   LLVMBuildUnreachable(c->b);
 }
 
@@ -146,76 +82,12 @@ static void panic_if(CG *c, LLVMValueRef cond, Span sp, const char *msg) {
   cg_set_block(c, ok);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Cleanups
-
-static void push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag) {
-  if (c->ncleanups == c->capcleanups) {
-    int cap = c->capcleanups ? c->capcleanups * 2 : 32;
-    Cleanup *n = arena_alloc(sizeof(Cleanup) * cap);
-    if (c->ncleanups) copy_bytes(n, c->cleanups, sizeof(Cleanup) * c->ncleanups);
-    c->cleanups = n;
-    c->capcleanups = cap;
-  }
-  c->cleanups[c->ncleanups++] = (Cleanup){kind, t, addr, flag, NULL};
-}
-
-// Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
-static void emit_vec_iter_cleanup(CG *c, Cleanup *cl) {
-  Type *el = cl->ty;
-  if (ty_needs_drop(el)) {
-    LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 0, ""), "");
-    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 2, ""), "");
-    LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, cl->flag, "");
-    cg_drop_elements(c, buf, idx, len, el);
-  }
-  LLVMValueRef args[3] = {cl->addr, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
-  call_fn(c, rt(c, "trc_vec_free"), args, 3);
-}
-
-static void emit_cleanup(CG *c, Cleanup *cl) {
-  switch (cl->kind) {
-  case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
-  case CL_VEC_ITER: emit_vec_iter_cleanup(c, cl); return;
-  case CL_LEFTOVER: drop_unmoved(c, cl->pat, cl->addr, cl->ty); return;
-  case CL_LOCAL: {
-    LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");
-    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, cl->flag, ""), yes, next);
-    cg_set_block(c, yes);
-    cg_emit_drop(c, cl->addr, cl->ty);
-    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), cl->flag);
-    LLVMBuildBr(c->b, next);
-    cg_set_block(c, next);
-    return;
-  }
-  }
-}
-
-// Emits the cleanups above `depth` without forgetting them (for break/continue/return).
-// Drops are plain calls: a Drop::drop that panics while a scope ends does not unwind into this
-// frame's landing pads, which would drop the same values a second time.
-static void emit_cleanups_to(CG *c, int depth) {
-  if (cg_block_terminated(c)) return;
-  bool saved = c->in_cleanup;
-  c->in_cleanup = true;
-  for (int i = c->ncleanups - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups[i]);
-  c->in_cleanup = saved;
-}
-
-void cg_emit_unwind_cleanups(CG *c) { emit_cleanups_to(c, 0); }
-
-// Leaves a scope: emits its cleanups and forgets them.
-static void pop_cleanups(CG *c, int depth) {
-  emit_cleanups_to(c, depth);
-  c->ncleanups = depth;
-}
-
 // Stores an rvalue in a temporary and returns its address; the temporary is dropped when the
 // enclosing statement's cleanups run.
 static LLVMValueRef spill(CG *c, LLVMValueRef v, Type *t) {
   LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "tmp");
   LLVMBuildStore(c->b, v, tmp);
-  if (ty_needs_drop(t)) push_cleanup(c, CL_TEMP, t, tmp, NULL);
+  if (ty_needs_drop(t)) cg_push_cleanup(c, CL_TEMP, t, tmp, NULL);
   return tmp;
 }
 
@@ -239,7 +111,7 @@ static void bind_local(CG *c, Local *l, LLVMValueRef v, bool initialized) {
     LLVMValueRef flag = cg_alloca(c, c->t_i1, arena_printf("%s.live", l->name));
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, initialized, 0), flag);
     c->local_flag[l->index] = flag;
-    push_cleanup(c, CL_LOCAL, t, addr, flag);
+    cg_push_cleanup(c, CL_LOCAL, t, addr, flag);
   }
 }
 
@@ -291,7 +163,7 @@ static void own_captures(CG *c, FnDecl *f) {
     if (!f->captures[i].by_value || !ty_needs_drop(t)) continue;
     c->capture_flag[i] = cg_alloca(c, c->t_i1, arena_printf("%s.live", l->name));
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), c->capture_flag[i]);
-    push_cleanup(c, CL_LOCAL, t, var_place(c, l), c->capture_flag[i]);
+    cg_push_cleanup(c, CL_LOCAL, t, var_place(c, l), c->capture_flag[i]);
   }
 }
 
@@ -316,17 +188,6 @@ static void branch_unless(CG *c, LLVMValueRef ok, LLVMBasicBlockRef fail) {
   cg_set_block(c, next);
 }
 
-static Type *ctor_field_type(Type *t, int variant, int field) {
-  StructDecl *s = t->sdecl;
-  FieldDecl *fd = s->is_enum ? s->variants[variant].fields : s->fields;
-  return cg_subst(fd[field].type, t->args, t->nargs);
-}
-
-static LLVMValueRef ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
-  if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
-  return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
-}
-
 static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBasicBlockRef fail) {
   t = ty_resolve(t);
   for (int i = 0; i < p->derefs; i++) {
@@ -337,7 +198,7 @@ static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBas
   case PAT_WILD: case PAT_REST: return;
   case PAT_BIND: {
     LLVMValueRef slot = binding_slot(c, p->local);
-    LLVMBuildStore(c->b, p->bind_ref ? addr : load(c, t, addr), slot);
+    LLVMBuildStore(c->b, p->bind_ref ? addr : cg_load(c, t, addr), slot);
     if (p->sub) emit_pat_test(c, p->sub, addr, t, fail);
     return;
   }
@@ -358,7 +219,7 @@ static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBas
     for (int i = 0; i < p->nelems; i++) {
       int f = p->field_map ? p->field_map[i] : i;
       if (f < 0) continue;
-      emit_pat_test(c, p->elems[i], ctor_field_addr(c, t, v, addr, f), ctor_field_type(t, v, f), fail);
+      emit_pat_test(c, p->elems[i], cg_ctor_field_addr(c, t, v, addr, f), cg_ctor_field_type(t, v, f), fail);
     }
     return;
   }
@@ -366,17 +227,17 @@ static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBas
     LLVMValueRef ok;
     if (p->lit->kind == EX_STR) {
       Type *st = ty_ref(ty_str, false);
-      ok = emit_str_eq(c, TK_EQEQ, load(c, t, addr), t, cg_const_str(c, p->lit->str, p->lit->str_len), st);
+      ok = emit_str_eq(c, TK_EQEQ, cg_load(c, t, addr), t, cg_const_str(c, p->lit->str, p->lit->str_len), st);
     } else if (p->lit->kind == EX_BOOL) {
-      ok = LLVMBuildICmp(c->b, LLVMIntEQ, load(c, t, addr), LLVMConstInt(c->t_i1, p->lit->int_val, 0), "");
+      ok = LLVMBuildICmp(c->b, LLVMIntEQ, cg_load(c, t, addr), LLVMConstInt(c->t_i1, p->lit->int_val, 0), "");
     } else {
-      ok = LLVMBuildICmp(c->b, LLVMIntEQ, load(c, t, addr), pat_const(c, p->lit, t), "");
+      ok = LLVMBuildICmp(c->b, LLVMIntEQ, cg_load(c, t, addr), pat_const(c, p->lit, t), "");
     }
     branch_unless(c, ok, fail);
     return;
   }
   case PAT_RANGE: {
-    LLVMValueRef v = load(c, t, addr);
+    LLVMValueRef v = cg_load(c, t, addr);
     bool u = unsigned_like(t);
     LLVMValueRef ok = LLVMBuildICmp(c->b, u ? LLVMIntUGE : LLVMIntSGE, v, pat_const(c, p->lit, t), "");
     if (p->hi) {
@@ -400,42 +261,6 @@ static void emit_pat_test(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMBas
   }
 }
 
-static bool pattern_moves(CG *c, Pattern *p) {
-  if (!p) return false;
-  if (p->kind == PAT_BIND && !p->bind_ref && !ty_is_copy(cg_type_of(c, p->local->ty))) return true;
-  if (p->kind == PAT_BIND || p->kind == PAT_REF) return pattern_moves(c, p->sub);
-  for (int i = 0; i < p->nelems; i++)
-    if (pattern_moves(c, p->elems[i])) return true;
-  return false;
-}
-
-// Drops what a moving pattern left in the place: the parts it did not bind by value.
-static void drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t) {
-  t = ty_resolve(t);
-  if (!ty_needs_drop(t) || p->derefs > 0) return;  // behind a reference nothing is owned
-  switch (p->kind) {
-  case PAT_WILD: case PAT_REST: cg_emit_drop(c, addr, t); return;
-  case PAT_BIND: if (p->bind_ref) cg_emit_drop(c, addr, t); return;
-  case PAT_OR: if (!pattern_moves(c, p)) cg_emit_drop(c, addr, t); return;
-  case PAT_TUPLE: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
-    int v = t->kind == TY_STRUCT && t->sdecl->is_enum ? p->variant : -1;
-    int nf = t->kind == TY_TUPLE ? t->nargs : v >= 0 ? t->sdecl->variants[v].nfields : t->sdecl->nfields;
-    for (int f = 0; f < nf; f++) {
-      Pattern *fp = NULL;
-      for (int i = 0; i < p->nelems; i++)
-        if (p->field_map[i] == f) fp = p->elems[i];
-      Type *ft = t->kind == TY_TUPLE ? t->args[f] : ctor_field_type(t, v, f);
-      LLVMValueRef fa = t->kind == TY_TUPLE ? LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, f), "")
-                                            : ctor_field_addr(c, t, v, addr, f);
-      if (fp) drop_unmoved(c, fp, fa, ft);
-      else cg_emit_drop(c, fa, ft);
-    }
-    return;
-  }
-  default: return;
-  }
-}
-
 // The bindings of a chosen arm take ownership of their values.
 static void commit_bindings(CG *c, Pattern *p) {
   if (!p) return;
@@ -448,7 +273,7 @@ static void commit_bindings(CG *c, Pattern *p) {
     }
     if (c->local_flag[l->index]) {
       LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), c->local_flag[l->index]);
-      push_cleanup(c, CL_LOCAL, lt, binding_slot(c, l), c->local_flag[l->index]);
+      cg_push_cleanup(c, CL_LOCAL, lt, binding_slot(c, l), c->local_flag[l->index]);
     }
     commit_bindings(c, p->sub);
     return;
@@ -462,9 +287,9 @@ static void commit_bindings(CG *c, Pattern *p) {
 // Commits a matched pattern whose scrutinee lives at addr and is owned through owner_flag
 // (NULL when it is borrowed or needs no drop).
 static void commit_pattern(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMValueRef owner_flag) {
-  if (owner_flag && pattern_moves(c, p)) {
+  if (owner_flag && cg_pattern_moves(c, p)) {
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), owner_flag);
-    push_cleanup(c, CL_LEFTOVER, t, addr, NULL);
+    cg_push_cleanup(c, CL_LEFTOVER, t, addr, NULL);
     c->cleanups[c->ncleanups - 1].pat = p;
   }
   commit_bindings(c, p);
@@ -478,7 +303,7 @@ static LLVMValueRef owned_slot(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *fla
   if (ty_needs_drop(t)) {
     *flag = cg_alloca(c, c->t_i1, "scrutinee.live");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), *flag);
-    push_cleanup(c, CL_LOCAL, t, slot, *flag);
+    cg_push_cleanup(c, CL_LOCAL, t, slot, *flag);
   }
   return slot;
 }
@@ -529,7 +354,7 @@ static LLVMValueRef emit_match(CG *c, Expr *e) {
     if (e->sub->kind == EX_PATH && e->sub->moves_local) owner = var_flag(c, e->sub->local);
   } else {
     LLVMValueRef v = emit_expr(c, e->sub);
-    if (cg_block_terminated(c)) return has_val ? dead_val(c, rt) : unit_val(c);
+    if (cg_block_terminated(c)) return has_val ? dead_val(c, rt) : cg_unit(c);
     addr = owned_slot(c, v, st, &owner);
   }
   LLVMBasicBlockRef done = cg_new_block(c, "match.end"), nomatch = cg_new_block(c, "match.none");
@@ -561,7 +386,7 @@ static LLVMValueRef emit_match(CG *c, Expr *e) {
     if (arm->guard) {
       int mark = c->ncleanups;
       LLVMValueRef cond = emit_expr(c, arm->guard);
-      pop_cleanups(c, mark);
+      cg_pop_cleanups(c, mark);
       LLVMBasicBlockRef body = cg_new_block(c, arena_printf("arm%d.body", i));
       LLVMBuildCondBr(c->b, cond, body, test[i + 1]);
       cg_set_block(c, body);
@@ -570,21 +395,21 @@ static LLVMValueRef emit_match(CG *c, Expr *e) {
     commit_pattern(c, arm->pat, addr, st, owner);
     LLVMValueRef v = emit_expr(c, arm->body);
     if (has_val && !cg_block_terminated(c)) LLVMBuildStore(c->b, v, result);
-    pop_cleanups(c, mark);
+    cg_pop_cleanups(c, mark);
     cg_br(c, done);
   }
   // Exhaustiveness was checked: no value gets here.
   cg_set_block(c, nomatch);
   LLVMBuildUnreachable(c->b);
   cg_set_block(c, done);
-  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, rt), result, "") : unit_val(c);
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, rt), result, "") : cg_unit(c);
 }
 
 // Builds an enum value: variant v with its fields (in declaration order).
 static LLVMValueRef enum_value(CG *c, Type *t, int v, LLVMValueRef *fields) {
   LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "variant");
   cg_store_variant(c, t, v, tmp, fields);
-  return load(c, t, tmp);
+  return cg_load(c, t, tmp);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,7 +447,7 @@ static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef 
   span_location(e->span, &file, &flen, &line, &col, c);
   LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
                           LLVMConstInt(c->t_i32, col, 0)};
-  call_fn(c, rt(c, "trc_slice_check"), args, 8);
+  cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
   if (r->inclusive) hi = LLVMBuildAdd(c->b, hi, cg_i64(c, 1), "");
   LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
   LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), start, 0, "");
@@ -653,7 +478,7 @@ static LLVMValueRef index_place(CG *c, Expr *e) {
   int line, col;
   span_location(bt->kind == TY_VEC ? e->name_span : e->span, &file, &flen, &line, &col, c);
   LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-  call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
+  cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
   LLVMBuildUnreachable(c->b);
   cg_set_block(c, ok);
   return LLVMBuildGEP2(c->b, cg_lltype(c, bt->inner), data, &idx, 1, "");
@@ -750,31 +575,7 @@ static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, S
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calls
-
-// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
-static int push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
-  t = ty_resolve(t);
-  if (t->kind == TY_UNIT) return n;
-  if (cg_is_fat(t)) {
-    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
-    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
-    return n;
-  }
-  out[n++] = v;
-  return n;
-}
-
-static LLVMValueRef finish_call(CG *c, LLVMValueRef callv, Type *ret) {
-  ret = ty_resolve(ret);
-  if (ret->kind == TY_NEVER) {
-    LLVMBuildUnreachable(c->b);
-    start_dead_block(c);
-    return unit_val(c);
-  }
-  if (ret->kind == TY_UNIT) return unit_val(c);
-  return callv;
-}
+// Calls (the calling convention itself: call.c)
 
 // Where a #[track_caller] function was called from: its caller's own caller when the caller
 // tracks too, else a constant { file, file_len, line, col } for the call site.
@@ -800,34 +601,16 @@ static LLVMValueRef call_instance(CG *c, Span sp, Span call, FnDecl *f, Type **t
   LLVMValueRef fn = cg_instance_fn(c, in);
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
   int na = 0;
-  for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  for (int i = 0; i < nvals; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
   if (f->attrs.track_caller) args[na++] = caller_location(c, sp);
   LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, "");
-  return finish_call(c, r, cg_subst(f->ret_type, targs, n));
+  return cg_finish_call(c, r, cg_subst(f->ret_type, targs, n));
 }
 
 static Type **concrete_targs(CG *c, Expr *e) {
   Type **t = arena_alloc(sizeof(Type *) * (e->fn_ntargs + 1));
   for (int i = 0; i < e->fn_ntargs; i++) t[i] = cg_type_of(c, e->fn_targs[i]);
   return t;
-}
-
-// Marks a dyn call for passes/devirt.c: `!trc.vcall !{!"Trait", !"method"}` names the trait
-// whose vtables can reach it (their `!type`, see cg_vtable) and `!trc.loc !{!"file", i32 line,
-// i32 col}` is where the call is written (when it is written: not for drop glue), for
-// --remarks=devirt. Metadata on the call itself rides along when LLVM clones or inlines it.
-void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at) {
-  LLVMMetadataRef vc[2] = {LLVMMDStringInContext2(c->ctx, trait, strlen(trait)),
-                           LLVMMDStringInContext2(c->ctx, method, strlen(method))};
-  LLVMSetMetadata(call, LLVMGetMDKindIDInContext(c->ctx, "trc.vcall", 9), LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, vc, 2)));
-  if (!at) return;
-  int line, col;
-  diag_line_col(*at, &line, &col);
-  const char *file = diag_file_name(at->file);
-  LLVMMetadataRef loc[3] = {LLVMMDStringInContext2(c->ctx, file, strlen(file)),
-                            LLVMValueAsMetadata(LLVMConstInt(c->t_i32, line, false)),
-                            LLVMValueAsMetadata(LLVMConstInt(c->t_i32, col, false))};
-  LLVMSetMetadata(call, LLVMGetMDKindIDInContext(c->ctx, "trc.loc", 7), LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, loc, 3)));
 }
 
 // A call through a vtable: load the slot at byte offset 8*slot and call it with the data pointer.
@@ -849,10 +632,10 @@ static LLVMValueRef call_dyn(CG *c, Expr *e, FnDecl *m, Type *dyn, LLVMValueRef 
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * nvals + 2));
   int na = 0;
   args[na++] = data;
-  for (int i = 0; i < nvals; i++) na = push_arg(c, vals[i], tys[i], args, na);
+  for (int i = 0; i < nvals; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
   LLVMValueRef r = cg_call(c, fty, fnp, args, na, "");
   cg_mark_dyn_call(c, r, dyn->principal->trait->name, m->name, &e->span);
-  return finish_call(c, r, ret);
+  return cg_finish_call(c, r, ret);
 }
 
 // The receiver after the checker's autoderef/autoref; *t gets its type.
@@ -869,7 +652,7 @@ static LLVMValueRef emit_receiver(CG *c, Expr *e, Type **t) {
     return p;
   }
   *t = rt;
-  return load(c, rt, p);
+  return cg_load(c, rt, p);
 }
 
 static LLVMValueRef emit_builtin_method(CG *c, Expr *e);
@@ -916,7 +699,7 @@ static LLVMValueRef string_from_parts(CG *c, LLVMValueRef ptr, LLVMValueRef len)
   LLVMValueRef s = cg_alloca(c, c->t_vec, "string");
   LLVMBuildStore(c->b, empty_vec(c, 1), s);
   LLVMValueRef args[3] = {s, ptr, len};
-  call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+  cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
   return LLVMBuildLoad2(c->b, c->t_vec, s, "");
 }
 
@@ -926,7 +709,7 @@ static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, len, cap, ""), grow, store);
   cg_set_block(c, grow);
   LLVMValueRef args[4] = {vecp, cg_i64(c, 1), cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
-  call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+  cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
   LLVMBuildBr(c->b, store);
   cg_set_block(c, store);
   LLVMValueRef buf = vec_field(c, vecp, 0);
@@ -960,7 +743,7 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
   int line, col;
   span_location(sp, &file, &flen, &line, &col, c);
   LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-  call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
+  cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
   LLVMBuildUnreachable(c->b);
   cg_set_block(c, ok);
   return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
@@ -980,7 +763,7 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   }
   LLVMValueRef okp = cg_alloca(c, c->t_i32, "ok");
   LLVMValueRef args[3] = {ptr, len, okp};
-  LLVMValueRef v = call_fn(c, rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 3);
+  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 3);
   LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildLoad2(c->b, c->t_i32, okp, ""), LLVMConstInt(c->t_i32, 0, 0), "");
   if (t->bits < 64) {  // narrower types: the value must fit
     LLVMValueRef nv = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");
@@ -1000,7 +783,7 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   cg_store_variant(c, res, 1, out, &ev);
   LLVMBuildBr(c->b, done);
   cg_set_block(c, done);
-  return load(c, res, out);
+  return cg_load(c, res, out);
 }
 
 static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
@@ -1009,7 +792,7 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   Type *self = ty_resolve(cg_type_of(c, e->self_ty));
   LLVMValueRef arg = e->nargs ? emit_expr(c, e->args[0]) : NULL;
   switch (e->builtin) {
-  case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return unit_val(c);
+  case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return cg_unit(c);
   case BI_SLICE_LEN: case BI_SLICE_IS_EMPTY: case BI_ITER: case BI_ITER_MUT: {
     LLVMValueRef data, len;
     seq_parts(c, recv, self, &data, &len);
@@ -1025,10 +808,10 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     LLVMValueRef b = emit_expr(c, e->args[1]);
     Type *el = ty_resolve(self->inner);
     LLVMValueRef pa = checked_elem(c, e->span, data, len, arg, el), pb = checked_elem(c, e->span, data, len, b, el);
-    LLVMValueRef va = load(c, el, pa), vb = load(c, el, pb);
+    LLVMValueRef va = cg_load(c, el, pa), vb = cg_load(c, el, pb);
     LLVMBuildStore(c->b, vb, pa);
     LLVMBuildStore(c->b, va, pb);
-    return unit_val(c);
+    return cg_unit(c);
   }
   case BI_VEC_POP: {
     // None when empty; else the last element moves out and the length drops by one.
@@ -1044,11 +827,11 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     cg_set_block(c, some);
     LLVMValueRef last = LLVMBuildSub(c->b, len, cg_i64(c, 1), "");
     LLVMBuildStore(c->b, last, LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
-    LLVMValueRef v = load(c, el, LLVMBuildGEP2(c->b, cg_lltype(c, el), vec_field(c, recv, 0), &last, 1, ""));
+    LLVMValueRef v = cg_load(c, el, LLVMBuildGEP2(c->b, cg_lltype(c, el), vec_field(c, recv, 0), &last, 1, ""));
     cg_store_variant(c, opt, 1, out, &v);
     LLVMBuildBr(c->b, done);
     cg_set_block(c, done);
-    return load(c, opt, out);
+    return cg_load(c, opt, out);
   }
   case BI_VEC_REMOVE: {
     Type *el = ty_resolve(self->inner);
@@ -1057,8 +840,8 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     int line, col;
     span_location(e->name_span, &file, &flen, &line, &col, c);
     LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), out, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-    call_fn(c, rt(c, "trc_vec_remove"), args, 8);
-    return load(c, el, out);
+    cg_call_fn(c, cg_rt(c, "trc_vec_remove"), args, 8);
+    return cg_load(c, el, out);
   }
   case BI_VEC_INSERT: {
     Type *el = ty_resolve(self->inner);
@@ -1069,8 +852,8 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     int line, col;
     span_location(e->name_span, &file, &flen, &line, &col, c);
     LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-    call_fn(c, rt(c, "trc_vec_insert"), args, 8);
-    return unit_val(c);
+    cg_call_fn(c, cg_rt(c, "trc_vec_insert"), args, 8);
+    return cg_unit(c);
   }
   case BI_STR_PARSE: return emit_parse(c, e, recv, self);
   case BI_VEC_LEN: case BI_STRING_LEN: return vec_field(c, recv, 2);
@@ -1079,12 +862,12 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     // Drop the elements, then forget them: the buffer stays.
     if (ty_needs_drop(self->inner)) cg_drop_elements(c, vec_field(c, recv, 0), cg_i64(c, 0), vec_field(c, recv, 2), self->inner);
     LLVMBuildStore(c->b, cg_i64(c, 0), LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
-    return unit_val(c);
+    return cg_unit(c);
   }
   case BI_STRING_PUSH_STR: {
     LLVMValueRef args[3] = {recv, LLVMBuildExtractValue(c->b, arg, 0, ""), LLVMBuildExtractValue(c->b, arg, 1, "")};
-    call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
-    return unit_val(c);
+    cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+    return cg_unit(c);
   }
   case BI_STRING_AS_STR: {
     LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), vec_field(c, recv, 0), 0, "");
@@ -1136,8 +919,8 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
     cg_set_block(c, done);
     return LLVMBuildLoad2(c->b, it, acc, "");
   }
-  case BI_F64_SQRT: return call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
-  case BI_F64_ABS: return call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
+  case BI_F64_SQRT: return cg_call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
+  case BI_F64_ABS: return cg_call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
   default: ice(e->span, "unhandled builtin method");
   }
 }
@@ -1150,7 +933,7 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
     Type *in = ty_resolve(t)->inner;
     LLVMValueRef v = emit_expr(c, e->args[0]);
     LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
-    LLVMValueRef p = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
     LLVMBuildStore(c->b, v, p);
     return p;
   }
@@ -1161,7 +944,7 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
     LLVMValueRef v = cg_alloca(c, c->t_vec, "vec");
     LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), v);
     LLVMValueRef args[4] = {v, n, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
-    call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+    cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
     return LLVMBuildLoad2(c->b, c->t_vec, v, "");
   }
   case BI_STRING_NEW: return empty_vec(c, 1);
@@ -1174,25 +957,25 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   case BI_DROP: {
     LLVMValueRef v = emit_expr(c, e->args[0]);
     drop_value(c, v, final_ty(c, e->args[0]));
-    return unit_val(c);
+    return cg_unit(c);
   }
-  case BI_READ: return load(c, t, emit_expr(c, e->args[0]));
+  case BI_READ: return cg_load(c, t, emit_expr(c, e->args[0]));
   case BI_WRITE: {
     LLVMValueRef p = emit_expr(c, e->args[0]);
     LLVMBuildStore(c->b, emit_expr(c, e->args[1]), p);
-    return unit_val(c);
+    return cg_unit(c);
   }
-  case BI_ARGS_LEN: return call_fn(c, rt(c, "trc_args_len"), NULL, 0);
+  case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
     LLVMValueRef i = emit_expr(c, e->args[0]);
-    return string_from_parts(c, call_fn(c, rt(c, "trc_arg_ptr"), &i, 1), call_fn(c, rt(c, "trc_arg_len"), &i, 1));
+    return string_from_parts(c, cg_call_fn(c, cg_rt(c, "trc_arg_ptr"), &i, 1), cg_call_fn(c, cg_rt(c, "trc_arg_len"), &i, 1));
   }
   case BI_EXIT: {
     LLVMValueRef v = emit_expr(c, e->args[0]);
-    call_fn(c, rt(c, "trc_exit"), &v, 1);
+    cg_call_fn(c, cg_rt(c, "trc_exit"), &v, 1);
     LLVMBuildUnreachable(c->b);
-    start_dead_block(c);
-    return unit_val(c);
+    cg_start_dead_block(c);
+    return cg_unit(c);
   }
   default: ice(e->span, "unhandled builtin call");
   }
@@ -1222,7 +1005,7 @@ static bool user_impl(CG *c, Type *t, TraitDecl *trait, FnDecl **method, Type **
 // The clone of the value at p.
 static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   t = ty_resolve(t);
-  if (ty_is_copy(t)) return load(c, t, p);
+  if (ty_is_copy(t)) return cg_load(c, t, p);
   if (t->kind == TY_STRING) return string_from_parts(c, vec_field(c, p, 0), vec_field(c, p, 2));
   FnDecl *m;
   Type **targs;
@@ -1243,7 +1026,7 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
     LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), out);
     LLVMValueRef len = vec_field(c, src, 2);
     LLVMValueRef args[4] = {out, len, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
-    call_fn(c, rt(c, "trc_vec_reserve"), args, 4);
+    cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
     LLVMValueRef i = cg_alloca(c, c->t_i64, "i");
     LLVMBuildStore(c->b, cg_i64(c, 0), i);
     LLVMBasicBlockRef head = cg_new_block(c, "clone.elem"), body = cg_new_block(c, "clone.body"), done = cg_new_block(c, "clone.done");
@@ -1266,7 +1049,7 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
     Type *in = ty_resolve(t->inner);
     LLVMValueRef v = clone_value(c, LLVMBuildLoad2(c->b, c->t_ptr, src, ""), in);
     LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
-    LLVMValueRef p = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
     LLVMBuildStore(c->b, v, p);
     LLVMBuildRet(c->b, p);
     return;
@@ -1292,7 +1075,7 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
     StructDecl *sd = t->sdecl;
     if (!sd->is_enum) {
       for (int i = 0; i < sd->nfields; i++)
-        LLVMBuildStore(c->b, clone_value(c, ctor_field_addr(c, t, -1, src, i), ctor_field_type(t, -1, i)), ctor_field_addr(c, t, -1, out, i));
+        LLVMBuildStore(c->b, clone_value(c, cg_ctor_field_addr(c, t, -1, src, i), cg_ctor_field_type(t, -1, i)), cg_ctor_field_addr(c, t, -1, out, i));
       LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, cg_lltype(c, t), out, ""));
       return;
     }
@@ -1304,7 +1087,7 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
       cg_set_block(c, bb);
       int n = sd->variants[v].nfields;
       LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
-      for (int i = 0; i < n; i++) fields[i] = clone_value(c, ctor_field_addr(c, t, v, src, i), ctor_field_type(t, v, i));
+      for (int i = 0; i < n; i++) fields[i] = clone_value(c, cg_ctor_field_addr(c, t, v, src, i), cg_ctor_field_type(t, v, i));
       cg_store_variant(c, t, v, out, fields);
       LLVMBuildBr(c->b, done);
     }
@@ -1337,11 +1120,11 @@ static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
   case TY_INT: case TY_BOOL: case TY_CHAR: case TY_FLOAT: case TY_UNIT:
-    return emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+    return emit_compare(c, TK_EQEQ, cg_load(c, t, pa), cg_load(c, t, pb), t);
   case TY_STRING: case TY_STR:
     return emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false));
   case TY_REF:
-    if (ty_resolve(t->inner)->kind == TY_STR) return emit_str_eq(c, TK_EQEQ, load(c, t, pa), t, load(c, t, pb), t);
+    if (ty_resolve(t->inner)->kind == TY_STR) return emit_str_eq(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
     return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
   case TY_BOX: return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
   default: {
@@ -1398,7 +1181,7 @@ static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
     StructDecl *sd = t->sdecl;
     if (!sd->is_enum) {
       for (int i = 0; i < sd->nfields; i++)
-        require_eq(c, eq_value(c, ctor_field_addr(c, t, -1, a, i), ctor_field_addr(c, t, -1, b, i), ctor_field_type(t, -1, i)));
+        require_eq(c, eq_value(c, cg_ctor_field_addr(c, t, -1, a, i), cg_ctor_field_addr(c, t, -1, b, i), cg_ctor_field_type(t, -1, i)));
       break;
     }
     LLVMValueRef ta = cg_load_tag(c, t, a);
@@ -1410,7 +1193,7 @@ static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
       LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
       cg_set_block(c, bb);
       for (int i = 0; i < sd->variants[v].nfields; i++)
-        require_eq(c, eq_value(c, ctor_field_addr(c, t, v, a, i), ctor_field_addr(c, t, v, b, i), ctor_field_type(t, v, i)));
+        require_eq(c, eq_value(c, cg_ctor_field_addr(c, t, v, a, i), cg_ctor_field_addr(c, t, v, b, i), cg_ctor_field_type(t, v, i)));
       LLVMBuildBr(c->b, done);
     }
     cg_set_block(c, done);
@@ -1437,65 +1220,7 @@ static LLVMValueRef eq_fn(CG *c, Type *t) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calling closures, function pointers and `dyn Fn`
-
-static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
-
-typedef struct {
-  Type **params;
-  int n;
-  Type *ret;
-} CallSig;
-
-// The parameter types and result of a `dyn Fn(A, B) -> R`.
-static Type **dyn_fn_params(CG *c, Type *dyn, int *n, Type **ret) {
-  TraitRef *r = dyn->principal;
-  Type *args = ty_resolve(cg_type_of(c, r->args[0]));
-  *n = args->kind == TY_TUPLE ? args->nargs : 0;
-  *ret = r->nassoc ? cg_type_of(c, r->assoc_types[0]) : ty_unit;
-  return args->kind == TY_TUPLE ? args->args : NULL;
-}
-
-// Calls the callable at place (of type t) with argument values already evaluated.
-static LLVMValueRef call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret) {
-  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
-  int na = 1;
-  for (;;) {
-    t = ty_resolve(t);
-    if ((t->kind == TY_REF || t->kind == TY_BOX) && ty_resolve(t->inner)->kind == TY_DYN) {
-      // dyn Fn: the vtable's one method slot, called with the data pointer.
-      Type *dyn = ty_resolve(t->inner);
-      LLVMValueRef fat = load(c, t, place);
-      args[0] = LLVMBuildExtractValue(c->b, fat, 0, "data");
-      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
-      for (int i = 0; i < n; i++) na = push_arg(c, vals[i], tys[i], args, na);
-      int np;
-      Type *dret;
-      Type **ps = dyn_fn_params(c, dyn, &np, &dret);
-      TraitDecl *tr = dyn->principal->trait;
-      LLVMValueRef off = cg_i64(c, 8 * (uint64_t)cg_vtable_slot(tr, tr->methods[0]));
-      LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildGEP2(c->b, c->t_i8, vt, &off, 1, ""), "call");
-      return finish_call(c, cg_call(c, cg_closure_fn_type(c, ps, np, dret), fn, args, na, ""), ret);
-    }
-    if (t->kind == TY_REF || t->kind == TY_BOX) {
-      place = LLVMBuildLoad2(c->b, c->t_ptr, place, "");
-      t = t->inner;
-      continue;
-    }
-    break;
-  }
-  if (t->kind == TY_FN) {
-    LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, place, "fnptr");
-    int k = 0;
-    for (int i = 0; i < n; i++) k = push_arg(c, vals[i], tys[i], args, k);
-    return finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
-  }
-  if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
-  LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
-  args[0] = place;
-  for (int i = 0; i < n; i++) na = push_arg(c, vals[i], tys[i], args, na);
-  return finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
-}
+// Calling closures and function pointers (the call itself: call.c)
 
 static LLVMValueRef emit_value_call(CG *c, Expr *e) {
   Type *t = final_ty(c, e->sub);
@@ -1517,7 +1242,7 @@ static LLVMValueRef emit_value_call(CG *c, Expr *e) {
     vals[i] = emit_expr(c, e->args[i]);
     tys[i] = final_ty(c, e->args[i]);
   }
-  return call_callable(c, place, t, vals, tys, e->nargs, final_ty(c, e));
+  return cg_call_callable(c, place, t, vals, tys, e->nargs, final_ty(c, e));
 }
 
 // A closure expression's value: its environment, a reference or the value per capture.
@@ -1530,62 +1255,12 @@ static LLVMValueRef emit_closure(CG *c, Expr *e) {
     LLVMValueRef v = var_place(c, l);
     if (f->captures[i].by_value) {
       Type *lt = cg_type_of(c, l->ty);
-      v = load(c, lt, v);
+      v = cg_load(c, lt, v);
       if (!ty_is_copy(lt) && var_flag(c, l)) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), var_flag(c, l));  // moved in
     }
     env = LLVMBuildInsertValue(c->b, env, v, i, "");
   }
   return env;
-}
-
-// The function a vtable of `dyn Fn*` calls for a concrete callable.
-LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
-  t = ty_resolve(t);
-  if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
-  LLVMValueRef shim = cg_cache_get(c->debugs, c->ndebugs, t, &fn_shim_key);
-  if (shim) return shim;
-  // A function pointer (or a reference to a callable) behind the data pointer: a shim calls it.
-  Type *callee = t;
-  while (callee->kind == TY_REF || callee->kind == TY_BOX) callee = ty_resolve(callee->inner);
-  CallSig sig = {0};
-  if (callee->kind == TY_FN) {
-    sig.params = callee->args;
-    sig.n = callee->nargs;
-    sig.ret = callee->ret;
-  } else if (callee->kind == TY_CLOSURE) {
-    FnDecl *f = callee->closure;
-    sig.n = f->nparams;
-    sig.params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
-    for (int i = 0; i < f->nparams; i++) sig.params[i] = cg_subst(f->param_types[i], callee->args, callee->nargs);
-    sig.ret = cg_subst(f->ret_type, callee->args, callee->nargs);
-  } else {
-    ice((Span){0}, "no call slot for `%s`", ty_name(t));
-  }
-  shim = LLVMAddFunction(c->mod, arena_printf("<%s as Fn>::call", ty_name(t)), cg_closure_fn_type(c, sig.params, sig.n, sig.ret));
-  LLVMSetLinkage(shim, LLVMInternalLinkage);
-  cg_add_uwtable(c, shim);
-  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &fn_shim_key, shim);
-  SavedFn saved;
-  cg_begin_helper(c, shim, &saved);
-  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (sig.n + 1));
-  int argi = 1;
-  for (int i = 0; i < sig.n; i++) {
-    Type *pt = ty_resolve(sig.params[i]);
-    if (pt->kind == TY_UNIT) {
-      vals[i] = unit_val(c);
-    } else if (cg_is_fat(pt)) {
-      LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, pt));
-      fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 0, "");
-      vals[i] = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
-    } else {
-      vals[i] = LLVMGetParam(shim, argi++);
-    }
-  }
-  LLVMValueRef r = call_callable(c, LLVMGetParam(shim, 0), t, vals, sig.params, sig.n, sig.ret);
-  if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
-  else LLVMBuildRet(c->b, r);
-  cg_end_helper(c, &saved);
-  return shim;
 }
 
 static LLVMValueRef emit_call(CG *c, Expr *e) {
@@ -1647,7 +1322,7 @@ static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
   if (!len) return;
   LLVMValueRef str = cg_const_str(c, text, len);
   LLVMValueRef args[3] = {s, LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
-  call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+  cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1683,7 +1358,7 @@ static void debug_item(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool 
   FmtPiece piece = {.arg = 0, .debug = true, .kind = '?', .align = -1, .alternate = true};
   push_formatted(c, tmp, place, t, &piece);
   LLVMValueRef args[3] = {s, vec_field(c, tmp, 0), vec_field(c, tmp, 2)};
-  call_fn(c, rt(c, "trc_string_push_indented"), args, 3);
+  cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
   free_string(c, tmp);
   push_lit(c, s, ",\n", 2);
 }
@@ -1702,7 +1377,7 @@ static void debug_fields(CG *c, LLVMValueRef s, LLVMValueRef self, Type *t, int 
   bool named = kind == STRUCT_NAMED;
   push_text(c, s, named ? (alt ? " {\n" : " { ") : (alt ? "(\n" : "("));
   for (int i = 0; i < n; i++)
-    debug_item(c, s, ctor_field_addr(c, t, variant, self, i), ctor_field_type(t, variant, i), alt, named ? fields[i].name : NULL, i == 0);
+    debug_item(c, s, cg_ctor_field_addr(c, t, variant, self, i), cg_ctor_field_type(t, variant, i), alt, named ? fields[i].name : NULL, i == 0);
   push_text(c, s, named ? (alt ? "}" : " }") : ")");
 }
 
@@ -1797,14 +1472,14 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
     t = ty_resolve(t->inner);
   }
   if (p->debug && ty_resolve(t)->kind == TY_REF) {  // a slice: `[a, b]`
-    LLVMValueRef fat = load(c, t, place);
+    LLVMValueRef fat = cg_load(c, t, place);
     debug_elements(c, s, LLVMBuildExtractValue(c->b, fat, 0, ""), LLVMBuildExtractValue(c->b, fat, 1, ""), ty_resolve(ty_resolve(t->inner)->inner),
                    p->alternate);
     return;
   }
   if (p->debug && debug_composite(t)) {
     LLVMValueRef args[2] = {s, place};
-    call_fn(c, debug_fn(c, t, p->alternate), args, 2);
+    cg_call_fn(c, debug_fn(c, t, p->alternate), args, 2);
     return;
   }
   // `{:>8?}` pads numbers, but str's and char's Debug impls ignore width and alignment.
@@ -1813,7 +1488,7 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
   bool numeric = t->kind == TY_INT || t->kind == TY_FLOAT;
   switch (t->kind) {
   case TY_INT: {
-    LLVMValueRef v = load(c, t, place);
+    LLVMValueRef v = cg_load(c, t, place);
     if (p->plus && t->is_signed) {
       LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
       LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, v, LLVMConstNull(LLVMTypeOf(v)), ""), yes, no);
@@ -1826,11 +1501,11 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
     }
     LLVMValueRef w = t->bits == 64 ? v : t->is_signed ? LLVMBuildSExt(c->b, v, c->t_i64, "") : LLVMBuildZExt(c->b, v, c->t_i64, "");
     LLVMValueRef args[2] = {s, w};
-    call_fn(c, rt(c, t->is_signed ? "trc_string_push_i64" : "trc_string_push_u64"), args, 2);
+    cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_string_push_i64" : "trc_string_push_u64"), args, 2);
     break;
   }
   case TY_FLOAT: {
-    LLVMValueRef v = load(c, t, place);
+    LLVMValueRef v = cg_load(c, t, place);
     if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
     if (p->plus) {
       LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
@@ -1843,21 +1518,21 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
     }
     if (p->has_prec) {
       LLVMValueRef args[3] = {s, v, cg_i64(c, p->prec)};
-      call_fn(c, rt(c, "trc_string_push_f64_prec"), args, 3);
+      cg_call_fn(c, cg_rt(c, "trc_string_push_f64_prec"), args, 3);
     } else {
       LLVMValueRef args[3] = {s, v, LLVMConstInt(c->t_i32, p->debug, 0)};
-      call_fn(c, rt(c, "trc_string_push_f64"), args, 3);
+      cg_call_fn(c, cg_rt(c, "trc_string_push_f64"), args, 3);
     }
     break;
   }
   case TY_BOOL: {
-    LLVMValueRef args[2] = {s, LLVMBuildZExt(c->b, load(c, t, place), c->t_i32, "")};
-    call_fn(c, rt(c, "trc_string_push_bool"), args, 2);
+    LLVMValueRef args[2] = {s, LLVMBuildZExt(c->b, cg_load(c, t, place), c->t_i32, "")};
+    cg_call_fn(c, cg_rt(c, "trc_string_push_bool"), args, 2);
     break;
   }
   case TY_CHAR: {
-    LLVMValueRef args[2] = {s, load(c, t, place)};
-    call_fn(c, rt(c, p->debug ? "trc_string_push_char_debug" : "trc_string_push_char"), args, 2);
+    LLVMValueRef args[2] = {s, cg_load(c, t, place)};
+    cg_call_fn(c, cg_rt(c, p->debug ? "trc_string_push_char_debug" : "trc_string_push_char"), args, 2);
     break;
   }
   case TY_STR:
@@ -1876,7 +1551,7 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
       len = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULT, n, len, ""), n, len, "");
     }
     LLVMValueRef args[3] = {s, ptr, len};
-    call_fn(c, rt(c, p->debug ? "trc_string_push_str_debug" : "trc_string_push_bytes"), args, 3);
+    cg_call_fn(c, cg_rt(c, p->debug ? "trc_string_push_str_debug" : "trc_string_push_bytes"), args, 3);
     break;
   }
   default: ice((Span){0}, "formatting `%s` is not lowered", ty_name(t));
@@ -1884,11 +1559,11 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
   if (pad) {
     if (p->zero_pad && numeric) {
       LLVMValueRef args[3] = {s, start, cg_i64(c, p->width)};
-      call_fn(c, rt(c, "trc_string_pad_zero"), args, 3);
+      cg_call_fn(c, cg_rt(c, "trc_string_pad_zero"), args, 3);
     } else {
       int align = p->align >= 0 ? p->align : numeric ? 1 : 0;
       LLVMValueRef args[5] = {s, start, cg_i64(c, p->width), LLVMConstInt(c->t_i32, align, 0), LLVMConstInt(c->t_i32, p->fill ? p->fill : ' ', 0)};
-      call_fn(c, rt(c, "trc_string_pad"), args, 5);
+      cg_call_fn(c, cg_rt(c, "trc_string_pad"), args, 5);
     }
   }
 }
@@ -1914,13 +1589,13 @@ static LLVMValueRef emit_format(CG *c, Expr *e) { return emit_format_from(c, e, 
 
 static void free_string(CG *c, LLVMValueRef s) {
   LLVMValueRef args[3] = {s, cg_i64(c, 1), cg_i64(c, 1)};
-  call_fn(c, rt(c, "trc_vec_free"), args, 3);
+  cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
 }
 
 static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
   if (newline) push_lit(c, s, "\n", 1);
   LLVMValueRef args[2] = {vec_field(c, s, 0), vec_field(c, s, 2)};
-  call_fn(c, rt(c, to_stderr ? "trc_eprint" : "trc_print"), args, 2);
+  cg_call_fn(c, cg_rt(c, to_stderr ? "trc_eprint" : "trc_print"), args, 2);
   free_string(c, s);
 }
 
@@ -1928,7 +1603,7 @@ static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
 // other value the frame owns, so a panicking program leaks nothing.
 static void panic_with_string(CG *c, Span sp, LLVMValueRef s) {
   int mark = c->ncleanups;
-  push_cleanup(c, CL_TEMP, ty_string, s, NULL);
+  cg_push_cleanup(c, CL_TEMP, ty_string, s, NULL);
   emit_panic_with(c, sp, vec_field(c, s, 0), vec_field(c, s, 2));
   c->ncleanups = mark;  // the panic block ends here; later code does not own the message
 }
@@ -1974,11 +1649,11 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
       const char *text = literal_text(e, ln, &len);
       LLVMValueRef str = cg_const_str(c, text, len);
       LLVMValueRef args[2] = {LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
-      call_fn(c, rt(c, n[0] == 'e' ? "trc_eprint" : "trc_print"), args, 2);
-      return unit_val(c);
+      cg_call_fn(c, cg_rt(c, n[0] == 'e' ? "trc_eprint" : "trc_print"), args, 2);
+      return cg_unit(c);
     }
     print_string(c, emit_format(c, e), ln, n[0] == 'e');
-    return unit_val(c);
+    return cg_unit(c);
   }
   if (!strcmp(n, "format")) {
     LLVMValueRef s = emit_format(c, e);
@@ -2004,14 +1679,14 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
         push_lit(c, pre, prefix, strlen(prefix));
         push_lit(c, pre, ": ", 2);
         LLVMValueRef args[3] = {pre, vec_field(c, s, 0), vec_field(c, s, 2)};
-        call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+        cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
         free_string(c, s);
         s = pre;
       }
     }
     panic_with_string(c, e->span, s);
-    start_dead_block(c);
-    return unit_val(c);
+    cg_start_dead_block(c);
+    return cg_unit(c);
   }
   if (!strcmp(n, "assert")) {
     LLVMValueRef cond = emit_expr(c, e->args[0]);
@@ -2033,14 +1708,14 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     panic_with_string(c, e->span, s);
     c->ncleanups = mark;
     cg_set_block(c, ok);
-    return unit_val(c);
+    return cg_unit(c);
   }
   if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
     bool eq = !strcmp(n, "assert_eq");
     Type *t = final_ty(c, e->args[0]);
     LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
     LLVMValueRef same = is_stringish(t) ? emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false))
-                                        : emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+                                        : emit_compare(c, TK_EQEQ, cg_load(c, t, pa), cg_load(c, t, pb), t);
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
     cg_set_block(c, bad);
@@ -2051,10 +1726,10 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     push_lit(c, s, head, strlen(head));
     if (e->nfmt) {
       LLVMValueRef m = emit_format_from(c, e, 2);
-      push_cleanup(c, CL_TEMP, ty_string, m, NULL);  // freed by the unwinding
+      cg_push_cleanup(c, CL_TEMP, ty_string, m, NULL);  // freed by the unwinding
       push_lit(c, s, ": ", 2);
       LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
-      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+      cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
     }
     FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
     push_lit(c, s, "\n  left: ", 9);
@@ -2064,7 +1739,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     panic_with_string(c, e->span, s);
     c->ncleanups = mark;
     cg_set_block(c, ok);
-    return unit_val(c);
+    return cg_unit(c);
   }
   if (!strcmp(n, "vec")) {
     Type *vt = ty_resolve(ty_of(c, e));
@@ -2075,7 +1750,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     LLVMValueRef count = e->repeat ? emit_expr(c, e->args[1]) : cg_i64(c, e->nargs);
     LLVMValueRef first = e->repeat ? emit_expr(c, e->args[0]) : NULL;
     LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
-    LLVMValueRef buf = call_fn(c, rt(c, "trc_alloc"), args, 2);
+    LLVMValueRef buf = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
     if (e->repeat) {
       LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
       LLVMBuildStore(c->b, cg_i64(c, 0), idx);
@@ -2111,8 +1786,8 @@ static LLVMValueRef emit_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueR
   t = ty_resolve(t);
   // Compare through references: `&i32 == &i32` compares the integers.
   while (t->kind == TY_REF && ty_is_sized(t->inner) && ty_resolve(t->inner)->kind != TY_STRING) {
-    a = load(c, t->inner, a);
-    b = load(c, t->inner, b);
+    a = cg_load(c, t->inner, a);
+    b = cg_load(c, t->inner, b);
     t = ty_resolve(t->inner);
   }
   if (t->kind == TY_UNIT) return LLVMConstInt(c->t_i1, op == TK_EQEQ || op == TK_LE || op == TK_GE, 0);
@@ -2142,7 +1817,7 @@ static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, L
   LLVMBuildCondBr(c->b, same_len, cmp, done);
   cg_set_block(c, cmp);
   LLVMValueRef args[3] = {pa, pb, la};
-  LLVMValueRef r = call_fn(c, rt(c, "memcmp"), args, 3);
+  LLVMValueRef r = cg_call_fn(c, cg_rt(c, "memcmp"), args, 3);
   LLVMValueRef eqb = LLVMBuildICmp(c->b, LLVMIntEQ, r, LLVMConstInt(c->t_i32, 0, 0), "");
   LLVMBasicBlockRef cmp_end = LLVMGetInsertBlock(c->b);
   LLVMBuildBr(c->b, done);
@@ -2179,7 +1854,7 @@ static LLVMValueRef checked_arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, 
   const char *what = op == TK_PLUS ? "add" : op == TK_MINUS ? "sub" : "mul";
   const char *verb = op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : "multiply";
   LLVMValueRef args[2] = {a, b};
-  LLVMValueRef r = call_intrinsic(c, arena_printf("llvm.%c%s.with.overflow", t->is_signed ? 's' : 'u', what), LLVMTypeOf(a), args, 2);
+  LLVMValueRef r = cg_call_intrinsic(c, arena_printf("llvm.%c%s.with.overflow", t->is_signed ? 's' : 'u', what), LLVMTypeOf(a), args, 2);
   panic_if(c, LLVMBuildExtractValue(c->b, r, 1, "overflow"), e->span, arena_printf("attempt to %s with overflow", verb));
   return LLVMBuildExtractValue(c->b, r, 0, "");
 }
@@ -2224,7 +1899,7 @@ static LLVMValueRef arith(CG *c, Expr *e, TokenKind op, LLVMValueRef a, LLVMValu
 static LLVMValueRef operand_value(CG *c, Expr *e, Type *t) {
   LLVMValueRef v = emit_expr(c, e);
   t = ty_resolve(t);
-  if (t->kind == TY_REF && ty_is_numeric(t->inner)) v = load(c, t->inner, v);
+  if (t->kind == TY_REF && ty_is_numeric(t->inner)) v = cg_load(c, t->inner, v);
   return v;
 }
 
@@ -2287,7 +1962,7 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
     return LLVMBuildNeg(c->b, v, "");
   }
   case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
-  case TK_STAR: return load(c, ty_of(c, e), emit_place(c, e));
+  case TK_STAR: return cg_load(c, ty_of(c, e), emit_place(c, e));
   case TK_AMP: return emit_place(c, e->sub);
   default: ice(e->span, "unary operator not lowered");
   }
@@ -2333,7 +2008,7 @@ static LLVMValueRef emit_if(CG *c, Expr *e) {
   // Temporaries of the condition are dropped before either branch runs (as in Rust).
   int mark = c->ncleanups;
   LLVMValueRef cond = emit_expr(c, e->sub);
-  pop_cleanups(c, mark);
+  cg_pop_cleanups(c, mark);
   LLVMBasicBlockRef then_bb = cg_new_block(c, "then"), else_bb = e->else_expr ? cg_new_block(c, "else") : NULL;
   LLVMBasicBlockRef done = cg_new_block(c, "endif");
   LLVMBuildCondBr(c->b, cond, then_bb, else_bb ? else_bb : done);
@@ -2348,7 +2023,7 @@ static LLVMValueRef emit_if(CG *c, Expr *e) {
     cg_br(c, done);
   }
   cg_set_block(c, done);
-  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), slot, "") : unit_val(c);
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), slot, "") : cg_unit(c);
 }
 
 static LoopCtx *push_loop(CG *c, Expr *e, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
@@ -2376,9 +2051,9 @@ static LLVMValueRef emit_loop(CG *c, Expr *e) {
   cg_set_block(c, done);
   if (ty_resolve(t)->kind == TY_NEVER) {
     LLVMBuildUnreachable(c->b);
-    start_dead_block(c);
+    cg_start_dead_block(c);
   }
-  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), l->result, "") : unit_val(c);
+  return has_val ? LLVMBuildLoad2(c->b, cg_lltype(c, t), l->result, "") : cg_unit(c);
 }
 
 static LLVMValueRef emit_while(CG *c, Expr *e) {
@@ -2387,7 +2062,7 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
   cg_set_block(c, head);
   int mark = c->ncleanups;
   LLVMValueRef cond = emit_expr(c, e->sub);
-  pop_cleanups(c, mark);
+  cg_pop_cleanups(c, mark);
   LLVMBuildCondBr(c->b, cond, body, done);
   cg_set_block(c, body);
   LoopCtx *l = push_loop(c, e, done, head);
@@ -2395,7 +2070,7 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
   cg_br(c, head);
   c->loop = l->outer;
   cg_set_block(c, done);
-  return unit_val(c);
+  return cg_unit(c);
 }
 
 // for pat in lo..hi / lo..=hi / &v / &mut v / v
@@ -2405,7 +2080,7 @@ static void emit_for_body(CG *c, Expr *e, LLVMValueRef item, Type *t, LLVMBasicB
   int mark = c->ncleanups;
   bind_pattern(c, e->pat, item, t);
   emit_block(c, e->block);
-  pop_cleanups(c, mark);
+  cg_pop_cleanups(c, mark);
   cg_br(c, step);
   c->loop = l->outer;
 }
@@ -2466,8 +2141,8 @@ static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter
   LLVMBuildStore(c->b, LLVMBuildAdd(c->b, LLVMBuildLoad2(c->b, c->t_i64, k, ""), cg_i64(c, 1), ""), k);
   LLVMBuildBr(c->b, head);
   cg_set_block(c, done);
-  pop_cleanups(c, outer_mark);
-  return unit_val(c);
+  cg_pop_cleanups(c, outer_mark);
+  return cg_unit(c);
 }
 
 static LLVMValueRef emit_for(CG *c, Expr *e) {
@@ -2500,7 +2175,7 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
       // A by-value loop owns the Vec: elements not yet handed out are dropped when it ends.
       vecp = cg_alloca(c, c->t_vec, "into_iter");
       LLVMBuildStore(c->b, iter, vecp);
-      push_cleanup(c, CL_VEC_ITER, elem, vecp, idx);
+      cg_push_cleanup(c, CL_VEC_ITER, elem, vecp, idx);
       by_value_vec = true;
     }
     if (container->kind == TY_ARRAY) {
@@ -2541,8 +2216,8 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
     LLVMBuildStore(c->b, nxt, idx);
     LLVMBuildBr(c->b, head);
     cg_set_block(c, done);
-    pop_cleanups(c, outer_mark);
-    return unit_val(c);
+    cg_pop_cleanups(c, outer_mark);
+    return cg_unit(c);
   }
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, lt, i, len, ""), body, done);
   cg_set_block(c, body);
@@ -2553,11 +2228,11 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
     Type *el_mem = by_value_vec || by_value_array ? elem : ty_resolve(elem)->inner;
     LLVMValueRef p = LLVMBuildGEP2(c->b, cg_lltype(c, el_mem), data, &i, 1, "");
     if (by_value_array) {
-      item = load(c, elem, p);
+      item = cg_load(c, elem, p);
     } else if (by_value_vec) {
       // Advance first: the element now belongs to the loop variable.
       LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
-      item = load(c, elem, p);
+      item = cg_load(c, elem, p);
     } else {
       item = p;
     }
@@ -2570,8 +2245,8 @@ static LLVMValueRef emit_for(CG *c, Expr *e) {
   }
   LLVMBuildBr(c->b, head);
   cg_set_block(c, done);
-  pop_cleanups(c, outer_mark);
-  return unit_val(c);
+  cg_pop_cleanups(c, outer_mark);
+  return cg_unit(c);
 }
 
 static LoopCtx *loop_for(CG *c, Expr *e) {
@@ -2581,7 +2256,7 @@ static LoopCtx *loop_for(CG *c, Expr *e) {
 }
 
 static void emit_return(CG *c, LLVMValueRef v) {
-  emit_cleanups_to(c, 0);
+  cg_emit_cleanups_to(c, 0);
   if (cg_block_terminated(c)) return;
   if (cg_returns_void(c->ret_ty)) {
     LLVMBuildRetVoid(c->b);
@@ -2607,7 +2282,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
     if (e->res == RES_LOCAL) {
       Local *l = e->local;
       Type *t = cg_type_of(c, l->ty);
-      LLVMValueRef v = load(c, t, var_place(c, l));
+      LLVMValueRef v = cg_load(c, t, var_place(c, l));
       if (var_flag(c, l)) LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), var_flag(c, l));  // moved
       return v;
     }
@@ -2639,12 +2314,12 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
         LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 1, 0), flag);
       }
       LLVMBuildStore(c->b, v, var_place(c, l));
-      return unit_val(c);
+      return cg_unit(c);
     }
     LLVMValueRef p = emit_place(c, e->lhs);
     cg_emit_drop(c, p, t);
     LLVMBuildStore(c->b, v, p);
-    return unit_val(c);
+    return cg_unit(c);
   }
   case EX_COMPOUND: {
     Type *t = ty_resolve(final_ty(c, e->lhs));
@@ -2652,14 +2327,14 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       LLVMValueRef s = emit_expr(c, e->rhs);
       LLVMValueRef p = emit_place(c, e->lhs);
       LLVMValueRef args[3] = {p, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, "")};
-      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
-      return unit_val(c);
+      cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+      return cg_unit(c);
     }
     LLVMValueRef b = operand_value(c, e->rhs, final_ty(c, e->rhs));
     LLVMValueRef p = emit_place(c, e->lhs);
-    LLVMValueRef a = load(c, t, p);
+    LLVMValueRef a = cg_load(c, t, p);
     LLVMBuildStore(c->b, arith(c, e, e->op, a, b, t), p);
-    return unit_val(c);
+    return cg_unit(c);
   }
   case EX_CAST: return emit_cast(c, e);
   case EX_CALL: return emit_call(c, e);
@@ -2667,7 +2342,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   case EX_FIELD:
   case EX_INDEX: {
     Type *t = ty_of(c, e);
-    return load(c, t, emit_place(c, e));
+    return cg_load(c, t, emit_place(c, e));
   }
   case EX_STRUCT: {
     Type *t = ty_of(c, e);
@@ -2683,7 +2358,7 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
   }
   case EX_TUPLE: {
     Type *t = ty_of(c, e);
-    if (e->nargs == 0) return unit_val(c);
+    if (e->nargs == 0) return cg_unit(c);
     LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
     for (int i = 0; i < e->nargs; i++) v = LLVMBuildInsertValue(c->b, v, emit_expr(c, e->args[i]), cg_field_slot(c, t, i), "");
     return v;
@@ -2710,23 +2385,23 @@ static LLVMValueRef emit_expr_raw(CG *c, Expr *e) {
       LLVMValueRef v = emit_expr(c, e->sub);
       if (l->result && !cg_block_terminated(c)) LLVMBuildStore(c->b, v, l->result);
     }
-    emit_cleanups_to(c, l->cleanup_depth);
+    cg_emit_cleanups_to(c, l->cleanup_depth);
     cg_br(c, l->brk);
-    start_dead_block(c);
-    return unit_val(c);
+    cg_start_dead_block(c);
+    return cg_unit(c);
   }
   case EX_CONTINUE: {
     LoopCtx *l = loop_for(c, e);
-    emit_cleanups_to(c, l->cleanup_depth);
+    cg_emit_cleanups_to(c, l->cleanup_depth);
     cg_br(c, l->cont);
-    start_dead_block(c);
-    return unit_val(c);
+    cg_start_dead_block(c);
+    return cg_unit(c);
   }
   case EX_RETURN: {
-    LLVMValueRef v = e->sub ? emit_expr(c, e->sub) : unit_val(c);
+    LLVMValueRef v = e->sub ? emit_expr(c, e->sub) : cg_unit(c);
     emit_return(c, v);
-    start_dead_block(c);
-    return unit_val(c);
+    cg_start_dead_block(c);
+    return cg_unit(c);
   }
   case EX_RANGE: {
     Type *t = ty_of(c, e);
@@ -2746,7 +2421,7 @@ static LLVMValueRef emit_expr(CG *c, Expr *e) {
   Type *t = final_ty(c, e);
   if (ty_resolve(raw_ty_of(c, e))->kind == TY_NEVER && ty_resolve(t)->kind != TY_NEVER) return dead_val(c, t);
   if (e->coerce) v = emit_coercion(c, v, raw_ty_of(c, e), t, e->span);
-  if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return unit_val(c);
+  if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return cg_unit(c);
   return v;
 }
 
@@ -2777,18 +2452,18 @@ static void emit_let(CG *c, Stmt *s) {
   }
   if (s->pat->kind == PAT_WILD && is_place_expr(s->init)) {
     emit_place(c, s->init);  // `let _ = x;` neither moves nor drops x
-    pop_cleanups(c, mark);
+    cg_pop_cleanups(c, mark);
     return;
   }
   Type *t = final_ty(c, s->init);
   LLVMValueRef v = emit_expr(c, s->init);
-  if (!extends_temporaries(s->init)) pop_cleanups(c, mark);
+  if (!extends_temporaries(s->init)) cg_pop_cleanups(c, mark);
   if (cg_block_terminated(c)) return;
   bind_pattern(c, s->pat, v, t);
 }
 
 static void emit_stmt(CG *c, Stmt *s) {
-  if (cg_block_terminated(c)) start_dead_block(c);
+  if (cg_block_terminated(c)) cg_start_dead_block(c);
   int mark = c->ncleanups;
   switch (s->kind) {
   case ST_LET: emit_let(c, s); return;
@@ -2797,7 +2472,7 @@ static void emit_stmt(CG *c, Stmt *s) {
     LLVMValueRef v = emit_expr(c, s->init);
     Type *t = final_ty(c, s->init);
     if (!is_place_expr(s->init) || s->init->kind == EX_PATH) drop_value(c, v, t);
-    pop_cleanups(c, mark);
+    cg_pop_cleanups(c, mark);
     return;
   }
   default: return;
@@ -2807,8 +2482,8 @@ static void emit_stmt(CG *c, Stmt *s) {
 static LLVMValueRef emit_block(CG *c, Block *b) {
   int mark = c->ncleanups;
   for (int i = 0; i < b->nstmts; i++) emit_stmt(c, b->stmts[i]);
-  LLVMValueRef v = b->tail ? emit_expr(c, b->tail) : unit_val(c);
-  pop_cleanups(c, mark);
+  LLVMValueRef v = b->tail ? emit_expr(c, b->tail) : cg_unit(c);
+  cg_pop_cleanups(c, mark);
   return v;
 }
 
@@ -2820,7 +2495,7 @@ static void bind_param(CG *c, Local *l, Pattern *pat, int *argi) {
   Type *t = ty_resolve(cg_type_of(c, l ? l->ty : NULL));
   LLVMValueRef v;
   if (t->kind == TY_UNIT) {
-    v = unit_val(c);
+    v = cg_unit(c);
   } else if (cg_is_fat(t)) {
     LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, t));
     fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, (*argi)++), 0, "");
@@ -2872,7 +2547,7 @@ void cg_emit_body(CG *c, Instance *in) {
         fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, argi++), 0, "");
         v = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(c->fn, argi++), 1, "");
       } else if (ty_resolve(t)->kind == TY_UNIT) {
-        v = unit_val(c);
+        v = cg_unit(c);
       } else {
         v = LLVMGetParam(c->fn, argi++);
       }
@@ -2880,7 +2555,7 @@ void cg_emit_body(CG *c, Instance *in) {
         // `_: T` still owns its argument until the function returns.
         LLVMValueRef slot = cg_alloca(c, cg_lltype(c, t), "_");
         LLVMBuildStore(c->b, v, slot);
-        push_cleanup(c, CL_TEMP, t, slot, NULL);
+        cg_push_cleanup(c, CL_TEMP, t, slot, NULL);
       } else {
         bind_pattern(c, p, v, t);
       }

@@ -1,5 +1,5 @@
-// codegen_internal.h — the codegen context shared by codegen.c (module, types, functions,
-// vtables, drop glue) and codegen_expr.c (statements and expressions).
+// codegen_internal.h — the codegen context shared by the files of codegen/, declared per
+// file from the lowest (types.c) up; each file calls only the files declared above it.
 //
 // One CG struct carries the LLVM module and builder, cached common types and the state of the
 // function being emitted (c3c's GenContext). Codegen works on one Instance at a time: every
@@ -89,14 +89,14 @@ typedef struct {
   bool in_cleanup;
 } SavedFn;
 
-// codegen.c
+// types.c
 LLVMValueRef cg_cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait);
 void cg_cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v);
 Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
 Type *cg_subst(Type *t, Type **args, int n);    // ty_subst, then resolve associated types
 LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
 int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a struct/tuple field
-// Enums: the tag at offset 0, then one variant's fields (see enum_layout in codegen.c).
+// Enums: the tag at offset 0, then one variant's fields (see enum_layout in types.c).
 LLVMTypeRef cg_enum_tag_type(CG *c, Type *t);
 LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant);                 // the tag constant
 LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr);
@@ -105,41 +105,66 @@ LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, in
 void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields);
 uint64_t cg_size_of(CG *c, Type *t);
 uint64_t cg_align_of(CG *c, Type *t);
-LLVMValueRef cg_instance_fn(CG *c, Instance *in);
-void cg_add_uwtable(CG *c, LLVMValueRef fn);     // unwinding may pass through fn
-LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
-void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
-void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function
-LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
-int cg_vtable_slot(TraitDecl *principal, FnDecl *method);
-LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
-// A call that may unwind: an `invoke` with a landing pad that drops what the function owns
-// whenever the function has cleanups pending; a plain call otherwise.
-LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
-LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
-LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first
-// The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
-// that calls through a function pointer.
-LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
-// Marks a call through a vtable slot for passes/devirt.c (at: where it is written, or NULL).
-void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at);
-LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
-LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
 LLVMValueRef cg_i64(CG *c, uint64_t v);
-void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
-void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
 bool cg_returns_void(Type *t);
 bool cg_is_fat(Type *t);
+LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
+LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first
+int cg_vtable_slot(TraitDecl *principal, FnDecl *method);   // 3 + the method's index
 
-// the current block
-LLVMBasicBlockRef cg_new_block(CG *c, const char *name);
+// function.c
+void cg_add_uwtable(CG *c, LLVMValueRef fn);     // unwinding may pass through fn
+LLVMValueRef cg_instance_fn(CG *c, Instance *in);
+LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
+LLVMValueRef cg_rt(CG *c, const char *name);     // a runtime function of the table in function.c
+LLVMValueRef cg_intrinsic(CG *c, const char *name, LLVMTypeRef *tys, int ntys);
+LLVMValueRef cg_call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n);
+LLVMBasicBlockRef cg_new_block(CG *c, const char *name);   // the current block
 void cg_set_block(CG *c, LLVMBasicBlockRef bb);
 bool cg_block_terminated(CG *c);
 void cg_br(CG *c, LLVMBasicBlockRef to);
+void cg_start_dead_block(CG *c);                 // after a terminator: a block nothing jumps to
+LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
+LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
+LLVMValueRef cg_unit(CG *c);                     // the () value
+LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr);
+void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
+void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function
+// Marks a call through a vtable slot for passes/devirt.c (at: where it is written, or NULL).
+void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at);
+
+// drop.c
+// A call that may unwind: an `invoke` with a landing pad that drops what the function owns
+// whenever the function has cleanups pending; a plain call otherwise.
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
+LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
+LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
+void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
+void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
+void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag);
+void cg_emit_cleanups_to(CG *c, int depth);      // emit the cleanups above depth, keep them
+void cg_pop_cleanups(CG *c, int depth);          // leave a scope: emit and forget them
+void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
+// A field of a struct, tuple struct or enum variant: its concrete type, and its address.
+Type *cg_ctor_field_type(Type *t, int variant, int field);
+LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
+bool cg_pattern_moves(CG *c, Pattern *p);        // binds some part by value
+void cg_drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);   // what it left behind
+
+// call.c
+int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n);   // flatten one argument
+LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret);  // the value of a call
+// Calls the callable at place (of type t) with argument values already evaluated.
+LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret);
+// The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
+// that calls through a function pointer.
+LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
+
+// vtable.c
+LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 
 // codegen_expr.c
 void cg_emit_body(CG *c, Instance *in);
-void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 
 #endif

@@ -2620,7 +2620,6 @@ static void check_obligations(Fcx *fx) {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Use after move (E0382)
 //
@@ -2847,80 +2846,4 @@ void check_fn_body(FnDecl *f) {
   check_moves(&fx);
   if (!diag_error_count()) check_use_after_move(f);
   cur_env = saved_env;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dyn compatibility (E0038)
-
-static bool mentions_self(Type *t, Type *self) {
-  t = ty_resolve(t);
-  if (t == self) return true;
-  if (t->kind == TY_REF || t->kind == TY_PTR) return false;  // `&Self` is fine behind the pointer
-  if (t->kind == TY_ASSOC) return false;  // `Self::Item` is pinned by `dyn Tr<Item = X>`
-  if (t->inner && mentions_self(t->inner, self)) return true;
-  for (int i = 0; i < t->nargs; i++)
-    if (mentions_self(t->args[i], self)) return true;
-  return false;
-}
-
-static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) {
-  for (int i = 0; i < seen->len; i++)
-    if (VEC_AT(*seen, i) == t) return;
-  vec_push(seen, t);
-  Type *self = t->env->params[0];
-  if (t->requires_sized) {
-    diag_note_at(d, t->sized_span.hi ? t->sized_span : t->span, "...because it requires `Self: Sized`");
-    (*count)++;
-  }
-  for (int i = 0; i < t->nmethods; i++) {
-    FnDecl *m = t->methods[i];
-    if (m->requires_sized) continue;
-    if (m->self_kind == SELF_NONE) {
-      diag_note_at(d, m->span, "...because associated function `%s` has no `self` parameter", m->name);
-      diag_help(d, "consider turning `%s` into a method by giving it a `&self` argument, or add `where Self: Sized` to it to make `%s` dyn compatible", m->name, t->name);
-      (*count)++;
-      continue;
-    }
-    if (m->ret_type && mentions_self(m->ret_type, self)) {
-      diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references the `Self` type in its return type", m->name);
-      diag_help(d, "consider moving `%s` to another trait, or add `where Self: Sized` to it", m->name);
-      (*count)++;
-    }
-    for (int p = 0; p < m->nparams; p++)
-      if (mentions_self(m->param_types[p], self)) {
-        diag_note_at(d, m->params[p].ty->span, "...because method `%s` references the `Self` type in this parameter", m->name);
-        diag_help(d, "consider moving `%s` to another trait", m->name);
-        (*count)++;
-      }
-    if (m->env->n > t->env->n) {
-      diag_note_at(d, m->span, "...because method `%s` has generic type parameters", m->name);
-      diag_help(d, "consider moving `%s` to another trait", m->name);
-      (*count)++;
-    }
-  }
-  for (int i = 0; i < t->nconsts; i++) {
-    diag_note_at(d, t->const_spans[i], "...because it contains associated const `%s`", diag_span_text(t->const_spans[i]));
-    diag_help(d, "consider moving `%s` to another trait", diag_span_text(t->const_spans[i]));
-    (*count)++;
-  }
-  for (int i = 0; i < t->nsuper_traits; i++) collect_violations(t->super_traits[i], d, seen, count);
-}
-
-bool check_dyn_compatible(TraitDecl *t, Span use_site) {
-  Diag *d = diag_error(use_site, "E0038", "the trait `%s` is not dyn compatible", t->name);
-  diag_label(d, "`%s` is not dyn compatible", t->name);
-  PtrVec seen = {0};
-  int count = 0;
-  // Method signatures may not be resolved yet when dyn appears in a struct field; resolve lazily.
-  bool ready = true;
-  for (int i = 0; i < t->nmethods; i++) ready &= t->methods[i]->env != NULL;
-  if (!ready) {
-    // Headers are resolved in order; a later check happens when bodies use the type again.
-    return true;
-  }
-  collect_violations(t, d, &seen, &count);
-  if (count == 0) return true;
-  diag_note(d, "for a trait to be dyn compatible it needs to allow building a vtable; for more information, visit <https://doc.rust-lang.org/reference/items/traits.html#dyn-compatibility>");
-  diag_emit(d);
-  return false;
 }
