@@ -93,16 +93,14 @@ char *arena_printf(const char *fmt, ...) {
   return buf;
 }
 
-// PtrVec doubles its storage; the old array stays in the arena, unreferenced.
-void vec_push(PtrVec *v, void *p) {
-  if (v->len == v->cap) {
-    int cap = v->cap ? v->cap * 2 : 8;
-    void **data = arena_alloc(sizeof(void *) * (size_t)cap);
-    if (v->len) memcpy(data, v->data, sizeof(void *) * (size_t)v->len);
-    v->data = data;
-    v->cap = cap;
-  }
-  v->data[v->len++] = p;
+// A full vector doubles; the old array stays in the arena, unreferenced.
+void *vec_grow_(void *data, int *cap, int len, size_t elem) {
+  if (len < *cap) return data;
+  int n = *cap ? *cap * 2 : 8;
+  void *grown = arena_alloc(elem * (size_t)n);
+  if (len) memcpy(grown, data, elem * (size_t)len);
+  *cap = n;
+  return grown;
 }
 
 //

@@ -26,15 +26,23 @@ const char *intern(const char *s, size_t len);
 const char *intern_cstr(const char *s);
 void arena_free_all(void);
 
-// A growable array of pointers, allocated in the arena (old storage is simply abandoned).
-typedef struct {
-  void **data;
-  int len, cap;
-} PtrVec;
-void vec_push(PtrVec *v, void *p);
+// The growable array, one for every element type, in the arena:
+//
+//   VEC(Row) rows = {0};
+//   vec_push(&rows, r);
+//   for (int i = 0; i < rows.len; i++) use(rows.data[i]);
+//
+// Pushing onto a full vector doubles its storage: the elements are copied to a fresh arena
+// block and the old one is simply abandoned. A VEC(T) written twice is two distinct struct
+// types, so a vector that is passed around or assigned gets a typedef (LocalVec, Cache, ...).
+#define VEC(T) struct { T *data; int len, cap; }
+#define vec_push(v, ...) \
+  ((v)->data = vec_grow_((v)->data, &(v)->cap, (v)->len, sizeof *(v)->data), \
+   (v)->data[(v)->len++] = (__VA_ARGS__))
+#define VEC_AT(v, i) ((v).data[i])
+void *vec_grow_(void *data, int *cap, int len, size_t elem);   // room for data[len]
 // memcpy that accepts (NULL, 0): empty arrays in the AST are NULL, and memcpy(_, NULL, 0) is UB.
 void copy_bytes(void *dst, const void *src, size_t n);
-#define VEC_AT(v, i) ((v).data[i])
 
 //
 // diag.c: rustc-shaped diagnostics

@@ -55,12 +55,11 @@ typedef struct {
 struct Diag {
   const char *code;
   const char *msg;
-  PtrVec labels;    // Label*, the primary first
-  PtrVec children;  // Child*, in the order they were added
+  VEC(Label *) labels;    // the primary first
+  VEC(Child *) children;  // in the order they were added
 };
 
-static SrcFile *files;
-static int nfiles, files_cap;
+static VEC(SrcFile) files;
 static int error_count;
 static bool use_color;
 
@@ -77,30 +76,23 @@ static int nseen;
 //
 
 int diag_add_file(const char *name, const char *text, size_t len) {
-  if (nfiles == files_cap) {
-    int cap = files_cap ? files_cap * 2 : 8;
-    SrcFile *f = arena_alloc(sizeof(SrcFile) * (size_t)cap);
-    if (nfiles) memcpy(f, files, sizeof(SrcFile) * (size_t)nfiles);
-    files = f;
-    files_cap = cap;
-  }
-  files[nfiles] = (SrcFile){.name = arena_strndup(name, strlen(name)), .text = text, .len = len};
-  return nfiles++;
+  vec_push(&files, (SrcFile){.name = arena_strndup(name, strlen(name)), .text = text, .len = len});
+  return files.len - 1;
 }
 
 const char *diag_file_name(int file) {
-  return file >= 0 && file < nfiles ? files[file].name : "<unknown>";
+  return file >= 0 && file < files.len ? files.data[file].name : "<unknown>";
 }
 
 Span diag_file_end(int file) {
-  if (file < 0 || file >= nfiles) return (Span){0};
-  size_t n = files[file].len;
-  const char *t = files[file].text;
+  if (file < 0 || file >= files.len) return (Span){0};
+  size_t n = files.data[file].len;
+  const char *t = files.data[file].text;
   while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\t' || t[n - 1] == '\r')) n--;
   return (Span){(uint32_t)file, (uint32_t)n, (uint32_t)n};
 }
 
-static SrcFile *file_of(Span sp) { return sp.file < (uint32_t)nfiles ? &files[sp.file] : NULL; }
+static SrcFile *file_of(Span sp) { return sp.file < (uint32_t)files.len ? &files.data[sp.file] : NULL; }
 
 static void compute_lines(SrcFile *f) {
   int n = 1;
@@ -307,7 +299,7 @@ Diag *diag_error(Span sp, const char *code, const char *fmt, ...) {
 void diag_label(Diag *d, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  ((Label *)d->labels.data[0])->text = vformat(fmt, ap);
+  d->labels.data[0]->text = vformat(fmt, ap);
   va_end(ap);
 }
 
@@ -385,7 +377,7 @@ static void put_location(int width, const char *arrow, Span sp) {
   color(C_GUTTER);
   put(arrow);
   color(C_RESET);
-  putf(" %s:%d:%d\n", files[sp.file].name, line, col);
+  putf(" %s:%d:%d\n", files.data[sp.file].name, line, col);
 }
 
 // Prints source line `li` after its number, tabs expanded and control characters replaced by
@@ -531,7 +523,7 @@ static int cmp_label_line(const void *a, const void *b) {
 // Prints the source lines of the labels that lie in `file`, in line order, with their
 // annotations. Lines in between are elided with `...`, except a single one, which is shown.
 static void put_snippet(Label **labels, int n, uint32_t file, int width) {
-  SrcFile *f = &files[file];
+  SrcFile *f = &files.data[file];
   Label **sorted = arena_alloc(sizeof(Label *) * (size_t)(n > 0 ? n : 1));
   int k = 0;
   for (int i = 0; i < n; i++)
@@ -634,7 +626,7 @@ static void render(Diag *d, const char *level, const char *level_color) {
     put_location(width, "-->", primary->sp);
     put_bar(width);
     put("\n");
-    Label **labels = (Label **)d->labels.data;
+    Label **labels = d->labels.data;
     put_snippet(labels, d->labels.len, primary->sp.file, width);
     // Labels in other files get their own `:::` section, like rustc.
     for (int i = 1; i < d->labels.len; i++) {
@@ -699,7 +691,7 @@ void diag_emit(Diag *d) {
     error_count++;  // still counted, no longer printed
     return;
   }
-  Span sp = ((Label *)d->labels.data[0])->sp;
+  Span sp = d->labels.data[0]->sp;
   for (int i = 0; i < nseen; i++)
     if (seen[i].sp.file == sp.file && seen[i].sp.lo == sp.lo && seen[i].sp.hi == sp.hi &&
         strcmp(seen[i].msg, d->msg) == 0)
@@ -753,8 +745,8 @@ void diag_summary(void) {
 
 // Forgets every file and error, so that the next compilation in this process starts afresh.
 void diag_reset(void) {
-  files = NULL;  // in the arena
-  nfiles = files_cap = 0;
+  files.data = NULL;  // in the arena
+  files.len = files.cap = 0;
   error_count = 0;
   nseen = 0;
   ncodes = 0;

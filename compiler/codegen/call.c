@@ -95,7 +95,7 @@ LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *
 LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
-  LLVMValueRef shim = cg_cache_get(c->debugs, c->ndebugs, t, &fn_shim_key);
+  LLVMValueRef shim = cg_cache_get(&c->debugs, t, &fn_shim_key);
   if (shim) return shim;
   // A function pointer (or a reference to a callable) behind the data pointer: a shim calls it.
   Type *callee = t;
@@ -117,7 +117,7 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   shim = LLVMAddFunction(c->mod, arena_printf("<%s as Fn>::call", ty_name(t)), cg_closure_fn_type(c, sig.params, sig.n, sig.ret));
   LLVMSetLinkage(shim, LLVMInternalLinkage);
   cg_add_uwtable(c, shim);
-  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &fn_shim_key, shim);
+  cg_cache_put(&c->debugs, t, &fn_shim_key, shim);
   SavedFn saved;
   cg_begin_helper(c, shim, &saved);
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (sig.n + 1));

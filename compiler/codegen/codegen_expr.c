@@ -290,7 +290,7 @@ static void commit_pattern(CG *c, Pattern *p, LLVMValueRef addr, Type *t, LLVMVa
   if (owner_flag && cg_pattern_moves(c, p)) {
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), owner_flag);
     cg_push_cleanup(c, CL_LEFTOVER, t, addr, NULL);
-    c->cleanups[c->ncleanups - 1].pat = p;
+    c->cleanups.data[c->cleanups.len - 1].pat = p;
   }
   commit_bindings(c, p);
 }
@@ -384,14 +384,14 @@ static LLVMValueRef emit_match(CG *c, Expr *e) {
     cg_set_block(c, test[i]);
     emit_pat_test(c, arm->pat, addr, st, test[i + 1]);
     if (arm->guard) {
-      int mark = c->ncleanups;
+      int mark = c->cleanups.len;
       LLVMValueRef cond = emit_expr(c, arm->guard);
       cg_pop_cleanups(c, mark);
       LLVMBasicBlockRef body = cg_new_block(c, arena_printf("arm%d.body", i));
       LLVMBuildCondBr(c->b, cond, body, test[i + 1]);
       cg_set_block(c, body);
     }
-    int mark = c->ncleanups;
+    int mark = c->cleanups.len;
     commit_pattern(c, arm->pat, addr, st, owner);
     LLVMValueRef v = emit_expr(c, arm->body);
     if (has_val && !cg_block_terminated(c)) LLVMBuildStore(c->b, v, result);
@@ -1101,13 +1101,13 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
 
 static LLVMValueRef clone_fn(CG *c, Type *t) {
   t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, &clone_key);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, t, &clone_key);
   if (fn) return fn;
   LLVMTypeRef pt = c->t_ptr;
   fn = LLVMAddFunction(c->mod, arena_printf("<%s as Clone>::clone", ty_name(t)), LLVMFunctionType(cg_lltype(c, t), &pt, 1, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   cg_add_uwtable(c, fn);
-  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &clone_key, fn);
+  cg_cache_put(&c->debugs, t, &clone_key, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
   emit_clone_body(c, LLVMGetParam(fn, 0), t);
@@ -1206,12 +1206,12 @@ static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
 
 static LLVMValueRef eq_fn(CG *c, Type *t) {
   t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, &eq_key);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, t, &eq_key);
   if (fn) return fn;
   LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
   fn = LLVMAddFunction(c->mod, arena_printf("<%s as PartialEq>::eq", ty_name(t)), LLVMFunctionType(c->t_i1, pts, 2, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, &eq_key, fn);
+  cg_cache_put(&c->debugs, t, &eq_key, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
   emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t);
@@ -1448,13 +1448,13 @@ static TraitDecl pretty_key;  // cache key for the `{:#?}` formatters
 
 static LLVMValueRef debug_fn(CG *c, Type *t, bool alt) {
   t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(c->debugs, c->ndebugs, t, alt ? &pretty_key : NULL);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, t, alt ? &pretty_key : NULL);
   if (fn) return fn;
   LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
   fn = LLVMAddFunction(c->mod, arena_printf("<%s as Debug>::fmt%s", ty_name(t), alt ? "_pretty" : ""),
                        LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), pts, 2, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  cg_cache_put(&c->debugs, &c->ndebugs, &c->capdebugs, t, alt ? &pretty_key : NULL, fn);
+  cg_cache_put(&c->debugs, t, alt ? &pretty_key : NULL, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
   emit_debug_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t, alt);
@@ -1602,10 +1602,10 @@ static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
 // Panics with a formatted message; the message String is freed by the unwinding like any
 // other value the frame owns, so a panicking program leaks nothing.
 static void panic_with_string(CG *c, Span sp, LLVMValueRef s) {
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   cg_push_cleanup(c, CL_TEMP, ty_string, s, NULL);
   emit_panic_with(c, sp, vec_field(c, s, 0), vec_field(c, s, 2));
-  c->ncleanups = mark;  // the panic block ends here; later code does not own the message
+  c->cleanups.len = mark;  // the panic block ends here; later code does not own the message
 }
 
 static const char *span_text(Span sp, size_t *len) {
@@ -1693,7 +1693,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, cond, ok, bad);
     cg_set_block(c, bad);
-    int mark = c->ncleanups;  // what the failure path creates dies with it
+    int mark = c->cleanups.len;  // what the failure path creates dies with it
     LLVMValueRef s;
     if (e->nfmt) {
       s = emit_format_from(c, e, 1);
@@ -1706,7 +1706,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
       push_lit(c, s, src, len);
     }
     panic_with_string(c, e->span, s);
-    c->ncleanups = mark;
+    c->cleanups.len = mark;
     cg_set_block(c, ok);
     return cg_unit(c);
   }
@@ -1719,7 +1719,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
     cg_set_block(c, bad);
-    int mark = c->ncleanups;  // what the failure path creates dies with it
+    int mark = c->cleanups.len;  // what the failure path creates dies with it
     LLVMValueRef s = cg_alloca(c, c->t_vec, "msg");
     LLVMBuildStore(c->b, empty_vec(c, 1), s);
     const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
@@ -1737,7 +1737,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     push_lit(c, s, "\n right: ", 9);
     push_formatted(c, s, pb, t, &dbg);
     panic_with_string(c, e->span, s);
-    c->ncleanups = mark;
+    c->cleanups.len = mark;
     cg_set_block(c, ok);
     return cg_unit(c);
   }
@@ -2006,7 +2006,7 @@ static LLVMValueRef emit_if(CG *c, Expr *e) {
   bool has_val = !cg_returns_void(t);
   LLVMValueRef slot = has_val ? cg_alloca(c, cg_lltype(c, t), "if.val") : NULL;
   // Temporaries of the condition are dropped before either branch runs (as in Rust).
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   LLVMValueRef cond = emit_expr(c, e->sub);
   cg_pop_cleanups(c, mark);
   LLVMBasicBlockRef then_bb = cg_new_block(c, "then"), else_bb = e->else_expr ? cg_new_block(c, "else") : NULL;
@@ -2031,7 +2031,7 @@ static LoopCtx *push_loop(CG *c, Expr *e, LLVMBasicBlockRef brk, LLVMBasicBlockR
   l->e = e;
   l->brk = brk;
   l->cont = cont;
-  l->cleanup_depth = c->ncleanups;
+  l->cleanup_depth = c->cleanups.len;
   l->outer = c->loop;
   c->loop = l;
   return l;
@@ -2060,7 +2060,7 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
   LLVMBasicBlockRef head = cg_new_block(c, "while"), body = cg_new_block(c, "while.body"), done = cg_new_block(c, "while.end");
   cg_br(c, head);
   cg_set_block(c, head);
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   LLVMValueRef cond = emit_expr(c, e->sub);
   cg_pop_cleanups(c, mark);
   LLVMBuildCondBr(c->b, cond, body, done);
@@ -2077,7 +2077,7 @@ static LLVMValueRef emit_while(CG *c, Expr *e) {
 // One iteration: bind the pattern to the item, run the body, drop what it bound, go to step.
 static void emit_for_body(CG *c, Expr *e, LLVMValueRef item, Type *t, LLVMBasicBlockRef done, LLVMBasicBlockRef step) {
   LoopCtx *l = push_loop(c, e, done, step);
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   bind_pattern(c, e->pat, item, t);
   emit_block(c, e->block);
   cg_pop_cleanups(c, mark);
@@ -2088,7 +2088,7 @@ static void emit_for_body(CG *c, Expr *e, LLVMValueRef item, Type *t, LLVMBasicB
 // `for` over a slice iterator (`v.iter()`, `.iter_mut()`, `.enumerate()`, `.rev()`) or a
 // reversed range: a counter k runs over 0..count and the item is computed from it.
 static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter) {
-  int outer_mark = c->ncleanups;
+  int outer_mark = c->cleanups.len;
   bool is_range = it->kind == TY_RANGE;
   int flags = is_range ? ITER_REV : (int)it->len;
   bool rev = flags & ITER_REV;
@@ -2148,7 +2148,7 @@ static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter
 static LLVMValueRef emit_for(CG *c, Expr *e) {
   Type *it = ty_resolve(final_ty(c, e->sub));
   if (it->kind == TY_ITER || (it->kind == TY_RANGE && it->mut)) return emit_for_counted(c, e, it, emit_expr(c, e->sub));
-  int outer_mark = c->ncleanups;
+  int outer_mark = c->cleanups.len;
   LLVMValueRef iter = emit_expr(c, e->sub);
   LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), step = cg_new_block(c, "for.next"),
                     done = cg_new_block(c, "for.end");
@@ -2445,7 +2445,7 @@ static bool is_place_expr(Expr *e) {
 }
 
 static void emit_let(CG *c, Stmt *s) {
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   if (!s->init) {
     if (s->pat->kind == PAT_BIND) bind_local(c, s->pat->local, NULL, false);
     return;
@@ -2464,7 +2464,7 @@ static void emit_let(CG *c, Stmt *s) {
 
 static void emit_stmt(CG *c, Stmt *s) {
   if (cg_block_terminated(c)) cg_start_dead_block(c);
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   switch (s->kind) {
   case ST_LET: emit_let(c, s); return;
   case ST_EXPR:
@@ -2480,7 +2480,7 @@ static void emit_stmt(CG *c, Stmt *s) {
 }
 
 static LLVMValueRef emit_block(CG *c, Block *b) {
-  int mark = c->ncleanups;
+  int mark = c->cleanups.len;
   for (int i = 0; i < b->nstmts; i++) emit_stmt(c, b->stmts[i]);
   LLVMValueRef v = b->tail ? emit_expr(c, b->tail) : cg_unit(c);
   cg_pop_cleanups(c, mark);
@@ -2522,7 +2522,7 @@ void cg_emit_body(CG *c, Instance *in) {
   c->local_addr = arena_alloc(sizeof(LLVMValueRef) * nl);
   c->local_flag = arena_alloc(sizeof(LLVMValueRef) * nl);
   c->nlocals = nl;
-  c->ncleanups = 0;
+  c->cleanups.len = 0;
   c->loop = NULL;
   c->ret_ty = cg_type_of(c, f->ret_type);
   int argi = f->is_closure ? 1 : 0;  // a closure's first argument is its environment
@@ -2570,5 +2570,5 @@ void cg_emit_body(CG *c, Instance *in) {
     LLVMBuildUnreachable(c->b);
   }
   c->inst = NULL;
-  c->ncleanups = 0;
+  c->cleanups.len = 0;
 }

@@ -41,6 +41,7 @@ typedef struct {
   TraitDecl *trait;
   LLVMValueRef val;
 } CacheEntry;
+typedef VEC(CacheEntry) Cache;   // looked up by a linear scan
 
 typedef struct {
   LLVMContextRef ctx;
@@ -61,22 +62,19 @@ typedef struct {
   LLVMValueRef *local_flag;   // drop flags, NULL when the local's type needs no drop
   int nlocals;
   LLVMValueRef *capture_flag; // in an FnOnce closure body: drop flags of the by-value captures
-  Cleanup *cleanups;
-  int ncleanups, capcleanups;
+  VEC(Cleanup) cleanups;
   LoopCtx *loop;
   LLVMBasicBlockRef entry;
   bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
 
   // caches keyed by interned Type pointers
-  CacheEntry *types, *drops, *vtables;
-  int ntypes, ndrops, nvtables, captypes, capdrops, capvtables;
+  Cache types, drops, vtables;
   // where each field of a struct or tuple type sits in its LLVM struct (rustc reorders fields)
-  struct FieldOrder *orders;
-  int norders, caporders;
-  struct EnumLayout *enums;
-  int nenums, capenums;
-  CacheEntry *debugs;   // `{:?}` formatters of composite types (trait NULL: plain, non-NULL: `{:#?}`)
-  int ndebugs, capdebugs;
+  VEC(struct FieldOrder) orders;
+  VEC(struct EnumLayout) enums;
+  // helper functions: `{:?}` formatters of composite types (trait NULL: plain, &pretty_key:
+  // `{:#?}`), derived clone and eq, `dyn Fn` shims, each keyed by a static TraitDecl
+  Cache debugs;
 } CG;
 
 // The state of the function being emitted, saved while a helper function (drop glue, a Debug
@@ -90,8 +88,8 @@ typedef struct {
 } SavedFn;
 
 // types.c
-LLVMValueRef cg_cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait);
-void cg_cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v);
+LLVMValueRef cg_cache_get(Cache *tab, Type *key, TraitDecl *trait);
+void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v);
 Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
 Type *cg_subst(Type *t, Type **args, int n);    // ty_subst, then resolve associated types
 LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type

@@ -25,7 +25,7 @@ static bool is_nounwind(LLVMValueRef fn) {
 }
 
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
-  if (c->ncleanups == 0 || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  if (c->cleanups.len == 0 || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
   LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
   LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
   LLVMSetPersonalityFn(c->fn, personality(c));
@@ -51,29 +51,19 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
 
 LLVMValueRef cg_drop_glue(CG *c, Type *t) {
   t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(c->drops, c->ndrops, t, NULL);
+  LLVMValueRef fn = cg_cache_get(&c->drops, t, NULL);
   if (fn) return fn;
   LLVMTypeRef pt = c->t_ptr;
   fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   cg_add_uwtable(c, fn);
-  cg_cache_put(&c->drops, &c->ndrops, &c->capdrops, t, NULL, fn);
+  cg_cache_put(&c->drops, t, NULL, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
   emit_drop_glue_body(c, t, LLVMGetParam(fn, 0));
   LLVMBuildRetVoid(c->b);
   cg_end_helper(c, &saved);
   return fn;
-}
-
-static LLVMValueRef rt_dealloc(CG *c) {
-  LLVMTypeRef ps[3] = {c->t_ptr, c->t_i64, c->t_i64};
-  return cg_runtime_fn(c, "trc_dealloc", LLVMVoidTypeInContext(c->ctx), ps, 3, false);
-}
-
-static LLVMValueRef rt_vec_free(CG *c) {
-  LLVMTypeRef ps[3] = {c->t_ptr, c->t_i64, c->t_i64};
-  return cg_runtime_fn(c, "trc_vec_free", LLVMVoidTypeInContext(c->ctx), ps, 3, false);
 }
 
 // Calls drop_in_place on elements start..len of the array at base (Vec buffers, arrays, the
@@ -179,13 +169,13 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
       LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");
       LLVMValueRef args[3] = {data, size, align};
-      cg_call_fn(c, rt_dealloc(c), args, 3);
+      cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
       return;
     }
     LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
     if (ty_needs_drop(in)) cg_emit_drop(c, p, in);
     LLVMValueRef args[3] = {p, cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
-    cg_call_fn(c, rt_dealloc(c), args, 3);
+    cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
     return;
   }
   case TY_VEC: {
@@ -196,12 +186,12 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       cg_drop_elements(c, buf, cg_i64(c, 0), len, el);
     }
     LLVMValueRef args[3] = {self, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
-    cg_call_fn(c, rt_vec_free(c), args, 3);
+    cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
     return;
   }
   case TY_STRING: {
     LLVMValueRef args[3] = {self, cg_i64(c, 1), cg_i64(c, 1)};
-    cg_call_fn(c, rt_vec_free(c), args, 3);
+    cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
     return;
   }
   default:
@@ -220,14 +210,7 @@ void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t) {
 // Cleanups
 
 void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag) {
-  if (c->ncleanups == c->capcleanups) {
-    int cap = c->capcleanups ? c->capcleanups * 2 : 32;
-    Cleanup *n = arena_alloc(sizeof(Cleanup) * cap);
-    if (c->ncleanups) copy_bytes(n, c->cleanups, sizeof(Cleanup) * c->ncleanups);
-    c->cleanups = n;
-    c->capcleanups = cap;
-  }
-  c->cleanups[c->ncleanups++] = (Cleanup){kind, t, addr, flag, NULL};
+  vec_push(&c->cleanups, (Cleanup){kind, t, addr, flag, NULL});
 }
 
 // Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
@@ -268,7 +251,7 @@ void cg_emit_cleanups_to(CG *c, int depth) {
   if (cg_block_terminated(c)) return;
   bool saved = c->in_cleanup;
   c->in_cleanup = true;
-  for (int i = c->ncleanups - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups[i]);
+  for (int i = c->cleanups.len - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups.data[i]);
   c->in_cleanup = saved;
 }
 
@@ -277,7 +260,7 @@ void cg_emit_unwind_cleanups(CG *c) { cg_emit_cleanups_to(c, 0); }
 // Leaves a scope: emits its cleanups and forgets them.
 void cg_pop_cleanups(CG *c, int depth) {
   cg_emit_cleanups_to(c, depth);
-  c->ncleanups = depth;
+  c->cleanups.len = depth;
 }
 
 Type *cg_ctor_field_type(Type *t, int variant, int field) {

@@ -148,8 +148,8 @@ LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
 }
 
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved) {
-  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->ncleanups, c->in_cleanup};
-  c->ncleanups = 0;  // the helper owns nothing of its caller's
+  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->cleanups.len, c->in_cleanup};
+  c->cleanups.len = 0;  // the helper owns nothing of its caller's
   c->in_cleanup = false;
   c->inst = NULL;
   c->fn = fn;
@@ -161,7 +161,7 @@ void cg_end_helper(CG *c, SavedFn *saved) {
   c->fn = saved->fn;
   c->entry = saved->entry;
   c->inst = saved->inst;
-  c->ncleanups = saved->ncleanups;
+  c->cleanups.len = saved->ncleanups;
   c->in_cleanup = saved->in_cleanup;
   if (saved->bb) cg_set_block(c, saved->bb);
 }

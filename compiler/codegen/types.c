@@ -21,20 +21,14 @@
 // ---------------------------------------------------------------------------------------------
 // Small caches keyed by (Type*, TraitDecl*)
 
-LLVMValueRef cg_cache_get(CacheEntry *tab, int n, Type *key, TraitDecl *trait) {
-  for (int i = 0; i < n; i++)
-    if (tab[i].key == key && tab[i].trait == trait) return tab[i].val;
+LLVMValueRef cg_cache_get(Cache *tab, Type *key, TraitDecl *trait) {
+  for (int i = 0; i < tab->len; i++)
+    if (tab->data[i].key == key && tab->data[i].trait == trait) return tab->data[i].val;
   return NULL;
 }
 
-void cg_cache_put(CacheEntry **tab, int *n, int *cap, Type *key, TraitDecl *trait, LLVMValueRef v) {
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 64;
-    CacheEntry *nt = arena_alloc(sizeof(CacheEntry) * *cap);
-    if (*n) copy_bytes(nt, *tab, sizeof(CacheEntry) * *n);
-    *tab = nt;
-  }
-  (*tab)[(*n)++] = (CacheEntry){key, trait, v};
+void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v) {
+  vec_push(tab, (CacheEntry){key, trait, v});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,8 +68,8 @@ typedef struct FieldOrder {
 } FieldOrder;
 
 static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
-  for (int i = 0; i < c->norders; i++)
-    if (c->orders[i].t == t) return c->orders[i].slot_of;
+  for (int i = 0; i < c->orders.len; i++)
+    if (c->orders.data[i].t == t) return c->orders.data[i].slot_of;
   int *order = arena_alloc(sizeof(int) * (n + 1));   // slot -> declaration index
   int *slot_of = arena_alloc(sizeof(int) * (n + 1));
   uint64_t *align = arena_alloc(sizeof(uint64_t) * (n + 1));
@@ -90,13 +84,7 @@ static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
       order[j - 1] = tmp;
     }
   for (int k = 0; k < n; k++) slot_of[order[k]] = k;
-  if (c->norders == c->caporders) {
-    c->caporders = c->caporders ? c->caporders * 2 : 32;
-    FieldOrder *no = arena_alloc(sizeof(FieldOrder) * c->caporders);
-    copy_bytes(no, c->orders, sizeof(FieldOrder) * c->norders);
-    c->orders = no;
-  }
-  c->orders[c->norders++] = (FieldOrder){t, slot_of};
+  vec_push(&c->orders, (FieldOrder){t, slot_of});
   return slot_of;
 }
 
@@ -115,8 +103,8 @@ static Type **field_types(Type *t, int *n) {
 int cg_field_slot(CG *c, Type *t, int field) {
   t = ty_resolve(t);
   cg_lltype(c, t);  // lowering computes the order
-  for (int i = 0; i < c->norders; i++)
-    if (c->orders[i].t == t) return c->orders[i].slot_of[field];
+  for (int i = 0; i < c->orders.len; i++)
+    if (c->orders.data[i].t == t) return c->orders.data[i].slot_of[field];
   ice((Span){0}, "no field layout for `%s`", ty_name(t));
 }
 
@@ -191,20 +179,14 @@ static LLVMTypeRef variant_struct(CG *c, Type *t, EnumVariant *ev, LLVMTypeRef t
 
 static EnumLayout *enum_layout(CG *c, Type *t) {
   t = ty_resolve(t);
-  for (int i = 0; i < c->nenums; i++)
-    if (c->enums[i].t == t) return &c->enums[i];
+  for (int i = 0; i < c->enums.len; i++)
+    if (c->enums.data[i].t == t) return &c->enums.data[i];
   StructDecl *s = t->sdecl;
   EnumLayout lay = {t, tag_type(c, s), arena_alloc(sizeof(LLVMTypeRef) * (s->nvariants + 1)),
                     arena_alloc(sizeof(int *) * (s->nvariants + 1))};
   for (int v = 0; v < s->nvariants; v++) lay.variant_ty[v] = variant_struct(c, t, &s->variants[v], lay.tag, &lay.slot_of[v]);
-  if (c->nenums == c->capenums) {
-    c->capenums = c->capenums ? c->capenums * 2 : 16;
-    EnumLayout *ne = arena_alloc(sizeof(EnumLayout) * c->capenums);
-    copy_bytes(ne, c->enums, sizeof(EnumLayout) * c->nenums);
-    c->enums = ne;
-  }
-  c->enums[c->nenums] = lay;
-  return &c->enums[c->nenums++];
+  vec_push(&c->enums, lay);
+  return &c->enums.data[c->enums.len - 1];
 }
 
 // The enum's own LLVM type: opaque bytes of the largest variant's size, aligned as the most
@@ -253,10 +235,10 @@ void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueR
 
 LLVMTypeRef cg_lltype(CG *c, Type *t) {
   t = ty_resolve(t);
-  LLVMValueRef hit = cg_cache_get(c->types, c->ntypes, t, NULL);
+  LLVMValueRef hit = cg_cache_get(&c->types, t, NULL);
   if (hit) return (LLVMTypeRef)hit;
   LLVMTypeRef lt = lower_type(c, t);
-  cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)lt);
+  cg_cache_put(&c->types, t, NULL, (LLVMValueRef)lt);
   return lt;
 }
 
@@ -282,14 +264,14 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
   case TY_STRUCT: {
     // Named struct types keep the IR readable: %Circle, %"Wrapper<Circle>".
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
-    cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
+    cg_cache_put(&c->types, t, NULL, (LLVMValueRef)st);
     return t->sdecl->is_enum ? lower_enum(c, t, st) : lower_fields(c, t, st);
   }
   case TY_FN: return c->t_ptr;
   case TY_ITER: return c->t_slice;  // what is left to visit: {ptr, len}
   case TY_CLOSURE: {  // the environment: one field per capture
     LLVMTypeRef st = LLVMStructCreateNamed(c->ctx, ty_name(t));
-    cg_cache_put(&c->types, &c->ntypes, &c->captypes, t, NULL, (LLVMValueRef)st);
+    cg_cache_put(&c->types, t, NULL, (LLVMValueRef)st);
     int n = t->closure->ncaptures;
     LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
     for (int i = 0; i < n; i++) el[i] = cg_lltype(c, cg_subst(closure_capture_type(t, i), NULL, 0));

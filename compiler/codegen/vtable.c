@@ -32,9 +32,9 @@ static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *
 // --dump-vtable-layouts: one block per emitted vtable, in the spirit of clang's
 // -fdump-vtable-layouts; index, byte offset, and what the slot holds.
 static void dump_vtable(CG *c, Type *concrete, TraitRef *tr, VtLayout *l, LLVMValueRef *vals) {
-  printf("vtable for '%s as %s' (%d entries, %d bytes)\n", ty_name(concrete), traitref_name(tr), l->n, 8 * l->n);
-  for (int i = 0; i < l->n; i++) {
-    VtEntry *e = &l->entries[i];
+  printf("vtable for '%s as %s' (%d entries, %d bytes)\n", ty_name(concrete), traitref_name(tr), l->entries.len, 8 * l->entries.len);
+  for (int i = 0; i < l->entries.len; i++) {
+    VtEntry *e = &l->entries.data[i];
     char off[16];
     snprintf(off, sizeof off, "+%d", 8 * i);
     printf("%3d | %3s | ", i, off);
@@ -70,8 +70,8 @@ static void add_prefix_marks(CG *c, TraitDecl *principal, TraitDecl *t) {
 static void mark_vtable(CG *c, LLVMValueRef g, TraitDecl *t) {
   LLVMMetadataRef ops[2] = {LLVMValueAsMetadata(cg_i64(c, 0)), LLVMMDStringInContext2(c->ctx, t->name, strlen(t->name))};
   LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(c->ctx, "type", 4), LLVMMDNodeInContext2(c->ctx, ops, 2));
-  for (int i = 0; i < c->nvtables; i++)
-    if (c->vtables[i].trait == t) return;  // not the first vtable of t: its prefixes are listed
+  for (int i = 0; i < c->vtables.len; i++)
+    if (c->vtables.data[i].trait == t) return;  // not the first vtable of t: its prefixes are listed
   add_prefix_marks(c, t, t);
 }
 
@@ -85,13 +85,13 @@ static Type *vtable_key(Type *concrete, TraitRef *tr) {
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
   Type *key = vtable_key(concrete, tr);
-  LLVMValueRef g = cg_cache_get(c->vtables, c->nvtables, key, tr->trait);
+  LLVMValueRef g = cg_cache_get(&c->vtables, key, tr->trait);
   if (g) return g;
   VtLayout *l = vtable_layout(tr->trait);
-  int n = l->n;
+  int n = l->entries.len;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * n);
   for (int i = 0; i < n; i++) {
-    VtEntry *e = &l->entries[i];
+    VtEntry *e = &l->entries.data[i];
     switch (e->kind) {
     case VT_DROP: vals[i] = cg_drop_glue(c, concrete); break;
     case VT_SIZE: vals[i] = cg_i64(c, cg_size_of(c, concrete)); break;
@@ -113,7 +113,7 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
   LLVMSetAlignment(g, 8);
   mark_vtable(c, g, tr->trait);
-  cg_cache_put(&c->vtables, &c->nvtables, &c->capvtables, key, tr->trait, g);
+  cg_cache_put(&c->vtables, key, tr->trait, g);
   if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;
 }

@@ -1,8 +1,26 @@
 // driver.h — the phases in order.
 //
-// driver owns the command line (main.c) and the pipeline that runs the phases one after the
-// other (pipeline.c), which the fuzz target (fuzz/fuzz_frontend.c) shares; and the prelude,
-// the part of the standard library written in .tr (compiler/std/), compiled with every program.
+// trc compiles a small subset of Rust 2021 (".tr" files) to native code through the LLVM C
+// API. The pipeline is the classic one, one folder per phase under compiler/, each with one
+// header that includes the one before it:
+//
+//   base/     the arena, interning, the typed vector, spans and diagnostics
+//   syntax/   bytes -> tokens -> AST (items, statements, expressions, types as written)
+//   sema/     interned types; name resolution, trait queries and type inference, which
+//             annotate the AST in place
+//   mono/     the monomorphization collector: which (function, type arguments) instances are
+//             reachable from main; vtable layouts
+//   codegen/  LLVM IR for every instance, vtables, drop glue
+//   backend/  verification, the optimization pipeline (with passes/), object emission, link
+//   driver/   the command line (main.c) and the pipeline (pipeline.c), shared with the fuzz
+//             target (fuzz/fuzz_frontend.c)
+//   std/      the prelude, the part of the standard library written in .tr, embedded into the
+//             binary at build time and compiled with every program
+//
+// The AST is annotated by the checker rather than lowered to a second IR: every Expr gets its
+// semantic type and, for names and calls, what it resolved to. Generic functions are checked
+// once, with their type parameters as opaque TY_PARAM types; codegen substitutes concrete types
+// per instance. Compiler data lives in one arena and is never freed individually.
 #ifndef TRC_DRIVER_H
 #define TRC_DRIVER_H
 
@@ -16,7 +34,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
 // and diagnostics' tables), so that another trc_compile can run in the same process.
 void trc_reset(void);
 
-// The prelude: std declarations (traits Drop, Clone, Copy, Sized, Send, Sync, ...) written in .tr.
+// The prelude: compiler/std/*.tr, concatenated (defined in a file the build generates).
 extern const char *prelude_source;
 
 #endif

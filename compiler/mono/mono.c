@@ -15,7 +15,8 @@
 
 #define NBUCKETS 1024
 static Instance *buckets[NBUCKETS];
-static PtrVec pending;
+typedef VEC(Instance *) InstanceVec;
+static InstanceVec pending;  // every instance, in the order they were asked for
 static int pending_pos;
 static Crate *crate;
 
@@ -30,7 +31,7 @@ static bool reported_limit;
 void mono_init(Crate *c) {
   crate = c;
   memset(buckets, 0, sizeof buckets);
-  pending = (PtrVec){0};
+  pending = (InstanceVec){0};
   pending_pos = 0;
   current = NULL;
   reported_limit = false;

@@ -30,8 +30,7 @@ typedef struct {
 } VtEntry;
 
 typedef struct {
-  VtEntry *entries;
-  int n;
+  VEC(VtEntry) entries;   // slot i is entries.data[i]
 } VtLayout;
 
 VtLayout *vtable_layout(TraitDecl *t);

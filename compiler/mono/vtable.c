@@ -55,14 +55,7 @@ static bool has_entries(TraitDecl *t) {
   return false;
 }
 
-static void push_entry(VtLayout *l, VtEntry e) {
-  if ((l->n & (l->n - 1)) == 0) {  // grow at powers of two
-    VtEntry *ne = arena_alloc(sizeof(VtEntry) * (l->n ? l->n * 2 : 4));
-    copy_bytes(ne, l->entries, sizeof(VtEntry) * l->n);
-    l->entries = ne;
-  }
-  l->entries[l->n++] = e;
-}
+static void push_entry(VtLayout *l, VtEntry e) { vec_push(&l->entries, e); }
 
 static void emit_segment(VtLayout *l, TraitDecl *t, bool emit_vptr) {
   for (int i = 0; i < t->nmethods; i++)
@@ -70,7 +63,9 @@ static void emit_segment(VtLayout *l, TraitDecl *t, bool emit_vptr) {
   if (emit_vptr) push_entry(l, (VtEntry){.kind = VT_TRAIT_VPTR, .trait = t});
 }
 
-static bool visited_add(PtrVec *visited, TraitDecl *t) {
+typedef VEC(TraitDecl *) TraitVec;
+
+static bool visited_add(TraitVec *visited, TraitDecl *t) {
   for (int i = 0; i < visited->len; i++)
     if (VEC_AT(*visited, i) == t) return false;
   vec_push(visited, t);
@@ -78,7 +73,7 @@ static bool visited_add(PtrVec *visited, TraitDecl *t) {
 }
 
 // Finds the next unvisited direct supertrait of the frame's trait, advancing its cursor.
-static TraitDecl *next_unvisited_super(Frame *f, PtrVec *visited) {
+static TraitDecl *next_unvisited_super(Frame *f, TraitVec *visited) {
   while (f->next_super < f->trait->nsuper_traits) {
     TraitDecl *s = f->trait->super_traits[f->next_super++];
     if (visited_add(visited, s)) return s;
@@ -93,37 +88,30 @@ static VtLayout *compute_layout(TraitDecl *t) {
   push_entry(l, (VtEntry){.kind = VT_DROP});
   push_entry(l, (VtEntry){.kind = VT_SIZE});
   push_entry(l, (VtEntry){.kind = VT_ALIGN});
-  PtrVec visited = {0};
+  TraitVec visited = {0};
   visited_add(&visited, t);
-  int cap = 64, depth = 0;
-  Frame *stack = arena_alloc(sizeof(Frame) * cap);
+  VEC(Frame) stack = {0};
   bool emit_vptr_on_new_entry = false;
-  stack[depth++] = (Frame){t, 0, false};
+  vec_push(&stack, (Frame){t, 0, false});
   for (;;) {
     // dive in
     for (;;) {
-      TraitDecl *s = next_unvisited_super(&stack[depth - 1], &visited);
+      TraitDecl *s = next_unvisited_super(&stack.data[stack.len - 1], &visited);
       if (!s) break;
-      if (depth == cap) {
-        Frame *ns = arena_alloc(sizeof(Frame) * cap * 2);
-        copy_bytes(ns, stack, sizeof(Frame) * cap);
-        stack = ns;
-        cap *= 2;
-      }
-      stack[depth++] = (Frame){s, 0, emit_vptr_on_new_entry};
+      vec_push(&stack, (Frame){s, 0, emit_vptr_on_new_entry});
     }
     // emit and climb
     bool pushed = false;
-    while (depth > 0 && !pushed) {
-      Frame f = stack[--depth];
+    while (stack.len > 0 && !pushed) {
+      Frame f = stack.data[--stack.len];
       bool entries = has_entries(f.trait);
       emit_segment(l, f.trait, f.emit_vptr && entries);
       emit_vptr_on_new_entry |= entries;
-      if (depth > 0) {
+      if (stack.len > 0) {
         // the parent's next unvisited supertrait is this frame's sibling
-        TraitDecl *sib = next_unvisited_super(&stack[depth - 1], &visited);
+        TraitDecl *sib = next_unvisited_super(&stack.data[stack.len - 1], &visited);
         if (sib) {
-          stack[depth++] = (Frame){sib, 0, emit_vptr_on_new_entry};
+          vec_push(&stack, (Frame){sib, 0, emit_vptr_on_new_entry});
           pushed = true;
         }
       }
@@ -145,8 +133,8 @@ VtLayout *vtable_layout(TraitDecl *t) {
 
 int vtable_method_slot(TraitDecl *principal, FnDecl *method) {
   VtLayout *l = vtable_layout(principal);
-  for (int i = 0; i < l->n; i++)
-    if (l->entries[i].kind == VT_METHOD && l->entries[i].method == method) return i;
+  for (int i = 0; i < l->entries.len; i++)
+    if (l->entries.data[i].kind == VT_METHOD && l->entries.data[i].method == method) return i;
   return -1;
 }
 
@@ -155,7 +143,7 @@ int vtable_method_slot(TraitDecl *principal, FnDecl *method) {
 int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target) {
   if (principal == target) return -1;
   VtLayout *l = vtable_layout(principal);
-  for (int i = 0; i < l->n; i++)
-    if (l->entries[i].kind == VT_TRAIT_VPTR && l->entries[i].trait == target) return i;
+  for (int i = 0; i < l->entries.len; i++)
+    if (l->entries.data[i].kind == VT_TRAIT_VPTR && l->entries.data[i].trait == target) return i;
   return -1;
 }

@@ -27,27 +27,28 @@ typedef struct {
   Span span;
 } Obligation;
 
+typedef VEC(Local *) LocalVec;
+
 typedef struct {
   FnDecl *fn;
   GenericEnv *env;
   Type *self_ty;
   Type *ret;
-  Binding *binds;
-  int nbinds, capbinds;
+  VEC(Binding) binds;  // the locals in scope, innermost last
   LoopInfo *loop;
-  PtrVec exprs;        // every checked expression, zonked at the end
-  PtrVec obligations;  // `T: Trait` facts to verify once types are known
-  PtrVec moves;        // expressions used by value, checked for moving out of borrows
+  VEC(Expr *) exprs;   // every checked expression, zonked at the end
+  VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
+  VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;
-  PtrVec pats;         // every checked pattern, zonked at the end
-  PtrVec matches;      // match expressions, checked for exhaustiveness at the end
-  PtrVec closures;     // closures in the body (their types are zonked at the end)
-  PtrVec irrefutable;  // let/parameter/for patterns, which must match every value
-  PtrVec pat_locals;   // locals bound by patterns, in order
+  VEC(Pattern *) pats; // every checked pattern, zonked at the end
+  VEC(Expr *) matches; // match expressions, checked for exhaustiveness at the end
+  VEC(FnDecl *) closures;  // closures in the body (their types are zonked at the end)
+  VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
+  LocalVec pat_locals; // locals bound by patterns, in order
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
-  PtrVec *or_binds;    // inside a later alternative of an or-pattern: the first one's locals
-  PtrVec or_seen;      // ... and which of them this alternative bound
+  LocalVec *or_binds;  // inside a later alternative of an or-pattern: the first one's locals
+  LocalVec or_seen;    // ... and which of them this alternative bound
 } Fcx;
 
 static Type *check_expr(Fcx *fx, Expr *e, Type *expected);
@@ -186,8 +187,8 @@ static void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Spa
 // ---------------------------------------------------------------------------------------------
 // Scopes
 
-static int scope_mark(Fcx *fx) { return fx->nbinds; }
-static void scope_pop(Fcx *fx, int mark) { fx->nbinds = mark; }
+static int scope_mark(Fcx *fx) { return fx->binds.len; }
+static void scope_pop(Fcx *fx, int mark) { fx->binds.len = mark; }
 
 static Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKind kind) {
   Local *l = arena_alloc(sizeof *l);
@@ -199,20 +200,13 @@ static Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, L
   l->owner = fx->fn;
   l->index = fx->fn->locals.len;
   vec_push(&fx->fn->locals, l);
-  if (fx->nbinds == fx->capbinds) {
-    int cap = fx->capbinds ? fx->capbinds * 2 : 32;
-    Binding *nb = arena_alloc(sizeof(Binding) * cap);
-    if (fx->nbinds) copy_bytes(nb, fx->binds, sizeof(Binding) * fx->nbinds);
-    fx->binds = nb;
-    fx->capbinds = cap;
-  }
-  fx->binds[fx->nbinds++] = (Binding){name, l};
+  vec_push(&fx->binds, (Binding){name, l});
   return l;
 }
 
 static Local *find_local(Fcx *fx, const char *name) {
-  for (int i = fx->nbinds - 1; i >= 0; i--)
-    if (fx->binds[i].name == name) return fx->binds[i].local;
+  for (int i = fx->binds.len - 1; i >= 0; i--)
+    if (fx->binds.data[i].name == name) return fx->binds.data[i].local;
   return NULL;
 }
 
@@ -2216,16 +2210,16 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
     return;
   }
   case PAT_OR: {
-    PtrVec *saved = fx->or_binds;
-    PtrVec saved_seen = fx->or_seen;
+    LocalVec *saved = fx->or_binds;
+    LocalVec saved_seen = fx->or_seen;
     int first_local = fx->pat_locals.len;
     check_pat(fx, p->elems[0], t, mode, is_param);
-    PtrVec mine = {0};
+    LocalVec mine = {0};
     for (int i = first_local; i < fx->pat_locals.len; i++) vec_push(&mine, VEC_AT(fx->pat_locals, i));
     p->ty = p->elems[0]->ty;
     for (int a = 1; a < p->nelems; a++) {
       fx->or_binds = &mine;
-      fx->or_seen = (PtrVec){0};
+      fx->or_seen = (LocalVec){0};
       check_pat(fx, p->elems[a], t, mode, is_param);
       for (int i = 0; i < mine.len; i++) {
         bool found = false;
@@ -2347,7 +2341,7 @@ static bool callable_sig(Fcx *fx, Type *t, Sig *out) {
 static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   FnDecl *cf = arena_alloc(sizeof *cf);
   int k = 0;  // closures are named after their function and position: `main::{closure#1}`
-  for (int i = 0; i < fx->closures.len; i++) k += ((FnDecl *)VEC_AT(fx->closures, i))->parent == fx->fn;
+  for (int i = 0; i < fx->closures.len; i++) k += VEC_AT(fx->closures, i)->parent == fx->fn;
   cf->name = intern_cstr(arena_printf("%s::{closure#%d}", fx->fn->name, k));
   cf->span = e->span;
   cf->sig_span = e->span;

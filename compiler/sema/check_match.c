@@ -24,10 +24,7 @@ typedef struct {
   int n;
 } Row;
 
-typedef struct {
-  Row *rows;
-  int n, cap;
-} Matrix;
+typedef VEC(Row) Matrix;   // the rows
 
 // A witness: one printed pattern per column.
 typedef struct {
@@ -35,32 +32,14 @@ typedef struct {
   int n;
 } Witness;
 
-typedef struct {
-  Witness *ws;
-  int n, cap;
-} Witnesses;
+typedef VEC(Witness) Witnesses;
 
 enum { MAX_WITNESSES = 64 };
 
-static void add_row(Matrix *m, Row r) {
-  if (m->n == m->cap) {
-    m->cap = m->cap ? m->cap * 2 : 8;
-    Row *nr = arena_alloc(sizeof(Row) * m->cap);
-    copy_bytes(nr, m->rows, sizeof(Row) * m->n);
-    m->rows = nr;
-  }
-  m->rows[m->n++] = r;
-}
+static void add_row(Matrix *m, Row r) { vec_push(m, r); }
 
 static void add_witness(Witnesses *w, Witness x) {
-  if (w->n >= MAX_WITNESSES) return;
-  if (w->n == w->cap) {
-    w->cap = w->cap ? w->cap * 2 : 4;
-    Witness *nw = arena_alloc(sizeof(Witness) * w->cap);
-    copy_bytes(nw, w->ws, sizeof(Witness) * w->n);
-    w->ws = nw;
-  }
-  w->ws[w->n++] = x;
+  if (w->len < MAX_WITNESSES) vec_push(w, x);
 }
 
 static Cell cell_of(Pattern *p) { return (Cell){p, p ? p->derefs : 0}; }
@@ -214,20 +193,20 @@ static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int 
   copy_bytes(nt, ft, sizeof(Type *) * arity);
   copy_bytes(nt + arity, types + 1, sizeof(Type *) * (ncols - 1));
   Matrix sm = {0};
-  for (int r = 0; r < m->n; r++) {
-    Cell c = m->rows[r].cells[0];
+  for (int r = 0; r < m->len; r++) {
+    Cell c = m->data[r].cells[0];
     if (c.p && cell_ctor(c, shape) != ctor) continue;
     Row nr = {arena_alloc(sizeof(Cell) * (nn + 1)), nn};
     if (c.p) sub_cells(c, arity, nr.cells);
     else for (int i = 0; i < arity; i++) nr.cells[i] = (Cell){NULL, 0};
-    copy_bytes(nr.cells + arity, m->rows[r].cells + 1, sizeof(Cell) * (ncols - 1));
+    copy_bytes(nr.cells + arity, m->data[r].cells + 1, sizeof(Cell) * (ncols - 1));
     expand_or(&sm, nr);
   }
   Witnesses w = missing(&sm, nt, nn);
-  for (int i = 0; i < w.n; i++) {
+  for (int i = 0; i < w.len; i++) {
     Witness x = {arena_alloc(sizeof(char *) * (ncols + 1)), ncols};
-    x.cols[0] = ctor_text(types[0], ctor, w.ws[i].cols, arity);
-    copy_bytes(x.cols + 1, w.ws[i].cols + arity, sizeof(char *) * (ncols - 1));
+    x.cols[0] = ctor_text(types[0], ctor, w.data[i].cols, arity);
+    copy_bytes(x.cols + 1, w.data[i].cols + arity, sizeof(char *) * (ncols - 1));
     add_witness(out, x);
   }
 }
@@ -235,15 +214,15 @@ static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int 
 static Witnesses missing(Matrix *m, Type **types, int ncols) {
   Witnesses out = {0};
   if (ncols == 0) {
-    if (m->n == 0) add_witness(&out, (Witness){NULL, 0});
+    if (m->len == 0) add_witness(&out, (Witness){NULL, 0});
     return out;
   }
   int nctors;
   int shape = type_shape(types[0], &nctors);
   bool *present = arena_alloc(nctors + 1);
   int npresent = 0;
-  for (int r = 0; r < m->n; r++) {
-    Cell c = m->rows[r].cells[0];
+  for (int r = 0; r < m->len; r++) {
+    Cell c = m->data[r].cells[0];
     if (!c.p) continue;
     int k = cell_ctor(c, shape);
     if (k >= 0 && k < nctors && !present[k]) {
@@ -252,18 +231,18 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
     }
   }
   if (shape != 0 && npresent == nctors) {
-    for (int k = 0; k < nctors && out.n < MAX_WITNESSES; k++) missing_via_ctor(m, types, ncols, shape, k, &out);
+    for (int k = 0; k < nctors && out.len < MAX_WITNESSES; k++) missing_via_ctor(m, types, ncols, shape, k, &out);
     return out;
   }
   // Some constructors never appear: whatever the default matrix misses, they miss too.
   Matrix dm = {0};
-  for (int r = 0; r < m->n; r++) {
-    if (m->rows[r].cells[0].p) continue;
-    Row nr = {m->rows[r].cells + 1, ncols - 1};
+  for (int r = 0; r < m->len; r++) {
+    if (m->data[r].cells[0].p) continue;
+    Row nr = {m->data[r].cells + 1, ncols - 1};
     expand_or(&dm, nr);
   }
   Witnesses w = missing(&dm, types + 1, ncols - 1);
-  for (int i = 0; i < w.n; i++) {
+  for (int i = 0; i < w.len; i++) {
     for (int k = 0; k < (shape && npresent ? nctors : 1); k++) {
       if (shape && npresent && present[k]) continue;
       Witness x = {arena_alloc(sizeof(char *) * (ncols + 1)), ncols};
@@ -276,7 +255,7 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
       } else {
         x.cols[0] = "_";
       }
-      copy_bytes(x.cols + 1, w.ws[i].cols, sizeof(char *) * (ncols - 1));
+      copy_bytes(x.cols + 1, w.data[i].cols, sizeof(char *) * (ncols - 1));
       add_witness(&out, x);
     }
   }
@@ -292,8 +271,8 @@ int match_witnesses(Pattern **rows, int nrows, Type *t, const char **out, int ma
   }
   Type *types[1] = {t};
   Witnesses w = missing(&m, types, 1);
-  for (int i = 0; i < w.n && i < max; i++) out[i] = w.ws[i].cols[0];
-  return w.n;
+  for (int i = 0; i < w.len && i < max; i++) out[i] = w.data[i].cols[0];
+  return w.len;
 }
 
 // "`A`", "`A` and `B`", "`A`, `B` and `C`", "`A`, `B`, `C` and 2 more".

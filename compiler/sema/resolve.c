@@ -40,7 +40,8 @@ typedef struct {
   const char *alias;
   Path path;
 } UseEntry;
-static PtrVec uses;
+typedef VEC(UseEntry *) UseVec;
+static UseVec uses;
 
 void resolve_add_use(Path path, const char *alias) {
   UseEntry *u = arena_alloc(sizeof *u);
@@ -532,7 +533,7 @@ ConstDecl *lookup_const(const char *name) {
 }
 
 void resolve_reset(void) {
-  uses = (PtrVec){0};  // its storage was in the arena
+  uses = (UseVec){0};  // its storage was in the arena
   type_depth = 0;
   in_expr_path = false;
 }

@@ -127,7 +127,7 @@ bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop 
 Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
 
 //
-// check.c: resolution and type checking
+// The crate and its generic environments (resolve.c builds them)
 //
 
 // The generic parameters visible in an item: impl/trait params first, then the fn's own.
@@ -144,21 +144,32 @@ typedef struct GenericEnv {
 
 typedef struct {
   Program *prog;
-  PtrVec structs, traits, impls, fns;   // all declarations, prelude first
-  PtrVec consts;                        // const items
+  // all declarations, prelude first
+  VEC(StructDecl *) structs;
+  VEC(TraitDecl *) traits;
+  VEC(ImplDecl *) impls;
+  VEC(FnDecl *) fns;
+  VEC(ConstDecl *) consts;
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option;
 } Crate;
 
-// Fn, FnMut or FnOnce: their bounds are written `Fn(A, B) -> R`, i.e. Fn<(A, B), Output = R>.
-bool is_fn_trait(TraitDecl *t);
+//
+// check.c: resolution and type checking
+//
 
 // Returns false if any error was reported.
 bool check_program(Crate *crate, Program *prog);
 void check_reset(void);   // forgets the crate and the checker's caches
 
+//
+// traits.c: trait and impl queries, for the checker and the later phases
+//
+
+// Fn, FnMut or FnOnce: their bounds are written `Fn(A, B) -> R`, i.e. Fn<(A, B), Output = R>.
+bool is_fn_trait(TraitDecl *t);
 // The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
 // Used by the checker to verify bounds and by mono to resolve calls.
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);

@@ -320,7 +320,9 @@ static bool mentions_self(Type *t, Type *self) {
   return false;
 }
 
-static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) {
+typedef VEC(TraitDecl *) TraitVec;
+
+static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count) {
   for (int i = 0; i < seen->len; i++)
     if (VEC_AT(*seen, i) == t) return;
   vec_push(seen, t);
@@ -366,7 +368,7 @@ static void collect_violations(TraitDecl *t, Diag *d, PtrVec *seen, int *count) 
 bool check_dyn_compatible(TraitDecl *t, Span use_site) {
   Diag *d = diag_error(use_site, "E0038", "the trait `%s` is not dyn compatible", t->name);
   diag_label(d, "`%s` is not dyn compatible", t->name);
-  PtrVec seen = {0};
+  TraitVec seen = {0};
   int count = 0;
   // Method signatures may not be resolved yet when dyn appears in a struct field; resolve lazily.
   bool ready = true;

@@ -460,7 +460,7 @@ struct FnDecl {
   Type *ret_type;
   Type *self_param_ty; // type of `self` parameter when self_kind != SELF_NONE
   Local *self_local;
-  PtrVec locals;       // every Local of the body, in declaration order
+  VEC(Local *) locals; // every Local of the body, in declaration order
   struct GenericEnv *env;  // the generic parameters in scope (impl's/trait's, then own)
   bool checked;
   bool requires_sized; // `where Self: Sized` on a trait method
