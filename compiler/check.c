@@ -374,7 +374,11 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
-  } else if (!ty_has_vars(self) && !ty_has_params(self) && !ty_has_assoc(self)) {
+  }
+  // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
+  // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
+  if (!found && self->kind != TY_DYN && !ty_has_vars(self) && !ty_has_assoc(self) &&
+      !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     TraitRef tr = {.trait = t->assoc_trait};
     Type **args = NULL;
     int n = 0;
@@ -1158,7 +1162,10 @@ static void check_impl_items(ImplDecl *im) {
       diag_emit(d);
       continue;
     }
-    // Compare the signatures with the trait's Self and parameters replaced by the impl's.
+    // Compare the signatures with the trait's Self and parameters replaced by the impl's (in the
+    // impl's generic environment: `<W<I> as Iterator>::Item` needs `I: Iterator` to project).
+    GenericEnv *saved_env = cur_env;
+    cur_env = im->env;
     int n = t->env->n + tm->env->n - t->env->n;
     Type **sub = arena_alloc(sizeof(Type *) * (n + 1));
     sub[0] = im->self_ty;
@@ -1191,6 +1198,7 @@ static void check_impl_items(ImplDecl *im) {
       diag_note(d, "   found signature `%s`", fn_sig_string(m, NULL, 0));
       diag_emit(d);
     }
+    cur_env = saved_env;
   }
   const char *missing = NULL;
   int nmissing = 0;
@@ -1280,6 +1288,8 @@ static void find_lang_traits(void) {
   const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};
   for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
   K->option = lookup_struct(intern_cstr("Option"));
+  K->iterator_trait = lookup_trait(intern_cstr("Iterator"));
+  K->into_iterator_trait = lookup_trait(intern_cstr("IntoIterator"));
 }
 
 bool is_fn_trait(TraitDecl *t) { return t && (t == K->fn_traits[0] || t == K->fn_traits[1] || t == K->fn_traits[2]); }

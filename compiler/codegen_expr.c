@@ -2715,7 +2715,49 @@ static LLVMValueRef emit_for_counted(CG *c, Expr *e, Type *it, LLVMValueRef iter
   return unit_val(c);
 }
 
+// `for` over an Iterator (the checker's desugaring, see iterator_elem): the iterator is moved
+// into its hidden local, dropped when the loop ends; each iteration calls `iter.next()`, leaves
+// on `None`, and binds the pattern to the payload of `Some`, dropped when the iteration ends.
+static LLVMValueRef emit_for_iterator(CG *c, Expr *e) {
+  int outer_mark = c->ncleanups;
+  LLVMValueRef iter = emit_expr(c, e->sub);  // its temporaries live until the loop ends
+  if (e->for_into && !cg_block_terminated(c)) {
+    // `IntoIterator::into_iter(value)`: the value is moved straight into the call.
+    Type *st = cg_type_of(c, e->for_src->ty);
+    c->local_addr[e->for_src->index] = cg_alloca(c, cg_lltype(c, st), "iter_source");
+    LLVMBuildStore(c->b, iter, c->local_addr[e->for_src->index]);
+    iter = emit_expr(c, e->for_into);
+  }
+  if (cg_block_terminated(c)) {
+    pop_cleanups(c, outer_mark);
+    return unit_val(c);
+  }
+  bind_local(c, e->for_iter, iter, true);
+  LLVMBasicBlockRef head = cg_new_block(c, "for"), body = cg_new_block(c, "for.body"), done = cg_new_block(c, "for.end");
+  cg_br(c, head);
+  cg_set_block(c, head);
+  Type *ot = ty_resolve(final_ty(c, e->for_next));
+  int mark = c->ncleanups;
+  LLVMValueRef opt = emit_expr(c, e->for_next);
+  pop_cleanups(c, mark);
+  LLVMValueRef slot = cg_alloca(c, cg_lltype(c, ot), "next");
+  LLVMBuildStore(c->b, opt, slot);
+  int some = 0;
+  while (some + 1 < ot->sdecl->nvariants && ot->sdecl->variants[some].name != intern_cstr("Some")) some++;
+  LLVMValueRef is_some = LLVMBuildICmp(c->b, LLVMIntEQ, cg_load_tag(c, ot, slot), cg_enum_tag(c, ot, some), "");
+  LLVMBuildCondBr(c->b, is_some, body, done);
+  cg_set_block(c, body);
+  Type *item_ty = ty_resolve(cg_subst(ot->sdecl->variants[some].fields[0].type, ot->args, ot->nargs));
+  LLVMValueRef item = item_ty->kind == TY_UNIT || item_ty->kind == TY_NEVER ? unit_val(c)
+                                                                           : load(c, item_ty, cg_variant_field(c, ot, some, slot, 0));
+  emit_for_body(c, e, item, item_ty, done, head);
+  cg_set_block(c, done);
+  pop_cleanups(c, outer_mark);
+  return unit_val(c);
+}
+
 static LLVMValueRef emit_for(CG *c, Expr *e) {
+  if (e->for_next) return emit_for_iterator(c, e);
   Type *it = ty_resolve(final_ty(c, e->sub));
   if (it->kind == TY_ITER || (it->kind == TY_RANGE && it->mut)) return emit_for_counted(c, e, it, emit_expr(c, e->sub));
   int outer_mark = c->ncleanups;
