@@ -99,6 +99,7 @@ LLVMTypeRef cg_enum_tag_type(CG *c, Type *t);
 LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant);                 // the tag constant
 LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr);
 LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
+uint64_t cg_variant_field_offset(CG *c, Type *t, int variant, int field);  // byte offset in the enum
 // Writes variant `variant` with the given field values (in declaration order) at addr.
 void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields);
 uint64_t cg_size_of(CG *c, Type *t);

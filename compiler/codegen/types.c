@@ -220,6 +220,11 @@ LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, in
   return LLVMBuildStructGEP2(c->b, lay->variant_ty[variant], addr, lay->slot_of[variant][field], "");
 }
 
+uint64_t cg_variant_field_offset(CG *c, Type *t, int variant, int field) {
+  EnumLayout *lay = enum_layout(c, t);
+  return LLVMOffsetOfElement(c->td, lay->variant_ty[variant], (unsigned)lay->slot_of[variant][field]);
+}
+
 void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields) {
   t = ty_resolve(t);
   // Zeroed first, so that copying the whole enum never reads bytes nobody wrote.

@@ -355,7 +355,10 @@ static void check_impl_items(ImplDecl *im) {
       diag_emit(d);
       continue;
     }
-    // Compare the signatures with the trait's Self and parameters replaced by the impl's.
+    // Compare the signatures with the trait's Self and parameters replaced by the impl's (in the
+    // impl's generic environment: `<W<I> as Iterator>::Item` needs `I: Iterator` to project).
+    GenericEnv *saved_env = cur_env;
+    cur_env = im->env;
     int n = t->env->n + tm->env->n - t->env->n;
     Type **sub = arena_alloc(sizeof(Type *) * (n + 1));
     sub[0] = im->self_ty;
@@ -388,6 +391,7 @@ static void check_impl_items(ImplDecl *im) {
       diag_note(d, "   found signature `%s`", fn_sig_string(m, NULL, 0));
       diag_emit(d);
     }
+    cur_env = saved_env;
   }
   const char *missing = NULL;
   int nmissing = 0;
@@ -477,6 +481,8 @@ static void find_lang_traits(void) {
   const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};
   for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
   K->option = lookup_struct(intern_cstr("Option"));
+  K->iterator_trait = lookup_trait(intern_cstr("Iterator"));
+  K->into_iterator_trait = lookup_trait(intern_cstr("IntoIterator"));
 }
 
 // E0428: two items of one namespace with one name. Types (structs, enums, traits) and values

@@ -1652,6 +1652,59 @@ static LoopInfo *push_loop(Fcx *fx, Expr *e) {
   return l;
 }
 
+// Whether `for` can loop over a value of type t by calling `Iterator::next` on it: t implements
+// Iterator (a user type, a bounded type parameter, `dyn Iterator`), or is a `&mut` or a `Box`
+// of such a type (std's `impl Iterator for &mut I` and `for Box<I>`).
+static bool is_iterator(Type *t) {
+  t = ty_resolve(t);
+  if (!K->iterator_trait) return false;
+  if ((t->kind == TY_REF && t->mut) || t->kind == TY_BOX) return is_iterator(t->inner);
+  return type_implements(K, t, K->iterator_trait);
+}
+
+// `local.method()` on a hidden local of type t (not visible to the program), checked.
+static Expr *hidden_method_call(Fcx *fx, const char *local, Type *t, const char *method, Span sp, Local **out) {
+  int mark = scope_mark(fx);
+  Local *l = new_local(fx, intern_cstr(local), t, true, sp, LOCAL_VAR);
+  l->assigned = true;
+  Expr *recv = arena_alloc(sizeof *recv);
+  recv->kind = EX_PATH;
+  recv->span = sp;
+  recv->path.segs = arena_alloc(sizeof(PathSeg));
+  recv->path.segs[0] = (PathSeg){.name = l->name, .span = sp};
+  recv->path.nsegs = 1;
+  recv->path.span = sp;
+  recv->field_index = -1;
+  Expr *call = arena_alloc(sizeof *call);
+  call->kind = EX_METHOD;
+  call->span = sp;
+  call->name_span = sp;
+  call->name = intern_cstr(method);
+  call->sub = recv;
+  call->field_index = -1;
+  check_expr(fx, call, NULL);
+  scope_pop(fx, mark);
+  *out = l;
+  return call;
+}
+
+// `for pat in it` as Rust desugars it: `it` is moved into a hidden local `iter` (through
+// `IntoIterator::into_iter` unless it already is an Iterator, where that is the identity), and
+// each iteration calls `iter.next()` and matches `Some(pat)`, leaving the loop on `None`; `iter`
+// is dropped when the loop ends. The checked calls are kept for codegen; the element type is
+// the `Item` of `next`'s `Option<Item>`.
+static Type *iterator_elem(Fcx *fx, Expr *e, Type *t) {
+  note_move(fx, e->sub);
+  if (!is_iterator(t)) {
+    e->for_into = hidden_method_call(fx, "iter_source", t, "into_iter", e->sub->span, &e->for_src);
+    t = ty_resolve(e->for_into->ty);
+  }
+  e->for_next = hidden_method_call(fx, "iter", t, "next", e->sub->span, &e->for_iter);
+  Type *opt = ty_resolve(e->for_next->ty);
+  if (opt->kind == TY_STRUCT && opt->sdecl == K->option && opt->nargs == 1) return opt->args[0];
+  return ty_new_var(0);
+}
+
 // The element type a `for` loop binds, and how codegen iterates (recorded in e->builtin).
 static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   t = ty_resolve(t);
@@ -1675,8 +1728,15 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
     Type *in = ty_resolve(t->inner);
     if (in->kind == TY_VEC || in->kind == TY_SLICE || in->kind == TY_ARRAY) return ty_ref(in->inner, t->mut);
   }
+  if (is_iterator(t) || (K->into_iterator_trait && type_implements(K, t, K->into_iterator_trait))) return iterator_elem(fx, e, t);
   Diag *d = diag_error(e->sub->span, "E0277", "`%s` is not an iterator", ty_name(t));
   diag_label(d, "`%s` is not an iterator", ty_name(t));
+  if (t->kind != TY_VAR) {
+    diag_help(d, "the trait `Iterator` is not implemented for `%s`", ty_name(t));
+    if (t->kind == TY_REF && !t->mut && is_iterator(ty_ref(t->inner, true)))
+      diag_note(d, "`Iterator` is implemented for `%s`, but not for `%s`", ty_name(ty_ref(t->inner, true)), ty_name(t));
+    diag_note(d, "required for `%s` to implement `IntoIterator`", ty_name(t));
+  }
   diag_emit(d);
   return ty_new_var(0);
 }

@@ -227,7 +227,11 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
-  } else if (!ty_has_vars(self) && !ty_has_params(self) && !ty_has_assoc(self)) {
+  }
+  // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
+  // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
+  if (!found && self->kind != TY_DYN && !ty_has_vars(self) && !ty_has_assoc(self) &&
+      !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     TraitRef tr = {.trait = t->assoc_trait};
     Type **args = NULL;
     int n = 0;

@@ -39,6 +39,9 @@ static Parser P;
 static Expr *parse_expr(void);
 static Expr *parse_expr_r(bool no_struct);
 static Expr *parse_expr_bp(int min_bp, bool no_struct);
+// Where the block-like expression statement being parsed starts (`while c { } (a, b)` is two
+// statements: such an expression ends at its `}` for `(` and `[`, though `.method()` continues it).
+static uint32_t block_stmt_lo = UINT32_MAX;
 static TypeExpr *parse_type(void);
 static Pattern *parse_pattern(void);
 static Block *parse_block(void);
@@ -924,7 +927,10 @@ static Block *parse_block(void) {
                       (k == TK_UNSAFE && peek_kind(1) == TK_LBRACE) || (k == TK_LIFETIME && peek_kind(1) == TK_COLON);
     Expr *e;
     if (block_like) {
+      uint32_t saved = block_stmt_lo;
+      block_stmt_lo = tok()->span.lo;
       e = parse_expr_bp(100, false);  // the block-like expression (and any `.method()` after it)
+      block_stmt_lo = saved;
     } else {
       e = parse_expr();
     }
@@ -1235,9 +1241,20 @@ static void parse_tuple_field_float(Expr **lhs, Span lo) {
   *lhs = b;
 }
 
+// Whether e is the block-like expression a statement starts with (see block_stmt_lo).
+static bool ends_statement(Expr *e) {
+  switch (e->kind) {
+  case EX_IF: case EX_MATCH: case EX_LOOP: case EX_WHILE: case EX_WHILE_LET: case EX_FOR: case EX_BLOCK:
+    return e->span.lo == block_stmt_lo;
+  default: return false;
+  }
+}
+
 // postfix = primary ("." ident ("::" generic-args)? ("(" args ")")? | "." int | "(" args ")" | "[" expr "]" | "?")*
+
 static Expr *parse_postfix(Expr *e, Span lo) {
   for (;;) {
+    if ((at(TK_LPAREN) || at(TK_LBRACKET)) && ends_statement(e)) return e;
     if (accept(TK_DOT)) {
       if (at(TK_INT)) {
         Expr *f = new_expr(EX_FIELD, lo);

@@ -394,6 +394,10 @@ struct Expr {
   Type *coerce_from;      // type before the coercion (ty is the type after)
   int *field_map;         // EX_STRUCT: for each args[i], the field index
   struct LoopInfo *loop;  // EX_BREAK/EX_CONTINUE target
+  // EX_FOR over an Iterator: the iterator's hidden local, and the checked `iter.next()` call;
+  // over another IntoIterator type, also the hidden local of the value and `value.into_iter()`
+  Local *for_iter, *for_src;
+  Expr *for_next, *for_into;
 };
 
 // A loop as the checker sees it: the target of `break`/`continue` (codegen reads loop_expr).
