@@ -2897,3 +2897,14 @@ void cg_emit_body(CG *c, Instance *in) {
   c->inst = NULL;
   c->ncleanups = 0;
 }
+
+void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len) {
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(sp, &file, &flen, &line, &col, c);
+  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  call_fn(c, rt(c, "trc_panic_bounds_check"), args, 6);
+  LLVMBuildUnreachable(c->b);
+}
+
+LLVMValueRef cg_caller_location(CG *c, Span sp) { return caller_location(c, sp); }

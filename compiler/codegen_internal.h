@@ -141,5 +141,13 @@ void cg_br(CG *c, LLVMBasicBlockRef to);
 void cg_emit_body(CG *c, Instance *in);
 void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
+// `index out of bounds: the length is {len} but the index is {idx}` at sp.
+void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
+// The location a #[track_caller] callee reports for a call at sp.
+LLVMValueRef cg_caller_location(CG *c, Span sp);
+
+// codegen_mir.c
+// Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.
+bool cg_emit_mir_body(CG *c, Instance *in);
 
 #endif

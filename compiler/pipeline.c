@@ -12,6 +12,9 @@
 // keeps more than arena pointers offers its own small reset; this is the one place that knows
 // them all.
 #include "trc.h"
+#include "lower/mir.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -32,6 +35,19 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
 
   Crate *crate = arena_alloc(sizeof *crate);
   if (!check_program(crate, prog)) return NULL;
+
+  lower_crate(crate, opts);
+  if (opts->emit_mir) {
+    FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
+    if (!out) {
+      fprintf(stderr, "error: couldn't write `%s`\n", opts->output);
+      return NULL;
+    }
+    mir_print_crate(crate, out);
+    if (out != stdout) fclose(out);
+    else fflush(out);
+    return NULL;
+  }
 
   return codegen_program(crate, opts);
 }

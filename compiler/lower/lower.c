@@ -1,0 +1,867 @@
+// lower.c — the checked AST of one function body to MIR (see mir.h for the IR).
+//
+// Lowering follows rustc's `build` module in miniature. An expression is lowered in one of
+// three ways, chosen by who consumes it:
+//
+//   lower_into(L, dest, e)   evaluate e and write its value to the place dest;
+//   lower_operand(L, e)      evaluate e into something a statement can read: a constant, a
+//                            copy or move of a place (a temporary if e is not a place);
+//   lower_place(L, e)        the place that e denotes (`x`, `(*p).f`, `a[i]`), or a temporary
+//                            holding e's value when e is not a place expression.
+//
+// Control flow builds blocks as it goes: L->cur is the block being filled. A diverging
+// expression (return, break, a call to a `-> !` function) terminates it and continues in a
+// fresh block that nothing reaches; `remove_dead_blocks` drops those at the end, as rustc's
+// SimplifyCfg does.
+//
+// Coverage grows in steps. This step lowers bodies that own nothing needing a drop (no Box,
+// Vec, String or Drop types among the locals, so every call's unwind is `continue`) and that
+// bind only plain variables; anything else sets `Body.unsupported` through `unsupported()`,
+// which abandons the body (a longjmp back to lower_fn) and leaves it to the AST emitter.
+#include "lower/mir.h"
+
+#include <setjmp.h>
+#include <string.h>
+
+typedef struct LoopScope {
+  Expr *loop_expr;
+  int brk, cont;          // blocks
+  Place result;           // `loop` with `break value`
+  bool has_result;
+  struct LoopScope *outer;
+} LoopScope;
+
+typedef struct {
+  Crate *crate;
+  Options *opts;
+  FnDecl *fn;
+  Body *b;
+  int cur;                // the block being filled
+  int *local_of;          // Local->index -> MIR local
+  LoopScope *loop;
+  jmp_buf bail;
+} Lower;
+
+_Noreturn static void unsupported(Lower *L, const char *why) {
+  L->b->unsupported = why;
+  longjmp(L->bail, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+static int new_local(Lower *L, Type *ty, const char *name, bool mut, Span sp) {
+  if (ty_needs_drop(ty)) unsupported(L, arena_printf("a value of type `%s` needs dropping", ty_name(ty)));
+  Body *b = L->b;
+  if (b->nlocals == b->caplocals) {
+    b->caplocals = b->caplocals ? b->caplocals * 2 : 16;
+    MirLocal *nl = arena_alloc(sizeof(MirLocal) * b->caplocals);
+    copy_bytes(nl, b->locals, sizeof(MirLocal) * b->nlocals);
+    b->locals = nl;
+  }
+  b->locals[b->nlocals] = (MirLocal){name, ty, mut, sp};
+  return b->nlocals++;
+}
+
+static int new_block(Lower *L) {
+  Body *b = L->b;
+  if (b->nblocks == b->capblocks) {
+    b->capblocks = b->capblocks ? b->capblocks * 2 : 16;
+    BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * b->capblocks);
+    copy_bytes(nb, b->blocks, sizeof(BasicBlock) * b->nblocks);
+    b->blocks = nb;
+  }
+  b->blocks[b->nblocks] = (BasicBlock){0};
+  return b->nblocks++;
+}
+
+static BasicBlock *cur_block(Lower *L) { return &L->b->blocks[L->cur]; }
+
+static void push_stmt(Lower *L, MirStmt s) {
+  BasicBlock *bb = cur_block(L);
+  if (bb->nstmts == bb->cap) {
+    bb->cap = bb->cap ? bb->cap * 2 : 8;
+    MirStmt *ns = arena_alloc(sizeof(MirStmt) * bb->cap);
+    copy_bytes(ns, bb->stmts, sizeof(MirStmt) * bb->nstmts);
+    bb->stmts = ns;
+  }
+  bb->stmts[bb->nstmts++] = s;
+}
+
+static void terminate(Lower *L, Terminator t) {
+  BasicBlock *bb = cur_block(L);
+  bb->term = t;
+  bb->terminated = true;
+}
+
+static void go_to(Lower *L, int target) {
+  terminate(L, (Terminator){.kind = TERM_GOTO, .target = target});
+}
+
+// After a diverging terminator: what follows is built in a block nothing jumps to.
+static void continue_unreachable(Lower *L) { L->cur = new_block(L); }
+
+static Place local_place(int local) { return (Place){.local = local}; }
+
+static Type *place_ty(Lower *L, Place p) {
+  return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals[p.local].ty;
+}
+
+static Place project(Place p, ProjKind kind, int field, int local, Type *ty) {
+  Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
+  copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
+  np[p.nproj] = (Proj){kind, field, local, ty};
+  return (Place){p.local, np, p.nproj + 1};
+}
+
+static void assign(Lower *L, Place dest, Rvalue rv, Span sp) {
+  push_stmt(L, (MirStmt){.kind = STMT_ASSIGN, .place = dest, .rv = rv, .span = sp});
+}
+
+static Operand const_int(Type *ty, uint64_t v) {
+  return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_INT, .i = v}, .ty = ty};
+}
+
+static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
+
+// Reading a place: Copy types are copied, anything else is moved out.
+static Operand use_place(Lower *L, Place p) {
+  Type *t = place_ty(L, p);
+  return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
+}
+
+static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = o.ty}; }
+
+static Place temp(Lower *L, Type *ty, Span sp) { return local_place(new_local(L, ty, NULL, true, sp)); }
+
+// The value of an operand in a temporary, for rvalues that need a place.
+static Place operand_to_place(Lower *L, Operand o, Span sp) {
+  if (o.kind != OPND_CONST) return o.place;
+  Place t = temp(L, o.ty, sp);
+  assign(L, t, rv_use(o), sp);
+  return t;
+}
+
+static bool is_never(Type *t) { return ty_resolve(t)->kind == TY_NEVER; }
+static bool is_unit(Type *t) { return ty_resolve(t)->kind == TY_UNIT; }
+
+// The type an expression's own code produces, before the checker's coercion.
+static Type *raw_ty(Expr *e) { return e->coerce ? e->coerce_from : e->ty; }
+
+static void assert_cond(Lower *L, Operand cond, bool expected, const char *msg, Span sp) {
+  int ok = new_block(L);
+  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = cond, .expected = expected, .msg = msg, .target = ok, .span = sp});
+  L->cur = ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+static void lower_into(Lower *L, Place dest, Expr *e);
+static Operand lower_operand(Lower *L, Expr *e);
+static Place lower_place(Lower *L, Expr *e);
+static void lower_block_into(Lower *L, Place dest, Block *blk);
+
+static bool is_place_expr(Expr *e) {
+  if (e->coerce) return false;
+  switch (e->kind) {
+  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_FIELD: case EX_INDEX: return true;
+  case EX_UNARY: return e->op == TK_STAR;
+  default: return false;
+  }
+}
+
+// `*p` for a place p of pointer type (a reference or a Box).
+static Place deref(Lower *L, Place p, Span sp) {
+  Type *t = ty_resolve(place_ty(L, p));
+  if (t->kind == TY_VEC) unsupported(L, "deref of a Vec");
+  Type *in = ty_pointee(t);
+  if (!in) ice(sp, "deref of non-pointer `%s` in MIR lowering", ty_name(t));
+  return project(p, PROJ_DEREF, 0, 0, in);
+}
+
+static Place autoderef(Lower *L, Place p, int n, Span sp) {
+  for (int i = 0; i < n; i++) p = deref(L, p, sp);
+  return p;
+}
+
+static Operand index_operand(Lower *L, Expr *idx) { return lower_operand(L, idx); }
+
+// base[i]: the bounds check is an assert before the projection, as in rustc.
+static Place lower_index(Lower *L, Expr *e) {
+  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+  Place base = autoderef(L, lower_place(L, e->lhs), e->autoderefs, e->span);
+  Type *bt = ty_resolve(place_ty(L, base));
+  if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
+  Operand io = index_operand(L, e->rhs);
+  Place ip = operand_to_place(L, io, e->rhs->span);
+  if (ip.nproj) {  // the index projection names a local
+    Place t = temp(L, ty_usize, e->rhs->span);
+    assign(L, t, rv_use(use_place(L, ip)), e->span);
+    ip = t;
+  }
+  Place len = temp(L, ty_usize, e->span);
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
+  Place ok = temp(L, ty_bool, e->span);
+  assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
+  int in = new_block(L);
+  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = use_place(L, ok), .expected = true, .bounds_check = true,
+                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .span = e->span});
+  L->cur = in;
+  return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
+}
+
+static Place lower_place(Lower *L, Expr *e) {
+  if (!e->coerce) {
+    switch (e->kind) {
+    case EX_PATH:
+      if (e->res == RES_LOCAL) return local_place(L->local_of[e->local->index]);
+      break;
+    case EX_UNARY:
+      if (e->op == TK_STAR) return deref(L, lower_place(L, e->sub), e->span);
+      break;
+    case EX_FIELD: {
+      Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
+      Type *bt = ty_resolve(place_ty(L, base));
+      if (bt->kind == TY_STRUCT && bt->sdecl->is_enum) unsupported(L, "a field of an enum");
+      return project(base, PROJ_FIELD, e->field_index, 0, e->ty);
+    }
+    case EX_INDEX: return lower_index(L, e);
+    default: break;
+    }
+  }
+  Place t = temp(L, e->ty, e->span);
+  lower_into(L, t, e);
+  return t;
+}
+
+// Constants that need no code: literals and primitive associated constants.
+static bool const_operand(Expr *e, Operand *out) {
+  if (e->coerce) return false;
+  Type *t = e->ty;
+  switch (e->kind) {
+  case EX_INT: case EX_BOOL: case EX_CHAR:
+    *out = const_int(t, e->int_val);
+    return true;
+  case EX_FLOAT:
+    *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
+    return true;
+  case EX_STR:
+    *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_STR, .s = e->str, .len = e->str_len}, .ty = t};
+    return true;
+  case EX_PATH:
+    if (e->res != RES_CONST) return false;
+    if (ty_resolve(t)->kind == TY_FLOAT) *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
+    else *out = const_int(t, e->int_val);
+    return true;
+  case EX_TUPLE:
+    if (e->nargs) return false;
+    *out = const_unit(t);
+    return true;
+  default:
+    return false;
+  }
+}
+
+static Operand lower_operand(Lower *L, Expr *e) {
+  Operand o;
+  if (const_operand(e, &o)) return o;
+  if (is_unit(e->ty) && !is_place_expr(e)) {
+    // A unit value is only ever its effects.
+    Place t = temp(L, e->ty, e->span);
+    lower_into(L, t, e);
+    return const_unit(e->ty);
+  }
+  return use_place(L, lower_place(L, e));
+}
+
+static BinOp binop_of(TokenKind op) {
+  switch (op) {
+  case TK_PLUS: case TK_PLUSEQ: return BIN_ADD;
+  case TK_MINUS: case TK_MINUSEQ: return BIN_SUB;
+  case TK_STAR: case TK_STAREQ: return BIN_MUL;
+  case TK_SLASH: case TK_SLASHEQ: return BIN_DIV;
+  case TK_PERCENT: case TK_PERCENTEQ: return BIN_REM;
+  case TK_AMP: case TK_AMPEQ: return BIN_BITAND;
+  case TK_PIPE: case TK_PIPEEQ: return BIN_BITOR;
+  case TK_CARET: case TK_CARETEQ: return BIN_BITXOR;
+  case TK_SHL: case TK_SHLEQ: return BIN_SHL;
+  case TK_SHR: case TK_SHREQ: return BIN_SHR;
+  case TK_EQEQ: return BIN_EQ;
+  case TK_NE: return BIN_NE;
+  case TK_LT: return BIN_LT;
+  case TK_LE: return BIN_LE;
+  case TK_GT: return BIN_GT;
+  case TK_GE: return BIN_GE;
+  default: return BIN_ADD;
+  }
+}
+
+static bool is_scalar(Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_UNIT;
+}
+
+// An arithmetic or comparison operand: references to scalars are read through (`&i32 + i32`,
+// `&a == &b` compares the integers), as the operator impls for references do.
+static Operand scalar_operand(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->ty);
+  if (t->kind != TY_REF) {
+    if (!is_scalar(t)) unsupported(L, arena_printf("an operator on `%s`", ty_name(t)));
+    return lower_operand(L, e);
+  }
+  Place p = lower_place(L, e);
+  while (ty_resolve(place_ty(L, p))->kind == TY_REF) p = deref(L, p, e->span);
+  if (!is_scalar(place_ty(L, p))) unsupported(L, arena_printf("an operator on `%s`", ty_name(e->ty)));
+  return use_place(L, p);
+}
+
+static const char *overflow_msg(BinOp op) {
+  switch (op) {
+  case BIN_ADD: return "attempt to add with overflow";
+  case BIN_SUB: return "attempt to subtract with overflow";
+  case BIN_MUL: return "attempt to multiply with overflow";
+  case BIN_SHL: return "attempt to shift left with overflow";
+  case BIN_SHR: return "attempt to shift right with overflow";
+  default: return "";
+  }
+}
+
+// a op b into dest, with the checks a debug build makes: overflow of + - * (at -O0, as rustc
+// -C debug-assertions), division by zero and MIN / -1 (always).
+static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Type *t, Span sp) {
+  Type *rt = ty_resolve(t);
+  bool is_int = rt->kind == TY_INT;
+  if (is_int && (op == BIN_DIV || op == BIN_REM)) {
+    bool rem = op == BIN_REM;
+    Place z = temp(L, ty_bool, sp);
+    assign(L, z, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, 0), .ty = ty_bool}, sp);
+    assert_cond(L, use_place(L, z), false,
+                rem ? "attempt to calculate the remainder with a divisor of zero" : "attempt to divide by zero", sp);
+    if (rt->is_signed) {
+      // MIN / -1 overflows: (b == -1) & (a == MIN)
+      Place m1 = temp(L, ty_bool, sp), mn = temp(L, ty_bool, sp), both = temp(L, ty_bool, sp);
+      uint64_t all = rt->bits == 64 ? ~0ull : (1ull << rt->bits) - 1;
+      assign(L, m1, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, all), .ty = ty_bool}, sp);
+      assign(L, mn, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (rt->bits - 1)), .ty = ty_bool}, sp);
+      assign(L, both, (Rvalue){.kind = RV_BINARY, .binop = BIN_BITAND, .a = use_place(L, m1), .b = use_place(L, mn), .ty = ty_bool}, sp);
+      assert_cond(L, use_place(L, both), false,
+                  rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow", sp);
+    }
+  }
+  bool checked = is_int && L->opts->opt_level == 0 && (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL);
+  if (!checked) {
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = t}, sp);
+    return;
+  }
+  Type *pair_elems[2] = {t, ty_bool};
+  Type *pair = ty_tuple(pair_elems, 2);
+  Place r = temp(L, pair, sp);
+  assign(L, r, (Rvalue){.kind = RV_CHECKED, .binop = op, .a = a, .b = b, .ty = pair}, sp);
+  assert_cond(L, use_place(L, project(r, PROJ_FIELD, 1, 0, ty_bool)), false, overflow_msg(op), sp);
+  assign(L, dest, rv_use(use_place(L, project(r, PROJ_FIELD, 0, 0, t))), sp);
+}
+
+static void lower_binary(Lower *L, Place dest, Expr *e) {
+  TokenKind op = e->op;
+  if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
+    // a && b: if a { dest = b } else { dest = false }
+    Operand a = lower_operand(L, e->lhs);
+    int rhs = new_block(L), short_bb = new_block(L), done = new_block(L);
+    int on_true = op == TK_AMPAMP ? rhs : short_bb, on_false = op == TK_AMPAMP ? short_bb : rhs;
+    uint64_t *vals = arena_alloc(sizeof(uint64_t));
+    int *tg = arena_alloc(sizeof(int) * 2);
+    vals[0] = 0;
+    tg[0] = on_false;
+    tg[1] = on_true;
+    terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = a, .values = vals, .targets = tg, .nvalues = 1, .span = e->span});
+    L->cur = short_bb;
+    assign(L, dest, rv_use(const_int(ty_bool, op == TK_PIPEPIPE)), e->span);
+    go_to(L, done);
+    L->cur = rhs;
+    lower_into(L, dest, e->rhs);
+    go_to(L, done);
+    L->cur = done;
+    return;
+  }
+  BinOp bop = binop_of(op);
+  Operand a = scalar_operand(L, e->lhs), b = scalar_operand(L, e->rhs);
+  if (bop >= BIN_EQ) {
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = bop, .a = a, .b = b, .ty = ty_bool}, e->span);
+    return;
+  }
+  lower_arith(L, dest, bop, a, b, raw_ty(e), e->span);
+}
+
+static void lower_unary(Lower *L, Place dest, Expr *e) {
+  switch (e->op) {
+  case TK_MINUS: {
+    Operand a = lower_operand(L, e->sub);
+    Type *t = ty_resolve(raw_ty(e));
+    if (L->opts->opt_level == 0 && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
+      Place ov = temp(L, ty_bool, e->span);
+      assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (t->bits - 1)), .ty = ty_bool}, e->span);
+      assert_cond(L, use_place(L, ov), false, "attempt to negate with overflow", e->span);
+    }
+    assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NEG, .a = a, .ty = raw_ty(e)}, e->span);
+    return;
+  }
+  case TK_BANG:
+    assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NOT, .a = lower_operand(L, e->sub), .ty = raw_ty(e)}, e->span);
+    return;
+  case TK_STAR:
+    assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span);
+    return;
+  case TK_AMP:
+    if (!is_place_expr(e->sub)) {
+      Operand o;
+      // `&5` must point to a constant that lives for the whole program (rvalue static
+      // promotion); a stack temporary would dangle once returned.
+      if (const_operand(e->sub, &o) || e->sub->kind == EX_BINARY || e->sub->kind == EX_ARRAY || e->sub->kind == EX_TUPLE ||
+          e->sub->kind == EX_STRUCT || (e->sub->kind == EX_PATH && e->sub->res == RES_CONST_ITEM))
+        unsupported(L, "a borrow of a constant expression (promotion)");
+    }
+    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
+    return;
+  default:
+    ice(e->span, "unary operator not lowered to MIR");
+  }
+}
+
+static void lower_cast(Lower *L, Place dest, Expr *e) {
+  Type *from = ty_resolve(e->sub->ty), *to = ty_resolve(raw_ty(e));
+  bool scalar_from = is_scalar(from) || (from->kind == TY_STRUCT && from->sdecl->is_enum);
+  if (!scalar_from || !is_scalar(to)) unsupported(L, arena_printf("a cast from `%s` to `%s`", ty_name(from), ty_name(to)));
+  Operand a = lower_operand(L, e->sub);
+  assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = CAST_NUMERIC, .a = a, .ty = raw_ty(e)}, e->span);
+}
+
+// ---- calls ----
+
+static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
+  Operand *ops = arena_alloc(sizeof(Operand) * (n + 2));
+  int k = 0;
+  if (first) ops[k++] = *first;
+  for (int i = 0; i < n; i++) ops[k++] = lower_operand(L, args[i]);
+  return ops;
+}
+
+static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller) {
+  int next = is_never(ret) ? -1 : new_block(L);
+  terminate(L, (Terminator){.kind = TERM_CALL, .callee = callee, .args = args, .nargs = nargs, .dest = dest, .target = next,
+                            .span = sp, .caller_span = caller});
+  if (next < 0) continue_unreachable(L);
+  else L->cur = next;
+}
+
+// A method call on a trait: virtual when Self is a trait object, else resolved per instance.
+static Callee trait_callee(Lower *L, Expr *e, Type *self) {
+  (void)L;
+  Callee c = {.fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs, .trait = e->trait, .self_ty = self};
+  if (self && ty_resolve(self)->kind == TY_DYN) {
+    c.kind = CALLEE_VIRTUAL;
+    c.slot = vtable_method_slot(ty_resolve(self)->principal->trait, e->fn);
+  } else {
+    c.kind = CALLEE_TRAIT;
+  }
+  return c;
+}
+
+// recv.m(args): the receiver after the checker's autoderefs and autoref.
+static Operand lower_receiver(Lower *L, Expr *e) {
+  Expr *r = e->sub;
+  if (e->autoref == 0 && e->autoderefs == 0) return lower_operand(L, r);
+  Place p = autoderef(L, lower_place(L, r), e->autoderefs, e->span);
+  if (!e->autoref) return use_place(L, p);
+  Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
+  Place t = temp(L, rt, r->span);
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .ty = rt}, r->span);
+  return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
+}
+
+static void lower_method(Lower *L, Place dest, Expr *e) {
+  if (e->dispatch == DISPATCH_BUILTIN) unsupported(L, arena_printf("the builtin method `%s`", e->name));
+  if (e->trait && e->trait == L->crate->clone_trait) unsupported(L, "a clone() call");
+  Operand recv = lower_receiver(L, e);
+  Operand *args = lower_args(L, e->args, e->nargs, &recv);
+  Callee c;
+  if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+  else c = trait_callee(L, e, e->self_ty);
+  emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
+}
+
+static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Expr **args, int n, int *field_map, int nfields,
+                            Type *t, Span sp) {
+  Operand *ops = arena_alloc(sizeof(Operand) * (nfields + 1));
+  for (int i = 0; i < n; i++) ops[field_map ? field_map[i] : i] = lower_operand(L, args[i]);
+  assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
+}
+
+static void lower_call(Lower *L, Place dest, Expr *e) {
+  Expr *f = e->sub;
+  if (f->kind != EX_PATH) unsupported(L, "a call of a value");
+  switch (f->res) {
+  case RES_FN: {
+    Callee c = {.kind = CALLEE_FN, .fn = f->fn, .targs = f->fn_targs, .ntargs = f->fn_ntargs};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  case RES_TRAIT_FN: {
+    if (f->trait == L->crate->clone_trait) unsupported(L, "a Clone::clone call");
+    Callee c = trait_callee(L, f, f->self_ty);
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  case RES_TUPLE_CTOR: {
+    StructDecl *s = f->sdecl;
+    int nf = s->is_enum ? s->variants[f->variant].nfields : s->nfields;
+    lower_aggregate(L, dest, AGG_ADT, s->is_enum ? f->variant : -1, e->args, e->nargs, NULL, nf, raw_ty(e), e->span);
+    return;
+  }
+  case RES_LOCAL: unsupported(L, "a call of a closure or fn pointer");
+  default: unsupported(L, "a call of a builtin function");
+  }
+}
+
+// ---- control flow ----
+
+static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span sp) {
+  uint64_t *vals = arena_alloc(sizeof(uint64_t));
+  int *tg = arena_alloc(sizeof(int) * 2);
+  vals[0] = 0;
+  tg[0] = on_false;
+  tg[1] = on_true;
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = cond, .values = vals, .targets = tg, .nvalues = 1, .span = sp});
+}
+
+static void lower_if(Lower *L, Place dest, Expr *e) {
+  Operand cond = lower_operand(L, e->sub);
+  int then_bb = new_block(L), else_bb = new_block(L), done = new_block(L);
+  switch_bool(L, cond, then_bb, else_bb, e->span);
+  L->cur = then_bb;
+  lower_block_into(L, dest, e->block);
+  go_to(L, done);
+  L->cur = else_bb;
+  if (e->else_expr) lower_into(L, dest, e->else_expr);
+  go_to(L, done);
+  L->cur = done;
+}
+
+static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont) {
+  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .outer = L->loop};
+  L->loop = s;
+  return s;
+}
+
+static void lower_loop(Lower *L, Place dest, Expr *e) {
+  int body = new_block(L), done = new_block(L);
+  go_to(L, body);
+  LoopScope s;
+  push_loop(L, &s, e, done, body);
+  s.result = dest;
+  s.has_result = true;
+  L->cur = body;
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, body);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
+static void lower_while(Lower *L, Expr *e) {
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Operand cond = lower_operand(L, e->sub);
+  switch_bool(L, cond, body, done, e->span);
+  LoopScope s;
+  push_loop(L, &s, e, done, head);
+  L->cur = body;
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, head);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
+static LoopScope *loop_of(Lower *L, Expr *e) {
+  for (LoopScope *s = L->loop; s; s = s->outer)
+    if (s->loop_expr == e->loop->loop_expr) return s;
+  ice(e->span, "break target not found in MIR lowering");
+}
+
+static void lower_break(Lower *L, Expr *e) {
+  LoopScope *s = loop_of(L, e);
+  if (e->sub) {
+    if (s->has_result) lower_into(L, s->result, e->sub);
+    else lower_operand(L, e->sub);
+  }
+  go_to(L, s->brk);
+  continue_unreachable(L);
+}
+
+static void lower_return(Lower *L, Expr *e) {
+  if (e->sub) lower_into(L, local_place(0), e->sub);
+  terminate(L, (Terminator){.kind = TERM_RETURN, .span = e->span});
+  continue_unreachable(L);
+}
+
+// ---- the dispatcher ----
+
+// Writes e's value, before its coercion, to dest (whose type is the raw type).
+static void lower_raw_into(Lower *L, Place dest, Expr *e) {
+  Operand o;
+  if (const_operand(e, &o)) {
+    assign(L, dest, rv_use(o), e->span);
+    return;
+  }
+  switch (e->kind) {
+  case EX_PATH:
+    switch (e->res) {
+    case RES_LOCAL: assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span); return;
+    case RES_UNIT_STRUCT:
+      assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
+      return;
+    case RES_CONST_ITEM: {
+      Callee c = {.kind = CALLEE_FN, .fn = e->fn};
+      emit_call(L, dest, c, NULL, 0, raw_ty(e), e->span, e->span);
+      return;
+    }
+    default: unsupported(L, "a function used as a value");
+    }
+  case EX_UNARY: lower_unary(L, dest, e); return;
+  case EX_BINARY: lower_binary(L, dest, e); return;
+  case EX_ASSIGN: {
+    Operand v = lower_operand(L, e->rhs);
+    assign(L, lower_place(L, e->lhs), rv_use(v), e->span);
+    return;
+  }
+  case EX_COMPOUND: {
+    Operand v = scalar_operand(L, e->rhs);
+    Place p = lower_place(L, e->lhs);
+    if (!is_scalar(place_ty(L, p))) unsupported(L, "a compound assignment to a non-scalar");
+    lower_arith(L, p, binop_of(e->op), use_place(L, p), v, place_ty(L, p), e->span);
+    return;
+  }
+  case EX_CAST: lower_cast(L, dest, e); return;
+  case EX_CALL: lower_call(L, dest, e); return;
+  case EX_METHOD: lower_method(L, dest, e); return;
+  case EX_FIELD: case EX_INDEX: assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span); return;
+  case EX_STRUCT:
+    if (e->base_expr) unsupported(L, "struct update syntax");
+    lower_aggregate(L, dest, AGG_ADT, e->sdecl->is_enum ? e->variant : -1, e->args, e->nargs, e->field_map,
+                    e->sdecl->is_enum ? e->sdecl->variants[e->variant].nfields : e->sdecl->nfields, raw_ty(e), e->span);
+    return;
+  case EX_TUPLE: lower_aggregate(L, dest, AGG_TUPLE, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span); return;
+  case EX_ARRAY:
+    if (e->repeat) unsupported(L, "an array repeat expression");
+    lower_aggregate(L, dest, AGG_ARRAY, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span);
+    return;
+  case EX_BLOCK: lower_block_into(L, dest, e->block); return;
+  case EX_IF: lower_if(L, dest, e); return;
+  case EX_LOOP: lower_loop(L, dest, e); return;
+  case EX_WHILE: lower_while(L, e); return;
+  case EX_BREAK: lower_break(L, e); return;
+  case EX_CONTINUE:
+    go_to(L, loop_of(L, e)->cont);
+    continue_unreachable(L);
+    return;
+  case EX_RETURN: lower_return(L, e); return;
+  case EX_IF_LET: unsupported(L, "`if let`");
+  case EX_WHILE_LET: unsupported(L, "`while let`");
+  case EX_FOR: unsupported(L, "a `for` loop");
+  case EX_MATCH: unsupported(L, "`match`");
+  case EX_MACRO: unsupported(L, arena_printf("the macro `%s!`", e->name));
+  case EX_CLOSURE: unsupported(L, "a closure");
+  case EX_RANGE: unsupported(L, "a range value");
+  case EX_TRY: unsupported(L, "the `?` operator");
+  default: ice(e->span, "expression not lowered to MIR");
+  }
+}
+
+static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
+  Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
+  if (!fi || !ti) unsupported(L, "a coercion");
+  if (ti->kind == TY_DYN) {
+    if (fi->kind == TY_DYN) return fi->principal && ti->principal && fi->principal->trait == ti->principal->trait ? CAST_REBORROW : CAST_UPCAST;
+    return CAST_UNSIZE;
+  }
+  if (fi == ti) return CAST_REBORROW;
+  if (fi->kind == TY_ARRAY && ti->kind == TY_SLICE) return CAST_UNSIZE;
+  unsupported(L, arena_printf("the coercion from `%s` to `%s`", ty_name(from), ty_name(to)));
+}
+
+static void lower_into(Lower *L, Place dest, Expr *e) {
+  if (!e->coerce || is_never(raw_ty(e))) {
+    lower_raw_into(L, dest, e);
+    return;
+  }
+  // The value as its code makes it, then the coercion as a cast of its own.
+  Place raw = temp(L, raw_ty(e), e->span);
+  lower_raw_into(L, raw, e);
+  CastKind ck = coercion_cast(L, raw_ty(e), e->ty);
+  assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = ck, .a = use_place(L, raw), .ty = e->ty}, e->span);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+static int bind_local(Lower *L, Local *l) {
+  int m = new_local(L, l->ty, l->name, l->mut, l->span);
+  L->local_of[l->index] = m;
+  return m;
+}
+
+static void lower_let(Lower *L, Stmt *s) {
+  Pattern *p = s->pat;
+  if (s->else_block) unsupported(L, "`let ... else`");
+  if (p->kind == PAT_WILD) {
+    if (s->init) lower_operand(L, s->init);
+    return;
+  }
+  if (p->kind != PAT_BIND || p->sub || p->bind_ref || p->derefs) unsupported(L, "a destructuring pattern");
+  int m = bind_local(L, p->local);
+  push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
+  if (s->init) lower_into(L, local_place(m), s->init);
+}
+
+static void lower_stmt(Lower *L, Stmt *s) {
+  switch (s->kind) {
+  case ST_LET: lower_let(L, s); return;
+  case ST_EXPR: case ST_SEMI: {
+    Expr *e = s->init;
+    // A statement's value is dropped; only its effects remain.
+    Place t = temp(L, e->ty, e->span);
+    lower_into(L, t, e);
+    return;
+  }
+  case ST_ITEM: case ST_EMPTY: return;
+  }
+}
+
+static void lower_block_into(Lower *L, Place dest, Block *blk) {
+  for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
+  if (blk->tail) lower_into(L, dest, blk->tail);
+  // Variables end with their block (a borrow checker reads these).
+  for (int i = 0; i < blk->nstmts; i++) {
+    Stmt *s = blk->stmts[i];
+    if (s->kind == ST_LET && s->pat->kind == PAT_BIND)
+      push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+// Drops blocks that nothing reaches from bb0 and renumbers the rest in order.
+static void remove_dead_blocks(Body *b) {
+  int n = b->nblocks;
+  int *newno = arena_alloc(sizeof(int) * (n + 1));
+  int *stack = arena_alloc(sizeof(int) * (n + 1));
+  for (int i = 0; i < n; i++) newno[i] = -1;
+  int sp = 0;
+  stack[sp++] = 0;
+  newno[0] = 0;
+  while (sp) {
+    Terminator *t = &b->blocks[stack[--sp]].term;
+    int succ[2], ns = 0;
+    int *many = NULL, nmany = 0;
+    switch (t->kind) {
+    case TERM_GOTO: case TERM_ASSERT: succ[ns++] = t->target; break;
+    case TERM_CALL: if (t->target >= 0) succ[ns++] = t->target; break;
+    case TERM_SWITCH: many = t->targets; nmany = t->nvalues + 1; break;
+    default: break;
+    }
+    for (int i = 0; i < ns + nmany; i++) {
+      int s = i < ns ? succ[i] : many[i - ns];
+      if (newno[s] < 0) {
+        newno[s] = 1;
+        stack[sp++] = s;
+      }
+    }
+  }
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (newno[i] >= 0) newno[i] = k++;
+  BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * (k + 1));
+  for (int i = 0; i < n; i++) {
+    if (newno[i] < 0) continue;
+    BasicBlock bb = b->blocks[i];
+    Terminator *t = &bb.term;
+    if (t->kind == TERM_GOTO || t->kind == TERM_ASSERT || (t->kind == TERM_CALL && t->target >= 0)) t->target = newno[t->target];
+    if (t->kind == TERM_SWITCH) {
+      int *tg = arena_alloc(sizeof(int) * (t->nvalues + 1));
+      for (int j = 0; j <= t->nvalues; j++) tg[j] = newno[t->targets[j]];
+      t->targets = tg;
+    }
+    nb[newno[i]] = bb;
+  }
+  b->blocks = nb;
+  b->nblocks = b->capblocks = k;
+}
+
+static void lower_params(Lower *L, FnDecl *f) {
+  if (f->self_local) bind_local(L, f->self_local);
+  for (int i = 0; i < f->nparams; i++) {
+    Pattern *p = f->params[i].pat;
+    if (p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs) {
+      bind_local(L, p->local);
+    } else if (p->kind == PAT_WILD) {
+      new_local(L, f->param_types[i], NULL, false, p->span);
+    } else {
+      unsupported(L, "a destructuring parameter");
+    }
+  }
+}
+
+static Body *lower_body(Lower *L, FnDecl *f) {
+  Body *b = L->b;
+  if (f->is_closure) unsupported(L, "a closure body");
+  if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
+  L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
+  new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
+  lower_params(L, f);
+  b->nparams = b->nlocals - 1;
+  L->cur = new_block(L);
+  lower_block_into(L, local_place(0), f->body);
+  terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
+  for (int i = 0; i < b->nblocks; i++)
+    if (!b->blocks[i].terminated) b->blocks[i].term = (Terminator){.kind = TERM_UNREACHABLE};
+  remove_dead_blocks(b);
+  return b;
+}
+
+Body *lower_fn(Crate *crate, FnDecl *f, Options *opts) {
+  Body *b = arena_alloc(sizeof *b);
+  b->fn = f;
+  if (!f->body) {
+    b->unsupported = "no body";
+    return b;
+  }
+  Lower L = {.crate = crate, .opts = opts, .fn = f, .b = b};
+  if (setjmp(L.bail)) {
+    // Abandoned: keep only the reason.
+    b->nblocks = b->nlocals = 0;
+    b->blocks = NULL;
+    b->locals = NULL;
+    return b;
+  }
+  return lower_body(&L, f);
+}
+
+static void lower_one(Crate *crate, FnDecl *f, Options *opts) {
+  if (f->body && !f->mir) f->mir = lower_fn(crate, f, opts);
+}
+
+void lower_crate(Crate *crate, Options *opts) {
+  for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), opts);
+  for (int i = 0; i < crate->impls.len; i++) {
+    ImplDecl *im = VEC_AT(crate->impls, i);
+    for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], opts);
+  }
+  for (int i = 0; i < crate->traits.len; i++) {
+    TraitDecl *t = VEC_AT(crate->traits, i);
+    for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], opts);
+  }
+}
