@@ -162,15 +162,8 @@ static Operand lower_operand(Lower *L, Expr *e);
 static Place lower_place(Lower *L, Expr *e);
 static void lower_block_into(Lower *L, Place dest, Block *blk);
 
-static bool is_place_expr(Expr *e) {
-  if (e->coerce) return false;
-  switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL;
-  case EX_FIELD: case EX_INDEX: return true;
-  case EX_UNARY: return e->op == TK_STAR;
-  default: return false;
-  }
-}
+static bool is_place_kind(Expr *e);
+static bool is_place_expr(Expr *e) { return !e->coerce && is_place_kind(e); }
 
 // `*p` for a place p of pointer type (a reference or a Box).
 static Place deref(Lower *L, Place p, Span sp) {
@@ -212,25 +205,33 @@ static Place lower_index(Lower *L, Expr *e) {
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
 }
 
-static Place lower_place(Lower *L, Expr *e) {
-  if (!e->coerce) {
-    switch (e->kind) {
-    case EX_PATH:
-      if (e->res == RES_LOCAL) return local_place(L->local_of[e->local->index]);
-      break;
-    case EX_UNARY:
-      if (e->op == TK_STAR) return deref(L, lower_place(L, e->sub), e->span);
-      break;
-    case EX_FIELD: {
-      Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
-      Type *bt = ty_resolve(place_ty(L, base));
-      if (bt->kind == TY_STRUCT && bt->sdecl->is_enum) unsupported(L, "a field of an enum");
-      return project(base, PROJ_FIELD, e->field_index, 0, e->ty);
-    }
-    case EX_INDEX: return lower_index(L, e);
-    default: break;
-    }
+static bool is_place_kind(Expr *e) {
+  switch (e->kind) {
+  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_FIELD: case EX_INDEX: return true;
+  case EX_UNARY: return e->op == TK_STAR;
+  default: return false;
   }
+}
+
+// The place a place expression denotes, before any coercion of its value.
+static Place raw_place(Lower *L, Expr *e) {
+  switch (e->kind) {
+  case EX_PATH: return local_place(L->local_of[e->local->index]);
+  case EX_UNARY: return deref(L, lower_place(L, e->sub), e->span);
+  case EX_FIELD: {
+    Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
+    Type *bt = ty_resolve(place_ty(L, base));
+    if (bt->kind == TY_STRUCT && bt->sdecl->is_enum) unsupported(L, "a field of an enum");
+    return project(base, PROJ_FIELD, e->field_index, 0, raw_ty(e));
+  }
+  case EX_INDEX: return lower_index(L, e);
+  default: ice(e->span, "not a place expression");
+  }
+}
+
+static Place lower_place(Lower *L, Expr *e) {
+  if (!e->coerce && is_place_kind(e)) return raw_place(L, e);
   Place t = temp(L, e->ty, e->span);
   lower_into(L, t, e);
   return t;
@@ -411,7 +412,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NOT, .a = lower_operand(L, e->sub), .ty = raw_ty(e)}, e->span);
     return;
   case TK_STAR:
-    assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span);
+    assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
     return;
   case TK_AMP:
     if (!is_place_expr(e->sub)) {
@@ -619,7 +620,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   switch (e->kind) {
   case EX_PATH:
     switch (e->res) {
-    case RES_LOCAL: assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span); return;
+    case RES_LOCAL: assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span); return;
     case RES_UNIT_STRUCT:
       assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
       return;
@@ -647,7 +648,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_CAST: lower_cast(L, dest, e); return;
   case EX_CALL: lower_call(L, dest, e); return;
   case EX_METHOD: lower_method(L, dest, e); return;
-  case EX_FIELD: case EX_INDEX: assign(L, dest, rv_use(use_place(L, lower_place(L, e))), e->span); return;
+  case EX_FIELD: case EX_INDEX: assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span); return;
   case EX_STRUCT:
     if (e->base_expr) unsupported(L, "struct update syntax");
     lower_aggregate(L, dest, AGG_ADT, e->sdecl->is_enum ? e->variant : -1, e->args, e->nargs, e->field_map,
