@@ -1896,18 +1896,28 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
 // Builds the formatted text of a format-like macro in a fresh String; returns its address.
 // `first` is the index of the first format argument: assert!'s condition and assert_eq!'s
 // operands come before and are not evaluated again here.
-static LLVMValueRef emit_format_from(CG *c, Expr *e, int first) {
+// The formatted text of macro e into a new String buffer, its arguments (from `first` on)
+// already evaluated: places[i] holds e->args[i], of type types[i].
+static LLVMValueRef format_places(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
   LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
-  // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
-  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
-  for (int i = first; i < e->nargs; i++) places[i] = emit_place(c, e->args[i]);
   LLVMBuildStore(c->b, empty_vec(c, 1), s);
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
-    else push_formatted(c, s, places[p->arg], final_ty(c, e->args[p->arg]), p);
+    else push_formatted(c, s, places[p->arg], types[p->arg], p);
   }
   return s;
+}
+
+static LLVMValueRef emit_format_from(CG *c, Expr *e, int first) {
+  // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
+  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  Type **types = arena_alloc(sizeof(Type *) * (e->nargs + 1));
+  for (int i = first; i < e->nargs; i++) {
+    places[i] = emit_place(c, e->args[i]);
+    types[i] = final_ty(c, e->args[i]);
+  }
+  return format_places(c, e, places, types);
 }
 
 static LLVMValueRef emit_format(CG *c, Expr *e) { return emit_format_from(c, e, 0); }
@@ -2908,3 +2918,63 @@ void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len) {
 }
 
 LLVMValueRef cg_caller_location(CG *c, Span sp) { return caller_location(c, sp); }
+
+// MIR's macro calls (lower/lower.c): the macro's effect once its arguments are places.
+// print!-like macros print; panic!-like ones, and the failure paths of assert!, assert_eq!
+// and assert_ne! (whose comparison MIR has already made), panic.
+void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
+  const char *n = e->name;
+  bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
+  if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
+    print_string(c, format_places(c, e, places, types), ln, n[0] == 'e');
+    return;
+  }
+  LLVMValueRef s;
+  if (!strcmp(n, "assert")) {
+    if (e->nfmt) {
+      s = format_places(c, e, places, types);
+    } else {
+      s = cg_alloca(c, c->t_vec, "msg");
+      LLVMBuildStore(c->b, empty_vec(c, 1), s);
+      size_t len;
+      const char *src = span_text(e->args[0]->span, &len);
+      push_lit(c, s, "assertion failed: ", 18);
+      push_lit(c, s, src, len);
+    }
+  } else if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
+    bool eq = !strcmp(n, "assert_eq");
+    s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
+    push_lit(c, s, head, strlen(head));
+    if (e->nfmt) {
+      LLVMValueRef m = format_places(c, e, places, types);
+      push_lit(c, s, ": ", 2);
+      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+      free_string(c, m);
+    }
+    FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
+    push_lit(c, s, "\n  left: ", 9);
+    push_formatted(c, s, places[0], types[0], &dbg);
+    push_lit(c, s, "\n right: ", 9);
+    push_formatted(c, s, places[1], types[1], &dbg);
+  } else {
+    const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
+                         : !strcmp(n, "todo")      ? "not yet implemented"
+                         : !strcmp(n, "unimplemented") ? "not implemented"
+                                                   : NULL;
+    if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
+    s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    if (prefix) push_lit(c, s, prefix, strlen(prefix));
+    if (e->nfmt) {
+      LLVMValueRef m = format_places(c, e, places, types);
+      if (prefix) push_lit(c, s, ": ", 2);
+      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+      call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+      free_string(c, m);
+    }
+  }
+  panic_with_string(c, e->span, s);
+}

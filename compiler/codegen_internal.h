@@ -143,6 +143,8 @@ void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 // `index out of bounds: the length is {len} but the index is {idx}` at sp.
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
+// A macro call of MIR (print!, panic!, a failed assert!): places[i] holds macro e's args[i].
+void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
 // The location a #[track_caller] callee reports for a call at sp.
 LLVMValueRef cg_caller_location(CG *c, Span sp);
 

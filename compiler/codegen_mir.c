@@ -343,8 +343,30 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   return fnp;
 }
 
+// print!-like output or a formatted panic: the arguments are references to the values.
+static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
+  Expr *e = t->callee.macro;
+  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
+  Type **types = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+  for (int i = 0; i < t->nargs; i++) {
+    if (t->args[i].kind == OPND_CONST) continue;
+    places[i] = operand_val(c, m, &t->args[i]);
+    types[i] = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[i].ty))));
+  }
+  cg_macro_call(c, e, places, types);
+  if (t->target < 0) {
+    if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
+    return;
+  }
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
 static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   Callee *ce = &t->callee;
+  if (ce->kind == CALLEE_MACRO) {
+    emit_macro_term(c, m, t);
+    return;
+  }
   Type **targs = subst_all(c, ce->targs, ce->ntargs);
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * t->nargs + 3));
   int na = 0;

@@ -608,6 +608,69 @@ static void lower_return(Lower *L, Expr *e) {
   continue_unreachable(L);
 }
 
+// ---- macros ----
+
+static bool name_is(const char *n, const char *a, const char *b) { return !strcmp(n, a) || (b && !strcmp(n, b)); }
+
+// A reference to the place of a format argument: format_args! borrows its arguments.
+static Operand borrow_arg(Lower *L, Place p, Span sp) {
+  Type *t = place_ty(L, p);
+  if (!ty_is_sized(t)) unsupported(L, "an unsized format argument");
+  Type *rt = ty_ref(t, false);
+  Place r = temp(L, rt, sp);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .ty = rt}, sp);
+  return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+}
+
+// The macro's output or panic as a call; `known` are places already evaluated for args[0..].
+static void macro_call(Lower *L, Expr *e, int first, Place *known, int nknown, bool diverges) {
+  Operand *args = arena_alloc(sizeof(Operand) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    if (i < nknown) args[i] = borrow_arg(L, known[i], e->args[i]->span);
+    else if (i < first) args[i] = const_unit(ty_unit);
+    else args[i] = borrow_arg(L, lower_place(L, e->args[i]), e->args[i]->span);
+  }
+  Callee c = {.kind = CALLEE_MACRO, .macro = e};
+  emit_call(L, temp(L, ty_unit, e->span), c, args, e->nargs, diverges ? ty_never : ty_unit, e->span, e->span);
+}
+
+static void lower_macro(Lower *L, Place dest, Expr *e) {
+  const char *n = e->name;
+  (void)dest;
+  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint")) {
+    macro_call(L, e, 0, NULL, 0, false);
+    return;
+  }
+  if (name_is(n, "panic", "unreachable") || name_is(n, "todo", "unimplemented")) {
+    macro_call(L, e, 0, NULL, 0, true);
+    return;
+  }
+  if (!strcmp(n, "assert")) {
+    Operand cond = lower_operand(L, e->args[0]);
+    int ok = new_block(L), fail = new_block(L);
+    switch_bool(L, cond, ok, fail, e->span);
+    L->cur = fail;
+    macro_call(L, e, 1, NULL, 0, true);
+    L->cur = ok;
+    return;
+  }
+  if (name_is(n, "assert_eq", "assert_ne")) {
+    Place ab[2] = {lower_place(L, e->args[0]), lower_place(L, e->args[1])};
+    for (int i = 0; i < 2; i++)
+      if (!is_scalar(place_ty(L, ab[i]))) unsupported(L, arena_printf("`%s!` on `%s`", n, ty_name(place_ty(L, ab[i]))));
+    Place same = temp(L, ty_bool, e->span);
+    assign(L, same, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = use_place(L, ab[0]), .b = use_place(L, ab[1]), .ty = ty_bool}, e->span);
+    int ok = new_block(L), fail = new_block(L);
+    bool eq = !strcmp(n, "assert_eq");
+    switch_bool(L, use_place(L, same), eq ? ok : fail, eq ? fail : ok, e->span);
+    L->cur = fail;
+    macro_call(L, e, 2, ab, 2, true);
+    L->cur = ok;
+    return;
+  }
+  unsupported(L, arena_printf("the macro `%s!`", n));
+}
+
 // ---- the dispatcher ----
 
 // Writes e's value, before its coercion, to dest (whose type is the raw type).
@@ -673,7 +736,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_WHILE_LET: unsupported(L, "`while let`");
   case EX_FOR: unsupported(L, "a `for` loop");
   case EX_MATCH: unsupported(L, "`match`");
-  case EX_MACRO: unsupported(L, arena_printf("the macro `%s!`", e->name));
+  case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: unsupported(L, "a closure");
   case EX_RANGE: unsupported(L, "a range value");
   case EX_TRY: unsupported(L, "the `?` operator");

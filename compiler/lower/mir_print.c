@@ -143,9 +143,38 @@ static const char *rvalue_str(Body *b, Rvalue *rv) {
   return "?";
 }
 
+// The format string of a macro call, rebuilt from its pieces: "{} and {:?}\n".
+static const char *format_string(Expr *e) {
+  const char *s = "";
+  for (int i = 0; i < e->nfmt; i++) {
+    FmtPiece *p = &e->fmt[i];
+    if (p->arg < 0) {
+      const char *lit = escape(p->text, p->text_len);
+      for (const char *q = lit; *q; q++) s = arena_printf(*q == '{' ? "%s{{" : *q == '}' ? "%s}}" : "%s%c", s, *q);
+      continue;
+    }
+    const char *spec = "";
+    if (p->align >= 0) {
+      char a = "<>^"[p->align];
+      bool fill = p->fill && p->fill != ' ' && p->fill < 0x80;
+      spec = fill ? arena_printf("%c%c", (char)p->fill, a) : arena_printf("%c", a);
+    }
+    if (p->plus) spec = arena_printf("%s+", spec);
+    if (p->alternate) spec = arena_printf("%s#", spec);
+    if (p->zero_pad) spec = arena_printf("%s0", spec);
+    if (p->has_width) spec = arena_printf("%s%d", spec, p->width);
+    if (p->has_prec) spec = arena_printf("%s.%d", spec, p->prec);
+    if (p->kind && p->kind != '?') spec = arena_printf("%s%c", spec, p->kind);
+    else if (p->debug || p->kind == '?') spec = arena_printf("%s?", spec);
+    s = arena_printf("%s{%d%s%s}", s, p->arg, *spec ? ":" : "", spec);
+  }
+  return s;
+}
+
 static const char *callee_str(Body *b, Terminator *t) {
   Callee *c = &t->callee;
   switch (c->kind) {
+  case CALLEE_MACRO: return arena_printf("%s!(\"%s\"", c->macro->name, format_string(c->macro));
   case CALLEE_FN: return fn_path(c->fn, c->targs, c->ntargs, NULL);
   case CALLEE_TRAIT: return fn_path(c->fn, c->targs, c->ntargs, c->self_ty);
   case CALLEE_VIRTUAL: {
@@ -166,8 +195,13 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     fprintf(out, "otherwise: bb%d];\n", t->targets[t->nvalues]);
     return;
   case TERM_CALL: {
-    fprintf(out, "        %s = %s(", place_str(b, t->dest), callee_str(b, t));
-    for (int i = 0; i < t->nargs; i++) fprintf(out, "%s%s", i ? ", " : "", operand_str(b, &t->args[i]));
+    bool mac = t->callee.kind == CALLEE_MACRO;
+    if (mac) fprintf(out, "        %s", callee_str(b, t));
+    else fprintf(out, "        %s = %s(", place_str(b, t->dest), callee_str(b, t));
+    for (int i = 0, k = mac; i < t->nargs; i++) {
+      if (mac && t->args[i].kind == OPND_CONST) continue;  // an argument the macro does not format
+      fprintf(out, "%s%s", k++ ? ", " : "", operand_str(b, &t->args[i]));
+    }
     if (t->target >= 0) fprintf(out, ") -> [return: bb%d, unwind continue];\n", t->target);
     else fprintf(out, ") -> unwind continue;\n");
     return;
