@@ -288,7 +288,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   case RV_AGGREGATE: emit_aggregate(c, m, dest, rv); return;
   case RV_DISCRIMINANT: {
     PlaceVal p = place_val(c, m, rv->place);
-    v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), false, "");
+    v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), true, "");
     break;
   }
   case RV_LEN: {

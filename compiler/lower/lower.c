@@ -260,6 +260,16 @@ static bool const_operand(Expr *e, Operand *out) {
     if (e->nargs) return false;
     *out = const_unit(t);
     return true;
+  case EX_UNARY:
+    // A negative literal is one constant, as in rustc: `-1` is `const -1_i32`, not `Neg(1)`.
+    if (e->op != TK_MINUS || e->sub->coerce || (e->sub->kind != EX_INT && e->sub->kind != EX_FLOAT)) return false;
+    if (e->sub->kind == EX_FLOAT) {
+      *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = -e->sub->float_val}, .ty = t};
+      return true;
+    }
+    if (ty_resolve(t)->kind != TY_INT) return false;
+    *out = const_int(t, (0 - e->sub->int_val) & (ty_resolve(t)->bits == 64 ? ~0ull : (1ull << ty_resolve(t)->bits) - 1));
+    return true;
   default:
     return false;
   }
@@ -608,6 +618,159 @@ static void lower_return(Lower *L, Expr *e) {
   continue_unreachable(L);
 }
 
+// ---- patterns ----
+//
+// A pattern is matched against a place by testing it part by part, in the order written, and
+// binding as it goes: each failed test jumps to `fail`, and the code after match_pattern runs
+// only when everything matched. (rustc builds a decision tree over all the arms of a match at
+// once; testing arm by arm gives the same results, and LLVM merges the repeated tests.)
+
+static int bind_local(Lower *L, Local *l);
+
+static void test_or_fail(Lower *L, Operand ok, int fail, Span sp) {
+  int next = new_block(L);
+  switch_bool(L, ok, next, fail, sp);
+  L->cur = next;
+}
+
+static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
+  Place r = temp(L, ty_bool, sp);
+  assign(L, r, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = ty_bool}, sp);
+  return use_place(L, r);
+}
+
+// A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
+static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
+  if (lit->kind == EX_STR) unsupported(L, "a string pattern");
+  bool neg = lit->kind == EX_UNARY;
+  uint64_t v = neg ? (uint64_t)-(int64_t)lit->sub->int_val : lit->int_val;
+  t = ty_resolve(t);
+  if (t->kind == TY_INT && t->bits < 64) v &= (1ull << t->bits) - 1;
+  return const_int(t, v);
+}
+
+// The type of field f of variant v (-1: a struct) of the ADT type t.
+static Type *adt_field_type(Type *t, int v, int f) {
+  t = ty_resolve(t);
+  if (t->kind == TY_TUPLE) return t->args[f];
+  FieldDecl *fd = v >= 0 ? &t->sdecl->variants[v].fields[f] : &t->sdecl->fields[f];
+  return ty_subst(fd->type, t->args, t->nargs);
+}
+
+static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
+  for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
+  Type *t = ty_resolve(place_ty(L, place));
+  switch (p->kind) {
+  case PAT_WILD: case PAT_REST: return;
+  case PAT_BIND: {
+    int m = bind_local(L, p->local);
+    if (p->bind_ref)
+      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+    else
+      assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
+    if (p->sub) match_pattern(L, p->sub, place, fail);
+    return;
+  }
+  case PAT_REF: match_pattern(L, p->sub, deref(L, place, p->span), fail); return;
+  case PAT_TUPLE:
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map[i];
+      if (f >= 0) match_pattern(L, p->elems[i], project(place, PROJ_FIELD, f, 0, t->args[f]), fail);
+    }
+    return;
+  case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
+    if (!p->sdecl || t->kind != TY_STRUCT) unsupported(L, "a constant pattern");
+    int v = p->sdecl->is_enum ? p->variant : -1;
+    Place base = place;
+    if (v >= 0) {
+      Place d = temp(L, ty_isize, p->span);
+      assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = place, .ty = ty_isize}, p->span);
+      test_or_fail(L, compare(L, BIN_EQ, use_place(L, d), const_int(ty_isize, (uint64_t)p->sdecl->variants[v].discr), p->span), fail, p->span);
+      base = project(place, PROJ_VARIANT, v, 0, place_ty(L, place));
+    }
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map ? p->field_map[i] : i;
+      if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, v, f)), fail);
+    }
+    return;
+  }
+  case PAT_LIT:
+    test_or_fail(L, compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    return;
+  case PAT_RANGE:
+    test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    if (p->hi) {
+      BinOp op = p->inclusive ? BIN_LE : BIN_LT;
+      test_or_fail(L, compare(L, op, use_place(L, place), pattern_const(L, p->hi, t), p->span), fail, p->span);
+    }
+    return;
+  case PAT_OR: {
+    int matched = new_block(L);
+    for (int a = 0; a < p->nelems; a++) {
+      int next = a + 1 < p->nelems ? new_block(L) : fail;
+      match_pattern(L, p->elems[a], place, next);
+      go_to(L, matched);
+      L->cur = next;
+    }
+    L->cur = matched;
+    return;
+  }
+  }
+}
+
+// A block nothing may reach (after an exhaustive match's last test, an irrefutable pattern).
+static int unreachable_block(Lower *L) {
+  int saved = L->cur, b = new_block(L);
+  L->cur = b;
+  terminate(L, (Terminator){.kind = TERM_UNREACHABLE});
+  L->cur = saved;
+  return b;
+}
+
+static void lower_match(Lower *L, Place dest, Expr *e) {
+  Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
+  int done = new_block(L);
+  for (int i = 0; i < e->narms; i++) {
+    MatchArm *a = &e->arms[i];
+    int next = i + 1 < e->narms ? new_block(L) : unreachable_block(L);
+    match_pattern(L, a->pat, scrut, next);
+    if (a->guard) test_or_fail(L, lower_operand(L, a->guard), next, a->guard->span);
+    lower_into(L, dest, a->body);
+    go_to(L, done);
+    L->cur = next;
+  }
+  L->cur = done;
+}
+
+static void lower_if_let(Lower *L, Place dest, Expr *e) {
+  Place scrut = lower_place(L, e->sub);
+  int else_bb = new_block(L), done = new_block(L);
+  match_pattern(L, e->pat, scrut, else_bb);
+  lower_block_into(L, dest, e->block);
+  go_to(L, done);
+  L->cur = else_bb;
+  if (e->else_expr) lower_into(L, dest, e->else_expr);
+  go_to(L, done);
+  L->cur = done;
+}
+
+static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont);
+
+static void lower_while_let(Lower *L, Expr *e) {
+  int head = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Place scrut = lower_place(L, e->sub);
+  match_pattern(L, e->pat, scrut, done);
+  LoopScope s;
+  push_loop(L, &s, e, done, head);
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, head);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
 // ---- macros ----
 
 static bool name_is(const char *n, const char *a, const char *b) { return !strcmp(n, a) || (b && !strcmp(n, b)); }
@@ -732,10 +895,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     continue_unreachable(L);
     return;
   case EX_RETURN: lower_return(L, e); return;
-  case EX_IF_LET: unsupported(L, "`if let`");
-  case EX_WHILE_LET: unsupported(L, "`while let`");
+  case EX_IF_LET: lower_if_let(L, dest, e); return;
+  case EX_WHILE_LET: lower_while_let(L, e); return;
   case EX_FOR: unsupported(L, "a `for` loop");
-  case EX_MATCH: unsupported(L, "`match`");
+  case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: unsupported(L, "a closure");
   case EX_RANGE: unsupported(L, "a range value");
@@ -771,23 +934,42 @@ static void lower_into(Lower *L, Place dest, Expr *e) {
 // ---------------------------------------------------------------------------------------------
 // Statements
 
+// The MIR local of a binding, created on first sight (the alternatives of an or-pattern bind
+// the same variables).
 static int bind_local(Lower *L, Local *l) {
+  if (L->local_of[l->index] >= 0) return L->local_of[l->index];
   int m = new_local(L, l->ty, l->name, l->mut, l->span);
   L->local_of[l->index] = m;
   return m;
 }
 
+static bool plain_binding(Pattern *p) { return p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs; }
+
 static void lower_let(Lower *L, Stmt *s) {
   Pattern *p = s->pat;
-  if (s->else_block) unsupported(L, "`let ... else`");
-  if (p->kind == PAT_WILD) {
+  if (p->kind == PAT_WILD && !s->else_block) {
     if (s->init) lower_operand(L, s->init);
     return;
   }
-  if (p->kind != PAT_BIND || p->sub || p->bind_ref || p->derefs) unsupported(L, "a destructuring pattern");
-  int m = bind_local(L, p->local);
-  push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
-  if (s->init) lower_into(L, local_place(m), s->init);
+  if (plain_binding(p) && !s->else_block) {
+    int m = bind_local(L, p->local);
+    push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
+    if (s->init) lower_into(L, local_place(m), s->init);
+    return;
+  }
+  if (!s->init) unsupported(L, "a destructuring `let` without a value");
+  // let PAT = init [else { diverge }]: init's place, then the pattern.
+  Place v = lower_place(L, s->init);
+  int fail = s->else_block ? new_block(L) : unreachable_block(L);
+  match_pattern(L, p, v, fail);
+  if (s->else_block) {
+    int saved = L->cur;
+    L->cur = fail;
+    Place scratch = temp(L, ty_never, s->span);
+    lower_block_into(L, scratch, s->else_block);
+    terminate(L, (Terminator){.kind = TERM_UNREACHABLE});
+    L->cur = saved;
+  }
 }
 
 static void lower_stmt(Lower *L, Stmt *s) {
@@ -865,17 +1047,19 @@ static void remove_dead_blocks(Body *b) {
   b->nblocks = b->capblocks = k;
 }
 
+// Parameters are _1.._n; a destructuring one is matched at the top of the body.
 static void lower_params(Lower *L, FnDecl *f) {
   if (f->self_local) bind_local(L, f->self_local);
+  int *arg = arena_alloc(sizeof(int) * (f->nparams + 1));
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;
-    if (p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs) {
-      bind_local(L, p->local);
-    } else if (p->kind == PAT_WILD) {
-      new_local(L, f->param_types[i], NULL, false, p->span);
-    } else {
-      unsupported(L, "a destructuring parameter");
-    }
+    arg[i] = plain_binding(p) ? bind_local(L, p->local) : new_local(L, f->param_types[i], NULL, false, p->span);
+  }
+  L->b->nparams = L->b->nlocals - 1;
+  L->cur = new_block(L);
+  for (int i = 0; i < f->nparams; i++) {
+    Pattern *p = f->params[i].pat;
+    if (!plain_binding(p) && p->kind != PAT_WILD) match_pattern(L, p, local_place(arg[i]), unreachable_block(L));
   }
 }
 
@@ -884,10 +1068,9 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   if (f->is_closure) unsupported(L, "a closure body");
   if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
   L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
+  for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
   new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
   lower_params(L, f);
-  b->nparams = b->nlocals - 1;
-  L->cur = new_block(L);
   lower_block_into(L, local_place(0), f->body);
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
   for (int i = 0; i < b->nblocks; i++)
