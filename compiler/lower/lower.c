@@ -771,6 +771,91 @@ static void lower_while_let(Lower *L, Expr *e) {
   L->cur = done;
 }
 
+// ---- for loops ----
+//
+// Until the prelude has Iterator (and `for` becomes into_iter + next as Rust defines it), the
+// loops over what trc iterates natively are written out here: a range counts, an array or
+// slice is walked by index. Both give each element to the loop's pattern before the body.
+
+static int unreachable_block(Lower *L);
+
+// Binds one element, runs the body with `continue` going to `next`, and jumps to `next`.
+static void for_body(Lower *L, Expr *e, Place elem, int next, int done) {
+  match_pattern(L, e->pat, elem, unreachable_block(L));
+  LoopScope s;
+  push_loop(L, &s, e, done, next);
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, next);
+  L->loop = s.outer;
+}
+
+static Operand one_of(Type *t) { return const_int(t, 1); }
+
+// for pat in lo..hi / lo..=hi
+static void lower_for_range(Lower *L, Expr *e) {
+  Expr *r = e->sub;
+  Type *et = ty_resolve(r->ty)->inner;
+  if (!r->lhs || !r->rhs) unsupported(L, "a `for` loop over an open range");
+  Place i = temp(L, et, r->span), end = temp(L, et, r->span);
+  lower_into(L, i, r->lhs);
+  lower_into(L, end, r->rhs);
+  int head = new_block(L), body = new_block(L), step = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Operand more = compare(L, r->inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, end), r->span);
+  switch_bool(L, more, body, done, r->span);
+  L->cur = body;
+  Place x = temp(L, et, r->span);
+  assign(L, x, rv_use(use_place(L, i)), r->span);
+  for_body(L, e, x, step, done);
+  // The step cannot overflow: i < end, or i < end checked just below for `..=`.
+  L->cur = step;
+  if (r->inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, end), r->span), done, r->span);
+  assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
+  go_to(L, head);
+  L->cur = done;
+}
+
+// for pat in array / &array / &slice / &mut ...: by index, each element by value or by reference.
+static void lower_for_elements(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->sub->ty);
+  bool by_ref = t->kind == TY_REF;
+  Place base = lower_place(L, e->sub);
+  if (by_ref) base = deref(L, base, e->sub->span);
+  Type *bt = ty_resolve(place_ty(L, base));
+  Place len = temp(L, ty_usize, e->span), idx = temp(L, ty_usize, e->span);
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
+  assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  switch_bool(L, compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span), body, done, e->span);
+  L->cur = body;
+  Place el = project(base, PROJ_INDEX, 0, idx.local, bt->inner);
+  Type *xt = by_ref ? ty_ref(bt->inner, t->mut) : bt->inner;
+  Place x = temp(L, xt, e->span);
+  if (by_ref) assign(L, x, (Rvalue){.kind = RV_REF, .place = el, .mut = t->mut, .ty = xt}, e->span);
+  else assign(L, x, rv_use(use_place(L, el)), e->span);
+  assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  for_body(L, e, x, head, done);
+  L->cur = done;
+}
+
+static void lower_for(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->sub->ty);
+  if (t->kind == TY_RANGE && e->sub->kind == EX_RANGE && !e->sub->coerce) {
+    lower_for_range(L, e);
+    return;
+  }
+  Type *in = t->kind == TY_REF ? ty_resolve(t->inner) : t;
+  if (in->kind == TY_ARRAY || (t->kind == TY_REF && in->kind == TY_SLICE)) {
+    lower_for_elements(L, e);
+    return;
+  }
+  unsupported(L, arena_printf("a `for` loop over `%s`", ty_name(t)));
+}
+
 // ---- macros ----
 
 static bool name_is(const char *n, const char *a, const char *b) { return !strcmp(n, a) || (b && !strcmp(n, b)); }
@@ -897,7 +982,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_RETURN: lower_return(L, e); return;
   case EX_IF_LET: lower_if_let(L, dest, e); return;
   case EX_WHILE_LET: lower_while_let(L, e); return;
-  case EX_FOR: unsupported(L, "a `for` loop");
+  case EX_FOR: lower_for(L, e); return;
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: unsupported(L, "a closure");
