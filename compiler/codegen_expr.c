@@ -1003,11 +1003,10 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   return load(c, res, out);
 }
 
-static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
-  Type *recv_ty;
-  LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
+// A builtin method of call e on its evaluated receiver and arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv) {
   Type *self = ty_resolve(cg_type_of(c, e->self_ty));
-  LLVMValueRef arg = e->nargs ? emit_expr(c, e->args[0]) : NULL;
+  LLVMValueRef arg = e->nargs ? argv[0] : NULL;
   switch (e->builtin) {
   case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return unit_val(c);
   case BI_SLICE_LEN: case BI_SLICE_IS_EMPTY: case BI_ITER: case BI_ITER_MUT: {
@@ -1022,7 +1021,7 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   case BI_SLICE_SWAP: {
     LLVMValueRef data, len;
     seq_parts(c, recv, self, &data, &len);
-    LLVMValueRef b = emit_expr(c, e->args[1]);
+    LLVMValueRef b = argv[1];
     Type *el = ty_resolve(self->inner);
     LLVMValueRef pa = checked_elem(c, e->span, data, len, arg, el), pb = checked_elem(c, e->span, data, len, b, el);
     LLVMValueRef va = load(c, el, pa), vb = load(c, el, pb);
@@ -1062,7 +1061,7 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   }
   case BI_VEC_INSERT: {
     Type *el = ty_resolve(self->inner);
-    LLVMValueRef v = emit_expr(c, e->args[1]);
+    LLVMValueRef v = argv[1];
     LLVMValueRef len = vec_field(c, recv, 2);
     emit_vec_push(c, recv, v, el);
     LLVMValueRef file, flen;
@@ -1142,13 +1141,22 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   }
 }
 
-static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
+static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
+  Type *recv_ty;
+  LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
+  LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+  return cg_builtin_method(c, e, recv, argv);
+}
+
+// A builtin function of call e on its evaluated arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   Expr *callee = e->sub;
   Type *t = ty_of(c, e);
   switch (callee->builtin) {
   case BI_BOX_NEW: {
     Type *in = ty_resolve(t)->inner;
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
     LLVMValueRef p = call_fn(c, rt(c, "trc_alloc"), args, 2);
     LLVMBuildStore(c->b, v, p);
@@ -1157,7 +1165,7 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   case BI_VEC_NEW: return empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
   case BI_VEC_WITH_CAPACITY: {
     Type *el = ty_resolve(t)->inner;
-    LLVMValueRef n = emit_expr(c, e->args[0]);
+    LLVMValueRef n = argv[0];
     LLVMValueRef v = cg_alloca(c, c->t_vec, "vec");
     LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), v);
     LLVMValueRef args[4] = {v, n, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
@@ -1166,29 +1174,29 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   }
   case BI_STRING_NEW: return empty_vec(c, 1);
   case BI_STRING_FROM: {
-    LLVMValueRef s = emit_expr(c, e->args[0]);
+    LLVMValueRef s = argv[0];
     return string_from_parts(c, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, ""));
   }
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_DROP: {
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     drop_value(c, v, final_ty(c, e->args[0]));
     return unit_val(c);
   }
-  case BI_READ: return load(c, t, emit_expr(c, e->args[0]));
+  case BI_READ: return load(c, t, argv[0]);
   case BI_WRITE: {
-    LLVMValueRef p = emit_expr(c, e->args[0]);
-    LLVMBuildStore(c->b, emit_expr(c, e->args[1]), p);
+    LLVMValueRef p = argv[0];
+    LLVMBuildStore(c->b, argv[1], p);
     return unit_val(c);
   }
   case BI_ARGS_LEN: return call_fn(c, rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
-    LLVMValueRef i = emit_expr(c, e->args[0]);
+    LLVMValueRef i = argv[0];
     return string_from_parts(c, call_fn(c, rt(c, "trc_arg_ptr"), &i, 1), call_fn(c, rt(c, "trc_arg_len"), &i, 1));
   }
   case BI_EXIT: {
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     call_fn(c, rt(c, "trc_exit"), &v, 1);
     LLVMBuildUnreachable(c->b);
     start_dead_block(c);
@@ -1196,6 +1204,12 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   }
   default: ice(e->span, "unhandled builtin call");
   }
+}
+
+static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
+  LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+  return cg_builtin_call(c, e, argv);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -145,6 +145,10 @@ LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
 // A macro call of MIR (print!, panic!, a failed assert!): places[i] holds macro e's args[i].
 void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+// Builtins of MIR calls: method call e with its receiver's and arguments' values, or the
+// builtin function call e with its arguments' values (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
 // The location a #[track_caller] callee reports for a call at sp.
 LLVMValueRef cg_caller_location(CG *c, Span sp);
 

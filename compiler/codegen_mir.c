@@ -345,7 +345,7 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
 
 // print!-like output or a formatted panic: the arguments are references to the values.
 static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
-  Expr *e = t->callee.macro;
+  Expr *e = t->callee.expr;
   LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
   Type **types = arena_alloc(sizeof(Type *) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) {
@@ -361,10 +361,29 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
+// A builtin: the AST emitter's code for it, on the operands' values.
+static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
+  Expr *e = t->callee.expr;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
+  for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
+  LLVMValueRef r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  Type *ret = cg_type_of(c, e->coerce ? e->coerce_from : e->ty);
+  if (t->target < 0 || ty_resolve(ret)->kind == TY_NEVER) {
+    if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
+    return;
+  }
+  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
 static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   Callee *ce = &t->callee;
   if (ce->kind == CALLEE_MACRO) {
     emit_macro_term(c, m, t);
+    return;
+  }
+  if (ce->kind == CALLEE_BUILTIN) {
+    emit_builtin_term(c, m, t);
     return;
   }
   Type **targs = subst_all(c, ce->targs, ce->ntargs);

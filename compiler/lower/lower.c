@@ -492,12 +492,12 @@ static Operand lower_receiver(Lower *L, Expr *e) {
 }
 
 static void lower_method(Lower *L, Place dest, Expr *e) {
-  if (e->dispatch == DISPATCH_BUILTIN) unsupported(L, arena_printf("the builtin method `%s`", e->name));
   if (e->trait && e->trait == L->crate->clone_trait) unsupported(L, "a clone() call");
   Operand recv = lower_receiver(L, e);
   Operand *args = lower_args(L, e->args, e->nargs, &recv);
   Callee c;
-  if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+  if (e->dispatch == DISPATCH_BUILTIN) c = (Callee){.kind = CALLEE_BUILTIN, .expr = e};
+  else if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
   else c = trait_callee(L, e, e->self_ty);
   emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
 }
@@ -530,8 +530,14 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     lower_aggregate(L, dest, AGG_ADT, s->is_enum ? f->variant : -1, e->args, e->nargs, NULL, nf, raw_ty(e), e->span);
     return;
   }
+  case RES_BUILTIN: {
+    if (f->builtin == BI_DROP) unsupported(L, "drop()");
+    Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
   case RES_LOCAL: unsupported(L, "a call of a closure or fn pointer");
-  default: unsupported(L, "a call of a builtin function");
+  default: unsupported(L, "a call of this kind");
   }
 }
 
@@ -878,7 +884,7 @@ static void macro_call(Lower *L, Expr *e, int first, Place *known, int nknown, b
     else if (i < first) args[i] = const_unit(ty_unit);
     else args[i] = borrow_arg(L, lower_place(L, e->args[i]), e->args[i]->span);
   }
-  Callee c = {.kind = CALLEE_MACRO, .macro = e};
+  Callee c = {.kind = CALLEE_MACRO, .expr = e};
   emit_call(L, temp(L, ty_unit, e->span), c, args, e->nargs, diverges ? ty_never : ty_unit, e->span, e->span);
 }
 

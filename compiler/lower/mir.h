@@ -137,6 +137,8 @@ typedef enum {
   CALLEE_FN,       // a known function: fn with targs (which may still mention type params)
   CALLEE_TRAIT,    // <self_ty as trait>::fn: resolved to an impl per instance by mono
   CALLEE_VIRTUAL,  // a dyn call: slot `slot` of the vtable in args[0] (a fat pointer)
+  CALLEE_BUILTIN,  // a compiler-known function or method (Vec::push, i32::abs, size_of): expr is
+                   // the call; args are the receiver (after autoref) and the arguments
   CALLEE_MACRO,    // print!-like output or a panic with a formatted message: args[i] is a
                    // reference to macro->args[i] (a unit constant where the macro has no use for it)
 } CalleeKind;
@@ -149,7 +151,7 @@ typedef struct {
   TraitDecl *trait; // CALLEE_TRAIT, CALLEE_VIRTUAL
   Type *self_ty;    // CALLEE_TRAIT, CALLEE_VIRTUAL (the dyn type)
   int slot;         // CALLEE_VIRTUAL: vtable slot (counting drop, size, align)
-  Expr *macro;      // CALLEE_MACRO: the macro call, for its name and format pieces
+  Expr *expr;       // CALLEE_BUILTIN: the call; CALLEE_MACRO: the macro (name, format pieces)
 } Callee;
 
 typedef enum {

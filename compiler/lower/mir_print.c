@@ -174,7 +174,12 @@ static const char *format_string(Expr *e) {
 static const char *callee_str(Body *b, Terminator *t) {
   Callee *c = &t->callee;
   switch (c->kind) {
-  case CALLEE_MACRO: return arena_printf("%s!(\"%s\"", c->macro->name, format_string(c->macro));
+  case CALLEE_BUILTIN: {
+    Expr *e = c->expr;
+    if (e->kind == EX_METHOD) return arena_printf("%s::%s", ty_name(e->self_ty), e->name);
+    return diag_span_text(e->sub->span);
+  }
+  case CALLEE_MACRO: return arena_printf("%s!(\"%s\"", c->expr->name, format_string(c->expr));
   case CALLEE_FN: return fn_path(c->fn, c->targs, c->ntargs, NULL);
   case CALLEE_TRAIT: return fn_path(c->fn, c->targs, c->ntargs, c->self_ty);
   case CALLEE_VIRTUAL: {
