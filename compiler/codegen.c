@@ -347,6 +347,8 @@ static LLVMValueRef personality(CG *c) {
   return fn;
 }
 
+void cg_set_personality(CG *c) { LLVMSetPersonalityFn(c->fn, personality(c)); }
+
 static bool is_nounwind(LLVMValueRef fn) {
   if (!LLVMIsAFunction(fn)) return false;
   unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
@@ -354,7 +356,8 @@ static bool is_nounwind(LLVMValueRef fn) {
 }
 
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
-  if (c->ncleanups == 0 || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  bool mir_unwind = c->unwind_to != NULL;
+  if ((c->ncleanups == 0 && !mir_unwind) || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
   LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
   LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
   LLVMSetPersonalityFn(c->fn, personality(c));
@@ -363,7 +366,13 @@ LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args
   LLVMValueRef lp = LLVMBuildLandingPad(c->b, LLVMStructTypeInContext(c->ctx, lp_el, 2, false), personality(c), 0, "lp");
   LLVMSetCleanup(lp, true);
   cg_emit_unwind_cleanups(c);
-  LLVMBuildResume(c->b, lp);
+  if (mir_unwind) {
+    // On into the MIR body's cleanup blocks, which end in a resume of this exception.
+    LLVMBuildStore(c->b, lp, c->exn_slot);
+    LLVMBuildBr(c->b, c->unwind_to);
+  } else {
+    LLVMBuildResume(c->b, lp);
+  }
   cg_set_block(c, cont);
   return r;
 }
@@ -462,9 +471,11 @@ LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
 static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
 
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved) {
-  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->ncleanups, c->in_cleanup};
+  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->ncleanups, c->in_cleanup, c->unwind_to, c->exn_slot};
   c->ncleanups = 0;  // the helper owns nothing of its caller's
   c->in_cleanup = false;
+  c->unwind_to = NULL;
+  c->exn_slot = NULL;
   c->inst = NULL;
   c->fn = fn;
   c->entry = cg_new_block(c, "start");
@@ -477,6 +488,8 @@ void cg_end_helper(CG *c, SavedFn *saved) {
   c->inst = saved->inst;
   c->ncleanups = saved->ncleanups;
   c->in_cleanup = saved->in_cleanup;
+  c->unwind_to = saved->unwind_to;
+  c->exn_slot = saved->exn_slot;
   if (saved->bb) cg_set_block(c, saved->bb);
 }
 

@@ -66,6 +66,10 @@ typedef struct {
   LoopCtx *loop;
   LLVMBasicBlockRef entry;
   bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
+  // A body emitted from MIR: where a call that unwinds goes on (the landing pad stores the
+  // exception in exn_slot and branches to this cleanup block), or NULL for the caller.
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
 
   // caches keyed by interned Type pointers
   CacheEntry *types, *drops, *vtables;
@@ -87,6 +91,8 @@ typedef struct {
   Instance *inst;
   int ncleanups;
   bool in_cleanup;
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
 } SavedFn;
 
 // codegen.c
@@ -115,6 +121,7 @@ int cg_vtable_slot(TraitDecl *principal, FnDecl *method);
 LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
 // A call that may unwind: an `invoke` with a landing pad that drops what the function owns
 // whenever the function has cleanups pending; a plain call otherwise.
+void cg_set_personality(CG *c);                  // the function being emitted unwinds (resume)
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
 LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
 LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first

@@ -19,8 +19,17 @@
 typedef struct {
   Body *b;
   LLVMValueRef *slots;        // per local
+  LLVMValueRef *flags;        // per local whose type needs dropping: its i1 drop flag
   LLVMBasicBlockRef *blocks;  // per MIR block
 } MirFn;
+
+// Drop flags (rustc's drop elaboration, done as the code is emitted): a local that needs
+// dropping is "initialized" from an assignment to the whole local until it is moved out or
+// dropped, and a `drop` of it happens only then. LLVM removes the flags it can decide.
+static void set_flag(CG *c, MirFn *m, Place p, bool v) {
+  if (p.nproj || !m->flags[p.local]) return;
+  LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, v, false), m->flags[p.local]);
+}
 
 // A place: where it is, and the metadata of an unsized one.
 typedef struct {
@@ -31,6 +40,12 @@ typedef struct {
 } PlaceVal;
 
 static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals[local].ty); }
+
+// What a landing pad catches, kept in MirFn's exception slot between cleanup blocks.
+static LLVMTypeRef exn_type(CG *c) {
+  LLVMTypeRef el[2] = {c->t_ptr, c->t_i32};
+  return LLVMStructTypeInContext(c->ctx, el, 2, false);
+}
 
 static LLVMValueRef load_ty(CG *c, Type *t, LLVMValueRef addr) { return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, ""); }
 
@@ -83,7 +98,9 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
 static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
   if (o->kind != OPND_CONST) {
     PlaceVal p = place_val(c, m, o->place);
-    return load_ty(c, p.ty, p.addr);
+    LLVMValueRef v = load_ty(c, p.ty, p.addr);
+    if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
+    return v;
   }
   Type *t = ty_resolve(cg_type_of(c, o->ty));
   switch (o->c.kind) {
@@ -272,6 +289,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     break;
   case RV_CHECKED:
     emit_checked(c, dest, rv->binop, operand_val(c, m, &rv->a), operand_val(c, m, &rv->b), cg_type_of(c, rv->a.ty));
+    set_flag(c, m, s->place, true);
     return;
   case RV_UNARY: {
     LLVMValueRef a = operand_val(c, m, &rv->a);
@@ -285,7 +303,10 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     v = rv->cast == CAST_NUMERIC ? emit_numeric_cast(c, a, from, to) : emit_pointer_cast(c, rv->cast, a, from, to);
     break;
   }
-  case RV_AGGREGATE: emit_aggregate(c, m, dest, rv); return;
+  case RV_AGGREGATE:
+    emit_aggregate(c, m, dest, rv);
+    set_flag(c, m, s->place, true);
+    return;
   case RV_DISCRIMINANT: {
     PlaceVal p = place_val(c, m, rv->place);
     v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), true, "");
@@ -299,6 +320,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   }
   }
   LLVMBuildStore(c->b, v, dest.addr);
+  set_flag(c, m, s->place, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +395,7 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
     return;
   }
   if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
@@ -421,6 +444,26 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     return;
   }
   if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+// drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not
+// unwind into this frame's cleanups, as in the AST emitter), only if the flag says it owns one.
+static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
+  PlaceVal p = place_val(c, m, t->dest);
+  bool saved = c->in_cleanup;
+  c->in_cleanup = true;
+  if (!t->dest.nproj && m->flags[t->dest.local]) {
+    LLVMBasicBlockRef yes = cg_new_block(c, "drop");
+    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
+    cg_set_block(c, yes);
+    cg_emit_drop(c, p.addr, p.ty);
+    set_flag(c, m, t->dest, false);
+  } else if (ty_needs_drop(p.ty)) {
+    cg_emit_drop(c, p.addr, p.ty);
+  }
+  c->in_cleanup = saved;
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
@@ -445,7 +488,15 @@ static void emit_switch(CG *c, MirFn *m, Terminator *t) {
 }
 
 static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
+  // Calls (and panics) that unwind go on in the terminator's cleanup block.
+  bool unwinds = t->kind == TERM_CALL || t->kind == TERM_ASSERT;
+  c->unwind_to = unwinds && t->unwind >= 0 ? bb(m, t->unwind) : NULL;
   switch (t->kind) {
+  case TERM_DROP: emit_drop_term(c, m, t); return;
+  case TERM_RESUME:
+    cg_set_personality(c);
+    LLVMBuildResume(c->b, LLVMBuildLoad2(c->b, exn_type(c), c->exn_slot, "exn"));
+    return;
   case TERM_GOTO: LLVMBuildBr(c->b, bb(m, t->target)); return;
   case TERM_SWITCH: emit_switch(c, m, t); return;
   case TERM_CALL: emit_call_term(c, m, t); return;
@@ -475,6 +526,7 @@ static void store_params(CG *c, MirFn *m) {
       v = LLVMGetParam(c->fn, argi++);
     }
     LLVMBuildStore(c->b, v, m->slots[i]);
+    set_flag(c, m, (Place){.local = i}, true);
   }
 }
 
@@ -488,18 +540,32 @@ bool cg_emit_mir_body(CG *c, Instance *in) {
   c->loop = NULL;
   c->ret_ty = cg_type_of(c, in->fn->ret_type);
   cg_set_block(c, c->entry);
-  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)), arena_alloc(sizeof(LLVMBasicBlockRef) * (b->nblocks + 1))};
-  for (int i = 0; i < b->nlocals; i++) m.slots[i] = cg_alloca(c, cg_lltype(c, local_ty(c, &m, i)), b->locals[i].name ? b->locals[i].name : "");
+  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)),
+             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->nblocks + 1))};
+  for (int i = 0; i < b->nlocals; i++) {
+    Type *t = local_ty(c, &m, i);
+    m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals[i].name ? b->locals[i].name : "");
+    if (i == 0 || !ty_needs_drop(t)) continue;
+    m.flags[i] = cg_alloca(c, c->t_i1, "flag");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);
+  }
+  c->exn_slot = NULL;
+  for (int i = 0; i < b->nblocks && !c->exn_slot; i++)
+    if (b->blocks[i].is_cleanup) c->exn_slot = cg_alloca(c, exn_type(c), "exn");
   store_params(c, &m);
   for (int i = 0; i < b->nblocks; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
   LLVMBuildBr(c->b, m.blocks[0]);
   for (int i = 0; i < b->nblocks; i++) {
     cg_set_block(c, m.blocks[i]);
     BasicBlock *blk = &b->blocks[i];
+    c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
     for (int j = 0; j < blk->nstmts; j++)
       if (blk->stmts[j].kind == STMT_ASSIGN) emit_assign(c, &m, &blk->stmts[j]);
     emit_terminator(c, &m, &blk->term);
   }
+  c->in_cleanup = false;
+  c->unwind_to = NULL;
+  c->exn_slot = NULL;
   c->inst = NULL;
   return true;
 }

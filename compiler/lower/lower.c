@@ -14,18 +14,33 @@
 // fresh block that nothing reaches; `remove_dead_blocks` drops those at the end, as rustc's
 // SimplifyCfg does.
 //
-// Coverage grows in steps. This step lowers bodies that own nothing needing a drop (no Box,
-// Vec, String or Drop types among the locals, so every call's unwind is `continue`) and that
-// bind only plain variables; anything else sets `Body.unsupported` through `unsupported()`,
-// which abandons the body (a longjmp back to lower_fn) and leaves it to the AST emitter.
+// Drops follow scopes. `L->drops` is a stack of the values the frame owns right now, pushed
+// when a variable or temporary that needs dropping is created; a scope remembers the stack's
+// height and, when it ends, emits `drop` for everything above it and pops it (`pop_to`). A
+// `break`, `continue` or `return` emits the drops down to its target's height without popping
+// (`exit_to`): the fall-through path still owns those values. The unwind target of a call is
+// a chain of cleanup blocks, one per entry of the stack, each dropping its value and going on
+// to the one below, ending in `resume`; an entry builds its block once, when a call first
+// needs it, so calls under the same scopes share one chain.
+//
+// Coverage grows in steps: what this file cannot lower yet (closures, moves out of parts of a
+// value that needs dropping, string patterns, ...) sets `Body.unsupported` through
+// `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
+// AST emitter.
 #include "lower/mir.h"
 
 #include <setjmp.h>
 #include <string.h>
 
+typedef struct {
+  Place place;            // a local
+  int cleanup;            // its block on the unwinding path, or -1 until a call needs it
+} DropEntry;
+
 typedef struct LoopScope {
   Expr *loop_expr;
   int brk, cont;          // blocks
+  int drops;              // the drop stack's height outside the loop
   Place result;           // `loop` with `break value`
   bool has_result;
   struct LoopScope *outer;
@@ -39,6 +54,9 @@ typedef struct {
   int cur;                // the block being filled
   int *local_of;          // Local->index -> MIR local
   LoopScope *loop;
+  DropEntry *drops;       // what the frame owns now, in order of creation
+  int ndrops, capdrops;
+  int resume;             // the `resume` block, once made
   jmp_buf bail;
 } Lower;
 
@@ -51,7 +69,6 @@ _Noreturn static void unsupported(Lower *L, const char *why) {
 // Building blocks
 
 static int new_local(Lower *L, Type *ty, const char *name, bool mut, Span sp) {
-  if (ty_needs_drop(ty)) unsupported(L, arena_printf("a value of type `%s` needs dropping", ty_name(ty)));
   Body *b = L->b;
   if (b->nlocals == b->caplocals) {
     b->caplocals = b->caplocals ? b->caplocals * 2 : 16;
@@ -127,12 +144,71 @@ static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = 
 // Reading a place: Copy types are copied, anything else is moved out.
 static Operand use_place(Lower *L, Place p) {
   Type *t = place_ty(L, p);
+  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) unsupported(L, "a move out of a part of a value");
   return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
 }
 
 static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = o.ty}; }
 
-static Place temp(Lower *L, Type *ty, Span sp) { return local_place(new_local(L, ty, NULL, true, sp)); }
+// ---- drops ----
+
+static void schedule_drop(Lower *L, int local) {
+  if (!ty_needs_drop(L->b->locals[local].ty)) return;
+  if (L->ndrops == L->capdrops) {
+    L->capdrops = L->capdrops ? L->capdrops * 2 : 16;
+    DropEntry *nd = arena_alloc(sizeof(DropEntry) * L->capdrops);
+    copy_bytes(nd, L->drops, sizeof(DropEntry) * L->ndrops);
+    L->drops = nd;
+  }
+  L->drops[L->ndrops++] = (DropEntry){local_place(local), -1};
+}
+
+static void drop_place(Lower *L, Place p, int unwind, Span sp) {
+  int next = new_block(L);
+  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .target = next, .unwind = unwind, .span = sp});
+  L->cur = next;
+}
+
+// Drops what the frame owns above `height`, newest first, keeping it scheduled.
+static void exit_to(Lower *L, int height, Span sp) {
+  for (int i = L->ndrops - 1; i >= height; i--) drop_place(L, L->drops[i].place, -1, sp);
+}
+
+// Ends a scope: drops what it owns and forgets it.
+static void pop_to(Lower *L, int height, Span sp) {
+  exit_to(L, height, sp);
+  L->ndrops = height;
+}
+
+// Where a panic at this point unwinds to: the cleanup chain of the drop stack, or the caller.
+static int unwind_target(Lower *L) {
+  if (!L->ndrops) return -1;
+  int saved = L->cur;
+  for (int i = 0; i < L->ndrops; i++) {
+    if (L->drops[i].cleanup >= 0) continue;
+    int below = i ? L->drops[i - 1].cleanup : L->resume;
+    if (below < 0) {  // the first cleanup block needs the resume at the end of the chain
+      L->resume = below = new_block(L);
+      L->b->blocks[below].is_cleanup = true;
+      L->cur = below;
+      terminate(L, (Terminator){.kind = TERM_RESUME});
+    }
+    int bb = new_block(L);
+    L->b->blocks[bb].is_cleanup = true;
+    L->cur = bb;
+    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops[i].place, .target = below, .unwind = -1});
+    L->drops[i].cleanup = bb;
+  }
+  L->cur = saved;
+  return L->drops[L->ndrops - 1].cleanup;
+}
+
+// A temporary: dropped when the enclosing scope (usually the statement) ends, unless moved.
+static Place temp(Lower *L, Type *ty, Span sp) {
+  int t = new_local(L, ty, NULL, true, sp);
+  schedule_drop(L, t);
+  return local_place(t);
+}
 
 // The value of an operand in a temporary, for rvalues that need a place.
 static Place operand_to_place(Lower *L, Operand o, Span sp) {
@@ -150,7 +226,8 @@ static Type *raw_ty(Expr *e) { return e->coerce ? e->coerce_from : e->ty; }
 
 static void assert_cond(Lower *L, Operand cond, bool expected, const char *msg, Span sp) {
   int ok = new_block(L);
-  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = cond, .expected = expected, .msg = msg, .target = ok, .span = sp});
+  int uw = unwind_target(L);
+  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = cond, .expected = expected, .msg = msg, .target = ok, .unwind = uw, .span = sp});
   L->cur = ok;
 }
 
@@ -198,9 +275,9 @@ static Place lower_index(Lower *L, Expr *e) {
   assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
   Place ok = temp(L, ty_bool, e->span);
   assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
-  int in = new_block(L);
+  int in = new_block(L), uw = unwind_target(L);
   terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = use_place(L, ok), .expected = true, .bounds_check = true,
-                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .span = e->span});
+                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .unwind = uw, .span = e->span});
   L->cur = in;
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
 }
@@ -278,6 +355,13 @@ static bool const_operand(Expr *e, Operand *out) {
 static Operand lower_operand(Lower *L, Expr *e) {
   Operand o;
   if (const_operand(e, &o)) return o;
+  if (!is_place_expr(e) && !is_unit(e->ty)) {
+    // The value is moved out as soon as it is made; until then (a panic while making it) the
+    // temporary is scheduled like any other.
+    Place t = temp(L, e->ty, e->span);
+    lower_into(L, t, e);
+    return use_place(L, t);
+  }
   if (is_unit(e->ty) && !is_place_expr(e)) {
     // A unit value is only ever its effects.
     Place t = temp(L, e->ty, e->span);
@@ -391,7 +475,9 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, rv_use(const_int(ty_bool, op == TK_PIPEPIPE)), e->span);
     go_to(L, done);
     L->cur = rhs;
+    int height = L->ndrops;
     lower_into(L, dest, e->rhs);
+    pop_to(L, height, e->rhs->span);
     go_to(L, done);
     L->cur = done;
     return;
@@ -459,9 +545,9 @@ static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
 }
 
 static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller) {
-  int next = is_never(ret) ? -1 : new_block(L);
+  int next = is_never(ret) ? -1 : new_block(L), uw = unwind_target(L);
   terminate(L, (Terminator){.kind = TERM_CALL, .callee = callee, .args = args, .nargs = nargs, .dest = dest, .target = next,
-                            .span = sp, .caller_span = caller});
+                            .unwind = uw, .span = sp, .caller_span = caller});
   if (next < 0) continue_unreachable(L);
   else L->cur = next;
 }
@@ -552,8 +638,22 @@ static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span 
   terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = cond, .values = vals, .targets = tg, .nvalues = 1, .span = sp});
 }
 
+// The condition of `if` and `while` is a temporary scope: what it makes is dropped before
+// either branch runs.
+static Operand lower_condition(Lower *L, Expr *e) {
+  int height = L->ndrops;
+  Operand c = lower_operand(L, e);
+  if (L->ndrops > height && c.kind != OPND_CONST) {
+    Place keep = local_place(new_local(L, ty_bool, NULL, true, e->span));
+    assign(L, keep, rv_use(c), e->span);
+    c = use_place(L, keep);
+  }
+  pop_to(L, height, e->span);
+  return c;
+}
+
 static void lower_if(Lower *L, Place dest, Expr *e) {
-  Operand cond = lower_operand(L, e->sub);
+  Operand cond = lower_condition(L, e->sub);
   int then_bb = new_block(L), else_bb = new_block(L), done = new_block(L);
   switch_bool(L, cond, then_bb, else_bb, e->span);
   L->cur = then_bb;
@@ -566,7 +666,7 @@ static void lower_if(Lower *L, Place dest, Expr *e) {
 }
 
 static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont) {
-  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .outer = L->loop};
+  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .drops = L->ndrops, .outer = L->loop};
   L->loop = s;
   return s;
 }
@@ -590,7 +690,7 @@ static void lower_while(Lower *L, Expr *e) {
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  Operand cond = lower_operand(L, e->sub);
+  Operand cond = lower_condition(L, e->sub);
   switch_bool(L, cond, body, done, e->span);
   LoopScope s;
   push_loop(L, &s, e, done, head);
@@ -614,12 +714,14 @@ static void lower_break(Lower *L, Expr *e) {
     if (s->has_result) lower_into(L, s->result, e->sub);
     else lower_operand(L, e->sub);
   }
+  exit_to(L, s->drops, e->span);
   go_to(L, s->brk);
   continue_unreachable(L);
 }
 
 static void lower_return(Lower *L, Expr *e) {
   if (e->sub) lower_into(L, local_place(0), e->sub);
+  exit_to(L, 0, e->span);
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = e->span});
   continue_unreachable(L);
 }
@@ -672,6 +774,8 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     int m = bind_local(L, p->local);
     if (p->bind_ref)
       assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+    else if (place.nproj && ty_needs_drop(p->local->ty))
+      unsupported(L, "a binding that moves out of a part of a value");
     else
       assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
     if (p->sub) match_pattern(L, p->sub, place, fail);
@@ -740,8 +844,10 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     MatchArm *a = &e->arms[i];
     int next = i + 1 < e->narms ? new_block(L) : unreachable_block(L);
     match_pattern(L, a->pat, scrut, next);
-    if (a->guard) test_or_fail(L, lower_operand(L, a->guard), next, a->guard->span);
+    if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
+    int height = L->ndrops;
     lower_into(L, dest, a->body);
+    pop_to(L, height, a->body->span);
     go_to(L, done);
     L->cur = next;
   }
@@ -951,8 +1057,11 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_UNARY: lower_unary(L, dest, e); return;
   case EX_BINARY: lower_binary(L, dest, e); return;
   case EX_ASSIGN: {
+    // The new value first, then the old one is dropped, then the place takes the new one.
     Operand v = lower_operand(L, e->rhs);
-    assign(L, lower_place(L, e->lhs), rv_use(v), e->span);
+    Place p = lower_place(L, e->lhs);
+    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, -1, e->span);
+    assign(L, p, rv_use(v), e->span);
     return;
   }
   case EX_COMPOUND: {
@@ -982,6 +1091,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_WHILE: lower_while(L, e); return;
   case EX_BREAK: lower_break(L, e); return;
   case EX_CONTINUE:
+    exit_to(L, loop_of(L, e)->drops, e->span);
     go_to(L, loop_of(L, e)->cont);
     continue_unreachable(L);
     return;
@@ -1031,6 +1141,7 @@ static int bind_local(Lower *L, Local *l) {
   if (L->local_of[l->index] >= 0) return L->local_of[l->index];
   int m = new_local(L, l->ty, l->name, l->mut, l->span);
   L->local_of[l->index] = m;
+  schedule_drop(L, m);
   return m;
 }
 
@@ -1045,7 +1156,21 @@ static void lower_let(Lower *L, Stmt *s) {
   if (plain_binding(p) && !s->else_block) {
     int m = bind_local(L, p->local);
     push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
-    if (s->init) lower_into(L, local_place(m), s->init);
+    if (!s->init) return;
+    Expr *init = s->init;
+    if (init->kind == EX_UNARY && init->op == TK_AMP && !init->coerce && !is_place_expr(init->sub)) {
+      // `let r = &make();` keeps the temporary as long as r (temporary lifetime extension):
+      // it belongs to the block, not to the statement.
+      Place keep = temp(L, init->sub->ty, init->sub->span);
+      int height = L->ndrops;
+      lower_into(L, keep, init->sub);
+      pop_to(L, height, s->span);
+      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = keep, .mut = init->mut, .ty = init->ty}, s->span);
+      return;
+    }
+    int height = L->ndrops;
+    lower_into(L, local_place(m), init);
+    pop_to(L, height, s->span);
     return;
   }
   if (!s->init) unsupported(L, "a destructuring `let` without a value");
@@ -1063,14 +1188,16 @@ static void lower_let(Lower *L, Stmt *s) {
   }
 }
 
+// A statement is a temporary scope: what its expression makes is dropped at its end.
 static void lower_stmt(Lower *L, Stmt *s) {
   switch (s->kind) {
   case ST_LET: lower_let(L, s); return;
   case ST_EXPR: case ST_SEMI: {
     Expr *e = s->init;
-    // A statement's value is dropped; only its effects remain.
-    Place t = temp(L, e->ty, e->span);
+    int height = L->ndrops;
+    Place t = temp(L, e->ty, e->span);  // the statement's value, dropped with its temporaries
     lower_into(L, t, e);
+    pop_to(L, height, s->span);
     return;
   }
   case ST_ITEM: case ST_EMPTY: return;
@@ -1078,8 +1205,14 @@ static void lower_stmt(Lower *L, Stmt *s) {
 }
 
 static void lower_block_into(Lower *L, Place dest, Block *blk) {
+  int height = L->ndrops;
   for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
-  if (blk->tail) lower_into(L, dest, blk->tail);
+  if (blk->tail) {
+    int th = L->ndrops;
+    lower_into(L, dest, blk->tail);
+    pop_to(L, th, blk->span);
+  }
+  pop_to(L, height, blk->span);
   // Variables end with their block (a borrow checker reads these).
   for (int i = 0; i < blk->nstmts; i++) {
     Stmt *s = blk->stmts[i];
@@ -1105,8 +1238,11 @@ static void remove_dead_blocks(Body *b) {
     int succ[2], ns = 0;
     int *many = NULL, nmany = 0;
     switch (t->kind) {
-    case TERM_GOTO: case TERM_ASSERT: succ[ns++] = t->target; break;
-    case TERM_CALL: if (t->target >= 0) succ[ns++] = t->target; break;
+    case TERM_GOTO: succ[ns++] = t->target; break;
+    case TERM_ASSERT: case TERM_CALL: case TERM_DROP:
+      if (t->target >= 0) succ[ns++] = t->target;
+      if (t->unwind >= 0) succ[ns++] = t->unwind;
+      break;
     case TERM_SWITCH: many = t->targets; nmany = t->nvalues + 1; break;
     default: break;
     }
@@ -1126,7 +1262,9 @@ static void remove_dead_blocks(Body *b) {
     if (newno[i] < 0) continue;
     BasicBlock bb = b->blocks[i];
     Terminator *t = &bb.term;
-    if (t->kind == TERM_GOTO || t->kind == TERM_ASSERT || (t->kind == TERM_CALL && t->target >= 0)) t->target = newno[t->target];
+    if ((t->kind == TERM_GOTO || t->kind == TERM_ASSERT || t->kind == TERM_CALL || t->kind == TERM_DROP) && t->target >= 0)
+      t->target = newno[t->target];
+    if ((t->kind == TERM_ASSERT || t->kind == TERM_CALL || t->kind == TERM_DROP) && t->unwind >= 0) t->unwind = newno[t->unwind];
     if (t->kind == TERM_SWITCH) {
       int *tg = arena_alloc(sizeof(int) * (t->nvalues + 1));
       for (int j = 0; j <= t->nvalues; j++) tg[j] = newno[t->targets[j]];
@@ -1144,7 +1282,12 @@ static void lower_params(Lower *L, FnDecl *f) {
   int *arg = arena_alloc(sizeof(int) * (f->nparams + 1));
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;
-    arg[i] = plain_binding(p) ? bind_local(L, p->local) : new_local(L, f->param_types[i], NULL, false, p->span);
+    if (plain_binding(p)) {
+      arg[i] = bind_local(L, p->local);
+    } else {
+      arg[i] = new_local(L, f->param_types[i], NULL, false, p->span);
+      schedule_drop(L, arg[i]);
+    }
   }
   L->b->nparams = L->b->nlocals - 1;
   L->cur = new_block(L);
@@ -1161,8 +1304,10 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
   for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
   new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
+  L->resume = -1;
   lower_params(L, f);
   lower_block_into(L, local_place(0), f->body);
+  pop_to(L, 0, f->body->span);  // the parameters, after the body's variables
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
   for (int i = 0; i < b->nblocks; i++)
     if (!b->blocks[i].terminated) b->blocks[i].term = (Terminator){.kind = TERM_UNREACHABLE};

@@ -11,9 +11,16 @@
 //   rvalue    use, `&P`/`&mut P`, a binary op (checked ones give `(T, bool)`), a cast (numeric,
 //             or an unsizing coercion to a fat pointer), an aggregate (tuple, struct, variant,
 //             array), the discriminant or length of a place.
-//   terminator goto, switchInt, call (with its return block; unwind is `continue` while the
-//             body owns nothing that needs dropping), assert (overflow, bounds), return,
+//   terminator goto, switchInt, call and assert (with the block a panic unwinds to: a chain
+//             of cleanup blocks that drop what the frame owns, then `resume`), drop, return,
 //             unreachable.
+//
+// Drops are explicit: every local or temporary whose type needs dropping gets a `drop(_n)`
+// where its scope ends (in reverse order of declaration), before a `break`, `continue` or
+// `return` that leaves the scope, and on the cleanup path of every call made while it lives.
+// A `drop` of a local that may have been moved out is conditional: codegen keeps a drop flag
+// per such local (set when the local is assigned, cleared when it is moved or dropped), as
+// rustc's drop elaboration does.
 //
 // Everything that the source leaves implicit is explicit here: auto-ref and auto-deref of
 // method receivers, coercions, the temporaries of every subexpression, overflow and bounds
@@ -24,9 +31,8 @@
 // type parameters (`T`), and a trait call on `T` stays unresolved until mono substitutes it.
 // That is what rustc does too, and it keeps lowering before monomorphization in the pipeline.
 //
-// This first version of `lower` covers bodies that own nothing needing a drop and use no
-// pattern beyond a plain binding (see lower.c); codegen still emits the other bodies from the
-// AST. `Body.unsupported` says why a body was not lowered.
+// `lower` does not cover the whole language yet (see lower.c); codegen emits the bodies it
+// leaves from the AST. `Body.unsupported` says why a body was not lowered.
 #ifndef MIR_H
 #define MIR_H
 
@@ -159,14 +165,17 @@ typedef enum {
   TERM_SWITCH,      // switchInt(discr) -> [v0: bb, v1: bb, ..., otherwise: bb]
   TERM_CALL,        // dest = callee(args) -> [return: target]
   TERM_ASSERT,      // assert(cond == expected, msg) -> success: target
+  TERM_DROP,        // drop(place) -> [return: target, unwind: unwind]: drop_in_place if initialized
   TERM_RETURN,
+  TERM_RESUME,      // the end of a cleanup path: go on unwinding to the caller
   TERM_UNREACHABLE,
 } TermKind;
 
 typedef struct {
   TermKind kind;
   Span span;
-  int target;           // GOTO, CALL (return), ASSERT (success)
+  int target;           // GOTO, CALL (return), ASSERT (success), DROP
+  int unwind;           // CALL, ASSERT: the cleanup block a panic continues in; -1: the caller
   Operand discr;        // SWITCH; ASSERT: the condition
   uint64_t *values;     // SWITCH: case values
   int *targets;         // SWITCH: one per value, then the `otherwise` block
@@ -178,7 +187,7 @@ typedef struct {
   Callee callee;        // CALL
   Operand *args;
   int nargs;
-  Place dest;           // CALL
+  Place dest;           // CALL; DROP: the place dropped
   Span caller_span;     // CALL: where #[track_caller] says the call is
 } Terminator;
 
@@ -187,6 +196,7 @@ typedef struct {
   int nstmts, cap;
   Terminator term;
   bool terminated;
+  bool is_cleanup;      // on the unwinding path only: drops, then resume
 } BasicBlock;
 
 typedef struct {

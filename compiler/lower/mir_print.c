@@ -191,6 +191,10 @@ static const char *callee_str(Body *b, Terminator *t) {
   return "?";
 }
 
+static const char *unwind_str(Terminator *t) {
+  return t->unwind >= 0 ? arena_printf("unwind: bb%d", t->unwind) : "unwind continue";
+}
+
 static void print_term(Body *b, Terminator *t, FILE *out) {
   switch (t->kind) {
   case TERM_GOTO: fprintf(out, "        goto -> bb%d;\n", t->target); return;
@@ -207,10 +211,13 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
       if (mac && t->args[i].kind == OPND_CONST) continue;  // an argument the macro does not format
       fprintf(out, "%s%s", k++ ? ", " : "", operand_str(b, &t->args[i]));
     }
-    if (t->target >= 0) fprintf(out, ") -> [return: bb%d, unwind continue];\n", t->target);
-    else fprintf(out, ") -> unwind continue;\n");
+    fprintf(out, ") -> ");
+    if (t->target >= 0) fprintf(out, "[return: bb%d, %s];\n", t->target, unwind_str(t));
+    else fprintf(out, "%s;\n", unwind_str(t));
     return;
   }
+  case TERM_DROP: fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", place_str(b, t->dest), t->target, unwind_str(t)); return;
+  case TERM_RESUME: fprintf(out, "        resume;\n"); return;
   case TERM_ASSERT: {
     const char *cond = arena_printf("%s%s", t->expected ? "" : "!", operand_str(b, &t->discr));
     if (t->bounds_check)
@@ -218,7 +225,7 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
               operand_str(b, &t->len), operand_str(b, &t->index));
     else
       fprintf(out, "        assert(%s, \"%s\")", cond, escape(t->msg, strlen(t->msg)));
-    fprintf(out, " -> [success: bb%d, unwind continue];\n", t->target);
+    fprintf(out, " -> [success: bb%d, %s];\n", t->target, unwind_str(t));
     return;
   }
   case TERM_RETURN: fprintf(out, "        return;\n"); return;
@@ -246,7 +253,7 @@ void mir_print_body(Body *b, void *file) {
     if (i == 0 || i > b->nparams) fprintf(out, "    let %s_%d: %s;\n", b->locals[i].mut || !b->locals[i].name ? "mut " : "", i, ty_name(b->locals[i].ty));
   for (int i = 0; i < b->nblocks; i++) {
     BasicBlock *bb = &b->blocks[i];
-    fprintf(out, "\n    bb%d: {\n", i);
+    fprintf(out, "\n    bb%d%s: {\n", i, bb->is_cleanup ? " (cleanup)" : "");
     for (int j = 0; j < bb->nstmts; j++) {
       MirStmt *s = &bb->stmts[j];
       switch (s->kind) {
