@@ -705,7 +705,7 @@ static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *t
   return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
 }
 
-static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
+LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
   for (int guard = 0; guard < 16; guard++) {
     from = ty_resolve(from);
     to = ty_resolve(to);
@@ -1988,144 +1988,151 @@ static const char *literal_text(Expr *e, bool newline, size_t *len) {
   return buf;
 }
 
+// vec![a, b, c] and vec![x; n] from the elements' values (argv[i] for e->args[i]).
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv) {
+  Type *vt = ty_resolve(ty_of(c, e));
+  Type *el = vt->inner;
+  LLVMTypeRef elt = cg_lltype(c, el);
+  uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
+  if (!e->repeat && e->nargs == 0) return empty_vec(c, align);
+  LLVMValueRef count = e->repeat ? argv[1] : cg_i64(c, e->nargs);
+  LLVMValueRef first = e->repeat ? argv[0] : NULL;
+  LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
+  LLVMValueRef buf = call_fn(c, rt(c, "trc_alloc"), args, 2);
+  if (e->repeat) {
+    LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+    LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+    LLVMBasicBlockRef head = cg_new_block(c, "fill"), body = cg_new_block(c, "fill.body"), done = cg_new_block(c, "filled");
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, head);
+    LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, count, ""), body, done);
+    cg_set_block(c, body);
+    LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &i, 1, ""));
+    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+  } else {
+    for (int i = 0; i < e->nargs; i++) {
+      LLVMValueRef v = argv[i];
+      LLVMValueRef k = cg_i64(c, i);
+      LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
+    }
+  }
+  LLVMValueRef vec = LLVMGetUndef(c->t_vec);
+  vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
+  vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
+  return LLVMBuildInsertValue(c->b, vec, count, 2, "");
+}
+
 static LLVMValueRef emit_macro(CG *c, Expr *e) {
-  const char *n = e->name;
-  bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
-  if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
-    if (all_literal(e)) {
-      // Nothing to format: print one constant string, no buffer.
-      size_t len;
-      const char *text = literal_text(e, ln, &len);
-      LLVMValueRef str = cg_const_str(c, text, len);
-      LLVMValueRef args[2] = {LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
-      call_fn(c, rt(c, n[0] == 'e' ? "trc_eprint" : "trc_print"), args, 2);
-      return unit_val(c);
-    }
-    print_string(c, emit_format(c, e), ln, n[0] == 'e');
+const char *n = e->name;
+bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
+if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
+  if (all_literal(e)) {
+    // Nothing to format: print one constant string, no buffer.
+    size_t len;
+    const char *text = literal_text(e, ln, &len);
+    LLVMValueRef str = cg_const_str(c, text, len);
+    LLVMValueRef args[2] = {LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
+    call_fn(c, rt(c, n[0] == 'e' ? "trc_eprint" : "trc_print"), args, 2);
     return unit_val(c);
   }
-  if (!strcmp(n, "format")) {
-    LLVMValueRef s = emit_format(c, e);
-    return LLVMBuildLoad2(c->b, c->t_vec, s, "");
-  }
-  if (!strcmp(n, "panic") || !strcmp(n, "unreachable") || !strcmp(n, "todo") || !strcmp(n, "unimplemented")) {
-    const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
-                         : !strcmp(n, "todo")      ? "not yet implemented"
-                         : !strcmp(n, "unimplemented") ? "not implemented"
-                                                   : NULL;
-    if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
-    LLVMValueRef s;
-    if (e->nfmt == 0) {
-      s = cg_alloca(c, c->t_vec, "msg");
-      LLVMBuildStore(c->b, empty_vec(c, 1), s);
-      push_lit(c, s, prefix, strlen(prefix));
-    } else {
-      s = emit_format(c, e);
-      if (prefix) {
-        // "internal error: entered unreachable code: <message>"
-        LLVMValueRef pre = cg_alloca(c, c->t_vec, "msg");
-        LLVMBuildStore(c->b, empty_vec(c, 1), pre);
-        push_lit(c, pre, prefix, strlen(prefix));
-        push_lit(c, pre, ": ", 2);
-        LLVMValueRef args[3] = {pre, vec_field(c, s, 0), vec_field(c, s, 2)};
-        call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
-        free_string(c, s);
-        s = pre;
-      }
-    }
-    panic_with_string(c, e->span, s);
-    start_dead_block(c);
-    return unit_val(c);
-  }
-  if (!strcmp(n, "assert")) {
-    LLVMValueRef cond = emit_expr(c, e->args[0]);
-    LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
-    LLVMBuildCondBr(c->b, cond, ok, bad);
-    cg_set_block(c, bad);
-    int mark = c->ncleanups;  // what the failure path creates dies with it
-    LLVMValueRef s;
-    if (e->nfmt) {
-      s = emit_format_from(c, e, 1);
-    } else {
-      s = cg_alloca(c, c->t_vec, "msg");
-      LLVMBuildStore(c->b, empty_vec(c, 1), s);
-      size_t len;
-      const char *src = span_text(e->args[0]->span, &len);
-      push_lit(c, s, "assertion failed: ", 18);
-      push_lit(c, s, src, len);
-    }
-    panic_with_string(c, e->span, s);
-    c->ncleanups = mark;
-    cg_set_block(c, ok);
-    return unit_val(c);
-  }
-  if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
-    bool eq = !strcmp(n, "assert_eq");
-    Type *t = final_ty(c, e->args[0]);
-    LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
-    LLVMValueRef same = is_stringish(t) ? emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false))
-                                        : emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
-    LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
-    LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
-    cg_set_block(c, bad);
-    int mark = c->ncleanups;  // what the failure path creates dies with it
-    LLVMValueRef s = cg_alloca(c, c->t_vec, "msg");
+  print_string(c, emit_format(c, e), ln, n[0] == 'e');
+  return unit_val(c);
+}
+if (!strcmp(n, "format")) {
+  LLVMValueRef s = emit_format(c, e);
+  return LLVMBuildLoad2(c->b, c->t_vec, s, "");
+}
+if (!strcmp(n, "panic") || !strcmp(n, "unreachable") || !strcmp(n, "todo") || !strcmp(n, "unimplemented")) {
+  const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
+                       : !strcmp(n, "todo")      ? "not yet implemented"
+                       : !strcmp(n, "unimplemented") ? "not implemented"
+                                                 : NULL;
+  if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
+  LLVMValueRef s;
+  if (e->nfmt == 0) {
+    s = cg_alloca(c, c->t_vec, "msg");
     LLVMBuildStore(c->b, empty_vec(c, 1), s);
-    const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
-    push_lit(c, s, head, strlen(head));
-    if (e->nfmt) {
-      LLVMValueRef m = emit_format_from(c, e, 2);
-      push_cleanup(c, CL_TEMP, ty_string, m, NULL);  // freed by the unwinding
-      push_lit(c, s, ": ", 2);
-      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+    push_lit(c, s, prefix, strlen(prefix));
+  } else {
+    s = emit_format(c, e);
+    if (prefix) {
+      // "internal error: entered unreachable code: <message>"
+      LLVMValueRef pre = cg_alloca(c, c->t_vec, "msg");
+      LLVMBuildStore(c->b, empty_vec(c, 1), pre);
+      push_lit(c, pre, prefix, strlen(prefix));
+      push_lit(c, pre, ": ", 2);
+      LLVMValueRef args[3] = {pre, vec_field(c, s, 0), vec_field(c, s, 2)};
       call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+      free_string(c, s);
+      s = pre;
     }
-    FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
-    push_lit(c, s, "\n  left: ", 9);
-    push_formatted(c, s, pa, t, &dbg);
-    push_lit(c, s, "\n right: ", 9);
-    push_formatted(c, s, pb, t, &dbg);
-    panic_with_string(c, e->span, s);
-    c->ncleanups = mark;
-    cg_set_block(c, ok);
-    return unit_val(c);
   }
-  if (!strcmp(n, "vec")) {
-    Type *vt = ty_resolve(ty_of(c, e));
-    Type *el = vt->inner;
-    LLVMTypeRef elt = cg_lltype(c, el);
-    uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
-    if (!e->repeat && e->nargs == 0) return empty_vec(c, align);
-    LLVMValueRef count = e->repeat ? emit_expr(c, e->args[1]) : cg_i64(c, e->nargs);
-    LLVMValueRef first = e->repeat ? emit_expr(c, e->args[0]) : NULL;
-    LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
-    LLVMValueRef buf = call_fn(c, rt(c, "trc_alloc"), args, 2);
-    if (e->repeat) {
-      LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
-      LLVMBuildStore(c->b, cg_i64(c, 0), idx);
-      LLVMBasicBlockRef head = cg_new_block(c, "fill"), body = cg_new_block(c, "fill.body"), done = cg_new_block(c, "filled");
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, head);
-      LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
-      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, count, ""), body, done);
-      cg_set_block(c, body);
-      LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &i, 1, ""));
-      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, done);
-    } else {
-      for (int i = 0; i < e->nargs; i++) {
-        LLVMValueRef v = emit_expr(c, e->args[i]);
-        LLVMValueRef k = cg_i64(c, i);
-        LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
-      }
-    }
-    LLVMValueRef vec = LLVMGetUndef(c->t_vec);
-    vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
-    vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
-    return LLVMBuildInsertValue(c->b, vec, count, 2, "");
+  panic_with_string(c, e->span, s);
+  start_dead_block(c);
+  return unit_val(c);
+}
+if (!strcmp(n, "assert")) {
+  LLVMValueRef cond = emit_expr(c, e->args[0]);
+  LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
+  LLVMBuildCondBr(c->b, cond, ok, bad);
+  cg_set_block(c, bad);
+  int mark = c->ncleanups;  // what the failure path creates dies with it
+  LLVMValueRef s;
+  if (e->nfmt) {
+    s = emit_format_from(c, e, 1);
+  } else {
+    s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    size_t len;
+    const char *src = span_text(e->args[0]->span, &len);
+    push_lit(c, s, "assertion failed: ", 18);
+    push_lit(c, s, src, len);
   }
-  ice(e->span, "macro `%s!` is not lowered", n);
+  panic_with_string(c, e->span, s);
+  c->ncleanups = mark;
+  cg_set_block(c, ok);
+  return unit_val(c);
+}
+if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
+  bool eq = !strcmp(n, "assert_eq");
+  Type *t = final_ty(c, e->args[0]);
+  LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
+  LLVMValueRef same = is_stringish(t) ? emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false))
+                                      : emit_compare(c, TK_EQEQ, load(c, t, pa), load(c, t, pb), t);
+  LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
+  LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
+  cg_set_block(c, bad);
+  int mark = c->ncleanups;  // what the failure path creates dies with it
+  LLVMValueRef s = cg_alloca(c, c->t_vec, "msg");
+  LLVMBuildStore(c->b, empty_vec(c, 1), s);
+  const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
+  push_lit(c, s, head, strlen(head));
+  if (e->nfmt) {
+    LLVMValueRef m = emit_format_from(c, e, 2);
+    push_cleanup(c, CL_TEMP, ty_string, m, NULL);  // freed by the unwinding
+    push_lit(c, s, ": ", 2);
+    LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+    call_fn(c, rt(c, "trc_string_push_bytes"), args, 3);
+  }
+  FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
+  push_lit(c, s, "\n  left: ", 9);
+  push_formatted(c, s, pa, t, &dbg);
+  push_lit(c, s, "\n right: ", 9);
+  push_formatted(c, s, pb, t, &dbg);
+  panic_with_string(c, e->span, s);
+  c->ncleanups = mark;
+  cg_set_block(c, ok);
+  return unit_val(c);
+}
+if (!strcmp(n, "vec")) {
+  LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+  return cg_vec_literal(c, e, argv);
+}
+ice(e->span, "macro `%s!` is not lowered", n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2769,7 +2776,7 @@ static LLVMValueRef emit_expr(CG *c, Expr *e) {
   LLVMValueRef v = emit_expr_raw(c, e);
   Type *t = final_ty(c, e);
   if (ty_resolve(raw_ty_of(c, e))->kind == TY_NEVER && ty_resolve(t)->kind != TY_NEVER) return dead_val(c, t);
-  if (e->coerce) v = emit_coercion(c, v, raw_ty_of(c, e), t, e->span);
+  if (e->coerce) v = cg_coercion(c, v, raw_ty_of(c, e), t, e->span);
   if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return unit_val(c);
   return v;
 }
@@ -2936,12 +2943,13 @@ LLVMValueRef cg_caller_location(CG *c, Span sp) { return caller_location(c, sp);
 // MIR's macro calls (lower/lower.c): the macro's effect once its arguments are places.
 // print!-like macros print; panic!-like ones, and the failure paths of assert!, assert_eq!
 // and assert_ne! (whose comparison MIR has already made), panic.
-void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
   const char *n = e->name;
+  if (!strcmp(n, "format")) return LLVMBuildLoad2(c->b, c->t_vec, format_places(c, e, places, types), "");
   bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
   if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
     print_string(c, format_places(c, e, places, types), ln, n[0] == 'e');
-    return;
+    return NULL;
   }
   LLVMValueRef s;
   if (!strcmp(n, "assert")) {
@@ -2991,4 +2999,5 @@ void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
     }
   }
   panic_with_string(c, e->span, s);
+  return NULL;
 }

@@ -151,11 +151,16 @@ LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 // `index out of bounds: the length is {len} but the index is {idx}` at sp.
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
 // A macro call of MIR (print!, panic!, a failed assert!): places[i] holds macro e's args[i].
-void cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+// format! gives its String.
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);   // vec![..] from its elements
 // Builtins of MIR calls: method call e with its receiver's and arguments' values, or the
 // builtin function call e with its arguments' values (argv[i] for e->args[i]).
 LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+// An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
+// coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
+LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
 // The location a #[track_caller] callee reports for a call at sp.
 LLVMValueRef cg_caller_location(CG *c, Span sp);
 

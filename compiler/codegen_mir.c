@@ -214,38 +214,6 @@ static LLVMValueRef fat_ptr(CG *c, LLVMTypeRef t, LLVMValueRef data, LLVMValueRe
   return LLVMBuildInsertValue(c->b, fat, meta, 1, "");
 }
 
-// &dyn Sub -> &dyn Super: Sub's vtable when Super's is a prefix of it, else the pointer in
-// Super's TraitVPtr slot.
-static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *to_dyn) {
-  TraitDecl *src = from_dyn->principal->trait, *dst = to_dyn->principal->trait;
-  int slot = src == dst ? -1 : vtable_upcast_slot(src, dst);
-  if (slot < 0) return fat;
-  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
-  LLVMValueRef off = cg_i64(c, 8 * slot);
-  LLVMValueRef p = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
-  LLVMValueRef super_vt = LLVMBuildLoad2(c->b, c->t_ptr, p, arena_printf("vtable.%s", dst->name));
-  LLVMSetMetadata(super_vt, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
-  return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
-}
-
-static LLVMValueRef emit_pointer_cast(CG *c, CastKind k, LLVMValueRef v, Type *from, Type *to) {
-  from = ty_resolve(from);
-  to = ty_resolve(to);
-  Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
-  switch (k) {
-  case CAST_REBORROW: return v;
-  case CAST_UPCAST: return emit_upcast(c, v, fi, ti);
-  case CAST_UNSIZE:
-    if (ti->kind == TY_DYN) {
-      if (fi->kind == TY_DYN) return emit_upcast(c, v, fi, ti);
-      return fat_ptr(c, c->t_dynptr, v, cg_vtable(c, fi, ti->principal));
-    }
-    return fat_ptr(c, c->t_slice, v, cg_i64(c, fi->len));  // [T; N] -> [T]
-  case CAST_NUMERIC: break;
-  }
-  ice((Span){0}, "cast not emitted from MIR");
-}
-
 static void store_field(CG *c, PlaceVal dest, int field, LLVMValueRef v) {
   LLVMValueRef at = LLVMBuildStructGEP2(c->b, cg_lltype(c, dest.ty), dest.addr, cg_field_slot(c, dest.ty, field), "");
   LLVMBuildStore(c->b, v, at);
@@ -300,7 +268,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   case RV_CAST: {
     LLVMValueRef a = operand_val(c, m, &rv->a);
     Type *from = cg_type_of(c, rv->a.ty), *to = cg_type_of(c, rv->ty);
-    v = rv->cast == CAST_NUMERIC ? emit_numeric_cast(c, a, from, to) : emit_pointer_cast(c, rv->cast, a, from, to);
+    v = rv->cast == CAST_NUMERIC ? emit_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
     break;
   }
   case RV_AGGREGATE:
@@ -365,20 +333,25 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   return fnp;
 }
 
-// print!-like output or a formatted panic: the arguments are references to the values.
+// print!-like output, format! or a formatted panic: the arguments are references to the
+// values. vec! takes its elements by value.
 static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
-  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
   Type **types = arena_alloc(sizeof(Type *) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) {
-    if (t->args[i].kind == OPND_CONST) continue;
-    places[i] = operand_val(c, m, &t->args[i]);
+    if (strcmp(e->name, "vec") && t->args[i].kind == OPND_CONST && t->args[i].c.kind == CONST_UNIT) continue;
+    vals[i] = operand_val(c, m, &t->args[i]);
     types[i] = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[i].ty))));
   }
-  cg_macro_call(c, e, places, types);
+  LLVMValueRef r = strcmp(e->name, "vec") ? cg_macro_call(c, e, vals, types) : cg_vec_literal(c, e, vals);
   if (t->target < 0) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
     return;
+  }
+  if (r) {
+    LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+    set_flag(c, m, t->dest, true);
   }
   LLVMBuildBr(c->b, bb(m, t->target));
 }

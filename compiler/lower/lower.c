@@ -983,7 +983,7 @@ static Operand borrow_arg(Lower *L, Place p, Span sp) {
 }
 
 // The macro's output or panic as a call; `known` are places already evaluated for args[0..].
-static void macro_call(Lower *L, Expr *e, int first, Place *known, int nknown, bool diverges) {
+static void macro_call(Lower *L, Place dest, Expr *e, int first, Place *known, int nknown, Type *ret) {
   Operand *args = arena_alloc(sizeof(Operand) * (e->nargs + 1));
   for (int i = 0; i < e->nargs; i++) {
     if (i < nknown) args[i] = borrow_arg(L, known[i], e->args[i]->span);
@@ -991,18 +991,23 @@ static void macro_call(Lower *L, Expr *e, int first, Place *known, int nknown, b
     else args[i] = borrow_arg(L, lower_place(L, e->args[i]), e->args[i]->span);
   }
   Callee c = {.kind = CALLEE_MACRO, .expr = e};
-  emit_call(L, temp(L, ty_unit, e->span), c, args, e->nargs, diverges ? ty_never : ty_unit, e->span, e->span);
+  emit_call(L, dest, c, args, e->nargs, ret, e->span, e->span);
 }
 
 static void lower_macro(Lower *L, Place dest, Expr *e) {
   const char *n = e->name;
-  (void)dest;
-  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint")) {
-    macro_call(L, e, 0, NULL, 0, false);
+  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint") || !strcmp(n, "format")) {
+    macro_call(L, dest, e, 0, NULL, 0, raw_ty(e));
     return;
   }
   if (name_is(n, "panic", "unreachable") || name_is(n, "todo", "unimplemented")) {
-    macro_call(L, e, 0, NULL, 0, true);
+    macro_call(L, dest, e, 0, NULL, 0, ty_never);
+    return;
+  }
+  if (!strcmp(n, "vec")) {
+    // The elements by value (moved into the new Vec), or the element and the count.
+    Callee c = {.kind = CALLEE_MACRO, .expr = e};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
   }
   if (!strcmp(n, "assert")) {
@@ -1010,7 +1015,7 @@ static void lower_macro(Lower *L, Place dest, Expr *e) {
     int ok = new_block(L), fail = new_block(L);
     switch_bool(L, cond, ok, fail, e->span);
     L->cur = fail;
-    macro_call(L, e, 1, NULL, 0, true);
+    macro_call(L, temp(L, ty_unit, e->span), e, 1, NULL, 0, ty_never);
     L->cur = ok;
     return;
   }
@@ -1024,7 +1029,7 @@ static void lower_macro(Lower *L, Place dest, Expr *e) {
     bool eq = !strcmp(n, "assert_eq");
     switch_bool(L, use_place(L, same), eq ? ok : fail, eq ? fail : ok, e->span);
     L->cur = fail;
-    macro_call(L, e, 2, ab, 2, true);
+    macro_call(L, temp(L, ty_unit, e->span), e, 2, ab, 2, ty_never);
     L->cur = ok;
     return;
   }
@@ -1110,14 +1115,15 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
 
 static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
   Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
-  if (!fi || !ti) unsupported(L, "a coercion");
+  if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
+  if (!fi || !ti) unsupported(L, arena_printf("the coercion from `%s` to `%s`", ty_name(from), ty_name(to)));
   if (ti->kind == TY_DYN) {
     if (fi->kind == TY_DYN) return fi->principal && ti->principal && fi->principal->trait == ti->principal->trait ? CAST_REBORROW : CAST_UPCAST;
-    return CAST_UNSIZE;
+    if (ty_is_sized(fi)) return CAST_UNSIZE;
   }
   if (fi == ti) return CAST_REBORROW;
   if (fi->kind == TY_ARRAY && ti->kind == TY_SLICE) return CAST_UNSIZE;
-  unsupported(L, arena_printf("the coercion from `%s` to `%s`", ty_name(from), ty_name(to)));
+  return CAST_DEREF;
 }
 
 static void lower_into(Lower *L, Place dest, Expr *e) {

@@ -94,6 +94,7 @@ typedef enum {
   CAST_UNSIZE,    // &T -> &dyn Tr, &[T; N] -> &[T], Box<T> -> Box<dyn Tr> (PointerCoercion(Unsize))
   CAST_UPCAST,    // &dyn Sub -> &dyn Super (a vtable pointer read from the TraitVPtr slot)
   CAST_REBORROW,  // &mut T -> &T: the same pointer
+  CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
 } CastKind;
 
 typedef enum { AGG_TUPLE, AGG_ADT, AGG_ARRAY } AggKind;

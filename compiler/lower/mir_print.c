@@ -123,6 +123,7 @@ static const char *cast_name(CastKind k) {
   case CAST_UNSIZE: return "PointerCoercion(Unsize)";
   case CAST_UPCAST: return "PointerCoercion(Unsize) upcast";
   case CAST_REBORROW: return "Reborrow";
+  case CAST_DEREF: return "Deref";
   }
   return "?";
 }
@@ -179,7 +180,9 @@ static const char *callee_str(Body *b, Terminator *t) {
     if (e->kind == EX_METHOD) return arena_printf("%s::%s", ty_name(e->self_ty), e->name);
     return diag_span_text(e->sub->span);
   }
-  case CALLEE_MACRO: return arena_printf("%s!(\"%s\"", c->expr->name, format_string(c->expr));
+  case CALLEE_MACRO:
+    if (!strcmp(c->expr->name, "vec")) return "vec![";
+    return arena_printf("%s!(\"%s\"", c->expr->name, format_string(c->expr));
   case CALLEE_FN: return fn_path(c->fn, c->targs, c->ntargs, NULL);
   case CALLEE_TRAIT: return fn_path(c->fn, c->targs, c->ntargs, c->self_ty);
   case CALLEE_VIRTUAL: {
@@ -204,14 +207,15 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     fprintf(out, "otherwise: bb%d];\n", t->targets[t->nvalues]);
     return;
   case TERM_CALL: {
-    bool mac = t->callee.kind == CALLEE_MACRO;
-    if (mac) fprintf(out, "        %s", callee_str(b, t));
-    else fprintf(out, "        %s = %s(", place_str(b, t->dest), callee_str(b, t));
-    for (int i = 0, k = mac; i < t->nargs; i++) {
-      if (mac && t->args[i].kind == OPND_CONST) continue;  // an argument the macro does not format
-      fprintf(out, "%s%s", k++ ? ", " : "", operand_str(b, &t->args[i]));
+    bool mac = t->callee.kind == CALLEE_MACRO, vec = mac && !strcmp(t->callee.expr->name, "vec");
+    bool unit_dest = ty_resolve(b->locals[t->dest.local].ty)->kind == TY_UNIT && !t->dest.nproj;
+    if (mac && unit_dest) fprintf(out, "        %s", callee_str(b, t));
+    else fprintf(out, "        %s = %s%s", place_str(b, t->dest), callee_str(b, t), mac ? "" : "(");
+    for (int i = 0, k = mac && !vec; i < t->nargs; i++) {
+      if (mac && !vec && t->args[i].kind == OPND_CONST && t->args[i].c.kind == CONST_UNIT) continue;  // not formatted
+      fprintf(out, "%s%s", k++ ? (vec && t->callee.expr->repeat ? "; " : ", ") : "", operand_str(b, &t->args[i]));
     }
-    fprintf(out, ") -> ");
+    fprintf(out, "%s -> ", vec ? "]" : ")");
     if (t->target >= 0) fprintf(out, "[return: bb%d, %s];\n", t->target, unwind_str(t));
     else fprintf(out, "%s;\n", unwind_str(t));
     return;
