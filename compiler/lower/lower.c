@@ -837,19 +837,97 @@ static int unreachable_block(Lower *L) {
   return b;
 }
 
+static bool is_variant_pattern(Pattern *p) {
+  return (p->kind == PAT_PATH || p->kind == PAT_TUPLE_STRUCT || p->kind == PAT_STRUCT) && p->sdecl && p->sdecl->is_enum;
+}
+
+static bool is_catch_all(Pattern *p) { return p->kind == PAT_WILD || (p->kind == PAT_BIND && !p->sub); }
+
+// A match whose arms test the variant of one enum (and catch-alls) starts with one switchInt
+// on the discriminant, as rustc's does: each variant goes straight to the first arm that can
+// take it, past that arm's own discriminant test. The depth of references peeled off before
+// the variant (`match self` on `&Enum`) must be the same in every such arm.
+static int variant_switch_depth(Expr *e) {
+  int depth = -1;
+  bool any = false;
+  for (int i = 0; i < e->narms; i++) {
+    Pattern *p = e->arms[i].pat;
+    if (is_catch_all(p)) continue;
+    if (!is_variant_pattern(p) || (depth >= 0 && p->derefs != depth)) return -1;
+    depth = p->derefs;
+    any = true;
+  }
+  return any ? depth : -1;
+}
+
+// The fields of variant pattern p, its variant already known to match.
+static void match_variant_fields(Lower *L, Pattern *p, Place place, int fail) {
+  Type *t = ty_resolve(place_ty(L, place));
+  Place base = project(place, PROJ_VARIANT, p->variant, 0, place_ty(L, place));
+  for (int i = 0; i < p->nelems; i++) {
+    int f = p->field_map ? p->field_map[i] : i;
+    if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, p->variant, f)), fail);
+  }
+}
+
 static void lower_match(Lower *L, Place dest, Expr *e) {
   Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
   int done = new_block(L);
+  int depth = variant_switch_depth(e);
+  int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its variant known
+  int *full = arena_alloc(sizeof(int) * (e->narms + 1));    // per arm: entry that tests everything
+  for (int i = 0; i < e->narms; i++) known[i] = full[i] = new_block(L);
+  int first = L->cur;
+  if (depth >= 0) {
+    for (int i = 0; i < e->narms; i++)
+      if (!is_catch_all(e->arms[i].pat)) known[i] = new_block(L);
+    Place vp = scrut;
+    for (int k = 0; k < depth; k++) vp = deref(L, vp, e->span);
+    StructDecl *en = ty_resolve(place_ty(L, vp))->sdecl;
+    Place d = temp(L, ty_isize, e->span);
+    assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, e->span);
+    // Each variant to the first arm that names it or catches all; the rest cannot happen.
+    uint64_t *vals = arena_alloc(sizeof(uint64_t) * (en->nvariants + 1));
+    int *tg = arena_alloc(sizeof(int) * (en->nvariants + 1)), n = 0, otherwise = -1;
+    for (int i = 0; i < e->narms && otherwise < 0; i++)
+      if (is_catch_all(e->arms[i].pat)) otherwise = known[i];
+    for (int v = 0; v < en->nvariants; v++) {
+      int to = -1;
+      for (int i = 0; i < e->narms && to < 0; i++) {
+        Pattern *p = e->arms[i].pat;
+        if (is_catch_all(p)) to = known[i];
+        else if (p->variant == v) to = known[i];
+      }
+      if (to < 0 || to == otherwise) continue;
+      vals[n] = (uint64_t)en->variants[v].discr;
+      tg[n++] = to;
+    }
+    tg[n] = otherwise >= 0 ? otherwise : unreachable_block(L);
+    L->cur = first;
+    terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = use_place(L, d), .values = vals, .targets = tg, .nvalues = n, .span = e->span});
+  } else {
+    go_to(L, full[0]);
+  }
   for (int i = 0; i < e->narms; i++) {
     MatchArm *a = &e->arms[i];
-    int next = i + 1 < e->narms ? new_block(L) : unreachable_block(L);
+    int next = i + 1 < e->narms ? full[i + 1] : unreachable_block(L);
+    int body = new_block(L);
+    L->cur = full[i];
     match_pattern(L, a->pat, scrut, next);
+    go_to(L, body);
+    if (known[i] != full[i]) {
+      L->cur = known[i];
+      Place vp = scrut;
+      for (int k = 0; k < depth; k++) vp = deref(L, vp, a->pat->span);
+      match_variant_fields(L, a->pat, vp, next);
+      go_to(L, body);
+    }
+    L->cur = body;
     if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
     int height = L->ndrops;
     lower_into(L, dest, a->body);
     pop_to(L, height, a->body->span);
     go_to(L, done);
-    L->cur = next;
   }
   L->cur = done;
 }
