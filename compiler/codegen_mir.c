@@ -57,7 +57,10 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
     switch (pr->kind) {
     case PROJ_DEREF: {
       Type *pt = ty_resolve(v.ty);
-      if (ty_is_fat_ptr(pt)) {
+      if (pt->kind == TY_VEC) {  // the slice of its elements: {ptr, cap, len}
+        v.meta = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 2, ""), "");
+        v.addr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 0, ""), "");
+      } else if (pt->kind == TY_ITER || ty_is_fat_ptr(pt)) {
         LLVMValueRef fat = load_ty(c, pt, v.addr);
         v.addr = LLVMBuildExtractValue(c->b, fat, 0, "");
         v.meta = LLVMBuildExtractValue(c->b, fat, 1, "");

@@ -245,7 +245,9 @@ static bool is_place_expr(Expr *e) { return !e->coerce && is_place_kind(e); }
 // `*p` for a place p of pointer type (a reference or a Box).
 static Place deref(Lower *L, Place p, Span sp) {
   Type *t = ty_resolve(place_ty(L, p));
-  if (t->kind == TY_VEC) unsupported(L, "deref of a Vec");
+  // A Vec derefs to the slice of its elements, and so does the slice iterator trc builds
+  // for `.iter()` (what it has left to visit).
+  if (t->kind == TY_VEC || t->kind == TY_ITER) return project(p, PROJ_DEREF, 0, 0, ty_slice(t->inner));
   Type *in = ty_pointee(t);
   if (!in) ice(sp, "deref of non-pointer `%s` in MIR lowering", ty_name(t));
   return project(p, PROJ_DEREF, 0, 0, in);
@@ -261,7 +263,16 @@ static Operand index_operand(Lower *L, Expr *idx) { return lower_operand(L, idx)
 // base[i]: the bounds check is an assert before the projection, as in rustc.
 static Place lower_index(Lower *L, Expr *e) {
   if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
-  Place base = autoderef(L, lower_place(L, e->lhs), e->autoderefs, e->span);
+  Place base = lower_place(L, e->lhs);
+  bool vec = false;  // rustc reports a Vec's bounds check at the index, an array's at the whole
+  for (int i = 0; i < e->autoderefs; i++) {
+    vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
+    base = deref(L, base, e->span);
+  }
+  if (ty_resolve(place_ty(L, base))->kind == TY_VEC) {
+    vec = true;
+    base = deref(L, base, e->span);
+  }
   Type *bt = ty_resolve(place_ty(L, base));
   if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
   Operand io = index_operand(L, e->rhs);
@@ -277,7 +288,8 @@ static Place lower_index(Lower *L, Expr *e) {
   assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
   int in = new_block(L), uw = unwind_target(L);
   terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = use_place(L, ok), .expected = true, .bounds_check = true,
-                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .unwind = uw, .span = e->span});
+                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .unwind = uw,
+                            .span = vec ? e->name_span : e->span});
   L->cur = in;
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
 }
@@ -1007,27 +1019,53 @@ static void lower_for_range(Lower *L, Expr *e) {
   L->cur = done;
 }
 
-// for pat in array / &array / &slice / &mut ...: by index, each element by value or by reference.
+// for pat in array / &array / &slice / &Vec / &mut ... / v.iter() / v.iter().enumerate() /
+// v.iter().rev(): by index, each element by value or by reference (with its index when
+// enumerated).
 static void lower_for_elements(Lower *L, Expr *e) {
   Type *t = ty_resolve(e->sub->ty);
-  bool by_ref = t->kind == TY_REF;
+  bool iter = t->kind == TY_ITER, by_ref = t->kind == TY_REF || iter, mut = iter ? t->mut : t->kind == TY_REF && t->mut;
+  bool enumerate = iter && (t->len & ITER_ENUMERATE), rev = iter && (t->len & ITER_REV);
+  if (iter && (t->len & ITER_ENUMERATE_AFTER_REV)) unsupported(L, "`.rev().enumerate()`");
   Place base = lower_place(L, e->sub);
-  if (by_ref) base = deref(L, base, e->sub->span);
+  if (t->kind == TY_REF || iter) base = deref(L, base, e->sub->span);
+  if (ty_resolve(place_ty(L, base))->kind == TY_VEC) base = deref(L, base, e->sub->span);
   Type *bt = ty_resolve(place_ty(L, base));
   Place len = temp(L, ty_usize, e->span), idx = temp(L, ty_usize, e->span);
   assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
-  assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
+  // Forward: idx counts up from 0 while idx < len. Reversed: idx counts down from len while
+  // idx > 0, and the element is idx - 1.
+  assign(L, idx, rev ? rv_use(use_place(L, len)) : rv_use(const_int(ty_usize, 0)), e->span);
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  switch_bool(L, compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span), body, done, e->span);
+  Operand more = rev ? compare(L, BIN_GT, use_place(L, idx), const_int(ty_usize, 0), e->span)
+                     : compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
+  switch_bool(L, more, body, done, e->span);
   L->cur = body;
-  Place el = project(base, PROJ_INDEX, 0, idx.local, bt->inner);
-  Type *xt = by_ref ? ty_ref(bt->inner, t->mut) : bt->inner;
+  Place at = idx;
+  if (rev) {
+    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  } else {
+    at = temp(L, ty_usize, e->span);
+    assign(L, at, rv_use(use_place(L, idx)), e->span);
+    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  }
+  Place el = project(base, PROJ_INDEX, 0, at.local, bt->inner);
+  Type *xt = by_ref ? ty_ref(bt->inner, mut) : bt->inner;
   Place x = temp(L, xt, e->span);
-  if (by_ref) assign(L, x, (Rvalue){.kind = RV_REF, .place = el, .mut = t->mut, .ty = xt}, e->span);
+  if (by_ref) assign(L, x, (Rvalue){.kind = RV_REF, .place = el, .mut = mut, .ty = xt}, e->span);
   else assign(L, x, rv_use(use_place(L, el)), e->span);
-  assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  if (enumerate) {
+    Type *pair[2] = {ty_usize, xt};
+    Type *pt = ty_tuple(pair, 2);
+    Place item = temp(L, pt, e->span);
+    Operand *ops = arena_alloc(sizeof(Operand) * 2);
+    ops[0] = use_place(L, at);
+    ops[1] = use_place(L, x);
+    assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
+    x = item;
+  }
   for_body(L, e, x, head, done);
   L->cur = done;
 }
@@ -1039,7 +1077,8 @@ static void lower_for(Lower *L, Expr *e) {
     return;
   }
   Type *in = t->kind == TY_REF ? ty_resolve(t->inner) : t;
-  if (in->kind == TY_ARRAY || (t->kind == TY_REF && in->kind == TY_SLICE)) {
+  bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC);
+  if ((in->kind == TY_ARRAY && ty_is_copy(in->inner)) || by_ref_seq || t->kind == TY_ITER) {
     lower_for_elements(L, e);
     return;
   }
