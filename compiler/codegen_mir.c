@@ -506,6 +506,15 @@ static void store_params(CG *c, MirFn *m) {
   }
 }
 
+static void emit_block(CG *c, MirFn *m, int i) {
+  cg_set_block(c, m->blocks[i]);
+  BasicBlock *blk = &m->b->blocks[i];
+  c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
+  for (int j = 0; j < blk->nstmts; j++)
+    if (blk->stmts[j].kind == STMT_ASSIGN) emit_assign(c, m, &blk->stmts[j]);
+  emit_terminator(c, m, &blk->term);
+}
+
 bool cg_emit_mir_body(CG *c, Instance *in) {
   Body *b = in->fn->mir;
   if (!b || b->unsupported || c->opts->no_mir) return false;
@@ -522,7 +531,7 @@ bool cg_emit_mir_body(CG *c, Instance *in) {
     Type *t = local_ty(c, &m, i);
     m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals[i].name ? b->locals[i].name : "");
     if (i == 0 || !ty_needs_drop(t)) continue;
-    m.flags[i] = cg_alloca(c, c->t_i1, "flag");
+    m.flags[i] = cg_alloca(c, c->t_i1, b->locals[i].name ? arena_printf("%s.live", b->locals[i].name) : "live");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);
   }
   c->exn_slot = NULL;
@@ -531,13 +540,14 @@ bool cg_emit_mir_body(CG *c, Instance *in) {
   store_params(c, &m);
   for (int i = 0; i < b->nblocks; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
   LLVMBuildBr(c->b, m.blocks[0]);
-  for (int i = 0; i < b->nblocks; i++) {
-    cg_set_block(c, m.blocks[i]);
-    BasicBlock *blk = &b->blocks[i];
-    c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
-    for (int j = 0; j < blk->nstmts; j++)
-      if (blk->stmts[j].kind == STMT_ASSIGN) emit_assign(c, &m, &blk->stmts[j]);
-    emit_terminator(c, &m, &blk->term);
+  for (int i = 0; i < b->nblocks; i++)
+    if (!b->blocks[i].is_cleanup) emit_block(c, &m, i);
+  // The cleanup blocks go last, after the landing pads that lead to them, newest first (the
+  // order a panic runs them in): the function reads as its normal path, then the unwinding.
+  for (int i = b->nblocks - 1; i >= 0; i--) {
+    if (!b->blocks[i].is_cleanup) continue;
+    LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
+    emit_block(c, &m, i);
   }
   c->in_cleanup = false;
   c->unwind_to = NULL;

@@ -1273,7 +1273,10 @@ static bool plain_binding(Pattern *p) { return p->kind == PAT_BIND && !p->sub &&
 static void lower_let(Lower *L, Stmt *s) {
   Pattern *p = s->pat;
   if (p->kind == PAT_WILD && !s->else_block) {
-    if (s->init) lower_operand(L, s->init);
+    // `let _ = e;` binds nothing: e's value is a temporary of the statement, dropped at its end.
+    int height = L->ndrops;
+    if (s->init) lower_place(L, s->init);
+    pop_to(L, height, s->span);
     return;
   }
   if (plain_binding(p) && !s->else_block) {
