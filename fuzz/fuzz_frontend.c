@@ -22,7 +22,7 @@
 //        ninja -C build-fuzz trc_fuzz_frontend     (or just run scripts/fuzz.sh)
 // Reproduce a crash: build-fuzz/bin/trc_fuzz_frontend CRASH-FILE
 //        and, for the message, build-fuzz/bin/trc CRASH-FILE --emit-llvm -o /dev/null
-#include "trc.h"
+#include "driver/driver.h"
 #include "passes.h"
 
 #include <llvm-c/Analysis.h>

@@ -27,7 +27,7 @@
 // value that needs dropping, string patterns, ...) sets `Body.unsupported` through
 // `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
 // AST emitter.
-#include "lower/mir.h"
+#include "lower/lower.h"
 
 #include <setjmp.h>
 #include <string.h>
@@ -48,7 +48,7 @@ typedef struct LoopScope {
 
 typedef struct {
   Crate *crate;
-  Options *opts;
+  bool overflow_checks;
   FnDecl *fn;
   Body *b;
   int cur;                // the block being filled
@@ -457,7 +457,7 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
                   rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow", sp);
     }
   }
-  bool checked = is_int && L->opts->opt_level == 0 && (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL);
+  bool checked = is_int && L->overflow_checks && (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL);
   if (!checked) {
     assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = t}, sp);
     return;
@@ -508,7 +508,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
   case TK_MINUS: {
     Operand a = lower_operand(L, e->sub);
     Type *t = ty_resolve(raw_ty(e));
-    if (L->opts->opt_level == 0 && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
+    if (L->overflow_checks && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
       Place ov = temp(L, ty_bool, e->span);
       assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (t->bits - 1)), .ty = ty_bool}, e->span);
       assert_cond(L, use_place(L, ov), false, "attempt to negate with overflow", e->span);
@@ -1441,14 +1441,14 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   return b;
 }
 
-Body *lower_fn(Crate *crate, FnDecl *f, Options *opts) {
+Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   Body *b = arena_alloc(sizeof *b);
   b->fn = f;
   if (!f->body) {
     b->unsupported = "no body";
     return b;
   }
-  Lower L = {.crate = crate, .opts = opts, .fn = f, .b = b};
+  Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
   if (setjmp(L.bail)) {
     // Abandoned: keep only the reason.
     b->nblocks = b->nlocals = 0;
@@ -1459,18 +1459,18 @@ Body *lower_fn(Crate *crate, FnDecl *f, Options *opts) {
   return lower_body(&L, f);
 }
 
-static void lower_one(Crate *crate, FnDecl *f, Options *opts) {
-  if (f->body && !f->mir) f->mir = lower_fn(crate, f, opts);
+static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
+  if (f->body && !f->mir) f->mir = lower_fn(crate, f, overflow_checks);
 }
 
-void lower_crate(Crate *crate, Options *opts) {
-  for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), opts);
+void lower_crate(Crate *crate, bool overflow_checks) {
+  for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), overflow_checks);
   for (int i = 0; i < crate->impls.len; i++) {
     ImplDecl *im = VEC_AT(crate->impls, i);
-    for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], opts);
+    for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], overflow_checks);
   }
   for (int i = 0; i < crate->traits.len; i++) {
     TraitDecl *t = VEC_AT(crate->traits, i);
-    for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], opts);
+    for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], overflow_checks);
   }
 }

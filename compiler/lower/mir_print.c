@@ -5,7 +5,7 @@
 // MIR says more than rustc's would at this stage, it says it in the same spirit: a dyn call
 // shows the vtable slot it loads, `(*_1.1)[slot 3: Drawable::draw](move _1)`, and a trait call
 // that mono resolves per instance keeps its `<T as Trait>::method` form.
-#include "lower/mir.h"
+#include "lower/lower.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,17 @@
+// backend.h — from an LLVM module to what the user asked for.
+//
+// backend owns everything after IR generation: verifying the module, the optimization
+// pipeline (with trc's own passes from passes/), and writing IR text, or an object file that
+// the system cc links with the runtime into an executable.
+#ifndef TRC_BACKEND_H
+#define TRC_BACKEND_H
+
+#include "codegen/codegen.h"
+
+
+// Verifies, optimizes and writes the module as IR text or a linked executable; frees the LLVM
+// objects. Returns the exit code.
+int link_output(CodegenResult *r, Options *opts);
+void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
+
+#endif

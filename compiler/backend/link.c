@@ -1,0 +1,185 @@
+// link.c — from a verified LLVM module to what the user asked for.
+//
+// The module is verified first (a failure is trc's bug, reported as an internal error with
+// exit code 3), devirtualized with --devirt (passes/devirt.c), then optimized with LLVM's own
+// `default<O2>` pipeline (and a little around it: see pipeline()) when -O2 is given, then either printed as textual IR or compiled to
+// an object file by the TargetMachine codegen made and linked by the system C compiler against
+// trc's runtime library.
+#include "backend/backend.h"
+#include "passes.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Support.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void link_dispose(CodegenResult *r) {
+  LLVMDisposeModule(r->mod);
+  LLVMDisposeTargetData(r->td);
+  LLVMDisposeTargetMachine(r->tm);
+  LLVMContextDispose(r->ctx);
+}
+
+static bool verify(LLVMModuleRef mod) {
+  char *msg = NULL;
+  if (!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+    LLVMDisposeMessage(msg);
+    return true;
+  }
+  fprintf(stderr, "error: internal compiler error: the generated LLVM IR does not verify\n%s\n", msg);
+  fprintf(stderr, "note: trc unexpectedly failed; this is a bug\n");
+  LLVMDisposeMessage(msg);
+  return false;
+}
+
+// The pipeline for -O1/-O2/-O3. At -O2 and -O3 LLVM's own pipeline gets two additions:
+//
+//   - `cgscc(inline)` first, on trc's unoptimized IR. rustc inlines small functions in MIR
+//     before LLVM sees them; LLVM's inliner runs only after each callee has been simplified,
+//     and simplification can lose structure the caller needed: a `fn kind_of(i) -> Kind` whose
+//     `match` SimplifyCFG has already turned into selects can no longer be jump-threaded into
+//     the caller's `match kind_of(i)`, and the loop runs twice as slow as rustc's
+//     (bench/enum_of_dyn.tr, static mode).
+//   - with --devirt, nontrivial loop unswitching (see enable_unswitching).
+static const char *pipeline(Options *opts) {
+  switch (opts->opt_level) {
+  case 1: return "default<O1>";
+  case 3: return "cgscc(inline),default<O3>";
+  default: return "cgscc(inline),default<O2>";
+  }
+}
+
+// A devirtualized call whose vtable does not change in a loop (a `&dyn` argument) becomes a
+// switch of direct calls inside the loop. Unswitching hoists the switch out, one copy of the
+// loop per target, each then optimized as if the call had been static from the start
+// (bench/mono_site.tr). LLVM's -O2 pipeline only unswitches trivial conditions (those that
+// leave the loop) unless this option is set; it is a process-wide LLVM option, and trc
+// compiles one module per process.
+static void enable_unswitching(void) {
+  static bool done;
+  if (done) return;
+  done = true;
+  const char *argv[] = {"trc", "-enable-nontrivial-unswitch"};
+  LLVMParseCommandLineOptions(2, argv, NULL);
+}
+
+static bool optimize(CodegenResult *r, Options *opts) {
+  if (opts->opt_level == 0) return true;
+  if (opts->devirt && opts->opt_level >= 2) enable_unswitching();
+  LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+  LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline(opts), r->tm, po);
+  LLVMDisposePassBuilderOptions(po);
+  if (err) {
+    char *msg = LLVMGetErrorMessage(err);
+    fprintf(stderr, "error: internal compiler error: LLVM optimization failed: %s\n", msg);
+    LLVMDisposeErrorMessage(msg);
+    return false;
+  }
+  return true;
+}
+
+// --devirt: passes/devirt.c on trc's own IR, before LLVM's pipeline so that the direct calls
+// it makes get inlined (at -O0 the calls are just direct). Verified again: a broken rewrite is
+// trc's bug.
+static bool devirtualize(CodegenResult *r, Options *opts) {
+  DevirtOptions o = {opts->devirt_max_targets, opts->devirt_remarks};
+  devirt_module(r->mod, &o);
+  return verify(r->mod);
+}
+
+// The runtime library sits at <dir of trc>/../lib/libtrc_rt.a in the build tree and when
+// installed; TRC_RUNTIME overrides it.
+static const char *runtime_path(void) {
+  const char *env = getenv("TRC_RUNTIME");
+  if (env && *env) return env;
+  static char buf[PATH_MAX + 32];
+  ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
+  if (n <= 0) return NULL;
+  buf[n] = 0;
+  char *slash = strrchr(buf, '/');
+  if (!slash) return NULL;
+  strcpy(slash, "/../lib/libtrc_rt.a");
+  return buf;
+}
+
+static int run_linker(const char *obj, const char *rtlib, const char *out) {
+  const char *cc = getenv("TRC_CC");
+  if (!cc || !*cc) cc = "cc";
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execlp(cc, cc, obj, rtlib, "-lm", "-o", out, (char *)NULL);
+    fprintf(stderr, "error: cannot run the linker `%s`: %s\n", cc, strerror(errno));
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int write_ir(CodegenResult *r, Options *opts) {
+  if (!opts->output || !strcmp(opts->output, "-")) {
+    char *s = LLVMPrintModuleToString(r->mod);
+    fputs(s, stdout);
+    LLVMDisposeMessage(s);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  char *err = NULL;
+  if (LLVMPrintModuleToFile(r->mod, opts->output, &err)) {
+    fprintf(stderr, "error: cannot write `%s`: %s\n", opts->output, err);
+    LLVMDisposeMessage(err);
+    return 1;
+  }
+  return 0;
+}
+
+static int write_executable(CodegenResult *r, Options *opts) {
+  const char *rtlib = runtime_path();
+  if (!rtlib || access(rtlib, R_OK) != 0) {
+    fprintf(stderr, "error: cannot find trc's runtime library%s%s (set TRC_RUNTIME to its path)\n", rtlib ? " at " : "", rtlib ? rtlib : "");
+    return 1;
+  }
+  const char *tmpdir = getenv("TMPDIR");
+  char obj[PATH_MAX];
+  snprintf(obj, sizeof obj, "%s/trc-XXXXXX.o", tmpdir && *tmpdir ? tmpdir : "/tmp");
+  int fd = mkstemps(obj, 2);
+  if (fd < 0) {
+    fprintf(stderr, "error: cannot create a temporary object file: %s\n", strerror(errno));
+    return 1;
+  }
+  close(fd);
+  char *err = NULL;
+  if (LLVMTargetMachineEmitToFile(r->tm, r->mod, obj, LLVMObjectFile, &err)) {
+    fprintf(stderr, "error: internal compiler error: cannot emit the object file: %s\n", err);
+    LLVMDisposeMessage(err);
+    unlink(obj);
+    return 3;
+  }
+  const char *out = opts->output ? opts->output : "a.out";
+  int rc = run_linker(obj, rtlib, out);
+  unlink(obj);
+  if (rc != 0) {
+    fprintf(stderr, "error: linking with `cc` failed (exit status %d)\n", rc);
+    return 1;
+  }
+  return 0;
+}
+
+int link_output(CodegenResult *r, Options *opts) {
+  int rc;
+  if (!verify(r->mod)) rc = 3;
+  else if (opts->devirt && !devirtualize(r, opts)) rc = 3;
+  else if (!optimize(r, opts)) rc = 3;
+  else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);
+  link_dispose(r);
+  return rc;
+}

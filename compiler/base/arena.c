@@ -1,0 +1,177 @@
+// arena.c — one bump allocator for all compiler data, and identifier interning.
+//
+// A compiler allocates many small objects (tokens, AST nodes, types) that all live until the
+// process exits, so freeing them one by one would be wasted work and a source of bugs. Instead
+// every allocation is carved out of big zeroed chunks; a request too big for a chunk gets a
+// chunk of its own. Nothing is freed individually: `arena_free_all` releases every chunk at
+// once, which the driver calls on exit so that leak checkers (ASan, valgrind) see a clean heap.
+//
+// Names are interned in a chained hash table whose strings live in the arena too. Equal names
+// are then the same pointer, so the checker compares identifiers with `==` and can use their
+// addresses as hash keys.
+#include "base/base.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_SIZE (1u << 20)
+#define ALIGN 16
+
+typedef struct Chunk Chunk;
+struct Chunk {
+  Chunk *next;
+  size_t used, cap;
+  // The memory follows the header; aligned by the union so any object fits.
+  union {
+    max_align_t align;
+    char bytes[1];
+  } mem[];
+};
+
+static Chunk *chunks;  // the chunk being filled is first
+
+static _Noreturn void out_of_memory(void) {
+  fputs("error: out of memory\n", stderr);
+  // Not fatal_exit: freeing the arena is pointless and may itself be what failed.
+  exit(3);
+}
+
+static Chunk *new_chunk(size_t cap) {
+  Chunk *c = calloc(1, sizeof(Chunk) + cap);
+  if (!c) out_of_memory();
+  c->cap = cap;
+  return c;
+}
+
+void *arena_alloc(size_t size) {
+  if (size == 0) size = 1;
+  if (size > SIZE_MAX / 2) out_of_memory();
+  size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+
+  // A big request gets its own chunk, linked behind the current one so that the current
+  // chunk's remaining space is not thrown away.
+  if (size > CHUNK_SIZE / 4) {
+    Chunk *c = new_chunk(size);
+    c->used = size;
+    if (chunks) {
+      c->next = chunks->next;
+      chunks->next = c;
+    } else {
+      chunks = c;
+    }
+    return c->mem;
+  }
+
+  if (!chunks || chunks->cap - chunks->used < size) {
+    Chunk *c = new_chunk(CHUNK_SIZE);
+    c->next = chunks;
+    chunks = c;
+  }
+  void *p = (char *)chunks->mem + chunks->used;
+  chunks->used += size;
+  return p;  // calloc'ed chunks are zero, and memory is never reused
+}
+
+char *arena_strndup(const char *s, size_t len) {
+  char *p = arena_alloc(len + 1);
+  if (len) memcpy(p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+char *arena_printf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  char *buf = arena_alloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(buf, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return buf;
+}
+
+// A full vector doubles; the old array stays in the arena, unreferenced.
+void *vec_grow_(void *data, int *cap, int len, size_t elem) {
+  if (len < *cap) return data;
+  int n = *cap ? *cap * 2 : 8;
+  void *grown = arena_alloc(elem * (size_t)n);
+  if (len) memcpy(grown, data, elem * (size_t)len);
+  *cap = n;
+  return grown;
+}
+
+//
+// Interning
+//
+
+typedef struct Name Name;
+struct Name {
+  Name *next;
+  uint32_t hash;
+  size_t len;
+  const char *str;
+};
+
+static Name **table;
+static size_t table_cap, table_len;
+
+// FNV-1a: simple and good enough for identifiers.
+static uint32_t hash_bytes(const char *s, size_t len) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+// The table of buckets lives in the arena too; growing abandons the old one.
+static void rehash(void) {
+  size_t cap = table_cap ? table_cap * 2 : 1024;
+  Name **t = arena_alloc(sizeof(Name *) * cap);
+  for (size_t i = 0; i < table_cap; i++) {
+    for (Name *n = table[i], *next; n; n = next) {
+      next = n->next;
+      n->next = t[n->hash & (cap - 1)];
+      t[n->hash & (cap - 1)] = n;
+    }
+  }
+  table = t;
+  table_cap = cap;
+}
+
+const char *intern(const char *s, size_t len) {
+  if (table_len >= table_cap) rehash();  // keeps the load factor at most 1
+  uint32_t h = hash_bytes(s, len);
+  Name **bucket = &table[h & (table_cap - 1)];
+  for (Name *n = *bucket; n; n = n->next)
+    if (n->hash == h && n->len == len && memcmp(n->str, s, len) == 0) return n->str;
+  Name *n = arena_alloc(sizeof *n);
+  n->hash = h;
+  n->len = len;
+  n->str = arena_strndup(s, len);
+  n->next = *bucket;
+  *bucket = n;
+  table_len++;
+  return n->str;
+}
+
+const char *intern_cstr(const char *s) { return intern(s, strlen(s)); }
+
+void arena_free_all(void) {
+  for (Chunk *c = chunks, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  chunks = NULL;
+  // The intern table lived in the arena: forget it so a later intern starts afresh.
+  table = NULL;
+  table_cap = table_len = 0;
+}
+
+void copy_bytes(void *dst, const void *src, size_t n) {
+  if (n) memcpy(dst, src, n);
+}

@@ -1,0 +1,99 @@
+// base.h — what every phase stands on: memory, names, source positions and diagnostics.
+//
+// base owns the one arena that all compiler data lives in (nothing is freed individually; a
+// compilation ends with arena_free_all), string interning (so names compare with ==), the
+// typed growable vector, Span (a byte range in a source file) and rustc-shaped diagnostics,
+// including `trc --explain`. It knows nothing of tokens, the AST or types, so that every
+// later phase can include it and it includes nothing of theirs.
+#ifndef TRC_BASE_H
+#define TRC_BASE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+//
+// arena.c: one bump allocator for all compiler data, and identifier interning
+//
+
+void *arena_alloc(size_t size);                    // zeroed memory, lives until exit
+char *arena_strndup(const char *s, size_t len);
+char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// Interned strings: equal contents give the same pointer, so names compare with ==.
+const char *intern(const char *s, size_t len);
+const char *intern_cstr(const char *s);
+void arena_free_all(void);
+
+// The growable array, one for every element type, in the arena:
+//
+//   VEC(Row) rows = {0};
+//   vec_push(&rows, r);
+//   for (int i = 0; i < rows.len; i++) use(rows.data[i]);
+//
+// Pushing onto a full vector doubles its storage: the elements are copied to a fresh arena
+// block and the old one is simply abandoned. A VEC(T) written twice is two distinct struct
+// types, so a vector that is passed around or assigned gets a typedef (LocalVec, Cache, ...).
+#define VEC(T) struct { T *data; int len, cap; }
+#define vec_push(v, ...) \
+  ((v)->data = vec_grow_((v)->data, &(v)->cap, (v)->len, sizeof *(v)->data), \
+   (v)->data[(v)->len++] = (__VA_ARGS__))
+#define VEC_AT(v, i) ((v).data[i])
+void *vec_grow_(void *data, int *cap, int len, size_t elem);   // room for data[len]
+// memcpy that accepts (NULL, 0): empty arrays in the AST are NULL, and memcpy(_, NULL, 0) is UB.
+void copy_bytes(void *dst, const void *src, size_t n);
+
+//
+// diag.c: rustc-shaped diagnostics
+//
+
+// A span is a byte range in one source file; files are numbered by diag_add_file.
+typedef struct {
+  uint32_t file, lo, hi;
+} Span;
+
+int diag_add_file(const char *name, const char *text, size_t len);
+const char *diag_file_name(int file);
+void diag_line_col(Span sp, int *line, int *col);  // 1-based
+Span diag_file_end(int file);  // an empty span just past the file's last non-blank byte
+
+typedef struct Diag Diag;
+// error[CODE]: message — code may be NULL. Build, add labels/notes, then diag_emit.
+Diag *diag_error(Span sp, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_label(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));  // text under ^^^
+void diag_secondary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));  // ---
+void diag_note(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = note:
+void diag_help(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = help:
+void diag_note_at(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void diag_emit(Diag *d);
+// Shorthand for an error with one primary label.
+void error_at(Span sp, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int diag_error_count(void);
+// The error limit: past it, diag_emit stops printing and trc gives up after the phase.
+bool diag_too_many(void);
+// An internal compiler error: prints and exits with code 3.
+_Noreturn void ice(Span sp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void fatal_exit(int code);
+// For a process that compiles many inputs (the fuzz target, fuzz/fuzz_frontend.c): when set,
+// fatal_exit longjmps here with the exit code in diag_exit_code instead of exiting, and an
+// internal compiler error aborts.
+extern jmp_buf *diag_exit_jmp;
+extern int diag_exit_code;
+void diag_reset(void);
+void diag_set_color(bool on);
+// A further primary span (`^^^`, with an optional label) for one error seen in several places.
+void diag_primary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+// The source text a span covers (a fresh NUL-terminated copy; "" for an invalid span).
+const char *diag_span_text(Span sp);
+// `error: aborting due to N previous errors` (nothing when there were none).
+void diag_summary(void);
+
+//
+// explain.c
+//
+
+// `trc --explain CODE`; returns the exit code.
+int explain_code(const char *code);
+
+#endif

@@ -1,0 +1,377 @@
+// explain.c — `trc --explain CODE`: what each error code trc emits means, for this language.
+//
+// The texts are written for trc's subset of Rust. The trait-object codes carry the reasoning of
+// the seed articles: what a vtable and a fat pointer can and cannot represent. A lit test checks
+// that every code used in compiler/*.c has an entry here.
+#include "base/base.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *code;
+  const char *text;
+} Explanation;
+
+static const Explanation explanations[] = {
+  {"E0038",
+    "A trait is used as a trait object (`dyn Tr`) but is not dyn compatible.\n"
+    "\n"
+    "A `&dyn Tr` is two pointers: the value, and a vtable holding one function pointer per\n"
+    "method, filled in once per (type, trait) when the program is compiled. Every method must\n"
+    "therefore be callable with nothing but that pointer pair:\n"
+    "\n"
+    "  - A method without `self` (`fn new() -> Self;`, `fn foo();`) has no receiver, so there is no\n"
+    "    vtable to find it in.\n"
+    "  - A method returning `Self` (`fn cl(&self) -> Self;`) or taking `Self` by value as a\n"
+    "    parameter cannot be called: the caller does not know the concrete type or its size.\n"
+    "  - A generic method (`fn f<T>(&self, t: T)`, or `fn f(&self, g: impl Fn())`) would need one\n"
+    "    vtable slot per instantiation, and the set of instantiations is not known when the vtable\n"
+    "    is built.\n"
+    "  - `trait Foo: Sized` opts the whole trait out: `dyn Foo` is never Sized.\n"
+    "  - An associated const has no place in a vtable.\n"
+    "\n"
+    "Example:\n"
+    "\n"
+    "    trait Shape { fn new() -> Self; fn area(&self) -> f64; }\n"
+    "    fn total(s: &dyn Shape) -> f64 { s.area() }   // error[E0038]\n"
+    "\n"
+    "Fix: move the offending item to another trait, or add `where Self: Sized` to it, which keeps\n"
+    "the method out of the vtable (callable on concrete types and in generic code only):\n"
+    "\n"
+    "    trait Shape { fn new() -> Self where Self: Sized; fn area(&self) -> f64; }\n"
+    "\n"},
+  {"E0033",
+    "A `&` pattern dereferences a reference to a trait object: `let &x: &dyn Tr = &v;`.\n"
+    "\n"
+    "The pattern would move the `dyn Tr` value out of the reference into `x`, but a trait object\n"
+    "has no size known at compile time (only its vtable knows it), so it cannot be a local.\n"
+    "Bind the reference instead: `let x: &dyn Tr = &v;`.\n"
+    "\n"},
+  {"E0040",
+    "`Drop::drop` is called explicitly.\n"
+    "\n"
+    "The compiler calls it when the value goes out of scope; calling it yourself would run it twice.\n"
+    "Use `drop(x)` (std::mem::drop), which takes the value by move so nothing is left to drop.\n"
+    "\n"},
+  {"E0046",
+    "An impl of a trait leaves out a required method or associated type. Every method without a default body, and every `type Item;`, must be given in the impl.\n"
+    "\n"},
+  {"E0050",
+    "A method in an impl has a different number of parameters than the trait declares.\n"
+    "\n"},
+  {"E0053",
+    "A method in an impl has a different signature than the trait declares (a parameter or return type differs).\n"
+    "\n"},
+  {"E0061",
+    "A function or method is called with the wrong number of arguments.\n"
+    "\n"},
+  {"E0062",
+    "A struct literal names the same field twice.\n"
+    "\n"},
+  {"E0063",
+    "A struct literal leaves out a field; every field must be given.\n"
+    "\n"},
+  {"E0069",
+    "`return;` is used in a function whose return type is not `()`.\n"
+    "\n"},
+  {"E0070",
+    "The left-hand side of an assignment is not a place (a variable, field, index or `*p`).\n"
+    "\n"},
+  {"E0107",
+    "A generic type gets the wrong number of type arguments (`Vec` needs one, `String` none).\n"
+    "\n"},
+  {"E0109",
+    "Type arguments are given to a primitive type (`i32<u8>`).\n"
+    "\n"},
+  {"E0119",
+    "Two impls of the same trait for the same type conflict; method calls could not choose.\n"
+    "\n"},
+  {"E0120",
+    "`Drop` is implemented for something that is not a struct of this program.\n"
+    "\n"},
+  {"E0121",
+    "`_` is used as a type in a function signature; signatures must be written out.\n"
+    "\n"},
+  {"E0124",
+    "A struct declares the same field twice.\n"
+    "\n"},
+  {"E0161",
+    "A method taking `self` by value is called through a trait object.\n"
+    "\n"
+    "Calling it would move the value out of the fat pointer onto the stack, and `dyn Tr` has no\n"
+    "size known at compile time. The trait stays dyn compatible — its other methods work — but this\n"
+    "one can only be called on concrete types. Take `self: Box<Self>` instead to consume a\n"
+    "`Box<dyn Tr>`.\n"
+    "\n"},
+  {"E0185",
+    "An impl's method has a `self` parameter but the trait's declaration does not.\n"
+    "\n"},
+  {"E0186",
+    "The trait's method has a `self` parameter but the impl's method does not.\n"
+    "\n"},
+  {"E0191",
+    "A trait object of a trait with an associated type does not say what the type is.\n"
+    "\n"
+    "The vtable of `dyn Iterator` would contain `next(&mut self) -> Option<Self::Item>`, and a\n"
+    "function pointer's signature cannot be left open: the type must be fixed at the dyn site.\n"
+    "\n"
+    "    trait Foo { type Fooz; fn get(&self) -> Self::Fooz; }\n"
+    "    let foo: Box<dyn Foo>;               // error[E0191]\n"
+    "    let foo: Box<dyn Foo<Fooz = u32>>;   // ok\n"
+    "\n"},
+  {"E0220",
+    "An associated type is named (`T::Item`) that no trait bound of `T` declares.\n"
+    "\n"},
+  {"E0224",
+    "A trait object type lists only auto traits or lifetimes; it needs one trait with methods.\n"
+    "\n"},
+  {"E0225",
+    "A trait object names two traits that are not auto traits: `dyn A + B`.\n"
+    "\n"
+    "A fat pointer has room for exactly one vtable pointer. Auto traits (`Send`, `Sync`) have no\n"
+    "methods and need no vtable, so `dyn A + Send` is fine; `dyn A + B` would need two vtables.\n"
+    "\n"
+    "Fix: make a trait that has both as supertraits — its one vtable holds both sets of methods:\n"
+    "\n"
+    "    trait AB: A + B {}\n"
+    "    impl<T: A + B> AB for T {}\n"
+    "    fn f(x: &dyn AB) {}\n"
+    "\n"},
+  {"E0268",
+    "`break` or `continue` is used outside of a loop.\n"
+    "\n"},
+  {"E0271",
+    "A bound fixes an associated type (`T: Tr<Item = u32>`) but the impl for that type sets it to something else.\n"
+    "\n"},
+  {"E0277",
+    "A trait bound is not satisfied: a type does not implement a trait it must implement,\n"
+    "or a value has no size known at compile time.\n"
+    "\n"
+    "`dyn Tr` by value is the common case in this language: a trait object can be any type, so it\n"
+    "has no fixed size, and locals, parameters, fields, `Vec` elements and return values need one.\n"
+    "Put it behind a pointer, which has a size (16 bytes: data pointer and vtable pointer):\n"
+    "\n"
+    "    fn bar(foo: dyn Foo) {}          // error[E0277]\n"
+    "    fn bar(foo: &dyn Foo) {}         // ok\n"
+    "    fn bar(foo: Box<dyn Foo>) {}     // ok, owned\n"
+    "\n"
+    "The other case: a generic function's bound, or a coercion to `&dyn Tr`, needs an impl that does\n"
+    "not exist (`draw(&5)` where `i32` does not implement `Drawable`). Add the impl, or pass a type\n"
+    "that has one.\n"
+    "\n"},
+  {"E0282",
+    "A type cannot be inferred (`let v = Vec::new();` never used with a type); add an annotation.\n"
+    "\n"},
+  {"E0308",
+    "A value has a different type than the one expected at this place (annotation, argument, return value, branch of an `if`).\n"
+    "\n"},
+  {"E0317",
+    "An `if` without `else` is used where a value of a type other than `()` is expected.\n"
+    "\n"},
+  {"E0368",
+    "A compound assignment (`+=`, ...) is used on a type that does not support it.\n"
+    "\n"},
+  {"E0369",
+    "A binary operator is used on a type that does not support it (for example `+` on a struct).\n"
+    "\n"},
+  {"E0382",
+    "A value is used after it was moved.\n"
+    "\n"
+    "A non-Copy value (a `Box`, a `String`, a struct holding one) has one owner; passing it by value,\n"
+    "assigning it to another binding or pushing it into a `Vec` moves it, and the old binding can no\n"
+    "longer be used. A move on one branch of an `if`, or in an earlier iteration of a loop, counts.\n"
+    "Borrow it instead (`&x`), or assign a new value before using the binding again.\n"
+    "\n"},
+  {"E0384",
+    "A variable that is not `mut` is assigned a second time. Declare it `let mut`.\n"
+    "\n"},
+  {"E0391",
+    "A trait lists itself as its own supertrait.\n"
+    "\n"},
+  {"E0405",
+    "A trait name is used that is not declared.\n"
+    "\n"},
+  {"E0407",
+    "An impl defines a method that the trait does not declare.\n"
+    "\n"},
+  {"E0411",
+    "`Self` is used outside of an impl or a trait.\n"
+    "\n"},
+  {"E0422",
+    "A struct literal names a struct that is not declared.\n"
+    "\n"},
+  {"E0423",
+    "A struct name is used as a value; use a struct literal `Name { .. }`.\n"
+    "\n"},
+  {"E0424",
+    "`self` is used in a function that has no `self` parameter.\n"
+    "\n"},
+  {"E0425",
+    "A name (a variable, function or type) is used that is not declared in scope.\n"
+    "\n"},
+  {"E0426",
+    "`break 'label` or `continue 'label` names a label that is not declared.\n"
+    "\n"},
+  {"E0428",
+    "Two items of the same kind (two types, or two functions) have the same name.\n"
+    "\n"},
+  {"E0437",
+    "An impl gives an associated type that the trait does not declare.\n"
+    "\n"},
+  {"E0507",
+    "A value is moved out of a borrow or an index (`let s = v[0];` for a `Vec<String>`); borrow it instead.\n"
+    "\n"},
+  {"E0560",
+    "A struct literal names a field the struct does not have.\n"
+    "\n"},
+  {"E0562",
+    "`impl Trait` is used outside of a function argument; use a generic parameter or a concrete type.\n"
+    "\n"},
+  {"E0571",
+    "`break` with a value is used in a `while` or `for` loop; only `loop` can produce a value.\n"
+    "\n"},
+  {"E0576",
+    "`Trait::name` names a method the trait does not declare.\n"
+    "\n"},
+  {"E0580",
+    "`main` has parameters or a return type; it must be `fn main()`.\n"
+    "\n"},
+  {"E0594",
+    "A field of a variable that is not `mut` is assigned. Declare the variable `let mut`.\n"
+    "\n"},
+  {"E0596",
+    "`&mut` is taken of a variable that is not `mut`. Declare it `let mut`.\n"
+    "\n"},
+  {"E0599",
+    "A method or associated function is called that the type does not have (in this scope). For a trait object, only the trait's methods (and its supertraits') exist.\n"
+    "\n"},
+  {"E0600",
+    "A unary operator is applied to a type that does not support it (`-` on a bool or an unsigned integer).\n"
+    "\n"},
+  {"E0601",
+    "The program has no `main` function.\n"
+    "\n"},
+  {"E0605",
+    "An `as` cast is not between primitive types and is not a coercion to a trait object.\n"
+    "\n"},
+  {"E0606",
+    "An `as` cast between these primitive types is not allowed (for example `bool as f64`).\n"
+    "\n"},
+  {"E0608",
+    "A value is indexed (`x[i]`) whose type is not a `Vec`, slice or array.\n"
+    "\n"},
+  {"E0609",
+    "A field is accessed that the struct does not have.\n"
+    "\n"},
+  {"E0610",
+    "A field is accessed on a primitive value.\n"
+    "\n"},
+  {"E0614",
+    "`*` is applied to a value that is not a reference or a `Box`.\n"
+    "\n"},
+  {"E0618",
+    "Something that is not a function is called.\n"
+    "\n"},
+  {"E0658",
+    "An unstable library feature is used (for example `Vec`'s allocator parameter).\n"
+    "\n"},
+  {"E0689",
+    "A method is called on a number literal whose type is not known yet (`2.pow(3)`); add a suffix (`2i32`).\n"
+    "\n"},
+  {"E0746",
+    "A function returns `dyn Tr` by value.\n"
+    "\n"
+    "A return value must have a size the caller can make room for. Return `Box<dyn Tr>` (and wrap\n"
+    "the returned values in `Box::new`), or a concrete type.\n"
+    "\n"},
+  {"E0748",
+    "A raw string literal is not terminated with the same number of `#` it started with.\n"
+    "\n"},
+  {"E0758",
+    "A block comment is not terminated.\n"
+    "\n"},
+  {"E0762",
+    "A character literal is not terminated.\n"
+    "\n"},
+  {"E0765",
+    "A string literal is not terminated.\n"
+    "\n"},
+  {"E0768",
+    "A number literal has no digits after its base prefix (`0x`).\n"
+    "\n"},
+  {"E0782",
+    "A trait is used as a type without `dyn` (Rust 2021): write `&dyn Tr` or `Box<dyn Tr>`, or use a generic parameter `T: Tr`.\n"
+    "\n"},
+  {"E0004",
+    "A `match` does not cover every value of its scrutinee's type.\n"
+    "\n"
+    "trc checks exhaustiveness the way rustc does: every enum variant, both `bool`s, and every\n"
+    "shape of a tuple or struct must be matched by some arm without a guard (an arm with `if` may\n"
+    "not match). Integers, chars and strings have too many values to list: they need a `_` or a\n"
+    "binding arm. The error names values no arm matches.\n"
+    "\n"
+    "    enum Shape { Circle(f64), Square(f64) }\n"
+    "    match s { Shape::Circle(r) => r }   // error[E0004]: `Shape::Square(_)` not covered\n"
+    "\n"
+    "Fix: add the missing arms, or a `_ =>` arm.\n"},
+  {"E0005",
+    "A `let` (or a parameter, or a `for` pattern) uses a refutable pattern: one that some values\n"
+    "do not match, such as `let Some(x) = opt;`. Use `match` or `if let` instead.\n"},
+  {"E0023",
+    "A tuple-struct or tuple-variant pattern has the wrong number of fields: `Some(a, b)`. Match\n"
+    "each field, or use `..` for the ones you do not need.\n"},
+  {"E0026",
+    "A struct pattern names a field the struct or variant does not have.\n"},
+  {"E0027",
+    "A struct pattern does not mention every field: list them, or end the pattern with `..`.\n"},
+  {"E0029",
+    "A range pattern (`a..=b`) is used on a type that is not an integer or `char`.\n"},
+  {"E0081",
+    "Two variants of an enum have the same discriminant, explicitly or by counting up from the\n"
+    "previous one: `enum E { A = 1, B = 0, C }` gives C the value 1, like A.\n"},
+  {"E0408",
+    "The alternatives of an or-pattern (`A(x) | B(x)`) must bind the same names: a binding in\n"
+    "one alternative is missing from another.\n"},
+  {"E0531",
+    "A pattern names a tuple struct or tuple variant that is not in scope: write the enum's name\n"
+    "(`Shape::Circle(r)`), or import the variants with `use Shape::*;`.\n"},
+  {"E0532",
+    "A pattern uses a constructor of the wrong kind: `Shape::Empty(x)` for a unit variant, or a\n"
+    "unit pattern for a tuple variant.\n"},
+  {"E0533",
+    "A path names a struct-like variant or something else that is not a value or a unit pattern:\n"
+    "a struct variant is built and matched with braces, `Shape::Rect { w, h }`.\n"},
+  {"E0559",
+    "An enum variant is built with a field it does not have.\n"},
+  {"E0732",
+    "trc allows explicit discriminants (`A = 5`) only on enums whose variants have no fields.\n"},
+  {"E0214",
+    "Parenthesized arguments (`Tr(A, B) -> R`) are only for the `Fn`, `FnMut` and `FnOnce` traits.\n"},
+  {"E0631",
+    "A closure or function is passed where an `Fn(A, B) -> R` bound asks for other parameter\n"
+    "types: its signature must match the bound's.\n"},
+  {"E0658",
+    "An unstable feature of Rust is used. trc, like stable rustc, accepts `Fn`-family traits only\n"
+    "in their parenthesized form, `Fn(i64) -> i64`, not as `Fn<(i64,)>`.\n"},
+};
+
+int explain_code(const char *arg) {
+  // Accept E0038, e0038 and 0038.
+  char code[8];
+  const char *digits = (arg[0] == 'E' || arg[0] == 'e') ? arg + 1 : arg;
+  if (strlen(digits) != 4 || !isdigit((unsigned char)digits[0]) || !isdigit((unsigned char)digits[1]) ||
+      !isdigit((unsigned char)digits[2]) || !isdigit((unsigned char)digits[3])) {
+    fprintf(stderr, "error: `%s` is not an error code (expected something like E0038)\n", arg);
+    return 1;
+  }
+  snprintf(code, sizeof code, "E%s", digits);
+  for (size_t i = 0; i < sizeof explanations / sizeof explanations[0]; i++)
+    if (!strcmp(explanations[i].code, code)) {
+      printf("%s\n\n%s", code, explanations[i].text);
+      return 0;
+    }
+  fprintf(stderr, "error: %s is not an error code trc emits\n", code);
+  return 1;
+}

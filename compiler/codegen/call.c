@@ -1,0 +1,142 @@
+// call.c — the calling convention, and calling closures, function pointers and `dyn Fn`.
+//
+// Arguments are flattened as the function types in types.c declare them: a fat pointer is two
+// arguments, a unit value none. A callable value is called through what it is: a closure's
+// body (an instance whose first argument is the environment), a function pointer, or the one
+// method slot of a `dyn Fn*` vtable. A `dyn Fn*` vtable of a function pointer (or of a
+// reference to a callable) points at a shim that makes that call.
+#include "codegen/codegen_internal.h"
+
+#include <string.h>
+
+// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
+int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_UNIT) return n;
+  if (cg_is_fat(t)) {
+    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
+    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
+    return n;
+  }
+  out[n++] = v;
+  return n;
+}
+
+LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret) {
+  ret = ty_resolve(ret);
+  if (ret->kind == TY_NEVER) {
+    LLVMBuildUnreachable(c->b);
+    cg_start_dead_block(c);
+    return cg_unit(c);
+  }
+  if (ret->kind == TY_UNIT) return cg_unit(c);
+  return callv;
+}
+
+static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
+
+typedef struct {
+  Type **params;
+  int n;
+  Type *ret;
+} CallSig;
+
+// The parameter types and result of a `dyn Fn(A, B) -> R`.
+static Type **dyn_fn_params(CG *c, Type *dyn, int *n, Type **ret) {
+  TraitRef *r = dyn->principal;
+  Type *args = ty_resolve(cg_type_of(c, r->args[0]));
+  *n = args->kind == TY_TUPLE ? args->nargs : 0;
+  *ret = r->nassoc ? cg_type_of(c, r->assoc_types[0]) : ty_unit;
+  return args->kind == TY_TUPLE ? args->args : NULL;
+}
+
+// Calls the callable at place (of type t) with argument values already evaluated.
+LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret) {
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
+  int na = 1;
+  for (;;) {
+    t = ty_resolve(t);
+    if ((t->kind == TY_REF || t->kind == TY_BOX) && ty_resolve(t->inner)->kind == TY_DYN) {
+      // dyn Fn: the vtable's one method slot, called with the data pointer.
+      Type *dyn = ty_resolve(t->inner);
+      LLVMValueRef fat = cg_load(c, t, place);
+      args[0] = LLVMBuildExtractValue(c->b, fat, 0, "data");
+      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
+      int np;
+      Type *dret;
+      Type **ps = dyn_fn_params(c, dyn, &np, &dret);
+      TraitDecl *tr = dyn->principal->trait;
+      LLVMValueRef off = cg_i64(c, 8 * (uint64_t)cg_vtable_slot(tr, tr->methods[0]));
+      LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildGEP2(c->b, c->t_i8, vt, &off, 1, ""), "call");
+      return cg_finish_call(c, cg_call(c, cg_closure_fn_type(c, ps, np, dret), fn, args, na, ""), ret);
+    }
+    if (t->kind == TY_REF || t->kind == TY_BOX) {
+      place = LLVMBuildLoad2(c->b, c->t_ptr, place, "");
+      t = t->inner;
+      continue;
+    }
+    break;
+  }
+  if (t->kind == TY_FN) {
+    LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, place, "fnptr");
+    int k = 0;
+    for (int i = 0; i < n; i++) k = cg_push_arg(c, vals[i], tys[i], args, k);
+    return cg_finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
+  }
+  if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
+  LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
+  args[0] = place;
+  for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
+  return cg_finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
+}
+
+// The function a vtable of `dyn Fn*` calls for a concrete callable.
+LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_CLOSURE) return cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
+  LLVMValueRef shim = cg_cache_get(&c->debugs, t, &fn_shim_key);
+  if (shim) return shim;
+  // A function pointer (or a reference to a callable) behind the data pointer: a shim calls it.
+  Type *callee = t;
+  while (callee->kind == TY_REF || callee->kind == TY_BOX) callee = ty_resolve(callee->inner);
+  CallSig sig = {0};
+  if (callee->kind == TY_FN) {
+    sig.params = callee->args;
+    sig.n = callee->nargs;
+    sig.ret = callee->ret;
+  } else if (callee->kind == TY_CLOSURE) {
+    FnDecl *f = callee->closure;
+    sig.n = f->nparams;
+    sig.params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+    for (int i = 0; i < f->nparams; i++) sig.params[i] = cg_subst(f->param_types[i], callee->args, callee->nargs);
+    sig.ret = cg_subst(f->ret_type, callee->args, callee->nargs);
+  } else {
+    ice((Span){0}, "no call slot for `%s`", ty_name(t));
+  }
+  shim = LLVMAddFunction(c->mod, arena_printf("<%s as Fn>::call", ty_name(t)), cg_closure_fn_type(c, sig.params, sig.n, sig.ret));
+  LLVMSetLinkage(shim, LLVMInternalLinkage);
+  cg_add_uwtable(c, shim);
+  cg_cache_put(&c->debugs, t, &fn_shim_key, shim);
+  SavedFn saved;
+  cg_begin_helper(c, shim, &saved);
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (sig.n + 1));
+  int argi = 1;
+  for (int i = 0; i < sig.n; i++) {
+    Type *pt = ty_resolve(sig.params[i]);
+    if (pt->kind == TY_UNIT) {
+      vals[i] = cg_unit(c);
+    } else if (cg_is_fat(pt)) {
+      LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, pt));
+      fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 0, "");
+      vals[i] = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
+    } else {
+      vals[i] = LLVMGetParam(shim, argi++);
+    }
+  }
+  LLVMValueRef r = cg_call_callable(c, LLVMGetParam(shim, 0), t, vals, sig.params, sig.n, sig.ret);
+  if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, r);
+  cg_end_helper(c, &saved);
+  return shim;
+}

@@ -1,0 +1,194 @@
+// codegen_internal.h — the codegen context shared by the files of codegen/, declared per
+// file from the lowest (types.c) up; each file calls only the files declared above it.
+//
+// One CG struct carries the LLVM module and builder, cached common types and the state of the
+// function being emitted (c3c's GenContext). Codegen works on one Instance at a time: every
+// semantic type read from the AST goes through `cg_type_of`, which substitutes the instance's
+// concrete type arguments, before being lowered with `cg_lltype`.
+#ifndef TRC_CODEGEN_INTERNAL_H
+#define TRC_CODEGEN_INTERNAL_H
+
+#include "codegen/codegen.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+// What must happen when a scope is left: drop a local (if its drop flag says it still owns a
+// value), drop a temporary, or finish a by-value `for` loop over a Vec.
+// CL_LEFTOVER: what a pattern that moved values out of a place left behind in it (the parts
+// it did not bind by value), dropped when the arm or the `let`'s scope ends.
+typedef enum { CL_LOCAL, CL_TEMP, CL_VEC_ITER, CL_LEFTOVER } CleanupKind;
+
+typedef struct {
+  CleanupKind kind;
+  Type *ty;             // the type being dropped (CL_VEC_ITER: the element type)
+  LLVMValueRef addr;    // where the value lives (CL_VEC_ITER: the Vec being drained)
+  LLVMValueRef flag;    // CL_LOCAL: i1 drop flag; CL_VEC_ITER: the index slot
+  Pattern *pat;         // CL_LEFTOVER: the pattern that moved out of addr
+} Cleanup;
+
+typedef struct LoopCtx {
+  Expr *e;
+  LLVMBasicBlockRef brk, cont;
+  LLVMValueRef result;  // `loop` with `break value`: where the value goes
+  int cleanup_depth;    // cleanups above this are unwound by break/continue
+  struct LoopCtx *outer;
+} LoopCtx;
+
+typedef struct {
+  Type *key;
+  TraitDecl *trait;
+  LLVMValueRef val;
+} CacheEntry;
+typedef VEC(CacheEntry) Cache;   // looked up by a linear scan
+
+typedef struct {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMTargetMachineRef tm;
+  LLVMTargetDataRef td;
+  Crate *crate;
+  Options *opts;
+
+  LLVMTypeRef t_ptr, t_i1, t_i8, t_i32, t_i64, t_unit, t_vec, t_dynptr, t_slice;
+
+  // the function being emitted
+  Instance *inst;
+  LLVMValueRef fn;
+  Type *ret_ty;
+  LLVMValueRef *local_addr;   // per Local->index
+  LLVMValueRef *local_flag;   // drop flags, NULL when the local's type needs no drop
+  int nlocals;
+  LLVMValueRef *capture_flag; // in an FnOnce closure body: drop flags of the by-value captures
+  VEC(Cleanup) cleanups;
+  LoopCtx *loop;
+  LLVMBasicBlockRef entry;
+  bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
+  // A body emitted from MIR: where a call that unwinds goes on (the landing pad stores the
+  // exception in exn_slot and branches to this cleanup block), or NULL for the caller.
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
+
+  // caches keyed by interned Type pointers
+  Cache types, drops, vtables;
+  // where each field of a struct or tuple type sits in its LLVM struct (rustc reorders fields)
+  VEC(struct FieldOrder) orders;
+  VEC(struct EnumLayout) enums;
+  // helper functions: `{:?}` formatters of composite types (trait NULL: plain, &pretty_key:
+  // `{:#?}`), derived clone and eq, `dyn Fn` shims, each keyed by a static TraitDecl
+  Cache debugs;
+} CG;
+
+// The state of the function being emitted, saved while a helper function (drop glue, a Debug
+// formatter) is emitted in the middle of it.
+typedef struct {
+  LLVMBasicBlockRef bb, entry;
+  LLVMValueRef fn;
+  Instance *inst;
+  int ncleanups;
+  bool in_cleanup;
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
+} SavedFn;
+
+// types.c
+LLVMValueRef cg_cache_get(Cache *tab, Type *key, TraitDecl *trait);
+void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v);
+Type *cg_type_of(CG *c, Type *t);               // substitute the instance's type arguments
+Type *cg_subst(Type *t, Type **args, int n);    // ty_subst, then resolve associated types
+LLVMTypeRef cg_lltype(CG *c, Type *t);           // memory type of a concrete type
+int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a struct/tuple field
+// Enums: the tag at offset 0, then one variant's fields (see enum_layout in types.c).
+LLVMTypeRef cg_enum_tag_type(CG *c, Type *t);
+LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant);                 // the tag constant
+LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr);
+LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
+// Writes variant `variant` with the given field values (in declaration order) at addr.
+void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields);
+uint64_t cg_size_of(CG *c, Type *t);
+uint64_t cg_align_of(CG *c, Type *t);
+LLVMValueRef cg_i64(CG *c, uint64_t v);
+bool cg_returns_void(Type *t);
+bool cg_is_fat(Type *t);
+LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
+LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first
+int cg_vtable_slot(TraitDecl *principal, FnDecl *method);   // 3 + the method's index
+
+// function.c
+void cg_add_uwtable(CG *c, LLVMValueRef fn);     // unwinding may pass through fn
+LLVMValueRef cg_instance_fn(CG *c, Instance *in);
+LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
+LLVMValueRef cg_rt(CG *c, const char *name);     // a runtime function of the table in function.c
+LLVMValueRef cg_intrinsic(CG *c, const char *name, LLVMTypeRef *tys, int ntys);
+LLVMValueRef cg_call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n);
+LLVMBasicBlockRef cg_new_block(CG *c, const char *name);   // the current block
+void cg_set_block(CG *c, LLVMBasicBlockRef bb);
+bool cg_block_terminated(CG *c);
+void cg_br(CG *c, LLVMBasicBlockRef to);
+void cg_start_dead_block(CG *c);                 // after a terminator: a block nothing jumps to
+LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
+LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
+LLVMValueRef cg_unit(CG *c);                     // the () value
+LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr);
+void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
+void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function
+// Marks a call through a vtable slot for passes/devirt.c (at: where it is written, or NULL).
+void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at);
+
+// drop.c
+// A call that may unwind: an `invoke` with a landing pad that drops what the function owns
+// whenever the function has cleanups pending; a plain call otherwise.
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
+void cg_set_personality(CG *c);                  // the function being emitted unwinds (resume)
+LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
+LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
+void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
+void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
+void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag);
+void cg_emit_cleanups_to(CG *c, int depth);      // emit the cleanups above depth, keep them
+void cg_pop_cleanups(CG *c, int depth);          // leave a scope: emit and forget them
+void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
+// A field of a struct, tuple struct or enum variant: its concrete type, and its address.
+Type *cg_ctor_field_type(Type *t, int variant, int field);
+LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
+bool cg_pattern_moves(CG *c, Pattern *p);        // binds some part by value
+void cg_drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);   // what it left behind
+
+// call.c
+int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n);   // flatten one argument
+LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret);  // the value of a call
+// Calls the callable at place (of type t) with argument values already evaluated.
+LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret);
+// The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
+// that calls through a function pointer.
+LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
+
+// vtable.c
+LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
+
+// codegen_expr.c
+void cg_emit_body(CG *c, Instance *in);
+LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
+// `index out of bounds: the length is {len} but the index is {idx}` at sp.
+void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
+// The location a #[track_caller] callee reports for a call at sp.
+LLVMValueRef cg_caller_location(CG *c, Span sp);
+// What MIR's calls of macros and builtins share with the AST emitter, on evaluated operands:
+// a macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]; format!
+// gives its String), vec![..] from its elements, a builtin method on its receiver and arguments,
+// a builtin function on its arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+// An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
+// coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
+LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
+
+// codegen_mir.c
+// Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.
+bool cg_emit_mir_body(CG *c, Instance *in);
+
+#endif

@@ -1,0 +1,320 @@
+// drop.c — what runs when a value's owner goes away: cleanups, unwinding and drop glue.
+//
+// A function being emitted keeps a stack of cleanups (locals with drop flags, temporaries,
+// the rest of a by-value `for` over a Vec, what a moving pattern left behind). Leaving a scope
+// emits the cleanups above its depth; a call that may unwind becomes an `invoke` whose landing
+// pad emits all of them. Each dropped type gets one `drop_in_place<T>` function. Drop glue and
+// unwinding call each other (a drop that calls Drop::drop may unwind, and unwinding drops), so
+// they live in one file.
+#include "codegen/codegen_internal.h"
+
+#include <string.h>
+
+// The C personality routine: it understands cleanup-only landing pads, which is all trc needs
+// (a panic is never caught; it unwinds to the top and ends the process).
+static LLVMValueRef personality(CG *c) {
+  LLVMValueRef fn = LLVMGetNamedFunction(c->mod, "__gcc_personality_v0");
+  if (!fn) fn = LLVMAddFunction(c->mod, "__gcc_personality_v0", LLVMFunctionType(c->t_i32, NULL, 0, true));
+  return fn;
+}
+
+static bool is_nounwind(LLVMValueRef fn) {
+  if (!LLVMIsAFunction(fn)) return false;
+  unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+  return LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, kind) != NULL;
+}
+
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
+  bool mir_unwind = c->unwind_to != NULL;
+  if ((c->cleanups.len == 0 && !mir_unwind) || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
+  LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
+  LLVMSetPersonalityFn(c->fn, personality(c));
+  cg_set_block(c, pad);
+  LLVMTypeRef lp_el[2] = {c->t_ptr, c->t_i32};
+  LLVMValueRef lp = LLVMBuildLandingPad(c->b, LLVMStructTypeInContext(c->ctx, lp_el, 2, false), personality(c), 0, "lp");
+  LLVMSetCleanup(lp, true);
+  cg_emit_unwind_cleanups(c);
+  if (mir_unwind) {
+    // On into the MIR body's cleanup blocks, which end in a resume of this exception.
+    LLVMBuildStore(c->b, lp, c->exn_slot);
+    LLVMBuildBr(c->b, c->unwind_to);
+  } else {
+    LLVMBuildResume(c->b, lp);
+  }
+  cg_set_block(c, cont);
+  return r;
+}
+
+void cg_set_personality(CG *c) { LLVMSetPersonalityFn(c->fn, personality(c)); }
+
+// cg_call with the function's own type.
+LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drop glue
+
+static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
+
+LLVMValueRef cg_drop_glue(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(&c->drops, t, NULL);
+  if (fn) return fn;
+  LLVMTypeRef pt = c->t_ptr;
+  fn = LLVMAddFunction(c->mod, arena_printf("drop_in_place<%s>", ty_name(t)), LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_add_uwtable(c, fn);
+  cg_cache_put(&c->drops, t, NULL, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_drop_glue_body(c, t, LLVMGetParam(fn, 0));
+  LLVMBuildRetVoid(c->b);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
+// Calls drop_in_place on elements start..len of the array at base (Vec buffers, arrays, the
+// rest of a by-value `for` loop's Vec).
+void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem) {
+  LLVMTypeRef et = cg_lltype(c, elem);
+  LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+  LLVMBuildStore(c->b, start, idx);
+  LLVMBasicBlockRef head = cg_new_block(c, "drop.head"), body = cg_new_block(c, "drop.body"), done = cg_new_block(c, "drop.done");
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, head);
+  LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, len, ""), body, done);
+  cg_set_block(c, body);
+  LLVMValueRef p = LLVMBuildGEP2(c->b, et, base, &i, 1, "");
+  cg_emit_drop(c, p, elem);
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+  LLVMBuildBr(c->b, head);
+  cg_set_block(c, done);
+}
+
+// An enum drops the fields of whichever variant it holds.
+static void emit_enum_drop(CG *c, Type *t, LLVMValueRef self) {
+  StructDecl *s = t->sdecl;
+  LLVMBasicBlockRef done = cg_new_block(c, "dropped");
+  LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, self), done, s->nvariants);
+  for (int v = 0; v < s->nvariants; v++) {
+    EnumVariant *ev = &s->variants[v];
+    bool any = false;
+    for (int i = 0; i < ev->nfields; i++) any |= ty_needs_drop(cg_subst(ev->fields[i].type, t->args, t->nargs));
+    if (!any) continue;
+    LLVMBasicBlockRef bb = cg_new_block(c, arena_printf("drop.%s", ev->name));
+    LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
+    cg_set_block(c, bb);
+    for (int i = 0; i < ev->nfields; i++) {
+      Type *ft = cg_subst(ev->fields[i].type, t->args, t->nargs);
+      if (ty_needs_drop(ft)) cg_emit_drop(c, cg_variant_field(c, t, v, self, i), ft);
+    }
+    LLVMBuildBr(c->b, done);
+  }
+  cg_set_block(c, done);
+}
+
+static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
+  switch (t->kind) {
+  case TY_STRUCT: {
+    StructDecl *s = t->sdecl;
+    if (s->drop_impl) {
+      // The type's own Drop::drop runs first, then its fields in declaration order.
+      FnDecl *drop_fn = NULL;
+      for (int i = 0; i < s->drop_impl->nmethods; i++)
+        if (!strcmp(s->drop_impl->methods[i]->name, "drop")) drop_fn = s->drop_impl->methods[i];
+      if (drop_fn) {
+        Type **targs = NULL;
+        int n = 0;
+        TraitRef tr = {.trait = c->crate->drop_trait};
+        find_impl(c->crate, &tr, t, &targs, &n);
+        Instance *in = mono_instance(drop_fn, targs, n, (Span){0});
+        cg_call_fn(c, cg_instance_fn(c, in), &self, 1);
+      }
+    }
+    if (s->is_enum) {
+      emit_enum_drop(c, t, self);
+      return;
+    }
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < s->nfields; i++) {
+      Type *ft = cg_subst(s->fields[i].type, t->args, t->nargs);
+      if (!ty_needs_drop(ft)) continue;
+      cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, cg_field_slot(c, t, i), ""), ft);
+    }
+    return;
+  }
+  case TY_CLOSURE: {  // the values a `move` closure captured
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < t->closure->ncaptures; i++) {
+      Type *ft = closure_capture_type(t, i);
+      if (ty_needs_drop(ft)) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, i, ""), ft);
+    }
+    return;
+  }
+  case TY_TUPLE: {
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i < t->nargs; i++)
+      if (ty_needs_drop(t->args[i])) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, self, cg_field_slot(c, t, i), ""), t->args[i]);
+    return;
+  }
+  case TY_ARRAY:
+    if (ty_needs_drop(t->inner)) cg_drop_elements(c, self, cg_i64(c, 0), cg_i64(c, t->len), t->inner);
+    return;
+  case TY_BOX: {
+    Type *in = ty_resolve(t->inner);
+    if (in->kind == TY_DYN) {
+      // Box<dyn Tr>: the vtable knows how to drop the value and how big it was.
+      LLVMValueRef fat = LLVMBuildLoad2(c->b, c->t_dynptr, self, "");
+      LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
+      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
+      LLVMTypeRef pt = c->t_ptr;
+      LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
+      if (in->principal) cg_mark_dyn_call(c, dc, in->principal->trait->name, "drop_in_place", NULL);  // slot 0
+      LLVMValueRef off8 = cg_i64(c, 8), off16 = cg_i64(c, 16);
+      LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
+      LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");
+      LLVMValueRef args[3] = {data, size, align};
+      cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+      return;
+    }
+    LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
+    if (ty_needs_drop(in)) cg_emit_drop(c, p, in);
+    LLVMValueRef args[3] = {p, cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+    return;
+  }
+  case TY_VEC: {
+    Type *el = ty_resolve(t->inner);
+    if (ty_needs_drop(el)) {
+      LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, self, 0, ""), "buf");
+      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, self, 2, ""), "len");
+      cg_drop_elements(c, buf, cg_i64(c, 0), len, el);
+    }
+    LLVMValueRef args[3] = {self, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
+    return;
+  }
+  case TY_STRING: {
+    LLVMValueRef args[3] = {self, cg_i64(c, 1), cg_i64(c, 1)};
+    cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
+    return;
+  }
+  default:
+    return;  // nothing to drop
+  }
+}
+
+void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t) {
+  t = ty_resolve(t);
+  if (!ty_needs_drop(t)) return;
+  LLVMValueRef fn = cg_drop_glue(c, t);
+  cg_call_fn(c, fn, &addr, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanups
+
+void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag) {
+  vec_push(&c->cleanups, (Cleanup){kind, t, addr, flag, NULL});
+}
+
+// Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
+static void emit_vec_iter_cleanup(CG *c, Cleanup *cl) {
+  Type *el = cl->ty;
+  if (ty_needs_drop(el)) {
+    LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 0, ""), "");
+    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 2, ""), "");
+    LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, cl->flag, "");
+    cg_drop_elements(c, buf, idx, len, el);
+  }
+  LLVMValueRef args[3] = {cl->addr, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+  cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
+}
+
+static void emit_cleanup(CG *c, Cleanup *cl) {
+  switch (cl->kind) {
+  case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
+  case CL_VEC_ITER: emit_vec_iter_cleanup(c, cl); return;
+  case CL_LEFTOVER: cg_drop_unmoved(c, cl->pat, cl->addr, cl->ty); return;
+  case CL_LOCAL: {
+    LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");
+    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, cl->flag, ""), yes, next);
+    cg_set_block(c, yes);
+    cg_emit_drop(c, cl->addr, cl->ty);
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), cl->flag);
+    LLVMBuildBr(c->b, next);
+    cg_set_block(c, next);
+    return;
+  }
+  }
+}
+
+// Emits the cleanups above `depth` without forgetting them (for break/continue/return).
+// Drops are plain calls: a Drop::drop that panics while a scope ends does not unwind into this
+// frame's landing pads, which would drop the same values a second time.
+void cg_emit_cleanups_to(CG *c, int depth) {
+  if (cg_block_terminated(c)) return;
+  bool saved = c->in_cleanup;
+  c->in_cleanup = true;
+  for (int i = c->cleanups.len - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups.data[i]);
+  c->in_cleanup = saved;
+}
+
+void cg_emit_unwind_cleanups(CG *c) { cg_emit_cleanups_to(c, 0); }
+
+// Leaves a scope: emits its cleanups and forgets them.
+void cg_pop_cleanups(CG *c, int depth) {
+  cg_emit_cleanups_to(c, depth);
+  c->cleanups.len = depth;
+}
+
+Type *cg_ctor_field_type(Type *t, int variant, int field) {
+  StructDecl *s = t->sdecl;
+  FieldDecl *fd = s->is_enum ? s->variants[variant].fields : s->fields;
+  return cg_subst(fd[field].type, t->args, t->nargs);
+}
+
+LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
+  if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
+  return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
+}
+
+bool cg_pattern_moves(CG *c, Pattern *p) {
+  if (!p) return false;
+  if (p->kind == PAT_BIND && !p->bind_ref && !ty_is_copy(cg_type_of(c, p->local->ty))) return true;
+  if (p->kind == PAT_BIND || p->kind == PAT_REF) return cg_pattern_moves(c, p->sub);
+  for (int i = 0; i < p->nelems; i++)
+    if (cg_pattern_moves(c, p->elems[i])) return true;
+  return false;
+}
+
+// Drops what a moving pattern left in the place: the parts it did not bind by value.
+void cg_drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t) {
+  t = ty_resolve(t);
+  if (!ty_needs_drop(t) || p->derefs > 0) return;  // behind a reference nothing is owned
+  switch (p->kind) {
+  case PAT_WILD: case PAT_REST: cg_emit_drop(c, addr, t); return;
+  case PAT_BIND: if (p->bind_ref) cg_emit_drop(c, addr, t); return;
+  case PAT_OR: if (!cg_pattern_moves(c, p)) cg_emit_drop(c, addr, t); return;
+  case PAT_TUPLE: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
+    int v = t->kind == TY_STRUCT && t->sdecl->is_enum ? p->variant : -1;
+    int nf = t->kind == TY_TUPLE ? t->nargs : v >= 0 ? t->sdecl->variants[v].nfields : t->sdecl->nfields;
+    for (int f = 0; f < nf; f++) {
+      Pattern *fp = NULL;
+      for (int i = 0; i < p->nelems; i++)
+        if (p->field_map[i] == f) fp = p->elems[i];
+      Type *ft = t->kind == TY_TUPLE ? t->args[f] : cg_ctor_field_type(t, v, f);
+      LLVMValueRef fa = t->kind == TY_TUPLE ? LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, f), "")
+                                            : cg_ctor_field_addr(c, t, v, addr, f);
+      if (fp) cg_drop_unmoved(c, fp, fa, ft);
+      else cg_emit_drop(c, fa, ft);
+    }
+    return;
+  }
+  default: return;
+  }
+}

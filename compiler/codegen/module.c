@@ -1,0 +1,105 @@
+// module.c — the LLVM module for the whole program.
+//
+// Sets up the target and the module, emits every instance the mono collector queues (starting
+// from main), then the C `main` that calls the user's. The files below it, lowest first:
+//   types.c        LLVM types and layout (the ABI is described there)
+//   function.c     function declarations, runtime functions, blocks, allocas
+//   drop.c         cleanups, unwinding (invoke + landing pads) and drop glue
+//   call.c         argument flattening, calling closures and `dyn Fn`
+//   vtable.c       vtable constants and their marks for passes/devirt.c
+//   codegen_expr.c function bodies: statements, expressions, patterns, formatting
+#include "codegen/codegen_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+static void init_target(CG *c) {
+  LLVMInitializeNativeTarget();
+  LLVMInitializeNativeAsmPrinter();
+  char *triple = LLVMGetDefaultTargetTriple();
+  LLVMTargetRef target;
+  char *err = NULL;
+  if (LLVMGetTargetFromTriple(triple, &target, &err)) {
+    fprintf(stderr, "error: cannot find the LLVM target for %s: %s\n", triple, err);
+    LLVMDisposeMessage(err);
+    LLVMDisposeMessage(triple);
+    fatal_exit(3);
+  }
+  LLVMCodeGenOptLevel lvl = c->opts->opt_level >= 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelNone;
+  c->tm = LLVMCreateTargetMachine(target, triple, "generic", "", lvl, LLVMRelocPIC, LLVMCodeModelDefault);
+  c->td = LLVMCreateTargetDataLayout(c->tm);
+  LLVMSetTarget(c->mod, triple);
+  char *layout = LLVMCopyStringRepOfTargetData(c->td);
+  LLVMSetDataLayout(c->mod, layout);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeMessage(triple);
+}
+
+// `main` for the C runtime: set up the runtime, run the program's main, flush and exit 0.
+static void emit_entry(CG *c, LLVMValueRef user_main) {
+  LLVMTypeRef ps[2] = {c->t_i32, c->t_ptr};
+  LLVMValueRef fn = LLVMAddFunction(c->mod, "main", LLVMFunctionType(c->t_i32, ps, 2, false));
+  c->fn = fn;
+  c->entry = cg_new_block(c, "start");
+  cg_set_block(c, c->entry);
+  LLVMValueRef init = cg_runtime_fn(c, "trc_rt_init", LLVMVoidTypeInContext(c->ctx), ps, 2, false);
+  LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+  cg_call_fn(c, init, args, 2);
+  cg_call_fn(c, user_main, NULL, 0);
+  LLVMValueRef fin = cg_runtime_fn(c, "trc_rt_exit", c->t_i32, NULL, 0, false);
+  LLVMBuildRet(c->b, cg_call_fn(c, fin, NULL, 0));
+}
+
+CodegenResult *codegen_program(Crate *crate, Options *opts) {
+  CG *c = arena_alloc(sizeof *c);
+  c->crate = crate;
+  c->opts = opts;
+  c->ctx = LLVMContextCreate();
+  c->mod = LLVMModuleCreateWithNameInContext(opts->input_name, c->ctx);
+  LLVMSetSourceFileName(c->mod, opts->input_name, strlen(opts->input_name));
+  c->b = LLVMCreateBuilderInContext(c->ctx);
+  init_target(c);
+  c->t_ptr = LLVMPointerTypeInContext(c->ctx, 0);
+  c->t_i1 = LLVMInt1TypeInContext(c->ctx);
+  c->t_i8 = LLVMInt8TypeInContext(c->ctx);
+  c->t_i32 = LLVMInt32TypeInContext(c->ctx);
+  c->t_i64 = LLVMInt64TypeInContext(c->ctx);
+  c->t_unit = LLVMStructTypeInContext(c->ctx, NULL, 0, false);
+  LLVMTypeRef vec_el[3] = {c->t_ptr, c->t_i64, c->t_i64};
+  c->t_vec = LLVMStructTypeInContext(c->ctx, vec_el, 3, false);
+  LLVMTypeRef dyn_el[2] = {c->t_ptr, c->t_ptr};
+  c->t_dynptr = LLVMStructTypeInContext(c->ctx, dyn_el, 2, false);
+  LLVMTypeRef sl_el[2] = {c->t_ptr, c->t_i64};
+  c->t_slice = LLVMStructTypeInContext(c->ctx, sl_el, 2, false);
+
+  mono_init(crate);
+  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0, (Span){0});
+  LLVMValueRef user_main = cg_instance_fn(c, main_inst);
+  for (Instance *in; (in = mono_next_pending());) {
+    if (in->emitted) continue;
+    in->emitted = true;
+    // Bodies that lower/ turned into MIR are emitted from it; the rest from the AST.
+    if (!cg_emit_mir_body(c, in)) cg_emit_body(c, in);
+  }
+  c->inst = NULL;
+  emit_entry(c, user_main);
+  LLVMDisposeBuilder(c->b);
+  if (diag_error_count()) {
+    // The recursion limit (mono.c) left instances declared and never defined.
+    LLVMDisposeModule(c->mod);
+    LLVMDisposeTargetData(c->td);
+    LLVMDisposeTargetMachine(c->tm);
+    LLVMContextDispose(c->ctx);
+    return NULL;
+  }
+  CodegenResult *r = arena_alloc(sizeof *r);
+  r->ctx = c->ctx;
+  r->mod = c->mod;
+  r->tm = c->tm;
+  r->td = c->td;
+  return r;
+}

@@ -1,0 +1,62 @@
+// pipeline.c — the pipeline from source text to an LLVM module, and the reset between runs.
+//
+// Two programs run trc's phases: the command-line driver (main.c), once per process, and the
+// fuzz target (fuzz/fuzz_frontend.c), once per input in the same process. Both call
+// trc_compile, so what the fuzzer exercises is exactly what `trc FILE.tr` does up to the
+// verifier; only reading the file and what happens to the module afterwards (verify, devirt,
+// optimize, write, link: link.c) differ.
+//
+// Every phase keeps its state in globals (the arena, the intern and type tables, the checker's
+// crate, the diagnostics' files and counts). A single compilation never needs to clean them up;
+// a second one in the same process does, which is what trc_reset is for. Each module that
+// keeps more than arena pointers offers its own small reset; this is the one place that knows
+// them all.
+#include "driver/driver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void parse_source(Program *prog, const char *name, const char *text, size_t len) {
+  int file = diag_add_file(name, text, len);
+  int ntoks = 0;
+  Token *toks = lex(file, text, len, &ntoks);
+  parse_file(prog, toks, ntoks);
+}
+
+CodegenResult *trc_compile(const char *name, const char *text, size_t len, Options *opts) {
+  types_init();
+  // Program and Crate outlive this function (codegen's result and mono point into them).
+  Program *prog = arena_alloc(sizeof *prog);
+  parse_source(prog, "<prelude>", prelude_source, strlen(prelude_source));
+  parse_source(prog, name, text, len);
+  if (diag_error_count()) return NULL;
+
+  Crate *crate = arena_alloc(sizeof *crate);
+  if (!check_program(crate, prog)) return NULL;
+
+  // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
+  lower_crate(crate, opts->opt_level == 0);
+  if (opts->emit_mir) {
+    FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
+    if (!out) {
+      fprintf(stderr, "error: couldn't write `%s`\n", opts->output);
+      return NULL;
+    }
+    mir_print_crate(crate, out);
+    if (out != stdout) fclose(out);
+    else fflush(out);
+    return NULL;  // main.c: no errors, so the MIR was the output
+  }
+
+  return codegen_program(crate, opts);
+}
+
+void trc_reset(void) {
+  check_reset();
+  vtable_reset();
+  mono_init(NULL);
+  diag_reset();
+  // Last: everything above may point into the arena. The intern table goes with it, and
+  // types_init empties the type table at the start of the next trc_compile.
+  arena_free_all();
+}

@@ -1,0 +1,595 @@
+// check.c — name resolution and type checking.
+//
+// The checker runs in three passes over the whole crate (prelude first, then the user file):
+//
+//   1. collect: every struct, trait, impl and fn is registered by name;
+//   2. headers: struct fields, trait supertraits, impl headers and fn signatures are resolved
+//      to interned Types, each in its GenericEnv (the flat list of type parameters in scope);
+//   3. bodies: every fn body is checked once, generically.
+//
+// Bodies are checked with local type inference in the style of rustc's: each unknown type is a
+// TY_VAR, unified as expressions are visited, with the expected type pushed down into the
+// expression being checked (so `let v: Vec<&dyn Foo> = vec![&Bar]` coerces each element). At
+// coercion sites — let initializers with a type, arguments, returns, struct fields — an `&T`
+// that meets an expected `&dyn Tr` records COERCE_UNSIZE on the expression for codegen. When a
+// body is done, every type is "zonked" (its variables replaced by what they were solved to),
+// and the deferred trait obligations (`T: Tr` for generic calls and unsizing) are checked.
+//
+// The checker does not lower: it annotates the AST (Expr.ty, resolutions, dispatch kinds) and
+// codegen reads those annotations per monomorphic instance.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1 and 2: collecting items and resolving their headers
+
+static void collect_item(Item *it);
+
+static void collect_block_items(Block *b);
+
+static void add_bounds_from(GenericEnv *env, int pi, Bound *bounds, int nb, Type *self_ty) {
+  for (int b = 0; b < nb; b++) {
+    if (bounds[b].maybe) {
+      env->sized[pi] = false;
+      continue;
+    }
+    TraitRef *r = resolve_trait_ref(&bounds[b].path, env, self_ty);
+    if (r) env_add_bound(env, pi, r);
+  }
+}
+
+// Adds a Generics list (params with inline bounds, then where clauses) to env.
+static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn) {
+  int first = env->n;
+  for (int i = 0; i < g->nparams; i++) {
+    if (env->n >= first + 14) {
+      error_at(g->params[i].span, NULL, "too many type parameters");
+      break;
+    }
+    env_add(env, g->params[i].name);
+  }
+  for (int i = 0; i < g->nparams && first + i < env->n; i++)
+    add_bounds_from(env, first + i, g->params[i].bounds, g->params[i].nbounds, self_ty);
+  for (int i = 0; i < g->npreds; i++) {
+    WherePred *w = &g->preds[i];
+    // `where Self: Sized` on a trait method opts the method out of the vtable.
+    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && !strcmp(w->ty->path.segs[0].name, "Self")) {
+      for (int b = 0; b < w->nbounds; b++) {
+        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty);
+        if (!r) continue;
+        if (r->trait == K->sized_trait && fn) {
+          fn->requires_sized = true;
+          fn->sized_span = w->bounds[b].span;
+        }
+        else if (env->has_self) env_add_bound(env, 0, r);
+      }
+      continue;
+    }
+    Type *t = resolve_type(w->ty, env, self_ty);
+    if (t->kind != TY_PARAM) {
+      error_at(w->span, NULL, "where clauses on non-parameter types are not supported");
+      continue;
+    }
+    add_bounds_from(env, t->index, w->bounds, w->nbounds, self_ty);
+  }
+}
+
+static void collect_fn(FnDecl *f) {
+  vec_push(&K->fns, f);
+  if (f->body) collect_block_items(f->body);
+}
+
+static void collect_item(Item *it) {
+  switch (it->kind) {
+  case ITEM_FN: collect_fn(it->fn); break;
+  case ITEM_STRUCT: vec_push(&K->structs, it->sdecl); break;
+  case ITEM_TRAIT: vec_push(&K->traits, it->trait); break;
+  case ITEM_IMPL: vec_push(&K->impls, it->impl); break;
+  case ITEM_USE: {
+    resolve_add_use(it->use_path, it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name);
+    break;
+  }
+  case ITEM_CONST: vec_push(&K->consts, it->cdecl); break;
+  }
+}
+
+static void collect_stmt_items(Stmt *s) {
+  if (s->kind == ST_ITEM) collect_item(s->item);
+}
+
+static void collect_block_items(Block *b) {
+  for (int i = 0; i < b->nstmts; i++) collect_stmt_items(b->stmts[i]);
+}
+
+static void resolve_fields(FieldDecl *fields, int n, StructDecl *s, Type *self) {
+  for (int i = 0; i < n; i++) {
+    FieldDecl *f = &fields[i];
+    f->type = resolve_type(f->ty, s->env, self);
+    require_sized(f->type, f->ty->span, s->is_enum ? "an enum variant" : "a struct field");
+    for (int j = 0; j < i; j++)
+      if (f->name && fields[j].name == f->name) {
+        Diag *d = diag_error(f->span, "E0124", "field `%s` is already declared", f->name);
+        diag_secondary(d, fields[j].span, "`%s` first declared here", f->name);
+        diag_emit(d);
+      }
+  }
+}
+
+// An explicit discriminant: an integer literal, possibly negated.
+static bool const_discriminant(Expr *e, int64_t *out) {
+  if (e->kind == EX_INT) {
+    *out = (int64_t)e->int_val;
+    return true;
+  }
+  if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) {
+    *out = -(int64_t)e->sub->int_val;
+    return true;
+  }
+  error_at(e->span, NULL, "enum discriminants must be integer literals");
+  return false;
+}
+
+// Variants count up from the previous discriminant, as in Rust (E0081 for a repeated value).
+static void resolve_variants(StructDecl *s, Type *self) {
+  int64_t next = 0;
+  for (int v = 0; v < s->nvariants; v++) {
+    EnumVariant *ev = &s->variants[v];
+    if (ev->discriminant && ev->kind != STRUCT_UNIT)
+      error_at(ev->discriminant->span, "E0732", "discriminants on variants with fields are not supported");
+    if (ev->discriminant) const_discriminant(ev->discriminant, &next);
+    ev->discr = next++;
+    resolve_fields(ev->fields, ev->nfields, s, self);
+    for (int w = 0; w < v; w++) {
+      if (s->variants[w].name == ev->name) {
+        Diag *d = diag_error(ev->span, "E0428", "the name `%s` is defined multiple times", ev->name);
+        diag_secondary(d, s->variants[w].span, "previous definition of the type `%s` here", ev->name);
+        diag_emit(d);
+      } else if (s->variants[w].discr == ev->discr) {
+        Diag *d = diag_error(ev->span, "E0081", "discriminant value `%lld` assigned more than once", (long long)ev->discr);
+        diag_secondary(d, s->variants[w].span, "first assignment of `%lld`", (long long)ev->discr);
+        diag_emit(d);
+      }
+    }
+  }
+}
+
+static void resolve_struct(StructDecl *s) {
+  s->env = env_new(NULL);
+  add_generics(s->env, &s->generics, NULL, NULL);
+  Type **args = arena_alloc(sizeof(Type *) * (s->env->n + 1));
+  for (int i = 0; i < s->env->n; i++) args[i] = s->env->params[i];
+  Type *self = ty_struct(s, args, s->env->n);
+  if (s->is_enum) resolve_variants(s, self);
+  else resolve_fields(s->fields, s->nfields, s, self);
+  for (int i = 0; i < s->attrs.nderives; i++)
+    if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
+}
+
+// A const's value becomes the body of a function returning it.
+static void resolve_const(ConstDecl *cd) {
+  FnDecl *f = arena_alloc(sizeof *f);
+  f->name = cd->name;
+  f->span = cd->span;
+  f->sig_span = cd->span;
+  f->env = env_new(NULL);
+  f->ret_type = resolve_type(cd->ty, f->env, NULL);
+  f->body = arena_alloc(sizeof(Block));
+  f->body->tail = cd->value;
+  f->body->span = cd->value->span;
+  cd->fn = f;
+}
+
+static void resolve_trait_header(TraitDecl *t) {
+  if (t->resolved) return;
+  t->resolved = true;
+  const char *n = t->name;
+  // The prelude declares these; their special meaning is the compiler's.
+  t->is_auto = !strcmp(n, "Send") || !strcmp(n, "Sync") || !strcmp(n, "Unpin");
+  t->is_marker = !strcmp(n, "Sized") || !strcmp(n, "Copy");
+  t->env = env_new(NULL);
+  t->env->has_self = true;
+  t->env->self_trait = t;
+  env_add(t->env, intern_cstr("Self"));
+  add_generics(t->env, &t->generics, t->env->params[0], NULL);
+  Type **targs = arena_alloc(sizeof(Type *) * (t->env->n + 1));
+  for (int i = 1; i < t->env->n; i++) targs[i - 1] = t->env->params[i];
+  env_add_bound(t->env, 0, traitref_new(t, targs, t->env->n - 1));
+  t->super_traits = arena_alloc(sizeof(TraitDecl *) * (t->nsupers + 1));
+  for (int i = 0; i < t->nsupers; i++) {
+    if (t->supers[i].maybe) continue;
+    TraitRef *r = resolve_trait_ref(&t->supers[i].path, t->env, t->env->params[0]);
+    if (!r) continue;
+    if (r->trait == t) {
+      error_at(t->supers[i].span, "E0391", "cycle detected when computing the super predicates of `%s`", n);
+      continue;
+    }
+    if (r->trait == K->sized_trait) {
+      t->requires_sized = true;
+      t->sized_span = t->supers[i].span;
+      continue;
+    }
+    if (r->trait->is_auto || r->trait->is_marker) continue;
+    env_add_bound(t->env, 0, r);
+    t->super_traits[t->nsuper_traits++] = r->trait;
+  }
+}
+
+// Builds a fn's environment: its parent's (trait or impl) params, then its own, then one
+// anonymous parameter per `impl Trait` argument (they are generic parameters in disguise).
+static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
+  GenericEnv *env = env_new(parent);
+  f->env = env;
+  add_generics(env, &f->generics, self_ty, f);
+  f->param_types = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+  for (int i = 0; i < f->nparams; i++) {
+    TypeExpr *te = f->params[i].ty;
+    TypeExpr *impl_te = te->kind == TE_IMPL ? te : (te->kind == TE_REF && te->inner->kind == TE_IMPL) ? te->inner : NULL;
+    if (impl_te) {
+      int pi = env_add(env, arena_printf("impl %s", impl_te->nbounds ? impl_te->bounds[0].path.segs[impl_te->bounds[0].path.nsegs - 1].name : "?"));
+      add_bounds_from(env, pi, impl_te->bounds, impl_te->nbounds, self_ty);
+      impl_te->resolved = env->params[pi];
+      f->param_types[i] = te == impl_te ? env->params[pi] : ty_ref(env->params[pi], te->mut);
+      te->resolved = f->param_types[i];
+      f->has_impl_trait_args = true;
+    } else {
+      f->param_types[i] = resolve_type(te, env, self_ty);
+      require_sized(f->param_types[i], te->span, "function arguments");
+    }
+  }
+  f->ret_type = f->ret ? resolve_type(f->ret, env, self_ty) : ty_unit;
+  if (f->ret && ty_resolve(f->ret_type)->kind == TY_DYN) {
+    // A function returns by value: `dyn Tr` has no size; it must come back behind a pointer.
+    Diag *d = diag_error(f->ret->span, "E0746", "return type cannot be a trait object without pointer indirection");
+    diag_label(d, "doesn't have a size known at compile-time");
+    diag_help(d, "box the return type, and wrap all of the returned values in `Box::new`: `Box<%s>`", ty_name(f->ret_type));
+    diag_emit(d);
+  } else if (f->ret) {
+    require_sized(f->ret_type, f->ret->span, "the return type of a function");
+  }
+  switch (f->self_kind) {
+  case SELF_NONE: f->self_param_ty = NULL; break;
+  case SELF_VALUE: f->self_param_ty = self_ty; break;
+  case SELF_REF: f->self_param_ty = ty_ref(self_ty, false); break;
+  case SELF_REF_MUT: f->self_param_ty = ty_ref(self_ty, true); break;
+  case SELF_BOX: f->self_param_ty = ty_box(self_ty); break;
+  }
+}
+
+static void resolve_trait_items(TraitDecl *t) {
+  for (int i = 0; i < t->nmethods; i++) {
+    FnDecl *m = t->methods[i];
+    m->trait = t;
+    resolve_fn_sig(m, t->env, t->env->params[0]);
+  }
+}
+
+// Phase one of an impl: its parameters, self type and trait, so that impl lookup works for
+// every impl before any signature mentions `<X as Tr>::Item`.
+static void resolve_impl_self(ImplDecl *im) {
+  im->env = env_new(NULL);
+  add_generics(im->env, &im->generics, NULL, NULL);
+  im->self_ty = resolve_type(im->self_te, im->env, NULL);
+  if (im->trait_path) {
+    TraitRef *r = resolve_trait_ref(im->trait_path, im->env, im->self_ty);
+    if (r) {
+      im->trait = r->trait;
+      im->trait_args = r->args;
+      im->ntrait_args = r->nargs;
+    }
+  }
+}
+
+// Phase two: `type Item = u32;` bindings.
+static void resolve_impl_assoc(ImplDecl *im) {
+  for (int i = 0; i < im->nassoc_types; i++) {
+    AssocTypeDecl *a = &im->assoc_types[i];
+    if (!a->default_ty) continue;
+    a->resolved = resolve_type(a->default_ty, im->env, im->self_ty);
+    if (!im->trait || !trait_with_assoc(im->trait, a->name) || trait_with_assoc(im->trait, a->name) != im->trait) {
+      Diag *d = diag_error(a->span, "E0437", "type `%s` is not a member of trait `%s`", a->name, im->trait ? im->trait->name : "?");
+      diag_label(d, "not a member of trait `%s`", im->trait ? im->trait->name : "?");
+      diag_emit(d);
+    }
+  }
+}
+
+static void resolve_impl_header(ImplDecl *im) {
+  for (int i = 0; i < im->nmethods; i++) {
+    im->methods[i]->impl = im;
+    resolve_fn_sig(im->methods[i], im->env, im->self_ty);
+  }
+  if (im->trait && im->trait == K->drop_trait) {
+    Type *st = ty_resolve(im->self_ty);
+    if (st->kind != TY_STRUCT) {
+      Diag *d = diag_error(im->self_te->span, "E0120", "the `Drop` trait may only be implemented for local structs, enums, and unions");
+      diag_label(d, "must be a struct, enum, or union in the current crate");
+      diag_emit(d);
+    } else {
+      st->sdecl->drop_impl = im;
+    }
+  }
+}
+
+static const char *fn_sig_string(FnDecl *f, Type **sub, int n);
+
+// E0046 / E0407 / E0050 / E0185 / E0186: an impl must match its trait item for item.
+static void check_impl_items(ImplDecl *im) {
+  TraitDecl *t = im->trait;
+  if (!t) return;
+  for (int i = 0; i < im->nmethods; i++) {
+    FnDecl *m = im->methods[i];
+    FnDecl *tm = NULL;
+    for (int j = 0; j < t->nmethods; j++)
+      if (t->methods[j]->name == m->name) tm = t->methods[j];
+    if (!tm) {
+      Diag *d = diag_error(m->sig_span, "E0407", "method `%s` is not a member of trait `%s`", m->name, t->name);
+      diag_label(d, "not a member of trait `%s`", t->name);
+      diag_emit(d);
+      continue;
+    }
+    if (tm->self_kind != SELF_NONE && m->self_kind == SELF_NONE) {
+      Diag *d = diag_error(m->sig_span, "E0186", "method `%s` has a `%s` declaration in the trait, but not in the impl", m->name,
+                           tm->self_kind == SELF_REF ? "&self" : tm->self_kind == SELF_REF_MUT ? "&mut self" : "self");
+      diag_secondary(d, tm->sig_span, "trait method declared with `%s`",
+                     tm->self_kind == SELF_REF ? "&self" : tm->self_kind == SELF_REF_MUT ? "&mut self" : "self");
+      diag_label(d, "expected `%s` in impl", tm->self_kind == SELF_REF ? "&self" : tm->self_kind == SELF_REF_MUT ? "&mut self" : "self");
+      diag_emit(d);
+      continue;
+    }
+    if (tm->self_kind == SELF_NONE && m->self_kind != SELF_NONE) {
+      Diag *d = diag_error(m->self_span, "E0185", "method `%s` has a `self` declaration in the impl, but not in the trait", m->name);
+      diag_label(d, "`self` used in impl");
+      diag_secondary(d, tm->sig_span, "trait method declared without `self`");
+      diag_emit(d);
+      continue;
+    }
+    if (tm->nparams != m->nparams) {
+      int want = tm->nparams + (tm->self_kind != SELF_NONE), got = m->nparams + (m->self_kind != SELF_NONE);
+      Span first = m->self_kind != SELF_NONE ? m->self_span : m->nparams ? m->params[0].span : m->sig_span;
+      Span last = m->nparams ? m->params[m->nparams - 1].span : first;
+      Span params = {first.file, first.lo, last.hi};
+      Diag *d = diag_error(params, "E0050", "method `%s` has %d parameter%s but the declaration in trait `%s::%s` has %d",
+                           m->name, got, got == 1 ? "" : "s", t->name, tm->name, want);
+      diag_label(d, "expected %d parameter%s, found %d", want, want == 1 ? "" : "s", got);
+      diag_emit(d);
+      continue;
+    }
+    // Compare the signatures with the trait's Self and parameters replaced by the impl's.
+    int n = t->env->n + tm->env->n - t->env->n;
+    Type **sub = arena_alloc(sizeof(Type *) * (n + 1));
+    sub[0] = im->self_ty;
+    for (int a = 0; a < im->ntrait_args && a + 1 < t->env->n; a++) sub[a + 1] = im->trait_args[a];
+    for (int a = t->env->n; a < tm->env->n && a - t->env->n + im->env->n < m->env->n; a++)
+      sub[a] = m->env->params[a - t->env->n + im->env->n];
+    bool same = (tm->self_param_ty == NULL) == (m->self_param_ty == NULL) &&
+                (!tm->self_param_ty || ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) == m->self_param_ty);
+    Span at = same ? m->sig_span : m->self_span, trait_at = tm->self_span;
+    Type *want = tm->self_param_ty ? ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) : NULL, *got = m->self_param_ty;
+    for (int p = 0; p < m->nparams && same; p++) {
+      want = ty_normalize(ty_subst(tm->param_types[p], sub, n), im->env);
+      got = ty_normalize(m->param_types[p], im->env);
+      same = want == got;
+      at = m->params[p].ty->span;
+      trait_at = tm->params[p].ty->span;
+    }
+    if (same && ty_normalize(ty_subst(tm->ret_type, sub, n), im->env) != ty_normalize(m->ret_type, im->env)) {
+      same = false;
+      want = ty_normalize(ty_subst(tm->ret_type, sub, n), im->env);
+      got = ty_normalize(m->ret_type, im->env);
+      at = m->ret ? m->ret->span : m->sig_span;
+      trait_at = tm->ret ? tm->ret->span : tm->sig_span;
+    }
+    if (!same) {
+      Diag *d = diag_error(at, "E0053", "method `%s` has an incompatible type for trait", m->name);
+      diag_label(d, "expected `%s`, found `%s`", want ? ty_name(want) : "()", got ? ty_name(got) : "()");
+      diag_note_at(d, trait_at, "type in trait");
+      diag_note(d, "expected signature `%s`", fn_sig_string(tm, sub, n));
+      diag_note(d, "   found signature `%s`", fn_sig_string(m, NULL, 0));
+      diag_emit(d);
+    }
+  }
+  const char *missing = NULL;
+  int nmissing = 0;
+  for (int j = 0; j < t->nassoc_types; j++)
+    if (!impl_assoc(im, t->assoc_types[j].name)) {
+      missing = missing ? arena_printf("%s, `%s`", missing, t->assoc_types[j].name) : arena_printf("`%s`", t->assoc_types[j].name);
+      nmissing++;
+    }
+  for (int j = 0; j < t->nmethods; j++) {
+    FnDecl *tm = t->methods[j];
+    if (tm->body) continue;
+    bool found = false;
+    for (int i = 0; i < im->nmethods; i++) found |= im->methods[i]->name == tm->name;
+    if (!found) {
+      missing = missing ? arena_printf("%s, `%s`", missing, tm->name) : arena_printf("`%s`", tm->name);
+      nmissing++;
+    }
+  }
+  if (missing) {
+    Diag *d = diag_error(im->span, "E0046", "not all trait items implemented, missing: %s", missing);
+    diag_label(d, "missing %s in implementation", missing);
+    diag_emit(d);
+  }
+  // Supertraits must be implemented too: `impl Greetable for Person` needs `impl Named for Person`.
+  for (int s = 0; s < t->nsuper_traits; s++) {
+    Type *st = im->self_ty;
+    GenericEnv *saved = cur_env;
+    cur_env = im->env;
+    bool ok = type_implements(K, st, t->super_traits[s]);
+    cur_env = saved;
+    if (!ok) {
+      Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(st), t->super_traits[s]->name);
+      diag_label(d, "the trait `%s` is not implemented for `%s`", t->super_traits[s]->name, ty_name(st));
+      diag_note_at(d, t->span, "required by a bound in `%s`", t->name);
+      diag_emit(d);
+    }
+  }
+}
+
+// Two impls of one trait whose self types are the same type conflict (E0119).
+static void check_overlap(void) {
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *a = VEC_AT(K->impls, i);
+    if (!a->trait || (a->env && a->env->n)) continue;
+    for (int j = 0; j < i; j++) {
+      ImplDecl *b = VEC_AT(K->impls, j);
+      if (b->trait != a->trait || (b->env && b->env->n) || b->self_ty != a->self_ty) continue;
+      bool same_args = a->ntrait_args == b->ntrait_args;
+      for (int k = 0; k < a->ntrait_args && same_args; k++) same_args = a->trait_args[k] == b->trait_args[k];
+      if (!same_args) continue;
+      Diag *d = diag_error(a->span, "E0119", "conflicting implementations of trait `%s` for type `%s`", a->trait->name, ty_name(a->self_ty));
+      diag_secondary(d, b->span, "first implementation here");
+      diag_label(d, "conflicting implementation for `%s`", ty_name(a->self_ty));
+      diag_emit(d);
+    }
+  }
+}
+
+static const char *fn_sig_string(FnDecl *f, Type **sub, int n) {
+  const char *s = "fn(";
+  bool first = true;
+  if (f->self_param_ty) {
+    s = arena_printf("%s%s", s, ty_name(ty_subst(f->self_param_ty, sub, n)));
+    first = false;
+  }
+  for (int i = 0; i < f->nparams; i++) {
+    s = arena_printf("%s%s%s", s, first ? "" : ", ", ty_name(ty_subst(f->param_types[i], sub, n)));
+    first = false;
+  }
+  s = arena_printf("%s)", s);
+  Type *r = ty_subst(f->ret_type, sub, n);
+  if (r != ty_unit) s = arena_printf("%s -> %s", s, ty_name(r));
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The driver of the checker
+
+static void find_lang_traits(void) {
+  K->drop_trait = lookup_trait(intern_cstr("Drop"));
+  K->sized_trait = lookup_trait(intern_cstr("Sized"));
+  K->copy_trait = lookup_trait(intern_cstr("Copy"));
+  K->clone_trait = lookup_trait(intern_cstr("Clone"));
+  if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait)
+    ice((Span){0}, "the prelude lacks a lang trait");
+  K->drop_trait->is_lang_drop = true;
+  const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};
+  for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
+  K->option = lookup_struct(intern_cstr("Option"));
+}
+
+// E0428: two items of one namespace with one name. Types (structs, enums, traits) and values
+// (fns, consts) are separate namespaces, as in Rust.
+static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
+  *type_ns = true;
+  switch (it->kind) {
+  case ITEM_STRUCT: *name_span = it->sdecl->span; return it->sdecl->name;
+  case ITEM_TRAIT: *name_span = it->trait->span; return it->trait->name;
+  case ITEM_FN: *type_ns = false; *name_span = it->fn->span; return it->fn->name;
+  case ITEM_CONST: *type_ns = false; *name_span = it->cdecl->span; return it->cdecl->name;
+  default: return NULL;
+  }
+}
+
+// Names seen so far, by (interned name, namespace): an open-addressing table, since a program
+// may have hundreds of thousands of items.
+typedef struct {
+  const char *name;
+  bool type_ns;
+  Item *item;
+} SeenName;
+
+static void check_duplicate_items(Program *prog) {
+  size_t cap = 64;
+  while (cap < (size_t)prog->nitems * 2) cap *= 2;
+  SeenName *tab = arena_alloc(sizeof(SeenName) * cap);
+  for (int i = 0; i < prog->nitems; i++) {
+    bool ti;
+    Span si;
+    const char *ni = item_name(prog->items[i], &ti, &si);
+    if (!ni) continue;
+    size_t h = ((uintptr_t)ni >> 3) * 2 + ti;
+    for (;; h++) {
+      SeenName *e = &tab[h & (cap - 1)];
+      if (!e->name) {
+        *e = (SeenName){ni, ti, prog->items[i]};
+        break;
+      }
+      if (e->name != ni || e->type_ns != ti) continue;
+      bool tj;
+      Span sj;
+      item_name(e->item, &tj, &sj);
+      Span here = {si.file, prog->items[i]->span.lo, si.hi};
+      Span there = {sj.file, e->item->span.lo, sj.hi};
+      Diag *d = diag_error(here, "E0428", "the name `%s` is defined multiple times", ni);
+      diag_label(d, "`%s` redefined here", ni);
+      diag_secondary(d, there, "previous definition of the %s `%s` here", ti ? "type" : "value", ni);
+      diag_note(d, "`%s` must be defined only once in the %s namespace of this module", ni, ti ? "type" : "value");
+      diag_emit(d);
+      break;
+    }
+  }
+}
+
+void check_reset(void) {
+  traits_reset();
+  resolve_reset();
+  check_expr_reset();
+}
+
+bool check_program(Crate *crate, Program *prog) {
+  K = crate;
+  crate->prog = prog;
+  check_duplicate_items(prog);
+  for (int i = 0; i < prog->nitems; i++) collect_item(prog->items[i]);
+  find_lang_traits();
+  for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));
+  for (int i = 0; i < K->structs.len; i++) resolve_struct(VEC_AT(K->structs, i));
+  for (int i = 0; i < K->traits.len; i++) resolve_trait_items(VEC_AT(K->traits, i));
+  for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
+  for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));
+  for (int i = 0; i < K->impls.len; i++) resolve_impl_header(VEC_AT(K->impls, i));
+  for (int i = 0; i < K->fns.len; i++) {
+    FnDecl *f = VEC_AT(K->fns, i);
+    if (!f->impl && !f->trait) resolve_fn_sig(f, NULL, NULL);
+  }
+  for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
+  if (diag_error_count()) return false;
+  check_overlap();
+  for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));
+  for (int i = 0; i < K->traits.len; i++) {
+    TraitDecl *t = VEC_AT(K->traits, i);
+    for (int m = 0; m < t->nmethods; m++)
+      if (t->methods[m]->body) check_fn_body(t->methods[m]);
+  }
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    for (int m = 0; m < im->nmethods; m++) check_fn_body(im->methods[m]);
+  }
+  for (int i = 0; i < K->fns.len; i++) {
+    FnDecl *f = VEC_AT(K->fns, i);
+    if (!f->impl && !f->trait) check_fn_body(f);
+  }
+  for (int i = 0; i < K->consts.len; i++) check_fn_body(((ConstDecl *)VEC_AT(K->consts, i))->fn);
+  FnDecl *main_fn = NULL;
+  for (int i = 0; i < K->fns.len; i++) {
+    FnDecl *f = VEC_AT(K->fns, i);
+    if (f->name == intern_cstr("main") && !f->impl && !f->trait && f->span.file != 0) main_fn = f;
+  }
+  if (!main_fn && !diag_error_count()) {
+    // rustc names the crate after the file and points just past its last token.
+    const char *file = diag_file_name(1);
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    char *crate_name = arena_strndup(base, strcspn(base, "."));
+    for (char *p = crate_name; *p; p++)
+      if (*p == '-') *p = '_';
+    Diag *d = diag_error(diag_file_end(1), "E0601", "`main` function not found in crate `%s`", crate_name);
+    diag_label(d, "consider adding a `main` function to `%s`", base);
+    diag_emit(d);
+  } else if (main_fn && (main_fn->nparams || main_fn->ret_type != ty_unit || main_fn->env->n)) {
+    error_at(main_fn->sig_span, "E0580", "`main` function has wrong type: expected `fn()`");
+  }
+  K->main_fn = main_fn;
+  return diag_error_count() == 0;
+}

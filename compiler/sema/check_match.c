@@ -1,0 +1,286 @@
+// check_match.c — exhaustiveness of patterns (E0004 for `match`, E0005 for `let`).
+//
+// The classic usefulness algorithm (Maranget, "Warnings for pattern matching", 2007), written to
+// produce witnesses: `missing(P, types)` returns value shapes that no row of the pattern matrix
+// P matches. A column whose type has a finite set of constructors (bool, an enum's variants, a
+// tuple, struct or reference's single one) is split by constructor; a column of integers,
+// chars or strings has too many values to enumerate, so only a wildcard covers it, and its
+// witness is `_` (rustc names the uncovered integer ranges instead).
+//
+// Cells are (pattern, references still to peel): a pattern checked under match ergonomics
+// matches a `&T` scrutinee after `derefs` implicit dereferences, which the algorithm sees as
+// that many `&` constructors around it.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+typedef struct {
+  Pattern *p;  // NULL: a wildcard
+  int peel;
+} Cell;
+
+typedef struct {
+  Cell *cells;
+  int n;
+} Row;
+
+typedef VEC(Row) Matrix;   // the rows
+
+// A witness: one printed pattern per column.
+typedef struct {
+  const char **cols;
+  int n;
+} Witness;
+
+typedef VEC(Witness) Witnesses;
+
+enum { MAX_WITNESSES = 64 };
+
+static void add_row(Matrix *m, Row r) { vec_push(m, r); }
+
+static void add_witness(Witnesses *w, Witness x) {
+  if (w->len < MAX_WITNESSES) vec_push(w, x);
+}
+
+static Cell cell_of(Pattern *p) { return (Cell){p, p ? p->derefs : 0}; }
+
+// Bindings match what their subpattern matches (`x @ 1..=5`), or anything.
+static Cell strip(Cell c) {
+  while (c.p && c.peel == 0 && c.p->kind == PAT_BIND) c = c.p->sub ? cell_of(c.p->sub) : (Cell){NULL, 0};
+  if (c.p && c.peel == 0 && c.p->kind == PAT_WILD) c.p = NULL;
+  return c;
+}
+
+// Constructors of a column type. kind: 0 opaque (only `_` covers it), 1 bool, 2 enum, 3 single
+// (tuple, struct, unit, reference).
+static int type_shape(Type *t, int *nctors) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_BOOL: *nctors = 2; return 1;
+  case TY_STRUCT:
+    if (t->sdecl->is_enum) {
+      *nctors = t->sdecl->nvariants;
+      return 2;
+    }
+    *nctors = 1;
+    return 3;
+  case TY_TUPLE: case TY_UNIT: *nctors = 1; return 3;
+  case TY_REF:
+    if (ty_resolve(t->inner)->kind == TY_STR) break;  // string literals match `&str` as values
+    *nctors = 1;
+    return 3;
+  default: break;
+  }
+  *nctors = 0;
+  return 0;
+}
+
+// The field types of constructor ctor of type t.
+static Type **ctor_field_types(Type *t, int ctor, int *n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF) {
+    *n = 1;
+    return &t->inner;
+  }
+  if (t->kind == TY_TUPLE) {
+    *n = t->nargs;
+    return t->args;
+  }
+  if (t->kind != TY_STRUCT) {
+    *n = 0;
+    return NULL;
+  }
+  StructDecl *s = t->sdecl;
+  FieldDecl *fields = s->is_enum ? s->variants[ctor].fields : s->fields;
+  *n = s->is_enum ? s->variants[ctor].nfields : s->nfields;
+  Type **ft = arena_alloc(sizeof(Type *) * (*n + 1));
+  for (int i = 0; i < *n; i++) ft[i] = ty_subst(fields[i].type, t->args, t->nargs);
+  return ft;
+}
+
+// Which constructor a (stripped, non-wildcard) cell is, or -1 for a literal or range.
+static int cell_ctor(Cell c, int shape) {
+  if (c.peel > 0) return 0;
+  Pattern *p = c.p;
+  switch (p->kind) {
+  case PAT_REF: return 0;
+  case PAT_TUPLE: return 0;
+  case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: return p->sdecl && p->sdecl->is_enum ? p->variant : 0;
+  case PAT_LIT: return shape == 1 && p->lit->kind == EX_BOOL ? (int)p->lit->int_val : -1;
+  default: return -1;
+  }
+}
+
+// The subcells of a cell of constructor ctor with n fields (unmentioned fields are wildcards).
+static void sub_cells(Cell c, int n, Cell *out) {
+  for (int i = 0; i < n; i++) out[i] = (Cell){NULL, 0};
+  if (c.peel > 0) {  // an implicit `&`
+    out[0] = (Cell){c.p, c.peel - 1};
+    return;
+  }
+  Pattern *p = c.p;
+  if (p->kind == PAT_REF) {
+    out[0] = cell_of(p->sub);
+    return;
+  }
+  for (int i = 0; i < p->nelems; i++) {
+    int f = p->field_map ? p->field_map[i] : i;
+    if (f >= 0 && f < n) out[f] = cell_of(p->elems[i]);
+  }
+}
+
+// Or-patterns in the first column become one row per alternative.
+static void expand_or(Matrix *m, Row r) {
+  if (r.n == 0) {
+    add_row(m, r);
+    return;
+  }
+  Cell c = strip(r.cells[0]);
+  if (c.p && c.peel == 0 && c.p->kind == PAT_OR) {
+    for (int a = 0; a < c.p->nelems; a++) {
+      Row nr = {arena_alloc(sizeof(Cell) * r.n), r.n};
+      copy_bytes(nr.cells, r.cells, sizeof(Cell) * r.n);
+      nr.cells[0] = cell_of(c.p->elems[a]);
+      expand_or(m, nr);
+    }
+    return;
+  }
+  r.cells[0] = c;
+  add_row(m, r);
+}
+
+static const char *ctor_text(Type *t, int ctor, const char **fields, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_BOOL) return ctor ? "true" : "false";
+  if (t->kind == TY_REF) return arena_printf("&%s%s", t->mut ? "mut " : "", fields[0]);
+  const char *s = "";
+  bool all_wild = true;
+  for (int i = 0; i < n; i++) all_wild &= !strcmp(fields[i], "_");
+  if (t->kind == TY_TUPLE || t->kind == TY_UNIT) {
+    for (int i = 0; i < n; i++) s = arena_printf("%s%s%s", s, i ? ", " : "", fields[i]);
+    return arena_printf("(%s%s)", s, n == 1 ? "," : "");
+  }
+  StructDecl *sd = t->sdecl;
+  const char *name = sd->name;
+  StructKind kind = sd->kind;
+  FieldDecl *fd = sd->fields;
+  if (sd->is_enum) {
+    EnumVariant *v = &sd->variants[ctor];
+    // The prelude's variants (`Some`, `None`) are in scope unqualified, and rustc prints them so.
+    name = sd->span.file == 0 ? v->name : arena_printf("%s::%s", sd->name, v->name);
+    kind = v->kind;
+    fd = v->fields;
+  }
+  if (kind == STRUCT_UNIT) return name;
+  if (kind == STRUCT_TUPLE) {
+    for (int i = 0; i < n; i++) s = arena_printf("%s%s%s", s, i ? ", " : "", fields[i]);
+    return arena_printf("%s(%s)", name, s);
+  }
+  if (all_wild) return arena_printf("%s { .. }", name);
+  for (int i = 0; i < n; i++)
+    if (strcmp(fields[i], "_")) s = arena_printf("%s%s: %s, ", s, fd[i].name, fields[i]);
+  return arena_printf("%s { %s.. }", name, s);
+}
+
+static Witnesses missing(Matrix *m, Type **types, int ncols);
+
+// Witnesses through constructor ctor of column 0: specialize, recurse, rebuild.
+static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int ctor, Witnesses *out) {
+  int arity;
+  Type **ft = ctor_field_types(types[0], ctor, &arity);
+  int nn = arity + ncols - 1;
+  Type **nt = arena_alloc(sizeof(Type *) * (nn + 1));
+  copy_bytes(nt, ft, sizeof(Type *) * arity);
+  copy_bytes(nt + arity, types + 1, sizeof(Type *) * (ncols - 1));
+  Matrix sm = {0};
+  for (int r = 0; r < m->len; r++) {
+    Cell c = m->data[r].cells[0];
+    if (c.p && cell_ctor(c, shape) != ctor) continue;
+    Row nr = {arena_alloc(sizeof(Cell) * (nn + 1)), nn};
+    if (c.p) sub_cells(c, arity, nr.cells);
+    else for (int i = 0; i < arity; i++) nr.cells[i] = (Cell){NULL, 0};
+    copy_bytes(nr.cells + arity, m->data[r].cells + 1, sizeof(Cell) * (ncols - 1));
+    expand_or(&sm, nr);
+  }
+  Witnesses w = missing(&sm, nt, nn);
+  for (int i = 0; i < w.len; i++) {
+    Witness x = {arena_alloc(sizeof(char *) * (ncols + 1)), ncols};
+    x.cols[0] = ctor_text(types[0], ctor, w.data[i].cols, arity);
+    copy_bytes(x.cols + 1, w.data[i].cols + arity, sizeof(char *) * (ncols - 1));
+    add_witness(out, x);
+  }
+}
+
+static Witnesses missing(Matrix *m, Type **types, int ncols) {
+  Witnesses out = {0};
+  if (ncols == 0) {
+    if (m->len == 0) add_witness(&out, (Witness){NULL, 0});
+    return out;
+  }
+  int nctors;
+  int shape = type_shape(types[0], &nctors);
+  bool *present = arena_alloc(nctors + 1);
+  int npresent = 0;
+  for (int r = 0; r < m->len; r++) {
+    Cell c = m->data[r].cells[0];
+    if (!c.p) continue;
+    int k = cell_ctor(c, shape);
+    if (k >= 0 && k < nctors && !present[k]) {
+      present[k] = true;
+      npresent++;
+    }
+  }
+  if (shape != 0 && npresent == nctors) {
+    for (int k = 0; k < nctors && out.len < MAX_WITNESSES; k++) missing_via_ctor(m, types, ncols, shape, k, &out);
+    return out;
+  }
+  // Some constructors never appear: whatever the default matrix misses, they miss too.
+  Matrix dm = {0};
+  for (int r = 0; r < m->len; r++) {
+    if (m->data[r].cells[0].p) continue;
+    Row nr = {m->data[r].cells + 1, ncols - 1};
+    expand_or(&dm, nr);
+  }
+  Witnesses w = missing(&dm, types + 1, ncols - 1);
+  for (int i = 0; i < w.len; i++) {
+    for (int k = 0; k < (shape && npresent ? nctors : 1); k++) {
+      if (shape && npresent && present[k]) continue;
+      Witness x = {arena_alloc(sizeof(char *) * (ncols + 1)), ncols};
+      if (shape && npresent) {
+        int arity;
+        ctor_field_types(types[0], k, &arity);
+        const char **wild = arena_alloc(sizeof(char *) * (arity + 1));
+        for (int f = 0; f < arity; f++) wild[f] = "_";
+        x.cols[0] = ctor_text(types[0], k, wild, arity);
+      } else {
+        x.cols[0] = "_";
+      }
+      copy_bytes(x.cols + 1, w.data[i].cols, sizeof(char *) * (ncols - 1));
+      add_witness(&out, x);
+    }
+  }
+  return out;
+}
+
+int match_witnesses(Pattern **rows, int nrows, Type *t, const char **out, int max) {
+  Matrix m = {0};
+  for (int r = 0; r < nrows; r++) {
+    Row row = {arena_alloc(sizeof(Cell)), 1};
+    row.cells[0] = cell_of(rows[r]);
+    expand_or(&m, row);
+  }
+  Type *types[1] = {t};
+  Witnesses w = missing(&m, types, 1);
+  for (int i = 0; i < w.len && i < max; i++) out[i] = w.data[i].cols[0];
+  return w.len;
+}
+
+// "`A`", "`A` and `B`", "`A`, `B` and `C`", "`A`, `B`, `C` and 2 more".
+const char *witness_list(const char **ws, int n) {
+  const char *s = "";
+  int shown = n > 4 ? 3 : n;
+  for (int i = 0; i < shown; i++)
+    s = arena_printf("%s%s`%s`", s, i == 0 ? "" : (i == shown - 1 && n <= 4) ? " and " : ", ", ws[i]);
+  if (n > 4) s = arena_printf("%s and %d more", s, n - 3);
+  return s;
+}

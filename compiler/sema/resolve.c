@@ -1,0 +1,539 @@
+// resolve.c — names and types as written, resolved against the Crate.
+//
+// Lookup tables (structs, traits, fns, consts by interned name, and `use` aliases), generic
+// environments (the flat list of type parameters in scope, with their bounds) and the
+// resolution of a TypeExpr to an interned Type. The checker's passes (check.c) and bodies
+// (check_expr.c) both build on it; it builds only on the trait queries of traits.c.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Lookup tables: programs are small, so linear scans over interned names are plenty.
+
+StructDecl *lookup_struct(const char *name) {
+  for (int i = K->structs.len - 1; i >= 0; i--) {
+    StructDecl *s = VEC_AT(K->structs, i);
+    if (s->name == name) return s;
+  }
+  return NULL;
+}
+
+TraitDecl *lookup_trait(const char *name) {
+  for (int i = K->traits.len - 1; i >= 0; i--) {
+    TraitDecl *t = VEC_AT(K->traits, i);
+    if (t->name == name) return t;
+  }
+  return NULL;
+}
+
+FnDecl *lookup_fn(const char *name) {
+  for (int i = K->fns.len - 1; i >= 0; i--) {
+    FnDecl *f = VEC_AT(K->fns, i);
+    if (f->name == name) return f;
+  }
+  return NULL;
+}
+
+// `use std::mem::size_of;` makes `size_of` stand for the path `std::mem::size_of`.
+typedef struct {
+  const char *alias;
+  Path path;
+} UseEntry;
+typedef VEC(UseEntry *) UseVec;
+static UseVec uses;
+
+void resolve_add_use(Path path, const char *alias) {
+  UseEntry *u = arena_alloc(sizeof *u);
+  u->path = path;
+  u->alias = alias;
+  vec_push(&uses, u);
+}
+
+static const char *path_string(Path *p, int upto) {
+  const char *s = "";
+  for (int i = 0; i < upto; i++) s = arena_printf("%s%s%s", s, i ? "::" : "", p->segs[i].name);
+  return s;
+}
+
+// A variant brought into scope by `use Enum::Variant;` or `use Enum::*;` (the prelude does the
+// latter for `Option`, so `Some` and `None` work unqualified). Returns its index, or -1.
+int lookup_variant_alias(const char *name, StructDecl **out) {
+  for (int i = uses.len - 1; i >= 0; i--) {
+    UseEntry *u = VEC_AT(uses, i);
+    bool glob = u->alias == intern_cstr("*");
+    if (!glob && u->alias != name) continue;
+    if (u->path.nsegs < 2) continue;
+    StructDecl *en = lookup_struct(u->path.segs[u->path.nsegs - 2].name);
+    if (!en || !en->is_enum) continue;
+    const char *vname = glob ? name : u->path.segs[u->path.nsegs - 1].name;
+    for (int v = 0; v < en->nvariants; v++)
+      if (en->variants[v].name == vname) {
+        *out = en;
+        return v;
+      }
+  }
+  return -1;
+}
+
+int find_variant(StructDecl *en, const char *name) {
+  for (int v = 0; en->is_enum && v < en->nvariants; v++)
+    if (en->variants[v].name == name) return v;
+  return -1;
+}
+
+// Expands a leading `use` alias: with `use std::mem;`, `mem::size_of` becomes `std::mem::size_of`.
+const char *expand_path(Path *p) {
+  const char *first = p->segs[0].name;
+  for (int i = 0; i < uses.len; i++) {
+    UseEntry *u = VEC_AT(uses, i);
+    if (u->alias == first) {
+      const char *s = path_string(&u->path, u->path.nsegs);
+      for (int j = 1; j < p->nsegs; j++) s = arena_printf("%s::%s", s, p->segs[j].name);
+      return s;
+    }
+  }
+  return path_string(p, p->nsegs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic environments
+
+GenericEnv *env_new(GenericEnv *parent) {
+  GenericEnv *e = arena_alloc(sizeof *e);
+  int cap = (parent ? parent->n : 0) + 16;
+  e->names = arena_alloc(sizeof(char *) * cap);
+  e->params = arena_alloc(sizeof(Type *) * cap);
+  e->bounds = arena_alloc(sizeof(TraitRef **) * cap);
+  e->nbounds = arena_alloc(sizeof(int) * cap);
+  e->sized = arena_alloc(sizeof(bool) * cap);
+  if (parent) {
+    e->n = parent->n;
+    e->has_self = parent->has_self;
+    e->self_trait = parent->self_trait;
+    copy_bytes(e->names, parent->names, sizeof(char *) * parent->n);
+    copy_bytes(e->params, parent->params, sizeof(Type *) * parent->n);
+    copy_bytes(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
+    copy_bytes(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
+    copy_bytes(e->sized, parent->sized, sizeof(bool) * parent->n);
+  }
+  return e;
+}
+
+static int env_cap_check(GenericEnv *e) {
+  // envs are allocated with 16 spare slots; more type parameters than that on one item is
+  // not something the language subset needs, so it is a clear error rather than a realloc.
+  return e->n;
+}
+
+int env_add(GenericEnv *e, const char *name) {
+  int i = env_cap_check(e);
+  e->names[i] = name;
+  e->params[i] = ty_param(name, i);
+  e->sized[i] = true;
+  e->n++;
+  return i;
+}
+
+void env_add_bound(GenericEnv *e, int i, TraitRef *tr) {
+  TraitRef **nb = arena_alloc(sizeof(TraitRef *) * (e->nbounds[i] + 1));
+  copy_bytes(nb, e->bounds[i], sizeof(TraitRef *) * e->nbounds[i]);
+  nb[e->nbounds[i]++] = tr;
+  e->bounds[i] = nb;
+}
+
+int env_find(GenericEnv *e, const char *name) {
+  if (!e) return -1;
+  for (int i = e->n - 1; i >= 0; i--)
+    if (e->names[i] == name) return i;
+  return -1;
+}
+
+// A type for an expression or annotation that had an error: an unconstrained variable, so one
+// mistake does not cascade into mismatches.
+static Type *err_type(void) { return ty_new_var(0); }
+
+static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  Path *p = &te->path;
+  const char *base = p->segs[0].name, *name = p->segs[1].name;
+  Type *self = NULL;
+  TraitDecl *trait = NULL;
+  if (!strcmp(base, "Self") && self_ty) {
+    self = self_ty;
+    Type *rs = ty_resolve(self_ty);
+    if (rs->kind == TY_PARAM && env && env->has_self && rs->index == 0) trait = trait_with_assoc(env->self_trait, name);
+  } else {
+    int pi = env_find(env, base);
+    if (pi >= 0) self = env->params[pi];
+  }
+  if (!self) return NULL;
+  Type *rs = ty_resolve(self);
+  if (!trait && rs->kind == TY_PARAM) {
+    for (int b = 0; env && rs->index < env->n && b < env->nbounds[rs->index] && !trait; b++)
+      trait = trait_with_assoc(env->bounds[rs->index][b]->trait, name);
+  }
+  if (!trait) {
+    // Self in an impl: the impl's trait (or any trait of the type's impls) declares it.
+    for (int i = 0; i < K->impls.len && !trait; i++) {
+      ImplDecl *im = VEC_AT(K->impls, i);
+      if (im->trait && im->self_ty == self && impl_assoc(im, name)) trait = im->trait;
+    }
+  }
+  if (!trait) {
+    Diag *d = diag_error(te->span, "E0220", "associated type `%s` not found for `%s`", name, base);
+    diag_label(d, "associated type `%s` not found", name);
+    diag_emit(d);
+    return err_type();
+  }
+  return ty_normalize(ty_assoc(self, trait, name), env);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolving types as written
+
+static Type *prim_type(const char *n) {
+  static const struct {
+    const char *name;
+    Type **ty;
+  } prims[] = {
+    {"i8", &ty_i8}, {"i16", &ty_i16}, {"i32", &ty_i32}, {"i64", &ty_i64}, {"isize", &ty_isize},
+    {"u8", &ty_u8}, {"u16", &ty_u16}, {"u32", &ty_u32}, {"u64", &ty_u64}, {"usize", &ty_usize},
+    {"f32", &ty_f32}, {"f64", &ty_f64}, {"bool", &ty_bool}, {"char", &ty_char}, {"str", &ty_str},
+    {"String", &ty_string},
+  };
+  for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++)
+    if (!strcmp(prims[i].name, n)) return *prims[i].ty;
+  return NULL;
+}
+
+Type *prim_by_suffix(const char *suffix) { return suffix ? prim_type(suffix) : NULL; }
+
+static Type **resolve_args(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  Type **args = arena_alloc(sizeof(Type *) * (seg->nargs + 1));
+  for (int i = 0; i < seg->nargs; i++) args[i] = resolve_type_ex(seg->args[i], env, self_ty, allow_infer);
+  return args;
+}
+
+// In an expression path (`Vec::new()`) a generic type may omit its arguments; in a type it may not.
+static bool in_expr_path;
+
+// Vec<T> and Box<T>: exactly one argument here (std's second, the allocator, is unstable).
+static Type *one_arg(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer, const char *what) {
+  if (seg->nargs == 0 && in_expr_path) return ty_new_var(0);
+  if (seg->nargs == 0) {
+    Diag *d = diag_error(seg->span, "E0107", "missing generics for struct `%s`", what);
+    diag_label(d, "expected at least 1 generic argument");
+    diag_help(d, "add missing generic argument: `%s<T>`", what);
+    diag_emit(d);
+    return err_type();
+  }
+  if (seg->nargs == 2) {
+    Diag *d = diag_error(seg->args[1]->span, "E0658", "use of unstable library feature `allocator_api`");
+    diag_note(d, "see issue #32838 <https://github.com/rust-lang/rust/issues/32838> for more information");
+    diag_emit(d);
+    return err_type();
+  }
+  if (seg->nargs > 2) {
+    Diag *d = diag_error(seg->span, "E0107", "struct takes at most 2 generic arguments but %d generic arguments were supplied", seg->nargs);
+    diag_label(d, "expected at most 2 generic arguments");
+    diag_emit(d);
+    return err_type();
+  }
+  return resolve_type_ex(seg->args[0], env, self_ty, allow_infer);
+}
+
+// `i32<u8>` (E0109) and `String<i32>` (E0107): these types take no arguments.
+static bool reject_args(PathSeg *seg, Type *prim) {
+  if (seg->nargs == 0) return false;
+  if (prim->kind == TY_STRING) {
+    Diag *d = diag_error(seg->span, "E0107", "struct takes 0 generic arguments but %d generic argument%s supplied", seg->nargs,
+                         seg->nargs == 1 ? " was" : "s were");
+    diag_label(d, "expected 0 generic arguments");
+    diag_emit(d);
+  } else {
+    Diag *d = diag_error(seg->args[0]->span, "E0109", "type arguments are not allowed on builtin type `%s`", seg->name);
+    diag_label(d, "type argument not allowed");
+    diag_emit(d);
+  }
+  return true;
+}
+
+// Resolves the trait named by a bound (`Tr`, `Tr<X>`, `Tr<Item = Y>`) to a TraitRef.
+static bool in_prelude(Span sp) { return sp.file == 0; }
+
+TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
+  PathSeg *seg = &p->segs[p->nsegs - 1];
+  const char *name = seg->name;
+  TraitDecl *t = lookup_trait(name);
+  if (!t) {
+    const char *full = expand_path(p);
+    if (p->nsegs > 1 && (!strncmp(full, "std::", 5) || !strncmp(full, "core::", 6))) t = lookup_trait(name);
+    if (!t) {
+      Diag *d = diag_error(seg->span, "E0405", "cannot find trait `%s` in this scope", name);
+      diag_label(d, "not found in this scope");
+      diag_emit(d);
+      return NULL;
+    }
+  }
+  int ngen = t->generics.nparams;
+  if (seg->nargs > ngen && !seg->paren_sugar) {
+    error_at(seg->span, "E0107", "trait takes %d generic argument%s but %d generic arguments were supplied",
+             ngen, ngen == 1 ? "" : "s", seg->nargs);
+    return NULL;
+  }
+  if (seg->paren_sugar) {
+    // `Fn(A, B) -> R` is `Fn<(A, B), Output = R>`.
+    if (!is_fn_trait(t)) {
+      error_at(seg->span, "E0214", "parenthesized type parameters may only be used with a `Fn` trait");
+      return NULL;
+    }
+    Type **ins = arena_alloc(sizeof(Type *) * (seg->nargs + 1));
+    for (int i = 0; i < seg->nargs; i++) ins[i] = resolve_type(seg->args[i], env, self_ty);
+    Type **args = arena_alloc(sizeof(Type *));
+    args[0] = seg->nargs ? ty_tuple(ins, seg->nargs) : ty_unit;
+    TraitRef *r = traitref_new(t, args, 1);
+    r->nassoc = 1;
+    r->assoc_names = arena_alloc(sizeof(char *));
+    r->assoc_names[0] = intern_cstr("Output");
+    r->assoc_types = arena_alloc(sizeof(Type *));
+    r->assoc_types[0] = seg->paren_ret ? resolve_type(seg->paren_ret, env, self_ty) : ty_unit;
+    return r;
+  }
+  if (is_fn_trait(t) && !(in_prelude(seg->span))) {
+    error_at(seg->span, "E0658", "the precise format of `Fn`-family traits' type parameters is subject to change");
+    return NULL;
+  }
+  TraitRef *r = traitref_new(t, resolve_args(seg, env, self_ty, false), seg->nargs);
+  if (seg->nbinds) {
+    r->nassoc = seg->nbinds;
+    r->assoc_names = seg->bind_names;
+    r->assoc_types = arena_alloc(sizeof(Type *) * seg->nbinds);
+    for (int i = 0; i < seg->nbinds; i++) r->assoc_types[i] = resolve_type(seg->bind_types[i], env, self_ty);
+  }
+  return r;
+}
+
+// E0191: `dyn Iterator` says nothing about `Item`, so no vtable signature could be written.
+static void require_assoc_bindings(TraitRef *r, TraitDecl *t, Span at) {
+  for (int i = 0; i < t->nassoc_types; i++) {
+    if (binding_of(r, t->assoc_types[i].name)) continue;
+    Diag *d = diag_error(at, "E0191", "the value of the associated type `%s` in `%s` must be specified", t->assoc_types[i].name, t->name);
+    diag_label(d, "help: specify the associated type: `%s<%s = Type>`", t->name, t->assoc_types[i].name);
+    diag_secondary(d, t->assoc_types[i].span, "`%s` defined here", t->assoc_types[i].name);
+    diag_emit(d);
+  }
+  for (int i = 0; i < t->nsuper_traits; i++) require_assoc_bindings(r, t->super_traits[i], at);
+}
+
+static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  TraitRef *principal = NULL;
+  Span principal_span = te->span;
+  TraitDecl **autos = arena_alloc(sizeof(TraitDecl *) * (te->nbounds + 1));
+  int nautos = 0;
+  for (int i = 0; i < te->nbounds; i++) {
+    Bound *b = &te->bounds[i];
+    if (b->maybe) {
+      error_at(b->span, NULL, "`?Trait` is not permitted in trait object types");
+      continue;
+    }
+    TraitRef *r = resolve_trait_ref(&b->path, env, self_ty);
+    if (!r) return err_type();
+    if (r->trait->is_auto) {
+      autos[nautos++] = r->trait;
+    } else if (principal) {
+      Diag *d = diag_error(b->span, "E0225", "only auto traits can be used as additional traits in a trait object");
+      diag_secondary(d, principal_span, "first non-auto trait");
+      diag_label(d, "additional non-auto trait");
+      diag_help(d, "consider creating a new trait with all of these as supertraits and using that trait here instead: `trait NewTrait: %s + %s {}`",
+                traitref_name(principal), traitref_name(r));
+      diag_note(d, "auto-traits like `Send` and `Sync` are traits that have special properties; for more information on them, visit <https://doc.rust-lang.org/reference/special-types-and-traits.html#auto-traits>");
+      diag_emit(d);
+      return err_type();
+    } else {
+      principal = r;
+      principal_span = b->span;
+    }
+  }
+  if (!principal && nautos == 0) {
+    error_at(te->span, "E0224", "at least one trait is required for an object type");
+    return err_type();
+  }
+  if (principal) {
+    check_dyn_compatible(principal->trait, te->span);
+    require_assoc_bindings(principal, principal->trait, principal_span);
+  }
+  return ty_dyn(principal, autos, nautos);
+}
+
+Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  return resolve_type_ex(te, env, self_ty, false);
+}
+
+Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  in_expr_path = true;
+  Type *t = resolve_type_ex(te, env, self_ty, true);
+  in_expr_path = false;
+  return t;
+}
+
+static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  Path *p = &te->path;
+  PathSeg *seg = &p->segs[p->nsegs - 1];
+  const char *name = seg->name;
+  if (p->nsegs == 2 && !seg->nargs) {
+    Type *t = resolve_assoc_path(te, env, self_ty);
+    if (t) return t;
+  }
+  if (p->nsegs > 1) {
+    const char *full = expand_path(p);
+    if (!strcmp(full, "std::string::String")) return ty_string;
+    if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
+    if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
+    error_at(te->span, NULL, "unsupported type path `%s`", full);
+    return err_type();
+  }
+  if (!strcmp(name, "Self")) {
+    if (!self_ty) {
+      Diag *d = diag_error(te->span, "E0411", "cannot find type `Self` in this scope");
+      diag_label(d, "`Self` is only available in impls, traits, and type definitions");
+      diag_emit(d);
+      return err_type();
+    }
+    return self_ty;
+  }
+  int pi = env_find(env, name);
+  if (pi >= 0) return env->params[pi];
+  Type *prim = prim_type(name);
+  if (prim) return reject_args(seg, prim) ? err_type() : prim;
+  if (!strcmp(name, "Vec")) {
+    Type *el = one_arg(seg, env, self_ty, allow_infer, "Vec");
+    require_sized(el, te->span, "the elements of a `Vec`");
+    return ty_vec(el);
+  }
+  if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
+  StructDecl *s = lookup_struct(name);
+  if (s) {
+    int want = s->generics.nparams;
+    if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
+      error_at(seg->span, "E0107", "struct takes %d generic argument%s but %d generic argument%s supplied", want,
+               want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
+      return err_type();
+    }
+    Type **args = arena_alloc(sizeof(Type *) * (want + 1));
+    for (int i = 0; i < want; i++)
+      args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+    return ty_struct(s, args, want);
+  }
+  if (lookup_trait(name)) {
+    Diag *d = diag_error(te->span, "E0782", "expected a type, found a trait");
+    diag_help(d, "you can add the `dyn` keyword if you want a trait object: `dyn %s`", name);
+    diag_emit(d);
+    return err_type();
+  }
+  Diag *d = diag_error(te->span, "E0425", "cannot find type `%s` in this scope", name);
+  diag_label(d, "not found in this scope");
+  diag_emit(d);
+  return err_type();
+}
+
+// rustc's recursion limit: deeper types overflow its trait and drop checks (E0320, E0275).
+#define TYPE_DEPTH_LIMIT 128
+static int type_depth;
+
+static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+
+Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  if (type_depth >= TYPE_DEPTH_LIMIT) {
+    if (type_depth == TYPE_DEPTH_LIMIT) {
+      Diag *d = diag_error(te->span, NULL, "reached the recursion limit while resolving this type");
+      diag_help(d, "types may nest at most %d levels deep", TYPE_DEPTH_LIMIT);
+      diag_emit(d);
+    }
+    type_depth++;
+    return err_type();
+  }
+  type_depth++;
+  Type *t = resolve_type_inner(te, env, self_ty, allow_infer);
+  type_depth--;
+  te->resolved = t;
+  return t;
+}
+
+static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  Type *t;
+  switch (te->kind) {
+  case TE_PATH: t = resolve_path_type(te, env, self_ty, allow_infer); break;
+  case TE_REF: t = ty_ref(resolve_type_ex(te->inner, env, self_ty, allow_infer), te->mut); break;
+  case TE_PTR: t = ty_ptr(resolve_type_ex(te->inner, env, self_ty, allow_infer), te->mut); break;
+  case TE_DYN: t = resolve_dyn(te, env, self_ty); break;
+  case TE_TUPLE: {
+    Type **el = arena_alloc(sizeof(Type *) * (te->nelems + 1));
+    for (int i = 0; i < te->nelems; i++) el[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
+    t = ty_tuple(el, te->nelems);
+    break;
+  }
+  case TE_SLICE: t = ty_slice(resolve_type_ex(te->inner, env, self_ty, allow_infer)); break;
+  case TE_ARRAY: {
+    Type *el = resolve_type_ex(te->inner, env, self_ty, allow_infer);
+    if (!te->len || te->len->kind != EX_INT) {
+      error_at(te->span, NULL, "array lengths must be integer literals");
+      t = err_type();
+    } else {
+      t = ty_array(el, te->len->int_val);
+    }
+    break;
+  }
+  case TE_NEVER: t = ty_never; break;
+  case TE_INFER:
+    if (allow_infer) {
+      t = ty_new_var(0);
+    } else {
+      Diag *d = diag_error(te->span, "E0121", "the placeholder `_` is not allowed within types on item signatures");
+      diag_label(d, "not allowed in type signatures");
+      diag_emit(d);
+      t = err_type();
+    }
+    break;
+  case TE_IMPL: {
+    Diag *d = diag_error(te->span, "E0562", "`impl Trait` is not allowed in this position");
+    diag_note(d, "`impl Trait` is only allowed in arguments and return types of functions and methods");
+    diag_emit(d);
+    t = err_type();
+    break;
+  }
+  case TE_FN_PTR: {
+    Type **ps = arena_alloc(sizeof(Type *) * (te->nelems + 1));
+    for (int i = 0; i < te->nelems; i++) ps[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
+    t = ty_fn(ps, te->nelems, te->ret ? resolve_type_ex(te->ret, env, self_ty, allow_infer) : ty_unit);
+    break;
+  }
+  default: t = err_type(); break;
+  }
+  return t;
+}
+
+// A `dyn Tr` value cannot live in a local, parameter, field or return slot: it has no size.
+void require_sized(Type *t, Span sp, const char *what) {
+  t = ty_resolve(t);
+  if (ty_is_sized(t) || t->kind == TY_VAR) return;
+  Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+  diag_label(d, "doesn't have a size known at compile-time");
+  diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
+  if (t->kind == TY_DYN)
+    diag_help(d, "%s must have a statically known size; use `&%s` or `Box<%s>` instead", what, ty_name(t), ty_name(t));
+  diag_emit(d);
+}
+
+ConstDecl *lookup_const(const char *name) {
+  for (int i = K->consts.len - 1; i >= 0; i--) {
+    ConstDecl *c = VEC_AT(K->consts, i);
+    if (c->name == name) return c;
+  }
+  return NULL;
+}
+
+void resolve_reset(void) {
+  uses = (UseVec){0};  // its storage was in the arena
+  type_depth = 0;
+  in_expr_path = false;
+}

@@ -1,0 +1,210 @@
+// sema.h — semantic analysis: interned types, name resolution and type checking.
+//
+// sema owns the semantic types (interned: type equality is pointer equality), the Crate (every
+// declaration of the program, prelude first), generic environments, trait and impl queries
+// (find_impl, type_implements, ty_normalize) and the checker. The checker does not lower: it
+// annotates the AST in place. Generic functions are checked once, with their type parameters
+// as opaque TY_PARAM types; later phases substitute concrete types per instance and ask the
+// trait queries declared here, never the checker itself.
+#ifndef TRC_SEMA_H
+#define TRC_SEMA_H
+
+#include "syntax/syntax.h"
+
+//
+// types.c: interned semantic types
+//
+
+typedef enum {
+  TY_UNIT,     // () — the empty tuple, kept as its own kind for convenience
+  TY_BOOL,
+  TY_CHAR,
+  TY_INT,      // bits + is_signed; isize/usize are 64-bit but distinct (is_size)
+  TY_FLOAT,    // bits 64 or 32
+  TY_STR,      // str (unsized)
+  TY_NEVER,    // !
+  TY_REF,      // &T / &mut T
+  TY_PTR,      // *const T / *mut T
+  TY_TUPLE,
+  TY_ARRAY,    // [T; N]
+  TY_SLICE,    // [T] (unsized)
+  TY_STRUCT,   // a user struct or enum with type args
+  TY_BOX,      // Box<T>
+  TY_VEC,      // Vec<T>
+  TY_STRING,   // String
+  TY_DYN,      // dyn Trait + Auto...
+  TY_PARAM,    // a generic parameter (or Self in a trait)
+  TY_VAR,      // an inference variable (never interned into the final AST)
+  TY_FN,       // fn item / fn pointer: params + ret
+  TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
+  TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
+  TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
+  TY_ITER,     // slice::Iter<T> over inner (mut: IterMut); len bit 1: Enumerate<..>, bit 2: Rev<..>
+} TypeKind;
+
+// A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
+typedef struct {
+  TraitDecl *trait;
+  Type **args;
+  int nargs;
+  const char **assoc_names;  // dyn Tr<Item = T> bindings
+  Type **assoc_types;
+  int nassoc;
+} TraitRef;
+
+struct Type {
+  TypeKind kind;
+  int bits;             // TY_INT, TY_FLOAT
+  bool is_signed;       // TY_INT
+  bool is_size;         // TY_INT: isize/usize
+  bool mut;             // TY_REF, TY_PTR
+  Type *inner;          // TY_REF, TY_PTR, TY_BOX, TY_VEC, TY_SLICE, TY_ARRAY
+  uint64_t len;         // TY_ARRAY
+  Type **args;          // TY_TUPLE elems, TY_STRUCT type args, TY_FN params
+  int nargs;
+  Type *ret;            // TY_FN
+  StructDecl *sdecl;    // TY_STRUCT
+  TraitRef *principal;  // TY_DYN: the one non-auto trait (NULL for `dyn Send`)
+  TraitDecl **autos;    // TY_DYN: auto traits, sorted by name
+  int nautos;
+  TraitDecl *assoc_trait;  // TY_ASSOC
+  FnDecl *closure;      // TY_CLOSURE: the closure's body as a function
+  // TY_PARAM (and TY_ASSOC's name)
+  const char *name;
+  int index;            // position in the generic environment's flat list
+  // TY_VAR
+  int var_id;
+  int var_kind;         // 0 any, 1 integer literal, 2 float literal
+  Type *binding;        // union-find link, NULL while unbound
+  uint32_t hash;
+  Type *next_in_bucket;
+  const char *display;  // cached printable name
+};
+
+extern Type *ty_unit, *ty_bool, *ty_char, *ty_str, *ty_never, *ty_string;
+extern Type *ty_i8, *ty_i16, *ty_i32, *ty_i64, *ty_isize, *ty_u8, *ty_u16, *ty_u32, *ty_u64, *ty_usize;
+extern Type *ty_f32, *ty_f64;
+
+void types_init(void);
+Type *ty_ref(Type *inner, bool mut);
+Type *ty_ptr(Type *inner, bool mut);
+Type *ty_box(Type *inner);
+Type *ty_vec(Type *inner);
+Type *ty_slice(Type *inner);
+Type *ty_array(Type *inner, uint64_t len);
+Type *ty_tuple(Type **elems, int n);
+Type *ty_struct(StructDecl *s, Type **args, int n);
+Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos);
+Type *ty_param(const char *name, int index);
+Type *ty_fn(Type **params, int n, Type *ret);
+Type *ty_range(Type *elem, bool inclusive);
+Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
+Type *ty_closure(FnDecl *closure, Type **args, int n);
+Type *ty_iter(Type *elem, bool mut, int flags);
+Type *ty_range_rev(Type *range);   // flags: ITER_ENUMERATE | ITER_REV
+enum { ITER_ENUMERATE = 1, ITER_REV = 2, ITER_ENUMERATE_AFTER_REV = 4 };
+Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
+bool ty_has_assoc(Type *t);
+Type *ty_new_var(int kind);          // fresh inference variable (not interned)
+TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
+bool traitref_eq(TraitRef *a, TraitRef *b);
+
+Type *ty_resolve(Type *t);             // follow TY_VAR bindings (shallow)
+Type *ty_zonk(Type *t);                // replace every bound var deeply; unbound int vars -> i32
+bool ty_has_vars(Type *t);
+bool ty_has_params(Type *t);
+// Substitute TY_PARAM index i by args[i].
+Type *ty_subst(Type *t, Type **args, int nargs);
+const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`
+const char *ty_name_short(Type *t, int max_depth);  // deeper parts as `...`
+const char *traitref_name(TraitRef *r);
+bool ty_is_int(Type *t);
+bool ty_is_numeric(Type *t);
+bool ty_is_sized(Type *t);             // false for str, [T], dyn
+bool ty_is_fat_ptr(Type *t);           // &dyn/&str/&[T]/Box<dyn> etc.
+bool ty_is_copy(Type *t);
+bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)
+Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
+
+//
+// The crate and its generic environments (resolve.c builds them)
+//
+
+// The generic parameters visible in an item: impl/trait params first, then the fn's own.
+typedef struct GenericEnv {
+  const char **names;
+  Type **params;             // TY_PARAM types
+  TraitRef ***bounds;        // per param, its trait bounds (including where clauses)
+  int *nbounds;
+  bool *sized;               // per param: false for ?Sized
+  int n;
+  bool has_self;             // index 0 is Self (inside a trait)
+  TraitDecl *self_trait;     // the trait whose Self is param 0
+} GenericEnv;
+
+typedef struct {
+  Program *prog;
+  // all declarations, prelude first
+  VEC(StructDecl *) structs;
+  VEC(TraitDecl *) traits;
+  VEC(ImplDecl *) impls;
+  VEC(FnDecl *) fns;
+  VEC(ConstDecl *) consts;
+  FnDecl *main_fn;
+  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
+  TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
+  StructDecl *option;
+} Crate;
+
+//
+// check.c: resolution and type checking
+//
+
+// Returns false if any error was reported.
+bool check_program(Crate *crate, Program *prog);
+void check_reset(void);   // forgets the crate and the checker's caches
+
+//
+// traits.c: trait and impl queries, for the checker and the later phases
+//
+
+// Fn, FnMut or FnOnce: their bounds are written `Fn(A, B) -> R`, i.e. Fn<(A, B), Output = R>.
+bool is_fn_trait(TraitDecl *t);
+// The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
+// Used by the checker to verify bounds and by mono to resolve calls.
+ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
+bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// Replaces every associated type projection that can be resolved — through an impl for a
+// concrete type, a `T: Tr<Item = X>` bound of `env`, or a `dyn Tr<Item = X>` — by its type.
+Type *ty_normalize(Type *t, struct GenericEnv *env);
+
+//
+// vtable.c: the shape of a trait's vtable (see the comment there for rustc's order)
+//
+
+typedef enum {
+  VT_DROP,        // drop_in_place<T>
+  VT_SIZE,        // size_of::<T>()
+  VT_ALIGN,       // align_of::<T>()
+  VT_METHOD,      // a method (method, trait)
+  VT_TRAIT_VPTR,  // a pointer to the vtable of supertrait `trait` for the same T (for upcasts)
+  VT_VACANT,      // a slot kept empty
+} VtEntryKind;
+
+typedef struct {
+  VtEntryKind kind;
+  FnDecl *method;
+  TraitDecl *trait;
+} VtEntry;
+
+typedef struct {
+  VEC(VtEntry) entries;   // slot i is entries.data[i]
+} VtLayout;
+
+VtLayout *vtable_layout(TraitDecl *t);
+int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
+int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix
+void vtable_reset(void);   // empties the layout cache
+
+
+#endif

@@ -1,0 +1,391 @@
+// traits.c — what the checker and the later phases ask about traits and impls.
+//
+// Does a type implement a trait? Which impl, with which type arguments? What does an
+// associated type projection `<T as Tr>::Item` stand for? These questions are asked while
+// checking bodies and again, for concrete types, by mono and codegen, so they live here, below
+// the rest of the checker: this file reads only the Crate (K) and the generic environment of
+// the body being checked (cur_env), never the checker's passes. Impl lookup matches an impl's
+// self type (which may mention the impl's parameters) against the type asked about. Whether a
+// trait can be made into `dyn` at all (E0038) is a property of the trait, so it is here too.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+Crate *K;
+
+// ---------------------------------------------------------------------------------------------
+// Traits: supertraits and the vtable method list
+
+static bool fn_trait_implies(TraitDecl *have, TraitDecl *want);
+
+bool trait_implies(TraitDecl *have, TraitDecl *want) {
+  if (have == want) return true;
+  if (is_fn_trait(have) && is_fn_trait(want)) return fn_trait_implies(have, want);
+  for (int i = 0; i < have->nsuper_traits; i++)
+    if (trait_implies(have->super_traits[i], want)) return true;
+  return false;
+}
+
+// Finds a method by name in a trait or its supertraits (breadth by declaration order).
+FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner) {
+  for (int i = 0; i < t->nmethods; i++)
+    if (t->methods[i]->name == name) {
+      if (owner) *owner = t;
+      return t->methods[i];
+    }
+  for (int i = 0; i < t->nsuper_traits; i++) {
+    FnDecl *m = trait_find_method(t->super_traits[i], name, owner);
+    if (m) return m;
+  }
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impl lookup by matching an impl's self type (which may mention the impl's parameters)
+// against a concrete type.
+
+static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
+  t = ty_resolve(t);
+  if (pat->kind == TY_PARAM && pat->index < nbinds) {
+    if (binds[pat->index]) return binds[pat->index] == t;
+    binds[pat->index] = t;
+    return true;
+  }
+  // Equal types match, but a pattern with parameters must still be walked to bind them: the
+  // impl's `W<T>` and the `W<T>` asked about in another impl of the same shape are one type.
+  if (pat == t && !ty_has_params(pat)) return true;
+  if (pat->kind != t->kind || pat->mut != t->mut || pat->nargs != t->nargs || pat->sdecl != t->sdecl ||
+      pat->bits != t->bits || pat->is_signed != t->is_signed || pat->is_size != t->is_size || pat->len != t->len)
+    return false;
+  if (pat->inner && !match_type(pat->inner, t->inner, binds, nbinds)) return false;
+  for (int i = 0; i < pat->nargs; i++)
+    if (!match_type(pat->args[i], t->args[i], binds, nbinds)) return false;
+  if (pat->kind == TY_DYN) return pat == t;
+  return true;
+}
+
+static int impl_depth;
+
+ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
+  self_ty = ty_resolve(self_ty);
+  // Guards against impls that recurse through their own bounds. Deeper than mono.c's
+  // instance limit, so that polymorphic recursion is reported there, as rustc does.
+  if (++impl_depth > 256) {
+    impl_depth--;
+    return NULL;
+  }
+  ImplDecl *found = NULL;
+  for (int i = 0; i < crate->impls.len && !found; i++) {
+    ImplDecl *im = VEC_AT(crate->impls, i);
+    if (!im->trait || im->trait != tr->trait || !im->self_ty) continue;
+    int n = im->env ? im->env->n : 0;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    if (!match_type(im->self_ty, self_ty, binds, n)) continue;
+    bool ok = true;
+    for (int a = 0; a < tr->nargs && ok; a++)
+      if (im->trait_args && a < im->ntrait_args) ok = match_type(im->trait_args[a], tr->args[a], binds, n);
+    for (int p = 0; p < n && ok; p++) {
+      if (!binds[p]) { ok = false; break; }
+      for (int b = 0; b < im->env->nbounds[p] && ok; b++)
+        ok = type_implements(crate, binds[p], im->env->bounds[p][b]->trait);
+    }
+    if (!ok) continue;
+    found = im;
+    if (impl_args) *impl_args = binds;
+    if (nimpl_args) *nimpl_args = n;
+  }
+  impl_depth--;
+  return found;
+}
+
+// The generic environment of the body being checked, for `T: Tr` questions about parameters.
+GenericEnv *cur_env;
+
+bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait) {
+  if (!env || index >= env->n) return false;
+  for (int b = 0; b < env->nbounds[index]; b++)
+    if (trait_implies(env->bounds[index][b]->trait, trait)) return true;
+  return false;
+}
+
+// Copy, where a type parameter is Copy when its bounds say so (`impl<T: Copy> ...`).
+static bool copy_in_env(Crate *crate, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t)) return true;
+  switch (t->kind) {
+  case TY_PARAM: return param_has_bound(cur_env, t->index, crate->copy_trait);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!copy_in_env(crate, t->args[i])) return false;
+    return true;
+  case TY_ARRAY: return copy_in_env(crate, t->inner);
+  case TY_STRUCT: {
+    StructDecl *s = t->sdecl;
+    if (!s->is_copy) return false;
+    for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+      FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+      int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+      for (int i = 0; i < n; i++)
+        if (!copy_in_env(crate, ty_subst(fields[i].type, t->args, t->nargs))) return false;
+    }
+    return true;
+  }
+  default: return false;
+  }
+}
+
+static bool has_derive_named(StructDecl *s, const char *name) {
+  for (int i = 0; i < s->attrs.nderives; i++)
+    if (!strcmp(s->attrs.derives[i], name)) return true;
+  return false;
+}
+
+// Clone without an impl: Copy types, String, and Vec, Box, tuples, arrays and
+// #[derive(Clone)] types of Clone parts (trc asks the type arguments, as derive's bounds do).
+static bool derives_clone(Crate *crate, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t) || t->kind == TY_STRING) return true;
+  switch (t->kind) {
+  case TY_VEC: case TY_BOX: case TY_ARRAY: return type_implements(crate, t->inner, crate->clone_trait);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
+    return true;
+  case TY_STRUCT:
+    if (!has_derive_named(t->sdecl, "Clone")) return false;
+    for (int i = 0; i < t->nargs; i++)
+      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
+    return true;
+  default: return false;
+  }
+}
+
+// `==` without an impl: #[derive(PartialEq)] types, and tuples, Vecs, slices and arrays of
+// comparable parts.
+bool derives_partial_eq(Type *t) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_UNIT: case TY_VAR: return true;
+  case TY_REF: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: return derives_partial_eq(t->inner);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!derives_partial_eq(t->args[i])) return false;
+    return true;
+  case TY_STRUCT:
+    if (!has_derive_named(t->sdecl, "PartialEq")) return false;
+    for (int i = 0; i < t->nargs; i++)
+      if (!derives_partial_eq(t->args[i])) return false;
+    return true;
+  default: return false;
+  }
+}
+
+bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
+  t = ty_resolve(t);
+  if (trait->is_auto) return true;
+  if (trait == crate->sized_trait) return ty_is_sized(t);
+  if (trait == crate->copy_trait) return copy_in_env(crate, t);
+  if (t->kind == TY_PARAM) return param_has_bound(cur_env, t->index, trait);
+  if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
+  if (is_fn_trait(trait)) {
+    // Closures and functions are callable; so is a reference (or Box) to something callable.
+    if (t->kind == TY_CLOSURE || t->kind == TY_FN) return true;
+    if (t->kind == TY_REF || t->kind == TY_BOX) return type_implements(crate, t->inner, trait);
+    return false;
+  }
+  if (trait == crate->clone_trait && derives_clone(crate, t)) return true;
+  TraitRef tr = {.trait = trait};
+  return find_impl(crate, &tr, t, NULL, NULL) != NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Associated types
+
+AssocTypeDecl *impl_assoc(ImplDecl *im, const char *name) {
+  for (int i = 0; i < im->nassoc_types; i++)
+    if (im->assoc_types[i].name == name) return &im->assoc_types[i];
+  return NULL;
+}
+
+// The binding `name = X` in a trait ref (`Tr<Item = X>`), or NULL.
+Type *binding_of(TraitRef *r, const char *name) {
+  for (int i = 0; r && i < r->nassoc; i++)
+    if (r->assoc_names[i] == name) return r->assoc_types[i];
+  return NULL;
+}
+
+static int normalize_depth;
+
+// One projection <self as trait>::name, with self already normalized.
+static Type *project(Type *t, GenericEnv *env) {
+  Type *self = ty_resolve(t->inner);
+  Type *found = NULL;
+  if (self->kind == TY_DYN && self->principal) {
+    found = binding_of(self->principal, t->name);
+  } else if (is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN)) {
+    found = self->kind == TY_FN ? self->ret : ty_subst(self->closure->ret_type, self->args, self->nargs);
+  } else if (self->kind == TY_PARAM) {
+    for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
+      found = binding_of(env->bounds[self->index][b], t->name);
+  } else if (!ty_has_vars(self) && !ty_has_params(self) && !ty_has_assoc(self)) {
+    TraitRef tr = {.trait = t->assoc_trait};
+    Type **args = NULL;
+    int n = 0;
+    ImplDecl *im = find_impl(K, &tr, self, &args, &n);
+    AssocTypeDecl *a = im ? impl_assoc(im, t->name) : NULL;
+    if (a && a->resolved) found = ty_subst(a->resolved, args, n);
+  }
+  return found ? ty_normalize(found, env) : t;
+}
+
+typedef struct {
+  GenericEnv *env;
+} NormCtx;
+
+static Type *normalize_rec(Type *t, GenericEnv *env) {
+  t = ty_resolve(t);
+  if (!ty_has_assoc(t)) return t;
+  if (t->kind == TY_ASSOC) {
+    Type *self = normalize_rec(t->inner, env);
+    Type *p = self == t->inner ? t : ty_assoc(self, t->assoc_trait, t->name);
+    return project(p, env);
+  }
+  // Rebuild the children; ty_subst with no arguments would not recurse, so do it by hand.
+  switch (t->kind) {
+  case TY_REF: return ty_ref(normalize_rec(t->inner, env), t->mut);
+  case TY_PTR: return ty_ptr(normalize_rec(t->inner, env), t->mut);
+  case TY_BOX: return ty_box(normalize_rec(t->inner, env));
+  case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
+  case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
+  case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
+  case TY_RANGE: {
+    Type *r = ty_range(normalize_rec(t->inner, env), t->len);
+    return t->mut ? ty_range_rev(r) : r;
+  }
+  case TY_TUPLE: case TY_STRUCT: case TY_FN: {
+    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+    for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
+    if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
+    if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
+    return ty_fn(args, t->nargs, normalize_rec(t->ret, env));
+  }
+  default: return t;
+  }
+}
+
+Type *ty_normalize(Type *t, GenericEnv *env) {
+  if (!t) return t;
+  if (++normalize_depth > 64) {  // a cycle of associated types cannot be resolved
+    normalize_depth--;
+    return t;
+  }
+  Type *r = normalize_rec(t, env);
+  normalize_depth--;
+  return r;
+}
+
+// `Self::Item`, `T::Item`: the trait that declares the associated type, searched in the bounds
+// of the parameter (for Self in a trait: the trait and its supertraits).
+TraitDecl *trait_with_assoc(TraitDecl *t, const char *name) {
+  for (int i = 0; i < t->nassoc_types; i++)
+    if (t->assoc_types[i].name == name) return t;
+  for (int i = 0; i < t->nsuper_traits; i++) {
+    TraitDecl *s = trait_with_assoc(t->super_traits[i], name);
+    if (s) return s;
+  }
+  return NULL;
+}
+
+bool is_fn_trait(TraitDecl *t) { return t && (t == K->fn_traits[0] || t == K->fn_traits[1] || t == K->fn_traits[2]); }
+
+// Fn is usable where FnMut is wanted, and FnMut where FnOnce is (they are supertraits in std;
+// trc keeps them apart so that each `dyn Fn*` vtable has exactly one call slot).
+static bool fn_trait_implies(TraitDecl *have, TraitDecl *want) {
+  int h = have == K->fn_traits[0] ? 0 : have == K->fn_traits[1] ? 1 : 2;
+  int w = want == K->fn_traits[0] ? 0 : want == K->fn_traits[1] ? 1 : 2;
+  return h <= w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dyn compatibility (E0038)
+
+static bool mentions_self(Type *t, Type *self) {
+  t = ty_resolve(t);
+  if (t == self) return true;
+  if (t->kind == TY_REF || t->kind == TY_PTR) return false;  // `&Self` is fine behind the pointer
+  if (t->kind == TY_ASSOC) return false;  // `Self::Item` is pinned by `dyn Tr<Item = X>`
+  if (t->inner && mentions_self(t->inner, self)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (mentions_self(t->args[i], self)) return true;
+  return false;
+}
+
+typedef VEC(TraitDecl *) TraitVec;
+
+static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count) {
+  for (int i = 0; i < seen->len; i++)
+    if (VEC_AT(*seen, i) == t) return;
+  vec_push(seen, t);
+  Type *self = t->env->params[0];
+  if (t->requires_sized) {
+    diag_note_at(d, t->sized_span.hi ? t->sized_span : t->span, "...because it requires `Self: Sized`");
+    (*count)++;
+  }
+  for (int i = 0; i < t->nmethods; i++) {
+    FnDecl *m = t->methods[i];
+    if (m->requires_sized) continue;
+    if (m->self_kind == SELF_NONE) {
+      diag_note_at(d, m->span, "...because associated function `%s` has no `self` parameter", m->name);
+      diag_help(d, "consider turning `%s` into a method by giving it a `&self` argument, or add `where Self: Sized` to it to make `%s` dyn compatible", m->name, t->name);
+      (*count)++;
+      continue;
+    }
+    if (m->ret_type && mentions_self(m->ret_type, self)) {
+      diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references the `Self` type in its return type", m->name);
+      diag_help(d, "consider moving `%s` to another trait, or add `where Self: Sized` to it", m->name);
+      (*count)++;
+    }
+    for (int p = 0; p < m->nparams; p++)
+      if (mentions_self(m->param_types[p], self)) {
+        diag_note_at(d, m->params[p].ty->span, "...because method `%s` references the `Self` type in this parameter", m->name);
+        diag_help(d, "consider moving `%s` to another trait", m->name);
+        (*count)++;
+      }
+    if (m->env->n > t->env->n) {
+      diag_note_at(d, m->span, "...because method `%s` has generic type parameters", m->name);
+      diag_help(d, "consider moving `%s` to another trait", m->name);
+      (*count)++;
+    }
+  }
+  for (int i = 0; i < t->nconsts; i++) {
+    diag_note_at(d, t->const_spans[i], "...because it contains associated const `%s`", diag_span_text(t->const_spans[i]));
+    diag_help(d, "consider moving `%s` to another trait", diag_span_text(t->const_spans[i]));
+    (*count)++;
+  }
+  for (int i = 0; i < t->nsuper_traits; i++) collect_violations(t->super_traits[i], d, seen, count);
+}
+
+bool check_dyn_compatible(TraitDecl *t, Span use_site) {
+  Diag *d = diag_error(use_site, "E0038", "the trait `%s` is not dyn compatible", t->name);
+  diag_label(d, "`%s` is not dyn compatible", t->name);
+  TraitVec seen = {0};
+  int count = 0;
+  // Method signatures may not be resolved yet when dyn appears in a struct field; resolve lazily.
+  bool ready = true;
+  for (int i = 0; i < t->nmethods; i++) ready &= t->methods[i]->env != NULL;
+  if (!ready) {
+    // Headers are resolved in order; a later check happens when bodies use the type again.
+    return true;
+  }
+  collect_violations(t, d, &seen, &count);
+  if (count == 0) return true;
+  diag_note(d, "for a trait to be dyn compatible it needs to allow building a vtable; for more information, visit <https://doc.rust-lang.org/reference/items/traits.html#dyn-compatibility>");
+  diag_emit(d);
+  return false;
+}
+
+void traits_reset(void) {
+  K = NULL;
+  cur_env = NULL;
+  impl_depth = normalize_depth = 0;
+}

@@ -1,0 +1,1888 @@
+// parser.c — tokens to the AST.
+//
+// Recursive descent for items, statements, types and patterns, and a Pratt parser for
+// expressions driven by one table of binding powers (`infix_power`). Each parse function starts
+// with the grammar rule it implements.
+//
+// Errors: the first syntax error inside an item is reported and the parser longjmps back to the
+// item loop, which skips to the next token that can start an item at brace depth 0. One error
+// per item keeps the output readable and cannot loop: every recovery consumes tokens.
+//
+// Two Rust subtleties are handled here rather than later:
+//   - struct literals are not allowed in the head of `if`, `while`, `match` and `for` (so
+//     `if x == Foo { .. }` is a comparison followed by a block): the NO_STRUCT restriction;
+//   - `>>` closing two generic argument lists is split into two `>` tokens in place.
+#include "syntax/syntax.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Each level of source nesting costs two or three levels here (expression, unary, primary).
+#define MAX_DEPTH 1500
+
+typedef struct {
+  Program *prog;
+  Token *toks;
+  int n, pos;
+  int depth;
+  jmp_buf recover;
+  bool in_item;
+  bool fatal;     // nesting limit hit: abandon the file
+  ImplDecl *impl;
+  TraitDecl *trait;
+} Parser;
+
+static Parser P;
+
+static Expr *parse_expr(void);
+static Expr *parse_expr_r(bool no_struct);
+static Expr *parse_expr_bp(int min_bp, bool no_struct);
+static TypeExpr *parse_type(void);
+static Pattern *parse_pattern(void);
+static Block *parse_block(void);
+static Item *parse_item(Attrs attrs);
+static void parse_bounds(Bound **out, int *n);
+
+// ---------------------------------------------------------------------------------------------
+// Token helpers
+
+static Token *tok(void) { return &P.toks[P.pos]; }
+static Token *peek_tok(int k) { return &P.toks[P.pos + k < P.n ? P.pos + k : P.n - 1]; }
+static TokenKind kind(void) { return P.toks[P.pos].kind; }
+static TokenKind peek_kind(int k) { return peek_tok(k)->kind; }
+static bool at(TokenKind k) { return kind() == k; }
+
+static Token *advance(void) {
+  Token *t = tok();
+  if (t->kind != TK_EOF) P.pos++;
+  return t;
+}
+
+static bool accept(TokenKind k) {
+  if (!at(k)) return false;
+  advance();
+  return true;
+}
+
+static Span prev_span(void) { return P.toks[P.pos > 0 ? P.pos - 1 : 0].span; }
+
+static Span span_from(Span lo) {
+  Span hi = prev_span();
+  if (hi.hi < lo.lo || hi.file != lo.file) hi = lo;
+  return (Span){lo.file, lo.lo, hi.hi};
+}
+
+static const char *describe(Token *t) {
+  switch (t->kind) {
+  case TK_EOF: return "end of file";
+  case TK_IDENT: return arena_printf("`%s`", t->text);
+  case TK_LIFETIME: return arena_printf("`%s`", t->text);
+  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: return arena_printf("`%s`", diag_span_text(t->span));
+  default: return arena_printf("`%s`", token_kind_name(t->kind));
+  }
+}
+
+static _Noreturn void syntax_error(const char *expected) {
+  Token *t = tok();
+  Diag *d = diag_error(t->span, NULL, "expected %s, found %s", expected, describe(t));
+  diag_label(d, "expected %s", expected);
+  diag_emit(d);
+  longjmp(P.recover, 1);
+}
+
+static _Noreturn void error_here(Span sp, const char *msg) {
+  error_at(sp, NULL, "%s", msg);
+  longjmp(P.recover, 1);
+}
+
+static Token *expect(TokenKind k) {
+  if (!at(k)) syntax_error(arena_printf("`%s`", token_kind_name(k)));
+  return advance();
+}
+
+static const char *expect_ident(void) {
+  if (!at(TK_IDENT)) syntax_error("identifier");
+  return advance()->text;
+}
+
+// Splits `>>`, `>=`, `>>=` when a generic argument list ends at their first `>`.
+static void expect_gt(void) {
+  Token *t = tok();
+  switch (t->kind) {
+  case TK_GT: advance(); return;
+  case TK_SHR: t->kind = TK_GT; break;
+  case TK_GE: t->kind = TK_EQ; break;
+  case TK_SHREQ: t->kind = TK_GE; break;
+  default: syntax_error("`>`");
+  }
+  t->span.lo++;
+}
+
+static void enter(void) {
+  if (++P.depth > MAX_DEPTH) {
+    P.fatal = true;
+    error_here(tok()->span, "this program nests too deeply (more than 500 levels)");
+  }
+}
+static void leave(void) { P.depth--; }
+
+static void *grow(void *old, int n, size_t elem) {
+  // Arrays of AST children grow by doubling; power-of-two counts trigger a copy.
+  if (n == 0 || (n & (n - 1)) == 0) {
+    void *nb = arena_alloc(elem * (size_t)(n ? n * 2 : 4));
+    if (n) memcpy(nb, old, elem * (size_t)n);
+    return nb;
+  }
+  return old;
+}
+#define PUSH(arr, cnt, val) ((arr) = grow((arr), (cnt), sizeof *(arr)), (arr)[(cnt)++] = (val))
+
+static Expr *new_expr(ExprKind k, Span sp) {
+  Expr *e = arena_alloc(sizeof *e);
+  e->kind = k;
+  e->span = sp;
+  e->field_index = -1;
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+// attr = "#" "!"? "[" path ( "(" tokens ")" | "=" literal )? "]"
+static void skip_token_tree(void) {
+  TokenKind open = kind(), close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : TK_RBRACE;
+  int depth = 0;
+  do {
+    if (at(TK_EOF)) syntax_error(arena_printf("`%s`", token_kind_name(close)));
+    TokenKind k = advance()->kind;
+    if (k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE) depth++;
+    if (k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE) depth--;
+  } while (depth > 0);
+}
+
+static void parse_attr_body(Attrs *a, bool inner) {
+  expect(TK_LBRACKET);
+  const char *name = at(TK_IDENT) ? advance()->text : (advance(), "");
+  while (accept(TK_PATHSEP)) name = at(TK_IDENT) ? advance()->text : name;
+  if (!strcmp(name, "inline")) {
+    if (accept(TK_LPAREN)) {
+      const char *arg = expect_ident();
+      if (!strcmp(arg, "never")) a->inline_never = true;
+      else if (!strcmp(arg, "always")) a->inline_always = true;
+      expect(TK_RPAREN);
+    } else {
+      a->inline_hint = true;
+    }
+  } else if (!strcmp(name, "track_caller")) {
+    a->track_caller = true;
+  } else if (!strcmp(name, "derive") || (!strcmp(name, "feature") && inner) || !strcmp(name, "allow")) {
+    expect(TK_LPAREN);
+    while (!at(TK_RPAREN)) {
+      const char *id = expect_ident();
+      while (accept(TK_PATHSEP)) id = expect_ident();
+      if (!strcmp(name, "derive")) PUSH(a->derives, a->nderives, id);
+      else if (!strcmp(name, "feature")) PUSH(P.prog->features, P.prog->nfeatures, id);
+      else if (!strcmp(id, "dead_code")) a->allow_dead_code = true;
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RPAREN);
+  } else if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) {
+    skip_token_tree();
+  } else if (accept(TK_EQ)) {
+    advance();
+  }
+  expect(TK_RBRACKET);
+}
+
+static Attrs parse_outer_attrs(void) {
+  Attrs a = {0};
+  while (at(TK_HASH) && peek_kind(1) == TK_LBRACKET) {
+    advance();
+    parse_attr_body(&a, false);
+  }
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and types
+
+static void skip_lifetime_bounds(void) {
+  // 'a: 'b + 'c
+  if (accept(TK_COLON))
+    while (accept(TK_LIFETIME) || accept(TK_PLUS)) {}
+}
+
+// generic-args = "<" (lifetime | ident "=" type | type) ("," ...)* ">"
+static void parse_generic_args(PathSeg *seg) {
+  expect(TK_LT);
+  while (!at(TK_GT) && !at(TK_SHR) && !at(TK_GE) && !at(TK_SHREQ)) {
+    if (accept(TK_LIFETIME)) {
+    } else if (at(TK_IDENT) && peek_kind(1) == TK_EQ) {
+      const char *name = advance()->text;
+      advance();
+      int n = seg->nbinds;
+      PUSH(seg->bind_names, n, name);
+      PUSH(seg->bind_types, seg->nbinds, parse_type());
+    } else {
+      PUSH(seg->args, seg->nargs, parse_type());
+    }
+    if (!accept(TK_COMMA)) break;
+  }
+  expect_gt();
+}
+
+static bool is_path_start(TokenKind k) {
+  return k == TK_IDENT || k == TK_SELF_LOWER || k == TK_SELF_UPPER || k == TK_CRATE || k == TK_SUPER;
+}
+
+static const char *path_ident(void) {
+  Token *t = tok();
+  switch (t->kind) {
+  case TK_IDENT: advance(); return t->text;
+  case TK_SELF_LOWER: advance(); return intern_cstr("self");
+  case TK_SELF_UPPER: advance(); return intern_cstr("Self");
+  case TK_CRATE: advance(); return intern_cstr("crate");
+  case TK_SUPER: advance(); return intern_cstr("super");
+  default: syntax_error("identifier");
+  }
+}
+
+// type-path = seg ("::" seg)*   seg = ident ("<" args ">" | "(" types ")" ("->" type)?)?
+// expr-path = seg ("::" seg)*   seg = ident ("::" "<" args ">")?
+static Path parse_path(bool in_expr) {
+  Path p = {0};
+  Span lo = tok()->span;
+  if (at(TK_LT)) error_here(tok()->span, "qualified paths like `<T as Trait>::item` are not supported yet");
+  accept(TK_PATHSEP);
+  for (;;) {
+    PathSeg seg = {0};
+    seg.span = tok()->span;
+    seg.name = path_ident();
+    if (in_expr) {
+      if (at(TK_PATHSEP) && peek_kind(1) == TK_LT) {
+        advance();
+        parse_generic_args(&seg);
+      }
+    } else if (at(TK_LT)) {
+      parse_generic_args(&seg);
+    } else if (at(TK_LPAREN) && (!strcmp(seg.name, "Fn") || !strcmp(seg.name, "FnMut") || !strcmp(seg.name, "FnOnce"))) {
+      advance();
+      seg.paren_sugar = true;
+      while (!at(TK_RPAREN)) {
+        PUSH(seg.args, seg.nargs, parse_type());
+        if (!accept(TK_COMMA)) break;
+      }
+      expect(TK_RPAREN);
+      if (accept(TK_ARROW)) seg.paren_ret = parse_type();
+    }
+    seg.span = span_from(seg.span);
+    PUSH(p.segs, p.nsegs, seg);
+    if (!(at(TK_PATHSEP) && is_path_start(peek_kind(1)))) break;
+    advance();
+  }
+  p.span = span_from(lo);
+  return p;
+}
+
+// bound = lifetime | "?" path | "(" bound ")" | path
+static void parse_bounds(Bound **out, int *n) {
+  for (;;) {
+    if (accept(TK_LIFETIME)) {
+    } else {
+      Bound b = {0};
+      Span lo = tok()->span;
+      bool paren = accept(TK_LPAREN);
+      b.maybe = accept(TK_QUESTION);
+      if (!is_path_start(kind())) syntax_error("a trait bound");
+      b.path = parse_path(false);
+      if (paren) expect(TK_RPAREN);
+      b.span = span_from(lo);
+      PUSH(*out, *n, b);
+    }
+    if (!accept(TK_PLUS)) break;
+    if (!at(TK_LIFETIME) && !at(TK_QUESTION) && !at(TK_LPAREN) && !is_path_start(kind())) break;
+  }
+}
+
+static TypeExpr *new_type(TypeExprKind k, Span sp) {
+  TypeExpr *t = arena_alloc(sizeof *t);
+  t->kind = k;
+  t->span = sp;
+  return t;
+}
+
+// type = "&" lifetime? "mut"? type | "*" ("const"|"mut") type | "dyn" bounds | "impl" bounds
+//      | "(" (type ",")* ")" | "[" type (";" expr)? "]" | "!" | "_" | "fn" "(" types ")" ("->" type)? | path
+static TypeExpr *parse_type(void) {
+  enter();
+  Span lo = tok()->span;
+  TypeExpr *t;
+  switch (kind()) {
+  case TK_AMP:
+  case TK_AMPAMP: {
+    bool two = advance()->kind == TK_AMPAMP;
+    accept(TK_LIFETIME);
+    t = new_type(TE_REF, lo);
+    t->mut = accept(TK_MUT);
+    t->inner = parse_type();
+    if (two) {
+      TypeExpr *outer = new_type(TE_REF, lo);
+      outer->inner = t;
+      t = outer;
+    }
+    break;
+  }
+  case TK_STAR:
+    advance();
+    t = new_type(TE_PTR, lo);
+    if (accept(TK_MUT)) t->mut = true;
+    else expect(TK_CONST);
+    t->inner = parse_type();
+    break;
+  case TK_DYN:
+  case TK_IMPL:
+    t = new_type(advance()->kind == TK_DYN ? TE_DYN : TE_IMPL, lo);
+    parse_bounds(&t->bounds, &t->nbounds);
+    break;
+  case TK_LPAREN: {
+    advance();
+    t = new_type(TE_TUPLE, lo);
+    bool comma = false;
+    while (!at(TK_RPAREN)) {
+      PUSH(t->elems, t->nelems, parse_type());
+      if (!(comma = accept(TK_COMMA))) break;
+    }
+    expect(TK_RPAREN);
+    if (t->nelems == 1 && !comma) {
+      TypeExpr *inner = t->elems[0];
+      leave();
+      return inner;  // a parenthesized type
+    }
+    break;
+  }
+  case TK_LBRACKET:
+    advance();
+    t = new_type(TE_SLICE, lo);
+    t->inner = parse_type();
+    if (accept(TK_SEMI)) {
+      t->kind = TE_ARRAY;
+      t->len = parse_expr();
+    }
+    expect(TK_RBRACKET);
+    break;
+  case TK_BANG: advance(); t = new_type(TE_NEVER, lo); break;
+  case TK_UNDERSCORE: advance(); t = new_type(TE_INFER, lo); break;
+  case TK_FN:
+    advance();
+    t = new_type(TE_FN_PTR, lo);
+    expect(TK_LPAREN);
+    while (!at(TK_RPAREN)) {
+      PUSH(t->elems, t->nelems, parse_type());
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RPAREN);
+    if (accept(TK_ARROW)) t->ret = parse_type();
+    break;
+  default:
+    if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT)) syntax_error("type");
+    t = new_type(TE_PATH, lo);
+    t->path = parse_path(false);
+    break;
+  }
+  t->span = span_from(lo);
+  leave();
+  return t;
+}
+
+// generics = "<" (lifetime (":" lifetimes)? | ident (":" bounds)? ("=" type)?) ("," ...)* ">"
+static Generics parse_generics(void) {
+  Generics g = {0};
+  if (!accept(TK_LT)) return g;
+  while (!at(TK_GT)) {
+    if (accept(TK_LIFETIME)) {
+      skip_lifetime_bounds();
+    } else {
+      if (at(TK_CONST)) error_here(tok()->span, "const generics are not supported");
+      GenericParam p = {0};
+      p.span = tok()->span;
+      p.name = expect_ident();
+      if (accept(TK_COLON) && !at(TK_COMMA) && !at(TK_GT)) parse_bounds(&p.bounds, &p.nbounds);
+      if (accept(TK_EQ)) p.default_ty = parse_type();
+      PUSH(g.params, g.nparams, p);
+    }
+    if (!accept(TK_COMMA)) break;
+  }
+  expect_gt();
+  return g;
+}
+
+// where = "where" (lifetime ":" lifetimes | type ":" bounds) ("," ...)*
+static void parse_where(Generics *g) {
+  if (!accept(TK_WHERE)) return;
+  while (!at(TK_LBRACE) && !at(TK_SEMI) && !at(TK_EOF)) {
+    if (accept(TK_LIFETIME)) {
+      skip_lifetime_bounds();
+    } else {
+      WherePred w = {0};
+      Span lo = tok()->span;
+      w.ty = parse_type();
+      expect(TK_COLON);
+      parse_bounds(&w.bounds, &w.nbounds);
+      w.span = span_from(lo);
+      PUSH(g->preds, g->npreds, w);
+    }
+    if (!accept(TK_COMMA)) break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns
+
+static Pattern *new_pat(PatternKind k, Span sp) {
+  Pattern *p = arena_alloc(sizeof *p);
+  p->kind = k;
+  p->span = sp;
+  return p;
+}
+
+static bool is_lit_start(TokenKind k) {
+  return k == TK_INT || k == TK_FLOAT || k == TK_STR || k == TK_CHAR || k == TK_TRUE || k == TK_FALSE || k == TK_MINUS;
+}
+
+static Expr *parse_lit_expr(void) {
+  Span lo = tok()->span;
+  bool neg = accept(TK_MINUS);
+  Token *t = advance();
+  Expr *e;
+  switch (t->kind) {
+  case TK_INT: e = new_expr(EX_INT, t->span); e->int_val = t->int_val; e->suffix = t->suffix; break;
+  case TK_FLOAT: e = new_expr(EX_FLOAT, t->span); e->float_val = t->float_val; e->suffix = t->suffix; break;
+  case TK_STR: e = new_expr(EX_STR, t->span); e->str = t->str; e->str_len = t->str_len; break;
+  case TK_CHAR: e = new_expr(EX_CHAR, t->span); e->int_val = t->char_val; break;
+  case TK_TRUE: case TK_FALSE: e = new_expr(EX_BOOL, t->span); e->int_val = t->kind == TK_TRUE; break;
+  default: P.pos--; syntax_error("literal");
+  }
+  if (neg) {
+    Expr *n = new_expr(EX_UNARY, span_from(lo));
+    n->op = TK_MINUS;
+    n->sub = e;
+    return n;
+  }
+  return e;
+}
+
+// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | lit (("..=" | "..") lit?)?
+//             | "ref"? "mut"? ident ("@" pat)? | path ("(" pats ")" | "{" fields "}")?
+static Pattern *parse_pattern_alt(void) {
+  enter();
+  Span lo = tok()->span;
+  Pattern *p;
+  if (accept(TK_UNDERSCORE)) {
+    p = new_pat(PAT_WILD, lo);
+  } else if (accept(TK_DOTDOT)) {
+    p = new_pat(PAT_REST, lo);
+  } else if (at(TK_AMP) || at(TK_AMPAMP)) {
+    bool two = advance()->kind == TK_AMPAMP;
+    p = new_pat(PAT_REF, lo);
+    p->mut = accept(TK_MUT);
+    p->sub = parse_pattern_alt();
+    if (two) {
+      Pattern *outer = new_pat(PAT_REF, lo);
+      outer->sub = p;
+      p = outer;
+    }
+  } else if (accept(TK_LPAREN)) {
+    p = new_pat(PAT_TUPLE, lo);
+    bool comma = false;
+    while (!at(TK_RPAREN)) {
+      PUSH(p->elems, p->nelems, parse_pattern());
+      if (!(comma = accept(TK_COMMA))) break;
+    }
+    expect(TK_RPAREN);
+    if (p->nelems == 1 && !comma && p->elems[0]->kind != PAT_REST) {
+      Pattern *inner = p->elems[0];
+      leave();
+      return inner;
+    }
+  } else if (is_lit_start(kind())) {
+    Expr *lit = parse_lit_expr();
+    if (at(TK_DOTDOTEQ) || at(TK_DOTDOT)) {
+      p = new_pat(PAT_RANGE, lo);
+      p->inclusive = advance()->kind == TK_DOTDOTEQ;
+      p->lit = lit;
+      if (is_lit_start(kind())) p->hi = parse_lit_expr();
+    } else {
+      p = new_pat(PAT_LIT, lo);
+      p->lit = lit;
+    }
+  } else if (at(TK_REF) || at(TK_MUT) || (at(TK_IDENT) && peek_kind(1) != TK_PATHSEP && peek_kind(1) != TK_LPAREN &&
+                                          peek_kind(1) != TK_LBRACE)) {
+    p = new_pat(PAT_BIND, lo);
+    p->by_ref = accept(TK_REF);
+    p->mut = accept(TK_MUT);
+    p->name = expect_ident();
+    if (accept(TK_AT)) p->sub = parse_pattern_alt();
+  } else if (is_path_start(kind())) {
+    Path path = parse_path(true);
+    if (accept(TK_LPAREN)) {
+      p = new_pat(PAT_TUPLE_STRUCT, lo);
+      while (!at(TK_RPAREN)) {
+        PUSH(p->elems, p->nelems, parse_pattern());
+        if (!accept(TK_COMMA)) break;
+      }
+      expect(TK_RPAREN);
+    } else if (accept(TK_LBRACE)) {
+      p = new_pat(PAT_STRUCT, lo);
+      while (!at(TK_RBRACE)) {
+        if (accept(TK_DOTDOT)) {
+          p->has_rest = true;
+          break;
+        }
+        Span flo = tok()->span;
+        bool by_ref = accept(TK_REF), mut = accept(TK_MUT);
+        const char *fname = at(TK_INT) ? arena_printf("%llu", (unsigned long long)advance()->int_val) : expect_ident();
+        Pattern *fp;
+        if (!by_ref && !mut && accept(TK_COLON)) {
+          fp = parse_pattern();
+        } else {
+          fp = new_pat(PAT_BIND, span_from(flo));
+          fp->name = intern_cstr(fname);
+          fp->by_ref = by_ref;
+          fp->mut = mut;
+        }
+        int n = p->nelems;
+        PUSH(p->field_names, n, intern_cstr(fname));
+        PUSH(p->elems, p->nelems, fp);
+        if (!accept(TK_COMMA)) break;
+      }
+      expect(TK_RBRACE);
+    } else {
+      p = new_pat(PAT_PATH, lo);
+    }
+    p->path = path;
+  } else {
+    syntax_error("pattern");
+  }
+  p->span = span_from(lo);
+  leave();
+  return p;
+}
+
+// pattern = "|"? pattern-alt ("|" pattern-alt)*
+static Pattern *parse_pattern(void) {
+  Span lo = tok()->span;
+  accept(TK_PIPE);
+  Pattern *first = parse_pattern_alt();
+  if (!at(TK_PIPE)) return first;
+  Pattern *p = new_pat(PAT_OR, lo);
+  PUSH(p->elems, p->nelems, first);
+  while (accept(TK_PIPE)) PUSH(p->elems, p->nelems, parse_pattern_alt());
+  p->span = span_from(lo);
+  return p;
+}
+
+// A closure parameter stops at `|`, so it takes a pattern without top-level alternatives.
+static Pattern *parse_closure_param(void) { return parse_pattern_alt(); }
+
+// ---------------------------------------------------------------------------------------------
+// Format strings
+
+typedef struct {
+  Expr *e;            // the macro expression being built
+  const char **names; // named arguments (`name = expr`), parallel to e->args
+  int nnamed_first;   // index of the first named argument in e->args
+  int first_fmt_arg;  // index in e->args of the first format argument
+  Span lit_span;
+} FmtCtx;
+
+static void add_piece(Expr *e, FmtPiece p) { PUSH(e->fmt, e->nfmt, p); }
+
+static int find_named(FmtCtx *f, const char *name) {
+  for (int i = f->nnamed_first; i < f->e->nargs; i++)
+    if (f->names[i] == name) return i;
+  return -1;
+}
+
+static int capture_ident(FmtCtx *f, const char *name) {
+  int i = find_named(f, name);
+  if (i >= 0) return i;
+  Expr *path = new_expr(EX_PATH, f->lit_span);
+  PathSeg seg = {.name = name, .span = f->lit_span};
+  PUSH(path->path.segs, path->path.nsegs, seg);
+  path->path.span = f->lit_span;
+  int idx = f->e->nargs;
+  int n = idx;
+  PUSH(f->names, n, name);
+  PUSH(f->e->args, f->e->nargs, path);
+  return idx;
+}
+
+static void fmt_error(FmtCtx *f, const char *msg) {
+  error_at(f->lit_span, NULL, "invalid format string: %s", msg);
+}
+
+// count = digits — an argument index, a width or a precision at s[*k]. They are u16 in rustc,
+// so a longer number is rustc's error here, not an overflowing int.
+static bool fmt_count(FmtCtx *f, const char *s, size_t len, size_t *k, int *out) {
+  size_t start = *k;
+  long n = 0;
+  for (; *k < len && s[*k] >= '0' && s[*k] <= '9'; (*k)++)
+    if (n <= 65535) n = n * 10 + (s[*k] - '0');
+  if (n > 65535) {
+    fmt_error(f, arena_printf("integer `%.*s` does not fit into the type `u16` whose range is `0..=65535`",
+                              (int)(*k - start), s + start));
+    return false;
+  }
+  *out = (int)n;
+  return true;
+}
+
+// format-spec = [[fill] align] ["+"] ["#"] ["0"] [width] ["." precision] ["?"]
+static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtPiece *p) {
+  size_t k = *i;
+  p->align = -1;
+  // fill + align: a char followed by one of <^>
+  int nb = 1;
+  unsigned char c0 = (unsigned char)s[k];
+  if (c0 >= 0x80) nb = c0 >= 0xf0 ? 4 : c0 >= 0xe0 ? 3 : 2;
+  if (k + nb < len && (s[k + nb] == '<' || s[k + nb] == '^' || s[k + nb] == '>') && s[k] != '}') {
+    uint32_t cp = c0;
+    if (nb > 1) {
+      cp = c0 & (0xff >> (nb + 1));
+      for (int j = 1; j < nb; j++) cp = cp << 6 | ((unsigned char)s[k + j] & 0x3f);
+    }
+    p->fill = cp;
+    k += nb;
+  }
+  if (k < len && (s[k] == '<' || s[k] == '^' || s[k] == '>')) {
+    p->align = s[k] == '<' ? 0 : s[k] == '>' ? 1 : 2;
+    k++;
+  }
+  if (k < len && s[k] == '+') {
+    p->plus = true;
+    k++;
+  }
+  if (k < len && s[k] == '#') {
+    p->alternate = true;
+    k++;
+  }
+  if (k < len && s[k] == '0' && k + 1 < len && s[k + 1] != '$') {
+    p->zero_pad = true;
+    k++;
+  }
+  if (k < len && s[k] >= '0' && s[k] <= '9') {
+    p->has_width = true;
+    if (!fmt_count(f, s, len, &k, &p->width)) return false;
+    if (k < len && s[k] == '$') {
+      fmt_error(f, "width arguments (`N$`) are not supported");
+      return false;
+    }
+  }
+  if (k < len && s[k] == '.') {
+    k++;
+    p->has_prec = true;
+    if (k >= len || s[k] < '0' || s[k] > '9') {
+      fmt_error(f, "precision must be a number (`.N`)");
+      return false;
+    }
+    if (!fmt_count(f, s, len, &k, &p->prec)) return false;
+  }
+  if (k < len && s[k] == '?') {
+    p->debug = true;
+    k++;
+  }
+  if (k >= len || s[k] != '}') {
+    fmt_error(f, k < len ? arena_printf("unknown format trait or spec `%c`", s[k]) : "expected `}` but string was terminated");
+    return false;
+  }
+  *i = k;
+  return true;
+}
+
+// Splits the format string into literal pieces and argument pieces; checks argument counts.
+static void parse_format_string(FmtCtx *f, const char *s, size_t len) {
+  Expr *e = f->e;
+  int nexplicit_pos = f->nnamed_first - f->first_fmt_arg;  // positional arguments given
+  int next = 0, max_pos = -1;
+  bool *used = arena_alloc(sizeof(bool) * (e->nargs + len + 1));  // captures add at most one arg per char
+  char *lit = arena_alloc(len + 1);
+  size_t litn = 0;
+  for (size_t i = 0; i < len;) {
+    char ch = s[i];
+    if (ch == '{' && i + 1 < len && s[i + 1] == '{') {
+      lit[litn++] = '{';
+      i += 2;
+      continue;
+    }
+    if (ch == '}' && i + 1 < len && s[i + 1] == '}') {
+      lit[litn++] = '}';
+      i += 2;
+      continue;
+    }
+    if (ch == '}') {
+      fmt_error(f, "unmatched `}` found");
+      return;
+    }
+    if (ch != '{') {
+      lit[litn++] = ch;
+      i++;
+      continue;
+    }
+    if (litn) {
+      add_piece(e, (FmtPiece){.text = arena_strndup(lit, litn), .text_len = litn, .arg = -1});
+      lit = arena_alloc(len + 1);
+      litn = 0;
+    }
+    i++;
+    FmtPiece p = {.align = -1};
+    // argument: index, name, or nothing
+    int arg = -1;
+    if (i < len && s[i] >= '0' && s[i] <= '9') {
+      int n;
+      if (!fmt_count(f, s, len, &i, &n)) return;
+      arg = f->first_fmt_arg + n;
+      if (n > max_pos) max_pos = n;
+    } else if (i < len && (s[i] == '_' || (s[i] | 0x20) >= 'a') && (s[i] | 0x20) <= 'z') {
+      size_t st = i;
+      while (i < len && (s[i] == '_' || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') || (s[i] >= '0' && s[i] <= '9'))) i++;
+      arg = capture_ident(f, intern(s + st, i - st));
+    } else {
+      int n = next++;
+      arg = f->first_fmt_arg + n;
+      if (n > max_pos) max_pos = n;
+    }
+    if (i < len && s[i] == ':') {
+      i++;
+      if (!parse_fmt_spec(f, s, len, &i, &p)) return;
+    } else if (i >= len || s[i] != '}') {
+      fmt_error(f, "expected `}`, found an unexpected character");
+      return;
+    }
+    i++;  // '}'
+    p.arg = arg;
+    if (arg < e->nargs) used[arg] = true;
+    add_piece(e, p);
+  }
+  if (litn) add_piece(e, (FmtPiece){.text = arena_strndup(lit, litn), .text_len = litn, .arg = -1});
+  if (max_pos >= nexplicit_pos) {
+    int want = max_pos + 1;
+    error_at(f->lit_span, NULL, "%d positional argument%s in format string, but there %s %d argument%s", want,
+             want == 1 ? "" : "s", nexplicit_pos == 1 ? "is" : "are", nexplicit_pos, nexplicit_pos == 1 ? "" : "s");
+    return;
+  }
+  for (int i = f->first_fmt_arg; i < f->nnamed_first; i++)
+    if (!used[i]) {
+      error_at(e->args[i]->span, NULL, "argument never used");
+      return;
+    }
+  for (int i = f->nnamed_first; i < e->nargs; i++)
+    if (!used[i]) {
+      error_at(e->args[i]->span, NULL, "named argument never used");
+      return;
+    }
+}
+
+// Parses `"fmt", args...` (or nothing) at the current position of a format-like macro whose
+// first `first` args (assert!'s condition) are already in e->args.
+static void parse_format_args(Expr *e, TokenKind close, bool required) {
+  if (at(close)) {
+    if (required) syntax_error("format string");
+    return;
+  }
+  if (!at(TK_STR)) {
+    Token *t = tok();
+    Diag *d = diag_error(t->span, NULL, "format argument must be a string literal");
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
+  Token *lit = advance();
+  FmtCtx f = {.e = e, .first_fmt_arg = e->nargs, .lit_span = lit->span};
+  const char **names = NULL;
+  int nn = 0;
+  for (int i = 0; i < e->nargs; i++) PUSH(names, nn, NULL);
+  bool seen_named = false;
+  f.nnamed_first = -1;
+  while (accept(TK_COMMA) && !at(close)) {
+    const char *name = NULL;
+    if (at(TK_IDENT) && peek_kind(1) == TK_EQ) {
+      name = advance()->text;
+      advance();
+      if (!seen_named) f.nnamed_first = e->nargs;
+      seen_named = true;
+    } else if (seen_named) {
+      error_here(tok()->span, "positional arguments cannot follow named arguments");
+    }
+    PUSH(names, nn, name);
+    PUSH(e->args, e->nargs, parse_expr());
+  }
+  if (f.nnamed_first < 0) f.nnamed_first = e->nargs;
+  f.names = names;
+  parse_format_string(&f, lit->str, lit->str_len);
+}
+
+static bool is_format_macro(const char *n) {
+  return !strcmp(n, "println") || !strcmp(n, "print") || !strcmp(n, "eprintln") || !strcmp(n, "eprint") ||
+         !strcmp(n, "format") || !strcmp(n, "panic") || !strcmp(n, "unreachable") || !strcmp(n, "todo") ||
+         !strcmp(n, "unimplemented");
+}
+
+// macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
+static Expr *parse_macro(const char *name, Span lo) {
+  expect(TK_BANG);
+  TokenKind open = kind();
+  TokenKind close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : open == TK_LBRACE ? TK_RBRACE : TK_EOF;
+  if (close == TK_EOF) syntax_error("one of `(`, `[`, or `{`");
+  advance();
+  Expr *e = new_expr(EX_MACRO, lo);
+  e->name = name;
+  if (is_format_macro(name)) {
+    parse_format_args(e, close, !strcmp(name, "format"));
+  } else if (!strcmp(name, "assert") || !strcmp(name, "assert_eq") || !strcmp(name, "assert_ne")) {
+    int nfixed = !strcmp(name, "assert") ? 1 : 2;
+    for (int i = 0; i < nfixed; i++) {
+      PUSH(e->args, e->nargs, parse_expr());
+      if (i + 1 < nfixed) expect(TK_COMMA);
+    }
+    if (accept(TK_COMMA) && !at(close)) parse_format_args(e, close, true);
+  } else if (!strcmp(name, "vec")) {
+    if (!at(close)) {
+      PUSH(e->args, e->nargs, parse_expr());
+      if (accept(TK_SEMI)) {
+        e->repeat = true;
+        PUSH(e->args, e->nargs, parse_expr());
+      } else {
+        while (accept(TK_COMMA) && !at(close)) PUSH(e->args, e->nargs, parse_expr());
+      }
+    }
+  } else {
+    Diag *d = diag_error(lo, NULL, "cannot find macro `%s` in this scope", name);
+    diag_emit(d);
+    P.pos--;
+    skip_token_tree();
+    e->span = span_from(lo);
+    e->name = intern_cstr("<unknown macro>");
+    return e;
+  }
+  expect(close);
+  e->span = span_from(lo);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+static bool can_start_expr(TokenKind k) {
+  switch (k) {
+  case TK_SEMI: case TK_RBRACE: case TK_RPAREN: case TK_RBRACKET: case TK_COMMA: case TK_EOF: case TK_FATARROW:
+  case TK_EQ: case TK_LBRACE:
+    return false;
+  default:
+    return true;
+  }
+}
+
+static Block *parse_block(void) {
+  enter();
+  Block *b = arena_alloc(sizeof *b);
+  Span lo = tok()->span;
+  expect(TK_LBRACE);
+  while (!at(TK_RBRACE)) {
+    if (at(TK_EOF)) syntax_error("`}`");
+    Span slo = tok()->span;
+    if (accept(TK_SEMI)) continue;
+    Attrs attrs = parse_outer_attrs();
+    if (at(TK_LET)) {
+      advance();
+      Stmt *s = arena_alloc(sizeof *s);
+      s->kind = ST_LET;
+      s->pat = parse_pattern();
+      if (accept(TK_COLON)) s->ty = parse_type();
+      if (accept(TK_EQ)) {
+        s->init = parse_expr();
+        if (accept(TK_ELSE)) s->else_block = parse_block();
+      }
+      expect(TK_SEMI);
+      s->span = span_from(slo);
+      PUSH(b->stmts, b->nstmts, s);
+      continue;
+    }
+    TokenKind k = kind();
+    bool item_start = k == TK_FN || k == TK_STRUCT || k == TK_TRAIT || k == TK_ENUM || k == TK_USE || k == TK_MOD ||
+                      (k == TK_IMPL) || (k == TK_CONST && peek_kind(1) == TK_IDENT) || k == TK_STATIC ||
+                      (k == TK_PUB) || (k == TK_UNSAFE && (peek_kind(1) == TK_IMPL || peek_kind(1) == TK_TRAIT || peek_kind(1) == TK_FN));
+    if (item_start) {
+      Stmt *s = arena_alloc(sizeof *s);
+      s->kind = ST_ITEM;
+      s->item = parse_item(attrs);
+      s->span = span_from(slo);
+      if (s->item) PUSH(b->stmts, b->nstmts, s);
+      continue;
+    }
+    bool block_like = k == TK_IF || k == TK_MATCH || k == TK_LOOP || k == TK_WHILE || k == TK_FOR || k == TK_LBRACE ||
+                      (k == TK_UNSAFE && peek_kind(1) == TK_LBRACE) || (k == TK_LIFETIME && peek_kind(1) == TK_COLON);
+    Expr *e;
+    if (block_like) {
+      e = parse_expr_bp(100, false);  // the block-like expression (and any `.method()` after it)
+    } else {
+      e = parse_expr();
+    }
+    Stmt *s = arena_alloc(sizeof *s);
+    s->init = e;
+    if (accept(TK_SEMI)) {
+      s->kind = ST_SEMI;
+    } else if (at(TK_RBRACE)) {
+      b->tail = e;
+      break;
+    } else if (block_like) {
+      s->kind = ST_EXPR;
+    } else {
+      syntax_error("`;` or `}`");
+    }
+    s->span = span_from(slo);
+    PUSH(b->stmts, b->nstmts, s);
+  }
+  expect(TK_RBRACE);
+  b->span = span_from(lo);
+  leave();
+  return b;
+}
+
+static Expr *block_expr(Span lo, Block *b) {
+  Expr *e = new_expr(EX_BLOCK, span_from(lo));
+  e->block = b;
+  return e;
+}
+
+// `if let P = e { A } else { B }` is `match e { P => { A } _ => { B } }` — the same scoping
+// of temporaries in Rust 2021 — so the parser builds the match and later phases see only that.
+static Expr *if_let_match(Span lo, Pattern *pat, Expr *scrutinee, Expr *then, Expr *otherwise) {
+  Expr *m = new_expr(EX_MATCH, lo);
+  m->sub = scrutinee;
+  MatchArm yes = {.pat = pat, .body = then, .span = pat->span};
+  MatchArm no = {.pat = new_pat(PAT_WILD, otherwise->span), .body = otherwise, .span = otherwise->span};
+  PUSH(m->arms, m->narms, yes);
+  PUSH(m->arms, m->narms, no);
+  return m;
+}
+
+// A block as an expression spanning exactly the block.
+static Expr *wrap_block(Block *b) {
+  Expr *e = new_expr(EX_BLOCK, b->span);
+  e->block = b;
+  return e;
+}
+
+static Expr *empty_block_expr(Span at) {
+  Block *b = arena_alloc(sizeof *b);
+  b->span = at;
+  return wrap_block(b);
+}
+
+// if = "if" ("let" pattern "=")? expr-no-struct block ("else" (if | block))?
+static Expr *parse_if(void) {
+  Span lo = expect(TK_IF)->span;
+  Pattern *pat = accept(TK_LET) ? parse_pattern() : NULL;
+  if (pat) expect(TK_EQ);
+  Expr *e = new_expr(EX_IF, lo);
+  e->sub = parse_expr_r(true);
+  e->block = parse_block();
+  if (accept(TK_ELSE)) {
+    Span elo = tok()->span;
+    e->else_expr = at(TK_IF) ? parse_if() : block_expr(elo, parse_block());
+  }
+  e->span = span_from(lo);
+  if (pat) {
+    Expr *otherwise = e->else_expr ? e->else_expr : empty_block_expr(e->block->span);
+    Expr *m = if_let_match(lo, pat, e->sub, wrap_block(e->block), otherwise);
+    m->span = e->span;
+    return m;
+  }
+  return e;
+}
+
+// match = "match" expr-no-struct "{" (pattern ("if" expr)? "=>" expr ","?)* "}"
+static Expr *parse_match(void) {
+  Span lo = expect(TK_MATCH)->span;
+  Expr *e = new_expr(EX_MATCH, lo);
+  e->sub = parse_expr_r(true);
+  expect(TK_LBRACE);
+  while (!at(TK_RBRACE)) {
+    MatchArm arm = {0};
+    arm.span = tok()->span;
+    parse_outer_attrs();
+    arm.pat = parse_pattern();
+    if (accept(TK_IF)) arm.guard = parse_expr();
+    expect(TK_FATARROW);
+    // A `{ ... }` body ends the arm (as rustc parses it), so `}` need not be followed by `,`
+    // and a next arm starting with `(` is not taken for a call.
+    bool blocky = at(TK_LBRACE);
+    if (blocky) {
+      Span blo = tok()->span;
+      arm.body = block_expr(blo, parse_block());
+    } else {
+      arm.body = parse_expr();
+    }
+    arm.span = span_from(arm.span);
+    PUSH(e->arms, e->narms, arm);
+    if (!accept(TK_COMMA) && !blocky && !at(TK_RBRACE)) syntax_error("`,` or `}`");
+  }
+  expect(TK_RBRACE);
+  e->span = span_from(lo);
+  return e;
+}
+
+// closure = "move"? ("||" | "|" (pattern (":" type)?),* "|") ("->" type block | expr)
+static Expr *parse_closure(void) {
+  Span lo = tok()->span;
+  Expr *e = new_expr(EX_CLOSURE, lo);
+  e->is_move = accept(TK_MOVE);
+  if (!accept(TK_PIPEPIPE)) {
+    expect(TK_PIPE);
+    while (!at(TK_PIPE)) {
+      int n = e->ncparams;
+      PUSH(e->cparams, n, parse_closure_param());
+      PUSH(e->cparam_types, e->ncparams, accept(TK_COLON) ? parse_type() : NULL);
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_PIPE);
+  }
+  if (accept(TK_ARROW)) {
+    e->cret = parse_type();
+    Span blo = tok()->span;
+    e->cbody = block_expr(blo, parse_block());
+  } else {
+    e->cbody = parse_expr();
+  }
+  e->span = span_from(lo);
+  return e;
+}
+
+static Expr *parse_path_expr(bool no_struct) {
+  Span lo = tok()->span;
+  Path path = parse_path(true);
+  if (path.nsegs == 1 && at(TK_BANG) && path.segs[0].nargs == 0 && peek_kind(1) != TK_EQ) return parse_macro(path.segs[0].name, lo);
+  if (at(TK_LBRACE) && !no_struct) {
+    // struct-lit = path "{" (ident (":" expr)? ","?)* (".." expr)? "}"
+    advance();
+    Expr *e = new_expr(EX_STRUCT, lo);
+    e->path = path;
+    while (!at(TK_RBRACE)) {
+      if (accept(TK_DOTDOT)) {
+        e->base_expr = parse_expr();
+        break;
+      }
+      Span flo = tok()->span;
+      const char *fname;
+      if (at(TK_INT)) fname = arena_printf("%llu", (unsigned long long)advance()->int_val);
+      else fname = expect_ident();
+      fname = intern_cstr(fname);
+      Expr *val;
+      if (accept(TK_COLON)) {
+        val = parse_expr();
+      } else {
+        val = new_expr(EX_PATH, flo);
+        PathSeg seg = {.name = fname, .span = flo};
+        PUSH(val->path.segs, val->path.nsegs, seg);
+        val->path.span = flo;
+      }
+      int n = e->nargs, n2 = e->nargs;
+      PUSH(e->field_names, n, fname);
+      PUSH(e->field_spans, n2, flo);
+      PUSH(e->args, e->nargs, val);
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RBRACE);
+    e->span = span_from(lo);
+    return e;
+  }
+  Expr *e = new_expr(EX_PATH, span_from(lo));
+  e->path = path;
+  return e;
+}
+
+static Expr *parse_loop_with_label(const char *label, Span lo) {
+  Expr *e;
+  if (accept(TK_LOOP)) {
+    e = new_expr(EX_LOOP, lo);
+  } else if (accept(TK_WHILE)) {
+    if (accept(TK_LET)) {
+      // `while let P = e { B }` is `loop { match e { P => { B } _ => break } }`.
+      Pattern *pat = parse_pattern();
+      expect(TK_EQ);
+      Expr *scrutinee = parse_expr_r(true);
+      Block *body = parse_block();
+      Expr *brk = new_expr(EX_BREAK, body->span);
+      Block *loop_body = arena_alloc(sizeof *loop_body);
+      loop_body->span = body->span;
+      loop_body->tail = if_let_match(lo, pat, scrutinee, wrap_block(body), brk);
+      loop_body->tail->span = span_from(lo);
+      e = new_expr(EX_LOOP, lo);
+      e->label = label;
+      e->block = loop_body;
+      e->span = span_from(lo);
+      return e;
+    }
+    e = new_expr(EX_WHILE, lo);
+    e->sub = parse_expr_r(true);
+  } else if (accept(TK_FOR)) {
+    e = new_expr(EX_FOR, lo);
+    e->pat = parse_pattern();
+    expect(TK_IN);
+    e->sub = parse_expr_r(true);
+  } else if (label && at(TK_LBRACE)) {
+    e = new_expr(EX_BLOCK, lo);
+  } else {
+    syntax_error("`loop`, `while` or `for`");
+  }
+  e->label = label;
+  e->block = parse_block();
+  e->span = span_from(lo);
+  return e;
+}
+
+// primary = literal | path | path "{" fields "}" | macro | "(" exprs ")" | "[" exprs "]" | block
+//         | if | match | loop | while | for | closure | break | continue | return
+static Expr *parse_primary(bool no_struct) {
+  Token *t = tok();
+  Span lo = t->span;
+  switch (t->kind) {
+  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: case TK_TRUE: case TK_FALSE:
+    return parse_lit_expr();
+  case TK_IDENT: case TK_SELF_LOWER: case TK_SELF_UPPER: case TK_CRATE: case TK_SUPER: case TK_PATHSEP:
+    return parse_path_expr(no_struct);
+  case TK_LT: return parse_path_expr(no_struct);  // reports qualified paths
+  case TK_LPAREN: {
+    advance();
+    Expr *e = new_expr(EX_TUPLE, lo);
+    bool comma = false;
+    while (!at(TK_RPAREN)) {
+      PUSH(e->args, e->nargs, parse_expr());
+      if (!(comma = accept(TK_COMMA))) break;
+    }
+    expect(TK_RPAREN);
+    if (e->nargs == 1 && !comma) {
+      return e->args[0];  // a parenthesized expression
+    }
+    e->span = span_from(lo);
+    return e;
+  }
+  case TK_LBRACKET: {
+    advance();
+    Expr *e = new_expr(EX_ARRAY, lo);
+    if (!at(TK_RBRACKET)) {
+      PUSH(e->args, e->nargs, parse_expr());
+      if (accept(TK_SEMI)) {
+        e->repeat = true;
+        PUSH(e->args, e->nargs, parse_expr());
+      } else {
+        while (accept(TK_COMMA) && !at(TK_RBRACKET)) PUSH(e->args, e->nargs, parse_expr());
+      }
+    }
+    expect(TK_RBRACKET);
+    e->span = span_from(lo);
+    return e;
+  }
+  case TK_LBRACE: return block_expr(lo, parse_block());
+  case TK_UNSAFE: {
+    advance();
+    Expr *e = block_expr(lo, parse_block());
+    e->is_unsafe = true;
+    return e;
+  }
+  case TK_IF: return parse_if();
+  case TK_MATCH: return parse_match();
+  case TK_LOOP: case TK_WHILE: case TK_FOR: return parse_loop_with_label(NULL, lo);
+  case TK_LIFETIME: {
+    const char *label = advance()->text;
+    expect(TK_COLON);
+    return parse_loop_with_label(label, lo);
+  }
+  case TK_PIPE: case TK_PIPEPIPE: case TK_MOVE: return parse_closure();
+  case TK_BREAK:
+  case TK_CONTINUE: {
+    advance();
+    Expr *e = new_expr(t->kind == TK_BREAK ? EX_BREAK : EX_CONTINUE, lo);
+    if (at(TK_LIFETIME)) e->label = advance()->text;
+    if (t->kind == TK_BREAK && can_start_expr(kind()) && !(no_struct && at(TK_LBRACE))) e->sub = parse_expr_r(no_struct);
+    e->span = span_from(lo);
+    return e;
+  }
+  case TK_RETURN: {
+    advance();
+    Expr *e = new_expr(EX_RETURN, lo);
+    if (can_start_expr(kind())) e->sub = parse_expr_r(no_struct);
+    e->span = span_from(lo);
+    return e;
+  }
+  default: syntax_error("expression");
+  }
+}
+
+// Splits a float token `0.1` met after a `.` into the two tuple indices `0` and `1`.
+static void parse_tuple_field_float(Expr **lhs, Span lo) {
+  Token *t = advance();
+  const char *src = diag_span_text(t->span);
+  const char *dot = strchr(src, '.');
+  if (!dot || t->suffix) error_here(t->span, "invalid tuple field access");
+  Expr *a = new_expr(EX_FIELD, span_from(lo));
+  a->sub = *lhs;
+  a->field_index = atoi(src);
+  Expr *b = new_expr(EX_FIELD, span_from(lo));
+  b->sub = a;
+  b->field_index = atoi(dot + 1);
+  *lhs = b;
+}
+
+// postfix = primary ("." ident ("::" generic-args)? ("(" args ")")? | "." int | "(" args ")" | "[" expr "]" | "?")*
+static Expr *parse_postfix(Expr *e, Span lo) {
+  for (;;) {
+    if (accept(TK_DOT)) {
+      if (at(TK_INT)) {
+        Expr *f = new_expr(EX_FIELD, lo);
+        f->sub = e;
+        f->name_span = tok()->span;
+        f->field_index = (int)advance()->int_val;
+        f->span = span_from(lo);
+        e = f;
+        continue;
+      }
+      if (at(TK_FLOAT)) {
+        parse_tuple_field_float(&e, lo);
+        continue;
+      }
+      if (at(TK_IDENT) && !strcmp(tok()->text, "await")) error_here(tok()->span, "`.await` is not supported");
+      Span name_span = tok()->span;
+      const char *name = expect_ident();
+      if (at(TK_PATHSEP) || at(TK_LPAREN)) {
+        Expr *m = new_expr(EX_METHOD, lo);
+        m->sub = e;
+        m->name = name;
+        m->name_span = name_span;
+        if (accept(TK_PATHSEP)) {
+          PathSeg seg = {0};
+          parse_generic_args(&seg);
+          m->targs = seg.args;
+          m->ntargs = seg.nargs;
+        }
+        expect(TK_LPAREN);
+        while (!at(TK_RPAREN)) {
+          PUSH(m->args, m->nargs, parse_expr());
+          if (!accept(TK_COMMA)) break;
+        }
+        expect(TK_RPAREN);
+        m->span = span_from(lo);
+        e = m;
+      } else {
+        Expr *f = new_expr(EX_FIELD, lo);
+        f->sub = e;
+        f->name = name;
+        f->name_span = name_span;
+        f->span = span_from(lo);
+        e = f;
+      }
+    } else if (at(TK_LPAREN)) {
+      advance();
+      Expr *c = new_expr(EX_CALL, lo);
+      c->sub = e;
+      while (!at(TK_RPAREN)) {
+        PUSH(c->args, c->nargs, parse_expr());
+        if (!accept(TK_COMMA)) break;
+      }
+      expect(TK_RPAREN);
+      c->span = span_from(lo);
+      e = c;
+    } else if (at(TK_LBRACKET)) {
+      Span bracket = advance()->span;
+      Expr *x = new_expr(EX_INDEX, lo);
+      x->name_span = bracket;  // an overloaded (Vec) index panics "at" the bracket, as in rustc
+      x->lhs = e;
+      x->rhs = parse_expr();
+      expect(TK_RBRACKET);
+      x->span = span_from(lo);
+      e = x;
+    } else if (at(TK_QUESTION)) {
+      advance();
+      Expr *q = new_expr(EX_TRY, span_from(lo));
+      q->sub = e;
+      e = q;
+    } else {
+      return e;
+    }
+  }
+}
+
+// unary = ("-" | "!" | "*" | "&" "mut"? | "&&") unary | ".." expr? | postfix
+static Expr *parse_unary(bool no_struct) {
+  enter();
+  Span lo = tok()->span;
+  Expr *e;
+  switch (kind()) {
+  case TK_MINUS: case TK_BANG: case TK_STAR: {
+    TokenKind op = advance()->kind;
+    e = new_expr(EX_UNARY, lo);
+    e->op = op;
+    e->sub = parse_unary(no_struct);
+    break;
+  }
+  case TK_AMP:
+  case TK_AMPAMP: {
+    bool two = advance()->kind == TK_AMPAMP;
+    e = new_expr(EX_UNARY, lo);
+    e->op = TK_AMP;
+    e->mut = accept(TK_MUT);
+    e->sub = parse_unary(no_struct);
+    if (two) {
+      e->span = span_from(lo);
+      Expr *outer = new_expr(EX_UNARY, lo);
+      outer->op = TK_AMP;
+      outer->sub = e;
+      e = outer;
+    }
+    break;
+  }
+  case TK_DOTDOT:
+  case TK_DOTDOTEQ: {
+    e = new_expr(EX_RANGE, lo);
+    e->inclusive = advance()->kind == TK_DOTDOTEQ;
+    if (can_start_expr(kind()) && !(no_struct && at(TK_LBRACE))) e->rhs = parse_expr_bp(7, no_struct);
+    break;
+  }
+  default:
+    e = parse_postfix(parse_primary(no_struct), lo);
+    break;
+  }
+  e->span = span_from(lo);
+  leave();
+  return e;
+}
+
+// Binding powers (left, right) for infix operators; 0 means "not an infix operator".
+typedef struct {
+  int lbp, rbp;
+  ExprKind kind;
+} Infix;
+
+static Infix infix_power(TokenKind k) {
+  switch (k) {
+  case TK_EQ: return (Infix){2, 1, EX_ASSIGN};
+  case TK_PLUSEQ: case TK_MINUSEQ: case TK_STAREQ: case TK_SLASHEQ: case TK_PERCENTEQ: case TK_CARETEQ:
+  case TK_AMPEQ: case TK_PIPEEQ: case TK_SHLEQ: case TK_SHREQ:
+    return (Infix){2, 1, EX_COMPOUND};
+  case TK_DOTDOT: case TK_DOTDOTEQ: return (Infix){4, 5, EX_RANGE};
+  case TK_PIPEPIPE: return (Infix){6, 7, EX_BINARY};
+  case TK_AMPAMP: return (Infix){8, 9, EX_BINARY};
+  case TK_EQEQ: case TK_NE: case TK_LT: case TK_LE: case TK_GT: case TK_GE: return (Infix){10, 11, EX_BINARY};
+  case TK_PIPE: return (Infix){12, 13, EX_BINARY};
+  case TK_CARET: return (Infix){14, 15, EX_BINARY};
+  case TK_AMP: return (Infix){16, 17, EX_BINARY};
+  case TK_SHL: case TK_SHR: return (Infix){18, 19, EX_BINARY};
+  case TK_PLUS: case TK_MINUS: return (Infix){20, 21, EX_BINARY};
+  case TK_STAR: case TK_SLASH: case TK_PERCENT: return (Infix){22, 23, EX_BINARY};
+  case TK_AS: return (Infix){24, 25, EX_CAST};
+  default: return (Infix){0, 0, EX_BINARY};
+  }
+}
+
+static TokenKind compound_to_binary(TokenKind k) {
+  switch (k) {
+  case TK_PLUSEQ: return TK_PLUS;
+  case TK_MINUSEQ: return TK_MINUS;
+  case TK_STAREQ: return TK_STAR;
+  case TK_SLASHEQ: return TK_SLASH;
+  case TK_PERCENTEQ: return TK_PERCENT;
+  case TK_CARETEQ: return TK_CARET;
+  case TK_AMPEQ: return TK_AMP;
+  case TK_PIPEEQ: return TK_PIPE;
+  case TK_SHLEQ: return TK_SHL;
+  default: return TK_SHR;
+  }
+}
+
+static bool is_comparison(TokenKind k) {
+  return k == TK_EQEQ || k == TK_NE || k == TK_LT || k == TK_LE || k == TK_GT || k == TK_GE;
+}
+
+// expr = unary (infix-op expr)*   — precedence climbing over infix_power
+static Expr *parse_expr_bp(int min_bp, bool no_struct) {
+  enter();
+  Span lo = tok()->span;
+  Expr *lhs;
+  if (min_bp == 100) {
+    // A block-like expression at statement start ends the statement unless a `.` or `?`
+    // follows: `for x in xs { } (a, b)` is a loop and then a tuple, not a call (as in rustc).
+    lhs = parse_primary(false);
+    if (at(TK_DOT) || at(TK_QUESTION)) lhs = parse_postfix(lhs, lo);
+    if (!at(TK_DOT) && !at(TK_QUESTION)) {
+      leave();
+      return lhs;
+    }
+    min_bp = 0;
+  } else {
+    lhs = parse_unary(no_struct);
+  }
+  TokenKind last_cmp = TK_EOF;
+  for (;;) {
+    TokenKind op = kind();
+    Infix in = infix_power(op);
+    if (in.lbp == 0 || in.lbp < min_bp) break;
+    advance();
+    if (in.kind == EX_CAST) {
+      Expr *e = new_expr(EX_CAST, lo);
+      e->sub = lhs;
+      e->type_expr = parse_type();
+      e->span = span_from(lo);
+      lhs = e;
+      continue;
+    }
+    if (in.kind == EX_RANGE) {
+      Expr *e = new_expr(EX_RANGE, lo);
+      e->lhs = lhs;
+      e->inclusive = op == TK_DOTDOTEQ;
+      if (can_start_expr(kind()) && !(no_struct && at(TK_LBRACE))) e->rhs = parse_expr_bp(in.rbp, no_struct);
+      e->span = span_from(lo);
+      lhs = e;
+      continue;
+    }
+    if (is_comparison(op)) {
+      if (last_cmp != TK_EOF) error_here(tok()->span, "comparison operators cannot be chained");
+      last_cmp = op;
+    }
+    Span op_span = prev_span();
+    Expr *rhs = parse_expr_bp(in.rbp, no_struct);
+    Expr *e = new_expr(in.kind, lo);
+    e->name_span = op_span;
+    e->lhs = lhs;
+    e->rhs = rhs;
+    e->op = in.kind == EX_COMPOUND ? compound_to_binary(op) : op;
+    e->span = span_from(lo);
+    lhs = e;
+  }
+  leave();
+  return lhs;
+}
+
+static Expr *parse_expr_r(bool no_struct) { return parse_expr_bp(0, no_struct); }
+static Expr *parse_expr(void) { return parse_expr_bp(0, false); }
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+static void skip_visibility(void) {
+  if (accept(TK_PUB) && at(TK_LPAREN)) skip_token_tree();
+}
+
+// self-param = "&" lifetime? "mut"? "self" | "mut"? "self" (":" type)?
+static bool parse_self_param(FnDecl *f) {
+  int save = P.pos;
+  Span lo = tok()->span;
+  if (at(TK_AMP)) {
+    advance();
+    accept(TK_LIFETIME);
+    bool mut = accept(TK_MUT);
+    if (accept(TK_SELF_LOWER)) {
+      f->self_kind = mut ? SELF_REF_MUT : SELF_REF;
+      f->self_span = span_from(lo);
+      return true;
+    }
+    P.pos = save;
+    return false;
+  }
+  bool mut = false;
+  if (at(TK_MUT) && peek_kind(1) == TK_SELF_LOWER) {
+    advance();
+    mut = true;
+  }
+  if (!accept(TK_SELF_LOWER)) {
+    P.pos = save;
+    return false;
+  }
+  f->self_kind = SELF_VALUE;
+  f->self_mut = mut;
+  if (accept(TK_COLON)) {
+    TypeExpr *t = parse_type();
+    // `self: &Self`, `self: &mut Self`, `self: Box<Self>`, `self: Self`
+    if (t->kind == TE_REF && t->inner->kind == TE_PATH && !strcmp(t->inner->path.segs[0].name, "Self"))
+      f->self_kind = t->mut ? SELF_REF_MUT : SELF_REF;
+    else if (t->kind == TE_PATH && t->path.nsegs == 1 && !strcmp(t->path.segs[0].name, "Box") && t->path.segs[0].nargs == 1)
+      f->self_kind = SELF_BOX;
+    else if (!(t->kind == TE_PATH && !strcmp(t->path.segs[0].name, "Self")))
+      error_here(t->span, "this kind of `self` type is not supported");
+  }
+  f->self_span = span_from(lo);
+  return true;
+}
+
+// fn = "fn" ident generics? "(" (self-param ",")? (pattern ":" type),* ")" ("->" type)? where? (block | ";")
+static FnDecl *parse_fn(Attrs attrs, bool body_required) {
+  Span lo = expect(TK_FN)->span;
+  FnDecl *f = arena_alloc(sizeof *f);
+  f->attrs = attrs;
+  f->span = tok()->span;
+  f->name = expect_ident();
+  f->generics = parse_generics();
+  f->impl = P.impl;
+  f->trait = P.trait;
+  expect(TK_LPAREN);
+  if (parse_self_param(f) && !at(TK_RPAREN)) expect(TK_COMMA);
+  while (!at(TK_RPAREN)) {
+    parse_outer_attrs();
+    Param p = {0};
+    Span plo = tok()->span;
+    p.pat = parse_pattern_alt();
+    expect(TK_COLON);
+    p.ty = parse_type();
+    p.span = span_from(plo);
+    PUSH(f->params, f->nparams, p);
+    if (!accept(TK_COMMA)) break;
+  }
+  expect(TK_RPAREN);
+  if (accept(TK_ARROW)) f->ret = parse_type();
+  parse_where(&f->generics);
+  f->sig_span = span_from(lo);
+  if (at(TK_LBRACE)) {
+    f->body = parse_block();
+  } else {
+    if (body_required) syntax_error("`{`");
+    expect(TK_SEMI);
+  }
+  return f;
+}
+
+// fields = "(" (vis type),* ")" | "{" (vis ident ":" type),* "}" — the fields of a tuple or
+// named struct, or of an enum variant; the caller has checked which bracket comes next.
+static StructKind parse_fields(FieldDecl **fields, int *nfields) {
+  bool named = accept(TK_LBRACE);
+  if (!named) expect(TK_LPAREN);
+  TokenKind close = named ? TK_RBRACE : TK_RPAREN;
+  while (!at(close)) {
+    parse_outer_attrs();
+    skip_visibility();
+    FieldDecl fd = {0};
+    fd.span = tok()->span;
+    if (named) {
+      fd.name = expect_ident();
+      expect(TK_COLON);
+    }
+    fd.ty = parse_type();
+    fd.span = span_from(fd.span);
+    PUSH(*fields, *nfields, fd);
+    if (!accept(TK_COMMA)) break;
+  }
+  expect(close);
+  return named ? STRUCT_NAMED : STRUCT_TUPLE;
+}
+
+// struct = "struct" ident generics? where? (fields where? ";"? | ";")
+static StructDecl *parse_struct(Attrs attrs) {
+  expect(TK_STRUCT);
+  StructDecl *s = arena_alloc(sizeof *s);
+  s->attrs = attrs;
+  s->span = tok()->span;
+  s->name = expect_ident();
+  s->generics = parse_generics();
+  parse_where(&s->generics);
+  if (accept(TK_SEMI)) {
+    s->kind = STRUCT_UNIT;
+  } else if (at(TK_LPAREN)) {
+    s->kind = parse_fields(&s->fields, &s->nfields);
+    parse_where(&s->generics);
+    expect(TK_SEMI);
+  } else {
+    if (!at(TK_LBRACE)) syntax_error("`{`, `(` or `;`");
+    s->kind = parse_fields(&s->fields, &s->nfields);
+  }
+  return s;
+}
+
+// enum = "enum" ident generics? where? "{" (ident fields? ("=" expr)?),* "}"
+static StructDecl *parse_enum(Attrs attrs) {
+  expect(TK_ENUM);
+  StructDecl *en = arena_alloc(sizeof *en);
+  en->is_enum = true;
+  en->attrs = attrs;
+  en->span = tok()->span;
+  en->name = expect_ident();
+  en->generics = parse_generics();
+  parse_where(&en->generics);
+  expect(TK_LBRACE);
+  while (!at(TK_RBRACE)) {
+    EnumVariant v = {0};
+    v.attrs = parse_outer_attrs();
+    skip_visibility();
+    v.span = tok()->span;
+    v.name = expect_ident();
+    v.kind = at(TK_LPAREN) || at(TK_LBRACE) ? parse_fields(&v.fields, &v.nfields) : STRUCT_UNIT;
+    if (accept(TK_EQ)) v.discriminant = parse_expr();
+    PUSH(en->variants, en->nvariants, v);
+    if (!accept(TK_COMMA)) break;
+  }
+  expect(TK_RBRACE);
+  return en;
+}
+
+// assoc-type = "type" ident (":" bounds)? ("=" type)? ";"
+static AssocTypeDecl parse_assoc_type(void) {
+  expect(TK_TYPE);
+  AssocTypeDecl a = {0};
+  a.span = tok()->span;
+  a.name = expect_ident();
+  if (accept(TK_COLON)) parse_bounds(&a.bounds, &a.nbounds);
+  if (accept(TK_EQ)) a.default_ty = parse_type();
+  expect(TK_SEMI);
+  return a;
+}
+
+// trait = "unsafe"? "trait" ident generics? (":" bounds)? where? "{" (fn | assoc-type | const)* "}"
+static TraitDecl *parse_trait(Attrs attrs) {
+  accept(TK_UNSAFE);
+  expect(TK_TRAIT);
+  TraitDecl *t = arena_alloc(sizeof *t);
+  t->attrs = attrs;
+  t->span = tok()->span;
+  t->name = expect_ident();
+  t->generics = parse_generics();
+  if (accept(TK_COLON)) parse_bounds(&t->supers, &t->nsupers);
+  parse_where(&t->generics);
+  expect(TK_LBRACE);
+  TraitDecl *saved = P.trait;
+  P.trait = t;
+  while (!at(TK_RBRACE)) {
+    Attrs a = parse_outer_attrs();
+    skip_visibility();
+    if (at(TK_FN)) {
+      PUSH(t->methods, t->nmethods, parse_fn(a, false));
+    } else if (at(TK_TYPE)) {
+      PUSH(t->assoc_types, t->nassoc_types, parse_assoc_type());
+    } else if (at(TK_CONST)) {
+      advance();
+      Span sp = tok()->span;  // the const's name
+      expect_ident();
+      expect(TK_COLON);
+      parse_type();
+      if (accept(TK_EQ)) parse_expr();
+      expect(TK_SEMI);
+      PUSH(t->const_spans, t->nconsts, sp);
+    } else {
+      P.trait = saved;
+      syntax_error("`fn`, `type` or `const`");
+    }
+  }
+  P.trait = saved;
+  expect(TK_RBRACE);
+  return t;
+}
+
+// impl = "impl" generics? (path "for")? type where? "{" (fn | assoc-type)* "}"
+static ImplDecl *parse_impl(void) {
+  accept(TK_UNSAFE);
+  Span lo = expect(TK_IMPL)->span;
+  ImplDecl *im = arena_alloc(sizeof *im);
+  // `impl<` starts generics, except `impl <T as Tr>::X` which nobody writes here.
+  im->generics = parse_generics();
+  if (at(TK_BANG)) error_here(tok()->span, "negative impls are not supported");
+  TypeExpr *first = parse_type();
+  if (accept(TK_FOR)) {
+    if (first->kind != TE_PATH) error_here(first->span, "expected a trait path before `for`");
+    im->trait_path = arena_alloc(sizeof(Path));
+    *im->trait_path = first->path;
+    im->self_te = parse_type();
+  } else {
+    im->self_te = first;
+  }
+  parse_where(&im->generics);
+  im->span = span_from(lo);
+  expect(TK_LBRACE);
+  ImplDecl *saved = P.impl;
+  P.impl = im;
+  while (!at(TK_RBRACE)) {
+    Attrs a = parse_outer_attrs();
+    skip_visibility();
+    if (at(TK_FN)) {
+      PUSH(im->methods, im->nmethods, parse_fn(a, true));
+    } else if (at(TK_TYPE)) {
+      PUSH(im->assoc_types, im->nassoc_types, parse_assoc_type());
+    } else {
+      P.impl = saved;
+      syntax_error("`fn` or `type`");
+    }
+  }
+  P.impl = saved;
+  expect(TK_RBRACE);
+  return im;
+}
+
+static Item *new_item(ItemKind k, Span sp, Attrs attrs) {
+  Item *it = arena_alloc(sizeof *it);
+  it->kind = k;
+  it->span = sp;
+  it->attrs = attrs;
+  return it;
+}
+
+// use-tree = path ("::" ("*" | "{" use-tree,* "}"))? ("as" ident)?
+static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
+  Path p = prefix;
+  for (;;) {
+    if (at(TK_LBRACE)) {
+      advance();
+      while (!at(TK_RBRACE)) {
+        parse_use_tree(p, lo, attrs, first);
+        if (!accept(TK_COMMA)) break;
+      }
+      expect(TK_RBRACE);
+      return;
+    }
+    if (accept(TK_STAR)) {
+      PathSeg seg = {.name = intern_cstr("*"), .span = prev_span()};
+      Path np = {0};
+      for (int i = 0; i < p.nsegs; i++) PUSH(np.segs, np.nsegs, p.segs[i]);
+      PUSH(np.segs, np.nsegs, seg);
+      p = np;
+      break;
+    }
+    PathSeg seg = {.span = tok()->span};
+    seg.name = path_ident();
+    Path np = {0};
+    for (int i = 0; i < p.nsegs; i++) PUSH(np.segs, np.nsegs, p.segs[i]);
+    PUSH(np.segs, np.nsegs, seg);
+    p = np;
+    if (!accept(TK_PATHSEP)) break;
+  }
+  Item *it = new_item(ITEM_USE, span_from(lo), attrs);
+  p.span = span_from(lo);
+  it->use_path = p;
+  if (accept(TK_AS)) it->use_alias = at(TK_UNDERSCORE) ? (advance(), intern_cstr("_")) : expect_ident();
+  // A glob import (`use Shape::*;`) stays an item: the checker looks enum variants up through it.
+  if (!strcmp(p.segs[p.nsegs - 1].name, "self") && p.nsegs > 1) {
+    // `use std::mem::{self}` names the module itself
+    it->use_path.nsegs--;
+  }
+  PUSH(P.prog->items, P.prog->nitems, it);
+  if (!*first) *first = it;
+}
+
+static Item *parse_item(Attrs attrs) {
+  Span lo = tok()->span;
+  skip_visibility();
+  switch (kind()) {
+  case TK_FN: {
+    Item *it = new_item(ITEM_FN, lo, attrs);
+    it->fn = parse_fn(attrs, true);
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_STRUCT: {
+    Item *it = new_item(ITEM_STRUCT, lo, attrs);
+    it->sdecl = parse_struct(attrs);
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_ENUM: {
+    Item *it = new_item(ITEM_STRUCT, lo, attrs);
+    it->sdecl = parse_enum(attrs);
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_TRAIT: {
+    Item *it = new_item(ITEM_TRAIT, lo, attrs);
+    it->trait = parse_trait(attrs);
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_UNSAFE:
+    if (peek_kind(1) == TK_TRAIT) {
+      Item *it = new_item(ITEM_TRAIT, lo, attrs);
+      it->trait = parse_trait(attrs);
+      return it;
+    }
+    if (peek_kind(1) == TK_IMPL) {
+      Item *it = new_item(ITEM_IMPL, lo, attrs);
+      it->impl = parse_impl();
+      return it;
+    }
+    error_here(tok()->span, "`unsafe` functions are not supported");
+  case TK_IMPL: {
+    Item *it = new_item(ITEM_IMPL, lo, attrs);
+    it->impl = parse_impl();
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_USE: {
+    advance();
+    Item *first = NULL;
+    parse_use_tree((Path){0}, lo, attrs, &first);
+    expect(TK_SEMI);
+    return NULL;  // use items were appended directly (a brace list makes several)
+  }
+  case TK_CONST: {
+    advance();
+    Item *it = new_item(ITEM_CONST, lo, attrs);
+    ConstDecl *cd = arena_alloc(sizeof *cd);
+    cd->span = tok()->span;
+    cd->name = expect_ident();
+    expect(TK_COLON);
+    cd->ty = parse_type();
+    expect(TK_EQ);
+    cd->value = parse_expr();
+    expect(TK_SEMI);
+    it->cdecl = cd;
+    it->span = span_from(lo);
+    return it;
+  }
+  case TK_MOD: error_here(tok()->span, "modules (`mod`) are not supported");
+  case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
+  default: syntax_error("item");
+  }
+}
+
+static bool is_item_start(void) {
+  TokenKind k = kind();
+  return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
+         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_EOF;
+}
+
+// After an error: skip to the next token that can start an item at brace depth 0.
+static void recover_to_item(void) {
+  int depth = 0;
+  int start = P.pos;
+  while (!at(TK_EOF)) {
+    if (depth == 0 && P.pos > start && is_item_start()) return;
+    TokenKind k = advance()->kind;
+    if (k == TK_LBRACE) depth++;
+    else if (k == TK_RBRACE && depth > 0) depth--;
+  }
+}
+
+// file = inner-attr* item*
+void parse_file(Program *prog, Token *toks, int ntoks) {
+  P = (Parser){.prog = prog, .toks = toks, .n = ntoks};
+  if (setjmp(P.recover)) {
+    // an error in the inner attributes: skip them
+    recover_to_item();
+  } else {
+    while (at(TK_HASH) && peek_kind(1) == TK_BANG) {
+      advance();
+      advance();
+      Attrs ignored = {0};
+      parse_attr_body(&ignored, true);
+    }
+  }
+  while (!at(TK_EOF) && !P.fatal && !diag_too_many()) {
+    int before = P.pos;
+    if (setjmp(P.recover)) {
+      P.depth = 0;
+      P.impl = NULL;
+      P.trait = NULL;
+      if (P.fatal) return;
+      recover_to_item();
+      if (P.pos == before) advance();
+      continue;
+    }
+    Attrs attrs = parse_outer_attrs();
+    if (at(TK_EOF)) break;
+    Item *it = parse_item(attrs);
+    if (it) PUSH(prog->items, prog->nitems, it);
+  }
+}

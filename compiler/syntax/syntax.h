@@ -1,0 +1,606 @@
+// syntax.h — the front end: tokens and the AST.
+//
+// syntax owns the lexer (bytes -> tokens) and the parser (tokens -> the AST: items,
+// statements, expressions, patterns and types as written). The AST is also where the checker
+// writes what it found out (Expr.ty, resolutions, dispatch kinds, coercions, a pattern's
+// binding mode): trc annotates the tree instead of lowering it to a second IR, so the slots for
+// those annotations are declared here, next to what they annotate, and the semantic types
+// they point to (struct Type, struct GenericEnv) stay opaque until sema.h.
+#ifndef TRC_SYNTAX_H
+#define TRC_SYNTAX_H
+
+#include "base/base.h"
+
+
+typedef struct Type Type;
+typedef struct TypeExpr TypeExpr;
+typedef struct Expr Expr;
+typedef struct Stmt Stmt;
+typedef struct Block Block;
+typedef struct Pattern Pattern;
+typedef struct Item Item;
+typedef struct FnDecl FnDecl;
+typedef struct StructDecl StructDecl;
+typedef struct TraitDecl TraitDecl;
+typedef struct ImplDecl ImplDecl;
+typedef struct Local Local;
+
+//
+// lexer.c
+//
+
+typedef enum {
+  TK_EOF,
+  TK_IDENT,     // also `_` is TK_UNDERSCORE, keywords have their own kinds
+  TK_LIFETIME,  // 'a
+  TK_INT,       // 123, 0xff, 1_000u64
+  TK_FLOAT,     // 1.5, 2e3, 1.0f64
+  TK_STR,       // "..." (escapes decoded)
+  TK_CHAR,      // 'x'
+  // keywords
+  TK_AS, TK_BREAK, TK_CONST, TK_CONTINUE, TK_CRATE, TK_DYN, TK_ELSE, TK_ENUM, TK_FALSE, TK_FN,
+  TK_FOR, TK_IF, TK_IMPL, TK_IN, TK_LET, TK_LOOP, TK_MATCH, TK_MOD, TK_MOVE, TK_MUT, TK_PUB,
+  TK_REF, TK_RETURN, TK_SELF_LOWER, TK_SELF_UPPER, TK_STATIC, TK_STRUCT, TK_SUPER, TK_TRAIT,
+  TK_TRUE, TK_TYPE, TK_UNSAFE, TK_USE, TK_WHERE, TK_WHILE,
+  // punctuation
+  TK_LPAREN, TK_RPAREN, TK_LBRACKET, TK_RBRACKET, TK_LBRACE, TK_RBRACE,
+  TK_COMMA, TK_SEMI, TK_COLON, TK_PATHSEP, TK_DOT, TK_DOTDOT, TK_DOTDOTEQ, TK_DOTDOTDOT,
+  TK_ARROW, TK_FATARROW, TK_HASH, TK_BANG, TK_QUESTION, TK_AT, TK_UNDERSCORE, TK_DOLLAR,
+  TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT, TK_CARET, TK_AMP, TK_PIPE,
+  TK_AMPAMP, TK_PIPEPIPE, TK_SHL, TK_SHR,
+  TK_EQ, TK_EQEQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE,
+  TK_PLUSEQ, TK_MINUSEQ, TK_STAREQ, TK_SLASHEQ, TK_PERCENTEQ, TK_CARETEQ, TK_AMPEQ, TK_PIPEEQ,
+  TK_SHLEQ, TK_SHREQ,
+  TK_COUNT
+} TokenKind;
+
+typedef struct {
+  TokenKind kind;
+  Span span;
+  const char *text;     // interned source text for TK_IDENT / TK_LIFETIME
+  uint64_t int_val;     // TK_INT
+  double float_val;     // TK_FLOAT
+  const char *suffix;   // interned literal suffix ("u8", "f64") or NULL
+  const char *str;      // TK_STR: decoded bytes (NUL-terminated for convenience)
+  size_t str_len;
+  uint32_t char_val;    // TK_CHAR
+} Token;
+
+// Tokenizes a whole file. On a lexical error, reports it and keeps going where it can.
+Token *lex(int file, const char *text, size_t len, int *count);
+const char *token_kind_name(TokenKind k);
+
+//
+// parser.c: the AST
+//
+
+// A path as written: `std::mem::size_of::<T>`, `Vec::new`, `Self::Item`.
+typedef struct {
+  const char *name;      // interned
+  TypeExpr **args;       // generic args (`::<..>` in expressions, `<..>` in types), may be NULL
+  int nargs;
+  // associated-type bindings in a trait path: `Iterator<Item = u32>`
+  const char **bind_names;
+  TypeExpr **bind_types;
+  int nbinds;
+  // parenthesized sugar: `Fn(i64) -> i64` puts the inputs in args and the output here
+  bool paren_sugar;
+  TypeExpr *paren_ret;
+  Span span;
+} PathSeg;
+
+typedef struct {
+  PathSeg *segs;
+  int nsegs;
+  Span span;
+} Path;
+
+// A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`; lifetime bounds are dropped by the parser.
+typedef struct {
+  Path path;
+  bool maybe;  // ?Sized
+  Span span;
+} Bound;
+
+typedef enum {
+  TE_PATH,   // i32, Circle, Vec<T>, T, Self, Self::Item
+  TE_REF,    // &T, &mut T (lifetime ignored)
+  TE_PTR,    // *const T, *mut T
+  TE_DYN,    // dyn A + Send (also bare trait syntax is rejected by the parser)
+  TE_IMPL,   // impl A + B (argument position)
+  TE_TUPLE,  // (), (A, B)
+  TE_SLICE,  // [T]
+  TE_ARRAY,  // [T; N]
+  TE_NEVER,  // !
+  TE_INFER,  // _
+  TE_FN_PTR, // fn(A) -> B
+} TypeExprKind;
+
+struct TypeExpr {
+  TypeExprKind kind;
+  Span span;
+  Path path;           // TE_PATH
+  bool mut;            // TE_REF, TE_PTR
+  TypeExpr *inner;     // TE_REF, TE_PTR, TE_SLICE, TE_ARRAY
+  Expr *len;           // TE_ARRAY
+  Bound *bounds;       // TE_DYN, TE_IMPL
+  int nbounds;
+  TypeExpr **elems;    // TE_TUPLE, TE_FN_PTR params
+  int nelems;
+  TypeExpr *ret;       // TE_FN_PTR
+  Type *resolved;      // filled by the checker
+};
+
+typedef struct {
+  const char *name;
+  Bound *bounds;
+  int nbounds;
+  Span span;
+  TypeExpr *default_ty;
+} GenericParam;
+
+// `where T: A + B` — the bounded type may be any type expression (`Self`, `T`, `Self::Item`).
+typedef struct {
+  TypeExpr *ty;
+  Bound *bounds;
+  int nbounds;
+  Span span;
+} WherePred;
+
+typedef struct {
+  GenericParam *params;  // type parameters only; lifetime parameters are parsed and dropped
+  int nparams;
+  WherePred *preds;
+  int npreds;
+} Generics;
+
+// Attributes the compiler understands; others are parsed and ignored.
+typedef struct {
+  bool inline_never, inline_hint, inline_always;
+  const char **derives;  // interned names of #[derive(...)]
+  int nderives;
+  bool allow_dead_code;
+  bool track_caller;    // #[track_caller]: panics inside report the caller's location
+} Attrs;
+
+typedef enum {
+  PAT_WILD,      // _
+  PAT_BIND,      // x, mut x, ref x, x @ p (sub)
+  PAT_REF,       // &p, &mut p
+  PAT_TUPLE,     // (a, b)
+  PAT_LIT,       // 1, -1, "s", true, 'c'
+  PAT_RANGE,     // 1..=9
+  PAT_PATH,      // None, Color::Red, a unit struct
+  PAT_TUPLE_STRUCT, // Some(x), Point(a, b)
+  PAT_STRUCT,    // Point { x, y: 0, .. }
+  PAT_OR,        // a | b
+  PAT_REST,      // .. inside tuple patterns
+} PatternKind;
+
+struct Pattern {
+  PatternKind kind;
+  Span span;
+  const char *name;     // PAT_BIND
+  bool mut, by_ref;     // PAT_BIND (by_ref: `ref x`), PAT_REF (mut)
+  Pattern *sub;         // PAT_BIND `@` subpattern, PAT_REF inner
+  Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_OR alternatives, PAT_STRUCT field patterns
+  int nelems;
+  const char **field_names;  // PAT_STRUCT
+  bool has_rest;        // PAT_STRUCT `..`
+  Path path;            // PAT_PATH, PAT_TUPLE_STRUCT, PAT_STRUCT
+  Expr *lit, *hi;       // PAT_LIT (lit), PAT_RANGE (lit..=hi; hi NULL for `lo..`)
+  bool inclusive;       // PAT_RANGE
+  // ---- filled by the checker ----
+  Local *local;         // PAT_BIND
+  Type *ty;             // the type this pattern matches, after `derefs`
+  int derefs;           // default binding mode: references peeled off before matching
+  bool bind_ref;        // PAT_BIND: binds a reference to the place (`ref`, or by the binding mode)
+  bool bind_mut;        // PAT_BIND with bind_ref: `&mut`
+  StructDecl *sdecl;    // PAT_PATH, PAT_TUPLE_STRUCT, PAT_STRUCT: the struct or enum
+  int variant;          // ... the variant index when sdecl->is_enum
+  int *field_map;       // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_STRUCT: elems[i] matches field field_map[i]
+                        // (-1 for a `..`)
+};
+
+typedef enum {
+  EX_INT, EX_FLOAT, EX_BOOL, EX_STR, EX_CHAR,
+  EX_PATH,        // a variable, a function, a unit struct, an associated fn `Type::f`
+  EX_UNARY,       // op: TK_MINUS, TK_BANG, TK_STAR (deref), TK_AMP (ref; mut flag for &mut)
+  EX_BINARY,      // op: arithmetic, comparison, logic
+  EX_ASSIGN,      // lhs = rhs
+  EX_COMPOUND,    // lhs op= rhs; op is the binary operator (TK_PLUS for +=)
+  EX_CAST,        // expr as Type
+  EX_CALL,        // callee(args)
+  EX_METHOD,      // recv.name::<targs>(args)
+  EX_FIELD,       // base.name, base.0
+  EX_INDEX,       // base[index]
+  EX_STRUCT,      // Path { name: expr, .. }
+  EX_TUPLE,       // (), (a,), (a, b)
+  EX_ARRAY,       // [a, b], [x; n]
+  EX_BLOCK,       // { stmts; expr } (also unsafe { })
+  EX_IF,          // if cond { } else ...
+  EX_IF_LET,      // if let pat = expr { } else ...
+  EX_WHILE,       // while cond { }
+  EX_WHILE_LET,   // while let pat = expr { }
+  EX_LOOP,        // loop { }
+  EX_FOR,         // for pat in expr { }
+  EX_MATCH,       // match expr { arms }
+  EX_BREAK, EX_CONTINUE, EX_RETURN,
+  EX_RANGE,       // lo..hi, lo..=hi, either end may be NULL
+  EX_MACRO,       // println!, print!, eprintln!, eprint!, format!, vec!, panic!, assert!, ...
+  EX_CLOSURE,     // |a, b| body, move |x: i64| -> i64 { }
+  EX_TRY,         // sub? (parsed; the checker may reject it)
+} ExprKind;
+
+typedef struct {
+  Pattern *pat;
+  Expr *guard;   // `if cond`, may be NULL
+  Expr *body;
+  Span span;
+} MatchArm;
+
+// One piece of a parsed format string: literal text, or an argument with its spec.
+typedef struct {
+  const char *text;   // literal text (already unescaped {{ }}) when arg < 0
+  size_t text_len;
+  int arg;            // index into the macro's args, or -1 for literal text
+  bool debug;         // {:?}
+  bool has_width, has_prec, zero_pad, plus;
+  int width, prec;
+  int align;          // -1 default, 0 left '<', 1 right '>', 2 center '^'
+  uint32_t fill;
+  char kind;          // the formatting trait: 0 Display, '?' Debug, 'x' 'X' 'o' 'b' 'e' 'E' 'p'
+  bool alternate;     // '#' ({:#?}, {:#x})
+} FmtPiece;
+
+typedef enum {
+  LOCAL_VAR,      // a `let` or pattern binding
+  LOCAL_PARAM,    // a function parameter (including self)
+} LocalKind;
+
+// A local variable: a binding introduced by a pattern, or a parameter.
+struct Local {
+  const char *name;
+  LocalKind kind;
+  bool mut;
+  Type *ty;
+  Span span;
+  int index;            // position in its function's locals list
+  bool assigned;        // checker: has been given a value (for E0384)
+  bool late_init;       // declared without a value (`let x;`)
+  FnDecl *owner;        // the function (or closure) whose frame holds it
+};
+
+// A variable a closure uses from an enclosing function: kept in the closure's environment by
+// reference (a pointer to the variable), or by value for a `move` closure.
+typedef struct {
+  Local *local;
+  bool by_value;
+} Capture;
+
+// What an EX_PATH (or the callee of an EX_CALL) resolved to.
+typedef enum {
+  RES_NONE,
+  RES_LOCAL,         // local
+  RES_FN,            // fn_decl with targs (free fn or inherent assoc fn or trait impl fn)
+  RES_TRAIT_FN,      // a trait method named through a type: `T::new()`, `Tr::m(x)`; self_ty + trait
+  RES_UNIT_STRUCT,   // a unit struct value `Bar`
+  RES_TUPLE_CTOR,    // a tuple struct constructor `Point(1, 2)`
+  RES_BUILTIN,       // a compiler-known function: Box::new, Vec::new, String::from, size_of, drop
+  RES_CONST,         // a primitive's associated constant (`u64::MAX`, `f64::EPSILON`): int_val/float_val
+  RES_CONST_ITEM,    // a `const` item: fn is its value's function
+} ResKind;
+
+typedef enum {
+  BI_NONE,
+  BI_BOX_NEW, BI_VEC_NEW, BI_VEC_WITH_CAPACITY, BI_STRING_FROM, BI_STRING_NEW,
+  BI_SIZE_OF, BI_ALIGN_OF, BI_DROP, BI_EXIT,
+  // methods on builtin types
+  BI_VEC_PUSH, BI_VEC_LEN, BI_VEC_POP, BI_VEC_IS_EMPTY, BI_VEC_CLEAR,
+  BI_STR_LEN, BI_STR_TO_STRING, BI_STRING_LEN, BI_STRING_PUSH_STR, BI_STRING_AS_STR,
+  BI_STRING_CLONE, BI_STR_IS_EMPTY,
+  BI_INT_WRAPPING_ADD, BI_INT_WRAPPING_SUB, BI_INT_WRAPPING_MUL, BI_INT_ABS, BI_INT_POW,
+  BI_INT_MIN, BI_INT_MAX,
+  BI_F64_SQRT, BI_F64_ABS, BI_TO_STRING,
+  BI_SLICE_LEN, BI_SLICE_IS_EMPTY, BI_ITER, BI_ITER_MUT, BI_ENUMERATE, BI_REV, BI_SLICE_SWAP,
+  BI_VEC_REMOVE, BI_VEC_INSERT, BI_STR_PARSE,
+  // intrinsics of the .tr prelude
+  BI_READ, BI_WRITE, BI_ARGS_LEN, BI_ARG,
+  BI_COUNT
+} Builtin;
+
+// How a method call is dispatched, decided by the checker.
+typedef enum {
+  DISPATCH_DIRECT,   // an inherent method or a known impl's method: call fn_decl directly
+  DISPATCH_TRAIT,    // a trait method on a (possibly generic) type: mono resolves the impl
+  DISPATCH_DYN,      // a trait method on `dyn Trait`: load from the vtable
+  DISPATCH_BUILTIN,  // a compiler-known method (Vec::push, String::len, ...)
+} DispatchKind;
+
+// Implicit conversions the checker inserts on an expression: applied in this order.
+typedef enum {
+  COERCE_NONE,
+  COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
+  COERCE_REBORROW,   // &mut T -> &T
+} CoerceKind;
+
+struct Expr {
+  ExprKind kind;
+  Span span;
+  Type *ty;               // filled by the checker (after its adjustments below)
+
+  // literals
+  uint64_t int_val;       // EX_INT, EX_CHAR (code point), EX_BOOL
+  double float_val;       // EX_FLOAT
+  const char *suffix;     // EX_INT / EX_FLOAT suffix
+  const char *str;        // EX_STR bytes
+  size_t str_len;
+
+  // structure
+  TokenKind op;           // EX_UNARY, EX_BINARY, EX_COMPOUND
+  bool mut;               // EX_UNARY & (&mut)
+  Expr *lhs, *rhs;        // binary/assign/compound; EX_INDEX base=lhs index=rhs; EX_RANGE lo=lhs hi=rhs
+  bool inclusive;         // EX_RANGE ..=
+  Expr *sub;              // EX_UNARY operand, EX_CAST operand, EX_FIELD/EX_METHOD receiver,
+                          // EX_IF/EX_WHILE cond, EX_FOR/EX_MATCH/EX_IF_LET scrutinee,
+                          // EX_BREAK/EX_RETURN value (may be NULL), EX_CALL callee
+  TypeExpr *type_expr;    // EX_CAST target
+  Path path;              // EX_PATH, EX_STRUCT
+  const char *name;       // EX_FIELD, EX_METHOD, EX_MACRO (interned: "println", "vec", ...)
+  int field_index;        // EX_FIELD: tuple index as written (.0), or -1; checker sets the real index
+  TypeExpr **targs;       // EX_METHOD turbofish
+  int ntargs;
+  Expr **args;            // EX_CALL/EX_METHOD/EX_MACRO args, EX_TUPLE/EX_ARRAY elems, EX_STRUCT values
+  int nargs;
+  const char **field_names; // EX_STRUCT field names (parallel to args)
+  Expr *base_expr;        // EX_STRUCT `..base`
+  Block *block;           // EX_BLOCK, EX_IF then, EX_WHILE/EX_LOOP/EX_FOR body, EX_CLOSURE body (if braced)
+  Expr *else_expr;        // EX_IF else (an EX_IF or EX_BLOCK), may be NULL
+  Pattern *pat;           // EX_FOR, EX_IF_LET, EX_WHILE_LET
+  MatchArm *arms;         // EX_MATCH
+  int narms;
+  const char *label;      // loop label 'a, or break/continue target label
+  bool is_unsafe;         // EX_BLOCK
+  // EX_MACRO: vec![x; n] sets repeat; format-like macros get their format string parsed
+  bool repeat;
+  FmtPiece *fmt;
+  int nfmt;
+  // EX_CLOSURE
+  Pattern **cparams;
+  TypeExpr **cparam_types;
+  int ncparams;
+  TypeExpr *cret;
+  Expr *cbody;
+  bool is_move;
+  Span name_span;         // EX_FIELD / EX_METHOD: the field or method name; EX_BINARY: the operator
+  bool moves_local;       // checker: an EX_PATH that moves its (non-Copy) local out
+  Span *field_spans;      // EX_STRUCT: the span of each field name (parallel to args)
+
+  // ---- filled by the checker ----
+  ResKind res;
+  Local *local;           // RES_LOCAL
+  FnDecl *fn;             // RES_FN, RES_TRAIT_FN; EX_METHOD callee
+  Type **fn_targs;        // type arguments of the callee (all of them: impl's, then fn's own)
+  int fn_ntargs;
+  StructDecl *sdecl;      // RES_UNIT_STRUCT, RES_TUPLE_CTOR, EX_STRUCT
+  int variant;            // ... the variant index when sdecl->is_enum
+  Builtin builtin;        // RES_BUILTIN, DISPATCH_BUILTIN
+  DispatchKind dispatch;  // EX_METHOD
+  TraitDecl *trait;       // DISPATCH_TRAIT/DYN, RES_TRAIT_FN: the trait declaring the method
+  Type *self_ty;          // DISPATCH_TRAIT, RES_TRAIT_FN: the Self type
+  int autoderefs;         // EX_METHOD: derefs applied to the receiver before autoref
+  int autoref;            // EX_METHOD: 0 none, 1 &, 2 &mut after the derefs
+  CoerceKind coerce;      // implicit conversion applied to this expression's value
+  Type *coerce_from;      // type before the coercion (ty is the type after)
+  int *field_map;         // EX_STRUCT: for each args[i], the field index
+  struct LoopInfo *loop;  // EX_BREAK/EX_CONTINUE target
+};
+
+// A loop as the checker sees it: the target of `break`/`continue` (codegen reads loop_expr).
+typedef struct LoopInfo {
+  Expr *loop_expr;
+  const char *label;
+  Type *break_ty;       // `loop` only: the type of `break value`
+  bool has_break;
+  struct LoopInfo *outer;
+} LoopInfo;
+
+typedef enum { ST_LET, ST_EXPR, ST_SEMI, ST_ITEM, ST_EMPTY } StmtKind;
+
+struct Stmt {
+  StmtKind kind;
+  Span span;
+  Pattern *pat;       // ST_LET
+  TypeExpr *ty;       // ST_LET annotation, may be NULL
+  Expr *init;         // ST_LET initializer (may be NULL), ST_EXPR/ST_SEMI expression
+  Block *else_block;  // let-else
+  Item *item;         // ST_ITEM
+};
+
+struct Block {
+  Stmt **stmts;
+  int nstmts;
+  Expr *tail;         // final expression without `;`, may be NULL
+  Span span;
+};
+
+typedef enum {
+  SELF_NONE,     // an associated function
+  SELF_VALUE,    // self / mut self
+  SELF_REF,      // &self
+  SELF_REF_MUT,  // &mut self
+  SELF_BOX,      // self: Box<Self>
+} SelfKind;
+
+typedef struct {
+  Pattern *pat;
+  TypeExpr *ty;
+  Span span;
+  Local *local;  // filled by the checker
+} Param;
+
+struct FnDecl {
+  const char *name;
+  Span span;           // the name
+  Span sig_span;       // whole signature
+  Generics generics;
+  SelfKind self_kind;
+  bool self_mut;       // `mut self`
+  Span self_span;
+  Param *params;       // excluding self
+  int nparams;
+  TypeExpr *ret;       // NULL means ()
+  Block *body;         // NULL for a required trait method
+  Attrs attrs;
+  // context, filled by the parser
+  ImplDecl *impl;      // the impl it is in, or NULL
+  TraitDecl *trait;    // the trait it is declared in (for trait methods and defaults), or NULL
+  // filled by the checker
+  Type **param_types;  // semantic types of params (not including self)
+  Type *ret_type;
+  Type *self_param_ty; // type of `self` parameter when self_kind != SELF_NONE
+  Local *self_local;
+  VEC(Local *) locals; // every Local of the body, in declaration order
+  struct GenericEnv *env;  // the generic parameters in scope (impl's/trait's, then own)
+  bool checked;
+  bool requires_sized; // `where Self: Sized` on a trait method
+  int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
+  bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
+  Span sized_span;     // the `Sized` of `where Self: Sized`
+  // closures: the body of `|x| ...` is checked and emitted as a function of its own, whose
+  // first argument is the environment (a struct of the captures)
+  bool is_closure;
+  FnDecl *parent;      // the function the closure is written in
+  Capture *captures;
+  int ncaptures;
+  Expr *closure_expr;
+  bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
+  struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
+};
+
+typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;
+
+typedef struct {
+  const char *name;   // interned; NULL for tuple fields
+  TypeExpr *ty;
+  Span span;
+  Type *type;         // semantic type (may mention the struct's params), by the checker
+} FieldDecl;
+
+// One variant of an enum: `A`, `B(T, i32)`, `C { x: i32 }`, `D = 5`.
+typedef struct {
+  const char *name;
+  Span span;
+  StructKind kind;     // unit / tuple / named, as for structs
+  FieldDecl *fields;
+  int nfields;
+  Expr *discriminant;  // `= expr`, or NULL
+  int64_t discr;       // its value (the checker computes it)
+  Attrs attrs;
+} EnumVariant;
+
+// A struct or an enum (an ADT). An enum has no fields of its own, only variants; its value is
+// a tag followed by the fields of one variant.
+struct StructDecl {
+  const char *name;
+  Span span;
+  StructKind kind;
+  Generics generics;
+  FieldDecl *fields;
+  int nfields;
+  Attrs attrs;
+  struct GenericEnv *env;
+  ImplDecl *drop_impl;  // `impl Drop for S`, found by the checker
+  bool is_copy;         // #[derive(Clone, Copy)]
+  bool is_enum;
+  EnumVariant *variants;  // enums only
+  int nvariants;
+};
+
+typedef struct {
+  const char *name;
+  Span span;
+  Bound *bounds;
+  int nbounds;
+  TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
+  Type *resolved;        // impls: the bound type (may mention the impl's params)
+} AssocTypeDecl;
+
+struct TraitDecl {
+  const char *name;
+  Span span;
+  Generics generics;
+  Bound *supers;        // supertrait bounds as written (`trait B: A + Sized`)
+  int nsupers;
+  FnDecl **methods;
+  int nmethods;
+  AssocTypeDecl *assoc_types;
+  int nassoc_types;
+  Span *const_spans;    // associated consts (only recorded, for dyn compatibility)
+  int nconsts;
+  Attrs attrs;
+  bool is_auto;         // Send, Sync, Unpin: builtin auto traits (no methods, no vtable)
+  bool is_marker;       // Sized, Copy: builtin marker traits
+  bool is_lang_drop;    // Drop
+  // filled by the checker
+  TraitDecl **super_traits;  // resolved non-marker supertraits, in declaration order
+  int nsuper_traits;
+  bool requires_sized;       // `trait T: Sized` (or where Self: Sized)
+  Span sized_span;           // that `Sized` bound
+  struct GenericEnv *env;    // Self + trait generics
+  bool resolved;
+};
+
+struct ImplDecl {
+  Span span;
+  Generics generics;
+  Path *trait_path;     // NULL for an inherent impl
+  TypeExpr *self_te;
+  FnDecl **methods;
+  int nmethods;
+  AssocTypeDecl *assoc_types;
+  int nassoc_types;
+  // filled by the checker
+  TraitDecl *trait;
+  Type *self_ty;        // may mention the impl's params
+  Type **trait_args;    // the trait's type arguments (`AsRef<str>`), may mention the impl's params
+  int ntrait_args;
+  struct GenericEnv *env;
+};
+
+// const NAME: Type = value;  — checked and emitted as a function of no arguments that returns
+// the value (LLVM folds the calls), so a constant is an expression evaluated where it is used.
+typedef struct ConstDecl {
+  const char *name;
+  Span span;           // the name
+  TypeExpr *ty;
+  Expr *value;
+  FnDecl *fn;          // the checker's function for the value
+} ConstDecl;
+
+typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST } ItemKind;
+
+struct Item {
+  ItemKind kind;
+  Span span;
+  Attrs attrs;
+  FnDecl *fn;
+  StructDecl *sdecl;    // ITEM_STRUCT: a struct or an enum
+  TraitDecl *trait;
+  ImplDecl *impl;
+  Path use_path;        // ITEM_USE: `use std::mem::size_of;` (glob: last seg name "*")
+  const char *use_alias;
+  ConstDecl *cdecl;     // ITEM_CONST
+};
+
+typedef struct {
+  Item **items;
+  int nitems;
+  const char **features;  // #![feature(...)] gates
+  int nfeatures;
+} Program;
+
+// Parses one file's tokens and appends its items to prog.
+void parse_file(Program *prog, Token *toks, int ntoks);
+
+#endif
