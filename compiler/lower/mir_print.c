@@ -239,7 +239,11 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
 
 static const char *signature(Body *b) {
   FnDecl *f = b->fn;
-  const char *s = arena_printf("fn %s(", fn_path(f, NULL, 0, NULL));
+  const char *generics = "";
+  for (int i = 0; i < f->generics.nparams; i++)
+    generics = arena_printf("%s%s%s", generics, i ? ", " : "<", f->generics.params[i].name);
+  if (*generics) generics = arena_printf("%s>", generics);
+  const char *s = arena_printf("fn %s%s(", fn_path(f, NULL, 0, NULL), generics);
   for (int i = 1; i <= b->nparams; i++) s = arena_printf("%s%s_%d: %s", s, i > 1 ? ", " : "", i, ty_name(b->locals[i].ty));
   return arena_printf("%s) -> %s", s, ty_name(b->locals[0].ty));
 }
