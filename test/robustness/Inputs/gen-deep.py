@@ -1,4 +1,4 @@
-"""gen_deep.py KIND N: writes a program that nests (or chains) one construct N times.
+"""gen-deep.py KIND N: writes a program that nests (or chains) one construct N times.
 
 Each kind is a way for a recursive-descent parser, checker or emitter to recurse once per
 level, so a large N must end in a diagnostic, not a stack overflow (test/robustness/deep-*)."""
