@@ -440,7 +440,10 @@ static const char *overflow_msg(BinOp op) {
 static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Type *t, Span sp) {
   Type *rt = ty_resolve(t);
   bool is_int = rt->kind == TY_INT;
-  if (is_int && (op == BIN_DIV || op == BIN_REM)) {
+  uint64_t all = rt->kind == TY_INT && rt->bits < 64 ? (1ull << rt->bits) - 1 : ~0ull;
+  // A constant divisor other than 0 (and -1 for signed types) needs no check.
+  bool safe_divisor = b.kind == OPND_CONST && (b.c.i & all) != 0 && (!rt->is_signed || (b.c.i & all) != all);
+  if (is_int && (op == BIN_DIV || op == BIN_REM) && !safe_divisor) {
     bool rem = op == BIN_REM;
     Place z = temp(L, ty_bool, sp);
     assign(L, z, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, 0), .ty = ty_bool}, sp);
@@ -449,7 +452,6 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
     if (rt->is_signed) {
       // MIN / -1 overflows: (b == -1) & (a == MIN)
       Place m1 = temp(L, ty_bool, sp), mn = temp(L, ty_bool, sp), both = temp(L, ty_bool, sp);
-      uint64_t all = rt->bits == 64 ? ~0ull : (1ull << rt->bits) - 1;
       assign(L, m1, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, all), .ty = ty_bool}, sp);
       assign(L, mn, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (rt->bits - 1)), .ty = ty_bool}, sp);
       assign(L, both, (Rvalue){.kind = RV_BINARY, .binop = BIN_BITAND, .a = use_place(L, m1), .b = use_place(L, mn), .ty = ty_bool}, sp);
@@ -855,21 +857,91 @@ static bool is_variant_pattern(Pattern *p) {
 
 static bool is_catch_all(Pattern *p) { return p->kind == PAT_WILD || (p->kind == PAT_BIND && !p->sub); }
 
-// A match whose arms test the variant of one enum (and catch-alls) starts with one switchInt
-// on the discriminant, as rustc's does: each variant goes straight to the first arm that can
-// take it, past that arm's own discriminant test. The depth of references peeled off before
-// the variant (`match self` on `&Enum`) must be the same in every such arm.
-static int variant_switch_depth(Expr *e) {
-  int depth = -1;
-  bool any = false;
+// A match whose arms test the variant of one enum, or integer, char or bool literals (with
+// catch-alls among them) starts with one switchInt, as rustc's does: on the discriminant, or
+// on the value itself. Each value goes straight to the first arm that can take it, past that
+// arm's own test; an arm whose fields or guard then fail goes on to the next arm's full test.
+// The depth of references peeled off before the test (`match self` on `&Enum`) must be the
+// same in every such arm.
+typedef enum { SWITCH_NONE, SWITCH_VARIANT, SWITCH_LITERAL } SwitchKind;
+
+static bool is_literal_pattern(Pattern *p) {
+  if (p->kind == PAT_LIT) return p->lit->kind != EX_STR;
+  if (p->kind != PAT_OR) return false;
+  for (int i = 0; i < p->nelems; i++)
+    if (p->elems[i]->kind != PAT_LIT || p->elems[i]->lit->kind == EX_STR || p->elems[i]->derefs) return false;
+  return true;
+}
+
+static SwitchKind switch_kind(Expr *e, int *depth) {
+  SwitchKind kind = SWITCH_NONE;
+  *depth = -1;
   for (int i = 0; i < e->narms; i++) {
     Pattern *p = e->arms[i].pat;
     if (is_catch_all(p)) continue;
-    if (!is_variant_pattern(p) || (depth >= 0 && p->derefs != depth)) return -1;
-    depth = p->derefs;
-    any = true;
+    SwitchKind k = is_variant_pattern(p) ? SWITCH_VARIANT : is_literal_pattern(p) ? SWITCH_LITERAL : SWITCH_NONE;
+    if (k == SWITCH_NONE || (kind != SWITCH_NONE && k != kind) || (*depth >= 0 && p->derefs != *depth)) return SWITCH_NONE;
+    kind = k;
+    *depth = p->derefs;
   }
-  return any ? depth : -1;
+  return kind;
+}
+
+// Does arm pattern p (not a catch-all) take the switch value v?
+static bool arm_takes(Lower *L, Pattern *p, SwitchKind kind, uint64_t v, Type *t) {
+  if (kind == SWITCH_VARIANT) return (uint64_t)p->sdecl->variants[p->variant].discr == v;
+  if (p->kind == PAT_LIT) return pattern_const(L, p->lit, t).c.i == v;
+  for (int i = 0; i < p->nelems; i++)
+    if (pattern_const(L, p->elems[i]->lit, t).c.i == v) return true;
+  return false;
+}
+
+// The switch at the top of a match: every value some arm names, to the first arm that takes it.
+static void emit_match_switch(Lower *L, Expr *e, SwitchKind kind, Place vp, int *known) {
+  Type *t = ty_resolve(place_ty(L, vp));
+  int cap = 1;
+  for (int i = 0; i < e->narms; i++) cap += e->arms[i].pat->kind == PAT_OR ? e->arms[i].pat->nelems : 1;
+  if (kind == SWITCH_VARIANT && t->sdecl->nvariants + 1 > cap) cap = t->sdecl->nvariants + 1;
+  uint64_t *vals = arena_alloc(sizeof(uint64_t) * cap);
+  int *tg = arena_alloc(sizeof(int) * cap), n = 0, otherwise = -1;
+  for (int i = 0; i < e->narms && otherwise < 0; i++)
+    if (is_catch_all(e->arms[i].pat)) otherwise = known[i];
+  // The candidate values: every variant, or every literal written, in order.
+  uint64_t *cand = arena_alloc(sizeof(uint64_t) * cap);
+  int nc = 0;
+  if (kind == SWITCH_VARIANT) {
+    for (int v = 0; v < t->sdecl->nvariants; v++) cand[nc++] = (uint64_t)t->sdecl->variants[v].discr;
+  } else {
+    for (int i = 0; i < e->narms; i++) {
+      Pattern *p = e->arms[i].pat;
+      if (is_catch_all(p)) continue;
+      for (int k = 0; k < (p->kind == PAT_OR ? p->nelems : 1); k++)
+        cand[nc++] = pattern_const(L, p->kind == PAT_OR ? p->elems[k]->lit : p->lit, t).c.i;
+    }
+  }
+  for (int c = 0; c < nc; c++) {
+    bool seen = false;
+    for (int k = 0; k < n && !seen; k++) seen = vals[k] == cand[c];
+    if (seen) continue;
+    int to = -1;
+    for (int i = 0; i < e->narms && to < 0; i++) {
+      Pattern *p = e->arms[i].pat;
+      if (is_catch_all(p) || arm_takes(L, p, kind, cand[c], t)) to = known[i];
+    }
+    if (to < 0 || to == otherwise) continue;
+    vals[n] = cand[c];
+    tg[n++] = to;
+  }
+  tg[n] = otherwise >= 0 ? otherwise : unreachable_block(L);
+  Operand d;
+  if (kind == SWITCH_VARIANT) {
+    Place dp = temp(L, ty_isize, e->span);
+    assign(L, dp, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, e->span);
+    d = use_place(L, dp);
+  } else {
+    d = use_place(L, vp);
+  }
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = d, .values = vals, .targets = tg, .nvalues = n, .span = e->span});
 }
 
 // The fields of variant pattern p, its variant already known to match.
@@ -882,41 +954,24 @@ static void match_variant_fields(Lower *L, Pattern *p, Place place, int fail) {
   }
 }
 
+static Place peel(Lower *L, Place p, int depth, Span sp) {
+  for (int k = 0; k < depth; k++) p = deref(L, p, sp);
+  return p;
+}
+
 static void lower_match(Lower *L, Place dest, Expr *e) {
   Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
-  int done = new_block(L);
-  int depth = variant_switch_depth(e);
-  int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its variant known
+  int done = new_block(L), depth;
+  SwitchKind kind = switch_kind(e, &depth);
+  int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its value known
   int *full = arena_alloc(sizeof(int) * (e->narms + 1));    // per arm: entry that tests everything
   for (int i = 0; i < e->narms; i++) known[i] = full[i] = new_block(L);
-  int first = L->cur;
-  if (depth >= 0) {
+  if (kind != SWITCH_NONE) {
+    int first = L->cur;
     for (int i = 0; i < e->narms; i++)
       if (!is_catch_all(e->arms[i].pat)) known[i] = new_block(L);
-    Place vp = scrut;
-    for (int k = 0; k < depth; k++) vp = deref(L, vp, e->span);
-    StructDecl *en = ty_resolve(place_ty(L, vp))->sdecl;
-    Place d = temp(L, ty_isize, e->span);
-    assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, e->span);
-    // Each variant to the first arm that names it or catches all; the rest cannot happen.
-    uint64_t *vals = arena_alloc(sizeof(uint64_t) * (en->nvariants + 1));
-    int *tg = arena_alloc(sizeof(int) * (en->nvariants + 1)), n = 0, otherwise = -1;
-    for (int i = 0; i < e->narms && otherwise < 0; i++)
-      if (is_catch_all(e->arms[i].pat)) otherwise = known[i];
-    for (int v = 0; v < en->nvariants; v++) {
-      int to = -1;
-      for (int i = 0; i < e->narms && to < 0; i++) {
-        Pattern *p = e->arms[i].pat;
-        if (is_catch_all(p)) to = known[i];
-        else if (p->variant == v) to = known[i];
-      }
-      if (to < 0 || to == otherwise) continue;
-      vals[n] = (uint64_t)en->variants[v].discr;
-      tg[n++] = to;
-    }
-    tg[n] = otherwise >= 0 ? otherwise : unreachable_block(L);
     L->cur = first;
-    terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = use_place(L, d), .values = vals, .targets = tg, .nvalues = n, .span = e->span});
+    emit_match_switch(L, e, kind, peel(L, scrut, depth, e->span), known);
   } else {
     go_to(L, full[0]);
   }
@@ -929,9 +984,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     go_to(L, body);
     if (known[i] != full[i]) {
       L->cur = known[i];
-      Place vp = scrut;
-      for (int k = 0; k < depth; k++) vp = deref(L, vp, a->pat->span);
-      match_variant_fields(L, a->pat, vp, next);
+      if (kind == SWITCH_VARIANT) match_variant_fields(L, a->pat, peel(L, scrut, depth, a->pat->span), next);
       go_to(L, body);
     }
     L->cur = body;
@@ -1350,8 +1403,30 @@ static void lower_block_into(Lower *L, Place dest, Block *blk) {
 // ---------------------------------------------------------------------------------------------
 // Bodies
 
-// Drops blocks that nothing reaches from bb0 and renumbers the rest in order.
+// Where a jump to block t really goes: past blocks that hold nothing but a goto.
+static int skip_gotos(Body *b, int t) {
+  for (int steps = 0; steps < b->nblocks; steps++) {
+    BasicBlock *bb = &b->blocks[t];
+    if (bb->nstmts || bb->term.kind != TERM_GOTO || bb->is_cleanup) break;
+    t = bb->term.target;
+  }
+  return t;
+}
+
+// rustc's SimplifyCfg, in short: jumps skip empty goto blocks, then the blocks that nothing
+// reaches from bb0 go and the rest are renumbered in order.
 static void remove_dead_blocks(Body *b) {
+  for (int i = 0; i < b->nblocks; i++) {
+    Terminator *t = &b->blocks[i].term;
+    switch (t->kind) {
+    case TERM_GOTO: case TERM_ASSERT: case TERM_DROP: t->target = skip_gotos(b, t->target); break;
+    case TERM_CALL: if (t->target >= 0) t->target = skip_gotos(b, t->target); break;
+    case TERM_SWITCH:
+      for (int j = 0; j <= t->nvalues; j++) t->targets[j] = skip_gotos(b, t->targets[j]);
+      break;
+    default: break;
+    }
+  }
   int n = b->nblocks;
   int *newno = arena_alloc(sizeof(int) * (n + 1));
   int *stack = arena_alloc(sizeof(int) * (n + 1));
