@@ -886,7 +886,7 @@ class Gen:
         self.emit("    }")
         self.emit("}")
         # Not `X: Conv<i64> + Conv<bool>` nor `c.conv(true)` with both impls in scope: trc picks
-        # the first impl whatever the argument (test/run/generic_trait_two_impls.tr, XFAIL).
+        # the first impl whatever the argument (test/run/generic-trait-two-impls.tr, XFAIL).
         self.emit("fn via%d<X: %s<i64>>(x: &X) -> i64 {" % (k, cv))
         self.emit("    x.conv(5i64)")
         self.emit("}")

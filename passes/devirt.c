@@ -376,6 +376,19 @@ static bool trace_field(Devirt *d, LLVMValueRef v, unsigned field, VtSet *s, Pat
 // ---------------------------------------------------------------------------------------------
 // Virtual constant propagation: does f only return a constant?
 
+// The one constant ever stored to alloca a in f, or NULL. Bodies emitted from MIR return
+// their return place `_0`, an alloca, so `ret` reads a load of what was stored there.
+static LLVMValueRef stored_constant(LLVMValueRef f, LLVMValueRef a) {
+  LLVMValueRef only = NULL;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) {
+      if (LLVMGetInstructionOpcode(i) != LLVMStore || LLVMGetOperand(i, 1) != a) continue;
+      if (only) return NULL;
+      only = LLVMGetOperand(i, 0);
+    }
+  return only;
+}
+
 // f's body may only use its own allocas, branch forward unconditionally and return one
 // constant: then a call to it has no effect but that value (and cannot loop or unwind).
 static LLVMValueRef returned_constant(LLVMValueRef f) {
@@ -397,8 +410,12 @@ static LLVMValueRef returned_constant(LLVMValueRef f) {
         if (!forward) return NULL;
         break;
       }
+      case LLVMLoad:
+        if (LLVMGetVolatile(i) || !LLVMIsAAllocaInst(LLVMGetOperand(i, 0))) return NULL;
+        break;
       case LLVMRet: {
         LLVMValueRef v = LLVMGetNumOperands(i) ? LLVMGetOperand(i, 0) : NULL;
+        if (v && LLVMIsALoadInst(v)) v = stored_constant(f, LLVMGetOperand(v, 0));
         if (!v || !LLVMIsAConstant(v) || LLVMIsAUndefValue(v)) return NULL;
         if (result && result != v) return NULL;
         result = v;

@@ -108,7 +108,8 @@ if rustc:
     config.available_features.add("rustc")
 else:
     lit_config.note(
-        "rustc not found: rustc differential tests (REQUIRES: rustc) are skipped"
+        "rustc not found: `%if rustc` RUN lines (the rustc differential checks) are "
+        "skipped and REQUIRES: rustc tests are UNSUPPORTED"
     )
     rustc = "rustc-not-found"
 
@@ -120,8 +121,19 @@ config.substitutions.append(("%trc", trc))
 config.substitutions.append(("%cc", "cc"))
 config.substitutions.append(("%run", run_prefix))
 config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
-# %rustc_diff FILE TMP: compile FILE with rustc and trc, run both, compare stdout, stderr and
-# exit code (scripts/rustc-diff.sh). Use it as `%if rustc %{ %rustc_diff %s %t %}` so the test
-# still runs its other lines where rustc is absent.
+# %rustc_diff FILE TMP [RUNNER]: compile FILE with rustc and trc (release: rustc -O vs trc -O2;
+# debug: rustc vs trc -O0), run both, compare stdout, stderr and exit code
+# (scripts/rustc-diff.sh); RUNNER (`%run`) runs trc's binaries, under valgrind with valgrind=1.
+#
+# How a test checks trc alone *and* against rustc in one file: write the differential line as
+#     RUN: %if rustc %{ %rustc_diff %s %t %run %}
+# (test/examples/*.test pass %examples/NAME.tr instead of %s). `%if rustc` is lit's
+# conditional substitution on the `rustc` feature set above: where rustc works the line runs
+# and a difference fails the test; where it does not, the line expands to nothing and only
+# the trc-only RUN lines (FileCheck on the output) run, so the test still passes or fails on
+# trc's own output. Do not use `REQUIRES: rustc` for such tests: it would report the whole
+# file UNSUPPORTED, trc-only checks included, where rustc is missing. Use it only for tests
+# that are nothing but a comparison with rustc (test/runtime/rt-rustc-diff.test). A bare
+# %rustc_diff without `%if rustc` fails where rustc is missing (it runs "rustc-not-found").
 config.substitutions.append(("%rustc_diff", "bash %s %s %s" % (os.path.join(repo_root, "scripts", "rustc-diff.sh"), rustc, trc)))
 config.substitutions.append(("%rustc", rustc))

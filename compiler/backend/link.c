@@ -47,13 +47,16 @@ static bool verify(LLVMModuleRef mod) {
 //     and simplification can lose structure the caller needed: a `fn kind_of(i) -> Kind` whose
 //     `match` SimplifyCFG has already turned into selects can no longer be jump-threaded into
 //     the caller's `match kind_of(i)`, and the loop runs twice as slow as rustc's
-//     (bench/enum_of_dyn.tr, static mode).
+//     (bench/enum_of_dyn.tr, static mode). Around it, SROA and jump threading alone: bodies
+//     emitted from MIR keep every local in memory, and once SROA has made values of them the
+//     constant a callee's arm stores must be threaded to the caller's arm before SimplifyCFG
+//     turns that callee's switch into selects (without them the same loop is 1.7x slower).
 //   - with --devirt, nontrivial loop unswitching (see enable_unswitching).
 static const char *pipeline(Options *opts) {
   switch (opts->opt_level) {
   case 1: return "default<O1>";
-  case 3: return "cgscc(inline),default<O3>";
-  default: return "cgscc(inline),default<O2>";
+  case 3: return "function(sroa,jump-threading),cgscc(inline),function(sroa,jump-threading),default<O3>";
+  default: return "function(sroa,jump-threading),cgscc(inline),function(sroa,jump-threading),default<O2>";
   }
 }
 

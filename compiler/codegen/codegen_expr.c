@@ -531,7 +531,7 @@ static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *t
   return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
 }
 
-static LLVMValueRef emit_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
+LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
   for (int guard = 0; guard < 16; guard++) {
     from = ty_resolve(from);
     to = ty_resolve(to);
@@ -787,11 +787,10 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   return cg_load(c, res, out);
 }
 
-static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
-  Type *recv_ty;
-  LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
+// A builtin method of call e on its evaluated receiver and arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv) {
   Type *self = ty_resolve(cg_type_of(c, e->self_ty));
-  LLVMValueRef arg = e->nargs ? emit_expr(c, e->args[0]) : NULL;
+  LLVMValueRef arg = e->nargs ? argv[0] : NULL;
   switch (e->builtin) {
   case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return cg_unit(c);
   case BI_SLICE_LEN: case BI_SLICE_IS_EMPTY: case BI_ITER: case BI_ITER_MUT: {
@@ -806,7 +805,7 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   case BI_SLICE_SWAP: {
     LLVMValueRef data, len;
     seq_parts(c, recv, self, &data, &len);
-    LLVMValueRef b = emit_expr(c, e->args[1]);
+    LLVMValueRef b = argv[1];
     Type *el = ty_resolve(self->inner);
     LLVMValueRef pa = checked_elem(c, e->span, data, len, arg, el), pb = checked_elem(c, e->span, data, len, b, el);
     LLVMValueRef va = cg_load(c, el, pa), vb = cg_load(c, el, pb);
@@ -846,7 +845,7 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   }
   case BI_VEC_INSERT: {
     Type *el = ty_resolve(self->inner);
-    LLVMValueRef v = emit_expr(c, e->args[1]);
+    LLVMValueRef v = argv[1];
     LLVMValueRef len = vec_field(c, recv, 2);
     emit_vec_push(c, recv, v, el);
     LLVMValueRef file, flen;
@@ -926,13 +925,22 @@ static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
   }
 }
 
-static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
+static LLVMValueRef emit_builtin_method(CG *c, Expr *e) {
+  Type *recv_ty;
+  LLVMValueRef recv = emit_receiver(c, e, &recv_ty);
+  LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+  return cg_builtin_method(c, e, recv, argv);
+}
+
+// A builtin function of call e on its evaluated arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   Expr *callee = e->sub;
   Type *t = ty_of(c, e);
   switch (callee->builtin) {
   case BI_BOX_NEW: {
     Type *in = ty_resolve(t)->inner;
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
     LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
     LLVMBuildStore(c->b, v, p);
@@ -941,7 +949,7 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   case BI_VEC_NEW: return empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
   case BI_VEC_WITH_CAPACITY: {
     Type *el = ty_resolve(t)->inner;
-    LLVMValueRef n = emit_expr(c, e->args[0]);
+    LLVMValueRef n = argv[0];
     LLVMValueRef v = cg_alloca(c, c->t_vec, "vec");
     LLVMBuildStore(c->b, empty_vec(c, cg_align_of(c, el)), v);
     LLVMValueRef args[4] = {v, n, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
@@ -950,29 +958,29 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   }
   case BI_STRING_NEW: return empty_vec(c, 1);
   case BI_STRING_FROM: {
-    LLVMValueRef s = emit_expr(c, e->args[0]);
+    LLVMValueRef s = argv[0];
     return string_from_parts(c, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, ""));
   }
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_DROP: {
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     drop_value(c, v, final_ty(c, e->args[0]));
     return cg_unit(c);
   }
-  case BI_READ: return cg_load(c, t, emit_expr(c, e->args[0]));
+  case BI_READ: return cg_load(c, t, argv[0]);
   case BI_WRITE: {
-    LLVMValueRef p = emit_expr(c, e->args[0]);
-    LLVMBuildStore(c->b, emit_expr(c, e->args[1]), p);
+    LLVMValueRef p = argv[0];
+    LLVMBuildStore(c->b, argv[1], p);
     return cg_unit(c);
   }
   case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
-    LLVMValueRef i = emit_expr(c, e->args[0]);
+    LLVMValueRef i = argv[0];
     return string_from_parts(c, cg_call_fn(c, cg_rt(c, "trc_arg_ptr"), &i, 1), cg_call_fn(c, cg_rt(c, "trc_arg_len"), &i, 1));
   }
   case BI_EXIT: {
-    LLVMValueRef v = emit_expr(c, e->args[0]);
+    LLVMValueRef v = argv[0];
     cg_call_fn(c, cg_rt(c, "trc_exit"), &v, 1);
     LLVMBuildUnreachable(c->b);
     cg_start_dead_block(c);
@@ -980,6 +988,12 @@ static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
   }
   default: ice(e->span, "unhandled builtin call");
   }
+}
+
+static LLVMValueRef emit_builtin_call(CG *c, Expr *e) {
+  LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+  return cg_builtin_call(c, e, argv);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1572,19 +1586,30 @@ static void push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, F
 // Builds the formatted text of a format-like macro in a fresh String; returns its address.
 // `first` is the index of the first format argument: assert!'s condition and assert_eq!'s
 // operands come before and are not evaluated again here.
-static LLVMValueRef emit_format_from(CG *c, Expr *e, int first) {
+// The formatted text of macro e into a new String buffer, its arguments (from `first` on)
+// already evaluated: places[i] holds e->args[i], of type types[i].
+static LLVMValueRef format_places(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
   LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
-  // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
-  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
-  for (int i = first; i < e->nargs; i++) places[i] = emit_place(c, e->args[i]);
   LLVMBuildStore(c->b, empty_vec(c, 1), s);
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
-    else push_formatted(c, s, places[p->arg], final_ty(c, e->args[p->arg]), p);
+    else push_formatted(c, s, places[p->arg], types[p->arg], p);
   }
   return s;
 }
+
+static LLVMValueRef emit_format_from(CG *c, Expr *e, int first) {
+  // Arguments are evaluated once each, in order, before any text is produced (as Rust does).
+  LLVMValueRef *places = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+  Type **types = arena_alloc(sizeof(Type *) * (e->nargs + 1));
+  for (int i = first; i < e->nargs; i++) {
+    places[i] = emit_place(c, e->args[i]);
+    types[i] = final_ty(c, e->args[i]);
+  }
+  return format_places(c, e, places, types);
+}
+
 
 static LLVMValueRef emit_format(CG *c, Expr *e) { return emit_format_from(c, e, 0); }
 
@@ -1638,6 +1663,43 @@ static const char *literal_text(Expr *e, bool newline, size_t *len) {
   if (newline) buf[k++] = '\n';
   *len = k;
   return buf;
+}
+
+// vec![a, b, c] and vec![x; n] from the elements' values (argv[i] for e->args[i]).
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv) {
+  Type *vt = ty_resolve(ty_of(c, e));
+  Type *el = vt->inner;
+  LLVMTypeRef elt = cg_lltype(c, el);
+  uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
+  if (!e->repeat && e->nargs == 0) return empty_vec(c, align);
+  LLVMValueRef count = e->repeat ? argv[1] : cg_i64(c, e->nargs);
+  LLVMValueRef first = e->repeat ? argv[0] : NULL;
+  LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
+  LLVMValueRef buf = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+  if (e->repeat) {
+    LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
+    LLVMBuildStore(c->b, cg_i64(c, 0), idx);
+    LLVMBasicBlockRef head = cg_new_block(c, "fill"), body = cg_new_block(c, "fill.body"), done = cg_new_block(c, "filled");
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, head);
+    LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, count, ""), body, done);
+    cg_set_block(c, body);
+    LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &i, 1, ""));
+    LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
+    LLVMBuildBr(c->b, head);
+    cg_set_block(c, done);
+  } else {
+    for (int i = 0; i < e->nargs; i++) {
+      LLVMValueRef v = argv[i];
+      LLVMValueRef k = cg_i64(c, i);
+      LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
+    }
+  }
+  LLVMValueRef vec = LLVMGetUndef(c->t_vec);
+  vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
+  vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
+  return LLVMBuildInsertValue(c->b, vec, count, 2, "");
 }
 
 static LLVMValueRef emit_macro(CG *c, Expr *e) {
@@ -1743,39 +1805,9 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     return cg_unit(c);
   }
   if (!strcmp(n, "vec")) {
-    Type *vt = ty_resolve(ty_of(c, e));
-    Type *el = vt->inner;
-    LLVMTypeRef elt = cg_lltype(c, el);
-    uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
-    if (!e->repeat && e->nargs == 0) return empty_vec(c, align);
-    LLVMValueRef count = e->repeat ? emit_expr(c, e->args[1]) : cg_i64(c, e->nargs);
-    LLVMValueRef first = e->repeat ? emit_expr(c, e->args[0]) : NULL;
-    LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
-    LLVMValueRef buf = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
-    if (e->repeat) {
-      LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
-      LLVMBuildStore(c->b, cg_i64(c, 0), idx);
-      LLVMBasicBlockRef head = cg_new_block(c, "fill"), body = cg_new_block(c, "fill.body"), done = cg_new_block(c, "filled");
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, head);
-      LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
-      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, count, ""), body, done);
-      cg_set_block(c, body);
-      LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &i, 1, ""));
-      LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
-      LLVMBuildBr(c->b, head);
-      cg_set_block(c, done);
-    } else {
-      for (int i = 0; i < e->nargs; i++) {
-        LLVMValueRef v = emit_expr(c, e->args[i]);
-        LLVMValueRef k = cg_i64(c, i);
-        LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
-      }
-    }
-    LLVMValueRef vec = LLVMGetUndef(c->t_vec);
-    vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
-    vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
-    return LLVMBuildInsertValue(c->b, vec, count, 2, "");
+    LLVMValueRef *argv = arena_alloc(sizeof(LLVMValueRef) * (e->nargs + 1));
+    for (int i = 0; i < e->nargs; i++) argv[i] = emit_expr(c, e->args[i]);
+    return cg_vec_literal(c, e, argv);
   }
   ice(e->span, "macro `%s!` is not lowered", n);
 }
@@ -2696,7 +2728,7 @@ static LLVMValueRef emit_expr(CG *c, Expr *e) {
   LLVMValueRef v = emit_expr_raw(c, e);
   Type *t = final_ty(c, e);
   if (ty_resolve(raw_ty_of(c, e))->kind == TY_NEVER && ty_resolve(t)->kind != TY_NEVER) return dead_val(c, t);
-  if (e->coerce) v = emit_coercion(c, v, raw_ty_of(c, e), t, e->span);
+  if (e->coerce) v = cg_coercion(c, v, raw_ty_of(c, e), t, e->span);
   if (ty_resolve(t)->kind == TY_UNIT || ty_resolve(t)->kind == TY_NEVER) return cg_unit(c);
   return v;
 }
@@ -2847,4 +2879,77 @@ void cg_emit_body(CG *c, Instance *in) {
   }
   c->inst = NULL;
   c->cleanups.len = 0;
+}
+
+void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len) {
+  LLVMValueRef file, flen;
+  int line, col;
+  span_location(sp, &file, &flen, &line, &col, c);
+  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
+  LLVMBuildUnreachable(c->b);
+}
+
+LLVMValueRef cg_caller_location(CG *c, Span sp) { return caller_location(c, sp); }
+
+// MIR's macro calls (lower/lower.c): the macro's effect once its arguments are places.
+// print!-like macros print; panic!-like ones, and the failure paths of assert!, assert_eq!
+// and assert_ne! (whose comparison MIR has already made), panic.
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
+  const char *n = e->name;
+  if (!strcmp(n, "format")) return LLVMBuildLoad2(c->b, c->t_vec, format_places(c, e, places, types), "");
+  bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
+  if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
+    print_string(c, format_places(c, e, places, types), ln, n[0] == 'e');
+    return NULL;
+  }
+  LLVMValueRef s;
+  if (!strcmp(n, "assert")) {
+    if (e->nfmt) {
+      s = format_places(c, e, places, types);
+    } else {
+      s = cg_alloca(c, c->t_vec, "msg");
+      LLVMBuildStore(c->b, empty_vec(c, 1), s);
+      size_t len;
+      const char *src = span_text(e->args[0]->span, &len);
+      push_lit(c, s, "assertion failed: ", 18);
+      push_lit(c, s, src, len);
+    }
+  } else if (!strcmp(n, "assert_eq") || !strcmp(n, "assert_ne")) {
+    bool eq = !strcmp(n, "assert_eq");
+    s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
+    push_lit(c, s, head, strlen(head));
+    if (e->nfmt) {
+      LLVMValueRef m = format_places(c, e, places, types);
+      push_lit(c, s, ": ", 2);
+      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+      cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+      free_string(c, m);
+    }
+    FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
+    push_lit(c, s, "\n  left: ", 9);
+    push_formatted(c, s, places[0], types[0], &dbg);
+    push_lit(c, s, "\n right: ", 9);
+    push_formatted(c, s, places[1], types[1], &dbg);
+  } else {
+    const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
+                         : !strcmp(n, "todo")      ? "not yet implemented"
+                         : !strcmp(n, "unimplemented") ? "not implemented"
+                                                   : NULL;
+    if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
+    s = cg_alloca(c, c->t_vec, "msg");
+    LLVMBuildStore(c->b, empty_vec(c, 1), s);
+    if (prefix) push_lit(c, s, prefix, strlen(prefix));
+    if (e->nfmt) {
+      LLVMValueRef m = format_places(c, e, places, types);
+      if (prefix) push_lit(c, s, ": ", 2);
+      LLVMValueRef args[3] = {s, vec_field(c, m, 0), vec_field(c, m, 2)};
+      cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+      free_string(c, m);
+    }
+  }
+  panic_with_string(c, e->span, s);
+  return NULL;
 }

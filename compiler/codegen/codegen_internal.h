@@ -66,6 +66,10 @@ typedef struct {
   LoopCtx *loop;
   LLVMBasicBlockRef entry;
   bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
+  // A body emitted from MIR: where a call that unwinds goes on (the landing pad stores the
+  // exception in exn_slot and branches to this cleanup block), or NULL for the caller.
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
 
   // caches keyed by interned Type pointers
   Cache types, drops, vtables;
@@ -85,6 +89,8 @@ typedef struct {
   Instance *inst;
   int ncleanups;
   bool in_cleanup;
+  LLVMBasicBlockRef unwind_to;
+  LLVMValueRef exn_slot;
 } SavedFn;
 
 // types.c
@@ -136,6 +142,7 @@ void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *m
 // A call that may unwind: an `invoke` with a landing pad that drops what the function owns
 // whenever the function has cleanups pending; a plain call otherwise.
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
+void cg_set_personality(CG *c);                  // the function being emitted unwinds (resume)
 LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
@@ -165,5 +172,24 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 // codegen_expr.c
 void cg_emit_body(CG *c, Instance *in);
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
+// `index out of bounds: the length is {len} but the index is {idx}` at sp.
+void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
+// The location a #[track_caller] callee reports for a call at sp.
+LLVMValueRef cg_caller_location(CG *c, Span sp);
+// What MIR's calls of macros and builtins share with the AST emitter, on evaluated operands:
+// a macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]; format!
+// gives its String), vec![..] from its elements, a builtin method on its receiver and arguments,
+// a builtin function on its arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+// An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
+// coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
+LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
+
+// codegen_mir.c
+// Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.
+bool cg_emit_mir_body(CG *c, Instance *in);
 
 #endif

@@ -25,7 +25,8 @@ static bool is_nounwind(LLVMValueRef fn) {
 }
 
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
-  if (c->cleanups.len == 0 || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  bool mir_unwind = c->unwind_to != NULL;
+  if ((c->cleanups.len == 0 && !mir_unwind) || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
   LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
   LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
   LLVMSetPersonalityFn(c->fn, personality(c));
@@ -34,10 +35,18 @@ LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args
   LLVMValueRef lp = LLVMBuildLandingPad(c->b, LLVMStructTypeInContext(c->ctx, lp_el, 2, false), personality(c), 0, "lp");
   LLVMSetCleanup(lp, true);
   cg_emit_unwind_cleanups(c);
-  LLVMBuildResume(c->b, lp);
+  if (mir_unwind) {
+    // On into the MIR body's cleanup blocks, which end in a resume of this exception.
+    LLVMBuildStore(c->b, lp, c->exn_slot);
+    LLVMBuildBr(c->b, c->unwind_to);
+  } else {
+    LLVMBuildResume(c->b, lp);
+  }
   cg_set_block(c, cont);
   return r;
 }
+
+void cg_set_personality(CG *c) { LLVMSetPersonalityFn(c->fn, personality(c)); }
 
 // cg_call with the function's own type.
 LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {

@@ -148,9 +148,11 @@ LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
 }
 
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved) {
-  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->cleanups.len, c->in_cleanup};
+  *saved = (SavedFn){LLVMGetInsertBlock(c->b), c->entry, c->fn, c->inst, c->cleanups.len, c->in_cleanup, c->unwind_to, c->exn_slot};
   c->cleanups.len = 0;  // the helper owns nothing of its caller's
   c->in_cleanup = false;
+  c->unwind_to = NULL;
+  c->exn_slot = NULL;
   c->inst = NULL;
   c->fn = fn;
   c->entry = cg_new_block(c, "start");
@@ -163,6 +165,8 @@ void cg_end_helper(CG *c, SavedFn *saved) {
   c->inst = saved->inst;
   c->cleanups.len = saved->ncleanups;
   c->in_cleanup = saved->in_cleanup;
+  c->unwind_to = saved->unwind_to;
+  c->exn_slot = saved->exn_slot;
   if (saved->bb) cg_set_block(c, saved->bb);
 }
 

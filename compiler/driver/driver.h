@@ -6,21 +6,25 @@
 //
 //   base/     the arena, interning, the typed vector, spans and diagnostics
 //   syntax/   bytes -> tokens -> AST (items, statements, expressions, types as written)
-//   sema/     interned types; name resolution, trait queries and type inference, which
-//             annotate the AST in place
+//   sema/     interned types; name resolution, trait queries (vtable layouts among them) and
+//             type inference, which annotate the AST in place
+//   lower/    the mid-level IR (MIR): each checked body as a control-flow graph of places,
+//             rvalues and terminators, with coercions, checks, drops and unwinding explicit
 //   mono/     the monomorphization collector: which (function, type arguments) instances are
-//             reachable from main; vtable layouts
-//   codegen/  LLVM IR for every instance, vtables, drop glue
+//             reachable from main
+//   codegen/  LLVM IR for every instance (from its MIR), vtables, drop glue
 //   backend/  verification, the optimization pipeline (with passes/), object emission, link
 //   driver/   the command line (main.c) and the pipeline (pipeline.c), shared with the fuzz
 //             target (fuzz/fuzz_frontend.c)
 //   std/      the prelude, the part of the standard library written in .tr, embedded into the
 //             binary at build time and compiled with every program
 //
-// The AST is annotated by the checker rather than lowered to a second IR: every Expr gets its
-// semantic type and, for names and calls, what it resolved to. Generic functions are checked
-// once, with their type parameters as opaque TY_PARAM types; codegen substitutes concrete types
-// per instance. Compiler data lives in one arena and is never freed individually.
+// The checker annotates the AST in place: every Expr gets its semantic type and, for names and
+// calls, what it resolved to. lower/ then builds each body's MIR once, generically: generic
+// functions keep their type parameters as opaque TY_PARAM types, and codegen substitutes
+// concrete types per instance. The move to MIR is under way: a body that lower/ does not cover
+// yet (closures, for one) is emitted from the annotated AST, as all of them were before.
+// Compiler data lives in one arena and is never freed individually.
 #ifndef TRC_DRIVER_H
 #define TRC_DRIVER_H
 

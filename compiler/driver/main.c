@@ -31,6 +31,9 @@ static const char *usage_text =
     "Options:\n"
     "  -o FILE        write the output to FILE (default: a.out, or stdout with --emit-llvm)\n"
     "  --emit-llvm    write textual LLVM IR instead of an executable\n"
+    "  --emit=mir     print the mid-level IR (MIR) of the program's functions and stop\n"
+    "  --no-mir-codegen\n"
+    "                 emit every function from the AST, also those lowered to MIR\n"
     "  --dump-vtable-layouts\n"
     "                 print every vtable the program needs, slot by slot, and stop\n"
     "  -O0            no optimization (default)\n"
@@ -77,6 +80,12 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       if (++i >= argc) usage_error("`--explain` needs an error code, like E0038%s", "");
       exit(explain_code(argv[i]));
     } else if (!strcmp(a, "--emit-llvm")) {
+      o->emit_llvm = true;
+    } else if (!strcmp(a, "--emit=mir")) {
+      o->emit_mir = true;
+    } else if (!strcmp(a, "--no-mir-codegen")) {
+      o->no_mir = true;
+    } else if (!strcmp(a, "--emit=llvm-ir")) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--dump-vtable-layouts")) {
       o->dump_vtables = true;
@@ -154,6 +163,7 @@ int main(int argc, char **argv) {
   size_t len;
   char *text = read_file(input, &len);
   CodegenResult *r = trc_compile(input, text, len, &opts);  // pipeline.c
+  if (!r && opts.emit_mir && !diag_error_count()) fatal_exit(0);  // the MIR was printed
   if (!r) {
     diag_summary();
     fatal_exit(1);

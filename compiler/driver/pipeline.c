@@ -13,6 +13,7 @@
 // them all.
 #include "driver/driver.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void parse_source(Program *prog, const char *name, const char *text, size_t len) {
@@ -32,6 +33,20 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
 
   Crate *crate = arena_alloc(sizeof *crate);
   if (!check_program(crate, prog)) return NULL;
+
+  // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
+  lower_crate(crate, opts->opt_level == 0);
+  if (opts->emit_mir) {
+    FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
+    if (!out) {
+      fprintf(stderr, "error: couldn't write `%s`\n", opts->output);
+      return NULL;
+    }
+    mir_print_crate(crate, out);
+    if (out != stdout) fclose(out);
+    else fflush(out);
+    return NULL;  // main.c: no errors, so the MIR was the output
+  }
 
   return codegen_program(crate, opts);
 }

@@ -1,42 +1,14 @@
-// mono.h — monomorphization: which instances exist, and the shape of vtables.
+// mono.h — monomorphization: which instances exist.
 //
 // mono owns the Instance table: every (function, concrete type arguments) pair reachable from
 // main, created on demand as codegen asks for them and queued until emitted, with the
 // recursion limit for polymorphic recursion. It also resolves a trait method for a concrete
-// Self type to the function that implements it, and lays out each trait's vtable (one list of
-// entries from which slot indices, the LLVM constant and the layout dump are all derived).
+// Self type to the function that implements it. (The shape of each trait's vtable is sema's:
+// sema/vtable.c, since MIR names vtable slots.)
 #ifndef TRC_MONO_H
 #define TRC_MONO_H
 
-#include "sema/sema.h"
-
-//
-// vtable.c: the shape of a trait's vtable (see the comment there for rustc's order)
-//
-
-typedef enum {
-  VT_DROP,        // drop_in_place<T>
-  VT_SIZE,        // size_of::<T>()
-  VT_ALIGN,       // align_of::<T>()
-  VT_METHOD,      // a method (method, trait)
-  VT_TRAIT_VPTR,  // a pointer to the vtable of supertrait `trait` for the same T (for upcasts)
-  VT_VACANT,      // a slot kept empty
-} VtEntryKind;
-
-typedef struct {
-  VtEntryKind kind;
-  FnDecl *method;
-  TraitDecl *trait;
-} VtEntry;
-
-typedef struct {
-  VEC(VtEntry) entries;   // slot i is entries.data[i]
-} VtLayout;
-
-VtLayout *vtable_layout(TraitDecl *t);
-int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
-int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix
-void vtable_reset(void);   // empties the layout cache
+#include "lower/lower.h"
 
 //
 // mono.c: instances

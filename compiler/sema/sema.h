@@ -179,4 +179,33 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // concrete type, a `T: Tr<Item = X>` bound of `env`, or a `dyn Tr<Item = X>` — by its type.
 Type *ty_normalize(Type *t, struct GenericEnv *env);
 
+//
+// vtable.c: the shape of a trait's vtable (see the comment there for rustc's order)
+//
+
+typedef enum {
+  VT_DROP,        // drop_in_place<T>
+  VT_SIZE,        // size_of::<T>()
+  VT_ALIGN,       // align_of::<T>()
+  VT_METHOD,      // a method (method, trait)
+  VT_TRAIT_VPTR,  // a pointer to the vtable of supertrait `trait` for the same T (for upcasts)
+  VT_VACANT,      // a slot kept empty
+} VtEntryKind;
+
+typedef struct {
+  VtEntryKind kind;
+  FnDecl *method;
+  TraitDecl *trait;
+} VtEntry;
+
+typedef struct {
+  VEC(VtEntry) entries;   // slot i is entries.data[i]
+} VtLayout;
+
+VtLayout *vtable_layout(TraitDecl *t);
+int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
+int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix
+void vtable_reset(void);   // empties the layout cache
+
+
 #endif

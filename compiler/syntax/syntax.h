@@ -479,6 +479,7 @@ struct FnDecl {
   int ncaptures;
   Expr *closure_expr;
   bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
+  struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
 };
 
 typedef enum { STRUCT_NAMED, STRUCT_TUPLE, STRUCT_UNIT } StructKind;

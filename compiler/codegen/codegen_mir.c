@@ -1,0 +1,556 @@
+// codegen_mir.c — LLVM IR from a MIR body (lower/mir.h).
+//
+// Every MIR local gets an alloca in the entry block (mem2reg makes registers of them), every
+// MIR block an LLVM block of the same number, and each statement and terminator becomes a few
+// instructions. The interesting part is places: a place is computed as a `PlaceVal`, the
+// address of the value plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the
+// pointer's metadata (vtable or length). Borrowing such a place rebuilds the fat pointer;
+// that one rule covers `&*d`, reborrows and receivers of dyn calls alike.
+//
+// The ABI is the AST emitter's (codegen.c): the same function types, fat pointers as two
+// arguments, the same vtables and symbols, so bodies emitted either way call each other.
+// Generic bodies are emitted per instance: every type passes through cg_type_of, which
+// substitutes the instance's type arguments, and a trait call is resolved here, through mono.
+#include "codegen/codegen_internal.h"
+
+#include <string.h>
+
+typedef struct {
+  Body *b;
+  LLVMValueRef *slots;        // per local
+  LLVMValueRef *flags;        // per local whose type needs dropping: its i1 drop flag
+  LLVMBasicBlockRef *blocks;  // per MIR block
+} MirFn;
+
+// Drop flags (rustc's drop elaboration, done as the code is emitted): a local that needs
+// dropping is "initialized" from an assignment to the whole local until it is moved out or
+// dropped, and a `drop` of it happens only then. LLVM removes the flags it can decide.
+static void set_flag(CG *c, MirFn *m, Place p, bool v) {
+  if (p.nproj || !m->flags[p.local]) return;
+  LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, v, false), m->flags[p.local]);
+}
+
+// A place: where it is, and the metadata of an unsized one.
+typedef struct {
+  LLVMValueRef addr;
+  LLVMValueRef meta;    // vtable (dyn) or length (slice, str); NULL when sized
+  Type *ty;             // concrete
+  int variant;          // after a downcast: the variant whose fields are reached; else -1
+} PlaceVal;
+
+static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals[local].ty); }
+
+// What a landing pad catches, kept in MirFn's exception slot between cleanup blocks.
+static LLVMTypeRef exn_type(CG *c) {
+  LLVMTypeRef el[2] = {c->t_ptr, c->t_i32};
+  return LLVMStructTypeInContext(c->ctx, el, 2, false);
+}
+
+static LLVMValueRef load_ty(CG *c, Type *t, LLVMValueRef addr) { return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, ""); }
+
+static PlaceVal place_val(CG *c, MirFn *m, Place p) {
+  PlaceVal v = {m->slots[p.local], NULL, local_ty(c, m, p.local), -1};
+  for (int i = 0; i < p.nproj; i++) {
+    Proj *pr = &p.proj[i];
+    Type *next = cg_type_of(c, pr->ty);
+    switch (pr->kind) {
+    case PROJ_DEREF: {
+      Type *pt = ty_resolve(v.ty);
+      if (pt->kind == TY_VEC) {  // the slice of its elements: {ptr, cap, len}
+        v.meta = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 2, ""), "");
+        v.addr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 0, ""), "");
+      } else if (pt->kind == TY_ITER || ty_is_fat_ptr(pt)) {
+        LLVMValueRef fat = load_ty(c, pt, v.addr);
+        v.addr = LLVMBuildExtractValue(c->b, fat, 0, "");
+        v.meta = LLVMBuildExtractValue(c->b, fat, 1, "");
+      } else {
+        v.addr = LLVMBuildLoad2(c->b, c->t_ptr, v.addr, "");
+        v.meta = NULL;
+      }
+      v.variant = -1;
+      break;
+    }
+    case PROJ_FIELD:
+      if (v.variant >= 0) v.addr = cg_variant_field(c, v.ty, v.variant, v.addr, pr->field);
+      else v.addr = LLVMBuildStructGEP2(c->b, cg_lltype(c, v.ty), v.addr, cg_field_slot(c, v.ty, pr->field), "");
+      v.meta = NULL;
+      v.variant = -1;
+      break;
+    case PROJ_INDEX: {
+      LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, m->slots[pr->local], "");
+      Type *bt = ty_resolve(v.ty);
+      if (bt->kind == TY_ARRAY) {
+        LLVMValueRef ix[2] = {cg_i64(c, 0), idx};
+        v.addr = LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, bt), v.addr, ix, 2, "");
+      } else {
+        v.addr = LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, next), v.addr, &idx, 1, "");
+      }
+      v.meta = NULL;
+      break;
+    }
+    case PROJ_VARIANT:
+      v.variant = pr->field;
+      continue;  // the type stays the enum's
+    }
+    v.ty = next;
+  }
+  return v;
+}
+
+static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
+  if (o->kind != OPND_CONST) {
+    PlaceVal p = place_val(c, m, o->place);
+    LLVMValueRef v = load_ty(c, p.ty, p.addr);
+    if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
+    return v;
+  }
+  Type *t = ty_resolve(cg_type_of(c, o->ty));
+  switch (o->c.kind) {
+  case CONST_INT: return LLVMConstInt(cg_lltype(c, t), o->c.i, false);
+  case CONST_FLOAT: return LLVMConstReal(cg_lltype(c, t), o->c.f);
+  case CONST_STR: return cg_const_str(c, o->c.s, o->c.len);
+  case CONST_UNIT: return LLVMConstNull(cg_lltype(c, t));
+  }
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rvalues
+
+static LLVMValueRef emit_compare(CG *c, BinOp op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_UNIT) return LLVMConstInt(c->t_i1, op == BIN_EQ || op == BIN_LE || op == BIN_GE, 0);
+  if (t->kind == TY_FLOAT) {
+    static const LLVMRealPredicate fp[] = {LLVMRealOEQ, LLVMRealUNE, LLVMRealOLT, LLVMRealOLE, LLVMRealOGT, LLVMRealOGE};
+    return LLVMBuildFCmp(c->b, fp[op - BIN_EQ], a, b, "");
+  }
+  bool s = t->kind == TY_INT && t->is_signed;
+  static const LLVMIntPredicate sp[] = {LLVMIntEQ, LLVMIntNE, LLVMIntSLT, LLVMIntSLE, LLVMIntSGT, LLVMIntSGE};
+  static const LLVMIntPredicate up[] = {LLVMIntEQ, LLVMIntNE, LLVMIntULT, LLVMIntULE, LLVMIntUGT, LLVMIntUGE};
+  return LLVMBuildICmp(c->b, (s ? sp : up)[op - BIN_EQ], a, b, "");
+}
+
+// The checks (overflow, zero divisors) are MIR asserts before this point: what is left is the
+// operation itself. Shift amounts are masked to the width, as release builds of Rust do.
+static LLVMValueRef emit_binop(CG *c, BinOp op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  t = ty_resolve(t);
+  if (op >= BIN_EQ) return emit_compare(c, op, a, b, t);
+  if (t->kind == TY_FLOAT) {
+    switch (op) {
+    case BIN_ADD: return LLVMBuildFAdd(c->b, a, b, "");
+    case BIN_SUB: return LLVMBuildFSub(c->b, a, b, "");
+    case BIN_MUL: return LLVMBuildFMul(c->b, a, b, "");
+    case BIN_DIV: return LLVMBuildFDiv(c->b, a, b, "");
+    case BIN_REM: return LLVMBuildFRem(c->b, a, b, "");
+    default: break;
+    }
+  }
+  bool s = t->kind == TY_INT && t->is_signed;
+  switch (op) {
+  case BIN_ADD: return LLVMBuildAdd(c->b, a, b, "");
+  case BIN_SUB: return LLVMBuildSub(c->b, a, b, "");
+  case BIN_MUL: return LLVMBuildMul(c->b, a, b, "");
+  case BIN_DIV: return s ? LLVMBuildSDiv(c->b, a, b, "") : LLVMBuildUDiv(c->b, a, b, "");
+  case BIN_REM: return s ? LLVMBuildSRem(c->b, a, b, "") : LLVMBuildURem(c->b, a, b, "");
+  case BIN_BITAND: return LLVMBuildAnd(c->b, a, b, "");
+  case BIN_BITOR: return LLVMBuildOr(c->b, a, b, "");
+  case BIN_BITXOR: return LLVMBuildXor(c->b, a, b, "");
+  case BIN_SHL: case BIN_SHR: {
+    LLVMTypeRef lt = LLVMTypeOf(a);
+    b = LLVMBuildIntCast2(c->b, b, lt, false, "");
+    b = LLVMBuildAnd(c->b, b, LLVMConstInt(lt, t->bits - 1, 0), "");
+    if (op == BIN_SHL) return LLVMBuildShl(c->b, a, b, "");
+    return s ? LLVMBuildAShr(c->b, a, b, "") : LLVMBuildLShr(c->b, a, b, "");
+  }
+  default: ice((Span){0}, "binary operator not emitted from MIR");
+  }
+}
+
+// a op b with overflow (an `llvm.*.with.overflow` intrinsic) into the (T, bool) place dest.
+static void emit_checked(CG *c, PlaceVal dest, BinOp op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  t = ty_resolve(t);
+  const char *what = op == BIN_ADD ? "add" : op == BIN_SUB ? "sub" : "mul";
+  const char *name = arena_printf("llvm.%c%s.with.overflow", t->is_signed ? 's' : 'u', what);
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  LLVMTypeRef lt = LLVMTypeOf(a);
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &lt, 1);
+  LLVMValueRef args[2] = {a, b};
+  LLVMValueRef r = LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, &lt, 1), fn, args, 2, "");
+  LLVMTypeRef pt = cg_lltype(c, dest.ty);
+  LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, r, 0, ""), LLVMBuildStructGEP2(c->b, pt, dest.addr, cg_field_slot(c, dest.ty, 0), ""));
+  LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, r, 1, ""), LLVMBuildStructGEP2(c->b, pt, dest.addr, cg_field_slot(c, dest.ty, 1), ""));
+}
+
+static LLVMValueRef emit_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to) {
+  from = ty_resolve(from);
+  to = ty_resolve(to);
+  if (from == to) return v;
+  LLVMTypeRef lt = cg_lltype(c, to);
+  bool fs = from->kind == TY_INT && from->is_signed;
+  if (from->kind == TY_STRUCT) {  // a field-less enum: its discriminant
+    LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, from), "");
+    LLVMBuildStore(c->b, v, tmp);
+    v = cg_load_tag(c, from, tmp);
+    for (int i = 0; i < from->sdecl->nvariants; i++) fs |= from->sdecl->variants[i].discr < 0;
+  }
+  if (to->kind == TY_INT || to->kind == TY_CHAR) {
+    if (from->kind == TY_FLOAT) {
+      // Rust's float-to-int casts saturate (and NaN becomes 0).
+      LLVMTypeRef tys[2] = {lt, LLVMTypeOf(v)};
+      const char *name = to->is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
+      unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+      LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, tys, 2);
+      return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, tys, 2), fn, &v, 1, "");
+    }
+    return LLVMBuildIntCast2(c->b, v, lt, fs, "");
+  }
+  if (to->kind == TY_FLOAT) {
+    if (from->kind == TY_FLOAT) return LLVMBuildFPCast(c->b, v, lt, "");
+    return fs ? LLVMBuildSIToFP(c->b, v, lt, "") : LLVMBuildUIToFP(c->b, v, lt, "");
+  }
+  return v;
+}
+
+static LLVMValueRef fat_ptr(CG *c, LLVMTypeRef t, LLVMValueRef data, LLVMValueRef meta) {
+  LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(t), data, 0, "");
+  return LLVMBuildInsertValue(c->b, fat, meta, 1, "");
+}
+
+static void store_field(CG *c, PlaceVal dest, int field, LLVMValueRef v) {
+  LLVMValueRef at = LLVMBuildStructGEP2(c->b, cg_lltype(c, dest.ty), dest.addr, cg_field_slot(c, dest.ty, field), "");
+  LLVMBuildStore(c->b, v, at);
+}
+
+static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
+  Type *t = ty_resolve(dest.ty);
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));
+  for (int i = 0; i < rv->nops; i++) vals[i] = operand_val(c, m, &rv->ops[i]);
+  switch (rv->agg) {
+  case AGG_TUPLE:
+    for (int i = 0; i < rv->nops; i++) store_field(c, dest, i, vals[i]);
+    return;
+  case AGG_ARRAY:
+    for (int i = 0; i < rv->nops; i++) {
+      LLVMValueRef ix[2] = {cg_i64(c, 0), cg_i64(c, i)};
+      LLVMBuildStore(c->b, vals[i], LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, t), dest.addr, ix, 2, ""));
+    }
+    return;
+  case AGG_ADT:
+    if (t->sdecl->is_enum) cg_store_variant(c, t, rv->variant, dest.addr, vals);
+    else
+      for (int i = 0; i < rv->nops; i++) store_field(c, dest, i, vals[i]);
+    return;
+  }
+}
+
+static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
+  Rvalue *rv = &s->rv;
+  PlaceVal dest = place_val(c, m, s->place);
+  LLVMValueRef v = NULL;
+  switch (rv->kind) {
+  case RV_USE: v = operand_val(c, m, &rv->a); break;
+  case RV_REF: {
+    PlaceVal p = place_val(c, m, rv->place);
+    v = p.meta ? fat_ptr(c, cg_lltype(c, dest.ty), p.addr, p.meta) : p.addr;
+    break;
+  }
+  case RV_BINARY:
+    v = emit_binop(c, rv->binop, operand_val(c, m, &rv->a), operand_val(c, m, &rv->b), cg_type_of(c, rv->a.ty));
+    break;
+  case RV_CHECKED:
+    emit_checked(c, dest, rv->binop, operand_val(c, m, &rv->a), operand_val(c, m, &rv->b), cg_type_of(c, rv->a.ty));
+    set_flag(c, m, s->place, true);
+    return;
+  case RV_UNARY: {
+    LLVMValueRef a = operand_val(c, m, &rv->a);
+    if (rv->unop == UN_NOT) v = LLVMBuildNot(c->b, a, "");
+    else v = ty_resolve(cg_type_of(c, rv->ty))->kind == TY_FLOAT ? LLVMBuildFNeg(c->b, a, "") : LLVMBuildNeg(c->b, a, "");
+    break;
+  }
+  case RV_CAST: {
+    LLVMValueRef a = operand_val(c, m, &rv->a);
+    Type *from = cg_type_of(c, rv->a.ty), *to = cg_type_of(c, rv->ty);
+    v = rv->cast == CAST_NUMERIC ? emit_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
+    break;
+  }
+  case RV_AGGREGATE:
+    emit_aggregate(c, m, dest, rv);
+    set_flag(c, m, s->place, true);
+    return;
+  case RV_DISCRIMINANT: {
+    PlaceVal p = place_val(c, m, rv->place);
+    v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), true, "");
+    break;
+  }
+  case RV_LEN: {
+    PlaceVal p = place_val(c, m, rv->place);
+    Type *pt = ty_resolve(p.ty);
+    v = pt->kind == TY_ARRAY ? cg_i64(c, pt->len) : p.meta;
+    break;
+  }
+  }
+  LLVMBuildStore(c->b, v, dest.addr);
+  set_flag(c, m, s->place, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminators
+
+static LLVMBasicBlockRef bb(MirFn *m, int i) { return m->blocks[i]; }
+
+// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
+static int push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_UNIT) return n;
+  if (cg_is_fat(t)) {
+    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
+    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
+    return n;
+  }
+  out[n++] = v;
+  return n;
+}
+
+static Type **subst_all(CG *c, Type **ts, int n) {
+  Type **out = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) out[i] = cg_type_of(c, ts[i]);
+  return out;
+}
+
+// The receiver's data pointer and the function in vtable slot `slot` of its vtable.
+static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn, Type **targs, LLVMValueRef **args, int *na) {
+  FnDecl *fn = t->callee.fn;
+  dyn = ty_resolve(dyn);
+  int slot = cg_vtable_slot(dyn->principal->trait, fn);
+  LLVMValueRef fat = operand_val(c, m, &t->args[0]);
+  LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
+  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+  LLVMValueRef off = cg_i64(c, 8 * slot);
+  LLVMValueRef slotp = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
+  LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, fn->name);
+  LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
+  (*args)[(*na)++] = data;
+  for (int i = 1; i < t->nargs; i++) *na = push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), *args, *na);
+  (void)targs;
+  return fnp;
+}
+
+// print!-like output, format! or a formatted panic: the arguments are references to the
+// values. vec! takes its elements by value.
+static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
+  Expr *e = t->callee.expr;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
+  Type **types = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+  for (int i = 0; i < t->nargs; i++) {
+    if (strcmp(e->name, "vec") && t->args[i].kind == OPND_CONST && t->args[i].c.kind == CONST_UNIT) continue;
+    vals[i] = operand_val(c, m, &t->args[i]);
+    types[i] = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[i].ty))));
+  }
+  LLVMValueRef r = strcmp(e->name, "vec") ? cg_macro_call(c, e, vals, types) : cg_vec_literal(c, e, vals);
+  if (t->target < 0) {
+    if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
+    return;
+  }
+  if (r) {
+    LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+    set_flag(c, m, t->dest, true);
+  }
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+// A builtin: the AST emitter's code for it, on the operands' values.
+static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
+  Expr *e = t->callee.expr;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
+  for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
+  LLVMValueRef r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  Type *ret = cg_type_of(c, e->coerce ? e->coerce_from : e->ty);
+  if (t->target < 0 || ty_resolve(ret)->kind == TY_NEVER) {
+    if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
+    return;
+  }
+  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
+  Callee *ce = &t->callee;
+  if (ce->kind == CALLEE_MACRO) {
+    emit_macro_term(c, m, t);
+    return;
+  }
+  if (ce->kind == CALLEE_BUILTIN) {
+    emit_builtin_term(c, m, t);
+    return;
+  }
+  Type **targs = subst_all(c, ce->targs, ce->ntargs);
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * t->nargs + 3));
+  int na = 0;
+  LLVMValueRef fnv;
+  LLVMTypeRef fty;
+  FnDecl *target = ce->fn;
+  Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
+  Type *ret;
+  bool is_virtual = ce->kind == CALLEE_VIRTUAL || (ce->kind == CALLEE_TRAIT && ty_resolve(self)->kind == TY_DYN);
+  if (is_virtual) {
+    FnDecl *f = ce->fn;
+    int n = f->env->n;
+    Type **ps = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+    for (int i = 0; i < f->nparams; i++) ps[i] = cg_subst(f->param_types[i], targs, n);
+    ret = cg_subst(f->ret_type, targs, n);
+    fty = cg_fn_type(c, ty_ref(ty_u8, false), ps, f->nparams, ret);
+    fnv = emit_virtual_call(c, m, t, self, targs, &args, &na);
+  } else {
+    Type **itargs = targs;
+    int nit = ce->ntargs;
+    if (ce->kind == CALLEE_TRAIT) target = mono_resolve_method(ce->trait, ce->fn, self, targs, ce->ntargs, &itargs, &nit);
+    Instance *in = mono_instance(target, itargs, nit, t->span);
+    fnv = cg_instance_fn(c, in);
+    fty = LLVMGlobalGetValueType(fnv);
+    ret = cg_subst(target->ret_type, itargs, nit);
+    for (int i = 0; i < t->nargs; i++) na = push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), args, na);
+    if (target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
+  }
+  LLVMValueRef r = cg_call(c, fty, fnv, args, na, "");
+  if (is_virtual) cg_mark_dyn_call(c, r, ty_resolve(self)->principal->trait->name, ce->fn->name, &t->span);
+  if (ty_resolve(ret)->kind == TY_NEVER || t->target < 0) {
+    LLVMBuildUnreachable(c->b);
+    return;
+  }
+  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+// drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not
+// unwind into this frame's cleanups, as in the AST emitter), only if the flag says it owns one.
+static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
+  PlaceVal p = place_val(c, m, t->dest);
+  bool saved = c->in_cleanup;
+  c->in_cleanup = true;
+  if (!t->dest.nproj && m->flags[t->dest.local]) {
+    LLVMBasicBlockRef yes = cg_new_block(c, "drop");
+    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
+    cg_set_block(c, yes);
+    cg_emit_drop(c, p.addr, p.ty);
+    set_flag(c, m, t->dest, false);
+  } else if (ty_needs_drop(p.ty)) {
+    cg_emit_drop(c, p.addr, p.ty);
+  }
+  c->in_cleanup = saved;
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+static void emit_assert(CG *c, MirFn *m, Terminator *t) {
+  LLVMValueRef cond = operand_val(c, m, &t->discr);
+  LLVMBasicBlockRef fail = cg_new_block(c, "panic");
+  if (t->expected) LLVMBuildCondBr(c->b, cond, bb(m, t->target), fail);
+  else LLVMBuildCondBr(c->b, cond, fail, bb(m, t->target));
+  cg_set_block(c, fail);
+  if (t->bounds_check) cg_panic_bounds(c, t->span, operand_val(c, m, &t->index), operand_val(c, m, &t->len));
+  else cg_call_panic(c, t->span, t->msg);
+}
+
+static void emit_switch(CG *c, MirFn *m, Terminator *t) {
+  LLVMValueRef v = operand_val(c, m, &t->discr);
+  if (t->nvalues == 1 && t->values[0] == 0 && LLVMTypeOf(v) == c->t_i1) {
+    LLVMBuildCondBr(c->b, v, bb(m, t->targets[1]), bb(m, t->targets[0]));
+    return;
+  }
+  LLVMValueRef sw = LLVMBuildSwitch(c->b, v, bb(m, t->targets[t->nvalues]), t->nvalues);
+  for (int i = 0; i < t->nvalues; i++) LLVMAddCase(sw, LLVMConstInt(LLVMTypeOf(v), t->values[i], false), bb(m, t->targets[i]));
+}
+
+static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
+  // Calls (and panics) that unwind go on in the terminator's cleanup block.
+  bool unwinds = t->kind == TERM_CALL || t->kind == TERM_ASSERT;
+  c->unwind_to = unwinds && t->unwind >= 0 ? bb(m, t->unwind) : NULL;
+  switch (t->kind) {
+  case TERM_DROP: emit_drop_term(c, m, t); return;
+  case TERM_RESUME:
+    cg_set_personality(c);
+    LLVMBuildResume(c->b, LLVMBuildLoad2(c->b, exn_type(c), c->exn_slot, "exn"));
+    return;
+  case TERM_GOTO: LLVMBuildBr(c->b, bb(m, t->target)); return;
+  case TERM_SWITCH: emit_switch(c, m, t); return;
+  case TERM_CALL: emit_call_term(c, m, t); return;
+  case TERM_ASSERT: emit_assert(c, m, t); return;
+  case TERM_RETURN:
+    if (cg_returns_void(c->ret_ty)) LLVMBuildRetVoid(c->b);
+    else LLVMBuildRet(c->b, load_ty(c, c->ret_ty, m->slots[0]));
+    return;
+  case TERM_UNREACHABLE: LLVMBuildUnreachable(c->b); return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+// The arguments into the parameters' locals (_1.._n), per the ABI.
+static void store_params(CG *c, MirFn *m) {
+  int argi = 0;
+  for (int i = 1; i <= m->b->nparams; i++) {
+    Type *t = ty_resolve(local_ty(c, m, i));
+    LLVMValueRef v;
+    if (t->kind == TY_UNIT) continue;
+    if (cg_is_fat(t)) {
+      LLVMValueRef d = LLVMGetParam(c->fn, argi++);
+      v = fat_ptr(c, cg_lltype(c, t), d, LLVMGetParam(c->fn, argi++));
+    } else {
+      v = LLVMGetParam(c->fn, argi++);
+    }
+    LLVMBuildStore(c->b, v, m->slots[i]);
+    set_flag(c, m, (Place){.local = i}, true);
+  }
+}
+
+static void emit_block(CG *c, MirFn *m, int i) {
+  cg_set_block(c, m->blocks[i]);
+  BasicBlock *blk = &m->b->blocks[i];
+  c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
+  for (int j = 0; j < blk->nstmts; j++)
+    if (blk->stmts[j].kind == STMT_ASSIGN) emit_assign(c, m, &blk->stmts[j]);
+  emit_terminator(c, m, &blk->term);
+}
+
+bool cg_emit_mir_body(CG *c, Instance *in) {
+  Body *b = in->fn->mir;
+  if (!b || b->unsupported || c->opts->no_mir) return false;
+  c->inst = in;
+  c->fn = cg_instance_fn(c, in);
+  c->entry = cg_new_block(c, "start");
+  c->cleanups.len = 0;
+  c->loop = NULL;
+  c->ret_ty = cg_type_of(c, in->fn->ret_type);
+  cg_set_block(c, c->entry);
+  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)),
+             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->nblocks + 1))};
+  for (int i = 0; i < b->nlocals; i++) {
+    Type *t = local_ty(c, &m, i);
+    m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals[i].name ? b->locals[i].name : "");
+    if (i == 0 || !ty_needs_drop(t)) continue;
+    m.flags[i] = cg_alloca(c, c->t_i1, b->locals[i].name ? arena_printf("%s.live", b->locals[i].name) : "live");
+    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);
+  }
+  c->exn_slot = NULL;
+  for (int i = 0; i < b->nblocks && !c->exn_slot; i++)
+    if (b->blocks[i].is_cleanup) c->exn_slot = cg_alloca(c, exn_type(c), "exn");
+  store_params(c, &m);
+  for (int i = 0; i < b->nblocks; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
+  LLVMBuildBr(c->b, m.blocks[0]);
+  for (int i = 0; i < b->nblocks; i++)
+    if (!b->blocks[i].is_cleanup) emit_block(c, &m, i);
+  // The cleanup blocks go last, after the landing pads that lead to them, newest first (the
+  // order a panic runs them in): the function reads as its normal path, then the unwinding.
+  for (int i = b->nblocks - 1; i >= 0; i--) {
+    if (!b->blocks[i].is_cleanup) continue;
+    LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
+    emit_block(c, &m, i);
+  }
+  c->in_cleanup = false;
+  c->unwind_to = NULL;
+  c->exn_slot = NULL;
+  c->inst = NULL;
+  return true;
+}

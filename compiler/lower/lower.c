@@ -1,0 +1,1551 @@
+// lower.c — the checked AST of one function body to MIR (see mir.h for the IR).
+//
+// Lowering follows rustc's `build` module in miniature. An expression is lowered in one of
+// three ways, chosen by who consumes it:
+//
+//   lower_into(L, dest, e)   evaluate e and write its value to the place dest;
+//   lower_operand(L, e)      evaluate e into something a statement can read: a constant, a
+//                            copy or move of a place (a temporary if e is not a place);
+//   lower_place(L, e)        the place that e denotes (`x`, `(*p).f`, `a[i]`), or a temporary
+//                            holding e's value when e is not a place expression.
+//
+// Control flow builds blocks as it goes: L->cur is the block being filled. A diverging
+// expression (return, break, a call to a `-> !` function) terminates it and continues in a
+// fresh block that nothing reaches; `remove_dead_blocks` drops those at the end, as rustc's
+// SimplifyCfg does.
+//
+// Drops follow scopes. `L->drops` is a stack of the values the frame owns right now, pushed
+// when a variable or temporary that needs dropping is created; a scope remembers the stack's
+// height and, when it ends, emits `drop` for everything above it and pops it (`pop_to`). A
+// `break`, `continue` or `return` emits the drops down to its target's height without popping
+// (`exit_to`): the fall-through path still owns those values. The unwind target of a call is
+// a chain of cleanup blocks, one per entry of the stack, each dropping its value and going on
+// to the one below, ending in `resume`; an entry builds its block once, when a call first
+// needs it, so calls under the same scopes share one chain.
+//
+// Coverage grows in steps: what this file cannot lower yet (closures, moves out of parts of a
+// value that needs dropping, string patterns, ...) sets `Body.unsupported` through
+// `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
+// AST emitter.
+#include "lower/lower.h"
+
+#include <setjmp.h>
+#include <string.h>
+
+typedef struct {
+  Place place;            // a local
+  int cleanup;            // its block on the unwinding path, or -1 until a call needs it
+} DropEntry;
+
+typedef struct LoopScope {
+  Expr *loop_expr;
+  int brk, cont;          // blocks
+  int drops;              // the drop stack's height outside the loop
+  Place result;           // `loop` with `break value`
+  bool has_result;
+  struct LoopScope *outer;
+} LoopScope;
+
+typedef struct {
+  Crate *crate;
+  bool overflow_checks;
+  FnDecl *fn;
+  Body *b;
+  int cur;                // the block being filled
+  int *local_of;          // Local->index -> MIR local
+  LoopScope *loop;
+  DropEntry *drops;       // what the frame owns now, in order of creation
+  int ndrops, capdrops;
+  int resume;             // the `resume` block, once made
+  jmp_buf bail;
+} Lower;
+
+_Noreturn static void unsupported(Lower *L, const char *why) {
+  L->b->unsupported = why;
+  longjmp(L->bail, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+static int new_local(Lower *L, Type *ty, const char *name, bool mut, Span sp) {
+  Body *b = L->b;
+  if (b->nlocals == b->caplocals) {
+    b->caplocals = b->caplocals ? b->caplocals * 2 : 16;
+    MirLocal *nl = arena_alloc(sizeof(MirLocal) * b->caplocals);
+    copy_bytes(nl, b->locals, sizeof(MirLocal) * b->nlocals);
+    b->locals = nl;
+  }
+  b->locals[b->nlocals] = (MirLocal){name, ty, mut, sp};
+  return b->nlocals++;
+}
+
+static int new_block(Lower *L) {
+  Body *b = L->b;
+  if (b->nblocks == b->capblocks) {
+    b->capblocks = b->capblocks ? b->capblocks * 2 : 16;
+    BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * b->capblocks);
+    copy_bytes(nb, b->blocks, sizeof(BasicBlock) * b->nblocks);
+    b->blocks = nb;
+  }
+  b->blocks[b->nblocks] = (BasicBlock){0};
+  return b->nblocks++;
+}
+
+static BasicBlock *cur_block(Lower *L) { return &L->b->blocks[L->cur]; }
+
+static void push_stmt(Lower *L, MirStmt s) {
+  BasicBlock *bb = cur_block(L);
+  if (bb->nstmts == bb->cap) {
+    bb->cap = bb->cap ? bb->cap * 2 : 8;
+    MirStmt *ns = arena_alloc(sizeof(MirStmt) * bb->cap);
+    copy_bytes(ns, bb->stmts, sizeof(MirStmt) * bb->nstmts);
+    bb->stmts = ns;
+  }
+  bb->stmts[bb->nstmts++] = s;
+}
+
+static void terminate(Lower *L, Terminator t) {
+  BasicBlock *bb = cur_block(L);
+  bb->term = t;
+  bb->terminated = true;
+}
+
+static void go_to(Lower *L, int target) {
+  terminate(L, (Terminator){.kind = TERM_GOTO, .target = target});
+}
+
+// After a diverging terminator: what follows is built in a block nothing jumps to.
+static void continue_unreachable(Lower *L) { L->cur = new_block(L); }
+
+static Place local_place(int local) { return (Place){.local = local}; }
+
+static Type *place_ty(Lower *L, Place p) {
+  return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals[p.local].ty;
+}
+
+static Place project(Place p, ProjKind kind, int field, int local, Type *ty) {
+  Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
+  copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
+  np[p.nproj] = (Proj){kind, field, local, ty};
+  return (Place){p.local, np, p.nproj + 1};
+}
+
+static void assign(Lower *L, Place dest, Rvalue rv, Span sp) {
+  push_stmt(L, (MirStmt){.kind = STMT_ASSIGN, .place = dest, .rv = rv, .span = sp});
+}
+
+static Operand const_int(Type *ty, uint64_t v) {
+  return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_INT, .i = v}, .ty = ty};
+}
+
+static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
+
+// Reading a place: Copy types are copied, anything else is moved out.
+static Operand use_place(Lower *L, Place p) {
+  Type *t = place_ty(L, p);
+  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) unsupported(L, "a move out of a part of a value");
+  return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
+}
+
+static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = o.ty}; }
+
+// ---- drops ----
+
+static void schedule_drop(Lower *L, int local) {
+  if (!ty_needs_drop(L->b->locals[local].ty)) return;
+  if (L->ndrops == L->capdrops) {
+    L->capdrops = L->capdrops ? L->capdrops * 2 : 16;
+    DropEntry *nd = arena_alloc(sizeof(DropEntry) * L->capdrops);
+    copy_bytes(nd, L->drops, sizeof(DropEntry) * L->ndrops);
+    L->drops = nd;
+  }
+  L->drops[L->ndrops++] = (DropEntry){local_place(local), -1};
+}
+
+static void drop_place(Lower *L, Place p, int unwind, Span sp) {
+  int next = new_block(L);
+  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .target = next, .unwind = unwind, .span = sp});
+  L->cur = next;
+}
+
+// Drops what the frame owns above `height`, newest first, keeping it scheduled.
+static void exit_to(Lower *L, int height, Span sp) {
+  for (int i = L->ndrops - 1; i >= height; i--) drop_place(L, L->drops[i].place, -1, sp);
+}
+
+// Ends a scope: drops what it owns and forgets it.
+static void pop_to(Lower *L, int height, Span sp) {
+  exit_to(L, height, sp);
+  L->ndrops = height;
+}
+
+// Where a panic at this point unwinds to: the cleanup chain of the drop stack, or the caller.
+static int unwind_target(Lower *L) {
+  if (!L->ndrops) return -1;
+  int saved = L->cur;
+  for (int i = 0; i < L->ndrops; i++) {
+    if (L->drops[i].cleanup >= 0) continue;
+    int below = i ? L->drops[i - 1].cleanup : L->resume;
+    if (below < 0) {  // the first cleanup block needs the resume at the end of the chain
+      L->resume = below = new_block(L);
+      L->b->blocks[below].is_cleanup = true;
+      L->cur = below;
+      terminate(L, (Terminator){.kind = TERM_RESUME});
+    }
+    int bb = new_block(L);
+    L->b->blocks[bb].is_cleanup = true;
+    L->cur = bb;
+    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops[i].place, .target = below, .unwind = -1});
+    L->drops[i].cleanup = bb;
+  }
+  L->cur = saved;
+  return L->drops[L->ndrops - 1].cleanup;
+}
+
+// A temporary: dropped when the enclosing scope (usually the statement) ends, unless moved.
+static Place temp(Lower *L, Type *ty, Span sp) {
+  int t = new_local(L, ty, NULL, true, sp);
+  schedule_drop(L, t);
+  return local_place(t);
+}
+
+// The value of an operand in a temporary, for rvalues that need a place.
+static Place operand_to_place(Lower *L, Operand o, Span sp) {
+  if (o.kind != OPND_CONST) return o.place;
+  Place t = temp(L, o.ty, sp);
+  assign(L, t, rv_use(o), sp);
+  return t;
+}
+
+static bool is_never(Type *t) { return ty_resolve(t)->kind == TY_NEVER; }
+static bool is_unit(Type *t) { return ty_resolve(t)->kind == TY_UNIT; }
+
+// The type an expression's own code produces, before the checker's coercion.
+static Type *raw_ty(Expr *e) { return e->coerce ? e->coerce_from : e->ty; }
+
+static void assert_cond(Lower *L, Operand cond, bool expected, const char *msg, Span sp) {
+  int ok = new_block(L);
+  int uw = unwind_target(L);
+  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = cond, .expected = expected, .msg = msg, .target = ok, .unwind = uw, .span = sp});
+  L->cur = ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+static void lower_into(Lower *L, Place dest, Expr *e);
+static Operand lower_operand(Lower *L, Expr *e);
+static Place lower_place(Lower *L, Expr *e);
+static void lower_block_into(Lower *L, Place dest, Block *blk);
+
+static bool is_place_kind(Expr *e);
+static bool is_place_expr(Expr *e) { return !e->coerce && is_place_kind(e); }
+
+// `*p` for a place p of pointer type (a reference or a Box).
+static Place deref(Lower *L, Place p, Span sp) {
+  Type *t = ty_resolve(place_ty(L, p));
+  // A Vec derefs to the slice of its elements, and so does the slice iterator trc builds
+  // for `.iter()` (what it has left to visit).
+  if (t->kind == TY_VEC || t->kind == TY_ITER) return project(p, PROJ_DEREF, 0, 0, ty_slice(t->inner));
+  Type *in = ty_pointee(t);
+  if (!in) ice(sp, "deref of non-pointer `%s` in MIR lowering", ty_name(t));
+  return project(p, PROJ_DEREF, 0, 0, in);
+}
+
+static Place autoderef(Lower *L, Place p, int n, Span sp) {
+  for (int i = 0; i < n; i++) p = deref(L, p, sp);
+  return p;
+}
+
+static Operand index_operand(Lower *L, Expr *idx) { return lower_operand(L, idx); }
+
+// base[i]: the bounds check is an assert before the projection, as in rustc.
+static Place lower_index(Lower *L, Expr *e) {
+  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+  Place base = lower_place(L, e->lhs);
+  bool vec = false;  // rustc reports a Vec's bounds check at the index, an array's at the whole
+  for (int i = 0; i < e->autoderefs; i++) {
+    vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
+    base = deref(L, base, e->span);
+  }
+  if (ty_resolve(place_ty(L, base))->kind == TY_VEC) {
+    vec = true;
+    base = deref(L, base, e->span);
+  }
+  Type *bt = ty_resolve(place_ty(L, base));
+  if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
+  Operand io = index_operand(L, e->rhs);
+  Place ip = operand_to_place(L, io, e->rhs->span);
+  if (ip.nproj) {  // the index projection names a local
+    Place t = temp(L, ty_usize, e->rhs->span);
+    assign(L, t, rv_use(use_place(L, ip)), e->span);
+    ip = t;
+  }
+  Place len = temp(L, ty_usize, e->span);
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
+  Place ok = temp(L, ty_bool, e->span);
+  assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
+  int in = new_block(L), uw = unwind_target(L);
+  terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = use_place(L, ok), .expected = true, .bounds_check = true,
+                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .unwind = uw,
+                            .span = vec ? e->name_span : e->span});
+  L->cur = in;
+  return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
+}
+
+static bool is_place_kind(Expr *e) {
+  switch (e->kind) {
+  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_FIELD: case EX_INDEX: return true;
+  case EX_UNARY: return e->op == TK_STAR;
+  default: return false;
+  }
+}
+
+// The place a place expression denotes, before any coercion of its value.
+static Place raw_place(Lower *L, Expr *e) {
+  switch (e->kind) {
+  case EX_PATH: return local_place(L->local_of[e->local->index]);
+  case EX_UNARY: return deref(L, lower_place(L, e->sub), e->span);
+  case EX_FIELD: {
+    Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
+    Type *bt = ty_resolve(place_ty(L, base));
+    if (bt->kind == TY_STRUCT && bt->sdecl->is_enum) unsupported(L, "a field of an enum");
+    return project(base, PROJ_FIELD, e->field_index, 0, raw_ty(e));
+  }
+  case EX_INDEX: return lower_index(L, e);
+  default: ice(e->span, "not a place expression");
+  }
+}
+
+static Place lower_place(Lower *L, Expr *e) {
+  if (!e->coerce && is_place_kind(e)) return raw_place(L, e);
+  Place t = temp(L, e->ty, e->span);
+  lower_into(L, t, e);
+  return t;
+}
+
+// Constants that need no code: literals and primitive associated constants.
+static bool const_operand(Expr *e, Operand *out) {
+  if (e->coerce) return false;
+  Type *t = e->ty;
+  switch (e->kind) {
+  case EX_INT: case EX_BOOL: case EX_CHAR:
+    *out = const_int(t, e->int_val);
+    return true;
+  case EX_FLOAT:
+    *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
+    return true;
+  case EX_STR:
+    *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_STR, .s = e->str, .len = e->str_len}, .ty = t};
+    return true;
+  case EX_PATH:
+    if (e->res != RES_CONST) return false;
+    if (ty_resolve(t)->kind == TY_FLOAT) *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
+    else *out = const_int(t, e->int_val);
+    return true;
+  case EX_TUPLE:
+    if (e->nargs) return false;
+    *out = const_unit(t);
+    return true;
+  case EX_UNARY:
+    // A negative literal is one constant, as in rustc: `-1` is `const -1_i32`, not `Neg(1)`.
+    if (e->op != TK_MINUS || e->sub->coerce || (e->sub->kind != EX_INT && e->sub->kind != EX_FLOAT)) return false;
+    if (e->sub->kind == EX_FLOAT) {
+      *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = -e->sub->float_val}, .ty = t};
+      return true;
+    }
+    if (ty_resolve(t)->kind != TY_INT) return false;
+    *out = const_int(t, (0 - e->sub->int_val) & (ty_resolve(t)->bits == 64 ? ~0ull : (1ull << ty_resolve(t)->bits) - 1));
+    return true;
+  default:
+    return false;
+  }
+}
+
+static Operand lower_operand(Lower *L, Expr *e) {
+  Operand o;
+  if (const_operand(e, &o)) return o;
+  if (!is_place_expr(e) && !is_unit(e->ty)) {
+    // The value is moved out as soon as it is made; until then (a panic while making it) the
+    // temporary is scheduled like any other.
+    Place t = temp(L, e->ty, e->span);
+    lower_into(L, t, e);
+    return use_place(L, t);
+  }
+  if (is_unit(e->ty) && !is_place_expr(e)) {
+    // A unit value is only ever its effects.
+    Place t = temp(L, e->ty, e->span);
+    lower_into(L, t, e);
+    return const_unit(e->ty);
+  }
+  return use_place(L, lower_place(L, e));
+}
+
+static BinOp binop_of(TokenKind op) {
+  switch (op) {
+  case TK_PLUS: case TK_PLUSEQ: return BIN_ADD;
+  case TK_MINUS: case TK_MINUSEQ: return BIN_SUB;
+  case TK_STAR: case TK_STAREQ: return BIN_MUL;
+  case TK_SLASH: case TK_SLASHEQ: return BIN_DIV;
+  case TK_PERCENT: case TK_PERCENTEQ: return BIN_REM;
+  case TK_AMP: case TK_AMPEQ: return BIN_BITAND;
+  case TK_PIPE: case TK_PIPEEQ: return BIN_BITOR;
+  case TK_CARET: case TK_CARETEQ: return BIN_BITXOR;
+  case TK_SHL: case TK_SHLEQ: return BIN_SHL;
+  case TK_SHR: case TK_SHREQ: return BIN_SHR;
+  case TK_EQEQ: return BIN_EQ;
+  case TK_NE: return BIN_NE;
+  case TK_LT: return BIN_LT;
+  case TK_LE: return BIN_LE;
+  case TK_GT: return BIN_GT;
+  case TK_GE: return BIN_GE;
+  default: return BIN_ADD;
+  }
+}
+
+static bool is_scalar(Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_UNIT;
+}
+
+// An arithmetic or comparison operand: references to scalars are read through (`&i32 + i32`,
+// `&a == &b` compares the integers), as the operator impls for references do.
+static Operand scalar_operand(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->ty);
+  if (t->kind != TY_REF) {
+    if (!is_scalar(t)) unsupported(L, arena_printf("an operator on `%s`", ty_name(t)));
+    return lower_operand(L, e);
+  }
+  Place p = lower_place(L, e);
+  while (ty_resolve(place_ty(L, p))->kind == TY_REF) p = deref(L, p, e->span);
+  if (!is_scalar(place_ty(L, p))) unsupported(L, arena_printf("an operator on `%s`", ty_name(e->ty)));
+  return use_place(L, p);
+}
+
+static const char *overflow_msg(BinOp op) {
+  switch (op) {
+  case BIN_ADD: return "attempt to add with overflow";
+  case BIN_SUB: return "attempt to subtract with overflow";
+  case BIN_MUL: return "attempt to multiply with overflow";
+  case BIN_SHL: return "attempt to shift left with overflow";
+  case BIN_SHR: return "attempt to shift right with overflow";
+  default: return "";
+  }
+}
+
+// a op b into dest, with the checks a debug build makes: overflow of + - * (at -O0, as rustc
+// -C debug-assertions), division by zero and MIN / -1 (always).
+static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Type *t, Span sp) {
+  Type *rt = ty_resolve(t);
+  bool is_int = rt->kind == TY_INT;
+  uint64_t all = rt->kind == TY_INT && rt->bits < 64 ? (1ull << rt->bits) - 1 : ~0ull;
+  // A constant divisor other than 0 (and -1 for signed types) needs no check.
+  bool safe_divisor = b.kind == OPND_CONST && (b.c.i & all) != 0 && (!rt->is_signed || (b.c.i & all) != all);
+  if (is_int && (op == BIN_DIV || op == BIN_REM) && !safe_divisor) {
+    bool rem = op == BIN_REM;
+    Place z = temp(L, ty_bool, sp);
+    assign(L, z, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, 0), .ty = ty_bool}, sp);
+    assert_cond(L, use_place(L, z), false,
+                rem ? "attempt to calculate the remainder with a divisor of zero" : "attempt to divide by zero", sp);
+    if (rt->is_signed) {
+      // MIN / -1 overflows: (b == -1) & (a == MIN)
+      Place m1 = temp(L, ty_bool, sp), mn = temp(L, ty_bool, sp), both = temp(L, ty_bool, sp);
+      assign(L, m1, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, all), .ty = ty_bool}, sp);
+      assign(L, mn, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (rt->bits - 1)), .ty = ty_bool}, sp);
+      assign(L, both, (Rvalue){.kind = RV_BINARY, .binop = BIN_BITAND, .a = use_place(L, m1), .b = use_place(L, mn), .ty = ty_bool}, sp);
+      assert_cond(L, use_place(L, both), false,
+                  rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow", sp);
+    }
+  }
+  bool checked = is_int && L->overflow_checks && (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL);
+  if (!checked) {
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = t}, sp);
+    return;
+  }
+  Type *pair_elems[2] = {t, ty_bool};
+  Type *pair = ty_tuple(pair_elems, 2);
+  Place r = temp(L, pair, sp);
+  assign(L, r, (Rvalue){.kind = RV_CHECKED, .binop = op, .a = a, .b = b, .ty = pair}, sp);
+  assert_cond(L, use_place(L, project(r, PROJ_FIELD, 1, 0, ty_bool)), false, overflow_msg(op), sp);
+  assign(L, dest, rv_use(use_place(L, project(r, PROJ_FIELD, 0, 0, t))), sp);
+}
+
+static void lower_binary(Lower *L, Place dest, Expr *e) {
+  TokenKind op = e->op;
+  if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
+    // a && b: if a { dest = b } else { dest = false }
+    Operand a = lower_operand(L, e->lhs);
+    int rhs = new_block(L), short_bb = new_block(L), done = new_block(L);
+    int on_true = op == TK_AMPAMP ? rhs : short_bb, on_false = op == TK_AMPAMP ? short_bb : rhs;
+    uint64_t *vals = arena_alloc(sizeof(uint64_t));
+    int *tg = arena_alloc(sizeof(int) * 2);
+    vals[0] = 0;
+    tg[0] = on_false;
+    tg[1] = on_true;
+    terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = a, .values = vals, .targets = tg, .nvalues = 1, .span = e->span});
+    L->cur = short_bb;
+    assign(L, dest, rv_use(const_int(ty_bool, op == TK_PIPEPIPE)), e->span);
+    go_to(L, done);
+    L->cur = rhs;
+    int height = L->ndrops;
+    lower_into(L, dest, e->rhs);
+    pop_to(L, height, e->rhs->span);
+    go_to(L, done);
+    L->cur = done;
+    return;
+  }
+  BinOp bop = binop_of(op);
+  Operand a = scalar_operand(L, e->lhs), b = scalar_operand(L, e->rhs);
+  if (bop >= BIN_EQ) {
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = bop, .a = a, .b = b, .ty = ty_bool}, e->span);
+    return;
+  }
+  lower_arith(L, dest, bop, a, b, raw_ty(e), e->span);
+}
+
+static void lower_unary(Lower *L, Place dest, Expr *e) {
+  switch (e->op) {
+  case TK_MINUS: {
+    Operand a = lower_operand(L, e->sub);
+    Type *t = ty_resolve(raw_ty(e));
+    if (L->overflow_checks && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
+      Place ov = temp(L, ty_bool, e->span);
+      assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (t->bits - 1)), .ty = ty_bool}, e->span);
+      assert_cond(L, use_place(L, ov), false, "attempt to negate with overflow", e->span);
+    }
+    assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NEG, .a = a, .ty = raw_ty(e)}, e->span);
+    return;
+  }
+  case TK_BANG:
+    assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NOT, .a = lower_operand(L, e->sub), .ty = raw_ty(e)}, e->span);
+    return;
+  case TK_STAR:
+    assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
+    return;
+  case TK_AMP:
+    if (!is_place_expr(e->sub)) {
+      Operand o;
+      // `&5` must point to a constant that lives for the whole program (rvalue static
+      // promotion); a stack temporary would dangle once returned.
+      if (const_operand(e->sub, &o) || e->sub->kind == EX_BINARY || e->sub->kind == EX_ARRAY || e->sub->kind == EX_TUPLE ||
+          e->sub->kind == EX_STRUCT || (e->sub->kind == EX_PATH && e->sub->res == RES_CONST_ITEM))
+        unsupported(L, "a borrow of a constant expression (promotion)");
+    }
+    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
+    return;
+  default:
+    ice(e->span, "unary operator not lowered to MIR");
+  }
+}
+
+static void lower_cast(Lower *L, Place dest, Expr *e) {
+  Type *from = ty_resolve(e->sub->ty), *to = ty_resolve(raw_ty(e));
+  bool scalar_from = is_scalar(from) || (from->kind == TY_STRUCT && from->sdecl->is_enum);
+  if (!scalar_from || !is_scalar(to)) unsupported(L, arena_printf("a cast from `%s` to `%s`", ty_name(from), ty_name(to)));
+  Operand a = lower_operand(L, e->sub);
+  assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = CAST_NUMERIC, .a = a, .ty = raw_ty(e)}, e->span);
+}
+
+// ---- calls ----
+
+static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
+  Operand *ops = arena_alloc(sizeof(Operand) * (n + 2));
+  int k = 0;
+  if (first) ops[k++] = *first;
+  for (int i = 0; i < n; i++) ops[k++] = lower_operand(L, args[i]);
+  return ops;
+}
+
+static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller) {
+  int next = is_never(ret) ? -1 : new_block(L), uw = unwind_target(L);
+  terminate(L, (Terminator){.kind = TERM_CALL, .callee = callee, .args = args, .nargs = nargs, .dest = dest, .target = next,
+                            .unwind = uw, .span = sp, .caller_span = caller});
+  if (next < 0) continue_unreachable(L);
+  else L->cur = next;
+}
+
+// A method call on a trait: virtual when Self is a trait object, else resolved per instance.
+static Callee trait_callee(Lower *L, Expr *e, Type *self) {
+  (void)L;
+  Callee c = {.fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs, .trait = e->trait, .self_ty = self};
+  if (self && ty_resolve(self)->kind == TY_DYN) {
+    c.kind = CALLEE_VIRTUAL;
+    c.slot = vtable_method_slot(ty_resolve(self)->principal->trait, e->fn);
+  } else {
+    c.kind = CALLEE_TRAIT;
+  }
+  return c;
+}
+
+// recv.m(args): the receiver after the checker's autoderefs and autoref.
+static Operand lower_receiver(Lower *L, Expr *e) {
+  Expr *r = e->sub;
+  if (e->autoref == 0 && e->autoderefs == 0) return lower_operand(L, r);
+  Place p = autoderef(L, lower_place(L, r), e->autoderefs, e->span);
+  if (!e->autoref) return use_place(L, p);
+  Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
+  Place t = temp(L, rt, r->span);
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .ty = rt}, r->span);
+  return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
+}
+
+static void lower_method(Lower *L, Place dest, Expr *e) {
+  if (e->trait && e->trait == L->crate->clone_trait) unsupported(L, "a clone() call");
+  Operand recv = lower_receiver(L, e);
+  Operand *args = lower_args(L, e->args, e->nargs, &recv);
+  Callee c;
+  if (e->dispatch == DISPATCH_BUILTIN) c = (Callee){.kind = CALLEE_BUILTIN, .expr = e};
+  else if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+  else c = trait_callee(L, e, e->self_ty);
+  emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
+}
+
+static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Expr **args, int n, int *field_map, int nfields,
+                            Type *t, Span sp) {
+  Operand *ops = arena_alloc(sizeof(Operand) * (nfields + 1));
+  for (int i = 0; i < n; i++) ops[field_map ? field_map[i] : i] = lower_operand(L, args[i]);
+  assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
+}
+
+static void lower_call(Lower *L, Place dest, Expr *e) {
+  Expr *f = e->sub;
+  if (f->kind != EX_PATH) unsupported(L, "a call of a value");
+  switch (f->res) {
+  case RES_FN: {
+    Callee c = {.kind = CALLEE_FN, .fn = f->fn, .targs = f->fn_targs, .ntargs = f->fn_ntargs};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  case RES_TRAIT_FN: {
+    if (f->trait == L->crate->clone_trait) unsupported(L, "a Clone::clone call");
+    Callee c = trait_callee(L, f, f->self_ty);
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  case RES_TUPLE_CTOR: {
+    StructDecl *s = f->sdecl;
+    int nf = s->is_enum ? s->variants[f->variant].nfields : s->nfields;
+    lower_aggregate(L, dest, AGG_ADT, s->is_enum ? f->variant : -1, e->args, e->nargs, NULL, nf, raw_ty(e), e->span);
+    return;
+  }
+  case RES_BUILTIN: {
+    if (f->builtin == BI_DROP) unsupported(L, "drop()");
+    Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  case RES_LOCAL: unsupported(L, "a call of a closure or fn pointer");
+  default: unsupported(L, "a call of this kind");
+  }
+}
+
+// ---- control flow ----
+
+static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span sp) {
+  uint64_t *vals = arena_alloc(sizeof(uint64_t));
+  int *tg = arena_alloc(sizeof(int) * 2);
+  vals[0] = 0;
+  tg[0] = on_false;
+  tg[1] = on_true;
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = cond, .values = vals, .targets = tg, .nvalues = 1, .span = sp});
+}
+
+// The condition of `if` and `while` is a temporary scope: what it makes is dropped before
+// either branch runs.
+static Operand lower_condition(Lower *L, Expr *e) {
+  int height = L->ndrops;
+  Operand c = lower_operand(L, e);
+  if (L->ndrops > height && c.kind != OPND_CONST) {
+    Place keep = local_place(new_local(L, ty_bool, NULL, true, e->span));
+    assign(L, keep, rv_use(c), e->span);
+    c = use_place(L, keep);
+  }
+  pop_to(L, height, e->span);
+  return c;
+}
+
+static void lower_if(Lower *L, Place dest, Expr *e) {
+  Operand cond = lower_condition(L, e->sub);
+  int then_bb = new_block(L), else_bb = new_block(L), done = new_block(L);
+  switch_bool(L, cond, then_bb, else_bb, e->span);
+  L->cur = then_bb;
+  lower_block_into(L, dest, e->block);
+  go_to(L, done);
+  L->cur = else_bb;
+  if (e->else_expr) lower_into(L, dest, e->else_expr);
+  go_to(L, done);
+  L->cur = done;
+}
+
+static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont) {
+  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .drops = L->ndrops, .outer = L->loop};
+  L->loop = s;
+  return s;
+}
+
+static void lower_loop(Lower *L, Place dest, Expr *e) {
+  int body = new_block(L), done = new_block(L);
+  go_to(L, body);
+  LoopScope s;
+  push_loop(L, &s, e, done, body);
+  s.result = dest;
+  s.has_result = true;
+  L->cur = body;
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, body);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
+static void lower_while(Lower *L, Expr *e) {
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Operand cond = lower_condition(L, e->sub);
+  switch_bool(L, cond, body, done, e->span);
+  LoopScope s;
+  push_loop(L, &s, e, done, head);
+  L->cur = body;
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, head);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
+static LoopScope *loop_of(Lower *L, Expr *e) {
+  for (LoopScope *s = L->loop; s; s = s->outer)
+    if (s->loop_expr == e->loop->loop_expr) return s;
+  ice(e->span, "break target not found in MIR lowering");
+}
+
+static void lower_break(Lower *L, Expr *e) {
+  LoopScope *s = loop_of(L, e);
+  if (e->sub) {
+    if (s->has_result) lower_into(L, s->result, e->sub);
+    else lower_operand(L, e->sub);
+  }
+  exit_to(L, s->drops, e->span);
+  go_to(L, s->brk);
+  continue_unreachable(L);
+}
+
+static void lower_return(Lower *L, Expr *e) {
+  if (e->sub) lower_into(L, local_place(0), e->sub);
+  exit_to(L, 0, e->span);
+  terminate(L, (Terminator){.kind = TERM_RETURN, .span = e->span});
+  continue_unreachable(L);
+}
+
+// ---- patterns ----
+//
+// A pattern is matched against a place by testing it part by part, in the order written, and
+// binding as it goes: each failed test jumps to `fail`, and the code after match_pattern runs
+// only when everything matched. (rustc builds a decision tree over all the arms of a match at
+// once; testing arm by arm gives the same results, and LLVM merges the repeated tests.)
+
+static int bind_local(Lower *L, Local *l);
+
+static void test_or_fail(Lower *L, Operand ok, int fail, Span sp) {
+  int next = new_block(L);
+  switch_bool(L, ok, next, fail, sp);
+  L->cur = next;
+}
+
+static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
+  Place r = temp(L, ty_bool, sp);
+  assign(L, r, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = ty_bool}, sp);
+  return use_place(L, r);
+}
+
+// A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
+static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
+  if (lit->kind == EX_STR) unsupported(L, "a string pattern");
+  bool neg = lit->kind == EX_UNARY;
+  uint64_t v = neg ? (uint64_t)-(int64_t)lit->sub->int_val : lit->int_val;
+  t = ty_resolve(t);
+  if (t->kind == TY_INT && t->bits < 64) v &= (1ull << t->bits) - 1;
+  return const_int(t, v);
+}
+
+// The type of field f of variant v (-1: a struct) of the ADT type t.
+static Type *adt_field_type(Type *t, int v, int f) {
+  t = ty_resolve(t);
+  if (t->kind == TY_TUPLE) return t->args[f];
+  FieldDecl *fd = v >= 0 ? &t->sdecl->variants[v].fields[f] : &t->sdecl->fields[f];
+  return ty_subst(fd->type, t->args, t->nargs);
+}
+
+static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
+  for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
+  Type *t = ty_resolve(place_ty(L, place));
+  switch (p->kind) {
+  case PAT_WILD: case PAT_REST: return;
+  case PAT_BIND: {
+    int m = bind_local(L, p->local);
+    if (p->bind_ref)
+      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+    else if (place.nproj && ty_needs_drop(p->local->ty))
+      unsupported(L, "a binding that moves out of a part of a value");
+    else
+      assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
+    if (p->sub) match_pattern(L, p->sub, place, fail);
+    return;
+  }
+  case PAT_REF: match_pattern(L, p->sub, deref(L, place, p->span), fail); return;
+  case PAT_TUPLE:
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map[i];
+      if (f >= 0) match_pattern(L, p->elems[i], project(place, PROJ_FIELD, f, 0, t->args[f]), fail);
+    }
+    return;
+  case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
+    if (!p->sdecl || t->kind != TY_STRUCT) unsupported(L, "a constant pattern");
+    int v = p->sdecl->is_enum ? p->variant : -1;
+    Place base = place;
+    if (v >= 0) {
+      Place d = temp(L, ty_isize, p->span);
+      assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = place, .ty = ty_isize}, p->span);
+      test_or_fail(L, compare(L, BIN_EQ, use_place(L, d), const_int(ty_isize, (uint64_t)p->sdecl->variants[v].discr), p->span), fail, p->span);
+      base = project(place, PROJ_VARIANT, v, 0, place_ty(L, place));
+    }
+    for (int i = 0; i < p->nelems; i++) {
+      int f = p->field_map ? p->field_map[i] : i;
+      if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, v, f)), fail);
+    }
+    return;
+  }
+  case PAT_LIT:
+    test_or_fail(L, compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    return;
+  case PAT_RANGE:
+    test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    if (p->hi) {
+      BinOp op = p->inclusive ? BIN_LE : BIN_LT;
+      test_or_fail(L, compare(L, op, use_place(L, place), pattern_const(L, p->hi, t), p->span), fail, p->span);
+    }
+    return;
+  case PAT_OR: {
+    int matched = new_block(L);
+    for (int a = 0; a < p->nelems; a++) {
+      int next = a + 1 < p->nelems ? new_block(L) : fail;
+      match_pattern(L, p->elems[a], place, next);
+      go_to(L, matched);
+      L->cur = next;
+    }
+    L->cur = matched;
+    return;
+  }
+  }
+}
+
+// A block nothing may reach (after an exhaustive match's last test, an irrefutable pattern).
+static int unreachable_block(Lower *L) {
+  int saved = L->cur, b = new_block(L);
+  L->cur = b;
+  terminate(L, (Terminator){.kind = TERM_UNREACHABLE});
+  L->cur = saved;
+  return b;
+}
+
+static bool is_variant_pattern(Pattern *p) {
+  return (p->kind == PAT_PATH || p->kind == PAT_TUPLE_STRUCT || p->kind == PAT_STRUCT) && p->sdecl && p->sdecl->is_enum;
+}
+
+static bool is_catch_all(Pattern *p) { return p->kind == PAT_WILD || (p->kind == PAT_BIND && !p->sub); }
+
+// A match whose arms test the variant of one enum, or integer, char or bool literals (with
+// catch-alls among them) starts with one switchInt, as rustc's does: on the discriminant, or
+// on the value itself. Each value goes straight to the first arm that can take it, past that
+// arm's own test; an arm whose fields or guard then fail goes on to the next arm's full test.
+// The depth of references peeled off before the test (`match self` on `&Enum`) must be the
+// same in every such arm.
+typedef enum { SWITCH_NONE, SWITCH_VARIANT, SWITCH_LITERAL } SwitchKind;
+
+static bool is_literal_pattern(Pattern *p) {
+  if (p->kind == PAT_LIT) return p->lit->kind != EX_STR;
+  if (p->kind != PAT_OR) return false;
+  for (int i = 0; i < p->nelems; i++)
+    if (p->elems[i]->kind != PAT_LIT || p->elems[i]->lit->kind == EX_STR || p->elems[i]->derefs) return false;
+  return true;
+}
+
+static SwitchKind switch_kind(Expr *e, int *depth) {
+  SwitchKind kind = SWITCH_NONE;
+  *depth = -1;
+  for (int i = 0; i < e->narms; i++) {
+    Pattern *p = e->arms[i].pat;
+    if (is_catch_all(p)) continue;
+    SwitchKind k = is_variant_pattern(p) ? SWITCH_VARIANT : is_literal_pattern(p) ? SWITCH_LITERAL : SWITCH_NONE;
+    if (k == SWITCH_NONE || (kind != SWITCH_NONE && k != kind) || (*depth >= 0 && p->derefs != *depth)) return SWITCH_NONE;
+    kind = k;
+    *depth = p->derefs;
+  }
+  return kind;
+}
+
+// Does arm pattern p (not a catch-all) take the switch value v?
+static bool arm_takes(Lower *L, Pattern *p, SwitchKind kind, uint64_t v, Type *t) {
+  if (kind == SWITCH_VARIANT) return (uint64_t)p->sdecl->variants[p->variant].discr == v;
+  if (p->kind == PAT_LIT) return pattern_const(L, p->lit, t).c.i == v;
+  for (int i = 0; i < p->nelems; i++)
+    if (pattern_const(L, p->elems[i]->lit, t).c.i == v) return true;
+  return false;
+}
+
+// The switch at the top of a match: every value some arm names, to the first arm that takes it.
+static void emit_match_switch(Lower *L, Expr *e, SwitchKind kind, Place vp, int *known) {
+  Type *t = ty_resolve(place_ty(L, vp));
+  int cap = 1;
+  for (int i = 0; i < e->narms; i++) cap += e->arms[i].pat->kind == PAT_OR ? e->arms[i].pat->nelems : 1;
+  if (kind == SWITCH_VARIANT && t->sdecl->nvariants + 1 > cap) cap = t->sdecl->nvariants + 1;
+  uint64_t *vals = arena_alloc(sizeof(uint64_t) * cap);
+  int *tg = arena_alloc(sizeof(int) * cap), n = 0, otherwise = -1;
+  for (int i = 0; i < e->narms && otherwise < 0; i++)
+    if (is_catch_all(e->arms[i].pat)) otherwise = known[i];
+  // The candidate values: every variant, or every literal written, in order.
+  uint64_t *cand = arena_alloc(sizeof(uint64_t) * cap);
+  int nc = 0;
+  if (kind == SWITCH_VARIANT) {
+    for (int v = 0; v < t->sdecl->nvariants; v++) cand[nc++] = (uint64_t)t->sdecl->variants[v].discr;
+  } else {
+    for (int i = 0; i < e->narms; i++) {
+      Pattern *p = e->arms[i].pat;
+      if (is_catch_all(p)) continue;
+      for (int k = 0; k < (p->kind == PAT_OR ? p->nelems : 1); k++)
+        cand[nc++] = pattern_const(L, p->kind == PAT_OR ? p->elems[k]->lit : p->lit, t).c.i;
+    }
+  }
+  for (int c = 0; c < nc; c++) {
+    bool seen = false;
+    for (int k = 0; k < n && !seen; k++) seen = vals[k] == cand[c];
+    if (seen) continue;
+    int to = -1;
+    for (int i = 0; i < e->narms && to < 0; i++) {
+      Pattern *p = e->arms[i].pat;
+      if (is_catch_all(p) || arm_takes(L, p, kind, cand[c], t)) to = known[i];
+    }
+    if (to < 0 || to == otherwise) continue;
+    vals[n] = cand[c];
+    tg[n++] = to;
+  }
+  tg[n] = otherwise >= 0 ? otherwise : unreachable_block(L);
+  Operand d;
+  if (kind == SWITCH_VARIANT) {
+    Place dp = temp(L, ty_isize, e->span);
+    assign(L, dp, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, e->span);
+    d = use_place(L, dp);
+  } else {
+    d = use_place(L, vp);
+  }
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = d, .values = vals, .targets = tg, .nvalues = n, .span = e->span});
+}
+
+// The fields of variant pattern p, its variant already known to match.
+static void match_variant_fields(Lower *L, Pattern *p, Place place, int fail) {
+  Type *t = ty_resolve(place_ty(L, place));
+  Place base = project(place, PROJ_VARIANT, p->variant, 0, place_ty(L, place));
+  for (int i = 0; i < p->nelems; i++) {
+    int f = p->field_map ? p->field_map[i] : i;
+    if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, p->variant, f)), fail);
+  }
+}
+
+static Place peel(Lower *L, Place p, int depth, Span sp) {
+  for (int k = 0; k < depth; k++) p = deref(L, p, sp);
+  return p;
+}
+
+static void lower_match(Lower *L, Place dest, Expr *e) {
+  Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
+  int done = new_block(L), depth;
+  SwitchKind kind = switch_kind(e, &depth);
+  int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its value known
+  int *full = arena_alloc(sizeof(int) * (e->narms + 1));    // per arm: entry that tests everything
+  for (int i = 0; i < e->narms; i++) known[i] = full[i] = new_block(L);
+  if (kind != SWITCH_NONE) {
+    int first = L->cur;
+    for (int i = 0; i < e->narms; i++)
+      if (!is_catch_all(e->arms[i].pat)) known[i] = new_block(L);
+    L->cur = first;
+    emit_match_switch(L, e, kind, peel(L, scrut, depth, e->span), known);
+  } else {
+    go_to(L, full[0]);
+  }
+  for (int i = 0; i < e->narms; i++) {
+    MatchArm *a = &e->arms[i];
+    int next = i + 1 < e->narms ? full[i + 1] : unreachable_block(L);
+    int body = new_block(L);
+    L->cur = full[i];
+    match_pattern(L, a->pat, scrut, next);
+    go_to(L, body);
+    if (known[i] != full[i]) {
+      L->cur = known[i];
+      if (kind == SWITCH_VARIANT) match_variant_fields(L, a->pat, peel(L, scrut, depth, a->pat->span), next);
+      go_to(L, body);
+    }
+    L->cur = body;
+    if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
+    int height = L->ndrops;
+    lower_into(L, dest, a->body);
+    pop_to(L, height, a->body->span);
+    go_to(L, done);
+  }
+  L->cur = done;
+}
+
+static void lower_if_let(Lower *L, Place dest, Expr *e) {
+  Place scrut = lower_place(L, e->sub);
+  int else_bb = new_block(L), done = new_block(L);
+  match_pattern(L, e->pat, scrut, else_bb);
+  lower_block_into(L, dest, e->block);
+  go_to(L, done);
+  L->cur = else_bb;
+  if (e->else_expr) lower_into(L, dest, e->else_expr);
+  go_to(L, done);
+  L->cur = done;
+}
+
+static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont);
+
+static void lower_while_let(Lower *L, Expr *e) {
+  int head = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Place scrut = lower_place(L, e->sub);
+  match_pattern(L, e->pat, scrut, done);
+  LoopScope s;
+  push_loop(L, &s, e, done, head);
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, head);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
+// ---- for loops ----
+//
+// Until the prelude has Iterator (and `for` becomes into_iter + next as Rust defines it), the
+// loops over what trc iterates natively are written out here: a range counts, an array or
+// slice is walked by index. Both give each element to the loop's pattern before the body.
+
+static int unreachable_block(Lower *L);
+
+// Binds one element, runs the body with `continue` going to `next`, and jumps to `next`.
+static void for_body(Lower *L, Expr *e, Place elem, int next, int done) {
+  match_pattern(L, e->pat, elem, unreachable_block(L));
+  LoopScope s;
+  push_loop(L, &s, e, done, next);
+  Place scratch = temp(L, ty_unit, e->span);
+  lower_block_into(L, scratch, e->block);
+  go_to(L, next);
+  L->loop = s.outer;
+}
+
+static Operand one_of(Type *t) { return const_int(t, 1); }
+
+// for pat in lo..hi / lo..=hi
+static void lower_for_range(Lower *L, Expr *e) {
+  Expr *r = e->sub;
+  Type *et = ty_resolve(r->ty)->inner;
+  if (!r->lhs || !r->rhs) unsupported(L, "a `for` loop over an open range");
+  Place i = temp(L, et, r->span), end = temp(L, et, r->span);
+  lower_into(L, i, r->lhs);
+  lower_into(L, end, r->rhs);
+  int head = new_block(L), body = new_block(L), step = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Operand more = compare(L, r->inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, end), r->span);
+  switch_bool(L, more, body, done, r->span);
+  L->cur = body;
+  Place x = temp(L, et, r->span);
+  assign(L, x, rv_use(use_place(L, i)), r->span);
+  for_body(L, e, x, step, done);
+  // The step cannot overflow: i < end, or i < end checked just below for `..=`.
+  L->cur = step;
+  if (r->inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, end), r->span), done, r->span);
+  assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
+  go_to(L, head);
+  L->cur = done;
+}
+
+// for pat in array / &array / &slice / &Vec / &mut ... / v.iter() / v.iter().enumerate() /
+// v.iter().rev(): by index, each element by value or by reference (with its index when
+// enumerated).
+static void lower_for_elements(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->sub->ty);
+  bool iter = t->kind == TY_ITER, by_ref = t->kind == TY_REF || iter, mut = iter ? t->mut : t->kind == TY_REF && t->mut;
+  bool enumerate = iter && (t->len & ITER_ENUMERATE), rev = iter && (t->len & ITER_REV);
+  if (iter && (t->len & ITER_ENUMERATE_AFTER_REV)) unsupported(L, "`.rev().enumerate()`");
+  Place base = lower_place(L, e->sub);
+  if (t->kind == TY_REF || iter) base = deref(L, base, e->sub->span);
+  if (ty_resolve(place_ty(L, base))->kind == TY_VEC) base = deref(L, base, e->sub->span);
+  Type *bt = ty_resolve(place_ty(L, base));
+  Place len = temp(L, ty_usize, e->span), idx = temp(L, ty_usize, e->span);
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
+  // Forward: idx counts up from 0 while idx < len. Reversed: idx counts down from len while
+  // idx > 0, and the element is idx - 1.
+  assign(L, idx, rev ? rv_use(use_place(L, len)) : rv_use(const_int(ty_usize, 0)), e->span);
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  Operand more = rev ? compare(L, BIN_GT, use_place(L, idx), const_int(ty_usize, 0), e->span)
+                     : compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
+  switch_bool(L, more, body, done, e->span);
+  L->cur = body;
+  Place at = idx;
+  if (rev) {
+    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  } else {
+    at = temp(L, ty_usize, e->span);
+    assign(L, at, rv_use(use_place(L, idx)), e->span);
+    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  }
+  Place el = project(base, PROJ_INDEX, 0, at.local, bt->inner);
+  Type *xt = by_ref ? ty_ref(bt->inner, mut) : bt->inner;
+  Place x = temp(L, xt, e->span);
+  if (by_ref) assign(L, x, (Rvalue){.kind = RV_REF, .place = el, .mut = mut, .ty = xt}, e->span);
+  else assign(L, x, rv_use(use_place(L, el)), e->span);
+  if (enumerate) {
+    Type *pair[2] = {ty_usize, xt};
+    Type *pt = ty_tuple(pair, 2);
+    Place item = temp(L, pt, e->span);
+    Operand *ops = arena_alloc(sizeof(Operand) * 2);
+    ops[0] = use_place(L, at);
+    ops[1] = use_place(L, x);
+    assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
+    x = item;
+  }
+  for_body(L, e, x, head, done);
+  L->cur = done;
+}
+
+static void lower_for(Lower *L, Expr *e) {
+  Type *t = ty_resolve(e->sub->ty);
+  if (t->kind == TY_RANGE && e->sub->kind == EX_RANGE && !e->sub->coerce) {
+    lower_for_range(L, e);
+    return;
+  }
+  Type *in = t->kind == TY_REF ? ty_resolve(t->inner) : t;
+  bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC);
+  if ((in->kind == TY_ARRAY && ty_is_copy(in->inner)) || by_ref_seq || t->kind == TY_ITER) {
+    lower_for_elements(L, e);
+    return;
+  }
+  unsupported(L, arena_printf("a `for` loop over `%s`", ty_name(t)));
+}
+
+// ---- macros ----
+
+static bool name_is(const char *n, const char *a, const char *b) { return !strcmp(n, a) || (b && !strcmp(n, b)); }
+
+// A reference to the place of a format argument: format_args! borrows its arguments.
+static Operand borrow_arg(Lower *L, Place p, Span sp) {
+  Type *t = place_ty(L, p);
+  if (!ty_is_sized(t)) unsupported(L, "an unsized format argument");
+  Type *rt = ty_ref(t, false);
+  Place r = temp(L, rt, sp);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .ty = rt}, sp);
+  return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+}
+
+// The macro's output or panic as a call; `known` are places already evaluated for args[0..].
+static void macro_call(Lower *L, Place dest, Expr *e, int first, Place *known, int nknown, Type *ret) {
+  Operand *args = arena_alloc(sizeof(Operand) * (e->nargs + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    if (i < nknown) args[i] = borrow_arg(L, known[i], e->args[i]->span);
+    else if (i < first) args[i] = const_unit(ty_unit);
+    else args[i] = borrow_arg(L, lower_place(L, e->args[i]), e->args[i]->span);
+  }
+  Callee c = {.kind = CALLEE_MACRO, .expr = e};
+  emit_call(L, dest, c, args, e->nargs, ret, e->span, e->span);
+}
+
+static void lower_macro(Lower *L, Place dest, Expr *e) {
+  const char *n = e->name;
+  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint") || !strcmp(n, "format")) {
+    macro_call(L, dest, e, 0, NULL, 0, raw_ty(e));
+    return;
+  }
+  if (name_is(n, "panic", "unreachable") || name_is(n, "todo", "unimplemented")) {
+    macro_call(L, dest, e, 0, NULL, 0, ty_never);
+    return;
+  }
+  if (!strcmp(n, "vec")) {
+    // The elements by value (moved into the new Vec), or the element and the count.
+    Callee c = {.kind = CALLEE_MACRO, .expr = e};
+    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    return;
+  }
+  if (!strcmp(n, "assert")) {
+    Operand cond = lower_operand(L, e->args[0]);
+    int ok = new_block(L), fail = new_block(L);
+    switch_bool(L, cond, ok, fail, e->span);
+    L->cur = fail;
+    macro_call(L, temp(L, ty_unit, e->span), e, 1, NULL, 0, ty_never);
+    L->cur = ok;
+    return;
+  }
+  if (name_is(n, "assert_eq", "assert_ne")) {
+    Place ab[2] = {lower_place(L, e->args[0]), lower_place(L, e->args[1])};
+    for (int i = 0; i < 2; i++)
+      if (!is_scalar(place_ty(L, ab[i]))) unsupported(L, arena_printf("`%s!` on `%s`", n, ty_name(place_ty(L, ab[i]))));
+    Place same = temp(L, ty_bool, e->span);
+    assign(L, same, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = use_place(L, ab[0]), .b = use_place(L, ab[1]), .ty = ty_bool}, e->span);
+    int ok = new_block(L), fail = new_block(L);
+    bool eq = !strcmp(n, "assert_eq");
+    switch_bool(L, use_place(L, same), eq ? ok : fail, eq ? fail : ok, e->span);
+    L->cur = fail;
+    macro_call(L, temp(L, ty_unit, e->span), e, 2, ab, 2, ty_never);
+    L->cur = ok;
+    return;
+  }
+  unsupported(L, arena_printf("the macro `%s!`", n));
+}
+
+// ---- the dispatcher ----
+
+// Writes e's value, before its coercion, to dest (whose type is the raw type).
+static void lower_raw_into(Lower *L, Place dest, Expr *e) {
+  Operand o;
+  if (const_operand(e, &o)) {
+    assign(L, dest, rv_use(o), e->span);
+    return;
+  }
+  switch (e->kind) {
+  case EX_PATH:
+    switch (e->res) {
+    case RES_LOCAL: assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span); return;
+    case RES_UNIT_STRUCT:
+      assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
+      return;
+    case RES_CONST_ITEM: {
+      Callee c = {.kind = CALLEE_FN, .fn = e->fn};
+      emit_call(L, dest, c, NULL, 0, raw_ty(e), e->span, e->span);
+      return;
+    }
+    default: unsupported(L, "a function used as a value");
+    }
+  case EX_UNARY: lower_unary(L, dest, e); return;
+  case EX_BINARY: lower_binary(L, dest, e); return;
+  case EX_ASSIGN: {
+    // The new value first, then the old one is dropped, then the place takes the new one.
+    Operand v = lower_operand(L, e->rhs);
+    Place p = lower_place(L, e->lhs);
+    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, -1, e->span);
+    assign(L, p, rv_use(v), e->span);
+    return;
+  }
+  case EX_COMPOUND: {
+    Operand v = scalar_operand(L, e->rhs);
+    Place p = lower_place(L, e->lhs);
+    if (!is_scalar(place_ty(L, p))) unsupported(L, "a compound assignment to a non-scalar");
+    lower_arith(L, p, binop_of(e->op), use_place(L, p), v, place_ty(L, p), e->span);
+    return;
+  }
+  case EX_CAST: lower_cast(L, dest, e); return;
+  case EX_CALL: lower_call(L, dest, e); return;
+  case EX_METHOD: lower_method(L, dest, e); return;
+  case EX_FIELD: case EX_INDEX: assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span); return;
+  case EX_STRUCT:
+    if (e->base_expr) unsupported(L, "struct update syntax");
+    lower_aggregate(L, dest, AGG_ADT, e->sdecl->is_enum ? e->variant : -1, e->args, e->nargs, e->field_map,
+                    e->sdecl->is_enum ? e->sdecl->variants[e->variant].nfields : e->sdecl->nfields, raw_ty(e), e->span);
+    return;
+  case EX_TUPLE: lower_aggregate(L, dest, AGG_TUPLE, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span); return;
+  case EX_ARRAY:
+    if (e->repeat) unsupported(L, "an array repeat expression");
+    lower_aggregate(L, dest, AGG_ARRAY, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span);
+    return;
+  case EX_BLOCK: lower_block_into(L, dest, e->block); return;
+  case EX_IF: lower_if(L, dest, e); return;
+  case EX_LOOP: lower_loop(L, dest, e); return;
+  case EX_WHILE: lower_while(L, e); return;
+  case EX_BREAK: lower_break(L, e); return;
+  case EX_CONTINUE:
+    exit_to(L, loop_of(L, e)->drops, e->span);
+    go_to(L, loop_of(L, e)->cont);
+    continue_unreachable(L);
+    return;
+  case EX_RETURN: lower_return(L, e); return;
+  case EX_IF_LET: lower_if_let(L, dest, e); return;
+  case EX_WHILE_LET: lower_while_let(L, e); return;
+  case EX_FOR: lower_for(L, e); return;
+  case EX_MATCH: lower_match(L, dest, e); return;
+  case EX_MACRO: lower_macro(L, dest, e); return;
+  case EX_CLOSURE: unsupported(L, "a closure");
+  case EX_RANGE: unsupported(L, "a range value");
+  case EX_TRY: unsupported(L, "the `?` operator");
+  default: ice(e->span, "expression not lowered to MIR");
+  }
+}
+
+static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
+  Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
+  if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
+  if (!fi || !ti) unsupported(L, arena_printf("the coercion from `%s` to `%s`", ty_name(from), ty_name(to)));
+  if (ti->kind == TY_DYN) {
+    if (fi->kind == TY_DYN) return fi->principal && ti->principal && fi->principal->trait == ti->principal->trait ? CAST_REBORROW : CAST_UPCAST;
+    if (ty_is_sized(fi)) return CAST_UNSIZE;
+  }
+  if (fi == ti) return CAST_REBORROW;
+  if (fi->kind == TY_ARRAY && ti->kind == TY_SLICE) return CAST_UNSIZE;
+  return CAST_DEREF;
+}
+
+static void lower_into(Lower *L, Place dest, Expr *e) {
+  if (!e->coerce || is_never(raw_ty(e))) {
+    lower_raw_into(L, dest, e);
+    return;
+  }
+  // The value as its code makes it, then the coercion as a cast of its own.
+  Place raw = temp(L, raw_ty(e), e->span);
+  lower_raw_into(L, raw, e);
+  CastKind ck = coercion_cast(L, raw_ty(e), e->ty);
+  assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = ck, .a = use_place(L, raw), .ty = e->ty}, e->span);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+// The MIR local of a binding, created on first sight (the alternatives of an or-pattern bind
+// the same variables).
+static int bind_local(Lower *L, Local *l) {
+  if (L->local_of[l->index] >= 0) return L->local_of[l->index];
+  int m = new_local(L, l->ty, l->name, l->mut, l->span);
+  L->local_of[l->index] = m;
+  schedule_drop(L, m);
+  return m;
+}
+
+static bool plain_binding(Pattern *p) { return p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs; }
+
+static void lower_let(Lower *L, Stmt *s) {
+  Pattern *p = s->pat;
+  if (p->kind == PAT_WILD && !s->else_block) {
+    // `let _ = e;` binds nothing: e's value is a temporary of the statement, dropped at its end.
+    int height = L->ndrops;
+    if (s->init) lower_place(L, s->init);
+    pop_to(L, height, s->span);
+    return;
+  }
+  if (plain_binding(p) && !s->else_block) {
+    int m = bind_local(L, p->local);
+    push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
+    if (!s->init) return;
+    Expr *init = s->init;
+    if (init->kind == EX_UNARY && init->op == TK_AMP && !init->coerce && !is_place_expr(init->sub)) {
+      // `let r = &make();` keeps the temporary as long as r (temporary lifetime extension):
+      // it belongs to the block, not to the statement.
+      Place keep = temp(L, init->sub->ty, init->sub->span);
+      int height = L->ndrops;
+      lower_into(L, keep, init->sub);
+      pop_to(L, height, s->span);
+      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = keep, .mut = init->mut, .ty = init->ty}, s->span);
+      return;
+    }
+    int height = L->ndrops;
+    lower_into(L, local_place(m), init);
+    pop_to(L, height, s->span);
+    return;
+  }
+  if (!s->init) unsupported(L, "a destructuring `let` without a value");
+  // let PAT = init [else { diverge }]: init's place, then the pattern.
+  Place v = lower_place(L, s->init);
+  int fail = s->else_block ? new_block(L) : unreachable_block(L);
+  match_pattern(L, p, v, fail);
+  if (s->else_block) {
+    int saved = L->cur;
+    L->cur = fail;
+    Place scratch = temp(L, ty_never, s->span);
+    lower_block_into(L, scratch, s->else_block);
+    terminate(L, (Terminator){.kind = TERM_UNREACHABLE});
+    L->cur = saved;
+  }
+}
+
+// A statement is a temporary scope: what its expression makes is dropped at its end.
+static void lower_stmt(Lower *L, Stmt *s) {
+  switch (s->kind) {
+  case ST_LET: lower_let(L, s); return;
+  case ST_EXPR: case ST_SEMI: {
+    Expr *e = s->init;
+    int height = L->ndrops;
+    Place t = temp(L, e->ty, e->span);  // the statement's value, dropped with its temporaries
+    lower_into(L, t, e);
+    pop_to(L, height, s->span);
+    return;
+  }
+  case ST_ITEM: case ST_EMPTY: return;
+  }
+}
+
+static void lower_block_into(Lower *L, Place dest, Block *blk) {
+  int height = L->ndrops;
+  for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
+  if (blk->tail) {
+    int th = L->ndrops;
+    lower_into(L, dest, blk->tail);
+    pop_to(L, th, blk->span);
+  }
+  pop_to(L, height, blk->span);
+  // Variables end with their block (a borrow checker reads these).
+  for (int i = 0; i < blk->nstmts; i++) {
+    Stmt *s = blk->stmts[i];
+    if (s->kind == ST_LET && s->pat->kind == PAT_BIND)
+      push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+// Where a jump to block t really goes: past blocks that hold nothing but a goto.
+static int skip_gotos(Body *b, int t) {
+  for (int steps = 0; steps < b->nblocks; steps++) {
+    BasicBlock *bb = &b->blocks[t];
+    if (bb->nstmts || bb->term.kind != TERM_GOTO || bb->is_cleanup) break;
+    t = bb->term.target;
+  }
+  return t;
+}
+
+// rustc's SimplifyCfg, in short: jumps skip empty goto blocks, then the blocks that nothing
+// reaches from bb0 go and the rest are renumbered in order.
+static void remove_dead_blocks(Body *b) {
+  for (int i = 0; i < b->nblocks; i++) {
+    Terminator *t = &b->blocks[i].term;
+    switch (t->kind) {
+    case TERM_GOTO: case TERM_ASSERT: case TERM_DROP: t->target = skip_gotos(b, t->target); break;
+    case TERM_CALL: if (t->target >= 0) t->target = skip_gotos(b, t->target); break;
+    case TERM_SWITCH:
+      for (int j = 0; j <= t->nvalues; j++) t->targets[j] = skip_gotos(b, t->targets[j]);
+      break;
+    default: break;
+    }
+  }
+  int n = b->nblocks;
+  int *newno = arena_alloc(sizeof(int) * (n + 1));
+  int *stack = arena_alloc(sizeof(int) * (n + 1));
+  for (int i = 0; i < n; i++) newno[i] = -1;
+  int sp = 0;
+  stack[sp++] = 0;
+  newno[0] = 0;
+  while (sp) {
+    Terminator *t = &b->blocks[stack[--sp]].term;
+    int succ[2], ns = 0;
+    int *many = NULL, nmany = 0;
+    switch (t->kind) {
+    case TERM_GOTO: succ[ns++] = t->target; break;
+    case TERM_ASSERT: case TERM_CALL: case TERM_DROP:
+      if (t->target >= 0) succ[ns++] = t->target;
+      if (t->unwind >= 0) succ[ns++] = t->unwind;
+      break;
+    case TERM_SWITCH: many = t->targets; nmany = t->nvalues + 1; break;
+    default: break;
+    }
+    for (int i = 0; i < ns + nmany; i++) {
+      int s = i < ns ? succ[i] : many[i - ns];
+      if (newno[s] < 0) {
+        newno[s] = 1;
+        stack[sp++] = s;
+      }
+    }
+  }
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (newno[i] >= 0) newno[i] = k++;
+  BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * (k + 1));
+  for (int i = 0; i < n; i++) {
+    if (newno[i] < 0) continue;
+    BasicBlock bb = b->blocks[i];
+    Terminator *t = &bb.term;
+    if ((t->kind == TERM_GOTO || t->kind == TERM_ASSERT || t->kind == TERM_CALL || t->kind == TERM_DROP) && t->target >= 0)
+      t->target = newno[t->target];
+    if ((t->kind == TERM_ASSERT || t->kind == TERM_CALL || t->kind == TERM_DROP) && t->unwind >= 0) t->unwind = newno[t->unwind];
+    if (t->kind == TERM_SWITCH) {
+      int *tg = arena_alloc(sizeof(int) * (t->nvalues + 1));
+      for (int j = 0; j <= t->nvalues; j++) tg[j] = newno[t->targets[j]];
+      t->targets = tg;
+    }
+    nb[newno[i]] = bb;
+  }
+  b->blocks = nb;
+  b->nblocks = b->capblocks = k;
+}
+
+// Parameters are _1.._n; a destructuring one is matched at the top of the body.
+static void lower_params(Lower *L, FnDecl *f) {
+  if (f->self_local) bind_local(L, f->self_local);
+  int *arg = arena_alloc(sizeof(int) * (f->nparams + 1));
+  for (int i = 0; i < f->nparams; i++) {
+    Pattern *p = f->params[i].pat;
+    if (plain_binding(p)) {
+      arg[i] = bind_local(L, p->local);
+    } else {
+      arg[i] = new_local(L, f->param_types[i], NULL, false, p->span);
+      schedule_drop(L, arg[i]);
+    }
+  }
+  L->b->nparams = L->b->nlocals - 1;
+  L->cur = new_block(L);
+  for (int i = 0; i < f->nparams; i++) {
+    Pattern *p = f->params[i].pat;
+    if (!plain_binding(p) && p->kind != PAT_WILD) match_pattern(L, p, local_place(arg[i]), unreachable_block(L));
+  }
+}
+
+static Body *lower_body(Lower *L, FnDecl *f) {
+  Body *b = L->b;
+  if (f->is_closure) unsupported(L, "a closure body");
+  if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
+  L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
+  for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
+  new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
+  L->resume = -1;
+  lower_params(L, f);
+  lower_block_into(L, local_place(0), f->body);
+  pop_to(L, 0, f->body->span);  // the parameters, after the body's variables
+  terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
+  for (int i = 0; i < b->nblocks; i++)
+    if (!b->blocks[i].terminated) b->blocks[i].term = (Terminator){.kind = TERM_UNREACHABLE};
+  remove_dead_blocks(b);
+  return b;
+}
+
+Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
+  Body *b = arena_alloc(sizeof *b);
+  b->fn = f;
+  if (!f->body) {
+    b->unsupported = "no body";
+    return b;
+  }
+  Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
+  if (setjmp(L.bail)) {
+    // Abandoned: keep only the reason.
+    b->nblocks = b->nlocals = 0;
+    b->blocks = NULL;
+    b->locals = NULL;
+    return b;
+  }
+  return lower_body(&L, f);
+}
+
+static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
+  if (f->body && !f->mir) f->mir = lower_fn(crate, f, overflow_checks);
+}
+
+void lower_crate(Crate *crate, bool overflow_checks) {
+  for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), overflow_checks);
+  for (int i = 0; i < crate->impls.len; i++) {
+    ImplDecl *im = VEC_AT(crate->impls, i);
+    for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], overflow_checks);
+  }
+  for (int i = 0; i < crate->traits.len; i++) {
+    TraitDecl *t = VEC_AT(crate->traits, i);
+    for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], overflow_checks);
+  }
+}

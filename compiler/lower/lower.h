@@ -1,0 +1,243 @@
+// lower.h — trc's mid-level IR (MIR): what `lower` builds from the checked AST, what codegen
+// reads, and what `--emit=mir` prints. The lower phase owns it: lower.c builds bodies,
+// mir_print.c prints them.
+//
+// The model is rustc's MIR. A function body is a list of locals and a control-flow graph of
+// basic blocks. Each block holds statements that only move data between *places* and compute
+// *rvalues*, and ends in exactly one *terminator*, the only thing that transfers control:
+//
+//   local     _0 is the return place, _1.._n the parameters (self first), then user variables
+//             and the temporaries that lowering introduces.
+//   place     a local followed by projections: `(*_1).0`, `_3[_4]`, `(_2 as Some).0`.
+//   operand   `copy P`, `move P` or a constant.
+//   rvalue    use, `&P`/`&mut P`, a binary op (checked ones give `(T, bool)`), a cast (numeric,
+//             or an unsizing coercion to a fat pointer), an aggregate (tuple, struct, variant,
+//             array), the discriminant or length of a place.
+//   terminator goto, switchInt, call and assert (with the block a panic unwinds to: a chain
+//             of cleanup blocks that drop what the frame owns, then `resume`), drop, return,
+//             unreachable.
+//
+// Drops are explicit: every local or temporary whose type needs dropping gets a `drop(_n)`
+// where its scope ends (in reverse order of declaration), before a `break`, `continue` or
+// `return` that leaves the scope, and on the cleanup path of every call made while it lives.
+// A `drop` of a local that may have been moved out is conditional: codegen keeps a drop flag
+// per such local (set when the local is assigned, cleared when it is moved or dropped), as
+// rustc's drop elaboration does.
+//
+// Everything that the source leaves implicit is explicit here: auto-ref and auto-deref of
+// method receivers, coercions, the temporaries of every subexpression, overflow and bounds
+// checks, and how a method call is dispatched (a direct call of a known function, a trait
+// method still to be resolved per instance by mono, or a virtual call through vtable slot N).
+//
+// Bodies are built once per function, generically: a type may still mention the function's
+// type parameters (`T`), and a trait call on `T` stays unresolved until mono substitutes it.
+// That is what rustc does too, and it keeps lowering before monomorphization in the pipeline.
+//
+// `lower` does not cover the whole language yet (see lower.c); codegen emits the bodies it
+// leaves from the AST. `Body.unsupported` says why a body was not lowered.
+#ifndef TRC_LOWER_H
+#define TRC_LOWER_H
+
+#include "sema/sema.h"
+
+typedef enum {
+  PROJ_DEREF,   // *P
+  PROJ_FIELD,   // P.field        (struct or tuple field, declaration index)
+  PROJ_INDEX,   // P[_local]      (array or slice element; the bounds check is an earlier assert)
+  PROJ_VARIANT, // (P as Variant) (an enum place seen as one variant, to reach its fields)
+} ProjKind;
+
+typedef struct {
+  ProjKind kind;
+  int field;      // PROJ_FIELD; PROJ_VARIANT: the variant index
+  int local;      // PROJ_INDEX: the local holding the index (a usize)
+  Type *ty;       // the type of the place after this projection
+} Proj;
+
+typedef struct {
+  int local;
+  Proj *proj;
+  int nproj;
+} Place;
+
+typedef enum {
+  CONST_INT,    // int, bool and char values (bits of `ty`)
+  CONST_FLOAT,
+  CONST_STR,    // a &'static str
+  CONST_UNIT,   // () and other zero-sized values
+} ConstKind;
+
+typedef struct {
+  ConstKind kind;
+  uint64_t i;
+  double f;
+  const char *s;
+  size_t len;
+} MirConst;
+
+typedef enum { OPND_COPY, OPND_MOVE, OPND_CONST } OperandKind;
+
+typedef struct {
+  OperandKind kind;
+  Place place;    // OPND_COPY, OPND_MOVE
+  MirConst c;     // OPND_CONST
+  Type *ty;
+} Operand;
+
+typedef enum {
+  BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_REM, BIN_BITAND, BIN_BITOR, BIN_BITXOR, BIN_SHL, BIN_SHR,
+  BIN_EQ, BIN_NE, BIN_LT, BIN_LE, BIN_GT, BIN_GE,
+} BinOp;
+
+typedef enum { UN_NEG, UN_NOT } UnOp;
+
+typedef enum {
+  CAST_NUMERIC,   // int/float/char/bool conversions, and a field-less enum to its discriminant
+  CAST_UNSIZE,    // &T -> &dyn Tr, &[T; N] -> &[T], Box<T> -> Box<dyn Tr> (PointerCoercion(Unsize))
+  CAST_UPCAST,    // &dyn Sub -> &dyn Super (a vtable pointer read from the TraitVPtr slot)
+  CAST_REBORROW,  // &mut T -> &T: the same pointer
+  CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
+} CastKind;
+
+typedef enum { AGG_TUPLE, AGG_ADT, AGG_ARRAY } AggKind;
+
+typedef enum {
+  RV_USE,          // operand
+  RV_REF,          // &place / &mut place (mut)
+  RV_BINARY,       // a op b; comparisons give bool
+  RV_CHECKED,      // a op b with overflow: a (T, bool) pair (rustc's AddWithOverflow)
+  RV_UNARY,        // -a, !a
+  RV_CAST,         // operand as ty
+  RV_AGGREGATE,    // Tuple(..), Struct { .. }, Enum::Variant(..), [..]
+  RV_DISCRIMINANT, // discriminant(place): the variant's discriminant value
+  RV_LEN,          // Len(place): the length of an array or slice place
+} RvalueKind;
+
+typedef struct {
+  RvalueKind kind;
+  Type *ty;         // the rvalue's type
+  Operand a, b;     // USE, BINARY/CHECKED (a, b), UNARY/CAST (a)
+  Place place;      // REF, DISCRIMINANT, LEN
+  bool mut;         // REF
+  BinOp binop;
+  UnOp unop;
+  CastKind cast;
+  AggKind agg;
+  int variant;      // AGG_ADT of an enum: the variant index (-1 for a struct)
+  Operand *ops;     // AGGREGATE: field values in declaration order
+  int nops;
+} Rvalue;
+
+typedef enum {
+  STMT_ASSIGN,          // place = rvalue
+  STMT_STORAGE_LIVE,    // StorageLive(_n)
+  STMT_STORAGE_DEAD,    // StorageDead(_n)
+} StmtKindMir;
+
+typedef struct {
+  StmtKindMir kind;
+  Place place;
+  Rvalue rv;
+  int local;          // STORAGE_*
+  Span span;
+} MirStmt;
+
+typedef enum {
+  CALLEE_FN,       // a known function: fn with targs (which may still mention type params)
+  CALLEE_TRAIT,    // <self_ty as trait>::fn: resolved to an impl per instance by mono
+  CALLEE_VIRTUAL,  // a dyn call: slot `slot` of the vtable in args[0] (a fat pointer)
+  CALLEE_BUILTIN,  // a compiler-known function or method (Vec::push, i32::abs, size_of): expr is
+                   // the call; args are the receiver (after autoref) and the arguments
+  CALLEE_MACRO,    // print!-like output or a panic with a formatted message: args[i] is a
+                   // reference to macro->args[i] (a unit constant where the macro has no use for it)
+} CalleeKind;
+
+typedef struct {
+  CalleeKind kind;
+  FnDecl *fn;       // the function (CALLEE_FN) or the trait's method (TRAIT, VIRTUAL)
+  Type **targs;     // all type arguments of fn (impl's or trait's, then the method's own)
+  int ntargs;
+  TraitDecl *trait; // CALLEE_TRAIT, CALLEE_VIRTUAL
+  Type *self_ty;    // CALLEE_TRAIT, CALLEE_VIRTUAL (the dyn type)
+  int slot;         // CALLEE_VIRTUAL: vtable slot (counting drop, size, align)
+  Expr *expr;       // CALLEE_BUILTIN: the call; CALLEE_MACRO: the macro (name, format pieces)
+} Callee;
+
+typedef enum {
+  TERM_GOTO,
+  TERM_SWITCH,      // switchInt(discr) -> [v0: bb, v1: bb, ..., otherwise: bb]
+  TERM_CALL,        // dest = callee(args) -> [return: target]
+  TERM_ASSERT,      // assert(cond == expected, msg) -> success: target
+  TERM_DROP,        // drop(place) -> [return: target, unwind: unwind]: drop_in_place if initialized
+  TERM_RETURN,
+  TERM_RESUME,      // the end of a cleanup path: go on unwinding to the caller
+  TERM_UNREACHABLE,
+} TermKind;
+
+typedef struct {
+  TermKind kind;
+  Span span;
+  int target;           // GOTO, CALL (return), ASSERT (success), DROP
+  int unwind;           // CALL, ASSERT: the cleanup block a panic continues in; -1: the caller
+  Operand discr;        // SWITCH; ASSERT: the condition
+  uint64_t *values;     // SWITCH: case values
+  int *targets;         // SWITCH: one per value, then the `otherwise` block
+  int nvalues;
+  bool expected;        // ASSERT
+  bool bounds_check;    // ASSERT: an index out of bounds, reported with `len` and `index`
+  Operand len, index;
+  const char *msg;      // ASSERT: the panic message otherwise
+  Callee callee;        // CALL
+  Operand *args;
+  int nargs;
+  Place dest;           // CALL; DROP: the place dropped
+  Span caller_span;     // CALL: where #[track_caller] says the call is
+} Terminator;
+
+typedef struct {
+  MirStmt *stmts;
+  int nstmts, cap;
+  Terminator term;
+  bool terminated;
+  bool is_cleanup;      // on the unwinding path only: drops, then resume
+} BasicBlock;
+
+typedef struct {
+  const char *name;   // the user's binding, or NULL for a temporary
+  Type *ty;
+  bool mut;
+  Span span;
+} MirLocal;
+
+typedef struct Body {
+  FnDecl *fn;
+  MirLocal *locals;
+  int nlocals, caplocals;
+  int nparams;              // locals 1..nparams are the arguments
+  BasicBlock *blocks;
+  int nblocks, capblocks;
+  const char *unsupported;  // not lowered (yet): why; codegen emits the AST instead
+} Body;
+
+//
+// lower.c
+//
+
+// Lowers a checked function body (generically, once). Always returns a Body; one whose
+// `unsupported` is set holds no blocks.
+// overflow_checks: + - * and negation panic on overflow (rustc's -C overflow-checks, on in
+// debug builds).
+Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks);
+// Lowers every function of the crate that has a body, storing the result in FnDecl.mir.
+void lower_crate(Crate *crate, bool overflow_checks);
+
+//
+// mir_print.c: `trc --emit=mir`
+//
+
+void mir_print_body(Body *b, void *file);   // FILE *
+// Every body of the user's file, in source order.
+void mir_print_crate(Crate *crate, void *file);
+const char *mir_binop_name(BinOp op);
+
+#endif
