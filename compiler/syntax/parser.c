@@ -1427,10 +1427,8 @@ static Expr *parse_expr_bp(int min_bp, bool no_struct) {
   Span lo = tok()->span;
   Expr *lhs;
   if (min_bp == 100) {
-    // A block-like expression at statement start ends the statement unless a `.` or `?`
-    // follows: `for x in xs { } (a, b)` is a loop and then a tuple, not a call (as in rustc).
-    lhs = parse_primary(false);
-    if (at(TK_DOT) || at(TK_QUESTION)) lhs = parse_postfix(lhs, lo);
+    // a block-like expression at statement start: just that expression and its postfixes
+    lhs = parse_postfix(parse_primary(false), lo);
     if (!at(TK_DOT) && !at(TK_QUESTION)) {
       leave();
       return lhs;
