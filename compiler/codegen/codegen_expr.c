@@ -2234,9 +2234,11 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
   }
 }
 
-static LLVMValueRef emit_cast(CG *c, Expr *e) {
-  Type *from = ty_resolve(final_ty(c, e->sub)), *to = ty_resolve(ty_of(c, e));
-  LLVMValueRef v = emit_expr(c, e->sub);
+// `v as to` for a value of type from: numbers, chars and bools, and a field-less enum's
+// discriminant. Float-to-int casts saturate (NaN becomes 0), as Rust's do.
+LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to) {
+  from = ty_resolve(from);
+  to = ty_resolve(to);
   if (from == to) return v;
   LLVMTypeRef lt = cg_lltype(c, to);
   bool fs = from->kind == TY_INT && from->is_signed;
@@ -2248,7 +2250,6 @@ static LLVMValueRef emit_cast(CG *c, Expr *e) {
   }
   if (to->kind == TY_INT || to->kind == TY_CHAR) {
     if (from->kind == TY_FLOAT) {
-      // Rust's float-to-int casts saturate (and NaN becomes 0).
       LLVMTypeRef tys[2] = {lt, LLVMTypeOf(v)};
       const char *name = to->is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
       unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
@@ -2262,6 +2263,10 @@ static LLVMValueRef emit_cast(CG *c, Expr *e) {
     return fs ? LLVMBuildSIToFP(c->b, v, lt, "") : LLVMBuildUIToFP(c->b, v, lt, "");
   }
   return v;  // pointer casts: the coercion on the operand already did the work
+}
+
+static LLVMValueRef emit_cast(CG *c, Expr *e) {
+  return cg_numeric_cast(c, emit_expr(c, e->sub), final_ty(c, e->sub), ty_of(c, e));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -187,6 +187,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
+LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to);   // `as` on numbers
 
 // codegen_mir.c
 // Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.

@@ -38,7 +38,7 @@ typedef struct {
   int variant;          // after a downcast: the variant whose fields are reached; else -1
 } PlaceVal;
 
-static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals[local].ty); }
+static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals.data[local].ty); }
 
 // What a landing pad catches, kept in MirFn's exception slot between cleanup blocks.
 static LLVMTypeRef exn_type(CG *c) {
@@ -181,36 +181,6 @@ static void emit_checked(CG *c, PlaceVal dest, BinOp op, LLVMValueRef a, LLVMVal
   LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, r, 1, ""), LLVMBuildStructGEP2(c->b, pt, dest.addr, cg_field_slot(c, dest.ty, 1), ""));
 }
 
-static LLVMValueRef emit_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to) {
-  from = ty_resolve(from);
-  to = ty_resolve(to);
-  if (from == to) return v;
-  LLVMTypeRef lt = cg_lltype(c, to);
-  bool fs = from->kind == TY_INT && from->is_signed;
-  if (from->kind == TY_STRUCT) {  // a field-less enum: its discriminant
-    LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, from), "");
-    LLVMBuildStore(c->b, v, tmp);
-    v = cg_load_tag(c, from, tmp);
-    for (int i = 0; i < from->sdecl->nvariants; i++) fs |= from->sdecl->variants[i].discr < 0;
-  }
-  if (to->kind == TY_INT || to->kind == TY_CHAR) {
-    if (from->kind == TY_FLOAT) {
-      // Rust's float-to-int casts saturate (and NaN becomes 0).
-      LLVMTypeRef tys[2] = {lt, LLVMTypeOf(v)};
-      const char *name = to->is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
-      unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-      LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, tys, 2);
-      return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, tys, 2), fn, &v, 1, "");
-    }
-    return LLVMBuildIntCast2(c->b, v, lt, fs, "");
-  }
-  if (to->kind == TY_FLOAT) {
-    if (from->kind == TY_FLOAT) return LLVMBuildFPCast(c->b, v, lt, "");
-    return fs ? LLVMBuildSIToFP(c->b, v, lt, "") : LLVMBuildUIToFP(c->b, v, lt, "");
-  }
-  return v;
-}
-
 static LLVMValueRef fat_ptr(CG *c, LLVMTypeRef t, LLVMValueRef data, LLVMValueRef meta) {
   LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(t), data, 0, "");
   return LLVMBuildInsertValue(c->b, fat, meta, 1, "");
@@ -270,7 +240,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   case RV_CAST: {
     LLVMValueRef a = operand_val(c, m, &rv->a);
     Type *from = cg_type_of(c, rv->a.ty), *to = cg_type_of(c, rv->ty);
-    v = rv->cast == CAST_NUMERIC ? emit_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
+    v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
     break;
   }
   case RV_AGGREGATE:
@@ -298,19 +268,6 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
 
 static LLVMBasicBlockRef bb(MirFn *m, int i) { return m->blocks[i]; }
 
-// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
-static int push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
-  t = ty_resolve(t);
-  if (t->kind == TY_UNIT) return n;
-  if (cg_is_fat(t)) {
-    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
-    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
-    return n;
-  }
-  out[n++] = v;
-  return n;
-}
-
 static Type **subst_all(CG *c, Type **ts, int n) {
   Type **out = arena_alloc(sizeof(Type *) * (n + 1));
   for (int i = 0; i < n; i++) out[i] = cg_type_of(c, ts[i]);
@@ -330,7 +287,7 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, fn->name);
   LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
   (*args)[(*na)++] = data;
-  for (int i = 1; i < t->nargs; i++) *na = push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), *args, *na);
+  for (int i = 1; i < t->nargs; i++) *na = cg_push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), *args, *na);
   (void)targs;
   return fnp;
 }
@@ -409,7 +366,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     fnv = cg_instance_fn(c, in);
     fty = LLVMGlobalGetValueType(fnv);
     ret = cg_subst(target->ret_type, itargs, nit);
-    for (int i = 0; i < t->nargs; i++) na = push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), args, na);
+    for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), args, na);
     if (target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
   }
   LLVMValueRef r = cg_call(c, fty, fnv, args, na, "");
@@ -507,10 +464,10 @@ static void store_params(CG *c, MirFn *m) {
 
 static void emit_block(CG *c, MirFn *m, int i) {
   cg_set_block(c, m->blocks[i]);
-  BasicBlock *blk = &m->b->blocks[i];
+  BasicBlock *blk = &m->b->blocks.data[i];
   c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
-  for (int j = 0; j < blk->nstmts; j++)
-    if (blk->stmts[j].kind == STMT_ASSIGN) emit_assign(c, m, &blk->stmts[j]);
+  for (int j = 0; j < blk->stmts.len; j++)
+    if (blk->stmts.data[j].kind == STMT_ASSIGN) emit_assign(c, m, &blk->stmts.data[j]);
   emit_terminator(c, m, &blk->term);
 }
 
@@ -524,27 +481,27 @@ bool cg_emit_mir_body(CG *c, Instance *in) {
   c->loop = NULL;
   c->ret_ty = cg_type_of(c, in->fn->ret_type);
   cg_set_block(c, c->entry);
-  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->nlocals + 1)),
-             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->nblocks + 1))};
-  for (int i = 0; i < b->nlocals; i++) {
+  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)),
+             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1))};
+  for (int i = 0; i < b->locals.len; i++) {
     Type *t = local_ty(c, &m, i);
-    m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals[i].name ? b->locals[i].name : "");
+    m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals.data[i].name ? b->locals.data[i].name : "");
     if (i == 0 || !ty_needs_drop(t)) continue;
-    m.flags[i] = cg_alloca(c, c->t_i1, b->locals[i].name ? arena_printf("%s.live", b->locals[i].name) : "live");
+    m.flags[i] = cg_alloca(c, c->t_i1, b->locals.data[i].name ? arena_printf("%s.live", b->locals.data[i].name) : "live");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);
   }
   c->exn_slot = NULL;
-  for (int i = 0; i < b->nblocks && !c->exn_slot; i++)
-    if (b->blocks[i].is_cleanup) c->exn_slot = cg_alloca(c, exn_type(c), "exn");
+  for (int i = 0; i < b->blocks.len && !c->exn_slot; i++)
+    if (b->blocks.data[i].is_cleanup) c->exn_slot = cg_alloca(c, exn_type(c), "exn");
   store_params(c, &m);
-  for (int i = 0; i < b->nblocks; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
+  for (int i = 0; i < b->blocks.len; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
   LLVMBuildBr(c->b, m.blocks[0]);
-  for (int i = 0; i < b->nblocks; i++)
-    if (!b->blocks[i].is_cleanup) emit_block(c, &m, i);
+  for (int i = 0; i < b->blocks.len; i++)
+    if (!b->blocks.data[i].is_cleanup) emit_block(c, &m, i);
   // The cleanup blocks go last, after the landing pads that lead to them, newest first (the
   // order a panic runs them in): the function reads as its normal path, then the unwinding.
-  for (int i = b->nblocks - 1; i >= 0; i--) {
-    if (!b->blocks[i].is_cleanup) continue;
+  for (int i = b->blocks.len - 1; i >= 0; i--) {
+    if (!b->blocks.data[i].is_cleanup) continue;
     LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
     emit_block(c, &m, i);
   }

@@ -54,8 +54,7 @@ typedef struct {
   int cur;                // the block being filled
   int *local_of;          // Local->index -> MIR local
   LoopScope *loop;
-  DropEntry *drops;       // what the frame owns now, in order of creation
-  int ndrops, capdrops;
+  VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   int resume;             // the `resume` block, once made
   jmp_buf bail;
 } Lower;
@@ -69,41 +68,18 @@ _Noreturn static void unsupported(Lower *L, const char *why) {
 // Building blocks
 
 static int new_local(Lower *L, Type *ty, const char *name, bool mut, Span sp) {
-  Body *b = L->b;
-  if (b->nlocals == b->caplocals) {
-    b->caplocals = b->caplocals ? b->caplocals * 2 : 16;
-    MirLocal *nl = arena_alloc(sizeof(MirLocal) * b->caplocals);
-    copy_bytes(nl, b->locals, sizeof(MirLocal) * b->nlocals);
-    b->locals = nl;
-  }
-  b->locals[b->nlocals] = (MirLocal){name, ty, mut, sp};
-  return b->nlocals++;
+  vec_push(&L->b->locals, (MirLocal){name, ty, mut, sp});
+  return L->b->locals.len - 1;
 }
 
 static int new_block(Lower *L) {
-  Body *b = L->b;
-  if (b->nblocks == b->capblocks) {
-    b->capblocks = b->capblocks ? b->capblocks * 2 : 16;
-    BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * b->capblocks);
-    copy_bytes(nb, b->blocks, sizeof(BasicBlock) * b->nblocks);
-    b->blocks = nb;
-  }
-  b->blocks[b->nblocks] = (BasicBlock){0};
-  return b->nblocks++;
+  vec_push(&L->b->blocks, (BasicBlock){0});
+  return L->b->blocks.len - 1;
 }
 
-static BasicBlock *cur_block(Lower *L) { return &L->b->blocks[L->cur]; }
+static BasicBlock *cur_block(Lower *L) { return &L->b->blocks.data[L->cur]; }
 
-static void push_stmt(Lower *L, MirStmt s) {
-  BasicBlock *bb = cur_block(L);
-  if (bb->nstmts == bb->cap) {
-    bb->cap = bb->cap ? bb->cap * 2 : 8;
-    MirStmt *ns = arena_alloc(sizeof(MirStmt) * bb->cap);
-    copy_bytes(ns, bb->stmts, sizeof(MirStmt) * bb->nstmts);
-    bb->stmts = ns;
-  }
-  bb->stmts[bb->nstmts++] = s;
-}
+static void push_stmt(Lower *L, MirStmt s) { vec_push(&cur_block(L)->stmts, s); }
 
 static void terminate(Lower *L, Terminator t) {
   BasicBlock *bb = cur_block(L);
@@ -121,7 +97,7 @@ static void continue_unreachable(Lower *L) { L->cur = new_block(L); }
 static Place local_place(int local) { return (Place){.local = local}; }
 
 static Type *place_ty(Lower *L, Place p) {
-  return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals[p.local].ty;
+  return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals.data[p.local].ty;
 }
 
 static Place project(Place p, ProjKind kind, int field, int local, Type *ty) {
@@ -153,14 +129,7 @@ static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = 
 // ---- drops ----
 
 static void schedule_drop(Lower *L, int local) {
-  if (!ty_needs_drop(L->b->locals[local].ty)) return;
-  if (L->ndrops == L->capdrops) {
-    L->capdrops = L->capdrops ? L->capdrops * 2 : 16;
-    DropEntry *nd = arena_alloc(sizeof(DropEntry) * L->capdrops);
-    copy_bytes(nd, L->drops, sizeof(DropEntry) * L->ndrops);
-    L->drops = nd;
-  }
-  L->drops[L->ndrops++] = (DropEntry){local_place(local), -1};
+  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1});
 }
 
 static void drop_place(Lower *L, Place p, int unwind, Span sp) {
@@ -171,36 +140,36 @@ static void drop_place(Lower *L, Place p, int unwind, Span sp) {
 
 // Drops what the frame owns above `height`, newest first, keeping it scheduled.
 static void exit_to(Lower *L, int height, Span sp) {
-  for (int i = L->ndrops - 1; i >= height; i--) drop_place(L, L->drops[i].place, -1, sp);
+  for (int i = L->drops.len - 1; i >= height; i--) drop_place(L, L->drops.data[i].place, -1, sp);
 }
 
 // Ends a scope: drops what it owns and forgets it.
 static void pop_to(Lower *L, int height, Span sp) {
   exit_to(L, height, sp);
-  L->ndrops = height;
+  L->drops.len = height;
 }
 
 // Where a panic at this point unwinds to: the cleanup chain of the drop stack, or the caller.
 static int unwind_target(Lower *L) {
-  if (!L->ndrops) return -1;
+  if (!L->drops.len) return -1;
   int saved = L->cur;
-  for (int i = 0; i < L->ndrops; i++) {
-    if (L->drops[i].cleanup >= 0) continue;
-    int below = i ? L->drops[i - 1].cleanup : L->resume;
+  for (int i = 0; i < L->drops.len; i++) {
+    if (L->drops.data[i].cleanup >= 0) continue;
+    int below = i ? L->drops.data[i - 1].cleanup : L->resume;
     if (below < 0) {  // the first cleanup block needs the resume at the end of the chain
       L->resume = below = new_block(L);
-      L->b->blocks[below].is_cleanup = true;
+      L->b->blocks.data[below].is_cleanup = true;
       L->cur = below;
       terminate(L, (Terminator){.kind = TERM_RESUME});
     }
     int bb = new_block(L);
-    L->b->blocks[bb].is_cleanup = true;
+    L->b->blocks.data[bb].is_cleanup = true;
     L->cur = bb;
-    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops[i].place, .target = below, .unwind = -1});
-    L->drops[i].cleanup = bb;
+    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops.data[i].place, .target = below, .unwind = -1});
+    L->drops.data[i].cleanup = bb;
   }
   L->cur = saved;
-  return L->drops[L->ndrops - 1].cleanup;
+  return L->drops.data[L->drops.len - 1].cleanup;
 }
 
 // A temporary: dropped when the enclosing scope (usually the statement) ends, unless moved.
@@ -489,7 +458,7 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, rv_use(const_int(ty_bool, op == TK_PIPEPIPE)), e->span);
     go_to(L, done);
     L->cur = rhs;
-    int height = L->ndrops;
+    int height = L->drops.len;
     lower_into(L, dest, e->rhs);
     pop_to(L, height, e->rhs->span);
     go_to(L, done);
@@ -503,6 +472,20 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     return;
   }
   lower_arith(L, dest, bop, a, b, raw_ty(e), e->span);
+}
+
+// What rustc might promote to a constant: literals, consts, unit variants and structs,
+// operators and casts, tuples, arrays, structs and variants built of those (whether it really
+// is depends on the values; the AST emitter decides).
+static bool maybe_promotable(Expr *e) {
+  switch (e->kind) {
+  case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR:
+  case EX_UNARY: case EX_BINARY: case EX_CAST: case EX_TUPLE: case EX_ARRAY: case EX_STRUCT:
+    return true;
+  case EX_PATH: return e->res == RES_CONST || e->res == RES_CONST_ITEM || e->res == RES_UNIT_STRUCT;
+  case EX_CALL: return e->sub->kind == EX_PATH && e->sub->res == RES_TUPLE_CTOR;
+  default: return false;
+  }
 }
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
@@ -525,14 +508,10 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
     return;
   case TK_AMP:
-    if (!is_place_expr(e->sub)) {
-      Operand o;
-      // `&5` must point to a constant that lives for the whole program (rvalue static
-      // promotion); a stack temporary would dangle once returned.
-      if (const_operand(e->sub, &o) || e->sub->kind == EX_BINARY || e->sub->kind == EX_ARRAY || e->sub->kind == EX_TUPLE ||
-          e->sub->kind == EX_STRUCT || (e->sub->kind == EX_PATH && e->sub->res == RES_CONST_ITEM))
-        unsupported(L, "a borrow of a constant expression (promotion)");
-    }
+    // `&5` must point to a constant that lives for the whole program (rvalue static
+    // promotion); a stack temporary would dangle once returned. MIR has no promoted
+    // constants yet, so a borrow of anything that may be one is left to the AST emitter.
+    if (!is_place_expr(e->sub) && maybe_promotable(e->sub)) unsupported(L, "a borrow of a constant expression (promotion)");
     assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
     return;
   default:
@@ -655,9 +634,9 @@ static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span 
 // The condition of `if` and `while` is a temporary scope: what it makes is dropped before
 // either branch runs.
 static Operand lower_condition(Lower *L, Expr *e) {
-  int height = L->ndrops;
+  int height = L->drops.len;
   Operand c = lower_operand(L, e);
-  if (L->ndrops > height && c.kind != OPND_CONST) {
+  if (L->drops.len > height && c.kind != OPND_CONST) {
     Place keep = local_place(new_local(L, ty_bool, NULL, true, e->span));
     assign(L, keep, rv_use(c), e->span);
     c = use_place(L, keep);
@@ -680,7 +659,7 @@ static void lower_if(Lower *L, Place dest, Expr *e) {
 }
 
 static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont) {
-  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .drops = L->ndrops, .outer = L->loop};
+  *s = (LoopScope){.loop_expr = e, .brk = brk, .cont = cont, .drops = L->drops.len, .outer = L->loop};
   L->loop = s;
   return s;
 }
@@ -989,7 +968,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     }
     L->cur = body;
     if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
-    int height = L->ndrops;
+    int height = L->drops.len;
     lower_into(L, dest, a->body);
     pop_to(L, height, a->body->span);
     go_to(L, done);
@@ -1327,7 +1306,7 @@ static void lower_let(Lower *L, Stmt *s) {
   Pattern *p = s->pat;
   if (p->kind == PAT_WILD && !s->else_block) {
     // `let _ = e;` binds nothing: e's value is a temporary of the statement, dropped at its end.
-    int height = L->ndrops;
+    int height = L->drops.len;
     if (s->init) lower_place(L, s->init);
     pop_to(L, height, s->span);
     return;
@@ -1341,13 +1320,13 @@ static void lower_let(Lower *L, Stmt *s) {
       // `let r = &make();` keeps the temporary as long as r (temporary lifetime extension):
       // it belongs to the block, not to the statement.
       Place keep = temp(L, init->sub->ty, init->sub->span);
-      int height = L->ndrops;
+      int height = L->drops.len;
       lower_into(L, keep, init->sub);
       pop_to(L, height, s->span);
       assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = keep, .mut = init->mut, .ty = init->ty}, s->span);
       return;
     }
-    int height = L->ndrops;
+    int height = L->drops.len;
     lower_into(L, local_place(m), init);
     pop_to(L, height, s->span);
     return;
@@ -1373,7 +1352,7 @@ static void lower_stmt(Lower *L, Stmt *s) {
   case ST_LET: lower_let(L, s); return;
   case ST_EXPR: case ST_SEMI: {
     Expr *e = s->init;
-    int height = L->ndrops;
+    int height = L->drops.len;
     Place t = temp(L, e->ty, e->span);  // the statement's value, dropped with its temporaries
     lower_into(L, t, e);
     pop_to(L, height, s->span);
@@ -1384,10 +1363,10 @@ static void lower_stmt(Lower *L, Stmt *s) {
 }
 
 static void lower_block_into(Lower *L, Place dest, Block *blk) {
-  int height = L->ndrops;
+  int height = L->drops.len;
   for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
   if (blk->tail) {
-    int th = L->ndrops;
+    int th = L->drops.len;
     lower_into(L, dest, blk->tail);
     pop_to(L, th, blk->span);
   }
@@ -1405,9 +1384,9 @@ static void lower_block_into(Lower *L, Place dest, Block *blk) {
 
 // Where a jump to block t really goes: past blocks that hold nothing but a goto.
 static int skip_gotos(Body *b, int t) {
-  for (int steps = 0; steps < b->nblocks; steps++) {
-    BasicBlock *bb = &b->blocks[t];
-    if (bb->nstmts || bb->term.kind != TERM_GOTO || bb->is_cleanup) break;
+  for (int steps = 0; steps < b->blocks.len; steps++) {
+    BasicBlock *bb = &b->blocks.data[t];
+    if (bb->stmts.len || bb->term.kind != TERM_GOTO || bb->is_cleanup) break;
     t = bb->term.target;
   }
   return t;
@@ -1416,8 +1395,8 @@ static int skip_gotos(Body *b, int t) {
 // rustc's SimplifyCfg, in short: jumps skip empty goto blocks, then the blocks that nothing
 // reaches from bb0 go and the rest are renumbered in order.
 static void remove_dead_blocks(Body *b) {
-  for (int i = 0; i < b->nblocks; i++) {
-    Terminator *t = &b->blocks[i].term;
+  for (int i = 0; i < b->blocks.len; i++) {
+    Terminator *t = &b->blocks.data[i].term;
     switch (t->kind) {
     case TERM_GOTO: case TERM_ASSERT: case TERM_DROP: t->target = skip_gotos(b, t->target); break;
     case TERM_CALL: if (t->target >= 0) t->target = skip_gotos(b, t->target); break;
@@ -1427,7 +1406,7 @@ static void remove_dead_blocks(Body *b) {
     default: break;
     }
   }
-  int n = b->nblocks;
+  int n = b->blocks.len;
   int *newno = arena_alloc(sizeof(int) * (n + 1));
   int *stack = arena_alloc(sizeof(int) * (n + 1));
   for (int i = 0; i < n; i++) newno[i] = -1;
@@ -1435,7 +1414,7 @@ static void remove_dead_blocks(Body *b) {
   stack[sp++] = 0;
   newno[0] = 0;
   while (sp) {
-    Terminator *t = &b->blocks[stack[--sp]].term;
+    Terminator *t = &b->blocks.data[stack[--sp]].term;
     int succ[2], ns = 0;
     int *many = NULL, nmany = 0;
     switch (t->kind) {
@@ -1461,7 +1440,7 @@ static void remove_dead_blocks(Body *b) {
   BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * (k + 1));
   for (int i = 0; i < n; i++) {
     if (newno[i] < 0) continue;
-    BasicBlock bb = b->blocks[i];
+    BasicBlock bb = b->blocks.data[i];
     Terminator *t = &bb.term;
     if ((t->kind == TERM_GOTO || t->kind == TERM_ASSERT || t->kind == TERM_CALL || t->kind == TERM_DROP) && t->target >= 0)
       t->target = newno[t->target];
@@ -1473,8 +1452,8 @@ static void remove_dead_blocks(Body *b) {
     }
     nb[newno[i]] = bb;
   }
-  b->blocks = nb;
-  b->nblocks = b->capblocks = k;
+  b->blocks.data = nb;
+  b->blocks.len = b->blocks.cap = k;
 }
 
 // Parameters are _1.._n; a destructuring one is matched at the top of the body.
@@ -1490,7 +1469,7 @@ static void lower_params(Lower *L, FnDecl *f) {
       schedule_drop(L, arg[i]);
     }
   }
-  L->b->nparams = L->b->nlocals - 1;
+  L->b->nparams = L->b->locals.len - 1;
   L->cur = new_block(L);
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;
@@ -1510,8 +1489,8 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   lower_block_into(L, local_place(0), f->body);
   pop_to(L, 0, f->body->span);  // the parameters, after the body's variables
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
-  for (int i = 0; i < b->nblocks; i++)
-    if (!b->blocks[i].terminated) b->blocks[i].term = (Terminator){.kind = TERM_UNREACHABLE};
+  for (int i = 0; i < b->blocks.len; i++)
+    if (!b->blocks.data[i].terminated) b->blocks.data[i].term = (Terminator){.kind = TERM_UNREACHABLE};
   remove_dead_blocks(b);
   return b;
 }
@@ -1526,9 +1505,7 @@ Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
   if (setjmp(L.bail)) {
     // Abandoned: keep only the reason.
-    b->nblocks = b->nlocals = 0;
-    b->blocks = NULL;
-    b->locals = NULL;
+    b->blocks.len = b->locals.len = 0;
     return b;
   }
   return lower_body(&L, f);

@@ -195,8 +195,7 @@ typedef struct {
 } Terminator;
 
 typedef struct {
-  MirStmt *stmts;
-  int nstmts, cap;
+  VEC(MirStmt) stmts;
   Terminator term;
   bool terminated;
   bool is_cleanup;      // on the unwinding path only: drops, then resume
@@ -211,11 +210,9 @@ typedef struct {
 
 typedef struct Body {
   FnDecl *fn;
-  MirLocal *locals;
-  int nlocals, caplocals;
+  VEC(MirLocal) locals;
   int nparams;              // locals 1..nparams are the arguments
-  BasicBlock *blocks;
-  int nblocks, capblocks;
+  VEC(BasicBlock) blocks;
   const char *unsupported;  // not lowered (yet): why; codegen emits the AST instead
 } Body;
 

@@ -25,7 +25,7 @@ static const char *place_str(Body *b, Place p) {
     case PROJ_FIELD: s = arena_printf("(%s.%d: %s)", s, pr->field, ty_name(pr->ty)); break;
     case PROJ_INDEX: s = arena_printf("%s[_%d]", s, pr->local); break;
     case PROJ_VARIANT: {
-      Type *et = ty_resolve(i ? p.proj[i - 1].ty : b->locals[p.local].ty);
+      Type *et = ty_resolve(i ? p.proj[i - 1].ty : b->locals.data[p.local].ty);
       s = arena_printf("(%s as %s)", s, et->sdecl->variants[pr->field].name);
       break;
     }
@@ -208,7 +208,7 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     return;
   case TERM_CALL: {
     bool mac = t->callee.kind == CALLEE_MACRO, vec = mac && !strcmp(t->callee.expr->name, "vec");
-    bool unit_dest = ty_resolve(b->locals[t->dest.local].ty)->kind == TY_UNIT && !t->dest.nproj;
+    bool unit_dest = ty_resolve(b->locals.data[t->dest.local].ty)->kind == TY_UNIT && !t->dest.nproj;
     if (mac && unit_dest) fprintf(out, "        %s", callee_str(b, t));
     else fprintf(out, "        %s = %s%s", place_str(b, t->dest), callee_str(b, t), mac ? "" : "(");
     for (int i = 0, k = mac && !vec; i < t->nargs; i++) {
@@ -244,8 +244,8 @@ static const char *signature(Body *b) {
     generics = arena_printf("%s%s%s", generics, i ? ", " : "<", f->generics.params[i].name);
   if (*generics) generics = arena_printf("%s>", generics);
   const char *s = arena_printf("fn %s%s(", fn_path(f, NULL, 0, NULL), generics);
-  for (int i = 1; i <= b->nparams; i++) s = arena_printf("%s%s_%d: %s", s, i > 1 ? ", " : "", i, ty_name(b->locals[i].ty));
-  return arena_printf("%s) -> %s", s, ty_name(b->locals[0].ty));
+  for (int i = 1; i <= b->nparams; i++) s = arena_printf("%s%s_%d: %s", s, i > 1 ? ", " : "", i, ty_name(b->locals.data[i].ty));
+  return arena_printf("%s) -> %s", s, ty_name(b->locals.data[0].ty));
 }
 
 void mir_print_body(Body *b, void *file) {
@@ -255,15 +255,15 @@ void mir_print_body(Body *b, void *file) {
     return;
   }
   fprintf(out, "%s {\n", signature(b));
-  for (int i = 1; i < b->nlocals; i++)
-    if (b->locals[i].name) fprintf(out, "    debug %s => _%d;\n", b->locals[i].name, i);
-  for (int i = 0; i < b->nlocals; i++)
-    if (i == 0 || i > b->nparams) fprintf(out, "    let %s_%d: %s;\n", b->locals[i].mut || !b->locals[i].name ? "mut " : "", i, ty_name(b->locals[i].ty));
-  for (int i = 0; i < b->nblocks; i++) {
-    BasicBlock *bb = &b->blocks[i];
+  for (int i = 1; i < b->locals.len; i++)
+    if (b->locals.data[i].name) fprintf(out, "    debug %s => _%d;\n", b->locals.data[i].name, i);
+  for (int i = 0; i < b->locals.len; i++)
+    if (i == 0 || i > b->nparams) fprintf(out, "    let %s_%d: %s;\n", b->locals.data[i].mut || !b->locals.data[i].name ? "mut " : "", i, ty_name(b->locals.data[i].ty));
+  for (int i = 0; i < b->blocks.len; i++) {
+    BasicBlock *bb = &b->blocks.data[i];
     fprintf(out, "\n    bb%d%s: {\n", i, bb->is_cleanup ? " (cleanup)" : "");
-    for (int j = 0; j < bb->nstmts; j++) {
-      MirStmt *s = &bb->stmts[j];
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *s = &bb->stmts.data[j];
       switch (s->kind) {
       case STMT_ASSIGN: fprintf(out, "        %s = %s;\n", place_str(b, s->place), rvalue_str(b, &s->rv)); break;
       case STMT_STORAGE_LIVE: fprintf(out, "        StorageLive(_%d);\n", s->local); break;
