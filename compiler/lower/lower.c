@@ -645,17 +645,23 @@ static Operand lower_condition(Lower *L, Expr *e) {
   return c;
 }
 
-static void lower_if(Lower *L, Place dest, Expr *e) {
-  Operand cond = lower_condition(L, e->sub);
-  int then_bb = new_block(L), else_bb = new_block(L), done = new_block(L);
-  switch_bool(L, cond, then_bb, else_bb, e->span);
-  L->cur = then_bb;
+// The two arms of `if` and `if let`, from the then block (current) and else_bb, to one join.
+static void lower_then_else(Lower *L, Place dest, Expr *e, int else_bb) {
+  int done = new_block(L);
   lower_block_into(L, dest, e->block);
   go_to(L, done);
   L->cur = else_bb;
   if (e->else_expr) lower_into(L, dest, e->else_expr);
   go_to(L, done);
   L->cur = done;
+}
+
+static void lower_if(Lower *L, Place dest, Expr *e) {
+  Operand cond = lower_condition(L, e->sub);
+  int then_bb = new_block(L), else_bb = new_block(L);
+  switch_bool(L, cond, then_bb, else_bb, e->span);
+  L->cur = then_bb;
+  lower_then_else(L, dest, e, else_bb);
 }
 
 static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont) {
@@ -978,14 +984,9 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
 
 static void lower_if_let(Lower *L, Place dest, Expr *e) {
   Place scrut = lower_place(L, e->sub);
-  int else_bb = new_block(L), done = new_block(L);
+  int else_bb = new_block(L);
   match_pattern(L, e->pat, scrut, else_bb);
-  lower_block_into(L, dest, e->block);
-  go_to(L, done);
-  L->cur = else_bb;
-  if (e->else_expr) lower_into(L, dest, e->else_expr);
-  go_to(L, done);
-  L->cur = done;
+  lower_then_else(L, dest, e, else_bb);
 }
 
 static LoopScope *push_loop(Lower *L, LoopScope *s, Expr *e, int brk, int cont);
