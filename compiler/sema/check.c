@@ -155,6 +155,7 @@ static void resolve_variants(StructDecl *s, Type *self) {
 }
 
 static void resolve_struct(StructDecl *s) {
+  resolve_scope_of(s->span);
   s->env = env_new(NULL);
   add_generics(s->env, &s->generics, NULL, NULL);
   Type **args = arena_alloc(sizeof(Type *) * (s->env->n + 1));
@@ -168,6 +169,7 @@ static void resolve_struct(StructDecl *s) {
 
 // A const's value becomes the body of a function returning it.
 static void resolve_const(ConstDecl *cd) {
+  resolve_scope_of(cd->span);
   FnDecl *f = arena_alloc(sizeof *f);
   f->name = cd->name;
   f->span = cd->span;
@@ -182,6 +184,7 @@ static void resolve_const(ConstDecl *cd) {
 
 static void resolve_trait_header(TraitDecl *t) {
   if (t->resolved) return;
+  resolve_scope_of(t->span);
   t->resolved = true;
   const char *n = t->name;
   // The prelude declares these; their special meaning is the compiler's.
@@ -218,6 +221,7 @@ static void resolve_trait_header(TraitDecl *t) {
 // Builds a fn's environment: its parent's (trait or impl) params, then its own, then one
 // anonymous parameter per `impl Trait` argument (they are generic parameters in disguise).
 static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
+  resolve_scope_of(f->span);
   GenericEnv *env = env_new(parent);
   f->env = env;
   add_generics(env, &f->generics, self_ty, f);
@@ -267,6 +271,7 @@ static void resolve_trait_items(TraitDecl *t) {
 // Phase one of an impl: its parameters, self type and trait, so that impl lookup works for
 // every impl before any signature mentions `<X as Tr>::Item`.
 static void resolve_impl_self(ImplDecl *im) {
+  resolve_scope_of(im->span);
   im->env = env_new(NULL);
   add_generics(im->env, &im->generics, NULL, NULL);
   im->self_ty = resolve_type(im->self_te, im->env, NULL);
@@ -282,6 +287,7 @@ static void resolve_impl_self(ImplDecl *im) {
 
 // Phase two: `type Item = u32;` bindings.
 static void resolve_impl_assoc(ImplDecl *im) {
+  resolve_scope_of(im->span);
   for (int i = 0; i < im->nassoc_types; i++) {
     AssocTypeDecl *a = &im->assoc_types[i];
     if (!a->default_ty) continue;
@@ -295,6 +301,7 @@ static void resolve_impl_assoc(ImplDecl *im) {
 }
 
 static void resolve_impl_header(ImplDecl *im) {
+  resolve_scope_of(im->span);
   for (int i = 0; i < im->nmethods; i++) {
     im->methods[i]->impl = im;
     resolve_fn_sig(im->methods[i], im->env, im->self_ty);
@@ -315,6 +322,7 @@ static const char *fn_sig_string(FnDecl *f, Type **sub, int n);
 
 // E0046 / E0407 / E0050 / E0185 / E0186: an impl must match its trait item for item.
 static void check_impl_items(ImplDecl *im) {
+  resolve_scope_of(im->span);
   TraitDecl *t = im->trait;
   if (!t) return;
   for (int i = 0; i < im->nmethods; i++) {
@@ -471,6 +479,7 @@ static const char *fn_sig_string(FnDecl *f, Type **sub, int n) {
 // The driver of the checker
 
 static void find_lang_traits(void) {
+  resolve_scope_of((Span){0});  // the lang items are the prelude's, whatever the program defines
   K->drop_trait = lookup_trait(intern_cstr("Drop"));
   K->sized_trait = lookup_trait(intern_cstr("Sized"));
   K->copy_trait = lookup_trait(intern_cstr("Copy"));
@@ -486,7 +495,7 @@ static void find_lang_traits(void) {
 }
 
 // E0428: two items of one namespace with one name. Types (structs, enums, traits) and values
-// (fns, consts) are separate namespaces, as in Rust.
+// (fns, consts) are separate namespaces, as in Rust. A program's item may shadow the prelude's.
 static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
   *type_ns = true;
   switch (it->kind) {
@@ -523,6 +532,7 @@ static void check_duplicate_items(Program *prog) {
         break;
       }
       if (e->name != ni || e->type_ns != ti) continue;
+      if ((e->item->span.file == 0) != (prog->items[i]->span.file == 0)) continue;  // shadows the prelude's
       bool tj;
       Span sj;
       item_name(e->item, &tj, &sj);

@@ -2849,6 +2849,7 @@ static void check_use_after_move(FnDecl *f) {
 void check_fn_body(FnDecl *f) {
   if (!f->body || f->checked) return;
   f->checked = true;
+  resolve_scope_of(f->span);
   init_names();
   Fcx fx = {0};
   fx.fn = f;

@@ -10,11 +10,23 @@
 
 // ---------------------------------------------------------------------------------------------
 // Lookup tables: programs are small, so linear scans over interned names are plenty.
+//
+// The prelude is a scope of its own around the program's, as std's prelude is in Rust: a
+// program may define its own `Iterator` or `Option`, which then shadows the prelude's in the
+// program, while the prelude's own code (and the compiler's lang items) go on meaning the
+// prelude's. Items are collected prelude first, so a scan from the end finds the program's
+// item before the prelude's; while the checker works on a prelude item it skips the program's.
+
+static bool in_prelude_scope;
+
+void resolve_scope_of(Span item) { in_prelude_scope = item.file == 0; }
+
+static bool visible(Span decl) { return !in_prelude_scope || decl.file == 0; }
 
 StructDecl *lookup_struct(const char *name) {
   for (int i = K->structs.len - 1; i >= 0; i--) {
     StructDecl *s = VEC_AT(K->structs, i);
-    if (s->name == name) return s;
+    if (s->name == name && visible(s->span)) return s;
   }
   return NULL;
 }
@@ -22,7 +34,7 @@ StructDecl *lookup_struct(const char *name) {
 TraitDecl *lookup_trait(const char *name) {
   for (int i = K->traits.len - 1; i >= 0; i--) {
     TraitDecl *t = VEC_AT(K->traits, i);
-    if (t->name == name) return t;
+    if (t->name == name && visible(t->span)) return t;
   }
   return NULL;
 }
@@ -30,7 +42,7 @@ TraitDecl *lookup_trait(const char *name) {
 FnDecl *lookup_fn(const char *name) {
   for (int i = K->fns.len - 1; i >= 0; i--) {
     FnDecl *f = VEC_AT(K->fns, i);
-    if (f->name == name) return f;
+    if (f->name == name && visible(f->span)) return f;
   }
   return NULL;
 }
@@ -527,7 +539,7 @@ void require_sized(Type *t, Span sp, const char *what) {
 ConstDecl *lookup_const(const char *name) {
   for (int i = K->consts.len - 1; i >= 0; i--) {
     ConstDecl *c = VEC_AT(K->consts, i);
-    if (c->name == name) return c;
+    if (c->name == name && visible(c->span)) return c;
   }
   return NULL;
 }
@@ -536,4 +548,5 @@ void resolve_reset(void) {
   uses = (UseVec){0};  // its storage was in the arena
   type_depth = 0;
   in_expr_path = false;
+  in_prelude_scope = false;
 }

@@ -28,6 +28,9 @@ bool check_dyn_compatible(TraitDecl *t, Span use_site);
 void traits_reset(void);
 
 // resolve.c
+// Names are looked up in the scope (the prelude's or the program's) of the item being checked:
+// the checker calls this before it works on each item.
+void resolve_scope_of(Span item);
 StructDecl *lookup_struct(const char *name);
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
