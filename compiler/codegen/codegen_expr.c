@@ -445,7 +445,7 @@ static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef 
   LLVMValueRef hi = r->rhs ? emit_expr(c, r->rhs) : len;
   LLVMValueRef file, flen;
   int line, col;
-  span_location(e->span, &file, &flen, &line, &col, c);
+  span_location(e->name_span, &file, &flen, &line, &col, c);  // Index::index panics at the bracket
   LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
                           LLVMConstInt(c->t_i32, col, 0)};
   cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);

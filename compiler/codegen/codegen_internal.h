@@ -120,8 +120,7 @@ int cg_vtable_slot(TraitDecl *principal, FnDecl *method);   // 3 + the method's 
 // function.c
 void cg_add_uwtable(CG *c, LLVMValueRef fn);     // unwinding may pass through fn
 LLVMValueRef cg_instance_fn(CG *c, Instance *in);
-LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn);
-LLVMValueRef cg_rt(CG *c, const char *name);     // a runtime function of the table in function.c
+LLVMValueRef cg_rt(CG *c, const char *name);     // a runtime function, as runtime/trc_rt.def declares it
 LLVMValueRef cg_intrinsic(CG *c, const char *name, LLVMTypeRef *tys, int ntys);
 LLVMValueRef cg_call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValueRef *args, int n);
 LLVMBasicBlockRef cg_new_block(CG *c, const char *name);   // the current block

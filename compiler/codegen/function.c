@@ -47,23 +47,44 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
   return fn;
 }
 
-LLVMValueRef cg_runtime_fn(CG *c, const char *name, LLVMTypeRef ret, LLVMTypeRef *params, int n, bool noreturn) {
-  LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
-  if (fn) return fn;
-  fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(ret, params, n, false));
-  // Runtime functions that can panic (the noreturn panics, Vec growth's "capacity overflow")
-  // unwind; the rest never do, and calls to them need no landing pad.
-  if (noreturn) add_fn_attr(c, fn, "noreturn");
-  else if (strcmp(name, "trc_vec_reserve")) add_fn_attr(c, fn, "nounwind");
-  return fn;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Runtime functions, declared from a compact signature: return type, then parameter types;
-// v = void, p = ptr, l = i64, i = i32, d = double.
+// Runtime functions, declared from runtime/trc_rt.def, the one list that trc_rt.h also makes
+// its prototypes from: each RT_* type becomes a letter (v = void, p = ptr, l = i64, i = i32,
+// d = double).
 
-static LLVMTypeRef sig_type(CG *c, char ch) {
-  switch (ch) {
+#define RT_VOID "v"
+#define RT_I32 "i"
+#define RT_U32 "i"
+#define RT_I64 "l"
+#define RT_U64 "l"
+#define RT_F64 "d"
+#define RT_PTR "p"
+#define RT_VEC "p"
+#define RT_BYTES "p"
+#define RT_OUT "p"
+#define RT_FLAG "p"
+#define RT_ARGV "p"
+
+typedef enum { RT_NOUNWIND, RT_MAY_UNWIND, RT_NEVER_RETURNS } RtKind;
+
+typedef struct {
+  const char *name, *ret, *params[10];
+  RtKind kind;
+} RtFn;
+
+static const RtFn rt_fns[] = {
+#define RT(ret, name, ...) {#name, ret, {__VA_ARGS__}, RT_NOUNWIND},
+#define RT_UNWINDS(ret, name, ...) {#name, ret, {__VA_ARGS__}, RT_MAY_UNWIND},
+#define RT_NORETURN(ret, name, ...) {#name, ret, {__VA_ARGS__}, RT_NEVER_RETURNS},
+#include "trc_rt.def"
+#undef RT
+#undef RT_UNWINDS
+#undef RT_NORETURN
+  {"memcmp", RT_I32, {RT_BYTES, RT_BYTES, RT_U64}, RT_NOUNWIND},  // libc's, for == on strings
+};
+
+static LLVMTypeRef sig_type(CG *c, const char *t) {
+  switch (*t) {
   case 'p': return c->t_ptr;
   case 'l': return c->t_i64;
   case 'i': return c->t_i32;
@@ -72,29 +93,22 @@ static LLVMTypeRef sig_type(CG *c, char ch) {
   }
 }
 
+static LLVMValueRef declare_runtime_fn(CG *c, const RtFn *r) {
+  LLVMTypeRef ps[10];
+  int n = 0;
+  for (int i = 0; i < 10 && r->params[i] && *r->params[i] != 'v'; i++) ps[n++] = sig_type(c, r->params[i]);
+  LLVMValueRef fn = LLVMAddFunction(c->mod, r->name, LLVMFunctionType(sig_type(c, r->ret), ps, n, false));
+  // Calls of a function that cannot unwind need no landing pad.
+  if (r->kind == RT_NEVER_RETURNS) add_fn_attr(c, fn, "noreturn");
+  else if (r->kind == RT_NOUNWIND) add_fn_attr(c, fn, "nounwind");
+  return fn;
+}
+
 LLVMValueRef cg_rt(CG *c, const char *name) {
-  static const struct {
-    const char *name, *sig;
-    bool noreturn;
-  } fns[] = {
-    {"trc_alloc", "pll", 0}, {"trc_dealloc", "vpll", 0}, {"trc_vec_reserve", "vplll", 0}, {"trc_vec_free", "vpll", 0},
-    {"trc_string_push_bytes", "vppl", 0}, {"trc_string_push_i64", "vpl", 0}, {"trc_string_push_u64", "vpl", 0},
-    {"trc_string_push_bool", "vpi", 0}, {"trc_string_push_char", "vpi", 0}, {"trc_string_push_f64", "vpdi", 0},
-    {"trc_string_push_f64_prec", "vpdl", 0}, {"trc_string_push_str_debug", "vppl", 0}, {"trc_string_push_indented", "vppl", 0},
-    {"trc_slice_check", "vllliplii", 0}, {"trc_args_len", "l", 0}, {"trc_arg_ptr", "pl", 0}, {"trc_arg_len", "ll", 0},
-    {"trc_parse_i64", "lplp", 0}, {"trc_parse_u64", "lplp", 0}, {"trc_vec_remove", "vpllpplii", 0}, {"trc_vec_insert", "vplllplii", 0},
-    {"trc_string_push_char_debug", "vpi", 0}, {"trc_string_pad", "vpllii", 0}, {"trc_string_pad_zero", "vpll", 0},
-    {"trc_print", "vpl", 0}, {"trc_eprint", "vpl", 0}, {"trc_panic", "vplplii", 1},
-    {"trc_panic_bounds_check", "vllplii", 1}, {"trc_exit", "vi", 1}, {"memcmp", "ippl", 0},
-  };
-  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-    if (strcmp(fns[i].name, name)) continue;
-    const char *s = fns[i].sig;
-    LLVMTypeRef ps[10];
-    int n = 0;
-    for (const char *p = s + 1; *p; p++) ps[n++] = sig_type(c, *p);
-    return cg_runtime_fn(c, name, sig_type(c, s[0]), ps, n, fns[i].noreturn);
-  }
+  LLVMValueRef fn = LLVMGetNamedFunction(c->mod, name);
+  if (fn) return fn;
+  for (size_t i = 0; i < sizeof rt_fns / sizeof rt_fns[0]; i++)
+    if (!strcmp(rt_fns[i].name, name)) return declare_runtime_fn(c, &rt_fns[i]);
   ice((Span){0}, "unknown runtime function %s", name);
 }
 

@@ -46,12 +46,10 @@ static void emit_entry(CG *c, LLVMValueRef user_main) {
   c->fn = fn;
   c->entry = cg_new_block(c, "start");
   cg_set_block(c, c->entry);
-  LLVMValueRef init = cg_runtime_fn(c, "trc_rt_init", LLVMVoidTypeInContext(c->ctx), ps, 2, false);
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
-  cg_call_fn(c, init, args, 2);
+  cg_call_fn(c, cg_rt(c, "trc_rt_init"), args, 2);
   cg_call_fn(c, user_main, NULL, 0);
-  LLVMValueRef fin = cg_runtime_fn(c, "trc_rt_exit", c->t_i32, NULL, 0, false);
-  LLVMBuildRet(c->b, cg_call_fn(c, fin, NULL, 0));
+  LLVMBuildRet(c->b, cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0));
 }
 
 CodegenResult *codegen_program(Crate *crate, Options *opts) {
