@@ -23,6 +23,14 @@
 // to the one below, ending in `resume`; an entry builds its block once, when a call first
 // needs it, so calls under the same scopes share one chain.
 //
+// Two kinds of temporaries outlive the scope they are made in, as Rust 2021 has it. Those of
+// a block's tail expression outlive the block's variables: the block drops its variables and
+// leaves them to the enclosing terminating scope (a statement, an `if` or `match` arm, a loop
+// body, a condition, an operand of `&&`/`||`), which `pop_to` ends. And those a `let` extends
+// (`let r = &make();`, `let v = View { n: &make().name }`) live as long as the variable:
+// marked `extended`, they survive every scope until their `let` ends, which moves them below
+// the variable, to be dropped after it.
+//
 // Coverage grows in steps: what this file cannot lower yet (closures, moves out of parts of a
 // value that needs dropping, string patterns, ...) sets `Body.unsupported` through
 // `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
@@ -35,6 +43,7 @@
 typedef struct {
   Place place;            // a local
   int cleanup;            // its block on the unwinding path, or -1 until a call needs it
+  bool extended;          // a temporary that a `let` in progress extends
 } DropEntry;
 
 typedef struct LoopScope {
@@ -55,6 +64,7 @@ typedef struct {
   int *local_of;          // Local->index -> MIR local
   LoopScope *loop;
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
+  VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
   jmp_buf bail;
 } Lower;
@@ -129,7 +139,7 @@ static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = 
 // ---- drops ----
 
 static void schedule_drop(Lower *L, int local) {
-  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1});
+  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1, false});
 }
 
 static void drop_place(Lower *L, Place p, int unwind, Span sp) {
@@ -143,11 +153,24 @@ static void exit_to(Lower *L, int height, Span sp) {
   for (int i = L->drops.len - 1; i >= height; i--) drop_place(L, L->drops.data[i].place, -1, sp);
 }
 
-// Ends a scope: drops what it owns and forgets it.
-static void pop_to(Lower *L, int height, Span sp) {
-  exit_to(L, height, sp);
-  L->drops.len = height;
+// Ends the scope of the entries [height, top): drops them, newest first, and forgets them.
+// What lies above top (a block's tail temporaries) and extended temporaries stay owned: they
+// move down to height, where their cleanup blocks, which chained to what is gone, are rebuilt.
+static void pop_range(Lower *L, int height, int top, Span sp) {
+  for (int i = top - 1; i >= height; i--)
+    if (!L->drops.data[i].extended) drop_place(L, L->drops.data[i].place, -1, sp);
+  int kept = height;
+  for (int i = height; i < L->drops.len; i++) {
+    if (i < top && !L->drops.data[i].extended) continue;
+    DropEntry d = L->drops.data[i];
+    d.cleanup = -1;
+    L->drops.data[kept++] = d;
+  }
+  L->drops.len = kept;
 }
+
+// Ends a scope: drops what it owns and forgets it.
+static void pop_to(Lower *L, int height, Span sp) { pop_range(L, height, L->drops.len, sp); }
 
 // Where a panic at this point unwinds to: the cleanup chain of the drop stack, or the caller.
 static int unwind_target(Lower *L) {
@@ -207,6 +230,8 @@ static void lower_into(Lower *L, Place dest, Expr *e);
 static Operand lower_operand(Lower *L, Expr *e);
 static Place lower_place(Lower *L, Expr *e);
 static void lower_block_into(Lower *L, Place dest, Block *blk);
+static void lower_scoped_block(Lower *L, Place dest, Block *blk);
+static Operand lower_condition(Lower *L, Expr *e);
 
 static bool is_place_kind(Expr *e);
 static bool is_place_expr(Expr *e) { return !e->coerce && is_place_kind(e); }
@@ -288,9 +313,17 @@ static Place raw_place(Lower *L, Expr *e) {
   }
 }
 
+static bool is_extended(Lower *L, Expr *e) {
+  for (int i = 0; i < L->extend.len; i++)
+    if (L->extend.data[i] == e) return true;
+  return false;
+}
+
 static Place lower_place(Lower *L, Expr *e) {
   if (!e->coerce && is_place_kind(e)) return raw_place(L, e);
   Place t = temp(L, e->ty, e->span);
+  if (is_extended(L, e) && L->drops.len && L->drops.data[L->drops.len - 1].place.local == t.local)
+    L->drops.data[L->drops.len - 1].extended = true;
   lower_into(L, t, e);
   return t;
 }
@@ -350,6 +383,52 @@ static Operand lower_operand(Lower *L, Expr *e) {
     return const_unit(e->ty);
   }
   return use_place(L, lower_place(L, e));
+}
+
+// ---- evaluation order ----
+//
+// An operand read from a place is read when the statement using it runs, after the operands
+// to its right are evaluated. Rust evaluates left to right, so `x + double(&mut x)` adds the
+// old x: an operand is copied out first when a later one may write to a local.
+
+// Whether evaluating e may write to a local: an assignment, a `&mut` borrow (written or made
+// by a method's autoref) or a closure (which may capture one) somewhere in it. A call alone
+// cannot: it reaches the caller's locals only through such a borrow.
+static bool may_write(Expr *e);
+
+static bool block_may_write(Block *b) {
+  for (int i = 0; b && i < b->nstmts; i++)
+    if (may_write(b->stmts[i]->init) || block_may_write(b->stmts[i]->else_block)) return true;
+  return b && may_write(b->tail);
+}
+
+static bool may_write(Expr *e) {
+  if (!e) return false;
+  if (e->kind == EX_ASSIGN || e->kind == EX_COMPOUND || e->kind == EX_CLOSURE) return true;
+  if (e->kind == EX_UNARY && e->op == TK_AMP && e->mut) return true;
+  if (e->kind == EX_METHOD && e->autoref == 2) return true;
+  if (may_write(e->sub) || may_write(e->lhs) || may_write(e->rhs) || may_write(e->else_expr) || may_write(e->base_expr))
+    return true;
+  for (int i = 0; i < e->nargs; i++)
+    if (may_write(e->args[i])) return true;
+  for (int i = 0; e->kind == EX_MATCH && i < e->narms; i++)
+    if (may_write(e->arms[i].guard) || may_write(e->arms[i].body)) return true;
+  return block_may_write(e->block);
+}
+
+static bool all_stable(Expr **es, int n) {
+  for (int i = 0; i < n; i++)
+    if (may_write(es[i])) return false;
+  return true;
+}
+
+// o's value now, safe from what the expressions after it do.
+static Operand read_before(Lower *L, Operand o, Expr **later, int nlater, Span sp) {
+  if (o.kind == OPND_CONST || all_stable(later, nlater)) return o;
+  if (!o.place.nproj && !L->b->locals.data[o.place.local].name) return o;  // a temporary already
+  Place t = temp(L, o.ty, sp);
+  assign(L, t, rv_use(o), sp);
+  return use_place(L, t);
 }
 
 static BinOp binop_of(TokenKind op) {
@@ -444,8 +523,8 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
 static void lower_binary(Lower *L, Place dest, Expr *e) {
   TokenKind op = e->op;
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
-    // a && b: if a { dest = b } else { dest = false }
-    Operand a = lower_operand(L, e->lhs);
+    // a && b: if a { dest = b } else { dest = false }; each operand is a terminating scope.
+    Operand a = lower_condition(L, e->lhs);
     int rhs = new_block(L), short_bb = new_block(L), done = new_block(L);
     int on_true = op == TK_AMPAMP ? rhs : short_bb, on_false = op == TK_AMPAMP ? short_bb : rhs;
     uint64_t *vals = arena_alloc(sizeof(uint64_t));
@@ -466,7 +545,8 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     return;
   }
   BinOp bop = binop_of(op);
-  Operand a = scalar_operand(L, e->lhs), b = scalar_operand(L, e->rhs);
+  Operand a = read_before(L, scalar_operand(L, e->lhs), &e->rhs, 1, e->lhs->span);
+  Operand b = scalar_operand(L, e->rhs);
   if (bop >= BIN_EQ) {
     assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = bop, .a = a, .b = b, .ty = ty_bool}, e->span);
     return;
@@ -532,8 +612,8 @@ static void lower_cast(Lower *L, Place dest, Expr *e) {
 static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
   Operand *ops = arena_alloc(sizeof(Operand) * (n + 2));
   int k = 0;
-  if (first) ops[k++] = *first;
-  for (int i = 0; i < n; i++) ops[k++] = lower_operand(L, args[i]);
+  if (first) ops[k++] = read_before(L, *first, args, n, args && n ? args[0]->span : (Span){0});
+  for (int i = 0; i < n; i++) ops[k++] = read_before(L, lower_operand(L, args[i]), args + i + 1, n - i - 1, args[i]->span);
   return ops;
 }
 
@@ -584,7 +664,8 @@ static void lower_method(Lower *L, Place dest, Expr *e) {
 static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Expr **args, int n, int *field_map, int nfields,
                             Type *t, Span sp) {
   Operand *ops = arena_alloc(sizeof(Operand) * (nfields + 1));
-  for (int i = 0; i < n; i++) ops[field_map ? field_map[i] : i] = lower_operand(L, args[i]);
+  for (int i = 0; i < n; i++)
+    ops[field_map ? field_map[i] : i] = read_before(L, lower_operand(L, args[i]), args + i + 1, n - i - 1, args[i]->span);
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
 }
 
@@ -648,10 +729,14 @@ static Operand lower_condition(Lower *L, Expr *e) {
 // The two arms of `if` and `if let`, from the then block (current) and else_bb, to one join.
 static void lower_then_else(Lower *L, Place dest, Expr *e, int else_bb) {
   int done = new_block(L);
-  lower_block_into(L, dest, e->block);
+  lower_scoped_block(L, dest, e->block);
   go_to(L, done);
   L->cur = else_bb;
-  if (e->else_expr) lower_into(L, dest, e->else_expr);
+  if (e->else_expr) {
+    int height = L->drops.len;
+    lower_into(L, dest, e->else_expr);
+    pop_to(L, height, e->else_expr->span);
+  }
   go_to(L, done);
   L->cur = done;
 }
@@ -679,7 +764,7 @@ static void lower_loop(Lower *L, Place dest, Expr *e) {
   s.has_result = true;
   L->cur = body;
   Place scratch = temp(L, ty_unit, e->span);
-  lower_block_into(L, scratch, e->block);
+  lower_scoped_block(L, scratch, e->block);
   go_to(L, body);
   L->loop = s.outer;
   L->cur = done;
@@ -695,7 +780,7 @@ static void lower_while(Lower *L, Expr *e) {
   push_loop(L, &s, e, done, head);
   L->cur = body;
   Place scratch = temp(L, ty_unit, e->span);
-  lower_block_into(L, scratch, e->block);
+  lower_scoped_block(L, scratch, e->block);
   go_to(L, head);
   L->loop = s.outer;
   L->cur = done;
@@ -1000,7 +1085,7 @@ static void lower_while_let(Lower *L, Expr *e) {
   LoopScope s;
   push_loop(L, &s, e, done, head);
   Place scratch = temp(L, ty_unit, e->span);
-  lower_block_into(L, scratch, e->block);
+  lower_scoped_block(L, scratch, e->block);
   go_to(L, head);
   L->loop = s.outer;
   L->cur = done;
@@ -1020,7 +1105,7 @@ static void for_body(Lower *L, Expr *e, Place elem, int next, int done) {
   LoopScope s;
   push_loop(L, &s, e, done, next);
   Place scratch = temp(L, ty_unit, e->span);
-  lower_block_into(L, scratch, e->block);
+  lower_scoped_block(L, scratch, e->block);
   go_to(L, next);
   L->loop = s.outer;
 }
@@ -1301,6 +1386,73 @@ static int bind_local(Lower *L, Local *l) {
   return m;
 }
 
+// ---- temporary lifetime extension ----
+
+static void mark_extended_operand(Lower *L, Expr *e);
+
+// An extending expression, as the Rust reference defines them: a `let`'s initializer and,
+// within one, the operands of borrows, struct, tuple and array literals, casts and tuple
+// constructors, and the values of blocks, `if` and `match` arms.
+static void mark_extending(Lower *L, Expr *e) {
+  switch (e->kind) {
+  case EX_UNARY:
+    if (e->op == TK_AMP) mark_extended_operand(L, e->sub);
+    return;
+  case EX_CALL:
+    if (e->sub->kind != EX_PATH || e->sub->res != RES_TUPLE_CTOR) return;
+    // fall through
+  case EX_STRUCT: case EX_TUPLE: case EX_ARRAY:
+    for (int i = 0; i < e->nargs; i++) mark_extending(L, e->args[i]);
+    return;
+  case EX_CAST: mark_extending(L, e->sub); return;
+  case EX_BLOCK: if (e->block->tail) mark_extending(L, e->block->tail); return;
+  case EX_IF: case EX_IF_LET:
+    if (e->block->tail) mark_extending(L, e->block->tail);
+    if (e->else_expr) mark_extending(L, e->else_expr);
+    return;
+  case EX_MATCH:
+    for (int i = 0; i < e->narms; i++) mark_extending(L, e->arms[i].body);
+    return;
+  default: return;
+  }
+}
+
+// The operand of an extending borrow: the temporary it is made in (or the one its fields,
+// derefs and borrows reach down to: `&make().name`, `&*&make()`) lives as long as the variable.
+static void mark_extended_operand(Lower *L, Expr *e) {
+  mark_extending(L, e);
+  while (!e->coerce && (e->kind == EX_FIELD || (e->kind == EX_UNARY && (e->op == TK_STAR || e->op == TK_AMP)))) e = e->sub;
+  if (!is_place_expr(e)) vec_push(&L->extend, e);
+}
+
+// The end of a `let` that extended temporaries: they are left above `height`; they move below
+// the variable's own entries [base, height), so that the variable, which may borrow them, is
+// dropped first.
+static void settle_extended(Lower *L, int base, int height) {
+  int n = L->drops.len - height, nvar = height - base;
+  if (!n) return;
+  DropEntry *tmp = arena_alloc(sizeof(DropEntry) * (size_t)(n + nvar));
+  copy_bytes(tmp, L->drops.data + height, sizeof(DropEntry) * (size_t)n);
+  copy_bytes(tmp + n, L->drops.data + base, sizeof(DropEntry) * (size_t)nvar);
+  for (int i = 0; i < n + nvar; i++) {
+    tmp[i].extended = false;
+    tmp[i].cleanup = -1;
+    L->drops.data[base + i] = tmp[i];
+  }
+}
+
+// Lowers a `let`'s initializer into dest, with the statement's temporaries dropped at its end
+// and the extended ones kept for the block.
+static void lower_initializer(Lower *L, Place dest, Expr *init, int base) {
+  int marks = L->extend.len;
+  mark_extending(L, init);
+  int height = L->drops.len;
+  lower_into(L, dest, init);
+  pop_to(L, height, init->span);
+  L->extend.len = marks;
+  settle_extended(L, base, height);
+}
+
 static bool plain_binding(Pattern *p) { return p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs; }
 
 static void lower_let(Lower *L, Stmt *s) {
@@ -1313,23 +1465,10 @@ static void lower_let(Lower *L, Stmt *s) {
     return;
   }
   if (plain_binding(p) && !s->else_block) {
+    int base = L->drops.len;
     int m = bind_local(L, p->local);
     push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
-    if (!s->init) return;
-    Expr *init = s->init;
-    if (init->kind == EX_UNARY && init->op == TK_AMP && !init->coerce && !is_place_expr(init->sub)) {
-      // `let r = &make();` keeps the temporary as long as r (temporary lifetime extension):
-      // it belongs to the block, not to the statement.
-      Place keep = temp(L, init->sub->ty, init->sub->span);
-      int height = L->drops.len;
-      lower_into(L, keep, init->sub);
-      pop_to(L, height, s->span);
-      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = keep, .mut = init->mut, .ty = init->ty}, s->span);
-      return;
-    }
-    int height = L->drops.len;
-    lower_into(L, local_place(m), init);
-    pop_to(L, height, s->span);
+    if (s->init) lower_initializer(L, local_place(m), s->init, base);
     return;
   }
   if (!s->init) unsupported(L, "a destructuring `let` without a value");
@@ -1366,18 +1505,25 @@ static void lower_stmt(Lower *L, Stmt *s) {
 static void lower_block_into(Lower *L, Place dest, Block *blk) {
   int height = L->drops.len;
   for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
-  if (blk->tail) {
-    int th = L->drops.len;
-    lower_into(L, dest, blk->tail);
-    pop_to(L, th, blk->span);
-  }
-  pop_to(L, height, blk->span);
+  int tail = L->drops.len;
+  if (blk->tail) lower_into(L, dest, blk->tail);
+  // The variables end here; the tail's temporaries outlive them (Rust 2021), until the
+  // enclosing terminating scope ends.
+  pop_range(L, height, tail, blk->span);
   // Variables end with their block (a borrow checker reads these).
   for (int i = 0; i < blk->nstmts; i++) {
     Stmt *s = blk->stmts[i];
     if (s->kind == ST_LET && s->pat->kind == PAT_BIND)
       push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
   }
+}
+
+// A block that is a terminating scope (an `if` arm, a loop body): its tail's temporaries end
+// with it.
+static void lower_scoped_block(Lower *L, Place dest, Block *blk) {
+  int height = L->drops.len;
+  lower_block_into(L, dest, blk);
+  pop_to(L, height, blk->span);
 }
 
 // ---------------------------------------------------------------------------------------------
