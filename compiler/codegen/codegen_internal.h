@@ -104,6 +104,7 @@ int cg_field_slot(CG *c, Type *t, int field);     // LLVM struct index of a stru
 LLVMTypeRef cg_enum_tag_type(CG *c, Type *t);
 LLVMValueRef cg_enum_tag(CG *c, Type *t, int variant);                 // the tag constant
 LLVMValueRef cg_load_tag(CG *c, Type *t, LLVMValueRef addr);
+bool cg_enum_tag_signed(StructDecl *s);     // read the tag sign-extended (a discriminant is negative)
 LLVMValueRef cg_variant_field(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
 uint64_t cg_variant_field_offset(CG *c, Type *t, int variant, int field);  // byte offset in the enum
 // Writes variant `variant` with the given field values (in declaration order) at addr.

@@ -249,7 +249,8 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     return;
   case RV_DISCRIMINANT: {
     PlaceVal p = place_val(c, m, rv->place);
-    v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), true, "");
+    bool sign = cg_enum_tag_signed(ty_resolve(p.ty)->sdecl);
+    v = LLVMBuildIntCast2(c->b, cg_load_tag(c, p.ty, p.addr), cg_lltype(c, dest.ty), sign, "");
     break;
   }
   case RV_LEN: {

@@ -134,6 +134,14 @@ typedef struct EnumLayout {
   int **slot_of;  // per variant: field index -> LLVM struct index (0 is the tag)
 } EnumLayout;
 
+// Whether the tag is read as a signed integer: only when a discriminant is negative (a tag of
+// 200 in an i8 is 200, not -56).
+bool cg_enum_tag_signed(StructDecl *s) {
+  for (int v = 0; v < s->nvariants; v++)
+    if (s->variants[v].discr < 0) return true;
+  return false;
+}
+
 static LLVMTypeRef tag_type(CG *c, StructDecl *s) {
   int64_t lo = 0, hi = 0;
   for (int v = 0; v < s->nvariants; v++) {
