@@ -571,6 +571,7 @@ bool check_program(Crate *crate, Program *prog) {
     if (!f->impl && !f->trait) resolve_fn_sig(f, NULL, NULL);
   }
   for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
+  check_pending_dyn_compatible();
   if (diag_error_count()) return false;
   check_overlap();
   for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));

@@ -25,6 +25,7 @@ TraitDecl *trait_with_assoc(TraitDecl *t, const char *name);
 Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X>`, or NULL
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
+void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved
 void traits_reset(void);
 
 // resolve.c

@@ -369,18 +369,33 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
   for (int i = 0; i < t->nsuper_traits; i++) collect_violations(t->super_traits[i], d, seen, count);
 }
 
+// Whether the signatures of t's methods (and its supertraits') are all resolved. They are not
+// while one of them is being resolved and mentions `dyn` of its own trait (`fn bigger_than(&self,
+// other: &dyn Shape)`), or when `dyn Tr` appears in a struct field resolved first.
+static bool signatures_resolved(TraitDecl *t) {
+  for (int i = 0; i < t->nmethods; i++)
+    if (!t->methods[i]->ret_type) return false;
+  for (int i = 0; i < t->nsuper_traits; i++)
+    if (!signatures_resolved(t->super_traits[i])) return false;
+  return true;
+}
+
+typedef struct {
+  TraitDecl *trait;
+  Span use_site;
+} PendingDyn;
+typedef VEC(PendingDyn) PendingDynVec;
+static PendingDynVec pending_dyn;  // checks that wait for signatures_resolved
+
 bool check_dyn_compatible(TraitDecl *t, Span use_site) {
+  if (!signatures_resolved(t)) {
+    vec_push(&pending_dyn, ((PendingDyn){t, use_site}));
+    return true;
+  }
   Diag *d = diag_error(use_site, "E0038", "the trait `%s` is not dyn compatible", t->name);
   diag_label(d, "`%s` is not dyn compatible", t->name);
   TraitVec seen = {0};
   int count = 0;
-  // Method signatures may not be resolved yet when dyn appears in a struct field; resolve lazily.
-  bool ready = true;
-  for (int i = 0; i < t->nmethods; i++) ready &= t->methods[i]->env != NULL;
-  if (!ready) {
-    // Headers are resolved in order; a later check happens when bodies use the type again.
-    return true;
-  }
   collect_violations(t, d, &seen, &count);
   if (count == 0) return true;
   diag_note(d, "for a trait to be dyn compatible it needs to allow building a vtable; for more information, visit <https://doc.rust-lang.org/reference/items/traits.html#dyn-compatibility>");
@@ -388,8 +403,15 @@ bool check_dyn_compatible(TraitDecl *t, Span use_site) {
   return false;
 }
 
+void check_pending_dyn_compatible(void) {
+  PendingDynVec todo = pending_dyn;
+  pending_dyn = (PendingDynVec){0};
+  for (int i = 0; i < todo.len; i++) check_dyn_compatible(todo.data[i].trait, todo.data[i].use_site);
+}
+
 void traits_reset(void) {
   K = NULL;
+  pending_dyn = (PendingDynVec){0};  // its storage was in the arena
   cur_env = NULL;
   impl_depth = normalize_depth = 0;
 }
