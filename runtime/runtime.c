@@ -294,6 +294,20 @@ _Noreturn void trc_panic(const uint8_t *msg, uint64_t msg_len,
                  (size_t)file_len, linecol);
 }
 
+/* The line of core/src/num/mod.rs whose int_impl!/uint_impl! expansion
+ * holds the method, per type (i8 i16 i32 i64 isize u8 u16 u32 u64 usize):
+ * rustc 1.95 reports overflows inside `pow` and `abs` there. */
+static const unsigned core_num_line[10] = {346, 370, 394, 418, 519, 546, 1188, 1243, 1274, 1400};
+
+_Noreturn void trc_panic_int_method(uint32_t what, uint32_t int_type)
+{
+    static const char *const msgs[2] = {"attempt to multiply with overflow", "attempt to negate with overflow"};
+    const char *msg = msgs[what & 1];
+    char loc[160];
+    int n = snprintf(loc, sizeof loc, RT_RUSTC_SRC "core/src/num/mod.rs:%u:5", core_num_line[int_type % 10]);
+    rt_panic_at(msg, strlen(msg), loc, (size_t)n);
+}
+
 _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
                                       const uint8_t *file, uint64_t file_len,
                                       uint32_t line, uint32_t col)

@@ -83,6 +83,23 @@ static void panic_if(CG *c, LLVMValueRef cond, Span sp, const char *msg) {
   cg_set_block(c, ok);
 }
 
+// An overflow inside core's `pow` (what 0) or `abs` (what 1) of integer type t: rustc's debug
+// build panics at core's source line for t, which the runtime knows.
+static void panic_in_int_method(CG *c, LLVMValueRef cond, Type *t, int what) {
+  LLVMBasicBlockRef bad = cg_new_block(c, "panic"), ok = cg_new_block(c, "ok");
+  LLVMBuildCondBr(c->b, cond, bad, ok);
+  cg_set_block(c, bad);
+  static const int widths[4] = {8, 16, 32, 64};
+  int k = 3;
+  for (int i = 0; i < 4; i++)
+    if (widths[i] == t->bits) k = i;
+  int code = (t->is_size ? 4 : k) + (t->is_signed ? 0 : 5);
+  LLVMValueRef args[2] = {LLVMConstInt(c->t_i32, (uint64_t)what, 0), LLVMConstInt(c->t_i32, (uint64_t)code, 0)};
+  cg_call_fn(c, cg_rt(c, "trc_panic_int_method"), args, 2);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, ok);
+}
+
 // Stores an rvalue in a temporary and returns its address; the temporary is dropped when the
 // enclosing statement's cleanups run.
 static LLVMValueRef spill(CG *c, LLVMValueRef v, Type *t) {
@@ -898,6 +915,10 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, p, recv, arg, ""), recv, arg, "");
   }
   case BI_INT_ABS: {
+    if (c->opts->opt_level == 0) {  // MIN.abs() overflows
+      LLVMValueRef min = LLVMConstInt(LLVMTypeOf(recv), 1ull << (self->bits - 1), 0);
+      panic_in_int_method(c, LLVMBuildICmp(c->b, LLVMIntEQ, recv, min, ""), self, 1);
+    }
     LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, recv, LLVMConstNull(LLVMTypeOf(recv)), "");
     return LLVMBuildSelect(c->b, neg, LLVMBuildNeg(c->b, recv, ""), recv, "");
   }
@@ -913,7 +934,16 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     LLVMValueRef kv = LLVMBuildLoad2(c->b, c->t_i32, k, "");
     LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, kv, arg, ""), body, done);
     cg_set_block(c, body);
-    LLVMBuildStore(c->b, LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, ""), acc);
+    LLVMValueRef prod;
+    if (c->opts->opt_level == 0) {  // overflows exactly when the power does
+      LLVMValueRef ops[2] = {LLVMBuildLoad2(c->b, it, acc, ""), recv};
+      LLVMValueRef r = cg_call_intrinsic(c, self->is_signed ? "llvm.smul.with.overflow" : "llvm.umul.with.overflow", it, ops, 2);
+      panic_in_int_method(c, LLVMBuildExtractValue(c->b, r, 1, ""), self, 0);
+      prod = LLVMBuildExtractValue(c->b, r, 0, "");
+    } else {
+      prod = LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, "");
+    }
+    LLVMBuildStore(c->b, prod, acc);
     LLVMBuildStore(c->b, LLVMBuildAdd(c->b, kv, LLVMConstInt(c->t_i32, 1, 0), ""), k);
     LLVMBuildBr(c->b, head);
     cg_set_block(c, done);

@@ -485,6 +485,23 @@ static const char *overflow_msg(BinOp op) {
 
 // a op b into dest, with the checks a debug build makes: overflow of + - * (at -O0, as rustc
 // -C debug-assertions), division by zero and MIN / -1 (always).
+// `a << b` overflows when b, read as unsigned, is not below a's width (a negative b too), as
+// rustc checks it; without overflow checks the amount is masked, as in rustc's release builds.
+static void check_shift(Lower *L, BinOp op, Operand b, int bits, Span sp) {
+  Type *bt = ty_resolve(b.ty);
+  if (b.kind == OPND_CONST && !bt->is_signed && b.c.i < (uint64_t)bits) return;
+  Type *ut = bt->bits <= 8 ? ty_u8 : bt->bits <= 16 ? ty_u16 : bt->bits <= 32 ? ty_u32 : bt->is_size ? ty_usize : ty_u64;
+  Operand amount = b;
+  if (bt->is_signed) {
+    Place u = temp(L, ut, sp);
+    assign(L, u, (Rvalue){.kind = RV_CAST, .cast = CAST_NUMERIC, .a = b, .ty = ut}, sp);
+    amount = use_place(L, u);
+  }
+  Place ok = temp(L, ty_bool, sp);
+  assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = amount, .b = const_int(ut, (uint64_t)bits), .ty = ty_bool}, sp);
+  assert_cond(L, use_place(L, ok), true, overflow_msg(op), sp);
+}
+
 static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Type *t, Span sp) {
   Type *rt = ty_resolve(t);
   bool is_int = rt->kind == TY_INT;
@@ -507,6 +524,7 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
                   rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow", sp);
     }
   }
+  if (is_int && L->overflow_checks && (op == BIN_SHL || op == BIN_SHR)) check_shift(L, op, b, rt->bits, sp);
   bool checked = is_int && L->overflow_checks && (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL);
   if (!checked) {
     assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = op, .a = a, .b = b, .ty = t}, sp);

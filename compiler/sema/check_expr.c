@@ -2130,6 +2130,32 @@ static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
     p->field_map[i] = i < before ? i : i == rest ? -1 : nfields - (p->nelems - i);
 }
 
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
+
+// `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
+static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
+  int64_t v;
+  if (!const_value(cd, 0, &v)) {
+    error_at(p->span, NULL, "trc supports only integer, char and bool constants in patterns");
+    return;
+  }
+  Type *ct = cd->fn->ret_type;
+  Expr *lit = arena_alloc(sizeof *lit);
+  lit->kind = ty_resolve(ct)->kind == TY_CHAR ? EX_CHAR : ty_resolve(ct)->kind == TY_BOOL ? EX_BOOL : EX_INT;
+  lit->span = p->span;
+  lit->int_val = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  if (lit->kind == EX_INT) lit->suffix = intern_cstr(ty_name(ct));  // typed as the const is
+  if (v < 0) {  // as written: `-15`, a negated literal
+    Expr *neg = arena_alloc(sizeof *neg);
+    *neg = (Expr){.kind = EX_UNARY, .op = TK_MINUS, .sub = lit, .span = p->span};
+    lit = neg;
+  }
+  p->kind = PAT_LIT;
+  p->lit = lit;
+  check_pat(fx, p, t, mode, is_param);
+  fx->pats.len--;  // pushed twice
+}
+
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
   vec_push(&fx->pats, p);
   switch (p->kind) {
@@ -2150,6 +2176,12 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
       p->path.span = p->span;
       check_pat(fx, p, t, mode, is_param);
       fx->pats.len--;  // pushed twice
+      return;
+    }
+    // A bare name that names a const is a constant pattern, compared like a literal.
+    ConstDecl *cd;
+    if (!p->sub && !p->by_ref && !p->mut && (cd = lookup_const(p->name))) {
+      const_pattern(fx, p, cd, t, mode, is_param);
       return;
     }
     check_bind(fx, p, ty_resolve(t), mode, is_param);

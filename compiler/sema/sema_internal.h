@@ -4,6 +4,7 @@
 //   traits.c      trait and impl queries, associated-type normalization (also in sema.h),
 //                 dyn compatibility
 //   resolve.c     lookup tables, `use` aliases, generic environments, types as written
+//   const_eval.c  the values of consts used as patterns
 //   check_match.c exhaustiveness of patterns
 //   check_expr.c  bodies: statements, expressions, patterns, inference
 //   check.c       the passes over the crate (collect, headers, bodies), check_program
@@ -55,6 +56,11 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty);
 Type *prim_by_suffix(const char *suffix);
 void require_sized(Type *t, Span sp, const char *what);
 void resolve_reset(void);
+
+// const_eval.c
+// The value of an integer, char or bool const as written (for const patterns); false if it is
+// not something the evaluator knows.
+bool const_value(ConstDecl *c, int depth, int64_t *out);
 
 // check_match.c
 // How many values of type t the patterns leave unmatched (0: exhaustive); the first `max` of

@@ -1,0 +1,76 @@
+// const_eval.c — the value of a `const` item, where the checker needs it before run time.
+//
+// A const used as a pattern (`match n { LIMIT => .. }`) is compared with the scrutinee like a
+// literal, so its value must be known when the pattern is checked: before the const's own body
+// is. The evaluator works on the expression as written, for what such consts are in practice:
+// integer, char and bool literals, other consts, unary and binary integer operators and casts
+// between integer types. Anything else is "not evaluable" and the pattern is rejected.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// Wraps v to the width and signedness of t (an integer type), as a cast would.
+static int64_t wrap_to(Type *t, int64_t v) {
+  t = ty_resolve(t);
+  if (t->kind != TY_INT || t->bits >= 64) return v;
+  uint64_t m = (1ull << t->bits) - 1, u = (uint64_t)v & m;
+  if (t->is_signed && (u >> (t->bits - 1))) u |= ~m;
+  return (int64_t)u;
+}
+
+static bool eval(Expr *e, int depth, int64_t *out);
+
+static bool eval_binary(Expr *e, int depth, int64_t *out) {
+  int64_t a, b;
+  if (!eval(e->lhs, depth, &a) || !eval(e->rhs, depth, &b)) return false;
+  uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+  switch (e->op) {
+  case TK_PLUS: *out = (int64_t)(ua + ub); return true;
+  case TK_MINUS: *out = (int64_t)(ua - ub); return true;
+  case TK_STAR: *out = (int64_t)(ua * ub); return true;
+  case TK_SLASH: if (!b) return false; *out = a / b; return true;
+  case TK_PERCENT: if (!b) return false; *out = a % b; return true;
+  case TK_SHL: if (b < 0 || b >= 64) return false; *out = (int64_t)(ua << b); return true;
+  case TK_SHR: if (b < 0 || b >= 64) return false; *out = a >> b; return true;
+  case TK_AMP: *out = a & b; return true;
+  case TK_PIPE: *out = a | b; return true;
+  case TK_CARET: *out = a ^ b; return true;
+  default: return false;
+  }
+}
+
+static bool eval(Expr *e, int depth, int64_t *out) {
+  if (depth > 64) return false;  // consts defined in a cycle are E0391, reported elsewhere
+  switch (e->kind) {
+  case EX_INT: case EX_CHAR: case EX_BOOL: *out = (int64_t)e->int_val; return true;
+  case EX_UNARY:
+    if (!eval(e->sub, depth, out)) return false;
+    if (e->op == TK_MINUS) *out = (int64_t)(0 - (uint64_t)*out);
+    else if (e->op == TK_BANG) *out = ~*out;
+    else return false;
+    return true;
+  case EX_BINARY: return eval_binary(e, depth, out);
+  case EX_CAST: {
+    if (!eval(e->sub, depth, out)) return false;
+    TypeExpr *te = e->type_expr;
+    Type *to = te->kind == TE_PATH && te->path.nsegs == 1 ? prim_by_suffix(te->path.segs[0].name) : NULL;
+    if (!to || ty_resolve(to)->kind != TY_INT) return false;
+    *out = wrap_to(to, *out);
+    return true;
+  }
+  case EX_PATH: {
+    if (e->path.nsegs != 1) return false;
+    ConstDecl *c = lookup_const(e->path.segs[0].name);
+    return c && const_value(c, depth + 1, out);
+  }
+  default: return false;
+  }
+}
+
+bool const_value(ConstDecl *c, int depth, int64_t *out) {
+  Type *t = c->fn ? ty_resolve(c->fn->ret_type) : NULL;
+  if (!t || (t->kind != TY_INT && t->kind != TY_CHAR && t->kind != TY_BOOL)) return false;
+  if (!eval(c->value, depth, out)) return false;
+  *out = wrap_to(t, *out);
+  return true;
+}
