@@ -2179,7 +2179,7 @@ static bool const_write(CG *c, Expr *e, uint64_t off, ConstPieces *ps, int depth
 
 // `&expr` (or `&mut []`) as a pointer to a private global holding expr's value, or NULL when
 // expr is not promotable.
-static LLVMValueRef promote(CG *c, Expr *e) {
+LLVMValueRef cg_promote(CG *c, Expr *e) {
   Expr *sub = e->sub;
   if (e->mut && !(sub->kind == EX_ARRAY && sub->nargs == 0 && !sub->repeat)) return NULL;  // only `&mut []`
   ConstPieces ps = {0};
@@ -2227,7 +2227,7 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
   case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
   case TK_STAR: return cg_load(c, ty_of(c, e), emit_place(c, e));
   case TK_AMP: {
-    LLVMValueRef g = promote(c, e);
+    LLVMValueRef g = cg_promote(c, e);
     return g ? g : emit_place(c, e->sub);
   }
   default: ice(e->span, "unary operator not lowered");

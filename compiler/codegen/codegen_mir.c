@@ -110,6 +110,14 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
   case CONST_FLOAT: return LLVMConstReal(cg_lltype(c, t), o->c.f);
   case CONST_STR: return cg_const_str(c, o->c.s, o->c.len);
   case CONST_UNIT: return LLVMConstNull(cg_lltype(c, t));
+  case CONST_PROMOTED: {
+    LLVMValueRef g = cg_promote(c, o->c.expr);
+    if (g) return g;
+    // rustc rejects such a program too (its arithmetic_overflow and unconditional_panic lints
+    // are errors by default).
+    error_at(o->c.expr->sub->span, NULL, "this constant expression will panic at runtime");
+    return LLVMGetUndef(cg_lltype(c, t));
+  }
   }
   return NULL;
 }

@@ -474,18 +474,48 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
   lower_arith(L, dest, bop, a, b, raw_ty(e), e->span);
 }
 
-// What rustc might promote to a constant: literals, consts, unit variants and structs,
-// operators and casts, tuples, arrays, structs and variants built of those (whether it really
-// is depends on the values; the AST emitter decides).
-static bool maybe_promotable(Expr *e) {
+// Rvalue static promotion, by rustc's rules (RFC 1414 as narrowed by RFC 3027 to what cannot
+// fail at run time): a borrow of a value built only of constants (literals, consts, unit
+// variants and structs, the arithmetic, bitwise and comparison operators on them, tuples,
+// arrays, structs and variants of them) whose type has no drop glue, and, for `&mut`, only
+// `&mut []`. trc has no type with interior mutability to exclude. Promoting is deciding here,
+// once; codegen then evaluates the value into a private global (cg_promote). A division or
+// shift that would panic is an error there, as rustc's deny-by-default lints make it.
+static bool promotable_value(Expr *e, int depth) {
+  if (depth > 64 || e->coerce || ty_needs_drop(e->ty)) return false;
   switch (e->kind) {
-  case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR:
-  case EX_UNARY: case EX_BINARY: case EX_CAST: case EX_TUPLE: case EX_ARRAY: case EX_STRUCT:
+  case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
+  case EX_PATH:
+    if (e->res == RES_CONST_ITEM) return e->fn && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
+    return e->res == RES_CONST || e->res == RES_UNIT_STRUCT;
+  case EX_UNARY: return (e->op == TK_MINUS || e->op == TK_BANG) && promotable_value(e->sub, depth + 1);
+  case EX_BINARY:
+    if (e->op == TK_AMPAMP || e->op == TK_PIPEPIPE) return false;  // control flow, not an operator
+    if (e->op == TK_PERCENT && ty_resolve(e->ty)->kind == TY_FLOAT) return false;
+    return promotable_value(e->lhs, depth + 1) && promotable_value(e->rhs, depth + 1);
+  case EX_CALL:
+    if (e->sub->kind != EX_PATH || e->sub->res != RES_TUPLE_CTOR) return false;
+    // fallthrough
+  case EX_TUPLE: case EX_ARRAY: case EX_STRUCT:
+    if (e->kind == EX_STRUCT && e->base_expr) return false;
+    for (int i = 0; i < e->nargs; i++)
+      if (!promotable_value(e->args[i], depth + 1)) return false;
     return true;
-  case EX_PATH: return e->res == RES_CONST || e->res == RES_CONST_ITEM || e->res == RES_UNIT_STRUCT;
-  case EX_CALL: return e->sub->kind == EX_PATH && e->sub->res == RES_TUPLE_CTOR;
   default: return false;
   }
+}
+
+static bool promotable(Expr *borrow) {
+  Expr *v = borrow->sub;
+  if (borrow->mut) return v->kind == EX_ARRAY && !v->nargs && !v->repeat && !v->coerce;
+  return !is_place_expr(v) && promotable_value(v, 0);
+}
+
+// `&value` promoted: a constant reference to `promoted[i]` of this body.
+static Operand promoted_ref(Lower *L, Expr *borrow) {
+  vec_push(&L->b->promoted, borrow);
+  return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_PROMOTED, .i = (uint64_t)L->b->promoted.len - 1, .expr = borrow},
+                   .ty = raw_ty(borrow)};
 }
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
@@ -508,10 +538,12 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
     return;
   case TK_AMP:
-    // `&5` must point to a constant that lives for the whole program (rvalue static
-    // promotion); a stack temporary would dangle once returned. MIR has no promoted
-    // constants yet, so a borrow of anything that may be one is left to the AST emitter.
-    if (!is_place_expr(e->sub) && maybe_promotable(e->sub)) unsupported(L, "a borrow of a constant expression (promotion)");
+    // `&5` must point to a constant that lives for the whole program; a stack temporary
+    // would dangle once returned.
+    if (promotable(e)) {
+      assign(L, dest, rv_use(promoted_ref(L, e)), e->span);
+      return;
+    }
     assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
     return;
   default:
@@ -1317,7 +1349,7 @@ static void lower_let(Lower *L, Stmt *s) {
     push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
     if (!s->init) return;
     Expr *init = s->init;
-    if (init->kind == EX_UNARY && init->op == TK_AMP && !init->coerce && !is_place_expr(init->sub)) {
+    if (init->kind == EX_UNARY && init->op == TK_AMP && !init->coerce && !is_place_expr(init->sub) && !promotable(init)) {
       // `let r = &make();` keeps the temporary as long as r (temporary lifetime extension):
       // it belongs to the block, not to the statement.
       Place keep = temp(L, init->sub->ty, init->sub->span);

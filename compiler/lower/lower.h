@@ -65,6 +65,9 @@ typedef enum {
   CONST_FLOAT,
   CONST_STR,    // a &'static str
   CONST_UNIT,   // () and other zero-sized values
+  CONST_PROMOTED, // a reference to a promoted constant (rvalue static promotion): `&5`, `&CONST`,
+                  // `&[1, 2]` borrow a private global that lives for the whole program. `expr`
+                  // is the borrow `&value`; `i` its number among the body's promoteds.
 } ConstKind;
 
 typedef struct {
@@ -73,6 +76,7 @@ typedef struct {
   double f;
   const char *s;
   size_t len;
+  Expr *expr;     // CONST_PROMOTED
 } MirConst;
 
 typedef enum { OPND_COPY, OPND_MOVE, OPND_CONST } OperandKind;
@@ -213,6 +217,7 @@ typedef struct Body {
   VEC(MirLocal) locals;
   int nparams;              // locals 1..nparams are the arguments
   VEC(BasicBlock) blocks;
+  VEC(Expr *) promoted;     // the borrows promoted to constants: `promoted[i]`
   const char *unsupported;  // not lowered (yet): why; codegen emits the AST instead
 } Body;
 
