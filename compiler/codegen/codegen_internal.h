@@ -188,6 +188,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
 LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to);   // `as` on numbers
+void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el);  // drop.c: `drop(_v[_i..])`
 // `&value` (rvalue static promotion) as a private constant global; NULL when the value cannot
 // be evaluated without panicking.
 LLVMValueRef cg_promote(CG *c, Expr *borrow);

@@ -398,7 +398,8 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
     LLVMBasicBlockRef yes = cg_new_block(c, "drop");
     LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
     cg_set_block(c, yes);
-    cg_emit_drop(c, p.addr, p.ty);
+    if (t->rest_from >= 0) cg_drop_vec_rest(c, p.addr, m->slots[t->rest_from], ty_resolve(p.ty)->inner);
+    else cg_emit_drop(c, p.addr, p.ty);
     set_flag(c, m, t->dest, false);
   } else if (ty_needs_drop(p.ty)) {
     cg_emit_drop(c, p.addr, p.ty);

@@ -35,6 +35,7 @@
 typedef struct {
   Place place;            // a local
   int cleanup;            // its block on the unwinding path, or -1 until a call needs it
+  int rest_from;          // a by-value `for` loop's Vec: see Terminator.rest_from; else -1
 } DropEntry;
 
 typedef struct LoopScope {
@@ -129,18 +130,20 @@ static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = 
 // ---- drops ----
 
 static void schedule_drop(Lower *L, int local) {
-  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1});
+  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1, -1});
 }
 
-static void drop_place(Lower *L, Place p, int unwind, Span sp) {
+static void drop_rest(Lower *L, Place p, int rest_from, Span sp) {
   int next = new_block(L);
-  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .target = next, .unwind = unwind, .span = sp});
+  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .rest_from = rest_from, .target = next, .unwind = -1, .span = sp});
   L->cur = next;
 }
 
+static void drop_place(Lower *L, Place p, Span sp) { drop_rest(L, p, -1, sp); }
+
 // Drops what the frame owns above `height`, newest first, keeping it scheduled.
 static void exit_to(Lower *L, int height, Span sp) {
-  for (int i = L->drops.len - 1; i >= height; i--) drop_place(L, L->drops.data[i].place, -1, sp);
+  for (int i = L->drops.len - 1; i >= height; i--) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
 }
 
 // Ends a scope: drops what it owns and forgets it.
@@ -165,7 +168,8 @@ static int unwind_target(Lower *L) {
     int bb = new_block(L);
     L->b->blocks.data[bb].is_cleanup = true;
     L->cur = bb;
-    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops.data[i].place, .target = below, .unwind = -1});
+    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops.data[i].place, .rest_from = L->drops.data[i].rest_from, .target = below,
+                              .unwind = -1});
     L->drops.data[i].cleanup = bb;
   }
   L->cur = saved;
@@ -1040,21 +1044,99 @@ static void lower_while_let(Lower *L, Expr *e) {
 
 // ---- for loops ----
 //
-// Until the prelude has Iterator (and `for` becomes into_iter + next as Rust defines it), the
-// loops over what trc iterates natively are written out here: a range counts, an array or
-// slice is walked by index. Both give each element to the loop's pattern before the body.
+// `for pat in e { body }` is, as Rust defines it,
+//
+//     let mut iter = IntoIterator::into_iter(e);
+//     loop { match Iterator::next(&mut iter) { None => break, Some(pat) => body } }
+//
+// with `iter` dropped when the loop ends (lower_for_iterator). Ranges, arrays, slices and
+// `.iter()` over them, which trc iterates natively, are walked here directly: a range counts,
+// an array or slice is walked by index. Every path gives each element to the loop's pattern
+// in a scope of one iteration: the element and the pattern's bindings are dropped when the
+// body ends, or at a `continue` or `break`.
 
 static int unreachable_block(Lower *L);
 
-// Binds one element, runs the body with `continue` going to `next`, and jumps to `next`.
-static void for_body(Lower *L, Expr *e, Place elem, int next, int done) {
-  match_pattern(L, e->pat, elem, unreachable_block(L));
+// Binds one element (held in elem, a temporary scheduled above `height`), runs the body with
+// `continue` going to `next`, ends the iteration's scope and jumps to `next`.
+static void for_body(Lower *L, Expr *e, Place elem, int height, int next, int done) {
   LoopScope s;
   push_loop(L, &s, e, done, next);
+  s.drops = height;
+  match_pattern(L, e->pat, elem, unreachable_block(L));
   Place scratch = temp(L, ty_unit, e->span);
   lower_block_into(L, scratch, e->block);
+  pop_to(L, height, e->block->span);
   go_to(L, next);
   L->loop = s.outer;
+}
+
+// `<t as IntoIterator>::into_iter`, for a value that is already an Iterator (the prelude's
+// blanket impl, the identity), which the checker does not spell out.
+static bool identity_into_iter(Lower *L, Type *t, Callee *out) {
+  TraitDecl *tr = L->crate->into_iterator_trait;
+  t = ty_resolve(t);
+  if (!tr || t->kind == TY_REF || t->kind == TY_BOX) return false;  // `&mut I`, `Box<I>` iterate in place
+  for (int i = 0; i < tr->nmethods; i++) {
+    if (strcmp(tr->methods[i]->name, "into_iter")) continue;
+    Type **targs = arena_alloc(sizeof(Type *));
+    targs[0] = t;
+    *out = (Callee){.kind = CALLEE_TRAIT, .fn = tr->methods[i], .targs = targs, .ntargs = 1, .trait = tr, .self_ty = t};
+    return true;
+  }
+  return false;
+}
+
+
+// for pat in e, over an Iterator or an IntoIterator (the checker resolved `into_iter` and
+// `next` as e->for_into and e->for_next, on the hidden locals e->for_src and e->for_iter).
+static void lower_for_iterator(Lower *L, Expr *e) {
+  int outer = L->drops.len;
+  Place iter;
+  Callee into;
+  if (e->for_into) {
+    Place src = local_place(bind_local(L, e->for_src));
+    lower_into(L, src, e->sub);
+    iter = local_place(bind_local(L, e->for_iter));
+    lower_method(L, iter, e->for_into);
+  } else if (identity_into_iter(L, e->sub->ty, &into)) {
+    Operand *arg = arena_alloc(sizeof(Operand));
+    *arg = lower_operand(L, e->sub);
+    iter = local_place(bind_local(L, e->for_iter));
+    emit_call(L, iter, into, arg, 1, e->sub->ty, e->sub->span, e->sub->span);
+  } else {
+    iter = local_place(bind_local(L, e->for_iter));
+    lower_into(L, iter, e->sub);
+  }
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  // The Option that next returns is never dropped: Some's payload is moved out at once into
+  // the iteration's element, and None owns nothing.
+  Type *ot = raw_ty(e->for_next), *rot = ty_resolve(ot);
+  Place opt = local_place(new_local(L, ot, NULL, true, e->span));
+  lower_method(L, opt, e->for_next);
+  int some = 0;
+  while (some + 1 < rot->sdecl->nvariants && strcmp(rot->sdecl->variants[some].name, "Some")) some++;
+  Place d = temp(L, ty_isize, e->span);
+  assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = opt, .ty = ty_isize}, e->span);
+  uint64_t *vals = arena_alloc(sizeof(uint64_t) * 2);
+  int *tg = arena_alloc(sizeof(int) * 3);
+  vals[0] = (uint64_t)rot->sdecl->variants[1 - some].discr;
+  vals[1] = (uint64_t)rot->sdecl->variants[some].discr;
+  tg[0] = done;
+  tg[1] = body;
+  tg[2] = unreachable_block(L);
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = use_place(L, d), .values = vals, .targets = tg, .nvalues = 2, .span = e->span});
+  L->cur = body;
+  int height = L->drops.len;
+  Type *it = adt_field_type(rot, some, 0);
+  Place item = temp(L, it, e->span);
+  Place payload = project(project(opt, PROJ_VARIANT, some, 0, ot), PROJ_FIELD, 0, 0, it);
+  assign(L, item, rv_use((Operand){.kind = ty_is_copy(it) ? OPND_COPY : OPND_MOVE, .place = payload, .ty = it}), e->span);
+  for_body(L, e, item, height, head, done);
+  L->cur = done;
+  pop_to(L, outer, e->span);  // iter, then what e's evaluation left
 }
 
 static Operand one_of(Type *t) { return const_int(t, 1); }
@@ -1073,9 +1155,10 @@ static void lower_for_range(Lower *L, Expr *e) {
   Operand more = compare(L, r->inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, end), r->span);
   switch_bool(L, more, body, done, r->span);
   L->cur = body;
+  int height = L->drops.len;
   Place x = temp(L, et, r->span);
   assign(L, x, rv_use(use_place(L, i)), r->span);
-  for_body(L, e, x, step, done);
+  for_body(L, e, x, height, step, done);
   // The step cannot overflow: i < end, or i < end checked just below for `..=`.
   L->cur = step;
   if (r->inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, end), r->span), done, r->span);
@@ -1108,6 +1191,7 @@ static void lower_for_elements(Lower *L, Expr *e) {
                      : compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
   switch_bool(L, more, body, done, e->span);
   L->cur = body;
+  int height = L->drops.len;
   Place at = idx;
   if (rev) {
     assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
@@ -1131,8 +1215,38 @@ static void lower_for_elements(Lower *L, Expr *e) {
     assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
     x = item;
   }
-  for_body(L, e, x, head, done);
+  for_body(L, e, x, height, head, done);
   L->cur = done;
+}
+
+// for pat in v, v: Vec<T>: the loop owns the Vec and moves each element out in turn. Until it
+// ends it owns the elements from the index on (`drop(_v[_i..])` drops those, then frees the
+// buffer), as the `vec::IntoIter` that rustc's desugaring makes does.
+static void lower_for_vec(Lower *L, Expr *e) {
+  int outer = L->drops.len;
+  Type *vt = e->sub->ty, *et = ty_resolve(vt)->inner;
+  Place v = local_place(new_local(L, vt, NULL, true, e->sub->span));
+  lower_into(L, v, e->sub);
+  Place idx = local_place(new_local(L, ty_usize, NULL, true, e->span)), len = temp(L, ty_usize, e->span);
+  assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
+  vec_push(&L->drops, (DropEntry){v, -1, idx.local});
+  Place elems = deref(L, v, e->span);
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = elems, .ty = ty_usize}, e->span);
+  switch_bool(L, compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span), body, done, e->span);
+  L->cur = body;
+  int height = L->drops.len;
+  // The index moves past the element first: from here on the element is the loop's.
+  Place at = temp(L, ty_usize, e->span), item = temp(L, et, e->span);
+  assign(L, at, rv_use(use_place(L, idx)), e->span);
+  assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  Place el = project(elems, PROJ_INDEX, 0, at.local, et);
+  assign(L, item, rv_use((Operand){.kind = ty_is_copy(et) ? OPND_COPY : OPND_MOVE, .place = el, .ty = et}), e->span);
+  for_body(L, e, item, height, head, done);
+  L->cur = done;
+  pop_to(L, outer, e->span);
 }
 
 static void lower_for(Lower *L, Expr *e) {
@@ -1145,6 +1259,14 @@ static void lower_for(Lower *L, Expr *e) {
   bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC);
   if ((in->kind == TY_ARRAY && ty_is_copy(in->inner)) || by_ref_seq || t->kind == TY_ITER) {
     lower_for_elements(L, e);
+    return;
+  }
+  if (e->for_next) {
+    lower_for_iterator(L, e);
+    return;
+  }
+  if (t->kind == TY_VEC) {
+    lower_for_vec(L, e);
     return;
   }
   unsupported(L, arena_printf("a `for` loop over `%s`", ty_name(t)));
@@ -1247,7 +1369,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     // The new value first, then the old one is dropped, then the place takes the new one.
     Operand v = lower_operand(L, e->rhs);
     Place p = lower_place(L, e->lhs);
-    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, -1, e->span);
+    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);
     return;
   }

@@ -195,6 +195,8 @@ typedef struct {
   Operand *args;
   int nargs;
   Place dest;           // CALL; DROP: the place dropped
+  int rest_from;        // DROP of the Vec a by-value `for` loop consumes: the local holding the
+                        // index of the first element it still owns (`drop(_1[_2..])`), or -1
   Span caller_span;     // CALL: where #[track_caller] says the call is
 } Terminator;
 

@@ -223,7 +223,12 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     else fprintf(out, "%s;\n", unwind_str(t));
     return;
   }
-  case TERM_DROP: fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", place_str(b, t->dest), t->target, unwind_str(t)); return;
+  case TERM_DROP: {
+    const char *what = place_str(b, t->dest);
+    if (t->rest_from >= 0) what = arena_printf("%s[_%d..]", what, t->rest_from);
+    fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", what, t->target, unwind_str(t));
+    return;
+  }
   case TERM_RESUME: fprintf(out, "        resume;\n"); return;
   case TERM_ASSERT: {
     const char *cond = arena_printf("%s%s", t->expected ? "" : "!", operand_str(b, &t->discr));
