@@ -482,6 +482,8 @@ static void emit_block(CG *c, MirFn *m, int i) {
 
 bool cg_emit_mir_body(CG *c, Instance *in) {
   Body *b = in->fn->mir;
+  if (c->opts->no_mir && in->fn->partial_move.hi)  // the AST emitter drops partly moved values whole
+    error_at(in->fn->partial_move, NULL, "a partial move needs code generation from MIR (not --no-mir-codegen)");
   if (!b || b->unsupported || c->opts->no_mir) return false;
   c->inst = in;
   c->fn = cg_instance_fn(c, in);

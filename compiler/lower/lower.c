@@ -23,8 +23,12 @@
 // to the one below, ending in `resume`; an entry builds its block once, when a call first
 // needs it, so calls under the same scopes share one chain.
 //
-// Coverage grows in steps: what this file cannot lower yet (closures, moves out of parts of a
-// value that needs dropping, string patterns, ...) sets `Body.unsupported` through
+// A move out of a part of a value (a field, an enum's payload bound by a pattern) is an
+// ordinary `move` of a projected place here; elaborate.c then splits the drops of that value
+// into drops of what is left, under drop flags (lower_body runs it on every body).
+//
+// Coverage grows in steps: what this file cannot lower yet (closures, range indexing, string
+// patterns, ...) sets `Body.unsupported` through
 // `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
 // AST emitter.
 #include "lower/lower.h"
@@ -57,6 +61,7 @@ typedef struct {
   LoopScope *loop;
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   int resume;             // the `resume` block, once made
+  bool in_guarded_pattern;  // matching the pattern of a match arm with a guard
   jmp_buf bail;
 } Lower;
 
@@ -101,12 +106,7 @@ static Type *place_ty(Lower *L, Place p) {
   return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals.data[p.local].ty;
 }
 
-static Place project(Place p, ProjKind kind, int field, int local, Type *ty) {
-  Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
-  copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
-  np[p.nproj] = (Proj){kind, field, local, ty};
-  return (Place){p.local, np, p.nproj + 1};
-}
+static Place project(Place p, ProjKind kind, int field, int local, Type *ty) { return mir_project(p, kind, field, local, ty); }
 
 static void assign(Lower *L, Place dest, Rvalue rv, Span sp) {
   push_stmt(L, (MirStmt){.kind = STMT_ASSIGN, .place = dest, .rv = rv, .span = sp});
@@ -118,10 +118,24 @@ static Operand const_int(Type *ty, uint64_t v) {
 
 static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
 
+// A move out of a part of a value (`s.name`, the payload of an enum) leaves the rest of it
+// to be dropped on its own: elaborate.c splits the value's drop into its parts. Only fields
+// and variants of a local can be moved out of so (not through a reference or a Box, not out
+// of a type with a Drop impl), and not while a match guard may still reject the arm.
+static void check_partial_move(Lower *L, Place p, const char *what) {
+  if (!mir_is_move_path(p) || L->in_guarded_pattern) unsupported(L, what);
+  Type *t = L->b->locals.data[p.local].ty;
+  for (int i = 0; i < p.nproj; i++) {
+    Type *rt = ty_resolve(t);
+    if (rt->kind == TY_STRUCT && rt->sdecl->drop_impl) unsupported(L, what);
+    t = p.proj[i].ty;
+  }
+}
+
 // Reading a place: Copy types are copied, anything else is moved out.
 static Operand use_place(Lower *L, Place p) {
   Type *t = place_ty(L, p);
-  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) unsupported(L, "a move out of a part of a value");
+  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) check_partial_move(L, p, "a move out of a part of a value");
   return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
 }
 
@@ -646,7 +660,6 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     return;
   }
   case RES_BUILTIN: {
-    if (f->builtin == BI_DROP) unsupported(L, "drop()");
     Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
@@ -659,12 +672,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
 // ---- control flow ----
 
 static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span sp) {
-  uint64_t *vals = arena_alloc(sizeof(uint64_t));
-  int *tg = arena_alloc(sizeof(int) * 2);
-  vals[0] = 0;
-  tg[0] = on_false;
-  tg[1] = on_true;
-  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = cond, .values = vals, .targets = tg, .nvalues = 1, .span = sp});
+  terminate(L, mir_switch_bool(cond, on_true, on_false, sp));
 }
 
 // The condition of `if` and `while` is a temporary scope: what it makes is dropped before
@@ -792,13 +800,7 @@ static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
   return const_int(t, v);
 }
 
-// The type of field f of variant v (-1: a struct) of the ADT type t.
-static Type *adt_field_type(Type *t, int v, int f) {
-  t = ty_resolve(t);
-  if (t->kind == TY_TUPLE) return t->args[f];
-  FieldDecl *fd = v >= 0 ? &t->sdecl->variants[v].fields[f] : &t->sdecl->fields[f];
-  return ty_subst(fd->type, t->args, t->nargs);
-}
+static Type *adt_field_type(Type *t, int v, int f) { return mir_field_type(t, v, f); }
 
 static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
   for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
@@ -809,8 +811,6 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     int m = bind_local(L, p->local);
     if (p->bind_ref)
       assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
-    else if (place.nproj && ty_needs_drop(p->local->ty))
-      unsupported(L, "a binding that moves out of a part of a value");
     else
       assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
     if (p->sub) match_pattern(L, p->sub, place, fail);
@@ -1001,6 +1001,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     int next = i + 1 < e->narms ? full[i + 1] : unreachable_block(L);
     int body = new_block(L);
     L->cur = full[i];
+    L->in_guarded_pattern = a->guard != NULL;
     match_pattern(L, a->pat, scrut, next);
     go_to(L, body);
     if (known[i] != full[i]) {
@@ -1008,6 +1009,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
       if (kind == SWITCH_VARIANT) match_variant_fields(L, a->pat, peel(L, scrut, depth, a->pat->span), next);
       go_to(L, body);
     }
+    L->in_guarded_pattern = false;
     L->cur = body;
     if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
     int height = L->drops.len;
@@ -1646,6 +1648,7 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
   for (int i = 0; i < b->blocks.len; i++)
     if (!b->blocks.data[i].terminated) b->blocks.data[i].term = (Terminator){.kind = TERM_UNREACHABLE};
+  mir_elaborate_drops(b);
   remove_dead_blocks(b);
   return b;
 }
@@ -1659,6 +1662,10 @@ Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   }
   Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
   if (setjmp(L.bail)) {
+    // The AST emitter would drop a value that was moved out of in part as a whole.
+    if (f->partial_move.hi)
+      error_at(f->partial_move, NULL, "moving a field out of a value (a partial move) is not supported by trc in a function it cannot lower to MIR (%s)",
+               b->unsupported);
     // Abandoned: keep only the reason.
     b->blocks.len = b->locals.len = 0;
     return b;
