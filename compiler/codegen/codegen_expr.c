@@ -438,14 +438,16 @@ static LLVMValueRef autoderef(CG *c, LLVMValueRef p, Type **t, int n) {
 
 static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
 
-// &v[a..b]: the slice {data + a, b - a} after the checks rustc makes, with its messages.
-static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef len, Type *elem) {
+// &v[a..b] (the index expression e): the slice {data + a, b - a} after the checks rustc
+// makes, with its messages; lo and hi are the bounds' values (NULL where the range has none).
+static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, LLVMValueRef len, Type *elem, LLVMValueRef lo,
+                                   LLVMValueRef hi) {
   Expr *r = e->rhs;
-  LLVMValueRef lo = r->lhs ? emit_expr(c, r->lhs) : cg_i64(c, 0);
-  LLVMValueRef hi = r->rhs ? emit_expr(c, r->rhs) : len;
+  if (!lo) lo = cg_i64(c, 0);
+  if (!hi) hi = len;
   LLVMValueRef file, flen;
   int line, col;
-  span_location(e->span, &file, &flen, &line, &col, c);
+  span_location(sp, &file, &flen, &line, &col, c);
   LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
                           LLVMConstInt(c->t_i32, col, 0)};
   cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
@@ -453,6 +455,16 @@ static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef 
   LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
   LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), start, 0, "");
   return LLVMBuildInsertValue(c->b, fat, LLVMBuildSub(c->b, hi, lo, ""), 1, "");
+}
+
+static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef len, Type *elem) {
+  Expr *r = e->rhs;
+  LLVMValueRef lo = r->lhs ? emit_expr(c, r->lhs) : NULL;
+  return slice_range_of(c, e, e->span, data, len, elem, lo, r->rhs ? emit_expr(c, r->rhs) : NULL);
+}
+
+LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem) {
+  return slice_range_of(c, e, sp, LLVMBuildExtractValue(c->b, whole, 0, ""), LLVMBuildExtractValue(c->b, whole, 1, ""), elem, lo, hi);
 }
 
 static LLVMValueRef index_place(CG *c, Expr *e) {

@@ -328,7 +328,14 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
-  LLVMValueRef r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  LLVMValueRef r;
+  if (e->kind == EX_UNARY) {  // &whole[lo..hi]: args are the whole slice and the bounds given
+    Expr *range = e->sub->rhs;
+    Type *el = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[0].ty))))->inner;
+    r = cg_slice_index(c, e->sub, t->span, vals[0], range->lhs ? vals[1] : NULL, range->rhs ? vals[2] : NULL, el);
+  } else {
+    r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  }
   Type *ret = cg_type_of(c, e->coerce ? e->coerce_from : e->ty);
   if (t->target < 0 || ty_resolve(ret)->kind == TY_NEVER) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);

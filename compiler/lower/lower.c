@@ -247,19 +247,28 @@ static Place autoderef(Lower *L, Place p, int n, Span sp) {
 
 static Operand index_operand(Lower *L, Expr *idx) { return lower_operand(L, idx); }
 
-// base[i]: the bounds check is an assert before the projection, as in rustc.
-static Place lower_index(Lower *L, Expr *e) {
-  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+// The array or slice that e (base[i] or base[a..b]) indexes, after the checker's autoderefs and
+// a Vec's deref to its elements. *vec: a Vec was indexed, which rustc reports at the brackets
+// when out of bounds (an array or slice at the whole expression).
+static Place index_base(Lower *L, Expr *e, bool *vec) {
   Place base = lower_place(L, e->lhs);
-  bool vec = false;  // rustc reports a Vec's bounds check at the index, an array's at the whole
+  *vec = false;
   for (int i = 0; i < e->autoderefs; i++) {
-    vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
+    *vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
     base = deref(L, base, e->span);
   }
   if (ty_resolve(place_ty(L, base))->kind == TY_VEC) {
-    vec = true;
+    *vec = true;
     base = deref(L, base, e->span);
   }
+  return base;
+}
+
+// base[i]: the bounds check is an assert before the projection, as in rustc.
+static Place lower_index(Lower *L, Expr *e) {
+  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+  bool vec;
+  Place base = index_base(L, e, &vec);
   Type *bt = ty_resolve(place_ty(L, base));
   if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
   Operand io = index_operand(L, e->rhs);
@@ -536,6 +545,8 @@ static Operand promoted_ref(Lower *L, Expr *borrow) {
                    .ty = raw_ty(borrow)};
 }
 
+static void lower_range_borrow(Lower *L, Place dest, Expr *e);
+
 static void lower_unary(Lower *L, Place dest, Expr *e) {
   switch (e->op) {
   case TK_MINUS: {
@@ -562,6 +573,10 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
       assign(L, dest, rv_use(promoted_ref(L, e)), e->span);
       return;
     }
+    if (e->sub->kind == EX_INDEX && e->sub->rhs->kind == EX_RANGE && !e->sub->coerce) {
+      lower_range_borrow(L, dest, e);
+      return;
+    }
     assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
     return;
   default:
@@ -571,6 +586,12 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
 
 static void lower_cast(Lower *L, Place dest, Expr *e) {
   Type *from = ty_resolve(e->sub->ty), *to = ty_resolve(raw_ty(e));
+  if (from == to && !is_scalar(from)) {
+    // `x as &dyn Tr` where the checker already coerced x (an unsizing shows on x itself):
+    // the cast changes nothing.
+    assign(L, dest, rv_use(lower_operand(L, e->sub)), e->span);
+    return;
+  }
   bool scalar_from = is_scalar(from) || (from->kind == TY_STRUCT && from->sdecl->is_enum);
   if (!scalar_from || !is_scalar(to)) unsupported(L, arena_printf("a cast from `%s` to `%s`", ty_name(from), ty_name(to)));
   Operand a = lower_operand(L, e->sub);
@@ -593,6 +614,32 @@ static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int na
                             .unwind = uw, .span = sp, .caller_span = caller});
   if (next < 0) continue_unreachable(L);
   else L->cur = next;
+}
+
+// &base[lo..hi] (or &mut) of an array, slice or Vec: rustc's `<[T] as Index<Range>>::index`,
+// a call of the slicing builtin on a reference to the whole slice and the bounds (a unit
+// constant where the range has none), which panics with rustc's messages.
+static void lower_range_borrow(Lower *L, Place dest, Expr *e) {
+  Expr *ix = e->sub, *r = ix->rhs;
+  bool vec;
+  Place base = index_base(L, ix, &vec);
+  Type *bt = ty_resolve(place_ty(L, base));
+  if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "range indexing of a string");
+  Type *rt = ty_ref(ty_slice(bt->inner), e->mut);
+  Place whole = temp(L, rt, ix->span);
+  if (bt->kind == TY_ARRAY) {
+    Type *at = ty_ref(bt, e->mut);
+    Place ar = temp(L, at, ix->span);
+    assign(L, ar, (Rvalue){.kind = RV_REF, .place = base, .mut = e->mut, .ty = at}, ix->span);
+    assign(L, whole, (Rvalue){.kind = RV_CAST, .cast = CAST_UNSIZE, .a = use_place(L, ar), .ty = rt}, ix->span);
+  } else {
+    assign(L, whole, (Rvalue){.kind = RV_REF, .place = base, .mut = e->mut, .ty = rt}, ix->span);
+  }
+  Operand *args = arena_alloc(sizeof(Operand) * 3);
+  args[0] = use_place(L, whole);
+  args[1] = r->lhs ? lower_operand(L, r->lhs) : const_unit(ty_unit);
+  args[2] = r->rhs ? lower_operand(L, r->rhs) : const_unit(ty_unit);
+  emit_call(L, dest, (Callee){.kind = CALLEE_BUILTIN, .expr = e}, args, 3, raw_ty(e), vec ? ix->name_span : ix->span, ix->span);
 }
 
 // A method call on a trait: virtual when Self is a trait object, else resolved per instance.

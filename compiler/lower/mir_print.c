@@ -181,6 +181,12 @@ static const char *callee_str(Body *b, Terminator *t) {
   case CALLEE_BUILTIN: {
     Expr *e = c->expr;
     if (e->kind == EX_METHOD) return arena_printf("%s::%s", ty_name(e->self_ty), e->name);
+    if (e->kind == EX_UNARY) {  // &whole[lo..hi]
+      Expr *r = e->sub->rhs;
+      const char *range = r->inclusive ? (r->lhs ? "RangeInclusive" : "RangeToInclusive")
+                                       : r->lhs ? (r->rhs ? "Range" : "RangeFrom") : r->rhs ? "RangeTo" : "RangeFull";
+      return arena_printf("<%s as Index<%s>>::index", ty_name(ty_pointee(ty_resolve(t->args[0].ty))), range);
+    }
     return diag_span_text(e->sub->span);
   }
   case CALLEE_MACRO:
