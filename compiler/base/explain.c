@@ -223,6 +223,10 @@ static const Explanation explanations[] = {
   {"E0507",
     "A value is moved out of a borrow or an index (`let s = v[0];` for a `Vec<String>`); borrow it instead.\n"
     "\n"},
+  {"E0509",
+    "A field is moved out of a value whose type implements `Drop`: its `drop` needs the whole value.\n"
+    "Borrow the field, or replace it with `std::mem::replace`.\n"
+    "\n"},
   {"E0560",
     "A struct literal names a field the struct does not have.\n"
     "\n"},

@@ -455,14 +455,16 @@ static LLVMValueRef autoderef(CG *c, LLVMValueRef p, Type **t, int n) {
 
 static void str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
 
-// &v[a..b]: the slice {data + a, b - a} after the checks rustc makes, with its messages.
-static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef len, Type *elem) {
+// &v[a..b] (the index expression e): the slice {data + a, b - a} after the checks rustc
+// makes, with its messages; lo and hi are the bounds' values (NULL where the range has none).
+static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, LLVMValueRef len, Type *elem, LLVMValueRef lo,
+                                   LLVMValueRef hi) {
   Expr *r = e->rhs;
-  LLVMValueRef lo = r->lhs ? emit_expr(c, r->lhs) : cg_i64(c, 0);
-  LLVMValueRef hi = r->rhs ? emit_expr(c, r->rhs) : len;
+  if (!lo) lo = cg_i64(c, 0);
+  if (!hi) hi = len;
   LLVMValueRef file, flen;
   int line, col;
-  span_location(e->name_span, &file, &flen, &line, &col, c);  // Index::index panics at the bracket
+  span_location(sp, &file, &flen, &line, &col, c);
   LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
                           LLVMConstInt(c->t_i32, col, 0)};
   cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
@@ -470,6 +472,17 @@ static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef 
   LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
   LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), start, 0, "");
   return LLVMBuildInsertValue(c->b, fat, LLVMBuildSub(c->b, hi, lo, ""), 1, "");
+}
+
+static LLVMValueRef slice_range(CG *c, Expr *e, LLVMValueRef data, LLVMValueRef len, Type *elem) {
+  Expr *r = e->rhs;
+  LLVMValueRef lo = r->lhs ? emit_expr(c, r->lhs) : NULL;
+  // Index::index panics at the bracket, as rustc reports it
+  return slice_range_of(c, e, e->name_span, data, len, elem, lo, r->rhs ? emit_expr(c, r->rhs) : NULL);
+}
+
+LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem) {
+  return slice_range_of(c, e, sp, LLVMBuildExtractValue(c->b, whole, 0, ""), LLVMBuildExtractValue(c->b, whole, 1, ""), elem, lo, hi);
 }
 
 static LLVMValueRef index_place(CG *c, Expr *e) {
@@ -2209,7 +2222,7 @@ static bool const_write(CG *c, Expr *e, uint64_t off, ConstPieces *ps, int depth
 
 // `&expr` (or `&mut []`) as a pointer to a private global holding expr's value, or NULL when
 // expr is not promotable.
-static LLVMValueRef promote(CG *c, Expr *e) {
+LLVMValueRef cg_promote(CG *c, Expr *e) {
   Expr *sub = e->sub;
   if (e->mut && !(sub->kind == EX_ARRAY && sub->nargs == 0 && !sub->repeat)) return NULL;  // only `&mut []`
   ConstPieces ps = {0};
@@ -2257,7 +2270,7 @@ static LLVMValueRef emit_unary(CG *c, Expr *e) {
   case TK_BANG: return LLVMBuildNot(c->b, emit_expr(c, e->sub), "");
   case TK_STAR: return cg_load(c, ty_of(c, e), emit_place(c, e));
   case TK_AMP: {
-    LLVMValueRef g = promote(c, e);
+    LLVMValueRef g = cg_promote(c, e);
     return g ? g : emit_place(c, e->sub);
   }
   default: ice(e->span, "unary operator not lowered");

@@ -184,10 +184,17 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
 LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
 LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+// &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
+// at sp when out of range.
+LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem);
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
 LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to);   // `as` on numbers
+void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el);  // drop.c: `drop(_v[_i..])`
+// `&value` (rvalue static promotion) as a private constant global; NULL when the value cannot
+// be evaluated without panicking.
+LLVMValueRef cg_promote(CG *c, Expr *borrow);
 
 // codegen_mir.c
 // Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.

@@ -110,6 +110,14 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
   case CONST_FLOAT: return LLVMConstReal(cg_lltype(c, t), o->c.f);
   case CONST_STR: return cg_const_str(c, o->c.s, o->c.len);
   case CONST_UNIT: return LLVMConstNull(cg_lltype(c, t));
+  case CONST_PROMOTED: {
+    LLVMValueRef g = cg_promote(c, o->c.expr);
+    if (g) return g;
+    // rustc rejects such a program too (its arithmetic_overflow and unconditional_panic lints
+    // are errors by default).
+    error_at(o->c.expr->sub->span, NULL, "this constant expression will panic at runtime");
+    return LLVMGetUndef(cg_lltype(c, t));
+  }
   }
   return NULL;
 }
@@ -321,7 +329,14 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
-  LLVMValueRef r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  LLVMValueRef r;
+  if (e->kind == EX_UNARY) {  // &whole[lo..hi]: args are the whole slice and the bounds given
+    Expr *range = e->sub->rhs;
+    Type *el = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[0].ty))))->inner;
+    r = cg_slice_index(c, e->sub, t->span, vals[0], range->lhs ? vals[1] : NULL, range->rhs ? vals[2] : NULL, el);
+  } else {
+    r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  }
   Type *ret = cg_type_of(c, e->coerce ? e->coerce_from : e->ty);
   if (t->target < 0 || ty_resolve(ret)->kind == TY_NEVER) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
@@ -391,7 +406,8 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
     LLVMBasicBlockRef yes = cg_new_block(c, "drop");
     LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
     cg_set_block(c, yes);
-    cg_emit_drop(c, p.addr, p.ty);
+    if (t->rest_from >= 0) cg_drop_vec_rest(c, p.addr, m->slots[t->rest_from], ty_resolve(p.ty)->inner);
+    else cg_emit_drop(c, p.addr, p.ty);
     set_flag(c, m, t->dest, false);
   } else if (ty_needs_drop(p.ty)) {
     cg_emit_drop(c, p.addr, p.ty);
@@ -474,6 +490,8 @@ static void emit_block(CG *c, MirFn *m, int i) {
 
 bool cg_emit_mir_body(CG *c, Instance *in) {
   Body *b = in->fn->mir;
+  if (c->opts->no_mir && in->fn->partial_move.hi)  // the AST emitter drops partly moved values whole
+    error_at(in->fn->partial_move, NULL, "a partial move needs code generation from MIR (not --no-mir-codegen)");
   if (!b || b->unsupported || c->opts->no_mir) return false;
   c->inst = in;
   c->fn = cg_instance_fn(c, in);

@@ -222,23 +222,23 @@ void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMVa
   vec_push(&c->cleanups, (Cleanup){kind, t, addr, flag, NULL});
 }
 
-// Drops the elements of a by-value `for` loop's Vec that were not yet handed out, then its buffer.
-static void emit_vec_iter_cleanup(CG *c, Cleanup *cl) {
-  Type *el = cl->ty;
+// Drops the elements of a by-value `for` loop's Vec (at vec) from the index stored at from on
+// (those not yet handed out), then its buffer.
+void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el) {
   if (ty_needs_drop(el)) {
-    LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 0, ""), "");
-    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, cl->addr, 2, ""), "");
-    LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, cl->flag, "");
+    LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, vec, 0, ""), "");
+    LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, vec, 2, ""), "");
+    LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, from, "");
     cg_drop_elements(c, buf, idx, len, el);
   }
-  LLVMValueRef args[3] = {cl->addr, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+  LLVMValueRef args[3] = {vec, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
   cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
 }
 
 static void emit_cleanup(CG *c, Cleanup *cl) {
   switch (cl->kind) {
   case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
-  case CL_VEC_ITER: emit_vec_iter_cleanup(c, cl); return;
+  case CL_VEC_ITER: cg_drop_vec_rest(c, cl->addr, cl->flag, cl->ty); return;
   case CL_LEFTOVER: cg_drop_unmoved(c, cl->pat, cl->addr, cl->ty); return;
   case CL_LOCAL: {
     LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");

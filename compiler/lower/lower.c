@@ -31,8 +31,12 @@
 // marked `extended`, they survive every scope until their `let` ends, which moves them below
 // the variable, to be dropped after it.
 //
-// Coverage grows in steps: what this file cannot lower yet (closures, moves out of parts of a
-// value that needs dropping, string patterns, ...) sets `Body.unsupported` through
+// A move out of a part of a value (a field, an enum's payload bound by a pattern) is an
+// ordinary `move` of a projected place here; elaborate.c then splits the drops of that value
+// into drops of what is left, under drop flags (lower_body runs it on every body).
+//
+// Coverage grows in steps: what this file cannot lower yet (closures, range indexing, string
+// patterns, ...) sets `Body.unsupported` through
 // `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
 // AST emitter.
 #include "lower/lower.h"
@@ -43,6 +47,7 @@
 typedef struct {
   Place place;            // a local
   int cleanup;            // its block on the unwinding path, or -1 until a call needs it
+  int rest_from;          // a by-value `for` loop's Vec: see Terminator.rest_from; else -1
   bool extended;          // a temporary that a `let` in progress extends
 } DropEntry;
 
@@ -66,6 +71,7 @@ typedef struct {
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
+  bool in_guarded_pattern;  // matching the pattern of a match arm with a guard
   jmp_buf bail;
 } Lower;
 
@@ -110,12 +116,7 @@ static Type *place_ty(Lower *L, Place p) {
   return p.nproj ? p.proj[p.nproj - 1].ty : L->b->locals.data[p.local].ty;
 }
 
-static Place project(Place p, ProjKind kind, int field, int local, Type *ty) {
-  Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
-  copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
-  np[p.nproj] = (Proj){kind, field, local, ty};
-  return (Place){p.local, np, p.nproj + 1};
-}
+static Place project(Place p, ProjKind kind, int field, int local, Type *ty) { return mir_project(p, kind, field, local, ty); }
 
 static void assign(Lower *L, Place dest, Rvalue rv, Span sp) {
   push_stmt(L, (MirStmt){.kind = STMT_ASSIGN, .place = dest, .rv = rv, .span = sp});
@@ -127,10 +128,24 @@ static Operand const_int(Type *ty, uint64_t v) {
 
 static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
 
+// A move out of a part of a value (`s.name`, the payload of an enum) leaves the rest of it
+// to be dropped on its own: elaborate.c splits the value's drop into its parts. Only fields
+// and variants of a local can be moved out of so (not through a reference or a Box, not out
+// of a type with a Drop impl), and not while a match guard may still reject the arm.
+static void check_partial_move(Lower *L, Place p, const char *what) {
+  if (!mir_is_move_path(p) || L->in_guarded_pattern) unsupported(L, what);
+  Type *t = L->b->locals.data[p.local].ty;
+  for (int i = 0; i < p.nproj; i++) {
+    Type *rt = ty_resolve(t);
+    if (rt->kind == TY_STRUCT && rt->sdecl->drop_impl) unsupported(L, what);
+    t = p.proj[i].ty;
+  }
+}
+
 // Reading a place: Copy types are copied, anything else is moved out.
 static Operand use_place(Lower *L, Place p) {
   Type *t = place_ty(L, p);
-  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) unsupported(L, "a move out of a part of a value");
+  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) check_partial_move(L, p, "a move out of a part of a value");
   return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
 }
 
@@ -139,18 +154,20 @@ static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = 
 // ---- drops ----
 
 static void schedule_drop(Lower *L, int local) {
-  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1, false});
+  if (ty_needs_drop(L->b->locals.data[local].ty)) vec_push(&L->drops, (DropEntry){local_place(local), -1, -1, false});
 }
 
-static void drop_place(Lower *L, Place p, int unwind, Span sp) {
+static void drop_rest(Lower *L, Place p, int rest_from, Span sp) {
   int next = new_block(L);
-  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .target = next, .unwind = unwind, .span = sp});
+  terminate(L, (Terminator){.kind = TERM_DROP, .dest = p, .rest_from = rest_from, .target = next, .unwind = -1, .span = sp});
   L->cur = next;
 }
 
+static void drop_place(Lower *L, Place p, Span sp) { drop_rest(L, p, -1, sp); }
+
 // Drops what the frame owns above `height`, newest first, keeping it scheduled.
 static void exit_to(Lower *L, int height, Span sp) {
-  for (int i = L->drops.len - 1; i >= height; i--) drop_place(L, L->drops.data[i].place, -1, sp);
+  for (int i = L->drops.len - 1; i >= height; i--) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
 }
 
 // Ends the scope of the entries [height, top): drops them, newest first, and forgets them.
@@ -158,7 +175,7 @@ static void exit_to(Lower *L, int height, Span sp) {
 // move down to height, where their cleanup blocks, which chained to what is gone, are rebuilt.
 static void pop_range(Lower *L, int height, int top, Span sp) {
   for (int i = top - 1; i >= height; i--)
-    if (!L->drops.data[i].extended) drop_place(L, L->drops.data[i].place, -1, sp);
+    if (!L->drops.data[i].extended) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
   int kept = height;
   for (int i = height; i < L->drops.len; i++) {
     if (i < top && !L->drops.data[i].extended) continue;
@@ -188,7 +205,8 @@ static int unwind_target(Lower *L) {
     int bb = new_block(L);
     L->b->blocks.data[bb].is_cleanup = true;
     L->cur = bb;
-    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops.data[i].place, .target = below, .unwind = -1});
+    terminate(L, (Terminator){.kind = TERM_DROP, .dest = L->drops.data[i].place, .rest_from = L->drops.data[i].rest_from, .target = below,
+                              .unwind = -1});
     L->drops.data[i].cleanup = bb;
   }
   L->cur = saved;
@@ -254,19 +272,28 @@ static Place autoderef(Lower *L, Place p, int n, Span sp) {
 
 static Operand index_operand(Lower *L, Expr *idx) { return lower_operand(L, idx); }
 
-// base[i]: the bounds check is an assert before the projection, as in rustc.
-static Place lower_index(Lower *L, Expr *e) {
-  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+// The array or slice that e (base[i] or base[a..b]) indexes, after the checker's autoderefs and
+// a Vec's deref to its elements. *vec: a Vec was indexed, which rustc reports at the brackets
+// when out of bounds (an array or slice at the whole expression).
+static Place index_base(Lower *L, Expr *e, bool *vec) {
   Place base = lower_place(L, e->lhs);
-  bool vec = false;  // rustc reports a Vec's bounds check at the index, an array's at the whole
+  *vec = false;
   for (int i = 0; i < e->autoderefs; i++) {
-    vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
+    *vec |= ty_resolve(place_ty(L, base))->kind == TY_VEC;
     base = deref(L, base, e->span);
   }
   if (ty_resolve(place_ty(L, base))->kind == TY_VEC) {
-    vec = true;
+    *vec = true;
     base = deref(L, base, e->span);
   }
+  return base;
+}
+
+// base[i]: the bounds check is an assert before the projection, as in rustc.
+static Place lower_index(Lower *L, Expr *e) {
+  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+  bool vec;
+  Place base = index_base(L, e, &vec);
   Type *bt = ty_resolve(place_ty(L, base));
   if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
   Operand io = index_operand(L, e->rhs);
@@ -572,19 +599,51 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
   lower_arith(L, dest, bop, a, b, raw_ty(e), e->span);
 }
 
-// What rustc might promote to a constant: literals, consts, unit variants and structs,
-// operators and casts, tuples, arrays, structs and variants built of those (whether it really
-// is depends on the values; the AST emitter decides).
-static bool maybe_promotable(Expr *e) {
+// Rvalue static promotion, by rustc's rules (RFC 1414 as narrowed by RFC 3027 to what cannot
+// fail at run time): a borrow of a value built only of constants (literals, consts, unit
+// variants and structs, the arithmetic, bitwise and comparison operators on them, tuples,
+// arrays, structs and variants of them) whose type has no drop glue, and, for `&mut`, only
+// `&mut []`. trc has no type with interior mutability to exclude. Promoting is deciding here,
+// once; codegen then evaluates the value into a private global (cg_promote). A division or
+// shift that would panic is an error there, as rustc's deny-by-default lints make it.
+static bool promotable_value(Expr *e, int depth) {
+  if (depth > 64 || e->coerce || ty_needs_drop(e->ty)) return false;
   switch (e->kind) {
-  case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR:
-  case EX_UNARY: case EX_BINARY: case EX_CAST: case EX_TUPLE: case EX_ARRAY: case EX_STRUCT:
+  case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
+  case EX_PATH:
+    if (e->res == RES_CONST_ITEM) return e->fn && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
+    return e->res == RES_CONST || e->res == RES_UNIT_STRUCT;
+  case EX_UNARY: return (e->op == TK_MINUS || e->op == TK_BANG) && promotable_value(e->sub, depth + 1);
+  case EX_BINARY:
+    if (e->op == TK_AMPAMP || e->op == TK_PIPEPIPE) return false;  // control flow, not an operator
+    if (e->op == TK_PERCENT && ty_resolve(e->ty)->kind == TY_FLOAT) return false;
+    return promotable_value(e->lhs, depth + 1) && promotable_value(e->rhs, depth + 1);
+  case EX_CALL:
+    if (e->sub->kind != EX_PATH || e->sub->res != RES_TUPLE_CTOR) return false;
+    // fallthrough
+  case EX_TUPLE: case EX_ARRAY: case EX_STRUCT:
+    if (e->kind == EX_STRUCT && e->base_expr) return false;
+    for (int i = 0; i < e->nargs; i++)
+      if (!promotable_value(e->args[i], depth + 1)) return false;
     return true;
-  case EX_PATH: return e->res == RES_CONST || e->res == RES_CONST_ITEM || e->res == RES_UNIT_STRUCT;
-  case EX_CALL: return e->sub->kind == EX_PATH && e->sub->res == RES_TUPLE_CTOR;
   default: return false;
   }
 }
+
+static bool promotable(Expr *borrow) {
+  Expr *v = borrow->sub;
+  if (borrow->mut) return v->kind == EX_ARRAY && !v->nargs && !v->repeat && !v->coerce;
+  return !is_place_expr(v) && promotable_value(v, 0);
+}
+
+// `&value` promoted: a constant reference to `promoted[i]` of this body.
+static Operand promoted_ref(Lower *L, Expr *borrow) {
+  vec_push(&L->b->promoted, borrow);
+  return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_PROMOTED, .i = (uint64_t)L->b->promoted.len - 1, .expr = borrow},
+                   .ty = raw_ty(borrow)};
+}
+
+static void lower_range_borrow(Lower *L, Place dest, Expr *e);
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
   switch (e->op) {
@@ -606,10 +665,16 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
     assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
     return;
   case TK_AMP:
-    // `&5` must point to a constant that lives for the whole program (rvalue static
-    // promotion); a stack temporary would dangle once returned. MIR has no promoted
-    // constants yet, so a borrow of anything that may be one is left to the AST emitter.
-    if (!is_place_expr(e->sub) && maybe_promotable(e->sub)) unsupported(L, "a borrow of a constant expression (promotion)");
+    // `&5` must point to a constant that lives for the whole program; a stack temporary
+    // would dangle once returned.
+    if (promotable(e)) {
+      assign(L, dest, rv_use(promoted_ref(L, e)), e->span);
+      return;
+    }
+    if (e->sub->kind == EX_INDEX && e->sub->rhs->kind == EX_RANGE && !e->sub->coerce) {
+      lower_range_borrow(L, dest, e);
+      return;
+    }
     assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
     return;
   default:
@@ -619,6 +684,12 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
 
 static void lower_cast(Lower *L, Place dest, Expr *e) {
   Type *from = ty_resolve(e->sub->ty), *to = ty_resolve(raw_ty(e));
+  if (from == to && !is_scalar(from)) {
+    // `x as &dyn Tr` where the checker already coerced x (an unsizing shows on x itself):
+    // the cast changes nothing.
+    assign(L, dest, rv_use(lower_operand(L, e->sub)), e->span);
+    return;
+  }
   bool scalar_from = is_scalar(from) || (from->kind == TY_STRUCT && from->sdecl->is_enum);
   if (!scalar_from || !is_scalar(to)) unsupported(L, arena_printf("a cast from `%s` to `%s`", ty_name(from), ty_name(to)));
   Operand a = lower_operand(L, e->sub);
@@ -641,6 +712,32 @@ static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int na
                             .unwind = uw, .span = sp, .caller_span = caller});
   if (next < 0) continue_unreachable(L);
   else L->cur = next;
+}
+
+// &base[lo..hi] (or &mut) of an array, slice or Vec: rustc's `<[T] as Index<Range>>::index`,
+// a call of the slicing builtin on a reference to the whole slice and the bounds (a unit
+// constant where the range has none), which panics with rustc's messages.
+static void lower_range_borrow(Lower *L, Place dest, Expr *e) {
+  Expr *ix = e->sub, *r = ix->rhs;
+  bool vec;
+  Place base = index_base(L, ix, &vec);
+  Type *bt = ty_resolve(place_ty(L, base));
+  if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "range indexing of a string");
+  Type *rt = ty_ref(ty_slice(bt->inner), e->mut);
+  Place whole = temp(L, rt, ix->span);
+  if (bt->kind == TY_ARRAY) {
+    Type *at = ty_ref(bt, e->mut);
+    Place ar = temp(L, at, ix->span);
+    assign(L, ar, (Rvalue){.kind = RV_REF, .place = base, .mut = e->mut, .ty = at}, ix->span);
+    assign(L, whole, (Rvalue){.kind = RV_CAST, .cast = CAST_UNSIZE, .a = use_place(L, ar), .ty = rt}, ix->span);
+  } else {
+    assign(L, whole, (Rvalue){.kind = RV_REF, .place = base, .mut = e->mut, .ty = rt}, ix->span);
+  }
+  Operand *args = arena_alloc(sizeof(Operand) * 3);
+  args[0] = use_place(L, whole);
+  args[1] = r->lhs ? lower_operand(L, r->lhs) : const_unit(ty_unit);
+  args[2] = r->rhs ? lower_operand(L, r->rhs) : const_unit(ty_unit);
+  emit_call(L, dest, (Callee){.kind = CALLEE_BUILTIN, .expr = e}, args, 3, raw_ty(e), vec ? ix->name_span : ix->span, ix->span);
 }
 
 // A method call on a trait: virtual when Self is a trait object, else resolved per instance.
@@ -709,7 +806,6 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     return;
   }
   case RES_BUILTIN: {
-    if (f->builtin == BI_DROP) unsupported(L, "drop()");
     Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
@@ -722,12 +818,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
 // ---- control flow ----
 
 static void switch_bool(Lower *L, Operand cond, int on_true, int on_false, Span sp) {
-  uint64_t *vals = arena_alloc(sizeof(uint64_t));
-  int *tg = arena_alloc(sizeof(int) * 2);
-  vals[0] = 0;
-  tg[0] = on_false;
-  tg[1] = on_true;
-  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = cond, .values = vals, .targets = tg, .nvalues = 1, .span = sp});
+  terminate(L, mir_switch_bool(cond, on_true, on_false, sp));
 }
 
 // The condition of `if` and `while` is a temporary scope: what it makes is dropped before
@@ -859,13 +950,7 @@ static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
   return const_int(t, v);
 }
 
-// The type of field f of variant v (-1: a struct) of the ADT type t.
-static Type *adt_field_type(Type *t, int v, int f) {
-  t = ty_resolve(t);
-  if (t->kind == TY_TUPLE) return t->args[f];
-  FieldDecl *fd = v >= 0 ? &t->sdecl->variants[v].fields[f] : &t->sdecl->fields[f];
-  return ty_subst(fd->type, t->args, t->nargs);
-}
+static Type *adt_field_type(Type *t, int v, int f) { return mir_field_type(t, v, f); }
 
 static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
   for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
@@ -876,8 +961,6 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     int m = bind_local(L, p->local);
     if (p->bind_ref)
       assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
-    else if (place.nproj && ty_needs_drop(p->local->ty))
-      unsupported(L, "a binding that moves out of a part of a value");
     else
       assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
     if (p->sub) match_pattern(L, p->sub, place, fail);
@@ -1068,6 +1151,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     int next = i + 1 < e->narms ? full[i + 1] : unreachable_block(L);
     int body = new_block(L);
     L->cur = full[i];
+    L->in_guarded_pattern = a->guard != NULL;
     match_pattern(L, a->pat, scrut, next);
     go_to(L, body);
     if (known[i] != full[i]) {
@@ -1075,6 +1159,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
       if (kind == SWITCH_VARIANT) match_variant_fields(L, a->pat, peel(L, scrut, depth, a->pat->span), next);
       go_to(L, body);
     }
+    L->in_guarded_pattern = false;
     L->cur = body;
     if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
     int height = L->drops.len;
@@ -1111,21 +1196,99 @@ static void lower_while_let(Lower *L, Expr *e) {
 
 // ---- for loops ----
 //
-// Until the prelude has Iterator (and `for` becomes into_iter + next as Rust defines it), the
-// loops over what trc iterates natively are written out here: a range counts, an array or
-// slice is walked by index. Both give each element to the loop's pattern before the body.
+// `for pat in e { body }` is, as Rust defines it,
+//
+//     let mut iter = IntoIterator::into_iter(e);
+//     loop { match Iterator::next(&mut iter) { None => break, Some(pat) => body } }
+//
+// with `iter` dropped when the loop ends (lower_for_iterator). Ranges, arrays, slices and
+// `.iter()` over them, which trc iterates natively, are walked here directly: a range counts,
+// an array or slice is walked by index. Every path gives each element to the loop's pattern
+// in a scope of one iteration: the element and the pattern's bindings are dropped when the
+// body ends, or at a `continue` or `break`.
 
 static int unreachable_block(Lower *L);
 
-// Binds one element, runs the body with `continue` going to `next`, and jumps to `next`.
-static void for_body(Lower *L, Expr *e, Place elem, int next, int done) {
-  match_pattern(L, e->pat, elem, unreachable_block(L));
+// Binds one element (held in elem, a temporary scheduled above `height`), runs the body with
+// `continue` going to `next`, ends the iteration's scope and jumps to `next`.
+static void for_body(Lower *L, Expr *e, Place elem, int height, int next, int done) {
   LoopScope s;
   push_loop(L, &s, e, done, next);
+  s.drops = height;
+  match_pattern(L, e->pat, elem, unreachable_block(L));
   Place scratch = temp(L, ty_unit, e->span);
-  lower_scoped_block(L, scratch, e->block);
+  lower_block_into(L, scratch, e->block);
+  pop_to(L, height, e->block->span);
   go_to(L, next);
   L->loop = s.outer;
+}
+
+// `<t as IntoIterator>::into_iter`, for a value that is already an Iterator (the prelude's
+// blanket impl, the identity), which the checker does not spell out.
+static bool identity_into_iter(Lower *L, Type *t, Callee *out) {
+  TraitDecl *tr = L->crate->into_iterator_trait;
+  t = ty_resolve(t);
+  if (!tr || t->kind == TY_REF || t->kind == TY_BOX) return false;  // `&mut I`, `Box<I>` iterate in place
+  for (int i = 0; i < tr->nmethods; i++) {
+    if (strcmp(tr->methods[i]->name, "into_iter")) continue;
+    Type **targs = arena_alloc(sizeof(Type *));
+    targs[0] = t;
+    *out = (Callee){.kind = CALLEE_TRAIT, .fn = tr->methods[i], .targs = targs, .ntargs = 1, .trait = tr, .self_ty = t};
+    return true;
+  }
+  return false;
+}
+
+
+// for pat in e, over an Iterator or an IntoIterator (the checker resolved `into_iter` and
+// `next` as e->for_into and e->for_next, on the hidden locals e->for_src and e->for_iter).
+static void lower_for_iterator(Lower *L, Expr *e) {
+  int outer = L->drops.len;
+  Place iter;
+  Callee into;
+  if (e->for_into) {
+    Place src = local_place(bind_local(L, e->for_src));
+    lower_into(L, src, e->sub);
+    iter = local_place(bind_local(L, e->for_iter));
+    lower_method(L, iter, e->for_into);
+  } else if (identity_into_iter(L, e->sub->ty, &into)) {
+    Operand *arg = arena_alloc(sizeof(Operand));
+    *arg = lower_operand(L, e->sub);
+    iter = local_place(bind_local(L, e->for_iter));
+    emit_call(L, iter, into, arg, 1, e->sub->ty, e->sub->span, e->sub->span);
+  } else {
+    iter = local_place(bind_local(L, e->for_iter));
+    lower_into(L, iter, e->sub);
+  }
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  // The Option that next returns is never dropped: Some's payload is moved out at once into
+  // the iteration's element, and None owns nothing.
+  Type *ot = raw_ty(e->for_next), *rot = ty_resolve(ot);
+  Place opt = local_place(new_local(L, ot, NULL, true, e->span));
+  lower_method(L, opt, e->for_next);
+  int some = 0;
+  while (some + 1 < rot->sdecl->nvariants && strcmp(rot->sdecl->variants[some].name, "Some")) some++;
+  Place d = temp(L, ty_isize, e->span);
+  assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = opt, .ty = ty_isize}, e->span);
+  uint64_t *vals = arena_alloc(sizeof(uint64_t) * 2);
+  int *tg = arena_alloc(sizeof(int) * 3);
+  vals[0] = (uint64_t)rot->sdecl->variants[1 - some].discr;
+  vals[1] = (uint64_t)rot->sdecl->variants[some].discr;
+  tg[0] = done;
+  tg[1] = body;
+  tg[2] = unreachable_block(L);
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = use_place(L, d), .values = vals, .targets = tg, .nvalues = 2, .span = e->span});
+  L->cur = body;
+  int height = L->drops.len;
+  Type *it = adt_field_type(rot, some, 0);
+  Place item = temp(L, it, e->span);
+  Place payload = project(project(opt, PROJ_VARIANT, some, 0, ot), PROJ_FIELD, 0, 0, it);
+  assign(L, item, rv_use((Operand){.kind = ty_is_copy(it) ? OPND_COPY : OPND_MOVE, .place = payload, .ty = it}), e->span);
+  for_body(L, e, item, height, head, done);
+  L->cur = done;
+  pop_to(L, outer, e->span);  // iter, then what e's evaluation left
 }
 
 static Operand one_of(Type *t) { return const_int(t, 1); }
@@ -1144,9 +1307,10 @@ static void lower_for_range(Lower *L, Expr *e) {
   Operand more = compare(L, r->inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, end), r->span);
   switch_bool(L, more, body, done, r->span);
   L->cur = body;
+  int height = L->drops.len;
   Place x = temp(L, et, r->span);
   assign(L, x, rv_use(use_place(L, i)), r->span);
-  for_body(L, e, x, step, done);
+  for_body(L, e, x, height, step, done);
   // The step cannot overflow: i < end, or i < end checked just below for `..=`.
   L->cur = step;
   if (r->inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, end), r->span), done, r->span);
@@ -1179,6 +1343,7 @@ static void lower_for_elements(Lower *L, Expr *e) {
                      : compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
   switch_bool(L, more, body, done, e->span);
   L->cur = body;
+  int height = L->drops.len;
   Place at = idx;
   if (rev) {
     assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
@@ -1202,8 +1367,38 @@ static void lower_for_elements(Lower *L, Expr *e) {
     assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
     x = item;
   }
-  for_body(L, e, x, head, done);
+  for_body(L, e, x, height, head, done);
   L->cur = done;
+}
+
+// for pat in v, v: Vec<T>: the loop owns the Vec and moves each element out in turn. Until it
+// ends it owns the elements from the index on (`drop(_v[_i..])` drops those, then frees the
+// buffer), as the `vec::IntoIter` that rustc's desugaring makes does.
+static void lower_for_vec(Lower *L, Expr *e) {
+  int outer = L->drops.len;
+  Type *vt = e->sub->ty, *et = ty_resolve(vt)->inner;
+  Place v = local_place(new_local(L, vt, NULL, true, e->sub->span));
+  lower_into(L, v, e->sub);
+  Place idx = local_place(new_local(L, ty_usize, NULL, true, e->span)), len = temp(L, ty_usize, e->span);
+  assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
+  vec_push(&L->drops, (DropEntry){v, -1, idx.local});
+  Place elems = deref(L, v, e->span);
+  int head = new_block(L), body = new_block(L), done = new_block(L);
+  go_to(L, head);
+  L->cur = head;
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = elems, .ty = ty_usize}, e->span);
+  switch_bool(L, compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span), body, done, e->span);
+  L->cur = body;
+  int height = L->drops.len;
+  // The index moves past the element first: from here on the element is the loop's.
+  Place at = temp(L, ty_usize, e->span), item = temp(L, et, e->span);
+  assign(L, at, rv_use(use_place(L, idx)), e->span);
+  assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+  Place el = project(elems, PROJ_INDEX, 0, at.local, et);
+  assign(L, item, rv_use((Operand){.kind = ty_is_copy(et) ? OPND_COPY : OPND_MOVE, .place = el, .ty = et}), e->span);
+  for_body(L, e, item, height, head, done);
+  L->cur = done;
+  pop_to(L, outer, e->span);
 }
 
 static void lower_for(Lower *L, Expr *e) {
@@ -1216,6 +1411,14 @@ static void lower_for(Lower *L, Expr *e) {
   bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC);
   if ((in->kind == TY_ARRAY && ty_is_copy(in->inner)) || by_ref_seq || t->kind == TY_ITER) {
     lower_for_elements(L, e);
+    return;
+  }
+  if (e->for_next) {
+    lower_for_iterator(L, e);
+    return;
+  }
+  if (t->kind == TY_VEC) {
+    lower_for_vec(L, e);
     return;
   }
   unsupported(L, arena_printf("a `for` loop over `%s`", ty_name(t)));
@@ -1318,7 +1521,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     // The new value first, then the old one is dropped, then the place takes the new one.
     Operand v = lower_operand(L, e->rhs);
     Place p = lower_place(L, e->lhs);
-    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, -1, e->span);
+    if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);
     return;
   }
@@ -1656,6 +1859,7 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   terminate(L, (Terminator){.kind = TERM_RETURN, .span = f->body->span});
   for (int i = 0; i < b->blocks.len; i++)
     if (!b->blocks.data[i].terminated) b->blocks.data[i].term = (Terminator){.kind = TERM_UNREACHABLE};
+  mir_elaborate_drops(b);
   remove_dead_blocks(b);
   return b;
 }
@@ -1669,6 +1873,10 @@ Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   }
   Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
   if (setjmp(L.bail)) {
+    // The AST emitter would drop a value that was moved out of in part as a whole.
+    if (f->partial_move.hi)
+      error_at(f->partial_move, NULL, "moving a field out of a value (a partial move) is not supported by trc in a function it cannot lower to MIR (%s)",
+               b->unsupported);
     // Abandoned: keep only the reason.
     b->blocks.len = b->locals.len = 0;
     return b;

@@ -22,7 +22,8 @@
 // `return` that leaves the scope, and on the cleanup path of every call made while it lives.
 // A `drop` of a local that may have been moved out is conditional: codegen keeps a drop flag
 // per such local (set when the local is assigned, cleared when it is moved or dropped), as
-// rustc's drop elaboration does.
+// rustc's drop elaboration does. A local moved out of in part is split by elaborate.c into
+// its remaining fields, each dropped under a drop flag that is an explicit bool local.
 //
 // Everything that the source leaves implicit is explicit here: auto-ref and auto-deref of
 // method receivers, coercions, the temporaries of every subexpression, overflow and bounds
@@ -65,6 +66,9 @@ typedef enum {
   CONST_FLOAT,
   CONST_STR,    // a &'static str
   CONST_UNIT,   // () and other zero-sized values
+  CONST_PROMOTED, // a reference to a promoted constant (rvalue static promotion): `&5`, `&CONST`,
+                  // `&[1, 2]` borrow a private global that lives for the whole program. `expr`
+                  // is the borrow `&value`; `i` its number among the body's promoteds.
 } ConstKind;
 
 typedef struct {
@@ -73,6 +77,7 @@ typedef struct {
   double f;
   const char *s;
   size_t len;
+  Expr *expr;     // CONST_PROMOTED
 } MirConst;
 
 typedef enum { OPND_COPY, OPND_MOVE, OPND_CONST } OperandKind;
@@ -191,6 +196,8 @@ typedef struct {
   Operand *args;
   int nargs;
   Place dest;           // CALL; DROP: the place dropped
+  int rest_from;        // DROP of the Vec a by-value `for` loop consumes: the local holding the
+                        // index of the first element it still owns (`drop(_1[_2..])`), or -1
   Span caller_span;     // CALL: where #[track_caller] says the call is
 } Terminator;
 
@@ -213,6 +220,7 @@ typedef struct Body {
   VEC(MirLocal) locals;
   int nparams;              // locals 1..nparams are the arguments
   VEC(BasicBlock) blocks;
+  VEC(Expr *) promoted;     // the borrows promoted to constants: `promoted[i]`
   const char *unsupported;  // not lowered (yet): why; codegen emits the AST instead
 } Body;
 
@@ -227,6 +235,21 @@ typedef struct Body {
 Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks);
 // Lowers every function of the crate that has a body, storing the result in FnDecl.mir.
 void lower_crate(Crate *crate, bool overflow_checks);
+
+//
+// elaborate.c: drop elaboration, and small helpers on places
+//
+
+// Rewrites the drops of locals that were partly moved out of into drops of what is left,
+// under drop flags (see elaborate.c).
+void mir_elaborate_drops(Body *b);
+Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty);
+// The type of field f of variant v (-1: a struct) of the ADT or tuple type t.
+Type *mir_field_type(Type *t, int v, int f);
+// Only fields and variants of a local: a place that can be moved out of in part.
+bool mir_is_move_path(Place p);
+// switchInt(cond) -> [0: on_false, otherwise: on_true]
+Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);
 
 //
 // mir_print.c: `trc --emit=mir`

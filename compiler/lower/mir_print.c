@@ -47,9 +47,12 @@ static const char *escape(const char *s, size_t len) {
   return out;
 }
 
-static const char *const_str(Operand *o) {
+static const char *fn_path(FnDecl *f, Type **targs, int ntargs, Type *self);
+
+static const char *const_str(Body *b, Operand *o) {
   Type *t = ty_resolve(o->ty);
   switch (o->c.kind) {
+  case CONST_PROMOTED: return arena_printf("%s::promoted[%llu]", fn_path(b->fn, NULL, 0, NULL), (unsigned long long)o->c.i);
   case CONST_UNIT: return "()";
   case CONST_STR: return arena_printf("\"%s\"", escape(o->c.s, o->c.len));
   case CONST_FLOAT: return arena_printf("%g%s", o->c.f, ty_name(t));
@@ -72,7 +75,7 @@ static const char *operand_str(Body *b, Operand *o) {
   switch (o->kind) {
   case OPND_COPY: return arena_printf("copy %s", place_str(b, o->place));
   case OPND_MOVE: return arena_printf("move %s", place_str(b, o->place));
-  case OPND_CONST: return arena_printf("const %s", const_str(o));
+  case OPND_CONST: return arena_printf("const %s", const_str(b, o));
   }
   return "?";
 }
@@ -178,6 +181,12 @@ static const char *callee_str(Body *b, Terminator *t) {
   case CALLEE_BUILTIN: {
     Expr *e = c->expr;
     if (e->kind == EX_METHOD) return arena_printf("%s::%s", ty_name(e->self_ty), e->name);
+    if (e->kind == EX_UNARY) {  // &whole[lo..hi]
+      Expr *r = e->sub->rhs;
+      const char *range = r->inclusive ? (r->lhs ? "RangeInclusive" : "RangeToInclusive")
+                                       : r->lhs ? (r->rhs ? "Range" : "RangeFrom") : r->rhs ? "RangeTo" : "RangeFull";
+      return arena_printf("<%s as Index<%s>>::index", ty_name(ty_pointee(ty_resolve(t->args[0].ty))), range);
+    }
     return diag_span_text(e->sub->span);
   }
   case CALLEE_MACRO:
@@ -220,7 +229,12 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     else fprintf(out, "%s;\n", unwind_str(t));
     return;
   }
-  case TERM_DROP: fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", place_str(b, t->dest), t->target, unwind_str(t)); return;
+  case TERM_DROP: {
+    const char *what = place_str(b, t->dest);
+    if (t->rest_from >= 0) what = arena_printf("%s[_%d..]", what, t->rest_from);
+    fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", what, t->target, unwind_str(t));
+    return;
+  }
   case TERM_RESUME: fprintf(out, "        resume;\n"); return;
   case TERM_ASSERT: {
     const char *cond = arena_printf("%s%s", t->expected ? "" : "!", operand_str(b, &t->discr));
@@ -274,6 +288,12 @@ void mir_print_body(Body *b, void *file) {
     fprintf(out, "    }\n");
   }
   fprintf(out, "}\n");
+  // The promoted constants, by the source of their value (rustc prints each as a small body).
+  for (int i = 0; i < b->promoted.len; i++) {
+    Expr *e = b->promoted.data[i];
+    fprintf(out, "\nconst %s::promoted[%d]: %s = %s;\n", fn_path(b->fn, NULL, 0, NULL), i, ty_name(e->coerce ? e->coerce_from : e->ty),
+            diag_span_text(e->span));
+  }
 }
 
 static void print_fn(FnDecl *f, FILE *out, bool *first) {

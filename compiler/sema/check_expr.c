@@ -2624,6 +2624,33 @@ static void zonk_expr(Fcx *fx, Expr *e) {
   }
 }
 
+static bool inside_closure(Fcx *fx, Span sp) {
+  for (int i = 0; i < fx->closures.len; i++) {
+    Span cs = VEC_AT(fx->closures, i)->closure_expr->span;
+    if (sp.file == cs.file && sp.lo >= cs.lo && sp.hi <= cs.hi) return true;
+  }
+  return false;
+}
+
+// `local.field` moved out of a struct or tuple local of this body (one level deep): a partial
+// move, which leaves the local's other fields to be dropped on their own (the move checker
+// tracks the field, MIR lowering the drop). Not out of a type with a Drop impl (E0509).
+static bool partial_move_ok(Fcx *fx, Expr *e) {
+  Type *bt = ty_resolve(e->sub->ty);
+  if (bt->kind == TY_STRUCT && bt->sdecl->drop_impl) {
+    Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(bt));
+    diag_label(d, "cannot move out of here");
+    diag_emit(d);
+    return true;
+  }
+  if ((bt->kind != TY_TUPLE && (bt->kind != TY_STRUCT || bt->sdecl->is_enum)) || e->field_index < 0 || e->field_index >= 64 ||
+      inside_closure(fx, e->span))
+    return false;
+  e->moves_local = true;
+  if (!fx->fn->partial_move.hi) fx->fn->partial_move = e->span;
+  return true;
+}
+
 static void check_moves(Fcx *fx) {
   for (int i = 0; i < fx->moves.len; i++) {
     Expr *e = VEC_AT(fx->moves, i);
@@ -2654,6 +2681,7 @@ static void check_moves(Fcx *fx) {
       diag_emit(d);
       continue;
     }
+    if (b->kind == EX_PATH && b->res == RES_LOCAL && e->sub == b && partial_move_ok(fx, e)) continue;
     Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
     diag_help(d, "move the whole value, or borrow the field with `&`");
     diag_emit(d);
@@ -2717,6 +2745,7 @@ static void check_obligations(Fcx *fx) {
 typedef struct {
   bool *moved;      // per Local index
   Span *where;      // where it was moved
+  uint64_t *fields; // per Local index: the fields moved out of it (partial moves)
   bool dead;        // after return/break/continue: nothing here executes
 } MoveState;
 
@@ -2728,10 +2757,15 @@ typedef struct {
   bool second_pass;  // walking a loop body again
 } MoveCx;
 
+static MoveState ms_new(MoveCx *cx, bool dead) {
+  return (MoveState){arena_alloc(cx->n + 1), arena_alloc(sizeof(Span) * (cx->n + 1)), arena_alloc(sizeof(uint64_t) * (cx->n + 1)), dead};
+}
+
 static MoveState ms_copy(MoveCx *cx, MoveState *s) {
-  MoveState c = {arena_alloc(cx->n + 1), arena_alloc(sizeof(Span) * (cx->n + 1)), s->dead};
+  MoveState c = ms_new(cx, s->dead);
   copy_bytes(c.moved, s->moved, cx->n);
   copy_bytes(c.where, s->where, sizeof(Span) * cx->n);
+  copy_bytes(c.fields, s->fields, sizeof(uint64_t) * cx->n);
   return c;
 }
 
@@ -2741,21 +2775,25 @@ static void ms_join(MoveCx *cx, MoveState *into, MoveState *other) {
     *into = ms_copy(cx, other);
     return;
   }
-  for (int i = 0; i < cx->n; i++)
-    if (other->moved[i] && !into->moved[i]) {
-      into->moved[i] = true;
-      into->where[i] = other->where[i];
-    }
+  for (int i = 0; i < cx->n; i++) {
+    if ((other->moved[i] && !into->moved[i]) || (other->fields[i] & ~into->fields[i])) into->where[i] = other->where[i];
+    into->moved[i] |= other->moved[i];
+    into->fields[i] |= other->fields[i];
+  }
 }
 
 static void mv_expr(MoveCx *cx, Expr *e, bool borrow);
 
-static void mv_use(MoveCx *cx, Expr *e, bool borrow) {
-  Local *l = e->local;
-  if (cx->st.dead || !cx->st.moved[l->index]) return;
+// A use of local l, or of its field `field` (-1: the whole local).
+static void mv_use_part(MoveCx *cx, Expr *e, Local *l, int field, bool borrow) {
+  bool whole = cx->st.moved[l->index];
+  uint64_t parts = cx->st.fields[l->index];
+  bool partly = field < 0 ? parts != 0 : (parts >> field & 1) != 0;
+  if (cx->st.dead || (!whole && !partly)) return;
   if (!cx->reported[l->index]) {
     cx->reported[l->index] = true;
-    Diag *d = diag_error(e->span, "E0382", "%s of moved value: `%s`", borrow ? "borrow" : "use", l->name);
+    const char *what = whole || field < 0 ? l->name : diag_span_text(e->span);
+    Diag *d = diag_error(e->span, "E0382", "%s of %smoved value: `%s`", borrow ? "borrow" : "use", !whole && field < 0 ? "partially " : "", what);
     diag_secondary(d, l->span, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", l->name, ty_name(l->ty));
     diag_secondary(d, cx->st.where[l->index], cx->second_pass ? "value moved here, in previous iteration of loop" : "value moved here");
     diag_label(d, "value %s here after move", borrow ? "borrowed" : "used");
@@ -2763,11 +2801,22 @@ static void mv_use(MoveCx *cx, Expr *e, bool borrow) {
   }
 }
 
+static void mv_use(MoveCx *cx, Expr *e, bool borrow) { mv_use_part(cx, e, e->local, -1, borrow); }
+
+// `local.field` (no autoderef): the field of a local itself, which a partial move may take.
+static bool is_local_field(Expr *e) {
+  return e->kind == EX_FIELD && e->autoderefs == 0 && e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && e->field_index >= 0 &&
+         e->field_index < 64;
+}
+
 static void mv_block(MoveCx *cx, Block *b) {
   for (int i = 0; i < b->nstmts; i++) {
     Stmt *s = b->stmts[i];
     if ((s->kind == ST_LET || s->kind == ST_EXPR || s->kind == ST_SEMI) && s->init) mv_expr(cx, s->init, false);
-    if (s->kind == ST_LET && s->pat->kind == PAT_BIND && s->pat->local) cx->st.moved[s->pat->local->index] = false;
+    if (s->kind == ST_LET && s->pat->kind == PAT_BIND && s->pat->local) {
+      cx->st.moved[s->pat->local->index] = false;
+      cx->st.fields[s->pat->local->index] = 0;
+    }
   }
   if (b->tail) mv_expr(cx, b->tail, false);
 }
@@ -2775,7 +2824,10 @@ static void mv_block(MoveCx *cx, Block *b) {
 // A `for` pattern binds fresh locals each iteration.
 static void mv_unmove_pattern(MoveCx *cx, Pattern *p) {
   if (!p) return;
-  if (p->kind == PAT_BIND && p->local) cx->st.moved[p->local->index] = false;
+  if (p->kind == PAT_BIND && p->local) {
+    cx->st.moved[p->local->index] = false;
+    cx->st.fields[p->local->index] = 0;
+  }
   if (p->sub) mv_unmove_pattern(cx, p->sub);
   for (int i = 0; i < p->nelems; i++) mv_unmove_pattern(cx, p->elems[i]);
 }
@@ -2814,6 +2866,9 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
     mv_expr(cx, e->rhs, false);
     if (e->lhs->kind == EX_PATH && e->lhs->res == RES_LOCAL) {
       if (!cx->st.dead) cx->st.moved[e->lhs->local->index] = false;  // re-initialized
+      if (!cx->st.dead) cx->st.fields[e->lhs->local->index] = 0;
+    } else if (is_local_field(e->lhs) && !cx->st.moved[e->lhs->sub->local->index]) {
+      if (!cx->st.dead) cx->st.fields[e->lhs->sub->local->index] &= ~(1ull << e->lhs->field_index);
     } else {
       mv_expr(cx, e->lhs, true);
     }
@@ -2836,7 +2891,18 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
   case EX_BREAK: case EX_RETURN: mv_expr(cx, e->sub, false); cx->st.dead = true; return;
   case EX_CONTINUE: cx->st.dead = true; return;
   case EX_UNARY: mv_expr(cx, e->sub, e->op == TK_AMP || e->op == TK_STAR); return;
-  case EX_FIELD: mv_expr(cx, e->sub, true); return;
+  case EX_FIELD:
+    if (is_local_field(e)) {
+      Local *l = e->sub->local;
+      mv_use_part(cx, e, l, e->field_index, !e->moves_local);
+      if (e->moves_local && !cx->st.dead) {
+        cx->st.fields[l->index] |= 1ull << e->field_index;
+        cx->st.where[l->index] = e->span;
+      }
+      return;
+    }
+    mv_expr(cx, e->sub, true);
+    return;
   case EX_INDEX: mv_expr(cx, e->lhs, true); mv_expr(cx, e->rhs, false); return;
   case EX_METHOD:
     mv_expr(cx, e->sub, e->autoref != 0);
@@ -2873,7 +2939,7 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
 
 static void check_use_after_move(FnDecl *f) {
   MoveCx cx = {.fn = f, .n = f->locals.len};
-  cx.st = (MoveState){arena_alloc(cx.n + 1), arena_alloc(sizeof(Span) * (cx.n + 1)), false};
+  cx.st = ms_new(&cx, false);
   cx.reported = arena_alloc(cx.n + 1);
   mv_block(&cx, f->body);
 }

@@ -373,7 +373,8 @@ struct Expr {
   Expr *cbody;
   bool is_move;
   Span name_span;         // EX_FIELD / EX_METHOD: the field or method name; EX_BINARY: the operator
-  bool moves_local;       // checker: an EX_PATH that moves its (non-Copy) local out
+  bool moves_local;       // checker: an EX_PATH that moves its (non-Copy) local out, or an
+                          // EX_FIELD `local.field` moved out of the local (a partial move)
   Span *field_spans;      // EX_STRUCT: the span of each field name (parallel to args)
 
   // ---- filled by the checker ----
@@ -467,6 +468,8 @@ struct FnDecl {
   VEC(Local *) locals; // every Local of the body, in declaration order
   struct GenericEnv *env;  // the generic parameters in scope (impl's/trait's, then own)
   bool checked;
+  Span partial_move;   // the first `local.field` moved out of (a partial move), if any (.hi > 0);
+                       // only MIR lowering drops what is left (lower/elaborate.c)
   bool requires_sized; // `where Self: Sized` on a trait method
   int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
   bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
