@@ -1381,7 +1381,7 @@ static void lower_for_vec(Lower *L, Expr *e) {
   lower_into(L, v, e->sub);
   Place idx = local_place(new_local(L, ty_usize, NULL, true, e->span)), len = temp(L, ty_usize, e->span);
   assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
-  vec_push(&L->drops, (DropEntry){v, -1, idx.local});
+  vec_push(&L->drops, (DropEntry){v, -1, idx.local, false});
   Place elems = deref(L, v, e->span);
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
