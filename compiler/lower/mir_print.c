@@ -47,10 +47,13 @@ static const char *escape(const char *s, size_t len) {
   return out;
 }
 
+static const char *fn_path(FnDecl *f, Type **targs, int ntargs, Type *self);
+
 static const char *const_str(Operand *o) {
   Type *t = ty_resolve(o->ty);
   switch (o->c.kind) {
   case CONST_UNIT: return "()";
+  case CONST_FN: return arena_printf("%s as %s", fn_path(o->c.fn, o->c.targs, o->c.ntargs, NULL), ty_name(t));
   case CONST_STR: return arena_printf("\"%s\"", escape(o->c.s, o->c.len));
   case CONST_FLOAT: return arena_printf("%g%s", o->c.f, ty_name(t));
   case CONST_INT:
@@ -104,6 +107,7 @@ static const char *agg_str(Body *b, Rvalue *rv) {
   switch (rv->agg) {
   case AGG_TUPLE: return arena_printf("(%s%s)", args, rv->nops == 1 ? "," : "");
   case AGG_ARRAY: return arena_printf("[%s]", args);
+  case AGG_CLOSURE: return rv->nops ? arena_printf("%s { %s }", ty_name(t), args) : ty_name(t);
   case AGG_ADT: break;
   }
   StructDecl *s = t->sdecl;
@@ -189,6 +193,15 @@ static const char *callee_str(Body *b, Terminator *t) {
     Operand *recv = &t->args[0];
     const char *p = recv->kind == OPND_CONST ? "?" : place_str(b, recv->place);
     return arena_printf("(*%s.1)[slot %d: %s::%s]", p, c->slot, c->trait->name, c->fn->name);
+  }
+  case CALLEE_CALLABLE: {  // what is called: the callee, or what the reference to it points to
+    Operand *f = &t->args[0];
+    Type *ft = f->kind == OPND_MOVE && ty_resolve(f->ty)->kind != TY_REF ? f->ty : ty_pointee(f->ty);
+    Type *rt = ty_resolve(ft);
+    const char *how = "Fn>::call";
+    if (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) how = "FnOnce>::call_once";
+    else if (ty_resolve(f->ty)->kind == TY_REF && ty_resolve(f->ty)->mut) how = "FnMut>::call_mut";
+    return arena_printf("<%s as %s", ty_name(ft), how);
   }
   }
   return "?";
@@ -276,11 +289,16 @@ void mir_print_body(Body *b, void *file) {
   fprintf(out, "}\n");
 }
 
-static void print_fn(FnDecl *f, FILE *out, bool *first) {
+// A function, then the closures written in it (and in those), as rustc lists them.
+static void print_fn(Crate *crate, FnDecl *f, FILE *out, bool *first) {
   if (!f->body || !f->mir || f->span.file == 0) return;  // file 0 is the prelude
   if (!*first) fprintf(out, "\n");
   *first = false;
   mir_print_body(f->mir, out);
+  for (int i = 0; i < crate->closures.len; i++) {
+    FnDecl *cf = VEC_AT(crate->closures, i);
+    if (cf->parent == f && cf->closure_expr->fn == cf) print_fn(crate, cf, out, first);
+  }
 }
 
 // In source order: free functions, impl methods and trait default methods as they appear.
@@ -289,10 +307,10 @@ void mir_print_crate(Crate *crate, void *file) {
   Program *prog = crate->prog;
   for (int i = 0; i < prog->nitems; i++) {
     Item *it = prog->items[i];
-    if (it->kind == ITEM_FN) print_fn(it->fn, file, &first);
+    if (it->kind == ITEM_FN) print_fn(crate, it->fn, file, &first);
     if (it->kind == ITEM_IMPL)
-      for (int j = 0; j < it->impl->nmethods; j++) print_fn(it->impl->methods[j], file, &first);
+      for (int j = 0; j < it->impl->nmethods; j++) print_fn(crate, it->impl->methods[j], file, &first);
     if (it->kind == ITEM_TRAIT)
-      for (int j = 0; j < it->trait->nmethods; j++) print_fn(it->trait->methods[j], file, &first);
+      for (int j = 0; j < it->trait->nmethods; j++) print_fn(crate, it->trait->methods[j], file, &first);
   }
 }
