@@ -670,17 +670,29 @@ static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Exp
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
 }
 
+TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
+  GenericEnv *env = f->env;
+  t = ty_resolve(t);
+  if (t->kind != TY_PARAM || !env || t->index >= env->n) return NULL;
+  TraitDecl *tr = NULL;
+  for (int i = 0; i < env->nbounds[t->index]; i++)
+    if (is_fn_trait(env->bounds[t->index][i]->trait)) tr = env->bounds[t->index][i]->trait;
+  return tr;
+}
+
 // f(args) on a value: a closure, a fn pointer, a `dyn Fn`, or a type parameter bound by Fn*,
 // through any references and boxes (rustc's `<F as Fn>::call`). A variable that may hold an
-// FnOnce closure is passed as `move`: codegen decides per instance whether the call consumes
-// it. Anything else is called through a reference to it.
+// FnOnce closure (an FnOnce one, or a parameter bound by FnOnce) is passed as `move`: codegen
+// decides per instance whether the call consumes it. Anything else is called through a
+// reference to it, `&mut` for FnMut.
 static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Place p = lower_place(L, e->sub);
   Type *t = place_ty(L, p), *rt = ty_resolve(t);
   Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t};
-  bool may_consume = rt->kind == TY_PARAM || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once);
+  TraitDecl *bound = mir_param_fn_trait(L->fn, t);
+  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once);
   if (!may_consume || p.nproj) {
-    bool mut = rt->kind == TY_CLOSURE && env_is_mut(rt->closure);
+    bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);
     callee.ty = ty_ref(t, mut);
     callee.place = temp(L, callee.ty, e->sub->span);
     assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .ty = callee.ty}, e->sub->span);

@@ -176,6 +176,19 @@ static const char *format_string(Expr *e) {
   return s;
 }
 
+// A call of a value, named as rustc names it: `<T as Fn>::call`, `FnMut::call_mut` or
+// `FnOnce::call_once`, after what the callee allows (a closure: what its body does, seen in how
+// it is passed; a type parameter: its bound).
+static const char *callable_str(Body *b, Operand *f) {
+  Type *ft = f->kind == OPND_MOVE && ty_resolve(f->ty)->kind != TY_REF ? f->ty : ty_pointee(f->ty);
+  Type *rt = ty_resolve(ft);
+  const char *tr = ty_resolve(f->ty)->kind == TY_REF && ty_resolve(f->ty)->mut ? "FnMut" : "Fn";
+  if (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) tr = "FnOnce";
+  if (mir_param_fn_trait(b->fn, ft)) tr = mir_param_fn_trait(b->fn, ft)->name;
+  const char *method = !strcmp(tr, "Fn") ? "call" : !strcmp(tr, "FnMut") ? "call_mut" : "call_once";
+  return arena_printf("<%s as %s>::%s", ty_name(ft), tr, method);
+}
+
 static const char *callee_str(Body *b, Terminator *t) {
   Callee *c = &t->callee;
   switch (c->kind) {
@@ -194,15 +207,7 @@ static const char *callee_str(Body *b, Terminator *t) {
     const char *p = recv->kind == OPND_CONST ? "?" : place_str(b, recv->place);
     return arena_printf("(*%s.1)[slot %d: %s::%s]", p, c->slot, c->trait->name, c->fn->name);
   }
-  case CALLEE_CALLABLE: {  // what is called: the callee, or what the reference to it points to
-    Operand *f = &t->args[0];
-    Type *ft = f->kind == OPND_MOVE && ty_resolve(f->ty)->kind != TY_REF ? f->ty : ty_pointee(f->ty);
-    Type *rt = ty_resolve(ft);
-    const char *how = "Fn>::call";
-    if (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) how = "FnOnce>::call_once";
-    else if (ty_resolve(f->ty)->kind == TY_REF && ty_resolve(f->ty)->mut) how = "FnMut>::call_mut";
-    return arena_printf("<%s as %s", ty_name(ft), how);
-  }
+  case CALLEE_CALLABLE: return callable_str(b, &t->args[0]);
   }
   return "?";
 }
