@@ -171,11 +171,12 @@ static LLVMValueRef var_flag(CG *c, Local *l) {
 }
 
 // An FnOnce body takes its by-value captures over: each gets a drop flag and is dropped at the
-// end unless the body moved it.
+// end unless the body moved it. Pushed last first, they drop in capture order, as rustc drops
+// what is left of the environment.
 static void own_captures(CG *c, FnDecl *f) {
   c->capture_flag = arena_alloc(sizeof(LLVMValueRef) * (f->ncaptures + 1));
   if (!f->is_fn_once) return;
-  for (int i = 0; i < f->ncaptures; i++) {
+  for (int i = f->ncaptures - 1; i >= 0; i--) {
     Local *l = f->captures[i].local;
     Type *t = cg_type_of(c, l->ty);
     if (!f->captures[i].by_value || !ty_needs_drop(t)) continue;

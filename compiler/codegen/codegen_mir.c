@@ -97,6 +97,8 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
   return v;
 }
 
+static Type **subst_all(CG *c, Type **ts, int n);
+
 static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
   if (o->kind != OPND_CONST) {
     PlaceVal p = place_val(c, m, o->place);
@@ -118,6 +120,7 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
     error_at(o->c.expr->sub->span, NULL, "this constant expression will panic at runtime");
     return LLVMGetUndef(cg_lltype(c, t));
   }
+  case CONST_FN: return cg_instance_fn(c, mono_instance(o->c.fn, subst_all(c, o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0}));
   }
   return NULL;
 }
@@ -204,7 +207,7 @@ static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));
   for (int i = 0; i < rv->nops; i++) vals[i] = operand_val(c, m, &rv->ops[i]);
   switch (rv->agg) {
-  case AGG_TUPLE:
+  case AGG_TUPLE: case AGG_CLOSURE:
     for (int i = 0; i < rv->nops; i++) store_field(c, dest, i, vals[i]);
     return;
   case AGG_ARRAY:
@@ -347,8 +350,42 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
+// The end of a call returning ret: the result into dest, on to the return block.
+static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, LLVMValueRef r) {
+  if (ty_resolve(ret)->kind == TY_NEVER || t->target < 0) {
+    LLVMBuildUnreachable(c->b);
+    return;
+  }
+  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+// <F as Fn>::call: call.c calls what the callee is in this instance. An FnOnce closure passed
+// by `move` is consumed: its body owns (and drops) what it captured.
+static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
+  Operand *f = &t->args[0];
+  PlaceVal p = place_val(c, m, f->place);
+  Type *ft = ty_resolve(p.ty);
+  if (f->kind == OPND_MOVE && ft->kind == TY_CLOSURE && ft->closure->is_fn_once) set_flag(c, m, f->place, false);
+  int n = t->nargs - 1;
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
+  Type **tys = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) {
+    vals[i] = operand_val(c, m, &t->args[i + 1]);
+    tys[i] = cg_type_of(c, t->args[i + 1].ty);
+  }
+  Type *ret = t->dest.nproj ? t->dest.proj[t->dest.nproj - 1].ty : m->b->locals.data[t->dest.local].ty;
+  ret = cg_type_of(c, ret);
+  finish_call_term(c, m, t, ret, cg_call_callable(c, p.addr, ft, vals, tys, n, ret));
+}
+
 static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   Callee *ce = &t->callee;
+  if (ce->kind == CALLEE_CALLABLE) {
+    emit_callable_term(c, m, t);
+    return;
+  }
   if (ce->kind == CALLEE_MACRO) {
     emit_macro_term(c, m, t);
     return;
@@ -387,13 +424,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   }
   LLVMValueRef r = cg_call(c, fty, fnv, args, na, "");
   if (is_virtual) cg_mark_dyn_call(c, r, ty_resolve(self)->principal->trait->name, ce->fn->name, &t->span);
-  if (ty_resolve(ret)->kind == TY_NEVER || t->target < 0) {
-    LLVMBuildUnreachable(c->b);
-    return;
-  }
-  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
-  set_flag(c, m, t->dest, true);
-  LLVMBuildBr(c->b, bb(m, t->target));
+  finish_call_term(c, m, t, ret, r);
 }
 
 // drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not

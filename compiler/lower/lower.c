@@ -35,8 +35,14 @@
 // ordinary `move` of a projected place here; elaborate.c then splits the drops of that value
 // into drops of what is left, under drop flags (lower_body runs it on every body).
 //
-// Coverage grows in steps: what this file cannot lower yet (closures, range indexing, string
-// patterns, ...) sets `Body.unsupported` through
+// A closure is lowered twice over: where it is written, as an aggregate of its captures (a
+// reference per by-ref capture, the value of a `move` one), and as a body of its own whose
+// _1 is a reference to that environment (`var_place` reaches a capture through it). A call of
+// any value (closure, fn pointer, `dyn Fn`, `F: Fn`) is one CALLEE_CALLABLE call, resolved
+// per instance by codegen with the AST emitter's calling convention (codegen/call.c).
+//
+// Coverage grows in steps: what this file cannot lower yet (string patterns, slicing a str,
+// ...) sets `Body.unsupported` through
 // `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
 // AST emitter.
 #include "lower/lower.h"
@@ -67,6 +73,7 @@ typedef struct {
   Body *b;
   int cur;                // the block being filled
   int *local_of;          // Local->index -> MIR local
+  int *capture_local;     // in a closure: per capture, the local an FnOnce body moved it to, or -1
   LoopScope *loop;
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
@@ -253,6 +260,7 @@ static Operand lower_condition(Lower *L, Expr *e);
 
 static bool is_place_kind(Expr *e);
 static bool is_place_expr(Expr *e) { return !e->coerce && is_place_kind(e); }
+static Place var_place(Lower *L, Local *l, Span sp);
 
 // `*p` for a place p of pointer type (a reference or a Box).
 static Place deref(Lower *L, Place p, Span sp) {
@@ -327,7 +335,7 @@ static bool is_place_kind(Expr *e) {
 // The place a place expression denotes, before any coercion of its value.
 static Place raw_place(Lower *L, Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return local_place(L->local_of[e->local->index]);
+  case EX_PATH: return var_place(L, e->local, e->span);
   case EX_UNARY: return deref(L, lower_place(L, e->sub), e->span);
   case EX_FIELD: {
     Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
@@ -696,6 +704,80 @@ static void lower_cast(Lower *L, Place dest, Expr *e) {
   assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = CAST_NUMERIC, .a = a, .ty = raw_ty(e)}, e->span);
 }
 
+// ---- closures ----
+
+// A closure's environment, as its body sees it: the type of `*_1`.
+static Type *env_type(FnDecl *f) { return ty_closure(f, f->env->params, f->env->n); }
+
+// The place of a variable. Inside a closure, a variable of an enclosing function is reached
+// through the environment: `(*_1).i` holds a captured value, `*((*_1).i)` a captured reference.
+static Place var_place(Lower *L, Local *l, Span sp) {
+  FnDecl *f = L->fn;
+  if (!f->is_closure || l->owner == f) return local_place(L->local_of[l->index]);
+  for (int i = 0; i < f->ncaptures; i++) {
+    if (f->captures[i].local != l) continue;
+    if (L->capture_local[i] >= 0) return local_place(L->capture_local[i]);
+    Place env = deref(L, local_place(1), sp);
+    Place field = project(env, PROJ_FIELD, i, 0, closure_capture_type(env_type(f), i));
+    return f->captures[i].by_value ? field : deref(L, field, sp);
+  }
+  ice(sp, "`%s` is not captured by the closure", l->name);
+}
+
+// Whether a call may change the closure's environment (FnMut or FnOnce): it captures a `mut`
+// variable (which it may assign through a `&mut` or change in place), or moves a capture out.
+static bool env_is_mut(FnDecl *f) {
+  bool mut = f->is_fn_once;
+  for (int i = 0; i < f->ncaptures; i++) mut |= f->captures[i].local->mut;
+  return mut;
+}
+
+// _1 of a closure's body: a reference to its environment (the ABI passes it by pointer, even
+// to an FnOnce body, which owns it), `&mut` when the body may change it.
+static void env_param(Lower *L, FnDecl *f) {
+  new_local(L, ty_ref(env_type(f), env_is_mut(f)), NULL, false, f->span);
+  L->capture_local = arena_alloc(sizeof(int) * (f->ncaptures + 1));
+  for (int i = 0; i < f->ncaptures; i++) L->capture_local[i] = -1;
+}
+
+// An FnOnce body owns its by-value captures: those that need dropping move into locals of the
+// body, dropped at its end unless it moves them on. The last capture is scheduled first, so
+// they drop in capture order, as the fields of the environment would.
+static void own_captures(Lower *L, FnDecl *f) {
+  if (!f->is_fn_once) return;
+  for (int i = f->ncaptures - 1; i >= 0; i--) {
+    Local *l = f->captures[i].local;
+    Place field = var_place(L, l, f->span);
+    Type *t = place_ty(L, field);
+    if (!f->captures[i].by_value || !ty_needs_drop(t)) continue;
+    int m = new_local(L, t, l->name, l->mut, l->span);
+    assign(L, local_place(m), rv_use((Operand){.kind = OPND_MOVE, .place = field, .ty = t}), f->span);
+    schedule_drop(L, m);
+    L->capture_local[i] = m;
+  }
+}
+
+// |args| body: the aggregate of its captures, a reference to each variable or, for a `move`
+// capture, its value (moved in, unless it is Copy).
+static void lower_closure(Lower *L, Place dest, Expr *e) {
+  FnDecl *f = e->fn;
+  Type *t = raw_ty(e);
+  Operand *ops = arena_alloc(sizeof(Operand) * (f->ncaptures + 1));
+  for (int i = 0; i < f->ncaptures; i++) {
+    Local *l = f->captures[i].local;
+    Place p = var_place(L, l, e->span);
+    if (f->captures[i].by_value) {
+      ops[i] = use_place(L, p);
+      continue;
+    }
+    Type *rt = closure_capture_type(t, i);
+    Place r = temp(L, rt, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = l->mut, .ty = rt}, e->span);
+    ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+  }
+  assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_CLOSURE, .ops = ops, .nops = f->ncaptures, .ty = t}, e->span);
+}
+
 // ---- calls ----
 
 static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
@@ -784,9 +866,43 @@ static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Exp
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
 }
 
+TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
+  GenericEnv *env = f->env;
+  t = ty_resolve(t);
+  if (t->kind != TY_PARAM || !env || t->index >= env->n) return NULL;
+  TraitDecl *tr = NULL;
+  for (int i = 0; i < env->nbounds[t->index]; i++)
+    if (is_fn_trait(env->bounds[t->index][i]->trait)) tr = env->bounds[t->index][i]->trait;
+  return tr;
+}
+
+// f(args) on a value: a closure, a fn pointer, a `dyn Fn`, or a type parameter bound by Fn*,
+// through any references and boxes (rustc's `<F as Fn>::call`). A variable that may hold an
+// FnOnce closure (an FnOnce one, or a parameter bound by FnOnce) is passed as `move`: codegen
+// decides per instance whether the call consumes it. Anything else is called through a
+// reference to it, `&mut` for FnMut.
+static void lower_value_call(Lower *L, Place dest, Expr *e) {
+  Place p = lower_place(L, e->sub);
+  Type *t = place_ty(L, p), *rt = ty_resolve(t);
+  Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t};
+  TraitDecl *bound = mir_param_fn_trait(L->fn, t);
+  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once);
+  if (!may_consume || p.nproj) {
+    bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);
+    callee.ty = ty_ref(t, mut);
+    callee.place = temp(L, callee.ty, e->sub->span);
+    assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .ty = callee.ty}, e->sub->span);
+  }
+  Operand *args = lower_args(L, e->args, e->nargs, &callee);
+  emit_call(L, dest, (Callee){.kind = CALLEE_CALLABLE}, args, e->nargs + 1, raw_ty(e), e->span, e->span);
+}
+
 static void lower_call(Lower *L, Place dest, Expr *e) {
   Expr *f = e->sub;
-  if (f->kind != EX_PATH) unsupported(L, "a call of a value");
+  if (f->kind != EX_PATH) {
+    lower_value_call(L, dest, e);
+    return;
+  }
   switch (f->res) {
   case RES_FN: {
     Callee c = {.kind = CALLEE_FN, .fn = f->fn, .targs = f->fn_targs, .ntargs = f->fn_ntargs};
@@ -810,7 +926,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
   }
-  case RES_LOCAL: unsupported(L, "a call of a closure or fn pointer");
+  case RES_LOCAL: lower_value_call(L, dest, e); return;
   default: unsupported(L, "a call of this kind");
   }
 }
@@ -1513,6 +1629,11 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
       emit_call(L, dest, c, NULL, 0, raw_ty(e), e->span, e->span);
       return;
     }
+    case RES_FN: {  // a fn pointer to the instance
+      MirConst k = {.kind = CONST_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+      assign(L, dest, rv_use((Operand){.kind = OPND_CONST, .c = k, .ty = raw_ty(e)}), e->span);
+      return;
+    }
     default: unsupported(L, "a function used as a value");
     }
   case EX_UNARY: lower_unary(L, dest, e); return;
@@ -1562,7 +1683,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_FOR: lower_for(L, e); return;
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
-  case EX_CLOSURE: unsupported(L, "a closure");
+  case EX_CLOSURE: lower_closure(L, dest, e); return;
   case EX_RANGE: unsupported(L, "a range value");
   case EX_TRY: unsupported(L, "the `?` operator");
   default: ice(e->span, "expression not lowered to MIR");
@@ -1826,6 +1947,7 @@ static void remove_dead_blocks(Body *b) {
 
 // Parameters are _1.._n; a destructuring one is matched at the top of the body.
 static void lower_params(Lower *L, FnDecl *f) {
+  if (f->is_closure) env_param(L, f);
   if (f->self_local) bind_local(L, f->self_local);
   int *arg = arena_alloc(sizeof(int) * (f->nparams + 1));
   for (int i = 0; i < f->nparams; i++) {
@@ -1839,6 +1961,7 @@ static void lower_params(Lower *L, FnDecl *f) {
   }
   L->b->nparams = L->b->locals.len - 1;
   L->cur = new_block(L);
+  if (f->is_closure) own_captures(L, f);
   for (int i = 0; i < f->nparams; i++) {
     Pattern *p = f->params[i].pat;
     if (!plain_binding(p) && p->kind != PAT_WILD) match_pattern(L, p, local_place(arg[i]), unreachable_block(L));
@@ -1847,7 +1970,6 @@ static void lower_params(Lower *L, FnDecl *f) {
 
 static Body *lower_body(Lower *L, FnDecl *f) {
   Body *b = L->b;
-  if (f->is_closure) unsupported(L, "a closure body");
   if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
   L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
   for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
@@ -1897,5 +2019,10 @@ void lower_crate(Crate *crate, bool overflow_checks) {
   for (int i = 0; i < crate->traits.len; i++) {
     TraitDecl *t = VEC_AT(crate->traits, i);
     for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], overflow_checks);
+  }
+  // A closure checked again (for another expected type) leaves its earlier FnDecl behind.
+  for (int i = 0; i < crate->closures.len; i++) {
+    FnDecl *f = VEC_AT(crate->closures, i);
+    if (f->closure_expr->fn == f) lower_one(crate, f, overflow_checks);
   }
 }

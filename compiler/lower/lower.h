@@ -7,7 +7,9 @@
 // *rvalues*, and ends in exactly one *terminator*, the only thing that transfers control:
 //
 //   local     _0 is the return place, _1.._n the parameters (self first), then user variables
-//             and the temporaries that lowering introduces.
+//             and the temporaries that lowering introduces. A closure's body is a body of its
+//             own whose _1 is a reference to its environment: a capture is the place
+//             `(*_1).i` (by value) or `(*((*_1).i))` (by reference).
 //   place     a local followed by projections: `(*_1).0`, `_3[_4]`, `(_2 as Some).0`.
 //   operand   `copy P`, `move P` or a constant.
 //   rvalue    use, `&P`/`&mut P`, a binary op (checked ones give `(T, bool)`), a cast (numeric,
@@ -69,6 +71,7 @@ typedef enum {
   CONST_PROMOTED, // a reference to a promoted constant (rvalue static promotion): `&5`, `&CONST`,
                   // `&[1, 2]` borrow a private global that lives for the whole program. `expr`
                   // is the borrow `&value`; `i` its number among the body's promoteds.
+  CONST_FN,     // a function as a value (a fn pointer): fn with targs
 } ConstKind;
 
 typedef struct {
@@ -78,6 +81,9 @@ typedef struct {
   const char *s;
   size_t len;
   Expr *expr;     // CONST_PROMOTED
+  FnDecl *fn;     // CONST_FN
+  Type **targs;
+  int ntargs;
 } MirConst;
 
 typedef enum { OPND_COPY, OPND_MOVE, OPND_CONST } OperandKind;
@@ -104,7 +110,9 @@ typedef enum {
   CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
 } CastKind;
 
-typedef enum { AGG_TUPLE, AGG_ADT, AGG_ARRAY } AggKind;
+// AGG_CLOSURE: a closure's environment, one operand per capture (a reference, or the value
+// of a `move` capture), in the order of FnDecl.captures.
+typedef enum { AGG_TUPLE, AGG_ADT, AGG_ARRAY, AGG_CLOSURE } AggKind;
 
 typedef enum {
   RV_USE,          // operand
@@ -113,7 +121,7 @@ typedef enum {
   RV_CHECKED,      // a op b with overflow: a (T, bool) pair (rustc's AddWithOverflow)
   RV_UNARY,        // -a, !a
   RV_CAST,         // operand as ty
-  RV_AGGREGATE,    // Tuple(..), Struct { .. }, Enum::Variant(..), [..]
+  RV_AGGREGATE,    // Tuple(..), Struct { .. }, Enum::Variant(..), [..], {closure@..} { .. }
   RV_DISCRIMINANT, // discriminant(place): the variant's discriminant value
   RV_LEN,          // Len(place): the length of an array or slice place
 } RvalueKind;
@@ -155,6 +163,11 @@ typedef enum {
                    // the call; args are the receiver (after autoref) and the arguments
   CALLEE_MACRO,    // print!-like output or a panic with a formatted message: args[i] is a
                    // reference to macro->args[i] (a unit constant where the macro has no use for it)
+  CALLEE_CALLABLE, // a call of a value: <T as Fn>::call. args[0] is the callee: `move P` of a
+                   // closure or type parameter that may be an FnOnce closure (codegen decides
+                   // per instance whether the call consumes P), else a reference to it; the rest
+                   // are the arguments. Per instance it is a closure's body, a fn pointer or a
+                   // `dyn Fn` vtable slot, through any references and boxes.
 } CalleeKind;
 
 typedef struct {
@@ -235,6 +248,8 @@ typedef struct Body {
 Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks);
 // Lowers every function of the crate that has a body, storing the result in FnDecl.mir.
 void lower_crate(Crate *crate, bool overflow_checks);
+// The Fn, FnMut or FnOnce bound of a type parameter of f (how a value of it is called), or NULL.
+TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t);
 
 //
 // elaborate.c: drop elaboration, and small helpers on places

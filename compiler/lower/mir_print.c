@@ -54,6 +54,7 @@ static const char *const_str(Body *b, Operand *o) {
   switch (o->c.kind) {
   case CONST_PROMOTED: return arena_printf("%s::promoted[%llu]", fn_path(b->fn, NULL, 0, NULL), (unsigned long long)o->c.i);
   case CONST_UNIT: return "()";
+  case CONST_FN: return arena_printf("%s as %s", fn_path(o->c.fn, o->c.targs, o->c.ntargs, NULL), ty_name(t));
   case CONST_STR: return arena_printf("\"%s\"", escape(o->c.s, o->c.len));
   case CONST_FLOAT: return arena_printf("%g%s", o->c.f, ty_name(t));
   case CONST_INT:
@@ -107,6 +108,7 @@ static const char *agg_str(Body *b, Rvalue *rv) {
   switch (rv->agg) {
   case AGG_TUPLE: return arena_printf("(%s%s)", args, rv->nops == 1 ? "," : "");
   case AGG_ARRAY: return arena_printf("[%s]", args);
+  case AGG_CLOSURE: return rv->nops ? arena_printf("%s { %s }", ty_name(t), args) : ty_name(t);
   case AGG_ADT: break;
   }
   StructDecl *s = t->sdecl;
@@ -175,6 +177,19 @@ static const char *format_string(Expr *e) {
   return s;
 }
 
+// A call of a value, named as rustc names it: `<T as Fn>::call`, `FnMut::call_mut` or
+// `FnOnce::call_once`, after what the callee allows (a closure: what its body does, seen in how
+// it is passed; a type parameter: its bound).
+static const char *callable_str(Body *b, Operand *f) {
+  Type *ft = f->kind == OPND_MOVE && ty_resolve(f->ty)->kind != TY_REF ? f->ty : ty_pointee(f->ty);
+  Type *rt = ty_resolve(ft);
+  const char *tr = ty_resolve(f->ty)->kind == TY_REF && ty_resolve(f->ty)->mut ? "FnMut" : "Fn";
+  if (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) tr = "FnOnce";
+  if (mir_param_fn_trait(b->fn, ft)) tr = mir_param_fn_trait(b->fn, ft)->name;
+  const char *method = !strcmp(tr, "Fn") ? "call" : !strcmp(tr, "FnMut") ? "call_mut" : "call_once";
+  return arena_printf("<%s as %s>::%s", ty_name(ft), tr, method);
+}
+
 static const char *callee_str(Body *b, Terminator *t) {
   Callee *c = &t->callee;
   switch (c->kind) {
@@ -199,6 +214,7 @@ static const char *callee_str(Body *b, Terminator *t) {
     const char *p = recv->kind == OPND_CONST ? "?" : place_str(b, recv->place);
     return arena_printf("(*%s.1)[slot %d: %s::%s]", p, c->slot, c->trait->name, c->fn->name);
   }
+  case CALLEE_CALLABLE: return callable_str(b, &t->args[0]);
   }
   return "?";
 }
@@ -296,11 +312,16 @@ void mir_print_body(Body *b, void *file) {
   }
 }
 
-static void print_fn(FnDecl *f, FILE *out, bool *first) {
+// A function, then the closures written in it (and in those), as rustc lists them.
+static void print_fn(Crate *crate, FnDecl *f, FILE *out, bool *first) {
   if (!f->body || !f->mir || f->span.file == 0) return;  // file 0 is the prelude
   if (!*first) fprintf(out, "\n");
   *first = false;
   mir_print_body(f->mir, out);
+  for (int i = 0; i < crate->closures.len; i++) {
+    FnDecl *cf = VEC_AT(crate->closures, i);
+    if (cf->parent == f && cf->closure_expr->fn == cf) print_fn(crate, cf, out, first);
+  }
 }
 
 // In source order: free functions, impl methods and trait default methods as they appear.
@@ -309,10 +330,10 @@ void mir_print_crate(Crate *crate, void *file) {
   Program *prog = crate->prog;
   for (int i = 0; i < prog->nitems; i++) {
     Item *it = prog->items[i];
-    if (it->kind == ITEM_FN) print_fn(it->fn, file, &first);
+    if (it->kind == ITEM_FN) print_fn(crate, it->fn, file, &first);
     if (it->kind == ITEM_IMPL)
-      for (int j = 0; j < it->impl->nmethods; j++) print_fn(it->impl->methods[j], file, &first);
+      for (int j = 0; j < it->impl->nmethods; j++) print_fn(crate, it->impl->methods[j], file, &first);
     if (it->kind == ITEM_TRAIT)
-      for (int j = 0; j < it->trait->nmethods; j++) print_fn(it->trait->methods[j], file, &first);
+      for (int j = 0; j < it->trait->nmethods; j++) print_fn(crate, it->trait->methods[j], file, &first);
   }
 }

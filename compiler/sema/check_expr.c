@@ -2493,6 +2493,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   Type **args = arena_alloc(sizeof(Type *) * (env->n + 1));
   for (int i = 0; i < env->n; i++) args[i] = env->params[i];
   vec_push(&fx->closures, cf);
+  vec_push(&K->closures, cf);
   return ty_closure(cf, args, env->n);
 }
 
@@ -2990,6 +2991,13 @@ void check_fn_body(FnDecl *f) {
     }
   }
   for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  // Closures' signatures and variables (inferred from the enclosing body) too.
+  for (int i = 0; i < fx.closures.len; i++) {
+    FnDecl *cf = VEC_AT(fx.closures, i);
+    cf->ret_type = zonk_norm(cf->ret_type);
+    for (int k = 0; k < cf->nparams; k++) cf->param_types[k] = zonk_norm(cf->param_types[k]);
+    for (int k = 0; k < cf->locals.len; k++) VEC_AT(cf->locals, k)->ty = zonk_norm(VEC_AT(cf->locals, k)->ty);
+  }
   for (int i = 0; i < fx.pats.len; i++) {
     Pattern *p = VEC_AT(fx.pats, i);
     p->ty = zonk_norm(p->ty);

@@ -149,6 +149,7 @@ typedef struct {
   VEC(TraitDecl *) traits;
   VEC(ImplDecl *) impls;
   VEC(FnDecl *) fns;
+  VEC(FnDecl *) closures;    // every closure's body as a function, in the order checked
   VEC(ConstDecl *) consts;
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
