@@ -320,7 +320,9 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
-  LLVMValueRef r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
+  LLVMValueRef r = e->kind == EX_METHOD   ? cg_builtin_method(c, e, vals[0], vals + 1)
+                   : e->kind == EX_BINARY ? cg_str_compare(c, e->op, vals[0], cg_type_of(c, t->args[0].ty), vals[1], cg_type_of(c, t->args[1].ty))
+                                          : cg_builtin_call(c, e, vals);
   Type *ret = cg_type_of(c, e->coerce ? e->coerce_from : e->ty);
   if (t->target < 0 || ty_resolve(ret)->kind == TY_NEVER) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
@@ -329,6 +331,18 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
+}
+
+// A trait call that the builtin types answer without an impl (String's clone, Vec's ==).
+static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self) {
+  if (!cg_is_builtin_impl(c, t->callee.trait, self)) return false;
+  LLVMValueRef vals[2] = {0};
+  for (int i = 0; i < t->nargs && i < 2; i++) vals[i] = operand_val(c, m, &t->args[i]);
+  LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, vals);
+  LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+  return true;
 }
 
 static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
@@ -342,12 +356,13 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     return;
   }
   Type **targs = subst_all(c, ce->targs, ce->ntargs);
+  Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
+  if (ce->kind == CALLEE_TRAIT && emit_builtin_trait_term(c, m, t, self)) return;
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * t->nargs + 3));
   int na = 0;
   LLVMValueRef fnv;
   LLVMTypeRef fty;
   FnDecl *target = ce->fn;
-  Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
   Type *ret;
   bool is_virtual = ce->kind == CALLEE_VIRTUAL || (ce->kind == CALLEE_TRAIT && ty_resolve(self)->kind == TY_DYN);
   if (is_virtual) {

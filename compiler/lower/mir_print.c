@@ -178,6 +178,13 @@ static const char *callee_str(Body *b, Terminator *t) {
   case CALLEE_BUILTIN: {
     Expr *e = c->expr;
     if (e->kind == EX_METHOD) return arena_printf("%s::%s", ty_name(e->self_ty), e->name);
+    if (e->kind == EX_BINARY) {  // a comparison of strings, named as rustc names str's methods
+      TokenKind ops[] = {TK_EQEQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE};
+      const char *names[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+      int i = 0;
+      while (i < 5 && ops[i] != e->op) i++;
+      return arena_printf("<str as %s>::%s", i < 2 ? "PartialEq" : "PartialOrd", names[i]);
+    }
     return diag_span_text(e->sub->span);
   }
   case CALLEE_MACRO:
