@@ -705,10 +705,8 @@ static LLVMValueRef emit_method(CG *c, Expr *e) {
   if (e->dispatch == DISPATCH_DIRECT) return call_instance(c, e->name_span, e->span, e->fn, targs, e->fn_ntargs, vals, tys, n);
   if (e->dispatch == DISPATCH_DYN || ty_resolve(self)->kind == TY_DYN)
     return call_dyn(c, e, e->fn, self, vals[0], targs, vals + 1, tys + 1, n - 1);
-  if (e->trait == c->crate->clone_trait) {  // derived or built in, unless the type has its own impl
-    TraitRef tr = {.trait = e->trait};
-    if (!find_impl(c->crate, &tr, self, NULL, NULL)) return clone_value(c, vals[0], self);
-  }
+  LLVMValueRef builtin = cg_builtin_trait_call(c, e->trait, e->fn, self, vals);
+  if (builtin) return builtin;
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(e->trait, e->fn, self, targs, e->fn_ntargs, &itargs, &nit);
@@ -1053,12 +1051,16 @@ static TraitDecl clone_key, eq_key;  // cache keys (in c->debugs)
 static LLVMValueRef clone_fn(CG *c, Type *t);
 static LLVMValueRef eq_fn(CG *c, Type *t);
 
-static bool user_impl(CG *c, Type *t, TraitDecl *trait, FnDecl **method, Type ***targs, int *n) {
-  TraitRef tr = {.trait = trait};
-  ImplDecl *im = find_impl(c->crate, &tr, t, targs, n);
-  if (!im) return false;
-  *method = im->nmethods ? im->methods[0] : NULL;
-  return *method != NULL;
+// `<t as trait>::name(args)` through t's impl (or the trait's default body).
+static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t, LLVMValueRef *args) {
+  FnDecl *method = NULL;
+  for (int i = 0; i < trait->nmethods; i++)
+    if (!strcmp(trait->methods[i]->name, name)) method = trait->methods[i];
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = mono_resolve_method(trait, method, t, &t, 1, &itargs, &nit);
+  LLVMValueRef fn = cg_instance_fn(c, mono_instance(f, itargs, nit, (Span){0}));
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, method->nparams + 1, "");
 }
 
 // The clone of the value at p.
@@ -1066,13 +1068,7 @@ static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   t = ty_resolve(t);
   if (ty_is_copy(t)) return cg_load(c, t, p);
   if (t->kind == TY_STRING) return string_from_parts(c, vec_field(c, p, 0), vec_field(c, p, 2));
-  FnDecl *m;
-  Type **targs;
-  int n;
-  if (t->kind == TY_STRUCT && user_impl(c, t, c->crate->clone_trait, &m, &targs, &n)) {
-    LLVMValueRef fn = cg_instance_fn(c, mono_instance(m, targs, n, (Span){0}));
-    return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
-  }
+  if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, &p);
   LLVMValueRef fn = clone_fn(c, t);
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
 }
@@ -1129,31 +1125,6 @@ static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
     LLVMBuildRet(c->b, v);
     return;
   }
-  case TY_STRUCT: {
-    LLVMValueRef out = cg_alloca(c, cg_lltype(c, t), "clone");
-    StructDecl *sd = t->sdecl;
-    if (!sd->is_enum) {
-      for (int i = 0; i < sd->nfields; i++)
-        LLVMBuildStore(c->b, clone_value(c, cg_ctor_field_addr(c, t, -1, src, i), cg_ctor_field_type(t, -1, i)), cg_ctor_field_addr(c, t, -1, out, i));
-      LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, cg_lltype(c, t), out, ""));
-      return;
-    }
-    LLVMBasicBlockRef done = cg_new_block(c, "clone.done");
-    LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, src), done, sd->nvariants);
-    for (int v = 0; v < sd->nvariants; v++) {
-      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
-      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
-      cg_set_block(c, bb);
-      int n = sd->variants[v].nfields;
-      LLVMValueRef *fields = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
-      for (int i = 0; i < n; i++) fields[i] = clone_value(c, cg_ctor_field_addr(c, t, v, src, i), cg_ctor_field_type(t, v, i));
-      cg_store_variant(c, t, v, out, fields);
-      LLVMBuildBr(c->b, done);
-    }
-    cg_set_block(c, done);
-    LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, cg_lltype(c, t), out, ""));
-    return;
-  }
   default: ice((Span){0}, "no Clone for `%s`", ty_name(t));
   }
 }
@@ -1186,6 +1157,10 @@ static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
     if (ty_resolve(t->inner)->kind == TY_STR) return emit_str_eq(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
     return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
   case TY_BOX: return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+  case TY_STRUCT: {
+    LLVMValueRef args[2] = {pa, pb};
+    return call_impl(c, c->crate->partial_eq_trait, "eq", t, args);
+  }
   default: {
     LLVMValueRef fn = eq_fn(c, t);
     LLVMValueRef args[2] = {pa, pb};
@@ -1236,28 +1211,6 @@ static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
       require_eq(c, eq_value(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), a, slot, ""), LLVMBuildStructGEP2(c->b, cg_lltype(c, t), b, slot, ""), t->args[i]));
     }
     break;
-  case TY_STRUCT: {
-    StructDecl *sd = t->sdecl;
-    if (!sd->is_enum) {
-      for (int i = 0; i < sd->nfields; i++)
-        require_eq(c, eq_value(c, cg_ctor_field_addr(c, t, -1, a, i), cg_ctor_field_addr(c, t, -1, b, i), cg_ctor_field_type(t, -1, i)));
-      break;
-    }
-    LLVMValueRef ta = cg_load_tag(c, t, a);
-    require_eq(c, LLVMBuildICmp(c->b, LLVMIntEQ, ta, cg_load_tag(c, t, b), ""));
-    LLVMBasicBlockRef done = cg_new_block(c, "eq.done");
-    LLVMValueRef sw = LLVMBuildSwitch(c->b, ta, done, sd->nvariants);
-    for (int v = 0; v < sd->nvariants; v++) {
-      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
-      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
-      cg_set_block(c, bb);
-      for (int i = 0; i < sd->variants[v].nfields; i++)
-        require_eq(c, eq_value(c, cg_ctor_field_addr(c, t, v, a, i), cg_ctor_field_addr(c, t, v, b, i), cg_ctor_field_type(t, v, i)));
-      LLVMBuildBr(c->b, done);
-    }
-    cg_set_block(c, done);
-    break;
-  }
   default: ice((Span){0}, "no PartialEq for `%s`", ty_name(t));
   }
   LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 1, 0));
@@ -1276,6 +1229,26 @@ static LLVMValueRef eq_fn(CG *c, Type *t) {
   emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t);
   cg_end_helper(c, &saved);
   return fn;
+}
+
+// The Clone and PartialEq that trc gives the builtin types (sema's builtin_impl): a call of
+// `<self as Clone>::clone` or `<self as PartialEq>::eq`/`ne` on the arguments' values (the
+// references). NULL when self has an impl of its own: the caller calls that.
+LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb) {
+  return emit_str_eq(c, op, a, ta, b, tb);
+}
+
+bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self) {
+  if (trait != c->crate->clone_trait && trait != c->crate->partial_eq_trait) return false;
+  TraitRef tr = {.trait = trait};
+  return !find_impl(c->crate, &tr, self, NULL, NULL);
+}
+
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
+  if (!cg_is_builtin_impl(c, trait, self)) return NULL;
+  if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
+  LLVMValueRef r = eq_value(c, args[0], args[1], self);
+  return strcmp(method->name, "ne") ? r : LLVMBuildNot(c->b, r, "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1349,6 +1322,8 @@ static LLVMValueRef emit_call(CG *c, Expr *e) {
   Type *self = cg_type_of(c, callee->self_ty);
   if (ty_resolve(self)->kind == TY_DYN)
     return call_dyn(c, e, callee->fn, self, vals[0], targs, vals + 1, tys + 1, e->nargs - 1);
+  LLVMValueRef builtin = cg_builtin_trait_call(c, callee->trait, callee->fn, self, vals);
+  if (builtin) return builtin;
   Type **itargs = NULL;
   int nit = 0;
   FnDecl *f = mono_resolve_method(callee->trait, callee->fn, self, targs, callee->fn_ntargs, &itargs, &nit);
@@ -1822,7 +1797,7 @@ static LLVMValueRef emit_macro(CG *c, Expr *e) {
     Type *t = final_ty(c, e->args[0]);
     LLVMValueRef pa = emit_place(c, e->args[0]), pb = emit_place(c, e->args[1]);
     LLVMValueRef same = is_stringish(t) ? emit_str_eq(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false))
-                                        : emit_compare(c, TK_EQEQ, cg_load(c, t, pa), cg_load(c, t, pb), t);
+                                        : eq_value(c, pa, pb, t);
     LLVMBasicBlockRef bad = cg_new_block(c, "assert.fail"), ok = cg_new_block(c, "assert.ok");
     LLVMBuildCondBr(c->b, same, eq ? ok : bad, eq ? bad : ok);
     cg_set_block(c, bad);
@@ -1888,6 +1863,18 @@ static LLVMValueRef emit_str_eq(CG *c, TokenKind op, LLVMValueRef a, Type *ta, L
   LLVMValueRef pa, la, pb, lb;
   str_parts(c, a, ta, &pa, &la);
   str_parts(c, b, tb, &pb, &lb);
+  if (op != TK_EQEQ && op != TK_NE) {
+    // Lexicographic by bytes: the common prefix decides, else the shorter string is less.
+    LLVMValueRef shorter = LLVMBuildICmp(c->b, LLVMIntULT, la, lb, "");
+    LLVMValueRef args[3] = {pa, pb, LLVMBuildSelect(c->b, shorter, la, lb, "")};
+    LLVMValueRef r = cg_call_fn(c, cg_rt(c, "memcmp"), args, 3);
+    LLVMValueRef by_len = LLVMBuildSub(c->b, LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntUGT, la, lb, ""), c->t_i32, ""),
+                                       LLVMBuildZExt(c->b, shorter, c->t_i32, ""), "");
+    LLVMValueRef zero = LLVMConstInt(c->t_i32, 0, 0);
+    LLVMValueRef ord = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, r, zero, ""), by_len, r, "");
+    LLVMIntPredicate pred = op == TK_LT ? LLVMIntSLT : op == TK_LE ? LLVMIntSLE : op == TK_GT ? LLVMIntSGT : LLVMIntSGE;
+    return LLVMBuildICmp(c->b, pred, ord, zero, "");
+  }
   LLVMValueRef same_len = LLVMBuildICmp(c->b, LLVMIntEQ, la, lb, "");
   LLVMBasicBlockRef cmp = cg_new_block(c, "streq.bytes"), done = cg_new_block(c, "streq.done");
   LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);

@@ -187,6 +187,13 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
 // &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
 // at sp when out of range.
 LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem);
+// Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
+// no impl: whether `<self as trait>` is one, and the call of its method on the arguments'
+// values (NULL when self has an impl of its own).
+bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self);
+// a op b on the contents of two strings (String, &str, &String values)
+LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args);
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);

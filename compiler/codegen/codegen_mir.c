@@ -337,6 +337,8 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
     Expr *range = e->sub->rhs;
     Type *el = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[0].ty))))->inner;
     r = cg_slice_index(c, e->sub, t->span, vals[0], range->lhs ? vals[1] : NULL, range->rhs ? vals[2] : NULL, el);
+  } else if (e->kind == EX_BINARY) {  // a comparison of strings
+    r = cg_str_compare(c, e->op, vals[0], cg_type_of(c, t->args[0].ty), vals[1], cg_type_of(c, t->args[1].ty));
   } else {
     r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
   }
@@ -380,6 +382,18 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   finish_call_term(c, m, t, ret, cg_call_callable(c, p.addr, ft, vals, tys, n, ret));
 }
 
+// A trait call that the builtin types answer without an impl (String's clone, Vec's ==).
+static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self) {
+  if (!cg_is_builtin_impl(c, t->callee.trait, self)) return false;
+  LLVMValueRef vals[2] = {0};
+  for (int i = 0; i < t->nargs && i < 2; i++) vals[i] = operand_val(c, m, &t->args[i]);
+  LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, vals);
+  LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  set_flag(c, m, t->dest, true);
+  LLVMBuildBr(c->b, bb(m, t->target));
+  return true;
+}
+
 static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   Callee *ce = &t->callee;
   if (ce->kind == CALLEE_CALLABLE) {
@@ -395,12 +409,13 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     return;
   }
   Type **targs = subst_all(c, ce->targs, ce->ntargs);
+  Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
+  if (ce->kind == CALLEE_TRAIT && emit_builtin_trait_term(c, m, t, self)) return;
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * t->nargs + 3));
   int na = 0;
   LLVMValueRef fnv;
   LLVMTypeRef fty;
   FnDecl *target = ce->fn;
-  Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
   Type *ret;
   bool is_virtual = ce->kind == CALLEE_VIRTUAL || (ce->kind == CALLEE_TRAIT && ty_resolve(self)->kind == TY_DYN);
   if (is_virtual) {

@@ -30,6 +30,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   parse_source(prog, "<prelude>", prelude_source, strlen(prelude_source));
   parse_source(prog, name, text, len);
   if (diag_error_count()) return NULL;
+  derive_expand(prog, 0);
 
   Crate *crate = arena_alloc(sizeof *crate);
   if (!check_program(crate, prog)) return NULL;

@@ -254,6 +254,7 @@ static void assert_cond(Lower *L, Operand cond, bool expected, const char *msg, 
 static void lower_into(Lower *L, Place dest, Expr *e);
 static Operand lower_operand(Lower *L, Expr *e);
 static Place lower_place(Lower *L, Expr *e);
+static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller);
 static void lower_block_into(Lower *L, Place dest, Block *blk);
 static void lower_scoped_block(Lower *L, Place dest, Block *blk);
 static Operand lower_condition(Lower *L, Expr *e);
@@ -573,6 +574,57 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
   assign(L, dest, rv_use(use_place(L, project(r, PROJ_FIELD, 0, 0, t))), sp);
 }
 
+// ---- comparisons ----
+//
+// A comparison reads its operands behind their references (`&a == &b` compares a and b).
+// Scalars compare as an operator; strings by contents, through a builtin call (shown as
+// `<str as PartialEq>::eq`); anything else calls PartialEq::eq or ne with the operands
+// borrowed, as rustc's operator desugaring does: `<Pos as PartialEq>::eq(move _3, move _4)`.
+// Mono finds the impl (#[derive(PartialEq)] writes one); a builtin type without one (a Vec, a
+// tuple) is compared by codegen.
+
+// `&p` in a fresh temporary, moved into the call that takes it.
+static Operand borrow_place(Lower *L, Place p, Span sp) {
+  Type *rt = ty_ref(place_ty(L, p), false);
+  Place r = temp(L, rt, sp);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .ty = rt}, sp);
+  return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+}
+
+static FnDecl *trait_method(TraitDecl *t, const char *name) {
+  for (int i = 0; i < t->nmethods; i++)
+    if (!strcmp(t->methods[i]->name, name)) return t->methods[i];
+  return NULL;
+}
+
+static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, Span sp) {
+  while (ty_resolve(place_ty(L, a))->kind == TY_REF) a = deref(L, a, sp);
+  while (ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
+  Type *t = ty_resolve(place_ty(L, a));
+  if (is_scalar(t)) {
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = binop_of(op), .a = use_place(L, a), .b = use_place(L, b), .ty = ty_bool}, sp);
+    return;
+  }
+  bool str = t->kind == TY_STR || t->kind == TY_STRING;
+  if (!str && op != TK_EQEQ && op != TK_NE) unsupported(L, arena_printf("an operator on `%s`", ty_name(t)));
+  Operand *args = arena_alloc(sizeof(Operand) * 2);
+  args[0] = borrow_place(L, a, sp);
+  args[1] = borrow_place(L, b, sp);
+  Callee c;
+  if (str) {
+    // The builtin comparison of two strings' contents: an operator expression that only names it.
+    Expr *cmp = arena_alloc(sizeof(Expr));
+    *cmp = (Expr){.kind = EX_BINARY, .op = op, .span = sp, .ty = ty_bool};
+    c = (Callee){.kind = CALLEE_BUILTIN, .expr = cmp};
+  } else {
+    TraitDecl *eq = L->crate->partial_eq_trait;
+    Type **targs = arena_alloc(sizeof(Type *));
+    targs[0] = t;
+    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_method(eq, op == TK_EQEQ ? "eq" : "ne"), .targs = targs, .ntargs = 1, .trait = eq, .self_ty = t};
+  }
+  emit_call(L, dest, c, args, 2, ty_bool, sp, sp);
+}
+
 static void lower_binary(Lower *L, Place dest, Expr *e) {
   TokenKind op = e->op;
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
@@ -598,6 +650,13 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     return;
   }
   BinOp bop = binop_of(op);
+  Type *lt = ty_resolve(e->lhs->ty);
+  while (lt->kind == TY_REF) lt = ty_resolve(lt->inner);
+  if (bop >= BIN_EQ && !is_scalar(lt)) {
+    Place a = lower_place(L, e->lhs);
+    lower_compare(L, dest, op, a, lower_place(L, e->rhs), e->span);
+    return;
+  }
   Operand a = read_before(L, scalar_operand(L, e->lhs), &e->rhs, 1, e->lhs->span);
   Operand b = scalar_operand(L, e->rhs);
   if (bop >= BIN_EQ) {
@@ -848,7 +907,6 @@ static Operand lower_receiver(Lower *L, Expr *e) {
 }
 
 static void lower_method(Lower *L, Place dest, Expr *e) {
-  if (e->trait && e->trait == L->crate->clone_trait) unsupported(L, "a clone() call");
   Operand recv = lower_receiver(L, e);
   Operand *args = lower_args(L, e->args, e->nargs, &recv);
   Callee c;
@@ -910,7 +968,6 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     return;
   }
   case RES_TRAIT_FN: {
-    if (f->trait == L->crate->clone_trait) unsupported(L, "a Clone::clone call");
     Callee c = trait_callee(L, f, f->self_ty);
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
@@ -1548,10 +1605,7 @@ static bool name_is(const char *n, const char *a, const char *b) { return !strcm
 static Operand borrow_arg(Lower *L, Place p, Span sp) {
   Type *t = place_ty(L, p);
   if (!ty_is_sized(t)) unsupported(L, "an unsized format argument");
-  Type *rt = ty_ref(t, false);
-  Place r = temp(L, rt, sp);
-  assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .ty = rt}, sp);
-  return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+  return borrow_place(L, p, sp);
 }
 
 // The macro's output or panic as a call; `known` are places already evaluated for args[0..].
@@ -1593,10 +1647,8 @@ static void lower_macro(Lower *L, Place dest, Expr *e) {
   }
   if (name_is(n, "assert_eq", "assert_ne")) {
     Place ab[2] = {lower_place(L, e->args[0]), lower_place(L, e->args[1])};
-    for (int i = 0; i < 2; i++)
-      if (!is_scalar(place_ty(L, ab[i]))) unsupported(L, arena_printf("`%s!` on `%s`", n, ty_name(place_ty(L, ab[i]))));
     Place same = temp(L, ty_bool, e->span);
-    assign(L, same, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = use_place(L, ab[0]), .b = use_place(L, ab[1]), .ty = ty_bool}, e->span);
+    lower_compare(L, same, TK_EQEQ, ab[0], ab[1], e->span);
     int ok = new_block(L), fail = new_block(L);
     bool eq = !strcmp(n, "assert_eq");
     switch_bool(L, use_place(L, same), eq ? ok : fail, eq ? fail : ok, e->span);

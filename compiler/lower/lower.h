@@ -160,7 +160,9 @@ typedef enum {
   CALLEE_TRAIT,    // <self_ty as trait>::fn: resolved to an impl per instance by mono
   CALLEE_VIRTUAL,  // a dyn call: slot `slot` of the vtable in args[0] (a fat pointer)
   CALLEE_BUILTIN,  // a compiler-known function or method (Vec::push, i32::abs, size_of): expr is
-                   // the call; args are the receiver (after autoref) and the arguments
+                   // the call; args are the receiver (after autoref) and the arguments. Also a
+                   // comparison of two strings: expr is an EX_BINARY naming the operator, args
+                   // the two references
   CALLEE_MACRO,    // print!-like output or a panic with a formatted message: args[i] is a
                    // reference to macro->args[i] (a unit constant where the macro has no use for it)
   CALLEE_CALLABLE, // a call of a value: <T as Fn>::call. args[0] is the callee: `move P` of a

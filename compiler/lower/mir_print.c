@@ -202,6 +202,13 @@ static const char *callee_str(Body *b, Terminator *t) {
                                        : r->lhs ? (r->rhs ? "Range" : "RangeFrom") : r->rhs ? "RangeTo" : "RangeFull";
       return arena_printf("<%s as Index<%s>>::index", ty_name(ty_pointee(ty_resolve(t->args[0].ty))), range);
     }
+    if (e->kind == EX_BINARY) {  // a comparison of strings, named as rustc names str's methods
+      TokenKind ops[] = {TK_EQEQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE};
+      const char *names[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+      int i = 0;
+      while (i < 5 && ops[i] != e->op) i++;
+      return arena_printf("<str as %s>::%s", i < 2 ? "PartialEq" : "PartialOrd", names[i]);
+    }
     return diag_span_text(e->sub->span);
   }
   case CALLEE_MACRO:

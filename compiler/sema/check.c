@@ -484,7 +484,8 @@ static void find_lang_traits(void) {
   K->sized_trait = lookup_trait(intern_cstr("Sized"));
   K->copy_trait = lookup_trait(intern_cstr("Copy"));
   K->clone_trait = lookup_trait(intern_cstr("Clone"));
-  if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait)
+  K->partial_eq_trait = lookup_trait(intern_cstr("PartialEq"));
+  if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait || !K->partial_eq_trait)
     ice((Span){0}, "the prelude lacks a lang trait");
   K->drop_trait->is_lang_drop = true;
   const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};

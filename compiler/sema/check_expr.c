@@ -1491,6 +1491,23 @@ static bool comparable(Type *t) {
          t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_UNIT;
 }
 
+// `a == b` and `a != b` need PartialEq of the types behind the references (lowering makes
+// the trait call, or the operator on primitives and strings).
+static void check_equality(Expr *e, Type *a) {
+  Type *t = ty_resolve(a);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (!type_implements(K, t, K->partial_eq_trait)) {
+    Diag *d = diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(e->op), ty_name(a));
+    diag_secondary(d, e->lhs->span, "%s", ty_name(a));
+    diag_secondary(d, e->rhs->span, "%s", ty_name(e->rhs->ty));
+    if (t->kind == TY_STRUCT) {
+      diag_note_at(d, t->sdecl->span, "an implementation of `PartialEq` might be missing for `%s`", ty_name(t));
+      diag_help(d, "consider annotating `%s` with `#[derive(PartialEq)]`", ty_name(t));
+    }
+    diag_emit(d);
+  }
+}
+
 static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   TokenKind op = e->op;
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
@@ -1507,8 +1524,8 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
                 (rb->kind == TY_STRING || (rb->kind == TY_REF && ty_resolve(rb->inner)->kind == TY_STR));
     if (!strs && !unify(a, b)) {
       mismatch(e->rhs, a, b);
-    } else if ((op == TK_EQEQ || op == TK_NE) && derives_partial_eq(a)) {
-      // fine: primitives, strings, and #[derive(PartialEq)] shapes
+    } else if (op == TK_EQEQ || op == TK_NE) {
+      check_equality(e, a);
     } else if (!comparable(a) || ((op != TK_EQEQ && op != TK_NE) && ty_resolve(a)->kind == TY_UNIT)) {
       Diag *d = diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
       diag_emit(d);

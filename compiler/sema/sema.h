@@ -152,7 +152,7 @@ typedef struct {
   VEC(FnDecl *) closures;    // every closure's body as a function, in the order checked
   VEC(ConstDecl *) consts;
   FnDecl *main_fn;
-  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait;
+  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait, *partial_eq_trait;
   TraitDecl *iterator_trait, *into_iterator_trait;  // the prelude's: what `for` loops over
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option;

@@ -134,47 +134,22 @@ static bool copy_in_env(Crate *crate, Type *t) {
   }
 }
 
-static bool has_derive_named(StructDecl *s, const char *name) {
-  for (int i = 0; i < s->attrs.nderives; i++)
-    if (!strcmp(s->attrs.derives[i], name)) return true;
-  return false;
-}
-
-// Clone without an impl: Copy types, String, and Vec, Box, tuples, arrays and
-// #[derive(Clone)] types of Clone parts (trc asks the type arguments, as derive's bounds do).
-static bool derives_clone(Crate *crate, Type *t) {
+// Clone and PartialEq that trc gives the builtin types itself (codegen's clone_value and
+// eq_value): Clone of Copy types, String, and Vecs, Boxes, tuples and arrays of Clone parts;
+// PartialEq of primitives, strings, and references, Boxes, Vecs, slices, arrays and tuples of
+// PartialEq parts. A struct or enum has them only through an impl (#[derive] writes one).
+static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
-  if (ty_is_copy(t) || t->kind == TY_STRING) return true;
+  bool clone = trait == crate->clone_trait;
+  if (clone && (ty_is_copy(t) || t->kind == TY_STRING)) return true;
   switch (t->kind) {
-  case TY_VEC: case TY_BOX: case TY_ARRAY: return type_implements(crate, t->inner, crate->clone_trait);
+  case TY_VAR: return true;  // not known yet (a literal's type is decided later)
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_UNIT: return !clone;
+  case TY_REF: case TY_SLICE: return !clone && type_implements(crate, t->inner, trait);
+  case TY_VEC: case TY_BOX: case TY_ARRAY: return type_implements(crate, t->inner, trait);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
-      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
-    return true;
-  case TY_STRUCT:
-    if (!has_derive_named(t->sdecl, "Clone")) return false;
-    for (int i = 0; i < t->nargs; i++)
-      if (!type_implements(crate, t->args[i], crate->clone_trait)) return false;
-    return true;
-  default: return false;
-  }
-}
-
-// `==` without an impl: #[derive(PartialEq)] types, and tuples, Vecs, slices and arrays of
-// comparable parts.
-bool derives_partial_eq(Type *t) {
-  t = ty_resolve(t);
-  switch (t->kind) {
-  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_UNIT: case TY_VAR: return true;
-  case TY_REF: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: return derives_partial_eq(t->inner);
-  case TY_TUPLE:
-    for (int i = 0; i < t->nargs; i++)
-      if (!derives_partial_eq(t->args[i])) return false;
-    return true;
-  case TY_STRUCT:
-    if (!has_derive_named(t->sdecl, "PartialEq")) return false;
-    for (int i = 0; i < t->nargs; i++)
-      if (!derives_partial_eq(t->args[i])) return false;
+      if (!type_implements(crate, t->args[i], trait)) return false;
     return true;
   default: return false;
   }
@@ -193,7 +168,7 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
     if (t->kind == TY_REF || t->kind == TY_BOX) return type_implements(crate, t->inner, trait);
     return false;
   }
-  if (trait == crate->clone_trait && derives_clone(crate, t)) return true;
+  if ((trait == crate->clone_trait || trait == crate->partial_eq_trait) && builtin_impl(crate, t, trait)) return true;
   TraitRef tr = {.trait = trait};
   return find_impl(crate, &tr, t, NULL, NULL) != NULL;
 }

@@ -610,4 +610,12 @@ typedef struct {
 // Parses one file's tokens and appends its items to prog.
 void parse_file(Program *prog, Token *toks, int ntoks);
 
+//
+// derive.c
+//
+
+// Appends the impls that `#[derive(Clone, PartialEq, Eq)]` on the items from first_item on
+// stand for, parsed from generated source as rustc's derive macros expand them.
+void derive_expand(Program *prog, int first_item);
+
 #endif

@@ -1,0 +1,205 @@
+// derive.c — `#[derive(Clone, PartialEq, Eq)]` expanded into ordinary impls, as rustc's
+// built-in derive macros do, before anything is checked.
+//
+// For each derived trait the expansion writes the impl as source text, then lexes and parses
+// it like user code, so it is checked, lowered to MIR and monomorphized like any impl:
+//
+//   #[derive(Clone, PartialEq)] struct P<T> { a: T, b: String }
+//
+//   impl<T: Clone> Clone for P<T> {
+//       fn clone(&self) -> Self { P { a: Clone::clone(&self.a), b: Clone::clone(&self.b) } }
+//   }
+//   impl<T: PartialEq> PartialEq for P<T> {
+//       fn eq(&self, other: &Self) -> bool { true && self.a == other.a && self.b == other.b }
+//   }
+//
+// An enum matches on its variants: `match self { E::V(__self_0) => E::V(Clone::clone(__self_0)) }`
+// and `match (self, other) { (E::V(__self_0), E::V(__arg1_0)) => *__self_0 == *__arg1_0, .. }`.
+// A type that also derives Copy and has no type parameters clones with `*self`, as rustc's
+// derive does.
+//
+// The text is never shown: every token of it is given a span in the user's file (the field it
+// comes from, else the type's name), so an error in an expansion, such as a field whose type
+// is not Clone, points where rustc points. The type's own bounds and where clauses are copied
+// onto the impl's generics after parsing, which keeps this file free of a type printer.
+// `Debug` is not expanded here: its formatting is still built by codegen (codegen_expr.c).
+#include "syntax/syntax.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  size_t start;   // where the text this span stands for begins
+  Span span;
+} Segment;
+
+typedef struct {
+  VEC(char) text;
+  VEC(Segment) segs;
+} Gen;
+
+// Appends formatted text that stands for the source at sp.
+static void emit(Gen *g, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void emit(Gen *g, Span sp, const char *fmt, ...) {
+  va_list ap, again;
+  va_start(ap, fmt);
+  va_copy(again, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  char *buf = arena_alloc(n + 1);
+  vsnprintf(buf, n + 1, fmt, again);
+  va_end(again);
+  va_end(ap);
+  vec_push(&g->segs, (Segment){g->text.len, sp});
+  for (int i = 0; i < n; i++) vec_push(&g->text, buf[i]);
+}
+
+static bool derives(StructDecl *s, const char *name) {
+  for (int i = 0; i < s->attrs.nderives; i++)
+    if (!strcmp(s->attrs.derives[i], name)) return true;
+  return false;
+}
+
+// `impl<T: Tr, U: Tr> Tr for S<T, U> {`
+static void impl_head(Gen *g, StructDecl *s, const char *trait) {
+  emit(g, s->span, "impl<");
+  for (int i = 0; i < s->generics.nparams; i++) emit(g, s->span, "%s%s: %s", i ? ", " : "", s->generics.params[i].name, trait);
+  emit(g, s->span, "> %s for %s<", trait, s->name);
+  for (int i = 0; i < s->generics.nparams; i++) emit(g, s->span, "%s%s", i ? ", " : "", s->generics.params[i].name);
+  emit(g, s->span, "> {\n");
+}
+
+// The fields of a struct or variant bound by a pattern: `V`, `V(p_0, p_1)`, `V { x: p_0 }`.
+static void fields_pattern(Gen *g, StructDecl *s, int v, const char *prefix) {
+  EnumVariant *ev = &s->variants[v];
+  emit(g, ev->span, "%s::%s", s->name, ev->name);
+  if (ev->kind == STRUCT_UNIT) return;
+  emit(g, ev->span, ev->kind == STRUCT_NAMED ? " { " : "(");
+  for (int i = 0; i < ev->nfields; i++) {
+    if (i) emit(g, ev->span, ", ");
+    if (ev->kind == STRUCT_NAMED) emit(g, ev->span, "%s: ", ev->fields[i].name);
+    emit(g, ev->span, "%s_%d", prefix, i);
+  }
+  emit(g, ev->span, ev->kind == STRUCT_NAMED ? " }" : ")");
+}
+
+// A constructor whose fields are `Clone::clone(<access>)`.
+static void clone_ctor(Gen *g, StructDecl *s, const char *path, StructKind kind, FieldDecl *fields, int n, bool of_self) {
+  emit(g, s->span, "%s", path);
+  if (kind == STRUCT_UNIT) return;
+  emit(g, s->span, kind == STRUCT_NAMED ? " { " : "(");
+  for (int i = 0; i < n; i++) {
+    if (i) emit(g, s->span, ", ");
+    if (kind == STRUCT_NAMED) emit(g, fields[i].span, "%s: ", fields[i].name);
+    if (of_self && kind == STRUCT_NAMED) emit(g, fields[i].span, "Clone::clone(&self.%s)", fields[i].name);
+    else if (of_self) emit(g, fields[i].span, "Clone::clone(&self.%d)", i);
+    else emit(g, fields[i].span, "Clone::clone(__self_%d)", i);
+  }
+  emit(g, s->span, kind == STRUCT_NAMED ? " }" : ")");
+}
+
+static void gen_clone(Gen *g, StructDecl *s) {
+  impl_head(g, s, "Clone");
+  emit(g, s->span, "fn clone(&self) -> Self {\n");
+  if (derives(s, "Copy") && !s->generics.nparams) {
+    emit(g, s->span, "*self");
+  } else if (!s->is_enum) {
+    clone_ctor(g, s, s->name, s->kind, s->fields, s->nfields, true);
+  } else {
+    // An enum without variants has no value to clone: `match *self {}`.
+    emit(g, s->span, s->nvariants ? "match self {\n" : "match *self {\n");
+    for (int v = 0; v < s->nvariants; v++) {
+      EnumVariant *ev = &s->variants[v];
+      fields_pattern(g, s, v, "__self");
+      emit(g, ev->span, " => ");
+      clone_ctor(g, s, arena_printf("%s::%s", s->name, ev->name), ev->kind, ev->fields, ev->nfields, false);
+      emit(g, ev->span, ",\n");
+    }
+    emit(g, s->span, "}");
+  }
+  emit(g, s->span, "\n}\n}\n");
+}
+
+// `self.a == other.a && ...` (`true` without fields).
+static void gen_partial_eq(Gen *g, StructDecl *s) {
+  impl_head(g, s, "PartialEq");
+  emit(g, s->span, "fn eq(&self, other: &Self) -> bool {\n");
+  if (!s->is_enum) {
+    emit(g, s->span, "true");
+    for (int i = 0; i < s->nfields; i++) {
+      FieldDecl *f = &s->fields[i];
+      if (s->kind == STRUCT_NAMED) emit(g, f->span, " && self.%s == other.%s", f->name, f->name);
+      else emit(g, f->span, " && self.%d == other.%d", i, i);
+    }
+  } else {
+    emit(g, s->span, "match (self, other) {\n");
+    for (int v = 0; v < s->nvariants; v++) {
+      EnumVariant *ev = &s->variants[v];
+      emit(g, ev->span, "(");
+      fields_pattern(g, s, v, "__self");
+      emit(g, ev->span, ", ");
+      fields_pattern(g, s, v, "__arg1");
+      emit(g, ev->span, ") => true");
+      for (int i = 0; i < ev->nfields; i++) emit(g, ev->fields[i].span, " && *__self_%d == *__arg1_%d", i, i);
+      emit(g, ev->span, ",\n");
+    }
+    // Different variants (and an empty enum, which has no value to compare).
+    emit(g, s->span, "_ => false,\n}");
+  }
+  emit(g, s->span, "\n}\n}\n");
+}
+
+static void gen_eq(Gen *g, StructDecl *s) {
+  impl_head(g, s, "Eq");
+  emit(g, s->span, "}\n");
+}
+
+// The type's own bounds (`T: Display`) and where clauses, added to the expansion's.
+static void copy_bounds(ImplDecl *im, StructDecl *s) {
+  for (int i = 0; i < s->generics.nparams && i < im->generics.nparams; i++) {
+    GenericParam *dst = &im->generics.params[i], *src = &s->generics.params[i];
+    Bound *all = arena_alloc(sizeof(Bound) * (dst->nbounds + src->nbounds + 1));
+    copy_bytes(all, dst->bounds, sizeof(Bound) * dst->nbounds);
+    copy_bytes(all + dst->nbounds, src->bounds, sizeof(Bound) * src->nbounds);
+    dst->bounds = all;
+    dst->nbounds += src->nbounds;
+  }
+  im->generics.preds = s->generics.preds;
+  im->generics.npreds = s->generics.npreds;
+}
+
+static void expand(Program *prog, StructDecl *s) {
+  Gen g = {0};
+  if (derives(s, "Clone")) gen_clone(&g, s);
+  if (derives(s, "PartialEq")) gen_partial_eq(&g, s);
+  if (derives(s, "Eq")) gen_eq(&g, s);
+  if (!g.text.len) return;
+  vec_push(&g.text, 0);
+  int file = diag_add_file(arena_printf("<derive of %s>", s->name), g.text.data, g.text.len - 1);
+  int ntoks = 0;
+  Token *toks = lex(file, g.text.data, g.text.len - 1, &ntoks);
+  int seg = 0;
+  for (int i = 0; i < ntoks; i++) {
+    while (seg + 1 < g.segs.len && g.segs.data[seg + 1].start <= toks[i].span.lo) seg++;
+    toks[i].span = toks[i].kind == TK_EOF ? s->span : g.segs.data[seg].span;
+  }
+  int first = prog->nitems;
+  parse_file(prog, toks, ntoks);
+  for (int i = first; i < prog->nitems; i++)
+    if (prog->items[i]->kind == ITEM_IMPL) copy_bounds(prog->items[i]->impl, s);
+}
+
+// A type declared in a function body (at its top level, where the checker collects items)
+// gets its impls at the crate's top level, which sees it as the checker does.
+static void expand_item(Program *prog, Item *it) {
+  if (it->kind == ITEM_STRUCT) expand(prog, it->sdecl);
+  if (it->kind != ITEM_FN || !it->fn->body) return;
+  Block *b = it->fn->body;
+  for (int i = 0; i < b->nstmts; i++)
+    if (b->stmts[i]->kind == ST_ITEM) expand_item(prog, b->stmts[i]->item);
+}
+
+void derive_expand(Program *prog, int first_item) {
+  int n = prog->nitems;
+  for (int i = first_item; i < n; i++) expand_item(prog, prog->items[i]);
+}
