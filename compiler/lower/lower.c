@@ -73,12 +73,13 @@ typedef struct {
   Body *b;
   int cur;                // the block being filled
   int *local_of;          // Local->index -> MIR local
+  Place *alias;           // Local->index -> the place a guard reads for a binding not yet made
+  bool *has_alias;
   int *capture_local;     // in a closure: per capture, the local an FnOnce body moved it to, or -1
   LoopScope *loop;
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
-  bool in_guarded_pattern;  // matching the pattern of a match arm with a guard
   jmp_buf bail;
 } Lower;
 
@@ -138,9 +139,9 @@ static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = 
 // A move out of a part of a value (`s.name`, the payload of an enum) leaves the rest of it
 // to be dropped on its own: elaborate.c splits the value's drop into its parts. Only fields
 // and variants of a local can be moved out of so (not through a reference or a Box, not out
-// of a type with a Drop impl), and not while a match guard may still reject the arm.
+// of a type with a Drop impl).
 static void check_partial_move(Lower *L, Place p, const char *what) {
-  if (!mir_is_move_path(p) || L->in_guarded_pattern) unsupported(L, what);
+  if (!mir_is_move_path(p)) unsupported(L, what);
   Type *t = L->b->locals.data[p.local].ty;
   for (int i = 0; i < p.nproj; i++) {
     Type *rt = ty_resolve(t);
@@ -772,7 +773,7 @@ static Type *env_type(FnDecl *f) { return ty_closure(f, f->env->params, f->env->
 // through the environment: `(*_1).i` holds a captured value, `*((*_1).i)` a captured reference.
 static Place var_place(Lower *L, Local *l, Span sp) {
   FnDecl *f = L->fn;
-  if (!f->is_closure || l->owner == f) return local_place(L->local_of[l->index]);
+  if (!f->is_closure || l->owner == f) return L->has_alias[l->index] ? L->alias[l->index] : local_place(L->local_of[l->index]);
   for (int i = 0; i < f->ncaptures; i++) {
     if (f->captures[i].local != l) continue;
     if (L->capture_local[i] >= 0) return local_place(L->capture_local[i]);
@@ -1125,25 +1126,68 @@ static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
 
 static Type *adt_field_type(Type *t, int v, int f) { return mir_field_type(t, v, f); }
 
-static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
-  for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
-  Type *t = ty_resolve(place_ty(L, place));
-  switch (p->kind) {
-  case PAT_WILD: case PAT_REST: return;
-  case PAT_BIND: {
-    int m = bind_local(L, p->local);
-    if (p->bind_ref)
-      assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
-    else
-      assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
-    if (p->sub) match_pattern(L, p->sub, place, fail);
+// A pattern is matched in two walks, as rustc does it: first every test (a failing one goes
+// to `fail`), then every binding, so that no value is moved into a binding of an arm that
+// turns out not to match. An arm with a guard binds in two steps around it: the guard sees
+// by-reference and Copy bindings, and a binding that moves reads the matched place itself
+// (an alias); the moves happen once the guard has passed.
+typedef enum {
+  WALK_TEST,        // the tests only
+  WALK_BIND,        // every binding
+  WALK_BIND_GUARD,  // the bindings that move nothing; moving ones become aliases
+  WALK_BIND_MOVES,  // the moving bindings, after the guard
+} PatWalk;
+
+static bool binding_moves(Pattern *p) { return !p->bind_ref && !ty_is_copy(p->local->ty); }
+
+static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w);
+static int unreachable_block(Lower *L);
+
+static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
+  bool moves = binding_moves(p);
+  if (w == WALK_BIND_GUARD && moves) {
+    L->alias[p->local->index] = place;
+    L->has_alias[p->local->index] = true;
     return;
   }
-  case PAT_REF: match_pattern(L, p->sub, deref(L, place, p->span), fail); return;
+  if ((w == WALK_BIND_GUARD && moves) || (w == WALK_BIND_MOVES && !moves)) return;
+  L->has_alias[p->local->index] = false;
+  int m = bind_local(L, p->local);
+  if (p->bind_ref)
+    assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+  else
+    assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
+}
+
+// An or-pattern's bindings come from the alternative that matched: each is tested again
+// (tests read, never move) and the first that matches binds.
+static void bind_alternatives(Lower *L, Pattern *p, Place place, PatWalk w) {
+  int matched = new_block(L);
+  for (int a = 0; a < p->nelems; a++) {
+    int next = a + 1 < p->nelems ? new_block(L) : unreachable_block(L);
+    walk_pattern(L, p->elems[a], place, next, WALK_TEST);
+    walk_pattern(L, p->elems[a], place, next, w);
+    go_to(L, matched);
+    L->cur = next;
+  }
+  L->cur = matched;
+}
+
+static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w) {
+  for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
+  Type *t = ty_resolve(place_ty(L, place));
+  bool test = w == WALK_TEST;
+  switch (p->kind) {
+  case PAT_WILD: case PAT_REST: return;
+  case PAT_BIND:
+    if (!test) bind_pattern_var(L, p, place, w);
+    if (p->sub) walk_pattern(L, p->sub, place, fail, w);
+    return;
+  case PAT_REF: walk_pattern(L, p->sub, deref(L, place, p->span), fail, w); return;
   case PAT_TUPLE:
     for (int i = 0; i < p->nelems; i++) {
       int f = p->field_map[i];
-      if (f >= 0) match_pattern(L, p->elems[i], project(place, PROJ_FIELD, f, 0, t->args[f]), fail);
+      if (f >= 0) walk_pattern(L, p->elems[i], project(place, PROJ_FIELD, f, 0, t->args[f]), fail, w);
     }
     return;
   case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
@@ -1151,21 +1195,24 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     int v = p->sdecl->is_enum ? p->variant : -1;
     Place base = place;
     if (v >= 0) {
-      Place d = temp(L, ty_isize, p->span);
-      assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = place, .ty = ty_isize}, p->span);
-      test_or_fail(L, compare(L, BIN_EQ, use_place(L, d), const_int(ty_isize, (uint64_t)p->sdecl->variants[v].discr), p->span), fail, p->span);
+      if (test) {
+        Place d = temp(L, ty_isize, p->span);
+        assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = place, .ty = ty_isize}, p->span);
+        test_or_fail(L, compare(L, BIN_EQ, use_place(L, d), const_int(ty_isize, (uint64_t)p->sdecl->variants[v].discr), p->span), fail, p->span);
+      }
       base = project(place, PROJ_VARIANT, v, 0, place_ty(L, place));
     }
     for (int i = 0; i < p->nelems; i++) {
       int f = p->field_map ? p->field_map[i] : i;
-      if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, v, f)), fail);
+      if (f >= 0) walk_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, v, f)), fail, w);
     }
     return;
   }
   case PAT_LIT:
-    test_or_fail(L, compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    if (test) test_or_fail(L, compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
     return;
   case PAT_RANGE:
+    if (!test) return;
     test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
     if (p->hi) {
       BinOp op = p->inclusive ? BIN_LE : BIN_LT;
@@ -1173,10 +1220,14 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     }
     return;
   case PAT_OR: {
+    if (!test) {
+      bind_alternatives(L, p, place, w);
+      return;
+    }
     int matched = new_block(L);
     for (int a = 0; a < p->nelems; a++) {
       int next = a + 1 < p->nelems ? new_block(L) : fail;
-      match_pattern(L, p->elems[a], place, next);
+      walk_pattern(L, p->elems[a], place, next, WALK_TEST);
       go_to(L, matched);
       L->cur = next;
     }
@@ -1184,6 +1235,12 @@ static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
     return;
   }
   }
+}
+
+// Tests p against place (going to fail if it does not match), then binds its variables.
+static void match_pattern(Lower *L, Pattern *p, Place place, int fail) {
+  walk_pattern(L, p, place, fail, WALK_TEST);
+  walk_pattern(L, p, place, fail, WALK_BIND);
 }
 
 // A block nothing may reach (after an exhaustive match's last test, an irrefutable pattern).
@@ -1294,7 +1351,7 @@ static void match_variant_fields(Lower *L, Pattern *p, Place place, int fail) {
   Place base = project(place, PROJ_VARIANT, p->variant, 0, place_ty(L, place));
   for (int i = 0; i < p->nelems; i++) {
     int f = p->field_map ? p->field_map[i] : i;
-    if (f >= 0) match_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, p->variant, f)), fail);
+    if (f >= 0) walk_pattern(L, p->elems[i], project(base, PROJ_FIELD, f, 0, adt_field_type(t, p->variant, f)), fail, WALK_TEST);
   }
 }
 
@@ -1324,18 +1381,23 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
     int next = i + 1 < e->narms ? full[i + 1] : unreachable_block(L);
     int body = new_block(L);
     L->cur = full[i];
-    L->in_guarded_pattern = a->guard != NULL;
-    match_pattern(L, a->pat, scrut, next);
+    walk_pattern(L, a->pat, scrut, next, WALK_TEST);
     go_to(L, body);
     if (known[i] != full[i]) {
       L->cur = known[i];
       if (kind == SWITCH_VARIANT) match_variant_fields(L, a->pat, peel(L, scrut, depth, a->pat->span), next);
       go_to(L, body);
     }
-    L->in_guarded_pattern = false;
     L->cur = body;
-    if (a->guard) test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
+    // The arm's bindings are its own: dropped when it ends.
     int height = L->drops.len;
+    if (a->guard) {
+      walk_pattern(L, a->pat, scrut, next, WALK_BIND_GUARD);
+      test_or_fail(L, lower_condition(L, a->guard), next, a->guard->span);
+      walk_pattern(L, a->pat, scrut, next, WALK_BIND_MOVES);
+    } else {
+      walk_pattern(L, a->pat, scrut, next, WALK_BIND);
+    }
     lower_into(L, dest, a->body);
     pop_to(L, height, a->body->span);
     go_to(L, done);
@@ -1849,6 +1911,13 @@ static void lower_initializer(Lower *L, Place dest, Expr *init, int base) {
 
 static bool plain_binding(Pattern *p) { return p->kind == PAT_BIND && !p->sub && !p->bind_ref && !p->derefs; }
 
+// Creates the MIR locals of p's variables (scheduling their drops) before p is matched.
+static void declare_bindings(Lower *L, Pattern *p) {
+  if (p->kind == PAT_BIND) bind_local(L, p->local);
+  if (p->sub) declare_bindings(L, p->sub);
+  for (int i = 0; i < p->nelems; i++) declare_bindings(L, p->elems[i]);
+}
+
 static void lower_let(Lower *L, Stmt *s) {
   Pattern *p = s->pat;
   if (p->kind == PAT_WILD && !s->else_block) {
@@ -1866,10 +1935,19 @@ static void lower_let(Lower *L, Stmt *s) {
     return;
   }
   if (!s->init) unsupported(L, "a destructuring `let` without a value");
-  // let PAT = init [else { diverge }]: init's place, then the pattern.
+  // let PAT = init [else { diverge }]: the variables first (they outlive the statement's
+  // temporaries), init's place, the pattern; then the temporaries end, but for the extended.
+  int base = L->drops.len;
+  declare_bindings(L, p);
+  int marks = L->extend.len;
+  mark_extending(L, s->init);
+  int height = L->drops.len;
   Place v = lower_place(L, s->init);
   int fail = s->else_block ? new_block(L) : unreachable_block(L);
   match_pattern(L, p, v, fail);
+  pop_to(L, height, s->span);
+  L->extend.len = marks;
+  settle_extended(L, base, height);
   if (s->else_block) {
     int saved = L->cur;
     L->cur = fail;
@@ -2024,6 +2102,8 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   Body *b = L->b;
   if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
   L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
+  L->alias = arena_alloc(sizeof(Place) * (f->locals.len + 1));
+  L->has_alias = arena_alloc(sizeof(bool) * (f->locals.len + 1));
   for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
   new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
   L->resume = -1;
