@@ -1247,7 +1247,12 @@ bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self) {
 LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
   if (!cg_is_builtin_impl(c, trait, self)) return NULL;
   if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
-  LLVMValueRef r = eq_value(c, args[0], args[1], self);
+  LLVMValueRef a = args[0], b = args[1];
+  if (ty_resolve(self)->kind == TY_SLICE) {  // &[T] is the slice itself; eq_value wants its address
+    a = spill(c, a, ty_ref(self, false));
+    b = spill(c, b, ty_ref(self, false));
+  }
+  LLVMValueRef r = eq_value(c, a, b, self);
   return strcmp(method->name, "ne") ? r : LLVMBuildNot(c->b, r, "");
 }
 
@@ -2004,6 +2009,10 @@ static LLVMValueRef emit_binary(CG *c, Expr *e) {
       // Operands are borrowed: a place is compared where it is, a temporary lives to the statement's end.
       LLVMValueRef pa = is_place_expr(e->lhs) ? emit_place(c, e->lhs) : spill(c, emit_expr(c, e->lhs), lt);
       LLVMValueRef pb = is_place_expr(e->rhs) ? emit_place(c, e->rhs) : spill(c, emit_expr(c, e->rhs), rt2);
+      if (ty_resolve(lt)->kind == TY_SLICE) {  // the place of `v[..]` is the slice itself
+        pa = spill(c, pa, ty_ref(lt, false));
+        pb = spill(c, pb, ty_ref(rt2, false));
+      }
       LLVMValueRef r = eq_value(c, pa, pb, lt);
       return op == TK_NE ? LLVMBuildNot(c->b, r, "") : r;
     }

@@ -1563,6 +1563,13 @@ static void lower_for_elements(Lower *L, Expr *e) {
   bool enumerate = iter && (t->len & ITER_ENUMERATE), rev = iter && (t->len & ITER_REV);
   if (iter && (t->len & ITER_ENUMERATE_AFTER_REV)) unsupported(L, "`.rev().enumerate()`");
   Place base = lower_place(L, e->sub);
+  if (is_place_expr(e->sub) && (t->kind == TY_REF || (t->kind == TY_ARRAY && ty_is_copy(t)))) {
+    // into_iter takes the array (or the reference) at the start: the body may change the
+    // variable, not what the loop walks.
+    Place own = temp(L, t, e->sub->span);
+    assign(L, own, rv_use(use_place(L, base)), e->sub->span);
+    base = own;
+  }
   if (t->kind == TY_REF || iter) base = deref(L, base, e->sub->span);
   if (ty_resolve(place_ty(L, base))->kind == TY_VEC) base = deref(L, base, e->sub->span);
   Type *bt = ty_resolve(place_ty(L, base));
