@@ -281,6 +281,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
 }
 
 static Type *zonk_fn(Type *t, void *ctx) {
+  if (!t) return t;  // a hole left by an earlier error (a `self` of an impl that failed to resolve)
   t = ty_resolve(t);
   if (t->kind == TY_VAR) {
     // An unsolved literal variable takes Rust's fallback type; any other stays a var so the
