@@ -1150,7 +1150,7 @@ static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
     L->has_alias[p->local->index] = true;
     return;
   }
-  if ((w == WALK_BIND_GUARD && moves) || (w == WALK_BIND_MOVES && !moves)) return;
+  if (w == WALK_BIND_MOVES && !moves) return;  // bound before the guard
   L->has_alias[p->local->index] = false;
   int m = bind_local(L, p->local);
   if (p->bind_ref)
