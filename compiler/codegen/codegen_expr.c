@@ -47,23 +47,25 @@ static void span_location(Span sp, LLVMValueRef *file, LLVMValueRef *flen, int *
   diag_line_col(sp, line, col);
 }
 
-static void emit_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len) {
-  LLVMValueRef args[6] = {msg_ptr, msg_len};
+// Where a panic at sp reports itself: { file, file_len, line, col } of sp, or, in a
+// #[track_caller] function, of the call that reached it (its last parameter points there).
+static void panic_location(CG *c, Span sp, LLVMValueRef *out) {
   if (c->inst && c->inst->fn->attrs.track_caller) {
-    // #[track_caller]: the panic reports where this function was called.
     LLVMValueRef loc = LLVMGetLastParam(c->fn);
     LLVMTypeRef lt[4] = {c->t_ptr, c->t_i64, c->t_i32, c->t_i32};
     LLVMTypeRef st = LLVMStructTypeInContext(c->ctx, lt, 4, false);
-    for (int i = 0; i < 4; i++) args[2 + i] = LLVMBuildLoad2(c->b, lt[i], LLVMBuildStructGEP2(c->b, st, loc, i, ""), "");
-  } else {
-    LLVMValueRef file, flen;
-    int line, col;
-    span_location(sp, &file, &flen, &line, &col, c);
-    args[2] = file;
-    args[3] = flen;
-    args[4] = LLVMConstInt(c->t_i32, line, 0);
-    args[5] = LLVMConstInt(c->t_i32, col, 0);
+    for (int i = 0; i < 4; i++) out[i] = LLVMBuildLoad2(c->b, lt[i], LLVMBuildStructGEP2(c->b, st, loc, i, ""), "");
+    return;
   }
+  int line, col;
+  span_location(sp, &out[0], &out[1], &line, &col, c);
+  out[2] = LLVMConstInt(c->t_i32, line, 0);
+  out[3] = LLVMConstInt(c->t_i32, col, 0);
+}
+
+static void emit_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len) {
+  LLVMValueRef args[6] = {msg_ptr, msg_len};
+  panic_location(c, sp, args + 2);
   cg_call_fn(c, cg_rt(c, "trc_panic"), args, 6);
   LLVMBuildUnreachable(c->b);
 }
@@ -463,11 +465,8 @@ static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, L
   Expr *r = e->rhs;
   if (!lo) lo = cg_i64(c, 0);
   if (!hi) hi = len;
-  LLVMValueRef file, flen;
-  int line, col;
-  span_location(sp, &file, &flen, &line, &col, c);
-  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0), file, flen, LLVMConstInt(c->t_i32, line, 0),
-                          LLVMConstInt(c->t_i32, col, 0)};
+  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0)};
+  panic_location(c, sp, args + 4);
   cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
   if (r->inclusive) hi = LLVMBuildAdd(c->b, hi, cg_i64(c, 1), "");
   LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
@@ -506,12 +505,7 @@ static LLVMValueRef index_place(CG *c, Expr *e) {
   LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
   cg_set_block(c, bad);
-  LLVMValueRef file, flen;
-  int line, col;
-  span_location(bt->kind == TY_VEC ? e->name_span : e->span, &file, &flen, &line, &col, c);
-  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-  cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
-  LLVMBuildUnreachable(c->b);
+  cg_panic_bounds(c, bt->kind == TY_VEC ? e->name_span : e->span, idx, len);
   cg_set_block(c, ok);
   return LLVMBuildGEP2(c->b, cg_lltype(c, bt->inner), data, &idx, 1, "");
 }
@@ -769,12 +763,7 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
   LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
   LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
   cg_set_block(c, bad);
-  LLVMValueRef file, flen;
-  int line, col;
-  span_location(sp, &file, &flen, &line, &col, c);
-  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
-  cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
-  LLVMBuildUnreachable(c->b);
+  cg_panic_bounds(c, sp, idx, len);
   cg_set_block(c, ok);
   return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
 }
@@ -865,10 +854,8 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
   case BI_VEC_REMOVE: {
     Type *el = ty_resolve(self->inner);
     LLVMValueRef out = cg_alloca(c, cg_lltype(c, el), "removed");
-    LLVMValueRef file, flen;
-    int line, col;
-    span_location(e->name_span, &file, &flen, &line, &col, c);
-    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), out, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), out};
+    panic_location(c, e->name_span, args + 4);
     cg_call_fn(c, cg_rt(c, "trc_vec_remove"), args, 8);
     return cg_load(c, el, out);
   }
@@ -877,10 +864,8 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     LLVMValueRef v = argv[1];
     LLVMValueRef len = vec_field(c, recv, 2);
     emit_vec_push(c, recv, v, el);
-    LLVMValueRef file, flen;
-    int line, col;
-    span_location(e->name_span, &file, &flen, &line, &col, c);
-    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), len};
+    panic_location(c, e->name_span, args + 4);
     cg_call_fn(c, cg_rt(c, "trc_vec_insert"), args, 8);
     return cg_unit(c);
   }
@@ -2927,10 +2912,8 @@ void cg_emit_body(CG *c, Instance *in) {
 }
 
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len) {
-  LLVMValueRef file, flen;
-  int line, col;
-  span_location(sp, &file, &flen, &line, &col, c);
-  LLVMValueRef args[6] = {idx, len, file, flen, LLVMConstInt(c->t_i32, line, 0), LLVMConstInt(c->t_i32, col, 0)};
+  LLVMValueRef args[6] = {idx, len};
+  panic_location(c, sp, args + 2);
   cg_call_fn(c, cg_rt(c, "trc_panic_bounds_check"), args, 6);
   LLVMBuildUnreachable(c->b);
 }

@@ -224,6 +224,32 @@ static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
   }
 }
 
+// [v; N]: N stores, or a loop over the elements once N is large enough that unrolled stores
+// would bloat the function (LLVM turns a constant zero fill into a memset either way).
+static void emit_repeat(CG *c, PlaceVal dest, LLVMValueRef v) {
+  Type *t = ty_resolve(dest.ty);
+  LLVMTypeRef at = cg_lltype(c, t);
+  if (t->len <= 16) {
+    for (uint64_t i = 0; i < t->len; i++) {
+      LLVMValueRef ix[2] = {cg_i64(c, 0), cg_i64(c, i)};
+      LLVMBuildStore(c->b, v, LLVMBuildInBoundsGEP2(c->b, at, dest.addr, ix, 2, ""));
+    }
+    return;
+  }
+  LLVMBasicBlockRef entry = LLVMGetInsertBlock(c->b), body = cg_new_block(c, "repeat"), done = cg_new_block(c, "repeat.done");
+  LLVMBuildBr(c->b, body);
+  cg_set_block(c, body);
+  LLVMValueRef i = LLVMBuildPhi(c->b, c->t_i64, "i");
+  LLVMValueRef ix[2] = {cg_i64(c, 0), i};
+  LLVMBuildStore(c->b, v, LLVMBuildInBoundsGEP2(c->b, at, dest.addr, ix, 2, ""));
+  LLVMValueRef next = LLVMBuildNUWAdd(c->b, i, cg_i64(c, 1), "");
+  LLVMValueRef in_vals[2] = {cg_i64(c, 0), next};
+  LLVMBasicBlockRef in_bbs[2] = {entry, body};
+  LLVMAddIncoming(i, in_vals, in_bbs, 2);
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, next, cg_i64(c, t->len), ""), body, done);
+  cg_set_block(c, done);
+}
+
 static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   Rvalue *rv = &s->rv;
   PlaceVal dest = place_val(c, m, s->place);
@@ -254,6 +280,10 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
     break;
   }
+  case RV_REPEAT:
+    emit_repeat(c, dest, operand_val(c, m, &rv->a));
+    set_flag(c, m, s->place, true);
+    return;
   case RV_AGGREGATE:
     emit_aggregate(c, m, dest, rv);
     set_flag(c, m, s->place, true);

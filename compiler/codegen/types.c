@@ -102,7 +102,7 @@ static Type **field_types(Type *t, int *n) {
 
 int cg_field_slot(CG *c, Type *t, int field) {
   t = ty_resolve(t);
-  if (t->kind == TY_CLOSURE) return field;  // an environment keeps its captures in order
+  if (t->kind == TY_CLOSURE || t->kind == TY_RANGE) return field;  // captures, or start and end, in order
   cg_lltype(c, t);  // lowering computes the order
   for (int i = 0; i < c->orders.len; i++)
     if (c->orders.data[i].t == t) return c->orders.data[i].slot_of[field];

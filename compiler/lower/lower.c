@@ -80,6 +80,7 @@ typedef struct {
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
+  bool mut_place;         // the place being lowered will be written or borrowed `&mut`
   jmp_buf bail;
 } Lower;
 
@@ -150,11 +151,15 @@ static void check_partial_move(Lower *L, Place p, const char *what) {
   }
 }
 
+// Copy in this body: a type parameter is Copy when its bounds say so (`T: Copy`).
+static bool is_copy(Lower *L, Type *t) { return type_is_copy_in(L->crate, t, L->fn->env); }
+
 // Reading a place: Copy types are copied, anything else is moved out.
 static Operand use_place(Lower *L, Place p) {
   Type *t = place_ty(L, p);
-  if (p.nproj && !ty_is_copy(t) && ty_needs_drop(t)) check_partial_move(L, p, "a move out of a part of a value");
-  return (Operand){.kind = ty_is_copy(t) ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
+  bool copy = is_copy(L, t);
+  if (p.nproj && !copy && ty_needs_drop(t)) check_partial_move(L, p, "a move out of a part of a value");
+  return (Operand){.kind = copy ? OPND_COPY : OPND_MOVE, .place = p, .ty = t};
 }
 
 static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = o.ty}; }
@@ -299,9 +304,21 @@ static Place index_base(Lower *L, Expr *e, bool *vec) {
   return base;
 }
 
+static void lower_range_borrow(Lower *L, Place dest, Expr *e);
+
+// The place of `base[a..b]`: `*r` where r is the reference `&base[a..b]` (`&mut` when the
+// place is written or borrowed mutably), as rustc's `*Index::index(&base, a..b)`.
+static Place lower_range_place(Lower *L, Expr *e) {
+  Expr *borrow = arena_alloc(sizeof(Expr));
+  *borrow = (Expr){.kind = EX_UNARY, .op = TK_AMP, .mut = L->mut_place, .sub = e, .span = e->span, .ty = ty_ref(e->ty, L->mut_place)};
+  Place r = temp(L, borrow->ty, e->span);
+  lower_range_borrow(L, r, borrow);
+  return deref(L, r, e->span);
+}
+
 // base[i]: the bounds check is an assert before the projection, as in rustc.
 static Place lower_index(Lower *L, Expr *e) {
-  if (e->rhs->kind == EX_RANGE) unsupported(L, "range indexing");
+  if (e->rhs->kind == EX_RANGE) return lower_range_place(L, e);
   bool vec;
   Place base = index_base(L, e, &vec);
   Type *bt = ty_resolve(place_ty(L, base));
@@ -358,11 +375,23 @@ static bool is_extended(Lower *L, Expr *e) {
 
 static Place lower_place(Lower *L, Expr *e) {
   if (!e->coerce && is_place_kind(e)) return raw_place(L, e);
+  bool saved = L->mut_place;
+  L->mut_place = false;  // a temporary's value is computed, not written through
   Place t = temp(L, e->ty, e->span);
   if (is_extended(L, e) && L->drops.len && L->drops.data[L->drops.len - 1].place.local == t.local)
     L->drops.data[L->drops.len - 1].extended = true;
   lower_into(L, t, e);
+  L->mut_place = saved;
   return t;
+}
+
+// The place of e, to be written or borrowed `&mut` (mut) or only read.
+static Place lower_place_mut(Lower *L, Expr *e, bool mut) {
+  bool saved = L->mut_place;
+  L->mut_place = mut;
+  Place p = lower_place(L, e);
+  L->mut_place = saved;
+  return p;
 }
 
 // Constants that need no code: literals and primitive associated constants.
@@ -711,7 +740,6 @@ static Operand promoted_ref(Lower *L, Expr *borrow) {
                    .ty = raw_ty(borrow)};
 }
 
-static void lower_range_borrow(Lower *L, Place dest, Expr *e);
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
   switch (e->op) {
@@ -743,7 +771,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
       lower_range_borrow(L, dest, e);
       return;
     }
-    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place(L, e->sub), .mut = e->mut, .ty = raw_ty(e)}, e->span);
+    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place_mut(L, e->sub, e->mut), .mut = e->mut, .ty = raw_ty(e)}, e->span);
     return;
   default:
     ice(e->span, "unary operator not lowered to MIR");
@@ -899,7 +927,7 @@ static Callee trait_callee(Lower *L, Expr *e, Type *self) {
 static Operand lower_receiver(Lower *L, Expr *e) {
   Expr *r = e->sub;
   if (e->autoref == 0 && e->autoderefs == 0) return lower_operand(L, r);
-  Place p = autoderef(L, lower_place(L, r), e->autoderefs, e->span);
+  Place p = autoderef(L, lower_place_mut(L, r, e->autoref == 2), e->autoderefs, e->span);
   if (!e->autoref) return use_place(L, p);
   Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
   Place t = temp(L, rt, r->span);
@@ -915,6 +943,25 @@ static void lower_method(Lower *L, Place dest, Expr *e) {
   else if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
   else c = trait_callee(L, e, e->self_ty);
   emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
+}
+
+// `s += t` on a String: `String::push_str(&mut s, t)`, as std's AddAssign<&str> does. The
+// call is a builtin method call that the source does not spell, so it is made up here.
+static void lower_push_str(Lower *L, Expr *e) {
+  // For an operator on a non-primitive type the place is evaluated first (the Reference's
+  // "Compound assignment expressions").
+  Place s = lower_place_mut(L, e->lhs, true);
+  Type *rt = ty_ref(place_ty(L, s), true);
+  Place r = temp(L, rt, e->lhs->span);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = s, .mut = true, .ty = rt}, e->span);
+  Operand rhs = lower_operand(L, e->rhs);
+  Expr *call = arena_alloc(sizeof(Expr));
+  *call = (Expr){.kind = EX_METHOD, .name = "push_str", .builtin = BI_STRING_PUSH_STR, .dispatch = DISPATCH_BUILTIN,
+                 .self_ty = place_ty(L, s), .nargs = 1, .span = e->span, .name_span = e->span, .ty = ty_unit};
+  Operand *args = arena_alloc(sizeof(Operand) * 2);
+  args[0] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
+  args[1] = rhs;
+  emit_call(L, temp(L, ty_unit, e->span), (Callee){.kind = CALLEE_BUILTIN, .expr = call}, args, 2, ty_unit, e->span, e->span);
 }
 
 static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Expr **args, int n, int *field_map, int nfields,
@@ -1116,12 +1163,23 @@ static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
 
 // A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
 static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
-  if (lit->kind == EX_STR) unsupported(L, "a string pattern");
+  (void)L;
   bool neg = lit->kind == EX_UNARY;
   uint64_t v = neg ? (uint64_t)-(int64_t)lit->sub->int_val : lit->int_val;
   t = ty_resolve(t);
   if (t->kind == TY_INT && t->bits < 64) v &= (1ull << t->bits) - 1;
   return const_int(t, v);
+}
+
+// place == the pattern's literal. A string literal compares contents, as `<str as
+// PartialEq>::eq` (`match name { "abc" => .. }`); other literals are integer constants.
+static Operand test_literal(Lower *L, Place place, Pattern *p) {
+  if (p->lit->kind != EX_STR) return compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, place_ty(L, place)), p->span);
+  Type *st = ty_ref(ty_str, false);
+  Place lit = temp(L, st, p->span), ok = temp(L, ty_bool, p->span);
+  assign(L, lit, rv_use((Operand){.kind = OPND_CONST, .c = {.kind = CONST_STR, .s = p->lit->str, .len = p->lit->str_len}, .ty = st}), p->span);
+  lower_compare(L, ok, TK_EQEQ, place, lit, p->span);
+  return use_place(L, ok);
 }
 
 static Type *adt_field_type(Type *t, int v, int f) { return mir_field_type(t, v, f); }
@@ -1138,13 +1196,13 @@ typedef enum {
   WALK_BIND_MOVES,  // the moving bindings, after the guard
 } PatWalk;
 
-static bool binding_moves(Pattern *p) { return !p->bind_ref && !ty_is_copy(p->local->ty); }
+static bool binding_moves(Lower *L, Pattern *p) { return !p->bind_ref && !is_copy(L, p->local->ty); }
 
 static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w);
 static int unreachable_block(Lower *L);
 
 static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
-  bool moves = binding_moves(p);
+  bool moves = binding_moves(L, p);
   if (w == WALK_BIND_GUARD && moves) {
     L->alias[p->local->index] = place;
     L->has_alias[p->local->index] = true;
@@ -1209,7 +1267,7 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
     return;
   }
   case PAT_LIT:
-    if (test) test_or_fail(L, compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    if (test) test_or_fail(L, test_literal(L, place, p), fail, p->span);
     return;
   case PAT_RANGE:
     if (!test) return;
@@ -1520,7 +1578,7 @@ static void lower_for_iterator(Lower *L, Expr *e) {
   Type *it = adt_field_type(rot, some, 0);
   Place item = temp(L, it, e->span);
   Place payload = project(project(opt, PROJ_VARIANT, some, 0, ot), PROJ_FIELD, 0, 0, it);
-  assign(L, item, rv_use((Operand){.kind = ty_is_copy(it) ? OPND_COPY : OPND_MOVE, .place = payload, .ty = it}), e->span);
+  assign(L, item, rv_use((Operand){.kind = is_copy(L, it) ? OPND_COPY : OPND_MOVE, .place = payload, .ty = it}), e->span);
   for_body(L, e, item, height, head, done);
   L->cur = done;
   pop_to(L, outer, e->span);  // iter, then what e's evaluation left
@@ -1529,28 +1587,59 @@ static void lower_for_iterator(Lower *L, Expr *e) {
 static Operand one_of(Type *t) { return const_int(t, 1); }
 
 // for pat in lo..hi / lo..=hi
+// A range's bounds into two fresh temporaries: a literal's from its operands, a range value's
+// (`(0..n).rev()`) from its start and end fields.
+static void range_bounds(Lower *L, Expr *r, Type *et, Place *lo, Place *hi) {
+  *lo = temp(L, et, r->span);
+  *hi = temp(L, et, r->span);
+  if (r->kind == EX_RANGE && !r->coerce) {
+    if (!r->lhs || !r->rhs) unsupported(L, "a `for` loop over an open range");
+    lower_into(L, *lo, r->lhs);
+    lower_into(L, *hi, r->rhs);
+    return;
+  }
+  Place v = lower_place(L, r);
+  assign(L, *lo, rv_use(use_place(L, project(v, PROJ_FIELD, 0, 0, et))), r->span);
+  assign(L, *hi, rv_use(use_place(L, project(v, PROJ_FIELD, 1, 0, et))), r->span);
+}
+
+// for x in lo..hi / lo..=hi, and reversed (`.rev()`, a range type marked `mut`): a counter
+// that never steps past the last value it visits, so that `..=MAX` and `MIN..` end cleanly.
+//   forward:  i = lo;  head: if i < hi (i <= hi) { x = i; body; [if i == hi: done]; i += 1; head }
+//   reversed: i = hi;  head: if lo < i { i -= 1; x = i; body; head }
+//             (..=:    if lo <= i { x = i; body; if i == lo: done; i -= 1; again })
 static void lower_for_range(Lower *L, Expr *e) {
   Expr *r = e->sub;
-  Type *et = ty_resolve(r->ty)->inner;
-  if (!r->lhs || !r->rhs) unsupported(L, "a `for` loop over an open range");
-  Place i = temp(L, et, r->span), end = temp(L, et, r->span);
-  lower_into(L, i, r->lhs);
-  lower_into(L, end, r->rhs);
+  Type *rt = ty_resolve(r->ty), *et = rt->inner;
+  bool rev = rt->mut, inclusive = rt->len & 1;
+  Place lo, hi;
+  range_bounds(L, r, et, &lo, &hi);
+  Place i = rev ? hi : lo, last = rev ? lo : hi;
   int head = new_block(L), body = new_block(L), step = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  Operand more = compare(L, r->inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, end), r->span);
-  switch_bool(L, more, body, done, r->span);
+  Operand more = rev ? compare(L, inclusive ? BIN_LE : BIN_LT, use_place(L, lo), use_place(L, i), r->span)
+                     : compare(L, inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, hi), r->span);
+  int again = new_block(L);
+  switch_bool(L, more, again, done, r->span);
+  L->cur = again;
+  if (rev && !inclusive)
+    assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
+  go_to(L, body);
   L->cur = body;
   int height = L->drops.len;
   Place x = temp(L, et, r->span);
   assign(L, x, rv_use(use_place(L, i)), r->span);
   for_body(L, e, x, height, step, done);
-  // The step cannot overflow: i < end, or i < end checked just below for `..=`.
   L->cur = step;
-  if (r->inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, end), r->span), done, r->span);
-  assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
-  go_to(L, head);
+  if (rev && !inclusive) {
+    go_to(L, head);
+  } else {
+    // The step cannot overflow: i < hi (i > lo), or i != last checked just below for `..=`.
+    if (inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, last), r->span), done, r->span);
+    assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = rev ? BIN_SUB : BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
+    go_to(L, inclusive ? body : head);
+  }
   L->cur = done;
 }
 
@@ -1561,9 +1650,9 @@ static void lower_for_elements(Lower *L, Expr *e) {
   Type *t = ty_resolve(e->sub->ty);
   bool iter = t->kind == TY_ITER, by_ref = t->kind == TY_REF || iter, mut = iter ? t->mut : t->kind == TY_REF && t->mut;
   bool enumerate = iter && (t->len & ITER_ENUMERATE), rev = iter && (t->len & ITER_REV);
-  if (iter && (t->len & ITER_ENUMERATE_AFTER_REV)) unsupported(L, "`.rev().enumerate()`");
+  bool count_visited = iter && (t->len & ITER_ENUMERATE_AFTER_REV);  // `.rev().enumerate()`
   Place base = lower_place(L, e->sub);
-  if (is_place_expr(e->sub) && (t->kind == TY_REF || (t->kind == TY_ARRAY && ty_is_copy(t)))) {
+  if (is_place_expr(e->sub) && (t->kind == TY_REF || (t->kind == TY_ARRAY && is_copy(L, t)))) {
     // into_iter takes the array (or the reference) at the start: the body may change the
     // variable, not what the loop walks.
     Place own = temp(L, t, e->sub->span);
@@ -1605,6 +1694,12 @@ static void lower_for_elements(Lower *L, Expr *e) {
     Place item = temp(L, pt, e->span);
     Operand *ops = arena_alloc(sizeof(Operand) * 2);
     ops[0] = use_place(L, at);
+    if (count_visited) {  // the elements visited before this one: len - 1 - at
+      Place k = temp(L, ty_usize, e->span);
+      assign(L, k, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, len), .b = use_place(L, at), .ty = ty_usize}, e->span);
+      assign(L, k, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, k), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
+      ops[0] = use_place(L, k);
+    }
     ops[1] = use_place(L, x);
     assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
     x = item;
@@ -1637,7 +1732,7 @@ static void lower_for_vec(Lower *L, Expr *e) {
   assign(L, at, rv_use(use_place(L, idx)), e->span);
   assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
   Place el = project(elems, PROJ_INDEX, 0, at.local, et);
-  assign(L, item, rv_use((Operand){.kind = ty_is_copy(et) ? OPND_COPY : OPND_MOVE, .place = el, .ty = et}), e->span);
+  assign(L, item, rv_use((Operand){.kind = is_copy(L, et) ? OPND_COPY : OPND_MOVE, .place = el, .ty = et}), e->span);
   for_body(L, e, item, height, head, done);
   L->cur = done;
   pop_to(L, outer, e->span);
@@ -1645,13 +1740,13 @@ static void lower_for_vec(Lower *L, Expr *e) {
 
 static void lower_for(Lower *L, Expr *e) {
   Type *t = ty_resolve(e->sub->ty);
-  if (t->kind == TY_RANGE && e->sub->kind == EX_RANGE && !e->sub->coerce) {
+  if (t->kind == TY_RANGE) {  // a literal or a value, forward or reversed
     lower_for_range(L, e);
     return;
   }
   Type *in = t->kind == TY_REF ? ty_resolve(t->inner) : t;
-  bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC);
-  if ((in->kind == TY_ARRAY && ty_is_copy(in->inner)) || by_ref_seq || t->kind == TY_ITER) {
+  bool by_ref_seq = t->kind == TY_REF && (in->kind == TY_SLICE || in->kind == TY_VEC || in->kind == TY_ARRAY);
+  if ((in->kind == TY_ARRAY && is_copy(L, in->inner)) || by_ref_seq || t->kind == TY_ITER) {
     lower_for_elements(L, e);
     return;
   }
@@ -1762,14 +1857,18 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_ASSIGN: {
     // The new value first, then the old one is dropped, then the place takes the new one.
     Operand v = lower_operand(L, e->rhs);
-    Place p = lower_place(L, e->lhs);
+    Place p = lower_place_mut(L, e->lhs, true);
     if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);
     return;
   }
   case EX_COMPOUND: {
+    if (e->builtin == BI_STRING_PUSH_STR) {
+      lower_push_str(L, e);
+      return;
+    }
     Operand v = scalar_operand(L, e->rhs);
-    Place p = lower_place(L, e->lhs);
+    Place p = lower_place_mut(L, e->lhs, true);
     if (!is_scalar(place_ty(L, p))) unsupported(L, "a compound assignment to a non-scalar");
     lower_arith(L, p, binop_of(e->op), use_place(L, p), v, place_ty(L, p), e->span);
     return;
@@ -1785,7 +1884,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     return;
   case EX_TUPLE: lower_aggregate(L, dest, AGG_TUPLE, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span); return;
   case EX_ARRAY:
-    if (e->repeat) unsupported(L, "an array repeat expression");
+    if (e->repeat) {
+      assign(L, dest, (Rvalue){.kind = RV_REPEAT, .a = lower_operand(L, e->args[0]), .ty = raw_ty(e)}, e->span);
+      return;
+    }
     lower_aggregate(L, dest, AGG_ARRAY, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span);
     return;
   case EX_BLOCK: lower_block_into(L, dest, e->block); return;
@@ -1805,7 +1907,12 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: lower_closure(L, dest, e); return;
-  case EX_RANGE: unsupported(L, "a range value");
+  case EX_RANGE: {  // `a..b` as a value: its start and end (trc's ranges are always bounded)
+    if (!e->lhs || !e->rhs) unsupported(L, "an open range value");
+    Expr *ends[2] = {e->lhs, e->rhs};
+    lower_aggregate(L, dest, AGG_TUPLE, -1, ends, 2, NULL, 2, raw_ty(e), e->span);
+    return;
+  }
   case EX_TRY: unsupported(L, "the `?` operator");
   default: ice(e->span, "expression not lowered to MIR");
   }
@@ -1941,7 +2048,10 @@ static void lower_let(Lower *L, Stmt *s) {
     if (s->init) lower_initializer(L, local_place(m), s->init, base);
     return;
   }
-  if (!s->init) unsupported(L, "a destructuring `let` without a value");
+  if (!s->init) {  // `let (a, b);`: the variables only, each assigned later
+    declare_bindings(L, p);
+    return;
+  }
   // let PAT = init [else { diverge }]: the variables first (they outlive the statement's
   // temporaries), init's place, the pattern; then the temporaries end, but for the extended.
   int base = L->drops.len;
@@ -2107,7 +2217,6 @@ static void lower_params(Lower *L, FnDecl *f) {
 
 static Body *lower_body(Lower *L, FnDecl *f) {
   Body *b = L->b;
-  if (f->attrs.track_caller) unsupported(L, "#[track_caller]");
   L->local_of = arena_alloc(sizeof(int) * (f->locals.len + 1));
   L->alias = arena_alloc(sizeof(Place) * (f->locals.len + 1));
   L->has_alias = arena_alloc(sizeof(bool) * (f->locals.len + 1));

@@ -124,6 +124,7 @@ typedef enum {
   RV_AGGREGATE,    // Tuple(..), Struct { .. }, Enum::Variant(..), [..], {closure@..} { .. }
   RV_DISCRIMINANT, // discriminant(place): the variant's discriminant value
   RV_LEN,          // Len(place): the length of an array or slice place
+  RV_REPEAT,       // [a; N]: an array (ty) of N copies of a Copy value
 } RvalueKind;
 
 typedef struct {

@@ -145,6 +145,7 @@ static const char *rvalue_str(Body *b, Rvalue *rv) {
   case RV_AGGREGATE: return agg_str(b, rv);
   case RV_DISCRIMINANT: return arena_printf("discriminant(%s)", place_str(b, rv->place));
   case RV_LEN: return arena_printf("Len(%s)", place_str(b, rv->place));
+  case RV_REPEAT: return arena_printf("[%s; %llu]", operand_str(b, &rv->a), (unsigned long long)ty_resolve(rv->ty)->len);
   }
   return "?";
 }

@@ -1253,10 +1253,20 @@ static bool displayable(Type *t, bool debug) {
 
 static void check_format_args(Fcx *fx, Expr *e, int first) {
   for (int i = first; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+  bool unsized_seen = false;
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0 || p->arg >= e->nargs) continue;
     Expr *a = e->args[p->arg];
+    if (!ty_is_sized(a->ty)) {  // format_args! borrows each argument as `&T` with T: Sized
+      if (unsized_seen) continue;  // rustc reports the first
+      unsized_seen = true;
+      Diag *d = diag_error(a->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(a->ty));
+      diag_label(d, "doesn't have a size known at compile-time");
+      diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(a->ty));
+      diag_emit(d);
+      continue;
+    }
     if (!displayable(a->ty, p->debug)) {
       Diag *d = diag_error(a->span, "E0277", p->debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`",
                            ty_name(a->ty));

@@ -176,6 +176,8 @@ bool is_fn_trait(TraitDecl *t);
 // Used by the checker to verify bounds and by mono to resolve calls.
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// Copy in a generic environment: a type parameter is Copy when env's bounds say so.
+bool type_is_copy_in(Crate *crate, Type *t, struct GenericEnv *env);
 // Replaces every associated type projection that can be resolved — through an impl for a
 // concrete type, a `T: Tr<Item = X>` bound of `env`, or a `dyn Tr<Item = X>` — by its type.
 Type *ty_normalize(Type *t, struct GenericEnv *env);

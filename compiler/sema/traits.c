@@ -134,6 +134,14 @@ static bool copy_in_env(Crate *crate, Type *t) {
   }
 }
 
+bool type_is_copy_in(Crate *crate, Type *t, GenericEnv *env) {
+  GenericEnv *saved = cur_env;
+  cur_env = env;
+  bool copy = copy_in_env(crate, t);
+  cur_env = saved;
+  return copy;
+}
+
 // Clone and PartialEq that trc gives the builtin types itself (codegen's clone_value and
 // eq_value): Clone of Copy types, String, and Vecs, Boxes, tuples and arrays of Clone parts;
 // PartialEq of primitives, strings, and references, Boxes, Vecs, slices, arrays and tuples of
