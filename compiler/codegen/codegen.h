@@ -20,7 +20,6 @@ typedef struct {
   const char *passes;   // --passes=P: run passes P on the .ll input and print it
   bool dump_vtables;    // --dump-vtable-layouts
   bool emit_mir;        // --emit=mir: print the MIR of the user's functions instead of compiling
-  bool no_mir;          // --no-mir-codegen: emit every body from the AST (to compare the two)
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and

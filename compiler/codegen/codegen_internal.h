@@ -14,27 +14,11 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
-// What must happen when a scope is left: drop a local (if its drop flag says it still owns a
-// value), drop a temporary, or finish a by-value `for` loop over a Vec.
-// CL_LEFTOVER: what a pattern that moved values out of a place left behind in it (the parts
-// it did not bind by value), dropped when the arm or the `let`'s scope ends.
-typedef enum { CL_LOCAL, CL_TEMP, CL_VEC_ITER, CL_LEFTOVER } CleanupKind;
-
+// A temporary that the code of a builtin owns (see drop.c): dropped if a call unwinds.
 typedef struct {
-  CleanupKind kind;
-  Type *ty;             // the type being dropped (CL_VEC_ITER: the element type)
-  LLVMValueRef addr;    // where the value lives (CL_VEC_ITER: the Vec being drained)
-  LLVMValueRef flag;    // CL_LOCAL: i1 drop flag; CL_VEC_ITER: the index slot
-  Pattern *pat;         // CL_LEFTOVER: the pattern that moved out of addr
+  Type *ty;
+  LLVMValueRef addr;
 } Cleanup;
-
-typedef struct LoopCtx {
-  Expr *e;
-  LLVMBasicBlockRef brk, cont;
-  LLVMValueRef result;  // `loop` with `break value`: where the value goes
-  int cleanup_depth;    // cleanups above this are unwound by break/continue
-  struct LoopCtx *outer;
-} LoopCtx;
 
 typedef struct {
   Type *key;
@@ -58,12 +42,7 @@ typedef struct {
   Instance *inst;
   LLVMValueRef fn;
   Type *ret_ty;
-  LLVMValueRef *local_addr;   // per Local->index
-  LLVMValueRef *local_flag;   // drop flags, NULL when the local's type needs no drop
-  int nlocals;
-  LLVMValueRef *capture_flag; // in an FnOnce closure body: drop flags of the by-value captures
   VEC(Cleanup) cleanups;
-  LoopCtx *loop;
   LLVMBasicBlockRef entry;
   bool in_cleanup;      // emitting drops: calls here are plain calls, never invokes
   // A body emitted from MIR: where a call that unwinds goes on (the landing pad stores the
@@ -127,7 +106,6 @@ LLVMValueRef cg_call_intrinsic(CG *c, const char *name, LLVMTypeRef ty, LLVMValu
 LLVMBasicBlockRef cg_new_block(CG *c, const char *name);   // the current block
 void cg_set_block(CG *c, LLVMBasicBlockRef bb);
 bool cg_block_terminated(CG *c);
-void cg_br(CG *c, LLVMBasicBlockRef to);
 void cg_start_dead_block(CG *c);                 // after a terminator: a block nothing jumps to
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
@@ -147,15 +125,11 @@ LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
 void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
-void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag);
-void cg_emit_cleanups_to(CG *c, int depth);      // emit the cleanups above depth, keep them
-void cg_pop_cleanups(CG *c, int depth);          // leave a scope: emit and forget them
+void cg_push_cleanup(CG *c, Type *t, LLVMValueRef addr);
 void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
 // A field of a struct, tuple struct or enum variant: its concrete type, and its address.
 Type *cg_ctor_field_type(Type *t, int variant, int field);
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
-bool cg_pattern_moves(CG *c, Pattern *p);        // binds some part by value
-void cg_drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t);   // what it left behind
 
 // call.c
 int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n);   // flatten one argument
@@ -170,13 +144,12 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 
 // codegen_expr.c
-void cg_emit_body(CG *c, Instance *in);
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
 // `index out of bounds: the length is {len} but the index is {idx}` at sp.
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
 // The location a #[track_caller] callee reports for a call at sp.
 LLVMValueRef cg_caller_location(CG *c, Span sp);
-// What MIR's calls of macros and builtins share with the AST emitter, on evaluated operands:
+// MIR's calls of macros and builtins, on evaluated operands:
 // a macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]; format!
 // gives its String), vec![..] from its elements, a builtin method on its receiver and arguments,
 // a builtin function on its arguments (argv[i] for e->args[i]).
@@ -204,7 +177,7 @@ void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el);  //
 LLVMValueRef cg_promote(CG *c, Expr *borrow);
 
 // codegen_mir.c
-// Emits the instance's body from its MIR; false when the body has none (yet), for cg_emit_body.
-bool cg_emit_mir_body(CG *c, Instance *in);
+// Emits the instance's body from its MIR.
+void cg_emit_mir_body(CG *c, Instance *in);
 
 #endif

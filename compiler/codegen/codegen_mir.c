@@ -7,9 +7,8 @@
 // pointer's metadata (vtable or length). Borrowing such a place rebuilds the fat pointer;
 // that one rule covers `&*d`, reborrows and receivers of dyn calls alike.
 //
-// The ABI is the AST emitter's (codegen.c): the same function types, fat pointers as two
-// arguments, the same vtables and symbols, so bodies emitted either way call each other.
-// Generic bodies are emitted per instance: every type passes through cg_type_of, which
+// The ABI (function.c, call.c): fat pointers as two arguments, vtables and symbols as README's
+// "How dispatch is lowered" shows them. Generic bodies are emitted per instance: every type passes through cg_type_of, which
 // substitutes the instance's type arguments, and a trait call is resolved here, through mono.
 #include "codegen/codegen_internal.h"
 
@@ -357,7 +356,7 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
-// A builtin: the AST emitter's code for it, on the operands' values.
+// A builtin (builtins in codegen_expr.c), on the operands' values.
 static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
@@ -473,7 +472,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
 }
 
 // drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not
-// unwind into this frame's cleanups, as in the AST emitter), only if the flag says it owns one.
+// unwind into this frame's cleanups), only if the flag says it owns one.
 static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
   PlaceVal p = place_val(c, m, t->dest);
   bool saved = c->in_cleanup;
@@ -564,16 +563,13 @@ static void emit_block(CG *c, MirFn *m, int i) {
   emit_terminator(c, m, &blk->term);
 }
 
-bool cg_emit_mir_body(CG *c, Instance *in) {
+void cg_emit_mir_body(CG *c, Instance *in) {
   Body *b = in->fn->mir;
-  if (c->opts->no_mir && in->fn->partial_move.hi)  // the AST emitter drops partly moved values whole
-    error_at(in->fn->partial_move, NULL, "a partial move needs code generation from MIR (not --no-mir-codegen)");
-  if (!b || b->unsupported || c->opts->no_mir) return false;
+  if (!b || b->unsupported) ice(in->fn->span, "`%s` has no MIR to emit", in->fn->name);
   c->inst = in;
   c->fn = cg_instance_fn(c, in);
   c->entry = cg_new_block(c, "start");
   c->cleanups.len = 0;
-  c->loop = NULL;
   c->ret_ty = cg_type_of(c, in->fn->ret_type);
   cg_set_block(c, c->entry);
   MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)),
@@ -604,5 +600,4 @@ bool cg_emit_mir_body(CG *c, Instance *in) {
   c->unwind_to = NULL;
   c->exn_slot = NULL;
   c->inst = NULL;
-  return true;
 }

@@ -1,9 +1,9 @@
 // drop.c — what runs when a value's owner goes away: cleanups, unwinding and drop glue.
 //
-// A function being emitted keeps a stack of cleanups (locals with drop flags, temporaries,
-// the rest of a by-value `for` over a Vec, what a moving pattern left behind). Leaving a scope
-// emits the cleanups above its depth; a call that may unwind becomes an `invoke` whose landing
-// pad emits all of them. Each dropped type gets one `drop_in_place<T>` function. Drop glue and
+// A MIR body's calls unwind into its own cleanup blocks (c->unwind_to). The code codegen
+// writes for a builtin (a format! that builds a String, a panic message) keeps a small stack
+// of the temporaries it owns (c->cleanups): a call that may unwind while one is pending
+// becomes an `invoke` whose landing pad drops them first. Each dropped type gets one `drop_in_place<T>` function. Drop glue and
 // unwinding call each other (a drop that calls Drop::drop may unwind, and unwinding drops), so
 // they live in one file.
 #include "codegen/codegen_internal.h"
@@ -218,9 +218,7 @@ void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t) {
 // ---------------------------------------------------------------------------------------------
 // Cleanups
 
-void cg_push_cleanup(CG *c, CleanupKind kind, Type *t, LLVMValueRef addr, LLVMValueRef flag) {
-  vec_push(&c->cleanups, (Cleanup){kind, t, addr, flag, NULL});
-}
+void cg_push_cleanup(CG *c, Type *t, LLVMValueRef addr) { vec_push(&c->cleanups, (Cleanup){t, addr}); }
 
 // Drops the elements of a by-value `for` loop's Vec (at vec) from the index stored at from on
 // (those not yet handed out), then its buffer.
@@ -235,41 +233,16 @@ void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el) {
   cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
 }
 
-static void emit_cleanup(CG *c, Cleanup *cl) {
-  switch (cl->kind) {
-  case CL_TEMP: cg_emit_drop(c, cl->addr, cl->ty); return;
-  case CL_VEC_ITER: cg_drop_vec_rest(c, cl->addr, cl->flag, cl->ty); return;
-  case CL_LEFTOVER: cg_drop_unmoved(c, cl->pat, cl->addr, cl->ty); return;
-  case CL_LOCAL: {
-    LLVMBasicBlockRef yes = cg_new_block(c, "drop"), next = cg_new_block(c, "dropped");
-    LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, cl->flag, ""), yes, next);
-    cg_set_block(c, yes);
-    cg_emit_drop(c, cl->addr, cl->ty);
-    LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, 0), cl->flag);
-    LLVMBuildBr(c->b, next);
-    cg_set_block(c, next);
-    return;
-  }
-  }
-}
+static void emit_cleanup(CG *c, Cleanup *cl) { cg_emit_drop(c, cl->addr, cl->ty); }
 
-// Emits the cleanups above `depth` without forgetting them (for break/continue/return).
-// Drops are plain calls: a Drop::drop that panics while a scope ends does not unwind into this
-// frame's landing pads, which would drop the same values a second time.
-void cg_emit_cleanups_to(CG *c, int depth) {
+// Every pending cleanup, on a landing pad. Drops are plain calls: a Drop::drop that panics
+// here does not unwind into the same landing pad, which would drop the same values again.
+void cg_emit_unwind_cleanups(CG *c) {
   if (cg_block_terminated(c)) return;
   bool saved = c->in_cleanup;
   c->in_cleanup = true;
-  for (int i = c->cleanups.len - 1; i >= depth; i--) emit_cleanup(c, &c->cleanups.data[i]);
+  for (int i = c->cleanups.len - 1; i >= 0; i--) emit_cleanup(c, &c->cleanups.data[i]);
   c->in_cleanup = saved;
-}
-
-void cg_emit_unwind_cleanups(CG *c) { cg_emit_cleanups_to(c, 0); }
-
-// Leaves a scope: emits its cleanups and forgets them.
-void cg_pop_cleanups(CG *c, int depth) {
-  cg_emit_cleanups_to(c, depth);
-  c->cleanups.len = depth;
 }
 
 Type *cg_ctor_field_type(Type *t, int variant, int field) {
@@ -281,40 +254,4 @@ Type *cg_ctor_field_type(Type *t, int variant, int field) {
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
   if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
   return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
-}
-
-bool cg_pattern_moves(CG *c, Pattern *p) {
-  if (!p) return false;
-  if (p->kind == PAT_BIND && !p->bind_ref && !ty_is_copy(cg_type_of(c, p->local->ty))) return true;
-  if (p->kind == PAT_BIND || p->kind == PAT_REF) return cg_pattern_moves(c, p->sub);
-  for (int i = 0; i < p->nelems; i++)
-    if (cg_pattern_moves(c, p->elems[i])) return true;
-  return false;
-}
-
-// Drops what a moving pattern left in the place: the parts it did not bind by value.
-void cg_drop_unmoved(CG *c, Pattern *p, LLVMValueRef addr, Type *t) {
-  t = ty_resolve(t);
-  if (!ty_needs_drop(t) || p->derefs > 0) return;  // behind a reference nothing is owned
-  switch (p->kind) {
-  case PAT_WILD: case PAT_REST: cg_emit_drop(c, addr, t); return;
-  case PAT_BIND: if (p->bind_ref) cg_emit_drop(c, addr, t); return;
-  case PAT_OR: if (!cg_pattern_moves(c, p)) cg_emit_drop(c, addr, t); return;
-  case PAT_TUPLE: case PAT_TUPLE_STRUCT: case PAT_STRUCT: {
-    int v = t->kind == TY_STRUCT && t->sdecl->is_enum ? p->variant : -1;
-    int nf = t->kind == TY_TUPLE ? t->nargs : v >= 0 ? t->sdecl->variants[v].nfields : t->sdecl->nfields;
-    for (int f = 0; f < nf; f++) {
-      Pattern *fp = NULL;
-      for (int i = 0; i < p->nelems; i++)
-        if (p->field_map[i] == f) fp = p->elems[i];
-      Type *ft = t->kind == TY_TUPLE ? t->args[f] : cg_ctor_field_type(t, v, f);
-      LLVMValueRef fa = t->kind == TY_TUPLE ? LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, f), "")
-                                            : cg_ctor_field_addr(c, t, v, addr, f);
-      if (fp) cg_drop_unmoved(c, fp, fa, ft);
-      else cg_emit_drop(c, fa, ft);
-    }
-    return;
-  }
-  default: return;
-  }
 }

@@ -134,10 +134,6 @@ bool cg_block_terminated(CG *c) {
   return LLVMGetBasicBlockTerminator(bb) != NULL;
 }
 
-void cg_br(CG *c, LLVMBasicBlockRef to) {
-  if (!cg_block_terminated(c)) LLVMBuildBr(c->b, to);
-}
-
 // Allocas all go to the top of the entry block so mem2reg can promote them.
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name) {
   LLVMBuilderRef eb = LLVMCreateBuilderInContext(c->ctx);

@@ -80,8 +80,7 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   for (Instance *in; (in = mono_next_pending());) {
     if (in->emitted) continue;
     in->emitted = true;
-    // Bodies that lower/ turned into MIR are emitted from it; the rest from the AST.
-    if (!cg_emit_mir_body(c, in)) cg_emit_body(c, in);
+    cg_emit_mir_body(c, in);
   }
   c->inst = NULL;
   emit_entry(c, user_main);

@@ -32,8 +32,6 @@ static const char *usage_text =
     "  -o FILE        write the output to FILE (default: a.out, or stdout with --emit-llvm)\n"
     "  --emit-llvm    write textual LLVM IR instead of an executable\n"
     "  --emit=mir     print the mid-level IR (MIR) of the program's functions and stop\n"
-    "  --no-mir-codegen\n"
-    "                 emit every function from the AST, also those lowered to MIR\n"
     "  --dump-vtable-layouts\n"
     "                 print every vtable the program needs, slot by slot, and stop\n"
     "  -O0            no optimization (default)\n"
@@ -83,8 +81,6 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--emit=mir")) {
       o->emit_mir = true;
-    } else if (!strcmp(a, "--no-mir-codegen")) {
-      o->no_mir = true;
     } else if (!strcmp(a, "--emit=llvm-ir")) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--dump-vtable-layouts")) {

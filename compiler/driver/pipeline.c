@@ -37,6 +37,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
 
   // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
   lower_crate(crate, opts->opt_level == 0);
+  if (diag_error_count()) return NULL;
   if (opts->emit_mir) {
     FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
     if (!out) {

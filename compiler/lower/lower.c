@@ -39,12 +39,11 @@
 // reference per by-ref capture, the value of a `move` one), and as a body of its own whose
 // _1 is a reference to that environment (`var_place` reaches a capture through it). A call of
 // any value (closure, fn pointer, `dyn Fn`, `F: Fn`) is one CALLEE_CALLABLE call, resolved
-// per instance by codegen with the AST emitter's calling convention (codegen/call.c).
+// per instance by codegen (codegen/call.c).
 //
-// Coverage grows in steps: what this file cannot lower yet (string patterns, slicing a str,
-// ...) sets `Body.unsupported` through
-// `unsupported()`, which abandons the body (a longjmp back to lower_fn) and leaves it to the
-// AST emitter.
+// What the checker accepts and this file cannot lower is reported by `unsupported()`, which
+// abandons the body (a longjmp back to lower_fn). Nothing in the test suite, the examples or
+// the fuzzers' programs reaches it; it exists so that a gap is an error, never wrong code.
 #include "lower/lower.h"
 
 #include <setjmp.h>
@@ -81,11 +80,15 @@ typedef struct {
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
   bool mut_place;         // the place being lowered will be written or borrowed `&mut`
+  Span at;                // the expression being lowered, for `unsupported`
   jmp_buf bail;
 } Lower;
 
+// A construct the checker accepts and lowering does not know: an error for the user (trc
+// has no other way to compile a body), and the body is abandoned.
 _Noreturn static void unsupported(Lower *L, const char *why) {
   L->b->unsupported = why;
+  error_at(L->at.hi ? L->at : L->fn->span, NULL, "trc cannot compile this yet: %s", why);
   longjmp(L->bail, 1);
 }
 
@@ -1828,6 +1831,7 @@ static void lower_macro(Lower *L, Place dest, Expr *e) {
 
 // Writes e's value, before its coercion, to dest (whose type is the raw type).
 static void lower_raw_into(Lower *L, Place dest, Expr *e) {
+  L->at = e->span;
   Operand o;
   if (const_operand(e, &o)) {
     assign(L, dest, rv_use(o), e->span);
@@ -2243,11 +2247,7 @@ Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   }
   Lower L = {.crate = crate, .overflow_checks = overflow_checks, .fn = f, .b = b};
   if (setjmp(L.bail)) {
-    // The AST emitter would drop a value that was moved out of in part as a whole.
-    if (f->partial_move.hi)
-      error_at(f->partial_move, NULL, "moving a field out of a value (a partial move) is not supported by trc in a function it cannot lower to MIR (%s)",
-               b->unsupported);
-    // Abandoned: keep only the reason.
+    // Abandoned (unsupported() said why): keep only the reason.
     b->blocks.len = b->locals.len = 0;
     return b;
   }
@@ -2260,6 +2260,8 @@ static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
 
 void lower_crate(Crate *crate, bool overflow_checks) {
   for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), overflow_checks);
+  // A `const` item is a function of no arguments that its uses call (when not promoted).
+  for (int i = 0; i < crate->consts.len; i++) lower_one(crate, ((ConstDecl *)VEC_AT(crate->consts, i))->fn, overflow_checks);
   for (int i = 0; i < crate->impls.len; i++) {
     ImplDecl *im = VEC_AT(crate->impls, i);
     for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], overflow_checks);

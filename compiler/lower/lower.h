@@ -36,8 +36,8 @@
 // type parameters (`T`), and a trait call on `T` stays unresolved until mono substitutes it.
 // That is what rustc does too, and it keeps lowering before monomorphization in the pipeline.
 //
-// `lower` does not cover the whole language yet (see lower.c); codegen emits the bodies it
-// leaves from the AST. `Body.unsupported` says why a body was not lowered.
+// Every body the checker accepts is lowered; a construct lowering does not know is an error
+// (`Body.unsupported` says which), as codegen reads nothing but MIR.
 #ifndef TRC_LOWER_H
 #define TRC_LOWER_H
 

@@ -2675,7 +2675,6 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
       inside_closure(fx, e->span))
     return false;
   e->moves_local = true;
-  if (!fx->fn->partial_move.hi) fx->fn->partial_move = e->span;
   return true;
 }
 

@@ -468,8 +468,6 @@ struct FnDecl {
   VEC(Local *) locals; // every Local of the body, in declaration order
   struct GenericEnv *env;  // the generic parameters in scope (impl's/trait's, then own)
   bool checked;
-  Span partial_move;   // the first `local.field` moved out of (a partial move), if any (.hi > 0);
-                       // only MIR lowering drops what is left (lower/elaborate.c)
   bool requires_sized; // `where Self: Sized` on a trait method
   int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
   bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
