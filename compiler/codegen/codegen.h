@@ -20,6 +20,7 @@ typedef struct {
   const char *passes;   // --passes=P: run passes P on the .ll input and print it
   bool dump_vtables;    // --dump-vtable-layouts
   bool emit_mir;        // --emit=mir: print the MIR of the user's functions instead of compiling
+  bool print_mono_items; // --print-mono-items: print what the collector found instead of compiling
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and

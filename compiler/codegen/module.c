@@ -74,8 +74,7 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   LLVMTypeRef sl_el[2] = {c->t_ptr, c->t_i64};
   c->t_slice = LLVMStructTypeInContext(c->ctx, sl_el, 2, false);
 
-  mono_init(crate);
-  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0, (Span){0});
+  Instance *main_inst = mono_instance(crate->main_fn, NULL, 0, (Span){0});  // collected first
   LLVMValueRef user_main = cg_instance_fn(c, main_inst);
   for (Instance *in; (in = mono_next_pending());) {
     if (in->emitted) continue;

@@ -35,17 +35,11 @@ void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v) {
 // Types
 
 // Substitution in codegen: every parameter becomes concrete, so associated types resolve too.
-Type *cg_subst(Type *t, Type **args, int n) {
-  t = ty_subst(t, args, n);
-  return t && ty_has_assoc(t) ? ty_normalize(t, NULL) : t;
-}
+Type *cg_subst(Type *t, Type **args, int n) { return mono_subst(t, args, n); }
 
 Type *cg_type_of(CG *c, Type *t) {
   if (!t) return t;
-  if (c->inst) t = ty_subst(t, c->inst->targs, c->inst->ntargs);
-  // With every parameter concrete, each associated type resolves through its impl.
-  if (ty_has_assoc(t)) t = ty_normalize(t, NULL);
-  return t;
+  return c->inst ? mono_subst(t, c->inst->targs, c->inst->ntargs) : mono_subst(t, NULL, 0);
 }
 
 bool cg_is_fat(Type *t) { return ty_is_fat_ptr(t); }

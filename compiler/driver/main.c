@@ -32,6 +32,8 @@ static const char *usage_text =
     "  -o FILE        write the output to FILE (default: a.out, or stdout with --emit-llvm)\n"
     "  --emit-llvm    write textual LLVM IR instead of an executable\n"
     "  --emit=mir     print the mid-level IR (MIR) of the program's functions and stop\n"
+    "  --print-mono-items\n"
+    "                 print the instances, vtables and drop glue the program needs, and stop\n"
     "  --dump-vtable-layouts\n"
     "                 print every vtable the program needs, slot by slot, and stop\n"
     "  -O0            no optimization (default)\n"
@@ -81,6 +83,8 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--emit=mir")) {
       o->emit_mir = true;
+    } else if (!strcmp(a, "--print-mono-items")) {
+      o->print_mono_items = true;
     } else if (!strcmp(a, "--emit=llvm-ir")) {
       o->emit_llvm = true;
     } else if (!strcmp(a, "--dump-vtable-layouts")) {
@@ -159,7 +163,7 @@ int main(int argc, char **argv) {
   size_t len;
   char *text = read_file(input, &len);
   CodegenResult *r = trc_compile(input, text, len, &opts);  // pipeline.c
-  if (!r && opts.emit_mir && !diag_error_count()) fatal_exit(0);  // the MIR was printed
+  if (!r && (opts.emit_mir || opts.print_mono_items) && !diag_error_count()) fatal_exit(0);  // printed
   if (!r) {
     diag_summary();
     fatal_exit(1);

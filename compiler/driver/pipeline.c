@@ -38,6 +38,16 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
   lower_crate(crate, opts->opt_level == 0);
   if (diag_error_count()) return NULL;
+  if (!opts->emit_mir) {
+    mono_init(crate);
+    mono_collect(crate);
+    if (diag_error_count()) return NULL;  // the recursion limit
+    if (opts->print_mono_items) {
+      mono_print_items(stdout);
+      fflush(stdout);
+      return NULL;  // main.c: no errors, so the list was the output
+    }
+  }
   if (opts->emit_mir) {
     FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
     if (!out) {

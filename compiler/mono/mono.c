@@ -1,10 +1,9 @@
-// mono.c — the monomorphization collector.
+// mono.c — the instance table.
 //
 // An Instance is one (FnDecl, concrete type arguments) pair: exactly what becomes one LLVM
-// function. Codegen starts from `main`; every call it lowers asks `mono_instance` for its
-// callee, which creates the instance on first request and queues it. Codegen then drains the
-// queue, so only instances reachable from main are ever emitted — rustc's mono-item collector,
-// done lazily during emission rather than as a separate walk.
+// function. The collector (collect.c) starts from `main` and asks `mono_instance` for
+// everything a body uses; a new instance is queued for the collector to walk in turn. Once
+// the walk is done the table is sealed, and codegen emits the queue in order.
 //
 // Trait method calls on a type parameter are resolved here, per instance: once `T` is known to
 // be `Circle`, `<T as Drawable>::draw` becomes the FnDecl in `impl Drawable for Circle` (or the
@@ -17,7 +16,8 @@
 static Instance *buckets[NBUCKETS];
 typedef VEC(Instance *) InstanceVec;
 static InstanceVec pending;  // every instance, in the order they were asked for
-static int pending_pos;
+static int walk_pos, emit_pos;
+static bool sealed;
 static Crate *crate;
 
 // rustc's default recursion_limit: how many instances of one function a chain of instances
@@ -25,14 +25,15 @@ static Crate *crate;
 // gets near it (`f::<T>` calling `f::<(T,)>`): every level is a new type, and the collector
 // would never stop.
 #define INSTANCE_DEPTH_LIMIT 128
-static Instance *current;  // the instance whose body codegen is emitting
+static Instance *current;  // the instance whose body the collector is walking
 static bool reported_limit;
 
 void mono_init(Crate *c) {
   crate = c;
   memset(buckets, 0, sizeof buckets);
   pending = (InstanceVec){0};
-  pending_pos = 0;
+  walk_pos = emit_pos = 0;
+  sealed = false;
   current = NULL;
   reported_limit = false;
 }
@@ -128,6 +129,7 @@ Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs, Span at) {
     for (int i = 0; i < ntargs && same; i++) same = in->targs[i] == targs[i];
     if (same) return in;
   }
+  if (sealed) ice(fn->span, "the instance `%s` was not collected", instance_symbol(fn, targs, ntargs));
   Instance *in = arena_alloc(sizeof *in);
   in->fn = fn;
   in->ntargs = ntargs;
@@ -149,9 +151,23 @@ Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs, Span at) {
   return in;
 }
 
-Instance *mono_next_pending(void) {
-  if (pending_pos >= pending.len) return current = NULL;
-  return current = VEC_AT(pending, pending_pos++);
+Instance *mono_next_to_walk(void) {
+  if (walk_pos >= pending.len) return current = NULL;
+  return current = VEC_AT(pending, walk_pos++);
+}
+
+void mono_seal(void) {
+  sealed = true;
+  current = NULL;
+}
+
+Instance *mono_instance_at(int i) { return i < pending.len ? VEC_AT(pending, i) : NULL; }
+
+Instance *mono_next_pending(void) { return emit_pos < pending.len ? VEC_AT(pending, emit_pos++) : NULL; }
+
+Type *mono_subst(Type *t, Type **args, int n) {
+  t = ty_subst(t, args, n);
+  return t && ty_has_assoc(t) ? ty_normalize(t, NULL) : t;
 }
 
 FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs, int n_method_targs,

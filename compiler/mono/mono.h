@@ -1,7 +1,7 @@
 // mono.h — monomorphization: which instances exist.
 //
 // mono owns the Instance table: every (function, concrete type arguments) pair reachable from
-// main, created on demand as codegen asks for them and queued until emitted, with the
+// main, found by the collector's walk over MIR (collect.c) before codegen runs, with the
 // recursion limit for polymorphic recursion. It also resolves a trait method for a concrete
 // Self type to the function that implements it. (The shape of each trait's vtable is sema's:
 // sema/vtable.c, since MIR names vtable slots.)
@@ -27,13 +27,33 @@ typedef struct Instance {
 } Instance;
 
 void mono_init(Crate *crate);
-// Find or create the instance; new ones are queued for codegen. `at` is the call (or use)
-// that asks for it, where the recursion limit is reported; empty for drop glue and vtables.
+// Find or create the instance; new ones are queued for the collector's walk. `at` is the call
+// (or use) that asks for it, where the recursion limit is reported; empty for drop glue and
+// vtables. Once the collector is done, only finds: a new instance is an internal error.
 Instance *mono_instance(FnDecl *fn, Type **targs, int ntargs, Span at);
+// For codegen: every collected instance, in the order found; NULL at the end.
 Instance *mono_next_pending(void);
+Instance *mono_instance_at(int i);   // the i-th instance created, or NULL
+// Type substitution with every parameter concrete, so that associated types resolve too.
+Type *mono_subst(Type *t, Type **args, int n);
 // Resolve a trait method for a concrete Self type to the FnDecl that implements it (the impl's
 // method, or the trait's default body) and the full type arguments for that FnDecl.
 FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs,
                             int n_method_targs, Type ***out_targs, int *out_ntargs);
+// collect.c's walk: the next queued instance, which becomes the parent of those it asks for.
+Instance *mono_next_to_walk(void);
+// The collector is done: from now on mono_instance only finds.
+void mono_seal(void);
+
+//
+// collect.c: the mono item collector
+//
+
+// Walks the MIR of every instance reachable from main (see collect.c); returns main's.
+// Reports the recursion limit; codegen must not run after an error.
+Instance *mono_collect(Crate *crate);
+// --print-mono-items: one line per item, in the order the walk found them:
+// `fn <Circle as Shape>::area`, `vtable <Circle as Shape>`, `drop-glue drop_in_place<Circle>`.
+void mono_print_items(void *file);   // FILE *
 
 #endif

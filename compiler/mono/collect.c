@@ -1,0 +1,275 @@
+// collect.c — the mono item collector: which instances, vtables and drop glue a program needs.
+//
+// rustc's collector, in miniature. It starts from `main` and walks the MIR of every instance
+// it finds, with the instance's type arguments substituted, looking for what the body uses:
+//
+//   a call             `f::<T>(..)` needs the instance `f<concrete T>`; a trait call
+//                      `<T as Tr>::m` is resolved for the concrete T to the impl's method (or
+//                      the trait's default body); a virtual call needs nothing by itself, the
+//                      vtable it goes through was needed where the trait object was made;
+//   a call of a value  a closure's body (through any references and boxes);
+//   a fn pointer       `CONST_FN`: the function it points to;
+//   an unsizing cast   `&T -> &dyn Tr` needs the vtable of (T, Tr): drop glue for T, every
+//                      method in a slot, and the vtables of the supertraits an upcast reaches;
+//   a drop             the drop glue of the type: its Drop::drop, then its fields' glue;
+//   Clone/PartialEq    of a builtin type (a Vec, a tuple) that trc implements itself: the
+//                      impls of the element types it calls.
+//
+// Each instance found is queued once (mono.c owns the table) and walked in turn, so the walk
+// ends when nothing new turns up; polymorphic recursion that would never end is cut by the
+// recursion limit, reported here at the call that crosses it, before any code is generated.
+// Codegen then emits exactly the instances collected and asks mono only to look them up: an
+// instance it asks for that the walk did not find is an internal error.
+#include "mono/mono.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static Crate *crate;
+static Instance *cur;           // the instance whose body is being walked
+typedef VEC(Type *) TypeVec;
+static TypeVec dropped, vtables, cloned, compared;  // done already (interned types)
+typedef VEC(const char *) NameVec;
+static NameVec items;           // for --print-mono-items, in the order found
+static int listed;              // how many instances items holds
+
+static bool first_time(TypeVec *seen, Type *t) {
+  for (int i = 0; i < seen->len; i++)
+    if (seen->data[i] == t) return false;
+  vec_push(seen, t);
+  return true;
+}
+
+static Type *subst(Type *t) { return mono_subst(t, cur->targs, cur->ntargs); }
+
+static Type **subst_all(Type **ts, int n) {
+  Type **out = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) out[i] = subst(ts[i]);
+  return out;
+}
+
+static void list_new_instances(void);
+
+static void need_fn(FnDecl *fn, Type **targs, int n, Span at) {
+  mono_instance(fn, targs, n, at);
+  list_new_instances();
+}
+
+// <self as trait>::method for a concrete self.
+static void need_method(TraitDecl *trait, FnDecl *method, Type *self, Type **targs, int n, Span at) {
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = mono_resolve_method(trait, method, self, targs, n, &itargs, &nit);
+  need_fn(f, itargs, nit, at);
+}
+
+static FnDecl *method_named(TraitDecl *t, const char *name) {
+  for (int i = 0; i < t->nmethods; i++)
+    if (!strcmp(t->methods[i]->name, name)) return t->methods[i];
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drop glue, vtables, callables
+
+static void need_drop(Type *t) {
+  t = ty_resolve(t);
+  // A `dyn Tr` is dropped through its vtable, whose drop glue was needed where it was made.
+  if (!ty_needs_drop(t) || t->kind == TY_DYN || !first_time(&dropped, t)) return;
+  vec_push(&items, arena_printf("drop-glue drop_in_place<%s>", ty_name(t)));
+  switch (t->kind) {
+  case TY_STRUCT: {
+    StructDecl *s = t->sdecl;
+    if (s->drop_impl) {  // its own Drop::drop first (drop.c calls it), then the fields
+      Type **targs = NULL;
+      int n = 0;
+      TraitRef tr = {.trait = crate->drop_trait};
+      find_impl(crate, &tr, t, &targs, &n);
+      for (int i = 0; i < s->drop_impl->nmethods; i++)
+        if (!strcmp(s->drop_impl->methods[i]->name, "drop")) need_fn(s->drop_impl->methods[i], targs, n, (Span){0});
+    }
+    for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+      FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+      int nf = s->is_enum ? s->variants[v].nfields : s->nfields;
+      for (int i = 0; i < nf; i++) need_drop(mono_subst(fields[i].type, t->args, t->nargs));
+    }
+    return;
+  }
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++) need_drop(t->args[i]);
+    return;
+  case TY_CLOSURE:
+    for (int i = 0; i < t->closure->ncaptures; i++) need_drop(closure_capture_type(t, i));
+    return;
+  case TY_ARRAY: case TY_VEC: case TY_BOX:
+    need_drop(t->inner);  // a Box<dyn Tr> drops through the vtable, collected where it was made
+    return;
+  default:
+    return;
+  }
+}
+
+// A value called as a function (through references and boxes): a closure's body. A fn pointer
+// or a `dyn Fn` needs nothing more here.
+static void need_callable(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_resolve(t->inner);
+  if (t->kind == TY_CLOSURE) need_fn(t->closure, t->args, t->nargs, (Span){0});
+}
+
+static void need_vtable(Type *concrete, TraitRef *tr) {
+  concrete = ty_resolve(concrete);
+  Type *pair[2] = {concrete, ty_dyn(tr, NULL, 0)};
+  if (!first_time(&vtables, ty_tuple(pair, 2))) return;
+  vec_push(&items, arena_printf("vtable <%s as %s>", ty_name(concrete), traitref_name(tr)));
+  VtLayout *l = vtable_layout(tr->trait);
+  for (int i = 0; i < l->entries.len; i++) {
+    VtEntry *e = &l->entries.data[i];
+    switch (e->kind) {
+    case VT_DROP: need_drop(concrete); break;
+    case VT_METHOD: {
+      TraitDecl *owner = e->trait;
+      if (is_fn_trait(owner)) {
+        need_callable(concrete);
+        break;
+      }
+      int nt = owner->env->n;
+      if (nt > 1 && (owner != tr->trait || nt - 1 > tr->nargs)) break;  // codegen reports what it cannot build
+      Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
+      targs[0] = concrete;
+      for (int a = 1; a < nt; a++) targs[a] = tr->args[a - 1];
+      need_method(owner, e->method, concrete, targs, nt, (Span){0});
+      break;
+    }
+    case VT_TRAIT_VPTR: need_vtable(concrete, traitref_new(e->trait, NULL, 0)); break;
+    default: break;
+    }
+  }
+}
+
+// The Clone and PartialEq that trc gives builtin types (codegen's clone_value and eq_value)
+// call the impls of their element types.
+static void need_builtin_impl(TraitDecl *trait, Type *t);
+
+static void need_element_impl(TraitDecl *trait, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_STRUCT) {
+    Type *self = t;
+    need_method(trait, method_named(trait, trait == crate->clone_trait ? "clone" : "eq"), t, &self, 1, (Span){0});
+    return;
+  }
+  need_builtin_impl(trait, t);
+}
+
+static void need_builtin_impl(TraitDecl *trait, Type *t) {
+  t = ty_resolve(t);
+  bool clone = trait == crate->clone_trait;
+  if (clone && ty_is_copy(t)) return;
+  if (!first_time(clone ? &cloned : &compared, t)) return;
+  switch (t->kind) {
+  case TY_REF:
+    if (!clone) need_element_impl(trait, t->inner);
+    return;
+  case TY_VEC: case TY_BOX: case TY_ARRAY: case TY_SLICE: need_element_impl(trait, t->inner); return;
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++) need_element_impl(trait, t->args[i]);
+    return;
+  default: return;
+  }
+}
+
+static bool has_builtin_impl(TraitDecl *trait, Type *self) {
+  if (trait != crate->clone_trait && trait != crate->partial_eq_trait) return false;
+  TraitRef tr = {.trait = trait};
+  return !find_impl(crate, &tr, self, NULL, NULL);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk over one body
+
+static void walk_operand(Operand *o) {
+  if (o->kind == OPND_CONST && o->c.kind == CONST_FN) need_fn(o->c.fn, subst_all(o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0});
+}
+
+static void walk_rvalue(Rvalue *rv) {
+  walk_operand(&rv->a);
+  walk_operand(&rv->b);
+  for (int i = 0; i < rv->nops; i++) walk_operand(&rv->ops[i]);
+  if (rv->kind == RV_CAST && rv->cast == CAST_UNSIZE) {
+    Type *from = ty_resolve(ty_pointee(subst(rv->a.ty))), *to = ty_resolve(ty_pointee(subst(rv->ty)));
+    if (to && to->kind == TY_DYN && to->principal && from && from->kind != TY_DYN) need_vtable(from, to->principal);
+  }
+}
+
+static void walk_call(Terminator *t) {
+  Callee *ce = &t->callee;
+  for (int i = 0; i < t->nargs; i++) walk_operand(&t->args[i]);
+  switch (ce->kind) {
+  case CALLEE_FN: need_fn(ce->fn, subst_all(ce->targs, ce->ntargs), ce->ntargs, t->span); return;
+  case CALLEE_TRAIT: {
+    Type *self = subst(ce->self_ty);
+    if (ty_resolve(self)->kind == TY_DYN) return;  // virtual: through the vtable
+    if (has_builtin_impl(ce->trait, self)) {
+      need_builtin_impl(ce->trait, self);
+      return;
+    }
+    need_method(ce->trait, ce->fn, self, subst_all(ce->targs, ce->ntargs), ce->ntargs, t->span);
+    return;
+  }
+  case CALLEE_CALLABLE: need_callable(subst(t->args[0].ty)); return;
+  case CALLEE_BUILTIN: {
+    Expr *e = ce->expr;
+    if (e->builtin == BI_DROP && t->nargs) need_drop(subst(t->args[0].ty));
+    if (e->builtin == BI_VEC_CLEAR) {
+      Type *v = ty_resolve(subst(e->self_ty));
+      if (v->kind == TY_VEC) need_drop(v->inner);
+    }
+    return;
+  }
+  default: return;
+  }
+}
+
+static void walk_body(Body *b) {
+  for (int i = 0; i < b->blocks.len; i++) {
+    BasicBlock *bb = &b->blocks.data[i];
+    for (int j = 0; j < bb->stmts.len; j++)
+      if (bb->stmts.data[j].kind == STMT_ASSIGN) walk_rvalue(&bb->stmts.data[j].rv);
+    Terminator *t = &bb->term;
+    if (t->kind == TERM_CALL) walk_call(t);
+    else if (t->kind == TERM_DROP) {
+      Place p = t->dest;
+      need_drop(subst(p.nproj ? p.proj[p.nproj - 1].ty : b->locals.data[p.local].ty));
+    } else if (t->kind == TERM_SWITCH || t->kind == TERM_ASSERT) {
+      walk_operand(&t->discr);
+    }
+  }
+}
+
+// Instances are listed as mono creates them (an instance asked for again is not new).
+static void list_new_instances(void) {
+  for (Instance *in; (in = mono_instance_at(listed));) {
+    vec_push(&items, arena_printf("fn %s", strcmp(in->symbol, "trc_main") ? in->symbol : "main"));
+    listed++;
+  }
+}
+
+void mono_print_items(void *file) {
+  for (int i = 0; i < items.len; i++) fprintf(file, "%s\n", items.data[i]);
+}
+
+Instance *mono_collect(Crate *c) {
+  crate = c;
+  dropped = vtables = cloned = compared = (TypeVec){0};
+  items = (NameVec){0};
+  listed = 0;
+  Instance *main_inst = mono_instance(c->main_fn, NULL, 0, (Span){0});
+  list_new_instances();
+  for (Instance *in; (in = mono_next_to_walk());) {
+    cur = in;
+    if (!in->fn->mir || in->fn->mir->unsupported) ice(in->fn->span, "`%s` has no MIR to collect from", in->fn->name);
+    walk_body(in->fn->mir);
+  }
+  mono_seal();
+  return main_inst;
+}
