@@ -108,6 +108,17 @@ void cg_set_block(CG *c, LLVMBasicBlockRef bb);
 bool cg_block_terminated(CG *c);
 void cg_start_dead_block(CG *c);                 // after a terminator: a block nothing jumps to
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name);
+// A counted loop in code codegen writes itself (drop glue, clones, comparisons, fills):
+//   CgLoop l = cg_loop_begin(c, start, end, "fill");   // in the body now; l.i is the index
+//   ... the body, using l.i ...
+//   cg_loop_end(c, &l);                                 // l.i + 1, back to the test; after it
+// The index has end's integer type and counts up while i < end (unsigned).
+typedef struct {
+  LLVMValueRef slot, i;
+  LLVMBasicBlockRef head, done;
+} CgLoop;
+CgLoop cg_loop_begin(CG *c, LLVMValueRef start, LLVMValueRef end, const char *name);
+void cg_loop_end(CG *c, CgLoop *l);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
 LLVMValueRef cg_unit(CG *c);                     // the () value
 LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr);
@@ -127,6 +138,7 @@ void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the val
 void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
 void cg_push_cleanup(CG *c, Type *t, LLVMValueRef addr);
 void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad
+void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el);  // `drop(_v[_i..])`
 // A field of a struct, tuple struct or enum variant: its concrete type, and its address.
 Type *cg_ctor_field_type(Type *t, int variant, int field);
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
@@ -143,40 +155,69 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
 // vtable.c
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 
-// codegen_expr.c
+// panic.c
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
+void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len);   // a message in memory
 // `index out of bounds: the length is {len} but the index is {idx}` at sp.
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
 // The location a #[track_caller] callee reports for a call at sp.
 LLVMValueRef cg_caller_location(CG *c, Span sp);
-// MIR's calls of macros and builtins, on evaluated operands:
-// a macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]; format!
-// gives its String), vec![..] from its elements, a builtin method on its receiver and arguments,
-// a builtin function on its arguments (argv[i] for e->args[i]).
-LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
-LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
-LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
-LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
-// &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
-// at sp when out of range.
-LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem);
-// Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
-// no impl: whether `<self as trait>` is one, and the call of its method on the arguments'
-// values (NULL when self has an impl of its own).
-bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self);
+// { file, file_len, line, col } of a panic at sp (see panic.c), as four values in out.
+void cg_panic_location(CG *c, Span sp, LLVMValueRef *out);
+// An integer method's panic (`attempt to ... with overflow`) when cond holds, reported where
+// core reports it for type t; what: which method (see panic.c).
+void cg_panic_in_int_method(CG *c, LLVMValueRef cond, Type *t, int what);
+
+// values.c
+Type *cg_raw_ty(CG *c, Expr *e);      // e's type before the checker's coercion
+Type *cg_final_ty(CG *c, Expr *e);    // and after
+LLVMValueRef cg_spill(CG *c, LLVMValueRef v, Type *t);     // v in a temporary: its address
+void cg_drop_value(CG *c, LLVMValueRef v, Type *t);         // drop a value nobody keeps
+LLVMValueRef cg_empty_vec(CG *c, uint64_t align);
+LLVMValueRef cg_vec_field(CG *c, LLVMValueRef vecp, int i);   // 0 buffer, 1 capacity, 2 length
+LLVMValueRef cg_string_from_parts(CG *c, LLVMValueRef ptr, LLVMValueRef len);   // a new String
+// The data pointer and length of a Vec (at recv), slice or array (self: its type).
+void cg_seq_parts(CG *c, LLVMValueRef recv, Type *self, LLVMValueRef *data, LLVMValueRef *len);
+// The bytes of a string value of type t (String at an address, &str, &String).
+void cg_str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRef *len);
+LLVMValueRef cg_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);   // scalars
 // a op b on the contents of two strings (String, &str, &String values)
 LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
-LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args);
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
 LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to);   // `as` on numbers
-void cg_drop_vec_rest(CG *c, LLVMValueRef vec, LLVMValueRef from, Type *el);  // drop.c: `drop(_v[_i..])`
+
+// builtin_impls.c
+// Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
+// no impl: whether `<self as trait>` is one, and the call of its method on the arguments'
+// values (NULL when self has an impl of its own).
+bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self);
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args);
+
+// format.c
+// A macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]);
+// format! gives its String.
+LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+// Appends the value at place (of type t), formatted as p says, to the String at s.
+void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p);
+
+// builtins.c
+// A builtin method on its receiver and arguments, a builtin function on its arguments
+// (argv[i] for e->args[i]), vec![..] from its elements.
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
+// &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
+// at sp when out of range.
+LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem);
+
+// promote.c
 // `&value` (rvalue static promotion) as a private constant global; NULL when the value cannot
 // be evaluated without panicking.
 LLVMValueRef cg_promote(CG *c, Expr *borrow);
 
-// codegen_mir.c
+// body.c
 // Emits the instance's body from its MIR.
 void cg_emit_mir_body(CG *c, Instance *in);
 

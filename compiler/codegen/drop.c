@@ -78,20 +78,9 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t) {
 // Calls drop_in_place on elements start..len of the array at base (Vec buffers, arrays, the
 // rest of a by-value `for` loop's Vec).
 void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem) {
-  LLVMTypeRef et = cg_lltype(c, elem);
-  LLVMValueRef idx = cg_alloca(c, c->t_i64, "i");
-  LLVMBuildStore(c->b, start, idx);
-  LLVMBasicBlockRef head = cg_new_block(c, "drop.head"), body = cg_new_block(c, "drop.body"), done = cg_new_block(c, "drop.done");
-  LLVMBuildBr(c->b, head);
-  cg_set_block(c, head);
-  LLVMValueRef i = LLVMBuildLoad2(c->b, c->t_i64, idx, "");
-  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, i, len, ""), body, done);
-  cg_set_block(c, body);
-  LLVMValueRef p = LLVMBuildGEP2(c->b, et, base, &i, 1, "");
-  cg_emit_drop(c, p, elem);
-  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, i, cg_i64(c, 1), ""), idx);
-  LLVMBuildBr(c->b, head);
-  cg_set_block(c, done);
+  CgLoop l = cg_loop_begin(c, start, len, "drop");
+  cg_emit_drop(c, LLVMBuildGEP2(c->b, cg_lltype(c, elem), base, &l.i, 1, ""), elem);
+  cg_loop_end(c, &l);
 }
 
 // An enum drops the fields of whichever variant it holds.

@@ -134,6 +134,26 @@ bool cg_block_terminated(CG *c) {
   return LLVMGetBasicBlockTerminator(bb) != NULL;
 }
 
+CgLoop cg_loop_begin(CG *c, LLVMValueRef start, LLVMValueRef end, const char *name) {
+  LLVMTypeRef it = LLVMTypeOf(end);
+  CgLoop l = {.slot = cg_alloca(c, it, "i"), .head = cg_new_block(c, name)};
+  LLVMBasicBlockRef body = cg_new_block(c, arena_printf("%s.body", name));
+  l.done = cg_new_block(c, arena_printf("%s.done", name));
+  LLVMBuildStore(c->b, start, l.slot);
+  LLVMBuildBr(c->b, l.head);
+  cg_set_block(c, l.head);
+  l.i = LLVMBuildLoad2(c->b, it, l.slot, "");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, l.i, end, ""), body, l.done);
+  cg_set_block(c, body);
+  return l;
+}
+
+void cg_loop_end(CG *c, CgLoop *l) {
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, l->i, LLVMConstInt(LLVMTypeOf(l->i), 1, 0), ""), l->slot);
+  LLVMBuildBr(c->b, l->head);
+  cg_set_block(c, l->done);
+}
+
 // Allocas all go to the top of the entry block so mem2reg can promote them.
 LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name) {
   LLVMBuilderRef eb = LLVMCreateBuilderInContext(c->ctx);

@@ -1,13 +1,20 @@
 // module.c — the LLVM module for the whole program.
 //
-// Sets up the target and the module, emits every instance the mono collector queues (starting
-// from main), then the C `main` that calls the user's. The files below it, lowest first:
-//   types.c        LLVM types and layout (the ABI is described there)
-//   function.c     function declarations, runtime functions, blocks, allocas
-//   drop.c         cleanups, unwinding (invoke + landing pads) and drop glue
-//   call.c         argument flattening, calling closures and `dyn Fn`
-//   vtable.c       vtable constants and their marks for passes/devirt.c
-//   codegen_expr.c function bodies: statements, expressions, patterns, formatting
+// Sets up the target and the module, emits the body of every instance the mono collector
+// found (from their MIR), then the C `main` that calls the user's. The files below it, lowest
+// first; each calls only the ones above it:
+//   types.c          LLVM types and layout (the ABI is described there)
+//   function.c       function declarations, runtime functions, blocks, allocas
+//   drop.c           unwinding (invoke + landing pads) and drop glue
+//   call.c           argument flattening, calling closures and `dyn Fn`
+//   vtable.c         vtable constants and their marks for passes/devirt.c
+//   panic.c          panics and the locations they report
+//   values.c         spills, string/Vec/slice parts, comparisons, coercions, numeric casts
+//   builtin_impls.c  Clone and PartialEq of the builtin types
+//   format.c         print!/format!/panic! messages, {:?} of composite types
+//   builtins.c       the compiler-known methods and functions, vec!
+//   promote.c        promoted constants (`&5`)
+//   body.c           a function body from its MIR: places, rvalues, terminators
 #include "codegen/codegen_internal.h"
 
 #include <stdio.h>

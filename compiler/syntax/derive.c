@@ -22,7 +22,7 @@
 // comes from, else the type's name), so an error in an expansion, such as a field whose type
 // is not Clone, points where rustc points. The type's own bounds and where clauses are copied
 // onto the impl's generics after parsing, which keeps this file free of a type printer.
-// `Debug` is not expanded here: its formatting is still built by codegen (codegen_expr.c).
+// `Debug` is not expanded here: its formatting is still built by codegen (codegen/format.c).
 #include "syntax/syntax.h"
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-// codegen_mir.c — LLVM IR from a MIR body (lower/mir.h).
+// body.c — LLVM IR from a MIR body (lower/lower.h).
 //
 // Every MIR local gets an alloca in the entry block (mem2reg makes registers of them), every
 // MIR block an LLVM block of the same number, and each statement and terminator becomes a few
@@ -235,18 +235,10 @@ static void emit_repeat(CG *c, PlaceVal dest, LLVMValueRef v) {
     }
     return;
   }
-  LLVMBasicBlockRef entry = LLVMGetInsertBlock(c->b), body = cg_new_block(c, "repeat"), done = cg_new_block(c, "repeat.done");
-  LLVMBuildBr(c->b, body);
-  cg_set_block(c, body);
-  LLVMValueRef i = LLVMBuildPhi(c->b, c->t_i64, "i");
-  LLVMValueRef ix[2] = {cg_i64(c, 0), i};
+  CgLoop l = cg_loop_begin(c, cg_i64(c, 0), cg_i64(c, t->len), "repeat");
+  LLVMValueRef ix[2] = {cg_i64(c, 0), l.i};
   LLVMBuildStore(c->b, v, LLVMBuildInBoundsGEP2(c->b, at, dest.addr, ix, 2, ""));
-  LLVMValueRef next = LLVMBuildNUWAdd(c->b, i, cg_i64(c, 1), "");
-  LLVMValueRef in_vals[2] = {cg_i64(c, 0), next};
-  LLVMBasicBlockRef in_bbs[2] = {entry, body};
-  LLVMAddIncoming(i, in_vals, in_bbs, 2);
-  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntULT, next, cg_i64(c, t->len), ""), body, done);
-  cg_set_block(c, done);
+  cg_loop_end(c, &l);
 }
 
 static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
@@ -356,7 +348,7 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
   LLVMBuildBr(c->b, bb(m, t->target));
 }
 
-// A builtin (builtins in codegen_expr.c), on the operands' values.
+// A builtin (builtins.c), on the operands' values.
 static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));

@@ -1,0 +1,192 @@
+// builtin_impls.c — the Clone and PartialEq that trc gives the builtin types (sema's
+// builtin_impl): a String, a Vec, a Box, a tuple or an array clones and compares element by
+// element, calling the element type's own impl where it has one (a #[derive] writes those).
+// Each (type, trait) gets one helper function, `<Vec<Point> as Clone>::clone`.
+#include "codegen/codegen_internal.h"
+
+#include <string.h>
+
+static TraitDecl clone_key, eq_key;  // cache keys (in c->debugs)
+
+static LLVMValueRef clone_fn(CG *c, Type *t);
+static LLVMValueRef eq_fn(CG *c, Type *t);
+
+// `<t as trait>::name(args)` through t's impl (or the trait's default body).
+static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t, LLVMValueRef *args) {
+  FnDecl *method = NULL;
+  for (int i = 0; i < trait->nmethods; i++)
+    if (!strcmp(trait->methods[i]->name, name)) method = trait->methods[i];
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = mono_resolve_method(trait, method, t, &t, 1, &itargs, &nit);
+  LLVMValueRef fn = cg_instance_fn(c, mono_instance(f, itargs, nit, (Span){0}));
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, method->nparams + 1, "");
+}
+
+// The clone of the value at p.
+static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
+  t = ty_resolve(t);
+  if (ty_is_copy(t)) return cg_load(c, t, p);
+  if (t->kind == TY_STRING) return cg_string_from_parts(c, cg_vec_field(c, p, 0), cg_vec_field(c, p, 2));
+  if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, &p);
+  LLVMValueRef fn = clone_fn(c, t);
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
+}
+
+static void emit_clone_body(CG *c, LLVMValueRef src, Type *t) {
+  switch (t->kind) {
+  case TY_VEC: {
+    Type *el = ty_resolve(t->inner);
+    LLVMValueRef out = cg_alloca(c, c->t_vec, "clone");
+    LLVMBuildStore(c->b, cg_empty_vec(c, cg_align_of(c, el)), out);
+    LLVMValueRef len = cg_vec_field(c, src, 2);
+    LLVMValueRef args[4] = {out, len, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
+    CgLoop l = cg_loop_begin(c, cg_i64(c, 0), len, "clone");
+    LLVMValueRef v = clone_value(c, LLVMBuildGEP2(c->b, cg_lltype(c, el), cg_vec_field(c, src, 0), &l.i, 1, ""), el);
+    LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, cg_lltype(c, el), cg_vec_field(c, out, 0), &l.i, 1, ""));
+    LLVMValueRef done = LLVMBuildAdd(c->b, l.i, cg_i64(c, 1), "");
+    LLVMBuildStore(c->b, done, LLVMBuildStructGEP2(c->b, c->t_vec, out, 2, ""));  // the clone owns what is done
+    cg_loop_end(c, &l);
+    LLVMBuildRet(c->b, LLVMBuildLoad2(c->b, c->t_vec, out, ""));
+    return;
+  }
+  case TY_BOX: {
+    Type *in = ty_resolve(t->inner);
+    LLVMValueRef v = clone_value(c, LLVMBuildLoad2(c->b, c->t_ptr, src, ""), in);
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, v, p);
+    LLVMBuildRet(c->b, p);
+    return;
+  }
+  case TY_TUPLE: case TY_ARRAY: {
+    LLVMValueRef v = LLVMGetUndef(cg_lltype(c, t));
+    int n = t->kind == TY_TUPLE ? t->nargs : (int)t->len;
+    for (int i = 0; i < n; i++) {
+      Type *ft = t->kind == TY_TUPLE ? t->args[i] : t->inner;
+      unsigned slot = t->kind == TY_TUPLE ? (unsigned)cg_field_slot(c, t, i) : (unsigned)i;
+      LLVMValueRef fp = LLVMBuildStructGEP2(c->b, cg_lltype(c, t), src, slot, "");
+      if (t->kind == TY_ARRAY) {
+        LLVMValueRef idx[2] = {cg_i64(c, 0), cg_i64(c, i)};
+        fp = LLVMBuildGEP2(c->b, cg_lltype(c, t), src, idx, 2, "");
+      }
+      v = LLVMBuildInsertValue(c->b, v, clone_value(c, fp, ft), slot, "");
+    }
+    LLVMBuildRet(c->b, v);
+    return;
+  }
+  default: ice((Span){0}, "no Clone for `%s`", ty_name(t));
+  }
+}
+
+static LLVMValueRef clone_fn(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, t, &clone_key);
+  if (fn) return fn;
+  LLVMTypeRef pt = c->t_ptr;
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as Clone>::clone", ty_name(t)), LLVMFunctionType(cg_lltype(c, t), &pt, 1, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_add_uwtable(c, fn);
+  cg_cache_put(&c->debugs, t, &clone_key, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_clone_body(c, LLVMGetParam(fn, 0), t);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
+// Whether the values at pa and pb are equal.
+static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_INT: case TY_BOOL: case TY_CHAR: case TY_FLOAT: case TY_UNIT:
+    return cg_compare(c, TK_EQEQ, cg_load(c, t, pa), cg_load(c, t, pb), t);
+  case TY_STRING: case TY_STR:
+    return cg_str_compare(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false));
+  case TY_REF:
+    if (ty_resolve(t->inner)->kind == TY_STR) return cg_str_compare(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
+    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+  case TY_BOX: return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+  case TY_STRUCT: {
+    LLVMValueRef args[2] = {pa, pb};
+    return call_impl(c, c->crate->partial_eq_trait, "eq", t, args);
+  }
+  default: {
+    LLVMValueRef fn = eq_fn(c, t);
+    LLVMValueRef args[2] = {pa, pb};
+    return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+  }
+  }
+}
+
+// Returns false from the eq function unless cond holds.
+static void require_eq(CG *c, LLVMValueRef cond) {
+  LLVMBasicBlockRef no = cg_new_block(c, "ne"), yes = cg_new_block(c, "eq");
+  LLVMBuildCondBr(c->b, cond, yes, no);
+  cg_set_block(c, no);
+  LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 0, 0));
+  cg_set_block(c, yes);
+}
+
+// Compares n elements at da and db.
+static void require_elements_eq(CG *c, LLVMValueRef da, LLVMValueRef db, LLVMValueRef n, Type *el) {
+  CgLoop l = cg_loop_begin(c, cg_i64(c, 0), n, "eq");
+  LLVMTypeRef lt = cg_lltype(c, el);
+  require_eq(c, eq_value(c, LLVMBuildGEP2(c->b, lt, da, &l.i, 1, ""), LLVMBuildGEP2(c->b, lt, db, &l.i, 1, ""), el));
+  cg_loop_end(c, &l);
+}
+
+static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
+  switch (t->kind) {
+  case TY_VEC: case TY_SLICE: case TY_ARRAY: {
+    LLVMValueRef da, la, db, lb;
+    cg_seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, a, "") : a, t, &da, &la);
+    cg_seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, b, "") : b, t, &db, &lb);
+    require_eq(c, LLVMBuildICmp(c->b, LLVMIntEQ, la, lb, ""));
+    require_elements_eq(c, da, db, la, ty_resolve(t->inner));
+    break;
+  }
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++) {
+      unsigned slot = (unsigned)cg_field_slot(c, t, i);
+      require_eq(c, eq_value(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), a, slot, ""), LLVMBuildStructGEP2(c->b, cg_lltype(c, t), b, slot, ""), t->args[i]));
+    }
+    break;
+  default: ice((Span){0}, "no PartialEq for `%s`", ty_name(t));
+  }
+  LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 1, 0));
+}
+
+static LLVMValueRef eq_fn(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, t, &eq_key);
+  if (fn) return fn;
+  LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as PartialEq>::eq", ty_name(t)), LLVMFunctionType(c->t_i1, pts, 2, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_cache_put(&c->debugs, t, &eq_key, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t);
+  cg_end_helper(c, &saved);
+  return fn;
+}
+
+bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self) {
+  if (trait != c->crate->clone_trait && trait != c->crate->partial_eq_trait) return false;
+  TraitRef tr = {.trait = trait};
+  return !find_impl(c->crate, &tr, self, NULL, NULL);
+}
+
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
+  if (!cg_is_builtin_impl(c, trait, self)) return NULL;
+  if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
+  LLVMValueRef a = args[0], b = args[1];
+  if (ty_resolve(self)->kind == TY_SLICE) {  // &[T] is the slice itself; eq_value wants its address
+    a = cg_spill(c, a, ty_ref(self, false));
+    b = cg_spill(c, b, ty_ref(self, false));
+  }
+  LLVMValueRef r = eq_value(c, a, b, self);
+  return strcmp(method->name, "ne") ? r : LLVMBuildNot(c->b, r, "");
+}

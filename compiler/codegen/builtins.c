@@ -1,0 +1,305 @@
+// builtins.c — the compiler-known methods and functions that MIR calls (CALLEE_BUILTIN):
+// Vec, String, slice and str methods, parse, size_of, drop, mem::swap, process::exit, and
+// vec![..]. Each gets its operands evaluated; the code here is what the method does.
+#include "codegen/codegen_internal.h"
+
+#include <string.h>
+
+// &v[a..b] (the index expression e): the slice {data + a, b - a} after the checks rustc
+// makes, with its messages; lo and hi are the bounds' values (NULL where the range has none).
+static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, LLVMValueRef len, Type *elem, LLVMValueRef lo,
+                                   LLVMValueRef hi) {
+  Expr *r = e->rhs;
+  if (!lo) lo = cg_i64(c, 0);
+  if (!hi) hi = len;
+  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0)};
+  cg_panic_location(c, sp, args + 4);
+  cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
+  if (r->inclusive) hi = LLVMBuildAdd(c->b, hi, cg_i64(c, 1), "");
+  LLVMValueRef start = LLVMBuildGEP2(c->b, cg_lltype(c, elem), data, &lo, 1, "");
+  LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), start, 0, "");
+  return LLVMBuildInsertValue(c->b, fat, LLVMBuildSub(c->b, hi, lo, ""), 1, "");
+}
+
+LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem) {
+  return slice_range_of(c, e, sp, LLVMBuildExtractValue(c->b, whole, 0, ""), LLVMBuildExtractValue(c->b, whole, 1, ""), elem, lo, hi);
+}
+
+static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
+  LLVMValueRef len = cg_vec_field(c, vecp, 2), cap = cg_vec_field(c, vecp, 1);
+  LLVMBasicBlockRef grow = cg_new_block(c, "grow"), store = cg_new_block(c, "store");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, len, cap, ""), grow, store);
+  cg_set_block(c, grow);
+  LLVMValueRef args[4] = {vecp, cg_i64(c, 1), cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+  cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
+  LLVMBuildBr(c->b, store);
+  cg_set_block(c, store);
+  LLVMValueRef buf = cg_vec_field(c, vecp, 0);
+  LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &len, 1, ""));
+  LLVMBuildStore(c->b, LLVMBuildAdd(c->b, len, cg_i64(c, 1), ""), LLVMBuildStructGEP2(c->b, c->t_vec, vecp, 2, ""));
+}
+
+// The address of element idx, after the bounds check.
+static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef len, LLVMValueRef idx, Type *el) {
+  LLVMBasicBlockRef bad = cg_new_block(c, "oob"), ok = cg_new_block(c, "inbounds");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, idx, len, ""), bad, ok);
+  cg_set_block(c, bad);
+  cg_panic_bounds(c, sp, idx, len);
+  cg_set_block(c, ok);
+  return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
+}
+
+// s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
+static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
+  Type *res = ty_resolve(cg_raw_ty(c, e));
+  Type *t = ty_resolve(res->args[0]);
+  LLVMValueRef ptr, len;
+  cg_str_parts(c, recv, self->kind == TY_STRING ? ty_ref(self, false) : self, &ptr, &len);  // a String by address
+  LLVMValueRef okp = cg_alloca(c, c->t_i32, "ok");
+  LLVMValueRef args[3] = {ptr, len, okp};
+  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 3);
+  LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildLoad2(c->b, c->t_i32, okp, ""), LLVMConstInt(c->t_i32, 0, 0), "");
+  if (t->bits < 64) {  // narrower types: the value must fit
+    LLVMValueRef nv = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");
+    LLVMValueRef back = t->is_signed ? LLVMBuildSExt(c->b, nv, c->t_i64, "") : LLVMBuildZExt(c->b, nv, c->t_i64, "");
+    ok = LLVMBuildAnd(c->b, ok, LLVMBuildICmp(c->b, LLVMIntEQ, back, v, ""), "");
+    v = nv;
+  }
+  LLVMValueRef out = cg_alloca(c, cg_lltype(c, res), "parsed");
+  LLVMBasicBlockRef yes = cg_new_block(c, "parse.ok"), no = cg_new_block(c, "parse.err"), done = cg_new_block(c, "parse.done");
+  LLVMBuildCondBr(c->b, ok, yes, no);
+  cg_set_block(c, yes);
+  cg_store_variant(c, res, 0, out, &v);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, no);
+  Type *err = ty_resolve(res->args[1]);
+  LLVMValueRef ev = LLVMConstNull(cg_lltype(c, err));
+  cg_store_variant(c, res, 1, out, &ev);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, done);
+  return cg_load(c, res, out);
+}
+
+// A builtin method of call e on its evaluated receiver and arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv) {
+  Type *self = ty_resolve(cg_type_of(c, e->self_ty));
+  LLVMValueRef arg = e->nargs ? argv[0] : NULL;
+  switch (e->builtin) {
+  case BI_VEC_PUSH: emit_vec_push(c, recv, arg, self->inner); return cg_unit(c);
+  case BI_SLICE_LEN: case BI_SLICE_IS_EMPTY: case BI_ITER: case BI_ITER_MUT: {
+    LLVMValueRef data, len;
+    cg_seq_parts(c, recv, self, &data, &len);
+    if (e->builtin == BI_SLICE_LEN) return len;
+    if (e->builtin == BI_SLICE_IS_EMPTY) return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), data, 0, "");
+    return LLVMBuildInsertValue(c->b, fat, len, 1, "");
+  }
+  case BI_ENUMERATE: case BI_REV: return recv;  // the adapter is in the type
+  case BI_SLICE_SWAP: {
+    LLVMValueRef data, len;
+    cg_seq_parts(c, recv, self, &data, &len);
+    LLVMValueRef b = argv[1];
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef pa = checked_elem(c, e->span, data, len, arg, el), pb = checked_elem(c, e->span, data, len, b, el);
+    LLVMValueRef va = cg_load(c, el, pa), vb = cg_load(c, el, pb);
+    LLVMBuildStore(c->b, vb, pa);
+    LLVMBuildStore(c->b, va, pb);
+    return cg_unit(c);
+  }
+  case BI_VEC_POP: {
+    // None when empty; else the last element moves out and the length drops by one.
+    Type *el = ty_resolve(self->inner);
+    Type *opt = cg_raw_ty(c, e);
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, opt), "popped");
+    LLVMValueRef len = cg_vec_field(c, recv, 2);
+    LLVMBasicBlockRef none = cg_new_block(c, "pop.none"), some = cg_new_block(c, "pop.some"), done = cg_new_block(c, "pop.done");
+    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), ""), none, some);
+    cg_set_block(c, none);
+    cg_store_variant(c, opt, 0, out, NULL);
+    LLVMBuildBr(c->b, done);
+    cg_set_block(c, some);
+    LLVMValueRef last = LLVMBuildSub(c->b, len, cg_i64(c, 1), "");
+    LLVMBuildStore(c->b, last, LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
+    LLVMValueRef v = cg_load(c, el, LLVMBuildGEP2(c->b, cg_lltype(c, el), cg_vec_field(c, recv, 0), &last, 1, ""));
+    cg_store_variant(c, opt, 1, out, &v);
+    LLVMBuildBr(c->b, done);
+    cg_set_block(c, done);
+    return cg_load(c, opt, out);
+  }
+  case BI_VEC_REMOVE: {
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, el), "removed");
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), out};
+    cg_panic_location(c, e->name_span, args + 4);
+    cg_call_fn(c, cg_rt(c, "trc_vec_remove"), args, 8);
+    return cg_load(c, el, out);
+  }
+  case BI_VEC_INSERT: {
+    Type *el = ty_resolve(self->inner);
+    LLVMValueRef v = argv[1];
+    LLVMValueRef len = cg_vec_field(c, recv, 2);
+    emit_vec_push(c, recv, v, el);
+    LLVMValueRef args[8] = {recv, arg, cg_i64(c, cg_size_of(c, el)), len};
+    cg_panic_location(c, e->name_span, args + 4);
+    cg_call_fn(c, cg_rt(c, "trc_vec_insert"), args, 8);
+    return cg_unit(c);
+  }
+  case BI_STR_PARSE: return emit_parse(c, e, recv, self);
+  case BI_VEC_LEN: case BI_STRING_LEN: return cg_vec_field(c, recv, 2);
+  case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, cg_vec_field(c, recv, 2), cg_i64(c, 0), "");
+  case BI_VEC_CLEAR: {
+    // Drop the elements, then forget them: the buffer stays.
+    if (ty_needs_drop(self->inner)) cg_drop_elements(c, cg_vec_field(c, recv, 0), cg_i64(c, 0), cg_vec_field(c, recv, 2), self->inner);
+    LLVMBuildStore(c->b, cg_i64(c, 0), LLVMBuildStructGEP2(c->b, c->t_vec, recv, 2, ""));
+    return cg_unit(c);
+  }
+  case BI_STRING_PUSH_STR: {
+    LLVMValueRef args[3] = {recv, LLVMBuildExtractValue(c->b, arg, 0, ""), LLVMBuildExtractValue(c->b, arg, 1, "")};
+    cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+    return cg_unit(c);
+  }
+  case BI_STRING_AS_STR: {
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), cg_vec_field(c, recv, 0), 0, "");
+    return LLVMBuildInsertValue(c->b, fat, cg_vec_field(c, recv, 2), 1, "");
+  }
+  case BI_STRING_CLONE: return cg_string_from_parts(c, cg_vec_field(c, recv, 0), cg_vec_field(c, recv, 2));
+  case BI_TO_STRING: {
+    // ToString through Display: format the value into a fresh String.
+    LLVMValueRef s = cg_alloca(c, c->t_vec, "string");
+    LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
+    FmtPiece display = {.arg = 0, .align = -1};
+    cg_push_formatted(c, s, recv, self, &display);
+    return LLVMBuildLoad2(c->b, c->t_vec, s, "");
+  }
+  case BI_STR_TO_STRING:
+    return cg_string_from_parts(c, LLVMBuildExtractValue(c->b, recv, 0, ""), LLVMBuildExtractValue(c->b, recv, 1, ""));
+  case BI_STR_LEN: return LLVMBuildExtractValue(c->b, recv, 1, "");
+  case BI_STR_IS_EMPTY: {
+    LLVMValueRef len = self->kind == TY_STRING ? cg_vec_field(c, recv, 2) : LLVMBuildExtractValue(c->b, recv, 1, "");
+    return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
+  }
+  case BI_INT_WRAPPING_ADD: return LLVMBuildAdd(c->b, recv, arg, "");
+  case BI_INT_WRAPPING_SUB: return LLVMBuildSub(c->b, recv, arg, "");
+  case BI_INT_WRAPPING_MUL: return LLVMBuildMul(c->b, recv, arg, "");
+  case BI_INT_MIN:
+  case BI_INT_MAX: {
+    LLVMIntPredicate p = e->builtin == BI_INT_MIN ? (self->is_signed ? LLVMIntSLT : LLVMIntULT) : (self->is_signed ? LLVMIntSGT : LLVMIntUGT);
+    return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, p, recv, arg, ""), recv, arg, "");
+  }
+  case BI_INT_ABS: {
+    if (c->opts->opt_level == 0) {  // MIN.abs() overflows
+      LLVMValueRef min = LLVMConstInt(LLVMTypeOf(recv), 1ull << (self->bits - 1), 0);
+      cg_panic_in_int_method(c, LLVMBuildICmp(c->b, LLVMIntEQ, recv, min, ""), self, 1);
+    }
+    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, recv, LLVMConstNull(LLVMTypeOf(recv)), "");
+    return LLVMBuildSelect(c->b, neg, LLVMBuildNeg(c->b, recv, ""), recv, "");
+  }
+  case BI_INT_POW: {
+    // Square-and-multiply would be faster; exponents in these programs are small.
+    LLVMTypeRef it = LLVMTypeOf(recv);
+    LLVMValueRef acc = cg_alloca(c, it, "pow");
+    LLVMBuildStore(c->b, LLVMConstInt(it, 1, 0), acc);
+    CgLoop l = cg_loop_begin(c, LLVMConstInt(c->t_i32, 0, 0), arg, "pow");
+    LLVMValueRef prod;
+    if (c->opts->opt_level == 0) {  // overflows exactly when the power does
+      LLVMValueRef ops[2] = {LLVMBuildLoad2(c->b, it, acc, ""), recv};
+      LLVMValueRef r = cg_call_intrinsic(c, self->is_signed ? "llvm.smul.with.overflow" : "llvm.umul.with.overflow", it, ops, 2);
+      cg_panic_in_int_method(c, LLVMBuildExtractValue(c->b, r, 1, ""), self, 0);
+      prod = LLVMBuildExtractValue(c->b, r, 0, "");
+    } else {
+      prod = LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, "");
+    }
+    LLVMBuildStore(c->b, prod, acc);
+    cg_loop_end(c, &l);
+    return LLVMBuildLoad2(c->b, it, acc, "");
+  }
+  case BI_F64_SQRT: return cg_call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
+  case BI_F64_ABS: return cg_call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
+  default: ice(e->span, "unhandled builtin method");
+  }
+}
+
+// A builtin function of call e on its evaluated arguments (argv[i] for e->args[i]).
+LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
+  Expr *callee = e->sub;
+  Type *t = cg_raw_ty(c, e);
+  switch (callee->builtin) {
+  case BI_BOX_NEW: {
+    Type *in = ty_resolve(t)->inner;
+    LLVMValueRef v = argv[0];
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, v, p);
+    return p;
+  }
+  case BI_VEC_NEW: return cg_empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
+  case BI_VEC_WITH_CAPACITY: {
+    Type *el = ty_resolve(t)->inner;
+    LLVMValueRef n = argv[0];
+    LLVMValueRef v = cg_alloca(c, c->t_vec, "vec");
+    LLVMBuildStore(c->b, cg_empty_vec(c, cg_align_of(c, el)), v);
+    LLVMValueRef args[4] = {v, n, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    cg_call_fn(c, cg_rt(c, "trc_vec_reserve"), args, 4);
+    return LLVMBuildLoad2(c->b, c->t_vec, v, "");
+  }
+  case BI_STRING_NEW: return cg_empty_vec(c, 1);
+  case BI_STRING_FROM: {
+    LLVMValueRef s = argv[0];
+    return cg_string_from_parts(c, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, ""));
+  }
+  case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_DROP: {
+    LLVMValueRef v = argv[0];
+    cg_drop_value(c, v, cg_final_ty(c, e->args[0]));
+    return cg_unit(c);
+  }
+  case BI_READ: return cg_load(c, t, argv[0]);
+  case BI_WRITE: {
+    LLVMValueRef p = argv[0];
+    LLVMBuildStore(c->b, argv[1], p);
+    return cg_unit(c);
+  }
+  case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
+  case BI_ARG: {
+    LLVMValueRef i = argv[0];
+    return cg_string_from_parts(c, cg_call_fn(c, cg_rt(c, "trc_arg_ptr"), &i, 1), cg_call_fn(c, cg_rt(c, "trc_arg_len"), &i, 1));
+  }
+  case BI_EXIT: {
+    LLVMValueRef v = argv[0];
+    cg_call_fn(c, cg_rt(c, "trc_exit"), &v, 1);
+    LLVMBuildUnreachable(c->b);
+    cg_start_dead_block(c);
+    return cg_unit(c);
+  }
+  default: ice(e->span, "unhandled builtin call");
+  }
+}
+
+// vec![a, b, c] and vec![x; n] from the elements' values (argv[i] for e->args[i]).
+LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv) {
+  Type *vt = ty_resolve(cg_raw_ty(c, e));
+  Type *el = vt->inner;
+  LLVMTypeRef elt = cg_lltype(c, el);
+  uint64_t size = cg_size_of(c, el), align = cg_align_of(c, el);
+  if (!e->repeat && e->nargs == 0) return cg_empty_vec(c, align);
+  LLVMValueRef count = e->repeat ? argv[1] : cg_i64(c, e->nargs);
+  LLVMValueRef first = e->repeat ? argv[0] : NULL;
+  LLVMValueRef args[2] = {LLVMBuildMul(c->b, count, cg_i64(c, size), ""), cg_i64(c, align)};
+  LLVMValueRef buf = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+  if (e->repeat) {
+    CgLoop l = cg_loop_begin(c, cg_i64(c, 0), count, "fill");
+    LLVMBuildStore(c->b, first, LLVMBuildGEP2(c->b, elt, buf, &l.i, 1, ""));
+    cg_loop_end(c, &l);
+  } else {
+    for (int i = 0; i < e->nargs; i++) {
+      LLVMValueRef v = argv[i];
+      LLVMValueRef k = cg_i64(c, i);
+      LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, elt, buf, &k, 1, ""));
+    }
+  }
+  LLVMValueRef vec = LLVMGetUndef(c->t_vec);
+  vec = LLVMBuildInsertValue(c->b, vec, buf, 0, "");
+  vec = LLVMBuildInsertValue(c->b, vec, count, 1, "");
+  return LLVMBuildInsertValue(c->b, vec, count, 2, "");
+}
