@@ -98,14 +98,13 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
 
 static Type **subst_all(CG *c, Type **ts, int n);
 
-static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
+static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
   if (o->kind != OPND_CONST) {
     PlaceVal p = place_val(c, m, o->place);
     LLVMValueRef v = load_ty(c, p.ty, p.addr);
     if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
     return v;
   }
-  Type *t = ty_resolve(cg_type_of(c, o->ty));
   switch (o->c.kind) {
   case CONST_INT: return LLVMConstInt(cg_lltype(c, t), o->c.i, false);
   case CONST_FLOAT: return LLVMConstReal(cg_lltype(c, t), o->c.f);
@@ -123,6 +122,14 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) {
   }
   return NULL;
 }
+
+// An operand's value and its concrete type. Reading a place with `move` clears its drop flag.
+static CgValue operand(CG *c, MirFn *m, Operand *o) {
+  Type *t = ty_resolve(cg_type_of(c, o->ty));
+  return cg_value(operand_llvm(c, m, o, t), t);
+}
+
+static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) { return operand(c, m, o).v; }
 
 // ---------------------------------------------------------------------------------------------
 // Rvalues
@@ -266,9 +273,9 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     break;
   }
   case RV_CAST: {
-    LLVMValueRef a = operand_val(c, m, &rv->a);
-    Type *from = cg_type_of(c, rv->a.ty), *to = cg_type_of(c, rv->ty);
-    v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, from, to) : cg_coercion(c, a, from, to, s->span);
+    CgValue a = operand(c, m, &rv->a);
+    Type *to = cg_type_of(c, rv->ty);
+    v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, to) : cg_coercion(c, a, to, s->span);
     break;
   }
   case RV_REPEAT:
@@ -320,7 +327,7 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, fn->name);
   LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
   (*args)[(*na)++] = data;
-  for (int i = 1; i < t->nargs; i++) *na = cg_push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), *args, *na);
+  for (int i = 1; i < t->nargs; i++) *na = cg_push_arg(c, operand(c, m, &t->args[i]), *args, *na);
   (void)targs;
   return fnp;
 }
@@ -329,14 +336,16 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
 // values. vec! takes its elements by value.
 static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
+  bool vec = !strcmp(e->name, "vec");
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
-  Type **types = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+  CgValue *places = arena_alloc(sizeof(CgValue) * (t->nargs + 1));
   for (int i = 0; i < t->nargs; i++) {
-    if (strcmp(e->name, "vec") && t->args[i].kind == OPND_CONST && t->args[i].c.kind == CONST_UNIT) continue;
-    vals[i] = operand_val(c, m, &t->args[i]);
-    types[i] = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[i].ty))));
+    if (!vec && t->args[i].kind == OPND_CONST && t->args[i].c.kind == CONST_UNIT) continue;
+    CgValue a = operand(c, m, &t->args[i]);
+    vals[i] = a.v;
+    places[i] = cg_value(a.v, ty_resolve(ty_pointee(a.ty)));  // a reference: the place it points to
   }
-  LLVMValueRef r = strcmp(e->name, "vec") ? cg_macro_call(c, e, vals, types) : cg_vec_literal(c, e, vals);
+  LLVMValueRef r = vec ? cg_vec_literal(c, e, vals) : cg_macro_call(c, e, places);
   if (t->target < 0) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
     return;
@@ -359,7 +368,8 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
     Type *el = ty_resolve(ty_pointee(ty_resolve(cg_type_of(c, t->args[0].ty))))->inner;
     r = cg_slice_index(c, e->sub, t->span, vals[0], range->lhs ? vals[1] : NULL, range->rhs ? vals[2] : NULL, el);
   } else if (e->kind == EX_BINARY) {  // a comparison of strings
-    r = cg_str_compare(c, e->op, vals[0], cg_type_of(c, t->args[0].ty), vals[1], cg_type_of(c, t->args[1].ty));
+    CgValue a = operand(c, m, &t->args[0]), b = operand(c, m, &t->args[1]);
+    r = cg_str_compare(c, e->op, a.v, a.ty, b.v, b.ty);
   } else {
     r = e->kind == EX_METHOD ? cg_builtin_method(c, e, vals[0], vals + 1) : cg_builtin_call(c, e, vals);
   }
@@ -392,15 +402,11 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   Type *ft = ty_resolve(p.ty);
   if (f->kind == OPND_MOVE && ft->kind == TY_CLOSURE && ft->closure->is_fn_once) set_flag(c, m, f->place, false);
   int n = t->nargs - 1;
-  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
-  Type **tys = arena_alloc(sizeof(Type *) * (n + 1));
-  for (int i = 0; i < n; i++) {
-    vals[i] = operand_val(c, m, &t->args[i + 1]);
-    tys[i] = cg_type_of(c, t->args[i + 1].ty);
-  }
+  CgValue *args = arena_alloc(sizeof(CgValue) * (n + 1));
+  for (int i = 0; i < n; i++) args[i] = operand(c, m, &t->args[i + 1]);
   Type *ret = t->dest.nproj ? t->dest.proj[t->dest.nproj - 1].ty : m->b->locals.data[t->dest.local].ty;
   ret = cg_type_of(c, ret);
-  finish_call_term(c, m, t, ret, cg_call_callable(c, p.addr, ft, vals, tys, n, ret));
+  finish_call_term(c, m, t, ret, cg_call_callable(c, cg_value(p.addr, ft), args, n, ret));
 }
 
 // A trait call that the builtin types answer without an impl (String's clone, Vec's ==).
@@ -455,7 +461,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     fnv = cg_instance_fn(c, in);
     fty = LLVMGlobalGetValueType(fnv);
     ret = cg_subst(target->ret_type, itargs, nit);
-    for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, operand_val(c, m, &t->args[i]), cg_type_of(c, t->args[i].ty), args, na);
+    for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, operand(c, m, &t->args[i]), args, na);
     if (target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
   }
   LLVMValueRef r = cg_call(c, fty, fnv, args, na, "");

@@ -10,8 +10,9 @@
 #include <string.h>
 
 // Flattens one argument per the ABI: fat pointers become two, unit vanishes.
-int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n) {
-  t = ty_resolve(t);
+int cg_push_arg(CG *c, CgValue a, LLVMValueRef *out, int n) {
+  Type *t = ty_resolve(a.ty);
+  LLVMValueRef v = a.v;
   if (t->kind == TY_UNIT) return n;
   if (cg_is_fat(t)) {
     out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
@@ -50,8 +51,10 @@ static Type **dyn_fn_params(CG *c, Type *dyn, int *n, Type **ret) {
   return args->kind == TY_TUPLE ? args->args : NULL;
 }
 
-// Calls the callable at place (of type t) with argument values already evaluated.
-LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret) {
+// Calls the callable at callee (a place) with argument values already evaluated.
+LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type *ret) {
+  LLVMValueRef place = callee.v;
+  Type *t = callee.ty;
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
   int na = 1;
   for (;;) {
@@ -62,7 +65,7 @@ LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *
       LLVMValueRef fat = cg_load(c, t, place);
       args[0] = LLVMBuildExtractValue(c->b, fat, 0, "data");
       LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
-      for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
+      for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], args, na);
       int np;
       Type *dret;
       Type **ps = dyn_fn_params(c, dyn, &np, &dret);
@@ -81,13 +84,13 @@ LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *
   if (t->kind == TY_FN) {
     LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, place, "fnptr");
     int k = 0;
-    for (int i = 0; i < n; i++) k = cg_push_arg(c, vals[i], tys[i], args, k);
+    for (int i = 0; i < n; i++) k = cg_push_arg(c, vals[i], args, k);
     return cg_finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
   }
   if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
   LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
   args[0] = place;
-  for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], tys[i], args, na);
+  for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], args, na);
   return cg_finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
 }
 
@@ -120,21 +123,22 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   cg_cache_put(&c->debugs, t, &fn_shim_key, shim);
   SavedFn saved;
   cg_begin_helper(c, shim, &saved);
-  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (sig.n + 1));
+  CgValue *vals = arena_alloc(sizeof(CgValue) * (sig.n + 1));
   int argi = 1;
   for (int i = 0; i < sig.n; i++) {
     Type *pt = ty_resolve(sig.params[i]);
+    vals[i].ty = pt;
     if (pt->kind == TY_UNIT) {
-      vals[i] = cg_unit(c);
+      vals[i].v = cg_unit(c);
     } else if (cg_is_fat(pt)) {
       LLVMValueRef fat = LLVMGetUndef(cg_lltype(c, pt));
       fat = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 0, "");
-      vals[i] = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
+      vals[i].v = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
     } else {
-      vals[i] = LLVMGetParam(shim, argi++);
+      vals[i].v = LLVMGetParam(shim, argi++);
     }
   }
-  LLVMValueRef r = cg_call_callable(c, LLVMGetParam(shim, 0), t, vals, sig.params, sig.n, sig.ret);
+  LLVMValueRef r = cg_call_callable(c, cg_value(LLVMGetParam(shim, 0), t), vals, sig.n, sig.ret);
   if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
   else LLVMBuildRet(c->b, r);
   cg_end_helper(c, &saved);

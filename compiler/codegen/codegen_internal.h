@@ -14,6 +14,16 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
+// A value as codegen passes it between its parts (c3c's BEValue): the LLVM value together
+// with the concrete type it has, so that no callee gets one without the other. For a place
+// (format arguments, the callee of a call) v is the address of a value of type ty.
+typedef struct {
+  LLVMValueRef v;
+  Type *ty;
+} CgValue;
+
+static inline CgValue cg_value(LLVMValueRef v, Type *ty) { return (CgValue){v, ty}; }
+
 // A temporary that the code of a builtin owns (see drop.c): dropped if a call unwinds.
 typedef struct {
   Type *ty;
@@ -144,10 +154,10 @@ Type *cg_ctor_field_type(Type *t, int variant, int field);
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field);
 
 // call.c
-int cg_push_arg(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *out, int n);   // flatten one argument
+int cg_push_arg(CG *c, CgValue v, LLVMValueRef *out, int n);   // flatten one argument
 LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret);  // the value of a call
 // Calls the callable at place (of type t) with argument values already evaluated.
-LLVMValueRef cg_call_callable(CG *c, LLVMValueRef place, Type *t, LLVMValueRef *vals, Type **tys, int n, Type *ret);
+LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *args, int n, Type *ret);
 // The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
 // that calls through a function pointer.
 LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
@@ -185,8 +195,8 @@ LLVMValueRef cg_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Typ
 LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
-LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp);
-LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to);   // `as` on numbers
+LLVMValueRef cg_coercion(CG *c, CgValue v, Type *to, Span sp);
+LLVMValueRef cg_numeric_cast(CG *c, CgValue v, Type *to);   // `as` on numbers
 
 // builtin_impls.c
 // Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
@@ -198,7 +208,7 @@ LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type
 // format.c
 // A macro call (print!, format!, panic!, a failed assert!; places[i] holds e->args[i]);
 // format! gives its String.
-LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types);
+LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places);
 // Appends the value at place (of type t), formatted as p says, to the String at s.
 void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p);
 

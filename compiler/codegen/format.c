@@ -262,14 +262,14 @@ void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPi
 // `first` is the index of the first format argument: assert!'s condition and assert_eq!'s
 // operands come before and are not evaluated again here.
 // The formatted text of macro e into a new String buffer, its arguments (from `first` on)
-// already evaluated: places[i] holds e->args[i], of type types[i].
-static LLVMValueRef format_places(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
+// already evaluated: places[i] is where e->args[i] is.
+static LLVMValueRef format_places(CG *c, Expr *e, CgValue *places) {
   LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
   LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
-    else cg_push_formatted(c, s, places[p->arg], types[p->arg], p);
+    else cg_push_formatted(c, s, places[p->arg].v, places[p->arg].ty, p);
   }
   return s;
 }
@@ -305,18 +305,18 @@ static const char *span_text(Span sp, size_t *len) {
 // MIR's macro calls (lower/lower.c): the macro's effect once its arguments are places.
 // print!-like macros print; panic!-like ones, and the failure paths of assert!, assert_eq!
 // and assert_ne! (whose comparison MIR has already made), panic.
-LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
+LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places) {
   const char *n = e->name;
-  if (!strcmp(n, "format")) return LLVMBuildLoad2(c->b, c->t_vec, format_places(c, e, places, types), "");
+  if (!strcmp(n, "format")) return LLVMBuildLoad2(c->b, c->t_vec, format_places(c, e, places), "");
   bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
   if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {
-    print_string(c, format_places(c, e, places, types), ln, n[0] == 'e');
+    print_string(c, format_places(c, e, places), ln, n[0] == 'e');
     return NULL;
   }
   LLVMValueRef s;
   if (!strcmp(n, "assert")) {
     if (e->nfmt) {
-      s = format_places(c, e, places, types);
+      s = format_places(c, e, places);
     } else {
       s = cg_alloca(c, c->t_vec, "msg");
       LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
@@ -332,7 +332,7 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
     const char *head = eq ? "assertion `left == right` failed" : "assertion `left != right` failed";
     push_lit(c, s, head, strlen(head));
     if (e->nfmt) {
-      LLVMValueRef m = format_places(c, e, places, types);
+      LLVMValueRef m = format_places(c, e, places);
       push_lit(c, s, ": ", 2);
       LLVMValueRef args[3] = {s, cg_vec_field(c, m, 0), cg_vec_field(c, m, 2)};
       cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
@@ -340,9 +340,9 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
     }
     FmtPiece dbg = {.arg = 0, .debug = true, .align = -1};
     push_lit(c, s, "\n  left: ", 9);
-    cg_push_formatted(c, s, places[0], types[0], &dbg);
+    cg_push_formatted(c, s, places[0].v, places[0].ty, &dbg);
     push_lit(c, s, "\n right: ", 9);
-    cg_push_formatted(c, s, places[1], types[1], &dbg);
+    cg_push_formatted(c, s, places[1].v, places[1].ty, &dbg);
   } else {
     const char *prefix = !strcmp(n, "unreachable") ? "internal error: entered unreachable code"
                          : !strcmp(n, "todo")      ? "not yet implemented"
@@ -353,7 +353,7 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, LLVMValueRef *places, Type **types) {
     LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
     if (prefix) push_lit(c, s, prefix, strlen(prefix));
     if (e->nfmt) {
-      LLVMValueRef m = format_places(c, e, places, types);
+      LLVMValueRef m = format_places(c, e, places);
       if (prefix) push_lit(c, s, ": ", 2);
       LLVMValueRef args[3] = {s, cg_vec_field(c, m, 0), cg_vec_field(c, m, 2)};
       cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);

@@ -45,7 +45,9 @@ static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *t
   return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
 }
 
-LLVMValueRef cg_coercion(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
+LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
+  LLVMValueRef v = value.v;
+  Type *from = value.ty;
   for (int guard = 0; guard < 16; guard++) {
     from = ty_resolve(from);
     to = ty_resolve(to);
@@ -212,7 +214,9 @@ LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMV
 
 // `v as to` for a value of type from: numbers, chars and bools, and a field-less enum's
 // discriminant. Float-to-int casts saturate (NaN becomes 0), as Rust's do.
-LLVMValueRef cg_numeric_cast(CG *c, LLVMValueRef v, Type *from, Type *to) {
+LLVMValueRef cg_numeric_cast(CG *c, CgValue value, Type *to) {
+  LLVMValueRef v = value.v;
+  Type *from = value.ty;
   from = ty_resolve(from);
   to = ty_resolve(to);
   if (from == to) return v;
