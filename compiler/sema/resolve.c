@@ -3,7 +3,7 @@
 // Lookup tables (structs, traits, fns, consts by interned name, and `use` aliases), generic
 // environments (the flat list of type parameters in scope, with their bounds) and the
 // resolution of a TypeExpr to an interned Type. The checker's passes (check.c) and bodies
-// (check_expr.c) both build on it; it builds only on the trait queries of traits.c.
+// (unify.c to check_body.c) both build on it; it builds only on the trait queries of traits.c.
 #include "sema/sema_internal.h"
 
 #include <string.h>

@@ -1,13 +1,24 @@
 // sema_internal.h — what the checker's files share, lowest first; each file uses only the
 // files listed above it:
 //
-//   traits.c      trait and impl queries, associated-type normalization (also in sema.h),
-//                 dyn compatibility
-//   resolve.c     lookup tables, `use` aliases, generic environments, types as written
-//   const_eval.c  the values of consts used as patterns
-//   check_match.c exhaustiveness of patterns
-//   check_expr.c  bodies: statements, expressions, patterns, inference
-//   check.c       the passes over the crate (collect, headers, bodies), check_program
+//   traits.c        trait and impl queries, associated-type normalization (also in sema.h),
+//                   dyn compatibility
+//   resolve.c       lookup tables, `use` aliases, generic environments, types as written
+//   const_eval.c    the values of consts used as patterns
+//   check_match.c   exhaustiveness of patterns
+//   unify.c         bodies, from here to check_body.c: unification, coercions, scopes of locals
+//   check_path.c    paths in expressions, calls and their arguments
+//   method.c        the builtin method table and the method probe
+//   check_macro.c   println!/format!, assert!, vec! and the other macros
+//   check_expr.c    expressions
+//   check_pattern.c patterns, statements, blocks, match; exhaustiveness of a body's patterns
+//   check_moves.c   moving out of borrows (E0507), use after move (E0382)
+//   check_body.c    check_fn_body: one body from start to end (zonking, obligations)
+//   check.c         the passes over the crate (collect, headers, bodies), check_program
+//
+// Body checking recurses (an expression holds blocks, calls, macros), so two kinds of call go
+// up the list: unify.c to check_macro.c call check_expr (check_coerce, arguments, receivers),
+// and check_expr.c calls check_pattern.c (check_block, check_match, bind_pattern).
 #ifndef TRC_SEMA_INTERNAL_H
 #define TRC_SEMA_INTERNAL_H
 
@@ -67,8 +78,130 @@ bool const_value(ConstDecl *c, int depth, int64_t *out);
 int match_witnesses(Pattern **rows, int nrows, Type *t, const char **out, int max);
 const char *witness_list(const char **ws, int n);   // "`A`, `B` and `C`"
 
+// The state of checking one body, shared by unify.c through check_body.c. One Fcx per body.
+typedef struct {
+  const char *name;
+  Local *local;
+} Binding;
+
+typedef struct {
+  Type *ty;
+  TraitDecl *trait;
+  TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
+  Span span;
+} Obligation;
+
+typedef VEC(Local *) LocalVec;
+
+typedef struct {
+  FnDecl *fn;
+  GenericEnv *env;
+  Type *self_ty;
+  Type *ret;
+  VEC(Binding) binds;  // the locals in scope, innermost last
+  LoopInfo *loop;
+  VEC(Expr *) exprs;   // every checked expression, zonked at the end
+  VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
+  VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
+  bool diverges;       // the statement list so far always returns/breaks/panics
+  bool reported_infer;
+  VEC(Pattern *) pats; // every checked pattern, zonked at the end
+  VEC(Expr *) matches; // match expressions, checked for exhaustiveness at the end
+  VEC(FnDecl *) closures;  // closures in the body (their types are zonked at the end)
+  VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
+  LocalVec pat_locals; // locals bound by patterns, in order
+  TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
+  LocalVec *or_binds;  // inside a later alternative of an or-pattern: the first one's locals
+  LocalVec or_seen;    // ... and which of them this alternative bound
+} Fcx;
+
+// A callable resolved from a path, with its instantiated signature.
+typedef struct {
+  Type **params;
+  int nparams;
+  Type *ret;
+  bool variadic_ok;
+} Sig;
+
+// unify.c
+// Names the checker compares by pointer, interned by init_names (once per arena).
+extern const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
+    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
+void init_names(void);
+bool unify(Type *a, Type *b);
+// How rustc names a type in "expected X, found Y": "integer", "floating-point number", `T`.
+const char *expected_name(Type *t);
+void mismatch(Expr *e, Type *expected, Type *found);   // E0308 "mismatched types" at e
+// `t: trait`, to check once the body's types are known.
+Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp);
+// A bound with associated type bindings, its binding types instantiated with `targs`.
+void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp);
+int scope_mark(Fcx *fx);               // the locals in scope now, for scope_pop
+void scope_pop(Fcx *fx, int mark);     // forgets the locals bound since scope_mark
+Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKind kind);
+Local *find_local(Fcx *fx, const char *name);   // the innermost local of that name in scope
+bool callable_sig(Fcx *fx, Type *t, Sig *out);  // the parameters and result of something callable
+// A callable's signature must fit the Fn bound it is passed for (E0631).
+void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call);
+// Unifies, or records on e a coercion from `from` to `to`; false if neither works.
+bool coerce(Fcx *fx, Expr *e, Type *from, Type *to);
+// Checks e where Rust coerces to `expected` (let with a type, arguments, returns, fields).
+void check_coerce(Fcx *fx, Expr *e, Type *expected);
+
+// check_path.c
+// Fresh variables for env's parameters (the first `from` taken from prefix), their bounds
+// obligations.
+Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp);
+// `f::<A, B>`: unifies the explicit arguments with env's own parameters, from own_from on.
+void apply_turbofish(Fcx *fx, PathSeg *seg, GenericEnv *env, int own_from, Type **targs);
+Sig sig_of(FnDecl *f, Type **targs, int n);   // f's signature instantiated with targs
+// A path naming a constructor: an enum variant or a unit/tuple struct. Sets *sd, *variant (-1
+// for a struct) and *adt, the constructed type.
+bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **adt);
+// A struct's or (variant >= 0) an enum variant's kind, fields and name.
+StructKind ctor_kind(StructDecl *s, int variant);
+int ctor_nfields(StructDecl *s, int variant);
+FieldDecl *ctor_fields(StructDecl *s, int variant);
+const char *ctor_name(StructDecl *s, int variant);
+// Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
+bool resolve_value_path(Fcx *fx, Expr *e);
+// A by-value use of e: recorded for check_moves.
+void note_move(Fcx *fx, Expr *e);
+// rustc's E0061: the call, with a label naming the first missing or unexpected argument.
+void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
+// One argument: a closure passed for an Fn bound takes its parameter types from the bound.
+void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+Type *check_call(Fcx *fx, Expr *e, Type *expected);
+
+// method.c
+Type **copy_types(Type **t, int n);   // an arena copy of n types
+Type *check_method(Fcx *fx, Expr *e);
+
+// check_macro.c
+Type *check_macro(Fcx *fx, Expr *e, Type *expected);
+
 // check_expr.c
-void check_fn_body(FnDecl *f);
+bool is_place(Expr *e);   // a local, a field, an index or a deref
+// The expression that gives a block-like expression its value, for pointing at it.
+Expr *value_expr(Expr *e);
+// e's type; `expected` is only a hint (see check_coerce).
+Type *check_expr(Fcx *fx, Expr *e, Type *expected);
 void check_expr_reset(void);
+
+// check_pattern.c
+// Binds a let, parameter or `for` pattern, which must be irrefutable (E0005).
+void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param);
+// After inference: every match covers its scrutinee's type (E0004), every `let` pattern is
+// irrefutable (E0005), and a match whose arms move out of the scrutinee moves it.
+void check_exhaustive(Fcx *fx);
+Type *check_match(Fcx *fx, Expr *e, Type *expected);
+Type *check_block(Fcx *fx, Block *b, Type *expected);
+
+// check_moves.c
+void check_moves(Fcx *fx);   // after inference: moving out of borrows (E0507), partial moves
+void check_use_after_move(FnDecl *f);   // E0382
+
+// check_body.c
+void check_fn_body(FnDecl *f);
 
 #endif

@@ -1,0 +1,140 @@
+// check_body.c — checking one function body from start to end: check_fn_body sets up the Fcx,
+// binds the parameters and checks the block against the return type, then finishes the body:
+// zonking (the types inferred go into the expressions, patterns, locals and closures), asking
+// for annotations where inference left a variable (E0282), literal ranges, trait obligations
+// (E0277, E0271), exhaustiveness and moves. The top of the body checker: it calls the others.
+#include "sema/sema_internal.h"
+
+// ---------------------------------------------------------------------------------------------
+// Finishing a body: zonking, obligations, move checks, literal ranges
+
+static bool int_fits(uint64_t v, Type *t) {
+  if (t->kind != TY_INT || t->bits == 64) return true;
+  uint64_t max = t->is_signed ? (1ull << (t->bits - 1)) : (1ull << t->bits) - 1;
+  return v <= max;  // a negated literal is checked as the magnitude: -128i8 is allowed
+}
+
+static Type *zonk_norm(Type *t) { return t ? ty_normalize(ty_zonk(t), cur_env) : t; }
+
+static void zonk_expr(Fcx *fx, Expr *e) {
+  e->ty = zonk_norm(e->ty);
+  if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
+  if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
+  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
+  if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
+    if (!fx->reported_infer && !diag_error_count()) {
+      Diag *d = diag_error(e->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer type");
+      diag_emit(d);
+    }
+    fx->reported_infer = true;
+    return;
+  }
+  for (int i = 0; i < e->fn_ntargs; i++)
+    if (ty_has_vars(e->fn_targs[i]) && !fx->reported_infer && !diag_error_count()) {
+      Diag *d = diag_error(e->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer the type of a generic parameter");
+      diag_emit(d);
+      fx->reported_infer = true;
+    }
+  if (e->kind == EX_INT && !int_fits(e->int_val, e->ty)) {
+    Diag *d = diag_error(e->span, NULL, "literal out of range for `%s`", ty_name(e->ty));
+    diag_note(d, "the literal `%llu` does not fit into the type `%s`", (unsigned long long)e->int_val, ty_name(e->ty));
+    diag_emit(d);
+  }
+}
+
+static void check_obligations(Fcx *fx) {
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    Type *t = ty_zonk(o->ty);
+    if (ty_has_vars(t)) continue;
+    if (type_implements(K, t, o->trait)) continue;
+    // An integer literal's type is still `{integer}` when rustc checks the bound.
+    const char *name = ty_resolve(o->ty)->kind == TY_VAR ? ty_name(ty_resolve(o->ty)) : ty_name(t);
+    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, o->trait->name);
+    diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, name);
+    diag_emit(d);
+  }
+  // Bindings: `T: Tr<Item = u32>` needs <T as Tr>::Item to be u32 (E0271).
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (!o->tr) continue;
+    Type *t = ty_zonk(o->ty);
+    if (ty_has_vars(t) || !type_implements(K, t, o->trait)) continue;
+    for (int a = 0; a < o->tr->nassoc; a++) {
+      Type *want = ty_normalize(ty_zonk(o->tr->assoc_types[a]), cur_env);
+      Type *got = ty_normalize(ty_assoc(t, o->trait, o->tr->assoc_names[a]), cur_env);
+      if (ty_has_vars(want) || unify(got, want)) continue;
+      const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(t), o->trait->name, o->tr->assoc_names[a], ty_name(want));
+      Diag *d = diag_error(o->span, "E0271", "type mismatch resolving `%s`", what);
+      diag_label(d, "type mismatch resolving `%s`", what);
+      diag_note(d, "expected `%s`, found `%s`", ty_name(want), ty_name(got));
+      diag_emit(d);
+    }
+  }
+}
+
+void check_fn_body(FnDecl *f) {
+  if (!f->body || f->checked) return;
+  f->checked = true;
+  resolve_scope_of(f->span);
+  init_names();
+  Fcx fx = {0};
+  fx.fn = f;
+  fx.env = f->env;
+  fx.ret = f->ret_type;
+  if (f->impl) fx.self_ty = f->impl->self_ty;
+  else if (f->trait) fx.self_ty = f->trait->env->params[0];
+  GenericEnv *saved_env = cur_env;
+  cur_env = f->env;
+  if (f->self_kind != SELF_NONE) {
+    f->self_local = new_local(&fx, s_self, f->self_param_ty, f->self_mut, f->self_span, LOCAL_PARAM);
+    f->self_local->assigned = true;
+  }
+  for (int i = 0; i < f->nparams; i++) {
+    bind_pattern(&fx, f->params[i].pat, f->param_types[i], true);
+    f->params[i].local = f->params[i].pat->local;
+    if (f->params[i].local) f->params[i].local->assigned = true;
+  }
+  Type *t = check_block(&fx, f->body, fx.ret);
+  if (f->body->tail) {
+    if (!coerce(&fx, f->body->tail, t, fx.ret)) mismatch(f->body->tail, fx.ret, t);
+  } else if (!unify(t, fx.ret) && ty_resolve(t)->kind != TY_NEVER) {
+    Diag *d = diag_error(f->ret ? f->ret->span : f->span, "E0308", "mismatched types");
+    diag_label(d, "expected `%s`, found `()`", ty_name(fx.ret));
+    diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
+    diag_emit(d);
+  }
+  // A local whose type is still unknown is the best place to ask for an annotation.
+  for (int i = 0; i < f->locals.len; i++) {
+    Local *l = VEC_AT(f->locals, i);
+    l->ty = zonk_norm(l->ty);
+    if (ty_has_vars(l->ty) && !fx.reported_infer && !diag_error_count()) {
+      Type *shown = ty_resolve(l->ty)->kind == TY_VAR ? NULL : l->ty;
+      Diag *d = shown ? diag_error(l->span, "E0282", "type annotations needed for `%s`", ty_name(shown))
+                      : diag_error(l->span, "E0282", "type annotations needed");
+      diag_label(d, "type must be known at this point");
+      diag_help(d, "consider giving `%s` an explicit type", l->name);
+      diag_emit(d);
+      fx.reported_infer = true;
+    }
+  }
+  for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  // Closures' signatures and variables (inferred from the enclosing body) too.
+  for (int i = 0; i < fx.closures.len; i++) {
+    FnDecl *cf = VEC_AT(fx.closures, i);
+    cf->ret_type = zonk_norm(cf->ret_type);
+    for (int k = 0; k < cf->nparams; k++) cf->param_types[k] = zonk_norm(cf->param_types[k]);
+    for (int k = 0; k < cf->locals.len; k++) VEC_AT(cf->locals, k)->ty = zonk_norm(VEC_AT(cf->locals, k)->ty);
+  }
+  for (int i = 0; i < fx.pats.len; i++) {
+    Pattern *p = VEC_AT(fx.pats, i);
+    p->ty = zonk_norm(p->ty);
+  }
+  if (!diag_error_count()) check_exhaustive(&fx);
+  check_obligations(&fx);
+  check_moves(&fx);
+  if (!diag_error_count()) check_use_after_move(f);
+  cur_env = saved_env;
+}

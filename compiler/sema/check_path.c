@@ -1,0 +1,599 @@
+// check_path.c — paths and calls: what a path in an expression names (a local, a captured
+// variable, a fn, a constructor, an associated fn or const, a builtin or std fn trc knows by its
+// path), instantiating its generics (fresh variables, turbofish), and checking a call's
+// arguments against the signature. Method calls (method.c) reuse the signature and argument
+// checking, so it sits below them.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Paths and calls
+
+typedef struct {
+  const char *path;
+  Builtin bi;
+} KnownFn;
+
+static const KnownFn known_fns[] = {
+  {"std::mem::size_of", BI_SIZE_OF}, {"core::mem::size_of", BI_SIZE_OF}, {"size_of", BI_SIZE_OF},
+  {"std::mem::align_of", BI_ALIGN_OF}, {"core::mem::align_of", BI_ALIGN_OF}, {"align_of", BI_ALIGN_OF},
+  {"std::mem::drop", BI_DROP}, {"core::mem::drop", BI_DROP}, {"drop", BI_DROP},
+  {"std::process::exit", BI_EXIT},
+  {"__trc_read", BI_READ}, {"__trc_write", BI_WRITE}, {"__trc_args_len", BI_ARGS_LEN}, {"__trc_arg", BI_ARG},
+};
+
+// std functions the prelude implements in .tr: the path a program writes, and the prelude fn.
+static const struct {
+  const char *path, *prelude_fn;
+} std_fns[] = {
+  {"std::mem::replace", "__std_mem_replace"}, {"core::mem::replace", "__std_mem_replace"},
+  {"std::mem::swap", "__std_mem_swap"},       {"core::mem::swap", "__std_mem_swap"},
+  {"std::env::args", "__std_env_args"},
+};
+
+static Builtin lookup_known_fn(const char *full) {
+  for (size_t i = 0; i < sizeof known_fns / sizeof known_fns[0]; i++)
+    if (!strcmp(known_fns[i].path, full)) return known_fns[i].bi;
+  return BI_NONE;
+}
+
+Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
+  int n = env ? env->n : 0;
+  Type **t = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) t[i] = (prefix && i < from) ? prefix[i] : ty_new_var(0);
+  // Bounds of the fresh parameters become obligations, checked when the body is done.
+  for (int i = 0; i < n; i++)
+    for (int b = 0; b < env->nbounds[i]; b++)
+      if (!(env->has_self && i == 0)) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
+  return t;
+}
+
+void apply_turbofish(Fcx *fx, PathSeg *seg, GenericEnv *env, int own_from, Type **targs) {
+  if (!seg || !seg->nargs) return;
+  int own = env->n - own_from;
+  if (seg->nargs > own) {
+    error_at(seg->span, "E0107", "function takes %d generic argument%s but %d generic arguments were supplied", own,
+             own == 1 ? "" : "s", seg->nargs);
+    return;
+  }
+  for (int i = 0; i < seg->nargs; i++)
+    unify(targs[own_from + i], resolve_type_ex(seg->args[i], fx->env, fx->self_ty, true));
+}
+
+Sig sig_of(FnDecl *f, Type **targs, int n) {
+  Sig s = {0};
+  int extra = f->self_kind != SELF_NONE;
+  s.nparams = f->nparams + extra;
+  s.params = arena_alloc(sizeof(Type *) * (s.nparams + 1));
+  if (extra) s.params[0] = ty_subst(f->self_param_ty, targs, n);
+  for (int i = 0; i < f->nparams; i++) s.params[i + extra] = ty_subst(f->param_types[i], targs, n);
+  s.ret = ty_subst(f->ret_type, targs, n);
+  return s;
+}
+
+// Looks for an associated function `name` on a type: inherent impls, then trait impls/bounds.
+static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *seg) {
+  t = ty_resolve(t);
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (im->trait) continue;
+    for (int m = 0; m < im->nmethods; m++) {
+      FnDecl *f = im->methods[m];
+      if (f->name != name) continue;
+      int n = im->env->n;
+      Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+      Type **fresh = fresh_targs(fx, im->env, 0, NULL, e->span);
+      for (int p = 0; p < n; p++) binds[p] = fresh[p];
+      if (!unify(ty_subst(im->self_ty, binds, n), t)) continue;
+      e->res = RES_FN;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+      e->fn_ntargs = f->env->n;
+      apply_turbofish(fx, seg, f->env, n, e->fn_targs);
+      return true;
+    }
+  }
+  // Trait methods: through a parameter's bounds, or any trait with an impl for t.
+  TraitDecl *owner = NULL;
+  FnDecl *found = NULL;
+  if (t->kind == TY_PARAM) {
+    for (int b = 0; b < fx->env->nbounds[t->index] && !found; b++)
+      found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner);
+  } else {
+    for (int i = 0; i < K->traits.len && !found; i++) {
+      TraitDecl *tr = VEC_AT(K->traits, i);
+      FnDecl *m = trait_find_method(tr, name, &owner);
+      if (m && type_implements(K, t, owner)) found = m;
+    }
+  }
+  if (!found) return false;
+  e->res = RES_TRAIT_FN;
+  e->fn = found;
+  e->trait = owner;
+  e->self_ty = t;
+  Type *prefix[1] = {t};
+  e->fn_targs = fresh_targs(fx, found->env, 1, prefix, e->span);
+  e->fn_ntargs = found->env->n;
+  apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
+  if (t->kind != TY_PARAM) obligate(fx, t, owner, e->span);
+  return true;
+}
+
+static Type *builtin_type_of_path(Fcx *fx, Path *p, int nsegs, bool *ok) {
+  // The type part of `Vec::<i32>::new`, `String::from`, `Box::new`, `Circle::new`, `T::new`.
+  TypeExpr te = {.kind = TE_PATH, .span = p->span};
+  te.path.segs = p->segs;
+  te.path.nsegs = nsegs;
+  te.path.span = p->segs[nsegs - 1].span;
+  *ok = true;
+  return resolve_expr_path_type(&te, fx->env, fx->self_ty);
+}
+
+// `i64::MIN`, `u8::MAX`, `u32::BITS`, `f64::EPSILON`...: folded to a literal here.
+static bool prim_const(Expr *e, Type *t, const char *name) {
+  if (t->kind == TY_INT) {
+    int bits = t->bits;
+    uint64_t umax = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+    if (!strcmp(name, "MAX")) e->int_val = t->is_signed ? umax >> 1 : umax;
+    else if (!strcmp(name, "MIN")) e->int_val = t->is_signed ? (1ull << (bits - 1)) : 0;
+    else if (!strcmp(name, "BITS")) e->int_val = bits;
+    else return false;
+    e->res = RES_CONST;
+    e->self_ty = !strcmp(name, "BITS") ? ty_u32 : t;
+    return true;
+  }
+  if (t->kind == TY_FLOAT && t->bits == 64) {
+    static const struct {
+      const char *name;
+      double v;
+    } consts[] = {
+      {"MAX", 1.7976931348623157e308}, {"MIN", -1.7976931348623157e308}, {"MIN_POSITIVE", 2.2250738585072014e-308},
+      {"EPSILON", 2.220446049250313e-16}, {"INFINITY", __builtin_inf()}, {"NEG_INFINITY", -__builtin_inf()},
+      {"NAN", __builtin_nan("")},
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
+      if (!strcmp(name, consts[i].name)) {
+        e->res = RES_CONST;
+        e->float_val = consts[i].v;
+        e->self_ty = t;
+        return true;
+      }
+  }
+  return false;
+}
+
+// A path naming a constructor: an enum variant (`Shape::Circle`, `Self::Empty`, or `Some`
+// through a `use`) or a unit/tuple struct. Sets *sd, *variant (-1 for a struct) and *adt, the
+// constructed type, with inference variables for type arguments the path leaves out.
+bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **adt) {
+  const char *name = p->segs[p->nsegs - 1].name;
+  StructDecl *s = NULL;
+  int v = -1;
+  Type *t = NULL;
+  if (p->nsegs == 1) {
+    v = lookup_variant_alias(name, &s);
+    if (v < 0) {
+      s = lookup_struct(name);
+      if (!s && !strcmp(name, "Self") && fx->self_ty && ty_resolve(fx->self_ty)->kind == TY_STRUCT) {
+        t = ty_resolve(fx->self_ty);
+        s = t->sdecl;
+      }
+      if (!s || s->is_enum) return false;
+    }
+  } else {
+    const char *tname = p->segs[p->nsegs - 2].name;
+    bool is_type = lookup_struct(tname) || !strcmp(tname, "Self") || (p->nsegs == 2 && env_find(fx->env, tname) >= 0);
+    if (!is_type) return false;
+    bool ok;
+    t = ty_resolve(builtin_type_of_path(fx, p, p->nsegs - 1, &ok));
+    if (t->kind != TY_STRUCT || !t->sdecl->is_enum) return false;
+    s = t->sdecl;
+    v = find_variant(s, name);
+    if (v < 0) return false;
+  }
+  *sd = s;
+  *variant = v;
+  *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
+  PathSeg *last = &p->segs[p->nsegs - 1];
+  if (s->is_enum && last->nargs) {  // `None::<i64>`: the arguments are the enum's
+    if (last->nargs != s->env->n) {
+      error_at(last->span, "E0107", "enum takes %d generic argument%s but %d generic arguments were supplied", s->env->n,
+               s->env->n == 1 ? "" : "s", last->nargs);
+    } else {
+      for (int i = 0; i < last->nargs; i++) unify((*adt)->args[i], resolve_type_ex(last->args[i], fx->env, fx->self_ty, true));
+    }
+  }
+  return true;
+}
+
+StructKind ctor_kind(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].kind : s->kind; }
+
+int ctor_nfields(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].nfields : s->nfields; }
+
+FieldDecl *ctor_fields(StructDecl *s, int variant) { return s->is_enum ? s->variants[variant].fields : s->fields; }
+
+const char *ctor_name(StructDecl *s, int variant) {
+  return s->is_enum ? arena_printf("%s::%s", s->name, s->variants[variant].name) : s->name;
+}
+
+static void unknown_value(Expr *e, const char *name) {
+  Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
+  diag_label(d, "not found in this scope");
+  diag_emit(d);
+}
+
+// A variable of an enclosing function used inside a closure becomes a capture of that closure
+// and of every closure between (a closure in a closure reaches it through the outer one).
+static void capture(Fcx *fx, Local *l) {
+  for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
+    bool have = false;
+    for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
+    if (have) continue;
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move};
+    Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
+    copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
+    nc[f->ncaptures++] = cap;
+    f->captures = nc;
+  }
+}
+
+// A constructor used as a value: a unit variant or struct is the value itself, a tuple one is
+// called. `e->self_ty` keeps the constructed type.
+static int resolve_ctor_value(Fcx *fx, Expr *e) {
+  StructDecl *s;
+  int v;
+  Type *adt;
+  if (!resolve_ctor_path(fx, &e->path, &s, &v, &adt)) return 0;
+  StructKind k = ctor_kind(s, v);
+  if (k == STRUCT_NAMED) {
+    Diag *d = diag_error(e->span, s->is_enum ? "E0533" : "E0423", s->is_enum ? "expected value, found struct variant `%s`" : "expected value, found struct `%s`",
+                         diag_span_text(e->path.span));
+    diag_label(d, s->is_enum ? "not a value" : "help: use struct literal syntax instead: `%s { /* fields */ }`", s->name);
+    diag_emit(d);
+    return -1;
+  }
+  e->res = k == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
+  e->sdecl = s;
+  e->variant = v;
+  e->self_ty = adt;
+  return 1;
+}
+
+// Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
+bool resolve_value_path(Fcx *fx, Expr *e) {
+  Path *p = &e->path;
+  PathSeg *last = &p->segs[p->nsegs - 1];
+  if (p->nsegs == 1) {
+    const char *name = last->name;
+    Local *l = last->nargs ? NULL : find_local(fx, name);
+    if (l) {
+      e->res = RES_LOCAL;
+      e->local = l;
+      capture(fx, l);
+      return true;
+    }
+    if (name == s_self) {
+      error_at(e->span, "E0424", "expected value, found module `self`");
+      return false;
+    }
+    ConstDecl *cd = last->nargs ? NULL : lookup_const(name);
+    if (cd && cd->fn) {
+      e->res = RES_CONST_ITEM;
+      e->fn = cd->fn;
+      return true;
+    }
+    FnDecl *f = lookup_fn(name);
+    if (f && f->span.file == 0 && !strncmp(name, "__", 2) && e->span.file != 0) f = NULL;  // the prelude's helpers
+    if (f && !f->impl && !f->trait) {
+      e->res = RES_FN;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, 0, NULL, e->span);
+      e->fn_ntargs = f->env->n;
+      apply_turbofish(fx, last, f->env, 0, e->fn_targs);
+      return true;
+    }
+    int ctor = resolve_ctor_value(fx, e);
+    if (ctor) return ctor > 0;
+  }
+  const char *full = expand_path(p);
+  Builtin bi = lookup_known_fn(full);
+  if (bi >= BI_READ && bi <= BI_ARG && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
+  for (size_t i = 0; i < sizeof std_fns / sizeof std_fns[0]; i++) {
+    if (strcmp(std_fns[i].path, full)) continue;
+    FnDecl *f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
+    e->res = RES_FN;
+    e->fn = f;
+    e->fn_targs = fresh_targs(fx, f->env, 0, NULL, e->span);
+    e->fn_ntargs = f->env->n;
+    apply_turbofish(fx, last, f->env, 0, e->fn_targs);
+    return true;
+  }
+  if (bi) {
+    e->res = RES_BUILTIN;
+    e->builtin = bi;
+    return true;
+  }
+  if (p->nsegs == 1) {
+    if (s_self == last->name) return false;
+    if (lookup_struct(last->name)) {
+      Diag *d = diag_error(e->span, "E0423", "expected value, found struct `%s`", last->name);
+      diag_label(d, "help: use struct literal syntax instead: `%s { /* fields */ }`", last->name);
+      diag_emit(d);
+      return false;
+    }
+    unknown_value(e, last->name);
+    return false;
+  }
+  // Type-relative: `Type::name`.
+  const char *name = last->name;
+  PathSeg *first = &p->segs[0];
+  const char *tname = p->segs[p->nsegs - 2].name;
+  TraitDecl *tr = p->nsegs == 2 ? lookup_trait(first->name) : NULL;
+  if (tr && !lookup_struct(first->name)) {
+    TraitDecl *owner = NULL;
+    FnDecl *m = trait_find_method(tr, name, &owner);
+    if (!m) {
+      error_at(last->span, "E0576", "cannot find method or associated constant `%s` in trait `%s`", name, tr->name);
+      return false;
+    }
+    e->res = RES_TRAIT_FN;
+    e->fn = m;
+    e->trait = owner;
+    e->self_ty = ty_new_var(0);
+    Type *prefix[1] = {e->self_ty};
+    e->fn_targs = fresh_targs(fx, m->env, 1, prefix, e->span);
+    e->fn_ntargs = m->env->n;
+    obligate(fx, e->self_ty, owner, e->span);
+    return true;
+  }
+  if (!strcmp(tname, "Vec") || !strcmp(tname, "String") || !strcmp(tname, "Box")) {
+    static const struct {
+      const char *ty, *fn;
+      Builtin bi;
+    } ctors[] = {
+      {"Vec", "new", BI_VEC_NEW}, {"Vec", "with_capacity", BI_VEC_WITH_CAPACITY}, {"String", "from", BI_STRING_FROM},
+      {"String", "new", BI_STRING_NEW}, {"Box", "new", BI_BOX_NEW},
+    };
+    for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++)
+      if (!strcmp(ctors[i].ty, tname) && !strcmp(ctors[i].fn, name)) {
+        e->res = RES_BUILTIN;
+        e->builtin = ctors[i].bi;
+        bool ok;
+        e->self_ty = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+        return true;
+      }
+  }
+  int ctor = resolve_ctor_value(fx, e);
+  if (ctor) return ctor > 0;
+  bool ok;
+  Type *t = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+  if (prim_const(e, ty_resolve(t), name)) return true;
+  if (ty_resolve(t)->kind == TY_VAR && !ty_resolve(t)->binding && p->nsegs == 2 && !lookup_struct(first->name) &&
+      env_find(fx->env, first->name) < 0)
+    return false;  // resolve_type already reported the unknown type
+  if (find_assoc_fn(fx, e, t, name, last)) return true;
+  Diag *d = diag_error(last->span, "E0599", "no function or associated item named `%s` found for `%s` in the current scope", name, ty_name(t));
+  diag_label(d, "function or associated item not found in `%s`", ty_name(t));
+  diag_emit(d);
+  return false;
+}
+
+// A by-value use of a place: moving out of a borrow or an index is an error (E0507); moving a
+// non-Copy field out of a local is a partial move, which trc does not support yet.
+void note_move(Fcx *fx, Expr *e) { vec_push(&fx->moves, e); }
+
+// rustc's E0061: the call, with a label naming the first missing or unexpected argument.
+void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what) {
+  for (int i = 0; i < nargs; i++) check_expr(fx, args[i], i < nparams ? params[i] : NULL);
+  Diag *d = diag_error(at, "E0061", "this %s takes %d argument%s but %d argument%s supplied", what, nparams,
+                       nparams == 1 ? "" : "s", nargs, nargs == 1 ? " was" : "s were");
+  if (nargs < nparams) diag_label(d, "argument #%d of type `%s` is missing", nargs + 1, ty_name(params[nargs]));
+  else diag_secondary(d, args[nparams]->span, "unexpected argument #%d of type `%s`", nparams + 1, ty_name(args[nparams]->ty));
+  diag_emit(d);
+}
+
+// The Fn bound a generic argument must meet (`F: Fn(i64) -> i64`, `impl Fn(i64) -> i64`), so
+// that a closure passed there gets its parameter types before its body is checked.
+static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
+  Type *t = ty_resolve(param);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (t->kind == TY_BOX) t = ty_resolve(t->inner);
+  if (t->kind == TY_DYN && t->principal && is_fn_trait(t->principal->trait)) return t->principal;
+  if (t->kind != TY_VAR) return NULL;
+  for (int i = fx->obligations.len - 1; i >= 0; i--) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (ty_resolve(o->ty) == t && is_fn_trait(o->trait) && o->tr) return o->tr;
+  }
+  return NULL;
+}
+
+// One argument: a closure passed for an Fn bound takes its parameter types from the bound.
+void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
+  TraitRef *bound = fn_bound_of(fx, param);
+  fx->closure_hint = bound;
+  check_coerce(fx, arg, param);
+  fx->closure_hint = NULL;
+  if (bound && ty_resolve(param)->kind != TY_DYN) {
+    Type *at = ty_resolve(arg->ty);
+    while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
+    unify_with_fn_bound(fx, arg, at, bound, call);
+  }
+  note_move(fx, arg);
+}
+
+static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {
+  if (nargs != sig->nparams) {
+    arg_count_error(fx, call->span, args, nargs, sig->params, sig->nparams, what);
+    return;
+  }
+  Span at = call->kind == EX_CALL ? call->sub->span : call->span;
+  for (int i = 0; i < nargs; i++) check_arg(fx, args[i], sig->params[i], at);
+}
+
+// A bound on a generic parameter is reported at the argument whose type mentions it.
+static void blame_arguments(Fcx *fx, int first_obligation, Expr *callee, Expr **args, int nargs) {
+  FnDecl *f = callee->fn;
+  int extra = f->self_kind != SELF_NONE;
+  for (int i = first_obligation; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    for (int p = 0; p < callee->fn_ntargs; p++) {
+      if (callee->fn_targs[p] != o->ty) continue;
+      for (int a = 0; a < f->nparams && a + extra < nargs; a++) {
+        Type *pt = f->param_types[a];
+        Type *param = f->env->params[p];
+        if (pt == param || (ty_pointee(pt) == param)) {
+          o->span = args[a + extra]->span;
+          break;
+        }
+      }
+    }
+  }
+}
+
+static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) {
+  Type *exp = expected ? ty_resolve(expected) : NULL;
+  PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
+  Sig sig = {0};
+  Type *params[2];
+  sig.params = params;
+  switch (callee->builtin) {
+  case BI_BOX_NEW: {
+    Type *inner = callee->self_ty && ty_resolve(callee->self_ty)->kind == TY_BOX ? ty_resolve(callee->self_ty)->inner : ty_new_var(0);
+    Type *hint = exp && exp->kind == TY_BOX && (ty_is_sized(exp->inner) || (e->nargs == 1 && e->args[0]->kind == EX_CLOSURE)) ? exp->inner : NULL;
+    if (e->nargs == 1) {
+      Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
+      if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
+      note_move(fx, e->args[0]);
+      require_sized(t, e->args[0]->span, "the argument of `Box::new`");
+    } else {
+      sig.nparams = 1;
+      params[0] = inner;
+      check_args(fx, e, e->args, e->nargs, &sig, "function");
+    }
+    return ty_box(inner);
+  }
+  case BI_VEC_NEW:
+  case BI_VEC_WITH_CAPACITY: {
+    Type *vt = callee->self_ty && ty_resolve(callee->self_ty)->kind == TY_VEC ? callee->self_ty : ty_vec(ty_new_var(0));
+    if (callee->builtin == BI_VEC_WITH_CAPACITY) {
+      sig.nparams = 1;
+      params[0] = ty_usize;
+    }
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return vt;
+  }
+  case BI_STRING_NEW:
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
+  case BI_STRING_FROM:
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
+  case BI_SIZE_OF:
+  case BI_ALIGN_OF: {
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    if (last->nargs != 1) {
+      Diag *d = diag_error(callee->span, "E0282", "type annotations needed");
+      diag_label(d, "cannot infer type of the type parameter `T` declared on the function `%s`", last->name);
+      diag_emit(d);
+      return ty_usize;
+    }
+    Type *t = resolve_type_ex(last->args[0], fx->env, fx->self_ty, false);
+    require_sized(t, last->args[0]->span, "the type argument of `size_of`");
+    e->fn_targs = arena_alloc(sizeof(Type *));
+    e->fn_targs[0] = t;
+    e->fn_ntargs = 1;
+    return ty_usize;
+  }
+  case BI_DROP:
+    sig.nparams = 1;
+    params[0] = ty_new_var(0);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
+  case BI_EXIT:
+    sig.nparams = 1;
+    params[0] = ty_i32;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_never;
+  // The prelude's intrinsics: a bitwise move out of (or into) a place, and the command line.
+  case BI_READ: case BI_WRITE: {
+    Type *t = ty_new_var(0);
+    sig.nparams = callee->builtin == BI_READ ? 1 : 2;
+    params[0] = ty_ref(t, callee->builtin == BI_WRITE);
+    params[1] = t;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return callee->builtin == BI_READ ? t : ty_unit;
+  }
+  case BI_ARGS_LEN:
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
+  case BI_ARG:
+    sig.nparams = 1;
+    params[0] = ty_usize;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_string;
+  default:
+    ice(e->span, "unhandled builtin call");
+  }
+}
+
+// A call of a value: a closure, a function pointer, a `F: Fn(..)` parameter, a `dyn Fn`, or a
+// reference or Box to one of those.
+static Type *check_value_call(Fcx *fx, Expr *e) {
+  Type *t = check_expr(fx, e->sub, NULL);
+  Sig sig;
+  if (!callable_sig(fx, t, &sig)) {
+    Diag *d = diag_error(e->sub->span, "E0618", "expected function, found `%s`", ty_name(t));
+    diag_label(d, "this is not a function");
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  check_args(fx, e, e->args, e->nargs, &sig, "function");
+  return sig.ret;
+}
+
+Type *check_call(Fcx *fx, Expr *e, Type *expected) {
+  Expr *callee = e->sub;
+  if (callee->kind != EX_PATH) return check_value_call(fx, e);
+  if (callee->path.nsegs == 1 && !callee->path.segs[0].nargs && find_local(fx, callee->path.segs[0].name))
+    return check_value_call(fx, e);
+  vec_push(&fx->exprs, callee);
+  callee->ty = ty_unit;
+  if (!resolve_value_path(fx, callee)) {
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  switch (callee->res) {
+  case RES_BUILTIN: return check_builtin_call(fx, e, callee, expected);
+  case RES_FN:
+  case RES_TRAIT_FN: {
+    Sig sig = sig_of(callee->fn, callee->fn_targs, callee->fn_ntargs);
+    blame_arguments(fx, 0, callee, e->args, e->nargs);
+    if (expected && !ty_has_vars(expected)) unify(sig.ret, expected);  // helps `let x: T = T::new()`
+    check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
+    return sig.ret;
+  }
+  case RES_TUPLE_CTOR: {
+    StructDecl *s = callee->sdecl;
+    Type *adt = callee->self_ty;
+    Type *exp = expected ? ty_resolve(expected) : NULL;
+    if (exp && exp->kind == TY_STRUCT && exp->sdecl == s) unify(adt, exp);  // `let x: Option<u8> = Some(1)`
+    int n = ctor_nfields(s, callee->variant);
+    FieldDecl *fields = ctor_fields(s, callee->variant);
+    Sig sig = {.nparams = n, .params = arena_alloc(sizeof(Type *) * (n + 1))};
+    for (int i = 0; i < n; i++) sig.params[i] = ty_subst(fields[i].type, adt->args, adt->nargs);
+    check_args(fx, e, e->args, e->nargs, &sig, s->is_enum ? "enum variant" : "struct");
+    return adt;
+  }
+  case RES_LOCAL:
+    error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  default:
+    error_at(callee->span, "E0618", "expected function, found `%s`", callee->path.segs[0].name);
+    return ty_new_var(0);
+  }
+}

@@ -1,0 +1,473 @@
+// check_pattern.c — patterns, statements and blocks: binding modes and the locals a pattern
+// binds, `let`, `match` arms, blocks; and, once the body's types are known, exhaustiveness
+// (E0004) and irrefutability (E0005) through check_match.c. Patterns are checked against a
+// type rather than computing one, which is why they are apart from expressions.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Patterns, statements, blocks
+
+// Binding modes (RFC 2005, "match ergonomics"): a non-reference pattern matched against a
+// reference peels the reference off, and the bindings inside then borrow instead of moving.
+typedef enum { BM_MOVE, BM_REF, BM_REF_MUT } BindMode;
+
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
+
+static void pat_mismatch(Pattern *p, Type *expected, const char *found) {
+  Diag *d = diag_error(p->span, "E0308", "mismatched types");
+  diag_label(d, "expected `%s`, found %s", ty_name(expected), found);
+  diag_emit(d);
+}
+
+// Peels references for a non-reference pattern, adjusting the binding mode.
+static Type *peel_refs(Pattern *p, Type *t, BindMode *mode) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) {
+    p->derefs++;
+    *mode = t->mut && *mode != BM_REF ? BM_REF_MUT : BM_REF;
+    t = ty_resolve(t->inner);
+  }
+  return t;
+}
+
+static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  // `mut x` resets the binding mode to moving (Rust 2021); `ref x` always borrows.
+  if (p->mut && !p->by_ref) mode = BM_MOVE;
+  if (p->by_ref) mode = p->mut ? BM_REF_MUT : BM_REF;
+  p->bind_ref = mode != BM_MOVE;
+  p->bind_mut = mode == BM_REF_MUT;
+  p->ty = t;
+  Type *bt = mode == BM_MOVE ? t : ty_ref(t, mode == BM_REF_MUT);
+  if (fx->or_binds) {  // a later alternative of an or-pattern binds the first one's locals
+    for (int i = 0; i < fx->or_binds->len; i++) {
+      Local *l = VEC_AT(*fx->or_binds, i);
+      if (l->name != p->name) continue;
+      if (!unify(l->ty, bt)) pat_mismatch(p, l->ty, arena_printf("`%s`", ty_name(bt)));
+      p->local = l;
+      vec_push(&fx->or_seen, l);
+      goto sub;
+    }
+    Diag *d = diag_error(p->span, "E0408", "variable `%s` is not bound in all patterns", p->name);
+    diag_label(d, "variable not in all patterns");
+    diag_emit(d);
+    return;
+  }
+  // Parameters were checked with the signature; `let &s = "str";` binds a `str` by value.
+  if (!is_param) require_sized(bt, p->span, "all local variables");
+  p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
+  vec_push(&fx->pat_locals, p->local);
+sub:
+  if (p->sub) check_pat(fx, p->sub, t, BM_MOVE, is_param);
+}
+
+// The type and fields for a constructor pattern: the ADT named by the path, unified with t.
+static bool check_ctor_pat(Fcx *fx, Pattern *p, Type *t) {
+  StructDecl *s;
+  int v;
+  Type *adt;
+  if (!resolve_ctor_path(fx, &p->path, &s, &v, &adt)) {
+    const char *name = diag_span_text(p->path.span);
+    Diag *d = diag_error(p->path.span, p->kind == PAT_STRUCT ? "E0422" : "E0531",
+                         p->kind == PAT_STRUCT ? "cannot find struct, variant or union type `%s` in this scope"
+                                               : "cannot find tuple struct or tuple variant `%s` in this scope", name);
+    diag_label(d, "not found in this scope");
+    diag_emit(d);
+    return false;
+  }
+  if (!unify(adt, t)) {
+    pat_mismatch(p, t, arena_printf("`%s`", ty_name(adt)));
+    return false;
+  }
+  p->sdecl = s;
+  p->variant = v;
+  StructKind want = p->kind == PAT_PATH ? STRUCT_UNIT : p->kind == PAT_TUPLE_STRUCT ? STRUCT_TUPLE : STRUCT_NAMED;
+  StructKind have = ctor_kind(s, v);
+  if (want != have && !(p->kind == PAT_STRUCT)) {
+    const char *what = have == STRUCT_UNIT ? "unit" : have == STRUCT_TUPLE ? "tuple" : "struct";
+    Diag *d = diag_error(p->span, p->kind == PAT_PATH ? "E0533" : "E0532", "expected %s, found %s %s `%s`",
+                         p->kind == PAT_PATH ? "unit struct, unit variant or constant" : "tuple struct or tuple variant", what,
+                         s->is_enum ? "variant" : "struct", diag_span_text(p->path.span));
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
+// Tuple-like element lists with an optional `..`: elems[i] matches field field_map[i].
+static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
+  p->field_map = arena_alloc(sizeof(int) * (p->nelems + 1));
+  int rest = -1;
+  for (int i = 0; i < p->nelems; i++)
+    if (p->elems[i]->kind == PAT_REST) {
+      if (rest >= 0) error_at(p->elems[i]->span, NULL, "`..` can only be used once per tuple pattern");
+      rest = i;
+    }
+  int after = rest < 0 ? 0 : p->nelems - rest - 1;
+  int before = rest < 0 ? p->nelems : rest;
+  if ((rest < 0 && p->nelems != nfields) || (rest >= 0 && before + after > nfields)) {
+    Diag *d = diag_error(p->nelems ? p->elems[0]->span : p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple %s %d field%s", p->nelems,
+                         p->nelems == 1 ? "" : "s", p->kind == PAT_TUPLE ? "has" : "variant has", nfields, nfields == 1 ? "" : "s");
+    diag_label(d, "expected %d field%s, found %d", nfields, nfields == 1 ? "" : "s", p->nelems);
+    diag_emit(d);
+    for (int i = 0; i < p->nelems; i++) {
+      p->field_map[i] = -2;
+      if (p->elems[i]->kind != PAT_REST) check_pat(fx, p->elems[i], ty_new_var(0), BM_MOVE, false);  // still bind its names
+    }
+    return;
+  }
+  for (int i = 0; i < p->nelems; i++)
+    p->field_map[i] = i < before ? i : i == rest ? -1 : nfields - (p->nelems - i);
+}
+
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
+
+// `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
+static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
+  int64_t v;
+  if (!const_value(cd, 0, &v)) {
+    error_at(p->span, NULL, "trc supports only integer, char and bool constants in patterns");
+    return;
+  }
+  Type *ct = cd->fn->ret_type;
+  Expr *lit = arena_alloc(sizeof *lit);
+  lit->kind = ty_resolve(ct)->kind == TY_CHAR ? EX_CHAR : ty_resolve(ct)->kind == TY_BOOL ? EX_BOOL : EX_INT;
+  lit->span = p->span;
+  lit->int_val = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  if (lit->kind == EX_INT) lit->suffix = intern_cstr(ty_name(ct));  // typed as the const is
+  if (v < 0) {  // as written: `-15`, a negated literal
+    Expr *neg = arena_alloc(sizeof *neg);
+    *neg = (Expr){.kind = EX_UNARY, .op = TK_MINUS, .sub = lit, .span = p->span};
+    lit = neg;
+  }
+  p->kind = PAT_LIT;
+  p->lit = lit;
+  check_pat(fx, p, t, mode, is_param);
+  fx->pats.len--;  // pushed twice
+}
+
+static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  vec_push(&fx->pats, p);
+  switch (p->kind) {
+  case PAT_WILD: p->ty = t; return;
+  case PAT_REST:
+    p->ty = t;
+    error_at(p->span, NULL, "`..` patterns are not allowed here");
+    return;
+  case PAT_BIND: {
+    // A bare name that names a unit variant or unit struct (`None`, `Empty`) is a path pattern.
+    StructDecl *s;
+    if (!p->sub && !p->by_ref && !p->mut &&
+        (lookup_variant_alias(p->name, &s) >= 0 || ((s = lookup_struct(p->name)) && !s->is_enum && s->kind == STRUCT_UNIT))) {
+      p->kind = PAT_PATH;
+      p->path.nsegs = 1;
+      p->path.segs = arena_alloc(sizeof(PathSeg));
+      p->path.segs[0] = (PathSeg){.name = p->name, .span = p->span};
+      p->path.span = p->span;
+      check_pat(fx, p, t, mode, is_param);
+      fx->pats.len--;  // pushed twice
+      return;
+    }
+    // A bare name that names a const is a constant pattern, compared like a literal.
+    ConstDecl *cd;
+    if (!p->sub && !p->by_ref && !p->mut && (cd = lookup_const(p->name))) {
+      const_pattern(fx, p, cd, t, mode, is_param);
+      return;
+    }
+    check_bind(fx, p, ty_resolve(t), mode, is_param);
+    return;
+  }
+  case PAT_REF: {
+    Type *rt = ty_resolve(t);
+    if (rt->kind == TY_VAR) {
+      unify(rt, ty_ref(ty_new_var(0), p->mut));
+      rt = ty_resolve(rt);
+    }
+    p->ty = rt;
+    if (rt->kind != TY_REF || rt->mut != p->mut) {
+      pat_mismatch(p, t, arena_printf("`&%s_`", p->mut ? "mut " : ""));
+      return;
+    }
+    if (ty_resolve(rt->inner)->kind == TY_DYN) {
+      // A trait object has no size to copy or move out of the reference.
+      Diag *d = diag_error(p->span, "E0033", "type `%s` cannot be dereferenced", ty_name(rt));
+      diag_label(d, "type `%s` cannot be dereferenced", ty_name(rt));
+      diag_emit(d);
+      check_pat(fx, p->sub, rt, BM_MOVE, is_param);  // recovery: bind the reference itself
+      return;
+    }
+    check_pat(fx, p->sub, rt->inner, BM_MOVE, is_param);
+    return;
+  }
+  case PAT_TUPLE: {
+    Type *rt = peel_refs(p, t, &mode);
+    if (rt->kind == TY_VAR) {
+      bool has_rest = false;
+      for (int i = 0; i < p->nelems; i++) has_rest |= p->elems[i]->kind == PAT_REST;
+      if (!has_rest) {
+        Type **el = arena_alloc(sizeof(Type *) * (p->nelems + 1));
+        for (int i = 0; i < p->nelems; i++) el[i] = ty_new_var(0);
+        unify(rt, p->nelems ? ty_tuple(el, p->nelems) : ty_unit);
+        rt = ty_resolve(rt);
+      }
+    }
+    p->ty = rt;
+    if (rt->kind != TY_TUPLE && !(rt->kind == TY_UNIT && p->nelems == 0)) {
+      pat_mismatch(p, rt, arena_printf("a tuple with %d elements", p->nelems));
+      return;
+    }
+    map_tuple_elems(fx, p, rt->kind == TY_UNIT ? 0 : rt->nargs);
+    for (int i = 0; i < p->nelems; i++)
+      if (p->field_map[i] >= 0) check_pat(fx, p->elems[i], rt->args[p->field_map[i]], mode, is_param);
+    return;
+  }
+  case PAT_PATH:
+  case PAT_TUPLE_STRUCT:
+  case PAT_STRUCT: {
+    Type *rt = peel_refs(p, t, &mode);
+    p->ty = rt;
+    if (!check_ctor_pat(fx, p, rt)) return;
+    rt = ty_resolve(rt);
+    p->ty = rt;
+    int nf = ctor_nfields(p->sdecl, p->variant);
+    FieldDecl *fields = ctor_fields(p->sdecl, p->variant);
+    if (p->kind == PAT_TUPLE_STRUCT) map_tuple_elems(fx, p, nf);
+    if (p->kind == PAT_STRUCT) {
+      p->field_map = arena_alloc(sizeof(int) * (p->nelems + 1));
+      bool *seen = arena_alloc(nf + 1);
+      for (int i = 0; i < p->nelems; i++) {
+        int fi = -2;
+        for (int f = 0; f < nf; f++)
+          if (fields[f].name == p->field_names[i] || (!fields[f].name && !strcmp(p->field_names[i], arena_printf("%d", f)))) fi = f;
+        if (fi < 0) {
+          const char *what = ctor_name(p->sdecl, p->variant);
+          Diag *d = diag_error(p->elems[i]->span, "E0026", "%s `%s` does not have a field named `%s`", p->sdecl->is_enum ? "variant" : "struct",
+                               what, p->field_names[i]);
+          diag_label(d, "%s `%s` does not have this field", p->sdecl->is_enum ? "variant" : "struct", what);
+          diag_emit(d);
+        } else {
+          seen[fi] = true;
+        }
+        p->field_map[i] = fi;
+      }
+      const char *missing = NULL;
+      bool unknown = false;
+      for (int i = 0; i < p->nelems; i++) unknown |= p->field_map[i] < 0;
+      for (int f = 0; f < nf && !p->has_rest && !unknown; f++)
+        if (!seen[f]) missing = missing ? arena_printf("%s, `%s`", missing, fields[f].name) : arena_printf("`%s`", fields[f].name);
+      if (missing) {
+        Diag *d = diag_error(p->span, "E0027", "pattern does not mention field%s %s", strchr(missing, ',') ? "s" : "", missing);
+        diag_label(d, "missing field%s %s", strchr(missing, ',') ? "s" : "", missing);
+        diag_emit(d);
+      }
+    }
+    for (int i = 0; i < p->nelems; i++)
+      if (p->field_map[i] >= 0) check_pat(fx, p->elems[i], ty_subst(fields[p->field_map[i]].type, rt->args, rt->nargs), mode, is_param);
+    return;
+  }
+  case PAT_LIT:
+  case PAT_RANGE: {
+    // A string literal pattern has type &str: it matches a `&str`, peeling any further references.
+    bool is_str = p->lit->kind == EX_STR;
+    Type *rt = ty_resolve(t);
+    if (is_str) {
+      while (rt->kind == TY_REF && ty_resolve(rt->inner)->kind == TY_REF) {
+        p->derefs++;
+        rt = ty_resolve(rt->inner);
+      }
+    } else {
+      rt = peel_refs(p, t, &mode);
+    }
+    p->ty = rt;
+    Type *lt = check_expr(fx, p->lit, rt);
+    if (p->hi) unify(lt, check_expr(fx, p->hi, rt));
+    if (!unify(lt, rt)) {
+      pat_mismatch(p, rt, expected_name(lt));
+      return;
+    }
+    Type *z = ty_resolve(rt);
+    if (p->kind == PAT_RANGE && !ty_is_int(z) && z->kind != TY_CHAR && z->kind != TY_VAR)
+      error_at(p->span, "E0029", "only `char` and numeric types are allowed in range patterns");
+    if (z->kind == TY_FLOAT) error_at(p->span, NULL, "floating-point literal patterns are not supported by trc");
+    return;
+  }
+  case PAT_OR: {
+    LocalVec *saved = fx->or_binds;
+    LocalVec saved_seen = fx->or_seen;
+    int first_local = fx->pat_locals.len;
+    check_pat(fx, p->elems[0], t, mode, is_param);
+    LocalVec mine = {0};
+    for (int i = first_local; i < fx->pat_locals.len; i++) vec_push(&mine, VEC_AT(fx->pat_locals, i));
+    p->ty = p->elems[0]->ty;
+    for (int a = 1; a < p->nelems; a++) {
+      fx->or_binds = &mine;
+      fx->or_seen = (LocalVec){0};
+      check_pat(fx, p->elems[a], t, mode, is_param);
+      for (int i = 0; i < mine.len; i++) {
+        bool found = false;
+        for (int j = 0; j < fx->or_seen.len; j++) found |= VEC_AT(fx->or_seen, j) == VEC_AT(mine, i);
+        if (!found) {
+          Local *l = VEC_AT(mine, i);
+          Diag *d = diag_error(p->elems[a]->span, "E0408", "variable `%s` is not bound in all patterns", l->name);
+          diag_label(d, "pattern doesn't bind `%s`", l->name);
+          diag_secondary(d, l->span, "variable not in all patterns");
+          diag_emit(d);
+        }
+      }
+    }
+    fx->or_binds = saved;
+    fx->or_seen = saved_seen;
+    return;
+  }
+  }
+}
+
+// The patterns of `let`, function parameters and `for` must be irrefutable (E0005), checked
+// when the body's types are known.
+void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
+  check_pat(fx, p, t, BM_MOVE, is_param);
+  vec_push(&fx->irrefutable, p);
+}
+
+// Whether matching this pattern moves a value out of the scrutinee: a by-value binding of a
+// type that is not Copy.
+static bool pat_moves(Pattern *p) {
+  if (!p) return false;
+  if (p->kind == PAT_BIND && !p->bind_ref && p->local && !type_implements(K, p->local->ty, K->copy_trait)) return true;
+  if (p->kind == PAT_REF) return pat_moves(p->sub);
+  if (p->kind == PAT_BIND) return pat_moves(p->sub);
+  for (int i = 0; i < p->nelems; i++)
+    if (pat_moves(p->elems[i])) return true;
+  return false;
+}
+
+static void report_refutable(Pattern *p, const char **ws, int n) {
+  Diag *d = diag_error(p->span, "E0005", "refutable pattern in local binding");
+  diag_label(d, "pattern%s %s not covered", n == 1 ? "" : "s", witness_list(ws, n));
+  diag_note(d, "`let` bindings require an \"irrefutable pattern\", like a `struct` or an `enum` with only one variant");
+  diag_note(d, "the matched value is of type `%s`", ty_name(p->ty ? p->ty : ty_unit));
+  diag_emit(d);
+}
+
+// After inference: every match covers its scrutinee's type (E0004), every `let` pattern is
+// irrefutable (E0005), and a match whose arms move out of the scrutinee moves it.
+void check_exhaustive(Fcx *fx) {
+  const char *ws[8];
+  for (int i = 0; i < fx->matches.len; i++) {
+    Expr *e = VEC_AT(fx->matches, i);
+    Pattern **rows = arena_alloc(sizeof(Pattern *) * (e->narms + 1));
+    int n = 0;
+    bool moves = false;
+    for (int a = 0; a < e->narms; a++) {
+      if (!e->arms[a].guard) rows[n++] = e->arms[a].pat;  // a guarded arm may not match
+      moves |= pat_moves(e->arms[a].pat);
+    }
+    if (moves) note_move(fx, e->sub);
+    Type *t = e->sub->ty;
+    int missing = match_witnesses(rows, n, t, ws, 8);
+    if (!missing) continue;
+    Diag *d = diag_error(e->sub->span, "E0004", "non-exhaustive patterns: %s not covered", witness_list(ws, missing));
+    diag_label(d, "pattern%s %s not covered", missing == 1 ? "" : "s", witness_list(ws, missing));
+    diag_note(d, "the matched value is of type `%s`", ty_name(t));
+    diag_help(d, "ensure that all possible cases are being handled by adding a match arm with a wildcard pattern%s",
+              missing == 1 ? " or an explicit pattern as shown" : ", a match arm with multiple or-patterns as shown, or multiple match arms");
+    diag_emit(d);
+  }
+  for (int i = 0; i < fx->irrefutable.len; i++) {
+    Pattern *p = VEC_AT(fx->irrefutable, i);
+    Type *t = p->ty;
+    for (int k = 0; k < p->derefs; k++) t = ty_ref(t, false);  // only the shape matters here
+    int missing = match_witnesses(&p, 1, t, ws, 8);
+    if (missing) report_refutable(p, ws, missing);
+  }
+}
+
+Type *check_match(Fcx *fx, Expr *e, Type *expected) {
+  Type *st = check_expr(fx, e->sub, NULL);
+  bool div_before = fx->diverges;
+  bool all_diverge = e->narms > 0;
+  Type *result = NULL;
+  for (int i = 0; i < e->narms; i++) {
+    MatchArm *arm = &e->arms[i];
+    int mark = scope_mark(fx);
+    check_pat(fx, arm->pat, st, BM_MOVE, false);
+    if (arm->guard) check_coerce(fx, arm->guard, ty_bool);
+    fx->diverges = false;
+    Type *t = check_expr(fx, arm->body, result ? result : expected);
+    bool div = fx->diverges || ty_resolve(t)->kind == TY_NEVER;
+    // Arms coerce to a known expected type: `Box::new(A)` and `Box::new(B)` as Box<dyn Tr>.
+    if (!div && expected && !ty_has_vars(expected) && ty_resolve(t) != ty_resolve(expected) && coerce(fx, arm->body, t, expected))
+      t = expected;
+    all_diverge &= div;
+    if (!result) {
+      result = t;
+    } else if (ty_resolve(result)->kind == TY_NEVER) {
+      result = t;
+    } else if (ty_resolve(t)->kind != TY_NEVER && !unify(result, t) && !coerce(fx, arm->body, t, result)) {
+      Diag *d = diag_error(value_expr(arm->body)->span, "E0308", "`match` arms have incompatible types");
+      diag_label(d, "expected %s, found %s", expected_name(result), expected_name(t));
+      diag_emit(d);
+    }
+    note_move(fx, arm->body);
+    scope_pop(fx, mark);
+  }
+  vec_push(&fx->matches, e);
+  fx->diverges = div_before || all_diverge;
+  if (!result || all_diverge) return ty_never;
+  // Arms coerce to the expected type: `Box::new(A)` and `Box::new(B)` as Box<dyn Tr>.
+  if (expected && !ty_has_vars(expected))
+    for (int i = 0; i < e->narms; i++) coerce(fx, e->arms[i].body, e->arms[i].body->ty, expected);
+  return result;
+}
+
+static void check_let(Fcx *fx, Stmt *s) {
+  Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
+  if (s->init) {
+    if (t) {
+      check_coerce(fx, s->init, t);
+    } else {
+      t = check_expr(fx, s->init, NULL);
+    }
+    note_move(fx, s->init);
+  }
+  if (!t) t = ty_new_var(0);
+  if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
+  if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
+  bind_pattern(fx, s->pat, t, false);
+  if (s->init && s->pat->local) s->pat->local->assigned = true;
+  // `let x;` may be assigned once on each path; without flow analysis trc accepts any number.
+  if (!s->init && s->pat->local) s->pat->local->late_init = true;
+}
+
+Type *check_block(Fcx *fx, Block *b, Type *expected) {
+  int mark = scope_mark(fx);
+  bool div_before = fx->diverges;
+  fx->diverges = false;
+  for (int i = 0; i < b->nstmts; i++) {
+    Stmt *s = b->stmts[i];
+    switch (s->kind) {
+    case ST_LET: check_let(fx, s); break;
+    case ST_EXPR: {
+      // A block-like expression statement without `;` must be `()` (or diverge).
+      Type *t = check_expr(fx, s->init, ty_unit);
+      if (!unify(t, ty_unit) && ty_resolve(t)->kind != TY_NEVER) mismatch(s->init, ty_unit, t);
+      break;
+    }
+    case ST_SEMI: check_expr(fx, s->init, NULL); break;
+    case ST_ITEM: case ST_EMPTY: break;
+    }
+  }
+  Type *t;
+  if (b->tail) {
+    t = check_expr(fx, b->tail, expected);
+    // The tail is a coercion site: `if c { Box::new(A) } else { Box::new(B) }` as Box<dyn Tr>.
+    if (expected && !ty_has_vars(expected) && coerce(fx, b->tail, t, expected)) t = expected;
+    note_move(fx, b->tail);
+  } else {
+    t = fx->diverges ? ty_never : ty_unit;
+  }
+  fx->diverges = div_before || fx->diverges;
+  scope_pop(fx, mark);
+  return t;
+}

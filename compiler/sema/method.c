@@ -1,0 +1,301 @@
+// method.c — method calls: the table of builtin methods (those of primitive and std types that
+// trc implements itself) and the method probe. Kept apart because the probe is one algorithm
+// with its own order of lookups; check_expr only calls check_method.
+//
+// Method calls follow rustc's probe: walk the receiver's autoderef chain (R, *R, **R ...); at
+// each step look for builtin methods, then (for a parameter) its bounds, (for dyn) the trait
+// object's methods, then inherent impls, then trait impls; the method's receiver kind decides
+// the autoref. Trait methods are recorded as DISPATCH_TRAIT with the Self type — mono picks the
+// impl per instance — or DISPATCH_DYN when Self is a trait object.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+typedef struct {
+  const char *name;
+  TypeKind on;
+  Builtin bi;
+  SelfKind self;
+  int nparams;  // parameters besides self
+} BuiltinMethod;
+
+static const BuiltinMethod builtin_methods[] = {
+  {"push", TY_VEC, BI_VEC_PUSH, SELF_REF_MUT, 1},     {"len", TY_VEC, BI_VEC_LEN, SELF_REF, 0},
+  {"is_empty", TY_VEC, BI_VEC_IS_EMPTY, SELF_REF, 0}, {"clear", TY_VEC, BI_VEC_CLEAR, SELF_REF_MUT, 0},
+  {"len", TY_STRING, BI_STRING_LEN, SELF_REF, 0},     {"push_str", TY_STRING, BI_STRING_PUSH_STR, SELF_REF_MUT, 1},
+  {"as_str", TY_STRING, BI_STRING_AS_STR, SELF_REF, 0}, {"clone", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
+  {"is_empty", TY_STRING, BI_STR_IS_EMPTY, SELF_REF, 0},
+  {"len", TY_STR, BI_STR_LEN, SELF_REF, 0},           {"to_string", TY_STR, BI_STR_TO_STRING, SELF_REF, 0},
+  {"to_owned", TY_STR, BI_STR_TO_STRING, SELF_REF, 0}, {"is_empty", TY_STR, BI_STR_IS_EMPTY, SELF_REF, 0},
+  {"wrapping_add", TY_INT, BI_INT_WRAPPING_ADD, SELF_VALUE, 1}, {"wrapping_sub", TY_INT, BI_INT_WRAPPING_SUB, SELF_VALUE, 1},
+  {"wrapping_mul", TY_INT, BI_INT_WRAPPING_MUL, SELF_VALUE, 1}, {"pow", TY_INT, BI_INT_POW, SELF_VALUE, 1},
+  {"min", TY_INT, BI_INT_MIN, SELF_VALUE, 1},         {"max", TY_INT, BI_INT_MAX, SELF_VALUE, 1},
+  {"abs", TY_INT, BI_INT_ABS, SELF_VALUE, 0},
+  {"sqrt", TY_FLOAT, BI_F64_SQRT, SELF_VALUE, 0},     {"abs", TY_FLOAT, BI_F64_ABS, SELF_VALUE, 0},
+  // ToString, through Display
+  {"to_string", TY_INT, BI_TO_STRING, SELF_REF, 0},   {"to_string", TY_FLOAT, BI_TO_STRING, SELF_REF, 0},
+  {"to_string", TY_BOOL, BI_TO_STRING, SELF_REF, 0},  {"to_string", TY_CHAR, BI_TO_STRING, SELF_REF, 0},
+  {"to_string", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
+  // slices and iteration
+  {"len", TY_SLICE, BI_SLICE_LEN, SELF_REF, 0},       {"is_empty", TY_SLICE, BI_SLICE_IS_EMPTY, SELF_REF, 0},
+  {"len", TY_ARRAY, BI_SLICE_LEN, SELF_REF, 0},
+  {"iter", TY_VEC, BI_ITER, SELF_REF, 0},             {"iter", TY_SLICE, BI_ITER, SELF_REF, 0},
+  {"iter", TY_ARRAY, BI_ITER, SELF_REF, 0},           {"iter_mut", TY_VEC, BI_ITER_MUT, SELF_REF_MUT, 0},
+  {"iter_mut", TY_SLICE, BI_ITER_MUT, SELF_REF_MUT, 0}, {"iter_mut", TY_ARRAY, BI_ITER_MUT, SELF_REF_MUT, 0},
+  {"enumerate", TY_ITER, BI_ENUMERATE, SELF_VALUE, 0}, {"rev", TY_ITER, BI_REV, SELF_VALUE, 0},
+  {"rev", TY_RANGE, BI_REV, SELF_VALUE, 0},          {"len", TY_ITER, BI_SLICE_LEN, SELF_REF, 0},
+  {"swap", TY_VEC, BI_SLICE_SWAP, SELF_REF_MUT, 2},   {"swap", TY_SLICE, BI_SLICE_SWAP, SELF_REF_MUT, 2},
+  {"swap", TY_ARRAY, BI_SLICE_SWAP, SELF_REF_MUT, 2},
+  {"pop", TY_VEC, BI_VEC_POP, SELF_REF_MUT, 0},       {"remove", TY_VEC, BI_VEC_REMOVE, SELF_REF_MUT, 1},
+  {"insert", TY_VEC, BI_VEC_INSERT, SELF_REF_MUT, 2},
+  {"parse", TY_STR, BI_STR_PARSE, SELF_REF, 0},       {"parse", TY_STRING, BI_STR_PARSE, SELF_REF, 0},
+};
+
+Type **copy_types(Type **t, int n) {
+  Type **c = arena_alloc(sizeof(Type *) * (n + 1));
+  copy_bytes(c, t, sizeof(Type *) * n);
+  return c;
+}
+
+static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
+  for (size_t i = 0; i < sizeof builtin_methods / sizeof builtin_methods[0]; i++)
+    if (builtin_methods[i].on == t->kind && !strcmp(builtin_methods[i].name, name)) {
+      if (builtin_methods[i].bi == BI_INT_ABS && !t->is_signed) continue;
+      return &builtin_methods[i];
+    }
+  return NULL;
+}
+
+// Result<T, ParseIntError>, from the prelude.
+static Type *parse_result(Type *t) {
+  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
+  Type *args[2] = {t, ty_struct(err, NULL, 0)};
+  return ty_struct(res, copy_types(args, 2), 2);
+}
+
+static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
+  Sig s = {.nparams = bm->nparams, .params = arena_alloc(sizeof(Type *) * 3)};
+  switch (bm->bi) {
+  case BI_SLICE_LEN: s.ret = ty_usize; break;
+  case BI_SLICE_IS_EMPTY: s.ret = ty_bool; break;
+  case BI_ITER: case BI_ITER_MUT: s.ret = ty_iter(self->inner, bm->bi == BI_ITER_MUT, 0); break;
+  case BI_ENUMERATE:
+    s.ret = ty_iter(self->inner, self->mut, (int)self->len | ITER_ENUMERATE | (self->len & ITER_REV ? ITER_ENUMERATE_AFTER_REV : 0));
+    break;
+  case BI_REV: s.ret = self->kind == TY_RANGE ? ty_range_rev(self) : ty_iter(self->inner, self->mut, (int)self->len | ITER_REV); break;
+  case BI_SLICE_SWAP: s.params[0] = s.params[1] = ty_usize; s.ret = ty_unit; break;
+  case BI_VEC_POP: {
+    Type *arg[1] = {self->inner};
+    s.ret = ty_struct(K->option, copy_types(arg, 1), 1);
+    break;
+  }
+  case BI_VEC_REMOVE: s.params[0] = ty_usize; s.ret = self->inner; break;
+  case BI_VEC_INSERT: s.params[0] = ty_usize; s.params[1] = self->inner; s.ret = ty_unit; break;
+  case BI_STR_PARSE: s.ret = parse_result(ty_new_var(1)); break;
+  case BI_VEC_PUSH: s.params[0] = self->inner; s.ret = ty_unit; break;
+  case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: s.ret = ty_usize; break;
+  case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
+  case BI_VEC_CLEAR: s.ret = ty_unit; break;
+  case BI_STRING_PUSH_STR: s.params[0] = ty_ref(ty_str, false); s.ret = ty_unit; break;
+  case BI_STRING_AS_STR: s.ret = ty_ref(ty_str, false); break;
+  case BI_STRING_CLONE: case BI_STR_TO_STRING: case BI_TO_STRING: s.ret = ty_string; break;
+  case BI_INT_POW: s.params[0] = ty_u32; s.ret = self; break;
+  default: s.params[0] = self; s.ret = self; break;
+  }
+  return s;
+}
+
+// Records a method found on step type `u` of the autoderef chain.
+static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
+  // `self: Box<Self>` takes the Box the method was found through, one step back in the chain.
+  if (sk == SELF_BOX) {
+    if (derefs == 0 || ty_resolve(e->sub->ty)->kind == TY_REF) {
+      Diag *d = diag_error(e->span, "E0599", "no method named `%s` found: it takes `self: Box<Self>`, and the receiver is not a `Box`", e->name);
+      diag_emit(d);
+    }
+    e->autoderefs = derefs > 0 ? derefs - 1 : 0;
+    e->autoref = 0;
+    return;
+  }
+  e->autoderefs = derefs;
+  e->autoref = sk == SELF_REF ? 1 : sk == SELF_REF_MUT ? 2 : 0;
+}
+
+static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs, DispatchKind kind, Sig *out) {
+  TraitDecl *owner = NULL;
+  FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
+  // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
+  if (!m || m->self_kind == SELF_NONE) return false;
+  if (kind == DISPATCH_DYN && m->requires_sized) {
+    Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
+    diag_secondary(d, m->sized_span.hi ? m->sized_span : m->span, "this has a `Sized` requirement");
+    diag_emit(d);
+  } else if (kind == DISPATCH_DYN && m->self_kind == SELF_VALUE) {
+    // `self` by value would move an unsized `dyn Tr` onto the stack.
+    Diag *d = diag_error(e->sub->span, "E0161", "cannot move a value of type `%s`", ty_name(u));
+    diag_label(d, "the size of `%s` cannot be statically determined", ty_name(u));
+    diag_emit(d);
+    if (ty_resolve(e->sub->ty)->kind == TY_REF) {
+      // Through a reference it is also a move out of a borrow, as rustc reports.
+      Diag *d2 = diag_error(e->sub->span, "E0507", "cannot move out of `*%s` which is behind a shared reference", diag_span_text(e->sub->span));
+      diag_label(d2, "move occurs because `*%s` has type `%s`, which does not implement the `Copy` trait", diag_span_text(e->sub->span), ty_name(u));
+      diag_emit(d2);
+    }
+  }
+  e->dispatch = kind;
+  e->fn = m;
+  e->trait = owner;
+  e->self_ty = u;
+  // Self, then the owner trait's own args: through a bound `T: Tr<X>` they are known when the
+  // method's trait is the bound's trait itself; supertraits' args are left to inference.
+  int ntrait = owner->env->n;
+  Type **prefix = arena_alloc(sizeof(Type *) * (ntrait + 1));
+  prefix[0] = u;
+  for (int i = 1; i < ntrait; i++)
+    prefix[i] = (owner == tr->trait && i - 1 < tr->nargs) ? tr->args[i - 1] : ty_new_var(0);
+  e->fn_targs = fresh_targs(fx, m->env, ntrait, prefix, e->span);
+  e->fn_ntargs = m->env->n;
+  if (e->ntargs) {
+    PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
+    apply_turbofish(fx, &seg, m->env, ntrait, e->fn_targs);
+  }
+  set_receiver_adjust(e, derefs, m->self_kind);
+  *out = sig_of(m, e->fn_targs, e->fn_ntargs);
+  return true;
+}
+
+// Probes one step type of the autoderef chain.
+static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
+  if (!strcmp(e->name, "clone") && u->kind == TY_REF && type_implements(K, u->inner, K->clone_trait)) return false;
+  const BuiltinMethod *bm = find_builtin_method(u, e->name);
+  if (bm) {
+    e->dispatch = DISPATCH_BUILTIN;
+    e->builtin = bm->bi;
+    e->self_ty = u;
+    set_receiver_adjust(e, derefs, bm->self);
+    Sig s = builtin_method_sig(bm, u);
+    // Sig params here exclude self; add it to match user methods' shape.
+    out->nparams = s.nparams + 1;
+    out->params = arena_alloc(sizeof(Type *) * (out->nparams + 1));
+    out->params[0] = bm->self == SELF_VALUE ? u : ty_ref(u, bm->self == SELF_REF_MUT);
+    for (int i = 0; i < s.nparams; i++) out->params[i + 1] = s.params[i];
+    out->ret = s.ret;
+    return true;
+  }
+  if (u->kind == TY_PARAM) {
+    for (int b = 0; b < fx->env->nbounds[u->index]; b++)
+      if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    return false;
+  }
+  if (u->kind == TY_DYN) {
+    return u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out);
+  }
+  // Inherent impls.
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (im->trait) continue;
+    int n = im->env->n;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
+    for (int m = 0; m < im->nmethods; m++) {
+      FnDecl *f = im->methods[m];
+      if (f->name != e->name || f->self_kind == SELF_NONE) continue;
+      if (!unify(ty_subst(im->self_ty, binds, n), u)) break;
+      e->dispatch = DISPATCH_DIRECT;
+      e->fn = f;
+      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+      e->fn_ntargs = f->env->n;
+      set_receiver_adjust(e, derefs, f->self_kind);
+      *out = sig_of(f, e->fn_targs, e->fn_ntargs);
+      return true;
+    }
+  }
+  // Trait impls for u.
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (!im->trait) continue;
+    TraitDecl *owner = NULL;
+    if (!trait_find_method(im->trait, e->name, &owner) || owner != im->trait) continue;
+    Type **binds = NULL;
+    int n = 0;
+    TraitRef tr = {.trait = im->trait};
+    if (find_impl(K, &tr, u, &binds, &n) != im) continue;
+    TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
+    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], binds, n);
+    return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
+  }
+  // Clone without an impl (derived, String, Vec...): codegen builds the clone.
+  if (!strcmp(e->name, "clone") && type_implements(K, u, K->clone_trait)) {
+    TraitRef tr = {.trait = K->clone_trait};
+    return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+  }
+  return false;
+}
+
+Type *check_method(Fcx *fx, Expr *e) {
+  Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
+  for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
+  if (rt->kind == TY_VAR && rt->var_kind && !strcmp(e->name, "to_string")) {
+    // A trait method (ToString) on a literal: the literal takes its fallback type.
+    unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
+    rt = ty_resolve(rt);
+  }
+  const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
+  if (int_m && int_m->nparams == 1 && int_m->bi != BI_INT_POW && e->nargs == 1) {
+    // `{integer}.max(x)`: the argument decides which integer type it is, as in rustc.
+    e->dispatch = DISPATCH_BUILTIN;
+    e->builtin = int_m->bi;
+    e->self_ty = rt;
+    check_coerce(fx, e->args[0], rt);
+    return rt;
+  }
+  if (rt->kind == TY_VAR) {
+    Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
+                         rt->var_kind ? "can't call method `%s` on ambiguous numeric type `%s`" : "type annotations needed",
+                         e->name, ty_name(rt));
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  Sig sig = {0};
+  bool found = false;
+  Type *u = rt;
+  for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
+    u = ty_resolve(u);
+    found = probe_step(fx, e, u, derefs, &sig);
+    if (!found) {
+      if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
+      else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
+      else u = NULL;
+    }
+  }
+  if (!found) {
+    Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
+                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
+    diag_label(d, "method not found in `%s`", ty_name(rt));
+    diag_emit(d);
+    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+    return ty_new_var(0);
+  }
+  if (e->nargs != sig.nparams - 1) {
+    arg_count_error(fx, e->name_span, e->args, e->nargs, sig.params + 1, sig.nparams - 1, "method");
+    return sig.ret;
+  }
+  if (e->dispatch != DISPATCH_BUILTIN && e->fn && e->fn->trait && e->fn->trait->is_lang_drop) {
+    // Calling Drop::drop yourself would let the value be dropped twice.
+    Diag *d = diag_error(e->name_span, "E0040", "explicit use of destructor method");
+    diag_label(d, "explicit destructor calls not allowed");
+    diag_help(d, "consider using `drop` function: `drop(%s)`", diag_span_text(e->sub->span));
+    diag_emit(d);
+  }
+  if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
+  else if (e->autoref == 0) note_move(fx, e->sub);
+  if (e->dispatch == DISPATCH_BUILTIN && e->builtin == BI_STR_PARSE && e->ntargs == 1)  // parse::<u64>()
+    unify(ty_resolve(sig.ret)->args[0], resolve_type_ex(e->targs[0], fx->env, fx->self_ty, true));
+  for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1], e->name_span);
+  return sig.ret;
+}

@@ -1,0 +1,322 @@
+// unify.c — unification and coercions, and the small helpers all of body checking shares:
+// "mismatched types", obligations, the scopes of locals, the names the checker interns.
+//
+// Where Rust coerces (let with a type, arguments, returns, struct fields), `check_coerce` checks
+// against the expected type and, when plain unification fails, tries the coercions trc supports:
+// unsizing `&T`/`Box<T>` to a trait object, deref coercion (`&String` to `&str`, `&Box<T>` to
+// `&T`), `&mut T` to `&T`. Every other file of the body checker unifies, so this one is the
+// lowest; it calls up only into check_expr (check_coerce checks the expression first).
+#include "sema/sema_internal.h"
+
+const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
+    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
+
+void init_names(void) {
+  if (s_self) return;
+  s_self = intern_cstr("self");
+  s_println = intern_cstr("println");
+  s_print = intern_cstr("print");
+  s_eprintln = intern_cstr("eprintln");
+  s_eprint = intern_cstr("eprint");
+  s_format = intern_cstr("format");
+  s_panic = intern_cstr("panic");
+  s_vec = intern_cstr("vec");
+  s_assert = intern_cstr("assert");
+  s_assert_eq = intern_cstr("assert_eq");
+  s_assert_ne = intern_cstr("assert_ne");
+  s_unreachable = intern_cstr("unreachable");
+  s_todo = intern_cstr("todo");
+  s_unimplemented = intern_cstr("unimplemented");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unification
+
+static bool var_accepts(Type *v, Type *t) {
+  if (v->var_kind == 1) return t->kind == TY_INT || (t->kind == TY_VAR && t->var_kind != 2);
+  if (v->var_kind == 2) return t->kind == TY_FLOAT || (t->kind == TY_VAR && t->var_kind != 1);
+  return true;
+}
+
+static bool occurs(Type *v, Type *t) {
+  t = ty_resolve(t);
+  if (t == v) return true;
+  if (t->inner && occurs(v, t->inner)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (occurs(v, t->args[i])) return true;
+  return t->ret && occurs(v, t->ret);
+}
+
+bool unify(Type *a, Type *b) {
+  a = ty_resolve(a);
+  b = ty_resolve(b);
+  if (a == b) return true;
+  // A projection like <Counter as Iterator>::Item unifies as what it stands for.
+  if (a->kind == TY_ASSOC) a = ty_resolve(ty_normalize(a, cur_env));
+  if (b->kind == TY_ASSOC) b = ty_resolve(ty_normalize(b, cur_env));
+  if (a == b) return true;
+  if (a->kind == TY_VAR && b->kind == TY_VAR) {
+    // Keep the more specific literal kind as the representative.
+    if (a->var_kind == 0 || a->var_kind == b->var_kind) {
+      if (!var_accepts(a, b)) return false;
+      a->binding = b;
+    } else {
+      if (!var_accepts(b, a)) return false;
+      b->binding = a;
+    }
+    return true;
+  }
+  if (a->kind == TY_VAR) {
+    if (!var_accepts(a, b) || occurs(a, b)) return false;
+    a->binding = b;
+    return true;
+  }
+  if (b->kind == TY_VAR) return unify(b, a);
+  if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl ||
+      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len)
+    return false;
+  switch (a->kind) {
+  case TY_PARAM: return a == b;
+  case TY_DYN: {
+    if (!a->principal || !b->principal) return a->principal == b->principal && a->nautos == b->nautos;
+    if (a->principal->trait != b->principal->trait || a->nautos != b->nautos) return false;
+    for (int i = 0; i < a->nautos; i++)
+      if (a->autos[i] != b->autos[i]) return false;
+    for (int i = 0; i < a->principal->nargs && i < b->principal->nargs; i++)
+      if (!unify(a->principal->args[i], b->principal->args[i])) return false;
+    for (int i = 0; i < a->principal->nassoc && i < b->principal->nassoc; i++)
+      if (!unify(a->principal->assoc_types[i], b->principal->assoc_types[i])) return false;
+    return a->principal->nassoc == b->principal->nassoc;
+  }
+  default: break;
+  }
+  if (a->inner && !unify(a->inner, b->inner)) return false;
+  for (int i = 0; i < a->nargs; i++)
+    if (!unify(a->args[i], b->args[i])) return false;
+  if (a->ret && !unify(a->ret, b->ret)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics helpers
+
+// How rustc names a type in "expected X, found Y": literals' types are "integer" and
+// "floating-point number", everything else is quoted.
+const char *expected_name(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_VAR && t->var_kind == 1) return "integer";
+  if (t->kind == TY_VAR && t->var_kind == 2) return "floating-point number";
+  return arena_printf("`%s`", ty_name(t));
+}
+
+void mismatch(Expr *e, Type *expected, Type *found) {
+  Diag *d = diag_error(e->span, "E0308", "mismatched types");
+  diag_label(d, "expected %s, found %s", expected_name(expected), expected_name(found));
+  diag_emit(d);
+}
+
+Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
+  Obligation *o = arena_alloc(sizeof *o);
+  o->ty = t;
+  o->trait = trait;
+  o->span = sp;
+  vec_push(&fx->obligations, o);
+  return o;
+}
+
+// A bound with associated type bindings, its binding types instantiated with `targs`.
+void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp) {
+  Obligation *o = obligate(fx, t, r->trait, sp);
+  if (!r->nassoc && !is_fn_trait(r->trait)) return;
+  Type **args = arena_alloc(sizeof(Type *) * (r->nargs + 1));
+  for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], targs, n);
+  TraitRef *c = traitref_new(r->trait, args, r->nargs);
+  c->nassoc = r->nassoc;
+  c->assoc_names = r->assoc_names;
+  c->assoc_types = arena_alloc(sizeof(Type *) * r->nassoc);
+  for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = ty_subst(r->assoc_types[i], targs, n);
+  o->tr = c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes
+
+int scope_mark(Fcx *fx) { return fx->binds.len; }
+
+void scope_pop(Fcx *fx, int mark) { fx->binds.len = mark; }
+
+Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKind kind) {
+  Local *l = arena_alloc(sizeof *l);
+  l->name = name;
+  l->ty = t;
+  l->mut = mut;
+  l->span = sp;
+  l->kind = kind;
+  l->owner = fx->fn;
+  l->index = fx->fn->locals.len;
+  vec_push(&fx->fn->locals, l);
+  vec_push(&fx->binds, (Binding){name, l});
+  return l;
+}
+
+Local *find_local(Fcx *fx, const char *name) {
+  for (int i = fx->binds.len - 1; i >= 0; i--)
+    if (fx->binds.data[i].name == name) return fx->binds.data[i].local;
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coercions
+
+static Type *deref_once(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF || t->kind == TY_BOX) return t->inner;
+  if (t->kind == TY_STRING) return ty_str;
+  if (t->kind == TY_VEC) return ty_slice(t->inner);
+  if (t->kind == TY_ARRAY) return ty_slice(t->inner);  // &[T; N] -> &[T] (an unsizing, in Rust)
+  return NULL;
+}
+
+// The parameters and result of something callable.
+bool callable_sig(Fcx *fx, Type *t, Sig *out) {
+  t = ty_resolve(t);
+  *out = (Sig){0};
+  switch (t->kind) {
+  case TY_FN:
+    out->params = t->args;
+    out->nparams = t->nargs;
+    out->ret = t->ret;
+    return true;
+  case TY_CLOSURE: {
+    FnDecl *f = t->closure;
+    out->nparams = f->nparams;
+    out->params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+    for (int i = 0; i < f->nparams; i++) out->params[i] = ty_subst(f->param_types[i], t->args, t->nargs);
+    out->ret = ty_subst(f->ret_type, t->args, t->nargs);
+    return true;
+  }
+  case TY_REF: case TY_BOX: return callable_sig(fx, t->inner, out);
+  case TY_PARAM: case TY_DYN: {
+    TraitRef *r = NULL;
+    if (t->kind == TY_DYN) r = t->principal && is_fn_trait(t->principal->trait) ? t->principal : NULL;
+    for (int b = 0; t->kind == TY_PARAM && !r && t->index < fx->env->n && b < fx->env->nbounds[t->index]; b++)
+      if (is_fn_trait(fx->env->bounds[t->index][b]->trait)) r = fx->env->bounds[t->index][b];
+    if (!r) return false;
+    Type *args = ty_resolve(r->args[0]);
+    out->nparams = args->kind == TY_TUPLE ? args->nargs : 0;
+    out->params = args->kind == TY_TUPLE ? args->args : NULL;
+    out->ret = r->nassoc ? r->assoc_types[0] : ty_unit;
+    return true;
+  }
+  default: return false;
+  }
+}
+
+// A callable's signature must fit the Fn bound it is passed for.
+void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call) {
+  Sig sig;
+  t = ty_resolve(t);
+  if ((t->kind != TY_CLOSURE && t->kind != TY_FN) || !callable_sig(fx, t, &sig)) return;
+  Type *want = ty_resolve(bound->args[0]);
+  int n = want->kind == TY_TUPLE ? want->nargs : 0;
+  bool ok = n == sig.nparams;
+  for (int i = 0; ok && i < n; i++) ok = unify(sig.params[i], want->args[i]);
+  if (!ok) {
+    Diag *d = diag_error(call, "E0631", "type mismatch in %s arguments", t->kind == TY_CLOSURE ? "closure" : "function");
+    diag_label(d, "expected due to this");
+    diag_secondary(d, arg->span, "found signature defined here");
+    diag_note(d, "expected signature `fn%s -> _`, found `%s`", ty_name(want), ty_name(t));
+    diag_emit(d);
+    return;
+  }
+  if (bound->nassoc && !unify(sig.ret, bound->assoc_types[0])) mismatch(arg, bound->assoc_types[0], sig.ret);
+}
+
+// Tries to turn a value of type `from` into `to` without unifying them: returns true and
+// records the coercion on e when one applies.
+static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
+  from = ty_resolve(from);
+  to = ty_resolve(to);
+  if (from->kind == TY_NEVER) return true;
+  bool from_ptr = from->kind == TY_REF || from->kind == TY_BOX;
+  bool to_ptr = to->kind == TY_REF || to->kind == TY_BOX;
+  if (!from_ptr || !to_ptr) return false;
+  // Box<T> only coerces to Box<U>; a reference to &U, keeping or dropping `mut`.
+  if (to->kind == TY_BOX && from->kind != TY_BOX) return false;
+  if (to->kind == TY_REF && from->kind == TY_REF && to->mut && !from->mut) return false;
+  if (to->kind == TY_REF && from->kind == TY_BOX) return false;
+  Type *target = ty_resolve(to->inner);
+  // Deref coercion: peel &&T, &Box<T>, &String, &Vec<T> until the pointee fits.
+  Type *src = ty_resolve(from->inner);
+  if (target->kind == TY_DYN && src->kind == TY_VAR && src->var_kind) {
+    // `&2.5` as `&dyn Show`: the literal takes its fallback type (f64, i32) first, as in rustc.
+    unify(src, src->var_kind == 1 ? ty_i32 : ty_f64);
+    src = ty_resolve(src);
+  }
+  for (int steps = 0; steps < 8 && src; steps++) {
+    if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
+      if (!target->principal) return false;
+      obligate_ref(fx, src, target->principal, NULL, 0, e->span);
+      if (is_fn_trait(target->principal->trait)) unify_with_fn_bound(fx, e, src, target->principal, e->span);
+      e->coerce = COERCE_UNSIZE;
+      e->coerce_from = from;
+      e->ty = to;
+      return true;
+    }
+    if (target->kind == TY_DYN && src->kind == TY_DYN) {
+      // dyn Tr + Send -> dyn Tr, and upcasting dyn Sub -> dyn Super.
+      // Dropping auto traits keeps the vtable; upcasting to a supertrait (Rust 1.86) finds
+      // the supertrait's vtable inside the subtrait's (vtable.c).
+      if (!target->principal || !src->principal || !trait_implies(src->principal->trait, target->principal->trait))
+        return false;
+      if (src != target) {
+        e->coerce = COERCE_UNSIZE;
+        e->coerce_from = from;
+        e->ty = to;
+        return true;
+      }
+    }
+    if (steps > 0 || from->kind != to->kind || from->mut != to->mut) {
+      if (unify(src, target)) {
+        if (steps > 0 || from->mut != to->mut) {
+          e->coerce = steps ? COERCE_UNSIZE : COERCE_REBORROW;
+          e->coerce_from = from;
+          e->ty = to;
+        }
+        return true;
+      }
+    }
+    if (from->kind == TY_BOX) return false;  // Box<Box<T>> does not deref-coerce to Box<T>
+    src = deref_once(src);
+    if (src) src = ty_resolve(src);
+  }
+  return false;
+}
+
+bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
+  Type *rf = ty_resolve(from), *rt = ty_resolve(to);
+  if (rf->kind == TY_NEVER) return true;
+  bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
+  // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and
+  // unifying `&mut T` with `&T` must reborrow rather than fail.
+  if (ptrs && rf->kind == TY_REF && rt->kind == TY_REF && rf->mut && !rt->mut && ty_resolve(rt->inner)->kind == TY_VAR) {
+    // `&mut T` passed where `&U` is expected: reborrow, and U is T.
+    if (!unify(rf->inner, rt->inner)) return false;
+    e->coerce = COERCE_REBORROW;
+    e->coerce_from = from;
+    e->ty = to;
+    return true;
+  }
+  if (ptrs && rt->kind != TY_VAR && ty_resolve(rt->inner)->kind != TY_VAR) {
+    Type *ti = ty_resolve(rt->inner), *fi = ty_resolve(rf->inner);
+    if ((ti->kind == TY_DYN && fi->kind != TY_DYN && fi->kind != TY_VAR) || fi != ti || rf->mut != rt->mut)
+      if (try_coerce(fx, e, rf, rt)) return true;
+  }
+  return unify(from, to);
+}
+
+void check_coerce(Fcx *fx, Expr *e, Type *expected) {
+  Type *t = check_expr(fx, e, expected);
+  if (!expected) return;
+  if (!coerce(fx, e, t, expected)) mismatch(e, expected, t);
+}
