@@ -259,13 +259,21 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     v = p.meta ? fat_ptr(c, cg_lltype(c, dest.ty), p.addr, p.meta) : p.addr;
     break;
   }
-  case RV_BINARY:
-    v = emit_binop(c, rv->binop, operand_val(c, m, &rv->a), operand_val(c, m, &rv->b), cg_type_of(c, rv->a.ty));
-    break;
-  case RV_CHECKED:
-    emit_checked(c, dest, rv->binop, operand_val(c, m, &rv->a), operand_val(c, m, &rv->b), cg_type_of(c, rv->a.ty));
+  case RV_BINARY: case RV_CHECKED: {
+    // The operands are read in order (C leaves the order of arguments' evaluation open):
+    // the loads then come in source order, which is what lets LLVM hoist the same load out
+    // of the arms of a match.
+    LLVMValueRef a = operand_val(c, m, &rv->a);
+    LLVMValueRef b = operand_val(c, m, &rv->b);
+    Type *t = cg_type_of(c, rv->a.ty);
+    if (rv->kind == RV_BINARY) {
+      v = emit_binop(c, rv->binop, a, b, t);
+      break;
+    }
+    emit_checked(c, dest, rv->binop, a, b, t);
     set_flag(c, m, s->place, true);
     return;
+  }
   case RV_UNARY: {
     LLVMValueRef a = operand_val(c, m, &rv->a);
     if (rv->unop == UN_NOT) v = LLVMBuildNot(c->b, a, "");
@@ -495,7 +503,10 @@ static void emit_assert(CG *c, MirFn *m, Terminator *t) {
   if (t->expected) LLVMBuildCondBr(c->b, cond, bb(m, t->target), fail);
   else LLVMBuildCondBr(c->b, cond, fail, bb(m, t->target));
   cg_set_block(c, fail);
-  if (t->bounds_check) cg_panic_bounds(c, t->span, operand_val(c, m, &t->index), operand_val(c, m, &t->len));
+  if (t->bounds_check) {
+    LLVMValueRef index = operand_val(c, m, &t->index);
+    cg_panic_bounds(c, t->span, index, operand_val(c, m, &t->len));
+  }
   else cg_call_panic(c, t->span, t->msg);
 }
 

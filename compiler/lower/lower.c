@@ -1664,6 +1664,15 @@ static void lower_for_elements(Lower *L, Expr *e) {
   }
   if (t->kind == TY_REF || iter) base = deref(L, base, e->sub->span);
   if (ty_resolve(place_ty(L, base))->kind == TY_VEC) base = deref(L, base, e->sub->span);
+  if (ty_resolve(place_ty(L, base))->kind == TY_SLICE && base.nproj) {
+    // The slice is read once, as slice::Iter holds its pointer and length: `_s = &(*_v)[..]`,
+    // then `(*_s)[i]`. (Reading the Vec's buffer pointer anew at every element would make
+    // LLVM reload it after every call in the body, which it cannot prove leaves the Vec alone.)
+    Type *st = ty_ref(place_ty(L, base), mut);
+    Place sref = temp(L, st, e->sub->span);
+    assign(L, sref, (Rvalue){.kind = RV_REF, .place = base, .mut = mut, .ty = st}, e->sub->span);
+    base = deref(L, sref, e->sub->span);
+  }
   Type *bt = ty_resolve(place_ty(L, base));
   Place len = temp(L, ty_usize, e->span), idx = temp(L, ty_usize, e->span);
   assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
