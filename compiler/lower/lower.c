@@ -380,10 +380,13 @@ static Place lower_place(Lower *L, Expr *e) {
   if (!e->coerce && is_place_kind(e)) return raw_place(L, e);
   bool saved = L->mut_place;
   L->mut_place = false;  // a temporary's value is computed, not written through
-  Place t = temp(L, e->ty, e->span);
+  // The temporary's drop is scheduled once its value is made, as rustc's `as_temp` does: the
+  // temporaries made while computing it (`mk()` in `mk().twice()`) are dropped after it.
+  Place t = local_place(new_local(L, e->ty, NULL, true, e->span));
+  lower_into(L, t, e);
+  schedule_drop(L, t.local);
   if (is_extended(L, e) && L->drops.len && L->drops.data[L->drops.len - 1].place.local == t.local)
     L->drops.data[L->drops.len - 1].extended = true;
-  lower_into(L, t, e);
   L->mut_place = saved;
   return t;
 }
