@@ -419,7 +419,7 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
 
 // A trait call that the builtin types answer without an impl (String's clone, Vec's ==).
 static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self) {
-  if (!cg_is_builtin_impl(c, t->callee.trait, self)) return false;
+  if (!mono_has_builtin_impl(t->callee.trait, self)) return false;
   LLVMValueRef vals[2] = {0};
   for (int i = 0; i < t->nargs && i < 2; i++) vals[i] = operand_val(c, m, &t->args[i]);
   LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, vals);
@@ -462,13 +462,12 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     fty = cg_fn_type(c, ty_ref(ty_u8, false), ps, f->nparams, ret);
     fnv = emit_virtual_call(c, m, t, self, targs, &args, &na);
   } else {
-    Type **itargs = targs;
-    int nit = ce->ntargs;
-    if (ce->kind == CALLEE_TRAIT) target = mono_resolve_method(ce->trait, ce->fn, self, targs, ce->ntargs, &itargs, &nit);
-    Instance *in = mono_instance(target, itargs, nit, t->span);
+    Instance *in = ce->kind == CALLEE_TRAIT ? mono_trait_method(ce->trait, ce->fn, self, targs, ce->ntargs, t->span)
+                                            : mono_instance(target, targs, ce->ntargs, t->span);
+    target = in->fn;
     fnv = cg_instance_fn(c, in);
     fty = LLVMGlobalGetValueType(fnv);
-    ret = cg_subst(target->ret_type, itargs, nit);
+    ret = cg_subst(target->ret_type, in->targs, in->ntargs);
     for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, operand(c, m, &t->args[i]), args, na);
     if (target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
   }

@@ -13,13 +13,8 @@ static LLVMValueRef eq_fn(CG *c, Type *t);
 
 // `<t as trait>::name(args)` through t's impl (or the trait's default body).
 static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t, LLVMValueRef *args) {
-  FnDecl *method = NULL;
-  for (int i = 0; i < trait->nmethods; i++)
-    if (!strcmp(trait->methods[i]->name, name)) method = trait->methods[i];
-  Type **itargs = NULL;
-  int nit = 0;
-  FnDecl *f = mono_resolve_method(trait, method, t, &t, 1, &itargs, &nit);
-  LLVMValueRef fn = cg_instance_fn(c, mono_instance(f, itargs, nit, (Span){0}));
+  FnDecl *method = trait_find_method(trait, intern_cstr(name), NULL);
+  LLVMValueRef fn = cg_instance_fn(c, mono_trait_method(trait, method, t, &t, 1, (Span){0}));
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, method->nparams + 1, "");
 }
 
@@ -173,14 +168,8 @@ static LLVMValueRef eq_fn(CG *c, Type *t) {
   return fn;
 }
 
-bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self) {
-  if (trait != c->crate->clone_trait && trait != c->crate->partial_eq_trait) return false;
-  TraitRef tr = {.trait = trait};
-  return !find_impl(c->crate, &tr, self, NULL, NULL);
-}
-
 LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
-  if (!cg_is_builtin_impl(c, trait, self)) return NULL;
+  if (!mono_has_builtin_impl(trait, self)) return NULL;
   if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
   LLVMValueRef a = args[0], b = args[1];
   if (ty_resolve(self)->kind == TY_SLICE) {  // &[T] is the slice itself; eq_value wants its address

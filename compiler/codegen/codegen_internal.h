@@ -200,9 +200,8 @@ LLVMValueRef cg_numeric_cast(CG *c, CgValue v, Type *to);   // `as` on numbers
 
 // builtin_impls.c
 // Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
-// no impl: whether `<self as trait>` is one, and the call of its method on the arguments'
-// values (NULL when self has an impl of its own).
-bool cg_is_builtin_impl(CG *c, TraitDecl *trait, Type *self);
+// no impl (mono_has_builtin_impl says which): the call of `<self as trait>`'s method on the
+// arguments' values (NULL when self has an impl of its own).
 LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args);
 
 // format.c

@@ -109,20 +109,9 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
   switch (t->kind) {
   case TY_STRUCT: {
     StructDecl *s = t->sdecl;
-    if (s->drop_impl) {
-      // The type's own Drop::drop runs first, then its fields in declaration order.
-      FnDecl *drop_fn = NULL;
-      for (int i = 0; i < s->drop_impl->nmethods; i++)
-        if (!strcmp(s->drop_impl->methods[i]->name, "drop")) drop_fn = s->drop_impl->methods[i];
-      if (drop_fn) {
-        Type **targs = NULL;
-        int n = 0;
-        TraitRef tr = {.trait = c->crate->drop_trait};
-        find_impl(c->crate, &tr, t, &targs, &n);
-        Instance *in = mono_instance(drop_fn, targs, n, (Span){0});
-        cg_call_fn(c, cg_instance_fn(c, in), &self, 1);
-      }
-    }
+    // The type's own Drop::drop runs first, then its fields in declaration order.
+    Instance *drop_fn = mono_drop_method(t);
+    if (drop_fn) cg_call_fn(c, cg_instance_fn(c, drop_fn), &self, 1);
     if (s->is_enum) {
       emit_enum_drop(c, t, self);
       return;

@@ -13,20 +13,8 @@
 
 // The function in a METHOD slot: the impl's method for this type (or the trait's default).
 static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *e) {
-  FnDecl *m = e->method;
-  TraitDecl *owner = e->trait;
-  if (is_fn_trait(owner)) return cg_fn_call_slot(c, concrete);  // closures have no impl to look in
-  int nt = owner->env->n;
-  Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
-  targs[0] = concrete;
-  for (int a = 1; a < nt; a++) {
-    if (owner != tr->trait || a - 1 >= tr->nargs) ice(m->span, "vtable of a generic supertrait is not supported");
-    targs[a] = tr->args[a - 1];
-  }
-  Type **itargs = NULL;
-  int nit = 0;
-  FnDecl *impl_fn = mono_resolve_method(owner, m, concrete, targs, nt, &itargs, &nit);
-  return cg_instance_fn(c, mono_instance(impl_fn, itargs, nit, (Span){0}));
+  Instance *in = mono_vtable_method(concrete, tr, e);
+  return in ? cg_instance_fn(c, in) : cg_fn_call_slot(c, concrete);  // closures have no impl to look in
 }
 
 // --dump-vtable-layouts: one block per emitted vtable, in the spirit of clang's

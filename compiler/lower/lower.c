@@ -627,12 +627,6 @@ static Operand borrow_place(Lower *L, Place p, Span sp) {
   return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
 }
 
-static FnDecl *trait_method(TraitDecl *t, const char *name) {
-  for (int i = 0; i < t->nmethods; i++)
-    if (!strcmp(t->methods[i]->name, name)) return t->methods[i];
-  return NULL;
-}
-
 static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, Span sp) {
   while (ty_resolve(place_ty(L, a))->kind == TY_REF) a = deref(L, a, sp);
   while (ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
@@ -656,7 +650,7 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
     TraitDecl *eq = L->crate->partial_eq_trait;
     Type **targs = arena_alloc(sizeof(Type *));
     targs[0] = t;
-    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_method(eq, op == TK_EQEQ ? "eq" : "ne"), .targs = targs, .ntargs = 1, .trait = eq, .self_ty = t};
+    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_find_method(eq, intern_cstr(op == TK_EQEQ ? "eq" : "ne"), NULL), .targs = targs, .ntargs = 1, .trait = eq, .self_ty = t};
   }
   emit_call(L, dest, c, args, 2, ty_bool, sp, sp);
 }
@@ -1168,8 +1162,7 @@ static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
 }
 
 // A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
-static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
-  (void)L;
+static Operand pattern_const(Expr *lit, Type *t) {
   bool neg = lit->kind == EX_UNARY;
   uint64_t v = neg ? (uint64_t)-(int64_t)lit->sub->int_val : lit->int_val;
   t = ty_resolve(t);
@@ -1180,7 +1173,7 @@ static Operand pattern_const(Lower *L, Expr *lit, Type *t) {
 // place == the pattern's literal. A string literal compares contents, as `<str as
 // PartialEq>::eq` (`match name { "abc" => .. }`); other literals are integer constants.
 static Operand test_literal(Lower *L, Place place, Pattern *p) {
-  if (p->lit->kind != EX_STR) return compare(L, BIN_EQ, use_place(L, place), pattern_const(L, p->lit, place_ty(L, place)), p->span);
+  if (p->lit->kind != EX_STR) return compare(L, BIN_EQ, use_place(L, place), pattern_const(p->lit, place_ty(L, place)), p->span);
   Type *st = ty_ref(ty_str, false);
   Place lit = temp(L, st, p->span), ok = temp(L, ty_bool, p->span);
   assign(L, lit, rv_use((Operand){.kind = OPND_CONST, .c = {.kind = CONST_STR, .s = p->lit->str, .len = p->lit->str_len}, .ty = st}), p->span);
@@ -1277,10 +1270,10 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
     return;
   case PAT_RANGE:
     if (!test) return;
-    test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(L, p->lit, t), p->span), fail, p->span);
+    test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(p->lit, t), p->span), fail, p->span);
     if (p->hi) {
       BinOp op = p->inclusive ? BIN_LE : BIN_LT;
-      test_or_fail(L, compare(L, op, use_place(L, place), pattern_const(L, p->hi, t), p->span), fail, p->span);
+      test_or_fail(L, compare(L, op, use_place(L, place), pattern_const(p->hi, t), p->span), fail, p->span);
     }
     return;
   case PAT_OR: {
@@ -1353,11 +1346,11 @@ static SwitchKind switch_kind(Expr *e, int *depth) {
 }
 
 // Does arm pattern p (not a catch-all) take the switch value v?
-static bool arm_takes(Lower *L, Pattern *p, SwitchKind kind, uint64_t v, Type *t) {
+static bool arm_takes(Pattern *p, SwitchKind kind, uint64_t v, Type *t) {
   if (kind == SWITCH_VARIANT) return (uint64_t)p->sdecl->variants[p->variant].discr == v;
-  if (p->kind == PAT_LIT) return pattern_const(L, p->lit, t).c.i == v;
+  if (p->kind == PAT_LIT) return pattern_const(p->lit, t).c.i == v;
   for (int i = 0; i < p->nelems; i++)
-    if (pattern_const(L, p->elems[i]->lit, t).c.i == v) return true;
+    if (pattern_const(p->elems[i]->lit, t).c.i == v) return true;
   return false;
 }
 
@@ -1381,7 +1374,7 @@ static void emit_match_switch(Lower *L, Expr *e, SwitchKind kind, Place vp, int 
       Pattern *p = e->arms[i].pat;
       if (is_catch_all(p)) continue;
       for (int k = 0; k < (p->kind == PAT_OR ? p->nelems : 1); k++)
-        cand[nc++] = pattern_const(L, p->kind == PAT_OR ? p->elems[k]->lit : p->lit, t).c.i;
+        cand[nc++] = pattern_const(p->kind == PAT_OR ? p->elems[k]->lit : p->lit, t).c.i;
     }
   }
   for (int c = 0; c < nc; c++) {
@@ -1391,7 +1384,7 @@ static void emit_match_switch(Lower *L, Expr *e, SwitchKind kind, Place vp, int 
     int to = -1;
     for (int i = 0; i < e->narms && to < 0; i++) {
       Pattern *p = e->arms[i].pat;
-      if (is_catch_all(p) || arm_takes(L, p, kind, cand[c], t)) to = known[i];
+      if (is_catch_all(p) || arm_takes(p, kind, cand[c], t)) to = known[i];
     }
     if (to < 0 || to == otherwise) continue;
     vals[n] = cand[c];

@@ -57,16 +57,8 @@ static void need_fn(FnDecl *fn, Type **targs, int n, Span at) {
 
 // <self as trait>::method for a concrete self.
 static void need_method(TraitDecl *trait, FnDecl *method, Type *self, Type **targs, int n, Span at) {
-  Type **itargs = NULL;
-  int nit = 0;
-  FnDecl *f = mono_resolve_method(trait, method, self, targs, n, &itargs, &nit);
-  need_fn(f, itargs, nit, at);
-}
-
-static FnDecl *method_named(TraitDecl *t, const char *name) {
-  for (int i = 0; i < t->nmethods; i++)
-    if (!strcmp(t->methods[i]->name, name)) return t->methods[i];
-  return NULL;
+  mono_trait_method(trait, method, self, targs, n, at);
+  list_new_instances();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,14 +72,8 @@ static void need_drop(Type *t) {
   switch (t->kind) {
   case TY_STRUCT: {
     StructDecl *s = t->sdecl;
-    if (s->drop_impl) {  // its own Drop::drop first (drop.c calls it), then the fields
-      Type **targs = NULL;
-      int n = 0;
-      TraitRef tr = {.trait = crate->drop_trait};
-      find_impl(crate, &tr, t, &targs, &n);
-      for (int i = 0; i < s->drop_impl->nmethods; i++)
-        if (!strcmp(s->drop_impl->methods[i]->name, "drop")) need_fn(s->drop_impl->methods[i], targs, n, (Span){0});
-    }
+    mono_drop_method(t);  // its own Drop::drop first, then the fields
+    list_new_instances();
     for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
       FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
       int nf = s->is_enum ? s->variants[v].nfields : s->nfields;
@@ -127,20 +113,10 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
     VtEntry *e = &l->entries.data[i];
     switch (e->kind) {
     case VT_DROP: need_drop(concrete); break;
-    case VT_METHOD: {
-      TraitDecl *owner = e->trait;
-      if (is_fn_trait(owner)) {
-        need_callable(concrete);
-        break;
-      }
-      int nt = owner->env->n;
-      if (nt > 1 && (owner != tr->trait || nt - 1 > tr->nargs)) break;  // codegen reports what it cannot build
-      Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
-      targs[0] = concrete;
-      for (int a = 1; a < nt; a++) targs[a] = tr->args[a - 1];
-      need_method(owner, e->method, concrete, targs, nt, (Span){0});
+    case VT_METHOD:
+      if (mono_vtable_method(concrete, tr, e)) list_new_instances();
+      else need_callable(concrete);  // a `dyn Fn*` call slot
       break;
-    }
     case VT_TRAIT_VPTR: need_vtable(concrete, traitref_new(e->trait, NULL, 0)); break;
     default: break;
     }
@@ -155,7 +131,7 @@ static void need_element_impl(TraitDecl *trait, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_STRUCT) {
     Type *self = t;
-    need_method(trait, method_named(trait, trait == crate->clone_trait ? "clone" : "eq"), t, &self, 1, (Span){0});
+    need_method(trait, trait_find_method(trait, intern_cstr(trait == crate->clone_trait ? "clone" : "eq"), NULL), t, &self, 1, (Span){0});
     return;
   }
   need_builtin_impl(trait, t);
@@ -176,12 +152,6 @@ static void need_builtin_impl(TraitDecl *trait, Type *t) {
     return;
   default: return;
   }
-}
-
-static bool has_builtin_impl(TraitDecl *trait, Type *self) {
-  if (trait != crate->clone_trait && trait != crate->partial_eq_trait) return false;
-  TraitRef tr = {.trait = trait};
-  return !find_impl(crate, &tr, self, NULL, NULL);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,7 +179,7 @@ static void walk_call(Terminator *t) {
   case CALLEE_TRAIT: {
     Type *self = subst(ce->self_ty);
     if (ty_resolve(self)->kind == TY_DYN) return;  // virtual: through the vtable
-    if (has_builtin_impl(ce->trait, self)) {
+    if (mono_has_builtin_impl(ce->trait, self)) {
       need_builtin_impl(ce->trait, self);
       return;
     }

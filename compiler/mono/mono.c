@@ -170,7 +170,9 @@ Type *mono_subst(Type *t, Type **args, int n) {
   return t && ty_has_assoc(t) ? ty_normalize(t, NULL) : t;
 }
 
-FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs, int n_method_targs,
+// A trait method for a concrete Self type: the FnDecl that implements it (the impl's method,
+// or the trait's default body) and the full type arguments for that FnDecl.
+static FnDecl *resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs, int n_method_targs,
                             Type ***out_targs, int *out_ntargs) {
   int ntrait = trait->env->n;  // Self + the trait's own parameters
   TraitRef tr = {.trait = trait, .args = method_targs + 1, .nargs = ntrait - 1};
@@ -200,3 +202,45 @@ FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Typ
   *out_ntargs = n_method_targs;
   return method;
 }
+
+Instance *mono_trait_method(TraitDecl *trait, FnDecl *method, Type *self, Type **targs, int ntargs, Span at) {
+  Type **itargs = NULL;
+  int nit = 0;
+  FnDecl *f = resolve_method(trait, method, self, targs, ntargs, &itargs, &nit);
+  return mono_instance(f, itargs, nit, at);
+}
+
+Instance *mono_drop_method(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind != TY_STRUCT || !t->sdecl->drop_impl) return NULL;
+  ImplDecl *im = t->sdecl->drop_impl;
+  for (int i = 0; i < im->nmethods; i++) {
+    if (strcmp(im->methods[i]->name, "drop")) continue;
+    Type **targs = NULL;
+    int n = 0;
+    TraitRef tr = {.trait = crate->drop_trait};
+    find_impl(crate, &tr, t, &targs, &n);
+    return mono_instance(im->methods[i], targs, n, (Span){0});
+  }
+  return NULL;
+}
+
+bool mono_has_builtin_impl(TraitDecl *trait, Type *self) {
+  if (trait != crate->clone_trait && trait != crate->partial_eq_trait) return false;
+  TraitRef tr = {.trait = trait};
+  return !find_impl(crate, &tr, self, NULL, NULL);
+}
+
+Instance *mono_vtable_method(Type *concrete, TraitRef *tr, VtEntry *e) {
+  TraitDecl *owner = e->trait;
+  if (is_fn_trait(owner)) return NULL;
+  int nt = owner->env->n;
+  Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
+  targs[0] = concrete;
+  for (int a = 1; a < nt; a++) {
+    if (owner != tr->trait || a - 1 >= tr->nargs) ice(e->method->span, "vtable of a generic supertrait is not supported");
+    targs[a] = tr->args[a - 1];
+  }
+  return mono_trait_method(owner, e->method, concrete, targs, nt, (Span){0});
+}
+

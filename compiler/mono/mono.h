@@ -36,10 +36,17 @@ Instance *mono_next_pending(void);
 Instance *mono_instance_at(int i);   // the i-th instance created, or NULL
 // Type substitution with every parameter concrete, so that associated types resolve too.
 Type *mono_subst(Type *t, Type **args, int n);
-// Resolve a trait method for a concrete Self type to the FnDecl that implements it (the impl's
-// method, or the trait's default body) and the full type arguments for that FnDecl.
-FnDecl *mono_resolve_method(TraitDecl *trait, FnDecl *method, Type *self_ty, Type **method_targs,
-                            int n_method_targs, Type ***out_targs, int *out_ntargs);
+// The instance of `<self as trait>::method` for a concrete self: the impl's method, or the
+// trait's default body (targs: the trait call's type arguments, Self first).
+Instance *mono_trait_method(TraitDecl *trait, FnDecl *method, Type *self, Type **targs, int ntargs, Span at);
+// The instance of the type's own Drop::drop (drop glue calls it before the fields'), or NULL.
+Instance *mono_drop_method(Type *t);
+// Clone and PartialEq that trc gives a builtin type itself (a Vec, a tuple, a String): true
+// when `<self as trait>` has no impl to call.
+bool mono_has_builtin_impl(TraitDecl *trait, Type *self);
+// The instance in METHOD slot e of the vtable of (concrete, tr); NULL for the call slot of a
+// `dyn Fn*` vtable, which has no impl (codegen's shim or the closure's body fills it).
+Instance *mono_vtable_method(Type *concrete, TraitRef *tr, VtEntry *e);
 // collect.c's walk: the next queued instance, which becomes the parent of those it asks for.
 Instance *mono_next_to_walk(void);
 // The collector is done: from now on mono_instance only finds.

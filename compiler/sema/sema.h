@@ -176,6 +176,8 @@ bool is_fn_trait(TraitDecl *t);
 // Used by the checker to verify bounds and by mono to resolve calls.
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
+FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 // Copy in a generic environment: a type parameter is Copy when env's bounds say so.
 bool type_is_copy_in(Crate *crate, Type *t, struct GenericEnv *env);
 // Replaces every associated type projection that can be resolved — through an impl for a

@@ -29,7 +29,6 @@ extern Crate *K;             // the crate being checked
 extern GenericEnv *cur_env;  // the generic environment of the body being checked
 bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait);
 bool trait_implies(TraitDecl *have, TraitDecl *want);
-FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 AssocTypeDecl *impl_assoc(ImplDecl *im, const char *name);   // `type name = ...;` of an impl
 // The trait (t or a supertrait) that declares the associated type `name`, or NULL.
 TraitDecl *trait_with_assoc(TraitDecl *t, const char *name);
