@@ -244,3 +244,94 @@ void trc_string_push_indented(TrcVec *s, const uint8_t *p, uint64_t n)
     }
     trc_string_push_bytes(s, p + start, n - start);
 }
+
+/* ---- one value with a spec ------------------------------------------------
+ *
+ * The spec is std::fmt::Formatter's: a width, a precision and a word of flags
+ * (compiler/std/fmt.tr keeps them in this encoding, and codegen passes a
+ * format string's static spec the same way):
+ *   bit 0 '#', bit 1 '+', bit 2 '-', bit 3 '0', bit 4 width given, bit 5
+ *   precision given, bits 6-7 alignment (0 none, 1 '<', 2 '>', 3 '^'), bits
+ *   32-63 the fill char (0 means ' ').
+ * Numbers are right-aligned unless told otherwise and zero-pad after their
+ * sign; strings, chars and bools go through Formatter::pad: left-aligned, cut
+ * to the precision in chars. */
+
+enum { FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
+
+static void pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric)
+{
+    if (!(flags & FMT_WIDTH))
+        return;
+    if ((flags & FMT_ZERO) && numeric) {
+        trc_string_pad_zero(s, start, width);
+        return;
+    }
+    int align = (int)((flags >> 6) & 3);
+    uint32_t fill = (uint32_t)(flags >> 32);
+    trc_string_pad(s, start, width, align == 0 ? numeric : align - 1, fill ? fill : ' ');
+}
+
+void trc_fmt_int(TrcVec *s, uint64_t v, int32_t is_signed, uint64_t width, uint64_t flags)
+{
+    uint64_t start = s->len;
+    if ((flags & FMT_PLUS) && !(is_signed && (int64_t)v < 0))
+        push_cstr(s, "+");
+    if (is_signed)
+        trc_string_push_i64(s, (int64_t)v);
+    else
+        trc_string_push_u64(s, v);
+    pad_spec(s, start, width, flags, 1);
+}
+
+void trc_fmt_float(TrcVec *s, double v, int32_t debug, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    uint64_t start = s->len;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if ((flags & FMT_PLUS) && !(bits >> 63))
+        push_cstr(s, "+");
+    if (flags & FMT_PREC)
+        trc_string_push_f64_prec(s, v, prec);
+    else
+        trc_string_push_f64(s, v, debug);
+    pad_spec(s, start, width, flags, 1);
+}
+
+/* Formatter::pad: the first `prec` chars of the text, padded. */
+void trc_fmt_str(TrcVec *s, const uint8_t *p, uint64_t n, int32_t debug, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    if (debug) { /* str's Debug ignores width and precision */
+        trc_string_push_str_debug(s, p, n);
+        return;
+    }
+    if (flags & FMT_PREC) {
+        uint64_t i = 0, chars = 0;
+        while (i < n && chars < prec) {
+            i++;
+            while (i < n && (p[i] & 0xC0) == 0x80)
+                i++;
+            chars++;
+        }
+        n = i;
+    }
+    uint64_t start = s->len;
+    trc_string_push_bytes(s, p, n);
+    pad_spec(s, start, width, flags, 0);
+}
+
+void trc_fmt_bool(TrcVec *s, int32_t b, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    trc_fmt_str(s, (const uint8_t *)(b ? "true" : "false"), b ? 4 : 5, 0, width, prec, flags);
+}
+
+void trc_fmt_char(TrcVec *s, uint32_t c, int32_t debug, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    if (debug) { /* as str's Debug: quoted, no padding */
+        trc_string_push_char_debug(s, c);
+        return;
+    }
+    uint8_t buf[4];
+    size_t n = rt_utf8_encode(c, buf);
+    trc_fmt_str(s, buf, n, 0, width, prec, flags);
+}

@@ -168,9 +168,21 @@ static LLVMValueRef eq_fn(CG *c, Type *t) {
   return fn;
 }
 
+// <[T; N] as Debug>::fmt(a, f) is <[T] as Debug>::fmt(&a[..], f).
+static LLVMValueRef debug_array(CG *c, FnDecl *method, Type *array, LLVMValueRef *args) {
+  array = ty_resolve(array);
+  Type *slice = ty_slice(array->inner);
+  Type *targs[1] = {slice};
+  Instance *in = mono_trait_method(c->crate->debug_trait, method, slice, targs, 1, (Span){0});
+  LLVMValueRef fnv = cg_instance_fn(c, in);
+  LLVMValueRef call_args[3] = {args[0], cg_i64(c, array->len), args[1]};
+  return cg_call(c, LLVMGlobalGetValueType(fnv), fnv, call_args, 3, "");
+}
+
 LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
   if (!mono_has_builtin_impl(trait, self)) return NULL;
   if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
+  if (trait == c->crate->debug_trait) return debug_array(c, method, self, args);
   LLVMValueRef a = args[0], b = args[1];
   if (ty_resolve(self)->kind == TY_SLICE) {  // &[T] is the slice itself; eq_value wants its address
     a = cg_spill(c, a, ty_ref(self, false));

@@ -260,6 +260,14 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     LLVMBuildStore(c->b, argv[1], p);
     return cg_unit(c);
   }
+  case BI_FMT:
+    cg_fmt_intrinsic(c, argv[0], cg_final_ty(c, e->args[0]), argv[1], argv[2]);
+    return cg_unit(c);
+  case BI_PUSH_INDENTED: {
+    LLVMValueRef args[3] = {argv[0], LLVMBuildExtractValue(c->b, argv[1], 0, ""), LLVMBuildExtractValue(c->b, argv[1], 1, "")};
+    cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
+    return cg_unit(c);
+  }
   case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
     LLVMValueRef i = argv[0];

@@ -8,17 +8,6 @@
 
 static void free_string(CG *c, LLVMValueRef s);
 
-// Given the address of a pointer-typed value (of type t), the place it points to.
-static LLVMValueRef deref_place(CG *c, LLVMValueRef addr, Type *t) {
-  if (ty_resolve(t)->kind == TY_VEC) {  // Vec<T> -> [T]: the slice of its elements
-    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), cg_vec_field(c, addr, 0), 0, "");
-    return LLVMBuildInsertValue(c->b, fat, cg_vec_field(c, addr, 2), 1, "");
-  }
-  Type *in = ty_resolve(ty_pointee(t));
-  if (!in) ice((Span){0}, "dereferencing a non-pointer `%s`", ty_name(t));
-  return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
-}
-
 static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
   if (!len) return;
   LLVMValueRef str = cg_const_str(c, text, len);
@@ -27,235 +16,139 @@ static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// {:?} of composite types
+// One argument
 //
-// `#[derive(Debug)]` types, tuples, Vecs, slices and arrays are formatted by a function per
-// type (and per `{:?}` / `{:#?}`), `<T as Debug>::fmt(out, &value)`, built here the first time
-// it is needed. The pretty form `{:#?}` puts each field on its own line: a nested value is
-// formatted into a scratch String and appended with its lines indented by four spaces, which
-// is what std's PadAdapter does.
+// A number, bool, char or string is appended by the runtime (trc_fmt_* in runtime/fmt.c)
+// following its spec: the format string's, as constants, or a Formatter's, loaded from it
+// (std::fmt's impls for the primitives do that, through the __trc_fmt intrinsic). Any other
+// value is formatted by its Display or Debug impl (compiler/std/fmt.tr, #[derive(Debug)]'s,
+// the program's), called with a Formatter on the stack that points at the String being
+// built and carries the argument's spec; a `dyn Display` is called through its vtable.
 
-static bool debug_composite(Type *t) {
+typedef struct {
+  LLVMValueRef width, prec, flags;  // i64 each, encoded as fmt.tr's Formatter keeps them
+} FmtSpec;
+
+static FmtSpec piece_spec(CG *c, FmtPiece *p) {
+  uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
+                   (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32;
+  return (FmtSpec){cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags)};
+}
+
+// Formatter's fields, by declaration order (fmt.tr): buf, width, precision, flags.
+static LLVMValueRef formatter_field(CG *c, LLVMValueRef f, int field) {
+  Type *ft = ty_struct(c->crate->formatter, NULL, 0);
+  return LLVMBuildStructGEP2(c->b, cg_lltype(c, ft), f, cg_field_slot(c, ft, field), "");
+}
+
+static bool is_primitive(Type *t) {
   t = ty_resolve(t);
-  return t->kind == TY_STRUCT || t->kind == TY_TUPLE || t->kind == TY_UNIT || t->kind == TY_VEC || t->kind == TY_SLICE ||
-         t->kind == TY_ARRAY;
+  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_STRING ||
+         (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STR);
 }
 
-static LLVMValueRef debug_fn(CG *c, Type *t, bool alt);
-
-// One field or element: plain, or (pretty) indented on its own line followed by a comma.
-static void debug_item(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool alt, const char *label, bool first) {
-  if (!alt) {
-    if (!first) push_lit(c, s, ", ", 2);
-    if (label) push_lit(c, s, arena_printf("%s: ", label), strlen(label) + 2);
-    FmtPiece piece = {.arg = 0, .debug = true, .kind = '?', .align = -1};
-    cg_push_formatted(c, s, place, t, &piece);
-    return;
-  }
-  push_lit(c, s, "    ", 4);
-  if (label) push_lit(c, s, arena_printf("%s: ", label), strlen(label) + 2);
-  LLVMValueRef tmp = cg_alloca(c, c->t_vec, "dbg.item");
-  LLVMBuildStore(c->b, cg_empty_vec(c, 1), tmp);
-  FmtPiece piece = {.arg = 0, .debug = true, .kind = '?', .align = -1, .alternate = true};
-  cg_push_formatted(c, tmp, place, t, &piece);
-  LLVMValueRef args[3] = {s, cg_vec_field(c, tmp, 0), cg_vec_field(c, tmp, 2)};
-  cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
-  free_string(c, tmp);
-  push_lit(c, s, ",\n", 2);
-}
-
-static void push_text(CG *c, LLVMValueRef s, const char *text) { push_lit(c, s, text, strlen(text)); }
-
-// `Name`, `Name(a, b)`, `Name { x: a, y: b }` for a struct or one enum variant.
-static void debug_fields(CG *c, LLVMValueRef s, LLVMValueRef self, Type *t, int variant, bool alt) {
-  StructDecl *sd = t->sdecl;
-  const char *name = variant >= 0 ? sd->variants[variant].name : sd->name;
-  StructKind kind = variant >= 0 ? sd->variants[variant].kind : sd->kind;
-  FieldDecl *fields = variant >= 0 ? sd->variants[variant].fields : sd->fields;
-  int n = variant >= 0 ? sd->variants[variant].nfields : sd->nfields;
-  push_text(c, s, name);
-  if (kind == STRUCT_UNIT || n == 0) return;
-  bool named = kind == STRUCT_NAMED;
-  push_text(c, s, named ? (alt ? " {\n" : " { ") : (alt ? "(\n" : "("));
-  for (int i = 0; i < n; i++)
-    debug_item(c, s, cg_ctor_field_addr(c, t, variant, self, i), cg_ctor_field_type(t, variant, i), alt, named ? fields[i].name : NULL, i == 0);
-  push_text(c, s, named ? (alt ? "}" : " }") : ")");
-}
-
-// `[a, b, c]` over n elements at data.
-static void debug_elements(CG *c, LLVMValueRef s, LLVMValueRef data, LLVMValueRef n, Type *el, bool alt) {
-  push_text(c, s, "[");
-  if (alt) {  // `{:#?}` of a non-empty list starts a new line
-    LLVMBasicBlockRef nonempty = cg_new_block(c, "dbg.nonempty"), list = cg_new_block(c, "dbg.list");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, n, cg_i64(c, 0), ""), list, nonempty);
-    cg_set_block(c, nonempty);
-    push_text(c, s, "\n");
-    LLVMBuildBr(c->b, list);
-    cg_set_block(c, list);
-  }
-  CgLoop l = cg_loop_begin(c, cg_i64(c, 0), n, "dbg");
-  if (!alt) {
-    LLVMBasicBlockRef sep = cg_new_block(c, "dbg.sep"), item = cg_new_block(c, "dbg.item");
-    LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, l.i, cg_i64(c, 0), ""), item, sep);
-    cg_set_block(c, sep);
-    push_text(c, s, ", ");
-    LLVMBuildBr(c->b, item);
-    cg_set_block(c, item);
-  }
-  debug_item(c, s, LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &l.i, 1, ""), el, alt, NULL, true);
-  cg_loop_end(c, &l);
-  push_text(c, s, "]");
-}
-
-static void emit_debug_body(CG *c, LLVMValueRef s, LLVMValueRef self, Type *t, bool alt) {
-  switch (t->kind) {
-  case TY_UNIT: push_text(c, s, "()"); return;
-  case TY_TUPLE:
-    push_text(c, s, alt ? "(\n" : "(");
-    for (int i = 0; i < t->nargs; i++)
-      debug_item(c, s, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), self, cg_field_slot(c, t, i), ""), t->args[i], alt, NULL, i == 0);
-    push_text(c, s, !alt && t->nargs == 1 ? ",)" : ")");
-    return;
-  case TY_VEC: debug_elements(c, s, cg_vec_field(c, self, 0), cg_vec_field(c, self, 2), ty_resolve(t->inner), alt); return;
-  case TY_ARRAY: debug_elements(c, s, self, cg_i64(c, t->len), ty_resolve(t->inner), alt); return;
-  case TY_STRUCT: {
-    if (!t->sdecl->is_enum) {
-      debug_fields(c, s, self, t, -1, alt);
-      return;
-    }
-    StructDecl *sd = t->sdecl;
-    LLVMBasicBlockRef done = cg_new_block(c, "dbg.done");
-    LLVMValueRef sw = LLVMBuildSwitch(c->b, cg_load_tag(c, t, self), done, sd->nvariants);
-    for (int v = 0; v < sd->nvariants; v++) {
-      LLVMBasicBlockRef bb = cg_new_block(c, sd->variants[v].name);
-      LLVMAddCase(sw, cg_enum_tag(c, t, v), bb);
-      cg_set_block(c, bb);
-      debug_fields(c, s, self, t, v, alt);
-      LLVMBuildBr(c->b, done);
-    }
-    cg_set_block(c, done);
-    return;
-  }
-  default: ice((Span){0}, "no Debug formatting for `%s`", ty_name(t));
-  }
-}
-
-static TraitDecl pretty_key;  // cache key for the `{:#?}` formatters
-
-static LLVMValueRef debug_fn(CG *c, Type *t, bool alt) {
-  t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(&c->debugs, t, alt ? &pretty_key : NULL);
-  if (fn) return fn;
-  LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
-  fn = LLVMAddFunction(c->mod, arena_printf("<%s as Debug>::fmt%s", ty_name(t), alt ? "_pretty" : ""),
-                       LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), pts, 2, false));
-  LLVMSetLinkage(fn, LLVMInternalLinkage);
-  cg_cache_put(&c->debugs, t, alt ? &pretty_key : NULL, fn);
-  SavedFn saved;
-  cg_begin_helper(c, fn, &saved);
-  emit_debug_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t, alt);
-  LLVMBuildRetVoid(c->b);
-  cg_end_helper(c, &saved);
-  return fn;
-}
-
-// Appends one formatted argument, given its place, to the String at s.
-void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
-  t = ty_resolve(t);
-  while (t->kind == TY_REF || t->kind == TY_BOX) {
-    if (ty_resolve(t->inner)->kind == TY_SLICE) break;  // &[T] is formatted from its fat pointer
-    place = deref_place(c, place, t);
-    t = ty_resolve(t->inner);
-  }
-  if (p->debug && ty_resolve(t)->kind == TY_REF) {  // a slice: `[a, b]`
-    LLVMValueRef fat = cg_load(c, t, place);
-    debug_elements(c, s, LLVMBuildExtractValue(c->b, fat, 0, ""), LLVMBuildExtractValue(c->b, fat, 1, ""), ty_resolve(ty_resolve(t->inner)->inner),
-                   p->alternate);
-    return;
-  }
-  if (p->debug && debug_composite(t)) {
-    LLVMValueRef args[2] = {s, place};
-    cg_call_fn(c, debug_fn(c, t, p->alternate), args, 2);
-    return;
-  }
-  // `{:>8?}` pads numbers, but str's and char's Debug impls ignore width and alignment.
-  bool pad = p->has_width && !(p->debug && (t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_CHAR));
-  LLVMValueRef start = pad ? cg_vec_field(c, s, 2) : NULL;
-  bool numeric = t->kind == TY_INT || t->kind == TY_FLOAT;
+// Appends the primitive at place (t: a number, bool, char, String, or &str) to the String at s.
+static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool debug, FmtSpec sp) {
+  LLVMValueRef dbg = LLVMConstInt(c->t_i32, debug, 0);
   switch (t->kind) {
   case TY_INT: {
     LLVMValueRef v = cg_load(c, t, place);
-    if (p->plus && t->is_signed) {
-      LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
-      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, v, LLVMConstNull(LLVMTypeOf(v)), ""), yes, no);
-      cg_set_block(c, yes);
-      push_lit(c, s, "+", 1);
-      LLVMBuildBr(c->b, no);
-      cg_set_block(c, no);
-    } else if (p->plus) {
-      push_lit(c, s, "+", 1);
-    }
-    LLVMValueRef w = t->bits == 64 ? v : t->is_signed ? LLVMBuildSExt(c->b, v, c->t_i64, "") : LLVMBuildZExt(c->b, v, c->t_i64, "");
-    LLVMValueRef args[2] = {s, w};
-    cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_string_push_i64" : "trc_string_push_u64"), args, 2);
-    break;
+    if (t->bits < 64) v = t->is_signed ? LLVMBuildSExt(c->b, v, c->t_i64, "") : LLVMBuildZExt(c->b, v, c->t_i64, "");
+    else if (t->bits > 64) v = LLVMBuildTrunc(c->b, v, c->t_i64, "");
+    LLVMValueRef args[5] = {s, v, LLVMConstInt(c->t_i32, t->is_signed, 0), sp.width, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_int"), args, 5);
+    return;
   }
   case TY_FLOAT: {
     LLVMValueRef v = cg_load(c, t, place);
     if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
-    if (p->plus) {
-      LLVMBasicBlockRef yes = cg_new_block(c, "plus"), no = cg_new_block(c, "noplus");
-      LLVMValueRef bits = LLVMBuildBitCast(c->b, v, c->t_i64, "");
-      LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSGE, bits, cg_i64(c, 0), ""), yes, no);
-      cg_set_block(c, yes);
-      push_lit(c, s, "+", 1);
-      LLVMBuildBr(c->b, no);
-      cg_set_block(c, no);
-    }
-    if (p->has_prec) {
-      LLVMValueRef args[3] = {s, v, cg_i64(c, p->prec)};
-      cg_call_fn(c, cg_rt(c, "trc_string_push_f64_prec"), args, 3);
-    } else {
-      LLVMValueRef args[3] = {s, v, LLVMConstInt(c->t_i32, p->debug, 0)};
-      cg_call_fn(c, cg_rt(c, "trc_string_push_f64"), args, 3);
-    }
-    break;
+    LLVMValueRef args[6] = {s, v, dbg, sp.width, sp.prec, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_float"), args, 6);
+    return;
   }
   case TY_BOOL: {
-    LLVMValueRef args[2] = {s, LLVMBuildZExt(c->b, cg_load(c, t, place), c->t_i32, "")};
-    cg_call_fn(c, cg_rt(c, "trc_string_push_bool"), args, 2);
-    break;
+    LLVMValueRef args[5] = {s, LLVMBuildZExt(c->b, cg_load(c, t, place), c->t_i32, ""), sp.width, sp.prec, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_bool"), args, 5);
+    return;
   }
   case TY_CHAR: {
-    LLVMValueRef args[2] = {s, cg_load(c, t, place)};
-    cg_call_fn(c, cg_rt(c, p->debug ? "trc_string_push_char_debug" : "trc_string_push_char"), args, 2);
-    break;
+    LLVMValueRef args[6] = {s, cg_load(c, t, place), dbg, sp.width, sp.prec, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_char"), args, 6);
+    return;
   }
-  case TY_STR:
-  case TY_STRING: {
+  default: {  // String at place, or &str at place
     LLVMValueRef ptr, len;
-    cg_str_parts(c, place, t->kind == TY_STRING ? ty_ref(t, false) : t, &ptr, &len);  // a String by address
-    if (p->has_prec && !p->debug) {
-      // {:.N} on a string truncates to N chars; trc keeps it simple and counts bytes of ASCII.
-      LLVMValueRef n = cg_i64(c, p->prec);
-      len = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULT, n, len, ""), n, len, "");
-    }
-    LLVMValueRef args[3] = {s, ptr, len};
-    cg_call_fn(c, cg_rt(c, p->debug ? "trc_string_push_str_debug" : "trc_string_push_bytes"), args, 3);
-    break;
+    if (t->kind == TY_STRING) cg_str_parts(c, place, ty_ref(t, false), &ptr, &len);
+    else cg_str_parts(c, cg_load(c, t, place), t, &ptr, &len);
+    LLVMValueRef args[7] = {s, ptr, len, dbg, sp.width, sp.prec, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_str"), args, 7);
+    return;
   }
-  default: ice((Span){0}, "formatting `%s` is not lowered", ty_name(t));
   }
-  if (pad) {
-    if (p->zero_pad && numeric) {
-      LLVMValueRef args[3] = {s, start, cg_i64(c, p->width)};
-      cg_call_fn(c, cg_rt(c, "trc_string_pad_zero"), args, 3);
-    } else {
-      int align = p->align >= 0 ? p->align : numeric ? 1 : 0;
-      LLVMValueRef args[5] = {s, start, cg_i64(c, p->width), LLVMConstInt(c->t_i32, align, 0), LLVMConstInt(c->t_i32, p->fill ? p->fill : ' ', 0)};
-      cg_call_fn(c, cg_rt(c, "trc_string_pad"), args, 5);
-    }
+}
+
+// <self as Display|Debug>::fmt(self_ref, &mut Formatter { buf: s, spec }): self_ref is the
+// `&self` value (a fat pointer when self is unsized).
+static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *self, bool debug, FmtSpec sp) {
+  TraitDecl *trait = debug ? c->crate->debug_trait : c->crate->display_trait;
+  FnDecl *m = trait_find_method(trait, intern_cstr("fmt"), NULL);
+  Type *ft = ty_struct(c->crate->formatter, NULL, 0);
+  LLVMValueRef f = cg_alloca(c, cg_lltype(c, ft), "fmt.f");
+  LLVMValueRef vals[4] = {s, sp.width, sp.prec, sp.flags};
+  for (int i = 0; i < 4; i++) LLVMBuildStore(c->b, vals[i], formatter_field(c, f, i));
+  self = ty_resolve(self);
+  if (self->kind == TY_DYN) {  // through the vtable
+    LLVMValueRef data = LLVMBuildExtractValue(c->b, self_ref, 0, "data");
+    LLVMValueRef vt = LLVMBuildExtractValue(c->b, self_ref, 1, "vtable");
+    LLVMValueRef off = cg_i64(c, 8 * cg_vtable_slot(self->principal->trait, m));
+    LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, ""), "fmt");
+    Type *fref = ty_ref(ft, true);
+    LLVMValueRef args[2] = {data, f};
+    LLVMValueRef r = cg_call(c, cg_fn_type(c, ty_ref(ty_u8, false), &fref, 1, m->ret_type), fnp, args, 2, "");
+    cg_mark_dyn_call(c, r, self->principal->trait->name, "fmt", NULL);
+    return;
   }
+  LLVMValueRef builtin_args[2] = {self_ref, f};
+  if (cg_builtin_trait_call(c, trait, m, self, builtin_args)) return;  // an array: as its slice
+  Type *targs[1] = {self};
+  Instance *in = mono_trait_method(trait, m, self, targs, 1, (Span){0});
+  LLVMValueRef fnv = cg_instance_fn(c, in);
+  LLVMValueRef args[4];
+  int na = cg_push_arg(c, cg_value(self_ref, ty_ref(self, false)), args, 0);
+  args[na++] = f;
+  cg_call(c, LLVMGlobalGetValueType(fnv), fnv, args, na, "");
+}
+
+// Appends the value at place (of type t) to the String at s, by spec sp.
+static void push_value(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool debug, FmtSpec sp) {
+  t = ty_resolve(t);
+  for (;;) {  // a reference or Box formats as what it points to
+    if (t->kind != TY_REF && t->kind != TY_BOX) break;
+    Type *in = ty_resolve(t->inner);
+    if (in->kind == TY_STR || in->kind == TY_SLICE || in->kind == TY_DYN) break;  // a fat pointer: the `&self`
+    place = cg_load(c, t, place);
+    t = in;
+  }
+  if (is_primitive(t)) {
+    push_primitive(c, s, place, t, debug, sp);
+    return;
+  }
+  if (t->kind == TY_REF || t->kind == TY_BOX) call_fmt_impl(c, s, cg_load(c, t, place), t->inner, debug, sp);
+  else call_fmt_impl(c, s, place, t, debug, sp);
+}
+
+// Appends one formatted argument, given its place, to the String at s.
+void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
+  push_value(c, s, place, t, p->debug, piece_spec(c, p));
+}
+
+// __trc_fmt(v, f, debug): the primitive v points to (of type ref_ty), by Formatter f's spec.
+void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef debug) {
+  FmtSpec sp = {cg_load(c, ty_usize, formatter_field(c, f, 1)), cg_load(c, ty_usize, formatter_field(c, f, 2)),
+                cg_load(c, ty_usize, formatter_field(c, f, 3))};
+  LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, formatter_field(c, f, 0), "buf");
+  if (!LLVMIsAConstantInt(debug)) ice((Span){0}, "__trc_fmt's `debug` must be a constant");
+  push_value(c, buf, cg_spill(c, v, ref_ty), ref_ty, LLVMConstIntGetZExtValue(debug), sp);
 }
 
 // Builds the formatted text of a format-like macro in a fresh String; returns its address.
@@ -263,17 +156,45 @@ void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPi
 // operands come before and are not evaluated again here.
 // The formatted text of macro e into a new String buffer, its arguments (from `first` on)
 // already evaluated: places[i] is where e->args[i] is.
-static LLVMValueRef format_places(CG *c, Expr *e, CgValue *places) {
-  LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
-  LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
+static void push_pieces(CG *c, LLVMValueRef s, Expr *e, CgValue *places) {
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
     else cg_push_formatted(c, s, places[p->arg].v, places[p->arg].ty, p);
   }
+}
+
+static LLVMValueRef format_places(CG *c, Expr *e, CgValue *places) {
+  LLVMValueRef s = cg_alloca(c, c->t_vec, "fmt");
+  LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
+  int mark = c->cleanups.len;
+  cg_push_cleanup(c, ty_string, s);  // a Display impl that panics unwinds through here
+  push_pieces(c, s, e, places);
+  c->cleanups.len = mark;
   return s;
 }
 
+// write!(dest, ..): appends to dest's String (a Formatter's buffer, or a String), gives Ok(()).
+static LLVMValueRef write_into(CG *c, Expr *e, CgValue *places) {
+  LLVMValueRef addr = places[0].v;
+  Type *t = ty_resolve(places[0].ty);
+  while (t->kind == TY_REF) {
+    addr = cg_load(c, t, addr);
+    t = ty_resolve(t->inner);
+  }
+  LLVMValueRef buf = addr;
+  if (t->kind == TY_STRUCT) {
+    Type *ft = ty_struct(c->crate->formatter, NULL, 0);
+    buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, cg_lltype(c, ft), addr, cg_field_slot(c, ft, 0), ""), "buf");
+  }
+  push_pieces(c, buf, e, places);
+  if (!strcmp(e->name, "writeln")) push_lit(c, buf, "\n", 1);
+  Type *rt = ty_resolve(cg_raw_ty(c, e));
+  LLVMValueRef ok = cg_alloca(c, cg_lltype(c, rt), "ok");
+  LLVMValueRef unit = cg_unit(c);
+  cg_store_variant(c, rt, 0, ok, &unit);
+  return cg_load(c, rt, ok);
+}
 
 static void free_string(CG *c, LLVMValueRef s) {
   LLVMValueRef args[3] = {s, cg_i64(c, 1), cg_i64(c, 1)};
@@ -307,6 +228,7 @@ static const char *span_text(Span sp, size_t *len) {
 // and assert_ne! (whose comparison MIR has already made), panic.
 LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places) {
   const char *n = e->name;
+  if (!strcmp(n, "write") || !strcmp(n, "writeln")) return write_into(c, e, places);
   if (!strcmp(n, "format")) return LLVMBuildLoad2(c->b, c->t_vec, format_places(c, e, places), "");
   bool ln = !strcmp(n, "println") || !strcmp(n, "eprintln");
   if (ln || !strcmp(n, "print") || !strcmp(n, "eprint")) {

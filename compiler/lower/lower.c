@@ -1769,6 +1769,56 @@ static void lower_for(Lower *L, Expr *e) {
   unsupported(L, arena_printf("a `for` loop over `%s`", ty_name(t)));
 }
 
+// ---- `?` ----
+
+static int variant_named(StructDecl *sd, const char *name) {
+  for (int v = 0; v < sd->nvariants; v++)
+    if (!strcmp(sd->variants[v].name, name)) return v;
+  ice(sd->span, "`%s` has no variant `%s`", sd->name, name);
+}
+
+// x? is `match x { Ok(v) => v, Err(e) => return Err(e) }` (Some/None for an Option): the
+// payload is moved out on either path, so the matched value itself is never dropped.
+static void lower_try(Lower *L, Place dest, Expr *e) {
+  Type *st = raw_ty(e->sub), *rst = ty_resolve(st);
+  StructDecl *sd = rst->sdecl;
+  bool result = sd->nvariants == 2 && !strcmp(sd->variants[0].name, "Ok");
+  int good = variant_named(sd, result ? "Ok" : "Some"), bad = variant_named(sd, result ? "Err" : "None");
+  Place subj = local_place(new_local(L, st, NULL, true, e->span));
+  lower_into(L, subj, e->sub);
+  Place d = temp(L, ty_isize, e->span);
+  assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = subj, .ty = ty_isize}, e->span);
+  int ok = new_block(L), fail = new_block(L);
+  uint64_t *vals = arena_alloc(sizeof(uint64_t) * 2);
+  int *tg = arena_alloc(sizeof(int) * 3);
+  vals[0] = (uint64_t)sd->variants[good].discr;
+  vals[1] = (uint64_t)sd->variants[bad].discr;
+  tg[0] = ok;
+  tg[1] = fail;
+  tg[2] = unreachable_block(L);
+  terminate(L, (Terminator){.kind = TERM_SWITCH, .discr = use_place(L, d), .values = vals, .targets = tg, .nvalues = 2, .span = e->span});
+  // The early return: Err(e) (or None) of the function's return type.
+  L->cur = fail;
+  Place ret = local_place(0);
+  Type *rt = place_ty(L, ret);
+  Rvalue agg = {.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = variant_named(ty_resolve(rt)->sdecl, result ? "Err" : "None"), .ty = rt};
+  if (result) {
+    Type *et = adt_field_type(rst, bad, 0);
+    Place err = project(project(subj, PROJ_VARIANT, bad, 0, st), PROJ_FIELD, 0, 0, et);
+    agg.ops = arena_alloc(sizeof(Operand));
+    agg.ops[0] = (Operand){.kind = is_copy(L, et) ? OPND_COPY : OPND_MOVE, .place = err, .ty = et};
+    agg.nops = 1;
+  }
+  assign(L, ret, agg, e->span);
+  exit_to(L, 0, e->span);
+  terminate(L, (Terminator){.kind = TERM_RETURN, .span = e->span});
+  // Ok(v): v is the value of x?.
+  L->cur = ok;
+  Type *vt = adt_field_type(rst, good, 0);
+  Place v = project(project(subj, PROJ_VARIANT, good, 0, st), PROJ_FIELD, 0, 0, vt);
+  assign(L, dest, rv_use((Operand){.kind = is_copy(L, vt) ? OPND_COPY : OPND_MOVE, .place = v, .ty = vt}), e->span);
+}
+
 // ---- macros ----
 
 static bool name_is(const char *n, const char *a, const char *b) { return !strcmp(n, a) || (b && !strcmp(n, b)); }
@@ -1794,7 +1844,7 @@ static void macro_call(Lower *L, Place dest, Expr *e, int first, Place *known, i
 
 static void lower_macro(Lower *L, Place dest, Expr *e) {
   const char *n = e->name;
-  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint") || !strcmp(n, "format")) {
+  if (name_is(n, "println", "print") || name_is(n, "eprintln", "eprint") || name_is(n, "format", "write") || !strcmp(n, "writeln")) {
     macro_call(L, dest, e, 0, NULL, 0, raw_ty(e));
     return;
   }
@@ -1922,7 +1972,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     lower_aggregate(L, dest, AGG_TUPLE, -1, ends, 2, NULL, 2, raw_ty(e), e->span);
     return;
   }
-  case EX_TRY: unsupported(L, "the `?` operator");
+  case EX_TRY: lower_try(L, dest, e); return;
   default: ice(e->span, "expression not lowered to MIR");
   }
 }

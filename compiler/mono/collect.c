@@ -139,6 +139,11 @@ static void need_element_impl(TraitDecl *trait, Type *t) {
 
 static void need_builtin_impl(TraitDecl *trait, Type *t) {
   t = ty_resolve(t);
+  if (trait == crate->debug_trait) {  // an array's Debug is its slice's
+    Type *slice = ty_slice(t->inner);
+    need_method(trait, trait_find_method(trait, intern_cstr("fmt"), NULL), slice, &slice, 1, (Span){0});
+    return;
+  }
   bool clone = trait == crate->clone_trait;
   if (clone && ty_is_copy(t)) return;
   if (!first_time(clone ? &cloned : &compared, t)) return;
@@ -171,6 +176,37 @@ static void walk_rvalue(Rvalue *rv) {
   }
 }
 
+// What format_args! calls: `{}` and `{:?}` of anything but a number, bool, char or string call
+// its Display or Debug impl (codegen/format.c), as assert_eq!'s report does for its operands.
+static void need_formatting(Type *t, bool debug) {
+  t = ty_resolve(t);
+  for (;;) {
+    if (t->kind != TY_REF && t->kind != TY_BOX) break;
+    Type *in = ty_resolve(t->inner);
+    if (in->kind == TY_STR) return;
+    t = in;
+  }
+  switch (t->kind) {
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STRING: case TY_DYN: return;  // no impl called
+  default: break;
+  }
+  TraitDecl *trait = debug ? crate->debug_trait : crate->display_trait;
+  if (mono_has_builtin_impl(trait, t)) {
+    need_builtin_impl(trait, t);
+    return;
+  }
+  need_method(trait, trait_find_method(trait, intern_cstr("fmt"), NULL), t, &t, 1, (Span){0});
+}
+
+static void walk_macro(Terminator *t) {
+  Expr *e = t->callee.expr;
+  if (!strcmp(e->name, "vec")) return;
+  for (int i = 0; i < e->nfmt; i++)
+    if (e->fmt[i].arg >= 0 && e->fmt[i].arg < t->nargs) need_formatting(ty_pointee(subst(t->args[e->fmt[i].arg].ty)), e->fmt[i].debug);
+  if (!strcmp(e->name, "assert_eq") || !strcmp(e->name, "assert_ne"))
+    for (int i = 0; i < 2; i++) need_formatting(ty_pointee(subst(t->args[i].ty)), true);
+}
+
 static void walk_call(Terminator *t) {
   Callee *ce = &t->callee;
   for (int i = 0; i < t->nargs; i++) walk_operand(&t->args[i]);
@@ -187,6 +223,7 @@ static void walk_call(Terminator *t) {
     return;
   }
   case CALLEE_CALLABLE: need_callable(subst(t->args[0].ty)); return;
+  case CALLEE_MACRO: walk_macro(t); return;
   case CALLEE_BUILTIN: {
     Expr *e = ce->expr;
     if (e->builtin == BI_DROP && t->nargs) need_drop(subst(t->args[0].ty));

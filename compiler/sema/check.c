@@ -91,6 +91,7 @@ static void collect_item(Item *it) {
     break;
   }
   case ITEM_CONST: vec_push(&K->consts, it->cdecl); break;
+  case ITEM_TYPE: vec_push(&K->aliases, it->alias); break;
   }
 }
 
@@ -491,8 +492,14 @@ static void find_lang_traits(void) {
   const char *fn_names[3] = {"Fn", "FnMut", "FnOnce"};
   for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
   K->option = lookup_struct(intern_cstr("Option"));
+  K->result = lookup_struct(intern_cstr("Result"));
   K->iterator_trait = lookup_trait(intern_cstr("Iterator"));
   K->into_iterator_trait = lookup_trait(intern_cstr("IntoIterator"));
+  const char *fmt = intern_cstr("fmt");
+  K->display_trait = lookup_trait_in(fmt, intern_cstr("Display"));
+  K->debug_trait = lookup_trait_in(fmt, intern_cstr("Debug"));
+  K->formatter = lookup_struct_in(fmt, intern_cstr("Formatter"));
+  if (!K->display_trait || !K->debug_trait || !K->formatter) ice((Span){0}, "the prelude lacks std::fmt");
 }
 
 // E0428: two items of one namespace with one name. Types (structs, enums, traits) and values
@@ -504,6 +511,7 @@ static const char *item_name(Item *it, bool *type_ns, Span *name_span) {
   case ITEM_TRAIT: *name_span = it->trait->span; return it->trait->name;
   case ITEM_FN: *type_ns = false; *name_span = it->fn->span; return it->fn->name;
   case ITEM_CONST: *type_ns = false; *name_span = it->cdecl->span; return it->cdecl->name;
+  case ITEM_TYPE: *name_span = it->alias->span; return it->alias->name;
   default: return NULL;
   }
 }
@@ -534,6 +542,7 @@ static void check_duplicate_items(Program *prog) {
       }
       if (e->name != ni || e->type_ns != ti) continue;
       if ((e->item->span.file == 0) != (prog->items[i]->span.file == 0)) continue;  // shadows the prelude's
+      if (std_module_of(e->item->span) != std_module_of(prog->items[i]->span)) continue;  // fmt::Result, Result
       bool tj;
       Span sj;
       item_name(e->item, &tj, &sj);
@@ -572,6 +581,7 @@ bool check_program(Crate *crate, Program *prog) {
     if (!f->impl && !f->trait) resolve_fn_sig(f, NULL, NULL);
   }
   for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
+  for (int i = 0; i < K->aliases.len; i++) alias_type(VEC_AT(K->aliases, i));  // errors in unused aliases too
   check_pending_dyn_compatible();
   if (diag_error_count()) return false;
   check_overlap();

@@ -50,6 +50,10 @@ static void check_obligations(Fcx *fx) {
     Type *t = ty_zonk(o->ty);
     if (ty_has_vars(t)) continue;
     if (type_implements(K, t, o->trait)) continue;
+    if (o->format_arg) {
+      report_unformattable(t, o->trait == K->debug_trait, o->span);
+      continue;
+    }
     // An integer literal's type is still `{integer}` when rustc checks the bound.
     const char *name = ty_resolve(o->ty)->kind == TY_VAR ? ty_name(ty_resolve(o->ty)) : ty_name(t);
     Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, o->trait->name);

@@ -553,6 +553,53 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   return ty_closure(cf, args, env->n);
 }
 
+// x? on a Result or an Option: the Ok/Some value, or an early return of the Err/None. The
+// function (or closure) must return the same kind; an Err's type must be the function's (trc
+// has no `From` conversions yet).
+static Type *check_try(Fcx *fx, Expr *e) {
+  Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
+  if (t->kind == TY_VAR && !ty_is_numeric(t)) return ty_new_var(0);
+  bool is_result = t->kind == TY_STRUCT && t->sdecl == K->result, is_option = t->kind == TY_STRUCT && t->sdecl == K->option;
+  if (!is_result && !is_option) {
+    Diag *d = diag_error(e->span, "E0277", "the `?` operator can only be applied to values that implement `Try`");
+    diag_label(d, "the `?` operator cannot be applied to type `%s`", ty_name(t));
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  Type *ret = ty_resolve(fx->ret);
+  if (ret->kind == TY_VAR) {  // a closure's return type, not known yet
+    Type **args = arena_alloc(sizeof(Type *) * 2);
+    args[0] = ty_new_var(0);
+    if (is_result) args[1] = t->args[1];
+    unify(ret, ty_struct(t->sdecl, args, is_result ? 2 : 1));
+    ret = ty_resolve(fx->ret);
+  }
+  if (ret->kind != TY_STRUCT || (ret->sdecl != K->result && ret->sdecl != K->option)) {
+    Diag *d = diag_error(e->name_span, "E0277", "the `?` operator can only be used in %s that returns `Result` or `Option` (or another type that implements `FromResidual`)",
+                         fx->fn && fx->fn->is_closure ? "a closure" : "a function");
+    diag_label(d, "cannot use the `?` operator in %s that returns `%s`", fx->fn && fx->fn->is_closure ? "a closure" : "a function", ty_name(ret));
+    diag_emit(d);
+    return t->args[0];
+  }
+  if (ret->sdecl != t->sdecl) {
+    bool in_result = ret->sdecl == K->result;
+    Diag *d = diag_error(e->name_span, "E0277", in_result ? "the `?` operator can only be used on `Result`s, not `Option`s, in %s that returns `Result`"
+                                                     : "the `?` operator can only be used on `Option`s, not `Result`s, in %s that returns `Option`",
+                         fx->fn && fx->fn->is_closure ? "a closure" : "a function");
+    diag_label(d, in_result ? "use `.ok_or(...)?` to provide an error compatible with `%s`" : "use `.ok()?` if you want to discard the `%s` error information",
+               ty_name(in_result ? ret : t));
+    diag_emit(d);
+    return t->args[0];
+  }
+  if (is_result && !unify(t->args[1], ret->args[1])) {
+    Diag *d = diag_error(e->name_span, "E0277", "`?` couldn't convert the error to `%s`", ty_name(ret->args[1]));
+    diag_label(d, "the trait `From<%s>` is not implemented for `%s`", ty_name(t->args[1]), ty_name(ret->args[1]));
+    diag_note(d, "the question mark operation (`?`) implicitly performs a conversion on the error value using the `From` trait");
+    diag_emit(d);
+  }
+  return t->args[0];
+}
+
 static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   switch (e->kind) {
   case EX_INT: {
@@ -752,9 +799,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_WHILE_LET:
     ice(e->span, "`if let` and `while let` are desugared to `match` by the parser");
   case EX_CLOSURE: return check_closure(fx, e, expected);
-  case EX_TRY:
-    error_at(e->span, NULL, "the `?` operator is not supported yet");
-    return ty_new_var(0);
+  case EX_TRY: return check_try(fx, e);
   }
   return ty_new_var(0);
 }

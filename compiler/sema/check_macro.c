@@ -8,34 +8,23 @@
 // ---------------------------------------------------------------------------------------------
 // Macros
 
-static bool has_derive(StructDecl *s, const char *name) {
-  for (int i = 0; i < s->attrs.nderives; i++)
-    if (!strcmp(s->attrs.derives[i], name)) return true;
-  return false;
+void report_unformattable(Type *t, bool debug, Span sp) {
+  Diag *d = diag_error(sp, "E0277", debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`", ty_name(t));
+  diag_label(d, debug ? "`%s` cannot be formatted using `{:?}`" : "`%s` cannot be formatted with the default formatter", ty_name(t));
+  diag_emit(d);
 }
 
-// Display: numbers, bool, char, strings. Debug: those, and tuples, Vecs, slices, arrays and
-// `#[derive(Debug)]` types of Debug parts.
-static bool displayable(Type *t, bool debug) {
-  t = ty_resolve(t);
-  while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_resolve(t->inner);  // Display for &T and Box<T> is T's
-  switch (t->kind) {
-  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_VAR:
-    return true;
-  case TY_UNIT: return debug;
-  case TY_TUPLE:
-    for (int i = 0; debug && i < t->nargs; i++)
-      if (!displayable(t->args[i], true)) return false;
-    return debug;
-  case TY_VEC: case TY_SLICE: case TY_ARRAY: return debug && displayable(t->inner, true);
-  case TY_STRUCT:
-    if (!debug || !has_derive(t->sdecl, "Debug")) return false;
-    for (int i = 0; i < t->nargs; i++)
-      if (!displayable(t->args[i], true)) return false;
-    return true;
-  default:
-    return false;
+// `{}` needs Display, `{:?}` Debug: the prelude's impls (compiler/std/fmt.tr) for the
+// primitives, references, Boxes, Vecs, slices and tuples, #[derive(Debug)]'s, and the user's.
+// A type still being inferred (`vec![1, 2]`) is checked when the body is done.
+static void require_formattable(Fcx *fx, Expr *a, bool debug) {
+  Type *t = ty_resolve(a->ty);
+  TraitDecl *trait = debug ? K->debug_trait : K->display_trait;
+  if (ty_has_vars(t)) {
+    obligate(fx, t, trait, a->span)->format_arg = true;
+    return;
   }
+  if (!type_implements(K, t, trait)) report_unformattable(t, debug, a->span);
 }
 
 static void check_format_args(Fcx *fx, Expr *e, int first) {
@@ -54,14 +43,27 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
       diag_emit(d);
       continue;
     }
-    if (!displayable(a->ty, p->debug)) {
-      Diag *d = diag_error(a->span, "E0277", p->debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`",
-                           ty_name(a->ty));
-      diag_label(d, p->debug ? "`%s` cannot be formatted using `{:?}`" : "`%s` cannot be formatted with the default formatter",
-                 ty_name(a->ty));
-      diag_emit(d);
-    }
+    require_formattable(fx, a, p->debug);
   }
+}
+
+// write!(dest, ..) and writeln!: dest is a Formatter (`f` in a fmt impl, a `&mut Formatter`) or
+// a String (std's needs `use std::fmt::Write`); the value is a fmt::Result.
+static Type *check_write(Fcx *fx, Expr *e) {
+  Type *dt = check_expr(fx, e->args[0], NULL);
+  Type *d = ty_resolve(dt);
+  while (d->kind == TY_REF) d = ty_resolve(d->inner);
+  bool ok = d->kind == TY_STRING || (d->kind == TY_STRUCT && d->sdecl == K->formatter);
+  if (!ok && d->kind != TY_VAR) {
+    Diag *d2 = diag_error(e->args[0]->span, "E0599", "cannot write into `%s`", ty_name(dt));
+    diag_note(d2, "trc's write! writes into a `std::fmt::Formatter` or a `String`");
+    diag_emit(d2);
+  }
+  check_format_args(fx, e, 1);
+  StructDecl *res = lookup_struct_in(NULL, intern_cstr("Result"));
+  StructDecl *err = lookup_struct_in(intern_cstr("fmt"), intern_cstr("Error"));
+  Type *args[2] = {ty_unit, ty_struct(err, NULL, 0)};
+  return ty_struct(res, args, 2);
 }
 
 Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
@@ -95,10 +97,11 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
     Type *a = check_expr(fx, e->args[0], NULL);
     Type *b = check_expr(fx, e->args[1], a);
     if (!unify(a, b)) mismatch(e->args[1], a, b);
-    else if (!displayable(a, true)) error_at(e->args[0]->span, "E0277", "`%s` doesn't implement `Debug`", ty_name(a));
+    else require_formattable(fx, e->args[0], true);
     check_format_args(fx, e, 2);
     return ty_unit;
   }
+  if (n == s_write || n == s_writeln) return check_write(fx, e);
   if (n == s_vec) {
     Type *exp = expected ? ty_resolve(expected) : NULL;
     Type *elem = exp && exp->kind == TY_VEC ? exp->inner : ty_new_var(0);

@@ -21,6 +21,7 @@ static const KnownFn known_fns[] = {
   {"std::mem::drop", BI_DROP}, {"core::mem::drop", BI_DROP}, {"drop", BI_DROP},
   {"std::process::exit", BI_EXIT},
   {"__trc_read", BI_READ}, {"__trc_write", BI_WRITE}, {"__trc_args_len", BI_ARGS_LEN}, {"__trc_arg", BI_ARG},
+  {"__trc_fmt", BI_FMT}, {"__trc_push_indented", BI_PUSH_INDENTED},
 };
 
 // std functions the prelude implements in .tr: the path a program writes, and the prelude fn.
@@ -183,7 +184,17 @@ bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **a
     }
   } else {
     const char *tname = p->segs[p->nsegs - 2].name;
+    StructDecl *in_std = lookup_struct_path(p);  // `fmt::Error`, a unit struct of a std module
+    if (in_std && !in_std->is_enum) {
+      s = in_std;
+      goto found;
+    }
     bool is_type = lookup_struct(tname) || !strcmp(tname, "Self") || (p->nsegs == 2 && env_find(fx->env, tname) >= 0);
+    if (!is_type) {
+      Path prefix = *p;
+      prefix.nsegs--;
+      is_type = lookup_struct_path(&prefix) != NULL;  // `std::option::Option::Some`
+    }
     if (!is_type) return false;
     bool ok;
     t = ty_resolve(builtin_type_of_path(fx, p, p->nsegs - 1, &ok));
@@ -192,6 +203,7 @@ bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **a
     v = find_variant(s, name);
     if (v < 0) return false;
   }
+found:
   *sd = s;
   *variant = v;
   *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
@@ -298,7 +310,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   }
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
-  if (bi >= BI_READ && bi <= BI_ARG && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
+  if (bi >= BI_READ && bi <= BI_PUSH_INDENTED && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
   for (size_t i = 0; i < sizeof std_fns / sizeof std_fns[0]; i++) {
     if (strcmp(std_fns[i].path, full)) continue;
     FnDecl *f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
@@ -329,8 +341,10 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   const char *name = last->name;
   PathSeg *first = &p->segs[0];
   const char *tname = p->segs[p->nsegs - 2].name;
-  TraitDecl *tr = p->nsegs == 2 ? lookup_trait(first->name) : NULL;
-  if (tr && !lookup_struct(first->name)) {
+  Path prefix = *p;
+  prefix.nsegs--;
+  TraitDecl *tr = lookup_trait_path(&prefix);  // `Display::fmt`, `fmt::Display::fmt`
+  if (tr && !(p->nsegs == 2 && lookup_struct(first->name))) {
     TraitDecl *owner = NULL;
     FnDecl *m = trait_find_method(tr, name, &owner);
     if (!m) {
@@ -419,6 +433,10 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
   }
+  // A `&mut` place passed where a `&mut` is expected is reborrowed (`&mut *self.out`), not
+  // moved out of its owner.
+  Type *pt = ty_resolve(param);
+  if (pt->kind == TY_REF && pt->mut && ty_resolve(arg->ty)->kind == TY_REF && ty_resolve(arg->ty)->mut) return;
   note_move(fx, arg);
 }
 
@@ -455,7 +473,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   Type *exp = expected ? ty_resolve(expected) : NULL;
   PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
   Sig sig = {0};
-  Type *params[2];
+  Type *params[3];
   sig.params = params;
   switch (callee->builtin) {
   case BI_BOX_NEW: {
@@ -534,6 +552,20 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[0] = ty_usize;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_string;
+  // std::fmt's: a primitive formatted by a Formatter's spec, and {:#?}'s indented append.
+  case BI_FMT:
+    sig.nparams = 3;
+    params[0] = ty_ref(ty_new_var(0), false);
+    params[1] = ty_ref(ty_struct(K->formatter, NULL, 0), true);
+    params[2] = ty_bool;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
+  case BI_PUSH_INDENTED:
+    sig.nparams = 2;
+    params[0] = ty_ref(ty_string, true);
+    params[1] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
   default:
     ice(e->span, "unhandled builtin call");
   }

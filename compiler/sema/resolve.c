@@ -18,33 +18,90 @@
 // item before the prelude's; while the checker works on a prelude item it skips the program's.
 
 static bool in_prelude_scope;
+static const char *cur_module;  // the std module (`fmt`) whose item is being checked, or NULL
 
-void resolve_scope_of(Span item) { in_prelude_scope = item.file == 0; }
+void resolve_scope_of(Span item) {
+  in_prelude_scope = item.file == 0;
+  cur_module = in_prelude_scope ? std_module_of(item) : NULL;
+}
 
 static bool visible(Span decl) { return !in_prelude_scope || decl.file == 0; }
 
-StructDecl *lookup_struct(const char *name) {
-  for (int i = K->structs.len - 1; i >= 0; i--) {
-    StructDecl *s = VEC_AT(K->structs, i);
-    if (s->name == name && visible(s->span)) return s;
-  }
-  return NULL;
+static bool std_path_head(const char *s) { return !strcmp(s, "std") || !strcmp(s, "core") || !strcmp(s, "alloc"); }
+
+// Whether a `use` brings the item `name` of std module `module` into scope unqualified:
+// `use std::fmt::Display;`, `use std::fmt::{self, Display as D}` or `use std::fmt::*`.
+static bool imported(const char *module, const char *name);
+
+// How well an item declared at decl answers the unqualified `name` here (0: not at all). The
+// items of the module being checked come first, as a module's own names shadow the prelude's;
+// a std module's item is otherwise only seen through a `use`.
+static int name_rank(Span decl, const char *name) {
+  const char *m = std_module_of(decl);
+  if (!m) return visible(decl) ? 2 : 0;
+  if (m == cur_module) return 3;
+  return imported(m, name) ? 2 : 0;
 }
 
-TraitDecl *lookup_trait(const char *name) {
-  for (int i = K->traits.len - 1; i >= 0; i--) {
-    TraitDecl *t = VEC_AT(K->traits, i);
-    if (t->name == name && visible(t->span)) return t;
-  }
-  return NULL;
+// The best-ranked item of vec named name; among equals the last declared (a program's item
+// shadows the prelude's, which is collected first).
+#define LOOKUP_BEST(vec, T, nm)                                                                                        \
+  do {                                                                                                                 \
+    T *best = NULL;                                                                                                    \
+    int best_rank = 0;                                                                                                 \
+    for (int i = (vec).len - 1; i >= 0; i--) {                                                                         \
+      T *d = VEC_AT(vec, i);                                                                                           \
+      if (d->name != (nm)) continue;                                                                                   \
+      int r = name_rank(d->span, nm);                                                                                  \
+      if (r > best_rank) best = d, best_rank = r;                                                                      \
+    }                                                                                                                  \
+    return best;                                                                                                       \
+  } while (0)
+
+#define LOOKUP_IN(vec, T, module, nm)                                                                                  \
+  do {                                                                                                                 \
+    for (int i = 0; i < (vec).len; i++) {                                                                              \
+      T *d = VEC_AT(vec, i);                                                                                           \
+      if (d->name == (nm) && d->span.file == 0 && std_module_of(d->span) == (module)) return d;                       \
+    }                                                                                                                  \
+    return NULL;                                                                                                       \
+  } while (0)
+
+StructDecl *lookup_struct(const char *name) { LOOKUP_BEST(K->structs, StructDecl, name); }
+TraitDecl *lookup_trait(const char *name) { LOOKUP_BEST(K->traits, TraitDecl, name); }
+FnDecl *lookup_fn(const char *name) { LOOKUP_BEST(K->fns, FnDecl, name); }
+ConstDecl *lookup_const(const char *name) { LOOKUP_BEST(K->consts, ConstDecl, name); }
+static AliasDecl *lookup_alias(const char *name) { LOOKUP_BEST(K->aliases, AliasDecl, name); }
+
+StructDecl *lookup_struct_in(const char *module, const char *name) { LOOKUP_IN(K->structs, StructDecl, module, name); }
+TraitDecl *lookup_trait_in(const char *module, const char *name) { LOOKUP_IN(K->traits, TraitDecl, module, name); }
+static AliasDecl *lookup_alias_in(const char *module, const char *name) { LOOKUP_IN(K->aliases, AliasDecl, module, name); }
+
+// A type name that is both a struct and an alias here (`type Result<T> = ..` in a program, or
+// fmt's `Result` inside fmt): the better-ranked one, the program's on a tie.
+static bool alias_shadows(AliasDecl *a, StructDecl *s) {
+  if (!a || !s) return a != NULL;
+  int ra = name_rank(a->span, a->name), rs = name_rank(s->span, s->name);
+  return ra != rs ? ra > rs : a->span.file != 0;
 }
 
-FnDecl *lookup_fn(const char *name) {
-  for (int i = K->fns.len - 1; i >= 0; i--) {
-    FnDecl *f = VEC_AT(K->fns, i);
-    if (f->name == name && visible(f->span)) return f;
-  }
-  return NULL;
+StructDecl *lookup_struct_path(Path *p) {
+  const char *name;
+  const char *module = path_std_module(p, &name);
+  if (!module) return NULL;
+  StructDecl *s = lookup_struct_in(module, name);
+  if (!s) s = lookup_struct_in(NULL, name);  // `std::option::Option`: a root prelude item
+  return s;
+}
+
+TraitDecl *lookup_trait_path(Path *p) {
+  if (p->nsegs == 1) return lookup_trait(p->segs[0].name);
+  const char *name;
+  const char *module = path_std_module(p, &name);
+  if (!module) return NULL;
+  TraitDecl *t = lookup_trait_in(module, name);
+  if (!t) t = lookup_trait_in(NULL, name);
+  return t;
 }
 
 // `use std::mem::size_of;` makes `size_of` stand for the path `std::mem::size_of`.
@@ -106,6 +163,39 @@ const char *expand_path(Path *p) {
     }
   }
   return path_string(p, p->nsegs);
+}
+
+static bool imported(const char *module, const char *name) {
+  for (int i = 0; i < uses.len; i++) {
+    UseEntry *u = VEC_AT(uses, i);
+    Path *p = &u->path;
+    bool glob = u->alias == intern_cstr("*");
+    if ((!glob && u->alias != name) || p->nsegs < 3 || !std_path_head(p->segs[0].name)) continue;
+    const char *last;
+    if (path_std_module(p, &last) == module && (glob || last == name || u->alias == name)) return true;
+  }
+  return false;
+}
+
+const char *path_std_module(Path *p, const char **name) {
+  if (p->nsegs < 2) return NULL;
+  Path full = *p;
+  const char *first = p->segs[0].name;
+  for (int i = 0; i < uses.len; i++) {  // `fmt::Display` after `use std::fmt;`
+    UseEntry *u = VEC_AT(uses, i);
+    if (u->alias != first || u->path.nsegs < 2 || !std_path_head(u->path.segs[0].name)) continue;
+    full.nsegs = u->path.nsegs + p->nsegs - 1;
+    full.segs = arena_alloc(sizeof(PathSeg) * full.nsegs);
+    for (int j = 0; j < u->path.nsegs; j++) full.segs[j] = u->path.segs[j];
+    for (int j = 1; j < p->nsegs; j++) full.segs[u->path.nsegs + j - 1] = p->segs[j];
+    break;
+  }
+  if (full.nsegs < 3 || !std_path_head(full.segs[0].name)) return NULL;
+  const char *m = full.segs[1].name;
+  for (int i = 2; i < full.nsegs - 1; i++) m = arena_printf("%s::%s", m, full.segs[i].name);
+  m = intern_cstr(m);
+  *name = full.segs[full.nsegs - 1].name;
+  return m;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +366,10 @@ static bool in_prelude(Span sp) { return sp.file == 0; }
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
   PathSeg *seg = &p->segs[p->nsegs - 1];
   const char *name = seg->name;
-  TraitDecl *t = lookup_trait(name);
+  const char *in_name;
+  const char *module = path_std_module(p, &in_name);
+  TraitDecl *t = module ? lookup_trait_in(module, in_name) : NULL;
+  if (!t) t = lookup_trait(name);
   if (!t) {
     const char *full = expand_path(p);
     if (p->nsegs > 1 && (!strncmp(full, "std::", 5) || !strncmp(full, "core::", 6))) t = lookup_trait(name);
@@ -388,6 +481,63 @@ Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   return t;
 }
 
+static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  int want = s->generics.nparams;
+  if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
+    error_at(seg->span, "E0107", "%s takes %d generic argument%s but %d generic argument%s supplied", s->is_enum ? "enum" : "struct",
+             want, want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
+    return err_type();
+  }
+  Type **args = arena_alloc(sizeof(Type *) * (want + 1));
+  for (int i = 0; i < want; i++)
+    args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+  return ty_struct(s, args, want);
+}
+
+static AliasDecl *expanding;  // the alias whose type is being resolved, if any
+
+Type *alias_type(AliasDecl *a) {
+  if (a->resolved) return a->resolved;
+  if (a->resolving) {  // reported where its expansion first names another alias, as rustc does
+    Diag *d = diag_error(a->next_use.hi ? a->next_use : a->span, "E0391", "cycle detected when expanding type alias `%s`", a->name);
+    diag_note(d, "type aliases cannot be recursive");
+    diag_emit(d);
+    return a->resolved = err_type();
+  }
+  a->resolving = true;
+  bool saved_prelude = in_prelude_scope;
+  const char *saved_module = cur_module;
+  bool saved_infer = in_expr_path;
+  resolve_scope_of(a->span);
+  in_expr_path = false;
+  GenericEnv *own = env_new(NULL);
+  for (int i = 0; i < a->generics.nparams; i++) env_add(own, a->generics.params[i].name);
+  AliasDecl *outer = expanding;
+  expanding = a;
+  Type *t = resolve_type(a->ty, own, NULL);
+  expanding = outer;
+  in_prelude_scope = saved_prelude, cur_module = saved_module, in_expr_path = saved_infer;
+  a->resolving = false;
+  return a->resolved = t;
+}
+
+// `Alias<A, B>`: the aliased type, resolved once in the alias's own scope with its parameters
+// as parameters 0.., then with the arguments put in their place.
+static Type *resolve_alias(AliasDecl *a, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  int want = a->generics.nparams;
+  if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
+    error_at(seg->span, "E0107", "type alias takes %d generic argument%s but %d generic argument%s supplied", want,
+             want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
+    return err_type();
+  }
+  if (expanding && !expanding->next_use.hi) expanding->next_use = seg->span;
+  if (!alias_type(a)) return err_type();
+  Type **args = arena_alloc(sizeof(Type *) * (want + 1));
+  for (int i = 0; i < want; i++)
+    args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+  return ty_subst(a->resolved, args, want);
+}
+
 static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Path *p = &te->path;
   PathSeg *seg = &p->segs[p->nsegs - 1];
@@ -397,6 +547,14 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
     if (t) return t;
   }
   if (p->nsegs > 1) {
+    const char *in_name;
+    const char *module = path_std_module(p, &in_name);
+    if (module) {
+      AliasDecl *a = lookup_alias_in(module, in_name);
+      if (a) return resolve_alias(a, seg, env, self_ty, allow_infer);
+      StructDecl *s = lookup_struct_path(p);
+      if (s) return resolve_struct_type(s, seg, env, self_ty, allow_infer);
+    }
     const char *full = expand_path(p);
     if (!strcmp(full, "std::string::String")) return ty_string;
     if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
@@ -424,18 +582,9 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   }
   if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
   StructDecl *s = lookup_struct(name);
-  if (s) {
-    int want = s->generics.nparams;
-    if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
-      error_at(seg->span, "E0107", "struct takes %d generic argument%s but %d generic argument%s supplied", want,
-               want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
-      return err_type();
-    }
-    Type **args = arena_alloc(sizeof(Type *) * (want + 1));
-    for (int i = 0; i < want; i++)
-      args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
-    return ty_struct(s, args, want);
-  }
+  AliasDecl *a = lookup_alias(name);
+  if (alias_shadows(a, s)) return resolve_alias(a, seg, env, self_ty, allow_infer);
+  if (s) return resolve_struct_type(s, seg, env, self_ty, allow_infer);
   if (lookup_trait(name)) {
     Diag *d = diag_error(te->span, "E0782", "expected a type, found a trait");
     diag_help(d, "you can add the `dyn` keyword if you want a trait object: `dyn %s`", name);
@@ -536,13 +685,6 @@ void require_sized(Type *t, Span sp, const char *what) {
   diag_emit(d);
 }
 
-ConstDecl *lookup_const(const char *name) {
-  for (int i = K->consts.len - 1; i >= 0; i--) {
-    ConstDecl *c = VEC_AT(K->consts, i);
-    if (c->name == name && visible(c->span)) return c;
-  }
-  return NULL;
-}
 
 void resolve_reset(void) {
   uses = (UseVec){0};  // its storage was in the arena

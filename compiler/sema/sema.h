@@ -151,11 +151,14 @@ typedef struct {
   VEC(FnDecl *) fns;
   VEC(FnDecl *) closures;    // every closure's body as a function, in the order checked
   VEC(ConstDecl *) consts;
+  VEC(AliasDecl *) aliases;
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait, *partial_eq_trait;
   TraitDecl *iterator_trait, *into_iterator_trait;  // the prelude's: what `for` loops over
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
-  StructDecl *option;
+  StructDecl *option, *result;
+  TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
+  StructDecl *formatter;                  // std::fmt::Formatter, which they are called with
 } Crate;
 
 //

@@ -46,6 +46,18 @@ StructDecl *lookup_struct(const char *name);
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
 ConstDecl *lookup_const(const char *name);
+// Items named by a path into a std module (`fmt::Display`, `std::fmt::Result` after `use`
+// expansion): *name is set to the item's name and the module is returned, or NULL when the
+// path does not name a std module trc has (`std::ops::Add` names the prelude's root item).
+const char *path_std_module(Path *p, const char **name);
+// The type alias a stands for, with its parameters as parameters 0.. (resolved on first use).
+Type *alias_type(AliasDecl *a);
+// A struct or trait named by a std path (`std::fmt::Formatter`, `fmt::Display` after `use
+// std::fmt`, `std::option::Option`), or NULL; a one-segment trait path is looked up by name.
+StructDecl *lookup_struct_path(Path *p);
+TraitDecl *lookup_trait_path(Path *p);
+StructDecl *lookup_struct_in(const char *module, const char *name);
+TraitDecl *lookup_trait_in(const char *module, const char *name);
 void resolve_add_use(Path path, const char *alias);   // `use path as alias;`
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
@@ -88,6 +100,7 @@ typedef struct {
   TraitDecl *trait;
   TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
   Span span;
+  bool format_arg;  // a format argument's Display or Debug: reported as rustc reports those
 } Obligation;
 
 typedef VEC(Local *) LocalVec;
@@ -125,7 +138,7 @@ typedef struct {
 // unify.c
 // Names the checker compares by pointer, interned by init_names (once per arena).
 extern const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
-    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
+    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented, *s_write, *s_writeln;
 void init_names(void);
 bool unify(Type *a, Type *b);
 // How rustc names a type in "expected X, found Y": "integer", "floating-point number", `T`.
@@ -133,6 +146,8 @@ const char *expected_name(Type *t);
 void mismatch(Expr *e, Type *expected, Type *found);   // E0308 "mismatched types" at e
 // `t: trait`, to check once the body's types are known.
 Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp);
+// `{}` / `{:?}` of a value of type t at sp: E0277 "doesn't implement" unless it is Display/Debug.
+void report_unformattable(Type *t, bool debug, Span sp);
 // A bound with associated type bindings, its binding types instantiated with `targs`.
 void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp);
 int scope_mark(Fcx *fx);               // the locals in scope now, for scope_pop

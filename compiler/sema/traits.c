@@ -177,6 +177,9 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
     return false;
   }
   if ((trait == crate->clone_trait || trait == crate->partial_eq_trait) && builtin_impl(crate, t, trait)) return true;
+  // Debug of an array is its slice's (std's impl is generic over the length, which trc's
+  // generics cannot say).
+  if (trait == crate->debug_trait && t->kind == TY_ARRAY) return type_implements(crate, t->inner, trait);
   TraitRef tr = {.trait = trait};
   return find_impl(crate, &tr, t, NULL, NULL) != NULL;
 }

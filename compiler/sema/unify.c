@@ -9,7 +9,7 @@
 #include "sema/sema_internal.h"
 
 const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_format, *s_panic, *s_vec,
-    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented;
+    *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented, *s_write, *s_writeln;
 
 void init_names(void) {
   if (s_self) return;
@@ -27,6 +27,8 @@ void init_names(void) {
   s_unreachable = intern_cstr("unreachable");
   s_todo = intern_cstr("todo");
   s_unimplemented = intern_cstr("unimplemented");
+  s_write = intern_cstr("write");
+  s_writeln = intern_cstr("writeln");
 }
 
 // ---------------------------------------------------------------------------------------------

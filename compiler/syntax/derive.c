@@ -1,4 +1,4 @@
-// derive.c — `#[derive(Clone, PartialEq, Eq)]` expanded into ordinary impls, as rustc's
+// derive.c — `#[derive(Clone, PartialEq, Eq, Debug)]` expanded into ordinary impls, as rustc's
 // built-in derive macros do, before anything is checked.
 //
 // For each derived trait the expansion writes the impl as source text, then lexes and parses
@@ -22,7 +22,12 @@
 // comes from, else the type's name), so an error in an expansion, such as a field whose type
 // is not Clone, points where rustc points. The type's own bounds and where clauses are copied
 // onto the impl's generics after parsing, which keeps this file free of a type printer.
-// `Debug` is not expanded here: its formatting is still built by codegen (codegen/format.c).
+// `#[derive(Debug)]` calls std::fmt's builders (compiler/std/fmt.tr), as rustc's does:
+//   impl<T: std::fmt::Debug> std::fmt::Debug for P<T> {
+//       fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+//           f.debug_struct("P").field("a", &self.a).field("b", &self.b).finish()
+//       }
+//   }
 #include "syntax/syntax.h"
 
 #include <stdarg.h>
@@ -98,25 +103,32 @@ static void clone_ctor(Gen *g, StructDecl *s, const char *path, StructKind kind,
   emit(g, s->span, kind == STRUCT_NAMED ? " }" : ")");
 }
 
+// `match self { S::V(__self_0, ..) => <arm>, .. }` over an enum's variants; an enum without
+// variants has no value to look at: `match *self {}`.
+typedef void ArmFn(Gen *g, StructDecl *s, EnumVariant *ev);
+
+static void match_variants(Gen *g, StructDecl *s, ArmFn *arm) {
+  emit(g, s->span, s->nvariants ? "match self {\n" : "match *self {\n");
+  for (int v = 0; v < s->nvariants; v++) {
+    EnumVariant *ev = &s->variants[v];
+    fields_pattern(g, s, v, "__self");
+    emit(g, ev->span, " => ");
+    arm(g, s, ev);
+    emit(g, ev->span, ",\n");
+  }
+  emit(g, s->span, "}");
+}
+
+static void clone_arm(Gen *g, StructDecl *s, EnumVariant *ev) {
+  clone_ctor(g, s, arena_printf("%s::%s", s->name, ev->name), ev->kind, ev->fields, ev->nfields, false);
+}
+
 static void gen_clone(Gen *g, StructDecl *s) {
   impl_head(g, s, "Clone");
   emit(g, s->span, "fn clone(&self) -> Self {\n");
-  if (derives(s, "Copy") && !s->generics.nparams) {
-    emit(g, s->span, "*self");
-  } else if (!s->is_enum) {
-    clone_ctor(g, s, s->name, s->kind, s->fields, s->nfields, true);
-  } else {
-    // An enum without variants has no value to clone: `match *self {}`.
-    emit(g, s->span, s->nvariants ? "match self {\n" : "match *self {\n");
-    for (int v = 0; v < s->nvariants; v++) {
-      EnumVariant *ev = &s->variants[v];
-      fields_pattern(g, s, v, "__self");
-      emit(g, ev->span, " => ");
-      clone_ctor(g, s, arena_printf("%s::%s", s->name, ev->name), ev->kind, ev->fields, ev->nfields, false);
-      emit(g, ev->span, ",\n");
-    }
-    emit(g, s->span, "}");
-  }
+  if (derives(s, "Copy") && !s->generics.nparams) emit(g, s->span, "*self");
+  else if (!s->is_enum) clone_ctor(g, s, s->name, s->kind, s->fields, s->nfields, true);
+  else match_variants(g, s, clone_arm);
   emit(g, s->span, "\n}\n}\n");
 }
 
@@ -149,6 +161,38 @@ static void gen_partial_eq(Gen *g, StructDecl *s) {
   emit(g, s->span, "\n}\n}\n");
 }
 
+// `f.debug_struct("P").field("a", <a>).finish()`, `f.debug_tuple("P").field(<0>).finish()` or
+// `f.write_str("P")`, where <a> is `&self.a` (of_self) or the pattern binding `__self_0`.
+static void debug_body(Gen *g, Span sp, const char *name, StructKind kind, FieldDecl *fields, int n, bool of_self) {
+  if (n == 0) {
+    emit(g, sp, "f.write_str(\"%s\")", name);
+    return;
+  }
+  bool named = kind == STRUCT_NAMED;
+  emit(g, sp, named ? "f.debug_struct(\"%s\")" : "f.debug_tuple(\"%s\")", name);
+  for (int i = 0; i < n; i++) {
+    emit(g, fields[i].span, ".field(");
+    if (named) emit(g, fields[i].span, "\"%s\", ", fields[i].name);
+    if (!of_self) emit(g, fields[i].span, "__self_%d)", i);
+    else if (named) emit(g, fields[i].span, "&self.%s)", fields[i].name);
+    else emit(g, fields[i].span, "&self.%d)", i);
+  }
+  emit(g, sp, ".finish()");
+}
+
+static void debug_arm(Gen *g, StructDecl *s, EnumVariant *ev) {
+  (void)s;
+  debug_body(g, ev->span, ev->name, ev->kind, ev->fields, ev->nfields, false);
+}
+
+static void gen_debug(Gen *g, StructDecl *s) {
+  impl_head(g, s, "std::fmt::Debug");
+  emit(g, s->span, "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+  if (!s->is_enum) debug_body(g, s->span, s->name, s->kind, s->fields, s->nfields, true);
+  else match_variants(g, s, debug_arm);
+  emit(g, s->span, "\n}\n}\n");
+}
+
 static void gen_eq(Gen *g, StructDecl *s) {
   impl_head(g, s, "Eq");
   emit(g, s->span, "}\n");
@@ -173,6 +217,7 @@ static void expand(Program *prog, StructDecl *s) {
   if (derives(s, "Clone")) gen_clone(&g, s);
   if (derives(s, "PartialEq")) gen_partial_eq(&g, s);
   if (derives(s, "Eq")) gen_eq(&g, s);
+  if (derives(s, "Debug")) gen_debug(&g, s);
   if (!g.text.len) return;
   vec_push(&g.text, 0);
   int file = diag_add_file(arena_printf("<derive of %s>", s->name), g.text.data, g.text.len - 1);

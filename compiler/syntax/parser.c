@@ -842,6 +842,11 @@ static Expr *parse_macro(const char *name, Span lo) {
   e->name = name;
   if (is_format_macro(name)) {
     parse_format_args(e, close, !strcmp(name, "format"));
+  } else if (!strcmp(name, "write") || !strcmp(name, "writeln")) {
+    // write!(dest, "fmt", args..): dest is args[0]; writeln!(dest) writes just a newline
+    PUSH(e->args, e->nargs, parse_expr());
+    if (accept(TK_COMMA) && !at(close)) parse_format_args(e, close, !strcmp(name, "write"));
+    else if (!strcmp(name, "write")) syntax_error("`,`");
   } else if (!strcmp(name, "assert") || !strcmp(name, "assert_eq") || !strcmp(name, "assert_ne")) {
     int nfixed = !strcmp(name, "assert") ? 1 : 2;
     for (int i = 0; i < nfixed; i++) {
@@ -1320,8 +1325,9 @@ static Expr *parse_postfix(Expr *e, Span lo) {
       x->span = span_from(lo);
       e = x;
     } else if (at(TK_QUESTION)) {
-      advance();
+      Span qs = advance()->span;
       Expr *q = new_expr(EX_TRY, span_from(lo));
+      q->name_span = qs;  // the `?`, where rustc reports its errors
       q->sub = e;
       e = q;
     } else {
@@ -1778,6 +1784,40 @@ static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
   if (!*first) *first = it;
 }
 
+static VEC(StdModule) std_modules;
+
+const char *std_module_of(Span sp) {
+  const char *m = NULL;
+  for (int i = 0; i < std_modules.len; i++) {  // outer modules come first: the last match is innermost
+    Span b = std_modules.data[i].body;
+    if (sp.file == b.file && sp.lo >= b.lo && sp.hi <= b.hi) m = std_modules.data[i].name;
+  }
+  return m;
+}
+
+static Item *parse_item(Attrs attrs);
+
+// mod name { item* } — only in the prelude (see StdModule); its items are appended to the
+// program like the prelude's other items.
+static Item *parse_std_module(void) {
+  expect(TK_MOD);
+  const char *name = expect_ident();
+  const char *outer = std_module_of(tok()->span);
+  if (outer) name = intern_cstr(arena_printf("%s::%s", outer, name));
+  int at_mod = std_modules.len;
+  vec_push(&std_modules, ((StdModule){name, tok()->span}));
+  expect(TK_LBRACE);
+  std_modules.data[at_mod].body.hi = UINT32_MAX;  // its items are inside while they are parsed
+  while (!at(TK_RBRACE) && !at(TK_EOF)) {
+    Attrs attrs = parse_outer_attrs();
+    Item *it = parse_item(attrs);
+    if (it) PUSH(P.prog->items, P.prog->nitems, it);
+  }
+  std_modules.data[at_mod].body.hi = tok()->span.hi;
+  expect(TK_RBRACE);
+  return NULL;
+}
+
 static Item *parse_item(Attrs attrs) {
   Span lo = tok()->span;
   skip_visibility();
@@ -1846,7 +1886,24 @@ static Item *parse_item(Attrs attrs) {
     it->span = span_from(lo);
     return it;
   }
-  case TK_MOD: error_here(tok()->span, "modules (`mod`) are not supported");
+  case TK_MOD:
+    if (lo.file == 0) return parse_std_module();
+    error_here(tok()->span, "modules (`mod`) are not supported");
+  case TK_TYPE: {
+    advance();
+    Item *it = new_item(ITEM_TYPE, lo, attrs);
+    AliasDecl *a = arena_alloc(sizeof *a);
+    a->span = tok()->span;
+    a->name = expect_ident();
+    a->generics = parse_generics();
+    parse_where(&a->generics);
+    expect(TK_EQ);
+    a->ty = parse_type();
+    expect(TK_SEMI);
+    it->alias = a;
+    it->span = span_from(lo);
+    return it;
+  }
   case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
   default: syntax_error("item");
   }
@@ -1855,7 +1912,7 @@ static Item *parse_item(Attrs attrs) {
 static bool is_item_start(void) {
   TokenKind k = kind();
   return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
-         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_EOF;
+         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF;
 }
 
 // After an error: skip to the next token that can start an item at brace depth 0.

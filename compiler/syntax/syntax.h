@@ -305,7 +305,7 @@ typedef enum {
   BI_SLICE_LEN, BI_SLICE_IS_EMPTY, BI_ITER, BI_ITER_MUT, BI_ENUMERATE, BI_REV, BI_SLICE_SWAP,
   BI_VEC_REMOVE, BI_VEC_INSERT, BI_STR_PARSE,
   // intrinsics of the .tr prelude
-  BI_READ, BI_WRITE, BI_ARGS_LEN, BI_ARG,
+  BI_READ, BI_WRITE, BI_ARGS_LEN, BI_ARG, BI_FMT, BI_PUSH_INDENTED,
   BI_COUNT
 } Builtin;
 
@@ -583,7 +583,19 @@ typedef struct ConstDecl {
   FnDecl *fn;          // the checker's function for the value
 } ConstDecl;
 
-typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST } ItemKind;
+// type Name<T> = Type;  — a type alias: the name stands for the type wherever it is written,
+// with the alias's parameters replaced by the arguments given (`type Pair<T> = (T, T);`).
+typedef struct AliasDecl {
+  const char *name;
+  Span span;           // the name
+  Generics generics;
+  TypeExpr *ty;
+  Type *resolved;         // sema: the type, its parameters as parameters 0..
+  bool resolving;         // sema: being resolved (an alias that names itself is E0391)
+  Span next_use;          // sema: the first alias its type names (where a cycle is reported)
+} AliasDecl;
+
+typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST, ITEM_TYPE } ItemKind;
 
 struct Item {
   ItemKind kind;
@@ -596,6 +608,7 @@ struct Item {
   Path use_path;        // ITEM_USE: `use std::mem::size_of;` (glob: last seg name "*")
   const char *use_alias;
   ConstDecl *cdecl;     // ITEM_CONST
+  AliasDecl *alias;     // ITEM_TYPE
 };
 
 typedef struct {
@@ -607,6 +620,17 @@ typedef struct {
 
 // Parses one file's tokens and appends its items to prog.
 void parse_file(Program *prog, Token *toks, int ntoks);
+
+// The standard library's modules: the prelude (file 0) groups the items that Rust keeps out of
+// its prelude in `mod fmt { ... }` blocks, so `fmt::Result` and the prelude's `Result` are two
+// names. The module an item is in is found from its span: the module whose braces hold it.
+typedef struct {
+  const char *name;   // interned: "fmt"
+  Span body;          // from `{` to `}`
+} StdModule;
+
+// The innermost std module that span sp is inside, or NULL (the prelude's root, or user code).
+const char *std_module_of(Span sp);
 
 //
 // derive.c
