@@ -2309,11 +2309,24 @@ Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks) {
   return lower_body(&L, f);
 }
 
+// The prelude's bodies are lowered when the collector first reaches them (lower_on_demand):
+// a program uses few of its hundreds of functions. The program's own are all lowered, so that
+// what lowering reports is reported for a function nobody calls too.
+static Crate *lowered_crate;
+static bool lowered_with_checks;
+
 static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
-  if (f->body && !f->mir) f->mir = lower_fn(crate, f, overflow_checks);
+  if (f->body && !f->mir && f->span.file != 0) f->mir = lower_fn(crate, f, overflow_checks);
+}
+
+Body *lower_on_demand(FnDecl *f) {
+  if (f->body && !f->mir) f->mir = lower_fn(lowered_crate, f, lowered_with_checks);
+  return f->mir;
 }
 
 void lower_crate(Crate *crate, bool overflow_checks) {
+  lowered_crate = crate;
+  lowered_with_checks = overflow_checks;
   for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), overflow_checks);
   // A `const` item is a function of no arguments that its uses call (when not promoted).
   for (int i = 0; i < crate->consts.len; i++) lower_one(crate, ((ConstDecl *)VEC_AT(crate->consts, i))->fn, overflow_checks);

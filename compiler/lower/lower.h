@@ -251,6 +251,8 @@ typedef struct Body {
 Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks);
 // Lowers every function of the crate that has a body, storing the result in FnDecl.mir.
 void lower_crate(Crate *crate, bool overflow_checks);
+// f's MIR, lowered now if it was not yet (a prelude function the collector reaches).
+Body *lower_on_demand(FnDecl *f);
 // The Fn, FnMut or FnOnce bound of a type parameter of f (how a value of it is called), or NULL.
 TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t);
 

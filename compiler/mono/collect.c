@@ -274,6 +274,7 @@ Instance *mono_collect(Crate *c) {
   list_new_instances();
   for (Instance *in; (in = mono_next_to_walk());) {
     cur = in;
+    lower_on_demand(in->fn);
     if (!in->fn->mir || in->fn->mir->unsupported) ice(in->fn->span, "`%s` has no MIR to collect from", in->fn->name);
     walk_body(in->fn->mir);
   }
