@@ -1,6 +1,7 @@
 // builtins.c — the compiler-known methods and functions that MIR calls (CALLEE_BUILTIN):
 // Vec, String, slice and str methods, parse, size_of, drop, mem::swap, process::exit, and
-// vec![..]. Each gets its operands evaluated; the code here is what the method does.
+// vec![..]. Each gets its operands evaluated; the code here is what the method does. The
+// builtins are listed in compiler/syntax/builtins.def.
 #include "codegen/codegen_internal.h"
 
 #include <string.h>

@@ -16,13 +16,20 @@ typedef struct {
 } KnownFn;
 
 static const KnownFn known_fns[] = {
-  {"std::mem::size_of", BI_SIZE_OF}, {"core::mem::size_of", BI_SIZE_OF}, {"size_of", BI_SIZE_OF},
-  {"std::mem::align_of", BI_ALIGN_OF}, {"core::mem::align_of", BI_ALIGN_OF}, {"align_of", BI_ALIGN_OF},
-  {"std::mem::drop", BI_DROP}, {"core::mem::drop", BI_DROP}, {"drop", BI_DROP},
-  {"std::process::exit", BI_EXIT},
-  {"__trc_read", BI_READ}, {"__trc_write", BI_WRITE}, {"__trc_args_len", BI_ARGS_LEN}, {"__trc_arg", BI_ARG},
-  {"__trc_fmt", BI_FMT}, {"__trc_push_indented", BI_PUSH_INDENTED},
+#define PATH_FN(id, path) {path, BI_##id},
+#define INTRINSIC(id, name) {name, BI_##id},
+#include "syntax/builtins.def"
 };
+
+// Whether bi is one of the prelude's intrinsics, which a program may not call.
+static bool is_intrinsic(Builtin bi) {
+  switch (bi) {
+#define INTRINSIC(id, name) case BI_##id:
+#include "syntax/builtins.def"
+    return true;
+  default: return false;
+  }
+}
 
 // std functions the prelude implements in .tr: the path a program writes, and the prelude fn.
 static const struct {
@@ -310,7 +317,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   }
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
-  if (bi >= BI_READ && bi <= BI_PUSH_INDENTED && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
+  if (is_intrinsic(bi) && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
   for (size_t i = 0; i < sizeof std_fns / sizeof std_fns[0]; i++) {
     if (strcmp(std_fns[i].path, full)) continue;
     FnDecl *f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
@@ -361,23 +368,21 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     obligate(fx, e->self_ty, owner, e->span);
     return true;
   }
-  if (!strcmp(tname, "Vec") || !strcmp(tname, "String") || !strcmp(tname, "Box")) {
-    static const struct {
-      const char *ty, *fn;
-      Builtin bi;
-    } ctors[] = {
-      {"Vec", "new", BI_VEC_NEW}, {"Vec", "with_capacity", BI_VEC_WITH_CAPACITY}, {"String", "from", BI_STRING_FROM},
-      {"String", "new", BI_STRING_NEW}, {"Box", "new", BI_BOX_NEW},
-    };
-    for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++)
-      if (!strcmp(ctors[i].ty, tname) && !strcmp(ctors[i].fn, name)) {
-        e->res = RES_BUILTIN;
-        e->builtin = ctors[i].bi;
-        bool ok;
-        e->self_ty = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
-        return true;
-      }
-  }
+  static const struct {
+    const char *ty, *fn;
+    Builtin bi;
+  } assoc_fns[] = {
+#define ASSOC_FN(id, type, name) {type, name, BI_##id},
+#include "syntax/builtins.def"
+  };
+  for (size_t i = 0; i < sizeof assoc_fns / sizeof assoc_fns[0]; i++)
+    if (!strcmp(assoc_fns[i].ty, tname) && !strcmp(assoc_fns[i].fn, name)) {
+      e->res = RES_BUILTIN;
+      e->builtin = assoc_fns[i].bi;
+      bool ok;
+      e->self_ty = builtin_type_of_path(fx, p, p->nsegs - 1, &ok);
+      return true;
+    }
   int ctor = resolve_ctor_value(fx, e);
   if (ctor) return ctor > 0;
   bool ok;

@@ -23,35 +23,8 @@ typedef struct {
 } BuiltinMethod;
 
 static const BuiltinMethod builtin_methods[] = {
-  {"push", TY_VEC, BI_VEC_PUSH, SELF_REF_MUT, 1},     {"len", TY_VEC, BI_VEC_LEN, SELF_REF, 0},
-  {"is_empty", TY_VEC, BI_VEC_IS_EMPTY, SELF_REF, 0}, {"clear", TY_VEC, BI_VEC_CLEAR, SELF_REF_MUT, 0},
-  {"len", TY_STRING, BI_STRING_LEN, SELF_REF, 0},     {"push_str", TY_STRING, BI_STRING_PUSH_STR, SELF_REF_MUT, 1},
-  {"as_str", TY_STRING, BI_STRING_AS_STR, SELF_REF, 0}, {"clone", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
-  {"is_empty", TY_STRING, BI_STR_IS_EMPTY, SELF_REF, 0},
-  {"len", TY_STR, BI_STR_LEN, SELF_REF, 0},           {"to_string", TY_STR, BI_STR_TO_STRING, SELF_REF, 0},
-  {"to_owned", TY_STR, BI_STR_TO_STRING, SELF_REF, 0}, {"is_empty", TY_STR, BI_STR_IS_EMPTY, SELF_REF, 0},
-  {"wrapping_add", TY_INT, BI_INT_WRAPPING_ADD, SELF_VALUE, 1}, {"wrapping_sub", TY_INT, BI_INT_WRAPPING_SUB, SELF_VALUE, 1},
-  {"wrapping_mul", TY_INT, BI_INT_WRAPPING_MUL, SELF_VALUE, 1}, {"pow", TY_INT, BI_INT_POW, SELF_VALUE, 1},
-  {"min", TY_INT, BI_INT_MIN, SELF_VALUE, 1},         {"max", TY_INT, BI_INT_MAX, SELF_VALUE, 1},
-  {"abs", TY_INT, BI_INT_ABS, SELF_VALUE, 0},
-  {"sqrt", TY_FLOAT, BI_F64_SQRT, SELF_VALUE, 0},     {"abs", TY_FLOAT, BI_F64_ABS, SELF_VALUE, 0},
-  // ToString, through Display
-  {"to_string", TY_INT, BI_TO_STRING, SELF_REF, 0},   {"to_string", TY_FLOAT, BI_TO_STRING, SELF_REF, 0},
-  {"to_string", TY_BOOL, BI_TO_STRING, SELF_REF, 0},  {"to_string", TY_CHAR, BI_TO_STRING, SELF_REF, 0},
-  {"to_string", TY_STRING, BI_STRING_CLONE, SELF_REF, 0},
-  // slices and iteration
-  {"len", TY_SLICE, BI_SLICE_LEN, SELF_REF, 0},       {"is_empty", TY_SLICE, BI_SLICE_IS_EMPTY, SELF_REF, 0},
-  {"len", TY_ARRAY, BI_SLICE_LEN, SELF_REF, 0},
-  {"iter", TY_VEC, BI_ITER, SELF_REF, 0},             {"iter", TY_SLICE, BI_ITER, SELF_REF, 0},
-  {"iter", TY_ARRAY, BI_ITER, SELF_REF, 0},           {"iter_mut", TY_VEC, BI_ITER_MUT, SELF_REF_MUT, 0},
-  {"iter_mut", TY_SLICE, BI_ITER_MUT, SELF_REF_MUT, 0}, {"iter_mut", TY_ARRAY, BI_ITER_MUT, SELF_REF_MUT, 0},
-  {"enumerate", TY_ITER, BI_ENUMERATE, SELF_VALUE, 0}, {"rev", TY_ITER, BI_REV, SELF_VALUE, 0},
-  {"rev", TY_RANGE, BI_REV, SELF_VALUE, 0},          {"len", TY_ITER, BI_SLICE_LEN, SELF_REF, 0},
-  {"swap", TY_VEC, BI_SLICE_SWAP, SELF_REF_MUT, 2},   {"swap", TY_SLICE, BI_SLICE_SWAP, SELF_REF_MUT, 2},
-  {"swap", TY_ARRAY, BI_SLICE_SWAP, SELF_REF_MUT, 2},
-  {"pop", TY_VEC, BI_VEC_POP, SELF_REF_MUT, 0},       {"remove", TY_VEC, BI_VEC_REMOVE, SELF_REF_MUT, 1},
-  {"insert", TY_VEC, BI_VEC_INSERT, SELF_REF_MUT, 2},
-  {"parse", TY_STR, BI_STR_PARSE, SELF_REF, 0},       {"parse", TY_STRING, BI_STR_PARSE, SELF_REF, 0},
+#define METHOD(id, kind, name, self, n) {name, kind, BI_##id, self, n},
+#include "syntax/builtins.def"
 };
 
 Type **copy_types(Type **t, int n) {

@@ -291,21 +291,11 @@ typedef enum {
   RES_CONST_ITEM,    // a `const` item: fn is its value's function
 } ResKind;
 
+// The functions and methods trc implements itself: compiler/syntax/builtins.def lists them.
 typedef enum {
   BI_NONE,
-  BI_BOX_NEW, BI_VEC_NEW, BI_VEC_WITH_CAPACITY, BI_STRING_FROM, BI_STRING_NEW,
-  BI_SIZE_OF, BI_ALIGN_OF, BI_DROP, BI_EXIT,
-  // methods on builtin types
-  BI_VEC_PUSH, BI_VEC_LEN, BI_VEC_POP, BI_VEC_IS_EMPTY, BI_VEC_CLEAR,
-  BI_STR_LEN, BI_STR_TO_STRING, BI_STRING_LEN, BI_STRING_PUSH_STR, BI_STRING_AS_STR,
-  BI_STRING_CLONE, BI_STR_IS_EMPTY,
-  BI_INT_WRAPPING_ADD, BI_INT_WRAPPING_SUB, BI_INT_WRAPPING_MUL, BI_INT_ABS, BI_INT_POW,
-  BI_INT_MIN, BI_INT_MAX,
-  BI_F64_SQRT, BI_F64_ABS, BI_TO_STRING,
-  BI_SLICE_LEN, BI_SLICE_IS_EMPTY, BI_ITER, BI_ITER_MUT, BI_ENUMERATE, BI_REV, BI_SLICE_SWAP,
-  BI_VEC_REMOVE, BI_VEC_INSERT, BI_STR_PARSE,
-  // intrinsics of the .tr prelude
-  BI_READ, BI_WRITE, BI_ARGS_LEN, BI_ARG, BI_FMT, BI_PUSH_INDENTED,
+#define BUILTIN(id) BI_##id,
+#include "syntax/builtins.def"
   BI_COUNT
 } Builtin;
 
