@@ -85,7 +85,10 @@ static void collect_item(Item *it) {
   case ITEM_FN: collect_fn(it->fn); break;
   case ITEM_STRUCT: vec_push(&K->structs, it->sdecl); break;
   case ITEM_TRAIT: vec_push(&K->traits, it->trait); break;
-  case ITEM_IMPL: vec_push(&K->impls, it->impl); break;
+  case ITEM_IMPL:
+    it->impl->index = K->impls.len;
+    vec_push(&K->impls, it->impl);
+    break;
   case ITEM_USE: {
     resolve_add_use(it->use_path, it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name);
     break;
@@ -282,6 +285,7 @@ static void resolve_impl_self(ImplDecl *im) {
       im->trait = r->trait;
       im->trait_args = r->args;
       im->ntrait_args = r->nargs;
+      vec_push(&im->trait->impls, im);
     }
   }
 }
@@ -442,19 +446,22 @@ static void check_impl_items(ImplDecl *im) {
 
 // Two impls of one trait whose self types are the same type conflict (E0119).
 static void check_overlap(void) {
-  for (int i = 0; i < K->impls.len; i++) {
-    ImplDecl *a = VEC_AT(K->impls, i);
-    if (!a->trait || (a->env && a->env->n)) continue;
-    for (int j = 0; j < i; j++) {
-      ImplDecl *b = VEC_AT(K->impls, j);
-      if (b->trait != a->trait || (b->env && b->env->n) || b->self_ty != a->self_ty) continue;
-      bool same_args = a->ntrait_args == b->ntrait_args;
-      for (int k = 0; k < a->ntrait_args && same_args; k++) same_args = a->trait_args[k] == b->trait_args[k];
-      if (!same_args) continue;
-      Diag *d = diag_error(a->span, "E0119", "conflicting implementations of trait `%s` for type `%s`", a->trait->name, ty_name(a->self_ty));
-      diag_secondary(d, b->span, "first implementation here");
-      diag_label(d, "conflicting implementation for `%s`", ty_name(a->self_ty));
-      diag_emit(d);
+  for (int t = 0; t < K->traits.len; t++) {
+    TraitDecl *tr = VEC_AT(K->traits, t);
+    for (int i = 0; i < tr->impls.len; i++) {
+      ImplDecl *a = tr->impls.data[i];
+      if (a->env && a->env->n) continue;
+      for (int j = 0; j < i; j++) {
+        ImplDecl *b = tr->impls.data[j];
+        if ((b->env && b->env->n) || b->self_ty != a->self_ty) continue;
+        bool same_args = a->ntrait_args == b->ntrait_args;
+        for (int k = 0; k < a->ntrait_args && same_args; k++) same_args = a->trait_args[k] == b->trait_args[k];
+        if (!same_args) continue;
+        Diag *d = diag_error(a->span, "E0119", "conflicting implementations of trait `%s` for type `%s`", a->trait->name, ty_name(a->self_ty));
+        diag_secondary(d, b->span, "first implementation here");
+        diag_label(d, "conflicting implementation for `%s`", ty_name(a->self_ty));
+        diag_emit(d);
+      }
     }
   }
 }
@@ -576,6 +583,7 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_header(VEC_AT(K->impls, i));
+  index_methods();
   for (int i = 0; i < K->fns.len; i++) {
     FnDecl *f = VEC_AT(K->fns, i);
     if (!f->impl && !f->trait) resolve_fn_sig(f, NULL, NULL);

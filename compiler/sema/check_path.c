@@ -83,24 +83,22 @@ Sig sig_of(FnDecl *f, Type **targs, int n) {
 // Looks for an associated function `name` on a type: inherent impls, then trait impls/bounds.
 static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *seg) {
   t = ty_resolve(t);
-  for (int i = 0; i < K->impls.len; i++) {
-    ImplDecl *im = VEC_AT(K->impls, i);
-    if (im->trait) continue;
-    for (int m = 0; m < im->nmethods; m++) {
-      FnDecl *f = im->methods[m];
-      if (f->name != name) continue;
-      int n = im->env->n;
-      Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
-      Type **fresh = fresh_targs(fx, im->env, 0, NULL, e->span);
-      for (int p = 0; p < n; p++) binds[p] = fresh[p];
-      if (!unify(ty_subst(im->self_ty, binds, n), t)) continue;
-      e->res = RES_FN;
-      e->fn = f;
-      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
-      e->fn_ntargs = f->env->n;
-      apply_turbofish(fx, seg, f->env, n, e->fn_targs);
-      return true;
-    }
+  int nfns;
+  FnDecl **fns = inherent_fns_named(name, &nfns);
+  for (int i = 0; i < nfns; i++) {
+    FnDecl *f = fns[i];
+    ImplDecl *im = f->impl;
+    int n = im->env->n;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    Type **fresh = fresh_targs(fx, im->env, 0, NULL, e->span);
+    for (int p = 0; p < n; p++) binds[p] = fresh[p];
+    if (!unify(ty_subst(im->self_ty, binds, n), t)) continue;
+    e->res = RES_FN;
+    e->fn = f;
+    e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+    e->fn_ntargs = f->env->n;
+    apply_turbofish(fx, seg, f->env, n, e->fn_targs);
+    return true;
   }
   // Trait methods: through a parameter's bounds, or any trait with an impl for t.
   TraitDecl *owner = NULL;
@@ -109,9 +107,10 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
     for (int b = 0; b < fx->env->nbounds[t->index] && !found; b++)
       found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner);
   } else {
-    for (int i = 0; i < K->traits.len && !found; i++) {
-      TraitDecl *tr = VEC_AT(K->traits, i);
-      FnDecl *m = trait_find_method(tr, name, &owner);
+    int ntraits;
+    TraitDecl **traits = traits_declaring(name, &ntraits);
+    for (int i = 0; i < ntraits && !found; i++) {
+      FnDecl *m = trait_find_method(traits[i], name, &owner);
       if (m && type_implements(K, t, owner)) found = m;
     }
   }

@@ -168,37 +168,42 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     return u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out);
   }
   // Inherent impls.
-  for (int i = 0; i < K->impls.len; i++) {
-    ImplDecl *im = VEC_AT(K->impls, i);
-    if (im->trait) continue;
+  int nfns;
+  FnDecl **fns = inherent_fns_named(e->name, &nfns);
+  for (int i = 0; i < nfns; i++) {
+    FnDecl *f = fns[i];
+    ImplDecl *im = f->impl;
+    if (f->self_kind == SELF_NONE) continue;
     int n = im->env->n;
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
     for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
-    for (int m = 0; m < im->nmethods; m++) {
-      FnDecl *f = im->methods[m];
-      if (f->name != e->name || f->self_kind == SELF_NONE) continue;
-      if (!unify(ty_subst(im->self_ty, binds, n), u)) break;
-      e->dispatch = DISPATCH_DIRECT;
-      e->fn = f;
-      e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
-      e->fn_ntargs = f->env->n;
-      set_receiver_adjust(e, derefs, f->self_kind);
-      *out = sig_of(f, e->fn_targs, e->fn_ntargs);
-      return true;
-    }
+    if (!unify(ty_subst(im->self_ty, binds, n), u)) continue;
+    e->dispatch = DISPATCH_DIRECT;
+    e->fn = f;
+    e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+    e->fn_ntargs = f->env->n;
+    set_receiver_adjust(e, derefs, f->self_kind);
+    *out = sig_of(f, e->fn_targs, e->fn_ntargs);
+    return true;
   }
-  // Trait impls for u.
-  for (int i = 0; i < K->impls.len; i++) {
-    ImplDecl *im = VEC_AT(K->impls, i);
-    if (!im->trait) continue;
-    TraitDecl *owner = NULL;
-    if (!trait_find_method(im->trait, e->name, &owner) || owner != im->trait) continue;
+  // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
+  int ntraits;
+  TraitDecl **traits = traits_declaring(e->name, &ntraits);
+  ImplDecl *best = NULL;
+  Type **best_binds = NULL;
+  int best_n = 0;
+  for (int i = 0; i < ntraits; i++) {
     Type **binds = NULL;
     int n = 0;
-    TraitRef tr = {.trait = im->trait};
-    if (find_impl(K, &tr, u, &binds, &n) != im) continue;
+    TraitRef tr = {.trait = traits[i]};
+    ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
+    if (!im || (best && best->index < im->index)) continue;
+    best = im, best_binds = binds, best_n = n;
+  }
+  if (best) {
+    ImplDecl *im = best;
     TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
-    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], binds, n);
+    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], best_binds, best_n);
     return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
   }
   // Clone without an impl (derived, String, Vec...): codegen builds the clone.

@@ -77,6 +77,69 @@ StructDecl *lookup_struct_in(const char *module, const char *name) { LOOKUP_IN(K
 TraitDecl *lookup_trait_in(const char *module, const char *name) { LOOKUP_IN(K->traits, TraitDecl, module, name); }
 static AliasDecl *lookup_alias_in(const char *module, const char *name) { LOOKUP_IN(K->aliases, AliasDecl, module, name); }
 
+// Methods by name, so that a method call or a `Type::name` path looks only at what could
+// answer it: the inherent impls' functions of that name, and the traits declaring a method of
+// that name themselves (a supertrait's are its own). Open addressing on the interned name.
+typedef struct {
+  const char *name;
+  VEC(void *) items;
+} NameList;
+
+typedef struct {
+  NameList *slots;
+  size_t cap, used;
+} NameIndex;
+
+static NameIndex inherent_index, trait_index;
+
+static NameList *index_slot(NameIndex *ix, const char *name, bool add) {
+  if (add && (ix->used + 1) * 2 > ix->cap) {
+    NameIndex grown = {arena_alloc(sizeof(NameList) * (ix->cap ? ix->cap * 2 : 64)), ix->cap ? ix->cap * 2 : 64, 0};
+    for (size_t i = 0; i < ix->cap; i++)
+      if (ix->slots[i].name) {
+        NameList *d = index_slot(&grown, ix->slots[i].name, true);
+        d->items = ix->slots[i].items;
+      }
+    *ix = grown;
+  }
+  if (!ix->cap) return NULL;
+  for (size_t h = ((uintptr_t)name >> 3) & (ix->cap - 1);; h = (h + 1) & (ix->cap - 1)) {
+    NameList *e = &ix->slots[h];
+    if (e->name == name) return e;
+    if (!e->name) {
+      if (!add) return NULL;
+      e->name = name;
+      ix->used++;
+      return e;
+    }
+  }
+}
+
+void index_methods(void) {
+  inherent_index = trait_index = (NameIndex){0};
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    if (im->trait_path) continue;
+    for (int m = 0; m < im->nmethods; m++) vec_push(&index_slot(&inherent_index, im->methods[m]->name, true)->items, im->methods[m]);
+  }
+  for (int i = 0; i < K->traits.len; i++) {
+    TraitDecl *t = VEC_AT(K->traits, i);
+    for (int m = 0; m < t->nmethods; m++) vec_push(&index_slot(&trait_index, t->methods[m]->name, true)->items, t);
+  }
+}
+
+FnDecl **inherent_fns_named(const char *name, int *n) {
+  NameList *l = index_slot(&inherent_index, name, false);
+  *n = l ? l->items.len : 0;
+  return l ? (FnDecl **)l->items.data : NULL;
+}
+
+TraitDecl **traits_declaring(const char *name, int *n) {
+  NameList *l = index_slot(&trait_index, name, false);
+  *n = l ? l->items.len : 0;
+  return l ? (TraitDecl **)l->items.data : NULL;
+}
+
 // A type name that is both a struct and an alias here (`type Result<T> = ..` in a program, or
 // fmt's `Result` inside fmt): the better-ranked one, the program's on a tie.
 static bool alias_shadows(AliasDecl *a, StructDecl *s) {

@@ -50,6 +50,12 @@ ConstDecl *lookup_const(const char *name);
 // expansion): *name is set to the item's name and the module is returned, or NULL when the
 // path does not name a std module trc has (`std::ops::Add` names the prelude's root item).
 const char *path_std_module(Path *p, const char **name);
+// Methods by name (resolve.c builds the index once the impls' headers are resolved): the
+// functions of inherent impls named so, in the order written, and the traits that declare a
+// method so themselves.
+void index_methods(void);
+FnDecl **inherent_fns_named(const char *name, int *n);
+TraitDecl **traits_declaring(const char *name, int *n);
 // The type alias a stands for, with its parameters as parameters 0.. (resolved on first use).
 Type *alias_type(AliasDecl *a);
 // A struct or trait named by a std path (`std::fmt::Formatter`, `fmt::Display` after `use

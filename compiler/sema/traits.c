@@ -75,9 +75,9 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
     return NULL;
   }
   ImplDecl *found = NULL;
-  for (int i = 0; i < crate->impls.len && !found; i++) {
-    ImplDecl *im = VEC_AT(crate->impls, i);
-    if (!im->trait || im->trait != tr->trait || !im->self_ty) continue;
+  for (int i = 0; i < tr->trait->impls.len && !found; i++) {
+    ImplDecl *im = tr->trait->impls.data[i];
+    if (!im->self_ty) continue;
     int n = im->env ? im->env->n : 0;
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
     if (!match_type(im->self_ty, self_ty, binds, n)) continue;

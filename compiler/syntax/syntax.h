@@ -544,6 +544,7 @@ struct TraitDecl {
   Span sized_span;           // that `Sized` bound
   struct GenericEnv *env;    // Self + trait generics
   bool resolved;
+  VEC(ImplDecl *) impls;     // its impls, in the order written (what impl lookup scans)
 };
 
 struct ImplDecl {
@@ -561,6 +562,7 @@ struct ImplDecl {
   Type **trait_args;    // the trait's type arguments (`AsRef<str>`), may mention the impl's params
   int ntrait_args;
   struct GenericEnv *env;
+  int index;            // its position among the program's impls
 };
 
 // const NAME: Type = value;  — checked and emitted as a function of no arguments that returns
