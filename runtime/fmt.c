@@ -284,17 +284,17 @@ void trc_fmt_int(TrcVec *s, uint64_t v, int32_t is_signed, uint64_t width, uint6
     pad_spec(s, start, width, flags, 1);
 }
 
-void trc_fmt_float(TrcVec *s, double v, int32_t debug, uint64_t width, uint64_t prec, uint64_t flags)
+void trc_fmt_float(TrcVec *s, double v, int32_t debug, int32_t f32, uint64_t width, uint64_t prec, uint64_t flags)
 {
     uint64_t start = s->len;
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    if ((flags & FMT_PLUS) && !(bits >> 63))
+    if ((flags & FMT_PLUS) && !(bits >> 63) && v == v) /* NaN has no sign */
         push_cstr(s, "+");
     if (flags & FMT_PREC)
         trc_string_push_f64_prec(s, v, prec);
     else
-        trc_string_push_f64(s, v, debug);
+        trc_string_push_float(s, v, debug, f32);
     pad_spec(s, start, width, flags, 1);
 }
 

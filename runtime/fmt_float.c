@@ -65,11 +65,11 @@ static void parse_sci(const char *buf, uint64_t *mant, int *exp10)
 }
 
 /* Does the decimal mant * 10^(exp10 - ndigits + 1) read back as v? */
-static int reads_back(uint64_t mant, int ndigits, int exp10, double v)
+static int reads_back(uint64_t mant, int ndigits, int exp10, double v, int f32)
 {
     char buf[48];
     snprintf(buf, sizeof buf, "%llue%d", (unsigned long long)mant, exp10 - ndigits + 1);
-    return strtod(buf, NULL) == v;
+    return f32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v;
 }
 
 static void set_decimal(Decimal *d, uint64_t mant, int ndigits, int exp10)
@@ -131,12 +131,12 @@ static int is_midpoint_above(double v, int ndigits, uint64_t mant, int exp10)
  * breaks it upward ("mant * 2 >= scale").  A tie needs both neighbours to
  * round-trip, which the cheap strtod test rules out nearly always before
  * the expensive exact check runs. */
-static void prefer_upper_at_tie(double v, int ndigits, uint64_t *mant, int *exp10)
+static void prefer_upper_at_tie(double v, int ndigits, uint64_t *mant, int *exp10, int f32)
 {
     uint64_t up_mant = *mant;
     int up_exp = *exp10;
     step(&up_mant, &up_exp, ndigits, 1);
-    if (!reads_back(up_mant, ndigits, up_exp, v))
+    if (!reads_back(up_mant, ndigits, up_exp, v, f32))
         return;
     if (!is_midpoint_above(v, ndigits, *mant, *exp10))
         return;
@@ -146,33 +146,34 @@ static void prefer_upper_at_tie(double v, int ndigits, uint64_t *mant, int *exp1
 
 /* Finds the n-digit decimal Rust would pick for v, if any n-digit decimal
  * reads back as v: the nearest one (c), else c's neighbour across v. */
-static int candidate(double v, int ndigits, uint64_t *mant, int *exp10)
+static int candidate(double v, int ndigits, uint64_t *mant, int *exp10, int f32)
 {
     char buf[48];
     snprintf(buf, sizeof buf, "%.*e", ndigits - 1, v);
     parse_sci(buf, mant, exp10);
-    double back = strtod(buf, NULL);
+    double back = f32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
     if (back == v) {
-        prefer_upper_at_tie(v, ndigits, mant, exp10);
+        prefer_upper_at_tie(v, ndigits, mant, exp10, f32);
         return 1;
     }
     step(mant, exp10, ndigits, back < v);
-    return reads_back(*mant, ndigits, *exp10, v);
+    return reads_back(*mant, ndigits, *exp10, v, f32);
 }
 
-/* Shortest round-tripping digits of a finite v > 0.  Every n-digit decimal
- * is also an (n+1)-digit one, so "a candidate exists at length n" is
- * monotone in n and the least such n can be found by bisection over 1..17
- * (17 digits always suffice): ~5 probes instead of up to 17. */
-static void shortest(double v, Decimal *d)
+/* Shortest round-tripping digits of a finite v > 0 (an f32's: reading back
+ * as the same float, when f32).  Every n-digit decimal is also an (n+1)-digit
+ * one, so "a candidate exists at length n" is monotone in n and the least
+ * such n can be found by bisection over 1..17 (17 digits always suffice for
+ * a double, 9 for a float): ~5 probes instead of up to 17. */
+static void shortest(double v, Decimal *d, int f32)
 {
-    int lo = 1, hi = 17, best_n = 0, best_exp = 0;
+    int lo = 1, hi = f32 ? 9 : 17, best_n = 0, best_exp = 0;
     uint64_t best_mant = 0;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
         uint64_t mant;
         int exp10;
-        if (candidate(v, mid, &mant, &exp10)) {
+        if (candidate(v, mid, &mant, &exp10, f32)) {
             hi = mid;
             best_n = mid;
             best_mant = mant;
@@ -181,7 +182,7 @@ static void shortest(double v, Decimal *d)
             lo = mid + 1;
         }
     }
-    if (best_n != lo && !candidate(v, lo, &best_mant, &best_exp))
+    if (best_n != lo && !candidate(v, lo, &best_mant, &best_exp, f32))
         abort(); /* unreachable: 17 significant digits identify any double */
     set_decimal(d, best_mant, lo, best_exp);
 }
@@ -251,7 +252,7 @@ static int push_sign_and_special(TrcVec *s, double v)
     return 0;
 }
 
-void trc_string_push_f64(TrcVec *s, double v, int32_t debug)
+void trc_string_push_float(TrcVec *s, double v, int32_t debug, int32_t f32)
 {
     if (push_sign_and_special(s, v))
         return;
@@ -261,7 +262,7 @@ void trc_string_push_f64(TrcVec *s, double v, int32_t debug)
         return;
     }
     Decimal d;
-    shortest(a, &d);
+    shortest(a, &d, f32);
     if (debug && (a < 1e-4 || a >= 1e16))
         push_exponential(s, &d);
     else

@@ -41,4 +41,10 @@ size_t rt_utf8_encode(uint32_t c, uint8_t out[4]);
  * preceding quote or backslash).  Implemented in unicode.c. */
 int rt_char_needs_unicode_escape(uint32_t c);
 
+/* fmt_float.c: {} (debug = 0) or {:?} (debug = 1) of a float, with an f32's
+ * own shortest digits when f32; {:.N} of one.  fmt.c's trc_fmt_float calls
+ * them. */
+void trc_string_push_float(TrcVec *s, double v, int32_t debug, int32_t f32);
+void trc_string_push_f64_prec(TrcVec *s, double v, uint64_t prec);
+
 #endif /* TRC_RT_INTERNAL_H */

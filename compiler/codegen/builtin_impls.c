@@ -191,3 +191,23 @@ LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type
   LLVMValueRef r = eq_value(c, a, b, self);
   return strcmp(method->name, "ne") ? r : LLVMBuildNot(c->b, r, "");
 }
+
+// A builtin impl's method as a function of its own, for a vtable slot (`&[1, 2]` as `&dyn
+// Debug`): `<[i32; 2] as Debug>::fmt(self, f)`, calling what cg_builtin_trait_call emits.
+LLVMValueRef cg_builtin_impl_fn(CG *c, TraitDecl *trait, FnDecl *method, Type *self) {
+  static TraitDecl shim_key;
+  LLVMValueRef fn = cg_cache_get(&c->debugs, self, &shim_key);
+  if (fn) return fn;
+  Type *ret = method->ret_type;
+  LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
+  fn = LLVMAddFunction(c->mod, arena_printf("<%s as %s>::%s", ty_name(self), trait->name, method->name),
+                       LLVMFunctionType(cg_lltype(c, ret), pts, 2, false));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  cg_cache_put(&c->debugs, self, &shim_key, fn);
+  SavedFn saved;
+  cg_begin_helper(c, fn, &saved);
+  LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+  LLVMBuildRet(c->b, cg_builtin_trait_call(c, trait, method, self, args));
+  cg_end_helper(c, &saved);
+  return fn;
+}

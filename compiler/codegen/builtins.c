@@ -51,31 +51,41 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
 }
 
 // s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
+static int variant_named(StructDecl *en, const char *name) {
+  for (int v = 0; v < en->nvariants; v++)
+    if (!strcmp(en->variants[v].name, name)) return v;
+  ice(en->span, "`%s` has no variant `%s`", en->name, name);
+}
+
 static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   Type *res = ty_resolve(cg_raw_ty(c, e));
   Type *t = ty_resolve(res->args[0]);
   LLVMValueRef ptr, len;
   cg_str_parts(c, recv, self->kind == TY_STRING ? ty_ref(self, false) : self, &ptr, &len);  // a String by address
-  LLVMValueRef okp = cg_alloca(c, c->t_i32, "ok");
-  LLVMValueRef args[3] = {ptr, len, okp};
-  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 3);
-  LLVMValueRef ok = LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildLoad2(c->b, c->t_i32, okp, ""), LLVMConstInt(c->t_i32, 0, 0), "");
-  if (t->bits < 64) {  // narrower types: the value must fit
-    LLVMValueRef nv = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");
-    LLVMValueRef back = t->is_signed ? LLVMBuildSExt(c->b, nv, c->t_i64, "") : LLVMBuildZExt(c->b, nv, c->t_i64, "");
-    ok = LLVMBuildAnd(c->b, ok, LLVMBuildICmp(c->b, LLVMIntEQ, back, v, ""), "");
-    v = nv;
-  }
+  LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
+  uint64_t max = t->bits >= 64 ? (t->is_signed ? (uint64_t)INT64_MAX : UINT64_MAX) : (1ull << (t->bits - t->is_signed)) - 1;
+  LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
+  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  if (t->bits < 64) v = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");  // in range: the runtime checked
+  // Ok(v), or Err(ParseIntError { kind }) with the kind the runtime reported.
   LLVMValueRef out = cg_alloca(c, cg_lltype(c, res), "parsed");
-  LLVMBasicBlockRef yes = cg_new_block(c, "parse.ok"), no = cg_new_block(c, "parse.err"), done = cg_new_block(c, "parse.done");
-  LLVMBuildCondBr(c->b, ok, yes, no);
+  LLVMBasicBlockRef done = cg_new_block(c, "parse.done"), yes = cg_new_block(c, "parse.ok");
+  Type *err = ty_resolve(res->args[1]);
+  Type *kind = ty_resolve(cg_ctor_field_type(err, -1, 0));
+  static const char *const kinds[4] = {"Empty", "InvalidDigit", "PosOverflow", "NegOverflow"};
+  LLVMValueRef sw = LLVMBuildSwitch(c->b, LLVMBuildLoad2(c->b, c->t_i32, statusp, ""), yes, 4);
+  for (int k = 0; k < 4; k++) {
+    LLVMBasicBlockRef bb = cg_new_block(c, kinds[k]);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i32, k + 1, 0), bb);
+    cg_set_block(c, bb);
+    LLVMValueRef ev = cg_alloca(c, cg_lltype(c, err), "err");
+    cg_store_variant(c, kind, variant_named(kind->sdecl, kinds[k]), cg_ctor_field_addr(c, err, -1, ev, 0), NULL);
+    LLVMValueRef e_val = cg_load(c, err, ev);
+    cg_store_variant(c, res, 1, out, &e_val);
+    LLVMBuildBr(c->b, done);
+  }
   cg_set_block(c, yes);
   cg_store_variant(c, res, 0, out, &v);
-  LLVMBuildBr(c->b, done);
-  cg_set_block(c, no);
-  Type *err = ty_resolve(res->args[1]);
-  LLVMValueRef ev = LLVMConstNull(cg_lltype(c, err));
-  cg_store_variant(c, res, 1, out, &ev);
   LLVMBuildBr(c->b, done);
   cg_set_block(c, done);
   return cg_load(c, res, out);
@@ -157,6 +167,11 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
   case BI_STRING_PUSH_STR: {
     LLVMValueRef args[3] = {recv, LLVMBuildExtractValue(c->b, arg, 0, ""), LLVMBuildExtractValue(c->b, arg, 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
+    return cg_unit(c);
+  }
+  case BI_STRING_PUSH: {
+    LLVMValueRef args[2] = {recv, arg};
+    cg_call_fn(c, cg_rt(c, "trc_string_push_char"), args, 2);
     return cg_unit(c);
   }
   case BI_STRING_AS_STR: {

@@ -30,7 +30,7 @@ typedef struct {
 } FmtSpec;
 
 static FmtSpec piece_spec(CG *c, FmtPiece *p) {
-  uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
+  uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->minus << 2 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
                    (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32;
   return (FmtSpec){cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags)};
 }
@@ -62,8 +62,8 @@ static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, b
   case TY_FLOAT: {
     LLVMValueRef v = cg_load(c, t, place);
     if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
-    LLVMValueRef args[6] = {s, v, dbg, sp.width, sp.prec, sp.flags};
-    cg_call_fn(c, cg_rt(c, "trc_fmt_float"), args, 6);
+    LLVMValueRef args[7] = {s, v, dbg, LLVMConstInt(c->t_i32, t->bits == 32, 0), sp.width, sp.prec, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_float"), args, 7);
     return;
   }
   case TY_BOOL: {

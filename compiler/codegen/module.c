@@ -46,7 +46,8 @@ static void init_target(CG *c) {
   LLVMDisposeMessage(triple);
 }
 
-// `main` for the C runtime: set up the runtime, run the program's main, flush and exit 0.
+// `main` for the C runtime: set up the runtime, run the program's main, flush and exit 0 (or
+// what __trc_report says of an Err that main returned).
 static void emit_entry(CG *c, LLVMValueRef user_main) {
   LLVMTypeRef ps[2] = {c->t_i32, c->t_ptr};
   LLVMValueRef fn = LLVMAddFunction(c->mod, "main", LLVMFunctionType(c->t_i32, ps, 2, false));
@@ -55,8 +56,18 @@ static void emit_entry(CG *c, LLVMValueRef user_main) {
   cg_set_block(c, c->entry);
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
   cg_call_fn(c, cg_rt(c, "trc_rt_init"), args, 2);
-  cg_call_fn(c, user_main, NULL, 0);
-  LLVMBuildRet(c->b, cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0));
+  LLVMValueRef r = cg_call_fn(c, user_main, NULL, 0);
+  LLVMValueRef status = cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0);
+  Type *err = main_report_type(c->crate->main_fn->ret_type);
+  if (err) {  // `fn main() -> Result<(), E>`: __trc_report prints an Err and gives the exit code
+    Instance *report = mono_instance(c->crate->report_fn, &err, 1, (Span){0});
+    LLVMValueRef fnv = cg_instance_fn(c, report);
+    LLVMValueRef args[4];
+    int na = cg_push_arg(c, cg_value(r, c->crate->main_fn->ret_type), args, 0);
+    status = cg_call(c, LLVMGlobalGetValueType(fnv), fnv, args, na, "");
+    cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0);  // flushes what the report printed
+  }
+  LLVMBuildRet(c->b, status);
 }
 
 CodegenResult *codegen_program(Crate *crate, Options *opts) {

@@ -103,6 +103,8 @@ static void need_callable(Type *t) {
   if (t->kind == TY_CLOSURE) need_fn(t->closure, t->args, t->nargs, (Span){0});
 }
 
+static void need_builtin_impl(TraitDecl *trait, Type *t);
+
 static void need_vtable(Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
   Type *pair[2] = {concrete, ty_dyn(tr, NULL, 0)};
@@ -114,7 +116,8 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
     switch (e->kind) {
     case VT_DROP: need_drop(concrete); break;
     case VT_METHOD:
-      if (mono_vtable_method(concrete, tr, e)) list_new_instances();
+      if (mono_has_builtin_impl(e->trait, concrete)) need_builtin_impl(e->trait, concrete);
+      else if (mono_vtable_method(concrete, tr, e)) list_new_instances();
       else need_callable(concrete);  // a `dyn Fn*` call slot
       break;
     case VT_TRAIT_VPTR: need_vtable(concrete, traitref_new(e->trait, NULL, 0)); break;
@@ -271,6 +274,8 @@ Instance *mono_collect(Crate *c) {
   items = (NameVec){0};
   listed = 0;
   Instance *main_inst = mono_instance(c->main_fn, NULL, 0, (Span){0});
+  Type *err = main_report_type(c->main_fn->ret_type);
+  if (err) mono_instance(c->report_fn, &err, 1, (Span){0});  // the entry reports main's Err
   list_new_instances();
   for (Instance *in; (in = mono_next_to_walk());) {
     cur = in;

@@ -500,6 +500,7 @@ static void find_lang_traits(void) {
   for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
   K->option = lookup_struct(intern_cstr("Option"));
   K->result = lookup_struct(intern_cstr("Result"));
+  K->report_fn = lookup_fn(intern_cstr("__trc_report"));
   K->iterator_trait = lookup_trait(intern_cstr("Iterator"));
   K->into_iterator_trait = lookup_trait(intern_cstr("IntoIterator"));
   const char *fmt = intern_cstr("fmt");
@@ -571,6 +572,14 @@ void check_reset(void) {
   check_expr_reset();
 }
 
+// `fn main() -> Result<(), E>` with E: Debug (std's Termination): an Err is reported with
+// `Error: {:?}` and exit code 1 (the prelude's __trc_report). Returns E, or NULL.
+Type *main_report_type(Type *ret) {
+  ret = ty_resolve(ret);
+  if (ret->kind != TY_STRUCT || ret->sdecl != K->result || ty_resolve(ret->args[0])->kind != TY_UNIT) return NULL;
+  return type_implements(K, ret->args[1], K->debug_trait) ? ret->args[1] : NULL;
+}
+
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
@@ -623,8 +632,14 @@ bool check_program(Crate *crate, Program *prog) {
     Diag *d = diag_error(diag_file_end(1), "E0601", "`main` function not found in crate `%s`", crate_name);
     diag_label(d, "consider adding a `main` function to `%s`", base);
     diag_emit(d);
-  } else if (main_fn && (main_fn->nparams || main_fn->ret_type != ty_unit || main_fn->env->n)) {
+  } else if (main_fn && (main_fn->nparams || main_fn->env->n)) {
     error_at(main_fn->sig_span, "E0580", "`main` function has wrong type: expected `fn()`");
+  } else if (main_fn && main_fn->ret_type != ty_unit && !main_report_type(main_fn->ret_type)) {
+    Diag *d = diag_error(main_fn->ret ? main_fn->ret->span : main_fn->sig_span, "E0277", "`main` has invalid return type `%s`",
+                         ty_name(main_fn->ret_type));
+    diag_label(d, "`main` can only return types that implement `Termination`");
+    diag_help(d, "consider using `()`, or a `Result`");
+    diag_emit(d);
   }
   K->main_fn = main_fn;
   return diag_error_count() == 0;

@@ -73,6 +73,7 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
   case BI_VEC_CLEAR: s.ret = ty_unit; break;
   case BI_STRING_PUSH_STR: s.params[0] = ty_ref(ty_str, false); s.ret = ty_unit; break;
+  case BI_STRING_PUSH: s.params[0] = ty_char; s.ret = ty_unit; break;
   case BI_STRING_AS_STR: s.ret = ty_ref(ty_str, false); break;
   case BI_STRING_CLONE: case BI_STR_TO_STRING: case BI_TO_STRING: s.ret = ty_string; break;
   case BI_INT_POW: s.params[0] = ty_u32; s.ret = self; break;

@@ -159,6 +159,7 @@ typedef struct {
   StructDecl *option, *result;
   TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
   StructDecl *formatter;                  // std::fmt::Formatter, which they are called with
+  FnDecl *report_fn;                      // __trc_report: what a `main` returning Result ends with
 } Crate;
 
 //
@@ -181,6 +182,8 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
+// E of `fn main() -> Result<(), E>` (E: Debug), the one return type besides () main may have.
+Type *main_report_type(Type *ret);
 // Copy in a generic environment: a type parameter is Copy when env's bounds say so.
 bool type_is_copy_in(Crate *crate, Type *t, struct GenericEnv *env);
 // Replaces every associated type projection that can be resolved — through an impl for a

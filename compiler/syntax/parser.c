@@ -666,6 +666,9 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
   if (k < len && s[k] == '+') {
     p->plus = true;
     k++;
+  } else if (k < len && s[k] == '-') {  // the `-` flag: std formats nothing by it (sign_minus reads it)
+    p->minus = true;
+    k++;
   }
   if (k < len && s[k] == '#') {
     p->alternate = true;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../trc_rt.h"
+#include "../rt_internal.h"
 
 static void push_cstr(TrcVec *s, const char *str)
 {
@@ -44,9 +45,9 @@ static void format_float_line(TrcVec *s, const char *hexbits)
     static const uint64_t precs[] = {0, 1, 2, 3, 17};
     push_key(s, hexbits);
     push_cstr(s, "\t");
-    trc_string_push_f64(s, v, 0);
+    trc_string_push_float(s, v, 0, 0);
     push_cstr(s, "\t");
-    trc_string_push_f64(s, v, 1);
+    trc_string_push_float(s, v, 1, 0);
     for (size_t i = 0; i < sizeof precs / sizeof precs[0]; i++) {
         push_cstr(s, "\t");
         trc_string_push_f64_prec(s, v, precs[i]);
@@ -57,15 +58,15 @@ static void format_float_line(TrcVec *s, const char *hexbits)
     trc_string_pad_zero(s, start, 8);
     push_cstr(s, "\t");
     start = s->len; /* {:>12} */
-    trc_string_push_f64(s, v, 0);
+    trc_string_push_float(s, v, 0, 0);
     trc_string_pad(s, start, 12, 1, ' ');
     push_cstr(s, "\t");
     start = s->len; /* {:^13?} */
-    trc_string_push_f64(s, v, 1);
+    trc_string_push_float(s, v, 1, 0);
     trc_string_pad(s, start, 13, 2, ' ');
     push_cstr(s, "\t");
     start = s->len; /* {:<9}| */
-    trc_string_push_f64(s, v, 0);
+    trc_string_push_float(s, v, 0, 0);
     trc_string_pad(s, start, 9, 0, ' ');
     push_cstr(s, "|");
 }
@@ -85,14 +86,16 @@ static void format_char_line(TrcVec *s, const char *hexcp)
 
 static void push_parse_result(TrcVec *s, const char *in, size_t n, int is_signed)
 {
-    int32_t ok;
+    int32_t status, ok;
     push_cstr(s, "\t");
     if (is_signed) {
-        int64_t v = trc_parse_i64((const uint8_t *)in, n, &ok);
+        int64_t v = trc_parse_i64((const uint8_t *)in, n, INT64_MAX, &status);
+        ok = !status;
         if (ok)
             trc_string_push_i64(s, v);
     } else {
-        uint64_t v = trc_parse_u64((const uint8_t *)in, n, &ok);
+        uint64_t v = trc_parse_u64((const uint8_t *)in, n, UINT64_MAX, &status);
+        ok = !status;
         if (ok)
             trc_string_push_u64(s, v);
     }

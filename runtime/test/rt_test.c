@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../trc_rt.h"
+#include "../rt_internal.h"
 
 /* ---- tiny harness --------------------------------------------------------- */
 
@@ -108,11 +109,11 @@ static void check_f64(double v, const char *display, const char *debug)
     TrcVec s = EMPTY_STRING;
     char what[64];
     snprintf(what, sizeof what, "f64 {} of %.17g", v);
-    trc_string_push_f64(&s, v, 0);
+    trc_string_push_float(&s, v, 0, 0);
     check_str(what, &s, display);
     s.len = 0;
     snprintf(what, sizeof what, "f64 {:?} of %.17g", v);
-    trc_string_push_f64(&s, v, 1);
+    trc_string_push_float(&s, v, 1, 0);
     check_str(what, &s, debug);
     trc_vec_free(&s, 1, 1);
 }
@@ -255,7 +256,7 @@ static void test_padding(void)
     trc_string_pad_zero(&s, start, 8);          /* {:08.3} of -1.5 */
     push(&s, " ");
     start = s.len;
-    trc_string_push_f64(&s, INFINITY, 0);
+    trc_string_push_float(&s, INFINITY, 0, 0);
     trc_string_pad_zero(&s, start, 5);          /* {:05} of inf: Rust gives 00inf */
     push(&s, " ");
     start = s.len;
@@ -335,16 +336,16 @@ static void test_growth(void)
 
 static void check_parse(const char *in, int i_ok, int64_t i_val, int u_ok, uint64_t u_val)
 {
-    int32_t ok = -1;
+    int32_t status = -1;
     char what[80];
-    int64_t i = trc_parse_i64((const uint8_t *)in, strlen(in), &ok);
+    int64_t i = trc_parse_i64((const uint8_t *)in, strlen(in), INT64_MAX, &status);
     snprintf(what, sizeof what, "parse::<i64>(\"%s\")", in);
-    check_u64(what, (uint64_t)ok, (uint64_t)i_ok);
+    check_u64(what, (uint64_t)!status, (uint64_t)i_ok);
     if (i_ok)
         check_u64(what, (uint64_t)i, (uint64_t)i_val);
-    uint64_t u = trc_parse_u64((const uint8_t *)in, strlen(in), &ok);
+    uint64_t u = trc_parse_u64((const uint8_t *)in, strlen(in), UINT64_MAX, &status);
     snprintf(what, sizeof what, "parse::<u64>(\"%s\")", in);
-    check_u64(what, (uint64_t)ok, (uint64_t)u_ok);
+    check_u64(what, (uint64_t)!status, (uint64_t)u_ok);
     if (u_ok)
         check_u64(what, u, u_val);
 }
