@@ -29,10 +29,15 @@ typedef struct {
   LLVMValueRef width, prec, flags;  // i64 each, encoded as fmt.tr's Formatter keeps them
 } FmtSpec;
 
-static FmtSpec piece_spec(CG *c, FmtPiece *p) {
+// The spec of a piece: constants, but for a width or precision taken from an argument (a
+// usize at places[i], `{:>w$}`, `{:.*}`); places is NULL where no piece does that.
+static FmtSpec piece_spec(CG *c, FmtPiece *p, CgValue *places) {
   uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->minus << 2 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
                    (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32;
-  return (FmtSpec){cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags)};
+  FmtSpec sp = {cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags)};
+  if (p->width_from_arg) sp.width = cg_load(c, ty_usize, places[p->width_arg].v);
+  if (p->prec_from_arg) sp.prec = cg_load(c, ty_usize, places[p->prec_arg].v);
+  return sp;
 }
 
 // Formatter's fields, by declaration order (fmt.tr): buf, width, precision, flags.
@@ -139,7 +144,7 @@ static void push_value(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool 
 
 // Appends one formatted argument, given its place, to the String at s.
 void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p) {
-  push_value(c, s, place, t, p->debug, piece_spec(c, p));
+  push_value(c, s, place, t, p->debug, piece_spec(c, p, NULL));
 }
 
 // __trc_fmt(v, f, debug): the primitive v points to (of type ref_ty), by Formatter f's spec.
@@ -160,7 +165,7 @@ static void push_pieces(CG *c, LLVMValueRef s, Expr *e, CgValue *places) {
   for (int i = 0; i < e->nfmt; i++) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0) push_lit(c, s, p->text, p->text_len);
-    else cg_push_formatted(c, s, places[p->arg].v, places[p->arg].ty, p);
+    else push_value(c, s, places[p->arg].v, places[p->arg].ty, p->debug, piece_spec(c, p, places));
   }
 }
 

@@ -44,6 +44,11 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
       continue;
     }
     require_formattable(fx, a, p->debug);
+    // A width or precision taken from an argument is a usize.
+    int counts[2] = {p->width_from_arg ? p->width_arg : -1, p->prec_from_arg ? p->prec_arg : -1};
+    for (int c = 0; c < 2; c++)
+      if (counts[c] >= 0 && counts[c] < e->nargs && !unify(e->args[counts[c]]->ty, ty_usize))
+        mismatch(e->args[counts[c]], ty_usize, e->args[counts[c]]->ty);
   }
 }
 

@@ -598,6 +598,7 @@ typedef struct {
   int nnamed_first;   // index of the first named argument in e->args
   int first_fmt_arg;  // index in e->args of the first format argument
   Span lit_span;
+  int max_pos;  // the highest positional argument the string uses
 } FmtCtx;
 
 static void add_piece(Expr *e, FmtPiece p) { PUSH(e->fmt, e->nfmt, p); }
@@ -642,6 +643,34 @@ static bool fmt_count(FmtCtx *f, const char *s, size_t len, size_t *k, int *out)
   return true;
 }
 
+static bool fmt_is_ident_start(char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// A width or precision: `N`, or an argument that holds it, `N$` (positional) or `name$` (named,
+// or a variable captured from the scope). A name without `$` is not a count.
+static bool fmt_count_or_arg(FmtCtx *f, const char *s, size_t len, size_t *k, int *count, bool *from_arg, int *arg) {
+  if (s[*k] >= '0' && s[*k] <= '9') {
+    if (!fmt_count(f, s, len, k, count)) return false;
+    if (*k < len && s[*k] == '$') {
+      (*k)++;
+      *from_arg = true;
+      *arg = f->first_fmt_arg + *count;
+      if (*count > f->max_pos) f->max_pos = *count;
+    }
+    return true;
+  }
+  size_t st = *k;
+  while (*k < len && (fmt_is_ident_start(s[*k]) || (s[*k] >= '0' && s[*k] <= '9'))) (*k)++;
+  if (*k >= len || s[*k] != '$') {
+    fmt_error(f, arena_printf("invalid count `%.*s`: a named width or precision is written `%.*s$`", (int)(*k - st), s + st,
+                              (int)(*k - st), s + st));
+    return false;
+  }
+  *from_arg = true;
+  *arg = capture_ident(f, intern(s + st, *k - st));
+  (*k)++;
+  return true;
+}
+
 // format-spec = [[fill] align] ["+"] ["#"] ["0"] [width] ["." precision] ["?"]
 static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtPiece *p) {
   size_t k = *i;
@@ -678,22 +707,22 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
     p->zero_pad = true;
     k++;
   }
-  if (k < len && s[k] >= '0' && s[k] <= '9') {
+  if (k < len && ((s[k] >= '0' && s[k] <= '9') || fmt_is_ident_start(s[k]))) {
+    if (!fmt_count_or_arg(f, s, len, &k, &p->width, &p->width_from_arg, &p->width_arg)) return false;
     p->has_width = true;
-    if (!fmt_count(f, s, len, &k, &p->width)) return false;
-    if (k < len && s[k] == '$') {
-      fmt_error(f, "width arguments (`N$`) are not supported");
-      return false;
-    }
   }
   if (k < len && s[k] == '.') {
     k++;
     p->has_prec = true;
-    if (k >= len || s[k] < '0' || s[k] > '9') {
-      fmt_error(f, "precision must be a number (`.N`)");
+    if (k < len && s[k] == '*') {  // `.*`: the precision is the next positional argument
+      p->prec_star = p->prec_from_arg = true;
+      k++;
+    } else if (k < len && ((s[k] >= '0' && s[k] <= '9') || fmt_is_ident_start(s[k]))) {
+      if (!fmt_count_or_arg(f, s, len, &k, &p->prec, &p->prec_from_arg, &p->prec_arg)) return false;
+    } else {
+      fmt_error(f, "expected `count` for the precision (a number, `name$`, `N$` or `*`)");
       return false;
     }
-    if (!fmt_count(f, s, len, &k, &p->prec)) return false;
   }
   if (k < len && s[k] == '?') {
     p->debug = true;
@@ -711,7 +740,8 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
 static void parse_format_string(FmtCtx *f, const char *s, size_t len) {
   Expr *e = f->e;
   int nexplicit_pos = f->nnamed_first - f->first_fmt_arg;  // positional arguments given
-  int next = 0, max_pos = -1;
+  int next = 0;
+  f->max_pos = -1;
   bool *used = arena_alloc(sizeof(bool) * (e->nargs + len + 1));  // captures add at most one arg per char
   char *lit = arena_alloc(len + 1);
   size_t litn = 0;
@@ -743,21 +773,20 @@ static void parse_format_string(FmtCtx *f, const char *s, size_t len) {
     }
     i++;
     FmtPiece p = {.align = -1};
-    // argument: index, name, or nothing
+    // argument: index, name, or nothing (the next positional one, taken after the spec's `.*`)
     int arg = -1;
+    bool implicit = false;
     if (i < len && s[i] >= '0' && s[i] <= '9') {
       int n;
       if (!fmt_count(f, s, len, &i, &n)) return;
       arg = f->first_fmt_arg + n;
-      if (n > max_pos) max_pos = n;
+      if (n > f->max_pos) f->max_pos = n;
     } else if (i < len && (s[i] == '_' || (s[i] | 0x20) >= 'a') && (s[i] | 0x20) <= 'z') {
       size_t st = i;
       while (i < len && (s[i] == '_' || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') || (s[i] >= '0' && s[i] <= '9'))) i++;
       arg = capture_ident(f, intern(s + st, i - st));
     } else {
-      int n = next++;
-      arg = f->first_fmt_arg + n;
-      if (n > max_pos) max_pos = n;
+      implicit = true;
     }
     if (i < len && s[i] == ':') {
       i++;
@@ -767,13 +796,27 @@ static void parse_format_string(FmtCtx *f, const char *s, size_t len) {
       return;
     }
     i++;  // '}'
+    // `{:.*}` takes two positional arguments: the precision, then (unless the value is named
+    // or numbered) the value.
+    if (p.prec_star) {
+      int n = next++;
+      p.prec_arg = f->first_fmt_arg + n;
+      if (n > f->max_pos) f->max_pos = n;
+    }
+    if (implicit) {
+      int n = next++;
+      arg = f->first_fmt_arg + n;
+      if (n > f->max_pos) f->max_pos = n;
+    }
     p.arg = arg;
     if (arg < e->nargs) used[arg] = true;
+    if (p.width_from_arg && p.width_arg < e->nargs) used[p.width_arg] = true;
+    if (p.prec_from_arg && p.prec_arg < e->nargs) used[p.prec_arg] = true;
     add_piece(e, p);
   }
   if (litn) add_piece(e, (FmtPiece){.text = arena_strndup(lit, litn), .text_len = litn, .arg = -1});
-  if (max_pos >= nexplicit_pos) {
-    int want = max_pos + 1;
+  if (f->max_pos >= nexplicit_pos) {
+    int want = f->max_pos + 1;
     error_at(f->lit_span, NULL, "%d positional argument%s in format string, but there %s %d argument%s", want,
              want == 1 ? "" : "s", nexplicit_pos == 1 ? "is" : "are", nexplicit_pos, nexplicit_pos == 1 ? "" : "s");
     return;

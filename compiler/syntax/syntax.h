@@ -251,6 +251,10 @@ typedef struct {
   uint32_t fill;
   char kind;          // the formatting trait: 0 Display, '?' Debug, 'x' 'X' 'o' 'b' 'e' 'E' 'p'
   bool alternate;     // '#' ({:#?}, {:#x})
+  // `{:>w$}`, `{:>1$}`, `{:.*}`, `{:.prec$}`: the width or precision is the value (a usize) of
+  // that argument instead of a number in the string
+  bool width_from_arg, prec_from_arg, prec_star;
+  int width_arg, prec_arg;
 } FmtPiece;
 
 typedef enum {
