@@ -18,7 +18,8 @@
 // A type that also derives Copy and has no type parameters clones with `*self`, as rustc's
 // derive does.
 //
-// The text is never shown: every token of it is given a span in the user's file (the field it
+// Field names are written as raw identifiers (`self.r#type`), so a field named like a keyword
+// expands as it does in rustc. The text is never shown: every token of it is given a span in the user's file (the field it
 // comes from, else the type's name), so an error in an expansion, such as a field whose type
 // is not Clone, points where rustc points. The type's own bounds and where clauses are copied
 // onto the impl's generics after parsing, which keeps this file free of a type printer.
@@ -82,7 +83,7 @@ static void fields_pattern(Gen *g, StructDecl *s, int v, const char *prefix) {
   emit(g, ev->span, ev->kind == STRUCT_NAMED ? " { " : "(");
   for (int i = 0; i < ev->nfields; i++) {
     if (i) emit(g, ev->span, ", ");
-    if (ev->kind == STRUCT_NAMED) emit(g, ev->span, "%s: ", ev->fields[i].name);
+    if (ev->kind == STRUCT_NAMED) emit(g, ev->span, "r#%s: ", ev->fields[i].name);
     emit(g, ev->span, "%s_%d", prefix, i);
   }
   emit(g, ev->span, ev->kind == STRUCT_NAMED ? " }" : ")");
@@ -95,8 +96,8 @@ static void clone_ctor(Gen *g, StructDecl *s, const char *path, StructKind kind,
   emit(g, s->span, kind == STRUCT_NAMED ? " { " : "(");
   for (int i = 0; i < n; i++) {
     if (i) emit(g, s->span, ", ");
-    if (kind == STRUCT_NAMED) emit(g, fields[i].span, "%s: ", fields[i].name);
-    if (of_self && kind == STRUCT_NAMED) emit(g, fields[i].span, "Clone::clone(&self.%s)", fields[i].name);
+    if (kind == STRUCT_NAMED) emit(g, fields[i].span, "r#%s: ", fields[i].name);
+    if (of_self && kind == STRUCT_NAMED) emit(g, fields[i].span, "Clone::clone(&self.r#%s)", fields[i].name);
     else if (of_self) emit(g, fields[i].span, "Clone::clone(&self.%d)", i);
     else emit(g, fields[i].span, "Clone::clone(__self_%d)", i);
   }
@@ -140,7 +141,7 @@ static void gen_partial_eq(Gen *g, StructDecl *s) {
     emit(g, s->span, "true");
     for (int i = 0; i < s->nfields; i++) {
       FieldDecl *f = &s->fields[i];
-      if (s->kind == STRUCT_NAMED) emit(g, f->span, " && self.%s == other.%s", f->name, f->name);
+      if (s->kind == STRUCT_NAMED) emit(g, f->span, " && self.r#%s == other.r#%s", f->name, f->name);
       else emit(g, f->span, " && self.%d == other.%d", i, i);
     }
   } else {
@@ -174,7 +175,7 @@ static void debug_body(Gen *g, Span sp, const char *name, StructKind kind, Field
     emit(g, fields[i].span, ".field(");
     if (named) emit(g, fields[i].span, "\"%s\", ", fields[i].name);
     if (!of_self) emit(g, fields[i].span, "__self_%d)", i);
-    else if (named) emit(g, fields[i].span, "&self.%s)", fields[i].name);
+    else if (named) emit(g, fields[i].span, "&self.r#%s)", fields[i].name);
     else emit(g, fields[i].span, "&self.%d)", i);
   }
   emit(g, sp, ".finish()");
