@@ -64,6 +64,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
 }
 
 void trc_reset(void) {
+  parse_reset();
   check_reset();
   vtable_reset();
   mono_init(NULL);

@@ -754,4 +754,7 @@ void resolve_reset(void) {
   type_depth = 0;
   in_expr_path = false;
   in_prelude_scope = false;
+  cur_module = NULL;
+  expanding = NULL;
+  inherent_index = trait_index = (NameIndex){0};  // in the arena too
 }

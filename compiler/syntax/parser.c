@@ -1832,6 +1832,11 @@ static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
 
 static VEC(StdModule) std_modules;
 
+void parse_reset(void) {  // its storage was in the arena
+  std_modules.data = NULL;
+  std_modules.len = std_modules.cap = 0;
+}
+
 const char *std_module_of(Span sp) {
   const char *m = NULL;
   for (int i = 0; i < std_modules.len; i++) {  // outer modules come first: the last match is innermost

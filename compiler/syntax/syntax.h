@@ -627,6 +627,8 @@ typedef struct {
 
 // The innermost std module that span sp is inside, or NULL (the prelude's root, or user code).
 const char *std_module_of(Span sp);
+// Forgets the modules of the last compilation (trc_reset, before the arena is freed).
+void parse_reset(void);
 
 //
 // derive.c
