@@ -257,9 +257,8 @@ void trc_string_push_indented(TrcVec *s, const uint8_t *p, uint64_t n)
  * sign; strings, chars and bools go through Formatter::pad: left-aligned, cut
  * to the precision in chars. */
 
-enum { FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
 
-static void pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric)
+void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric)
 {
     if (!(flags & FMT_WIDTH))
         return;
@@ -281,21 +280,7 @@ void trc_fmt_int(TrcVec *s, uint64_t v, int32_t is_signed, uint64_t width, uint6
         trc_string_push_i64(s, (int64_t)v);
     else
         trc_string_push_u64(s, v);
-    pad_spec(s, start, width, flags, 1);
-}
-
-void trc_fmt_float(TrcVec *s, double v, int32_t debug, int32_t f32, uint64_t width, uint64_t prec, uint64_t flags)
-{
-    uint64_t start = s->len;
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    if ((flags & FMT_PLUS) && !(bits >> 63) && v == v) /* NaN has no sign */
-        push_cstr(s, "+");
-    if (flags & FMT_PREC)
-        trc_string_push_f64_prec(s, v, prec);
-    else
-        trc_string_push_float(s, v, debug, f32);
-    pad_spec(s, start, width, flags, 1);
+    rt_pad_spec(s, start, width, flags, 1);
 }
 
 /* Formatter::pad: the first `prec` chars of the text, padded. */
@@ -317,7 +302,7 @@ void trc_fmt_str(TrcVec *s, const uint8_t *p, uint64_t n, int32_t debug, uint64_
     }
     uint64_t start = s->len;
     trc_string_push_bytes(s, p, n);
-    pad_spec(s, start, width, flags, 0);
+    rt_pad_spec(s, start, width, flags, 0);
 }
 
 void trc_fmt_bool(TrcVec *s, int32_t b, uint64_t width, uint64_t prec, uint64_t flags)

@@ -284,3 +284,18 @@ void trc_string_push_f64_prec(TrcVec *s, double v, uint64_t prec)
     push_str(s, buf, (size_t)n);
     push_zeros(s, prec - (uint64_t)exact);
 }
+
+/* {} / {:?} of a float by a spec (see fmt.c): sign, digits, then the padding. */
+void trc_fmt_float(TrcVec *s, double v, int32_t debug, int32_t f32, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    uint64_t start = s->len;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if ((flags & FMT_PLUS) && !(bits >> 63) && v == v) /* NaN has no sign */
+        push_str(s, "+", 1);
+    if (flags & FMT_PREC)
+        trc_string_push_f64_prec(s, v, prec);
+    else
+        trc_string_push_float(s, v, debug, f32);
+    rt_pad_spec(s, start, width, flags, 1);
+}

@@ -41,9 +41,14 @@ size_t rt_utf8_encode(uint32_t c, uint8_t out[4]);
  * preceding quote or backslash).  Implemented in unicode.c. */
 int rt_char_needs_unicode_escape(uint32_t c);
 
+/* fmt.c: the flags of a format spec (the encoding std::fmt's Formatter keeps
+ * in compiler/std/fmt.tr), and the padding of the text appended since start
+ * by width and flags (numbers right-aligned and zero-padded after the sign). */
+enum { FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
+void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric);
+
 /* fmt_float.c: {} (debug = 0) or {:?} (debug = 1) of a float, with an f32's
- * own shortest digits when f32; {:.N} of one.  fmt.c's trc_fmt_float calls
- * them. */
+ * own shortest digits when f32; {:.N} of one (the runtime tests call them). */
 void trc_string_push_float(TrcVec *s, double v, int32_t debug, int32_t f32);
 void trc_string_push_f64_prec(TrcVec *s, double v, uint64_t prec);
 

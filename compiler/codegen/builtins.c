@@ -51,12 +51,6 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
 }
 
 // s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
-static int variant_named(StructDecl *en, const char *name) {
-  for (int v = 0; v < en->nvariants; v++)
-    if (!strcmp(en->variants[v].name, name)) return v;
-  ice(en->span, "`%s` has no variant `%s`", en->name, name);
-}
-
 static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   Type *res = ty_resolve(cg_raw_ty(c, e));
   Type *t = ty_resolve(res->args[0]);
@@ -79,7 +73,7 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
     LLVMAddCase(sw, LLVMConstInt(c->t_i32, k + 1, 0), bb);
     cg_set_block(c, bb);
     LLVMValueRef ev = cg_alloca(c, cg_lltype(c, err), "err");
-    cg_store_variant(c, kind, variant_named(kind->sdecl, kinds[k]), cg_ctor_field_addr(c, err, -1, ev, 0), NULL);
+    cg_store_variant(c, kind, find_variant(kind->sdecl, intern_cstr(kinds[k])), cg_ctor_field_addr(c, err, -1, ev, 0), NULL);
     LLVMValueRef e_val = cg_load(c, err, ev);
     cg_store_variant(c, res, 1, out, &e_val);
     LLVMBuildBr(c->b, done);

@@ -193,6 +193,9 @@ void cg_str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRe
 LLVMValueRef cg_compare(CG *c, TokenKind op, LLVMValueRef a, LLVMValueRef b, Type *t);   // scalars
 // a op b on the contents of two strings (String, &str, &String values)
 LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMValueRef b, Type *tb);
+
+
+// cast.c
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
 LLVMValueRef cg_coercion(CG *c, CgValue v, Type *to, Span sp);

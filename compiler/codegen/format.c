@@ -187,11 +187,7 @@ static LLVMValueRef write_into(CG *c, Expr *e, CgValue *places) {
     addr = cg_load(c, t, addr);
     t = ty_resolve(t->inner);
   }
-  LLVMValueRef buf = addr;
-  if (t->kind == TY_STRUCT) {
-    Type *ft = ty_struct(c->crate->formatter, NULL, 0);
-    buf = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, cg_lltype(c, ft), addr, cg_field_slot(c, ft, 0), ""), "buf");
-  }
+  LLVMValueRef buf = t->kind == TY_STRUCT ? LLVMBuildLoad2(c->b, c->t_ptr, formatter_field(c, addr, 0), "buf") : addr;
   push_pieces(c, buf, e, places);
   if (!strcmp(e->name, "writeln")) push_lit(c, buf, "\n", 1);
   Type *rt = ty_resolve(cg_raw_ty(c, e));

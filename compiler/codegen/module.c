@@ -9,7 +9,8 @@
 //   call.c           argument flattening, calling closures and `dyn Fn`
 //   vtable.c         vtable constants and their marks for passes/devirt.c
 //   panic.c          panics and the locations they report
-//   values.c         spills, string/Vec/slice parts, comparisons, coercions, numeric casts
+//   values.c         spills, string/Vec/slice parts, comparisons
+//   cast.c           coercions of pointers, numeric casts
 //   builtin_impls.c  Clone and PartialEq of the builtin types
 //   format.c         print!/format!/panic! messages, {:?} of composite types
 //   builtins.c       the compiler-known methods and functions, vec!

@@ -1,6 +1,5 @@
 // values.c — values that several kinds of code build or read: spilled temporaries, the
-// parts of strings, Vecs and slices, comparisons, and the conversions MIR's casts name
-// (coercions of pointers, `as` on numbers).
+// parts of strings, Vecs and slices, comparisons.
 #include "codegen/codegen_internal.h"
 
 #include <string.h>
@@ -26,73 +25,6 @@ void cg_drop_value(CG *c, LLVMValueRef v, Type *t) {
   LLVMBuildStore(c->b, v, tmp);
   cg_emit_drop(c, tmp, t);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Coercions
-
-// `&dyn Sub` to `&dyn Super`: the same data pointer with Super's vtable, which is either Sub's
-// own (Super is on the chain of first supertraits, a prefix) or the one Sub's vtable points
-// to from Super's TraitVPtr slot.
-static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *to_dyn) {
-  TraitDecl *src = from_dyn->principal->trait, *dst = to_dyn->principal->trait;
-  int slot = src == dst ? -1 : vtable_upcast_slot(src, dst);
-  if (slot < 0) return fat;  // dropping `+ Send`, or a prefix: the pointer is reused
-  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
-  LLVMValueRef off = cg_i64(c, 8 * slot);
-  LLVMValueRef p = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
-  LLVMValueRef super_vt = LLVMBuildLoad2(c->b, c->t_ptr, p, arena_printf("vtable.%s", dst->name));
-  LLVMSetMetadata(super_vt, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
-  return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
-}
-
-LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
-  LLVMValueRef v = value.v;
-  Type *from = value.ty;
-  for (int guard = 0; guard < 16; guard++) {
-    from = ty_resolve(from);
-    to = ty_resolve(to);
-    if (from == to) return v;
-    if (from->kind == TY_NEVER) return LLVMGetUndef(cg_lltype(c, to));
-    Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
-    if (!fi || !ti) break;
-    if (ti->kind == TY_DYN) {
-      if (fi->kind == TY_DYN) return emit_upcast(c, v, fi, ti);
-      if (ty_is_sized(fi)) {
-        LLVMValueRef fat = LLVMGetUndef(c->t_dynptr);
-        fat = LLVMBuildInsertValue(c->b, fat, v, 0, "");
-        return LLVMBuildInsertValue(c->b, fat, cg_vtable(c, fi, ti->principal), 1, "");
-      }
-    }
-    if (fi == ti) return v;  // &mut T -> &T
-    if (fi->kind == TY_STRING && ti->kind == TY_STR) {
-      LLVMValueRef ptr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v, 0, ""), "");
-      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v, 2, ""), "");
-      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), ptr, 0, "");
-      return LLVMBuildInsertValue(c->b, fat, len, 1, "");
-    }
-    if (fi->kind == TY_ARRAY && ti->kind == TY_SLICE) {
-      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), v, 0, "");
-      return LLVMBuildInsertValue(c->b, fat, cg_i64(c, fi->len), 1, "");
-    }
-    if (fi->kind == TY_VEC && ti->kind == TY_SLICE) {
-      LLVMValueRef ptr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v, 0, ""), "");
-      LLVMValueRef len = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v, 2, ""), "");
-      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), ptr, 0, "");
-      return LLVMBuildInsertValue(c->b, fat, len, 1, "");
-    }
-    if (fi->kind == TY_REF || fi->kind == TY_BOX) {
-      // Deref coercion: &&T -> &T, &Box<T> -> &T.
-      v = LLVMBuildLoad2(c->b, cg_lltype(c, fi), v, "");
-      from = ty_ref(ty_resolve(fi->inner), fi->kind == TY_REF ? fi->mut : from->mut);
-      continue;
-    }
-    break;
-  }
-  ice(sp, "cannot lower the coercion from `%s` to `%s`", ty_name(from), ty_name(to));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Strings, Vecs and slices as values
 
 LLVMValueRef cg_empty_vec(CG *c, uint64_t align) {
   LLVMValueRef fields[3] = {LLVMConstIntToPtr(cg_i64(c, align), c->t_ptr), cg_i64(c, 0), cg_i64(c, 0)};
@@ -207,40 +139,4 @@ LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMV
   LLVMBasicBlockRef bbs[2] = {from, cmp_end};
   LLVMAddIncoming(phi, vals, bbs, 2);
   return op == TK_NE ? LLVMBuildNot(c->b, phi, "") : phi;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Casts
-
-// `v as to` for a value of type from: numbers, chars and bools, and a field-less enum's
-// discriminant. Float-to-int casts saturate (NaN becomes 0), as Rust's do.
-LLVMValueRef cg_numeric_cast(CG *c, CgValue value, Type *to) {
-  LLVMValueRef v = value.v;
-  Type *from = value.ty;
-  from = ty_resolve(from);
-  to = ty_resolve(to);
-  if (from == to) return v;
-  LLVMTypeRef lt = cg_lltype(c, to);
-  bool fs = from->kind == TY_INT && from->is_signed;
-  if (from->kind == TY_STRUCT) {  // a field-less enum: its discriminant
-    LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, from), "");
-    LLVMBuildStore(c->b, v, tmp);
-    v = cg_load_tag(c, from, tmp);
-    for (int i = 0; i < from->sdecl->nvariants; i++) fs |= from->sdecl->variants[i].discr < 0;
-  }
-  if (to->kind == TY_INT || to->kind == TY_CHAR) {
-    if (from->kind == TY_FLOAT) {
-      LLVMTypeRef tys[2] = {lt, LLVMTypeOf(v)};
-      const char *name = to->is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat";
-      unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-      LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, tys, 2);
-      return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, tys, 2), fn, &v, 1, "");
-    }
-    return LLVMBuildIntCast2(c->b, v, lt, fs, "");
-  }
-  if (to->kind == TY_FLOAT) {
-    if (from->kind == TY_FLOAT) return LLVMBuildFPCast(c->b, v, lt, "");
-    return fs ? LLVMBuildSIToFP(c->b, v, lt, "") : LLVMBuildUIToFP(c->b, v, lt, "");
-  }
-  return v;  // pointer casts: the coercion on the operand already did the work
 }

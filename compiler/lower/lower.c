@@ -1560,8 +1560,7 @@ static void lower_for_iterator(Lower *L, Expr *e) {
   Type *ot = raw_ty(e->for_next), *rot = ty_resolve(ot);
   Place opt = local_place(new_local(L, ot, NULL, true, e->span));
   lower_method(L, opt, e->for_next);
-  int some = 0;
-  while (some + 1 < rot->sdecl->nvariants && strcmp(rot->sdecl->variants[some].name, "Some")) some++;
+  int some = find_variant(rot->sdecl, intern_cstr("Some"));
   Place d = temp(L, ty_isize, e->span);
   assign(L, d, (Rvalue){.kind = RV_DISCRIMINANT, .place = opt, .ty = ty_isize}, e->span);
   uint64_t *vals = arena_alloc(sizeof(uint64_t) * 2);
@@ -1771,19 +1770,13 @@ static void lower_for(Lower *L, Expr *e) {
 
 // ---- `?` ----
 
-static int variant_named(StructDecl *sd, const char *name) {
-  for (int v = 0; v < sd->nvariants; v++)
-    if (!strcmp(sd->variants[v].name, name)) return v;
-  ice(sd->span, "`%s` has no variant `%s`", sd->name, name);
-}
-
 // x? is `match x { Ok(v) => v, Err(e) => return Err(e) }` (Some/None for an Option): the
 // payload is moved out on either path, so the matched value itself is never dropped.
 static void lower_try(Lower *L, Place dest, Expr *e) {
   Type *st = raw_ty(e->sub), *rst = ty_resolve(st);
   StructDecl *sd = rst->sdecl;
   bool result = sd->nvariants == 2 && !strcmp(sd->variants[0].name, "Ok");
-  int good = variant_named(sd, result ? "Ok" : "Some"), bad = variant_named(sd, result ? "Err" : "None");
+  int good = find_variant(sd, intern_cstr(result ? "Ok" : "Some")), bad = find_variant(sd, intern_cstr(result ? "Err" : "None"));
   Place subj = local_place(new_local(L, st, NULL, true, e->span));
   lower_into(L, subj, e->sub);
   Place d = temp(L, ty_isize, e->span);
@@ -1801,7 +1794,7 @@ static void lower_try(Lower *L, Place dest, Expr *e) {
   L->cur = fail;
   Place ret = local_place(0);
   Type *rt = place_ty(L, ret);
-  Rvalue agg = {.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = variant_named(ty_resolve(rt)->sdecl, result ? "Err" : "None"), .ty = rt};
+  Rvalue agg = {.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = find_variant(ty_resolve(rt)->sdecl, intern_cstr(result ? "Err" : "None")), .ty = rt};
   if (result) {
     Type *et = adt_field_type(rst, bad, 0);
     Place err = project(project(subj, PROJ_VARIANT, bad, 0, st), PROJ_FIELD, 0, 0, et);

@@ -65,10 +65,9 @@ static Type *check_write(Fcx *fx, Expr *e) {
     diag_emit(d2);
   }
   check_format_args(fx, e, 1);
-  StructDecl *res = lookup_struct_in(NULL, intern_cstr("Result"));
   StructDecl *err = lookup_struct_in(intern_cstr("fmt"), intern_cstr("Error"));
   Type *args[2] = {ty_unit, ty_struct(err, NULL, 0)};
-  return ty_struct(res, args, 2);
+  return ty_struct(K->result, args, 2);
 }
 
 Type *check_macro(Fcx *fx, Expr *e, Type *expected) {

@@ -182,6 +182,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
+int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1
 // E of `fn main() -> Result<(), E>` (E: Debug), the one return type besides () main may have.
 Type *main_report_type(Type *ret);
 // Copy in a generic environment: a type parameter is Copy when env's bounds say so.

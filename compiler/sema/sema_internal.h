@@ -68,7 +68,6 @@ void resolve_add_use(Path path, const char *alias);   // `use path as alias;`
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
 int lookup_variant_alias(const char *name, StructDecl **out);
-int find_variant(StructDecl *en, const char *name);   // index of a variant by name, or -1
 
 GenericEnv *env_new(GenericEnv *parent);
 int env_add(GenericEnv *e, const char *name);
