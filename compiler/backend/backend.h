@@ -14,4 +14,8 @@
 int link_output(CodegenResult *r, Options *opts);
 void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
 
+// vtable_dump.c: --dump-vtable-layouts, one block per vtable of the module, read from its
+// constants, in the order mono_vtable_at gives.
+void dump_vtable_layouts(CodegenResult *r);
+
 #endif

@@ -112,11 +112,8 @@ static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
   case CONST_UNIT: return LLVMConstNull(cg_lltype(c, t));
   case CONST_PROMOTED: {
     LLVMValueRef g = cg_promote(c, o->c.expr);
-    if (g) return g;
-    // rustc rejects such a program too (its arithmetic_overflow and unconditional_panic lints
-    // are errors by default).
-    error_at(o->c.expr->sub->span, NULL, "this constant expression will panic at runtime");
-    return LLVMGetUndef(cg_lltype(c, t));
+    if (!g) ice(o->c.expr->span, "promoted constant `%s` cannot be evaluated", ty_name(o->ty));  // lower checked it would not panic
+    return g;
   }
   case CONST_FN: return cg_instance_fn(c, mono_instance(o->c.fn, subst_all(c, o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0}));
   }

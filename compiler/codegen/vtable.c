@@ -18,27 +18,6 @@ static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *
   return in ? cg_instance_fn(c, in) : cg_fn_call_slot(c, concrete);  // closures have no impl to look in
 }
 
-// --dump-vtable-layouts: one block per emitted vtable, in the spirit of clang's
-// -fdump-vtable-layouts; index, byte offset, and what the slot holds.
-static void dump_vtable(CG *c, Type *concrete, TraitRef *tr, VtLayout *l, LLVMValueRef *vals) {
-  printf("vtable for '%s as %s' (%d entries, %d bytes)\n", ty_name(concrete), traitref_name(tr), l->entries.len, 8 * l->entries.len);
-  for (int i = 0; i < l->entries.len; i++) {
-    VtEntry *e = &l->entries.data[i];
-    char off[16];
-    snprintf(off, sizeof off, "+%d", 8 * i);
-    printf("%3d | %3s | ", i, off);
-    switch (e->kind) {
-    case VT_DROP: printf("drop_in_place<%s>\n", ty_name(concrete)); break;
-    case VT_SIZE: printf("size = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(vals[i])); break;
-    case VT_ALIGN: printf("align = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(vals[i])); break;
-    case VT_METHOD: printf("%s\n", LLVMGetValueName(vals[i])); break;
-    case VT_TRAIT_VPTR: printf("vptr -> vtable<%s as %s>\n", ty_name(concrete), e->trait->name); break;
-    case VT_VACANT: printf("vacant\n"); break;
-    }
-  }
-  printf("\n");
-}
-
 // Marks for passes/devirt.c (see the comment there). Each vtable gets `!type !{i64 0, !"Tr"}`
 // naming the trait it was built for (the pointer to its start serves `dyn Tr`, like clang's
 // address points). A vtable also serves every supertrait an upcast reaches by reusing the
@@ -103,6 +82,5 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   LLVMSetAlignment(g, 8);
   mark_vtable(c, g, tr->trait);
   cg_cache_put(&c->vtables, key, tr->trait, g);
-  if (c->opts->dump_vtables) dump_vtable(c, concrete, tr, l, vals);
   return g;
 }

@@ -169,8 +169,7 @@ int main(int argc, char **argv) {
     fatal_exit(1);
   }
   if (opts.dump_vtables) {
-    // The layouts were printed as codegen built each vtable; nothing else is wanted.
-    fflush(stdout);
+    dump_vtable_layouts(r);  // nothing else is wanted
     link_dispose(r);
     fatal_exit(0);
   }

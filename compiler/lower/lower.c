@@ -701,8 +701,15 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
 // variants and structs, the arithmetic, bitwise and comparison operators on them, tuples,
 // arrays, structs and variants of them) whose type has no drop glue, and, for `&mut`, only
 // `&mut []`. trc has no type with interior mutability to exclude. Promoting is deciding here,
-// once; codegen then evaluates the value into a private global (cg_promote). A division or
-// shift that would panic is an error there, as rustc's deny-by-default lints make it.
+// once; codegen then evaluates the value into a private global (cg_promote).
+// An integer operation that panics (`1 / 0`, `200u8 * 2`) is not promoted: lowered as an
+// ordinary temporary, it is what mir_check_known_panics reports.
+static bool would_panic(Expr *op) {
+  Type *t = ty_resolve(op->kind == EX_BINARY ? op->lhs->ty : op->sub->ty);
+  __int128 v;
+  return t->kind == TY_INT && !kp_expr_value(op, 0, &v);
+}
+
 static bool promotable_value(Expr *e, int depth) {
   if (depth > 64 || e->coerce || ty_needs_drop(e->ty)) return false;
   switch (e->kind) {
@@ -710,11 +717,13 @@ static bool promotable_value(Expr *e, int depth) {
   case EX_PATH:
     if (e->res == RES_CONST_ITEM) return e->fn && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
     return e->res == RES_CONST || e->res == RES_UNIT_STRUCT;
-  case EX_UNARY: return (e->op == TK_MINUS || e->op == TK_BANG) && promotable_value(e->sub, depth + 1);
+  case EX_UNARY:
+    if (e->op != TK_MINUS && e->op != TK_BANG) return false;
+    return promotable_value(e->sub, depth + 1) && !would_panic(e);
   case EX_BINARY:
     if (e->op == TK_AMPAMP || e->op == TK_PIPEPIPE) return false;  // control flow, not an operator
     if (e->op == TK_PERCENT && ty_resolve(e->ty)->kind == TY_FLOAT) return false;
-    return promotable_value(e->lhs, depth + 1) && promotable_value(e->rhs, depth + 1);
+    return promotable_value(e->lhs, depth + 1) && promotable_value(e->rhs, depth + 1) && !would_panic(e);
   case EX_CALL:
     if (e->sub->kind != EX_PATH || e->sub->res != RES_TUPLE_CTOR) return false;
     // fallthrough
@@ -744,8 +753,13 @@ static Operand promoted_ref(Lower *L, Expr *borrow) {
 static void lower_unary(Lower *L, Place dest, Expr *e) {
   switch (e->op) {
   case TK_MINUS: {
-    Operand a = lower_operand(L, e->sub);
     Type *t = ty_resolve(raw_ty(e));
+    __int128 lit;
+    if (e->sub->kind == EX_INT && kp_expr_value(e, 0, &lit)) {  // a negative literal is a constant
+      assign(L, dest, rv_use(const_int(raw_ty(e), (uint64_t)lit)), e->span);
+      return;
+    }
+    Operand a = lower_operand(L, e->sub);
     if (L->overflow_checks && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
       Place ov = temp(L, ty_bool, e->span);
       assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (t->bits - 1)), .ty = ty_bool}, e->span);
@@ -1893,6 +1907,13 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
       assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
       return;
     case RES_CONST_ITEM: {
+      // An integer, bool or char const is its value, as in rustc's MIR (`const 10_i32`);
+      // any other const is a call of the function that computes it.
+      __int128 v;
+      if (kp_expr_value(e, 0, &v)) {
+        assign(L, dest, rv_use(const_int(raw_ty(e), (uint64_t)v)), e->span);
+        return;
+      }
       Callee c = {.kind = CALLEE_FN, .fn = e->fn};
       emit_call(L, dest, c, NULL, 0, raw_ty(e), e->span, e->span);
       return;
@@ -2312,6 +2333,13 @@ static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
   if (f->body && !f->mir && f->span.file != 0) f->mir = lower_fn(crate, f, overflow_checks);
 }
 
+// A function of the user's (a const item's panics are rustc's E0080, not these lints).
+static void lower_and_lint(Crate *crate, FnDecl *f, bool overflow_checks) {
+  bool fresh = f->body && !f->mir && f->span.file != 0;
+  lower_one(crate, f, overflow_checks);
+  if (fresh) mir_check_known_panics(f->mir);
+}
+
 Body *lower_on_demand(FnDecl *f) {
   if (f->body && !f->mir) f->mir = lower_fn(lowered_crate, f, lowered_with_checks);
   return f->mir;
@@ -2319,21 +2347,22 @@ Body *lower_on_demand(FnDecl *f) {
 
 void lower_crate(Crate *crate, bool overflow_checks) {
   lowered_crate = crate;
+  mir_known_panics_reset();
   lowered_with_checks = overflow_checks;
-  for (int i = 0; i < crate->fns.len; i++) lower_one(crate, VEC_AT(crate->fns, i), overflow_checks);
+  for (int i = 0; i < crate->fns.len; i++) lower_and_lint(crate, VEC_AT(crate->fns, i), overflow_checks);
   // A `const` item is a function of no arguments that its uses call (when not promoted).
   for (int i = 0; i < crate->consts.len; i++) lower_one(crate, ((ConstDecl *)VEC_AT(crate->consts, i))->fn, overflow_checks);
   for (int i = 0; i < crate->impls.len; i++) {
     ImplDecl *im = VEC_AT(crate->impls, i);
-    for (int j = 0; j < im->nmethods; j++) lower_one(crate, im->methods[j], overflow_checks);
+    for (int j = 0; j < im->nmethods; j++) lower_and_lint(crate, im->methods[j], overflow_checks);
   }
   for (int i = 0; i < crate->traits.len; i++) {
     TraitDecl *t = VEC_AT(crate->traits, i);
-    for (int j = 0; j < t->nmethods; j++) lower_one(crate, t->methods[j], overflow_checks);
+    for (int j = 0; j < t->nmethods; j++) lower_and_lint(crate, t->methods[j], overflow_checks);
   }
   // A closure checked again (for another expected type) leaves its earlier FnDecl behind.
   for (int i = 0; i < crate->closures.len; i++) {
     FnDecl *f = VEC_AT(crate->closures, i);
-    if (f->closure_expr->fn == f) lower_one(crate, f, overflow_checks);
+    if (f->closure_expr->fn == f) lower_and_lint(crate, f, overflow_checks);
   }
 }

@@ -272,6 +272,18 @@ bool mir_is_move_path(Place p);
 Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);
 
 //
+// known_panics.c: rustc's arithmetic_overflow and unconditional_panic lints
+//
+
+// Reports each operation of b that will certainly overflow, divide by zero or index out of
+// bounds, as rustc's deny-by-default lints do.
+void mir_check_known_panics(Body *b);
+void mir_known_panics_reset(void);   // a new crate: the lints' notes are printed again
+// The exact value of a checked integer, bool or char expression of literals, consts and
+// operators; false if it is anything else or would panic.
+bool kp_expr_value(Expr *e, int depth, __int128 *out);
+
+//
 // mir_print.c: `trc --emit=mir`
 //
 

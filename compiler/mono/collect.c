@@ -31,6 +31,7 @@ typedef VEC(Type *) TypeVec;
 static TypeVec dropped, vtables, cloned, compared;  // done already (interned types)
 typedef VEC(const char *) NameVec;
 static NameVec items;           // for --print-mono-items, in the order found
+static VEC(MonoVtable) vtable_items;  // for --dump-vtable-layouts: supertraits' before their subtraits'
 static int listed;              // how many instances items holds
 
 static bool first_time(TypeVec *seen, Type *t) {
@@ -124,7 +125,10 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
     default: break;
     }
   }
+  vec_push(&vtable_items, ((MonoVtable){concrete, tr}));
 }
+
+MonoVtable *mono_vtable_at(int i) { return i < vtable_items.len ? &vtable_items.data[i] : NULL; }
 
 // The Clone and PartialEq that trc gives builtin types (codegen's clone_value and eq_value)
 // call the impls of their element types.
@@ -272,6 +276,7 @@ Instance *mono_collect(Crate *c) {
   crate = c;
   dropped = vtables = cloned = compared = (TypeVec){0};
   items = (NameVec){0};
+  memset(&vtable_items, 0, sizeof vtable_items);  // its memory went with the arena
   listed = 0;
   Instance *main_inst = mono_instance(c->main_fn, NULL, 0, (Span){0});
   Type *err = main_report_type(c->main_fn->ret_type);

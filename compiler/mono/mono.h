@@ -62,5 +62,12 @@ Instance *mono_collect(Crate *crate);
 // --print-mono-items: one line per item, in the order the walk found them:
 // `fn <Circle as Shape>::area`, `vtable <Circle as Shape>`, `drop-glue drop_in_place<Circle>`.
 void mono_print_items(void *file);   // FILE *
+// The vtables collected, each after the vtables of the supertraits it points to (the order
+// --dump-vtable-layouts prints them in); NULL past the end.
+typedef struct {
+  Type *concrete;
+  TraitRef *tr;
+} MonoVtable;
+MonoVtable *mono_vtable_at(int i);
 
 #endif
