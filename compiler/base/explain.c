@@ -187,6 +187,74 @@ static const Explanation explanations[] = {
   {"E0384",
     "A variable that is not `mut` is assigned a second time. Declare it `let mut`.\n"
     "\n"},
+  {"E0106",
+    "A reference in a signature or a struct needs a lifetime that says what it borrows from.\n"
+    "\n"
+    "A reference is a pointer into memory someone else owns. In a function's return type the caller\n"
+    "must know which argument that memory belongs to, so that it keeps the argument alive (and\n"
+    "unchanged) while it uses the result. With one reference parameter, or `&self`, the answer is\n"
+    "implied (lifetime elision); with two (`fn longest(x: &str, y: &str) -> &str`) or none, it is\n"
+    "not, and a wrong guess would let the caller free `y` while holding a pointer into it. A struct\n"
+    "field `r: &str` has the same question with nothing to imply the answer from.\n"
+    "\n"
+    "Fix: name the lifetime, `fn longest<'a>(x: &'a str, y: &'a str) -> &'a str`, `struct S<'a> {\n"
+    "r: &'a str }`, or return an owned value (`String`).\n"
+    "\n"},
+  {"E0499",
+    "A value is borrowed mutably twice at the same time.\n"
+    "\n"
+    "A `&mut` is the only way to reach its value while it is in use: code holding it may resize a\n"
+    "`Vec`, replace a `Box` or an enum variant, and so free or move what another reference points\n"
+    "to. Two live `&mut` of one place would let one of them do that under the other. A borrow lasts\n"
+    "until its last use (not to the end of the scope), so using the first one before taking the\n"
+    "second is fine.\n"
+    "\n"
+    "    let a = &mut v; let b = &mut v; a.push(1);   // error[E0499]\n"
+    "\n"},
+  {"E0502",
+    "A value is borrowed mutably while a shared borrow of it is still in use (or the other way\n"
+    "round).\n"
+    "\n"
+    "    let first = &v[0]; v.push(4); println!(\"{}\", first);   // error[E0502]\n"
+    "\n"
+    "`push` may move the elements to a bigger allocation and free the old one, which `first` still\n"
+    "points into: the print would read freed memory. Use the shared borrow before the mutation,\n"
+    "or copy the value out (`let first = v[0];`).\n"
+    "\n"},
+  {"E0503",
+    "A value is read while a mutable borrow of it is still in use. The `&mut` promised its holder\n"
+    "the only access; reading the value directly in the meantime could see it half-updated, or\n"
+    "read memory the holder has freed. Finish with the `&mut` first.\n"
+    "\n"},
+  {"E0505",
+    "A value is moved while a borrow of it is still in use.\n"
+    "\n"
+    "Moving a value hands it (and the memory it owns) to someone else, who may drop it: a reference\n"
+    "taken before the move would then point at freed memory.\n"
+    "\n"
+    "    let r = &s; drop(s); println!(\"{}\", r);   // error[E0505]\n"
+    "\n"},
+  {"E0506",
+    "A place is assigned while a borrow of it is still in use. The assignment drops the old value\n"
+    "(freeing a `String`'s or a `Box`'s memory) that the reference still points to, or changes a\n"
+    "value a shared reference promised would not change.\n"
+    "\n"},
+  {"E0515",
+    "A function returns a reference to a local variable (or a value holding one).\n"
+    "\n"
+    "A function's locals live in its stack frame, which is gone once it returns: the caller would get\n"
+    "a pointer into dead stack. Return the value itself (an owned `String`, a `Box`), or take the\n"
+    "data as a reference parameter and return a reference into that.\n"
+    "\n"},
+  {"E0597",
+    "A borrowed value does not live long enough: it goes out of scope (and is dropped) while a\n"
+    "reference to it is still used later.\n"
+    "\n"
+    "    let r; { let x = 5; r = &x; } println!(\"{}\", r);   // error[E0597]\n"
+    "\n"
+    "At the `}` the storage of `x` is released; `r` would then point at it. Declare `x` in the outer\n"
+    "scope, or keep the value instead of a reference.\n"
+    "\n"},
   {"E0391",
     "A trait lists itself as its own supertrait.\n"
     "\n"},

@@ -945,7 +945,8 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   if (!e->autoref) return use_place(L, p);
   Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
   Place t = temp(L, rt, r->span);
-  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .ty = rt}, r->span);
+  // rustc's borrow errors show a receiver's borrow as the whole call (`v.push(4)`).
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .ty = rt}, e->span);
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
 
@@ -2337,7 +2338,9 @@ static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
 static void lower_and_lint(Crate *crate, FnDecl *f, bool overflow_checks) {
   bool fresh = f->body && !f->mir && f->span.file != 0;
   lower_one(crate, f, overflow_checks);
-  if (fresh) mir_check_known_panics(f->mir);
+  if (!fresh) return;
+  mir_borrowck(f->mir);
+  mir_check_known_panics(f->mir);
 }
 
 Body *lower_on_demand(FnDecl *f) {

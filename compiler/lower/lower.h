@@ -133,6 +133,7 @@ typedef struct {
   Operand a, b;     // USE, BINARY/CHECKED (a, b), UNARY/CAST (a)
   Place place;      // REF, DISCRIMINANT, LEN
   bool mut;         // REF
+  bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   BinOp binop;
   UnOp unop;
   CastKind cast;
@@ -270,6 +271,12 @@ Type *mir_field_type(Type *t, int v, int f);
 bool mir_is_move_path(Place p);
 // switchInt(cond) -> [0: on_false, otherwise: on_true]
 Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);
+
+//
+// borrowck.c: borrow checking (E0499, E0502, E0503, E0505, E0506, E0597, E0515)
+//
+
+void mir_borrowck(Body *b);
 
 //
 // known_panics.c: rustc's arithmetic_overflow and unconditional_panic lints

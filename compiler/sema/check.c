@@ -106,9 +106,19 @@ static void collect_block_items(Block *b) {
   for (int i = 0; i < b->nstmts; i++) collect_stmt_items(b->stmts[i]);
 }
 
+// A struct's references need their lifetimes named: there is nothing to elide them from.
+static void missing_field_lifetime(FieldDecl *f) {
+  Span at = f->elided_lifetime;
+  at.hi = at.lo + 1;
+  Diag *d = diag_error(at, "E0106", "missing lifetime specifier");
+  diag_label(d, "expected named lifetime parameter");
+  diag_emit(d);
+}
+
 static void resolve_fields(FieldDecl *fields, int n, StructDecl *s, Type *self) {
   for (int i = 0; i < n; i++) {
     FieldDecl *f = &fields[i];
+    if (f->elided_lifetime.hi) missing_field_lifetime(f);
     f->type = resolve_type(f->ty, s->env, self);
     require_sized(f->type, f->ty->span, s->is_enum ? "an enum variant" : "a struct field");
     for (int j = 0; j < i; j++)
@@ -222,6 +232,57 @@ static void resolve_trait_header(TraitDecl *t) {
   }
 }
 
+// Whether a parameter's type may hold a lifetime the parser did not see: a struct declared
+// with lifetime parameters, written without them (`Parser` for `Parser<'a>`).
+static bool hidden_lifetimes(Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return false;
+  if (t->kind == TY_STRUCT && t->sdecl->generics.nlifetimes) return true;
+  if (t->inner && hidden_lifetimes(t->inner, depth + 1)) return true;
+  if (t->kind == TY_ITER) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (t->args[i] && hidden_lifetimes(t->args[i], depth + 1)) return true;
+  return false;
+}
+
+static bool type_expr_has_ref(TypeExpr *te) {
+  return te && (te->kind == TE_REF || (te->kind == TE_PATH && te->path.nsegs && te->path.segs[te->path.nsegs - 1].nargs &&
+                                        !te->path.segs[te->path.nsegs - 1].paren_sugar &&
+                                        type_expr_has_ref(te->path.segs[te->path.nsegs - 1].args[0])));
+}
+
+// E0106: a reference in the return type with its lifetime elided needs one input lifetime to
+// take it from (rustc's elision rules): `&self`'s, or the only one among the parameters.
+static void check_elision(FnDecl *f) {
+  if (!f->ret_elided || f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT || f->param_lifetimes == 1) return;
+  for (int i = 0; i < f->nparams; i++)
+    if (hidden_lifetimes(f->param_types[i], 0)) return;  // rustc may count one there
+  Span at = f->ret_elided_at;
+  at.hi = at.lo + 1;
+  Diag *d = diag_error(at, "E0106", "missing lifetime specifier");
+  const char **ns = arena_alloc(sizeof(char *) * (f->nparams + 1));
+  int nref = 0;
+  for (int i = 0; i < f->nparams; i++) {
+    if (!type_expr_has_ref(f->params[i].ty)) continue;
+    diag_secondary(d, f->params[i].ty->span, "%s", "");
+    Pattern *p = f->params[i].pat;
+    ns[nref++] = p->kind == PAT_BIND ? arena_printf("`%s`", p->name) : arena_printf("argument %d", i + 1);
+  }
+  // `x` or `y`; `a`, `b`, or `c`
+  const char *names = nref ? ns[0] : NULL;
+  for (int i = 1; i < nref; i++)
+    names = arena_printf("%s%s%s %s", names, nref > 2 ? "," : "", i == nref - 1 ? " or" : "", ns[i]);
+  diag_label(d, "expected named lifetime parameter");
+  if (f->param_lifetimes == 0)
+    diag_help(d, "this function's return type contains a borrowed value, but there is no value for it to be borrowed from");
+  else if (nref >= 2)
+    diag_help(d, "this function's return type contains a borrowed value, but the signature does not say whether it is borrowed from %s", names);
+  else
+    diag_help(d, "this function's return type contains a borrowed value, but the signature does not say which one of %s's %d lifetimes it is borrowed from",
+              names ? names : "the arguments", f->param_lifetimes);
+  diag_emit(d);
+}
+
 // Builds a fn's environment: its parent's (trait or impl) params, then its own, then one
 // anonymous parameter per `impl Trait` argument (they are generic parameters in disguise).
 static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
@@ -255,6 +316,7 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
   } else if (f->ret) {
     require_sized(f->ret_type, f->ret->span, "the return type of a function");
   }
+  check_elision(f);
   switch (f->self_kind) {
   case SELF_NONE: f->self_param_ty = NULL; break;
   case SELF_VALUE: f->self_param_ty = self_ty; break;

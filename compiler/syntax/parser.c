@@ -32,9 +32,33 @@ typedef struct {
   bool fatal;     // nesting limit hit: abandon the file
   ImplDecl *impl;
   TraitDecl *trait;
+  // Lifetimes in the types parsed so far (the AST keeps none): elided ones (`&T`, `'_`) and
+  // named ones other than 'static. A signature compares them before and after a type.
+  int lt_elided, lt_named;
+  Span lt_elided_at;   // the last elided one
 } Parser;
 
 static Parser P;
+
+typedef struct {
+  int elided, named;
+  Span at;
+} LifetimeCount;
+
+// A fn pointer's or an Fn trait's own parameters and return type: their lifetimes are not the
+// enclosing signature's.
+static LifetimeCount lifetimes_enter(void) { return (LifetimeCount){P.lt_elided, P.lt_named, P.lt_elided_at}; }
+static void lifetimes_leave(LifetimeCount c) { P.lt_elided = c.elided, P.lt_named = c.named, P.lt_elided_at = c.at; }
+
+// A reference's or a path's lifetime, or NULL where a `&` has none.
+static void note_lifetime(Token *lt, Span at) {
+  if (!lt || !strcmp(lt->text, "'_")) {
+    P.lt_elided++;
+    P.lt_elided_at = at;
+  } else if (strcmp(lt->text, "'static")) {
+    P.lt_named++;
+  }
+}
 
 static Expr *parse_expr(void);
 static Expr *parse_expr_r(bool no_struct);
@@ -221,7 +245,9 @@ static void skip_lifetime_bounds(void) {
 static void parse_generic_args(PathSeg *seg) {
   expect(TK_LT);
   while (!at(TK_GT) && !at(TK_SHR) && !at(TK_GE) && !at(TK_SHREQ)) {
-    if (accept(TK_LIFETIME)) {
+    if (at(TK_LIFETIME)) {
+      Token *lt = advance();
+      note_lifetime(lt, lt->span);
     } else if (at(TK_IDENT) && peek_kind(1) == TK_EQ) {
       const char *name = advance()->text;
       advance();
@@ -273,12 +299,14 @@ static Path parse_path(bool in_expr) {
     } else if (at(TK_LPAREN) && (!strcmp(seg.name, "Fn") || !strcmp(seg.name, "FnMut") || !strcmp(seg.name, "FnOnce"))) {
       advance();
       seg.paren_sugar = true;
+      LifetimeCount outer = lifetimes_enter();  // `Fn(&str) -> &str` elides on its own
       while (!at(TK_RPAREN)) {
         PUSH(seg.args, seg.nargs, parse_type());
         if (!accept(TK_COMMA)) break;
       }
       expect(TK_RPAREN);
       if (accept(TK_ARROW)) seg.paren_ret = parse_type();
+      lifetimes_leave(outer);
     }
     seg.span = span_from(seg.span);
     PUSH(p.segs, p.nsegs, seg);
@@ -292,7 +320,9 @@ static Path parse_path(bool in_expr) {
 // bound = lifetime | "?" path | "(" bound ")" | path
 static void parse_bounds(Bound **out, int *n) {
   for (;;) {
-    if (accept(TK_LIFETIME)) {
+    if (at(TK_LIFETIME)) {
+      Token *lt = advance();
+      note_lifetime(lt, lt->span);
     } else {
       Bound b = {0};
       Span lo = tok()->span;
@@ -326,7 +356,8 @@ static TypeExpr *parse_type(void) {
   case TK_AMP:
   case TK_AMPAMP: {
     bool two = advance()->kind == TK_AMPAMP;
-    accept(TK_LIFETIME);
+    if (two) note_lifetime(NULL, lo);
+    note_lifetime(at(TK_LIFETIME) ? advance() : NULL, lo);
     t = new_type(TE_REF, lo);
     t->mut = accept(TK_MUT);
     t->inner = parse_type();
@@ -381,12 +412,14 @@ static TypeExpr *parse_type(void) {
     advance();
     t = new_type(TE_FN_PTR, lo);
     expect(TK_LPAREN);
+    LifetimeCount outer = lifetimes_enter();  // `fn(&str) -> &str` elides on its own
     while (!at(TK_RPAREN)) {
       PUSH(t->elems, t->nelems, parse_type());
       if (!accept(TK_COMMA)) break;
     }
     expect(TK_RPAREN);
     if (accept(TK_ARROW)) t->ret = parse_type();
+    lifetimes_leave(outer);
     break;
   default:
     if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT)) syntax_error("type");
@@ -405,6 +438,7 @@ static Generics parse_generics(void) {
   if (!accept(TK_LT)) return g;
   while (!at(TK_GT)) {
     if (accept(TK_LIFETIME)) {
+      g.nlifetimes++;
       skip_lifetime_bounds();
     } else {
       if (at(TK_CONST)) error_here(tok()->span, "const generics are not supported");
@@ -1546,9 +1580,10 @@ static bool parse_self_param(FnDecl *f) {
   Span lo = tok()->span;
   if (at(TK_AMP)) {
     advance();
-    accept(TK_LIFETIME);
+    Token *lt = at(TK_LIFETIME) ? advance() : NULL;
     bool mut = accept(TK_MUT);
     if (accept(TK_SELF_LOWER)) {
+      note_lifetime(lt, lo);
       f->self_kind = mut ? SELF_REF_MUT : SELF_REF;
       f->self_span = span_from(lo);
       return true;
@@ -1592,6 +1627,7 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
   f->impl = P.impl;
   f->trait = P.trait;
   expect(TK_LPAREN);
+  int elided = P.lt_elided, named = P.lt_named;
   if (parse_self_param(f) && !at(TK_RPAREN)) expect(TK_COMMA);
   while (!at(TK_RPAREN)) {
     parse_outer_attrs();
@@ -1605,7 +1641,12 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
     if (!accept(TK_COMMA)) break;
   }
   expect(TK_RPAREN);
+  f->param_lifetimes = P.lt_elided - elided + P.lt_named - named;
+  elided = P.lt_elided, named = P.lt_named;
   if (accept(TK_ARROW)) f->ret = parse_type();
+  f->ret_elided = P.lt_elided > elided;
+  f->ret_elided_at = P.lt_elided_at;
+  f->ret_named = P.lt_named > named;
   parse_where(&f->generics);
   f->sig_span = span_from(lo);
   if (at(TK_LBRACE)) {
@@ -1632,7 +1673,9 @@ static StructKind parse_fields(FieldDecl **fields, int *nfields) {
       fd.name = expect_ident();
       expect(TK_COLON);
     }
+    int elided = P.lt_elided;
     fd.ty = parse_type();
+    if (P.lt_elided > elided) fd.elided_lifetime = P.lt_elided_at;
     fd.span = span_from(fd.span);
     PUSH(*fields, *nfields, fd);
     if (!accept(TK_COMMA)) break;

@@ -152,6 +152,7 @@ typedef struct {
   int nparams;
   WherePred *preds;
   int npreds;
+  int nlifetimes;     // lifetime parameters (`<'a, T>`: 1), which the AST does not keep
 } Generics;
 
 // Attributes the compiler understands; others are parsed and ignored.
@@ -449,6 +450,12 @@ struct FnDecl {
   Param *params;       // excluding self
   int nparams;
   TypeExpr *ret;       // NULL means ()
+  // Lifetimes as written (the AST keeps no lifetimes): how many the parameters have, elided
+  // or not (`&T` and `&'a T` count one each; `&self` counts), and whether the return type has
+  // an elided one (`&T`, `'_`; the first at ret_elided_at) or a named one other than 'static.
+  int param_lifetimes;
+  bool ret_elided, ret_named;
+  Span ret_elided_at;
   Block *body;         // NULL for a required trait method
   Attrs attrs;
   // context, filled by the parser
@@ -484,6 +491,7 @@ typedef struct {
   TypeExpr *ty;
   Span span;
   Type *type;         // semantic type (may mention the struct's params), by the checker
+  Span elided_lifetime;  // a `&` (or `'_`) without a named lifetime in ty: E0106; hi == 0 if none
 } FieldDecl;
 
 // One variant of an enum: `A`, `B(T, i32)`, `C { x: i32 }`, `D = 5`.

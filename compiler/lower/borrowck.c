@@ -1,0 +1,826 @@
+// borrowck.c — borrow checking on MIR: a reference must not outlive what it borrows, and
+// while it is in use nothing may change (or, for `&mut`, even read) what it points to.
+//
+// The model is rustc's since NLL, with regions computed the Polonius way round: instead of
+// solving outlives constraints for region variables, the pass follows the loans themselves.
+//
+//   1. Loans. Every `&P` / `&mut P` rvalue of the body is a loan of place P.
+//   2. Which values hold which loans (forward dataflow, per local). `_r = &P` gives _r the new
+//      loan, and also the loans of P's local when P is reached through a reference (`&(*r).f`
+//      reborrows, so r's loans must stay alive as long as the new reference does) or when P's
+//      value itself holds references. Copies, moves, casts and aggregates pass loans on when
+//      the value's type can hold a reference. A call's result holds the loans of the arguments
+//      its signature ties it to, by rustc's elision rules (a method's result borrows from
+//      `self`; a function of one reference parameter from that one) or of all its reference
+//      arguments when lifetimes are written out; and a `&mut` argument to a value that holds
+//      references may receive any other argument's loans (`v.push(&x)` makes v hold x's).
+//      Assigning a whole local replaces what it held, so a reassigned reference lets go.
+//   3. Liveness (backward dataflow): a local is live where its value may still be read.
+//   4. A loan is *live* at a point when a local live after that point holds it: exactly the
+//      points rustc's NLL region of the reference contains. At each access of a place the
+//      pass looks for live loans of an overlapping place (the same local, one projection
+//      list a prefix of the other, fields and variants told apart) and reports the conflict:
+//
+//        `&mut P` while P is borrowed        E0499 (by `&mut`) / E0502 (by `&`)
+//        `&P` while P is borrowed `&mut`     E0502
+//        reading P while borrowed `&mut`     E0503
+//        moving P out while borrowed         E0505
+//        assigning P while borrowed          E0506
+//        P's local going out of scope        E0597, or E0515 when the return value holds it
+//
+//      A `&mut` taken for a method's receiver is two-phase, as in rustc: until the call that
+//      uses it, it only reserves P, and reading or sharing P meanwhile is allowed
+//      (`v.push(v.len())`).
+//
+// What the pass does not see it lets through: a trc program may still be accepted where rustc
+// rejects it (lifetimes written in signatures are not compared with the body), but a program
+// rustc accepts is not rejected, which the whole test suite is run to confirm.
+#include "lower/lower.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t Word;
+
+typedef struct {
+  Place place;
+  bool mut, two_phase;
+  Span span;
+  int holder;      // the local the reference is first stored in
+  int owner;       // the local whose storage the place is in, or -1 when reached through a reference
+} Loan;
+
+typedef struct {
+  Body *b;
+  int nlocals, nloans, words;   // words: a loan set's length
+  VEC(Loan) loans;
+  int **loan_at;                // per block and statement: the loan its rvalue makes, or -1
+  Word *entry;                  // per block: nlocals loan sets on entry
+  bool *entry_set;
+  Word *live_in;                // per block: live locals on entry (lwords each)
+  int lwords;
+  bool *reported;               // per loan: an error already names it
+  Span ret_span;                // the last assignment of the return value seen
+} Bck;
+
+// ---------------------------------------------------------------------------------------------
+// Bit sets
+
+static Word *bits_new(int words) {
+  Word *w = arena_alloc(sizeof(Word) * (words ? words : 1));
+  memset(w, 0, sizeof(Word) * (words ? words : 1));
+  return w;
+}
+static bool bit(const Word *w, int i) { return (w[i / 64] >> (i % 64)) & 1; }
+static void bit_set(Word *w, int i) { w[i / 64] |= (Word)1 << (i % 64); }
+static void bit_clear(Word *w, int i) { w[i / 64] &= ~((Word)1 << (i % 64)); }
+static bool bits_or(Word *dst, const Word *src, int words) {
+  bool changed = false;
+  for (int i = 0; i < words; i++) {
+    Word n = dst[i] | src[i];
+    changed |= n != dst[i];
+    dst[i] = n;
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types that can hold a reference
+
+static bool type_has_refs(Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return true;
+  switch (t->kind) {
+  case TY_REF: case TY_ITER: case TY_PARAM: case TY_ASSOC: case TY_CLOSURE: case TY_VAR: return true;
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return type_has_refs(t->inner, depth + 1);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (type_has_refs(t->args[i], depth + 1)) return true;
+    return false;
+  case TY_STRUCT: {
+    StructDecl *sd = t->sdecl;
+    if (sd->is_enum) {
+      for (int v = 0; v < sd->nvariants; v++)
+        for (int f = 0; f < sd->variants[v].nfields; f++)
+          if (type_has_refs(mir_field_type(t, v, f), depth + 1)) return true;
+      return false;
+    }
+    for (int f = 0; f < sd->nfields; f++)
+      if (type_has_refs(mir_field_type(t, -1, f), depth + 1)) return true;
+    return false;
+  }
+  default: return false;  // numbers, str, String, fn pointers, `dyn Tr` (which is 'static)
+  }
+}
+
+static Type *local_ty(Bck *k, int l) { return k->b->locals.data[l].ty; }
+
+static Type *place_type(Bck *k, Place p) { return p.nproj ? p.proj[p.nproj - 1].ty : local_ty(k, p.local); }
+
+// The type that projection i of p applies to.
+static Type *type_before(Bck *k, Place p, int i) { return i ? p.proj[i - 1].ty : local_ty(k, p.local); }
+
+// Reached through a reference: a deref of a `&`/`&mut` somewhere along the place.
+static bool through_ref(Bck *k, Place p) {
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, p, i))->kind == TY_REF) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which loans each local holds (forward)
+
+typedef struct {
+  Bck *k;
+  Word *sets;   // nlocals loan sets
+} State;
+
+static Word *held(State *s, int l) { return s->sets + (size_t)l * s->k->words; }
+
+static void add_operand_loans(State *s, Word *dst, Operand *o) {
+  if (o->kind == OPND_CONST || !type_has_refs(o->ty, 0)) return;
+  bits_or(dst, held(s, o->place.local), s->k->words);
+}
+
+// What the value of rv holds.
+static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
+  switch (rv->kind) {
+  case RV_REF:
+    if (loan >= 0) bit_set(out, loan);
+    // A reborrow through a reference keeps the outer reference's loans alive; a borrow of a
+    // value that holds references holds them too.
+    bits_or(out, held(s, rv->place.local), s->k->words);
+    if (!through_ref(s->k, rv->place) && !type_has_refs(place_type(s->k, rv->place), 0)) {
+      // Only the new loan: take back what was just added, keeping the new one.
+      memset(out, 0, sizeof(Word) * s->k->words);
+      if (loan >= 0) bit_set(out, loan);
+    }
+    return;
+  case RV_USE: case RV_CAST: add_operand_loans(s, out, &rv->a); return;
+  case RV_AGGREGATE:
+    for (int i = 0; i < rv->nops; i++) add_operand_loans(s, out, &rv->ops[i]);
+    return;
+  default: return;
+  }
+}
+
+// `_l = v` replaces what _l held; `_l.f = v` and `(*_l) = v` add to it, and a write through a
+// `&mut` also reaches what that reference points to.
+static void absorb(State *s, int l, const Word *loans, int depth);
+
+static void assign_loans(State *s, Place dest, const Word *loans) {
+  Bck *k = s->k;
+  if (!dest.nproj) {
+    memcpy(held(s, dest.local), loans, sizeof(Word) * k->words);
+    return;
+  }
+  absorb(s, dest.local, loans, 0);
+}
+
+// l (a value, or a `&mut` to one) receives loans: so do the places its `&mut` loans point to.
+static void absorb(State *s, int l, const Word *loans, int depth) {
+  Bck *k = s->k;
+  if (depth > 4) return;
+  Word *h = held(s, l), *before = bits_new(k->words);
+  memcpy(before, h, sizeof(Word) * k->words);
+  bits_or(h, loans, k->words);
+  for (int i = 0; i < k->nloans; i++)
+    if (bit(before, i) && k->loans.data[i].mut && k->loans.data[i].place.local != l)
+      absorb(s, k->loans.data[i].place.local, loans, depth + 1);
+}
+
+// Which loans a call's result holds, from the callee's signature as written, by rustc's
+// lifetime elision rules:
+//   - a reference in the return type with its lifetime elided (`&T`, `'_`) borrows from
+//     `&self`/`&mut self` in a method, else from the one parameter that has a lifetime: the
+//     result holds that argument's loans, the borrow of the receiver included;
+//   - a named lifetime in the return type (`&'a T`) may be any parameter's: all arguments'
+//     loans (lifetimes are not kept, so which parameters have `'a` is not known);
+//   - otherwise the result's references come from inside the arguments (an iterator's
+//     `Option<Self::Item>`, a generic `T`, a `&'static str`): the loans the arguments hold
+//     besides their own fresh borrow, so `it.next()` does not keep `it` borrowed.
+typedef enum { FROM_SELF, FROM_ALL, FROM_INSIDE } ResultSource;
+
+static ResultSource result_source(Terminator *t, int *only) {
+  Callee *c = &t->callee;
+  *only = -1;
+  if (c->kind == CALLEE_BUILTIN) {
+    // Of the builtin methods, these return a borrow of the receiver.
+    const char *n = c->expr && c->expr->kind == EX_METHOD ? c->expr->name : "";
+    bool borrows = !strcmp(n, "as_str") || !strcmp(n, "iter") || !strcmp(n, "iter_mut");
+    return borrows ? FROM_SELF : FROM_INSIDE;
+  }
+  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  if (!f || f->is_closure || c->kind == CALLEE_MACRO || c->kind == CALLEE_CALLABLE) return FROM_ALL;
+  if (f->ret_named) return FROM_ALL;
+  if (!f->ret_elided) return FROM_INSIDE;
+  if (f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) return FROM_SELF;
+  if (f->param_lifetimes == 1)
+    for (int i = 0; i < t->nargs; i++)
+      if (ty_resolve(t->args[i].ty)->kind == TY_REF) *only = i;
+  return FROM_ALL;
+}
+
+static void call_loans(State *s, Terminator *t) {
+  Bck *k = s->k;
+  Word *out = bits_new(k->words);
+  int only = -1;
+  ResultSource src = type_has_refs(place_type(k, t->dest), 0) ? result_source(t, &only) : FROM_INSIDE;
+  for (int i = 0; i < t->nargs && type_has_refs(place_type(k, t->dest), 0); i++) {
+    if ((src == FROM_SELF && i != 0) || (only >= 0 && i != only)) continue;
+    Operand *a = &t->args[i];
+    if (src != FROM_INSIDE || a->kind == OPND_CONST) {
+      add_operand_loans(s, out, a);
+      continue;
+    }
+    // What the argument holds, less the borrows it was made with.
+    Word *in = bits_new(k->words);
+    add_operand_loans(s, in, a);
+    for (int l = 0; l < k->nloans; l++)
+      if (k->loans.data[l].holder == a->place.local) bit_clear(in, l);
+    bits_or(out, in, k->words);
+  }
+  // A `&mut` argument to something that holds references may be given the others' loans.
+  for (int i = 0; i < t->nargs; i++) {
+    Operand *a = &t->args[i];
+    Type *at = ty_resolve(a->ty);
+    if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner, 0)) continue;
+    Word *others = bits_new(k->words);
+    for (int j = 0; j < t->nargs; j++)
+      if (j != i) add_operand_loans(s, others, &t->args[j]);
+    absorb(s, a->place.local, others, 0);
+  }
+  assign_loans(s, t->dest, out);
+}
+
+// The loans in scope: a loan goes out of scope when its place's local is assigned, since the
+// place then names other memory (`cur = &mut node.next` ends the loans of `(*cur).0`, which
+// were of the node cur pointed to before), as rustc's kill_borrows_on_place does.
+static Word *in_scope(State *s) { return held(s, s->k->nlocals); }
+
+static void kill_loans_of(State *s, int l) {
+  Bck *k = s->k;
+  for (int i = 0; i < k->nloans; i++)
+    if (k->loans.data[i].place.local == l) bit_clear(in_scope(s), i);
+}
+
+static void stmt_transfer(State *s, MirStmt *st, int loan) {
+  if (st->kind != STMT_ASSIGN) return;
+  Word *v = bits_new(s->k->words);
+  rvalue_loans(s, &st->rv, loan, v);
+  assign_loans(s, st->place, v);
+  if (!st->place.nproj) kill_loans_of(s, st->place.local);
+  if (loan >= 0) bit_set(in_scope(s), loan);
+}
+
+static void term_transfer(State *s, Terminator *t) {
+  if (t->kind != TERM_CALL) return;
+  call_loans(s, t);
+  if (!t->dest.nproj) kill_loans_of(s, t->dest.local);
+}
+
+static void compute_loan_sets(Bck *k) {
+  Body *b = k->b;
+  size_t per_block = (size_t)(k->nlocals + 1) * k->words;  // the locals' sets, then the loans in scope
+  k->entry = bits_new((int)(per_block * b->blocks.len));
+  k->entry_set = arena_alloc(b->blocks.len);
+  memset(k->entry_set, 0, b->blocks.len);
+  k->entry_set[0] = true;
+  int *work = malloc(sizeof(int) * (b->blocks.len + 1));
+  bool *queued = calloc(b->blocks.len, 1);
+  int nwork = 0;
+  work[nwork++] = 0, queued[0] = true;
+  State s = {k, bits_new((int)per_block)};
+  while (nwork) {
+    int bi = work[--nwork];
+    queued[bi] = false;
+    BasicBlock *bb = &b->blocks.data[bi];
+    memcpy(s.sets, k->entry + per_block * bi, sizeof(Word) * per_block);
+    for (int j = 0; j < bb->stmts.len; j++) stmt_transfer(&s, &bb->stmts.data[j], k->loan_at[bi][j]);
+    term_transfer(&s, &bb->term);
+    int succ[2 + 64], n = 0;
+    Terminator *t = &bb->term;
+    switch (t->kind) {
+    case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
+    case TERM_SWITCH:
+      for (int i = 0; i <= t->nvalues && n < 64; i++) succ[n++] = t->targets[i];
+      break;
+    default: break;
+    }
+    for (int i = 0; i < n; i++) {
+      int to = succ[i];
+      if (to < 0 || b->blocks.data[to].is_cleanup) continue;
+      Word *e = k->entry + per_block * to;
+      bool changed = bits_or(e, s.sets, (int)per_block) || !k->entry_set[to];
+      k->entry_set[to] = true;
+      if (changed && !queued[to]) work[nwork++] = to, queued[to] = true;
+    }
+  }
+  free(work);
+  free(queued);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Liveness (backward)
+
+static void use_place(Word *live, Place p) {
+  bit_set(live, p.local);
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_INDEX) bit_set(live, p.proj[i].local);
+}
+
+static void use_operand(Word *live, Operand *o) {
+  if (o->kind != OPND_CONST) use_place(live, o->place);
+}
+
+// A write to p: a whole local is defined (dead before), a deref reads the reference.
+static void def_place(Bck *k, Word *live, Place p) {
+  if (!p.nproj) {
+    bit_clear(live, p.local);
+    return;
+  }
+  for (int i = 0; i < p.nproj; i++) {
+    if (p.proj[i].kind == PROJ_INDEX) bit_set(live, p.proj[i].local);
+    if (p.proj[i].kind == PROJ_DEREF) bit_set(live, p.local);
+  }
+  (void)k;
+}
+
+static void stmt_live(Bck *k, Word *live, MirStmt *st) {
+  if (st->kind != STMT_ASSIGN) return;
+  def_place(k, live, st->place);
+  Rvalue *rv = &st->rv;
+  switch (rv->kind) {
+  case RV_REF: case RV_DISCRIMINANT: case RV_LEN: use_place(live, rv->place); break;
+  case RV_AGGREGATE:
+    for (int i = 0; i < rv->nops; i++) use_operand(live, &rv->ops[i]);
+    break;
+  case RV_BINARY: case RV_CHECKED: use_operand(live, &rv->b); // fallthrough
+  default: use_operand(live, &rv->a); break;
+  }
+}
+
+// A drop reads the value only when a Drop impl may look at references inside it.
+static bool drop_reads(Bck *k, Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_STRUCT && t->sdecl->drop_impl && type_has_refs(t, 0) && k;
+}
+
+static void term_live(Bck *k, Word *live, Terminator *t) {
+  switch (t->kind) {
+  case TERM_SWITCH: case TERM_ASSERT:
+    use_operand(live, &t->discr);
+    if (t->bounds_check) use_operand(live, &t->len), use_operand(live, &t->index);
+    break;
+  case TERM_CALL:
+    def_place(k, live, t->dest);
+    for (int i = 0; i < t->nargs; i++) use_operand(live, &t->args[i]);
+    break;
+  case TERM_DROP:
+    if (drop_reads(k, place_type(k, t->dest))) use_place(live, t->dest);
+    break;
+  case TERM_RETURN: bit_set(live, 0); break;
+  default: break;
+  }
+}
+
+static int successors(Terminator *t, int *succ, int max) {
+  int n = 0;
+  switch (t->kind) {
+  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
+  case TERM_SWITCH:
+    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
+    break;
+  default: break;
+  }
+  return n;
+}
+
+static void compute_liveness(Bck *k) {
+  Body *b = k->b;
+  int nb = b->blocks.len;
+  k->live_in = bits_new(k->lwords * nb);
+  Word *live = bits_new(k->lwords);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int bi = nb - 1; bi >= 0; bi--) {
+      BasicBlock *bb = &b->blocks.data[bi];
+      if (bb->is_cleanup) continue;
+      memset(live, 0, sizeof(Word) * k->lwords);
+      int succ[65];
+      int n = successors(&bb->term, succ, 64);
+      for (int i = 0; i < n; i++)
+        if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
+      term_live(k, live, &bb->term);
+      for (int j = bb->stmts.len - 1; j >= 0; j--) stmt_live(k, live, &bb->stmts.data[j]);
+      changed |= bits_or(k->live_in + (size_t)k->lwords * bi, live, k->lwords);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Places in messages: `v`, `p.x`, `*r`, `a[_]`, as rustc writes them
+
+static const char *field_name(Type *t, int variant, int f) {
+  t = ty_resolve(t);
+  if (t->kind == TY_STRUCT) {
+    FieldDecl *fd = variant >= 0 ? &t->sdecl->variants[variant].fields[f] : &t->sdecl->fields[f];
+    if (fd->name) return fd->name;
+  }
+  return arena_printf("%d", f);
+}
+
+static const char *describe(Bck *k, Place p) {
+  const char *name = k->b->locals.data[p.local].name;
+  if (!name) return NULL;
+  const char *s = name;
+  int variant = -1;
+  for (int i = 0; i < p.nproj; i++) {
+    Proj *pj = &p.proj[i];
+    Type *before = type_before(k, p, i);
+    switch (pj->kind) {
+    case PROJ_DEREF: {
+      TypeKind tk = ty_resolve(before)->kind;
+      bool last = i == p.nproj - 1;
+      if (tk == TY_VEC || tk == TY_STRING) break;             // `v[_]`: indexing is through the Vec
+      if (tk == TY_REF && !last && p.proj[i + 1].kind == PROJ_FIELD) break;  // auto-deref: `r.x`
+      s = arena_printf("*%s", s);
+      break;
+    }
+    case PROJ_FIELD: s = arena_printf("%s.%s", s, field_name(before, variant, pj->field)); variant = -1; break;
+    case PROJ_INDEX: s = arena_printf("%s[_]", s); break;
+    case PROJ_VARIANT: variant = pj->field; break;
+    }
+  }
+  return s;
+}
+
+static const char *describe_or(Bck *k, Place p, const char *dflt) {
+  const char *s = describe(k, p);
+  return s ? s : dflt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conflicts
+
+// Whether two places may overlap: the same local and, as far as both go, the same fields.
+static bool overlap(Place a, Place b) {
+  if (a.local != b.local) return false;
+  int n = a.nproj < b.nproj ? a.nproj : b.nproj;
+  for (int i = 0; i < n; i++) {
+    Proj *x = &a.proj[i], *y = &b.proj[i];
+    if (x->kind != y->kind) return true;  // a variant against a field of it, say: be safe
+    if ((x->kind == PROJ_FIELD || x->kind == PROJ_VARIANT) && x->field != y->field) return false;
+  }
+  return true;
+}
+
+// A write to p does not touch what a reference stored in p points to.
+static bool write_reaches(Bck *k, Place written, Place loan) {
+  for (int i = written.nproj; i < loan.nproj; i++)
+    if (loan.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, loan, i))->kind == TY_REF) return false;
+  return true;
+}
+
+typedef struct {
+  Span primary;
+  Diag *d;
+} Pending;
+
+typedef VEC(Pending) PendingVec;
+static PendingVec pending;   // rustc sorts a body's borrow errors by where they are
+
+// The first place after (block bi, statement j) where a local holding the loan is used: rustc's
+// "borrow later used here".
+static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *found) {
+  Body *b = k->b;
+  Word *holders = bits_new(k->lwords);
+  for (int l = 0; l < k->nlocals; l++)
+    if (bit(sets + (size_t)l * k->words, loan)) bit_set(holders, l);
+  int nb = b->blocks.len;
+  bool *seen = calloc(nb, 1);
+  int *queue = malloc(sizeof(int) * (nb + 1)), qh = 0, qt = 0;
+  Span out = {0};
+  *found = false;
+  int start_block = bi, start = j + 1;
+  for (;;) {
+    BasicBlock *bb = &b->blocks.data[start_block];
+    Word *use = bits_new(k->lwords);
+    for (int s = start; s <= bb->stmts.len && !*found; s++) {
+      memset(use, 0, sizeof(Word) * k->lwords);
+      Span sp;
+      if (s < bb->stmts.len) {
+        MirStmt *st = &bb->stmts.data[s];
+        if (st->kind != STMT_ASSIGN) continue;
+        Word *tmp = bits_new(k->lwords);
+        stmt_live(k, tmp, st);
+        memcpy(use, tmp, sizeof(Word) * k->lwords);
+        sp = st->span;
+      } else {
+        term_live(k, use, &bb->term);
+        if (bb->term.kind == TERM_CALL) bit_clear(use, bb->term.dest.local);
+        sp = bb->term.span;
+      }
+      for (int w = 0; w < k->lwords; w++)
+        if (use[w] & holders[w]) {
+          *found = true, out = sp;
+          break;
+        }
+    }
+    if (*found) break;
+    int succ[65];
+    int n = successors(&bb->term, succ, 64);
+    for (int i = 0; i < n; i++)
+      if (succ[i] >= 0 && !seen[succ[i]] && !b->blocks.data[succ[i]].is_cleanup) seen[succ[i]] = true, queue[qt++] = succ[i];
+    if (qh == qt) break;
+    start_block = queue[qh++], start = 0;
+  }
+  free(seen);
+  free(queue);
+  return out;
+}
+
+static void add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *sets, const char *what) {
+  bool found;
+  Span sp = later_use(k, bi, j, loan, sets, &found);
+  if (found && sp.hi) diag_secondary(d, sp, "%s", what);
+}
+
+static void push_pending(Span sp, Diag *d) { vec_push(&pending, ((Pending){sp, d})); }
+
+// The loans live after (bi, j) that overlap p, other than `except`; sets are the loans held
+// after the statement, live the locals live after it.
+typedef struct {
+  Bck *k;
+  int bi, j;
+  const Word *sets;   // held before the access
+  const Word *live;   // live after it
+  int def;            // the local the statement defines, whose old loans do not count
+} Point;
+
+static bool loan_live(Point *pt, int loan) {
+  Bck *k = pt->k;
+  if (!bit(pt->sets + (size_t)k->nlocals * k->words, loan)) return false;  // out of scope
+  for (int l = 0; l < k->nlocals; l++)
+    if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) return true;
+  return false;
+}
+
+// A two-phase loan held only by its own receiver temporary is still a reservation.
+static bool reserved(Point *pt, int loan) {
+  Bck *k = pt->k;
+  Loan *ln = &k->loans.data[loan];
+  if (!ln->two_phase) return false;
+  for (int l = 0; l < k->nlocals; l++)
+    if (l != ln->holder && l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) return false;
+  return true;
+}
+
+typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT } Access;
+
+static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
+  Bck *k = pt->k;
+  Loan *ln = &k->loans.data[loan];
+  const char *what = describe(k, p), *lwhat = describe_or(k, ln->place, what);
+  if (!what) return;  // a temporary: rustc words these differently; let it be
+  Diag *d = NULL;
+  switch (acc) {
+  case ACC_MUT:
+    if (ln->mut) {
+      d = diag_error(sp, "E0499", "cannot borrow `%s` as mutable more than once at a time", what);
+      diag_label(d, "second mutable borrow occurs here");
+      diag_secondary(d, ln->span, "first mutable borrow occurs here");
+      add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "first borrow later used here");
+    } else {
+      d = diag_error(sp, "E0502", "cannot borrow `%s` as mutable because it is also borrowed as immutable", what);
+      diag_label(d, "mutable borrow occurs here");
+      diag_secondary(d, ln->span, "immutable borrow occurs here");
+      add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "immutable borrow later used here");
+    }
+    break;
+  case ACC_SHARED:
+    d = diag_error(sp, "E0502", "cannot borrow `%s` as immutable because it is also borrowed as mutable", what);
+    diag_label(d, "immutable borrow occurs here");
+    diag_secondary(d, ln->span, "mutable borrow occurs here");
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "mutable borrow later used here");
+    break;
+  case ACC_READ:
+    d = diag_error(sp, "E0503", "cannot use `%s` because it was mutably borrowed", what);
+    diag_label(d, "use of borrowed `%s`", lwhat);
+    diag_secondary(d, ln->span, "`%s` is borrowed here", lwhat);
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "borrow later used here");
+    break;
+  case ACC_MOVE:
+    d = diag_error(sp, "E0505", "cannot move out of `%s` because it is borrowed", what);
+    diag_label(d, "move out of `%s` occurs here", what);
+    diag_secondary(d, ln->span, "borrow of `%s` occurs here", lwhat);
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "borrow later used here");
+    break;
+  case ACC_WRITE:
+    d = diag_error(sp, "E0506", "cannot assign to `%s` because it is borrowed", what);
+    diag_label(d, "`%s` is assigned to here but it was already borrowed", what);
+    diag_secondary(d, ln->span, "`%s` is borrowed here", lwhat);
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "borrow later used here");
+    break;
+  }
+  push_pending(sp, d);
+  k->reported[loan] = true;
+}
+
+// One access of p at pt: the first live loan it conflicts with is reported.
+static void access(Point *pt, Place p, Access acc, Span sp) {
+  Bck *k = pt->k;
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (k->reported[i] || !overlap(ln->place, p) || !loan_live(pt, i)) continue;
+    bool conflict;
+    switch (acc) {
+    case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
+    case ACC_WRITE: conflict = write_reaches(k, p, ln->place); break;
+    default: conflict = true; break;
+    }
+    if (!conflict) continue;
+    report_conflict(pt, i, p, acc, sp);
+    return;
+  }
+}
+
+static void access_operand(Point *pt, Operand *o, Span sp) {
+  if (o->kind == OPND_CONST) return;
+  access(pt, o->place, o->kind == OPND_MOVE ? ACC_MOVE : ACC_READ, sp);
+}
+
+// The return value holds a loan of a local, which dies when the function returns. rustc
+// names the returned expression: the borrow itself when it is returned directly.
+static void report_escape(Bck *k, int loan, Span ret_span) {
+  Loan *ln = &k->loans.data[loan];
+  const char *name = k->b->locals.data[ln->owner].name;
+  bool direct = ln->place.nproj == 0 && ln->holder >= 0 && ret_span.lo == ln->span.lo && ret_span.hi == ln->span.hi;
+  bool param = ln->owner <= k->b->nparams;
+  Diag *d;
+  if (direct) {
+    d = diag_error(ret_span, "E0515", "cannot return reference to %s `%s`", param ? "function parameter" : "local variable", name);
+    diag_label(d, "returns a reference to data owned by the current function");
+  } else {
+    d = diag_error(ret_span, "E0515", "cannot return value referencing %s `%s`", param ? "function parameter" : "local variable", name);
+    diag_label(d, "returns a value referencing data owned by the current function");
+    diag_secondary(d, ln->span, "`%s` is borrowed here", name);
+  }
+  push_pending(ret_span, d);
+  k->reported[loan] = true;
+}
+
+// The end of a local's storage: a live loan of it outlives it.
+static void storage_dead(Point *pt, int l, Span sp, Span decl) {
+  Bck *k = pt->k;
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (k->reported[i] || ln->owner != l || !loan_live(pt, i)) continue;
+    const char *name = k->b->locals.data[l].name;
+    if (!name) continue;
+    if (bit(pt->live, 0) && bit(pt->sets, i)) {  // the return value holds it
+      report_escape(k, i, k->ret_span);
+      continue;
+    }
+    Diag *d = diag_error(ln->span, "E0597", "`%s` does not live long enough", name);
+    diag_secondary(d, decl, "binding `%s` declared here", name);
+    diag_label(d, "borrowed value does not live long enough");
+    diag_secondary(d, sp, "`%s` dropped here while still borrowed", name);
+    add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
+    push_pending(ln->span, d);
+    k->reported[i] = true;
+  }
+}
+
+// At `return`, every local dies; what the return value holds must not be one of them.
+static void check_return(Bck *k, State *s) {
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (!k->reported[i] && ln->owner >= 0 && bit(held(s, 0), i) && k->b->locals.data[ln->owner].name) report_escape(k, i, k->ret_span);
+  }
+}
+
+static void check_stmt(Point *pt, MirStmt *st) {
+  Bck *k = pt->k;
+  if (st->kind == STMT_STORAGE_DEAD) {
+    // rustc points at the closing brace of the scope.
+    Span end = st->span;
+    if (end.hi > end.lo) end.lo = end.hi - 1;
+    storage_dead(pt, st->local, end, k->b->locals.data[st->local].span);
+    return;
+  }
+  if (st->kind != STMT_ASSIGN) return;
+  Rvalue *rv = &st->rv;
+  switch (rv->kind) {
+  case RV_REF: access(pt, rv->place, rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
+  case RV_AGGREGATE:
+    for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
+    break;
+  case RV_DISCRIMINANT: case RV_LEN: access(pt, rv->place, ACC_READ, st->span); break;
+  case RV_BINARY: case RV_CHECKED: access_operand(pt, &rv->b, st->span); // fallthrough
+  default: access_operand(pt, &rv->a, st->span); break;
+  }
+  access(pt, st->place, ACC_WRITE, st->span);
+}
+
+static void check_term(Point *pt, Terminator *t) {
+  switch (t->kind) {
+  case TERM_CALL:
+    for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->span);
+    access(pt, t->dest, ACC_WRITE, t->span);
+    break;
+  case TERM_SWITCH: access_operand(pt, &t->discr, t->span); break;
+  default: break;
+  }
+}
+
+static int cmp_pending(const void *a, const void *b) {
+  const Pending *x = a, *y = b;
+  if (x->primary.file != y->primary.file) return x->primary.file < y->primary.file ? -1 : 1;
+  return x->primary.lo < y->primary.lo ? -1 : x->primary.lo > y->primary.lo;
+}
+
+static void check_blocks(Bck *k) {
+  Body *b = k->b;
+  size_t per_block = (size_t)(k->nlocals + 1) * k->words;  // the locals' sets, then the loans in scope
+  State s = {k, bits_new((int)per_block)};
+  Word *live = bits_new(k->lwords);
+  for (int bi = 0; bi < b->blocks.len; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    if (bb->is_cleanup || !k->entry_set[bi]) continue;
+    // Live after each statement: a backward walk from the block's end.
+    int n = bb->stmts.len;
+    Word *after = bits_new(k->lwords * (n + 1));
+    memset(live, 0, sizeof(Word) * k->lwords);
+    int succ[65];
+    int ns = successors(&bb->term, succ, 64);
+    for (int i = 0; i < ns; i++)
+      if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
+    memcpy(after + (size_t)k->lwords * n, live, sizeof(Word) * k->lwords);  // after the terminator
+    term_live(k, live, &bb->term);
+    for (int j = n - 1; j >= 0; j--) {
+      memcpy(after + (size_t)k->lwords * j, live, sizeof(Word) * k->lwords);
+      stmt_live(k, live, &bb->stmts.data[j]);
+    }
+    memcpy(s.sets, k->entry + per_block * bi, sizeof(Word) * per_block);
+    for (int j = 0; j < n; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      Point pt = {k, bi, j, s.sets, after + (size_t)k->lwords * j, st->kind == STMT_ASSIGN && !st->place.nproj ? st->place.local : -1};
+      check_stmt(&pt, st);
+      if (st->kind == STMT_ASSIGN && !st->place.nproj && st->place.local == 0) k->ret_span = st->span;
+      stmt_transfer(&s, st, k->loan_at[bi][j]);
+    }
+    Point pt = {k, bi, n, s.sets, after + (size_t)k->lwords * n,
+                bb->term.kind == TERM_CALL && !bb->term.dest.nproj ? bb->term.dest.local : -1};
+    check_term(&pt, &bb->term);
+    if (bb->term.kind == TERM_CALL && !bb->term.dest.nproj && bb->term.dest.local == 0) k->ret_span = bb->term.span;
+    if (bb->term.kind == TERM_RETURN) check_return(k, &s);
+    term_transfer(&s, &bb->term);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pass
+
+static void collect_loans(Bck *k) {
+  Body *b = k->b;
+  k->loan_at = arena_alloc(sizeof(int *) * b->blocks.len);
+  for (int bi = 0; bi < b->blocks.len; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    k->loan_at[bi] = arena_alloc(sizeof(int) * (bb->stmts.len + 1));
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      k->loan_at[bi][j] = -1;
+      if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
+      Place p = st->rv.place;
+      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .span = st->span,
+                 .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
+      k->loan_at[bi][j] = k->loans.len;
+      vec_push(&k->loans, ln);
+    }
+  }
+  k->nloans = k->loans.len;
+}
+
+// Bodies past this many (locals x loans) bits per block are not checked: the sets would cost
+// more memory than the check is worth (no generated or test program comes near it).
+#define BCK_MAX_BITS (1 << 22)
+
+void mir_borrowck(Body *b) {
+  if (!b->blocks.len) return;
+  Bck k = {.b = b, .nlocals = b->locals.len};
+  collect_loans(&k);
+  if (!k.nloans) return;
+  k.words = (k.nloans + 63) / 64;
+  k.lwords = (k.nlocals + 63) / 64;
+  if ((size_t)(k.nlocals + 1) * k.words * 64 > BCK_MAX_BITS) return;
+  k.reported = arena_alloc(k.nloans);
+  memset(k.reported, 0, k.nloans);
+  compute_loan_sets(&k);
+  compute_liveness(&k);
+  pending = (PendingVec){0};
+  check_blocks(&k);
+  qsort(pending.data, pending.len, sizeof(Pending), cmp_pending);
+  for (int i = 0; i < pending.len; i++) diag_emit(pending.data[i].d);
+  pending = (PendingVec){0};
+}
