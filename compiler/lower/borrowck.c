@@ -190,50 +190,63 @@ static void absorb(State *s, int l, const Word *loans, int depth) {
 }
 
 // Which loans a call's result holds, from the callee's signature as written, by rustc's
-// lifetime elision rules:
-//   - a reference in the return type with its lifetime elided (`&T`, `'_`) borrows from
-//     `&self`/`&mut self` in a method, else from the one parameter that has a lifetime: the
-//     result holds that argument's loans, the borrow of the receiver included;
-//   - a named lifetime in the return type (`&'a T`) may be any parameter's: all arguments'
-//     loans (lifetimes are not kept, so which parameters have `'a` is not known);
-//   - otherwise the result's references come from inside the arguments (an iterator's
-//     `Option<Self::Item>`, a generic `T`, a `&'static str`): the loans the arguments hold
-//     besides their own fresh borrow, so `it.next()` does not keep `it` borrowed.
-typedef enum { FROM_SELF, FROM_ALL, FROM_INSIDE } ResultSource;
+// lifetime rules. Per argument:
+//   ALL     the result may borrow from the argument itself: it is the reference a return type's
+//           elided lifetime comes from (`&self`'s in a method, else the one parameter with a
+//           lifetime), or its lifetime is named in the return type (`x: &'a T` -> `&'a U`);
+//   INSIDE  the result may hold what the argument holds, but not the argument's own borrow:
+//           a parameter whose own lifetime is elided or named otherwise (`&mut self` of an
+//           iterator's `next` returning `Option<&'a T>`); nothing at all when what it points
+//           to holds no reference;
+// Closures, `dyn Fn` and fn pointers are taken as ALL for every argument.
+typedef enum { ARG_INSIDE, ARG_ALL } ArgFlow;
 
-static ResultSource result_source(Terminator *t, int *only) {
+static bool named_in_ret(FnDecl *f, const char *lt) {
+  for (int i = 0; lt && i < 4 && f->ret_lifetimes[i]; i++)
+    if (f->ret_lifetimes[i] == lt) return true;
+  return false;
+}
+
+static ArgFlow arg_flow(Terminator *t, int i) {
   Callee *c = &t->callee;
-  *only = -1;
   if (c->kind == CALLEE_BUILTIN) {
     // Of the builtin methods, these return a borrow of the receiver.
     const char *n = c->expr && c->expr->kind == EX_METHOD ? c->expr->name : "";
     bool borrows = !strcmp(n, "as_str") || !strcmp(n, "iter") || !strcmp(n, "iter_mut");
-    return borrows ? FROM_SELF : FROM_INSIDE;
+    return borrows && i == 0 ? ARG_ALL : ARG_INSIDE;
   }
   FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
-  if (!f || f->is_closure || c->kind == CALLEE_MACRO || c->kind == CALLEE_CALLABLE) return FROM_ALL;
-  if (f->ret_named) return FROM_ALL;
-  if (!f->ret_elided) return FROM_INSIDE;
-  if (f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) return FROM_SELF;
-  if (f->param_lifetimes == 1)
-    for (int i = 0; i < t->nargs; i++)
-      if (ty_resolve(t->args[i].ty)->kind == TY_REF) *only = i;
-  return FROM_ALL;
+  if (!f || f->is_closure) return ARG_ALL;
+  bool has_self = f->self_kind != SELF_NONE;
+  bool self_ref = f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
+  if (has_self && i == 0) {
+    if (!self_ref) return ARG_INSIDE;  // by value: what it holds
+    if (f->self_lifetime) return named_in_ret(f, f->self_lifetime) ? ARG_ALL : ARG_INSIDE;
+    return f->ret_elided ? ARG_ALL : ARG_INSIDE;
+  }
+  int pi = i - has_self;
+  if (pi < 0 || pi >= f->nparams) return ARG_ALL;
+  TypeExpr *te = f->params[pi].ty;
+  if (te->kind != TE_REF) return ARG_INSIDE;  // by value: what it holds
+  if (te->lifetime) return named_in_ret(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
+  // Elided: the return type's elided lifetime is this one's if nothing else can be.
+  return f->ret_elided && !self_ref && f->param_lifetimes == 1 ? ARG_ALL : ARG_INSIDE;
 }
 
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words);
-  int only = -1;
-  ResultSource src = type_has_refs(place_type(k, t->dest), 0) ? result_source(t, &only) : FROM_INSIDE;
-  for (int i = 0; i < t->nargs && type_has_refs(place_type(k, t->dest), 0); i++) {
-    if ((src == FROM_SELF && i != 0) || (only >= 0 && i != only)) continue;
+  bool result_refs = type_has_refs(place_type(k, t->dest), 0);
+  for (int i = 0; i < t->nargs && result_refs; i++) {
     Operand *a = &t->args[i];
-    if (src != FROM_INSIDE || a->kind == OPND_CONST) {
+    if (a->kind == OPND_CONST) continue;
+    if (arg_flow(t, i) == ARG_ALL) {
       add_operand_loans(s, out, a);
       continue;
     }
-    // What the argument holds, less the borrows it was made with.
+    // What the argument holds, less the borrow it was made with.
+    Type *at = ty_resolve(a->ty);
+    if (at->kind == TY_REF && !type_has_refs(at->inner, 0)) continue;
     Word *in = bits_new(k->words);
     add_operand_loans(s, in, a);
     for (int l = 0; l < k->nloans; l++)
@@ -264,13 +277,16 @@ static void kill_loans_of(State *s, int l) {
     if (k->loans.data[i].place.local == l) bit_clear(in_scope(s), i);
 }
 
+// The new loan first, then the kill: `r = &mut *r` ends its own loan too, since `*r` then
+// names what the new r points to. A local's storage ending ends the loans of it.
 static void stmt_transfer(State *s, MirStmt *st, int loan) {
+  if (st->kind == STMT_STORAGE_DEAD) kill_loans_of(s, st->local);
   if (st->kind != STMT_ASSIGN) return;
   Word *v = bits_new(s->k->words);
   rvalue_loans(s, &st->rv, loan, v);
   assign_loans(s, st->place, v);
-  if (!st->place.nproj) kill_loans_of(s, st->place.local);
   if (loan >= 0) bit_set(in_scope(s), loan);
+  if (!st->place.nproj) kill_loans_of(s, st->place.local);
 }
 
 static void term_transfer(State *s, Terminator *t) {
@@ -576,7 +592,9 @@ static bool reserved(Point *pt, int loan) {
   return true;
 }
 
-typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT } Access;
+// ACC_RESERVE: a two-phase `&mut` where it is taken, which conflicts only with another `&mut`
+// until the call that uses it (where it is checked as ACC_MUT).
+typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE } Access;
 
 static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
@@ -585,7 +603,7 @@ static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   if (!what) return;  // a temporary: rustc words these differently; let it be
   Diag *d = NULL;
   switch (acc) {
-  case ACC_MUT:
+  case ACC_MUT: case ACC_RESERVE:
     if (ln->mut) {
       d = diag_error(sp, "E0499", "cannot borrow `%s` as mutable more than once at a time", what);
       diag_label(d, "second mutable borrow occurs here");
@@ -627,15 +645,31 @@ static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   k->reported[loan] = true;
 }
 
+// `v[i]` of a Vec or String is a call of Index::index(&v) or IndexMut::index_mut(&mut v) in
+// rustc, so reading or writing an element borrows the whole (E0502/E0499, not E0503/E0506).
+static bool through_index_call(Bck *k, Place p) {
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF) {
+      TypeKind tk = ty_resolve(type_before(k, p, i))->kind;
+      if (tk == TY_VEC || tk == TY_STRING) return true;
+    }
+  return false;
+}
+
 // One access of p at pt: the first live loan it conflicts with is reported.
 static void access(Point *pt, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
+  if (through_index_call(k, p)) {
+    if (acc == ACC_READ) acc = ACC_SHARED;
+    if (acc == ACC_WRITE) acc = ACC_MUT;
+  }
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
     if (k->reported[i] || !overlap(ln->place, p) || !loan_live(pt, i)) continue;
     bool conflict;
     switch (acc) {
     case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
+    case ACC_RESERVE: conflict = ln->mut; break;
     case ACC_WRITE: conflict = write_reaches(k, p, ln->place); break;
     default: conflict = true; break;
     }
@@ -712,21 +746,35 @@ static void check_stmt(Point *pt, MirStmt *st) {
   if (st->kind != STMT_ASSIGN) return;
   Rvalue *rv = &st->rv;
   switch (rv->kind) {
-  case RV_REF: access(pt, rv->place, rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
+  case RV_REF: access(pt, rv->place, rv->two_phase ? ACC_RESERVE : rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
     break;
-  case RV_DISCRIMINANT: case RV_LEN: access(pt, rv->place, ACC_READ, st->span); break;
+  // A bounds check's length is part of the indexing that follows it, which is checked itself.
+  case RV_LEN: break;
+  case RV_DISCRIMINANT: access(pt, rv->place, ACC_READ, st->span); break;
   case RV_BINARY: case RV_CHECKED: access_operand(pt, &rv->b, st->span); // fallthrough
   default: access_operand(pt, &rv->a, st->span); break;
   }
   access(pt, st->place, ACC_WRITE, st->span);
 }
 
+// A two-phase borrow becomes a `&mut` at the call that uses it: what is still borrowed after
+// the call (the arguments have been read by then) conflicts with it.
+static void activate(Point *pt, Operand *arg) {
+  Bck *k = pt->k;
+  if (arg->kind != OPND_MOVE || arg->place.nproj) return;
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (ln->two_phase && ln->holder == arg->place.local) access(pt, ln->place, ACC_MUT, ln->span);
+  }
+}
+
 static void check_term(Point *pt, Terminator *t) {
   switch (t->kind) {
   case TERM_CALL:
     for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->span);
+    for (int i = 0; i < t->nargs; i++) activate(pt, &t->args[i]);
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
   case TERM_SWITCH: access_operand(pt, &t->discr, t->span); break;

@@ -826,11 +826,11 @@ static Place var_place(Lower *L, Local *l, Span sp) {
   ice(sp, "`%s` is not captured by the closure", l->name);
 }
 
-// Whether a call may change the closure's environment (FnMut or FnOnce): it captures a `mut`
-// variable (which it may assign through a `&mut` or change in place), or moves a capture out.
+// Whether a call may change the closure's environment (FnMut or FnOnce): it changes a `mut`
+// variable it captures (by `&mut`, or in place), or moves a capture out.
 static bool env_is_mut(FnDecl *f) {
   bool mut = f->is_fn_once;
-  for (int i = 0; i < f->ncaptures; i++) mut |= f->captures[i].local->mut;
+  for (int i = 0; i < f->ncaptures; i++) mut |= capture_is_mut(&f->captures[i]);
   return mut;
 }
 
@@ -874,7 +874,7 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     }
     Type *rt = closure_capture_type(t, i);
     Place r = temp(L, rt, e->span);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = l->mut, .ty = rt}, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(&f->captures[i]), .ty = rt}, e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_CLOSURE, .ops = ops, .nops = f->ncaptures, .ty = t}, e->span);
@@ -1929,8 +1929,9 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_UNARY: lower_unary(L, dest, e); return;
   case EX_BINARY: lower_binary(L, dest, e); return;
   case EX_ASSIGN: {
-    // The new value first, then the old one is dropped, then the place takes the new one.
-    Operand v = lower_operand(L, e->rhs);
+    // The new value first (read now: finding the place may run code, `*m.at(1) = r[0]`), then
+    // the old one is dropped, then the place takes the new one.
+    Operand v = read_before(L, lower_operand(L, e->rhs), &e->lhs, 1, e->rhs->span);
     Place p = lower_place_mut(L, e->lhs, true);
     if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);

@@ -28,6 +28,23 @@ static Local *place_root_local(Expr *e) {
   return e->kind == EX_PATH && e->res == RES_LOCAL ? e->local : NULL;
 }
 
+// A place the body changes (assigns, borrows `&mut`, calls a `&mut self` method on): when its
+// variable is a closure's capture, the closure needs it by `&mut` (else `&` is enough, and the
+// borrow checker lets the variable be read while the closure lives).
+void note_mut_use(Fcx *fx, Expr *place) {
+  Expr *e = place;
+  for (;;) {
+    if (e->kind == EX_FIELD || (e->kind == EX_UNARY && e->op == TK_STAR)) e = e->sub;
+    else if (e->kind == EX_INDEX) e = e->lhs;
+    else break;
+  }
+  if (e->kind != EX_PATH || e->res != RES_LOCAL || !e->local) return;
+  Local *l = e->local;
+  for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent)
+    for (int i = 0; i < f->ncaptures; i++)
+      if (f->captures[i].local == l) f->captures[i].mut_use = true;
+}
+
 static Type *check_field(Fcx *fx, Expr *e) {
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
   int derefs = 0;
@@ -151,6 +168,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
     Type *exp = expected ? ty_resolve(expected) : NULL;
     Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE) ? exp->inner : NULL;
     Type *t = check_expr(fx, e->sub, hint);
+    if (e->mut) note_mut_use(fx, e->sub);
     if (e->mut && is_place(e->sub)) {
       Local *l = place_root_local(e->sub);
       if (l && !l->mut && ty_resolve(l->ty)->kind != TY_REF) {
@@ -255,6 +273,7 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
 }
 
 static void check_assignable(Fcx *fx, Expr *lhs) {
+  note_mut_use(fx, lhs);
   if (!is_place(lhs)) {
     Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
     diag_label(d, "cannot assign to this expression");
@@ -669,7 +688,11 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     return ty_unit;
   }
   case EX_CAST: return check_cast(fx, e);
-  case EX_CALL: return check_call(fx, e, expected);
+  case EX_CALL: {
+    Type *t = check_call(fx, e, expected);
+    if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL) note_mut_use(fx, e->sub);  // an FnMut may change
+    return t;
+  }
   case EX_METHOD: return check_method(fx, e);
   case EX_FIELD: return check_field(fx, e);
   case EX_INDEX: {

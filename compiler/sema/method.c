@@ -215,7 +215,15 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
+static Type *check_method_call(Fcx *fx, Expr *e);
+
 Type *check_method(Fcx *fx, Expr *e) {
+  Type *t = check_method_call(fx, e);
+  if (e->autoref == 2) note_mut_use(fx, e->sub);  // a `&mut self` method
+  return t;
+}
+
+static Type *check_method_call(Fcx *fx, Expr *e) {
   Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   if (rt->kind == TY_VAR && rt->var_kind && !strcmp(e->name, "to_string")) {

@@ -195,6 +195,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 // method.c
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
+void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
 
 // check_macro.c
 Type *check_macro(Fcx *fx, Expr *e, Type *expected);

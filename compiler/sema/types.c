@@ -375,7 +375,11 @@ static bool adt_any_field(Type *t, bool (*pred)(Type *), bool want) {
 Type *closure_capture_type(Type *t, int i) {
   Capture *cap = &t->closure->captures[i];
   Type *lt = ty_subst(cap->local->ty, t->args, t->nargs);
-  return cap->by_value ? lt : ty_ref(lt, cap->local->mut);
+  return cap->by_value ? lt : ty_ref(lt, capture_is_mut(cap));
+}
+
+bool capture_is_mut(Capture *cap) {
+  return cap->local->mut && (cap->by_value || cap->mut_use);
 }
 
 bool ty_is_copy(Type *t) {

@@ -36,6 +36,7 @@ typedef struct {
   // named ones other than 'static. A signature compares them before and after a type.
   int lt_elided, lt_named;
   Span lt_elided_at;   // the last elided one
+  const char **lt_names;  // when set: where to list the named ones (up to four)
 } Parser;
 
 static Parser P;
@@ -57,6 +58,11 @@ static void note_lifetime(Token *lt, Span at) {
     P.lt_elided_at = at;
   } else if (strcmp(lt->text, "'static")) {
     P.lt_named++;
+    for (int i = 0; P.lt_names && i < 4; i++)
+      if (!P.lt_names[i] || P.lt_names[i] == lt->text) {
+        P.lt_names[i] = lt->text;
+        break;
+      }
   }
 }
 
@@ -357,8 +363,10 @@ static TypeExpr *parse_type(void) {
   case TK_AMPAMP: {
     bool two = advance()->kind == TK_AMPAMP;
     if (two) note_lifetime(NULL, lo);
-    note_lifetime(at(TK_LIFETIME) ? advance() : NULL, lo);
+    Token *lt = at(TK_LIFETIME) ? advance() : NULL;
+    note_lifetime(lt, lo);
     t = new_type(TE_REF, lo);
+    t->lifetime = lt && strcmp(lt->text, "'_") ? lt->text : NULL;
     t->mut = accept(TK_MUT);
     t->inner = parse_type();
     if (two) {
@@ -1584,6 +1592,7 @@ static bool parse_self_param(FnDecl *f) {
     bool mut = accept(TK_MUT);
     if (accept(TK_SELF_LOWER)) {
       note_lifetime(lt, lo);
+      f->self_lifetime = lt && strcmp(lt->text, "'_") ? lt->text : NULL;
       f->self_kind = mut ? SELF_REF_MUT : SELF_REF;
       f->self_span = span_from(lo);
       return true;
@@ -1643,7 +1652,9 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
   expect(TK_RPAREN);
   f->param_lifetimes = P.lt_elided - elided + P.lt_named - named;
   elided = P.lt_elided, named = P.lt_named;
+  P.lt_names = f->ret_lifetimes;
   if (accept(TK_ARROW)) f->ret = parse_type();
+  P.lt_names = NULL;
   f->ret_elided = P.lt_elided > elided;
   f->ret_elided_at = P.lt_elided_at;
   f->ret_named = P.lt_named > named;

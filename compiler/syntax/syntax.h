@@ -121,6 +121,7 @@ struct TypeExpr {
   Span span;
   Path path;           // TE_PATH
   bool mut;            // TE_REF, TE_PTR
+  const char *lifetime;  // TE_REF: the lifetime written (`'a`), or NULL when elided
   TypeExpr *inner;     // TE_REF, TE_PTR, TE_SLICE, TE_ARRAY
   Expr *len;           // TE_ARRAY
   Bound *bounds;       // TE_DYN, TE_IMPL
@@ -281,6 +282,7 @@ struct Local {
 typedef struct {
   Local *local;
   bool by_value;
+  bool mut_use;   // the body changes it: by `&mut` (if declared `mut`), else by `&`
 } Capture;
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.
@@ -456,6 +458,8 @@ struct FnDecl {
   int param_lifetimes;
   bool ret_elided, ret_named;
   Span ret_elided_at;
+  const char *self_lifetime;  // `&'a self`: 'a
+  const char *ret_lifetimes[4];  // the named lifetimes of the return type (the first four)
   Block *body;         // NULL for a required trait method
   Attrs attrs;
   // context, filled by the parser
