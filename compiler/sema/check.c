@@ -642,6 +642,90 @@ Type *main_report_type(Type *ret) {
   return type_implements(K, ret->args[1], K->debug_trait) ? ret->args[1] : NULL;
 }
 
+// ---------------------------------------------------------------------------------------------
+// E0072: a type that contains itself by value (through fields, tuples, arrays, and the fields
+// of generic types it instantiates, such as Option<T>'s) would need infinite size. A Box, Vec
+// or reference in the way is a pointer, which breaks the cycle. Checked before anything asks
+// for a type's layout or drop glue, which would never finish.
+
+typedef struct {
+  StructDecl *decl;
+  Type *type;
+  Span field;       // the field of decl through which the walk went on
+} RecFrame;
+
+typedef VEC(RecFrame) RecStack;
+
+static bool contains_by_value(Type *t, RecStack *st, Span field, int depth);
+
+static bool walk_fields(Type *t, RecStack *st, int depth) {
+  StructDecl *sd = t->sdecl;
+  for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
+    FieldDecl *fs = sd->is_enum ? sd->variants[v].fields : sd->fields;
+    int n = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
+    for (int f = 0; f < n; f++)
+      if (fs[f].type && contains_by_value(ty_subst(fs[f].type, t->args, t->nargs), st, fs[f].ty->span, depth + 1)) return true;
+  }
+  return false;
+}
+
+static bool contains_by_value(Type *t, RecStack *st, Span field, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 64) return false;
+  switch (t->kind) {
+  case TY_ARRAY: return contains_by_value(t->inner, st, field, depth + 1);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (contains_by_value(t->args[i], st, field, depth + 1)) return true;
+    return false;
+  case TY_STRUCT: {
+    if (st->len) st->data[st->len - 1].field = field;
+    for (int i = 0; i < st->len; i++)
+      if (st->data[i].type == t) {
+        // The cycle is the frames from i up: drop the ones below it.
+        memmove(st->data, st->data + i, sizeof(RecFrame) * (st->len - i));
+        st->len -= i;
+        return true;
+      }
+    for (int i = 0; i < st->len; i++)
+      if (st->data[i].decl == t->sdecl && st->len > 16) return false;  // growing instantiations
+    vec_push(st, ((RecFrame){t->sdecl, t, field}));
+    if (walk_fields(t, st, depth)) return true;
+    st->len--;
+    return false;
+  }
+  default: return false;  // pointers (Box, Vec, &, String) and scalars
+  }
+}
+
+typedef VEC(StructDecl *) DeclVec;
+
+// Reports the cycle s starts, unless one of its types was reported already (in `done`).
+static bool check_recursive_type(StructDecl *s, DeclVec *done) {
+  for (int i = 0; i < done->len; i++)
+    if (done->data[i] == s) return false;
+  RecStack st = {0};
+  Type *self = ty_struct(s, s->env ? s->env->params : NULL, s->env ? s->env->n : 0);
+  vec_push(&st, ((RecFrame){s, self, {0}}));
+  if (!walk_fields(self, &st, 0)) return false;
+  if (st.data[0].decl != s) return false;  // s leads into a cycle of others: reported with them
+  // The program's own types in the cycle, first one first (Option<T>'s field is std's).
+  int n = 0;
+  for (int i = 0; i < st.len; i++)
+    if (st.data[i].decl->span.file != 0) st.data[n++] = st.data[i];
+  st.len = n;
+  const char *names = arena_printf("`%s`", st.data[0].decl->name);
+  for (int i = 1; i < st.len; i++)
+    names = arena_printf("%s%s%s `%s`", names, st.len > 2 ? "," : "", i == st.len - 1 ? " and" : "", st.data[i].decl->name);
+  Diag *d = diag_error(s->head_span, "E0072", "recursive type%s %s %s infinite size", st.len > 1 ? "s" : "", names, st.len > 1 ? "have" : "has");
+  for (int i = 1; i < st.len; i++) diag_secondary(d, st.data[i].decl->head_span, "%s", "");
+  for (int i = 0; i < st.len; i++) diag_secondary(d, st.data[i].field, "recursive without indirection");
+  diag_help(d, "insert some indirection (e.g., a `Box`, `Rc`, or `&`) to break the cycle");
+  diag_emit(d);
+  for (int i = 0; i < st.len; i++) vec_push(done, st.data[i].decl);
+  return true;
+}
+
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
@@ -650,6 +734,10 @@ bool check_program(Crate *crate, Program *prog) {
   find_lang_traits();
   for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));
   for (int i = 0; i < K->structs.len; i++) resolve_struct(VEC_AT(K->structs, i));
+  bool recursive = false;
+  DeclVec done = {0};
+  for (int i = 0; i < K->structs.len; i++) recursive |= check_recursive_type(VEC_AT(K->structs, i), &done);
+  if (recursive) return false;  // nothing after this may ask for such a type's layout
   for (int i = 0; i < K->traits.len; i++) resolve_trait_items(VEC_AT(K->traits, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));

@@ -1697,11 +1697,12 @@ static StructKind parse_fields(FieldDecl **fields, int *nfields) {
 
 // struct = "struct" ident generics? where? (fields where? ";"? | ";")
 static StructDecl *parse_struct(Attrs attrs) {
-  expect(TK_STRUCT);
+  Span kw = expect(TK_STRUCT)->span;
   StructDecl *s = arena_alloc(sizeof *s);
   s->attrs = attrs;
   s->span = tok()->span;
   s->name = expect_ident();
+  s->head_span = (Span){kw.file, kw.lo, s->span.hi};
   s->generics = parse_generics();
   parse_where(&s->generics);
   if (accept(TK_SEMI)) {
@@ -1719,12 +1720,13 @@ static StructDecl *parse_struct(Attrs attrs) {
 
 // enum = "enum" ident generics? where? "{" (ident fields? ("=" expr)?),* "}"
 static StructDecl *parse_enum(Attrs attrs) {
-  expect(TK_ENUM);
+  Span kw = expect(TK_ENUM)->span;
   StructDecl *en = arena_alloc(sizeof *en);
   en->is_enum = true;
   en->attrs = attrs;
   en->span = tok()->span;
   en->name = expect_ident();
+  en->head_span = (Span){kw.file, kw.lo, en->span.hi};
   en->generics = parse_generics();
   parse_where(&en->generics);
   expect(TK_LBRACE);

@@ -515,6 +515,7 @@ typedef struct {
 struct StructDecl {
   const char *name;
   Span span;
+  Span head_span;       // `struct Name` / `enum Name`
   StructKind kind;
   Generics generics;
   FieldDecl *fields;
