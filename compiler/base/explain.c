@@ -187,6 +187,15 @@ static const Explanation explanations[] = {
   {"E0384",
     "A variable that is not `mut` is assigned a second time. Declare it `let mut`.\n"
     "\n"},
+  {"E0072",
+    "A type contains itself by value, so it would need infinite size.\n"
+    "\n"
+    "A struct's fields are laid out inside it, and an enum is as large as its largest variant: in\n"
+    "`enum List { Cons(i32, List), Nil }` a `List` would have to hold a whole `List` next to the\n"
+    "`i32`, which holds another, without end. A pointer has a fixed size whatever it points to, so\n"
+    "putting one in the way ends the regress: `Cons(i32, Box<List>)`. `Vec<List>` and\n"
+    "`Option<Box<List>>` are fine too; `Option<List>` is not (`Some` holds its value inline).\n"
+    "\n"},
   {"E0106",
     "A reference in a signature or a struct needs a lifetime that says what it borrows from.\n"
     "\n"
