@@ -45,6 +45,7 @@ typedef uint64_t Word;
 typedef struct {
   Place place;
   bool mut, two_phase;
+  bool autoref;    // made for a method's receiver, not written `&`
   Span span;
   int holder;      // the local the reference is first stored in
   int owner;       // the local whose storage the place is in, or -1 when reached through a reference
@@ -458,7 +459,7 @@ static const char *describe(Bck *k, Place p) {
     case PROJ_DEREF: {
       TypeKind tk = ty_resolve(before)->kind;
       bool last = i == p.nproj - 1;
-      if (tk == TY_VEC || tk == TY_STRING) break;             // `v[_]`: indexing is through the Vec
+      if (tk == TY_VEC || tk == TY_STRING) return s;  // `v[i]` is index(&v): rustc names `v`
       if (tk == TY_REF && !last && p.proj[i + 1].kind == PROJ_FIELD) break;  // auto-deref: `r.x`
       s = arena_printf("*%s", s);
       break;
@@ -689,7 +690,7 @@ static void access_operand(Point *pt, Operand *o, Span sp) {
 static void report_escape(Bck *k, int loan, Span ret_span) {
   Loan *ln = &k->loans.data[loan];
   const char *name = k->b->locals.data[ln->owner].name;
-  bool direct = ln->place.nproj == 0 && ln->holder >= 0 && ret_span.lo == ln->span.lo && ret_span.hi == ln->span.hi;
+  bool direct = ln->place.nproj == 0 && !ln->autoref && ret_span.lo == ln->span.lo && ret_span.hi == ln->span.hi;
   bool param = ln->owner <= k->b->nparams;
   Diag *d;
   if (direct) {
@@ -841,7 +842,7 @@ static void collect_loans(Bck *k) {
       k->loan_at[bi][j] = -1;
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.place;
-      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .span = st->span,
+      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       k->loan_at[bi][j] = k->loans.len;
       vec_push(&k->loans, ln);

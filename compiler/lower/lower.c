@@ -946,7 +946,7 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
   Place t = temp(L, rt, r->span);
   // rustc's borrow errors show a receiver's borrow as the whole call (`v.push(4)`).
-  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .ty = rt}, e->span);
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .autoref = true, .ty = rt}, e->span);
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
 

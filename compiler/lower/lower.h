@@ -134,6 +134,7 @@ typedef struct {
   Place place;      // REF, DISCRIMINANT, LEN
   bool mut;         // REF
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
+  bool autoref;     // REF: made for a method's receiver (not written `&`)
   BinOp binop;
   UnOp unop;
   CastKind cast;
