@@ -36,6 +36,11 @@ Modes:
         101 (a panic) is a bug.
         --rustc: also build with rustc, and report programs trc rejects but rustc accepts
         ("rejects valid"), and, with --run, any difference in output or exit code.
+  gen_programs.py --trc PATH --rustc PATH --ownership [--time SECS | --count N]
+        the borrow checker's soundness check: each program gets one snippet that misuses a
+        variable of main (use after move, two `&mut`, a reference outliving its value, `&mut`
+        of what is borrowed, ...) or uses it in a valid NLL way; trc and rustc must agree on
+        whether it compiles and on the first error code.
   The last line is a summary:  gen: N programs, X ok, R rejected, B bugs (D dir)
   and the exit status is 1 when there was a bug.
 """
@@ -970,6 +975,102 @@ def mutate(src, seed):
 
 
 # ----------------------------------------------------------------------------------------------
+# Ownership mutations (--ownership): the soundness oracle for the borrow checker
+
+# Snippets that misuse (or carefully use) a variable V of main, inserted after its `let`. Most are
+# errors rustc reports for ownership reasons when V's type is not Copy (E0382, E0499, E0502,
+# E0505, E0506, E0597, E0596) and fine when it is; some are valid NLL patterns. Which is which
+# is rustc's to say: the check is only that trc agrees with it.
+OWNERSHIP_SNIPPETS = [
+    "let moved_K = V; drop(moved_K);",
+    "let r_K = &V; let moved_K = V; drop(r_K); drop(moved_K);",
+    "let r_K = &V; drop(r_K); let moved_K = V; drop(moved_K);",
+    "let mut m_K = V; let a_K = &mut m_K; let b_K = &mut m_K; drop(a_K); drop(b_K);",
+    "let mut m_K = V; let a_K = &mut m_K; drop(a_K); let b_K = &mut m_K; drop(b_K);",
+    "let mut m_K = V; let s_K = &m_K; let u_K = &mut m_K; drop(s_K); drop(u_K);",
+    "let mut m_K = V; let s_K = &m_K; drop(s_K); let u_K = &mut m_K; drop(u_K);",
+    "let esc_K; { let own_K = V; esc_K = &own_K; } drop(esc_K);",
+    "let esc_K; { let own_K = V; esc_K = &own_K; drop(esc_K); }",
+    "let r_K = &V; let u_K = &mut V; drop(r_K); drop(u_K);",
+    "let mut m_K = V; let r_K = &m_K; m_K = V; drop(r_K);",
+    "let mut m_K = V; let r_K = &mut m_K; drop(r_K); m_K = V; drop(m_K);",
+    "let keep_K = vec![&V]; drop(V); drop(keep_K);",
+    "let keep_K = vec![&V]; drop(keep_K); drop(V);",
+    "let c_K = || drop(&V); let moved_K = V; c_K(); drop(moved_K);",
+    "let c_K = move || drop(&V); c_K(); drop(&V);",
+]
+
+
+def ownership_mutate(src, seed):
+    """src with one OWNERSHIP_SNIPPETS entry placed in main after the `let` of one of its
+    variables (and before the uses that follow), or None when main has no variable."""
+    import re
+    r = random.Random(seed ^ 0x0A0B)
+    lines = src.split("\n")
+    try:
+        start = next(i for i, l in enumerate(lines) if l.startswith("fn main()"))
+    except StopIteration:
+        return None
+    lets = [(i, m.group(1)) for i, l in enumerate(lines[start:], start)
+            for m in [re.match(r"    let (v\d+|bl|ov|h|hv) = ", l)] if m]
+    if not lets:
+        return None
+    i, var = r.choice(lets)
+    k = r.randrange(len(OWNERSHIP_SNIPPETS))
+    snippet = OWNERSHIP_SNIPPETS[k].replace("V", var).replace("_K", "_o%d" % k)
+    # After the `let` (which may span lines: up to the line ending in `;`).
+    j = i
+    while j < len(lines) and not lines[j].rstrip().endswith(";"):
+        j += 1
+    lines.insert(j + 1 + r.randrange(2), "    " + snippet)
+    return "\n".join(lines)
+
+
+def first_error_code(stderr):
+    import re
+    m = re.search(rb"error(\[E\d{4}\])?:", stderr)
+    return (m.group(1) or b"").decode() if m else None
+
+
+def run_ownership(a, seed0, out, env):
+    """--ownership: compile each mutated program with trc and rustc; a difference in whether
+    it compiles, or in the first error code, is a finding."""
+    tmp = tempfile.mkdtemp(prefix="trc-own-")
+    n = agree = rejected = found = 0
+    start = time.time()
+    try:
+        while (a.count is None or n < a.count) and (a.time is None or time.time() - start < a.time):
+            seed = seed0 + n
+            n += 1
+            src = ownership_mutate(generate(seed), seed)
+            if src is None:
+                continue
+            path = os.path.join(tmp, "p.tr")
+            with open(path, "w") as f:
+                f.write(src)
+            ts, _, terr = run([a.trc, path, "-o", os.path.join(tmp, "p.trc")], a.timeout, env=env)
+            rs, _, rerr = run([a.rustc, "--edition", "2021", path, "-o", os.path.join(tmp, "p.rustc")], 60, env=env)
+            bug = classify_trc(ts, terr)
+            tcode = first_error_code(terr) if ts == 1 else None
+            rcode = first_error_code(rerr) if rs != 0 else None
+            if bug is None and (ts == 0) == (rs == 0) and tcode == rcode:
+                agree += 1
+                rejected += rs != 0
+                continue
+            found += 1
+            what = bug or ("trc accepts, rustc rejects (%s)" % rcode if ts == 0 else
+                           "trc rejects (%s), rustc accepts" % tcode if rs == 0 else
+                           "trc says %s, rustc %s" % (tcode, rcode))
+            save(out, seed, src, "ownership", [a.trc, path], terr + b"\n--- rustc ---\n" + rerr)
+            print("gen: ownership seed %d: %s (saved)" % (seed, what))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("gen: ownership: %d programs in %.0f s, %d agree with rustc (%d of them rejected by both), %d differ (seeds %d..%d, findings in %s)"
+          % (n, time.time() - start, agree, rejected, found, seed0, seed0 + n - 1, out))
+    return 1 if found else 0
+
+
+# ----------------------------------------------------------------------------------------------
 # Running trc
 
 SAN_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -1021,6 +1122,9 @@ def main():
     ap.add_argument("--rustc", help="rustc, for rejects-valid and (with --run) output differences")
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--print", type=int, metavar="SEED", help="print the program of one seed")
+    ap.add_argument("--ownership", action="store_true",
+                    help="with --rustc: insert an ownership misuse (or a valid NLL pattern) into each "
+                         "program and fail where trc and rustc disagree on accepting it or on its error code")
     ap.add_argument("--mutate", type=float, default=0.3,
                     help="fraction of programs given 1-3 random edits (default 0.3); exit 1 is then expected")
     a = ap.parse_args()
@@ -1047,6 +1151,10 @@ def main():
     env["ASAN_OPTIONS"] = "exitcode=%d:detect_leaks=1:abort_on_error=0:%s" % (SAN_EXIT, env.get("ASAN_OPTIONS", ""))
     env["UBSAN_OPTIONS"] = "exitcode=%d:print_stacktrace=1:halt_on_error=1:%s" % (SAN_EXIT, env.get("UBSAN_OPTIONS", ""))
     env["NO_COLOR"] = "1"
+    if a.ownership:
+        if not a.rustc:
+            ap.error("--ownership needs --rustc (rustc decides which programs are valid)")
+        return run_ownership(a, seed0, out, env)
     tmp = tempfile.mkdtemp(prefix="trc-gen-")
     counts = {"ok": 0, "rejected": 0, "mutants": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
     start = time.time()

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # fuzz.sh — build trc's fuzzers and run them for a bounded time (fuzz/README.md).
 #
-#   scripts/fuzz.sh [--time SECS] [--gen-time SECS]
+#   scripts/fuzz.sh [--time SECS] [--gen-time SECS] [--own-time SECS]
 #
 # 1. builds build-fuzz/ with clang and libFuzzer (-DTRC_FUZZ=ON -DTRC_SANITIZE=ON): the
 #    libFuzzer target bin/trc_fuzz_frontend and an ASan+UBSan bin/trc;
 # 2. runs trc_fuzz_frontend for --time seconds (default 60) on the corpus build-fuzz/fuzz-corpus
 #    (kept between runs), seeded with every .tr of test/, examples/ and bench/, the regression
 #    inputs of test/fuzz-regressions/Inputs/ and 50 programs from fuzz/gen_programs.py;
-# 3. runs fuzz/gen_programs.py for --gen-time seconds (default 60) against that trc.
+# 3. runs fuzz/gen_programs.py for --gen-time seconds (default 60) against that trc;
+# 4. where rustc is installed, runs its --ownership mode for --own-time seconds (default 60):
+#    generated programs with one ownership misuse (or valid NLL pattern) each, on which trc
+#    and rustc must agree (accepted or not, and the first error code).
 #
 # The last line is a summary:
-#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; B bug(s)
+#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; ownership: O programs; B bug(s)
 # A crash, internal compiler error, hang or sanitizer report makes the exit status 1, and the
 # reproducer's path is printed above the summary. Without clang or its libFuzzer runtime the
 # script says so and exits 0.
 #
-# Environment: CLANG (default clang-19, else clang-14, else clang), FUZZ_TIME, GEN_TIME, FUZZ_SEED (gen).
+# Environment: CLANG (default clang-19, else clang-14, else clang), FUZZ_TIME, GEN_TIME, OWN_TIME,
+# FUZZ_SEED (gen), RUSTC (default: rustc on PATH, else ~/.cargo/bin/rustc).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,12 +28,14 @@ cd "$ROOT" || exit 1
 
 fuzz_time=${FUZZ_TIME:-60}
 gen_time=${GEN_TIME:-60}
+own_time=${OWN_TIME:-60}
 while [ $# -gt 0 ]; do
     case "$1" in
         --time) fuzz_time=$2; shift 2 ;;
         --gen-time) gen_time=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-        *) echo "usage: $0 [--time SECS] [--gen-time SECS]" >&2; exit 2 ;;
+        --own-time) own_time=$2; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--time SECS] [--gen-time SECS] [--own-time SECS]" >&2; exit 2 ;;
     esac
 done
 
@@ -118,5 +124,26 @@ if [ $grc -ne 0 ]; then
     bugs=$((bugs + ${gen_bugs:-1}))
 fi
 
-echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; $bugs bug(s)"
+# ---- 3. ownership: trc's borrow checker against rustc's -----------------------------
+rustc=${RUSTC:-$(command -v rustc || echo "$HOME/.cargo/bin/rustc")}
+own_n=0
+if [ "$own_time" != 0 ] && "$rustc" --version >/dev/null 2>&1; then
+    echo "fuzz.sh: gen_programs.py --ownership for ${own_time}s (rustc: $rustc)"
+    own_args=(--trc "$B/bin/trc" --rustc "$rustc" --ownership --time "$own_time" --out "$B/gen-findings")
+    # From a fixed seed unless FUZZ_SEED says otherwise: a finding here must be reproducible
+    # (run it with a seed from the clock to explore).
+    own_args+=(--seed "${FUZZ_SEED:-1000}")
+    python3 fuzz/gen_programs.py "${own_args[@]}" | tee "$B/own.log"
+    orc=${PIPESTATUS[0]}
+    own_n=$(sed -n 's/^gen: ownership: \([0-9]*\) programs.*/\1/p' "$B/own.log" | tail -1)
+    own_bad=$(sed -n 's/^gen: ownership: .* \([0-9]*\) differ.*/\1/p' "$B/own.log" | tail -1)
+    if [ $orc -ne 0 ]; then
+        status=1
+        bugs=$((bugs + ${own_bad:-1}))
+    fi
+else
+    echo "fuzz.sh: ownership check skipped (no rustc, or --own-time 0)"
+fi
+
+echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; $bugs bug(s)"
 exit $status

@@ -67,6 +67,12 @@ void diag_note(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void diag_help(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = help:
 void diag_note_at(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void diag_emit(Diag *d);
+// A borrow-checker error, held back until diag_flush_deferred prints them all sorted by span
+// and, on one span, by rank (DEFER_*). Not counted until printed.
+enum { DEFER_CONFLICT, DEFER_USE_MOVED, DEFER_MOVE_OUT, DEFER_MUTABILITY };
+void diag_defer(Diag *d, int rank);
+void diag_flush_deferred(void);
+int diag_deferred_count(void);
 // Shorthand for an error with one primary label.
 void error_at(Span sp, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int diag_error_count(void);

@@ -24,6 +24,7 @@
 #include "base/base.h"
 
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -703,6 +704,38 @@ void diag_emit(Diag *d) {
   flush_out();
 }
 
+// Errors held back until the borrow checker has run, then printed ordered by where they are,
+// as rustc prints a body's borrow-checker errors: sorted by span and, on one span, the
+// conflicts first, then uses after move (rustc checks an operand for both in that order),
+// then moves out of borrows, then mutability errors (rustc buffers those two kinds apart and
+// adds them last before its stable sort). trc finds
+// some of these in sema (use after move, mutability) and the rest on MIR.
+typedef struct {
+  Diag *d;
+  int rank, index;
+} Deferred;
+static VEC(Deferred) deferred;
+
+void diag_defer(Diag *d, int rank) { vec_push(&deferred, ((Deferred){d, rank, deferred.len})); }
+
+static int cmp_deferred(const void *a, const void *b) {
+  const Deferred *x = a, *y = b;
+  Span p = x->d->labels.data[0]->sp, q = y->d->labels.data[0]->sp;
+  if (p.file != q.file) return p.file < q.file ? -1 : 1;
+  if (p.lo != q.lo) return p.lo < q.lo ? -1 : 1;
+  if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void diag_flush_deferred(void) {
+  qsort(deferred.data, deferred.len, sizeof(Deferred), cmp_deferred);
+  int n = deferred.len;
+  deferred.len = 0;
+  for (int i = 0; i < n; i++) diag_emit(deferred.data[i].d);
+}
+
+int diag_deferred_count(void) { return deferred.len; }
+
 void error_at(Span sp, const char *code, const char *fmt, ...) {
   Diag *d = diag_error(sp, code, "%s", "");
   va_list ap;
@@ -749,6 +782,7 @@ void diag_reset(void) {
   files.len = files.cap = 0;
   error_count = 0;
   nseen = 0;
+  memset(&deferred, 0, sizeof deferred);  // in the arena
   ncodes = 0;
   use_color = false;
   free(out);

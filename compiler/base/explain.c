@@ -209,6 +209,13 @@ static const Explanation explanations[] = {
     "Fix: name the lifetime, `fn longest<'a>(x: &'a str, y: &'a str) -> &'a str`, `struct S<'a> {\n"
     "r: &'a str }`, or return an owned value (`String`).\n"
     "\n"},
+  {"E0373",
+    "A closure that borrows a local variable is returned (or otherwise outlives the function).\n"
+    "\n"
+    "A closure that is not `move` holds pointers to the variables it uses. Once the function\n"
+    "returns, its locals are gone, and the closure would read dead stack memory when called.\n"
+    "Write `move |..| ..` so that the closure owns copies of (or takes) the variables instead.\n"
+    "\n"},
   {"E0499",
     "A value is borrowed mutably twice at the same time.\n"
     "\n"

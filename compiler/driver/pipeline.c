@@ -33,7 +33,10 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   derive_expand(prog, 0);
 
   Crate *crate = arena_alloc(sizeof *crate);
-  if (!check_program(crate, prog)) return NULL;
+  if (!check_program(crate, prog)) {
+    diag_flush_deferred();  // sema's moves errors, which would wait for the borrow checker
+    return NULL;
+  }
 
   // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
   lower_crate(crate, opts->opt_level == 0);

@@ -46,6 +46,7 @@ typedef struct {
   Place place;
   bool mut, two_phase;
   bool autoref;    // made for a method's receiver, not written `&`
+  bool capture;    // a closure's capture by reference
   Span span;
   int holder;      // the local the reference is first stored in
   int owner;       // the local whose storage the place is in, or -1 when reached through a reference
@@ -121,10 +122,16 @@ static Type *place_type(Bck *k, Place p) { return p.nproj ? p.proj[p.nproj - 1].
 // The type that projection i of p applies to.
 static Type *type_before(Bck *k, Place p, int i) { return i ? p.proj[i - 1].ty : local_ty(k, p.local); }
 
+// A pointer to memory someone else owns: a reference, or a slice iterator (which is one).
+static bool borrowed_ptr(Type *t) {
+  TypeKind k = ty_resolve(t)->kind;
+  return k == TY_REF || k == TY_ITER;
+}
+
 // Reached through a reference: a deref of a `&`/`&mut` somewhere along the place.
 static bool through_ref(Bck *k, Place p) {
   for (int i = 0; i < p.nproj; i++)
-    if (p.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, p, i))->kind == TY_REF) return true;
+    if (p.proj[i].kind == PROJ_DEREF && borrowed_ptr(type_before(k, p, i))) return true;
   return false;
 }
 
@@ -495,17 +502,9 @@ static bool overlap(Place a, Place b) {
 // A write to p does not touch what a reference stored in p points to.
 static bool write_reaches(Bck *k, Place written, Place loan) {
   for (int i = written.nproj; i < loan.nproj; i++)
-    if (loan.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, loan, i))->kind == TY_REF) return false;
+    if (loan.proj[i].kind == PROJ_DEREF && borrowed_ptr(type_before(k, loan, i))) return false;
   return true;
 }
-
-typedef struct {
-  Span primary;
-  Diag *d;
-} Pending;
-
-typedef VEC(Pending) PendingVec;
-static PendingVec pending;   // rustc sorts a body's borrow errors by where they are
 
 // The first place after (block bi, statement j) where a local holding the loan is used: rustc's
 // "borrow later used here".
@@ -563,7 +562,12 @@ static void add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *
   if (found && sp.hi) diag_secondary(d, sp, "%s", what);
 }
 
-static void push_pending(Span sp, Diag *d) { vec_push(&pending, ((Pending){sp, d})); }
+// Held back with sema's moves errors, and printed with them in order of position once every
+// body is checked (lower_crate).
+static void push_pending(Span sp, Diag *d) {
+  (void)sp;
+  diag_defer(d, DEFER_CONFLICT);
+}
 
 // The loans live after (bi, j) that overlap p, other than `except`; sets are the loans held
 // after the statement, live the locals live after it.
@@ -693,7 +697,12 @@ static void report_escape(Bck *k, int loan, Span ret_span) {
   bool direct = ln->place.nproj == 0 && !ln->autoref && ret_span.lo == ln->span.lo && ret_span.hi == ln->span.hi;
   bool param = ln->owner <= k->b->nparams;
   Diag *d;
-  if (direct) {
+  if (ln->capture) {
+    d = diag_error(ln->span, "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
+    diag_label(d, "may outlive borrowed value `%s`", name);
+    diag_note_at(d, ret_span, "closure is returned here");
+    diag_help(d, "to force the closure to take ownership of `%s` (and any other referenced variables), use the `move` keyword", name);
+  } else if (direct) {
     d = diag_error(ret_span, "E0515", "cannot return reference to %s `%s`", param ? "function parameter" : "local variable", name);
     diag_label(d, "returns a reference to data owned by the current function");
   } else {
@@ -783,12 +792,6 @@ static void check_term(Point *pt, Terminator *t) {
   }
 }
 
-static int cmp_pending(const void *a, const void *b) {
-  const Pending *x = a, *y = b;
-  if (x->primary.file != y->primary.file) return x->primary.file < y->primary.file ? -1 : 1;
-  return x->primary.lo < y->primary.lo ? -1 : x->primary.lo > y->primary.lo;
-}
-
 static void check_blocks(Bck *k) {
   Body *b = k->b;
   size_t per_block = (size_t)(k->nlocals + 1) * k->words;  // the locals' sets, then the loans in scope
@@ -842,7 +845,7 @@ static void collect_loans(Bck *k) {
       k->loan_at[bi][j] = -1;
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.place;
-      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .span = st->span,
+      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       k->loan_at[bi][j] = k->loans.len;
       vec_push(&k->loans, ln);
@@ -867,9 +870,5 @@ void mir_borrowck(Body *b) {
   memset(k.reported, 0, k.nloans);
   compute_loan_sets(&k);
   compute_liveness(&k);
-  pending = (PendingVec){0};
   check_blocks(&k);
-  qsort(pending.data, pending.len, sizeof(Pending), cmp_pending);
-  for (int i = 0; i < pending.len; i++) diag_emit(pending.data[i].d);
-  pending = (PendingVec){0};
 }

@@ -88,7 +88,10 @@ typedef struct {
 // has no other way to compile a body), and the body is abandoned.
 _Noreturn static void unsupported(Lower *L, const char *why) {
   L->b->unsupported = why;
-  error_at(L->at.hi ? L->at : L->fn->span, NULL, "trc cannot compile this yet: %s", why);
+  // A program sema already found ownership errors in (which wait for the borrow checker's, to
+  // be printed in order) is lowered only for those: what trc cannot compile in it is moot,
+  // and may be exactly what the error is about (a move out of a type with Drop).
+  if (!diag_deferred_count()) error_at(L->at.hi ? L->at : L->fn->span, NULL, "trc cannot compile this yet: %s", why);
   longjmp(L->bail, 1);
 }
 
@@ -874,7 +877,7 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     }
     Type *rt = closure_capture_type(t, i);
     Place r = temp(L, rt, e->span);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(&f->captures[i]), .ty = rt}, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(&f->captures[i]), .capture = true, .ty = rt}, e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_CLOSURE, .ops = ops, .nops = f->ncaptures, .ty = t}, e->span);
@@ -2369,4 +2372,5 @@ void lower_crate(Crate *crate, bool overflow_checks) {
     FnDecl *f = VEC_AT(crate->closures, i);
     if (f->closure_expr->fn == f) lower_and_lint(crate, f, overflow_checks);
   }
+  diag_flush_deferred();  // the borrow checker's errors and sema's moves errors, in order
 }

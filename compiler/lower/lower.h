@@ -135,6 +135,7 @@ typedef struct {
   bool mut;         // REF
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   bool autoref;     // REF: made for a method's receiver (not written `&`)
+  bool capture;     // REF: a closure's capture by reference
   BinOp binop;
   UnOp unop;
   CastKind cast;

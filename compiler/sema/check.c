@@ -213,6 +213,7 @@ static void resolve_trait_header(TraitDecl *t) {
   for (int i = 1; i < t->env->n; i++) targs[i - 1] = t->env->params[i];
   env_add_bound(t->env, 0, traitref_new(t, targs, t->env->n - 1));
   t->super_traits = arena_alloc(sizeof(TraitDecl *) * (t->nsupers + 1));
+  t->marker_supers = arena_alloc(sizeof(TraitDecl *) * (t->nsupers + 1));
   for (int i = 0; i < t->nsupers; i++) {
     if (t->supers[i].maybe) continue;
     TraitRef *r = resolve_trait_ref(&t->supers[i].path, t->env, t->env->params[0]);
@@ -226,7 +227,11 @@ static void resolve_trait_header(TraitDecl *t) {
       t->sized_span = t->supers[i].span;
       continue;
     }
-    if (r->trait->is_auto || r->trait->is_marker) continue;
+    if (r->trait->is_auto) continue;
+    if (r->trait->is_marker) {
+      t->marker_supers[t->nmarker_supers++] = r->trait;
+      continue;
+    }
     env_add_bound(t->env, 0, r);
     t->super_traits[t->nsuper_traits++] = r->trait;
   }
@@ -490,16 +495,18 @@ static void check_impl_items(ImplDecl *im) {
     diag_label(d, "missing %s in implementation", missing);
     diag_emit(d);
   }
-  // Supertraits must be implemented too: `impl Greetable for Person` needs `impl Named for Person`.
-  for (int s = 0; s < t->nsuper_traits; s++) {
+  // Supertraits must be implemented too: `impl Greetable for Person` needs `impl Named for Person`
+  // (and `trait Bump: Copy` a Copy type).
+  for (int s = 0; s < t->nsuper_traits + t->nmarker_supers; s++) {
+    TraitDecl *sup = s < t->nsuper_traits ? t->super_traits[s] : t->marker_supers[s - t->nsuper_traits];
     Type *st = im->self_ty;
     GenericEnv *saved = cur_env;
     cur_env = im->env;
-    bool ok = type_implements(K, st, t->super_traits[s]);
+    bool ok = type_implements(K, st, sup);
     cur_env = saved;
     if (!ok) {
-      Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(st), t->super_traits[s]->name);
-      diag_label(d, "the trait `%s` is not implemented for `%s`", t->super_traits[s]->name, ty_name(st));
+      Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(st), sup->name);
+      diag_label(d, "the trait `%s` is not implemented for `%s`", sup->name, ty_name(st));
       diag_note_at(d, t->span, "required by a bound in `%s`", t->name);
       diag_emit(d);
     }

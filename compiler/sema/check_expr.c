@@ -175,7 +175,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
         Diag *d = diag_error(e->span, "E0596", "cannot borrow `%s` as mutable, as it is not declared as mutable", l->name);
         diag_label(d, "cannot borrow as mutable");
         diag_help(d, "consider changing this to be mutable: `mut %s`", l->name);
-        diag_emit(d);
+        diag_defer(d, DEFER_MUTABILITY);  // a borrow-checker error: reported in order with those
       }
     }
     return ty_ref(t, e->mut);
@@ -285,11 +285,11 @@ static void check_assignable(Fcx *fx, Expr *lhs) {
     Diag *d = diag_error(lhs->span, "E0384", "cannot assign twice to immutable variable `%s`", l->name);
     diag_secondary(d, l->span, "first assignment to `%s`", l->name);
     diag_label(d, "cannot assign twice to immutable variable");
-    diag_emit(d);
+    diag_defer(d, DEFER_CONFLICT);
   } else if (l && !l->mut && lhs->kind == EX_FIELD && ty_resolve(l->ty)->kind != TY_REF) {
     Diag *d = diag_error(lhs->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", l->name, l->name);
     diag_label(d, "cannot assign");
-    diag_emit(d);
+    diag_defer(d, DEFER_MUTABILITY);
   }
   if (l && lhs->kind == EX_PATH) l->assigned = true;
 }
@@ -791,7 +791,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_RETURN:
     if (e->sub) {
       check_coerce(fx, e->sub, fx->ret);
-      note_move(fx, e->sub);
+      note_move_to(fx, e->sub, fx->ret);
     } else if (!unify(fx->ret, ty_unit)) {
       Diag *d = diag_error(e->span, "E0069", "`return;` in a function whose return type is not `()`");
       diag_label(d, "return type is not `()`");

@@ -1,6 +1,8 @@
 // check_moves.c — moves, once a body's types are known: which expressions move out of what
 // (out of a borrow or an index, E0507; partial moves; a closure consuming a capture), then use
-// after move (E0382). They work on checked types only and share nothing with inference.
+// after move (E0382). They work on checked types only and share nothing with inference. These
+// are borrow-checker errors in rustc, reported with the MIR borrow checker's (lower/borrowck.c)
+// in order of position: they are deferred (diag_defer) until it has run.
 #include "sema/sema_internal.h"
 
 #include <string.h>
@@ -23,7 +25,7 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
   if (bt->kind == TY_STRUCT && bt->sdecl->drop_impl) {
     Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(bt));
     diag_label(d, "cannot move out of here");
-    diag_emit(d);
+    diag_defer(d, DEFER_MOVE_OUT);
     return true;
   }
   if ((bt->kind != TY_TUPLE && (bt->kind != TY_STRUCT || bt->sdecl->is_enum)) || e->field_index < 0 || e->field_index >= 64 ||
@@ -51,7 +53,7 @@ void check_moves(Fcx *fx) {
     if (e->kind == EX_INDEX) {
       Diag *d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
       diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
-      diag_emit(d);
+      diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }
     Expr *b = e;
@@ -60,7 +62,7 @@ void check_moves(Fcx *fx) {
       Type *bt = b->kind == EX_FIELD ? b->sub->ty : b->sub->ty;
       Diag *d = diag_error(e->span, "E0507", "cannot move out of %s", ty_resolve(bt)->kind == TY_BOX ? "a box (trc does not support moving out of a `Box` yet)" : "a shared reference");
       diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
-      diag_emit(d);
+      diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }
     if (b->kind == EX_PATH && b->res == RES_LOCAL && e->sub == b && partial_move_ok(fx, e)) continue;
@@ -148,7 +150,7 @@ static void mv_use_part(MoveCx *cx, Expr *e, Local *l, int field, bool borrow) {
     diag_secondary(d, l->span, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", l->name, ty_name(l->ty));
     diag_secondary(d, cx->st.where[l->index], cx->second_pass ? "value moved here, in previous iteration of loop" : "value moved here");
     diag_label(d, "value %s here after move", borrow ? "borrowed" : "used");
-    diag_emit(d);
+    diag_defer(d, DEFER_USE_MOVED);
   }
 }
 
@@ -272,14 +274,15 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
   case EX_STRUCT: case EX_TUPLE: case EX_ARRAY:
     for (int i = 0; i < e->nargs; i++) mv_expr(cx, e->args[i], false);
     return;
-  case EX_CLOSURE:  // a capture by value moves the variable into the closure
+  case EX_CLOSURE:  // a capture by reference borrows the variable, one by value moves it in
     for (int i = 0; i < e->fn->ncaptures; i++) {
       Local *l = e->fn->captures[i].local;
-      if (!e->fn->captures[i].by_value || l->owner != cx->fn || type_implements(K, l->ty, K->copy_trait) || cx->st.dead) continue;
-      if (cx->st.moved[l->index]) {
+      if (l->owner != cx->fn || type_implements(K, l->ty, K->copy_trait) || cx->st.dead) continue;
+      if (cx->st.moved[l->index] || cx->st.fields[l->index]) {
         Expr use = {.span = e->span, .local = l};
-        mv_use(cx, &use, false);
+        mv_use(cx, &use, !e->fn->captures[i].by_value);
       }
+      if (!e->fn->captures[i].by_value) continue;
       cx->st.moved[l->index] = true;
       cx->st.where[l->index] = e->span;
     }

@@ -401,6 +401,14 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
 // non-Copy field out of a local is a partial move, which trc does not support yet.
 void note_move(Fcx *fx, Expr *e) { vec_push(&fx->moves, e); }
 
+// A `&mut` place where a `&mut` is expected (an argument, a return value, a `let` with that
+// type) is reborrowed, `&mut *self.out`, not moved out of its owner.
+void note_move_to(Fcx *fx, Expr *e, Type *expected) {
+  Type *want = expected ? ty_resolve(expected) : NULL, *have = e->ty ? ty_resolve(e->ty) : NULL;
+  if (want && have && want->kind == TY_REF && want->mut && have->kind == TY_REF && have->mut) return;
+  note_move(fx, e);
+}
+
 // rustc's E0061: the call, with a label naming the first missing or unexpected argument.
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what) {
   for (int i = 0; i < nargs; i++) check_expr(fx, args[i], i < nparams ? params[i] : NULL);
@@ -437,11 +445,7 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
   }
-  // A `&mut` place passed where a `&mut` is expected is reborrowed (`&mut *self.out`), not
-  // moved out of its owner.
-  Type *pt = ty_resolve(param);
-  if (pt->kind == TY_REF && pt->mut && ty_resolve(arg->ty)->kind == TY_REF && ty_resolve(arg->ty)->mut) return;
-  note_move(fx, arg);
+  note_move_to(fx, arg, param);
 }
 
 static void check_args(Fcx *fx, Expr *call, Expr **args, int nargs, Sig *sig, const char *what) {

@@ -429,7 +429,7 @@ static void check_let(Fcx *fx, Stmt *s) {
     } else {
       t = check_expr(fx, s->init, NULL);
     }
-    note_move(fx, s->init);
+    note_move_to(fx, s->init, s->ty ? t : NULL);
   }
   if (!t) t = ty_new_var(0);
   if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
@@ -463,7 +463,7 @@ Type *check_block(Fcx *fx, Block *b, Type *expected) {
     t = check_expr(fx, b->tail, expected);
     // The tail is a coercion site: `if c { Box::new(A) } else { Box::new(B) }` as Box<dyn Tr>.
     if (expected && !ty_has_vars(expected) && coerce(fx, b->tail, t, expected)) t = expected;
-    note_move(fx, b->tail);
+    note_move_to(fx, b->tail, expected);
   } else {
     t = fx->diverges ? ty_never : ty_unit;
   }

@@ -186,6 +186,7 @@ const char *ctor_name(StructDecl *s, int variant);
 bool resolve_value_path(Fcx *fx, Expr *e);
 // A by-value use of e: recorded for check_moves.
 void note_move(Fcx *fx, Expr *e);
+void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: reborrowed, not moved
 // rustc's E0061: the call, with a label naming the first missing or unexpected argument.
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.

@@ -23,6 +23,8 @@ bool trait_implies(TraitDecl *have, TraitDecl *want) {
   if (is_fn_trait(have) && is_fn_trait(want)) return fn_trait_implies(have, want);
   for (int i = 0; i < have->nsuper_traits; i++)
     if (trait_implies(have->super_traits[i], want)) return true;
+  for (int i = 0; i < have->nmarker_supers; i++)
+    if (have->marker_supers[i] == want) return true;
   return false;
 }
 

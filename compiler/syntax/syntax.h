@@ -557,6 +557,8 @@ struct TraitDecl {
   // filled by the checker
   TraitDecl **super_traits;  // resolved non-marker supertraits, in declaration order
   int nsuper_traits;
+  TraitDecl **marker_supers; // marker supertraits (`trait Bump: Copy`), which a vtable has no room for
+  int nmarker_supers;
   bool requires_sized;       // `trait T: Sized` (or where Self: Sized)
   Span sized_span;           // that `Sized` bound
   struct GenericEnv *env;    // Self + trait generics
