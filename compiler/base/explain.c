@@ -216,6 +216,24 @@ static const Explanation explanations[] = {
     "returns, its locals are gone, and the closure would read dead stack memory when called.\n"
     "Write `move |..| ..` so that the closure owns copies of (or takes) the variables instead.\n"
     "\n"},
+  {"E0381",
+    "A variable is read before it is given a value on every path to the read.\n"
+    "\n"
+    "`let x: i32;` reserves a slot on the stack but puts nothing in it; reading it would see\n"
+    "whatever bytes were left there. Assign it on every path first (an `if` without an `else`\n"
+    "leaves one path without), or give it a value where it is declared.\n"
+    "\n"},
+  {"E0716",
+    "A temporary value is dropped while a borrow of it is still in use.\n"
+    "\n"
+    "    let s: &str = String::from(\"hello\").as_str();   // error[E0716]\n"
+    "    println!(\"{}\", s);\n"
+    "\n"
+    "The `String` made in the first line lives only until the end of that statement: its buffer\n"
+    "is freed at the `;`, and `s` would point into freed memory. Bind the value to a variable\n"
+    "(`let owned = String::from(\"hello\"); let s = owned.as_str();`) so that it lives as long as\n"
+    "the block.\n"
+    "\n"},
   {"E0499",
     "A value is borrowed mutably twice at the same time.\n"
     "\n"

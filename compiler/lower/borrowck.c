@@ -37,6 +37,7 @@
 // rustc accepts is not rejected, which the whole test suite is run to confirm.
 #include "lower/lower.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,30 +90,38 @@ static bool bits_or(Word *dst, const Word *src, int words) {
 // ---------------------------------------------------------------------------------------------
 // Types that can hold a reference
 
-static bool type_has_refs(Type *t, int depth) {
+// `visiting` holds the types being looked into, so that a recursive type (a list's node holding
+// an Option<Box<Node>>) is answered by its other fields.
+static bool has_refs_in(Type *t, Type **visiting, int depth) {
   t = ty_resolve(t);
-  if (!t || depth > 8) return true;
+  if (!t || depth >= 16) return true;
+  for (int i = 0; i < depth; i++)
+    if (visiting[i] == t) return false;
+  visiting[depth] = t;
   switch (t->kind) {
   case TY_REF: case TY_ITER: case TY_PARAM: case TY_ASSOC: case TY_CLOSURE: case TY_VAR: return true;
-  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return type_has_refs(t->inner, depth + 1);
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return has_refs_in(t->inner, visiting, depth + 1);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
-      if (type_has_refs(t->args[i], depth + 1)) return true;
+      if (has_refs_in(t->args[i], visiting, depth + 1)) return true;
     return false;
   case TY_STRUCT: {
     StructDecl *sd = t->sdecl;
-    if (sd->is_enum) {
-      for (int v = 0; v < sd->nvariants; v++)
-        for (int f = 0; f < sd->variants[v].nfields; f++)
-          if (type_has_refs(mir_field_type(t, v, f), depth + 1)) return true;
-      return false;
+    for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
+      int n = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
+      for (int f = 0; f < n; f++)
+        if (has_refs_in(mir_field_type(t, sd->is_enum ? v : -1, f), visiting, depth + 1)) return true;
     }
-    for (int f = 0; f < sd->nfields; f++)
-      if (type_has_refs(mir_field_type(t, -1, f), depth + 1)) return true;
     return false;
   }
   default: return false;  // numbers, str, String, fn pointers, `dyn Tr` (which is 'static)
   }
+}
+
+static bool type_has_refs(Type *t, int depth) {
+  Type *visiting[16];
+  (void)depth;
+  return has_refs_in(t, visiting, 0);
 }
 
 static Type *local_ty(Bck *k, int l) { return k->b->locals.data[l].ty; }
@@ -603,6 +612,9 @@ typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE }
 
 static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
+  if (getenv("TRC_BCK_DEBUG"))
+    for (int l = 0; l < k->nlocals; l++)
+      if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) fprintf(stderr, "holder _%d of loan %d\n", l, loan);
   Loan *ln = &k->loans.data[loan];
   const char *what = describe(k, p), *lwhat = describe_or(k, ln->place, what);
   if (!what) return;  // a temporary: rustc words these differently; let it be
@@ -736,6 +748,28 @@ static void storage_dead(Point *pt, int l, Span sp, Span decl) {
   }
 }
 
+// A whole local dropped while a loan of it is live: a temporary (`String::from("x").as_str()`
+// kept past its statement) is E0716; a variable, E0597 as at the end of its scope.
+static void dropped(Point *pt, int l, Span sp) {
+  Bck *k = pt->k;
+  if (sp.hi > sp.lo) sp.lo = sp.hi - 1;  // rustc points at the `}` or the `;`
+  if (k->b->locals.data[l].name) {
+    storage_dead(pt, l, sp, k->b->locals.data[l].span);
+    return;
+  }
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (k->reported[i] || ln->owner != l || !loan_live(pt, i)) continue;
+    Diag *d = diag_error(ln->span, "E0716", "temporary value dropped while borrowed");
+    diag_label(d, "creates a temporary value which is freed while still in use");
+    diag_secondary(d, sp, "temporary value is freed at the end of this statement");
+    add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
+    diag_help(d, "consider using a `let` binding to create a longer lived value");
+    push_pending(ln->span, d);
+    k->reported[i] = true;
+  }
+}
+
 // At `return`, every local dies; what the return value holds must not be one of them.
 static void check_return(Bck *k, State *s) {
   for (int i = 0; i < k->nloans; i++) {
@@ -788,6 +822,10 @@ static void check_term(Point *pt, Terminator *t) {
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
   case TERM_SWITCH: access_operand(pt, &t->discr, t->span); break;
+  case TERM_DROP:
+    if (t->replace) access(pt, t->dest, ACC_WRITE, t->span);  // `x = v` drops the old x: E0506
+    else if (!t->dest.nproj) dropped(pt, t->dest.local, t->span);
+    break;
   default: break;
   }
 }
@@ -832,6 +870,163 @@ static void check_blocks(Bck *k) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Mutability through references: `&mut *r` and `*r = v` need r to be a `&mut` (E0596, E0594).
+// (A `mut`-less variable borrowed `&mut` or assigned is sema's error.) A closure's captures are
+// left alone: rustc captures a `&mut` it only writes through as a unique borrow, which trc's
+// environment spells `& &mut T`.
+
+// The reference a place reaches its value through last: the index of the deref of a shared
+// reference in it, or -1.
+static int shared_deref(Bck *k, Place p) {
+  int at = -1;
+  for (int i = 0; i < p.nproj; i++) {
+    if (p.proj[i].kind != PROJ_DEREF) continue;
+    Type *t = ty_resolve(type_before(k, p, i));
+    if (t->kind == TY_REF) at = t->mut ? -1 : i;
+    else if (t->kind == TY_ITER) at = t->mut ? -1 : i;
+  }
+  return at;
+}
+
+static void check_mutability(Bck *k) {
+  Body *b = k->b;
+  if (b->fn && b->fn->is_closure) return;
+  for (int bi = 0; bi < b->blocks.len; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    if (bb->is_cleanup) continue;
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      if (st->kind != STMT_ASSIGN) continue;
+      bool borrow = st->rv.kind == RV_REF && st->rv.mut;
+      Place p = borrow ? st->rv.place : st->place;
+      int at = shared_deref(k, p);
+      if (at < 0) continue;
+      Place ref = {p.local, p.proj, at};  // the shared reference itself
+      const char *what = describe(k, p), *rname = describe(k, ref);
+      if (!what || !rname) continue;
+      Diag *d;
+      if (borrow) {
+        d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", what);
+        diag_label(d, "`%s` is a `&` reference, so the data it refers to cannot be borrowed as mutable", rname);
+      } else {
+        d = diag_error(st->span, "E0594", "cannot assign to `%s`, which is behind a `&` reference", what);
+        diag_label(d, "`%s` is a `&` reference, so the data it refers to cannot be written", rname);
+      }
+      diag_defer(d, DEFER_MUTABILITY);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Initialization: a variable read before it is given a value on every path (E0381). Forward
+// over the blocks: which variables may be initialized, and which may not be, where each
+// statement runs (a `let x;` starts uninitialized; an assignment of the whole variable
+// initializes it). Only the user's variables are checked: lowering's temporaries are written
+// before they are read by construction.
+
+typedef struct {
+  Word *maybe_init, *maybe_uninit;  // per block on entry, lwords each
+} Init;
+
+static void init_assign(Bck *k, Word *mi, Word *mu, Place p) {
+  if (p.nproj) return;
+  bit_set(mi, p.local);
+  bit_clear(mu, p.local);
+  (void)k;
+}
+
+static void init_transfer_stmt(Bck *k, Word *mi, Word *mu, MirStmt *st) {
+  if (st->kind == STMT_ASSIGN) init_assign(k, mi, mu, st->place);
+}
+
+static void init_transfer_term(Bck *k, Word *mi, Word *mu, Terminator *t) {
+  if (t->kind == TERM_CALL) init_assign(k, mi, mu, t->dest);
+}
+
+static void report_uninit(Bck *k, int l, Span sp, bool maybe, bool *reported) {
+  if (reported[l]) return;
+  reported[l] = true;
+  const char *name = k->b->locals.data[l].name;
+  Diag *d = diag_error(sp, "E0381", "used binding `%s` %s", name, maybe ? "is possibly-uninitialized" : "isn't initialized");
+  diag_secondary(d, k->b->locals.data[l].span, "binding declared here but left uninitialized");
+  diag_label(d, "`%s` used here but it %s", name, maybe ? "is possibly-uninitialized" : "isn't initialized");
+  diag_defer(d, DEFER_USE_MOVED);
+}
+
+static void check_read(Bck *k, Word *mi, Word *mu, Place p, Span sp, bool *reported) {
+  int l = p.local;
+  if (l <= k->b->nparams || !k->b->locals.data[l].name || !bit(mu, l)) return;
+  report_uninit(k, l, sp, bit(mi, l), reported);
+}
+
+static void check_reads_operand(Bck *k, Word *mi, Word *mu, Operand *o, Span sp, bool *rep) {
+  if (o->kind != OPND_CONST) check_read(k, mi, mu, o->place, sp, rep);
+}
+
+static void check_init(Bck *k) {
+  Body *b = k->b;
+  int nb = b->blocks.len, w = k->lwords;
+  Word *mi = bits_new(w * nb), *mu = bits_new(w * nb);
+  bool *seen = calloc(nb, 1);
+  // On entry: the parameters (and the return place, which is only written) are initialized.
+  for (int l = b->nparams + 1; l < k->nlocals; l++) bit_set(mu, l);
+  for (int l = 0; l <= b->nparams; l++) bit_set(mi, l);
+  seen[0] = true;
+  Word *ci = bits_new(w), *cu = bits_new(w);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int bi = 0; bi < nb; bi++) {
+      BasicBlock *bb = &b->blocks.data[bi];
+      if (!seen[bi] || bb->is_cleanup) continue;
+      memcpy(ci, mi + (size_t)w * bi, sizeof(Word) * w);
+      memcpy(cu, mu + (size_t)w * bi, sizeof(Word) * w);
+      for (int j = 0; j < bb->stmts.len; j++) init_transfer_stmt(k, ci, cu, &bb->stmts.data[j]);
+      init_transfer_term(k, ci, cu, &bb->term);
+      int succ[65];
+      int n = successors(&bb->term, succ, 64);
+      for (int i = 0; i < n; i++) {
+        int to = succ[i];
+        if (to < 0 || b->blocks.data[to].is_cleanup) continue;
+        bool c = bits_or(mi + (size_t)w * to, ci, w);
+        c |= bits_or(mu + (size_t)w * to, cu, w);
+        if (!seen[to]) seen[to] = c = true;
+        changed |= c;
+      }
+    }
+  }
+  bool *reported = calloc(k->nlocals, 1);
+  for (int bi = 0; bi < nb; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    if (!seen[bi] || bb->is_cleanup) continue;
+    memcpy(ci, mi + (size_t)w * bi, sizeof(Word) * w);
+    memcpy(cu, mu + (size_t)w * bi, sizeof(Word) * w);
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      if (st->kind == STMT_ASSIGN) {
+        Rvalue *rv = &st->rv;
+        switch (rv->kind) {
+        case RV_REF: case RV_LEN: case RV_DISCRIMINANT: check_read(k, ci, cu, rv->place, st->span, reported); break;
+        case RV_AGGREGATE:
+          for (int i = 0; i < rv->nops; i++) check_reads_operand(k, ci, cu, &rv->ops[i], st->span, reported);
+          break;
+        case RV_BINARY: case RV_CHECKED: check_reads_operand(k, ci, cu, &rv->b, st->span, reported);  // fallthrough
+        default: check_reads_operand(k, ci, cu, &rv->a, st->span, reported); break;
+        }
+        // A write into part of the variable (`x.0 = 1`) reads nothing, but it does not make it
+        // initialized either.
+      }
+      init_transfer_stmt(k, ci, cu, st);
+    }
+    Terminator *t = &bb->term;
+    if (t->kind == TERM_CALL)
+      for (int i = 0; i < t->nargs; i++) check_reads_operand(k, ci, cu, &t->args[i], t->span, reported);
+    if (t->kind == TERM_SWITCH) check_reads_operand(k, ci, cu, &t->discr, t->span, reported);
+  }
+  free(seen);
+  free(reported);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The pass
 
 static void collect_loans(Bck *k) {
@@ -861,10 +1056,12 @@ static void collect_loans(Bck *k) {
 void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
   Bck k = {.b = b, .nlocals = b->locals.len};
+  k.lwords = (k.nlocals + 63) / 64;
+  check_init(&k);
   collect_loans(&k);
+  check_mutability(&k);
   if (!k.nloans) return;
   k.words = (k.nloans + 63) / 64;
-  k.lwords = (k.nlocals + 63) / 64;
   if ((size_t)(k.nlocals + 1) * k.words * 64 > BCK_MAX_BITS) return;
   k.reported = arena_alloc(k.nloans);
   memset(k.reported, 0, k.nloans);

@@ -182,7 +182,12 @@ static void drop_rest(Lower *L, Place p, int rest_from, Span sp) {
   L->cur = next;
 }
 
-static void drop_place(Lower *L, Place p, Span sp) { drop_rest(L, p, -1, sp); }
+// The old value of a place about to be assigned (the borrow checker tells it from a scope's end).
+static void drop_place(Lower *L, Place p, Span sp) {
+  int at = L->cur;
+  drop_rest(L, p, -1, sp);
+  L->b->blocks.data[at].term.replace = true;
+}
 
 // Drops what the frame owns above `height`, newest first, keeping it scheduled.
 static void exit_to(Lower *L, int height, Span sp) {

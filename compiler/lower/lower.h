@@ -218,6 +218,7 @@ typedef struct {
   int rest_from;        // DROP of the Vec a by-value `for` loop consumes: the local holding the
                         // index of the first element it still owns (`drop(_1[_2..])`), or -1
   Span caller_span;     // CALL: where #[track_caller] says the call is
+  bool replace;         // DROP: of the old value of a place about to be assigned
 } Terminator;
 
 typedef struct {

@@ -138,6 +138,7 @@ void check_fn_body(FnDecl *f) {
   }
   if (!diag_error_count()) check_exhaustive(&fx);
   check_obligations(&fx);
+  note_let_moves(&fx);
   check_moves(&fx);
   if (!diag_error_count()) check_use_after_move(f);
   cur_env = saved_env;

@@ -342,6 +342,13 @@ static bool pat_moves(Pattern *p) {
   return false;
 }
 
+void note_let_moves(Fcx *fx) {
+  for (int i = 0; i < fx->destructuring_lets.len; i++) {
+    Stmt *s = VEC_AT(fx->destructuring_lets, i);
+    if (pat_moves(s->pat)) note_move(fx, s->init);
+  }
+}
+
 static void report_refutable(Pattern *p, const char **ws, int n) {
   Diag *d = diag_error(p->span, "E0005", "refutable pattern in local binding");
   diag_label(d, "pattern%s %s not covered", n == 1 ? "" : "s", witness_list(ws, n));
@@ -429,7 +436,10 @@ static void check_let(Fcx *fx, Stmt *s) {
     } else {
       t = check_expr(fx, s->init, NULL);
     }
-    note_move_to(fx, s->init, s->ty ? t : NULL);
+    // A destructuring pattern moves the value only if one of its bindings takes a part by
+    // value, which is known once the types are.
+    if (s->pat->kind == PAT_BIND && !s->pat->bind_ref) note_move_to(fx, s->init, s->ty ? t : NULL);
+    else if (s->pat->kind != PAT_WILD) vec_push(&fx->destructuring_lets, s);
   }
   if (!t) t = ty_new_var(0);
   if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");

@@ -126,6 +126,7 @@ typedef struct {
   VEC(Expr *) matches; // match expressions, checked for exhaustiveness at the end
   VEC(FnDecl *) closures;  // closures in the body (their types are zonked at the end)
   VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
+  VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
   LocalVec *or_binds;  // inside a later alternative of an or-pattern: the first one's locals
@@ -219,7 +220,8 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected);
 Type *check_block(Fcx *fx, Block *b, Type *expected);
 
 // check_moves.c
-void check_moves(Fcx *fx);   // after inference: moving out of borrows (E0507), partial moves
+void check_moves(Fcx *fx);
+void note_let_moves(Fcx *fx);  // check_pattern.c: the destructuring lets whose bindings move   // after inference: moving out of borrows (E0507), partial moves
 void check_use_after_move(FnDecl *f);   // E0382
 
 // check_body.c
