@@ -2343,13 +2343,16 @@ static void lower_one(Crate *crate, FnDecl *f, bool overflow_checks) {
   if (f->body && !f->mir && f->span.file != 0) f->mir = lower_fn(crate, f, overflow_checks);
 }
 
-// A function of the user's (a const item's panics are rustc's E0080, not these lints).
-static void lower_and_lint(Crate *crate, FnDecl *f, bool overflow_checks) {
+// The user's bodies, borrow-checked as they are lowered; the lints wait for all of them.
+typedef VEC(Body *) BodyVec;
+static BodyVec to_lint;
+
+static void lower_and_check(Crate *crate, FnDecl *f, bool overflow_checks) {
   bool fresh = f->body && !f->mir && f->span.file != 0;
   lower_one(crate, f, overflow_checks);
   if (!fresh) return;
   mir_borrowck(f->mir);
-  mir_check_known_panics(f->mir);
+  vec_push(&to_lint, f->mir);
 }
 
 Body *lower_on_demand(FnDecl *f) {
@@ -2359,23 +2362,29 @@ Body *lower_on_demand(FnDecl *f) {
 
 void lower_crate(Crate *crate, bool overflow_checks) {
   lowered_crate = crate;
+  to_lint = (BodyVec){0};
   mir_known_panics_reset();
   lowered_with_checks = overflow_checks;
-  for (int i = 0; i < crate->fns.len; i++) lower_and_lint(crate, VEC_AT(crate->fns, i), overflow_checks);
+  for (int i = 0; i < crate->fns.len; i++) lower_and_check(crate, VEC_AT(crate->fns, i), overflow_checks);
   // A `const` item is a function of no arguments that its uses call (when not promoted).
   for (int i = 0; i < crate->consts.len; i++) lower_one(crate, ((ConstDecl *)VEC_AT(crate->consts, i))->fn, overflow_checks);
   for (int i = 0; i < crate->impls.len; i++) {
     ImplDecl *im = VEC_AT(crate->impls, i);
-    for (int j = 0; j < im->nmethods; j++) lower_and_lint(crate, im->methods[j], overflow_checks);
+    for (int j = 0; j < im->nmethods; j++) lower_and_check(crate, im->methods[j], overflow_checks);
   }
   for (int i = 0; i < crate->traits.len; i++) {
     TraitDecl *t = VEC_AT(crate->traits, i);
-    for (int j = 0; j < t->nmethods; j++) lower_and_lint(crate, t->methods[j], overflow_checks);
+    for (int j = 0; j < t->nmethods; j++) lower_and_check(crate, t->methods[j], overflow_checks);
   }
   // A closure checked again (for another expected type) leaves its earlier FnDecl behind.
   for (int i = 0; i < crate->closures.len; i++) {
     FnDecl *f = VEC_AT(crate->closures, i);
-    if (f->closure_expr->fn == f) lower_and_lint(crate, f, overflow_checks);
+    if (f->closure_expr->fn == f) lower_and_check(crate, f, overflow_checks);
   }
   diag_flush_deferred();  // the borrow checker's errors and sema's moves errors, in order
+  // rustc's arithmetic_overflow and unconditional_panic lints run on MIR that passed the borrow
+  // checker; a const item's panics are rustc's E0080 instead (consts are not linted).
+  if (!diag_error_count())
+    for (int i = 0; i < to_lint.len; i++) mir_check_known_panics(to_lint.data[i]);
+  to_lint = (BodyVec){0};
 }
