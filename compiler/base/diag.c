@@ -728,6 +728,7 @@ static int cmp_deferred(const void *a, const void *b) {
 }
 
 void diag_flush_deferred(void) {
+  if (!deferred.len) return;  // (qsort may not be given a null array)
   qsort(deferred.data, deferred.len, sizeof(Deferred), cmp_deferred);
   int n = deferred.len;
   deferred.len = 0;
