@@ -37,7 +37,6 @@
 // rustc accepts is not rejected, which the whole test suite is run to confirm.
 #include "lower/lower.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +86,20 @@ static bool bits_or(Word *dst, const Word *src, int words) {
   return changed;
 }
 
+// The blocks a terminator may continue in (at most max; a cleanup block's unwind edges are not
+// followed: borrow checking is of the normal path).
+static int successors(Terminator *t, int *succ, int max) {
+  int n = 0;
+  switch (t->kind) {
+  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
+  case TERM_SWITCH:
+    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
+    break;
+  default: break;
+  }
+  return n;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Types that can hold a reference
 
@@ -118,9 +131,8 @@ static bool has_refs_in(Type *t, Type **visiting, int depth) {
   }
 }
 
-static bool type_has_refs(Type *t, int depth) {
+static bool type_has_refs(Type *t) {
   Type *visiting[16];
-  (void)depth;
   return has_refs_in(t, visiting, 0);
 }
 
@@ -155,7 +167,7 @@ typedef struct {
 static Word *held(State *s, int l) { return s->sets + (size_t)l * s->k->words; }
 
 static void add_operand_loans(State *s, Word *dst, Operand *o) {
-  if (o->kind == OPND_CONST || !type_has_refs(o->ty, 0)) return;
+  if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
   bits_or(dst, held(s, o->place.local), s->k->words);
 }
 
@@ -166,12 +178,8 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
     if (loan >= 0) bit_set(out, loan);
     // A reborrow through a reference keeps the outer reference's loans alive; a borrow of a
     // value that holds references holds them too.
-    bits_or(out, held(s, rv->place.local), s->k->words);
-    if (!through_ref(s->k, rv->place) && !type_has_refs(place_type(s->k, rv->place), 0)) {
-      // Only the new loan: take back what was just added, keeping the new one.
-      memset(out, 0, sizeof(Word) * s->k->words);
-      if (loan >= 0) bit_set(out, loan);
-    }
+    if (through_ref(s->k, rv->place) || type_has_refs(place_type(s->k, rv->place)))
+      bits_or(out, held(s, rv->place.local), s->k->words);
     return;
   case RV_USE: case RV_CAST: add_operand_loans(s, out, &rv->a); return;
   case RV_AGGREGATE:
@@ -253,7 +261,7 @@ static ArgFlow arg_flow(Terminator *t, int i) {
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words);
-  bool result_refs = type_has_refs(place_type(k, t->dest), 0);
+  bool result_refs = type_has_refs(place_type(k, t->dest));
   for (int i = 0; i < t->nargs && result_refs; i++) {
     Operand *a = &t->args[i];
     if (a->kind == OPND_CONST) continue;
@@ -263,7 +271,7 @@ static void call_loans(State *s, Terminator *t) {
     }
     // What the argument holds, less the borrow it was made with.
     Type *at = ty_resolve(a->ty);
-    if (at->kind == TY_REF && !type_has_refs(at->inner, 0)) continue;
+    if (at->kind == TY_REF && !type_has_refs(at->inner)) continue;
     Word *in = bits_new(k->words);
     add_operand_loans(s, in, a);
     for (int l = 0; l < k->nloans; l++)
@@ -274,7 +282,7 @@ static void call_loans(State *s, Terminator *t) {
   for (int i = 0; i < t->nargs; i++) {
     Operand *a = &t->args[i];
     Type *at = ty_resolve(a->ty);
-    if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner, 0)) continue;
+    if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner)) continue;
     Word *others = bits_new(k->words);
     for (int j = 0; j < t->nargs; j++)
       if (j != i) add_operand_loans(s, others, &t->args[j]);
@@ -331,15 +339,8 @@ static void compute_loan_sets(Bck *k) {
     memcpy(s.sets, k->entry + per_block * bi, sizeof(Word) * per_block);
     for (int j = 0; j < bb->stmts.len; j++) stmt_transfer(&s, &bb->stmts.data[j], k->loan_at[bi][j]);
     term_transfer(&s, &bb->term);
-    int succ[2 + 64], n = 0;
-    Terminator *t = &bb->term;
-    switch (t->kind) {
-    case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
-    case TERM_SWITCH:
-      for (int i = 0; i <= t->nvalues && n < 64; i++) succ[n++] = t->targets[i];
-      break;
-    default: break;
-    }
+    int succ[65];
+    int n = successors(&bb->term, succ, 64);
     for (int i = 0; i < n; i++) {
       int to = succ[i];
       if (to < 0 || b->blocks.data[to].is_cleanup) continue;
@@ -367,7 +368,7 @@ static void use_operand(Word *live, Operand *o) {
 }
 
 // A write to p: a whole local is defined (dead before), a deref reads the reference.
-static void def_place(Bck *k, Word *live, Place p) {
+static void def_place(Word *live, Place p) {
   if (!p.nproj) {
     bit_clear(live, p.local);
     return;
@@ -376,12 +377,11 @@ static void def_place(Bck *k, Word *live, Place p) {
     if (p.proj[i].kind == PROJ_INDEX) bit_set(live, p.proj[i].local);
     if (p.proj[i].kind == PROJ_DEREF) bit_set(live, p.local);
   }
-  (void)k;
 }
 
 static void stmt_live(Bck *k, Word *live, MirStmt *st) {
   if (st->kind != STMT_ASSIGN) return;
-  def_place(k, live, st->place);
+  def_place(live, st->place);
   Rvalue *rv = &st->rv;
   switch (rv->kind) {
   case RV_REF: case RV_DISCRIMINANT: case RV_LEN: use_place(live, rv->place); break;
@@ -396,7 +396,7 @@ static void stmt_live(Bck *k, Word *live, MirStmt *st) {
 // A drop reads the value only when a Drop impl may look at references inside it.
 static bool drop_reads(Bck *k, Type *t) {
   t = ty_resolve(t);
-  return t->kind == TY_STRUCT && t->sdecl->drop_impl && type_has_refs(t, 0) && k;
+  return t->kind == TY_STRUCT && t->sdecl->drop_impl && type_has_refs(t) && k;
 }
 
 static void term_live(Bck *k, Word *live, Terminator *t) {
@@ -406,7 +406,7 @@ static void term_live(Bck *k, Word *live, Terminator *t) {
     if (t->bounds_check) use_operand(live, &t->len), use_operand(live, &t->index);
     break;
   case TERM_CALL:
-    def_place(k, live, t->dest);
+    def_place(live, t->dest);
     for (int i = 0; i < t->nargs; i++) use_operand(live, &t->args[i]);
     break;
   case TERM_DROP:
@@ -417,17 +417,6 @@ static void term_live(Bck *k, Word *live, Terminator *t) {
   }
 }
 
-static int successors(Terminator *t, int *succ, int max) {
-  int n = 0;
-  switch (t->kind) {
-  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
-  case TERM_SWITCH:
-    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
-    break;
-  default: break;
-  }
-  return n;
-}
 
 static void compute_liveness(Bck *k) {
   Body *b = k->b;
@@ -528,18 +517,16 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
   Span out = {0};
   *found = false;
   int start_block = bi, start = j + 1;
+  Word *use = bits_new(k->lwords);
   for (;;) {
     BasicBlock *bb = &b->blocks.data[start_block];
-    Word *use = bits_new(k->lwords);
     for (int s = start; s <= bb->stmts.len && !*found; s++) {
-      memset(use, 0, sizeof(Word) * k->lwords);
+      memset(use, 0, sizeof(Word) * k->lwords);  // what the statement reads: its liveness from nothing
       Span sp;
       if (s < bb->stmts.len) {
         MirStmt *st = &bb->stmts.data[s];
         if (st->kind != STMT_ASSIGN) continue;
-        Word *tmp = bits_new(k->lwords);
-        stmt_live(k, tmp, st);
-        memcpy(use, tmp, sizeof(Word) * k->lwords);
+        stmt_live(k, use, st);
         sp = st->span;
       } else {
         term_live(k, use, &bb->term);
@@ -571,15 +558,9 @@ static void add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *
   if (found && sp.hi) diag_secondary(d, sp, "%s", what);
 }
 
-// Held back with sema's moves errors, and printed with them in order of position once every
-// body is checked (lower_crate).
-static void push_pending(Span sp, Diag *d) {
-  (void)sp;
-  diag_defer(d, DEFER_CONFLICT);
-}
 
-// The loans live after (bi, j) that overlap p, other than `except`; sets are the loans held
-// after the statement, live the locals live after it.
+// Where an access is checked: statement j of block bi (j == the statement count: the
+// terminator), with the loans each local holds before it and the locals live after it.
 typedef struct {
   Bck *k;
   int bi, j;
@@ -612,9 +593,6 @@ typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE }
 
 static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
-  if (getenv("TRC_BCK_DEBUG"))
-    for (int l = 0; l < k->nlocals; l++)
-      if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) fprintf(stderr, "holder _%d of loan %d\n", l, loan);
   Loan *ln = &k->loans.data[loan];
   const char *what = describe(k, p), *lwhat = describe_or(k, ln->place, what);
   if (!what) return;  // a temporary: rustc words these differently; let it be
@@ -658,7 +636,7 @@ static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
     add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "borrow later used here");
     break;
   }
-  push_pending(sp, d);
+  diag_defer(d, DEFER_CONFLICT);  // printed with sema's, in order, by lower_crate
   k->reported[loan] = true;
 }
 
@@ -722,7 +700,7 @@ static void report_escape(Bck *k, int loan, Span ret_span) {
     diag_label(d, "returns a value referencing data owned by the current function");
     diag_secondary(d, ln->span, "`%s` is borrowed here", name);
   }
-  push_pending(ret_span, d);
+  diag_defer(d, DEFER_CONFLICT);
   k->reported[loan] = true;
 }
 
@@ -743,7 +721,7 @@ static void storage_dead(Point *pt, int l, Span sp, Span decl) {
     diag_label(d, "borrowed value does not live long enough");
     diag_secondary(d, sp, "`%s` dropped here while still borrowed", name);
     add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
-    push_pending(ln->span, d);
+    diag_defer(d, DEFER_CONFLICT);
     k->reported[i] = true;
   }
 }
@@ -765,7 +743,7 @@ static void dropped(Point *pt, int l, Span sp) {
     diag_secondary(d, sp, "temporary value is freed at the end of this statement");
     add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
     diag_help(d, "consider using a `let` binding to create a longer lived value");
-    push_pending(ln->span, d);
+    diag_defer(d, DEFER_CONFLICT);
     k->reported[i] = true;
   }
 }
@@ -928,19 +906,18 @@ typedef struct {
   Word *maybe_init, *maybe_uninit;  // per block on entry, lwords each
 } Init;
 
-static void init_assign(Bck *k, Word *mi, Word *mu, Place p) {
+static void init_assign(Word *mi, Word *mu, Place p) {
   if (p.nproj) return;
   bit_set(mi, p.local);
   bit_clear(mu, p.local);
-  (void)k;
 }
 
-static void init_transfer_stmt(Bck *k, Word *mi, Word *mu, MirStmt *st) {
-  if (st->kind == STMT_ASSIGN) init_assign(k, mi, mu, st->place);
+static void init_transfer_stmt(Word *mi, Word *mu, MirStmt *st) {
+  if (st->kind == STMT_ASSIGN) init_assign(mi, mu, st->place);
 }
 
-static void init_transfer_term(Bck *k, Word *mi, Word *mu, Terminator *t) {
-  if (t->kind == TERM_CALL) init_assign(k, mi, mu, t->dest);
+static void init_transfer_term(Word *mi, Word *mu, Terminator *t) {
+  if (t->kind == TERM_CALL) init_assign(mi, mu, t->dest);
 }
 
 static void report_uninit(Bck *k, int l, Span sp, bool maybe, bool *reported) {
@@ -980,8 +957,8 @@ static void check_init(Bck *k) {
       if (!seen[bi] || bb->is_cleanup) continue;
       memcpy(ci, mi + (size_t)w * bi, sizeof(Word) * w);
       memcpy(cu, mu + (size_t)w * bi, sizeof(Word) * w);
-      for (int j = 0; j < bb->stmts.len; j++) init_transfer_stmt(k, ci, cu, &bb->stmts.data[j]);
-      init_transfer_term(k, ci, cu, &bb->term);
+      for (int j = 0; j < bb->stmts.len; j++) init_transfer_stmt(ci, cu, &bb->stmts.data[j]);
+      init_transfer_term(ci, cu, &bb->term);
       int succ[65];
       int n = successors(&bb->term, succ, 64);
       for (int i = 0; i < n; i++) {
@@ -1015,7 +992,7 @@ static void check_init(Bck *k) {
         // A write into part of the variable (`x.0 = 1`) reads nothing, but it does not make it
         // initialized either.
       }
-      init_transfer_stmt(k, ci, cu, st);
+      init_transfer_stmt(ci, cu, st);
     }
     Terminator *t = &bb->term;
     if (t->kind == TERM_CALL)

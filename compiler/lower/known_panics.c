@@ -307,26 +307,8 @@ bool kp_expr_value(Expr *e, int depth, __int128 *out) {
     return *out = wrap(t, -a), true;
   }
   case EX_BINARY: {
-    BinOp op;
-    switch (e->op) {
-    case TK_PLUS: op = BIN_ADD; break;
-    case TK_MINUS: op = BIN_SUB; break;
-    case TK_STAR: op = BIN_MUL; break;
-    case TK_SLASH: op = BIN_DIV; break;
-    case TK_PERCENT: op = BIN_REM; break;
-    case TK_SHL: op = BIN_SHL; break;
-    case TK_SHR: op = BIN_SHR; break;
-    case TK_AMP: op = BIN_BITAND; break;
-    case TK_PIPE: op = BIN_BITOR; break;
-    case TK_CARET: op = BIN_BITXOR; break;
-    case TK_EQEQ: op = BIN_EQ; break;
-    case TK_NE: op = BIN_NE; break;
-    case TK_LT: op = BIN_LT; break;
-    case TK_LE: op = BIN_LE; break;
-    case TK_GT: op = BIN_GT; break;
-    case TK_GE: op = BIN_GE; break;
-    default: return false;
-    }
+    if (e->op == TK_AMPAMP || e->op == TK_PIPEPIPE) return false;  // control flow, not an operator
+    BinOp op = mir_binop(e->op);
     Type *ot = int_ty(e->lhs->ty);
     __int128 a, b;
     if (!ot || !kp_expr_value(e->lhs, depth + 1, &a) || !kp_expr_value(e->rhs, depth + 1, &b)) return false;

@@ -511,7 +511,7 @@ static Operand read_before(Lower *L, Operand o, Expr **later, int nlater, Span s
   return use_place(L, t);
 }
 
-static BinOp binop_of(TokenKind op) {
+BinOp mir_binop(TokenKind op) {
   switch (op) {
   case TK_PLUS: case TK_PLUSEQ: return BIN_ADD;
   case TK_MINUS: case TK_MINUSEQ: return BIN_SUB;
@@ -640,7 +640,7 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
   while (ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
   Type *t = ty_resolve(place_ty(L, a));
   if (is_scalar(t)) {
-    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = binop_of(op), .a = use_place(L, a), .b = use_place(L, b), .ty = ty_bool}, sp);
+    assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = mir_binop(op), .a = use_place(L, a), .b = use_place(L, b), .ty = ty_bool}, sp);
     return;
   }
   bool str = t->kind == TY_STR || t->kind == TY_STRING;
@@ -687,7 +687,7 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     L->cur = done;
     return;
   }
-  BinOp bop = binop_of(op);
+  BinOp bop = mir_binop(op);
   Type *lt = ty_resolve(e->lhs->ty);
   while (lt->kind == TY_REF) lt = ty_resolve(lt->inner);
   if (bop >= BIN_EQ && !is_scalar(lt)) {
@@ -1953,7 +1953,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     Operand v = scalar_operand(L, e->rhs);
     Place p = lower_place_mut(L, e->lhs, true);
     if (!is_scalar(place_ty(L, p))) unsupported(L, "a compound assignment to a non-scalar");
-    lower_arith(L, p, binop_of(e->op), use_place(L, p), v, place_ty(L, p), e->span);
+    lower_arith(L, p, mir_binop(e->op), use_place(L, p), v, place_ty(L, p), e->span);
     return;
   }
   case EX_CAST: lower_cast(L, dest, e); return;

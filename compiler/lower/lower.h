@@ -253,6 +253,8 @@ typedef struct Body {
 // overflow_checks: + - * and negation panic on overflow (rustc's -C overflow-checks, on in
 // debug builds).
 Body *lower_fn(Crate *crate, FnDecl *f, bool overflow_checks);
+// The MIR operator of a binary or compound-assignment token (`+`, `+=`, `==`, ...).
+BinOp mir_binop(TokenKind op);
 // Lowers every function of the crate that has a body, storing the result in FnDecl.mir.
 void lower_crate(Crate *crate, bool overflow_checks);
 // f's MIR, lowered now if it was not yet (a prelude function the collector reaches).
