@@ -209,6 +209,11 @@ static const Explanation explanations[] = {
     "Fix: name the lifetime, `fn longest<'a>(x: &'a str, y: &'a str) -> &'a str`, `struct S<'a> {\n"
     "r: &'a str }`, or return an owned value (`String`).\n"
     "\n"},
+  {"E0370",
+    "An enum variant without an explicit discriminant would get the previous one plus one, and that\n"
+    "does not fit the enum's discriminant type (`isize` unless a `#[repr]` says otherwise). Write\n"
+    "the value you want explicitly (`B = -9223372036854775808` to wrap around).\n"
+    "\n"},
   {"E0373",
     "A closure that borrows a local variable is returned (or otherwise outlives the function).\n"
     "\n"

@@ -1187,7 +1187,7 @@ static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
 // A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
 static Operand pattern_const(Expr *lit, Type *t) {
   bool neg = lit->kind == EX_UNARY;
-  uint64_t v = neg ? (uint64_t)-(int64_t)lit->sub->int_val : lit->int_val;
+  uint64_t v = neg ? 0 - (uint64_t)lit->sub->int_val : lit->int_val;  // wraps: `-9223372036854775808`
   t = ty_resolve(t);
   if (t->kind == TY_INT && t->bits < 64) v &= (1ull << t->bits) - 1;
   return const_int(t, v);

@@ -137,7 +137,7 @@ static bool const_discriminant(Expr *e, int64_t *out) {
     return true;
   }
   if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) {
-    *out = -(int64_t)e->sub->int_val;
+    *out = (int64_t)(0 - e->sub->int_val);  // unsigned negation: `-9223372036854775808` wraps, no UB
     return true;
   }
   error_at(e->span, NULL, "enum discriminants must be integer literals");
@@ -147,12 +147,22 @@ static bool const_discriminant(Expr *e, int64_t *out) {
 // Variants count up from the previous discriminant, as in Rust (E0081 for a repeated value).
 static void resolve_variants(StructDecl *s, Type *self) {
   int64_t next = 0;
+  bool overflowed = false;  // the previous discriminant was isize::MAX
   for (int v = 0; v < s->nvariants; v++) {
     EnumVariant *ev = &s->variants[v];
     if (ev->discriminant && ev->kind != STRUCT_UNIT)
       error_at(ev->discriminant->span, "E0732", "discriminants on variants with fields are not supported");
-    if (ev->discriminant) const_discriminant(ev->discriminant, &next);
-    ev->discr = next++;
+    if (ev->discriminant) {
+      const_discriminant(ev->discriminant, &next);
+    } else if (overflowed) {
+      Diag *d = diag_error(ev->span, "E0370", "enum discriminant overflowed");
+      diag_label(d, "overflowed on value after %lld", (long long)INT64_MAX);
+      diag_note(d, "explicitly set `%s = %lld` if that is desired outcome", ev->name, (long long)INT64_MIN);
+      diag_emit(d);
+    }
+    ev->discr = next;
+    overflowed = next == INT64_MAX;
+    next = (int64_t)((uint64_t)next + 1);  // wraps without UB; E0370 above reports it
     resolve_fields(ev->fields, ev->nfields, s, self);
     for (int w = 0; w < v; w++) {
       if (s->variants[w].name == ev->name) {
