@@ -214,6 +214,14 @@ static const Explanation explanations[] = {
     "does not fit the enum's discriminant type (`isize` unless a `#[repr]` says otherwise). Write\n"
     "the value you want explicitly (`B = -9223372036854775808` to wrap around).\n"
     "\n"},
+  {"E0621",
+    "A parameter whose lifetime is elided is returned where the return type names a lifetime.\n"
+    "\n"
+    "In `fn pick<'a>(x: &'a str, y: &str) -> &'a str`, the caller is told that the result borrows\n"
+    "from x only: it keeps x's string alive while it uses the result, and may free y's as soon as\n"
+    "the call returns. Returning y would hand it a pointer into memory that is then freed. Name\n"
+    "the lifetime on that parameter too (`y: &'a str`) if the result may come from it.\n"
+    "\n"},
   {"E0373",
     "A closure that borrows a local variable is returned (or otherwise outlives the function).\n"
     "\n"

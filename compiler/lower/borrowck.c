@@ -30,11 +30,24 @@
 //
 //      A `&mut` taken for a method's receiver is two-phase, as in rustc: until the call that
 //      uses it, it only reserves P, and reading or sharing P meanwhile is allowed
-//      (`v.push(v.len())`).
+//      (`v.push(v.len())`). A loan of what a parameter points to that flows into the return
+//      value lives from where it is made to the end of the body, on every path, as the
+//      signature's region does in rustc.
+//   5. The body against its signature ("Universal regions" below): each reference parameter's
+//      lifetime, and each lifetime argument of what it points to, is a loan of no place that
+//      flows like the others; what reaches the return value must be a lifetime the return
+//      type allows ("lifetime may not live long enough", E0621). Parameters and struct fields
+//      of type `&'static T` or `Box<dyn Tr>` (object lifetime 'static) may keep what they are
+//      given forever, so a borrow of a local given to one is E0597.
+//
+// Two refinements keep the sets precise where rustc is: a struct or tuple local of several
+// fields holding references keeps a set per field ("Fields apart"), and a closure's capture is
+// a loan of the one field its body uses (Rust 2021's disjoint captures).
 //
 // What the pass does not see it lets through: a trc program may still be accepted where rustc
-// rejects it (lifetimes written in signatures are not compared with the body), but a program
-// rustc accepts is not rejected, which the whole test suite is run to confirm.
+// rejects it (lifetimes of values stored through `&mut` parameters, `T: 'static` bounds), but
+// a program rustc accepts is not rejected, which the whole test suite and the differential
+// programs are run to confirm.
 #include "lower/lower.h"
 
 #include <stdlib.h>
@@ -50,6 +63,11 @@ typedef struct {
   Span span;
   int holder;      // the local the reference is first stored in
   int owner;       // the local whose storage the place is in, or -1 when reached through a reference
+  // A universal region (see "Universal regions"): the lifetime of reference parameter `holder`,
+  // as written (`'a`, interned) or NULL when elided. Its place is no place (local -1).
+  bool universal;
+  const char *region;
+  bool inner;      // universal: a lifetime argument of what the parameter points to (`&Pair<'a, 'b>`)
 } Loan;
 
 typedef struct {
@@ -62,7 +80,12 @@ typedef struct {
   Word *live_in;                // per block: live locals on entry (lwords each)
   int lwords;
   bool *reported;               // per loan: an error already names it
-  Span ret_span;                // the last assignment of the return value seen
+  Word *universal;              // the loans that are universal regions
+  int *origin;                  // per local: the temporary's reference copied from this one, or -1
+  int *field_base;              // per local: the set of its first field (see "Fields apart"), or -1
+  int nsets;                    // sets per program point: nlocals, the loans in scope, field sets
+  bool check_regions;           // the signature is one whose regions are compared with the body
+  Span *ret_span;               // per loan: where the return value first receives it
 } Bck;
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +150,11 @@ static bool has_refs_in(Type *t, Type **visiting, int depth) {
     }
     return false;
   }
-  default: return false;  // numbers, str, String, fn pointers, `dyn Tr` (which is 'static)
+  // `dyn Tr` may hold anything its concrete type holds: `Box<dyn Tr + 'a>` borrows. (A
+  // `Box<dyn Tr>` is `dyn Tr + 'static` in rustc and may hold no borrow at all; taking every
+  // trait object as bounded by the borrows put into it accepts no program that frees one early.)
+  case TY_DYN: return true;
+  default: return false;  // numbers, str, String, fn pointers
   }
 }
 
@@ -166,9 +193,54 @@ typedef struct {
 
 static Word *held(State *s, int l) { return s->sets + (size_t)l * s->k->words; }
 
+// Fields apart. A struct or tuple whose fields hold borrows of different lifetimes (`Pair {
+// first: &a, second: &b }`) would, as one set, make reading `p.first` hold b's loan too. So a
+// local of such a type also keeps one set per field, a subset of its whole set: an aggregate
+// fills each from its operand, `p.f = v` replaces field f's, and reading a place that starts
+// with `p.f` takes field f's. Everything else (liveness, conflicts) goes by the whole set.
+
+static int split_fields(Type *t) {
+  t = ty_resolve(t);
+  int n = t->kind == TY_TUPLE ? t->nargs : t->kind == TY_STRUCT && !t->sdecl->is_enum ? t->sdecl->nfields : 0;
+  return n >= 2 && n <= 16 && type_has_refs(t) ? n : 0;
+}
+
+static Word *field_set(State *s, int l, int f) { return s->sets + (size_t)(s->k->field_base[l] + f) * s->k->words; }
+
+// The field of a split local that p starts with, or -1.
+static int first_field(Bck *k, Place p) {
+  if (p.local < 0 || k->field_base[p.local] < 0 || !p.nproj || p.proj[0].kind != PROJ_FIELD) return -1;
+  return p.proj[0].field;
+}
+
+// Adds the loans of l to dst, less the universal regions when `strip`.
+static void add_loans(Bck *k, Word *dst, const Word *h, bool strip) {
+  for (int w = 0; w < k->words; w++) dst[w] |= strip ? h[w] & ~k->universal[w] : h[w];
+}
+
+// What reading place p can see: its field's set, or the whole local's.
+static void add_inner_regions(Bck *k, Word *dst, Place p);
+
+static void add_place_loans(State *s, Word *dst, Place p, bool strip) {
+  int f = first_field(s->k, p);
+  add_loans(s->k, dst, f >= 0 ? field_set(s, p.local, f) : held(s, p.local), strip);
+  if (strip) add_inner_regions(s->k, dst, p);
+}
+
+// A value read through a reference is what the reference points to: it holds the referent's
+// own borrows, not the reference's lifetime (which regions those are is not followed).
 static void add_operand_loans(State *s, Word *dst, Operand *o) {
   if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
-  bits_or(dst, held(s, o->place.local), s->k->words);
+  add_place_loans(s, dst, o->place, through_ref(s->k, o->place));
+}
+
+// `&(*x).f` for a reference parameter x lives at most as long as x's region, and may live that
+// long; through a second reference it is that one's region, which is not followed.
+static bool reborrows_local(Bck *k, Place p) {
+  if (!p.nproj || p.proj[0].kind != PROJ_DEREF || !borrowed_ptr(local_ty(k, p.local))) return false;
+  for (int i = 1; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF && borrowed_ptr(type_before(k, p, i))) return false;
+  return true;
 }
 
 // What the value of rv holds.
@@ -178,10 +250,20 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
     if (loan >= 0) bit_set(out, loan);
     // A reborrow through a reference keeps the outer reference's loans alive; a borrow of a
     // value that holds references holds them too.
-    if (through_ref(s->k, rv->place) || type_has_refs(place_type(s->k, rv->place)))
-      bits_or(out, held(s, rv->place.local), s->k->words);
+    if (through_ref(s->k, rv->place))
+      add_place_loans(s, out, rv->place, !reborrows_local(s->k, rv->place));
+    else if (type_has_refs(place_type(s->k, rv->place)))
+      add_place_loans(s, out, rv->place, false);
     return;
-  case RV_USE: case RV_CAST: add_operand_loans(s, out, &rv->a); return;
+  case RV_USE: add_operand_loans(s, out, &rv->a); return;
+  case RV_CAST: {
+    // `&&'a T -> &'a T` is the inner reference: not the outer one's region.
+    Type *from = ty_resolve(rv->a.ty);
+    bool inner_ref = rv->cast == CAST_DEREF && from->kind == TY_REF && borrowed_ptr(from->inner);
+    if (rv->a.kind != OPND_CONST && type_has_refs(rv->a.ty))
+      add_place_loans(s, out, rv->a.place, inner_ref || through_ref(s->k, rv->a.place));
+    return;
+  }
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) add_operand_loans(s, out, &rv->ops[i]);
     return;
@@ -195,11 +277,37 @@ static void absorb(State *s, int l, const Word *loans, int depth);
 
 static void assign_loans(State *s, Place dest, const Word *loans) {
   Bck *k = s->k;
+  int l = dest.local;
   if (!dest.nproj) {
-    memcpy(held(s, dest.local), loans, sizeof(Word) * k->words);
+    memcpy(held(s, l), loans, sizeof(Word) * k->words);
+    for (int f = 0; k->field_base[l] >= 0 && f < split_fields(local_ty(k, l)); f++)
+      memcpy(field_set(s, l, f), loans, sizeof(Word) * k->words);
     return;
   }
-  absorb(s, dest.local, loans, 0);
+  int f = first_field(k, dest);
+  if (f >= 0 && dest.nproj == 1) {  // `p.f = v`: field f holds v's loans now
+    memcpy(field_set(s, l, f), loans, sizeof(Word) * k->words);
+    bits_or(held(s, l), loans, k->words);
+    return;
+  }
+  absorb(s, l, loans, 0);
+}
+
+// `p = Pair { .. }` of a split local: each field holds its own operand's loans.
+static void assign_fields(State *s, Place dest, Rvalue *rv) {
+  Bck *k = s->k;
+  int l = dest.local;
+  if (dest.nproj || k->field_base[l] < 0) return;
+  int n = split_fields(local_ty(k, l));
+  if (rv->kind == RV_AGGREGATE && rv->nops == n) {
+    for (int f = 0; f < n; f++) {
+      memset(field_set(s, l, f), 0, sizeof(Word) * k->words);
+      add_operand_loans(s, field_set(s, l, f), &rv->ops[f]);
+    }
+  } else if (rv->kind == RV_USE && rv->a.kind != OPND_CONST && !rv->a.place.nproj && k->field_base[rv->a.place.local] >= 0 &&
+             split_fields(local_ty(k, rv->a.place.local)) == n) {
+    for (int f = 0; f < n; f++) memcpy(field_set(s, l, f), field_set(s, rv->a.place.local, f), sizeof(Word) * k->words);
+  }
 }
 
 // l (a value, or a `&mut` to one) receives loans: so do the places its `&mut` loans point to.
@@ -209,6 +317,7 @@ static void absorb(State *s, int l, const Word *loans, int depth) {
   Word *h = held(s, l), *before = bits_new(k->words);
   memcpy(before, h, sizeof(Word) * k->words);
   bits_or(h, loans, k->words);
+  for (int f = 0; k->field_base[l] >= 0 && f < split_fields(local_ty(k, l)); f++) bits_or(field_set(s, l, f), loans, k->words);
   for (int i = 0; i < k->nloans; i++)
     if (bit(before, i) && k->loans.data[i].mut && k->loans.data[i].place.local != l)
       absorb(s, k->loans.data[i].place.local, loans, depth + 1);
@@ -226,19 +335,52 @@ static void absorb(State *s, int l, const Word *loans, int depth) {
 // Closures, `dyn Fn` and fn pointers are taken as ALL for every argument.
 typedef enum { ARG_INSIDE, ARG_ALL } ArgFlow;
 
+// Whether the return type mentions `Self` or the impl's own type by name: then it has the
+// impl's lifetimes too (`impl<'a> Parser<'a> { fn new(s: &'a str) -> Self }`).
+static bool te_mentions_self(TypeExpr *t, const char *self_name) {
+  if (!t) return false;
+  if (t->kind == TE_PATH && t->path.nsegs) {
+    const char *n = t->path.segs[t->path.nsegs - 1].name;
+    if (!strcmp(t->path.segs[0].name, "Self") || (self_name && !strcmp(n, self_name))) return true;
+    for (int i = 0; i < t->path.nsegs; i++)
+      for (int j = 0; j < t->path.segs[i].nargs; j++)
+        if (te_mentions_self(t->path.segs[i].args[j], self_name)) return true;
+  }
+  if (t->inner && te_mentions_self(t->inner, self_name)) return true;
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
+    if (te_mentions_self(t->elems[i], self_name)) return true;
+  return false;
+}
+
+static const char *impl_lifetime_in_ret(FnDecl *f, int i) {
+  ImplDecl *im = f->impl;
+  if (!im || i >= im->generics.nlifetimes || i >= GENERICS_MAX_LIFETIMES) return NULL;
+  TypeExpr *st = im->self_te;
+  const char *self_name = st && st->kind == TE_PATH && st->path.nsegs ? st->path.segs[st->path.nsegs - 1].name : NULL;
+  return te_mentions_self(f->ret, self_name) ? im->generics.lifetimes[i] : NULL;
+}
+
+// Whether the return type has lifetime lt, as written or through `Self`.
 static bool named_in_ret(FnDecl *f, const char *lt) {
   for (int i = 0; lt && i < 4 && f->ret_lifetimes[i]; i++)
     if (f->ret_lifetimes[i] == lt) return true;
+  for (int i = 0; lt && impl_lifetime_in_ret(f, i); i++)
+    if (impl_lifetime_in_ret(f, i) == lt) return true;
   return false;
 }
+
+// The first named lifetime of the return type, or NULL.
+static const char *ret_lifetime(FnDecl *f) { return f->ret_lifetimes[0] ? f->ret_lifetimes[0] : impl_lifetime_in_ret(f, 0); }
 
 static ArgFlow arg_flow(Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
-    // Of the builtin methods, these return a borrow of the receiver.
-    const char *n = c->expr && c->expr->kind == EX_METHOD ? c->expr->name : "";
+    // Of the builtin methods, these return a borrow of the receiver; the other arguments of
+    // builtins are values that the result may be made of (`Box::new(&x)` holds x's loan).
+    bool method = c->expr && c->expr->kind == EX_METHOD;
+    const char *n = method ? c->expr->name : "";
     bool borrows = !strcmp(n, "as_str") || !strcmp(n, "iter") || !strcmp(n, "iter_mut");
-    return borrows && i == 0 ? ARG_ALL : ARG_INSIDE;
+    return borrows || !method || i > 0 ? ARG_ALL : ARG_INSIDE;
   }
   FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
   if (!f || f->is_closure) return ARG_ALL;
@@ -258,6 +400,100 @@ static ArgFlow arg_flow(Terminator *t, int i) {
   return f->ret_elided && !self_ref && f->param_lifetimes == 1 ? ARG_ALL : ARG_INSIDE;
 }
 
+// Whether temporary l is (a copy or cast of) the reference first stored in holder: `_3 = &v;
+// _4 = copy _3 as &[T] (Deref)` makes _4 the same borrow as _3.
+static bool made_with(Bck *k, int l, int holder) {
+  for (int steps = 0; l >= 0 && steps < 8; steps++, l = k->origin[l])
+    if (l == holder) return true;
+  return false;
+}
+
+// The lifetimes a type expression mentions, as written (NULL: one elided, or a type parameter,
+// which may hold any): true when lt is one of them.
+static bool te_mentions(TypeExpr *t, const char *lt, int depth) {
+  if (!t || depth > 8) return false;
+  switch (t->kind) {
+  case TE_REF: return !t->lifetime || t->lifetime == lt || te_mentions(t->inner, lt, depth + 1);
+  case TE_DYN: case TE_IMPL: return t->lifetime == lt;
+  case TE_TUPLE:
+    for (int i = 0; i < t->nelems; i++)
+      if (te_mentions(t->elems[i], lt, depth + 1)) return true;
+    return false;
+  case TE_SLICE: case TE_ARRAY: case TE_PTR: return te_mentions(t->inner, lt, depth + 1);
+  case TE_PATH:
+    for (int i = 0; i < t->path.nsegs; i++) {
+      PathSeg *sg = &t->path.segs[i];
+      for (int j = 0; j < sg->nlifetimes; j++)
+        if (sg->lifetimes[j] == lt || !strcmp(sg->lifetimes[j], "'_")) return true;
+      for (int j = 0; j < sg->nargs; j++)
+        if (te_mentions(sg->args[j], lt, depth + 1)) return true;
+    }
+    return false;
+  default: return false;
+  }
+}
+
+// Parameter i of f (self first) as written, when it is a reference: its referent's type
+// expression (`&self` in `impl<'a> Pair<'a>`: `Pair<'a>`).
+static TypeExpr *referent_of(FnDecl *f, int i) {
+  if (!f || f->is_closure) return NULL;
+  bool has_self = f->self_kind != SELF_NONE;
+  if (has_self && i == 0) return f->impl && (f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) ? f->impl->self_te : NULL;
+  int pi = i - has_self;
+  if (pi < 0 || pi >= f->nparams || f->params[pi].ty->kind != TE_REF) return NULL;
+  return f->params[pi].ty->inner;
+}
+
+static TypeExpr *param_referent(Terminator *t, int i) {
+  Callee *c = &t->callee;
+  return referent_of(c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT ? c->fn : NULL, i);
+}
+
+// The struct a referent type expression names with all its lifetime arguments, or NULL.
+static StructDecl *referent_struct(TypeExpr *te, PathSeg **seg) {
+  if (!te || te->kind != TE_PATH || !te->path.nsegs || !te->resolved) return NULL;
+  Type *t = ty_resolve(te->resolved);
+  *seg = &te->path.segs[te->path.nsegs - 1];
+  if (t->kind != TY_STRUCT || t->sdecl->generics.nlifetimes != (*seg)->nlifetimes || !(*seg)->nlifetimes) return NULL;
+  if (t->sdecl->generics.nlifetimes > GENERICS_MAX_LIFETIMES) return NULL;
+  return t->sdecl;
+}
+
+// An ARG_INSIDE argument `&p` of a split struct local p, to a callee whose signature names
+// p's lifetimes (`fn first(&self) -> &'a str` on `Pair<'a, 'b>`): the result holds the loans
+// of the fields whose types mention a lifetime the return type has, not all of p's.
+static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
+  Bck *k = s->k;
+  Operand *a = &t->args[i];
+  TypeExpr *te = param_referent(t, i);
+  if (!te || te->kind != TE_PATH || !te->path.nsegs || a->kind == OPND_CONST) return false;
+  PathSeg *seg = &te->path.segs[te->path.nsegs - 1];
+  int p = -1;
+  for (int l = 0; l < k->nloans; l++) {
+    Loan *ln = &k->loans.data[l];
+    if (ln->universal || !made_with(k, a->place.local, ln->holder)) continue;
+    if (ln->place.nproj || (p >= 0 && p != ln->place.local)) return false;
+    p = ln->place.local;
+  }
+  if (p < 0 || k->field_base[p] < 0) return false;
+  Type *pt = ty_resolve(local_ty(k, p));
+  if (pt->kind != TY_STRUCT) return false;
+  StructDecl *sd = pt->sdecl;
+  if (sd->generics.nlifetimes != seg->nlifetimes || sd->generics.nlifetimes > GENERICS_MAX_LIFETIMES) return false;
+  FnDecl *f = t->callee.fn;
+  for (int fi = 0; fi < sd->nfields; fi++) {
+    bool returned = false;
+    for (int j = 0; j < sd->generics.nlifetimes && !returned; j++) {
+      const char *lt = seg->lifetimes[j];
+      bool in_ret = !strcmp(lt, "'_") || named_in_ret(f, lt);
+      returned = in_ret && te_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0);
+    }
+    // A field of a type parameter may hold any of them.
+    if (returned || ty_has_params(sd->fields[fi].type)) add_loans(k, out, field_set(s, p, fi), false);
+  }
+  return true;
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words);
@@ -269,13 +505,15 @@ static void call_loans(State *s, Terminator *t) {
       add_operand_loans(s, out, a);
       continue;
     }
-    // What the argument holds, less the borrow it was made with.
+    // What the argument holds, less the borrow it was made with. Not its universal regions:
+    // the result holds some of what the argument holds, and which is not followed.
     Type *at = ty_resolve(a->ty);
     if (at->kind == TY_REF && !type_has_refs(at->inner)) continue;
     Word *in = bits_new(k->words);
-    add_operand_loans(s, in, a);
+    if (!referent_fields(s, t, i, in)) add_operand_loans(s, in, a);
     for (int l = 0; l < k->nloans; l++)
-      if (k->loans.data[l].holder == a->place.local) bit_clear(in, l);
+      if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
+    for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
   }
   // A `&mut` argument to something that holds references may be given the others' loans.
@@ -310,6 +548,7 @@ static void stmt_transfer(State *s, MirStmt *st, int loan) {
   Word *v = bits_new(s->k->words);
   rvalue_loans(s, &st->rv, loan, v);
   assign_loans(s, st->place, v);
+  assign_fields(s, st->place, &st->rv);
   if (loan >= 0) bit_set(in_scope(s), loan);
   if (!st->place.nproj) kill_loans_of(s, st->place.local);
 }
@@ -322,7 +561,7 @@ static void term_transfer(State *s, Terminator *t) {
 
 static void compute_loan_sets(Bck *k) {
   Body *b = k->b;
-  size_t per_block = (size_t)(k->nlocals + 1) * k->words;  // the locals' sets, then the loans in scope
+  size_t per_block = (size_t)k->nsets * k->words;  // the locals' sets, the loans in scope, field sets
   k->entry = bits_new((int)(per_block * b->blocks.len));
   k->entry_set = arena_alloc(b->blocks.len);
   memset(k->entry_set, 0, b->blocks.len);
@@ -331,6 +570,12 @@ static void compute_loan_sets(Bck *k) {
   bool *queued = calloc(b->blocks.len, 1);
   int nwork = 0;
   work[nwork++] = 0, queued[0] = true;
+  // On entry, each reference parameter holds its universal region.
+  for (int i = 0; i < k->nloans; i++)
+    if (k->loans.data[i].universal && !k->loans.data[i].inner) {
+      bit_set(k->entry + (size_t)k->loans.data[i].holder * k->words, i);
+      bit_set(k->entry + (size_t)k->nlocals * k->words, i);
+    }
   State s = {k, bits_new((int)per_block)};
   while (nwork) {
     int bi = work[--nwork];
@@ -393,11 +638,64 @@ static void stmt_live(Bck *k, Word *live, MirStmt *st) {
   }
 }
 
-// A drop reads the value only when a Drop impl may look at references inside it.
-static bool drop_reads(Bck *k, Type *t) {
-  t = ty_resolve(t);
-  return t->kind == TY_STRUCT && t->sdecl->drop_impl && type_has_refs(t) && k;
+// A drop reads the value only when a destructor that may look at references inside it runs:
+// a Drop impl of a type holding references, or the unknown one of a `dyn Tr` (whose vtable's
+// drop_in_place may be any type's). Box, Vec and the rest only drop what they own, so they read
+// what their contents' destructors read (rustc's `#[may_dangle]`): a `Vec<&str>` may outlive
+// the strings it points to, a `Box<dyn Tr>` holding a borrow may not.
+//
+// Which borrows a trait object holds follows rustc's default object lifetimes: written in a
+// function body (`let v: Vec<Box<dyn Tr>>`), `dyn Tr` may hold the borrows put into it, and
+// dropping it may read them; written in a struct's field without `+ 'a`, it is `dyn Tr +
+// 'static` and holds none. (`dyn_static`: inside such a field.)
+static bool drop_reads_in(Type *t, bool dyn_static, int depth);
+
+static bool te_has_dyn(TypeExpr *t, bool *bounded) {
+  if (!t) return false;
+  bool found = false;
+  if (t->kind == TE_DYN) {
+    if (t->lifetime && strcmp(t->lifetime, "'static")) *bounded = true;
+    found = true;
+  }
+  if ((t->kind == TE_REF || t->kind == TE_PTR || t->kind == TE_SLICE || t->kind == TE_ARRAY) && te_has_dyn(t->inner, bounded)) found = true;
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++) found |= te_has_dyn(t->elems[i], bounded);
+  for (int i = 0; t->kind == TE_PATH && i < t->path.nsegs; i++)
+    for (int j = 0; j < t->path.segs[i].nargs; j++) found |= te_has_dyn(t->path.segs[i].args[j], bounded);
+  return found;
 }
+
+static bool field_drop_reads(FieldDecl *fd, Type *ft, bool dyn_static, int depth) {
+  bool bounded = false;
+  if (te_has_dyn(fd->ty, &bounded) && !bounded) dyn_static = true;
+  return drop_reads_in(ft, dyn_static, depth + 1);
+}
+
+static bool drop_reads_in(Type *t, bool dyn_static, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return false;
+  switch (t->kind) {
+  case TY_DYN: return !dyn_static;
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: return drop_reads_in(t->inner, dyn_static, depth + 1);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (drop_reads_in(t->args[i], dyn_static, depth + 1)) return true;
+    return false;
+  case TY_STRUCT: {
+    StructDecl *sd = t->sdecl;
+    if (sd->drop_impl) return type_has_refs(t);
+    for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
+      int n = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
+      FieldDecl *fds = sd->is_enum ? sd->variants[v].fields : sd->fields;
+      for (int f = 0; f < n; f++)
+        if (field_drop_reads(&fds[f], mir_field_type(t, sd->is_enum ? v : -1, f), dyn_static, depth)) return true;
+    }
+    return false;
+  }
+  default: return false;
+  }
+}
+
+static bool drop_reads(Type *t) { return drop_reads_in(t, false, 0); }
 
 static void term_live(Bck *k, Word *live, Terminator *t) {
   switch (t->kind) {
@@ -410,7 +708,7 @@ static void term_live(Bck *k, Word *live, Terminator *t) {
     for (int i = 0; i < t->nargs; i++) use_operand(live, &t->args[i]);
     break;
   case TERM_DROP:
-    if (drop_reads(k, place_type(k, t->dest))) use_place(live, t->dest);
+    if (drop_reads(place_type(k, t->dest))) use_place(live, t->dest);
     break;
   case TERM_RETURN: bit_set(live, 0); break;
   default: break;
@@ -506,7 +804,7 @@ static bool write_reaches(Bck *k, Place written, Place loan) {
 
 // The first place after (block bi, statement j) where a local holding the loan is used: rustc's
 // "borrow later used here".
-static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *found) {
+static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *found, Place *dropped_at) {
   Body *b = k->b;
   Word *holders = bits_new(k->lwords);
   for (int l = 0; l < k->nlocals; l++)
@@ -536,6 +834,7 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
       for (int w = 0; w < k->lwords; w++)
         if (use[w] & holders[w]) {
           *found = true, out = sp;
+          if (s == bb->stmts.len && bb->term.kind == TERM_DROP) *dropped_at = bb->term.dest;
           break;
         }
     }
@@ -552,10 +851,46 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
   return out;
 }
 
-static void add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *sets, const char *what) {
+// A use by a destructor is told as rustc tells it, at the scope's `}`.
+// A loan kept alive by a return on another path: rustc names the signature's region.
+static const char *region_name(Bck *k, Diag *d, const char *region, int local, int n);
+
+static void returned_later(Bck *k, Diag *d, int loan) {
+  Loan *ln = &k->loans.data[loan];
+  int p = ln->place.local;
+  FnDecl *f = k->b->fn;
+  if (!f || f->is_closure || p < 1 || p > k->b->nparams) return;
+  bool has_self = f->self_kind != SELF_NONE;
+  const char *lt = has_self && p == 1 ? f->self_lifetime : p - 1 - has_self < f->nparams ? f->params[p - 1 - has_self].ty->lifetime : NULL;
+  const char *what = describe(k, ln->place);
+  if (!what) return;
+  const char *name = region_name(k, d, lt, p, 1);
+  diag_secondary(d, k->ret_span[loan], "returning this value requires that `%s` is borrowed for `%s`", what, name);
+}
+
+// Returns whether the use is a drop.
+static bool add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *sets, const char *what) {
   bool found;
-  Span sp = later_use(k, bi, j, loan, sets, &found);
-  if (found && sp.hi) diag_secondary(d, sp, "%s", what);
+  Place dropped = {.local = -1};
+  Span sp = later_use(k, bi, j, loan, sets, &found, &dropped);
+  if ((!found || !sp.hi) && k->ret_span[loan].hi) {
+    returned_later(k, d, loan);
+    return false;
+  }
+  if (!found || !sp.hi) return false;
+  if (dropped.local < 0) {
+    diag_secondary(d, sp, "%s", what);
+    return false;
+  }
+  if (sp.hi > sp.lo) sp.lo = sp.hi - 1;
+  Type *t = ty_resolve(place_type(k, dropped));
+  const char *name = describe_or(k, dropped, "value");
+  if ((t->kind == TY_STRUCT && t->sdecl->drop_impl) || t->kind == TY_VEC)
+    diag_secondary(d, sp, "borrow might be used here, when `%s` is dropped and runs the `Drop` code for type `%s`", name,
+                   t->kind == TY_VEC ? "Vec" : t->sdecl->name);
+  else
+    diag_secondary(d, sp, "borrow might be used here, when `%s` is dropped and runs the destructor for type `%s`", name, ty_name(t));
+  return true;
 }
 
 
@@ -569,9 +904,14 @@ typedef struct {
   int def;            // the local the statement defines, whose old loans do not count
 } Point;
 
+// A loan of what a parameter points to that some path returns must live as long as the
+// signature's region, which holds every point of the body: from where it is made on, it is
+// live on every path, returned there or not. (rustc's NLL; `if let Some(x) = v.first() {
+// return x; } v.push(..)` is E0502, which Polonius would accept.)
 static bool loan_live(Point *pt, int loan) {
   Bck *k = pt->k;
   if (!bit(pt->sets + (size_t)k->nlocals * k->words, loan)) return false;  // out of scope
+  if (k->ret_span[loan].hi && k->loans.data[loan].owner < 0 && !k->loans.data[loan].universal) return true;
   for (int l = 0; l < k->nlocals; l++)
     if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) return true;
   return false;
@@ -681,8 +1021,9 @@ static void access_operand(Point *pt, Operand *o, Span sp) {
 
 // The return value holds a loan of a local, which dies when the function returns. rustc
 // names the returned expression: the borrow itself when it is returned directly.
-static void report_escape(Bck *k, int loan, Span ret_span) {
+static void report_escape(Bck *k, int loan) {
   Loan *ln = &k->loans.data[loan];
+  Span ret_span = k->ret_span[loan].hi ? k->ret_span[loan] : ln->span;
   const char *name = k->b->locals.data[ln->owner].name;
   bool direct = ln->place.nproj == 0 && !ln->autoref && ret_span.lo == ln->span.lo && ret_span.hi == ln->span.hi;
   bool param = ln->owner <= k->b->nparams;
@@ -713,14 +1054,15 @@ static void storage_dead(Point *pt, int l, Span sp, Span decl) {
     const char *name = k->b->locals.data[l].name;
     if (!name) continue;
     if (bit(pt->live, 0) && bit(pt->sets, i)) {  // the return value holds it
-      report_escape(k, i, k->ret_span);
+      report_escape(k, i);
       continue;
     }
     Diag *d = diag_error(ln->span, "E0597", "`%s` does not live long enough", name);
     diag_secondary(d, decl, "binding `%s` declared here", name);
     diag_label(d, "borrowed value does not live long enough");
     diag_secondary(d, sp, "`%s` dropped here while still borrowed", name);
-    add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
+    if (add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here"))
+      diag_note(d, "values in a scope are dropped in the opposite order they are defined");
     diag_defer(d, DEFER_CONFLICT);
     k->reported[i] = true;
   }
@@ -752,8 +1094,90 @@ static void dropped(Point *pt, int l, Span sp) {
 static void check_return(Bck *k, State *s) {
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (!k->reported[i] && ln->owner >= 0 && bit(held(s, 0), i) && k->b->locals.data[ln->owner].name) report_escape(k, i, k->ret_span);
+    if (!k->reported[i] && ln->owner >= 0 && bit(held(s, 0), i) && k->b->locals.data[ln->owner].name) report_escape(k, i);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'static requirements: what goes into a parameter `&'static T` or `Box<dyn Tr>` (whose object
+// lifetime is 'static in a signature), or into a struct field of such a type, may be kept
+// forever, so a borrow of a local in it is E0597 however soon the value itself dies.
+
+static bool requires_static(TypeExpr *t, int depth) {
+  if (!t || depth > 8) return false;
+  switch (t->kind) {
+  case TE_REF: return t->lifetime && !strcmp(t->lifetime, "'static");
+  case TE_DYN: return !t->lifetime || !strcmp(t->lifetime, "'static");
+  case TE_TUPLE:
+    for (int i = 0; i < t->nelems; i++)
+      if (requires_static(t->elems[i], depth + 1)) return true;
+    return false;
+  case TE_SLICE: case TE_ARRAY: return requires_static(t->inner, depth + 1);
+  case TE_PATH:
+    for (int i = 0; i < t->path.nsegs; i++)
+      for (int j = 0; j < t->path.segs[i].nargs; j++)
+        if (requires_static(t->path.segs[i].args[j], depth + 1)) return true;
+    return false;
+  default: return false;
+  }
+}
+
+// The `}` where local l's storage ends, or no span.
+static Span scope_end(Bck *k, int l) {
+  Body *b = k->b;
+  for (int bi = 0; bi < b->blocks.len; bi++)
+    for (int j = 0; j < b->blocks.data[bi].stmts.len; j++) {
+      MirStmt *st = &b->blocks.data[bi].stmts.data[j];
+      if (st->kind == STMT_STORAGE_DEAD && st->local == l) {
+        Span sp = st->span;
+        if (sp.hi > sp.lo) sp.lo = sp.hi - 1;
+        return sp;
+      }
+    }
+  return (Span){0};
+}
+
+static void require_static(Point *pt, Operand *o, Span use, const char *why) {
+  Bck *k = pt->k;
+  if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
+  State s = {k, (Word *)pt->sets};  // only read
+  Word *in = bits_new(k->words);
+  add_operand_loans(&s, in, o);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (!bit(in, i) || ln->universal || ln->owner < 0 || k->reported[i]) continue;
+    const char *name = k->b->locals.data[ln->owner].name;
+    if (!name) continue;
+    Diag *d = diag_error(ln->span, "E0597", "`%s` does not live long enough", name);
+    diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
+    diag_label(d, "borrowed value does not live long enough");
+    diag_secondary(d, use, "%s requires that `%s` is borrowed for `'static`", why, name);
+    Span end = scope_end(k, ln->owner);
+    if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
+    diag_defer(d, DEFER_CONFLICT);
+    k->reported[i] = true;
+  }
+}
+
+// The arguments of a call to parameters that must be 'static.
+static void check_static_args(Point *pt, Terminator *t) {
+  Callee *c = &t->callee;
+  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  if (!f || f->is_closure) return;
+  bool has_self = f->self_kind != SELF_NONE;
+  for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++)
+    if (requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
+}
+
+// A struct or variant built with a value in a field that must be 'static.
+static void check_static_fields(Point *pt, Rvalue *rv, Span sp) {
+  Type *t = ty_resolve(rv->ty);
+  if (rv->agg != AGG_ADT || t->kind != TY_STRUCT) return;
+  StructDecl *sd = t->sdecl;
+  int n = sd->is_enum ? (rv->variant >= 0 ? sd->variants[rv->variant].nfields : 0) : sd->nfields;
+  FieldDecl *fds = sd->is_enum ? (rv->variant >= 0 ? sd->variants[rv->variant].fields : NULL) : sd->fields;
+  for (int i = 0; i < n && i < rv->nops; i++)
+    if (requires_static(fds[i].ty, 0)) require_static(pt, &rv->ops[i], sp, "this usage");
 }
 
 static void check_stmt(Point *pt, MirStmt *st) {
@@ -768,9 +1192,10 @@ static void check_stmt(Point *pt, MirStmt *st) {
   if (st->kind != STMT_ASSIGN) return;
   Rvalue *rv = &st->rv;
   switch (rv->kind) {
-  case RV_REF: access(pt, rv->place, rv->two_phase ? ACC_RESERVE : rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
+  case RV_REF: access(pt, rv->capture ? rv->captured : rv->place, rv->two_phase ? ACC_RESERVE : rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
+    check_static_fields(pt, rv, st->span);
     break;
   // A bounds check's length is part of the indexing that follows it, which is checked itself.
   case RV_LEN: break;
@@ -795,7 +1220,9 @@ static void activate(Point *pt, Operand *arg) {
 static void check_term(Point *pt, Terminator *t) {
   switch (t->kind) {
   case TERM_CALL:
-    for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->span);
+    check_static_args(pt, t);
+    // rustc points at the argument (`consume(b)`: at b).
+    for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
     for (int i = 0; i < t->nargs; i++) activate(pt, &t->args[i]);
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
@@ -808,9 +1235,209 @@ static void check_term(Point *pt, Terminator *t) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Universal regions: the body against its signature
+//
+// A reference parameter `x: &'a T` points into memory that the caller keeps alive for 'a, a
+// lifetime the body knows nothing about but its name. The return type says which of these the
+// result may borrow from (`-> &'a U`, or the one its elided lifetime stands for), and the
+// caller relies on exactly that: it frees or changes what the other arguments point to as soon
+// as the call returns. So each reference parameter's region is a loan of its own, `universal`
+// (of no place: it conflicts with no access), held by the parameter on entry and followed as
+// every loan is: through copies, reborrows `&(*x).f`, aggregates and calls whose signatures
+// pass it on. A value read *through* a reference holds what the referent holds, not the
+// reference's region, and which regions those are is not followed (nor are values of other
+// types with lifetimes, `S<'a>`): what is not followed is accepted.
+//
+// When the return value receives a region the return type does not allow, rustc's "lifetime
+// may not live long enough" (or E0621 when the parameter's lifetime is elided and the return
+// type names one) is reported at the value returned. A region is allowed when the return type
+// names it, when it is the one an elided return lifetime stands for, or when it is 'static.
+// Functions whose generics declare `'a: 'b` are not compared (the bounds are not kept), nor
+// closures, whose signatures are inferred.
+
+// The parameter (local) an elided return lifetime borrows from: `&self`, else the only one.
+static int elision_source(Bck *k) {
+  FnDecl *f = k->b->fn;
+  if (f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) return 1;
+  if (f->param_lifetimes != 1) return -1;
+  for (int i = 0; i < k->nloans; i++)
+    if (k->loans.data[i].universal) return k->loans.data[i].holder;
+  return -1;
+}
+
+static bool region_allowed(Bck *k, Loan *u) {
+  FnDecl *f = k->b->fn;
+  if (u->region && !strcmp(u->region, "'static")) return true;
+  if (u->region && named_in_ret(f, u->region)) return true;
+  if (!f->ret_elided) return false;
+  int src = elision_source(k);
+  if (src == u->holder) return true;
+  // `&'a self` makes the elided lifetime 'a.
+  return u->region && src == 1 && f->self_lifetime == u->region;
+}
+
+static Span lifetime_def(FnDecl *f, const char *lt) {
+  Generics *gs[2] = {&f->generics, f->impl ? &f->impl->generics : NULL};
+  for (int g = 0; g < 2; g++)
+    for (int i = 0; gs[g] && i < gs[g]->nlifetimes && i < GENERICS_MAX_LIFETIMES; i++)
+      if (gs[g]->lifetimes[i] == lt) return gs[g]->lifetime_spans[i];
+  return (Span){0};
+}
+
+// The `&` of the parameter's type, where rustc names an elided lifetime.
+static Span param_amp(Bck *k, int local) {
+  FnDecl *f = k->b->fn;
+  bool has_self = f->self_kind != SELF_NONE;
+  Span sp = has_self && local == 1 ? f->self_span : f->params[local - 1 - has_self].ty->span;
+  sp.hi = sp.lo + 1;
+  return sp;
+}
+
+// A region in a message: its name, or `'n` for an elided one, with a label saying so.
+static const char *region_name(Bck *k, Diag *d, const char *region, int local, int n) {
+  if (region) {
+    Span def = lifetime_def(k->b->fn, region);
+    if (def.hi) diag_secondary(d, def, "lifetime `%s` defined here", region);
+    return region;
+  }
+  const char *name = arena_printf("'%d", n);
+  diag_secondary(d, param_amp(k, local), "let's call the lifetime of this reference `%s`", name);
+  return name;
+}
+
+static void report_region(Bck *k, Loan *u, Span sp) {
+  FnDecl *f = k->b->fn;
+  const char *pname = k->b->locals.data[u->holder].name;
+  bool has_self = f->self_kind != SELF_NONE;
+  const char *named = ret_lifetime(f);
+  if (!u->region && named && !f->ret_elided && !(has_self && u->holder == 1) && pname) {
+    Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
+    diag_label(d, "lifetime `%s` required", named);
+    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
+    diag_defer(d, DEFER_CONFLICT);
+    return;
+  }
+  Diag *d = diag_error(sp, NULL, "lifetime may not live long enough");
+  const char *have = region_name(k, d, u->region, u->holder, 1);
+  if (!named && !f->ret_elided) {
+    diag_label(d, "returning this value requires that `%s` must outlive `'static`", have);
+  } else {
+    int src = elision_source(k);
+    const char *want = f->ret_elided ? region_name(k, d, src == 1 && has_self ? f->self_lifetime : NULL, src > 0 ? src : 1, 2)
+                                     : region_name(k, d, named, 0, 2);
+    const char *kind = has_self ? "method" : f->impl || f->trait ? "associated function" : "function";
+    diag_label(d, "%s was supposed to return data with lifetime `%s` but it is returning data with lifetime `%s`", kind, want, have);
+    if (u->region && !f->ret_elided) diag_help(d, "consider adding the following bound: `%s: %s`", have, want);
+  }
+  diag_defer(d, DEFER_CONFLICT);
+}
+
+// After a write to the return value: the regions it newly holds must be allowed.
+static void check_returned_regions(Bck *k, State *s, Span sp) {
+  if (!k->check_regions) return;
+  Word *h = held(s, 0);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *u = &k->loans.data[i];
+    if (!u->universal || k->reported[i] || !bit(h, i) || region_allowed(k, u)) continue;
+    report_region(k, u, sp);
+    k->reported[i] = true;
+  }
+}
+
+static bool ret_has_impl(TypeExpr *t) {
+  if (!t) return false;
+  if (t->kind == TE_IMPL) return true;
+  if (t->kind == TE_REF || t->kind == TE_SLICE || t->kind == TE_ARRAY) return ret_has_impl(t->inner);
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
+    if (ret_has_impl(t->elems[i])) return true;
+  return false;
+}
+
+// `(*p).f` of a reference parameter `p: &S<'a, 'b>`: the value read holds the regions that
+// field f's type has, as S's lifetime parameters map to p's arguments (`second: &'b str`: 'b).
+static void add_inner_regions(Bck *k, Word *dst, Place p) {
+  if (!k->check_regions || p.local < 1 || p.local > k->b->nparams || p.nproj < 2) return;
+  if (p.proj[0].kind != PROJ_DEREF || p.proj[1].kind != PROJ_FIELD) return;
+  for (int i = 2; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF) return;
+  PathSeg *seg;
+  StructDecl *sd = referent_struct(referent_of(k->b->fn, p.local - 1), &seg);
+  if (!sd || sd->is_enum || p.proj[1].field >= sd->nfields) return;
+  TypeExpr *ft = sd->fields[p.proj[1].field].ty;
+  for (int j = 0; j < sd->generics.nlifetimes; j++) {
+    if (!te_mentions(ft, sd->generics.lifetimes[j], 0)) continue;
+    for (int i = 0; i < k->nloans; i++) {
+      Loan *u = &k->loans.data[i];
+      if (u->inner && u->holder == p.local && u->region == seg->lifetimes[j]) bit_set(dst, i);
+    }
+  }
+}
+
+// One universal loan per reference parameter, after the body's own loans.
+static void collect_universal(Bck *k) {
+  FnDecl *f = k->b->fn;
+  k->universal = bits_new((k->loans.len + 64 + 63) / 64);
+  if (!f || f->is_closure || f->generics.lifetime_bounds || (f->impl && f->impl->generics.lifetime_bounds)) return;
+  if (ret_has_impl(f->ret) || f->ret_lifetimes[3]) return;  // `-> impl Tr` is E0700's; many names
+  bool has_self = f->self_kind != SELF_NONE;
+  for (int l = 1; l <= k->b->nparams && l - 1 - has_self < f->nparams; l++) {
+    const char *region;
+    if (has_self && l == 1) {
+      if (f->self_kind != SELF_REF && f->self_kind != SELF_REF_MUT) continue;
+      region = f->self_lifetime;
+    } else {
+      TypeExpr *te = f->params[l - 1 - has_self].ty;
+      if (te->kind != TE_REF) continue;
+      region = te->lifetime;
+    }
+    if (k->loans.len - k->nloans >= 64) break;
+    Loan u = {.place = {.local = -1}, .universal = true, .region = region, .holder = l, .owner = -1, .span = k->b->locals.data[l].span};
+    vec_push(&k->loans, u);
+    // The named lifetime arguments of what it points to, each a region of its own.
+    PathSeg *seg;
+    if (!referent_struct(referent_of(f, l - 1), &seg)) continue;
+    for (int j = 0; j < seg->nlifetimes && k->loans.len - k->nloans < 64; j++) {
+      const char *lt = seg->lifetimes[j];
+      if (!strcmp(lt, "'_") || !strcmp(lt, "'static")) continue;
+      u.region = lt, u.inner = true;
+      vec_push(&k->loans, u);
+    }
+  }
+  for (int i = k->nloans; i < k->loans.len; i++) bit_set(k->universal, i);
+  k->check_regions = k->loans.len > k->nloans;
+  k->nloans = k->loans.len;
+}
+
+// Where the return value receives each loan it may hold: what an escaping borrow's error names.
+static void note_return_write(Bck *k, State *s, Span sp) {
+  for (int i = 0; i < k->nloans; i++)
+    if (!k->ret_span[i].hi && bit(held(s, 0), i)) k->ret_span[i] = sp;
+}
+
+static void find_return_writes(Bck *k) {
+  Body *b = k->b;
+  size_t per_block = (size_t)k->nsets * k->words;
+  State s = {k, bits_new((int)per_block)};
+  k->ret_span = arena_alloc(sizeof(Span) * k->nloans);
+  memset(k->ret_span, 0, sizeof(Span) * k->nloans);
+  for (int bi = 0; bi < b->blocks.len; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    if (bb->is_cleanup || !k->entry_set[bi]) continue;
+    memcpy(s.sets, k->entry + per_block * bi, sizeof(Word) * per_block);
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      stmt_transfer(&s, st, k->loan_at[bi][j]);
+      if (st->kind == STMT_ASSIGN && st->place.local == 0) note_return_write(k, &s, st->span);
+    }
+    term_transfer(&s, &bb->term);
+    if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) note_return_write(k, &s, bb->term.span);
+  }
+}
+
 static void check_blocks(Bck *k) {
   Body *b = k->b;
-  size_t per_block = (size_t)(k->nlocals + 1) * k->words;  // the locals' sets, then the loans in scope
+  size_t per_block = (size_t)k->nsets * k->words;  // the locals' sets, the loans in scope, field sets
   State s = {k, bits_new((int)per_block)};
   Word *live = bits_new(k->lwords);
   for (int bi = 0; bi < b->blocks.len; bi++) {
@@ -835,15 +1462,15 @@ static void check_blocks(Bck *k) {
       MirStmt *st = &bb->stmts.data[j];
       Point pt = {k, bi, j, s.sets, after + (size_t)k->lwords * j, st->kind == STMT_ASSIGN && !st->place.nproj ? st->place.local : -1};
       check_stmt(&pt, st);
-      if (st->kind == STMT_ASSIGN && !st->place.nproj && st->place.local == 0) k->ret_span = st->span;
       stmt_transfer(&s, st, k->loan_at[bi][j]);
+      if (st->kind == STMT_ASSIGN && st->place.local == 0) check_returned_regions(k, &s, st->span);
     }
     Point pt = {k, bi, n, s.sets, after + (size_t)k->lwords * n,
                 bb->term.kind == TERM_CALL && !bb->term.dest.nproj ? bb->term.dest.local : -1};
     check_term(&pt, &bb->term);
-    if (bb->term.kind == TERM_CALL && !bb->term.dest.nproj && bb->term.dest.local == 0) k->ret_span = bb->term.span;
     if (bb->term.kind == TERM_RETURN) check_return(k, &s);
     term_transfer(&s, &bb->term);
+    if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) check_returned_regions(k, &s, bb->term.span);
   }
 }
 
@@ -1008,6 +1635,16 @@ static void check_init(Bck *k) {
 
 static void collect_loans(Bck *k) {
   Body *b = k->b;
+  k->origin = arena_alloc(sizeof(int) * k->nlocals);
+  for (int l = 0; l < k->nlocals; l++) k->origin[l] = -1;
+  for (int bi = 0; bi < b->blocks.len; bi++)
+    for (int j = 0; j < b->blocks.data[bi].stmts.len; j++) {
+      MirStmt *st = &b->blocks.data[bi].stmts.data[j];
+      Rvalue *rv = &st->rv;
+      if (st->kind != STMT_ASSIGN || st->place.nproj || b->locals.data[st->place.local].name) continue;
+      if ((rv->kind == RV_USE || rv->kind == RV_CAST) && rv->a.kind != OPND_CONST && !rv->a.place.nproj && borrowed_ptr(rv->a.ty))
+        k->origin[st->place.local] = rv->a.place.local;
+    }
   k->loan_at = arena_alloc(sizeof(int *) * b->blocks.len);
   for (int bi = 0; bi < b->blocks.len; bi++) {
     BasicBlock *bb = &b->blocks.data[bi];
@@ -1016,7 +1653,7 @@ static void collect_loans(Bck *k) {
       MirStmt *st = &bb->stmts.data[j];
       k->loan_at[bi][j] = -1;
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
-      Place p = st->rv.place;
+      Place p = st->rv.capture ? st->rv.captured : st->rv.place;
       Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       k->loan_at[bi][j] = k->loans.len;
@@ -1030,19 +1667,32 @@ static void collect_loans(Bck *k) {
 // more memory than the check is worth (no generated or test program comes near it).
 #define BCK_MAX_BITS (1 << 22)
 
+static void split_locals(Bck *k) {
+  k->field_base = arena_alloc(sizeof(int) * k->nlocals);
+  k->nsets = k->nlocals + 1;
+  for (int l = 0; l < k->nlocals; l++) {
+    int n = split_fields(local_ty(k, l));
+    k->field_base[l] = n ? k->nsets : -1;
+    k->nsets += n;
+  }
+}
+
 void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
   Bck k = {.b = b, .nlocals = b->locals.len};
   k.lwords = (k.nlocals + 63) / 64;
   check_init(&k);
   collect_loans(&k);
+  collect_universal(&k);
   check_mutability(&k);
   if (!k.nloans) return;
   k.words = (k.nloans + 63) / 64;
-  if ((size_t)(k.nlocals + 1) * k.words * 64 > BCK_MAX_BITS) return;
+  split_locals(&k);
+  if ((size_t)k.nsets * k.words * 64 > BCK_MAX_BITS) return;
   k.reported = arena_alloc(k.nloans);
   memset(k.reported, 0, k.nloans);
   compute_loan_sets(&k);
   compute_liveness(&k);
+  find_return_writes(&k);
   check_blocks(&k);
 }

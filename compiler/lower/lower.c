@@ -194,12 +194,10 @@ static void exit_to(Lower *L, int height, Span sp) {
   for (int i = L->drops.len - 1; i >= height; i--) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
 }
 
-// Ends the scope of the entries [height, top): drops them, newest first, and forgets them.
-// What lies above top (a block's tail temporaries) and extended temporaries stay owned: they
-// move down to height, where their cleanup blocks, which chained to what is gone, are rebuilt.
-static void pop_range(Lower *L, int height, int top, Span sp) {
-  for (int i = top - 1; i >= height; i--)
-    if (!L->drops.data[i].extended) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
+// Forgets the entries [height, top) after their drops: what lies above top (a block's tail
+// temporaries) and extended temporaries stay owned and move down to height, where their cleanup
+// blocks, which chained to what is gone, are rebuilt.
+static void forget_range(Lower *L, int height, int top) {
   int kept = height;
   for (int i = height; i < L->drops.len; i++) {
     if (i < top && !L->drops.data[i].extended) continue;
@@ -208,6 +206,13 @@ static void pop_range(Lower *L, int height, int top, Span sp) {
     L->drops.data[kept++] = d;
   }
   L->drops.len = kept;
+}
+
+// Ends the scope of the entries [height, top): drops them, newest first, and forgets them.
+static void pop_range(Lower *L, int height, int top, Span sp) {
+  for (int i = top - 1; i >= height; i--)
+    if (!L->drops.data[i].extended) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
+  forget_range(L, height, top);
 }
 
 // Ends a scope: drops what it owns and forgets it.
@@ -462,7 +467,9 @@ static Operand lower_operand(Lower *L, Expr *e) {
     lower_into(L, t, e);
     return const_unit(e->ty);
   }
-  return use_place(L, lower_place(L, e));
+  o = use_place(L, lower_place(L, e));
+  o.span = e->span;
+  return o;
 }
 
 // ---- evaluation order ----
@@ -882,7 +889,11 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     }
     Type *rt = closure_capture_type(t, i);
     Place r = temp(L, rt, e->span);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(&f->captures[i]), .capture = true, .ty = rt}, e->span);
+    Capture *c = &f->captures[i];
+    Place used = p;
+    if (!c->whole && c->field >= 0 && !p.nproj)
+      used = project(p, PROJ_FIELD, c->field, 0, mir_field_type(place_ty(L, p), -1, c->field));
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(c), .capture = true, .captured = used, .ty = rt}, e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_CLOSURE, .ops = ops, .nops = f->ncaptures, .ty = t}, e->span);
@@ -953,8 +964,12 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   if (!e->autoref) return use_place(L, p);
   Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
   Place t = temp(L, rt, r->span);
-  // rustc's borrow errors show a receiver's borrow as the whole call (`v.push(4)`).
-  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .autoref = true, .ty = rt}, e->span);
+  // rustc's borrow errors show a receiver's borrow as the whole call when it is a two-phase
+  // `&mut` (`v.push(4)`) or an iterator's (`v.iter()`), and as the receiver itself otherwise
+  // (`s.peek()`, `v.first()`: at the `s`, the `v`).
+  bool whole = e->autoref == 2 || !strcmp(e->name, "iter") || !strcmp(e->name, "iter_mut");
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .autoref = true, .ty = rt},
+         whole ? e->span : r->span);
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
 
@@ -2174,20 +2189,40 @@ static void lower_stmt(Lower *L, Stmt *s) {
   }
 }
 
+// The variables of a block end in the reverse order of their `let`s, each dropped (if it owns
+// anything) and then its storage gone: `StorageDead(v)` of a later `let v` comes before the drop
+// of an earlier `let b`, so a borrow of v that b's destructor may read is an error (E0597), as
+// in rustc. `let_height[i]` is the drop stack's height before statement i.
+static void end_variables(Lower *L, Block *blk, const int *let_height, int height, int tail) {
+  int undropped = tail;  // entries [height, undropped) are still to be dropped
+  for (int i = blk->nstmts - 1; i >= 0; i--) {
+    Stmt *s = blk->stmts[i];
+    if (s->kind != ST_LET || s->pat->kind != PAT_BIND) continue;
+    for (; undropped > let_height[i] && undropped > height; undropped--) {
+      DropEntry *d = &L->drops.data[undropped - 1];
+      if (!d->extended) drop_rest(L, d->place, d->rest_from, blk->span);
+    }
+    push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
+  }
+  for (; undropped > height; undropped--) {
+    DropEntry *d = &L->drops.data[undropped - 1];
+    if (!d->extended) drop_rest(L, d->place, d->rest_from, blk->span);
+  }
+  forget_range(L, height, tail);
+}
+
 static void lower_block_into(Lower *L, Place dest, Block *blk) {
   int height = L->drops.len;
-  for (int i = 0; i < blk->nstmts; i++) lower_stmt(L, blk->stmts[i]);
+  int *let_height = arena_alloc(sizeof(int) * (blk->nstmts + 1));
+  for (int i = 0; i < blk->nstmts; i++) {
+    let_height[i] = L->drops.len;
+    lower_stmt(L, blk->stmts[i]);
+  }
   int tail = L->drops.len;
   if (blk->tail) lower_into(L, dest, blk->tail);
   // The variables end here; the tail's temporaries outlive them (Rust 2021), until the
   // enclosing terminating scope ends.
-  pop_range(L, height, tail, blk->span);
-  // Variables end with their block (a borrow checker reads these).
-  for (int i = 0; i < blk->nstmts; i++) {
-    Stmt *s = blk->stmts[i];
-    if (s->kind == ST_LET && s->pat->kind == PAT_BIND)
-      push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
-  }
+  end_variables(L, blk, let_height, height, tail);
 }
 
 // A block that is a terminating scope (an `if` arm, a loop body): its tail's temporaries end

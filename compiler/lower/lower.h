@@ -93,6 +93,7 @@ typedef struct {
   Place place;    // OPND_COPY, OPND_MOVE
   MirConst c;     // OPND_CONST
   Type *ty;
+  Span span;      // the expression a place operand reads, where known (hi == 0 if not)
 } Operand;
 
 typedef enum {
@@ -136,6 +137,7 @@ typedef struct {
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   bool autoref;     // REF: made for a method's receiver (not written `&`)
   bool capture;     // REF: a closure's capture by reference
+  Place captured;   // REF of a capture: what the body uses, the variable or one field of it
   BinOp binop;
   UnOp unop;
   CastKind cast;

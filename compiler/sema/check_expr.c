@@ -46,25 +46,32 @@ void note_mut_use(Fcx *fx, Expr *place) {
 }
 
 static Type *check_field(Fcx *fx, Expr *e) {
+  Expr *outer_base = fx->field_base;
+  fx->field_base = e->sub;
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
+  fx->field_base = outer_base;
   int derefs = 0;
   while (t->kind == TY_REF || t->kind == TY_BOX) {
     t = ty_resolve(t->inner);
     derefs++;
   }
   e->autoderefs = derefs;
+  bool captured = e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL;
   if (t->kind == TY_STRUCT) {
     StructDecl *s = t->sdecl;
     for (int i = 0; i < s->nfields; i++) {
       bool hit = e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name;
       if (hit) {
         e->field_index = i;
+        if (captured) capture_use(fx, e->sub->local, derefs ? -1 : i);
         return ty_subst(s->fields[i].type, t->args, t->nargs);
       }
     }
   } else if (t->kind == TY_TUPLE && e->field_index >= 0 && e->field_index < t->nargs) {
+    if (captured) capture_use(fx, e->sub->local, derefs ? -1 : e->field_index);
     return t->args[e->field_index];
   }
+  if (captured) capture_use(fx, e->sub->local, -1);
   if (t->kind == TY_VAR) {
     error_at(e->sub->span, "E0282", "type annotations needed");
     return ty_new_var(0);

@@ -243,12 +243,25 @@ static void unknown_value(Expr *e, const char *name) {
 
 // A variable of an enclosing function used inside a closure becomes a capture of that closure
 // and of every closure between (a closure in a closure reaches it through the outer one).
-static void capture(Fcx *fx, Local *l) {
+// `field` is the field the use goes through (`c.hits`), or -1 for a use of the whole.
+void capture_use(Fcx *fx, Local *l, int field) {
+  for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
+    Capture *cap = NULL;
+    for (int i = 0; i < f->ncaptures; i++)
+      if (f->captures[i].local == l) cap = &f->captures[i];
+    if (!cap) continue;
+    if (field < 0 || (cap->field >= 0 && cap->field != field)) cap->whole = true;
+    else cap->field = field;
+  }
+}
+
+static void capture(Fcx *fx, Local *l, bool field_base) {
+  if (!field_base) capture_use(fx, l, -1);  // a field access records its own use
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
     bool have = false;
     for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
     if (have) continue;
-    Capture cap = {.local = l, .by_value = f->closure_expr->is_move};
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .field = -1, .whole = !field_base};
     Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
     copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
     nc[f->ncaptures++] = cap;
@@ -288,7 +301,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     if (l) {
       e->res = RES_LOCAL;
       e->local = l;
-      capture(fx, l);
+      capture(fx, l, e == fx->field_base);
       return true;
     }
     if (name == s_self) {

@@ -131,6 +131,7 @@ typedef struct {
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
   LocalVec *or_binds;  // inside a later alternative of an or-pattern: the first one's locals
   LocalVec or_seen;    // ... and which of them this alternative bound
+  Expr *field_base;    // the base of the field access being checked (`c` of `c.hits`)
 } Fcx;
 
 // A callable resolved from a path, with its instantiated signature.
@@ -198,6 +199,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
+void capture_use(Fcx *fx, Local *l, int field);  // check_path.c: a closure body's use of a capture
 
 // check_macro.c
 Type *check_macro(Fcx *fx, Expr *e, Type *expected);

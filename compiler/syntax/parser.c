@@ -76,7 +76,7 @@ static TypeExpr *parse_type(void);
 static Pattern *parse_pattern(void);
 static Block *parse_block(void);
 static Item *parse_item(Attrs attrs);
-static void parse_bounds(Bound **out, int *n);
+static const char *parse_bounds(Bound **out, int *n);
 
 // ---------------------------------------------------------------------------------------------
 // Token helpers
@@ -241,10 +241,13 @@ static Attrs parse_outer_attrs(void) {
 // ---------------------------------------------------------------------------------------------
 // Paths and types
 
-static void skip_lifetime_bounds(void) {
-  // 'a: 'b + 'c
-  if (accept(TK_COLON))
-    while (accept(TK_LIFETIME) || accept(TK_PLUS)) {}
+// 'a: 'b + 'c — the bounds themselves are not kept, only that there are some (g may be NULL).
+static void skip_lifetime_bounds(Generics *g) {
+  if (!accept(TK_COLON)) return;
+  while (at(TK_LIFETIME) || at(TK_PLUS)) {
+    if (at(TK_LIFETIME) && g && strcmp(tok()->text, "'static")) g->lifetime_bounds = true;
+    advance();
+  }
 }
 
 // generic-args = "<" (lifetime | ident "=" type | type) ("," ...)* ">"
@@ -254,6 +257,7 @@ static void parse_generic_args(PathSeg *seg) {
     if (at(TK_LIFETIME)) {
       Token *lt = advance();
       note_lifetime(lt, lt->span);
+      PUSH(seg->lifetimes, seg->nlifetimes, lt->text);
     } else if (at(TK_IDENT) && peek_kind(1) == TK_EQ) {
       const char *name = advance()->text;
       advance();
@@ -324,11 +328,14 @@ static Path parse_path(bool in_expr) {
 }
 
 // bound = lifetime | "?" path | "(" bound ")" | path
-static void parse_bounds(Bound **out, int *n) {
+// Returns the lifetime bound written (`dyn Tr + 'a`: 'a), if any.
+static const char *parse_bounds(Bound **out, int *n) {
+  const char *lifetime = NULL;
   for (;;) {
     if (at(TK_LIFETIME)) {
       Token *lt = advance();
       note_lifetime(lt, lt->span);
+      lifetime = lt->text;
     } else {
       Bound b = {0};
       Span lo = tok()->span;
@@ -343,6 +350,7 @@ static void parse_bounds(Bound **out, int *n) {
     if (!accept(TK_PLUS)) break;
     if (!at(TK_LIFETIME) && !at(TK_QUESTION) && !at(TK_LPAREN) && !is_path_start(kind())) break;
   }
+  return lifetime;
 }
 
 static TypeExpr *new_type(TypeExprKind k, Span sp) {
@@ -386,7 +394,7 @@ static TypeExpr *parse_type(void) {
   case TK_DYN:
   case TK_IMPL:
     t = new_type(advance()->kind == TK_DYN ? TE_DYN : TE_IMPL, lo);
-    parse_bounds(&t->bounds, &t->nbounds);
+    t->lifetime = parse_bounds(&t->bounds, &t->nbounds);
     break;
   case TK_LPAREN: {
     advance();
@@ -445,9 +453,11 @@ static Generics parse_generics(void) {
   Generics g = {0};
   if (!accept(TK_LT)) return g;
   while (!at(TK_GT)) {
-    if (accept(TK_LIFETIME)) {
+    if (at(TK_LIFETIME)) {
+      if (g.nlifetimes < GENERICS_MAX_LIFETIMES) g.lifetimes[g.nlifetimes] = tok()->text, g.lifetime_spans[g.nlifetimes] = tok()->span;
       g.nlifetimes++;
-      skip_lifetime_bounds();
+      advance();
+      skip_lifetime_bounds(&g);
     } else {
       if (at(TK_CONST)) error_here(tok()->span, "const generics are not supported");
       GenericParam p = {0};
@@ -468,7 +478,8 @@ static void parse_where(Generics *g) {
   if (!accept(TK_WHERE)) return;
   while (!at(TK_LBRACE) && !at(TK_SEMI) && !at(TK_EOF)) {
     if (accept(TK_LIFETIME)) {
-      skip_lifetime_bounds();
+      g->lifetime_bounds = true;
+      skip_lifetime_bounds(g);
     } else {
       WherePred w = {0};
       Span lo = tok()->span;

@@ -79,6 +79,8 @@ typedef struct {
   const char *name;      // interned
   TypeExpr **args;       // generic args (`::<..>` in expressions, `<..>` in types), may be NULL
   int nargs;
+  const char **lifetimes;  // lifetime args as written (`Pair<'a, '_>`: 'a, '_), interned
+  int nlifetimes;
   // associated-type bindings in a trait path: `Iterator<Item = u32>`
   const char **bind_names;
   TypeExpr **bind_types;
@@ -121,7 +123,8 @@ struct TypeExpr {
   Span span;
   Path path;           // TE_PATH
   bool mut;            // TE_REF, TE_PTR
-  const char *lifetime;  // TE_REF: the lifetime written (`'a`), or NULL when elided
+  const char *lifetime;  // TE_REF: the lifetime written (`'a`), or NULL when elided ('_ too);
+                         // TE_DYN, TE_IMPL: the lifetime bound written (`+ 'a`), or NULL
   TypeExpr *inner;     // TE_REF, TE_PTR, TE_SLICE, TE_ARRAY
   Expr *len;           // TE_ARRAY
   Bound *bounds;       // TE_DYN, TE_IMPL
@@ -148,12 +151,17 @@ typedef struct {
   Span span;
 } WherePred;
 
+#define GENERICS_MAX_LIFETIMES 8
+
 typedef struct {
-  GenericParam *params;  // type parameters only; lifetime parameters are parsed and dropped
+  GenericParam *params;  // type parameters only; lifetimes below
   int nparams;
   WherePred *preds;
   int npreds;
-  int nlifetimes;     // lifetime parameters (`<'a, T>`: 1), which the AST does not keep
+  int nlifetimes;     // lifetime parameters (`<'a, T>`: 1)
+  const char *lifetimes[GENERICS_MAX_LIFETIMES];  // their names (the first few), interned
+  Span lifetime_spans[GENERICS_MAX_LIFETIMES];
+  bool lifetime_bounds;  // `'a: 'b` or `where 'a: 'b` (not kept; a borrow checker trusts them)
 } Generics;
 
 // Attributes the compiler understands; others are parsed and ignored.
@@ -283,6 +291,11 @@ typedef struct {
   Local *local;
   bool by_value;
   bool mut_use;   // the body changes it: by `&mut` (if declared `mut`), else by `&`
+  // Rust 2021 captures the places a body uses, not whole variables: a body that only uses
+  // `c.hits` borrows c.hits, and c.log stays free. trc's environment still points at the whole
+  // variable; the borrow checker takes the loan as of the field.
+  int field;      // the one field of the variable every use goes through, or -1
+  bool whole;     // some use is of the variable itself (or through a deref, or of two fields)
 } Capture;
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.
