@@ -214,6 +214,14 @@ static const Explanation explanations[] = {
     "does not fit the enum's discriminant type (`isize` unless a `#[repr]` says otherwise). Write\n"
     "the value you want explicitly (`B = -9223372036854775808` to wrap around).\n"
     "\n"},
+  {"E0521",
+    "A reference that is only valid inside the function is stored where the caller can reach it.\n"
+    "\n"
+    "In `fn store(v: &mut Vec<&'static str>, s: &str) { v.push(s) }` the caller's vector promises\n"
+    "to hold only references that live forever, but s may point into a String the caller frees\n"
+    "right after the call; the vector would then hold a dangling pointer. Give the parameter the\n"
+    "lifetime of the place it is stored in (`s: &'static str`), or store an owned value.\n"
+    "\n"},
   {"E0621",
     "A parameter whose lifetime is elided is returned where the return type names a lifetime.\n"
     "\n"

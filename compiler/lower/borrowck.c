@@ -84,6 +84,7 @@ typedef struct {
   int *origin;                  // per local: the temporary's reference copied from this one, or -1
   int *field_base;              // per local: the set of its first field (see "Fields apart"), or -1
   int nsets;                    // sets per program point: nlocals, the loans in scope, field sets
+  int activating;               // the two-phase loan being activated, or -1
   bool check_regions;           // the signature is one whose regions are compared with the body
   Span *ret_span;               // per loan: where the return value first receives it
 } Bck;
@@ -494,6 +495,88 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
   return true;
 }
 
+// The names a type expression mentions that tie it to another parameter's: lifetimes written
+// (an elided one is fresh and ties nothing) and one-segment paths (type parameters, `Self`,
+// which stands for the impl's type and so for its lifetimes too).
+typedef struct {
+  const char *names[16];
+  int n;
+} Names;
+
+static void te_names(TypeExpr *t, FnDecl *f, Names *out, int depth) {
+  if (!t || depth > 8) return;
+  if ((t->kind == TE_REF || t->kind == TE_DYN || t->kind == TE_IMPL) && t->lifetime && strcmp(t->lifetime, "'_") && out->n < 16)
+    out->names[out->n++] = t->lifetime;
+  if (t->inner) te_names(t->inner, f, out, depth + 1);
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++) te_names(t->elems[i], f, out, depth + 1);
+  if (t->kind != TE_PATH) return;
+  for (int i = 0; i < t->path.nsegs; i++) {
+    PathSeg *sg = &t->path.segs[i];
+    for (int j = 0; j < sg->nlifetimes && out->n < 16; j++)
+      if (strcmp(sg->lifetimes[j], "'_")) out->names[out->n++] = sg->lifetimes[j];
+    for (int j = 0; j < sg->nargs; j++) te_names(sg->args[j], f, out, depth + 1);
+  }
+  if (t->path.nsegs == 1 && out->n < 16) out->names[out->n++] = t->path.segs[0].name;
+  if (!strcmp(t->path.segs[0].name, "Self") && f->impl && f->impl->self_te != t) te_names(f->impl->self_te, f, out, depth + 1);
+}
+
+// Parameter i of f (self first) as written, whole: its names.
+static void param_names(FnDecl *f, int i, Names *out) {
+  bool has_self = f->self_kind != SELF_NONE;
+  if (has_self && i == 0) {
+    if (f->self_lifetime && out->n < 16) out->names[out->n++] = f->self_lifetime;
+    if (f->impl) te_names(f->impl->self_te, f, out, 0);
+    return;
+  }
+  if (i - has_self < f->nparams) te_names(f->params[i - has_self].ty, f, out, 0);
+}
+
+// Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's or a
+// closure's may; a function's when j's type and what i points to share a lifetime or a type.
+static bool may_store(Terminator *t, int i, int j) {
+  Callee *c = &t->callee;
+  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  if (!f || f->is_closure) return true;
+  bool has_self = f->self_kind != SELF_NONE;
+  if (i - has_self >= f->nparams || j - has_self >= f->nparams) return true;
+  Names into = {0}, from = {0};
+  TypeExpr *ref = referent_of(f, i);  // `&mut self`: the impl's type
+  if (!ref) return true;
+  te_names(ref, f, &into, 0);
+  param_names(f, j, &from);
+  for (int a = 0; a < into.n; a++)
+    for (int b = 0; b < from.n; b++)
+      if (into.names[a] == from.names[b] && strcmp(into.names[a], "'static")) return true;
+  return false;
+}
+
+// Whether argument j itself (not only what it points to) may be stored into what callee
+// parameter i points to: a value may; a reference when its own lifetime, as written, is one
+// that i's referent has.
+static bool stores_itself(Terminator *t, int i, int j) {
+  Callee *c = &t->callee;
+  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  if (!f || f->is_closure) return true;
+  bool has_self = f->self_kind != SELF_NONE;
+  const char *own;
+  if (has_self && j == 0) {
+    if (f->self_kind != SELF_REF && f->self_kind != SELF_REF_MUT) return true;
+    own = f->self_lifetime;
+  } else {
+    if (j - has_self >= f->nparams) return true;
+    TypeExpr *pt = f->params[j - has_self].ty;
+    if (pt->kind != TE_REF) return true;
+    own = pt->lifetime;
+  }
+  TypeExpr *ref = referent_of(f, i);
+  if (!own || !ref) return !ref;
+  Names into = {0};
+  te_names(ref, f, &into, 0);
+  for (int a = 0; a < into.n; a++)
+    if (into.names[a] == own) return true;
+  return false;
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words);
@@ -516,14 +599,26 @@ static void call_loans(State *s, Terminator *t) {
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
   }
-  // A `&mut` argument to something that holds references may be given the others' loans.
+  // A `&mut` argument to something that holds references may be given the others' loans, those
+  // its signature lets it store (`fn push<'a>(v: &mut Vec<&'a str>, s: &'a str)`).
   for (int i = 0; i < t->nargs; i++) {
     Operand *a = &t->args[i];
     Type *at = ty_resolve(a->ty);
     if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner)) continue;
-    Word *others = bits_new(k->words);
-    for (int j = 0; j < t->nargs; j++)
-      if (j != i) add_operand_loans(s, others, &t->args[j]);
+    Word *others = bits_new(k->words), *one = bits_new(k->words);
+    for (int j = 0; j < t->nargs; j++) {
+      if (j == i || !may_store(t, i, j)) continue;
+      memset(one, 0, sizeof(Word) * k->words);
+      add_operand_loans(s, one, &t->args[j]);
+      // A reference argument's own borrow (and region) goes in only when the reference itself
+      // may be stored (`fn swap<T>(a: &mut T, b: &mut T)` stores what b points to, not b).
+      if (!stores_itself(t, i, j)) {
+        for (int w = 0; w < k->words; w++) one[w] &= ~k->universal[w];
+        for (int l = 0; l < k->nloans && t->args[j].kind != OPND_CONST; l++)
+          if (made_with(k, t->args[j].place.local, k->loans.data[l].holder)) bit_clear(one, l);
+      }
+      bits_or(others, one, k->words);
+    }
     absorb(s, a->place.local, others, 0);
   }
   assign_loans(s, t->dest, out);
@@ -1000,7 +1095,7 @@ static void access(Point *pt, Place p, Access acc, Span sp) {
   }
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (k->reported[i] || !overlap(ln->place, p) || !loan_live(pt, i)) continue;
+    if (k->reported[i] || i == k->activating || !overlap(ln->place, p) || !loan_live(pt, i)) continue;
     bool conflict;
     switch (acc) {
     case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
@@ -1213,7 +1308,10 @@ static void activate(Point *pt, Operand *arg) {
   if (arg->kind != OPND_MOVE || arg->place.nproj) return;
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (ln->two_phase && ln->holder == arg->place.local) access(pt, ln->place, ACC_MUT, ln->span);
+    if (!ln->two_phase || ln->holder != arg->place.local) continue;
+    k->activating = i;  // not a conflict with itself
+    access(pt, ln->place, ACC_MUT, ln->span);
+    k->activating = -1;
   }
 }
 
@@ -1345,6 +1443,87 @@ static void check_returned_regions(Bck *k, State *s, Span sp) {
   }
 }
 
+// A reference type without a lifetime inside t (`Vec<&str>`): where rustc names it.
+static TypeExpr *elided_ref_in(TypeExpr *t, int depth) {
+  if (!t || depth > 8) return NULL;
+  if (t->kind == TE_REF && !t->lifetime) return t;
+  TypeExpr *r = t->inner ? elided_ref_in(t->inner, depth + 1) : NULL;
+  for (int i = 0; !r && t->kind == TE_TUPLE && i < t->nelems; i++) r = elided_ref_in(t->elems[i], depth + 1);
+  for (int i = 0; !r && t->kind == TE_PATH && i < t->path.nsegs; i++)
+    for (int j = 0; !r && j < t->path.segs[i].nargs; j++) r = elided_ref_in(t->path.segs[i].args[j], depth + 1);
+  return r;
+}
+
+static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span sp, bool call) {
+  FnDecl *f = k->b->fn;
+  const char *pname = k->b->locals.data[p].name, *uname = k->b->locals.data[u->holder].name;
+  const char *named = NULL;
+  bool only_static = true;
+  for (int i = 0; i < r->n; i++)
+    if (r->names[i][0] == '\'') {
+      if (strcmp(r->names[i], "'static")) only_static = false, named = named ? named : r->names[i];
+    }
+  TypeExpr *elided = elided_ref_in(ref, 0);
+  const char *what = call ? "argument" : "assignment";
+  Diag *d;
+  if (only_static && !elided && pname && uname) {
+    d = diag_error(sp, "E0521", "borrowed data escapes outside of function");
+    diag_secondary(d, k->b->locals.data[p].span, "`%s` declared here, outside of the function body", pname);
+    diag_secondary(d, k->b->locals.data[u->holder].span, "`%s` is a reference that is only valid in the function body", uname);
+    diag_label(d, "`%s` escapes the function body here", uname);
+  } else if (!u->region && named && !elided && uname && !(f->self_kind != SELF_NONE && u->holder == 1)) {
+    d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", uname);
+    diag_label(d, "lifetime `%s` required", named);
+    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, uname);
+  } else {
+    d = diag_error(sp, NULL, "lifetime may not live long enough");
+    const char *have = region_name(k, d, u->region, u->holder, 1);
+    const char *want = named;
+    if (!want && elided) {
+      want = "'2";
+      Span amp = elided->span;
+      amp.hi = amp.lo + 1;
+      diag_secondary(d, amp, "let's call the lifetime of this reference `'2`");
+    } else if (want) {
+      Span def = lifetime_def(f, want);
+      if (def.hi) diag_secondary(d, def, "lifetime `%s` defined here", want);
+    }
+    if (!want) want = "'static";
+    diag_label(d, "%s requires that `%s` must outlive `%s`", what, have, want);
+    if (u->region && named) diag_help(d, "consider adding the following bound: `%s: %s`", have, want);
+  }
+  diag_defer(d, DEFER_CONFLICT);
+}
+
+// After a write: what a `&mut` parameter's referent newly holds must be a lifetime its type has
+// (`fn reset(&mut self, s: &str) { self.input = s }` in `impl<'a> Parser<'a>`: E0621).
+static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
+  if (!k->check_regions) return;
+  FnDecl *f = k->b->fn;
+  for (int p = 1; p <= k->b->nparams; p++) {
+    TypeExpr *ref = referent_of(f, p - 1);
+    bool is_mut = f->self_kind != SELF_NONE && p == 1 ? f->self_kind == SELF_REF_MUT
+                                                      : p - 1 - (f->self_kind != SELF_NONE) < f->nparams && f->params[p - 1 - (f->self_kind != SELF_NONE)].ty->mut;
+    if (!ref || !is_mut) continue;
+    Names r = {0};
+    te_names(ref, f, &r, 0);
+    bool has_lifetime = elided_ref_in(ref, 0) != NULL;
+    for (int i = 0; i < r.n; i++) has_lifetime |= r.names[i][0] == '\'';
+    if (!has_lifetime) continue;
+    Word *h = held(s, p);
+    for (int i = 0; i < k->nloans; i++) {
+      Loan *u = &k->loans.data[i];
+      if (!u->universal || u->holder == p || k->reported[i] || !bit(h, i)) continue;
+      if (u->region && !strcmp(u->region, "'static")) continue;
+      bool ok = false;
+      for (int j = 0; j < r.n && !ok; j++) ok = u->region && r.names[j] == u->region;
+      if (ok) continue;
+      report_stored(k, u, p, ref, &r, sp, call);
+      k->reported[i] = true;
+    }
+  }
+}
+
 static bool ret_has_impl(TypeExpr *t) {
   if (!t) return false;
   if (t->kind == TE_IMPL) return true;
@@ -1464,6 +1643,7 @@ static void check_blocks(Bck *k) {
       check_stmt(&pt, st);
       stmt_transfer(&s, st, k->loan_at[bi][j]);
       if (st->kind == STMT_ASSIGN && st->place.local == 0) check_returned_regions(k, &s, st->span);
+      if (st->kind == STMT_ASSIGN && st->place.nproj) check_stored_regions(k, &s, st->span, false);
     }
     Point pt = {k, bi, n, s.sets, after + (size_t)k->lwords * n,
                 bb->term.kind == TERM_CALL && !bb->term.dest.nproj ? bb->term.dest.local : -1};
@@ -1471,6 +1651,7 @@ static void check_blocks(Bck *k) {
     if (bb->term.kind == TERM_RETURN) check_return(k, &s);
     term_transfer(&s, &bb->term);
     if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) check_returned_regions(k, &s, bb->term.span);
+    if (bb->term.kind == TERM_CALL) check_stored_regions(k, &s, bb->term.span, true);
   }
 }
 
@@ -1679,7 +1860,7 @@ static void split_locals(Bck *k) {
 
 void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
-  Bck k = {.b = b, .nlocals = b->locals.len};
+  Bck k = {.b = b, .nlocals = b->locals.len, .activating = -1};
   k.lwords = (k.nlocals + 63) / 64;
   check_init(&k);
   collect_loans(&k);
