@@ -214,6 +214,21 @@ static const Explanation explanations[] = {
     "does not fit the enum's discriminant type (`isize` unless a `#[repr]` says otherwise). Write\n"
     "the value you want explicitly (`B = -9223372036854775808` to wrap around).\n"
     "\n"},
+  {"E0501",
+    "A variable is borrowed while a closure that holds a unique borrow of it is still alive.\n"
+    "\n"
+    "A closure that writes through a `&mut` variable it captured (`|| *r += 1`) holds the only\n"
+    "usable path to what r points to until its last call. Borrowing `*r` again meanwhile would give\n"
+    "two ways to change the same memory, one of them hidden inside the closure. Use the closure\n"
+    "for the last time first, or borrow before creating it.\n"
+    "\n"},
+  {"E0508",
+    "A value is moved out of an array or slice by indexing (`let s = a[0];` of a `[String; 2]`).\n"
+    "\n"
+    "The array still owns every element and drops each when it goes; moving one out would leave a\n"
+    "hole that is dropped twice. Borrow the element (`&a[0]`), clone it, or take it out in a way\n"
+    "that leaves something in its place (`std::mem::replace`).\n"
+    "\n"},
   {"E0521",
     "A reference that is only valid inside the function is stored where the caller can reach it.\n"
     "\n"

@@ -60,6 +60,8 @@ typedef struct {
   bool mut, two_phase;
   bool autoref;    // made for a method's receiver, not written `&`
   bool capture;    // a closure's capture by reference
+  bool unique;     // ... a unique one (Rvalue.unique)
+  uint64_t fields; // ... of these fields of place only (bit i: field i), or 0: all of it
   Span span;
   int holder;      // the local the reference is first stored in
   int owner;       // the local whose storage the place is in, or -1 when reached through a reference
@@ -85,6 +87,7 @@ typedef struct {
   int *field_base;              // per local: the set of its first field (see "Fields apart"), or -1
   int nsets;                    // sets per program point: nlocals, the loans in scope, field sets
   int activating;               // the two-phase loan being activated, or -1
+  bool *moved_out;              // per block: its terminator drops a local that was moved out
   bool check_regions;           // the signature is one whose regions are compared with the body
   Span *ret_span;               // per loan: where the return value first receives it
 } Bck;
@@ -275,6 +278,15 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
 // `_l = v` replaces what _l held; `_l.f = v` and `(*_l) = v` add to it, and a write through a
 // `&mut` also reaches what that reference points to.
 static void absorb(State *s, int l, const Word *loans, int depth);
+// Whether temporary l is (a copy or cast of) the reference first stored in holder: `_3 = &v;
+// _4 = copy _3 as &[T] (Deref)` makes _4 the same borrow as _3.
+static bool made_with(Bck *k, int l, int holder) {
+  for (int steps = 0; l >= 0 && steps < 8; steps++, l = k->origin[l])
+    if (l == holder) return true;
+  return false;
+}
+
+static void absorb_from(State *s, int l, const Word *loans, int depth, bool through);
 
 static void assign_loans(State *s, Place dest, const Word *loans) {
   Bck *k = s->k;
@@ -291,7 +303,7 @@ static void assign_loans(State *s, Place dest, const Word *loans) {
     bits_or(held(s, l), loans, k->words);
     return;
   }
-  absorb(s, l, loans, 0);
+  absorb_from(s, l, loans, 0, through_ref(k, dest));
 }
 
 // `p = Pair { .. }` of a split local: each field holds its own operand's loans.
@@ -312,17 +324,34 @@ static void assign_fields(State *s, Place dest, Rvalue *rv) {
 }
 
 // l (a value, or a `&mut` to one) receives loans: so do the places its `&mut` loans point to.
-static void absorb(State *s, int l, const Word *loans, int depth) {
+// A write reaches through l's `&mut` loans only when l is a `&mut` itself, or when the write
+// came through a deref of what l holds (`*(w.v)`: through the `&mut` stored in w.v): pushing
+// onto a `Vec<&mut i32>` writes into the Vec, not into what its elements point to.
+static void absorb_from(State *s, int l, const Word *loans, int depth, bool through) {
   Bck *k = s->k;
   if (depth > 4) return;
   Word *h = held(s, l), *before = bits_new(k->words);
   memcpy(before, h, sizeof(Word) * k->words);
   bits_or(h, loans, k->words);
   for (int f = 0; k->field_base[l] >= 0 && f < split_fields(local_ty(k, l)); f++) bits_or(field_set(s, l, f), loans, k->words);
-  for (int i = 0; i < k->nloans; i++)
-    if (bit(before, i) && k->loans.data[i].mut && k->loans.data[i].place.local != l)
-      absorb(s, k->loans.data[i].place.local, loans, depth + 1);
+  Type *lt = ty_resolve(local_ty(k, l));
+  if (!through && !(borrowed_ptr(lt) && lt->mut)) return;
+  // The loans l holds because what it points to holds them (`&mut refs` of a Vec<&mut i32>
+  // holds the elements' loans) are not where the write goes: only l's own.
+  Word *contents = bits_new(k->words);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(before, i) && ln->place.local >= 0 && ln->place.local != l && made_with(k, l, ln->holder))
+      bits_or(contents, held(s, ln->place.local), k->words);
+  }
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(before, i) && !bit(contents, i) && ln->mut && ln->place.local != l && ln->place.local >= 0)
+      absorb_from(s, ln->place.local, loans, depth + 1, through_ref(k, ln->place));
+  }
 }
+
+static void absorb(State *s, int l, const Word *loans, int depth) { absorb_from(s, l, loans, depth, false); }
 
 // Which loans a call's result holds, from the callee's signature as written, by rustc's
 // lifetime rules. Per argument:
@@ -401,13 +430,6 @@ static ArgFlow arg_flow(Terminator *t, int i) {
   return f->ret_elided && !self_ref && f->param_lifetimes == 1 ? ARG_ALL : ARG_INSIDE;
 }
 
-// Whether temporary l is (a copy or cast of) the reference first stored in holder: `_3 = &v;
-// _4 = copy _3 as &[T] (Deref)` makes _4 the same borrow as _3.
-static bool made_with(Bck *k, int l, int holder) {
-  for (int steps = 0; l >= 0 && steps < 8; steps++, l = k->origin[l])
-    if (l == holder) return true;
-  return false;
-}
 
 // The lifetimes a type expression mentions, as written (NULL: one elided, or a type parameter,
 // which may hold any): true when lt is one of them.
@@ -577,9 +599,41 @@ static bool stores_itself(Terminator *t, int i, int j) {
   return false;
 }
 
+// The lifetime argument i's reference has as written (NULL: elided), and whether it is one.
+static bool arg_lifetime(FnDecl *f, int i, const char **lt) {
+  bool has_self = f->self_kind != SELF_NONE;
+  if (has_self && i == 0) {
+    *lt = f->self_lifetime;
+    return f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
+  }
+  if (i - has_self >= f->nparams || f->params[i - has_self].ty->kind != TE_REF) return false;
+  *lt = f->params[i - has_self].ty->lifetime;
+  return true;
+}
+
+// A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
+// field of a split result holds the loans of the arguments its lifetime is, and what every
+// field may hold (`inside`).
+static void call_fields(State *s, Terminator *t, const Word *inside) {
+  Bck *k = s->k;
+  Callee *c = &t->callee;
+  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  int l = t->dest.local, n = split_fields(local_ty(k, l));
+  if (t->dest.nproj || k->field_base[l] < 0 || !f || f->is_closure || !f->ret || f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
+  for (int fi = 0; fi < n; fi++) {
+    Word *fs = field_set(s, l, fi);
+    memcpy(fs, inside, sizeof(Word) * k->words);
+    for (int i = 0; i < t->nargs; i++) {
+      const char *lt;
+      if (t->args[i].kind == OPND_CONST || arg_flow(t, i) != ARG_ALL) continue;
+      if (!arg_lifetime(f, i, &lt) || te_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
+    }
+  }
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
-  Word *out = bits_new(k->words);
+  Word *out = bits_new(k->words), *inside = bits_new(k->words);
   bool result_refs = type_has_refs(place_type(k, t->dest));
   for (int i = 0; i < t->nargs && result_refs; i++) {
     Operand *a = &t->args[i];
@@ -598,6 +652,7 @@ static void call_loans(State *s, Terminator *t) {
       if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
+    bits_or(inside, in, k->words);
   }
   // A `&mut` argument to something that holds references may be given the others' loans, those
   // its signature lets it store (`fn push<'a>(v: &mut Vec<&'a str>, s: &'a str)`).
@@ -622,6 +677,7 @@ static void call_loans(State *s, Terminator *t) {
     absorb(s, a->place.local, others, 0);
   }
   assign_loans(s, t->dest, out);
+  call_fields(s, t, inside);
 }
 
 // The loans in scope: a loan goes out of scope when its place's local is assigned, since the
@@ -792,7 +848,8 @@ static bool drop_reads_in(Type *t, bool dyn_static, int depth) {
 
 static bool drop_reads(Type *t) { return drop_reads_in(t, false, 0); }
 
-static void term_live(Bck *k, Word *live, Terminator *t) {
+static void term_live(Bck *k, Word *live, int bi) {
+  Terminator *t = &k->b->blocks.data[bi].term;
   switch (t->kind) {
   case TERM_SWITCH: case TERM_ASSERT:
     use_operand(live, &t->discr);
@@ -803,13 +860,70 @@ static void term_live(Bck *k, Word *live, Terminator *t) {
     for (int i = 0; i < t->nargs; i++) use_operand(live, &t->args[i]);
     break;
   case TERM_DROP:
-    if (drop_reads(place_type(k, t->dest))) use_place(live, t->dest);
+    if (drop_reads(place_type(k, t->dest)) && !k->moved_out[bi]) use_place(live, t->dest);
     break;
   case TERM_RETURN: bit_set(live, 0); break;
   default: break;
   }
 }
 
+
+// Which drops drop nothing: the local was moved out on every path to it (`drop(g)`, `let h =
+// g;`). Those are not uses of what it held, whatever its destructor would read. Forward, over
+// "may be initialized": set by an assignment of the whole local, cleared by a move of it, its
+// drop and its storage's end.
+static void kill_moved(Word *init, Operand *o) {
+  if (o->kind == OPND_MOVE && !o->place.nproj) bit_clear(init, o->place.local);
+}
+
+static void init_stmt(Word *init, MirStmt *st) {
+  if (st->kind == STMT_STORAGE_DEAD) bit_clear(init, st->local);
+  if (st->kind != STMT_ASSIGN) return;
+  Rvalue *rv = &st->rv;
+  kill_moved(init, &rv->a);
+  kill_moved(init, &rv->b);
+  for (int i = 0; rv->kind == RV_AGGREGATE && i < rv->nops; i++) kill_moved(init, &rv->ops[i]);
+  if (!st->place.nproj) bit_set(init, st->place.local);
+}
+
+static void find_moved_out_drops(Bck *k) {
+  Body *b = k->b;
+  int nb = b->blocks.len, w = k->lwords;
+  k->moved_out = arena_alloc(nb);
+  memset(k->moved_out, 0, nb);
+  Word *entry = bits_new(w * nb), *cur = bits_new(w);
+  bool *seen = calloc(nb, 1);
+  for (int l = 1; l <= b->nparams; l++) bit_set(entry, l);
+  seen[0] = true;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int bi = 0; bi < nb; bi++) {
+      BasicBlock *bb = &b->blocks.data[bi];
+      if (!seen[bi] || bb->is_cleanup) continue;
+      memcpy(cur, entry + (size_t)w * bi, sizeof(Word) * w);
+      for (int j = 0; j < bb->stmts.len; j++) init_stmt(cur, &bb->stmts.data[j]);
+      Terminator *t = &bb->term;
+      if (t->kind == TERM_DROP && !t->dest.nproj && !t->replace) {
+        k->moved_out[bi] = !bit(cur, t->dest.local);
+        bit_clear(cur, t->dest.local);
+      }
+      if (t->kind == TERM_CALL) {
+        for (int i = 0; i < t->nargs; i++) kill_moved(cur, &t->args[i]);
+        if (!t->dest.nproj) bit_set(cur, t->dest.local);
+      }
+      int succ[65];
+      int n = successors(t, succ, 64);
+      for (int i = 0; i < n; i++) {
+        int to = succ[i];
+        if (to < 0 || b->blocks.data[to].is_cleanup) continue;
+        bool c = bits_or(entry + (size_t)w * to, cur, w);
+        if (!seen[to]) seen[to] = c = true;
+        changed |= c;
+      }
+    }
+  }
+  free(seen);
+}
 
 static void compute_liveness(Bck *k) {
   Body *b = k->b;
@@ -826,7 +940,7 @@ static void compute_liveness(Bck *k) {
       int n = successors(&bb->term, succ, 64);
       for (int i = 0; i < n; i++)
         if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
-      term_live(k, live, &bb->term);
+      term_live(k, live, bi);
       for (int j = bb->stmts.len - 1; j >= 0; j--) stmt_live(k, live, &bb->stmts.data[j]);
       changed |= bits_or(k->live_in + (size_t)k->lwords * bi, live, k->lwords);
     }
@@ -890,6 +1004,13 @@ static bool overlap(Place a, Place b) {
   return true;
 }
 
+// A loan of some fields only (a closure using `s.a` and `s.b`) leaves the others free.
+static bool loan_overlaps(Loan *ln, Place p) {
+  if (!overlap(ln->place, p)) return false;
+  if (!ln->fields || ln->place.nproj || !p.nproj || p.proj[0].kind != PROJ_FIELD || p.proj[0].field >= 64) return true;
+  return (ln->fields >> p.proj[0].field) & 1;
+}
+
 // A write to p does not touch what a reference stored in p points to.
 static bool write_reaches(Bck *k, Place written, Place loan) {
   for (int i = written.nproj; i < loan.nproj; i++)
@@ -922,7 +1043,7 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
         stmt_live(k, use, st);
         sp = st->span;
       } else {
-        term_live(k, use, &bb->term);
+        term_live(k, use, start_block);
         if (bb->term.kind == TERM_CALL) bit_clear(use, bb->term.dest.local);
         sp = bb->term.span;
       }
@@ -1029,9 +1150,19 @@ typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE }
 static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
   Loan *ln = &k->loans.data[loan];
-  const char *what = describe(k, p), *lwhat = describe_or(k, ln->place, what);
+  // A loan of several fields of a variable (a closure's) is named by the field in conflict.
+  const char *what = describe(k, p), *lwhat = ln->fields ? what : describe_or(k, ln->place, what);
   if (!what) return;  // a temporary: rustc words these differently; let it be
   Diag *d = NULL;
+  if (ln->unique && (acc == ACC_MUT || acc == ACC_RESERVE || acc == ACC_SHARED)) {
+    d = diag_error(sp, "E0501", "cannot borrow `%s` as %s because previous closure requires unique access", what, acc == ACC_SHARED ? "immutable" : "mutable");
+    diag_label(d, "second borrow occurs here");
+    diag_secondary(d, ln->span, "closure construction occurs here");
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "first borrow later used here");
+    diag_defer(d, DEFER_CONFLICT);
+    k->reported[loan] = true;
+    return;
+  }
   switch (acc) {
   case ACC_MUT: case ACC_RESERVE:
     if (ln->mut) {
@@ -1095,7 +1226,7 @@ static void access(Point *pt, Place p, Access acc, Span sp) {
   }
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (k->reported[i] || i == k->activating || !overlap(ln->place, p) || !loan_live(pt, i)) continue;
+    if (k->reported[i] || i == k->activating || !loan_overlaps(ln, p) || !loan_live(pt, i)) continue;
     bool conflict;
     switch (acc) {
     case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
@@ -1553,6 +1684,35 @@ static void add_inner_regions(Bck *k, Word *dst, Place p) {
   }
 }
 
+// A `FnMut` closure's body (its environment reached through `&mut`) may not return a borrow of
+// what it captured, unless through a shared reference it captured: the next call may change
+// or move what the first call's result still points to.
+static void check_fnmut_escape(Bck *k, State *s, Span sp) {
+  FnDecl *f = k->b->fn;
+  if (!f || !f->is_closure || k->nlocals < 2) return;
+  Type *env = ty_resolve(local_ty(k, 1));
+  if (env->kind != TY_REF || !env->mut) return;
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (ln->universal || k->reported[i] || ln->place.local != 1 || !bit(held(s, 0), i)) continue;
+    bool shared = false;
+    for (int j = 1; j < ln->place.nproj; j++)
+      if (ln->place.proj[j].kind == PROJ_DEREF) {
+        Type *t = ty_resolve(type_before(k, ln->place, j));
+        if (t->kind == TY_REF && !t->mut) shared = true;
+      }
+    if (shared) continue;
+    Diag *d = diag_error(sp, NULL, "captured variable cannot escape `FnMut` closure body");
+    int cap = ln->place.nproj > 1 && ln->place.proj[1].kind == PROJ_FIELD ? ln->place.proj[1].field : -1;
+    if (cap >= 0 && cap < f->ncaptures) diag_secondary(d, f->captures[cap].local->span, "variable defined here");
+    diag_label(d, "returns a reference to a captured variable which escapes the closure body");
+    diag_note(d, "`FnMut` closures only have access to their captured variables while they are executing...");
+    diag_note(d, "...therefore, they cannot allow references to captured variables to escape");
+    diag_defer(d, DEFER_CONFLICT);
+    k->reported[i] = true;
+  }
+}
+
 // One universal loan per reference parameter, after the body's own loans.
 static void collect_universal(Bck *k) {
   FnDecl *f = k->b->fn;
@@ -1631,7 +1791,7 @@ static void check_blocks(Bck *k) {
     for (int i = 0; i < ns; i++)
       if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
     memcpy(after + (size_t)k->lwords * n, live, sizeof(Word) * k->lwords);  // after the terminator
-    term_live(k, live, &bb->term);
+    term_live(k, live, bi);
     for (int j = n - 1; j >= 0; j--) {
       memcpy(after + (size_t)k->lwords * j, live, sizeof(Word) * k->lwords);
       stmt_live(k, live, &bb->stmts.data[j]);
@@ -1642,7 +1802,7 @@ static void check_blocks(Bck *k) {
       Point pt = {k, bi, j, s.sets, after + (size_t)k->lwords * j, st->kind == STMT_ASSIGN && !st->place.nproj ? st->place.local : -1};
       check_stmt(&pt, st);
       stmt_transfer(&s, st, k->loan_at[bi][j]);
-      if (st->kind == STMT_ASSIGN && st->place.local == 0) check_returned_regions(k, &s, st->span);
+      if (st->kind == STMT_ASSIGN && st->place.local == 0) check_returned_regions(k, &s, st->span), check_fnmut_escape(k, &s, st->span);
       if (st->kind == STMT_ASSIGN && st->place.nproj) check_stored_regions(k, &s, st->span, false);
     }
     Point pt = {k, bi, n, s.sets, after + (size_t)k->lwords * n,
@@ -1650,7 +1810,7 @@ static void check_blocks(Bck *k) {
     check_term(&pt, &bb->term);
     if (bb->term.kind == TERM_RETURN) check_return(k, &s);
     term_transfer(&s, &bb->term);
-    if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) check_returned_regions(k, &s, bb->term.span);
+    if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) check_returned_regions(k, &s, bb->term.span), check_fnmut_escape(k, &s, bb->term.span);
     if (bb->term.kind == TERM_CALL) check_stored_regions(k, &s, bb->term.span, true);
   }
 }
@@ -1835,7 +1995,7 @@ static void collect_loans(Bck *k) {
       k->loan_at[bi][j] = -1;
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.capture ? st->rv.captured : st->rv.place;
-      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .span = st->span,
+      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       k->loan_at[bi][j] = k->loans.len;
       vec_push(&k->loans, ln);
@@ -1873,6 +2033,7 @@ void mir_borrowck(Body *b) {
   k.reported = arena_alloc(k.nloans);
   memset(k.reported, 0, k.nloans);
   compute_loan_sets(&k);
+  find_moved_out_drops(&k);
   compute_liveness(&k);
   find_return_writes(&k);
   check_blocks(&k);

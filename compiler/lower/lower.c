@@ -891,9 +891,16 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     Place r = temp(L, rt, e->span);
     Capture *c = &f->captures[i];
     Place used = p;
-    if (!c->whole && c->field >= 0 && !p.nproj)
-      used = project(p, PROJ_FIELD, c->field, 0, mir_field_type(place_ty(L, p), -1, c->field));
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(c), .capture = true, .captured = used, .ty = rt}, e->span);
+    // One field: the loan is of that field; several: of the variable, as far as those fields go.
+    uint64_t fields = c->whole || p.nproj ? 0 : c->fields;
+    if (fields && !(fields & (fields - 1))) {
+      int f = __builtin_ctzll(fields);
+      used = project(p, PROJ_FIELD, f, 0, mir_field_type(place_ty(L, p), -1, f));
+      fields = 0;
+    }
+    bool unique = c->mut_use && !capture_is_mut(c);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(c), .capture = true, .captured = used, .capture_fields = fields, .unique = unique, .ty = rt},
+           e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_CLOSURE, .ops = ops, .nops = f->ncaptures, .ty = t}, e->span);

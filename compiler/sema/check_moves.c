@@ -51,8 +51,20 @@ void check_moves(Fcx *fx) {
       continue;
     }
     if (e->kind == EX_INDEX) {
-      Diag *d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
-      diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
+      // An array or slice is indexed in place (E0508); a Vec through Index::index (E0507).
+      Type *base = ty_resolve(e->lhs->ty);
+      while (base->kind == TY_REF || base->kind == TY_BOX) base = ty_resolve(base->inner);
+      Diag *d;
+      if (base->kind == TY_ARRAY || base->kind == TY_SLICE) {
+        d = diag_error(e->span, "E0508", "cannot move out of type `%s`, a non-copy %s", ty_name(base), base->kind == TY_ARRAY ? "array" : "slice");
+        diag_label(d, "cannot move out of here");
+        diag_label(d, "move occurs because `%s[_]` has type `%s`, which does not implement the `Copy` trait",
+                   e->lhs->kind == EX_PATH ? diag_span_text(e->lhs->span) : "value", ty_name(e->ty));
+        diag_help(d, "consider borrowing here: `&%s`", diag_span_text(e->span));
+      } else {
+        d = diag_error(e->span, "E0507", "cannot move out of index of `%s`", ty_name(e->lhs->ty));
+        diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
+      }
       diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }

@@ -250,8 +250,8 @@ void capture_use(Fcx *fx, Local *l, int field) {
     for (int i = 0; i < f->ncaptures; i++)
       if (f->captures[i].local == l) cap = &f->captures[i];
     if (!cap) continue;
-    if (field < 0 || (cap->field >= 0 && cap->field != field)) cap->whole = true;
-    else cap->field = field;
+    if (field < 0 || field >= 64) cap->whole = true;
+    else cap->fields |= (uint64_t)1 << field;
   }
 }
 
@@ -261,7 +261,7 @@ static void capture(Fcx *fx, Local *l, bool field_base) {
     bool have = false;
     for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
     if (have) continue;
-    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .field = -1, .whole = !field_base};
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .whole = !field_base};
     Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
     copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
     nc[f->ncaptures++] = cap;

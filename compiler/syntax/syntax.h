@@ -294,8 +294,8 @@ typedef struct {
   // Rust 2021 captures the places a body uses, not whole variables: a body that only uses
   // `c.hits` borrows c.hits, and c.log stays free. trc's environment still points at the whole
   // variable; the borrow checker takes the loan as of the field.
-  int field;      // the one field of the variable every use goes through, or -1
-  bool whole;     // some use is of the variable itself (or through a deref, or of two fields)
+  uint64_t fields;  // the fields of the variable its uses go through (bit i: field i)
+  bool whole;     // some use is of the variable itself (or through a deref, or a field past 63)
 } Capture;
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.
