@@ -1007,8 +1007,9 @@ static bool overlap(Place a, Place b) {
 // A loan of some fields only (a closure using `s.a` and `s.b`) leaves the others free.
 static bool loan_overlaps(Loan *ln, Place p) {
   if (!overlap(ln->place, p)) return false;
-  if (!ln->fields || ln->place.nproj || !p.nproj || p.proj[0].kind != PROJ_FIELD || p.proj[0].field >= 64) return true;
-  return (ln->fields >> p.proj[0].field) & 1;
+  int n = ln->place.nproj;
+  if (!ln->fields || p.nproj <= n || p.proj[n].kind != PROJ_FIELD || p.proj[n].field >= 64) return true;
+  return (ln->fields >> p.proj[n].field) & 1;
 }
 
 // A write to p does not touch what a reference stored in p points to.

@@ -367,12 +367,30 @@ static bool is_place_kind(Expr *e) {
   }
 }
 
+static Type *env_type(FnDecl *f);
+
+// `p.name` in the body of a closure that moved only p.name in: its environment's field.
+static Place moved_capture_field(Lower *L, Expr *e) {
+  FnDecl *f = L->fn;
+  Expr *b = e->sub;
+  if (!f->is_closure || e->autoderefs || b->kind != EX_PATH || b->res != RES_LOCAL || b->local->owner == f) return (Place){.local = -1};
+  for (int i = 0; i < f->ncaptures; i++)
+    if (f->captures[i].local == b->local && capture_moved_field(f, &f->captures[i]) == e->field_index) {
+      if (L->capture_local[i] >= 0) return local_place(L->capture_local[i]);
+      Place env = deref(L, local_place(1), e->span);
+      return project(env, PROJ_FIELD, i, 0, closure_capture_type(env_type(f), i));
+    }
+  return (Place){.local = -1};
+}
+
 // The place a place expression denotes, before any coercion of its value.
 static Place raw_place(Lower *L, Expr *e) {
   switch (e->kind) {
   case EX_PATH: return var_place(L, e->local, e->span);
   case EX_UNARY: return deref(L, lower_place(L, e->sub), e->span);
   case EX_FIELD: {
+    Place moved = moved_capture_field(L, e);
+    if (moved.local >= 0) return moved;
     Place base = autoderef(L, lower_place(L, e->sub), e->autoderefs, e->span);
     Type *bt = ty_resolve(place_ty(L, base));
     if (bt->kind == TY_STRUCT && bt->sdecl->is_enum) unsupported(L, "a field of an enum");
@@ -883,6 +901,8 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
   for (int i = 0; i < f->ncaptures; i++) {
     Local *l = f->captures[i].local;
     Place p = var_place(L, l, e->span);
+    int moved = capture_moved_field(f, &f->captures[i]);
+    if (moved >= 0) p = project(p, PROJ_FIELD, moved, 0, closure_capture_type(t, i));
     if (f->captures[i].by_value) {
       ops[i] = use_place(L, p);
       continue;
@@ -891,11 +911,13 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     Place r = temp(L, rt, e->span);
     Capture *c = &f->captures[i];
     Place used = p;
-    // One field: the loan is of that field; several: of the variable, as far as those fields go.
+    // One field: the loan is of that field; several: of the variable (or what it points to),
+    // as far as those fields go.
     uint64_t fields = c->whole || p.nproj ? 0 : c->fields;
+    if (fields && c->through_deref) used = deref(L, p, e->span);
     if (fields && !(fields & (fields - 1))) {
       int f = __builtin_ctzll(fields);
-      used = project(p, PROJ_FIELD, f, 0, mir_field_type(place_ty(L, p), -1, f));
+      used = project(used, PROJ_FIELD, f, 0, mir_field_type(place_ty(L, used), -1, f));
       fields = 0;
     }
     bool unique = c->mut_use && !capture_is_mut(c);

@@ -45,6 +45,14 @@ void note_mut_use(Fcx *fx, Expr *place) {
       if (f->captures[i].local == l) f->captures[i].mut_use = true;
 }
 
+// A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
+static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
+  Type *lt = ty_resolve(e->sub->local->ty);
+  if (derefs == 0) capture_use(fx, e->sub->local, field, false);
+  else if (derefs == 1 && lt->kind == TY_REF) capture_use(fx, e->sub->local, field, true);
+  else capture_use(fx, e->sub->local, -1, false);
+}
+
 static Type *check_field(Fcx *fx, Expr *e) {
   Expr *outer_base = fx->field_base;
   fx->field_base = e->sub;
@@ -63,15 +71,15 @@ static Type *check_field(Fcx *fx, Expr *e) {
       bool hit = e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name;
       if (hit) {
         e->field_index = i;
-        if (captured) capture_use(fx, e->sub->local, derefs ? -1 : i);
+        if (captured) capture_field_use(fx, e, derefs, i);
         return ty_subst(s->fields[i].type, t->args, t->nargs);
       }
     }
   } else if (t->kind == TY_TUPLE && e->field_index >= 0 && e->field_index < t->nargs) {
-    if (captured) capture_use(fx, e->sub->local, derefs ? -1 : e->field_index);
+    if (captured) capture_field_use(fx, e, derefs, e->field_index);
     return t->args[e->field_index];
   }
-  if (captured) capture_use(fx, e->sub->local, -1);
+  if (captured) capture_use(fx, e->sub->local, -1, false);
   if (t->kind == TY_VAR) {
     error_at(e->sub->span, "E0282", "type annotations needed");
     return ty_new_var(0);

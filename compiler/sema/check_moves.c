@@ -8,6 +8,7 @@
 #include <string.h>
 
 static void consume_capture(Fcx *fx, Expr *e);
+static bool consume_captured_field(Fcx *fx, Expr *e);
 
 static bool inside_closure(Fcx *fx, Span sp) {
   for (int i = 0; i < fx->closures.len; i++) {
@@ -77,11 +78,35 @@ void check_moves(Fcx *fx) {
       diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }
-    if (b->kind == EX_PATH && b->res == RES_LOCAL && e->sub == b && partial_move_ok(fx, e)) continue;
+    if (b->kind == EX_PATH && b->res == RES_LOCAL && e->sub == b && (partial_move_ok(fx, e) || consume_captured_field(fx, e))) continue;
     Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
     diag_help(d, "move the whole value, or borrow the field with `&`");
     diag_emit(d);
   }
+}
+
+// `t.1` moved out in the body of a closure that uses no other part of t: the closure captures
+// t.1 by value (Rust 2021) and owns it, so moving it out is moving the capture out (FnOnce).
+static bool consume_captured_field(Fcx *fx, Expr *e) {
+  Local *l = e->sub->local;
+  for (int i = 0; i < fx->closures.len; i++) {
+    FnDecl *cf = VEC_AT(fx->closures, i);
+    Span cs = cf->closure_expr->span;
+    if (e->span.file != cs.file || e->span.lo < cs.lo || e->span.hi > cs.hi || l->owner == cf) continue;
+    for (int k = 0; k < cf->ncaptures; k++) {
+      Capture *c = &cf->captures[k];
+      if (c->local != l || c->whole || c->fields != (uint64_t)1 << e->field_index || l->owner != cf->parent) continue;
+      bool was = c->by_value;
+      c->by_value = true;
+      if (capture_moved_field(cf, c) != e->field_index) {
+        c->by_value = was;
+        return false;
+      }
+      cf->is_fn_once = true;
+      return true;
+    }
+  }
+  return false;
 }
 
 // A closure body that moves a captured variable out owns it: the capture is by value, and the
@@ -290,6 +315,16 @@ static void mv_expr(MoveCx *cx, Expr *e, bool borrow) {
     for (int i = 0; i < e->fn->ncaptures; i++) {
       Local *l = e->fn->captures[i].local;
       if (l->owner != cx->fn || type_implements(K, l->ty, K->copy_trait) || cx->st.dead) continue;
+      int f = capture_moved_field(e->fn, &e->fn->captures[i]);
+      if (f >= 0) {  // one field moved in: a partial move (none if that field is Copy)
+        Expr use = {.span = e->span, .local = l};
+        mv_use_part(cx, &use, l, f, false);
+        if (!type_implements(K, closure_capture_type(e->ty, i), K->copy_trait)) {
+          cx->st.fields[l->index] |= (uint64_t)1 << f;
+          cx->st.where[l->index] = e->span;
+        }
+        continue;
+      }
       if (cx->st.moved[l->index] || cx->st.fields[l->index]) {
         Expr use = {.span = e->span, .local = l};
         mv_use(cx, &use, !e->fn->captures[i].by_value);

@@ -243,20 +243,22 @@ static void unknown_value(Expr *e, const char *name) {
 
 // A variable of an enclosing function used inside a closure becomes a capture of that closure
 // and of every closure between (a closure in a closure reaches it through the outer one).
-// `field` is the field the use goes through (`c.hits`), or -1 for a use of the whole.
-void capture_use(Fcx *fx, Local *l, int field) {
+// `field` is the field the use goes through (`c.hits`; `self.a` through the reference when
+// `deref`), or -1 for a use of the whole.
+void capture_use(Fcx *fx, Local *l, int field, bool deref) {
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
     Capture *cap = NULL;
     for (int i = 0; i < f->ncaptures; i++)
       if (f->captures[i].local == l) cap = &f->captures[i];
     if (!cap) continue;
-    if (field < 0 || field >= 64) cap->whole = true;
+    if (!cap->fields) cap->through_deref = deref;
+    if (field < 0 || field >= 64 || cap->through_deref != deref) cap->whole = true;
     else cap->fields |= (uint64_t)1 << field;
   }
 }
 
 static void capture(Fcx *fx, Local *l, bool field_base) {
-  if (!field_base) capture_use(fx, l, -1);  // a field access records its own use
+  if (!field_base) capture_use(fx, l, -1, false);  // a field access records its own use
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
     bool have = false;
     for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;

@@ -104,6 +104,7 @@ Type *ty_iter(Type *elem, bool mut, int flags);
 Type *ty_range_rev(Type *range);   // flags: ITER_ENUMERATE | ITER_REV
 enum { ITER_ENUMERATE = 1, ITER_REV = 2, ITER_ENUMERATE_AFTER_REV = 4 };
 Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
+int capture_moved_field(FnDecl *closure, Capture *cap);  // a `move` capture of one field: its index, or -1
 bool capture_is_mut(Capture *cap);   // by `&mut` (a by-value capture: changed in place)
 bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)

@@ -199,7 +199,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
-void capture_use(Fcx *fx, Local *l, int field);  // check_path.c: a closure body's use of a capture
+void capture_use(Fcx *fx, Local *l, int field, bool deref);  // check_path.c: a closure body's use of a capture
 
 // check_macro.c
 Type *check_macro(Fcx *fx, Expr *e, Type *expected);

@@ -371,10 +371,27 @@ static bool adt_any_field(Type *t, bool (*pred)(Type *), bool want) {
   return false;
 }
 
-// The type of a closure's i-th capture field: the variable's type, or a reference to it.
+// A `move` closure whose body uses one field of a variable (`move || p.name.len()`) takes that
+// field only, as Rust 2021 does: p's other fields stay the function's. Not out of a type with a
+// Drop impl (rustc moves the whole then), an enum, or a variable of an enclosing closure.
+int capture_moved_field(FnDecl *closure, Capture *cap) {
+  uint64_t f = cap->fields;
+  if (!cap->by_value || cap->whole || !f || (f & (f - 1)) || cap->local->owner != closure->parent) return -1;
+  Type *t = ty_resolve(cap->local->ty);
+  bool ok = t->kind == TY_TUPLE || (t->kind == TY_STRUCT && !t->sdecl->is_enum && !t->sdecl->drop_impl);
+  return ok ? __builtin_ctzll(f) : -1;
+}
+
+// The type of a closure's i-th capture field: the variable's type (or its one moved field's),
+// or a reference to it.
 Type *closure_capture_type(Type *t, int i) {
   Capture *cap = &t->closure->captures[i];
   Type *lt = ty_subst(cap->local->ty, t->args, t->nargs);
+  int f = capture_moved_field(t->closure, cap);
+  if (f >= 0) {
+    Type *rt = ty_resolve(lt);
+    return rt->kind == TY_TUPLE ? rt->args[f] : ty_subst(rt->sdecl->fields[f].type, rt->args, rt->nargs);
+  }
   return cap->by_value ? lt : ty_ref(lt, capture_is_mut(cap));
 }
 

@@ -295,6 +295,7 @@ typedef struct {
   // `c.hits` borrows c.hits, and c.log stays free. trc's environment still points at the whole
   // variable; the borrow checker takes the loan as of the field.
   uint64_t fields;  // the fields of the variable its uses go through (bit i: field i)
+  bool through_deref;  // ... of what the variable (a reference) points to: `self.a` of `&mut self`
   bool whole;     // some use is of the variable itself (or through a deref, or a field past 63)
 } Capture;
 
