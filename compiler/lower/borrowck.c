@@ -33,7 +33,8 @@
 //      (`v.push(v.len())`). A loan of what a parameter points to that flows into the return
 //      value lives from where it is made to the end of the body, on every path, as the
 //      signature's region does in rustc.
-//   5. The body against its signature ("Universal regions" below): each reference parameter's
+//   5. The body against its signature ("Universal regions" below; what a signature writes is
+//      read by signature.c): each reference parameter's
 //      lifetime, and each lifetime argument of what it points to, is a loan of no place that
 //      flows like the others; what reaches the return value must be a lifetime the return
 //      type allows ("lifetime may not live long enough", E0621). Parameters and struct fields
@@ -365,43 +366,6 @@ static void absorb(State *s, int l, const Word *loans, int depth) { absorb_from(
 // Closures, `dyn Fn` and fn pointers are taken as ALL for every argument.
 typedef enum { ARG_INSIDE, ARG_ALL } ArgFlow;
 
-// Whether the return type mentions `Self` or the impl's own type by name: then it has the
-// impl's lifetimes too (`impl<'a> Parser<'a> { fn new(s: &'a str) -> Self }`).
-static bool te_mentions_self(TypeExpr *t, const char *self_name) {
-  if (!t) return false;
-  if (t->kind == TE_PATH && t->path.nsegs) {
-    const char *n = t->path.segs[t->path.nsegs - 1].name;
-    if (!strcmp(t->path.segs[0].name, "Self") || (self_name && !strcmp(n, self_name))) return true;
-    for (int i = 0; i < t->path.nsegs; i++)
-      for (int j = 0; j < t->path.segs[i].nargs; j++)
-        if (te_mentions_self(t->path.segs[i].args[j], self_name)) return true;
-  }
-  if (t->inner && te_mentions_self(t->inner, self_name)) return true;
-  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
-    if (te_mentions_self(t->elems[i], self_name)) return true;
-  return false;
-}
-
-static const char *impl_lifetime_in_ret(FnDecl *f, int i) {
-  ImplDecl *im = f->impl;
-  if (!im || i >= im->generics.nlifetimes || i >= GENERICS_MAX_LIFETIMES) return NULL;
-  TypeExpr *st = im->self_te;
-  const char *self_name = st && st->kind == TE_PATH && st->path.nsegs ? st->path.segs[st->path.nsegs - 1].name : NULL;
-  return te_mentions_self(f->ret, self_name) ? im->generics.lifetimes[i] : NULL;
-}
-
-// Whether the return type has lifetime lt, as written or through `Self`.
-static bool named_in_ret(FnDecl *f, const char *lt) {
-  for (int i = 0; lt && i < 4 && f->ret_lifetimes[i]; i++)
-    if (f->ret_lifetimes[i] == lt) return true;
-  for (int i = 0; lt && impl_lifetime_in_ret(f, i); i++)
-    if (impl_lifetime_in_ret(f, i) == lt) return true;
-  return false;
-}
-
-// The first named lifetime of the return type, or NULL.
-static const char *ret_lifetime(FnDecl *f) { return f->ret_lifetimes[0] ? f->ret_lifetimes[0] : impl_lifetime_in_ret(f, 0); }
-
 static ArgFlow arg_flow(Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
@@ -418,68 +382,21 @@ static ArgFlow arg_flow(Terminator *t, int i) {
   bool self_ref = f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
   if (has_self && i == 0) {
     if (!self_ref) return ARG_INSIDE;  // by value: what it holds
-    if (f->self_lifetime) return named_in_ret(f, f->self_lifetime) ? ARG_ALL : ARG_INSIDE;
+    if (f->self_lifetime) return sig_names_lifetime(f, f->self_lifetime) ? ARG_ALL : ARG_INSIDE;
     return f->ret_elided ? ARG_ALL : ARG_INSIDE;
   }
   int pi = i - has_self;
   if (pi < 0 || pi >= f->nparams) return ARG_ALL;
   TypeExpr *te = f->params[pi].ty;
   if (te->kind != TE_REF) return ARG_INSIDE;  // by value: what it holds
-  if (te->lifetime) return named_in_ret(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
+  if (te->lifetime) return sig_names_lifetime(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
   // Elided: the return type's elided lifetime is this one's if nothing else can be.
   return f->ret_elided && !self_ref && f->param_lifetimes == 1 ? ARG_ALL : ARG_INSIDE;
 }
 
-
-// The lifetimes a type expression mentions, as written (NULL: one elided, or a type parameter,
-// which may hold any): true when lt is one of them.
-static bool te_mentions(TypeExpr *t, const char *lt, int depth) {
-  if (!t || depth > 8) return false;
-  switch (t->kind) {
-  case TE_REF: return !t->lifetime || t->lifetime == lt || te_mentions(t->inner, lt, depth + 1);
-  case TE_DYN: case TE_IMPL: return t->lifetime == lt;
-  case TE_TUPLE:
-    for (int i = 0; i < t->nelems; i++)
-      if (te_mentions(t->elems[i], lt, depth + 1)) return true;
-    return false;
-  case TE_SLICE: case TE_ARRAY: case TE_PTR: return te_mentions(t->inner, lt, depth + 1);
-  case TE_PATH:
-    for (int i = 0; i < t->path.nsegs; i++) {
-      PathSeg *sg = &t->path.segs[i];
-      for (int j = 0; j < sg->nlifetimes; j++)
-        if (sg->lifetimes[j] == lt || !strcmp(sg->lifetimes[j], "'_")) return true;
-      for (int j = 0; j < sg->nargs; j++)
-        if (te_mentions(sg->args[j], lt, depth + 1)) return true;
-    }
-    return false;
-  default: return false;
-  }
-}
-
-// Parameter i of f (self first) as written, when it is a reference: its referent's type
-// expression (`&self` in `impl<'a> Pair<'a>`: `Pair<'a>`).
-static TypeExpr *referent_of(FnDecl *f, int i) {
-  if (!f || f->is_closure) return NULL;
-  bool has_self = f->self_kind != SELF_NONE;
-  if (has_self && i == 0) return f->impl && (f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) ? f->impl->self_te : NULL;
-  int pi = i - has_self;
-  if (pi < 0 || pi >= f->nparams || f->params[pi].ty->kind != TE_REF) return NULL;
-  return f->params[pi].ty->inner;
-}
-
 static TypeExpr *param_referent(Terminator *t, int i) {
   Callee *c = &t->callee;
-  return referent_of(c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT ? c->fn : NULL, i);
-}
-
-// The struct a referent type expression names with all its lifetime arguments, or NULL.
-static StructDecl *referent_struct(TypeExpr *te, PathSeg **seg) {
-  if (!te || te->kind != TE_PATH || !te->path.nsegs || !te->resolved) return NULL;
-  Type *t = ty_resolve(te->resolved);
-  *seg = &te->path.segs[te->path.nsegs - 1];
-  if (t->kind != TY_STRUCT || t->sdecl->generics.nlifetimes != (*seg)->nlifetimes || !(*seg)->nlifetimes) return NULL;
-  if (t->sdecl->generics.nlifetimes > GENERICS_MAX_LIFETIMES) return NULL;
-  return t->sdecl;
+  return sig_referent(c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT ? c->fn : NULL, i);
 }
 
 // An ARG_INSIDE argument `&p` of a split struct local p, to a callee whose signature names
@@ -508,49 +425,13 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
     bool returned = false;
     for (int j = 0; j < sd->generics.nlifetimes && !returned; j++) {
       const char *lt = seg->lifetimes[j];
-      bool in_ret = !strcmp(lt, "'_") || named_in_ret(f, lt);
-      returned = in_ret && te_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0);
+      bool in_ret = !strcmp(lt, "'_") || sig_names_lifetime(f, lt);
+      returned = in_ret && sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0);
     }
     // A field of a type parameter may hold any of them.
     if (returned || ty_has_params(sd->fields[fi].type)) add_loans(k, out, field_set(s, p, fi), false);
   }
   return true;
-}
-
-// The names a type expression mentions that tie it to another parameter's: lifetimes written
-// (an elided one is fresh and ties nothing) and one-segment paths (type parameters, `Self`,
-// which stands for the impl's type and so for its lifetimes too).
-typedef struct {
-  const char *names[16];
-  int n;
-} Names;
-
-static void te_names(TypeExpr *t, FnDecl *f, Names *out, int depth) {
-  if (!t || depth > 8) return;
-  if ((t->kind == TE_REF || t->kind == TE_DYN || t->kind == TE_IMPL) && t->lifetime && strcmp(t->lifetime, "'_") && out->n < 16)
-    out->names[out->n++] = t->lifetime;
-  if (t->inner) te_names(t->inner, f, out, depth + 1);
-  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++) te_names(t->elems[i], f, out, depth + 1);
-  if (t->kind != TE_PATH) return;
-  for (int i = 0; i < t->path.nsegs; i++) {
-    PathSeg *sg = &t->path.segs[i];
-    for (int j = 0; j < sg->nlifetimes && out->n < 16; j++)
-      if (strcmp(sg->lifetimes[j], "'_")) out->names[out->n++] = sg->lifetimes[j];
-    for (int j = 0; j < sg->nargs; j++) te_names(sg->args[j], f, out, depth + 1);
-  }
-  if (t->path.nsegs == 1 && out->n < 16) out->names[out->n++] = t->path.segs[0].name;
-  if (!strcmp(t->path.segs[0].name, "Self") && f->impl && f->impl->self_te != t) te_names(f->impl->self_te, f, out, depth + 1);
-}
-
-// Parameter i of f (self first) as written, whole: its names.
-static void param_names(FnDecl *f, int i, Names *out) {
-  bool has_self = f->self_kind != SELF_NONE;
-  if (has_self && i == 0) {
-    if (f->self_lifetime && out->n < 16) out->names[out->n++] = f->self_lifetime;
-    if (f->impl) te_names(f->impl->self_te, f, out, 0);
-    return;
-  }
-  if (i - has_self < f->nparams) te_names(f->params[i - has_self].ty, f, out, 0);
 }
 
 // Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's or a
@@ -562,10 +443,10 @@ static bool may_store(Terminator *t, int i, int j) {
   bool has_self = f->self_kind != SELF_NONE;
   if (i - has_self >= f->nparams || j - has_self >= f->nparams) return true;
   Names into = {0}, from = {0};
-  TypeExpr *ref = referent_of(f, i);  // `&mut self`: the impl's type
+  TypeExpr *ref = sig_referent(f, i);  // `&mut self`: the impl's type
   if (!ref) return true;
-  te_names(ref, f, &into, 0);
-  param_names(f, j, &from);
+  sig_names(ref, f, &into, 0);
+  sig_param_names(f, j, &from);
   for (int a = 0; a < into.n; a++)
     for (int b = 0; b < from.n; b++)
       if (into.names[a] == from.names[b] && strcmp(into.names[a], "'static")) return true;
@@ -590,25 +471,13 @@ static bool stores_itself(Terminator *t, int i, int j) {
     if (pt->kind != TE_REF) return true;
     own = pt->lifetime;
   }
-  TypeExpr *ref = referent_of(f, i);
+  TypeExpr *ref = sig_referent(f, i);
   if (!own || !ref) return !ref;
   Names into = {0};
-  te_names(ref, f, &into, 0);
+  sig_names(ref, f, &into, 0);
   for (int a = 0; a < into.n; a++)
     if (into.names[a] == own) return true;
   return false;
-}
-
-// The lifetime argument i's reference has as written (NULL: elided), and whether it is one.
-static bool arg_lifetime(FnDecl *f, int i, const char **lt) {
-  bool has_self = f->self_kind != SELF_NONE;
-  if (has_self && i == 0) {
-    *lt = f->self_lifetime;
-    return f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
-  }
-  if (i - has_self >= f->nparams || f->params[i - has_self].ty->kind != TE_REF) return false;
-  *lt = f->params[i - has_self].ty->lifetime;
-  return true;
 }
 
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
@@ -626,7 +495,7 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
     for (int i = 0; i < t->nargs; i++) {
       const char *lt;
       if (t->args[i].kind == OPND_CONST || arg_flow(t, i) != ARG_ALL) continue;
-      if (!arg_lifetime(f, i, &lt) || te_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
+      if (!sig_arg_lifetime(f, i, &lt) || sig_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
     }
   }
 }
@@ -801,23 +670,9 @@ static void stmt_live(Bck *k, Word *live, MirStmt *st) {
 // 'static` and holds none. (`dyn_static`: inside such a field.)
 static bool drop_reads_in(Type *t, bool dyn_static, int depth);
 
-static bool te_has_dyn(TypeExpr *t, bool *bounded) {
-  if (!t) return false;
-  bool found = false;
-  if (t->kind == TE_DYN) {
-    if (t->lifetime && strcmp(t->lifetime, "'static")) *bounded = true;
-    found = true;
-  }
-  if ((t->kind == TE_REF || t->kind == TE_PTR || t->kind == TE_SLICE || t->kind == TE_ARRAY) && te_has_dyn(t->inner, bounded)) found = true;
-  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++) found |= te_has_dyn(t->elems[i], bounded);
-  for (int i = 0; t->kind == TE_PATH && i < t->path.nsegs; i++)
-    for (int j = 0; j < t->path.segs[i].nargs; j++) found |= te_has_dyn(t->path.segs[i].args[j], bounded);
-  return found;
-}
-
 static bool field_drop_reads(FieldDecl *fd, Type *ft, bool dyn_static, int depth) {
   bool bounded = false;
-  if (te_has_dyn(fd->ty, &bounded) && !bounded) dyn_static = true;
+  if (sig_has_dyn(fd->ty, &bounded) && !bounded) dyn_static = true;
   return drop_reads_in(ft, dyn_static, depth + 1);
 }
 
@@ -866,7 +721,6 @@ static void term_live(Bck *k, Word *live, int bi) {
   default: break;
   }
 }
-
 
 // Which drops drop nothing: the local was moved out on every path to it (`drop(g)`, `let h =
 // g;`). Those are not uses of what it held, whatever its destructor would read. Forward, over
@@ -1110,7 +964,6 @@ static bool add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *
   return true;
 }
 
-
 // Where an access is checked: statement j of block bi (j == the statement count: the
 // terminator), with the loans each local holds before it and the locals live after it.
 typedef struct {
@@ -1330,25 +1183,6 @@ static void check_return(Bck *k, State *s) {
 // lifetime is 'static in a signature), or into a struct field of such a type, may be kept
 // forever, so a borrow of a local in it is E0597 however soon the value itself dies.
 
-static bool requires_static(TypeExpr *t, int depth) {
-  if (!t || depth > 8) return false;
-  switch (t->kind) {
-  case TE_REF: return t->lifetime && !strcmp(t->lifetime, "'static");
-  case TE_DYN: return !t->lifetime || !strcmp(t->lifetime, "'static");
-  case TE_TUPLE:
-    for (int i = 0; i < t->nelems; i++)
-      if (requires_static(t->elems[i], depth + 1)) return true;
-    return false;
-  case TE_SLICE: case TE_ARRAY: return requires_static(t->inner, depth + 1);
-  case TE_PATH:
-    for (int i = 0; i < t->path.nsegs; i++)
-      for (int j = 0; j < t->path.segs[i].nargs; j++)
-        if (requires_static(t->path.segs[i].args[j], depth + 1)) return true;
-    return false;
-  default: return false;
-  }
-}
-
 // The `}` where local l's storage ends, or no span.
 static Span scope_end(Bck *k, int l) {
   Body *b = k->b;
@@ -1393,7 +1227,7 @@ static void check_static_args(Point *pt, Terminator *t) {
   if (!f || f->is_closure) return;
   bool has_self = f->self_kind != SELF_NONE;
   for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++)
-    if (requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
+    if (sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
 }
 
 // A struct or variant built with a value in a field that must be 'static.
@@ -1404,7 +1238,7 @@ static void check_static_fields(Point *pt, Rvalue *rv, Span sp) {
   int n = sd->is_enum ? (rv->variant >= 0 ? sd->variants[rv->variant].nfields : 0) : sd->nfields;
   FieldDecl *fds = sd->is_enum ? (rv->variant >= 0 ? sd->variants[rv->variant].fields : NULL) : sd->fields;
   for (int i = 0; i < n && i < rv->nops; i++)
-    if (requires_static(fds[i].ty, 0)) require_static(pt, &rv->ops[i], sp, "this usage");
+    if (sig_requires_static(fds[i].ty, 0)) require_static(pt, &rv->ops[i], sp, "this usage");
 }
 
 static void check_stmt(Point *pt, MirStmt *st) {
@@ -1499,20 +1333,12 @@ static int elision_source(Bck *k) {
 static bool region_allowed(Bck *k, Loan *u) {
   FnDecl *f = k->b->fn;
   if (u->region && !strcmp(u->region, "'static")) return true;
-  if (u->region && named_in_ret(f, u->region)) return true;
+  if (u->region && sig_names_lifetime(f, u->region)) return true;
   if (!f->ret_elided) return false;
   int src = elision_source(k);
   if (src == u->holder) return true;
   // `&'a self` makes the elided lifetime 'a.
   return u->region && src == 1 && f->self_lifetime == u->region;
-}
-
-static Span lifetime_def(FnDecl *f, const char *lt) {
-  Generics *gs[2] = {&f->generics, f->impl ? &f->impl->generics : NULL};
-  for (int g = 0; g < 2; g++)
-    for (int i = 0; gs[g] && i < gs[g]->nlifetimes && i < GENERICS_MAX_LIFETIMES; i++)
-      if (gs[g]->lifetimes[i] == lt) return gs[g]->lifetime_spans[i];
-  return (Span){0};
 }
 
 // The `&` of the parameter's type, where rustc names an elided lifetime.
@@ -1527,7 +1353,7 @@ static Span param_amp(Bck *k, int local) {
 // A region in a message: its name, or `'n` for an elided one, with a label saying so.
 static const char *region_name(Bck *k, Diag *d, const char *region, int local, int n) {
   if (region) {
-    Span def = lifetime_def(k->b->fn, region);
+    Span def = sig_lifetime_def(k->b->fn, region);
     if (def.hi) diag_secondary(d, def, "lifetime `%s` defined here", region);
     return region;
   }
@@ -1540,7 +1366,7 @@ static void report_region(Bck *k, Loan *u, Span sp) {
   FnDecl *f = k->b->fn;
   const char *pname = k->b->locals.data[u->holder].name;
   bool has_self = f->self_kind != SELF_NONE;
-  const char *named = ret_lifetime(f);
+  const char *named = sig_ret_lifetime(f);
   if (!u->region && named && !f->ret_elided && !(has_self && u->holder == 1) && pname) {
     Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
     diag_label(d, "lifetime `%s` required", named);
@@ -1575,17 +1401,6 @@ static void check_returned_regions(Bck *k, State *s, Span sp) {
   }
 }
 
-// A reference type without a lifetime inside t (`Vec<&str>`): where rustc names it.
-static TypeExpr *elided_ref_in(TypeExpr *t, int depth) {
-  if (!t || depth > 8) return NULL;
-  if (t->kind == TE_REF && !t->lifetime) return t;
-  TypeExpr *r = t->inner ? elided_ref_in(t->inner, depth + 1) : NULL;
-  for (int i = 0; !r && t->kind == TE_TUPLE && i < t->nelems; i++) r = elided_ref_in(t->elems[i], depth + 1);
-  for (int i = 0; !r && t->kind == TE_PATH && i < t->path.nsegs; i++)
-    for (int j = 0; !r && j < t->path.segs[i].nargs; j++) r = elided_ref_in(t->path.segs[i].args[j], depth + 1);
-  return r;
-}
-
 static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span sp, bool call) {
   FnDecl *f = k->b->fn;
   const char *pname = k->b->locals.data[p].name, *uname = k->b->locals.data[u->holder].name;
@@ -1595,7 +1410,7 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
     if (r->names[i][0] == '\'') {
       if (strcmp(r->names[i], "'static")) only_static = false, named = named ? named : r->names[i];
     }
-  TypeExpr *elided = elided_ref_in(ref, 0);
+  TypeExpr *elided = sig_elided_ref(ref, 0);
   const char *what = call ? "argument" : "assignment";
   Diag *d;
   if (only_static && !elided && pname && uname) {
@@ -1617,7 +1432,7 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
       amp.hi = amp.lo + 1;
       diag_secondary(d, amp, "let's call the lifetime of this reference `'2`");
     } else if (want) {
-      Span def = lifetime_def(f, want);
+      Span def = sig_lifetime_def(f, want);
       if (def.hi) diag_secondary(d, def, "lifetime `%s` defined here", want);
     }
     if (!want) want = "'static";
@@ -1633,13 +1448,13 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
   if (!k->check_regions) return;
   FnDecl *f = k->b->fn;
   for (int p = 1; p <= k->b->nparams; p++) {
-    TypeExpr *ref = referent_of(f, p - 1);
+    TypeExpr *ref = sig_referent(f, p - 1);
     bool is_mut = f->self_kind != SELF_NONE && p == 1 ? f->self_kind == SELF_REF_MUT
                                                       : p - 1 - (f->self_kind != SELF_NONE) < f->nparams && f->params[p - 1 - (f->self_kind != SELF_NONE)].ty->mut;
     if (!ref || !is_mut) continue;
     Names r = {0};
-    te_names(ref, f, &r, 0);
-    bool has_lifetime = elided_ref_in(ref, 0) != NULL;
+    sig_names(ref, f, &r, 0);
+    bool has_lifetime = sig_elided_ref(ref, 0) != NULL;
     for (int i = 0; i < r.n; i++) has_lifetime |= r.names[i][0] == '\'';
     if (!has_lifetime) continue;
     Word *h = held(s, p);
@@ -1656,15 +1471,6 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
   }
 }
 
-static bool ret_has_impl(TypeExpr *t) {
-  if (!t) return false;
-  if (t->kind == TE_IMPL) return true;
-  if (t->kind == TE_REF || t->kind == TE_SLICE || t->kind == TE_ARRAY) return ret_has_impl(t->inner);
-  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
-    if (ret_has_impl(t->elems[i])) return true;
-  return false;
-}
-
 // `(*p).f` of a reference parameter `p: &S<'a, 'b>`: the value read holds the regions that
 // field f's type has, as S's lifetime parameters map to p's arguments (`second: &'b str`: 'b).
 static void add_inner_regions(Bck *k, Word *dst, Place p) {
@@ -1673,11 +1479,11 @@ static void add_inner_regions(Bck *k, Word *dst, Place p) {
   for (int i = 2; i < p.nproj; i++)
     if (p.proj[i].kind == PROJ_DEREF) return;
   PathSeg *seg;
-  StructDecl *sd = referent_struct(referent_of(k->b->fn, p.local - 1), &seg);
+  StructDecl *sd = sig_referent_struct(sig_referent(k->b->fn, p.local - 1), &seg);
   if (!sd || sd->is_enum || p.proj[1].field >= sd->nfields) return;
   TypeExpr *ft = sd->fields[p.proj[1].field].ty;
   for (int j = 0; j < sd->generics.nlifetimes; j++) {
-    if (!te_mentions(ft, sd->generics.lifetimes[j], 0)) continue;
+    if (!sig_mentions(ft, sd->generics.lifetimes[j], 0)) continue;
     for (int i = 0; i < k->nloans; i++) {
       Loan *u = &k->loans.data[i];
       if (u->inner && u->holder == p.local && u->region == seg->lifetimes[j]) bit_set(dst, i);
@@ -1719,7 +1525,7 @@ static void collect_universal(Bck *k) {
   FnDecl *f = k->b->fn;
   k->universal = bits_new((k->loans.len + 64 + 63) / 64);
   if (!f || f->is_closure || f->generics.lifetime_bounds || (f->impl && f->impl->generics.lifetime_bounds)) return;
-  if (ret_has_impl(f->ret) || f->ret_lifetimes[3]) return;  // `-> impl Tr` is E0700's; many names
+  if (sig_ret_has_impl(f->ret) || f->ret_lifetimes[3]) return;  // `-> impl Tr` is E0700's; many names
   bool has_self = f->self_kind != SELF_NONE;
   for (int l = 1; l <= k->b->nparams && l - 1 - has_self < f->nparams; l++) {
     const char *region;
@@ -1736,7 +1542,7 @@ static void collect_universal(Bck *k) {
     vec_push(&k->loans, u);
     // The named lifetime arguments of what it points to, each a region of its own.
     PathSeg *seg;
-    if (!referent_struct(referent_of(f, l - 1), &seg)) continue;
+    if (!sig_referent_struct(sig_referent(f, l - 1), &seg)) continue;
     for (int j = 0; j < seg->nlifetimes && k->loans.len - k->nloans < 64; j++) {
       const char *lt = seg->lifetimes[j];
       if (!strcmp(lt, "'_") || !strcmp(lt, "'static")) continue;

@@ -283,7 +283,33 @@ bool mir_is_move_path(Place p);
 Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);
 
 //
-// borrowck.c: borrow checking (E0499, E0502, E0503, E0505, E0506, E0597, E0515)
+// signature.c: the lifetimes a signature writes
+//
+
+// The names a type expression mentions that tie it to another parameter's: lifetimes written
+// (an elided one is fresh and ties nothing) and one-segment paths (type parameters, `Self`,
+// which stands for the impl's type and so for its lifetimes too).
+typedef struct {
+  const char *names[16];
+  int n;
+} Names;
+
+bool sig_names_lifetime(FnDecl *f, const char *lt);   // the return type has lt (or via `Self`)
+const char *sig_ret_lifetime(FnDecl *f);              // the return type's first named lifetime
+bool sig_mentions(TypeExpr *t, const char *lt, int depth);  // t has lt (an elided `&` has any)
+TypeExpr *sig_referent(FnDecl *f, int i);  // parameter i's (self first) referent, if a reference
+StructDecl *sig_referent_struct(TypeExpr *te, PathSeg **seg);  // a struct with lifetime args
+void sig_names(TypeExpr *t, FnDecl *f, Names *out, int depth);
+void sig_param_names(FnDecl *f, int i, Names *out);
+bool sig_arg_lifetime(FnDecl *f, int i, const char **lt);  // parameter i is a reference of lt
+TypeExpr *sig_elided_ref(TypeExpr *t, int depth);          // a `&` without a lifetime in t
+bool sig_requires_static(TypeExpr *t, int depth);          // `&'static T`, `Box<dyn Tr>`, ...
+bool sig_has_dyn(TypeExpr *t, bool *bounded);              // a `dyn` in t (`+ 'a`: bounded)
+bool sig_ret_has_impl(TypeExpr *t);                        // `impl Tr` in a return type
+Span sig_lifetime_def(FnDecl *f, const char *lt);          // where lt is declared
+
+//
+// borrowck.c: borrow checking (E0499, E0502, E0503, E0505, E0506, E0597, E0515, ...)
 //
 
 void mir_borrowck(Body *b);
