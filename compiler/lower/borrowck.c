@@ -366,6 +366,13 @@ static void absorb(State *s, int l, const Word *loans, int depth) { absorb_from(
 // Closures, `dyn Fn` and fn pointers are taken as ALL for every argument.
 typedef enum { ARG_INSIDE, ARG_ALL } ArgFlow;
 
+// The function a call names with a written signature (not a closure's, which is inferred), or NULL.
+static FnDecl *callee_sig(Terminator *t) {
+  Callee *c = &t->callee;
+  bool named = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL;
+  return named && c->fn && !c->fn->is_closure ? c->fn : NULL;
+}
+
 static ArgFlow arg_flow(Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
@@ -376,8 +383,8 @@ static ArgFlow arg_flow(Terminator *t, int i) {
     bool borrows = !strcmp(n, "as_str") || !strcmp(n, "iter") || !strcmp(n, "iter_mut");
     return borrows || !method || i > 0 ? ARG_ALL : ARG_INSIDE;
   }
-  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
-  if (!f || f->is_closure) return ARG_ALL;
+  FnDecl *f = callee_sig(t);
+  if (!f) return ARG_ALL;
   bool has_self = f->self_kind != SELF_NONE;
   bool self_ref = f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
   if (has_self && i == 0) {
@@ -394,9 +401,9 @@ static ArgFlow arg_flow(Terminator *t, int i) {
   return f->ret_elided && !self_ref && f->param_lifetimes == 1 ? ARG_ALL : ARG_INSIDE;
 }
 
+// A virtual call's parameters are the trait's, whose `&self` names no struct.
 static TypeExpr *param_referent(Terminator *t, int i) {
-  Callee *c = &t->callee;
-  return sig_referent(c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT ? c->fn : NULL, i);
+  return t->callee.kind == CALLEE_VIRTUAL ? NULL : sig_referent(callee_sig(t), i);
 }
 
 // An ARG_INSIDE argument `&p` of a split struct local p, to a callee whose signature names
@@ -437,9 +444,8 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
 // Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's or a
 // closure's may; a function's when j's type and what i points to share a lifetime or a type.
 static bool may_store(Terminator *t, int i, int j) {
-  Callee *c = &t->callee;
-  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
-  if (!f || f->is_closure) return true;
+  FnDecl *f = callee_sig(t);
+  if (!f) return true;
   bool has_self = f->self_kind != SELF_NONE;
   if (i - has_self >= f->nparams || j - has_self >= f->nparams) return true;
   Names into = {0}, from = {0};
@@ -447,9 +453,8 @@ static bool may_store(Terminator *t, int i, int j) {
   if (!ref) return true;
   sig_names(ref, f, &into, 0);
   sig_param_names(f, j, &from);
-  for (int a = 0; a < into.n; a++)
-    for (int b = 0; b < from.n; b++)
-      if (into.names[a] == from.names[b] && strcmp(into.names[a], "'static")) return true;
+  for (int b = 0; b < from.n; b++)
+    if (strcmp(from.names[b], "'static") && sig_names_has(&into, from.names[b])) return true;
   return false;
 }
 
@@ -457,27 +462,14 @@ static bool may_store(Terminator *t, int i, int j) {
 // parameter i points to: a value may; a reference when its own lifetime, as written, is one
 // that i's referent has.
 static bool stores_itself(Terminator *t, int i, int j) {
-  Callee *c = &t->callee;
-  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
-  if (!f || f->is_closure) return true;
-  bool has_self = f->self_kind != SELF_NONE;
+  FnDecl *f = callee_sig(t);
   const char *own;
-  if (has_self && j == 0) {
-    if (f->self_kind != SELF_REF && f->self_kind != SELF_REF_MUT) return true;
-    own = f->self_lifetime;
-  } else {
-    if (j - has_self >= f->nparams) return true;
-    TypeExpr *pt = f->params[j - has_self].ty;
-    if (pt->kind != TE_REF) return true;
-    own = pt->lifetime;
-  }
+  if (!f || !sig_arg_lifetime(f, j, &own)) return true;  // a value
   TypeExpr *ref = sig_referent(f, i);
   if (!own || !ref) return !ref;
   Names into = {0};
   sig_names(ref, f, &into, 0);
-  for (int a = 0; a < into.n; a++)
-    if (into.names[a] == own) return true;
-  return false;
+  return sig_names_has(&into, own);
 }
 
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
@@ -485,10 +477,9 @@ static bool stores_itself(Terminator *t, int i, int j) {
 // field may hold (`inside`).
 static void call_fields(State *s, Terminator *t, const Word *inside) {
   Bck *k = s->k;
-  Callee *c = &t->callee;
-  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
+  FnDecl *f = callee_sig(t);
   int l = t->dest.local, n = split_fields(local_ty(k, l));
-  if (t->dest.nproj || k->field_base[l] < 0 || !f || f->is_closure || !f->ret || f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
+  if (t->dest.nproj || k->field_base[l] < 0 || !f || !f->ret || f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
   for (int fi = 0; fi < n; fi++) {
     Word *fs = field_set(s, l, fi);
     memcpy(fs, inside, sizeof(Word) * k->words);
@@ -1222,9 +1213,8 @@ static void require_static(Point *pt, Operand *o, Span use, const char *why) {
 
 // The arguments of a call to parameters that must be 'static.
 static void check_static_args(Point *pt, Terminator *t) {
-  Callee *c = &t->callee;
-  FnDecl *f = c->kind == CALLEE_FN || c->kind == CALLEE_TRAIT || c->kind == CALLEE_VIRTUAL ? c->fn : NULL;
-  if (!f || f->is_closure) return;
+  FnDecl *f = callee_sig(t);
+  if (!f) return;
   bool has_self = f->self_kind != SELF_NONE;
   for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++)
     if (sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
@@ -1449,9 +1439,7 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
   FnDecl *f = k->b->fn;
   for (int p = 1; p <= k->b->nparams; p++) {
     TypeExpr *ref = sig_referent(f, p - 1);
-    bool is_mut = f->self_kind != SELF_NONE && p == 1 ? f->self_kind == SELF_REF_MUT
-                                                      : p - 1 - (f->self_kind != SELF_NONE) < f->nparams && f->params[p - 1 - (f->self_kind != SELF_NONE)].ty->mut;
-    if (!ref || !is_mut) continue;
+    if (!ref || !sig_mut_ref(f, p - 1)) continue;
     Names r = {0};
     sig_names(ref, f, &r, 0);
     bool has_lifetime = sig_elided_ref(ref, 0) != NULL;
@@ -1462,9 +1450,7 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
       Loan *u = &k->loans.data[i];
       if (!u->universal || u->holder == p || k->reported[i] || !bit(h, i)) continue;
       if (u->region && !strcmp(u->region, "'static")) continue;
-      bool ok = false;
-      for (int j = 0; j < r.n && !ok; j++) ok = u->region && r.names[j] == u->region;
-      if (ok) continue;
+      if (u->region && sig_names_has(&r, u->region)) continue;
       report_stored(k, u, p, ref, &r, sp, call);
       k->reported[i] = true;
     }

@@ -209,9 +209,14 @@ static void forget_range(Lower *L, int height, int top) {
 }
 
 // Ends the scope of the entries [height, top): drops them, newest first, and forgets them.
-static void pop_range(Lower *L, int height, int top, Span sp) {
-  for (int i = top - 1; i >= height; i--)
+// Drops the entries [lo, hi), newest first, but extended temporaries (which outlive the scope).
+static void drop_entries(Lower *L, int lo, int hi, Span sp) {
+  for (int i = hi - 1; i >= lo; i--)
     if (!L->drops.data[i].extended) drop_rest(L, L->drops.data[i].place, L->drops.data[i].rest_from, sp);
+}
+
+static void pop_range(Lower *L, int height, int top, Span sp) {
+  drop_entries(L, height, top, sp);
   forget_range(L, height, top);
 }
 
@@ -2227,16 +2232,11 @@ static void end_variables(Lower *L, Block *blk, const int *let_height, int heigh
   for (int i = blk->nstmts - 1; i >= 0; i--) {
     Stmt *s = blk->stmts[i];
     if (s->kind != ST_LET || s->pat->kind != PAT_BIND) continue;
-    for (; undropped > let_height[i] && undropped > height; undropped--) {
-      DropEntry *d = &L->drops.data[undropped - 1];
-      if (!d->extended) drop_rest(L, d->place, d->rest_from, blk->span);
-    }
+    int from = let_height[i] > height ? let_height[i] : height;
+    if (from < undropped) drop_entries(L, from, undropped, blk->span), undropped = from;
     push_stmt(L, (MirStmt){.kind = STMT_STORAGE_DEAD, .local = L->local_of[s->pat->local->index], .span = blk->span});
   }
-  for (; undropped > height; undropped--) {
-    DropEntry *d = &L->drops.data[undropped - 1];
-    if (!d->extended) drop_rest(L, d->place, d->rest_from, blk->span);
-  }
+  drop_entries(L, height, undropped, blk->span);
   forget_range(L, height, tail);
 }
 

@@ -298,9 +298,11 @@ bool sig_names_lifetime(FnDecl *f, const char *lt);   // the return type has lt 
 const char *sig_ret_lifetime(FnDecl *f);              // the return type's first named lifetime
 bool sig_mentions(TypeExpr *t, const char *lt, int depth);  // t has lt (an elided `&` has any)
 TypeExpr *sig_referent(FnDecl *f, int i);  // parameter i's (self first) referent, if a reference
+bool sig_mut_ref(FnDecl *f, int i);        // parameter i (self first) is a `&mut`
 StructDecl *sig_referent_struct(TypeExpr *te, PathSeg **seg);  // a struct with lifetime args
 void sig_names(TypeExpr *t, FnDecl *f, Names *out, int depth);
 void sig_param_names(FnDecl *f, int i, Names *out);
+bool sig_names_has(const Names *names, const char *name);  // names are interned
 bool sig_arg_lifetime(FnDecl *f, int i, const char **lt);  // parameter i is a reference of lt
 TypeExpr *sig_elided_ref(TypeExpr *t, int depth);          // a `&` without a lifetime in t
 bool sig_requires_static(TypeExpr *t, int depth);          // `&'static T`, `Box<dyn Tr>`, ...

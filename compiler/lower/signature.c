@@ -84,6 +84,14 @@ TypeExpr *sig_referent(FnDecl *f, int i) {
   return f->params[pi].ty->inner;
 }
 
+// Whether parameter i of f (self first) is a `&mut`.
+bool sig_mut_ref(FnDecl *f, int i) {
+  bool has_self = f->self_kind != SELF_NONE;
+  if (has_self && i == 0) return f->self_kind == SELF_REF_MUT;
+  int pi = i - has_self;
+  return pi >= 0 && pi < f->nparams && f->params[pi].ty->kind == TE_REF && f->params[pi].ty->mut;
+}
+
 // The struct a referent type expression names with all its lifetime arguments, or NULL.
 StructDecl *sig_referent_struct(TypeExpr *te, PathSeg **seg) {
   if (!te || te->kind != TE_PATH || !te->path.nsegs || !te->resolved) return NULL;
@@ -109,6 +117,12 @@ void sig_names(TypeExpr *t, FnDecl *f, Names *out, int depth) {
   }
   if (t->path.nsegs == 1 && out->n < 16) out->names[out->n++] = t->path.segs[0].name;
   if (!strcmp(t->path.segs[0].name, "Self") && f->impl && f->impl->self_te != t) sig_names(f->impl->self_te, f, out, depth + 1);
+}
+
+bool sig_names_has(const Names *names, const char *name) {
+  for (int i = 0; i < names->n; i++)
+    if (names->names[i] == name) return true;
+  return false;
 }
 
 // Parameter i of f (self first) as written, whole: its names.
