@@ -655,6 +655,10 @@ static void render(Diag *d, const char *level, const char *level_color) {
       put_spanless_child(c, width);
       continue;
     }
+    if (i == 0 && span_valid(primary->sp)) {  // rustc closes the main snippet with a bare `|`
+      put_bar(width);
+      put("\n");
+    }
     color(C_NOTE);
     put("note");
     color(C_RESET);

@@ -49,12 +49,10 @@
 // rejects it (lifetimes of values stored through `&mut` parameters, `T: 'static` bounds), but
 // a program rustc accepts is not rejected, which the whole test suite and the differential
 // programs are run to confirm.
-#include "lower/lower.h"
+#include "lower/dataflow.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef uint64_t Word;
 
 typedef struct {
   Place place;
@@ -92,41 +90,6 @@ typedef struct {
   bool check_regions;           // the signature is one whose regions are compared with the body
   Span *ret_span;               // per loan: where the return value first receives it
 } Bck;
-
-// ---------------------------------------------------------------------------------------------
-// Bit sets
-
-static Word *bits_new(int words) {
-  Word *w = arena_alloc(sizeof(Word) * (words ? words : 1));
-  memset(w, 0, sizeof(Word) * (words ? words : 1));
-  return w;
-}
-static bool bit(const Word *w, int i) { return (w[i / 64] >> (i % 64)) & 1; }
-static void bit_set(Word *w, int i) { w[i / 64] |= (Word)1 << (i % 64); }
-static void bit_clear(Word *w, int i) { w[i / 64] &= ~((Word)1 << (i % 64)); }
-static bool bits_or(Word *dst, const Word *src, int words) {
-  bool changed = false;
-  for (int i = 0; i < words; i++) {
-    Word n = dst[i] | src[i];
-    changed |= n != dst[i];
-    dst[i] = n;
-  }
-  return changed;
-}
-
-// The blocks a terminator may continue in (at most max; a cleanup block's unwind edges are not
-// followed: borrow checking is of the normal path).
-static int successors(Terminator *t, int *succ, int max) {
-  int n = 0;
-  switch (t->kind) {
-  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
-  case TERM_SWITCH:
-    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
-    break;
-  default: break;
-  }
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Types that can hold a reference
@@ -1657,114 +1620,6 @@ static void check_mutability(Bck *k) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Initialization: a variable read before it is given a value on every path (E0381). Forward
-// over the blocks: which variables may be initialized, and which may not be, where each
-// statement runs (a `let x;` starts uninitialized; an assignment of the whole variable
-// initializes it). Only the user's variables are checked: lowering's temporaries are written
-// before they are read by construction.
-
-typedef struct {
-  Word *maybe_init, *maybe_uninit;  // per block on entry, lwords each
-} Init;
-
-static void init_assign(Word *mi, Word *mu, Place p) {
-  if (p.nproj) return;
-  bit_set(mi, p.local);
-  bit_clear(mu, p.local);
-}
-
-static void init_transfer_stmt(Word *mi, Word *mu, MirStmt *st) {
-  if (st->kind == STMT_ASSIGN) init_assign(mi, mu, st->place);
-}
-
-static void init_transfer_term(Word *mi, Word *mu, Terminator *t) {
-  if (t->kind == TERM_CALL) init_assign(mi, mu, t->dest);
-}
-
-static void report_uninit(Bck *k, int l, Span sp, bool maybe, bool *reported) {
-  if (reported[l]) return;
-  reported[l] = true;
-  const char *name = k->b->locals.data[l].name;
-  Diag *d = diag_error(sp, "E0381", "used binding `%s` %s", name, maybe ? "is possibly-uninitialized" : "isn't initialized");
-  diag_secondary(d, k->b->locals.data[l].span, "binding declared here but left uninitialized");
-  diag_label(d, "`%s` used here but it %s", name, maybe ? "is possibly-uninitialized" : "isn't initialized");
-  diag_defer(d, DEFER_USE_MOVED);
-}
-
-static void check_read(Bck *k, Word *mi, Word *mu, Place p, Span sp, bool *reported) {
-  int l = p.local;
-  if (l <= k->b->nparams || !k->b->locals.data[l].name || !bit(mu, l)) return;
-  report_uninit(k, l, sp, bit(mi, l), reported);
-}
-
-static void check_reads_operand(Bck *k, Word *mi, Word *mu, Operand *o, Span sp, bool *rep) {
-  if (o->kind != OPND_CONST) check_read(k, mi, mu, o->place, sp, rep);
-}
-
-static void check_init(Bck *k) {
-  Body *b = k->b;
-  int nb = b->blocks.len, w = k->lwords;
-  Word *mi = bits_new(w * nb), *mu = bits_new(w * nb);
-  bool *seen = calloc(nb, 1);
-  // On entry: the parameters (and the return place, which is only written) are initialized.
-  for (int l = b->nparams + 1; l < k->nlocals; l++) bit_set(mu, l);
-  for (int l = 0; l <= b->nparams; l++) bit_set(mi, l);
-  seen[0] = true;
-  Word *ci = bits_new(w), *cu = bits_new(w);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int bi = 0; bi < nb; bi++) {
-      BasicBlock *bb = &b->blocks.data[bi];
-      if (!seen[bi] || bb->is_cleanup) continue;
-      memcpy(ci, mi + (size_t)w * bi, sizeof(Word) * w);
-      memcpy(cu, mu + (size_t)w * bi, sizeof(Word) * w);
-      for (int j = 0; j < bb->stmts.len; j++) init_transfer_stmt(ci, cu, &bb->stmts.data[j]);
-      init_transfer_term(ci, cu, &bb->term);
-      int succ[65];
-      int n = successors(&bb->term, succ, 64);
-      for (int i = 0; i < n; i++) {
-        int to = succ[i];
-        if (to < 0 || b->blocks.data[to].is_cleanup) continue;
-        bool c = bits_or(mi + (size_t)w * to, ci, w);
-        c |= bits_or(mu + (size_t)w * to, cu, w);
-        if (!seen[to]) seen[to] = c = true;
-        changed |= c;
-      }
-    }
-  }
-  bool *reported = calloc(k->nlocals, 1);
-  for (int bi = 0; bi < nb; bi++) {
-    BasicBlock *bb = &b->blocks.data[bi];
-    if (!seen[bi] || bb->is_cleanup) continue;
-    memcpy(ci, mi + (size_t)w * bi, sizeof(Word) * w);
-    memcpy(cu, mu + (size_t)w * bi, sizeof(Word) * w);
-    for (int j = 0; j < bb->stmts.len; j++) {
-      MirStmt *st = &bb->stmts.data[j];
-      if (st->kind == STMT_ASSIGN) {
-        Rvalue *rv = &st->rv;
-        switch (rv->kind) {
-        case RV_REF: case RV_LEN: case RV_DISCRIMINANT: check_read(k, ci, cu, rv->place, st->span, reported); break;
-        case RV_AGGREGATE:
-          for (int i = 0; i < rv->nops; i++) check_reads_operand(k, ci, cu, &rv->ops[i], st->span, reported);
-          break;
-        case RV_BINARY: case RV_CHECKED: check_reads_operand(k, ci, cu, &rv->b, st->span, reported);  // fallthrough
-        default: check_reads_operand(k, ci, cu, &rv->a, st->span, reported); break;
-        }
-        // A write into part of the variable (`x.0 = 1`) reads nothing, but it does not make it
-        // initialized either.
-      }
-      init_transfer_stmt(ci, cu, st);
-    }
-    Terminator *t = &bb->term;
-    if (t->kind == TERM_CALL)
-      for (int i = 0; i < t->nargs; i++) check_reads_operand(k, ci, cu, &t->args[i], t->span, reported);
-    if (t->kind == TERM_SWITCH) check_reads_operand(k, ci, cu, &t->discr, t->span, reported);
-  }
-  free(seen);
-  free(reported);
-}
-
-// ---------------------------------------------------------------------------------------------
 // The pass
 
 static void collect_loans(Bck *k) {
@@ -1815,7 +1670,6 @@ void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
   Bck k = {.b = b, .nlocals = b->locals.len, .activating = -1};
   k.lwords = (k.nlocals + 63) / 64;
-  check_init(&k);
   collect_loans(&k);
   collect_universal(&k);
   check_mutability(&k);

@@ -167,11 +167,11 @@ static void open_drop(Elab *E, int at, Terminator drop) {
       Type *et = ty_resolve(place_type(b, whole));
       int d = new_temp(b, ty_isize), eq = new_temp(b, ty_bool);
       vec_push(&b->blocks.data[cur].stmts,
-               ((MirStmt){.kind = STMT_ASSIGN, .place = {.local = d}, .rv = {.kind = RV_DISCRIMINANT, .place = whole, .ty = ty_isize}}));
+               ((MirStmt){.kind = STMT_ASSIGN, .place = {.local = d}, .rv = {.kind = RV_DISCRIMINANT, .place = whole, .ty = ty_isize}, .drop_elab = true}));
       Operand dv = {.kind = OPND_COPY, .place = {.local = d}, .ty = ty_isize};
       Operand want = {.kind = OPND_CONST, .c = {.kind = CONST_INT, .i = (uint64_t)et->sdecl->variants[lf->place.proj[k].field].discr}, .ty = ty_isize};
       vec_push(&b->blocks.data[cur].stmts,
-               ((MirStmt){.kind = STMT_ASSIGN, .place = {.local = eq}, .rv = {.kind = RV_BINARY, .binop = BIN_EQ, .a = dv, .b = want, .ty = ty_bool}}));
+               ((MirStmt){.kind = STMT_ASSIGN, .place = {.local = eq}, .rv = {.kind = RV_BINARY, .binop = BIN_EQ, .a = dv, .b = want, .ty = ty_bool}, .drop_elab = true}));
       int same = add_block(b, cleanup);
       switch_on(b, cur, (Operand){.kind = OPND_COPY, .place = {.local = eq}, .ty = ty_bool}, same, next);
       cur = same;

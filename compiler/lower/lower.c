@@ -532,9 +532,46 @@ static bool all_stable(Expr **es, int n) {
   return true;
 }
 
-// o's value now, safe from what the expressions after it do.
+// Whether e names the variable that is MIR local `local` (or a closure in it captures it).
+static bool mentions(Lower *L, Expr *e, int local);
+
+static bool block_mentions(Lower *L, Block *b, int local) {
+  for (int i = 0; b && i < b->nstmts; i++)
+    if (mentions(L, b->stmts[i]->init, local) || block_mentions(L, b->stmts[i]->else_block, local)) return true;
+  return b && mentions(L, b->tail, local);
+}
+
+static bool mentions(Lower *L, Expr *e, int local) {
+  if (!e) return false;
+  if (e->kind == EX_PATH && e->res == RES_LOCAL && e->local->owner == L->fn && L->local_of[e->local->index] == local) return true;
+  if (e->kind == EX_CLOSURE)
+    for (int i = 0; i < e->fn->ncaptures; i++) {
+      Local *c = e->fn->captures[i].local;
+      if (c->owner == L->fn && L->local_of[c->index] == local) return true;
+    }
+  if (mentions(L, e->sub, local) || mentions(L, e->lhs, local) || mentions(L, e->rhs, local) || mentions(L, e->else_expr, local) ||
+      mentions(L, e->base_expr, local))
+    return true;
+  for (int i = 0; i < e->nargs; i++)
+    if (mentions(L, e->args[i], local)) return true;
+  for (int i = 0; e->kind == EX_MATCH && i < e->narms; i++)
+    if (mentions(L, e->arms[i].guard, local) || mentions(L, e->arms[i].body, local)) return true;
+  return block_mentions(L, e->block, local);
+}
+
+// o's value now, safe from what the expressions after it do. A move out of a variable happens
+// here too, where Rust evaluates it: `f(s, s.len())` reads s after it was moved (E0382), which
+// the move checker sees only if the move comes first in the MIR.
 static Operand read_before(Lower *L, Operand o, Expr **later, int nlater, Span sp) {
-  if (o.kind == OPND_CONST || all_stable(later, nlater)) return o;
+  if (o.kind == OPND_CONST) return o;
+  bool moved_var = o.kind == OPND_MOVE && L->b->locals.data[o.place.local].name;
+  for (int i = 0; moved_var && i < nlater; i++)
+    if (mentions(L, later[i], o.place.local)) {
+      Place t = temp(L, o.ty, sp);
+      assign(L, t, rv_use(o), sp);
+      return use_place(L, t);
+    }
+  if (all_stable(later, nlater)) return o;
   if (!o.place.nproj && !L->b->locals.data[o.place.local].name) return o;  // a temporary already
   Place t = temp(L, o.ty, sp);
   assign(L, t, rv_use(o), sp);
@@ -1004,6 +1041,7 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   bool whole = e->autoref == 2 || !strcmp(e->name, "iter") || !strcmp(e->name, "iter_mut");
   assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .autoref = true, .ty = rt},
          whole ? e->span : r->span);
+  cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = r->span;
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
 
@@ -1062,7 +1100,7 @@ TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
 static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Place p = lower_place(L, e->sub);
   Type *t = place_ty(L, p), *rt = ty_resolve(t);
-  Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t};
+  Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t, .span = e->sub->span};
   TraitDecl *bound = mir_param_fn_trait(L->fn, t);
   bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once);
   if (!may_consume || p.nproj) {
@@ -1465,8 +1503,9 @@ static void emit_match_switch(Lower *L, Expr *e, SwitchKind kind, Place vp, int 
   tg[n] = otherwise >= 0 ? otherwise : unreachable_block(L);
   Operand d;
   if (kind == SWITCH_VARIANT) {
-    Place dp = temp(L, ty_isize, e->span);
-    assign(L, dp, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, e->span);
+    Span sp = e->sub ? e->sub->span : e->span;  // a read of the scrutinee
+    Place dp = temp(L, ty_isize, sp);
+    assign(L, dp, (Rvalue){.kind = RV_DISCRIMINANT, .place = vp, .ty = ty_isize}, sp);
     d = use_place(L, dp);
   } else {
     d = use_place(L, vp);
@@ -1795,6 +1834,8 @@ static void lower_for_vec(Lower *L, Expr *e) {
   Type *vt = e->sub->ty, *et = ty_resolve(vt)->inner;
   Place v = local_place(new_local(L, vt, NULL, true, e->sub->span));
   lower_into(L, v, e->sub);
+  BasicBlock *took = &L->b->blocks.data[L->cur];
+  if (took->stmts.len && took->stmts.data[took->stmts.len - 1].place.local == v.local) took->stmts.data[took->stmts.len - 1].into_iter = true;
   Place idx = local_place(new_local(L, ty_usize, NULL, true, e->span)), len = temp(L, ty_usize, e->span);
   assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
   vec_push(&L->drops, (DropEntry){v, -1, idx.local, false});
@@ -1992,6 +2033,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     Place p = lower_place_mut(L, e->lhs, true);
     if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);
+    cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = e->lhs->span;
     return;
   }
   case EX_COMPOUND: {
@@ -2178,6 +2220,12 @@ static void lower_let(Lower *L, Stmt *s) {
     int m = bind_local(L, p->local);
     push_stmt(L, (MirStmt){.kind = STMT_STORAGE_LIVE, .local = m, .span = s->span});
     if (s->init) lower_initializer(L, local_place(m), s->init, base);
+    // `let b = a;` of a `&mut` with no type written moves it (a written `&mut T` reborrows).
+    BasicBlock *bb = cur_block(L);
+    MirStmt *last = bb->stmts.len ? &bb->stmts.data[bb->stmts.len - 1] : NULL;
+    if (s->init && !s->ty && s->init->kind == EX_PATH && last && last->kind == STMT_ASSIGN && last->place.local == m && !last->place.nproj &&
+        last->rv.kind == RV_USE && last->rv.a.kind == OPND_MOVE && !last->rv.a.place.nproj)
+      last->moves_ref = true;
     return;
   }
   if (!s->init) {  // `let (a, b);`: the variables only, each assigned later
@@ -2415,6 +2463,7 @@ static void lower_and_check(Crate *crate, FnDecl *f, bool overflow_checks) {
   bool fresh = f->body && !f->mir && f->span.file != 0;
   lower_one(crate, f, overflow_checks);
   if (!fresh) return;
+  mir_moveck(f->mir);
   mir_borrowck(f->mir);
   vec_push(&to_lint, f->mir);
 }

@@ -162,6 +162,10 @@ typedef struct {
   Rvalue rv;
   int local;          // STORAGE_*
   Span span;
+  bool drop_elab;     // made by drop elaboration: an open drop's read, not the program's
+  bool into_iter;     // `for x in v`: the loop taking the Vec (rustc's IntoIterator::into_iter)
+  Span place_span;    // the place as written: an assignment's left side, an auto-ref'd receiver
+  bool moves_ref;     // a `&mut` moved, where rustc moves it and does not reborrow: `let b = a;`
 } MirStmt;
 
 typedef enum {
@@ -315,6 +319,12 @@ Span sig_lifetime_def(FnDecl *f, const char *lt);          // where lt is declar
 //
 
 void mir_borrowck(Body *b);
+
+//
+// moveck.c: initialization and moves (E0381, E0382)
+//
+
+void mir_moveck(Body *b);
 
 //
 // known_panics.c: rustc's arithmetic_overflow and unconditional_panic lints

@@ -140,6 +140,5 @@ void check_fn_body(FnDecl *f) {
   check_obligations(&fx);
   note_let_moves(&fx);
   check_moves(&fx);
-  if (!diag_error_count()) check_use_after_move(f);
   cur_env = saved_env;
 }

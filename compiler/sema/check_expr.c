@@ -301,8 +301,9 @@ static void check_assignable(Fcx *fx, Expr *lhs) {
     diag_secondary(d, l->span, "first assignment to `%s`", l->name);
     diag_label(d, "cannot assign twice to immutable variable");
     diag_defer(d, DEFER_CONFLICT);
-  } else if (l && !l->mut && lhs->kind == EX_FIELD && ty_resolve(l->ty)->kind != TY_REF) {
-    Diag *d = diag_error(lhs->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", l->name, l->name);
+  } else if (l && !l->mut && lhs->kind == EX_FIELD && ty_resolve(l->ty)->kind != TY_REF && (!l->late_init || l->assigned)) {
+    // (A field of a variable not yet given a value is E0381 instead, from the move checker.)
+    Diag *d = diag_error(lhs->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", diag_span_text(lhs->span), l->name);
     diag_label(d, "cannot assign");
     diag_defer(d, DEFER_MUTABILITY);
   }

@@ -257,13 +257,13 @@ void capture_use(Fcx *fx, Local *l, int field, bool deref) {
   }
 }
 
-static void capture(Fcx *fx, Local *l, bool field_base) {
+static void capture(Fcx *fx, Local *l, bool field_base, Span use) {
   if (!field_base) capture_use(fx, l, -1, false);  // a field access records its own use
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
     bool have = false;
     for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
     if (have) continue;
-    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .whole = !field_base};
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .whole = !field_base, .span = use};
     Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
     copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
     nc[f->ncaptures++] = cap;
@@ -303,7 +303,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     if (l) {
       e->res = RES_LOCAL;
       e->local = l;
-      capture(fx, l, e == fx->field_base);
+      capture(fx, l, e == fx->field_base, e->span);
       return true;
     }
     if (name == s_self) {

@@ -12,7 +12,7 @@
 //   check_macro.c   println!/format!, assert!, vec! and the other macros
 //   check_expr.c    expressions
 //   check_pattern.c patterns, statements, blocks, match; exhaustiveness of a body's patterns
-//   check_moves.c   moving out of borrows (E0507), use after move (E0382)
+//   check_moves.c   moving out of borrows (E0507), partial moves, captures consumed
 //   check_body.c    check_fn_body: one body from start to end (zonking, obligations)
 //   check.c         the passes over the crate (collect, headers, bodies), check_program
 //
@@ -224,7 +224,6 @@ Type *check_block(Fcx *fx, Block *b, Type *expected);
 // check_moves.c
 void check_moves(Fcx *fx);
 void note_let_moves(Fcx *fx);  // check_pattern.c: the destructuring lets whose bindings move   // after inference: moving out of borrows (E0507), partial moves
-void check_use_after_move(FnDecl *f);   // E0382
 
 // check_body.c
 void check_fn_body(FnDecl *f);

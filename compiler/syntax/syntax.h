@@ -297,6 +297,7 @@ typedef struct {
   uint64_t fields;  // the fields of the variable its uses go through (bit i: field i)
   bool through_deref;  // ... of what the variable (a reference) points to: `self.a` of `&mut self`
   bool whole;     // some use is of the variable itself (or through a deref, or a field past 63)
+  Span span;      // its first use in the body (where diagnostics say the capture comes from)
 } Capture;
 
 // What an EX_PATH (or the callee of an EX_CALL) resolved to.

@@ -1,0 +1,44 @@
+// dataflow.h — what the MIR dataflow passes (borrowck.c, moveck.c) share: bit sets over locals,
+// loans or move paths, and the blocks control may go on to from a terminator.
+#ifndef TRC_DATAFLOW_H
+#define TRC_DATAFLOW_H
+
+#include "lower/lower.h"
+
+#include <string.h>
+
+typedef uint64_t Word;
+
+static inline Word *bits_new(int words) {
+  Word *w = arena_alloc(sizeof(Word) * (words ? words : 1));
+  memset(w, 0, sizeof(Word) * (words ? words : 1));
+  return w;
+}
+static inline bool bit(const Word *w, int i) { return (w[i / 64] >> (i % 64)) & 1; }
+static inline void bit_set(Word *w, int i) { w[i / 64] |= (Word)1 << (i % 64); }
+static inline void bit_clear(Word *w, int i) { w[i / 64] &= ~((Word)1 << (i % 64)); }
+static inline bool bits_or(Word *dst, const Word *src, int words) {
+  bool changed = false;
+  for (int i = 0; i < words; i++) {
+    Word n = dst[i] | src[i];
+    changed |= n != dst[i];
+    dst[i] = n;
+  }
+  return changed;
+}
+
+// The blocks a terminator may continue in (at most max; a cleanup block's unwind edges are not
+// followed: the checks are of the normal path).
+static inline int successors(Terminator *t, int *succ, int max) {
+  int n = 0;
+  switch (t->kind) {
+  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
+  case TERM_SWITCH:
+    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
+    break;
+  default: break;
+  }
+  return n;
+}
+
+#endif
