@@ -270,6 +270,34 @@ static const Explanation explanations[] = {
     "(`let owned = String::from(\"hello\"); let s = owned.as_str();`) so that it lives as long as\n"
     "the block.\n"
     "\n"},
+  {"E0310",
+    "A type parameter is put where it must live for `'static`, and nothing says it does.\n"
+    "\n"
+    "    fn boxed<T: Debug>(x: T) -> Box<dyn Debug> {\n"
+    "        Box::new(x)   // error[E0310]\n"
+    "    }\n"
+    "\n"
+    "In a signature or a struct field, `Box<dyn Debug>` means `Box<dyn Debug + 'static>`: the\n"
+    "box may be kept as long as the program runs. T could be `&'a str`, a borrow of some local\n"
+    "of the caller; the box would then hold a pointer into a stack frame that is gone. Add the\n"
+    "bound `T: 'static` (T holds no borrows, or only of statics), or let the trait object be\n"
+    "shorter-lived: `fn boxed<'a, T: Debug + 'a>(x: T) -> Box<dyn Debug + 'a>`.\n"
+    "\n"},
+  {"E0713",
+    "A borrow of data behind a reference field is still in use when the value holding the\n"
+    "reference is dropped, and its type implements `Drop`.\n"
+    "\n"
+    "    struct Log<'a> { out: &'a mut String }\n"
+    "    impl<'a> Drop for Log<'a> { fn drop(&mut self) { self.out.push_str(\"done\"); } }\n"
+    "    fn take<'a>(log: Log<'a>) -> &'a mut String { &mut *log.out }   // error[E0713]\n"
+    "\n"
+    "`log` is dropped at the end of `take`, and its `drop` writes through `out`. The caller\n"
+    "would get a `&mut String` into the same memory, so two mutable paths to the string would\n"
+    "exist at once: one in the caller's hands, one used by the destructor. Move the reference\n"
+    "out instead of borrowing through it (give `Log` a method that consumes it without running\n"
+    "`drop`, e.g. by holding an `Option<&mut String>` and `take()`-ing it), or end the borrow\n"
+    "before the value is dropped.\n"
+    "\n"},
   {"E0499",
     "A value is borrowed mutably twice at the same time.\n"
     "\n"

@@ -69,6 +69,9 @@ typedef struct {
   bool universal;
   const char *region;
   bool inner;      // universal: a lifetime argument of what the parameter points to (`&Pair<'a, 'b>`)
+  // A type parameter's region (see "Type parameters in trait objects"): the value of an
+  // unsizing cast of a T (or of a type mentioning T) that has no `T: 'static` bound.
+  Type *param;
 } Loan;
 
 typedef struct {
@@ -225,6 +228,7 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
     return;
   case RV_USE: add_operand_loans(s, out, &rv->a); return;
   case RV_CAST: {
+    if (loan >= 0) bit_set(out, loan);  // the type parameter an unsizing cast puts in a `dyn`
     // `&&'a T -> &'a T` is the inner reference: not the outer one's region.
     Type *from = ty_resolve(rv->a.ty);
     bool inner_ref = rv->cast == CAST_DEREF && from->kind == TY_REF && borrowed_ptr(from->inner);
@@ -336,7 +340,26 @@ static FnDecl *callee_sig(Terminator *t) {
   return named && c->fn && !c->fn->is_closure ? c->fn : NULL;
 }
 
-static ArgFlow arg_flow(Terminator *t, int i) {
+// Whether a value of type t may carry a borrow of a lifetime chosen at a call: a reference, a
+// trait object, a slice iterator or a struct with lifetime parameters in it (not a type
+// parameter, which its function's caller chose).
+static bool names_lifetime(Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return true;
+  switch (t->kind) {
+  case TY_REF: case TY_DYN: case TY_ITER: case TY_CLOSURE: case TY_VAR: return true;
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return names_lifetime(t->inner, depth + 1);
+  case TY_STRUCT:
+    if (t->sdecl->generics.nlifetimes) return true;  // fallthrough
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (names_lifetime(t->args[i], depth + 1)) return true;
+    return false;
+  default: return false;
+  }
+}
+
+static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
     // Of the builtin methods, these return a borrow of the receiver; the other arguments of
@@ -346,6 +369,10 @@ static ArgFlow arg_flow(Terminator *t, int i) {
     bool borrows = !strcmp(n, "as_str") || !strcmp(n, "iter") || !strcmp(n, "iter_mut");
     return borrows || !method || i > 0 ? ARG_ALL : ARG_INSIDE;
   }
+  // A closure's or fn pointer's result (Fn::Output) borrows what the closure holds, never the
+  // borrow of the closure made to call it; and an argument's own borrow only when the result
+  // has a reference in it (`F: Fn(&T) -> U` cannot return the `&T`: U is the caller's).
+  if (c->kind == CALLEE_CALLABLE) return i > 0 && names_lifetime(place_type(k, t->dest), 0) ? ARG_ALL : ARG_INSIDE;
   FnDecl *f = callee_sig(t);
   if (!f) return ARG_ALL;
   bool has_self = f->self_kind != SELF_NONE;
@@ -413,8 +440,18 @@ static bool may_store(Terminator *t, int i, int j) {
   if (i - has_self >= f->nparams || j - has_self >= f->nparams) return true;
   Names into = {0}, from = {0};
   TypeExpr *ref = sig_referent(f, i);  // `&mut self`: the impl's type
-  if (!ref) return true;
-  sig_names(ref, f, &into, 0);
+  TraitDecl *tr = t->callee.trait;
+  if (!ref && has_self && i == 0 && !f->impl && tr && f->self_kind == SELF_REF_MUT) {
+    // A trait's method: Self is any implementor, which may hold what the trait's parameters
+    // name and values of Self, but not a lifetime or type parameter of the method alone.
+    into.names[into.n++] = intern_cstr("Self");
+    for (int g = 0; g < tr->generics.nparams && into.n < 16; g++) into.names[into.n++] = tr->generics.params[g].name;
+    for (int g = 0; g < tr->generics.nlifetimes && g < GENERICS_MAX_LIFETIMES && into.n < 16; g++) into.names[into.n++] = tr->generics.lifetimes[g];
+  } else if (!ref) {
+    return true;
+  } else {
+    sig_names(ref, f, &into, 0);
+  }
   sig_param_names(f, j, &from);
   for (int b = 0; b < from.n; b++)
     if (strcmp(from.names[b], "'static") && sig_names_has(&into, from.names[b])) return true;
@@ -448,7 +485,7 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
     memcpy(fs, inside, sizeof(Word) * k->words);
     for (int i = 0; i < t->nargs; i++) {
       const char *lt;
-      if (t->args[i].kind == OPND_CONST || arg_flow(t, i) != ARG_ALL) continue;
+      if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
       if (!sig_arg_lifetime(f, i, &lt) || sig_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
     }
   }
@@ -461,7 +498,7 @@ static void call_loans(State *s, Terminator *t) {
   for (int i = 0; i < t->nargs && result_refs; i++) {
     Operand *a = &t->args[i];
     if (a->kind == OPND_CONST) continue;
-    if (arg_flow(t, i) == ARG_ALL) {
+    if (arg_flow(k, t, i) == ARG_ALL) {
       add_operand_loans(s, out, a);
       continue;
     }
@@ -1124,11 +1161,111 @@ static void dropped(Point *pt, int l, Span sp) {
   }
 }
 
+// A value whose type has a destructor is dropped while a loan of what it reaches through a
+// reference field is live (`p = &*s.data`, then s dropped): the destructor may use that
+// reference (`self.data.push_str(..)`) while the loan still reads or writes through it. rustc's
+// drop of such a value conflicts with every borrow of a place through a field of a type that
+// implements `Drop`; when the place is behind a reference, that is E0713.
+static bool behind_destructor(Bck *k, Place p) {
+  bool in_drop_type = false;
+  for (int i = 0; i < p.nproj; i++) {
+    Type *t = ty_resolve(type_before(k, p, i));
+    if (p.proj[i].kind == PROJ_FIELD && t->kind == TY_STRUCT && t->sdecl->drop_impl) in_drop_type = true;
+    if (p.proj[i].kind == PROJ_DEREF && in_drop_type) return true;
+  }
+  return false;
+}
+
+static const char *type_with_lifetimes(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind != TY_STRUCT || t->nargs || !t->sdecl->generics.nlifetimes) return ty_name(t);
+  const char *s = arena_printf("%s<'_", t->sdecl->name);
+  for (int i = 1; i < t->sdecl->generics.nlifetimes; i++) s = arena_printf("%s, '_", s);
+  return arena_printf("%s>", s);
+}
+
+static void dropped_with_destructor(Point *pt, int l, Span sp) {
+  Bck *k = pt->k;
+  if (sp.hi > sp.lo) sp.lo = sp.hi - 1;  // at the `}`
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (k->reported[i] || ln->universal || ln->place.local != l || !loan_live(pt, i) || !behind_destructor(k, ln->place)) continue;
+    const char *what = describe(k, ln->place), *name = k->b->locals.data[l].name;
+    if (!what || !name) continue;
+    Diag *d = diag_error(ln->span, "E0713", "borrow may still be in use when destructor runs");
+    FnDecl *f = k->b->fn;
+    const char *lt = f && !f->is_closure ? sig_ret_lifetime(f) : NULL;
+    if (k->ret_span[i].hi && lt) {
+      diag_secondary(d, sig_lifetime_def(f, lt), "lifetime `%s` defined here", lt);
+      diag_secondary(d, k->ret_span[i], "returning this value requires that `%s` is borrowed for `%s`", what, lt);
+    }
+    diag_secondary(d, sp, "here, drop of `%s` needs exclusive access to `%s`, because the type `%s` implements the `Drop` trait", name, what,
+                   type_with_lifetimes(local_ty(k, l)));
+    if (!k->ret_span[i].hi) {
+      add_later_use(k, d, pt->bi, pt->j, i, pt->sets, "borrow later used here");
+      diag_note(d, "consider using a `let` binding to create a longer lived value");
+    }
+    diag_defer(d, DEFER_CONFLICT);
+    k->reported[i] = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type parameters in trait objects
+//
+// `Box<dyn Tr>` in a signature or a struct field is `Box<dyn Tr + 'static>`: whatever it holds
+// may be kept forever. A T that is not bounded `T: 'static` may be a type holding a borrow (T =
+// &'a str), so putting one into such a `dyn` is E0310. The unsizing cast of a value whose type
+// mentions T makes a loan of no place that stands for T's region; where it reaches a 'static
+// requirement (the return type, a 'static parameter or field) the program is rejected.
+
+// The first type parameter in t without a `'static` bound, if any.
+static Type *unbounded_param(Bck *k, Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return NULL;
+  FnDecl *f = k->b->fn;
+  switch (t->kind) {
+  case TY_PARAM: return sig_param_static(f, t->name) ? NULL : t;
+  case TY_REF: case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: return unbounded_param(k, t->inner, depth + 1);
+  case TY_TUPLE: case TY_STRUCT:
+    for (int i = 0; i < t->nargs; i++) {
+      Type *p = unbounded_param(k, t->args[i], depth + 1);
+      if (p) return p;
+    }
+    return NULL;
+  default: return NULL;
+  }
+}
+
+// `Box<T> -> Box<dyn Tr>` (or of a reference): the T put into a trait object.
+static Type *unsized_param(Bck *k, MirStmt *st) {
+  FnDecl *f = k->b->fn;
+  if (!f || f->is_closure || st->rv.cast != CAST_UNSIZE) return NULL;
+  Type *from = ty_resolve(st->rv.a.ty);
+  if (from->kind != TY_BOX) return NULL;  // `&'a T -> &'a dyn Tr` asks T: 'a, which `&'a T` implies
+  return unbounded_param(k, from->inner, 0);
+}
+
+static void report_param_static(Bck *k, int loan, Span dyn) {
+  Loan *ln = &k->loans.data[loan];
+  const char *name = ln->param->name;
+  Diag *d = diag_error(ln->span, "E0310", "the parameter type `%s` may not live long enough", name);
+  if (dyn.hi) diag_secondary(d, dyn, "this `dyn Trait` has an implicit `'static` lifetime bound");
+  diag_label(d, "the parameter type `%s` must be valid for the static lifetime...", name);
+  diag_secondary(d, ln->span, "...so that the type `%s` will meet its required lifetime bounds", name);
+  diag_help(d, "consider adding an explicit lifetime bound: `%s: 'static`", name);
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
 // At `return`, every local dies; what the return value holds must not be one of them.
 static void check_return(Bck *k, State *s) {
+  FnDecl *f = k->b->fn;
+  TypeExpr *dyn = f && !f->is_closure ? sig_static_dyn(f->ret, 0) : NULL;
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
     if (!k->reported[i] && ln->owner >= 0 && bit(held(s, 0), i) && k->b->locals.data[ln->owner].name) report_escape(k, i);
+    if (!k->reported[i] && ln->param && dyn && bit(held(s, 0), i)) report_param_static(k, i, dyn->span);
   }
 }
 
@@ -1160,6 +1297,7 @@ static void require_static(Point *pt, Operand *o, Span use, const char *why) {
   add_operand_loans(&s, in, o);
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
+    if (bit(in, i) && ln->param && !k->reported[i]) report_param_static(k, i, (Span){0});
     if (!bit(in, i) || ln->universal || ln->owner < 0 || k->reported[i]) continue;
     const char *name = k->b->locals.data[ln->owner].name;
     if (!name) continue;
@@ -1181,6 +1319,35 @@ static void check_static_args(Point *pt, Terminator *t) {
   bool has_self = f->self_kind != SELF_NONE;
   for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++)
     if (sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
+}
+
+// A type parameter's region given to a call along with a `&mut` to a struct field whose type
+// is 'static (`self.items.push(Box::new(x))` with `items: Vec<Box<dyn Tr>>`): the call may
+// store it there.
+static bool static_field_place(Bck *k, Place p) {
+  if (!p.nproj || p.proj[p.nproj - 1].kind != PROJ_FIELD) return false;
+  Type *t = ty_resolve(type_before(k, p, p.nproj - 1));
+  if (t->kind != TY_STRUCT || t->sdecl->is_enum || p.proj[p.nproj - 1].field >= t->sdecl->nfields) return false;
+  return sig_static_dyn(t->sdecl->fields[p.proj[p.nproj - 1].field].ty, 0) != NULL;
+}
+
+static void check_params_stored(Point *pt, Terminator *t) {
+  Bck *k = pt->k;
+  State s = {k, (Word *)pt->sets};  // only read
+  bool into_static = false;
+  for (int i = 0; i < t->nargs && !into_static; i++) {
+    Type *at = ty_resolve(t->args[i].ty);
+    if (at->kind != TY_REF || !at->mut || t->args[i].kind == OPND_CONST) continue;
+    Word *in = bits_new(k->words);
+    add_operand_loans(&s, in, &t->args[i]);
+    for (int l = 0; l < k->nloans && !into_static; l++)
+      into_static = bit(in, l) && !k->loans.data[l].param && static_field_place(k, k->loans.data[l].place);
+  }
+  if (!into_static) return;
+  Word *in = bits_new(k->words);
+  for (int i = 0; i < t->nargs; i++) add_operand_loans(&s, in, &t->args[i]);
+  for (int l = 0; l < k->nloans; l++)
+    if (bit(in, l) && k->loans.data[l].param && !k->reported[l]) report_param_static(k, l, (Span){0});
 }
 
 // A struct or variant built with a value in a field that must be 'static.
@@ -1238,6 +1405,7 @@ static void check_term(Point *pt, Terminator *t) {
   switch (t->kind) {
   case TERM_CALL:
     check_static_args(pt, t);
+    check_params_stored(pt, t);
     // rustc points at the argument (`consume(b)`: at b).
     for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
     for (int i = 0; i < t->nargs; i++) activate(pt, &t->args[i]);
@@ -1246,7 +1414,10 @@ static void check_term(Point *pt, Terminator *t) {
   case TERM_SWITCH: access_operand(pt, &t->discr, t->span); break;
   case TERM_DROP:
     if (t->replace) access(pt, t->dest, ACC_WRITE, t->span);  // `x = v` drops the old x: E0506
-    else if (!t->dest.nproj) dropped(pt, t->dest.local, t->span);
+    else if (!t->dest.nproj) {
+      dropped_with_destructor(pt, t->dest.local, t->span);
+      dropped(pt, t->dest.local, t->span);
+    }
     break;
   default: break;
   }
@@ -1619,6 +1790,64 @@ static void check_mutability(Bck *k) {
   }
 }
 
+// A method's receiver or a called FnMut closure borrowed `&mut` out of a variable not declared
+// `mut` (an explicit `&mut v` is sema's to report): E0596, one error per variable, as rustc.
+static bool owned_by_local(Bck *k, Place p) {
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, p, i))->kind != TY_BOX) return false;
+  return true;
+}
+
+static void report_not_mut(Bck *k, int l, MirStmt **uses, int n) {
+  const char *name = k->b->locals.data[l].name;
+  Place p = uses[0]->rv.place;
+  const char *what = describe(k, p);
+  Span at0 = uses[0]->place_span.hi ? uses[0]->place_span : uses[0]->span;
+  Diag *d;
+  if (p.nproj && what) d = diag_error(n > 1 ? k->b->locals.data[l].span : at0, "E0596", "cannot borrow `%s` as mutable, as `%s` is not declared as mutable", what, name);
+  else d = diag_error(n > 1 ? k->b->locals.data[l].span : at0, "E0596", "cannot borrow `%s` as mutable, as it is not declared as mutable", name);
+  if (n > 1) diag_label(d, "not mutable");
+  for (int i = 0; i < n; i++) {
+    Span at = uses[i]->place_span.hi ? uses[i]->place_span : uses[i]->span;
+    if (n > 1) diag_secondary(d, at, "cannot borrow as mutable");
+    else diag_label(d, "cannot borrow as mutable");
+  }
+  Type *t = ty_resolve(local_ty(k, l));
+  for (int i = 0; t->kind == TY_CLOSURE && i < t->closure->ncaptures; i++)
+    if (t->closure->captures[i].mut_use && t->closure->captures[i].span.hi) {
+      diag_secondary(d, t->closure->captures[i].span, "calling `%s` requires mutable binding due to mutable borrow of `%s`", name,
+                     t->closure->captures[i].local->name);
+      break;
+    }
+  diag_help(d, "consider changing this to be mutable: `mut %s`", name);
+  diag_defer(d, DEFER_MUTABILITY);
+}
+
+static void check_binding_mutability(Bck *k) {
+  Body *b = k->b;
+  if (b->fn && b->fn->is_closure) return;
+  VEC(MirStmt *) uses = {0};
+  for (int l = 1; l < k->nlocals; l++) {
+    MirLocal *ml = &b->locals.data[l];
+    if (!ml->name || ml->mut) continue;
+    // A closure is called through `&mut` only when its body changes what it captured (FnMut).
+    Type *ct = ty_resolve(ml->ty);
+    bool fn_mut = false;
+    for (int i = 0; ct->kind == TY_CLOSURE && i < ct->closure->ncaptures; i++) fn_mut |= ct->closure->captures[i].mut_use;
+    if (ct->kind == TY_CLOSURE && !fn_mut) continue;
+    uses.len = 0;
+    for (int bi = 0; bi < b->blocks.len; bi++) {
+      BasicBlock *bb = &b->blocks.data[bi];
+      for (int j = 0; !bb->is_cleanup && j < bb->stmts.len; j++) {
+        MirStmt *st = &bb->stmts.data[j];
+        if (st->kind == STMT_ASSIGN && st->rv.kind == RV_REF && st->rv.mut && st->rv.autoref && st->rv.place.local == l && owned_by_local(k, st->rv.place))
+          vec_push(&uses, st);
+      }
+    }
+    if (uses.len) report_not_mut(k, l, uses.data, uses.len);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The pass
 
@@ -1641,6 +1870,13 @@ static void collect_loans(Bck *k) {
     for (int j = 0; j < bb->stmts.len; j++) {
       MirStmt *st = &bb->stmts.data[j];
       k->loan_at[bi][j] = -1;
+      if (st->kind == STMT_ASSIGN && st->rv.kind == RV_CAST && !bb->is_cleanup) {
+        Type *param = unsized_param(k, st);
+        if (param) {
+          k->loan_at[bi][j] = k->loans.len;
+          vec_push(&k->loans, ((Loan){.place = {.local = -1}, .param = param, .span = st->span, .holder = -1, .owner = -1}));
+        }
+      }
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.capture ? st->rv.captured : st->rv.place;
       Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
@@ -1673,6 +1909,7 @@ void mir_borrowck(Body *b) {
   collect_loans(&k);
   collect_universal(&k);
   check_mutability(&k);
+  check_binding_mutability(&k);
   if (!k.nloans) return;
   k.words = (k.nloans + 63) / 64;
   split_locals(&k);

@@ -338,10 +338,51 @@ static Place lower_range_place(Lower *L, Expr *e) {
 }
 
 // base[i]: the bounds check is an assert before the projection, as in rustc.
+// A place expression as its variable and field path: `self.slots` is (self, [slots]).
+static int field_chain(Expr *e, Local **root, int *fields, int max) {
+  int n = 0;
+  Expr *chain[16];
+  while (e->kind == EX_FIELD && n < 16) chain[n++] = e, e = e->sub;
+  if (e->kind != EX_PATH || e->res != RES_LOCAL || n > max) return -1;
+  *root = e->local;
+  for (int i = 0; i < n; i++) fields[i] = chain[n - 1 - i]->field_index;
+  return n;
+}
+
+// Whether e reads a place that overlaps `base` (the same variable, one field path a prefix of
+// the other): `v.len()` or `v` for v, `self.slots.len()` or `self.cap()` for self.slots.
+static bool reads_overlapping(Expr *e, Local *root, int *fields, int n) {
+  if (!e) return false;
+  Local *r;
+  int f[16];
+  int m = field_chain(e, &r, f, 16);
+  if (m >= 0) {  // one place, read as a whole
+    bool prefix = r == root;
+    for (int i = 0; i < m && i < n; i++) prefix &= f[i] == fields[i];
+    return prefix;
+  }
+  if (reads_overlapping(e->sub, root, fields, n) || reads_overlapping(e->lhs, root, fields, n) || reads_overlapping(e->rhs, root, fields, n))
+    return true;
+  for (int i = 0; i < e->nargs; i++)
+    if (reads_overlapping(e->args[i], root, fields, n)) return true;
+  return false;
+}
+
 static Place lower_index(Lower *L, Expr *e) {
   if (e->rhs->kind == EX_RANGE) return lower_range_place(L, e);
   bool vec;
   Place base = index_base(L, e, &vec);
+  Local *root;
+  int fields[16], nf = vec ? field_chain(e->lhs, &root, fields, 16) : -1;
+  if (nf >= 0 && L->mut_place && reads_overlapping(e->rhs, root, fields, nf)) {
+    // `v[v.len() - 1] = x` on a Vec is `*IndexMut::index_mut(&mut v, v.len() - 1) = x` in
+    // Rust: `&mut v` is taken before the index is computed, so reading v there is E0502.
+    Place vp = {base.local, base.proj, base.nproj - 1};
+    Type *rt = ty_ref(place_ty(L, vp), true);
+    Place r = temp(L, rt, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = vp, .mut = true, .ty = rt}, e->span);
+    base = deref(L, deref(L, r, e->span), e->span);
+  }
   Type *bt = ty_resolve(place_ty(L, base));
   if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
   Operand io = index_operand(L, e->rhs);
@@ -1027,6 +1068,29 @@ static Callee trait_callee(Lower *L, Expr *e, Type *self) {
   return c;
 }
 
+static int field_chain(Expr *e, Local **root, int *fields, int max);
+static bool reads_overlapping(Expr *e, Local *root, int *fields, int n);
+
+// `v[i].m(args)` where args read v (or a place overlapping it).
+static bool args_read_indexed_vec(Expr *call) {
+  Expr *r = call->sub;
+  while (r->kind == EX_FIELD) r = r->sub;
+  if (r->kind != EX_INDEX) return false;
+  Local *root;
+  int fields[16], n = field_chain(r->lhs, &root, fields, 16);
+  for (int i = 0; n >= 0 && i < call->nargs; i++)
+    if (reads_overlapping(call->args[i], root, fields, n)) return true;
+  return false;
+}
+
+static bool through_vec_index(Lower *L, Place p) {
+  for (int i = 1; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_INDEX && p.proj[i - 1].kind == PROJ_DEREF &&
+        ty_resolve(i >= 2 ? p.proj[i - 2].ty : L->b->locals.data[p.local].ty)->kind == TY_VEC)
+      return true;
+  return false;
+}
+
 // recv.m(args): the receiver after the checker's autoderefs and autoref.
 static Operand lower_receiver(Lower *L, Expr *e) {
   Expr *r = e->sub;
@@ -1039,7 +1103,10 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   // `&mut` (`v.push(4)`) or an iterator's (`v.iter()`), and as the receiver itself otherwise
   // (`s.peek()`, `v.first()`: at the `s`, the `v`).
   bool whole = e->autoref == 2 || !strcmp(e->name, "iter") || !strcmp(e->name, "iter_mut");
-  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = e->autoref == 2, .autoref = true, .ty = rt},
+  // An element of a Vec is reached through IndexMut::index_mut(&mut v, i), a `&mut v` that is
+  // not two-phase: `v[0].push(v.len())` reads v while it is borrowed (E0502).
+  bool two_phase = e->autoref == 2 && !(through_vec_index(L, p) && args_read_indexed_vec(e));
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = two_phase, .autoref = true, .ty = rt},
          whole ? e->span : r->span);
   cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = r->span;
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
@@ -1107,7 +1174,8 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
     bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);
     callee.ty = ty_ref(t, mut);
     callee.place = temp(L, callee.ty, e->sub->span);
-    assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .ty = callee.ty}, e->sub->span);
+    assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .autoref = true, .ty = callee.ty}, e->sub->span);
+    cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = e->sub->span;
   }
   Operand *args = lower_args(L, e->args, e->nargs, &callee);
   emit_call(L, dest, (Callee){.kind = CALLEE_CALLABLE}, args, e->nargs + 1, raw_ty(e), e->span, e->span);

@@ -313,6 +313,8 @@ bool sig_requires_static(TypeExpr *t, int depth);          // `&'static T`, `Box
 bool sig_has_dyn(TypeExpr *t, bool *bounded);              // a `dyn` in t (`+ 'a`: bounded)
 bool sig_ret_has_impl(TypeExpr *t);                        // `impl Tr` in a return type
 Span sig_lifetime_def(FnDecl *f, const char *lt);          // where lt is declared
+bool sig_param_static(FnDecl *f, const char *name);        // type parameter `name: 'static`
+TypeExpr *sig_static_dyn(TypeExpr *t, int depth);          // a `dyn Tr` of object lifetime 'static in t
 
 //
 // borrowck.c: borrow checking (E0499, E0502, E0503, E0505, E0506, E0597, E0515, ...)

@@ -378,8 +378,13 @@ int capture_moved_field(FnDecl *closure, Capture *cap) {
   uint64_t f = cap->fields;
   if (!cap->by_value || cap->whole || !f || (f & (f - 1)) || cap->local->owner != closure->parent) return -1;
   Type *t = ty_resolve(cap->local->ty);
-  bool ok = t->kind == TY_TUPLE || (t->kind == TY_STRUCT && !t->sdecl->is_enum && !t->sdecl->drop_impl);
-  return ok ? __builtin_ctzll(f) : -1;
+  int fi = __builtin_ctzll(f);
+  if (t->kind == TY_TUPLE) return fi;
+  if (t->kind != TY_STRUCT || t->sdecl->is_enum || fi >= t->sdecl->nfields) return -1;
+  // Out of a type with a destructor a field cannot be moved, so the closure takes the whole
+  // variable; a Copy field is only copied, and is all it takes.
+  if (t->sdecl->drop_impl && !ty_is_copy(ty_subst(t->sdecl->fields[fi].type, t->args, t->nargs))) return -1;
+  return fi;
 }
 
 // The type of a closure's i-th capture field: the variable's type (or its one moved field's),

@@ -463,7 +463,7 @@ static Generics parse_generics(void) {
       GenericParam p = {0};
       p.span = tok()->span;
       p.name = expect_ident();
-      if (accept(TK_COLON) && !at(TK_COMMA) && !at(TK_GT)) parse_bounds(&p.bounds, &p.nbounds);
+      if (accept(TK_COLON) && !at(TK_COMMA) && !at(TK_GT)) p.lifetime_bound = parse_bounds(&p.bounds, &p.nbounds);
       if (accept(TK_EQ)) p.default_ty = parse_type();
       PUSH(g.params, g.nparams, p);
     }
@@ -485,7 +485,7 @@ static void parse_where(Generics *g) {
       Span lo = tok()->span;
       w.ty = parse_type();
       expect(TK_COLON);
-      parse_bounds(&w.bounds, &w.nbounds);
+      w.lifetime_bound = parse_bounds(&w.bounds, &w.nbounds);
       w.span = span_from(lo);
       PUSH(g->preds, g->npreds, w);
     }

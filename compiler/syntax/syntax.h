@@ -97,7 +97,7 @@ typedef struct {
   Span span;
 } Path;
 
-// A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`; lifetime bounds are dropped by the parser.
+// A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`. (A lifetime bound is kept by what it bounds.)
 typedef struct {
   Path path;
   bool maybe;  // ?Sized
@@ -139,6 +139,7 @@ typedef struct {
   const char *name;
   Bound *bounds;
   int nbounds;
+  const char *lifetime_bound;  // `T: 'a` (the last one written), interned, or NULL
   Span span;
   TypeExpr *default_ty;
 } GenericParam;
@@ -148,6 +149,7 @@ typedef struct {
   TypeExpr *ty;
   Bound *bounds;
   int nbounds;
+  const char *lifetime_bound;  // `where T: 'a` (the last one written), or NULL
   Span span;
 } WherePred;
 
