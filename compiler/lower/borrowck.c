@@ -72,6 +72,7 @@ typedef struct {
   // A type parameter's region (see "Type parameters in trait objects"): the value of an
   // unsizing cast of a T (or of a type mentioning T) that has no `T: 'static` bound.
   Type *param;
+  int nparams;     // the first of a cast's loans: how many it makes (one per type parameter)
 } Loan;
 
 typedef struct {
@@ -228,7 +229,7 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
     return;
   case RV_USE: add_operand_loans(s, out, &rv->a); return;
   case RV_CAST: {
-    if (loan >= 0) bit_set(out, loan);  // the type parameter an unsizing cast puts in a `dyn`
+    for (int i = 0; loan >= 0 && i < s->k->loans.data[loan].nparams; i++) bit_set(out, loan + i);  // the type parameters an unsizing cast puts in a `dyn`
     // `&&'a T -> &'a T` is the inner reference: not the outer one's region.
     Type *from = ty_resolve(rv->a.ty);
     bool inner_ref = rv->cast == CAST_DEREF && from->kind == TY_REF && borrowed_ptr(from->inner);
@@ -1219,31 +1220,51 @@ static void dropped_with_destructor(Point *pt, int l, Span sp) {
 // mentions T makes a loan of no place that stands for T's region; where it reaches a 'static
 // requirement (the return type, a 'static parameter or field) the program is rejected.
 
-// The first type parameter in t without a `'static` bound, if any.
-static Type *unbounded_param(Bck *k, Type *t, int depth) {
+// The type parameters in t without a `'static` bound, each once (at most four); with inputs,
+// only those that trait objects in t take as arguments.
+typedef struct {
+  Type *p[4];
+  int n;
+} Params;
+
+static void unbounded_params(Bck *k, Type *t, int depth, bool inputs, Params *out) {
   t = ty_resolve(t);
-  if (!t || depth > 8) return NULL;
-  FnDecl *f = k->b->fn;
+  if (!t || depth > 8 || out->n == 4) return;
   switch (t->kind) {
-  case TY_PARAM: return sig_param_static(f, t->name) ? NULL : t;
-  case TY_REF: case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: return unbounded_param(k, t->inner, depth + 1);
+  case TY_PARAM:
+    if (sig_param_static(k->b->fn, t->name)) return;
+    for (int i = 0; i < out->n; i++)
+      if (out->p[i] == t) return;
+    out->p[out->n++] = t;
+    return;
+  case TY_REF: case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: unbounded_params(k, t->inner, depth + 1, inputs, out); return;
   case TY_TUPLE: case TY_STRUCT:
-    for (int i = 0; i < t->nargs; i++) {
-      Type *p = unbounded_param(k, t->args[i], depth + 1);
-      if (p) return p;
-    }
-    return NULL;
-  default: return NULL;
+    for (int i = 0; i < t->nargs; i++) unbounded_params(k, t->args[i], depth + 1, inputs, out);
+    return;
+  case TY_CLOSURE:  // what it captures by value
+    for (int i = 0; i < t->closure->ncaptures; i++)
+      if (t->closure->captures[i].by_value) unbounded_params(k, closure_capture_type(t, i), depth + 1, inputs, out);
+    return;
+  case TY_DYN:  // `dyn Fn(A) -> B + 'static` is 'static only if A and B are (outputs first)
+    for (int i = 0; t->principal && !inputs && i < t->principal->nassoc; i++) unbounded_params(k, t->principal->assoc_types[i], depth + 1, inputs, out);
+    for (int i = 0; t->principal && inputs && i < t->principal->nargs; i++) unbounded_params(k, t->principal->args[i], depth + 1, inputs, out);
+    return;
+  default: return;
   }
 }
 
-// `Box<T> -> Box<dyn Tr>` (or of a reference): the T put into a trait object.
-static Type *unsized_param(Bck *k, MirStmt *st) {
+// `Box<T> -> Box<dyn Tr>`: the type parameters put into a trait object. (`&'a T -> &'a dyn Tr`
+// asks T: 'a, which `&'a T` itself implies.)
+static Params unsized_params(Bck *k, MirStmt *st) {
+  Params ps = {0};
   FnDecl *f = k->b->fn;
-  if (!f || f->is_closure || st->rv.cast != CAST_UNSIZE) return NULL;
+  if (!f || f->is_closure || st->rv.cast != CAST_UNSIZE) return ps;
   Type *from = ty_resolve(st->rv.a.ty);
-  if (from->kind != TY_BOX) return NULL;  // `&'a T -> &'a dyn Tr` asks T: 'a, which `&'a T` implies
-  return unbounded_param(k, from->inner, 0);
+  if (from->kind != TY_BOX) return ps;
+  // In rustc's order: what trait objects return (and everything else), then what they take.
+  unbounded_params(k, from->inner, 0, false, &ps);
+  unbounded_params(k, from->inner, 0, true, &ps);
+  return ps;
 }
 
 static void report_param_static(Bck *k, int loan, Span dyn) {
@@ -1871,10 +1892,10 @@ static void collect_loans(Bck *k) {
       MirStmt *st = &bb->stmts.data[j];
       k->loan_at[bi][j] = -1;
       if (st->kind == STMT_ASSIGN && st->rv.kind == RV_CAST && !bb->is_cleanup) {
-        Type *param = unsized_param(k, st);
-        if (param) {
-          k->loan_at[bi][j] = k->loans.len;
-          vec_push(&k->loans, ((Loan){.place = {.local = -1}, .param = param, .span = st->span, .holder = -1, .owner = -1}));
+        Params ps = unsized_params(k, st);
+        for (int i = 0; i < ps.n; i++) {
+          if (!i) k->loan_at[bi][j] = k->loans.len;
+          vec_push(&k->loans, ((Loan){.place = {.local = -1}, .param = ps.p[i], .nparams = i ? 0 : ps.n, .span = st->span, .holder = -1, .owner = -1}));
         }
       }
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
