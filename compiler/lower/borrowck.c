@@ -1342,9 +1342,9 @@ static void check_static_args(Point *pt, Terminator *t) {
     if (sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
 }
 
-// A type parameter's region given to a call along with a `&mut` to a struct field whose type
-// is 'static (`self.items.push(Box::new(x))` with `items: Vec<Box<dyn Tr>>`): the call may
-// store it there.
+// A trait object given to a call along with a `&mut` to a struct field whose type is 'static
+// (`h.items.push(Box::new(&n))` with `items: Vec<Box<dyn Tr>>`): the call may store it there,
+// so what it holds must be 'static: a borrow of a local is E0597, a type parameter E0310.
 static bool static_field_place(Bck *k, Place p) {
   if (!p.nproj || p.proj[p.nproj - 1].kind != PROJ_FIELD) return false;
   Type *t = ty_resolve(type_before(k, p, p.nproj - 1));
@@ -1352,23 +1352,30 @@ static bool static_field_place(Bck *k, Place p) {
   return sig_static_dyn(t->sdecl->fields[p.proj[p.nproj - 1].field].ty, 0) != NULL;
 }
 
-static void check_params_stored(Point *pt, Terminator *t) {
+static bool has_dyn(Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return false;
+  if (t->kind == TY_DYN) return true;
+  if ((t->kind == TY_BOX || t->kind == TY_VEC) && has_dyn(t->inner, depth + 1)) return true;
+  for (int i = 0; (t->kind == TY_STRUCT || t->kind == TY_TUPLE) && i < t->nargs; i++)
+    if (has_dyn(t->args[i], depth + 1)) return true;
+  return false;
+}
+
+static void check_stored_into_static_field(Point *pt, Terminator *t) {
   Bck *k = pt->k;
   State s = {k, (Word *)pt->sets};  // only read
-  bool into_static = false;
-  for (int i = 0; i < t->nargs && !into_static; i++) {
+  int into = -1;
+  for (int i = 0; i < t->nargs && into < 0; i++) {
     Type *at = ty_resolve(t->args[i].ty);
     if (at->kind != TY_REF || !at->mut || t->args[i].kind == OPND_CONST) continue;
     Word *in = bits_new(k->words);
     add_operand_loans(&s, in, &t->args[i]);
-    for (int l = 0; l < k->nloans && !into_static; l++)
-      into_static = bit(in, l) && !k->loans.data[l].param && static_field_place(k, k->loans.data[l].place);
+    for (int l = 0; l < k->nloans && into < 0; l++)
+      if (bit(in, l) && !k->loans.data[l].param && static_field_place(k, k->loans.data[l].place)) into = i;
   }
-  if (!into_static) return;
-  Word *in = bits_new(k->words);
-  for (int i = 0; i < t->nargs; i++) add_operand_loans(&s, in, &t->args[i]);
-  for (int l = 0; l < k->nloans; l++)
-    if (bit(in, l) && k->loans.data[l].param && !k->reported[l]) report_param_static(k, l, (Span){0});
+  for (int j = 0; into >= 0 && j < t->nargs; j++)
+    if (j != into && has_dyn(t->args[j].ty, 0)) require_static(pt, &t->args[j], t->args[j].span.hi ? t->args[j].span : t->span, "coercion");
 }
 
 // A struct or variant built with a value in a field that must be 'static.
@@ -1426,7 +1433,7 @@ static void check_term(Point *pt, Terminator *t) {
   switch (t->kind) {
   case TERM_CALL:
     check_static_args(pt, t);
-    check_params_stored(pt, t);
+    check_stored_into_static_field(pt, t);
     // rustc points at the argument (`consume(b)`: at b).
     for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
     for (int i = 0; i < t->nargs; i++) activate(pt, &t->args[i]);
