@@ -406,12 +406,19 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   PlaceVal p = place_val(c, m, f->place);
   Type *ft = ty_resolve(p.ty);
   if (f->kind == OPND_MOVE && ft->kind == TY_CLOSURE && ft->closure->is_fn_once) set_flag(c, m, f->place, false);
+  // A `Box<dyn FnOnce>` moved into its call: the slot consumes the value; the box is freed.
+  bool box_once = f->kind == OPND_MOVE && ft->kind == TY_BOX && ty_resolve(ft->inner)->kind == TY_DYN &&
+                  ty_resolve(ft->inner)->principal && ty_resolve(ft->inner)->principal->trait == c->crate->fn_traits[2];
+  if (box_once) set_flag(c, m, f->place, false);
   int n = t->nargs - 1;
   CgValue *args = arena_alloc(sizeof(CgValue) * (n + 1));
   for (int i = 0; i < n; i++) args[i] = operand(c, m, &t->args[i + 1]);
   Type *ret = t->dest.nproj ? t->dest.proj[t->dest.nproj - 1].ty : m->b->locals.data[t->dest.local].ty;
   ret = cg_type_of(c, ret);
-  finish_call_term(c, m, t, ret, cg_call_callable(c, cg_value(p.addr, ft), args, n, ret));
+  LLVMValueRef fat = box_once ? LLVMBuildLoad2(c->b, c->t_dynptr, p.addr, "") : NULL;
+  LLVMValueRef r = cg_call_callable(c, cg_value(p.addr, ft), args, n, ret);
+  if (box_once) cg_free_box_dyn(c, LLVMBuildExtractValue(c->b, fat, 0, "data"), LLVMBuildExtractValue(c->b, fat, 1, "vtable"));
+  finish_call_term(c, m, t, ret, r);
 }
 
 // A trait call that the builtin types answer without an impl (String's clone, Vec's ==).

@@ -35,6 +35,7 @@ LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret) {
 }
 
 static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
+static TraitDecl once_shim_key;  // ... and for `dyn FnOnce`'s consuming call slots
 
 typedef struct {
   Type **params;
@@ -140,6 +141,32 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
   }
   LLVMValueRef r = cg_call_callable(c, cg_value(LLVMGetParam(shim, 0), t), vals, sig.n, sig.ret);
   if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, r);
+  cg_end_helper(c, &saved);
+  return shim;
+}
+
+// `dyn FnOnce`'s call slot consumes the value: calling a `Box<dyn FnOnce()>` frees the box
+// without dropping what is in it. A closure whose body moves its captures out (an FnOnce
+// closure) already owns and drops them; any other callable is called, then dropped here.
+LLVMValueRef cg_call_once_shim(CG *c, Type *t, LLVMValueRef slot) {
+  t = ty_resolve(t);
+  if ((t->kind == TY_CLOSURE && t->closure->is_fn_once) || !ty_needs_drop(t)) return slot;
+  LLVMValueRef shim = cg_cache_get(&c->debugs, t, &once_shim_key);
+  if (shim) return shim;
+  LLVMTypeRef fty = LLVMGlobalGetValueType(slot);
+  shim = LLVMAddFunction(c->mod, arena_printf("<%s as FnOnce>::call_once", ty_name(t)), fty);
+  LLVMSetLinkage(shim, LLVMInternalLinkage);
+  cg_add_uwtable(c, shim);
+  cg_cache_put(&c->debugs, t, &once_shim_key, shim);
+  SavedFn saved;
+  cg_begin_helper(c, shim, &saved);
+  unsigned n = LLVMCountParams(shim);
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
+  for (unsigned i = 0; i < n; i++) args[i] = LLVMGetParam(shim, i);
+  LLVMValueRef r = LLVMBuildCall2(c->b, fty, slot, args, n, "");
+  cg_emit_drop(c, args[0], t);
+  if (LLVMGetTypeKind(LLVMGetReturnType(fty)) == LLVMVoidTypeKind) LLVMBuildRetVoid(c->b);
   else LLVMBuildRet(c->b, r);
   cg_end_helper(c, &saved);
   return shim;

@@ -145,6 +145,8 @@ void cg_set_personality(CG *c);                  // the function being emitted u
 LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
+LLVMValueRef cg_call_once_shim(CG *c, Type *t, LLVMValueRef slot);  // dyn FnOnce's slot for t
+void cg_free_box_dyn(CG *c, LLVMValueRef data, LLVMValueRef vt);  // free a Box<dyn Tr>, no drop
 void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
 void cg_push_cleanup(CG *c, Type *t, LLVMValueRef addr);
 void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad

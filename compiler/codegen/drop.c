@@ -152,11 +152,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       LLVMTypeRef pt = c->t_ptr;
       LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
       if (in->principal) cg_mark_dyn_call(c, dc, in->principal->trait->name, "drop_in_place", NULL);  // slot 0
-      LLVMValueRef off8 = cg_i64(c, 8), off16 = cg_i64(c, 16);
-      LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
-      LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");
-      LLVMValueRef args[3] = {data, size, align};
-      cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+      cg_free_box_dyn(c, data, vt);
       return;
     }
     LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
@@ -232,4 +228,14 @@ Type *cg_ctor_field_type(Type *t, int variant, int field) {
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
   if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
   return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
+}
+
+// Frees the memory of a `Box<dyn Tr>` (its data and vtable pointers) without dropping the value:
+// its size and alignment are the vtable's second and third words.
+void cg_free_box_dyn(CG *c, LLVMValueRef data, LLVMValueRef vt) {
+  LLVMValueRef off8 = cg_i64(c, 8), off16 = cg_i64(c, 16);
+  LLVMValueRef size = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off8, 1, ""), "size");
+  LLVMValueRef align = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildGEP2(c->b, c->t_i8, vt, &off16, 1, ""), "align");
+  LLVMValueRef args[3] = {data, size, align};
+  cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
 }

@@ -15,7 +15,9 @@
 static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *e) {
   if (mono_has_builtin_impl(e->trait, concrete)) return cg_builtin_impl_fn(c, e->trait, e->method, concrete);
   Instance *in = mono_vtable_method(concrete, tr, e);
-  return in ? cg_instance_fn(c, in) : cg_fn_call_slot(c, concrete);  // closures have no impl to look in
+  if (in) return cg_instance_fn(c, in);
+  LLVMValueRef slot = cg_fn_call_slot(c, concrete);  // closures have no impl to look in
+  return e->trait == c->crate->fn_traits[2] ? cg_call_once_shim(c, concrete, slot) : slot;
 }
 
 // Marks for passes/devirt.c (see the comment there). Each vtable gets `!type !{i64 0, !"Tr"}`

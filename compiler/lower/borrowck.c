@@ -73,6 +73,7 @@ typedef struct {
   // unsizing cast of a T (or of a type mentioning T) that has no `T: 'static` bound.
   Type *param;
   int nparams;     // the first of a cast's loans: how many it makes (one per type parameter)
+  Span use_span;   // a capture: where the closure's body uses what it captures
 } Loan;
 
 typedef struct {
@@ -432,27 +433,37 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
   return true;
 }
 
-// Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's or a
-// closure's may; a function's when j's type and what i points to share a lifetime or a type.
+// The names (lifetimes, type parameters) of what callee parameter i (a `&mut`) points to, as
+// far as the signature says; false when it says nothing (a builtin's or closure's parameter).
+// A trait method's `&mut self` points to any implementor, which may hold what the trait's
+// parameters name and values of Self, but no lifetime or type parameter of the method alone.
+static bool referent_names(Terminator *t, FnDecl *f, int i, Names *into) {
+  bool has_self = f->self_kind != SELF_NONE;
+  TypeExpr *ref = sig_referent(f, i);  // `&mut self`: the impl's type
+  TraitDecl *tr = t->callee.trait;
+  if (ref) {
+    sig_names(ref, f, into, 0);
+    return true;
+  }
+  if (!has_self || i != 0 || f->impl || !tr || f->self_kind != SELF_REF_MUT) return false;
+  into->names[into->n++] = intern_cstr("Self");
+  for (int g = 0; g < tr->generics.nparams && into->n < 16; g++) into->names[into->n++] = tr->generics.params[g].name;
+  for (int g = 0; g < tr->generics.nlifetimes && g < GENERICS_MAX_LIFETIMES && into->n < 16; g++) into->names[into->n++] = tr->generics.lifetimes[g];
+  return true;
+}
+
+// Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's may; a
+// closure's environment may not (what it holds was fixed when it was made), nor may a closure's
+// arguments be given the closure; a function's when j's type and what i points to share a
+// lifetime or a type.
 static bool may_store(Terminator *t, int i, int j) {
+  if (t->callee.kind == CALLEE_CALLABLE && (i == 0 || j == 0)) return false;  // nor is the closure given away
   FnDecl *f = callee_sig(t);
   if (!f) return true;
   bool has_self = f->self_kind != SELF_NONE;
   if (i - has_self >= f->nparams || j - has_self >= f->nparams) return true;
   Names into = {0}, from = {0};
-  TypeExpr *ref = sig_referent(f, i);  // `&mut self`: the impl's type
-  TraitDecl *tr = t->callee.trait;
-  if (!ref && has_self && i == 0 && !f->impl && tr && f->self_kind == SELF_REF_MUT) {
-    // A trait's method: Self is any implementor, which may hold what the trait's parameters
-    // name and values of Self, but not a lifetime or type parameter of the method alone.
-    into.names[into.n++] = intern_cstr("Self");
-    for (int g = 0; g < tr->generics.nparams && into.n < 16; g++) into.names[into.n++] = tr->generics.params[g].name;
-    for (int g = 0; g < tr->generics.nlifetimes && g < GENERICS_MAX_LIFETIMES && into.n < 16; g++) into.names[into.n++] = tr->generics.lifetimes[g];
-  } else if (!ref) {
-    return true;
-  } else {
-    sig_names(ref, f, &into, 0);
-  }
+  if (!referent_names(t, f, i, &into)) return true;
   sig_param_names(f, j, &from);
   for (int b = 0; b < from.n; b++)
     if (strcmp(from.names[b], "'static") && sig_names_has(&into, from.names[b])) return true;
@@ -466,11 +477,9 @@ static bool stores_itself(Terminator *t, int i, int j) {
   FnDecl *f = callee_sig(t);
   const char *own;
   if (!f || !sig_arg_lifetime(f, j, &own)) return true;  // a value
-  TypeExpr *ref = sig_referent(f, i);
-  if (!own || !ref) return !ref;
   Names into = {0};
-  sig_names(ref, f, &into, 0);
-  return sig_names_has(&into, own);
+  if (!referent_names(t, f, i, &into)) return true;
+  return own && sig_names_has(&into, own);
 }
 
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
@@ -1220,6 +1229,28 @@ static void dropped_with_destructor(Point *pt, int l, Span sp) {
 // mentions T makes a loan of no place that stands for T's region; where it reaches a 'static
 // requirement (the return type, a 'static parameter or field) the program is rejected.
 
+static bool trait_is_static(TraitDecl *tr, int depth) {
+  if (!tr || depth > 8) return false;
+  if (tr->super_lifetime && !strcmp(tr->super_lifetime, "'static")) return true;
+  for (int i = 0; i < tr->nsuper_traits; i++)
+    if (trait_is_static(tr->super_traits[i], depth + 1)) return true;
+  return false;
+}
+
+// `T: 'static` as written for T, as an `impl Tr + 'static` argument, or implied by a bound
+// `T: Plugin` where `trait Plugin: Tr + 'static`.
+static bool param_is_static(FnDecl *f, Type *t) {
+  if (sig_param_static(f, t->name)) return true;
+  for (int i = 0; i < f->nparams; i++) {
+    TypeExpr *te = f->params[i].ty;
+    if (te->kind == TE_IMPL && te->lifetime && !strcmp(te->lifetime, "'static") && f->param_types && ty_resolve(f->param_types[i]) == t) return true;
+  }
+  GenericEnv *env = f->env;
+  for (int b = 0; env && t->index < env->n && b < env->nbounds[t->index]; b++)
+    if (trait_is_static(env->bounds[t->index][b]->trait, 0)) return true;
+  return false;
+}
+
 // The type parameters in t without a `'static` bound, each once (at most four); with inputs,
 // only those that trait objects in t take as arguments.
 typedef struct {
@@ -1232,7 +1263,7 @@ static void unbounded_params(Bck *k, Type *t, int depth, bool inputs, Params *ou
   if (!t || depth > 8 || out->n == 4) return;
   switch (t->kind) {
   case TY_PARAM:
-    if (sig_param_static(k->b->fn, t->name)) return;
+    if (param_is_static(k->b->fn, t)) return;
     for (int i = 0; i < out->n; i++)
       if (out->p[i] == t) return;
     out->p[out->n++] = t;
@@ -1310,27 +1341,34 @@ static Span scope_end(Bck *k, int l) {
   return (Span){0};
 }
 
-static void require_static(Point *pt, Operand *o, Span use, const char *why) {
+static void require_loans_static(Point *pt, const Word *in, Span use, const char *why) {
   Bck *k = pt->k;
-  if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
-  State s = {k, (Word *)pt->sets};  // only read
-  Word *in = bits_new(k->words);
-  add_operand_loans(&s, in, o);
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
     if (bit(in, i) && ln->param && !k->reported[i]) report_param_static(k, i, (Span){0});
     if (!bit(in, i) || ln->universal || ln->owner < 0 || k->reported[i]) continue;
     const char *name = k->b->locals.data[ln->owner].name;
     if (!name) continue;
-    Diag *d = diag_error(ln->span, "E0597", "`%s` does not live long enough", name);
+    bool captured = ln->capture && ln->use_span.hi;  // rustc points at the use in the closure
+    Diag *d = diag_error(captured ? ln->use_span : ln->span, "E0597", "`%s` does not live long enough", name);
     diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
     diag_label(d, "borrowed value does not live long enough");
+    if (captured) diag_secondary(d, closure_head(ln->span), "value captured here");
     diag_secondary(d, use, "%s requires that `%s` is borrowed for `'static`", why, name);
     Span end = scope_end(k, ln->owner);
     if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
     diag_defer(d, DEFER_CONFLICT);
     k->reported[i] = true;
   }
+}
+
+static void require_static(Point *pt, Operand *o, Span use, const char *why) {
+  Bck *k = pt->k;
+  if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
+  State s = {k, (Word *)pt->sets};  // only read
+  Word *in = bits_new(k->words);
+  add_operand_loans(&s, in, o);
+  require_loans_static(pt, in, use, why);
 }
 
 // The arguments of a call to parameters that must be 'static.
@@ -1400,6 +1438,16 @@ static void check_stmt(Point *pt, MirStmt *st) {
   }
   if (st->kind != STMT_ASSIGN) return;
   Rvalue *rv = &st->rv;
+  if (st->static_span.hi && (rv->kind == RV_USE || rv->kind == RV_CAST)) require_static(pt, &rv->a, st->static_span, "type annotation");
+  if (st->static_span.hi && rv->kind == RV_REF && k->loan_at[pt->bi][pt->j] >= 0) {  // `let r: &'static T = &x;`
+    Word *in = bits_new(k->words);
+    bit_set(in, k->loan_at[pt->bi][pt->j]);
+    require_loans_static(pt, in, st->static_span, "type annotation");
+  }
+  // A value put into a struct field whose type is 'static (`h.f = Box::new(|| s.len())` with
+  // `f: Box<dyn Fn()>`).
+  if ((rv->kind == RV_USE || rv->kind == RV_CAST) && static_field_place(k, st->place))
+    require_static(pt, &rv->a, st->place_span.hi ? st->place_span : st->span, "coercion");
   switch (rv->kind) {
   case RV_REF: access(pt, rv->capture ? rv->captured : rv->place, rv->two_phase ? ACC_RESERVE : rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
   case RV_AGGREGATE:
@@ -1909,6 +1957,7 @@ static void collect_loans(Bck *k) {
       Place p = st->rv.capture ? st->rv.captured : st->rv.place;
       Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
+      if (ln.capture) ln.use_span = capture_use(bb, j);
       k->loan_at[bi][j] = k->loans.len;
       vec_push(&k->loans, ln);
     }

@@ -1,5 +1,6 @@
 // dataflow.h — what the MIR dataflow passes (borrowck.c, moveck.c) share: bit sets over locals,
-// loans or move paths, and the blocks control may go on to from a terminator.
+// loans or move paths, the blocks control may go on to from a terminator, and where a
+// closure's `|..|` is (diagnostics point there for what it captures).
 #ifndef TRC_DATAFLOW_H
 #define TRC_DATAFLOW_H
 
@@ -39,6 +40,30 @@ static inline int successors(Terminator *t, int *succ, int max) {
   default: break;
   }
   return n;
+}
+
+// `move |x|` of a closure written at sp: where rustc points for what the closure captures.
+static inline Span closure_head(Span sp) {
+  const char *text = diag_span_text(sp);
+  const char *bar = text ? strchr(text, '|') : NULL;
+  if (!bar) return sp;
+  const char *end = bar[1] == '|' ? bar + 2 : strchr(bar + 1, '|');
+  if (!end) return sp;
+  if (end != bar + 2) end++;
+  return (Span){sp.file, sp.lo, sp.lo + (uint32_t)(end - text)};
+}
+
+// The first use, in the closure's body, of what the capture borrow at statement j makes.
+static inline Span capture_use(BasicBlock *bb, int j) {
+  int ref = bb->stmts.data[j].place.local;
+  for (int i = j + 1; i < bb->stmts.len; i++) {
+    Rvalue *rv = &bb->stmts.data[i].rv;
+    if (bb->stmts.data[i].kind != STMT_ASSIGN || rv->kind != RV_AGGREGATE || rv->agg != AGG_CLOSURE) continue;
+    FnDecl *cf = ty_resolve(rv->ty)->closure;
+    for (int c = 0; cf && c < rv->nops && c < cf->ncaptures; c++)
+      if (rv->ops[c].kind != OPND_CONST && rv->ops[c].place.local == ref) return cf->captures[c].span;
+  }
+  return (Span){0};
 }
 
 #endif

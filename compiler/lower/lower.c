@@ -147,14 +147,21 @@ static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = 
 // to be dropped on its own: elaborate.c splits the value's drop into its parts. Only fields
 // and variants of a local can be moved out of so (not through a reference or a Box, not out
 // of a type with a Drop impl).
-static void check_partial_move(Lower *L, Place p, const char *what) {
-  if (!mir_is_move_path(p)) unsupported(L, what);
+// Whether the part p of a local can be moved out on its own: only fields and variants, of no
+// type with a destructor on the way.
+static bool partly_movable(Lower *L, Place p) {
+  if (!mir_is_move_path(p)) return false;
   Type *t = L->b->locals.data[p.local].ty;
   for (int i = 0; i < p.nproj; i++) {
     Type *rt = ty_resolve(t);
-    if (rt->kind == TY_STRUCT && rt->sdecl->drop_impl) unsupported(L, what);
+    if (rt->kind == TY_STRUCT && rt->sdecl->drop_impl) return false;
     t = p.proj[i].ty;
   }
+  return true;
+}
+
+static void check_partial_move(Lower *L, Place p, const char *what) {
+  if (!partly_movable(L, p)) unsupported(L, what);
 }
 
 // Copy in this body: a type parameter is Copy when its bounds say so (`T: Copy`).
@@ -1169,8 +1176,10 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Type *t = place_ty(L, p), *rt = ty_resolve(t);
   Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t, .span = e->sub->span};
   TraitDecl *bound = mir_param_fn_trait(L->fn, t);
-  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once);
-  if (!may_consume || p.nproj) {
+  Type *inner = rt->kind == TY_BOX ? ty_resolve(rt->inner) : NULL;
+  bool boxed_once = inner && inner->kind == TY_DYN && inner->principal && inner->principal->trait == L->crate->fn_traits[2];
+  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) || boxed_once;
+  if (!may_consume || (p.nproj && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
     bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);
     callee.ty = ty_ref(t, mut);
     callee.place = temp(L, callee.ty, e->sub->span);
@@ -2294,6 +2303,9 @@ static void lower_let(Lower *L, Stmt *s) {
     if (s->init && !s->ty && s->init->kind == EX_PATH && last && last->kind == STMT_ASSIGN && last->place.local == m && !last->place.nproj &&
         last->rv.kind == RV_USE && last->rv.a.kind == OPND_MOVE && !last->rv.a.place.nproj)
       last->moves_ref = true;
+    // `let r: &'static T = ..`: what r is given must live forever.
+    if (s->init && s->ty && sig_requires_static(s->ty, 0) && last && last->kind == STMT_ASSIGN && last->place.local == m && !last->place.nproj)
+      last->static_span = s->ty->span;
     return;
   }
   if (!s->init) {  // `let (a, b);`: the variables only, each assigned later

@@ -166,6 +166,7 @@ typedef struct {
   bool into_iter;     // `for x in v`: the loop taking the Vec (rustc's IntoIterator::into_iter)
   Span place_span;    // the place as written: an assignment's left side, an auto-ref'd receiver
   bool moves_ref;     // a `&mut` moved, where rustc moves it and does not reborrow: `let b = a;`
+  Span static_span;   // a `let` whose written type requires 'static (`&'static T`): that type
 } MirStmt;
 
 typedef enum {

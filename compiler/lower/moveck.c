@@ -562,17 +562,6 @@ static const char *describe_path(Mck *M, int path) {
   return s;
 }
 
-// `move |x|` of a closure written at sp: where rustc points for what the closure captures.
-static Span closure_head(Span sp) {
-  const char *text = diag_span_text(sp);
-  const char *bar = text ? strchr(text, '|') : NULL;
-  if (!bar) return sp;
-  const char *end = bar[1] == '|' ? bar + 2 : strchr(bar + 1, '|');
-  if (!end) return sp;
-  if (end != bar + 2) end++;
-  return (Span){sp.file, sp.lo, sp.lo + (uint32_t)(end - text)};
-}
-
 // The operand moved at (bi, j) of `path`, and the statement or terminator it is in.
 static Operand *moved_operand(Mck *M, int bi, int j, int path, MirStmt **st, Terminator **t) {
   BasicBlock *bb = &M->b->blocks.data[bi];
@@ -638,20 +627,6 @@ static void label_move(Mck *M, Diag *d, MoveSite *ms, Failure *f, bool partial, 
   }
 }
 
-// The first use, in the closure's body, of what the borrow at (bi, j) captures for it.
-static Span capture_span(Mck *M, int bi, int j) {
-  BasicBlock *bb = &M->b->blocks.data[bi];
-  int ref = bb->stmts.data[j].place.local;
-  for (int k = j + 1; k < bb->stmts.len; k++) {
-    Rvalue *rv = &bb->stmts.data[k].rv;
-    if (bb->stmts.data[k].kind != STMT_ASSIGN || rv->kind != RV_AGGREGATE || rv->agg != AGG_CLOSURE) continue;
-    FnDecl *cf = ty_resolve(rv->ty)->closure;
-    for (int i = 0; cf && i < rv->nops && i < cf->ncaptures; i++)
-      if (rv->ops[i].kind != OPND_CONST && rv->ops[i].place.local == ref) return cf->captures[i].span;
-  }
-  return (Span){0};
-}
-
 // A closure that moves a captured variable out of its body: calling it moves it (FnOnce).
 static FnDecl *fn_once_closure(Type *t) {
   t = ty_resolve(t);
@@ -707,7 +682,7 @@ static void report_moved(Mck *M, Failure *f, SiteVec *sites) {
     label_move(M, d, &sites->data[i], f, partial, describe_path(M, sites->data[i].path));
   }
   if (!loop_move) diag_label(d, "value %s here after %smove", verb[f->kind], partial ? "partial " : "");
-  Span in_closure = f->closure ? capture_span(M, f->bi, f->j) : (Span){0};
+  Span in_closure = f->closure ? capture_use(&M->b->blocks.data[f->bi], f->j) : (Span){0};
   if (in_closure.hi) diag_secondary(d, in_closure, "borrow occurs due to use in closure");
   if (moved->place.nproj)
     diag_note(d, "%smove occurs because %s has type `%s`, which does not implement the `Copy` trait", partial ? "partial " : "", what, ty_name(ty));

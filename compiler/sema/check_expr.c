@@ -287,7 +287,32 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   return ra;
 }
 
-static void check_assignable(Fcx *fx, Expr *lhs) {
+// The variable a place expression writes into without going through a reference (`a[0]`,
+// `t.0`, `s.v[1]`), or NULL; *vec is the Vec it indexes on the way (IndexMut borrows it).
+static Local *owned_root(Expr *e, Expr **vec) {
+  for (;;) {
+    if ((e->kind == EX_FIELD || e->kind == EX_INDEX) && e->autoderefs) return NULL;
+    if (e->kind == EX_FIELD) {
+      e = e->sub;
+    } else if (e->kind == EX_INDEX) {
+      if (ty_resolve(e->lhs->ty)->kind == TY_VEC) *vec = e->lhs;
+      e = e->lhs;
+    } else {
+      break;
+    }
+  }
+  return e->kind == EX_PATH && e->res == RES_LOCAL && ty_resolve(e->local->ty)->kind != TY_REF ? e->local : NULL;
+}
+
+// `a[_]`, `t.0`, `s.v[_]`: a place as rustc names it.
+static const char *place_name(Expr *e) {
+  if (e->kind == EX_FIELD) return arena_printf("%s.%s", place_name(e->sub), diag_span_text(e->name_span));
+  if (e->kind == EX_INDEX) return arena_printf("%s[_]", place_name(e->lhs));
+  return diag_span_text(e->span);
+}
+
+static void check_assignable(Fcx *fx, Expr *assign) {
+  Expr *lhs = assign->lhs;
   note_mut_use(fx, lhs);
   if (!is_place(lhs)) {
     Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
@@ -296,15 +321,25 @@ static void check_assignable(Fcx *fx, Expr *lhs) {
     return;
   }
   Local *l = place_root_local(lhs);
+  Expr *vec = NULL;
+  Local *owner = lhs->kind == EX_PATH ? NULL : owned_root(lhs, &vec);
   if (l && !l->mut && lhs->kind == EX_PATH && l->assigned && !l->late_init) {
     Diag *d = diag_error(lhs->span, "E0384", "cannot assign twice to immutable variable `%s`", l->name);
     diag_secondary(d, l->span, "first assignment to `%s`", l->name);
     diag_label(d, "cannot assign twice to immutable variable");
     diag_defer(d, DEFER_CONFLICT);
-  } else if (l && !l->mut && lhs->kind == EX_FIELD && ty_resolve(l->ty)->kind != TY_REF && (!l->late_init || l->assigned)) {
-    // (A field of a variable not yet given a value is E0381 instead, from the move checker.)
-    Diag *d = diag_error(lhs->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", diag_span_text(lhs->span), l->name);
+  } else if (owner && !owner->mut && (!owner->late_init || owner->assigned) && vec) {
+    // `v[i] = x` is `*IndexMut::index_mut(&mut v, i) = x`: a `&mut` borrow of v.
+    Diag *d = vec->kind == EX_PATH ? diag_error(vec->span, "E0596", "cannot borrow `%s` as mutable, as it is not declared as mutable", owner->name)
+                                   : diag_error(vec->span, "E0596", "cannot borrow `%s` as mutable, as `%s` is not declared as mutable", place_name(vec), owner->name);
+    diag_label(d, "cannot borrow as mutable");
+    diag_help(d, "consider changing this to be mutable: `mut %s`", owner->name);
+    diag_defer(d, DEFER_MUTABILITY);
+  } else if (owner && !owner->mut && (!owner->late_init || owner->assigned)) {
+    // (A part of a variable not yet given a value is E0381 instead, from the move checker.)
+    Diag *d = diag_error(assign->span, "E0594", "cannot assign to `%s`, as `%s` is not declared as mutable", place_name(lhs), owner->name);
     diag_label(d, "cannot assign");
+    diag_help(d, "consider changing this to be mutable: `mut %s`", owner->name);
     diag_defer(d, DEFER_MUTABILITY);
   }
   if (l && lhs->kind == EX_PATH) l->assigned = true;
@@ -680,7 +715,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     Type *lt = check_expr(fx, e->lhs, NULL);
     check_coerce(fx, e->rhs, lt);
     note_move(fx, e->rhs);
-    check_assignable(fx, e->lhs);
+    check_assignable(fx, e);
     return ty_unit;
   }
   case EX_COMPOUND: {
@@ -699,7 +734,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     Local *l = place_root_local(e->lhs);
     bool saved = l ? l->assigned : false;
     if (l) l->assigned = true;  // compound assignment needs an initialized, mutable place
-    check_assignable(fx, e->lhs);
+    check_assignable(fx, e);
     if (l) l->assigned = saved || true;
     return ty_unit;
   }

@@ -1777,7 +1777,7 @@ static TraitDecl *parse_trait(Attrs attrs) {
   t->span = tok()->span;
   t->name = expect_ident();
   t->generics = parse_generics();
-  if (accept(TK_COLON)) parse_bounds(&t->supers, &t->nsupers);
+  if (accept(TK_COLON)) t->super_lifetime = parse_bounds(&t->supers, &t->nsupers);
   parse_where(&t->generics);
   expect(TK_LBRACE);
   TraitDecl *saved = P.trait;

@@ -561,6 +561,7 @@ struct TraitDecl {
   Generics generics;
   Bound *supers;        // supertrait bounds as written (`trait B: A + Sized`)
   int nsupers;
+  const char *super_lifetime;  // `trait P: Tr + 'static`: every implementor outlives it
   FnDecl **methods;
   int nmethods;
   AssocTypeDecl *assoc_types;
