@@ -407,8 +407,7 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   Type *ft = ty_resolve(p.ty);
   if (f->kind == OPND_MOVE && ft->kind == TY_CLOSURE && ft->closure->is_fn_once) set_flag(c, m, f->place, false);
   // A `Box<dyn FnOnce>` moved into its call: the slot consumes the value; the box is freed.
-  bool box_once = f->kind == OPND_MOVE && ft->kind == TY_BOX && ty_resolve(ft->inner)->kind == TY_DYN &&
-                  ty_resolve(ft->inner)->principal && ty_resolve(ft->inner)->principal->trait == c->crate->fn_traits[2];
+  bool box_once = f->kind == OPND_MOVE && c->crate->fn_traits[2] && ty_box_dyn_trait(ft) == c->crate->fn_traits[2];
   if (box_once) set_flag(c, m, f->place, false);
   int n = t->nargs - 1;
   CgValue *args = arena_alloc(sizeof(CgValue) * (n + 1));

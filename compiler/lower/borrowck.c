@@ -1899,28 +1899,42 @@ static void report_not_mut(Bck *k, int l, MirStmt **uses, int n) {
   diag_defer(d, DEFER_MUTABILITY);
 }
 
+// Whether a `&mut` of local l needs l declared `mut`: a named variable; a closure only when its
+// body changes what it captured (FnMut), else it is called through `&`.
+static bool needs_mut_binding(Bck *k, int l) {
+  MirLocal *ml = &k->b->locals.data[l];
+  if (!ml->name || ml->mut) return false;
+  Type *ct = ty_resolve(ml->ty);
+  if (ct->kind != TY_CLOSURE) return true;
+  for (int i = 0; i < ct->closure->ncaptures; i++)
+    if (ct->closure->captures[i].mut_use) return true;
+  return false;
+}
+
 static void check_binding_mutability(Bck *k) {
   Body *b = k->b;
   if (b->fn && b->fn->is_closure) return;
-  VEC(MirStmt *) uses = {0};
-  for (int l = 1; l < k->nlocals; l++) {
-    MirLocal *ml = &b->locals.data[l];
-    if (!ml->name || ml->mut) continue;
-    // A closure is called through `&mut` only when its body changes what it captured (FnMut).
-    Type *ct = ty_resolve(ml->ty);
-    bool fn_mut = false;
-    for (int i = 0; ct->kind == TY_CLOSURE && i < ct->closure->ncaptures; i++) fn_mut |= ct->closure->captures[i].mut_use;
-    if (ct->kind == TY_CLOSURE && !fn_mut) continue;
-    uses.len = 0;
-    for (int bi = 0; bi < b->blocks.len; bi++) {
-      BasicBlock *bb = &b->blocks.data[bi];
-      for (int j = 0; !bb->is_cleanup && j < bb->stmts.len; j++) {
-        MirStmt *st = &bb->stmts.data[j];
-        if (st->kind == STMT_ASSIGN && st->rv.kind == RV_REF && st->rv.mut && st->rv.autoref && st->rv.place.local == l && owned_by_local(k, st->rv.place))
-          vec_push(&uses, st);
-      }
+  // One pass over the statements; the offending borrows (rare) are then grouped per variable.
+  VEC(MirStmt *) bad = {0};
+  for (int bi = 0; bi < b->blocks.len; bi++) {
+    BasicBlock *bb = &b->blocks.data[bi];
+    for (int j = 0; !bb->is_cleanup && j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      if (st->kind == STMT_ASSIGN && st->rv.kind == RV_REF && st->rv.mut && st->rv.autoref && needs_mut_binding(k, st->rv.place.local) &&
+          owned_by_local(k, st->rv.place))
+        vec_push(&bad, st);
     }
-    if (uses.len) report_not_mut(k, l, uses.data, uses.len);
+  }
+  VEC(MirStmt *) uses = {0};
+  for (int i = 0; i < bad.len; i++) {
+    int l = bad.data[i]->rv.place.local;
+    bool first = true;
+    for (int e = 0; e < i && first; e++) first = bad.data[e]->rv.place.local != l;
+    if (!first) continue;
+    uses.len = 0;
+    for (int e = i; e < bad.len; e++)
+      if (bad.data[e]->rv.place.local == l) vec_push(&uses, bad.data[e]);
+    report_not_mut(k, l, uses.data, uses.len);
   }
 }
 

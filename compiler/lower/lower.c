@@ -549,30 +549,40 @@ static Operand lower_operand(Lower *L, Expr *e) {
 // to its right are evaluated. Rust evaluates left to right, so `x + double(&mut x)` adds the
 // old x: an operand is copied out first when a later one may write to a local.
 
+// Whether `hit` holds for e or any expression inside it (blocks, arms and all).
+typedef bool (*ExprHit)(Expr *e, void *ctx);
+
+static bool any_expr(Expr *e, ExprHit hit, void *ctx);
+
+static bool any_in_block(Block *b, ExprHit hit, void *ctx) {
+  for (int i = 0; b && i < b->nstmts; i++)
+    if (any_expr(b->stmts[i]->init, hit, ctx) || any_in_block(b->stmts[i]->else_block, hit, ctx)) return true;
+  return b && any_expr(b->tail, hit, ctx);
+}
+
+static bool any_expr(Expr *e, ExprHit hit, void *ctx) {
+  if (!e) return false;
+  if (hit(e, ctx)) return true;
+  if (any_expr(e->sub, hit, ctx) || any_expr(e->lhs, hit, ctx) || any_expr(e->rhs, hit, ctx) || any_expr(e->else_expr, hit, ctx) ||
+      any_expr(e->base_expr, hit, ctx))
+    return true;
+  for (int i = 0; i < e->nargs; i++)
+    if (any_expr(e->args[i], hit, ctx)) return true;
+  for (int i = 0; e->kind == EX_MATCH && i < e->narms; i++)
+    if (any_expr(e->arms[i].guard, hit, ctx) || any_expr(e->arms[i].body, hit, ctx)) return true;
+  return any_in_block(e->block, hit, ctx);
+}
+
 // Whether evaluating e may write to a local: an assignment, a `&mut` borrow (written or made
 // by a method's autoref) or a closure (which may capture one) somewhere in it. A call alone
 // cannot: it reaches the caller's locals only through such a borrow.
-static bool may_write(Expr *e);
-
-static bool block_may_write(Block *b) {
-  for (int i = 0; b && i < b->nstmts; i++)
-    if (may_write(b->stmts[i]->init) || block_may_write(b->stmts[i]->else_block)) return true;
-  return b && may_write(b->tail);
+static bool writes_here(Expr *e, void *ctx) {
+  (void)ctx;
+  return e->kind == EX_ASSIGN || e->kind == EX_COMPOUND || e->kind == EX_CLOSURE || (e->kind == EX_UNARY && e->op == TK_AMP && e->mut) ||
+         (e->kind == EX_METHOD && e->autoref == 2);
 }
 
-static bool may_write(Expr *e) {
-  if (!e) return false;
-  if (e->kind == EX_ASSIGN || e->kind == EX_COMPOUND || e->kind == EX_CLOSURE) return true;
-  if (e->kind == EX_UNARY && e->op == TK_AMP && e->mut) return true;
-  if (e->kind == EX_METHOD && e->autoref == 2) return true;
-  if (may_write(e->sub) || may_write(e->lhs) || may_write(e->rhs) || may_write(e->else_expr) || may_write(e->base_expr))
-    return true;
-  for (int i = 0; i < e->nargs; i++)
-    if (may_write(e->args[i])) return true;
-  for (int i = 0; e->kind == EX_MATCH && i < e->narms; i++)
-    if (may_write(e->arms[i].guard) || may_write(e->arms[i].body)) return true;
-  return block_may_write(e->block);
-}
+static bool may_write(Expr *e) { return any_expr(e, writes_here, NULL); }
 
 static bool all_stable(Expr **es, int n) {
   for (int i = 0; i < n; i++)
@@ -581,30 +591,24 @@ static bool all_stable(Expr **es, int n) {
 }
 
 // Whether e names the variable that is MIR local `local` (or a closure in it captures it).
-static bool mentions(Lower *L, Expr *e, int local);
+typedef struct {
+  Lower *L;
+  int local;
+} Mention;
 
-static bool block_mentions(Lower *L, Block *b, int local) {
-  for (int i = 0; b && i < b->nstmts; i++)
-    if (mentions(L, b->stmts[i]->init, local) || block_mentions(L, b->stmts[i]->else_block, local)) return true;
-  return b && mentions(L, b->tail, local);
+static bool names_local(Expr *e, void *ctx) {
+  Mention *m = ctx;
+  if (e->kind == EX_PATH && e->res == RES_LOCAL && e->local->owner == m->L->fn && m->L->local_of[e->local->index] == m->local) return true;
+  for (int i = 0; e->kind == EX_CLOSURE && i < e->fn->ncaptures; i++) {
+    Local *c = e->fn->captures[i].local;
+    if (c->owner == m->L->fn && m->L->local_of[c->index] == m->local) return true;
+  }
+  return false;
 }
 
 static bool mentions(Lower *L, Expr *e, int local) {
-  if (!e) return false;
-  if (e->kind == EX_PATH && e->res == RES_LOCAL && e->local->owner == L->fn && L->local_of[e->local->index] == local) return true;
-  if (e->kind == EX_CLOSURE)
-    for (int i = 0; i < e->fn->ncaptures; i++) {
-      Local *c = e->fn->captures[i].local;
-      if (c->owner == L->fn && L->local_of[c->index] == local) return true;
-    }
-  if (mentions(L, e->sub, local) || mentions(L, e->lhs, local) || mentions(L, e->rhs, local) || mentions(L, e->else_expr, local) ||
-      mentions(L, e->base_expr, local))
-    return true;
-  for (int i = 0; i < e->nargs; i++)
-    if (mentions(L, e->args[i], local)) return true;
-  for (int i = 0; e->kind == EX_MATCH && i < e->narms; i++)
-    if (mentions(L, e->arms[i].guard, local) || mentions(L, e->arms[i].body, local)) return true;
-  return block_mentions(L, e->block, local);
+  Mention m = {L, local};
+  return any_expr(e, names_local, &m);
 }
 
 // o's value now, safe from what the expressions after it do. A move out of a variable happens
@@ -1176,8 +1180,7 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Type *t = place_ty(L, p), *rt = ty_resolve(t);
   Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t, .span = e->sub->span};
   TraitDecl *bound = mir_param_fn_trait(L->fn, t);
-  Type *inner = rt->kind == TY_BOX ? ty_resolve(rt->inner) : NULL;
-  bool boxed_once = inner && inner->kind == TY_DYN && inner->principal && inner->principal->trait == L->crate->fn_traits[2];
+  bool boxed_once = L->crate->fn_traits[2] && ty_box_dyn_trait(rt) == L->crate->fn_traits[2];
   bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) || boxed_once;
   if (!may_consume || (p.nproj && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
     bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);

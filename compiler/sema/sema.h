@@ -126,6 +126,7 @@ bool ty_is_sized(Type *t);             // false for str, [T], dyn
 bool ty_is_fat_ptr(Type *t);           // &dyn/&str/&[T]/Box<dyn> etc.
 bool ty_is_copy(Type *t);
 bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)
+TraitDecl *ty_box_dyn_trait(Type *t);  // `Box<dyn Tr>`: Tr (NULL for anything else)
 Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
 
 //

@@ -430,6 +430,12 @@ bool ty_is_copy(Type *t) {
   }
 }
 
+TraitDecl *ty_box_dyn_trait(Type *t) {
+  t = ty_resolve(t);
+  Type *in = t->kind == TY_BOX ? ty_resolve(t->inner) : NULL;
+  return in && in->kind == TY_DYN && in->principal ? in->principal->trait : NULL;
+}
+
 bool ty_needs_drop(Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
