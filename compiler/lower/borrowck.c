@@ -876,7 +876,7 @@ static bool write_reaches(Bck *k, Place written, Place loan) {
 
 // The first place after (block bi, statement j) where a local holding the loan is used: rustc's
 // "borrow later used here".
-static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *found, Place *dropped_at) {
+static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *found, Place *dropped_at, Span *by_call) {
   Body *b = k->b;
   Word *holders = bits_new(k->lwords);
   for (int l = 0; l < k->nlocals; l++)
@@ -907,6 +907,7 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
         if (use[w] & holders[w]) {
           *found = true, out = sp;
           if (s == bb->stmts.len && bb->term.kind == TERM_DROP) *dropped_at = bb->term.dest;
+          if (s == bb->stmts.len && bb->term.kind == TERM_CALL) *by_call = bb->term.fn_span;
           break;
         }
     }
@@ -944,12 +945,18 @@ static void returned_later(Bck *k, Diag *d, int loan) {
 static bool add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *sets, const char *what) {
   bool found;
   Place dropped = {.local = -1};
-  Span sp = later_use(k, bi, j, loan, sets, &found, &dropped);
+  Span by_call = {0};
+  Span sp = later_use(k, bi, j, loan, sets, &found, &dropped, &by_call);
   if ((!found || !sp.hi) && k->ret_span[loan].hi) {
     returned_later(k, d, loan);
     return false;
   }
   if (!found || !sp.hi) return false;
+  size_t n = strlen(what);
+  if (by_call.hi && n > 5 && !strcmp(what + n - 5, " here")) {  // rustc: "borrow later used by call", at the callee
+    diag_secondary(d, by_call, "%.*s by call", (int)(n - 5), what);
+    return false;
+  }
   if (dropped.local < 0) {
     diag_secondary(d, sp, "%s", what);
     return false;
@@ -1376,8 +1383,11 @@ static void check_static_args(Point *pt, Terminator *t) {
   FnDecl *f = callee_sig(t);
   if (!f) return;
   bool has_self = f->self_kind != SELF_NONE;
-  for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++)
-    if (sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
+  for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++) {
+    Type *pty = f->param_types ? ty_resolve(f->param_types[i - has_self]) : NULL;
+    bool bounded = pty && pty->kind == TY_PARAM && param_is_static(f, pty);  // `keep<T: 'static>(t: T)`
+    if (bounded || sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
+  }
 }
 
 // A trait object given to a call along with a `&mut` to a struct field whose type is 'static
@@ -1517,8 +1527,8 @@ static void check_term(Point *pt, Terminator *t) {
 // may not live long enough" (or E0621 when the parameter's lifetime is elided and the return
 // type names one) is reported at the value returned. A region is allowed when the return type
 // names it, when it is the one an elided return lifetime stands for, or when it is 'static.
-// Functions whose generics declare `'a: 'b` are not compared (the bounds are not kept), nor
-// closures, whose signatures are inferred.
+// A region is also allowed where it outlives one of those by the bounds declared (`'b: 'a`).
+// Closures are not compared: their signatures are inferred.
 
 // The parameter (local) an elided return lifetime borrows from: `&self`, else the only one.
 static int elision_source(Bck *k) {
@@ -1533,7 +1543,7 @@ static int elision_source(Bck *k) {
 static bool region_allowed(Bck *k, Loan *u) {
   FnDecl *f = k->b->fn;
   if (u->region && !strcmp(u->region, "'static")) return true;
-  if (u->region && sig_names_lifetime(f, u->region)) return true;
+  if (u->region && sig_ret_accepts(f, u->region)) return true;
   if (!f->ret_elided) return false;
   int src = elision_source(k);
   if (src == u->holder) return true;
@@ -1642,6 +1652,13 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
   diag_defer(d, DEFER_CONFLICT);
 }
 
+// Whether one of names is region or a lifetime region outlives.
+static bool names_outlived(FnDecl *f, Names *names, const char *region) {
+  for (int i = 0; i < names->n; i++)
+    if (sig_outlives(f, region, names->names[i])) return true;
+  return false;
+}
+
 // After a write: what a `&mut` parameter's referent newly holds must be a lifetime its type has
 // (`fn reset(&mut self, s: &str) { self.input = s }` in `impl<'a> Parser<'a>`: E0621).
 static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
@@ -1660,7 +1677,7 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
       Loan *u = &k->loans.data[i];
       if (!u->universal || u->holder == p || k->reported[i] || !bit(h, i)) continue;
       if (u->region && !strcmp(u->region, "'static")) continue;
-      if (u->region && sig_names_has(&r, u->region)) continue;
+      if (u->region && names_outlived(f, &r, u->region)) continue;
       report_stored(k, u, p, ref, &r, sp, call);
       k->reported[i] = true;
     }
@@ -1720,7 +1737,7 @@ static void check_fnmut_escape(Bck *k, State *s, Span sp) {
 static void collect_universal(Bck *k) {
   FnDecl *f = k->b->fn;
   k->universal = bits_new((k->loans.len + 64 + 63) / 64);
-  if (!f || f->is_closure || f->generics.lifetime_bounds || (f->impl && f->impl->generics.lifetime_bounds)) return;
+  if (!f || f->is_closure) return;
   if (sig_ret_has_impl(f->ret) || f->ret_lifetimes[3]) return;  // `-> impl Tr` is E0700's; many names
   bool has_self = f->self_kind != SELF_NONE;
   for (int l = 1; l <= k->b->nparams && l - 1 - has_self < f->nparams; l++) {
@@ -1837,6 +1854,14 @@ static int shared_deref(Bck *k, Place p) {
   return at;
 }
 
+// A closure, a `dyn Fn*` or a type parameter bound by one: what `f()` borrows to call.
+static bool is_callable(Bck *k, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_CLOSURE) return true;
+  if (t->kind == TY_DYN) return t->principal && is_fn_trait(t->principal->trait);
+  return k->b->fn && t->kind == TY_PARAM && mir_param_fn_trait(k->b->fn, t);
+}
+
 static void check_mutability(Bck *k) {
   Body *b = k->b;
   if (b->fn && b->fn->is_closure) return;
@@ -1856,7 +1881,10 @@ static void check_mutability(Bck *k) {
       Diag *d;
       if (borrow) {
         d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", what);
-        diag_label(d, "`%s` is a `&` reference, so the data it refers to cannot be borrowed as mutable", rname);
+        if (st->rv.autoref && is_callable(k, place_type(k, p)))  // `f()` of `f: &dyn FnMut()`
+          diag_label(d, "`%s` is a `&` reference, so it cannot be borrowed as mutable", rname);
+        else
+          diag_label(d, "`%s` is a `&` reference, so the data it refers to cannot be borrowed as mutable", rname);
       } else {
         d = diag_error(st->span, "E0594", "cannot assign to `%s`, which is behind a `&` reference", what);
         diag_label(d, "`%s` is a `&` reference, so the data it refers to cannot be written", rname);

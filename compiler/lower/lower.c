@@ -79,6 +79,7 @@ typedef struct {
   VEC(DropEntry) drops;   // what the frame owns now, in order of creation
   VEC(Expr *) extend;     // expressions whose temporaries the `let`s in progress extend
   int resume;             // the `resume` block, once made
+  int last_call;          // the block the last call terminated
   bool mut_place;         // the place being lowered will be written or borrowed `&mut`
   Span at;                // the expression being lowered, for `unsupported`
   jmp_buf bail;
@@ -1032,13 +1033,61 @@ static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
   return ops;
 }
 
+// Whether a type expression names `name` anywhere.
+static bool type_expr_mentions(TypeExpr *t, const char *name, int depth) {
+  if (!t || depth > 16) return false;
+  if (t->kind == TE_PATH)
+    for (int i = 0; i < t->path.nsegs; i++) {
+      if (t->path.segs[i].name == name) return true;
+      for (int j = 0; j < t->path.segs[i].nargs; j++)
+        if (type_expr_mentions(t->path.segs[i].args[j], name, depth + 1)) return true;
+    }
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
+    if (type_expr_mentions(t->elems[i], name, depth + 1)) return true;
+  return type_expr_mentions(t->inner, name, depth + 1);
+}
+
+// Whether a parameter's type is one the call infers from its argument: the callee's own type
+// parameter `T` or an `impl Tr`. rustc does not reborrow a `&mut` given to it (nothing asks
+// for a reference there when the argument is checked): `g(r); g(r)` moves r twice.
+// When the type is known some other way rustc reborrows: from a turbofish (`g::<&mut i32>(r)`,
+// the caller's `explicit`) or, possibly, from the type expected of the result; so a parameter
+// the return type mentions is left alone (a reborrow there is still checked as a borrow).
+static bool infers_param(FnDecl *f, int i, bool explicit) {
+  if (i >= f->nparams || explicit) return false;
+  TypeExpr *te = f->params[i].ty;
+  if (te->kind == TE_IMPL) return true;
+  if (te->kind != TE_PATH || te->path.nsegs != 1 || te->path.segs[0].nargs) return false;
+  if (type_expr_mentions(f->ret, te->path.segs[0].name, 0)) return false;
+  for (int j = 0; j < f->generics.nparams; j++)
+    if (f->generics.params[j].name == te->path.segs[0].name) return true;
+  return false;
+}
+
+
+// Marks the `&mut` variables passed whole to such parameters as moved (args[i] is ops[first + i];
+// f NULL: every parameter is one, as `drop`'s).
+static void move_refs_to_generics(FnDecl *f, bool explicit, Expr **args, int n, Operand *ops, int first) {
+  for (int i = 0; i < n; i++) {
+    Operand *o = &ops[first + i];
+    Type *t = ty_resolve(o->ty);
+    if (o->kind == OPND_MOVE && !o->place.nproj && t->kind == TY_REF && t->mut && args[i]->kind == EX_PATH && (!f || infers_param(f, i, explicit)))
+      o->moves_ref = true;
+  }
+}
+
 static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller) {
   int next = is_never(ret) ? -1 : new_block(L), uw = unwind_target(L);
+  L->last_call = L->cur;
   terminate(L, (Terminator){.kind = TERM_CALL, .callee = callee, .args = args, .nargs = nargs, .dest = dest, .target = next,
                             .unwind = uw, .span = sp, .caller_span = caller});
   if (next < 0) continue_unreachable(L);
   else L->cur = next;
 }
+
+// The call just emitted was written as a call, of the callee at fn_span: what borrow errors
+// point at when a borrow is "later used by call".
+static void written_call(Lower *L, Span fn_span) { L->b->blocks.data[L->last_call].term.fn_span = fn_span; }
 
 // &base[lo..hi] (or &mut) of an array, slice or Vec: rustc's `<[T] as Index<Range>>::index`,
 // a call of the slicing builtin on a reference to the whole slice and the bounds (a unit
@@ -1102,6 +1151,24 @@ static bool through_vec_index(Lower *L, Place p) {
   return false;
 }
 
+// The `&mut self` methods a Vec has only as a slice (`[T]::swap`), reached through DerefMut.
+static bool slice_mut_method(const char *name) {
+  static const char *names[] = {"swap", "sort", "sort_by", "sort_by_key", "sort_unstable", "sort_unstable_by", "sort_unstable_by_key",
+                                "reverse", "fill", "rotate_left", "rotate_right", "get_mut", "first_mut", "last_mut", "split_at_mut",
+                                "chunks_mut", "copy_from_slice", "clone_from_slice", "swap_with_slice", "iter_mut"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(name, names[i])) return true;
+  return false;
+}
+
+// A Vec, or the slice it derefs to.
+static bool vec_or_its_slice(Lower *L, Place p) {
+  Type *t = ty_resolve(place_ty(L, p));
+  if (t->kind == TY_VEC) return true;
+  if (t->kind != TY_SLICE || !p.nproj || p.proj[p.nproj - 1].kind != PROJ_DEREF) return false;
+  return ty_resolve(p.nproj > 1 ? p.proj[p.nproj - 2].ty : L->b->locals.data[p.local].ty)->kind == TY_VEC;
+}
+
 // recv.m(args): the receiver after the checker's autoderefs and autoref.
 static Operand lower_receiver(Lower *L, Expr *e) {
   Expr *r = e->sub;
@@ -1113,12 +1180,17 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   // rustc's borrow errors show a receiver's borrow as the whole call when it is a two-phase
   // `&mut` (`v.push(4)`) or an iterator's (`v.iter()`), and as the receiver itself otherwise
   // (`s.peek()`, `v.first()`: at the `s`, the `v`).
-  bool whole = e->autoref == 2 || !strcmp(e->name, "iter") || !strcmp(e->name, "iter_mut");
+  bool through_deref = vec_or_its_slice(L, p) && slice_mut_method(e->name);
+  bool whole = (e->autoref == 2 && !through_deref) || !strcmp(e->name, "iter") || !strcmp(e->name, "iter_mut");
   // An element of a Vec is reached through IndexMut::index_mut(&mut v, i), a `&mut v` that is
   // not two-phase: `v[0].push(v.len())` reads v while it is borrowed (E0502).
-  bool two_phase = e->autoref == 2 && !(through_vec_index(L, p) && args_read_indexed_vec(e));
-  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = two_phase, .autoref = true, .ty = rt},
-         whole ? e->span : r->span);
+  // So is a slice method's `&mut` of a Vec, through DerefMut::deref_mut(&mut v):
+  // `v.swap(0, v.len() - 1)` is E0502 too.
+  bool index_mut = through_vec_index(L, p) && args_read_indexed_vec(e);
+  bool two_phase = e->autoref == 2 && !through_deref && !index_mut;
+  Span at = whole && !index_mut ? e->span : r->span;
+  for (Expr *base = r; index_mut && base->kind == EX_INDEX; base = base->lhs) at = base->lhs->span;  // `w[0].push(..)`: at w
+  assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = two_phase, .autoref = true, .ty = rt}, at);
   cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = r->span;
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
@@ -1128,9 +1200,13 @@ static void lower_method(Lower *L, Place dest, Expr *e) {
   Operand *args = lower_args(L, e->args, e->nargs, &recv);
   Callee c;
   if (e->dispatch == DISPATCH_BUILTIN) c = (Callee){.kind = CALLEE_BUILTIN, .expr = e};
-  else if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+  else if (e->dispatch == DISPATCH_DIRECT) {
+    c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
+    move_refs_to_generics(e->fn, e->targs != NULL, e->args, e->nargs, args, 1);
+  }
   else c = trait_callee(L, e, e->self_ty);
   emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
+  written_call(L, e->name_span);
 }
 
 // `s += t` on a String: `String::push_str(&mut s, t)`, as std's AddAssign<&str> does. The
@@ -1170,6 +1246,16 @@ TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
   return tr;
 }
 
+// Whether calling a value of type t (no reference) may change it: an FnMut closure, a
+// parameter bound by FnMut, a `dyn FnMut` (boxed or not).
+static bool callable_is_mut(Lower *L, Type *t) {
+  TraitDecl *fn_mut = L->crate->fn_traits[1];
+  if (t->kind == TY_CLOSURE) return env_is_mut(t->closure);
+  if (t->kind == TY_BOX) t = ty_resolve(t->inner);
+  if (t->kind == TY_DYN) return fn_mut && t->principal && t->principal->trait == fn_mut;
+  return fn_mut && mir_param_fn_trait(L->fn, t) == fn_mut;
+}
+
 // f(args) on a value: a closure, a fn pointer, a `dyn Fn`, or a type parameter bound by Fn*,
 // through any references and boxes (rustc's `<F as Fn>::call`). A variable that may hold an
 // FnOnce closure (an FnOnce one, or a parameter bound by FnOnce) is passed as `move`: codegen
@@ -1183,7 +1269,13 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
   bool boxed_once = L->crate->fn_traits[2] && ty_box_dyn_trait(rt) == L->crate->fn_traits[2];
   bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) || boxed_once;
   if (!may_consume || (p.nproj && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
-    bool mut = (rt->kind == TY_CLOSURE && env_is_mut(rt->closure)) || (bound && bound == L->crate->fn_traits[1]);
+    // An FnMut is called through `&mut` to it, reached through the references that lead to it:
+    // `f: &dyn FnMut()` is `&mut *f`, which borrowck rejects (E0596) as rustc does.
+    Place q = p;
+    Type *qt = rt;
+    while (qt->kind == TY_REF) q = deref(L, q, e->sub->span), qt = ty_resolve(qt->inner);
+    bool mut = callable_is_mut(L, qt);
+    if (mut) p = q, t = place_ty(L, q);
     callee.ty = ty_ref(t, mut);
     callee.place = temp(L, callee.ty, e->sub->span);
     assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .autoref = true, .ty = callee.ty}, e->sub->span);
@@ -1191,6 +1283,7 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
   }
   Operand *args = lower_args(L, e->args, e->nargs, &callee);
   emit_call(L, dest, (Callee){.kind = CALLEE_CALLABLE}, args, e->nargs + 1, raw_ty(e), e->span, e->span);
+  written_call(L, e->sub->span);
 }
 
 static void lower_call(Lower *L, Place dest, Expr *e) {
@@ -1202,12 +1295,16 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
   switch (f->res) {
   case RES_FN: {
     Callee c = {.kind = CALLEE_FN, .fn = f->fn, .targs = f->fn_targs, .ntargs = f->fn_ntargs};
-    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    Operand *args = lower_args(L, e->args, e->nargs, NULL);
+    move_refs_to_generics(f->fn, f->path.nsegs && f->path.segs[f->path.nsegs - 1].nargs, e->args, e->nargs, args, 0);
+    emit_call(L, dest, c, args, e->nargs, raw_ty(e), e->span, e->span);
+    written_call(L, f->span);
     return;
   }
   case RES_TRAIT_FN: {
     Callee c = trait_callee(L, f, f->self_ty);
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    written_call(L, f->span);
     return;
   }
   case RES_TUPLE_CTOR: {
@@ -1218,7 +1315,10 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
   }
   case RES_BUILTIN: {
     Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
-    emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
+    Operand *args = lower_args(L, e->args, e->nargs, NULL);
+    if (f->builtin == BI_DROP) move_refs_to_generics(NULL, false, e->args, e->nargs, args, 0);  // drop<T>(x: T)
+    emit_call(L, dest, c, args, e->nargs, raw_ty(e), e->span, e->span);
+    written_call(L, f->span);
     return;
   }
   case RES_LOCAL: lower_value_call(L, dest, e); return;

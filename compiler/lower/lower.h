@@ -94,6 +94,7 @@ typedef struct {
   MirConst c;     // OPND_CONST
   Type *ty;
   Span span;      // the expression a place operand reads, where known (hi == 0 if not)
+  bool moves_ref; // a `&mut` passed where rustc moves it, not reborrows: to a generic `T`
 } Operand;
 
 typedef enum {
@@ -228,6 +229,7 @@ typedef struct {
   int rest_from;        // DROP of the Vec a by-value `for` loop consumes: the local holding the
                         // index of the first element it still owns (`drop(_1[_2..])`), or -1
   Span caller_span;     // CALL: where #[track_caller] says the call is
+  Span fn_span;         // CALL written as one (`f(..)`, `x.m(..)`): the callee's path or name
   bool replace;         // DROP: of the old value of a place about to be assigned
 } Terminator;
 
@@ -301,6 +303,8 @@ typedef struct {
 
 bool sig_names_lifetime(FnDecl *f, const char *lt);   // the return type has lt (or via `Self`)
 const char *sig_ret_lifetime(FnDecl *f);              // the return type's first named lifetime
+bool sig_outlives(FnDecl *f, const char *longer, const char *shorter);  // by declared bounds
+bool sig_ret_accepts(FnDecl *f, const char *lt);      // lt may be returned (named or outlives)
 bool sig_mentions(TypeExpr *t, const char *lt, int depth);  // t has lt (an elided `&` has any)
 TypeExpr *sig_referent(FnDecl *f, int i);  // parameter i's (self first) referent, if a reference
 bool sig_mut_ref(FnDecl *f, int i);        // parameter i (self first) is a `&mut`

@@ -106,11 +106,11 @@ static bool path_covers(Mck *M, int a, int b) {
 
 // A move out of a tracked path, made by statement st (NULL: by a terminator). A `&mut` is
 // moved only where rustc is sure to move it rather than reborrow: into a variable of no
-// written type (`let b = a;`) and into a closure; elsewhere trc's MIR says `move` where rustc
+// written type (`let b = a;`), into a closure, and into a generic parameter; elsewhere trc's MIR says `move` where rustc
 // reborrows (passing it to a `&mut` parameter).
 static bool tracked_move(Mck *M, Operand *o, MirStmt *st) {
   if (o->kind != OPND_MOVE || M->root[o->place.local] < 0 || !mir_is_move_path(o->place)) return false;
-  if (ty_resolve(o->ty)->kind != TY_REF) return true;
+  if (ty_resolve(o->ty)->kind != TY_REF || o->moves_ref) return true;
   return st && (st->moves_ref || (st->rv.kind == RV_AGGREGATE && st->rv.agg == AGG_CLOSURE));
 }
 

@@ -45,6 +45,66 @@ bool sig_names_lifetime(FnDecl *f, const char *lt) {
   return false;
 }
 
+// The outlives pairs a function may rely on: the bounds f and its impl declare (`<'a, 'b: 'a>`,
+// `where 'a: 'b`) and those its parameter types imply, as rustc's implied bounds: a reference
+// `&'x T` is only well formed when everything T names outlives 'x (`p: &'a Parser<'b>` gives
+// 'b: 'a, and `&'x self` gives the impl's lifetimes: 'x).
+typedef struct {
+  Outlives p[32];
+  int n;
+} Pairs;
+
+static void add_pair(Pairs *ps, const char *longer, const char *shorter) {
+  if (ps->n < 32 && longer != shorter) ps->p[ps->n++] = (Outlives){longer, shorter};
+}
+
+static void implied_by(Pairs *ps, TypeExpr *t, FnDecl *f, int depth) {
+  if (!t || depth > 8) return;
+  if (t->kind == TE_REF && t->lifetime) {
+    Names inner = {0};
+    sig_names(t->inner, f, &inner, 0);
+    for (int i = 0; i < inner.n; i++) add_pair(ps, inner.names[i], t->lifetime);
+  }
+  if (t->inner) implied_by(ps, t->inner, f, depth + 1);
+}
+
+static void outlives_pairs(FnDecl *f, Pairs *ps) {
+  Generics *gs[2] = {&f->generics, f->impl ? &f->impl->generics : NULL};
+  for (int g = 0; g < 2; g++)
+    for (int i = 0; gs[g] && i < gs[g]->noutlives; i++) add_pair(ps, gs[g]->outlives[i].longer, gs[g]->outlives[i].shorter);
+  for (int i = 0; i < f->nparams; i++) implied_by(ps, f->params[i].ty, f, 0);
+  if (f->self_lifetime && f->impl)
+    for (int i = 0; i < f->impl->generics.nlifetimes && i < GENERICS_MAX_LIFETIMES; i++) add_pair(ps, f->impl->generics.lifetimes[i], f->self_lifetime);
+}
+
+// Whether 'longer: 'shorter follows from the pairs, transitively; 'static outlives every
+// lifetime, each lifetime itself.
+static bool outlives_in(const Pairs *ps, const char *longer, const char *shorter, int depth) {
+  if (longer == shorter || !strcmp(longer, "'static")) return true;
+  if (depth > 8) return false;
+  for (int i = 0; i < ps->n; i++)
+    if (ps->p[i].longer == longer && outlives_in(ps, ps->p[i].shorter, shorter, depth + 1)) return true;
+  return false;
+}
+
+bool sig_outlives(FnDecl *f, const char *longer, const char *shorter) {
+  if (!longer || !shorter) return false;
+  Pairs ps = {0};
+  outlives_pairs(f, &ps);
+  return outlives_in(&ps, longer, shorter, 0);
+}
+
+// Whether a value of lifetime lt may be returned: the return type names lt or a lifetime lt
+// outlives.
+bool sig_ret_accepts(FnDecl *f, const char *lt) {
+  if (sig_names_lifetime(f, lt)) return true;
+  for (int i = 0; lt && i < 4 && f->ret_lifetimes[i]; i++)
+    if (sig_outlives(f, lt, f->ret_lifetimes[i])) return true;
+  for (int i = 0; lt && impl_lifetime_in_ret(f, i); i++)
+    if (sig_outlives(f, lt, impl_lifetime_in_ret(f, i))) return true;
+  return false;
+}
+
 // The first named lifetime of the return type, or NULL.
 const char *sig_ret_lifetime(FnDecl *f) { return f->ret_lifetimes[0] ? f->ret_lifetimes[0] : impl_lifetime_in_ret(f, 0); }
 

@@ -241,11 +241,14 @@ static Attrs parse_outer_attrs(void) {
 // ---------------------------------------------------------------------------------------------
 // Paths and types
 
-// 'a: 'b + 'c — the bounds themselves are not kept, only that there are some (g may be NULL).
-static void skip_lifetime_bounds(Generics *g) {
+// 'a: 'b + 'c after lifetime `longer`, each bound kept as a pair in g (g may be NULL: dropped).
+static void parse_lifetime_bounds(Generics *g, const char *longer) {
   if (!accept(TK_COLON)) return;
   while (at(TK_LIFETIME) || at(TK_PLUS)) {
-    if (at(TK_LIFETIME) && g && strcmp(tok()->text, "'static")) g->lifetime_bounds = true;
+    if (at(TK_LIFETIME) && g) {
+      Outlives o = {longer, tok()->text};
+      PUSH(g->outlives, g->noutlives, o);
+    }
     advance();
   }
 }
@@ -456,8 +459,7 @@ static Generics parse_generics(void) {
     if (at(TK_LIFETIME)) {
       if (g.nlifetimes < GENERICS_MAX_LIFETIMES) g.lifetimes[g.nlifetimes] = tok()->text, g.lifetime_spans[g.nlifetimes] = tok()->span;
       g.nlifetimes++;
-      advance();
-      skip_lifetime_bounds(&g);
+      parse_lifetime_bounds(&g, advance()->text);
     } else {
       if (at(TK_CONST)) error_here(tok()->span, "const generics are not supported");
       GenericParam p = {0};
@@ -477,9 +479,8 @@ static Generics parse_generics(void) {
 static void parse_where(Generics *g) {
   if (!accept(TK_WHERE)) return;
   while (!at(TK_LBRACE) && !at(TK_SEMI) && !at(TK_EOF)) {
-    if (accept(TK_LIFETIME)) {
-      g->lifetime_bounds = true;
-      skip_lifetime_bounds(g);
+    if (at(TK_LIFETIME)) {
+      parse_lifetime_bounds(g, advance()->text);
     } else {
       WherePred w = {0};
       Span lo = tok()->span;

@@ -155,6 +155,11 @@ typedef struct {
 
 #define GENERICS_MAX_LIFETIMES 8
 
+// `'longer: 'shorter`: what lives for 'longer may be used where 'shorter is asked for.
+typedef struct {
+  const char *longer, *shorter;  // interned
+} Outlives;
+
 typedef struct {
   GenericParam *params;  // type parameters only; lifetimes below
   int nparams;
@@ -163,7 +168,8 @@ typedef struct {
   int nlifetimes;     // lifetime parameters (`<'a, T>`: 1)
   const char *lifetimes[GENERICS_MAX_LIFETIMES];  // their names (the first few), interned
   Span lifetime_spans[GENERICS_MAX_LIFETIMES];
-  bool lifetime_bounds;  // `'a: 'b` or `where 'a: 'b` (not kept; a borrow checker trusts them)
+  Outlives *outlives;    // `'a: 'b + 'c` and `where 'a: 'b`, one pair per bound
+  int noutlives;
 } Generics;
 
 // Attributes the compiler understands; others are parsed and ignored.
