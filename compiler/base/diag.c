@@ -418,7 +418,8 @@ static int cmp_mark_start_desc(const void *a, const void *b) {
 }
 
 // A row of annotation text being laid out: one char (or multi-byte label text) per column.
-// Labels are written as whole strings at a column, bars as single characters.
+// Labels are written as whole strings at a column (covering as many columns as they have
+// bytes), underlines and bars as single characters.
 typedef struct {
   const char *text[512];
   bool is_primary[512];
@@ -443,74 +444,74 @@ static void put_row(Row *r, int width) {
     color(r->is_primary[c] ? C_ERROR : C_GUTTER);
     put(r->text[c]);
     color(C_RESET);
-    if (strlen(r->text[c]) > 1) break;  // a label is always the last thing on its row
+    c += (int)strlen(r->text[c]) - 1;  // a label covers its columns
   }
   put("\n");
 }
 
-// The annotations under one source line, in rustc's arrangement: every underline on the
-// first row, the rightmost label's text after it, and the other labels below, each hanging from
-// a `|` at its start column, rightmost first.
-static void put_annotations(SrcFile *f, int li, Mark *m, int n, int width) {
-  int max_end = 0;
-  for (int i = 0; i < n; i++)
-    if (m[i].end > max_end) max_end = m[i].end;
-  if (max_end > 400) max_end = 400;  // absurdly long lines: keep the row bounded
+// Whether two marks' columns meet, the second's extended by `pad` (room for its label).
+static bool marks_overlap(const Mark *a, const Mark *b, int pad) {
+  return (b->start <= a->start && a->start < b->end + pad) || (a->start <= b->start && b->start < a->end + pad);
+}
 
-  // Underlines: primaries drawn last so they win where spans overlap.
-  char under[512];
-  bool prim[512];
-  memset(under, ' ', sizeof under);
-  memset(prim, 0, sizeof prim);
-  for (int pass = 0; pass < 2; pass++)
-    for (int i = 0; i < n; i++) {
-      if (m[i].l->primary != (pass == 1)) continue;
-      for (int c = m[i].start; c < m[i].end && c < 400; c++) {
-        under[c] = m[i].l->primary ? '^' : '-';
-        prim[c] = m[i].l->primary;
+static bool has_text(const Mark *m) { return m->l->text && m->l->text[0]; }
+
+// Longer underlines first, so shorter ones are drawn over them; a primary over a secondary
+// of the same length.
+static int cmp_mark_draw(const void *a, const void *b) {
+  const Mark *x = *(const Mark *const *)a, *y = *(const Mark *const *)b;
+  int lx = x->end - x->start, ly = y->end - y->start;
+  if (lx != ly) return ly - lx;
+  return (int)x->l->primary - (int)y->l->primary;
+}
+
+// The annotations under one source line, in rustc's arrangement (its emitter's algorithm):
+// every underline on the first row, shorter ones drawn over longer ones; then, rightmost
+// first, each label gets a row position p, 0 being the underline row itself (the text after
+// the underline). A label moves one row down when it overlaps a label to its left, padding
+// included, and rows only grow: p is carried from one label to the next. A label at p > 0
+// hangs from `|`s in rows 1..p, its text in row p + 1.
+static void put_annotations(Mark *m, int n, int width) {
+  if (n > 64) n = 64;
+  qsort(m, (size_t)n, sizeof *m, cmp_mark_start_desc);
+  int pos[64], p = 0, last = 0;  // last: the last row with a label
+  for (int i = 0; i < n; i++) {
+    for (int j = i + 1; j < n && p == 0; j++)
+      if (marks_overlap(&m[j], &m[i], 0) && has_text(&m[i])) {
+        if (m[j].start == m[i].start && m[j].end == m[i].end && !has_text(&m[j])) continue;
+        p++;
+        break;
+      }
+    pos[i] = p;
+    for (int j = i + 1; j < n; j++) {
+      int pad = has_text(&m[j]) ? (int)strlen(m[j].l->text) + 2 : 0;
+      bool meet = marks_overlap(&m[j], &m[i], pad);
+      if ((meet && has_text(&m[i]) && has_text(&m[j])) || (meet && m[j].end <= m[i].end && has_text(&m[j]) && p == 0)) {
+        p++;
+        break;
       }
     }
-
-  qsort(m, (size_t)n, sizeof *m, cmp_mark_start_desc);
-  // The rightmost label's text goes on the underline row if nothing extends past it.
-  Mark *inline_mark = m[0].l->text && m[0].end >= max_end ? &m[0] : NULL;
-
-  put_bar(width);
-  put(" ");
-  for (int c = 0; c < max_end; c++) {
-    if (under[c] == ' ') {
-      put(" ");
-      continue;
-    }
-    int k = c;
-    while (k < max_end && under[k] == under[c]) k++;
-    color(prim[c] ? C_ERROR : C_GUTTER);
-    put_mem(under + c, (size_t)(k - c));
-    color(C_RESET);
-    c = k - 1;
+    if (has_text(&m[i]) && pos[i] && pos[i] + 1 > last) last = pos[i] + 1;
   }
-  if (inline_mark) {
-    put(" ");
-    color(inline_mark->l->primary ? C_ERROR : C_GUTTER);
-    put(inline_mark->l->text);
-    color(C_RESET);
-  }
-  put("\n");
 
-  // The hanging labels, rightmost first.
-  Mark *hang[64];
-  int nhang = 0;
-  for (int i = 0; i < n && nhang < 64; i++)
-    if (m[i].l->text && &m[i] != inline_mark && m[i].start < 400) hang[nhang++] = &m[i];
-  if (nhang == 0) return;
+  // The underline row, with the labels at position 0 after their underlines.
   static Row row;
   memset(&row, 0, sizeof row);
-  for (int i = 0; i < nhang; i++) row_set(&row, hang[i]->start, "|", hang[i]->l->primary);
+  Mark *order[64];
+  for (int i = 0; i < n; i++) order[i] = &m[i];
+  qsort(order, (size_t)n, sizeof *order, cmp_mark_draw);
+  for (int i = 0; i < n; i++)
+    for (int c = order[i]->start; c < order[i]->end && c < 400; c++) row_set(&row, c, order[i]->l->primary ? "^" : "-", order[i]->l->primary);
+  for (int i = 0; i < n; i++)
+    if (pos[i] == 0 && has_text(&m[i]) && m[i].end < 400) row_set(&row, m[i].end + 1, m[i].l->text, m[i].l->primary);
   put_row(&row, width);
-  for (int i = 0; i < nhang; i++) {
+
+  for (int r = 1; r <= last; r++) {
     memset(&row, 0, sizeof row);
-    for (int j = i + 1; j < nhang; j++) row_set(&row, hang[j]->start, "|", hang[j]->l->primary);
-    row_set(&row, hang[i]->start, hang[i]->l->text, hang[i]->l->primary);
+    for (int i = 0; i < n; i++)  // bars, then texts: a label is not hidden by a bar at its column
+      if (has_text(&m[i]) && pos[i] && m[i].start < 400 && r <= pos[i]) row_set(&row, m[i].start, "|", m[i].l->primary);
+    for (int i = 0; i < n; i++)
+      if (has_text(&m[i]) && pos[i] && m[i].start < 400 && r == pos[i] + 1) row_set(&row, m[i].start, m[i].l->text, m[i].l->primary);
     put_row(&row, width);
   }
 }
@@ -561,7 +562,7 @@ static void put_snippet(Label **labels, int n, uint32_t file, int width) {
       }
     }
     put_source_line(f, li, width);
-    put_annotations(f, li, marks, nm, width);
+    put_annotations(marks, nm, width);
     prev_line = li;
   }
 }

@@ -99,7 +99,6 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), data, 0, "");
     return LLVMBuildInsertValue(c->b, fat, len, 1, "");
   }
-  case BI_ENUMERATE: case BI_REV: return recv;  // the adapter is in the type
   case BI_SLICE_SWAP: {
     LLVMValueRef data, len;
     cg_seq_parts(c, recv, self, &data, &len);
@@ -230,6 +229,32 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
 }
 
 // A builtin function of call e on its evaluated arguments (argv[i] for e->args[i]).
+// A range {start, end} at `slot` (`a..b`, or `a..=b` when inclusive): whether it has an element
+// left, or its first or last one, taken. An inclusive range is left as 1..=0 when its last
+// element is taken, which holds for every integer type and char (no overflow at MAX).
+static LLVMValueRef cg_range_step(CG *c, int op, LLVMValueRef slot, Type *range) {
+  LLVMTypeRef rt = cg_lltype(c, range), et = cg_lltype(c, range->inner);
+  Type *el = ty_resolve(range->inner);
+  bool sig = el->kind == TY_INT && el->is_signed, incl = range->len;
+  LLVMValueRef r = LLVMBuildLoad2(c->b, rt, slot, "");
+  LLVMValueRef lo = LLVMBuildExtractValue(c->b, r, 0, ""), hi = LLVMBuildExtractValue(c->b, r, 1, "");
+  if (op == BI_RANGE_HAS_NEXT) {
+    LLVMIntPredicate p = incl ? (sig ? LLVMIntSLE : LLVMIntULE) : (sig ? LLVMIntSLT : LLVMIntULT);
+    return LLVMBuildICmp(c->b, p, lo, hi, "");
+  }
+  LLVMValueRef one = LLVMConstInt(et, 1, false), zero = LLVMConstInt(et, 0, false);
+  LLVMValueRef v, nlo = lo, nhi = hi;
+  if (op == BI_RANGE_TAKE_FRONT) v = lo, nlo = LLVMBuildAdd(c->b, lo, one, "");
+  else v = incl ? hi : LLVMBuildSub(c->b, hi, one, ""), nhi = LLVMBuildSub(c->b, hi, one, "");
+  if (incl) {  // the last one: leave 1..=0
+    LLVMValueRef last = LLVMBuildICmp(c->b, LLVMIntEQ, lo, hi, "");
+    nlo = LLVMBuildSelect(c->b, last, one, op == BI_RANGE_TAKE_FRONT ? nlo : lo, "");
+    nhi = LLVMBuildSelect(c->b, last, zero, op == BI_RANGE_TAKE_FRONT ? hi : nhi, "");
+  }
+  LLVMBuildStore(c->b, LLVMBuildInsertValue(c->b, LLVMBuildInsertValue(c->b, r, nlo, 0, ""), nhi, 1, ""), slot);
+  return v;
+}
+
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   Expr *callee = e->sub;
   Type *t = cg_raw_ty(c, e);
@@ -277,6 +302,23 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     LLVMValueRef args[3] = {argv[0], LLVMBuildExtractValue(c->b, argv[1], 0, ""), LLVMBuildExtractValue(c->b, argv[1], 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
     return cg_unit(c);
+  }
+  case BI_RANGE_HAS_NEXT: case BI_RANGE_TAKE_FRONT: case BI_RANGE_TAKE_BACK:
+    return cg_range_step(c, e->sub->builtin, argv[0], ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner));
+  case BI_ITER_TAKE_FRONT: case BI_ITER_TAKE_BACK: {
+    // What is left to visit is {ptr, len}: the front element is ptr (then ptr + 1, len - 1),
+    // the back one ptr + len - 1 (then len - 1).
+    Type *it = ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner);
+    LLVMTypeRef el = cg_lltype(c, it->inner);
+    LLVMValueRef slot = argv[0], s = LLVMBuildLoad2(c->b, c->t_slice, slot, "");
+    LLVMValueRef ptr = LLVMBuildExtractValue(c->b, s, 0, ""), len = LLVMBuildExtractValue(c->b, s, 1, "");
+    LLVMValueRef left = LLVMBuildSub(c->b, len, cg_i64(c, 1), "");
+    LLVMValueRef at = ptr;
+    if (e->sub->builtin == BI_ITER_TAKE_FRONT) ptr = LLVMBuildGEP2(c->b, el, ptr, &(LLVMValueRef){cg_i64(c, 1)}, 1, "");
+    else at = LLVMBuildGEP2(c->b, el, ptr, &left, 1, "");
+    s = LLVMBuildInsertValue(c->b, LLVMBuildInsertValue(c->b, s, ptr, 0, ""), left, 1, "");
+    LLVMBuildStore(c->b, s, slot);
+    return at;
   }
   case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {

@@ -91,9 +91,13 @@ typedef struct {
   int *field_base;              // per local: the set of its first field (see "Fields apart"), or -1
   int nsets;                    // sets per program point: nlocals, the loans in scope, field sets
   int activating;               // the two-phase loan being activated, or -1
+  Span activation_call;  // the call activating two-phase loans: their conflicts' later use
+  Terminator *activation_term;  // ... whose arguments use what they hold
   bool *moved_out;              // per block: its terminator drops a local that was moved out
   bool check_regions;           // the signature is one whose regions are compared with the body
   Span *ret_span;               // per loan: where the return value first receives it
+  Span *store_span;             // per loan: where a `&mut` parameter's referent first receives it
+  bool *store_by_call;          // ... by a call's argument, not an assignment
 } Bck;
 
 // ---------------------------------------------------------------------------------------------
@@ -202,9 +206,47 @@ static void add_place_loans(State *s, Word *dst, Place p, bool strip) {
 
 // A value read through a reference is what the reference points to: it holds the referent's
 // own borrows, not the reference's lifetime (which regions those are is not followed).
+//
+// Nor does a value copied out from behind a reference point to that reference's referent (safe
+// Rust has no value pointing into its own storage): `n = *rr` of `rr = &r` holds what r holds,
+// not the loan of r itself. Which loans are the reference's own is told by type: a loan of a
+// place whose type contains the referent's (`&r` of r: &String read as `*rr`, `&v` of a
+// Vec<T> for an element T, `Outer { ctx: &c }` read as `(*o.ctx).name`) is where the referent
+// lives, not something it holds. (A value holding a borrow of another of its own type, a
+// node with a `&Node` parent, is the case this misses.)
+static bool type_contains(Type *outer, Type *t, int depth) {
+  outer = ty_resolve(outer);
+  if (outer == t) return true;
+  if (depth > 8) return false;
+  if (outer->inner && type_contains(outer->inner, t, depth + 1)) return true;
+  for (int i = 0; i < outer->nargs; i++)
+    if (type_contains(outer->args[i], t, depth + 1)) return true;
+  return false;
+}
+
+static void drop_container_loans(Bck *k, Word *set, Type *referent) {
+  referent = ty_resolve(referent);
+  for (int l = 0; l < k->nloans; l++) {
+    Loan *ln = &k->loans.data[l];
+    if (bit(set, l) && ln->place.local >= 0 && !ln->universal && !ln->param && type_contains(place_type(k, ln->place), referent, 0)) bit_clear(set, l);
+  }
+}
+
 static void add_operand_loans(State *s, Word *dst, Operand *o) {
   if (o->kind == OPND_CONST || !type_has_refs(o->ty)) return;
-  add_place_loans(s, dst, o->place, through_ref(s->k, o->place));
+  Bck *k = s->k;
+  if (!through_ref(k, o->place)) {
+    add_place_loans(s, dst, o->place, false);
+    return;
+  }
+  Word *got = bits_new(k->words);
+  add_place_loans(s, got, o->place, true);
+  Place p = o->place;
+  for (int i = 0; i < p.nproj; i++) {
+    if (p.proj[i].kind != PROJ_DEREF || !borrowed_ptr(type_before(k, p, i))) continue;
+    drop_container_loans(k, got, p.proj[i].ty);
+  }
+  add_loans(k, dst, got, false);
 }
 
 // `&(*x).f` for a reference parameter x lives at most as long as x's region, and may live that
@@ -452,6 +494,13 @@ static bool referent_names(Terminator *t, FnDecl *f, int i, Names *into) {
   return true;
 }
 
+// Whether one of names is region or a lifetime region outlives.
+static bool names_outlived(FnDecl *f, Names *names, const char *region) {
+  for (int i = 0; i < names->n; i++)
+    if (sig_outlives(f, region, names->names[i])) return true;
+  return false;
+}
+
 // Whether callee parameter i (a `&mut`) may be given what argument j holds: a builtin's may; a
 // closure's environment may not (what it holds was fixed when it was made), nor may a closure's
 // arguments be given the closure; a function's when j's type and what i points to share a
@@ -466,7 +515,7 @@ static bool may_store(Terminator *t, int i, int j) {
   if (!referent_names(t, f, i, &into)) return true;
   sig_param_names(f, j, &from);
   for (int b = 0; b < from.n; b++)
-    if (strcmp(from.names[b], "'static") && sig_names_has(&into, from.names[b])) return true;
+    if (strcmp(from.names[b], "'static") && (sig_names_has(&into, from.names[b]) || names_outlived(f, &into, from.names[b]))) return true;
   return false;
 }
 
@@ -479,7 +528,7 @@ static bool stores_itself(Terminator *t, int i, int j) {
   if (!f || !sig_arg_lifetime(f, j, &own)) return true;  // a value
   Names into = {0};
   if (!referent_names(t, f, i, &into)) return true;
-  return own && sig_names_has(&into, own);
+  return own && (sig_names_has(&into, own) || names_outlived(f, &into, own));  // `'b: 'a`: a 'b may go where 'a is
 }
 
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
@@ -520,6 +569,7 @@ static void call_loans(State *s, Terminator *t) {
     if (!referent_fields(s, t, i, in)) add_operand_loans(s, in, a);
     for (int l = 0; l < k->nloans; l++)
       if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
+    for (Type *r = at; r->kind == TY_REF; r = ty_resolve(r->inner)) drop_container_loans(k, in, r->inner);  // `top.clone()` of an element
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
     bits_or(inside, in, k->words);
@@ -938,16 +988,28 @@ static void returned_later(Bck *k, Diag *d, int loan) {
   const char *what = describe(k, ln->place);
   if (!what) return;
   const char *name = region_name(k, d, lt, p, 1);
-  diag_secondary(d, k->ret_span[loan], "returning this value requires that `%s` is borrowed for `%s`", what, name);
+  if (k->ret_span[loan].hi)
+    diag_secondary(d, k->ret_span[loan], "returning this value requires that `%s` is borrowed for `%s`", what, name);
+  else
+    diag_secondary(d, k->store_span[loan], "%s requires that `%s` is borrowed for `%s`", k->store_by_call[loan] ? "argument" : "assignment", what, name);
+}
+
+// Whether an argument of the call being activated holds the loan: the call is its later use.
+static bool args_hold(Bck *k, int loan, const Word *sets) {
+  Terminator *t = k->activation_term;
+  for (int i = 0; t && i < t->nargs; i++)
+    if (t->args[i].kind != OPND_CONST && type_has_refs(t->args[i].ty) && bit(sets + (size_t)t->args[i].place.local * k->words, loan)) return true;
+  return false;
 }
 
 // Returns whether the use is a drop.
 static bool add_later_use(Bck *k, Diag *d, int bi, int j, int loan, const Word *sets, const char *what) {
   bool found;
   Place dropped = {.local = -1};
-  Span by_call = {0};
-  Span sp = later_use(k, bi, j, loan, sets, &found, &dropped, &by_call);
-  if ((!found || !sp.hi) && k->ret_span[loan].hi) {
+  Span by_call = args_hold(k, loan, sets) ? k->activation_call : (Span){0};
+  Span sp = by_call.hi ? by_call : later_use(k, bi, j, loan, sets, &found, &dropped, &by_call);
+  if (by_call.hi) found = true;
+  if ((!found || !sp.hi) && (k->ret_span[loan].hi || k->store_span[loan].hi)) {
     returned_later(k, d, loan);
     return false;
   }
@@ -989,7 +1051,7 @@ typedef struct {
 static bool loan_live(Point *pt, int loan) {
   Bck *k = pt->k;
   if (!bit(pt->sets + (size_t)k->nlocals * k->words, loan)) return false;  // out of scope
-  if (k->ret_span[loan].hi && k->loans.data[loan].owner < 0 && !k->loans.data[loan].universal) return true;
+  if ((k->ret_span[loan].hi || k->store_span[loan].hi) && k->loans.data[loan].owner < 0 && !k->loans.data[loan].universal) return true;
   for (int l = 0; l < k->nlocals; l++)
     if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) return true;
   return false;
@@ -1348,11 +1410,38 @@ static Span scope_end(Bck *k, int l) {
   return (Span){0};
 }
 
+// A reference parameter's region asked to be 'static: the caller's data would be kept past
+// the call (E0521 when a call asks it, "lifetime may not live long enough" otherwise).
+static void report_universal_static(Bck *k, int loan, Span use, const char *why) {
+  Loan *ln = &k->loans.data[loan];
+  const char *name = k->b->locals.data[ln->holder].name;
+  if (!name) return;
+  if (strcmp(why, "argument")) {  // kept here, not passed on: rustc has no code for it
+    Diag *d = diag_error(use, NULL, "lifetime may not live long enough");
+    const char *have = region_name(k, d, ln->region, ln->holder, 1);
+    diag_label(d, "%s requires that `%s` must outlive `'static`", why, have);
+    diag_defer(d, DEFER_CONFLICT);
+    k->reported[loan] = true;
+    return;
+  }
+  Diag *d = diag_error(use, "E0521", "borrowed data escapes outside of function");
+  const char *have = region_name(k, d, ln->region, ln->holder, 1);
+  diag_secondary(d, k->b->locals.data[ln->holder].span, "`%s` is a reference that is only valid in the function body", name);
+  diag_label(d, "`%s` escapes the function body here", name);
+  diag_secondary(d, use, "%s requires that `%s` must outlive `'static`", why, have);
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
 static void require_loans_static(Point *pt, const Word *in, Span use, const char *why) {
   Bck *k = pt->k;
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
     if (bit(in, i) && ln->param && !k->reported[i]) report_param_static(k, i, (Span){0});
+    if (bit(in, i) && ln->universal && !k->reported[i] && !(ln->region && !strcmp(ln->region, "'static"))) {
+      report_universal_static(k, i, use, why);
+      continue;
+    }
     if (!bit(in, i) || ln->universal || ln->owner < 0 || k->reported[i]) continue;
     const char *name = k->b->locals.data[ln->owner].name;
     if (!name) continue;
@@ -1487,6 +1576,23 @@ static void activate(Point *pt, Operand *arg) {
   }
 }
 
+// The call activates its two-phase arguments while it uses all of them: a loan its other
+// arguments hold conflicts (`s.push_str(r)` with `r = &s`: E0502), though they die with it.
+static void activate_all(Point *pt, Terminator *t) {
+  Bck *k = pt->k;
+  Word *live = bits_new(k->lwords);
+  memcpy(live, pt->live, sizeof(Word) * k->lwords);
+  for (int i = 0; i < t->nargs; i++)  // (a value read through a reference, `*x`, is copied before)
+    if (t->args[i].kind != OPND_CONST && type_has_refs(t->args[i].ty)) bit_set(live, t->args[i].place.local);
+  Point at = *pt;
+  at.live = live;
+  k->activation_call = t->fn_span.hi ? t->fn_span : t->span;
+  k->activation_term = t;
+  for (int i = 0; i < t->nargs; i++) activate(&at, &t->args[i]);
+  k->activation_call = (Span){0};
+  k->activation_term = NULL;
+}
+
 static void check_term(Point *pt, Terminator *t) {
   switch (t->kind) {
   case TERM_CALL:
@@ -1494,7 +1600,7 @@ static void check_term(Point *pt, Terminator *t) {
     check_stored_into_static_field(pt, t);
     // rustc points at the argument (`consume(b)`: at b).
     for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
-    for (int i = 0; i < t->nargs; i++) activate(pt, &t->args[i]);
+    activate_all(pt, t);
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
   case TERM_SWITCH: access_operand(pt, &t->discr, t->span); break;
@@ -1652,12 +1758,6 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
   diag_defer(d, DEFER_CONFLICT);
 }
 
-// Whether one of names is region or a lifetime region outlives.
-static bool names_outlived(FnDecl *f, Names *names, const char *region) {
-  for (int i = 0; i < names->n; i++)
-    if (sig_outlives(f, region, names->names[i])) return true;
-  return false;
-}
 
 // After a write: what a `&mut` parameter's referent newly holds must be a lifetime its type has
 // (`fn reset(&mut self, s: &str) { self.input = s }` in `impl<'a> Parser<'a>`: E0621).
@@ -1733,6 +1833,22 @@ static void check_fnmut_escape(Bck *k, State *s, Span sp) {
   }
 }
 
+// A parameter passed by value whose type names lifetimes (`h: Holder<'b>`, `(&'b T, U)`,
+// `Option<&'b T>`): each named one is a region the value holds, as a reference parameter's.
+static void by_value_regions(Bck *k, TypeExpr *te, int l) {
+  Names names = {0};
+  sig_names(te, k->b->fn, &names, 0);
+  for (int i = 0; i < names.n && k->loans.len - k->nloans < 64; i++) {
+    const char *lt = names.names[i];
+    if (lt[0] != '\'' || !strcmp(lt, "'static") || !strcmp(lt, "'_")) continue;
+    bool seen = false;
+    for (int j = 0; j < i; j++) seen |= names.names[j] == lt;
+    if (seen) continue;
+    Loan u = {.place = {.local = -1}, .universal = true, .region = lt, .holder = l, .owner = -1, .span = k->b->locals.data[l].span};
+    vec_push(&k->loans, u);
+  }
+}
+
 // One universal loan per reference parameter, after the body's own loans.
 static void collect_universal(Bck *k) {
   FnDecl *f = k->b->fn;
@@ -1747,7 +1863,10 @@ static void collect_universal(Bck *k) {
       region = f->self_lifetime;
     } else {
       TypeExpr *te = f->params[l - 1 - has_self].ty;
-      if (te->kind != TE_REF) continue;
+      if (te->kind != TE_REF) {
+        by_value_regions(k, te, l);
+        continue;
+      }
       region = te->lifetime;
     }
     if (k->loans.len - k->nloans >= 64) break;
@@ -1774,12 +1893,40 @@ static void note_return_write(Bck *k, State *s, Span sp) {
     if (!k->ret_span[i].hi && bit(held(s, 0), i)) k->ret_span[i] = sp;
 }
 
+// A `&mut` parameter whose referent has a lifetime (`out: &mut Vec<&'a T>`): what it receives
+// lives as long as that lifetime, beyond the body, as a returned value does.
+static bool out_param(Bck *k, int p) {
+  FnDecl *f = k->b->fn;
+  if (!f || f->is_closure || p < 1 || p > k->b->nparams) return false;
+  TypeExpr *ref = sig_referent(f, p - 1);
+  if (!ref || !sig_mut_ref(f, p - 1)) return false;
+  Names r = {0};
+  sig_names(ref, f, &r, 0);
+  for (int i = 0; i < r.n; i++)
+    if (r.names[i][0] == '\'') return true;
+  return sig_elided_ref(ref, 0) != NULL;
+}
+
+static void note_stored(Bck *k, State *s, Span sp, bool call) {
+  for (int p = 1; p <= k->b->nparams; p++) {
+    if (!out_param(k, p)) continue;
+    Word *h = held(s, p);
+    for (int i = 0; i < k->nloans; i++)
+      if (!k->store_span[i].hi && !k->loans.data[i].universal && k->loans.data[i].holder != p && bit(h, i))
+        k->store_span[i] = sp, k->store_by_call[i] = call;
+  }
+}
+
 static void find_return_writes(Bck *k) {
   Body *b = k->b;
   size_t per_block = (size_t)k->nsets * k->words;
   State s = {k, bits_new((int)per_block)};
   k->ret_span = arena_alloc(sizeof(Span) * k->nloans);
   memset(k->ret_span, 0, sizeof(Span) * k->nloans);
+  k->store_span = arena_alloc(sizeof(Span) * k->nloans);
+  memset(k->store_span, 0, sizeof(Span) * k->nloans);
+  k->store_by_call = arena_alloc(k->nloans + 1);
+  memset(k->store_by_call, 0, k->nloans + 1);
   for (int bi = 0; bi < b->blocks.len; bi++) {
     BasicBlock *bb = &b->blocks.data[bi];
     if (bb->is_cleanup || !k->entry_set[bi]) continue;
@@ -1788,9 +1935,11 @@ static void find_return_writes(Bck *k) {
       MirStmt *st = &bb->stmts.data[j];
       stmt_transfer(&s, st, k->loan_at[bi][j]);
       if (st->kind == STMT_ASSIGN && st->place.local == 0) note_return_write(k, &s, st->span);
+      if (st->kind == STMT_ASSIGN && st->place.nproj) note_stored(k, &s, st->span, false);
     }
     term_transfer(&s, &bb->term);
     if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) note_return_write(k, &s, bb->term.span);
+    if (bb->term.kind == TERM_CALL) note_stored(k, &s, bb->term.span, true);
   }
 }
 

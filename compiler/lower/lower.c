@@ -381,6 +381,7 @@ static Place lower_index(Lower *L, Expr *e) {
   bool vec;
   Place base = index_base(L, e, &vec);
   Local *root;
+  bool pre_borrowed = false;
   int fields[16], nf = vec ? field_chain(e->lhs, &root, fields, 16) : -1;
   if (nf >= 0 && L->mut_place && reads_overlapping(e->rhs, root, fields, nf)) {
     // `v[v.len() - 1] = x` on a Vec is `*IndexMut::index_mut(&mut v, v.len() - 1) = x` in
@@ -388,8 +389,9 @@ static Place lower_index(Lower *L, Expr *e) {
     Place vp = {base.local, base.proj, base.nproj - 1};
     Type *rt = ty_ref(place_ty(L, vp), true);
     Place r = temp(L, rt, e->span);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = vp, .mut = true, .ty = rt}, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = vp, .mut = true, .ty = rt}, e->lhs->span);
     base = deref(L, deref(L, r, e->span), e->span);
+    pre_borrowed = true;
   }
   Type *bt = ty_resolve(place_ty(L, base));
   if (bt->kind != TY_ARRAY && bt->kind != TY_SLICE) unsupported(L, "indexing a non-array");
@@ -401,7 +403,10 @@ static Place lower_index(Lower *L, Expr *e) {
     ip = t;
   }
   Place len = temp(L, ty_usize, e->span);
-  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
+  // (Its first use, as rustc shows IndexMut's: the `[i]` after the base.)
+  Span brackets = e->span;
+  brackets.lo = e->lhs->span.hi;
+  assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, pre_borrowed ? brackets : e->span);
   Place ok = temp(L, ty_bool, e->span);
   assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
   int in = new_block(L), uw = unwind_target(L);
@@ -1033,45 +1038,14 @@ static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
   return ops;
 }
 
-// Whether a type expression names `name` anywhere.
-static bool type_expr_mentions(TypeExpr *t, const char *name, int depth) {
-  if (!t || depth > 16) return false;
-  if (t->kind == TE_PATH)
-    for (int i = 0; i < t->path.nsegs; i++) {
-      if (t->path.segs[i].name == name) return true;
-      for (int j = 0; j < t->path.segs[i].nargs; j++)
-        if (type_expr_mentions(t->path.segs[i].args[j], name, depth + 1)) return true;
-    }
-  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
-    if (type_expr_mentions(t->elems[i], name, depth + 1)) return true;
-  return type_expr_mentions(t->inner, name, depth + 1);
-}
-
-// Whether a parameter's type is one the call infers from its argument: the callee's own type
-// parameter `T` or an `impl Tr`. rustc does not reborrow a `&mut` given to it (nothing asks
-// for a reference there when the argument is checked): `g(r); g(r)` moves r twice.
-// When the type is known some other way rustc reborrows: from a turbofish (`g::<&mut i32>(r)`,
-// the caller's `explicit`) or, possibly, from the type expected of the result; so a parameter
-// the return type mentions is left alone (a reborrow there is still checked as a borrow).
-static bool infers_param(FnDecl *f, int i, bool explicit) {
-  if (i >= f->nparams || explicit) return false;
-  TypeExpr *te = f->params[i].ty;
-  if (te->kind == TE_IMPL) return true;
-  if (te->kind != TE_PATH || te->path.nsegs != 1 || te->path.segs[0].nargs) return false;
-  if (type_expr_mentions(f->ret, te->path.segs[0].name, 0)) return false;
-  for (int j = 0; j < f->generics.nparams; j++)
-    if (f->generics.params[j].name == te->path.segs[0].name) return true;
-  return false;
-}
-
-
-// Marks the `&mut` variables passed whole to such parameters as moved (args[i] is ops[first + i];
-// f NULL: every parameter is one, as `drop`'s).
-static void move_refs_to_generics(FnDecl *f, bool explicit, Expr **args, int n, Operand *ops, int first) {
+// A `&mut` variable passed whole as an argument the checker saw no type for yet (a generic
+// `T` nothing else had fixed, `drop`'s): rustc moves it there instead of reborrowing, so
+// `g(r); g(r)` is E0382 while `g::<&mut i32>(r)` twice is not.
+static void move_refs_to_generics(Expr **args, int n, Operand *ops, int first) {
   for (int i = 0; i < n; i++) {
     Operand *o = &ops[first + i];
     Type *t = ty_resolve(o->ty);
-    if (o->kind == OPND_MOVE && !o->place.nproj && t->kind == TY_REF && t->mut && args[i]->kind == EX_PATH && (!f || infers_param(f, i, explicit)))
+    if (args[i]->no_reborrow && o->kind == OPND_MOVE && !o->place.nproj && t->kind == TY_REF && t->mut && args[i]->kind == EX_PATH)
       o->moves_ref = true;
   }
 }
@@ -1198,12 +1172,10 @@ static Operand lower_receiver(Lower *L, Expr *e) {
 static void lower_method(Lower *L, Place dest, Expr *e) {
   Operand recv = lower_receiver(L, e);
   Operand *args = lower_args(L, e->args, e->nargs, &recv);
+  move_refs_to_generics(e->args, e->nargs, args, 1);
   Callee c;
   if (e->dispatch == DISPATCH_BUILTIN) c = (Callee){.kind = CALLEE_BUILTIN, .expr = e};
-  else if (e->dispatch == DISPATCH_DIRECT) {
-    c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
-    move_refs_to_generics(e->fn, e->targs != NULL, e->args, e->nargs, args, 1);
-  }
+  else if (e->dispatch == DISPATCH_DIRECT) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
   else c = trait_callee(L, e, e->self_ty);
   emit_call(L, dest, c, args, e->nargs + 1, raw_ty(e), e->span, e->name_span);
   written_call(L, e->name_span);
@@ -1281,6 +1253,7 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
     assign(L, callee.place, (Rvalue){.kind = RV_REF, .place = p, .mut = mut, .autoref = true, .ty = callee.ty}, e->sub->span);
     cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = e->sub->span;
   }
+  else if (is_copy(L, t)) callee.kind = OPND_COPY;  // `F: FnOnce() + Copy` is not consumed
   Operand *args = lower_args(L, e->args, e->nargs, &callee);
   emit_call(L, dest, (Callee){.kind = CALLEE_CALLABLE}, args, e->nargs + 1, raw_ty(e), e->span, e->span);
   written_call(L, e->sub->span);
@@ -1296,7 +1269,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
   case RES_FN: {
     Callee c = {.kind = CALLEE_FN, .fn = f->fn, .targs = f->fn_targs, .ntargs = f->fn_ntargs};
     Operand *args = lower_args(L, e->args, e->nargs, NULL);
-    move_refs_to_generics(f->fn, f->path.nsegs && f->path.segs[f->path.nsegs - 1].nargs, e->args, e->nargs, args, 0);
+    move_refs_to_generics(e->args, e->nargs, args, 0);
     emit_call(L, dest, c, args, e->nargs, raw_ty(e), e->span, e->span);
     written_call(L, f->span);
     return;
@@ -1316,7 +1289,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
   case RES_BUILTIN: {
     Callee c = {.kind = CALLEE_BUILTIN, .expr = e};
     Operand *args = lower_args(L, e->args, e->nargs, NULL);
-    if (f->builtin == BI_DROP) move_refs_to_generics(NULL, false, e->args, e->nargs, args, 0);  // drop<T>(x: T)
+    move_refs_to_generics(e->args, e->nargs, args, 0);
     emit_call(L, dest, c, args, e->nargs, raw_ty(e), e->span, e->span);
     written_call(L, f->span);
     return;
@@ -1892,54 +1865,40 @@ static void range_bounds(Lower *L, Expr *r, Type *et, Place *lo, Place *hi) {
   assign(L, *hi, rv_use(use_place(L, project(v, PROJ_FIELD, 1, 0, et))), r->span);
 }
 
-// for x in lo..hi / lo..=hi, and reversed (`.rev()`, a range type marked `mut`): a counter
-// that never steps past the last value it visits, so that `..=MAX` and `MIN..` end cleanly.
-//   forward:  i = lo;  head: if i < hi (i <= hi) { x = i; body; [if i == hi: done]; i += 1; head }
-//   reversed: i = hi;  head: if lo < i { i -= 1; x = i; body; head }
-//             (..=:    if lo <= i { x = i; body; if i == lo: done; i -= 1; again })
+// for x in lo..hi / lo..=hi: a counter that never steps past the last value it visits, so
+// that `..=MAX` ends cleanly. (`.rev()` and the other adapters are std::iter's, looped over
+// by their `next`.)
+//   i = lo;  head: if i < hi (i <= hi) { x = i; body; [if i == hi: done]; i += 1; head }
 static void lower_for_range(Lower *L, Expr *e) {
   Expr *r = e->sub;
   Type *rt = ty_resolve(r->ty), *et = rt->inner;
-  bool rev = rt->mut, inclusive = rt->len & 1;
+  bool inclusive = rt->len & 1;
   Place lo, hi;
   range_bounds(L, r, et, &lo, &hi);
-  Place i = rev ? hi : lo, last = rev ? lo : hi;
+  Place i = lo, last = hi;
   int head = new_block(L), body = new_block(L), step = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  Operand more = rev ? compare(L, inclusive ? BIN_LE : BIN_LT, use_place(L, lo), use_place(L, i), r->span)
-                     : compare(L, inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, hi), r->span);
-  int again = new_block(L);
-  switch_bool(L, more, again, done, r->span);
-  L->cur = again;
-  if (rev && !inclusive)
-    assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
-  go_to(L, body);
+  Operand more = compare(L, inclusive ? BIN_LE : BIN_LT, use_place(L, i), use_place(L, hi), r->span);
+  switch_bool(L, more, body, done, r->span);
   L->cur = body;
   int height = L->drops.len;
   Place x = temp(L, et, r->span);
   assign(L, x, rv_use(use_place(L, i)), r->span);
   for_body(L, e, x, height, step, done);
   L->cur = step;
-  if (rev && !inclusive) {
-    go_to(L, head);
-  } else {
-    // The step cannot overflow: i < hi (i > lo), or i != last checked just below for `..=`.
-    if (inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, last), r->span), done, r->span);
-    assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = rev ? BIN_SUB : BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
-    go_to(L, inclusive ? body : head);
-  }
+  // The step cannot overflow: i < hi, or i != last checked just below for `..=`.
+  if (inclusive) test_or_fail(L, compare(L, BIN_NE, use_place(L, i), use_place(L, last), r->span), done, r->span);
+  assign(L, i, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, i), .b = one_of(et), .ty = et}, r->span);
+  go_to(L, inclusive ? body : head);
   L->cur = done;
 }
 
-// for pat in array / &array / &slice / &Vec / &mut ... / v.iter() / v.iter().enumerate() /
-// v.iter().rev(): by index, each element by value or by reference (with its index when
-// enumerated).
+// for pat in array / &array / &slice / &Vec / &mut ... / v.iter(): by index, each element by
+// value or by reference.
 static void lower_for_elements(Lower *L, Expr *e) {
   Type *t = ty_resolve(e->sub->ty);
   bool iter = t->kind == TY_ITER, by_ref = t->kind == TY_REF || iter, mut = iter ? t->mut : t->kind == TY_REF && t->mut;
-  bool enumerate = iter && (t->len & ITER_ENUMERATE), rev = iter && (t->len & ITER_REV);
-  bool count_visited = iter && (t->len & ITER_ENUMERATE_AFTER_REV);  // `.rev().enumerate()`
   Place base = lower_place(L, e->sub);
   if (is_place_expr(e->sub) && (t->kind == TY_REF || (t->kind == TY_ARRAY && is_copy(L, t)))) {
     // into_iter takes the array (or the reference) at the start: the body may change the
@@ -1962,46 +1921,22 @@ static void lower_for_elements(Lower *L, Expr *e) {
   Type *bt = ty_resolve(place_ty(L, base));
   Place len = temp(L, ty_usize, e->span), idx = temp(L, ty_usize, e->span);
   assign(L, len, (Rvalue){.kind = RV_LEN, .place = base, .ty = ty_usize}, e->span);
-  // Forward: idx counts up from 0 while idx < len. Reversed: idx counts down from len while
-  // idx > 0, and the element is idx - 1.
-  assign(L, idx, rev ? rv_use(use_place(L, len)) : rv_use(const_int(ty_usize, 0)), e->span);
+  assign(L, idx, rv_use(const_int(ty_usize, 0)), e->span);
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  Operand more = rev ? compare(L, BIN_GT, use_place(L, idx), const_int(ty_usize, 0), e->span)
-                     : compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
+  Operand more = compare(L, BIN_LT, use_place(L, idx), use_place(L, len), e->span);
   switch_bool(L, more, body, done, e->span);
   L->cur = body;
   int height = L->drops.len;
-  Place at = idx;
-  if (rev) {
-    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
-  } else {
-    at = temp(L, ty_usize, e->span);
-    assign(L, at, rv_use(use_place(L, idx)), e->span);
-    assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
-  }
+  Place at = temp(L, ty_usize, e->span);
+  assign(L, at, rv_use(use_place(L, idx)), e->span);
+  assign(L, idx, (Rvalue){.kind = RV_BINARY, .binop = BIN_ADD, .a = use_place(L, idx), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
   Place el = project(base, PROJ_INDEX, 0, at.local, bt->inner);
   Type *xt = by_ref ? ty_ref(bt->inner, mut) : bt->inner;
   Place x = temp(L, xt, e->span);
   if (by_ref) assign(L, x, (Rvalue){.kind = RV_REF, .place = el, .mut = mut, .ty = xt}, e->span);
   else assign(L, x, rv_use(use_place(L, el)), e->span);
-  if (enumerate) {
-    Type *pair[2] = {ty_usize, xt};
-    Type *pt = ty_tuple(pair, 2);
-    Place item = temp(L, pt, e->span);
-    Operand *ops = arena_alloc(sizeof(Operand) * 2);
-    ops[0] = use_place(L, at);
-    if (count_visited) {  // the elements visited before this one: len - 1 - at
-      Place k = temp(L, ty_usize, e->span);
-      assign(L, k, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, len), .b = use_place(L, at), .ty = ty_usize}, e->span);
-      assign(L, k, (Rvalue){.kind = RV_BINARY, .binop = BIN_SUB, .a = use_place(L, k), .b = one_of(ty_usize), .ty = ty_usize}, e->span);
-      ops[0] = use_place(L, k);
-    }
-    ops[1] = use_place(L, x);
-    assign(L, item, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_TUPLE, .ops = ops, .nops = 2, .variant = -1, .ty = pt}, e->span);
-    x = item;
-  }
   for_body(L, e, x, height, head, done);
   L->cur = done;
 }
@@ -2286,6 +2221,17 @@ static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
 }
 
 static void lower_into(Lower *L, Place dest, Expr *e) {
+  // A `&mut` variable returned is reborrowed, not moved, as at every site whose type is
+  // known: `fn pick<'a>(x: &'a mut T, ..) -> &'a mut T { ..; x }` is `&mut *x`, and a loan
+  // of *x still live is E0499 (not a move out of x while borrowed).
+  if (dest.local == 0 && !dest.nproj && !L->fn->is_closure && !e->coerce && e->kind == EX_PATH && e->res == RES_LOCAL) {
+    Type *t = ty_resolve(raw_ty(e));
+    if (t->kind == TY_REF && t->mut) {
+      Place x = lower_place(L, e);
+      assign(L, dest, (Rvalue){.kind = RV_REF, .place = deref(L, x, e->span), .mut = true, .ty = t}, e->span);
+      return;
+    }
+  }
   if (!e->coerce || is_never(raw_ty(e))) {
     lower_raw_into(L, dest, e);
     return;

@@ -67,6 +67,13 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
       continue;
     }
     Type *t = resolve_type(w->ty, env, self_ty);
+    if (ty_resolve(t)->kind == TY_ASSOC) {  // `where Self::Item: Ord`
+      for (int b = 0; b < w->nbounds; b++) {
+        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty);
+        if (r) env_add_pred(env, ty_resolve(t), r);
+      }
+      continue;
+    }
     if (t->kind != TY_PARAM) {
       error_at(w->span, NULL, "where clauses on non-parameter types are not supported");
       continue;
@@ -244,6 +251,15 @@ static void resolve_trait_header(TraitDecl *t) {
     }
     env_add_bound(t->env, 0, r);
     t->super_traits[t->nsuper_traits++] = r->trait;
+  }
+  for (int j = 0; j < t->nassoc_types; j++) {
+    AssocTypeDecl *a = &t->assoc_types[j];
+    a->rbounds = arena_alloc(sizeof *a->rbounds);
+    a->rbounds->refs = arena_alloc(sizeof(TraitRef *) * (a->nbounds + 1));
+    for (int b = 0; b < a->nbounds; b++) {
+      TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0]);
+      if (r && !r->trait->is_marker && !r->trait->is_auto) a->rbounds->refs[a->rbounds->n++] = r;
+    }
   }
 }
 

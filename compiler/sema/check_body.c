@@ -47,7 +47,7 @@ static void zonk_expr(Fcx *fx, Expr *e) {
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
-    Type *t = ty_zonk(o->ty);
+    Type *t = ty_normalize(ty_zonk(o->ty), cur_env);
     if (ty_has_vars(t)) continue;
     if (type_implements(K, t, o->trait)) continue;
     if (o->format_arg) {
@@ -77,6 +77,23 @@ static void check_obligations(Fcx *fx) {
       diag_emit(d);
     }
   }
+}
+
+// Before literals take their default types: a binding a bound asks for (`I: IntoIterator<Item =
+// u32>`) decides the types the projection still leaves open, as rustc's obligations do
+// (`sum_all((1..4).map(|x| x * 2))` makes the literals u32).
+static void unify_bindings(Fcx *fx) {
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < fx->obligations.len; i++) {
+      Obligation *o = VEC_AT(fx->obligations, i);
+      Type *t = ty_resolve(o->ty);
+      if (!o->tr || t->kind == TY_VAR) continue;
+      unify_with_only_impl(o->tr, t);
+      for (int a = 0; a < o->tr->nassoc; a++) {
+        Type *got = ty_normalize(ty_assoc(t, o->trait, o->tr->assoc_names[a]), cur_env);
+        if (ty_resolve(got)->kind != TY_ASSOC) unify(got, o->tr->assoc_types[a]);
+      }
+    }
 }
 
 void check_fn_body(FnDecl *f) {
@@ -110,6 +127,7 @@ void check_fn_body(FnDecl *f) {
     diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
     diag_emit(d);
   }
+  unify_bindings(&fx);
   // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);

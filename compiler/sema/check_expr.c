@@ -476,12 +476,7 @@ static Type *iterator_elem(Fcx *fx, Expr *e, Type *t) {
 static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_RANGE) return t->inner;
-  if (t->kind == TY_ITER) {
-    Type *r = ty_ref(t->inner, t->mut);
-    if (!(t->len & ITER_ENUMERATE)) return r;
-    Type *pair[2] = {ty_usize, r};
-    return ty_tuple(copy_types(pair, 2), 2);
-  }
+  if (t->kind == TY_ITER) return ty_ref(t->inner, t->mut);
   if (t->kind == TY_VEC) {
     note_move(fx, e->sub);
     return t->inner;
@@ -583,7 +578,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   cf->param_types = arena_alloc(sizeof(Type *) * (e->ncparams + 1));
   for (int i = 0; i < e->ncparams; i++) {
     Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
-              : hint && i < nhint && e->ncparams == nhint ? hargs->args[i] : ty_new_var(0);
+              : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env) : ty_new_var(0);
     cf->param_types[i] = t;
     cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
   }

@@ -54,6 +54,8 @@ Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
   for (int i = 0; i < n; i++)
     for (int b = 0; b < env->nbounds[i]; b++)
       if (!(env->has_self && i == 0)) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
+  for (int i = 0; env && i < env->npreds; i++)  // `where Self::Item: Ord`, of the types given
+    obligate_ref(fx, ty_subst(env->pred_tys[i], t, n), env->pred_refs[i], t, n, sp);
   return t;
 }
 
@@ -103,9 +105,10 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   // Trait methods: through a parameter's bounds, or any trait with an impl for t.
   TraitDecl *owner = NULL;
   FnDecl *found = NULL;
+  TraitRef *bound = NULL;  // the parameter's bound that has it: its arguments are the trait's
   if (t->kind == TY_PARAM) {
     for (int b = 0; b < fx->env->nbounds[t->index] && !found; b++)
-      found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner);
+      if ((found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner))) bound = fx->env->bounds[t->index][b];
   } else {
     int ntraits;
     TraitDecl **traits = traits_declaring(name, &ntraits);
@@ -119,8 +122,12 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   e->fn = found;
   e->trait = owner;
   e->self_ty = t;
-  Type *prefix[1] = {t};
-  e->fn_targs = fresh_targs(fx, found->env, 1, prefix, e->span);
+  // `S::sum(it)` with `S: Sum<Self::Item>`: Self is S, and Sum's A is the bound's Self::Item.
+  int ntrait = owner->env->n;
+  Type **prefix = arena_alloc(sizeof(Type *) * (ntrait + 1));
+  prefix[0] = t;
+  for (int i = 1; i < ntrait; i++) prefix[i] = bound && bound->trait == owner && i - 1 < bound->nargs ? bound->args[i - 1] : ty_new_var(0);
+  e->fn_targs = fresh_targs(fx, found->env, ntrait, prefix, e->span);
   e->fn_ntargs = found->env->n;
   apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
   if (t->kind != TY_PARAM) obligate(fx, t, owner, e->span);
@@ -453,6 +460,7 @@ static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   fx->closure_hint = bound;
+  arg->no_reborrow = ty_resolve(param)->kind == TY_VAR;
   check_coerce(fx, arg, param);
   fx->closure_hint = NULL;
   if (bound && ty_resolve(param)->kind != TY_DYN) {
@@ -583,6 +591,22 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[2] = ty_bool;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;
+  // std::iter's: a range's or slice iterator's next element (the caller checks there is one).
+  case BI_RANGE_HAS_NEXT: case BI_RANGE_TAKE_FRONT: case BI_RANGE_TAKE_BACK:
+  case BI_ITER_TAKE_FRONT: case BI_ITER_TAKE_BACK: {
+    bool range = callee->builtin == BI_RANGE_HAS_NEXT || callee->builtin == BI_RANGE_TAKE_FRONT || callee->builtin == BI_RANGE_TAKE_BACK;
+    Type *it = ty_new_var(0);
+    sig.nparams = 1;
+    params[0] = ty_ref(it, callee->builtin != BI_RANGE_HAS_NEXT);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    Type *r = ty_resolve(it);
+    if (r->kind != (range ? TY_RANGE : TY_ITER)) {
+      error_at(e->span, NULL, "`%s` takes a %s", last->name, range ? "range" : "slice iterator");
+      return ty_new_var(0);
+    }
+    if (callee->builtin == BI_RANGE_HAS_NEXT) return ty_bool;
+    return range ? r->inner : ty_ref(r->inner, r->mut);
+  }
   case BI_PUSH_INDENTED:
     sig.nparams = 2;
     params[0] = ty_ref(ty_string, true);

@@ -54,11 +54,7 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   switch (bm->bi) {
   case BI_SLICE_LEN: s.ret = ty_usize; break;
   case BI_SLICE_IS_EMPTY: s.ret = ty_bool; break;
-  case BI_ITER: case BI_ITER_MUT: s.ret = ty_iter(self->inner, bm->bi == BI_ITER_MUT, 0); break;
-  case BI_ENUMERATE:
-    s.ret = ty_iter(self->inner, self->mut, (int)self->len | ITER_ENUMERATE | (self->len & ITER_REV ? ITER_ENUMERATE_AFTER_REV : 0));
-    break;
-  case BI_REV: s.ret = self->kind == TY_RANGE ? ty_range_rev(self) : ty_iter(self->inner, self->mut, (int)self->len | ITER_REV); break;
+  case BI_ITER: case BI_ITER_MUT: s.ret = ty_iter(self->inner, bm->bi == BI_ITER_MUT); break;
   case BI_SLICE_SWAP: s.params[0] = s.params[1] = ty_usize; s.ret = ty_unit; break;
   case BI_VEC_POP: {
     Type *arg[1] = {self->inner};
@@ -83,10 +79,12 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
 }
 
 // Records a method found on step type `u` of the autoderef chain.
+static bool probing_referent;  // a tentative probe (see check_method_call): no diagnostics
+
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
   // `self: Box<Self>` takes the Box the method was found through, one step back in the chain.
   if (sk == SELF_BOX) {
-    if (derefs == 0 || ty_resolve(e->sub->ty)->kind == TY_REF) {
+    if (!probing_referent && (derefs == 0 || ty_resolve(e->sub->ty)->kind == TY_REF)) {
       Diag *d = diag_error(e->span, "E0599", "no method named `%s` found: it takes `self: Box<Self>`, and the receiver is not a `Box`", e->name);
       diag_emit(d);
     }
@@ -141,6 +139,19 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   return true;
 }
 
+// A method of a blanket impl (`impl<I: Iterator> IntoIterator for I`) on a type parameter whose
+// bounds do not declare it.
+static bool blanket_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  int ntraits;
+  TraitDecl **traits = traits_declaring(e->name, &ntraits);
+  for (int i = 0; i < ntraits; i++) {
+    TraitRef tr = {.trait = traits[i]};
+    ImplDecl *im = find_impl(K, &tr, u, NULL, NULL);
+    if (im && ty_resolve(im->self_ty)->kind == TY_PARAM) return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+  }
+  return false;
+}
+
 // Probes one step type of the autoderef chain.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
@@ -163,10 +174,20 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   if (u->kind == TY_PARAM) {
     for (int b = 0; b < fx->env->nbounds[u->index]; b++)
       if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
-    return false;
+    return blanket_method(fx, e, u, derefs, out);
   }
   if (u->kind == TY_DYN) {
     return u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out);
+  }
+  if (u->kind == TY_ASSOC) {  // what its trait declares it bounded by
+    int n;
+    TraitRef **bs = assoc_bounds(u, &n);
+    for (int b = 0; b < n; b++)
+      if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    bs = env_pred_bounds(fx->env, u, &n);
+    for (int b = 0; b < n; b++)
+      if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    return false;
   }
   // Inherent impls.
   int nfns;
@@ -223,11 +244,27 @@ Type *check_method(Fcx *fx, Expr *e) {
   return t;
 }
 
+// rustc's by-value probe of a reference `u = &mut X`: a method of X taking `&mut self` has
+// receiver type u itself, so it is found before any method of u that would need u borrowed
+// (`it.next()` on `it: &mut dyn Iterator` is dyn Iterator's next on `&mut *it`, not the blanket
+// `impl Iterator for &mut I`'s on `&mut it`). A candidate of another receiver kind is undone.
+static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  int obligations = fx->obligations.len;
+  Expr saved = *e;
+  probing_referent = true;
+  bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out);
+  probing_referent = false;
+  if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) return true;
+  fx->obligations.len = obligations;
+  *e = saved;
+  return false;
+}
+
 static Type *check_method_call(Fcx *fx, Expr *e) {
   Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
-  if (rt->kind == TY_VAR && rt->var_kind && !strcmp(e->name, "to_string")) {
-    // A trait method (ToString) on a literal: the literal takes its fallback type.
+  if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
+    // A trait method (ToString, Ord::cmp) on a literal: the literal takes its fallback type.
     unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
   }
@@ -253,7 +290,12 @@ static Type *check_method_call(Fcx *fx, Expr *e) {
   Type *u = rt;
   for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
     u = ty_resolve(u);
-    found = probe_step(fx, e, u, derefs, &sig);
+    if (derefs && u->kind == TY_VAR && u->var_kind && !find_builtin_method(u->var_kind == 1 ? ty_i64 : ty_f64, e->name)) {
+      unify(u, u->var_kind == 1 ? ty_i32 : ty_f64);  // `b.cmp(a)` on `&{integer}`: the fallback type's trait method
+      u = ty_resolve(u);
+    }
+    found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, &sig);
+    if (!found) found = probe_step(fx, e, u, derefs, &sig);
     if (!found) {
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]

@@ -281,8 +281,28 @@ GenericEnv *env_new(GenericEnv *parent) {
     copy_bytes(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
     copy_bytes(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
     copy_bytes(e->sized, parent->sized, sizeof(bool) * parent->n);
+    e->pred_tys = parent->pred_tys, e->pred_refs = parent->pred_refs, e->npreds = parent->npreds;
   }
   return e;
+}
+
+void env_add_pred(GenericEnv *e, Type *t, TraitRef *tr) {
+  Type **tys = arena_alloc(sizeof(Type *) * (e->npreds + 1));
+  TraitRef **refs = arena_alloc(sizeof(TraitRef *) * (e->npreds + 1));
+  copy_bytes(tys, e->pred_tys, sizeof(Type *) * e->npreds);
+  copy_bytes(refs, e->pred_refs, sizeof(TraitRef *) * e->npreds);
+  tys[e->npreds] = t, refs[e->npreds] = tr;
+  e->pred_tys = tys, e->pred_refs = refs, e->npreds++;
+}
+
+TraitRef **env_pred_bounds(GenericEnv *env, Type *t, int *n) {
+  *n = 0;
+  if (!env || !env->npreds) return NULL;
+  t = ty_resolve(t);
+  TraitRef **out = arena_alloc(sizeof(TraitRef *) * env->npreds);
+  for (int i = 0; i < env->npreds; i++)
+    if (ty_resolve(env->pred_tys[i]) == t) out[(*n)++] = env->pred_refs[i];
+  return out;
 }
 
 static int env_cap_check(GenericEnv *e) {
@@ -622,6 +642,11 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
     if (!strcmp(full, "std::string::String")) return ty_string;
     if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
     if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
+    // The slice iterators and the ranges, which trc builds in (for `for` loops' sake).
+    bool iter = !strcmp(full, "std::slice::Iter"), iter_mut = !strcmp(full, "std::slice::IterMut");
+    if (iter || iter_mut) return ty_iter(one_arg(seg, env, self_ty, allow_infer, seg->name), iter_mut);
+    bool range = !strcmp(full, "std::ops::Range"), inclusive = !strcmp(full, "std::ops::RangeInclusive");
+    if (range || inclusive) return ty_range(one_arg(seg, env, self_ty, allow_infer, seg->name), inclusive);
     error_at(te->span, NULL, "unsupported type path `%s`", full);
     return err_type();
   }

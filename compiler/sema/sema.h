@@ -39,7 +39,7 @@ typedef enum {
   TY_RANGE,    // Range<T> (len 0) / RangeInclusive<T> (len 1): the value of `a..b`
   TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
   TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
-  TY_ITER,     // slice::Iter<T> over inner (mut: IterMut); len bit 1: Enumerate<..>, bit 2: Rev<..>
+  TY_ITER,     // std::slice::Iter<T> over inner (mut: IterMut): {ptr, len} left to visit
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -100,15 +100,23 @@ Type *ty_fn(Type **params, int n, Type *ret);
 Type *ty_range(Type *elem, bool inclusive);
 Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
 Type *ty_closure(FnDecl *closure, Type **args, int n);
-Type *ty_iter(Type *elem, bool mut, int flags);
-Type *ty_range_rev(Type *range);   // flags: ITER_ENUMERATE | ITER_REV
-enum { ITER_ENUMERATE = 1, ITER_REV = 2, ITER_ENUMERATE_AFTER_REV = 4 };
+Type *ty_iter(Type *elem, bool mut);  // std::slice::Iter<T> (IterMut when mut)
 Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
 int capture_moved_field(FnDecl *closure, Capture *cap);  // a `move` capture of one field: its index, or -1
 bool capture_is_mut(Capture *cap);   // by `&mut` (a by-value capture: changed in place)
 bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)
 TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
+// The bounds a trait declares on an associated type, `type IntoIter: Iterator<Item = Self::Item>`,
+// in the trait's environment (Self is parameter 0).
+struct TraitRefList {
+  TraitRef **refs;
+  int n;
+};
+// The bounds of the projection `<S as Tr>::Name` (kind TY_ASSOC), with Self = S; *n of them.
+TraitRef **assoc_bounds(Type *assoc, int *n);
+// The bounds env's where clauses put on projection t (TY_ASSOC), *n of them.
+TraitRef **env_pred_bounds(struct GenericEnv *env, Type *t, int *n);
 bool traitref_eq(TraitRef *a, TraitRef *b);
 
 Type *ty_resolve(Type *t);             // follow TY_VAR bindings (shallow)
@@ -143,6 +151,11 @@ typedef struct GenericEnv {
   int n;
   bool has_self;             // index 0 is Self (inside a trait)
   TraitDecl *self_trait;     // the trait whose Self is param 0
+  // Bounds on projections, from where clauses: `where Self::Item: Ord` (pred_tys[i] is the
+  // TY_ASSOC, pred_refs[i] its bound).
+  Type **pred_tys;
+  TraitRef **pred_refs;
+  int npreds;
 } GenericEnv;
 
 typedef struct {

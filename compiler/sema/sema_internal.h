@@ -72,6 +72,8 @@ int lookup_variant_alias(const char *name, StructDecl **out);
 GenericEnv *env_new(GenericEnv *parent);
 int env_add(GenericEnv *e, const char *name);
 void env_add_bound(GenericEnv *e, int i, TraitRef *tr);
+void env_add_pred(GenericEnv *e, Type *t, TraitRef *tr);
+bool unify_with_only_impl(TraitRef *tr, Type *self);  // the trait args the only impl for self has  // `where <projection>: Tr`
 int env_find(GenericEnv *e, const char *name);
 
 Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);

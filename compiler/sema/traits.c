@@ -68,6 +68,39 @@ static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
 
 static int impl_depth;
 
+static bool has_unbound(Type *t, Type **binds, int n) {
+  t = ty_resolve(t);
+  if (t->kind == TY_PARAM) return t->index < n && !binds[t->index];
+  if (t->inner && has_unbound(t->inner, binds, n)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (has_unbound(t->args[i], binds, n)) return true;
+  return false;
+}
+
+// An impl's parameter that its self type does not mention is still fixed when a bound of
+// another parameter names it as an associated type: B in `impl<B, I: Iterator, F: FnMut(I::Item)
+// -> B> Iterator for Map<I, F>` is the Output of the closure F is bound to (rustc's parameters
+// "constrained by a projection"). Binds them; fails when the projection's shape disagrees.
+static bool bind_by_projection(GenericEnv *env, Type **binds, int n) {
+  for (int round = 0; env && round < 2; round++)
+    for (int q = 0; q < n; q++) {
+      if (!binds[q]) continue;
+      for (int b = 0; b < env->nbounds[q]; b++) {
+        TraitRef *r = env->bounds[q][b];
+        for (int i = 0; i < r->nassoc; i++) {
+          Type *want = r->assoc_types[i];
+          if (!has_unbound(want, binds, n)) continue;
+          TraitDecl *owner = is_fn_trait(r->trait) ? r->trait : trait_with_assoc(r->trait, r->assoc_names[i]);
+          if (!owner) continue;
+          Type *have = ty_normalize(ty_assoc(binds[q], owner, r->assoc_names[i]), cur_env);
+          if (ty_resolve(have)->kind == TY_ASSOC) continue;  // not known yet
+          if (!match_type(want, have, binds, n)) return false;
+        }
+      }
+    }
+  return true;
+}
+
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
   // Guards against impls that recurse through their own bounds. Deeper than mono.c's
@@ -86,6 +119,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
     bool ok = true;
     for (int a = 0; a < tr->nargs && ok; a++)
       if (im->trait_args && a < im->ntrait_args) ok = match_type(im->trait_args[a], tr->args[a], binds, n);
+    if (ok) ok = bind_by_projection(im->env, binds, n);
     for (int p = 0; p < n && ok; p++) {
       if (!binds[p]) { ok = false; break; }
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
@@ -98,6 +132,33 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
   }
   impl_depth--;
   return found;
+}
+
+// `Vec<u64>: FromIterator<?A>`: when exactly one impl of the trait is for self's type, its trait
+// arguments are what the open ones must be (rustc's inference from impl selection). Returns
+// whether it unified anything.
+bool unify_with_only_impl(TraitRef *tr, Type *self) {
+  self = ty_resolve(self);
+  if (!tr->nargs || self->kind == TY_VAR || self->kind == TY_PARAM) return false;
+  ImplDecl *only = NULL;
+  Type **only_binds = NULL;
+  int only_n = 0;
+  for (int i = 0; i < tr->trait->impls.len; i++) {
+    ImplDecl *im = tr->trait->impls.data[i];
+    if (!im->self_ty || !im->trait_args) continue;
+    int n = im->env ? im->env->n : 0;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    if (!match_type(im->self_ty, self, binds, n)) continue;
+    if (only) return false;  // several: the arguments decide
+    only = im, only_binds = binds, only_n = n;
+  }
+  if (!only) return false;
+  for (int p = 0; p < only_n; p++)
+    if (!only_binds[p]) return false;
+  bool any = false;
+  for (int a = 0; a < tr->nargs && a < only->ntrait_args; a++)
+    any |= unify(ty_subst(only->trait_args[a], only_binds, only_n), ty_normalize(tr->args[a], cur_env));
+  return any;
 }
 
 // The generic environment of the body being checked, for `T: Tr` questions about parameters.
@@ -170,8 +231,19 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   if (trait->is_auto) return true;
   if (trait == crate->sized_trait) return ty_is_sized(t);
   if (trait == crate->copy_trait) return copy_in_env(crate, t);
-  if (t->kind == TY_PARAM) return param_has_bound(cur_env, t->index, trait);
+  // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>
+  // IntoIterator for I` for `Self: Iterator`).
+  if (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait)) return true;
   if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
+  if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
+    int n;
+    TraitRef **bs = assoc_bounds(t, &n);
+    for (int i = 0; i < n; i++)
+      if (trait_implies(bs[i]->trait, trait)) return true;
+    bs = env_pred_bounds(cur_env, t, &n);
+    for (int i = 0; i < n; i++)
+      if (trait_implies(bs[i]->trait, trait)) return true;
+  }
   if (is_fn_trait(trait)) {
     // Closures and functions are callable; so is a reference (or Box) to something callable.
     if (t->kind == TY_CLOSURE || t->kind == TY_FN) return true;
@@ -215,10 +287,14 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
+  } else if (self->kind == TY_ASSOC) {
+    int n;
+    TraitRef **bs = assoc_bounds(self, &n);
+    for (int b = 0; b < n && !found; b++) found = binding_of(bs[b], t->name);
   }
   // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
-  if (!found && self->kind != TY_DYN && !ty_has_vars(self) && !ty_has_assoc(self) &&
+  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && !ty_has_assoc(self) &&
       !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     TraitRef tr = {.trait = t->assoc_trait};
     Type **args = NULL;
@@ -250,10 +326,7 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
   case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
   case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
   case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
-  case TY_RANGE: {
-    Type *r = ty_range(normalize_rec(t->inner, env), t->len);
-    return t->mut ? ty_range_rev(r) : r;
-  }
+  case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
   case TY_TUPLE: case TY_STRUCT: case TY_FN: {
     Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
     for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
@@ -274,6 +347,33 @@ Type *ty_normalize(Type *t, GenericEnv *env) {
   Type *r = normalize_rec(t, env);
   normalize_depth--;
   return r;
+}
+
+TraitRef **assoc_bounds(Type *assoc, int *n) {
+  *n = 0;
+  assoc = ty_resolve(assoc);
+  if (assoc->kind != TY_ASSOC || !assoc->assoc_trait) return NULL;
+  TraitDecl *t = trait_with_assoc(assoc->assoc_trait, assoc->name);
+  AssocTypeDecl *a = NULL;
+  for (int i = 0; t && i < t->nassoc_types; i++)
+    if (t->assoc_types[i].name == assoc->name) a = &t->assoc_types[i];
+  if (!a || !a->rbounds || !a->rbounds->n) return NULL;
+  // Self is the projection's self type; the trait's other parameters are not known here.
+  int np = t->env ? t->env->n : 1;
+  Type **args = arena_alloc(sizeof(Type *) * (np + 1));
+  args[0] = assoc->inner;
+  for (int i = 1; i < np; i++) args[i] = t->env->params[i];
+  TraitRef **out = arena_alloc(sizeof(TraitRef *) * a->rbounds->n);
+  for (int b = 0; b < a->rbounds->n; b++) {
+    TraitRef *r = a->rbounds->refs[b], *c = arena_alloc(sizeof *c);
+    *c = *r;
+    c->args = arena_alloc(sizeof(Type *) * (r->nargs + 1));
+    for (int i = 0; i < r->nargs; i++) c->args[i] = ty_subst(r->args[i], args, np);
+    c->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
+    for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = ty_subst(r->assoc_types[i], args, np);
+    out[(*n)++] = c;
+  }
+  return out;
 }
 
 // `Self::Item`, `T::Item`: the trait that declares the associated type, searched in the bounds

@@ -184,16 +184,8 @@ Type *ty_closure(FnDecl *closure, Type **args, int n) {
   return intern_type(&c);
 }
 
-Type *ty_iter(Type *elem, bool mut, int flags) {
-  Type c = {.kind = TY_ITER, .inner = elem, .mut = mut, .len = (uint64_t)flags};
-  return intern_type(&c);
-}
-
-// (a..b).rev(): a range visited from the top, marked by `mut`.
-Type *ty_range_rev(Type *range) {
-  Type c = *range;
-  c.mut = true;
-  c.next_in_bucket = NULL;
+Type *ty_iter(Type *elem, bool mut) {
+  Type c = {.kind = TY_ITER, .inner = elem, .mut = mut};
   return intern_type(&c);
 }
 
@@ -579,10 +571,7 @@ static void put_type_inner(Buf *b, Type *t) {
     return;
   case TY_STRUCT: put(b, t->sdecl->name); put_args(b, t->args, t->nargs); return;
   case TY_ITER: {
-    const char *it = arena_printf("std::slice::Iter%s<'_, %s>", t->mut ? "Mut" : "", ty_name(t->inner));
-    if (t->len & ITER_ENUMERATE) it = arena_printf("Enumerate<%s>", it);
-    if (t->len & ITER_REV) it = arena_printf("Rev<%s>", it);
-    put(b, it);
+    put(b, arena_printf("std::slice::Iter%s<'_, %s>", t->mut ? "Mut" : "", ty_name(t->inner)));
     return;
   }
   case TY_CLOSURE: {

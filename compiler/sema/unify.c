@@ -129,7 +129,7 @@ Obligation *obligate(Fcx *fx, Type *t, TraitDecl *trait, Span sp) {
 // A bound with associated type bindings, its binding types instantiated with `targs`.
 void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp) {
   Obligation *o = obligate(fx, t, r->trait, sp);
-  if (!r->nassoc && !is_fn_trait(r->trait)) return;
+  if (!r->nassoc && !r->nargs && !is_fn_trait(r->trait)) return;
   Type **args = arena_alloc(sizeof(Type *) * (r->nargs + 1));
   for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], targs, n);
   TraitRef *c = traitref_new(r->trait, args, r->nargs);

@@ -413,6 +413,8 @@ struct Expr {
   int autoref;            // EX_METHOD: 0 none, 1 &, 2 &mut after the derefs
   CoerceKind coerce;      // implicit conversion applied to this expression's value
   Type *coerce_from;      // type before the coercion (ty is the type after)
+  bool no_reborrow;       // an argument checked against a type not yet inferred (a generic `T`):
+                          // a `&mut` given there is moved, not reborrowed, as in rustc
   int *field_map;         // EX_STRUCT: for each args[i], the field index
   struct LoopInfo *loop;  // EX_BREAK/EX_CONTINUE target
   // EX_FOR over an Iterator: the iterator's hidden local, and the checked `iter.next()` call;
@@ -559,6 +561,7 @@ typedef struct {
   int nbounds;
   TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
   Type *resolved;        // impls: the bound type (may mention the impl's params)
+  struct TraitRefList *rbounds;  // traits: the bounds resolved (`type IntoIter: Iterator<..>`)
 } AssocTypeDecl;
 
 struct TraitDecl {
