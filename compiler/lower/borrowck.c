@@ -375,7 +375,7 @@ static void absorb(State *s, int l, const Word *loans, int depth) { absorb_from(
 //           iterator's `next` returning `Option<&'a T>`); nothing at all when what it points
 //           to holds no reference;
 // Closures, `dyn Fn` and fn pointers are taken as ALL for every argument.
-typedef enum { ARG_INSIDE, ARG_ALL } ArgFlow;
+typedef enum { ARG_INSIDE, ARG_ALL, ARG_NONE } ArgFlow;  // NONE: a generic value the result cannot hold
 
 // The function a call names with a written signature (not a closure's, which is inferred), or NULL.
 static FnDecl *callee_sig(Terminator *t) {
@@ -403,6 +403,12 @@ static bool names_lifetime(Type *t, int depth) {
   }
 }
 
+static bool own_type_param(FnDecl *f, const char *name) {
+  for (int j = 0; j < f->generics.nparams; j++)
+    if (f->generics.params[j].name == name) return true;
+  return false;
+}
+
 static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
@@ -422,13 +428,21 @@ static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   bool has_self = f->self_kind != SELF_NONE;
   bool self_ref = f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT;
   if (has_self && i == 0) {
-    if (!self_ref) return ARG_INSIDE;  // by value: what it holds
+    // By value: what it holds; all of it when the result has the Self it was (`map(self, f) ->
+    // Map<Self, F>`, whose iterator still borrows what it did). `max_by_key(self, f) ->
+    // Option<Self::Item>` holds only what an item may point into, not the closure's captures.
+    if (!self_ref) return sig_type_holds(f->ret, intern_cstr("Self"), 0) ? ARG_ALL : ARG_INSIDE;
     if (f->self_lifetime) return sig_names_lifetime(f, f->self_lifetime) ? ARG_ALL : ARG_INSIDE;
     return f->ret_elided ? ARG_ALL : ARG_INSIDE;
   }
   int pi = i - has_self;
   if (pi < 0 || pi >= f->nparams) return ARG_ALL;
   TypeExpr *te = f->params[pi].ty;
+  // A value of the callee's own type parameter may itself be a reference: all of it may be
+  // returned (`fold(&k, ..)` returns B), or nothing of it (`find(|x| **x > k)` keeps nothing
+  // of the closure's borrow of k).
+  if (te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.segs[0].nargs && own_type_param(f, te->path.segs[0].name))
+    return sig_param_may_return(f, te->path.segs[0].name) ? ARG_ALL : ARG_NONE;
   if (te->kind != TE_REF) return ARG_INSIDE;  // by value: what it holds
   if (te->lifetime) return sig_names_lifetime(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
   // Elided: the return type's elided lifetime is this one's if nothing else can be.
@@ -550,6 +564,87 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
   }
 }
 
+// ---- What a result can point into, by type ----
+// A reference of type &X points into a place whose type holds an X: is one (`&v[0]` into
+// `v[0]`), contains one (a field, an element, a Box's contents) or derefs to one (String to
+// str, Vec<T> to [T]). A call's result whose references are all to known types (Vec<&String>,
+// Option<&Item>) can hold only the loans of such places; the rest of what an argument holds,
+// a closure's borrow of a `u32` it compares with, stays with the argument.
+
+static bool may_hold(Type *p, Type *x, int depth) {
+  p = ty_resolve(p);
+  if (p == x) return true;
+  if (depth > 6) return true;
+  switch (p->kind) {
+  case TY_STRING: return x->kind == TY_STR || (x->kind == TY_SLICE && ty_resolve(x->inner) == ty_u8) || x == ty_u8;
+  case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_BOX:
+    if (x->kind == TY_SLICE && ty_resolve(x->inner) == ty_resolve(p->inner)) return true;
+    return may_hold(p->inner, x, depth + 1);
+  case TY_TUPLE:
+    for (int i = 0; i < p->nargs; i++)
+      if (may_hold(p->args[i], x, depth + 1)) return true;
+    return false;
+  case TY_STRUCT: {
+    StructDecl *sd = p->sdecl;
+    for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
+      FieldDecl *fs = sd->is_enum ? sd->variants[v].fields : sd->fields;
+      int n = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
+      for (int i = 0; i < n; i++)
+        if (fs[i].type && may_hold(ty_subst(fs[i].type, p->args, p->nargs), x, depth + 1)) return true;
+    }
+    return false;
+  }
+  case TY_REF: case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_STR: case TY_FN: return false;
+  default: return true;  // a parameter, a trait object, a closure's captures: anything
+  }
+}
+
+// The pointees of the references in t, or false when t has something that may hide one (a
+// type parameter, a trait object, a closure, an unresolved projection).
+static bool result_pointees(Type *t, Type **out, int *n, int depth) {
+  t = ty_resolve(t);
+  if (depth > 6 || *n >= 8) return false;
+  switch (t->kind) {
+  case TY_REF: {
+    Type *x = ty_resolve(t->inner);  // `&dyn Tr` (or `&T`) may point into anything
+    if (x->kind == TY_DYN || ty_has_params(x) || ty_has_vars(x)) return false;
+    out[(*n)++] = x;
+    return true;
+  }
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_STR: case TY_STRING: return true;
+  case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_BOX: return result_pointees(t->inner, out, n, depth + 1);
+  case TY_TUPLE:
+    for (int i = 0; i < t->nargs; i++)
+      if (!result_pointees(t->args[i], out, n, depth + 1)) return false;
+    return true;
+  case TY_STRUCT: {
+    StructDecl *sd = t->sdecl;
+    for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
+      FieldDecl *fs = sd->is_enum ? sd->variants[v].fields : sd->fields;
+      int nf = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
+      for (int i = 0; i < nf; i++)
+        if (!fs[i].type || !result_pointees(ty_subst(fs[i].type, t->args, t->nargs), out, n, depth + 1)) return false;
+    }
+    return true;
+  }
+  default: return false;
+  }
+}
+
+// Keeps of `set` the loans a value of type `result` may point into (all, when that is unknown).
+static void keep_pointed_into(Bck *k, Word *set, Type *result) {
+  Type *pointees[8];
+  int n = 0;
+  if (!result_pointees(result, pointees, &n, 0)) return;
+  for (int l = 0; l < k->nloans; l++) {
+    Loan *ln = &k->loans.data[l];
+    if (!bit(set, l) || ln->universal || ln->param || ln->place.local < 0) continue;
+    bool held = false;
+    for (int i = 0; i < n && !held; i++) held = may_hold(place_type(k, ln->place), pointees[i], 0);
+    if (!held) bit_clear(set, l);
+  }
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words), *inside = bits_new(k->words);
@@ -557,7 +652,9 @@ static void call_loans(State *s, Terminator *t) {
   for (int i = 0; i < t->nargs && result_refs; i++) {
     Operand *a = &t->args[i];
     if (a->kind == OPND_CONST) continue;
-    if (arg_flow(k, t, i) == ARG_ALL) {
+    ArgFlow flow = arg_flow(k, t, i);
+    if (flow == ARG_NONE) continue;
+    if (flow == ARG_ALL) {
       add_operand_loans(s, out, a);
       continue;
     }
@@ -570,6 +667,7 @@ static void call_loans(State *s, Terminator *t) {
     for (int l = 0; l < k->nloans; l++)
       if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
     for (Type *r = at; r->kind == TY_REF; r = ty_resolve(r->inner)) drop_container_loans(k, in, r->inner);  // `top.clone()` of an element
+    keep_pointed_into(k, in, place_type(k, t->dest));
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
     bits_or(inside, in, k->words);
@@ -1649,6 +1747,7 @@ static int elision_source(Bck *k) {
 static bool region_allowed(Bck *k, Loan *u) {
   FnDecl *f = k->b->fn;
   if (u->region && !strcmp(u->region, "'static")) return true;
+  if (sig_ret_static_dyn(f)) return false;
   if (u->region && sig_ret_accepts(f, u->region)) return true;
   if (!f->ret_elided) return false;
   int src = elision_source(k);
@@ -1683,7 +1782,8 @@ static void report_region(Bck *k, Loan *u, Span sp) {
   const char *pname = k->b->locals.data[u->holder].name;
   bool has_self = f->self_kind != SELF_NONE;
   const char *named = sig_ret_lifetime(f);
-  if (!u->region && named && !f->ret_elided && !(has_self && u->holder == 1) && pname) {
+  bool to_static = sig_ret_static_dyn(f);
+  if (!u->region && named && !f->ret_elided && !to_static && !(has_self && u->holder == 1) && pname) {
     Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
     diag_label(d, "lifetime `%s` required", named);
     diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
@@ -1692,8 +1792,10 @@ static void report_region(Bck *k, Loan *u, Span sp) {
   }
   Diag *d = diag_error(sp, NULL, "lifetime may not live long enough");
   const char *have = region_name(k, d, u->region, u->holder, 1);
-  if (!named && !f->ret_elided) {
+  if (to_static || (!named && !f->ret_elided)) {
     diag_label(d, "returning this value requires that `%s` must outlive `'static`", have);
+    if (to_static && pname)
+      diag_help(d, "to declare that the trait object captures data from argument `%s`, you can add an explicit `%s` lifetime bound", pname, u->region ? u->region : "'_");
   } else {
     int src = elision_source(k);
     const char *want = f->ret_elided ? region_name(k, d, src == 1 && has_self ? f->self_lifetime : NULL, src > 0 ? src : 1, 2)
@@ -2046,8 +2148,10 @@ static void check_mutability(Bck *k) {
 // A method's receiver or a called FnMut closure borrowed `&mut` out of a variable not declared
 // `mut` (an explicit `&mut v` is sema's to report): E0596, one error per variable, as rustc.
 static bool owned_by_local(Bck *k, Place p) {
-  for (int i = 0; i < p.nproj; i++)
-    if (p.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, p, i))->kind != TY_BOX) return false;
+  for (int i = 0; i < p.nproj; i++) {
+    TypeKind owner = ty_resolve(type_before(k, p, i))->kind;  // a Box, Vec or String owns what it derefs to
+    if (p.proj[i].kind == PROJ_DEREF && owner != TY_BOX && owner != TY_VEC && owner != TY_STRING) return false;
+  }
   return true;
 }
 
@@ -2057,7 +2161,7 @@ static void report_not_mut(Bck *k, int l, MirStmt **uses, int n) {
   const char *what = describe(k, p);
   Span at0 = uses[0]->place_span.hi ? uses[0]->place_span : uses[0]->span;
   Diag *d;
-  if (p.nproj && what) d = diag_error(n > 1 ? k->b->locals.data[l].span : at0, "E0596", "cannot borrow `%s` as mutable, as `%s` is not declared as mutable", what, name);
+  if (p.nproj && what && strcmp(what, name)) d = diag_error(n > 1 ? k->b->locals.data[l].span : at0, "E0596", "cannot borrow `%s` as mutable, as `%s` is not declared as mutable", what, name);
   else d = diag_error(n > 1 ? k->b->locals.data[l].span : at0, "E0596", "cannot borrow `%s` as mutable, as it is not declared as mutable", name);
   if (n > 1) diag_label(d, "not mutable");
   for (int i = 0; i < n; i++) {

@@ -319,6 +319,10 @@ bool sig_has_dyn(TypeExpr *t, bool *bounded);              // a `dyn` in t (`+ '
 bool sig_ret_has_impl(TypeExpr *t);                        // `impl Tr` in a return type
 Span sig_lifetime_def(FnDecl *f, const char *lt);          // where lt is declared
 bool sig_param_static(FnDecl *f, const char *name);        // type parameter `name: 'static`
+bool sig_type_names(TypeExpr *t, const char *name, int depth);  // t names type `name`
+bool sig_ret_static_dyn(FnDecl *f);  // f returns `Box<dyn Trait>`, 'static however its items borrow
+bool sig_type_holds(TypeExpr *t, const char *name, int depth);  // t holds a `name` whole, not a projection
+bool sig_param_may_return(FnDecl *f, const char *name);    // a `name` argument's loans may be returned
 TypeExpr *sig_static_dyn(TypeExpr *t, int depth);          // a `dyn Tr` of object lifetime 'static in t
 
 //

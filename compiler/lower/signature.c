@@ -105,6 +105,45 @@ bool sig_ret_accepts(FnDecl *f, const char *lt) {
   return false;
 }
 
+// Whether a type expression names `name` (a type parameter) anywhere.
+bool sig_type_names(TypeExpr *t, const char *name, int depth) {
+  if (!t || depth > 16) return false;
+  if (t->kind == TE_PATH)
+    for (int i = 0; i < t->path.nsegs; i++) {
+      if (t->path.segs[i].name == name) return true;
+      for (int j = 0; j < t->path.segs[i].nargs; j++)
+        if (sig_type_names(t->path.segs[i].args[j], name, depth + 1)) return true;
+    }
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
+    if (sig_type_names(t->elems[i], name, depth + 1)) return true;
+  return sig_type_names(t->inner, name, depth + 1);
+}
+
+// Whether a type expression names type `name` whole, not only as the base of a projection:
+// `Map<Self, F>` holds all of Self, `Option<Self::Item>` only what an item is.
+bool sig_type_holds(TypeExpr *t, const char *name, int depth) {
+  if (!t || depth > 16) return false;
+  if (t->kind == TE_PATH)
+    for (int i = 0; i < t->path.nsegs; i++) {
+      if (t->path.segs[i].name == name && i == t->path.nsegs - 1) return true;
+      for (int j = 0; j < t->path.segs[i].nargs; j++)
+        if (sig_type_holds(t->path.segs[i].args[j], name, depth + 1)) return true;
+    }
+  for (int i = 0; t->kind == TE_TUPLE && i < t->nelems; i++)
+    if (sig_type_holds(t->elems[i], name, depth + 1)) return true;
+  return sig_type_holds(t->inner, name, depth + 1);
+}
+
+// Whether what a by-value argument of type parameter `name` holds can reach the result: the
+// return type names it, or names another of f's own type parameters (which a closure's
+// output may be: `fold<B, F: FnMut(B, Item) -> B>(self, init: B, f: F) -> B`). `find<P>`
+// returning `Option<Self::Item>` keeps nothing of its predicate.
+bool sig_param_may_return(FnDecl *f, const char *name) {
+  for (int j = 0; j < f->generics.nparams; j++)
+    if (sig_type_names(f->ret, f->generics.params[j].name, 0)) return true;
+  return sig_type_names(f->ret, name, 0);
+}
+
 // The first named lifetime of the return type, or NULL.
 const char *sig_ret_lifetime(FnDecl *f) { return f->ret_lifetimes[0] ? f->ret_lifetimes[0] : impl_lifetime_in_ret(f, 0); }
 
@@ -250,6 +289,16 @@ bool sig_has_dyn(TypeExpr *t, bool *bounded) {
   for (int i = 0; t->kind == TE_PATH && i < t->path.nsegs; i++)
     for (int j = 0; j < t->path.segs[i].nargs; j++) found |= sig_has_dyn(t->path.segs[i].args[j], bounded);
   return found;
+}
+
+// A return type that is a boxed trait object with no lifetime bound, `Box<dyn Trait>`, whose
+// object lifetime defaults to 'static whatever its associated types borrow (`Box<dyn
+// Iterator<Item = &i32>>`): everything the box holds, the object holds.
+bool sig_ret_static_dyn(FnDecl *f) {
+  TypeExpr *t = f->ret;
+  if (!t || t->kind != TE_PATH || t->path.nsegs != 1 || strcmp(t->path.segs[0].name, "Box") || t->path.segs[0].nargs != 1) return false;
+  TypeExpr *d = t->path.segs[0].args[0];
+  return d->kind == TE_DYN && (!d->lifetime || !strcmp(d->lifetime, "'static"));
 }
 
 bool sig_ret_has_impl(TypeExpr *t) {

@@ -44,20 +44,57 @@ static void zonk_expr(Fcx *fx, Expr *e) {
   }
 }
 
+// A bound with trait arguments (`Vec<u8>: FromIterator<&u8>`) holds only with an impl for those
+// arguments: an impl of the trait for the type is not enough. (Parameters' bounds and the
+// builtin impls are taken as they are.)
+static bool implements_with_args(Obligation *o, Type *t) {
+  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM) return true;
+  TraitRef r = *o->tr;
+  r.nassoc = 0;
+  r.args = arena_alloc(sizeof(Type *) * (r.nargs + 1));
+  for (int a = 0; a < r.nargs; a++) {
+    r.args[a] = ty_normalize(ty_zonk(o->tr->args[a]), cur_env);
+    if (ty_has_vars(r.args[a]) || ty_has_params(r.args[a]) || ty_has_assoc(r.args[a])) return true;
+  }
+  return find_impl(K, &r, t, NULL, NULL) != NULL;
+}
+
+// `collect` into a type with no FromIterator for the items: rustc's own wording for it (the
+// trait's `rustc_on_unimplemented`).
+static void report_from_iterator(Obligation *o, const char *name) {
+  const char *item = ty_name(ty_normalize(ty_zonk(o->tr->args[0]), cur_env));
+  Diag *d = diag_error(o->span, "E0277", "a value of type `%s` cannot be built from an iterator over elements of type `%s`", name, item);
+  diag_label(d, "value of type `%s` cannot be built from `std::iter::Iterator<Item=%s>`", name, item);
+  diag_help(d, "the trait `FromIterator<%s>` is not implemented for `%s`", item, name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
     Type *t = ty_normalize(ty_zonk(o->ty), cur_env);
     if (ty_has_vars(t)) continue;
-    if (type_implements(K, t, o->trait)) continue;
+    if (type_implements(K, t, o->trait) && implements_with_args(o, t)) continue;
     if (o->format_arg) {
       report_unformattable(t, o->trait == K->debug_trait, o->span);
       continue;
     }
     // An integer literal's type is still `{integer}` when rustc checks the bound.
     const char *name = ty_resolve(o->ty)->kind == TY_VAR ? ty_name(ty_resolve(o->ty)) : ty_name(t);
-    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, o->trait->name);
-    diag_label(d, "the trait `%s` is not implemented for `%s`", o->trait->name, name);
+    const char *trait = o->trait->name;
+    if (o->tr && o->tr->nargs) {  // `FromIterator<&u8>`, with its arguments
+      TraitRef r = *o->tr;
+      r.nassoc = 0;
+      r.args = arena_alloc(sizeof(Type *) * (r.nargs + 1));
+      for (int a = 0; a < r.nargs; a++) r.args[a] = ty_normalize(ty_zonk(o->tr->args[a]), cur_env);
+      trait = traitref_name(&r);
+    }
+    if (!strcmp(o->trait->name, "FromIterator") && o->tr && o->tr->nargs == 1) {
+      report_from_iterator(o, name);
+      continue;
+    }
+    Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
+    diag_label(d, "the trait `%s` is not implemented for `%s`", trait, name);
     diag_emit(d);
   }
   // Bindings: `T: Tr<Item = u32>` needs <T as Tr>::Item to be u32 (E0271).
@@ -68,7 +105,8 @@ static void check_obligations(Fcx *fx) {
     if (ty_has_vars(t) || !type_implements(K, t, o->trait)) continue;
     for (int a = 0; a < o->tr->nassoc; a++) {
       Type *want = ty_normalize(ty_zonk(o->tr->assoc_types[a]), cur_env);
-      Type *got = ty_normalize(ty_assoc(t, o->trait, o->tr->assoc_names[a]), cur_env);
+      TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
+      Type *got = ty_normalize(ty_assoc(t, owner ? owner : o->trait, o->tr->assoc_names[a]), cur_env);
       if (ty_has_vars(want) || unify(got, want)) continue;
       const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(t), o->trait->name, o->tr->assoc_names[a], ty_name(want));
       Diag *d = diag_error(o->span, "E0271", "type mismatch resolving `%s`", what);
@@ -90,8 +128,9 @@ static void unify_bindings(Fcx *fx) {
       if (!o->tr || t->kind == TY_VAR) continue;
       unify_with_only_impl(o->tr, t);
       for (int a = 0; a < o->tr->nassoc; a++) {
-        Type *got = ty_normalize(ty_assoc(t, o->trait, o->tr->assoc_names[a]), cur_env);
-        if (ty_resolve(got)->kind != TY_ASSOC) unify(got, o->tr->assoc_types[a]);
+        TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
+        Type *got = owner ? ty_normalize(ty_assoc(t, owner, o->tr->assoc_names[a]), cur_env) : NULL;
+        if (got && ty_resolve(got)->kind != TY_ASSOC) unify(got, o->tr->assoc_types[a]);
       }
     }
 }

@@ -79,6 +79,10 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
 }
 
 // Records a method found on step type `u` of the autoderef chain.
+
+// Where a method's bounds are reported, as rustc does: at the method's name, not the receiver.
+static Span method_name_span(Expr *e) { return e->name_span.hi ? e->name_span : e->span; }
+
 static bool probing_referent;  // a tentative probe (see check_method_call): no diagnostics
 
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
@@ -101,6 +105,9 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
   // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
   if (!m || m->self_kind == SELF_NONE) return false;
+  // A tentative probe of `&mut dyn Tr`'s referent only wants a `&mut self` method; `it.sum()`
+  // goes on to `impl Iterator for &mut I`.
+  if (probing_referent && kind == DISPATCH_DYN && (m->requires_sized || m->self_kind == SELF_VALUE)) return false;
   if (kind == DISPATCH_DYN && m->requires_sized) {
     Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
     diag_secondary(d, m->sized_span.hi ? m->sized_span : m->span, "this has a `Sized` requirement");
@@ -128,7 +135,7 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   prefix[0] = u;
   for (int i = 1; i < ntrait; i++)
     prefix[i] = (owner == tr->trait && i - 1 < tr->nargs) ? tr->args[i - 1] : ty_new_var(0);
-  e->fn_targs = fresh_targs(fx, m->env, ntrait, prefix, e->span);
+  e->fn_targs = fresh_targs(fx, m->env, ntrait, prefix, method_name_span(e));
   e->fn_ntargs = m->env->n;
   if (e->ntargs) {
     PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
@@ -202,7 +209,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     if (!unify(ty_subst(im->self_ty, binds, n), u)) continue;
     e->dispatch = DISPATCH_DIRECT;
     e->fn = f;
-    e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
+    e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
     e->fn_ntargs = f->env->n;
     set_receiver_adjust(e, derefs, f->self_kind);
     *out = sig_of(f, e->fn_targs, e->fn_ntargs);

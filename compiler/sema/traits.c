@@ -177,6 +177,7 @@ static bool copy_in_env(Crate *crate, Type *t) {
   if (ty_is_copy(t)) return true;
   switch (t->kind) {
   case TY_PARAM: return param_has_bound(cur_env, t->index, crate->copy_trait);
+  case TY_VAR: return t->var_kind != 0;  // an integer or float literal: every such type is Copy
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
       if (!copy_in_env(crate, t->args[i])) return false;

@@ -138,6 +138,15 @@ void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp) {
   c->assoc_types = arena_alloc(sizeof(Type *) * r->nassoc);
   for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = ty_subst(r->assoc_types[i], targs, n);
   o->tr = c;
+  // A binding of a known type's projection decides what it names now, as rustc's does: the
+  // closures and calls checked next see the types.
+  if (ty_resolve(t)->kind == TY_VAR || is_fn_trait(r->trait)) return;
+  for (int i = 0; i < c->nassoc; i++) {
+    TraitDecl *owner = trait_with_assoc(r->trait, c->assoc_names[i]);  // `DoubleEndedIterator<Item = ..>`: Iterator's
+    if (!owner) continue;
+    Type *got = ty_normalize(ty_assoc(t, owner, c->assoc_names[i]), fx->env);
+    if (ty_resolve(got)->kind != TY_ASSOC) unify(got, c->assoc_types[i]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
