@@ -172,10 +172,16 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0368",
     "A compound assignment (`+=`, ...) is used on a type that does not support it.\n"
-    "\n"},
+    "\n"
+    "`a += b` calls `AddAssign::add_assign(&mut a, b)` when a is not a number: implement\n"
+    "`std::ops::AddAssign` (and `SubAssign`, ...) for the type to support it.\n"},
   {"E0369",
     "A binary operator is used on a type that does not support it (for example `+` on a struct).\n"
-    "\n"},
+    "\n"
+    "`a + b` on a type that is not a number calls `Add::add(a, b)`: implement `std::ops::Add`\n"
+    "for the type, or bound a type parameter by it (`T: Add<Output = T>`). Comparisons need\n"
+    "`PartialEq` or `PartialOrd` (`#[derive(PartialEq, PartialOrd)]`). `&str + &str` is not\n"
+    "defined: the left operand must be an owned `String` (`s.to_owned() + t`).\n"},
   {"E0382",
     "A value is used after it was moved.\n"
     "\n"
@@ -417,9 +423,19 @@ static const Explanation explanations[] = {
   {"E0599",
     "A method or associated function is called that the type does not have (in this scope). For a trait object, only the trait's methods (and its supertraits') exist.\n"
     "\n"},
+  {"E0393",
+    "A trait's type parameter whose default names `Self` is left out where there is no Self to\n"
+    "use, as in `dyn Add`: write it (`dyn Add<i32, Output = i32>`).\n"
+    "\n"},
+  {"E0436",
+    "Functional record update syntax (`..base`) is used on an enum variant; it only applies to\n"
+    "structs.\n"
+    "\n"},
   {"E0600",
     "A unary operator is applied to a type that does not support it (`-` on a bool or an unsigned integer).\n"
-    "\n"},
+    "\n"
+    "On a type that is not a number, `-a` calls `Neg::neg(a)` and `!a` calls `Not::not(a)`:\n"
+    "implement `std::ops::Neg` or `std::ops::Not` for it.\n"},
   {"E0601",
     "The program has no `main` function.\n"
     "\n"},
@@ -446,6 +462,10 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0658",
     "An unstable library feature is used (for example `Vec`'s allocator parameter).\n"
+    "\n"},
+  {"E0665",
+    "`#[derive(Default)]` on an enum needs one unit variant marked `#[default]`: the value\n"
+    "`Default::default()` gives.\n"
     "\n"},
   {"E0689",
     "A method is called on a number literal whose type is not known yet (`2.pow(3)`); add a suffix (`2i32`).\n"

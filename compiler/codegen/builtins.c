@@ -278,10 +278,6 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return LLVMBuildLoad2(c->b, c->t_vec, v, "");
   }
   case BI_STRING_NEW: return cg_empty_vec(c, 1);
-  case BI_STRING_FROM: {
-    LLVMValueRef s = argv[0];
-    return cg_string_from_parts(c, LLVMBuildExtractValue(c->b, s, 0, ""), LLVMBuildExtractValue(c->b, s, 1, ""));
-  }
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_DROP: {

@@ -289,6 +289,7 @@ static void assert_cond(Lower *L, Operand cond, bool expected, const char *msg, 
 static void lower_into(Lower *L, Place dest, Expr *e);
 static Operand lower_operand(Lower *L, Expr *e);
 static Place lower_place(Lower *L, Expr *e);
+static Place lower_place_mut(Lower *L, Expr *e, bool mut);
 static void emit_call(Lower *L, Place dest, Callee callee, Operand *args, int nargs, Type *ret, Span sp, Span caller);
 static void lower_block_into(Lower *L, Place dest, Block *blk);
 static void lower_scoped_block(Lower *L, Place dest, Block *blk);
@@ -442,11 +443,33 @@ static Place moved_capture_field(Lower *L, Expr *e) {
   return (Place){.local = -1};
 }
 
+// `*x` through Deref: `*Deref::deref(&x)`, or `*DerefMut::deref_mut(&mut x)` where the place is
+// written or borrowed `&mut` (rustc too settles which after type checking).
+static Place overloaded_deref(Lower *L, Expr *e) {
+  Type *st = raw_ty(e->sub);
+  // (Without DerefMut the checker has reported the mutable use: deref then, and go on.)
+  bool mut = L->mut_place && L->crate->deref_mut_trait && type_implements(L->crate, st, L->crate->deref_mut_trait);
+  Place base = lower_place_mut(L, e->sub, mut);
+  st = place_ty(L, base);
+  Type *at = ty_ref(st, mut), *rt = ty_ref(raw_ty(e), mut);
+  Place a = temp(L, at, e->span), r = temp(L, rt, e->span);
+  assign(L, a, (Rvalue){.kind = RV_REF, .place = base, .mut = mut, .ty = at}, e->span);
+  Operand *args = arena_alloc(sizeof(Operand));
+  args[0] = (Operand){.kind = OPND_MOVE, .place = a, .ty = at};
+  TraitDecl *tr = mut ? L->crate->deref_mut_trait : L->crate->deref_trait;
+  Type **targs = arena_alloc(sizeof(Type *));
+  targs[0] = st;
+  Callee c = {.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(mut ? "deref_mut" : "deref"), NULL), .targs = targs,
+              .ntargs = 1, .trait = tr, .self_ty = st};
+  emit_call(L, r, c, args, 1, rt, e->span, e->span);
+  return deref(L, r, e->span);
+}
+
 // The place a place expression denotes, before any coercion of its value.
 static Place raw_place(Lower *L, Expr *e) {
   switch (e->kind) {
   case EX_PATH: return var_place(L, e->local, e->span);
-  case EX_UNARY: return deref(L, lower_place(L, e->sub), e->span);
+  case EX_UNARY: return e->overload ? overloaded_deref(L, e) : deref(L, lower_place(L, e->sub), e->span);
   case EX_FIELD: {
     Place moved = moved_capture_field(L, e);
     if (moved.local >= 0) return moved;
@@ -747,7 +770,7 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
 //
 // A comparison reads its operands behind their references (`&a == &b` compares a and b).
 // Scalars compare as an operator; strings by contents, through a builtin call (shown as
-// `<str as PartialEq>::eq`); anything else calls PartialEq::eq or ne with the operands
+// `<str as PartialEq>::eq`); anything else calls PartialEq::eq or ne (PartialOrd::lt, le, gt, ge) with the operands
 // borrowed, as rustc's operator desugaring does: `<Pos as PartialEq>::eq(move _3, move _4)`.
 // Mono finds the impl (#[derive(PartialEq)] writes one); a builtin type without one (a Vec, a
 // tuple) is compared by codegen.
@@ -769,7 +792,6 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
     return;
   }
   bool str = t->kind == TY_STR || t->kind == TY_STRING;
-  if (!str && op != TK_EQEQ && op != TK_NE) unsupported(L, arena_printf("an operator on `%s`", ty_name(t)));
   Operand *args = arena_alloc(sizeof(Operand) * 2);
   args[0] = borrow_place(L, a, sp);
   args[1] = borrow_place(L, b, sp);
@@ -780,16 +802,22 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
     *cmp = (Expr){.kind = EX_BINARY, .op = op, .span = sp, .ty = ty_bool};
     c = (Callee){.kind = CALLEE_BUILTIN, .expr = cmp};
   } else {
-    TraitDecl *eq = L->crate->partial_eq_trait;
+    bool eq = op == TK_EQEQ || op == TK_NE;
+    TraitDecl *tr = eq ? L->crate->partial_eq_trait : L->crate->partial_ord_trait;
+    const char *name = op == TK_EQEQ ? "eq" : op == TK_NE ? "ne" : op == TK_LT ? "lt" : op == TK_LE ? "le" : op == TK_GT ? "gt" : "ge";
     Type **targs = arena_alloc(sizeof(Type *));
     targs[0] = t;
-    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_find_method(eq, intern_cstr(op == TK_EQEQ ? "eq" : "ne"), NULL), .targs = targs, .ntargs = 1, .trait = eq, .self_ty = t};
+    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(name), NULL), .targs = targs, .ntargs = 1, .trait = tr, .self_ty = t};
   }
   emit_call(L, dest, c, args, 2, ty_bool, sp, sp);
 }
 
 static void lower_binary(Lower *L, Place dest, Expr *e) {
   TokenKind op = e->op;
+  if (e->overload) {  // `Add::add(a, b)`
+    lower_into(L, dest, e->overload);
+    return;
+  }
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
     // a && b: if a { dest = b } else { dest = false }; each operand is a terminating scope.
     Operand a = lower_condition(L, e->lhs);
@@ -844,7 +872,7 @@ static bool would_panic(Expr *op) {
 }
 
 static bool promotable_value(Expr *e, int depth) {
-  if (depth > 64 || e->coerce || ty_needs_drop(e->ty)) return false;
+  if (depth > 64 || e->coerce || e->overload || ty_needs_drop(e->ty)) return false;
   switch (e->kind) {
   case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
   case EX_PATH:
@@ -884,6 +912,10 @@ static Operand promoted_ref(Lower *L, Expr *borrow) {
 
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
+  if (e->overload) {  // `Neg::neg(a)`, `Not::not(a)`
+    lower_into(L, dest, e->overload);
+    return;
+  }
   switch (e->op) {
   case TK_MINUS: {
     Type *t = ty_resolve(raw_ty(e));
@@ -1206,6 +1238,24 @@ static void lower_aggregate(Lower *L, Place dest, AggKind kind, int variant, Exp
   for (int i = 0; i < n; i++)
     ops[field_map ? field_map[i] : i] = read_before(L, lower_operand(L, args[i]), args + i + 1, n - i - 1, args[i]->span);
   assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = kind, .variant = variant, .ops = ops, .nops = nfields, .ty = t}, sp);
+}
+
+// `S { a: x, ..base }`: the fields written, in order, then base (a place, or a temporary that
+// is dropped with what is left of it), whose other fields are moved or copied out, as rustc
+// lowers it: `_0 = S { a: move _2, b: move (_3.1), c: copy (_3.2) }`.
+static void lower_struct_update(Lower *L, Place dest, Expr *e) {
+  int nfields = e->sdecl->nfields;
+  Operand *ops = arena_alloc(sizeof(Operand) * (nfields + 1));
+  bool *written = arena_alloc(sizeof(bool) * (nfields + 1));
+  for (int i = 0; i < e->nargs; i++) {
+    ops[e->field_map[i]] = read_before(L, lower_operand(L, e->args[i]), e->args + i + 1, e->nargs - i - 1, e->args[i]->span);
+    written[e->field_map[i]] = true;
+  }
+  Place base = lower_place(L, e->base_expr);
+  Type *t = raw_ty(e);
+  for (int f = 0; f < nfields; f++)
+    if (!written[f]) ops[f] = use_place(L, project(base, PROJ_FIELD, f, 0, mir_field_type(t, -1, f)));
+  assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = -1, .ops = ops, .nops = nfields, .ty = t}, e->span);
 }
 
 TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
@@ -2029,6 +2079,14 @@ static void lower_try(Lower *L, Place dest, Expr *e) {
     agg.ops = arena_alloc(sizeof(Operand));
     agg.ops[0] = (Operand){.kind = is_copy(L, et) ? OPND_COPY : OPND_MOVE, .place = err, .ty = et};
     agg.nops = 1;
+    if (e->fn) {  // `From::from(err)` into the return type's error type
+      Type *to = adt_field_type(ty_resolve(rt), agg.variant, 0);
+      Place conv = temp(L, to, e->span);
+      Callee c = {.kind = CALLEE_TRAIT, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs, .trait = e->trait, .self_ty = to};
+      emit_call(L, conv, c, agg.ops, 1, to, e->span, e->span);
+      agg.ops = arena_alloc(sizeof(Operand));
+      agg.ops[0] = (Operand){.kind = OPND_MOVE, .place = conv, .ty = to};
+    }
   }
   assign(L, ret, agg, e->span);
   exit_to(L, 0, e->span);
@@ -2152,6 +2210,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     return;
   }
   case EX_COMPOUND: {
+    if (e->overload) {  // `AddAssign::add_assign(&mut a, b)`
+      lower_into(L, dest, e->overload);
+      return;
+    }
     if (e->builtin == BI_STRING_PUSH_STR) {
       lower_push_str(L, e);
       return;
@@ -2167,7 +2229,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_METHOD: lower_method(L, dest, e); return;
   case EX_FIELD: case EX_INDEX: assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span); return;
   case EX_STRUCT:
-    if (e->base_expr) unsupported(L, "struct update syntax");
+    if (e->base_expr) {
+      lower_struct_update(L, dest, e);
+      return;
+    }
     lower_aggregate(L, dest, AGG_ADT, e->sdecl->is_enum ? e->variant : -1, e->args, e->nargs, e->field_map,
                     e->sdecl->is_enum ? e->sdecl->variants[e->variant].nfields : e->sdecl->nfields, raw_ty(e), e->span);
     return;

@@ -34,7 +34,7 @@ static void add_bounds_from(GenericEnv *env, int pi, Bound *bounds, int nb, Type
       env->sized[pi] = false;
       continue;
     }
-    TraitRef *r = resolve_trait_ref(&bounds[b].path, env, self_ty);
+    TraitRef *r = resolve_trait_ref(&bounds[b].path, env, self_ty, env->params[pi]);
     if (r) env_add_bound(env, pi, r);
   }
 }
@@ -56,7 +56,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
     // `where Self: Sized` on a trait method opts the method out of the vtable.
     if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && !strcmp(w->ty->path.segs[0].name, "Self")) {
       for (int b = 0; b < w->nbounds; b++) {
-        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty);
+        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty, env->has_self ? env->params[0] : self_ty);
         if (!r) continue;
         if (r->trait == K->sized_trait && fn) {
           fn->requires_sized = true;
@@ -69,7 +69,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
     Type *t = resolve_type(w->ty, env, self_ty);
     if (ty_resolve(t)->kind == TY_ASSOC) {  // `where Self::Item: Ord`
       for (int b = 0; b < w->nbounds; b++) {
-        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty);
+        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty, ty_resolve(t));
         if (r) env_add_pred(env, ty_resolve(t), r);
       }
       continue;
@@ -233,7 +233,7 @@ static void resolve_trait_header(TraitDecl *t) {
   t->marker_supers = arena_alloc(sizeof(TraitDecl *) * (t->nsupers + 1));
   for (int i = 0; i < t->nsupers; i++) {
     if (t->supers[i].maybe) continue;
-    TraitRef *r = resolve_trait_ref(&t->supers[i].path, t->env, t->env->params[0]);
+    TraitRef *r = resolve_trait_ref(&t->supers[i].path, t->env, t->env->params[0], t->env->params[0]);
     if (!r) continue;
     if (r->trait == t) {
       error_at(t->supers[i].span, "E0391", "cycle detected when computing the super predicates of `%s`", n);
@@ -257,7 +257,7 @@ static void resolve_trait_header(TraitDecl *t) {
     a->rbounds = arena_alloc(sizeof *a->rbounds);
     a->rbounds->refs = arena_alloc(sizeof(TraitRef *) * (a->nbounds + 1));
     for (int b = 0; b < a->nbounds; b++) {
-      TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0]);
+      TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0], NULL);
       if (r && !r->trait->is_marker && !r->trait->is_auto) a->rbounds->refs[a->rbounds->n++] = r;
     }
   }
@@ -373,7 +373,7 @@ static void resolve_impl_self(ImplDecl *im) {
   add_generics(im->env, &im->generics, NULL, NULL);
   im->self_ty = resolve_type(im->self_te, im->env, NULL);
   if (im->trait_path) {
-    TraitRef *r = resolve_trait_ref(im->trait_path, im->env, im->self_ty);
+    TraitRef *r = resolve_trait_ref(im->trait_path, im->env, im->self_ty, im->self_ty);
     if (r) {
       im->trait = r->trait;
       im->trait_args = r->args;
@@ -588,6 +588,9 @@ static void find_lang_traits(void) {
   K->copy_trait = lookup_trait(intern_cstr("Copy"));
   K->clone_trait = lookup_trait(intern_cstr("Clone"));
   K->partial_eq_trait = lookup_trait(intern_cstr("PartialEq"));
+  K->partial_ord_trait = lookup_trait(intern_cstr("PartialOrd"));
+  K->deref_trait = lookup_trait(intern_cstr("Deref"));
+  K->deref_mut_trait = lookup_trait(intern_cstr("DerefMut"));
   if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait || !K->partial_eq_trait)
     ice((Span){0}, "the prelude lacks a lang trait");
   K->drop_trait->is_lang_drop = true;

@@ -5,6 +5,8 @@
 // (E0277, E0271), exhaustiveness and moves. The top of the body checker: it calls the others.
 #include "sema/sema_internal.h"
 
+#include <string.h>
+
 // ---------------------------------------------------------------------------------------------
 // Finishing a body: zonking, obligations, move checks, literal ranges
 

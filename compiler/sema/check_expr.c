@@ -31,9 +31,18 @@ static Local *place_root_local(Expr *e) {
 // A place the body changes (assigns, borrows `&mut`, calls a `&mut self` method on): when its
 // variable is a closure's capture, the closure needs it by `&mut` (else `&` is enough, and the
 // borrow checker lets the variable be read while the closure lives).
-void note_mut_use(Fcx *fx, Expr *place) {
+// A place reached through Deref is changed through DerefMut, which its type must implement
+// (E0596 for a `&mut` borrow, E0594 for an assignment).
+static void note_mut_place(Fcx *fx, Expr *place, bool assign) {
   Expr *e = place;
   for (;;) {
+    if (e->kind == EX_UNARY && e->op == TK_STAR && e->overload && !type_implements(K, e->sub->ty, K->deref_mut_trait)) {
+      Diag *d = assign ? diag_error(place->span, "E0594", "cannot assign to data in dereference of `%s`", ty_name(e->sub->ty))
+                       : diag_error(place->span, "E0596", "cannot borrow data in dereference of `%s` as mutable", ty_name(e->sub->ty));
+      diag_label(d, assign ? "cannot assign" : "cannot borrow as mutable");
+      diag_help(d, "trait `DerefMut` is required to modify through a dereference, but it is not implemented for `%s`", ty_name(e->sub->ty));
+      diag_defer(d, DEFER_MUTABILITY);
+    }
     if (e->kind == EX_FIELD || (e->kind == EX_UNARY && e->op == TK_STAR)) e = e->sub;
     else if (e->kind == EX_INDEX) e = e->lhs;
     else break;
@@ -45,6 +54,8 @@ void note_mut_use(Fcx *fx, Expr *place) {
       if (f->captures[i].local == l) f->captures[i].mut_use = true;
 }
 
+void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false); }
+
 // A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
 static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   Type *lt = ty_resolve(e->sub->local->ty);
@@ -53,15 +64,31 @@ static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   else capture_use(fx, e->sub->local, -1, false);
 }
 
+static bool struct_has_field(StructDecl *s, Expr *e) {
+  for (int i = 0; i < s->nfields; i++)
+    if (e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name) return true;
+  return false;
+}
+
 static Type *check_field(Fcx *fx, Expr *e) {
   Expr *outer_base = fx->field_base;
   fx->field_base = e->sub;
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
   fx->field_base = outer_base;
   int derefs = 0;
-  while (t->kind == TY_REF || t->kind == TY_BOX) {
-    t = ty_resolve(t->inner);
-    derefs++;
+  for (;;) {
+    while (t->kind == TY_REF || t->kind == TY_BOX) {
+      t = ty_resolve(t->inner);
+      derefs++;
+    }
+    // A type with the field is the one read; else through Deref (`rc.name` on an Rc<Person>).
+    if (t->kind == TY_STRUCT && !t->sdecl->is_enum && struct_has_field(t->sdecl, e)) break;
+    if (t->kind == TY_TUPLE || !has_user_deref(t)) break;
+    Expr *d = deref_through(fx, e->sub, derefs);
+    if (!d) break;
+    e->sub = d;
+    derefs = 0;
+    t = ty_resolve(d->ty);
   }
   e->autoderefs = derefs;
   bool captured = e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL;
@@ -134,8 +161,12 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
     check_coerce(fx, e->args[i], ty_subst(fields[fi].type, adt->args, adt->nargs));
     note_move(fx, e->args[i]);
   }
-  if (e->base_expr) {
-    error_at(e->base_expr->span, NULL, "functional record update `..base` is not supported yet");
+  if (e->base_expr && s->is_enum) {
+    Diag *d = diag_error(e->base_expr->span, "E0436", "functional record update syntax requires a struct");
+    diag_emit(d);
+  } else if (e->base_expr) {
+    // `S { a: x, ..base }`: the other fields are moved (or copied) out of base, which has S's type.
+    check_coerce(fx, e->base_expr, adt);
   } else {
     const char *missing = NULL;
     for (int f = 0; f < nfields; f++)
@@ -149,10 +180,139 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
   return adt;
 }
 
+// ---- overloaded operators ----
+//
+// On a type that is not a primitive an operator is its trait's method, as rustc desugars it:
+// `a + b` is `Add::add(a, b)`, `a += b` is `AddAssign::add_assign(&mut a, b)`, `-a` is
+// `Neg::neg(a)` (compiler/std/ops.tr declares them). The call is checked as the method call
+// `a.add(b)` on the a already checked, and kept in e->overload, which lowering lowers instead.
+// Comparisons call PartialEq and PartialOrd with the operands borrowed (lower.c).
+
+typedef struct {
+  TokenKind op;
+  const char *trait, *method;
+} OpTrait;
+
+static const OpTrait op_traits[] = {
+    {TK_PLUS, "Add", "add"},          {TK_MINUS, "Sub", "sub"},      {TK_STAR, "Mul", "mul"},
+    {TK_SLASH, "Div", "div"},         {TK_PERCENT, "Rem", "rem"},    {TK_AMP, "BitAnd", "bitand"},
+    {TK_PIPE, "BitOr", "bitor"},      {TK_CARET, "BitXor", "bitxor"}, {TK_SHL, "Shl", "shl"},
+    {TK_SHR, "Shr", "shr"},
+};
+
+static const OpTrait *op_trait(TokenKind op) {
+  for (size_t i = 0; i < sizeof op_traits / sizeof op_traits[0]; i++)
+    if (op_traits[i].op == op) return &op_traits[i];
+  return NULL;
+}
+
+static Type *deref_all(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t;
+}
+
+// rustc's note on a type that lacks the operator's trait.
+static void missing_op_impl(Diag *d, Type *t, const char *trait) {
+  t = ty_resolve(t);
+  if (t->kind == TY_STRUCT)
+    diag_note_at(d, t->sdecl->span, "an implementation of `%s` might be missing for `%s`", trait, ty_name(t));
+  else if (t->kind == TY_PARAM)
+    diag_help(d, "consider restricting type parameter `%s` with trait `%s`", ty_name(t), trait);
+}
+
+// `recv.method(arg)` standing for an operator expression.
+static Expr *operator_call(Expr *e, Expr *recv, Expr *arg, const char *method) {
+  Expr *m = arena_alloc(sizeof(Expr));
+  *m = (Expr){.kind = EX_METHOD, .span = e->span, .sub = recv, .name = intern_cstr(method),
+              .name_span = e->name_span.hi ? e->name_span : e->span};
+  if (arg) {
+    m->args = arena_alloc(sizeof(Expr *));
+    m->args[0] = arg;
+    m->nargs = 1;
+  }
+  return m;
+}
+
+// The operator as its trait's method when the operand's type implements the trait (the type,
+// else NULL: the caller reports the operator as unsupported).
+static Type *check_overload(Fcx *fx, Expr *e, const char *trait, const char *method, Expr *arg) {
+  TraitDecl *tr = lookup_trait(intern_cstr(trait));
+  if (!tr || !type_implements(K, e->kind == EX_UNARY ? e->sub->ty : e->lhs->ty, tr)) return NULL;
+  e->overload = operator_call(e, e->kind == EX_UNARY ? e->sub : e->lhs, arg, method);
+  Type *t = check_operator_method(fx, e->overload);
+  e->overload->ty = ty_has_assoc(t) ? ty_normalize(t, cur_env) : t;
+  vec_push(&fx->exprs, e->overload);
+  return e->overload->ty;
+}
+
+// ---- overloaded deref ----
+//
+// `*x` on a type that is neither a reference nor a Box is `*Deref::deref(&x)`: e->overload is
+// the checked call `x.deref()`, and the expression is a place of type Target (lowering calls
+// `deref_mut` instead where the place is written or borrowed `&mut`). Method calls, field
+// accesses and coercions that deref through such a type get the same node put in front of
+// their operand (deref_through).
+
+// Whether t (not a reference or a Box) has a Deref impl.
+bool has_user_deref(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR || t->kind == TY_VAR || !K->deref_trait) return false;
+  return type_implements(K, t, K->deref_trait);
+}
+
+static Expr *star_of(Expr *base, Type *t) {
+  Expr *d = arena_alloc(sizeof(Expr));
+  *d = (Expr){.kind = EX_UNARY, .op = TK_STAR, .span = base->span, .sub = base, .ty = t, .field_index = -1};
+  return d;
+}
+
+// `*base` through Deref, checked; NULL when base's type has no Deref impl.
+static Expr *overloaded_star(Fcx *fx, Expr *base, Span sp) {
+  if (!has_user_deref(base->ty)) return NULL;
+  Expr *d = star_of(base, NULL);
+  d->span = sp;
+  d->overload = operator_call(d, base, NULL, "deref");
+  Type *r = ty_resolve(check_operator_method(fx, d->overload));
+  if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));
+  d->overload->ty = r;
+  vec_push(&fx->exprs, d->overload);
+  vec_push(&fx->exprs, d);
+  d->ty = r->kind == TY_REF ? r->inner : ty_new_var(0);
+  return d;
+}
+
+// The operand `base`, after `derefs` builtin derefs (of references and Boxes), dereferenced
+// once more through Deref: what a method call or field access on it reaches next, or NULL.
+Expr *deref_through(Fcx *fx, Expr *base, int derefs) {
+  for (int i = 0; i < derefs; i++) {
+    Type *t = ty_resolve(base->ty);
+    if (t->kind != TY_REF && t->kind != TY_BOX) return NULL;
+    base = star_of(base, t->inner);
+    vec_push(&fx->exprs, base);
+  }
+  return overloaded_star(fx, base, base->span);
+}
+
+static Type *check_binary_overload(Fcx *fx, Expr *e, Type *a) {
+  (void)a;
+  const OpTrait *ot = op_trait(e->op);
+  return ot ? check_overload(fx, e, ot->trait, ot->method, e->rhs) : NULL;
+}
+
+// `a op= b` on a type that is not a primitive: `OpAssign::op_assign(&mut a, b)`.
+static bool check_compound_overload(Fcx *fx, Expr *e) {
+  const OpTrait *ot = op_trait(e->op);
+  if (!ot) return false;
+  return check_overload(fx, e, arena_printf("%sAssign", ot->trait), arena_printf("%s_assign", ot->method), e->rhs) != NULL;
+}
+
 static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   switch (e->op) {
   case TK_MINUS: {
     Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    Type *o = !ty_is_numeric(t) && t->kind != TY_VAR ? check_overload(fx, e, "Neg", "neg", NULL) : NULL;
+    if (o) return o;
     if (!ty_is_numeric(t) && t->kind != TY_VAR) {
       Diag *d = diag_error(e->span, "E0600", "cannot apply unary operator `-` to type `%s`", ty_name(t));
       diag_label(d, "cannot apply unary operator `-`");
@@ -167,6 +327,8 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   }
   case TK_BANG: {
     Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    Type *o = t->kind != TY_BOOL && !ty_is_int(t) && t->kind != TY_VAR ? check_overload(fx, e, "Not", "not", NULL) : NULL;
+    if (o) return o;
     if (t->kind != TY_BOOL && !ty_is_int(t) && t->kind != TY_VAR)
       error_at(e->span, "E0600", "cannot apply unary operator `!` to type `%s`", ty_name(t));
     return t;
@@ -174,6 +336,11 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   case TK_STAR: {
     Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
     if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR) return t->inner;
+    if (has_user_deref(t)) {  // `*Deref::deref(&x)`
+      Expr *d = overloaded_star(fx, e->sub, e->span);
+      e->overload = d->overload;
+      return d->ty;
+    }
     Diag *d = diag_error(e->span, "E0614", "type `%s` cannot be dereferenced", ty_name(t));
     diag_label(d, "can't be dereferenced");
     diag_emit(d);
@@ -248,8 +415,11 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
       mismatch(e->rhs, a, b);
     } else if (op == TK_EQEQ || op == TK_NE) {
       check_equality(e, a);
-    } else if (!comparable(a) || ((op != TK_EQEQ && op != TK_NE) && ty_resolve(a)->kind == TY_UNIT)) {
-      Diag *d = diag_error(e->span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
+    } else if ((!comparable(a) && !type_implements(K, deref_all(a), K->partial_ord_trait)) || ty_resolve(a)->kind == TY_UNIT) {
+      Diag *d = diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
+      diag_secondary(d, e->lhs->span, "%s", ty_name(a));
+      diag_secondary(d, e->rhs->span, "%s", ty_name(b));
+      missing_op_impl(d, deref_all(a), "PartialOrd");
       diag_emit(d);
     }
     return ty_bool;
@@ -263,12 +433,17 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
       error_at(e->span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
     return a;
   }
+  Type *prim = ra->kind == TY_REF ? ty_resolve(ra->inner) : ra;
+  bool bitop = op == TK_AMP || op == TK_PIPE || op == TK_CARET;
+  if (!ty_is_numeric(prim) && prim->kind != TY_VAR && !(bitop && prim->kind == TY_BOOL)) {
+    Type *t = check_binary_overload(fx, e, a);
+    if (t) return t;
+  }
   Type *b = check_expr(fx, e->rhs, ra->kind == TY_REF ? ra->inner : a);
   Type *rb = ty_resolve(b);
   // Arithmetic through one level of reference (`&i32 + i32`) as std's operator impls allow.
   if (ra->kind == TY_REF && ty_is_numeric(ra->inner)) ra = ty_resolve(ra->inner);
   if (rb->kind == TY_REF && ty_is_numeric(rb->inner)) rb = ty_resolve(rb->inner);
-  bool bitop = op == TK_AMP || op == TK_PIPE || op == TK_CARET;
   bool ok = (ty_is_numeric(ra) || ra->kind == TY_VAR || (bitop && ra->kind == TY_BOOL)) && unify(ra, rb);
   if (ok && bitop && ty_resolve(ra)->kind == TY_FLOAT) ok = false;
   if (!ok) {
@@ -281,6 +456,8 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
                     : diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(ra));
     diag_secondary(d, e->lhs->span, "%s", ty_name(ra));
     diag_secondary(d, e->rhs->span, "%s", ty_name(rb));
+    const OpTrait *ot = op_trait(op);
+    if (ot) missing_op_impl(d, ra, ot->trait);
     diag_emit(d);
     return ty_new_var(0);
   }
@@ -313,7 +490,7 @@ static const char *place_name(Expr *e) {
 
 static void check_assignable(Fcx *fx, Expr *assign) {
   Expr *lhs = assign->lhs;
-  note_mut_use(fx, lhs);
+  note_mut_place(fx, lhs, true);
   if (!is_place(lhs)) {
     Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
     diag_label(d, "cannot assign to this expression");
@@ -551,6 +728,59 @@ static LoopInfo *find_loop(Fcx *fx, Expr *e) {
 // A closure is checked in its enclosing function's scope (it sees the variables there) but as
 // a function of its own: its parameters and `let`s are its locals, `return` leaves it, and the
 // enclosing variables it uses become its captures.
+static Type *check_closure(Fcx *fx, Expr *e, Type *expected);
+
+// ---- functions named as values ----
+//
+// A constructor, a method or a builtin named as a value (`.map(Some)`, `.map(String::len)`,
+// `unwrap_or_else(Vec::new)`) becomes the closure that calls it, `|a0| Some(a0)`, as rustc's
+// fn item types behave: a value that calls the function with its arguments. A plain `fn` item
+// stays a function pointer (RES_FN without self).
+
+// How many arguments the function named by the resolved path e takes, or -1.
+static int value_fn_arity(Expr *e) {
+  switch (e->res) {
+  case RES_TUPLE_CTOR: return ctor_nfields(e->sdecl, e->variant);
+  case RES_BUILTIN_METHOD: return (int)e->int_val;
+  case RES_FN: case RES_TRAIT_FN: return e->fn->nparams + (e->fn->self_kind != SELF_NONE);
+  case RES_BUILTIN:
+    switch (e->builtin) {
+    case BI_VEC_NEW: case BI_STRING_NEW: return 0;
+    case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: return 1;
+    default: return -1;
+    }
+  default: return -1;
+  }
+}
+
+// Turns the path expression e into `|__arg0, ..| path(__arg0, ..)` and checks that closure.
+static Type *check_fn_value(Fcx *fx, Expr *e, int arity, Type *expected) {
+  Expr *callee = arena_alloc(sizeof(Expr));
+  *callee = (Expr){.kind = EX_PATH, .span = e->span, .path = e->path};
+  Expr *call = arena_alloc(sizeof(Expr));
+  *call = (Expr){.kind = EX_CALL, .span = e->span, .sub = callee, .nargs = arity};
+  call->args = arena_alloc(sizeof(Expr *) * (arity + 1));
+  Pattern **params = arena_alloc(sizeof(Pattern *) * (arity + 1));
+  for (int i = 0; i < arity; i++) {
+    const char *name = intern_cstr(arena_printf("__arg%d", i));
+    params[i] = arena_alloc(sizeof(Pattern));
+    *params[i] = (Pattern){.kind = PAT_BIND, .span = e->span, .name = name};
+    Expr *arg = arena_alloc(sizeof(Expr));
+    PathSeg *seg = arena_alloc(sizeof(PathSeg));
+    *seg = (PathSeg){.name = name, .span = e->span};
+    *arg = (Expr){.kind = EX_PATH, .span = e->span, .path = {.segs = seg, .nsegs = 1, .span = e->span}};
+    call->args[i] = arg;
+  }
+  if (e->res == RES_BUILTIN_METHOD && arity > 0) {  // `|a0, a1| a0.name(a1)`
+    *call = (Expr){.kind = EX_METHOD, .span = e->span, .name = e->name, .name_span = e->span, .sub = call->args[0],
+                   .args = call->args + 1, .nargs = arity - 1};
+  }
+  Expr saved = *e;
+  *e = (Expr){.kind = EX_CLOSURE, .span = saved.span, .cparams = params, .cparam_types = arena_alloc(sizeof(TypeExpr *) * (arity + 1)),
+              .ncparams = arity, .cbody = call};
+  return check_closure(fx, e, expected);
+}
+
 static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   FnDecl *cf = arena_alloc(sizeof *cf);
   int k = 0;  // closures are named after their function and position: `main::{closure#1}`
@@ -621,6 +851,25 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
 // x? on a Result or an Option: the Ok/Some value, or an early return of the Err/None. The
 // function (or closure) must return the same kind; an Err's type must be the function's (trc
 // has no `From` conversions yet).
+// `x?` whose error type differs from the function's: the error is converted with
+// `<Ret as From<E>>::from`, as rustc's desugaring does, when such an impl exists. e->fn and
+// e->fn_targs (Ret, E) name the conversion for lowering.
+static bool try_converts(Expr *e, Type *from, Type *to) {
+  TraitDecl *from_trait = lookup_trait(intern_cstr("From"));
+  if (!from_trait) return false;
+  Type **args = arena_alloc(sizeof(Type *) * 2);
+  args[0] = ty_resolve(from);
+  TraitRef r = {.trait = from_trait, .args = args, .nargs = 1};
+  if (!find_impl(K, &r, ty_resolve(to), NULL, NULL)) return false;
+  e->trait = from_trait;
+  e->fn = trait_find_method(from_trait, intern_cstr("from"), NULL);
+  e->fn_targs = arena_alloc(sizeof(Type *) * 2);
+  e->fn_targs[0] = to;
+  e->fn_targs[1] = from;
+  e->fn_ntargs = 2;
+  return true;
+}
+
 static Type *check_try(Fcx *fx, Expr *e) {
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
   if (t->kind == TY_VAR && !ty_is_numeric(t)) return ty_new_var(0);
@@ -656,7 +905,7 @@ static Type *check_try(Fcx *fx, Expr *e) {
     diag_emit(d);
     return t->args[0];
   }
-  if (is_result && !unify(t->args[1], ret->args[1])) {
+  if (is_result && !unify(t->args[1], ret->args[1]) && !try_converts(e, t->args[1], ret->args[1])) {
     Diag *d = diag_error(e->name_span, "E0277", "`?` couldn't convert the error to `%s`", ty_name(ret->args[1]));
     diag_label(d, "the trait `From<%s>` is not implemented for `%s`", ty_name(t->args[1]), ty_name(ret->args[1]));
     diag_note(d, "the question mark operation (`?`) implicitly performs a conversion on the error value using the `From` trait");
@@ -686,7 +935,16 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_CHAR: return ty_char;
   case EX_STR: return ty_ref(ty_str, false);
   case EX_PATH:
-    if (!resolve_value_path(fx, e)) return ty_new_var(0);
+    {
+      int obligations = fx->obligations.len;
+      if (!resolve_value_path(fx, e)) return ty_new_var(0);
+      bool plain_fn = e->res == RES_FN && e->fn->self_kind == SELF_NONE;
+      int arity = plain_fn ? -1 : value_fn_arity(e);
+      if (arity >= 0) {
+        fx->obligations.len = obligations;  // the call in the closure makes its own
+        return check_fn_value(fx, e, arity, expected);
+      }
+    }
     switch (e->res) {
     case RES_LOCAL: return e->local->ty;
     case RES_CONST: return e->self_ty;
@@ -715,6 +973,9 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   }
   case EX_COMPOUND: {
     Type *lt = ty_resolve(check_expr(fx, e->lhs, NULL));
+    bool bitop = e->op == TK_AMP || e->op == TK_PIPE || e->op == TK_CARET;
+    bool prim = ty_is_numeric(lt) || lt->kind == TY_VAR || (lt->kind == TY_BOOL && bitop) || (lt->kind == TY_STRING && e->op == TK_PLUS);
+    if (!prim && check_compound_overload(fx, e)) return ty_unit;
     Type *rt = check_expr(fx, e->rhs, e->op == TK_SHL || e->op == TK_SHR ? NULL : lt);
     if (ty_resolve(rt)->kind == TY_REF && lt->kind != TY_STRING) rt = ty_resolve(rt)->inner;  // `x += &y`, as std's impls allow
     if (e->op == TK_PLUS && lt->kind == TY_STRING) {

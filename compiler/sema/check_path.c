@@ -415,6 +415,13 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
       env_find(fx->env, first->name) < 0)
     return false;  // resolve_type already reported the unknown type
   if (find_assoc_fn(fx, e, t, name, last)) return true;
+  int arity = builtin_method_arity(t, name);
+  if (arity >= 0) {
+    e->res = RES_BUILTIN_METHOD;
+    e->name = name;
+    e->int_val = (uint64_t)arity;
+    return true;
+  }
   Diag *d = diag_error(last->span, "E0599", "no function or associated item named `%s` found for `%s` in the current scope", name, ty_name(t));
   diag_label(d, "function or associated item not found in `%s`", ty_name(t));
   diag_emit(d);
@@ -535,11 +542,6 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     return vt;
   }
   case BI_STRING_NEW:
-    check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return ty_string;
-  case BI_STRING_FROM:
-    sig.nparams = 1;
-    params[0] = ty_ref(ty_str, false);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_string;
   case BI_SIZE_OF:
@@ -669,6 +671,19 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     check_args(fx, e, e->args, e->nargs, &sig, s->is_enum ? "enum variant" : "struct");
     return adt;
   }
+  case RES_BUILTIN_METHOD:  // `String::len(&s)`: the method call `(&s).len()`
+    if (e->nargs < 1) {
+      error_at(e->span, "E0061", "this method takes %d argument%s but 0 arguments were supplied", (int)callee->int_val,
+               callee->int_val == 1 ? "" : "s");
+      return ty_new_var(0);
+    }
+    e->kind = EX_METHOD;
+    e->name = callee->name;
+    e->name_span = callee->span;
+    e->sub = e->args[0];
+    e->args++;
+    e->nargs--;
+    return check_method(fx, e);
   case RES_LOCAL:
     error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);

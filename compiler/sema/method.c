@@ -43,6 +43,12 @@ static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
 }
 
 // Result<T, ParseIntError>, from the prelude.
+// The arguments (self included) of a builtin method of t named by a path, or -1.
+int builtin_method_arity(Type *t, const char *name) {
+  const BuiltinMethod *bm = find_builtin_method(ty_resolve(t), name);
+  return bm ? bm->nparams + 1 : -1;
+}
+
 static Type *parse_result(Type *t) {
   StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
   Type *args[2] = {t, ty_struct(err, NULL, 0)};
@@ -267,8 +273,19 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
-static Type *check_method_call(Fcx *fx, Expr *e) {
-  Type *rt = ty_resolve(check_expr(fx, e->sub, NULL));
+static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt);
+
+static Type *check_method_call(Fcx *fx, Expr *e) { return probe_method_call(fx, e, ty_resolve(check_expr(fx, e->sub, NULL))); }
+
+// An operator on a type that is not a primitive: `a + b` is the call `a.add(b)` of the method
+// of Add, whose receiver a was checked already (check_expr.c: check_operator).
+Type *check_operator_method(Fcx *fx, Expr *m) {
+  Type *t = probe_method_call(fx, m, ty_resolve(m->sub->ty));
+  if (m->autoref == 2) note_mut_use(fx, m->sub);
+  return t;
+}
+
+static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method (ToString, Ord::cmp) on a literal: the literal takes its fallback type.
@@ -304,9 +321,17 @@ static Type *check_method_call(Fcx *fx, Expr *e) {
     found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, &sig);
     if (!found) found = probe_step(fx, e, u, derefs, &sig);
     if (!found) {
+      Expr *d;
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
-      else u = NULL;
+      else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
+        // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
+        e->sub = d;
+        u = d->ty;
+        derefs = -1;
+      } else {
+        u = NULL;
+      }
     }
   }
   if (!found) {

@@ -446,7 +446,20 @@ static bool reject_args(PathSeg *seg, Type *prim) {
 // Resolves the trait named by a bound (`Tr`, `Tr<X>`, `Tr<Item = Y>`) to a TraitRef.
 static bool in_prelude(Span sp) { return sp.file == 0; }
 
-TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
+// The trait's default for a type argument not written (`Add` is `Add<Self>`), with Self the
+// bounded type; NULL when there is none or it names a Self that is not known (`dyn Add`).
+static Type *default_trait_arg(TraitDecl *t, int i, Type **args, Type *bounded) {
+  TypeExpr *d = t->generics.params[i].default_ty;
+  if (!d) return NULL;
+  bool is_self = d->kind == TE_PATH && d->path.nsegs == 1 && !strcmp(d->path.segs[0].name, "Self");
+  if (is_self || !t->env) return is_self ? bounded : NULL;
+  Type **full = arena_alloc(sizeof(Type *) * (i + 2));
+  full[0] = bounded ? bounded : err_type();
+  for (int a = 0; a < i; a++) full[a + 1] = args[a];
+  return ty_subst(resolve_type(d, t->env, t->env->params[0]), full, i + 1);
+}
+
+TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bounded) {
   PathSeg *seg = &p->segs[p->nsegs - 1];
   const char *name = seg->name;
   const char *in_name;
@@ -491,7 +504,20 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty) {
     error_at(seg->span, "E0658", "the precise format of `Fn`-family traits' type parameters is subject to change");
     return NULL;
   }
-  TraitRef *r = traitref_new(t, resolve_args(seg, env, self_ty, false), seg->nargs);
+  Type **args = resolve_args(seg, env, self_ty, false);
+  int nargs = seg->nargs;
+  if (nargs < ngen && t->generics.params[nargs].default_ty) {
+    Type **all = arena_alloc(sizeof(Type *) * (ngen + 1));
+    for (int i = 0; i < nargs; i++) all[i] = args[i];
+    for (; nargs < ngen; nargs++) {
+      all[nargs] = default_trait_arg(t, nargs, all, bounded);
+      if (all[nargs]) continue;
+      error_at(seg->span, "E0393", "the type parameter `%s` must be explicitly specified", t->generics.params[nargs].name);
+      return NULL;
+    }
+    args = all;
+  }
+  TraitRef *r = traitref_new(t, args, nargs);
   if (seg->nbinds) {
     r->nassoc = seg->nbinds;
     r->assoc_names = seg->bind_names;
@@ -524,7 +550,7 @@ static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
       error_at(b->span, NULL, "`?Trait` is not permitted in trait object types");
       continue;
     }
-    TraitRef *r = resolve_trait_ref(&b->path, env, self_ty);
+    TraitRef *r = resolve_trait_ref(&b->path, env, self_ty, NULL);
     if (!r) return err_type();
     if (r->trait->is_auto) {
       autos[nautos++] = r->trait;

@@ -169,7 +169,8 @@ typedef struct {
   VEC(ConstDecl *) consts;
   VEC(AliasDecl *) aliases;
   FnDecl *main_fn;
-  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait, *partial_eq_trait;
+  TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait, *partial_eq_trait, *partial_ord_trait;
+  TraitDecl *deref_trait, *deref_mut_trait;  // std::ops's: what `*x` calls on a type that is not a pointer
   TraitDecl *iterator_trait, *into_iterator_trait;  // the prelude's: what `for` loops over
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option, *result;

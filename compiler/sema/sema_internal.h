@@ -80,7 +80,7 @@ Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
 // The type part of an expression path (`Vec::new`, `Wrapper::<T>::new`): arguments may be left out.
 Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
-TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty);
+TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bounded);  // bounded: the Self of defaults
 Type *prim_by_suffix(const char *suffix);
 void require_sized(Type *t, Span sp, const char *what);
 void resolve_reset(void);
@@ -200,6 +200,11 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 // method.c
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
+int builtin_method_arity(Type *t, const char *name);  // `String::len`: 1; -1 if none
+Type *check_operator_method(Fcx *fx, Expr *m);  // `a + b` as `a.add(b)`, a already checked
+// check_expr.c
+Expr *deref_through(Fcx *fx, Expr *base, int derefs);  // `*base` through Deref after builtin derefs, or NULL
+bool has_user_deref(Type *t);  // t implements Deref and is no reference or Box
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
 void capture_use(Fcx *fx, Local *l, int field, bool deref);  // check_path.c: a closure body's use of a capture
 

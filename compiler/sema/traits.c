@@ -101,6 +101,16 @@ static bool bind_by_projection(GenericEnv *env, Type **binds, int n) {
   return true;
 }
 
+// Whether the impl's trait arguments name its parameter p (types are interned: substituting
+// p changes a type exactly when it names p).
+static bool impl_arg_names_param(ImplDecl *im, int p) {
+  Type **probe = arena_alloc(sizeof(Type *) * (p + 1));
+  probe[p] = ty_never;
+  for (int a = 0; a < im->ntrait_args; a++)
+    if (ty_subst(im->trait_args[a], probe, p + 1) != im->trait_args[a]) return true;
+  return false;
+}
+
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
   // Guards against impls that recurse through their own bounds. Deeper than mono.c's
@@ -121,6 +131,12 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       if (im->trait_args && a < im->ntrait_args) ok = match_type(im->trait_args[a], tr->args[a], binds, n);
     if (ok) ok = bind_by_projection(im->env, binds, n);
     for (int p = 0; p < n && ok; p++) {
+      // A parameter only the trait's arguments name, asked about without them (`x.into()` on
+      // `impl<T, U: From<T>> Into<U> for T`): any U may do; the caller obligates its bounds.
+      if (!binds[p] && tr->nargs < im->ntrait_args && impl_arg_names_param(im, p)) {
+        binds[p] = ty_new_var(0);
+        continue;
+      }
       if (!binds[p]) { ok = false; break; }
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
         ok = type_implements(crate, binds[p], im->env->bounds[p][b]->trait);

@@ -245,6 +245,18 @@ void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call
 
 // Tries to turn a value of type `from` into `to` without unifying them: returns true and
 // records the coercion on e when one applies.
+// `&m` where a `&Target` is expected and m's type has Deref (`hello(&m)` with m: MyBox<String>):
+// e becomes `&*Deref::deref(&*e)`, then coerces on from there (`&String` to `&str`).
+static bool deref_coerce(Fcx *fx, Expr *e, Type *to) {
+  Expr *inner = arena_alloc(sizeof(Expr));
+  *inner = *e;
+  vec_push(&fx->exprs, inner);
+  Expr *d = deref_through(fx, inner, 1);
+  if (!d) return false;
+  *e = (Expr){.kind = EX_UNARY, .op = TK_AMP, .span = inner->span, .sub = d, .ty = ty_ref(d->ty, false), .field_index = -1};
+  return coerce(fx, e, e->ty, to);
+}
+
 static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   from = ty_resolve(from);
   to = ty_resolve(to);
@@ -298,6 +310,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
       }
     }
     if (from->kind == TY_BOX) return false;  // Box<Box<T>> does not deref-coerce to Box<T>
+    if (steps == 0 && !to->mut && !deref_once(src) && has_user_deref(src)) return deref_coerce(fx, e, to);
     src = deref_once(src);
     if (src) src = ty_resolve(src);
   }

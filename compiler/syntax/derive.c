@@ -1,4 +1,4 @@
-// derive.c — `#[derive(Clone, PartialEq, Eq, Debug)]` expanded into ordinary impls, as rustc's
+// derive.c — `#[derive(Clone, PartialEq, Eq, Debug, PartialOrd, Ord, Default)]` expanded into ordinary impls, as rustc's
 // built-in derive macros do, before anything is checked.
 //
 // For each derived trait the expansion writes the impl as source text, then lexes and parses
@@ -194,6 +194,92 @@ static void gen_debug(Gen *g, StructDecl *s) {
   emit(g, s->span, "\n}\n}\n");
 }
 
+// PartialOrd and Ord compare field by field, in order, and return at the first that differs;
+// an enum's variants compare by their order first (as rustc's derive):
+//   fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+//       match PartialOrd::partial_cmp(&self.a, &other.a) { Some(Ordering::Equal) => {} c => return c, }
+//       Some(Ordering::Equal)
+//   }
+typedef struct {
+  const char *trait, *method, *ret, *equal;  // `PartialOrd`, `partial_cmp`, the result type, equal
+} OrdKind;
+
+static const OrdKind partial_ord = {"PartialOrd", "partial_cmp", "Option<std::cmp::Ordering>", "Some(std::cmp::Ordering::Equal)"};
+static const OrdKind total_ord = {"Ord", "cmp", "std::cmp::Ordering", "std::cmp::Ordering::Equal"};
+
+static void cmp_field(Gen *g, const OrdKind *k, Span sp, const char *a, const char *b) {
+  emit(g, sp, "match %s::%s(%s, %s) { %s => {} __c => return __c, }\n", k->trait, k->method, a, b, k->equal);
+}
+
+// `let __self_vi = match self { E::A { .. } => 0isize, .. };`: the variant's position.
+static void variant_index(Gen *g, StructDecl *s, const char *var, const char *of) {
+  emit(g, s->span, "let %s = match %s {\n", var, of);
+  for (int v = 0; v < s->nvariants; v++) emit(g, s->variants[v].span, "%s::%s { .. } => %disize,\n", s->name, s->variants[v].name, v);
+  emit(g, s->span, "};\n");
+}
+
+static void gen_ord(Gen *g, StructDecl *s, const OrdKind *k) {
+  impl_head(g, s, k->trait);
+  emit(g, s->span, "fn %s(&self, other: &Self) -> %s {\n", k->method, k->ret);
+  if (!s->is_enum) {
+    for (int i = 0; i < s->nfields; i++) {
+      FieldDecl *f = &s->fields[i];
+      const char *a = s->kind == STRUCT_NAMED ? arena_printf("&self.r#%s", f->name) : arena_printf("&self.%d", i);
+      const char *b = s->kind == STRUCT_NAMED ? arena_printf("&other.r#%s", f->name) : arena_printf("&other.%d", i);
+      cmp_field(g, k, f->span, a, b);
+    }
+    emit(g, s->span, "%s", k->equal);
+  } else if (!s->nvariants) {
+    emit(g, s->span, "match *self {}");
+  } else {
+    variant_index(g, s, "__self_vi", "self");
+    variant_index(g, s, "__arg1_vi", "other");
+    emit(g, s->span, "match (self, other) {\n");
+    for (int v = 0; v < s->nvariants; v++) {
+      EnumVariant *ev = &s->variants[v];
+      if (!ev->nfields) continue;
+      emit(g, ev->span, "(");
+      fields_pattern(g, s, v, "__self");
+      emit(g, ev->span, ", ");
+      fields_pattern(g, s, v, "__arg1");
+      emit(g, ev->span, ") => {\n");
+      for (int i = 0; i < ev->nfields; i++) cmp_field(g, k, ev->fields[i].span, arena_printf("__self_%d", i), arena_printf("__arg1_%d", i));
+      emit(g, ev->span, "%s\n}\n", k->equal);
+    }
+    emit(g, s->span, "_ => %s::%s(&__self_vi, &__arg1_vi),\n}", k->trait, k->method);
+  }
+  emit(g, s->span, "\n}\n}\n");
+}
+
+// Every field's default: `S { a: Default::default(), .. }`; an enum's is its #[default] unit
+// variant (rustc requires one: E0665 otherwise).
+static void gen_default(Gen *g, StructDecl *s) {
+  int dv = -1;
+  for (int v = 0; s->is_enum && v < s->nvariants; v++)
+    if (s->variants[v].attrs.is_default) dv = v;
+  if (s->is_enum && dv < 0) {
+    Diag *d = diag_error(s->span, "E0665", "`#[derive(Default)]` on enum with no `#[default]`");
+    diag_help(d, "make a unit variant default by placing `#[default]` above it");
+    diag_emit(d);
+    return;
+  }
+  impl_head(g, s, "Default");
+  emit(g, s->span, "fn default() -> Self {\n");
+  StructKind kind = s->is_enum ? s->variants[dv].kind : s->kind;
+  FieldDecl *fields = s->is_enum ? s->variants[dv].fields : s->fields;
+  int n = s->is_enum ? s->variants[dv].nfields : s->nfields;
+  emit(g, s->span, s->is_enum ? "%s::%s" : "%s", s->name, s->is_enum ? s->variants[dv].name : "");
+  if (kind != STRUCT_UNIT) {
+    emit(g, s->span, kind == STRUCT_NAMED ? " { " : "(");
+    for (int i = 0; i < n; i++) {
+      if (kind == STRUCT_NAMED) emit(g, fields[i].span, "r#%s: ", fields[i].name);
+      emit(g, fields[i].span, "Default::default(), ");
+    }
+    emit(g, s->span, kind == STRUCT_NAMED ? " }" : ")");
+  }
+  emit(g, s->span, "\n}\n}\n");
+}
+
 static void gen_eq(Gen *g, StructDecl *s) {
   impl_head(g, s, "Eq");
   emit(g, s->span, "}\n");
@@ -219,6 +305,9 @@ static void expand(Program *prog, StructDecl *s) {
   if (derives(s, "PartialEq")) gen_partial_eq(&g, s);
   if (derives(s, "Eq")) gen_eq(&g, s);
   if (derives(s, "Debug")) gen_debug(&g, s);
+  if (derives(s, "PartialOrd")) gen_ord(&g, s, &partial_ord);
+  if (derives(s, "Ord")) gen_ord(&g, s, &total_ord);
+  if (derives(s, "Default")) gen_default(&g, s);
   if (!g.text.len) return;
   vec_push(&g.text, 0);
   int file = diag_add_file(arena_printf("<derive of %s>", s->name), g.text.data, g.text.len - 1);

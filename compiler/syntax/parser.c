@@ -210,6 +210,8 @@ static void parse_attr_body(Attrs *a, bool inner) {
     }
   } else if (!strcmp(name, "track_caller")) {
     a->track_caller = true;
+  } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
+    a->is_default = true;
   } else if (!strcmp(name, "derive") || (!strcmp(name, "feature") && inner) || !strcmp(name, "allow")) {
     expect(TK_LPAREN);
     while (!at(TK_RPAREN)) {
@@ -954,6 +956,30 @@ static Expr *parse_macro(const char *name, Span lo) {
       if (i + 1 < nfixed) expect(TK_COMMA);
     }
     if (accept(TK_COMMA) && !at(close)) parse_format_args(e, close, true);
+  } else if (!strcmp(name, "matches")) {
+    // matches!(e, pat if guard) is `match e { pat if guard => true, _ => false }`, as std's macro.
+    Expr *scrutinee = parse_expr();
+    expect(TK_COMMA);
+    MatchArm *arms = arena_alloc(sizeof(MatchArm) * 2);
+    arms[0].pat = parse_pattern();
+    if (accept(TK_IF)) arms[0].guard = parse_expr();
+    accept(TK_COMMA);
+    expect(close);
+    Span sp = span_from(lo);
+    Expr *yes = new_expr(EX_BOOL, sp), *no = new_expr(EX_BOOL, sp);
+    yes->int_val = 1;
+    arms[0].body = yes;
+    arms[0].span = sp;
+    arms[1].pat = arena_alloc(sizeof(Pattern));
+    *arms[1].pat = (Pattern){.kind = PAT_WILD, .span = sp};
+    arms[1].body = no;
+    arms[1].span = sp;
+    e->kind = EX_MATCH;
+    e->sub = scrutinee;
+    e->arms = arms;
+    e->narms = 2;
+    e->span = sp;
+    return e;
   } else if (!strcmp(name, "vec")) {
     if (!at(close)) {
       PUSH(e->args, e->nargs, parse_expr());

@@ -179,6 +179,7 @@ typedef struct {
   int nderives;
   bool allow_dead_code;
   bool track_caller;    // #[track_caller]: panics inside report the caller's location
+  bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
 } Attrs;
 
 typedef enum {
@@ -317,6 +318,8 @@ typedef enum {
   RES_UNIT_STRUCT,   // a unit struct value `Bar`
   RES_TUPLE_CTOR,    // a tuple struct constructor `Point(1, 2)`
   RES_BUILTIN,       // a compiler-known function: Box::new, Vec::new, String::from, size_of, drop
+  RES_BUILTIN_METHOD,  // a compiler-known method named by a path (`String::len`, `str::trim`):
+                       // name, and int_val its argument count with self
   RES_CONST,         // a primitive's associated constant (`u64::MAX`, `f64::EPSILON`): int_val/float_val
   RES_CONST_ITEM,    // a `const` item: fn is its value's function
 } ResKind;
@@ -417,6 +420,8 @@ struct Expr {
                           // a `&mut` given there is moved, not reborrowed, as in rustc
   int *field_map;         // EX_STRUCT: for each args[i], the field index
   struct LoopInfo *loop;  // EX_BREAK/EX_CONTINUE target
+  Expr *overload;         // EX_UNARY/EX_BINARY/EX_COMPOUND on a type that is not a primitive: the
+                          // operator trait's method call it stands for (`a + b`: `a.add(b)`)
   // EX_FOR over an Iterator: the iterator's hidden local, and the checked `iter.next()` call;
   // over another IntoIterator type, also the hidden local of the value and `value.into_iter()`
   Local *for_iter, *for_src;
