@@ -47,6 +47,12 @@ def cases(quick):
         ("mono_site", "dyn", ["dyn", "add", str(400000000 // k)]),
         ("enum_of_dyn", "static", ["static", str(200000000 // k)]),
         ("enum_of_dyn", "dyn", ["dyn", str(200000000 // k)]),
+        # Seed 003's parser: a lexer Iterator of tokens evaluated through `impl Iterator`,
+        # `&mut dyn Iterator`, and a filter/map chain unboxed and as `Box<dyn Iterator>`.
+        ("parser", "generic", ["generic", "1000000", str(20 // k or 1)]),
+        ("parser", "dyn", ["dyn", "1000000", str(20 // k or 1)]),
+        ("parser", "chain-generic", ["chain-generic", "1000000", str(20 // k or 1)]),
+        ("parser", "chain-dyn", ["chain-dyn", "1000000", str(20 // k or 1)]),
     ]
 
 
@@ -183,6 +189,9 @@ def main():
         ("mono_site: dyn --devirt / static", r(("mono_site", "dyn", "trc --devirt"), ("mono_site", "static", "trc"))),
         ("enum_of_dyn: dyn / static (trc)", r(("enum_of_dyn", "dyn", "trc"), ("enum_of_dyn", "static", "trc"))),
         ("enum_of_dyn: dyn --devirt / static", r(("enum_of_dyn", "dyn", "trc --devirt"), ("enum_of_dyn", "static", "trc"))),
+        ("parser: dyn / generic (trc)", r(("parser", "dyn", "trc"), ("parser", "generic", "trc"))),
+        ("parser: dyn --devirt / generic", r(("parser", "dyn", "trc --devirt"), ("parser", "generic", "trc --devirt"))),
+        ("parser: chain-dyn --devirt / chain-generic", r(("parser", "chain-dyn", "trc --devirt"), ("parser", "chain-generic", "trc --devirt"))),
     ]
     if rustc:
         ratios += [
@@ -192,6 +201,9 @@ def main():
             ("mono_site: trc static / rustc static", r(("mono_site", "static", "trc"), ("mono_site", "static", "rustc"))),
             ("shapes: trc enum-random / rustc enum-random", r(("shapes", "enum-random", "trc"), ("shapes", "enum-random", "rustc"))),
             ("enum_of_dyn: trc static / rustc static", r(("enum_of_dyn", "static", "trc"), ("enum_of_dyn", "static", "rustc"))),
+            ("parser: rustc dyn / rustc generic", r(("parser", "dyn", "rustc"), ("parser", "generic", "rustc"))),
+            ("parser: rustc chain-dyn / rustc chain-generic", r(("parser", "chain-dyn", "rustc"), ("parser", "chain-generic", "rustc"))),
+            ("parser: trc generic / rustc generic", r(("parser", "generic", "trc"), ("parser", "generic", "rustc"))),
         ]
     worst = max(((med[(p, m, "trc --devirt")] / med[(p, m, "trc")], p, m) for p, m, _ in cases(args.quick)))
     ratios.append(("slowest --devirt / plain (%s %s)" % (worst[1], worst[2]), worst[0]))

@@ -320,3 +320,33 @@ void trc_fmt_char(TrcVec *s, uint32_t c, int32_t debug, uint64_t width, uint64_t
     size_t n = rt_utf8_encode(c, buf);
     trc_fmt_str(s, buf, n, 0, width, prec, flags);
 }
+
+/* {:x} {:X} {:o} {:b} of an integer's bits (v holds `bits` of them: -1i8 is ff), and {:p}
+ * of an address: digits, after "0x" / "0o" / "0b" with '#' ({:p} always has it); '0' pads
+ * between that prefix and the digits, as std's pad_integral does. */
+void trc_fmt_radix(TrcVec *s, uint64_t v, int32_t bits, int32_t kind, uint64_t width, uint64_t flags)
+{
+    if (bits < 64)
+        v &= (1ull << bits) - 1;
+    unsigned shift = kind == 'o' ? 3 : kind == 'b' ? 1 : 4;
+    const char *digits = kind == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    char buf[72];
+    int n = 0;
+    do {
+        buf[sizeof buf - 1 - n++] = digits[v & ((1u << shift) - 1)];
+        v >>= shift;
+    } while (v);
+    const char *prefix = "";
+    if ((flags & FMT_ALT) || kind == 'p')
+        prefix = kind == 'o' ? "0o" : kind == 'b' ? "0b" : "0x";
+    uint64_t start = s->len, len = strlen(prefix) + (uint64_t)n;
+    push_cstr(s, prefix);
+    if ((flags & FMT_WIDTH) && (flags & FMT_ZERO) && width > len) {
+        for (uint64_t i = len; i < width; i++)
+            push_cstr(s, "0");
+        trc_string_push_bytes(s, (const uint8_t *)buf + sizeof buf - n, (uint64_t)n);
+        return;
+    }
+    trc_string_push_bytes(s, (const uint8_t *)buf + sizeof buf - n, (uint64_t)n);
+    rt_pad_spec(s, start, width, flags & ~(uint64_t)FMT_ZERO, 1);
+}

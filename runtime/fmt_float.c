@@ -299,3 +299,42 @@ void trc_fmt_float(TrcVec *s, double v, int32_t debug, int32_t f32, uint64_t wid
         trc_string_push_float(s, v, debug, f32);
     rt_pad_spec(s, start, width, flags, 1);
 }
+
+/* {:e} and {:E}: the shortest digits as d.ddde-N (libcore's LowerExp), or with a precision
+ * exactly that many digits after the point, rounded as printf("%.Ne") rounds (half to even
+ * on the exact value, as Rust's). */
+void trc_fmt_exp(TrcVec *s, double v, int32_t upper, int32_t f32, uint64_t width, uint64_t prec, uint64_t flags)
+{
+    uint64_t start = s->len;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    if ((flags & FMT_PLUS) && !(bits >> 63) && v == v)
+        push_str(s, "+", 1);
+    if (!push_sign_and_special(s, v)) {
+        double a = fabs(v);
+        uint64_t e_at;
+        if (flags & FMT_PREC) {
+            char buf[400];
+            snprintf(buf, sizeof buf, "%.*e", (int)(prec > 300 ? 300 : prec), a);
+            char *e = strchr(buf, 'e');
+            push_str(s, buf, (size_t)(e - buf));
+            e_at = s->len;
+            push_str(s, "e", 1);
+            trc_string_push_i64(s, strtol(e + 1, NULL, 10));
+        } else if (a == 0) {
+            e_at = s->len + 1;
+            push_str(s, "0e0", 3);
+        } else {
+            Decimal d;
+            shortest(a, &d, f32);
+            push_exponential(s, &d);
+            e_at = s->len;
+            while (e_at > start && s->ptr[e_at - 1] != 'e')
+                e_at--;
+            e_at--;
+        }
+        if (upper)
+            s->ptr[e_at] = 'E';
+    }
+    rt_pad_spec(s, start, width, flags, 1);
+}

@@ -44,7 +44,7 @@ int rt_char_needs_unicode_escape(uint32_t c);
 /* fmt.c: the flags of a format spec (the encoding std::fmt's Formatter keeps
  * in compiler/std/fmt.tr), and the padding of the text appended since start
  * by width and flags (numbers right-aligned and zero-padded after the sign). */
-enum { FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
+enum { FMT_ALT = 1, FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
 void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric);
 
 /* fmt_float.c: {} (debug = 0) or {:?} (debug = 1) of a float, with an f32's

@@ -286,6 +286,15 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return cg_unit(c);
   }
   case BI_READ: return cg_load(c, t, argv[0]);
+  case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
+  case BI_PTR_EQ: {
+    LLVMValueRef a = argv[0], b = argv[1];
+    if (LLVMGetTypeKind(LLVMTypeOf(a)) == LLVMStructTypeKind) {  // a fat pointer: its data address
+      a = LLVMBuildExtractValue(c->b, a, 0, "");
+      b = LLVMBuildExtractValue(c->b, b, 0, "");
+    }
+    return LLVMBuildICmp(c->b, LLVMIntEQ, a, b, "");
+  }
   case BI_WRITE: {
     LLVMValueRef p = argv[0];
     LLVMBuildStore(c->b, argv[1], p);

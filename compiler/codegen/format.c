@@ -27,6 +27,7 @@ static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
 
 typedef struct {
   LLVMValueRef width, prec, flags;  // i64 each, encoded as fmt.tr's Formatter keeps them
+  char kind;                        // 0 (Display or Debug), or `{:x}`'s x, X, o, b, e, E, p
 } FmtSpec;
 
 // The spec of a piece: constants, but for a width or precision taken from an argument (a
@@ -34,7 +35,7 @@ typedef struct {
 static FmtSpec piece_spec(CG *c, FmtPiece *p, CgValue *places) {
   uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->minus << 2 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
                    (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32;
-  FmtSpec sp = {cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags)};
+  FmtSpec sp = {cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags), p->kind};
   if (p->width_from_arg) sp.width = cg_load(c, ty_usize, places[p->width_arg].v);
   if (p->prec_from_arg) sp.prec = cg_load(c, ty_usize, places[p->prec_arg].v);
   return sp;
@@ -52,9 +53,34 @@ static bool is_primitive(Type *t) {
          (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STR);
 }
 
+// `{:x}` and friends of an integer v (i64, of t's width), `{:e}` of a number.
+static void push_radix(CG *c, LLVMValueRef s, LLVMValueRef v, int bits, char kind, FmtSpec sp) {
+  LLVMValueRef args[6] = {s, v, LLVMConstInt(c->t_i32, (unsigned)bits, 0), LLVMConstInt(c->t_i32, (unsigned char)kind, 0), sp.width, sp.flags};
+  cg_call_fn(c, cg_rt(c, "trc_fmt_radix"), args, 6);
+}
+
+static void push_exp(CG *c, LLVMValueRef s, LLVMValueRef v, bool f32, char kind, FmtSpec sp) {
+  LLVMValueRef args[7] = {s, v, LLVMConstInt(c->t_i32, kind == 'E', 0), LLVMConstInt(c->t_i32, f32, 0), sp.width, sp.prec, sp.flags};
+  cg_call_fn(c, cg_rt(c, "trc_fmt_exp"), args, 7);
+}
+
 // Appends the primitive at place (t: a number, bool, char, String, or &str) to the String at s.
 static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool debug, FmtSpec sp) {
   LLVMValueRef dbg = LLVMConstInt(c->t_i32, debug, 0);
+  if (sp.kind == 'e' || sp.kind == 'E') {
+    LLVMValueRef v = cg_load(c, t, place);
+    if (t->kind == TY_INT) v = t->is_signed ? LLVMBuildSIToFP(c->b, v, LLVMDoubleTypeInContext(c->ctx), "") : LLVMBuildUIToFP(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
+    else if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");
+    push_exp(c, s, v, t->kind == TY_FLOAT && t->bits == 32, sp.kind, sp);
+    return;
+  }
+  if (sp.kind && t->kind == TY_INT) {
+    LLVMValueRef v = cg_load(c, t, place);
+    if (t->bits < 64) v = LLVMBuildZExt(c->b, v, c->t_i64, "");
+    else if (t->bits > 64) v = LLVMBuildTrunc(c->b, v, c->t_i64, "");
+    push_radix(c, s, v, t->bits > 64 ? 64 : t->bits, sp.kind, sp);
+    return;
+  }
   switch (t->kind) {
   case TY_INT: {
     LLVMValueRef v = cg_load(c, t, place);
@@ -127,6 +153,13 @@ static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *se
 // Appends the value at place (of type t) to the String at s, by spec sp.
 static void push_value(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool debug, FmtSpec sp) {
   t = ty_resolve(t);
+  if (sp.kind == 'p') {  // the address a reference, Box or pointer holds (a fat one's data)
+    LLVMValueRef v = cg_load(c, t, place);
+    if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) v = LLVMBuildExtractValue(c->b, v, 0, "");
+    if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind) v = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
+    push_radix(c, s, v, 64, 'p', sp);
+    return;
+  }
   for (;;) {  // a reference or Box formats as what it points to
     if (t->kind != TY_REF && t->kind != TY_BOX) break;
     Type *in = ty_resolve(t->inner);
@@ -150,7 +183,7 @@ void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPi
 // __trc_fmt(v, f, debug): the primitive v points to (of type ref_ty), by Formatter f's spec.
 void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef debug) {
   FmtSpec sp = {cg_load(c, ty_usize, formatter_field(c, f, 1)), cg_load(c, ty_usize, formatter_field(c, f, 2)),
-                cg_load(c, ty_usize, formatter_field(c, f, 3))};
+                cg_load(c, ty_usize, formatter_field(c, f, 3)), 0};  // (a Formatter's `{:x}` is not kept: Display)
   LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, formatter_field(c, f, 0), "buf");
   if (!LLVMIsAConstantInt(debug)) ice((Span){0}, "__trc_fmt's `debug` must be a constant");
   push_value(c, buf, cg_spill(c, v, ref_ty), ref_ty, LLVMConstIntGetZExtValue(debug), sp);

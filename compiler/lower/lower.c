@@ -377,7 +377,28 @@ static bool reads_overlapping(Expr *e, Local *root, int *fields, int n) {
   return false;
 }
 
+// `a[i]` through Index: `*Index::index(&a, i)`, or `*IndexMut::index_mut(&mut a, i)` where the
+// place is written or borrowed `&mut` (and the type has IndexMut: else the checker reported it).
+static Place overloaded_index(Lower *L, Expr *e) {
+  Expr *m = e->overload;
+  Type *st = m->self_ty;
+  bool mut = L->mut_place && L->crate->index_mut_trait && type_implements(L->crate, st, L->crate->index_mut_trait);
+  Place base = autoderef(L, lower_place_mut(L, m->sub, mut), m->autoderefs, e->span);
+  Type *at = ty_ref(place_ty(L, base), mut), *rt = ty_ref(raw_ty(e), mut);
+  Place a = temp(L, at, e->span), r = temp(L, rt, e->span);
+  assign(L, a, (Rvalue){.kind = RV_REF, .place = base, .mut = mut, .ty = at}, e->span);
+  Operand *args = arena_alloc(sizeof(Operand) * 2);
+  args[0] = (Operand){.kind = OPND_MOVE, .place = a, .ty = at};
+  args[1] = lower_operand(L, e->rhs);
+  TraitDecl *tr = mut ? L->crate->index_mut_trait : L->crate->index_trait;
+  Callee c = {.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(mut ? "index_mut" : "index"), NULL), .targs = m->fn_targs,
+              .ntargs = m->fn_ntargs, .trait = tr, .self_ty = st};
+  emit_call(L, r, c, args, 2, rt, e->span, e->span);
+  return deref(L, r, e->span);
+}
+
 static Place lower_index(Lower *L, Expr *e) {
+  if (e->overload) return overloaded_index(L, e);
   if (e->rhs->kind == EX_RANGE) return lower_range_place(L, e);
   bool vec;
   Place base = index_base(L, e, &vec);

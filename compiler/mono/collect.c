@@ -208,8 +208,9 @@ static void need_formatting(Type *t, bool debug) {
 static void walk_macro(Terminator *t) {
   Expr *e = t->callee.expr;
   if (!strcmp(e->name, "vec")) return;
-  for (int i = 0; i < e->nfmt; i++)
-    if (e->fmt[i].arg >= 0 && e->fmt[i].arg < t->nargs) need_formatting(ty_pointee(subst(t->args[e->fmt[i].arg].ty)), e->fmt[i].debug);
+  for (int i = 0; i < e->nfmt; i++)  // (`{:x}`, `{:e}`, `{:p}` format a primitive or an address: no impl)
+    if (e->fmt[i].arg >= 0 && e->fmt[i].arg < t->nargs && !e->fmt[i].kind)
+      need_formatting(ty_pointee(subst(t->args[e->fmt[i].arg].ty)), e->fmt[i].debug);
   if (!strcmp(e->name, "assert_eq") || !strcmp(e->name, "assert_ne"))
     for (int i = 0; i < 2; i++) need_formatting(ty_pointee(subst(t->args[i].ty)), true);
 }

@@ -591,6 +591,8 @@ static void find_lang_traits(void) {
   K->partial_ord_trait = lookup_trait(intern_cstr("PartialOrd"));
   K->deref_trait = lookup_trait(intern_cstr("Deref"));
   K->deref_mut_trait = lookup_trait(intern_cstr("DerefMut"));
+  K->index_trait = lookup_trait(intern_cstr("Index"));
+  K->index_mut_trait = lookup_trait(intern_cstr("IndexMut"));
   if (!K->drop_trait || !K->sized_trait || !K->copy_trait || !K->clone_trait || !K->partial_eq_trait)
     ice((Span){0}, "the prelude lacks a lang trait");
   K->drop_trait->is_lang_drop = true;

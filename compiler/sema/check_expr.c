@@ -31,14 +31,32 @@ static Local *place_root_local(Expr *e) {
 // A place the body changes (assigns, borrows `&mut`, calls a `&mut self` method on): when its
 // variable is a closure's capture, the closure needs it by `&mut` (else `&` is enough, and the
 // borrow checker lets the variable be read while the closure lives).
+// What rustc calls the data behind a Deref type's deref: "an `Rc`" (std's smart pointers by
+// name), else "dereference of `T`".
+const char *deref_data_name(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_STRUCT && (!strcmp(t->sdecl->name, "Rc") || !strcmp(t->sdecl->name, "Arc")))
+    return arena_printf("an `%s`", t->sdecl->name);
+  return arena_printf("dereference of `%s`", ty_name(t));
+}
+
 // A place reached through Deref is changed through DerefMut, which its type must implement
 // (E0596 for a `&mut` borrow, E0594 for an assignment).
 static void note_mut_place(Fcx *fx, Expr *place, bool assign) {
   Expr *e = place;
   for (;;) {
+    if (e->kind == EX_INDEX && e->overload && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
+      const char *what = arena_printf("an index of `%s`", ty_name(e->overload->self_ty));
+      Diag *d = assign ? diag_error(place->span, "E0594", "cannot assign to data in %s", what)
+                       : diag_error(place->span, "E0596", "cannot borrow data in %s as mutable", what);
+      diag_label(d, assign ? "cannot assign" : "cannot borrow as mutable");
+      diag_help(d, "trait `IndexMut` is required to modify indexed content, but it is not implemented for `%s`", ty_name(e->overload->self_ty));
+      diag_defer(d, DEFER_MUTABILITY);
+    }
     if (e->kind == EX_UNARY && e->op == TK_STAR && e->overload && !type_implements(K, e->sub->ty, K->deref_mut_trait)) {
-      Diag *d = assign ? diag_error(place->span, "E0594", "cannot assign to data in dereference of `%s`", ty_name(e->sub->ty))
-                       : diag_error(place->span, "E0596", "cannot borrow data in dereference of `%s` as mutable", ty_name(e->sub->ty));
+      const char *what = deref_data_name(e->sub->ty);
+      Diag *d = assign ? diag_error(place->span, "E0594", "cannot assign to data in %s", what)
+                       : diag_error(place->span, "E0596", "cannot borrow data in %s as mutable", what);
       diag_label(d, assign ? "cannot assign" : "cannot borrow as mutable");
       diag_help(d, "trait `DerefMut` is required to modify through a dereference, but it is not implemented for `%s`", ty_name(e->sub->ty));
       diag_defer(d, DEFER_MUTABILITY);
@@ -294,8 +312,35 @@ Expr *deref_through(Fcx *fx, Expr *base, int derefs) {
   return overloaded_star(fx, base, base->span);
 }
 
-static Type *check_binary_overload(Fcx *fx, Expr *e, Type *a) {
-  (void)a;
+// `2.0 * v`: a number on the left of a type that is not one, with an impl like `Mul<V2> for
+// f64`. Both operands are checked already, so the call is filled in from the impl found (a
+// literal takes its fallback type, f64 or i32, to look for it).
+static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
+  const OpTrait *ot = op_trait(e->op);
+  TraitDecl *tr = ot ? lookup_trait(intern_cstr(ot->trait)) : NULL;
+  Type *self = ty_resolve(a);
+  if (!tr) return NULL;
+  if (self->kind == TY_VAR && self->var_kind) self = self->var_kind == 1 ? ty_i32 : ty_f64;
+  Type **targs = arena_alloc(sizeof(Type *) * 2);
+  targs[0] = self;
+  targs[1] = b;
+  TraitRef r = {.trait = tr, .args = targs + 1, .nargs = 1};
+  if (!find_impl(K, &r, self, NULL, NULL) || !unify(a, self)) return NULL;
+  Expr *m = operator_call(e, e->lhs, e->rhs, ot->method);
+  m->dispatch = DISPATCH_TRAIT;
+  m->fn = trait_find_method(tr, m->name, &m->trait);
+  m->self_ty = self;
+  m->fn_targs = targs;
+  m->fn_ntargs = 2;
+  Type *ret = sig_of(m->fn, targs, 2).ret;
+  m->ty = ty_has_assoc(ret) ? ty_normalize(ret, cur_env) : ret;
+  note_move(fx, e->rhs);
+  vec_push(&fx->exprs, m);
+  e->overload = m;
+  return m->ty;
+}
+
+static Type *check_binary_overload(Fcx *fx, Expr *e) {
   const OpTrait *ot = op_trait(e->op);
   return ot ? check_overload(fx, e, ot->trait, ot->method, e->rhs) : NULL;
 }
@@ -415,7 +460,8 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
       mismatch(e->rhs, a, b);
     } else if (op == TK_EQEQ || op == TK_NE) {
       check_equality(e, a);
-    } else if ((!comparable(a) && !type_implements(K, deref_all(a), K->partial_ord_trait)) || ty_resolve(a)->kind == TY_UNIT) {
+    } else if ((!comparable(a) && !ty_has_vars(deref_all(a)) && !type_implements(K, deref_all(a), K->partial_ord_trait)) ||
+               ty_resolve(a)->kind == TY_UNIT) {
       Diag *d = diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
       diag_secondary(d, e->lhs->span, "%s", ty_name(a));
       diag_secondary(d, e->rhs->span, "%s", ty_name(b));
@@ -436,7 +482,7 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   Type *prim = ra->kind == TY_REF ? ty_resolve(ra->inner) : ra;
   bool bitop = op == TK_AMP || op == TK_PIPE || op == TK_CARET;
   if (!ty_is_numeric(prim) && prim->kind != TY_VAR && !(bitop && prim->kind == TY_BOOL)) {
-    Type *t = check_binary_overload(fx, e, a);
+    Type *t = check_binary_overload(fx, e);
     if (t) return t;
   }
   Type *b = check_expr(fx, e->rhs, ra->kind == TY_REF ? ra->inner : a);
@@ -446,6 +492,10 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   if (rb->kind == TY_REF && ty_is_numeric(rb->inner)) rb = ty_resolve(rb->inner);
   bool ok = (ty_is_numeric(ra) || ra->kind == TY_VAR || (bitop && ra->kind == TY_BOOL)) && unify(ra, rb);
   if (ok && bitop && ty_resolve(ra)->kind == TY_FLOAT) ok = false;
+  if (!ok && ty_resolve(b)->kind != TY_VAR) {
+    Type *t = check_rhs_overload(fx, e, a, b);
+    if (t) return t;
+  }
   if (!ok) {
     bool named = op == TK_PLUS || op == TK_MINUS || op == TK_STAR || op == TK_SLASH;
     Diag *d = named ? diag_error(e->name_span, "E0369", "cannot %s `%s` %s `%s`",
@@ -1005,9 +1055,19 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_INDEX: {
     Type *bt = ty_resolve(check_expr(fx, e->lhs, NULL));
     int derefs = 0;
-    while (bt->kind == TY_REF || bt->kind == TY_BOX) {
-      bt = ty_resolve(bt->inner);
-      derefs++;
+    for (;;) {
+      while (bt->kind == TY_REF || bt->kind == TY_BOX) {
+        bt = ty_resolve(bt->inner);
+        derefs++;
+      }
+      // An Rc<Vec<T>> is indexed as the Vec it derefs to.
+      bool builtin = bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY || bt->kind == TY_STR || bt->kind == TY_STRING;
+      if (builtin || (K->index_trait && type_implements(K, bt, K->index_trait)) || !has_user_deref(bt)) break;
+      Expr *d = deref_through(fx, e->lhs, derefs);
+      if (!d) break;
+      e->lhs = d;
+      derefs = 0;
+      bt = ty_resolve(d->ty);
     }
     e->autoderefs = derefs;
     if (e->rhs->kind == EX_RANGE && (bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY)) {
@@ -1018,6 +1078,16 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       if (r->rhs) check_coerce(fx, r->rhs, ty_usize);
       r->ty = ty_range(ty_usize, r->inclusive);
       return ty_slice(bt->inner);
+    }
+    if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY && bt->kind != TY_STR && bt->kind != TY_STRING &&
+        K->index_trait && type_implements(K, bt, K->index_trait)) {
+      // `*Index::index(&a, i)`: a place of type Output.
+      e->overload = operator_call(e, e->lhs, e->rhs, "index");
+      Type *r = ty_resolve(check_operator_method(fx, e->overload));
+      if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));
+      e->overload->ty = r;
+      vec_push(&fx->exprs, e->overload);
+      return r->kind == TY_REF ? r->inner : ty_new_var(0);
     }
     Type *it = check_expr(fx, e->rhs, ty_usize);
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY) {

@@ -27,6 +27,21 @@ static void require_formattable(Fcx *fx, Expr *a, bool debug) {
   if (!type_implements(K, t, trait)) report_unformattable(t, debug, a->span);
 }
 
+// `{:x}`, `{:o}`, `{:b}` need an integer, `{:e}` a number, `{:p}` a pointer (behind any
+// references, for the numbers): the primitives' LowerHex, LowerExp and Pointer impls.
+static void require_radix_formattable(Expr *a, char kind) {
+  Type *t = ty_resolve(a->ty);
+  bool pointer = t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR || t->kind == TY_FN;
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  bool ok = kind == 'p' ? pointer : kind == 'e' || kind == 'E' ? ty_is_numeric(t) : ty_is_int(t);
+  if (ok || (t->kind == TY_VAR && (t->var_kind != 2 || kind == 'e' || kind == 'E'))) return;
+  const char *trait = kind == 'x' ? "LowerHex" : kind == 'X' ? "UpperHex" : kind == 'o' ? "Octal" : kind == 'b' ? "Binary"
+                      : kind == 'e' ? "LowerExp" : kind == 'E' ? "UpperExp" : "Pointer";
+  Diag *d = diag_error(a->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(t), trait);
+  diag_label(d, "the trait `%s` is not implemented for `%s`", trait, ty_name(t));
+  diag_emit(d);
+}
+
 static void check_format_args(Fcx *fx, Expr *e, int first) {
   for (int i = first; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
   bool unsized_seen = false;
@@ -43,7 +58,8 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
       diag_emit(d);
       continue;
     }
-    require_formattable(fx, a, p->debug);
+    if (p->kind) require_radix_formattable(a, p->kind);
+    else require_formattable(fx, a, p->debug);
     // A width or precision taken from an argument is a usize.
     int counts[2] = {p->width_from_arg ? p->width_arg : -1, p->prec_from_arg ? p->prec_arg : -1};
     for (int c = 0; c < 2; c++)

@@ -37,7 +37,10 @@ static const struct {
 } std_fns[] = {
   {"std::mem::replace", "__std_mem_replace"}, {"core::mem::replace", "__std_mem_replace"},
   {"std::mem::swap", "__std_mem_swap"},       {"core::mem::swap", "__std_mem_swap"},
+  {"std::mem::take", "__std_mem_take"},       {"core::mem::take", "__std_mem_take"},
   {"std::env::args", "__std_env_args"},
+  {"std::cmp::max", "__std_cmp_max"},         {"std::cmp::min", "__std_cmp_min"},
+  {"std::cmp::max_by_key", "__std_cmp_max_by_key"}, {"std::cmp::min_by_key", "__std_cmp_min_by_key"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -610,6 +613,20 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     }
     if (callee->builtin == BI_RANGE_HAS_NEXT) return ty_bool;
     return range ? r->inner : ty_ref(r->inner, r->mut);
+  }
+  case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: {
+    Type *t = ty_new_var(0);
+    sig.nparams = 1;
+    params[0] = callee->builtin == BI_BOX_LEAK ? ty_box(t) : ty_ref(t, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
+  }
+  case BI_PTR_EQ: {  // std::ptr::eq: the same address
+    Type *t = ty_new_var(0);
+    sig.nparams = 2;
+    params[0] = params[1] = ty_ref(t, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_bool;
   }
   case BI_PUSH_INDENTED:
     sig.nparams = 2;

@@ -238,7 +238,9 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   if (best) {
     ImplDecl *im = best;
     TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
-    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = ty_subst(im->trait_args[a], best_binds, best_n);
+    // Several impls for u (`Mul<f64> for P`, `Mul<P> for P`): the arguments are inferred.
+    bool several = im->ntrait_args && impls_for_self(im->trait, u) > 1;
+    for (int a = 0; a < im->ntrait_args; a++) full.args[a] = several ? ty_new_var(0) : ty_subst(im->trait_args[a], best_binds, best_n);
     return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
   }
   // Clone without an impl (derived, String, Vec...): codegen builds the clone.

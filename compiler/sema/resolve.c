@@ -343,10 +343,15 @@ static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   const char *base = p->segs[0].name, *name = p->segs[1].name;
   Type *self = NULL;
   TraitDecl *trait = NULL;
+  Type **args = NULL;  // the trait's arguments, where known: `Self::Output` in `impl Mul<V2> for f64`
+  int nargs = 0;
   if (!strcmp(base, "Self") && self_ty) {
     self = self_ty;
     Type *rs = ty_resolve(self_ty);
-    if (rs->kind == TY_PARAM && env && env->has_self && rs->index == 0) trait = trait_with_assoc(env->self_trait, name);
+    if (rs->kind == TY_PARAM && env && env->has_self && rs->index == 0) {
+      trait = trait_with_assoc(env->self_trait, name);
+      if (trait == env->self_trait) args = env->params + 1, nargs = trait->generics.nparams;
+    }
   } else {
     int pi = env_find(env, base);
     if (pi >= 0) self = env->params[pi];
@@ -354,14 +359,21 @@ static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   if (!self) return NULL;
   Type *rs = ty_resolve(self);
   if (!trait && rs->kind == TY_PARAM) {
-    for (int b = 0; env && rs->index < env->n && b < env->nbounds[rs->index] && !trait; b++)
-      trait = trait_with_assoc(env->bounds[rs->index][b]->trait, name);
+    for (int b = 0; env && rs->index < env->n && b < env->nbounds[rs->index] && !trait; b++) {
+      TraitRef *bound = env->bounds[rs->index][b];
+      trait = trait_with_assoc(bound->trait, name);
+      if (trait == bound->trait) args = bound->args, nargs = bound->nargs;
+    }
   }
   if (!trait) {
-    // Self in an impl: the impl's trait (or any trait of the type's impls) declares it.
-    for (int i = 0; i < K->impls.len && !trait; i++) {
+    // Self in an impl: the impl it is written in, else any impl of the type that declares it.
+    for (int i = 0; i < K->impls.len; i++) {
       ImplDecl *im = VEC_AT(K->impls, i);
-      if (im->trait && im->self_ty == self && impl_assoc(im, name)) trait = im->trait;
+      if (!im->trait || im->self_ty != self || !impl_assoc(im, name)) continue;
+      bool inside = im->full_span.file == te->span.file && im->full_span.lo <= te->span.lo && te->span.hi <= im->full_span.hi;
+      if (trait && !inside) continue;
+      trait = im->trait, args = im->trait_args, nargs = im->ntrait_args;
+      if (inside) break;
     }
   }
   if (!trait) {
@@ -370,7 +382,7 @@ static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
     diag_emit(d);
     return err_type();
   }
-  return ty_normalize(ty_assoc(self, trait, name), env);
+  return ty_normalize(ty_assoc_args(self, trait, name, args, nargs), env);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ Type *ty_param(const char *name, int index);
 Type *ty_fn(Type **params, int n, Type *ret);
 Type *ty_range(Type *elem, bool inclusive);
 Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
+Type *ty_assoc_args(Type *self, TraitDecl *trait, const char *name, Type **args, int nargs);
 Type *ty_closure(FnDecl *closure, Type **args, int n);
 Type *ty_iter(Type *elem, bool mut);  // std::slice::Iter<T> (IterMut when mut)
 Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
@@ -170,7 +171,7 @@ typedef struct {
   VEC(AliasDecl *) aliases;
   FnDecl *main_fn;
   TraitDecl *drop_trait, *sized_trait, *copy_trait, *clone_trait, *partial_eq_trait, *partial_ord_trait;
-  TraitDecl *deref_trait, *deref_mut_trait;  // std::ops's: what `*x` calls on a type that is not a pointer
+  TraitDecl *deref_trait, *deref_mut_trait, *index_trait, *index_mut_trait;  // std::ops's: what `*x` calls on a type that is not a pointer
   TraitDecl *iterator_trait, *into_iterator_trait;  // the prelude's: what `for` loops over
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option, *result;
@@ -195,6 +196,7 @@ void check_reset(void);   // forgets the crate and the checker's caches
 bool is_fn_trait(TraitDecl *t);
 // The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
 // Used by the checker to verify bounds and by mono to resolve calls.
+int impls_for_self(TraitDecl *trait, Type *self);  // impls whose self type self matches
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.

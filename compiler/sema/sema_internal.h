@@ -205,6 +205,7 @@ Type *check_operator_method(Fcx *fx, Expr *m);  // `a + b` as `a.add(b)`, a alre
 // check_expr.c
 Expr *deref_through(Fcx *fx, Expr *base, int derefs);  // `*base` through Deref after builtin derefs, or NULL
 bool has_user_deref(Type *t);  // t implements Deref and is no reference or Box
+const char *deref_data_name(Type *t);  // "an `Rc`", "dereference of `T`"
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
 void capture_use(Fcx *fx, Local *l, int field, bool deref);  // check_path.c: a closure body's use of a capture
 

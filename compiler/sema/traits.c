@@ -68,6 +68,51 @@ static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
 
 static int impl_depth;
 
+// Whether t, which may still hold inference variables, could become a type pat matches: a
+// variable could be anything its kind allows (`{float}` only f32 or f64).
+static bool may_match(Type *pat, Type *t) {
+  t = ty_resolve(t);
+  if (pat->kind == TY_PARAM) return true;
+  if (t->kind == TY_VAR) {
+    if (t->var_kind == 1) return pat->kind == TY_INT;
+    if (t->var_kind == 2) return pat->kind == TY_FLOAT;
+    return true;
+  }
+  if (pat == t) return true;
+  if (pat->kind != t->kind || pat->mut != t->mut || pat->nargs != t->nargs || pat->sdecl != t->sdecl ||
+      pat->bits != t->bits || pat->is_signed != t->is_signed || pat->is_size != t->is_size || pat->len != t->len)
+    return false;
+  if (pat->inner && !may_match(pat->inner, t->inner)) return false;
+  for (int i = 0; i < pat->nargs; i++)
+    if (!may_match(pat->args[i], t->args[i])) return false;
+  return pat->kind != TY_DYN;
+}
+
+// `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
+// could become (rustc's selection with one candidate), its arguments unified in; or NULL.
+ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
+  ImplDecl *only = NULL;
+  Type **only_binds = NULL;
+  for (int i = 0; i < trait->impls.len; i++) {
+    ImplDecl *im = trait->impls.data[i];
+    int n = im->env ? im->env->n : 0;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    if (!im->self_ty || im->ntrait_args != nargs || !match_type(im->self_ty, ty_resolve(self), binds, n)) continue;
+    bool ok = true;
+    for (int a = 0; a < nargs && ok; a++) ok = may_match(ty_subst(im->trait_args[a], binds, n), args[a]);
+    if (!ok) continue;
+    if (only) return NULL;
+    only = im, only_binds = binds;
+  }
+  if (!only) return NULL;
+  int n = only->env ? only->env->n : 0;
+  for (int a = 0; a < nargs; a++) {
+    Type *want = ty_subst(only->trait_args[a], only_binds, n);
+    if (!ty_has_params(want)) unify(args[a], want);
+  }
+  return only;
+}
+
 static bool has_unbound(Type *t, Type **binds, int n) {
   t = ty_resolve(t);
   if (t->kind == TY_PARAM) return t->index < n && !binds[t->index];
@@ -109,6 +154,19 @@ static bool impl_arg_names_param(ImplDecl *im, int p) {
   for (int a = 0; a < im->ntrait_args; a++)
     if (ty_subst(im->trait_args[a], probe, p + 1) != im->trait_args[a]) return true;
   return false;
+}
+
+// How many impls of trait have a self type that self matches (their bounds and trait arguments
+// aside): more than one, and the trait's arguments pick (`Mul<f64> for P` and `Mul<P> for P`).
+int impls_for_self(TraitDecl *trait, Type *self) {
+  int count = 0;
+  for (int i = 0; i < trait->impls.len; i++) {
+    ImplDecl *im = trait->impls.data[i];
+    int n = im->env ? im->env->n : 0;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    if (im->self_ty && match_type(im->self_ty, ty_resolve(self), binds, n)) count++;
+  }
+  return count;
 }
 
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
@@ -313,7 +371,16 @@ static Type *project(Type *t, GenericEnv *env) {
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
   if (!found && self->kind != TY_DYN && self->kind != TY_VAR && !ty_has_assoc(self) &&
       !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
+    // With the projection's trait arguments when they are known (`<f64 as Mul<V2>>::Output`).
     TraitRef tr = {.trait = t->assoc_trait};
+    bool known = t->nargs > 0;
+    for (int i = 0; i < t->nargs && known; i++) known = !ty_has_vars(t->args[i]) && !ty_has_params(t->args[i]) && !ty_has_assoc(t->args[i]);
+    if (known) tr.args = t->args, tr.nargs = t->nargs;
+    else if (t->nargs && impls_for_self(t->assoc_trait, self) > 1) {
+      // The arguments pick the impl: now, when only one can match them; else once inferred.
+      if (!select_by_args(t->assoc_trait, self, t->args, t->nargs)) return t;
+      tr.args = t->args, tr.nargs = t->nargs;
+    }
     Type **args = NULL;
     int n = 0;
     ImplDecl *im = find_impl(K, &tr, self, &args, &n);
@@ -332,7 +399,13 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
   if (!ty_has_assoc(t)) return t;
   if (t->kind == TY_ASSOC) {
     Type *self = normalize_rec(t->inner, env);
-    Type *p = self == t->inner ? t : ty_assoc(self, t->assoc_trait, t->name);
+    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+    bool changed = self != t->inner;
+    for (int i = 0; i < t->nargs; i++) {
+      args[i] = normalize_rec(t->args[i], env);
+      changed |= args[i] != t->args[i];
+    }
+    Type *p = changed ? ty_assoc_args(self, t->assoc_trait, t->name, args, t->nargs) : t;
     return project(p, env);
   }
   // Rebuild the children; ty_subst with no arguments would not recurse, so do it by hand.

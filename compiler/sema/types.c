@@ -194,8 +194,12 @@ Type *ty_range(Type *elem, bool inclusive) {
   return intern_type(&c);
 }
 
-Type *ty_assoc(Type *self, TraitDecl *trait, const char *name) {
-  Type c = {.kind = TY_ASSOC, .inner = self, .assoc_trait = trait, .name = name};
+Type *ty_assoc(Type *self, TraitDecl *trait, const char *name) { return ty_assoc_args(self, trait, name, NULL, 0); }
+
+// `<self as trait<args>>::name`: the trait's arguments keep `<f64 as Mul<V2>>::Output` apart
+// from `<f64 as Mul>::Output`.
+Type *ty_assoc_args(Type *self, TraitDecl *trait, const char *name, Type **args, int nargs) {
+  Type c = {.kind = TY_ASSOC, .inner = self, .assoc_trait = trait, .name = name, .args = args, .nargs = nargs};
   return intern_type(&c);
 }
 
@@ -225,7 +229,17 @@ Type *ty_resolve(Type *t) {
 // Rebuilds t with each child replaced by fn(child). Used by zonk and subst.
 static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
   switch (t->kind) {
-  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ASSOC: case TY_ITER: {
+  case TY_ASSOC: {
+    Type *in = fn(t->inner, ctx);
+    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
+    bool changed = in != t->inner;
+    for (int i = 0; i < t->nargs; i++) {
+      args[i] = fn(t->args[i], ctx);
+      changed |= args[i] != t->args[i];
+    }
+    return changed ? ty_assoc_args(in, t->assoc_trait, t->name, args, t->nargs) : t;
+  }
+  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ITER: {
     Type *in = fn(t->inner, ctx);
     if (in == t->inner) return t;
     Type c = *t;

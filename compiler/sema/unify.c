@@ -245,6 +245,14 @@ void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call
 
 // Tries to turn a value of type `from` into `to` without unifying them: returns true and
 // records the coercion on e when one applies.
+// Whether a and b may be the same type, by their outermost constructor (a variable may be
+// anything): `&Rc<?T>` expected of an `&Rc<i32>` is no place for a deref coercion.
+static bool same_head(Type *a, Type *b) {
+  a = ty_resolve(a), b = ty_resolve(b);
+  if (a->kind == TY_VAR || b->kind == TY_VAR) return true;
+  return a->kind == b->kind && (a->kind != TY_STRUCT || a->sdecl == b->sdecl);
+}
+
 // `&m` where a `&Target` is expected and m's type has Deref (`hello(&m)` with m: MyBox<String>):
 // e becomes `&*Deref::deref(&*e)`, then coerces on from there (`&String` to `&str`).
 static bool deref_coerce(Fcx *fx, Expr *e, Type *to) {
@@ -310,7 +318,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
       }
     }
     if (from->kind == TY_BOX) return false;  // Box<Box<T>> does not deref-coerce to Box<T>
-    if (steps == 0 && !to->mut && !deref_once(src) && has_user_deref(src)) return deref_coerce(fx, e, to);
+    if (steps == 0 && !to->mut && !same_head(src, target) && !deref_once(src) && has_user_deref(src)) return deref_coerce(fx, e, to);
     src = deref_once(src);
     if (src) src = ty_resolve(src);
   }

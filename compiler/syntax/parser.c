@@ -727,7 +727,7 @@ static bool fmt_count_or_arg(FmtCtx *f, const char *s, size_t len, size_t *k, in
   return true;
 }
 
-// format-spec = [[fill] align] ["+"] ["#"] ["0"] [width] ["." precision] ["?"]
+// format-spec = [[fill] align] ["+"] ["#"] ["0"] [width] ["." precision] ["?" | "x" | "X" | "o" | "b" | "e" | "E" | "p"]
 static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtPiece *p) {
   size_t k = *i;
   p->align = -1;
@@ -763,7 +763,8 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
     p->zero_pad = true;
     k++;
   }
-  if (k < len && ((s[k] >= '0' && s[k] <= '9') || fmt_is_ident_start(s[k]))) {
+  bool type_next = k + 1 < len && strchr("xXobeEp", s[k]) && s[k + 1] == '}';  // `{:x}` is a type, `{:x$}` a width
+  if (k < len && ((s[k] >= '0' && s[k] <= '9') || (fmt_is_ident_start(s[k]) && !type_next))) {
     if (!fmt_count_or_arg(f, s, len, &k, &p->width, &p->width_from_arg, &p->width_arg)) return false;
     p->has_width = true;
   }
@@ -782,6 +783,9 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
   }
   if (k < len && s[k] == '?') {
     p->debug = true;
+    k++;
+  } else if (k < len && strchr("xXobeEp", s[k]) && s[k]) {  // LowerHex, UpperHex, Octal, Binary, LowerExp, UpperExp, Pointer
+    p->kind = s[k];
     k++;
   }
   if (k >= len || s[k] != '}') {
@@ -1871,6 +1875,7 @@ static ImplDecl *parse_impl(void) {
   }
   P.impl = saved;
   expect(TK_RBRACE);
+  im->full_span = span_from(lo);
   return im;
 }
 

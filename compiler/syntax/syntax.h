@@ -600,6 +600,7 @@ struct TraitDecl {
 
 struct ImplDecl {
   Span span;
+  Span full_span;       // header and items: what `Self::Output` written inside it refers to
   Generics generics;
   Path *trait_path;     // NULL for an inherent impl
   TypeExpr *self_te;
