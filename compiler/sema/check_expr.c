@@ -1019,6 +1019,31 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       r->ty = ty_range(ty_usize, r->inclusive);
       return ty_slice(bt->inner);
     }
+    if (bt->kind == TY_STRUCT) {
+      // `c[i]` on a type with an Index impl is `*Index::index(&c, i)`, as rustc desugars it:
+      // the expression becomes that deref of the checked call `c.index(i)`. (IndexMut is not
+      // consulted: such a place cannot be assigned or borrowed `&mut`.)
+      TraitDecl *tr = lookup_trait(intern_cstr("Index"));
+      bool has_index = false;  // an Index impl for this struct (its bounds are the call's to check)
+      for (int i = 0; tr && i < K->impls.len && !has_index; i++) {
+        ImplDecl *im = VEC_AT(K->impls, i);
+        Type *st = im->trait == tr && im->self_ty ? ty_resolve(im->self_ty) : NULL;
+        has_index = st && st->kind == TY_STRUCT && st->sdecl == bt->sdecl;
+      }
+      if (has_index) {
+        Expr *call = operator_call(e, e->lhs, e->rhs, "index");
+        Type *r = ty_resolve(check_operator_method(fx, call));
+        if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));
+        call->ty = r;
+        vec_push(&fx->exprs, call);
+        e->kind = EX_UNARY;
+        e->op = TK_STAR;
+        e->sub = call;
+        e->field_index = -1;
+        e->autoderefs = 0;
+        return r->kind == TY_REF ? r->inner : ty_new_var(0);
+      }
+    }
     Type *it = check_expr(fx, e->rhs, ty_usize);
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY) {
       Diag *d = diag_error(e->span, "E0608", "cannot index into a value of type `%s`", ty_name(e->lhs->ty));

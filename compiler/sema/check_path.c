@@ -611,6 +611,11 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     if (callee->builtin == BI_RANGE_HAS_NEXT) return ty_bool;
     return range ? r->inner : ty_ref(r->inner, r->mut);
   }
+  case BI_STR_BYTES:
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_ref(ty_slice(ty_u8), false);
   case BI_PUSH_INDENTED:
     sig.nparams = 2;
     params[0] = ty_ref(ty_string, true);

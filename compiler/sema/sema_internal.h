@@ -65,6 +65,7 @@ TraitDecl *lookup_trait_path(Path *p);
 StructDecl *lookup_struct_in(const char *module, const char *name);
 TraitDecl *lookup_trait_in(const char *module, const char *name);
 void resolve_add_use(Path path, const char *alias);   // `use path as alias;`
+void resolve_add_reexport(const char *module, Path path, const char *alias);  // `pub use` in a std module
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
 int lookup_variant_alias(const char *name, StructDecl **out);
