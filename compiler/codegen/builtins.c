@@ -303,6 +303,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_FMT:
     cg_fmt_intrinsic(c, argv[0], cg_final_ty(c, e->args[0]), argv[1], argv[2]);
     return cg_unit(c);
+  case BI_STR_BYTES: return argv[0];  // a &str and a &[u8] are both {ptr, len}
   case BI_PUSH_INDENTED: {
     LLVMValueRef args[3] = {argv[0], LLVMBuildExtractValue(c->b, argv[1], 0, ""), LLVMBuildExtractValue(c->b, argv[1], 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);

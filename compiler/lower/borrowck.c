@@ -2128,8 +2128,28 @@ static void check_mutability(Bck *k) {
       if (at < 0) continue;
       Place ref = {p.local, p.proj, at};  // the shared reference itself
       const char *what = describe(k, p), *rname = describe(k, ref);
-      if (!what || !rname) continue;
       Diag *d;
+      if (!rname && ref.nproj == 0 && !b->locals.data[ref.local].name) {
+        // Through a reference a call returned (`*s.get() = 5`), or Index::index did (`map[k]
+        // = v`: rustc names the indexed type).
+        Type *indexed = NULL;
+        for (int ci = 0; ci < b->blocks.len && !indexed; ci++) {
+          Terminator *t = &b->blocks.data[ci].term;
+          if (t->kind == TERM_CALL && t->dest.local == ref.local && !t->dest.nproj && t->callee.kind == CALLEE_TRAIT &&
+              t->callee.trait && !strcmp(t->callee.trait->name, "Index"))
+            indexed = t->callee.self_ty;
+        }
+        if (indexed)
+          d = borrow ? diag_error(st->span, "E0596", "cannot borrow data in an index of `%s` as mutable", ty_name(indexed))
+                     : diag_error(st->span, "E0594", "cannot assign to data in an index of `%s`", ty_name(indexed));
+        else
+          d = borrow ? diag_error(st->span, "E0596", "cannot borrow data in a `&` reference as mutable")
+                     : diag_error(st->span, "E0594", "cannot assign to data in a `&` reference");
+        diag_label(d, borrow ? "cannot borrow as mutable" : "cannot assign");
+        diag_defer(d, DEFER_MUTABILITY);
+        continue;
+      }
+      if (!what || !rname) continue;
       if (borrow) {
         d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", what);
         if (st->rv.autoref && is_callable(k, place_type(k, p)))  // `f()` of `f: &dyn FnMut()`

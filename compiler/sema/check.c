@@ -97,7 +97,10 @@ static void collect_item(Item *it) {
     vec_push(&K->impls, it->impl);
     break;
   case ITEM_USE: {
-    resolve_add_use(it->use_path, it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name);
+    const char *alias = it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name;
+    const char *module = it->span.file == 0 ? std_module_of(it->span) : NULL;
+    if (module) resolve_add_reexport(module, it->use_path, alias);
+    else resolve_add_use(it->use_path, alias);
     break;
   }
   case ITEM_CONST: vec_push(&K->consts, it->cdecl); break;

@@ -315,6 +315,21 @@ Expr *deref_through(Fcx *fx, Expr *base, int derefs) {
 // `2.0 * v`: a number on the left of a type that is not one, with an impl like `Mul<V2> for
 // f64`. Both operands are checked already, so the call is filled in from the impl found (a
 // literal takes its fallback type, f64 or i32, to look for it).
+// Whether `a[i]` on t goes through Index: t implements it, or t is a struct with an Index impl
+// whose bounds its type arguments, still being inferred (`m.insert(1, 2); m[&1]`), will be
+// checked against by the call.
+static bool has_index_impl(Type *t) {
+  t = ty_resolve(t);
+  if (!K->index_trait) return false;
+  if (type_implements(K, t, K->index_trait)) return true;
+  for (int i = 0; t->kind == TY_STRUCT && i < K->index_trait->impls.len; i++) {
+    ImplDecl *im = K->index_trait->impls.data[i];
+    Type *st = im->self_ty ? ty_resolve(im->self_ty) : NULL;
+    if (st && st->kind == TY_STRUCT && st->sdecl == t->sdecl) return true;
+  }
+  return false;
+}
+
 static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
   const OpTrait *ot = op_trait(e->op);
   TraitDecl *tr = ot ? lookup_trait(intern_cstr(ot->trait)) : NULL;
@@ -1062,7 +1077,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       }
       // An Rc<Vec<T>> is indexed as the Vec it derefs to.
       bool builtin = bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY || bt->kind == TY_STR || bt->kind == TY_STRING;
-      if (builtin || (K->index_trait && type_implements(K, bt, K->index_trait)) || !has_user_deref(bt)) break;
+      if (builtin || has_index_impl(bt) || !has_user_deref(bt)) break;
       Expr *d = deref_through(fx, e->lhs, derefs);
       if (!d) break;
       e->lhs = d;
@@ -1080,8 +1095,8 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       return ty_slice(bt->inner);
     }
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY && bt->kind != TY_STR && bt->kind != TY_STRING &&
-        K->index_trait && type_implements(K, bt, K->index_trait)) {
-      // `*Index::index(&a, i)`: a place of type Output.
+        has_index_impl(bt)) {
+      // `*Index::index(&a, i)`: a place of type Output (IndexMut's where lowering needs it).
       e->overload = operator_call(e, e->lhs, e->rhs, "index");
       Type *r = ty_resolve(check_operator_method(fx, e->overload));
       if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));

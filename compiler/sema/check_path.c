@@ -628,6 +628,11 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_bool;
   }
+  case BI_STR_BYTES:
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_ref(ty_slice(ty_u8), false);
   case BI_PUSH_INDENTED:
     sig.nparams = 2;
     params[0] = ty_ref(ty_string, true);

@@ -158,6 +158,7 @@ static bool blanket_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
   TraitDecl **traits = traits_declaring(e->name, &ntraits);
   for (int i = 0; i < ntraits; i++) {
+    if (!trait_methods_in_scope(traits[i], e->span)) continue;
     TraitRef tr = {.trait = traits[i]};
     ImplDecl *im = find_impl(K, &tr, u, NULL, NULL);
     if (im && ty_resolve(im->self_ty)->kind == TY_PARAM) return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
@@ -228,6 +229,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   Type **best_binds = NULL;
   int best_n = 0;
   for (int i = 0; i < ntraits; i++) {
+    if (!trait_methods_in_scope(traits[i], e->span)) continue;
     Type **binds = NULL;
     int n = 0;
     TraitRef tr = {.trait = traits[i]};

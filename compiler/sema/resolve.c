@@ -182,6 +182,34 @@ void resolve_add_use(Path path, const char *alias) {
   vec_push(&uses, u);
 }
 
+// A `pub use std::a::b::Item;` inside std module `a` re-exports Item there: `std::a::Item`
+// (and `use std::a::Item;`, `use std::a::*;`) name the item of module `a::b`. The prelude's
+// modules import nothing for themselves (their code writes full paths), so every `use` in one
+// is such a re-export.
+typedef struct {
+  const char *module, *name;  // what the item is also called: std::<module>::<name>
+  const char *target_module;  // where it is declared
+} Reexport;
+static VEC(Reexport) reexports;
+
+static const char *std_module_of_path(Path *p, int upto) {
+  const char *m = p->segs[1].name;
+  for (int i = 2; i < upto; i++) m = arena_printf("%s::%s", m, p->segs[i].name);
+  return intern_cstr(m);
+}
+
+void resolve_add_reexport(const char *module, Path path, const char *alias) {
+  if (path.nsegs < 3 || !std_path_head(path.segs[0].name)) return;
+  vec_push(&reexports, ((Reexport){module, alias, std_module_of_path(&path, path.nsegs - 1)}));
+}
+
+// The module declaring what std::<module>::<name> names, if a re-export says so.
+static const char *reexported_from(const char *module, const char *name) {
+  for (int i = 0; i < reexports.len; i++)
+    if (reexports.data[i].module == module && reexports.data[i].name == name) return reexports.data[i].target_module;
+  return NULL;
+}
+
 static const char *path_string(Path *p, int upto) {
   const char *s = "";
   for (int i = 0; i < upto; i++) s = arena_printf("%s%s%s", s, i ? "::" : "", p->segs[i].name);
@@ -235,9 +263,21 @@ static bool imported(const char *module, const char *name) {
     bool glob = u->alias == intern_cstr("*");
     if ((!glob && u->alias != name) || p->nsegs < 3 || !std_path_head(p->segs[0].name)) continue;
     const char *last;
-    if (path_std_module(p, &last) == module && (glob || last == name || u->alias == name)) return true;
+    const char *m = path_std_module(p, &last);
+    if (m == module && (glob || last == name || u->alias == name)) return true;
+    if (glob && m && reexported_from(m, name) == module) return true;  // `use std::collections::*;`
   }
   return false;
+}
+
+// Whether a method of trait t may be found on a value in user code: a trait of std::borrow,
+// whose blanket `impl<T> Borrow<T> for T` would otherwise answer `cell.borrow()` on an
+// Rc<RefCell<T>>, only when imported (rustc's rule for every trait that is not in the
+// prelude; the other std modules' traits are taken as in scope).
+bool trait_methods_in_scope(TraitDecl *t, Span use) {
+  if (use.file == 0) return true;
+  const char *m = std_module_of(t->span);
+  return !m || strcmp(m, "borrow") || imported(m, t->name);
 }
 
 const char *path_std_module(Path *p, const char **name) {
@@ -258,7 +298,8 @@ const char *path_std_module(Path *p, const char **name) {
   for (int i = 2; i < full.nsegs - 1; i++) m = arena_printf("%s::%s", m, full.segs[i].name);
   m = intern_cstr(m);
   *name = full.segs[full.nsegs - 1].name;
-  return m;
+  const char *from = reexported_from(m, *name);
+  return from ? from : m;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -814,6 +855,8 @@ void require_sized(Type *t, Span sp, const char *what) {
 
 void resolve_reset(void) {
   uses = (UseVec){0};  // its storage was in the arena
+  reexports.data = NULL;
+  reexports.len = reexports.cap = 0;
   type_depth = 0;
   in_expr_path = false;
   in_prelude_scope = false;

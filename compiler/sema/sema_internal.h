@@ -43,6 +43,7 @@ void traits_reset(void);
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
 StructDecl *lookup_struct(const char *name);
+bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::borrow's only once imported
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
 ConstDecl *lookup_const(const char *name);
@@ -65,6 +66,7 @@ TraitDecl *lookup_trait_path(Path *p);
 StructDecl *lookup_struct_in(const char *module, const char *name);
 TraitDecl *lookup_trait_in(const char *module, const char *name);
 void resolve_add_use(Path path, const char *alias);   // `use path as alias;`
+void resolve_add_reexport(const char *module, Path path, const char *alias);  // `pub use` in a std module
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.
 int lookup_variant_alias(const char *name, StructDecl **out);

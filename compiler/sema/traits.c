@@ -196,8 +196,12 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
         continue;
       }
       if (!binds[p]) { ok = false; break; }
+      // A struct's argument that is a literal whose type is not decided yet (`m.insert(1, 2)`
+      // then `m[&1]`) has what the type it falls back to has.
+      Type *bp = ty_resolve(binds[p]);
+      if (self_ty->kind == TY_STRUCT && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
-        ok = type_implements(crate, binds[p], im->env->bounds[p][b]->trait);
+        ok = type_implements(crate, bp, im->env->bounds[p][b]->trait);
     }
     if (!ok) continue;
     found = im;

@@ -1,4 +1,4 @@
-// derive.c — `#[derive(Clone, PartialEq, Eq, Debug, PartialOrd, Ord, Default)]` expanded into ordinary impls, as rustc's
+// derive.c — `#[derive(Clone, PartialEq, Eq, Debug, PartialOrd, Ord, Default, Hash)]` expanded into ordinary impls, as rustc's
 // built-in derive macros do, before anything is checked.
 //
 // For each derived trait the expansion writes the impl as source text, then lexes and parses
@@ -280,6 +280,50 @@ static void gen_default(Gen *g, StructDecl *s) {
   emit(g, s->span, "\n}\n}\n");
 }
 
+// Hash feeds the hasher each field in order, after an enum's discriminant (as an isize, the
+// value `as isize` would give) when it has more than one variant, as rustc's derive does:
+//   fn hash<__H: std::hash::Hasher>(&self, state: &mut __H) {
+//       let __self_discr: isize = match self { E::A { .. } => 0, E::B { .. } => 1 };
+//       std::hash::Hash::hash(&__self_discr, state);
+//       match self { E::A(__self_0) => { std::hash::Hash::hash(__self_0, state); } E::B => {} }
+//   }
+static void gen_hash(Gen *g, StructDecl *s) {
+  impl_head(g, s, "std::hash::Hash");
+  emit(g, s->span, "fn hash<__H: std::hash::Hasher>(&self, state: &mut __H) {\n");
+  if (!s->is_enum) {
+    for (int i = 0; i < s->nfields; i++) {
+      FieldDecl *f = &s->fields[i];
+      if (s->kind == STRUCT_NAMED) emit(g, f->span, "std::hash::Hash::hash(&self.r#%s, state);\n", f->name);
+      else emit(g, f->span, "std::hash::Hash::hash(&self.%d, state);\n", i);
+    }
+  } else if (!s->nvariants) {
+    emit(g, s->span, "match *self {}");
+  } else {
+    if (s->nvariants > 1) {
+      emit(g, s->span, "let __self_discr: isize = match self {\n");
+      long long next = 0;
+      for (int v = 0; v < s->nvariants; v++) {
+        Expr *d = s->variants[v].discriminant;
+        if (d && d->kind == EX_INT) next = (long long)d->int_val;
+        else if (d && d->kind == EX_UNARY && d->op == TK_MINUS && d->sub->kind == EX_INT) next = (long long)(0 - d->sub->int_val);
+        emit(g, s->variants[v].span, "%s::%s { .. } => %lld,\n", s->name, s->variants[v].name, next);
+        next++;
+      }
+      emit(g, s->span, "};\nstd::hash::Hash::hash(&__self_discr, state);\n");
+    }
+    emit(g, s->span, "match self {\n");
+    for (int v = 0; v < s->nvariants; v++) {
+      EnumVariant *ev = &s->variants[v];
+      fields_pattern(g, s, v, "__self");
+      emit(g, ev->span, " => {\n");
+      for (int i = 0; i < ev->nfields; i++) emit(g, ev->fields[i].span, "std::hash::Hash::hash(__self_%d, state);\n", i);
+      emit(g, ev->span, "}\n");
+    }
+    emit(g, s->span, "}");
+  }
+  emit(g, s->span, "\n}\n}\n");
+}
+
 static void gen_eq(Gen *g, StructDecl *s) {
   impl_head(g, s, "Eq");
   emit(g, s->span, "}\n");
@@ -308,6 +352,7 @@ static void expand(Program *prog, StructDecl *s) {
   if (derives(s, "PartialOrd")) gen_ord(&g, s, &partial_ord);
   if (derives(s, "Ord")) gen_ord(&g, s, &total_ord);
   if (derives(s, "Default")) gen_default(&g, s);
+  if (derives(s, "Hash")) gen_hash(&g, s);
   if (!g.text.len) return;
   vec_push(&g.text, 0);
   int file = diag_add_file(arena_printf("<derive of %s>", s->name), g.text.data, g.text.len - 1);
