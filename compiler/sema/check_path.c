@@ -38,6 +38,8 @@ static const struct {
   {"std::mem::replace", "__std_mem_replace"}, {"core::mem::replace", "__std_mem_replace"},
   {"std::mem::swap", "__std_mem_swap"},       {"core::mem::swap", "__std_mem_swap"},
   {"std::env::args", "__std_env_args"},
+  {"std::str::from_utf8", "__std_str_from_utf8"}, {"core::str::from_utf8", "__std_str_from_utf8"},
+  {"std::char::from_u32", "__std_char_from_u32"}, {"std::char::from_digit", "__std_char_from_digit"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -610,6 +612,16 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     }
     if (callee->builtin == BI_RANGE_HAS_NEXT) return ty_bool;
     return range ? r->inner : ty_ref(r->inner, r->mut);
+  }
+  // std::str's: a string's bytes seen as what they are (a &str is a &[u8], a String a
+  // Vec<u8>), and a u32 already checked to be a scalar value made a char.
+  case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: {
+    Builtin b = callee->builtin;
+    Type *bytes = ty_ref(ty_slice(ty_u8), false), *str = ty_ref(ty_str, false);
+    sig.nparams = 1;
+    params[0] = b == BI_STR_BYTES ? str : b == BI_STR_FROM_UTF8 ? bytes : b == BI_CHAR_FROM_U32 ? ty_u32 : ty_ref(ty_string, true);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return b == BI_STR_BYTES ? bytes : b == BI_STR_FROM_UTF8 ? str : b == BI_CHAR_FROM_U32 ? ty_char : ty_ref(ty_vec(ty_u8), true);
   }
   case BI_PUSH_INDENTED:
     sig.nparams = 2;
