@@ -439,6 +439,10 @@ static const Explanation explanations[] = {
   {"E0601",
     "The program has no `main` function.\n"
     "\n"},
+  {"E0604",
+    "An integer other than `u8` is cast to `char` with `as`: not every u32 is a char.\n"
+    "\n"
+    "Use `char::from_u32(x)`, which returns `None` for what is not a Unicode scalar value.\n"},
   {"E0605",
     "An `as` cast is not between primitive types and is not a coercion to a trait object.\n"
     "\n"},
@@ -446,7 +450,8 @@ static const Explanation explanations[] = {
     "An `as` cast between these primitive types is not allowed (for example `bool as f64`).\n"
     "\n"},
   {"E0608",
-    "A value is indexed (`x[i]`) whose type is not a `Vec`, slice or array.\n"
+    "A value is indexed (`x[i]`) whose type is not a `Vec`, slice or array (or, by a range, a\n"
+    "string).\n"
     "\n"},
   {"E0609",
     "A field is accessed that the struct does not have.\n"

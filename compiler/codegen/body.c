@@ -55,7 +55,7 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
     switch (pr->kind) {
     case PROJ_DEREF: {
       Type *pt = ty_resolve(v.ty);
-      if (pt->kind == TY_VEC) {  // the slice of its elements: {ptr, cap, len}
+      if (pt->kind == TY_VEC || pt->kind == TY_STRING) {  // the slice of its elements (a String's bytes): {ptr, cap, len}
         v.meta = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 2, ""), "");
         v.addr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 0, ""), "");
       } else if (pt->kind == TY_ITER || ty_is_fat_ptr(pt)) {

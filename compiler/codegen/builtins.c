@@ -150,6 +150,7 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
   }
   case BI_STR_PARSE: return emit_parse(c, e, recv, self);
   case BI_VEC_LEN: case BI_STRING_LEN: return cg_vec_field(c, recv, 2);
+  case BI_VEC_CAPACITY: return cg_vec_field(c, recv, 1);
   case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, cg_vec_field(c, recv, 2), cg_i64(c, 0), "");
   case BI_VEC_CLEAR: {
     // Drop the elements, then forget them: the buffer stays.
@@ -303,7 +304,6 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_FMT:
     cg_fmt_intrinsic(c, argv[0], cg_final_ty(c, e->args[0]), argv[1], argv[2]);
     return cg_unit(c);
-  case BI_STR_BYTES: return argv[0];  // a &str and a &[u8] are both {ptr, len}
   case BI_PUSH_INDENTED: {
     LLVMValueRef args[3] = {argv[0], LLVMBuildExtractValue(c->b, argv[1], 0, ""), LLVMBuildExtractValue(c->b, argv[1], 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
@@ -326,6 +326,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     LLVMBuildStore(c->b, s, slot);
     return at;
   }
+  // A &str and a &[u8] are both {ptr, len}; a char is its u32; a String is a Vec<u8>.
+  case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: return argv[0];
   case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
     LLVMValueRef i = argv[0];

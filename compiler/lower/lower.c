@@ -305,6 +305,7 @@ static Place deref(Lower *L, Place p, Span sp) {
   // A Vec derefs to the slice of its elements, and so does the slice iterator trc builds
   // for `.iter()` (what it has left to visit).
   if (t->kind == TY_VEC || t->kind == TY_ITER) return project(p, PROJ_DEREF, 0, 0, ty_slice(t->inner));
+  if (t->kind == TY_STRING) return project(p, PROJ_DEREF, 0, 0, ty_str);  // a String to its str
   Type *in = ty_pointee(t);
   if (!in) ice(sp, "deref of non-pointer `%s` in MIR lowering", ty_name(t));
   return project(p, PROJ_DEREF, 0, 0, in);
@@ -398,7 +399,8 @@ static Place overloaded_index(Lower *L, Expr *e) {
 }
 
 static Place lower_index(Lower *L, Expr *e) {
-  if (e->overload) return overloaded_index(L, e);
+  if (e->overload && e->overload->kind == EX_METHOD) return overloaded_index(L, e);  // `*Index::index(&a, i)`
+  if (e->overload) return lower_place(L, e->overload);  // `*s.__trc_index(a, b, kind)` on a str
   if (e->rhs->kind == EX_RANGE) return lower_range_place(L, e);
   bool vec;
   Place base = index_base(L, e, &vec);
@@ -933,7 +935,7 @@ static Operand promoted_ref(Lower *L, Expr *borrow) {
 
 
 static void lower_unary(Lower *L, Place dest, Expr *e) {
-  if (e->overload) {  // `Neg::neg(a)`, `Not::not(a)`
+  if (e->overload && e->op != TK_STAR) {  // `Neg::neg(a)`, `Not::not(a)` (an overloaded `*x` is a place)
     lower_into(L, dest, e->overload);
     return;
   }
@@ -967,7 +969,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
       assign(L, dest, rv_use(promoted_ref(L, e)), e->span);
       return;
     }
-    if (e->sub->kind == EX_INDEX && e->sub->rhs->kind == EX_RANGE && !e->sub->coerce) {
+    if (e->sub->kind == EX_INDEX && e->sub->rhs->kind == EX_RANGE && !e->sub->coerce && !e->sub->overload) {
       lower_range_borrow(L, dest, e);
       return;
     }

@@ -45,7 +45,7 @@ const char *deref_data_name(Type *t) {
 static void note_mut_place(Fcx *fx, Expr *place, bool assign) {
   Expr *e = place;
   for (;;) {
-    if (e->kind == EX_INDEX && e->overload && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
+    if (e->kind == EX_INDEX && e->overload && e->overload->kind == EX_METHOD && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
       const char *what = arena_printf("an index of `%s`", ty_name(e->overload->self_ty));
       Diag *d = assign ? diag_error(place->span, "E0594", "cannot assign to data in %s", what)
                        : diag_error(place->span, "E0596", "cannot borrow data in %s as mutable", what);
@@ -312,9 +312,6 @@ Expr *deref_through(Fcx *fx, Expr *base, int derefs) {
   return overloaded_star(fx, base, base->span);
 }
 
-// `2.0 * v`: a number on the left of a type that is not one, with an impl like `Mul<V2> for
-// f64`. Both operands are checked already, so the call is filled in from the impl found (a
-// literal takes its fallback type, f64 or i32, to look for it).
 // Whether `a[i]` on t goes through Index: t implements it, or t is a struct with an Index impl
 // whose bounds its type arguments, still being inferred (`m.insert(1, 2); m[&1]`), will be
 // checked against by the call.
@@ -330,6 +327,9 @@ static bool has_index_impl(Type *t) {
   return false;
 }
 
+// `2.0 * v`: a number on the left of a type that is not one, with an impl like `Mul<V2> for
+// f64`. Both operands are checked already, so the call is filled in from the impl found (a
+// literal takes its fallback type, f64 or i32, to look for it).
 static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
   const OpTrait *ot = op_trait(e->op);
   TraitDecl *tr = ot ? lookup_trait(intern_cstr(ot->trait)) : NULL;
@@ -353,6 +353,34 @@ static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
   vec_push(&fx->exprs, m);
   e->overload = m;
   return m->ty;
+}
+
+// `s[a..b]` (and `a..`, `..b`, `..`, `a..=b`) on a str or String is the place
+// `*s.__trc_index(a, b, kind)`, compiler/std/str.tr's method that checks the bounds and the
+// char boundaries as std's `Index<Range<usize>> for str` does; kind says which bounds the
+// range has (bit 0: an end, bit 1: `..=`). The method is #[track_caller], so a panic names
+// the indexing expression, as rustc's.
+static Expr *usize_lit(Expr *at, uint64_t v) {
+  Expr *l = arena_alloc(sizeof(Expr));
+  *l = (Expr){.kind = EX_INT, .span = at->span, .int_val = v, .field_index = -1};
+  return l;
+}
+
+static Type *check_str_range(Fcx *fx, Expr *e) {
+  Expr *r = e->rhs;
+  Expr *m = operator_call(e, e->lhs, NULL, "__trc_index");
+  m->args = arena_alloc(sizeof(Expr *) * 3);
+  m->args[0] = r->lhs ? r->lhs : usize_lit(r, 0);
+  m->args[1] = r->rhs ? r->rhs : usize_lit(r, 0);
+  m->args[2] = usize_lit(r, (r->rhs != NULL) | (r->inclusive ? 2 : 0));
+  m->nargs = 3;
+  r->ty = ty_unit;
+  Type *t = ty_resolve(check_operator_method(fx, m));
+  m->ty = t;
+  vec_push(&fx->exprs, m);
+  e->overload = star_of(m, ty_str);
+  vec_push(&fx->exprs, e->overload);
+  return ty_str;
 }
 
 static Type *check_binary_overload(Fcx *fx, Expr *e) {
@@ -605,6 +633,13 @@ static Type *check_cast(Fcx *fx, Expr *e) {
   }
   if (rto->kind == TY_CHAR && (from == ty_u8 || (from->kind == TY_VAR && from->var_kind == 1))) {
     unify(from, ty_u8);
+    return to;
+  }
+  if (rto->kind == TY_CHAR && ty_is_int(from)) {
+    Diag *d = diag_error(e->span, "E0604", "only `u8` can be cast as `char`, not `%s`", ty_name(from));
+    diag_label(d, "invalid cast");
+    if (from == ty_u32) diag_help(d, "consider using `char::from_u32` instead");
+    diag_emit(d);
     return to;
   }
   if (coerce(fx, e->sub, from, to)) return to;
@@ -1094,6 +1129,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       r->ty = ty_range(ty_usize, r->inclusive);
       return ty_slice(bt->inner);
     }
+    if (e->rhs->kind == EX_RANGE && (bt->kind == TY_STR || bt->kind == TY_STRING)) return check_str_range(fx, e);
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY && bt->kind != TY_STR && bt->kind != TY_STRING &&
         has_index_impl(bt)) {
       // `*Index::index(&a, i)`: a place of type Output (IndexMut's where lowering needs it).
@@ -1104,7 +1140,18 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       vec_push(&fx->exprs, e->overload);
       return r->kind == TY_REF ? r->inner : ty_new_var(0);
     }
-    Type *it = check_expr(fx, e->rhs, ty_usize);
+    bool literal = e->rhs->kind == EX_INT && e->rhs->ty == NULL;
+    Type *it = check_expr(fx, e->rhs, (bt->kind == TY_STR || bt->kind == TY_STRING) ? NULL : ty_usize);
+    if (bt->kind == TY_STR || bt->kind == TY_STRING) {
+      // A string is indexed by ranges of bytes only, as rustc says.
+      Type *ri = ty_resolve(it);
+      Diag *d = diag_error(e->rhs->span, "E0277", "the type `str` cannot be indexed by `%s`",
+                           (ri->kind == TY_VAR && ri->var_kind == 1) || literal ? "{integer}" : ty_name(it));
+      diag_label(d, "string indices are ranges of `usize`");
+      diag_note(d, "you can use `.chars().nth()` or `.bytes().nth()`");
+      diag_emit(d);
+      return ty_new_var(0);
+    }
     if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY) {
       Diag *d = diag_error(e->span, "E0608", "cannot index into a value of type `%s`", ty_name(e->lhs->ty));
       diag_emit(d);

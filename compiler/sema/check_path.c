@@ -41,6 +41,8 @@ static const struct {
   {"std::env::args", "__std_env_args"},
   {"std::cmp::max", "__std_cmp_max"},         {"std::cmp::min", "__std_cmp_min"},
   {"std::cmp::max_by_key", "__std_cmp_max_by_key"}, {"std::cmp::min_by_key", "__std_cmp_min_by_key"},
+  {"std::str::from_utf8", "__std_str_from_utf8"}, {"core::str::from_utf8", "__std_str_from_utf8"},
+  {"std::char::from_u32", "__std_char_from_u32"}, {"std::char::from_digit", "__std_char_from_digit"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -628,11 +630,16 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_bool;
   }
-  case BI_STR_BYTES:
+  // std::str's: a string's bytes seen as what they are (a &str is a &[u8], a String a
+  // Vec<u8>), and a u32 already checked to be a scalar value made a char.
+  case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: {
+    Builtin b = callee->builtin;
+    Type *bytes = ty_ref(ty_slice(ty_u8), false), *str = ty_ref(ty_str, false);
     sig.nparams = 1;
-    params[0] = ty_ref(ty_str, false);
+    params[0] = b == BI_STR_BYTES ? str : b == BI_STR_FROM_UTF8 ? bytes : b == BI_CHAR_FROM_U32 ? ty_u32 : ty_ref(ty_string, true);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return ty_ref(ty_slice(ty_u8), false);
+    return b == BI_STR_BYTES ? bytes : b == BI_STR_FROM_UTF8 ? str : b == BI_CHAR_FROM_U32 ? ty_char : ty_ref(ty_vec(ty_u8), true);
+  }
   case BI_PUSH_INDENTED:
     sig.nparams = 2;
     params[0] = ty_ref(ty_string, true);

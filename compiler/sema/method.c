@@ -71,7 +71,7 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   case BI_VEC_INSERT: s.params[0] = ty_usize; s.params[1] = self->inner; s.ret = ty_unit; break;
   case BI_STR_PARSE: s.ret = parse_result(ty_new_var(1)); break;
   case BI_VEC_PUSH: s.params[0] = self->inner; s.ret = ty_unit; break;
-  case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: s.ret = ty_usize; break;
+  case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: case BI_VEC_CAPACITY: s.ret = ty_usize; break;
   case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
   case BI_VEC_CLEAR: s.ret = ty_unit; break;
   case BI_STRING_PUSH_STR: s.params[0] = ty_ref(ty_str, false); s.ret = ty_unit; break;
@@ -328,6 +328,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       Expr *d;
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
+      else if (u->kind == TY_STRING) u = ty_str;           // and String to str
       else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
         // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
         e->sub = d;
