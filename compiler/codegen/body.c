@@ -70,6 +70,11 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
       break;
     }
     case PROJ_FIELD:
+      if (v.meta && ty_resolve(v.ty)->kind == TY_STRUCT && pr->field == ty_resolve(v.ty)->sdecl->nfields - 1) {
+        v.addr = cg_tail_addr(c, v.ty, v.addr, v.meta);  // the unsized tail keeps the metadata
+        v.ty = next;
+        continue;
+      }
       if (v.variant >= 0) v.addr = cg_variant_field(c, v.ty, v.variant, v.addr, pr->field);
       else v.addr = LLVMBuildStructGEP2(c->b, cg_lltype(c, v.ty), v.addr, cg_field_slot(c, v.ty, pr->field), "");
       v.meta = NULL;

@@ -288,6 +288,21 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
+  case BI_DROP_IN_PLACE: case BI_DEALLOC: {
+    Type *in = ty_resolve(ty_pointee(cg_final_ty(c, e->args[0])));
+    LLVMValueRef p = argv[0], meta = NULL;
+    if (!ty_is_sized(in)) {
+      meta = LLVMBuildExtractValue(c->b, p, 1, "");
+      p = LLVMBuildExtractValue(c->b, p, 0, "");
+    }
+    if (callee->builtin == BI_DROP_IN_PLACE) {
+      cg_drop_unsized(c, in, p, meta);
+    } else {
+      LLVMValueRef args[3] = {p, cg_size_of_val(c, in, meta), cg_align_of_val(c, in, meta)};
+      cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+    }
+    return cg_unit(c);
+  }
   case BI_PTR_EQ: {
     LLVMValueRef a = argv[0], b = argv[1];
     if (LLVMGetTypeKind(LLVMTypeOf(a)) == LLVMStructTypeKind) {  // a fat pointer: its data address

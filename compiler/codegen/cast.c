@@ -23,6 +23,21 @@ static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *t
   return LLVMBuildInsertValue(c->b, fat, super_vt, 1, "");
 }
 
+// std's Rc<T> to Rc<dyn Tr> (CoerceUnsized): the struct with its pointer field coerced.
+static LLVMValueRef coerce_pointer_field(CG *c, LLVMValueRef v, Type *from, Type *to, Span sp) {
+  StructDecl *s = from->sdecl;
+  int f = ty_pointer_field(s);
+  Type *pf = cg_subst(s->fields[f].type, from->args, from->nargs), *pt = cg_subst(s->fields[f].type, to->args, to->nargs);
+  unsigned slot = (unsigned)cg_field_slot(c, from, f);
+  LLVMValueRef p = cg_coercion(c, cg_value(LLVMBuildExtractValue(c->b, v, slot, ""), pf), pt, sp);
+  LLVMValueRef out = LLVMGetUndef(cg_lltype(c, to));
+  for (int i = 0; i < s->nfields; i++) {
+    unsigned si = (unsigned)cg_field_slot(c, from, i);
+    out = LLVMBuildInsertValue(c->b, out, i == f ? p : LLVMBuildExtractValue(c->b, v, si, ""), (unsigned)cg_field_slot(c, to, i), "");
+  }
+  return out;
+}
+
 LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
   LLVMValueRef v = value.v;
   Type *from = value.ty;
@@ -31,8 +46,18 @@ LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
     to = ty_resolve(to);
     if (from == to) return v;
     if (from->kind == TY_NEVER) return LLVMGetUndef(cg_lltype(c, to));
+    if (from->kind == TY_STRUCT && to->kind == TY_STRUCT && from->sdecl == to->sdecl && from->sdecl->coerce_unsized)
+      return coerce_pointer_field(c, v, from, to, sp);
     Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
     if (!fi || !ti) break;
+    Type *src, *dyn;
+    if (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_unsize_pair(fi, ti, &src, &dyn) && dyn->principal) {
+      // &RcBox<dyn Sub> -> &RcBox<dyn Super>: an upcast of the metadata.
+      if (src->kind == TY_DYN) return emit_upcast(c, v, src, dyn);
+      // &RefCell<Circle> -> &RefCell<dyn Obs>: the same address, with Circle's vtable.
+      LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_dynptr), v, 0, "");
+      return LLVMBuildInsertValue(c->b, fat, cg_vtable(c, src, dyn->principal), 1, "");
+    }
     if (ti->kind == TY_DYN) {
       if (fi->kind == TY_DYN) return emit_upcast(c, v, fi, ti);
       if (ty_is_sized(fi)) {

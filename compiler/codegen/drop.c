@@ -155,6 +155,14 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       cg_free_box_dyn(c, data, vt);
       return;
     }
+    if (!ty_is_sized(in)) {  // Box<RefCell<dyn Tr>>: size and alignment from the metadata
+      LLVMValueRef fat = LLVMBuildLoad2(c->b, cg_lltype(c, t), self, "");
+      LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data"), meta = LLVMBuildExtractValue(c->b, fat, 1, "");
+      cg_drop_unsized(c, in, data, meta);
+      LLVMValueRef args[3] = {data, cg_size_of_val(c, in, meta), cg_align_of_val(c, in, meta)};
+      cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+      return;
+    }
     LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
     if (ty_needs_drop(in)) cg_emit_drop(c, p, in);
     LLVMValueRef args[3] = {p, cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};

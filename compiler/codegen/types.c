@@ -61,17 +61,21 @@ typedef struct FieldOrder {
   int *slot_of;  // declaration index -> LLVM struct index
 } FieldOrder;
 
+// A struct whose last field may be unsized keeps that field last (rustc does the same), sized
+// or not, so the other fields sit where they do in every instance and an unsized one's tail
+// starts after them, at its alignment.
 static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
   for (int i = 0; i < c->orders.len; i++)
     if (c->orders.data[i].t == t) return c->orders.data[i].slot_of;
   int *order = arena_alloc(sizeof(int) * (n + 1));   // slot -> declaration index
   int *slot_of = arena_alloc(sizeof(int) * (n + 1));
   uint64_t *align = arena_alloc(sizeof(uint64_t) * (n + 1));
+  bool keep_last = t->kind == TY_STRUCT && t->sdecl->unsized_tail;
   for (int i = 0; i < n; i++) {
     order[i] = i;
-    align[i] = LLVMABIAlignmentOfType(c->td, cg_lltype(c, ftypes[i]));
+    align[i] = keep_last && i == n - 1 ? 0 : LLVMABIAlignmentOfType(c->td, cg_lltype(c, ftypes[i]));
   }
-  for (int i = 1; i < n; i++)  // insertion sort: stable, and field counts are small
+  for (int i = 1; i < n - keep_last; i++)  // insertion sort: stable, and field counts are small
     for (int j = i; j > 0 && align[order[j]] > align[order[j - 1]]; j--) {
       int tmp = order[j];
       order[j] = order[j - 1];
@@ -108,6 +112,7 @@ static LLVMTypeRef lower_fields(CG *c, Type *t, LLVMTypeRef named) {
   int n;
   Type **ft = field_types(t, &n);
   int *slot_of = field_order(c, t, ft, n);
+  if (!ty_is_sized(t)) n--;  // the unsized tail is no LLVM field: it is reached by its offset
   LLVMTypeRef *el = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
   for (int i = 0; i < n; i++) el[slot_of[i]] = cg_lltype(c, ft[i]);
   if (named) {
@@ -260,7 +265,7 @@ static LLVMTypeRef lower_type(CG *c, Type *t) {
   case TY_REF: case TY_PTR: case TY_BOX: {
     Type *in = ty_resolve(t->inner);
     if (ty_is_sized(in)) return c->t_ptr;
-    return in->kind == TY_DYN ? c->t_dynptr : c->t_slice;
+    return ty_unsized_tail(in)->kind == TY_DYN ? c->t_dynptr : c->t_slice;
   }
   case TY_VEC: case TY_STRING: return c->t_vec;
   case TY_TUPLE: return lower_fields(c, t, NULL);
@@ -304,7 +309,7 @@ static int push_param_types(CG *c, Type *t, LLVMTypeRef *out, int n) {
   if (cg_is_fat(t)) {
     Type *in = ty_resolve(ty_pointee(t));
     out[n++] = c->t_ptr;
-    out[n++] = in->kind == TY_DYN ? c->t_ptr : c->t_i64;
+    out[n++] = ty_unsized_tail(in)->kind == TY_DYN ? c->t_ptr : c->t_i64;
     return n;
   }
   out[n++] = cg_lltype(c, t);

@@ -2296,8 +2296,11 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
 }
 
 static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
-  Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
+  Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to)), *src, *dyn;
   if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
+  // Rc<T> to Rc<dyn Tr>, &RefCell<T> to &RefCell<dyn Tr>: a struct's tail made a trait object.
+  if ((!fi || (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_is_sized(fi))) && ty_unsize_pair(from, to, &src, &dyn))
+    return CAST_UNSIZE;
   if (!fi || !ti) unsupported(L, arena_printf("the coercion from `%s` to `%s`", ty_name(from), ty_name(to)));
   if (ti->kind == TY_DYN) {
     if (fi->kind == TY_DYN) return fi->principal && ti->principal && fi->principal->trait == ti->principal->trait ? CAST_REBORROW : CAST_UPCAST;

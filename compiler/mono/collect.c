@@ -69,7 +69,9 @@ static void need_drop(Type *t) {
   t = ty_resolve(t);
   // A `dyn Tr` is dropped through its vtable, whose drop glue was needed where it was made.
   if (!ty_needs_drop(t) || t->kind == TY_DYN || !first_time(&dropped, t)) return;
-  vec_push(&items, arena_printf("drop-glue drop_in_place<%s>", ty_name(t)));
+  // An unsized struct (`RefCell<dyn Tr>` in a Box) is dropped in place by code that reads its
+  // metadata (codegen/unsized.c), not by a drop_in_place function of its own.
+  if (ty_is_sized(t)) vec_push(&items, arena_printf("drop-glue drop_in_place<%s>", ty_name(t)));
   switch (t->kind) {
   case TY_STRUCT: {
     StructDecl *s = t->sdecl;
@@ -177,10 +179,9 @@ static void walk_rvalue(Rvalue *rv) {
   walk_operand(&rv->a);
   walk_operand(&rv->b);
   for (int i = 0; i < rv->nops; i++) walk_operand(&rv->ops[i]);
-  if (rv->kind == RV_CAST && rv->cast == CAST_UNSIZE) {
-    Type *from = ty_resolve(ty_pointee(subst(rv->a.ty))), *to = ty_resolve(ty_pointee(subst(rv->ty)));
-    if (to && to->kind == TY_DYN && to->principal && from && from->kind != TY_DYN) need_vtable(from, to->principal);
-  }
+  Type *from, *to;
+  if (rv->kind == RV_CAST && rv->cast == CAST_UNSIZE && ty_unsize_pair(subst(rv->a.ty), subst(rv->ty), &from, &to))
+    if (to->principal && from->kind != TY_DYN) need_vtable(from, to->principal);
 }
 
 // What format_args! calls: `{}` and `{:?}` of anything but a number, bool, char or string call
@@ -235,6 +236,7 @@ static void walk_call(Terminator *t) {
   case CALLEE_BUILTIN: {
     Expr *e = ce->expr;
     if (e->builtin == BI_DROP && t->nargs) need_drop(subst(t->args[0].ty));
+    if (e->builtin == BI_DROP_IN_PLACE && t->nargs) need_drop(ty_pointee(subst(t->args[0].ty)));
     if (e->builtin == BI_VEC_CLEAR) {
       Type *v = ty_resolve(subst(e->self_ty));
       if (v->kind == TY_VEC) need_drop(v->inner);

@@ -131,6 +131,15 @@ static void resolve_fields(FieldDecl *fields, int n, StructDecl *s, Type *self) 
     if (f->elided_lifetime.hi) missing_field_lifetime(f);
     f->type = resolve_type(f->ty, s->env, self);
     require_sized(f->type, f->ty->span, s->is_enum ? "an enum variant" : "a struct field");
+    Type *pt = ty_resolve(f->type);
+    if (pt->kind == TY_PARAM && pt->index < s->env->n && !s->env->sized[pt->index] && (s->is_enum || i < n - 1)) {
+      Diag *d = diag_error(f->ty->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(pt));
+      diag_label(d, "doesn't have a size known at compile-time");
+      diag_secondary(d, s->generics.params[pt->index].span, "this type parameter needs to be `Sized`");
+      diag_note(d, "only the last field of a struct may have a dynamically sized type");
+      diag_help(d, "change the field's type to have a statically known size");
+      diag_emit(d);
+    }
     for (int j = 0; j < i; j++)
       if (f->name && fields[j].name == f->name) {
         Diag *d = diag_error(f->span, "E0124", "field `%s` is already declared", f->name);
@@ -188,6 +197,18 @@ static void resolve_variants(StructDecl *s, Type *self) {
   }
 }
 
+// Whether the struct's last field may be unsized: its type is a `?Sized` parameter, or a struct
+// whose own tail is that parameter (`value: RefCell<T>` in `RcBox<T: ?Sized>`).
+static void find_unsized_tail(StructDecl *s) {
+  if (!s->nfields || !s->fields[s->nfields - 1].type) return;
+  Type *t = ty_resolve(s->fields[s->nfields - 1].type);
+  if (t->kind == TY_STRUCT && t->sdecl->unsized_tail && t->sdecl->tail_param < t->nargs)
+    t = ty_resolve(t->args[t->sdecl->tail_param]);
+  if (t->kind != TY_PARAM || t->index >= s->env->n || s->env->sized[t->index]) return;
+  s->unsized_tail = true;
+  s->tail_param = t->index;
+}
+
 static void resolve_struct(StructDecl *s) {
   resolve_scope_of(s->span);
   s->env = env_new(NULL);
@@ -197,6 +218,8 @@ static void resolve_struct(StructDecl *s) {
   Type *self = ty_struct(s, args, s->env->n);
   if (s->is_enum) resolve_variants(s, self);
   else resolve_fields(s->fields, s->nfields, s, self);
+  if (!s->is_enum) find_unsized_tail(s);
+  s->coerce_unsized = s->attrs.coerce_unsized && s->span.file == 0;  // std's own attribute
   for (int i = 0; i < s->attrs.nderives; i++)
     if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
 }

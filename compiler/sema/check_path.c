@@ -473,6 +473,7 @@ static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
+  if (!bound && fx->unsize_var && ty_resolve(param) == fx->unsize_var) bound = fx->unsize_fn;
   fx->closure_hint = bound;
   arg->no_reborrow = ty_resolve(param)->kind == TY_VAR;
   check_coerce(fx, arg, param);
@@ -623,6 +624,12 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
   }
+  case BI_DROP_IN_PLACE: case BI_DEALLOC: {
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_new_var(0), callee->builtin == BI_DROP_IN_PLACE);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
+  }
   case BI_PTR_EQ: {  // std::ptr::eq: the same address
     Type *t = ty_new_var(0);
     sig.nparams = 2;
@@ -653,9 +660,23 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
 
 // A call of a value: a closure, a function pointer, a `F: Fn(..)` parameter, a `dyn Fn`, or a
 // reference or Box to one of those.
+// A call of a smart pointer to a callable (`h(x)` with h: &Rc<dyn Fn(i32) -> i32>) calls what
+// it derefs to, as rustc's autoderef of the callee does: the callee becomes `*Deref::deref(..)`.
+static Type *deref_callee(Fcx *fx, Expr *e, Type *t) {
+  int derefs = 0;
+  Type *p = ty_resolve(t);
+  for (; (p->kind == TY_REF || p->kind == TY_BOX) && derefs < 8; derefs++) p = ty_resolve(p->inner);
+  if (!has_user_deref(p)) return t;
+  Expr *d = deref_through(fx, e->sub, derefs);
+  if (!d) return t;
+  e->sub = d;
+  return d->ty;
+}
+
 static Type *check_value_call(Fcx *fx, Expr *e) {
   Type *t = check_expr(fx, e->sub, NULL);
   Sig sig;
+  if (!callable_sig(fx, t, &sig)) t = deref_callee(fx, e, t);
   if (!callable_sig(fx, t, &sig)) {
     Diag *d = diag_error(e->sub->span, "E0618", "expected function, found `%s`", ty_name(t));
     diag_label(d, "this is not a function");
@@ -665,6 +686,18 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
   }
   check_args(fx, e, e->args, e->nargs, &sig, "function");
   return sig.ret;
+}
+
+// Rc<?T> expected as Rc<dyn Fn(A) -> R>: ?T is to be a closure of that signature.
+static void unsize_fn_hint(Fcx *fx, Type *ret, Type *expected) {
+  if (expected->kind != TY_STRUCT || expected->sdecl != ret->sdecl) return;
+  for (int i = 0; i < ret->nargs && i < expected->nargs; i++) {
+    Type *v = ty_resolve(ret->args[i]), *d = ty_resolve(expected->args[i]);
+    if (v->kind == TY_VAR && d->kind == TY_DYN && d->principal && is_fn_trait(d->principal->trait)) {
+      fx->unsize_var = v;
+      fx->unsize_fn = d->principal;
+    }
+  }
 }
 
 Type *check_call(Fcx *fx, Expr *e, Type *expected) {
@@ -684,8 +717,15 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
   case RES_TRAIT_FN: {
     Sig sig = sig_of(callee->fn, callee->fn_targs, callee->fn_ntargs);
     blame_arguments(fx, 0, callee, e->args, e->nargs);
-    if (expected && !ty_has_vars(expected)) unify(sig.ret, expected);  // helps `let x: T = T::new()`
+    // The expected type helps `let x: T = T::new()`, but not `let r: Rc<dyn Tr> = Rc::new(c)`,
+    // where the result is coerced to it instead.
+    Type *ret = ty_resolve(sig.ret);
+    bool unsizes = ret->kind == TY_STRUCT && ret->sdecl->coerce_unsized && expected && ty_has_dyn(expected);
+    if (expected && !ty_has_vars(expected) && !unsizes) unify(sig.ret, expected);
+    if (unsizes) unsize_fn_hint(fx, ret, ty_resolve(expected));
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
+    fx->unsize_var = NULL;
+    fx->unsize_fn = NULL;
     return sig.ret;
   }
   case RES_TUPLE_CTOR: {

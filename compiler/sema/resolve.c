@@ -651,8 +651,18 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
     return err_type();
   }
   Type **args = arena_alloc(sizeof(Type *) * (want + 1));
-  for (int i = 0; i < want; i++)
+  for (int i = 0; i < want; i++) {
     args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+    if (s->env && i < s->env->n && s->env->sized[i] && !ty_is_sized(args[i])) {  // `W<dyn Tr>` with `struct W<T>`
+      Type *t = ty_resolve(args[i]);
+      Diag *d = diag_error(seg->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+      diag_label(d, "doesn't have a size known at compile-time");
+      diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
+      diag_note_at(d, s->generics.params[i].span, "required by an implicit `Sized` bound in `%s`", s->name);
+      diag_emit(d);
+      return err_type();
+    }
+  }
   return ty_struct(s, args, want);
 }
 

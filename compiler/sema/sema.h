@@ -124,6 +124,7 @@ Type *ty_resolve(Type *t);             // follow TY_VAR bindings (shallow)
 Type *ty_zonk(Type *t);                // replace every bound var deeply; unbound int vars -> i32
 bool ty_has_vars(Type *t);
 bool ty_has_params(Type *t);
+bool ty_has_dyn(Type *t);
 // Substitute TY_PARAM index i by args[i].
 Type *ty_subst(Type *t, Type **args, int nargs);
 const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`
@@ -131,7 +132,11 @@ const char *ty_name_short(Type *t, int max_depth);  // deeper parts as `...`
 const char *traitref_name(TraitRef *r);
 bool ty_is_int(Type *t);
 bool ty_is_numeric(Type *t);
-bool ty_is_sized(Type *t);             // false for str, [T], dyn
+bool ty_is_sized(Type *t);             // false for str, [T], dyn, and structs ending in one
+Type *ty_tail_field(Type *t);          // the last field of a struct with an unsized tail, or NULL
+Type *ty_unsized_tail(Type *t);        // `dyn Tr` of `RefCell<dyn Tr>`; t itself if not a struct
+bool ty_unsize_pair(Type *from, Type *to, Type **src, Type **dst);  // Circle, dyn Tr of &Circle -> &dyn Tr
+int ty_pointer_field(StructDecl *s);   // Rc's pointer field, for its unsizing coercion
 bool ty_is_fat_ptr(Type *t);           // &dyn/&str/&[T]/Box<dyn> etc.
 bool ty_is_copy(Type *t);
 bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)

@@ -133,6 +133,10 @@ typedef struct {
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
+  // `Rc::new(|m| ..)` expected to be an `Rc<dyn Fn(&str)>`: the argument whose type is this
+  // variable is a closure checked against this Fn bound (rustc deduces its signature so).
+  Type *unsize_var;
+  TraitRef *unsize_fn;
   LocalVec *or_binds;  // inside a later alternative of an or-pattern: the first one's locals
   LocalVec or_seen;    // ... and which of them this alternative bound
   Expr *field_base;    // the base of the field access being checked (`c` of `c.hits`)

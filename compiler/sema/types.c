@@ -320,6 +320,7 @@ static bool any_kind(Type *t, TypeKind k) {
 
 bool ty_has_vars(Type *t) { return any_kind(t, TY_VAR); }
 bool ty_has_params(Type *t) { return any_kind(t, TY_PARAM); }
+bool ty_has_dyn(Type *t) { return any_kind(t, TY_DYN); }
 
 typedef struct {
   Type **args;
@@ -349,9 +350,61 @@ bool ty_is_numeric(Type *t) {
   return ty_is_int(t) || t->kind == TY_FLOAT || (t->kind == TY_VAR && t->var_kind == 2);
 }
 
+// The last field of a struct whose tail may be unsized, for these type arguments.
+Type *ty_tail_field(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind != TY_STRUCT || !t->sdecl->unsized_tail) return NULL;
+  return ty_subst(t->sdecl->fields[t->sdecl->nfields - 1].type, t->args, t->nargs);
+}
+
 bool ty_is_sized(Type *t) {
   t = ty_resolve(t);
+  if (t->kind == TY_STRUCT) return !t->sdecl->unsized_tail || ty_is_sized(ty_tail_field(t));
   return !(t->kind == TY_STR || t->kind == TY_SLICE || t->kind == TY_DYN);
+}
+
+Type *ty_unsized_tail(Type *t) {
+  t = ty_resolve(t);
+  for (int guard = 0; guard < 64 && t->kind == TY_STRUCT && !ty_is_sized(t); guard++) t = ty_resolve(ty_tail_field(t));
+  return t;
+}
+
+// What an unsizing coercion from `from` to `to` turns into a trait object: the concrete type
+// *src and the `dyn` type *dst, found by walking both types in step — through the pointee
+// (`&Circle` to `&dyn Shape`), the one pointer field of std's Rc (`Rc<T>` to `Rc<dyn Tr>`) and
+// the last fields of structs with unsized tails (`&RefCell<Circle>` to `&RefCell<dyn Tr>`).
+bool ty_unsize_pair(Type *from, Type *to, Type **src, Type **dst) {
+  from = ty_resolve(from), to = ty_resolve(to);
+  for (int guard = 0; guard < 64; guard++) {
+    if (to->kind == TY_DYN) {
+      *src = from, *dst = to;
+      return ty_is_sized(from) || from->kind == TY_DYN;
+    }
+    if (from->kind != to->kind) return false;
+    if ((from->kind == TY_REF || from->kind == TY_BOX || from->kind == TY_PTR)) {
+      from = ty_resolve(from->inner), to = ty_resolve(to->inner);
+    } else if (from->kind == TY_STRUCT && from->sdecl == to->sdecl && from->sdecl->coerce_unsized) {
+      int f = ty_pointer_field(from->sdecl);
+      if (f < 0) return false;
+      from = ty_resolve(ty_subst(from->sdecl->fields[f].type, from->args, from->nargs));
+      to = ty_resolve(ty_subst(to->sdecl->fields[f].type, to->args, to->nargs));
+    } else if (from->kind == TY_STRUCT && from->sdecl == to->sdecl && from->sdecl->unsized_tail) {
+      from = ty_resolve(ty_tail_field(from)), to = ty_resolve(ty_tail_field(to));
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+// The field of an Rc-like struct (#[rustc_coerce_unsized]) that holds its pointer: the one
+// whose type is a reference, Box or Option of one to something mentioning a parameter.
+int ty_pointer_field(StructDecl *s) {
+  for (int i = 0; i < s->nfields; i++) {
+    Type *t = ty_resolve(s->fields[i].type);
+    if ((t->kind == TY_REF || t->kind == TY_BOX) && ty_has_params(t)) return i;
+  }
+  return -1;
 }
 
 Type *ty_pointee(Type *t) {

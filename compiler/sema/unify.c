@@ -265,6 +265,33 @@ static bool deref_coerce(Fcx *fx, Expr *e, Type *to) {
   return coerce(fx, e, e->ty, to);
 }
 
+// Whether struct src (sized) unsizes to struct target, `RefCell<Circle>` to `RefCell<dyn Obs>`:
+// the same struct, whose tail parameter goes from a sized type to a `dyn` it implements (or,
+// in turn, between two such structs); the other arguments unify. Nothing is unified unless
+// the shapes fit.
+static bool unsize_struct(Fcx *fx, Expr *e, Type *src, Type *target) {
+  src = ty_resolve(src), target = ty_resolve(target);
+  if (src->kind != TY_STRUCT || target->kind != TY_STRUCT || src->sdecl != target->sdecl || !src->sdecl->unsized_tail) return false;
+  int tp = src->sdecl->tail_param;
+  if (tp >= src->nargs || tp >= target->nargs) return false;
+  Type *a = ty_resolve(src->args[tp]), *b = ty_resolve(target->args[tp]);
+  if (b->kind == TY_DYN && a->kind == TY_VAR && a->var_kind) {  // W { x: 5 } as W<dyn Display>: i32
+    unify(a, a->var_kind == 1 ? ty_i32 : ty_f64);
+    a = ty_resolve(a);
+  }
+  bool to_dyn = b->kind == TY_DYN && b->principal && a->kind != TY_VAR && a->kind != TY_DYN && ty_is_sized(a);
+  bool upcast = b->kind == TY_DYN && a->kind == TY_DYN && a != b && b->principal && a->principal &&
+                trait_implies(a->principal->trait, b->principal->trait);  // Rc<dyn Sub> -> Rc<dyn Super>
+  bool nested = a->kind == TY_STRUCT && b->kind == TY_STRUCT && a->sdecl == b->sdecl && a->sdecl->unsized_tail && !ty_is_sized(b);
+  if (!to_dyn && !upcast && !nested) return false;
+  for (int i = 0; i < src->nargs; i++)
+    if (i != tp && !unify(src->args[i], target->args[i])) return false;
+  if (nested) return unsize_struct(fx, e, a, b);
+  if (upcast) return true;
+  obligate_ref(fx, a, b->principal, NULL, 0, e->span);
+  return true;
+}
+
 static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   from = ty_resolve(from);
   to = ty_resolve(to);
@@ -307,6 +334,12 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
         return true;
       }
     }
+    if (steps == 0 && !ty_is_sized(target) && unsize_struct(fx, e, src, target)) {
+      e->coerce = COERCE_UNSIZE;
+      e->coerce_from = from;
+      e->ty = to;
+      return true;
+    }
     if (steps > 0 || from->kind != to->kind || from->mut != to->mut) {
       if (unify(src, target)) {
         if (steps > 0 || from->mut != to->mut) {
@@ -325,9 +358,27 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   return false;
 }
 
+// std's Rc<T> to Rc<dyn Tr> (CoerceUnsized): its pointer field coerces by unsizing.
+static bool coerce_unsized_struct(Fcx *fx, Expr *e, Type *from, Type *to) {
+  if (from->kind != TY_STRUCT || to->kind != TY_STRUCT || from->sdecl != to->sdecl || !from->sdecl->coerce_unsized || from == to)
+    return false;
+  int f = ty_pointer_field(from->sdecl);
+  if (f < 0) return false;
+  Type *pf = ty_resolve(ty_subst(from->sdecl->fields[f].type, from->args, from->nargs));
+  Type *pt = ty_resolve(ty_subst(to->sdecl->fields[f].type, to->args, to->nargs));
+  if (ty_resolve(pt->inner)->kind == TY_VAR || ty_is_sized(pt->inner)) return false;
+  Expr probe = *e;  // try_coerce records on its expression: only an unsizing is wanted here
+  if (!try_coerce(fx, &probe, pf, pt) || probe.coerce != COERCE_UNSIZE) return false;
+  e->coerce = COERCE_UNSIZE;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
 bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *rf = ty_resolve(from), *rt = ty_resolve(to);
   if (rf->kind == TY_NEVER) return true;
+  if (coerce_unsized_struct(fx, e, rf, rt)) return true;
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
   // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and
   // unifying `&mut T` with `&T` must reborrow rather than fail.

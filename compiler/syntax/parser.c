@@ -212,6 +212,8 @@ static void parse_attr_body(Attrs *a, bool inner) {
     a->track_caller = true;
   } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
     a->is_default = true;
+  } else if (!strcmp(name, "rustc_coerce_unsized")) {
+    a->coerce_unsized = true;
   } else if (!strcmp(name, "derive") || (!strcmp(name, "feature") && inner) || !strcmp(name, "allow")) {
     expect(TK_LPAREN);
     while (!at(TK_RPAREN)) {

@@ -180,6 +180,8 @@ typedef struct {
   bool allow_dead_code;
   bool track_caller;    // #[track_caller]: panics inside report the caller's location
   bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
+  bool coerce_unsized;  // #[rustc_coerce_unsized] (std only): `Rc<T>` coerces to `Rc<dyn Tr>`
+                        // as its pointer field does (std's `impl CoerceUnsized for Rc`)
 } Attrs;
 
 typedef enum {
@@ -555,6 +557,13 @@ struct StructDecl {
   ImplDecl *drop_impl;  // `impl Drop for S`, found by the checker
   bool is_copy;         // #[derive(Clone, Copy)]
   bool is_enum;
+  // The last field's type is a `?Sized` parameter (`struct RefCell<T: ?Sized> { flag, value: T }`)
+  // or a struct ending in one: unsized_tail, and tail_param is that parameter's index. Such a struct is
+  // unsized when the parameter is (`RefCell<dyn Tr>`), and its last field stays last in every
+  // layout, so that `&RefCell<Circle>` and `&RefCell<dyn Tr>` find the other fields alike.
+  bool unsized_tail;
+  int tail_param;
+  bool coerce_unsized;  // std's Rc/Weak/Arc: a value coerces as its one pointer field does
   EnumVariant *variants;  // enums only
   int nvariants;
 };
