@@ -1,5 +1,5 @@
 /*
- * parse.c - str::parse::<i64>() and str::parse::<u64>().
+ * parse.c - the integer and float parsing behind str::parse (FromStr).
  *
  * Rust's integer parsing is stricter than strtol: no whitespace, no base
  * prefixes, a lone sign is an error, '-' is an error for unsigned types
@@ -9,6 +9,10 @@
  * i64::MIN parses without overflow and a narrow type overflows where core's does.
  */
 #include "rt_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* What went wrong, as *status reports it (0: nothing): core's IntErrorKind. */
 enum { PARSE_EMPTY = 1, PARSE_INVALID_DIGIT, PARSE_POS_OVERFLOW, PARSE_NEG_OVERFLOW };
@@ -60,4 +64,80 @@ uint64_t trc_parse_u64(const uint8_t *p, uint64_t n, uint64_t max, int32_t *stat
     int negative;
     *status = parse_magnitude(p, n, 0, max, 0, &mag, &negative);
     return *status ? 0 : mag;
+}
+
+/* ---- floats ---------------------------------------------------------------
+ * core's grammar (dec2flt): [+-]? then "inf", "infinity" or "nan" in any case,
+ * or digits with at most one '.', at least one digit, and an optional exponent
+ * [eE][+-]?digits. No whitespace, no '_', no hex. A literal too large is
+ * infinity (not an error), as in core. The text checked, strtod/strtof (in the
+ * "C" locale the runtime never changes) do the correctly rounded conversion;
+ * f32 is converted as f32, not through f64 (no double rounding). */
+
+static int ascii_ieq(const uint8_t *p, uint64_t n, const char *word)
+{
+    uint64_t i = 0;
+    for (; i < n && word[i]; i++)
+        if ((p[i] | 0x20) != (uint8_t)word[i])
+            return 0;
+    return i == n && !word[i];
+}
+
+static uint64_t skip_digits(const uint8_t *p, uint64_t n, uint64_t i)
+{
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        i++;
+    return i;
+}
+
+/* Whether p[0..n) (after the sign) is a decimal literal core accepts. */
+static int float_literal_ok(const uint8_t *p, uint64_t n)
+{
+    uint64_t i = skip_digits(p, n, 0), int_digits = i, frac_digits = 0;
+    if (i < n && p[i] == '.') {
+        uint64_t j = skip_digits(p, n, i + 1);
+        frac_digits = j - i - 1;
+        i = j;
+    }
+    if (int_digits + frac_digits == 0)
+        return 0;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            i++;
+        uint64_t j = skip_digits(p, n, i);
+        if (j == i)
+            return 0;
+        i = j;
+    }
+    return i == n;
+}
+
+double trc_parse_float(const uint8_t *p, uint64_t n, int32_t is_f32, int32_t *status)
+{
+    *status = 0;
+    if (n == 0) {
+        *status = PARSE_EMPTY;
+        return 0;
+    }
+    uint64_t sign = p[0] == '+' || p[0] == '-';
+    double s = p[0] == '-' ? -1.0 : 1.0;
+    if (ascii_ieq(p + sign, n - sign, "inf") || ascii_ieq(p + sign, n - sign, "infinity"))
+        return s * (double)INFINITY;
+    if (ascii_ieq(p + sign, n - sign, "nan"))
+        return (double)NAN;
+    if (!float_literal_ok(p + sign, n - sign)) {
+        *status = PARSE_INVALID_DIGIT;
+        return 0;
+    }
+    char small[64];
+    char *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf)
+        rt_alloc_failed(n + 1);
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    double v = is_f32 ? (double)strtof(buf, NULL) : strtod(buf, NULL);
+    if (buf != small)
+        free(buf);
+    return v;
 }

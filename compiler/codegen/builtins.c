@@ -50,27 +50,17 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
   return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
 }
 
-// s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
-static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
-  Type *res = ty_resolve(cg_raw_ty(c, e));
-  Type *t = ty_resolve(res->args[0]);
-  LLVMValueRef ptr, len;
-  cg_str_parts(c, recv, self->kind == TY_STRING ? ty_ref(self, false) : self, &ptr, &len);  // a String by address
-  LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
-  uint64_t max = t->bits >= 64 ? (t->is_signed ? (uint64_t)INT64_MAX : UINT64_MAX) : (1ull << (t->bits - t->is_signed)) - 1;
-  LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
-  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
-  if (t->bits < 64) v = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");  // in range: the runtime checked
-  // Ok(v), or Err(ParseIntError { kind }) with the kind the runtime reported.
+// What __trc_parse_int / __trc_parse_float return, the Result type res: Ok(v) when the runtime
+// reported status 0, else Err(E { kind }) with kinds[status - 1], a variant of E's kind enum.
+static LLVMValueRef parse_result(CG *c, Type *res, LLVMValueRef v, LLVMValueRef statusp, const char *const *kinds, int nkinds) {
   LLVMValueRef out = cg_alloca(c, cg_lltype(c, res), "parsed");
   LLVMBasicBlockRef done = cg_new_block(c, "parse.done"), yes = cg_new_block(c, "parse.ok");
   Type *err = ty_resolve(res->args[1]);
   Type *kind = ty_resolve(cg_ctor_field_type(err, -1, 0));
-  static const char *const kinds[4] = {"Empty", "InvalidDigit", "PosOverflow", "NegOverflow"};
-  LLVMValueRef sw = LLVMBuildSwitch(c->b, LLVMBuildLoad2(c->b, c->t_i32, statusp, ""), yes, 4);
-  for (int k = 0; k < 4; k++) {
+  LLVMValueRef sw = LLVMBuildSwitch(c->b, LLVMBuildLoad2(c->b, c->t_i32, statusp, ""), yes, (unsigned)nkinds);
+  for (int k = 0; k < nkinds; k++) {
     LLVMBasicBlockRef bb = cg_new_block(c, kinds[k]);
-    LLVMAddCase(sw, LLVMConstInt(c->t_i32, k + 1, 0), bb);
+    LLVMAddCase(sw, LLVMConstInt(c->t_i32, (uint64_t)k + 1, 0), bb);
     cg_set_block(c, bb);
     LLVMValueRef ev = cg_alloca(c, cg_lltype(c, err), "err");
     cg_store_variant(c, kind, find_variant(kind->sdecl, intern_cstr(kinds[k])), cg_ctor_field_addr(c, err, -1, ev, 0), NULL);
@@ -83,6 +73,36 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
   LLVMBuildBr(c->b, done);
   cg_set_block(c, done);
   return cg_load(c, res, out);
+}
+
+// <int as FromStr>::from_str: Ok(n), or Err(ParseIntError) when the text is not a number of
+// that type (the runtime checks the range: the type's MAX is passed).
+static LLVMValueRef emit_parse_int(CG *c, Expr *e, LLVMValueRef s) {
+  Type *res = ty_resolve(cg_raw_ty(c, e));
+  Type *t = ty_resolve(res->args[0]);
+  LLVMValueRef ptr, len;
+  cg_str_parts(c, s, ty_ref(ty_str, false), &ptr, &len);
+  LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
+  uint64_t max = t->bits >= 64 ? (t->is_signed ? (uint64_t)INT64_MAX : UINT64_MAX) : (1ull << (t->bits - t->is_signed)) - 1;
+  LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
+  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  if (t->bits < 64) v = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");  // in range: the runtime checked
+  static const char *const kinds[4] = {"Empty", "InvalidDigit", "PosOverflow", "NegOverflow"};
+  return parse_result(c, res, v, statusp, kinds, 4);
+}
+
+// <f32 or f64 as FromStr>::from_str.
+static LLVMValueRef emit_parse_float(CG *c, Expr *e, LLVMValueRef s) {
+  Type *res = ty_resolve(cg_raw_ty(c, e));
+  Type *t = ty_resolve(res->args[0]);
+  LLVMValueRef ptr, len;
+  cg_str_parts(c, s, ty_ref(ty_str, false), &ptr, &len);
+  LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
+  LLVMValueRef args[4] = {ptr, len, LLVMConstInt(c->t_i32, t->bits == 32, 0), statusp};
+  LLVMValueRef v = cg_call_fn(c, cg_rt(c, "trc_parse_float"), args, 4);
+  if (t->bits == 32) v = LLVMBuildFPTrunc(c->b, v, cg_lltype(c, t), "");  // exact: it was an f32
+  static const char *const kinds[2] = {"Empty", "Invalid"};
+  return parse_result(c, res, v, statusp, kinds, 2);
 }
 
 // A builtin method of call e on its evaluated receiver and arguments (argv[i] for e->args[i]).
@@ -148,7 +168,6 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     cg_call_fn(c, cg_rt(c, "trc_vec_insert"), args, 8);
     return cg_unit(c);
   }
-  case BI_STR_PARSE: return emit_parse(c, e, recv, self);
   case BI_VEC_LEN: case BI_STRING_LEN: return cg_vec_field(c, recv, 2);
   case BI_VEC_CAPACITY: return cg_vec_field(c, recv, 1);
   case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, cg_vec_field(c, recv, 2), cg_i64(c, 0), "");
@@ -288,6 +307,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
+  case BI_PARSE_INT: return emit_parse_int(c, e, argv[0]);
+  case BI_PARSE_FLOAT: return emit_parse_float(c, e, argv[0]);
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {
     Type *in = ty_resolve(ty_pointee(cg_final_ty(c, e->args[0])));
     LLVMValueRef p = argv[0], meta = NULL;

@@ -169,6 +169,11 @@ void check_fn_body(FnDecl *f) {
     diag_emit(d);
   }
   unify_bindings(&fx);
+  for (int i = 0; i < fx.tries.len; i++) {
+    DeferredTry *d = &fx.tries.data[i];
+    Type *from = ty_normalize(ty_zonk(d->from), cur_env);
+    if (!unify(from, d->to)) check_try_conversion(d->e, from, ty_zonk(d->to));
+  }
   // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);

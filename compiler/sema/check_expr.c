@@ -1005,13 +1005,21 @@ static Type *check_try(Fcx *fx, Expr *e) {
     diag_emit(d);
     return t->args[0];
   }
-  if (is_result && !unify(t->args[1], ret->args[1]) && !try_converts(e, t->args[1], ret->args[1])) {
-    Diag *d = diag_error(e->name_span, "E0277", "`?` couldn't convert the error to `%s`", ty_name(ret->args[1]));
-    diag_label(d, "the trait `From<%s>` is not implemented for `%s`", ty_name(t->args[1]), ty_name(ret->args[1]));
-    diag_note(d, "the question mark operation (`?`) implicitly performs a conversion on the error value using the `From` trait");
-    diag_emit(d);
+  if (is_result && ty_has_vars(ty_normalize(t->args[1], fx->env)) && ty_resolve(ret->args[1])->kind != TY_VAR) {
+    vec_push(&fx->tries, ((DeferredTry){e, t->args[1], ret->args[1]}));  // `s.parse()?`: Err is <?F as FromStr>::Err
+    return t->args[0];
   }
+  if (is_result && !unify(t->args[1], ret->args[1])) check_try_conversion(e, t->args[1], ret->args[1]);
   return t->args[0];
+}
+
+// The error of `x?` must be the function's or convert to it through From.
+void check_try_conversion(Expr *e, Type *from, Type *to) {
+  if (try_converts(e, from, to)) return;
+  Diag *d = diag_error(e->name_span, "E0277", "`?` couldn't convert the error to `%s`", ty_name(to));
+  diag_label(d, "the trait `From<%s>` is not implemented for `%s`", ty_name(from), ty_name(to));
+  diag_note(d, "the question mark operation (`?`) implicitly performs a conversion on the error value using the `From` trait");
+  diag_emit(d);
 }
 
 static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {

@@ -624,6 +624,14 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
   }
+  case BI_PARSE_INT: case BI_PARSE_FLOAT: {
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_str, false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    StructDecl *err = lookup_struct(intern_cstr(callee->builtin == BI_PARSE_INT ? "ParseIntError" : "ParseFloatError"));
+    Type *args[2] = {ty_new_var(0), ty_struct(err, NULL, 0)};
+    return ty_struct(lookup_struct(intern_cstr("Result")), copy_types(args, 2), 2);
+  }
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {
     sig.nparams = 1;
     params[0] = ty_ref(ty_new_var(0), callee->builtin == BI_DROP_IN_PLACE);

@@ -49,12 +49,6 @@ int builtin_method_arity(Type *t, const char *name) {
   return bm ? bm->nparams + 1 : -1;
 }
 
-static Type *parse_result(Type *t) {
-  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
-  Type *args[2] = {t, ty_struct(err, NULL, 0)};
-  return ty_struct(res, copy_types(args, 2), 2);
-}
-
 static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   Sig s = {.nparams = bm->nparams, .params = arena_alloc(sizeof(Type *) * 3)};
   switch (bm->bi) {
@@ -69,7 +63,6 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   }
   case BI_VEC_REMOVE: s.params[0] = ty_usize; s.ret = self->inner; break;
   case BI_VEC_INSERT: s.params[0] = ty_usize; s.params[1] = self->inner; s.ret = ty_unit; break;
-  case BI_STR_PARSE: s.ret = parse_result(ty_new_var(1)); break;
   case BI_VEC_PUSH: s.params[0] = self->inner; s.ret = ty_unit; break;
   case BI_VEC_LEN: case BI_STRING_LEN: case BI_STR_LEN: case BI_VEC_CAPACITY: s.ret = ty_usize; break;
   case BI_VEC_IS_EMPTY: case BI_STR_IS_EMPTY: s.ret = ty_bool; break;
@@ -218,6 +211,10 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     e->fn = f;
     e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
     e->fn_ntargs = f->env->n;
+    if (e->ntargs) {  // `s.parse::<f32>()`: the method's own parameters follow the impl's
+      PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
+      apply_turbofish(fx, &seg, f->env, n, e->fn_targs);
+    }
     set_receiver_adjust(e, derefs, f->self_kind);
     *out = sig_of(f, e->fn_targs, e->fn_ntargs);
     return true;
@@ -360,8 +357,6 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);
-  if (e->dispatch == DISPATCH_BUILTIN && e->builtin == BI_STR_PARSE && e->ntargs == 1)  // parse::<u64>()
-    unify(ty_resolve(sig.ret)->args[0], resolve_type_ex(e->targs[0], fx->env, fx->self_ty, true));
   for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1], e->name_span);
   return sig.ret;
 }

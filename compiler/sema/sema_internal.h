@@ -114,6 +114,13 @@ typedef struct {
 
 typedef VEC(Local *) LocalVec;
 
+// `x?` converting an error type that is still a projection of an unknown type: checked (and
+// its From conversion chosen) once the body's types are known.
+typedef struct {
+  Expr *e;
+  Type *from, *to;
+} DeferredTry;
+
 typedef struct {
   FnDecl *fn;
   GenericEnv *env;
@@ -123,6 +130,7 @@ typedef struct {
   LoopInfo *loop;
   VEC(Expr *) exprs;   // every checked expression, zonked at the end
   VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
+  VEC(DeferredTry) tries;  // `x?` whose error type inference had not decided yet (`s.parse()?`)
   VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;
@@ -224,6 +232,7 @@ bool is_place(Expr *e);   // a local, a field, an index or a deref
 Expr *value_expr(Expr *e);
 // e's type; `expected` is only a hint (see check_coerce).
 Type *check_expr(Fcx *fx, Expr *e, Type *expected);
+void check_try_conversion(Expr *e, Type *from, Type *to);  // `x?`'s error: the same, or From
 void check_expr_reset(void);
 
 // check_pattern.c
