@@ -19,19 +19,37 @@
 // For one call, the vtables of Tr (and the function each holds at OFF) are the candidates.
 // In order:
 //   1. known vtable: the vtable pointer is traced back to constants — through phi, select,
-//      extractvalue/insertvalue of the fat pointer, an alloca whose every use is a plain load
-//      or store, a load from a TraitVPtr slot of a known vtable (an upcast), and the arguments
-//      of an internal function whose every use is a direct call. Those vtables replace the
-//      candidates.
+//      extractvalue/insertvalue (of the fat pointer, at any byte offset), the arguments of an
+//      internal function whose every use is a direct call (what every caller passes), the
+//      result of a direct call to an internal function (what its `ret`s return), a constant
+//      GEP, and loads: a load from a constant global reads its initializer (an upcast loads
+//      the supertrait's vtable from a TraitVPtr slot of a known vtable), and a load from an
+//      alloca, or from a pointer that is traced to one (a `&mut dyn Tr` spilled, passed by
+//      address, reloaded), reads what is stored at that byte offset of the alloca. For that
+//      every pointer derived from the alloca is followed (scan_object): constant GEPs keep the
+//      offset; plain loads, compares and lifetime markers only read; a pointer slot (an alloca
+//      the pointer is stored into, used only by plain loads of a pointer and stores into it)
+//      passes it on to what is loaded from it; a direct call to an internal function passes it
+//      to the parameter, whose uses are followed the same way (a callee that only reads
+//      through `&mut self`, such as std's `impl Iterator for &mut I`, leaves the word alone).
+//      A store that covers the vtable word adds the stored value, which must hold a whole
+//      pointer there (a fat pointer stored whole, or the word stored alone); a store elsewhere
+//      in the alloca changes nothing. Anything else may write the word and ends the tracing:
+//      a store at an unknown offset (variable GEP, phi, select), a memcpy into the alloca, the
+//      pointer returned, cast to an integer, inserted into an aggregate, stored anywhere but a
+//      pointer slot, or passed to an indirect call or to a function outside the module. Those
+//      vtables replace the candidates.
 //   2. virtual constant propagation: when every candidate's target only returns a constant
 //      (its body touches nothing but its own allocas), the call becomes that constant, or a
-//      select on the vtable pointer among the per-vtable constants.
+//      select on the function in the slot among the per-target constants.
 //   3. one target (known vtable, or single implementation in the program): the callee is
 //      replaced in place, which keeps an invoke's unwind edge as it is.
-//   4. several targets, at most --devirt-max-targets: compare the vtable pointer with each
-//      target's vtables and call (or invoke, to the same landing pad) each target directly;
-//      the last case has no compare and there is no indirect fallback (closed world). Cases
-//      are ordered by static evidence: how many times the vtables are referenced in the module.
+//   4. several targets, at most --devirt-max-targets: compare the function loaded from the
+//      slot with each target and call (or invoke, to the same landing pad) each target
+//      directly; the last case has no compare and there is no indirect fallback (closed
+//      world). Cases are ordered by static evidence: how many times the vtables holding them
+//      are referenced in the module. (Why the slot's function and not the vtable pointer is
+//      compared: see emit_is.)
 // Anything else stays an indirect call, with the reason in the remark.
 #include "passes.h"
 
@@ -423,17 +441,10 @@ static bool trace_global(Devirt *d, LLVMValueRef g, const Want *w, VtSet *s, Pat
 
 // ----- What can be written into an alloca
 //
-// The word at byte `word` of an alloca holds what is stored there, so every pointer derived
-// from the alloca is followed to see every store: through constant GEPs (which move the offset;
-// a variable GEP, phi or select loses it), through another alloca used as a plain pointer slot
-// (a spilled `&mut x`: only plain loads of a pointer and stores into it), and into the
-// parameter of an internal function called directly (the callee's uses of it are followed the
-// same way: a callee that only reads through `&mut self` leaves the word as it is, one that
-// stores there adds the stored value). A store at a known offset that covers the word adds the
-// value stored (it must hold a whole pointer there); one elsewhere in the object is harmless;
-// one at an unknown offset, and every other use (returned, passed to any other function, cast
-// to an integer, stored anywhere else, memcpy'd into) may change the word: give up. Loads,
-// compares and lifetime markers only read.
+// The word at byte `word` of an alloca holds only what is stored there, provided every pointer
+// derived from the alloca is seen (the rules are in the header, item 1). A pointer whose
+// offset is lost (variable GEP, phi, select) may still be read through, not written through.
+// Every store found is traced; the rest of the query goes on in the stored value.
 
 typedef struct {
   Devirt *d;
