@@ -41,15 +41,15 @@
 //      vtables replace the candidates.
 //   2. virtual constant propagation: when every candidate's target only returns a constant
 //      (its body touches nothing but its own allocas), the call becomes that constant, or a
-//      select on the function in the slot among the per-target constants.
+//      select among the per-target constants, on compares as in 4.
 //   3. one target (known vtable, or single implementation in the program): the callee is
 //      replaced in place, which keeps an invoke's unwind edge as it is.
-//   4. several targets, at most --devirt-max-targets: compare the function loaded from the
-//      slot with each target and call (or invoke, to the same landing pad) each target
-//      directly; the last case has no compare and there is no indirect fallback (closed
-//      world). Cases are ordered by static evidence: how many times the vtables holding them
-//      are referenced in the module. (Why the slot's function and not the vtable pointer is
-//      compared: see emit_is.)
+//   4. several targets, at most --devirt-max-targets: compare the vtable pointer with each
+//      target's vtables (or, when the vtables were traced through another function's
+//      arguments or results, the function loaded from the slot with each target: see
+//      compared) and call (or invoke, to the same landing pad) each target directly; the last
+//      case has no compare and there is no indirect fallback (closed world). Cases are
+//      ordered by static evidence: how many times their vtables are referenced in the module.
 // Anything else stays an indirect call, with the reason in the remark.
 #include "passes.h"
 
@@ -91,15 +91,25 @@ typedef struct {
   int n;
 } VtSet;
 
-// One case of a call: a target function, and the functions whose presence in the slot selects
-// the case (fn itself, or for virtual constant propagation every target returning `value`).
+// One case of a call: a target function, the vtables (indices) that select it, and the
+// functions in their slot (fn itself, or for virtual constant propagation every target that
+// returns `value`).
 typedef struct {
   LLVMValueRef fn;
   LLVMValueRef value;   // virtual constant propagation: what fn returns
+  int vts[MAX_SET];
+  int nvts;
   LLVMValueRef fns[MAX_SET];
   int nfns;
-  int refs;             // references to the vtables holding them: the static evidence
+  int refs;             // references to the vtables: the static evidence
 } Target;
+
+// What a case compares: the vtable pointer with the case's vtables, or the function loaded
+// from the slot with the case's functions (see emit_is).
+typedef struct {
+  LLVMValueRef v;
+  bool slot;
+} Compared;
 
 static void *xrealloc(void *p, size_t n) {
   p = realloc(p, n ? n : 1);
@@ -281,6 +291,7 @@ typedef struct {
   Want w[MAX_DEPTH];
   int n;
   int steps;
+  bool crossed;  // a value came through another function's argument or result
 } Path;
 
 static bool trace(Devirt *d, LLVMValueRef v, Want w, VtSet *s, Path *p);
@@ -395,6 +406,7 @@ static bool ptr_at(Devirt *d, LLVMTypeRef t, int64_t off) {
 static bool trace_arg(Devirt *d, LLVMValueRef arg, const Want *w, VtSet *s, Path *p) {
   LLVMValueRef f = LLVMGetParamParent(arg);
   if (!is_internal(f)) return false;
+  p->crossed = true;
   unsigned idx = 0, np = LLVMCountParams(f);
   while (idx < np && LLVMGetParam(f, idx) != arg) idx++;
   int calls = 0;
@@ -416,6 +428,7 @@ static bool trace_ret(Devirt *d, LLVMValueRef call, const Want *w, VtSet *s, Pat
   LLVMValueRef f = LLVMGetCalledValue(call);
   if (!LLVMIsAFunction(f) || !is_internal(f) || LLVMIsDeclaration(f)) return false;
   if (LLVMGetCalledFunctionType(call) != LLVMGlobalGetValueType(f)) return false;
+  p->crossed = true;
   for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb)) {
     LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
     if (t && LLVMGetInstructionOpcode(t) == LLVMRet && LLVMGetNumOperands(t) == 1 &&
@@ -740,19 +753,31 @@ static bool has_phi(LLVMBasicBlockRef bb) {
   return i && LLVMIsAPHINode(i);
 }
 
-// `slot == @f1 || slot == @f2 ...` for the functions of one case, before the builder's
-// position. The compare is on the function loaded from the slot, not on the vtable pointer:
-// vtables are `unnamed_addr`, so LLVM may not fold `icmp eq @vtable<A>, @vtable<B>` to false
-// (two such globals might be merged), and once inlining makes the vtable pointer a constant
-// the compare would stay and loop unswitching would copy whole loops for a case that cannot
-// happen; the slot load of a constant vtable folds to its function, and distinct functions
-// compare unequal. The load costs nothing new: it is the one the indirect call made (the
-// call's callee, an invariant load), and a case needs one compare per target function
-// rather than one per vtable holding it.
-static LLVMValueRef emit_is(Devirt *d, LLVMValueRef slot, Target *t) {
+// Whether a call's cases compare the function in the slot rather than the vtable pointer.
+// Vtables are `unnamed_addr`, so LLVM does not fold `icmp eq @vtable<A>, @vtable<B>` to false
+// (two such globals might be merged), only `icmp eq @vtable<A>, @vtable<A>` to true. When the
+// vtables were traced through another function's arguments or results, the vtable pointer
+// becomes a constant once that function is inlined, and the compares of every case before
+// its own would stay (loop unswitching then copies whole loops for cases that cannot happen);
+// the slot load of a constant vtable folds to its function, and distinct functions compare
+// unequal: the whole chain folds. Elsewhere the vtable pointer is compared. Vtables stored
+// within the call's function become a phi of constants there, and jump threading sends each
+// predecessor straight to its case by folding the equal compare, which a load between the phi
+// and the compare would hide (bench/enum_of_dyn.tr: 1.6x the instructions). A vtable pointer
+// that could not be traced at all mostly comes from memory the pass cannot see (a
+// `Vec<Box<dyn Tr>>`), which inlining does not make constant either, and comparing it spares
+// a second dependent load per call: the slot load is dead once the call is direct
+// (bench/shapes.tr would run one more instruction per call).
+static Compared compared(LLVMValueRef vt, LLVMValueRef load, bool known, bool crossed) {
+  return known && crossed ? (Compared){load, true} : (Compared){vt, false};
+}
+
+// `x == @a || x == @b ...` for one case, before the builder's position.
+static LLVMValueRef emit_is(Devirt *d, Compared c, Target *t) {
   LLVMValueRef cond = NULL;
-  for (int k = 0; k < t->nfns; k++) {
-    LLVMValueRef eq = LLVMBuildICmp(d->b, LLVMIntEQ, slot, t->fns[k], "devirt.is");
+  for (int k = 0, n = c.slot ? t->nfns : t->nvts; k < n; k++) {
+    LLVMValueRef to = c.slot ? t->fns[k] : d->vts[t->vts[k]].g;
+    LLVMValueRef eq = LLVMBuildICmp(d->b, LLVMIntEQ, c.v, to, "devirt.is");
     cond = cond ? LLVMBuildOr(d->b, cond, eq, "devirt.is") : eq;
   }
   return cond;
@@ -778,10 +803,9 @@ static void replace_by_value(Devirt *d, LLVMValueRef ci, LLVMValueRef v) {
   LLVMInstructionEraseFromParent(ci);
 }
 
-// Replaces ci by a chain of compares of the slot's function, one case per target, each
-// calling (or invoking, with the same unwind destination) its target directly; the last case
-// has no compare.
-static void emit_switch(Devirt *d, LLVMValueRef ci, LLVMValueRef slot, Target *ts, int nt) {
+// Replaces ci by a chain of compares, one case per target, each calling (or invoking, with the
+// same unwind destination) its target directly; the last case has no compare.
+static void emit_switch(Devirt *d, LLVMValueRef ci, Compared cmp, Target *ts, int nt) {
   LLVMBasicBlockRef bb = LLVMGetInstructionParent(ci);
   bool invoke = LLVMIsAInvokeInst(ci) != NULL;
   LLVMBasicBlockRef join = block_after(d, bb, "devirt.join");
@@ -818,7 +842,7 @@ static void emit_switch(Devirt *d, LLVMValueRef ci, LLVMValueRef slot, Target *t
     if (k < nt - 1) {
       body = block_after(d, after, "devirt.case");
       LLVMBasicBlockRef next = block_after(d, body, k < nt - 2 ? "devirt.next" : "devirt.last");
-      LLVMBuildCondBr(d->b, emit_is(d, slot, &ts[k]), body, next);
+      LLVMBuildCondBr(d->b, emit_is(d, cmp, &ts[k]), body, next);
       test = next;
       after = next;
     }
@@ -934,7 +958,9 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   VtSet set = {.n = 0};
   Path *path = xrealloc(NULL, sizeof(Path));
   path->n = path->steps = 0;
+  path->crossed = false;
   bool known = trace(d, vt, (Want){.at = 0, .nderef = 0}, &set, path) && set.n > 0;
+  Compared cmp = compared(vt, load, known, path->crossed);
   free(path);
   if (!known) {
     set.n = 0;
@@ -964,7 +990,8 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
     }
     int t = 0;
     while (t < nt && ts[t].fn != f) t++;
-    if (t == nt) ts[nt++] = (Target){.fn = f, .fns = {f}, .nfns = 1, .refs = 0};
+    if (t == nt) ts[nt++] = (Target){.fn = f, .nvts = 0, .fns = {f}, .nfns = 1, .refs = 0};
+    ts[t].vts[ts[t].nvts++] = set.idx[k];
     ts[t].refs += v->refs;
   }
   qsort(ts, (size_t)nt, sizeof(Target), by_refs);
@@ -979,7 +1006,8 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
     for (int t = 0; t < nt; t++) {
       int c = 0;
       while (c < nc && cs[c].value != ts[t].value) c++;
-      if (c == nc) cs[nc++] = (Target){.fn = ts[t].fn, .value = ts[t].value, .nfns = 0, .refs = 0};
+      if (c == nc) cs[nc++] = (Target){.fn = ts[t].fn, .value = ts[t].value, .nvts = 0, .nfns = 0, .refs = 0};
+      for (int k = 0; k < ts[t].nvts; k++) cs[c].vts[cs[c].nvts++] = ts[t].vts[k];
       cs[c].fns[cs[c].nfns++] = ts[t].fn;
       cs[c].refs += ts[t].refs;
     }
@@ -987,7 +1015,7 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
       qsort(cs, (size_t)nc, sizeof(Target), by_refs);
       LLVMPositionBuilderBefore(d->b, ci);
       LLVMValueRef v = cs[nc - 1].value;
-      for (int c = nc - 2; c >= 0; c--) v = LLVMBuildSelect(d->b, emit_is(d, load, &cs[c]), cs[c].value, v, "devirt.const");
+      for (int c = nc - 2; c >= 0; c--) v = LLVMBuildSelect(d->b, emit_is(d, cmp, &cs[c]), cs[c].value, v, "devirt.const");
       replace_by_value(d, ci, v);
       drop_dead_slot_load(load);
       d->st.switched += nc > 1;
@@ -1007,7 +1035,8 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   } else if (LLVMIsAInvokeInst(ci) && has_phi(LLVMGetUnwindDest(ci))) {
     kept(d, at, trait, method, "the landing pad has phis");
   } else {
-    emit_switch(d, ci, load, ts, nt);
+    emit_switch(d, ci, cmp, ts, nt);
+    drop_dead_slot_load(load);
     d->st.switched++;
     remark(d, at, known ? K_KNOWN : K_SWITCH, ts, nt, nt);
   }

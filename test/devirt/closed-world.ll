@@ -1,6 +1,6 @@
 ; Closed-world switch: the vtable pointer is unknown and three vtables serve `Shape`, no more
-; than --devirt-max-targets (4 by default): compare the function loaded from the slot with each
-; target (vtables most referenced first), and call each target directly; the last case has no compare and there is
+; than --devirt-max-targets (4 by default): compare the pointer with each vtable, most
+; referenced first, and call each target directly; the last case has no compare and there is
 ; no indirect fallback. An invoke becomes one invoke per case, to the same landing pad.
 ; RUN: %trc --passes=devirt %s --remarks=devirt -o %t.ll 2> %t.err
 ; RUN: FileCheck %s < %t.ll
@@ -22,14 +22,13 @@ declare double @"<Tr as Shape>::area"(ptr)
 declare i32 @__gxx_personality_v0(...)
 
 ; CHECK-LABEL: define double @area(
-; CHECK:         %m = load ptr, ptr %p
-; CHECK-NEXT:    %[[IS1:.*]] = icmp eq ptr %m, @"<Ci as Shape>::area"
+; CHECK:         %[[IS1:.*]] = icmp eq ptr %vt, @"vtable<Ci as Shape>"
 ; CHECK-NEXT:    br i1 %[[IS1]], label %[[C1:.*]], label %[[N1:.*]]
 ; CHECK:       [[C1]]:
 ; CHECK-NEXT:    %[[R1:.*]] = call double @"<Ci as Shape>::area"(ptr %data)
 ; CHECK-NEXT:    br label %[[JOIN:.*]]
 ; CHECK:       [[N1]]:
-; CHECK-NEXT:    %[[IS2:.*]] = icmp eq ptr %m, @"<Tr as Shape>::area"
+; CHECK-NEXT:    %[[IS2:.*]] = icmp eq ptr %vt, @"vtable<Tr as Shape>"
 ; CHECK-NEXT:    br i1 %[[IS2]], label %[[C2:.*]], label %[[LAST:.*]]
 ; CHECK:       [[C2]]:
 ; CHECK-NEXT:    %[[R2:.*]] = call double @"<Tr as Shape>::area"(ptr %data)

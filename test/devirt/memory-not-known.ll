@@ -23,7 +23,7 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 
 ; Each `read_*` is the same dyn call through a `&mut dyn It` argument, one per case below.
 ; CHECK-LABEL: define internal i32 @read_stored_unknown(
-; CHECK:         %[[IS:.*]] = icmp eq ptr %next, @"<{{A|B|C}} as It>::next"
+; CHECK:         %[[IS:.*]] = icmp eq ptr %vtable, @"vtable<{{A|B|C}} as It>"
 ; CHECK-COUNT-3: call i32 @"<{{A|B|C}} as It>::next"(ptr %data)
 ; CHECK-NOT:     call {{[a-z0-9 {},]*}} %
 ; REMARK: @read_stored_unknown: devirt: closed-world switch: {{.*}} (3 cases)
