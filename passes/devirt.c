@@ -19,19 +19,37 @@
 // For one call, the vtables of Tr (and the function each holds at OFF) are the candidates.
 // In order:
 //   1. known vtable: the vtable pointer is traced back to constants — through phi, select,
-//      extractvalue/insertvalue of the fat pointer, an alloca whose every use is a plain load
-//      or store, a load from a TraitVPtr slot of a known vtable (an upcast), and the arguments
-//      of an internal function whose every use is a direct call. Those vtables replace the
-//      candidates.
+//      extractvalue/insertvalue (of the fat pointer, at any byte offset), the arguments of an
+//      internal function whose every use is a direct call (what every caller passes), the
+//      result of a direct call to an internal function (what its `ret`s return), a constant
+//      GEP, and loads: a load from a constant global reads its initializer (an upcast loads
+//      the supertrait's vtable from a TraitVPtr slot of a known vtable), and a load from an
+//      alloca, or from a pointer that is traced to one (a `&mut dyn Tr` spilled, passed by
+//      address, reloaded), reads what is stored at that byte offset of the alloca. For that
+//      every pointer derived from the alloca is followed (scan_object): constant GEPs keep the
+//      offset; plain loads, compares and lifetime markers only read; a pointer slot (an alloca
+//      the pointer is stored into, used only by plain loads of a pointer and stores into it)
+//      passes it on to what is loaded from it; a direct call to an internal function passes it
+//      to the parameter, whose uses are followed the same way (a callee that only reads
+//      through `&mut self`, such as std's `impl Iterator for &mut I`, leaves the word alone).
+//      A store that covers the vtable word adds the stored value, which must hold a whole
+//      pointer there (a fat pointer stored whole, or the word stored alone); a store elsewhere
+//      in the alloca changes nothing. Anything else may write the word and ends the tracing:
+//      a store at an unknown offset (variable GEP, phi, select), a memcpy into the alloca, the
+//      pointer returned, cast to an integer, inserted into an aggregate, stored anywhere but a
+//      pointer slot, or passed to an indirect call or to a function outside the module. Those
+//      vtables replace the candidates.
 //   2. virtual constant propagation: when every candidate's target only returns a constant
 //      (its body touches nothing but its own allocas), the call becomes that constant, or a
-//      select on the vtable pointer among the per-vtable constants.
+//      select among the per-target constants, on compares as in 4.
 //   3. one target (known vtable, or single implementation in the program): the callee is
 //      replaced in place, which keeps an invoke's unwind edge as it is.
 //   4. several targets, at most --devirt-max-targets: compare the vtable pointer with each
-//      target's vtables and call (or invoke, to the same landing pad) each target directly;
-//      the last case has no compare and there is no indirect fallback (closed world). Cases
-//      are ordered by static evidence: how many times the vtables are referenced in the module.
+//      target's vtables (or, when the vtables were traced through another function's
+//      arguments or results, the function loaded from the slot with each target: see
+//      compared) and call (or invoke, to the same landing pad) each target directly; the last
+//      case has no compare and there is no indirect fallback (closed world). Cases are
+//      ordered by static evidence: how many times their vtables are referenced in the module.
 // Anything else stays an indirect call, with the reason in the remark.
 #include "passes.h"
 
@@ -44,7 +62,6 @@
 #include <string.h>
 
 #define MAX_SET 64      // vtables a traced pointer may stand for
-#define MAX_DEPTH 12    // how far the tracing follows values
 
 typedef struct {
   LLVMValueRef g;
@@ -74,14 +91,25 @@ typedef struct {
   int n;
 } VtSet;
 
-// One target of a call: a function and the vtables (indices) that hold it at the slot.
+// One case of a call: a target function, the vtables (indices) that select it, and the
+// functions in their slot (fn itself, or for virtual constant propagation every target that
+// returns `value`).
 typedef struct {
   LLVMValueRef fn;
   LLVMValueRef value;   // virtual constant propagation: what fn returns
   int vts[MAX_SET];
   int nvts;
-  int refs;
+  LLVMValueRef fns[MAX_SET];
+  int nfns;
+  int refs;             // references to the vtables: the static evidence
 } Target;
+
+// What a case compares: the vtable pointer with the case's vtables, or the function loaded
+// from the slot with the case's functions (see emit_is).
+typedef struct {
+  LLVMValueRef v;
+  bool slot;
+} Compared;
 
 static void *xrealloc(void *p, size_t n) {
   p = realloc(p, n ? n : 1);
@@ -236,17 +264,37 @@ static LLVMValueRef byte_gep(LLVMValueRef p, int64_t *off) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tracing a vtable pointer back to constants. Each function adds to *s and returns false when
-// the value may be something it cannot see. Phis on the path being traced add nothing again:
-// a cycle only carries values that enter it from outside.
+// Tracing a vtable pointer back to constants.
+//
+// A query is a value and a Want: the pointer-sized word at byte `at` of the value (the value
+// itself when it is a pointer); while `nderef` > 0 that word is a pointer, and the search goes
+// on in the memory it points to, at byte deref[nderef - 1]. With nderef == 0 the word is the
+// vtable pointer. A load pushes a deref (what it reads is in memory), a constant GEP moves the
+// innermost one, an alloca answers it from what is written into it (scan_object). Each
+// function adds to *s and returns false when the value may be something it cannot see. A
+// query already in progress adds nothing again: a cycle (a loop's phi, a word copied onto
+// itself, recursion) only carries values that enter it from outside.
+
+#define MAX_DEPTH 64     // queries in progress at once
+#define MAX_DEREF 6      // pointers followed from a value to the vtable word
+#define MAX_STEPS 20000  // queries and scanned pointers for one call site, then give up
+#define MAX_SEEN 256     // pointers into one object that its scan follows
 
 typedef struct {
-  LLVMValueRef on_path[MAX_DEPTH * 2];
+  int64_t at;
+  int nderef;
+  int64_t deref[MAX_DEREF];
+} Want;
+
+typedef struct {
+  LLVMValueRef v[MAX_DEPTH];
+  Want w[MAX_DEPTH];
   int n;
+  int steps;
+  bool crossed;  // a value came through another function's argument or result
 } Path;
 
-static bool trace_ptr(Devirt *d, LLVMValueRef v, VtSet *s, Path *p, int depth);
-static bool trace_field(Devirt *d, LLVMValueRef v, unsigned field, VtSet *s, Path *p, int depth);
+static bool trace(Devirt *d, LLVMValueRef v, Want w, VtSet *s, Path *p);
 
 static bool set_add(VtSet *s, int i) {
   for (int k = 0; k < s->n; k++)
@@ -256,33 +304,109 @@ static bool set_add(VtSet *s, int i) {
   return true;
 }
 
-static bool on_path(Path *p, LLVMValueRef v) {
-  for (int i = 0; i < p->n; i++)
-    if (p->on_path[i] == v) return true;
-  return false;
-}
-
-// What loads of alloca a (of type ty) can read: every use of a must be a plain load from it or
-// a plain store of a ty value to it, so a load returns one of the stored values (or
-// uninitialized memory, which may be assumed to be any of them).
-static bool trace_alloca(Devirt *d, LLVMValueRef a, LLVMTypeRef ty, int field, VtSet *s, Path *p, int depth) {
-  for (LLVMUseRef u = LLVMGetFirstUse(a); u; u = LLVMGetNextUse(u)) {
-    LLVMValueRef user = LLVMGetUser(u);
-    if (LLVMIsALoadInst(user) && LLVMGetOperand(user, 0) == a && !LLVMGetVolatile(user)) continue;
-    if (!LLVMIsAStoreInst(user) || LLVMGetOperand(user, 1) != a || LLVMGetVolatile(user)) return false;
-    LLVMValueRef val = LLVMGetOperand(user, 0);
-    if (val == a || LLVMTypeOf(val) != ty) return false;
-    if (!(field < 0 ? trace_ptr(d, val, s, p, depth + 1) : trace_field(d, val, (unsigned)field, s, p, depth + 1)))
-      return false;
-  }
+static bool want_eq(const Want *a, const Want *b) {
+  if (a->at != b->at || a->nderef != b->nderef) return false;
+  for (int i = 0; i < a->nderef; i++)
+    if (a->deref[i] != b->deref[i]) return false;
   return true;
 }
 
-// An argument of an internal function that is only ever called directly: what its callers pass.
-static bool trace_arg(Devirt *d, LLVMValueRef arg, int field, VtSet *s, Path *p, int depth) {
-  LLVMValueRef f = LLVMGetParamParent(arg);
+static Want want_at(const Want *w, int64_t at) {
+  Want n = *w;
+  n.at = at;
+  return n;
+}
+
+// The pointer-typed value holding w's word, once its innermost deref is done: the word at
+// byte `at` of what is found at deref[nderef - 1].
+static Want want_pop(const Want *w, int64_t at) {
+  Want n = *w;
+  n.nderef--;
+  n.at = at;
+  return n;
+}
+
+static bool is_internal(LLVMValueRef f) {
   LLVMLinkage l = LLVMGetLinkage(f);
-  if (l != LLVMInternalLinkage && l != LLVMPrivateLinkage) return false;
+  return l == LLVMInternalLinkage || l == LLVMPrivateLinkage;
+}
+
+static bool is_gep(LLVMValueRef v) {
+  return LLVMIsAGetElementPtrInst(v) || (LLVMIsAConstantExpr(v) && LLVMGetConstOpcode(v) == LLVMGetElementPtr);
+}
+
+// The byte offset a GEP with constant indices adds to its base; false for a variable index.
+static bool gep_offset(Devirt *d, LLVMValueRef g, int64_t *off) {
+  if (LLVMGetTypeKind(LLVMTypeOf(g)) != LLVMPointerTypeKind) return false;  // a vector GEP
+  LLVMTypeRef t = LLVMGetGEPSourceElementType(g);
+  int64_t o = 0;
+  for (unsigned i = 1, n = (unsigned)LLVMGetNumOperands(g); i < n; i++) {
+    LLVMValueRef idx = LLVMGetOperand(g, i);
+    if (!LLVMIsAConstantInt(idx)) return false;
+    int64_t k = LLVMConstIntGetSExtValue(idx);
+    if (i == 1) {
+      o += k * (int64_t)LLVMABISizeOfType(d->td, t);
+    } else if (LLVMGetTypeKind(t) == LLVMStructTypeKind) {
+      if (k < 0 || (unsigned)k >= LLVMCountStructElementTypes(t)) return false;
+      o += (int64_t)LLVMOffsetOfElement(d->td, t, (unsigned)k);
+      t = LLVMStructGetTypeAtIndex(t, (unsigned)k);
+    } else if (LLVMGetTypeKind(t) == LLVMArrayTypeKind) {
+      t = LLVMGetElementType(t);
+      o += k * (int64_t)LLVMABISizeOfType(d->td, t);
+    } else {
+      return false;
+    }
+  }
+  *off = o;
+  return true;
+}
+
+// The byte offset and type of the member that an extractvalue/insertvalue's indices name.
+static bool member(Devirt *d, LLVMValueRef inst, LLVMTypeRef t, int64_t *off, LLVMTypeRef *ty) {
+  const unsigned *idx = LLVMGetIndices(inst);
+  int64_t o = 0;
+  for (unsigned i = 0, n = LLVMGetNumIndices(inst); i < n; i++) {
+    if (LLVMGetTypeKind(t) == LLVMStructTypeKind) {
+      o += (int64_t)LLVMOffsetOfElement(d->td, t, idx[i]);
+      t = LLVMStructGetTypeAtIndex(t, idx[i]);
+    } else if (LLVMGetTypeKind(t) == LLVMArrayTypeKind) {
+      t = LLVMGetElementType(t);
+      o += (int64_t)idx[i] * (int64_t)LLVMABISizeOfType(d->td, t);
+    } else {
+      return false;
+    }
+  }
+  *off = o;
+  *ty = t;
+  return true;
+}
+
+// Whether a value of type t holds a whole pointer at byte off (a scalar, not a vector lane).
+static bool ptr_at(Devirt *d, LLVMTypeRef t, int64_t off) {
+  for (int guard = 0; guard < 16; guard++) {
+    LLVMTypeKind k = LLVMGetTypeKind(t);
+    if (k == LLVMStructTypeKind) {
+      if (off < 0 || (uint64_t)off >= LLVMABISizeOfType(d->td, t)) return false;
+      unsigned i = LLVMElementAtOffset(d->td, t, (unsigned long long)off);
+      off -= (int64_t)LLVMOffsetOfElement(d->td, t, i);
+      t = LLVMStructGetTypeAtIndex(t, i);
+    } else if (k == LLVMArrayTypeKind) {
+      int64_t es = (int64_t)LLVMABISizeOfType(d->td, LLVMGetElementType(t));
+      if (off < 0 || !es || (uint64_t)(off / es) >= LLVMGetArrayLength2(t)) return false;
+      t = LLVMGetElementType(t);
+      off %= es;
+    } else {
+      return k == LLVMPointerTypeKind && off == 0;
+    }
+  }
+  return false;
+}
+
+// An argument of an internal function that is only ever called directly: what its callers pass.
+static bool trace_arg(Devirt *d, LLVMValueRef arg, const Want *w, VtSet *s, Path *p) {
+  LLVMValueRef f = LLVMGetParamParent(arg);
+  if (!is_internal(f)) return false;
+  p->crossed = true;
   unsigned idx = 0, np = LLVMCountParams(f);
   while (idx < np && LLVMGetParam(f, idx) != arg) idx++;
   int calls = 0;
@@ -294,83 +418,241 @@ static bool trace_arg(Devirt *d, LLVMValueRef arg, int field, VtSet *s, Path *p,
       if (LLVMGetOperand(call, i) == f) return false;  // its address escapes as an argument
     calls++;
   }
-  for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u)) {
-    LLVMValueRef a = LLVMGetOperand(LLVMGetUser(u), idx);
-    if (!(field < 0 ? trace_ptr(d, a, s, p, depth + 1) : trace_field(d, a, (unsigned)field, s, p, depth + 1)))
-      return false;
-  }
+  for (LLVMUseRef u = LLVMGetFirstUse(f); u; u = LLVMGetNextUse(u))
+    if (!trace(d, LLVMGetOperand(LLVMGetUser(u), idx), *w, s, p)) return false;
   return calls > 0;
 }
 
-// Phi and select: the union of what every incoming value may be.
-static bool trace_merge(Devirt *d, LLVMValueRef v, int field, VtSet *s, Path *p, int depth) {
-  if (on_path(p, v)) return true;
-  if (p->n == MAX_DEPTH * 2) return false;
-  p->on_path[p->n++] = v;
-  bool ok = true;
-  if (LLVMIsAPHINode(v)) {
-    for (unsigned i = 0; ok && i < LLVMCountIncoming(v); i++) {
-      LLVMValueRef in = LLVMGetIncomingValue(v, i);
-      ok = field < 0 ? trace_ptr(d, in, s, p, depth + 1) : trace_field(d, in, (unsigned)field, s, p, depth + 1);
-    }
-  } else {
-    for (unsigned i = 1; ok && i < 3; i++) {
-      LLVMValueRef in = LLVMGetOperand(v, i);
-      ok = field < 0 ? trace_ptr(d, in, s, p, depth + 1) : trace_field(d, in, (unsigned)field, s, p, depth + 1);
-    }
-  }
-  p->n--;
-  return ok;
-}
-
-static bool trace_ptr(Devirt *d, LLVMValueRef v, VtSet *s, Path *p, int depth) {
-  if (depth > MAX_DEPTH) return false;
-  if (LLVMIsAGlobalVariable(v)) {
-    int i = vtable_index(d, v);
-    return i >= 0 && set_add(s, i);
-  }
-  if (LLVMIsAUndefValue(v) || LLVMIsAPoisonValue(v)) return true;  // calling through it is UB
-  if (LLVMIsAPHINode(v) || LLVMIsASelectInst(v)) return trace_merge(d, v, -1, s, p, depth);
-  if (LLVMIsAExtractValueInst(v)) {
-    if (LLVMGetNumIndices(v) != 1) return false;
-    return trace_field(d, LLVMGetOperand(v, 0), LLVMGetIndices(v)[0], s, p, depth + 1);
-  }
-  if (LLVMIsAArgument(v)) return trace_arg(d, v, -1, s, p, depth);
-  if (!LLVMIsALoadInst(v) || LLVMGetVolatile(v)) return false;
-  LLVMValueRef addr = LLVMGetOperand(v, 0);
-  if (LLVMIsAAllocaInst(addr)) return trace_alloca(d, addr, LLVMTypeOf(v), -1, s, p, depth);
-  // An upcast: the vtable pointer stored in a TraitVPtr slot of known vtables.
-  int64_t off;
-  LLVMValueRef base = byte_gep(addr, &off);
-  if (!base || off < 0) return false;
-  VtSet from = {.n = 0};
-  if (!trace_ptr(d, base, &from, p, depth + 1)) return false;
-  for (int k = 0; k < from.n; k++) {
-    LLVMValueRef c = const_at(d, LLVMGetInitializer(d->vts[from.idx[k]].g), (uint64_t)off);
-    int i = c ? vtable_index(d, c) : -1;
-    if (i < 0 || !set_add(s, i)) return false;
+// The result of a direct call to an internal function: what its `ret`s return.
+static bool trace_ret(Devirt *d, LLVMValueRef call, const Want *w, VtSet *s, Path *p) {
+  LLVMValueRef f = LLVMGetCalledValue(call);
+  if (!LLVMIsAFunction(f) || !is_internal(f) || LLVMIsDeclaration(f)) return false;
+  if (LLVMGetCalledFunctionType(call) != LLVMGlobalGetValueType(f)) return false;
+  p->crossed = true;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb)) {
+    LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+    if (t && LLVMGetInstructionOpcode(t) == LLVMRet && LLVMGetNumOperands(t) == 1 &&
+        !trace(d, LLVMGetOperand(t, 0), *w, s, p))
+      return false;
   }
   return true;
 }
 
-// Field `field` of a first-class aggregate (the fat pointer { data, vtable }).
-static bool trace_field(Devirt *d, LLVMValueRef v, unsigned field, VtSet *s, Path *p, int depth) {
-  if (depth > MAX_DEPTH) return false;
-  if (LLVMIsAUndefValue(v) || LLVMIsAPoisonValue(v)) return true;
-  if (LLVMIsAInsertValueInst(v)) {
-    if (LLVMGetNumIndices(v) != 1) return false;
-    if (LLVMGetIndices(v)[0] == field) return trace_ptr(d, LLVMGetOperand(v, 1), s, p, depth + 1);
-    return trace_field(d, LLVMGetOperand(v, 0), field, s, p, depth + 1);
+// A global: a vtable itself, or a constant whose initializer holds the word (a vtable's
+// TraitVPtr slot: an upcast reads the supertrait's vtable pointer there).
+static bool trace_global(Devirt *d, LLVMValueRef g, const Want *w, VtSet *s, Path *p) {
+  if (w->at != 0) return false;
+  if (w->nderef == 0) {
+    int i = vtable_index(d, g);
+    return i >= 0 && set_add(s, i);
   }
-  if (LLVMIsAConstant(v)) {
-    LLVMValueRef e = LLVMGetAggregateElement(v, field);
-    return e && trace_ptr(d, e, s, p, depth + 1);
+  if (!LLVMIsGlobalConstant(g) || !LLVMGetInitializer(g) || LLVMIsExternallyInitialized(g)) return false;
+  int64_t off = w->deref[w->nderef - 1];
+  LLVMValueRef c = off >= 0 ? const_at(d, LLVMGetInitializer(g), (uint64_t)off) : NULL;
+  return c && trace(d, c, want_pop(w, 0), s, p);
+}
+
+// ----- What can be written into an alloca
+//
+// The word at byte `word` of an alloca holds only what is stored there, provided every pointer
+// derived from the alloca is seen (the rules are in the header, item 1). A pointer whose
+// offset is lost (variable GEP, phi, select) may still be read through, not written through.
+// Every store found is traced; the rest of the query goes on in the stored value.
+
+typedef struct {
+  Devirt *d;
+  VtSet *s;
+  Path *p;
+  LLVMValueRef object;
+  int64_t word;   // the watched word's byte offset in the object
+  Want want;      // the word's want: the query's, with the deref into the object done
+  struct {
+    LLVMValueRef v;
+    int64_t off;
+    bool known;
+  } seen[MAX_SEEN];
+  int nseen;
+} Scan;
+
+static bool scan_uses(Scan *sc, LLVMValueRef ptr, bool known, int64_t off, int depth);
+
+static bool scan_store(Scan *sc, LLVMValueRef val, bool known, int64_t off) {
+  LLVMTypeRef t = LLVMTypeOf(val);
+  int64_t size = (int64_t)LLVMStoreSizeOfType(sc->d->td, t), ps = (int64_t)LLVMPointerSize(sc->d->td);
+  if (!known) return false;
+  if (off + size <= sc->word || sc->word + ps <= off) return true;
+  if (!ptr_at(sc->d, t, sc->word - off)) return false;
+  return trace(sc->d, val, want_at(&sc->want, sc->word - off), sc->s, sc->p);
+}
+
+// `store ptr P, ptr SLOT` with P pointing into the object: SLOT must be an alloca that only
+// holds pointers (plain loads of a pointer from it, stores into it); what is loaded from it
+// is followed as P.
+static bool scan_slot(Scan *sc, LLVMValueRef slot, bool known, int64_t off, int depth) {
+  if (!LLVMIsAAllocaInst(slot) || slot == sc->object) return false;
+  for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef user = LLVMGetUser(u);
+    if (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == slot && LLVMGetOperand(user, 0) != slot) continue;
+    if (!LLVMIsALoadInst(user) || LLVMGetTypeKind(LLVMTypeOf(user)) != LLVMPointerTypeKind) return false;
   }
-  if (LLVMIsAPHINode(v) || LLVMIsASelectInst(v)) return trace_merge(d, v, (int)field, s, p, depth);
-  if (LLVMIsAArgument(v)) return trace_arg(d, v, (int)field, s, p, depth);
-  if (LLVMIsALoadInst(v) && !LLVMGetVolatile(v) && LLVMIsAAllocaInst(LLVMGetOperand(v, 0)))
-    return trace_alloca(d, LLVMGetOperand(v, 0), LLVMTypeOf(v), (int)field, s, p, depth);
+  for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef user = LLVMGetUser(u);
+    if (LLVMIsALoadInst(user) && !scan_uses(sc, user, known, off, depth + 1)) return false;
+  }
+  return true;
+}
+
+static bool name_starts(LLVMValueRef f, const char *prefix) {
+  size_t len, n = strlen(prefix);
+  const char *name = LLVMGetValueName2(f, &len);
+  return len >= n && !memcmp(name, prefix, n);
+}
+
+// The pointer is argument i of a call.
+static bool scan_call(Scan *sc, LLVMValueRef call, unsigned i, bool known, int64_t off, int depth) {
+  unsigned nargs = LLVMGetNumArgOperands(call);
+  LLVMValueRef f = LLVMGetCalledValue(call);
+  if (i >= nargs || !LLVMIsAFunction(f)) return false;  // the callee itself, an operand bundle
+  if (name_starts(f, "llvm.lifetime.")) return true;
+  if (name_starts(f, "llvm.memcpy.") || name_starts(f, "llvm.memmove.")) return i == 1;  // the source
+  if (LLVMIsDeclaration(f) || !is_internal(f) || LLVMCountParams(f) != nargs) return false;
+  if (LLVMGetCalledFunctionType(call) != LLVMGlobalGetValueType(f)) return false;
+  return scan_uses(sc, LLVMGetParam(f, i), known, off, depth + 1);
+}
+
+static unsigned operand_index(LLVMValueRef user, LLVMUseRef u) {
+  int n = LLVMGetNumOperands(user);
+  for (int i = 0; i < n; i++)
+    if (LLVMGetOperandUse(user, (unsigned)i) == u) return (unsigned)i;
+  return (unsigned)n;
+}
+
+static bool scan_use(Scan *sc, LLVMValueRef user, unsigned i, bool known, int64_t off, int depth) {
+  if (!LLVMIsAInstruction(user)) return false;
+  switch (LLVMGetInstructionOpcode(user)) {
+  case LLVMLoad:
+  case LLVMICmp:
+    return true;
+  case LLVMStore:
+    if (i == 1) return scan_store(sc, LLVMGetOperand(user, 0), known, off);
+    return scan_slot(sc, LLVMGetOperand(user, 1), known, off, depth);
+  case LLVMGetElementPtr: {
+    int64_t k;
+    if (i != 0) return false;
+    if (known && gep_offset(sc->d, user, &k)) return scan_uses(sc, user, true, off + k, depth + 1);
+    return LLVMGetTypeKind(LLVMTypeOf(user)) == LLVMPointerTypeKind && scan_uses(sc, user, false, 0, depth + 1);
+  }
+  case LLVMSelect:
+    if (i == 0) return false;
+    return scan_uses(sc, user, false, 0, depth + 1);
+  case LLVMPHI:
+    return scan_uses(sc, user, false, 0, depth + 1);
+  case LLVMCall:
+  case LLVMInvoke:
+    return scan_call(sc, user, i, known, off, depth);
+  default:
+    return false;
+  }
+}
+
+static bool scan_uses(Scan *sc, LLVMValueRef ptr, bool known, int64_t off, int depth) {
+  if (depth > MAX_DEPTH || ++sc->p->steps > MAX_STEPS) return false;
+  for (int i = 0; i < sc->nseen; i++)
+    if (sc->seen[i].v == ptr && sc->seen[i].known == known && (!known || sc->seen[i].off == off)) return true;
+  if (sc->nseen == MAX_SEEN) return false;
+  sc->seen[sc->nseen].v = ptr;
+  sc->seen[sc->nseen].known = known;
+  sc->seen[sc->nseen++].off = off;
+  for (LLVMUseRef u = LLVMGetFirstUse(ptr); u; u = LLVMGetNextUse(u)) {
+    LLVMValueRef user = LLVMGetUser(u);
+    if (!scan_use(sc, user, operand_index(user, u), known, off, depth)) return false;
+  }
+  return true;
+}
+
+static bool scan_object(Devirt *d, LLVMValueRef a, const Want *w, VtSet *s, Path *p) {
+  Scan *sc = xrealloc(NULL, sizeof(Scan));
+  sc->d = d;
+  sc->s = s;
+  sc->p = p;
+  sc->object = a;
+  sc->word = w->deref[w->nderef - 1];
+  sc->want = want_pop(w, 0);
+  sc->nseen = 0;
+  bool ok = scan_uses(sc, a, true, 0, 0);
+  free(sc);
+  return ok;
+}
+
+// ----- The values
+
+// Phi and select: the union of what every incoming value may be.
+static bool trace_merge(Devirt *d, LLVMValueRef v, const Want *w, VtSet *s, Path *p) {
+  if (LLVMIsAPHINode(v)) {
+    for (unsigned i = 0; i < LLVMCountIncoming(v); i++)
+      if (!trace(d, LLVMGetIncomingValue(v, i), *w, s, p)) return false;
+    return true;
+  }
+  return trace(d, LLVMGetOperand(v, 1), *w, s, p) && trace(d, LLVMGetOperand(v, 2), *w, s, p);
+}
+
+// insertvalue: the inserted value if the word is in it, else the aggregate it goes into.
+static bool trace_insert(Devirt *d, LLVMValueRef v, const Want *w, VtSet *s, Path *p) {
+  int64_t off;
+  LLVMTypeRef ty;
+  if (!member(d, v, LLVMTypeOf(v), &off, &ty)) return false;
+  if (w->at >= off && w->at < off + (int64_t)LLVMABISizeOfType(d->td, ty))
+    return trace(d, LLVMGetOperand(v, 1), want_at(w, w->at - off), s, p);
+  return trace(d, LLVMGetOperand(v, 0), *w, s, p);
+}
+
+static bool trace_value(Devirt *d, LLVMValueRef v, const Want *w, VtSet *s, Path *p) {
+  if (LLVMIsAUndefValue(v) || LLVMIsAPoisonValue(v)) return true;  // calling through it is UB
+  if (LLVMIsAGlobalVariable(v)) return trace_global(d, v, w, s, p);
+  bool pointee = w->nderef > 0 && w->at == 0 && LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind;
+  if (is_gep(v)) {
+    int64_t off;
+    if (!pointee || !gep_offset(d, v, &off)) return false;
+    Want n = *w;
+    n.deref[n.nderef - 1] += off;
+    return trace(d, LLVMGetOperand(v, 0), n, s, p);
+  }
+  if (LLVMIsAConstant(v)) {  // a constant aggregate, such as a fat pointer { @data, @vtable }
+    LLVMTypeKind k = LLVMGetTypeKind(LLVMTypeOf(v));
+    if ((k != LLVMStructTypeKind && k != LLVMArrayTypeKind) || w->at < 0) return false;
+    LLVMValueRef c = const_at(d, v, (uint64_t)w->at);
+    return c && trace(d, c, want_at(w, 0), s, p);
+  }
+  if (LLVMIsAPHINode(v) || LLVMIsASelectInst(v)) return trace_merge(d, v, w, s, p);
+  if (LLVMIsAInsertValueInst(v)) return trace_insert(d, v, w, s, p);
+  if (LLVMIsAExtractValueInst(v)) {
+    int64_t off;
+    LLVMTypeRef ty;
+    LLVMValueRef agg = LLVMGetOperand(v, 0);
+    return member(d, v, LLVMTypeOf(agg), &off, &ty) && trace(d, agg, want_at(w, w->at + off), s, p);
+  }
+  if (LLVMIsAArgument(v)) return trace_arg(d, v, w, s, p);
+  if (LLVMIsACallInst(v) || LLVMIsAInvokeInst(v)) return trace_ret(d, v, w, s, p);
+  if (LLVMIsALoadInst(v)) {
+    if (LLVMGetVolatile(v) || w->nderef == MAX_DEREF) return false;
+    Want n = want_at(w, 0);
+    n.deref[n.nderef++] = w->at;
+    return trace(d, LLVMGetOperand(v, 0), n, s, p);
+  }
+  if (LLVMIsAAllocaInst(v)) return pointee && scan_object(d, v, w, s, p);
   return false;
+}
+
+static bool trace(Devirt *d, LLVMValueRef v, Want w, VtSet *s, Path *p) {
+  for (int i = 0; i < p->n; i++)
+    if (p->v[i] == v && want_eq(&p->w[i], &w)) return true;
+  if (p->n == MAX_DEPTH || ++p->steps > MAX_STEPS) return false;
+  if (!ptr_at(d, LLVMTypeOf(v), w.at)) return false;  // ill-typed: not a pointer there
+  p->v[p->n] = v;
+  p->w[p->n++] = w;
+  bool ok = trace_value(d, v, &w, s, p);
+  p->n--;
+  return ok;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,11 +753,31 @@ static bool has_phi(LLVMBasicBlockRef bb) {
   return i && LLVMIsAPHINode(i);
 }
 
-// `vt == @v1 || vt == @v2 ...` for the vtables of one target, before the builder's position.
-static LLVMValueRef emit_is(Devirt *d, LLVMValueRef vt, Target *t) {
+// Whether a call's cases compare the function in the slot rather than the vtable pointer.
+// Vtables are `unnamed_addr`, so LLVM does not fold `icmp eq @vtable<A>, @vtable<B>` to false
+// (two such globals might be merged), only `icmp eq @vtable<A>, @vtable<A>` to true. When the
+// vtables were traced through another function's arguments or results, the vtable pointer
+// becomes a constant once that function is inlined, and the compares of every case before
+// its own would stay (loop unswitching then copies whole loops for cases that cannot happen);
+// the slot load of a constant vtable folds to its function, and distinct functions compare
+// unequal: the whole chain folds. Elsewhere the vtable pointer is compared. Vtables stored
+// within the call's function become a phi of constants there, and jump threading sends each
+// predecessor straight to its case by folding the equal compare, which a load between the phi
+// and the compare would hide (bench/enum_of_dyn.tr: 1.6x the instructions). A vtable pointer
+// that could not be traced at all mostly comes from memory the pass cannot see (a
+// `Vec<Box<dyn Tr>>`), which inlining does not make constant either, and comparing it spares
+// a second dependent load per call: the slot load is dead once the call is direct
+// (bench/shapes.tr would run one more instruction per call).
+static Compared compared(LLVMValueRef vt, LLVMValueRef load, bool known, bool crossed) {
+  return known && crossed ? (Compared){load, true} : (Compared){vt, false};
+}
+
+// `x == @a || x == @b ...` for one case, before the builder's position.
+static LLVMValueRef emit_is(Devirt *d, Compared c, Target *t) {
   LLVMValueRef cond = NULL;
-  for (int k = 0; k < t->nvts; k++) {
-    LLVMValueRef eq = LLVMBuildICmp(d->b, LLVMIntEQ, vt, d->vts[t->vts[k]].g, "devirt.is");
+  for (int k = 0, n = c.slot ? t->nfns : t->nvts; k < n; k++) {
+    LLVMValueRef to = c.slot ? t->fns[k] : d->vts[t->vts[k]].g;
+    LLVMValueRef eq = LLVMBuildICmp(d->b, LLVMIntEQ, c.v, to, "devirt.is");
     cond = cond ? LLVMBuildOr(d->b, cond, eq, "devirt.is") : eq;
   }
   return cond;
@@ -501,9 +803,9 @@ static void replace_by_value(Devirt *d, LLVMValueRef ci, LLVMValueRef v) {
   LLVMInstructionEraseFromParent(ci);
 }
 
-// Replaces ci by a chain of compares of vt, one case per target, each calling (or invoking,
-// with the same unwind destination) its target directly; the last case has no compare.
-static void emit_switch(Devirt *d, LLVMValueRef ci, LLVMValueRef vt, Target *ts, int nt) {
+// Replaces ci by a chain of compares, one case per target, each calling (or invoking, with the
+// same unwind destination) its target directly; the last case has no compare.
+static void emit_switch(Devirt *d, LLVMValueRef ci, Compared cmp, Target *ts, int nt) {
   LLVMBasicBlockRef bb = LLVMGetInstructionParent(ci);
   bool invoke = LLVMIsAInvokeInst(ci) != NULL;
   LLVMBasicBlockRef join = block_after(d, bb, "devirt.join");
@@ -540,7 +842,7 @@ static void emit_switch(Devirt *d, LLVMValueRef ci, LLVMValueRef vt, Target *ts,
     if (k < nt - 1) {
       body = block_after(d, after, "devirt.case");
       LLVMBasicBlockRef next = block_after(d, body, k < nt - 2 ? "devirt.next" : "devirt.last");
-      LLVMBuildCondBr(d->b, emit_is(d, vt, &ts[k]), body, next);
+      LLVMBuildCondBr(d->b, emit_is(d, cmp, &ts[k]), body, next);
       test = next;
       after = next;
     }
@@ -654,8 +956,12 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
 
   // The candidates: the traced vtables, else every vtable of the trait.
   VtSet set = {.n = 0};
-  Path path = {.n = 0};
-  bool known = trace_ptr(d, vt, &set, &path, 0) && set.n > 0;
+  Path *path = xrealloc(NULL, sizeof(Path));
+  path->n = path->steps = 0;
+  path->crossed = false;
+  bool known = trace(d, vt, (Want){.at = 0, .nderef = 0}, &set, path) && set.n > 0;
+  Compared cmp = compared(vt, load, known, path->crossed);
+  free(path);
   if (!known) {
     set.n = 0;
     for (int i = 0; i < d->nvts; i++)
@@ -684,7 +990,7 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
     }
     int t = 0;
     while (t < nt && ts[t].fn != f) t++;
-    if (t == nt) ts[nt++] = (Target){.fn = f, .nvts = 0, .refs = 0};
+    if (t == nt) ts[nt++] = (Target){.fn = f, .nvts = 0, .fns = {f}, .nfns = 1, .refs = 0};
     ts[t].vts[ts[t].nvts++] = set.idx[k];
     ts[t].refs += v->refs;
   }
@@ -700,17 +1006,19 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
     for (int t = 0; t < nt; t++) {
       int c = 0;
       while (c < nc && cs[c].value != ts[t].value) c++;
-      if (c == nc) cs[nc++] = (Target){.fn = ts[t].fn, .value = ts[t].value, .nvts = 0, .refs = 0};
+      if (c == nc) cs[nc++] = (Target){.fn = ts[t].fn, .value = ts[t].value, .nvts = 0, .nfns = 0, .refs = 0};
       for (int k = 0; k < ts[t].nvts; k++) cs[c].vts[cs[c].nvts++] = ts[t].vts[k];
+      cs[c].fns[cs[c].nfns++] = ts[t].fn;
       cs[c].refs += ts[t].refs;
     }
     if (nc <= d->max_targets) {
       qsort(cs, (size_t)nc, sizeof(Target), by_refs);
       LLVMPositionBuilderBefore(d->b, ci);
       LLVMValueRef v = cs[nc - 1].value;
-      for (int c = nc - 2; c >= 0; c--) v = LLVMBuildSelect(d->b, emit_is(d, vt, &cs[c]), cs[c].value, v, "devirt.const");
+      for (int c = nc - 2; c >= 0; c--) v = LLVMBuildSelect(d->b, emit_is(d, cmp, &cs[c]), cs[c].value, v, "devirt.const");
       replace_by_value(d, ci, v);
       drop_dead_slot_load(load);
+      d->st.switched += nc > 1;
       remark(d, at, K_CONSTANT, ts, nt, nc);
       free(cs);
       free(ts);
@@ -727,8 +1035,9 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   } else if (LLVMIsAInvokeInst(ci) && has_phi(LLVMGetUnwindDest(ci))) {
     kept(d, at, trait, method, "the landing pad has phis");
   } else {
-    emit_switch(d, ci, vt, ts, nt);
+    emit_switch(d, ci, cmp, ts, nt);
     drop_dead_slot_load(load);
+    d->st.switched++;
     remark(d, at, known ? K_KNOWN : K_SWITCH, ts, nt, nt);
   }
   free(ts);

@@ -26,6 +26,7 @@ typedef struct {
   int closed_world; // a switch over every vtable of the trait
   int constant;     // virtual constant propagation
   int kept;         // left indirect
+  int switched;     // of the above, calls that became a compare chain (or a select of constants)
 } DevirtStats;
 
 DevirtStats devirt_module(LLVMModuleRef mod, const DevirtOptions *o);

@@ -65,7 +65,10 @@ static const char *pipeline(Options *opts) {
 // loop per target, each then optimized as if the call had been static from the start
 // (bench/mono_site.tr). LLVM's -O2 pipeline only unswitches trivial conditions (those that
 // leave the loop) unless this option is set; it is a process-wide LLVM option, and trc
-// compiles one module per process.
+// compiles one module per process. It is set only when the pass made such a switch: without
+// one it would only copy loops on the program's own conditions, which -O2 chose not to do
+// (bench/parser.tr chain-dyn, whose dyn calls all have a known vtable, ran 10% slower than
+// with --no-devirt when the eval loop was unswitched on its `add` flag).
 static void enable_unswitching(void) {
   static bool done;
   if (done) return;
@@ -74,9 +77,9 @@ static void enable_unswitching(void) {
   LLVMParseCommandLineOptions(2, argv, NULL);
 }
 
-static bool optimize(CodegenResult *r, Options *opts) {
+static bool optimize(CodegenResult *r, Options *opts, bool unswitch) {
   if (opts->opt_level == 0) return true;
-  if (opts->devirt && opts->opt_level >= 2) enable_unswitching();
+  if (unswitch && opts->opt_level >= 2) enable_unswitching();
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
   LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline(opts), r->tm, po);
   LLVMDisposePassBuilderOptions(po);
@@ -91,10 +94,10 @@ static bool optimize(CodegenResult *r, Options *opts) {
 
 // --devirt: passes/devirt.c on trc's own IR, before LLVM's pipeline so that the direct calls
 // it makes get inlined (at -O0 the calls are just direct). Verified again: a broken rewrite is
-// trc's bug.
-static bool devirtualize(CodegenResult *r, Options *opts) {
+// trc's bug. *switched: some call became a compare chain (see enable_unswitching).
+static bool devirtualize(CodegenResult *r, Options *opts, bool *switched) {
   DevirtOptions o = {opts->devirt_max_targets, opts->devirt_remarks};
-  devirt_module(r->mod, &o);
+  *switched = devirt_module(r->mod, &o).switched > 0;
   return verify(r->mod);
 }
 
@@ -179,9 +182,10 @@ static int write_executable(CodegenResult *r, Options *opts) {
 
 int link_output(CodegenResult *r, Options *opts) {
   int rc;
+  bool switched = false;
   if (!verify(r->mod)) rc = 3;
-  else if (opts->devirt && !devirtualize(r, opts)) rc = 3;
-  else if (!optimize(r, opts)) rc = 3;
+  else if (opts->devirt && !devirtualize(r, opts, &switched)) rc = 3;
+  else if (!optimize(r, opts, switched)) rc = 3;
   else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);
   link_dispose(r);
   return rc;
