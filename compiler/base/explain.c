@@ -402,6 +402,13 @@ static const Explanation explanations[] = {
   {"E0560",
     "A struct literal names a field the struct does not have.\n"
     "\n"},
+  {"E0525",
+    "A closure is passed where a bound asks for `Fn` (or `FnMut`), but its body changes a captured\n"
+    "variable (so it is only `FnMut`) or moves one out (only `FnOnce`). An `Fn` may be called\n"
+    "through a shared reference, even by two callers at once: a closure that writes its captures\n"
+    "then would be two writers of one variable, and one that moves a capture out would hand out\n"
+    "a value that a second call reads after it was freed. Relax the bound, or change the closure.\n"
+    "\n"},
   {"E0562",
     "`impl Trait` is used outside of a function argument; use a generic parameter or a concrete type.\n"
     "\n"},
@@ -416,6 +423,8 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0594",
     "A field of a variable that is not `mut` is assigned. Declare the variable `let mut`.\n"
+    "Also: a closure checked as `Fn` (passed where an `Fn` bound is expected) assigns to a\n"
+    "variable it captured; an `Fn` may run through a shared reference, so it may not write.\n"
     "\n"},
   {"E0596",
     "`&mut` is taken of a variable that is not `mut`. Declare it `let mut`.\n"

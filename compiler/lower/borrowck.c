@@ -409,6 +409,21 @@ static bool own_type_param(FnDecl *f, const char *name) {
   return false;
 }
 
+// Whether a by-value argument of f's own type parameter `name` may reach the result: the
+// return type names it, or names another of f's own parameters that this call makes a type
+// able to hold a borrow (`ok_or_else(|| format!("no {}", name))`: E is String, so the result
+// keeps nothing of the closure's borrow of name; `fold(&k, ..)`: B is a reference).
+static bool own_param_may_return(Callee *c, FnDecl *f, const char *name) {
+  if (!sig_param_may_return(f, name)) return false;
+  if (sig_type_names(f->ret, name, 0) || f->has_impl_trait_args) return true;
+  int own0 = c->ntargs - f->generics.nparams;
+  for (int j = 0; j < f->generics.nparams; j++) {
+    if (!sig_type_names(f->ret, f->generics.params[j].name, 0)) continue;
+    if (own0 < 0 || !c->targs || names_lifetime(c->targs[own0 + j], 0)) return true;
+  }
+  return false;
+}
+
 static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
@@ -442,7 +457,7 @@ static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   // returned (`fold(&k, ..)` returns B), or nothing of it (`find(|x| **x > k)` keeps nothing
   // of the closure's borrow of k).
   if (te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.segs[0].nargs && own_type_param(f, te->path.segs[0].name))
-    return sig_param_may_return(f, te->path.segs[0].name) ? ARG_ALL : ARG_NONE;
+    return own_param_may_return(c, f, te->path.segs[0].name) ? ARG_ALL : ARG_NONE;
   if (te->kind != TE_REF) return ARG_INSIDE;  // by value: what it holds
   if (te->lifetime) return sig_names_lifetime(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
   // Elided: the return type's elided lifetime is this one's if nothing else can be.
@@ -521,6 +536,7 @@ static bool names_outlived(FnDecl *f, Names *names, const char *region) {
 // lifetime or a type.
 static bool may_store(Terminator *t, int i, int j) {
   if (t->callee.kind == CALLEE_CALLABLE && (i == 0 || j == 0)) return false;  // nor is the closure given away
+  if (t->callee.kind == CALLEE_MACRO) return false;  // vec![&mut a, &mut b], println!: nothing is written through
   FnDecl *f = callee_sig(t);
   if (!f) return true;
   bool has_self = f->self_kind != SELF_NONE;

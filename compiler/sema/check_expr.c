@@ -42,7 +42,18 @@ const char *deref_data_name(Type *t) {
 
 // A place reached through Deref is changed through DerefMut, which its type must implement
 // (E0596 for a `&mut` borrow, E0594 for an assignment).
-static void note_mut_place(Fcx *fx, Expr *place, bool assign) {
+// A closure checked against an `Fn` bound may not change what it captures (E0594/E0596 as rustc
+// reports them, where the bound decided the closure's kind).
+static void fn_closure_mutates(Expr *place, Span at, Local *l, bool assign) {
+  const char *name = l->name;
+  Diag *d = assign ? diag_error(at, "E0594", "cannot assign to `%s`, as it is a captured variable in a `Fn` closure", name)
+                   : diag_error(place->span, "E0596", "cannot borrow `%s` as mutable, as it is a captured variable in a `Fn` closure", name);
+  diag_label(d, assign ? "cannot assign" : "cannot borrow as mutable");
+  diag_secondary(d, l->span, "`%s` declared here, outside the closure", name);
+  diag_emit(d);
+}
+
+static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at) {
   Expr *e = place;
   for (;;) {
     if (e->kind == EX_INDEX && e->overload && e->overload->kind == EX_METHOD && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
@@ -69,10 +80,13 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign) {
   Local *l = e->local;
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent)
     for (int i = 0; i < f->ncaptures; i++)
-      if (f->captures[i].local == l) f->captures[i].mut_use = true;
+      if (f->captures[i].local == l) {
+        if (f->fn_bound && !f->captures[i].mut_use) fn_closure_mutates(place, at, l, assign);
+        f->captures[i].mut_use = true;
+      }
 }
 
-void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false); }
+void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span); }
 
 // A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
 static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
@@ -583,7 +597,7 @@ static const char *place_name(Expr *e) {
 
 static void check_assignable(Fcx *fx, Expr *assign) {
   Expr *lhs = assign->lhs;
-  note_mut_place(fx, lhs, true);
+  note_mut_place(fx, lhs, true, assign->span);
   if (!is_place(lhs)) {
     Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
     diag_label(d, "cannot assign to this expression");
@@ -901,6 +915,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   fx->closure_hint = NULL;
   Type *exp = expected ? ty_resolve(expected) : NULL;
   if (!hint && exp && exp->kind == TY_DYN && exp->principal && is_fn_trait(exp->principal->trait)) hint = exp->principal;
+  cf->fn_bound = hint && K->fn_traits[0] && hint->trait == K->fn_traits[0];
   Type *hargs = hint ? ty_resolve(hint->args[0]) : NULL;
   int nhint = hargs && hargs->kind == TY_TUPLE ? hargs->nargs : 0;
   cf->nparams = e->ncparams;

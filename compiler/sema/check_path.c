@@ -471,6 +471,27 @@ static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
 }
 
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
+// A closure passed for an `Fn`/`FnMut` bound must not be more restricted than the bound allows:
+// one that changes a capture is only FnMut, one that moves a capture out only FnOnce (E0525).
+// (A closure written at the call was checked as the bound's kind already: E0594/E0596.)
+static void closure_kind_fits(FnDecl *cf, TraitDecl *want, Expr *arg) {
+  int need = want == K->fn_traits[0] ? 0 : want == K->fn_traits[1] ? 1 : 2;
+  if (need == 2 || cf->fn_bound || !cf->closure_expr) return;
+  int have = cf->is_fn_once ? 2 : 0;
+  Capture *why = NULL;
+  for (int i = 0; !have && i < cf->ncaptures; i++)
+    if (cf->captures[i].mut_use) have = 1, why = &cf->captures[i];
+  if (have <= need) return;
+  static const char *const kinds[3] = {"Fn", "FnMut", "FnOnce"};
+  Span head = cf->closure_expr->span;
+  if (cf->closure_expr->cbody && cf->closure_expr->cbody->span.lo > head.lo + 1) head.hi = cf->closure_expr->cbody->span.lo - 1;
+  Diag *d = diag_error(head, "E0525", "expected a closure that implements the `%s` trait, but this closure only implements `%s`", kinds[need], kinds[have]);
+  diag_label(d, "this closure implements `%s`, not `%s`", kinds[have], kinds[need]);
+  if (why) diag_secondary(d, why->span, "closure is `FnMut` because it mutates the variable `%s` here", why->local->name);
+  diag_secondary(d, arg->span, "the requirement to implement `%s` derives from here", kinds[need]);
+  diag_emit(d);
+}
+
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   if (!bound && fx->unsize_var && ty_resolve(param) == fx->unsize_var) bound = fx->unsize_fn;
@@ -482,6 +503,7 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     Type *at = ty_resolve(arg->ty);
     while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
+    if (at->kind == TY_CLOSURE) closure_kind_fits(at->closure, bound->trait, arg);
   }
   note_move_to(fx, arg, param);
 }

@@ -517,6 +517,7 @@ struct FnDecl {
   int ncaptures;
   Expr *closure_expr;
   bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
+  bool fn_bound;       // checked against an `Fn` bound or `dyn Fn`: it may not change its captures
   struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
 };
 
