@@ -305,6 +305,11 @@ static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   }
 }
 
+bool dyn_dispatches(Type *t, TraitDecl *trait) {
+  t = ty_resolve(t);
+  return t->kind == TY_DYN && t->principal && trait_implies(t->principal->trait, trait);
+}
+
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
   if (trait->is_auto) return true;
@@ -313,7 +318,8 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>
   // IntoIterator for I` for `Self: Iterator`).
   if (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait)) return true;
-  if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
+  // A trait object has its traits, and what impls for it say (`impl Debug for dyn Any`).
+  if (dyn_dispatches(t, trait)) return true;
   if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
     int n;
     TraitRef **bs = assoc_bounds(t, &n);
