@@ -305,6 +305,35 @@ static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   }
 }
 
+// ---- 'static requirements of type parameters ----
+
+// `T: 'static` written for type parameter `name` of g, inline or in a where clause.
+static bool generics_static(Generics *g, const char *name) {
+  for (int i = 0; i < g->nparams; i++)
+    if (g->params[i].name == name && g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, "'static")) return true;
+  for (int i = 0; i < g->npreds; i++) {
+    WherePred *w = &g->preds[i];
+    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound &&
+        !strcmp(w->lifetime_bound, "'static"))
+      return true;
+  }
+  return false;
+}
+
+bool sig_param_static(FnDecl *f, const char *name) {
+  return generics_static(&f->generics, name) || (f->impl && generics_static(&f->impl->generics, name));
+}
+
+static bool trait_static_at(TraitDecl *tr, int depth) {
+  if (!tr || depth > 8) return false;
+  if (tr->super_lifetime && !strcmp(tr->super_lifetime, "'static")) return true;
+  for (int i = 0; i < tr->nsuper_traits; i++)
+    if (trait_static_at(tr->super_traits[i], depth + 1)) return true;
+  return false;
+}
+
+bool trait_requires_static(TraitDecl *tr) { return trait_static_at(tr, 0); }
+
 bool dyn_dispatches(Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
   return t->kind == TY_DYN && t->principal && trait_implies(t->principal->trait, trait);
