@@ -35,16 +35,23 @@ static const struct {
   {"collections::vec_deque", "alloc::collections::vec_deque"},
 };
 
-// rustc's paths of std items declared outside any module of the prelude, or elsewhere in
-// rustc's std than their module says.
+// Items of a prelude module that rustc's std defines in a submodule of it.
+static const struct {
+  const char *module, *names, *path;  // names: space-separated, each with a space after it
+} submodule_paths[] = {
+  {"hash", "DefaultHasher RandomState ", "std::hash::random"},
+  {"str", "Chars CharIndices Bytes Split RSplit SplitN RSplitN SplitWhitespace Lines MatchIndices Matches ", "core::str::iter"},
+  {"str", "Utf8Error ", "core::str::error"},
+};
+
+// rustc's paths of std items declared outside any module of the prelude.
 static const struct {
   const char *name, *path;
 } item_paths[] = {
   {"Option", "core::option"},           {"Result", "core::result"},
   {"Ordering", "core::cmp"},            {"ParseIntError", "core::num::error"},
   {"IntErrorKind", "core::num::error"}, {"FromUtf8Error", "alloc::string"},
-  {"Args", "std::env"},                 {"DefaultHasher", "std::hash::random"},
-  {"RandomState", "std::hash::random"}, {"Utf8Error", "core::str::error"},
+  {"Args", "std::env"},
   {"Iterator", "core::iter::traits::iterator"},
   {"DoubleEndedIterator", "core::iter::traits::double_ended"},
   {"ExactSizeIterator", "core::iter::traits::exact_size"},
@@ -93,7 +100,11 @@ static const char *crate_name(void) {
 // The full path of the item `name` declared at span sp: the program's, or std's.
 static const char *item_path(Span sp, const char *name) {
   if (sp.file != 0) return arena_printf("%s::%s", crate_name(), name);
-  const char *m = std_module_of(sp);
+  const char *m = std_module_of(sp), *word = arena_printf("%s ", name);
+  for (size_t i = 0; m && i < sizeof submodule_paths / sizeof submodule_paths[0]; i++)
+    if (!strcmp(submodule_paths[i].module, m) && strstr(submodule_paths[i].names, word) &&
+        (strstr(submodule_paths[i].names, word) == submodule_paths[i].names || strstr(submodule_paths[i].names, word)[-1] == ' '))
+      return arena_printf("%s::%s", submodule_paths[i].path, name);
   for (size_t i = 0; m && i < sizeof module_paths / sizeof module_paths[0]; i++)
     if (!strcmp(module_paths[i].module, m)) return arena_printf("%s::%s", module_paths[i].path, name);
   if (m) return arena_printf("std::%s::%s", m, name);
@@ -105,6 +116,7 @@ static const char *item_path(Span sp, const char *name) {
 }
 
 static const char *path_of(Type *t, bool for_id);
+static const char *trait_path(TraitRef *r, bool for_id);
 
 static const char *list_of(Type **ts, int n, bool for_id) {
   const char *s = "";
@@ -112,8 +124,12 @@ static const char *list_of(Type **ts, int n, bool for_id) {
   return s;
 }
 
-static const char *generic(const char *head, Type **args, int n, bool for_id) {
-  return n ? arena_printf("%s<%s>", head, list_of(args, n, for_id)) : head;
+// `head<'_, A, B>`: rustc erases lifetime arguments to `'_` and keeps them in the list.
+static const char *generic(const char *head, int nlifetimes, Type **args, int n, bool for_id) {
+  if (!nlifetimes && !n) return head;
+  const char *s = "";
+  for (int i = 0; i < nlifetimes; i++) s = arena_printf("%s%s'_", s, i ? ", " : "");
+  return arena_printf("%s<%s%s%s>", head, s, nlifetimes && n ? ", " : "", list_of(args, n, for_id));
 }
 
 static const char *trait_path(TraitRef *r, bool for_id) {
@@ -142,6 +158,30 @@ static const char *dyn_path(Type *t, bool for_id) {
   return arena_printf("dyn %s", s ? s : "");
 }
 
+// The path of function f at type arguments args (its impl's, then its own), as rustc names a
+// closure by it: `main::main`, `main::Stack<i32>::push`, `<main::P as main::Tr>::go`, and a
+// closure's `main::main::{{closure}}`.
+static const char *fn_path(FnDecl *f, Type **args, int nargs, bool for_id) {
+  if (f->is_closure && f->parent) return arena_printf("%s::{{closure}}", fn_path(f->parent, args, nargs, for_id));
+  int from = f->impl && f->impl->env ? f->impl->env->n : 0;
+  if (from > nargs) from = nargs;
+  const char *head;
+  if (f->impl && f->impl->self_ty) {
+    const char *self = path_of(ty_subst(f->impl->self_ty, args, from), for_id);
+    if (f->impl->trait) {
+      TraitRef r = {.trait = f->impl->trait, .args = arena_alloc(sizeof(Type *) * (f->impl->ntrait_args + 1)), .nargs = f->impl->ntrait_args};
+      for (int i = 0; i < r.nargs; i++) r.args[i] = ty_subst(f->impl->trait_args[i], args, from);
+      head = arena_printf("<%s as %s>::%s", self, trait_path(&r, for_id), f->name);
+    } else {
+      head = arena_printf("%s::%s", self, f->name);
+    }
+  } else {
+    if (f->trait) return arena_printf("%s::%s", item_path(f->trait->span, f->trait->name), f->name);  // a default method
+    head = item_path(f->span, f->name);
+  }
+  return generic(head, 0, args + from, nargs - from, for_id);
+}
+
 static const char *path_of(Type *t, bool for_id) {
   t = ty_resolve(t);
   switch (t->kind) {
@@ -153,9 +193,9 @@ static const char *path_of(Type *t, bool for_id) {
   case TY_SLICE: return arena_printf("[%s]", path_of(t->inner, for_id));
   case TY_ARRAY: return arena_printf("[%s; %llu]", path_of(t->inner, for_id), (unsigned long long)t->len);
   case TY_TUPLE: return arena_printf("(%s%s)", list_of(t->args, t->nargs, for_id), t->nargs == 1 ? "," : "");
-  case TY_STRUCT: return generic(item_path(t->sdecl->span, t->sdecl->name), t->args, t->nargs, for_id);
+  case TY_STRUCT: return generic(item_path(t->sdecl->span, t->sdecl->name), t->sdecl->generics.nlifetimes, t->args, t->nargs, for_id);
   case TY_DYN: return dyn_path(t, for_id);
-  case TY_ITER: return arena_printf("core::slice::iter::Iter%s<%s>", t->mut ? "Mut" : "", path_of(t->inner, for_id));
+  case TY_ITER: return arena_printf("core::slice::iter::Iter%s<'_, %s>", t->mut ? "Mut" : "", path_of(t->inner, for_id));
   case TY_RANGE: {
     const char *r = arena_printf("core::ops::range::Range%s<%s>", t->len ? "Inclusive" : "", path_of(t->inner, for_id));
     return t->mut ? arena_printf("core::iter::adapters::rev::Rev<%s>", r) : r;
@@ -165,12 +205,9 @@ static const char *path_of(Type *t, bool for_id) {
     Type *ret = t->ret ? ty_resolve(t->ret) : NULL;
     return ret && ret->kind != TY_UNIT ? arena_printf("%s -> %s", s, path_of(ret, for_id)) : s;
   }
-  case TY_CLOSURE: {
-    // rustc says `crate::f::{{closure}}`; each closure is its own type, told apart by its span.
-    const char *s = arena_printf("%s::{{closure}}", crate_name());
-    if (!for_id) return s;
-    return arena_printf("%s@%u:%u%s", s, t->closure->span.file, t->closure->span.lo,
-                        t->nargs ? arena_printf("<%s>", list_of(t->args, t->nargs, true)) : "");
+  case TY_CLOSURE: {  // each closure is its own type: for the id, told apart by where it is written
+    const char *s = fn_path(t->closure, t->args, t->nargs, for_id);
+    return for_id ? arena_printf("%s@%u:%u", s, t->closure->span.file, t->closure->span.lo) : s;
   }
   default: return ty_name(t);  // the primitives, `()` and `!` are spelled as everywhere
   }
