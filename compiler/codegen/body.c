@@ -460,7 +460,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   LLVMTypeRef fty;
   FnDecl *target = ce->fn;
   Type *ret;
-  bool is_virtual = ce->kind == CALLEE_VIRTUAL || (ce->kind == CALLEE_TRAIT && ty_resolve(self)->kind == TY_DYN);
+  bool is_virtual = ce->kind == CALLEE_VIRTUAL || (ce->kind == CALLEE_TRAIT && dyn_dispatches(self, ce->trait));
   if (is_virtual) {
     FnDecl *f = ce->fn;
     int n = f->env->n;

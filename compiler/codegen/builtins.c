@@ -300,6 +300,13 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_STRING_NEW: return cg_empty_vec(c, 1);
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_TYPE_ID: return cg_i64(c, ty_type_id(cg_type_of(c, e->fn_targs[0])));
+  case BI_TYPE_NAME: {
+    const char *name = ty_type_name(cg_type_of(c, e->fn_targs[0]));
+    return cg_const_str(c, name, strlen(name));
+  }
+  case BI_DYN_DATA:  // a fat pointer's data address (a thin one is its own)
+    return LLVMGetTypeKind(LLVMTypeOf(argv[0])) == LLVMStructTypeKind ? LLVMBuildExtractValue(c->b, argv[0], 0, "") : argv[0];
   case BI_DROP: {
     LLVMValueRef v = argv[0];
     cg_drop_value(c, v, cg_final_ty(c, e->args[0]));

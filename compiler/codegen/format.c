@@ -128,7 +128,7 @@ static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *se
   LLVMValueRef vals[4] = {s, sp.width, sp.prec, sp.flags};
   for (int i = 0; i < 4; i++) LLVMBuildStore(c->b, vals[i], formatter_field(c, f, i));
   self = ty_resolve(self);
-  if (self->kind == TY_DYN) {  // through the vtable
+  if (dyn_dispatches(self, trait)) {  // through the vtable
     LLVMValueRef data = LLVMBuildExtractValue(c->b, self_ref, 0, "data");
     LLVMValueRef vt = LLVMBuildExtractValue(c->b, self_ref, 1, "vtable");
     LLVMValueRef off = cg_i64(c, 8 * cg_vtable_slot(self->principal->trait, m));

@@ -1412,14 +1412,6 @@ static void dropped_with_destructor(Point *pt, int l, Span sp) {
 // mentions T makes a loan of no place that stands for T's region; where it reaches a 'static
 // requirement (the return type, a 'static parameter or field) the program is rejected.
 
-static bool trait_is_static(TraitDecl *tr, int depth) {
-  if (!tr || depth > 8) return false;
-  if (tr->super_lifetime && !strcmp(tr->super_lifetime, "'static")) return true;
-  for (int i = 0; i < tr->nsuper_traits; i++)
-    if (trait_is_static(tr->super_traits[i], depth + 1)) return true;
-  return false;
-}
-
 // `T: 'static` as written for T, as an `impl Tr + 'static` argument, or implied by a bound
 // `T: Plugin` where `trait Plugin: Tr + 'static`.
 static bool param_is_static(FnDecl *f, Type *t) {
@@ -1430,7 +1422,7 @@ static bool param_is_static(FnDecl *f, Type *t) {
   }
   GenericEnv *env = f->env;
   for (int b = 0; env && t->index < env->n && b < env->nbounds[t->index]; b++)
-    if (trait_is_static(env->bounds[t->index][b]->trait, 0)) return true;
+    if (trait_requires_static(env->bounds[t->index][b]->trait)) return true;
   return false;
 }
 
@@ -1640,6 +1632,27 @@ static void check_static_fields(Point *pt, Rvalue *rv, Span sp) {
     if (sig_requires_static(fds[i].ty, 0)) require_static(pt, &rv->ops[i], sp, "this usage");
 }
 
+// An unsizing cast into a trait object whose trait is 'static (`dyn Any`, or `dyn Component`
+// with `trait Component: Any`): the value's type must be 'static, so what it holds must be.
+// Behind a reference that is what the referent holds: the cast reference's own loan is only
+// asked to outlive the `&dyn` it becomes (`&x as &dyn Any` is fine for a local i32 x).
+static void check_static_object(Point *pt, MirStmt *st) {
+  Bck *k = pt->k;
+  Rvalue *rv = &st->rv;
+  Type *to = ty_resolve(rv->ty), *from = ty_resolve(rv->a.ty);
+  if (rv->cast != CAST_UNSIZE || rv->a.kind == OPND_CONST || (to->kind != TY_REF && to->kind != TY_BOX)) return;
+  Type *obj = ty_resolve(to->inner);
+  if (obj->kind != TY_DYN || !obj->principal || !trait_requires_static(obj->principal->trait)) return;
+  State s = {k, (Word *)pt->sets};  // only read
+  Word *in = bits_new(k->words);
+  add_operand_loans(&s, in, &rv->a);
+  for (int i = 0; from->kind == TY_REF && i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(in, i) && !ln->inner && !ln->param && made_with(k, rv->a.place.local, ln->holder)) bit_clear(in, i);
+  }
+  require_loans_static(pt, in, st->span, "coercion");
+}
+
 static void check_stmt(Point *pt, MirStmt *st) {
   Bck *k = pt->k;
   if (st->kind == STMT_STORAGE_DEAD) {
@@ -1666,6 +1679,10 @@ static void check_stmt(Point *pt, MirStmt *st) {
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
     check_static_fields(pt, rv, st->span);
+    break;
+  case RV_CAST:
+    check_static_object(pt, st);
+    access_operand(pt, &rv->a, st->span);
     break;
   // A bounds check's length is part of the indexing that follows it, which is checked itself.
   case RV_LEN: break;

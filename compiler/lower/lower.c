@@ -1148,7 +1148,7 @@ static void lower_range_borrow(Lower *L, Place dest, Expr *e) {
 static Callee trait_callee(Lower *L, Expr *e, Type *self) {
   (void)L;
   Callee c = {.fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs, .trait = e->trait, .self_ty = self};
-  if (self && ty_resolve(self)->kind == TY_DYN) {
+  if (self && dyn_dispatches(self, e->trait ? e->trait : e->fn->trait)) {
     c.kind = CALLEE_VIRTUAL;
     c.slot = vtable_method_slot(ty_resolve(self)->principal->trait, e->fn);
   } else {

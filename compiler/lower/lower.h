@@ -318,7 +318,6 @@ bool sig_requires_static(TypeExpr *t, int depth);          // `&'static T`, `Box
 bool sig_has_dyn(TypeExpr *t, bool *bounded);              // a `dyn` in t (`+ 'a`: bounded)
 bool sig_ret_has_impl(TypeExpr *t);                        // `impl Tr` in a return type
 Span sig_lifetime_def(FnDecl *f, const char *lt);          // where lt is declared
-bool sig_param_static(FnDecl *f, const char *name);        // type parameter `name: 'static`
 bool sig_type_names(TypeExpr *t, const char *name, int depth);  // t names type `name`
 bool sig_ret_static_dyn(FnDecl *f);  // f returns `Box<dyn Trait>`, 'static however its items borrow
 bool sig_type_holds(TypeExpr *t, const char *name, int depth);  // t holds a `name` whole, not a projection

@@ -318,24 +318,6 @@ Span sig_lifetime_def(FnDecl *f, const char *lt) {
   return (Span){0};
 }
 
-// `T: 'static` written for type parameter `name` of f or of its impl, inline or in a where
-// clause.
-static bool generics_static(Generics *g, const char *name) {
-  for (int i = 0; i < g->nparams; i++)
-    if (g->params[i].name == name && g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, "'static")) return true;
-  for (int i = 0; i < g->npreds; i++) {
-    WherePred *w = &g->preds[i];
-    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound &&
-        !strcmp(w->lifetime_bound, "'static"))
-      return true;
-  }
-  return false;
-}
-
-bool sig_param_static(FnDecl *f, const char *name) {
-  return generics_static(&f->generics, name) || (f->impl && generics_static(&f->impl->generics, name));
-}
-
 TypeExpr *sig_static_dyn(TypeExpr *t, int depth) {
   if (!t || depth > 8) return NULL;
   switch (t->kind) {

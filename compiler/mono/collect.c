@@ -195,10 +195,11 @@ static void need_formatting(Type *t, bool debug) {
     t = in;
   }
   switch (t->kind) {
-  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STRING: case TY_DYN: return;  // no impl called
+  case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STRING: return;  // no impl called
   default: break;
   }
   TraitDecl *trait = debug ? crate->debug_trait : crate->display_trait;
+  if (dyn_dispatches(t, trait)) return;  // through the vtable
   if (mono_has_builtin_impl(trait, t)) {
     need_builtin_impl(trait, t);
     return;
@@ -223,7 +224,7 @@ static void walk_call(Terminator *t) {
   case CALLEE_FN: need_fn(ce->fn, subst_all(ce->targs, ce->ntargs), ce->ntargs, t->span); return;
   case CALLEE_TRAIT: {
     Type *self = subst(ce->self_ty);
-    if (ty_resolve(self)->kind == TY_DYN) return;  // virtual: through the vtable
+    if (dyn_dispatches(self, ce->trait)) return;  // virtual: through the vtable
     if (mono_has_builtin_impl(ce->trait, self)) {
       need_builtin_impl(ce->trait, self);
       return;

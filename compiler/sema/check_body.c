@@ -71,12 +71,33 @@ static void report_from_iterator(Obligation *o, const char *name) {
   diag_emit(d);
 }
 
+// Whether type parameter t is known to be 'static where the body is: bounded `T: 'static`, or
+// by a trait that is (`T: Any`).
+static bool param_static_here(Fcx *fx, Type *t) {
+  if (fx->fn && sig_param_static(fx->fn, t->name)) return true;
+  for (int b = 0; t->index < fx->env->n && b < fx->env->nbounds[t->index]; b++)
+    if (trait_requires_static(fx->env->bounds[t->index][b]->trait)) return true;
+  return false;
+}
+
+// `T: Any` (whose trait is 'static) asked of a parameter that may hold a borrow.
+static void report_param_not_static(Type *t, Span sp) {
+  Diag *d = diag_error(sp, "E0310", "the parameter type `%s` may not live long enough", t->name);
+  diag_label(d, "the parameter type `%s` must be valid for the static lifetime...", t->name);
+  diag_secondary(d, sp, "...so that the type `%s` will meet its required lifetime bounds", t->name);
+  diag_help(d, "consider adding an explicit lifetime bound: `%s: 'static`", t->name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
     Type *t = ty_normalize(ty_zonk(o->ty), cur_env);
     if (ty_has_vars(t)) continue;
-    if (type_implements(K, t, o->trait) && implements_with_args(o, t)) continue;
+    if (type_implements(K, t, o->trait) && implements_with_args(o, t)) {
+      if (t->kind == TY_PARAM && trait_requires_static(o->trait) && !param_static_here(fx, t)) report_param_not_static(t, o->span);
+      continue;
+    }
     if (o->format_arg) {
       report_unformattable(t, o->trait == K->debug_trait, o->span);
       continue;

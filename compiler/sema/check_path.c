@@ -43,6 +43,8 @@ static const struct {
   {"std::cmp::max_by_key", "__std_cmp_max_by_key"}, {"std::cmp::min_by_key", "__std_cmp_min_by_key"},
   {"std::str::from_utf8", "__std_str_from_utf8"}, {"core::str::from_utf8", "__std_str_from_utf8"},
   {"std::char::from_u32", "__std_char_from_u32"}, {"std::char::from_digit", "__std_char_from_digit"},
+  {"std::any::type_name", "__std_any_type_name"}, {"core::any::type_name", "__std_any_type_name"},
+  {"std::any::type_name_of_val", "__std_any_type_name_of_val"}, {"core::any::type_name_of_val", "__std_any_type_name_of_val"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -537,6 +539,22 @@ static void blame_arguments(Fcx *fx, int first_obligation, Expr *callee, Expr **
   }
 }
 
+// The one type argument of `size_of::<T>()` (or of an intrinsic taking one), recorded as the
+// call's fn_targs for codegen to substitute per instance; NULL (and E0282) when it is missing.
+static Type *turbofish_type(Fcx *fx, Expr *e, Expr *callee, PathSeg *last) {
+  if (last->nargs != 1) {
+    Diag *d = diag_error(callee->span, "E0282", "type annotations needed");
+    diag_label(d, "cannot infer type of the type parameter `T` declared on the function `%s`", last->name);
+    diag_emit(d);
+    return NULL;
+  }
+  Type *t = resolve_type_ex(last->args[0], fx->env, fx->self_ty, false);
+  e->fn_targs = arena_alloc(sizeof(Type *));
+  e->fn_targs[0] = t;
+  e->fn_ntargs = 1;
+  return t;
+}
+
 static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) {
   Type *exp = expected ? ty_resolve(expected) : NULL;
   PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
@@ -575,18 +593,22 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   case BI_SIZE_OF:
   case BI_ALIGN_OF: {
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    if (last->nargs != 1) {
-      Diag *d = diag_error(callee->span, "E0282", "type annotations needed");
-      diag_label(d, "cannot infer type of the type parameter `T` declared on the function `%s`", last->name);
-      diag_emit(d);
-      return ty_usize;
-    }
-    Type *t = resolve_type_ex(last->args[0], fx->env, fx->self_ty, false);
-    require_sized(t, last->args[0]->span, "the type argument of `size_of`");
-    e->fn_targs = arena_alloc(sizeof(Type *));
-    e->fn_targs[0] = t;
-    e->fn_ntargs = 1;
+    Type *t = turbofish_type(fx, e, callee, last);
+    if (t) require_sized(t, last->args[0]->span, "the type argument of `size_of`");
     return ty_usize;
+  }
+  // std::any's: a type's id and name, and a `&dyn Any`'s data seen as the `&T` it was checked to be.
+  case BI_TYPE_ID: case BI_TYPE_NAME: case BI_DYN_DATA: {
+    Type *from = ty_new_var(0);
+    if (callee->builtin == BI_DYN_DATA) {
+      sig.nparams = 1;
+      params[0] = ty_ref(from, false);
+    }
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    Type *t = turbofish_type(fx, e, callee, last);
+    if (callee->builtin == BI_TYPE_ID) return ty_u64;
+    if (callee->builtin == BI_TYPE_NAME) return ty_ref(ty_str, false);
+    return ty_ref(t ? t : ty_new_var(0), false);
   }
   case BI_DROP:
     sig.nparams = 1;

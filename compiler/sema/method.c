@@ -159,6 +159,33 @@ static bool blanket_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
+// A method of an inherent impl of u (`impl Point`, `impl<T> Stack<T>`, `impl dyn Any`).
+static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  int nfns;
+  FnDecl **fns = inherent_fns_named(e->name, &nfns);
+  for (int i = 0; i < nfns; i++) {
+    FnDecl *f = fns[i];
+    ImplDecl *im = f->impl;
+    if (f->self_kind == SELF_NONE) continue;
+    int n = im->env->n;
+    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
+    if (!unify(ty_subst(im->self_ty, binds, n), u)) continue;
+    e->dispatch = DISPATCH_DIRECT;
+    e->fn = f;
+    e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
+    e->fn_ntargs = f->env->n;
+    if (e->ntargs) {  // `b.downcast_ref::<String>()`
+      PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
+      apply_turbofish(fx, &seg, f->env, n, e->fn_targs);
+    }
+    set_receiver_adjust(e, derefs, f->self_kind);
+    *out = sig_of(f, e->fn_targs, e->fn_ntargs);
+    return true;
+  }
+  return false;
+}
+
 // Probes one step type of the autoderef chain.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
@@ -183,8 +210,9 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return blanket_method(fx, e, u, derefs, out);
   }
-  if (u->kind == TY_DYN) {
-    return u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out);
+  if (u->kind == TY_DYN) {  // the trait's methods, then an `impl dyn Tr` block's (`downcast_ref` of dyn Any)
+    if (u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out)) return true;
+    return inherent_method(fx, e, u, derefs, out);
   }
   if (u->kind == TY_ASSOC) {  // what its trait declares it bounded by
     int n;
@@ -196,29 +224,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return false;
   }
-  // Inherent impls.
-  int nfns;
-  FnDecl **fns = inherent_fns_named(e->name, &nfns);
-  for (int i = 0; i < nfns; i++) {
-    FnDecl *f = fns[i];
-    ImplDecl *im = f->impl;
-    if (f->self_kind == SELF_NONE) continue;
-    int n = im->env->n;
-    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
-    for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
-    if (!unify(ty_subst(im->self_ty, binds, n), u)) continue;
-    e->dispatch = DISPATCH_DIRECT;
-    e->fn = f;
-    e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
-    e->fn_ntargs = f->env->n;
-    if (e->ntargs) {  // `s.parse::<f32>()`: the method's own parameters follow the impl's
-      PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
-      apply_turbofish(fx, &seg, f->env, n, e->fn_targs);
-    }
-    set_receiver_adjust(e, derefs, f->self_kind);
-    *out = sig_of(f, e->fn_targs, e->fn_ntargs);
-    return true;
-  }
+  if (inherent_method(fx, e, u, derefs, out)) return true;
   // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
   int ntraits;
   TraitDecl **traits = traits_declaring(e->name, &ntraits);

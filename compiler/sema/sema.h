@@ -129,6 +129,13 @@ bool ty_has_dyn(Type *t);
 Type *ty_subst(Type *t, Type **args, int nargs);
 const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`
 const char *ty_name_short(Type *t, int max_depth);  // deeper parts as `...`
+// Whether a method of trait on Self = t goes through t's vtable: t is a trait object whose trait
+// is (or has as a supertrait) trait. `impl Debug for dyn Any` is an impl's method, called directly.
+bool dyn_dispatches(Type *t, TraitDecl *trait);
+bool sig_param_static(FnDecl *f, const char *name);  // type parameter `name: 'static` (of f or its impl)
+bool trait_requires_static(TraitDecl *tr);           // `trait Tr: 'static` (`Any`), itself or by a supertrait
+const char *ty_type_name(Type *t);     // std::any::type_name's: `alloc::vec::Vec<main::Circle>` (type_path.c)
+uint64_t ty_type_id(Type *t);          // std::any::TypeId's: one per type, lifetimes erased
 const char *traitref_name(TraitRef *r);
 bool ty_is_int(Type *t);
 bool ty_is_numeric(Type *t);

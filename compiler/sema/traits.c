@@ -305,6 +305,40 @@ static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   }
 }
 
+// ---- 'static requirements of type parameters ----
+
+// `T: 'static` written for type parameter `name` of g, inline or in a where clause.
+static bool generics_static(Generics *g, const char *name) {
+  for (int i = 0; i < g->nparams; i++)
+    if (g->params[i].name == name && g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, "'static")) return true;
+  for (int i = 0; i < g->npreds; i++) {
+    WherePred *w = &g->preds[i];
+    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound &&
+        !strcmp(w->lifetime_bound, "'static"))
+      return true;
+  }
+  return false;
+}
+
+bool sig_param_static(FnDecl *f, const char *name) {
+  return generics_static(&f->generics, name) || (f->impl && generics_static(&f->impl->generics, name));
+}
+
+static bool trait_static_at(TraitDecl *tr, int depth) {
+  if (!tr || depth > 8) return false;
+  if (tr->super_lifetime && !strcmp(tr->super_lifetime, "'static")) return true;
+  for (int i = 0; i < tr->nsuper_traits; i++)
+    if (trait_static_at(tr->super_traits[i], depth + 1)) return true;
+  return false;
+}
+
+bool trait_requires_static(TraitDecl *tr) { return trait_static_at(tr, 0); }
+
+bool dyn_dispatches(Type *t, TraitDecl *trait) {
+  t = ty_resolve(t);
+  return t->kind == TY_DYN && t->principal && trait_implies(t->principal->trait, trait);
+}
+
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
   if (trait->is_auto) return true;
@@ -313,7 +347,8 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>
   // IntoIterator for I` for `Self: Iterator`).
   if (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait)) return true;
-  if (t->kind == TY_DYN) return t->principal && trait_implies(t->principal->trait, trait);
+  // A trait object has its traits, and what impls for it say (`impl Debug for dyn Any`).
+  if (dyn_dispatches(t, trait)) return true;
   if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
     int n;
     TraitRef **bs = assoc_bounds(t, &n);
