@@ -548,11 +548,15 @@ static bool stores_itself(Terminator *t, int i, int j) {
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
 // field of a split result holds the loans of the arguments its lifetime is, and what every
 // field may hold (`inside`).
+static void struct_call_fields(State *s, Terminator *t, const Word *inside);
+
 static void call_fields(State *s, Terminator *t, const Word *inside) {
   Bck *k = s->k;
   FnDecl *f = callee_sig(t);
   int l = t->dest.local, n = split_fields(local_ty(k, l));
-  if (t->dest.nproj || k->field_base[l] < 0 || !f || !f->ret || f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
+  if (t->dest.nproj || k->field_base[l] < 0 || !f || !f->ret) return;
+  if (f->ret->kind == TE_PATH) struct_call_fields(s, t, inside);
+  if (f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
   for (int fi = 0; fi < n; fi++) {
     Word *fs = field_set(s, l, fi);
     memcpy(fs, inside, sizeof(Word) * k->words);
@@ -560,6 +564,38 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
       const char *lt;
       if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
       if (!sig_arg_lifetime(f, i, &lt) || sig_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
+    }
+  }
+}
+
+// A struct returned with lifetime arguments (`-> Pair<'a, 'b>`, or `-> Self` in `impl<'a, 'b>
+// Pair<'a, 'b>`): each field of a split result holds the loans of the arguments whose lifetime
+// is (or outlives) the one its type has, as the struct's parameters map to the return type's
+// arguments; a field of a type parameter, or of a lifetime written `'_`, may hold any of them.
+static void struct_call_fields(State *s, Terminator *t, const Word *inside) {
+  Bck *k = s->k;
+  FnDecl *f = callee_sig(t);
+  TypeExpr *ret = f->ret;
+  if (ret->path.nsegs == 1 && !strcmp(ret->path.segs[0].name, "Self") && f->impl) ret = f->impl->self_te;
+  PathSeg *seg;
+  StructDecl *sd = sig_referent_struct(ret, &seg);
+  int l = t->dest.local;
+  Type *dt = ty_resolve(local_ty(k, l));
+  if (!sd || sd->is_enum || dt->kind != TY_STRUCT || dt->sdecl != sd || split_fields(dt) != sd->nfields) return;
+  for (int fi = 0; fi < sd->nfields; fi++) {
+    Word *fs = field_set(s, l, fi);
+    memcpy(fs, inside, sizeof(Word) * k->words);
+    bool any = ty_has_params(sd->fields[fi].type);
+    for (int i = 0; i < t->nargs; i++) {
+      const char *lt;
+      if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
+      bool held = any || !sig_arg_lifetime(f, i, &lt) || !lt;
+      for (int j = 0; !held && j < sd->generics.nlifetimes; j++) {
+        const char *to = seg->lifetimes[j];
+        if (!sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0)) continue;
+        held = !strcmp(to, "'_") || sig_outlives(f, lt, to);
+      }
+      if (held) add_operand_loans(s, fs, &t->args[i]);
     }
   }
 }
@@ -1267,6 +1303,20 @@ static void access_operand(Point *pt, Operand *o, Span sp) {
   access(pt, o->place, o->kind == OPND_MOVE ? ACC_MOVE : ACC_READ, sp);
 }
 
+// E0373: a closure borrowing local `name` escapes the function (returned, or given to a
+// parameter that must be 'static), where it would read the local's dead storage.
+static void report_closure_escape(Bck *k, int loan, Span where, const char *why) {
+  Loan *ln = &k->loans.data[loan];
+  const char *name = k->b->locals.data[ln->owner].name;
+  Diag *d = diag_error(closure_head(ln->span), "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
+  diag_label(d, "may outlive borrowed value `%s`", name);
+  if (ln->use_span.hi) diag_secondary(d, ln->use_span, "`%s` is borrowed here", name);
+  diag_note_at(d, where, "%s", why);
+  diag_help(d, "to force the closure to take ownership of `%s` (and any other referenced variables), use the `move` keyword", name);
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
 // The return value holds a loan of a local, which dies when the function returns. rustc
 // names the returned expression: the borrow itself when it is returned directly.
 static void report_escape(Bck *k, int loan) {
@@ -1277,10 +1327,8 @@ static void report_escape(Bck *k, int loan) {
   bool param = ln->owner <= k->b->nparams;
   Diag *d;
   if (ln->capture) {
-    d = diag_error(ln->span, "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
-    diag_label(d, "may outlive borrowed value `%s`", name);
-    diag_note_at(d, ret_span, "closure is returned here");
-    diag_help(d, "to force the closure to take ownership of `%s` (and any other referenced variables), use the `move` keyword", name);
+    report_closure_escape(k, loan, ret_span, "closure is returned here");
+    return;
   } else if (direct) {
     d = diag_error(ret_span, "E0515", "cannot return reference to %s `%s`", param ? "function parameter" : "local variable", name);
     diag_label(d, "returns a reference to data owned by the current function");
@@ -1531,11 +1579,44 @@ static void report_universal_static(Bck *k, int loan, Span use, const char *why)
   k->reported[loan] = true;
 }
 
-static void require_loans_static(Point *pt, const Word *in, Span use, const char *why) {
+// A reference parameter's region given to a `let` typed with lifetime `want` of the signature
+// (`let z: &'a i32 = y;`): it must outlive `want` by the declared bounds. An elided one is
+// asked only when the parameter itself is what is given (`copied`), where the flow is exact.
+static void report_universal_annot(Bck *k, int loan, Span use, const char *want, int copied) {
+  Loan *ln = &k->loans.data[loan];
+  FnDecl *f = k->b->fn;
+  if (ln->region ? sig_outlives(f, ln->region, want) : ln->holder != copied) return;
+  const char *pname = k->b->locals.data[ln->holder].name;
+  bool self = f->self_kind != SELF_NONE && ln->holder == 1;
+  Diag *d;
+  if (!ln->region && !self && pname) {
+    d = diag_error(use, "E0621", "explicit lifetime required in the type of `%s`", pname);
+    diag_label(d, "lifetime `%s` required", want);
+    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", want, pname);
+  } else {
+    d = diag_error(use, NULL, "lifetime may not live long enough");
+    const char *have = region_name(k, d, ln->region, ln->holder, 1);
+    region_name(k, d, want, 0, 2);
+    diag_label(d, "type annotation requires that `%s` must outlive `%s`", have, want);
+    if (ln->region) diag_help(d, "consider adding the following bound: `%s: %s`", have, want);
+  }
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
+// What `in` holds must outlive `region`, a lifetime of the signature, or 'static when NULL:
+// a borrow of a local is E0597 ("`why` requires that `x` is borrowed for `'a`"), a parameter's
+// region one that does not outlive it "lifetime may not live long enough". `copied`: the
+// local a plain copy gives (see report_universal_annot), or -1.
+static void require_loans_outlive(Point *pt, const Word *in, Span use, const char *why, const char *region, int copied) {
   Bck *k = pt->k;
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (bit(in, i) && ln->param && !k->reported[i]) report_param_static(k, i, (Span){0});
+    if (bit(in, i) && ln->param && !k->reported[i] && !region) report_param_static(k, i, (Span){0});
+    if (bit(in, i) && ln->universal && !k->reported[i] && region) {
+      report_universal_annot(k, i, use, region, copied);
+      continue;
+    }
     if (bit(in, i) && ln->universal && !k->reported[i] && !(ln->region && !strcmp(ln->region, "'static"))) {
       report_universal_static(k, i, use, why);
       continue;
@@ -1545,10 +1626,11 @@ static void require_loans_static(Point *pt, const Word *in, Span use, const char
     if (!name) continue;
     bool captured = ln->capture && ln->use_span.hi;  // rustc points at the use in the closure
     Diag *d = diag_error(captured ? ln->use_span : ln->span, "E0597", "`%s` does not live long enough", name);
+    if (region) region_name(k, d, region, 0, 1);
     diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
     diag_label(d, "borrowed value does not live long enough");
     if (captured) diag_secondary(d, closure_head(ln->span), "value captured here");
-    diag_secondary(d, use, "%s requires that `%s` is borrowed for `'static`", why, name);
+    diag_secondary(d, use, "%s requires that `%s` is borrowed for `%s`", why, name, region ? region : "'static");
     Span end = scope_end(k, ln->owner);
     if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
     diag_defer(d, DEFER_CONFLICT);
@@ -1562,7 +1644,22 @@ static void require_static(Point *pt, Operand *o, Span use, const char *why) {
   State s = {k, (Word *)pt->sets};  // only read
   Word *in = bits_new(k->words);
   add_operand_loans(&s, in, o);
-  require_loans_static(pt, in, use, why);
+  require_loans_outlive(pt, in, use, why, NULL, -1);
+}
+
+// A closure given to a type parameter that must be 'static (`F: Fn() + 'static`, as
+// thread::spawn's): its borrowing captures are E0373, rustc's "closure may outlive".
+static void closure_args_static(Point *pt, Operand *o, Span call) {
+  Bck *k = pt->k;
+  if (o->kind == OPND_CONST || ty_resolve(o->ty)->kind != TY_CLOSURE) return;
+  State s = {k, (Word *)pt->sets};  // only read
+  Word *in = bits_new(k->words);
+  add_operand_loans(&s, in, o);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(in, i) && ln->capture && ln->owner >= 0 && !k->reported[i] && k->b->locals.data[ln->owner].name)
+      report_closure_escape(k, i, call, "function requires argument type to outlive `'static`");
+  }
 }
 
 // The arguments of a call to parameters that must be 'static.
@@ -1573,6 +1670,7 @@ static void check_static_args(Point *pt, Terminator *t) {
   for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++) {
     Type *pty = f->param_types ? ty_resolve(f->param_types[i - has_self]) : NULL;
     bool bounded = pty && pty->kind == TY_PARAM && param_is_static(f, pty);  // `keep<T: 'static>(t: T)`
+    if (bounded) closure_args_static(pt, &t->args[i], t->span);
     if (bounded || sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
   }
 }
@@ -1624,6 +1722,24 @@ static void check_static_fields(Point *pt, Rvalue *rv, Span sp) {
     if (sig_requires_static(fds[i].ty, 0)) require_static(pt, &rv->ops[i], sp, "this usage");
 }
 
+// `let r: &'static T = ..` or `let r: &'a T = ..` with 'a the signature's: what r is given must
+// live that long (rustc's "type annotation requires that ..").
+static void annotated_let(Point *pt, MirStmt *st) {
+  Bck *k = pt->k;
+  Rvalue *rv = &st->rv;
+  Word *in = bits_new(k->words);
+  if (rv->kind == RV_REF && k->loan_at[pt->bi][pt->j] >= 0) {  // `let r: &'static T = &x;`
+    bit_set(in, k->loan_at[pt->bi][pt->j]);
+  } else if ((rv->kind == RV_USE || rv->kind == RV_CAST) && rv->a.kind != OPND_CONST && type_has_refs(rv->a.ty)) {
+    State s = {k, (Word *)pt->sets};  // only read
+    add_operand_loans(&s, in, &rv->a);
+  } else {
+    return;
+  }
+  int copied = rv->kind == RV_USE && rv->a.kind != OPND_CONST && !rv->a.place.nproj ? rv->a.place.local : -1;
+  require_loans_outlive(pt, in, st->static_span, "type annotation", st->annot_region, copied);
+}
+
 static void check_stmt(Point *pt, MirStmt *st) {
   Bck *k = pt->k;
   if (st->kind == STMT_STORAGE_DEAD) {
@@ -1635,12 +1751,7 @@ static void check_stmt(Point *pt, MirStmt *st) {
   }
   if (st->kind != STMT_ASSIGN) return;
   Rvalue *rv = &st->rv;
-  if (st->static_span.hi && (rv->kind == RV_USE || rv->kind == RV_CAST)) require_static(pt, &rv->a, st->static_span, "type annotation");
-  if (st->static_span.hi && rv->kind == RV_REF && k->loan_at[pt->bi][pt->j] >= 0) {  // `let r: &'static T = &x;`
-    Word *in = bits_new(k->words);
-    bit_set(in, k->loan_at[pt->bi][pt->j]);
-    require_loans_static(pt, in, st->static_span, "type annotation");
-  }
+  if (st->static_span.hi) annotated_let(pt, st);
   // A value put into a struct field whose type is 'static (`h.f = Box::new(|| s.len())` with
   // `f: Box<dyn Fn()>`).
   if ((rv->kind == RV_USE || rv->kind == RV_CAST) && static_field_place(k, st->place))
