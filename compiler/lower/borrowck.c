@@ -456,8 +456,10 @@ static TypeExpr *param_referent(Terminator *t, int i) {
 
 // An ARG_INSIDE argument `&p` of a split struct local p, to a callee whose signature names
 // p's lifetimes (`fn first(&self) -> &'a str` on `Pair<'a, 'b>`): the result holds the loans
-// of the fields whose types mention a lifetime the return type has, not all of p's.
-static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
+// of the fields whose types mention a lifetime the return type has, not all of p's. With
+// `want` (lifetimes of the callee, n of them), of the fields whose lifetime is (or outlives)
+// one of those instead: what one field of a returned struct may hold.
+static bool referent_fields_of(State *s, Terminator *t, int i, const char **want, int nwant, Word *out) {
   Bck *k = s->k;
   Operand *a = &t->args[i];
   TypeExpr *te = param_referent(t, i);
@@ -480,7 +482,8 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
     bool returned = false;
     for (int j = 0; j < sd->generics.nlifetimes && !returned; j++) {
       const char *lt = seg->lifetimes[j];
-      bool in_ret = !strcmp(lt, "'_") || sig_names_lifetime(f, lt);
+      bool in_ret = !strcmp(lt, "'_") || (!want && sig_names_lifetime(f, lt));
+      for (int w = 0; want && w < nwant && !in_ret; w++) in_ret = !strcmp(want[w], "'_") || sig_outlives(f, lt, want[w]);
       returned = in_ret && sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0);
     }
     // A field of a type parameter may hold any of them.
@@ -488,6 +491,8 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
   }
   return true;
 }
+
+static bool referent_fields(State *s, Terminator *t, int i, Word *out) { return referent_fields_of(s, t, i, NULL, 0, out); }
 
 // The names (lifetimes, type parameters) of what callee parameter i (a `&mut`) points to, as
 // far as the signature says; false when it says nothing (a builtin's or closure's parameter).
@@ -568,6 +573,21 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
   }
 }
 
+// Of `inside` (what the result may hold of the ARG_INSIDE arguments) in fs, keeps the loans of
+// the arguments' fields with one of the callee's lifetimes `want`, where each argument says
+// which those are; all of `inside` where one does not.
+static void narrow_inside(State *s, Terminator *t, const char **want, int nwant, Word *fs) {
+  Bck *k = s->k;
+  Word *kept = bits_new(k->words), *one = bits_new(k->words);
+  for (int i = 0; i < t->nargs; i++) {
+    if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_INSIDE) continue;
+    memset(one, 0, sizeof(Word) * k->words);
+    if (!referent_fields_of(s, t, i, want, nwant, one)) return;
+    bits_or(kept, one, k->words);
+  }
+  for (int w = 0; w < k->words; w++) fs[w] &= kept[w] | k->universal[w];
+}
+
 // A struct returned with lifetime arguments (`-> Pair<'a, 'b>`, or `-> Self` in `impl<'a, 'b>
 // Pair<'a, 'b>`): each field of a split result holds the loans of the arguments whose lifetime
 // is (or outlives) the one its type has, as the struct's parameters map to the return type's
@@ -586,6 +606,13 @@ static void struct_call_fields(State *s, Terminator *t, const Word *inside) {
     Word *fs = field_set(s, l, fi);
     memcpy(fs, inside, sizeof(Word) * k->words);
     bool any = ty_has_params(sd->fields[fi].type);
+    // The callee's lifetimes this field has: of what the ARG_INSIDE arguments hold, it takes
+    // only their fields of those (`swap(&self) -> Pair<'b, 'a>`: x from self.y).
+    const char *want[GENERICS_MAX_LIFETIMES];
+    int nwant = 0;
+    for (int j = 0; j < sd->generics.nlifetimes; j++)
+      if (sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0)) want[nwant++] = seg->lifetimes[j];
+    if (!any) narrow_inside(s, t, want, nwant, fs);
     for (int i = 0; i < t->nargs; i++) {
       const char *lt;
       if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
@@ -648,6 +675,10 @@ static bool result_pointees(Type *t, Type **out, int *n, int depth) {
     return true;
   }
   case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_STR: case TY_STRING: return true;
+  // A type parameter of the body's function is the caller's type: whatever references a T
+  // holds outlive the call, so it points into nothing the body borrows (`x: T` of
+  // `self.log.last().cloned()` does not borrow self.log).
+  case TY_PARAM: return true;
   case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_BOX: return result_pointees(t->inner, out, n, depth + 1);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)

@@ -92,7 +92,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
         }
         else if (env->has_self) {
           env_add_bound(env, 0, r);
-          if (fn) add_self_bound(fn, r, w->bounds[b].span);
+          if (fn && !r->trait->is_auto) add_self_bound(fn, r, w->bounds[b].span);
           // `where Self: Clone` asks for Sized too (Clone: Sized), as rustc elaborates it.
           if (fn && !fn->requires_sized && implies_sized(r->trait, 0)) fn->requires_sized = true;
         }
