@@ -1610,6 +1610,22 @@ static void report_universal_static(Bck *k, int loan, Span use, const char *why)
   k->reported[loan] = true;
 }
 
+// A capture of a reference local: rustc captures what the body reads through it (`*k`), a
+// reborrow whose region is the reference's, not a borrow of the local k; trc's environment
+// points at k itself, so such a capture is reported only when nothing the reference holds is
+// (rustc names that: E0521 for a parameter's region, E0597 for the borrowed local).
+static bool captured_referent(Bck *k, Loan *ln) {
+  return ln->capture && ln->owner >= 0 && borrowed_ptr(local_ty(k, ln->owner));
+}
+
+// E0621: parameter `pname`, whose lifetime is elided, is used where `named` is required.
+static Diag *explicit_lifetime_required(Span sp, const char *pname, const char *named) {
+  Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
+  diag_label(d, "lifetime `%s` required", named);
+  diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
+  return d;
+}
+
 // A reference parameter's region given to a `let` typed with lifetime `want` of the signature
 // (`let z: &'a i32 = y;`): it must outlive `want` by the declared bounds. An elided one is
 // asked only when the parameter itself is what is given (`copied`), where the flow is exact.
@@ -1621,9 +1637,7 @@ static void report_universal_annot(Bck *k, int loan, Span use, const char *want,
   bool self = f->self_kind != SELF_NONE && ln->holder == 1;
   Diag *d;
   if (!ln->region && !self && pname) {
-    d = diag_error(use, "E0621", "explicit lifetime required in the type of `%s`", pname);
-    diag_label(d, "lifetime `%s` required", want);
-    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", want, pname);
+    d = explicit_lifetime_required(use, pname, want);
   } else {
     d = diag_error(use, NULL, "lifetime may not live long enough");
     const char *have = region_name(k, d, ln->region, ln->holder, 1);
@@ -1639,10 +1653,18 @@ static void report_universal_annot(Bck *k, int loan, Span use, const char *want,
 // a borrow of a local is E0597 ("`why` requires that `x` is borrowed for `'a`"), a parameter's
 // region one that does not outlive it "lifetime may not live long enough". `copied`: the
 // local a plain copy gives (see report_universal_annot), or -1.
+static bool reported_any(Bck *k, const Word *in) {
+  for (int i = 0; i < k->nloans; i++)
+    if (bit(in, i) && k->reported[i]) return true;
+  return false;
+}
+
 static void require_loans_outlive(Point *pt, const Word *in, Span use, const char *why, const char *region, int copied) {
   Bck *k = pt->k;
+  for (int pass = 0; pass < 2; pass++)
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
+    if (!bit(in, i) || k->reported[i] || captured_referent(k, ln) != (pass == 1) || (pass && reported_any(k, in))) continue;
     if (bit(in, i) && ln->param && !k->reported[i] && !region) report_param_static(k, i, (Span){0});
     if (bit(in, i) && ln->universal && !k->reported[i] && region) {
       report_universal_annot(k, i, use, region, copied);
@@ -1688,7 +1710,7 @@ static void closure_args_static(Point *pt, Operand *o, Span call) {
   add_operand_loans(&s, in, o);
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (bit(in, i) && ln->capture && ln->owner >= 0 && !k->reported[i] && k->b->locals.data[ln->owner].name)
+    if (bit(in, i) && ln->capture && ln->owner >= 0 && !k->reported[i] && k->b->locals.data[ln->owner].name && !captured_referent(k, ln))
       report_closure_escape(k, i, call, "function requires argument type to outlive `'static`");
   }
 }
@@ -1710,6 +1732,13 @@ static void check_static_args(Point *pt, Terminator *t) {
 // (`h.items.push(Box::new(&n))` with `items: Vec<Box<dyn Tr>>`): the call may store it there,
 // so what it holds must be 'static: a borrow of a local is E0597, a type parameter E0310.
 static bool static_field_place(Bck *k, Place p) {
+  // `*v` of a `&mut` parameter whose type as written has one (`v: &mut Vec<Box<dyn Fn()>>`):
+  // what is stored there is kept by the caller.
+  FnDecl *f = k->b->fn;
+  if (p.nproj == 1 && p.proj[0].kind == PROJ_DEREF && p.local >= 1 && p.local <= k->b->nparams && f && !f->is_closure) {
+    TypeExpr *ref = sig_referent(f, p.local - 1);
+    return ref && sig_mut_ref(f, p.local - 1) && sig_static_dyn(ref, 0);
+  }
   if (!p.nproj || p.proj[p.nproj - 1].kind != PROJ_FIELD) return false;
   Type *t = ty_resolve(type_before(k, p, p.nproj - 1));
   if (t->kind != TY_STRUCT || t->sdecl->is_enum || p.proj[p.nproj - 1].field >= t->sdecl->nfields) return false;
@@ -1926,9 +1955,7 @@ static void report_region(Bck *k, Loan *u, Span sp) {
   const char *named = sig_ret_lifetime(f);
   bool to_static = sig_ret_static_dyn(f);
   if (!u->region && named && !f->ret_elided && !to_static && !(has_self && u->holder == 1) && pname) {
-    Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
-    diag_label(d, "lifetime `%s` required", named);
-    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
+    Diag *d = explicit_lifetime_required(sp, pname, named);
     diag_defer(d, DEFER_CONFLICT);
     return;
   }
@@ -1979,9 +2006,7 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
     diag_secondary(d, k->b->locals.data[u->holder].span, "`%s` is a reference that is only valid in the function body", uname);
     diag_label(d, "`%s` escapes the function body here", uname);
   } else if (!u->region && named && !elided && uname && !(f->self_kind != SELF_NONE && u->holder == 1)) {
-    d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", uname);
-    diag_label(d, "lifetime `%s` required", named);
-    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, uname);
+    d = explicit_lifetime_required(sp, uname, named);
   } else {
     d = diag_error(sp, NULL, "lifetime may not live long enough");
     const char *have = region_name(k, d, u->region, u->holder, 1);
