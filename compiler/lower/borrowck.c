@@ -39,7 +39,9 @@
 //      flows like the others; what reaches the return value must be a lifetime the return
 //      type allows ("lifetime may not live long enough", E0621). Parameters and struct fields
 //      of type `&'static T` or `Box<dyn Tr>` (object lifetime 'static) may keep what they are
-//      given forever, so a borrow of a local given to one is E0597.
+//      given forever, so a borrow of a local given to one is E0597. A `let` whose type names a
+//      lifetime of the signature (`let z: &'a i32 = ..`) asks the same of what it is given:
+//      a local's borrow is E0597, a parameter's region must outlive 'a by the bounds.
 //
 // Two refinements keep the sets precise where rustc is: a struct or tuple local of several
 // fields holding references keeps a set per field ("Fields apart"), and a closure's capture is
