@@ -39,7 +39,9 @@
 //      flows like the others; what reaches the return value must be a lifetime the return
 //      type allows ("lifetime may not live long enough", E0621). Parameters and struct fields
 //      of type `&'static T` or `Box<dyn Tr>` (object lifetime 'static) may keep what they are
-//      given forever, so a borrow of a local given to one is E0597.
+//      given forever, so a borrow of a local given to one is E0597. A `let` whose type names a
+//      lifetime of the signature (`let z: &'a i32 = ..`) asks the same of what it is given:
+//      a local's borrow is E0597, a parameter's region must outlive 'a by the bounds.
 //
 // Two refinements keep the sets precise where rustc is: a struct or tuple local of several
 // fields holding references keeps a set per field ("Fields apart"), and a closure's capture is
@@ -471,8 +473,10 @@ static TypeExpr *param_referent(Terminator *t, int i) {
 
 // An ARG_INSIDE argument `&p` of a split struct local p, to a callee whose signature names
 // p's lifetimes (`fn first(&self) -> &'a str` on `Pair<'a, 'b>`): the result holds the loans
-// of the fields whose types mention a lifetime the return type has, not all of p's.
-static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
+// of the fields whose types mention a lifetime the return type has, not all of p's. With
+// `want` (lifetimes of the callee, n of them), of the fields whose lifetime is (or outlives)
+// one of those instead: what one field of a returned struct may hold.
+static bool referent_fields_of(State *s, Terminator *t, int i, const char **want, int nwant, Word *out) {
   Bck *k = s->k;
   Operand *a = &t->args[i];
   TypeExpr *te = param_referent(t, i);
@@ -495,7 +499,8 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
     bool returned = false;
     for (int j = 0; j < sd->generics.nlifetimes && !returned; j++) {
       const char *lt = seg->lifetimes[j];
-      bool in_ret = !strcmp(lt, "'_") || sig_names_lifetime(f, lt);
+      bool in_ret = !strcmp(lt, "'_") || (!want && sig_names_lifetime(f, lt));
+      for (int w = 0; want && w < nwant && !in_ret; w++) in_ret = !strcmp(want[w], "'_") || sig_outlives(f, lt, want[w]);
       returned = in_ret && sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0);
     }
     // A field of a type parameter may hold any of them.
@@ -503,6 +508,8 @@ static bool referent_fields(State *s, Terminator *t, int i, Word *out) {
   }
   return true;
 }
+
+static bool referent_fields(State *s, Terminator *t, int i, Word *out) { return referent_fields_of(s, t, i, NULL, 0, out); }
 
 // The names (lifetimes, type parameters) of what callee parameter i (a `&mut`) points to, as
 // far as the signature says; false when it says nothing (a builtin's or closure's parameter).
@@ -564,11 +571,15 @@ static bool stores_itself(Terminator *t, int i, int j) {
 // A tuple returned with references of different lifetimes (`-> (&'a mut i32, &'b i32)`): each
 // field of a split result holds the loans of the arguments its lifetime is, and what every
 // field may hold (`inside`).
+static void struct_call_fields(State *s, Terminator *t, const Word *inside);
+
 static void call_fields(State *s, Terminator *t, const Word *inside) {
   Bck *k = s->k;
   FnDecl *f = callee_sig(t);
   int l = t->dest.local, n = split_fields(local_ty(k, l));
-  if (t->dest.nproj || k->field_base[l] < 0 || !f || !f->ret || f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
+  if (t->dest.nproj || k->field_base[l] < 0 || !f || !f->ret) return;
+  if (f->ret->kind == TE_PATH) struct_call_fields(s, t, inside);
+  if (f->ret->kind != TE_TUPLE || f->ret->nelems != n) return;
   for (int fi = 0; fi < n; fi++) {
     Word *fs = field_set(s, l, fi);
     memcpy(fs, inside, sizeof(Word) * k->words);
@@ -576,6 +587,60 @@ static void call_fields(State *s, Terminator *t, const Word *inside) {
       const char *lt;
       if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
       if (!sig_arg_lifetime(f, i, &lt) || sig_mentions(f->ret->elems[fi], lt, 0)) add_operand_loans(s, fs, &t->args[i]);
+    }
+  }
+}
+
+// Of `inside` (what the result may hold of the ARG_INSIDE arguments) in fs, keeps the loans of
+// the arguments' fields with one of the callee's lifetimes `want`, where each argument says
+// which those are; all of `inside` where one does not.
+static void narrow_inside(State *s, Terminator *t, const char **want, int nwant, Word *fs) {
+  Bck *k = s->k;
+  Word *kept = bits_new(k->words), *one = bits_new(k->words);
+  for (int i = 0; i < t->nargs; i++) {
+    if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_INSIDE) continue;
+    memset(one, 0, sizeof(Word) * k->words);
+    if (!referent_fields_of(s, t, i, want, nwant, one)) return;
+    bits_or(kept, one, k->words);
+  }
+  for (int w = 0; w < k->words; w++) fs[w] &= kept[w] | k->universal[w];
+}
+
+// A struct returned with lifetime arguments (`-> Pair<'a, 'b>`, or `-> Self` in `impl<'a, 'b>
+// Pair<'a, 'b>`): each field of a split result holds the loans of the arguments whose lifetime
+// is (or outlives) the one its type has, as the struct's parameters map to the return type's
+// arguments; a field of a type parameter, or of a lifetime written `'_`, may hold any of them.
+static void struct_call_fields(State *s, Terminator *t, const Word *inside) {
+  Bck *k = s->k;
+  FnDecl *f = callee_sig(t);
+  TypeExpr *ret = f->ret;
+  if (ret->path.nsegs == 1 && !strcmp(ret->path.segs[0].name, "Self") && f->impl) ret = f->impl->self_te;
+  PathSeg *seg;
+  StructDecl *sd = sig_referent_struct(ret, &seg);
+  int l = t->dest.local;
+  Type *dt = ty_resolve(local_ty(k, l));
+  if (!sd || sd->is_enum || dt->kind != TY_STRUCT || dt->sdecl != sd || split_fields(dt) != sd->nfields) return;
+  for (int fi = 0; fi < sd->nfields; fi++) {
+    Word *fs = field_set(s, l, fi);
+    memcpy(fs, inside, sizeof(Word) * k->words);
+    bool any = ty_has_params(sd->fields[fi].type);
+    // The callee's lifetimes this field has: of what the ARG_INSIDE arguments hold, it takes
+    // only their fields of those (`swap(&self) -> Pair<'b, 'a>`: x from self.y).
+    const char *want[GENERICS_MAX_LIFETIMES];
+    int nwant = 0;
+    for (int j = 0; j < sd->generics.nlifetimes; j++)
+      if (sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0)) want[nwant++] = seg->lifetimes[j];
+    if (!any) narrow_inside(s, t, want, nwant, fs);
+    for (int i = 0; i < t->nargs; i++) {
+      const char *lt;
+      if (t->args[i].kind == OPND_CONST || arg_flow(k, t, i) != ARG_ALL) continue;
+      bool held = any || !sig_arg_lifetime(f, i, &lt) || !lt;
+      for (int j = 0; !held && j < sd->generics.nlifetimes; j++) {
+        const char *to = seg->lifetimes[j];
+        if (!sig_mentions(sd->fields[fi].ty, sd->generics.lifetimes[j], 0)) continue;
+        held = !strcmp(to, "'_") || sig_outlives(f, lt, to);
+      }
+      if (held) add_operand_loans(s, fs, &t->args[i]);
     }
   }
 }
@@ -628,6 +693,10 @@ static bool result_pointees(Type *t, Type **out, int *n, int depth) {
     return true;
   }
   case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_STR: case TY_STRING: return true;
+  // A type parameter of the body's function is the caller's type: whatever references a T
+  // holds outlive the call, so it points into nothing the body borrows (`x: T` of
+  // `self.log.last().cloned()` does not borrow self.log).
+  case TY_PARAM: return true;
   case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_BOX: return result_pointees(t->inner, out, n, depth + 1);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
@@ -1283,6 +1352,20 @@ static void access_operand(Point *pt, Operand *o, Span sp) {
   access(pt, o->place, o->kind == OPND_MOVE ? ACC_MOVE : ACC_READ, sp);
 }
 
+// E0373: a closure borrowing local `name` escapes the function (returned, or given to a
+// parameter that must be 'static), where it would read the local's dead storage.
+static void report_closure_escape(Bck *k, int loan, Span where, const char *why) {
+  Loan *ln = &k->loans.data[loan];
+  const char *name = k->b->locals.data[ln->owner].name;
+  Diag *d = diag_error(closure_head(ln->span), "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
+  diag_label(d, "may outlive borrowed value `%s`", name);
+  if (ln->use_span.hi) diag_secondary(d, ln->use_span, "`%s` is borrowed here", name);
+  diag_note_at(d, where, "%s", why);
+  diag_help(d, "to force the closure to take ownership of `%s` (and any other referenced variables), use the `move` keyword", name);
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
 // The return value holds a loan of a local, which dies when the function returns. rustc
 // names the returned expression: the borrow itself when it is returned directly.
 static void report_escape(Bck *k, int loan) {
@@ -1293,10 +1376,8 @@ static void report_escape(Bck *k, int loan) {
   bool param = ln->owner <= k->b->nparams;
   Diag *d;
   if (ln->capture) {
-    d = diag_error(ln->span, "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
-    diag_label(d, "may outlive borrowed value `%s`", name);
-    diag_note_at(d, ret_span, "closure is returned here");
-    diag_help(d, "to force the closure to take ownership of `%s` (and any other referenced variables), use the `move` keyword", name);
+    report_closure_escape(k, loan, ret_span, "closure is returned here");
+    return;
   } else if (direct) {
     d = diag_error(ret_span, "E0515", "cannot return reference to %s `%s`", param ? "function parameter" : "local variable", name);
     diag_label(d, "returns a reference to data owned by the current function");
@@ -1539,11 +1620,66 @@ static void report_universal_static(Bck *k, int loan, Span use, const char *why)
   k->reported[loan] = true;
 }
 
-static void require_loans_static(Point *pt, const Word *in, Span use, const char *why) {
+// A capture of a reference local: rustc captures what the body reads through it (`*k`), a
+// reborrow whose region is the reference's, not a borrow of the local k; trc's environment
+// points at k itself, so such a capture is reported only when nothing the reference holds is
+// (rustc names that: E0521 for a parameter's region, E0597 for the borrowed local).
+static bool captured_referent(Bck *k, Loan *ln) {
+  return ln->capture && ln->owner >= 0 && borrowed_ptr(local_ty(k, ln->owner));
+}
+
+// E0621: parameter `pname`, whose lifetime is elided, is used where `named` is required.
+static Diag *explicit_lifetime_required(Span sp, const char *pname, const char *named) {
+  Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
+  diag_label(d, "lifetime `%s` required", named);
+  diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
+  return d;
+}
+
+// A reference parameter's region given to a `let` typed with lifetime `want` of the signature
+// (`let z: &'a i32 = y;`): it must outlive `want` by the declared bounds. An elided one is
+// asked only when the parameter itself is what is given (`copied`), where the flow is exact.
+static void report_universal_annot(Bck *k, int loan, Span use, const char *want, int copied) {
+  Loan *ln = &k->loans.data[loan];
+  FnDecl *f = k->b->fn;
+  if (ln->region ? sig_outlives(f, ln->region, want) : ln->holder != copied) return;
+  const char *pname = k->b->locals.data[ln->holder].name;
+  bool self = f->self_kind != SELF_NONE && ln->holder == 1;
+  Diag *d;
+  if (!ln->region && !self && pname) {
+    d = explicit_lifetime_required(use, pname, want);
+  } else {
+    d = diag_error(use, NULL, "lifetime may not live long enough");
+    const char *have = region_name(k, d, ln->region, ln->holder, 1);
+    region_name(k, d, want, 0, 2);
+    diag_label(d, "type annotation requires that `%s` must outlive `%s`", have, want);
+    if (ln->region) diag_help(d, "consider adding the following bound: `%s: %s`", have, want);
+  }
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
+// What `in` holds must outlive `region`, a lifetime of the signature, or 'static when NULL:
+// a borrow of a local is E0597 ("`why` requires that `x` is borrowed for `'a`"), a parameter's
+// region one that does not outlive it "lifetime may not live long enough". `copied`: the
+// local a plain copy gives (see report_universal_annot), or -1.
+static bool reported_any(Bck *k, const Word *in) {
+  for (int i = 0; i < k->nloans; i++)
+    if (bit(in, i) && k->reported[i]) return true;
+  return false;
+}
+
+static void require_loans_outlive(Point *pt, const Word *in, Span use, const char *why, const char *region, int copied) {
   Bck *k = pt->k;
+  for (int pass = 0; pass < 2; pass++)
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (bit(in, i) && ln->param && !k->reported[i]) report_param_static(k, i, (Span){0});
+    if (!bit(in, i) || k->reported[i] || captured_referent(k, ln) != (pass == 1) || (pass && reported_any(k, in))) continue;
+    if (bit(in, i) && ln->param && !k->reported[i] && !region) report_param_static(k, i, (Span){0});
+    if (bit(in, i) && ln->universal && !k->reported[i] && region) {
+      report_universal_annot(k, i, use, region, copied);
+      continue;
+    }
     if (bit(in, i) && ln->universal && !k->reported[i] && !(ln->region && !strcmp(ln->region, "'static"))) {
       report_universal_static(k, i, use, why);
       continue;
@@ -1553,10 +1689,11 @@ static void require_loans_static(Point *pt, const Word *in, Span use, const char
     if (!name) continue;
     bool captured = ln->capture && ln->use_span.hi;  // rustc points at the use in the closure
     Diag *d = diag_error(captured ? ln->use_span : ln->span, "E0597", "`%s` does not live long enough", name);
+    if (region) region_name(k, d, region, 0, 1);
     diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
     diag_label(d, "borrowed value does not live long enough");
     if (captured) diag_secondary(d, closure_head(ln->span), "value captured here");
-    diag_secondary(d, use, "%s requires that `%s` is borrowed for `'static`", why, name);
+    diag_secondary(d, use, "%s requires that `%s` is borrowed for `%s`", why, name, region ? region : "'static");
     Span end = scope_end(k, ln->owner);
     if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
     diag_defer(d, DEFER_CONFLICT);
@@ -1570,7 +1707,22 @@ static void require_static(Point *pt, Operand *o, Span use, const char *why) {
   State s = {k, (Word *)pt->sets};  // only read
   Word *in = bits_new(k->words);
   add_operand_loans(&s, in, o);
-  require_loans_static(pt, in, use, why);
+  require_loans_outlive(pt, in, use, why, NULL, -1);
+}
+
+// A closure given to a type parameter that must be 'static (`F: Fn() + 'static`, as
+// thread::spawn's): its borrowing captures are E0373, rustc's "closure may outlive".
+static void closure_args_static(Point *pt, Operand *o, Span call) {
+  Bck *k = pt->k;
+  if (o->kind == OPND_CONST || ty_resolve(o->ty)->kind != TY_CLOSURE) return;
+  State s = {k, (Word *)pt->sets};  // only read
+  Word *in = bits_new(k->words);
+  add_operand_loans(&s, in, o);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(in, i) && ln->capture && ln->owner >= 0 && !k->reported[i] && k->b->locals.data[ln->owner].name && !captured_referent(k, ln))
+      report_closure_escape(k, i, call, "function requires argument type to outlive `'static`");
+  }
 }
 
 // The arguments of a call to parameters that must be 'static.
@@ -1581,6 +1733,7 @@ static void check_static_args(Point *pt, Terminator *t) {
   for (int i = has_self; i < t->nargs && i - has_self < f->nparams; i++) {
     Type *pty = f->param_types ? ty_resolve(f->param_types[i - has_self]) : NULL;
     bool bounded = pty && pty->kind == TY_PARAM && param_is_static(f, pty);  // `keep<T: 'static>(t: T)`
+    if (bounded) closure_args_static(pt, &t->args[i], t->span);
     if (bounded || sig_requires_static(f->params[i - has_self].ty, 0)) require_static(pt, &t->args[i], t->span, "argument");
   }
 }
@@ -1589,6 +1742,13 @@ static void check_static_args(Point *pt, Terminator *t) {
 // (`h.items.push(Box::new(&n))` with `items: Vec<Box<dyn Tr>>`): the call may store it there,
 // so what it holds must be 'static: a borrow of a local is E0597, a type parameter E0310.
 static bool static_field_place(Bck *k, Place p) {
+  // `*v` of a `&mut` parameter whose type as written has one (`v: &mut Vec<Box<dyn Fn()>>`):
+  // what is stored there is kept by the caller.
+  FnDecl *f = k->b->fn;
+  if (p.nproj == 1 && p.proj[0].kind == PROJ_DEREF && p.local >= 1 && p.local <= k->b->nparams && f && !f->is_closure) {
+    TypeExpr *ref = sig_referent(f, p.local - 1);
+    return ref && sig_mut_ref(f, p.local - 1) && sig_static_dyn(ref, 0);
+  }
   if (!p.nproj || p.proj[p.nproj - 1].kind != PROJ_FIELD) return false;
   Type *t = ty_resolve(type_before(k, p, p.nproj - 1));
   if (t->kind != TY_STRUCT || t->sdecl->is_enum || p.proj[p.nproj - 1].field >= t->sdecl->nfields) return false;
@@ -1650,7 +1810,25 @@ static void check_static_object(Point *pt, MirStmt *st) {
     Loan *ln = &k->loans.data[i];
     if (bit(in, i) && !ln->inner && !ln->param && made_with(k, rv->a.place.local, ln->holder)) bit_clear(in, i);
   }
-  require_loans_static(pt, in, st->span, "coercion");
+  require_loans_outlive(pt, in, st->span, "coercion", NULL, -1);
+}
+
+// `let r: &'static T = ..` or `let r: &'a T = ..` with 'a the signature's: what r is given must
+// live that long (rustc's "type annotation requires that ..").
+static void annotated_let(Point *pt, MirStmt *st) {
+  Bck *k = pt->k;
+  Rvalue *rv = &st->rv;
+  Word *in = bits_new(k->words);
+  if (rv->kind == RV_REF && k->loan_at[pt->bi][pt->j] >= 0) {  // `let r: &'static T = &x;`
+    bit_set(in, k->loan_at[pt->bi][pt->j]);
+  } else if ((rv->kind == RV_USE || rv->kind == RV_CAST) && rv->a.kind != OPND_CONST && type_has_refs(rv->a.ty)) {
+    State s = {k, (Word *)pt->sets};  // only read
+    add_operand_loans(&s, in, &rv->a);
+  } else {
+    return;
+  }
+  int copied = rv->kind == RV_USE && rv->a.kind != OPND_CONST && !rv->a.place.nproj ? rv->a.place.local : -1;
+  require_loans_outlive(pt, in, st->static_span, "type annotation", st->annot_region, copied);
 }
 
 static void check_stmt(Point *pt, MirStmt *st) {
@@ -1664,12 +1842,7 @@ static void check_stmt(Point *pt, MirStmt *st) {
   }
   if (st->kind != STMT_ASSIGN) return;
   Rvalue *rv = &st->rv;
-  if (st->static_span.hi && (rv->kind == RV_USE || rv->kind == RV_CAST)) require_static(pt, &rv->a, st->static_span, "type annotation");
-  if (st->static_span.hi && rv->kind == RV_REF && k->loan_at[pt->bi][pt->j] >= 0) {  // `let r: &'static T = &x;`
-    Word *in = bits_new(k->words);
-    bit_set(in, k->loan_at[pt->bi][pt->j]);
-    require_loans_static(pt, in, st->static_span, "type annotation");
-  }
+  if (st->static_span.hi) annotated_let(pt, st);
   // A value put into a struct field whose type is 'static (`h.f = Box::new(|| s.len())` with
   // `f: Box<dyn Fn()>`).
   if ((rv->kind == RV_USE || rv->kind == RV_CAST) && static_field_place(k, st->place))
@@ -1817,9 +1990,7 @@ static void report_region(Bck *k, Loan *u, Span sp) {
   const char *named = sig_ret_lifetime(f);
   bool to_static = sig_ret_static_dyn(f);
   if (!u->region && named && !f->ret_elided && !to_static && !(has_self && u->holder == 1) && pname) {
-    Diag *d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", pname);
-    diag_label(d, "lifetime `%s` required", named);
-    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, pname);
+    Diag *d = explicit_lifetime_required(sp, pname, named);
     diag_defer(d, DEFER_CONFLICT);
     return;
   }
@@ -1870,9 +2041,7 @@ static void report_stored(Bck *k, Loan *u, int p, TypeExpr *ref, Names *r, Span 
     diag_secondary(d, k->b->locals.data[u->holder].span, "`%s` is a reference that is only valid in the function body", uname);
     diag_label(d, "`%s` escapes the function body here", uname);
   } else if (!u->region && named && !elided && uname && !(f->self_kind != SELF_NONE && u->holder == 1)) {
-    d = diag_error(sp, "E0621", "explicit lifetime required in the type of `%s`", uname);
-    diag_label(d, "lifetime `%s` required", named);
-    diag_help(d, "add explicit lifetime `%s` to the type of `%s`", named, uname);
+    d = explicit_lifetime_required(sp, uname, named);
   } else {
     d = diag_error(sp, NULL, "lifetime may not live long enough");
     const char *have = region_name(k, d, u->region, u->holder, 1);

@@ -2444,8 +2444,10 @@ static void lower_let(Lower *L, Stmt *s) {
         last->rv.kind == RV_USE && last->rv.a.kind == OPND_MOVE && !last->rv.a.place.nproj)
       last->moves_ref = true;
     // `let r: &'static T = ..`: what r is given must live forever.
-    if (s->init && s->ty && sig_requires_static(s->ty, 0) && last && last->kind == STMT_ASSIGN && last->place.local == m && !last->place.nproj)
-      last->static_span = s->ty->span;
+    if (s->init && s->ty && last && last->kind == STMT_ASSIGN && last->place.local == m && !last->place.nproj) {
+      if (sig_requires_static(s->ty, 0)) last->static_span = s->ty->span;
+      else if ((last->annot_region = sig_universal_in(L->fn, s->ty))) last->static_span = s->ty->span;
+    }
     return;
   }
   if (!s->init) {  // `let (a, b);`: the variables only, each assigned later

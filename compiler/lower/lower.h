@@ -168,6 +168,8 @@ typedef struct {
   Span place_span;    // the place as written: an assignment's left side, an auto-ref'd receiver
   bool moves_ref;     // a `&mut` moved, where rustc moves it and does not reborrow: `let b = a;`
   Span static_span;   // a `let` whose written type requires 'static (`&'static T`): that type
+  const char *annot_region;  // ... or names a lifetime parameter of the function or its impl
+                             // (`let z: &'a i32 = y;`): that lifetime, static_span its type
 } MirStmt;
 
 typedef enum {
@@ -322,6 +324,7 @@ bool sig_type_names(TypeExpr *t, const char *name, int depth);  // t names type 
 bool sig_ret_static_dyn(FnDecl *f);  // f returns `Box<dyn Trait>`, 'static however its items borrow
 bool sig_type_holds(TypeExpr *t, const char *name, int depth);  // t holds a `name` whole, not a projection
 bool sig_param_may_return(FnDecl *f, const char *name);    // a `name` argument's loans may be returned
+const char *sig_universal_in(FnDecl *f, TypeExpr *t);     // a lifetime parameter of f or its impl t names
 TypeExpr *sig_static_dyn(TypeExpr *t, int depth);          // a `dyn Tr` of object lifetime 'static in t
 
 //

@@ -339,3 +339,18 @@ TypeExpr *sig_static_dyn(TypeExpr *t, int depth) {
   default: return NULL;
   }
 }
+
+// The first lifetime t names that is a lifetime parameter of f or of f's impl (`let z: &'a i32`
+// in `fn f<'a>`): a region that lasts the whole body, given by the caller. NULL in a closure,
+// whose lifetimes are its function's.
+const char *sig_universal_in(FnDecl *f, TypeExpr *t) {
+  if (!f || f->is_closure) return NULL;
+  Names names = {0};
+  sig_names(t, f, &names, 0);
+  Generics *gs[2] = {&f->generics, f->impl ? &f->impl->generics : NULL};
+  for (int i = 0; i < names.n; i++)
+    for (int g = 0; g < 2; g++)
+      for (int j = 0; gs[g] && j < gs[g]->nlifetimes && j < GENERICS_MAX_LIFETIMES; j++)
+        if (gs[g]->lifetimes[j] == names.names[i]) return names.names[i];
+  return NULL;
+}

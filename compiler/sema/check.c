@@ -39,6 +39,34 @@ static void add_bounds_from(GenericEnv *env, int pi, Bound *bounds, int nb, Type
   }
 }
 
+static void resolve_trait_header(TraitDecl *t);
+
+// Whether trait t has Sized among its supertraits, transitively.
+static bool implies_sized(TraitDecl *t, int depth) {
+  if (depth > 8) return false;
+  resolve_trait_header(t);
+  if (t->requires_sized) return true;
+  for (int i = 0; i < t->nsuper_traits; i++)
+    if (implies_sized(t->super_traits[i], depth + 1)) return true;
+  for (int i = 0; i < t->nmarker_supers; i++)
+    if (implies_sized(t->marker_supers[i], depth + 1)) return true;
+  return false;
+}
+
+// A trait method's `where Self: Tr` (other than Sized): the method exists for every
+// implementor, but only those implementing Tr may call it, checked at each call.
+static void add_self_bound(FnDecl *fn, TraitRef *r, Span sp) {
+  struct TraitRefList *l = fn->self_bounds;
+  if (!l) l = fn->self_bounds = arena_alloc(sizeof *l);
+  for (int i = 0; i < l->n; i++)
+    if (l->refs[i]->trait == r->trait) return;
+  TraitRef **refs = arena_alloc(sizeof(TraitRef *) * (l->n + 1));
+  Span *spans = arena_alloc(sizeof(Span) * (l->n + 1));
+  for (int i = 0; i < l->n; i++) refs[i] = l->refs[i], spans[i] = fn->self_bound_spans[i];
+  refs[l->n] = r, spans[l->n] = sp;
+  l->refs = refs, fn->self_bound_spans = spans, l->n++;
+}
+
 // Adds a Generics list (params with inline bounds, then where clauses) to env.
 static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn) {
   int first = env->n;
@@ -62,7 +90,12 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
           fn->requires_sized = true;
           fn->sized_span = w->bounds[b].span;
         }
-        else if (env->has_self) env_add_bound(env, 0, r);
+        else if (env->has_self) {
+          env_add_bound(env, 0, r);
+          if (fn && !r->trait->is_auto) add_self_bound(fn, r, w->bounds[b].span);
+          // `where Self: Clone` asks for Sized too (Clone: Sized), as rustc elaborates it.
+          if (fn && !fn->requires_sized && implies_sized(r->trait, 0)) fn->requires_sized = true;
+        }
       }
       continue;
     }

@@ -118,6 +118,8 @@ static void check_obligations(Fcx *fx) {
     }
     Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
     diag_label(d, "the trait `%s` is not implemented for `%s`", trait, name);
+    if (o->bound_of && o->bound_of->trait)
+      diag_note_at(d, o->bound_span, "required by a bound in `%s::%s`", o->bound_of->trait->name, o->bound_of->name);
     diag_emit(d);
   }
   // Bindings: `T: Tr<Item = u32>` needs <T as Tr>::Item to be u32 (E0271).

@@ -109,7 +109,9 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   if (probing_referent && kind == DISPATCH_DYN && (m->requires_sized || m->self_kind == SELF_VALUE)) return false;
   if (kind == DISPATCH_DYN && m->requires_sized) {
     Diag *d = diag_error(e->name_span, NULL, "the `%s` method cannot be invoked on a trait object", e->name);
-    diag_secondary(d, m->sized_span.hi ? m->sized_span : m->span, "this has a `Sized` requirement");
+    // Implied by another bound (`where Self: Clone`), rustc says so at the call.
+    if (m->sized_span.hi) diag_secondary(d, m->sized_span, "this has a `Sized` requirement");
+    else diag_label(d, "this has a `Sized` requirement");
     diag_emit(d);
   } else if (kind == DISPATCH_DYN && m->self_kind == SELF_VALUE) {
     // `self` by value would move an unsized `dyn Tr` onto the stack.
@@ -141,6 +143,10 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
     apply_turbofish(fx, &seg, m->env, ntrait, e->fn_targs);
   }
   set_receiver_adjust(e, derefs, m->self_kind);
+  for (int i = 0; m->self_bounds && !(kind == DISPATCH_DYN && m->requires_sized) && i < m->self_bounds->n; i++) {
+    Obligation *o = obligate(fx, u, m->self_bounds->refs[i]->trait, method_name_span(e));
+    o->bound_of = m, o->bound_span = m->self_bound_spans[i];
+  }
   *out = sig_of(m, e->fn_targs, e->fn_ntargs);
   return true;
 }

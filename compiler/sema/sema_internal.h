@@ -110,6 +110,8 @@ typedef struct {
   TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
   Span span;
   bool format_arg;  // a format argument's Display or Debug: reported as rustc reports those
+  FnDecl *bound_of;  // the method whose `where Self: Tr` asks for it, whose bound is at bound_span
+  Span bound_span;
 } Obligation;
 
 typedef VEC(Local *) LocalVec;

@@ -572,6 +572,12 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
         diag_help(d, "consider moving `%s` to another trait", m->name);
         (*count)++;
       }
+    // `where Self: Display`: a vtable cannot say whether the erased type has it.
+    if (m->self_bounds && m->self_bounds->n) {
+      diag_note_at(d, m->span, "...because method `%s` references the `Self` type in its `where` clause", m->name);
+      diag_help(d, "consider moving `%s` to another trait", m->name);
+      (*count)++;
+    }
     if (m->env->n > t->env->n) {
       diag_note_at(d, m->span, "...because method `%s` has generic type parameters", m->name);
       diag_help(d, "consider moving `%s` to another trait", m->name);

@@ -509,6 +509,8 @@ struct FnDecl {
   int vtable_slot;     // trait methods: index among the trait's own dyn-callable methods
   bool has_impl_trait_args;  // some parameter is `impl Trait` (an anonymous type parameter)
   Span sized_span;     // the `Sized` of `where Self: Sized`
+  struct TraitRefList *self_bounds;  // trait methods: the other `where Self: Tr` bounds, which
+  Span *self_bound_spans;            // each call must satisfy (`where Self: Clone`); their `Tr`s
   // closures: the body of `|x| ...` is checked and emitted as a function of its own, whose
   // first argument is the environment (a struct of the captures)
   bool is_closure;
