@@ -188,44 +188,9 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     LLVMValueRef len = self->kind == TY_STRING ? cg_vec_field(c, recv, 2) : LLVMBuildExtractValue(c->b, recv, 1, "");
     return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
   }
-  case BI_INT_WRAPPING_ADD: return LLVMBuildAdd(c->b, recv, arg, "");
-  case BI_INT_WRAPPING_SUB: return LLVMBuildSub(c->b, recv, arg, "");
-  case BI_INT_WRAPPING_MUL: return LLVMBuildMul(c->b, recv, arg, "");
-  case BI_INT_MIN:
-  case BI_INT_MAX: {
-    LLVMIntPredicate p = e->builtin == BI_INT_MIN ? (self->is_signed ? LLVMIntSLT : LLVMIntULT) : (self->is_signed ? LLVMIntSGT : LLVMIntUGT);
-    return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, p, recv, arg, ""), recv, arg, "");
-  }
-  case BI_INT_ABS: {
-    if (c->opts->opt_level == 0) {  // MIN.abs() overflows
-      LLVMValueRef min = LLVMConstInt(LLVMTypeOf(recv), 1ull << (self->bits - 1), 0);
-      cg_panic_in_int_method(c, LLVMBuildICmp(c->b, LLVMIntEQ, recv, min, ""), self, 1);
-    }
-    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, recv, LLVMConstNull(LLVMTypeOf(recv)), "");
-    return LLVMBuildSelect(c->b, neg, LLVMBuildNeg(c->b, recv, ""), recv, "");
-  }
-  case BI_INT_POW: {
-    // Square-and-multiply would be faster; exponents in these programs are small.
-    LLVMTypeRef it = LLVMTypeOf(recv);
-    LLVMValueRef acc = cg_alloca(c, it, "pow");
-    LLVMBuildStore(c->b, LLVMConstInt(it, 1, 0), acc);
-    CgLoop l = cg_loop_begin(c, LLVMConstInt(c->t_i32, 0, 0), arg, "pow");
-    LLVMValueRef prod;
-    if (c->opts->opt_level == 0) {  // overflows exactly when the power does
-      LLVMValueRef ops[2] = {LLVMBuildLoad2(c->b, it, acc, ""), recv};
-      LLVMValueRef r = cg_call_intrinsic(c, self->is_signed ? "llvm.smul.with.overflow" : "llvm.umul.with.overflow", it, ops, 2);
-      cg_panic_in_int_method(c, LLVMBuildExtractValue(c->b, r, 1, ""), self, 0);
-      prod = LLVMBuildExtractValue(c->b, r, 0, "");
-    } else {
-      prod = LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, "");
-    }
-    LLVMBuildStore(c->b, prod, acc);
-    cg_loop_end(c, &l);
-    return LLVMBuildLoad2(c->b, it, acc, "");
-  }
-  case BI_F64_SQRT: return cg_call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
-  case BI_F64_ABS: return cg_call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
-  default: ice(e->span, "unhandled builtin method");
+  default:
+    if (cg_is_num_method(e->builtin)) return cg_num_method(c, e, self, recv, argv);
+    ice(e->span, "unhandled builtin method");
   }
 }
 
