@@ -373,6 +373,12 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     unknown_value(e, last->name);
     return false;
   }
+  ConstDecl *cd = lookup_const_path(p);  // `std::f64::consts::PI`
+  if (cd && cd->fn) {
+    e->res = RES_CONST_ITEM;
+    e->fn = cd->fn;
+    return true;
+  }
   // Type-relative: `Type::name`.
   const char *name = last->name;
   PathSeg *first = &p->segs[0];
