@@ -244,6 +244,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return LLVMBuildLoad2(c->b, c->t_vec, v, "");
   }
   case BI_STRING_NEW: return cg_empty_vec(c, 1);
+  case BI_FLOAT_FROM_BITS: return LLVMBuildBitCast(c->b, argv[0], cg_lltype(c, t), "");
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_DROP: {

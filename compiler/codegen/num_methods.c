@@ -302,7 +302,8 @@ static LLVMValueRef call_libm(CG *c, const char *name, LLVMValueRef *args, int n
   return LLVMBuildCall2(c->b, fty, fn, args, n, "");
 }
 
-// The methods std implements by an LLVM intrinsic, or by a call of the C math library.
+// The methods std implements by an LLVM intrinsic, or by a call of the C math library (cbrt:
+// compiler_builtins', correctly rounded, which the runtime has).
 static const struct {
   const char *method, *intrinsic, *libm;
 } float_fns[] = {
@@ -311,7 +312,7 @@ static const struct {
   {"ln", "llvm.log", NULL}, {"log2", "llvm.log2", NULL}, {"log10", "llvm.log10", NULL}, {"sin", "llvm.sin", NULL}, {"cos", "llvm.cos", NULL},
   {"powf", "llvm.pow", NULL}, {"max", "llvm.maxnum", NULL}, {"min", "llvm.minnum", NULL}, {"copysign", "llvm.copysign", NULL},
   {"mul_add", "llvm.fma", NULL},
-  {"cbrt", NULL, "cbrt"}, {"exp_m1", NULL, "expm1"}, {"ln_1p", NULL, "log1p"}, {"tan", NULL, "tan"},
+  {"cbrt", NULL, "trc_cbrt"}, {"exp_m1", NULL, "expm1"}, {"ln_1p", NULL, "log1p"}, {"tan", NULL, "tan"},
   {"asin", NULL, "asin"}, {"acos", NULL, "acos"}, {"atan", NULL, "atan"}, {"sinh", NULL, "sinh"},
   {"cosh", NULL, "cosh"}, {"tanh", NULL, "tanh"}, {"atan2", NULL, "atan2"}, {"hypot", NULL, "hypot"},
 };

@@ -558,6 +558,13 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   case BI_STRING_NEW:
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_string;
+  case BI_FLOAT_FROM_BITS: {  // f64::from_bits(u64), f32::from_bits(u32)
+    Type *ft = ty_resolve(callee->self_ty);
+    sig.nparams = 1;
+    params[0] = ft->bits == 32 ? ty_u32 : ty_u64;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ft;
+  }
   case BI_SIZE_OF:
   case BI_ALIGN_OF: {
     check_args(fx, e, e->args, e->nargs, &sig, "function");
