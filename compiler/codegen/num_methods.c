@@ -264,8 +264,26 @@ static LLVMValueRef int_unary(CG *c, Expr *e, Type *t, LLVMValueRef a) {
   return LLVMBuildAdd(c->b, mask, iconst(a, 1), "");
 }
 
-static LLVMValueRef int_method(CG *c, Expr *e, Type *t, LLVMValueRef a, LLVMValueRef b) {
+// Ord::clamp: it asserts min <= max, its message showing them, at the call.
+static LLVMValueRef int_clamp(CG *c, Expr *e, Type *t, LLVMValueRef a, LLVMValueRef lo, LLVMValueRef hi) {
+  LLVMIntPredicate gt = t->is_signed ? LLVMIntSGT : LLVMIntUGT, lt = t->is_signed ? LLVMIntSLT : LLVMIntULT;
+  LLVMBasicBlockRef bad = cg_new_block(c, "panic"), ok = cg_new_block(c, "ok");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, gt, lo, hi, ""), bad, ok);
+  cg_set_block(c, bad);
+  LLVMValueRef args[7] = {LLVMBuildIntCast2(c->b, lo, c->t_i64, t->is_signed, ""), LLVMBuildIntCast2(c->b, hi, c->t_i64, t->is_signed, ""),
+                          LLVMConstInt(c->t_i32, t->is_signed, 0)};
+  cg_panic_location(c, e->name_span, args + 3);
+  cg_call_fn(c, cg_rt(c, "trc_panic_int_clamp"), args, 7);
+  LLVMBuildUnreachable(c->b);
+  cg_set_block(c, ok);
+  a = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, lt, a, lo, ""), lo, a, "");
+  return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, gt, a, hi, ""), hi, a, "");
+}
+
+static LLVMValueRef int_method(CG *c, Expr *e, Type *t, LLVMValueRef a, LLVMValueRef *argv) {
+  LLVMValueRef b = e->nargs ? argv[0] : NULL;
   switch (e->builtin) {
+  case BI_INT_CLAMP: return int_clamp(c, e, t, a, argv[0], argv[1]);
   case BI_INT_UNARY: return int_unary(c, e, t, a);
   case BI_INT_COUNT: return int_count(c, e, t, a);
   case BI_INT_TEST:
@@ -408,7 +426,7 @@ bool cg_is_num_method(Builtin bi) {
   switch (bi) {
   case BI_INT_CHECKED: case BI_INT_WRAPPING: case BI_INT_SATURATING: case BI_INT_OVERFLOWING: case BI_INT_ARITH:
   case BI_INT_UNARY: case BI_INT_COUNT: case BI_INT_TEST: case BI_INT_ROTATE: case BI_INT_ABS_DIFF: case BI_INT_MIN:
-  case BI_INT_MAX: case BI_FLOAT_UNARY: case BI_FLOAT_BINARY: case BI_FLOAT_TERNARY: case BI_FLOAT_POWI:
+  case BI_INT_MAX: case BI_INT_CLAMP: case BI_FLOAT_UNARY: case BI_FLOAT_BINARY: case BI_FLOAT_TERNARY: case BI_FLOAT_POWI:
   case BI_FLOAT_TEST: case BI_FLOAT_TO_BITS:
     return true;
   default: return false;
@@ -417,5 +435,5 @@ bool cg_is_num_method(Builtin bi) {
 
 LLVMValueRef cg_num_method(CG *c, Expr *e, Type *self, LLVMValueRef recv, LLVMValueRef *argv) {
   if (self->kind == TY_FLOAT) return float_method(c, e, self, recv, argv);
-  return int_method(c, e, self, recv, e->nargs ? argv[0] : NULL);
+  return int_method(c, e, self, recv, argv);
 }

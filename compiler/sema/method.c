@@ -108,7 +108,7 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   case BI_INT_TEST: case BI_FLOAT_TEST: s.ret = ty_bool; break;
   case BI_INT_ROTATE: case BI_FLOAT_POWI: s.params[0] = bm->bi == BI_INT_ROTATE ? ty_u32 : ty_i32; s.ret = self; break;
   case BI_INT_ABS_DIFF: s.params[0] = self; s.ret = unsigned_of(self); break;
-  case BI_FLOAT_TERNARY: s.params[0] = s.params[1] = self; s.ret = self; break;
+  case BI_FLOAT_TERNARY: case BI_INT_CLAMP: s.params[0] = s.params[1] = self; s.ret = self; break;
   case BI_FLOAT_TO_BITS: s.ret = self->bits == 32 ? ty_u32 : ty_u64; break;
   default: s.params[0] = self; s.ret = self; break;
   }
@@ -328,12 +328,12 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     rt = ty_resolve(rt);
   }
   const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
-  if (int_m && (int_m->bi == BI_INT_MIN || int_m->bi == BI_INT_MAX) && e->nargs == 1) {
-    // `{integer}.max(x)`: the argument decides which integer type it is, as in rustc.
+  if (int_m && (int_m->bi == BI_INT_MIN || int_m->bi == BI_INT_MAX || int_m->bi == BI_INT_CLAMP) && e->nargs == int_m->nparams) {
+    // `{integer}.max(x)` (Ord's methods): the arguments decide which integer type it is, as in rustc.
     e->dispatch = DISPATCH_BUILTIN;
     e->builtin = int_m->bi;
     e->self_ty = rt;
-    check_coerce(fx, e->args[0], rt);
+    for (int i = 0; i < e->nargs; i++) check_coerce(fx, e->args[i], rt);
     return rt;
   }
   if (rt->kind == TY_VAR) {
