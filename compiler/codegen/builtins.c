@@ -50,16 +50,23 @@ static LLVMValueRef checked_elem(CG *c, Span sp, LLVMValueRef data, LLVMValueRef
   return LLVMBuildGEP2(c->b, cg_lltype(c, el), data, &idx, 1, "");
 }
 
-// s.parse::<int>(): Ok(n), or Err(ParseIntError) when the text is not a number of that type.
-static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef recv, Type *self) {
+// s.parse::<int>() (radix NULL) or int::from_str_radix(s, radix) of the text {ptr, len}: Ok(n),
+// or Err(ParseIntError) when the text is not a number of that type.
+static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef ptr, LLVMValueRef len, LLVMValueRef radix) {
   Type *res = ty_resolve(cg_raw_ty(c, e));
   Type *t = ty_resolve(res->args[0]);
-  LLVMValueRef ptr, len;
-  cg_str_parts(c, recv, self->kind == TY_STRING ? ty_ref(self, false) : self, &ptr, &len);  // a String by address
   LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
   uint64_t max = t->bits >= 64 ? (t->is_signed ? (uint64_t)INT64_MAX : UINT64_MAX) : (1ull << (t->bits - t->is_signed)) - 1;
-  LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
-  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  LLVMValueRef v;
+  if (radix) {
+    LLVMValueRef check[2] = {radix, LLVMConstInt(c->t_i32, t->is_signed, 0)};
+    cg_call_fn(c, cg_rt(c, "trc_parse_check_radix"), check, 2);
+    LLVMValueRef args[5] = {ptr, len, cg_i64(c, max), radix, statusp};
+    v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64_radix" : "trc_parse_u64_radix"), args, 5);
+  } else {
+    LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
+    v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  }
   if (t->bits < 64) v = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");  // in range: the runtime checked
   // Ok(v), or Err(ParseIntError { kind }) with the kind the runtime reported.
   LLVMValueRef out = cg_alloca(c, cg_lltype(c, res), "parsed");
@@ -148,7 +155,11 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     cg_call_fn(c, cg_rt(c, "trc_vec_insert"), args, 8);
     return cg_unit(c);
   }
-  case BI_STR_PARSE: return emit_parse(c, e, recv, self);
+  case BI_STR_PARSE: {
+    LLVMValueRef ptr, len;
+    cg_str_parts(c, recv, self->kind == TY_STRING ? ty_ref(self, false) : self, &ptr, &len);  // a String by address
+    return emit_parse(c, e, ptr, len, NULL);
+  }
   case BI_VEC_LEN: case BI_STRING_LEN: return cg_vec_field(c, recv, 2);
   case BI_VEC_CAPACITY: return cg_vec_field(c, recv, 1);
   case BI_VEC_IS_EMPTY: return LLVMBuildICmp(c->b, LLVMIntEQ, cg_vec_field(c, recv, 2), cg_i64(c, 0), "");
@@ -244,6 +255,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return LLVMBuildLoad2(c->b, c->t_vec, v, "");
   }
   case BI_STRING_NEW: return cg_empty_vec(c, 1);
+  case BI_INT_FROM_STR_RADIX:
+    return emit_parse(c, e, LLVMBuildExtractValue(c->b, argv[0], 0, ""), LLVMBuildExtractValue(c->b, argv[0], 1, ""), argv[1]);
   case BI_FLOAT_FROM_BITS: return LLVMBuildBitCast(c->b, argv[0], cg_lltype(c, t), "");
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));

@@ -847,6 +847,7 @@ static int value_fn_arity(Expr *e) {
     switch (e->builtin) {
     case BI_VEC_NEW: case BI_STRING_NEW: return 0;
     case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: case BI_FLOAT_FROM_BITS: return 1;
+    case BI_INT_FROM_STR_RADIX: return 2;
     default: return -1;
     }
   default: return -1;

@@ -558,6 +558,12 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   case BI_STRING_NEW:
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_string;
+  case BI_INT_FROM_STR_RADIX:
+    sig.nparams = 2;
+    params[0] = ty_ref(ty_str, false);
+    params[1] = ty_u32;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return parse_result(ty_resolve(callee->self_ty));
   case BI_FLOAT_FROM_BITS: {  // f64::from_bits(u64), f32::from_bits(u32)
     Type *ft = ty_resolve(callee->self_ty);
     sig.nparams = 1;

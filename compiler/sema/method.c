@@ -60,7 +60,7 @@ int builtin_method_arity(Type *t, const char *name) {
   return bm ? bm->nparams + 1 : -1;
 }
 
-static Type *parse_result(Type *t) {
+Type *parse_result(Type *t) {
   StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
   Type *args[2] = {t, ty_struct(err, NULL, 0)};
   return ty_struct(res, copy_types(args, 2), 2);
