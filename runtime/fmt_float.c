@@ -338,3 +338,17 @@ void trc_fmt_exp(TrcVec *s, double v, int32_t upper, int32_t f32, uint64_t width
     }
     rt_pad_spec(s, start, width, flags, 1);
 }
+
+/* f64::clamp (f32::clamp) with !(min <= max): core's assert, its message
+ * showing the bounds by Debug, at its line in core/src/num/f64.rs (f32.rs). */
+_Noreturn void trc_panic_float_clamp(double min, double max, int32_t f32)
+{
+    TrcVec s = {(uint8_t *)1, 0, 0}; /* an empty String */
+    push_str(&s, "min > max, or either was NaN. min = ", 36);
+    trc_string_push_float(&s, min, 1, f32);
+    push_str(&s, ", max = ", 8);
+    trc_string_push_float(&s, max, 1, f32);
+    char loc[160];
+    int n = snprintf(loc, sizeof loc, RT_RUSTC_SRC "core/src/num/%s.rs:%d:9", f32 ? "f32" : "f64", f32 ? 1504 : 1502);
+    rt_panic_at((const char *)s.ptr, s.len, loc, (size_t)n);
+}

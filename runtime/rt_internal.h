@@ -52,4 +52,9 @@ void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int 
 void trc_string_push_float(TrcVec *s, double v, int32_t debug, int32_t f32);
 void trc_string_push_f64_prec(TrcVec *s, double v, uint64_t prec);
 
+/* f64::cbrt and f32::cbrt, which generated code calls by name as it calls libm's functions
+ * (codegen/num_methods.c): correctly rounded, as compiler_builtins' are (math.c). */
+double trc_cbrt(double x);
+float trc_cbrtf(float x);
+
 #endif /* TRC_RT_INTERNAL_H */

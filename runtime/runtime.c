@@ -301,11 +301,23 @@ static const unsigned core_num_line[10] = {346, 370, 394, 418, 519, 546, 1188, 1
 
 _Noreturn void trc_panic_int_method(uint32_t what, uint32_t int_type)
 {
-    static const char *const msgs[2] = {"attempt to multiply with overflow", "attempt to negate with overflow"};
-    const char *msg = msgs[what & 1];
+    static const char *const msgs[5] = {"attempt to multiply with overflow", "attempt to negate with overflow",
+                                        "attempt to divide by zero", "attempt to calculate the remainder with a divisor of zero",
+                                        "attempt to add with overflow"};
+    const char *msg = msgs[what % 5];
     char loc[160];
     int n = snprintf(loc, sizeof loc, RT_RUSTC_SRC "core/src/num/mod.rs:%u:5", core_num_line[int_type % 10]);
     rt_panic_at(msg, strlen(msg), loc, (size_t)n);
+}
+
+_Noreturn void trc_panic_int_clamp(uint64_t min, uint64_t max, int32_t is_signed, const uint8_t *file,
+                                   uint64_t file_len, uint32_t line, uint32_t col)
+{
+    char msg[96];
+    int n = is_signed ? snprintf(msg, sizeof msg, "min > max. min = %lld, max = %lld", (long long)min, (long long)max)
+                      : snprintf(msg, sizeof msg, "min > max. min = %llu, max = %llu", (unsigned long long)min,
+                                 (unsigned long long)max);
+    trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
 }
 
 _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,

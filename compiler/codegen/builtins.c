@@ -75,17 +75,26 @@ static LLVMValueRef parse_result(CG *c, Type *res, LLVMValueRef v, LLVMValueRef 
   return cg_load(c, res, out);
 }
 
-// <int as FromStr>::from_str: Ok(n), or Err(ParseIntError) when the text is not a number of
-// that type (the runtime checks the range: the type's MAX is passed).
-static LLVMValueRef emit_parse_int(CG *c, Expr *e, LLVMValueRef s) {
+// <int as FromStr>::from_str (radix NULL) or int::from_str_radix(s, radix) of the text s (a
+// &str): Ok(n), or Err(ParseIntError) when the text is not a number of that type (the runtime
+// checks the range: the type's MAX is passed).
+static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef s, LLVMValueRef radix) {
   Type *res = ty_resolve(cg_raw_ty(c, e));
   Type *t = ty_resolve(res->args[0]);
   LLVMValueRef ptr, len;
   cg_str_parts(c, s, ty_ref(ty_str, false), &ptr, &len);
   LLVMValueRef statusp = cg_alloca(c, c->t_i32, "status");
   uint64_t max = t->bits >= 64 ? (t->is_signed ? (uint64_t)INT64_MAX : UINT64_MAX) : (1ull << (t->bits - t->is_signed)) - 1;
-  LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
-  LLVMValueRef v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  LLVMValueRef v;
+  if (radix) {
+    LLVMValueRef check[2] = {radix, LLVMConstInt(c->t_i32, t->is_signed, 0)};
+    cg_call_fn(c, cg_rt(c, "trc_parse_check_radix"), check, 2);
+    LLVMValueRef args[5] = {ptr, len, cg_i64(c, max), radix, statusp};
+    v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64_radix" : "trc_parse_u64_radix"), args, 5);
+  } else {
+    LLVMValueRef args[4] = {ptr, len, cg_i64(c, max), statusp};
+    v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64" : "trc_parse_u64"), args, 4);
+  }
   if (t->bits < 64) v = LLVMBuildTrunc(c->b, v, cg_lltype(c, t), "");  // in range: the runtime checked
   static const char *const kinds[4] = {"Empty", "InvalidDigit", "PosOverflow", "NegOverflow"};
   return parse_result(c, res, v, statusp, kinds, 4);
@@ -207,44 +216,9 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     LLVMValueRef len = self->kind == TY_STRING ? cg_vec_field(c, recv, 2) : LLVMBuildExtractValue(c->b, recv, 1, "");
     return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
   }
-  case BI_INT_WRAPPING_ADD: return LLVMBuildAdd(c->b, recv, arg, "");
-  case BI_INT_WRAPPING_SUB: return LLVMBuildSub(c->b, recv, arg, "");
-  case BI_INT_WRAPPING_MUL: return LLVMBuildMul(c->b, recv, arg, "");
-  case BI_INT_MIN:
-  case BI_INT_MAX: {
-    LLVMIntPredicate p = e->builtin == BI_INT_MIN ? (self->is_signed ? LLVMIntSLT : LLVMIntULT) : (self->is_signed ? LLVMIntSGT : LLVMIntUGT);
-    return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, p, recv, arg, ""), recv, arg, "");
-  }
-  case BI_INT_ABS: {
-    if (c->opts->opt_level == 0) {  // MIN.abs() overflows
-      LLVMValueRef min = LLVMConstInt(LLVMTypeOf(recv), 1ull << (self->bits - 1), 0);
-      cg_panic_in_int_method(c, LLVMBuildICmp(c->b, LLVMIntEQ, recv, min, ""), self, 1);
-    }
-    LLVMValueRef neg = LLVMBuildICmp(c->b, LLVMIntSLT, recv, LLVMConstNull(LLVMTypeOf(recv)), "");
-    return LLVMBuildSelect(c->b, neg, LLVMBuildNeg(c->b, recv, ""), recv, "");
-  }
-  case BI_INT_POW: {
-    // Square-and-multiply would be faster; exponents in these programs are small.
-    LLVMTypeRef it = LLVMTypeOf(recv);
-    LLVMValueRef acc = cg_alloca(c, it, "pow");
-    LLVMBuildStore(c->b, LLVMConstInt(it, 1, 0), acc);
-    CgLoop l = cg_loop_begin(c, LLVMConstInt(c->t_i32, 0, 0), arg, "pow");
-    LLVMValueRef prod;
-    if (c->opts->opt_level == 0) {  // overflows exactly when the power does
-      LLVMValueRef ops[2] = {LLVMBuildLoad2(c->b, it, acc, ""), recv};
-      LLVMValueRef r = cg_call_intrinsic(c, self->is_signed ? "llvm.smul.with.overflow" : "llvm.umul.with.overflow", it, ops, 2);
-      cg_panic_in_int_method(c, LLVMBuildExtractValue(c->b, r, 1, ""), self, 0);
-      prod = LLVMBuildExtractValue(c->b, r, 0, "");
-    } else {
-      prod = LLVMBuildMul(c->b, LLVMBuildLoad2(c->b, it, acc, ""), recv, "");
-    }
-    LLVMBuildStore(c->b, prod, acc);
-    cg_loop_end(c, &l);
-    return LLVMBuildLoad2(c->b, it, acc, "");
-  }
-  case BI_F64_SQRT: return cg_call_intrinsic(c, "llvm.sqrt", LLVMTypeOf(recv), &recv, 1);
-  case BI_F64_ABS: return cg_call_intrinsic(c, "llvm.fabs", LLVMTypeOf(recv), &recv, 1);
-  default: ice(e->span, "unhandled builtin method");
+  default:
+    if (cg_is_num_method(e->builtin)) return cg_num_method(c, e, self, recv, argv);
+    ice(e->span, "unhandled builtin method");
   }
 }
 
@@ -298,6 +272,9 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return LLVMBuildLoad2(c->b, c->t_vec, v, "");
   }
   case BI_STRING_NEW: return cg_empty_vec(c, 1);
+  case BI_INT_FROM_STR_RADIX:
+    return emit_parse(c, e, argv[0], argv[1]);
+  case BI_FLOAT_FROM_BITS: return LLVMBuildBitCast(c->b, argv[0], cg_lltype(c, t), "");
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_TYPE_ID: return cg_i64(c, ty_type_id(cg_type_of(c, e->fn_targs[0])));
@@ -314,7 +291,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
-  case BI_PARSE_INT: return emit_parse_int(c, e, argv[0]);
+  case BI_PARSE_INT: return emit_parse(c, e, argv[0], NULL);
   case BI_PARSE_FLOAT: return emit_parse_float(c, e, argv[0]);
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {
     Type *in = ty_resolve(ty_pointee(cg_final_ty(c, e->args[0])));

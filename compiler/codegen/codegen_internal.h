@@ -235,6 +235,9 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
 LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
 // &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
 // at sp when out of range.
+// num_methods.c: the methods of the integer and float types
+bool cg_is_num_method(Builtin bi);
+LLVMValueRef cg_num_method(CG *c, Expr *e, Type *self, LLVMValueRef recv, LLVMValueRef *argv);
 LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem);
 
 // promote.c

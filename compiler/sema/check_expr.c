@@ -860,7 +860,8 @@ static int value_fn_arity(Expr *e) {
   case RES_BUILTIN:
     switch (e->builtin) {
     case BI_VEC_NEW: case BI_STRING_NEW: return 0;
-    case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: return 1;
+    case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: case BI_FLOAT_FROM_BITS: return 1;
+    case BI_INT_FROM_STR_RADIX: return 2;
     default: return -1;
     }
   default: return -1;
@@ -885,7 +886,8 @@ static Type *check_fn_value(Fcx *fx, Expr *e, int arity, Type *expected) {
     *arg = (Expr){.kind = EX_PATH, .span = e->span, .path = {.segs = seg, .nsegs = 1, .span = e->span}};
     call->args[i] = arg;
   }
-  if (e->res == RES_BUILTIN_METHOD && arity > 0) {  // `|a0, a1| a0.name(a1)`
+  // `|a0, a1| a0.name(a1)`; a number's method stays the call `i32::abs(a0)`, which says the type
+  if (e->res == RES_BUILTIN_METHOD && arity > 0 && !(e->self_ty && ty_is_numeric(e->self_ty))) {
     *call = (Expr){.kind = EX_METHOD, .span = e->span, .name = e->name, .name_span = e->span, .sub = call->args[0],
                    .args = call->args + 1, .nargs = arity - 1};
   }

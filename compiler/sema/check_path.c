@@ -166,19 +166,20 @@ static bool prim_const(Expr *e, Type *t, const char *name) {
     e->self_ty = !strcmp(name, "BITS") ? ty_u32 : t;
     return true;
   }
-  if (t->kind == TY_FLOAT && t->bits == 64) {
+  if (t->kind == TY_FLOAT) {
     static const struct {
       const char *name;
-      double v;
+      double f64, f32;
     } consts[] = {
-      {"MAX", 1.7976931348623157e308}, {"MIN", -1.7976931348623157e308}, {"MIN_POSITIVE", 2.2250738585072014e-308},
-      {"EPSILON", 2.220446049250313e-16}, {"INFINITY", __builtin_inf()}, {"NEG_INFINITY", -__builtin_inf()},
-      {"NAN", __builtin_nan("")},
+      {"MAX", 1.7976931348623157e308, 3.40282347e+38f}, {"MIN", -1.7976931348623157e308, -3.40282347e+38f},
+      {"MIN_POSITIVE", 2.2250738585072014e-308, 1.17549435e-38f}, {"EPSILON", 2.220446049250313e-16, 1.1920929e-7f},
+      {"INFINITY", __builtin_inf(), __builtin_inf()}, {"NEG_INFINITY", -__builtin_inf(), -__builtin_inf()},
+      {"NAN", __builtin_nan(""), __builtin_nan("")},
     };
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
       if (!strcmp(name, consts[i].name)) {
         e->res = RES_CONST;
-        e->float_val = consts[i].v;
+        e->float_val = t->bits == 32 ? consts[i].f32 : consts[i].f64;
         e->self_ty = t;
         return true;
       }
@@ -374,6 +375,12 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     unknown_value(e, last->name);
     return false;
   }
+  ConstDecl *cd = lookup_const_path(p);  // `std::f64::consts::PI`
+  if (cd && cd->fn) {
+    e->res = RES_CONST_ITEM;
+    e->fn = cd->fn;
+    return true;
+  }
   // Type-relative: `Type::name`.
   const char *name = last->name;
   PathSeg *first = &p->segs[0];
@@ -426,6 +433,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   if (arity >= 0) {
     e->res = RES_BUILTIN_METHOD;
     e->name = name;
+    e->self_ty = t;
     e->int_val = (uint64_t)arity;
     return true;
   }
@@ -590,6 +598,19 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   case BI_STRING_NEW:
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_string;
+  case BI_INT_FROM_STR_RADIX:
+    sig.nparams = 2;
+    params[0] = ty_ref(ty_str, false);
+    params[1] = ty_u32;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return parse_result(ty_resolve(callee->self_ty));
+  case BI_FLOAT_FROM_BITS: {  // f64::from_bits(u64), f32::from_bits(u32)
+    Type *ft = ty_resolve(callee->self_ty);
+    sig.nparams = 1;
+    params[0] = ft->bits == 32 ? ty_u32 : ty_u64;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ft;
+  }
   case BI_SIZE_OF:
   case BI_ALIGN_OF: {
     check_args(fx, e, e->args, e->nargs, &sig, "function");
@@ -804,6 +825,10 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     e->sub = e->args[0];
     e->args++;
     e->nargs--;
+    if (callee->self_ty && ty_is_numeric(callee->self_ty)) {  // `i32::abs(-5)`: the path says which integer type
+      check_coerce(fx, e->sub, callee->self_ty);
+      return check_operator_method(fx, e);
+    }
     return check_method(fx, e);
   case RES_LOCAL:
     error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);

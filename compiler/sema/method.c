@@ -33,10 +33,21 @@ Type **copy_types(Type **t, int n) {
   return c;
 }
 
+// Whether integer type t has the method: some are only signed types', some only unsigned ones'.
+static bool int_has_method(Type *t, const char *name) {
+  static const char *const signed_only[] = {"abs", "checked_abs", "wrapping_abs", "unsigned_abs", "signum", "is_positive", "is_negative"};
+  static const char *const unsigned_only[] = {"is_power_of_two", "next_power_of_two"};
+  const char *const *list = t->is_signed ? unsigned_only : signed_only;
+  int n = t->is_signed ? 2 : 7;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(list[i], name)) return false;
+  return true;
+}
+
 static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
   for (size_t i = 0; i < sizeof builtin_methods / sizeof builtin_methods[0]; i++)
     if (builtin_methods[i].on == t->kind && !strcmp(builtin_methods[i].name, name)) {
-      if (builtin_methods[i].bi == BI_INT_ABS && !t->is_signed) continue;
+      if (t->kind == TY_INT && !int_has_method(t, name)) continue;
       return &builtin_methods[i];
     }
   return NULL;
@@ -47,6 +58,18 @@ static const BuiltinMethod *find_builtin_method(Type *t, const char *name) {
 int builtin_method_arity(Type *t, const char *name) {
   const BuiltinMethod *bm = find_builtin_method(ty_resolve(t), name);
   return bm ? bm->nparams + 1 : -1;
+}
+
+Type *parse_result(Type *t) {
+  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
+  Type *args[2] = {t, ty_struct(err, NULL, 0)};
+  return ty_struct(res, copy_types(args, 2), 2);
+}
+
+// The unsigned integer type of t's width (abs_diff's result).
+static Type *unsigned_of(Type *t) {
+  Type *const u[] = {ty_u8, ty_u16, ty_u32, ty_u64};
+  return t->is_size ? ty_usize : u[t->bits == 8 ? 0 : t->bits == 16 ? 1 : t->bits == 32 ? 2 : 3];
 }
 
 static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
@@ -71,7 +94,21 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
   case BI_STRING_PUSH: s.params[0] = ty_char; s.ret = ty_unit; break;
   case BI_STRING_AS_STR: s.ret = ty_ref(ty_str, false); break;
   case BI_STRING_CLONE: case BI_STR_TO_STRING: case BI_TO_STRING: s.ret = ty_string; break;
-  case BI_INT_POW: s.params[0] = ty_u32; s.ret = self; break;
+  case BI_INT_CHECKED: case BI_INT_WRAPPING: case BI_INT_SATURATING: case BI_INT_OVERFLOWING: case BI_INT_ARITH: {
+    // `pow` takes its exponent as u32; checked_ gives Option<Self>, overflowing_ (Self, bool).
+    const char *op = strrchr(bm->name, '_') ? strrchr(bm->name, '_') + 1 : bm->name;
+    s.params[0] = !strcmp(op, "pow") ? ty_u32 : self;
+    Type *pair[2] = {self, ty_bool};
+    s.ret = bm->bi == BI_INT_CHECKED ? ty_struct(K->option, copy_types(pair, 1), 1)
+          : bm->bi == BI_INT_OVERFLOWING ? ty_tuple(copy_types(pair, 2), 2) : self;
+    break;
+  }
+  case BI_INT_COUNT: s.ret = ty_u32; break;
+  case BI_INT_TEST: case BI_FLOAT_TEST: s.ret = ty_bool; break;
+  case BI_INT_ROTATE: case BI_FLOAT_POWI: s.params[0] = bm->bi == BI_INT_ROTATE ? ty_u32 : ty_i32; s.ret = self; break;
+  case BI_INT_ABS_DIFF: s.params[0] = self; s.ret = unsigned_of(self); break;
+  case BI_FLOAT_TERNARY: case BI_INT_CLAMP: s.params[0] = s.params[1] = self; s.ret = self; break;
+  case BI_FLOAT_TO_BITS: s.ret = self->bits == 32 ? ty_u32 : ty_u64; break;
   default: s.params[0] = self; s.ret = self; break;
   }
   return s;
@@ -306,12 +343,12 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     rt = ty_resolve(rt);
   }
   const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
-  if (int_m && int_m->nparams == 1 && int_m->bi != BI_INT_POW && e->nargs == 1) {
-    // `{integer}.max(x)`: the argument decides which integer type it is, as in rustc.
+  if (int_m && (int_m->bi == BI_INT_MIN || int_m->bi == BI_INT_MAX || int_m->bi == BI_INT_CLAMP) && e->nargs == int_m->nparams) {
+    // `{integer}.max(x)` (Ord's methods): the arguments decide which integer type it is, as in rustc.
     e->dispatch = DISPATCH_BUILTIN;
     e->builtin = int_m->bi;
     e->self_ty = rt;
-    check_coerce(fx, e->args[0], rt);
+    for (int i = 0; i < e->nargs; i++) check_coerce(fx, e->args[i], rt);
     return rt;
   }
   if (rt->kind == TY_VAR) {

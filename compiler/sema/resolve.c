@@ -75,6 +75,7 @@ static AliasDecl *lookup_alias(const char *name) { LOOKUP_BEST(K->aliases, Alias
 
 StructDecl *lookup_struct_in(const char *module, const char *name) { LOOKUP_IN(K->structs, StructDecl, module, name); }
 TraitDecl *lookup_trait_in(const char *module, const char *name) { LOOKUP_IN(K->traits, TraitDecl, module, name); }
+static ConstDecl *lookup_const_in(const char *module, const char *name) { LOOKUP_IN(K->consts, ConstDecl, module, name); }
 static AliasDecl *lookup_alias_in(const char *module, const char *name) { LOOKUP_IN(K->aliases, AliasDecl, module, name); }
 
 // Methods by name, so that a method call or a `Type::name` path looks only at what could
@@ -155,6 +156,13 @@ StructDecl *lookup_struct_path(Path *p) {
   StructDecl *s = lookup_struct_in(module, name);
   if (!s) s = lookup_struct_in(NULL, name);  // `std::option::Option`: a root prelude item
   return s;
+}
+
+// `std::f64::consts::PI`, or `consts::PI` after `use std::f64::consts;`: a std module's const.
+ConstDecl *lookup_const_path(Path *p) {
+  const char *name;
+  const char *module = path_std_module(p, &name);
+  return module ? lookup_const_in(module, name) : NULL;
 }
 
 TraitDecl *lookup_trait_path(Path *p) {
