@@ -315,7 +315,9 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   }
   Sig sig = {0};
   bool found = false;
+  int obligations = fx->obligations.len;
   Type *u = rt;
+  int unsized_at = -1;  // the step at which an array became its slice
   for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
     u = ty_resolve(u);
     if (derefs && u->kind == TY_VAR && u->var_kind && !find_builtin_method(u->var_kind == 1 ? ty_i64 : ty_f64, e->name)) {
@@ -329,6 +331,11 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
       else if (u->kind == TY_STRING) u = ty_str;           // and String to str
+      else if (u->kind == TY_ARRAY && unsized_at < 0) {
+        // The probe's last step: an array's methods are its slice's, through `&arr as &[T]`.
+        u = ty_slice(u->inner);
+        unsized_at = derefs--;
+      }
       else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
         // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
         e->sub = d;
@@ -339,6 +346,8 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       }
     }
   }
+  e->unsize_recv = found && unsized_at >= 0 && e->autoderefs == unsized_at && e->autoref;
+  if (found && unsized_at >= 0 && !e->unsize_recv && e->autoderefs == unsized_at) found = false;  // `self` by value: no [T]
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
@@ -357,6 +366,13 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     diag_label(d, "explicit destructor calls not allowed");
     diag_help(d, "consider using `drop` function: `drop(%s)`", diag_span_text(e->sub->span));
     diag_emit(d);
+  }
+  // A bound of the method whose self type has one impl of the trait decides the trait's
+  // arguments before the arguments are checked, as rustc's selection does: `words.join(&sep)`
+  // with sep a String is Join<&str> (the one impl for [String]), and &sep coerces to it.
+  for (int i = obligations; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (o->tr) unify_with_only_impl(o->tr, o->ty);
   }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);
