@@ -269,6 +269,17 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return p;
   }
   case BI_VEC_NEW: return cg_empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
+  case BI_ARRAY_INTO_VEC: {  // the array's elements moved to the heap: a Vec of len and capacity N
+    Type *arr = ty_resolve(cg_final_ty(c, e->args[0])), *el = ty_resolve(arr->inner);
+    if (!arr->len || !cg_size_of(c, el)) return cg_empty_vec(c, cg_align_of(c, el));
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, arr)), cg_i64(c, cg_align_of(c, el))};
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, argv[0], p);
+    LLVMValueRef fields[3] = {p, cg_i64(c, arr->len), cg_i64(c, arr->len)};
+    LLVMValueRef v = LLVMGetUndef(c->t_vec);
+    for (unsigned i = 0; i < 3; i++) v = LLVMBuildInsertValue(c->b, v, fields[i], i, "");
+    return v;
+  }
   case BI_VEC_WITH_CAPACITY: {
     Type *el = ty_resolve(t)->inner;
     LLVMValueRef n = argv[0];

@@ -759,8 +759,9 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
     return t->inner;
   }
   if (t->kind == TY_ARRAY) {
-    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner))
-      error_at(e->sub->span, NULL, "iterating over an array of `%s` by value is not supported by trc; iterate over `&array`", ty_name(t->inner));
+    // An array of Copy elements is visited in place; other elements move out through
+    // `arr.into_iter()` (method.c: array_into_vec).
+    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner)) return iterator_elem(fx, e, t);
     return t->inner;
   }
   if (t->kind == TY_REF) {

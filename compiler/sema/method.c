@@ -289,6 +289,20 @@ Type *check_operator_method(Fcx *fx, Expr *m) {
   return t;
 }
 
+// `arr.into_iter()` on an array by value, which Rust 2021 iterates by value: the receiver becomes
+// the Vec its elements move into (a builtin call), whose IntoIter is the iterator.
+static Type *array_into_vec(Fcx *fx, Expr *e, Type *rt) {
+  note_move(fx, e->sub);
+  Expr *callee = arena_alloc(sizeof *callee);
+  *callee = (Expr){.kind = EX_PATH, .res = RES_BUILTIN, .builtin = BI_ARRAY_INTO_VEC, .span = e->sub->span, .field_index = -1, .ty = ty_unit};
+  Expr *call = arena_alloc(sizeof *call);
+  *call = (Expr){.kind = EX_CALL, .sub = callee, .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->sub->span, .field_index = -1, .ty = ty_vec(rt->inner)};
+  call->args[0] = e->sub;
+  e->sub = call;
+  vec_push(&fx->exprs, call);  // its type is resolved with the body's
+  return call->ty;
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
@@ -313,6 +327,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }
+  if (rt->kind == TY_ARRAY && !strcmp(e->name, "into_iter") && !e->nargs) rt = array_into_vec(fx, e, rt);
   Sig sig = {0};
   bool found = false;
   int obligations = fx->obligations.len;
