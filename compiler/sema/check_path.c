@@ -43,6 +43,10 @@ static const struct {
   {"std::cmp::max_by_key", "__std_cmp_max_by_key"}, {"std::cmp::min_by_key", "__std_cmp_min_by_key"},
   {"std::str::from_utf8", "__std_str_from_utf8"}, {"core::str::from_utf8", "__std_str_from_utf8"},
   {"std::char::from_u32", "__std_char_from_u32"}, {"std::char::from_digit", "__std_char_from_digit"},
+  {"std::iter::repeat", "__std_iter_repeat"},     {"std::iter::repeat_n", "__std_iter_repeat_n"},
+  {"std::iter::repeat_with", "__std_iter_repeat_with"}, {"std::iter::once", "__std_iter_once"},
+  {"std::iter::empty", "__std_iter_empty"},       {"std::iter::from_fn", "__std_iter_from_fn"},
+  {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
