@@ -123,6 +123,13 @@ static Type *check_field(Fcx *fx, Expr *e) {
   } else if (t->kind == TY_TUPLE && e->field_index >= 0 && e->field_index < t->nargs) {
     if (captured) capture_field_use(fx, e, derefs, e->field_index);
     return t->args[e->field_index];
+  } else if (t->kind == TY_RANGE && e->field_index < 0 && (!t->len || e->span.file == 0) &&
+             (!strcmp(e->name, "start") || !strcmp(e->name, "end"))) {
+    // A Range's pub fields `start` and `end`, in that order (a RangeInclusive's, private in std,
+    // are its start() and end(), which the prelude writes with them).
+    e->field_index = !strcmp(e->name, "end");
+    if (captured) capture_field_use(fx, e, derefs, e->field_index);
+    return t->inner;
   }
   if (captured) capture_use(fx, e->sub->local, -1, false);
   if (t->kind == TY_VAR) {
