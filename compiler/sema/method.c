@@ -303,7 +303,25 @@ static Type *array_into_vec(Fcx *fx, Expr *e, Type *rt) {
   return call->ty;
 }
 
+// `arr.map(f)`, an array of what f makes: e becomes the builtin call that moves the mapped Vec
+// of the array's elements, `Vec::__array_map`'s, back into an array of the same length.
+static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
+  Expr *m = arena_alloc(sizeof *m);
+  *m = *e;
+  m->name = intern_cstr("__array_map");
+  array_into_vec(fx, m, rt);
+  m->ty = probe_method_call(fx, m, ty_resolve(m->sub->ty));
+  vec_push(&fx->exprs, m);
+  Type *v = ty_resolve(m->ty);
+  Expr *callee = arena_alloc(sizeof *callee);
+  *callee = (Expr){.kind = EX_PATH, .res = RES_BUILTIN, .builtin = BI_VEC_INTO_ARRAY, .span = e->span, .field_index = -1, .ty = ty_unit};
+  *e = (Expr){.kind = EX_CALL, .sub = callee, .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->span, .field_index = -1};
+  e->args[0] = m;
+  return ty_array(v->kind == TY_VEC ? v->inner : ty_new_var(0), rt->len);
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
+  if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method (ToString, Ord::cmp) on a literal: the literal takes its fallback type.
