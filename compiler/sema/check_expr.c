@@ -628,7 +628,10 @@ static Type *check_cast(Fcx *fx, Expr *e) {
   Type *hint = ty_is_numeric(rto) ? NULL : rto;
   Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
   if (ty_is_numeric(rto) && (ty_is_numeric(from) || from->kind == TY_BOOL || from->kind == TY_CHAR)) {
-    if (from->kind == TY_VAR && from->var_kind == 1 && rto->kind == TY_INT) unify(from, to);  // `5 as u64` is u64 literally
+    // `5 as u64` is u64 literally; a variable of a literal's type (`x as usize` on x from `1..4`)
+    // keeps its own, as rustc's cast expectation reaches only the literal.
+    Expr *lit = e->sub->kind == EX_UNARY && e->sub->op == TK_MINUS ? e->sub->sub : e->sub;
+    if (from->kind == TY_VAR && from->var_kind == 1 && rto->kind == TY_INT && lit->kind == EX_INT) unify(from, to);
     if ((from->kind == TY_BOOL || from->kind == TY_CHAR) && rto->kind == TY_FLOAT)
       error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
     return to;
