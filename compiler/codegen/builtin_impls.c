@@ -22,6 +22,7 @@ static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t
 static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   t = ty_resolve(t);
   if (ty_is_copy(t)) return cg_load(c, t, p);
+  if ((t->kind == TY_ITER && !t->mut) || t->kind == TY_RANGE) return cg_load(c, t, p);  // bitwise (sema's builtin_impl)
   if (t->kind == TY_STRING) return cg_string_from_parts(c, cg_vec_field(c, p, 0), cg_vec_field(c, p, 2));
   if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, &p);
   LLVMValueRef fn = clone_fn(c, t);

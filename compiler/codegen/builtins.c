@@ -262,6 +262,27 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return p;
   }
   case BI_VEC_NEW: return cg_empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));
+  case BI_VEC_INTO_ARRAY: {  // a Vec of exactly N elements: they move into the array, the buffer is freed
+    Type *arr = ty_resolve(t), *el = ty_resolve(arr->inner);
+    LLVMValueRef v = cg_alloca(c, c->t_vec, "mapped");
+    LLVMBuildStore(c->b, argv[0], v);
+    LLVMValueRef out = LLVMGetUndef(cg_lltype(c, arr));
+    if (arr->len && cg_size_of(c, el)) out = LLVMBuildLoad2(c->b, cg_lltype(c, arr), cg_vec_field(c, v, 0), "");
+    LLVMValueRef args[3] = {v, cg_i64(c, cg_size_of(c, el)), cg_i64(c, cg_align_of(c, el))};
+    cg_call_fn(c, cg_rt(c, "trc_vec_free"), args, 3);
+    return out;
+  }
+  case BI_ARRAY_INTO_VEC: {  // the array's elements moved to the heap: a Vec of len and capacity N
+    Type *arr = ty_resolve(cg_final_ty(c, e->args[0])), *el = ty_resolve(arr->inner);
+    if (!arr->len || !cg_size_of(c, el)) return cg_empty_vec(c, cg_align_of(c, el));
+    LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, arr)), cg_i64(c, cg_align_of(c, el))};
+    LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
+    LLVMBuildStore(c->b, argv[0], p);
+    LLVMValueRef fields[3] = {p, cg_i64(c, arr->len), cg_i64(c, arr->len)};
+    LLVMValueRef v = LLVMGetUndef(c->t_vec);
+    for (unsigned i = 0; i < 3; i++) v = LLVMBuildInsertValue(c->b, v, fields[i], i, "");
+    return v;
+  }
   case BI_VEC_WITH_CAPACITY: {
     Type *el = ty_resolve(t)->inner;
     LLVMValueRef n = argv[0];

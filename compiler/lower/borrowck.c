@@ -1044,6 +1044,7 @@ static const char *field_name(Type *t, int variant, int f) {
     FieldDecl *fd = variant >= 0 ? &t->sdecl->variants[variant].fields[f] : &t->sdecl->fields[f];
     if (fd->name) return fd->name;
   }
+  if (t->kind == TY_RANGE) return f ? "end" : "start";
   return arena_printf("%d", f);
 }
 

@@ -1221,6 +1221,12 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   for (Expr *base = r; index_mut && base->kind == EX_INDEX; base = base->lhs) at = base->lhs->span;  // `w[0].push(..)`: at w
   assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = two_phase, .autoref = true, .ty = rt}, at);
   cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = r->span;
+  if (e->unsize_recv) {  // `arr.contains(&x)`: the array's reference made the slice's
+    Type *st = ty_ref(ty_slice(ty_resolve(place_ty(L, p))->inner), e->autoref == 2);
+    Place s = temp(L, st, r->span);
+    assign(L, s, (Rvalue){.kind = RV_CAST, .cast = CAST_UNSIZE, .a = (Operand){.kind = OPND_MOVE, .place = t, .ty = rt}, .ty = st}, at);
+    return (Operand){.kind = OPND_MOVE, .place = s, .ty = st};
+  }
   return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
 }
 

@@ -137,6 +137,13 @@ static Type *check_field(Fcx *fx, Expr *e) {
   } else if (t->kind == TY_TUPLE && e->field_index >= 0 && e->field_index < t->nargs) {
     if (captured) capture_field_use(fx, e, derefs, e->field_index);
     return t->args[e->field_index];
+  } else if (t->kind == TY_RANGE && e->field_index < 0 && (!t->len || e->span.file == 0) &&
+             (!strcmp(e->name, "start") || !strcmp(e->name, "end"))) {
+    // A Range's pub fields `start` and `end`, in that order (a RangeInclusive's, private in std,
+    // are its start() and end(), which the prelude writes with them).
+    e->field_index = !strcmp(e->name, "end");
+    if (captured) capture_field_use(fx, e, derefs, e->field_index);
+    return t->inner;
   }
   if (captured) capture_use(fx, e->sub->local, -1, false);
   if (t->kind == TY_VAR) {
@@ -635,7 +642,10 @@ static Type *check_cast(Fcx *fx, Expr *e) {
   Type *hint = ty_is_numeric(rto) ? NULL : rto;
   Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
   if (ty_is_numeric(rto) && (ty_is_numeric(from) || from->kind == TY_BOOL || from->kind == TY_CHAR)) {
-    if (from->kind == TY_VAR && from->var_kind == 1 && rto->kind == TY_INT) unify(from, to);  // `5 as u64` is u64 literally
+    // `5 as u64` is u64 literally; a variable of a literal's type (`x as usize` on x from `1..4`)
+    // keeps its own, as rustc's cast expectation reaches only the literal.
+    Expr *lit = e->sub->kind == EX_UNARY && e->sub->op == TK_MINUS ? e->sub->sub : e->sub;
+    if (from->kind == TY_VAR && from->var_kind == 1 && rto->kind == TY_INT && lit->kind == EX_INT) unify(from, to);
     if ((from->kind == TY_BOOL || from->kind == TY_CHAR) && rto->kind == TY_FLOAT)
       error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
     return to;
@@ -773,8 +783,9 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
     return t->inner;
   }
   if (t->kind == TY_ARRAY) {
-    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner))
-      error_at(e->sub->span, NULL, "iterating over an array of `%s` by value is not supported by trc; iterate over `&array`", ty_name(t->inner));
+    // An array of Copy elements is visited in place; other elements move out through
+    // `arr.into_iter()` (method.c: array_into_vec).
+    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner)) return iterator_elem(fx, e, t);
     return t->inner;
   }
   if (t->kind == TY_REF) {

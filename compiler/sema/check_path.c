@@ -45,6 +45,10 @@ static const struct {
   {"std::char::from_u32", "__std_char_from_u32"}, {"std::char::from_digit", "__std_char_from_digit"},
   {"std::any::type_name", "__std_any_type_name"}, {"core::any::type_name", "__std_any_type_name"},
   {"std::any::type_name_of_val", "__std_any_type_name_of_val"}, {"core::any::type_name_of_val", "__std_any_type_name_of_val"},
+  {"std::iter::repeat", "__std_iter_repeat"},     {"std::iter::repeat_n", "__std_iter_repeat_n"},
+  {"std::iter::repeat_with", "__std_iter_repeat_with"}, {"std::iter::once", "__std_iter_once"},
+  {"std::iter::empty", "__std_iter_empty"},       {"std::iter::from_fn", "__std_iter_from_fn"},
+  {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -59,10 +63,14 @@ Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
   for (int i = 0; i < n; i++) t[i] = (prefix && i < from) ? prefix[i] : ty_new_var(0);
   // Bounds of the fresh parameters become obligations, checked when the body is done.
   // (Self's own trait is not an obligation; a where clause on Self with bindings is:
-  // `fn cloned<T>(self) where Self: Iterator<Item = &T>` is how T is found.)
+  // `fn cloned<T>(self) where Self: Iterator<Item = &T>` is how T is found; so is one naming
+  // another trait: `fn rev(self) where Self: DoubleEndedIterator`.)
   for (int i = 0; i < n; i++)
-    for (int b = 0; b < env->nbounds[i]; b++)
-      if (!(env->has_self && i == 0) || env->bounds[i][b]->nassoc) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
+    for (int b = 0; b < env->nbounds[i]; b++) {
+      TraitRef *r = env->bounds[i][b];
+      bool own = env->has_self && i == 0 && (!env->self_trait || trait_implies(env->self_trait, r->trait));
+      if (!own || r->nassoc) obligate_ref(fx, t[i], r, t, n, sp);
+    }
   for (int i = 0; env && i < env->npreds; i++)  // `where Self::Item: Ord`, of the types given
     obligate_ref(fx, ty_subst(env->pred_tys[i], t, n), env->pred_refs[i], t, n, sp);
   return t;

@@ -335,7 +335,39 @@ Type *check_operator_method(Fcx *fx, Expr *m) {
   return t;
 }
 
+// `arr.into_iter()` on an array by value, which Rust 2021 iterates by value: the receiver becomes
+// the Vec its elements move into (a builtin call), whose IntoIter is the iterator.
+static Type *array_into_vec(Fcx *fx, Expr *e, Type *rt) {
+  note_move(fx, e->sub);
+  Expr *callee = arena_alloc(sizeof *callee);
+  *callee = (Expr){.kind = EX_PATH, .res = RES_BUILTIN, .builtin = BI_ARRAY_INTO_VEC, .span = e->sub->span, .field_index = -1, .ty = ty_unit};
+  Expr *call = arena_alloc(sizeof *call);
+  *call = (Expr){.kind = EX_CALL, .sub = callee, .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->sub->span, .field_index = -1, .ty = ty_vec(rt->inner)};
+  call->args[0] = e->sub;
+  e->sub = call;
+  vec_push(&fx->exprs, call);  // its type is resolved with the body's
+  return call->ty;
+}
+
+// `arr.map(f)`, an array of what f makes: e becomes the builtin call that moves the mapped Vec
+// of the array's elements, `Vec::__array_map`'s, back into an array of the same length.
+static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
+  Expr *m = arena_alloc(sizeof *m);
+  *m = *e;
+  m->name = intern_cstr("__array_map");
+  array_into_vec(fx, m, rt);
+  m->ty = probe_method_call(fx, m, ty_resolve(m->sub->ty));
+  vec_push(&fx->exprs, m);
+  Type *v = ty_resolve(m->ty);
+  Expr *callee = arena_alloc(sizeof *callee);
+  *callee = (Expr){.kind = EX_PATH, .res = RES_BUILTIN, .builtin = BI_VEC_INTO_ARRAY, .span = e->span, .field_index = -1, .ty = ty_unit};
+  *e = (Expr){.kind = EX_CALL, .sub = callee, .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->span, .field_index = -1};
+  e->args[0] = m;
+  return ty_array(v->kind == TY_VEC ? v->inner : ty_new_var(0), rt->len);
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
+  if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method (ToString, Ord::cmp) on a literal: the literal takes its fallback type.
@@ -359,9 +391,12 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }
+  if (rt->kind == TY_ARRAY && !strcmp(e->name, "into_iter") && !e->nargs) rt = array_into_vec(fx, e, rt);
   Sig sig = {0};
   bool found = false;
+  int obligations = fx->obligations.len;
   Type *u = rt;
+  int unsized_at = -1;  // the step at which an array became its slice
   for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
     u = ty_resolve(u);
     if (derefs && u->kind == TY_VAR && u->var_kind && !find_builtin_method(u->var_kind == 1 ? ty_i64 : ty_f64, e->name)) {
@@ -375,6 +410,11 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
       else if (u->kind == TY_STRING) u = ty_str;           // and String to str
+      else if (u->kind == TY_ARRAY && unsized_at < 0) {
+        // The probe's last step: an array's methods are its slice's, through `&arr as &[T]`.
+        u = ty_slice(u->inner);
+        unsized_at = derefs--;
+      }
       else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
         // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
         e->sub = d;
@@ -385,6 +425,8 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       }
     }
   }
+  e->unsize_recv = found && unsized_at >= 0 && e->autoderefs == unsized_at && e->autoref;
+  if (found && unsized_at >= 0 && !e->unsize_recv && e->autoderefs == unsized_at) found = false;  // `self` by value: no [T]
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
@@ -403,6 +445,13 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     diag_label(d, "explicit destructor calls not allowed");
     diag_help(d, "consider using `drop` function: `drop(%s)`", diag_span_text(e->sub->span));
     diag_emit(d);
+  }
+  // A bound of the method whose self type has one impl of the trait decides the trait's
+  // arguments before the arguments are checked, as rustc's selection does: `words.join(&sep)`
+  // with sep a String is Join<&str> (the one impl for [String]), and &sep coerces to it.
+  for (int i = obligations; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (o->tr) unify_with_only_impl(o->tr, o->ty);
   }
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);

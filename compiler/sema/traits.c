@@ -199,7 +199,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       // A struct's argument that is a literal whose type is not decided yet (`m.insert(1, 2)`
       // then `m[&1]`) has what the type it falls back to has.
       Type *bp = ty_resolve(binds[p]);
-      if (self_ty->kind == TY_STRUCT && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
+      if ((self_ty->kind == TY_STRUCT || self_ty->kind == TY_RANGE) && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
         ok = type_implements(crate, bp, im->env->bounds[p][b]->trait);
     }
@@ -285,7 +285,8 @@ bool type_is_copy_in(Crate *crate, Type *t, GenericEnv *env) {
 }
 
 // Clone and PartialEq that trc gives the builtin types itself (codegen's clone_value and
-// eq_value): Clone of Copy types, String, and Vecs, Boxes, tuples and arrays of Clone parts;
+// eq_value): Clone of Copy types, String, slice iterators, and Vecs, Boxes, tuples, arrays and
+// ranges of Clone parts;
 // PartialEq of primitives, strings, and references, Boxes, Vecs, slices, arrays and tuples of
 // PartialEq parts. A struct or enum has them only through an impl (#[derive] writes one).
 static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
@@ -297,6 +298,10 @@ static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_STR: case TY_STRING: case TY_UNIT: return !clone;
   case TY_REF: case TY_SLICE: return !clone && type_implements(crate, t->inner, trait);
   case TY_VEC: case TY_BOX: case TY_ARRAY: return type_implements(crate, t->inner, trait);
+  // A slice iterator is a copy of its {ptr, len} (not an IterMut, which is unique); a range of
+  // Copy bounds (every iterable one) is its two bounds.
+  case TY_ITER: return clone && !t->mut;
+  case TY_RANGE: return clone && copy_in_env(crate, t->inner);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
       if (!type_implements(crate, t->args[i], trait)) return false;

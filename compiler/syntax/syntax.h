@@ -416,6 +416,7 @@ struct Expr {
   Type *self_ty;          // DISPATCH_TRAIT, RES_TRAIT_FN: the Self type
   int autoderefs;         // EX_METHOD: derefs applied to the receiver before autoref
   int autoref;            // EX_METHOD: 0 none, 1 &, 2 &mut after the derefs
+  bool unsize_recv;       // EX_METHOD: that reference to an array unsized to a slice's (`arr.contains(&x)`)
   CoerceKind coerce;      // implicit conversion applied to this expression's value
   Type *coerce_from;      // type before the coercion (ty is the type after)
   bool no_reborrow;       // an argument checked against a type not yet inferred (a generic `T`):
