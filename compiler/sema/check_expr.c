@@ -53,7 +53,7 @@ static void fn_closure_mutates(Expr *place, Span at, Local *l, bool assign) {
   diag_emit(d);
 }
 
-static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at) {
+static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool certain) {
   Expr *e = place;
   for (;;) {
     if (e->kind == EX_INDEX && e->overload && e->overload->kind == EX_METHOD && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
@@ -81,12 +81,12 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at) {
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent)
     for (int i = 0; i < f->ncaptures; i++)
       if (f->captures[i].local == l) {
-        if (f->fn_bound && !f->captures[i].mut_use) fn_closure_mutates(place, at, l, assign);
+        if (f->fn_bound && certain && !f->captures[i].mut_use) fn_closure_mutates(place, at, l, assign);
         f->captures[i].mut_use = true;
       }
 }
 
-void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span); }
+void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span, true); }
 
 // A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
 static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
@@ -604,7 +604,7 @@ static const char *place_name(Expr *e) {
 
 static void check_assignable(Fcx *fx, Expr *assign) {
   Expr *lhs = assign->lhs;
-  note_mut_place(fx, lhs, true, assign->span);
+  note_mut_place(fx, lhs, true, assign->span, true);
   if (!is_place(lhs)) {
     Diag *d = diag_error(lhs->span, "E0070", "invalid left-hand side of assignment");
     diag_label(d, "cannot assign to this expression");
@@ -1133,7 +1133,9 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_CAST: return check_cast(fx, e);
   case EX_CALL: {
     Type *t = check_call(fx, e, expected);
-    if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL) note_mut_use(fx, e->sub);  // an FnMut may change
+    // An FnMut may change: a call of a captured callable may be a mutable use (not known to be
+    // one, so an Fn closure calling a captured Fn is no error).
+    if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL) note_mut_place(fx, e->sub, false, e->sub->span, false);
     return t;
   }
   case EX_METHOD: return check_method(fx, e);

@@ -62,15 +62,12 @@ Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
   Type **t = arena_alloc(sizeof(Type *) * (n + 1));
   for (int i = 0; i < n; i++) t[i] = (prefix && i < from) ? prefix[i] : ty_new_var(0);
   // Bounds of the fresh parameters become obligations, checked when the body is done.
-  // (Self's own trait is not an obligation; a where clause on Self with bindings is:
-  // `fn cloned<T>(self) where Self: Iterator<Item = &T>` is how T is found; so is one naming
-  // another trait: `fn rev(self) where Self: DoubleEndedIterator`.)
+  // (Self's bounds are not obligations here: a method's `where Self: Tr` is one at each call,
+  // with rustc's note (method.c); but a where clause on Self with bindings is:
+  // `fn cloned<T>(self) where Self: Iterator<Item = &T>` is how T is found.)
   for (int i = 0; i < n; i++)
-    for (int b = 0; b < env->nbounds[i]; b++) {
-      TraitRef *r = env->bounds[i][b];
-      bool own = env->has_self && i == 0 && (!env->self_trait || trait_implies(env->self_trait, r->trait));
-      if (!own || r->nassoc) obligate_ref(fx, t[i], r, t, n, sp);
-    }
+    for (int b = 0; b < env->nbounds[i]; b++)
+      if (!(env->has_self && i == 0) || env->bounds[i][b]->nassoc) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
   for (int i = 0; env && i < env->npreds; i++)  // `where Self::Item: Ord`, of the types given
     obligate_ref(fx, ty_subst(env->pred_tys[i], t, n), env->pred_refs[i], t, n, sp);
   return t;
