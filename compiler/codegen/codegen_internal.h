@@ -147,13 +147,13 @@ LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
 LLVMValueRef cg_call_once_shim(CG *c, Type *t, LLVMValueRef slot);  // dyn FnOnce's slot for t
 void cg_free_box_dyn(CG *c, LLVMValueRef data, LLVMValueRef vt);  // free a Box<dyn Tr>, no drop
+void cg_drop_unsized(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta);  // drop_in_place of a dyn, str, [T] or unsized struct
 
 // unsized.c: values of unsized types (dyn, str, [T], structs ending in one), given the metadata
 // of the fat pointer to them
 LLVMValueRef cg_size_of_val(CG *c, Type *t, LLVMValueRef meta);
 LLVMValueRef cg_align_of_val(CG *c, Type *t, LLVMValueRef meta);
 LLVMValueRef cg_tail_addr(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta);  // the unsized last field
-void cg_drop_unsized(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta);        // drop_in_place
 void cg_drop_elements(CG *c, LLVMValueRef base, LLVMValueRef start, LLVMValueRef len, Type *elem);
 void cg_push_cleanup(CG *c, Type *t, LLVMValueRef addr);
 void cg_emit_unwind_cleanups(CG *c);             // every pending cleanup, for a landing pad

@@ -247,3 +247,43 @@ void cg_free_box_dyn(CG *c, LLVMValueRef data, LLVMValueRef vt) {
   LLVMValueRef args[3] = {data, size, align};
   cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
 }
+
+// Drops the value of unsized type t at addr in place, its metadata meta read for what is
+// behind it (a `dyn Tr` through its vtable, a struct's unsized tail after its other fields).
+void cg_drop_unsized(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta) {
+  t = ty_resolve(t);
+  if (ty_is_sized(t)) {
+    cg_emit_drop(c, addr, t);
+    return;
+  }
+  switch (t->kind) {
+  case TY_DYN: {
+    LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, meta, "drop_in_place");
+    LLVMTypeRef pt = c->t_ptr;
+    LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &addr, 1, "");
+    if (t->principal) cg_mark_dyn_call(c, dc, t->principal->trait->name, "drop_in_place", NULL);  // slot 0
+    return;
+  }
+  case TY_STR: return;
+  case TY_SLICE:
+    if (ty_needs_drop(t->inner)) cg_drop_elements(c, addr, cg_i64(c, 0), meta, t->inner);
+    return;
+  default: {
+    // Its own Drop::drop (given the fat `&mut self`), then the fields in declaration order, as
+    // a sized struct's drop glue does; the tail is last.
+    StructDecl *s = t->sdecl;
+    Instance *drop_fn = mono_drop_method(t);
+    if (drop_fn) {
+      LLVMValueRef self[2] = {addr, meta};
+      cg_call_fn(c, cg_instance_fn(c, drop_fn), self, 2);
+    }
+    LLVMTypeRef st = cg_lltype(c, t);
+    for (int i = 0; i + 1 < s->nfields; i++) {
+      Type *ft = cg_subst(s->fields[i].type, t->args, t->nargs);
+      if (ty_needs_drop(ft)) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, st, addr, cg_field_slot(c, t, i), ""), ft);
+    }
+    cg_drop_unsized(c, ty_tail_field(t), cg_tail_addr(c, t, addr, meta), meta);
+    return;
+  }
+  }
+}
