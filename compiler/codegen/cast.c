@@ -50,21 +50,14 @@ LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
       return coerce_pointer_field(c, v, from, to, sp);
     Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));
     if (!fi || !ti) break;
+    // Unsizing to a trait object, also as a struct's tail: `&dyn Sub` (or `&RcBox<dyn Sub>`) to
+    // Super is an upcast of the metadata; `&Circle` (or `&RefCell<Circle>`) keeps its address and
+    // gains Circle's vtable.
     Type *src, *dyn;
-    if (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_unsize_pair(fi, ti, &src, &dyn) && dyn->principal) {
-      // &RcBox<dyn Sub> -> &RcBox<dyn Super>: an upcast of the metadata.
+    if ((ti->kind == TY_DYN || (ti->kind == TY_STRUCT && !ty_is_sized(ti))) && ty_unsize_pair(fi, ti, &src, &dyn)) {
       if (src->kind == TY_DYN) return emit_upcast(c, v, src, dyn);
-      // &RefCell<Circle> -> &RefCell<dyn Obs>: the same address, with Circle's vtable.
       LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_dynptr), v, 0, "");
       return LLVMBuildInsertValue(c->b, fat, cg_vtable(c, src, dyn->principal), 1, "");
-    }
-    if (ti->kind == TY_DYN) {
-      if (fi->kind == TY_DYN) return emit_upcast(c, v, fi, ti);
-      if (ty_is_sized(fi)) {
-        LLVMValueRef fat = LLVMGetUndef(c->t_dynptr);
-        fat = LLVMBuildInsertValue(c->b, fat, v, 0, "");
-        return LLVMBuildInsertValue(c->b, fat, cg_vtable(c, fi, ti->principal), 1, "");
-      }
     }
     if (fi == ti) return v;  // &mut T -> &T
     if (fi->kind == TY_STRING && ti->kind == TY_STR) {

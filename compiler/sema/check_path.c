@@ -608,7 +608,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[0] = ty_ref(ty_str, false);
     params[1] = ty_u32;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return parse_result(ty_resolve(callee->self_ty));
+    return parse_result(ty_resolve(callee->self_ty), "ParseIntError");
   case BI_FLOAT_FROM_BITS: {  // f64::from_bits(u64), f32::from_bits(u32)
     Type *ft = ty_resolve(callee->self_ty);
     sig.nparams = 1;
@@ -698,9 +698,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     sig.nparams = 1;
     params[0] = ty_ref(ty_str, false);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    StructDecl *err = lookup_struct(intern_cstr(callee->builtin == BI_PARSE_INT ? "ParseIntError" : "ParseFloatError"));
-    Type *args[2] = {ty_new_var(0), ty_struct(err, NULL, 0)};
-    return ty_struct(lookup_struct(intern_cstr("Result")), copy_types(args, 2), 2);
+    return parse_result(ty_new_var(0), callee->builtin == BI_PARSE_INT ? "ParseIntError" : "ParseFloatError");
   }
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {
     sig.nparams = 1;

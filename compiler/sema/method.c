@@ -60,8 +60,8 @@ int builtin_method_arity(Type *t, const char *name) {
   return bm ? bm->nparams + 1 : -1;
 }
 
-Type *parse_result(Type *t) {
-  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr("ParseIntError"));
+Type *parse_result(Type *t, const char *error) {
+  StructDecl *res = lookup_struct(intern_cstr("Result")), *err = lookup_struct(intern_cstr(error));
   Type *args[2] = {t, ty_struct(err, NULL, 0)};
   return ty_struct(res, copy_types(args, 2), 2);
 }

@@ -63,7 +63,7 @@ Type *alias_type(AliasDecl *a);
 // std::fmt`, `std::option::Option`), or NULL; a one-segment trait path is looked up by name.
 StructDecl *lookup_struct_path(Path *p);
 ConstDecl *lookup_const_path(Path *p);
-Type *parse_result(Type *t);  // Result<t, ParseIntError>
+Type *parse_result(Type *t, const char *error);  // Result<t, error> (ParseIntError, ParseFloatError)
 TraitDecl *lookup_trait_path(Path *p);
 StructDecl *lookup_struct_in(const char *module, const char *name);
 TraitDecl *lookup_trait_in(const char *module, const char *name);

@@ -265,6 +265,15 @@ static bool deref_coerce(Fcx *fx, Expr *e, Type *to) {
   return coerce(fx, e, e->ty, to);
 }
 
+// A literal made a trait object (`&2.5` as `&dyn Show`) takes its fallback type (f64, i32)
+// first, as in rustc: t resolved, after that when target is a `dyn`.
+static Type *literal_for_dyn(Type *t, Type *target) {
+  t = ty_resolve(t);
+  if (target->kind != TY_DYN || t->kind != TY_VAR || !t->var_kind) return t;
+  unify(t, t->var_kind == 1 ? ty_i32 : ty_f64);
+  return ty_resolve(t);
+}
+
 // Whether struct src (sized) unsizes to struct target, `RefCell<Circle>` to `RefCell<dyn Obs>`:
 // the same struct, whose tail parameter goes from a sized type to a `dyn` it implements (or,
 // in turn, between two such structs); the other arguments unify. Nothing is unified unless
@@ -274,11 +283,7 @@ static bool unsize_struct(Fcx *fx, Expr *e, Type *src, Type *target) {
   if (src->kind != TY_STRUCT || target->kind != TY_STRUCT || src->sdecl != target->sdecl || !src->sdecl->unsized_tail) return false;
   int tp = src->sdecl->tail_param;
   if (tp >= src->nargs || tp >= target->nargs) return false;
-  Type *a = ty_resolve(src->args[tp]), *b = ty_resolve(target->args[tp]);
-  if (b->kind == TY_DYN && a->kind == TY_VAR && a->var_kind) {  // W { x: 5 } as W<dyn Display>: i32
-    unify(a, a->var_kind == 1 ? ty_i32 : ty_f64);
-    a = ty_resolve(a);
-  }
+  Type *b = ty_resolve(target->args[tp]), *a = literal_for_dyn(src->args[tp], b);  // W { x: 5 } as W<dyn Display>: i32
   bool to_dyn = b->kind == TY_DYN && b->principal && a->kind != TY_VAR && a->kind != TY_DYN && ty_is_sized(a);
   bool upcast = b->kind == TY_DYN && a->kind == TY_DYN && a != b && b->principal && a->principal &&
                 trait_implies(a->principal->trait, b->principal->trait);  // Rc<dyn Sub> -> Rc<dyn Super>
@@ -305,12 +310,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   if (to->kind == TY_REF && from->kind == TY_BOX) return false;
   Type *target = ty_resolve(to->inner);
   // Deref coercion: peel &&T, &Box<T>, &String, &Vec<T> until the pointee fits.
-  Type *src = ty_resolve(from->inner);
-  if (target->kind == TY_DYN && src->kind == TY_VAR && src->var_kind) {
-    // `&2.5` as `&dyn Show`: the literal takes its fallback type (f64, i32) first, as in rustc.
-    unify(src, src->var_kind == 1 ? ty_i32 : ty_f64);
-    src = ty_resolve(src);
-  }
+  Type *src = literal_for_dyn(from->inner, target);  // `&2.5` as `&dyn Show`
   for (int steps = 0; steps < 8 && src; steps++) {
     if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
       if (!target->principal) return false;
