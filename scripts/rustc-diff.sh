@@ -10,21 +10,52 @@
 # pair agrees byte for byte on stdout, on stderr and on the exit code. The only thing masked
 # is the thread id rustc 1.95 prints in panic messages (`thread 'main' (12345) panicked`),
 # which differs on every run.
+#
+# With RUSTC_DIFF_CACHE=DIR (scripts/test.sh sets it), what rustc's build printed is kept in DIR
+# under a hash of rustc's version, its flags and the source, so the second suite of a CI run
+# (the ASan one, which compiles the same files) runs only trc. A program with a `mod name;`
+# item is never cached: its meaning depends on other files.
 set -u
 rustc=$1 trc=$2 src=$3 tmp=$4
 shift 4
 mask() { sed -E "s/^thread 'main' \([0-9]+\) panicked/thread 'main' (N) panicked/" "$1"; }
 
+cache=${RUSTC_DIFF_CACHE:-}
+if [ -n "$cache" ] && grep -qE '^[[:space:]]*(pub[^;{]*)?mod[[:space:]]+[A-Za-z_0-9]+[[:space:]]*;' "$src"; then
+    cache=
+fi
+[ -n "$cache" ] && { mkdir -p "$cache"; rustc_id=$("$rustc" -V 2>/dev/null); }
+
+# rustc_output NAME RUSTC_FLAGS: rustc's build of $src run, its output in $t.r.out/$t.r.err
+# and its exit code in rc_r (from the cache when it has them).
+rustc_output() {
+    local rflags=$2 t="$tmp.$1" key=""
+    if [ -n "$cache" ]; then
+        key=$cache/$({ printf '%s\n%s\n' "$rustc_id" "$rflags"; cat "$src"; } | sha256sum | cut -c1-40)
+        if [ -f "$key.rc" ]; then
+            cp "$key.out" "$t.r.out" && cp "$key.err" "$t.r.err" && rc_r=$(cat "$key.rc") && return 0
+        fi
+    fi
+    # shellcheck disable=SC2086
+    "$rustc" $rflags --edition 2021 "$src" -o "$t.rustc" 2> "$t.rustc.log" || { echo "rustc $rflags failed on $src:"; cat "$t.rustc.log"; return 1; }
+    env -u RUST_BACKTRACE "$t.rustc" > "$t.r.out" 2> "$t.r.err"
+    rc_r=$?
+    if [ -n "$key" ]; then
+        # The exit code is written last (after a rename), so a reader never sees half an entry.
+        cp "$t.r.out" "$key.out.$$" && mv "$key.out.$$" "$key.out"
+        cp "$t.r.err" "$key.err.$$" && mv "$key.err.$$" "$key.err"
+        echo "$rc_r" > "$key.rc.$$" && mv "$key.rc.$$" "$key.rc"
+    fi
+    return 0
+}
+
 status=0
 # compare NAME RUSTC_FLAGS TRC_FLAGS
 compare() {
-    local name=$1 rflags=$2 tflags=$3 t="$tmp.$1"
-    # shellcheck disable=SC2086
-    "$rustc" $rflags --edition 2021 "$src" -o "$t.rustc" 2> "$t.rustc.log" || { echo "rustc $rflags failed on $src:"; cat "$t.rustc.log"; status=1; return; }
+    local name=$1 rflags=$2 tflags=$3 t="$tmp.$1" rc_r
+    rustc_output "$name" "$rflags" || { status=1; return; }
     # shellcheck disable=SC2086
     "$trc" $tflags "$src" -o "$t.trc" || { echo "trc $tflags failed on $src"; status=1; return; }
-    env -u RUST_BACKTRACE "$t.rustc" > "$t.r.out" 2> "$t.r.err"
-    local rc_r=$?
     "${runner[@]}" "$t.trc" > "$t.t.out" 2> "$t.t.err"
     local rc_t=$?
     diff -u "$t.r.out" "$t.t.out" || { echo "$name: stdout differs (rustc above, trc below)"; status=1; }

@@ -68,6 +68,10 @@ run_suite() {
     total_skip=$((total_skip + s))
 }
 
+# rustc's side of every differential check is built and run once: the ASan suite finds what
+# the main suite's rustc builds printed here (scripts/rustc-diff.sh).
+export RUSTC_DIFF_CACHE="${RUSTC_DIFF_CACHE:-$ROOT/build/rustc-cache}"
+
 # ---- 1. normal build -------------------------------------------------------
 # Every program the suite compiles also runs under valgrind (errors and definite/indirect
 # leaks fail the test) when valgrind is installed; TRC_TEST_VALGRIND=0 skips that.

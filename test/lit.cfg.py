@@ -69,6 +69,7 @@ for var in (
     "RUSTUP_HOME",
     "CARGO_HOME",
     "RUSTUP_TOOLCHAIN",
+    "RUSTC_DIFF_CACHE",
 ):
     if var in os.environ:
         config.environment[var] = os.environ[var]

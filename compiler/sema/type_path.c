@@ -86,15 +86,15 @@ static const char *snake_case(const char *camel) {
 }
 
 // The crate a program's items belong to: its file's stem, `-` read as `_`, as rustc names it.
+// Not cached in a static: the string lives in the arena, which trc_reset frees between the
+// fuzzer's inputs.
 static const char *crate_name(void) {
-  static const char *name;
-  if (name) return name;
   const char *f = diag_file_name(1), *slash = strrchr(f, '/');
   char *s = arena_printf("%s", slash ? slash + 1 : f), *dot = strrchr(s, '.');
   if (dot && dot != s) *dot = 0;
   for (char *p = s; *p; p++)
     if (*p == '-') *p = '_';
-  return name = s;
+  return s;
 }
 
 // The full path of the item `name` declared at span sp: the program's, or std's.
