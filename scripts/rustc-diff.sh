@@ -6,10 +6,15 @@
 # Builds FILE.tr twice with each compiler and compares like with like:
 #   rustc -O --edition 2021    against   trc -O2   (release: integer overflow wraps)
 #   rustc --edition 2021       against   trc       (debug: integer overflow panics)
-# runs all four (trc's binaries under RUNNER, e.g. valgrind, when given), and fails unless each
+# runs all four, and fails unless each
 # pair agrees byte for byte on stdout, on stderr and on the exit code. The only thing masked
 # is the thread id rustc 1.95 prints in panic messages (`thread 'main' (12345) panicked`),
 # which differs on every run.
+#
+# RUNNER (e.g. valgrind, when given) runs trc's release binary only: a test's own RUN line
+# already runs its plain `trc` build under `%run`, and valgrind costs three times what
+# compiling does, so running the debug build under it again would double the suite's time
+# for nothing.
 #
 # With RUSTC_DIFF_CACHE=DIR (scripts/test.sh sets it), what rustc's build printed is kept in DIR
 # under a hash of rustc's version, its flags and the source, so the second suite of a CI run
@@ -50,9 +55,11 @@ rustc_output() {
 }
 
 status=0
-# compare NAME RUSTC_FLAGS TRC_FLAGS
+# compare NAME RUSTC_FLAGS TRC_FLAGS [RUNNER...]
 compare() {
     local name=$1 rflags=$2 tflags=$3 t="$tmp.$1" rc_r
+    shift 3
+    local runner=("$@")
     rustc_output "$name" "$rflags" || { status=1; return; }
     # shellcheck disable=SC2086
     "$trc" $tflags "$src" -o "$t.trc" || { echo "trc $tflags failed on $src"; status=1; return; }
@@ -62,7 +69,6 @@ compare() {
     diff -u <(mask "$t.r.err") <(mask "$t.t.err") || { echo "$name: stderr differs (rustc above, trc below)"; status=1; }
     [ "$rc_r" -eq "$rc_t" ] || { echo "$name: exit code differs: rustc $rc_r, trc $rc_t"; status=1; }
 }
-runner=("$@")
-compare release "-O" "-O2"
+compare release "-O" "-O2" "$@"
 compare debug "" ""
 exit $status
