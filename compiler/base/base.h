@@ -41,6 +41,19 @@ void arena_free_all(void);
    (v)->data[(v)->len++] = (__VA_ARGS__))
 #define VEC_AT(v, i) ((v).data[i])
 void *vec_grow_(void *data, int *cap, int len, size_t elem);   // room for data[len]
+// A hash map from a pair of pointers (the first never NULL) to a non-NULL pointer, in the
+// arena (ptrmap.c). A zeroed PtrMap is empty; get answers NULL for a missing key.
+typedef struct {
+  const void *a, *b;
+  void *val;
+} PtrMapEntry;
+typedef struct {
+  PtrMapEntry *slots;
+  size_t cap, used;
+} PtrMap;
+void *ptrmap_get(const PtrMap *m, const void *a, const void *b);
+void ptrmap_put(PtrMap *m, const void *a, const void *b, void *val);
+
 // memcpy that accepts (NULL, 0): empty arrays in the AST are NULL, and memcpy(_, NULL, 0) is UB.
 void copy_bytes(void *dst, const void *src, size_t n);
 

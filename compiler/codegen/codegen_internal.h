@@ -30,12 +30,8 @@ typedef struct {
   LLVMValueRef addr;
 } Cleanup;
 
-typedef struct {
-  Type *key;
-  TraitDecl *trait;
-  LLVMValueRef val;
-} CacheEntry;
-typedef VEC(CacheEntry) Cache;   // looked up by a linear scan
+// A cache keyed by an interned type and a trait (or NULL, or a static key of the caller's).
+typedef PtrMap Cache;
 
 typedef struct {
   LLVMContextRef ctx;
@@ -63,8 +59,9 @@ typedef struct {
   // caches keyed by interned Type pointers
   Cache types, drops, vtables;
   // where each field of a struct or tuple type sits in its LLVM struct (rustc reorders fields)
-  VEC(struct FieldOrder) orders;
-  VEC(struct EnumLayout) enums;
+  PtrMap orders;  // Type -> int *slot_of
+  PtrMap enums;   // Type -> EnumLayout *
+  PtrMap traits_with_vtable;  // TraitDecl -> itself, once one of its vtables is made
   // helper functions: `{:?}` formatters of composite types (trait NULL: plain, &pretty_key:
   // `{:#?}`), derived clone and eq, `dyn Fn` shims, each keyed by a static TraitDecl
   Cache debugs;

@@ -21,15 +21,9 @@
 // ---------------------------------------------------------------------------------------------
 // Small caches keyed by (Type*, TraitDecl*)
 
-LLVMValueRef cg_cache_get(Cache *tab, Type *key, TraitDecl *trait) {
-  for (int i = 0; i < tab->len; i++)
-    if (tab->data[i].key == key && tab->data[i].trait == trait) return tab->data[i].val;
-  return NULL;
-}
+LLVMValueRef cg_cache_get(Cache *tab, Type *key, TraitDecl *trait) { return ptrmap_get(tab, key, trait); }
 
-void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v) {
-  vec_push(tab, (CacheEntry){key, trait, v});
-}
+void cg_cache_put(Cache *tab, Type *key, TraitDecl *trait, LLVMValueRef v) { ptrmap_put(tab, key, trait, v); }
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -56,17 +50,14 @@ static LLVMTypeRef lower_type(CG *c, Type *t);
 // the sort is stable, so equally aligned fields keep their declaration order. Only sizes are
 // observable in the language (size_of), and they match rustc's for these layouts. Drop order
 // is unaffected: it follows declarations, not slots.
-typedef struct FieldOrder {
-  Type *t;
-  int *slot_of;  // declaration index -> LLVM struct index
-} FieldOrder;
+// c->orders keeps, per type, slot_of: declaration index -> LLVM struct index.
 
 // A struct whose last field may be unsized keeps that field last (rustc does the same), sized
 // or not, so the other fields sit where they do in every instance and an unsized one's tail
 // starts after them, at its alignment.
 static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
-  for (int i = 0; i < c->orders.len; i++)
-    if (c->orders.data[i].t == t) return c->orders.data[i].slot_of;
+  int *known = ptrmap_get(&c->orders, t, NULL);
+  if (known) return known;
   int *order = arena_alloc(sizeof(int) * (n + 1));   // slot -> declaration index
   int *slot_of = arena_alloc(sizeof(int) * (n + 1));
   uint64_t *align = arena_alloc(sizeof(uint64_t) * (n + 1));
@@ -82,7 +73,7 @@ static int *field_order(CG *c, Type *t, Type **ftypes, int n) {
       order[j - 1] = tmp;
     }
   for (int k = 0; k < n; k++) slot_of[order[k]] = k;
-  vec_push(&c->orders, (FieldOrder){t, slot_of});
+  ptrmap_put(&c->orders, t, NULL, slot_of);
   return slot_of;
 }
 
@@ -102,8 +93,8 @@ int cg_field_slot(CG *c, Type *t, int field) {
   t = ty_resolve(t);
   if (t->kind == TY_CLOSURE || t->kind == TY_RANGE) return field;  // captures, or start and end, in order
   cg_lltype(c, t);  // lowering computes the order
-  for (int i = 0; i < c->orders.len; i++)
-    if (c->orders.data[i].t == t) return c->orders.data[i].slot_of[field];
+  int *slot_of = ptrmap_get(&c->orders, t, NULL);
+  if (slot_of) return slot_of[field];
   ice((Span){0}, "no field layout for `%s`", ty_name(t));
 }
 
@@ -128,7 +119,6 @@ static LLVMTypeRef lower_fields(CG *c, Type *t, LLVMTypeRef named) {
 // the tag. The enum is as large as its largest variant, rounded to the largest alignment.
 // (rustc would also hide the tag in a niche, making Option<Box<T>> 8 bytes; trc does not.)
 typedef struct EnumLayout {
-  Type *t;
   LLVMTypeRef tag;
   LLVMTypeRef *variant_ty;
   int **slot_of;  // per variant: field index -> LLVM struct index (0 is the tag)
@@ -187,14 +177,16 @@ static LLVMTypeRef variant_struct(CG *c, Type *t, EnumVariant *ev, LLVMTypeRef t
 
 static EnumLayout *enum_layout(CG *c, Type *t) {
   t = ty_resolve(t);
-  for (int i = 0; i < c->enums.len; i++)
-    if (c->enums.data[i].t == t) return &c->enums.data[i];
+  EnumLayout *known = ptrmap_get(&c->enums, t, NULL);
+  if (known) return known;
   StructDecl *s = t->sdecl;
-  EnumLayout lay = {t, tag_type(c, s), arena_alloc(sizeof(LLVMTypeRef) * (s->nvariants + 1)),
+  EnumLayout lay = {tag_type(c, s), arena_alloc(sizeof(LLVMTypeRef) * (s->nvariants + 1)),
                     arena_alloc(sizeof(int *) * (s->nvariants + 1))};
   for (int v = 0; v < s->nvariants; v++) lay.variant_ty[v] = variant_struct(c, t, &s->variants[v], lay.tag, &lay.slot_of[v]);
-  vec_push(&c->enums, lay);
-  return &c->enums.data[c->enums.len - 1];
+  EnumLayout *kept = arena_alloc(sizeof lay);
+  *kept = lay;
+  ptrmap_put(&c->enums, t, NULL, kept);
+  return kept;
 }
 
 // The enum's own LLVM type: opaque bytes of the largest variant's size, aligned as the most

@@ -40,8 +40,8 @@ static void add_prefix_marks(CG *c, TraitDecl *principal, TraitDecl *t) {
 static void mark_vtable(CG *c, LLVMValueRef g, TraitDecl *t) {
   LLVMMetadataRef ops[2] = {LLVMValueAsMetadata(cg_i64(c, 0)), LLVMMDStringInContext2(c->ctx, t->name, strlen(t->name))};
   LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(c->ctx, "type", 4), LLVMMDNodeInContext2(c->ctx, ops, 2));
-  for (int i = 0; i < c->vtables.len; i++)
-    if (c->vtables.data[i].trait == t) return;  // not the first vtable of t: its prefixes are listed
+  if (ptrmap_get(&c->traits_with_vtable, t, NULL)) return;  // not the first vtable of t: its prefixes are listed
+  ptrmap_put(&c->traits_with_vtable, t, NULL, t);
   add_prefix_marks(c, t, t);
 }
 
