@@ -538,7 +538,8 @@ static bool fn_trait_implies(TraitDecl *have, TraitDecl *want) {
 static bool mentions_self(Type *t, Type *self) {
   t = ty_resolve(t);
   if (t == self) return true;
-  if (t->kind == TY_REF || t->kind == TY_PTR) return false;  // `&Self` is fine behind the pointer
+  // `&Self` and `Vec<Self>` count too: a vtable call erases the concrete type, so nothing could
+  // check that an argument is the same type as the receiver, or say what a returned one is.
   if (t->kind == TY_ASSOC) return false;  // `Self::Item` is pinned by `dyn Tr<Item = X>`
   if (t->inner && mentions_self(t->inner, self)) return true;
   for (int i = 0; i < t->nargs; i++)
