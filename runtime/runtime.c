@@ -18,6 +18,9 @@
  *  - Allocation failure aborts without flushing stdout, as Rust's abort does.
  *  - SIGPIPE is ignored (Rust does this at startup); a failed stdout write
  *    becomes the panic "failed printing to stdout: ...".
+ *  - Running off the end of the stack prints Rust's "has overflowed its
+ *    stack" message and aborts (SIGABRT), where a plain C program would die
+ *    of SIGSEGV without a word.
  *
  * The stdout buffer is static so the runtime never allocates for its own
  * needs and stays valgrind-clean.
@@ -27,7 +30,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unwind.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,11 +189,70 @@ static void sanitize_std_fds(void)
     }
 }
 
+/* ---- stack overflow ------------------------------------------------------ */
+
+/* Rust's runtime reports a stack overflow of the main thread as
+ *
+ *   \nthread 'main' (TID) has overflowed its stack\nfatal runtime error: stack overflow, aborting\n
+ *
+ * then aborts. The kernel grows the main thread's stack on demand up to RLIMIT_STACK; a fault
+ * beyond that is a SIGSEGV on an address just below the stack's lowest possible page. The
+ * handler runs on an alternate stack (the real one is exhausted) and calls it an overflow only
+ * when the faulting address lies in that band below the top of the stack recorded at start-up;
+ * any other fault gets the default action back and happens again, as a plain SIGSEGV. */
+static uintptr_t g_stack_top, g_stack_limit;
+static char g_alt_stack[64 * 1024];
+
+static void put_decimal(long v)
+{
+    char buf[24];
+    int i = (int)sizeof buf;
+    do buf[--i] = (char)('0' + v % 10); while ((v /= 10) > 0);
+    write_stderr(buf + i, sizeof buf - (size_t)i);
+}
+
+static void on_segv(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    uintptr_t addr = (uintptr_t)info->si_addr;
+    uintptr_t slack = 1u << 20; /* the guard gap, and what the kernel keeps for env and argv */
+    if (addr < g_stack_top && g_stack_top - addr + slack >= g_stack_limit &&
+        g_stack_top - addr <= g_stack_limit + slack) {
+        static const char head[] = "\nthread 'main' (";
+        static const char tail[] = ") has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
+        write_stderr(head, sizeof head - 1);
+        put_decimal((long)getpid());
+        write_stderr(tail, sizeof tail - 1);
+        signal(SIGABRT, SIG_DFL);
+        abort();
+    }
+    signal(sig, SIG_DFL); /* not ours: fault again, without the handler */
+}
+
+static void catch_stack_overflow(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return;
+    int here;
+    g_stack_top = (uintptr_t)&here;
+    g_stack_limit = (uintptr_t)rl.rlim_cur;
+    stack_t ss = {.ss_sp = g_alt_stack, .ss_size = sizeof g_alt_stack, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0) return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 void trc_rt_init(int32_t argc, char **argv)
 {
     g_argc = argc;
     g_argv = argv;
     sanitize_std_fds();
+    catch_stack_overflow();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN;

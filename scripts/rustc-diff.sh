@@ -8,7 +8,8 @@
 #   rustc --edition 2021       against   trc       (debug: integer overflow panics)
 # runs all four, and fails unless each
 # pair agrees byte for byte on stdout, on stderr and on the exit code. The only thing masked
-# is the thread id rustc 1.95 prints in panic messages (`thread 'main' (12345) panicked`),
+# is the thread id rustc 1.95 prints in panic and stack overflow messages
+# (`thread 'main' (12345) panicked`),
 # which differs on every run.
 #
 # RUNNER (e.g. valgrind, when given) runs trc's release binary only: a test's own RUN line
@@ -23,7 +24,7 @@
 set -u
 rustc=$1 trc=$2 src=$3 tmp=$4
 shift 4
-mask() { sed -E "s/^thread 'main' \([0-9]+\) panicked/thread 'main' (N) panicked/" "$1"; }
+mask() { sed -E "s/^thread 'main' \([0-9]+\) (panicked|has overflowed)/thread 'main' (N) \1/" "$1"; }
 
 cache=${RUSTC_DIFF_CACHE:-}
 if [ -n "$cache" ] && grep -qE '^[[:space:]]*(pub[^;{]*)?mod[[:space:]]+[A-Za-z_0-9]+[[:space:]]*;' "$src"; then

@@ -473,6 +473,9 @@ static void resolve_impl_header(ImplDecl *im) {
       st->sdecl->drop_impl = im;
     }
   }
+  // `impl Copy for S {}` makes S Copy as `#[derive(Copy)]` does (coherence.c checks it may).
+  Type *st = ty_resolve(im->self_ty);
+  if (im->trait && im->trait == K->copy_trait && st->kind == TY_STRUCT) st->sdecl->is_copy = true;
 }
 
 static const char *fn_sig_string(FnDecl *f, Type **sub, int n);
@@ -594,28 +597,6 @@ static void check_impl_items(ImplDecl *im) {
       diag_label(d, "the trait `%s` is not implemented for `%s`", sup->name, ty_name(st));
       diag_note_at(d, t->span, "required by a bound in `%s`", t->name);
       diag_emit(d);
-    }
-  }
-}
-
-// Two impls of one trait whose self types are the same type conflict (E0119).
-static void check_overlap(void) {
-  for (int t = 0; t < K->traits.len; t++) {
-    TraitDecl *tr = VEC_AT(K->traits, t);
-    for (int i = 0; i < tr->impls.len; i++) {
-      ImplDecl *a = tr->impls.data[i];
-      if (a->env && a->env->n) continue;
-      for (int j = 0; j < i; j++) {
-        ImplDecl *b = tr->impls.data[j];
-        if ((b->env && b->env->n) || b->self_ty != a->self_ty) continue;
-        bool same_args = a->ntrait_args == b->ntrait_args;
-        for (int k = 0; k < a->ntrait_args && same_args; k++) same_args = a->trait_args[k] == b->trait_args[k];
-        if (!same_args) continue;
-        Diag *d = diag_error(a->span, "E0119", "conflicting implementations of trait `%s` for type `%s`", a->trait->name, ty_name(a->self_ty));
-        diag_secondary(d, b->span, "first implementation here");
-        diag_label(d, "conflicting implementation for `%s`", ty_name(a->self_ty));
-        diag_emit(d);
-      }
     }
   }
 }
@@ -848,7 +829,7 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->aliases.len; i++) alias_type(VEC_AT(K->aliases, i));  // errors in unused aliases too
   check_pending_dyn_compatible();
   if (diag_error_count()) return false;
-  check_overlap();
+  check_coherence();
   for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));
   for (int i = 0; i < K->traits.len; i++) {
     TraitDecl *t = VEC_AT(K->traits, i);

@@ -578,6 +578,12 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bound
     }
     args = all;
   }
+  if (nargs < ngen && !in_prelude(seg->span)) {
+    Diag *d = diag_error(seg->span, "E0107", "missing generics for trait `%s`", t->name);
+    diag_label(d, "expected %d generic argument%s", ngen, ngen == 1 ? "" : "s");
+    diag_emit(d);
+    return NULL;
+  }
   TraitRef *r = traitref_new(t, args, nargs);
   if (seg->nbinds) {
     r->nassoc = seg->nbinds;

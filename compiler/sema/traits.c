@@ -88,6 +88,20 @@ static bool may_match(Type *pat, Type *t) {
   return pat->kind != TY_DYN;
 }
 
+// Whether some instantiation of t, which may hold inference variables, could implement trait:
+// one of its impls could match it (coherence asks this of a local type with open arguments,
+// `&Wrapper<_>: Iterator`). Auto and marker traits are answered structurally, so they may.
+bool may_implement(Type *t, TraitDecl *trait) {
+  t = ty_resolve(t);
+  if (!ty_has_vars(t)) return type_implements(K, t, trait);
+  if (trait->is_auto || trait->is_marker || t->kind == TY_VAR) return true;
+  for (int i = 0; i < trait->impls.len; i++) {
+    ImplDecl *im = trait->impls.data[i];
+    if (im->self_ty && may_match(im->self_ty, t)) return true;
+  }
+  return false;
+}
+
 // `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
 // could become (rustc's selection with one candidate), its arguments unified in; or NULL.
 ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
