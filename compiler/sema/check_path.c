@@ -776,6 +776,41 @@ static void unsize_fn_hint(Fcx *fx, Type *ret, Type *expected) {
   }
 }
 
+static bool mentions_type(Type *t, Type *what) {
+  t = ty_resolve(t);
+  if (t == what) return true;
+  if (t->inner && mentions_type(t->inner, what)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (mentions_type(t->args[i], what)) return true;
+  return false;
+}
+
+// A type parameter is Sized unless it says `?Sized`, so `f(x)` with `x: &dyn Show` for
+// `fn f<T: Show>(t: &T)` is E0277, reported at the argument that made T unsized, as rustc does.
+static void check_sized_targs(Expr *call, Expr *callee) {
+  FnDecl *f = callee->fn;
+  GenericEnv *env = f->env;
+  int outer = (f->impl && f->impl->env ? f->impl->env->n : 0) + (f->trait ? f->trait->env->n : 0);
+  int extra = f->self_kind != SELF_NONE;
+  for (int i = 0; env && i < env->n && i < callee->fn_ntargs; i++) {
+    if (!env->sized[i] || (env->has_self && i == 0)) continue;
+    Type *t = ty_resolve(callee->fn_targs[i]);
+    if (t->kind == TY_VAR || ty_is_sized(t)) continue;
+    Expr *arg = NULL;
+    for (int a = 0; a < f->nparams && a + extra < call->nargs && !arg; a++)
+      if (mentions_type(f->param_types[a], env->params[i])) arg = call->args[a + extra];
+    Diag *d = diag_error(arg ? arg->span : callee->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+    diag_label(d, "doesn't have a size known at compile-time");
+    if (arg) diag_secondary(d, callee->span, "required by a bound introduced by this call");
+    diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
+    int k = i - outer;
+    if (k >= 0 && k < f->generics.nparams)
+      diag_note_at(d, f->generics.params[k].span, "required by an implicit `Sized` bound in `%s`", f->name);
+    diag_emit(d);
+    return;
+  }
+}
+
 Type *check_call(Fcx *fx, Expr *e, Type *expected) {
   Expr *callee = e->sub;
   if (callee->kind != EX_PATH) return check_value_call(fx, e);
@@ -800,6 +835,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     if (expected && !ty_has_vars(expected) && !unsizes) unify(sig.ret, expected);
     if (unsizes) unsize_fn_hint(fx, ret, ty_resolve(expected));
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
+    check_sized_targs(e, callee);
     fx->unsize_var = NULL;
     fx->unsize_fn = NULL;
     return sig.ret;
