@@ -481,10 +481,45 @@ static void resolve_impl_header(ImplDecl *im) {
 static const char *fn_sig_string(FnDecl *f, Type **sub, int n);
 
 // E0046 / E0407 / E0050 / E0185 / E0186: an impl must match its trait item for item.
+// `type Item = Vec<i32>;` where the trait says `type Item: Display;`: the bound must hold for
+// the type the impl gives (E0277 at that type, with the bound as rustc's note).
+static void check_assoc_type_bounds(ImplDecl *im) {
+  TraitDecl *t = im->trait;
+  GenericEnv *saved = cur_env;
+  cur_env = im->env;
+  for (int i = 0; i < im->nassoc_types; i++) {
+    AssocTypeDecl *a = &im->assoc_types[i];
+    AssocTypeDecl *decl = NULL;
+    for (int j = 0; j < t->nassoc_types; j++)
+      if (t->assoc_types[j].name == a->name) decl = &t->assoc_types[j];
+    if (!a->resolved || !decl || !decl->rbounds || ty_has_vars(a->resolved)) continue;
+    for (int b = 0; b < decl->rbounds->n; b++) {
+      TraitDecl *bt = decl->rbounds->refs[b]->trait;
+      if (bt->is_marker || bt->is_auto || type_implements(K, a->resolved, bt)) continue;
+      const char *name = ty_name(a->resolved);
+      Diag *d;
+      if (bt == K->display_trait || bt == K->debug_trait) {
+        bool debug = bt == K->debug_trait;
+        d = diag_error(a->default_ty->span, "E0277", debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`", name);
+        diag_label(d, "the trait `%s` is not implemented for `%s`", debug ? "Debug" : "std::fmt::Display", name);
+      } else {
+        d = diag_error(a->default_ty->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, bt->name);
+        diag_label(d, "the trait `%s` is not implemented for `%s`", bt->name, name);
+      }
+      Span bsp = b < decl->nbounds ? decl->bounds[b].span : decl->span;
+      diag_note_at(d, bsp, "required by a bound in `%s::%s`", t->name, decl->name);
+      diag_emit(d);
+      break;
+    }
+  }
+  cur_env = saved;
+}
+
 static void check_impl_items(ImplDecl *im) {
   resolve_scope_of(im->span);
   TraitDecl *t = im->trait;
   if (!t) return;
+  check_assoc_type_bounds(im);
   for (int i = 0; i < im->nmethods; i++) {
     FnDecl *m = im->methods[i];
     FnDecl *tm = NULL;
