@@ -36,6 +36,7 @@ void mono_init(Crate *c) {
   sealed = false;
   current = NULL;
   reported_limit = false;
+  if (c) impls_follow_deeper();
 }
 
 static uint32_t instance_hash(FnDecl *fn, Type **targs, int n) {

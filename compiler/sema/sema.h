@@ -211,6 +211,10 @@ bool is_fn_trait(TraitDecl *t);
 int impls_for_self(TraitDecl *trait, Type *self);  // impls whose self type self matches
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
+// Impl lookup stops at rustc's recursion limit while checking (E0275); monomorphization, whose
+// types grow as deep as its own limit, asks to follow deeper.
+void impls_follow_deeper(void);
+bool impls_overflowed(bool clear);  // whether a lookup hit the limit since the last clear
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1

@@ -67,6 +67,21 @@ static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
 }
 
 static int impl_depth;
+// rustc's recursion_limit: how deep the checker follows impls through their own bounds
+// (`W<W<..>>: Tr` asks `W<..>: Tr`, ...) before it gives up, which rustc reports as E0275.
+// Monomorphization builds types as deep as its own instance limit of the same size, so it
+// follows further (impls_follow_deeper).
+#define CHECK_IMPL_DEPTH 128
+static int impl_depth_limit = CHECK_IMPL_DEPTH;
+static bool impl_overflowed;
+
+void impls_follow_deeper(void) { impl_depth_limit = 2 * CHECK_IMPL_DEPTH; }
+
+bool impls_overflowed(bool clear) {
+  bool was = impl_overflowed;
+  if (clear) impl_overflowed = false;
+  return was;
+}
 
 // Whether t, which may still hold inference variables, could become a type pat matches: a
 // variable could be anything its kind allows (`{float}` only f32 or f64).
@@ -185,9 +200,8 @@ int impls_for_self(TraitDecl *trait, Type *self) {
 
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
-  // Guards against impls that recurse through their own bounds. Deeper than mono.c's
-  // instance limit, so that polymorphic recursion is reported there, as rustc does.
-  if (++impl_depth > 256) {
+  if (++impl_depth > impl_depth_limit) {
+    impl_overflowed = true;
     impl_depth--;
     return NULL;
   }
@@ -657,4 +671,6 @@ void traits_reset(void) {
   pending_dyn = (PendingDynVec){0};  // its storage was in the arena
   cur_env = NULL;
   impl_depth = normalize_depth = 0;
+  impl_depth_limit = CHECK_IMPL_DEPTH;
+  impl_overflowed = false;
 }
