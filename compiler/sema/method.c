@@ -366,6 +366,28 @@ static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
   return ty_array(v->kind == TY_VEC ? v->inner : ty_new_var(0), rt->len);
 }
 
+// The probe gave up at the recursion limit (`W<W<...>>: Tr` 128 deep): rustc's E0275, naming
+// the type at the last level allowed, cut short when deep.
+static int nesting(Type *t) {
+  t = ty_resolve(t);
+  int d = 0;
+  for (int i = 0; i < t->nargs; i++) d = d > nesting(t->args[i]) ? d : nesting(t->args[i]);
+  if (t->inner && nesting(t->inner) > d) d = nesting(t->inner);
+  return d + 1;
+}
+
+static void report_overflow(Fcx *fx, Expr *e, Type *at) {
+  TraitDecl *tr = NULL;
+  for (int i = 0; i < K->traits.len && !tr; i++)
+    for (int m = 0; m < VEC_AT(K->traits, i)->nmethods && !tr; m++)
+      if (VEC_AT(K->traits, i)->methods[m]->name == e->name) tr = VEC_AT(K->traits, i);
+  const char *name = nesting(at) > 24 ? ty_name_short(at, 7) : ty_name(at);
+  Diag *d = diag_error(e->name_span, "E0275", "overflow evaluating the requirement `%s: %s`", name, tr ? tr->name : e->name);
+  diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");
+  diag_emit(d);
+  for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
@@ -428,18 +450,9 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   }
   e->unsize_recv = found && unsized_at >= 0 && e->autoderefs == unsized_at && e->autoref;
   if (found && unsized_at >= 0 && !e->unsize_recv && e->autoderefs == unsized_at) found = false;  // `self` by value: no [T]
-  if (!found && impls_overflowed(true)) {
-    // The probe gave up at the recursion limit (`W<W<...>>: Tr` 128 deep): rustc's E0275.
-    TraitDecl *tr = NULL;
-    for (int i = 0; i < K->traits.len && !tr; i++)
-      for (int m = 0; m < VEC_AT(K->traits, i)->nmethods && !tr; m++)
-        if (VEC_AT(K->traits, i)->methods[m]->name == e->name) tr = VEC_AT(K->traits, i);
-    Diag *d = diag_error(e->name_span, "E0275", "overflow evaluating the requirement `%s: %s`", ty_name_short(rt, 7), tr ? tr->name : e->name);
-    diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");
-    diag_emit(d);
-    for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
-    return ty_new_var(0);
-  }
+  Type *overflow = found ? NULL : impls_overflowed(true);
+  if (overflow) report_overflow(fx, e, overflow);
+  if (overflow) return ty_new_var(0);
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));

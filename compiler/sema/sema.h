@@ -214,7 +214,9 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // Impl lookup stops at rustc's recursion limit while checking (E0275); monomorphization, whose
 // types grow as deep as its own limit, asks to follow deeper.
 void impls_follow_deeper(void);
-bool impls_overflowed(bool clear);  // whether a lookup hit the limit since the last clear
+// Whether a lookup hit the limit since the last clear: the type asked about at the last level
+// allowed (rustc names it in E0275), or NULL.
+Type *impls_overflowed(bool clear);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1

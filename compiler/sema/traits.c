@@ -74,11 +74,12 @@ static int impl_depth;
 #define CHECK_IMPL_DEPTH 128
 static int impl_depth_limit = CHECK_IMPL_DEPTH;
 static bool impl_overflowed;
+static Type *impl_at_limit;  // the type last asked about at the deepest level allowed
 
 void impls_follow_deeper(void) { impl_depth_limit = 2 * CHECK_IMPL_DEPTH; }
 
-bool impls_overflowed(bool clear) {
-  bool was = impl_overflowed;
+Type *impls_overflowed(bool clear) {
+  Type *was = impl_overflowed ? impl_at_limit : NULL;
   if (clear) impl_overflowed = false;
   return was;
 }
@@ -200,6 +201,7 @@ int impls_for_self(TraitDecl *trait, Type *self) {
 
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
+  if (impl_depth + 1 == impl_depth_limit) impl_at_limit = self_ty;
   if (++impl_depth > impl_depth_limit) {
     impl_overflowed = true;
     impl_depth--;
