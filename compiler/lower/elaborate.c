@@ -27,7 +27,7 @@
 Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty) {
   Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
   copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
-  np[p.nproj] = (Proj){kind, field, local, ty};
+  np[p.nproj] = (Proj){.kind = kind, .field = field, .local = local, .ty = ty};
   return (Place){p.local, np, p.nproj + 1};
 }
 

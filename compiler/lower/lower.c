@@ -1572,6 +1572,37 @@ static void bind_alternatives(Lower *L, Pattern *p, Place place, PatWalk w) {
   L->cur = matched;
 }
 
+// A slice pattern on a slice tests the length first (`[a, b]` exactly 2, `[a, .., z]` at
+// least 2); an array's length is its type's. Then each element is a constant index into the
+// place, those after a `..` counted from the end (for an array, from its known length), and
+// `rest @ ..` the subslice (a subarray) between.
+static void walk_slice_pattern(Lower *L, Pattern *p, Place place, Type *t, int fail, PatWalk w) {
+  int fixed = p->nelems - (p->rest >= 0);
+  bool array = t->kind == TY_ARRAY;
+  if (w == WALK_TEST && !array) {
+    Place len = temp(L, ty_usize, p->span);
+    assign(L, len, (Rvalue){.kind = RV_LEN, .place = place, .ty = ty_usize}, p->span);
+    test_or_fail(L, compare(L, p->rest >= 0 ? BIN_GE : BIN_EQ, use_place(L, len), const_int(ty_usize, (uint64_t)fixed), p->span), fail, p->span);
+  }
+  for (int i = 0; i < p->nelems; i++) {
+    Pattern *e = p->elems[i];
+    Place part;
+    if (i == p->rest) {
+      int after = p->nelems - i - 1;
+      Type *rt = array ? ty_array(t->inner, t->len - (uint64_t)fixed) : t;
+      part = project(place, PROJ_SUBSLICE, i, after, rt);
+    } else {
+      bool from_end = p->rest >= 0 && i > p->rest;
+      int k = from_end ? p->nelems - i : i;
+      if (from_end && array) k = (int)t->len - k, from_end = false;
+      part = project(place, PROJ_CONST_INDEX, k, 0, t->inner);
+      part.proj[part.nproj - 1].from_end = from_end;
+      part.proj[part.nproj - 1].min = array ? (int)t->len : fixed;
+    }
+    walk_pattern(L, e, part, fail, w);
+  }
+}
+
 static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w) {
   for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
   Type *t = ty_resolve(place_ty(L, place));
@@ -1583,6 +1614,7 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
     if (p->sub) walk_pattern(L, p->sub, place, fail, w);
     return;
   case PAT_REF: walk_pattern(L, p->sub, deref(L, place, p->span), fail, w); return;
+  case PAT_SLICE: walk_slice_pattern(L, p, place, t, fail, w); return;
   case PAT_TUPLE:
     for (int i = 0; i < p->nelems; i++) {
       int f = p->field_map[i];

@@ -147,6 +147,78 @@ static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode 
   fx->pats.len--;  // pushed twice
 }
 
+// `..` or `name @ ..` (also `ref name @ ..`): the rest of a slice pattern.
+bool is_slice_rest(Pattern *p) { return p->kind == PAT_REST || (p->kind == PAT_BIND && p->sub && p->sub->kind == PAT_REST); }
+
+// The rest of a slice pattern stands for the elements the others leave: `rest @ ..` binds
+// them as an array of what is left (an array scrutinee) or as a slice.
+static void check_slice_rest(Fcx *fx, Pattern *r, Type *t, BindMode mode, bool is_param) {
+  r->ty = t;
+  if (r->kind == PAT_REST) return;
+  Pattern *dots = r->sub;
+  dots->ty = t;
+  r->sub = NULL;  // the `..` itself is no pattern to check
+  check_bind(fx, r, t, mode, is_param);
+  r->sub = dots;
+}
+
+// Where the `..` of a slice pattern is (p->rest), or -1; a second one is an error.
+static void find_slice_rest(Pattern *p) {
+  p->rest = -1;
+  for (int i = 0; i < p->nelems; i++) {
+    if (!is_slice_rest(p->elems[i])) continue;
+    if (p->rest < 0) {
+      p->rest = i;
+      continue;
+    }
+    Diag *d = diag_error(p->elems[i]->span, NULL, "`..` can only be used once per slice pattern");
+    diag_label(d, "can only be used once per slice pattern");
+    diag_secondary(d, p->elems[p->rest]->span, "previously used here");
+    diag_emit(d);
+  }
+}
+
+// An array's length must fit the pattern: exactly, or at least the elements around a `..`.
+static bool slice_pat_fits_array(Pattern *p, uint64_t len) {
+  uint64_t fixed = (uint64_t)p->nelems - (p->rest >= 0);
+  if (p->rest < 0 && fixed != len) {
+    Diag *d = diag_error(p->span, "E0527", "pattern requires %llu element%s but array has %llu", (unsigned long long)fixed,
+                         fixed == 1 ? "" : "s", (unsigned long long)len);
+    diag_label(d, "expected %llu element%s", (unsigned long long)len, len == 1 ? "" : "s");
+    diag_emit(d);
+    return false;
+  }
+  if (p->rest >= 0 && fixed > len) {
+    Diag *d = diag_error(p->span, "E0528", "pattern requires at least %llu element%s but array has %llu", (unsigned long long)fixed,
+                         fixed == 1 ? "" : "s", (unsigned long long)len);
+    diag_label(d, "pattern cannot match array of %llu element%s", (unsigned long long)len, len == 1 ? "" : "s");
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
+// `[a, b]`, `[first, .., last]`, `[head, rest @ ..]` against an array or a slice (through
+// references, by the binding mode: on a `&[T]` the elements bind as `&T`).
+static void check_slice_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  Type *rt = peel_refs(p, t, &mode);
+  p->ty = rt;
+  find_slice_rest(p);
+  bool ok = rt->kind == TY_SLICE || (rt->kind == TY_ARRAY && slice_pat_fits_array(p, rt->len));
+  if (rt->kind != TY_SLICE && rt->kind != TY_ARRAY) {
+    Diag *d = diag_error(p->span, rt->kind == TY_VAR ? "E0282" : "E0529",
+                         rt->kind == TY_VAR ? "type annotations needed" : "expected an array or slice, found `%s`", ty_name(rt));
+    if (rt->kind != TY_VAR) diag_label(d, "pattern cannot match with input type `%s`", ty_name(rt));
+    diag_emit(d);
+  }
+  Type *el = ok ? rt->inner : ty_new_var(0);
+  uint64_t left = ok && rt->kind == TY_ARRAY ? rt->len - (uint64_t)(p->nelems - 1) : 0;
+  for (int i = 0; i < p->nelems; i++) {
+    if (i != p->rest && !is_slice_rest(p->elems[i])) check_pat(fx, p->elems[i], el, mode, is_param);
+    else if (i == p->rest) check_slice_rest(fx, p->elems[i], !ok ? ty_new_var(0) : rt->kind == TY_ARRAY ? ty_array(el, left) : rt, mode, is_param);
+  }
+}
+
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
   vec_push(&fx->pats, p);
   switch (p->kind) {
@@ -178,6 +250,7 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
     check_bind(fx, p, ty_resolve(t), mode, is_param);
     return;
   }
+  case PAT_SLICE: check_slice_pat(fx, p, t, mode, is_param); return;
   case PAT_REF: {
     Type *rt = ty_resolve(t);
     if (rt->kind == TY_VAR) {

@@ -534,7 +534,7 @@ static Expr *parse_lit_expr(void) {
   return e;
 }
 
-// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | lit (("..=" | "..") lit?)?
+// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | "[" pats "]" | lit (("..=" | "..") lit?)?
 //             | "ref"? "mut"? ident ("@" pat)? | path ("(" pats ")" | "{" fields "}")?
 static Pattern *parse_pattern_alt(void) {
   enter();
@@ -567,6 +567,13 @@ static Pattern *parse_pattern_alt(void) {
       leave();
       return inner;
     }
+  } else if (accept(TK_LBRACKET)) {
+    p = new_pat(PAT_SLICE, lo);
+    while (!at(TK_RBRACKET)) {
+      PUSH(p->elems, p->nelems, parse_pattern());
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RBRACKET);
   } else if (is_lit_start(kind())) {
     Expr *lit = parse_lit_expr();
     if (at(TK_DOTDOTEQ) || at(TK_DOTDOT)) {
