@@ -38,9 +38,14 @@ Type *mir_field_type(Type *t, int v, int f) {
   return ty_subst(fd->type, t->args, t->nargs);
 }
 
+// Fields, variants and an array's elements (a slice pattern's, counted from the start) can
+// be moved out of on their own. (A slice is only ever behind a deref, which ends a path, so
+// a constant index reached here is into an array.)
 bool mir_is_move_path(Place p) {
-  for (int i = 0; i < p.nproj; i++)
-    if (p.proj[i].kind != PROJ_FIELD && p.proj[i].kind != PROJ_VARIANT) return false;
+  for (int i = 0; i < p.nproj; i++) {
+    Proj *pr = &p.proj[i];
+    if (pr->kind != PROJ_FIELD && pr->kind != PROJ_VARIANT && !(pr->kind == PROJ_CONST_INDEX && !pr->from_end)) return false;
+  }
   return true;
 }
 
@@ -101,6 +106,14 @@ static void split_place(Elab *E, Place p, Type *t) {
     for (int i = 0; i < rt->sdecl->nfields; i++) {
       Type *ft = mir_field_type(rt, -1, i);
       split_place(E, mir_project(p, PROJ_FIELD, i, 0, ft), ft);
+    }
+    return;
+  }
+  if (deeper && rt->kind == TY_ARRAY) {
+    for (uint64_t i = 0; i < rt->len; i++) {
+      Place el = mir_project(p, PROJ_CONST_INDEX, (int)i, 0, rt->inner);
+      el.proj[el.nproj - 1].min = (int)rt->len;
+      split_place(E, el, rt->inner);
     }
     return;
   }

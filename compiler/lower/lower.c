@@ -1542,6 +1542,22 @@ static bool binding_moves(Lower *L, Pattern *p) { return !p->bind_ref && !is_cop
 static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w);
 static int unreachable_block(Lower *L);
 
+// `rest @ ..` of an array by value: the array of the elements it stands for, each moved (or
+// copied) out on its own, so that the elements other bindings take stay theirs.
+static Rvalue subarray_value(Lower *L, Place sub) {
+  Proj *sp = &sub.proj[sub.nproj - 1];
+  Place whole = {sub.local, sub.proj, sub.nproj - 1};
+  Type *at = ty_resolve(place_ty(L, whole)), *rt = ty_resolve(sp->ty);
+  int n = (int)rt->len;
+  Operand *ops = arena_alloc(sizeof(Operand) * (n + 1));
+  for (int i = 0; i < n; i++) {
+    Place el = project(whole, PROJ_CONST_INDEX, sp->field + i, 0, at->inner);
+    el.proj[el.nproj - 1].min = (int)at->len;
+    ops[i] = use_place(L, el);
+  }
+  return (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ARRAY, .variant = -1, .ops = ops, .nops = n, .ty = rt};
+}
+
 static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
   bool moves = binding_moves(L, p);
   if (w == WALK_BIND_GUARD && moves) {
@@ -1554,6 +1570,8 @@ static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
   int m = bind_local(L, p->local);
   if (p->bind_ref)
     assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+  else if (place.nproj && place.proj[place.nproj - 1].kind == PROJ_SUBSLICE)
+    assign(L, local_place(m), subarray_value(L, place), p->span);
   else
     assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
 }

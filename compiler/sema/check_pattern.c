@@ -415,10 +415,37 @@ static bool pat_moves(Pattern *p) {
   return false;
 }
 
+// A slice pattern matched by value against a slice (`match *v { [s, ..] => .. }`) whose
+// bindings would move an element out: the slice is only ever borrowed, so that is E0508.
+static Pattern *slice_moved_out_of(Pattern *p) {
+  if (!p) return NULL;
+  if (p->kind == PAT_SLICE && p->ty && ty_resolve(p->ty)->kind == TY_SLICE && !p->derefs)
+    for (int i = 0; i < p->nelems; i++)
+      if (pat_moves(p->elems[i])) return p;
+  if (p->kind == PAT_BIND || p->kind == PAT_REF) return slice_moved_out_of(p->sub);
+  for (int i = 0; i < p->nelems; i++) {
+    Pattern *q = slice_moved_out_of(p->elems[i]);
+    if (q) return q;
+  }
+  return NULL;
+}
+
+// The move of a scrutinee (or `let` initializer) by pattern p's by-value bindings.
+static void note_pattern_move(Fcx *fx, Pattern *p, Expr *scrut) {
+  Pattern *sp = slice_moved_out_of(p);
+  if (!sp) {
+    note_move(fx, scrut);
+    return;
+  }
+  Diag *d = diag_error(scrut->span, "E0508", "cannot move out of type `%s`, a non-copy slice", ty_name(sp->ty));
+  diag_label(d, "cannot move out of here");
+  diag_defer(d, DEFER_MOVE_OUT);
+}
+
 void note_let_moves(Fcx *fx) {
   for (int i = 0; i < fx->destructuring_lets.len; i++) {
     Stmt *s = VEC_AT(fx->destructuring_lets, i);
-    if (pat_moves(s->pat)) note_move(fx, s->init);
+    if (pat_moves(s->pat)) note_pattern_move(fx, s->pat, s->init);
   }
 }
 
@@ -438,12 +465,12 @@ void check_exhaustive(Fcx *fx) {
     Expr *e = VEC_AT(fx->matches, i);
     Pattern **rows = arena_alloc(sizeof(Pattern *) * (e->narms + 1));
     int n = 0;
-    bool moves = false;
+    Pattern *moving = NULL;
     for (int a = 0; a < e->narms; a++) {
       if (!e->arms[a].guard) rows[n++] = e->arms[a].pat;  // a guarded arm may not match
-      moves |= pat_moves(e->arms[a].pat);
+      if (!moving && pat_moves(e->arms[a].pat)) moving = e->arms[a].pat;
     }
-    if (moves) note_move(fx, e->sub);
+    if (moving) note_pattern_move(fx, moving, e->sub);
     Type *t = e->sub->ty;
     int missing = match_witnesses(rows, n, t, ws, 8);
     if (!missing) continue;
