@@ -528,6 +528,20 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
   return result;
 }
 
+// The else block of `let PAT = e else { .. };` runs where PAT's variables do not exist (it is
+// checked before they are bound) and must diverge: `return`, `break`, `continue`, a panic.
+static void check_let_else_block(Fcx *fx, Block *b) {
+  bool div_before = fx->diverges;
+  Type *t = check_block(fx, b, NULL);
+  fx->diverges = div_before;  // the statements after the `let` run when the pattern matched
+  if (ty_resolve(t)->kind == TY_NEVER) return;
+  Diag *d = diag_error(b->span, "E0308", "`else` clause of `let...else` does not diverge");
+  diag_label(d, "expected `!`, found %s", expected_name(t));
+  diag_help(d, "try adding a diverging expression, such as `return` or `panic!(..)`");
+  diag_help(d, "...or use `match` instead of `let...else`");
+  diag_emit(d);
+}
+
 static void check_let(Fcx *fx, Stmt *s) {
   Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
   if (s->init) {
@@ -542,7 +556,11 @@ static void check_let(Fcx *fx, Stmt *s) {
     else if (s->pat->kind != PAT_WILD) vec_push(&fx->destructuring_lets, s);
   }
   if (!t) t = ty_new_var(0);
-  if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
+  if (s->else_block) {  // the pattern may be refutable: the else block leaves when it fails
+    check_let_else_block(fx, s->else_block);
+    check_pat(fx, s->pat, t, BM_MOVE, false);
+    return;
+  }
   if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
   bind_pattern(fx, s->pat, t, false);
   if (s->init && s->pat->local) s->pat->local->assigned = true;
