@@ -86,6 +86,21 @@ static Type *check_write(Fcx *fx, Expr *e) {
   return ty_struct(K->result, args, 2);
 }
 
+// Both assert_eq! and assert_ne! compare with `==` (`*left_val == *right_val`): the type
+// needs PartialEq, else rustc's E0369 at the macro.
+static bool require_comparable(Expr *e, Type *a) {
+  Type *t = ty_resolve(a);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (ty_has_vars(t) || type_implements(K, t, K->partial_eq_trait)) return true;
+  Diag *d = diag_error(e->span, "E0369", "binary operation `==` cannot be applied to type `%s`", ty_name(a));
+  if (t->kind == TY_STRUCT) {
+    diag_note_at(d, t->sdecl->span, "an implementation of `PartialEq` might be missing for `%s`", ty_name(t));
+    diag_help(d, "consider annotating `%s` with `#[derive(PartialEq)]`", ty_name(t));
+  }
+  diag_emit(d);
+  return false;
+}
+
 Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
   const char *n = e->name;
   if (n == s_println || n == s_print || n == s_eprintln || n == s_eprint) {
@@ -117,7 +132,7 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
     Type *a = check_expr(fx, e->args[0], NULL);
     Type *b = check_expr(fx, e->args[1], a);
     if (!unify(a, b)) mismatch(e->args[1], a, b);
-    else require_formattable(fx, e->args[0], true);
+    else if (require_comparable(e, a)) require_formattable(fx, e->args[0], true);
     check_format_args(fx, e, 2);
     return ty_unit;
   }
