@@ -93,6 +93,34 @@ static int new_temp(Body *b, Type *t) {
   return b->locals.len - 1;
 }
 
+static void split_place(Elab *E, Place p, Type *t);
+
+static Place array_elem(Place p, Type *at, int i) {
+  Place el = mir_project(p, PROJ_CONST_INDEX, i, 0, at->inner);
+  el.proj[el.nproj - 1].min = (int)at->len;
+  return el;
+}
+
+static bool has_move_path_under(Elab *E, Place p) {
+  for (int i = 0; i < E->moved.len; i++)
+    if (is_prefix(p, E->moved.data[i])) return true;
+  return false;
+}
+
+// An array some elements were moved out of drops as rustc's open drop of an array does: its
+// segments (each moved-from element alone, each run of untouched elements together) last
+// segment first, the elements of a segment in order. The leaves are pushed in that order.
+static void split_array(Elab *E, Place p, Type *at) {
+  int n = (int)at->len, end = n;
+  while (end > 0) {
+    int start = end - 1;
+    if (!has_move_path_under(E, array_elem(p, at, start)))
+      while (start > 0 && !has_move_path_under(E, array_elem(p, at, start - 1))) start--;
+    for (int i = start; i < end; i++) split_place(E, array_elem(p, at, i), at->inner);
+    end = start;
+  }
+}
+
 // The leaves of place p (of type t): p itself unless a move path goes deeper.
 static void split_place(Elab *E, Place p, Type *t) {
   bool deeper = false;
@@ -110,11 +138,7 @@ static void split_place(Elab *E, Place p, Type *t) {
     return;
   }
   if (deeper && rt->kind == TY_ARRAY) {
-    for (uint64_t i = 0; i < rt->len; i++) {
-      Place el = mir_project(p, PROJ_CONST_INDEX, (int)i, 0, rt->inner);
-      el.proj[el.nproj - 1].min = (int)rt->len;
-      split_place(E, el, rt->inner);
-    }
+    split_array(E, p, rt);
     return;
   }
   if (deeper && rt->kind == TY_STRUCT) {
