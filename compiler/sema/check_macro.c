@@ -8,7 +8,10 @@
 // ---------------------------------------------------------------------------------------------
 // Macros
 
+// (`&T` formats as T does, so rustc names the type behind the references.)
 void report_unformattable(Type *t, bool debug, Span sp) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
   Diag *d = diag_error(sp, "E0277", debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`", ty_name(t));
   diag_label(d, debug ? "`%s` cannot be formatted using `{:?}`" : "`%s` cannot be formatted with the default formatter", ty_name(t));
   diag_emit(d);

@@ -983,36 +983,38 @@ static const char *squeeze_spaces(const char *s) {
   return out;
 }
 
-static Expr *dbg_print(Span lo, Span sp, Expr *value_text) {
+// eprintln! of the location, and of the value's text and `&tmp` ({:#?}) when there is one;
+// sp is the whole `dbg!(..)`, where rustc reports a value that is not Debug.
+static Expr *dbg_print(Span lo, Span sp, Expr *value) {
   Expr *pr = new_expr(EX_MACRO, sp);
   pr->name = intern_cstr("eprintln");
   const char *text = dbg_location(lo);
-  if (value_text) text = arena_printf("%s %s = ", text, squeeze_spaces(diag_span_text(value_text->span)));
+  if (value) text = arena_printf("%s %s = ", text, squeeze_spaces(diag_span_text(value->span)));
   add_piece(pr, (FmtPiece){.text = text, .text_len = strlen(text), .arg = -1});
-  if (!value_text) return pr;
+  if (!value) return pr;
   Expr *ref = new_expr(EX_UNARY, sp);
   ref->op = TK_AMP;
-  ref->sub = path_expr("tmp", sp);
+  ref->sub = path_expr("tmp", value->span);
   PUSH(pr->args, pr->nargs, ref);
   add_piece(pr, (FmtPiece){.arg = 0, .debug = true, .alternate = true, .align = -1});
   return pr;
 }
 
-static Expr *dbg_one(Expr *value, Span lo) {
-  Span sp = value->span;
+static Expr *dbg_one(Expr *value, Span lo, Span sp) {
+  Span vs = value->span;
   Block *blk = arena_alloc(sizeof *blk);
   Stmt *st = arena_alloc(sizeof *st);
-  *st = (Stmt){.kind = ST_SEMI, .span = sp, .init = dbg_print(lo, sp, value)};
+  *st = (Stmt){.kind = ST_SEMI, .span = vs, .init = dbg_print(lo, sp, value)};
   PUSH(blk->stmts, blk->nstmts, st);
-  blk->tail = path_expr("tmp", sp);
-  blk->span = sp;
-  Expr *body = new_expr(EX_BLOCK, sp);
+  blk->tail = path_expr("tmp", vs);
+  blk->span = vs;
+  Expr *body = new_expr(EX_BLOCK, vs);
   body->block = blk;
   MatchArm *arm = arena_alloc(sizeof *arm);
-  arm->pat = new_pat(PAT_BIND, sp);
+  arm->pat = new_pat(PAT_BIND, vs);
   arm->pat->name = intern_cstr("tmp");
   arm->body = body;
-  arm->span = sp;
+  arm->span = vs;
   Expr *m = new_expr(EX_MATCH, sp);
   m->sub = value;
   m->arms = arm;
@@ -1022,16 +1024,18 @@ static Expr *dbg_one(Expr *value, Span lo) {
 
 static Expr *parse_dbg(Span lo, TokenKind close) {
   if (accept(close)) return dbg_print(lo, span_from(lo), NULL);
-  Expr *t = new_expr(EX_TUPLE, lo);
+  Expr **values = NULL;
+  int n = 0;
   do {
     if (at(close)) break;  // `dbg!(a,)` is dbg!(a)
-    PUSH(t->args, t->nargs, dbg_one(parse_expr(), lo));
+    PUSH(values, n, parse_expr());
   } while (accept(TK_COMMA));
   expect(close);
-  t->span = span_from(lo);
-  if (t->nargs > 1) return t;
-  t->args[0]->span = t->span;
-  return t->args[0];
+  Span sp = span_from(lo);
+  if (n == 1) return dbg_one(values[0], lo, sp);
+  Expr *t = new_expr(EX_TUPLE, sp);
+  for (int i = 0; i < n; i++) PUSH(t->args, t->nargs, dbg_one(values[i], lo, sp));
+  return t;
 }
 
 // macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
