@@ -1810,8 +1810,26 @@ static Place peel(Lower *L, Place p, int depth, Span sp) {
   return p;
 }
 
+// Whether p borrows part of the value it matches mutably with `ref mut` (not through a
+// reference the value holds): the scrutinee is then a place used mutably (`IndexMut` for
+// `v[..]`), as rustc's pattern mutability makes it.
+static bool borrows_mut(Pattern *p) {
+  if (!p || p->derefs || p->kind == PAT_REF) return false;
+  if (p->kind == PAT_BIND && p->by_ref && p->mut) return true;
+  if (borrows_mut(p->sub)) return true;
+  for (int i = 0; i < p->nelems; i++)
+    if (borrows_mut(p->elems[i])) return true;
+  return false;
+}
+
+static bool any_arm_borrows_mut(Expr *e) {
+  for (int i = 0; i < e->narms; i++)
+    if (borrows_mut(e->arms[i].pat)) return true;
+  return false;
+}
+
 static void lower_match(Lower *L, Place dest, Expr *e) {
-  Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
+  Place scrut = lower_place_mut(L, e->sub, any_arm_borrows_mut(e));  // matched where it is: arms bind parts of it
   int done = new_block(L), depth;
   SwitchKind kind = switch_kind(e, &depth);
   int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its value known
@@ -2517,7 +2535,7 @@ static void lower_let(Lower *L, Stmt *s) {
   int marks = L->extend.len;
   mark_extending(L, s->init);
   int height = L->drops.len;
-  Place v = lower_place(L, s->init);
+  Place v = lower_place_mut(L, s->init, borrows_mut(p));
   int fail = s->else_block ? new_block(L) : unreachable_block(L);
   match_pattern(L, p, v, fail);
   pop_to(L, height, s->span);
