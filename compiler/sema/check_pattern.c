@@ -206,9 +206,10 @@ static void check_slice_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is
   find_slice_rest(p);
   bool ok = rt->kind == TY_SLICE || (rt->kind == TY_ARRAY && slice_pat_fits_array(p, rt->len));
   if (rt->kind != TY_SLICE && rt->kind != TY_ARRAY) {
-    Diag *d = diag_error(p->span, rt->kind == TY_VAR ? "E0282" : "E0529",
-                         rt->kind == TY_VAR ? "type annotations needed" : "expected an array or slice, found `%s`", ty_name(rt));
-    if (rt->kind != TY_VAR) diag_label(d, "pattern cannot match with input type `%s`", ty_name(rt));
+    bool unknown = rt->kind == TY_VAR && !rt->var_kind;  // (a literal's `{integer}` is known enough)
+    Diag *d = diag_error(p->span, unknown ? "E0282" : "E0529",
+                         unknown ? "type annotations needed" : "expected an array or slice, found `%s`", ty_name(rt));
+    if (!unknown) diag_label(d, "pattern cannot match with input type `%s`", ty_name(rt));
     diag_emit(d);
   }
   Type *el = ok ? rt->inner : ty_new_var(0);
