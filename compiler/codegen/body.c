@@ -92,6 +92,17 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
       v.meta = NULL;
       break;
     }
+    case PROJ_CONST_INDEX: case PROJ_SUBSLICE: {
+      // An array's length is its type's; a slice's is the metadata its reference carried.
+      Type *bt = ty_resolve(v.ty);
+      LLVMValueRef len = bt->kind == TY_ARRAY ? cg_i64(c, bt->len) : v.meta;
+      LLVMValueRef idx = cg_i64(c, pr->field);
+      if (pr->kind == PROJ_CONST_INDEX && pr->from_end) idx = LLVMBuildSub(c->b, len, idx, "");
+      v.addr = LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, bt->inner), v.addr, &idx, 1, "");
+      v.meta = pr->kind == PROJ_SUBSLICE && ty_resolve(next)->kind == TY_SLICE
+                   ? LLVMBuildSub(c->b, len, cg_i64(c, pr->field + pr->local), "") : NULL;
+      break;
+    }
     case PROJ_VARIANT:
       v.variant = pr->field;
       continue;  // the type stays the enum's

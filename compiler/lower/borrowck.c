@@ -1067,6 +1067,7 @@ static const char *describe(Bck *k, Place p) {
     }
     case PROJ_FIELD: s = arena_printf("%s.%s", s, field_name(before, variant, pj->field)); variant = -1; break;
     case PROJ_INDEX: s = arena_printf("%s[_]", s); break;
+    case PROJ_CONST_INDEX: case PROJ_SUBSLICE: s = arena_printf("%s[..]", s); break;  // as rustc names them
     case PROJ_VARIANT: variant = pj->field; break;
     }
   }
@@ -1081,14 +1082,36 @@ static const char *describe_or(Bck *k, Place p, const char *dflt) {
 // ---------------------------------------------------------------------------------------------
 // Conflicts
 
+// Whether slice pattern projections x and y (constant indexes, subslices) name different
+// elements, as rustc's place_projection_conflict decides: `[a, b]`, `[first, .., last]` and
+// `[head, tail @ ..]` borrow disjoint parts.
+static bool slice_parts_disjoint(Proj *x, Proj *y) {
+  if (x->kind == PROJ_SUBSLICE && y->kind == PROJ_SUBSLICE) return false;
+  if (x->kind == PROJ_SUBSLICE) {
+    Proj *t = x;
+    x = y;
+    y = t;
+  }
+  if (y->kind == PROJ_SUBSLICE)  // an element before `from` or (counted from the end) after `to`
+    return x->from_end ? x->field <= y->local : x->field < y->field;
+  if (x->from_end == y->from_end) return x->field != y->field;
+  int min = x->min > y->min ? x->min : y->min;
+  int start = x->from_end ? y->field : x->field, end = x->from_end ? x->field : y->field;
+  return start < min - end;
+}
+
+static bool is_slice_part(Proj *p) { return p->kind == PROJ_CONST_INDEX || p->kind == PROJ_SUBSLICE; }
+
 // Whether two places may overlap: the same local and, as far as both go, the same fields.
 static bool overlap(Place a, Place b) {
   if (a.local != b.local) return false;
   int n = a.nproj < b.nproj ? a.nproj : b.nproj;
   for (int i = 0; i < n; i++) {
     Proj *x = &a.proj[i], *y = &b.proj[i];
+    if (is_slice_part(x) && is_slice_part(y) && slice_parts_disjoint(x, y)) return false;
     if (x->kind != y->kind) return true;  // a variant against a field of it, say: be safe
     if ((x->kind == PROJ_FIELD || x->kind == PROJ_VARIANT) && x->field != y->field) return false;
+    if (x->kind == PROJ_CONST_INDEX && (x->from_end != y->from_end)) return true;
   }
   return true;
 }

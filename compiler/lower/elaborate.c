@@ -27,7 +27,7 @@
 Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty) {
   Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
   copy_bytes(np, p.proj, sizeof(Proj) * p.nproj);
-  np[p.nproj] = (Proj){kind, field, local, ty};
+  np[p.nproj] = (Proj){.kind = kind, .field = field, .local = local, .ty = ty};
   return (Place){p.local, np, p.nproj + 1};
 }
 
@@ -38,9 +38,14 @@ Type *mir_field_type(Type *t, int v, int f) {
   return ty_subst(fd->type, t->args, t->nargs);
 }
 
+// Fields, variants and an array's elements (a slice pattern's, counted from the start) can
+// be moved out of on their own. (A slice is only ever behind a deref, which ends a path, so
+// a constant index reached here is into an array.)
 bool mir_is_move_path(Place p) {
-  for (int i = 0; i < p.nproj; i++)
-    if (p.proj[i].kind != PROJ_FIELD && p.proj[i].kind != PROJ_VARIANT) return false;
+  for (int i = 0; i < p.nproj; i++) {
+    Proj *pr = &p.proj[i];
+    if (pr->kind != PROJ_FIELD && pr->kind != PROJ_VARIANT && !(pr->kind == PROJ_CONST_INDEX && !pr->from_end)) return false;
+  }
   return true;
 }
 
@@ -88,6 +93,34 @@ static int new_temp(Body *b, Type *t) {
   return b->locals.len - 1;
 }
 
+static void split_place(Elab *E, Place p, Type *t);
+
+static Place array_elem(Place p, Type *at, int i) {
+  Place el = mir_project(p, PROJ_CONST_INDEX, i, 0, at->inner);
+  el.proj[el.nproj - 1].min = (int)at->len;
+  return el;
+}
+
+static bool has_move_path_under(Elab *E, Place p) {
+  for (int i = 0; i < E->moved.len; i++)
+    if (is_prefix(p, E->moved.data[i])) return true;
+  return false;
+}
+
+// An array some elements were moved out of drops as rustc's open drop of an array does: its
+// segments (each moved-from element alone, each run of untouched elements together) last
+// segment first, the elements of a segment in order. The leaves are pushed in that order.
+static void split_array(Elab *E, Place p, Type *at) {
+  int n = (int)at->len, end = n;
+  while (end > 0) {
+    int start = end - 1;
+    if (!has_move_path_under(E, array_elem(p, at, start)))
+      while (start > 0 && !has_move_path_under(E, array_elem(p, at, start - 1))) start--;
+    for (int i = start; i < end; i++) split_place(E, array_elem(p, at, i), at->inner);
+    end = start;
+  }
+}
+
 // The leaves of place p (of type t): p itself unless a move path goes deeper.
 static void split_place(Elab *E, Place p, Type *t) {
   bool deeper = false;
@@ -102,6 +135,10 @@ static void split_place(Elab *E, Place p, Type *t) {
       Type *ft = mir_field_type(rt, -1, i);
       split_place(E, mir_project(p, PROJ_FIELD, i, 0, ft), ft);
     }
+    return;
+  }
+  if (deeper && rt->kind == TY_ARRAY) {
+    split_array(E, p, rt);
     return;
   }
   if (deeper && rt->kind == TY_STRUCT) {

@@ -1542,6 +1542,22 @@ static bool binding_moves(Lower *L, Pattern *p) { return !p->bind_ref && !is_cop
 static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w);
 static int unreachable_block(Lower *L);
 
+// `rest @ ..` of an array by value: the array of the elements it stands for, each moved (or
+// copied) out on its own, so that the elements other bindings take stay theirs.
+static Rvalue subarray_value(Lower *L, Place sub) {
+  Proj *sp = &sub.proj[sub.nproj - 1];
+  Place whole = {sub.local, sub.proj, sub.nproj - 1};
+  Type *at = ty_resolve(place_ty(L, whole)), *rt = ty_resolve(sp->ty);
+  int n = (int)rt->len;
+  Operand *ops = arena_alloc(sizeof(Operand) * (n + 1));
+  for (int i = 0; i < n; i++) {
+    Place el = project(whole, PROJ_CONST_INDEX, sp->field + i, 0, at->inner);
+    el.proj[el.nproj - 1].min = (int)at->len;
+    ops[i] = use_place(L, el);
+  }
+  return (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ARRAY, .variant = -1, .ops = ops, .nops = n, .ty = rt};
+}
+
 static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
   bool moves = binding_moves(L, p);
   if (w == WALK_BIND_GUARD && moves) {
@@ -1554,6 +1570,8 @@ static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
   int m = bind_local(L, p->local);
   if (p->bind_ref)
     assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+  else if (place.nproj && place.proj[place.nproj - 1].kind == PROJ_SUBSLICE)
+    assign(L, local_place(m), subarray_value(L, place), p->span);
   else
     assign(L, local_place(m), rv_use(use_place(L, place)), p->span);
 }
@@ -1572,6 +1590,37 @@ static void bind_alternatives(Lower *L, Pattern *p, Place place, PatWalk w) {
   L->cur = matched;
 }
 
+// A slice pattern on a slice tests the length first (`[a, b]` exactly 2, `[a, .., z]` at
+// least 2); an array's length is its type's. Then each element is a constant index into the
+// place, those after a `..` counted from the end (for an array, from its known length), and
+// `rest @ ..` the subslice (a subarray) between.
+static void walk_slice_pattern(Lower *L, Pattern *p, Place place, Type *t, int fail, PatWalk w) {
+  int fixed = p->nelems - (p->rest >= 0);
+  bool array = t->kind == TY_ARRAY;
+  if (w == WALK_TEST && !array) {
+    Place len = temp(L, ty_usize, p->span);
+    assign(L, len, (Rvalue){.kind = RV_LEN, .place = place, .ty = ty_usize}, p->span);
+    test_or_fail(L, compare(L, p->rest >= 0 ? BIN_GE : BIN_EQ, use_place(L, len), const_int(ty_usize, (uint64_t)fixed), p->span), fail, p->span);
+  }
+  for (int i = 0; i < p->nelems; i++) {
+    Pattern *e = p->elems[i];
+    Place part;
+    if (i == p->rest) {
+      int after = p->nelems - i - 1;
+      Type *rt = array ? ty_array(t->inner, t->len - (uint64_t)fixed) : t;
+      part = project(place, PROJ_SUBSLICE, i, after, rt);
+    } else {
+      bool from_end = p->rest >= 0 && i > p->rest;
+      int k = from_end ? p->nelems - i : i;
+      if (from_end && array) k = (int)t->len - k, from_end = false;
+      part = project(place, PROJ_CONST_INDEX, k, 0, t->inner);
+      part.proj[part.nproj - 1].from_end = from_end;
+      part.proj[part.nproj - 1].min = array ? (int)t->len : fixed;
+    }
+    walk_pattern(L, e, part, fail, w);
+  }
+}
+
 static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w) {
   for (int i = 0; i < p->derefs; i++) place = deref(L, place, p->span);
   Type *t = ty_resolve(place_ty(L, place));
@@ -1583,6 +1632,7 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
     if (p->sub) walk_pattern(L, p->sub, place, fail, w);
     return;
   case PAT_REF: walk_pattern(L, p->sub, deref(L, place, p->span), fail, w); return;
+  case PAT_SLICE: walk_slice_pattern(L, p, place, t, fail, w); return;
   case PAT_TUPLE:
     for (int i = 0; i < p->nelems; i++) {
       int f = p->field_map[i];
@@ -1760,8 +1810,26 @@ static Place peel(Lower *L, Place p, int depth, Span sp) {
   return p;
 }
 
+// Whether p borrows part of the value it matches mutably with `ref mut` (not through a
+// reference the value holds): the scrutinee is then a place used mutably (`IndexMut` for
+// `v[..]`), as rustc's pattern mutability makes it.
+static bool borrows_mut(Pattern *p) {
+  if (!p || p->derefs || p->kind == PAT_REF) return false;
+  if (p->kind == PAT_BIND && p->by_ref && p->mut) return true;
+  if (borrows_mut(p->sub)) return true;
+  for (int i = 0; i < p->nelems; i++)
+    if (borrows_mut(p->elems[i])) return true;
+  return false;
+}
+
+static bool any_arm_borrows_mut(Expr *e) {
+  for (int i = 0; i < e->narms; i++)
+    if (borrows_mut(e->arms[i].pat)) return true;
+  return false;
+}
+
 static void lower_match(Lower *L, Place dest, Expr *e) {
-  Place scrut = lower_place(L, e->sub);  // matched where it is: arms bind parts of it
+  Place scrut = lower_place_mut(L, e->sub, any_arm_borrows_mut(e));  // matched where it is: arms bind parts of it
   int done = new_block(L), depth;
   SwitchKind kind = switch_kind(e, &depth);
   int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its value known
@@ -2467,7 +2535,7 @@ static void lower_let(Lower *L, Stmt *s) {
   int marks = L->extend.len;
   mark_extending(L, s->init);
   int height = L->drops.len;
-  Place v = lower_place(L, s->init);
+  Place v = lower_place_mut(L, s->init, borrows_mut(p));
   int fail = s->else_block ? new_block(L) : unreachable_block(L);
   match_pattern(L, p, v, fail);
   pop_to(L, height, s->span);

@@ -48,13 +48,18 @@ typedef enum {
   PROJ_FIELD,   // P.field        (struct or tuple field, declaration index)
   PROJ_INDEX,   // P[_local]      (array or slice element; the bounds check is an earlier assert)
   PROJ_VARIANT, // (P as Variant) (an enum place seen as one variant, to reach its fields)
+  PROJ_CONST_INDEX, // P[k of min] / P[-k of min]: a slice pattern's element, counted from the
+                    // start or (from_end) the end of a slice of at least min elements
+  PROJ_SUBSLICE,    // P[from:-to]: a slice pattern's `rest @ ..`, what is left around it
 } ProjKind;
 
 typedef struct {
   ProjKind kind;
-  int field;      // PROJ_FIELD; PROJ_VARIANT: the variant index
-  int local;      // PROJ_INDEX: the local holding the index (a usize)
+  int field;      // PROJ_FIELD; PROJ_VARIANT: the variant index; CONST_INDEX: k; SUBSLICE: from
+  int local;      // PROJ_INDEX: the local holding the index (a usize); SUBSLICE: to
   Type *ty;       // the type of the place after this projection
+  bool from_end;  // PROJ_CONST_INDEX
+  int min;        // PROJ_CONST_INDEX: the slice's length is known to be at least this
 } Proj;
 
 typedef struct {

@@ -24,6 +24,8 @@ static const char *place_str(Body *b, Place p) {
     case PROJ_DEREF: s = arena_printf("(*%s)", s); break;
     case PROJ_FIELD: s = arena_printf("(%s.%d: %s)", s, pr->field, ty_name(pr->ty)); break;
     case PROJ_INDEX: s = arena_printf("%s[_%d]", s, pr->local); break;
+    case PROJ_CONST_INDEX: s = arena_printf("%s[%s%d of %d]", s, pr->from_end ? "-" : "", pr->field, pr->min); break;
+    case PROJ_SUBSLICE: s = arena_printf("%s[%d:-%d]", s, pr->field, pr->local); break;
     case PROJ_VARIANT: {
       Type *et = ty_resolve(i ? p.proj[i - 1].ty : b->locals.data[p.local].ty);
       s = arena_printf("(%s as %s)", s, et->sdecl->variants[pr->field].name);

@@ -74,7 +74,8 @@ typedef struct {
 
 static bool same_proj(Proj a, Proj b) { return a.kind == b.kind && a.field == b.field; }
 
-static bool is_move_proj(Proj p) { return p.kind == PROJ_FIELD || p.kind == PROJ_VARIANT; }
+// (A constant index from the start is an array's element: one from a slice is behind a deref.)
+static bool is_move_proj(Proj p) { return p.kind == PROJ_FIELD || p.kind == PROJ_VARIANT || (p.kind == PROJ_CONST_INDEX && !p.from_end); }
 
 // The path of p as far as it goes through fields and variants, creating the paths on the way
 // when create is set (else the deepest one that exists). -1: p's local is not tracked.
@@ -555,7 +556,8 @@ static const char *describe_path(Mck *M, int path) {
   for (int i = 0; i < p.nproj; i++) {
     if (p.proj[i].kind == PROJ_VARIANT) return NULL;
     Type *rt = ty_resolve(t);
-    if (rt->kind == TY_STRUCT && !rt->sdecl->is_enum) s = arena_printf("%s.%s", s, rt->sdecl->fields[p.proj[i].field].name);
+    if (p.proj[i].kind == PROJ_CONST_INDEX) s = arena_printf("%s[..]", s);  // as rustc names an element
+    else if (rt->kind == TY_STRUCT && !rt->sdecl->is_enum) s = arena_printf("%s.%s", s, rt->sdecl->fields[p.proj[i].field].name);
     else s = arena_printf("%s.%d", s, p.proj[i].field);
     t = p.proj[i].ty;
   }

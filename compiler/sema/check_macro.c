@@ -8,7 +8,10 @@
 // ---------------------------------------------------------------------------------------------
 // Macros
 
+// (`&T` formats as T does, so rustc names the type behind the references.)
 void report_unformattable(Type *t, bool debug, Span sp) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
   Diag *d = diag_error(sp, "E0277", debug ? "`%s` doesn't implement `Debug`" : "`%s` doesn't implement `std::fmt::Display`", ty_name(t));
   diag_label(d, debug ? "`%s` cannot be formatted using `{:?}`" : "`%s` cannot be formatted with the default formatter", ty_name(t));
   diag_emit(d);
@@ -86,6 +89,21 @@ static Type *check_write(Fcx *fx, Expr *e) {
   return ty_struct(K->result, args, 2);
 }
 
+// Both assert_eq! and assert_ne! compare with `==` (`*left_val == *right_val`): the type
+// needs PartialEq, else rustc's E0369 at the macro.
+static bool require_comparable(Expr *e, Type *a) {
+  Type *t = ty_resolve(a);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (ty_has_vars(t) || type_implements(K, t, K->partial_eq_trait)) return true;
+  Diag *d = diag_error(e->span, "E0369", "binary operation `==` cannot be applied to type `%s`", ty_name(a));
+  if (t->kind == TY_STRUCT) {
+    diag_note_at(d, t->sdecl->span, "an implementation of `PartialEq` might be missing for `%s`", ty_name(t));
+    diag_help(d, "consider annotating `%s` with `#[derive(PartialEq)]`", ty_name(t));
+  }
+  diag_emit(d);
+  return false;
+}
+
 Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
   const char *n = e->name;
   if (n == s_println || n == s_print || n == s_eprintln || n == s_eprint) {
@@ -117,7 +135,7 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
     Type *a = check_expr(fx, e->args[0], NULL);
     Type *b = check_expr(fx, e->args[1], a);
     if (!unify(a, b)) mismatch(e->args[1], a, b);
-    else require_formattable(fx, e->args[0], true);
+    else if (require_comparable(e, a)) require_formattable(fx, e->args[0], true);
     check_format_args(fx, e, 2);
     return ty_unit;
   }

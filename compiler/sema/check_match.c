@@ -52,10 +52,14 @@ static Cell strip(Cell c) {
 }
 
 // Constructors of a column type. kind: 0 opaque (only `_` covers it), 1 bool, 2 enum, 3 single
-// (tuple, struct, unit, reference).
+// (tuple, struct, unit, reference, array), 4 slice (lengths: see slice_split).
+enum { SHAPE_SLICE = 4 };
+
 static int type_shape(Type *t, int *nctors) {
   t = ty_resolve(t);
   switch (t->kind) {
+  case TY_ARRAY: *nctors = 1; return 3;
+  case TY_SLICE: *nctors = 0; return SHAPE_SLICE;  // the column's patterns decide
   case TY_BOOL: *nctors = 2; return 1;
   case TY_STRUCT:
     if (t->sdecl->is_enum) {
@@ -86,6 +90,12 @@ static Type **ctor_field_types(Type *t, int ctor, int *n) {
     *n = t->nargs;
     return t->args;
   }
+  if (t->kind == TY_ARRAY || t->kind == TY_SLICE) {  // a slice's constructor k has k elements
+    *n = t->kind == TY_ARRAY ? (int)t->len : ctor;
+    Type **ft = arena_alloc(sizeof(Type *) * (*n + 1));
+    for (int i = 0; i < *n; i++) ft[i] = t->inner;
+    return ft;
+  }
   if (t->kind != TY_STRUCT) {
     *n = 0;
     return NULL;
@@ -98,6 +108,31 @@ static Type **ctor_field_types(Type *t, int ctor, int *n) {
   return ft;
 }
 
+// A slice column is split by length as rustc does: lengths 0..prefix+suffix-1 each one
+// constructor, and one more (index prefix+suffix) for every longer slice, `[_, .., _]`. prefix
+// and suffix are the longest ones around a `..` in the column, stretched so that every
+// fixed-length pattern is a length below them.
+typedef struct {
+  int prefix, suffix;
+} SliceSplit;
+
+static SliceSplit slice_split(Matrix *m) {
+  SliceSplit sp = {0, 0};
+  int max_fixed = -1;
+  for (int r = 0; r < m->len; r++) {
+    Pattern *p = m->data[r].cells[0].p;
+    if (!p || m->data[r].cells[0].peel || p->kind != PAT_SLICE) continue;
+    if (p->rest < 0) {
+      if (p->nelems > max_fixed) max_fixed = p->nelems;
+      continue;
+    }
+    if (p->rest > sp.prefix) sp.prefix = p->rest;
+    if (p->nelems - p->rest - 1 > sp.suffix) sp.suffix = p->nelems - p->rest - 1;
+  }
+  if (max_fixed + 1 >= sp.prefix + sp.suffix) sp.prefix = max_fixed + 1 - sp.suffix;
+  return sp;
+}
+
 // Which constructor a (stripped, non-wildcard) cell is, or -1 for a literal or range.
 static int cell_ctor(Cell c, int shape) {
   if (c.peel > 0) return 0;
@@ -105,10 +140,18 @@ static int cell_ctor(Cell c, int shape) {
   switch (p->kind) {
   case PAT_REF: return 0;
   case PAT_TUPLE: return 0;
+  case PAT_SLICE: return shape == SHAPE_SLICE ? p->nelems : 0;  // a slice's fixed length, an array's one
   case PAT_PATH: case PAT_TUPLE_STRUCT: case PAT_STRUCT: return p->sdecl && p->sdecl->is_enum ? p->variant : 0;
   case PAT_LIT: return shape == 1 && p->lit->kind == EX_BOOL ? (int)p->lit->int_val : -1;
   default: return -1;
   }
+}
+
+// Whether a cell's pattern matches the values of constructor ctor: a slice pattern with a
+// `..` matches every length from its own elements' count up.
+static bool cell_covers(Cell c, int shape, int ctor) {
+  if (shape == SHAPE_SLICE && c.peel == 0 && c.p->kind == PAT_SLICE && c.p->rest >= 0) return ctor >= c.p->nelems - 1;
+  return cell_ctor(c, shape) == ctor;
 }
 
 // The subcells of a cell of constructor ctor with n fields (unmentioned fields are wildcards).
@@ -121,6 +164,12 @@ static void sub_cells(Cell c, int n, Cell *out) {
   Pattern *p = c.p;
   if (p->kind == PAT_REF) {
     out[0] = cell_of(p->sub);
+    return;
+  }
+  if (p->kind == PAT_SLICE) {  // the elements before a `..` from the start, those after from the end
+    for (int i = 0; i < p->nelems; i++)
+      if (p->rest < 0 || i < p->rest) out[i] = cell_of(p->elems[i]);
+      else if (i > p->rest) out[n - (p->nelems - i)] = cell_of(p->elems[i]);
     return;
   }
   for (int i = 0; i < p->nelems; i++) {
@@ -149,9 +198,22 @@ static void expand_or(Matrix *m, Row r) {
   add_row(m, r);
 }
 
-static const char *ctor_text(Type *t, int ctor, const char **fields, int n) {
+// `[a, b]`, or for the longer slices' constructor `[a, .., z]` (prefix fields, then the rest).
+static const char *slice_text(const char **fields, int n, bool varlen, int prefix) {
+  const char *s = "";
+  for (int i = 0; i < n; i++) {
+    if (varlen && i == prefix) s = arena_printf("%s%s..", s, i ? ", " : "");
+    s = arena_printf("%s%s%s", s, i || (varlen && prefix == 0) ? ", " : "", fields[i]);
+  }
+  if (varlen && prefix == n) s = arena_printf("%s%s..", s, n ? ", " : "");
+  return arena_printf("[%s]", s);
+}
+
+static const char *ctor_text(Type *t, int ctor, const char **fields, int n, SliceSplit sp) {
   t = ty_resolve(t);
   if (t->kind == TY_BOOL) return ctor ? "true" : "false";
+  if (t->kind == TY_ARRAY) return slice_text(fields, n, false, 0);
+  if (t->kind == TY_SLICE) return slice_text(fields, n, ctor == sp.prefix + sp.suffix, sp.prefix);
   if (t->kind == TY_REF) return arena_printf("&%s%s", t->mut ? "mut " : "", fields[0]);
   const char *s = "";
   bool all_wild = true;
@@ -185,7 +247,7 @@ static const char *ctor_text(Type *t, int ctor, const char **fields, int n) {
 static Witnesses missing(Matrix *m, Type **types, int ncols);
 
 // Witnesses through constructor ctor of column 0: specialize, recurse, rebuild.
-static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int ctor, Witnesses *out) {
+static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int ctor, SliceSplit split, Witnesses *out) {
   int arity;
   Type **ft = ctor_field_types(types[0], ctor, &arity);
   int nn = arity + ncols - 1;
@@ -195,7 +257,7 @@ static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int 
   Matrix sm = {0};
   for (int r = 0; r < m->len; r++) {
     Cell c = m->data[r].cells[0];
-    if (c.p && cell_ctor(c, shape) != ctor) continue;
+    if (c.p && !cell_covers(c, shape, ctor)) continue;
     Row nr = {arena_alloc(sizeof(Cell) * (nn + 1)), nn};
     if (c.p) sub_cells(c, arity, nr.cells);
     else for (int i = 0; i < arity; i++) nr.cells[i] = (Cell){NULL, 0};
@@ -205,7 +267,7 @@ static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int 
   Witnesses w = missing(&sm, nt, nn);
   for (int i = 0; i < w.len; i++) {
     Witness x = {arena_alloc(sizeof(char *) * (ncols + 1)), ncols};
-    x.cols[0] = ctor_text(types[0], ctor, w.data[i].cols, arity);
+    x.cols[0] = ctor_text(types[0], ctor, w.data[i].cols, arity, split);
     copy_bytes(x.cols + 1, w.data[i].cols + arity, sizeof(char *) * (ncols - 1));
     add_witness(out, x);
   }
@@ -219,19 +281,24 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
   }
   int nctors;
   int shape = type_shape(types[0], &nctors);
+  SliceSplit split = {0, 0};
+  if (shape == SHAPE_SLICE) {
+    split = slice_split(m);
+    nctors = split.prefix + split.suffix + 1;
+  }
   bool *present = arena_alloc(nctors + 1);
   int npresent = 0;
   for (int r = 0; r < m->len; r++) {
     Cell c = m->data[r].cells[0];
     if (!c.p) continue;
-    int k = cell_ctor(c, shape);
-    if (k >= 0 && k < nctors && !present[k]) {
-      present[k] = true;
-      npresent++;
-    }
+    for (int k = 0; k < nctors; k++)
+      if (!present[k] && cell_covers(c, shape, k)) {
+        present[k] = true;
+        npresent++;
+      }
   }
   if (shape != 0 && npresent == nctors) {
-    for (int k = 0; k < nctors && out.len < MAX_WITNESSES; k++) missing_via_ctor(m, types, ncols, shape, k, &out);
+    for (int k = 0; k < nctors && out.len < MAX_WITNESSES; k++) missing_via_ctor(m, types, ncols, shape, k, split, &out);
     return out;
   }
   // Some constructors never appear: whatever the default matrix misses, they miss too.
@@ -251,7 +318,7 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
         ctor_field_types(types[0], k, &arity);
         const char **wild = arena_alloc(sizeof(char *) * (arity + 1));
         for (int f = 0; f < arity; f++) wild[f] = "_";
-        x.cols[0] = ctor_text(types[0], k, wild, arity);
+        x.cols[0] = ctor_text(types[0], k, wild, arity, split);
       } else {
         x.cols[0] = "_";
       }

@@ -147,6 +147,79 @@ static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode 
   fx->pats.len--;  // pushed twice
 }
 
+// `..` or `name @ ..` (also `ref name @ ..`): the rest of a slice pattern.
+bool is_slice_rest(Pattern *p) { return p->kind == PAT_REST || (p->kind == PAT_BIND && p->sub && p->sub->kind == PAT_REST); }
+
+// The rest of a slice pattern stands for the elements the others leave: `rest @ ..` binds
+// them as an array of what is left (an array scrutinee) or as a slice.
+static void check_slice_rest(Fcx *fx, Pattern *r, Type *t, BindMode mode, bool is_param) {
+  r->ty = t;
+  if (r->kind == PAT_REST) return;
+  Pattern *dots = r->sub;
+  dots->ty = t;
+  r->sub = NULL;  // the `..` itself is no pattern to check
+  check_bind(fx, r, t, mode, is_param);
+  r->sub = dots;
+}
+
+// Where the `..` of a slice pattern is (p->rest), or -1; a second one is an error.
+static void find_slice_rest(Pattern *p) {
+  p->rest = -1;
+  for (int i = 0; i < p->nelems; i++) {
+    if (!is_slice_rest(p->elems[i])) continue;
+    if (p->rest < 0) {
+      p->rest = i;
+      continue;
+    }
+    Diag *d = diag_error(p->elems[i]->span, NULL, "`..` can only be used once per slice pattern");
+    diag_label(d, "can only be used once per slice pattern");
+    diag_secondary(d, p->elems[p->rest]->span, "previously used here");
+    diag_emit(d);
+  }
+}
+
+// An array's length must fit the pattern: exactly, or at least the elements around a `..`.
+static bool slice_pat_fits_array(Pattern *p, uint64_t len) {
+  uint64_t fixed = (uint64_t)p->nelems - (p->rest >= 0);
+  if (p->rest < 0 && fixed != len) {
+    Diag *d = diag_error(p->span, "E0527", "pattern requires %llu element%s but array has %llu", (unsigned long long)fixed,
+                         fixed == 1 ? "" : "s", (unsigned long long)len);
+    diag_label(d, "expected %llu element%s", (unsigned long long)len, len == 1 ? "" : "s");
+    diag_emit(d);
+    return false;
+  }
+  if (p->rest >= 0 && fixed > len) {
+    Diag *d = diag_error(p->span, "E0528", "pattern requires at least %llu element%s but array has %llu", (unsigned long long)fixed,
+                         fixed == 1 ? "" : "s", (unsigned long long)len);
+    diag_label(d, "pattern cannot match array of %llu element%s", (unsigned long long)len, len == 1 ? "" : "s");
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
+// `[a, b]`, `[first, .., last]`, `[head, rest @ ..]` against an array or a slice (through
+// references, by the binding mode: on a `&[T]` the elements bind as `&T`).
+static void check_slice_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  Type *rt = peel_refs(p, t, &mode);
+  p->ty = rt;
+  find_slice_rest(p);
+  bool ok = rt->kind == TY_SLICE || (rt->kind == TY_ARRAY && slice_pat_fits_array(p, rt->len));
+  if (rt->kind != TY_SLICE && rt->kind != TY_ARRAY) {
+    bool unknown = rt->kind == TY_VAR && !rt->var_kind;  // (a literal's `{integer}` is known enough)
+    Diag *d = diag_error(p->span, unknown ? "E0282" : "E0529",
+                         unknown ? "type annotations needed" : "expected an array or slice, found `%s`", ty_name(rt));
+    if (!unknown) diag_label(d, "pattern cannot match with input type `%s`", ty_name(rt));
+    diag_emit(d);
+  }
+  Type *el = ok ? rt->inner : ty_new_var(0);
+  uint64_t left = ok && rt->kind == TY_ARRAY ? rt->len - (uint64_t)(p->nelems - 1) : 0;
+  for (int i = 0; i < p->nelems; i++) {
+    if (i != p->rest && !is_slice_rest(p->elems[i])) check_pat(fx, p->elems[i], el, mode, is_param);
+    else if (i == p->rest) check_slice_rest(fx, p->elems[i], !ok ? ty_new_var(0) : rt->kind == TY_ARRAY ? ty_array(el, left) : rt, mode, is_param);
+  }
+}
+
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
   vec_push(&fx->pats, p);
   switch (p->kind) {
@@ -178,6 +251,7 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
     check_bind(fx, p, ty_resolve(t), mode, is_param);
     return;
   }
+  case PAT_SLICE: check_slice_pat(fx, p, t, mode, is_param); return;
   case PAT_REF: {
     Type *rt = ty_resolve(t);
     if (rt->kind == TY_VAR) {
@@ -342,10 +416,37 @@ static bool pat_moves(Pattern *p) {
   return false;
 }
 
+// A slice pattern matched by value against a slice (`match *v { [s, ..] => .. }`) whose
+// bindings would move an element out: the slice is only ever borrowed, so that is E0508.
+static Pattern *slice_moved_out_of(Pattern *p) {
+  if (!p) return NULL;
+  if (p->kind == PAT_SLICE && p->ty && ty_resolve(p->ty)->kind == TY_SLICE && !p->derefs)
+    for (int i = 0; i < p->nelems; i++)
+      if (pat_moves(p->elems[i])) return p;
+  if (p->kind == PAT_BIND || p->kind == PAT_REF) return slice_moved_out_of(p->sub);
+  for (int i = 0; i < p->nelems; i++) {
+    Pattern *q = slice_moved_out_of(p->elems[i]);
+    if (q) return q;
+  }
+  return NULL;
+}
+
+// The move of a scrutinee (or `let` initializer) by pattern p's by-value bindings.
+static void note_pattern_move(Fcx *fx, Pattern *p, Expr *scrut) {
+  Pattern *sp = slice_moved_out_of(p);
+  if (!sp) {
+    note_move(fx, scrut);
+    return;
+  }
+  Diag *d = diag_error(scrut->span, "E0508", "cannot move out of type `%s`, a non-copy slice", ty_name(sp->ty));
+  diag_label(d, "cannot move out of here");
+  diag_defer(d, DEFER_MOVE_OUT);
+}
+
 void note_let_moves(Fcx *fx) {
   for (int i = 0; i < fx->destructuring_lets.len; i++) {
     Stmt *s = VEC_AT(fx->destructuring_lets, i);
-    if (pat_moves(s->pat)) note_move(fx, s->init);
+    if (pat_moves(s->pat)) note_pattern_move(fx, s->pat, s->init);
   }
 }
 
@@ -365,12 +466,12 @@ void check_exhaustive(Fcx *fx) {
     Expr *e = VEC_AT(fx->matches, i);
     Pattern **rows = arena_alloc(sizeof(Pattern *) * (e->narms + 1));
     int n = 0;
-    bool moves = false;
+    Pattern *moving = NULL;
     for (int a = 0; a < e->narms; a++) {
       if (!e->arms[a].guard) rows[n++] = e->arms[a].pat;  // a guarded arm may not match
-      moves |= pat_moves(e->arms[a].pat);
+      if (!moving && pat_moves(e->arms[a].pat)) moving = e->arms[a].pat;
     }
-    if (moves) note_move(fx, e->sub);
+    if (moving) note_pattern_move(fx, moving, e->sub);
     Type *t = e->sub->ty;
     int missing = match_witnesses(rows, n, t, ws, 8);
     if (!missing) continue;
@@ -428,6 +529,20 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
   return result;
 }
 
+// The else block of `let PAT = e else { .. };` runs where PAT's variables do not exist (it is
+// checked before they are bound) and must diverge: `return`, `break`, `continue`, a panic.
+static void check_let_else_block(Fcx *fx, Block *b) {
+  bool div_before = fx->diverges;
+  Type *t = check_block(fx, b, NULL);
+  fx->diverges = div_before;  // the statements after the `let` run when the pattern matched
+  if (ty_resolve(t)->kind == TY_NEVER) return;
+  Diag *d = diag_error(b->span, "E0308", "`else` clause of `let...else` does not diverge");
+  diag_label(d, "expected `!`, found %s", expected_name(t));
+  diag_help(d, "try adding a diverging expression, such as `return` or `panic!(..)`");
+  diag_help(d, "...or use `match` instead of `let...else`");
+  diag_emit(d);
+}
+
 static void check_let(Fcx *fx, Stmt *s) {
   Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
   if (s->init) {
@@ -442,7 +557,11 @@ static void check_let(Fcx *fx, Stmt *s) {
     else if (s->pat->kind != PAT_WILD) vec_push(&fx->destructuring_lets, s);
   }
   if (!t) t = ty_new_var(0);
-  if (s->else_block) error_at(s->span, NULL, "let-else is not supported yet");
+  if (s->else_block) {  // the pattern may be refutable: the else block leaves when it fails
+    check_let_else_block(fx, s->else_block);
+    check_pat(fx, s->pat, t, BM_MOVE, false);
+    return;
+  }
   if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
   bind_pattern(fx, s->pat, t, false);
   if (s->init && s->pat->local) s->pat->local->assigned = true;

@@ -453,6 +453,14 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   Type *overflow = found ? NULL : impls_overflowed(true);
   if (overflow) report_overflow(fx, e, overflow);
   if (overflow) return ty_new_var(0);
+  // `[T; N]::as_slice` is an array's (std writes it on [T]): on a slice it is std's unstable
+  // `<[T]>::as_slice`, E0658 as rustc has it.
+  Type *slice = u && u->kind == TY_REF ? ty_resolve(u->inner) : u;
+  if (found && slice && slice->kind == TY_SLICE && !e->unsize_recv && (!strcmp(e->name, "as_slice") || !strcmp(e->name, "as_mut_slice"))) {
+    Diag *d = diag_error(e->name_span, "E0658", "use of unstable library feature `str_as_str`");
+    diag_note(d, "see issue #130366 <https://github.com/rust-lang/rust/issues/130366> for more information");
+    diag_emit(d);
+  }
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));

@@ -208,6 +208,7 @@ void check_reset(void);   // forgets the crate and the checker's caches
 bool is_fn_trait(TraitDecl *t);
 // The impl of `trait` for the concrete type `self_ty`, with the impl's type arguments.
 // Used by the checker to verify bounds and by mono to resolve calls.
+bool is_slice_rest(Pattern *p);  // `..` or `name @ ..` in a slice pattern
 int impls_for_self(TraitDecl *trait, Type *self);  // impls whose self type self matches
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);

@@ -534,7 +534,7 @@ static Expr *parse_lit_expr(void) {
   return e;
 }
 
-// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | lit (("..=" | "..") lit?)?
+// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | "[" pats "]" | lit (("..=" | "..") lit?)?
 //             | "ref"? "mut"? ident ("@" pat)? | path ("(" pats ")" | "{" fields "}")?
 static Pattern *parse_pattern_alt(void) {
   enter();
@@ -567,6 +567,13 @@ static Pattern *parse_pattern_alt(void) {
       leave();
       return inner;
     }
+  } else if (accept(TK_LBRACKET)) {
+    p = new_pat(PAT_SLICE, lo);
+    while (!at(TK_RBRACKET)) {
+      PUSH(p->elems, p->nelems, parse_pattern());
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RBRACKET);
   } else if (is_lit_start(kind())) {
     Expr *lit = parse_lit_expr();
     if (at(TK_DOTDOTEQ) || at(TK_DOTDOT)) {
@@ -939,6 +946,98 @@ static bool is_format_macro(const char *n) {
          !strcmp(n, "unimplemented");
 }
 
+// ---- dbg! ----
+//
+// As std defines it: `dbg!()` is `eprintln!("[file:line:col]")`, `dbg!(e)` is
+//
+//     match e { tmp => { eprintln!("[file:line:col] e = {:#?}", &tmp); tmp } }
+//
+// (the value moved through and returned), and `dbg!(a, b)` the tuple `(dbg!(a), dbg!(b))`.
+// The expression is shown as written, its whitespace runs made single spaces.
+
+static Expr *path_expr(const char *name, Span sp) {
+  Expr *e = new_expr(EX_PATH, sp);
+  PathSeg seg = {.name = intern_cstr(name), .span = sp};
+  PUSH(e->path.segs, e->path.nsegs, seg);
+  e->path.span = sp;
+  return e;
+}
+
+// `[file:line:col]`, where the `dbg!` is.
+static const char *dbg_location(Span lo) {
+  int line, col;
+  diag_line_col(lo, &line, &col);
+  return arena_printf("[%s:%d:%d]", diag_file_name(lo.file), line, col);
+}
+
+static const char *squeeze_spaces(const char *s) {
+  char *out = arena_alloc(strlen(s) + 1);
+  size_t n = 0;
+  for (; *s; s++) {
+    bool space = *s == ' ' || *s == '\n' || *s == '\t' || *s == '\r';
+    if (space && (n == 0 || out[n - 1] == ' ')) continue;
+    out[n++] = space ? ' ' : *s;
+  }
+  while (n && out[n - 1] == ' ') n--;
+  out[n] = 0;
+  return out;
+}
+
+// eprintln! of the location, and of the value's text and `&tmp` ({:#?}) when there is one;
+// sp is the whole `dbg!(..)`, where rustc reports a value that is not Debug.
+static Expr *dbg_print(Span lo, Span sp, Expr *value) {
+  Expr *pr = new_expr(EX_MACRO, sp);
+  pr->name = intern_cstr("eprintln");
+  const char *text = dbg_location(lo);
+  if (value) text = arena_printf("%s %s = ", text, squeeze_spaces(diag_span_text(value->span)));
+  add_piece(pr, (FmtPiece){.text = text, .text_len = strlen(text), .arg = -1});
+  if (!value) return pr;
+  Expr *ref = new_expr(EX_UNARY, sp);
+  ref->op = TK_AMP;
+  ref->sub = path_expr("tmp", value->span);
+  PUSH(pr->args, pr->nargs, ref);
+  add_piece(pr, (FmtPiece){.arg = 0, .debug = true, .alternate = true, .align = -1});
+  return pr;
+}
+
+static Expr *dbg_one(Expr *value, Span lo, Span sp) {
+  Span vs = value->span;
+  Block *blk = arena_alloc(sizeof *blk);
+  Stmt *st = arena_alloc(sizeof *st);
+  *st = (Stmt){.kind = ST_SEMI, .span = vs, .init = dbg_print(lo, sp, value)};
+  PUSH(blk->stmts, blk->nstmts, st);
+  blk->tail = path_expr("tmp", vs);
+  blk->span = vs;
+  Expr *body = new_expr(EX_BLOCK, vs);
+  body->block = blk;
+  MatchArm *arm = arena_alloc(sizeof *arm);
+  arm->pat = new_pat(PAT_BIND, vs);
+  arm->pat->name = intern_cstr("tmp");
+  arm->body = body;
+  arm->span = vs;
+  Expr *m = new_expr(EX_MATCH, sp);
+  m->sub = value;
+  m->arms = arm;
+  m->narms = 1;
+  return m;
+}
+
+static Expr *parse_dbg(Span lo, TokenKind close) {
+  if (accept(close)) return dbg_print(lo, span_from(lo), NULL);
+  Expr **values = NULL;
+  int n = 0;
+  do {
+    if (at(close)) break;  // `dbg!(a,)` is dbg!(a)
+    PUSH(values, n, parse_expr());
+  } while (accept(TK_COMMA));
+  expect(close);
+  Span sp = span_from(lo);
+  if (n == 1) return dbg_one(values[0], lo, sp);
+  Expr *t = new_expr(EX_TUPLE, sp);
+  for (int i = 0; i < n; i++) PUSH(t->args, t->nargs, dbg_one(values[i], lo, sp));
+  return t;
+}
+
 // macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
 static Expr *parse_macro(const char *name, Span lo) {
   expect(TK_BANG);
@@ -946,6 +1045,7 @@ static Expr *parse_macro(const char *name, Span lo) {
   TokenKind close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : open == TK_LBRACE ? TK_RBRACE : TK_EOF;
   if (close == TK_EOF) syntax_error("one of `(`, `[`, or `{`");
   advance();
+  if (!strcmp(name, "dbg")) return parse_dbg(lo, close);
   Expr *e = new_expr(EX_MACRO, lo);
   e->name = name;
   if (is_format_macro(name)) {

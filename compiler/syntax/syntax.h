@@ -195,7 +195,8 @@ typedef enum {
   PAT_TUPLE_STRUCT, // Some(x), Point(a, b)
   PAT_STRUCT,    // Point { x, y: 0, .. }
   PAT_OR,        // a | b
-  PAT_REST,      // .. inside tuple patterns
+  PAT_REST,      // .. inside tuple and slice patterns
+  PAT_SLICE,     // [a, b], [first, .., last], [head, rest @ ..]
 } PatternKind;
 
 struct Pattern {
@@ -204,7 +205,7 @@ struct Pattern {
   const char *name;     // PAT_BIND
   bool mut, by_ref;     // PAT_BIND (by_ref: `ref x`), PAT_REF (mut)
   Pattern *sub;         // PAT_BIND `@` subpattern, PAT_REF inner
-  Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_OR alternatives, PAT_STRUCT field patterns
+  Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_SLICE, PAT_OR alternatives, PAT_STRUCT field patterns
   int nelems;
   const char **field_names;  // PAT_STRUCT
   bool has_rest;        // PAT_STRUCT `..`
@@ -221,6 +222,7 @@ struct Pattern {
   int variant;          // ... the variant index when sdecl->is_enum
   int *field_map;       // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_STRUCT: elems[i] matches field field_map[i]
                         // (-1 for a `..`)
+  int rest;             // PAT_SLICE: the index in elems of the `..` (or `name @ ..`), -1 if none
 };
 
 typedef enum {
