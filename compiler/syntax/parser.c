@@ -37,6 +37,12 @@ typedef struct {
   int lt_elided, lt_named;
   Span lt_elided_at;   // the last elided one
   const char **lt_names;  // when set: where to list the named ones (up to four)
+  // Trial parse of a macro fragment (parse_fragment_len): silent, expands no macro, and the
+  // tokens expect_gt splits are put back afterwards.
+  bool trial;
+  Token **split;
+  Token *split_was;
+  int nsplit;
 } Parser;
 
 static Parser P;
@@ -140,6 +146,8 @@ static const char *expect_ident(void) {
   return advance()->text;
 }
 
+static void note_split(Token *t);
+
 // Splits `>>`, `>=`, `>>=` when a generic argument list ends at their first `>`.
 static void expect_gt(void) {
   Token *t = tok();
@@ -150,6 +158,7 @@ static void expect_gt(void) {
   case TK_SHREQ: t->kind = TK_GE; break;
   default: syntax_error("`>`");
   }
+  if (P.trial) note_split(t);
   t->span.lo++;
 }
 
@@ -171,6 +180,15 @@ static void *grow(void *old, int n, size_t elem) {
   return old;
 }
 #define PUSH(arr, cnt, val) ((arr) = grow((arr), (cnt), sizeof *(arr)), (arr)[(cnt)++] = (val))
+
+// A trial parse puts back the tokens expect_gt split (t already changed, its span not yet).
+static void note_split(Token *t) {
+  Token was = *t;
+  was.kind = was.kind == TK_GT ? TK_SHR : was.kind == TK_EQ ? TK_GE : TK_SHREQ;
+  int n = P.nsplit;
+  PUSH(P.split, n, t);
+  PUSH(P.split_was, P.nsplit, was);
+}
 
 static Expr *new_expr(ExprKind k, Span sp) {
   Expr *e = arena_alloc(sizeof *e);
@@ -305,6 +323,7 @@ static Path parse_path(bool in_expr) {
   for (;;) {
     PathSeg seg = {0};
     seg.span = tok()->span;
+    seg.hyg = tok()->hyg;
     seg.name = path_ident();
     if (in_expr) {
       if (at(TK_PATHSEP) && peek_kind(1) == TK_LT) {
@@ -583,6 +602,7 @@ static Pattern *parse_pattern_alt(void) {
     p = new_pat(PAT_BIND, lo);
     p->by_ref = accept(TK_REF);
     p->mut = accept(TK_MUT);
+    p->hyg = tok()->hyg;
     p->name = expect_ident();
     if (accept(TK_AT)) p->sub = parse_pattern_alt();
   } else if (is_path_start(kind())) {
@@ -603,6 +623,7 @@ static Pattern *parse_pattern_alt(void) {
         }
         Span flo = tok()->span;
         bool by_ref = accept(TK_REF), mut = accept(TK_MUT);
+        uint32_t hyg = tok()->hyg;
         const char *fname = at(TK_INT) ? arena_printf("%llu", (unsigned long long)advance()->int_val) : expect_ident();
         Pattern *fp;
         if (!by_ref && !mut && accept(TK_COLON)) {
@@ -610,6 +631,7 @@ static Pattern *parse_pattern_alt(void) {
         } else {
           fp = new_pat(PAT_BIND, span_from(flo));
           fp->name = intern_cstr(fname);
+          fp->hyg = hyg;
           fp->by_ref = by_ref;
           fp->mut = mut;
         }
@@ -656,6 +678,7 @@ typedef struct {
   int nnamed_first;   // index of the first named argument in e->args
   int first_fmt_arg;  // index in e->args of the first format argument
   Span lit_span;
+  uint32_t lit_hyg;  // a captured `{x}` names x with the hygiene of the string literal
   int max_pos;  // the highest positional argument the string uses
 } FmtCtx;
 
@@ -671,7 +694,7 @@ static int capture_ident(FmtCtx *f, const char *name) {
   int i = find_named(f, name);
   if (i >= 0) return i;
   Expr *path = new_expr(EX_PATH, f->lit_span);
-  PathSeg seg = {.name = name, .span = f->lit_span};
+  PathSeg seg = {.name = name, .span = f->lit_span, .hyg = f->lit_hyg};
   PUSH(path->path.segs, path->path.nsegs, seg);
   path->path.span = f->lit_span;
   int idx = f->e->nargs;
@@ -909,7 +932,7 @@ static void parse_format_args(Expr *e, TokenKind close, bool required) {
     longjmp(P.recover, 1);
   }
   Token *lit = advance();
-  FmtCtx f = {.e = e, .first_fmt_arg = e->nargs, .lit_span = lit->span};
+  FmtCtx f = {.e = e, .first_fmt_arg = e->nargs, .lit_span = lit->span, .lit_hyg = lit->hyg};
   const char **names = NULL;
   int nn = 0;
   for (int i = 0; i < e->nargs; i++) PUSH(names, nn, NULL);
@@ -933,6 +956,244 @@ static void parse_format_args(Expr *e, TokenKind close, bool required) {
   parse_format_string(&f, lit->str, lit->str_len);
 }
 
+// ---------------------------------------------------------------------------------------------
+// macro_rules! calls: macro_rules.c matches and transcribes, the result is parsed here as what
+// the call's position needs (an expression, statements or items).
+
+#define RECURSION_LIMIT 128     // rustc's default recursion_limit
+#define EXPANSION_LIMIT 200000  // calls per file: a macro that doubles itself ends, with an error
+
+static int expand_depth, expansions;
+static Stmt *parse_stmt_fragment(void);
+
+static bool at_macro_rules(void) {
+  return at(TK_IDENT) && peek_kind(1) == TK_BANG && !strcmp(tok()->text, "macro_rules");
+}
+
+// Parses the tokens toks[0, n) (an EOF last) with fn in place of the current input. An error
+// inside goes on to the recovery outside, the input restored (already past the call).
+static void *parse_tokens(Token *toks, int n, void *(*fn)(void *), void *arg) {
+  Token *otoks = P.toks;
+  int on = P.n, opos = P.pos;
+  jmp_buf outer;
+  memcpy(outer, P.recover, sizeof outer);
+  P.toks = toks, P.n = n, P.pos = 0;
+  expand_depth++;
+  bool failed = setjmp(P.recover);
+  void *r = failed ? NULL : fn(arg);
+  expand_depth--;
+  P.toks = otoks, P.n = on, P.pos = opos;
+  memcpy(P.recover, outer, sizeof outer);
+  if (failed) longjmp(P.recover, 1);
+  return r;
+}
+
+// At `!` of the call `name!(...)` (name at lo) of user macro m: its expansion, n tokens and
+// `extra` EOF slots after them. The parser is left after the call.
+static Token *expand_call(MacroDef *m, Span lo, int extra, int *n) {
+  int open = P.pos + 1;
+  if (!(peek_kind(1) == TK_LPAREN || peek_kind(1) == TK_LBRACKET || peek_kind(1) == TK_LBRACE)) {
+    advance();
+    syntax_error("one of `(`, `[`, or `{`");
+  }
+  int close = macro_group_end(P.toks, P.n, open);
+  if (close < 0) {
+    P.pos = open;
+    syntax_error("a closing delimiter");
+  }
+  Span call = {lo.file, lo.lo, P.toks[close].span.hi};
+  P.pos = close + 1;
+  if (expand_depth >= RECURSION_LIMIT || ++expansions > EXPANSION_LIMIT) {
+    Diag *d = diag_error(call, NULL, "recursion limit reached while expanding `%s!`", macro_name(m));
+    diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"%d\"]` attribute to your crate",
+              RECURSION_LIMIT * 2);
+    diag_emit(d);
+    P.fatal = true;  // as rustc, give up: the same error would follow at each level
+    longjmp(P.recover, 1);
+  }
+  Token *out = macro_expand(m, P.toks, P.n, open, call, extra, n);
+  if (!out) longjmp(P.recover, 1);
+  return out;
+}
+
+static void *expansion_expr(void *name) {
+  Expr *e = parse_expr();
+  if (!at(TK_EOF)) {
+    Diag *d = diag_error(tok()->span, NULL, "macro expansion ignores %s and any tokens following", describe(tok()));
+    diag_note(d, "the usage of `%s!` is likely invalid in expression context", (const char *)name);
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
+  return e;
+}
+
+// A call of user macro m in expression position (tok() is its `!`).
+static Expr *parse_macro_expr(MacroDef *m, Span lo) {
+  if (P.trial) {  // fragment matching only measures: skip the call
+    advance();
+    skip_token_tree();
+    Expr *e = new_expr(EX_MACRO, span_from(lo));
+    e->name = intern_cstr("<unknown macro>");
+    return e;
+  }
+  int n;
+  Token *t = expand_call(m, lo, 1, &n);
+  return parse_tokens(t, n + 1, expansion_expr, (void *)macro_name(m));
+}
+
+static void parse_stmts(Block *b);
+
+static void *expansion_stmts(void *b) {
+  parse_stmts(b);
+  expect(TK_RBRACE);  // the sentinel after the expansion
+  if (!at(TK_EOF)) syntax_error("end of macro expansion");
+  return NULL;
+}
+
+// Whether the call at tok() (`name ! group`) is a statement of its own: `m!{..}`, or followed
+// by `;` or the end of the block. (`m!(x).f()` is an expression statement.)
+static bool is_macro_stmt(void) {
+  int open = P.pos + 2, close = macro_group_end(P.toks, P.n, open);
+  if (close < 0) return false;
+  TokenKind after = P.toks[close + 1 < P.n ? close + 1 : P.n - 1].kind;
+  return P.toks[open].kind == TK_LBRACE || after == TK_SEMI || after == TK_RBRACE;
+}
+
+// A call of user macro m in statement position: its expansion's statements join block b; a
+// last expression without `;` is the block's value when the call ends the block.
+static void parse_macro_stmts(Block *b, MacroDef *m) {
+  Span lo = advance()->span;
+  int n;
+  Token *t = expand_call(m, lo, 2, &n);
+  t[n].kind = TK_RBRACE;
+  parse_tokens(t, n + 2, expansion_stmts, b);
+  Expr *e = b->tail;
+  if (!e) return;
+  b->tail = NULL;
+  if (at(TK_RBRACE)) {
+    b->tail = e;
+    return;
+  }
+  Stmt *s = arena_alloc(sizeof *s);
+  s->kind = accept(TK_SEMI) ? ST_SEMI : ST_EXPR;
+  s->init = e;
+  s->span = e->span;
+  PUSH(b->stmts, b->nstmts, s);
+}
+
+// After an error in a definition: past `macro_rules! name {...}`.
+static void recover_past_macro(void) {
+  advance();
+  accept(TK_BANG);
+  if (at(TK_IDENT)) advance();
+  if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+  accept(TK_SEMI);
+}
+
+// `macro_rules! name {...}`: defined here (a trial parse only steps over it).
+static void parse_macro_rules(bool in_fn) {
+  if (P.trial) {
+    advance(), advance(), advance();
+    skip_token_tree();
+    accept(TK_SEMI);
+    return;
+  }
+  int end = macro_define(P.toks, P.n, P.pos, in_fn);
+  if (end < 0) {
+    recover_past_macro();
+    longjmp(P.recover, 1);
+  }
+  P.pos = end;
+}
+
+static Item *parse_item_macro(void);
+
+static void *expansion_items(void *unused) {
+  (void)unused;
+  while (!at(TK_EOF)) {
+    Attrs attrs = parse_outer_attrs();
+    Item *it = parse_item(attrs);
+    if (it) PUSH(P.prog->items, P.prog->nitems, it);
+  }
+  return NULL;
+}
+
+// item-macro = "macro_rules" "!" ident group | ident "!" ("{" .. "}" | group ";")
+// The items a call expands to are appended to the program directly.
+static Item *parse_item_macro(void) {
+  if (at_macro_rules()) {
+    parse_macro_rules(false);
+    return NULL;
+  }
+  Token *name = tok();
+  MacroDef *m = macro_lookup(name->text);
+  if (!m) {
+    advance();
+    Diag *d = diag_error(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
+    diag_emit(d);
+    if (at(TK_BANG)) advance();
+    if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+    accept(TK_SEMI);
+    return NULL;
+  }
+  advance();
+  if (P.trial) {
+    advance();
+    skip_token_tree();
+    accept(TK_SEMI);
+    return NULL;
+  }
+  bool braces = peek_kind(1) == TK_LBRACE;
+  int n;
+  Token *t = expand_call(m, name->span, 1, &n);
+  if (!braces && !accept(TK_SEMI))
+    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
+  parse_tokens(t, n + 1, expansion_items, NULL);
+  return NULL;
+}
+
+// A fragment of kind k at the current token (see parse_fragment_len).
+static void parse_fragment(FragKind k) {
+  switch (k) {
+  case FRAG_EXPR: parse_expr(); break;
+  case FRAG_TY: parse_type(); break;
+  case FRAG_PAT: parse_pattern(); break;
+  case FRAG_PAT_PARAM: parse_pattern_alt(); break;
+  case FRAG_BLOCK: parse_block(); break;
+  case FRAG_STMT: parse_stmt_fragment(); break;
+  case FRAG_PATH: parse_path(false); break;
+  case FRAG_ITEM: {
+    Attrs attrs = parse_outer_attrs();
+    parse_item(attrs);
+    break;
+  }
+  default: syntax_error("fragment");
+  }
+}
+
+int parse_fragment_len(FragKind k, Token *toks, int pos, int end) {
+  Parser saved = P;
+  uint32_t saved_stmt_lo = block_stmt_lo;
+  int nitems = P.prog->nitems;
+  Token end_tok = toks[end];
+  toks[end] = (Token){.kind = TK_EOF, .span = end_tok.span};
+  P.toks = toks, P.pos = pos, P.n = end + 1;
+  P.trial = true, P.split = NULL, P.split_was = NULL, P.nsplit = 0;
+  diag_mute(true);
+  int len = -1;
+  if (!setjmp(P.recover)) {
+    parse_fragment(k);
+    len = P.pos - pos;
+  }
+  diag_mute(false);
+  for (int i = P.nsplit - 1; i >= 0; i--) *P.split[i] = P.split_was[i];
+  toks[end] = end_tok;
+  P.prog->nitems = nitems;
+  block_stmt_lo = saved_stmt_lo;
+  P = saved;
+  return len > 0 ? len : -1;
+}
+
 static bool is_format_macro(const char *n) {
   return !strcmp(n, "println") || !strcmp(n, "print") || !strcmp(n, "eprintln") || !strcmp(n, "eprint") ||
          !strcmp(n, "format") || !strcmp(n, "panic") || !strcmp(n, "unreachable") || !strcmp(n, "todo") ||
@@ -941,6 +1202,8 @@ static bool is_format_macro(const char *n) {
 
 // macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
 static Expr *parse_macro(const char *name, Span lo) {
+  MacroDef *user = macro_lookup(name);
+  if (user) return parse_macro_expr(user, lo);
   expect(TK_BANG);
   TokenKind open = kind();
   TokenKind close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : open == TK_LBRACE ? TK_RBRACE : TK_EOF;
@@ -1028,21 +1291,65 @@ static Block *parse_block(void) {
   Block *b = arena_alloc(sizeof *b);
   Span lo = tok()->span;
   expect(TK_LBRACE);
+  int macros = macro_scope_mark();  // macro_rules! defined in the block end with it
+  parse_stmts(b);
+  macro_scope_pop(macros);
+  expect(TK_RBRACE);
+  b->span = span_from(lo);
+  leave();
+  return b;
+}
+
+// let-stmt without its `;`: "let" pattern (":" type)? ("=" expr ("else" block)?)?
+static Stmt *parse_let(Span slo) {
+  advance();
+  Stmt *s = arena_alloc(sizeof *s);
+  s->kind = ST_LET;
+  s->pat = parse_pattern();
+  if (accept(TK_COLON)) s->ty = parse_type();
+  if (accept(TK_EQ)) {
+    s->init = parse_expr();
+    if (accept(TK_ELSE)) s->else_block = parse_block();
+  }
+  s->span = span_from(slo);
+  return s;
+}
+
+// A `stmt` macro fragment: a statement without its trailing `;`.
+static Stmt *parse_stmt_fragment(void) {
+  if (at(TK_LET)) return parse_let(tok()->span);
+  Stmt *s = arena_alloc(sizeof *s);
+  TokenKind k = kind();
+  if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB ||
+      k == TK_CONST || k == TK_STATIC || k == TK_HASH) {
+    s->kind = ST_ITEM;
+    s->item = parse_item(parse_outer_attrs());
+  } else {
+    s->kind = ST_EXPR;
+    s->init = parse_expr();
+  }
+  return s;
+}
+
+// The statements of a block up to its `}` (not consumed): into b->stmts, a last expression
+// without `;` into b->tail.
+static void parse_stmts(Block *b) {
   while (!at(TK_RBRACE)) {
     if (at(TK_EOF)) syntax_error("`}`");
     Span slo = tok()->span;
     if (accept(TK_SEMI)) continue;
     Attrs attrs = parse_outer_attrs();
+    if (at_macro_rules()) {
+      parse_macro_rules(true);
+      continue;
+    }
+    MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG && !P.trial ? macro_lookup(tok()->text) : NULL;
+    if (m && is_macro_stmt()) {
+      parse_macro_stmts(b, m);
+      continue;
+    }
     if (at(TK_LET)) {
-      advance();
-      Stmt *s = arena_alloc(sizeof *s);
-      s->kind = ST_LET;
-      s->pat = parse_pattern();
-      if (accept(TK_COLON)) s->ty = parse_type();
-      if (accept(TK_EQ)) {
-        s->init = parse_expr();
-        if (accept(TK_ELSE)) s->else_block = parse_block();
-      }
+      Stmt *s = parse_let(slo);
       expect(TK_SEMI);
       s->span = span_from(slo);
       PUSH(b->stmts, b->nstmts, s);
@@ -1086,10 +1393,6 @@ static Block *parse_block(void) {
     s->span = span_from(slo);
     PUSH(b->stmts, b->nstmts, s);
   }
-  expect(TK_RBRACE);
-  b->span = span_from(lo);
-  leave();
-  return b;
 }
 
 static Expr *block_expr(Span lo, Block *b) {
@@ -1217,6 +1520,7 @@ static Expr *parse_path_expr(bool no_struct) {
         break;
       }
       Span flo = tok()->span;
+      uint32_t fhyg = tok()->hyg;
       const char *fname;
       if (at(TK_INT)) fname = arena_printf("%llu", (unsigned long long)advance()->int_val);
       else fname = expect_ident();
@@ -1226,7 +1530,7 @@ static Expr *parse_path_expr(bool no_struct) {
         val = parse_expr();
       } else {
         val = new_expr(EX_PATH, flo);
-        PathSeg seg = {.name = fname, .span = flo};
+        PathSeg seg = {.name = fname, .span = flo, .hyg = fhyg};
         PUSH(val->path.segs, val->path.nsegs, seg);
         val->path.span = flo;
       }
@@ -1934,6 +2238,7 @@ static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
 static VEC(StdModule) std_modules;
 
 void parse_reset(void) {  // its storage was in the arena
+  macro_reset();
   std_modules.data = NULL;
   std_modules.len = std_modules.cap = 0;
 }
@@ -2057,6 +2362,9 @@ static Item *parse_item(Attrs attrs) {
     return it;
   }
   case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
+  case TK_IDENT:
+    if (peek_kind(1) == TK_BANG) return parse_item_macro();
+    syntax_error("item");
   default: syntax_error("item");
   }
 }
@@ -2064,7 +2372,8 @@ static Item *parse_item(Attrs attrs) {
 static bool is_item_start(void) {
   TokenKind k = kind();
   return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
-         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF;
+         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF ||
+         (k == TK_IDENT && peek_kind(1) == TK_BANG);  // an item macro (`macro_rules!` too)
 }
 
 // After an error: skip to the next token that can start an item at brace depth 0.
@@ -2093,10 +2402,15 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
       parse_attr_body(&ignored, true);
     }
   }
+  volatile int macros = macro_scope_mark();  // module-level macros (an error drops a block's)
+  expand_depth = expansions = 0;
   while (!at(TK_EOF) && !P.fatal && !diag_too_many()) {
     int before = P.pos;
     if (setjmp(P.recover)) {
       P.depth = 0;
+      expand_depth = 0;
+      block_stmt_lo = UINT32_MAX;
+      macro_scope_pop(macros);
       P.impl = NULL;
       P.trait = NULL;
       if (P.fatal) return;
@@ -2108,5 +2422,6 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
     if (at(TK_EOF)) break;
     Item *it = parse_item(attrs);
     if (it) PUSH(prog->items, prog->nitems, it);
+    macros = macro_scope_mark();
   }
 }
