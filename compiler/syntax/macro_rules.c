@@ -144,6 +144,10 @@ static uint32_t new_hyg(MacroDef *m) {
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
+// The parentheses around a transcribed `expr` stand for rustc's invisible delimiters:
+// stringify! does not show them.
+static const char invisible[] = "invisible delimiter";
+
 static bool is_open(TokenKind k) { return k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE; }
 static bool is_close(TokenKind k) { return k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE; }
 
@@ -593,9 +597,9 @@ static void tx_error(Tx *x, Span sp, const char *msg) {
 static void emit_fragment(Tx *x, Rec *r) {
   Token *t = x->m->t;
   bool wrap = r->frag == FRAG_EXPR && r->hi - r->lo > 1;
-  if (wrap) emit(x, (Token){.kind = TK_LPAREN, .span = t[r->lo].span});
+  if (wrap) emit(x, (Token){.kind = TK_LPAREN, .span = t[r->lo].span, .text = invisible});
   for (int i = r->lo; i < r->hi; i++) emit(x, t[i]);
-  if (wrap) emit(x, (Token){.kind = TK_RPAREN, .span = t[r->hi - 1].span});
+  if (wrap) emit(x, (Token){.kind = TK_RPAREN, .span = t[r->hi - 1].span, .text = invisible});
 }
 
 // How many times the repetition body b[lo, hi) runs at this depth: the count of the variables
@@ -688,6 +692,37 @@ static void transcribe(Tx *x, Token *b, int lo, int hi, int *idx, int depth) {
       emit(x, t);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// stringify!
+
+static bool glues_right(TokenKind k) {  // no space after
+  return k == TK_LPAREN || k == TK_LBRACKET || k == TK_DOT || k == TK_PATHSEP || k == TK_DOLLAR || k == TK_HASH;
+}
+static bool glues_left(TokenKind k) {  // no space before
+  return k == TK_RPAREN || k == TK_RBRACKET || k == TK_COMMA || k == TK_SEMI || k == TK_DOT || k == TK_PATHSEP ||
+         k == TK_QUESTION;
+}
+
+const char *tokens_text(Token *toks, int n) {
+  VEC(char) buf = {0};
+  Token *vis = arena_alloc(sizeof(Token) * (size_t)(n + 1));
+  int nvis = 0;
+  for (int i = 0; i < n; i++)
+    if (toks[i].text != invisible) vis[nvis++] = toks[i];
+  toks = vis, n = nvis;
+  for (int i = 0; i < n; i++) {
+    Token *t = &toks[i];
+    bool call = i > 0 && (t->kind == TK_LPAREN || t->kind == TK_LBRACKET) && (toks[i - 1].kind == TK_IDENT || toks[i - 1].kind == TK_BANG);
+    bool bang = t->kind == TK_BANG && i > 0 && toks[i - 1].kind == TK_IDENT && i + 1 < n && is_open(toks[i + 1].kind);
+    if (i > 0 && !glues_right(toks[i - 1].kind) && !glues_left(t->kind) && !call && !bang) vec_push(&buf, ' ');
+    const char *s = t->kind == TK_STR || t->kind == TK_INT || t->kind == TK_FLOAT || t->kind == TK_CHAR
+                        ? diag_span_text(t->span) : tok_text(t);
+    for (const char *p = s; *p; p++) vec_push(&buf, *p);
+  }
+  vec_push(&buf, 0);
+  return buf.data;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1018,6 +1018,7 @@ static Token *expand_call(MacroDef *m, Span lo, int extra, int *n) {
 
 static void *expansion_expr(void *name) {
   Expr *e = parse_expr();
+  accept(TK_SEMI);  // rustc accepts one trailing `;` here (with a future-incompatibility warning)
   if (!at(TK_EOF)) {
     Diag *d = diag_error(tok()->span, NULL, "macro expansion ignores %s and any tokens following", describe(tok()));
     diag_note(d, "the usage of `%s!` is likely invalid in expression context", (const char *)name);
@@ -1249,6 +1250,15 @@ static Expr *parse_macro(const char *name, Span lo) {
     e->narms = 2;
     e->span = sp;
     return e;
+  } else if (!strcmp(name, "stringify")) {
+    int start = P.pos;
+    P.pos--;
+    skip_token_tree();
+    P.pos--;  // at the close
+    const char *text = tokens_text(&P.toks[start], P.pos - start);
+    e = new_expr(EX_STR, lo);
+    e->str = text;
+    e->str_len = strlen(text);
   } else if (!strcmp(name, "vec")) {
     if (!at(close)) {
       PUSH(e->args, e->nargs, parse_expr());
@@ -2373,7 +2383,7 @@ static bool is_item_start(void) {
   TokenKind k = kind();
   return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
          k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF ||
-         (k == TK_IDENT && peek_kind(1) == TK_BANG);  // an item macro (`macro_rules!` too)
+         at_macro_rules();
 }
 
 // After an error: skip to the next token that can start an item at brace depth 0.

@@ -724,6 +724,8 @@ Token *macro_expand(MacroDef *m, Token *toks, int n, int open, Span call, int ta
 // mixed-site hygiene). False for a macro defined outside functions: it sees no caller's local.
 bool hyg_def_site(uint32_t h, uint32_t *site);
 void macro_reset(void);
+// The text stringify! gives tokens toks[0, n): spaced as rustc prints a token stream.
+const char *tokens_text(Token *toks, int n);
 
 // parser.c: how many tokens from toks[pos] (up to toks[end], exclusive) a fragment of kind k
 // spans, or -1 when none parses there (nothing is reported). toks[end] is restored.
