@@ -83,6 +83,8 @@ static Pattern *parse_pattern(void);
 static Block *parse_block(void);
 static Item *parse_item(Attrs attrs);
 static const char *parse_bounds(Bound **out, int *n);
+static MacroDef *at_user_macro(void);
+static void *parse_macro_as(FragKind kind, MacroDef *m, Span lo);
 
 // ---------------------------------------------------------------------------------------------
 // Token helpers
@@ -392,6 +394,12 @@ static TypeExpr *parse_type(void) {
   enter();
   Span lo = tok()->span;
   TypeExpr *t;
+  MacroDef *m = at_user_macro();
+  if (m) {
+    t = parse_macro_as(FRAG_TY, m, lo);
+    leave();
+    return t ? t : new_type(TE_INFER, span_from(lo));
+  }
   switch (kind()) {
   case TK_AMP:
   case TK_AMPAMP: {
@@ -559,7 +567,12 @@ static Pattern *parse_pattern_alt(void) {
   enter();
   Span lo = tok()->span;
   Pattern *p;
-  if (accept(TK_UNDERSCORE)) {
+  MacroDef *m = at_user_macro();
+  if (m) {
+    p = parse_macro_as(FRAG_PAT, m, lo);
+    leave();
+    return p ? p : new_pat(PAT_WILD, span_from(lo));
+  } else if (accept(TK_UNDERSCORE)) {
     p = new_pat(PAT_WILD, lo);
   } else if (accept(TK_DOTDOT)) {
     p = new_pat(PAT_REST, lo);
@@ -1016,30 +1029,54 @@ static Token *expand_call(MacroDef *m, Span lo, int extra, int *n) {
   return out;
 }
 
-static void *expansion_expr(void *name) {
-  Expr *e = parse_expr();
-  accept(TK_SEMI);  // rustc accepts one trailing `;` here (with a future-incompatibility warning)
+// What a call in expression, type or pattern position expands to is parsed as one of those.
+typedef struct {
+  FragKind kind;  // FRAG_EXPR, FRAG_TY or FRAG_PAT
+  const char *name;
+} ExpandAs;
+
+static void *expansion_of(void *arg) {
+  ExpandAs *as = arg;
+  void *r = as->kind == FRAG_EXPR ? (void *)parse_expr() : as->kind == FRAG_TY ? (void *)parse_type() : (void *)parse_pattern();
+  if (as->kind == FRAG_EXPR) accept(TK_SEMI);  // rustc accepts one (with a future-incompatibility warning)
   if (!at(TK_EOF)) {
     Diag *d = diag_error(tok()->span, NULL, "macro expansion ignores %s and any tokens following", describe(tok()));
-    diag_note(d, "the usage of `%s!` is likely invalid in expression context", (const char *)name);
+    diag_note(d, "the usage of `%s!` is likely invalid in %s context", as->name,
+              as->kind == FRAG_EXPR ? "expression" : as->kind == FRAG_TY ? "type" : "pattern");
     diag_emit(d);
     longjmp(P.recover, 1);
+  }
+  return r;
+}
+
+// A call of user macro m (tok() is its `!`) in expression, type or pattern position; NULL in a
+// trial parse, which only measures and steps over the call.
+static void *parse_macro_as(FragKind kind, MacroDef *m, Span lo) {
+  if (P.trial) {
+    advance();
+    skip_token_tree();
+    return NULL;
+  }
+  int n;
+  Token *t = expand_call(m, lo, 1, &n);
+  ExpandAs as = {kind, macro_name(m)};
+  return parse_tokens(t, n + 1, expansion_of, &as);
+}
+
+static Expr *parse_macro_expr(MacroDef *m, Span lo) {
+  Expr *e = parse_macro_as(FRAG_EXPR, m, lo);
+  if (!e) {
+    e = new_expr(EX_MACRO, span_from(lo));
+    e->name = intern_cstr("<unknown macro>");
   }
   return e;
 }
 
-// A call of user macro m in expression position (tok() is its `!`).
-static Expr *parse_macro_expr(MacroDef *m, Span lo) {
-  if (P.trial) {  // fragment matching only measures: skip the call
-    advance();
-    skip_token_tree();
-    Expr *e = new_expr(EX_MACRO, span_from(lo));
-    e->name = intern_cstr("<unknown macro>");
-    return e;
-  }
-  int n;
-  Token *t = expand_call(m, lo, 1, &n);
-  return parse_tokens(t, n + 1, expansion_expr, (void *)macro_name(m));
+// `m!(..)` in type or pattern position, m a macro_rules! macro: advances past `m`.
+static MacroDef *at_user_macro(void) {
+  MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG ? macro_lookup(tok()->text) : NULL;
+  if (m) advance();
+  return m;
 }
 
 static void parse_stmts(Block *b);
@@ -1052,12 +1089,13 @@ static void *expansion_stmts(void *b) {
 }
 
 // Whether the call at tok() (`name ! group`) is a statement of its own: `m!{..}`, or followed
-// by `;` or the end of the block. (`m!(x).f()` is an expression statement.)
+// by `;`. Otherwise it is an expression (`m!(x).f()`, or the block's value at its end), as
+// rustc parses it.
 static bool is_macro_stmt(void) {
   int open = P.pos + 2, close = macro_group_end(P.toks, P.n, open);
   if (close < 0) return false;
   TokenKind after = P.toks[close + 1 < P.n ? close + 1 : P.n - 1].kind;
-  return P.toks[open].kind == TK_LBRACE || after == TK_SEMI || after == TK_RBRACE;
+  return P.toks[open].kind == TK_LBRACE || after == TK_SEMI;
 }
 
 // A call of user macro m in statement position: its expansion's statements join block b; a
@@ -1948,6 +1986,7 @@ static bool parse_self_param(FnDecl *f) {
     advance();
     Token *lt = at(TK_LIFETIME) ? advance() : NULL;
     bool mut = accept(TK_MUT);
+    f->self_hyg = tok()->hyg;
     if (accept(TK_SELF_LOWER)) {
       note_lifetime(lt, lo);
       f->self_lifetime = lt && strcmp(lt->text, "'_") ? lt->text : NULL;
@@ -1963,6 +2002,7 @@ static bool parse_self_param(FnDecl *f) {
     advance();
     mut = true;
   }
+  f->self_hyg = tok()->hyg;
   if (!accept(TK_SELF_LOWER)) {
     P.pos = save;
     return false;

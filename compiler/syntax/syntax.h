@@ -485,6 +485,7 @@ struct FnDecl {
   SelfKind self_kind;
   bool self_mut;       // `mut self`
   Span self_span;
+  uint32_t self_hyg;   // the hygiene of the `self` token (a macro's `&self` is its own)
   Param *params;       // excluding self
   int nparams;
   TypeExpr *ret;       // NULL means ()
