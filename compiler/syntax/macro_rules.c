@@ -228,7 +228,7 @@ static int compile_frag(DefCtx *c, int i, int hi, int depth, MNode *node) {
   Token *kind = &c->t[i + 3];
   FragKind fk;
   if (!is_identish(kind->kind) || !frag_from_name(tok_text(kind), &fk)) {
-    Diag *d = diag_error(kind->span, NULL, "invalid fragment specifier `%s`", tok_text(kind));
+    Diag *d = diag_error((Span){kind->span.file, c->t[i].span.lo, kind->span.hi}, NULL, "invalid fragment specifier `%s`", tok_text(kind));
     diag_help(d, "valid fragment specifiers are `ident`, `block`, `stmt`, `expr`, `pat`, `ty`, `lifetime`, `literal`, `path`, `meta`, `tt`, `item` and `vis`, along with `expr_2021` and `pat_param` for edition compatibility");
     diag_emit(d);
     longjmp(*def_fail, 1);
@@ -617,7 +617,7 @@ static int rep_count(Tx *x, Token *b, int lo, int hi, int *idx, int depth) {
       if (r->name == v->name && r->depth > depth && prefix_eq(r, idx, depth) && r->idx[depth] + 1 > c) c = r->idx[depth] + 1;
     }
     if (count >= 0 && c != count) {
-      tx_error(x, b[i + 1].span, arena_printf("meta-variable `%s` repeats %d time%s, but `%s` repeats %d time%s", first, count,
+      tx_error(x, b[lo - 1].span, arena_printf("meta-variable `%s` repeats %d time%s, but `%s` repeats %d time%s", first, count,
                                               count == 1 ? "" : "s", v->name, c, c == 1 ? "" : "s"));
       return -1;
     }
@@ -672,7 +672,7 @@ static int transcribe_var(Tx *x, Token *b, int i, int *idx, int depth) {
     return i + 1;
   }
   if (v->depth > depth) {
-    tx_error(x, name->span, arena_printf("variable `%s` is still repeating at this depth", v->name));
+    tx_error(x, (Span){name->span.file, b[i].span.lo, name->span.hi}, arena_printf("variable `%s` is still repeating at this depth", v->name));
     return i + 2;
   }
   Rec *r = find_rec(x, v->name, idx, v->depth);

@@ -1711,6 +1711,12 @@ static Expr *parse_primary(bool no_struct) {
     e->span = span_from(lo);
     return e;
   }
+  case TK_LET: {  // (`if let` and `while let` never get here)
+    Diag *d = diag_error(lo, NULL, "expected expression, found `let` statement");
+    diag_note(d, "only supported directly in conditions of `if` and `while` expressions");
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
   default: syntax_error("expression");
   }
 }
