@@ -105,6 +105,7 @@ static void *grow(void *old, int n, size_t elem) {
 // Scopes and hygiene numbers
 
 static VEC(MacroDef *) scope;
+static VEC(MacroDef *) exported_macros;  // #[macro_export]: by path at the crate root
 
 typedef struct {
   uint32_t def_site;  // hygiene of the definition's tokens
@@ -114,6 +115,7 @@ static VEC(HygCtx) hygs;  // index = hygiene number - 1
 
 void macro_reset(void) {  // the storage was in the arena
   scope.data = NULL, scope.len = scope.cap = 0;
+  exported_macros.data = NULL, exported_macros.len = exported_macros.cap = 0;
   hygs.data = NULL, hygs.len = hygs.cap = 0;
 }
 
@@ -129,6 +131,12 @@ MacroDef *macro_lookup(const char *name) {
 }
 
 const char *macro_name(MacroDef *m) { return m->name; }
+
+MacroDef *macro_lookup_exported(const char *name) {
+  for (int i = exported_macros.len - 1; i >= 0; i--)
+    if (exported_macros.data[i]->name == name) return exported_macros.data[i];
+  return NULL;
+}
 
 bool hyg_def_site(uint32_t h, uint32_t *site) {
   if (!h || h > (uint32_t)hygs.len || !hygs.data[h - 1].in_fn) return false;
@@ -315,7 +323,7 @@ static int compile_rule(DefCtx *c, int i, int hi, Rule *r) {
 }
 
 // macro_rules ! name { rule (";" rule)* ";"? }  (or `( ... );` / `[ ... ];`)
-int macro_define(Token *toks, int n, int pos, bool in_fn) {
+int macro_define(Token *toks, int n, int pos, bool in_fn, bool exported) {
   jmp_buf fail;
   jmp_buf *outer = def_fail;
   def_fail = &fail;
@@ -350,6 +358,7 @@ int macro_define(Token *toks, int n, int pos, bool in_fn) {
   }
   def_fail = outer;
   vec_push(&scope, m);
+  if (exported) vec_push(&exported_macros, m);
   return end;
 }
 
@@ -663,7 +672,7 @@ static int transcribe_rep(Tx *x, Token *b, int i, int hi, int *idx, int depth) {
 static int transcribe_var(Tx *x, Token *b, int i, int *idx, int depth) {
   Token *name = &b[i + 1];
   if (name->kind == TK_CRATE) {
-    emit(x, (Token){.kind = TK_CRATE, .span = name->span, .hyg = x->hyg});
+    emit(x, (Token){.kind = TK_CRATE, .span = name->span, .hyg = x->hyg, .text = intern_cstr("$crate")});
     return i + 2;
   }
   MetaVar *v = name->kind == TK_IDENT ? find_var(x->rule, name->text) : NULL;

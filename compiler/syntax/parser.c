@@ -228,6 +228,9 @@ static void parse_attr_body(Attrs *a, bool inner) {
     } else {
       a->inline_hint = true;
     }
+  } else if (!strcmp(name, "macro_export")) {
+    a->macro_export = true;
+    if (at(TK_LPAREN)) skip_token_tree();  // #[macro_export(local_inner_macros)]
   } else if (!strcmp(name, "track_caller")) {
     a->track_caller = true;
   } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
@@ -1072,6 +1075,18 @@ static Expr *parse_macro_expr(MacroDef *m, Span lo) {
   return e;
 }
 
+// `crate::m!(..)` (or `$crate::m!`), m a #[macro_export] macro, in expression position.
+static Expr *parse_crate_macro(PathSeg *seg, const char *root, Span lo) {
+  MacroDef *m = macro_lookup_exported(seg->name);
+  if (!m) {
+    Diag *d = diag_error(seg->span, "E0433", "cannot find `%s` in `%s`", seg->name, root);
+    diag_label(d, "could not find `%s` in the crate root", seg->name);
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
+  return parse_macro_expr(m, lo);
+}
+
 // `m!(..)` in type or pattern position, m a macro_rules! macro: advances past `m`.
 static MacroDef *at_user_macro(void) {
   MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG ? macro_lookup(tok()->text) : NULL;
@@ -1130,14 +1145,14 @@ static void recover_past_macro(void) {
 }
 
 // `macro_rules! name {...}`: defined here (a trial parse only steps over it).
-static void parse_macro_rules(bool in_fn) {
+static void parse_macro_rules(bool in_fn, bool exported) {
   if (P.trial) {
     advance(), advance(), advance();
     skip_token_tree();
     accept(TK_SEMI);
     return;
   }
-  int end = macro_define(P.toks, P.n, P.pos, in_fn);
+  int end = macro_define(P.toks, P.n, P.pos, in_fn, exported);
   if (end < 0) {
     recover_past_macro();
     longjmp(P.recover, 1);
@@ -1145,7 +1160,7 @@ static void parse_macro_rules(bool in_fn) {
   P.pos = end;
 }
 
-static Item *parse_item_macro(void);
+static Item *parse_item_macro(Attrs attrs);
 
 static void *expansion_items(void *unused) {
   (void)unused;
@@ -1159,9 +1174,9 @@ static void *expansion_items(void *unused) {
 
 // item-macro = "macro_rules" "!" ident group | ident "!" ("{" .. "}" | group ";")
 // The items a call expands to are appended to the program directly.
-static Item *parse_item_macro(void) {
+static Item *parse_item_macro(Attrs attrs) {
   if (at_macro_rules()) {
-    parse_macro_rules(false);
+    parse_macro_rules(false, attrs.macro_export);
     return NULL;
   }
   Token *name = tok();
@@ -1388,7 +1403,7 @@ static void parse_stmts(Block *b) {
     if (accept(TK_SEMI)) continue;
     Attrs attrs = parse_outer_attrs();
     if (at_macro_rules()) {
-      parse_macro_rules(true);
+      parse_macro_rules(true, attrs.macro_export);
       continue;
     }
     MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG && !P.trial ? macro_lookup(tok()->text) : NULL;
@@ -1555,8 +1570,11 @@ static Expr *parse_closure(void) {
 
 static Expr *parse_path_expr(bool no_struct) {
   Span lo = tok()->span;
+  const char *root = tok()->kind == TK_CRATE && tok()->text ? tok()->text : "crate";  // or "$crate"
   Path path = parse_path(true);
   if (path.nsegs == 1 && at(TK_BANG) && path.segs[0].nargs == 0 && peek_kind(1) != TK_EQ) return parse_macro(path.segs[0].name, lo);
+  if (path.nsegs == 2 && !strcmp(path.segs[0].name, "crate") && at(TK_BANG) && peek_kind(1) != TK_EQ)
+    return parse_crate_macro(&path.segs[1], root, lo);
   if (at(TK_LBRACE) && !no_struct) {
     // struct-lit = path "{" (ident (":" expr)? ","?)* (".." expr)? "}"
     advance();
@@ -2419,7 +2437,7 @@ static Item *parse_item(Attrs attrs) {
   }
   case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
   case TK_IDENT:
-    if (peek_kind(1) == TK_BANG) return parse_item_macro();
+    if (peek_kind(1) == TK_BANG) return parse_item_macro(attrs);
     syntax_error("item");
   default: syntax_error("item");
   }

@@ -182,6 +182,7 @@ typedef struct {
   bool allow_dead_code;
   bool track_caller;    // #[track_caller]: panics inside report the caller's location
   bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
+  bool macro_export;    // #[macro_export]: the macro_rules! is also `crate::name!`
   bool coerce_unsized;  // #[rustc_coerce_unsized] (std only): `Rc<T>` coerces to `Rc<dyn Tr>`
                         // as its pointer field does (std's `impl CoerceUnsized for Rc`)
 } Attrs;
@@ -706,11 +707,14 @@ typedef enum {
 
 typedef struct MacroDef MacroDef;
 
-// Defines the macro whose `macro_rules` token is toks[pos] (in a function body when in_fn);
-// returns the index just past the definition, or -1 after reporting an error.
-int macro_define(Token *toks, int n, int pos, bool in_fn);
+// Defines the macro whose `macro_rules` token is toks[pos] (in a function body when in_fn;
+// #[macro_export] when exported); returns the index just past the definition, or -1 after
+// reporting an error.
+int macro_define(Token *toks, int n, int pos, bool in_fn, bool exported);
 // The macro_rules! macro named name in textual scope here, or NULL.
 MacroDef *macro_lookup(const char *name);
+// The #[macro_export] macro `crate::name!` names (defined so far), or NULL.
+MacroDef *macro_lookup_exported(const char *name);
 const char *macro_name(MacroDef *m);
 // Macros defined in a block go out of scope at its end: mark before, pop to the mark after.
 int macro_scope_mark(void);
