@@ -50,10 +50,7 @@
 typedef enum { MN_TOKEN, MN_FRAG, MN_REP, MN_GROUP } MNodeKind;
 
 typedef struct MNode MNode;
-typedef struct {
-  MNode *v;
-  int n;
-} MSeq;
+typedef VEC(MNode) MSeq;
 
 struct MNode {
   MNodeKind kind;
@@ -78,28 +75,16 @@ typedef struct {
   MSeq matcher;
   Token *body;        // the transcriber's tokens, without its delimiters
   int nbody;
-  MetaVar *vars;
-  int nvars;
+  VEC(MetaVar) vars;
 } Rule;
 
 struct MacroDef {
   const char *name;
   Span name_span;     // `macro_rules! name`, for "when calling this macro"
-  Rule *rules;
-  int nrules;
+  VEC(Rule) rules;
   uint32_t hyg;       // the hygiene of the definition's tokens
   bool in_fn;
 };
-
-static void *grow(void *old, int n, size_t elem) {
-  if (n == 0 || (n & (n - 1)) == 0) {
-    void *nb = arena_alloc(elem * (size_t)(n ? n * 2 : 4));
-    if (n) memcpy(nb, old, elem * (size_t)n);
-    return nb;
-  }
-  return old;
-}
-#define PUSH(arr, cnt, val) ((arr) = grow((arr), (cnt), sizeof *(arr)), (arr)[(cnt)++] = (val))
 
 // ---------------------------------------------------------------------------------------------
 // Scopes and hygiene numbers
@@ -242,14 +227,14 @@ static int compile_frag(DefCtx *c, int i, int hi, int depth, MNode *node) {
     longjmp(*def_fail, 1);
   }
   const char *nm = name->kind == TK_IDENT ? name->text : intern_cstr(tok_text(name));
-  for (int v = 0; v < c->rule->nvars; v++)
-    if (c->rule->vars[v].name == nm) {
+  for (int v = 0; v < c->rule->vars.len; v++)
+    if (c->rule->vars.data[v].name == nm) {
       Diag *d = diag_error(node->tok.span, NULL, "duplicate matcher binding");
       diag_emit(d);
       longjmp(*def_fail, 1);
     }
   MetaVar mv = {nm, depth, fk};
-  PUSH(c->rule->vars, c->rule->nvars, mv);
+  vec_push(&c->rule->vars, mv);
   node->kind = MN_FRAG;
   node->name = nm;
   node->frag = fk;
@@ -264,7 +249,7 @@ static int compile_rep(DefCtx *c, int i, int hi, int depth, MNode *node) {
   if (depth + 1 > MAX_REP_DEPTH) def_error(c->t[i].span, "macro repetitions are nested too deeply");
   node->kind = MN_REP;
   node->sub = compile_seq(c, i + 2, close, depth + 1);
-  if (node->sub.n == 0) def_error(c->t[i].span, "repetition matches empty token tree");
+  if (node->sub.len == 0) def_error(c->t[i].span, "repetition matches empty token tree");
   int j = close + 1;
   TokenKind k = j < hi ? c->t[j].kind : TK_EOF;
   if (k == TK_STAR || k == TK_PLUS || k == TK_QUESTION) {
@@ -299,7 +284,7 @@ static MSeq compile_seq(DefCtx *c, int lo, int hi, int depth) {
     } else {
       i++;
     }
-    PUSH(s.v, s.n, node);
+    vec_push(&s, node);
   }
   return s;
 }
@@ -346,11 +331,11 @@ int macro_define(Token *toks, int n, int pos, bool in_fn, bool exported) {
   for (int i = open + 1; i < close;) {
     Rule r = {0};
     i = compile_rule(&c, i, close, &r);
-    PUSH(m->rules, m->nrules, r);
+    vec_push(&m->rules, r);
     if (i < close && toks[i].kind != TK_SEMI) def_error(toks[i].span, "expected `;`");
     if (i < close) i++;
   }
-  if (m->nrules == 0) def_error(toks[open].span, "macros must contain at least one rule");
+  if (m->rules.len == 0) def_error(toks[open].span, "macros must contain at least one rule");
   int end = close + 1;
   if (toks[open].kind != TK_LBRACE) {
     if (end >= n || toks[end].kind != TK_SEMI) def_error(toks[end < n ? end : close].span, "macros that expand to items must be delimited with braces or followed by a semicolon");
@@ -454,7 +439,7 @@ static int rep_indices(Cont *k, int *idx) {
 }
 
 static bool match_frag(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
-  MNode *node = &seq->v[i];
+  MNode *node = &seq->data[i];
   int len = pos < end ? frag_len(m, node->frag, pos, end) : (node->frag == FRAG_VIS ? 0 : -1);
   if (len < 0) return fail_at(m, pos, node);
   Rec r = {.name = node->name, .lo = pos, .hi = pos + len, .frag = node->frag};
@@ -467,7 +452,7 @@ static bool match_frag(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) 
 }
 
 static bool match_group(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
-  MNode *node = &seq->v[i];
+  MNode *node = &seq->data[i];
   if (pos >= end || m->t[pos].kind != node->tok.kind) return fail_at(m, pos, node);
   Cont g = {.kind = K_GROUP, .seq = seq, .i = i, .end = end, .up = k};
   return match_seq(m, &node->sub, 0, pos + 1, m->close[pos], &g);
@@ -485,7 +470,7 @@ static bool match_iteration(Matcher *m, Cont *k, int iter, int pos) {
 }
 
 static bool match_rep(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
-  MNode *node = &seq->v[i];
+  MNode *node = &seq->data[i];
   Cont r = {.kind = K_REP, .seq = seq, .i = i, .end = end, .rep = node, .iter = -1, .up = k};
   if (match_iteration(m, &r, 0, pos)) return true;
   if (node->op == '+') return false;
@@ -526,10 +511,10 @@ static bool match_seq(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
   }
   m->depth++;
   bool ok;
-  if (i == seq->n) {
+  if (i == seq->len) {
     ok = resume(m, k, pos, end);
   } else {
-    MNode *node = &seq->v[i];
+    MNode *node = &seq->data[i];
     switch (node->kind) {
     case MN_TOKEN:
       ok = pos < end && tok_eq(&m->t[pos], &node->tok) ? match_seq(m, seq, i + 1, pos + 1, end, k)
@@ -547,15 +532,12 @@ static bool match_seq(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
 // close[i] for each open delimiter of the call's tokens [open, end].
 static int *close_table(Token *t, int open, int end) {
   int *close = arena_alloc(sizeof(int) * (size_t)(end + 1));
-  int stack[256], sp = 0;
-  int *deep = NULL;  // beyond 256 levels
-  int ndeep = 0;
+  VEC(int) opens = {0};
   for (int i = open; i <= end; i++) {
     if (is_open(t[i].kind)) {
-      if (sp < 256) stack[sp++] = i;
-      else PUSH(deep, ndeep, i);
+      vec_push(&opens, i);
     } else if (is_close(t[i].kind)) {
-      int o = ndeep ? deep[--ndeep] : sp ? stack[--sp] : -1;
+      int o = opens.len ? opens.data[--opens.len] : -1;
       if (o >= 0) close[o] = i;
     }
   }
@@ -569,17 +551,16 @@ typedef struct {
   Rule *rule;
   Matcher *m;
   uint32_t hyg;
-  Token *out;
-  int n;
+  VEC(Token) out;
   bool failed;
   Span call;
 } Tx;
 
-static void emit(Tx *x, Token t) { PUSH(x->out, x->n, t); }
+static void emit(Tx *x, Token t) { vec_push(&x->out, t); }
 
 static MetaVar *find_var(Rule *r, const char *name) {
-  for (int i = 0; i < r->nvars; i++)
-    if (r->vars[i].name == name) return &r->vars[i];
+  for (int i = 0; i < r->vars.len; i++)
+    if (r->vars.data[i].name == name) return &r->vars.data[i];
   return NULL;
 }
 
@@ -766,20 +747,20 @@ Token *macro_expand(MacroDef *mac, Token *toks, int n, int open, Span call, int 
   }
   Matcher m = {.t = toks, .end = end, .best_pos = -1};
   m.close = close_table(toks, open, end);
-  for (int r = 0; r < mac->nrules; r++) {
+  for (int r = 0; r < mac->rules.len; r++) {
     m.recs.len = 0;
     Cont done = {.kind = K_DONE};
-    if (!match_seq(&m, &mac->rules[r].matcher, 0, open + 1, end, &done)) {
+    if (!match_seq(&m, &mac->rules.data[r].matcher, 0, open + 1, end, &done)) {
       if (m.too_complex) break;
       continue;
     }
-    Tx x = {.rule = &mac->rules[r], .m = &m, .hyg = new_hyg(mac), .call = call};
+    Tx x = {.rule = &mac->rules.data[r], .m = &m, .hyg = new_hyg(mac), .call = call};
     int idx[MAX_REP_DEPTH] = {0};
-    transcribe(&x, mac->rules[r].body, 0, mac->rules[r].nbody, idx, 0);
+    transcribe(&x, mac->rules.data[r].body, 0, mac->rules.data[r].nbody, idx, 0);
     if (x.failed) return NULL;
     for (int i = 0; i < tail; i++) emit(&x, (Token){.kind = TK_EOF, .span = toks[end].span});
-    *nout = x.n - tail;
-    return x.out ? x.out : arena_alloc(sizeof(Token));
+    *nout = x.out.len - tail;
+    return x.out.data ? x.out.data : arena_alloc(sizeof(Token));
   }
   report_no_match(mac, &m, call);
   return NULL;
