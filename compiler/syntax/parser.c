@@ -12,6 +12,10 @@
 //   - struct literals are not allowed in the head of `if`, `while`, `match` and `for` (so
 //     `if x == Foo { .. }` is a comparison followed by a block): the NO_STRUCT restriction;
 //   - `>>` closing two generic argument lists is split into two `>` tokens in place.
+//
+// macro_rules! calls are expanded as they are met (macro_rules.c): the tokens a call expands to
+// are parsed in place of the call by parse_tokens, as an expression, statements, items, a type
+// or a pattern, whichever the position needs.
 #include "syntax/syntax.h"
 
 #include <setjmp.h>
