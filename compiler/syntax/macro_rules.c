@@ -377,7 +377,8 @@ struct Cont {
 
 typedef struct {
   Token *t;
-  int *close;       // close[i]: the matching close of an open delimiter at i
+  int *close;       // close[i - open]: the matching close of an open delimiter at i
+  int open;         // the call's open delimiter
   int end;          // the call's close delimiter
   VEC(Rec) recs;
   long steps;
@@ -389,6 +390,8 @@ typedef struct {
 } Matcher;
 
 static bool match_seq(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k);
+
+static int group_close(Matcher *m, int open) { return m->close[open - m->open]; }
 
 static bool fail_at(Matcher *m, int pos, MNode *node) {
   if (pos > m->best_pos) {
@@ -408,7 +411,7 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
   case FRAG_LIFETIME: return t->kind == TK_LIFETIME ? 1 : -1;
   case FRAG_TT:
     if (is_close(t->kind)) return -1;
-    return is_open(t->kind) ? m->close[pos] - pos + 1 : 1;
+    return is_open(t->kind) ? group_close(m, pos) - pos + 1 : 1;
   case FRAG_LITERAL: {
     int j = pos + (t->kind == TK_MINUS);
     if (j >= end) return -1;
@@ -419,7 +422,7 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
   }
   case FRAG_VIS:
     if (t->kind != TK_PUB) return 0;
-    return pos + 1 < end && m->t[pos + 1].kind == TK_LPAREN ? m->close[pos + 1] - pos + 1 : 1;
+    return pos + 1 < end && m->t[pos + 1].kind == TK_LPAREN ? group_close(m, pos + 1) - pos + 1 : 1;
   case FRAG_BLOCK:
     if (t->kind != TK_LBRACE) return -1;
     return parse_fragment_len(k, m->t, pos, end);
@@ -455,7 +458,7 @@ static bool match_group(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k)
   MNode *node = &seq->data[i];
   if (pos >= end || m->t[pos].kind != node->tok.kind) return fail_at(m, pos, node);
   Cont g = {.kind = K_GROUP, .seq = seq, .i = i, .end = end, .up = k};
-  return match_seq(m, &node->sub, 0, pos + 1, m->close[pos], &g);
+  return match_seq(m, &node->sub, 0, pos + 1, group_close(m, pos), &g);
 }
 
 // One more iteration of the repetition k is in, starting at pos.
@@ -529,16 +532,16 @@ static bool match_seq(Matcher *m, MSeq *seq, int i, int pos, int end, Cont *k) {
   return ok;
 }
 
-// close[i] for each open delimiter of the call's tokens [open, end].
+// close[i - open] for each open delimiter i of the call's tokens [open, end].
 static int *close_table(Token *t, int open, int end) {
-  int *close = arena_alloc(sizeof(int) * (size_t)(end + 1));
+  int *close = arena_alloc(sizeof(int) * (size_t)(end - open + 1));
   VEC(int) opens = {0};
   for (int i = open; i <= end; i++) {
     if (is_open(t[i].kind)) {
       vec_push(&opens, i);
     } else if (is_close(t[i].kind)) {
       int o = opens.len ? opens.data[--opens.len] : -1;
-      if (o >= 0) close[o] = i;
+      if (o >= 0) close[o - open] = i;
     }
   }
   return close;
@@ -745,7 +748,7 @@ Token *macro_expand(MacroDef *mac, Token *toks, int n, int open, Span call, int 
     error_at(toks[open].span, NULL, "this file contains an unclosed delimiter");
     return NULL;
   }
-  Matcher m = {.t = toks, .end = end, .best_pos = -1};
+  Matcher m = {.t = toks, .end = end, .open = open, .best_pos = -1};
   m.close = close_table(toks, open, end);
   for (int r = 0; r < mac->rules.len; r++) {
     m.recs.len = 0;
