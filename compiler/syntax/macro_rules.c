@@ -595,19 +595,32 @@ static void emit_fragment(Tx *x, Rec *r) {
   if (wrap) emit(x, (Token){.kind = TK_RPAREN, .span = t[r->hi - 1].span, .text = invisible});
 }
 
+// How many iterations variable v matched in the repetition at `depth` whose outer iterations
+// are idx[0, depth).
+static int var_count(Tx *x, MetaVar *v, int *idx, int depth) {
+  int c = 0;
+  for (int j = 0; j < x->m->recs.len; j++) {
+    Rec *r = &x->m->recs.data[j];
+    if (r->name == v->name && r->depth > depth && prefix_eq(r, idx, depth) && r->idx[depth] + 1 > c) c = r->idx[depth] + 1;
+  }
+  return c;
+}
+
 // How many times the repetition body b[lo, hi) runs at this depth: the count of the variables
-// inside it that repeat deeper; -1 after an error.
+// inside it that repeat exactly one level deeper, which must agree (variables repeating
+// deeper still only when there are none: an inner repetition may have matched nothing in the
+// last iteration); -1 after an error.
 static int rep_count(Tx *x, Token *b, int lo, int hi, int *idx, int depth) {
-  int count = -1;
+  int count = -1, deeper = -1;
   const char *first = NULL;
   for (int i = lo; i + 1 < hi; i++) {
     if (b[i].kind != TK_DOLLAR || !is_identish(b[i + 1].kind)) continue;
     MetaVar *v = find_var(x->rule, b[i + 1].text);
     if (!v || v->depth <= depth) continue;
-    int c = 0;
-    for (int j = 0; j < x->m->recs.len; j++) {
-      Rec *r = &x->m->recs.data[j];
-      if (r->name == v->name && r->depth > depth && prefix_eq(r, idx, depth) && r->idx[depth] + 1 > c) c = r->idx[depth] + 1;
+    int c = var_count(x, v, idx, depth);
+    if (v->depth > depth + 1) {
+      if (c > deeper) deeper = c;
+      continue;
     }
     if (count >= 0 && c != count) {
       tx_error(x, b[lo - 1].span, arena_printf("meta-variable `%s` repeats %d time%s, but `%s` repeats %d time%s", first, count,
@@ -617,6 +630,7 @@ static int rep_count(Tx *x, Token *b, int lo, int hi, int *idx, int depth) {
     count = c;
     first = v->name;
   }
+  if (count < 0) count = deeper;
   if (count < 0)
     tx_error(x, b[lo > 0 ? lo - 1 : lo].span,
              "attempted to repeat an expression containing no syntax variables matched as repeating at this depth");
