@@ -80,6 +80,8 @@ void diag_note(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void diag_help(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));   // = help:
 void diag_note_at(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void diag_emit(Diag *d);
+// While muted (nested: on/off pairs), diag_emit drops diagnostics: a trial parse that may fail.
+void diag_mute(bool on);
 // A borrow-checker error, held back until diag_flush_deferred prints them all sorted by span
 // and, on one span, by rank (DEFER_*). Not counted until printed.
 enum { DEFER_CONFLICT, DEFER_USE_MOVED, DEFER_MOVE_OUT, DEFER_MUTABILITY };

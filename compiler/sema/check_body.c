@@ -175,6 +175,7 @@ void check_fn_body(FnDecl *f) {
   cur_env = f->env;
   if (f->self_kind != SELF_NONE) {
     f->self_local = new_local(&fx, s_self, f->self_param_ty, f->self_mut, f->self_span, LOCAL_PARAM);
+    bind_hygiene(&fx, f->self_hyg);
     f->self_local->assigned = true;
   }
   for (int i = 0; i < f->nparams; i++) {

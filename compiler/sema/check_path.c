@@ -321,7 +321,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   PathSeg *last = &p->segs[p->nsegs - 1];
   if (p->nsegs == 1) {
     const char *name = last->name;
-    Local *l = last->nargs ? NULL : find_local(fx, name);
+    Local *l = last->nargs ? NULL : find_local_hyg(fx, name, last->hyg);
     if (l) {
       e->res = RES_LOCAL;
       e->local = l;
@@ -814,7 +814,8 @@ static void check_sized_targs(Expr *call, Expr *callee) {
 Type *check_call(Fcx *fx, Expr *e, Type *expected) {
   Expr *callee = e->sub;
   if (callee->kind != EX_PATH) return check_value_call(fx, e);
-  if (callee->path.nsegs == 1 && !callee->path.segs[0].nargs && find_local(fx, callee->path.segs[0].name))
+  if (callee->path.nsegs == 1 && !callee->path.segs[0].nargs &&
+      find_local_hyg(fx, callee->path.segs[0].name, callee->path.segs[0].hyg))
     return check_value_call(fx, e);
   vec_push(&fx->exprs, callee);
   callee->ty = ty_unit;

@@ -57,6 +57,7 @@ static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_para
   // Parameters were checked with the signature; `let &s = "str";` binds a `str` by value.
   if (!is_param) require_sized(bt, p->span, "all local variables");
   p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
+  bind_hygiene(fx, p->hyg);
   vec_push(&fx->pat_locals, p->local);
 sub:
   if (p->sub) check_pat(fx, p->sub, t, BM_MOVE, is_param);

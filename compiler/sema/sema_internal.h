@@ -106,6 +106,7 @@ const char *witness_list(const char **ws, int n);   // "`A`, `B` and `C`"
 typedef struct {
   const char *name;
   Local *local;
+  uint32_t hyg;  // the hygiene of the name (macro_rules.c): 0 unless a macro wrote it
 } Binding;
 
 typedef struct {
@@ -182,7 +183,10 @@ void obligate_ref(Fcx *fx, Type *t, TraitRef *r, Type **targs, int n, Span sp);
 int scope_mark(Fcx *fx);               // the locals in scope now, for scope_pop
 void scope_pop(Fcx *fx, int mark);     // forgets the locals bound since scope_mark
 Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKind kind);
-Local *find_local(Fcx *fx, const char *name);   // the innermost local of that name in scope
+Local *find_local(Fcx *fx, const char *name);
+// The local a name written with hygiene hyg refers to (a macro's own locals, see macro_rules.c).
+Local *find_local_hyg(Fcx *fx, const char *name, uint32_t hyg);
+void bind_hygiene(Fcx *fx, uint32_t hyg);  // gives the binding new_local just made hygiene hyg   // the innermost local of that name in scope
 bool callable_sig(Fcx *fx, Type *t, Sig *out);  // the parameters and result of something callable
 // A callable's signature must fit the Fn bound it is passed for (E0631).
 void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call);

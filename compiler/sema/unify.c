@@ -166,15 +166,23 @@ Local *new_local(Fcx *fx, const char *name, Type *t, bool mut, Span sp, LocalKin
   l->owner = fx->fn;
   l->index = fx->fn->locals.len;
   vec_push(&fx->fn->locals, l);
-  vec_push(&fx->binds, (Binding){name, l});
+  vec_push(&fx->binds, ((Binding){name, l, 0}));
   return l;
 }
 
-Local *find_local(Fcx *fx, const char *name) {
-  for (int i = fx->binds.len - 1; i >= 0; i--)
-    if (fx->binds.data[i].name == name) return fx->binds.data[i].local;
-  return NULL;
+Local *find_local(Fcx *fx, const char *name) { return find_local_hyg(fx, name, 0); }
+
+// A macro's body sees its own locals and, when the macro was defined in a function body, the
+// ones in scope where it was defined; never the locals of the code that calls it.
+Local *find_local_hyg(Fcx *fx, const char *name, uint32_t hyg) {
+  for (;;) {
+    for (int i = fx->binds.len - 1; i >= 0; i--)
+      if (fx->binds.data[i].name == name && fx->binds.data[i].hyg == hyg) return fx->binds.data[i].local;
+    if (!hyg || !hyg_def_site(hyg, &hyg)) return NULL;
+  }
 }
+
+void bind_hygiene(Fcx *fx, uint32_t hyg) { fx->binds.data[fx->binds.len - 1].hyg = hyg; }
 
 // ---------------------------------------------------------------------------------------------
 // Coercions

@@ -12,6 +12,10 @@
 //   - struct literals are not allowed in the head of `if`, `while`, `match` and `for` (so
 //     `if x == Foo { .. }` is a comparison followed by a block): the NO_STRUCT restriction;
 //   - `>>` closing two generic argument lists is split into two `>` tokens in place.
+//
+// macro_rules! calls are expanded as they are met (macro_rules.c): the tokens a call expands to
+// are parsed in place of the call by parse_tokens, as an expression, statements, items, a type
+// or a pattern, whichever the position needs.
 #include "syntax/syntax.h"
 
 #include <setjmp.h>
@@ -37,6 +41,12 @@ typedef struct {
   int lt_elided, lt_named;
   Span lt_elided_at;   // the last elided one
   const char **lt_names;  // when set: where to list the named ones (up to four)
+  // Trial parse of a macro fragment (parse_fragment_len): silent, expands no macro, and the
+  // tokens expect_gt splits are put back afterwards.
+  bool trial;
+  Token **split;
+  Token *split_was;
+  int nsplit;
 } Parser;
 
 static Parser P;
@@ -77,6 +87,8 @@ static Pattern *parse_pattern(void);
 static Block *parse_block(void);
 static Item *parse_item(Attrs attrs);
 static const char *parse_bounds(Bound **out, int *n);
+static MacroDef *at_user_macro(void);
+static void *parse_macro_as(FragKind kind, MacroDef *m, Span lo);
 
 // ---------------------------------------------------------------------------------------------
 // Token helpers
@@ -140,6 +152,8 @@ static const char *expect_ident(void) {
   return advance()->text;
 }
 
+static void note_split(Token *t);
+
 // Splits `>>`, `>=`, `>>=` when a generic argument list ends at their first `>`.
 static void expect_gt(void) {
   Token *t = tok();
@@ -150,6 +164,7 @@ static void expect_gt(void) {
   case TK_SHREQ: t->kind = TK_GE; break;
   default: syntax_error("`>`");
   }
+  if (P.trial) note_split(t);
   t->span.lo++;
 }
 
@@ -171,6 +186,15 @@ static void *grow(void *old, int n, size_t elem) {
   return old;
 }
 #define PUSH(arr, cnt, val) ((arr) = grow((arr), (cnt), sizeof *(arr)), (arr)[(cnt)++] = (val))
+
+// A trial parse puts back the tokens expect_gt split (t already changed, its span not yet).
+static void note_split(Token *t) {
+  Token was = *t;
+  was.kind = was.kind == TK_GT ? TK_SHR : was.kind == TK_EQ ? TK_GE : TK_SHREQ;
+  int n = P.nsplit;
+  PUSH(P.split, n, t);
+  PUSH(P.split_was, P.nsplit, was);
+}
 
 static Expr *new_expr(ExprKind k, Span sp) {
   Expr *e = arena_alloc(sizeof *e);
@@ -208,6 +232,9 @@ static void parse_attr_body(Attrs *a, bool inner) {
     } else {
       a->inline_hint = true;
     }
+  } else if (!strcmp(name, "macro_export")) {
+    a->macro_export = true;
+    if (at(TK_LPAREN)) skip_token_tree();  // #[macro_export(local_inner_macros)]
   } else if (!strcmp(name, "track_caller")) {
     a->track_caller = true;
   } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
@@ -305,6 +332,7 @@ static Path parse_path(bool in_expr) {
   for (;;) {
     PathSeg seg = {0};
     seg.span = tok()->span;
+    seg.hyg = tok()->hyg;
     seg.name = path_ident();
     if (in_expr) {
       if (at(TK_PATHSEP) && peek_kind(1) == TK_LT) {
@@ -373,6 +401,12 @@ static TypeExpr *parse_type(void) {
   enter();
   Span lo = tok()->span;
   TypeExpr *t;
+  MacroDef *m = at_user_macro();
+  if (m) {
+    t = parse_macro_as(FRAG_TY, m, lo);
+    leave();
+    return t ? t : new_type(TE_INFER, span_from(lo));
+  }
   switch (kind()) {
   case TK_AMP:
   case TK_AMPAMP: {
@@ -540,7 +574,12 @@ static Pattern *parse_pattern_alt(void) {
   enter();
   Span lo = tok()->span;
   Pattern *p;
-  if (accept(TK_UNDERSCORE)) {
+  MacroDef *m = at_user_macro();
+  if (m) {
+    p = parse_macro_as(FRAG_PAT, m, lo);
+    leave();
+    return p ? p : new_pat(PAT_WILD, span_from(lo));
+  } else if (accept(TK_UNDERSCORE)) {
     p = new_pat(PAT_WILD, lo);
   } else if (accept(TK_DOTDOT)) {
     p = new_pat(PAT_REST, lo);
@@ -590,6 +629,7 @@ static Pattern *parse_pattern_alt(void) {
     p = new_pat(PAT_BIND, lo);
     p->by_ref = accept(TK_REF);
     p->mut = accept(TK_MUT);
+    p->hyg = tok()->hyg;
     p->name = expect_ident();
     if (accept(TK_AT)) p->sub = parse_pattern_alt();
   } else if (is_path_start(kind())) {
@@ -610,6 +650,7 @@ static Pattern *parse_pattern_alt(void) {
         }
         Span flo = tok()->span;
         bool by_ref = accept(TK_REF), mut = accept(TK_MUT);
+        uint32_t hyg = tok()->hyg;
         const char *fname = at(TK_INT) ? arena_printf("%llu", (unsigned long long)advance()->int_val) : expect_ident();
         Pattern *fp;
         if (!by_ref && !mut && accept(TK_COLON)) {
@@ -617,6 +658,7 @@ static Pattern *parse_pattern_alt(void) {
         } else {
           fp = new_pat(PAT_BIND, span_from(flo));
           fp->name = intern_cstr(fname);
+          fp->hyg = hyg;
           fp->by_ref = by_ref;
           fp->mut = mut;
         }
@@ -663,6 +705,7 @@ typedef struct {
   int nnamed_first;   // index of the first named argument in e->args
   int first_fmt_arg;  // index in e->args of the first format argument
   Span lit_span;
+  uint32_t lit_hyg;  // a captured `{x}` names x with the hygiene of the string literal
   int max_pos;  // the highest positional argument the string uses
 } FmtCtx;
 
@@ -678,7 +721,7 @@ static int capture_ident(FmtCtx *f, const char *name) {
   int i = find_named(f, name);
   if (i >= 0) return i;
   Expr *path = new_expr(EX_PATH, f->lit_span);
-  PathSeg seg = {.name = name, .span = f->lit_span};
+  PathSeg seg = {.name = name, .span = f->lit_span, .hyg = f->lit_hyg};
   PUSH(path->path.segs, path->path.nsegs, seg);
   path->path.span = f->lit_span;
   int idx = f->e->nargs;
@@ -916,7 +959,7 @@ static void parse_format_args(Expr *e, TokenKind close, bool required) {
     longjmp(P.recover, 1);
   }
   Token *lit = advance();
-  FmtCtx f = {.e = e, .first_fmt_arg = e->nargs, .lit_span = lit->span};
+  FmtCtx f = {.e = e, .first_fmt_arg = e->nargs, .lit_span = lit->span, .lit_hyg = lit->hyg};
   const char **names = NULL;
   int nn = 0;
   for (int i = 0; i < e->nargs; i++) PUSH(names, nn, NULL);
@@ -938,6 +981,282 @@ static void parse_format_args(Expr *e, TokenKind close, bool required) {
   if (f.nnamed_first < 0) f.nnamed_first = e->nargs;
   f.names = names;
   parse_format_string(&f, lit->str, lit->str_len);
+}
+
+// ---------------------------------------------------------------------------------------------
+// macro_rules! calls: macro_rules.c matches and transcribes, the result is parsed here as what
+// the call's position needs (an expression, statements or items).
+
+#define RECURSION_LIMIT 128     // rustc's default recursion_limit
+#define EXPANSION_LIMIT 200000  // calls per file: a macro that doubles itself ends, with an error
+
+static int expand_depth, expansions;
+static Stmt *parse_stmt_fragment(void);
+
+static bool at_macro_rules(void) {
+  return at(TK_IDENT) && peek_kind(1) == TK_BANG && !strcmp(tok()->text, "macro_rules");
+}
+
+// Parses the tokens toks[0, n) (an EOF last) with fn in place of the current input. An error
+// inside goes on to the recovery outside, the input restored (already past the call).
+static void *parse_tokens(Token *toks, int n, void *(*fn)(void *), void *arg) {
+  Token *otoks = P.toks;
+  int on = P.n, opos = P.pos;
+  jmp_buf outer;
+  memcpy(outer, P.recover, sizeof outer);
+  P.toks = toks, P.n = n, P.pos = 0;
+  expand_depth++;
+  bool failed = setjmp(P.recover);
+  void *r = failed ? NULL : fn(arg);
+  expand_depth--;
+  P.toks = otoks, P.n = on, P.pos = opos;
+  memcpy(P.recover, outer, sizeof outer);
+  if (failed) longjmp(P.recover, 1);
+  return r;
+}
+
+// At `!` of the call `name!(...)` (name at lo) of user macro m: its expansion, n tokens and
+// `extra` EOF slots after them. The parser is left after the call.
+static Token *expand_call(MacroDef *m, Span lo, int extra, int *n) {
+  int open = P.pos + 1;
+  if (!(peek_kind(1) == TK_LPAREN || peek_kind(1) == TK_LBRACKET || peek_kind(1) == TK_LBRACE)) {
+    advance();
+    syntax_error("one of `(`, `[`, or `{`");
+  }
+  int close = macro_group_end(P.toks, P.n, open);
+  if (close < 0) {
+    P.pos = open;
+    syntax_error("a closing delimiter");
+  }
+  Span call = {lo.file, lo.lo, P.toks[close].span.hi};
+  P.pos = close + 1;
+  if (expand_depth >= RECURSION_LIMIT || ++expansions > EXPANSION_LIMIT) {
+    Diag *d = diag_error(call, NULL, "recursion limit reached while expanding `%s!`", macro_name(m));
+    diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"%d\"]` attribute to your crate",
+              RECURSION_LIMIT * 2);
+    diag_emit(d);
+    P.fatal = true;  // as rustc, give up: the same error would follow at each level
+    longjmp(P.recover, 1);
+  }
+  Token *out = macro_expand(m, P.toks, P.n, open, call, extra, n);
+  if (!out) longjmp(P.recover, 1);
+  return out;
+}
+
+// What a call in expression, type or pattern position expands to is parsed as one of those.
+typedef struct {
+  FragKind kind;  // FRAG_EXPR, FRAG_TY or FRAG_PAT
+  const char *name;
+} ExpandAs;
+
+static void *expansion_of(void *arg) {
+  ExpandAs *as = arg;
+  void *r = as->kind == FRAG_EXPR ? (void *)parse_expr() : as->kind == FRAG_TY ? (void *)parse_type() : (void *)parse_pattern();
+  if (as->kind == FRAG_EXPR) accept(TK_SEMI);  // rustc accepts one (with a future-incompatibility warning)
+  if (!at(TK_EOF)) {
+    Diag *d = diag_error(tok()->span, NULL, "macro expansion ignores %s and any tokens following", describe(tok()));
+    diag_note(d, "the usage of `%s!` is likely invalid in %s context", as->name,
+              as->kind == FRAG_EXPR ? "expression" : as->kind == FRAG_TY ? "type" : "pattern");
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
+  return r;
+}
+
+// A call of user macro m (tok() is its `!`) in expression, type or pattern position; NULL in a
+// trial parse, which only measures and steps over the call.
+static void *parse_macro_as(FragKind kind, MacroDef *m, Span lo) {
+  if (P.trial) {
+    advance();
+    skip_token_tree();
+    return NULL;
+  }
+  int n;
+  Token *t = expand_call(m, lo, 1, &n);
+  ExpandAs as = {kind, macro_name(m)};
+  return parse_tokens(t, n + 1, expansion_of, &as);
+}
+
+static Expr *parse_macro_expr(MacroDef *m, Span lo) {
+  Expr *e = parse_macro_as(FRAG_EXPR, m, lo);
+  if (!e) {
+    e = new_expr(EX_MACRO, span_from(lo));
+    e->name = intern_cstr("<unknown macro>");
+  }
+  return e;
+}
+
+// `crate::m!(..)` (or `$crate::m!`), m a #[macro_export] macro, in expression position.
+static Expr *parse_crate_macro(PathSeg *seg, const char *root, Span lo) {
+  MacroDef *m = macro_lookup_exported(seg->name);
+  if (!m) {
+    Diag *d = diag_error(seg->span, "E0433", "cannot find `%s` in `%s`", seg->name, root);
+    diag_label(d, "could not find `%s` in the crate root", seg->name);
+    diag_emit(d);
+    longjmp(P.recover, 1);
+  }
+  return parse_macro_expr(m, lo);
+}
+
+// `m!(..)` in type or pattern position, m a macro_rules! macro: advances past `m`.
+static MacroDef *at_user_macro(void) {
+  MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG ? macro_lookup(tok()->text) : NULL;
+  if (m) advance();
+  return m;
+}
+
+static void parse_stmts(Block *b);
+
+static void *expansion_stmts(void *b) {
+  parse_stmts(b);
+  expect(TK_RBRACE);  // the sentinel after the expansion
+  if (!at(TK_EOF)) syntax_error("end of macro expansion");
+  return NULL;
+}
+
+// Whether the call at tok() (`name ! group`) is a statement of its own: `m!{..}`, or followed
+// by `;`. Otherwise it is an expression (`m!(x).f()`, or the block's value at its end), as
+// rustc parses it.
+static bool is_macro_stmt(void) {
+  int open = P.pos + 2, close = macro_group_end(P.toks, P.n, open);
+  if (close < 0) return false;
+  TokenKind after = P.toks[close + 1 < P.n ? close + 1 : P.n - 1].kind;
+  return P.toks[open].kind == TK_LBRACE || after == TK_SEMI;
+}
+
+// A call of user macro m in statement position: its expansion's statements join block b; a
+// last expression without `;` is the block's value when the call ends the block.
+static void parse_macro_stmts(Block *b, MacroDef *m) {
+  Span lo = advance()->span;
+  int n;
+  Token *t = expand_call(m, lo, 2, &n);
+  t[n].kind = TK_RBRACE;
+  parse_tokens(t, n + 2, expansion_stmts, b);
+  Expr *e = b->tail;
+  if (!e) return;
+  b->tail = NULL;
+  if (at(TK_RBRACE)) {
+    b->tail = e;
+    return;
+  }
+  Stmt *s = arena_alloc(sizeof *s);
+  s->kind = accept(TK_SEMI) ? ST_SEMI : ST_EXPR;
+  s->init = e;
+  s->span = e->span;
+  PUSH(b->stmts, b->nstmts, s);
+}
+
+// After an error in a definition: past `macro_rules! name {...}`.
+static void recover_past_macro(void) {
+  advance();
+  accept(TK_BANG);
+  if (at(TK_IDENT)) advance();
+  if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+  accept(TK_SEMI);
+}
+
+// `macro_rules! name {...}`: defined here (a trial parse only steps over it).
+static void parse_macro_rules(bool in_fn, bool exported) {
+  if (P.trial) {
+    advance(), advance(), advance();
+    skip_token_tree();
+    accept(TK_SEMI);
+    return;
+  }
+  int end = macro_define(P.toks, P.n, P.pos, in_fn, exported);
+  if (end < 0) {
+    recover_past_macro();
+    longjmp(P.recover, 1);
+  }
+  P.pos = end;
+}
+
+static Item *parse_item_macro(Attrs attrs);
+
+static void *expansion_items(void *unused) {
+  (void)unused;
+  while (!at(TK_EOF)) {
+    Attrs attrs = parse_outer_attrs();
+    Item *it = parse_item(attrs);
+    if (it) PUSH(P.prog->items, P.prog->nitems, it);
+  }
+  return NULL;
+}
+
+// item-macro = "macro_rules" "!" ident group | ident "!" ("{" .. "}" | group ";")
+// The items a call expands to are appended to the program directly.
+static Item *parse_item_macro(Attrs attrs) {
+  if (at_macro_rules()) {
+    parse_macro_rules(false, attrs.macro_export);
+    return NULL;
+  }
+  Token *name = tok();
+  MacroDef *m = macro_lookup(name->text);
+  if (!m) {
+    advance();
+    Diag *d = diag_error(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
+    diag_emit(d);
+    if (at(TK_BANG)) advance();
+    if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+    accept(TK_SEMI);
+    return NULL;
+  }
+  advance();
+  if (P.trial) {
+    advance();
+    skip_token_tree();
+    accept(TK_SEMI);
+    return NULL;
+  }
+  bool braces = peek_kind(1) == TK_LBRACE;
+  int n;
+  Token *t = expand_call(m, name->span, 1, &n);
+  if (!braces && !accept(TK_SEMI))
+    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
+  parse_tokens(t, n + 1, expansion_items, NULL);
+  return NULL;
+}
+
+// A fragment of kind k at the current token (see parse_fragment_len).
+static void parse_fragment(FragKind k) {
+  switch (k) {
+  case FRAG_EXPR: parse_expr(); break;
+  case FRAG_TY: parse_type(); break;
+  case FRAG_PAT: parse_pattern(); break;
+  case FRAG_PAT_PARAM: parse_pattern_alt(); break;
+  case FRAG_BLOCK: parse_block(); break;
+  case FRAG_STMT: parse_stmt_fragment(); break;
+  case FRAG_PATH: parse_path(false); break;
+  case FRAG_ITEM: {
+    Attrs attrs = parse_outer_attrs();
+    parse_item(attrs);
+    break;
+  }
+  default: syntax_error("fragment");
+  }
+}
+
+int parse_fragment_len(FragKind k, Token *toks, int pos, int end) {
+  Parser saved = P;
+  uint32_t saved_stmt_lo = block_stmt_lo;
+  int nitems = P.prog->nitems;
+  Token end_tok = toks[end];
+  toks[end] = (Token){.kind = TK_EOF, .span = end_tok.span};
+  P.toks = toks, P.pos = pos, P.n = end + 1;
+  P.trial = true, P.split = NULL, P.split_was = NULL, P.nsplit = 0;
+  diag_mute(true);
+  int len = -1;
+  if (!setjmp(P.recover)) {
+    parse_fragment(k);
+    len = P.pos - pos;
+  }
+  diag_mute(false);
+  for (int i = P.nsplit - 1; i >= 0; i--) *P.split[i] = P.split_was[i];
+  toks[end] = end_tok;
+  P.prog->nitems = nitems;
+  block_stmt_lo = saved_stmt_lo;
+  P = saved;
+  return len > 0 ? len : -1;
 }
 
 static bool is_format_macro(const char *n) {
@@ -1040,6 +1359,8 @@ static Expr *parse_dbg(Span lo, TokenKind close) {
 
 // macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
 static Expr *parse_macro(const char *name, Span lo) {
+  MacroDef *user = macro_lookup(name);
+  if (user) return parse_macro_expr(user, lo);
   expect(TK_BANG);
   TokenKind open = kind();
   TokenKind close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : open == TK_LBRACE ? TK_RBRACE : TK_EOF;
@@ -1086,6 +1407,15 @@ static Expr *parse_macro(const char *name, Span lo) {
     e->narms = 2;
     e->span = sp;
     return e;
+  } else if (!strcmp(name, "stringify")) {
+    int start = P.pos;
+    P.pos--;
+    skip_token_tree();
+    P.pos--;  // at the close
+    const char *text = tokens_text(&P.toks[start], P.pos - start);
+    e = new_expr(EX_STR, lo);
+    e->str = text;
+    e->str_len = strlen(text);
   } else if (!strcmp(name, "vec")) {
     if (!at(close)) {
       PUSH(e->args, e->nargs, parse_expr());
@@ -1128,21 +1458,65 @@ static Block *parse_block(void) {
   Block *b = arena_alloc(sizeof *b);
   Span lo = tok()->span;
   expect(TK_LBRACE);
+  int macros = macro_scope_mark();  // macro_rules! defined in the block end with it
+  parse_stmts(b);
+  macro_scope_pop(macros);
+  expect(TK_RBRACE);
+  b->span = span_from(lo);
+  leave();
+  return b;
+}
+
+// let-stmt without its `;`: "let" pattern (":" type)? ("=" expr ("else" block)?)?
+static Stmt *parse_let(Span slo) {
+  advance();
+  Stmt *s = arena_alloc(sizeof *s);
+  s->kind = ST_LET;
+  s->pat = parse_pattern();
+  if (accept(TK_COLON)) s->ty = parse_type();
+  if (accept(TK_EQ)) {
+    s->init = parse_expr();
+    if (accept(TK_ELSE)) s->else_block = parse_block();
+  }
+  s->span = span_from(slo);
+  return s;
+}
+
+// A `stmt` macro fragment: a statement without its trailing `;`.
+static Stmt *parse_stmt_fragment(void) {
+  if (at(TK_LET)) return parse_let(tok()->span);
+  Stmt *s = arena_alloc(sizeof *s);
+  TokenKind k = kind();
+  if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB ||
+      k == TK_CONST || k == TK_STATIC || k == TK_HASH) {
+    s->kind = ST_ITEM;
+    s->item = parse_item(parse_outer_attrs());
+  } else {
+    s->kind = ST_EXPR;
+    s->init = parse_expr();
+  }
+  return s;
+}
+
+// The statements of a block up to its `}` (not consumed): into b->stmts, a last expression
+// without `;` into b->tail.
+static void parse_stmts(Block *b) {
   while (!at(TK_RBRACE)) {
     if (at(TK_EOF)) syntax_error("`}`");
     Span slo = tok()->span;
     if (accept(TK_SEMI)) continue;
     Attrs attrs = parse_outer_attrs();
+    if (at_macro_rules()) {
+      parse_macro_rules(true, attrs.macro_export);
+      continue;
+    }
+    MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG && !P.trial ? macro_lookup(tok()->text) : NULL;
+    if (m && is_macro_stmt()) {
+      parse_macro_stmts(b, m);
+      continue;
+    }
     if (at(TK_LET)) {
-      advance();
-      Stmt *s = arena_alloc(sizeof *s);
-      s->kind = ST_LET;
-      s->pat = parse_pattern();
-      if (accept(TK_COLON)) s->ty = parse_type();
-      if (accept(TK_EQ)) {
-        s->init = parse_expr();
-        if (accept(TK_ELSE)) s->else_block = parse_block();
-      }
+      Stmt *s = parse_let(slo);
       expect(TK_SEMI);
       s->span = span_from(slo);
       PUSH(b->stmts, b->nstmts, s);
@@ -1186,10 +1560,6 @@ static Block *parse_block(void) {
     s->span = span_from(slo);
     PUSH(b->stmts, b->nstmts, s);
   }
-  expect(TK_RBRACE);
-  b->span = span_from(lo);
-  leave();
-  return b;
 }
 
 static Expr *block_expr(Span lo, Block *b) {
@@ -1304,8 +1674,11 @@ static Expr *parse_closure(void) {
 
 static Expr *parse_path_expr(bool no_struct) {
   Span lo = tok()->span;
+  const char *root = tok()->kind == TK_CRATE && tok()->text ? tok()->text : "crate";  // or "$crate"
   Path path = parse_path(true);
   if (path.nsegs == 1 && at(TK_BANG) && path.segs[0].nargs == 0 && peek_kind(1) != TK_EQ) return parse_macro(path.segs[0].name, lo);
+  if (path.nsegs == 2 && !strcmp(path.segs[0].name, "crate") && at(TK_BANG) && peek_kind(1) != TK_EQ)
+    return parse_crate_macro(&path.segs[1], root, lo);
   if (at(TK_LBRACE) && !no_struct) {
     // struct-lit = path "{" (ident (":" expr)? ","?)* (".." expr)? "}"
     advance();
@@ -1317,6 +1690,7 @@ static Expr *parse_path_expr(bool no_struct) {
         break;
       }
       Span flo = tok()->span;
+      uint32_t fhyg = tok()->hyg;
       const char *fname;
       if (at(TK_INT)) fname = arena_printf("%llu", (unsigned long long)advance()->int_val);
       else fname = expect_ident();
@@ -1326,7 +1700,7 @@ static Expr *parse_path_expr(bool no_struct) {
         val = parse_expr();
       } else {
         val = new_expr(EX_PATH, flo);
-        PathSeg seg = {.name = fname, .span = flo};
+        PathSeg seg = {.name = fname, .span = flo, .hyg = fhyg};
         PUSH(val->path.segs, val->path.nsegs, seg);
         val->path.span = flo;
       }
@@ -1458,6 +1832,12 @@ static Expr *parse_primary(bool no_struct) {
     if (can_start_expr(kind())) e->sub = parse_expr_r(no_struct);
     e->span = span_from(lo);
     return e;
+  }
+  case TK_LET: {  // (`if let` and `while let` never get here)
+    Diag *d = diag_error(lo, NULL, "expected expression, found `let` statement");
+    diag_note(d, "only supported directly in conditions of `if` and `while` expressions");
+    diag_emit(d);
+    longjmp(P.recover, 1);
   }
   default: syntax_error("expression");
   }
@@ -1734,6 +2114,7 @@ static bool parse_self_param(FnDecl *f) {
     advance();
     Token *lt = at(TK_LIFETIME) ? advance() : NULL;
     bool mut = accept(TK_MUT);
+    f->self_hyg = tok()->hyg;
     if (accept(TK_SELF_LOWER)) {
       note_lifetime(lt, lo);
       f->self_lifetime = lt && strcmp(lt->text, "'_") ? lt->text : NULL;
@@ -1749,6 +2130,7 @@ static bool parse_self_param(FnDecl *f) {
     advance();
     mut = true;
   }
+  f->self_hyg = tok()->hyg;
   if (!accept(TK_SELF_LOWER)) {
     P.pos = save;
     return false;
@@ -2034,6 +2416,7 @@ static void parse_use_tree(Path prefix, Span lo, Attrs attrs, Item **first) {
 static VEC(StdModule) std_modules;
 
 void parse_reset(void) {  // its storage was in the arena
+  macro_reset();
   std_modules.data = NULL;
   std_modules.len = std_modules.cap = 0;
 }
@@ -2157,6 +2540,9 @@ static Item *parse_item(Attrs attrs) {
     return it;
   }
   case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
+  case TK_IDENT:
+    if (peek_kind(1) == TK_BANG) return parse_item_macro(attrs);
+    syntax_error("item");
   default: syntax_error("item");
   }
 }
@@ -2164,7 +2550,8 @@ static Item *parse_item(Attrs attrs) {
 static bool is_item_start(void) {
   TokenKind k = kind();
   return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
-         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF;
+         k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF ||
+         at_macro_rules();
 }
 
 // After an error: skip to the next token that can start an item at brace depth 0.
@@ -2193,10 +2580,15 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
       parse_attr_body(&ignored, true);
     }
   }
+  volatile int macros = macro_scope_mark();  // module-level macros (an error drops a block's)
+  expand_depth = expansions = 0;
   while (!at(TK_EOF) && !P.fatal && !diag_too_many()) {
     int before = P.pos;
     if (setjmp(P.recover)) {
       P.depth = 0;
+      expand_depth = 0;
+      block_stmt_lo = UINT32_MAX;
+      macro_scope_pop(macros);
       P.impl = NULL;
       P.trait = NULL;
       if (P.fatal) return;
@@ -2208,5 +2600,6 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
     if (at(TK_EOF)) break;
     Item *it = parse_item(attrs);
     if (it) PUSH(prog->items, prog->nitems, it);
+    macros = macro_scope_mark();
   }
 }

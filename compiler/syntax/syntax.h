@@ -64,6 +64,7 @@ typedef struct {
   const char *str;      // TK_STR: decoded bytes (NUL-terminated for convenience)
   size_t str_len;
   uint32_t char_val;    // TK_CHAR
+  uint32_t hyg;         // hygiene: 0 for source text, else the macro expansion that wrote it
 } Token;
 
 // Tokenizes a whole file. On a lexical error, reports it and keeps going where it can.
@@ -89,6 +90,7 @@ typedef struct {
   bool paren_sugar;
   TypeExpr *paren_ret;
   Span span;
+  uint32_t hyg;          // the hygiene of the identifier (see macro_rules.c): locals match on it
 } PathSeg;
 
 typedef struct {
@@ -180,6 +182,7 @@ typedef struct {
   bool allow_dead_code;
   bool track_caller;    // #[track_caller]: panics inside report the caller's location
   bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
+  bool macro_export;    // #[macro_export]: the macro_rules! is also `crate::name!`
   bool coerce_unsized;  // #[rustc_coerce_unsized] (std only): `Rc<T>` coerces to `Rc<dyn Tr>`
                         // as its pointer field does (std's `impl CoerceUnsized for Rc`)
 } Attrs;
@@ -203,6 +206,7 @@ struct Pattern {
   PatternKind kind;
   Span span;
   const char *name;     // PAT_BIND
+  uint32_t hyg;         // PAT_BIND: the hygiene of the name (see macro_rules.c)
   bool mut, by_ref;     // PAT_BIND (by_ref: `ref x`), PAT_REF (mut)
   Pattern *sub;         // PAT_BIND `@` subpattern, PAT_REF inner
   Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_SLICE, PAT_OR alternatives, PAT_STRUCT field patterns
@@ -484,6 +488,7 @@ struct FnDecl {
   SelfKind self_kind;
   bool self_mut;       // `mut self`
   Span self_span;
+  uint32_t self_hyg;   // the hygiene of the `self` token (a macro's `&self` is its own)
   Param *params;       // excluding self
   int nparams;
   TypeExpr *ret;       // NULL means ()
@@ -692,6 +697,46 @@ typedef struct {
 const char *std_module_of(Span sp);
 // Forgets the modules of the last compilation (trc_reset, before the arena is freed).
 void parse_reset(void);
+
+//
+// macro_rules.c: declarative macros (`macro_rules!`), expanded on tokens while parsing
+//
+
+typedef enum {
+  FRAG_EXPR, FRAG_IDENT, FRAG_TY, FRAG_TT, FRAG_PAT, FRAG_PAT_PARAM, FRAG_LITERAL, FRAG_BLOCK,
+  FRAG_STMT, FRAG_PATH, FRAG_LIFETIME, FRAG_VIS, FRAG_ITEM,
+} FragKind;
+
+typedef struct MacroDef MacroDef;
+
+// Defines the macro whose `macro_rules` token is toks[pos] (in a function body when in_fn;
+// #[macro_export] when exported); returns the index just past the definition, or -1 after
+// reporting an error.
+int macro_define(Token *toks, int n, int pos, bool in_fn, bool exported);
+// The macro_rules! macro named name in textual scope here, or NULL.
+MacroDef *macro_lookup(const char *name);
+// The #[macro_export] macro `crate::name!` names (defined so far), or NULL.
+MacroDef *macro_lookup_exported(const char *name);
+const char *macro_name(MacroDef *m);
+// Macros defined in a block go out of scope at its end: mark before, pop to the mark after.
+int macro_scope_mark(void);
+void macro_scope_pop(int mark);
+// Index of the delimiter closing the group toks[open] opens (within n tokens), or -1.
+int macro_group_end(Token *toks, int n, int open);
+// Expands the call `name!(...)` whose open delimiter is toks[open]: the tokens it stands for,
+// *nout of them, followed by `tail` extra slots; NULL after reporting an error.
+Token *macro_expand(MacroDef *m, Token *toks, int n, int open, Span call, int tail, int *nout);
+// For the tokens a macro expansion wrote (hygiene h), the hygiene of the macro's definition,
+// when it was in a function body: its body also sees the locals in scope there (rustc's
+// mixed-site hygiene). False for a macro defined outside functions: it sees no caller's local.
+bool hyg_def_site(uint32_t h, uint32_t *site);
+void macro_reset(void);
+// The text stringify! gives tokens toks[0, n): spaced as rustc prints a token stream.
+const char *tokens_text(Token *toks, int n);
+
+// parser.c: how many tokens from toks[pos] (up to toks[end], exclusive) a fragment of kind k
+// spans, or -1 when none parses there (nothing is reported). toks[end] is restored.
+int parse_fragment_len(FragKind k, Token *toks, int pos, int end);
 
 //
 // derive.c
