@@ -410,7 +410,9 @@ static const Explanation explanations[] = {
     "a value that a second call reads after it was freed. Relax the bound, or change the closure.\n"
     "\n"},
   {"E0562",
-    "`impl Trait` is used outside of a function argument; use a generic parameter or a concrete type.\n"
+    "`impl Trait` is used outside of a function's arguments and return type (or in a trait\n"
+    "method's return type, which trc does not support yet); use a generic parameter or a concrete\n"
+    "type.\n"
     "\n"},
   {"E0571",
     "`break` with a value is used in a `while` or `for` loop; only `loop` can produce a value.\n"
@@ -483,6 +485,18 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0689",
     "A method is called on a number literal whose type is not known yet (`2.pow(3)`); add a suffix (`2i32`).\n"
+    "\n"},
+  {"E0700",
+    "A function returning `impl Tr` returns a value that borrows from a parameter, but the\n"
+    "return type names no lifetime. In Rust 2021 the hidden type of `impl Tr` may use the\n"
+    "function's type parameters but only the lifetimes its bounds write, so the caller is free\n"
+    "to drop what the argument points to while it still holds the result: the value would read\n"
+    "freed memory. Say that the result borrows, `-> impl Tr + '_` (or `+ 'a`), or return owned\n"
+    "data.\n"
+    "\n"},
+  {"E0720",
+    "A function returning `impl Tr` returns its own result (`fn f() -> impl Tr { f() }`), so its\n"
+    "hidden type is defined by itself and has no size. Return a concrete type, or a `Box<dyn Tr>`.\n"
     "\n"},
   {"E0746",
     "A function returns `dyn Tr` by value.\n"

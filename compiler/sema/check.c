@@ -396,7 +396,11 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
       require_sized(f->param_types[i], te->span, "function arguments");
     }
   }
+  // `-> impl Tr` of a function or an inherent method is an opaque type (trait methods' are not
+  // supported: E0562 there).
+  opaque_owner = f->trait || (f->impl && f->impl->trait_path) ? NULL : f;
   f->ret_type = f->ret ? resolve_type(f->ret, env, self_ty) : ty_unit;
+  opaque_owner = NULL;
   if (f->ret && ty_resolve(f->ret_type)->kind == TY_DYN) {
     // A function returns by value: `dyn Tr` has no size; it must come back behind a pointer.
     Diag *d = diag_error(f->ret->span, "E0746", "return type cannot be a trait object without pointer indirection");

@@ -50,7 +50,9 @@ static void zonk_expr(Fcx *fx, Expr *e) {
 // arguments: an impl of the trait for the type is not enough. (Parameters' bounds and the
 // builtin impls are taken as they are.)
 static bool implements_with_args(Obligation *o, Type *t) {
-  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM) return true;
+  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM ||
+      ty_resolve(t)->kind == TY_OPAQUE)
+    return true;
   TraitRef r = *o->tr;
   r.nassoc = 0;
   r.args = arena_alloc(sizeof(Type *) * (r.nargs + 1));
@@ -89,6 +91,19 @@ static void report_param_not_static(Type *t, Span sp) {
   diag_emit(d);
 }
 
+// `-> impl Display` returning a type that is not: rustc words Display's and Debug's as their
+// `rustc_on_unimplemented` says, and points at the return type.
+static void report_opaque_bound(Obligation *o, const char *name, const char *trait) {
+  Diag *d;
+  if (o->trait == K->display_trait || o->trait == K->debug_trait)
+    d = diag_error(o->span, "E0277", "`%s` doesn't implement `%s`", name, o->trait == K->debug_trait ? "Debug" : "std::fmt::Display");
+  else
+    d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
+  diag_label(d, "unsatisfied trait bound");
+  diag_help(d, "the trait `%s` is not implemented for `%s`", trait, name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
@@ -114,6 +129,10 @@ static void check_obligations(Fcx *fx) {
     }
     if (!strcmp(o->trait->name, "FromIterator") && o->tr && o->tr->nargs == 1) {
       report_from_iterator(o, name);
+      continue;
+    }
+    if (o->opaque_bound) {
+      report_opaque_bound(o, name, trait);
       continue;
     }
     Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
@@ -168,7 +187,7 @@ void check_fn_body(FnDecl *f) {
   Fcx fx = {0};
   fx.fn = f;
   fx.env = f->env;
-  fx.ret = f->ret_type;
+  fx.ret = opaque_define(f, f->ret_type);
   if (f->impl) fx.self_ty = f->impl->self_ty;
   else if (f->trait) fx.self_ty = f->trait->env->params[0];
   GenericEnv *saved_env = cur_env;
@@ -191,6 +210,7 @@ void check_fn_body(FnDecl *f) {
     diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
     diag_emit(d);
   }
+  opaque_require_bounds(&fx);
   unify_bindings(&fx);
   for (int i = 0; i < fx.tries.len; i++) {
     DeferredTry *d = &fx.tries.data[i];
@@ -212,6 +232,7 @@ void check_fn_body(FnDecl *f) {
     }
   }
   for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  opaque_record_hidden(&fx);
   // Closures' signatures and variables (inferred from the enclosing body) too.
   for (int i = 0; i < fx.closures.len; i++) {
     FnDecl *cf = VEC_AT(fx.closures, i);

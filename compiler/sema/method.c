@@ -253,6 +253,13 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return blanket_method(fx, e, u, derefs, out);
   }
+  if (u->kind == TY_OPAQUE) {  // `-> impl Tr`: only what its bounds promise
+    int n;
+    TraitRef **bs = opaque_bounds(u, &n);
+    for (int b = 0; b < n; b++)
+      if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    return blanket_method(fx, e, u, derefs, out);
+  }
   if (u->kind == TY_DYN) {  // the trait's methods, then an `impl dyn Tr` block's (`downcast_ref` of dyn Any)
     if (u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out)) return true;
     return inherent_method(fx, e, u, derefs, out);
@@ -429,7 +436,8 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   if (found && unsized_at >= 0 && !e->unsize_recv && e->autoderefs == unsized_at) found = false;  // `self` by value: no [T]
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
-                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
+                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference"
+                         : rt->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);

@@ -787,6 +787,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
 static int type_depth;
 
 static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty);
 
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   if (type_depth >= TYPE_DEPTH_LIMIT) {
@@ -841,6 +842,10 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
     }
     break;
   case TE_IMPL: {
+    if (opaque_owner) {
+      t = resolve_opaque(te, env, self_ty);
+      break;
+    }
     Diag *d = diag_error(te->span, "E0562", "`impl Trait` is not allowed in this position");
     diag_note(d, "`impl Trait` is only allowed in arguments and return types of functions and methods");
     diag_emit(d);
@@ -856,6 +861,23 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   default: t = err_type(); break;
   }
   return t;
+}
+
+FnDecl *opaque_owner;
+
+// `impl A + B + 'a` in the return type of opaque_owner: its bounds, in the function's
+// environment; the opaque type's arguments are the environment's parameters themselves.
+static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  Opaque *o = arena_alloc(sizeof *o);
+  o->fn = opaque_owner;
+  o->span = te->span;
+  o->bounds = arena_alloc(sizeof(TraitRef *) * (te->nbounds + 1));
+  for (int i = 0; i < te->nbounds; i++) {
+    if (te->bounds[i].maybe) continue;  // `?Sized`: the result is returned by value anyway
+    TraitRef *r = resolve_trait_ref(&te->bounds[i].path, env, self_ty, NULL);
+    if (r) o->bounds[o->nbounds++] = r;
+  }
+  return ty_opaque(o, env ? env->params : NULL, env ? env->n : 0);
 }
 
 // A `dyn Tr` value cannot live in a local, parameter, field or return slot: it has no size.

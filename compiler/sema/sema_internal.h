@@ -13,6 +13,8 @@
 //   check_expr.c    expressions
 //   check_pattern.c patterns, statements, blocks, match; exhaustiveness of a body's patterns
 //   check_moves.c   moving out of borrows (E0507), partial moves, captures consumed
+//   opaque.c        `-> impl Tr`: what callers know of it (traits.c, method.c and unify.c ask,
+//                   going up the list as trait queries do) and how its body decides it
 //   check_body.c    check_fn_body: one body from start to end (zonking, obligations)
 //   check.c         the passes over the crate (collect, headers, bodies), check_program
 //
@@ -39,6 +41,7 @@ void check_pending_dyn_compatible(void);   // the checks made before the signatu
 void traits_reset(void);
 
 // resolve.c
+extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
@@ -112,6 +115,7 @@ typedef struct {
   TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
   Span span;
   bool format_arg;  // a format argument's Display or Debug: reported as rustc reports those
+  bool opaque_bound;  // a bound of `-> impl Tr` on the hidden type the body returns
   FnDecl *bound_of;  // the method whose `where Self: Tr` asks for it, whose bound is at bound_span
   Span bound_span;
 } Obligation;
@@ -251,6 +255,13 @@ Type *check_block(Fcx *fx, Block *b, Type *expected);
 // check_moves.c
 void check_moves(Fcx *fx);
 void note_let_moves(Fcx *fx);  // check_pattern.c: the destructuring lets whose bindings move   // after inference: moving out of borrows (E0507), partial moves
+
+// opaque.c
+bool opaque_implements(Crate *crate, Type *t, TraitDecl *trait);  // t: TY_OPAQUE
+Type *opaque_binding(Type *t, const char *name);  // `Item` of `impl Iterator<Item = u32>`
+Type *opaque_define(FnDecl *f, Type *ret);        // f's return type for its body: opaque types as variables
+void opaque_require_bounds(Fcx *fx);              // after the body: the hidden types meet the bounds
+void opaque_record_hidden(Fcx *fx);               // after zonking: the hidden types, for mono
 
 // check_body.c
 void check_fn_body(FnDecl *f);

@@ -255,6 +255,7 @@ static bool copy_in_env(Crate *crate, Type *t) {
   if (ty_is_copy(t)) return true;
   switch (t->kind) {
   case TY_PARAM: return param_has_bound(cur_env, t->index, crate->copy_trait);
+  case TY_OPAQUE: return opaque_implements(crate, t, crate->copy_trait);
   case TY_VAR: return t->var_kind != 0;  // an integer or float literal: every such type is Copy
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
@@ -352,6 +353,7 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>
   // IntoIterator for I` for `Self: Iterator`).
   if (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait)) return true;
+  if (t->kind == TY_OPAQUE && opaque_implements(crate, t, trait)) return true;  // `-> impl Tr`
   // A trait object has its traits, and what impls for it say (`impl Debug for dyn Any`).
   if (dyn_dispatches(t, trait)) return true;
   if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
@@ -406,6 +408,8 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
+  } else if (self->kind == TY_OPAQUE) {
+    found = opaque_binding(self, t->name);
   } else if (self->kind == TY_ASSOC) {
     int n;
     TraitRef **bs = assoc_bounds(self, &n);

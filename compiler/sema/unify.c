@@ -79,6 +79,7 @@ bool unify(Type *a, Type *b) {
     return false;
   switch (a->kind) {
   case TY_PARAM: return a == b;
+  case TY_OPAQUE: if (a->opaque != b->opaque) return false; break;  // then its arguments
   case TY_DYN: {
     if (!a->principal || !b->principal) return a->principal == b->principal && a->nautos == b->nautos;
     if (a->principal->trait != b->principal->trait || a->nautos != b->nautos) return false;
@@ -108,12 +109,20 @@ const char *expected_name(Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_VAR && t->var_kind == 1) return "integer";
   if (t->kind == TY_VAR && t->var_kind == 2) return "floating-point number";
+  if (t->kind == TY_OPAQUE) return "opaque type";
   return arena_printf("`%s`", ty_name(t));
 }
 
 void mismatch(Expr *e, Type *expected, Type *found) {
   Diag *d = diag_error(e->span, "E0308", "mismatched types");
   diag_label(d, "expected %s, found %s", expected_name(expected), expected_name(found));
+  // An opaque type is never the type it hides: rustc spells both out.
+  Type *te = ty_resolve(expected), *tf = ty_resolve(found);
+  if (tf->kind == TY_OPAQUE) diag_secondary(d, tf->opaque->span, "the found opaque type");
+  if (te->kind == TY_OPAQUE) diag_secondary(d, te->opaque->span, "the expected opaque type");
+  if (te->kind == TY_OPAQUE || tf->kind == TY_OPAQUE)
+    diag_note(d, "    expected %s `%s`\nfound %s `%s`", te->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(te),
+              tf->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(tf));
   diag_emit(d);
 }
 
@@ -207,11 +216,12 @@ bool callable_sig(Fcx *fx, Type *t, Sig *out) {
     return true;
   }
   case TY_REF: case TY_BOX: return callable_sig(fx, t->inner, out);
-  case TY_PARAM: case TY_DYN: {
+  case TY_PARAM: case TY_DYN: case TY_OPAQUE: {
     TraitRef *r = NULL;
     if (t->kind == TY_DYN) r = t->principal && is_fn_trait(t->principal->trait) ? t->principal : NULL;
     for (int b = 0; t->kind == TY_PARAM && !r && t->index < fx->env->n && b < fx->env->nbounds[t->index]; b++)
       if (is_fn_trait(fx->env->bounds[t->index][b]->trait)) r = fx->env->bounds[t->index][b];
+    if (t->kind == TY_OPAQUE) r = opaque_fn_bound(t);
     if (!r) return false;
     Type *args = ty_resolve(r->args[0]);
     out->nparams = args->kind == TY_TUPLE ? args->nargs : 0;
