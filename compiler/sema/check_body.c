@@ -188,6 +188,7 @@ void check_fn_body(FnDecl *f) {
   fx.fn = f;
   fx.env = f->env;
   fx.ret = opaque_define(f, f->ret_type);
+  opaque_require_bounds(&fx);  // before the body: a returned closure takes its signature from them
   if (f->impl) fx.self_ty = f->impl->self_ty;
   else if (f->trait) fx.self_ty = f->trait->env->params[0];
   GenericEnv *saved_env = cur_env;
@@ -210,7 +211,6 @@ void check_fn_body(FnDecl *f) {
     diag_secondary(d, f->span, "implicitly returns `()` as its body has no tail or `return` expression");
     diag_emit(d);
   }
-  opaque_require_bounds(&fx);
   unify_bindings(&fx);
   for (int i = 0; i < fx.tries.len; i++) {
     DeferredTry *d = &fx.tries.data[i];

@@ -928,6 +928,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   fx->closure_hint = NULL;
   Type *exp = expected ? ty_resolve(expected) : NULL;
   if (!hint && exp && exp->kind == TY_DYN && exp->principal && is_fn_trait(exp->principal->trait)) hint = exp->principal;
+  if (!hint && exp && exp->kind == TY_VAR) hint = fn_bound_of(fx, exp);  // returned as `impl Fn(i32) -> i32`
   cf->fn_bound = hint && K->fn_traits[0] && hint->trait == K->fn_traits[0];
   Type *hargs = hint ? ty_resolve(hint->args[0]) : NULL;
   int nhint = hargs && hargs->kind == TY_TUPLE ? hargs->nargs : 0;

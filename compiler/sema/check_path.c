@@ -472,7 +472,7 @@ void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, in
 
 // The Fn bound a generic argument must meet (`F: Fn(i64) -> i64`, `impl Fn(i64) -> i64`), so
 // that a closure passed there gets its parameter types before its body is checked.
-static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
+TraitRef *fn_bound_of(Fcx *fx, Type *param) {
   Type *t = ty_resolve(param);
   while (t->kind == TY_REF) t = ty_resolve(t->inner);
   if (t->kind == TY_BOX) t = ty_resolve(t->inner);

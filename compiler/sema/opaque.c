@@ -73,57 +73,54 @@ static Type *define_fn(Type *t, void *ctx) {
     if (!t->opaque->infer) t->opaque->infer = ty_new_var(0);
     return t->opaque->infer;
   }
-  return t;
+  return ty_map_children(t, define_fn, ctx);
 }
 
-// The return type f's body is checked against: each of its own opaque types a variable.
-Type *opaque_define(FnDecl *f, Type *ret) {
-  if (!ty_has_opaque(ret)) return ret;
-  // Only the outermost opaque types and those nested in ordinary types are f's (bounds'
-  // arguments name the variables through the hidden types they decide).
-  switch (ty_resolve(ret)->kind) {
-  case TY_OPAQUE: return define_fn(ret, f);
-  case TY_REF: case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_TUPLE: case TY_STRUCT: {
-    Type *t = ty_resolve(ret);
-    Type *c_inner = t->inner ? opaque_define(f, t->inner) : NULL;
-    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
-    for (int i = 0; i < t->nargs; i++) args[i] = opaque_define(f, t->args[i]);
-    switch (t->kind) {
-    case TY_REF: return ty_ref(c_inner, t->mut);
-    case TY_BOX: return ty_box(c_inner);
-    case TY_VEC: return ty_vec(c_inner);
-    case TY_ARRAY: return ty_array(c_inner, t->len);
-    case TY_SLICE: return ty_slice(c_inner);
-    case TY_TUPLE: return ty_tuple(args, t->nargs);
-    default: return ty_struct(t->sdecl, args, t->nargs);
-    }
-  }
-  default: return ret;
-  }
-}
+// t as f's body sees it: each of f's own opaque types a variable, which the body decides.
+Type *opaque_define(FnDecl *f, Type *t) { return ty_has_opaque(t) ? define_fn(t, f) : t; }
 
-static void each_own_opaque(FnDecl *f, Type *t, void (*fn)(Fcx *, Opaque *), Fcx *fx, int depth) {
+// f's own opaque types in t, also those its bounds name (`impl Iterator<Item = impl Display>`).
+typedef VEC(Opaque *) OpaqueVec;
+
+static void own_opaques(FnDecl *f, Type *t, OpaqueVec *out, int depth) {
   t = ty_resolve(t);
   if (!t || depth > 16) return;
   if (t->kind == TY_OPAQUE && t->opaque->fn == f) {
-    fn(fx, t->opaque);
+    for (int i = 0; i < out->len; i++)
+      if (VEC_AT(*out, i) == t->opaque) return;
+    vec_push(out, t->opaque);
+    for (int b = 0; b < t->opaque->nbounds; b++) {
+      TraitRef *r = t->opaque->bounds[b];
+      for (int i = 0; i < r->nargs; i++) own_opaques(f, r->args[i], out, depth + 1);
+      for (int i = 0; i < r->nassoc; i++) own_opaques(f, r->assoc_types[i], out, depth + 1);
+    }
     return;
   }
-  if (t->inner) each_own_opaque(f, t->inner, fn, fx, depth + 1);
-  for (int i = 0; i < t->nargs; i++) each_own_opaque(f, t->args[i], fn, fx, depth + 1);
+  if (t->inner) own_opaques(f, t->inner, out, depth + 1);
+  for (int i = 0; i < t->nargs; i++) own_opaques(f, t->args[i], out, depth + 1);
 }
 
-static void require_bounds(Fcx *fx, Opaque *o) {
-  if (!o->infer) return;
-  for (int i = 0; i < o->nbounds; i++) {
-    obligate_ref(fx, o->infer, o->bounds[i], NULL, 0, o->span);
-    VEC_AT(fx->obligations, fx->obligations.len - 1)->opaque_bound = true;
-  }
-}
-
-// After the body: the hidden type must satisfy the bounds (E0277, E0271 for a binding).
+// The hidden type must satisfy the bounds (E0277, E0271 for a binding), checked after the body;
+// known before it, they give a returned closure its signature and literals their types. The
+// bounds' own opaque types are the body's variables too.
 void opaque_require_bounds(Fcx *fx) {
-  each_own_opaque(fx->fn, fx->fn->ret_type, require_bounds, fx, 0);
+  OpaqueVec os = {0};
+  own_opaques(fx->fn, fx->fn->ret_type, &os, 0);
+  for (int k = 0; k < os.len; k++) {
+    Opaque *o = VEC_AT(os, k);
+    if (!o->infer) o->infer = ty_new_var(0);
+    for (int i = 0; i < o->nbounds; i++) {
+      TraitRef *r = o->bounds[i];
+      TraitRef *c = traitref_new(r->trait, arena_alloc(sizeof(Type *) * (r->nargs + 1)), r->nargs);
+      for (int a = 0; a < r->nargs; a++) c->args[a] = opaque_define(fx->fn, r->args[a]);
+      c->nassoc = r->nassoc;
+      c->assoc_names = r->assoc_names;
+      c->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
+      for (int a = 0; a < r->nassoc; a++) c->assoc_types[a] = opaque_define(fx->fn, r->assoc_types[a]);
+      obligate_ref(fx, o->infer, c, NULL, 0, o->span);
+      VEC_AT(fx->obligations, fx->obligations.len - 1)->opaque_bound = true;
+    }
+  }
 }
 
 static void record_hidden(Fcx *fx, Opaque *o) {
@@ -150,5 +147,7 @@ static void record_hidden(Fcx *fx, Opaque *o) {
 
 // Once the body's types are known: the hidden types, for mono to reveal.
 void opaque_record_hidden(Fcx *fx) {
-  each_own_opaque(fx->fn, fx->fn->ret_type, record_hidden, fx, 0);
+  OpaqueVec os = {0};
+  own_opaques(fx->fn, fx->fn->ret_type, &os, 0);
+  for (int k = 0; k < os.len; k++) record_hidden(fx, VEC_AT(os, k));
 }

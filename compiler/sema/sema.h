@@ -144,6 +144,8 @@ Type *ty_zonk(Type *t);                // replace every bound var deeply; unboun
 bool ty_has_vars(Type *t);
 bool ty_has_params(Type *t);
 bool ty_has_dyn(Type *t);
+// t rebuilt with each child (element, argument, pointee) replaced by fn(child, ctx).
+Type *ty_map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx);
 // Substitute TY_PARAM index i by args[i].
 Type *ty_subst(Type *t, Type **args, int nargs);
 const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`

@@ -217,6 +217,9 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: rebo
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+// The Fn bound a value of type param must meet (a closure takes its signature from it): of
+// `dyn Fn`, or an obligation on a variable (`F: Fn(i64) -> i64`, `-> impl Fn(i64) -> i64`).
+TraitRef *fn_bound_of(Fcx *fx, Type *param);
 Type *check_call(Fcx *fx, Expr *e, Type *expected);
 
 // method.c

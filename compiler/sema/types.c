@@ -294,6 +294,8 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
   }
 }
 
+Type *ty_map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) { return map_children(t, fn, ctx); }
+
 static Type *zonk_fn(Type *t, void *ctx) {
   if (!t) return t;  // a hole left by an earlier error (a `self` of an impl that failed to resolve)
   t = ty_resolve(t);
