@@ -152,6 +152,12 @@ static void check_obligations(Fcx *fx) {
       TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
       Type *got = ty_normalize(ty_assoc(t, owner ? owner : o->trait, o->tr->assoc_names[a]), cur_env);
       if (ty_has_vars(want) || unify(got, want)) continue;
+      if (owner == K->iterator_trait && !strcmp(o->tr->assoc_names[a], "Item")) {  // rustc's wording for iterators
+        Diag *d = diag_error(o->span, "E0271", "expected `%s` to be an iterator that yields `%s`, but it yields `%s`", ty_name(t), ty_name(want), ty_name(got));
+        diag_label(d, "expected `%s`, found `%s`", ty_name(want), ty_name(got));
+        diag_emit(d);
+        continue;
+      }
       const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(t), o->trait->name, o->tr->assoc_names[a], ty_name(want));
       Diag *d = diag_error(o->span, "E0271", "type mismatch resolving `%s`", what);
       diag_label(d, "type mismatch resolving `%s`", what);
