@@ -392,6 +392,10 @@ static const Explanation explanations[] = {
   {"E0437",
     "An impl gives an associated type that the trait does not declare.\n"
     "\n"},
+  {"E0438",
+    "An impl defines an associated const its trait does not declare; only the trait's items can\n"
+    "be implemented.\n"
+    "\n"},
   {"E0507",
     "A value is moved out of a borrow or an index (`let s = v[0];` for a `Vec<String>`); borrow it instead.\n"
     "\n"},
@@ -416,6 +420,10 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0571",
     "`break` with a value is used in a `while` or `for` loop; only `loop` can produce a value.\n"
+    "\n"},
+  {"E0223",
+    "`<Type>::Name` names an associated type without saying which trait's: several traits\n"
+    "may give the type one. Write `<Type as Trait>::Name`.\n"
     "\n"},
   {"E0576",
     "`Trait::name` names a method the trait does not declare.\n"
@@ -497,6 +505,11 @@ static const Explanation explanations[] = {
   {"E0720",
     "A function returning `impl Tr` returns its own result (`fn f() -> impl Tr { f() }`), so its\n"
     "hidden type is defined by itself and has no size. Return a concrete type, or a `Box<dyn Tr>`.\n"
+    "\n"},
+  {"E0790",
+    "`Trait::function()` calls an associated function that takes no `self`, and nothing says\n"
+    "which type's implementation to call: each implementor has its own. Name the type with a\n"
+    "qualified path, `<Dog as Animal>::baby_name()`.\n"
     "\n"},
   {"E0746",
     "A function returns `dyn Tr` by value.\n"

@@ -269,6 +269,7 @@ static void resolve_const(ConstDecl *cd) {
   f->body = arena_alloc(sizeof(Block));
   f->body->tail = cd->value;
   f->body->span = cd->value->span;
+  f->is_static = cd->is_static;
   cd->fn = f;
 }
 
@@ -491,6 +492,12 @@ static void check_impl_items(ImplDecl *im) {
     FnDecl *tm = NULL;
     for (int j = 0; j < t->nmethods; j++)
       if (t->methods[j]->name == m->name) tm = t->methods[j];
+    if (!tm && m->is_const) {
+      Diag *d = diag_error(m->sig_span, "E0438", "const `%s` is not a member of trait `%s`", m->name, t->name);
+      diag_label(d, "not a member of trait `%s`", t->name);
+      diag_emit(d);
+      continue;
+    }
     if (!tm) {
       Diag *d = diag_error(m->sig_span, "E0407", "method `%s` is not a member of trait `%s`", m->name, t->name);
       diag_label(d, "not a member of trait `%s`", t->name);

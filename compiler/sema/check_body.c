@@ -23,6 +23,18 @@ static void zonk_expr(Fcx *fx, Expr *e) {
   if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
   if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
   for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
+  if (e->res == RES_TRAIT_FN && e->fn && e->fn->self_kind == SELF_NONE && e->self_ty && ty_has_vars(e->self_ty) &&
+      !fx->reported_infer && !diag_error_count()) {
+    // `Animal::baby_name()`: nothing says which impl's function to call (rustc's E0790).
+    bool c = e->fn->is_const;
+    Diag *d = diag_error(e->span, "E0790", "cannot %s on trait without specifying the corresponding `impl` type",
+                         c ? "refer to the associated constant" : "call associated function");
+    diag_label(d, "cannot %s of trait", c ? "refer to the associated constant" : "call associated function");
+    diag_secondary(d, e->fn->sig_span.hi ? e->fn->sig_span : e->fn->span, "`%s::%s` defined here", e->trait ? e->trait->name : "?", e->fn->name);
+    diag_emit(d);
+    fx->reported_infer = true;
+    return;
+  }
   if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
     if (!fx->reported_infer && !diag_error_count()) {
       Diag *d = diag_error(e->span, "E0282", "type annotations needed");

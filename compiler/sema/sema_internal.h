@@ -149,6 +149,7 @@ typedef struct {
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
+  bool resolving_callee;   // the path being resolved is called (`S::f()`, not `S::N`): for messages
   // `Rc::new(|m| ..)` expected to be an `Rc<dyn Fn(&str)>`: the argument whose type is this
   // variable is a closure checked against this Fn bound (rustc deduces its signature so).
   Type *unsize_var;

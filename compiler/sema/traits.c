@@ -563,7 +563,7 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
   }
   for (int i = 0; i < t->nmethods; i++) {
     FnDecl *m = t->methods[i];
-    if (m->requires_sized) continue;
+    if (m->requires_sized || m->is_const) continue;  // consts: reported below
     if (m->self_kind == SELF_NONE) {
       diag_note_at(d, m->span, "...because associated function `%s` has no `self` parameter", m->name);
       diag_help(d, "consider turning `%s` into a method by giving it a `&self` argument, or add `where Self: Sized` to it to make `%s` dyn compatible", m->name, t->name);
