@@ -414,9 +414,8 @@ static const Explanation explanations[] = {
     "a value that a second call reads after it was freed. Relax the bound, or change the closure.\n"
     "\n"},
   {"E0562",
-    "`impl Trait` is used outside of a function's arguments and return type (or in a trait\n"
-    "method's return type, which trc does not support yet); use a generic parameter or a concrete\n"
-    "type.\n"
+    "`impl Trait` is used outside of a function's arguments and return type (in a `let`, a\n"
+    "field, a `dyn Fn` signature); use a generic parameter or a concrete type.\n"
     "\n"},
   {"E0571",
     "`break` with a value is used in a `while` or `for` loop; only `loop` can produce a value.\n"

@@ -437,7 +437,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference"
-                         : rt->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(rt));
+                         : rt->kind == TY_OPAQUE ? (rt->opaque->fn->trait ? "associated type" : "opaque type") : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);

@@ -64,6 +64,58 @@ TraitRef *opaque_fn_bound(Type *t) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Revealing: once every body is checked, an opaque type is its hidden type for its arguments
+
+static Type *reveal_fn(Type *t, void *ctx);
+
+// `fn items(&self) -> impl Iterator<Item = i32>` declared in a trait: for a concrete Self, the
+// return type of the implementing impl's method (its own opaque type, or a concrete one), or
+// of the trait's default body when the impl keeps it.
+static Type *trait_method_hidden(Type *t) {
+  FnDecl *tm = t->opaque->fn;
+  TraitDecl *trait = tm->trait;
+  Type *self = ty_resolve(t->args[0]);
+  int ntrait = trait->env->n;
+  if (ty_has_params(self) || ty_has_vars(self) || t->nargs < ntrait) return NULL;
+  TraitRef tr = {.trait = trait, .args = t->args + 1, .nargs = ntrait - 1};
+  Type **impl_args = NULL;
+  int nimpl = 0;
+  ImplDecl *im = find_impl(K, &tr, self, &impl_args, &nimpl);
+  for (int i = 0; im && i < im->nmethods; i++) {
+    FnDecl *m = im->methods[i];
+    if (m->name != tm->name) continue;
+    int nown = t->nargs - ntrait;  // the method's own type parameters follow the impl's
+    Type **args = arena_alloc(sizeof(Type *) * (nimpl + nown + 1));
+    copy_bytes(args, impl_args, sizeof(Type *) * nimpl);
+    copy_bytes(args + nimpl, t->args + ntrait, sizeof(Type *) * nown);
+    return ty_subst(m->ret_type, args, nimpl + nown);
+  }
+  return t->opaque->hidden ? ty_subst(t->opaque->hidden, t->args, t->nargs) : NULL;
+}
+
+static Type *reveal_fn(Type *t, void *ctx) {
+  t = ty_resolve(t);
+  int *depth = ctx;
+  if (t->kind == TY_OPAQUE && *depth < 64) {
+    Opaque *o = t->opaque;
+    Type *h = o->fn->trait ? trait_method_hidden(t) : NULL;
+    if (!h && o->hidden) h = ty_subst(o->hidden, t->args, t->nargs);
+    if (h) {
+      (*depth)++;
+      h = reveal_fn(h, ctx);
+      (*depth)--;
+      return h;
+    }
+  }
+  return ty_map_children(t, reveal_fn, ctx);
+}
+
+Type *ty_reveal(Type *t) {
+  int depth = 0;
+  return t && ty_has_opaque(t) ? reveal_fn(t, &depth) : t;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The defining body
 
 static Type *define_fn(Type *t, void *ctx) {

@@ -570,7 +570,11 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
       (*count)++;
       continue;
     }
-    if (m->ret_type && mentions_self(m->ret_type, self)) {
+    if (m->ret_type && ty_has_opaque(m->ret_type)) {  // one hidden type per implementor: no one signature
+      diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references an `impl Trait` type in its return type", m->name);
+      diag_help(d, "consider moving `%s` to another trait", m->name);
+      (*count)++;
+    } else if (m->ret_type && mentions_self(m->ret_type, self)) {
       diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references the `Self` type in its return type", m->name);
       diag_help(d, "consider moving `%s` to another trait, or add `where Self: Sized` to it", m->name);
       (*count)++;

@@ -333,24 +333,6 @@ bool ty_has_params(Type *t) { return any_kind(t, TY_PARAM); }
 bool ty_has_dyn(Type *t) { return any_kind(t, TY_DYN); }
 bool ty_has_opaque(Type *t) { return any_kind(t, TY_OPAQUE); }
 
-// Opaque types are revealed once every body is checked: an opaque type is its hidden type for
-// its arguments, itself revealed (a function may return another's `impl Tr`).
-static Type *reveal_fn(Type *t, void *ctx) {
-  t = ty_resolve(t);
-  int *depth = ctx;
-  if (t->kind == TY_OPAQUE && t->opaque->hidden && *depth < 64) {
-    (*depth)++;
-    Type *h = reveal_fn(ty_subst(t->opaque->hidden, t->args, t->nargs), ctx);
-    (*depth)--;
-    return h;
-  }
-  return map_children(t, reveal_fn, ctx);
-}
-
-Type *ty_reveal(Type *t) {
-  int depth = 0;
-  return t && ty_has_opaque(t) ? reveal_fn(t, &depth) : t;
-}
 
 typedef struct {
   Type **args;
