@@ -57,6 +57,10 @@ bool unify(Type *a, Type *b) {
   if (a->kind == TY_ASSOC) a = ty_resolve(ty_normalize(a, cur_env));
   if (b->kind == TY_ASSOC) b = ty_resolve(ty_normalize(b, cur_env));
   if (a == b) return true;
+  // In the body that defines it, an opaque type is the variable its hidden type will be
+  // (`return 0; ... f(n - 1)` in `fn f(n: u32) -> impl Display`).
+  if (a->kind == TY_OPAQUE && a->opaque->infer) return unify(a->opaque->infer, b);
+  if (b->kind == TY_OPAQUE && b->opaque->infer) return unify(a, b->opaque->infer);
   if (a->kind == TY_VAR && b->kind == TY_VAR) {
     // Keep the more specific literal kind as the representative.
     if (a->var_kind == 0 || a->var_kind == b->var_kind) {
@@ -74,12 +78,13 @@ bool unify(Type *a, Type *b) {
     return true;
   }
   if (b->kind == TY_VAR) return unify(b, a);
+  // Each closure expression and each opaque type is a type of its own.
   if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl ||
-      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len)
+      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len ||
+      a->closure != b->closure || a->opaque != b->opaque)
     return false;
   switch (a->kind) {
   case TY_PARAM: return a == b;
-  case TY_OPAQUE: if (a->opaque != b->opaque) return false; break;  // then its arguments
   case TY_DYN: {
     if (!a->principal || !b->principal) return a->principal == b->principal && a->nautos == b->nautos;
     if (a->principal->trait != b->principal->trait || a->nautos != b->nautos) return false;
