@@ -257,6 +257,50 @@ static void resolve_struct(StructDecl *s) {
     if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
 }
 
+// Whether t, or a type it holds (through fields, elements and pointers), is one pred says.
+static bool type_holds(Type *t, bool (*pred)(Type *), int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 16) return false;
+  if (pred(t)) return true;
+  if (t->kind == TY_STRUCT) {
+    StructDecl *s = t->sdecl;
+    for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+      FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+      int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+      for (int i = 0; i < n; i++)
+        if (type_holds(ty_subst(fields[i].type, t->args, t->nargs), pred, depth + 1)) return true;
+    }
+    return false;
+  }
+  if (t->inner && type_holds(t->inner, pred, depth + 1)) return true;
+  for (int i = 0; t->kind != TY_FN && i < t->nargs; i++)
+    if (type_holds(t->args[i], pred, depth + 1)) return true;
+  return false;
+}
+
+// A std Cell or a raw pointer: mutable through a shared reference, so not Sync (trc has no
+// auto-trait analysis yet; this is the part statics need).
+static bool interior_mut(Type *t) {
+  return t->kind == TY_PTR || (t->kind == TY_STRUCT && t->sdecl->span.file == 0 && !strcmp(t->sdecl->name, "Cell"));
+}
+
+static bool has_drop_impl(Type *t) { return t->kind == TY_STRUCT && t->sdecl->drop_impl; }
+
+// A static is one value shared by the whole program (and its threads): its type must be Sync
+// (E0277). trc makes each use of a static its value again, as for a const, which is the same
+// program only while nothing in it can change or run a destructor.
+static void check_static_type(ConstDecl *cd, Type *t) {
+  if (type_holds(t, interior_mut, 0)) {
+    Diag *d = diag_error(cd->ty->span, "E0277", "`%s` cannot be shared between threads safely", ty_name(t));
+    diag_label(d, "`%s` cannot be shared between threads safely", ty_name(t));
+    diag_help(d, "the trait `Sync` is not implemented for `%s`", ty_name(t));
+    diag_note(d, "shared static variables must have a type that implements `Sync`");
+    diag_emit(d);
+  } else if (type_holds(t, has_drop_impl, 0)) {
+    error_at(cd->ty->span, NULL, "trc does not support `static` items of a type with a `Drop` impl (`%s`); use a `const` or a `&'static` value", ty_name(t));
+  }
+}
+
 // A const's value becomes the body of a function returning it.
 static void resolve_const(ConstDecl *cd) {
   resolve_scope_of(cd->span);
@@ -271,6 +315,7 @@ static void resolve_const(ConstDecl *cd) {
   f->body->span = cd->value->span;
   f->is_static = cd->is_static;
   cd->fn = f;
+  if (cd->is_static) check_static_type(cd, f->ret_type);
 }
 
 static void resolve_trait_header(TraitDecl *t) {
