@@ -11,15 +11,21 @@
 
 #include <string.h>
 
-static TraitRef *subst_traitref(TraitRef *r, Type **args, int n) {
-  if (!n || (!r->nargs && !r->nassoc)) return r;
+// r with each argument and binding replaced by fn(type, ctx).
+static TraitRef *map_traitref(TraitRef *r, Type *(*fn)(Type *, void *), void *ctx) {
+  if (!r->nargs && !r->nassoc) return r;
   TraitRef *c = traitref_new(r->trait, arena_alloc(sizeof(Type *) * (r->nargs + 1)), r->nargs);
-  for (int i = 0; i < r->nargs; i++) c->args[i] = ty_subst(r->args[i], args, n);
+  for (int i = 0; i < r->nargs; i++) c->args[i] = fn(r->args[i], ctx);
   c->nassoc = r->nassoc;
   c->assoc_names = r->assoc_names;
   c->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
-  for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = ty_subst(r->assoc_types[i], args, n);
+  for (int i = 0; i < r->nassoc; i++) c->assoc_types[i] = fn(r->assoc_types[i], ctx);
   return c;
+}
+
+static Type *subst_by(Type *t, void *ctx) {
+  Type *opaque = ctx;
+  return ty_subst(t, opaque->args, opaque->nargs);
 }
 
 TraitRef **opaque_bounds(Type *t, int *n) {
@@ -27,7 +33,7 @@ TraitRef **opaque_bounds(Type *t, int *n) {
   *n = o->nbounds;
   if (!t->nargs) return o->bounds;
   TraitRef **out = arena_alloc(sizeof(TraitRef *) * (o->nbounds + 1));
-  for (int i = 0; i < o->nbounds; i++) out[i] = subst_traitref(o->bounds[i], t->args, t->nargs);
+  for (int i = 0; i < o->nbounds; i++) out[i] = map_traitref(o->bounds[i], subst_by, t);
   return out;
 }
 
@@ -131,6 +137,8 @@ static Type *define_fn(Type *t, void *ctx) {
 // t as f's body sees it: each of f's own opaque types a variable, which the body decides.
 Type *opaque_define(FnDecl *f, Type *t) { return ty_has_opaque(t) ? define_fn(t, f) : t; }
 
+static Type *define_in(Type *t, void *f) { return opaque_define(f, t); }
+
 // f's own opaque types in t, also those its bounds name (`impl Iterator<Item = impl Display>`).
 typedef VEC(Opaque *) OpaqueVec;
 
@@ -162,14 +170,7 @@ void opaque_require_bounds(Fcx *fx) {
     Opaque *o = VEC_AT(os, k);
     if (!o->infer) o->infer = ty_new_var(0);
     for (int i = 0; i < o->nbounds; i++) {
-      TraitRef *r = o->bounds[i];
-      TraitRef *c = traitref_new(r->trait, arena_alloc(sizeof(Type *) * (r->nargs + 1)), r->nargs);
-      for (int a = 0; a < r->nargs; a++) c->args[a] = opaque_define(fx->fn, r->args[a]);
-      c->nassoc = r->nassoc;
-      c->assoc_names = r->assoc_names;
-      c->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
-      for (int a = 0; a < r->nassoc; a++) c->assoc_types[a] = opaque_define(fx->fn, r->assoc_types[a]);
-      obligate_ref(fx, o->infer, c, NULL, 0, o->span);
+      obligate_ref(fx, o->infer, map_traitref(o->bounds[i], define_in, fx->fn), NULL, 0, o->span);
       VEC_AT(fx->obligations, fx->obligations.len - 1)->opaque_bound = true;
     }
   }
