@@ -392,6 +392,10 @@ static const Explanation explanations[] = {
   {"E0437",
     "An impl gives an associated type that the trait does not declare.\n"
     "\n"},
+  {"E0438",
+    "An impl defines an associated const its trait does not declare; only the trait's items can\n"
+    "be implemented.\n"
+    "\n"},
   {"E0507",
     "A value is moved out of a borrow or an index (`let s = v[0];` for a `Vec<String>`); borrow it instead.\n"
     "\n"},
@@ -410,10 +414,15 @@ static const Explanation explanations[] = {
     "a value that a second call reads after it was freed. Relax the bound, or change the closure.\n"
     "\n"},
   {"E0562",
-    "`impl Trait` is used outside of a function argument; use a generic parameter or a concrete type.\n"
+    "`impl Trait` is used outside of a function's arguments and return type (in a `let`, a\n"
+    "field, a `dyn Fn` signature); use a generic parameter or a concrete type.\n"
     "\n"},
   {"E0571",
     "`break` with a value is used in a `while` or `for` loop; only `loop` can produce a value.\n"
+    "\n"},
+  {"E0223",
+    "`<Type>::Name` names an associated type without saying which trait's: several traits\n"
+    "may give the type one. Write `<Type as Trait>::Name`.\n"
     "\n"},
   {"E0576",
     "`Trait::name` names a method the trait does not declare.\n"
@@ -483,6 +492,23 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0689",
     "A method is called on a number literal whose type is not known yet (`2.pow(3)`); add a suffix (`2i32`).\n"
+    "\n"},
+  {"E0700",
+    "A function returning `impl Tr` returns a value that borrows from a parameter, but the\n"
+    "return type names no lifetime. In Rust 2021 the hidden type of `impl Tr` may use the\n"
+    "function's type parameters but only the lifetimes its bounds write, so the caller is free\n"
+    "to drop what the argument points to while it still holds the result: the value would read\n"
+    "freed memory. Say that the result borrows, `-> impl Tr + '_` (or `+ 'a`), or return owned\n"
+    "data.\n"
+    "\n"},
+  {"E0720",
+    "A function returning `impl Tr` returns its own result (`fn f() -> impl Tr { f() }`), so its\n"
+    "hidden type is defined by itself and has no size. Return a concrete type, or a `Box<dyn Tr>`.\n"
+    "\n"},
+  {"E0790",
+    "`Trait::function()` calls an associated function that takes no `self`, and nothing says\n"
+    "which type's implementation to call: each implementor has its own. Name the type with a\n"
+    "qualified path, `<Dog as Animal>::baby_name()`.\n"
     "\n"},
   {"E0746",
     "A function returns `dyn Tr` by value.\n"

@@ -114,7 +114,7 @@ static bool has_refs_in(Type *t, Type **visiting, int depth) {
     if (visiting[i] == t) return false;
   visiting[depth] = t;
   switch (t->kind) {
-  case TY_REF: case TY_ITER: case TY_PARAM: case TY_ASSOC: case TY_CLOSURE: case TY_VAR: return true;
+  case TY_REF: case TY_ITER: case TY_PARAM: case TY_ASSOC: case TY_CLOSURE: case TY_VAR: case TY_OPAQUE: return true;
   case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return has_refs_in(t->inner, visiting, depth + 1);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
@@ -2007,8 +2007,28 @@ static const char *region_name(Bck *k, Diag *d, const char *region, int local, i
   return name;
 }
 
+// `-> impl Tr` naming no lifetime captures none of the parameters' (Rust 2021): a hidden type
+// holding one is rustc's E0700.
+static void report_opaque_capture(Bck *k, Loan *u, Span sp) {
+  FnDecl *f = k->b->fn;
+  Diag *d = diag_error(sp, "E0700", "hidden type for `%s` captures lifetime that does not appear in bounds", ty_name(f->ret_type));
+  TypeExpr *opaque = f->ret;
+  while (opaque->kind != TE_IMPL && opaque->inner) opaque = opaque->inner;
+  diag_secondary(d, opaque->span, "opaque type defined here");
+  Span def = u->region ? sig_lifetime_def(f, u->region) : param_amp(k, u->holder);
+  Type *hidden = ty_reveal(f->ret_type);
+  if (u->region) diag_secondary(d, def, "hidden type `%s` captures the lifetime `%s` as defined here", ty_name(hidden), u->region);
+  else diag_secondary(d, def, "hidden type `%s` captures the anonymous lifetime defined here", ty_name(hidden));
+  diag_help(d, "add a `use<...>` bound to explicitly capture `%s`", u->region ? u->region : "'_");
+  diag_defer(d, DEFER_CONFLICT);
+}
+
 static void report_region(Bck *k, Loan *u, Span sp) {
   FnDecl *f = k->b->fn;
+  if (sig_ret_has_impl(f->ret) && !f->ret_named && !f->ret_elided) {
+    report_opaque_capture(k, u, sp);
+    return;
+  }
   const char *pname = k->b->locals.data[u->holder].name;
   bool has_self = f->self_kind != SELF_NONE;
   const char *named = sig_ret_lifetime(f);
@@ -2182,7 +2202,7 @@ static void collect_universal(Bck *k) {
   FnDecl *f = k->b->fn;
   k->universal = bits_new((k->loans.len + 64 + 63) / 64);
   if (!f || f->is_closure) return;
-  if (sig_ret_has_impl(f->ret) || f->ret_lifetimes[3]) return;  // `-> impl Tr` is E0700's; many names
+  if (f->ret_lifetimes[3]) return;  // many names
   bool has_self = f->self_kind != SELF_NONE;
   for (int l = 1; l <= k->b->nparams && l - 1 - has_self < f->nparams; l++) {
     const char *region;
@@ -2336,7 +2356,7 @@ static bool is_callable(Bck *k, Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_CLOSURE) return true;
   if (t->kind == TY_DYN) return t->principal && is_fn_trait(t->principal->trait);
-  return k->b->fn && t->kind == TY_PARAM && mir_param_fn_trait(k->b->fn, t);
+  return k->b->fn && (t->kind == TY_PARAM || t->kind == TY_OPAQUE) && mir_param_fn_trait(k->b->fn, t);
 }
 
 static void check_mutability(Bck *k) {

@@ -1290,6 +1290,7 @@ static void lower_struct_update(Lower *L, Place dest, Expr *e) {
 TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
   GenericEnv *env = f->env;
   t = ty_resolve(t);
+  if (t->kind == TY_OPAQUE) return opaque_fn_bound(t) ? opaque_fn_bound(t)->trait : NULL;  // `-> impl Fn()`
   if (t->kind != TY_PARAM || !env || t->index >= env->n) return NULL;
   TraitDecl *tr = NULL;
   for (int i = 0; i < env->nbounds[t->index]; i++)
@@ -2712,7 +2713,8 @@ static Body *lower_body(Lower *L, FnDecl *f) {
   L->alias = arena_alloc(sizeof(Place) * (f->locals.len + 1));
   L->has_alias = arena_alloc(sizeof(bool) * (f->locals.len + 1));
   for (int i = 0; i <= f->locals.len; i++) L->local_of[i] = -1;
-  new_local(L, f->ret_type ? f->ret_type : ty_unit, NULL, true, f->span);  // _0
+  // `-> impl Tr`: the body returns its hidden type (only callers see the opaque one).
+  new_local(L, f->ret_type ? ty_reveal(f->ret_type) : ty_unit, NULL, true, f->span);  // _0
   L->resume = -1;
   lower_params(L, f);
   lower_block_into(L, local_place(0), f->body);

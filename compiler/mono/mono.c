@@ -166,9 +166,11 @@ Instance *mono_instance_at(int i) { return i < pending.len ? VEC_AT(pending, i) 
 
 Instance *mono_next_pending(void) { return emit_pos < pending.len ? VEC_AT(pending, emit_pos++) : NULL; }
 
+// Opaque types (`-> impl Tr`) are their hidden types here; normalizing a projection may give
+// another function's opaque type, revealed in turn.
 Type *mono_subst(Type *t, Type **args, int n) {
-  t = ty_subst(t, args, n);
-  return t && ty_has_assoc(t) ? ty_normalize(t, NULL) : t;
+  t = ty_reveal(ty_subst(t, args, n));
+  return t && ty_has_assoc(t) ? ty_reveal(ty_normalize(t, NULL)) : t;
 }
 
 // A trait method for a concrete Self type: the FnDecl that implements it (the impl's method,

@@ -257,6 +257,50 @@ static void resolve_struct(StructDecl *s) {
     if (!strcmp(s->attrs.derives[i], "Copy")) s->is_copy = true;
 }
 
+// Whether t, or a type it holds (through fields, elements and pointers), is one pred says.
+static bool type_holds(Type *t, bool (*pred)(Type *), int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 16) return false;
+  if (pred(t)) return true;
+  if (t->kind == TY_STRUCT) {
+    StructDecl *s = t->sdecl;
+    for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+      FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+      int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+      for (int i = 0; i < n; i++)
+        if (type_holds(ty_subst(fields[i].type, t->args, t->nargs), pred, depth + 1)) return true;
+    }
+    return false;
+  }
+  if (t->inner && type_holds(t->inner, pred, depth + 1)) return true;
+  for (int i = 0; t->kind != TY_FN && i < t->nargs; i++)
+    if (type_holds(t->args[i], pred, depth + 1)) return true;
+  return false;
+}
+
+// A std Cell or a raw pointer: mutable through a shared reference, so not Sync (trc has no
+// auto-trait analysis yet; this is the part statics need).
+static bool interior_mut(Type *t) {
+  return t->kind == TY_PTR || (t->kind == TY_STRUCT && t->sdecl->span.file == 0 && !strcmp(t->sdecl->name, "Cell"));
+}
+
+static bool has_drop_impl(Type *t) { return t->kind == TY_STRUCT && t->sdecl->drop_impl; }
+
+// A static is one value shared by the whole program (and its threads): its type must be Sync
+// (E0277). trc makes each use of a static its value again, as for a const, which is the same
+// program only while nothing in it can change or run a destructor.
+static void check_static_type(ConstDecl *cd, Type *t) {
+  if (type_holds(t, interior_mut, 0)) {
+    Diag *d = diag_error(cd->ty->span, "E0277", "`%s` cannot be shared between threads safely", ty_name(t));
+    diag_label(d, "`%s` cannot be shared between threads safely", ty_name(t));
+    diag_help(d, "the trait `Sync` is not implemented for `%s`", ty_name(t));
+    diag_note(d, "shared static variables must have a type that implements `Sync`");
+    diag_emit(d);
+  } else if (type_holds(t, has_drop_impl, 0)) {
+    error_at(cd->ty->span, NULL, "trc does not support `static` items of a type with a `Drop` impl (`%s`); use a `const` or a `&'static` value", ty_name(t));
+  }
+}
+
 // A const's value becomes the body of a function returning it.
 static void resolve_const(ConstDecl *cd) {
   resolve_scope_of(cd->span);
@@ -269,7 +313,9 @@ static void resolve_const(ConstDecl *cd) {
   f->body = arena_alloc(sizeof(Block));
   f->body->tail = cd->value;
   f->body->span = cd->value->span;
+  f->is_static = cd->is_static;
   cd->fn = f;
+  if (cd->is_static) check_static_type(cd, f->ret_type);
 }
 
 static void resolve_trait_header(TraitDecl *t) {
@@ -396,7 +442,10 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
       require_sized(f->param_types[i], te->span, "function arguments");
     }
   }
+  // `-> impl Tr` is an opaque type of f's (in a trait, one per implementing type: opaque.c).
+  opaque_owner = f;
   f->ret_type = f->ret ? resolve_type(f->ret, env, self_ty) : ty_unit;
+  opaque_owner = NULL;
   if (f->ret && ty_resolve(f->ret_type)->kind == TY_DYN) {
     // A function returns by value: `dyn Tr` has no size; it must come back behind a pointer.
     Diag *d = diag_error(f->ret->span, "E0746", "return type cannot be a trait object without pointer indirection");
@@ -525,6 +574,12 @@ static void check_impl_items(ImplDecl *im) {
     FnDecl *tm = NULL;
     for (int j = 0; j < t->nmethods; j++)
       if (t->methods[j]->name == m->name) tm = t->methods[j];
+    if (!tm && m->is_const) {
+      Diag *d = diag_error(m->sig_span, "E0438", "const `%s` is not a member of trait `%s`", m->name, t->name);
+      diag_label(d, "not a member of trait `%s`", t->name);
+      diag_emit(d);
+      continue;
+    }
     if (!tm) {
       Diag *d = diag_error(m->sig_span, "E0407", "method `%s` is not a member of trait `%s`", m->name, t->name);
       diag_label(d, "not a member of trait `%s`", t->name);
@@ -579,7 +634,10 @@ static void check_impl_items(ImplDecl *im) {
       at = m->params[p].ty->span;
       trait_at = tm->params[p].ty->span;
     }
-    if (same && ty_normalize(ty_subst(tm->ret_type, sub, n), im->env) != ty_normalize(m->ret_type, im->env)) {
+    // `-> impl Tr` in the trait: the impl returns a type of its own (rustc checks its bounds
+    // against the trait's; trc does not yet).
+    bool opaque_ret = ty_has_opaque(tm->ret_type);
+    if (same && !opaque_ret && ty_normalize(ty_subst(tm->ret_type, sub, n), im->env) != ty_normalize(m->ret_type, im->env)) {
       same = false;
       want = ty_normalize(ty_subst(tm->ret_type, sub, n), im->env);
       got = ty_normalize(m->ret_type, im->env);

@@ -23,6 +23,18 @@ static void zonk_expr(Fcx *fx, Expr *e) {
   if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
   if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
   for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
+  if (e->res == RES_TRAIT_FN && e->fn && e->fn->self_kind == SELF_NONE && e->self_ty && ty_has_vars(e->self_ty) &&
+      !fx->reported_infer && !diag_error_count()) {
+    // `Animal::baby_name()`: nothing says which impl's function to call (rustc's E0790).
+    bool c = e->fn->is_const;
+    Diag *d = diag_error(e->span, "E0790", "cannot %s on trait without specifying the corresponding `impl` type",
+                         c ? "refer to the associated constant" : "call associated function");
+    diag_label(d, "cannot %s of trait", c ? "refer to the associated constant" : "call associated function");
+    diag_secondary(d, e->fn->sig_span.hi ? e->fn->sig_span : e->fn->span, "`%s::%s` defined here", e->trait ? e->trait->name : "?", e->fn->name);
+    diag_emit(d);
+    fx->reported_infer = true;
+    return;
+  }
   if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
     if (!fx->reported_infer && !diag_error_count()) {
       Diag *d = diag_error(e->span, "E0282", "type annotations needed");
@@ -50,7 +62,9 @@ static void zonk_expr(Fcx *fx, Expr *e) {
 // arguments: an impl of the trait for the type is not enough. (Parameters' bounds and the
 // builtin impls are taken as they are.)
 static bool implements_with_args(Obligation *o, Type *t) {
-  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM) return true;
+  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM ||
+      ty_resolve(t)->kind == TY_OPAQUE)
+    return true;
   TraitRef r = *o->tr;
   r.nassoc = 0;
   r.args = arena_alloc(sizeof(Type *) * (r.nargs + 1));
@@ -89,6 +103,19 @@ static void report_param_not_static(Type *t, Span sp) {
   diag_emit(d);
 }
 
+// `-> impl Display` returning a type that is not: rustc words Display's and Debug's as their
+// `rustc_on_unimplemented` says, and points at the return type.
+static void report_opaque_bound(Obligation *o, const char *name, const char *trait) {
+  Diag *d;
+  if (o->trait == K->display_trait || o->trait == K->debug_trait)
+    d = diag_error(o->span, "E0277", "`%s` doesn't implement `%s`", name, o->trait == K->debug_trait ? "Debug" : "std::fmt::Display");
+  else
+    d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
+  diag_label(d, "unsatisfied trait bound");
+  diag_help(d, "the trait `%s` is not implemented for `%s`", trait, name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
@@ -116,6 +143,10 @@ static void check_obligations(Fcx *fx) {
       report_from_iterator(o, name);
       continue;
     }
+    if (o->opaque_bound) {
+      report_opaque_bound(o, name, trait);
+      continue;
+    }
     Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
     diag_label(d, "the trait `%s` is not implemented for `%s`", trait, name);
     if (o->bound_of && o->bound_of->trait)
@@ -133,6 +164,12 @@ static void check_obligations(Fcx *fx) {
       TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
       Type *got = ty_normalize(ty_assoc(t, owner ? owner : o->trait, o->tr->assoc_names[a]), cur_env);
       if (ty_has_vars(want) || unify(got, want)) continue;
+      if (owner == K->iterator_trait && !strcmp(o->tr->assoc_names[a], "Item")) {  // rustc's wording for iterators
+        Diag *d = diag_error(o->span, "E0271", "expected `%s` to be an iterator that yields `%s`, but it yields `%s`", ty_name(t), ty_name(want), ty_name(got));
+        diag_label(d, "expected `%s`, found `%s`", ty_name(want), ty_name(got));
+        diag_emit(d);
+        continue;
+      }
       const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(t), o->trait->name, o->tr->assoc_names[a], ty_name(want));
       Diag *d = diag_error(o->span, "E0271", "type mismatch resolving `%s`", what);
       diag_label(d, "type mismatch resolving `%s`", what);
@@ -168,7 +205,8 @@ void check_fn_body(FnDecl *f) {
   Fcx fx = {0};
   fx.fn = f;
   fx.env = f->env;
-  fx.ret = f->ret_type;
+  fx.ret = opaque_define(f, f->ret_type);
+  opaque_require_bounds(&fx);  // before the body: a returned closure takes its signature from them
   if (f->impl) fx.self_ty = f->impl->self_ty;
   else if (f->trait) fx.self_ty = f->trait->env->params[0];
   GenericEnv *saved_env = cur_env;
@@ -213,6 +251,7 @@ void check_fn_body(FnDecl *f) {
     }
   }
   for (int i = 0; i < fx.exprs.len; i++) zonk_expr(&fx, VEC_AT(fx.exprs, i));
+  opaque_record_hidden(&fx);
   // Closures' signatures and variables (inferred from the enclosing body) too.
   for (int i = 0; i < fx.closures.len; i++) {
     FnDecl *cf = VEC_AT(fx.closures, i);

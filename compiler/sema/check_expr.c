@@ -879,6 +879,17 @@ static int value_fn_arity(Expr *e) {
   }
 }
 
+// `Self::N`, `T::N`, `<S as Tr>::N`: an associated const is the call of the function that
+// computes it (FnDecl.is_const), for the impl the path resolved to.
+static Type *assoc_const_use(Fcx *fx, Expr *e) {
+  Expr *callee = arena_alloc(sizeof(Expr));
+  *callee = *e;
+  callee->ty = ty_unit;
+  vec_push(&fx->exprs, callee);
+  *e = (Expr){.kind = EX_CALL, .span = callee->span, .sub = callee};
+  return sig_of(callee->fn, callee->fn_targs, callee->fn_ntargs).ret;
+}
+
 // Turns the path expression e into `|__arg0, ..| path(__arg0, ..)` and checks that closure.
 static Type *check_fn_value(Fcx *fx, Expr *e, int arity, Type *expected) {
   Expr *callee = arena_alloc(sizeof(Expr));
@@ -928,6 +939,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   fx->closure_hint = NULL;
   Type *exp = expected ? ty_resolve(expected) : NULL;
   if (!hint && exp && exp->kind == TY_DYN && exp->principal && is_fn_trait(exp->principal->trait)) hint = exp->principal;
+  if (!hint && exp && exp->kind == TY_VAR) hint = fn_bound_of(fx, exp);  // returned as `impl Fn(i32) -> i32`
   cf->fn_bound = hint && K->fn_traits[0] && hint->trait == K->fn_traits[0];
   Type *hargs = hint ? ty_resolve(hint->args[0]) : NULL;
   int nhint = hargs && hargs->kind == TY_TUPLE ? hargs->nargs : 0;
@@ -1074,6 +1086,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     {
       int obligations = fx->obligations.len;
       if (!resolve_value_path(fx, e)) return ty_new_var(0);
+      if ((e->res == RES_FN || e->res == RES_TRAIT_FN) && e->fn->is_const) return assoc_const_use(fx, e);
       bool plain_fn = e->res == RES_FN && e->fn->self_kind == SELF_NONE;
       int arity = plain_fn ? -1 : value_fn_arity(e);
       if (arity >= 0) {

@@ -46,6 +46,13 @@ void check_moves(Fcx *fx) {
         error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
       continue;
     }
+    if (e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn->is_static && !e->coerce && !ty_has_vars(e->ty) &&
+        !type_implements(K, e->ty, K->copy_trait)) {  // a static is one place: its value cannot leave it
+      Diag *d = diag_error(e->span, "E0507", "cannot move out of static item `%s`", e->fn->name);
+      diag_label(d, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", e->fn->name, ty_name(e->ty));
+      diag_emit(d);
+      continue;
+    }
     if (!is_place(e) || e->coerce || type_implements(K, e->ty, K->copy_trait) || ty_has_vars(e->ty) || !ty_is_sized(e->ty)) continue;
     if (e->kind == EX_PATH) {  // moving a whole local: codegen tracks it with a drop flag
       e->moves_local = e->res == RES_LOCAL;

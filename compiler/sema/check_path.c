@@ -315,10 +315,88 @@ static int resolve_ctor_value(Fcx *fx, Expr *e) {
   return 1;
 }
 
+// E0599 for `Type::name`, in rustc's words: a called path looks for a function, any other for
+// an associated item (a const).
+static void no_assoc_item(Fcx *fx, PathSeg *seg, Type *t) {
+  t = ty_resolve(t);
+  const char *what = fx->resolving_callee ? "function or associated item" : "associated item";
+  const char *kind = t->kind == TY_STRUCT ? (t->sdecl->is_enum ? "enum " : "struct ") : "";
+  Diag *d = diag_error(seg->span, "E0599", "no %s named `%s` found for %s`%s` in the current scope", what, seg->name, kind, ty_name(t));
+  diag_label(d, "%s not found in `%s`", what, ty_name(t));
+  diag_emit(d);
+}
+
+// `Trait::method` or `<T as Trait<A>>::method`: the trait's method m (declared by owner) with
+// Self (and, from a qualified path, the trait's arguments `tr`) given; Self must implement it.
+static void trait_fn_path(Fcx *fx, Expr *e, FnDecl *m, TraitDecl *owner, Type *self, TraitRef *tr) {
+  Span self_at = e->path.qself ? e->path.qself->span : e->span;  // where E0277 points
+  e->res = RES_TRAIT_FN;
+  e->fn = m;
+  e->trait = owner;
+  e->self_ty = self;
+  int known = 1 + (tr && tr->trait == owner ? tr->nargs : 0);
+  Type **prefix = arena_alloc(sizeof(Type *) * (known + 1));
+  prefix[0] = self;
+  for (int i = 1; i < known; i++) prefix[i] = tr->args[i - 1];
+  e->fn_targs = fresh_targs(fx, m->env, known, prefix, e->span);
+  e->fn_ntargs = m->env->n;
+  apply_turbofish(fx, &e->path.segs[e->path.nsegs - 1], m->env, owner->env->n, e->fn_targs);
+  obligate(fx, self, owner, self_at);
+}
+
+// `<T as Trait>::name` is Trait's item for Self = T (which must implement it: E0277);
+// `<Type>::name` is Type's, as `Type::name` would be.
+static bool resolve_qualified_value(Fcx *fx, Expr *e) {
+  Path *p = &e->path;
+  PathSeg *last = &p->segs[p->nsegs - 1];
+  Type *self = resolve_type_ex(p->qself, fx->env, fx->self_ty, true);
+  if (p->nsegs - p->qtrait != 1) {
+    error_at(p->span, NULL, "qualified paths with more than one segment after the type are not supported");
+    return false;
+  }
+  if (!p->qtrait && p->qself->kind == TE_PATH && !p->qself->path.qself) {
+    // `<Vec<i32>>::new` is `Vec::<i32>::new`.
+    Path *q = &p->qself->path;
+    Path rel = {.segs = arena_alloc(sizeof(PathSeg) * (q->nsegs + 2)), .nsegs = q->nsegs + 1, .span = p->span};
+    copy_bytes(rel.segs, q->segs, sizeof(PathSeg) * q->nsegs);
+    rel.segs[q->nsegs] = *last;
+    e->path = rel;
+    return resolve_value_path(fx, e);
+  }
+  if (!p->qtrait) {
+    if (find_assoc_fn(fx, e, self, last->name, last)) return true;
+    int arity = builtin_method_arity(self, last->name);
+    if (arity >= 0) {
+      e->res = RES_BUILTIN_METHOD;
+      e->name = last->name;
+      e->self_ty = self;
+      e->int_val = (uint64_t)arity;
+      return true;
+    }
+    no_assoc_item(fx, last, self);
+    return false;
+  }
+  Path trait_path = *p;
+  trait_path.nsegs = p->qtrait;
+  trait_path.qself = NULL;
+  trait_path.qtrait = 0;
+  TraitRef *tr = resolve_trait_ref(&trait_path, fx->env, fx->self_ty, self);
+  if (!tr) return false;
+  TraitDecl *owner = NULL;
+  FnDecl *m = trait_find_method(tr->trait, last->name, &owner);
+  if (!m) {
+    error_at(last->span, "E0576", "cannot find method or associated constant `%s` in trait `%s`", last->name, tr->trait->name);
+    return false;
+  }
+  trait_fn_path(fx, e, m, owner, self, tr);
+  return true;
+}
+
 // Resolves a value path; for fns, fills e->fn/e->fn_targs and returns true.
 bool resolve_value_path(Fcx *fx, Expr *e) {
   Path *p = &e->path;
   PathSeg *last = &p->segs[p->nsegs - 1];
+  if (p->qself) return resolve_qualified_value(fx, e);
   if (p->nsegs == 1) {
     const char *name = last->name;
     Local *l = last->nargs ? NULL : find_local_hyg(fx, name, last->hyg);
@@ -400,14 +478,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
       error_at(last->span, "E0576", "cannot find method or associated constant `%s` in trait `%s`", name, tr->name);
       return false;
     }
-    e->res = RES_TRAIT_FN;
-    e->fn = m;
-    e->trait = owner;
-    e->self_ty = ty_new_var(0);
-    Type *prefix[1] = {e->self_ty};
-    e->fn_targs = fresh_targs(fx, m->env, 1, prefix, e->span);
-    e->fn_ntargs = m->env->n;
-    obligate(fx, e->self_ty, owner, e->span);
+    trait_fn_path(fx, e, m, owner, ty_new_var(0), NULL);
     return true;
   }
   static const struct {
@@ -442,9 +513,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     e->int_val = (uint64_t)arity;
     return true;
   }
-  Diag *d = diag_error(last->span, "E0599", "no function or associated item named `%s` found for `%s` in the current scope", name, ty_name(t));
-  diag_label(d, "function or associated item not found in `%s`", ty_name(t));
-  diag_emit(d);
+  no_assoc_item(fx, last, t);
   return false;
 }
 
@@ -472,7 +541,7 @@ void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, in
 
 // The Fn bound a generic argument must meet (`F: Fn(i64) -> i64`, `impl Fn(i64) -> i64`), so
 // that a closure passed there gets its parameter types before its body is checked.
-static TraitRef *fn_bound_of(Fcx *fx, Type *param) {
+TraitRef *fn_bound_of(Fcx *fx, Type *param) {
   Type *t = ty_resolve(param);
   while (t->kind == TY_REF) t = ty_resolve(t->inner);
   if (t->kind == TY_BOX) t = ty_resolve(t->inner);
@@ -819,7 +888,10 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     return check_value_call(fx, e);
   vec_push(&fx->exprs, callee);
   callee->ty = ty_unit;
-  if (!resolve_value_path(fx, callee)) {
+  fx->resolving_callee = true;
+  bool resolved = resolve_value_path(fx, callee);
+  fx->resolving_callee = false;
+  if (!resolved) {
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }

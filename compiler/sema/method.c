@@ -253,6 +253,13 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return blanket_method(fx, e, u, derefs, out);
   }
+  if (u->kind == TY_OPAQUE) {  // `-> impl Tr`: only what its bounds promise
+    int n;
+    TraitRef **bs = opaque_bounds(u, &n);
+    for (int b = 0; b < n; b++)
+      if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
+    return blanket_method(fx, e, u, derefs, out);
+  }
   if (u->kind == TY_DYN) {  // the trait's methods, then an `impl dyn Tr` block's (`downcast_ref` of dyn Any)
     if (u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out)) return true;
     return inherent_method(fx, e, u, derefs, out);
@@ -370,9 +377,11 @@ static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
 // the type at the last level allowed, cut short when deep.
 static int nesting(Type *t) {
   t = ty_resolve(t);
-  int d = 0;
-  for (int i = 0; i < t->nargs; i++) d = d > nesting(t->args[i]) ? d : nesting(t->args[i]);
-  if (t->inner && nesting(t->inner) > d) d = nesting(t->inner);
+  int d = t->inner ? nesting(t->inner) : 0;
+  for (int i = 0; i < t->nargs; i++) {
+    int a = nesting(t->args[i]);
+    if (a > d) d = a;
+  }
   return d + 1;
 }
 
@@ -463,7 +472,8 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   }
   if (!found) {
     Diag *d = diag_error(e->name_span, "E0599", "no method named `%s` found for %s `%s` in the current scope", e->name,
-                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference" : "type", ty_name(rt));
+                         rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference"
+                         : rt->kind == TY_OPAQUE ? (rt->opaque->fn->trait ? "associated type" : "opaque type") : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);

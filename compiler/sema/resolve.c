@@ -724,10 +724,65 @@ static Type *resolve_alias(AliasDecl *a, PathSeg *seg, GenericEnv *env, Type *se
   return ty_subst(a->resolved, args, want);
 }
 
+// `<T as Trait>::Name`: the projection (normalized where it can be), T having to implement
+// Trait (E0277); `<T>::Name` is `T::Name`.
+static Type *resolve_qualified_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  Path *p = &te->path;
+  const char *name = p->segs[p->nsegs - 1].name;
+  if (p->nsegs - p->qtrait != 1) {
+    error_at(te->span, NULL, "qualified paths with more than one segment after the type are not supported");
+    return err_type();
+  }
+  Type *self = resolve_type_ex(p->qself, env, self_ty, allow_infer);
+  if (!p->qtrait) {
+    TypeExpr *q = p->qself;
+    if (q->kind == TE_PATH && !q->path.qself && q->path.nsegs == 1) {  // `<T>::Item` as `T::Item`
+      TypeExpr rel = *te;
+      rel.path.qself = NULL;
+      rel.path.segs = arena_alloc(sizeof(PathSeg) * 2);
+      rel.path.segs[0] = q->path.segs[0];
+      rel.path.segs[1] = p->segs[p->nsegs - 1];
+      rel.path.nsegs = 2;
+      Type *t = resolve_assoc_path(&rel, env, self_ty);
+      if (t) return t;
+    }
+    Diag *d = diag_error(te->span, "E0223", "ambiguous associated type");
+    diag_help(d, "use fully-qualified syntax: `<%s as Example>::%s`", ty_name(self), name);
+    diag_emit(d);
+    return err_type();
+  }
+  Path trait_path = *p;
+  trait_path.nsegs = p->qtrait;
+  trait_path.qself = NULL;
+  trait_path.qtrait = 0;
+  TraitRef *tr = resolve_trait_ref(&trait_path, env, self_ty, self);
+  if (!tr) return err_type();
+  TraitDecl *owner = trait_with_assoc(tr->trait, name);
+  if (!owner) {
+    Diag *d = diag_error(p->segs[p->nsegs - 1].span, "E0576", "cannot find associated type `%s` in trait `%s`", name, tr->trait->name);
+    diag_label(d, "not found in `%s`", tr->trait->name);
+    diag_emit(d);
+    return err_type();
+  }
+  GenericEnv *saved = cur_env;
+  cur_env = env;
+  bool holds = ty_has_vars(self) || type_implements(K, self, tr->trait);
+  cur_env = saved;
+  if (!holds) {
+    Diag *d = diag_error(te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(self), traitref_name(tr));
+    diag_label(d, "the trait `%s` is not implemented for `%s`", traitref_name(tr), ty_name(self));
+    diag_emit(d);
+    return err_type();
+  }
+  bool own = owner == tr->trait;
+  return ty_normalize(ty_assoc_args(self, owner, name, own ? tr->args : NULL, own ? tr->nargs : 0), env);
+}
+
 static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Path *p = &te->path;
   PathSeg *seg = &p->segs[p->nsegs - 1];
   const char *name = seg->name;
+  if (p->qself) return resolve_qualified_type(te, env, self_ty, allow_infer);
   if (p->nsegs == 2 && !seg->nargs) {
     Type *t = resolve_assoc_path(te, env, self_ty);
     if (t) return t;
@@ -793,6 +848,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
 static int type_depth;
 
 static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
+static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty);
 
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   if (type_depth >= TYPE_DEPTH_LIMIT) {
@@ -847,6 +903,10 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
     }
     break;
   case TE_IMPL: {
+    if (opaque_owner) {
+      t = resolve_opaque(te, env, self_ty);
+      break;
+    }
     Diag *d = diag_error(te->span, "E0562", "`impl Trait` is not allowed in this position");
     diag_note(d, "`impl Trait` is only allowed in arguments and return types of functions and methods");
     diag_emit(d);
@@ -862,6 +922,23 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   default: t = err_type(); break;
   }
   return t;
+}
+
+FnDecl *opaque_owner;
+
+// `impl A + B + 'a` in the return type of opaque_owner: its bounds, in the function's
+// environment; the opaque type's arguments are the environment's parameters themselves.
+static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  Opaque *o = arena_alloc(sizeof *o);
+  o->fn = opaque_owner;
+  o->span = te->span;
+  o->bounds = arena_alloc(sizeof(TraitRef *) * (te->nbounds + 1));
+  for (int i = 0; i < te->nbounds; i++) {
+    if (te->bounds[i].maybe) continue;  // `?Sized`: the result is returned by value anyway
+    TraitRef *r = resolve_trait_ref(&te->bounds[i].path, env, self_ty, NULL);
+    if (r) o->bounds[o->nbounds++] = r;
+  }
+  return ty_opaque(o, env ? env->params : NULL, env ? env->n : 0);
 }
 
 // A `dyn Tr` value cannot live in a local, parameter, field or return slot: it has no size.

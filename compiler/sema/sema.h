@@ -40,6 +40,7 @@ typedef enum {
   TY_ASSOC,    // <inner as assoc_trait>::name — an associated type not yet normalized
   TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
   TY_ITER,     // std::slice::Iter<T> over inner (mut: IterMut): {ptr, len} left to visit
+  TY_OPAQUE,   // `-> impl Tr` of one function (opaque), args = that function's type arguments
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -69,6 +70,7 @@ struct Type {
   int nautos;
   TraitDecl *assoc_trait;  // TY_ASSOC
   FnDecl *closure;      // TY_CLOSURE: the closure's body as a function
+  struct Opaque *opaque;  // TY_OPAQUE
   // TY_PARAM (and TY_ASSOC's name)
   const char *name;
   int index;            // position in the generic environment's flat list
@@ -102,6 +104,23 @@ Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
 Type *ty_assoc_args(Type *self, TraitDecl *trait, const char *name, Type **args, int nargs);
 Type *ty_closure(FnDecl *closure, Type **args, int n);
 Type *ty_iter(Type *elem, bool mut);  // std::slice::Iter<T> (IterMut when mut)
+
+// `fn f() -> impl Tr`: the function's result has one concrete ("hidden") type, which its body
+// decides and its callers never see: to them it is a type that implements the bounds and
+// nothing else. Later phases, where every type is concrete, see through it (ty_reveal).
+typedef struct Opaque {
+  FnDecl *fn;            // the function whose return type it is
+  Span span;             // `impl Tr + 'a` as written
+  TraitRef **bounds;     // in fn's generic environment
+  int nbounds;
+  Type *hidden;          // the concrete type, in fn's parameters; NULL until fn's body is checked
+  Type *infer;           // while fn's body is checked: the variable standing for it
+} Opaque;
+Type *ty_opaque(Opaque *o, Type **args, int n);
+TraitRef **opaque_bounds(Type *t, int *n);  // a TY_OPAQUE's bounds for its type arguments
+TraitRef *opaque_fn_bound(Type *t);         // `Fn(i32) -> i32` of `impl Fn(i32) -> i32`, or NULL
+bool ty_has_opaque(Type *t);
+Type *ty_reveal(Type *t);  // every opaque type in t replaced by its hidden type (mono, codegen)
 Type *closure_capture_type(Type *closure, int i);   // a capture's field type (a reference unless by value)
 int capture_moved_field(FnDecl *closure, Capture *cap);  // a `move` capture of one field: its index, or -1
 bool capture_is_mut(Capture *cap);   // by `&mut` (a by-value capture: changed in place)
@@ -125,6 +144,8 @@ Type *ty_zonk(Type *t);                // replace every bound var deeply; unboun
 bool ty_has_vars(Type *t);
 bool ty_has_params(Type *t);
 bool ty_has_dyn(Type *t);
+// t rebuilt with each child (element, argument, pointee) replaced by fn(child, ctx).
+Type *ty_map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx);
 // Substitute TY_PARAM index i by args[i].
 Type *ty_subst(Type *t, Type **args, int nargs);
 const char *ty_name(Type *t);          // Rust spelling: `&dyn Drawable`, `Vec<Box<dyn Greet>>`

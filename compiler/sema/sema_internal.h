@@ -13,6 +13,8 @@
 //   check_expr.c    expressions
 //   check_pattern.c patterns, statements, blocks, match; exhaustiveness of a body's patterns
 //   check_moves.c   moving out of borrows (E0507), partial moves, captures consumed
+//   opaque.c        `-> impl Tr`: what callers know of it (traits.c, method.c and unify.c ask,
+//                   going up the list as trait queries do) and how its body decides it
 //   check_body.c    check_fn_body: one body from start to end (zonking, obligations)
 //   check.c         the passes over the crate (collect, headers, bodies), check_program
 //
@@ -41,6 +43,7 @@ void check_pending_dyn_compatible(void);   // the checks made before the signatu
 void traits_reset(void);
 
 // resolve.c
+extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
@@ -115,6 +118,7 @@ typedef struct {
   TraitRef *tr;  // when it binds associated types (`T: Tr<Item = u32>`): checked too (E0271)
   Span span;
   bool format_arg;  // a format argument's Display or Debug: reported as rustc reports those
+  bool opaque_bound;  // a bound of `-> impl Tr` on the hidden type the body returns
   FnDecl *bound_of;  // the method whose `where Self: Tr` asks for it, whose bound is at bound_span
   Span bound_span;
 } Obligation;
@@ -148,6 +152,7 @@ typedef struct {
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
+  bool resolving_callee;   // the path being resolved is called (`S::f()`, not `S::N`): for messages
   // `Rc::new(|m| ..)` expected to be an `Rc<dyn Fn(&str)>`: the argument whose type is this
   // variable is a closure checked against this Fn bound (rustc deduces its signature so).
   Type *unsize_var;
@@ -219,6 +224,9 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: rebo
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+// The Fn bound a value of type param must meet (a closure takes its signature from it): of
+// `dyn Fn`, or an obligation on a variable (`F: Fn(i64) -> i64`, `-> impl Fn(i64) -> i64`).
+TraitRef *fn_bound_of(Fcx *fx, Type *param);
 Type *check_call(Fcx *fx, Expr *e, Type *expected);
 
 // method.c
@@ -257,6 +265,13 @@ Type *check_block(Fcx *fx, Block *b, Type *expected);
 // check_moves.c
 void check_moves(Fcx *fx);
 void note_let_moves(Fcx *fx);  // check_pattern.c: the destructuring lets whose bindings move   // after inference: moving out of borrows (E0507), partial moves
+
+// opaque.c
+bool opaque_implements(Crate *crate, Type *t, TraitDecl *trait);  // t: TY_OPAQUE
+Type *opaque_binding(Type *t, const char *name);  // `Item` of `impl Iterator<Item = u32>`
+Type *opaque_define(FnDecl *f, Type *ret);        // f's return type for its body: opaque types as variables
+void opaque_require_bounds(Fcx *fx);              // after the body: the hidden types meet the bounds
+void opaque_record_hidden(Fcx *fx);               // after zonking: the hidden types, for mono
 
 // check_body.c
 void check_fn_body(FnDecl *f);

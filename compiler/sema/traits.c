@@ -285,6 +285,7 @@ static bool copy_in_env(Crate *crate, Type *t) {
   if (ty_is_copy(t)) return true;
   switch (t->kind) {
   case TY_PARAM: return param_has_bound(cur_env, t->index, crate->copy_trait);
+  case TY_OPAQUE: return opaque_implements(crate, t, crate->copy_trait);
   case TY_VAR: return t->var_kind != 0;  // an integer or float literal: every such type is Copy
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
@@ -382,6 +383,7 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>
   // IntoIterator for I` for `Self: Iterator`).
   if (t->kind == TY_PARAM && param_has_bound(cur_env, t->index, trait)) return true;
+  if (t->kind == TY_OPAQUE && opaque_implements(crate, t, trait)) return true;  // `-> impl Tr`
   // A trait object has its traits, and what impls for it say (`impl Debug for dyn Any`).
   if (dyn_dispatches(t, trait)) return true;
   if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
@@ -436,6 +438,8 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
+  } else if (self->kind == TY_OPAQUE) {
+    found = opaque_binding(self, t->name);
   } else if (self->kind == TY_ASSOC) {
     int n;
     TraitRef **bs = assoc_bounds(self, &n);
@@ -590,14 +594,18 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
   }
   for (int i = 0; i < t->nmethods; i++) {
     FnDecl *m = t->methods[i];
-    if (m->requires_sized) continue;
+    if (m->requires_sized || m->is_const) continue;  // consts: reported below
     if (m->self_kind == SELF_NONE) {
       diag_note_at(d, m->span, "...because associated function `%s` has no `self` parameter", m->name);
       diag_help(d, "consider turning `%s` into a method by giving it a `&self` argument, or add `where Self: Sized` to it to make `%s` dyn compatible", m->name, t->name);
       (*count)++;
       continue;
     }
-    if (m->ret_type && mentions_self(m->ret_type, self)) {
+    if (m->ret_type && ty_has_opaque(m->ret_type)) {  // one hidden type per implementor: no one signature
+      diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references an `impl Trait` type in its return type", m->name);
+      diag_help(d, "consider moving `%s` to another trait", m->name);
+      (*count)++;
+    } else if (m->ret_type && mentions_self(m->ret_type, self)) {
       diag_note_at(d, m->ret ? m->ret->span : m->span, "...because method `%s` references the `Self` type in its return type", m->name);
       diag_help(d, "consider moving `%s` to another trait, or add `where Self: Sized` to it", m->name);
       (*count)++;

@@ -43,6 +43,7 @@ static uint32_t hash_type(Type *t) {
   h = mix(h, (uintptr_t)t->name);
   h = mix(h, (uintptr_t)t->assoc_trait);
   h = mix(h, (uintptr_t)t->closure);
+  h = mix(h, (uintptr_t)t->opaque);
   h = mix(h, t->index);
   return h;
 }
@@ -61,7 +62,8 @@ static bool same_type(Type *a, Type *b) {
   if (a->kind != b->kind || a->bits != b->bits || a->is_signed != b->is_signed ||
       a->is_size != b->is_size || a->mut != b->mut || a->inner != b->inner || a->len != b->len ||
       a->nargs != b->nargs || a->ret != b->ret || a->sdecl != b->sdecl || a->nautos != b->nautos ||
-      a->name != b->name || a->index != b->index || a->assoc_trait != b->assoc_trait || a->closure != b->closure)
+      a->name != b->name || a->index != b->index || a->assoc_trait != b->assoc_trait || a->closure != b->closure ||
+      a->opaque != b->opaque)
     return false;
   for (int i = 0; i < a->nargs; i++)
     if (a->args[i] != b->args[i]) return false;
@@ -184,6 +186,11 @@ Type *ty_closure(FnDecl *closure, Type **args, int n) {
   return intern_type(&c);
 }
 
+Type *ty_opaque(Opaque *o, Type **args, int n) {
+  Type c = {.kind = TY_OPAQUE, .opaque = o, .args = args, .nargs = n};
+  return intern_type(&c);
+}
+
 Type *ty_iter(Type *elem, bool mut) {
   Type c = {.kind = TY_ITER, .inner = elem, .mut = mut};
   return intern_type(&c);
@@ -247,7 +254,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     c.next_in_bucket = NULL;
     return intern_type(&c);
   }
-  case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: {
+  case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: case TY_OPAQUE: {
     Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
     bool changed = false;
     for (int i = 0; i < t->nargs; i++) {
@@ -260,6 +267,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
     if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
     if (t->kind == TY_CLOSURE) return ty_closure(t->closure, args, t->nargs);
+    if (t->kind == TY_OPAQUE) return ty_opaque(t->opaque, args, t->nargs);
     return ty_fn(args, t->nargs, ret);
   }
   case TY_DYN: {
@@ -285,6 +293,8 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     return t;
   }
 }
+
+Type *ty_map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) { return map_children(t, fn, ctx); }
 
 static Type *zonk_fn(Type *t, void *ctx) {
   if (!t) return t;  // a hole left by an earlier error (a `self` of an impl that failed to resolve)
@@ -321,6 +331,8 @@ static bool any_kind(Type *t, TypeKind k) {
 bool ty_has_vars(Type *t) { return any_kind(t, TY_VAR); }
 bool ty_has_params(Type *t) { return any_kind(t, TY_PARAM); }
 bool ty_has_dyn(Type *t) { return any_kind(t, TY_DYN); }
+bool ty_has_opaque(Type *t) { return any_kind(t, TY_OPAQUE); }
+
 
 typedef struct {
   Type **args;
@@ -512,7 +524,7 @@ bool ty_needs_drop(Type *t) {
     for (int i = 0; i < t->closure->ncaptures; i++)
       if (ty_needs_drop(closure_capture_type(t, i))) return true;
     return false;
-  case TY_PARAM: case TY_DYN: case TY_ASSOC:
+  case TY_PARAM: case TY_DYN: case TY_ASSOC: case TY_OPAQUE:
     return true;  // unknown until substituted; dyn values are only dropped through a vtable
   default:
     return false;
@@ -662,6 +674,18 @@ static void put_type_inner(Buf *b, Type *t) {
     return;
   }
   case TY_PARAM: put(b, t->name); return;
+  case TY_OPAQUE: {  // as rustc spells it: `impl Fn(i32) -> i32`, `impl Iterator<Item = u32>`
+    int n;
+    TraitRef **bs = opaque_bounds(t, &n);
+    put(b, "impl ");
+    for (int i = 0; i < n; i++) {
+      if (i) put(b, " + ");
+      const char *m = std_module_of(bs[i]->trait->span);  // `impl std::fmt::Display`
+      if (m) put(b, arena_printf("std::%s::", m));
+      put_traitref(b, bs[i]);
+    }
+    return;
+  }
   case TY_VAR: put(b, t->var_kind == 1 ? "{integer}" : t->var_kind == 2 ? "{float}" : "_"); return;
   case TY_ASSOC:
     put(b, "<");

@@ -57,6 +57,10 @@ bool unify(Type *a, Type *b) {
   if (a->kind == TY_ASSOC) a = ty_resolve(ty_normalize(a, cur_env));
   if (b->kind == TY_ASSOC) b = ty_resolve(ty_normalize(b, cur_env));
   if (a == b) return true;
+  // In the body that defines it, an opaque type is the variable its hidden type will be
+  // (`return 0; ... f(n - 1)` in `fn f(n: u32) -> impl Display`).
+  if (a->kind == TY_OPAQUE && a->opaque->infer) return unify(a->opaque->infer, b);
+  if (b->kind == TY_OPAQUE && b->opaque->infer) return unify(a, b->opaque->infer);
   if (a->kind == TY_VAR && b->kind == TY_VAR) {
     // Keep the more specific literal kind as the representative.
     if (a->var_kind == 0 || a->var_kind == b->var_kind) {
@@ -74,8 +78,10 @@ bool unify(Type *a, Type *b) {
     return true;
   }
   if (b->kind == TY_VAR) return unify(b, a);
+  // Each closure expression and each opaque type is a type of its own.
   if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl ||
-      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len)
+      a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len ||
+      a->closure != b->closure || a->opaque != b->opaque)
     return false;
   switch (a->kind) {
   case TY_PARAM: return a == b;
@@ -108,12 +114,20 @@ const char *expected_name(Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_VAR && t->var_kind == 1) return "integer";
   if (t->kind == TY_VAR && t->var_kind == 2) return "floating-point number";
+  if (t->kind == TY_OPAQUE) return "opaque type";
   return arena_printf("`%s`", ty_name(t));
 }
 
 void mismatch(Expr *e, Type *expected, Type *found) {
   Diag *d = diag_error(e->span, "E0308", "mismatched types");
   diag_label(d, "expected %s, found %s", expected_name(expected), expected_name(found));
+  // An opaque type is never the type it hides: rustc spells both out.
+  Type *te = ty_resolve(expected), *tf = ty_resolve(found);
+  if (tf->kind == TY_OPAQUE) diag_secondary(d, tf->opaque->span, "the found opaque type");
+  if (te->kind == TY_OPAQUE) diag_secondary(d, te->opaque->span, "the expected opaque type");
+  if (te->kind == TY_OPAQUE || tf->kind == TY_OPAQUE)
+    diag_note(d, "    expected %s `%s`\nfound %s `%s`", te->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(te),
+              tf->kind == TY_OPAQUE ? "opaque type" : "type", ty_name(tf));
   diag_emit(d);
 }
 
@@ -215,11 +229,12 @@ bool callable_sig(Fcx *fx, Type *t, Sig *out) {
     return true;
   }
   case TY_REF: case TY_BOX: return callable_sig(fx, t->inner, out);
-  case TY_PARAM: case TY_DYN: {
+  case TY_PARAM: case TY_DYN: case TY_OPAQUE: {
     TraitRef *r = NULL;
     if (t->kind == TY_DYN) r = t->principal && is_fn_trait(t->principal->trait) ? t->principal : NULL;
     for (int b = 0; t->kind == TY_PARAM && !r && t->index < fx->env->n && b < fx->env->nbounds[t->index]; b++)
       if (is_fn_trait(fx->env->bounds[t->index][b]->trait)) r = fx->env->bounds[t->index][b];
+    if (t->kind == TY_OPAQUE) r = opaque_fn_bound(t);
     if (!r) return false;
     Type *args = ty_resolve(r->args[0]);
     out->nparams = args->kind == TY_TUPLE ? args->nargs : 0;

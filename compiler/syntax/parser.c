@@ -168,6 +168,18 @@ static void expect_gt(void) {
   t->span.lo++;
 }
 
+// Reads a `<`, also the first half of a `<<` where a generic argument list starts with a
+// qualified path (`Option<<T as Tr>::Item>`): the second `<` stays.
+static void expect_lt(void) {
+  Token *t = tok();
+  if (t->kind != TK_SHL) {
+    expect(TK_LT);
+    return;
+  }
+  t->kind = TK_LT;
+  t->span.lo++;
+}
+
 static void enter(void) {
   if (++P.depth > MAX_DEPTH) {
     P.fatal = true;
@@ -286,7 +298,7 @@ static void parse_lifetime_bounds(Generics *g, const char *longer) {
 
 // generic-args = "<" (lifetime | ident "=" type | type) ("," ...)* ">"
 static void parse_generic_args(PathSeg *seg) {
-  expect(TK_LT);
+  expect_lt();
   while (!at(TK_GT) && !at(TK_SHR) && !at(TK_GE) && !at(TK_SHREQ)) {
     if (at(TK_LIFETIME)) {
       Token *lt = advance();
@@ -324,10 +336,20 @@ static const char *path_ident(void) {
 
 // type-path = seg ("::" seg)*   seg = ident ("<" args ">" | "(" types ")" ("->" type)?)?
 // expr-path = seg ("::" seg)*   seg = ident ("::" "<" args ">")?
+// qualified-path = "<" type ("as" type-path)? ">" "::" seg ("::" seg)*
 static Path parse_path(bool in_expr) {
   Path p = {0};
   Span lo = tok()->span;
-  if (at(TK_LT)) error_here(tok()->span, "qualified paths like `<T as Trait>::item` are not supported yet");
+  if (at(TK_LT) || at(TK_SHL)) {
+    expect_lt();
+    p.qself = parse_type();
+    if (accept(TK_AS)) {
+      Path tr = parse_path(false);
+      p.segs = tr.segs, p.nsegs = p.qtrait = tr.nsegs;
+    }
+    expect_gt();
+    expect(TK_PATHSEP);
+  }
   accept(TK_PATHSEP);
   for (;;) {
     PathSeg seg = {0};
@@ -339,7 +361,7 @@ static Path parse_path(bool in_expr) {
         advance();
         parse_generic_args(&seg);
       }
-    } else if (at(TK_LT)) {
+    } else if (at(TK_LT) || at(TK_SHL)) {
       parse_generic_args(&seg);
     } else if (at(TK_LPAREN) && (!strcmp(seg.name, "Fn") || !strcmp(seg.name, "FnMut") || !strcmp(seg.name, "FnOnce"))) {
       advance();
@@ -479,7 +501,7 @@ static TypeExpr *parse_type(void) {
     lifetimes_leave(outer);
     break;
   default:
-    if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT)) syntax_error("type");
+    if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT) && !at(TK_SHL)) syntax_error("type");
     t = new_type(TE_PATH, lo);
     t->path = parse_path(false);
     break;
@@ -2283,6 +2305,29 @@ static AssocTypeDecl parse_assoc_type(void) {
   return a;
 }
 
+// assoc-const = "const" ident ":" type ("=" expr)? ";" — a function of no arguments whose body
+// is the value (see FnDecl.is_const).
+static FnDecl *parse_assoc_const(Attrs attrs) {
+  Span lo = expect(TK_CONST)->span;
+  FnDecl *f = arena_alloc(sizeof *f);
+  f->attrs = attrs;
+  f->is_const = true;
+  f->span = tok()->span;
+  f->name = expect_ident();
+  f->impl = P.impl;
+  f->trait = P.trait;
+  expect(TK_COLON);
+  f->ret = parse_type();
+  f->sig_span = span_from(lo);
+  if (accept(TK_EQ)) {
+    f->body = arena_alloc(sizeof(Block));
+    f->body->tail = parse_expr();
+    f->body->span = f->body->tail->span;
+  }
+  expect(TK_SEMI);
+  return f;
+}
+
 // trait = "unsafe"? "trait" ident generics? (":" bounds)? where? "{" (fn | assoc-type | const)* "}"
 static TraitDecl *parse_trait(Attrs attrs) {
   accept(TK_UNSAFE);
@@ -2305,14 +2350,9 @@ static TraitDecl *parse_trait(Attrs attrs) {
     } else if (at(TK_TYPE)) {
       PUSH(t->assoc_types, t->nassoc_types, parse_assoc_type());
     } else if (at(TK_CONST)) {
-      advance();
-      Span sp = tok()->span;  // the const's name
-      expect_ident();
-      expect(TK_COLON);
-      parse_type();
-      if (accept(TK_EQ)) parse_expr();
-      expect(TK_SEMI);
-      PUSH(t->const_spans, t->nconsts, sp);
+      FnDecl *c = parse_assoc_const(a);
+      PUSH(t->methods, t->nmethods, c);
+      PUSH(t->const_spans, t->nconsts, c->span);
     } else {
       P.trait = saved;
       syntax_error("`fn`, `type` or `const`");
@@ -2348,13 +2388,18 @@ static ImplDecl *parse_impl(void) {
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
     skip_visibility();
+    if (at(TK_CONST) && peek_kind(1) == TK_FN) advance();  // `const fn`: an ordinary fn here
     if (at(TK_FN)) {
       PUSH(im->methods, im->nmethods, parse_fn(a, true));
     } else if (at(TK_TYPE)) {
       PUSH(im->assoc_types, im->nassoc_types, parse_assoc_type());
+    } else if (at(TK_CONST)) {
+      FnDecl *c = parse_assoc_const(a);
+      if (!c->body) syntax_error("`=`");
+      PUSH(im->methods, im->nmethods, c);
     } else {
       P.impl = saved;
-      syntax_error("`fn` or `type`");
+      syntax_error("`fn`, `type` or `const`");
     }
   }
   P.impl = saved;
@@ -2506,10 +2551,13 @@ static Item *parse_item(Attrs attrs) {
     expect(TK_SEMI);
     return NULL;  // use items were appended directly (a brace list makes several)
   }
+  case TK_STATIC:  // a const that is one place for the whole program
   case TK_CONST: {
-    advance();
+    bool is_static = advance()->kind == TK_STATIC;
+    if (is_static && at(TK_MUT)) error_here(advance()->span, "`static mut` is not supported by trc");
     Item *it = new_item(ITEM_CONST, lo, attrs);
     ConstDecl *cd = arena_alloc(sizeof *cd);
+    cd->is_static = is_static;
     cd->span = tok()->span;
     cd->name = expect_ident();
     expect(TK_COLON);
@@ -2539,7 +2587,6 @@ static Item *parse_item(Attrs attrs) {
     it->span = span_from(lo);
     return it;
   }
-  case TK_STATIC: error_here(tok()->span, "`static` items are not supported");
   case TK_IDENT:
     if (peek_kind(1) == TK_BANG) return parse_item_macro(attrs);
     syntax_error("item");

@@ -93,10 +93,14 @@ typedef struct {
   uint32_t hyg;          // the hygiene of the identifier (see macro_rules.c): locals match on it
 } PathSeg;
 
+// A qualified path `<T as Trait>::name` has qself T, and its first qtrait segments are the
+// trait's (`<Type>::name` has qtrait 0).
 typedef struct {
   PathSeg *segs;
   int nsegs;
   Span span;
+  TypeExpr *qself;
+  int qtrait;
 } Path;
 
 // A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`. (A lifetime bound is kept by what it bounds.)
@@ -522,6 +526,10 @@ struct FnDecl {
   // closures: the body of `|x| ...` is checked and emitted as a function of its own, whose
   // first argument is the environment (a struct of the captures)
   bool is_closure;
+  // `const N: i32 = 3;` in a trait or impl is a function of no arguments whose body is the
+  // value (a use `T::N` is a call, resolved per instance); a `const`/`static` item's function
+  // has is_static for a static (a place that lives for the whole program).
+  bool is_const, is_static;
   FnDecl *parent;      // the function the closure is written in
   Capture *captures;
   int ncaptures;
@@ -645,6 +653,7 @@ typedef struct ConstDecl {
   TypeExpr *ty;
   Expr *value;
   FnDecl *fn;          // the checker's function for the value
+  bool is_static;      // `static NAME: T = value;`
 } ConstDecl;
 
 // type Name<T> = Type;  — a type alias: the name stands for the type wherever it is written,
