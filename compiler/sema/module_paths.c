@@ -1,0 +1,394 @@
+// module_paths.c — names across the program's modules: `use` declarations, paths through
+// modules (`crate::a::B`, `super::f`, `shapes::Circle::new`) and privacy (E0603).
+//
+// The rest of the checker knows items by name. This file gives those names their module:
+//   - a path that starts with a module (`geometry::shapes::Circle::new`) is rewritten, before
+//     the checker sees it, to start with the item's qualified name: `crate::geometry::shapes::
+//     Circle` then `new`. The lookup tables (resolve.c) find a qualified name in its module only;
+//   - an unqualified name is looked up in the module the checker is in: its own items, then
+//     what its `use` declarations bring in (scope_candidates), then the prelude. A module does
+//     not see its parent's items unless it imports them, as in Rust.
+// Paths into std (`std::fmt::Display`) and `use std::...` stay with resolve.c.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+// A `use` of the program, as one binding per name it brings in (`use a::{b, c as d, *}` is
+// three; the parser already splits them into separate items).
+typedef struct {
+  const char *scope;  // the module it is in
+  const char *alias;  // the name it binds, or "*" for a glob
+  Item *item;
+  int state;          // 0 unresolved, 1 resolving (a cycle of imports), 2 done
+  ModTarget target;
+} UseBinding;
+
+// The program's top-level items (not those in function bodies), with their module.
+typedef struct {
+  const char *module, *name;
+  Item *item;
+} ModItem;
+
+static VEC(UseBinding) bindings;
+static VEC(ModItem) mod_items;
+
+void module_paths_reset(void) {
+  bindings.data = NULL, bindings.len = bindings.cap = 0;
+  mod_items.data = NULL, mod_items.len = mod_items.cap = 0;
+}
+
+static bool is_std_head(const char *s) { return !strcmp(s, "std") || !strcmp(s, "core") || !strcmp(s, "alloc"); }
+
+bool use_is_program_path(Item *it) {
+  return it->span.file != 0 && it->use_path.nsegs && !is_std_head(it->use_path.segs[0].name);
+}
+
+static const char *decl_name(Item *it, Span *at) {
+  switch (it->kind) {
+  case ITEM_STRUCT: *at = it->sdecl->span; return it->sdecl->name;
+  case ITEM_TRAIT: *at = it->trait->span; return it->trait->name;
+  case ITEM_FN: *at = it->fn->span; return it->fn->name;
+  case ITEM_CONST: *at = it->cdecl->span; return it->cdecl->name;
+  case ITEM_TYPE: *at = it->alias->span; return it->alias->name;
+  default: return NULL;
+  }
+}
+
+// What rustc calls the item in "struct `X` is private".
+static const char *item_kind_word(Item *it) {
+  switch (it->kind) {
+  case ITEM_STRUCT: return it->sdecl->is_enum ? "enum" : "struct";
+  case ITEM_TRAIT: return "trait";
+  case ITEM_FN: return "function";
+  case ITEM_CONST: return "constant";
+  case ITEM_TYPE: return "type alias";
+  default: return "item";
+  }
+}
+
+// Whether code in module `from` may name something declared with visibility v in module `in`.
+bool module_visible(Visibility v, const char *in, const char *from) {
+  if (v == VIS_PUB || v == VIS_CRATE) return true;
+  if (v == VIS_SUPER && module_parent(in)) in = module_parent(in);
+  return module_within(from, in);
+}
+
+const char *qualified_name(const char *module, const char *name) {
+  return intern_cstr(arena_printf("%s::%s", module, name));
+}
+
+// "crate::a::X" -> module "crate::a", name "X"; false for a plain name.
+bool split_qualified(const char *q, const char **module, const char **name) {
+  if (strncmp(q, "crate::", 7) && strcmp(q, "crate")) return false;
+  const char *sep = strrchr(q, ':');
+  if (!sep || sep - q < 6) return false;
+  *module = intern_cstr(arena_printf("%.*s", (int)(sep - 1 - q), q));
+  *name = intern_cstr(sep + 1);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names in one module
+
+static ModTarget target(ModTargetKind k, const char *module, const char *name, Item *item, Span at, bool visible) {
+  return (ModTarget){.kind = k, .module = module, .name = name, .item = item, .decl_span = at, .visible = visible};
+}
+
+static ModTarget resolve_binding(UseBinding *b);
+
+static ModItem *item_in(const char *module, const char *name) {
+  for (int i = 0; i < mod_items.len; i++)
+    if (mod_items.data[i].module == module && mod_items.data[i].name == name) return &mod_items.data[i];
+  return NULL;
+}
+
+// What `name` means inside module `in`, as seen from module `from`: a child module, an item of
+// its own, or what one of its `use`s brings in (a glob's only if nothing closer is found).
+// A target that exists but that `from` may not name comes back with visible false.
+ModTarget resolve_in_module(const char *in, const char *name, const char *from) {
+  ModTarget t = {0};
+  const char *child = module_child(in, name);
+  if (child) {
+    UserModule *m = module_at(module_find(child));
+    return target(MT_MODULE, child, name, NULL, m->decl, module_visible(m->vis, in, from));
+  }
+  ModItem *mi = item_in(in, name);
+  if (mi) {
+    Span at;
+    decl_name(mi->item, &at);
+    return target(MT_ITEM, in, name, mi->item, at, module_visible(mi->item->vis, in, from));
+  }
+  for (int pass = 0; pass < 2; pass++) {  // explicit imports, then globs
+    for (int i = 0; i < bindings.len; i++) {
+      UseBinding *b = &bindings.data[i];
+      bool glob = b->alias == intern_cstr("*");
+      if (b->scope != in || glob != (pass == 1) || (!glob && b->alias != name)) continue;
+      ModTarget bt = resolve_binding(b);
+      if (glob && bt.kind == MT_MODULE && bt.module != in) {
+        t = resolve_in_module(bt.module, name, in);
+        if (!t.kind || !t.visible) continue;  // a glob brings in only what its module may see
+      } else if (!glob) {
+        t = bt;
+      } else {
+        continue;
+      }
+      if (t.kind) {
+        t.visible = t.visible && module_visible(b->item->vis, in, from);
+        return t;
+      }
+    }
+  }
+  return (ModTarget){0};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+static void report_private(ModTarget *t, Span at) {
+  const char *what = t->kind == MT_MODULE ? "module" : item_kind_word(t->item);
+  Diag *d = diag_error(at, "E0603", "%s `%s` is private", what, t->name);
+  diag_label(d, "private %s", what);
+  diag_note_at(d, t->decl_span, "the %s `%s` is defined here", what, t->name);
+  diag_emit(d);
+}
+
+// The module a path's first segment names, seen from module `from`: `crate`, `self`,
+// `super` (repeated), a child module, or a module brought in by a `use`. *next is the index of
+// the first segment after it. NULL when the path does not start with a module.
+static const char *leading_module(const char *from, Path *p, int *next, bool *failed) {
+  const char *first = p->segs[0].name;
+  *next = 1;
+  if (!strcmp(first, "crate")) return module_at(0)->path;
+  if (!strcmp(first, "self")) return from;
+  if (!strcmp(first, "super")) {
+    const char *m = from;
+    for (int i = 0; i < p->nsegs && !strcmp(p->segs[i].name, "super"); i++, *next = i) {
+      m = module_parent(m);
+      if (!m) {
+        error_at(p->segs[i].span, "E0433", "failed to resolve: there are too many leading `super` keywords");
+        *failed = true;
+        return NULL;
+      }
+    }
+    return m;
+  }
+  ModTarget t = resolve_in_module(from, first, from);
+  return t.kind == MT_MODULE ? t.module : NULL;
+}
+
+// Follows path segments from *i on through modules; returns the target of the first segment
+// that is not a module (or of the last). Reports a missing or private step.
+static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool is_use, bool *failed) {
+  ModTarget t = target(MT_MODULE, mod, NULL, NULL, (Span){0}, true);
+  for (; *i < p->nsegs; (*i)++) {
+    PathSeg *s = &p->segs[*i];
+    if (!strcmp(s->name, "*")) return t;
+    ModTarget n = resolve_in_module(t.module, s->name, from);
+    if (!n.kind) {
+      const char *in = t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", t.name ? t.name : t.module);
+      if (is_use) {
+        Diag *d = diag_error(s->span, "E0432", "unresolved import `%s`", diag_span_text((Span){s->span.file, p->segs[0].span.lo, s->span.hi}));
+        diag_label(d, "no `%s` in %s", s->name, t.module == module_at(0)->path ? "the root" : t.name);
+        diag_emit(d);
+      } else if (*i + 1 < p->nsegs) {
+        error_at(s->span, "E0433", "failed to resolve: could not find `%s` in %s", s->name, in);
+      } else {
+        t.kind = MT_NONE;  // the caller says what kind of name was missing
+        return t;
+      }
+      *failed = true;
+      return (ModTarget){0};
+    }
+    if (!n.visible) {
+      report_private(&n, s->span);
+      *failed = true;
+      return (ModTarget){0};
+    }
+    t = n;
+    if (t.kind != MT_MODULE) return t;
+  }
+  (*i)--;
+  return t;
+}
+
+// E0603 for `a::P(1)` when P's fields are private to a: a tuple struct constructor needs them all.
+static bool private_ctor(ModTarget *t, const char *from, Span at) {
+  if (t->item->kind != ITEM_STRUCT || t->item->sdecl->is_enum || t->item->sdecl->kind != STRUCT_TUPLE) return false;
+  StructDecl *s = t->item->sdecl;
+  for (int f = 0; f < s->nfields; f++)
+    if (!module_visible(s->fields[f].vis, t->module, from)) {
+      Diag *d = diag_error(at, "E0603", "tuple struct constructor `%s` is private", s->name);
+      diag_label(d, "private tuple struct constructor");
+      diag_note_at(d, s->fields[f].span, "a constructor is private if any of the fields is private");
+      diag_emit(d);
+      return true;
+    }
+  return false;
+}
+
+static void report_missing_last(Path *p, int i, const char *mod, PathNs ns) {
+  PathSeg *s = &p->segs[i];
+  const char *in = mod == module_at(0)->path ? "the crate root" : arena_printf("module `%s`", p->segs[i - 1].name);
+  if (ns == PATH_TYPE) error_at(s->span, "E0412", "cannot find type `%s` in %s", s->name, in);
+  else error_at(s->span, "E0425", "cannot find function, tuple struct or tuple variant `%s` in %s", s->name, in);
+}
+
+// Rewrites `m1::m2::Item::rest` to `crate::m1::m2::Item::rest` with the item's qualified name
+// as one segment (through `pub use` re-exports to where the item is declared).
+static void rewrite_path(NotedPath *np) {
+  Path *p = np->path;
+  const char *from = module_of(p->segs[0].span);
+  bool failed = false;
+  int i;
+  const char *mod = leading_module(from, p, &i, &failed);
+  if (!mod) return;  // a type's path (`Circle::new`), a std path, or an error already reported
+  if (i >= p->nsegs) return;
+  ModTarget t = walk(mod, from, p, &i, false, &failed);
+  if (failed) return;
+  if (t.kind == MT_NONE) {
+    report_missing_last(p, i, t.module, np->ns);
+    return;
+  }
+  if (t.kind == MT_MODULE) return;  // the path names a module: the checker says it is not a value
+  if (np->ns == PATH_VALUE && i == p->nsegs - 1 && private_ctor(&t, from, p->segs[i].span)) return;
+  Path q = {0};
+  q.span = p->span;
+  q.nsegs = p->nsegs - i;
+  q.segs = arena_alloc(sizeof(PathSeg) * q.nsegs);
+  for (int j = i; j < p->nsegs; j++) q.segs[j - i] = p->segs[j];
+  q.segs[0].name = qualified_name(t.module, t.name);
+  *p = q;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `use`
+
+static ModTarget resolve_binding(UseBinding *b) {
+  if (b->state == 2) return b->target;
+  if (b->state == 1) return (ModTarget){0};  // `use a::x` inside a cycle of imports: not found
+  b->state = 1;
+  Path *p = &b->item->use_path;
+  bool failed = false;
+  int i;
+  const char *mod = leading_module(b->scope, p, &i, &failed);
+  ModTarget t = {0};
+  if (mod && i >= p->nsegs) {
+    t = target(MT_MODULE, mod, p->segs[p->nsegs - 1].name, NULL, p->segs[0].span, true);
+  } else if (mod) {
+    t = walk(mod, b->scope, p, &i, true, &failed);
+    if (t.kind == MT_NONE && !failed) {  // walk leaves a missing last segment to its caller
+      PathSeg *s = &p->segs[i];
+      Diag *d = diag_error(s->span, "E0432", "unresolved import `%s`", diag_span_text((Span){s->span.file, p->segs[0].span.lo, s->span.hi}));
+      diag_label(d, "no `%s` in `%s`", s->name, i ? p->segs[i - 1].name : "crate");
+      diag_emit(d);
+      t = (ModTarget){0};
+    } else if (t.kind == MT_ITEM && i < p->nsegs - 1) {
+      t.kind = MT_VARIANT_PATH;  // `use a::Color::Red;`, `use a::Color::*;`: through the enum
+      t.rest = i;
+    }
+  } else if (!failed) {
+    t = target(MT_VARIANT_PATH, NULL, NULL, NULL, p->segs[0].span, true);  // `use Color::*;`: an item in scope
+    t.rest = 0;
+  }
+  b->target = t;
+  b->state = 2;
+  return t;
+}
+
+// The rewritten path of a `use` through an enum (`use a::Shape::*;` becomes `crate::a::Shape::*`)
+// for resolve.c's variant imports, or NULL if the use is not one.
+Path *use_variant_path(Item *it) {
+  for (int i = 0; i < bindings.len; i++) {
+    UseBinding *b = &bindings.data[i];
+    if (b->item != it || b->target.kind != MT_VARIANT_PATH) continue;
+    if (!b->target.module) return &it->use_path;  // written from an item in scope already
+    Path *p = &it->use_path;
+    Path *q = arena_alloc(sizeof *q);
+    *q = *p;
+    q->nsegs = p->nsegs - b->target.rest;
+    q->segs = arena_alloc(sizeof(PathSeg) * q->nsegs);
+    for (int j = b->target.rest; j < p->nsegs; j++) q->segs[j - b->target.rest] = p->segs[j];
+    q->segs[0].name = qualified_name(b->target.module, b->target.name);
+    return q;
+  }
+  return NULL;
+}
+
+static void add_binding(Item *it) {
+  const char *alias = it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name;
+  vec_push(&bindings, ((UseBinding){module_of(it->span), alias, it, 0, {0}}));
+}
+
+static void collect_module_items(Program *prog) {
+  for (int i = 0; i < prog->nitems; i++) {
+    Item *it = prog->items[i];
+    if (it->span.file == 0) continue;
+    Span at;
+    const char *name = decl_name(it, &at);
+    if (name) vec_push(&mod_items, ((ModItem){module_of(it->span), name, it}));
+    if (it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it);
+  }
+}
+
+// `use` items in function bodies: they count for the whole module (trc keeps no finer scope).
+static void collect_body_uses(Block *b) {
+  for (int i = 0; b && i < b->nstmts; i++) {
+    Item *it = b->stmts[i]->kind == ST_ITEM ? b->stmts[i]->item : NULL;
+    if (it && it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it);
+    if (it && it->kind == ITEM_FN) collect_body_uses(it->fn->body);
+  }
+}
+
+bool resolve_module_paths(Program *prog) {
+  int before = diag_error_count();
+  module_paths_reset();
+  collect_module_items(prog);
+  for (int i = 0; i < prog->nitems; i++) {
+    Item *it = prog->items[i];
+    if (it->span.file && it->kind == ITEM_FN) collect_body_uses(it->fn->body);
+    if (it->span.file && it->kind == ITEM_IMPL)
+      for (int m = 0; m < it->impl->nmethods; m++) collect_body_uses(it->impl->methods[m]->body);
+  }
+  for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
+  int n;
+  NotedPath *ps = noted_paths(&n);
+  for (int i = 0; i < n; i++) rewrite_path(&ps[i]);
+  return diag_error_count() == before;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups for resolve.c
+
+// Where an unqualified `name` used in module `scope` may be declared, best first: the module
+// itself, then explicit imports, then globs. Returns how many were written to out.
+int scope_candidates(const char *scope, const char *name, ModTarget *out, int max) {
+  const char *m, *n;
+  if (split_qualified(name, &m, &n)) {
+    out[0] = target(MT_ITEM, m, n, NULL, (Span){0}, true);
+    return 1;
+  }
+  int k = 0;
+  out[k++] = target(MT_ITEM, scope, name, NULL, (Span){0}, true);
+  for (int pass = 0; pass < 2 && k < max; pass++)
+    for (int i = 0; i < bindings.len && k < max; i++) {
+      UseBinding *b = &bindings.data[i];
+      bool glob = b->alias == intern_cstr("*");
+      if (b->scope != scope || glob != (pass == 1) || (!glob && b->alias != name)) continue;
+      ModTarget t = b->target;
+      if (glob && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
+      if (t.kind == MT_ITEM && t.visible) out[k++] = t;
+    }
+  return k;
+}
+
+bool trait_imported(const char *scope, const char *module, const char *name) {
+  if (scope == module) return true;
+  for (int i = 0; i < bindings.len; i++) {
+    UseBinding *b = &bindings.data[i];
+    if (b->scope != scope) continue;
+    ModTarget t = b->target;
+    if (b->alias == intern_cstr("*") && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
+    if (t.kind == MT_ITEM && t.module == module && t.name == name) return true;
+  }
+  return false;
+}
