@@ -114,6 +114,7 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
     e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
     e->fn_ntargs = f->env->n;
     apply_turbofish(fx, seg, f->env, n, e->fn_targs);
+    check_fn_privacy(f, seg->span);
     return true;
   }
   // Trait methods: through a parameter's bounds, or any trait with an impl for t.

@@ -54,6 +54,16 @@ static const char *decl_name(Item *it, Span *at) {
   }
 }
 
+// Where rustc's "the function `f` is defined here" points: a function's signature, a struct's
+// `struct Name`, otherwise the item from its start to its name.
+static Span def_span(Item *it) {
+  Span name;
+  decl_name(it, &name);
+  if (it->kind == ITEM_FN && it->fn->sig_span.hi) return it->fn->sig_span;
+  if (it->kind == ITEM_STRUCT && it->sdecl->head_span.hi) return it->sdecl->head_span;
+  return (Span){it->span.file, it->span.lo, name.hi};
+}
+
 // What rustc calls the item in "struct `X` is private".
 static const char *item_kind_word(Item *it) {
   switch (it->kind) {
@@ -113,11 +123,7 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
     return target(MT_MODULE, child, name, NULL, m->decl, module_visible(m->vis, in, from));
   }
   ModItem *mi = item_in(in, name);
-  if (mi) {
-    Span at;
-    decl_name(mi->item, &at);
-    return target(MT_ITEM, in, name, mi->item, at, module_visible(mi->item->vis, in, from));
-  }
+  if (mi) return target(MT_ITEM, in, name, mi->item, def_span(mi->item), module_visible(mi->item->vis, in, from));
   for (int pass = 0; pass < 2; pass++) {  // explicit imports, then globs
     for (int i = 0; i < bindings.len; i++) {
       UseBinding *b = &bindings.data[i];
@@ -219,7 +225,8 @@ static bool private_ctor(ModTarget *t, const char *from, Span at) {
     if (!module_visible(s->fields[f].vis, t->module, from)) {
       Diag *d = diag_error(at, "E0603", "tuple struct constructor `%s` is private", s->name);
       diag_label(d, "private tuple struct constructor");
-      diag_note_at(d, s->fields[f].span, "a constructor is private if any of the fields is private");
+      diag_secondary(d, s->fields[f].span, "a constructor is private if any of the fields is private");
+      diag_note_at(d, t->item->span, "the tuple struct constructor `%s` is defined here", s->name);
       diag_emit(d);
       return true;
     }
@@ -391,4 +398,29 @@ bool trait_imported(const char *scope, const char *module, const char *name) {
     if (t.kind == MT_ITEM && t.module == module && t.name == name) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Privacy of fields and methods, which the checker finds through types, not paths
+
+// E0616 (a field read) or E0451 (a field of a struct literal): s's field fd, used at `at`.
+void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code) {
+  if (s->is_enum || at.file == 0 || s->span.file == 0) return;
+  const char *in = module_of(s->span);
+  if (module_visible(fd->vis, in, module_of(at))) return;
+  const char *fname = fd->name ? fd->name : arena_printf("%d", (int)(fd - s->fields));
+  Diag *d = diag_error(at, code, "field `%s` of struct `%s` is private", fname, s->name);
+  diag_label(d, "private field");
+  diag_emit(d);
+}
+
+// E0624: an inherent method or associated function called from outside what its `pub` allows.
+void check_fn_privacy(FnDecl *f, Span at) {
+  if (!f->impl || f->impl->trait_path || at.file == 0 || f->span.file == 0) return;
+  if (module_visible(f->vis, module_of(f->impl->span), module_of(at))) return;
+  const char *what = f->self_kind == SELF_NONE ? "associated function" : "method";
+  Diag *d = diag_error(at, "E0624", "%s `%s` is private", what, f->name);
+  diag_label(d, "private %s", what);
+  diag_secondary(d, f->sig_span.hi ? f->sig_span : f->span, "private %s defined here", what);
+  diag_emit(d);
 }

@@ -63,6 +63,8 @@ bool module_visible(Visibility v, const char *in, const char *from);
 // Whether trait `name` of module `module` is in scope in module `scope` (E0599 otherwise).
 bool trait_imported(const char *scope, const char *module, const char *name);
 ModTarget resolve_in_module(const char *in, const char *name, const char *from);
+void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code);  // E0616, E0451
+void check_fn_privacy(FnDecl *f, Span at);  // E0624
 
 // resolve.c
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
