@@ -811,6 +811,12 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
     diag_emit(d);
     return err_type();
   }
+  if (in_expr_path) {  // `HashMap::new()` without the `use`: rustc's resolver fails on the path
+    Diag *d = diag_error(seg->span, "E0433", "cannot find type `%s` in this scope", name);
+    diag_label(d, "use of undeclared type `%s`", name);
+    diag_emit(d);
+    return err_type();
+  }
   Diag *d = diag_error(te->span, "E0425", "cannot find type `%s` in this scope", name);
   diag_label(d, "not found in this scope");
   diag_emit(d);

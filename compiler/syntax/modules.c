@@ -206,6 +206,11 @@ void modules_load_files(Program *prog) {
     if (mods.data[i].pending) load_module(prog, i);
 }
 
+const char *module_symbol_prefix(Span sp) {
+  const char *m = module_of(sp);
+  return m && strlen(m) > 5 ? arena_printf("%s::", m + 7) : "";  // past "crate::"
+}
+
 // ---------------------------------------------------------------------------------------------
 // Paths for sema
 

@@ -748,6 +748,8 @@ const char *module_of(Span sp);
 // Whether module `inner` is `outer` or inside it (privacy: what `outer` may see).
 bool module_within(const char *inner, const char *outer);
 void note_path(Path *p, PathNs ns);
+// "shapes::" for an item of module crate::shapes, "" at the crate root and in the prelude.
+const char *module_symbol_prefix(Span sp);
 NotedPath *noted_paths(int *n);
 void modules_reset(void);
 
