@@ -258,8 +258,10 @@ const char *ctor_name(StructDecl *s, int variant) {
   return s->is_enum ? arena_printf("%s::%s", s->name, s->variants[variant].name) : s->name;
 }
 
+static bool resolving_callee;  // the path being resolved is called: rustc says "function"
+
 static void unknown_value(Expr *e, const char *name) {
-  Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
+  Diag *d = diag_error(e->span, "E0425", "cannot find %s `%s` in this scope", resolving_callee ? "function" : "value", name);
   diag_label(d, "not found in this scope");
   diag_emit(d);
 }
@@ -784,7 +786,10 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     return check_value_call(fx, e);
   vec_push(&fx->exprs, callee);
   callee->ty = ty_unit;
-  if (!resolve_value_path(fx, callee)) {
+  resolving_callee = true;
+  bool resolved = resolve_value_path(fx, callee);
+  resolving_callee = false;
+  if (!resolved) {
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }

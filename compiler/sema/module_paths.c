@@ -171,7 +171,9 @@ static const char *leading_module(const char *from, Path *p, int *next, bool *fa
     for (int i = 0; i < p->nsegs && !strcmp(p->segs[i].name, "super"); i++, *next = i) {
       m = module_parent(m);
       if (!m) {
-        error_at(p->segs[i].span, "E0433", "failed to resolve: there are too many leading `super` keywords");
+        Diag *d = diag_error(p->segs[i].span, "E0433", "too many leading `super` keywords");
+        diag_label(d, "there are too many leading `super` keywords");
+        diag_emit(d);
         *failed = true;
         return NULL;
       }
@@ -180,6 +182,15 @@ static const char *leading_module(const char *from, Path *p, int *next, bool *fa
   }
   ModTarget t = resolve_in_module(from, first, from);
   return t.kind == MT_MODULE ? t.module : NULL;
+}
+
+// E0432 at the whole `use` path, for the segment i that names nothing.
+static void unresolved_import(Path *p, int i) {
+  Span all = {p->segs[0].span.file, p->segs[0].span.lo, p->segs[p->nsegs - 1].span.hi};
+  Diag *d = diag_error(all, "E0432", "unresolved import `%s`", diag_span_text(all));
+  if (i == 0) diag_label(d, "use of unresolved module or unlinked crate `%s`", p->segs[0].name);
+  else diag_label(d, "no `%s` in %s", p->segs[i].name, p->segs[i - 1].name == intern_cstr("crate") ? "the root" : arena_printf("`%s`", p->segs[i - 1].name));
+  diag_emit(d);
 }
 
 // Follows path segments from *i on through modules; returns the target of the first segment
@@ -191,13 +202,13 @@ static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool i
     if (!strcmp(s->name, "*")) return t;
     ModTarget n = resolve_in_module(t.module, s->name, from);
     if (!n.kind) {
-      const char *in = t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", t.name ? t.name : t.module);
+      const char *in = *i == 0 || t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", p->segs[*i - 1].name);
       if (is_use) {
-        Diag *d = diag_error(s->span, "E0432", "unresolved import `%s`", diag_span_text((Span){s->span.file, p->segs[0].span.lo, s->span.hi}));
-        diag_label(d, "no `%s` in %s", s->name, t.module == module_at(0)->path ? "the root" : t.name);
-        diag_emit(d);
+        unresolved_import(p, *i);
       } else if (*i + 1 < p->nsegs) {
-        error_at(s->span, "E0433", "failed to resolve: could not find `%s` in %s", s->name, in);
+        Diag *d = diag_error(s->span, "E0433", "cannot find `%s` in %s", s->name, in);
+        diag_label(d, "could not find `%s` in %s", s->name, in);
+        diag_emit(d);
       } else {
         t.kind = MT_NONE;  // the caller says what kind of name was missing
         return t;
@@ -284,10 +295,7 @@ static ModTarget resolve_binding(UseBinding *b) {
   } else if (mod) {
     t = walk(mod, b->scope, p, &i, true, &failed);
     if (t.kind == MT_NONE && !failed) {  // walk leaves a missing last segment to its caller
-      PathSeg *s = &p->segs[i];
-      Diag *d = diag_error(s->span, "E0432", "unresolved import `%s`", diag_span_text((Span){s->span.file, p->segs[0].span.lo, s->span.hi}));
-      diag_label(d, "no `%s` in `%s`", s->name, i ? p->segs[i - 1].name : "crate");
-      diag_emit(d);
+      unresolved_import(p, i);
       t = (ModTarget){0};
     } else if (t.kind == MT_ITEM && i < p->nsegs - 1) {
       t.kind = MT_VARIANT_PATH;  // `use a::Color::Red;`, `use a::Color::*;`: through the enum
