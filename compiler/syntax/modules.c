@@ -78,10 +78,15 @@ const char *module_of(Span sp) {
   return m;
 }
 
+// "./util.tr" reads better as "util.tr" in a diagnostic.
+static const char *join(const char *dir, const char *name) {
+  return strcmp(dir, ".") ? arena_printf("%s/%s", dir, name) : name;
+}
+
 static int add_module(const char *name, Span decl, Visibility vis) {
   UserModule *parent = &mods.data[cur];
   UserModule m = {.path = intern_cstr(arena_printf("%s::%s", parent->path, name)), .name = name, .parent = cur,
-                  .decl = decl, .vis = vis, .dir = arena_printf("%s/%s", parent->dir, name),
+                  .decl = decl, .vis = vis, .dir = join(parent->dir, name),
                   .file_path = parent->file_path};
   vec_push(&mods, m);
   return mods.len - 1;
@@ -121,17 +126,12 @@ static char *read_whole(const char *path, size_t *len) {
   return buf.data;
 }
 
-// "./util.tr" reads better as "util.tr" in a diagnostic.
-static const char *join(const char *dir, const char *name) {
-  return strcmp(dir, ".") ? arena_printf("%s/%s", dir, name) : name;
-}
-
 // The file of module m (D/name.rs, D/name.tr, D/name/mod.rs, D/name/mod.tr), or NULL.
 static const char *find_module_file(UserModule *m, const char **tried) {
   const char *d = mods.data[m->parent].dir;
   const char *cands[] = {join(d, arena_printf("%s.rs", m->name)), join(d, arena_printf("%s.tr", m->name)),
                          join(d, arena_printf("%s/mod.rs", m->name)), join(d, arena_printf("%s/mod.tr", m->name))};
-  *tried = arena_printf("\"%s\" or \"%s\"", cands[1], cands[3]);
+  *tried = arena_printf("\"%s\" or \"%s\"", cands[0], cands[2]);  // as rustc says it (.tr is read too)
   for (int i = 0; i < 4; i++) {
     FILE *f = fopen(cands[i], "rb");
     if (f) return fclose(f), cands[i];
