@@ -267,7 +267,14 @@ static void rewrite_path(NotedPath *np) {
     report_missing_last(p, i, t.module, np->ns);
     return;
   }
-  if (t.kind == MT_MODULE) return;  // the path names a module: the checker says it is not a value
+  if (t.kind == MT_MODULE) {  // a module where a value or a type is expected
+    Span all = {p->span.file, p->segs[0].span.lo, p->segs[p->nsegs - 1].span.hi};
+    Diag *d = diag_error(all, np->ns == PATH_VALUE ? "E0423" : "E0573", "expected %s, found module `%s`",
+                         np->ns == PATH_VALUE ? "value" : "type", diag_span_text(all));
+    diag_label(d, "not a %s", np->ns == PATH_VALUE ? "value" : "type");
+    diag_emit(d);
+    return;
+  }
   if (np->ns == PATH_VALUE && i == p->nsegs - 1 && private_ctor(&t, from, p->segs[i].span)) return;
   Path q = {0};
   q.span = p->span;
@@ -297,9 +304,12 @@ static ModTarget resolve_binding(UseBinding *b) {
     if (t.kind == MT_NONE && !failed) {  // walk leaves a missing last segment to its caller
       unresolved_import(p, i);
       t = (ModTarget){0};
-    } else if (t.kind == MT_ITEM && i < p->nsegs - 1) {
+    } else if (t.kind == MT_ITEM && i < p->nsegs - 1 && t.item->kind == ITEM_STRUCT && t.item->sdecl->is_enum) {
       t.kind = MT_VARIANT_PATH;  // `use a::Color::Red;`, `use a::Color::*;`: through the enum
       t.rest = i;
+    } else if (t.kind == MT_ITEM && i < p->nsegs - 1) {
+      unresolved_import(p, i + 1);  // `use a::f::g;`: only modules and enums have items
+      t = (ModTarget){0};
     }
   } else if (!failed) {
     t = target(MT_VARIANT_PATH, NULL, NULL, NULL, p->segs[0].span, true);  // `use Color::*;`: an item in scope

@@ -3,6 +3,7 @@
 //
 //   traits.c        trait and impl queries, associated-type normalization (also in sema.h),
 //                   dyn compatibility
+//   module_paths.c  `use` declarations, paths through the program's modules, privacy
 //   resolve.c       lookup tables, `use` aliases, generic environments, types as written
 //   const_eval.c    the values of consts used as patterns
 //   check_match.c   exhaustiveness of patterns

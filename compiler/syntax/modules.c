@@ -83,7 +83,21 @@ static const char *join(const char *dir, const char *name) {
   return strcmp(dir, ".") ? arena_printf("%s/%s", dir, name) : name;
 }
 
+// E0428: `mod a` twice in one module.
+static void check_duplicate(const char *name, Span decl) {
+  for (int i = 1; i < mods.len; i++)
+    if (mods.data[i].parent == cur && mods.data[i].name == name) {
+      Diag *d = diag_error(decl, "E0428", "the name `%s` is defined multiple times", name);
+      diag_label(d, "`%s` redefined here", name);
+      diag_secondary(d, mods.data[i].decl, "previous definition of the module `%s` here", name);
+      diag_note(d, "`%s` must be defined only once in the type namespace of this module", name);
+      diag_emit(d);
+      return;
+    }
+}
+
 static int add_module(const char *name, Span decl, Visibility vis) {
+  check_duplicate(name, decl);
   UserModule *parent = &mods.data[cur];
   UserModule m = {.path = intern_cstr(arena_printf("%s::%s", parent->path, name)), .name = name, .parent = cur,
                   .decl = decl, .vis = vis, .dir = join(parent->dir, name),
