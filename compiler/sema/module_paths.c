@@ -17,6 +17,7 @@
 // three; the parser already splits them into separate items).
 typedef struct {
   const char *scope;  // the module it is in
+  Span region;        // a `use` in a function body: that body (hi == 0 at module level)
   const char *alias;  // the name it binds, or "*" for a glob
   Item *item;
   int state;          // 0 unresolved, 1 resolving (a cycle of imports), 2 done
@@ -31,6 +32,16 @@ typedef struct {
 
 static VEC(UseBinding) bindings;
 static VEC(ModItem) mod_items;
+static Span query_at;  // where the name being resolved is written (for `use` in bodies)
+
+static bool span_within(Span in, Span region) {
+  return in.file == region.file && in.lo >= region.lo && in.hi <= region.hi;
+}
+
+// Whether binding b of module `in` counts where query_at is: a body's `use` only in the body.
+static bool binding_applies(UseBinding *b, const char *in) {
+  return b->scope == in && (!b->region.hi || span_within(query_at, b->region));
+}
 
 void module_paths_reset(void) {
   bindings.data = NULL, bindings.len = bindings.cap = 0;
@@ -128,7 +139,7 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
     for (int i = 0; i < bindings.len; i++) {
       UseBinding *b = &bindings.data[i];
       bool glob = b->alias == intern_cstr("*");
-      if (b->scope != in || glob != (pass == 1) || (!glob && b->alias != name)) continue;
+      if (!binding_applies(b, in) || glob != (pass == 1) || (!glob && b->alias != name)) continue;
       ModTarget bt = resolve_binding(b);
       if (glob && bt.kind == MT_MODULE && bt.module != in) {
         t = resolve_in_module(bt.module, name, in);
@@ -256,6 +267,7 @@ static void report_missing_last(Path *p, int i, const char *mod, PathNs ns) {
 static void rewrite_path(NotedPath *np) {
   Path *p = np->path;
   const char *from = module_of(p->segs[0].span);
+  query_at = p->segs[0].span;
   bool failed = false;
   int i;
   const char *mod = leading_module(from, p, &i, &failed);
@@ -293,6 +305,8 @@ static ModTarget resolve_binding(UseBinding *b) {
   if (b->state == 1) return (ModTarget){0};  // `use a::x` inside a cycle of imports: not found
   b->state = 1;
   Path *p = &b->item->use_path;
+  Span saved = query_at;
+  query_at = b->item->span;
   bool failed = false;
   int i;
   const char *mod = leading_module(b->scope, p, &i, &failed);
@@ -317,6 +331,7 @@ static ModTarget resolve_binding(UseBinding *b) {
   }
   b->target = t;
   b->state = 2;
+  query_at = saved;
   return t;
 }
 
@@ -339,9 +354,42 @@ Path *use_variant_path(Item *it) {
   return NULL;
 }
 
-static void add_binding(Item *it) {
+static void add_binding(Item *it, Span region) {
   const char *alias = it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name;
-  vec_push(&bindings, ((UseBinding){module_of(it->span), alias, it, 0, {0}}));
+  vec_push(&bindings, ((UseBinding){module_of(it->span), region, alias, it, 0, {0}}));
+}
+
+// The bodies of the program's functions: a `use` written in one counts only there. (The parser
+// keeps every `use` among the program's items, wherever it is written.)
+static VEC(Span) bodies;
+
+static void collect_bodies(Block *b) {
+  if (!b) return;
+  vec_push(&bodies, b->span);
+  for (int i = 0; i < b->nstmts; i++)
+    if (b->stmts[i]->kind == ST_ITEM && b->stmts[i]->item && b->stmts[i]->item->kind == ITEM_FN)
+      collect_bodies(b->stmts[i]->item->fn->body);
+}
+
+// The innermost body that holds sp, or an empty span at module level.
+static Span body_around(Span sp) {
+  Span best = {0};
+  for (int i = 0; i < bodies.len; i++)
+    if (span_within(sp, bodies.data[i]) && (!best.hi || bodies.data[i].hi - bodies.data[i].lo < best.hi - best.lo)) best = bodies.data[i];
+  return best;
+}
+
+static void collect_all_bodies(Program *prog) {
+  bodies.data = NULL, bodies.len = bodies.cap = 0;
+  for (int i = 0; i < prog->nitems; i++) {
+    Item *it = prog->items[i];
+    if (it->span.file == 0) continue;
+    if (it->kind == ITEM_FN) collect_bodies(it->fn->body);
+    if (it->kind == ITEM_IMPL)
+      for (int m = 0; m < it->impl->nmethods; m++) collect_bodies(it->impl->methods[m]->body);
+    if (it->kind == ITEM_TRAIT)
+      for (int m = 0; m < it->trait->nmethods; m++) collect_bodies(it->trait->methods[m]->body);
+  }
 }
 
 static void collect_module_items(Program *prog) {
@@ -351,29 +399,15 @@ static void collect_module_items(Program *prog) {
     Span at;
     const char *name = decl_name(it, &at);
     if (name) vec_push(&mod_items, ((ModItem){module_of(it->span), name, it}));
-    if (it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it);
-  }
-}
-
-// `use` items in function bodies: they count for the whole module (trc keeps no finer scope).
-static void collect_body_uses(Block *b) {
-  for (int i = 0; b && i < b->nstmts; i++) {
-    Item *it = b->stmts[i]->kind == ST_ITEM ? b->stmts[i]->item : NULL;
-    if (it && it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it);
-    if (it && it->kind == ITEM_FN) collect_body_uses(it->fn->body);
+    if (it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it, body_around(it->span));
   }
 }
 
 bool resolve_module_paths(Program *prog) {
   int before = diag_error_count();
   module_paths_reset();
+  collect_all_bodies(prog);
   collect_module_items(prog);
-  for (int i = 0; i < prog->nitems; i++) {
-    Item *it = prog->items[i];
-    if (it->span.file && it->kind == ITEM_FN) collect_body_uses(it->fn->body);
-    if (it->span.file && it->kind == ITEM_IMPL)
-      for (int m = 0; m < it->impl->nmethods; m++) collect_body_uses(it->impl->methods[m]->body);
-  }
   for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
   int n;
   NotedPath *ps = noted_paths(&n);
@@ -386,7 +420,8 @@ bool resolve_module_paths(Program *prog) {
 
 // Where an unqualified `name` used in module `scope` may be declared, best first: the module
 // itself, then explicit imports, then globs. Returns how many were written to out.
-int scope_candidates(const char *scope, const char *name, ModTarget *out, int max) {
+int scope_candidates(const char *scope, const char *name, Span at, ModTarget *out, int max) {
+  query_at = at;
   const char *m, *n;
   if (split_qualified(name, &m, &n)) {
     out[0] = target(MT_ITEM, m, n, NULL, (Span){0}, true);
@@ -398,7 +433,7 @@ int scope_candidates(const char *scope, const char *name, ModTarget *out, int ma
     for (int i = 0; i < bindings.len && k < max; i++) {
       UseBinding *b = &bindings.data[i];
       bool glob = b->alias == intern_cstr("*");
-      if (b->scope != scope || glob != (pass == 1) || (!glob && b->alias != name)) continue;
+      if (!binding_applies(b, scope) || glob != (pass == 1) || (!glob && b->alias != name)) continue;
       ModTarget t = b->target;
       if (glob && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
       if (t.kind == MT_ITEM && t.visible) out[k++] = t;
@@ -406,11 +441,12 @@ int scope_candidates(const char *scope, const char *name, ModTarget *out, int ma
   return k;
 }
 
-bool trait_imported(const char *scope, const char *module, const char *name) {
+bool trait_imported(const char *scope, const char *module, const char *name, Span at) {
   if (scope == module) return true;
+  query_at = at;
   for (int i = 0; i < bindings.len; i++) {
     UseBinding *b = &bindings.data[i];
-    if (b->scope != scope) continue;
+    if (!binding_applies(b, scope)) continue;
     ModTarget t = b->target;
     if (b->alias == intern_cstr("*") && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
     if (t.kind == MT_ITEM && t.module == module && t.name == name) return true;

@@ -20,12 +20,16 @@
 static bool in_prelude_scope;
 static const char *cur_module;  // the std module (`fmt`) whose item is being checked, or NULL
 static const char *cur_user;    // the program's module whose item is being checked, or NULL
+static Span cur_body;           // the body being checked, if any
 
 void resolve_scope_of(Span item) {
   in_prelude_scope = item.file == 0;
   cur_module = in_prelude_scope ? std_module_of(item) : NULL;
   cur_user = module_of(item);
+  cur_body = (Span){0};
 }
+
+void resolve_body_scope(Span body) { cur_body = body; }
 
 const char *resolve_current_module(void) { return cur_user; }
 
@@ -59,7 +63,7 @@ typedef struct {
 // name holds, the nearest first (the module's own item, an import, a glob import).
 static void *lookup_program_decl(void **decls, int n, const char *name) {
   ModTarget c[16];
-  int nc = scope_candidates(cur_user, name, c, 16);
+  int nc = scope_candidates(cur_user, name, cur_body, c, 16);
   for (int k = 0; k < nc; k++)
     for (int i = n - 1; i >= 0; i--) {
       DeclHead *d = decls[i];
@@ -318,7 +322,7 @@ static bool imported(const char *module, const char *name) {
 // prelude; the other std modules' traits are taken as in scope).
 bool trait_methods_in_scope(TraitDecl *t, Span use) {
   if (use.file == 0) return true;
-  if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name);
+  if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name, use);
   const char *m = std_module_of(t->span);
   return !m || strcmp(m, "borrow") || imported(m, t->name);
 }

@@ -57,12 +57,13 @@ bool resolve_module_paths(Program *prog);
 void module_paths_reset(void);
 bool use_is_program_path(Item *use);  // not a `use std::...`: module_paths.c resolves it
 Path *use_variant_path(Item *use);    // `use a::Color::*;` as `crate::a::Color::*`, or NULL
-int scope_candidates(const char *scope, const char *name, ModTarget *out, int max);
+// (at: where the name is written, or the body being checked; a body's `use` counts only there)
+int scope_candidates(const char *scope, const char *name, Span at, ModTarget *out, int max);
 bool split_qualified(const char *q, const char **module, const char **name);
 const char *qualified_name(const char *module, const char *name);
 bool module_visible(Visibility v, const char *in, const char *from);
 // Whether trait `name` of module `module` is in scope in module `scope` (E0599 otherwise).
-bool trait_imported(const char *scope, const char *module, const char *name);
+bool trait_imported(const char *scope, const char *module, const char *name, Span at);
 ModTarget resolve_in_module(const char *in, const char *name, const char *from);
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code);  // E0616, E0451
 void check_fn_privacy(FnDecl *f, Span at);  // E0624
@@ -71,6 +72,7 @@ void check_fn_privacy(FnDecl *f, Span at);  // E0624
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
+void resolve_body_scope(Span body);  // ... and, in a body, the body (for the `use`s in it)
 StructDecl *lookup_struct(const char *name);
 bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::borrow's only once imported
 TraitDecl *lookup_trait(const char *name);
