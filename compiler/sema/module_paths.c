@@ -32,6 +32,10 @@ typedef struct {
 
 static VEC(UseBinding) bindings;
 static VEC(ModItem) mod_items;
+// An index of mod_items by (module, name): open addressing, since a program may have hundreds
+// of thousands of items and every path through a module asks it. Slots hold index + 1.
+static int *item_slots;
+static size_t item_cap;
 static Span query_at;  // where the name being resolved is written (for `use` in bodies)
 
 static bool span_within(Span in, Span region) {
@@ -46,6 +50,7 @@ static bool binding_applies(UseBinding *b, const char *in) {
 void module_paths_reset(void) {
   bindings.data = NULL, bindings.len = bindings.cap = 0;
   mod_items.data = NULL, mod_items.len = mod_items.cap = 0;
+  item_slots = NULL, item_cap = 0;
 }
 
 static bool is_std_head(const char *s) { return !strcmp(s, "std") || !strcmp(s, "core") || !strcmp(s, "alloc"); }
@@ -117,10 +122,34 @@ static ModTarget target(ModTargetKind k, const char *module, const char *name, I
 
 static ModTarget resolve_binding(UseBinding *b);
 
+static size_t item_hash(const char *module, const char *name) {
+  return (((uintptr_t)module >> 3) * 31) ^ ((uintptr_t)name >> 3);
+}
+
+// Indexes the items once collected; of two with one name (an error reported elsewhere, or a
+// type and a function) the first declared answers.
+static void index_items(void) {
+  item_cap = 64;
+  while (item_cap < (size_t)mod_items.len * 2) item_cap *= 2;
+  item_slots = arena_alloc(sizeof(int) * item_cap);
+  for (int i = 0; i < mod_items.len; i++) {
+    size_t h = item_hash(mod_items.data[i].module, mod_items.data[i].name);
+    while (item_slots[h & (item_cap - 1)]) {
+      ModItem *o = &mod_items.data[item_slots[h & (item_cap - 1)] - 1];
+      if (o->module == mod_items.data[i].module && o->name == mod_items.data[i].name) break;
+      h++;
+    }
+    if (!item_slots[h & (item_cap - 1)]) item_slots[h & (item_cap - 1)] = i + 1;
+  }
+}
+
 static ModItem *item_in(const char *module, const char *name) {
-  for (int i = 0; i < mod_items.len; i++)
-    if (mod_items.data[i].module == module && mod_items.data[i].name == name) return &mod_items.data[i];
-  return NULL;
+  for (size_t h = item_hash(module, name);; h++) {
+    int s = item_cap ? item_slots[h & (item_cap - 1)] : 0;
+    if (!s) return NULL;
+    ModItem *mi = &mod_items.data[s - 1];
+    if (mi->module == module && mi->name == name) return mi;
+  }
 }
 
 // What `name` means inside module `in`, as seen from module `from`: a child module, an item of
@@ -408,6 +437,7 @@ bool resolve_module_paths(Program *prog) {
   module_paths_reset();
   collect_all_bodies(prog);
   collect_module_items(prog);
+  index_items();
   for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
   int n;
   NotedPath *ps = noted_paths(&n);
