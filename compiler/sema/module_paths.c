@@ -286,9 +286,11 @@ static bool private_ctor(ModTarget *t, const char *from, Span at) {
 
 static void report_missing_last(Path *p, int i, const char *mod, PathNs ns) {
   PathSeg *s = &p->segs[i];
-  const char *in = mod == module_at(0)->path ? "the crate root" : arena_printf("module `%s`", p->segs[i - 1].name);
-  if (ns == PATH_TYPE) error_at(s->span, "E0412", "cannot find type `%s` in %s", s->name, in);
-  else error_at(s->span, "E0425", "cannot find function, tuple struct or tuple variant `%s` in %s", s->name, in);
+  bool root = mod == module_at(0)->path;
+  const char *in = root ? "the crate root" : arena_printf("module `%s`", p->segs[i - 1].name);
+  Diag *d = diag_error(s->span, "E0425", "cannot find %s `%s` in %s", ns == PATH_TYPE ? "type" : "value", s->name, in);
+  diag_label(d, "not found in %s", root ? "the crate root" : arena_printf("`%s`", p->segs[i - 1].name));
+  diag_emit(d);
 }
 
 // Rewrites `m1::m2::Item::rest` to `crate::m1::m2::Item::rest` with the item's qualified name
