@@ -383,6 +383,49 @@ static const Explanation explanations[] = {
   {"E0425",
     "A name (a variable, function or type) is used that is not declared in scope.\n"
     "\n"},
+  {"E0432",
+    "A `use` names something its module does not have (`use tools::saw;` with no `saw` in\n"
+    "`tools`), or goes through something that has no items (`use a::f::g;` with `f` a function).\n"
+    "\n"
+    "Paths in a `use` start at the module the `use` is in: `crate::` starts at the crate root,\n"
+    "`super::` at the parent module, `self::` (or a module's name) at this module.\n"
+    "\n"},
+  {"E0433",
+    "A path goes through a module or type that is not there: `tools::box_of::hammer()` with no\n"
+    "module `box_of` in `tools`, `HashMap::new()` without `use std::collections::HashMap;` in\n"
+    "this module, or more `super::` than there are parent modules.\n"
+    "\n"},
+  {"E0451",
+    "A struct literal outside the struct's module gives a field that is not `pub`.\n"
+    "\n"
+    "    mod bank { pub struct Account { pub owner: String, cents: u64 } }\n"
+    "    let a = bank::Account { owner: s, cents: 0 };   // error[E0451]\n"
+    "\n"
+    "Fix: make the field `pub`, or build the value with a public constructor function.\n"
+    "\n"},
+  {"E0573",
+    "A module is written where a type is expected (`let x: a::b;` with `b` a module).\n"
+    "\n"},
+  {"E0583",
+    "`mod name;` found no file for the module. trc looks, as rustc does, for `name.rs` or\n"
+    "`name/mod.rs` (and `name.tr`, `name/mod.tr`) in the directory of the crate root, or, for a\n"
+    "module file `parent.tr` that is not a `mod.tr`, in the directory `parent/` beside it.\n"
+    "\n"},
+  {"E0603",
+    "An item is named from outside where its visibility allows: a function, struct, module or\n"
+    "constant without `pub` is visible only in its own module and the modules inside it\n"
+    "(`pub(super)`: also in the parent; `pub(crate)` and `pub`: everywhere). A tuple struct's\n"
+    "constructor (`units::Meters(2.0)`) is private when any of its fields is.\n"
+    "\n"},
+  {"E0616",
+    "A field that is not `pub` is read outside the module of its struct.\n"
+    "\n"
+    "Fix: make the field `pub` (or `pub(crate)`), or add a public method that returns it.\n"
+    "\n"},
+  {"E0624",
+    "A method or associated function that is not `pub` is called outside the module of its\n"
+    "`impl` block.\n"
+    "\n"},
   {"E0426",
     "`break 'label` or `continue 'label` names a label that is not declared.\n"
     "\n"},

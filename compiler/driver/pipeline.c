@@ -18,6 +18,7 @@
 
 static void parse_source(Program *prog, const char *name, const char *text, size_t len) {
   int file = diag_add_file(name, text, len);
+  if (file != 0) modules_start(name, file);  // the program's file is its crate root
   int ntoks = 0;
   Token *toks = lex(file, text, len, &ntoks);
   parse_file(prog, toks, ntoks);
@@ -29,6 +30,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   Program *prog = arena_alloc(sizeof *prog);
   parse_source(prog, "<prelude>", prelude_source, strlen(prelude_source));
   parse_source(prog, name, text, len);
+  modules_load_files(prog);  // the files of its `mod name;` items
   if (diag_error_count()) return NULL;
   derive_expand(prog, 0);
 

@@ -56,6 +56,8 @@ static const char *type_list(Type **targs, int from, int to) {
 //   free fns        draw_static<Circle>
 //   trait methods   <Circle as Drawable>::draw
 //   inherent        Circle::new
+//   in a module     shapes::unit_circle (a free fn's module path; types keep their short
+//                   names, as in the vtables' `vtable<Circle as Drawable>`)
 static const char *instance_symbol(FnDecl *fn, Type **targs, int n) {
   if (fn->name == intern_cstr("main") && !fn->impl && !fn->trait) return "trc_main";
   int own_from = fn->impl ? fn->impl->env->n : fn->trait ? fn->trait->env->n : 0;
@@ -80,7 +82,7 @@ static const char *instance_symbol(FnDecl *fn, Type **targs, int n) {
     }
     return arena_printf("%s::%s%s", ty_name(self), fn->name, own);
   }
-  return arena_printf("%s%s", fn->name, own);
+  return arena_printf("%s%s%s", module_symbol_prefix(fn->span), fn->name, own);
 }
 
 // rustc's spelling of an instance in errors, with deep types cut short: `f::<A>`,

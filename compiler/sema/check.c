@@ -132,8 +132,14 @@ static void collect_item(Item *it) {
   case ITEM_USE: {
     const char *alias = it->use_alias ? it->use_alias : it->use_path.segs[it->use_path.nsegs - 1].name;
     const char *module = it->span.file == 0 ? std_module_of(it->span) : NULL;
-    if (module) resolve_add_reexport(module, it->use_path, alias);
-    else resolve_add_use(it->use_path, alias);
+    if (use_is_program_path(it)) {  // module_paths.c has it; only a variant import remains
+      Path *vp = use_variant_path(it);
+      if (vp) resolve_add_use(*vp, alias, it->span);
+    } else if (module) {
+      resolve_add_reexport(module, it->use_path, alias);
+    } else {
+      resolve_add_use(it->use_path, alias, it->span);
+    }
     break;
   }
   case ITEM_CONST: vec_push(&K->consts, it->cdecl); break;
@@ -784,6 +790,7 @@ static void check_duplicate_items(Program *prog) {
       if (e->name != ni || e->type_ns != ti) continue;
       if ((e->item->span.file == 0) != (prog->items[i]->span.file == 0)) continue;  // shadows the prelude's
       if (std_module_of(e->item->span) != std_module_of(prog->items[i]->span)) continue;  // fmt::Result, Result
+      if (module_of(e->item->span) != module_of(prog->items[i]->span)) continue;  // a::Config, b::Config
       bool tj;
       Span sj;
       item_name(e->item, &tj, &sj);
@@ -801,6 +808,7 @@ static void check_duplicate_items(Program *prog) {
 
 void check_reset(void) {
   traits_reset();
+  module_paths_reset();
   resolve_reset();
   check_expr_reset();
 }
@@ -901,6 +909,7 @@ bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
   check_duplicate_items(prog);
+  if (!resolve_module_paths(prog)) return false;  // names through modules, before any lookup
   for (int i = 0; i < prog->nitems; i++) collect_item(prog->items[i]);
   find_lang_traits();
   for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));

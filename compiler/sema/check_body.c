@@ -201,6 +201,7 @@ void check_fn_body(FnDecl *f) {
   if (!f->body || f->checked) return;
   f->checked = true;
   resolve_scope_of(f->span);
+  resolve_body_scope(f->body->span);
   init_names();
   Fcx fx = {0};
   fx.fn = f;

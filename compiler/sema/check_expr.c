@@ -130,6 +130,7 @@ static Type *check_field(Fcx *fx, Expr *e) {
       bool hit = e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name;
       if (hit) {
         e->field_index = i;
+        check_field_privacy(s, &s->fields[i], e->name_span, "E0616");
         if (captured) capture_field_use(fx, e, derefs, i);
         return ty_subst(s->fields[i].type, t->args, t->nargs);
       }
@@ -196,6 +197,7 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
       continue;
     }
     if (seen[fi]) error_at(e->args[i]->span, "E0062", "field `%s` specified more than once", e->field_names[i]);
+    check_field_privacy(s, &fields[fi], e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0451");
     seen[fi] = true;
     check_coerce(fx, e->args[i], ty_subst(fields[fi].type, adt->args, adt->nargs));
     note_move(fx, e->args[i]);

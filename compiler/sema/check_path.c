@@ -114,6 +114,7 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
     e->fn_targs = fresh_targs(fx, f->env, n, binds, e->span);
     e->fn_ntargs = f->env->n;
     apply_turbofish(fx, seg, f->env, n, e->fn_targs);
+    check_fn_privacy(f, seg->span);
     return true;
   }
   // Trait methods: through a parameter's bounds, or any trait with an impl for t.
@@ -257,8 +258,9 @@ const char *ctor_name(StructDecl *s, int variant) {
   return s->is_enum ? arena_printf("%s::%s", s->name, s->variants[variant].name) : s->name;
 }
 
-static void unknown_value(Expr *e, const char *name) {
-  Diag *d = diag_error(e->span, "E0425", "cannot find value `%s` in this scope", name);
+// rustc says "function" for a path that is called.
+static void unknown_value(Fcx *fx, Expr *e, const char *name) {
+  Diag *d = diag_error(e->span, "E0425", "cannot find %s `%s` in this scope", fx->resolving_callee ? "function" : "value", name);
   diag_label(d, "not found in this scope");
   diag_emit(d);
 }
@@ -455,7 +457,7 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
       diag_emit(d);
       return false;
     }
-    unknown_value(e, last->name);
+    unknown_value(fx, e, last->name);
     return false;
   }
   ConstDecl *cd = lookup_const_path(p);  // `std::f64::consts::PI`

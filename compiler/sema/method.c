@@ -223,10 +223,30 @@ static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       apply_turbofish(fx, &seg, f->env, n, e->fn_targs);
     }
     set_receiver_adjust(e, derefs, f->self_kind);
+    check_fn_privacy(f, method_name_span(e));
     *out = sig_of(f, e->fn_targs, e->fn_ntargs);
     return true;
   }
   return false;
+}
+
+// E0599 for a method of a program's trait that the type implements but that the module does
+// not import: rustc's help names the trait and the `use` that brings it in.
+static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
+  int ntraits;
+  TraitDecl **traits = traits_declaring(e->name, &ntraits);
+  for (int i = 0; i < ntraits; i++) {
+    TraitDecl *t = traits[i];
+    TraitRef tr = {.trait = t};
+    if (t->span.file == 0 || trait_methods_in_scope(t, e->span) || !find_impl(K, &tr, rt, NULL, NULL)) continue;
+    TraitDecl *owner = NULL;
+    FnDecl *m = trait_find_method(t, e->name, &owner);
+    if (m) diag_secondary(d, m->span, "the method is available for `%s` here", ty_name(rt));
+    diag_help(d, "items from traits can only be used if the trait is in scope");
+    diag_help(d, "trait `%s` which provides `%s` is implemented but not in scope; perhaps you want to import it: `use %s;`",
+              t->name, e->name, qualified_name(module_of(t->span), t->name));
+    return;
+  }
 }
 
 // Probes one step type of the autoderef chain.
@@ -475,6 +495,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
                          rt->kind == TY_STRUCT ? (rt->sdecl->is_enum ? "enum" : "struct") : rt->kind == TY_REF ? "reference"
                          : rt->kind == TY_OPAQUE ? (rt->opaque->fn->trait ? "associated type" : "opaque type") : "type", ty_name(rt));
     diag_label(d, "method not found in `%s`", ty_name(rt));
+    suggest_trait_import(d, e, rt);
     diag_emit(d);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);

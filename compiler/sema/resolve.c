@@ -19,11 +19,19 @@
 
 static bool in_prelude_scope;
 static const char *cur_module;  // the std module (`fmt`) whose item is being checked, or NULL
+static const char *cur_user;    // the program's module whose item is being checked, or NULL
+static Span cur_body;           // the body being checked, if any
 
 void resolve_scope_of(Span item) {
   in_prelude_scope = item.file == 0;
   cur_module = in_prelude_scope ? std_module_of(item) : NULL;
+  cur_user = module_of(item);
+  cur_body = (Span){0};
 }
+
+void resolve_body_scope(Span body) { cur_body = body; }
+
+const char *resolve_current_module(void) { return cur_user; }
 
 static bool visible(Span decl) { return !in_prelude_scope || decl.file == 0; }
 
@@ -45,18 +53,42 @@ static int name_rank(Span decl, const char *name) {
 
 // The best-ranked item of vec named name; among equals the last declared (a program's item
 // shadows the prelude's, which is collected first).
-#define LOOKUP_BEST(vec, T, nm)                                                                                        \
-  do {                                                                                                                 \
-    T *best = NULL;                                                                                                    \
-    int best_rank = 0;                                                                                                 \
-    for (int i = (vec).len - 1; i >= 0; i--) {                                                                         \
-      T *d = VEC_AT(vec, i);                                                                                           \
-      if (d->name != (nm)) continue;                                                                                   \
-      int r = name_rank(d->span, nm);                                                                                  \
-      if (r > best_rank) best = d, best_rank = r;                                                                      \
-    }                                                                                                                  \
-    return best;                                                                                                       \
-  } while (0)
+// What every declaration (StructDecl, TraitDecl, FnDecl, ConstDecl, AliasDecl) starts with.
+typedef struct {
+  const char *name;
+  Span span;
+} DeclHead;
+
+// In the program's code: the declaration that one of the places module_paths.c lists for the
+// name holds, the nearest first (the module's own item, an import, a glob import).
+static void *lookup_program_decl(void **decls, int n, const char *name) {
+  ModTarget c[16];
+  int nc = scope_candidates(cur_user, name, cur_body, c, 16);
+  for (int k = 0; k < nc; k++)
+    for (int i = n - 1; i >= 0; i--) {
+      DeclHead *d = decls[i];
+      if (d->name == c[k].name && d->span.file != 0 && module_of(d->span) == c[k].module) return d;
+    }
+  return NULL;
+}
+
+static void *lookup_decl(void **decls, int n, const char *name) {
+  if (cur_user) {
+    void *d = lookup_program_decl(decls, n, name);
+    if (d) return d;
+  }
+  void *best = NULL;
+  int best_rank = 0;
+  for (int i = n - 1; i >= 0; i--) {
+    DeclHead *d = decls[i];
+    if (d->name != name || (cur_user && d->span.file != 0)) continue;  // the program's: above
+    int r = name_rank(d->span, name);
+    if (r > best_rank) best = d, best_rank = r;
+  }
+  return best;
+}
+
+#define LOOKUP_BEST(vec, T, nm) return (T *)lookup_decl((void **)(vec).data, (vec).len, nm)
 
 #define LOOKUP_IN(vec, T, module, nm)                                                                                  \
   do {                                                                                                                 \
@@ -179,16 +211,21 @@ TraitDecl *lookup_trait_path(Path *p) {
 typedef struct {
   const char *alias;
   Path path;
+  const char *scope;  // the program's module it is in; NULL for the prelude's
 } UseEntry;
 typedef VEC(UseEntry *) UseVec;
 static UseVec uses;
 
-void resolve_add_use(Path path, const char *alias) {
+void resolve_add_use(Path path, const char *alias, Span at) {
   UseEntry *u = arena_alloc(sizeof *u);
   u->path = path;
   u->alias = alias;
+  u->scope = module_of(at);
   vec_push(&uses, u);
 }
+
+// A `use` counts in the module it is written in (the prelude's everywhere).
+static bool use_in_scope(UseEntry *u) { return !u->scope || !cur_user || u->scope == cur_user; }
 
 // A `pub use std::a::b::Item;` inside std module `a` re-exports Item there: `std::a::Item`
 // (and `use std::a::Item;`, `use std::a::*;`) name the item of module `a::b`. The prelude's
@@ -231,7 +268,7 @@ int lookup_variant_alias(const char *name, StructDecl **out) {
     UseEntry *u = VEC_AT(uses, i);
     bool glob = u->alias == intern_cstr("*");
     if (!glob && u->alias != name) continue;
-    if (u->path.nsegs < 2) continue;
+    if (u->path.nsegs < 2 || !use_in_scope(u)) continue;
     StructDecl *en = lookup_struct(u->path.segs[u->path.nsegs - 2].name);
     if (!en || !en->is_enum) continue;
     const char *vname = glob ? name : u->path.segs[u->path.nsegs - 1].name;
@@ -255,7 +292,7 @@ const char *expand_path(Path *p) {
   const char *first = p->segs[0].name;
   for (int i = 0; i < uses.len; i++) {
     UseEntry *u = VEC_AT(uses, i);
-    if (u->alias == first) {
+    if (u->alias == first && use_in_scope(u)) {
       const char *s = path_string(&u->path, u->path.nsegs);
       for (int j = 1; j < p->nsegs; j++) s = arena_printf("%s::%s", s, p->segs[j].name);
       return s;
@@ -269,6 +306,7 @@ static bool imported(const char *module, const char *name) {
     UseEntry *u = VEC_AT(uses, i);
     Path *p = &u->path;
     bool glob = u->alias == intern_cstr("*");
+    if (!use_in_scope(u)) continue;
     if ((!glob && u->alias != name) || p->nsegs < 3 || !std_path_head(p->segs[0].name)) continue;
     const char *last;
     const char *m = path_std_module(p, &last);
@@ -284,6 +322,7 @@ static bool imported(const char *module, const char *name) {
 // prelude; the other std modules' traits are taken as in scope).
 bool trait_methods_in_scope(TraitDecl *t, Span use) {
   if (use.file == 0) return true;
+  if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name, use);
   const char *m = std_module_of(t->span);
   return !m || strcmp(m, "borrow") || imported(m, t->name);
 }
@@ -294,7 +333,7 @@ const char *path_std_module(Path *p, const char **name) {
   const char *first = p->segs[0].name;
   for (int i = 0; i < uses.len; i++) {  // `fmt::Display` after `use std::fmt;`
     UseEntry *u = VEC_AT(uses, i);
-    if (u->alias != first || u->path.nsegs < 2 || !std_path_head(u->path.segs[0].name)) continue;
+    if (u->alias != first || !use_in_scope(u) || u->path.nsegs < 2 || !std_path_head(u->path.segs[0].name)) continue;
     full.nsegs = u->path.nsegs + p->nsegs - 1;
     full.segs = arena_alloc(sizeof(PathSeg) * full.nsegs);
     for (int j = 0; j < u->path.nsegs; j++) full.segs[j] = u->path.segs[j];
@@ -834,6 +873,12 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (lookup_trait(name)) {
     Diag *d = diag_error(te->span, "E0782", "expected a type, found a trait");
     diag_help(d, "you can add the `dyn` keyword if you want a trait object: `dyn %s`", name);
+    diag_emit(d);
+    return err_type();
+  }
+  if (in_expr_path) {  // `HashMap::new()` without the `use`: rustc's resolver fails on the path
+    Diag *d = diag_error(seg->span, "E0433", "cannot find type `%s` in this scope", name);
+    diag_label(d, "use of undeclared type `%s`", name);
     diag_emit(d);
     return err_type();
   }

@@ -3,6 +3,7 @@
 //
 //   traits.c        trait and impl queries, associated-type normalization (also in sema.h),
 //                   dyn compatibility
+//   module_paths.c  `use` declarations, paths through the program's modules, privacy
 //   resolve.c       lookup tables, `use` aliases, generic environments, types as written
 //   const_eval.c    the values of consts used as patterns
 //   check_match.c   exhaustiveness of patterns
@@ -42,11 +43,41 @@ void check_coherence(void);  // coherence.c: orphan rules, overlapping impls, Co
 void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved
 void traits_reset(void);
 
+// module_paths.c
+typedef enum { MT_NONE, MT_MODULE, MT_ITEM, MT_VARIANT_PATH } ModTargetKind;
+// What a name or a path through the program's modules stands for.
+typedef struct {
+  ModTargetKind kind;
+  const char *module;  // MT_MODULE: the module; MT_ITEM: the module declaring the item
+  const char *name;    // the module's or item's own name
+  Item *item;          // MT_ITEM (NULL in scope_candidates' answers)
+  Span decl_span;
+  bool visible;        // from where it was asked
+  int rest;            // MT_VARIANT_PATH: the index of the enum's segment in the `use` path
+} ModTarget;
+// Resolves every `use` of the program and rewrites the paths that go through modules (see the
+// file); false after an error (E0432, E0433, E0603, E0412, E0425).
+bool resolve_module_paths(Program *prog);
+void module_paths_reset(void);
+bool use_is_program_path(Item *use);  // not a `use std::...`: module_paths.c resolves it
+Path *use_variant_path(Item *use);    // `use a::Color::*;` as `crate::a::Color::*`, or NULL
+// (at: where the name is written, or the body being checked; a body's `use` counts only there)
+int scope_candidates(const char *scope, const char *name, Span at, ModTarget *out, int max);
+bool split_qualified(const char *q, const char **module, const char **name);
+const char *qualified_name(const char *module, const char *name);
+bool module_visible(Visibility v, const char *in, const char *from);
+// Whether trait `name` of module `module` is in scope in module `scope` (E0599 otherwise).
+bool trait_imported(const char *scope, const char *module, const char *name, Span at);
+ModTarget resolve_in_module(const char *in, const char *name, const char *from);
+void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code);  // E0616, E0451
+void check_fn_privacy(FnDecl *f, Span at);  // E0624
+
 // resolve.c
 extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
+void resolve_body_scope(Span body);  // ... and, in a body, the body (for the `use`s in it)
 StructDecl *lookup_struct(const char *name);
 bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::borrow's only once imported
 TraitDecl *lookup_trait(const char *name);
@@ -72,7 +103,8 @@ Type *parse_result(Type *t, const char *error);  // Result<t, error> (ParseIntEr
 TraitDecl *lookup_trait_path(Path *p);
 StructDecl *lookup_struct_in(const char *module, const char *name);
 TraitDecl *lookup_trait_in(const char *module, const char *name);
-void resolve_add_use(Path path, const char *alias);   // `use path as alias;`
+void resolve_add_use(Path path, const char *alias, Span at);   // `use path as alias;` at `at`
+const char *resolve_current_module(void);  // the program's module being checked, or NULL
 void resolve_add_reexport(const char *module, Path path, const char *alias);  // `pub use` in a std module
 const char *expand_path(Path *p);
 // `Some`/`None` and other variants imported by `use`: the variant index (and its enum), or -1.

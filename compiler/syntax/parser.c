@@ -407,6 +407,7 @@ static const char *parse_bounds(Bound **out, int *n) {
     if (!accept(TK_PLUS)) break;
     if (!at(TK_LIFETIME) && !at(TK_QUESTION) && !at(TK_LPAREN) && !is_path_start(kind())) break;
   }
+  for (int i = 0; i < *n; i++) note_path(&(*out)[i].path, PATH_TYPE);  // the array is final now
   return lifetime;
 }
 
@@ -504,6 +505,7 @@ static TypeExpr *parse_type(void) {
     if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT) && !at(TK_SHL)) syntax_error("type");
     t = new_type(TE_PATH, lo);
     t->path = parse_path(false);
+    note_path(&t->path, PATH_TYPE);
     break;
   }
   t->span = span_from(lo);
@@ -694,6 +696,7 @@ static Pattern *parse_pattern_alt(void) {
       p = new_pat(PAT_PATH, lo);
     }
     p->path = path;
+    note_path(&p->path, PATH_VALUE);
   } else {
     syntax_error("pattern");
   }
@@ -1706,6 +1709,7 @@ static Expr *parse_path_expr(bool no_struct) {
     advance();
     Expr *e = new_expr(EX_STRUCT, lo);
     e->path = path;
+    note_path(&e->path, PATH_TYPE);
     while (!at(TK_RBRACE)) {
       if (accept(TK_DOTDOT)) {
         e->base_expr = parse_expr();
@@ -1738,6 +1742,7 @@ static Expr *parse_path_expr(bool no_struct) {
   }
   Expr *e = new_expr(EX_PATH, span_from(lo));
   e->path = path;
+  note_path(&e->path, PATH_VALUE);
   return e;
 }
 
@@ -2124,9 +2129,17 @@ static Expr *parse_expr(void) { return parse_expr_bp(0, false); }
 // ---------------------------------------------------------------------------------------------
 // Items
 
-static void skip_visibility(void) {
-  if (accept(TK_PUB) && at(TK_LPAREN)) skip_token_tree();
+// vis = "pub" ("(" ("crate" | "super" | "self" | "in" path) ")")?
+static Visibility parse_visibility(void) {
+  if (!accept(TK_PUB)) return VIS_PRIVATE;
+  if (!at(TK_LPAREN)) return VIS_PUB;
+  TokenKind k = peek_kind(1);
+  Visibility v = k == TK_CRATE ? VIS_CRATE : k == TK_SUPER ? VIS_SUPER : k == TK_SELF_LOWER ? VIS_PRIVATE : VIS_CRATE;
+  skip_token_tree();  // `pub(in path)` is taken as `pub(crate)`, its widest meaning
+  return v;
 }
+
+static void skip_visibility(void) { parse_visibility(); }
 
 // self-param = "&" lifetime? "mut"? "self" | "mut"? "self" (":" type)?
 static bool parse_self_param(FnDecl *f) {
@@ -2225,8 +2238,9 @@ static StructKind parse_fields(FieldDecl **fields, int *nfields) {
   TokenKind close = named ? TK_RBRACE : TK_RPAREN;
   while (!at(close)) {
     parse_outer_attrs();
-    skip_visibility();
+    Visibility vis = parse_visibility();
     FieldDecl fd = {0};
+    fd.vis = vis;
     fd.span = tok()->span;
     if (named) {
       fd.name = expect_ident();
@@ -2376,6 +2390,7 @@ static ImplDecl *parse_impl(void) {
     if (first->kind != TE_PATH) error_here(first->span, "expected a trait path before `for`");
     im->trait_path = arena_alloc(sizeof(Path));
     *im->trait_path = first->path;
+    note_path(im->trait_path, PATH_TYPE);
     im->self_te = parse_type();
   } else {
     im->self_te = first;
@@ -2387,15 +2402,17 @@ static ImplDecl *parse_impl(void) {
   P.impl = im;
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
-    skip_visibility();
+    Visibility vis = parse_visibility();
     if (at(TK_CONST) && peek_kind(1) == TK_FN) advance();  // `const fn`: an ordinary fn here
     if (at(TK_FN)) {
       PUSH(im->methods, im->nmethods, parse_fn(a, true));
+      im->methods[im->nmethods - 1]->vis = vis;
     } else if (at(TK_TYPE)) {
       PUSH(im->assoc_types, im->nassoc_types, parse_assoc_type());
     } else if (at(TK_CONST)) {
       FnDecl *c = parse_assoc_const(a);
       if (!c->body) syntax_error("`=`");
+      c->vis = vis;
       PUSH(im->methods, im->nmethods, c);
     } else {
       P.impl = saved;
@@ -2408,8 +2425,11 @@ static ImplDecl *parse_impl(void) {
   return im;
 }
 
+static Visibility item_vis;  // the visibility written before the item being parsed
+
 static Item *new_item(ItemKind k, Span sp, Attrs attrs) {
   Item *it = arena_alloc(sizeof *it);
+  it->vis = item_vis;
   it->kind = k;
   it->span = sp;
   it->attrs = attrs;
@@ -2462,6 +2482,7 @@ static VEC(StdModule) std_modules;
 
 void parse_reset(void) {  // its storage was in the arena
   macro_reset();
+  modules_reset();
   std_modules.data = NULL;
   std_modules.len = std_modules.cap = 0;
 }
@@ -2498,13 +2519,38 @@ static Item *parse_std_module(void) {
   return NULL;
 }
 
+// mod name { item* }  |  mod name;  — a module of the program (modules.c). Like the prelude's,
+// its items are appended to the program; a `mod name;` file is read after this one.
+static Item *parse_user_module(Span lo, Visibility vis) {
+  expect(TK_MOD);
+  const char *name = expect_ident();
+  if (accept(TK_SEMI)) {
+    modules_declare_file(name, span_from(lo), vis);
+    return NULL;
+  }
+  int parent = modules_current();
+  int m = modules_open_inline(name, span_from(lo), vis, tok()->span);
+  expect(TK_LBRACE);
+  while (!at(TK_RBRACE) && !at(TK_EOF)) {
+    Attrs attrs = parse_outer_attrs();
+    if (at(TK_RBRACE)) break;
+    Item *it = parse_item(attrs);
+    if (it) PUSH(P.prog->items, P.prog->nitems, it);
+  }
+  modules_close(m, parent, tok()->span.hi);
+  expect(TK_RBRACE);
+  return NULL;
+}
+
 static Item *parse_item(Attrs attrs) {
   Span lo = tok()->span;
-  skip_visibility();
+  Visibility vis = parse_visibility();
+  item_vis = vis;
   switch (kind()) {
   case TK_FN: {
     Item *it = new_item(ITEM_FN, lo, attrs);
     it->fn = parse_fn(attrs, true);
+    it->fn->vis = vis;
     it->span = span_from(lo);
     return it;
   }
@@ -2571,7 +2617,7 @@ static Item *parse_item(Attrs attrs) {
   }
   case TK_MOD:
     if (lo.file == 0) return parse_std_module();
-    error_here(tok()->span, "modules (`mod`) are not supported");
+    return parse_user_module(lo, vis);
   case TK_TYPE: {
     advance();
     Item *it = new_item(ITEM_TYPE, lo, attrs);
@@ -2611,6 +2657,13 @@ static void recover_to_item(void) {
     if (k == TK_LBRACE) depth++;
     else if (k == TK_RBRACE && depth > 0) depth--;
   }
+}
+
+void parse_module_file(Program *prog, Token *toks, int ntoks, int module) {
+  int parent = modules_current();
+  modules_close(module, module, UINT32_MAX);  // the module's items are parsed inside it
+  parse_file(prog, toks, ntoks);
+  modules_close(module, parent, UINT32_MAX);
 }
 
 // file = inner-attr* item*

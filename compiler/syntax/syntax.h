@@ -103,6 +103,10 @@ typedef struct {
   int qtrait;
 } Path;
 
+// Who may name an item, a field or a method: `pub(super)` and `pub(crate)` as in Rust (`pub(in
+// path)` is taken as `pub(crate)`, `pub(self)` as private).
+typedef enum { VIS_PRIVATE, VIS_PUB, VIS_CRATE, VIS_SUPER } Visibility;
+
 // A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`. (A lifetime bound is kept by what it bounds.)
 typedef struct {
   Path path;
@@ -506,6 +510,7 @@ struct FnDecl {
   const char *ret_lifetimes[4];  // the named lifetimes of the return type (the first four)
   Block *body;         // NULL for a required trait method
   Attrs attrs;
+  Visibility vis;      // `pub fn`: who may call it through a path or a method call
   // context, filled by the parser
   ImplDecl *impl;      // the impl it is in, or NULL
   TraitDecl *trait;    // the trait it is declared in (for trait methods and defaults), or NULL
@@ -546,6 +551,7 @@ typedef struct {
   TypeExpr *ty;
   Span span;
   Type *type;         // semantic type (may mention the struct's params), by the checker
+  Visibility vis;
   Span elided_lifetime;  // a `&` (or `'_`) without a named lifetime in ty: E0106; hi == 0 if none
 } FieldDecl;
 
@@ -673,6 +679,7 @@ typedef enum { ITEM_FN, ITEM_STRUCT, ITEM_TRAIT, ITEM_IMPL, ITEM_USE, ITEM_CONST
 struct Item {
   ItemKind kind;
   Span span;
+  Visibility vis;
   Attrs attrs;
   FnDecl *fn;
   StructDecl *sdecl;    // ITEM_STRUCT: a struct or an enum
@@ -706,6 +713,61 @@ typedef struct {
 const char *std_module_of(Span sp);
 // Forgets the modules of the last compilation (trc_reset, before the arena is freed).
 void parse_reset(void);
+// Parses a file that is the body of user module `module` (a `mod name;` file).
+void parse_module_file(Program *prog, Token *toks, int ntoks, int module);
+
+//
+// modules.c: the program's own modules (`mod a { ... }`, `mod a;` read from a.tr or a/mod.tr)
+//
+// The items of every module are appended to the one Program, as the prelude's std modules
+// are; the module an item belongs to is found from its span (the innermost module whose body
+// holds it). Modules are named by their interned path from the crate root: "crate",
+// "crate::geometry::shapes", which can never be a std module's name ("fmt").
+typedef struct {
+  const char *path;       // interned: "crate::geometry::shapes"
+  const char *name;       // "shapes" ("crate" for the root)
+  int parent;             // index of the enclosing module, -1 for the root
+  Span body;              // an inline module's braces, or a whole file
+  Span decl;              // the `mod name;` / `mod name { .. }` header, for diagnostics
+  Visibility vis;
+  const char *dir;        // where the files of its `mod child;` items are looked for
+  const char *file_path;  // the file its text is in
+  bool pending;           // a `mod name;` whose file is not read yet
+} UserModule;
+
+// Which namespace a path names into: types (and traits) or values (fns, consts, constructors).
+typedef enum { PATH_TYPE, PATH_VALUE } PathNs;
+
+// A multi-segment path written in the program (`shapes::Circle::new`, `crate::util::f`),
+// kept so that sema can resolve its module prefix once every module is known.
+typedef struct {
+  Path *path;
+  PathNs ns;
+} NotedPath;
+
+void modules_start(const char *main_path, int main_file);
+int modules_current(void);
+// `mod name {`: a new module inside the current one, current until modules_close.
+int modules_open_inline(const char *name, Span decl, Visibility vis, Span open_brace);
+void modules_close(int module, int parent, uint32_t close_hi);
+// `mod name;`: its file is read by modules_load_files.
+void modules_declare_file(const char *name, Span decl, Visibility vis);
+// Reads and parses the files of the `mod name;` items, theirs too. E0583 for a missing file.
+void modules_load_files(Program *prog);
+int module_count(void);
+UserModule *module_at(int i);
+int module_find(const char *path);          // index by path, or -1
+const char *module_child(const char *path, const char *name);  // path of a child, or NULL
+const char *module_parent(const char *path);                    // NULL for the root
+// The module a span of the program is in ("crate" at the top), NULL for the prelude's.
+const char *module_of(Span sp);
+// Whether module `inner` is `outer` or inside it (privacy: what `outer` may see).
+bool module_within(const char *inner, const char *outer);
+void note_path(Path *p, PathNs ns);
+// "shapes::" for an item of module crate::shapes, "" at the crate root and in the prelude.
+const char *module_symbol_prefix(Span sp);
+NotedPath *noted_paths(int *n);
+void modules_reset(void);
 
 //
 // macro_rules.c: declarative macros (`macro_rules!`), expanded on tokens while parsing

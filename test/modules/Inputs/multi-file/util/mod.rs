@@ -1,0 +1,5 @@
+pub mod text;
+
+pub fn sum(xs: &[i32]) -> i32 {
+    xs.iter().sum()
+}

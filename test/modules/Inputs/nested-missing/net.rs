@@ -1,0 +1,5 @@
+mod tcp;
+
+pub fn connect() {
+    tcp::open();
+}
