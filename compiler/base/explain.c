@@ -85,6 +85,18 @@ static const Explanation explanations[] = {
   {"E0109",
     "Type arguments are given to a primitive type (`i32<u8>`).\n"
     "\n"},
+  {"E0116",
+    "An inherent `impl` (one without a trait) is written for a type another crate defines, like\n"
+    "`impl Vec<i32> { ... }`. Only the crate that defines a type may add inherent methods to it;\n"
+    "define a trait with the methods and implement it for the type, or wrap the type in a struct of\n"
+    "your own (`struct Scores(Vec<i32>);`).\n"
+    "\n"},
+  {"E0117",
+    "The orphan rule: an impl of a trait from another crate (here, std) needs a type of this\n"
+    "program in its header, as the self type or a trait argument (`impl Display for Point`, `impl\n"
+    "From<Point> for String`). `impl Clone for (u8, Box<i32>)` has none, so another crate could write\n"
+    "the same impl and the two would conflict. Wrap the type in a local struct.\n"
+    "\n"},
   {"E0119",
     "Two impls of the same trait for the same type conflict; method calls could not choose.\n"
     "\n"},
@@ -105,6 +117,11 @@ static const Explanation explanations[] = {
     "one can only be called on concrete types. Take `self: Box<Self>` instead to consume a\n"
     "`Box<dyn Tr>`.\n"
     "\n"},
+  {"E0184",
+    "A type is both `Copy` and has a `Drop` impl. A Copy value is duplicated bit for bit by every\n"
+    "assignment and call, so its destructor would run once per copy; Rust forbids the combination.\n"
+    "Remove `Copy` (keep `Clone`) or the `Drop` impl.\n"
+    "\n"},
   {"E0185",
     "An impl's method has a `self` parameter but the trait's declaration does not.\n"
     "\n"},
@@ -120,6 +137,11 @@ static const Explanation explanations[] = {
     "    trait Foo { type Fooz; fn get(&self) -> Self::Fooz; }\n"
     "    let foo: Box<dyn Foo>;               // error[E0191]\n"
     "    let foo: Box<dyn Foo<Fooz = u32>>;   // ok\n"
+    "\n"},
+  {"E0210",
+    "An impl of a std trait for a bare type parameter, `impl<T> Display for T`, would cover every\n"
+    "type of every crate. The parameter must appear inside a type of this program before it is\n"
+    "used bare: `impl<T> Display for Wrapper<T>`.\n"
     "\n"},
   {"E0220",
     "An associated type is named (`T::Item`) that no trait bound of `T` declares.\n"
@@ -144,6 +166,11 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0271",
     "A bound fixes an associated type (`T: Tr<Item = u32>`) but the impl for that type sets it to something else.\n"
+    "\n"},
+  {"E0275",
+    "Proving a trait bound needed itself again and again until the recursion limit (128): for\n"
+    "`W<W<...<i32>...>>: Tr` with `impl<T: Tr> Tr for W<T>`, each level asks the next. Use less\n"
+    "deeply nested types, or a trait object (`Box<dyn Tr>`) where the depth is not known.\n"
     "\n"},
   {"E0277",
     "A trait bound is not satisfied: a type does not implement a trait it must implement,\n"
@@ -220,6 +247,10 @@ static const Explanation explanations[] = {
     "does not fit the enum's discriminant type (`isize` unless a `#[repr]` says otherwise). Write\n"
     "the value you want explicitly (`B = -9223372036854775808` to wrap around).\n"
     "\n"},
+  {"E0390",
+    "An inherent `impl` is written for a primitive type (`impl i32 { ... }`), which belongs to the\n"
+    "language. Put the methods in a trait and implement it for the type (an extension trait).\n"
+    "\n"},
   {"E0501",
     "A variable is borrowed while a closure that holds a unique borrow of it is still alive.\n"
     "\n"
@@ -242,6 +273,17 @@ static const Explanation explanations[] = {
     "to hold only references that live forever, but s may point into a String the caller frees\n"
     "right after the call; the vector would then hold a dangling pointer. Give the parameter the\n"
     "lifetime of the place it is stored in (`s: &'static str`), or store an owned value.\n"
+    "\n"},
+  {"E0527",
+    "A slice pattern on an array has a different number of elements than the array: `let [a, b] =\n"
+    "[1, 2, 3];`. Add elements, or a `..` for the rest (`[a, b, ..]`).\n"
+    "\n"},
+  {"E0528",
+    "A slice pattern with `..` needs more elements than the array has: `[a, b, c, ..]` on a\n"
+    "`[i32; 2]`.\n"
+    "\n"},
+  {"E0529",
+    "A slice pattern (`[a, b]`) is matched against a value that is neither an array nor a slice.\n"
     "\n"},
   {"E0621",
     "A parameter whose lifetime is elided is returned where the return type names a lifetime.\n"
