@@ -138,6 +138,11 @@ static const Explanation explanations[] = {
     "    let foo: Box<dyn Foo>;               // error[E0191]\n"
     "    let foo: Box<dyn Foo<Fooz = u32>>;   // ok\n"
     "\n"},
+  {"E0204",
+    "A type is made Copy (`#[derive(Clone, Copy)]` or `impl Copy for S {}`) but one of its fields\n"
+    "is not Copy, like a `String` or a `Vec`: copying the struct bit for bit would copy the field's\n"
+    "heap pointer too. Derive only Clone, or make the field Copy (`&'static str`, an index).\n"
+    "\n"},
   {"E0210",
     "An impl of a std trait for a bare type parameter, `impl<T> Display for T`, would cover every\n"
     "type of every crate. The parameter must appear inside a type of this program before it is\n"

@@ -932,6 +932,7 @@ bool check_program(Crate *crate, Program *prog) {
   check_pending_dyn_compatible();
   if (diag_error_count()) return false;
   check_coherence();
+  if (diag_error_count()) return false;  // as rustc, whose coherence runs before bodies are checked
   for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));
   for (int i = 0; i < K->traits.len; i++) {
     TraitDecl *t = VEC_AT(K->traits, i);

@@ -1,5 +1,5 @@
 // coherence.c — which impls a program may write: the orphan rules (E0117, E0210, E0116,
-// E0390), overlapping impls (E0119), and Copy next to Drop (E0184).
+// E0390), overlapping impls (E0119), and what a Copy type may be (E0204, E0184).
 //
 // rustc checks these so that one trait has at most one impl for any type, in this crate and in
 // any crate that could be linked with it. trc compiles one crate against its own std, so the
@@ -173,16 +173,43 @@ static void check_inherent_impl_orphan(ImplDecl *im) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Copy and Drop (E0184): a value that is copied bit for bit cannot also run a destructor.
+// Copy (E0204, E0184): a value that is copied bit for bit must hold only Copy fields, and cannot
+// also run a destructor.
 
-static void check_copy_drop(StructDecl *s) {
-  if (!s->is_copy || !s->drop_impl || s->span.file == 0) return;
-  Span at = s->span;
+// Where a type's Copy is written: its `impl Copy for S` self type, or the struct's name for
+// #[derive(Copy)] (where rustc points too).
+static Span copy_site(StructDecl *s) {
   for (int i = 0; i < K->copy_trait->impls.len; i++) {
     ImplDecl *im = K->copy_trait->impls.data[i];
     Type *st = ty_resolve(im->self_ty);
-    if (st->kind == TY_STRUCT && st->sdecl == s) at = im->self_te->span;
+    if (st->kind == TY_STRUCT && st->sdecl == s) return im->self_te->span;
   }
+  return s->span;
+}
+
+// E0204: every field of a Copy type must be Copy (a field naming the type's parameters is
+// Copy when they are: #[derive(Copy)] bounds them).
+static bool check_copy_fields(StructDecl *s) {
+  for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+    FieldDecl *fields = s->is_enum ? s->variants[v].fields : s->fields;
+    int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+    for (int i = 0; i < n; i++) {
+      Type *ft = fields[i].type;
+      if (!ft || ty_has_params(ft) || type_implements(K, ft, K->copy_trait)) continue;
+      Diag *d = diag_error(copy_site(s), "E0204", "the trait `Copy` cannot be implemented for this type");
+      Span fsp = fields[i].span;
+      if (fields[i].ty && fields[i].ty->span.hi > fsp.hi && fields[i].ty->span.file == fsp.file) fsp.hi = fields[i].ty->span.hi;
+      diag_secondary(d, fsp, "this field does not implement `Copy`");
+      diag_emit(d);
+      return false;
+    }
+  }
+  return true;
+}
+
+static void check_copy_drop(StructDecl *s) {
+  if (!s->is_copy || s->span.file == 0 || !check_copy_fields(s) || !s->drop_impl) return;
+  Span at = copy_site(s);
   Diag *d = diag_error(at, "E0184", "the trait `Copy` cannot be implemented for this type; the type has a destructor");
   diag_label(d, "`Copy` not allowed on types with destructors");
   diag_note_at(d, s->drop_impl->span, "destructor declared here");
