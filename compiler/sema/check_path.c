@@ -847,15 +847,6 @@ static void unsize_fn_hint(Fcx *fx, Type *ret, Type *expected) {
   }
 }
 
-static bool mentions_type(Type *t, Type *what) {
-  t = ty_resolve(t);
-  if (t == what) return true;
-  if (t->inner && mentions_type(t->inner, what)) return true;
-  for (int i = 0; i < t->nargs; i++)
-    if (mentions_type(t->args[i], what)) return true;
-  return false;
-}
-
 // A type parameter is Sized unless it says `?Sized`, so `f(x)` with `x: &dyn Show` for
 // `fn f<T: Show>(t: &T)` is E0277, reported at the argument that made T unsized, as rustc does.
 static void check_sized_targs(Expr *call, Expr *callee) {
@@ -869,7 +860,7 @@ static void check_sized_targs(Expr *call, Expr *callee) {
     if (t->kind == TY_VAR || ty_is_sized(t)) continue;
     Expr *arg = NULL;
     for (int a = 0; a < f->nparams && a + extra < call->nargs && !arg; a++)
-      if (mentions_type(f->param_types[a], env->params[i])) arg = call->args[a + extra];
+      if (ty_occurs(env->params[i], f->param_types[a])) arg = call->args[a + extra];
     Diag *d = diag_error(arg ? arg->span : callee->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
     diag_label(d, "doesn't have a size known at compile-time");
     if (arg) diag_secondary(d, callee->span, "required by a bound introduced by this call");

@@ -406,10 +406,9 @@ static int nesting(Type *t) {
 }
 
 static void report_overflow(Fcx *fx, Expr *e, Type *at) {
-  TraitDecl *tr = NULL;
-  for (int i = 0; i < K->traits.len && !tr; i++)
-    for (int m = 0; m < VEC_AT(K->traits, i)->nmethods && !tr; m++)
-      if (VEC_AT(K->traits, i)->methods[m]->name == e->name) tr = VEC_AT(K->traits, i);
+  int n;
+  TraitDecl **declaring = traits_declaring(e->name, &n);
+  TraitDecl *tr = n ? declaring[0] : NULL;
   const char *name = nesting(at) > 24 ? ty_name_short(at, 7) : ty_name(at);
   Diag *d = diag_error(e->name_span, "E0275", "overflow evaluating the requirement `%s: %s`", name, tr ? tr->name : e->name);
   diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");

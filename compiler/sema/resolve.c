@@ -112,65 +112,43 @@ static AliasDecl *lookup_alias_in(const char *module, const char *name) { LOOKUP
 
 // Methods by name, so that a method call or a `Type::name` path looks only at what could
 // answer it: the inherent impls' functions of that name, and the traits declaring a method of
-// that name themselves (a supertrait's are its own). Open addressing on the interned name.
-typedef struct {
-  const char *name;
-  VEC(void *) items;
-} NameList;
+// that name themselves (a supertrait's are its own). Keyed by the interned name (base/ptrmap.c).
+typedef VEC(void *) NameList;
 
-typedef struct {
-  NameList *slots;
-  size_t cap, used;
-} NameIndex;
+static PtrMap inherent_index, trait_index;
 
-static NameIndex inherent_index, trait_index;
-
-static NameList *index_slot(NameIndex *ix, const char *name, bool add) {
-  if (add && (ix->used + 1) * 2 > ix->cap) {
-    NameIndex grown = {arena_alloc(sizeof(NameList) * (ix->cap ? ix->cap * 2 : 64)), ix->cap ? ix->cap * 2 : 64, 0};
-    for (size_t i = 0; i < ix->cap; i++)
-      if (ix->slots[i].name) {
-        NameList *d = index_slot(&grown, ix->slots[i].name, true);
-        d->items = ix->slots[i].items;
-      }
-    *ix = grown;
+static NameList *index_slot(PtrMap *ix, const char *name, bool add) {
+  NameList *l = ptrmap_get(ix, name, NULL);
+  if (!l && add) {
+    l = arena_alloc(sizeof *l);
+    ptrmap_put(ix, name, NULL, l);
   }
-  if (!ix->cap) return NULL;
-  for (size_t h = ((uintptr_t)name >> 3) & (ix->cap - 1);; h = (h + 1) & (ix->cap - 1)) {
-    NameList *e = &ix->slots[h];
-    if (e->name == name) return e;
-    if (!e->name) {
-      if (!add) return NULL;
-      e->name = name;
-      ix->used++;
-      return e;
-    }
-  }
+  return l;
 }
 
 void index_methods(void) {
-  inherent_index = trait_index = (NameIndex){0};
+  inherent_index = trait_index = (PtrMap){0};
   for (int i = 0; i < K->impls.len; i++) {
     ImplDecl *im = VEC_AT(K->impls, i);
     if (im->trait_path) continue;
-    for (int m = 0; m < im->nmethods; m++) vec_push(&index_slot(&inherent_index, im->methods[m]->name, true)->items, im->methods[m]);
+    for (int m = 0; m < im->nmethods; m++) vec_push(index_slot(&inherent_index, im->methods[m]->name, true), im->methods[m]);
   }
   for (int i = 0; i < K->traits.len; i++) {
     TraitDecl *t = VEC_AT(K->traits, i);
-    for (int m = 0; m < t->nmethods; m++) vec_push(&index_slot(&trait_index, t->methods[m]->name, true)->items, t);
+    for (int m = 0; m < t->nmethods; m++) vec_push(index_slot(&trait_index, t->methods[m]->name, true), t);
   }
 }
 
 FnDecl **inherent_fns_named(const char *name, int *n) {
   NameList *l = index_slot(&inherent_index, name, false);
-  *n = l ? l->items.len : 0;
-  return l ? (FnDecl **)l->items.data : NULL;
+  *n = l ? l->len : 0;
+  return l ? (FnDecl **)l->data : NULL;
 }
 
 TraitDecl **traits_declaring(const char *name, int *n) {
   NameList *l = index_slot(&trait_index, name, false);
-  *n = l ? l->items.len : 0;
-  return l ? (TraitDecl **)l->items.data : NULL;
+  *n = l ? l->len : 0;
+  return l ? (TraitDecl **)l->data : NULL;
 }
 
 // A type name that is both a struct and an alias here (`type Result<T> = ..` in a program, or
@@ -1008,5 +986,5 @@ void resolve_reset(void) {
   in_prelude_scope = false;
   cur_module = NULL;
   expanding = NULL;
-  inherent_index = trait_index = (NameIndex){0};  // in the arena too
+  inherent_index = trait_index = (PtrMap){0};  // in the arena too
 }

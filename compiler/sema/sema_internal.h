@@ -208,6 +208,7 @@ extern const char *s_self, *s_println, *s_print, *s_eprintln, *s_eprint, *s_form
     *s_assert, *s_assert_eq, *s_assert_ne, *s_unreachable, *s_todo, *s_unimplemented, *s_write, *s_writeln;
 void init_names(void);
 bool unify(Type *a, Type *b);
+bool ty_occurs(Type *v, Type *t);  // whether t is v or has it inside (args, inner, ret)
 // How rustc names a type in "expected X, found Y": "integer", "floating-point number", `T`.
 const char *expected_name(Type *t);
 void mismatch(Expr *e, Type *expected, Type *found);   // E0308 "mismatched types" at e

@@ -40,13 +40,13 @@ static bool var_accepts(Type *v, Type *t) {
   return true;
 }
 
-static bool occurs(Type *v, Type *t) {
+bool ty_occurs(Type *v, Type *t) {
   t = ty_resolve(t);
   if (t == v) return true;
-  if (t->inner && occurs(v, t->inner)) return true;
+  if (t->inner && ty_occurs(v, t->inner)) return true;
   for (int i = 0; i < t->nargs; i++)
-    if (occurs(v, t->args[i])) return true;
-  return t->ret && occurs(v, t->ret);
+    if (ty_occurs(v, t->args[i])) return true;
+  return t->ret && ty_occurs(v, t->ret);
 }
 
 bool unify(Type *a, Type *b) {
@@ -73,7 +73,7 @@ bool unify(Type *a, Type *b) {
     return true;
   }
   if (a->kind == TY_VAR) {
-    if (!var_accepts(a, b) || occurs(a, b)) return false;
+    if (!var_accepts(a, b) || ty_occurs(a, b)) return false;
     a->binding = b;
     return true;
   }
