@@ -107,6 +107,8 @@ void diag_set_color(bool on);
 void diag_primary(Diag *d, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 // The source text a span covers (a fresh NUL-terminated copy; "" for an invalid span).
 const char *diag_span_text(Span sp);
+// `move |x|` of a closure written at sp: where rustc points for what the closure captures.
+Span diag_closure_head(Span sp);
 // `error: aborting due to N previous errors` (nothing when there were none).
 void diag_summary(void);
 

@@ -165,6 +165,16 @@ const char *diag_span_text(Span sp) {
   return hi > lo ? arena_strndup(f->text + lo, hi - lo) : "";
 }
 
+Span diag_closure_head(Span sp) {
+  const char *text = diag_span_text(sp);
+  const char *bar = strchr(text, '|');
+  if (!bar) return sp;
+  const char *end = bar[1] == '|' ? bar + 2 : strchr(bar + 1, '|');
+  if (!end) return sp;
+  if (end != bar + 2) end++;
+  return (Span){sp.file, sp.lo, sp.lo + (uint32_t)(end - text)};
+}
+
 // How wide a character is on a terminal: rustc shows a tab as four spaces, and East Asian wide
 // characters and emoji take two columns. Control characters are shown as one-column symbols.
 static int char_width(uint32_t c) {

@@ -1381,7 +1381,7 @@ static void access_operand(Point *pt, Operand *o, Span sp) {
 static void report_closure_escape(Bck *k, int loan, Span where, const char *why) {
   Loan *ln = &k->loans.data[loan];
   const char *name = k->b->locals.data[ln->owner].name;
-  Diag *d = diag_error(closure_head(ln->span), "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
+  Diag *d = diag_error(diag_closure_head(ln->span), "E0373", "closure may outlive the current function, but it borrows `%s`, which is owned by the current function", name);
   diag_label(d, "may outlive borrowed value `%s`", name);
   if (ln->use_span.hi) diag_secondary(d, ln->use_span, "`%s` is borrowed here", name);
   diag_note_at(d, where, "%s", why);
@@ -1716,7 +1716,7 @@ static void require_loans_outlive(Point *pt, const Word *in, Span use, const cha
     if (region) region_name(k, d, region, 0, 1);
     diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
     diag_label(d, "borrowed value does not live long enough");
-    if (captured) diag_secondary(d, closure_head(ln->span), "value captured here");
+    if (captured) diag_secondary(d, diag_closure_head(ln->span), "value captured here");
     diag_secondary(d, use, "%s requires that `%s` is borrowed for `%s`", why, name, region ? region : "'static");
     Span end = scope_end(k, ln->owner);
     if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
@@ -2336,7 +2336,7 @@ static void check_blocks(Bck *k) {
 // Mutability through references: `&mut *r` and `*r = v` need r to be a `&mut` (E0596, E0594).
 // (A `mut`-less variable borrowed `&mut` or assigned is sema's error.) A closure's captures are
 // left alone: rustc captures a `&mut` it only writes through as a unique borrow, which trc's
-// environment spells `& &mut T`.
+// environment holds as the reborrow `&mut *r` (or as `& &mut T` when it also needs r itself).
 
 // The reference a place reaches its value through last: the index of the deref of a shared
 // reference in it, or -1.

@@ -42,17 +42,6 @@ static inline int successors(Terminator *t, int *succ, int max) {
   return n;
 }
 
-// `move |x|` of a closure written at sp: where rustc points for what the closure captures.
-static inline Span closure_head(Span sp) {
-  const char *text = diag_span_text(sp);
-  const char *bar = text ? strchr(text, '|') : NULL;
-  if (!bar) return sp;
-  const char *end = bar[1] == '|' ? bar + 2 : strchr(bar + 1, '|');
-  if (!end) return sp;
-  if (end != bar + 2) end++;
-  return (Span){sp.file, sp.lo, sp.lo + (uint32_t)(end - text)};
-}
-
 // The first use, in the closure's body, of what the capture borrow at statement j makes.
 static inline Span capture_use(BasicBlock *bb, int j) {
   int ref = bb->stmts.data[j].place.local;

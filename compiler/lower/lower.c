@@ -1058,25 +1058,30 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     Place p = var_place(L, l, e->span);
     int moved = capture_moved_field(f, &f->captures[i]);
     if (moved >= 0) p = project(p, PROJ_FIELD, moved, 0, closure_capture_type(t, i));
-    if (f->captures[i].by_value) {
+    Capture *c = &f->captures[i];
+    Type *rt = closure_capture_type(t, i);
+    bool reborrow_mut = c->reborrow && ty_resolve(rt)->mut;  // `&mut *m`, unique while the closure lives
+    if (c->by_value && !reborrow_mut) {
       ops[i] = use_place(L, p);
       continue;
     }
-    Type *rt = closure_capture_type(t, i);
     Place r = temp(L, rt, e->span);
-    Capture *c = &f->captures[i];
-    Place used = p;
+    Place used = reborrow_mut ? deref(L, p, e->span) : p;
     // One field: the loan is of that field; several: of the variable (or what it points to),
     // as far as those fields go.
-    uint64_t fields = c->whole || p.nproj ? 0 : c->fields;
-    if (fields && c->through_deref) used = deref(L, p, e->span);
+    // (A reference variable kept by reference is borrowed whole: the environment points at it.)
+    uint64_t fields = c->whole || p.nproj || (c->through_deref && c->addr_used) || (reborrow_mut && !c->through_deref) ? 0 : c->fields;
+    if (fields && c->through_deref && !reborrow_mut) used = deref(L, p, e->span);
     if (fields && !(fields & (fields - 1))) {
       int f = __builtin_ctzll(fields);
       used = project(used, PROJ_FIELD, f, 0, mir_field_type(place_ty(L, used), -1, f));
       fields = 0;
     }
-    bool unique = c->mut_use && !capture_is_mut(c);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = p, .mut = capture_is_mut(c), .capture = true, .captured = used, .capture_fields = fields, .unique = unique, .ty = rt},
+    Place borrowed = reborrow_mut ? deref(L, p, e->span) : p;
+    bool mut = reborrow_mut ? c->mut_use : capture_is_mut(c);
+    // rustc's unique borrow: written through a `&mut` variable that is not itself `mut`.
+    bool unique = reborrow_mut ? c->mut_use && !c->local->mut : c->mut_use && !capture_is_mut(c);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = borrowed, .mut = mut, .capture = true, .captured = used, .capture_fields = fields, .unique = unique, .ty = rt},
            e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }

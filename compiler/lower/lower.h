@@ -145,7 +145,7 @@ typedef struct {
   bool capture;     // REF: a closure's capture by reference
   Place captured;   // REF of a capture: what the body uses, the variable or one field of it
   uint64_t capture_fields;  // ... or, when it uses several, which fields of the variable (bit i)
-  bool unique;      // REF of a capture: a `&mut` variable written through, borrowed shared (rustc's
+  bool unique;      // REF of a capture: a `&mut` variable, not `mut` itself, written through (rustc's
                     // unique borrow: nothing else may use it while the closure lives)
   BinOp binop;
   UnOp unop;

@@ -609,7 +609,7 @@ static void label_move(Mck *M, Diag *d, MoveSite *ms, Failure *f, bool partial, 
   FnDecl *callee = t && o ? self_consuming_call(t, o, &call) : NULL;
   const char *who = name ? arena_printf("`%s`", name) : "value";
   if (st && st->rv.kind == RV_AGGREGATE && st->rv.agg == AGG_CLOSURE) {
-    diag_secondary(d, closure_head(st->span), "value %smoved into closure here%s", pm, loop);
+    diag_secondary(d, diag_closure_head(st->span), "value %smoved into closure here%s", pm, loop);
     FnDecl *cf = ty_resolve(st->rv.ty)->closure;
     int i = (int)(o - st->rv.ops);
     if (cf && i >= 0 && i < cf->ncaptures && cf->captures[i].span.hi)
@@ -637,7 +637,7 @@ static FnDecl *fn_once_closure(Type *t) {
 
 static void note_fn_once(Mck *M, Diag *d, FnDecl *cf, MoveSite *first) {
   for (int i = 0; i < cf->ncaptures; i++)
-    if (cf->captures[i].by_value && cf->captures[i].span.hi) {
+    if (cf->captures[i].by_value && !cf->captures[i].reborrow && cf->captures[i].span.hi) {
       diag_note_at(d, cf->captures[i].span, "closure cannot be invoked more than once because it moves the variable `%s` out of its environment",
                    cf->captures[i].local->name);
       break;
@@ -658,8 +658,8 @@ static void report_moved(Mck *M, Failure *f, SiteVec *sites) {
     loop_move |= ms->bi == f->bi && ms->j == f->j && !ms->earlier;
   }
   static const char *noun[] = {"use", "borrow", "assign to part"}, *verb[] = {"used", "borrowed", "partially assigned"};
-  Diag *d = name ? diag_error(f->closure ? closure_head(f->span) : f->span, "E0382", "%s of %smoved value: `%s`", noun[f->kind], partial ? "partially " : "", name)
-                 : diag_error(f->closure ? closure_head(f->span) : f->span, "E0382", "%s of %smoved value", noun[f->kind], partial ? "partially " : "");
+  Diag *d = name ? diag_error(f->closure ? diag_closure_head(f->span) : f->span, "E0382", "%s of %smoved value: `%s`", noun[f->kind], partial ? "partially " : "", name)
+                 : diag_error(f->closure ? diag_closure_head(f->span) : f->span, "E0382", "%s of %smoved value", noun[f->kind], partial ? "partially " : "");
   // What the first move took, and why that was a move and not a copy.
   MovePath *moved = &M->paths.data[sites->data[0].path];
   Type *ty = moved->place.nproj ? moved->place.proj[moved->place.nproj - 1].ty : M->b->locals.data[moved->place.local].ty;

@@ -67,6 +67,10 @@ static void add_self_bound(FnDecl *fn, TraitRef *r, Span sp) {
   l->refs = refs, fn->self_bound_spans = spans, l->n++;
 }
 
+static bool is_self_type_expr(TypeExpr *te) {
+  return te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.segs[0].nargs && !strcmp(te->path.segs[0].name, "Self");
+}
+
 // Adds a Generics list (params with inline bounds, then where clauses) to env.
 static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn) {
   int first = env->n;
@@ -82,7 +86,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
   for (int i = 0; i < g->npreds; i++) {
     WherePred *w = &g->preds[i];
     // `where Self: Sized` on a trait method opts the method out of the vtable.
-    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && !strcmp(w->ty->path.segs[0].name, "Self")) {
+    if (is_self_type_expr(w->ty)) {
       for (int b = 0; b < w->nbounds; b++) {
         TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty, env->has_self ? env->params[0] : self_ty);
         if (!r) continue;
@@ -324,10 +328,31 @@ static void resolve_const(ConstDecl *cd) {
   if (cd->is_static) check_static_type(cd, f->ret_type);
 }
 
+// `trait Tr where Self: A + B` is `trait Tr: A + B` (the Reference defines supertraits so):
+// the where clause's bounds join the supertraits, which every impl must then satisfy.
+static void self_preds_to_supers(TraitDecl *t) {
+  Generics *g = &t->generics;
+  int kept = 0;
+  for (int i = 0; i < g->npreds; i++) {
+    WherePred *w = &g->preds[i];
+    if (!is_self_type_expr(w->ty)) {
+      g->preds[kept++] = *w;
+      continue;
+    }
+    Bound *all = arena_alloc(sizeof(Bound) * (t->nsupers + w->nbounds + 1));
+    copy_bytes(all, t->supers, sizeof(Bound) * t->nsupers);
+    copy_bytes(all + t->nsupers, w->bounds, sizeof(Bound) * w->nbounds);
+    t->supers = all;
+    t->nsupers += w->nbounds;
+  }
+  g->npreds = kept;
+}
+
 static void resolve_trait_header(TraitDecl *t) {
   if (t->resolved) return;
   resolve_scope_of(t->span);
   t->resolved = true;
+  self_preds_to_supers(t);
   const char *n = t->name;
   // The prelude declares these; their special meaning is the compiler's.
   t->is_auto = !strcmp(n, "Send") || !strcmp(n, "Sync") || !strcmp(n, "Unpin");
@@ -570,6 +595,15 @@ static void check_assoc_type_bounds(ImplDecl *im) {
   cur_env = saved;
 }
 
+// Where trait t names its supertrait sup (`Clone` of `trait Cl: Clone`), for notes.
+static Span super_bound_span(TraitDecl *t, TraitDecl *sup) {
+  for (int i = 0; i < t->nsupers; i++) {
+    Path *p = &t->supers[i].path;
+    if (!t->supers[i].maybe && p->nsegs && p->segs[p->nsegs - 1].name == sup->name) return t->supers[i].span;
+  }
+  return t->span;
+}
+
 static void check_impl_items(ImplDecl *im) {
   resolve_scope_of(im->span);
   TraitDecl *t = im->trait;
@@ -694,7 +728,7 @@ static void check_impl_items(ImplDecl *im) {
     if (!ok) {
       Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(st), sup->name);
       diag_label(d, "the trait `%s` is not implemented for `%s`", sup->name, ty_name(st));
-      diag_note_at(d, t->span, "required by a bound in `%s`", t->name);
+      diag_note_at(d, super_bound_span(t, sup), "required by a bound in `%s`", t->name);
       diag_emit(d);
     }
   }

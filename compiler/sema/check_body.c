@@ -268,5 +268,6 @@ void check_fn_body(FnDecl *f) {
   check_obligations(&fx);
   note_let_moves(&fx);
   check_moves(&fx);
+  settle_captures(&fx);
   cur_env = saved_env;
 }

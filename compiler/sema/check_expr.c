@@ -418,10 +418,19 @@ static bool check_compound_overload(Fcx *fx, Expr *e) {
   return check_overload(fx, e, arena_printf("%sAssign", ot->trait), arena_printf("%s_assign", ot->method), e->rhs) != NULL;
 }
 
+// `-x` and `!x` of a `&i32` or `&bool`: std's `impl Neg for &i32` (and Not) is the operator on
+// the value behind the reference, `-*x`.
+static Type *operand_behind_ref(Expr *e, Type *t, TokenKind op) {
+  Type *in = t->kind == TY_REF ? ty_resolve(t->inner) : NULL;
+  if (!in || !(op == TK_MINUS ? ty_is_numeric(in) : in->kind == TY_BOOL || ty_is_int(in))) return t;
+  e->sub = star_of(e->sub, in);  // (a closure's use of x stays one of x: Neg::neg(x) copies it)
+  return in;
+}
+
 static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   switch (e->op) {
   case TK_MINUS: {
-    Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    Type *t = operand_behind_ref(e, ty_resolve(check_expr(fx, e->sub, expected)), TK_MINUS);
     Type *o = !ty_is_numeric(t) && t->kind != TY_VAR ? check_overload(fx, e, "Neg", "neg", NULL) : NULL;
     if (o) return o;
     if (!ty_is_numeric(t) && t->kind != TY_VAR) {
@@ -437,7 +446,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
     return t;
   }
   case TK_BANG: {
-    Type *t = ty_resolve(check_expr(fx, e->sub, expected));
+    Type *t = operand_behind_ref(e, ty_resolve(check_expr(fx, e->sub, expected)), TK_BANG);
     Type *o = t->kind != TY_BOOL && !ty_is_int(t) && t->kind != TY_VAR ? check_overload(fx, e, "Not", "not", NULL) : NULL;
     if (o) return o;
     if (t->kind != TY_BOOL && !ty_is_int(t) && t->kind != TY_VAR)
@@ -446,6 +455,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   }
   case TK_STAR: {
     Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
+    if (t->kind == TY_REF) capture_through(fx, e->sub);
     if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR) return t->inner;
     if (has_user_deref(t)) {  // `*Deref::deref(&x)`
       Expr *d = overloaded_star(fx, e->sub, e->span);
@@ -508,6 +518,11 @@ static void check_equality(Expr *e, Type *a) {
   }
 }
 
+// A String, a str or a &str: comparable with each other by contents.
+static bool stringish(Type *t) {
+  return t->kind == TY_STRING || t->kind == TY_STR || (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STR);
+}
+
 static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   TokenKind op = e->op;
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
@@ -519,9 +534,10 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
     Type *a = check_expr(fx, e->lhs, NULL);
     Type *b = check_expr(fx, e->rhs, a);
     Type *ra = ty_resolve(a), *rb = ty_resolve(b);
-    // String == &str and friends compare by contents.
-    bool strs = (ra->kind == TY_STRING || (ra->kind == TY_REF && ty_resolve(ra->inner)->kind == TY_STR)) &&
-                (rb->kind == TY_STRING || (rb->kind == TY_REF && ty_resolve(rb->inner)->kind == TY_STR));
+    // String == &str and friends compare by contents, also behind as many references on each
+    // side (`&String == &str`: std's `impl PartialEq<&B> for &A` over `String: PartialEq<str>`).
+    while (ra->kind == TY_REF && rb->kind == TY_REF) ra = ty_resolve(ra->inner), rb = ty_resolve(rb->inner);
+    bool strs = stringish(ra) && stringish(rb) && !((ra->kind == TY_STR && rb->kind == TY_REF) || (ra->kind == TY_REF && rb->kind == TY_STR));
     if (!strs && !unify(a, b)) {
       mismatch(e->rhs, a, b);
     } else if (op == TK_EQEQ || op == TK_NE) {
@@ -943,6 +959,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   if (!hint && exp && exp->kind == TY_DYN && exp->principal && is_fn_trait(exp->principal->trait)) hint = exp->principal;
   if (!hint && exp && exp->kind == TY_VAR) hint = fn_bound_of(fx, exp);  // returned as `impl Fn(i32) -> i32`
   cf->fn_bound = hint && K->fn_traits[0] && hint->trait == K->fn_traits[0];
+  cf->fnmut_bound = hint && K->fn_traits[1] && hint->trait == K->fn_traits[1];
   Type *hargs = hint ? ty_resolve(hint->args[0]) : NULL;
   int nhint = hargs && hargs->kind == TY_TUPLE ? hargs->nargs : 0;
   cf->nparams = e->ncparams;
@@ -1151,12 +1168,14 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     // An FnMut may change: a call of a captured callable may be a mutable use (not known to be
     // one, so an Fn closure calling a captured Fn is no error).
     if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL) note_mut_place(fx, e->sub, false, e->sub->span, false);
+    if (e->sub->ty && ty_resolve(e->sub->ty)->kind == TY_REF) capture_through(fx, e->sub);  // `f()` of an `&dyn Fn`
     return t;
   }
   case EX_METHOD: return check_method(fx, e);
   case EX_FIELD: return check_field(fx, e);
   case EX_INDEX: {
     Type *bt = ty_resolve(check_expr(fx, e->lhs, NULL));
+    if (bt->kind == TY_REF) capture_through(fx, e->lhs);
     int derefs = 0;
     for (;;) {
       while (bt->kind == TY_REF || bt->kind == TY_BOX) {

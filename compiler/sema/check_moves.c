@@ -119,6 +119,20 @@ static bool consume_captured_field(Fcx *fx, Expr *e) {
   return false;
 }
 
+// A closure whose kind its expected type decided (`F: Fn()`, `Box<dyn FnMut()>`) may be called
+// again after its body moved a capture out, which would then be used after the move: E0507.
+static bool moved_from_fn_closure(FnDecl *cf, Expr *e, Local *l) {
+  if (!cf->fn_bound && !cf->fnmut_bound) return false;
+  const char *kind = cf->fn_bound ? "Fn" : "FnMut";
+  Diag *d = diag_error(e->span, "E0507", "cannot move out of `%s`, a captured variable in an `%s` closure", l->name, kind);
+  diag_secondary(d, l->span, "captured outer variable");
+  diag_secondary(d, diag_closure_head(cf->closure_expr->span), "captured by this `%s` closure", kind);
+  diag_label(d, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", l->name, ty_name(l->ty));
+  diag_help(d, "`Fn` and `FnMut` closures require captured values to be able to be consumed multiple times, but `FnOnce` closures may consume them only once");
+  diag_defer(d, DEFER_MOVE_OUT);
+  return true;
+}
+
 // A closure body that moves a captured variable out owns it: the capture is by value, and the
 // closure can only be called once (FnOnce), which consumes it.
 static void consume_capture(Fcx *fx, Expr *e) {
@@ -128,6 +142,7 @@ static void consume_capture(Fcx *fx, Expr *e) {
     if (e->span.file != cs.file || e->span.lo < cs.lo || e->span.hi > cs.hi || e->local->owner == cf) continue;
     for (int k = 0; k < cf->ncaptures; k++)
       if (cf->captures[k].local == e->local) {
+        if (moved_from_fn_closure(cf, e, e->local)) return;
         cf->captures[k].by_value = true;
         cf->is_fn_once = true;
       }

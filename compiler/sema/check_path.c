@@ -281,17 +281,54 @@ void capture_use(Fcx *fx, Local *l, int field, bool deref) {
   }
 }
 
+// e, a use of a variable in a closure body, goes through it (see Capture.nthrough).
+void capture_through(Fcx *fx, Expr *e) {
+  if (e->kind != EX_PATH || e->res != RES_LOCAL || !e->local) return;
+  for (FnDecl *f = fx->fn; f && f != e->local->owner && f->is_closure; f = f->parent)
+    for (int i = 0; i < f->ncaptures; i++)
+      if (f->captures[i].local == e->local) f->captures[i].nthrough++;
+}
+
 static void capture(Fcx *fx, Local *l, bool field_base, Span use) {
   if (!field_base) capture_use(fx, l, -1, false);  // a field access records its own use
   for (FnDecl *f = fx->fn; f && f != l->owner && f->is_closure; f = f->parent) {
-    bool have = false;
-    for (int i = 0; i < f->ncaptures; i++) have |= f->captures[i].local == l;
-    if (have) continue;
-    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .whole = !field_base, .span = use};
+    Capture *have = NULL;
+    for (int i = 0; i < f->ncaptures; i++)
+      if (f->captures[i].local == l) have = &f->captures[i];
+    if (have) {
+      have->nuses++;
+      have->nthrough += field_base;  // a field of a reference is reached through it
+      continue;
+    }
+    Capture cap = {.local = l, .by_value = f->closure_expr->is_move, .whole = !field_base, .nuses = 1, .nthrough = field_base, .span = use};
     Capture *nc = arena_alloc(sizeof(Capture) * (f->ncaptures + 1));
     copy_bytes(nc, f->captures, sizeof(Capture) * f->ncaptures);
     nc[f->ncaptures++] = cap;
     f->captures = nc;
+  }
+}
+
+// Once the body's moves are known: each reference variable that a closure uses only through
+// (`s.len()`, `*r`, `m.push(1)`) is captured by value, a copy of the `&T` or a reborrow of the
+// `&mut T`, as rustc captures the place `*s` (upvar.rs: a capture through a reference is
+// truncated to the reference). A closure that returns or boxes it then lives as long as the
+// reference does, not only as long as the variable, so `Box::new(|| s.len())` with `s: &'a
+// String` may be a `Box<dyn Fn() + 'a>`; and the variable itself stays free to be reassigned.
+// Inner closures come first in fx->closures (each is pushed when its body is done): one that
+// keeps a variable by reference points into the enclosing closure's copy of it, and one that
+// takes it by value (`move`) copies it out: either is a use of that closure's own place.
+void settle_captures(Fcx *fx) {
+  for (int i = 0; i < fx->closures.len; i++) {
+    FnDecl *cf = VEC_AT(fx->closures, i);
+    for (int k = 0; k < cf->ncaptures; k++) {
+      Capture *c = &cf->captures[k];
+      c->addr_used |= c->nuses > c->nthrough;
+      if (!c->by_value && !c->addr_used && ty_resolve(c->local->ty)->kind == TY_REF) c->by_value = c->reborrow = true;
+      if (c->reborrow) continue;
+      for (FnDecl *o = cf->parent; o && o != c->local->owner && o->is_closure; o = o->parent)
+        for (int j = 0; j < o->ncaptures; j++)
+          if (o->captures[j].local == c->local) o->captures[j].addr_used = true;
+    }
   }
 }
 
@@ -584,10 +621,12 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   fx->closure_hint = bound;
   arg->no_reborrow = ty_resolve(param)->kind == TY_VAR;
   check_coerce(fx, arg, param);
+  if (!arg->no_reborrow && ty_resolve(param)->kind == TY_REF) capture_through(fx, arg);  // reborrowed: `&*s`
   fx->closure_hint = NULL;
   if (bound && ty_resolve(param)->kind != TY_DYN) {
+    // `&f` given for `F: Fn(..)` (F is then `&{closure}`, which is Fn as the closure is).
     Type *at = ty_resolve(arg->ty);
-    while (at->kind == TY_REF && ty_resolve(param)->kind != TY_REF) at = ty_resolve(at->inner);
+    while (at->kind == TY_REF && (arg->no_reborrow || ty_resolve(param)->kind != TY_REF)) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
     if (at->kind == TY_CLOSURE) closure_kind_fits(at->closure, bound->trait, arg);
   }

@@ -549,6 +549,7 @@ static void check_let(Fcx *fx, Stmt *s) {
   if (s->init) {
     if (t) {
       check_coerce(fx, s->init, t);
+      if (ty_resolve(t)->kind == TY_REF) capture_through(fx, s->init);  // reborrowed: `&*s`
     } else {
       t = check_expr(fx, s->init, NULL);
     }

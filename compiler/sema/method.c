@@ -331,6 +331,7 @@ static Type *check_method_call(Fcx *fx, Expr *e);
 Type *check_method(Fcx *fx, Expr *e) {
   Type *t = check_method_call(fx, e);
   if (e->autoref == 2) note_mut_use(fx, e->sub);  // a `&mut self` method
+  if (e->autoderefs) capture_through(fx, e->sub);
   return t;
 }
 

@@ -431,6 +431,11 @@ static int normalize_depth;
 static Type *project(Type *t, GenericEnv *env) {
   Type *self = ty_resolve(t->inner);
   Type *found = NULL;
+  // `&F` and `Box<F>` call as F does (std's `impl<F: Fn> Fn for &F`, and Box's): F's Output.
+  if (is_fn_trait(t->assoc_trait) && (self->kind == TY_REF || self->kind == TY_BOX)) {
+    Type *inner = project(ty_assoc_args(self->inner, t->assoc_trait, t->name, t->args, t->nargs), env);
+    return ty_resolve(inner)->kind == TY_ASSOC ? t : inner;
+  }
   if (self->kind == TY_DYN && self->principal) {
     found = binding_of(self->principal, t->name);
   } else if (is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN)) {

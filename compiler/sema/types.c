@@ -447,7 +447,7 @@ static bool adt_any_field(Type *t, bool (*pred)(Type *), bool want) {
 // Drop impl (rustc moves the whole then), an enum, or a variable of an enclosing closure.
 int capture_moved_field(FnDecl *closure, Capture *cap) {
   uint64_t f = cap->fields;
-  if (!cap->by_value || cap->whole || !f || (f & (f - 1)) || cap->local->owner != closure->parent) return -1;
+  if (!cap->by_value || cap->reborrow || cap->whole || !f || (f & (f - 1)) || cap->local->owner != closure->parent) return -1;
   Type *t = ty_resolve(cap->local->ty);
   int fi = __builtin_ctzll(f);
   if (t->kind == TY_TUPLE) return fi;
@@ -472,6 +472,7 @@ Type *closure_capture_type(Type *t, int i) {
 }
 
 bool capture_is_mut(Capture *cap) {
+  if (cap->reborrow) return cap->mut_use && ty_resolve(cap->local->ty)->mut;  // changes what `&mut` points to
   return cap->local->mut && (cap->by_value || cap->mut_use);
 }
 

@@ -322,6 +322,16 @@ typedef struct {
   uint64_t fields;  // the fields of the variable its uses go through (bit i: field i)
   bool through_deref;  // ... of what the variable (a reference) points to: `self.a` of `&mut self`
   bool whole;     // some use is of the variable itself (or through a deref, or a field past 63)
+  // A reference variable whose body only uses what it points to (`s.len()`, `m.push(1)`, `*r`)
+  // is captured as rustc 2021 captures `*s`: the environment holds a copy of the `&T` (or a
+  // reborrow `&mut *m`), which lives as long as the reference itself and not only as long as
+  // the variable. Every use of the variable counts in `nuses`; those that only go through it
+  // (a field, `*`, an index, a method found past autoderef, an argument or typed `let` that
+  // reborrows) in `nthrough`. Any other (`&s`, `s = ..`, `s == t`, `gen(s)`, `println!("{}", s)`)
+  // needs the variable's own place: `addr_used`, as is a closure inside that holds it so.
+  int nuses, nthrough;
+  bool addr_used;
+  bool reborrow;  // captured so (by_value is set too)
   Span span;      // its first use in the body (where diagnostics say the capture comes from)
 } Capture;
 
@@ -541,6 +551,7 @@ struct FnDecl {
   Expr *closure_expr;
   bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
   bool fn_bound;       // checked against an `Fn` bound or `dyn Fn`: it may not change its captures
+  bool fnmut_bound;    // ... an `FnMut` one: it may change them (but neither moves one out, E0507)
   struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
 };
 
