@@ -469,7 +469,8 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   }
   case TK_AMP: {
     Type *exp = expected ? ty_resolve(expected) : NULL;
-    Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE) ? exp->inner : NULL;
+    bool array_for_slice = e->sub->kind == EX_ARRAY && exp && exp->kind == TY_REF && ty_resolve(exp->inner)->kind == TY_SLICE;
+    Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE || array_for_slice) ? exp->inner : NULL;
     Type *t = check_expr(fx, e->sub, hint);
     if (e->mut) note_mut_use(fx, e->sub);
     if (e->mut && is_place(e->sub)) {
@@ -1251,7 +1252,9 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   }
   case EX_ARRAY: {
     Type *exp = expected ? ty_resolve(expected) : NULL;
-    Type *elem = exp && exp->kind == TY_ARRAY ? exp->inner : ty_new_var(0);
+    // Expected as an array, or as the slice a reference to it becomes (`total(&[&c, &r])` for
+    // `&[&dyn Shape]`: each element coerces to `&dyn Shape`).
+    Type *elem = exp && (exp->kind == TY_ARRAY || exp->kind == TY_SLICE) ? exp->inner : ty_new_var(0);
     if (e->repeat) {
       check_coerce(fx, e->args[0], elem);
       if (e->args[1]->kind != EX_INT) {

@@ -145,7 +145,12 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   e->fn_targs = fresh_targs(fx, found->env, ntrait, prefix, e->span);
   e->fn_ntargs = found->env->n;
   apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
-  if (t->kind != TY_PARAM) obligate(fx, t, owner, e->span);
+  if (t->kind != TY_PARAM) {
+    // With the trait's arguments, which the call's arguments decide: `Rc::from("x")` for an
+    // `Rc<i32>` asks `Rc<i32>: From<&str>`, which no impl gives.
+    Obligation *o = obligate(fx, t, owner, e->span);
+    if (ntrait > 1) o->tr = traitref_new(owner, e->fn_targs + 1, ntrait - 1);
+  }
   return true;
 }
 

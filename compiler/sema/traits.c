@@ -230,6 +230,9 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       // then `m[&1]`) has what the type it falls back to has.
       Type *bp = ty_resolve(binds[p]);
       if ((self_ty->kind == TY_STRUCT || self_ty->kind == TY_RANGE) && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
+      // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
+      // impl for `Rc<str>`.
+      if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
         ok = type_implements(crate, bp, im->env->bounds[p][b]->trait);
     }
