@@ -738,6 +738,12 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     if (t) require_sized(t, last->args[0]->span, "the type argument of `size_of`");
     return ty_usize;
   }
+  case BI_SIZE_OF_VAL:
+  case BI_ALIGN_OF_VAL:  // of `&T`, T maybe unsized: a `dyn`'s from its vtable, a slice's from its length
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_new_var(0), false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
   // std::any's: a type's id and name, and a `&dyn Any`'s data seen as the `&T` it was checked to be.
   case BI_TYPE_ID: case BI_TYPE_NAME: case BI_DYN_DATA: {
     Type *from = ty_new_var(0);

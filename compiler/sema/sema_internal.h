@@ -38,7 +38,8 @@ TraitDecl *trait_with_assoc(TraitDecl *t, const char *name);
 Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X>`, or NULL
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
-bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could
+bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could implement trait
+bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self);  // `W(1).name()`: the one impl it can be
 void check_coherence(void);  // coherence.c: orphan rules, overlapping impls, Copy with Drop
 void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved
 void traits_reset(void);

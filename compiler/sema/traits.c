@@ -118,6 +118,37 @@ bool may_implement(Type *t, TraitDecl *trait) {
   return false;
 }
 
+static bool has_literal_var(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_VAR) return t->var_kind != 0;
+  if (t->inner && has_literal_var(t->inner)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (t->args[i] && has_literal_var(t->args[i])) return true;
+  return false;
+}
+
+// `W(1).name()` with only `impl Name for W<i32>`, `5.double()` with only `impl Double for u8`:
+// a receiver whose type still holds a literal's `{integer}` or `{float}` becomes the self type
+// of the one impl, among those of `traits`, that it could become (rustc's method probe
+// unifies with its only candidate). Returns whether it did.
+bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
+  if (!has_literal_var(self)) return false;
+  ImplDecl *only = NULL;
+  for (int t = 0; t < ntraits; t++)
+    for (int i = 0; i < traits[t]->impls.len; i++) {
+      ImplDecl *im = traits[t]->impls.data[i];
+      if (!im->self_ty || !may_match(im->self_ty, self)) continue;
+      if (only) return false;
+      only = im;
+    }
+  if (!only) return false;
+  int n = only->env ? only->env->n : 0;
+  Type **fresh = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int p = 0; p < n; p++) fresh[p] = ty_new_var(0);
+  // (A blanket `impl<T: Display> Tr for T` decides nothing: the literal keeps its fallback.)
+  return unify(ty_subst(only->self_ty, fresh, n), self) && !has_literal_var(self);
+}
+
 // `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
 // could become (rustc's selection with one candidate), its arguments unified in; or NULL.
 ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
