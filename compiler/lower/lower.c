@@ -2364,7 +2364,12 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: lower_closure(L, dest, e); return;
-  case EX_RANGE: {  // `a..b` as a value: its start and end (trc's ranges are always bounded)
+  case EX_RANGE: {  // `a..b` as a value: its start and end; `a..`, `..b`, `..` std::ops's structs
+    if (e->sdecl) {
+      Expr *bound = e->lhs ? e->lhs : e->rhs;
+      lower_aggregate(L, dest, AGG_ADT, -1, &bound, bound != NULL, NULL, bound != NULL, raw_ty(e), e->span);
+      return;
+    }
     if (!e->lhs || !e->rhs) unsupported(L, "an open range value");
     Expr *ends[2] = {e->lhs, e->rhs};
     lower_aggregate(L, dest, AGG_TUPLE, -1, ends, 2, NULL, 2, raw_ty(e), e->span);

@@ -88,6 +88,13 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool cert
 
 void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span, true); }
 
+// t behind all its references.
+static Type *deref_all(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t;
+}
+
 // A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
 static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   Type *lt = ty_resolve(e->sub->local->ty);
@@ -107,6 +114,10 @@ static Type *check_field(Fcx *fx, Expr *e) {
   fx->field_base = e->sub;
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
   fx->field_base = outer_base;
+  if (deref_all(t)->kind == TY_VAR && !deref_all(t)->var_kind) {
+    unify_bindings(fx);
+    t = ty_resolve(t);
+  }
   int derefs = 0;
   for (;;) {
     while (t->kind == TY_REF || t->kind == TY_BOX) {
@@ -245,12 +256,6 @@ static const OpTrait *op_trait(TokenKind op) {
   for (size_t i = 0; i < sizeof op_traits / sizeof op_traits[0]; i++)
     if (op_traits[i].op == op) return &op_traits[i];
   return NULL;
-}
-
-static Type *deref_all(Type *t) {
-  t = ty_resolve(t);
-  while (t->kind == TY_REF) t = ty_resolve(t->inner);
-  return t;
 }
 
 // rustc's note on a type that lacks the operator's trait.
@@ -425,6 +430,24 @@ static Type *operand_behind_ref(Expr *e, Type *t, TokenKind op) {
   if (!in || !(op == TK_MINUS ? ty_is_numeric(in) : in->kind == TY_BOOL || ty_is_int(in))) return t;
   e->sub = star_of(e->sub, in);  // (a closure's use of x stays one of x: Neg::neg(x) copies it)
   return in;
+}
+
+// `a..`, `..b`, `..=b` and `..` as values: std::ops's RangeFrom { start: a }, RangeTo { end:
+// b }, RangeToInclusive { end: b } and RangeFull, e->sdecl (lowered as that struct). (`v[a..]`
+// and the other slicings are the compiler's own, never these.)
+static Type *check_open_range(Fcx *fx, Expr *e, Type *expected) {
+  Expr *bound = e->lhs ? e->lhs : e->rhs;
+  const char *name = e->lhs ? "RangeFrom" : !e->rhs ? "RangeFull" : e->inclusive ? "RangeToInclusive" : "RangeTo";
+  StructDecl *s = lookup_struct(intern_cstr(name));
+  if (!s) ice(e->span, "the prelude has no %s", name);
+  e->sdecl = s;
+  if (!bound) return ty_struct(s, NULL, 0);
+  Type *exp = expected ? ty_resolve(expected) : NULL;
+  Type *a = check_expr(fx, bound, exp && exp->kind == TY_STRUCT && exp->sdecl == s ? exp->args[0] : NULL);
+  note_move(fx, bound);
+  Type **args = arena_alloc(sizeof(Type *));
+  args[0] = a;
+  return ty_struct(s, args, 1);
 }
 
 static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
@@ -1314,10 +1337,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     fx->diverges = true;
     return ty_never;
   case EX_RANGE: {
-    if (!e->lhs || !e->rhs) {
-      error_at(e->span, NULL, "only bounded ranges `a..b` and `a..=b` are supported");
-      return ty_new_var(0);
-    }
+    if (!e->lhs || !e->rhs) return check_open_range(fx, e, expected);
     Type *exp = expected ? ty_resolve(expected) : NULL;
     Type *a = check_expr(fx, e->lhs, exp && exp->kind == TY_RANGE ? exp->inner : NULL);
     Type *b = check_expr(fx, e->rhs, a);

@@ -435,12 +435,15 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
-  if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
+  Type *behind = rt;  // (`i.to_string()` of a closure's `i: &{integer}`: the type behind the references)
+  while (behind->kind == TY_REF) behind = ty_resolve(behind->inner);
+  if (behind->kind == TY_VAR && behind->var_kind &&
+      (!strcmp(e->name, "to_string") || !find_builtin_method(behind->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method on a literal: the type of the one impl it could be (`5.double()` with only
     // `impl Double for u8`), else its fallback type (ToString, Ord::cmp of any integer).
     int ntraits;
     TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
-    if (!unify_with_literal_impl(traits, ntraits, rt)) unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
+    if (!unify_with_literal_impl(traits, ntraits, behind)) unify(behind, behind->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
   }
   const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
@@ -451,6 +454,10 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     e->self_ty = rt;
     for (int i = 0; i < e->nargs; i++) check_coerce(fx, e->args[i], rt);
     return rt;
+  }
+  if (behind->kind == TY_VAR && !behind->var_kind) {  // (`b.cmp(a)` of a closure's `b: &_`)
+    unify_bindings(fx);
+    rt = ty_resolve(rt);
   }
   if (rt->kind == TY_VAR) {
     Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
