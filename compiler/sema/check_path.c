@@ -242,10 +242,12 @@ found:
   *variant = v;
   *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
   PathSeg *last = &p->segs[p->nsegs - 1];
-  if (s->is_enum && last->nargs) {  // `None::<i64>`: the arguments are the enum's
+  // `None::<i64>`: the arguments are the enum's; `Meters::<Metric> { .. }`, `Pair::<u8>(..)`
+  // the struct's (`Wrapper(..)` of a struct found through Self has them already).
+  if (last->nargs && (s->is_enum || !t)) {
     if (last->nargs != s->env->n) {
-      error_at(last->span, "E0107", "enum takes %d generic argument%s but %d generic arguments were supplied", s->env->n,
-               s->env->n == 1 ? "" : "s", last->nargs);
+      error_at(last->span, "E0107", "%s takes %d generic argument%s but %d generic arguments were supplied", s->is_enum ? "enum" : "struct",
+               s->env->n, s->env->n == 1 ? "" : "s", last->nargs);
     } else {
       for (int i = 0; i < last->nargs; i++) unify((*adt)->args[i], resolve_type_ex(last->args[i], fx->env, fx->self_ty, true));
     }

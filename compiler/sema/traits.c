@@ -486,7 +486,7 @@ static Type *project(Type *t, GenericEnv *env) {
   }
   // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
-  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && !ty_has_assoc(self) &&
+  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && (!ty_has_assoc(self) || !ty_has_vars(self)) &&
       !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     // With the projection's trait arguments when they are known (`<f64 as Mul<V2>>::Output`).
     TraitRef tr = {.trait = t->assoc_trait};
