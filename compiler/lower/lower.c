@@ -2383,6 +2383,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
 static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
   Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to)), *src, *dyn;
   if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
+  if (ty_resolve(from)->kind == TY_CLOSURE && ty_resolve(to)->kind == TY_FN) return CAST_CLOSURE_FN;
   // Rc<T> to Rc<dyn Tr>, &RefCell<T> to &RefCell<dyn Tr>: a struct's tail made a trait object.
   if ((!fi || (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_is_sized(fi))) && ty_unsize_pair(from, to, &src, &dyn))
     return CAST_UNSIZE;

@@ -115,6 +115,7 @@ typedef enum {
   CAST_UPCAST,    // &dyn Sub -> &dyn Super (a vtable pointer read from the TraitVPtr slot)
   CAST_REBORROW,  // &mut T -> &T: the same pointer
   CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
+  CAST_CLOSURE_FN,  // a closure that captures nothing -> fn pointer (PointerCoercion(ClosureFnPointer))
 } CastKind;
 
 // AGG_CLOSURE: a closure's environment, one operand per capture (a reference, or the value

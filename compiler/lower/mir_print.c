@@ -131,6 +131,7 @@ static const char *cast_name(CastKind k) {
   case CAST_UPCAST: return "PointerCoercion(Unsize) upcast";
   case CAST_REBORROW: return "Reborrow";
   case CAST_DEREF: return "Deref";
+  case CAST_CLOSURE_FN: return "PointerCoercion(ClosureFnPointer)";
   }
   return "?";
 }

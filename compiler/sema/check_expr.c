@@ -722,10 +722,24 @@ Expr *value_expr(Expr *e) {
   return e;
 }
 
-static Type *join(Fcx *fx, Expr *at, Type *a, Type *b) {
+// Two different closures that capture nothing meet as the fn pointer of their signature
+// (rustc's least upper bound of closure types): `if c { || 1 } else { || 2 }`.
+Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b) {
+  Sig sig;
+  a = ty_resolve(a), b = ty_resolve(b);
+  if (!ea || a->kind != TY_CLOSURE || b->kind != TY_CLOSURE || a == b || a->closure->ncaptures || b->closure->ncaptures ||
+      !callable_sig(fx, a, &sig))
+    return NULL;
+  Type *fnt = ty_fn(sig.params, sig.nparams, sig.ret);
+  return coerce(fx, ea, a, fnt) && coerce(fx, eb, b, fnt) ? fnt : NULL;
+}
+
+static Type *join(Fcx *fx, Expr *at, Expr *first, Type *a, Type *b) {
   Type *ra = ty_resolve(a), *rb = ty_resolve(b);
   if (ra->kind == TY_NEVER) return b;
   if (rb->kind == TY_NEVER) return a;
+  Type *fnt = join_closures(fx, first, at, ra, rb);
+  if (fnt) return fnt;
   if (!unify(a, b)) {
     Diag *d = diag_error(value_expr(at)->span, "E0308", "`if` and `else` have incompatible types");
     diag_label(d, "expected %s, found %s", expected_name(a), expected_name(b));
@@ -750,7 +764,7 @@ static Type *check_if(Fcx *fx, Expr *e, Type *expected) {
   fx->diverges = div_before;
   Type *else_t = check_expr(fx, e->else_expr, expected ? expected : then_t);
   fx->diverges = div_before || (ty_resolve(then_t)->kind == TY_NEVER && ty_resolve(else_t)->kind == TY_NEVER);
-  return join(fx, e->else_expr, then_t, else_t);
+  return join(fx, e->else_expr, e->block->tail, then_t, else_t);
 }
 
 static LoopInfo *push_loop(Fcx *fx, Expr *e) {
@@ -989,14 +1003,17 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   cf->nparams = e->ncparams;
   cf->params = arena_alloc(sizeof(Param) * (e->ncparams + 1));
   cf->param_types = arena_alloc(sizeof(Type *) * (e->ncparams + 1));
+  // ... or from the fn pointer type expected (`let f: fn(&str) -> String = |s| ..`).
+  Type *fnp = !hint && exp && exp->kind == TY_FN && exp->nargs == e->ncparams ? exp : NULL;
   for (int i = 0; i < e->ncparams; i++) {
     Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
-              : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env) : ty_new_var(0);
+              : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env)
+              : fnp ? fnp->args[i] : ty_new_var(0);
     cf->param_types[i] = t;
     cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
   }
   Type *ret = e->cret ? resolve_type_ex(e->cret, fx->env, fx->self_ty, true)
-              : hint && hint->nassoc ? hint->assoc_types[0] : ty_new_var(0);
+              : hint && hint->nassoc ? hint->assoc_types[0] : fnp ? fnp->ret : ty_new_var(0);
   cf->ret_type = ret;
   // The body, in the closure's own frame.
   FnDecl *saved_fn = fx->fn;

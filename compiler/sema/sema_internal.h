@@ -284,6 +284,7 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected);
 // check_expr.c
 bool is_place(Expr *e);   // a local, a field, an index or a deref
 // The expression that gives a block-like expression its value, for pointing at it.
+Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b);  // two closures as one fn pointer type, or NULL
 Expr *value_expr(Expr *e);
 // e's type; `expected` is only a hint (see check_coerce).
 Type *check_expr(Fcx *fx, Expr *e, Type *expected);

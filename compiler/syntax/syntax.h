@@ -371,6 +371,7 @@ typedef enum {
   COERCE_NONE,
   COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
   COERCE_REBORROW,   // &mut T -> &T
+  COERCE_FN_POINTER, // a closure that captures nothing -> fn(A) -> R
 } CoerceKind;
 
 struct Expr {
