@@ -191,7 +191,9 @@ void unify_bindings(Fcx *fx) {
       // `v.drain(2..5)`: of the impls for ranges, only `Range<usize>`'s fits `Range<{integer}>`.
       if (t->kind != TY_VAR) unify_with_literal_impl(&o->trait, 1, t);
       if (!o->tr || t->kind == TY_VAR) continue;
-      unify_with_only_impl(o->tr, t);
+      // `BinaryHeap::from(vec![..])`: of `From<T> for T` and `From<Vec<T>> for BinaryHeap<T>`,
+      // only the second takes a Vec.
+      if (!unify_with_only_impl(o->tr, t) && o->tr->nargs) select_by_args(o->trait, t, o->tr->args, o->tr->nargs);
       for (int a = 0; a < o->tr->nassoc; a++) {
         TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
         Type *got = owner ? ty_normalize(ty_assoc(t, owner, o->tr->assoc_names[a]), cur_env) : NULL;

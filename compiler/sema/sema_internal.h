@@ -39,6 +39,7 @@ Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
 bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could implement trait
+ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs);  // the one impl those arguments fit, unified in
 bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self);  // `W(1).name()`: the one impl it can be
 void check_coherence(void);  // coherence.c: orphan rules, overlapping impls, Copy with Drop
 void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved

@@ -88,7 +88,8 @@ Type *impls_overflowed(bool clear) {
 // variable could be anything its kind allows (`{float}` only f32 or f64).
 static bool may_match(Type *pat, Type *t) {
   t = ty_resolve(t);
-  if (pat->kind == TY_PARAM) return true;
+  pat = ty_resolve(pat);
+  if (pat->kind == TY_PARAM || (pat->kind == TY_VAR && !pat->var_kind)) return true;  // (an open variable of the pattern's, too)
   if (t->kind == TY_VAR) {
     if (t->var_kind == 1) return pat->kind == TY_INT;
     if (t->var_kind == 2) return pat->kind == TY_FLOAT;
