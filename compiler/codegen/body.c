@@ -437,11 +437,12 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
 }
 
 // A trait call that the builtin types answer without an impl (String's clone, Vec's ==).
-static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self) {
-  if (!mono_has_builtin_impl(t->callee.trait, self)) return false;
+static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self, Type **targs) {
+  Type *rhs = t->callee.trait == c->crate->partial_eq_trait && t->callee.ntargs > 1 ? targs[1] : NULL;
+  if (!mono_has_builtin_impl(t->callee.trait, self, rhs)) return false;
   LLVMValueRef vals[2] = {0};
   for (int i = 0; i < t->nargs && i < 2; i++) vals[i] = operand_val(c, m, &t->args[i]);
-  LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, vals);
+  LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, rhs, vals);
   LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
@@ -464,7 +465,7 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
   }
   Type **targs = subst_all(c, ce->targs, ce->ntargs);
   Type *self = ce->self_ty ? cg_type_of(c, ce->self_ty) : NULL;
-  if (ce->kind == CALLEE_TRAIT && emit_builtin_trait_term(c, m, t, self)) return;
+  if (ce->kind == CALLEE_TRAIT && emit_builtin_trait_term(c, m, t, self, targs)) return;
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * t->nargs + 3));
   int na = 0;
   LLVMValueRef fnv;

@@ -9,12 +9,15 @@
 static TraitDecl clone_key, eq_key;  // cache keys (in c->debugs)
 
 static LLVMValueRef clone_fn(CG *c, Type *t);
-static LLVMValueRef eq_fn(CG *c, Type *t);
+static LLVMValueRef eq_fn(CG *c, Type *t, Type *rhs);
 
 // `<t as trait>::name(args)` through t's impl (or the trait's default body).
-static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t, LLVMValueRef *args) {
+// rhs: PartialEq's Rhs (the other types of the trait take Self).
+static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t, Type *rhs, LLVMValueRef *args) {
   FnDecl *method = trait_find_method(trait, intern_cstr(name), NULL);
-  LLVMValueRef fn = cg_instance_fn(c, mono_trait_method(trait, method, t, &t, 1, (Span){0}));
+  Type **targs = mono_self_targs(trait, t);
+  if (trait == c->crate->partial_eq_trait) targs[1] = rhs;
+  LLVMValueRef fn = cg_instance_fn(c, mono_trait_method(trait, method, t, targs, trait->env->n, (Span){0}));
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, method->nparams + 1, "");
 }
 
@@ -24,7 +27,7 @@ static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   if (ty_is_copy(t)) return cg_load(c, t, p);
   if ((t->kind == TY_ITER && !t->mut) || t->kind == TY_RANGE) return cg_load(c, t, p);  // bitwise (sema's builtin_impl)
   if (t->kind == TY_STRING) return cg_string_from_parts(c, cg_vec_field(c, p, 0), cg_vec_field(c, p, 2));
-  if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, &p);
+  if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, t, &p);
   LLVMValueRef fn = clone_fn(c, t);
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
 }
@@ -92,27 +95,52 @@ static LLVMValueRef clone_fn(CG *c, Type *t) {
   return fn;
 }
 
-// Whether the values at pa and pb are equal.
-static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
+// `Box<dyn Tr> == Box<dyn Tr>` (in a Vec of them): the impl for `dyn Tr` (`impl PartialEq for dyn
+// Animal`) called with the boxes' fat pointers.
+static LLVMValueRef eq_boxed_dyn(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t) {
+  TraitDecl *tr = c->crate->partial_eq_trait;
+  Type *r = ty_ref(t, false);
+  FnDecl *method = trait_find_method(tr, intern_cstr("eq"), NULL);
+  LLVMValueRef fn = cg_instance_fn(c, mono_trait_method(tr, method, t, mono_self_targs(tr, t), tr->env->n, (Span){0}));
+  LLVMValueRef args[4];
+  int n = cg_push_arg(c, cg_value(cg_load(c, r, pa), r), args, 0);
+  n = cg_push_arg(c, cg_value(cg_load(c, r, pb), r), args, n);
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
+}
+
+static LLVMValueRef eq_seq_call(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, Type *rhs) {
+  LLVMValueRef fn = eq_fn(c, t, rhs);
+  LLVMValueRef args[2] = {pa, pb};
+  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+}
+
+// Whether the values at pa (of type t) and pb (of type rhs: t, but for what references lead
+// to, `&A == &B` comparing A with B) are equal.
+static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, Type *rhs) {
   t = ty_resolve(t);
+  rhs = ty_resolve(rhs);
+  if (t != rhs && !(t->kind == TY_REF && rhs->kind == TY_REF) && !mono_has_builtin_impl(c->crate->partial_eq_trait, t, rhs)) {
+    LLVMValueRef args[2] = {pa, pb};
+    return call_impl(c, c->crate->partial_eq_trait, "eq", t, rhs, args);
+  }
   switch (t->kind) {
   case TY_INT: case TY_BOOL: case TY_CHAR: case TY_FLOAT: case TY_UNIT:
     return cg_compare(c, TK_EQEQ, cg_load(c, t, pa), cg_load(c, t, pb), t);
   case TY_STRING: case TY_STR:
     return cg_str_compare(c, TK_EQEQ, pa, ty_ref(t, false), pb, ty_ref(t, false));
   case TY_REF:
-    if (ty_resolve(t->inner)->kind == TY_STR) return cg_str_compare(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
-    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
-  case TY_BOX: return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner);
+    if (rhs->kind != TY_REF) return eq_seq_call(c, pa, pb, t, rhs);  // `&[T] == Vec<U>`
+    if (ty_resolve(t->inner)->kind == TY_STR && t == rhs) return cg_str_compare(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
+    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner,
+                    rhs->kind == TY_REF ? rhs->inner : t->inner);
+  case TY_BOX:
+    if (ty_resolve(t->inner)->kind == TY_DYN) return eq_boxed_dyn(c, pa, pb, ty_resolve(t->inner));
+    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner, t->inner);
   case TY_STRUCT: {
     LLVMValueRef args[2] = {pa, pb};
-    return call_impl(c, c->crate->partial_eq_trait, "eq", t, args);
+    return call_impl(c, c->crate->partial_eq_trait, "eq", t, rhs, args);
   }
-  default: {
-    LLVMValueRef fn = eq_fn(c, t);
-    LLVMValueRef args[2] = {pa, pb};
-    return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, 2, "");
-  }
+  default: return eq_seq_call(c, pa, pb, t, rhs);
   }
 }
 
@@ -125,28 +153,40 @@ static void require_eq(CG *c, LLVMValueRef cond) {
   cg_set_block(c, yes);
 }
 
-// Compares n elements at da and db.
-static void require_elements_eq(CG *c, LLVMValueRef da, LLVMValueRef db, LLVMValueRef n, Type *el) {
+// Compares n elements at da (of type ea) and db (of type eb).
+static void require_elements_eq(CG *c, LLVMValueRef da, LLVMValueRef db, LLVMValueRef n, Type *ea, Type *eb) {
   CgLoop l = cg_loop_begin(c, cg_i64(c, 0), n, "eq");
-  LLVMTypeRef lt = cg_lltype(c, el);
-  require_eq(c, eq_value(c, LLVMBuildGEP2(c->b, lt, da, &l.i, 1, ""), LLVMBuildGEP2(c->b, lt, db, &l.i, 1, ""), el));
+  LLVMValueRef pa = LLVMBuildGEP2(c->b, cg_lltype(c, ea), da, &l.i, 1, ""), pb = LLVMBuildGEP2(c->b, cg_lltype(c, eb), db, &l.i, 1, "");
+  require_eq(c, eq_value(c, pa, pb, ea, eb));
   cg_loop_end(c, &l);
 }
 
-static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
+// The elements and length of the sequence at p: a Vec or an array there, or a slice's fat
+// pointer (a `[T]` is compared through its `&[T]`), or a reference to a slice or an array.
+static void seq_parts_at(CG *c, LLVMValueRef p, Type *t, LLVMValueRef *data, LLVMValueRef *len) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_ARRAY) {
+    p = LLVMBuildLoad2(c->b, c->t_ptr, p, "");
+    t = ty_resolve(t->inner);
+  }
+  if (t->kind == TY_REF) t = ty_resolve(t->inner);
+  cg_seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, p, "") : p, t, data, len);
+}
+
+static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t, Type *rhs) {
   switch (t->kind) {
-  case TY_VEC: case TY_SLICE: case TY_ARRAY: {
+  case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_REF: {  // (`v == [1, 2]`, `words == ["a"]`: std's impls between them)
     LLVMValueRef da, la, db, lb;
-    cg_seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, a, "") : a, t, &da, &la);
-    cg_seq_parts(c, t->kind == TY_SLICE ? LLVMBuildLoad2(c->b, c->t_slice, b, "") : b, t, &db, &lb);
+    seq_parts_at(c, a, t, &da, &la);
+    seq_parts_at(c, b, rhs, &db, &lb);
     require_eq(c, LLVMBuildICmp(c->b, LLVMIntEQ, la, lb, ""));
-    require_elements_eq(c, da, db, la, ty_resolve(t->inner));
+    require_elements_eq(c, da, db, la, ty_seq_elem(t), ty_seq_elem(rhs));
     break;
   }
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++) {
       unsigned slot = (unsigned)cg_field_slot(c, t, i);
-      require_eq(c, eq_value(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), a, slot, ""), LLVMBuildStructGEP2(c->b, cg_lltype(c, t), b, slot, ""), t->args[i]));
+      require_eq(c, eq_value(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), a, slot, ""), LLVMBuildStructGEP2(c->b, cg_lltype(c, t), b, slot, ""), t->args[i], t->args[i]));
     }
     break;
   default: ice((Span){0}, "no PartialEq for `%s`", ty_name(t));
@@ -154,17 +194,21 @@ static void emit_eq_body(CG *c, LLVMValueRef a, LLVMValueRef b, Type *t) {
   LLVMBuildRet(c->b, LLVMConstInt(c->t_i1, 1, 0));
 }
 
-static LLVMValueRef eq_fn(CG *c, Type *t) {
+static LLVMValueRef eq_fn(CG *c, Type *t, Type *rhs) {
   t = ty_resolve(t);
-  LLVMValueRef fn = cg_cache_get(&c->debugs, t, &eq_key);
+  rhs = ty_resolve(rhs);
+  Type *pair[2] = {t, rhs};
+  Type *key = t == rhs ? t : ty_tuple(pair, 2);
+  LLVMValueRef fn = cg_cache_get(&c->debugs, key, &eq_key);
   if (fn) return fn;
   LLVMTypeRef pts[2] = {c->t_ptr, c->t_ptr};
-  fn = LLVMAddFunction(c->mod, arena_printf("<%s as PartialEq>::eq", ty_name(t)), LLVMFunctionType(c->t_i1, pts, 2, false));
+  const char *name = t == rhs ? arena_printf("<%s as PartialEq>::eq", ty_name(t)) : arena_printf("<%s as PartialEq<%s>>::eq", ty_name(t), ty_name(rhs));
+  fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(c->t_i1, pts, 2, false));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  cg_cache_put(&c->debugs, t, &eq_key, fn);
+  cg_cache_put(&c->debugs, key, &eq_key, fn);
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
-  emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t);
+  emit_eq_body(c, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), t, rhs);
   cg_end_helper(c, &saved);
   return fn;
 }
@@ -180,16 +224,15 @@ static LLVMValueRef debug_array(CG *c, FnDecl *method, Type *array, LLVMValueRef
   return cg_call(c, LLVMGlobalGetValueType(fnv), fnv, call_args, 3, "");
 }
 
-LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args) {
-  if (!mono_has_builtin_impl(trait, self)) return NULL;
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, Type *rhs, LLVMValueRef *args) {
+  if (!mono_has_builtin_impl(trait, self, rhs)) return NULL;
   if (trait == c->crate->clone_trait) return clone_value(c, args[0], self);
   if (trait == c->crate->debug_trait) return debug_array(c, method, self, args);
   LLVMValueRef a = args[0], b = args[1];
-  if (ty_resolve(self)->kind == TY_SLICE) {  // &[T] is the slice itself; eq_value wants its address
-    a = cg_spill(c, a, ty_ref(self, false));
-    b = cg_spill(c, b, ty_ref(self, false));
-  }
-  LLVMValueRef r = eq_value(c, a, b, self);
+  // &[T] is the slice itself; eq_value wants its address
+  if (ty_resolve(self)->kind == TY_SLICE) a = cg_spill(c, a, ty_ref(self, false));
+  if (ty_resolve(rhs ? rhs : self)->kind == TY_SLICE) b = cg_spill(c, b, ty_ref(rhs ? rhs : self, false));
+  LLVMValueRef r = eq_value(c, a, b, self, rhs ? rhs : self);
   return strcmp(method->name, "ne") ? r : LLVMBuildNot(c->b, r, "");
 }
 
@@ -208,7 +251,7 @@ LLVMValueRef cg_builtin_impl_fn(CG *c, TraitDecl *trait, FnDecl *method, Type *s
   SavedFn saved;
   cg_begin_helper(c, fn, &saved);
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
-  LLVMBuildRet(c->b, cg_builtin_trait_call(c, trait, method, self, args));
+  LLVMBuildRet(c->b, cg_builtin_trait_call(c, trait, method, self, NULL, args));
   cg_end_helper(c, &saved);
   return fn;
 }

@@ -211,8 +211,8 @@ LLVMValueRef cg_numeric_cast(CG *c, CgValue v, Type *to);   // `as` on numbers
 // builtin_impls.c
 // Clone and PartialEq of the builtin types (String, Vec, tuples, primitives...), which have
 // no impl (mono_has_builtin_impl says which): the call of `<self as trait>`'s method on the
-// arguments' values (NULL when self has an impl of its own).
-LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, LLVMValueRef *args);
+// arguments' values (NULL when self has an impl of its own). rhs: PartialEq's Rhs (NULL: Self).
+LLVMValueRef cg_builtin_trait_call(CG *c, TraitDecl *trait, FnDecl *method, Type *self, Type *rhs, LLVMValueRef *args);
 // The same as a function of its own (self and one argument, both pointers): a vtable's slot.
 LLVMValueRef cg_builtin_impl_fn(CG *c, TraitDecl *trait, FnDecl *method, Type *self);
 

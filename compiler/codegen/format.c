@@ -140,7 +140,7 @@ static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *se
     return;
   }
   LLVMValueRef builtin_args[2] = {self_ref, f};
-  if (cg_builtin_trait_call(c, trait, m, self, builtin_args)) return;  // an array: as its slice
+  if (cg_builtin_trait_call(c, trait, m, self, NULL, builtin_args)) return;  // an array: as its slice
   Type *targs[1] = {self};
   Instance *in = mono_trait_method(trait, m, self, targs, 1, (Span){0});
   LLVMValueRef fnv = cg_instance_fn(c, in);

@@ -13,7 +13,7 @@
 
 // The function in a METHOD slot: the impl's method for this type (or the trait's default).
 static LLVMValueRef vtable_method(CG *c, Type *concrete, TraitRef *tr, VtEntry *e) {
-  if (mono_has_builtin_impl(e->trait, concrete)) return cg_builtin_impl_fn(c, e->trait, e->method, concrete);
+  if (mono_has_builtin_impl(e->trait, concrete, NULL)) return cg_builtin_impl_fn(c, e->trait, e->method, concrete);
   Instance *in = mono_vtable_method(concrete, tr, e);
   if (in) return cg_instance_fn(c, in);
   LLVMValueRef slot = cg_fn_call_slot(c, concrete);  // closures have no impl to look in

@@ -791,12 +791,14 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
 
 // ---- comparisons ----
 //
-// A comparison reads its operands behind their references (`&a == &b` compares a and b).
-// Scalars compare as an operator; strings by contents, through a builtin call (shown as
-// `<str as PartialEq>::eq`); anything else calls PartialEq::eq or ne (PartialOrd::lt, le, gt, ge) with the operands
-// borrowed, as rustc's operator desugaring does: `<Pos as PartialEq>::eq(move _3, move _4)`.
-// Mono finds the impl (#[derive(PartialEq)] writes one); a builtin type without one (a Vec, a
-// tuple) is compared by codegen.
+// A comparison reads its operands behind as many references as both have (`&a == &b` compares
+// a and b, std's `impl PartialEq<&B> for &A`). Scalars compare as an operator; strings by
+// contents, through a builtin call (shown as `<str as PartialEq>::eq`), behind any further
+// reference (`String == &str`); anything else calls PartialEq::eq or ne (PartialOrd::lt, le,
+// gt, ge) of the left type with the right one as Rhs, the operands borrowed, as rustc's
+// operator desugaring does: `<Money as PartialEq<f64>>::eq(move _3, move _4)`. Mono finds the
+// impl (#[derive(PartialEq)] writes one); a builtin type without one (a Vec, a tuple) is
+// compared by codegen.
 
 // `&p` in a fresh temporary, moved into the call that takes it.
 static Operand borrow_place(Lower *L, Place p, Span sp) {
@@ -806,15 +808,25 @@ static Operand borrow_place(Lower *L, Place p, Span sp) {
   return (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
 }
 
+static bool is_stringish(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t->kind == TY_STR || t->kind == TY_STRING;
+}
+
 static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, Span sp) {
-  while (ty_resolve(place_ty(L, a))->kind == TY_REF) a = deref(L, a, sp);
-  while (ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
-  Type *t = ty_resolve(place_ty(L, a));
-  if (is_scalar(t)) {
+  while (ty_resolve(place_ty(L, a))->kind == TY_REF && ty_resolve(place_ty(L, b))->kind == TY_REF) {
+    a = deref(L, a, sp);
+    b = deref(L, b, sp);
+  }
+  bool str = is_stringish(place_ty(L, a)) && is_stringish(place_ty(L, b));
+  while (str && ty_resolve(place_ty(L, a))->kind == TY_REF) a = deref(L, a, sp);
+  while (str && ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
+  Type *t = ty_resolve(place_ty(L, a)), *rhs = ty_resolve(place_ty(L, b));
+  if (is_scalar(t) && is_scalar(rhs)) {
     assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = mir_binop(op), .a = use_place(L, a), .b = use_place(L, b), .ty = ty_bool}, sp);
     return;
   }
-  bool str = t->kind == TY_STR || t->kind == TY_STRING;
   Operand *args = arena_alloc(sizeof(Operand) * 2);
   args[0] = borrow_place(L, a, sp);
   args[1] = borrow_place(L, b, sp);
@@ -828,9 +840,10 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
     bool eq = op == TK_EQEQ || op == TK_NE;
     TraitDecl *tr = eq ? L->crate->partial_eq_trait : L->crate->partial_ord_trait;
     const char *name = op == TK_EQEQ ? "eq" : op == TK_NE ? "ne" : op == TK_LT ? "lt" : op == TK_LE ? "le" : op == TK_GT ? "gt" : "ge";
-    Type **targs = arena_alloc(sizeof(Type *));
+    Type **targs = arena_alloc(sizeof(Type *) * 2);
     targs[0] = t;
-    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(name), NULL), .targs = targs, .ntargs = 1, .trait = tr, .self_ty = t};
+    targs[1] = rhs;
+    c = (Callee){.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(name), NULL), .targs = targs, .ntargs = 2, .trait = tr, .self_ty = t};
   }
   emit_call(L, dest, c, args, 2, ty_bool, sp, sp);
 }
@@ -864,9 +877,10 @@ static void lower_binary(Lower *L, Place dest, Expr *e) {
     return;
   }
   BinOp bop = mir_binop(op);
-  Type *lt = ty_resolve(e->lhs->ty);
+  Type *lt = ty_resolve(e->lhs->ty), *rt = ty_resolve(e->rhs->ty);
   while (lt->kind == TY_REF) lt = ty_resolve(lt->inner);
-  if (bop >= BIN_EQ && !is_scalar(lt)) {
+  while (rt->kind == TY_REF) rt = ty_resolve(rt->inner);
+  if (bop >= BIN_EQ && (!is_scalar(lt) || !is_scalar(rt))) {  // (`2.0 == money`: the impl for f64)
     Place a = lower_place(L, e->lhs);
     lower_compare(L, dest, op, a, lower_place(L, e->rhs), e->span);
     return;

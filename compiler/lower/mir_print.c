@@ -90,16 +90,30 @@ static const char *targs_str(Type **targs, int from, int to) {
   return arena_printf("%s>", s);
 }
 
+// A trait with its arguments as rustc's MIR names it, those that are Self's default left out:
+// `PartialEq` of `<Money as PartialEq>::eq`, `PartialEq<f64>` of `<Money as PartialEq<f64>>::eq`.
+static const char *trait_str(TraitDecl *tr, Type **args, int nargs, Type *self) {
+  bool all_self = true;
+  for (int i = 0; i < nargs; i++) all_self &= ty_resolve(args[i]) == ty_resolve(self);
+  if (all_self || !self) return tr->name;
+  const char *s = arena_printf("%s<", tr->name);
+  for (int i = 0; i < nargs; i++) s = arena_printf("%s%s%s", s, i ? ", " : "", ty_name(args[i]));
+  return arena_printf("%s>", s);
+}
+
 // How a function is named in MIR: `Circle::new`, `<Circle as Drawable>::draw`, `draw_static::<T>`.
 static const char *fn_path(FnDecl *f, Type **targs, int ntargs, Type *self) {
   int own = f->impl ? f->impl->env->n : f->trait ? f->trait->env->n : 0;
   const char *name = arena_printf("%s%s", f->name, targs ? targs_str(targs, own, ntargs) : "");
   if (f->impl && f->impl->trait) {
     Type *st = self ? self : f->impl->self_ty;
-    return arena_printf("<%s as %s>::%s", ty_name(st), f->impl->trait->name, name);
+    const char *tr = trait_str(f->impl->trait, f->impl->trait_args, f->impl->ntrait_args, f->impl->self_ty);
+    return arena_printf("<%s as %s>::%s", ty_name(st), tr, name);
   }
   if (f->impl) return arena_printf("%s::%s", ty_name(self ? self : f->impl->self_ty), name);
-  if (f->trait) return self ? arena_printf("<%s as %s>::%s", ty_name(self), f->trait->name, name) : arena_printf("%s::%s", f->trait->name, name);
+  // A trait's method called with its trait's arguments (`<Money as PartialEq<f64>>::eq`).
+  const char *tr = f->trait && targs && self && own <= ntargs ? trait_str(f->trait, targs + 1, own - 1, self) : f->trait ? f->trait->name : NULL;
+  if (f->trait) return self ? arena_printf("<%s as %s>::%s", ty_name(self), tr, name) : arena_printf("%s::%s", f->trait->name, name);
   return name;
 }
 

@@ -106,7 +106,7 @@ static void need_callable(Type *t) {
   if (t->kind == TY_CLOSURE) need_fn(t->closure, t->args, t->nargs, (Span){0});
 }
 
-static void need_builtin_impl(TraitDecl *trait, Type *t);
+static void need_builtin_impl(TraitDecl *trait, Type *t, Type *rhs);
 
 static void need_vtable(Type *concrete, TraitRef *tr) {
   concrete = ty_resolve(concrete);
@@ -119,7 +119,7 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
     switch (e->kind) {
     case VT_DROP: need_drop(concrete); break;
     case VT_METHOD:
-      if (mono_has_builtin_impl(e->trait, concrete)) need_builtin_impl(e->trait, concrete);
+      if (mono_has_builtin_impl(e->trait, concrete, NULL)) need_builtin_impl(e->trait, concrete, concrete);
       else if (mono_vtable_method(concrete, tr, e)) list_new_instances();
       else need_callable(concrete);  // a `dyn Fn*` call slot
       break;
@@ -133,21 +133,23 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
 MonoVtable *mono_vtable_at(int i) { return i < vtable_items.len ? &vtable_items.data[i] : NULL; }
 
 // The Clone and PartialEq that trc gives builtin types (codegen's clone_value and eq_value)
-// call the impls of their element types.
-static void need_builtin_impl(TraitDecl *trait, Type *t);
-
-static void need_element_impl(TraitDecl *trait, Type *t) {
+// call the impls of their element types. PartialEq compares t with rhs, which is t but through
+// references (`&A == &B` compares A with B by `impl PartialEq<B> for A`).
+static void need_element_impl(TraitDecl *trait, Type *t, Type *rhs) {
   t = ty_resolve(t);
-  if (t->kind == TY_STRUCT) {
-    Type *self = t;
-    need_method(trait, trait_find_method(trait, intern_cstr(trait == crate->clone_trait ? "clone" : "eq"), NULL), t, &self, 1, (Span){0});
+  if (t->kind == TY_STRUCT || t->kind == TY_DYN) {
+    Type **targs = mono_self_targs(trait, t);
+    if (trait == crate->partial_eq_trait) targs[1] = ty_resolve(rhs);
+    need_method(trait, trait_find_method(trait, intern_cstr(trait == crate->clone_trait ? "clone" : "eq"), NULL), t, targs, trait->env->n, (Span){0});
     return;
   }
-  need_builtin_impl(trait, t);
+  if (trait != crate->partial_eq_trait || mono_has_builtin_impl(trait, t, rhs)) need_builtin_impl(trait, t, rhs);
+  else need_method(trait, trait_find_method(trait, intern_cstr("eq"), NULL), t, (Type *[]){t, ty_resolve(rhs)}, 2, (Span){0});
 }
 
-static void need_builtin_impl(TraitDecl *trait, Type *t) {
+static void need_builtin_impl(TraitDecl *trait, Type *t, Type *rhs) {
   t = ty_resolve(t);
+  rhs = ty_resolve(rhs);
   if (trait == crate->debug_trait) {  // an array's Debug is its slice's
     Type *slice = ty_slice(t->inner);
     need_method(trait, trait_find_method(trait, intern_cstr("fmt"), NULL), slice, &slice, 1, (Span){0});
@@ -155,14 +157,19 @@ static void need_builtin_impl(TraitDecl *trait, Type *t) {
   }
   bool clone = trait == crate->clone_trait;
   if (clone && ty_is_copy(t)) return;
-  if (!first_time(clone ? &cloned : &compared, t)) return;
+  Type *pair[2] = {t, rhs};
+  if (!first_time(clone ? &cloned : &compared, rhs == t ? t : ty_tuple(pair, 2))) return;
+  if (!clone && t != rhs && ty_seq_elem(t) && ty_seq_elem(rhs)) {  // `v == [1, 2]`: std's impls between sequences
+    need_element_impl(trait, ty_seq_elem(t), ty_seq_elem(rhs));
+    return;
+  }
   switch (t->kind) {
   case TY_REF:
-    if (!clone) need_element_impl(trait, t->inner);
+    if (!clone) need_element_impl(trait, t->inner, rhs->kind == TY_REF ? rhs->inner : t->inner);
     return;
-  case TY_VEC: case TY_BOX: case TY_ARRAY: case TY_SLICE: need_element_impl(trait, t->inner); return;
+  case TY_VEC: case TY_BOX: case TY_ARRAY: case TY_SLICE: need_element_impl(trait, t->inner, t->inner); return;
   case TY_TUPLE:
-    for (int i = 0; i < t->nargs; i++) need_element_impl(trait, t->args[i]);
+    for (int i = 0; i < t->nargs; i++) need_element_impl(trait, t->args[i], t->args[i]);
     return;
   default: return;
   }
@@ -201,8 +208,8 @@ static void need_formatting(Type *t, bool debug) {
   }
   TraitDecl *trait = debug ? crate->debug_trait : crate->display_trait;
   if (dyn_dispatches(t, trait)) return;  // through the vtable
-  if (mono_has_builtin_impl(trait, t)) {
-    need_builtin_impl(trait, t);
+  if (mono_has_builtin_impl(trait, t, NULL)) {
+    need_builtin_impl(trait, t, t);
     return;
   }
   need_method(trait, trait_find_method(trait, intern_cstr("fmt"), NULL), t, &t, 1, (Span){0});
@@ -226,8 +233,9 @@ static void walk_call(Terminator *t) {
   case CALLEE_TRAIT: {
     Type *self = subst(ce->self_ty);
     if (dyn_dispatches(self, ce->trait)) return;  // virtual: through the vtable
-    if (mono_has_builtin_impl(ce->trait, self)) {
-      need_builtin_impl(ce->trait, self);
+    Type *rhs = ce->trait == crate->partial_eq_trait && ce->ntargs > 1 ? subst(ce->targs[1]) : NULL;
+    if (mono_has_builtin_impl(ce->trait, self, rhs)) {
+      need_builtin_impl(ce->trait, self, rhs ? rhs : self);
       return;
     }
     need_method(ce->trait, ce->fn, self, subst_all(ce->targs, ce->ntargs), ce->ntargs, t->span);

@@ -230,11 +230,21 @@ Instance *mono_drop_method(Type *t) {
   return NULL;
 }
 
-bool mono_has_builtin_impl(TraitDecl *trait, Type *self) {
+bool mono_has_builtin_impl(TraitDecl *trait, Type *self, Type *rhs) {
   if (trait == crate->debug_trait) return ty_resolve(self)->kind == TY_ARRAY;
   if (trait != crate->clone_trait && trait != crate->partial_eq_trait) return false;
-  TraitRef tr = {.trait = trait};
+  // PartialEq asks for the impl with its Rhs (`impl PartialEq<f64> for Money` is not Money's
+  // PartialEq with itself); Rhs is Self unless given.
+  Type *arg = rhs ? rhs : self;
+  TraitRef tr = {.trait = trait, .args = &arg, .nargs = trait == crate->partial_eq_trait};
   return !find_impl(crate, &tr, self, NULL, NULL);
+}
+
+Type **mono_self_targs(TraitDecl *trait, Type *self) {
+  int n = trait->env->n;
+  Type **targs = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int i = 0; i < n; i++) targs[i] = self;
+  return targs;
 }
 
 Instance *mono_vtable_method(Type *concrete, TraitRef *tr, VtEntry *e) {

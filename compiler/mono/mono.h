@@ -43,7 +43,10 @@ Instance *mono_trait_method(TraitDecl *trait, FnDecl *method, Type *self, Type *
 Instance *mono_drop_method(Type *t);
 // Clone and PartialEq that trc gives a builtin type itself (a Vec, a tuple, a String): true
 // when `<self as trait>` has no impl to call.
-bool mono_has_builtin_impl(TraitDecl *trait, Type *self);
+bool mono_has_builtin_impl(TraitDecl *trait, Type *self, Type *rhs);  // rhs: PartialEq's Rhs (NULL: Self)
+// [self, self, ...]: the type arguments of trait's methods whose parameters all default to Self
+// (`PartialEq<Rhs = Self>`), as trc's builtin impls call them.
+Type **mono_self_targs(TraitDecl *trait, Type *self);
 // The instance in METHOD slot e of the vtable of (concrete, tr); NULL for the call slot of a
 // `dyn Fn*` vtable, which has no impl (codegen's shim or the closure's body fills it).
 Instance *mono_vtable_method(Type *concrete, TraitRef *tr, VtEntry *e);

@@ -724,6 +724,15 @@ static void check_impl_items(ImplDecl *im) {
     GenericEnv *saved = cur_env;
     cur_env = im->env;
     bool ok = type_implements(K, st, sup);
+    // `impl PartialOrd<i32> for Meters` needs `Meters: PartialEq<i32>`, not any PartialEq.
+    bool cmp = ok && t == K->partial_ord_trait && sup == K->partial_eq_trait && im->ntrait_args == 1;
+    if (cmp && !ty_has_params(im->trait_args[0]) && !ty_has_params(st)) {
+      Type *rhs = im->trait_args[0];
+      ok = ty_resolve(rhs) == ty_resolve(st) ? compares_with_itself(sup, st) : compares_with(sup, st, rhs);
+      if (!ok) report_incomparable(TK_EQEQ, st, rhs, im->self_te->span);
+      cur_env = saved;
+      continue;
+    }
     cur_env = saved;
     if (!ok) {
       Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(st), sup->name);

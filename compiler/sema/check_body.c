@@ -72,6 +72,9 @@ static bool implements_with_args(Obligation *o, Type *t) {
     r.args[a] = ty_normalize(ty_zonk(o->tr->args[a]), cur_env);
     if (ty_has_vars(r.args[a]) || ty_has_params(r.args[a]) || ty_has_assoc(r.args[a])) return true;
   }
+  // `T: PartialEq` is `T: PartialEq<T>`, which the builtin impls (and type_implements) answer.
+  if ((o->trait == K->partial_eq_trait || o->trait == K->partial_ord_trait) && r.nargs == 1)
+    return ty_may_unify(t, r.args[0]) || compares_with(o->trait, t, r.args[0]);
   return find_impl(K, &r, t, NULL, NULL) != NULL;
 }
 
@@ -147,6 +150,10 @@ static void check_obligations(Fcx *fx) {
       report_opaque_bound(o, name, trait);
       continue;
     }
+    if ((o->trait == K->partial_eq_trait || o->trait == K->partial_ord_trait) && o->tr && o->tr->nargs == 1) {
+      report_incomparable(o->trait == K->partial_eq_trait ? TK_EQEQ : TK_LT, t, ty_normalize(ty_zonk(o->tr->args[0]), cur_env), o->span);
+      continue;
+    }
     Diag *d = diag_error(o->span, "E0277", "the trait bound `%s: %s` is not satisfied", name, trait);
     diag_label(d, "the trait `%s` is not implemented for `%s`", trait, name);
     if (o->bound_of && o->bound_of->trait)
@@ -191,9 +198,15 @@ void unify_bindings(Fcx *fx) {
       // `v.drain(2..5)`: of the impls for ranges, only `Range<usize>`'s fits `Range<{integer}>`.
       if (t->kind != TY_VAR) unify_with_literal_impl(&o->trait, 1, t);
       if (!o->tr || t->kind == TY_VAR) continue;
+      // `T: PartialEq<K>` with T = dyn Animal and K = {integer}: the one impl an integer fits;
       // `BinaryHeap::from(vec![..])`: of `From<T> for T` and `From<Vec<T>> for BinaryHeap<T>`,
       // only the second takes a Vec.
-      if (!unify_with_only_impl(o->tr, t) && o->tr->nargs) select_by_args(o->trait, t, o->tr->args, o->tr->nargs);
+      if (unify_with_only_impl(o->tr, t)) {
+      } else if ((o->trait == K->partial_eq_trait || o->trait == K->partial_ord_trait) && o->tr->nargs == 1 && ty_has_vars(o->tr->args[0])) {
+        compares_with(o->trait, t, o->tr->args[0]);
+      } else if (o->tr->nargs) {
+        select_by_args(o->trait, t, o->tr->args, o->tr->nargs);
+      }
       for (int a = 0; a < o->tr->nassoc; a++) {
         TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
         Type *got = owner ? ty_normalize(ty_assoc(t, owner, o->tr->assoc_names[a]), cur_env) : NULL;

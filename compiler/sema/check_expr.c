@@ -547,6 +547,66 @@ static bool stringish(Type *t) {
   return t->kind == TY_STRING || t->kind == TY_STR || (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STR);
 }
 
+// E0277 for `a op b` where a has several PartialEq (PartialOrd) impls and none for b: rustc's
+// wording from the traits' `rustc_on_unimplemented`.
+void report_incomparable(TokenKind op, Type *a, Type *b, Span at) {
+  bool eq = op == TK_EQEQ || op == TK_NE;
+  const char *an = ty_name(a), *bn = ty_name(b);
+  Diag *d = diag_error(at, "E0277", "can't compare `%s` with `%s`", an, bn);
+  if (eq) diag_label(d, "no implementation for `%s == %s`", an, bn);
+  else diag_label(d, "no implementation for `%s < %s` and `%s > %s`", an, bn, an, bn);
+  diag_help(d, "the trait `%s<%s>` is not implemented for `%s`", eq ? "PartialEq" : "PartialOrd", bn, an);
+  diag_emit(d);
+}
+
+// The operands of `a op b` (op a comparison; `assert_eq!(a, b)` compares with `==`), already
+// checked as a and b, as rustc's lookup of `<A as PartialEq<B>>` does: strings compare with
+// strings by contents, and operands of different types need an impl for the pair (`impl
+// PartialEq<f64> for Money`, a bound `T: PartialEq<U>`); without one, the right operand is
+// expected to be the left's type (E0308) unless the left's type has several impls to pick from
+// (E0277 at `at`, the operator or the macro), as a String has. CMP_SAME: a and b are unified
+// (or a has no impl of the trait at all), and the caller checks that a's type has the trait.
+CompareKind check_compared(TokenKind op, Expr *rhs, Type *a, Type *b, Span at) {
+  bool eq = op == TK_EQEQ || op == TK_NE;
+  TraitDecl *tr = eq ? K->partial_eq_trait : K->partial_ord_trait;
+  Type *ra = ty_resolve(a), *rb = ty_resolve(b);
+  // String == &str and friends compare by contents, also behind as many references on each
+  // side (`&String == &str`: std's `impl PartialEq<&B> for &A` over `String: PartialEq<str>`).
+  while (ra->kind == TY_REF && rb->kind == TY_REF) ra = ty_resolve(ra->inner), rb = ty_resolve(rb->inner);
+  bool strs = stringish(ra) && stringish(rb) && !((ra->kind == TY_STR && rb->kind == TY_REF) || (ra->kind == TY_REF && rb->kind == TY_STR));
+  if (strs && (eq || ty_may_unify(ra, rb))) return CMP_OTHER;
+  // One type: what it lacks (no impl at all) the caller reports, but impls only for other
+  // types (`impl PartialEq<f64> for Only`) leave `only == only` without one.
+  if (ty_may_unify(a, b) && unify(a, b) && (!type_implements(K, deref_all(a), tr) || compares_with_itself(tr, deref_all(a))))
+    return CMP_SAME;
+  if (compares_with(tr, a, b)) return CMP_OTHER;
+  Type *t = deref_all(a);
+  if (!ty_has_vars(t) && !type_implements(K, t, tr)) return CMP_SAME;  // no impl at all: E0369
+  Type *only = only_compared_rhs(tr, a);
+  if (!only && compares_with_several(tr, a)) report_incomparable(op, a, b, at);
+  else mismatch(rhs, only ? only : a, b);
+  return CMP_ERROR;
+}
+
+Type *compared_rhs_hint(TokenKind op, Type *a) {
+  return compares_with_several(op == TK_EQEQ || op == TK_NE ? K->partial_eq_trait : K->partial_ord_trait, a) ? NULL : a;
+}
+
+static void check_comparison(Expr *e, Type *a, Type *b) {
+  TokenKind op = e->op;
+  if (check_compared(op, e->rhs, a, b, e->name_span) != CMP_SAME) return;
+  if (op == TK_EQEQ || op == TK_NE) {
+    check_equality(e, a);
+  } else if ((!comparable(a) && !ty_has_vars(deref_all(a)) && !type_implements(K, deref_all(a), K->partial_ord_trait)) ||
+      ty_resolve(a)->kind == TY_UNIT) {
+    Diag *d = diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
+    diag_secondary(d, e->lhs->span, "%s", ty_name(a));
+    diag_secondary(d, e->rhs->span, "%s", ty_name(b));
+    missing_op_impl(d, deref_all(a), "PartialOrd");
+    diag_emit(d);
+  }
+}
+
 static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   TokenKind op = e->op;
   if (op == TK_AMPAMP || op == TK_PIPEPIPE) {
@@ -556,24 +616,8 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   }
   if (is_comparison(op)) {
     Type *a = check_expr(fx, e->lhs, NULL);
-    Type *b = check_expr(fx, e->rhs, a);
-    Type *ra = ty_resolve(a), *rb = ty_resolve(b);
-    // String == &str and friends compare by contents, also behind as many references on each
-    // side (`&String == &str`: std's `impl PartialEq<&B> for &A` over `String: PartialEq<str>`).
-    while (ra->kind == TY_REF && rb->kind == TY_REF) ra = ty_resolve(ra->inner), rb = ty_resolve(rb->inner);
-    bool strs = stringish(ra) && stringish(rb) && !((ra->kind == TY_STR && rb->kind == TY_REF) || (ra->kind == TY_REF && rb->kind == TY_STR));
-    if (!strs && !unify(a, b)) {
-      mismatch(e->rhs, a, b);
-    } else if (op == TK_EQEQ || op == TK_NE) {
-      check_equality(e, a);
-    } else if ((!comparable(a) && !ty_has_vars(deref_all(a)) && !type_implements(K, deref_all(a), K->partial_ord_trait)) ||
-               ty_resolve(a)->kind == TY_UNIT) {
-      Diag *d = diag_error(e->name_span, "E0369", "binary operation `%s` cannot be applied to type `%s`", op_text(op), ty_name(a));
-      diag_secondary(d, e->lhs->span, "%s", ty_name(a));
-      diag_secondary(d, e->rhs->span, "%s", ty_name(b));
-      missing_op_impl(d, deref_all(a), "PartialOrd");
-      diag_emit(d);
-    }
+    Type *b = check_expr(fx, e->rhs, compared_rhs_hint(op, a));
+    check_comparison(e, a, b);
     return ty_bool;
   }
   Type *exp = expected && ty_is_numeric(expected) ? expected : NULL;

@@ -133,9 +133,14 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
       return ty_unit;
     }
     Type *a = check_expr(fx, e->args[0], NULL);
-    Type *b = check_expr(fx, e->args[1], a);
-    if (!unify(a, b)) mismatch(e->args[1], a, b);
-    else if (require_comparable(e, a)) require_formattable(fx, e->args[0], true);
+    Type *b = check_expr(fx, e->args[1], compared_rhs_hint(TK_EQEQ, a));
+    CompareKind k = check_compared(TK_EQEQ, e->args[1], a, b, e->span);
+    if (k == CMP_SAME && require_comparable(e, a)) require_formattable(fx, e->args[0], true);
+    // Operands of two types (`assert_eq!(s, "x")` for a String) are each printed on failure.
+    if (k == CMP_OTHER) {
+      require_formattable(fx, e->args[0], true);
+      require_formattable(fx, e->args[1], true);
+    }
     check_format_args(fx, e, 2);
     return ty_unit;
   }

@@ -249,6 +249,8 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
   }
 }
 
+static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out);
+
 // The traits declaring a method named as e calls, of those in scope at e.
 static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   int all;
@@ -293,7 +295,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   }
   if (u->kind == TY_DYN) {  // the trait's methods, then an `impl dyn Tr` block's (`downcast_ref` of dyn Any)
     if (u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out)) return true;
-    return inherent_method(fx, e, u, derefs, out);
+    return inherent_method(fx, e, u, derefs, out) || trait_impl_method(fx, e, u, derefs, out);  // `impl PartialEq<f64> for dyn Shape`
   }
   if (u->kind == TY_ASSOC) {  // what its trait declares it bounded by
     int n;
@@ -305,8 +307,23 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return false;
   }
-  if (inherent_method(fx, e, u, derefs, out)) return true;
-  // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
+  if (inherent_method(fx, e, u, derefs, out) || trait_impl_method(fx, e, u, derefs, out)) return true;
+  // Clone without an impl (derived, String, Vec...): codegen builds the clone.
+  if (!strcmp(e->name, "clone") && type_implements(K, u, K->clone_trait)) {
+    TraitRef tr = {.trait = K->clone_trait};
+    return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+  }
+  // PartialEq without an impl (primitives, strings, Vecs...), with itself: codegen compares.
+  if ((!strcmp(e->name, "eq") || !strcmp(e->name, "ne")) && type_implements(K, u, K->partial_eq_trait)) {
+    TraitRef tr = {.trait = K->partial_eq_trait, .args = arena_alloc(sizeof(Type *)), .nargs = 1};
+    tr.args[0] = u;
+    return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+  }
+  return false;
+}
+
+// Trait impls for u: of the traits declaring the method, the one whose impl comes first.
+static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
   ImplDecl *best = NULL;
@@ -328,14 +345,15 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     ImplDecl *im = best;
     TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
     // Several impls for u (`Mul<f64> for P`, `Mul<P> for P`): the arguments are inferred.
-    bool several = im->ntrait_args && impls_for_self(im->trait, u) > 1;
+    // (PartialEq's builtin impls count: `"a".eq(&s)` may be `&str: PartialEq<&str>` too.)
+    bool cmp = im->trait == K->partial_eq_trait || im->trait == K->partial_ord_trait;
+    bool several = im->ntrait_args && (impls_for_self(im->trait, u) > 1 || (cmp && compares_with_several(im->trait, u)));
     for (int a = 0; a < im->ntrait_args; a++) full.args[a] = several ? ty_new_var(0) : ty_subst(im->trait_args[a], best_binds, best_n);
-    return method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out);
-  }
-  // Clone without an impl (derived, String, Vec...): codegen builds the clone.
-  if (!strcmp(e->name, "clone") && type_implements(K, u, K->clone_trait)) {
-    TraitRef tr = {.trait = K->clone_trait};
-    return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
+    if (!method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out)) return false;
+    // `u: Tr<?>` is an obligation whose arguments the call's decide (`v.partial_cmp(&(2, 0))` picks
+    // `PartialOrd<(u32, u32)>` and makes the literals u32), checked with the body's.
+    if (several) obligate(fx, u, im->trait, method_name_span(e))->tr = traitref_new(im->trait, full.args, full.nargs);
+    return true;
   }
   return false;
 }

@@ -170,6 +170,7 @@ bool ty_is_copy(Type *t);
 bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)
 TraitDecl *ty_box_dyn_trait(Type *t);  // `Box<dyn Tr>`: Tr (NULL for anything else)
 Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
+Type *ty_seq_elem(Type *t);            // T of Vec<T>, [T], [T; N], &[T], &[T; N]; NULL otherwise
 
 //
 // The crate and its generic environments (resolve.c builds them)

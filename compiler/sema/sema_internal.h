@@ -39,8 +39,21 @@ Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
 bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could implement trait
-ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs);  // the one impl those arguments fit, unified in
 bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self);  // `W(1).name()`: the one impl it can be
+// An impl's self type pat (its parameters bound into binds) matching t; may_match: whether t,
+// with inference variables, could become a type pat matches.
+bool match_type(Type *pat, Type *t, Type **binds, int nbinds);
+bool may_match(Type *pat, Type *t);
+bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait);  // trc's own Clone and PartialEq of t
+// Of the impls of trait for self, the only one whose trait arguments args could become, unified in.
+ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs);
+
+// compare.c: `a == b` and `a < b` between two types (`impl PartialEq<f64> for Money`)
+bool ty_may_unify(Type *a, Type *b);  // unify's answer, nothing bound
+bool compares_with(TraitDecl *trait, Type *a, Type *b);  // `a: PartialEq<b>` (PartialOrd), literals decided
+bool compares_with_several(TraitDecl *trait, Type *a);  // `a op _` has several impls to pick from
+bool compares_with_itself(TraitDecl *trait, Type *t);  // `t: PartialEq<t>`, not any PartialEq
+Type *only_compared_rhs(TraitDecl *trait, Type *a);  // the Rhs of a's one impl, or NULL
 void check_coherence(void);  // coherence.c: orphan rules, overlapping impls, Copy with Drop
 void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved
 void traits_reset(void);
@@ -289,6 +302,15 @@ Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b);  // two clos
 Expr *value_expr(Expr *e);
 // e's type; `expected` is only a hint (see check_coerce).
 Type *check_expr(Fcx *fx, Expr *e, Type *expected);
+// `a == b`'s operands a and b (also assert_eq!'s): CMP_SAME when they are of one type (unified) or a
+// has no impl of the trait (the caller checks a's type, E0369), CMP_OTHER when they compare otherwise
+// (strings, `impl PartialEq<B> for A`), CMP_ERROR when reported.
+typedef enum { CMP_SAME, CMP_OTHER, CMP_ERROR } CompareKind;
+CompareKind check_compared(TokenKind op, Expr *rhs, Type *a, Type *b, Span at);
+// What the right operand of `a op _` is expected to be: a, unless a's type has impls for several
+// (`words == vec!["a"]` for a Vec<String>), whose right operand is checked on its own.
+Type *compared_rhs_hint(TokenKind op, Type *a);
+void report_incomparable(TokenKind op, Type *a, Type *b, Span at);  // E0277 "can't compare `A` with `B`"
 void check_try_conversion(Expr *e, Type *from, Type *to);  // `x?`'s error: the same, or From
 void check_expr_reset(void);
 

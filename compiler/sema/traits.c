@@ -46,7 +46,7 @@ FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner) {
 // Impl lookup by matching an impl's self type (which may mention the impl's parameters)
 // against a concrete type.
 
-static bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
+bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
   t = ty_resolve(t);
   if (pat->kind == TY_PARAM && pat->index < nbinds) {
     if (binds[pat->index]) return binds[pat->index] == t;
@@ -86,7 +86,7 @@ Type *impls_overflowed(bool clear) {
 
 // Whether t, which may still hold inference variables, could become a type pat matches: a
 // variable could be anything its kind allows (`{float}` only f32 or f64).
-static bool may_match(Type *pat, Type *t) {
+bool may_match(Type *pat, Type *t) {
   t = ty_resolve(t);
   pat = ty_resolve(pat);
   if (pat->kind == TY_PARAM || (pat->kind == TY_VAR && !pat->var_kind)) return true;  // (an open variable of the pattern's, too)
@@ -161,7 +161,10 @@ ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
     if (!im->self_ty || im->ntrait_args != nargs || !match_type(im->self_ty, ty_resolve(self), binds, n)) continue;
     bool ok = true;
-    for (int a = 0; a < nargs && ok; a++) ok = may_match(ty_subst(im->trait_args[a], binds, n), args[a]);
+    for (int a = 0; a < nargs && ok; a++) {  // (the impl's argument may hold self's variables: `PartialEq<T> for W<T>`)
+      Type *want = ty_subst(im->trait_args[a], binds, n);
+      ok = may_match(want, args[a]) || ty_may_unify(want, args[a]);
+    }
     if (!ok) continue;
     if (only) return NULL;
     only = im, only_binds = binds;
@@ -283,6 +286,9 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
 bool unify_with_only_impl(TraitRef *tr, Type *self) {
   self = ty_resolve(self);
   if (!tr->nargs || self->kind == TY_VAR || self->kind == TY_PARAM) return false;
+  // (A type that has the builtin PartialEq has more than its impls: `&str` compares with `&str`
+  // and, by std's impl, with a String.)
+  if ((tr->trait == K->partial_eq_trait || tr->trait == K->partial_ord_trait) && compares_with_several(tr->trait, self)) return false;
   ImplDecl *only = NULL;
   Type **only_binds = NULL;
   int only_n = 0;
@@ -355,7 +361,7 @@ bool type_is_copy_in(Crate *crate, Type *t, GenericEnv *env) {
 // ranges of Clone parts;
 // PartialEq of primitives, strings, and references, Boxes, Vecs, slices, arrays and tuples of
 // PartialEq parts. A struct or enum has them only through an impl (#[derive] writes one).
-static bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
+bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
   bool clone = trait == crate->clone_trait;
   if (clone && (ty_is_copy(t) || t->kind == TY_STRING)) return true;

@@ -425,6 +425,12 @@ Type *ty_pointee(Type *t) {
   return NULL;
 }
 
+Type *ty_seq_elem(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_REF && (ty_resolve(t->inner)->kind == TY_SLICE || ty_resolve(t->inner)->kind == TY_ARRAY)) t = ty_resolve(t->inner);
+  return t->kind == TY_VEC || t->kind == TY_SLICE || t->kind == TY_ARRAY ? ty_resolve(t->inner) : NULL;
+}
+
 bool ty_is_fat_ptr(Type *t) {
   Type *p = ty_pointee(t);
   return p && !ty_is_sized(p);
