@@ -61,6 +61,7 @@ typedef struct {
   bool mut, two_phase;
   bool autoref;    // made for a method's receiver, not written `&`
   bool capture;    // a closure's capture by reference
+  FnDecl *closure; // ... the closure capturing
   bool unique;     // ... a unique one (Rvalue.unique)
   uint64_t fields; // ... of these fields of place only (bit i: field i), or 0: all of it
   Span span;
@@ -730,6 +731,19 @@ static void keep_pointed_into(Bck *k, Word *set, Type *result) {
   }
 }
 
+// An Iterator method taking the iterator by value and returning no iterator (`collect`, `sum`,
+// `max`): what it returns comes out of the items, which hold nothing a closure of the iterator
+// borrowed unless that closure returns a borrow (`map(|x| &limit)`); a predicate's captures
+// (`filter(|x| **x > limit)`, which returns bool) stay behind.
+static void drop_predicate_captures(Bck *k, Terminator *t, Word *set) {
+  FnDecl *f = callee_sig(t);
+  if (!f || !f->trait || strcmp(f->trait->name, "Iterator") || sig_type_holds(f->ret, intern_cstr("Self"), 0)) return;
+  for (int l = 0; l < k->nloans; l++) {
+    Loan *ln = &k->loans.data[l];
+    if (bit(set, l) && ln->capture && ln->closure && !names_lifetime(ln->closure->ret_type, 0)) bit_clear(set, l);
+  }
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words), *inside = bits_new(k->words);
@@ -753,6 +767,7 @@ static void call_loans(State *s, Terminator *t) {
       if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
     for (Type *r = at; r->kind == TY_REF; r = ty_resolve(r->inner)) drop_container_loans(k, in, r->inner);  // `top.clone()` of an element
     keep_pointed_into(k, in, place_type(k, t->dest));
+    if (i == 0 && at->kind != TY_REF) drop_predicate_captures(k, t, in);
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
     bits_or(inside, in, k->words);
@@ -2516,7 +2531,7 @@ static void collect_loans(Bck *k) {
       }
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.capture ? st->rv.captured : st->rv.place;
-      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
+      Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .closure = st->rv.closure, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       if (ln.capture) ln.use_span = capture_use(bb, j);
       k->loan_at[bi][j] = k->loans.len;

@@ -1095,7 +1095,7 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
     bool mut = reborrow_mut ? c->mut_use : capture_is_mut(c);
     // rustc's unique borrow: written through a `&mut` variable that is not itself `mut`.
     bool unique = reborrow_mut ? c->mut_use && !c->local->mut : c->mut_use && !capture_is_mut(c);
-    assign(L, r, (Rvalue){.kind = RV_REF, .place = borrowed, .mut = mut, .capture = true, .captured = used, .capture_fields = fields, .unique = unique, .ty = rt},
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = borrowed, .mut = mut, .capture = true, .closure = f, .captured = used, .capture_fields = fields, .unique = unique, .ty = rt},
            e->span);
     ops[i] = (Operand){.kind = OPND_MOVE, .place = r, .ty = rt};
   }

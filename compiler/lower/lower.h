@@ -144,6 +144,7 @@ typedef struct {
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   bool autoref;     // REF: made for a method's receiver (not written `&`)
   bool capture;     // REF: a closure's capture by reference
+  FnDecl *closure;  // ... the closure capturing
   Place captured;   // REF of a capture: what the body uses, the variable or one field of it
   uint64_t capture_fields;  // ... or, when it uses several, which fields of the variable (bit i)
   bool unique;      // REF of a capture: a `&mut` variable, not `mut` itself, written through (rustc's
