@@ -173,6 +173,7 @@ static void need_builtin_impl(TraitDecl *trait, Type *t) {
 
 static void walk_operand(Operand *o) {
   if (o->kind == OPND_CONST && o->c.kind == CONST_FN) need_fn(o->c.fn, subst_all(o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0});
+  if (o->kind == OPND_CONST && o->c.kind == CONST_STATIC) need_fn(o->c.fn, NULL, 0, (Span){0});  // its value, computed at start
 }
 
 static void walk_rvalue(Rvalue *rv) {

@@ -15,7 +15,7 @@
 
 bool is_place(Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_PATH: return e->res == RES_LOCAL || (e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut);
   case EX_FIELD: return true;
   case EX_INDEX: return true;
   case EX_UNARY: return e->op == TK_STAR;
@@ -481,7 +481,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
         diag_defer(d, DEFER_MUTABILITY);  // a borrow-checker error: reported in order with those
       }
     }
-    return ty_ref(t, e->mut);
+    return e->raw ? ty_ptr(t, e->mut) : ty_ref(t, e->mut);
   }
   default:
     ice(e->span, "unknown unary operator");
@@ -654,6 +654,29 @@ static void check_assignable(Fcx *fx, Expr *assign) {
   if (l && lhs->kind == EX_PATH) l->assigned = true;
 }
 
+// The casts of raw pointers (lowered as CAST_PTR): `&x as *const T`, `&mut x as *mut T`, a
+// reference to an array as a pointer to its first element, any raw pointer as another or as an
+// integer, an integer or a fn as a thin pointer. 1 when `from as to` is one of them, -1 when it
+// is one rustc rejects (E0606: `&x as *mut T`, a fat pointer made from a thin one), else 0.
+static bool thin(Type *pointee) { return ty_is_sized(pointee); }
+static int ptr_cast(Type *from, Type *to) {
+  if (to->kind != TY_PTR && from->kind != TY_PTR) return 0;
+  if (to->kind == TY_PTR && from->kind == TY_REF) {
+    Type *fi = ty_resolve(from->inner), *ti = ty_resolve(to->inner);
+    if (to->mut && !from->mut) return -1;
+    if (fi->kind == TY_ARRAY && ty_resolve(fi->inner) == ti) return 1;
+    return unify(fi, ti) ? 1 : 0;
+  }
+  if (to->kind == TY_PTR && from->kind == TY_PTR) {
+    if (ty_resolve(to->inner)->kind == TY_VAR) unify(to->inner, from->inner);  // `p as *mut _`
+    return thin(to->inner) || !thin(from->inner) ? 1 : -1;
+  }
+  if (to->kind == TY_PTR && (ty_is_int(from) || (from->kind == TY_VAR && from->var_kind == 1) || from->kind == TY_FN))
+    return thin(to->inner) ? 1 : -1;
+  if (from->kind == TY_PTR && ty_is_int(to)) return thin(from->inner) ? 1 : -1;
+  return 0;
+}
+
 static Type *check_cast(Fcx *fx, Expr *e) {
   Type *to = resolve_type_ex(e->type_expr, fx->env, fx->self_ty, true);
   Type *rto = ty_resolve(to);
@@ -682,6 +705,12 @@ static Type *check_cast(Fcx *fx, Expr *e) {
     diag_label(d, "invalid cast");
     if (from == ty_u32) diag_help(d, "consider using `char::from_u32` instead");
     diag_emit(d);
+    return to;
+  }
+  int ptr = ptr_cast(from, rto);
+  if (ptr > 0) return to;
+  if (ptr < 0) {
+    error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
     return to;
   }
   if (coerce(fx, e->sub, from, to)) return to;

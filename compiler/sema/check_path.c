@@ -49,6 +49,10 @@ static const struct {
   {"std::iter::repeat_with", "__std_iter_repeat_with"}, {"std::iter::once", "__std_iter_once"},
   {"std::iter::empty", "__std_iter_empty"},       {"std::iter::from_fn", "__std_iter_from_fn"},
   {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
+#define PTR_FN(name) {"std::ptr::" name, "__std_ptr_" name}, {"core::ptr::" name, "__std_ptr_" name}, {"ptr::" name, "__std_ptr_" name}
+  PTR_FN("null"), PTR_FN("null_mut"), PTR_FN("read"), PTR_FN("write"), PTR_FN("replace"), PTR_FN("swap"),
+  PTR_FN("drop_in_place"),
+#undef PTR_FN
 };
 
 static Builtin lookup_known_fn(const char *full) {

@@ -398,9 +398,21 @@ static bool coerce_unsized_struct(Fcx *fx, Expr *e, Type *from, Type *to) {
   return true;
 }
 
+// `&T` and `&mut T` to `*const T`, `&mut T` and `*mut T` to `*mut T`/`*const T`.
+static bool coerce_to_raw(Expr *e, Type *from, Type *to) {
+  if (to->kind != TY_PTR || (from->kind != TY_REF && from->kind != TY_PTR) || (to->mut && !from->mut)) return false;
+  if (from->kind == TY_PTR && from->mut == to->mut) return false;  // the same kind: unified
+  if (!unify(from->inner, to->inner)) return false;
+  e->coerce = COERCE_RAW;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
 bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *rf = ty_resolve(from), *rt = ty_resolve(to);
   if (rf->kind == TY_NEVER) return true;
+  if (coerce_to_raw(e, rf, rt)) return true;
   if (coerce_unsized_struct(fx, e, rf, rt)) return true;
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
   // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and
