@@ -289,6 +289,7 @@ Instance *mono_collect(Crate *c) {
   list_new_instances();
   for (Instance *in; (in = mono_next_to_walk());) {
     cur = in;
+    if (in->fn->is_extern) continue;  // a C function: nothing of it to walk
     lower_on_demand(in->fn);
     if (!in->fn->mir || in->fn->mir->unsupported) ice(in->fn->span, "`%s` has no MIR to collect from", in->fn->name);
     walk_body(in->fn->mir);

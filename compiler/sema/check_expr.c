@@ -1153,7 +1153,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
         return ty_new_var(0);
       }
       Sig sig = sig_of(e->fn, e->fn_targs, e->fn_ntargs);
-      return ty_fn(sig.params, sig.nparams, sig.ret);
+      return ty_fn_q(sig.params, sig.nparams, sig.ret, (e->fn->is_unsafe ? FNQ_UNSAFE : 0) | (e->fn->c_abi ? FNQ_C : 0));
     }
     default:
       error_at(e->span, NULL, "this kind of function as a value is not supported yet");

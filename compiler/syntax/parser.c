@@ -86,6 +86,7 @@ static TypeExpr *parse_type(void);
 static Pattern *parse_pattern(void);
 static Block *parse_block(void);
 static bool at_fn(void);
+static void check_abi(Token *abi);
 static Item *parse_item(Attrs attrs);
 static const char *parse_bounds(Bound **out, int *n);
 static MacroDef *at_user_macro(void);
@@ -489,9 +490,16 @@ static TypeExpr *parse_type(void) {
     break;
   case TK_BANG: advance(); t = new_type(TE_NEVER, lo); break;
   case TK_UNDERSCORE: advance(); t = new_type(TE_INFER, lo); break;
-  case TK_FN:
-    advance();
+  case TK_UNSAFE: case TK_EXTERN: case TK_FN: {
+    int quals = accept(TK_UNSAFE) ? FNQ_UNSAFE : 0;
+    if (accept(TK_EXTERN)) {
+      Token *abi = at(TK_STR) ? advance() : NULL;
+      check_abi(abi);
+      if (!abi || strcmp(abi->str, "Rust")) quals |= FNQ_C;
+    }
+    expect(TK_FN);
     t = new_type(TE_FN_PTR, lo);
+    t->fn_quals = quals;
     expect(TK_LPAREN);
     LifetimeCount outer = lifetimes_enter();  // `fn(&str) -> &str` elides on its own
     while (!at(TK_RPAREN)) {
@@ -502,6 +510,7 @@ static TypeExpr *parse_type(void) {
     if (accept(TK_ARROW)) t->ret = parse_type();
     lifetimes_leave(outer);
     break;
+  }
   default:
     if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT) && !at(TK_SHL)) syntax_error("type");
     t = new_type(TE_PATH, lo);

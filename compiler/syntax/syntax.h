@@ -114,6 +114,10 @@ typedef struct {
   Span span;
 } Bound;
 
+// The qualifiers of a fn pointer type (in Type.bits of a TY_FN): a call of an `unsafe fn`
+// needs unsafe code, and an `extern "C" fn` is a type of its own.
+enum { FNQ_UNSAFE = 1, FNQ_C = 2 };
+
 typedef enum {
   TE_PATH,   // i32, Circle, Vec<T>, T, Self, Self::Item
   TE_REF,    // &T, &mut T (lifetime ignored)
@@ -142,6 +146,7 @@ struct TypeExpr {
   TypeExpr **elems;    // TE_TUPLE, TE_FN_PTR params
   int nelems;
   TypeExpr *ret;       // TE_FN_PTR
+  int fn_quals;        // TE_FN_PTR: FNQ_UNSAFE | FNQ_C (`unsafe extern "C" fn(..)`)
   Type *resolved;      // filled by the checker
 };
 
