@@ -663,7 +663,7 @@ static int ptr_cast(Type *from, Type *to) {
   if (to->kind != TY_PTR && from->kind != TY_PTR) return 0;
   if (to->kind == TY_PTR && from->kind == TY_REF) {
     Type *fi = ty_resolve(from->inner), *ti = ty_resolve(to->inner);
-    if (to->mut && !from->mut) return -1;
+    if (to->mut && !from->mut) return unify(fi, ti), -1;  // (the message names the type found)
     if (fi->kind == TY_ARRAY && ty_resolve(fi->inner) == ti) return 1;
     return unify(fi, ti) ? 1 : 0;
   }
