@@ -97,6 +97,14 @@ static const Explanation explanations[] = {
     "From<Point> for String`). `impl Clone for (u8, Box<i32>)` has none, so another crate could write\n"
     "the same impl and the two would conflict. Wrap the type in a local struct.\n"
     "\n"},
+  {"E0133",
+    "Something only unsafe code may do is done outside an `unsafe` block or `unsafe fn`: reading\n"
+    "or writing through a raw pointer (`*p`), calling an `unsafe fn` (a C function of an\n"
+    "`extern` block, `ptr::read`, `p.add(1)`, `Box::from_raw`, a call through an `unsafe fn`\n"
+    "pointer), or using a `static mut`. The compiler cannot check these; the `unsafe` block is\n"
+    "where the program promises the pointer is valid and nothing else uses the static at once.\n"
+    "Wrap the operation: `unsafe { *p }`. Taking a static's address (`&raw const S`) is safe.\n"
+    "\n"},
   {"E0119",
     "Two impls of the same trait for the same type conflict; method calls could not choose.\n"
     "\n"},

@@ -911,7 +911,7 @@ static bool promotable_value(Expr *e, int depth) {
   switch (e->kind) {
   case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
   case EX_PATH:
-    if (e->res == RES_CONST_ITEM) return e->fn && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
+    if (e->res == RES_CONST_ITEM) return e->fn && !e->fn->is_static_mut && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
     return e->res == RES_CONST || e->res == RES_UNIT_STRUCT;
   case EX_UNARY:
     if (e->op != TK_MINUS && e->op != TK_BANG) return false;
@@ -2398,7 +2398,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
 static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
   Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to)), *src, *dyn;
   if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
-  if (ty_resolve(to)->kind == TY_PTR) return CAST_PTR;
+  if (ty_resolve(to)->kind == TY_PTR || ty_resolve(to)->kind == TY_FN) return CAST_PTR;
   // Rc<T> to Rc<dyn Tr>, &RefCell<T> to &RefCell<dyn Tr>: a struct's tail made a trait object.
   if ((!fi || (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_is_sized(fi))) && ty_unsize_pair(from, to, &src, &dyn))
     return CAST_UNSIZE;

@@ -152,6 +152,14 @@ static Type *check_field(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   const char *fname = e->field_index >= 0 ? arena_printf("%d", e->field_index) : e->name;
+  if (t->kind == TY_PTR) {  // no autoderef through a raw pointer: `(*p).x` must be written
+    Diag *d = diag_error(e->name_span, "E0609", "no field `%s` on type `%s`", fname, ty_name(t));
+    diag_label(d, "unknown field");
+    bool named = e->sub->kind == EX_PATH && e->sub->path.nsegs == 1;
+    diag_help(d, "`%s` is a raw pointer; try dereferencing it", named ? e->sub->path.segs[0].name : "this");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
   Diag *d = diag_error(e->name_span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
                        t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
                                                                    : "`%s` is a primitive type and therefore doesn't have fields",

@@ -409,10 +409,24 @@ static bool coerce_to_raw(Expr *e, Type *from, Type *to) {
   return true;
 }
 
+// A safe fn (or fn pointer) coerces to an `unsafe fn` pointer of the same signature and ABI.
+static bool coerce_to_unsafe_fn(Expr *e, Type *from, Type *to) {
+  if (from->kind != TY_FN || to->kind != TY_FN || from->bits == to->bits || (from->bits | FNQ_UNSAFE) != to->bits ||
+      from->nargs != to->nargs)
+    return false;
+  for (int i = 0; i < from->nargs; i++)
+    if (!unify(from->args[i], to->args[i])) return false;
+  if (!unify(from->ret, to->ret)) return false;
+  e->coerce = COERCE_RAW;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
 bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *rf = ty_resolve(from), *rt = ty_resolve(to);
   if (rf->kind == TY_NEVER) return true;
-  if (coerce_to_raw(e, rf, rt)) return true;
+  if (coerce_to_raw(e, rf, rt) || coerce_to_unsafe_fn(e, rf, rt)) return true;
   if (coerce_unsized_struct(fx, e, rf, rt)) return true;
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
   // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and

@@ -43,6 +43,12 @@ static void unsafe_call(Span sp, FnDecl *f) {
   report(sp, what, "call to unsafe function", "consult the function's documentation for information on how to avoid undefined behavior");
 }
 
+// An `unsafe fn` pointer, called through any references to it (`f(1)` with f: &unsafe fn(i32)).
+static bool unsafe_fn_ptr(Type *t) {
+  for (t = t ? ty_resolve(t) : NULL; t && t->kind == TY_REF; t = ty_resolve(t->inner)) {}
+  return t && t->kind == TY_FN && (t->bits & FNQ_UNSAFE);
+}
+
 static bool is_static_mut_path(Expr *e) { return e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut; }
 
 // `&raw const S`, `&raw mut S.f`: only the address of the static is taken, which is safe.
@@ -79,7 +85,7 @@ static void walk_expr(Expr *e, bool safe) {
     if (safe) {
       Expr *c = e->sub;
       if (c->kind == EX_PATH && (c->res == RES_FN || c->res == RES_TRAIT_FN) && c->fn && c->fn->is_unsafe) unsafe_call(e->span, c->fn);
-      else if (c->ty && ty_resolve(c->ty)->kind == TY_FN && (ty_resolve(c->ty)->bits & FNQ_UNSAFE) && !(c->kind == EX_PATH && c->res == RES_FN))
+      else if (!(c->kind == EX_PATH && c->res == RES_FN) && unsafe_fn_ptr(c->ty))
         unsafe_call(e->span, NULL);
     }
     break;

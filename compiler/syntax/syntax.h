@@ -376,7 +376,7 @@ typedef enum {
   COERCE_NONE,
   COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
   COERCE_REBORROW,   // &mut T -> &T
-  COERCE_RAW,        // &T -> *const T, &mut T -> *mut T, *mut T -> *const T
+  COERCE_RAW,        // &T -> *const T, &mut T -> *mut T, *mut T -> *const T, fn -> unsafe fn
 } CoerceKind;
 
 struct Expr {
