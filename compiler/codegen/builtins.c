@@ -312,6 +312,10 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
+  case BI_SLICE_FROM_RAW: {
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), argv[0], 0, "");
+    return LLVMBuildInsertValue(c->b, fat, argv[1], 1, "");
+  }
   case BI_PARSE_INT: return emit_parse(c, e, argv[0], NULL);
   case BI_PARSE_FLOAT: return emit_parse_float(c, e, argv[0]);
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {

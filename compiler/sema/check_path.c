@@ -53,6 +53,10 @@ static const struct {
   PTR_FN("null"), PTR_FN("null_mut"), PTR_FN("read"), PTR_FN("write"), PTR_FN("replace"), PTR_FN("swap"),
   PTR_FN("drop_in_place"),
 #undef PTR_FN
+  {"std::slice::from_raw_parts", "__std_slice_from_raw_parts"}, {"core::slice::from_raw_parts", "__std_slice_from_raw_parts"},
+  {"slice::from_raw_parts", "__std_slice_from_raw_parts"},
+  {"std::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"}, {"core::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
+  {"slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -807,6 +811,14 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[0] = callee->builtin == BI_BOX_LEAK ? ty_box(t) : ty_ref(t, false);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
+  }
+  case BI_SLICE_FROM_RAW: {
+    Type *t = ty_new_var(0);
+    sig.nparams = 2;
+    params[0] = ty_ptr(t, false);
+    params[1] = ty_usize;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_ref(ty_slice(t), false);
   }
   case BI_PARSE_INT: case BI_PARSE_FLOAT: {
     sig.nparams = 1;

@@ -23,11 +23,14 @@ static void report(Span sp, const char *what, const char *label, const char *not
 static const char *unsafe_fn_name(FnDecl *f) {
   if (f->span.file == 0) {
     if (!strncmp(f->name, "__std_ptr_", 10)) return arena_printf("std::ptr::%s", f->name + 10);
+    if (!strncmp(f->name, "__std_slice_", 12)) return arena_printf("std::slice::%s", f->name + 12);
     Type *self = f->impl ? ty_resolve(f->impl->self_ty) : NULL;
     if (self && self->kind == TY_PTR)
       return arena_printf("std::ptr::%s_ptr::<impl *%s T>::%s", self->mut ? "mut" : "const", self->mut ? "mut" : "const", f->name);
     if (self && self->kind == TY_BOX) return arena_printf("Box::<T>::%s", f->name);
-    return f->name;
+    if (self && self->kind == TY_SLICE) return arena_printf("core::slice::<impl [T]>::%s", f->name);
+    const char *mod = std_module_of(f->span);
+    return mod ? arena_printf("std::%s::%s", mod, f->name) : f->name;
   }
   if (f->impl && !f->impl->trait_path) {
     const char *ty = ty_name(f->impl->self_ty), *lt = strchr(ty, '<');
