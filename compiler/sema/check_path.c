@@ -57,6 +57,7 @@ static const struct {
   {"slice::from_raw_parts", "__std_slice_from_raw_parts"},
   {"std::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"}, {"core::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
   {"slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
+  {"std::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"}, {"core::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"},
 };
 
 static Builtin lookup_known_fn(const char *full) {

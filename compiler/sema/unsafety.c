@@ -28,6 +28,8 @@ static const char *unsafe_fn_name(FnDecl *f) {
     if (self && self->kind == TY_PTR)
       return arena_printf("std::ptr::%s_ptr::<impl *%s T>::%s", self->mut ? "mut" : "const", self->mut ? "mut" : "const", f->name);
     if (self && self->kind == TY_BOX) return arena_printf("Box::<T>::%s", f->name);
+    if (self && self->kind == TY_STRING) return arena_printf("String::%s", f->name);
+    if (!strcmp(f->name, "__std_str_from_utf8_unchecked")) return "std::str::from_utf8_unchecked";
     if (self && self->kind == TY_SLICE) return arena_printf("core::slice::<impl [T]>::%s", f->name);
     const char *mod = std_module_of(f->span);
     return mod ? arena_printf("std::%s::%s", mod, f->name) : f->name;
