@@ -51,7 +51,7 @@ static const struct {
   {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
 #define PTR_FN(name) {"std::ptr::" name, "__std_ptr_" name}, {"core::ptr::" name, "__std_ptr_" name}, {"ptr::" name, "__std_ptr_" name}
   PTR_FN("null"), PTR_FN("null_mut"), PTR_FN("read"), PTR_FN("write"), PTR_FN("replace"), PTR_FN("swap"),
-  PTR_FN("drop_in_place"),
+  PTR_FN("drop_in_place"), PTR_FN("copy"), PTR_FN("copy_nonoverlapping"),
 #undef PTR_FN
   {"std::slice::from_raw_parts", "__std_slice_from_raw_parts"}, {"core::slice::from_raw_parts", "__std_slice_from_raw_parts"},
   {"slice::from_raw_parts", "__std_slice_from_raw_parts"},
