@@ -97,6 +97,10 @@ static const Explanation explanations[] = {
     "From<Point> for String`). `impl Clone for (u8, Box<i32>)` has none, so another crate could write\n"
     "the same impl and the two would conflict. Wrap the type in a local struct.\n"
     "\n"},
+  {"E0512",
+    "`std::mem::transmute` reinterprets a value's bytes as another type, so both types must have\n"
+    "the same size; the sizes of the two types here differ (the note says each one's bits).\n"
+    "\n"},
   {"E0133",
     "Something only unsafe code may do is done outside an `unsafe` block or `unsafe fn`: reading\n"
     "or writing through a raw pointer (`*p`), calling an `unsafe fn` (a C function of an\n"

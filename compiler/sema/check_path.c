@@ -813,6 +813,18 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
   }
+  case BI_TRANSMUTE: {  // transmute::<T, U>(x): the two types from the turbofish or inferred
+    Type *from = ty_new_var(0), *to = ty_new_var(0);
+    if (last->nargs == 2) {
+      unify(from, resolve_type_ex(last->args[0], fx->env, fx->self_ty, true));
+      unify(to, resolve_type_ex(last->args[1], fx->env, fx->self_ty, true));
+    }
+    sig.nparams = 1;
+    params[0] = from;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    if (exp) unify(to, exp);
+    return to;
+  }
   case BI_SLICE_FROM_RAW: {
     Type *t = ty_new_var(0);
     sig.nparams = 2;

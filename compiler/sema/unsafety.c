@@ -90,6 +90,9 @@ static void walk_expr(Expr *e, bool safe) {
     if (safe) {
       Expr *c = e->sub;
       if (c->kind == EX_PATH && (c->res == RES_FN || c->res == RES_TRAIT_FN) && c->fn && c->fn->is_unsafe) unsafe_call(e->span, c->fn);
+      else if (c->kind == EX_PATH && c->res == RES_BUILTIN && c->builtin == BI_TRANSMUTE)
+        report(e->span, "call to unsafe function `std::intrinsics::transmute`", "call to unsafe function",
+               "consult the function's documentation for information on how to avoid undefined behavior");
       else if (!(c->kind == EX_PATH && c->res == RES_FN) && unsafe_fn_ptr(c->ty))
         unsafe_call(e->span, NULL);
     }
