@@ -97,6 +97,14 @@ static const Explanation explanations[] = {
     "From<Point> for String`). `impl Clone for (u8, Box<i32>)` has none, so another crate could write\n"
     "the same impl and the two would conflict. Wrap the type in a local struct.\n"
     "\n"},
+  {"E0703",
+    "The string of `extern \"ABI\"` names no calling convention; trc knows \"C\" (and \"system\",\n"
+    "\"sysv64\", which are C's here) and \"Rust\".\n"
+    "\n"},
+  {"E0044",
+    "A function of an `extern` block is a C function, compiled once elsewhere: it cannot have\n"
+    "type parameters. Declare one function per concrete type.\n"
+    "\n"},
   {"E0512",
     "`std::mem::transmute` reinterprets a value's bytes as another type, so both types must have\n"
     "the same size; the sizes of the two types here differ (the note says each one's bits).\n"

@@ -679,6 +679,8 @@ static int ptr_cast(Type *from, Type *to) {
     if (ty_resolve(to->inner)->kind == TY_VAR) unify(to->inner, from->inner);  // `p as *mut _`
     return thin(to->inner) || !thin(from->inner) ? 1 : -1;
   }
+  if (to->kind == TY_PTR && (from->kind == TY_FLOAT || (from->kind == TY_VAR && from->var_kind == 2)))
+    return unify(from, ty_f64), -1;  // (a float literal is an f64 here, as rustc names it)
   if (to->kind == TY_PTR && (ty_is_int(from) || (from->kind == TY_VAR && from->var_kind == 1) || from->kind == TY_FN))
     return thin(to->inner) ? 1 : -1;
   if (from->kind == TY_PTR && ty_is_int(to)) return thin(from->inner) ? 1 : -1;

@@ -2218,10 +2218,21 @@ static int fn_qualifiers(void) {
 }
 static bool at_fn(void) { return fn_qualifiers() >= 0; }
 
-// An ABI string other than "C" (and "Rust", the default) is not one trc can call.
+// An ABI string: "C" (and those that are C's on x86-64 Linux) or "Rust"; one rustc does not
+// know is E0703, one it knows for other targets is not supported.
 static void check_abi(Token *abi) {
-  if (abi && strcmp(abi->str, "C") && strcmp(abi->str, "Rust"))
-    error_here(abi->span, arena_printf("the ABI \"%s\" is not supported by trc (only \"C\")", abi->str));
+  static const char *same_as_c[] = {"C", "Rust", "system", "C-unwind", "system-unwind", "sysv64", "sysv64-unwind"};
+  static const char *known[] = {"cdecl", "stdcall", "fastcall", "vectorcall", "thiscall", "aapcs", "win64", "efiapi",
+                                "rust-call", "stdcall-unwind", "fastcall-unwind", "thiscall-unwind", "win64-unwind"};
+  if (!abi) return;
+  for (size_t i = 0; i < sizeof same_as_c / sizeof *same_as_c; i++)
+    if (!strcmp(abi->str, same_as_c[i])) return;
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    if (!strcmp(abi->str, known[i])) error_here(abi->span, arena_printf("the ABI \"%s\" is not supported by trc (only \"C\")", abi->str));
+  Diag *d = diag_error(abi->span, "E0703", "invalid ABI: found `%s`", abi->str);
+  diag_label(d, "invalid ABI");
+  diag_note(d, "invoke `rustc --print=calling-conventions` for a full list of supported calling conventions");
+  diag_emit(d);
 }
 
 // fn = "fn" ident generics? "(" (self-param ",")? (pattern ":" type),* ")" ("->" type)? where? (block | ";")
@@ -2604,7 +2615,12 @@ static void parse_extern_block(Attrs attrs) {
     if (!at(TK_FN)) syntax_error("`fn`");
     FnDecl *f = parse_fn(a, false);
     if (f->body) error_here(f->body->span, "incorrect function inside `extern` block");
-    if (f->generics.nparams) error_here(f->span, "functions in `extern` blocks cannot have generic parameters");
+    if (f->generics.nparams) {
+      Diag *d = diag_error(f->sig_span, "E0044", "foreign items may not have type parameters");
+      diag_label(d, "can't have type parameters");
+      diag_help(d, "replace the type parameters with concrete types like `u32`");
+      diag_emit(d);
+    }
     f->is_unsafe = !safe;
     f->is_extern = f->c_abi = true;
     f->vis = vis;
