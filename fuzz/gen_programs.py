@@ -998,6 +998,13 @@ OWNERSHIP_SNIPPETS = [
     "let keep_K = vec![&V]; drop(keep_K); drop(V);",
     "let c_K = || drop(&V); let moved_K = V; c_K(); drop(moved_K);",
     "let c_K = move || drop(&V); c_K(); drop(&V);",
+    # A closure that uses a reference only through it holds a copy of the reference (Rust 2021
+    # captures `*r`): the loan of V travels into the closure, and ends with the closure's last use.
+    "let r_K = &V; let c_K = || drop(&*r_K); let moved_K = V; c_K(); drop(moved_K);",
+    "let r_K = &V; let c_K = || drop(&*r_K); c_K(); let moved_K = V; drop(moved_K);",
+    "let mut m_K = V; let u_K = &mut m_K; let mut c_K = || drop(&mut *u_K); drop(&m_K); c_K();",
+    "let mut m_K = V; let u_K = &mut m_K; let mut c_K = || drop(&mut *u_K); c_K(); drop(&m_K);",
+    "let c_K; { let own_K = V; let r_K = &own_K; c_K = move || drop(&*r_K); } c_K();",
 ]
 
 

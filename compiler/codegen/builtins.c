@@ -298,6 +298,12 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_FLOAT_FROM_BITS: return LLVMBuildBitCast(c->b, argv[0], cg_lltype(c, t), "");
   case BI_SIZE_OF: return cg_i64(c, cg_size_of(c, cg_type_of(c, e->fn_targs[0])));
   case BI_ALIGN_OF: return cg_i64(c, cg_align_of(c, cg_type_of(c, e->fn_targs[0])));
+  case BI_SIZE_OF_VAL: case BI_ALIGN_OF_VAL: {
+    Type *pointee = ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner);
+    bool fat = LLVMGetTypeKind(LLVMTypeOf(argv[0])) == LLVMStructTypeKind;
+    LLVMValueRef meta = fat ? LLVMBuildExtractValue(c->b, argv[0], 1, "") : NULL;
+    return callee->builtin == BI_SIZE_OF_VAL ? cg_size_of_val(c, pointee, meta) : cg_align_of_val(c, pointee, meta);
+  }
   case BI_TYPE_ID: return cg_i64(c, ty_type_id(cg_type_of(c, e->fn_targs[0])));
   case BI_TYPE_NAME: {
     const char *name = ty_type_name(cg_type_of(c, e->fn_targs[0]));

@@ -35,6 +35,7 @@ LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret) {
 }
 
 static TraitDecl fn_shim_key;  // cache key (in c->debugs) for the `dyn Fn` shims of fn pointers
+static TraitDecl fn_ptr_key;   // ... for the fn pointers made of closures
 static TraitDecl once_shim_key;  // ... and for `dyn FnOnce`'s consuming call slots
 
 typedef struct {
@@ -93,6 +94,34 @@ LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type 
   args[0] = place;
   for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], args, na);
   return cg_finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
+}
+
+// A closure that captures nothing, as a fn pointer: a function with the fn pointer's signature
+// (no environment) that calls the closure's body with an environment of nothing, which the
+// body never reads.
+LLVMValueRef cg_closure_fn_pointer(CG *c, Type *t) {
+  t = ty_resolve(t);
+  LLVMValueRef shim = cg_cache_get(&c->debugs, t, &fn_ptr_key);
+  if (shim) return shim;
+  LLVMValueRef body = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
+  LLVMTypeRef bt = LLVMGlobalGetValueType(body);
+  unsigned n = LLVMCountParamTypes(bt);
+  LLVMTypeRef *ps = arena_alloc(sizeof(LLVMTypeRef) * (n + 1));
+  LLVMGetParamTypes(bt, ps);
+  shim = LLVMAddFunction(c->mod, arena_printf("<%s as fn>", ty_name(t)), LLVMFunctionType(LLVMGetReturnType(bt), ps + 1, n - 1, false));
+  LLVMSetLinkage(shim, LLVMInternalLinkage);
+  cg_add_uwtable(c, shim);
+  cg_cache_put(&c->debugs, t, &fn_ptr_key, shim);
+  SavedFn saved;
+  cg_begin_helper(c, shim, &saved);
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (n + 1));
+  args[0] = LLVMConstNull(c->t_ptr);  // the environment: zero-sized
+  for (unsigned i = 1; i < n; i++) args[i] = LLVMGetParam(shim, i - 1);
+  LLVMValueRef r = cg_call(c, bt, body, args, n, "");
+  if (LLVMGetTypeKind(LLVMGetReturnType(bt)) == LLVMVoidTypeKind) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, r);
+  cg_end_helper(c, &saved);
+  return shim;
 }
 
 // The function a vtable of `dyn Fn*` calls for a concrete callable.

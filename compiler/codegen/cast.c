@@ -46,6 +46,7 @@ LLVMValueRef cg_coercion(CG *c, CgValue value, Type *to, Span sp) {
     to = ty_resolve(to);
     if (from == to) return v;
     if (from->kind == TY_NEVER) return LLVMGetUndef(cg_lltype(c, to));
+    if (from->kind == TY_CLOSURE && to->kind == TY_FN) return cg_closure_fn_pointer(c, from);
     if (from->kind == TY_STRUCT && to->kind == TY_STRUCT && from->sdecl == to->sdecl && from->sdecl->coerce_unsized)
       return coerce_pointer_field(c, v, from, to, sp);
     Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to));

@@ -171,6 +171,7 @@ LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *args, int n, Type 
 // The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
 // that calls through a function pointer.
 LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
+LLVMValueRef cg_closure_fn_pointer(CG *c, Type *closure);  // a closure capturing nothing as a fn pointer
 
 // vtable.c
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);

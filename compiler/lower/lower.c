@@ -2384,7 +2384,12 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: lower_closure(L, dest, e); return;
-  case EX_RANGE: {  // `a..b` as a value: its start and end (trc's ranges are always bounded)
+  case EX_RANGE: {  // `a..b` as a value: its start and end; `a..`, `..b`, `..` std::ops's structs
+    if (e->sdecl) {
+      Expr *bound = e->lhs ? e->lhs : e->rhs;
+      lower_aggregate(L, dest, AGG_ADT, -1, &bound, bound != NULL, NULL, bound != NULL, raw_ty(e), e->span);
+      return;
+    }
     if (!e->lhs || !e->rhs) unsupported(L, "an open range value");
     Expr *ends[2] = {e->lhs, e->rhs};
     lower_aggregate(L, dest, AGG_TUPLE, -1, ends, 2, NULL, 2, raw_ty(e), e->span);
@@ -2398,7 +2403,8 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
 static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
   Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to)), *src, *dyn;
   if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
-  if (ty_resolve(to)->kind == TY_PTR || ty_resolve(to)->kind == TY_FN) return CAST_PTR;
+  if (ty_resolve(from)->kind == TY_CLOSURE && ty_resolve(to)->kind == TY_FN) return CAST_CLOSURE_FN;
+  if (ty_resolve(to)->kind == TY_PTR || ty_resolve(to)->kind == TY_FN) return CAST_PTR;  // fn -> unsafe fn too
   // Rc<T> to Rc<dyn Tr>, &RefCell<T> to &RefCell<dyn Tr>: a struct's tail made a trait object.
   if ((!fi || (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_is_sized(fi))) && ty_unsize_pair(from, to, &src, &dyn))
     return CAST_UNSIZE;

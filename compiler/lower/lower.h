@@ -119,6 +119,7 @@ typedef enum {
   CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
   CAST_PTR,       // to or from a raw pointer: `&x as *const T`, `p as *mut U`, `p as usize`, `0 as *const T`
                   // (rustc's PtrToPtr, PointerExposeProvenance, ..): no loan goes into the result
+  CAST_CLOSURE_FN,  // a closure that captures nothing -> fn pointer (PointerCoercion(ClosureFnPointer))
 } CastKind;
 
 // AGG_CLOSURE: a closure's environment, one operand per capture (a reference, or the value

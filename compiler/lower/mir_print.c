@@ -133,6 +133,7 @@ static const char *cast_name(CastKind k) {
   case CAST_REBORROW: return "Reborrow";
   case CAST_DEREF: return "Deref";
   case CAST_PTR: return "PtrToPtr";
+  case CAST_CLOSURE_FN: return "PointerCoercion(ClosureFnPointer)";
   }
   return "?";
 }

@@ -183,6 +183,7 @@ static void walk_rvalue(Rvalue *rv) {
   Type *from, *to;
   if (rv->kind == RV_CAST && rv->cast == CAST_UNSIZE && ty_unsize_pair(subst(rv->a.ty), subst(rv->ty), &from, &to))
     if (to->principal && from->kind != TY_DYN) need_vtable(from, to->principal);
+  if (rv->kind == RV_CAST && rv->cast == CAST_CLOSURE_FN) need_callable(subst(rv->a.ty));  // called through the pointer
 }
 
 // What format_args! calls: `{}` and `{:?}` of anything but a number, bool, char or string call

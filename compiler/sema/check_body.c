@@ -181,14 +181,19 @@ static void check_obligations(Fcx *fx) {
 
 // Before literals take their default types: a binding a bound asks for (`I: IntoIterator<Item =
 // u32>`) decides the types the projection still leaves open, as rustc's obligations do
-// (`sum_all((1..4).map(|x| x * 2))` makes the literals u32).
-static void unify_bindings(Fcx *fx) {
+// (`sum_all((1..4).map(|x| x * 2))` makes the literals u32). Also in the middle of a body, where
+// a type must be known to go on (`let v: Vec<_> = it.collect(); v.sort_by(|a, b| a.0.cmp(..))`).
+void unify_bindings(Fcx *fx) {
   for (int round = 0; round < 2; round++)
     for (int i = 0; i < fx->obligations.len; i++) {
       Obligation *o = VEC_AT(fx->obligations, i);
       Type *t = ty_resolve(o->ty);
+      // `v.drain(2..5)`: of the impls for ranges, only `Range<usize>`'s fits `Range<{integer}>`.
+      if (t->kind != TY_VAR) unify_with_literal_impl(&o->trait, 1, t);
       if (!o->tr || t->kind == TY_VAR) continue;
-      unify_with_only_impl(o->tr, t);
+      // `BinaryHeap::from(vec![..])`: of `From<T> for T` and `From<Vec<T>> for BinaryHeap<T>`,
+      // only the second takes a Vec.
+      if (!unify_with_only_impl(o->tr, t) && o->tr->nargs) select_by_args(o->trait, t, o->tr->args, o->tr->nargs);
       for (int a = 0; a < o->tr->nassoc; a++) {
         TraitDecl *owner = trait_with_assoc(o->trait, o->tr->assoc_names[a]);
         Type *got = owner ? ty_normalize(ty_assoc(t, owner, o->tr->assoc_names[a]), cur_env) : NULL;

@@ -88,6 +88,13 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool cert
 
 void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span, true); }
 
+// t behind all its references.
+static Type *deref_all(Type *t) {
+  t = ty_resolve(t);
+  while (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t;
+}
+
 // A closure's use of `c.f` (or of `r.f` through the one reference r is): the field it captures.
 static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   Type *lt = ty_resolve(e->sub->local->ty);
@@ -107,6 +114,10 @@ static Type *check_field(Fcx *fx, Expr *e) {
   fx->field_base = e->sub;
   Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
   fx->field_base = outer_base;
+  if (deref_all(t)->kind == TY_VAR && !deref_all(t)->var_kind) {
+    unify_bindings(fx);
+    t = ty_resolve(t);
+  }
   int derefs = 0;
   for (;;) {
     while (t->kind == TY_REF || t->kind == TY_BOX) {
@@ -253,12 +264,6 @@ static const OpTrait *op_trait(TokenKind op) {
   for (size_t i = 0; i < sizeof op_traits / sizeof op_traits[0]; i++)
     if (op_traits[i].op == op) return &op_traits[i];
   return NULL;
-}
-
-static Type *deref_all(Type *t) {
-  t = ty_resolve(t);
-  while (t->kind == TY_REF) t = ty_resolve(t->inner);
-  return t;
 }
 
 // rustc's note on a type that lacks the operator's trait.
@@ -435,6 +440,24 @@ static Type *operand_behind_ref(Expr *e, Type *t, TokenKind op) {
   return in;
 }
 
+// `a..`, `..b`, `..=b` and `..` as values: std::ops's RangeFrom { start: a }, RangeTo { end:
+// b }, RangeToInclusive { end: b } and RangeFull, e->sdecl (lowered as that struct). (`v[a..]`
+// and the other slicings are the compiler's own, never these.)
+static Type *check_open_range(Fcx *fx, Expr *e, Type *expected) {
+  Expr *bound = e->lhs ? e->lhs : e->rhs;
+  const char *name = e->lhs ? "RangeFrom" : !e->rhs ? "RangeFull" : e->inclusive ? "RangeToInclusive" : "RangeTo";
+  StructDecl *s = lookup_struct(intern_cstr(name));
+  if (!s) ice(e->span, "the prelude has no %s", name);
+  e->sdecl = s;
+  if (!bound) return ty_struct(s, NULL, 0);
+  Type *exp = expected ? ty_resolve(expected) : NULL;
+  Type *a = check_expr(fx, bound, exp && exp->kind == TY_STRUCT && exp->sdecl == s ? exp->args[0] : NULL);
+  note_move(fx, bound);
+  Type **args = arena_alloc(sizeof(Type *));
+  args[0] = a;
+  return ty_struct(s, args, 1);
+}
+
 static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   switch (e->op) {
   case TK_MINUS: {
@@ -477,7 +500,8 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
   }
   case TK_AMP: {
     Type *exp = expected ? ty_resolve(expected) : NULL;
-    Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE) ? exp->inner : NULL;
+    bool array_for_slice = e->sub->kind == EX_ARRAY && exp && exp->kind == TY_REF && ty_resolve(exp->inner)->kind == TY_SLICE;
+    Type *hint = exp && exp->kind == TY_REF && (ty_is_sized(exp->inner) || e->sub->kind == EX_CLOSURE || array_for_slice) ? exp->inner : NULL;
     Type *t = check_expr(fx, e->sub, hint);
     if (e->mut) note_mut_use(fx, e->sub);
     if (e->mut && is_place(e->sub)) {
@@ -737,10 +761,24 @@ Expr *value_expr(Expr *e) {
   return e;
 }
 
-static Type *join(Fcx *fx, Expr *at, Type *a, Type *b) {
+// Two different closures that capture nothing meet as the fn pointer of their signature
+// (rustc's least upper bound of closure types): `if c { || 1 } else { || 2 }`.
+Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b) {
+  Sig sig;
+  a = ty_resolve(a), b = ty_resolve(b);
+  if (!ea || a->kind != TY_CLOSURE || b->kind != TY_CLOSURE || a == b || a->closure->ncaptures || b->closure->ncaptures ||
+      !callable_sig(fx, a, &sig))
+    return NULL;
+  Type *fnt = ty_fn(sig.params, sig.nparams, sig.ret);
+  return coerce(fx, ea, a, fnt) && coerce(fx, eb, b, fnt) ? fnt : NULL;
+}
+
+static Type *join(Fcx *fx, Expr *at, Expr *first, Type *a, Type *b) {
   Type *ra = ty_resolve(a), *rb = ty_resolve(b);
   if (ra->kind == TY_NEVER) return b;
   if (rb->kind == TY_NEVER) return a;
+  Type *fnt = join_closures(fx, first, at, ra, rb);
+  if (fnt) return fnt;
   if (!unify(a, b)) {
     Diag *d = diag_error(value_expr(at)->span, "E0308", "`if` and `else` have incompatible types");
     diag_label(d, "expected %s, found %s", expected_name(a), expected_name(b));
@@ -765,7 +803,7 @@ static Type *check_if(Fcx *fx, Expr *e, Type *expected) {
   fx->diverges = div_before;
   Type *else_t = check_expr(fx, e->else_expr, expected ? expected : then_t);
   fx->diverges = div_before || (ty_resolve(then_t)->kind == TY_NEVER && ty_resolve(else_t)->kind == TY_NEVER);
-  return join(fx, e->else_expr, then_t, else_t);
+  return join(fx, e->else_expr, e->block->tail, then_t, else_t);
 }
 
 static LoopInfo *push_loop(Fcx *fx, Expr *e) {
@@ -1004,14 +1042,17 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   cf->nparams = e->ncparams;
   cf->params = arena_alloc(sizeof(Param) * (e->ncparams + 1));
   cf->param_types = arena_alloc(sizeof(Type *) * (e->ncparams + 1));
+  // ... or from the fn pointer type expected (`let f: fn(&str) -> String = |s| ..`).
+  Type *fnp = !hint && exp && exp->kind == TY_FN && exp->nargs == e->ncparams ? exp : NULL;
   for (int i = 0; i < e->ncparams; i++) {
     Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
-              : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env) : ty_new_var(0);
+              : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env)
+              : fnp ? fnp->args[i] : ty_new_var(0);
     cf->param_types[i] = t;
     cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
   }
   Type *ret = e->cret ? resolve_type_ex(e->cret, fx->env, fx->self_ty, true)
-              : hint && hint->nassoc ? hint->assoc_types[0] : ty_new_var(0);
+              : hint && hint->nassoc ? hint->assoc_types[0] : fnp ? fnp->ret : ty_new_var(0);
   cf->ret_type = ret;
   // The body, in the closure's own frame.
   FnDecl *saved_fn = fx->fn;
@@ -1290,7 +1331,9 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   }
   case EX_ARRAY: {
     Type *exp = expected ? ty_resolve(expected) : NULL;
-    Type *elem = exp && exp->kind == TY_ARRAY ? exp->inner : ty_new_var(0);
+    // Expected as an array, or as the slice a reference to it becomes (`total(&[&c, &r])` for
+    // `&[&dyn Shape]`: each element coerces to `&dyn Shape`).
+    Type *elem = exp && (exp->kind == TY_ARRAY || exp->kind == TY_SLICE) ? exp->inner : ty_new_var(0);
     if (e->repeat) {
       check_coerce(fx, e->args[0], elem);
       if (e->args[1]->kind != EX_INT) {
@@ -1350,10 +1393,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     fx->diverges = true;
     return ty_never;
   case EX_RANGE: {
-    if (!e->lhs || !e->rhs) {
-      error_at(e->span, NULL, "only bounded ranges `a..b` and `a..=b` are supported");
-      return ty_new_var(0);
-    }
+    if (!e->lhs || !e->rhs) return check_open_range(fx, e, expected);
     Type *exp = expected ? ty_resolve(expected) : NULL;
     Type *a = check_expr(fx, e->lhs, exp && exp->kind == TY_RANGE ? exp->inner : NULL);
     Type *b = check_expr(fx, e->rhs, a);

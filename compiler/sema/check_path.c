@@ -154,7 +154,12 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   e->fn_targs = fresh_targs(fx, found->env, ntrait, prefix, e->span);
   e->fn_ntargs = found->env->n;
   apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
-  if (t->kind != TY_PARAM) obligate(fx, t, owner, e->span);
+  if (t->kind != TY_PARAM) {
+    // With the trait's arguments, which the call's arguments decide: `Rc::from("x")` for an
+    // `Rc<i32>` asks `Rc<i32>: From<&str>`, which no impl gives.
+    Obligation *o = obligate(fx, t, owner, e->span);
+    if (ntrait > 1) o->tr = traitref_new(owner, e->fn_targs + 1, ntrait - 1);
+  }
   return true;
 }
 
@@ -246,10 +251,12 @@ found:
   *variant = v;
   *adt = t ? t : ty_struct(s, fresh_targs(fx, s->env, 0, NULL, p->span), s->env->n);
   PathSeg *last = &p->segs[p->nsegs - 1];
-  if (s->is_enum && last->nargs) {  // `None::<i64>`: the arguments are the enum's
+  // `None::<i64>`: the arguments are the enum's; `Meters::<Metric> { .. }`, `Pair::<u8>(..)`
+  // the struct's (`Wrapper(..)` of a struct found through Self has them already).
+  if (last->nargs && (s->is_enum || !t)) {
     if (last->nargs != s->env->n) {
-      error_at(last->span, "E0107", "enum takes %d generic argument%s but %d generic arguments were supplied", s->env->n,
-               s->env->n == 1 ? "" : "s", last->nargs);
+      error_at(last->span, "E0107", "%s takes %d generic argument%s but %d generic arguments were supplied", s->is_enum ? "enum" : "struct",
+               s->env->n, s->env->n == 1 ? "" : "s", last->nargs);
     } else {
       for (int i = 0; i < last->nargs; i++) unify((*adt)->args[i], resolve_type_ex(last->args[i], fx->env, fx->self_ty, true));
     }
@@ -742,6 +749,12 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     if (t) require_sized(t, last->args[0]->span, "the type argument of `size_of`");
     return ty_usize;
   }
+  case BI_SIZE_OF_VAL:
+  case BI_ALIGN_OF_VAL:  // of `&T`, T maybe unsized: a `dyn`'s from its vtable, a slice's from its length
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_new_var(0), false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
   // std::any's: a type's id and name, and a `&dyn Any`'s data seen as the `&T` it was checked to be.
   case BI_TYPE_ID: case BI_TYPE_NAME: case BI_DYN_DATA: {
     Type *from = ty_new_var(0);

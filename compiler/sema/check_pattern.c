@@ -497,6 +497,7 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
   bool div_before = fx->diverges;
   bool all_diverge = e->narms > 0;
   Type *result = NULL;
+  Expr *first = NULL;  // the arm whose type result is
   for (int i = 0; i < e->narms; i++) {
     MatchArm *arm = &e->arms[i];
     int mark = scope_mark(fx);
@@ -509,10 +510,12 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
     if (!div && expected && !ty_has_vars(expected) && ty_resolve(t) != ty_resolve(expected) && coerce(fx, arm->body, t, expected))
       t = expected;
     all_diverge &= div;
-    if (!result) {
+    Type *fnt = result && ty_resolve(t)->kind != TY_NEVER ? join_closures(fx, first, arm->body, result, t) : NULL;
+    if (!result || ty_resolve(result)->kind == TY_NEVER) {
       result = t;
-    } else if (ty_resolve(result)->kind == TY_NEVER) {
-      result = t;
+      first = arm->body;
+    } else if (fnt) {
+      result = fnt;  // `|a, b| a + b` and `|a, b| a * b` in two arms: fn pointers
     } else if (ty_resolve(t)->kind != TY_NEVER && !unify(result, t) && !coerce(fx, arm->body, t, result)) {
       Diag *d = diag_error(value_expr(arm->body)->span, "E0308", "`match` arms have incompatible types");
       diag_label(d, "expected %s, found %s", expected_name(result), expected_name(t));

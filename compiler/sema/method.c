@@ -249,6 +249,17 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
   }
 }
 
+// The traits declaring a method named as e calls, of those in scope at e.
+static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
+  int all;
+  TraitDecl **traits = traits_declaring(e->name, &all);
+  TraitDecl **in = arena_alloc(sizeof(TraitDecl *) * (all + 1));
+  *n = 0;
+  for (int i = 0; i < all; i++)
+    if (trait_methods_in_scope(traits[i], e->span)) in[(*n)++] = traits[i];
+  return in;
+}
+
 // Probes one step type of the autoderef chain.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
@@ -297,18 +308,21 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   if (inherent_method(fx, e, u, derefs, out)) return true;
   // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
   int ntraits;
-  TraitDecl **traits = traits_declaring(e->name, &ntraits);
+  TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
   ImplDecl *best = NULL;
   Type **best_binds = NULL;
   int best_n = 0;
-  for (int i = 0; i < ntraits; i++) {
-    if (!trait_methods_in_scope(traits[i], e->span)) continue;
-    Type **binds = NULL;
-    int n = 0;
-    TraitRef tr = {.trait = traits[i]};
-    ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
-    if (!im || (best && best->index < im->index)) continue;
-    best = im, best_binds = binds, best_n = n;
+  for (int round = 0; round < 2 && !best; round++) {
+    // (A second round once a literal in u took the type of the one impl it could have.)
+    if (round && !unify_with_literal_impl(traits, ntraits, u)) break;
+    for (int i = 0; i < ntraits; i++) {
+      Type **binds = NULL;
+      int n = 0;
+      TraitRef tr = {.trait = traits[i]};
+      ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
+      if (!im || (best && best->index < im->index)) continue;
+      best = im, best_binds = binds, best_n = n;
+    }
   }
   if (best) {
     ImplDecl *im = best;
@@ -421,9 +435,15 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
-  if (rt->kind == TY_VAR && rt->var_kind && (!strcmp(e->name, "to_string") || !find_builtin_method(rt->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
-    // A trait method (ToString, Ord::cmp) on a literal: the literal takes its fallback type.
-    unify(rt, rt->var_kind == 1 ? ty_i32 : ty_f64);
+  Type *behind = rt;  // (`i.to_string()` of a closure's `i: &{integer}`: the type behind the references)
+  while (behind->kind == TY_REF) behind = ty_resolve(behind->inner);
+  if (behind->kind == TY_VAR && behind->var_kind &&
+      (!strcmp(e->name, "to_string") || !find_builtin_method(behind->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
+    // A trait method on a literal: the type of the one impl it could be (`5.double()` with only
+    // `impl Double for u8`), else its fallback type (ToString, Ord::cmp of any integer).
+    int ntraits;
+    TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
+    if (!unify_with_literal_impl(traits, ntraits, behind)) unify(behind, behind->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
   }
   const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
@@ -434,6 +454,10 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     e->self_ty = rt;
     for (int i = 0; i < e->nargs; i++) check_coerce(fx, e->args[i], rt);
     return rt;
+  }
+  if (behind->kind == TY_VAR && !behind->var_kind) {  // (`b.cmp(a)` of a closure's `b: &_`)
+    unify_bindings(fx);
+    rt = ty_resolve(rt);
   }
   if (rt->kind == TY_VAR) {
     Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",

@@ -38,7 +38,9 @@ TraitDecl *trait_with_assoc(TraitDecl *t, const char *name);
 Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X>`, or NULL
 // E0038: reports (once per trait and site) why a trait cannot be made into `dyn`.
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
-bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could
+bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could implement trait
+ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs);  // the one impl those arguments fit, unified in
+bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self);  // `W(1).name()`: the one impl it can be
 void check_coherence(void);  // coherence.c: orphan rules, overlapping impls, Copy with Drop
 void check_pending_dyn_compatible(void);   // the checks made before the signatures were resolved
 void traits_reset(void);
@@ -272,6 +274,7 @@ Expr *deref_through(Fcx *fx, Expr *base, int derefs);  // `*base` through Deref 
 bool has_user_deref(Type *t);  // t implements Deref and is no reference or Box
 const char *deref_data_name(Type *t);  // "an `Rc`", "dereference of `T`"
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
+void unify_bindings(Fcx *fx);  // check_body.c: what pending obligations with one impl decide
 void capture_use(Fcx *fx, Local *l, int field, bool deref);  // check_path.c: a closure body's use of a capture
 void capture_through(Fcx *fx, Expr *e);  // ... that only goes through the variable (`*r`, `r[i]`)
 void settle_captures(Fcx *fx);  // after check_moves: reference variables used only through
@@ -282,6 +285,7 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected);
 // check_expr.c
 bool is_place(Expr *e);   // a local, a field, an index or a deref
 // The expression that gives a block-like expression its value, for pointing at it.
+Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b);  // two closures as one fn pointer type, or NULL
 Expr *value_expr(Expr *e);
 // e's type; `expected` is only a hint (see check_coerce).
 Type *check_expr(Fcx *fx, Expr *e, Type *expected);

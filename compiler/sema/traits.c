@@ -88,7 +88,8 @@ Type *impls_overflowed(bool clear) {
 // variable could be anything its kind allows (`{float}` only f32 or f64).
 static bool may_match(Type *pat, Type *t) {
   t = ty_resolve(t);
-  if (pat->kind == TY_PARAM) return true;
+  pat = ty_resolve(pat);
+  if (pat->kind == TY_PARAM || (pat->kind == TY_VAR && !pat->var_kind)) return true;  // (an open variable of the pattern's, too)
   if (t->kind == TY_VAR) {
     if (t->var_kind == 1) return pat->kind == TY_INT;
     if (t->var_kind == 2) return pat->kind == TY_FLOAT;
@@ -116,6 +117,37 @@ bool may_implement(Type *t, TraitDecl *trait) {
     if (im->self_ty && may_match(im->self_ty, t)) return true;
   }
   return false;
+}
+
+static bool has_literal_var(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_VAR) return t->var_kind != 0;
+  if (t->inner && has_literal_var(t->inner)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (t->args[i] && has_literal_var(t->args[i])) return true;
+  return false;
+}
+
+// `W(1).name()` with only `impl Name for W<i32>`, `5.double()` with only `impl Double for u8`:
+// a receiver whose type still holds a literal's `{integer}` or `{float}` becomes the self type
+// of the one impl, among those of `traits`, that it could become (rustc's method probe
+// unifies with its only candidate). Returns whether it did.
+bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
+  if (!has_literal_var(self)) return false;
+  ImplDecl *only = NULL;
+  for (int t = 0; t < ntraits; t++)
+    for (int i = 0; i < traits[t]->impls.len; i++) {
+      ImplDecl *im = traits[t]->impls.data[i];
+      if (!im->self_ty || !may_match(im->self_ty, self)) continue;
+      if (only) return false;
+      only = im;
+    }
+  if (!only) return false;
+  int n = only->env ? only->env->n : 0;
+  Type **fresh = arena_alloc(sizeof(Type *) * (n + 1));
+  for (int p = 0; p < n; p++) fresh[p] = ty_new_var(0);
+  // (A blanket `impl<T: Display> Tr for T` decides nothing: the literal keeps its fallback.)
+  return unify(ty_subst(only->self_ty, fresh, n), self) && !has_literal_var(self);
 }
 
 // `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
@@ -230,6 +262,9 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       // then `m[&1]`) has what the type it falls back to has.
       Type *bp = ty_resolve(binds[p]);
       if ((self_ty->kind == TY_STRUCT || self_ty->kind == TY_RANGE) && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
+      // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
+      // impl for `Rc<str>`.
+      if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;
       for (int b = 0; b < im->env->nbounds[p] && ok; b++)
         ok = type_implements(crate, bp, im->env->bounds[p][b]->trait);
     }
@@ -452,7 +487,7 @@ static Type *project(Type *t, GenericEnv *env) {
   }
   // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
-  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && !ty_has_assoc(self) &&
+  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && (!ty_has_assoc(self) || !ty_has_vars(self)) &&
       !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     // With the projection's trait arguments when they are known (`<f64 as Mul<V2>>::Output`).
     TraitRef tr = {.trait = t->assoc_trait};

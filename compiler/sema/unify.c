@@ -423,10 +423,33 @@ static bool coerce_to_unsafe_fn(Expr *e, Type *from, Type *to) {
   return true;
 }
 
+// `let f: fn(i32) -> i32 = |x| x + 1`: a closure that captures nothing is a function, and
+// coerces to a fn pointer of its signature (E0308 when it captures, with rustc's note).
+static bool coerce_closure_to_fn(Fcx *fx, Expr *e, Type *from, Type *to) {
+  Sig sig;
+  if (!callable_sig(fx, from, &sig) || sig.nparams != to->nargs) return false;
+  if (from->closure->ncaptures) {
+    Diag *d = diag_error(value_expr(e)->span, "E0308", "mismatched types");
+    diag_label(d, "expected fn pointer, found closure");
+    diag_note(d, "expected fn pointer `%s`\n   found closure `%s`", ty_name(to), ty_name(from));
+    diag_note_at(d, from->closure->captures[0].span, "closures can only be coerced to `fn` types if they do not capture any variables");
+    diag_emit(d);
+    return true;
+  }
+  for (int i = 0; i < sig.nparams; i++)
+    if (!unify(sig.params[i], to->args[i])) return false;
+  if (!unify(sig.ret, to->ret)) return false;
+  e->coerce = COERCE_FN_POINTER;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
 bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *rf = ty_resolve(from), *rt = ty_resolve(to);
   if (rf->kind == TY_NEVER) return true;
   if (coerce_to_raw(e, rf, rt) || coerce_to_unsafe_fn(e, rf, rt)) return true;
+  if (rf->kind == TY_CLOSURE && rt->kind == TY_FN) return coerce_closure_to_fn(fx, e, rf, rt);
   if (coerce_unsized_struct(fx, e, rf, rt)) return true;
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);
   // For pointers, try coercions first: unifying `&Circle` with `&dyn Shape` can't succeed, and

@@ -377,6 +377,7 @@ typedef enum {
   COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
   COERCE_REBORROW,   // &mut T -> &T
   COERCE_RAW,        // &T -> *const T, &mut T -> *mut T, *mut T -> *const T, fn -> unsafe fn
+  COERCE_FN_POINTER, // a closure that captures nothing -> fn(A) -> R
 } CoerceKind;
 
 struct Expr {
