@@ -97,6 +97,26 @@ static const Explanation explanations[] = {
     "From<Point> for String`). `impl Clone for (u8, Box<i32>)` has none, so another crate could write\n"
     "the same impl and the two would conflict. Wrap the type in a local struct.\n"
     "\n"},
+  {"E0703",
+    "The string of `extern \"ABI\"` names no calling convention; trc knows \"C\" (and \"system\",\n"
+    "\"sysv64\", which are C's here) and \"Rust\".\n"
+    "\n"},
+  {"E0044",
+    "A function of an `extern` block is a C function, compiled once elsewhere: it cannot have\n"
+    "type parameters. Declare one function per concrete type.\n"
+    "\n"},
+  {"E0512",
+    "`std::mem::transmute` reinterprets a value's bytes as another type, so both types must have\n"
+    "the same size; the sizes of the two types here differ (the note says each one's bits).\n"
+    "\n"},
+  {"E0133",
+    "Something only unsafe code may do is done outside an `unsafe` block or `unsafe fn`: reading\n"
+    "or writing through a raw pointer (`*p`), calling an `unsafe fn` (a C function of an\n"
+    "`extern` block, `ptr::read`, `p.add(1)`, `Box::from_raw`, a call through an `unsafe fn`\n"
+    "pointer), or using a `static mut`. The compiler cannot check these; the `unsafe` block is\n"
+    "where the program promises the pointer is valid and nothing else uses the static at once.\n"
+    "Wrap the operation: `unsafe { *p }`. Taking a static's address (`&raw const S`) is safe.\n"
+    "\n"},
   {"E0119",
     "Two impls of the same trait for the same type conflict; method calls could not choose.\n"
     "\n"},

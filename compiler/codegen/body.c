@@ -132,6 +132,7 @@ static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
     return g;
   }
   case CONST_FN: return cg_instance_fn(c, mono_instance(o->c.fn, subst_all(c, o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0}));
+  case CONST_STATIC: return cg_static_mut(c, o->c.fn);
   }
   return NULL;
 }
@@ -296,7 +297,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   case RV_CAST: {
     CgValue a = operand(c, m, &rv->a);
     Type *to = cg_type_of(c, rv->ty);
-    v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, to) : cg_coercion(c, a, to, s->span);
+    v = rv->cast == CAST_NUMERIC ? cg_numeric_cast(c, a, to) : rv->cast == CAST_PTR ? cg_ptr_cast(c, a, to) : cg_coercion(c, a, to, s->span);
     break;
   }
   case RV_REPEAT:

@@ -318,6 +318,24 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
+  case BI_TRANSMUTE: {  // the value's bytes read back as the other type
+    Type *from = cg_final_ty(c, e->args[0]);
+    uint64_t a = cg_size_of(c, from), b = cg_size_of(c, t);
+    if (a != b) {
+      Diag *d = diag_error(e->sub->span, "E0512", "cannot transmute between types of different sizes, or dependently-sized types");
+      diag_note(d, "source type: `%s` (%llu bits)", ty_name(from), (unsigned long long)a * 8);
+      diag_note(d, "target type: `%s` (%llu bits)", ty_name(t), (unsigned long long)b * 8);
+      diag_emit(d);
+      return LLVMGetUndef(cg_lltype(c, t));
+    }
+    LLVMValueRef slot = cg_alloca(c, cg_lltype(c, t), "transmute");  // aligned for the result
+    LLVMBuildStore(c->b, argv[0], slot);
+    return cg_load(c, t, slot);
+  }
+  case BI_SLICE_FROM_RAW: {
+    LLVMValueRef fat = LLVMBuildInsertValue(c->b, LLVMGetUndef(c->t_slice), argv[0], 0, "");
+    return LLVMBuildInsertValue(c->b, fat, argv[1], 1, "");
+  }
   case BI_PARSE_INT: return emit_parse(c, e, argv[0], NULL);
   case BI_PARSE_FLOAT: return emit_parse_float(c, e, argv[0]);
   case BI_DROP_IN_PLACE: case BI_DEALLOC: {

@@ -126,3 +126,18 @@ LLVMValueRef cg_numeric_cast(CG *c, CgValue value, Type *to) {
   }
   return v;  // pointer casts: the coercion on the operand already did the work
 }
+
+// A cast to or from a raw pointer. Pointers are one LLVM `ptr` whatever they point to, so only
+// an integer (ptrtoint/inttoptr) or a fat pointer made thin (its data pointer) changes the value.
+LLVMValueRef cg_ptr_cast(CG *c, CgValue value, Type *to) {
+  Type *from = ty_resolve(value.ty);
+  to = ty_resolve(to);
+  LLVMValueRef v = value.v;
+  if (from->kind == TY_INT) return LLVMBuildIntToPtr(c->b, v, c->t_ptr, "");
+  if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) {  // `*const [T]` as `*const T`
+    if (LLVMGetTypeKind(cg_lltype(c, to)) == LLVMStructTypeKind) return v;
+    v = LLVMBuildExtractValue(c->b, v, 0, "");
+  }
+  if (to->kind == TY_INT) return LLVMBuildIntCast2(c->b, LLVMBuildPtrToInt(c->b, v, c->t_i64, ""), cg_lltype(c, to), false, "");
+  return v;
+}

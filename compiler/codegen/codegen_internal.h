@@ -65,6 +65,10 @@ typedef struct {
   // helper functions: `{:?}` formatters of composite types (trait NULL: plain, &pretty_key:
   // `{:#?}`), derived clone and eq, `dyn Fn` shims, each keyed by a static TraitDecl
   Cache debugs;
+  // the `static mut`s used: one global each (FnDecl of its value -> LLVM global), which the C
+  // `main` sets to the value before the program's main runs
+  PtrMap statics;
+  VEC(FnDecl *) static_fns;
 } CG;
 
 // The state of the function being emitted, saved while a helper function (drop glue, a Debug
@@ -205,6 +209,8 @@ LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMV
 // cast.c
 // An implicit pointer conversion: unsizing to dyn or a slice, an upcast, a reborrow, a deref
 // coercion (&String to &str, &Vec<T> to &[T], &Box<T> to &T).
+LLVMValueRef cg_ptr_cast(CG *c, CgValue value, Type *to);  // CAST_PTR: to or from a raw pointer
+LLVMValueRef cg_static_mut(CG *c, FnDecl *value_fn);    // the global of a `static mut`
 LLVMValueRef cg_coercion(CG *c, CgValue v, Type *to, Span sp);
 LLVMValueRef cg_numeric_cast(CG *c, CgValue v, Type *to);   // `as` on numbers
 

@@ -36,6 +36,12 @@ LLVMValueRef cg_instance_fn(CG *c, Instance *in) {
     pts[n] = c->t_ptr;
     fty = LLVMFunctionType(LLVMGetReturnType(fty), pts, n + 1, false);
   }
+  if (f->is_extern) {  // declared in an `extern "C"` block: the C symbol of that name
+    LLVMValueRef fn = LLVMGetNamedFunction(c->mod, f->name);
+    if (!fn) fn = LLVMAddFunction(c->mod, f->name, fty);
+    in->llvm_fn = fn;
+    return fn;
+  }
   LLVMValueRef fn = LLVMAddFunction(c->mod, in->symbol, fty);
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   cg_add_uwtable(c, fn);  // a panic unwinds through every trc function

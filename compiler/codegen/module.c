@@ -47,6 +47,29 @@ static void init_target(CG *c) {
   LLVMDisposeMessage(triple);
 }
 
+// The global of a `static mut`, made on first use. Its value is a constant expression, which
+// the C `main` computes into it before anything can read it (at -O2 LLVM folds that into the
+// global's initializer).
+LLVMValueRef cg_static_mut(CG *c, FnDecl *value_fn) {
+  LLVMValueRef g = ptrmap_get(&c->statics, value_fn, NULL);
+  if (g) return g;
+  LLVMTypeRef ty = cg_lltype(c, value_fn->ret_type);
+  g = LLVMAddGlobal(c->mod, ty, arena_printf("%s%s", module_symbol_prefix(value_fn->span), value_fn->name));
+  LLVMSetInitializer(g, LLVMConstNull(ty));
+  LLVMSetLinkage(g, LLVMInternalLinkage);
+  ptrmap_put(&c->statics, value_fn, NULL, g);
+  vec_push(&c->static_fns, value_fn);
+  return g;
+}
+
+static void init_statics(CG *c) {
+  for (int i = 0; i < c->static_fns.len; i++) {
+    FnDecl *f = c->static_fns.data[i];
+    LLVMValueRef v = cg_call_fn(c, cg_instance_fn(c, mono_instance(f, NULL, 0, (Span){0})), NULL, 0);
+    if (!cg_returns_void(f->ret_type)) LLVMBuildStore(c->b, v, ptrmap_get(&c->statics, f, NULL));
+  }
+}
+
 // `main` for the C runtime: set up the runtime, run the program's main, flush and exit 0 (or
 // what __trc_report says of an Err that main returned).
 static void emit_entry(CG *c, LLVMValueRef user_main) {
@@ -57,6 +80,7 @@ static void emit_entry(CG *c, LLVMValueRef user_main) {
   cg_set_block(c, c->entry);
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
   cg_call_fn(c, cg_rt(c, "trc_rt_init"), args, 2);
+  init_statics(c);
   LLVMValueRef r = cg_call_fn(c, user_main, NULL, 0);
   LLVMValueRef status = cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0);
   Type *err = main_report_type(c->crate->main_fn->ret_type);
@@ -96,7 +120,7 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   Instance *main_inst = mono_instance(crate->main_fn, NULL, 0, (Span){0});  // collected first
   LLVMValueRef user_main = cg_instance_fn(c, main_inst);
   for (Instance *in; (in = mono_next_pending());) {
-    if (in->emitted) continue;
+    if (in->emitted || in->fn->is_extern) continue;  // a C function is the C library's
     in->emitted = true;
     cg_emit_mir_body(c, in);
   }

@@ -20,7 +20,7 @@ static void const_piece(ConstPieces *ps, uint64_t off, LLVMValueRef v) { vec_pus
 
 #define CONST_DEPTH 64
 
-static Expr *const_item_value(Expr *e) { return e->fn && e->fn->body ? e->fn->body->tail : NULL; }
+static Expr *const_item_value(Expr *e) { return e->fn && !e->fn->is_static_mut && e->fn->body ? e->fn->body->tail : NULL; }
 
 // An integer constant of type t as a 128-bit value (sign- or zero-extended).
 static __int128 const_int_of(Type *t, LLVMValueRef v) {

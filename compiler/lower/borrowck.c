@@ -163,6 +163,15 @@ static bool through_ref(Bck *k, Place p) {
   return false;
 }
 
+// Reached through a raw pointer (or a `static mut`, the place behind its address): rustc does
+// not track borrows of such places (`Place::ignore_borrow`): the pointer says nothing of who
+// owns what it points to, so a reference made from it is not tied to any loan.
+static bool through_raw(Bck *k, Place p) {
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF && ty_resolve(type_before(k, p, i))->kind == TY_PTR) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Which loans each local holds (forward)
 
@@ -265,6 +274,7 @@ static bool reborrows_local(Bck *k, Place p) {
 static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
   switch (rv->kind) {
   case RV_REF:
+    if (rv->raw) return;  // `&raw const x`: a raw pointer carries no loan
     if (loan >= 0) bit_set(out, loan);
     // A reborrow through a reference keeps the outer reference's loans alive; a borrow of a
     // value that holds references holds them too.
@@ -275,6 +285,7 @@ static void rvalue_loans(State *s, Rvalue *rv, int loan, Word *out) {
     return;
   case RV_USE: add_operand_loans(s, out, &rv->a); return;
   case RV_CAST: {
+    if (rv->cast == CAST_PTR) return;  // a raw pointer carries no loan
     for (int i = 0; loan >= 0 && i < s->k->loans.data[loan].nparams; i++) bit_set(out, loan + i);  // the type parameters an unsizing cast puts in a `dyn`
     // `&&'a T -> &'a T` is the inner reference: not the outer one's region.
     Type *from = ty_resolve(rv->a.ty);
@@ -2531,6 +2542,7 @@ static void collect_loans(Bck *k) {
       }
       if (st->kind != STMT_ASSIGN || st->rv.kind != RV_REF || bb->is_cleanup) continue;
       Place p = st->rv.capture ? st->rv.captured : st->rv.place;
+      if (st->rv.raw || through_raw(k, p)) continue;
       Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .closure = st->rv.closure, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       if (ln.capture) ln.use_span = capture_use(bb, j);

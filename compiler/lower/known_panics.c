@@ -295,7 +295,7 @@ bool kp_expr_value(Expr *e, int depth, __int128 *out) {
   case EX_INT: case EX_CHAR: case EX_BOOL: *out = from_bits(t, e->int_val); return true;
   case EX_PATH:
     if (e->res == RES_CONST) return *out = from_bits(t, e->int_val), true;  // i32::MAX
-    if (e->res == RES_CONST_ITEM && e->fn && e->fn->body && e->fn->body->tail) return kp_expr_value(e->fn->body->tail, depth + 1, out);
+    if (e->res == RES_CONST_ITEM && e->fn && !e->fn->is_static_mut && e->fn->body && e->fn->body->tail) return kp_expr_value(e->fn->body->tail, depth + 1, out);
     return false;
   case EX_UNARY: {
     __int128 a;

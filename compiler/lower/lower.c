@@ -441,9 +441,11 @@ static Place lower_index(Lower *L, Expr *e) {
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
 }
 
+static bool is_static_mut(Expr *e) { return e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut; }
+
 static bool is_place_kind(Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_PATH: return e->res == RES_LOCAL || is_static_mut(e);
   case EX_FIELD: case EX_INDEX: return true;
   case EX_UNARY: return e->op == TK_STAR;
   default: return false;
@@ -489,9 +491,19 @@ static Place overloaded_deref(Lower *L, Expr *e) {
 }
 
 // The place a place expression denotes, before any coercion of its value.
+// A `static mut` is the place behind its address, as in rustc's MIR: `(*_n)` with
+// `_n = const {alloc: *mut T}`.
+static Place static_mut_place(Lower *L, Expr *e) {
+  Type *pt = ty_ptr(e->fn->ret_type, true);
+  Place a = local_place(new_local(L, pt, NULL, true, e->span));
+  MirConst k = {.kind = CONST_STATIC, .fn = e->fn};
+  assign(L, a, rv_use((Operand){.kind = OPND_CONST, .c = k, .ty = pt}), e->span);
+  return project(a, PROJ_DEREF, 0, 0, e->fn->ret_type);
+}
+
 static Place raw_place(Lower *L, Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return var_place(L, e->local, e->span);
+  case EX_PATH: return is_static_mut(e) ? static_mut_place(L, e) : var_place(L, e->local, e->span);
   case EX_UNARY: return e->overload ? overloaded_deref(L, e) : deref(L, lower_place(L, e->sub), e->span);
   case EX_FIELD: {
     Place moved = moved_capture_field(L, e);
@@ -913,7 +925,7 @@ static bool promotable_value(Expr *e, int depth) {
   switch (e->kind) {
   case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
   case EX_PATH:
-    if (e->res == RES_CONST_ITEM) return e->fn && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
+    if (e->res == RES_CONST_ITEM) return e->fn && !e->fn->is_static_mut && e->fn->body && e->fn->body->tail && promotable_value(e->fn->body->tail, depth + 1);
     return e->res == RES_CONST || e->res == RES_UNIT_STRUCT;
   case EX_UNARY:
     if (e->op != TK_MINUS && e->op != TK_BANG) return false;
@@ -987,7 +999,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
       lower_range_borrow(L, dest, e);
       return;
     }
-    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place_mut(L, e->sub, e->mut), .mut = e->mut, .ty = raw_ty(e)}, e->span);
+    assign(L, dest, (Rvalue){.kind = RV_REF, .place = lower_place_mut(L, e->sub, e->mut), .mut = e->mut, .raw = e->raw, .ty = raw_ty(e)}, e->span);
     return;
   default:
     ice(e->span, "unary operator not lowered to MIR");
@@ -1000,6 +1012,10 @@ static void lower_cast(Lower *L, Place dest, Expr *e) {
     // `x as &dyn Tr` where the checker already coerced x (an unsizing shows on x itself):
     // the cast changes nothing.
     assign(L, dest, rv_use(lower_operand(L, e->sub)), e->span);
+    return;
+  }
+  if (from->kind == TY_PTR || to->kind == TY_PTR) {
+    assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = CAST_PTR, .a = lower_operand(L, e->sub), .ty = raw_ty(e)}, e->span);
     return;
   }
   bool scalar_from = is_scalar(from) || (from->kind == TY_STRUCT && from->sdecl->is_enum);
@@ -2296,6 +2312,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
       assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
       return;
     case RES_CONST_ITEM: {
+      if (e->fn->is_static_mut) {
+        assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
+        return;
+      }
       // An integer, bool or char const is its value, as in rustc's MIR (`const 10_i32`);
       // any other const is a call of the function that computes it.
       __int128 v;
@@ -2398,6 +2418,7 @@ static CastKind coercion_cast(Lower *L, Type *from, Type *to) {
   Type *fi = ty_resolve(ty_pointee(from)), *ti = ty_resolve(ty_pointee(to)), *src, *dyn;
   if (ty_resolve(from)->kind == TY_NEVER) unsupported(L, "a coercion from `!`");
   if (ty_resolve(from)->kind == TY_CLOSURE && ty_resolve(to)->kind == TY_FN) return CAST_CLOSURE_FN;
+  if (ty_resolve(to)->kind == TY_PTR || ty_resolve(to)->kind == TY_FN) return CAST_PTR;  // fn -> unsafe fn too
   // Rc<T> to Rc<dyn Tr>, &RefCell<T> to &RefCell<dyn Tr>: a struct's tail made a trait object.
   if ((!fi || (ti->kind == TY_STRUCT && !ty_is_sized(ti) && ty_is_sized(fi))) && ty_unsize_pair(from, to, &src, &dyn))
     return CAST_UNSIZE;

@@ -77,6 +77,8 @@ typedef enum {
                   // `&[1, 2]` borrow a private global that lives for the whole program. `expr`
                   // is the borrow `&value`; `i` its number among the body's promoteds.
   CONST_FN,     // a function as a value (a fn pointer): fn with targs
+  CONST_STATIC, // the address of a `static mut` (fn is its value's function): a `*mut T`, as
+                // rustc's `const {alloc: *mut T}`; the static's place is `*` of it
 } ConstKind;
 
 typedef struct {
@@ -115,6 +117,8 @@ typedef enum {
   CAST_UPCAST,    // &dyn Sub -> &dyn Super (a vtable pointer read from the TraitVPtr slot)
   CAST_REBORROW,  // &mut T -> &T: the same pointer
   CAST_DEREF,     // a deref coercion: &String -> &str, &Vec<T> -> &[T], &Box<T> -> &T, &&T -> &T
+  CAST_PTR,       // to or from a raw pointer: `&x as *const T`, `p as *mut U`, `p as usize`, `0 as *const T`
+                  // (rustc's PtrToPtr, PointerExposeProvenance, ..): no loan goes into the result
   CAST_CLOSURE_FN,  // a closure that captures nothing -> fn pointer (PointerCoercion(ClosureFnPointer))
 } CastKind;
 
@@ -141,6 +145,7 @@ typedef struct {
   Operand a, b;     // USE, BINARY/CHECKED (a, b), UNARY/CAST (a)
   Place place;      // REF, DISCRIMINANT, LEN
   bool mut;         // REF
+  bool raw;         // REF: `&raw const P` / `&raw mut P` (rustc's RawPtr): an access, no loan
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   bool autoref;     // REF: made for a method's receiver (not written `&`)
   bool capture;     // REF: a closure's capture by reference

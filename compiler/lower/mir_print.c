@@ -57,6 +57,7 @@ static const char *const_str(Body *b, Operand *o) {
   case CONST_PROMOTED: return arena_printf("%s::promoted[%llu]", fn_path(b->fn, NULL, 0, NULL), (unsigned long long)o->c.i);
   case CONST_UNIT: return "()";
   case CONST_FN: return arena_printf("%s as %s", fn_path(o->c.fn, o->c.targs, o->c.ntargs, NULL), ty_name(t));
+  case CONST_STATIC: return arena_printf("{&raw mut %s}", o->c.fn->name);
   case CONST_STR: return arena_printf("\"%s\"", escape(o->c.s, o->c.len));
   case CONST_FLOAT: return arena_printf("%g%s", o->c.f, ty_name(t));
   case CONST_INT:
@@ -145,6 +146,7 @@ static const char *cast_name(CastKind k) {
   case CAST_UPCAST: return "PointerCoercion(Unsize) upcast";
   case CAST_REBORROW: return "Reborrow";
   case CAST_DEREF: return "Deref";
+  case CAST_PTR: return "PtrToPtr";
   case CAST_CLOSURE_FN: return "PointerCoercion(ClosureFnPointer)";
   }
   return "?";
@@ -153,7 +155,7 @@ static const char *cast_name(CastKind k) {
 static const char *rvalue_str(Body *b, Rvalue *rv) {
   switch (rv->kind) {
   case RV_USE: return operand_str(b, &rv->a);
-  case RV_REF: return arena_printf("&%s%s", rv->mut ? "mut " : "", place_str(b, rv->place));
+  case RV_REF: return arena_printf("&%s%s%s", rv->raw ? "raw " : "", rv->raw ? (rv->mut ? "mut " : "const ") : rv->mut ? "mut " : "", place_str(b, rv->place));
   case RV_BINARY: return arena_printf("%s(%s, %s)", mir_binop_name(rv->binop), operand_str(b, &rv->a), operand_str(b, &rv->b));
   case RV_CHECKED:
     return arena_printf("%sWithOverflow(%s, %s)", mir_binop_name(rv->binop), operand_str(b, &rv->a), operand_str(b, &rv->b));

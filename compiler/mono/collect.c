@@ -180,6 +180,7 @@ static void need_builtin_impl(TraitDecl *trait, Type *t, Type *rhs) {
 
 static void walk_operand(Operand *o) {
   if (o->kind == OPND_CONST && o->c.kind == CONST_FN) need_fn(o->c.fn, subst_all(o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0});
+  if (o->kind == OPND_CONST && o->c.kind == CONST_STATIC) need_fn(o->c.fn, NULL, 0, (Span){0});  // its value, computed at start
 }
 
 static void walk_rvalue(Rvalue *rv) {
@@ -297,6 +298,7 @@ Instance *mono_collect(Crate *c) {
   list_new_instances();
   for (Instance *in; (in = mono_next_to_walk());) {
     cur = in;
+    if (in->fn->is_extern) continue;  // a C function: nothing of it to walk
     lower_on_demand(in->fn);
     if (!in->fn->mir || in->fn->mir->unsupported) ice(in->fn->span, "`%s` has no MIR to collect from", in->fn->name);
     walk_body(in->fn->mir);

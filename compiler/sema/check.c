@@ -324,8 +324,12 @@ static void resolve_const(ConstDecl *cd) {
   f->body->tail = cd->value;
   f->body->span = cd->value->span;
   f->is_static = cd->is_static;
+  f->is_static_mut = cd->is_mut;
   cd->fn = f;
-  if (cd->is_static) check_static_type(cd, f->ret_type);
+  // A `static mut` is only used in `unsafe` code, which answers for sharing it (no Sync needed).
+  if (cd->is_static && !cd->is_mut) check_static_type(cd, f->ret_type);
+  else if (cd->is_mut && type_holds(f->ret_type, has_drop_impl, 0))
+    error_at(cd->ty->span, NULL, "trc does not support `static mut` items of a type with a `Drop` impl (`%s`)", ty_name(f->ret_type));
 }
 
 // `trait Tr where Self: A + B` is `trait Tr: A + B` (the Reference defines supertraits so):

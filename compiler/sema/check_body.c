@@ -287,5 +287,6 @@ void check_fn_body(FnDecl *f) {
   note_let_moves(&fx);
   check_moves(&fx);
   settle_captures(&fx);
+  check_unsafety(f);
   cur_env = saved_env;
 }

@@ -15,7 +15,7 @@
 
 bool is_place(Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL;
+  case EX_PATH: return e->res == RES_LOCAL || (e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut);
   case EX_FIELD: return true;
   case EX_INDEX: return true;
   case EX_UNARY: return e->op == TK_STAR;
@@ -163,6 +163,14 @@ static Type *check_field(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   const char *fname = e->field_index >= 0 ? arena_printf("%d", e->field_index) : e->name;
+  if (t->kind == TY_PTR) {  // no autoderef through a raw pointer: `(*p).x` must be written
+    Diag *d = diag_error(e->name_span, "E0609", "no field `%s` on type `%s`", fname, ty_name(t));
+    diag_label(d, "unknown field");
+    bool named = e->sub->kind == EX_PATH && e->sub->path.nsegs == 1;
+    diag_help(d, "`%s` is a raw pointer; try dereferencing it", named ? e->sub->path.segs[0].name : "this");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
   Diag *d = diag_error(e->name_span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
                        t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
                                                                    : "`%s` is a primitive type and therefore doesn't have fields",
@@ -505,7 +513,7 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
         diag_defer(d, DEFER_MUTABILITY);  // a borrow-checker error: reported in order with those
       }
     }
-    return ty_ref(t, e->mut);
+    return e->raw ? ty_ptr(t, e->mut) : ty_ref(t, e->mut);
   }
   default:
     ice(e->span, "unknown unary operator");
@@ -722,6 +730,31 @@ static void check_assignable(Fcx *fx, Expr *assign) {
   if (l && lhs->kind == EX_PATH) l->assigned = true;
 }
 
+// The casts of raw pointers (lowered as CAST_PTR): `&x as *const T`, `&mut x as *mut T`, a
+// reference to an array as a pointer to its first element, any raw pointer as another or as an
+// integer, an integer or a fn as a thin pointer. 1 when `from as to` is one of them, -1 when it
+// is one rustc rejects (E0606: `&x as *mut T`, a fat pointer made from a thin one), else 0.
+static bool thin(Type *pointee) { return ty_is_sized(pointee); }
+static int ptr_cast(Type *from, Type *to) {
+  if (to->kind != TY_PTR && from->kind != TY_PTR) return 0;
+  if (to->kind == TY_PTR && from->kind == TY_REF) {
+    Type *fi = ty_resolve(from->inner), *ti = ty_resolve(to->inner);
+    if (to->mut && !from->mut) return unify(fi, ti), -1;  // (the message names the type found)
+    if (fi->kind == TY_ARRAY && ty_resolve(fi->inner) == ti) return 1;
+    return unify(fi, ti) ? 1 : 0;
+  }
+  if (to->kind == TY_PTR && from->kind == TY_PTR) {
+    if (ty_resolve(to->inner)->kind == TY_VAR) unify(to->inner, from->inner);  // `p as *mut _`
+    return thin(to->inner) || !thin(from->inner) ? 1 : -1;
+  }
+  if (to->kind == TY_PTR && (from->kind == TY_FLOAT || (from->kind == TY_VAR && from->var_kind == 2)))
+    return unify(from, ty_f64), -1;  // (a float literal is an f64 here, as rustc names it)
+  if (to->kind == TY_PTR && (ty_is_int(from) || (from->kind == TY_VAR && from->var_kind == 1) || from->kind == TY_FN))
+    return thin(to->inner) ? 1 : -1;
+  if (from->kind == TY_PTR && ty_is_int(to)) return thin(from->inner) ? 1 : -1;
+  return 0;
+}
+
 static Type *check_cast(Fcx *fx, Expr *e) {
   Type *to = resolve_type_ex(e->type_expr, fx->env, fx->self_ty, true);
   Type *rto = ty_resolve(to);
@@ -750,6 +783,12 @@ static Type *check_cast(Fcx *fx, Expr *e) {
     diag_label(d, "invalid cast");
     if (from == ty_u32) diag_help(d, "consider using `char::from_u32` instead");
     diag_emit(d);
+    return to;
+  }
+  int ptr = ptr_cast(from, rto);
+  if (ptr > 0) return to;
+  if (ptr < 0) {
+    error_at(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
     return to;
   }
   if (coerce(fx, e->sub, from, to)) return to;
@@ -1209,7 +1248,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
         return ty_new_var(0);
       }
       Sig sig = sig_of(e->fn, e->fn_targs, e->fn_ntargs);
-      return ty_fn(sig.params, sig.nparams, sig.ret);
+      return ty_fn_q(sig.params, sig.nparams, sig.ret, (e->fn->is_unsafe ? FNQ_UNSAFE : 0) | (e->fn->c_abi ? FNQ_C : 0));
     }
     default:
       error_at(e->span, NULL, "this kind of function as a value is not supported yet");

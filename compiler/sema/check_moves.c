@@ -81,6 +81,13 @@ void check_moves(Fcx *fx) {
     while (b->kind == EX_FIELD && b->autoderefs == 0) b = b->sub;
     if (b->kind == EX_FIELD || (b->kind == EX_UNARY && b->op == TK_STAR)) {
       Type *bt = b->kind == EX_FIELD ? b->sub->ty : b->sub->ty;
+      if (b->kind == EX_UNARY && !b->overload && ty_resolve(bt)->kind == TY_PTR) {
+        const char *place = diag_span_text(e->span);
+        Diag *d = diag_error(e->span, "E0507", "cannot move out of `%s` which is behind a raw pointer", place);
+        diag_label(d, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", place, ty_name(e->ty));
+        diag_defer(d, DEFER_MOVE_OUT);
+        continue;
+      }
       const char *what = ty_resolve(bt)->kind == TY_BOX ? "a box (trc does not support moving out of a `Box` yet)" : "a shared reference";
       if (b->kind == EX_UNARY && b->overload) what = deref_data_name(bt);
       Diag *d = diag_error(e->span, "E0507", "cannot move out of %s", what);

@@ -49,6 +49,15 @@ static const struct {
   {"std::iter::repeat_with", "__std_iter_repeat_with"}, {"std::iter::once", "__std_iter_once"},
   {"std::iter::empty", "__std_iter_empty"},       {"std::iter::from_fn", "__std_iter_from_fn"},
   {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
+#define PTR_FN(name) {"std::ptr::" name, "__std_ptr_" name}, {"core::ptr::" name, "__std_ptr_" name}, {"ptr::" name, "__std_ptr_" name}
+  PTR_FN("null"), PTR_FN("null_mut"), PTR_FN("read"), PTR_FN("write"), PTR_FN("replace"), PTR_FN("swap"),
+  PTR_FN("drop_in_place"), PTR_FN("copy"), PTR_FN("copy_nonoverlapping"),
+#undef PTR_FN
+  {"std::slice::from_raw_parts", "__std_slice_from_raw_parts"}, {"core::slice::from_raw_parts", "__std_slice_from_raw_parts"},
+  {"slice::from_raw_parts", "__std_slice_from_raw_parts"},
+  {"std::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"}, {"core::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
+  {"slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
+  {"std::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"}, {"core::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -816,6 +825,26 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[0] = callee->builtin == BI_BOX_LEAK ? ty_box(t) : ty_ref(t, false);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_BOX_FROM_REF ? ty_box(t) : ty_ref(t, true);
+  }
+  case BI_TRANSMUTE: {  // transmute::<T, U>(x): the two types from the turbofish or inferred
+    Type *from = ty_new_var(0), *to = ty_new_var(0);
+    if (last->nargs == 2) {
+      unify(from, resolve_type_ex(last->args[0], fx->env, fx->self_ty, true));
+      unify(to, resolve_type_ex(last->args[1], fx->env, fx->self_ty, true));
+    }
+    sig.nparams = 1;
+    params[0] = from;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    if (exp) unify(to, exp);
+    return to;
+  }
+  case BI_SLICE_FROM_RAW: {
+    Type *t = ty_new_var(0);
+    sig.nparams = 2;
+    params[0] = ty_ptr(t, false);
+    params[1] = ty_usize;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_ref(ty_slice(t), false);
   }
   case BI_PARSE_INT: case BI_PARSE_FLOAT: {
     sig.nparams = 1;

@@ -939,7 +939,7 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_FN_PTR: {
     Type **ps = arena_alloc(sizeof(Type *) * (te->nelems + 1));
     for (int i = 0; i < te->nelems; i++) ps[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
-    t = ty_fn(ps, te->nelems, te->ret ? resolve_type_ex(te->ret, env, self_ty, allow_infer) : ty_unit);
+    t = ty_fn_q(ps, te->nelems, te->ret ? resolve_type_ex(te->ret, env, self_ty, allow_infer) : ty_unit, te->fn_quals);
     break;
   }
   default: t = err_type(); break;

@@ -99,6 +99,7 @@ Type *ty_struct(StructDecl *s, Type **args, int n);
 Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos);
 Type *ty_param(const char *name, int index);
 Type *ty_fn(Type **params, int n, Type *ret);
+Type *ty_fn_q(Type **params, int n, Type *ret, int quals);  // FNQ_UNSAFE, FNQ_C
 Type *ty_range(Type *elem, bool inclusive);
 Type *ty_assoc(Type *self, TraitDecl *trait, const char *name);
 Type *ty_assoc_args(Type *self, TraitDecl *trait, const char *name, Type **args, int nargs);

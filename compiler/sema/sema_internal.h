@@ -336,5 +336,6 @@ void opaque_record_hidden(Fcx *fx);               // after zonking: the hidden t
 
 // check_body.c
 void check_fn_body(FnDecl *f);
+void check_unsafety(FnDecl *f);  // unsafety.c: E0133
 
 #endif

@@ -546,7 +546,7 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
     for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
     if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
     if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
-    return ty_fn(args, t->nargs, normalize_rec(t->ret, env));
+    return ty_fn_q(args, t->nargs, normalize_rec(t->ret, env), t->bits);
   }
   default: return t;
   }

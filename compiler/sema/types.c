@@ -176,10 +176,11 @@ Type *ty_param(const char *name, int index) {
   return intern_type(&c);
 }
 
-Type *ty_fn(Type **params, int n, Type *ret) {
-  Type c = {.kind = TY_FN, .args = params, .nargs = n, .ret = ret};
+Type *ty_fn_q(Type **params, int n, Type *ret, int quals) {
+  Type c = {.kind = TY_FN, .args = params, .nargs = n, .ret = ret, .bits = quals};
   return intern_type(&c);
 }
+Type *ty_fn(Type **params, int n, Type *ret) { return ty_fn_q(params, n, ret, 0); }
 
 Type *ty_closure(FnDecl *closure, Type **args, int n) {
   Type c = {.kind = TY_CLOSURE, .closure = closure, .args = args, .nargs = n};
@@ -268,7 +269,7 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
     if (t->kind == TY_CLOSURE) return ty_closure(t->closure, args, t->nargs);
     if (t->kind == TY_OPAQUE) return ty_opaque(t->opaque, args, t->nargs);
-    return ty_fn(args, t->nargs, ret);
+    return ty_fn_q(args, t->nargs, ret, t->bits);
   }
   case TY_DYN: {
     TraitRef *p = t->principal;
@@ -709,6 +710,8 @@ static void put_type_inner(Buf *b, Type *t) {
     put(b, t->mut ? ">>" : ">");
     return;
   case TY_FN:
+    if (t->bits & FNQ_UNSAFE) put(b, "unsafe ");
+    if (t->bits & FNQ_C) put(b, "extern \"C\" ");
     put(b, "fn(");
     for (int i = 0; i < t->nargs; i++) {
       if (i) put(b, ", ");

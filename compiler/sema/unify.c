@@ -398,6 +398,31 @@ static bool coerce_unsized_struct(Fcx *fx, Expr *e, Type *from, Type *to) {
   return true;
 }
 
+// `&T` and `&mut T` to `*const T`, `&mut T` and `*mut T` to `*mut T`/`*const T`.
+static bool coerce_to_raw(Expr *e, Type *from, Type *to) {
+  if (to->kind != TY_PTR || (from->kind != TY_REF && from->kind != TY_PTR) || (to->mut && !from->mut)) return false;
+  if (from->kind == TY_PTR && from->mut == to->mut) return false;  // the same kind: unified
+  if (!unify(from->inner, to->inner)) return false;
+  e->coerce = COERCE_RAW;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
+// A safe fn (or fn pointer) coerces to an `unsafe fn` pointer of the same signature and ABI.
+static bool coerce_to_unsafe_fn(Expr *e, Type *from, Type *to) {
+  if (from->kind != TY_FN || to->kind != TY_FN || from->bits == to->bits || (from->bits | FNQ_UNSAFE) != to->bits ||
+      from->nargs != to->nargs)
+    return false;
+  for (int i = 0; i < from->nargs; i++)
+    if (!unify(from->args[i], to->args[i])) return false;
+  if (!unify(from->ret, to->ret)) return false;
+  e->coerce = COERCE_RAW;
+  e->coerce_from = from;
+  e->ty = to;
+  return true;
+}
+
 // `let f: fn(i32) -> i32 = |x| x + 1`: a closure that captures nothing is a function, and
 // coerces to a fn pointer of its signature (E0308 when it captures, with rustc's note).
 static bool coerce_closure_to_fn(Fcx *fx, Expr *e, Type *from, Type *to) {
@@ -423,6 +448,7 @@ static bool coerce_closure_to_fn(Fcx *fx, Expr *e, Type *from, Type *to) {
 bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
   Type *rf = ty_resolve(from), *rt = ty_resolve(to);
   if (rf->kind == TY_NEVER) return true;
+  if (coerce_to_raw(e, rf, rt) || coerce_to_unsafe_fn(e, rf, rt)) return true;
   if (rf->kind == TY_CLOSURE && rt->kind == TY_FN) return coerce_closure_to_fn(fx, e, rf, rt);
   if (coerce_unsized_struct(fx, e, rf, rt)) return true;
   bool ptrs = (rf->kind == TY_REF || rf->kind == TY_BOX) && (rt->kind == TY_REF || rt->kind == TY_BOX);

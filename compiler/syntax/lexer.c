@@ -34,7 +34,7 @@ static const char *const kind_names[TK_COUNT] = {
     [TK_INT] = "integer literal", [TK_FLOAT] = "float literal", [TK_STR] = "string literal",
     [TK_CHAR] = "character literal",
     [TK_AS] = "as", [TK_BREAK] = "break", [TK_CONST] = "const", [TK_CONTINUE] = "continue",
-    [TK_CRATE] = "crate", [TK_DYN] = "dyn", [TK_ELSE] = "else", [TK_ENUM] = "enum",
+    [TK_CRATE] = "crate", [TK_DYN] = "dyn", [TK_ELSE] = "else", [TK_ENUM] = "enum", [TK_EXTERN] = "extern",
     [TK_FALSE] = "false", [TK_FN] = "fn", [TK_FOR] = "for", [TK_IF] = "if", [TK_IMPL] = "impl",
     [TK_IN] = "in", [TK_LET] = "let", [TK_LOOP] = "loop", [TK_MATCH] = "match", [TK_MOD] = "mod",
     [TK_MOVE] = "move", [TK_MUT] = "mut", [TK_PUB] = "pub", [TK_REF] = "ref",
@@ -646,7 +646,7 @@ static const struct {
   TokenKind kind;
 } keywords[] = {
     {"as", TK_AS},         {"break", TK_BREAK},   {"const", TK_CONST},     {"continue", TK_CONTINUE},
-    {"crate", TK_CRATE},   {"dyn", TK_DYN},       {"else", TK_ELSE},       {"enum", TK_ENUM},
+    {"crate", TK_CRATE},   {"dyn", TK_DYN},       {"else", TK_ELSE},       {"enum", TK_ENUM},       {"extern", TK_EXTERN},
     {"false", TK_FALSE},   {"fn", TK_FN},         {"for", TK_FOR},         {"if", TK_IF},
     {"impl", TK_IMPL},     {"in", TK_IN},         {"let", TK_LET},         {"loop", TK_LOOP},
     {"match", TK_MATCH},   {"mod", TK_MOD},       {"move", TK_MOVE},       {"mut", TK_MUT},

@@ -85,6 +85,8 @@ static uint32_t block_stmt_lo = UINT32_MAX;
 static TypeExpr *parse_type(void);
 static Pattern *parse_pattern(void);
 static Block *parse_block(void);
+static bool at_fn(void);
+static void check_abi(Token *abi);
 static Item *parse_item(Attrs attrs);
 static const char *parse_bounds(Bound **out, int *n);
 static MacroDef *at_user_macro(void);
@@ -488,9 +490,16 @@ static TypeExpr *parse_type(void) {
     break;
   case TK_BANG: advance(); t = new_type(TE_NEVER, lo); break;
   case TK_UNDERSCORE: advance(); t = new_type(TE_INFER, lo); break;
-  case TK_FN:
-    advance();
+  case TK_UNSAFE: case TK_EXTERN: case TK_FN: {
+    int quals = accept(TK_UNSAFE) ? FNQ_UNSAFE : 0;
+    if (accept(TK_EXTERN)) {
+      Token *abi = at(TK_STR) ? advance() : NULL;
+      check_abi(abi);
+      if (!abi || strcmp(abi->str, "Rust")) quals |= FNQ_C;
+    }
+    expect(TK_FN);
     t = new_type(TE_FN_PTR, lo);
+    t->fn_quals = quals;
     expect(TK_LPAREN);
     LifetimeCount outer = lifetimes_enter();  // `fn(&str) -> &str` elides on its own
     while (!at(TK_RPAREN)) {
@@ -501,6 +510,7 @@ static TypeExpr *parse_type(void) {
     if (accept(TK_ARROW)) t->ret = parse_type();
     lifetimes_leave(outer);
     break;
+  }
   default:
     if (!is_path_start(kind()) && !at(TK_PATHSEP) && !at(TK_LT) && !at(TK_SHL)) syntax_error("type");
     t = new_type(TE_PATH, lo);
@@ -1513,7 +1523,7 @@ static Stmt *parse_stmt_fragment(void) {
   Stmt *s = arena_alloc(sizeof *s);
   TokenKind k = kind();
   if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB ||
-      k == TK_CONST || k == TK_STATIC || k == TK_HASH) {
+      k == TK_CONST || k == TK_STATIC || k == TK_HASH || k == TK_EXTERN || (k == TK_UNSAFE && peek_kind(1) != TK_LBRACE)) {
     s->kind = ST_ITEM;
     s->item = parse_item(parse_outer_attrs());
   } else {
@@ -1550,7 +1560,8 @@ static void parse_stmts(Block *b) {
     TokenKind k = kind();
     bool item_start = k == TK_FN || k == TK_STRUCT || k == TK_TRAIT || k == TK_ENUM || k == TK_USE || k == TK_MOD ||
                       (k == TK_IMPL) || (k == TK_CONST && peek_kind(1) == TK_IDENT) || k == TK_STATIC ||
-                      (k == TK_PUB) || (k == TK_UNSAFE && (peek_kind(1) == TK_IMPL || peek_kind(1) == TK_TRAIT || peek_kind(1) == TK_FN));
+                      (k == TK_PUB) || (k == TK_UNSAFE && (peek_kind(1) == TK_IMPL || peek_kind(1) == TK_TRAIT)) || at_fn() ||
+                      k == TK_EXTERN;
     if (item_start) {
       Stmt *s = arena_alloc(sizeof *s);
       s->kind = ST_ITEM;
@@ -1993,7 +2004,14 @@ static Expr *parse_unary(bool no_struct) {
     bool two = advance()->kind == TK_AMPAMP;
     e = new_expr(EX_UNARY, lo);
     e->op = TK_AMP;
-    e->mut = accept(TK_MUT);
+    // `&raw const x` / `&raw mut x` (`raw` is a keyword only here)
+    if (at(TK_IDENT) && !strcmp(tok()->text, "raw") && (peek_kind(1) == TK_CONST || peek_kind(1) == TK_MUT)) {
+      advance();
+      e->raw = true;
+      e->mut = advance()->kind == TK_MUT;
+    } else {
+      e->mut = accept(TK_MUT);
+    }
     e->sub = parse_unary(no_struct);
     if (two) {
       e->span = span_from(lo);
@@ -2186,10 +2204,49 @@ static bool parse_self_param(FnDecl *f) {
   return true;
 }
 
+// The qualifiers a function may have before `fn`: `const`? `unsafe`? (`extern` "ABI"?)?.
+// How many tokens they are when a `fn` follows them, else -1.
+static int fn_qualifiers(void) {
+  int i = 0;
+  if (peek_kind(i) == TK_CONST) i++;
+  if (peek_kind(i) == TK_UNSAFE) i++;
+  if (peek_kind(i) == TK_EXTERN) {
+    i++;
+    if (peek_kind(i) == TK_STR) i++;
+  }
+  return peek_kind(i) == TK_FN ? i : -1;
+}
+static bool at_fn(void) { return fn_qualifiers() >= 0; }
+
+// An ABI string: "C" (and those that are C's on x86-64 Linux) or "Rust"; one rustc does not
+// know is E0703, one it knows for other targets is not supported.
+static void check_abi(Token *abi) {
+  static const char *same_as_c[] = {"C", "Rust", "system", "C-unwind", "system-unwind", "sysv64", "sysv64-unwind"};
+  static const char *known[] = {"cdecl", "stdcall", "fastcall", "vectorcall", "thiscall", "aapcs", "win64", "efiapi",
+                                "rust-call", "stdcall-unwind", "fastcall-unwind", "thiscall-unwind", "win64-unwind"};
+  if (!abi) return;
+  for (size_t i = 0; i < sizeof same_as_c / sizeof *same_as_c; i++)
+    if (!strcmp(abi->str, same_as_c[i])) return;
+  for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+    if (!strcmp(abi->str, known[i])) error_here(abi->span, arena_printf("the ABI \"%s\" is not supported by trc (only \"C\")", abi->str));
+  Diag *d = diag_error(abi->span, "E0703", "invalid ABI: found `%s`", abi->str);
+  diag_label(d, "invalid ABI");
+  diag_note(d, "invoke `rustc --print=calling-conventions` for a full list of supported calling conventions");
+  diag_emit(d);
+}
+
 // fn = "fn" ident generics? "(" (self-param ",")? (pattern ":" type),* ")" ("->" type)? where? (block | ";")
 static FnDecl *parse_fn(Attrs attrs, bool body_required) {
-  Span lo = expect(TK_FN)->span;
+  Span lo = tok()->span;
   FnDecl *f = arena_alloc(sizeof *f);
+  accept(TK_CONST);  // `const fn`: an ordinary fn here
+  f->is_unsafe = accept(TK_UNSAFE);
+  if (accept(TK_EXTERN)) {
+    Token *abi = at(TK_STR) ? advance() : NULL;
+    check_abi(abi);
+    f->c_abi = !abi || strcmp(abi->str, "Rust");
+  }
+  expect(TK_FN);
   f->attrs = attrs;
   f->span = tok()->span;
   f->name = expect_ident();
@@ -2359,7 +2416,7 @@ static TraitDecl *parse_trait(Attrs attrs) {
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
     skip_visibility();
-    if (at(TK_FN)) {
+    if (at_fn()) {
       PUSH(t->methods, t->nmethods, parse_fn(a, false));
     } else if (at(TK_TYPE)) {
       PUSH(t->assoc_types, t->nassoc_types, parse_assoc_type());
@@ -2403,8 +2460,7 @@ static ImplDecl *parse_impl(void) {
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
     Visibility vis = parse_visibility();
-    if (at(TK_CONST) && peek_kind(1) == TK_FN) advance();  // `const fn`: an ordinary fn here
-    if (at(TK_FN)) {
+    if (at_fn()) {
       PUSH(im->methods, im->nmethods, parse_fn(a, true));
       im->methods[im->nmethods - 1]->vis = vis;
     } else if (at(TK_TYPE)) {
@@ -2542,11 +2598,56 @@ static Item *parse_user_module(Span lo, Visibility vis) {
   return NULL;
 }
 
+// extern-block = "unsafe"? "extern" "C"? "{" (vis fn-signature ";")* "}" — the C library's
+// functions, called by their C names; every call needs `unsafe` (E0133).
+static void parse_extern_block(Attrs attrs) {
+  accept(TK_UNSAFE);
+  expect(TK_EXTERN);
+  check_abi(at(TK_STR) ? advance() : NULL);
+  expect(TK_LBRACE);
+  while (!at(TK_RBRACE) && !at(TK_EOF)) {
+    Attrs a = parse_outer_attrs();
+    Span lo = tok()->span;
+    Visibility vis = parse_visibility();
+    bool safe = at(TK_IDENT) && !strcmp(tok()->text, "safe") && peek_kind(1) == TK_FN;
+    if (safe) advance();
+    else accept(TK_UNSAFE);
+    if (!at(TK_FN)) syntax_error("`fn`");
+    FnDecl *f = parse_fn(a, false);
+    if (f->body) error_here(f->body->span, "incorrect function inside `extern` block");
+    if (f->generics.nparams) {
+      Diag *d = diag_error(f->sig_span, "E0044", "foreign items may not have type parameters");
+      diag_label(d, "can't have type parameters");
+      diag_help(d, "replace the type parameters with concrete types like `u32`");
+      diag_emit(d);
+    }
+    f->is_unsafe = !safe;
+    f->is_extern = f->c_abi = true;
+    f->vis = vis;
+    Item *it = new_item(ITEM_FN, lo, attrs);
+    it->fn = f;
+    it->vis = vis;
+    it->span = span_from(lo);
+    PUSH(P.prog->items, P.prog->nitems, it);
+  }
+  expect(TK_RBRACE);
+}
+
 static Item *parse_item(Attrs attrs) {
   Span lo = tok()->span;
   Visibility vis = parse_visibility();
   item_vis = vis;
+  if (at_fn()) {
+    Item *it = new_item(ITEM_FN, lo, attrs);
+    it->fn = parse_fn(attrs, true);
+    it->fn->vis = vis;
+    it->span = span_from(lo);
+    return it;
+  }
   switch (kind()) {
+  case TK_EXTERN:
+    parse_extern_block(attrs);
+    return NULL;  // its functions were appended directly
   case TK_FN: {
     Item *it = new_item(ITEM_FN, lo, attrs);
     it->fn = parse_fn(attrs, true);
@@ -2573,6 +2674,10 @@ static Item *parse_item(Attrs attrs) {
     return it;
   }
   case TK_UNSAFE:
+    if (peek_kind(1) == TK_EXTERN) {
+      parse_extern_block(attrs);
+      return NULL;
+    }
     if (peek_kind(1) == TK_TRAIT) {
       Item *it = new_item(ITEM_TRAIT, lo, attrs);
       it->trait = parse_trait(attrs);
@@ -2583,7 +2688,7 @@ static Item *parse_item(Attrs attrs) {
       it->impl = parse_impl();
       return it;
     }
-    error_here(tok()->span, "`unsafe` functions are not supported");
+    syntax_error("`fn`, `impl` or `trait`");
   case TK_IMPL: {
     Item *it = new_item(ITEM_IMPL, lo, attrs);
     it->impl = parse_impl();
@@ -2600,10 +2705,11 @@ static Item *parse_item(Attrs attrs) {
   case TK_STATIC:  // a const that is one place for the whole program
   case TK_CONST: {
     bool is_static = advance()->kind == TK_STATIC;
-    if (is_static && at(TK_MUT)) error_here(advance()->span, "`static mut` is not supported by trc");
+    bool is_mut = is_static && accept(TK_MUT);
     Item *it = new_item(ITEM_CONST, lo, attrs);
     ConstDecl *cd = arena_alloc(sizeof *cd);
     cd->is_static = is_static;
+    cd->is_mut = is_mut;
     cd->span = tok()->span;
     cd->name = expect_ident();
     expect(TK_COLON);
@@ -2642,7 +2748,8 @@ static Item *parse_item(Attrs attrs) {
 
 static bool is_item_start(void) {
   TokenKind k = kind();
-  return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE ||
+  return k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_EXTERN ||
+         k == TK_UNSAFE ||
          k == TK_CONST || k == TK_PUB || k == TK_MOD || k == TK_STATIC || k == TK_HASH || k == TK_TYPE || k == TK_EOF ||
          at_macro_rules();
 }

@@ -38,7 +38,7 @@ typedef enum {
   TK_STR,       // "..." (escapes decoded)
   TK_CHAR,      // 'x'
   // keywords
-  TK_AS, TK_BREAK, TK_CONST, TK_CONTINUE, TK_CRATE, TK_DYN, TK_ELSE, TK_ENUM, TK_FALSE, TK_FN,
+  TK_AS, TK_BREAK, TK_CONST, TK_CONTINUE, TK_CRATE, TK_DYN, TK_ELSE, TK_ENUM, TK_EXTERN, TK_FALSE, TK_FN,
   TK_FOR, TK_IF, TK_IMPL, TK_IN, TK_LET, TK_LOOP, TK_MATCH, TK_MOD, TK_MOVE, TK_MUT, TK_PUB,
   TK_REF, TK_RETURN, TK_SELF_LOWER, TK_SELF_UPPER, TK_STATIC, TK_STRUCT, TK_SUPER, TK_TRAIT,
   TK_TRUE, TK_TYPE, TK_UNSAFE, TK_USE, TK_WHERE, TK_WHILE,
@@ -114,6 +114,10 @@ typedef struct {
   Span span;
 } Bound;
 
+// The qualifiers of a fn pointer type (in Type.bits of a TY_FN): a call of an `unsafe fn`
+// needs unsafe code, and an `extern "C" fn` is a type of its own.
+enum { FNQ_UNSAFE = 1, FNQ_C = 2 };
+
 typedef enum {
   TE_PATH,   // i32, Circle, Vec<T>, T, Self, Self::Item
   TE_REF,    // &T, &mut T (lifetime ignored)
@@ -142,6 +146,7 @@ struct TypeExpr {
   TypeExpr **elems;    // TE_TUPLE, TE_FN_PTR params
   int nelems;
   TypeExpr *ret;       // TE_FN_PTR
+  int fn_quals;        // TE_FN_PTR: FNQ_UNSAFE | FNQ_C (`unsafe extern "C" fn(..)`)
   Type *resolved;      // filled by the checker
 };
 
@@ -371,6 +376,7 @@ typedef enum {
   COERCE_NONE,
   COERCE_UNSIZE,     // &T -> &dyn Tr, Box<T> -> Box<dyn Tr>, &String -> &str, &Vec<T> -> &[T]
   COERCE_REBORROW,   // &mut T -> &T
+  COERCE_RAW,        // &T -> *const T, &mut T -> *mut T, *mut T -> *const T, fn -> unsafe fn
   COERCE_FN_POINTER, // a closure that captures nothing -> fn(A) -> R
 } CoerceKind;
 
@@ -389,6 +395,7 @@ struct Expr {
   // structure
   TokenKind op;           // EX_UNARY, EX_BINARY, EX_COMPOUND
   bool mut;               // EX_UNARY & (&mut)
+  bool raw;               // EX_UNARY &: `&raw const P` / `&raw mut P`, a raw pointer, no borrow
   Expr *lhs, *rhs;        // binary/assign/compound; EX_INDEX base=lhs index=rhs; EX_RANGE lo=lhs hi=rhs
   bool inclusive;         // EX_RANGE ..=
   Expr *sub;              // EX_UNARY operand, EX_CAST operand, EX_FIELD/EX_METHOD receiver,
@@ -519,8 +526,11 @@ struct FnDecl {
   Span ret_elided_at;
   const char *self_lifetime;  // `&'a self`: 'a
   const char *ret_lifetimes[4];  // the named lifetimes of the return type (the first four)
-  Block *body;         // NULL for a required trait method
+  Block *body;         // NULL for a required trait method and a C function
   Attrs attrs;
+  bool is_unsafe;      // `unsafe fn` (also every fn of an `extern "C"` block): calls need unsafe (E0133)
+  bool is_extern;      // declared in an `extern "C" { .. }` block: the C library's symbol, no body
+  bool c_abi;          // `extern "C" fn` with a body: its type is `extern "C" fn(..)`
   Visibility vis;      // `pub fn`: who may call it through a path or a method call
   // context, filled by the parser
   ImplDecl *impl;      // the impl it is in, or NULL
@@ -546,6 +556,7 @@ struct FnDecl {
   // value (a use `T::N` is a call, resolved per instance); a `const`/`static` item's function
   // has is_static for a static (a place that lives for the whole program).
   bool is_const, is_static;
+  bool is_static_mut;  // ... of a `static mut`: one global place, read and written in `unsafe`
   FnDecl *parent;      // the function the closure is written in
   Capture *captures;
   int ncaptures;
@@ -672,6 +683,7 @@ typedef struct ConstDecl {
   Expr *value;
   FnDecl *fn;          // the checker's function for the value
   bool is_static;      // `static NAME: T = value;`
+  bool is_mut;         // `static mut NAME: T = value;`
 } ConstDecl;
 
 // type Name<T> = Type;  — a type alias: the name stands for the type wherever it is written,

@@ -1,0 +1,139 @@
+// unsafety.c — E0133: what only `unsafe` code may do, checked after a body's types are known
+// (rustc's THIR unsafety check). Outside an `unsafe` block or `unsafe fn` body a program may
+// not dereference a raw pointer, call an `unsafe fn` (its own, a C function of an `extern`
+// block, std's `ptr::read`, `p.add(1)`, `Box::from_raw`, or one through an `unsafe fn`
+// pointer), nor use a `static mut` (except to take its address with `&raw const`/`&raw mut`).
+// A closure's body is unsafe code when the closure is written inside it.
+#include "sema/sema_internal.h"
+
+#include <string.h>
+
+static void walk_expr(Expr *e, bool safe);
+static void walk_block(Block *b, bool safe);
+
+static void report(Span sp, const char *what, const char *label, const char *note) {
+  Diag *d = diag_error(sp, "E0133", "%s is unsafe and requires unsafe function or block", what);
+  diag_label(d, "%s", label);
+  diag_note(d, "%s", note);
+  diag_emit(d);
+}
+
+// How rustc names the function: `f`, `S::m`, `std::ptr::read`, `Box::<T>::from_raw`,
+// `std::ptr::const_ptr::<impl *const T>::add`.
+static const char *unsafe_fn_name(FnDecl *f) {
+  if (f->span.file == 0) {
+    if (!strncmp(f->name, "__std_ptr_", 10)) return arena_printf("std::ptr::%s", f->name + 10);
+    if (!strncmp(f->name, "__std_slice_", 12)) return arena_printf("std::slice::%s", f->name + 12);
+    Type *self = f->impl ? ty_resolve(f->impl->self_ty) : NULL;
+    if (self && self->kind == TY_PTR)
+      return arena_printf("std::ptr::%s_ptr::<impl *%s T>::%s", self->mut ? "mut" : "const", self->mut ? "mut" : "const", f->name);
+    if (self && self->kind == TY_BOX) return arena_printf("Box::<T>::%s", f->name);
+    if (self && self->kind == TY_STRING) return arena_printf("String::%s", f->name);
+    if (!strcmp(f->name, "__std_str_from_utf8_unchecked")) return "std::str::from_utf8_unchecked";
+    if (self && self->kind == TY_SLICE) return arena_printf("core::slice::<impl [T]>::%s", f->name);
+    const char *mod = std_module_of(f->span);
+    return mod ? arena_printf("std::%s::%s", mod, f->name) : f->name;
+  }
+  if (f->impl && !f->impl->trait_path) {
+    const char *ty = ty_name(f->impl->self_ty), *lt = strchr(ty, '<');
+    if (lt) ty = arena_printf("%.*s::%s", (int)(lt - ty), ty, lt);
+    return arena_printf("%s::%s", ty, f->name);
+  }
+  if (f->impl || f->trait) return arena_printf("%s::%s", f->trait ? f->trait->name : f->impl->trait->name, f->name);
+  return arena_printf("%s%s", module_symbol_prefix(f->span), f->name);
+}
+
+static void unsafe_call(Span sp, FnDecl *f) {
+  const char *what = f ? arena_printf("call to unsafe function `%s`", unsafe_fn_name(f)) : "call to unsafe function";
+  report(sp, what, "call to unsafe function", "consult the function's documentation for information on how to avoid undefined behavior");
+}
+
+// An `unsafe fn` pointer, called through any references to it (`f(1)` with f: &unsafe fn(i32)).
+static bool unsafe_fn_ptr(Type *t) {
+  for (t = t ? ty_resolve(t) : NULL; t && t->kind == TY_REF; t = ty_resolve(t->inner)) {}
+  return t && t->kind == TY_FN && (t->bits & FNQ_UNSAFE);
+}
+
+static bool is_static_mut_path(Expr *e) { return e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut; }
+
+// `&raw const S`, `&raw mut S.f`: only the address of the static is taken, which is safe.
+static bool raw_address_of_static(Expr *e) {
+  if (!(e->kind == EX_UNARY && e->op == TK_AMP && e->raw)) return false;
+  Expr *p = e->sub;
+  while (p->kind == EX_FIELD) p = p->sub;
+  return is_static_mut_path(p);
+}
+
+static void walk_exprs(Expr **es, int n, bool safe) {
+  for (int i = 0; i < n; i++)
+    if (es[i]) walk_expr(es[i], safe);
+}
+
+static void walk_expr(Expr *e, bool safe) {
+  if (!e) return;
+  switch (e->kind) {
+  case EX_PATH:
+    if (safe && is_static_mut_path(e))
+      report(e->span, "use of mutable static", "use of mutable static",
+             "mutable statics can be mutated by multiple threads: aliasing violations or data races will cause undefined behavior");
+    return;
+  case EX_UNARY:
+    if (raw_address_of_static(e)) {
+      for (Expr *p = e->sub; p->kind == EX_FIELD; p = p->sub) walk_expr(p->rhs, safe);
+      return;
+    }
+    if (safe && e->op == TK_STAR && !e->overload && e->sub->ty && ty_resolve(e->sub->ty)->kind == TY_PTR)
+      report(e->span, "dereference of raw pointer", "dereference of raw pointer",
+             "raw pointers may be null, dangling or unaligned; they can violate aliasing rules and cause data races: all of these are undefined behavior");
+    break;
+  case EX_CALL:
+    if (safe) {
+      Expr *c = e->sub;
+      if (c->kind == EX_PATH && (c->res == RES_FN || c->res == RES_TRAIT_FN) && c->fn && c->fn->is_unsafe) unsafe_call(e->span, c->fn);
+      else if (c->kind == EX_PATH && c->res == RES_BUILTIN && c->builtin == BI_TRANSMUTE)
+        report(e->span, "call to unsafe function `std::intrinsics::transmute`", "call to unsafe function",
+               "consult the function's documentation for information on how to avoid undefined behavior");
+      else if (!(c->kind == EX_PATH && c->res == RES_FN) && unsafe_fn_ptr(c->ty))
+        unsafe_call(e->span, NULL);
+    }
+    break;
+  case EX_METHOD:
+    if (safe && e->fn && e->fn->is_unsafe) unsafe_call(e->span, e->fn);
+    break;
+  case EX_BLOCK:
+    walk_block(e->block, safe && !e->is_unsafe);
+    return;
+  case EX_CLOSURE:
+    if (e->cbody) walk_expr(e->cbody, safe);
+    else walk_block(e->block, safe);
+    return;
+  default: break;
+  }
+  walk_expr(e->sub, safe);
+  walk_expr(e->lhs, safe);
+  walk_expr(e->rhs, safe);
+  walk_exprs(e->args, e->nargs, safe);
+  walk_expr(e->base_expr, safe);
+  if (e->kind != EX_BLOCK && e->block) walk_block(e->block, safe);
+  walk_expr(e->else_expr, safe);
+  for (int i = 0; i < e->narms; i++) {
+    walk_expr(e->arms[i].guard, safe);
+    walk_expr(e->arms[i].body, safe);
+  }
+}
+
+static void walk_block(Block *b, bool safe) {
+  if (!b) return;
+  for (int i = 0; i < b->nstmts; i++) {
+    Stmt *s = b->stmts[i];
+    if (s->kind == ST_ITEM) continue;  // a nested fn is a body of its own
+    walk_expr(s->init, safe);
+    walk_block(s->else_block, safe);
+  }
+  walk_expr(b->tail, safe);
+}
+
+void check_unsafety(FnDecl *f) {
+  if (!f->body || f->span.file == 0 || f->is_closure) return;
+  walk_block(f->body, !f->is_unsafe);
+}
