@@ -15,6 +15,10 @@
  * test suite runs threaded programs under. The atomic counts of Arc are
  * annotated for helgrind in the same spirit (trc_sync's HB operations).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* syscall(SYS_gettid), pthread_rwlock_t under -std=c11 */
+#endif
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
