@@ -65,6 +65,7 @@ int rt_in_spawned_thread(void);
 const char *rt_thread_name(void);
 long rt_thread_id(void);
 _Noreturn void rt_thread_unwound(void);
+void rt_thread_note_panic(const char *msg, size_t len);
 int rt_panicking(void);
 
 #endif /* TRC_RT_INTERNAL_H */

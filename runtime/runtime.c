@@ -363,6 +363,8 @@ _Noreturn static void panic_common(const char *msg, size_t msg_len,
     if (!__atomic_exchange_n(&noted, 1, __ATOMIC_SEQ_CST))
         write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
     pthread_mutex_unlock(&err_lock);
+    if (rt_in_spawned_thread())
+        rt_thread_note_panic(msg, msg_len);
     unwind_and_exit();
 }
 

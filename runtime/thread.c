@@ -31,12 +31,19 @@
 
 #include "rt_internal.h"
 
+/* A copy of a spawned thread's panic message, handed to its joiner (who frees it). */
+typedef struct PanicMsg {
+    uint64_t len;
+    char bytes[];
+} PanicMsg;
+
 typedef struct Thread {
     pthread_t pt;
     void (*entry)(void *);
     void *arg;
     jmp_buf unwound;  /* where a panic's unwinding ends */
     int panicked;
+    PanicMsg *msg;  /* the panic's message, for join's Err payload */
     int refs;  /* the thread and its handle: the last to let go frees the Thread */
 } Thread;
 
@@ -65,8 +72,23 @@ long rt_thread_id(void)
 
 static void release(Thread *t)
 {
-    if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+    if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(t->msg);
         free(t);
+    }
+}
+
+/* runtime.c, as a spawned thread starts to unwind: keep the message for join. */
+void rt_thread_note_panic(const char *msg, size_t len)
+{
+    PanicMsg *m = malloc(sizeof *m + len);
+    if (!m || !current || current->msg) {
+        free(m);
+        return;
+    }
+    m->len = len;
+    memcpy(m->bytes, msg, len);
+    current->msg = m;
 }
 
 static void *thread_start(void *p)
@@ -100,17 +122,27 @@ uint64_t trc_thread_spawn(void *entry, void *arg)
     return (uint64_t)(uintptr_t)t;
 }
 
-/* Joins (1: it panicked) or detaches a thread, and frees its handle. */
+/* Joins or detaches a thread, and lets go of its handle. A joined thread that panicked gives
+ * its message (nonzero: the joiner reads and frees it through ops 25-27), else 0. */
 static uint64_t thread_join(Thread *t, int detach)
 {
-    if (detach)
+    PanicMsg *m = NULL;
+    if (detach) {
         pthread_detach(t->pt);
-    else
+    } else {
         pthread_join(t->pt, NULL);
-    int panicked = detach ? 0 : t->panicked;
+        if (t->panicked) {
+            m = t->msg ? t->msg : calloc(1, sizeof *m);
+            t->msg = NULL;
+            if (!m)
+                rt_alloc_failed(sizeof *m);
+        }
+    }
     release(t);
-    return (uint64_t)panicked;
+    return (uint64_t)(uintptr_t)m;
 }
+
+#define MSG(a) ((PanicMsg *)(uintptr_t)(a))
 
 static void sleep_for(uint64_t nanos)
 {
@@ -183,6 +215,9 @@ uint64_t trc_sync(uint32_t op, uint64_t a, uint64_t b)
     case 21: ANNOTATE_HAPPENS_BEFORE((void *)(uintptr_t)a); return 0;
     case 22: ANNOTATE_HAPPENS_AFTER((void *)(uintptr_t)a); return 0;
     case 23: return (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
+    case 25: return MSG(a)->len;
+    case 26: return (uint8_t)MSG(a)->bytes[b];
+    case 27: free(MSG(a)); return 0;
     default: (void)b; abort();
     }
 }
