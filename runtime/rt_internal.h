@@ -57,4 +57,15 @@ void trc_string_push_f64_prec(TrcVec *s, double v, uint64_t prec);
 double trc_cbrt(double x);
 float trc_cbrtf(float x);
 
+/* thread.c: whether this thread is one std::thread::spawn started (not main), its name and
+ * OS id as the panic message shows them, and the end of a spawned thread's unwinding (back to
+ * where it started, which makes its join report the panic). runtime.c: whether this thread
+ * is unwinding a panic. */
+int rt_in_spawned_thread(void);
+const char *rt_thread_name(void);
+long rt_thread_id(void);
+_Noreturn void rt_thread_unwound(void);
+void rt_thread_note_panic(const char *msg, size_t len);
+int rt_panicking(void);
+
 #endif /* TRC_RT_INTERNAL_H */

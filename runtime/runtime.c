@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -154,9 +155,15 @@ _Noreturn static void stdout_failed(int err)
     rt_panic_at(msg, (size_t)n, loc, sizeof loc - 1);
 }
 
+/* std's Stdout is behind a reentrant lock: one print! call's text is never split by another
+ * thread's. */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void trc_print(const uint8_t *p, uint64_t n)
 {
+    pthread_mutex_lock(&out_lock);
     int err = out_line_write(p, (size_t)n);
+    pthread_mutex_unlock(&out_lock);
     if (err)
         stdout_failed(err);
 }
@@ -169,7 +176,9 @@ void trc_eprint(const uint8_t *p, uint64_t n)
 /* The exit-time flush: Rust's runtime cleanup ignores errors here. */
 static void flush_at_exit(void)
 {
+    pthread_mutex_lock(&out_lock);
     (void)out_flush();
+    pthread_mutex_unlock(&out_lock);
 }
 
 /* ---- lifecycle ----------------------------------------------------------- */
@@ -281,8 +290,13 @@ _Noreturn void trc_exit(int32_t code)
  * and the stop function ends the process with Rust's exit code 101 once the unwinder reaches
  * the end of the stack. A panic raised while a destructor runs during that unwinding aborts,
  * as Rust's "panic in a destructor during cleanup" does. */
-static int panicking;
-static struct _Unwind_Exception panic_exception;
+static _Thread_local int panicking;
+static _Thread_local struct _Unwind_Exception panic_exception;
+
+int rt_panicking(void)
+{
+    return panicking > 0;
+}
 
 static _Unwind_Reason_Code stop_at_end(int version, _Unwind_Action actions,
                                        _Unwind_Exception_Class cls,
@@ -291,6 +305,8 @@ static _Unwind_Reason_Code stop_at_end(int version, _Unwind_Action actions,
 {
     (void)version; (void)cls; (void)exc; (void)ctx; (void)param;
     if (actions & _UA_END_OF_STACK) {
+        if (rt_in_spawned_thread())
+            rt_thread_unwound();
         flush_at_exit();
         exit(101);
     }
@@ -300,7 +316,9 @@ static _Unwind_Reason_Code stop_at_end(int version, _Unwind_Action actions,
 _Noreturn static void unwind_and_exit(void)
 {
     if (panicking++) {
-        static const char msg[] = "thread 'main' panicked during cleanup: aborting\n";
+        static const char msg[] = "' panicked during cleanup: aborting\n";
+        write_stderr("thread '", 8);
+        write_stderr(rt_thread_name(), strlen(rt_thread_name()));
         write_stderr(msg, sizeof msg - 1);
         abort();
     }
@@ -308,6 +326,8 @@ _Noreturn static void unwind_and_exit(void)
     panic_exception.exception_cleanup = NULL;
     _Unwind_ForcedUnwind(&panic_exception, stop_at_end, NULL);
     /* Only reached when the unwinder cannot walk the stack at all. */
+    if (rt_in_spawned_thread())
+        rt_thread_unwound();
     flush_at_exit();
     exit(101);
 }
@@ -316,25 +336,35 @@ static const char BACKTRACE_NOTE[] =
     "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
 
 /* rustc 1.95's default panic hook prints (note the leading blank line and
- * the OS thread id, which for the main thread is the pid):
+ * the OS thread id, which for the main thread is the pid; a spawned thread
+ * without a name is '<unnamed>'):
  *
  *   \nthread 'main' (TID) panicked at FILE:LINE:COL:\nMSG\nnote: ...\n
+ *
+ * The note about RUST_BACKTRACE comes with the process's first panic only.
  *
  * `linecol` is ":LINE:COL" or "" when `file` already carries it. */
 _Noreturn static void panic_common(const char *msg, size_t msg_len,
                                    const char *file, size_t file_len,
                                    const char *linecol)
 {
+    static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;  /* std locks stderr for the message */
+    pthread_mutex_lock(&err_lock);
     char head[64];
-    int n = snprintf(head, sizeof head, "\nthread 'main' (%ld) panicked at ",
-                     (long)getpid());
+    int n = snprintf(head, sizeof head, "\nthread '%s' (%ld) panicked at ",
+                     rt_thread_name(), rt_thread_id());
     write_stderr(head, (size_t)n);
     write_stderr(file, file_len);
     write_stderr(linecol, strlen(linecol));
     write_stderr(":\n", 2);
     write_stderr(msg, msg_len);
     write_stderr("\n", 1);
-    write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
+    static int noted;
+    if (!__atomic_exchange_n(&noted, 1, __ATOMIC_SEQ_CST))
+        write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
+    pthread_mutex_unlock(&err_lock);
+    if (rt_in_spawned_thread())
+        rt_thread_note_panic(msg, msg_len);
     unwind_and_exit();
 }
 

@@ -84,6 +84,13 @@ if param_true("valgrind"):
 else:
     run_prefix = ""
 
+# helgrind: threaded programs must run without data-race reports. Feature `helgrind` where
+# valgrind is installed; a test runs its binary as `%helgrind %t` (under valgrind's race
+# detector, failing on any report) on a RUN line guarded by `%if helgrind %{ ... %}`.
+if shutil.which("valgrind"):
+    config.available_features.add("helgrind")
+config.substitutions.append(("%helgrind", "valgrind --tool=helgrind --error-exitcode=1 -q"))
+
 if param_true("asan"):
     config.available_features.add("asan")
 

@@ -122,7 +122,7 @@ static int run_linker(const char *obj, const char *rtlib, const char *out) {
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
-    execlp(cc, cc, obj, rtlib, "-lm", "-o", out, (char *)NULL);
+    execlp(cc, cc, obj, rtlib, "-lm", "-lpthread", "-o", out, (char *)NULL);
     fprintf(stderr, "error: cannot run the linker `%s`: %s\n", cc, strerror(errno));
     _exit(127);
   }

@@ -249,6 +249,43 @@ static LLVMValueRef cg_range_step(CG *c, int op, LLVMValueRef slot, Type *range)
   return v;
 }
 
+// std::sync::atomic's operations on an integer place (argv[0]), sequentially consistent, aligned
+// to the integer's size as the Atomic types are.
+static LLVMValueRef emit_atomic(CG *c, Builtin op, Type *t, LLVMValueRef *argv) {
+  const LLVMAtomicOrdering sc = LLVMAtomicOrderingSequentiallyConsistent;
+  LLVMTypeRef lt = cg_lltype(c, t);
+  unsigned align = (unsigned)cg_size_of(c, t);
+  LLVMValueRef v;
+  if (op == BI_ATOMIC_LOAD) {
+    v = LLVMBuildLoad2(c->b, lt, argv[0], "");
+    LLVMSetOrdering(v, sc);
+    LLVMSetAlignment(v, align);
+    return v;
+  }
+  if (op == BI_ATOMIC_STORE) {
+    v = LLVMBuildStore(c->b, argv[1], argv[0]);
+    LLVMSetOrdering(v, sc);
+    LLVMSetAlignment(v, align);
+    return cg_unit(c);
+  }
+  if (op == BI_ATOMIC_CAS) {
+    v = LLVMBuildAtomicCmpXchg(c->b, argv[0], argv[1], argv[2], sc, sc, 0);
+    return LLVMBuildExtractValue(c->b, v, 0, "");
+  }
+  bool sgn = t->kind == TY_INT && t->is_signed;
+  LLVMAtomicRMWBinOp rmw = op == BI_ATOMIC_SWAP ? LLVMAtomicRMWBinOpXchg
+                         : op == BI_ATOMIC_ADD ? LLVMAtomicRMWBinOpAdd
+                         : op == BI_ATOMIC_SUB ? LLVMAtomicRMWBinOpSub
+                         : op == BI_ATOMIC_AND ? LLVMAtomicRMWBinOpAnd
+                         : op == BI_ATOMIC_OR ? LLVMAtomicRMWBinOpOr
+                         : op == BI_ATOMIC_XOR ? LLVMAtomicRMWBinOpXor
+                         : op == BI_ATOMIC_MAX ? (sgn ? LLVMAtomicRMWBinOpMax : LLVMAtomicRMWBinOpUMax)
+                                               : (sgn ? LLVMAtomicRMWBinOpMin : LLVMAtomicRMWBinOpUMin);
+  v = LLVMBuildAtomicRMW(c->b, rmw, argv[0], argv[1], sc, 0);
+  LLVMSetAlignment(v, align);
+  return v;
+}
+
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   Expr *callee = e->sub;
   Type *t = cg_raw_ty(c, e);
@@ -393,6 +430,20 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   }
   // A &str and a &[u8] are both {ptr, len}; a char is its u32; a String is a Vec<u8>.
   case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: return argv[0];
+  case BI_THREAD_SPAWN: return cg_call_fn(c, cg_rt(c, "trc_thread_spawn"), argv, 2);
+  case BI_SYNC: return cg_call_fn(c, cg_rt(c, "trc_sync"), argv, 3);
+  case BI_ADDR: {
+    LLVMValueRef p = argv[0];
+    if (LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMStructTypeKind) p = LLVMBuildExtractValue(c->b, p, 0, "");
+    return LLVMBuildPtrToInt(c->b, p, LLVMInt64TypeInContext(c->ctx), "");
+  }
+  case BI_ATOMIC_FENCE:
+    LLVMBuildFence(c->b, LLVMAtomicOrderingSequentiallyConsistent, 0, "");
+    return cg_unit(c);
+  case BI_ATOMIC_LOAD: case BI_ATOMIC_STORE: case BI_ATOMIC_SWAP: case BI_ATOMIC_ADD: case BI_ATOMIC_SUB:
+  case BI_ATOMIC_AND: case BI_ATOMIC_OR: case BI_ATOMIC_XOR: case BI_ATOMIC_MAX: case BI_ATOMIC_MIN:
+  case BI_ATOMIC_CAS:
+    return emit_atomic(c, callee->builtin, ty_resolve(ty_pointee(cg_final_ty(c, e->args[0]))), argv);
   case BI_ARGS_LEN: return cg_call_fn(c, cg_rt(c, "trc_args_len"), NULL, 0);
   case BI_ARG: {
     LLVMValueRef i = argv[0];

@@ -288,22 +288,20 @@ static bool type_holds(Type *t, bool (*pred)(Type *), int depth) {
   return false;
 }
 
-// A std Cell or a raw pointer: mutable through a shared reference, so not Sync (trc has no
-// auto-trait analysis yet; this is the part statics need).
-static bool interior_mut(Type *t) {
-  return t->kind == TY_PTR || (t->kind == TY_STRUCT && t->sdecl->span.file == 0 && !strcmp(t->sdecl->name, "Cell"));
-}
-
 static bool has_drop_impl(Type *t) { return t->kind == TY_STRUCT && t->sdecl->drop_impl; }
 
 // A static is one value shared by the whole program (and its threads): its type must be Sync
 // (E0277). trc makes each use of a static its value again, as for a const, which is the same
 // program only while nothing in it can change or run a destructor.
 static void check_static_type(ConstDecl *cd, Type *t) {
-  if (type_holds(t, interior_mut, 0)) {
-    Diag *d = diag_error(cd->ty->span, "E0277", "`%s` cannot be shared between threads safely", ty_name(t));
-    diag_label(d, "`%s` cannot be shared between threads safely", ty_name(t));
-    diag_help(d, "the trait `Sync` is not implemented for `%s`", ty_name(t));
+  TraitDecl *which = K->sync_trait;
+  Type *leaf = auto_trait_failure(t, K->sync_trait, &which);
+  if (leaf) {
+    const char *verb = which == K->send_trait ? "sent" : "shared";
+    Diag *d = diag_error(cd->ty->span, "E0277", "`%s` cannot be %s between threads safely", ty_name(leaf), verb);
+    diag_label(d, "`%s` cannot be %s between threads safely", ty_name(leaf), verb);
+    if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, ty_name(leaf));
+    else diag_help(d, "the trait `Sync` is not implemented for `%s`", ty_name(t));
     diag_note(d, "shared static variables must have a type that implements `Sync`");
     diag_emit(d);
   } else if (type_holds(t, has_drop_impl, 0)) {
@@ -384,8 +382,7 @@ static void resolve_trait_header(TraitDecl *t) {
       t->sized_span = t->supers[i].span;
       continue;
     }
-    if (r->trait->is_auto) continue;
-    if (r->trait->is_marker) {
+    if (r->trait->is_marker || r->trait->is_auto) {  // `trait Job: Send`: no vtable room either
       t->marker_supers[t->nmarker_supers++] = r->trait;
       continue;
     }
@@ -521,7 +518,8 @@ static void resolve_impl_self(ImplDecl *im) {
       im->trait = r->trait;
       im->trait_args = r->args;
       im->ntrait_args = r->nargs;
-      vec_push(&im->trait->impls, im);
+      if (im->negative) vec_push(&im->trait->neg_impls, im);  // `impl !Sync for Cell<T>`: std's only
+      else vec_push(&im->trait->impls, im);
     }
   }
 }
@@ -771,6 +769,8 @@ static void find_lang_traits(void) {
   resolve_scope_of((Span){0});  // the lang items are the prelude's, whatever the program defines
   K->drop_trait = lookup_trait(intern_cstr("Drop"));
   K->sized_trait = lookup_trait(intern_cstr("Sized"));
+  K->send_trait = lookup_trait(intern_cstr("Send"));
+  K->sync_trait = lookup_trait(intern_cstr("Sync"));
   K->copy_trait = lookup_trait(intern_cstr("Copy"));
   K->clone_trait = lookup_trait(intern_cstr("Clone"));
   K->partial_eq_trait = lookup_trait(intern_cstr("PartialEq"));

@@ -119,6 +119,22 @@ static void report_opaque_bound(Obligation *o, const char *name, const char *tra
   diag_emit(d);
 }
 
+// `T: Send` (Sync) that does not hold: rustc names the part that is not (the leaf), and says
+// whether it cannot be sent or shared.
+static void report_not_thread_safe(Obligation *o, Type *t) {
+  TraitDecl *which = o->trait;
+  Type *leaf = auto_trait_failure(t, o->trait, &which);
+  if (!leaf) leaf = t;
+  const char *name = ty_name(leaf), *verb = which == K->send_trait ? "sent" : "shared";
+  Diag *d = diag_error(o->span, "E0277", "`%s` cannot be %s between threads safely", name, verb);
+  diag_label(d, "`%s` cannot be %s between threads safely", name, verb);
+  if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, name);
+  else diag_help(d, "the trait `%s` is not implemented for `%s`", which->name, name);
+  if (o->bound_of && o->bound_of->trait)
+    diag_note_at(d, o->bound_span, "required by a bound in `%s::%s`", o->bound_of->trait->name, o->bound_of->name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
@@ -130,6 +146,10 @@ static void check_obligations(Fcx *fx) {
     }
     if (o->format_arg) {
       report_unformattable(t, o->trait == K->debug_trait, o->span);
+      continue;
+    }
+    if (o->trait == K->send_trait || o->trait == K->sync_trait) {
+      report_not_thread_safe(o, t);
       continue;
     }
     // An integer literal's type is still `{integer}` when rustc checks the bound.

@@ -58,6 +58,11 @@ static const struct {
   {"std::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"}, {"core::slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
   {"slice::from_raw_parts_mut", "__std_slice_from_raw_parts_mut"},
   {"std::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"}, {"core::str::from_utf8_unchecked", "__std_str_from_utf8_unchecked"},
+  {"std::thread::spawn", "__std_thread_spawn"},   {"std::thread::scope", "__std_thread_scope"},
+  {"std::thread::sleep", "__std_thread_sleep"},   {"std::thread::yield_now", "__std_thread_yield_now"},
+  {"std::thread::panicking", "__std_thread_panicking"},
+  {"std::sync::mpsc::channel", "__std_sync_mpsc_channel"}, {"std::sync::mpsc::sync_channel", "__std_sync_mpsc_sync_channel"},
+  {"std::sync::atomic::fence", "__std_sync_atomic_fence"}, {"std::sync::atomic::compiler_fence", "__std_sync_atomic_fence"},
 };
 
 static Builtin lookup_known_fn(const char *full) {
@@ -858,6 +863,39 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;
   }
+  case BI_THREAD_SPAWN: {  // (fn(&'static mut T), &'static mut T) -> usize
+    Type *arg = ty_ref(ty_new_var(0), true);
+    sig.nparams = 2;
+    params[0] = ty_fn(&arg, 1, ty_unit);
+    params[1] = arg;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
+  }
+  case BI_SYNC:
+    sig.nparams = 3;
+    params[0] = ty_u32;
+    params[1] = params[2] = ty_usize;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
+  case BI_ADDR:
+    sig.nparams = 1;
+    params[0] = ty_ref(ty_new_var(0), false);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_usize;
+  case BI_ATOMIC_FENCE:
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_unit;
+  case BI_ATOMIC_LOAD: case BI_ATOMIC_STORE: case BI_ATOMIC_SWAP: case BI_ATOMIC_ADD: case BI_ATOMIC_SUB:
+  case BI_ATOMIC_AND: case BI_ATOMIC_OR: case BI_ATOMIC_XOR: case BI_ATOMIC_MAX: case BI_ATOMIC_MIN:
+  case BI_ATOMIC_CAS: {
+    Type *t = ty_new_var(0);
+    Builtin b = callee->builtin;
+    sig.nparams = b == BI_ATOMIC_LOAD ? 1 : b == BI_ATOMIC_CAS ? 3 : 2;
+    params[0] = ty_ref(t, false);
+    params[1] = params[2] = t;
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return b == BI_ATOMIC_STORE ? ty_unit : t;
+  }
   case BI_PTR_EQ: {  // std::ptr::eq: the same address
     Type *t = ty_new_var(0);
     sig.nparams = 2;
@@ -901,6 +939,21 @@ static Type *deref_callee(Fcx *fx, Expr *e, Type *t) {
   return d->ty;
 }
 
+// Whether calling a value of type t consumes it: a parameter bounded by FnOnce and by no Fn or
+// FnMut. A closure calling such a captured parameter moves it out, so is itself FnOnce.
+static bool only_fn_once(Fcx *fx, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind != TY_PARAM || t->index >= fx->env->n) return false;
+  bool once = false;
+  for (int b = 0; b < fx->env->nbounds[t->index]; b++) {
+    TraitDecl *tr = fx->env->bounds[t->index][b]->trait;
+    if (!is_fn_trait(tr)) continue;
+    if (strcmp(tr->name, "FnOnce")) return false;
+    once = true;
+  }
+  return once;
+}
+
 static Type *check_value_call(Fcx *fx, Expr *e) {
   Type *t = check_expr(fx, e->sub, NULL);
   Sig sig;
@@ -913,6 +966,7 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   check_args(fx, e, e->args, e->nargs, &sig, "function");
+  if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && only_fn_once(fx, t)) note_move(fx, e->sub);
   return sig.ret;
 }
 

@@ -202,8 +202,13 @@ void resolve_add_use(Path path, const char *alias, Span at) {
   vec_push(&uses, u);
 }
 
-// A `use` counts in the module it is written in (the prelude's everywhere).
-static bool use_in_scope(UseEntry *u) { return !u->scope || !cur_user || u->scope == cur_user; }
+// A `use` counts in the module it is written in (the prelude's everywhere); the prelude's own
+// code sees only its own (a program's `use std::sync::atomic::Ordering` must not change what
+// `Ordering` means in std::cmp's traits).
+static bool use_in_scope(UseEntry *u) {
+  if (in_prelude_scope) return !u->scope;
+  return !u->scope || !cur_user || u->scope == cur_user;
+}
 
 // A `pub use std::a::b::Item;` inside std module `a` re-exports Item there: `std::a::Item`
 // (and `use std::a::Item;`, `use std::a::*;`) name the item of module `a::b`. The prelude's

@@ -211,6 +211,7 @@ typedef struct {
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option, *result;
   TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
+  TraitDecl *send_trait, *sync_trait;     // the auto traits threads ask for (sema/auto_traits.c)
   StructDecl *formatter;                  // std::fmt::Formatter, which they are called with
   FnDecl *report_fn;                      // __trc_report: what a `main` returning Result ends with
 } Crate;

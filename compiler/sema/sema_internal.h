@@ -32,6 +32,11 @@ extern Crate *K;             // the crate being checked
 extern GenericEnv *cur_env;  // the generic environment of the body being checked
 bool param_has_bound(GenericEnv *env, int index, TraitDecl *trait);
 bool trait_implies(TraitDecl *have, TraitDecl *want);
+// auto_traits.c: whether Send or Sync has a (positive) impl for t's struct, which then decides
+// as impls do; else the part of t that is not Send (Sync), NULL when t is, and in *which the
+// trait that part lacks (a `&RefCell<T>` is not Send because RefCell is not Sync).
+bool auto_trait_has_impl(Type *t, TraitDecl *trait);
+Type *auto_trait_failure(Type *t, TraitDecl *trait, TraitDecl **which);
 AssocTypeDecl *impl_assoc(ImplDecl *im, const char *name);   // `type name = ...;` of an impl
 // The trait (t or a supertrait) that declares the associated type `name`, or NULL.
 TraitDecl *trait_with_assoc(TraitDecl *t, const char *name);

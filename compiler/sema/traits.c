@@ -418,7 +418,7 @@ bool dyn_dispatches(Type *t, TraitDecl *trait) {
 
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   t = ty_resolve(t);
-  if (trait->is_auto) return true;
+  if (trait->is_auto && !auto_trait_has_impl(t, trait)) return !auto_trait_failure(t, trait, NULL);
   if (trait == crate->sized_trait) return ty_is_sized(t);
   if (trait == crate->copy_trait) return copy_in_env(crate, t);
   // A parameter has its bounds, and what blanket impls give it (`impl<I: Iterator>

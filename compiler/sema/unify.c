@@ -301,6 +301,15 @@ static Type *literal_for_dyn(Type *t, Type *target) {
 // the same struct, whose tail parameter goes from a sized type to a `dyn` it implements (or,
 // in turn, between two such structs); the other arguments unify. Nothing is unified unless
 // the shapes fit.
+// The coercion of src to `dyn Tr + Send (+ Sync)` needs src to be Send (Sync) as well.
+static void obligate_autos(Fcx *fx, Type *src, Type *target, Span sp) {
+  for (int i = 0; i < target->nautos; i++) {
+    TraitRef *r = arena_alloc(sizeof *r);
+    r->trait = target->autos[i];
+    obligate_ref(fx, src, r, NULL, 0, sp);
+  }
+}
+
 static bool unsize_struct(Fcx *fx, Expr *e, Type *src, Type *target) {
   src = ty_resolve(src), target = ty_resolve(target);
   if (src->kind != TY_STRUCT || target->kind != TY_STRUCT || src->sdecl != target->sdecl || !src->sdecl->unsized_tail) return false;
@@ -317,6 +326,7 @@ static bool unsize_struct(Fcx *fx, Expr *e, Type *src, Type *target) {
   if (nested) return unsize_struct(fx, e, a, b);
   if (upcast) return true;
   obligate_ref(fx, a, b->principal, NULL, 0, e->span);
+  obligate_autos(fx, a, b, e->span);
   return true;
 }
 
@@ -338,6 +348,7 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
     if (target->kind == TY_DYN && ty_is_sized(src) && src->kind != TY_VAR) {
       if (!target->principal) return false;
       obligate_ref(fx, src, target->principal, NULL, 0, e->span);
+      obligate_autos(fx, src, target, e->span);
       if (is_fn_trait(target->principal->trait)) unify_with_fn_bound(fx, e, src, target->principal, e->span);
       e->coerce = COERCE_UNSIZE;
       e->coerce_from = from;

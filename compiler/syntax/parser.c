@@ -2441,7 +2441,11 @@ static ImplDecl *parse_impl(void) {
   ImplDecl *im = arena_alloc(sizeof *im);
   // `impl<` starts generics, except `impl <T as Tr>::X` which nobody writes here.
   im->generics = parse_generics();
-  if (at(TK_BANG)) error_here(tok()->span, "negative impls are not supported");
+  if (at(TK_BANG)) {  // the prelude says so of its !Send and !Sync types; a program may not (unstable in rustc)
+    if (tok()->span.file != 0) error_here(tok()->span, "negative impls are not supported");
+    advance();
+    im->negative = true;
+  }
   TypeExpr *first = parse_type();
   if (accept(TK_FOR)) {
     if (first->kind != TE_PATH) error_here(first->span, "expected a trait path before `for`");

@@ -653,6 +653,7 @@ struct TraitDecl {
   struct GenericEnv *env;    // Self + trait generics
   bool resolved;
   VEC(ImplDecl *) impls;     // its impls, in the order written (what impl lookup scans)
+  VEC(ImplDecl *) neg_impls; // an auto trait's negative impls (`impl<T> !Sync for Cell<T>`)
 };
 
 struct ImplDecl {
@@ -672,6 +673,7 @@ struct ImplDecl {
   int ntrait_args;
   struct GenericEnv *env;
   int index;            // its position among the program's impls
+  bool negative;        // `impl !Trait for T`: the prelude's, for auto traits
 };
 
 // const NAME: Type = value;  — checked and emitted as a function of no arguments that returns

@@ -1,0 +1,223 @@
+/*
+ * thread.c - std::thread's OS threads and std::sync's blocking primitives.
+ *
+ * A spawned thread is a pthread running a trc function (std's thread_main, in
+ * compiler/std/thread.tr) on one pointer argument. A panic in it unwinds that
+ * thread's frames as a panic in main does (runtime.c); when the unwinder reaches
+ * the end of the thread's stack the thread returns here instead of ending the
+ * process, and `join` reports that it panicked, as std's JoinHandle::join
+ * returns Err.
+ *
+ * Mutex, RwLock and Condvar are pthread objects on the heap, created and freed
+ * by their std types and driven through trc_sync's operations. pthread
+ * primitives (rather than futexes over atomics, as Rust's std uses on Linux)
+ * keep every happens-before edge visible to valgrind's helgrind, which the
+ * test suite runs threaded programs under. The atomic counts of Arc are
+ * annotated for helgrind in the same spirit (trc_sync's HB operations).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* syscall(SYS_gettid), pthread_rwlock_t under -std=c11 */
+#endif
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <valgrind/helgrind.h>
+
+#include "rt_internal.h"
+
+/* A copy of a spawned thread's panic message, handed to its joiner (who frees it). */
+typedef struct PanicMsg {
+    uint64_t len;
+    char bytes[];
+} PanicMsg;
+
+typedef struct Thread {
+    pthread_t pt;
+    void (*entry)(void *);
+    void *arg;
+    jmp_buf unwound;  /* where a panic's unwinding ends */
+    int panicked;
+    PanicMsg *msg;  /* the panic's message, for join's Err payload */
+    int refs;  /* the thread and its handle: the last to let go frees the Thread */
+} Thread;
+
+static _Thread_local Thread *current;
+
+int rt_in_spawned_thread(void)
+{
+    return current != NULL;
+}
+
+/* The panicking thread's frames are all unwound: back to thread_start. */
+_Noreturn void rt_thread_unwound(void)
+{
+    longjmp(current->unwound, 1);
+}
+
+const char *rt_thread_name(void)
+{
+    return current ? "<unnamed>" : "main";
+}
+
+long rt_thread_id(void)
+{
+    return current ? (long)syscall(SYS_gettid) : (long)getpid();
+}
+
+static void release(Thread *t)
+{
+    if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(t->msg);
+        free(t);
+    }
+}
+
+/* runtime.c, as a spawned thread starts to unwind: keep the message for join. */
+void rt_thread_note_panic(const char *msg, size_t len)
+{
+    PanicMsg *m = malloc(sizeof *m + len);
+    if (!m || !current || current->msg) {
+        free(m);
+        return;
+    }
+    m->len = len;
+    memcpy(m->bytes, msg, len);
+    current->msg = m;
+}
+
+static void *thread_start(void *p)
+{
+    Thread *t = p;
+    current = t;
+    if (setjmp(t->unwound) == 0)
+        t->entry(t->arg);
+    else
+        t->panicked = 1;
+    current = NULL;
+    release(t);
+    return NULL;
+}
+
+/* std::thread::spawn: runs entry(arg) on a new thread. The handle is joined
+ * exactly once (a JoinHandle dropped without join detaches, see trc_sync). */
+uint64_t trc_thread_spawn(void *entry, void *arg)
+{
+    Thread *t = calloc(1, sizeof *t);
+    if (!t)
+        rt_alloc_failed(sizeof *t);
+    t->entry = (void (*)(void *))entry;
+    t->refs = 2;
+    t->arg = arg;
+    int err = pthread_create(&t->pt, NULL, thread_start, t);
+    if (err) {
+        static const char msg[] = "failed to spawn thread";
+        rt_panic_at(msg, sizeof msg - 1, RT_RUSTC_SRC "std/src/thread/mod.rs:729:29", sizeof RT_RUSTC_SRC + 28);
+    }
+    return (uint64_t)(uintptr_t)t;
+}
+
+/* Joins or detaches a thread, and lets go of its handle. A joined thread that panicked gives
+ * its message (nonzero: the joiner reads and frees it through ops 25-27), else 0. */
+static uint64_t thread_join(Thread *t, int detach)
+{
+    PanicMsg *m = NULL;
+    if (detach) {
+        pthread_detach(t->pt);
+    } else {
+        pthread_join(t->pt, NULL);
+        if (t->panicked) {
+            m = t->msg ? t->msg : calloc(1, sizeof *m);
+            t->msg = NULL;
+            if (!m)
+                rt_alloc_failed(sizeof *m);
+        }
+    }
+    release(t);
+    return (uint64_t)(uintptr_t)m;
+}
+
+#define MSG(a) ((PanicMsg *)(uintptr_t)(a))
+
+static void sleep_for(uint64_t nanos)
+{
+    struct timespec ts = {.tv_sec = (time_t)(nanos / 1000000000u), .tv_nsec = (long)(nanos % 1000000000u)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static void *new_object(size_t size)
+{
+    void *p = calloc(1, size);
+    if (!p)
+        rt_alloc_failed(size);
+    return p;
+}
+
+static uint64_t new_mutex(void)
+{
+    pthread_mutex_t *m = new_object(sizeof *m);
+    pthread_mutex_init(m, NULL);
+    return (uint64_t)(uintptr_t)m;
+}
+
+static uint64_t new_rwlock(void)
+{
+    pthread_rwlock_t *l = new_object(sizeof *l);
+    pthread_rwlock_init(l, NULL);
+    return (uint64_t)(uintptr_t)l;
+}
+
+static uint64_t new_cond(void)
+{
+    pthread_cond_t *c = new_object(sizeof *c);
+    pthread_cond_init(c, NULL);
+    return (uint64_t)(uintptr_t)c;
+}
+
+#define MUTEX(a) ((pthread_mutex_t *)(uintptr_t)(a))
+#define RWLOCK(a) ((pthread_rwlock_t *)(uintptr_t)(a))
+#define COND(a) ((pthread_cond_t *)(uintptr_t)(a))
+
+/* std::sync's and std::thread's operations on runtime objects (the ops are
+ * listed in trc_rt.def with the same numbers as compiler/std/thread.tr's). */
+uint64_t trc_sync(uint32_t op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case 0: return thread_join((Thread *)(uintptr_t)a, 0);
+    case 1: return thread_join((Thread *)(uintptr_t)a, 1);
+    case 2: return (uint64_t)rt_panicking();
+    case 3: sleep_for(a); return 0;
+    case 4: return new_mutex();
+    case 5: return (uint64_t)pthread_mutex_lock(MUTEX(a));
+    case 6: return pthread_mutex_trylock(MUTEX(a)) == 0;
+    case 7: return (uint64_t)pthread_mutex_unlock(MUTEX(a));
+    case 8: pthread_mutex_destroy(MUTEX(a)); free(MUTEX(a)); return 0;
+    case 9: return new_cond();
+    case 10: return (uint64_t)pthread_cond_wait(COND(a), MUTEX(b));
+    case 11: return (uint64_t)pthread_cond_signal(COND(a));
+    case 12: return (uint64_t)pthread_cond_broadcast(COND(a));
+    case 13: pthread_cond_destroy(COND(a)); free(COND(a)); return 0;
+    case 14: return new_rwlock();
+    case 15: return (uint64_t)pthread_rwlock_rdlock(RWLOCK(a));
+    case 16: return (uint64_t)pthread_rwlock_wrlock(RWLOCK(a));
+    case 17: return pthread_rwlock_tryrdlock(RWLOCK(a)) == 0;
+    case 18: return pthread_rwlock_trywrlock(RWLOCK(a)) == 0;
+    case 19: return (uint64_t)pthread_rwlock_unlock(RWLOCK(a));
+    case 20: pthread_rwlock_destroy(RWLOCK(a)); free(RWLOCK(a)); return 0;
+    /* Arc's release decrement and the acquire before its value is dropped: the
+     * edges Rust's fences make, told to helgrind (no-ops outside valgrind). */
+    case 21: ANNOTATE_HAPPENS_BEFORE((void *)(uintptr_t)a); return 0;
+    case 22: ANNOTATE_HAPPENS_AFTER((void *)(uintptr_t)a); return 0;
+    case 23: return (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
+    case 25: return MSG(a)->len;
+    case 26: return (uint8_t)MSG(a)->bytes[b];
+    case 27: free(MSG(a)); return 0;
+    default: (void)b; abort();
+    }
+}
