@@ -697,11 +697,9 @@ static void check_impl_items(ImplDecl *im) {
     cur_env = saved_env;
   }
   const char *missing = NULL;
-  int nmissing = 0;
   for (int j = 0; j < t->nassoc_types; j++)
     if (!impl_assoc(im, t->assoc_types[j].name)) {
       missing = missing ? arena_printf("%s, `%s`", missing, t->assoc_types[j].name) : arena_printf("`%s`", t->assoc_types[j].name);
-      nmissing++;
     }
   for (int j = 0; j < t->nmethods; j++) {
     FnDecl *tm = t->methods[j];
@@ -710,7 +708,6 @@ static void check_impl_items(ImplDecl *im) {
     for (int i = 0; i < im->nmethods; i++) found |= im->methods[i]->name == tm->name;
     if (!found) {
       missing = missing ? arena_printf("%s, `%s`", missing, tm->name) : arena_printf("`%s`", tm->name);
-      nmissing++;
     }
   }
   if (missing) {
