@@ -47,21 +47,8 @@ static void init_target(CG *c) {
   LLVMDisposeMessage(triple);
 }
 
-// The global of a `static mut`, made on first use. Its value is a constant expression, which
-// the C `main` computes into it before anything can read it (at -O2 LLVM folds that into the
-// global's initializer).
-LLVMValueRef cg_static_mut(CG *c, FnDecl *value_fn) {
-  LLVMValueRef g = ptrmap_get(&c->statics, value_fn, NULL);
-  if (g) return g;
-  LLVMTypeRef ty = cg_lltype(c, value_fn->ret_type);
-  g = LLVMAddGlobal(c->mod, ty, arena_printf("%s%s", module_symbol_prefix(value_fn->span), value_fn->name));
-  LLVMSetInitializer(g, LLVMConstNull(ty));
-  LLVMSetLinkage(g, LLVMInternalLinkage);
-  ptrmap_put(&c->statics, value_fn, NULL, g);
-  vec_push(&c->static_fns, value_fn);
-  return g;
-}
-
+// The values of the `static mut`s cg_static_mut (values.c) made globals for, computed into
+// them before the program's main runs.
 static void init_statics(CG *c) {
   for (int i = 0; i < c->static_fns.len; i++) {
     FnDecl *f = c->static_fns.data[i];

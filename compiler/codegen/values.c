@@ -140,3 +140,18 @@ LLVMValueRef cg_str_compare(CG *c, TokenKind op, LLVMValueRef a, Type *ta, LLVMV
   LLVMAddIncoming(phi, vals, bbs, 2);
   return op == TK_NE ? LLVMBuildNot(c->b, phi, "") : phi;
 }
+
+// The global of a `static mut`, made on first use. Its value is a constant expression, which
+// the C `main` computes into it before anything can read it (at -O2 LLVM folds that into the
+// global's initializer).
+LLVMValueRef cg_static_mut(CG *c, FnDecl *value_fn) {
+  LLVMValueRef g = ptrmap_get(&c->statics, value_fn, NULL);
+  if (g) return g;
+  LLVMTypeRef ty = cg_lltype(c, value_fn->ret_type);
+  g = LLVMAddGlobal(c->mod, ty, arena_printf("%s%s", module_symbol_prefix(value_fn->span), value_fn->name));
+  LLVMSetInitializer(g, LLVMConstNull(ty));
+  LLVMSetLinkage(g, LLVMInternalLinkage);
+  ptrmap_put(&c->statics, value_fn, NULL, g);
+  vec_push(&c->static_fns, value_fn);
+  return g;
+}

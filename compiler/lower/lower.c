@@ -1096,7 +1096,8 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
       continue;
     }
     Place r = temp(L, rt, e->span);
-    Place used = reborrow_mut ? deref(L, p, e->span) : p;
+    Place borrowed = reborrow_mut ? deref(L, p, e->span) : p;  // what the environment points at
+    Place used = borrowed;
     // One field: the loan is of that field; several: of the variable (or what it points to),
     // as far as those fields go.
     // (A reference variable kept by reference is borrowed whole: the environment points at it.)
@@ -1107,7 +1108,6 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
       used = project(used, PROJ_FIELD, f, 0, mir_field_type(place_ty(L, used), -1, f));
       fields = 0;
     }
-    Place borrowed = reborrow_mut ? deref(L, p, e->span) : p;
     bool mut = reborrow_mut ? c->mut_use : capture_is_mut(c);
     // rustc's unique borrow: written through a `&mut` variable that is not itself `mut`.
     bool unique = reborrow_mut ? c->mut_use && !c->local->mut : c->mut_use && !capture_is_mut(c);

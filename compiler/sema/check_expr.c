@@ -89,7 +89,7 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool cert
 void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span, true); }
 
 // t behind all its references.
-static Type *deref_all(Type *t) {
+Type *deref_all(Type *t) {
   t = ty_resolve(t);
   while (t->kind == TY_REF) t = ty_resolve(t->inner);
   return t;

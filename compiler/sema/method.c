@@ -453,8 +453,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
-  Type *behind = rt;  // (`i.to_string()` of a closure's `i: &{integer}`: the type behind the references)
-  while (behind->kind == TY_REF) behind = ty_resolve(behind->inner);
+  Type *behind = deref_all(rt);  // (`i.to_string()` of a closure's `i: &{integer}`)
   if (behind->kind == TY_VAR && behind->var_kind &&
       (!strcmp(e->name, "to_string") || !find_builtin_method(behind->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method on a literal: the type of the one impl it could be (`5.double()` with only

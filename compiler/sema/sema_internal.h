@@ -305,6 +305,7 @@ bool is_place(Expr *e);   // a local, a field, an index or a deref
 // The expression that gives a block-like expression its value, for pointing at it.
 Type *join_closures(Fcx *fx, Expr *ea, Expr *eb, Type *a, Type *b);  // two closures as one fn pointer type, or NULL
 Expr *value_expr(Expr *e);
+Type *deref_all(Type *t);  // check_expr.c: t behind all its references
 // e's type; `expected` is only a hint (see check_coerce).
 Type *check_expr(Fcx *fx, Expr *e, Type *expected);
 // `a == b`'s operands a and b (also assert_eq!'s): CMP_SAME when they are of one type (unified) or a
