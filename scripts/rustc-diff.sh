@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rustc-diff.sh — the differential check behind `%rustc_diff` in the lit suite.
 #
-#   rustc-diff.sh RUSTC TRC FILE.tr TMP [RUNNER...]
+#   rustc-diff.sh [--release-only] RUSTC TRC FILE.tr TMP [RUNNER...]
 #
 # Builds FILE.tr twice with each compiler and compares like with like:
 #   rustc -O --edition 2021    against   trc -O2   (release: integer overflow wraps)
@@ -12,16 +12,22 @@
 # (`thread 'main' (12345) panicked`),
 # which differs on every run.
 #
-# RUNNER (e.g. valgrind, when given) runs trc's release binary only: a test's own RUN line
-# already runs its plain `trc` build under `%run`, and valgrind costs three times what
-# compiling does, so running the debug build under it again would double the suite's time
-# for nothing.
+# RUNNER (e.g. valgrind, when given) runs trc's debug binary, the build closest to the IR trc
+# wrote. A test that already runs its plain `trc` build under `%run` on a RUN line of its own
+# passes no RUNNER: valgrind costs three times what compiling does, and a second run under it
+# (of either build) found nothing the first did not.
 #
 # With RUSTC_DIFF_CACHE=DIR (scripts/test.sh sets it), what rustc's build printed is kept in DIR
 # under a hash of rustc's version, its flags and the source, so the second suite of a CI run
 # (the ASan one, which compiles the same files) runs only trc. A program with a `mod name;`
 # item is never cached: its meaning depends on other files.
+#
+# --release-only (the ASan suite, test/lit.cfg.py): only the release pair. That suite is there to
+# run trc itself under ASan on every input; the test's own RUN lines already compile the debug
+# build with the same flags, and the main suite compared both builds' output with rustc's.
 set -u
+release_only=
+if [ "${1:-}" = --release-only ]; then release_only=1; shift; fi
 rustc=$1 trc=$2 src=$3 tmp=$4
 shift 4
 mask() { sed -E "s/^thread '(main|<unnamed>)' \([0-9]+\) (panicked|has overflowed)/thread '\1' (N) \2/" "$1"; }
@@ -70,6 +76,6 @@ compare() {
     diff -u <(mask "$t.r.err") <(mask "$t.t.err") || { echo "$name: stderr differs (rustc above, trc below)"; status=1; }
     [ "$rc_r" -eq "$rc_t" ] || { echo "$name: exit code differs: rustc $rc_r, trc $rc_t"; status=1; }
 }
-compare release "-O" "-O2" "$@"
-compare debug "" ""
+compare release "-O" "-O2"
+[ -n "$release_only" ] || compare debug "" "" "$@"
 exit $status

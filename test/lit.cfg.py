@@ -131,11 +131,14 @@ config.substitutions.append(("%run", run_prefix))
 config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
 # %rustc_diff FILE TMP [RUNNER]: compile FILE with rustc and trc (release: rustc -O vs trc -O2;
 # debug: rustc vs trc -O0), run both, compare stdout, stderr and exit code
-# (scripts/rustc-diff.sh); RUNNER (`%run`) runs trc's binaries, under valgrind with valgrind=1.
+# (scripts/rustc-diff.sh); RUNNER (`%run`) runs trc's debug binary, under valgrind with
+# valgrind=1. Give it only when no other RUN line of the test runs its build under `%run`:
+# one run under valgrind per program is what the suite can afford.
 #
 # How a test checks trc alone *and* against rustc in one file: write the differential line as
-#     RUN: %if rustc %{ %rustc_diff %s %t %run %}
-# (test/examples/*.test pass %examples/NAME.tr instead of %s). `%if rustc` is lit's
+#     RUN: %if rustc %{ %rustc_diff %s %t %}
+# (`%rustc_diff %s %t %run` in a test that is nothing but the comparison; test/examples/*.test
+# pass %examples/NAME.tr instead of %s). `%if rustc` is lit's
 # conditional substitution on the `rustc` feature set above: where rustc works the line runs
 # and a difference fails the test; where it does not, the line expands to nothing and only
 # the trc-only RUN lines (FileCheck on the output) run, so the test still passes or fails on
@@ -143,5 +146,17 @@ config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
 # file UNSUPPORTED, trc-only checks included, where rustc is missing. Use it only for tests
 # that are nothing but a comparison with rustc (test/runtime/rt-rustc-diff.test). A bare
 # %rustc_diff without `%if rustc` fails where rustc is missing (it runs "rustc-not-found").
-config.substitutions.append(("%rustc_diff", "bash %s %s %s" % (os.path.join(repo_root, "scripts", "rustc-diff.sh"), rustc, trc)))
+# In the ASan suite (asan=1) only the release builds are compared (rustc-diff.sh --release-only).
+config.substitutions.append(
+    (
+        "%rustc_diff",
+        "bash %s %s%s %s"
+        % (
+            os.path.join(repo_root, "scripts", "rustc-diff.sh"),
+            "--release-only " if param_true("asan") else "",
+            rustc,
+            trc,
+        ),
+    )
+)
 config.substitutions.append(("%rustc", rustc))

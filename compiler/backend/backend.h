@@ -9,8 +9,8 @@
 #include "codegen/codegen.h"
 
 
-// Verifies, optimizes and writes the module as IR text or a linked executable; frees the LLVM
-// objects. Returns the exit code.
+// Verifies, optimizes and writes the module as IR text or a linked executable. Returns the exit
+// code. The LLVM objects stay (the driver exits next); link_dispose frees them.
 int link_output(CodegenResult *r, Options *opts);
 void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
 

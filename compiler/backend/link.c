@@ -171,7 +171,9 @@ static int write_executable(CodegenResult *r, Options *opts) {
     return 3;
   }
   const char *out = opts->output ? opts->output : "a.out";
+  timing_mark("LLVM: emit the object file");
   int rc = run_linker(obj, rtlib, out);
+  timing_mark("link (cc)");
   unlink(obj);
   if (rc != 0) {
     fprintf(stderr, "error: linking with `cc` failed (exit status %d)\n", rc);
@@ -183,10 +185,17 @@ static int write_executable(CodegenResult *r, Options *opts) {
 int link_output(CodegenResult *r, Options *opts) {
   int rc;
   bool switched = false;
-  if (!verify(r->mod)) rc = 3;
-  else if (opts->devirt && !devirtualize(r, opts, &switched)) rc = 3;
-  else if (!optimize(r, opts, switched)) rc = 3;
+  bool ok = verify(r->mod);
+  timing_mark("LLVM: verify the module");
+  if (ok && opts->devirt) {
+    ok = devirtualize(r, opts, &switched);
+    timing_mark("devirtualize");
+  }
+  if (ok) {
+    ok = optimize(r, opts, switched);
+    if (opts->opt_level) timing_mark("LLVM: optimize");
+  }
+  if (!ok) rc = 3;
   else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);
-  link_dispose(r);
   return rc;
 }

@@ -97,6 +97,18 @@ void *arena_alloc(size_t size) {
   return p;  // calloc'ed chunks are zero, and memory is never reused
 }
 
+// The most recent allocation, of old bytes at p, needs only new: give the rest back so that the
+// next allocations use it (a reservation sized for the worst case, the lexer's token array).
+// The caller must not have written past new, so what is given back is still zero.
+void arena_trim(void *p, size_t old, size_t new) {
+  old = (old + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+  new = (new + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+  if (!chunks || new > old) return;
+  if ((char *)p + old == (char *)chunks->mem + chunks->used) chunks->used -= old - new;
+  // A big request's own chunk: nothing else goes there, only the count changes.
+  else if (chunks->next && p == (void *)chunks->next->mem && chunks->next->used == old) chunks->next->used = new;
+}
+
 char *arena_strndup(const char *s, size_t len) {
   char *p = arena_alloc(len + 1);
   if (len) memcpy(p, s, len);
@@ -194,6 +206,12 @@ void arena_free_all(void) {
   // The intern table lived in the arena: forget it so a later intern starts afresh.
   table = NULL;
   table_cap = table_len = 0;
+}
+
+size_t arena_bytes(void) {
+  size_t n = 0;
+  for (Chunk *c = chunks; c; c = c->next) n += c->used;
+  return n;
 }
 
 void copy_bytes(void *dst, const void *src, size_t n) {

@@ -25,6 +25,8 @@ char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *intern(const char *s, size_t len);
 const char *intern_cstr(const char *s);
 void arena_free_all(void);
+size_t arena_bytes(void);
+void arena_trim(void *p, size_t old, size_t new);  // shrink the last allocation  // handed out so far (--time-passes)
 
 // The growable array, one for every element type, in the arena:
 //
@@ -118,5 +120,16 @@ void diag_summary(void);
 
 // `trc --explain CODE`; returns the exit code.
 int explain_code(const char *code);
+
+//
+// timing.c: `--time-passes`
+//
+
+// Phases mark their end: the wall time since the previous mark (or timing_start) is charged
+// to `name`. Marks cost one clock read when timing is off, so the phases make them always.
+void timing_start(bool report);
+void timing_mark(const char *name);
+// The table on stderr, one line per phase and a total with the peak memory (when on).
+void timing_report(void);
 
 #endif

@@ -21,6 +21,7 @@ typedef struct {
   bool dump_vtables;    // --dump-vtable-layouts
   bool emit_mir;        // --emit=mir: print the MIR of the user's functions instead of compiling
   bool print_mono_items; // --print-mono-items: print what the collector found instead of compiling
+  bool time_passes;     // --time-passes: the time of each phase on stderr (base/timing.c)
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and

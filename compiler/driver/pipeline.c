@@ -29,23 +29,30 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   // Program and Crate outlive this function (codegen's result and mono point into them).
   Program *prog = arena_alloc(sizeof *prog);
   parse_source(prog, "<prelude>", prelude_source, strlen(prelude_source));
+  timing_mark("parse the std prelude");
   parse_source(prog, name, text, len);
   modules_load_files(prog);  // the files of its `mod name;` items
+  timing_mark("parse the program");
   if (diag_error_count()) return NULL;
   derive_expand(prog, 0);
+  timing_mark("expand derives");
 
   Crate *crate = arena_alloc(sizeof *crate);
-  if (!check_program(crate, prog)) {
+  bool ok = check_program(crate, prog);
+  timing_mark("type check (the rest)");
+  if (!ok) {
     diag_flush_deferred();  // sema's moves errors, which would wait for the borrow checker
     return NULL;
   }
 
   // Overflow checks as in rustc's builds: on in a debug build (-O0), off with -O.
   lower_crate(crate, opts->opt_level == 0);
+  timing_mark("build MIR, check moves and borrows");
   if (diag_error_count()) return NULL;
   if (!opts->emit_mir) {
     mono_init(crate);
     mono_collect(crate);
+    timing_mark("collect mono items");
     if (diag_error_count()) return NULL;  // the recursion limit
     if (opts->print_mono_items) {
       mono_print_items(stdout);
@@ -65,7 +72,9 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
     return NULL;  // main.c: no errors, so the MIR was the output
   }
 
-  return codegen_program(crate, opts);
+  CodegenResult *r = codegen_program(crate, opts);
+  timing_mark("generate LLVM IR");
+  return r;
 }
 
 void trc_reset(void) {

@@ -2813,7 +2813,10 @@ static void lower_and_check(Crate *crate, FnDecl *f, bool overflow_checks) {
 }
 
 Body *lower_on_demand(FnDecl *f) {
-  if (f->body && !f->mir) f->mir = lower_fn(lowered_crate, f, lowered_with_checks);
+  if (f->body && !f->mir) {
+    check_body_on_demand(f);  // a prelude body is checked when first needed (sema/check.c)
+    f->mir = lower_fn(lowered_crate, f, lowered_with_checks);
+  }
   return f->mir;
 }
 

@@ -949,6 +949,19 @@ static bool check_recursive_type(StructDecl *s, DeclVec *done) {
   return true;
 }
 
+// The prelude is thousands of lines of which a program uses a few functions, and its bodies
+// have no errors to report: like rustc, which type checks std once when std is built, trc
+// checks a prelude body only when lowering first reaches it (lower_on_demand, for the mono
+// collector). Checking all of them was a third of the time trc took for a small program.
+// A const's body stays eager: the checker evaluates consts (array lengths, patterns).
+static bool checked_on_demand(FnDecl *f) { return f->span.file == 0 && !f->is_const; }
+
+static void check_body_now(FnDecl *f) {
+  if (!checked_on_demand(f)) check_fn_body(f);
+}
+
+void check_body_on_demand(FnDecl *f) { check_fn_body(f); }
+
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
@@ -974,24 +987,28 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
   for (int i = 0; i < K->aliases.len; i++) alias_type(VEC_AT(K->aliases, i));  // errors in unused aliases too
   check_pending_dyn_compatible();
+  timing_mark("resolve items and signatures");
   if (diag_error_count()) return false;
   check_coherence();
+  timing_mark("check coherence");
   if (diag_error_count()) return false;  // as rustc, whose coherence runs before bodies are checked
   for (int i = 0; i < K->impls.len; i++) check_impl_items(VEC_AT(K->impls, i));
+  timing_mark("check impls against their traits");
   for (int i = 0; i < K->traits.len; i++) {
     TraitDecl *t = VEC_AT(K->traits, i);
     for (int m = 0; m < t->nmethods; m++)
-      if (t->methods[m]->body) check_fn_body(t->methods[m]);
+      if (t->methods[m]->body) check_body_now(t->methods[m]);
   }
   for (int i = 0; i < K->impls.len; i++) {
     ImplDecl *im = VEC_AT(K->impls, i);
-    for (int m = 0; m < im->nmethods; m++) check_fn_body(im->methods[m]);
+    for (int m = 0; m < im->nmethods; m++) check_body_now(im->methods[m]);
   }
   for (int i = 0; i < K->fns.len; i++) {
     FnDecl *f = VEC_AT(K->fns, i);
-    if (!f->impl && !f->trait) check_fn_body(f);
+    if (!f->impl && !f->trait) check_body_now(f);
   }
   for (int i = 0; i < K->consts.len; i++) check_fn_body(((ConstDecl *)VEC_AT(K->consts, i))->fn);
+  timing_mark("type check bodies");
   FnDecl *main_fn = NULL;
   for (int i = 0; i < K->fns.len; i++) {
     FnDecl *f = VEC_AT(K->fns, i);

@@ -220,8 +220,11 @@ typedef struct {
 // check.c: resolution and type checking
 //
 
-// Returns false if any error was reported.
+// Returns false if any error was reported. The bodies of the prelude's functions are not
+// checked here but when a later phase first needs one (check_body_on_demand).
 bool check_program(Crate *crate, Program *prog);
+// Checks f's body if it has not been: lower/ calls it for each prelude body it lowers.
+void check_body_on_demand(FnDecl *f);
 void check_reset(void);   // forgets the crate and the checker's caches
 
 //

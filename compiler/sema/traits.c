@@ -223,12 +223,30 @@ static bool impl_arg_names_param(ImplDecl *im, int p) {
 
 // How many impls of trait have a self type that self matches (their bounds and trait arguments
 // aside): more than one, and the trait's arguments pick (`Mul<f64> for P` and `Mul<P> for P`).
+// Trying an impl binds its parameters in an array that, for the many impls that do not
+// apply, is thrown away at once: it lives on the caller's stack (`Type *buf[SCRATCH_BINDS]`)
+// and only the bindings of the impl that is kept are copied to the arena. Allocating every
+// try in the arena was a tenth of what checking a small program allocated.
+#define SCRATCH_BINDS 16
+static Type **scratch_binds(Type **buf, int n) {
+  if (n + 1 > SCRATCH_BINDS) return arena_alloc(sizeof(Type *) * (size_t)(n + 1));
+  memset(buf, 0, sizeof(Type *) * (size_t)(n + 1));
+  return buf;
+}
+static Type **keep_binds(Type **binds, Type **buf, int n) {
+  if (binds != buf) return binds;
+  Type **kept = arena_alloc(sizeof(Type *) * (size_t)(n + 1));
+  memcpy(kept, binds, sizeof(Type *) * (size_t)n);
+  return kept;
+}
+
 int impls_for_self(TraitDecl *trait, Type *self) {
   int count = 0;
+  Type *buf[SCRATCH_BINDS];
   for (int i = 0; i < trait->impls.len; i++) {
     ImplDecl *im = trait->impls.data[i];
     int n = im->env ? im->env->n : 0;
-    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    Type **binds = scratch_binds(buf, n);
     if (im->self_ty && match_type(im->self_ty, ty_resolve(self), binds, n)) count++;
   }
   return count;
@@ -243,11 +261,12 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
     return NULL;
   }
   ImplDecl *found = NULL;
+  Type *buf[SCRATCH_BINDS];
   for (int i = 0; i < tr->trait->impls.len && !found; i++) {
     ImplDecl *im = tr->trait->impls.data[i];
     if (!im->self_ty) continue;
     int n = im->env ? im->env->n : 0;
-    Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
+    Type **binds = scratch_binds(buf, n);
     if (!match_type(im->self_ty, self_ty, binds, n)) continue;
     bool ok = true;
     for (int a = 0; a < tr->nargs && ok; a++)
@@ -273,7 +292,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
     }
     if (!ok) continue;
     found = im;
-    if (impl_args) *impl_args = binds;
+    if (impl_args) *impl_args = keep_binds(binds, buf, n);
     if (nimpl_args) *nimpl_args = n;
   }
   impl_depth--;
