@@ -135,6 +135,14 @@ static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, T
                     rhs->kind == TY_REF ? rhs->inner : t->inner);
   case TY_BOX:
     if (ty_resolve(t->inner)->kind == TY_DYN) return eq_boxed_dyn(c, pa, pb, ty_resolve(t->inner));
+    // Box<[T]> is laid out as the fat pointer the slice comparison reads from its address;
+    // Box<str> as the `&str` value the string comparison takes.
+    if (!ty_is_sized(t->inner)) {
+      Type *ri = rhs->kind == TY_BOX ? rhs->inner : t->inner;
+      if (ty_resolve(t->inner)->kind != TY_STR) return eq_value(c, pa, pb, t->inner, ri);
+      LLVMTypeRef fat = cg_lltype(c, t);
+      return eq_value(c, LLVMBuildLoad2(c->b, fat, pa, ""), LLVMBuildLoad2(c->b, fat, pb, ""), t->inner, ri);
+    }
     return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner, t->inner);
   case TY_STRUCT: {
     LLVMValueRef args[2] = {pa, pb};

@@ -353,6 +353,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     cg_drop_value(c, v, cg_final_ty(c, e->args[0]));
     return cg_unit(c);
   }
+  case BI_FORGET: return cg_unit(c);  // moved in, so nothing drops it: its destructor never runs
   case BI_READ: return cg_load(c, t, argv[0]);
   case BI_BOX_LEAK: case BI_BOX_FROM_REF: case BI_AS_MUT: return argv[0];  // one pointer, seen otherwise
   case BI_TRANSMUTE: {  // the value's bytes read back as the other type

@@ -308,10 +308,15 @@ static Type *check_overload(Fcx *fx, Expr *e, const char *trait, const char *met
 // accesses and coercions that deref through such a type get the same node put in front of
 // their operand (deref_through).
 
-// Whether t (not a reference or a Box) has a Deref impl.
+// Whether t has a Deref impl the checker must call: not a reference, pointer, Box, Vec or String,
+// whose derefs are builtin (std's Deref impls for the last three serve bounds, std/ops.tr).
 bool has_user_deref(Type *t) {
   t = ty_resolve(t);
-  if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR || t->kind == TY_VAR || !K->deref_trait) return false;
+  switch (t->kind) {
+  case TY_REF: case TY_BOX: case TY_PTR: case TY_VAR: case TY_VEC: case TY_STRING: return false;
+  default: break;
+  }
+  if (!K->deref_trait) return false;
   return type_implements(K, t, K->deref_trait);
 }
 
@@ -1010,7 +1015,7 @@ static int value_fn_arity(Expr *e) {
   case RES_BUILTIN:
     switch (e->builtin) {
     case BI_VEC_NEW: case BI_STRING_NEW: return 0;
-    case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: case BI_FLOAT_FROM_BITS: return 1;
+    case BI_BOX_NEW: case BI_VEC_WITH_CAPACITY: case BI_DROP: case BI_FORGET: case BI_FLOAT_FROM_BITS: return 1;
     case BI_INT_FROM_STR_RADIX: return 2;
     default: return -1;
     }

@@ -773,7 +773,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     if (callee->builtin == BI_TYPE_NAME) return ty_ref(ty_str, false);
     return ty_ref(t ? t : ty_new_var(0), false);
   }
-  case BI_DROP:
+  case BI_DROP: case BI_FORGET:
     sig.nparams = 1;
     params[0] = ty_new_var(0);
     check_args(fx, e, e->args, e->nargs, &sig, "function");

@@ -322,6 +322,17 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
+// The impl's parameters that only its trait arguments name are still open when its method is
+// chosen (U of `impl<T, U: From<T>> Into<U> for T`, for `x.into()`): the call's expected type
+// decides them later, and their bounds are obligations of the body (`Foo: From<i32>`, E0277
+// when `let f: Foo = 5i32.into()` has no such impl), not something the impl's selection saw.
+static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Span sp) {
+  for (int p = 0; p < n && im->env; p++) {
+    if (!binds[p] || ty_resolve(binds[p])->kind != TY_VAR) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++) obligate_ref(fx, binds[p], im->env->bounds[p][b], binds, n, sp);
+  }
+}
+
 // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
@@ -353,6 +364,7 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     // `u: Tr<?>` is an obligation whose arguments the call's decide (`v.partial_cmp(&(2, 0))` picks
     // `PartialOrd<(u32, u32)>` and makes the literals u32), checked with the body's.
     if (several) obligate(fx, u, im->trait, method_name_span(e))->tr = traitref_new(im->trait, full.args, full.nargs);
+    else obligate_open_params(fx, im, best_binds, best_n, method_name_span(e));
     return true;
   }
   return false;

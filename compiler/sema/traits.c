@@ -252,6 +252,28 @@ int impls_for_self(TraitDecl *trait, Type *self) {
   return count;
 }
 
+// An impl's bound `U: From<T>` on the type bp bound to U: the trait, and, when bp is an
+// ordinary type and the bound's arguments are known, an impl for those arguments (`Box<str>:
+// From<&str>` does not hold because `Box<dyn Error>: From<&str>` does). The builtin comparisons
+// and the traits type_implements answers itself keep the trait-only answer.
+static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n) {
+  if (!type_implements(crate, bp, r->trait)) return false;
+  if (!r->nargs || r->trait == crate->partial_eq_trait || r->trait == crate->partial_ord_trait || is_fn_trait(r->trait)) return true;
+  switch (ty_resolve(bp)->kind) {
+  case TY_STRUCT: case TY_BOX: case TY_VEC: case TY_STRING: case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR:
+  case TY_STR: case TY_TUPLE: case TY_ARRAY: case TY_SLICE: case TY_UNIT: break;
+  default: return true;
+  }
+  if (ty_has_params(bp) || ty_has_vars(bp)) return true;
+  Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
+  for (int i = 0; i < r->nargs; i++) {
+    args[i] = ty_subst(r->args[i], binds, n);
+    if (!args[i] || ty_has_vars(args[i]) || ty_has_params(args[i]) || ty_has_assoc(args[i])) return true;
+  }
+  TraitRef with = {.trait = r->trait, .args = args, .nargs = r->nargs};
+  return find_impl(crate, &with, bp, NULL, NULL) != NULL;
+}
+
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
   if (impl_depth + 1 == impl_depth_limit) impl_at_limit = self_ty;
@@ -287,8 +309,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
       // impl for `Rc<str>`.
       if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;
-      for (int b = 0; b < im->env->nbounds[p] && ok; b++)
-        ok = type_implements(crate, bp, im->env->bounds[p][b]->trait);
+      for (int b = 0; b < im->env->nbounds[p] && ok; b++) ok = bound_holds(crate, bp, im->env->bounds[p][b], binds, n);
     }
     if (!ok) continue;
     found = im;
@@ -302,7 +323,31 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
 // `Vec<u64>: FromIterator<?A>`: when exactly one impl of the trait is for self's type, its trait
 // arguments are what the open ones must be (rustc's inference from impl selection). Returns
 // whether it unified anything.
-bool unify_with_only_impl(TraitRef *tr, Type *self) {
+static bool unify_with_only_impl_at(TraitRef *tr, Type *self, int depth);
+
+bool unify_with_only_impl(TraitRef *tr, Type *self) { return unify_with_only_impl_at(tr, self, 0); }
+
+// The impl's parameters that its self type left open (`A` of `impl<A, V: FromIterator<A>>
+// FromIterator<Option<A>> for Option<V>`) are what its bounds on the others make them: with V
+// known (Vec<i32>), `V: FromIterator<A>` has one impl, which makes A i32. So `let v:
+// Option<Vec<i32>> = it.map(|s| s.parse().ok()).collect()` infers parse's type, as rustc does.
+static bool unify_through_bounds(ImplDecl *im, Type **binds, int n, int depth) {
+  bool any = false;
+  for (int p = 0; p < n && depth < 4; p++) {
+    Type *pt = ty_resolve(binds[p]);
+    if (pt->kind == TY_VAR) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++) {
+      TraitRef *r = im->env->bounds[p][b];
+      if (!r->nargs) continue;
+      Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
+      for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], binds, n);
+      any |= unify_with_only_impl_at(traitref_new(r->trait, args, r->nargs), pt, depth + 1);
+    }
+  }
+  return any;
+}
+
+static bool unify_with_only_impl_at(TraitRef *tr, Type *self, int depth) {
   self = ty_resolve(self);
   if (!tr->nargs || self->kind == TY_VAR || self->kind == TY_PARAM) return false;
   // (A type that has the builtin PartialEq has more than its impls: `&str` compares with `&str`
@@ -321,11 +366,17 @@ bool unify_with_only_impl(TraitRef *tr, Type *self) {
     only = im, only_binds = binds, only_n = n;
   }
   if (!only) return false;
+  bool open = false;
   for (int p = 0; p < only_n; p++)
-    if (!only_binds[p]) return false;
+    if (!only_binds[p]) {
+      if (!impl_arg_names_param(only, p)) return false;
+      only_binds[p] = ty_new_var(0);
+      open = true;
+    }
   bool any = false;
   for (int a = 0; a < tr->nargs && a < only->ntrait_args; a++)
     any |= unify(ty_subst(only->trait_args[a], only_binds, only_n), ty_normalize(tr->args[a], cur_env));
+  if (open) any |= unify_through_bounds(only, only_binds, only_n, depth);
   return any;
 }
 
