@@ -25,6 +25,7 @@ typedef struct {
   size_t pos;
   Token *toks;  // in the arena, sized from the text's length (see reserve_tokens)
   int ntoks, cap;
+  bool bytes;   // in a byte literal (b'x', b"..."): escapes are bytes up to \xff, text is ASCII
 } Lexer;
 
 static Lexer L;
@@ -32,6 +33,7 @@ static Lexer L;
 static const char *const kind_names[TK_COUNT] = {
     [TK_EOF] = "<eof>", [TK_IDENT] = "identifier", [TK_LIFETIME] = "lifetime",
     [TK_INT] = "integer literal", [TK_FLOAT] = "float literal", [TK_STR] = "string literal",
+    [TK_BYTE_STR] = "byte string literal",
     [TK_CHAR] = "character literal",
     [TK_AS] = "as", [TK_BREAK] = "break", [TK_CONST] = "const", [TK_CONTINUE] = "continue",
     [TK_CRATE] = "crate", [TK_DYN] = "dyn", [TK_ELSE] = "else", [TK_ENUM] = "enum", [TK_EXTERN] = "extern",
@@ -272,7 +274,7 @@ static long read_escape(bool in_string) {
     }
     int v = hex_value(peek(0)) * 16 + hex_value(peek(1));
     L.pos += 2;
-    if (v > 0x7f) {
+    if (v > 0x7f && !L.bytes) {
       Diag *d = diag_error(span(lo, L.pos), NULL, "out of range hex escape");
       diag_label(d, "must be a character in the range [\\x00-\\x7f]");
       diag_emit(d);
@@ -281,6 +283,15 @@ static long read_escape(bool in_string) {
     return v;
   }
   case 'u': {
+    if (L.bytes) {
+      Diag *d = diag_error(span(lo, L.pos), NULL, "unicode escape in byte string");
+      diag_label(d, "unicode escape in byte string");
+      diag_help(d, "unicode escape sequences cannot be used as a byte or in a byte string");
+      diag_emit(d);
+      while (peek(0) && peek(0) != '}' && peek(0) != '"' && peek(0) != '\'') L.pos++;
+      if (peek(0) == '}') L.pos++;
+      return '?';
+    }
     if (peek(0) != '{') {
       Diag *d = diag_error(span(lo, L.pos), NULL, "incorrect unicode escape sequence");
       diag_help(d, "format of unicode escape sequences is `\\u{...}`");
@@ -377,6 +388,17 @@ static void finish_string(Token *t, Buf *b) {
 }
 
 // string = '"' (char | escape)* '"'
+// A character past ASCII in a byte literal: reported once, and skipped whole.
+static void non_ascii_in_bytes(const char *what) {
+  int n;
+  uint32_t cp = decode_at(L.pos, &n);
+  Diag *d = diag_error(span(L.pos, L.pos + (size_t)n), NULL, "non-ASCII character in %s", what);
+  diag_label(d, "must be ASCII");
+  diag_emit(d);
+  (void)cp;
+  L.pos += (size_t)n - 1;
+}
+
 static void lex_string(size_t lo) {
   L.pos++;  // opening quote
   Buf b = {0};
@@ -391,7 +413,10 @@ static void lex_string(size_t lo) {
     if (c == '\\') {
       long cp = read_escape(true);
       if (cp == -2) break;
-      if (cp >= 0) {
+      if (cp >= 0 && L.bytes) {
+        char byte = (char)cp;
+        buf_add(&b, &byte, 1);
+      } else if (cp >= 0) {
         char tmp[4];
         buf_add(&b, tmp, (size_t)encode_utf8((uint32_t)cp, tmp));
       }
@@ -401,6 +426,7 @@ static void lex_string(size_t lo) {
       L.pos++;
       continue;
     }
+    if (c >= 0x80 && L.bytes) non_ascii_in_bytes("byte string literal");
     buf_add(&b, L.src + L.pos, 1);
     L.pos++;
   }
@@ -768,14 +794,18 @@ static void lex_token(void) {
       return;
     }
   }
-  // Byte literals: b'x' is just a u8; byte and C strings have no type in trc.
+  // Byte literals: b'x' is just a u8, b"..." a `&[u8; N]` (TK_BYTE_STR); C strings have no
+  // type in trc.
   if (c == 'b' && peek(1) == '\'') {
     L.pos++;
     size_t before = (size_t)L.ntoks;
+    L.bytes = true;
     lex_quote(lo + 1);
+    L.bytes = false;
     Token *t = &L.toks[L.ntoks - 1];
     if ((size_t)L.ntoks > before && t->kind == TK_CHAR) {
-      if (t->char_val > 0x7f) error_at(t->span, NULL, "non-ASCII character in byte literal");
+      // (An escape may be any byte, `b'\xff'`; a character written as itself must be ASCII.)
+      if (t->char_val > 0x7f && L.src[lo + 2] != '\\') error_at(t->span, NULL, "non-ASCII character in byte literal");
       t->kind = TK_INT;
       t->int_val = t->char_val & 0xff;
       t->suffix = intern_cstr("u8");
@@ -786,12 +816,24 @@ static void lex_token(void) {
   if ((c == 'b' || c == 'c') && (peek(1) == '"' || (peek(1) == 'r' && (peek(2) == '"' || peek(2) == '#')))) {
     L.pos++;
     size_t before = (size_t)L.ntoks;
-    if (peek(0) == 'r') lex_raw_string(lo + 1);
+    bool raw = peek(0) == 'r';
+    L.bytes = c == 'b';
+    if (raw) lex_raw_string(lo + 1);
     else lex_string(lo + 1);
+    L.bytes = false;
     if ((size_t)L.ntoks > before) {
       Token *t = &L.toks[L.ntoks - 1];
       t->span.lo = (uint32_t)lo;
-      error_at(t->span, NULL, "%s string literals are not supported", c == 'b' ? "byte" : "C");
+      if (c == 'c') {
+        error_at(t->span, NULL, "C string literals are not supported");
+      } else {
+        t->kind = TK_BYTE_STR;
+        for (size_t i = 0; raw && i < t->str_len; i++)
+          if ((unsigned char)t->str[i] >= 0x80) {
+            error_at(t->span, NULL, "non-ASCII character in raw byte string literal");
+            break;
+          }
+      }
     }
     return;
   }

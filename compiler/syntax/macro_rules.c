@@ -170,7 +170,7 @@ static bool tok_eq(Token *a, Token *b) {
   if (a->kind != b->kind) return false;
   switch (a->kind) {
   case TK_IDENT: case TK_LIFETIME: return a->text == b->text;
-  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: return !strcmp(tok_text(a), tok_text(b));
+  case TK_INT: case TK_FLOAT: case TK_STR: case TK_BYTE_STR: case TK_CHAR: return !strcmp(tok_text(a), tok_text(b));
   default: return true;
   }
 }
@@ -417,7 +417,7 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
     if (j >= end) return -1;
     TokenKind lk = m->t[j].kind;
     bool num = lk == TK_INT || lk == TK_FLOAT;
-    bool lit = num || lk == TK_STR || lk == TK_CHAR || lk == TK_TRUE || lk == TK_FALSE;
+    bool lit = num || lk == TK_STR || lk == TK_BYTE_STR || lk == TK_CHAR || lk == TK_TRUE || lk == TK_FALSE;
     return lit && (j == pos || num) ? j - pos + 1 : -1;
   }
   case FRAG_VIS:
@@ -724,7 +724,7 @@ const char *tokens_text(Token *toks, int n) {
     bool call = i > 0 && (t->kind == TK_LPAREN || t->kind == TK_LBRACKET) && (toks[i - 1].kind == TK_IDENT || toks[i - 1].kind == TK_BANG);
     bool bang = t->kind == TK_BANG && i > 0 && toks[i - 1].kind == TK_IDENT && i + 1 < n && is_open(toks[i + 1].kind);
     if (i > 0 && !glues_right(toks[i - 1].kind) && !glues_left(t->kind) && !call && !bang) vec_push(&buf, ' ');
-    const char *s = t->kind == TK_STR || t->kind == TK_INT || t->kind == TK_FLOAT || t->kind == TK_CHAR
+    const char *s = t->kind == TK_STR || t->kind == TK_BYTE_STR || t->kind == TK_INT || t->kind == TK_FLOAT || t->kind == TK_CHAR
                         ? diag_span_text(t->span) : tok_text(t);
     for (const char *p = s; *p; p++) vec_push(&buf, *p);
   }

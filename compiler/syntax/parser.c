@@ -583,6 +583,34 @@ static bool is_lit_start(TokenKind k) {
   return k == TK_INT || k == TK_FLOAT || k == TK_STR || k == TK_CHAR || k == TK_TRUE || k == TK_FALSE || k == TK_MINUS;
 }
 
+// b"ab" is `&[97u8, 98u8]`: a borrowed array of u8 literals, `&'static [u8; 2]` once the checker
+// promotes the constant array, as rustc types it.
+static Expr *byte_string_expr(Token *t) {
+  Expr *arr = new_expr(EX_ARRAY, t->span);
+  arr->nargs = (int)t->str_len;
+  arr->args = arena_alloc(sizeof(Expr *) * (t->str_len + 1));
+  const char *u8 = intern_cstr("u8");
+  for (size_t i = 0; i < t->str_len; i++) {
+    Expr *b = new_expr(EX_INT, t->span);
+    b->int_val = (unsigned char)t->str[i];
+    b->suffix = u8;
+    arr->args[i] = b;
+  }
+  if (!t->str_len) {  // b"" is `&[0u8; 0]`: the element type must still be u8
+    Expr *zero = new_expr(EX_INT, t->span), *n = new_expr(EX_INT, t->span);
+    zero->suffix = u8;
+    arr->repeat = true;
+    arr->nargs = 2;
+    arr->args = arena_alloc(sizeof(Expr *) * 2);
+    arr->args[0] = zero;
+    arr->args[1] = n;
+  }
+  Expr *e = new_expr(EX_UNARY, t->span);
+  e->op = TK_AMP;
+  e->sub = arr;
+  return e;
+}
+
 static Expr *parse_lit_expr(void) {
   Span lo = tok()->span;
   bool neg = accept(TK_MINUS);
@@ -592,6 +620,7 @@ static Expr *parse_lit_expr(void) {
   case TK_INT: e = new_expr(EX_INT, t->span); e->int_val = t->int_val; e->suffix = t->suffix; break;
   case TK_FLOAT: e = new_expr(EX_FLOAT, t->span); e->float_val = t->float_val; e->suffix = t->suffix; break;
   case TK_STR: e = new_expr(EX_STR, t->span); e->str = t->str; e->str_len = t->str_len; break;
+  case TK_BYTE_STR: e = byte_string_expr(t); break;
   case TK_CHAR: e = new_expr(EX_CHAR, t->span); e->int_val = t->char_val; break;
   case TK_TRUE: case TK_FALSE: e = new_expr(EX_BOOL, t->span); e->int_val = t->kind == TK_TRUE; break;
   default: P.pos--; syntax_error("literal");
@@ -1806,7 +1835,7 @@ static Expr *parse_primary(bool no_struct) {
   Token *t = tok();
   Span lo = t->span;
   switch (t->kind) {
-  case TK_INT: case TK_FLOAT: case TK_STR: case TK_CHAR: case TK_TRUE: case TK_FALSE:
+  case TK_INT: case TK_FLOAT: case TK_STR: case TK_BYTE_STR: case TK_CHAR: case TK_TRUE: case TK_FALSE:
     return parse_lit_expr();
   case TK_IDENT: case TK_SELF_LOWER: case TK_SELF_UPPER: case TK_CRATE: case TK_SUPER: case TK_PATHSEP:
     return parse_path_expr(no_struct);

@@ -36,6 +36,7 @@ typedef enum {
   TK_INT,       // 123, 0xff, 1_000u64
   TK_FLOAT,     // 1.5, 2e3, 1.0f64
   TK_STR,       // "..." (escapes decoded)
+  TK_BYTE_STR,  // b"..." and br"...": str/str_len are the bytes
   TK_CHAR,      // 'x'
   // keywords
   TK_AS, TK_BREAK, TK_CONST, TK_CONTINUE, TK_CRATE, TK_DYN, TK_ELSE, TK_ENUM, TK_EXTERN, TK_FALSE, TK_FN,
