@@ -2265,8 +2265,10 @@ static void lower_macro(Lower *L, Place dest, Expr *e) {
     return;
   }
   if (!strcmp(n, "vec")) {
-    // The elements by value (moved into the new Vec), or the element and the count.
+    // The elements by value (moved into the new Vec), or the element and the count: filled by
+    // codegen for a Copy element, by std's __vec_from_elem (e->fn, sema/check_moves.c) else.
     Callee c = {.kind = CALLEE_MACRO, .expr = e};
+    if (e->repeat && e->fn) c = (Callee){.kind = CALLEE_FN, .fn = e->fn, .targs = e->fn_targs, .ntargs = e->fn_ntargs};
     emit_call(L, dest, c, lower_args(L, e->args, e->nargs, NULL), e->nargs, raw_ty(e), e->span, e->span);
     return;
   }

@@ -151,7 +151,8 @@ Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
     if (e->repeat) {
       check_coerce(fx, e->args[0], elem);
       check_coerce(fx, e->args[1], ty_usize);
-      vec_push(&fx->moves, e);  // checked later: the element must be Copy
+      note_move(fx, e->args[0]);  // (a Copy element is not moved: check_moves decides)
+      vec_push(&fx->moves, e);    // checked later: Copy, else Clone (check_moves.c)
     } else {
       for (int i = 0; i < e->nargs; i++) {
         check_coerce(fx, e->args[i], elem);

@@ -37,13 +37,32 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
   return true;
 }
 
+// `[x; n]` copies x into every element, so x must be Copy (rustc's E0277 and note). `vec![x; n]`
+// of a Copy x is the builtin fill; of any other x it clones, n - 1 times, then moves x in:
+// the call of std's __vec_from_elem (compiler/std/slice.tr), recorded on the macro for lower/.
+static void check_repeat(Expr *e) {
+  Type *el = e->args[0]->ty;
+  if (ty_has_vars(el) || type_implements(K, el, K->copy_trait)) return;
+  bool vec = e->kind == EX_MACRO;
+  TraitDecl *need = vec ? K->clone_trait : K->copy_trait;
+  if (vec && type_implements(K, el, need)) {
+    e->fn = lookup_fn(intern_cstr("__vec_from_elem"));
+    e->fn_targs = arena_alloc(sizeof(Type *));
+    e->fn_targs[0] = el;
+    e->fn_ntargs = 1;
+    return;
+  }
+  Diag *d = diag_error(e->args[0]->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(el), need->name);
+  diag_label(d, "the trait `%s` is not implemented for `%s`", need->name, ty_name(el));
+  if (!vec) diag_note(d, "the `Copy` trait is required because this value will be copied for each element of the array");
+  diag_emit(d);
+}
+
 void check_moves(Fcx *fx) {
   for (int i = 0; i < fx->moves.len; i++) {
     Expr *e = VEC_AT(fx->moves, i);
     if ((e->kind == EX_MACRO || e->kind == EX_ARRAY) && e->repeat) {
-      Type *el = e->args[0]->ty;
-      if (!type_implements(K, el, K->copy_trait) && !ty_has_vars(el))
-        error_at(e->args[0]->span, "E0277", "the trait bound `%s: Copy` is not satisfied (trc supports `[x; n]` for Copy elements only)", ty_name(el));
+      check_repeat(e);
       continue;
     }
     if (e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn->is_static && !e->coerce && !ty_has_vars(e->ty) &&
