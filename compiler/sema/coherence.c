@@ -37,15 +37,34 @@ static Type **fresh_vars(GenericEnv *env) {
   return vars;
 }
 
+// Whether the bound `t: r` (r's arguments in terms of vars) can never hold, as far as this
+// crate knows for good: t, the trait or one of its arguments is the program's own (only the
+// program could write such an impl: std's `impl<T, U: Into<T>> TryFrom<U> for T` does not
+// overlap `impl TryFrom<i64> for Percent`, since `i64: Into<Percent>` needs a `From<i64> for
+// Percent` that the program did not write).
+static bool bound_fails(Type *t, TraitRef *r, Type **vars, int n) {
+  bool knowable = is_local_type(t) || r->trait->span.file != 0;
+  Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
+  bool concrete = true;
+  for (int i = 0; i < r->nargs; i++) {
+    args[i] = ty_resolve(ty_subst(r->args[i], vars, n));
+    knowable |= is_local_type(args[i]);
+    concrete &= !ty_has_vars(args[i]) && !ty_has_params(args[i]);
+  }
+  if (!knowable) return false;  // std may add the impl
+  if (!may_implement(t, r->trait)) return true;
+  if (!r->nargs || !concrete || ty_has_vars(t)) return false;
+  TraitRef with = {.trait = r->trait, .args = args, .nargs = r->nargs};
+  return !find_impl(K, &with, t, NULL, NULL);
+}
+
 // Whether a bound of env, with its parameters now vars, can never hold.
 static bool bound_rules_out(GenericEnv *env, Type **vars) {
   for (int p = 0; env && p < env->n; p++)
     for (int b = 0; b < env->nbounds[p]; b++) {
       Type *t = ty_resolve(vars[p]);
-      TraitDecl *trait = env->bounds[p][b]->trait;
       if (t->kind == TY_VAR) continue;  // could still be anything
-      if (!is_local_type(t) && trait->span.file == 0) continue;  // std may add the impl
-      if (!may_implement(t, trait)) return true;
+      if (bound_fails(t, env->bounds[p][b], vars, env->n)) return true;
     }
   return false;
 }

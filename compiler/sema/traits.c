@@ -152,6 +152,40 @@ bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
 
 // `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
 // could become (rustc's selection with one candidate), its arguments unified in; or NULL.
+static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n);
+
+// Whether the impl's where-clauses could hold with these bindings (rustc's winnowing of
+// candidates by their nested obligations): a parameter bound to a known type must meet its
+// bounds, and one bound to an integer or float literal must meet them for some type the
+// literal could be. `Even::try_from(4)` has std's `impl<T, U: Into<T>> TryFrom<U> for T` and
+// the program's `impl TryFrom<u32> for Even`; no integer is Into<Even>, so the literal is u32.
+static bool impl_bounds_may_hold(ImplDecl *im, Type **binds, int n) {
+  static Type **const ints[] = {&ty_i32, &ty_i8, &ty_i16, &ty_i64, &ty_isize, &ty_u8, &ty_u16, &ty_u32, &ty_u64, &ty_usize};
+  static Type **const floats[] = {&ty_f64, &ty_f32};
+  for (int p = 0; p < n && im->env; p++) {
+    if (!binds[p] || !im->env->nbounds[p]) continue;
+    Type *bp = ty_resolve(binds[p]);
+    if (bp->kind == TY_VAR && bp->var_kind) {
+      Type **const *cands = bp->var_kind == 1 ? ints : floats;
+      int ncands = bp->var_kind == 1 ? 10 : 2;
+      Type **tmp = arena_alloc(sizeof(Type *) * (size_t)(n + 1));
+      bool any = false;
+      for (int c = 0; c < ncands && !any; c++) {
+        copy_bytes(tmp, binds, sizeof(Type *) * (size_t)n);
+        tmp[p] = *cands[c];
+        any = true;
+        for (int b = 0; b < im->env->nbounds[p] && any; b++) any = bound_holds(K, tmp[p], im->env->bounds[p][b], tmp, n);
+      }
+      if (!any) return false;
+      continue;
+    }
+    if (ty_has_vars(bp) || ty_has_params(bp)) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++)
+      if (!bound_holds(K, bp, im->env->bounds[p][b], binds, n)) return false;
+  }
+  return true;
+}
+
 ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
   ImplDecl *only = NULL;
   Type **only_binds = NULL;
@@ -165,7 +199,9 @@ ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
       Type *want = ty_subst(im->trait_args[a], binds, n);
       ok = may_match(want, args[a]) || ty_may_unify(want, args[a]);
     }
-    if (!ok) continue;
+    // (The parameters only the trait's arguments name take the call's: `U` of `TryFrom<U>`.)
+    for (int a = 0; a < nargs && ok; a++) match_type(im->trait_args[a], args[a], binds, n);
+    if (!ok || !impl_bounds_may_hold(im, binds, n)) continue;
     if (only) return NULL;
     only = im, only_binds = binds;
   }
@@ -261,7 +297,7 @@ static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n
   if (!r->nargs || r->trait == crate->partial_eq_trait || r->trait == crate->partial_ord_trait || is_fn_trait(r->trait)) return true;
   switch (ty_resolve(bp)->kind) {
   case TY_STRUCT: case TY_BOX: case TY_VEC: case TY_STRING: case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR:
-  case TY_STR: case TY_TUPLE: case TY_ARRAY: case TY_SLICE: case TY_UNIT: break;
+  case TY_STR: case TY_TUPLE: case TY_ARRAY: case TY_SLICE: case TY_UNIT: case TY_REF: break;
   default: return true;
   }
   if (ty_has_params(bp) || ty_has_vars(bp)) return true;
@@ -554,6 +590,10 @@ static Type *project(Type *t, GenericEnv *env) {
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
       found = binding_of(env->bounds[self->index][b], t->name);
+    // A bound `U: TryFrom<T>` without a binding: the projection stays one until U is known, as
+    // rustc prefers the where-clause to impls. (A blanket impl that happens to match the
+    // parameter, `impl<T, U: Into<T>> TryFrom<U> for T`, is not the one U will use.)
+    if (!found && param_has_bound(env, self->index, t->assoc_trait)) return t;
   } else if (self->kind == TY_OPAQUE) {
     found = opaque_binding(self, t->name);
   } else if (self->kind == TY_ASSOC) {
@@ -568,7 +608,9 @@ static Type *project(Type *t, GenericEnv *env) {
     // With the projection's trait arguments when they are known (`<f64 as Mul<V2>>::Output`).
     TraitRef tr = {.trait = t->assoc_trait};
     bool known = t->nargs > 0;
-    for (int i = 0; i < t->nargs && known; i++) known = !ty_has_vars(t->args[i]) && !ty_has_params(t->args[i]) && !ty_has_assoc(t->args[i]);
+    // (A parameter is as good as a known type: `<T as TryInto<U>>::Error` in the impl's own
+    // env binds the impl's U to U.)
+    for (int i = 0; i < t->nargs && known; i++) known = !ty_has_vars(t->args[i]) && !ty_has_assoc(t->args[i]);
     if (known) tr.args = t->args, tr.nargs = t->nargs;
     else if (t->nargs && impls_for_self(t->assoc_trait, self) > 1) {
       // The arguments pick the impl: now, when only one can match them; else once inferred.
@@ -577,7 +619,15 @@ static Type *project(Type *t, GenericEnv *env) {
     }
     Type **args = NULL;
     int n = 0;
-    ImplDecl *im = find_impl(K, &tr, self, &args, &n);
+    ImplDecl *im = NULL;
+    // One impl: its parameters that the arguments name are those arguments, variables or not
+    // (`<u32 as TryInto<?U>>::Error` is `<?U as TryFrom<u32>>::Error` of that same ?U).
+    if (!tr.args && t->nargs) {
+      TraitRef with = tr;
+      with.args = t->args, with.nargs = t->nargs;
+      im = find_impl(K, &with, self, &args, &n);
+    }
+    if (!im) im = find_impl(K, &tr, self, &args, &n);
     AssocTypeDecl *a = im ? impl_assoc(im, t->name) : NULL;
     if (a && a->resolved) found = ty_subst(a->resolved, args, n);
   }

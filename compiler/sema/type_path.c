@@ -62,6 +62,7 @@ static const struct {
   {"Clone", "core::clone"}, {"Copy", "core::marker"}, {"Send", "core::marker"}, {"Sync", "core::marker"},
   {"Sized", "core::marker"}, {"Unpin", "core::marker"}, {"Default", "core::default"},
   {"From", "core::convert"}, {"Into", "core::convert"}, {"AsRef", "core::convert"},
+  {"TryFrom", "core::convert"}, {"TryInto", "core::convert"}, {"TryFromIntError", "core::num::error"},
   {"Fn", "core::ops::function"}, {"FnMut", "core::ops::function"}, {"FnOnce", "core::ops::function"},
   {"Drop", "core::ops::drop"}, {"Deref", "core::ops::deref"}, {"DerefMut", "core::ops::deref"},
   {"Index", "core::ops::index"}, {"IndexMut", "core::ops::index"},
