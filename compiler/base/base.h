@@ -126,7 +126,7 @@ int explain_code(const char *code);
 //
 
 // Phases mark their end: the wall time since the previous mark (or timing_start) is charged
-// to `name`. Marks cost one clock read when timing is off, so the phases make them always.
+// to `name`. A mark returns at once when timing is off, so the phases make them always.
 void timing_start(bool report);
 void timing_mark(const char *name);
 // The table on stderr, one line per phase and a total with the peak memory (when on).

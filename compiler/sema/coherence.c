@@ -44,18 +44,16 @@ static Type **fresh_vars(GenericEnv *env) {
 // Percent` that the program did not write).
 static bool bound_fails(Type *t, TraitRef *r, Type **vars, int n) {
   bool knowable = is_local_type(t) || r->trait->span.file != 0;
-  Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
+  TraitRef *with = traitref_with_args(r, vars, n);
   bool concrete = true;
-  for (int i = 0; i < r->nargs; i++) {
-    args[i] = ty_resolve(ty_subst(r->args[i], vars, n));
-    knowable |= is_local_type(args[i]);
-    concrete &= !ty_has_vars(args[i]) && !ty_has_params(args[i]);
+  for (int i = 0; i < with->nargs; i++) {
+    knowable |= is_local_type(with->args[i]);
+    concrete &= !ty_has_vars(with->args[i]) && !ty_has_params(with->args[i]);
   }
   if (!knowable) return false;  // std may add the impl
   if (!may_implement(t, r->trait)) return true;
   if (!r->nargs || !concrete || ty_has_vars(t)) return false;
-  TraitRef with = {.trait = r->trait, .args = args, .nargs = r->nargs};
-  return !find_impl(K, &with, t, NULL, NULL);
+  return !find_impl(K, with, t, NULL, NULL);
 }
 
 // Whether a bound of env, with its parameters now vars, can never hold.

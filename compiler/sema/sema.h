@@ -128,6 +128,7 @@ bool capture_is_mut(Capture *cap);   // by `&mut` (a by-value capture: changed i
 bool ty_has_assoc(Type *t);
 Type *ty_new_var(int kind);          // fresh inference variable (not interned)
 TraitRef *traitref_new(TraitDecl *t, Type **args, int nargs);
+TraitRef *traitref_with_args(TraitRef *r, Type **binds, int n);  // r's arguments substituted (traits.c)
 // The bounds a trait declares on an associated type, `type IntoIter: Iterator<Item = Self::Item>`,
 // in the trait's environment (Self is parameter 0).
 struct TraitRefList {

@@ -150,8 +150,6 @@ bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
   return unify(ty_subst(only->self_ty, fresh, n), self) && !has_literal_var(self);
 }
 
-// `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
-// could become (rustc's selection with one candidate), its arguments unified in; or NULL.
 static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n);
 
 // Whether the impl's where-clauses could hold with these bindings (rustc's winnowing of
@@ -186,6 +184,8 @@ static bool impl_bounds_may_hold(ImplDecl *im, Type **binds, int n) {
   return true;
 }
 
+// `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
+// could become (rustc's selection with one candidate), its arguments unified in; or NULL.
 ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
   ImplDecl *only = NULL;
   Type **only_binds = NULL;
@@ -257,8 +257,6 @@ static bool impl_arg_names_param(ImplDecl *im, int p) {
   return false;
 }
 
-// How many impls of trait have a self type that self matches (their bounds and trait arguments
-// aside): more than one, and the trait's arguments pick (`Mul<f64> for P` and `Mul<P> for P`).
 // Trying an impl binds its parameters in an array that, for the many impls that do not
 // apply, is thrown away at once: it lives on the caller's stack (`Type *buf[SCRATCH_BINDS]`)
 // and only the bindings of the impl that is kept are copied to the arena. Allocating every
@@ -276,6 +274,16 @@ static Type **keep_binds(Type **binds, Type **buf, int n) {
   return kept;
 }
 
+// A bound's trait with its arguments in terms of binds (its associated type bindings left out):
+// `From<T>` of `U: From<T>` once the impl's T is known.
+TraitRef *traitref_with_args(TraitRef *r, Type **binds, int n) {
+  Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
+  for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], binds, n);
+  return traitref_new(r->trait, args, r->nargs);
+}
+
+// How many impls of trait have a self type that self matches (their bounds and trait arguments
+// aside): more than one, and the trait's arguments pick (`Mul<f64> for P` and `Mul<P> for P`).
 int impls_for_self(TraitDecl *trait, Type *self) {
   int count = 0;
   Type *buf[SCRATCH_BINDS];
@@ -301,13 +309,10 @@ static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n
   default: return true;
   }
   if (ty_has_params(bp) || ty_has_vars(bp)) return true;
-  Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
-  for (int i = 0; i < r->nargs; i++) {
-    args[i] = ty_subst(r->args[i], binds, n);
-    if (!args[i] || ty_has_vars(args[i]) || ty_has_params(args[i]) || ty_has_assoc(args[i])) return true;
-  }
-  TraitRef with = {.trait = r->trait, .args = args, .nargs = r->nargs};
-  return find_impl(crate, &with, bp, NULL, NULL) != NULL;
+  TraitRef *with = traitref_with_args(r, binds, n);
+  for (int i = 0; i < with->nargs; i++)
+    if (!with->args[i] || ty_has_vars(with->args[i]) || ty_has_params(with->args[i]) || ty_has_assoc(with->args[i])) return true;
+  return find_impl(crate, with, bp, NULL, NULL) != NULL;
 }
 
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
@@ -374,10 +379,7 @@ static bool unify_through_bounds(ImplDecl *im, Type **binds, int n, int depth) {
     if (pt->kind == TY_VAR) continue;
     for (int b = 0; b < im->env->nbounds[p]; b++) {
       TraitRef *r = im->env->bounds[p][b];
-      if (!r->nargs) continue;
-      Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
-      for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], binds, n);
-      any |= unify_with_only_impl_at(traitref_new(r->trait, args, r->nargs), pt, depth + 1);
+      if (r->nargs) any |= unify_with_only_impl_at(traitref_with_args(r, binds, n), pt, depth + 1);
     }
   }
   return any;

@@ -387,18 +387,17 @@ static void finish_string(Token *t, Buf *b) {
   free(b->buf);
 }
 
-// string = '"' (char | escape)* '"'
 // A character past ASCII in a byte literal: reported once, and skipped whole.
 static void non_ascii_in_bytes(const char *what) {
   int n;
-  uint32_t cp = decode_at(L.pos, &n);
+  decode_at(L.pos, &n);
   Diag *d = diag_error(span(L.pos, L.pos + (size_t)n), NULL, "non-ASCII character in %s", what);
   diag_label(d, "must be ASCII");
   diag_emit(d);
-  (void)cp;
   L.pos += (size_t)n - 1;
 }
 
+// string = '"' (char | escape)* '"'
 static void lex_string(size_t lo) {
   L.pos++;  // opening quote
   Buf b = {0};

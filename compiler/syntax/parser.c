@@ -585,26 +585,21 @@ static bool is_lit_start(TokenKind k) {
 
 // b"ab" is `&[97u8, 98u8]`: a borrowed array of u8 literals, `&'static [u8; 2]` once the checker
 // promotes the constant array, as rustc types it.
+static Expr *u8_lit(Span sp, unsigned char v) {
+  Expr *b = new_expr(EX_INT, sp);
+  b->int_val = v;
+  b->suffix = intern_cstr("u8");
+  return b;
+}
+
 static Expr *byte_string_expr(Token *t) {
   Expr *arr = new_expr(EX_ARRAY, t->span);
-  arr->nargs = (int)t->str_len;
-  arr->args = arena_alloc(sizeof(Expr *) * (t->str_len + 1));
-  const char *u8 = intern_cstr("u8");
-  for (size_t i = 0; i < t->str_len; i++) {
-    Expr *b = new_expr(EX_INT, t->span);
-    b->int_val = (unsigned char)t->str[i];
-    b->suffix = u8;
-    arr->args[i] = b;
-  }
-  if (!t->str_len) {  // b"" is `&[0u8; 0]`: the element type must still be u8
-    Expr *zero = new_expr(EX_INT, t->span), *n = new_expr(EX_INT, t->span);
-    zero->suffix = u8;
+  if (t->str_len == 0) {  // b"" is `&[0u8; 0]`: the element type must still be u8
     arr->repeat = true;
-    arr->nargs = 2;
-    arr->args = arena_alloc(sizeof(Expr *) * 2);
-    arr->args[0] = zero;
-    arr->args[1] = n;
+    PUSH(arr->args, arr->nargs, u8_lit(t->span, 0));
+    PUSH(arr->args, arr->nargs, new_expr(EX_INT, t->span));
   }
+  for (size_t i = 0; i < t->str_len; i++) PUSH(arr->args, arr->nargs, u8_lit(t->span, (unsigned char)t->str[i]));
   Expr *e = new_expr(EX_UNARY, t->span);
   e->op = TK_AMP;
   e->sub = arr;
