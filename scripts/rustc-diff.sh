@@ -75,6 +75,9 @@ compare() {
     diff -u "$t.r.out" "$t.t.out" || { echo "$name: stdout differs (rustc above, trc below)"; status=1; }
     diff -u <(mask "$t.r.err") <(mask "$t.t.err") || { echo "$name: stderr differs (rustc above, trc below)"; status=1; }
     [ "$rc_r" -eq "$rc_t" ] || { echo "$name: exit code differs: rustc $rc_r, trc $rc_t"; status=1; }
+    # The binaries are what fills a disk (rustc's debug build alone is several MB, and a suite
+    # makes two of each per program): kept only when the pair disagreed, to debug it.
+    [ "$status" -ne 0 ] || rm -f "$t.trc" "$t.rustc"
 }
 compare release "-O" "-O2"
 [ -n "$release_only" ] || compare debug "" "" "$@"
