@@ -42,6 +42,30 @@ void trc_string_push_u64(TrcVec *s, uint64_t v)
     trc_string_push_bytes(s, buf + i, sizeof buf - i);
 }
 
+/* u128's digits: by 10^19 (the largest power of ten in a u64) into at most three u64 parts. */
+static void push_u128(TrcVec *s, unsigned __int128 v)
+{
+    const uint64_t e19 = 10000000000000000000ull;
+    if (v >> 64 == 0) {
+        trc_string_push_u64(s, (uint64_t)v);
+        return;
+    }
+    uint64_t parts[3];
+    int n = 0;
+    while (v >> 64 != 0) {
+        parts[n++] = (uint64_t)(v % e19);
+        v /= e19;
+    }
+    trc_string_push_u64(s, (uint64_t)v);
+    while (n > 0) { /* the lower parts, each 19 digits with its leading zeros */
+        uint8_t buf[19];
+        uint64_t p = parts[--n];
+        for (int i = 18; i >= 0; i--, p /= 10)
+            buf[i] = (uint8_t)('0' + p % 10);
+        trc_string_push_bytes(s, buf, sizeof buf);
+    }
+}
+
 void trc_string_push_i64(TrcVec *s, int64_t v)
 {
     /* Negate in unsigned arithmetic so i64::MIN works. */
@@ -271,15 +295,16 @@ void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int 
     trc_string_pad(s, start, width, align == 0 ? numeric : align - 1, fill ? fill : ' ');
 }
 
-void trc_fmt_int(TrcVec *s, uint64_t v, int32_t is_signed, uint64_t width, uint64_t flags)
+void trc_fmt_int(TrcVec *s, uint64_t lo, uint64_t hi, int32_t is_signed, uint64_t width, uint64_t flags)
 {
     uint64_t start = s->len;
-    if ((flags & FMT_PLUS) && !(is_signed && (int64_t)v < 0))
+    unsigned __int128 v = (unsigned __int128)hi << 64 | lo;
+    int negative = is_signed && (int64_t)hi < 0;
+    if (negative)
+        push_cstr(s, "-");
+    else if (flags & FMT_PLUS)
         push_cstr(s, "+");
-    if (is_signed)
-        trc_string_push_i64(s, (int64_t)v);
-    else
-        trc_string_push_u64(s, v);
+    push_u128(s, negative ? 0 - v : v); /* unsigned negation: i128::MIN works */
     rt_pad_spec(s, start, width, flags, 1);
 }
 
@@ -324,13 +349,14 @@ void trc_fmt_char(TrcVec *s, uint32_t c, int32_t debug, uint64_t width, uint64_t
 /* {:x} {:X} {:o} {:b} of an integer's bits (v holds `bits` of them: -1i8 is ff), and {:p}
  * of an address: digits, after "0x" / "0o" / "0b" with '#' ({:p} always has it); '0' pads
  * between that prefix and the digits, as std's pad_integral does. */
-void trc_fmt_radix(TrcVec *s, uint64_t v, int32_t bits, int32_t kind, uint64_t width, uint64_t flags)
+void trc_fmt_radix(TrcVec *s, uint64_t lo, uint64_t hi, int32_t bits, int32_t kind, uint64_t width, uint64_t flags)
 {
-    if (bits < 64)
-        v &= (1ull << bits) - 1;
+    unsigned __int128 v = (unsigned __int128)hi << 64 | lo;
+    if (bits < 128)
+        v &= ((unsigned __int128)1 << bits) - 1;
     unsigned shift = kind == 'o' ? 3 : kind == 'b' ? 1 : 4;
     const char *digits = kind == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-    char buf[72];
+    char buf[136];
     int n = 0;
     do {
         buf[sizeof buf - 1 - n++] = digits[v & ((1u << shift) - 1)];

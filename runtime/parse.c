@@ -4,7 +4,7 @@
  * Rust's integer parsing is stricter than strtol: no whitespace, no base
  * prefixes, a lone sign is an error, '-' is an error for unsigned types
  * (even "-0"), and overflow is an error rather than a clamp.  Hand-written
- * so that every one of those rules is visible; digits accumulate as a u64
+ * so that every one of those rules is visible; digits accumulate as a u128
  * magnitude with an explicit limit (the type's MAX, given; MIN is -(MAX + 1)) so
  * i64::MIN parses without overflow and a narrow type overflows where core's does.
  */
@@ -28,9 +28,10 @@ static int digit_value(uint8_t c, uint32_t radix)
 
 /* Parses [+-]?digits (in radix) into a magnitude no larger than `limit` for the
  * sign. Returns 0 on success, else the error. */
+typedef unsigned __int128 u128;
+
 static int parse_magnitude(const uint8_t *p, uint64_t n, uint32_t radix, int allow_minus,
-                           uint64_t pos_limit, uint64_t neg_limit,
-                           uint64_t *mag, int *negative)
+                           u128 pos_limit, u128 neg_limit, u128 *mag, int *negative)
 {
     *negative = 0;
     if (n == 0)
@@ -42,16 +43,15 @@ static int parse_magnitude(const uint8_t *p, uint64_t n, uint32_t radix, int all
         if (n == 0)
             return PARSE_INVALID_DIGIT; /* a sign alone */
     }
-    uint64_t limit = *negative ? neg_limit : pos_limit;
-    uint64_t m = 0;
+    u128 limit = *negative ? neg_limit : pos_limit;
+    u128 m = 0;
     for (uint64_t i = 0; i < n; i++) {
         int d = digit_value(p[i], radix);
         if (d < 0)
             return PARSE_INVALID_DIGIT;
-        uint64_t digit = (uint64_t)d;
-        if (m > (limit - digit) / radix) /* core stops at the first digit that overflows */
+        /* core stops at the first digit that overflows */
+        if (__builtin_mul_overflow(m, (u128)radix, &m) || __builtin_add_overflow(m, (u128)d, &m) || m > limit)
             return *negative ? PARSE_NEG_OVERFLOW : PARSE_POS_OVERFLOW;
-        m = m * radix + digit;
     }
     *mag = m;
     return 0;
@@ -69,21 +69,30 @@ uint64_t trc_parse_u64(const uint8_t *p, uint64_t n, uint64_t max, int32_t *stat
 
 int64_t trc_parse_i64_radix(const uint8_t *p, uint64_t n, uint64_t max, uint32_t radix, int32_t *status)
 {
-    uint64_t mag;
+    u128 mag;
     int negative;
-    *status = parse_magnitude(p, n, radix, 1, max, max + 1, &mag, &negative);
+    *status = parse_magnitude(p, n, radix, 1, max, (u128)max + 1, &mag, &negative);
     if (*status)
         return 0;
     /* Two's complement negation in unsigned arithmetic covers i64::MIN. */
-    return negative ? (int64_t)(0 - mag) : (int64_t)mag;
+    return negative ? (int64_t)(0 - (uint64_t)mag) : (int64_t)mag;
 }
 
 uint64_t trc_parse_u64_radix(const uint8_t *p, uint64_t n, uint64_t max, uint32_t radix, int32_t *status)
 {
-    uint64_t mag;
+    u128 mag;
     int negative;
     *status = parse_magnitude(p, n, radix, 0, max, 0, &mag, &negative);
-    return *status ? 0 : mag;
+    return *status ? 0 : (uint64_t)mag;
+}
+
+void trc_parse_int128(const uint8_t *p, uint64_t n, int32_t is_signed, uint32_t radix, uint8_t *out, int32_t *status)
+{
+    u128 max = is_signed ? ~(u128)0 >> 1 : ~(u128)0, mag = 0;
+    int negative;
+    *status = parse_magnitude(p, n, radix, is_signed, max, max + 1, &mag, &negative);
+    u128 v = *status ? 0 : negative ? 0 - mag : mag;
+    memcpy(out, &v, sizeof v);
 }
 
 /* ---- floats ---------------------------------------------------------------

@@ -122,7 +122,7 @@ static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
     return v;
   }
   switch (o->c.kind) {
-  case CONST_INT: return LLVMConstInt(cg_lltype(c, t), o->c.i, false);
+  case CONST_INT: return cg_const_int(cg_lltype(c, t), o->c.i, o->c.hi);
   case CONST_FLOAT: return LLVMConstReal(cg_lltype(c, t), o->c.f);
   case CONST_STR: return cg_const_str(c, o->c.s, o->c.len);
   case CONST_UNIT: return LLVMConstNull(cg_lltype(c, t));

@@ -27,7 +27,8 @@ static LLVMValueRef clone_value(CG *c, LLVMValueRef p, Type *t) {
   if (ty_is_copy(t)) return cg_load(c, t, p);
   if ((t->kind == TY_ITER && !t->mut) || t->kind == TY_RANGE) return cg_load(c, t, p);  // bitwise (sema's builtin_impl)
   if (t->kind == TY_STRING) return cg_string_from_parts(c, cg_vec_field(c, p, 0), cg_vec_field(c, p, 2));
-  if (t->kind == TY_STRUCT) return call_impl(c, c->crate->clone_trait, "clone", t, t, &p);
+  if (t->kind == TY_STRUCT || !mono_has_builtin_impl(c->crate->clone_trait, t, NULL))  // `impl Clone for Box<dyn Shape>`
+    return call_impl(c, c->crate->clone_trait, "clone", t, t, &p);
   LLVMValueRef fn = clone_fn(c, t);
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, &p, 1, "");
 }

@@ -89,6 +89,13 @@ static LLVMValueRef emit_parse(CG *c, Expr *e, LLVMValueRef s, LLVMValueRef radi
   if (radix) {
     LLVMValueRef check[2] = {radix, LLVMConstInt(c->t_i32, t->is_signed, 0)};
     cg_call_fn(c, cg_rt(c, "trc_parse_check_radix"), check, 2);
+  }
+  if (t->bits == 128) {
+    LLVMValueRef out = cg_alloca(c, cg_lltype(c, t), "parsed.int");
+    LLVMValueRef args[6] = {ptr, len, LLVMConstInt(c->t_i32, t->is_signed, 0), radix ? radix : LLVMConstInt(c->t_i32, 10, 0), out, statusp};
+    cg_call_fn(c, cg_rt(c, "trc_parse_int128"), args, 6);
+    v = cg_load(c, t, out);
+  } else if (radix) {
     LLVMValueRef args[5] = {ptr, len, cg_i64(c, max), radix, statusp};
     v = cg_call_fn(c, cg_rt(c, t->is_signed ? "trc_parse_i64_radix" : "trc_parse_u64_radix"), args, 5);
   } else {

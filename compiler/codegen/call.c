@@ -144,6 +144,8 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
     sig.params = arena_alloc(sizeof(Type *) * (f->nparams + 1));
     for (int i = 0; i < f->nparams; i++) sig.params[i] = cg_subst(f->param_types[i], callee->args, callee->nargs);
     sig.ret = cg_subst(f->ret_type, callee->args, callee->nargs);
+  } else if (callee->kind == TY_DYN) {  // a Box<dyn Fn(A) -> R> boxed again: the shim calls through its vtable
+    sig.params = dyn_fn_params(c, callee, &sig.n, &sig.ret);
   } else {
     ice((Span){0}, "no call slot for `%s`", ty_name(t));
   }

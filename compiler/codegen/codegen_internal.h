@@ -131,6 +131,7 @@ typedef struct {
 CgLoop cg_loop_begin(CG *c, LLVMValueRef start, LLVMValueRef end, const char *name);
 void cg_loop_end(CG *c, CgLoop *l);
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constant {ptr, len}
+LLVMValueRef cg_const_int(LLVMTypeRef lt, uint64_t lo, uint64_t hi);   // hi: i128/u128's high word
 LLVMValueRef cg_unit(CG *c);                     // the () value
 LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr);
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body

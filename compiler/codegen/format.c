@@ -53,10 +53,21 @@ static bool is_primitive(Type *t) {
          (t->kind == TY_REF && ty_resolve(t->inner)->kind == TY_STR);
 }
 
-// `{:x}` and friends of an integer v (i64, of t's width), `{:e}` of a number.
-static void push_radix(CG *c, LLVMValueRef s, LLVMValueRef v, int bits, char kind, FmtSpec sp) {
-  LLVMValueRef args[6] = {s, v, LLVMConstInt(c->t_i32, (unsigned)bits, 0), LLVMConstInt(c->t_i32, (unsigned char)kind, 0), sp.width, sp.flags};
-  cg_call_fn(c, cg_rt(c, "trc_fmt_radix"), args, 6);
+// An integer v of type t as the runtime takes it: widened to 128 bits (by t's signedness), in
+// two i64 words.
+static void split_int(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *lo, LLVMValueRef *hi) {
+  LLVMTypeRef i128 = LLVMInt128TypeInContext(c->ctx);
+  if (t->bits < 128) v = t->is_signed ? LLVMBuildSExt(c->b, v, i128, "") : LLVMBuildZExt(c->b, v, i128, "");
+  *lo = LLVMBuildTrunc(c->b, v, c->t_i64, "");
+  *hi = LLVMBuildTrunc(c->b, LLVMBuildLShr(c->b, v, LLVMConstInt(i128, 64, 0), ""), c->t_i64, "");
+}
+
+// `{:x}` and friends of an integer v of type t; `{:e}` of a number.
+static void push_radix(CG *c, LLVMValueRef s, LLVMValueRef v, Type *t, char kind, FmtSpec sp) {
+  LLVMValueRef lo, hi;
+  split_int(c, v, t, &lo, &hi);
+  LLVMValueRef args[7] = {s, lo, hi, LLVMConstInt(c->t_i32, (unsigned)t->bits, 0), LLVMConstInt(c->t_i32, (unsigned char)kind, 0), sp.width, sp.flags};
+  cg_call_fn(c, cg_rt(c, "trc_fmt_radix"), args, 7);
 }
 
 static void push_exp(CG *c, LLVMValueRef s, LLVMValueRef v, bool f32, char kind, FmtSpec sp) {
@@ -75,19 +86,15 @@ static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, b
     return;
   }
   if (sp.kind && t->kind == TY_INT) {
-    LLVMValueRef v = cg_load(c, t, place);
-    if (t->bits < 64) v = LLVMBuildZExt(c->b, v, c->t_i64, "");
-    else if (t->bits > 64) v = LLVMBuildTrunc(c->b, v, c->t_i64, "");
-    push_radix(c, s, v, t->bits > 64 ? 64 : t->bits, sp.kind, sp);
+    push_radix(c, s, cg_load(c, t, place), t, sp.kind, sp);
     return;
   }
   switch (t->kind) {
   case TY_INT: {
-    LLVMValueRef v = cg_load(c, t, place);
-    if (t->bits < 64) v = t->is_signed ? LLVMBuildSExt(c->b, v, c->t_i64, "") : LLVMBuildZExt(c->b, v, c->t_i64, "");
-    else if (t->bits > 64) v = LLVMBuildTrunc(c->b, v, c->t_i64, "");
-    LLVMValueRef args[5] = {s, v, LLVMConstInt(c->t_i32, t->is_signed, 0), sp.width, sp.flags};
-    cg_call_fn(c, cg_rt(c, "trc_fmt_int"), args, 5);
+    LLVMValueRef lo, hi;
+    split_int(c, cg_load(c, t, place), t, &lo, &hi);
+    LLVMValueRef args[6] = {s, lo, hi, LLVMConstInt(c->t_i32, t->is_signed, 0), sp.width, sp.flags};
+    cg_call_fn(c, cg_rt(c, "trc_fmt_int"), args, 6);
     return;
   }
   case TY_FLOAT: {
@@ -157,7 +164,7 @@ static void push_value(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool 
     LLVMValueRef v = cg_load(c, t, place);
     if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) v = LLVMBuildExtractValue(c->b, v, 0, "");
     if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind) v = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
-    push_radix(c, s, v, 64, 'p', sp);
+    push_radix(c, s, v, ty_usize, 'p', sp);
     return;
   }
   for (;;) {  // a reference or Box formats as what it points to

@@ -171,6 +171,12 @@ LLVMValueRef cg_alloca(CG *c, LLVMTypeRef t, const char *name) {
   return a;
 }
 
+LLVMValueRef cg_const_int(LLVMTypeRef lt, uint64_t lo, uint64_t hi) {
+  if (LLVMGetIntTypeWidth(lt) <= 64) return LLVMConstInt(lt, lo, false);
+  const uint64_t words[2] = {lo, hi};
+  return LLVMConstIntOfArbitraryPrecision(lt, 2, words);
+}
+
 LLVMValueRef cg_const_str(CG *c, const char *s, size_t len) {
   LLVMValueRef init = LLVMConstStringInContext(c->ctx, s, len, true);
   LLVMValueRef g = LLVMAddGlobal(c->mod, LLVMTypeOf(init), "str");

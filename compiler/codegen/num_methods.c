@@ -6,11 +6,12 @@
 
 #include <string.h>
 
-static LLVMValueRef iconst(LLVMValueRef like, uint64_t v) { return LLVMConstInt(LLVMTypeOf(like), v, 0); }
-static uint64_t int_min(Type *t) { return t->is_signed ? 1ull << (t->bits - 1) : 0; }
-static uint64_t int_max(Type *t) { return (t->bits == 64 ? ~0ull : (1ull << t->bits) - 1) >> t->is_signed; }
+// Constants of a's type: v modulo 2^bits (so ~0 is -1 and MAX of any width, i128 included).
+static LLVMValueRef iconst(LLVMValueRef like, Wide v) { return cg_const_int(LLVMTypeOf(like), (uint64_t)v, (uint64_t)(v >> 64)); }
+static Wide int_min(Type *t) { return t->is_signed ? (Wide)1 << (t->bits - 1) : 0; }
+static Wide int_max(Type *t) { return (t->bits == 128 ? ~(Wide)0 : ((Wide)1 << t->bits) - 1) >> t->is_signed; }
 static LLVMValueRef is_neg(CG *c, LLVMValueRef a) { return LLVMBuildICmp(c->b, LLVMIntSLT, a, iconst(a, 0), ""); }
-static LLVMValueRef is_eq(CG *c, LLVMValueRef a, uint64_t v) { return LLVMBuildICmp(c->b, LLVMIntEQ, a, iconst(a, v), ""); }
+static LLVMValueRef is_eq(CG *c, LLVMValueRef a, Wide v) { return LLVMBuildICmp(c->b, LLVMIntEQ, a, iconst(a, v), ""); }
 static LLVMValueRef bool_const(CG *c, bool v) { return LLVMConstInt(c->t_i1, v, 0); }
 
 // `name` without its family's prefix: "add" of "checked_add".
@@ -93,7 +94,7 @@ static IntResult int_pow(CG *c, Type *t, LLVMValueRef base, LLVMValueRef exp) {
 // gives the wrapped results (MIN, and 0) without LLVM's undefined behaviour.
 static IntResult int_div(CG *c, Type *t, const char *op, LLVMValueRef a, LLVMValueRef b) {
   IntResult r = {.zero = is_eq(c, b, 0), .overflow = bool_const(c, false)};
-  if (t->is_signed) r.overflow = LLVMBuildAnd(c->b, is_eq(c, a, int_min(t)), is_eq(c, b, ~0ull), "");
+  if (t->is_signed) r.overflow = LLVMBuildAnd(c->b, is_eq(c, a, int_min(t)), is_eq(c, b, ~(Wide)0), "");
   b = LLVMBuildSelect(c->b, LLVMBuildOr(c->b, r.zero, r.overflow, ""), iconst(b, 1), b, "");
   bool rem = !strcmp(op, "rem") || !strcmp(op, "rem_euclid"), euclid = strstr(op, "euclid") != NULL;
   if (!t->is_signed) {
@@ -210,9 +211,9 @@ static LLVMValueRef bit_count(CG *c, const char *intrinsic, LLVMValueRef a) {
 // ilog10: how many of 10, 100, 1000 ... (those that fit the type) are at most a.
 static LLVMValueRef ilog10(CG *c, Type *t, LLVMValueRef a) {
   LLVMValueRef n = LLVMConstInt(c->t_i32, 0, 0);
-  for (uint64_t p = 10; p <= int_max(t); p *= 10) {
+  for (Wide p = 10; p <= int_max(t); p *= 10) {
     n = LLVMBuildAdd(c->b, n, LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, a, iconst(a, p), ""), c->t_i32, ""), "");
-    if (p > UINT64_MAX / 10) break;
+    if (p > ~(Wide)0 / 10) break;
   }
   return n;
 }
@@ -237,7 +238,7 @@ static LLVMValueRef int_count(CG *c, Expr *e, Type *t, LLVMValueRef a) {
 static LLVMValueRef isqrt(CG *c, Expr *e, Type *t, LLVMValueRef a) {
   if (t->is_signed) panic_if(c, is_neg(c, a), e->name_span, "argument of integer square root cannot be negative");
   LLVMTypeRef wide = LLVMIntTypeInContext(c->ctx, 128);
-  LLVMValueRef w = LLVMBuildZExt(c->b, a, wide, "");
+  LLVMValueRef w = LLVMBuildZExtOrBitCast(c->b, a, wide, "");  // (u128's result is only as exact as the double)
   LLVMValueRef f = LLVMBuildUIToFP(c->b, a, LLVMDoubleTypeInContext(c->ctx), "");
   LLVMValueRef r = LLVMBuildFPToUI(c->b, cg_call_intrinsic(c, "llvm.sqrt", LLVMDoubleTypeInContext(c->ctx), &f, 1), wide, "");
   LLVMValueRef one = LLVMConstInt(wide, 1, 0);
@@ -245,12 +246,12 @@ static LLVMValueRef isqrt(CG *c, Expr *e, Type *t, LLVMValueRef a) {
   r = LLVMBuildSelect(c->b, over, LLVMBuildSub(c->b, r, one, ""), r, "");
   LLVMValueRef r1 = LLVMBuildAdd(c->b, r, one, "");
   r = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntULE, LLVMBuildMul(c->b, r1, r1, ""), w, ""), r1, r, "");
-  return LLVMBuildTrunc(c->b, r, LLVMTypeOf(a), "");
+  return LLVMBuildTruncOrBitCast(c->b, r, LLVMTypeOf(a), "");
 }
 
 static LLVMValueRef int_unary(CG *c, Expr *e, Type *t, LLVMValueRef a) {
   const char *n = e->name;
-  if (!strcmp(n, "signum")) return LLVMBuildSelect(c->b, is_neg(c, a), iconst(a, ~0ull), LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, a, iconst(a, 0), ""), LLVMTypeOf(a), ""), "");
+  if (!strcmp(n, "signum")) return LLVMBuildSelect(c->b, is_neg(c, a), iconst(a, ~(Wide)0), LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, a, iconst(a, 0), ""), LLVMTypeOf(a), ""), "");
   if (!strcmp(n, "swap_bytes")) return t->bits == 8 ? a : cg_call_intrinsic(c, "llvm.bswap", LLVMTypeOf(a), &a, 1);
   if (!strcmp(n, "reverse_bits")) return cg_call_intrinsic(c, "llvm.bitreverse", LLVMTypeOf(a), &a, 1);
   if (!strcmp(n, "isqrt")) return isqrt(c, e, t, a);

@@ -36,7 +36,8 @@ static bool int_fits(Type *t, __int128 v) {
 // of its register type, or NULL when it is not promotable (including when it would panic).
 // A literal, or a primitive's associated constant, of type t.
 static LLVMValueRef const_leaf(LLVMTypeRef lt, Type *t, Expr *e) {
-  return t->kind == TY_FLOAT ? LLVMConstReal(lt, e->float_val) : LLVMConstInt(lt, e->int_val, false);
+  if (t->kind == TY_FLOAT) return LLVMConstReal(lt, e->float_val);
+  return cg_const_int(lt, e->int_val, t->kind == TY_INT && t->bits > 64 ? e->int_hi : 0);
 }
 
 // A comparison operator, given how the operands compare (a NaN compares neither way): true
@@ -58,6 +59,10 @@ static LLVMValueRef const_scalar(CG *c, Expr *e, int depth) {
   Type *t = ty_resolve(cg_final_ty(c, e));
   if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_BOOL && t->kind != TY_CHAR) return NULL;
   LLVMTypeRef lt = cg_lltype(c, t);
+  // The arithmetic below is done in 128 bits, where i128 and u128 would overflow: their
+  // operations are not promoted (their literals and `u128::MAX` are).
+  bool wide = t->kind == TY_INT && t->bits > 64;
+  if (wide && e->kind != EX_INT && !(e->kind == EX_PATH && e->res == RES_CONST)) return NULL;
   switch (e->kind) {
   case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: return const_leaf(lt, t, e);
   case EX_PATH:

@@ -142,6 +142,17 @@ static Operand const_int(Type *ty, uint64_t v) {
   return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_INT, .i = v}, .ty = ty};
 }
 
+// A constant of any integer type, i128 and u128 included: v is taken modulo 2^bits.
+static Operand const_wide(Type *ty, Wide v) {
+  Type *t = ty_resolve(ty);
+  if (t->kind == TY_INT && t->bits < 128) v &= ((Wide)1 << t->bits) - 1;
+  Operand o = const_int(ty, (uint64_t)v);
+  if (t->kind == TY_INT && t->bits == 128) o.c.hi = (uint64_t)(v >> 64);
+  return o;
+}
+
+static Wide literal_value(Expr *lit) { return (Wide)lit->int_hi << 64 | lit->int_val; }
+
 static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
 
 // A move out of a part of a value (`s.name`, the payload of an enum) leaves the rest of it
@@ -441,11 +452,13 @@ static Place lower_index(Lower *L, Expr *e) {
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
 }
 
-static bool is_static_mut(Expr *e) { return e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut; }
+// A `static` (mut or not) is one place, a global computed before main: `COUNTER.fetch_add(1)`
+// changes the one AtomicUsize every use sees. (A const is a value, made anew where it is used.)
+static bool is_static_item(Expr *e) { return e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static; }
 
 static bool is_place_kind(Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL || is_static_mut(e);
+  case EX_PATH: return e->res == RES_LOCAL || is_static_item(e);
   case EX_FIELD: case EX_INDEX: return true;
   case EX_UNARY: return e->op == TK_STAR;
   default: return false;
@@ -491,10 +504,10 @@ static Place overloaded_deref(Lower *L, Expr *e) {
 }
 
 // The place a place expression denotes, before any coercion of its value.
-// A `static mut` is the place behind its address, as in rustc's MIR: `(*_n)` with
-// `_n = const {alloc: *mut T}`.
-static Place static_mut_place(Lower *L, Expr *e) {
-  Type *pt = ty_ptr(e->fn->ret_type, true);
+// A static is the place behind its address, as in rustc's MIR: `(*_n)` with
+// `_n = const {alloc: *mut T}` (`*const T` when it is not `mut`).
+static Place static_place(Lower *L, Expr *e) {
+  Type *pt = ty_ptr(e->fn->ret_type, e->fn->is_static_mut);
   Place a = local_place(new_local(L, pt, NULL, true, e->span));
   MirConst k = {.kind = CONST_STATIC, .fn = e->fn};
   assign(L, a, rv_use((Operand){.kind = OPND_CONST, .c = k, .ty = pt}), e->span);
@@ -503,7 +516,7 @@ static Place static_mut_place(Lower *L, Expr *e) {
 
 static Place raw_place(Lower *L, Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return is_static_mut(e) ? static_mut_place(L, e) : var_place(L, e->local, e->span);
+  case EX_PATH: return is_static_item(e) ? static_place(L, e) : var_place(L, e->local, e->span);
   case EX_UNARY: return e->overload ? overloaded_deref(L, e) : deref(L, lower_place(L, e->sub), e->span);
   case EX_FIELD: {
     Place moved = moved_capture_field(L, e);
@@ -553,7 +566,10 @@ static bool const_operand(Expr *e, Operand *out) {
   if (e->coerce) return false;
   Type *t = e->ty;
   switch (e->kind) {
-  case EX_INT: case EX_BOOL: case EX_CHAR:
+  case EX_INT:
+    *out = const_wide(t, literal_value(e));
+    return true;
+  case EX_BOOL: case EX_CHAR:
     *out = const_int(t, e->int_val);
     return true;
   case EX_FLOAT:
@@ -565,7 +581,7 @@ static bool const_operand(Expr *e, Operand *out) {
   case EX_PATH:
     if (e->res != RES_CONST) return false;
     if (ty_resolve(t)->kind == TY_FLOAT) *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
-    else *out = const_int(t, e->int_val);
+    else *out = const_wide(t, literal_value(e));
     return true;
   case EX_TUPLE:
     if (e->nargs) return false;
@@ -579,7 +595,7 @@ static bool const_operand(Expr *e, Operand *out) {
       return true;
     }
     if (ty_resolve(t)->kind != TY_INT) return false;
-    *out = const_int(t, (0 - e->sub->int_val) & (ty_resolve(t)->bits == 64 ? ~0ull : (1ull << ty_resolve(t)->bits) - 1));
+    *out = const_wide(t, 0 - literal_value(e->sub));
     return true;
   default:
     return false;
@@ -752,8 +768,8 @@ static const char *overflow_msg(BinOp op) {
 // rustc checks it; without overflow checks the amount is masked, as in rustc's release builds.
 static void check_shift(Lower *L, BinOp op, Operand b, int bits, Span sp) {
   Type *bt = ty_resolve(b.ty);
-  if (b.kind == OPND_CONST && !bt->is_signed && b.c.i < (uint64_t)bits) return;
-  Type *ut = bt->bits <= 8 ? ty_u8 : bt->bits <= 16 ? ty_u16 : bt->bits <= 32 ? ty_u32 : bt->is_size ? ty_usize : ty_u64;
+  if (b.kind == OPND_CONST && !bt->is_signed && b.c.i < (uint64_t)bits && !b.c.hi) return;
+  Type *ut = bt->bits <= 8 ? ty_u8 : bt->bits <= 16 ? ty_u16 : bt->bits <= 32 ? ty_u32 : bt->is_size ? ty_usize : bt->bits <= 64 ? ty_u64 : ty_u128;
   Operand amount = b;
   if (bt->is_signed) {
     Place u = temp(L, ut, sp);
@@ -770,7 +786,8 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
   bool is_int = rt->kind == TY_INT;
   uint64_t all = rt->kind == TY_INT && rt->bits < 64 ? (1ull << rt->bits) - 1 : ~0ull;
   // A constant divisor other than 0 (and -1 for signed types) needs no check.
-  bool safe_divisor = b.kind == OPND_CONST && (b.c.i & all) != 0 && (!rt->is_signed || (b.c.i & all) != all);
+  bool safe_divisor = b.kind == OPND_CONST && ((b.c.i & all) != 0 || b.c.hi) &&
+                      (!rt->is_signed || (b.c.i & all) != all || (rt->bits == 128 && b.c.hi != ~0ull));
   if (is_int && (op == BIN_DIV || op == BIN_REM) && !safe_divisor) {
     bool rem = op == BIN_REM;
     Place z = temp(L, ty_bool, sp);
@@ -780,8 +797,8 @@ static void lower_arith(Lower *L, Place dest, BinOp op, Operand a, Operand b, Ty
     if (rt->is_signed) {
       // MIN / -1 overflows: (b == -1) & (a == MIN)
       Place m1 = temp(L, ty_bool, sp), mn = temp(L, ty_bool, sp), both = temp(L, ty_bool, sp);
-      assign(L, m1, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_int(b.ty, all), .ty = ty_bool}, sp);
-      assign(L, mn, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (rt->bits - 1)), .ty = ty_bool}, sp);
+      assign(L, m1, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = b, .b = const_wide(b.ty, ~(Wide)0), .ty = ty_bool}, sp);
+      assign(L, mn, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_wide(a.ty, (Wide)1 << (rt->bits - 1)), .ty = ty_bool}, sp);
       assign(L, both, (Rvalue){.kind = RV_BINARY, .binop = BIN_BITAND, .a = use_place(L, m1), .b = use_place(L, mn), .ty = ty_bool}, sp);
       assert_cond(L, use_place(L, both), false,
                   rem ? "attempt to calculate the remainder with overflow" : "attempt to divide with overflow", sp);
@@ -1542,10 +1559,8 @@ static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
 // A literal of a pattern (an integer, char or bool, possibly negated) as a constant of type t.
 static Operand pattern_const(Expr *lit, Type *t) {
   bool neg = lit->kind == EX_UNARY;
-  uint64_t v = neg ? 0 - (uint64_t)lit->sub->int_val : lit->int_val;  // wraps: `-9223372036854775808`
-  t = ty_resolve(t);
-  if (t->kind == TY_INT && t->bits < 64) v &= (1ull << t->bits) - 1;
-  return const_int(t, v);
+  if (lit->kind != EX_INT && !neg) return const_int(t, lit->int_val);  // a char or a bool
+  return const_wide(t, neg ? 0 - literal_value(lit->sub) : literal_value(lit));  // wraps: `-9223372036854775808`
 }
 
 // place == the pattern's literal. A string literal compares contents, as `<str as
@@ -1698,7 +1713,7 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
     return;
   case PAT_RANGE:
     if (!test) return;
-    test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(p->lit, t), p->span), fail, p->span);
+    if (p->lit) test_or_fail(L, compare(L, BIN_GE, use_place(L, place), pattern_const(p->lit, t), p->span), fail, p->span);
     if (p->hi) {
       BinOp op = p->inclusive ? BIN_LE : BIN_LT;
       test_or_fail(L, compare(L, op, use_place(L, place), pattern_const(p->hi, t), p->span), fail, p->span);
@@ -1868,6 +1883,9 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
   Place scrut = lower_place_mut(L, e->sub, any_arm_borrows_mut(e));  // matched where it is: arms bind parts of it
   int done = new_block(L), depth;
   SwitchKind kind = switch_kind(e, &depth);
+  Type *st = ty_resolve(e->sub->ty);
+  while (st->kind == TY_REF) st = ty_resolve(st->inner);
+  if (st->kind == TY_INT && st->bits > 64) kind = SWITCH_NONE;  // switch values are 64-bit: i128 arms test in turn
   int *known = arena_alloc(sizeof(int) * (e->narms + 1));   // per arm: entry with its value known
   int *full = arena_alloc(sizeof(int) * (e->narms + 1));    // per arm: entry that tests everything
   for (int i = 0; i < e->narms; i++) known[i] = full[i] = new_block(L);
@@ -2314,7 +2332,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
       assign(L, dest, (Rvalue){.kind = RV_AGGREGATE, .agg = AGG_ADT, .variant = e->sdecl->is_enum ? e->variant : -1, .ty = e->ty}, e->span);
       return;
     case RES_CONST_ITEM: {
-      if (e->fn->is_static_mut) {
+      if (e->fn->is_static) {
         assign(L, dest, rv_use(use_place(L, raw_place(L, e))), e->span);
         return;
       }

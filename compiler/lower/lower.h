@@ -84,6 +84,7 @@ typedef enum {
 typedef struct {
   ConstKind kind;
   uint64_t i;
+  uint64_t hi;    // CONST_INT of i128/u128: the high 64 bits (i is the low ones)
   double f;
   const char *s;
   size_t len;

@@ -133,18 +133,19 @@ static void need_vtable(Type *concrete, TraitRef *tr) {
 MonoVtable *mono_vtable_at(int i) { return i < vtable_items.len ? &vtable_items.data[i] : NULL; }
 
 // The Clone and PartialEq that trc gives builtin types (codegen's clone_value and eq_value)
-// call the impls of their element types. PartialEq compares t with rhs, which is t but through
+// call the impls of their element types: a struct's, and a builtin type's that has one of its
+// own (`impl Clone for Box<dyn Shape>`). PartialEq compares t with rhs, which is t but through
 // references (`&A == &B` compares A with B by `impl PartialEq<B> for A`).
 static void need_element_impl(TraitDecl *trait, Type *t, Type *rhs) {
   t = ty_resolve(t);
-  if (t->kind == TY_STRUCT || t->kind == TY_DYN) {
-    Type **targs = mono_self_targs(trait, t);
-    if (trait == crate->partial_eq_trait) targs[1] = ty_resolve(rhs);
-    need_method(trait, trait_find_method(trait, intern_cstr(trait == crate->clone_trait ? "clone" : "eq"), NULL), t, targs, trait->env->n, (Span){0});
+  bool clone = trait == crate->clone_trait;
+  if (t->kind != TY_STRUCT && t->kind != TY_DYN && ((clone && ty_is_copy(t)) || mono_has_builtin_impl(trait, t, clone ? NULL : rhs))) {
+    need_builtin_impl(trait, t, rhs);
     return;
   }
-  if (trait != crate->partial_eq_trait || mono_has_builtin_impl(trait, t, rhs)) need_builtin_impl(trait, t, rhs);
-  else need_method(trait, trait_find_method(trait, intern_cstr("eq"), NULL), t, (Type *[]){t, ty_resolve(rhs)}, 2, (Span){0});
+  Type **targs = mono_self_targs(trait, t);
+  if (!clone) targs[1] = ty_resolve(rhs);
+  need_method(trait, trait_find_method(trait, intern_cstr(clone ? "clone" : "eq"), NULL), t, targs, trait->env->n, (Span){0});
 }
 
 static void need_builtin_impl(TraitDecl *trait, Type *t, Type *rhs) {
@@ -200,7 +201,7 @@ static void need_formatting(Type *t, bool debug) {
   for (;;) {
     if (t->kind != TY_REF && t->kind != TY_BOX) break;
     Type *in = ty_resolve(t->inner);
-    if (in->kind == TY_STR) return;
+    if (in->kind == TY_STR && t->kind == TY_REF) return;  // a &str is written as a primitive; a Box<str> calls str's impl
     t = in;
   }
   switch (t->kind) {

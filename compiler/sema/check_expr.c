@@ -15,7 +15,7 @@
 
 bool is_place(Expr *e) {
   switch (e->kind) {
-  case EX_PATH: return e->res == RES_LOCAL || (e->res == RES_CONST_ITEM && e->fn && e->fn->is_static_mut);
+  case EX_PATH: return e->res == RES_LOCAL || (e->res == RES_CONST_ITEM && e->fn && e->fn->is_static);
   case EX_FIELD: return true;
   case EX_INDEX: return true;
   case EX_UNARY: return e->op == TK_STAR;
@@ -55,6 +55,7 @@ static void fn_closure_mutates(Expr *place, Span at, Local *l, bool assign) {
 
 static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool certain) {
   Expr *e = place;
+  bool derefs = false;
   for (;;) {
     if (e->kind == EX_INDEX && e->overload && e->overload->kind == EX_METHOD && !type_implements(K, e->overload->self_ty, K->index_mut_trait)) {
       const char *what = arena_printf("an index of `%s`", ty_name(e->overload->self_ty));
@@ -72,9 +73,17 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool cert
       diag_help(d, "trait `DerefMut` is required to modify through a dereference, but it is not implemented for `%s`", ty_name(e->sub->ty));
       diag_defer(d, DEFER_MUTABILITY);
     }
+    derefs |= (e->kind == EX_UNARY && e->op == TK_STAR) || (e->kind == EX_FIELD && e->autoderefs);
     if (e->kind == EX_FIELD || (e->kind == EX_UNARY && e->op == TK_STAR)) e = e->sub;
     else if (e->kind == EX_INDEX) e = e->lhs;
     else break;
+  }
+  if (!derefs && e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->is_static && !e->fn->is_static_mut) {
+    Diag *d = assign ? diag_error(at, "E0594", "cannot assign to immutable static item `%s`", e->fn->name)
+                     : diag_error(place->span, "E0596", "cannot borrow immutable static item `%s` as mutable", e->fn->name);
+    diag_label(d, assign ? "cannot assign" : "cannot borrow as mutable");
+    diag_defer(d, DEFER_MUTABILITY);
+    return;
   }
   if (e->kind != EX_PATH || e->res != RES_LOCAL || !e->local) return;
   Local *l = e->local;

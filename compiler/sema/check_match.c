@@ -3,15 +3,19 @@
 // The classic usefulness algorithm (Maranget, "Warnings for pattern matching", 2007), written to
 // produce witnesses: `missing(P, types)` returns value shapes that no row of the pattern matrix
 // P matches. A column whose type has a finite set of constructors (bool, an enum's variants, a
-// tuple, struct or reference's single one) is split by constructor; a column of integers,
-// chars or strings has too many values to enumerate, so only a wildcard covers it, and its
-// witness is `_` (rustc names the uncovered integer ranges instead).
+// tuple, struct or reference's single one) is split by constructor. A column of integers or
+// chars is split as rustc splits it: the literals and ranges written in it cut the type's
+// values into disjoint ranges, each wholly inside or outside every pattern, and each range is
+// a constructor (so `i32::MIN..=-1 | 0 | 1..=i32::MAX` is exhaustive, and the witness of what
+// is missing is the range, `101_u8..=u8::MAX`). Strings have too many values: only a wildcard
+// covers them, and their witness is `_`.
 //
 // Cells are (pattern, references still to peel): a pattern checked under match ergonomics
 // matches a `&T` scrutinee after `derefs` implicit dereferences, which the algorithm sees as
 // that many `&` constructors around it.
 #include "sema/sema_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -52,8 +56,9 @@ static Cell strip(Cell c) {
 }
 
 // Constructors of a column type. kind: 0 opaque (only `_` covers it), 1 bool, 2 enum, 3 single
-// (tuple, struct, unit, reference, array), 4 slice (lengths: see slice_split).
-enum { SHAPE_SLICE = 4 };
+// (tuple, struct, unit, reference, array), 4 slice (lengths: see slice_split), 5 integer or
+// char (ranges: see int_split).
+enum { SHAPE_SLICE = 4, SHAPE_INT = 5 };
 
 static int type_shape(Type *t, int *nctors) {
   t = ty_resolve(t);
@@ -69,6 +74,7 @@ static int type_shape(Type *t, int *nctors) {
     *nctors = 1;
     return 3;
   case TY_TUPLE: case TY_UNIT: *nctors = 1; return 3;
+  case TY_INT: case TY_CHAR: *nctors = 0; return SHAPE_INT;  // the column's patterns decide
   case TY_REF:
     if (ty_resolve(t->inner)->kind == TY_STR) break;  // string literals match `&str` as values
     *nctors = 1;
@@ -114,10 +120,103 @@ static Type **ctor_field_types(Type *t, int ctor, int *n) {
 // fixed-length pattern is a length below them.
 typedef struct {
   int prefix, suffix;
-} SliceSplit;
+  Wide *lo, *hi;  // SHAPE_INT: constructor k is the values lo[k]..=hi[k] (see int_split)
+  int nranges;
+} Split;
 
-static SliceSplit slice_split(Matrix *m) {
-  SliceSplit sp = {0, 0};
+// Integers and chars are ordered here as unsigned numbers from the type's MIN (0) to its MAX:
+// a signed value's bits with the sign bit flipped. A char's values leave out the surrogates.
+static Wide int_domain_max(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_CHAR) return 0x10FFFF;
+  return t->bits == 128 ? ~(Wide)0 : ((Wide)1 << t->bits) - 1;
+}
+
+static bool literal_order(Expr *e, Type *t, Wide *out) {
+  Wide v;
+  if (e->kind == EX_INT || e->kind == EX_CHAR) v = (Wide)(e->kind == EX_INT ? e->int_hi : 0) << 64 | e->int_val;
+  else if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) v = 0 - ((Wide)e->sub->int_hi << 64 | e->sub->int_val);
+  else return false;
+  t = ty_resolve(t);
+  v &= int_domain_max(t);
+  if (t->kind == TY_INT && t->is_signed) v ^= (Wide)1 << (t->bits - 1);
+  *out = v;
+  return true;
+}
+
+// The values a literal or range cell matches, lo..=hi in that order (lo > hi: none).
+static bool cell_interval(Cell c, Type *t, Wide *lo, Wide *hi) {
+  Pattern *p = c.p;
+  if (!p || c.peel) return false;
+  if (p->kind == PAT_LIT) return literal_order(p->lit, t, lo) && literal_order(p->lit, t, hi);
+  if (p->kind != PAT_RANGE) return false;
+  *lo = 0, *hi = int_domain_max(t);
+  if (p->lit && !literal_order(p->lit, t, lo)) return false;
+  if (p->hi && !literal_order(p->hi, t, hi)) return false;
+  if (p->hi && !p->inclusive) {
+    if (*hi == 0) *lo = 1;  // `..MIN`: empty
+    else (*hi)--;
+  }
+  return true;
+}
+
+static int cmp_wide(const void *a, const void *b) {
+  Wide x = *(const Wide *)a, y = *(const Wide *)b;
+  return x < y ? -1 : x > y;
+}
+
+// An integer column is split at every start of a pattern's values and every value just past
+// one's end: between two cuts, each pattern matches all values or none. (rustc's
+// IntRange splitting.) A char's surrogates, which no value has, are no constructor.
+static Split int_split(Matrix *m, Type *t) {
+  Wide max = int_domain_max(t);
+  Wide *cuts = arena_alloc(sizeof(Wide) * (2 * (size_t)m->len + 3));
+  int n = 0;
+  cuts[n++] = 0;
+  if (ty_resolve(t)->kind == TY_CHAR) cuts[n++] = 0xD800, cuts[n++] = 0xE000;
+  for (int r = 0; r < m->len; r++) {
+    Wide lo, hi;
+    if (!cell_interval(m->data[r].cells[0], t, &lo, &hi) || lo > hi) continue;
+    cuts[n++] = lo;
+    if (hi < max) cuts[n++] = hi + 1;
+  }
+  qsort(cuts, (size_t)n, sizeof(Wide), cmp_wide);
+  Split sp = {0, 0, arena_alloc(sizeof(Wide) * (size_t)(n + 1)), arena_alloc(sizeof(Wide) * (size_t)(n + 1)), 0};
+  for (int i = 0; i < n; i++) {
+    if (i > 0 && cuts[i] == cuts[i - 1]) continue;
+    int j = i + 1;
+    while (j < n && cuts[j] == cuts[i]) j++;
+    Wide hi = j < n ? cuts[j] - 1 : max;
+    if (ty_resolve(t)->kind == TY_CHAR && cuts[i] == 0xD800) continue;  // the surrogates
+    sp.lo[sp.nranges] = cuts[i];
+    sp.hi[sp.nranges++] = hi;
+  }
+  return sp;
+}
+
+// A value of t's order as rustc writes it in a witness: `i32::MIN`, `-1_i32`, `255_u8`, `'a'`.
+static const char *order_text(Type *t, Wide v) {
+  t = ty_resolve(t);
+  if (t->kind == TY_CHAR) {
+    if (v >= 0x20 && v < 0x7f && v != '\'' && v != '\\') return arena_printf("'%c'", (char)v);
+    return arena_printf("'\\u{%x}'", (unsigned)v);
+  }
+  const char *name = ty_name(t);
+  if (v == 0 && t->is_signed) return arena_printf("%s::MIN", name);
+  if (v == int_domain_max(t)) return arena_printf("%s::MAX", name);
+  bool neg = false;
+  if (t->is_signed) {
+    v ^= (Wide)1 << (t->bits - 1);  // back to the bits
+    if ((v >> (t->bits - 1)) & 1) neg = true, v = (((Wide)0 - v) & int_domain_max(t));
+  }
+  char buf[48], *s = buf + sizeof buf;
+  *--s = '\0';
+  do *--s = (char)('0' + (int)(v % 10)); while ((v /= 10) != 0);
+  return arena_printf("%s%s_%s", neg ? "-" : "", s, name);
+}
+
+static Split slice_split(Matrix *m) {
+  Split sp = {0};
   int max_fixed = -1;
   for (int r = 0; r < m->len; r++) {
     Pattern *p = m->data[r].cells[0].p;
@@ -147,10 +246,15 @@ static int cell_ctor(Cell c, int shape) {
   }
 }
 
+static bool cell_interval(Cell c, Type *t, Wide *lo, Wide *hi);
+
 // Whether a cell's pattern matches the values of constructor ctor: a slice pattern with a
-// `..` matches every length from its own elements' count up.
-static bool cell_covers(Cell c, int shape, int ctor) {
+// `..` matches every length from its own elements' count up; a literal or range, the values of
+// an integer range inside it.
+static bool cell_covers(Cell c, int shape, int ctor, Type *t, Split sp) {
   if (shape == SHAPE_SLICE && c.peel == 0 && c.p->kind == PAT_SLICE && c.p->rest >= 0) return ctor >= c.p->nelems - 1;
+  Wide lo, hi;
+  if (shape == SHAPE_INT) return cell_interval(c, t, &lo, &hi) && lo <= sp.lo[ctor] && sp.hi[ctor] <= hi;
   return cell_ctor(c, shape) == ctor;
 }
 
@@ -209,8 +313,12 @@ static const char *slice_text(const char **fields, int n, bool varlen, int prefi
   return arena_printf("[%s]", s);
 }
 
-static const char *ctor_text(Type *t, int ctor, const char **fields, int n, SliceSplit sp) {
+static const char *ctor_text(Type *t, int ctor, const char **fields, int n, Split sp) {
   t = ty_resolve(t);
+  if (t->kind == TY_INT || t->kind == TY_CHAR) {
+    if (sp.lo[ctor] == sp.hi[ctor]) return order_text(t, sp.lo[ctor]);
+    return arena_printf("%s..=%s", order_text(t, sp.lo[ctor]), order_text(t, sp.hi[ctor]));
+  }
   if (t->kind == TY_BOOL) return ctor ? "true" : "false";
   if (t->kind == TY_ARRAY) return slice_text(fields, n, false, 0);
   if (t->kind == TY_SLICE) return slice_text(fields, n, ctor == sp.prefix + sp.suffix, sp.prefix);
@@ -247,7 +355,7 @@ static const char *ctor_text(Type *t, int ctor, const char **fields, int n, Slic
 static Witnesses missing(Matrix *m, Type **types, int ncols);
 
 // Witnesses through constructor ctor of column 0: specialize, recurse, rebuild.
-static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int ctor, SliceSplit split, Witnesses *out) {
+static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int ctor, Split split, Witnesses *out) {
   int arity;
   Type **ft = ctor_field_types(types[0], ctor, &arity);
   int nn = arity + ncols - 1;
@@ -257,7 +365,7 @@ static void missing_via_ctor(Matrix *m, Type **types, int ncols, int shape, int 
   Matrix sm = {0};
   for (int r = 0; r < m->len; r++) {
     Cell c = m->data[r].cells[0];
-    if (c.p && !cell_covers(c, shape, ctor)) continue;
+    if (c.p && !cell_covers(c, shape, ctor, types[0], split)) continue;
     Row nr = {arena_alloc(sizeof(Cell) * (nn + 1)), nn};
     if (c.p) sub_cells(c, arity, nr.cells);
     else for (int i = 0; i < arity; i++) nr.cells[i] = (Cell){NULL, 0};
@@ -281,10 +389,13 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
   }
   int nctors;
   int shape = type_shape(types[0], &nctors);
-  SliceSplit split = {0, 0};
+  Split split = {0};
   if (shape == SHAPE_SLICE) {
     split = slice_split(m);
     nctors = split.prefix + split.suffix + 1;
+  } else if (shape == SHAPE_INT) {
+    split = int_split(m, types[0]);
+    nctors = split.nranges;
   }
   bool *present = arena_alloc(nctors + 1);
   int npresent = 0;
@@ -292,7 +403,7 @@ static Witnesses missing(Matrix *m, Type **types, int ncols) {
     Cell c = m->data[r].cells[0];
     if (!c.p) continue;
     for (int k = 0; k < nctors; k++)
-      if (!present[k] && cell_covers(c, shape, k)) {
+      if (!present[k] && cell_covers(c, shape, k, types[0], split)) {
         present[k] = true;
         npresent++;
       }

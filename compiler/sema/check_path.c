@@ -182,11 +182,13 @@ static Type *builtin_type_of_path(Fcx *fx, Path *p, int nsegs, bool *ok) {
 static bool prim_const(Expr *e, Type *t, const char *name) {
   if (t->kind == TY_INT) {
     int bits = t->bits;
-    uint64_t umax = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
-    if (!strcmp(name, "MAX")) e->int_val = t->is_signed ? umax >> 1 : umax;
-    else if (!strcmp(name, "MIN")) e->int_val = t->is_signed ? (1ull << (bits - 1)) : 0;
-    else if (!strcmp(name, "BITS")) e->int_val = bits;
+    Wide umax = bits == 128 ? ~(Wide)0 : ((Wide)1 << bits) - 1, v;
+    if (!strcmp(name, "MAX")) v = t->is_signed ? umax >> 1 : umax;
+    else if (!strcmp(name, "MIN")) v = t->is_signed ? (Wide)1 << (bits - 1) : 0;
+    else if (!strcmp(name, "BITS")) v = (Wide)bits;
     else return false;
+    e->int_val = (uint64_t)v;
+    e->int_hi = (uint64_t)(v >> 64);
     e->res = RES_CONST;
     e->self_ty = !strcmp(name, "BITS") ? ty_u32 : t;
     return true;
@@ -619,6 +621,7 @@ TraitRef *fn_bound_of(Fcx *fx, Type *param) {
 // one that changes a capture is only FnMut, one that moves a capture out only FnOnce (E0525).
 // (A closure written at the call was checked as the bound's kind already: E0594/E0596.)
 static void closure_kind_fits(FnDecl *cf, TraitDecl *want, Expr *arg) {
+  if (diag_error_count()) return;  // (a move error in the closure's body is the one to report)
   int need = want == K->fn_traits[0] ? 0 : want == K->fn_traits[1] ? 1 : 2;
   if (need == 2 || cf->fn_bound || !cf->closure_expr) return;
   int have = cf->is_fn_once ? 2 : 0;
@@ -636,6 +639,13 @@ static void closure_kind_fits(FnDecl *cf, TraitDecl *want, Expr *arg) {
   diag_emit(d);
 }
 
+void check_closure_kinds(Fcx *fx) {
+  for (int i = 0; i < fx->kind_checks.len; i++) {
+    KindCheck *k = &VEC_AT(fx->kind_checks, i);
+    closure_kind_fits(k->closure, k->want, k->arg);
+  }
+}
+
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   if (!bound && fx->unsize_var && ty_resolve(param) == fx->unsize_var) bound = fx->unsize_fn;
@@ -649,7 +659,7 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     Type *at = ty_resolve(arg->ty);
     while (at->kind == TY_REF && (arg->no_reborrow || ty_resolve(param)->kind != TY_REF)) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
-    if (at->kind == TY_CLOSURE) closure_kind_fits(at->closure, bound->trait, arg);
+    if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, arg}));
   }
   note_move_to(fx, arg, param);
 }

@@ -15,6 +15,7 @@ typedef enum { BM_MOVE, BM_REF, BM_REF_MUT } BindMode;
 
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
 
+
 static void pat_mismatch(Pattern *p, Type *expected, const char *found) {
   Diag *d = diag_error(p->span, "E0308", "mismatched types");
   diag_label(d, "expected `%s`, found %s", ty_name(expected), found);
@@ -124,28 +125,63 @@ static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
 
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
 
-// `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
-static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
-  int64_t v;
-  if (!const_value(cd, 0, &v)) {
-    error_at(p->span, NULL, "trc supports only integer, char and bool constants in patterns");
-    return;
-  }
-  Type *ct = cd->fn->ret_type;
+// The literal a constant's value v (of type ct, negative when neg: then v is its magnitude)
+// would be written as: `-15i32`, `'a'`, `true`. Patterns compare with it as with a literal.
+static Expr *value_literal(Type *ct, Wide v, bool neg, Span sp) {
   Expr *lit = arena_alloc(sizeof *lit);
   lit->kind = ty_resolve(ct)->kind == TY_CHAR ? EX_CHAR : ty_resolve(ct)->kind == TY_BOOL ? EX_BOOL : EX_INT;
-  lit->span = p->span;
-  lit->int_val = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  lit->span = sp;
+  lit->int_val = (uint64_t)v;
+  lit->int_hi = lit->kind == EX_INT ? (uint64_t)(v >> 64) : 0;
+  lit->negated = neg;
   if (lit->kind == EX_INT) lit->suffix = intern_cstr(ty_name(ct));  // typed as the const is
-  if (v < 0) {  // as written: `-15`, a negated literal
-    Expr *neg = arena_alloc(sizeof *neg);
-    *neg = (Expr){.kind = EX_UNARY, .op = TK_MINUS, .sub = lit, .span = p->span};
-    lit = neg;
+  if (!neg) return lit;
+  Expr *n = arena_alloc(sizeof *n);
+  *n = (Expr){.kind = EX_UNARY, .op = TK_MINUS, .sub = lit, .span = sp};
+  return n;
+}
+
+// cd's value (or, without cd, the associated const fn's) as a literal.
+static Expr *const_literal(ConstDecl *cd, FnDecl *fn, Span sp) {
+  int64_t v;
+  if (cd ? !const_value(cd, 0, &v) : !const_fn_value(fn, &v)) {
+    error_at(sp, NULL, "trc supports only integer, char and bool constants in patterns");
+    return NULL;
   }
+  return value_literal((cd ? cd->fn : fn)->ret_type, v < 0 ? 0 - (Wide)v : (Wide)v, v < 0, sp);
+}
+
+// `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
+static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
+  Expr *lit = const_literal(cd, NULL, p->span);
+  if (!lit) return;
   p->kind = PAT_LIT;
   p->lit = lit;
   check_pat(fx, p, t, mode, is_param);
   fx->pats.len--;  // pushed twice
+}
+
+// A range pattern's bound b, checked against t, as a literal: `i32::MIN` and a const
+// (`LIMIT`, `std::u8::MAX`) are folded to their value, which is what lowering compares with.
+// NULL on an error.
+static Expr *range_bound(Fcx *fx, Expr *b, Type *t) {
+  if (b->kind != EX_PATH) return b;
+  unify(t, check_expr(fx, b, t));
+  Type *rt = ty_resolve(t);
+  if (b->res == RES_CONST && ty_is_int(rt)) {  // its bits, of t's width
+    Wide v = (Wide)b->int_hi << 64 | b->int_val;
+    bool neg = rt->is_signed && ((v >> (rt->bits - 1)) & 1);
+    Wide mag = !neg ? v : rt->bits == 128 ? 0 - v : ((Wide)1 << rt->bits) - v;
+    return value_literal(rt, mag, neg, b->span);
+  }
+  ConstDecl *cd = b->res == RES_CONST_ITEM ? (b->path.nsegs == 1 ? lookup_const(b->path.segs[0].name) : lookup_const_path(&b->path)) : NULL;
+  if (cd) return const_literal(cd, NULL, b->span);
+  // `Self::LIMIT`, `Grade::PASS`: the checker made the path a call of the const's function
+  Expr *callee = b->kind == EX_CALL ? b->sub : NULL;
+  if (callee && callee->fn && callee->fn->is_const && callee->fn->body) return const_literal(NULL, callee->fn, b->span);
+  if (b->res != RES_NONE || !diag_error_count())
+    error_at(b->span, "E0080", "a range pattern's bounds must be literals or constants");
+  return NULL;
 }
 
 // `..` or `name @ ..` (also `ref name @ ..`): the rest of a slice pattern.
@@ -344,7 +380,7 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
   case PAT_LIT:
   case PAT_RANGE: {
     // A string literal pattern has type &str: it matches a `&str`, peeling any further references.
-    bool is_str = p->lit->kind == EX_STR;
+    bool is_str = p->lit && p->lit->kind == EX_STR;
     Type *rt = ty_resolve(t);
     if (is_str) {
       while (rt->kind == TY_REF && ty_resolve(rt->inner)->kind == TY_REF) {
@@ -355,8 +391,12 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
       rt = peel_refs(p, t, &mode);
     }
     p->ty = rt;
-    Type *lt = check_expr(fx, p->lit, rt);
-    if (p->hi) unify(lt, check_expr(fx, p->hi, rt));
+    if (p->kind == PAT_RANGE) {  // (`..=hi` has no start: lowering tests only the end)
+      if (p->lit && !(p->lit = range_bound(fx, p->lit, rt))) return;
+      if (p->hi && !(p->hi = range_bound(fx, p->hi, rt))) return;
+    }
+    Type *lt = p->lit ? check_expr(fx, p->lit, rt) : check_expr(fx, p->hi, rt);
+    if (p->hi && p->lit) unify(lt, check_expr(fx, p->hi, rt));
     if (!unify(lt, rt)) {
       pat_mismatch(p, rt, expected_name(lt));
       return;

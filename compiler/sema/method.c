@@ -68,8 +68,8 @@ Type *parse_result(Type *t, const char *error) {
 
 // The unsigned integer type of t's width (abs_diff's result).
 static Type *unsigned_of(Type *t) {
-  Type *const u[] = {ty_u8, ty_u16, ty_u32, ty_u64};
-  return t->is_size ? ty_usize : u[t->bits == 8 ? 0 : t->bits == 16 ? 1 : t->bits == 32 ? 2 : 3];
+  Type *const u[] = {ty_u8, ty_u16, ty_u32, ty_u64, ty_u128};
+  return t->is_size ? ty_usize : u[t->bits == 8 ? 0 : t->bits == 16 ? 1 : t->bits == 32 ? 2 : t->bits == 64 ? 3 : 4];
 }
 
 static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {

@@ -464,8 +464,8 @@ static Type *prim_type(const char *n) {
     const char *name;
     Type **ty;
   } prims[] = {
-    {"i8", &ty_i8}, {"i16", &ty_i16}, {"i32", &ty_i32}, {"i64", &ty_i64}, {"isize", &ty_isize},
-    {"u8", &ty_u8}, {"u16", &ty_u16}, {"u32", &ty_u32}, {"u64", &ty_u64}, {"usize", &ty_usize},
+    {"i8", &ty_i8}, {"i16", &ty_i16}, {"i32", &ty_i32}, {"i64", &ty_i64}, {"i128", &ty_i128}, {"isize", &ty_isize},
+    {"u8", &ty_u8}, {"u16", &ty_u16}, {"u32", &ty_u32}, {"u64", &ty_u64}, {"u128", &ty_u128}, {"usize", &ty_usize},
     {"f32", &ty_f32}, {"f64", &ty_f64}, {"bool", &ty_bool}, {"char", &ty_char}, {"str", &ty_str},
     {"String", &ty_string},
   };

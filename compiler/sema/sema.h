@@ -85,6 +85,7 @@ struct Type {
 
 extern Type *ty_unit, *ty_bool, *ty_char, *ty_str, *ty_never, *ty_string;
 extern Type *ty_i8, *ty_i16, *ty_i32, *ty_i64, *ty_isize, *ty_u8, *ty_u16, *ty_u32, *ty_u64, *ty_usize;
+extern Type *ty_i128, *ty_u128;
 extern Type *ty_f32, *ty_f64;
 
 void types_init(void);

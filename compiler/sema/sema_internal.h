@@ -150,6 +150,7 @@ void resolve_reset(void);
 // The value of an integer, char or bool const as written (for const patterns); false if it is
 // not something the evaluator knows.
 bool const_value(ConstDecl *c, int depth, int64_t *out);
+bool const_fn_value(FnDecl *fn, int64_t *out);
 
 // check_match.c
 // How many values of type t the patterns leave unmatched (0: exhaustive); the first `max` of
@@ -184,6 +185,14 @@ typedef struct {
   Type *from, *to;
 } DeferredTry;
 
+// A closure value given for an Fn or FnMut bound: whether its kind fits is known once the
+// body's moves are (a capture moved out makes it FnOnce), at the end of the body.
+typedef struct {
+  FnDecl *closure;
+  TraitDecl *want;
+  Expr *arg;
+} KindCheck;
+
 typedef struct {
   FnDecl *fn;
   GenericEnv *env;
@@ -200,6 +209,7 @@ typedef struct {
   VEC(Pattern *) pats; // every checked pattern, zonked at the end
   VEC(Expr *) matches; // match expressions, checked for exhaustiveness at the end
   VEC(FnDecl *) closures;  // closures in the body (their types are zonked at the end)
+  VEC(KindCheck) kind_checks;  // closures given for Fn/FnMut bounds (check_closure_kinds)
   VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
@@ -277,6 +287,7 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: rebo
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+void check_closure_kinds(Fcx *fx);   // E0525 for the closures check_arg gave to Fn/FnMut bounds
 // The Fn bound a value of type param must meet (a closure takes its signature from it): of
 // `dyn Fn`, or an obligation on a variable (`F: Fn(i64) -> i64`, `-> impl Fn(i64) -> i64`).
 TraitRef *fn_bound_of(Fcx *fx, Type *param);

@@ -158,14 +158,14 @@ static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n
 // literal could be. `Even::try_from(4)` has std's `impl<T, U: Into<T>> TryFrom<U> for T` and
 // the program's `impl TryFrom<u32> for Even`; no integer is Into<Even>, so the literal is u32.
 static bool impl_bounds_may_hold(ImplDecl *im, Type **binds, int n) {
-  static Type **const ints[] = {&ty_i32, &ty_i8, &ty_i16, &ty_i64, &ty_isize, &ty_u8, &ty_u16, &ty_u32, &ty_u64, &ty_usize};
+  static Type **const ints[] = {&ty_i32, &ty_i8, &ty_i16, &ty_i64, &ty_i128, &ty_isize, &ty_u8, &ty_u16, &ty_u32, &ty_u64, &ty_u128, &ty_usize};
   static Type **const floats[] = {&ty_f64, &ty_f32};
   for (int p = 0; p < n && im->env; p++) {
     if (!binds[p] || !im->env->nbounds[p]) continue;
     Type *bp = ty_resolve(binds[p]);
     if (bp->kind == TY_VAR && bp->var_kind) {
       Type **const *cands = bp->var_kind == 1 ? ints : floats;
-      int ncands = bp->var_kind == 1 ? 10 : 2;
+      int ncands = bp->var_kind == 1 ? (int)(sizeof ints / sizeof *ints) : (int)(sizeof floats / sizeof *floats);
       Type **tmp = arena_alloc(sizeof(Type *) * (size_t)(n + 1));
       bool any = false;
       for (int c = 0; c < ncands && !any; c++) {

@@ -13,6 +13,7 @@
 
 Type *ty_unit, *ty_bool, *ty_char, *ty_str, *ty_never, *ty_string;
 Type *ty_i8, *ty_i16, *ty_i32, *ty_i64, *ty_isize, *ty_u8, *ty_u16, *ty_u32, *ty_u64, *ty_usize;
+Type *ty_i128, *ty_u128;
 Type *ty_f32, *ty_f64;
 
 #define NBUCKETS 4096
@@ -121,6 +122,8 @@ void types_init(void) {
   ty_u32 = mk_int(32, false, false);
   ty_u64 = mk_int(64, false, false);
   ty_usize = mk_int(64, false, true);
+  ty_i128 = mk_int(128, true, false);
+  ty_u128 = mk_int(128, false, false);
   Type f = {.kind = TY_FLOAT, .bits = 64};
   ty_f64 = intern_type(&f);
   f.bits = 32;

@@ -580,7 +580,7 @@ static void lex_number(size_t lo) {
     base = peek(1) == 'x' ? 16 : peek(1) == 'o' ? 8 : 2;
     L.pos += 2;
   }
-  uint64_t value = 0;
+  Wide value = 0;
   bool overflow = false;
   int ndigits = 0;
   for (;;) {
@@ -596,8 +596,8 @@ static void lex_number(size_t lo) {
       error_at(span(L.pos, L.pos + 1), NULL, "invalid digit for a base %d literal", base);
       d = 0;
     }
-    if (value > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) overflow = true;
-    value = value * (uint64_t)base + (uint64_t)d;
+    if (value > (~(Wide)0 - (Wide)d) / (Wide)base) overflow = true;
+    value = value * (Wide)base + (Wide)d;
     ndigits++;
     L.pos++;
   }
@@ -657,12 +657,13 @@ static void lex_number(size_t lo) {
   }
   if (overflow) {
     Diag *d = diag_error(span(lo, L.pos), NULL, "integer literal is too large");
-    diag_note(d, "value exceeds limit of `0xffffffffffffffff`");
+    diag_note(d, "value exceeds limit of `0xffffffffffffffffffffffffffffffff`");
     diag_emit(d);
     value = 0;
   }
   Token *t = push(TK_INT, lo, L.pos);
-  t->int_val = value;
+  t->int_val = (uint64_t)value;
+  t->int_hi = (uint64_t)(value >> 64);
   t->suffix = suffix;
 }
 

@@ -612,7 +612,7 @@ static Expr *parse_lit_expr(void) {
   Token *t = advance();
   Expr *e;
   switch (t->kind) {
-  case TK_INT: e = new_expr(EX_INT, t->span); e->int_val = t->int_val; e->suffix = t->suffix; break;
+  case TK_INT: e = new_expr(EX_INT, t->span); e->int_val = t->int_val; e->int_hi = t->int_hi; e->suffix = t->suffix; break;
   case TK_FLOAT: e = new_expr(EX_FLOAT, t->span); e->float_val = t->float_val; e->suffix = t->suffix; break;
   case TK_STR: e = new_expr(EX_STR, t->span); e->str = t->str; e->str_len = t->str_len; break;
   case TK_BYTE_STR: e = byte_string_expr(t); break;
@@ -624,13 +624,38 @@ static Expr *parse_lit_expr(void) {
     Expr *n = new_expr(EX_UNARY, span_from(lo));
     n->op = TK_MINUS;
     n->sub = e;
+    e->negated = e->kind == EX_INT;
     return n;
   }
   return e;
 }
 
-// pattern-alt = "_" | ".." | "&" "mut"? pat | "(" pats ")" | "[" pats "]" | lit (("..=" | "..") lit?)?
-//             | "ref"? "mut"? ident ("@" pat)? | path ("(" pats ")" | "{" fields "}")?
+// A range pattern's bound: a literal, or a path to a constant (`i32::MIN`, `MAX`, `Self::LIMIT`).
+static Expr *parse_range_bound(void) {
+  if (is_lit_start(kind())) return parse_lit_expr();
+  Span lo = tok()->span;
+  Expr *e = new_expr(EX_PATH, lo);
+  e->path = parse_path(true);
+  e->span = span_from(lo);
+  note_path(&e->path, PATH_VALUE);
+  return e;
+}
+
+static bool at_range_bound(void) { return is_lit_start(kind()) || is_path_start(kind()); }
+
+// `lo..=hi`, `lo..hi` or `lo..` after its start lo.
+static Pattern *range_pattern(Expr *lo_bound, Span lo) {
+  Pattern *p = new_pat(PAT_RANGE, lo);
+  p->inclusive = advance()->kind == TK_DOTDOTEQ;
+  p->lit = lo_bound;
+  if (at_range_bound()) p->hi = parse_range_bound();
+  return p;
+}
+
+// pattern-alt = "_" | ".." | "..=" bound | "&" "mut"? pat | "(" pats ")" | "[" pats "]"
+//             | bound (("..=" | "..") bound?)? | "ref"? "mut"? ident ("@" pat)?
+//             | path ("(" pats ")" | "{" fields "}")?
+// where a bound is a literal or a path to a constant.
 static Pattern *parse_pattern_alt(void) {
   enter();
   Span lo = tok()->span;
@@ -642,6 +667,11 @@ static Pattern *parse_pattern_alt(void) {
     return p ? p : new_pat(PAT_WILD, span_from(lo));
   } else if (accept(TK_UNDERSCORE)) {
     p = new_pat(PAT_WILD, lo);
+  } else if (at(TK_DOTDOTEQ) || (at(TK_DOTDOT) && is_lit_start(peek_kind(1)) && peek_kind(1) != TK_MINUS)) {
+    // `..=hi` (and `..hi`): from the type's MIN, which the checker fills in once it knows the type
+    p = new_pat(PAT_RANGE, lo);
+    p->inclusive = advance()->kind == TK_DOTDOTEQ;
+    p->hi = parse_range_bound();
   } else if (accept(TK_DOTDOT)) {
     p = new_pat(PAT_REST, lo);
   } else if (at(TK_AMP) || at(TK_AMPAMP)) {
@@ -677,14 +707,13 @@ static Pattern *parse_pattern_alt(void) {
   } else if (is_lit_start(kind())) {
     Expr *lit = parse_lit_expr();
     if (at(TK_DOTDOTEQ) || at(TK_DOTDOT)) {
-      p = new_pat(PAT_RANGE, lo);
-      p->inclusive = advance()->kind == TK_DOTDOTEQ;
-      p->lit = lit;
-      if (is_lit_start(kind())) p->hi = parse_lit_expr();
+      p = range_pattern(lit, lo);
     } else {
       p = new_pat(PAT_LIT, lo);
       p->lit = lit;
     }
+  } else if (at(TK_IDENT) && (peek_kind(1) == TK_DOTDOTEQ || peek_kind(1) == TK_DOTDOT)) {
+    p = range_pattern(parse_range_bound(), lo);  // `LOW..=HIGH`: a constant, not a binding
   } else if (at(TK_REF) || at(TK_MUT) || (at(TK_IDENT) && peek_kind(1) != TK_PATHSEP && peek_kind(1) != TK_LPAREN &&
                                           peek_kind(1) != TK_LBRACE)) {
     p = new_pat(PAT_BIND, lo);
@@ -694,7 +723,14 @@ static Pattern *parse_pattern_alt(void) {
     p->name = expect_ident();
     if (accept(TK_AT)) p->sub = parse_pattern_alt();
   } else if (is_path_start(kind())) {
+    size_t start = P.pos;
     Path path = parse_path(true);
+    if (at(TK_DOTDOTEQ) || at(TK_DOTDOT)) {  // `i32::MIN..=0`: the path again, as an expression
+      P.pos = start;
+      p = range_pattern(parse_range_bound(), lo);
+      leave();
+      return p;
+    }
     if (accept(TK_LPAREN)) {
       p = new_pat(PAT_TUPLE_STRUCT, lo);
       while (!at(TK_RPAREN)) {
@@ -2024,6 +2060,7 @@ static Expr *parse_unary(bool no_struct) {
     e = new_expr(EX_UNARY, lo);
     e->op = op;
     e->sub = parse_unary(no_struct);
+    e->sub->negated = op == TK_MINUS && e->sub->kind == EX_INT;
     break;
   }
   case TK_AMP:

@@ -59,8 +59,11 @@ typedef struct {
   TokenKind kind;
   Span span;
   const char *text;     // interned source text for TK_IDENT / TK_LIFETIME
-  uint64_t int_val;     // TK_INT
-  double float_val;     // TK_FLOAT
+  uint64_t int_val;     // TK_INT: the low 64 bits
+  union {
+    double float_val;   // TK_FLOAT
+    uint64_t int_hi;    // TK_INT: the high 64 bits (a u128 literal)
+  };
   const char *suffix;   // interned literal suffix ("u8", "f64") or NULL
   const char *str;      // TK_STR: decoded bytes (NUL-terminated for convenience)
   size_t str_len;
@@ -387,8 +390,12 @@ struct Expr {
   Type *ty;               // filled by the checker (after its adjustments below)
 
   // literals
-  uint64_t int_val;       // EX_INT, EX_CHAR (code point), EX_BOOL
-  double float_val;       // EX_FLOAT
+  uint64_t int_val;       // EX_INT, EX_CHAR (code point), EX_BOOL; the low 64 bits of an integer
+  union {
+    double float_val;     // EX_FLOAT
+    uint64_t int_hi;      // EX_INT: the high 64 bits (of a literal or constant of i128/u128)
+  };
+  bool negated;           // EX_INT: the operand of a unary `-` (`-128i8` is in range, `128i8` not)
   const char *suffix;     // EX_INT / EX_FLOAT suffix
   const char *str;        // EX_STR bytes
   size_t str_len;
