@@ -26,7 +26,6 @@
 
 static void collect_item(Item *it);
 
-static void collect_block_items(Block *b);
 
 static void add_bounds_from(GenericEnv *env, int pi, Bound *bounds, int nb, Type *self_ty) {
   for (int b = 0; b < nb; b++) {
@@ -119,10 +118,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
   }
 }
 
-static void collect_fn(FnDecl *f) {
-  vec_push(&K->fns, f);
-  if (f->body) collect_block_items(f->body);
-}
+static void collect_fn(FnDecl *f) { vec_push(&K->fns, f); }
 
 static void collect_item(Item *it) {
   switch (it->kind) {
@@ -151,13 +147,6 @@ static void collect_item(Item *it) {
   }
 }
 
-static void collect_stmt_items(Stmt *s) {
-  if (s->kind == ST_ITEM) collect_item(s->item);
-}
-
-static void collect_block_items(Block *b) {
-  for (int i = 0; i < b->nstmts; i++) collect_stmt_items(b->stmts[i]);
-}
 
 // A struct's references need their lifetimes named: there is nothing to elide them from.
 static void missing_field_lifetime(FieldDecl *f) {
@@ -968,6 +957,7 @@ bool check_program(Crate *crate, Program *prog) {
   check_duplicate_items(prog);
   if (!resolve_module_paths(prog)) return false;  // names through modules, before any lookup
   for (int i = 0; i < prog->nitems; i++) collect_item(prog->items[i]);
+  for (int i = 0; i < prog->nblock_items; i++) collect_item(prog->block_items[i]);
   find_lang_traits();
   for (int i = 0; i < K->traits.len; i++) resolve_trait_header(VEC_AT(K->traits, i));
   for (int i = 0; i < K->structs.len; i++) resolve_struct(VEC_AT(K->structs, i));

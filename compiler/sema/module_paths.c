@@ -396,10 +396,7 @@ static VEC(Span) bodies;
 
 static void collect_bodies(Block *b) {
   if (!b) return;
-  vec_push(&bodies, b->span);
-  for (int i = 0; i < b->nstmts; i++)
-    if (b->stmts[i]->kind == ST_ITEM && b->stmts[i]->item && b->stmts[i]->item->kind == ITEM_FN)
-      collect_bodies(b->stmts[i]->item->fn->body);
+  vec_push(&bodies, b->span);  // (the bodies of the items inside it are among the block items)
 }
 
 // The innermost body that holds sp, or an empty span at module level.
@@ -410,17 +407,19 @@ static Span body_around(Span sp) {
   return best;
 }
 
+static void collect_item_bodies(Item *it) {
+  if (it->span.file == 0) return;
+  if (it->kind == ITEM_FN) collect_bodies(it->fn->body);
+  if (it->kind == ITEM_IMPL)
+    for (int m = 0; m < it->impl->nmethods; m++) collect_bodies(it->impl->methods[m]->body);
+  if (it->kind == ITEM_TRAIT)
+    for (int m = 0; m < it->trait->nmethods; m++) collect_bodies(it->trait->methods[m]->body);
+}
+
 static void collect_all_bodies(Program *prog) {
   bodies.data = NULL, bodies.len = bodies.cap = 0;
-  for (int i = 0; i < prog->nitems; i++) {
-    Item *it = prog->items[i];
-    if (it->span.file == 0) continue;
-    if (it->kind == ITEM_FN) collect_bodies(it->fn->body);
-    if (it->kind == ITEM_IMPL)
-      for (int m = 0; m < it->impl->nmethods; m++) collect_bodies(it->impl->methods[m]->body);
-    if (it->kind == ITEM_TRAIT)
-      for (int m = 0; m < it->trait->nmethods; m++) collect_bodies(it->trait->methods[m]->body);
-  }
+  for (int i = 0; i < prog->nitems; i++) collect_item_bodies(prog->items[i]);
+  for (int i = 0; i < prog->nblock_items; i++) collect_item_bodies(prog->block_items[i]);
 }
 
 static void collect_module_items(Program *prog) {

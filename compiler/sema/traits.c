@@ -343,10 +343,10 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
         continue;
       }
       if (!binds[p]) { ok = false; break; }
-      // A struct's argument that is a literal whose type is not decided yet (`m.insert(1, 2)`
-      // then `m[&1]`) has what the type it falls back to has.
+      // A literal inside the type whose type is not decided yet (`m.insert(1, 2)` then `m[&1]`,
+      // `vec![1].describe()`, `(1, 2).cmp(&b)`) has what the type it falls back to has.
       Type *bp = ty_resolve(binds[p]);
-      if ((self_ty->kind == TY_STRUCT || self_ty->kind == TY_RANGE) && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
+      if (self_ty->kind != TY_VAR && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
       // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
       // impl for `Rc<str>`.
       if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;

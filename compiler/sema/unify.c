@@ -250,7 +250,13 @@ bool callable_sig(Fcx *fx, Type *t, Sig *out) {
 void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call) {
   Sig sig;
   t = ty_resolve(t);
-  if ((t->kind != TY_CLOSURE && t->kind != TY_FN) || !callable_sig(fx, t, &sig)) return;
+  TraitRef *own = t->kind == TY_OPAQUE ? opaque_fn_bound(t) : NULL;  // `doubler()`, an `impl Fn(i64) -> i64`
+  if (own && ty_resolve(own->args[0])->kind == TY_TUPLE) {
+    Type *ps = ty_resolve(own->args[0]);
+    sig = (Sig){.params = ps->args, .nparams = ps->nargs, .ret = own->nassoc ? own->assoc_types[0] : ty_unit};
+  } else if ((t->kind != TY_CLOSURE && t->kind != TY_FN) || !callable_sig(fx, t, &sig)) {
+    return;
+  }
   Type *want = ty_resolve(bound->args[0]);
   int n = want->kind == TY_TUPLE ? want->nargs : 0;
   bool ok = n == sig.nparams;

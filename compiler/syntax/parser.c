@@ -1580,6 +1580,18 @@ static Stmt *parse_let(Span slo) {
   return s;
 }
 
+// An item inside a function body: an item of its module (not of the impl or trait whose method
+// it is written in), listed among the program's block items.
+static Item *parse_block_item(Attrs attrs) {
+  ImplDecl *impl = P.impl;
+  TraitDecl *trait = P.trait;
+  P.impl = NULL, P.trait = NULL;
+  Item *it = parse_item(attrs);
+  P.impl = impl, P.trait = trait;
+  if (it) PUSH(P.prog->block_items, P.prog->nblock_items, it);
+  return it;
+}
+
 // A `stmt` macro fragment: a statement without its trailing `;`.
 static Stmt *parse_stmt_fragment(void) {
   if (at(TK_LET)) return parse_let(tok()->span);
@@ -1588,7 +1600,7 @@ static Stmt *parse_stmt_fragment(void) {
   if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB ||
       k == TK_CONST || k == TK_STATIC || k == TK_HASH || k == TK_EXTERN || (k == TK_UNSAFE && peek_kind(1) != TK_LBRACE)) {
     s->kind = ST_ITEM;
-    s->item = parse_item(parse_outer_attrs());
+    s->item = parse_block_item(parse_outer_attrs());
   } else {
     s->kind = ST_EXPR;
     s->init = parse_expr();
@@ -1628,7 +1640,7 @@ static void parse_stmts(Block *b) {
     if (item_start) {
       Stmt *s = arena_alloc(sizeof *s);
       s->kind = ST_ITEM;
-      s->item = parse_item(attrs);
+      s->item = parse_block_item(attrs);
       s->span = span_from(slo);
       if (s->item) PUSH(b->stmts, b->nstmts, s);
       continue;

@@ -728,6 +728,10 @@ struct Item {
 typedef struct {
   Item **items;
   int nitems;
+  // The items declared inside function bodies, in any block (`fn helper` in a method, a
+  // `const` in a nested block): each is an item of its module, seen as rustc sees it there.
+  Item **block_items;
+  int nblock_items;
   const char **features;  // #![feature(...)] gates
   int nfeatures;
 } Program;
