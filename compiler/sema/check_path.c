@@ -141,9 +141,15 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   } else {
     int ntraits;
     TraitDecl **traits = traits_declaring(name, &ntraits);
-    for (int i = 0; i < ntraits && !found; i++) {
-      FnDecl *m = trait_find_method(traits[i], name, &owner);
-      if (m && type_implements(K, t, owner)) found = m;
+    for (int i = 0; i < ntraits; i++) {
+      TraitDecl *o = NULL;
+      FnDecl *m = trait_find_method(traits[i], name, &o);
+      if (!m || !type_implements(K, t, o) || o == owner) continue;
+      if (found) {  // `X::make()` with A's and B's make
+        ambiguous_items(seg->span, name, owner, o, t);
+        break;
+      }
+      found = m, owner = o;
     }
   }
   if (!found) return false;

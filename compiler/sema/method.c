@@ -141,6 +141,8 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
   // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
   if (!m || m->self_kind == SELF_NONE) return false;
+  TraitDecl *other = probing_referent ? NULL : trait_other_declarer(tr->trait, e->name, owner);
+  if (other) ambiguous_items(method_name_span(e), e->name, owner, other, u);  // a supertrait's `talk` and the trait's own
   // A tentative probe of `&mut dyn Tr`'s referent only wants a `&mut self` method; `it.sum()`
   // goes on to `impl Iterator for &mut I`.
   if (probing_referent && kind == DISPATCH_DYN && (m->requires_sized || m->self_kind == SELF_VALUE)) return false;
@@ -251,6 +253,16 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
 
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out);
 
+// E0034: two traits give t an item named name (and t has no inherent one); rustc makes the
+// program say which, `Pilot::fly(&h)` or `<Human as Wizard>::fly(&h)`.
+void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t) {
+  Diag *d = diag_error(at, "E0034", "multiple applicable items in scope");
+  diag_label(d, "multiple `%s` found", name);
+  diag_note(d, "candidate #1 is defined in an impl of the trait `%s` for the type `%s`", a->name, ty_name(t));
+  diag_note(d, "candidate #2 is defined in an impl of the trait `%s` for the type `%s`", b->name, ty_name(t));
+  diag_emit(d);
+}
+
 // The traits declaring a method named as e calls, of those in scope at e.
 static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   int all;
@@ -337,7 +349,7 @@ static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Spa
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
-  ImplDecl *best = NULL;
+  ImplDecl *best = NULL, *other = NULL;
   Type **best_binds = NULL;
   int best_n = 0;
   for (int round = 0; round < 2 && !best; round++) {
@@ -348,10 +360,15 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       int n = 0;
       TraitRef tr = {.trait = traits[i]};
       ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
-      if (!im || (best && best->index < im->index)) continue;
+      FnDecl *m = im ? trait_find_method(traits[i], e->name, NULL) : NULL;
+      if (!m || m->self_kind == SELF_NONE) continue;
+      if (best && best->trait != im->trait) other = best->index < im->index ? im : best;
+      if (best && best->index < im->index) continue;
       best = im, best_binds = binds, best_n = n;
     }
   }
+  if (other && !probing_referent)  // `Human.fly()` with Pilot's and Wizard's fly and no inherent one
+    ambiguous_items(e->name_span.hi ? e->name_span : e->span, e->name, best->trait, other->trait, u);
   if (best) {
     ImplDecl *im = best;
     TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};

@@ -248,6 +248,7 @@ void impls_follow_deeper(void);
 // allowed (rustc names it in E0275), or NULL.
 Type *impls_overflowed(bool clear);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
+TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not);  // E0034's other trait
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1
 // E of `fn main() -> Result<(), E>` (E: Debug), the one return type besides () main may have.

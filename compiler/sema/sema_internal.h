@@ -297,7 +297,8 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
 int builtin_method_arity(Type *t, const char *name);  // `String::len`: 1; -1 if none
-Type *check_operator_method(Fcx *fx, Expr *m);  // `a + b` as `a.add(b)`, a already checked
+Type *check_operator_method(Fcx *fx, Expr *m);
+void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t);  // E0034  // `a + b` as `a.add(b)`, a already checked
 // check_expr.c
 Expr *deref_through(Fcx *fx, Expr *base, int derefs);  // `*base` through Deref after builtin derefs, or NULL
 bool has_user_deref(Type *t);  // t implements Deref and is no reference or Box

@@ -42,6 +42,19 @@ FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner) {
   return NULL;
 }
 
+// A trait other than not, among t and its supertraits, that declares a method called name
+// itself (`trait Loud: Animal` where both declare `talk`), or NULL.
+TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not) {
+  if (t != not)
+    for (int i = 0; i < t->nmethods; i++)
+      if (t->methods[i]->name == name) return t;
+  for (int i = 0; i < t->nsuper_traits; i++) {
+    TraitDecl *o = trait_other_declarer(t->super_traits[i], name, not);
+    if (o) return o;
+  }
+  return NULL;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Impl lookup by matching an impl's self type (which may mention the impl's parameters)
 // against a concrete type.
