@@ -406,7 +406,11 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   probing_referent = true;
   bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out);
   probing_referent = false;
-  if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) return true;
+  if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
+    TraitDecl *other = e->trait ? trait_other_declarer(e->trait, e->name, e->trait) : NULL;
+    if (other && e->dispatch == DISPATCH_DYN) ambiguous_items(method_name_span(e), e->name, e->trait, other, ty_resolve(u->inner));
+    return true;
+  }
   fx->obligations.len = obligations;
   *e = saved;
   return false;
