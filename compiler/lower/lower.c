@@ -1250,10 +1250,27 @@ static bool vec_or_its_slice(Lower *L, Place p) {
   return ty_resolve(p.nproj > 1 ? p.proj[p.nproj - 2].ty : L->b->locals.data[p.local].ty)->kind == TY_VEC;
 }
 
+// `arr.contains(&x)`: the array's reference made the slice's.
+static Operand unsize_receiver(Lower *L, Operand ref, Span recv, Span at) {
+  Type *rt = ty_resolve(ref.ty);
+  Type *st = ty_ref(ty_slice(ty_resolve(rt->inner)->inner), rt->mut);
+  Place s = temp(L, st, recv);
+  assign(L, s, (Rvalue){.kind = RV_CAST, .cast = CAST_UNSIZE, .a = ref, .ty = st}, at);
+  return (Operand){.kind = OPND_MOVE, .place = s, .ty = st};
+}
+
 // recv.m(args): the receiver after the checker's autoderefs and autoref.
 static Operand lower_receiver(Lower *L, Expr *e) {
   Expr *r = e->sub;
   if (e->autoref == 0 && e->autoderefs == 0) return lower_operand(L, r);
+  if (e->autoref == 1 && e->autoderefs == 0 && !is_place_expr(r) && promotable_value(r, 0)) {
+    // `NAMES.iter()` of a const: the receiver's borrow is promoted as `&NAMES` is, so an
+    // iterator returned from the function does not point into its frame.
+    Expr *b = arena_alloc(sizeof *b);
+    *b = (Expr){.kind = EX_UNARY, .op = TK_AMP, .sub = r, .span = r->span, .ty = ty_ref(raw_ty(r), false), .field_index = -1};
+    Operand ref = promoted_ref(L, b);
+    return e->unsize_recv ? unsize_receiver(L, ref, r->span, e->span) : ref;
+  }
   Place p = autoderef(L, lower_place_mut(L, r, e->autoref == 2), e->autoderefs, e->span);
   if (!e->autoref) return use_place(L, p);
   Type *rt = ty_ref(place_ty(L, p), e->autoref == 2);
@@ -1273,13 +1290,8 @@ static Operand lower_receiver(Lower *L, Expr *e) {
   for (Expr *base = r; index_mut && base->kind == EX_INDEX; base = base->lhs) at = base->lhs->span;  // `w[0].push(..)`: at w
   assign(L, t, (Rvalue){.kind = RV_REF, .place = p, .mut = e->autoref == 2, .two_phase = two_phase, .autoref = true, .ty = rt}, at);
   cur_block(L)->stmts.data[cur_block(L)->stmts.len - 1].place_span = r->span;
-  if (e->unsize_recv) {  // `arr.contains(&x)`: the array's reference made the slice's
-    Type *st = ty_ref(ty_slice(ty_resolve(place_ty(L, p))->inner), e->autoref == 2);
-    Place s = temp(L, st, r->span);
-    assign(L, s, (Rvalue){.kind = RV_CAST, .cast = CAST_UNSIZE, .a = (Operand){.kind = OPND_MOVE, .place = t, .ty = rt}, .ty = st}, at);
-    return (Operand){.kind = OPND_MOVE, .place = s, .ty = st};
-  }
-  return (Operand){.kind = OPND_MOVE, .place = t, .ty = rt};
+  Operand ref = {.kind = OPND_MOVE, .place = t, .ty = rt};
+  return e->unsize_recv ? unsize_receiver(L, ref, r->span, at) : ref;
 }
 
 static void lower_method(Lower *L, Place dest, Expr *e) {

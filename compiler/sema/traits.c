@@ -199,9 +199,12 @@ static bool impl_bounds_may_hold(ImplDecl *im, Type **binds, int n) {
 
 // `<P as Mul<{float}>>`: of the impls for self, the only one whose trait arguments the given ones
 // could become (rustc's selection with one candidate), its arguments unified in; or NULL.
-ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs) {
+ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **given, int nargs) {
   ImplDecl *only = NULL;
   Type **only_binds = NULL;
+  // `u32: Sum<<RangeInclusive<{integer}> as Iterator>::Item>`: the projection is the literal.
+  Type **args = arena_alloc(sizeof(Type *) * (size_t)(nargs + 1));
+  for (int a = 0; a < nargs; a++) args[a] = ty_has_assoc(given[a]) ? ty_normalize(given[a], cur_env) : given[a];
   for (int i = 0; i < trait->impls.len; i++) {
     ImplDecl *im = trait->impls.data[i];
     int n = im->env ? im->env->n : 0;
