@@ -255,7 +255,9 @@ static bool bind_by_projection(GenericEnv *env, Type **binds, int n) {
           TraitDecl *owner = is_fn_trait(r->trait) ? r->trait : trait_with_assoc(r->trait, r->assoc_names[i]);
           if (!owner) continue;
           Type *have = ty_normalize(ty_assoc(binds[q], owner, r->assoc_names[i]), cur_env);
-          if (ty_resolve(have)->kind == TY_ASSOC) continue;  // not known yet
+          // Not known yet, unless it is a projection of the generic body's own parameters
+          // (`<P as Producer>::Output`, what a closure in `fn f<P: Producer>` returns).
+          if (ty_resolve(have)->kind == TY_ASSOC && (ty_has_vars(have) || have == ty_assoc(binds[q], owner, r->assoc_names[i]))) continue;
           if (!match_type(want, have, binds, n)) return false;
         }
       }
@@ -679,11 +681,14 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
   case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
   case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
   case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
-  case TY_TUPLE: case TY_STRUCT: case TY_FN: {
+  case TY_ITER: return ty_iter(normalize_rec(t->inner, env), t->mut);  // `slice::Iter<'_, T::Id>`
+  case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: case TY_OPAQUE: {
     Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
     for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
     if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
     if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
+    if (t->kind == TY_CLOSURE) return ty_closure(t->closure, args, t->nargs);
+    if (t->kind == TY_OPAQUE) return ty_opaque(t->opaque, args, t->nargs);
     return ty_fn_q(args, t->nargs, normalize_rec(t->ret, env), t->bits);
   }
   default: return t;
