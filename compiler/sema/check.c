@@ -382,8 +382,10 @@ static void resolve_trait_header(TraitDecl *t) {
     AssocTypeDecl *a = &t->assoc_types[j];
     a->rbounds = arena_alloc(sizeof *a->rbounds);
     a->rbounds->refs = arena_alloc(sizeof(TraitRef *) * (a->nbounds + 1));
+    // `type Id: PartialOrd;` bounds the projection `<Self as Tr>::Id`: PartialOrd's Rhs is it.
+    Type *projection = ty_assoc(t->env->params[0], t, a->name);
     for (int b = 0; b < a->nbounds; b++) {
-      TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0], NULL);
+      TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0], projection);
       if (r && !r->trait->is_marker && !r->trait->is_auto) a->rbounds->refs[a->rbounds->n++] = r;
     }
   }
