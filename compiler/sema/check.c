@@ -387,6 +387,7 @@ static void resolve_trait_header(TraitDecl *t) {
     for (int b = 0; b < a->nbounds; b++) {
       TraitRef *r = a->bounds[b].maybe ? NULL : resolve_trait_ref(&a->bounds[b].path, t->env, t->env->params[0], projection);
       if (r && !r->trait->is_marker && !r->trait->is_auto) a->rbounds->refs[a->rbounds->n++] = r;
+      if (r && r->trait == K->copy_trait) a->is_copy = true;
     }
   }
 }

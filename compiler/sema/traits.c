@@ -459,6 +459,16 @@ static bool copy_in_env(Crate *crate, Type *t) {
       if (!copy_in_env(crate, t->args[i])) return false;
     return true;
   case TY_ARRAY: return copy_in_env(crate, t->inner);
+  case TY_ASSOC: {  // `type Node: Copy;`, or `where I::Item: Copy`
+    TraitDecl *tr = t->assoc_trait ? trait_with_assoc(t->assoc_trait, t->name) : NULL;
+    for (int i = 0; tr && i < tr->nassoc_types; i++)
+      if (tr->assoc_types[i].name == t->name && tr->assoc_types[i].is_copy) return true;
+    int n;
+    TraitRef **bs = env_pred_bounds(cur_env, t, &n);
+    for (int i = 0; i < n; i++)
+      if (bs[i]->trait == crate->copy_trait) return true;
+    return false;
+  }
   case TY_STRUCT: {
     StructDecl *s = t->sdecl;
     if (!s->is_copy) return false;

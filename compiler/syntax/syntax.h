@@ -632,6 +632,7 @@ typedef struct {
   TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
   Type *resolved;        // impls: the bound type (may mention the impl's params)
   struct TraitRefList *rbounds;  // traits: the bounds resolved (`type IntoIter: Iterator<..>`)
+  bool is_copy;          // traits: declared `type Node: Copy` (marker bounds are not in rbounds)
 } AssocTypeDecl;
 
 struct TraitDecl {
