@@ -389,6 +389,8 @@ static void resolve_trait_header(TraitDecl *t) {
       if (r && !r->trait->is_marker && !r->trait->is_auto) a->rbounds->refs[a->rbounds->n++] = r;
       if (r && r->trait == K->copy_trait) a->is_copy = true;
     }
+    // Copy is a marker, left out above, but its supertrait Clone gives the projection `clone`.
+    if (a->is_copy && K->clone_trait) a->rbounds->refs[a->rbounds->n++] = traitref_new(K->clone_trait, NULL, 0);
   }
 }
 
