@@ -49,6 +49,14 @@ static const Explanation explanations[] = {
     "has no size known at compile time (only its vtable knows it), so it cannot be a local.\n"
     "Bind the reference instead: `let x: &dyn Tr = &v;`.\n"
     "\n"},
+  {"E0034",
+    "Two traits give the type a method (or associated function) of the name called, and the type\n"
+    "has no inherent one: `h.fly()` where both `Pilot` and `Wizard` are implemented for `Human`.\n"
+    "\n"
+    "Method lookup finds both at the same step (a trait object's trait and its supertrait count as\n"
+    "two), and nothing says which impl to call. Name the trait: `Pilot::fly(&h)`, or with the\n"
+    "fully qualified form `<Human as Wizard>::fly(&h)`.\n"
+    "\n"},
   {"E0040",
     "`Drop::drop` is called explicitly.\n"
     "\n"
