@@ -180,7 +180,7 @@ static Expr *range_bound(Fcx *fx, Expr *b, Type *t) {
   Expr *callee = b->kind == EX_CALL ? b->sub : NULL;
   if (callee && callee->fn && callee->fn->is_const && callee->fn->body) return const_literal(NULL, callee->fn, b->span);
   if (b->res != RES_NONE || !diag_error_count())
-    error_at(b->span, "E0080", "a range pattern's bounds must be literals or constants");
+    error_at(b->span, NULL, "a range pattern's bounds must be literals or constants");
   return NULL;
 }
 
