@@ -437,8 +437,21 @@ static const Explanation explanations[] = {
   {"E0391",
     "A trait lists itself as its own supertrait.\n"
     "\n"},
+  {"E0403",
+    "An item declares two generic parameters of one name: `fn f<T, T>()`. Rename one.\n"
+    "\n"},
   {"E0405",
     "A trait name is used that is not declared.\n"
+    "\n"},
+  {"E0449",
+    "`pub` on an item of a trait impl: `impl Shape for Circle { pub fn area(&self) .. }`.\n"
+    "\n"
+    "A trait's items are as visible as the trait; an impl of it cannot make one more or less so.\n"
+    "Remove the qualifier.\n"
+    "\n"},
+  {"E0592",
+    "An inherent impl defines one name twice (in one `impl` block): which of them a call means\n"
+    "would be a guess. Rename or remove one.\n"
     "\n"},
   {"E0407",
     "An impl defines a method that the trait does not declare.\n"

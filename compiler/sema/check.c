@@ -73,6 +73,15 @@ static bool is_self_type_expr(TypeExpr *te) {
 // Adds a Generics list (params with inline bounds, then where clauses) to env.
 static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn) {
   int first = env->n;
+  for (int i = 1; i < g->nparams; i++)  // E0403: `fn f<T, T>()`
+    for (int j = 0; j < i; j++)
+      if (g->params[i].name == g->params[j].name) {
+        Diag *d = diag_error(g->params[i].span, "E0403", "the name `%s` is already used for a generic parameter in this item's generic parameters", g->params[i].name);
+        diag_label(d, "already used");
+        diag_secondary(d, g->params[j].span, "first use of `%s`", g->params[j].name);
+        diag_emit(d);
+        break;
+      }
   for (int i = 0; i < g->nparams; i++) {
     if (env->n >= first + 14) {
       error_at(g->params[i].span, NULL, "too many type parameters");
@@ -533,8 +542,25 @@ static void resolve_impl_assoc(ImplDecl *im) {
   }
 }
 
+// E0592: an inherent impl block defining one name twice (which of them `x.get()` calls would be
+// a guess). (A trait impl's duplicates are E0201, reported with the trait's items.)
+static void duplicate_inherent_items(ImplDecl *im) {
+  if (im->trait_path || im->span.file == 0) return;
+  for (int i = 1; i < im->nmethods; i++)
+    for (int j = 0; j < i; j++) {
+      if (im->methods[i]->name != im->methods[j]->name) continue;
+      FnDecl *a = im->methods[j], *b = im->methods[i];
+      Diag *d = diag_error(b->sig_span.hi ? b->sig_span : b->span, "E0592", "duplicate definitions with name `%s`", b->name);
+      diag_label(d, "duplicate definitions for `%s`", b->name);
+      diag_secondary(d, a->sig_span.hi ? a->sig_span : a->span, "other definition for `%s`", a->name);
+      diag_emit(d);
+      break;
+    }
+}
+
 static void resolve_impl_header(ImplDecl *im) {
   resolve_scope_of(im->span);
+  duplicate_inherent_items(im);
   for (int i = 0; i < im->nmethods; i++) {
     im->methods[i]->impl = im;
     resolve_fn_sig(im->methods[i], im->env, im->self_ty);

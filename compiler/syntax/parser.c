@@ -2539,7 +2539,14 @@ static ImplDecl *parse_impl(void) {
   P.impl = im;
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
+    Span vis_at = tok()->span;
     Visibility vis = parse_visibility();
+    if (im->trait_path && vis_at.lo != tok()->span.lo) {  // `pub fn` in `impl Tr for T`
+      Diag *d = diag_error(span_from(vis_at), "E0449", "visibility qualifiers are not permitted here");
+      diag_label(d, "help: remove the qualifier");
+      diag_note(d, "trait items always share the visibility of their trait");
+      diag_emit(d);
+    }
     if (at_fn()) {
       PUSH(im->methods, im->nmethods, parse_fn(a, true));
       im->methods[im->nmethods - 1]->vis = vis;
