@@ -1394,13 +1394,14 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     Type *elem = exp && (exp->kind == TY_ARRAY || exp->kind == TY_SLICE) ? exp->inner : ty_new_var(0);
     if (e->repeat) {
       check_coerce(fx, e->args[0], elem);
-      if (e->args[1]->kind != EX_INT) {
-        error_at(e->args[1]->span, NULL, "array lengths must be integer literals");
+      int64_t len;
+      if (!const_expr_value(e->args[1], &len) || len < 0) {
+        error_at(e->args[1]->span, NULL, "array lengths must be integer literals or constants");
         return ty_new_var(0);
       }
       check_expr(fx, e->args[1], ty_usize);
       vec_push(&fx->moves, e);
-      return ty_array(elem, e->args[1]->int_val);
+      return ty_array(elem, (uint64_t)len);
     }
     for (int i = 0; i < e->nargs; i++) {
       check_coerce(fx, e->args[i], elem);

@@ -67,6 +67,10 @@ static bool eval(Expr *e, int depth, int64_t *out) {
   }
 }
 
+// An array length or repeat count as written: a literal, a const (`[u8; SIZE]`), or integer
+// arithmetic of those (`[0; W * H]`); false for anything else.
+bool const_expr_value(Expr *e, int64_t *out) { return eval(e, 0, out); }
+
 // An associated const's value (`Grade::PASS`), from its body's expression.
 bool const_fn_value(FnDecl *fn, int64_t *out) {
   Type *t = fn->ret_type ? ty_resolve(fn->ret_type) : NULL;
@@ -77,7 +81,10 @@ bool const_fn_value(FnDecl *fn, int64_t *out) {
 }
 
 bool const_value(ConstDecl *c, int depth, int64_t *out) {
-  Type *t = c->fn ? ty_resolve(c->fn->ret_type) : NULL;
+  // (An array length in a struct's field is resolved before the consts' types are: a const of
+  // a primitive type written as such is its value's type.)
+  Type *t = c->fn && c->fn->ret_type ? ty_resolve(c->fn->ret_type)
+            : c->ty && c->ty->kind == TE_PATH && c->ty->path.nsegs == 1 ? prim_by_suffix(c->ty->path.segs[0].name) : NULL;
   if (!t || (t->kind != TY_INT && t->kind != TY_CHAR && t->kind != TY_BOOL)) return false;
   if (!eval(c->value, depth, out)) return false;
   *out = wrap_to(t, *out);

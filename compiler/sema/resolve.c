@@ -911,11 +911,12 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_SLICE: t = ty_slice(resolve_type_ex(te->inner, env, self_ty, allow_infer)); break;
   case TE_ARRAY: {
     Type *el = resolve_type_ex(te->inner, env, self_ty, allow_infer);
-    if (!te->len || te->len->kind != EX_INT) {
-      error_at(te->span, NULL, "array lengths must be integer literals");
+    int64_t len;
+    if (!te->len || !const_expr_value(te->len, &len) || len < 0) {
+      error_at(te->len ? te->len->span : te->span, NULL, "array lengths must be integer literals or constants");
       t = err_type();
     } else {
-      t = ty_array(el, te->len->int_val);
+      t = ty_array(el, (uint64_t)len);
     }
     break;
   }

@@ -151,6 +151,7 @@ void resolve_reset(void);
 // not something the evaluator knows.
 bool const_value(ConstDecl *c, int depth, int64_t *out);
 bool const_fn_value(FnDecl *fn, int64_t *out);
+bool const_expr_value(Expr *e, int64_t *out);  // `SIZE`, `W * H` as an array length
 
 // check_match.c
 // How many values of type t the patterns leave unmatched (0: exhaustive); the first `max` of
