@@ -11,12 +11,17 @@
 static void consume_capture(Fcx *fx, Expr *e);
 static bool consume_captured_field(Fcx *fx, Expr *e);
 
-static bool inside_closure(Fcx *fx, Span sp) {
+// Whether l is a variable of the innermost function around sp: the body's own, or, inside a
+// closure, the closure's (its parameter `|x| x.name`) rather than one it captures.
+static bool local_of_innermost(Fcx *fx, Local *l, Span sp) {
+  FnDecl *in = fx->fn;
+  Span best = {0};
   for (int i = 0; i < fx->closures.len; i++) {
-    Span cs = VEC_AT(fx->closures, i)->closure_expr->span;
-    if (sp.file == cs.file && sp.lo >= cs.lo && sp.hi <= cs.hi) return true;
+    FnDecl *cf = VEC_AT(fx->closures, i);
+    Span cs = cf->closure_expr->span;
+    if (sp.file == cs.file && sp.lo >= cs.lo && sp.hi <= cs.hi && (!best.hi || cs.hi - cs.lo < best.hi - best.lo)) in = cf, best = cs;
   }
-  return false;
+  return l->owner == in;
 }
 
 // `local.field` moved out of a struct or tuple local of this body (one level deep): a partial
@@ -31,7 +36,7 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
     return true;
   }
   if ((bt->kind != TY_TUPLE && (bt->kind != TY_STRUCT || bt->sdecl->is_enum)) || e->field_index < 0 || e->field_index >= 64 ||
-      inside_closure(fx, e->span))
+      !local_of_innermost(fx, e->sub->local, e->span))
     return false;
   e->moves_local = true;
   return true;
