@@ -151,6 +151,29 @@ static Expr *const_literal(ConstDecl *cd, FnDecl *fn, Span sp) {
   return value_literal((cd ? cd->fn : fn)->ret_type, v < 0 ? 0 - (Wide)v : (Wide)v, v < 0, sp);
 }
 
+static Expr *range_bound(Fcx *fx, Expr *b, Type *t);
+
+// `Status::OK` or `u8::MAX` in a pattern, a path to a constant that is no constructor: the
+// literal of its value, checked as one (false when the path is a constructor's).
+static bool const_path_pattern(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  StructDecl *s;
+  int v;
+  Type *adt;
+  if (resolve_ctor_path(fx, &p->path, &s, &v, &adt)) return false;
+  Expr *e = arena_alloc(sizeof *e);
+  *e = (Expr){.kind = EX_PATH, .span = p->path.span, .path = p->path, .field_index = -1};
+  Type *rt = ty_resolve(t);
+  while (rt->kind == TY_REF) rt = ty_resolve(rt->inner);
+  int before = diag_error_count();
+  Expr *lit = range_bound(fx, e, rt);
+  if (!lit) return diag_error_count() > before;
+  p->kind = PAT_LIT;
+  p->lit = lit;
+  check_pat(fx, p, t, mode, is_param);
+  fx->pats.len--;  // pushed twice
+  return true;
+}
+
 // `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
 static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
   Expr *lit = const_literal(cd, NULL, p->span);
@@ -336,6 +359,7 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
   case PAT_PATH:
   case PAT_TUPLE_STRUCT:
   case PAT_STRUCT: {
+    if (p->kind == PAT_PATH && p->path.nsegs > 1 && const_path_pattern(fx, p, t, mode, is_param)) return;
     Type *rt = peel_refs(p, t, &mode);
     p->ty = rt;
     if (!check_ctor_pat(fx, p, rt)) return;
