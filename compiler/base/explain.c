@@ -449,6 +449,10 @@ static const Explanation explanations[] = {
     "A trait's items are as visible as the trait; an impl of it cannot make one more or less so.\n"
     "Remove the qualifier.\n"
     "\n"},
+  {"E0696",
+    "`continue 'a` where `'a` labels a block, not a loop: a block runs once, so there is nothing\n"
+    "to continue. `break 'a` leaves it (with a value, if it has one).\n"
+    "\n"},
   {"E0592",
     "An inherent impl defines one name twice (in one `impl` block): which of them a call means\n"
     "would be a guess. Rename or remove one.\n"

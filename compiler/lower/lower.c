@@ -1507,6 +1507,19 @@ static void lower_loop(Lower *L, Place dest, Expr *e) {
   L->cur = done;
 }
 
+// `'a: { .. break 'a v; .. }`: a block that `break 'a` leaves early, its value in dest either way.
+static void lower_labeled_block(Lower *L, Place dest, Expr *e) {
+  int done = new_block(L);
+  LoopScope s;
+  push_loop(L, &s, e, done, -1);
+  s.result = dest;
+  s.has_result = true;
+  lower_scoped_block(L, dest, e->block);
+  go_to(L, done);
+  L->loop = s.outer;
+  L->cur = done;
+}
+
 static void lower_while(Lower *L, Expr *e) {
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
@@ -2413,7 +2426,10 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     }
     lower_aggregate(L, dest, AGG_ARRAY, -1, e->args, e->nargs, NULL, e->nargs, raw_ty(e), e->span);
     return;
-  case EX_BLOCK: lower_block_into(L, dest, e->block); return;
+  case EX_BLOCK:
+    if (e->label) lower_labeled_block(L, dest, e);
+    else lower_block_into(L, dest, e->block);
+    return;
   case EX_IF: lower_if(L, dest, e); return;
   case EX_LOOP: lower_loop(L, dest, e); return;
   case EX_WHILE: lower_while(L, e); return;

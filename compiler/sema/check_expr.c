@@ -988,7 +988,7 @@ static Type *check_loop_like(Fcx *fx, Expr *e, Type *expected) {
 
 static LoopInfo *find_loop(Fcx *fx, Expr *e) {
   for (LoopInfo *l = fx->loop; l; l = l->outer)
-    if (!e->label || l->label == e->label) return l;
+    if (e->label ? l->label == e->label : l->loop_expr->kind != EX_BLOCK) return l;  // (a block only by its label)
   if (e->label) {
     Diag *d = diag_error(e->span, "E0426", "use of undeclared label `%s`", e->label);
     diag_label(d, "undeclared label `%s`", e->label);
@@ -1409,7 +1409,17 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     }
     return ty_array(elem, e->nargs);
   }
-  case EX_BLOCK: return check_block(fx, e->block, expected);
+  case EX_BLOCK: {
+    if (!e->label) return check_block(fx, e->block, expected);
+    // `'a: { .. break 'a v; .. v2 }`: the breaks' values and the tail's are the block's value.
+    LoopInfo *l = push_loop(fx, e);
+    l->break_ty = expected ? expected : ty_new_var(0);
+    Type *tail = check_block(fx, e->block, l->break_ty);
+    fx->loop = l->outer;
+    if (ty_resolve(tail)->kind != TY_NEVER && !unify(l->break_ty, tail)) mismatch(e, l->break_ty, tail);
+    if (l->has_break) fx->diverges = false;  // (a break reaches past the block)
+    return l->break_ty;
+  }
   case EX_IF: return check_if(fx, e, expected);
   case EX_WHILE:
   case EX_LOOP:
@@ -1419,7 +1429,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     e->loop = l;
     if (l) l->has_break = true;
     if (e->sub) {
-      if (l && l->loop_expr->kind != EX_LOOP) {
+      if (l && (l->loop_expr->kind == EX_WHILE || l->loop_expr->kind == EX_FOR)) {
         Diag *d = diag_error(e->span, "E0571", "`break` with value from a `%s` loop", l->loop_expr->kind == EX_WHILE ? "while" : "for");
         diag_label(d, "can only break with a value inside `loop` or breakable block");
         diag_emit(d);
@@ -1438,6 +1448,12 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   }
   case EX_CONTINUE:
     e->loop = find_loop(fx, e);
+    if (e->loop && e->loop->loop_expr->kind == EX_BLOCK) {
+      Diag *d = diag_error(e->span, "E0696", "`continue` pointing to a labeled block");
+      diag_label(d, "labeled blocks cannot be `continue`'d");
+      diag_emit(d);
+      e->loop = NULL;
+    }
     fx->diverges = true;
     return ty_never;
   case EX_RETURN:
