@@ -142,6 +142,7 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
   if (!m || m->self_kind == SELF_NONE) return false;
   TraitDecl *other = probing_referent ? NULL : trait_other_declarer(tr->trait, e->name, owner);
+  if (other && trait_find_method(other, e->name, NULL)->self_kind != m->self_kind) other = NULL;  // found at another step
   if (other) ambiguous_items(method_name_span(e), e->name, owner, other, u);  // a supertrait's `talk` and the trait's own
   // A tentative probe of `&mut dyn Tr`'s referent only wants a `&mut self` method; `it.sum()`
   // goes on to `impl Iterator for &mut I`.
@@ -350,6 +351,7 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
   ImplDecl *best = NULL, *other = NULL;
+  SelfKind best_self = SELF_NONE;
   Type **best_binds = NULL;
   int best_n = 0;
   for (int round = 0; round < 2 && !best; round++) {
@@ -362,9 +364,11 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
       FnDecl *m = im ? trait_find_method(traits[i], e->name, NULL) : NULL;
       if (!m || m->self_kind == SELF_NONE) continue;
-      if (best && best->trait != im->trait) other = best->index < im->index ? im : best;
+      // (Only methods found at the same step of the probe conflict: `(1..4).eq(v)` is Iterator's
+      // by-value eq before PartialEq's `&self` one.)
+      if (best && best->trait != im->trait && best_self == m->self_kind) other = best->index < im->index ? im : best;
       if (best && best->index < im->index) continue;
-      best = im, best_binds = binds, best_n = n;
+      best = im, best_binds = binds, best_n = n, best_self = m->self_kind;
     }
   }
   if (other && !probing_referent)  // `Human.fly()` with Pilot's and Wizard's fly and no inherent one
@@ -408,6 +412,7 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   probing_referent = false;
   if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
     TraitDecl *other = e->trait ? trait_other_declarer(e->trait, e->name, e->trait) : NULL;
+    if (other && trait_find_method(other, e->name, NULL)->self_kind != e->fn->self_kind) other = NULL;
     if (other && e->dispatch == DISPATCH_DYN) ambiguous_items(method_name_span(e), e->name, e->trait, other, ty_resolve(u->inner));
     return true;
   }
