@@ -993,7 +993,7 @@ static void lower_unary(Lower *L, Place dest, Expr *e) {
     Operand a = lower_operand(L, e->sub);
     if (L->overflow_checks && t->kind == TY_INT && e->sub->kind != EX_INT) {  // -MIN overflows
       Place ov = temp(L, ty_bool, e->span);
-      assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_int(a.ty, 1ull << (t->bits - 1)), .ty = ty_bool}, e->span);
+      assign(L, ov, (Rvalue){.kind = RV_BINARY, .binop = BIN_EQ, .a = a, .b = const_wide(a.ty, (Wide)1 << (t->bits - 1)), .ty = ty_bool}, e->span);
       assert_cond(L, use_place(L, ov), false, "attempt to negate with overflow", e->span);
     }
     assign(L, dest, (Rvalue){.kind = RV_UNARY, .unop = UN_NEG, .a = a, .ty = raw_ty(e)}, e->span);
