@@ -129,6 +129,14 @@ char *arena_printf(const char *fmt, ...) {
   return buf;
 }
 
+// printf has no conversion for 128-bit integers.
+const char *wide_decimal(Wide v) {
+  char buf[48], *s = buf + sizeof buf;
+  *--s = '\0';
+  do *--s = (char)('0' + (int)(v % 10)); while ((v /= 10) != 0);
+  return arena_printf("%s", s);
+}
+
 // A full vector doubles; the old array stays in the arena, unreferenced.
 void *vec_grow_(void *data, int *cap, int len, size_t elem) {
   if (len < *cap) return data;

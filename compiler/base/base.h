@@ -59,6 +59,7 @@ void ptrmap_put(PtrMap *m, const void *a, const void *b, void *val);
 // An integer literal's value before its type is known: up to u128::MAX (GCC's and Clang's
 // 128-bit integer; tokens and expressions keep it as two 64-bit words, int_val and int_hi).
 typedef unsigned __int128 Wide;
+const char *wide_decimal(Wide v);  // its digits (up to 39), in the arena
 
 // memcpy that accepts (NULL, 0): empty arrays in the AST are NULL, and memcpy(_, NULL, 0) is UB.
 void copy_bytes(void *dst, const void *src, size_t n);

@@ -151,7 +151,6 @@ static Operand const_wide(Type *ty, Wide v) {
   return o;
 }
 
-static Wide literal_value(Expr *lit) { return (Wide)lit->int_hi << 64 | lit->int_val; }
 
 static Operand const_unit(Type *ty) { return (Operand){.kind = OPND_CONST, .c = {.kind = CONST_UNIT}, .ty = ty}; }
 
@@ -567,7 +566,7 @@ static bool const_operand(Expr *e, Operand *out) {
   Type *t = e->ty;
   switch (e->kind) {
   case EX_INT:
-    *out = const_wide(t, literal_value(e));
+    *out = const_wide(t, expr_int_value(e));
     return true;
   case EX_BOOL: case EX_CHAR:
     *out = const_int(t, e->int_val);
@@ -581,7 +580,7 @@ static bool const_operand(Expr *e, Operand *out) {
   case EX_PATH:
     if (e->res != RES_CONST) return false;
     if (ty_resolve(t)->kind == TY_FLOAT) *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
-    else *out = const_wide(t, literal_value(e));
+    else *out = const_wide(t, expr_int_value(e));
     return true;
   case EX_TUPLE:
     if (e->nargs) return false;
@@ -595,7 +594,7 @@ static bool const_operand(Expr *e, Operand *out) {
       return true;
     }
     if (ty_resolve(t)->kind != TY_INT) return false;
-    *out = const_wide(t, 0 - literal_value(e->sub));
+    *out = const_wide(t, 0 - expr_int_value(e->sub));
     return true;
   default:
     return false;
@@ -1585,7 +1584,7 @@ static Operand compare(Lower *L, BinOp op, Operand a, Operand b, Span sp) {
 static Operand pattern_const(Expr *lit, Type *t) {
   bool neg = lit->kind == EX_UNARY;
   if (lit->kind != EX_INT && !neg) return const_int(t, lit->int_val);  // a char or a bool
-  return const_wide(t, neg ? 0 - literal_value(lit->sub) : literal_value(lit));  // wraps: `-9223372036854775808`
+  return const_wide(t, neg ? 0 - expr_int_value(lit->sub) : expr_int_value(lit));  // wraps: `-9223372036854775808`
 }
 
 // place == the pattern's literal. A string literal compares contents, as `<str as

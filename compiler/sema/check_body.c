@@ -11,21 +11,13 @@
 // Finishing a body: zonking, obligations, move checks, literal ranges
 
 static bool int_fits(Expr *lit, Type *t) {
-  Wide v = (Wide)lit->int_hi << 64 | lit->int_val;
+  Wide v = expr_int_value(lit);
   if (t->kind != TY_INT || (t->bits == 128 && !t->is_signed)) return true;  // the lexer's limit
   // A negated literal is checked as the magnitude: -128i8 is allowed, 128i8 is not.
   Wide max = t->is_signed ? ((Wide)1 << (t->bits - 1)) - !lit->negated : ((Wide)1 << t->bits) - 1;
   return v <= max;
 }
 
-// A literal's value in decimal (up to 39 digits), for diagnostics.
-static const char *wide_decimal(Expr *lit) {
-  Wide v = (Wide)lit->int_hi << 64 | lit->int_val;
-  char buf[48], *p = buf + sizeof buf;
-  *--p = '\0';
-  do *--p = (char)('0' + (int)(v % 10)); while ((v /= 10) != 0);
-  return arena_printf("%s", p);
-}
 
 static Type *zonk_norm(Type *t) { return t ? ty_normalize(ty_zonk(t), cur_env) : t; }
 
@@ -64,7 +56,7 @@ static void zonk_expr(Fcx *fx, Expr *e) {
     }
   if (e->kind == EX_INT && !int_fits(e, e->ty)) {
     Diag *d = diag_error(e->span, NULL, "literal out of range for `%s`", ty_name(e->ty));
-    diag_note(d, "the literal `%s` does not fit into the type `%s`", wide_decimal(e), ty_name(e->ty));
+    diag_note(d, "the literal `%s` does not fit into the type `%s`", wide_decimal(expr_int_value(e)), ty_name(e->ty));
     diag_emit(d);
   }
 }

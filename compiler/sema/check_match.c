@@ -134,8 +134,9 @@ static Wide int_domain_max(Type *t) {
 
 static bool literal_order(Expr *e, Type *t, Wide *out) {
   Wide v;
-  if (e->kind == EX_INT || e->kind == EX_CHAR) v = (Wide)(e->kind == EX_INT ? e->int_hi : 0) << 64 | e->int_val;
-  else if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) v = 0 - ((Wide)e->sub->int_hi << 64 | e->sub->int_val);
+  if (e->kind == EX_INT) v = expr_int_value(e);
+  else if (e->kind == EX_CHAR) v = e->int_val;
+  else if (e->kind == EX_UNARY && e->op == TK_MINUS && e->sub->kind == EX_INT) v = 0 - expr_int_value(e->sub);
   else return false;
   t = ty_resolve(t);
   v &= int_domain_max(t);
@@ -209,10 +210,7 @@ static const char *order_text(Type *t, Wide v) {
     v ^= (Wide)1 << (t->bits - 1);  // back to the bits
     if ((v >> (t->bits - 1)) & 1) neg = true, v = (((Wide)0 - v) & int_domain_max(t));
   }
-  char buf[48], *s = buf + sizeof buf;
-  *--s = '\0';
-  do *--s = (char)('0' + (int)(v % 10)); while ((v /= 10) != 0);
-  return arena_printf("%s%s_%s", neg ? "-" : "", s, name);
+  return arena_printf("%s%s_%s", neg ? "-" : "", wide_decimal(v), name);
 }
 
 static Split slice_split(Matrix *m) {

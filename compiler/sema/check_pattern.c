@@ -15,7 +15,6 @@ typedef enum { BM_MOVE, BM_REF, BM_REF_MUT } BindMode;
 
 static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param);
 
-
 static void pat_mismatch(Pattern *p, Type *expected, const char *found) {
   Diag *d = diag_error(p->span, "E0308", "mismatched types");
   diag_label(d, "expected `%s`, found %s", ty_name(expected), found);
@@ -153,6 +152,14 @@ static Expr *const_literal(ConstDecl *cd, FnDecl *fn, Span sp) {
 
 static Expr *range_bound(Fcx *fx, Expr *b, Type *t);
 
+// p, a path to a constant, checked as the literal of its value.
+static void check_as_literal(Fcx *fx, Pattern *p, Expr *lit, Type *t, BindMode mode, bool is_param) {
+  p->kind = PAT_LIT;
+  p->lit = lit;
+  check_pat(fx, p, t, mode, is_param);
+  fx->pats.len--;  // pushed twice
+}
+
 // `Status::OK` or `u8::MAX` in a pattern, a path to a constant that is no constructor: the
 // literal of its value, checked as one (false when the path is a constructor's).
 static bool const_path_pattern(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
@@ -167,21 +174,14 @@ static bool const_path_pattern(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool
   int before = diag_error_count();
   Expr *lit = range_bound(fx, e, rt);
   if (!lit) return diag_error_count() > before;
-  p->kind = PAT_LIT;
-  p->lit = lit;
-  check_pat(fx, p, t, mode, is_param);
-  fx->pats.len--;  // pushed twice
+  check_as_literal(fx, p, lit, t, mode, is_param);
   return true;
 }
 
 // `LIMIT` in a pattern: the literal of the const's value (of the const's type), checked as one.
 static void const_pattern(Fcx *fx, Pattern *p, ConstDecl *cd, Type *t, BindMode mode, bool is_param) {
   Expr *lit = const_literal(cd, NULL, p->span);
-  if (!lit) return;
-  p->kind = PAT_LIT;
-  p->lit = lit;
-  check_pat(fx, p, t, mode, is_param);
-  fx->pats.len--;  // pushed twice
+  if (lit) check_as_literal(fx, p, lit, t, mode, is_param);
 }
 
 // A range pattern's bound b, checked against t, as a literal: `i32::MIN` and a const
@@ -192,7 +192,7 @@ static Expr *range_bound(Fcx *fx, Expr *b, Type *t) {
   unify(t, check_expr(fx, b, t));
   Type *rt = ty_resolve(t);
   if (b->res == RES_CONST && ty_is_int(rt)) {  // its bits, of t's width
-    Wide v = (Wide)b->int_hi << 64 | b->int_val;
+    Wide v = expr_int_value(b);
     bool neg = rt->is_signed && ((v >> (rt->bits - 1)) & 1);
     Wide mag = !neg ? v : rt->bits == 128 ? 0 - v : ((Wide)1 << rt->bits) - v;
     return value_literal(rt, mag, neg, b->span);

@@ -119,6 +119,25 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
 // Where a method's bounds are reported, as rustc does: at the method's name, not the receiver.
 static Span method_name_span(Expr *e) { return e->name_span.hi ? e->name_span : e->span; }
 
+// E0034: two traits give t an item named name (and t has no inherent one); rustc makes the
+// program say which, `Pilot::fly(&h)` or `<Human as Wizard>::fly(&h)`.
+void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t) {
+  Diag *d = diag_error(at, "E0034", "multiple applicable items in scope");
+  diag_label(d, "multiple `%s` found", name);
+  diag_note(d, "candidate #1 is defined in an impl of the trait `%s` for the type `%s`", a->name, ty_name(t));
+  diag_note(d, "candidate #2 is defined in an impl of the trait `%s` for the type `%s`", b->name, ty_name(t));
+  diag_emit(d);
+}
+
+// E0034 for m, found in `owner` through trait tr, when another trait among tr and its
+// supertraits declares a method of that name taking self the same way (`trait Loud: Animal`,
+// both with `fn talk(&self)`; a by-value and a `&self` method are found at different steps).
+static void supertrait_ambiguity(Expr *e, TraitDecl *tr, TraitDecl *owner, FnDecl *m, Type *u) {
+  TraitDecl *other = trait_other_declarer(tr, e->name, owner);
+  if (other && trait_find_method(other, e->name, NULL)->self_kind == m->self_kind)
+    ambiguous_items(method_name_span(e), e->name, owner, other, u);
+}
+
 static bool probing_referent;  // a tentative probe (see check_method_call): no diagnostics
 
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
@@ -141,9 +160,7 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   FnDecl *m = trait_find_method(tr->trait, e->name, &owner);
   // An associated function (`fn new() -> Self`) is no method: `x.new()` is E0599, as for inherent ones.
   if (!m || m->self_kind == SELF_NONE) return false;
-  TraitDecl *other = probing_referent ? NULL : trait_other_declarer(tr->trait, e->name, owner);
-  if (other && trait_find_method(other, e->name, NULL)->self_kind != m->self_kind) other = NULL;  // found at another step
-  if (other) ambiguous_items(method_name_span(e), e->name, owner, other, u);  // a supertrait's `talk` and the trait's own
+  if (!probing_referent) supertrait_ambiguity(e, tr->trait, owner, m, u);
   // A tentative probe of `&mut dyn Tr`'s referent only wants a `&mut self` method; `it.sum()`
   // goes on to `impl Iterator for &mut I`.
   if (probing_referent && kind == DISPATCH_DYN && (m->requires_sized || m->self_kind == SELF_VALUE)) return false;
@@ -254,16 +271,6 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
 
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out);
 
-// E0034: two traits give t an item named name (and t has no inherent one); rustc makes the
-// program say which, `Pilot::fly(&h)` or `<Human as Wizard>::fly(&h)`.
-void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t) {
-  Diag *d = diag_error(at, "E0034", "multiple applicable items in scope");
-  diag_label(d, "multiple `%s` found", name);
-  diag_note(d, "candidate #1 is defined in an impl of the trait `%s` for the type `%s`", a->name, ty_name(t));
-  diag_note(d, "candidate #2 is defined in an impl of the trait `%s` for the type `%s`", b->name, ty_name(t));
-  diag_emit(d);
-}
-
 // The traits declaring a method named as e calls, of those in scope at e.
 static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   int all;
@@ -372,7 +379,7 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     }
   }
   if (other && !probing_referent)  // `Human.fly()` with Pilot's and Wizard's fly and no inherent one
-    ambiguous_items(e->name_span.hi ? e->name_span : e->span, e->name, best->trait, other->trait, u);
+    ambiguous_items(method_name_span(e), e->name, best->trait, other->trait, u);
   if (best) {
     ImplDecl *im = best;
     TraitRef full = {.trait = im->trait, .args = arena_alloc(sizeof(Type *) * (im->ntrait_args + 1)), .nargs = im->ntrait_args};
@@ -411,9 +418,7 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out);
   probing_referent = false;
   if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
-    TraitDecl *other = e->trait ? trait_other_declarer(e->trait, e->name, e->trait) : NULL;
-    if (other && trait_find_method(other, e->name, NULL)->self_kind != e->fn->self_kind) other = NULL;
-    if (other && e->dispatch == DISPATCH_DYN) ambiguous_items(method_name_span(e), e->name, e->trait, other, ty_resolve(u->inner));
+    if (e->trait && e->dispatch == DISPATCH_DYN) supertrait_ambiguity(e, e->trait, e->trait, e->fn, ty_resolve(u->inner));
     return true;
   }
   fx->obligations.len = obligations;

@@ -480,6 +480,9 @@ typedef struct LoopInfo {
   struct LoopInfo *outer;
 } LoopInfo;
 
+// An EX_INT's (or a RES_CONST path's) value, both words: up to u128::MAX.
+static inline Wide expr_int_value(const Expr *e) { return (Wide)e->int_hi << 64 | e->int_val; }
+
 typedef enum { ST_LET, ST_EXPR, ST_SEMI, ST_ITEM, ST_EMPTY } StmtKind;
 
 struct Stmt {
