@@ -68,8 +68,8 @@ run_suite() {
     total_skip=$((total_skip + s))
 }
 
-# rustc's side of every differential check is built and run once: the ASan suite finds what
-# the main suite's rustc builds printed here (scripts/rustc-diff.sh).
+# rustc's side of every differential check is built and run once per tree: a later run of the
+# suite finds what rustc's builds printed here (scripts/rustc-diff.sh).
 export RUSTC_DIFF_CACHE="${RUSTC_DIFF_CACHE:-$ROOT/build/rustc-cache}"
 
 # ---- 1. normal build -------------------------------------------------------

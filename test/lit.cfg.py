@@ -146,14 +146,14 @@ config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
 # file UNSUPPORTED, trc-only checks included, where rustc is missing. Use it only for tests
 # that are nothing but a comparison with rustc (test/runtime/rt-rustc-diff.test). A bare
 # %rustc_diff without `%if rustc` fails where rustc is missing (it runs "rustc-not-found").
-# In the ASan suite (asan=1) only the release builds are compared (rustc-diff.sh --release-only).
+# In the ASan suite (asan=1) trc only compiles FILE at -O2, under ASan (rustc-diff.sh --compile-only).
 config.substitutions.append(
     (
         "%rustc_diff",
         "bash %s %s%s %s"
         % (
             os.path.join(repo_root, "scripts", "rustc-diff.sh"),
-            "--release-only " if param_true("asan") else "",
+            "--compile-only " if param_true("asan") else "",
             rustc,
             trc,
         ),

@@ -78,7 +78,7 @@ static void enable_unswitching(void) {
 }
 
 static bool optimize(CodegenResult *r, Options *opts, bool unswitch) {
-  if (opts->opt_level == 0) return true;
+  if (opts->opt_level == 0 || opts->no_llvm_passes) return true;
   if (unswitch && opts->opt_level >= 2) enable_unswitching();
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
   LLVMErrorRef err = LLVMRunPasses(r->mod, pipeline(opts), r->tm, po);
@@ -193,7 +193,7 @@ int link_output(CodegenResult *r, Options *opts) {
   }
   if (ok) {
     ok = optimize(r, opts, switched);
-    if (opts->opt_level) timing_mark("LLVM: optimize");
+    if (opts->opt_level && !opts->no_llvm_passes) timing_mark("LLVM: optimize");
   }
   if (!ok) rc = 3;
   else rc = opts->emit_llvm ? write_ir(r, opts) : write_executable(r, opts);

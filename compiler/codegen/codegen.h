@@ -22,6 +22,7 @@ typedef struct {
   bool emit_mir;        // --emit=mir: print the MIR of the user's functions instead of compiling
   bool print_mono_items; // --print-mono-items: print what the collector found instead of compiling
   bool time_passes;     // --time-passes: the time of each phase on stderr (base/timing.c)
+  bool no_llvm_passes;  // --disable-llvm-passes: skip LLVM's pipeline (not trc's devirt pass)
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and

@@ -47,6 +47,10 @@ static const char *usage_text =
     "                 most targets a devirtualized call may switch over (default 4)\n"
     "  --remarks=devirt\n"
     "                 report what happened to each dyn call on stderr\n"
+    "  --disable-llvm-passes\n"
+    "                 run none of LLVM's optimizations: with --emit-llvm, the IR trc wrote for the\n"
+    "                 -O level given (its overflow checks, and after the devirtualization pass)\n"
+    "                 as LLVM's pipeline would receive it (clang's -disable-llvm-passes)\n"
     "  --time-passes  print the time of each phase and the peak memory on stderr\n"
     "  --passes=devirt\n"
     "                 read FILE as textual LLVM IR, run the passes, print the IR\n"
@@ -103,6 +107,8 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       o->devirt_max_targets = (int)n;
     } else if (!strcmp(a, "--remarks=devirt")) {
       o->devirt_remarks = true;
+    } else if (!strcmp(a, "--disable-llvm-passes")) {
+      o->no_llvm_passes = true;
     } else if (!strcmp(a, "--time-passes")) {
       o->time_passes = true;
     } else if (!strncmp(a, "--passes=", 9)) {

@@ -686,9 +686,10 @@ static const struct {
     {"use", TK_USE},       {"where", TK_WHERE},   {"while", TK_WHILE},     {"_", TK_UNDERSCORE},
 };
 
+// Most identifiers are not keywords: the first letter rules nearly all of them out before strcmp.
 static TokenKind keyword_kind(const char *name) {
   for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
-    if (strcmp(keywords[i].name, name) == 0) return keywords[i].kind;
+    if (keywords[i].name[0] == name[0] && strcmp(keywords[i].name, name) == 0) return keywords[i].kind;
   return TK_IDENT;
 }
 
@@ -745,8 +746,12 @@ static const struct {
     {"<", TK_LT},       {">", TK_GT},
 };
 
+// Every token passes through here: the first character rules out nearly every entry before the
+// length and memcmp are looked at.
 static bool lex_punct(size_t lo) {
+  char c = L.src[L.pos];
   for (size_t i = 0; i < sizeof puncts / sizeof *puncts; i++) {
+    if (puncts[i].s[0] != c) continue;
     size_t n = strlen(puncts[i].s);
     if (L.pos + n <= L.len && memcmp(L.src + L.pos, puncts[i].s, n) == 0) {
       L.pos += n;
