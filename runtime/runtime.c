@@ -173,6 +173,24 @@ void trc_eprint(const uint8_t *p, uint64_t n)
     write_stderr(p, (size_t)n);
 }
 
+/* io::stdout().flush(): what print! left in the buffer goes out now (a prompt before reading). */
+void trc_flush_stdout(void)
+{
+    pthread_mutex_lock(&out_lock);
+    int err = out_flush();
+    pthread_mutex_unlock(&out_lock);
+    if (err)
+        stdout_failed(err);
+}
+
+/* io::stdin(): the next byte of standard input, or -1 at its end (or on a read error). stdio's
+ * buffer is enough: nothing else in a program reads fd 0. */
+int32_t trc_stdin_byte(void)
+{
+    int c = getchar();
+    return c == EOF ? -1 : c;
+}
+
 /* The exit-time flush: Rust's runtime cleanup ignores errors here. */
 static void flush_at_exit(void)
 {

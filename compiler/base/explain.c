@@ -453,6 +453,22 @@ static const Explanation explanations[] = {
     "`continue 'a` where `'a` labels a block, not a loop: a block runs once, so there is nothing\n"
     "to continue. `break 'a` leaves it (with a value, if it has one).\n"
     "\n"},
+  {"E0057",
+    "A closure, or a value called through `Fn`/`FnMut`/`FnOnce` (a `dyn Fn`, an `impl Fn`, a\n"
+    "parameter `F: Fn(i32) -> i32`), is called with more or fewer arguments than its signature\n"
+    "has. (A call of a function or of a `fn` pointer with the wrong count is E0061.)\n"
+    "\n"},
+  {"E0747",
+    "A generic argument of the wrong kind: a type where the parameter is a const one\n"
+    "(`Buf<u8>` for `struct Buf<const N: usize>`), or a constant where it is a type\n"
+    "(`Vec<3>`). A const argument is a literal, a const parameter, a `const` item, or an\n"
+    "expression in braces (`Buf<{ 2 * K }>`).\n"
+    "\n"},
+  {"E0730",
+    "A slice pattern (`[first, .., last]`) on an array whose length is a const parameter\n"
+    "(`[T; N]`): which elements the pattern names depends on N. Borrow the array as a slice\n"
+    "(`&a[..]`) and match that, or index it.\n"
+    "\n"},
   {"E0592",
     "An inherent impl defines one name twice (in one `impl` block): which of them a call means\n"
     "would be a guess. Rename or remove one.\n"

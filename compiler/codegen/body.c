@@ -133,6 +133,11 @@ static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
   }
   case CONST_FN: return cg_instance_fn(c, mono_instance(o->c.fn, subst_all(c, o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0}));
   case CONST_STATIC: return cg_static_mut(c, o->c.fn);
+  case CONST_PARAM: {
+    Type *v = ty_resolve(cg_type_of(c, o->c.targs[0]));
+    if (v->kind != TY_CONST) ice((Span){0}, "const parameter `%s` has no value here", ty_name(o->c.targs[0]));
+    return cg_const_int(cg_lltype(c, t), v->len, 0);
+  }
   }
   return NULL;
 }

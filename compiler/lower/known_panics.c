@@ -149,7 +149,7 @@ static KVal rvalue_value(Kp *k, Rvalue *rv) {
   }
   case RV_LEN: {
     Type *pt = ty_resolve(rv->place.nproj ? rv->place.proj[rv->place.nproj - 1].ty : k->b->locals.data[rv->place.local].ty);
-    return pt->kind == TY_ARRAY ? (KVal){true, (__int128)pt->len} : UNKNOWN;
+    return pt->kind == TY_ARRAY && !pt->nargs ? (KVal){true, (__int128)pt->len} : UNKNOWN;  // (not `[T; N]`)
   }
   default: return UNKNOWN;
   }

@@ -578,6 +578,10 @@ static bool const_operand(Expr *e, Operand *out) {
     *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_STR, .s = e->str, .len = e->str_len}, .ty = t};
     return true;
   case EX_PATH:
+    if (e->res == RES_CONST_PARAM) {
+      *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_PARAM, .targs = &e->self_ty, .ntargs = 1}, .ty = t};
+      return true;
+    }
     if (e->res != RES_CONST) return false;
     if (ty_resolve(t)->kind == TY_FLOAT) *out = (Operand){.kind = OPND_CONST, .c = {.kind = CONST_FLOAT, .f = e->float_val}, .ty = t};
     else *out = const_wide(t, expr_int_value(e));

@@ -79,6 +79,8 @@ typedef enum {
   CONST_FN,     // a function as a value (a fn pointer): fn with targs
   CONST_STATIC, // the address of a `static mut` (fn is its value's function): a `*mut T`, as
                 // rustc's `const {alloc: *mut T}`; the static's place is `*` of it
+  CONST_PARAM,  // a const generic parameter's value (`N`): targs[0] is the parameter, a TY_CONST
+                // once the instance's arguments are substituted
 } ConstKind;
 
 typedef struct {

@@ -57,6 +57,7 @@ static const char *const_str(Body *b, Operand *o) {
   case CONST_PROMOTED: return arena_printf("%s::promoted[%llu]", fn_path(b->fn, NULL, 0, NULL), (unsigned long long)o->c.i);
   case CONST_UNIT: return "()";
   case CONST_FN: return arena_printf("%s as %s", fn_path(o->c.fn, o->c.targs, o->c.ntargs, NULL), ty_name(t));
+  case CONST_PARAM: return arena_printf("const %s", ty_name(o->c.targs[0]));
   case CONST_STATIC: return arena_printf("{&raw %s %s}", o->c.fn->is_static_mut ? "mut" : "const", o->c.fn->name);
   case CONST_STR: return arena_printf("\"%s\"", escape(o->c.s, o->c.len));
   case CONST_FLOAT: return arena_printf("%g%s", o->c.f, ty_name(t));

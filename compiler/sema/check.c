@@ -71,6 +71,16 @@ static bool is_self_type_expr(TypeExpr *te) {
 }
 
 // Adds a Generics list (params with inline bounds, then where clauses) to env.
+// `const N: usize`: the types a const parameter may have are the integers, bool and char.
+static Type *resolve_const_param_type(TypeExpr *te, GenericEnv *env) {
+  Type *t = ty_resolve(resolve_type(te, env, NULL));
+  if (t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_CHAR) return t;
+  Diag *d = diag_error(te->span, NULL, "`%s` is forbidden as the type of a const generic parameter", ty_name(t));
+  diag_note(d, "the only supported types are integers, `bool`, and `char`");
+  diag_emit(d);
+  return ty_usize;
+}
+
 static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn) {
   int first = env->n;
   for (int i = 1; i < g->nparams; i++)  // E0403: `fn f<T, T>()`
@@ -87,7 +97,8 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
       error_at(g->params[i].span, NULL, "too many type parameters");
       break;
     }
-    env_add(env, g->params[i].name);
+    int at = env_add(env, g->params[i].name);
+    if (g->params[i].const_ty) env->const_tys[at] = resolve_const_param_type(g->params[i].const_ty, env);
   }
   for (int i = 0; i < g->nparams && first + i < env->n; i++)
     add_bounds_from(env, first + i, g->params[i].bounds, g->params[i].nbounds, self_ty);
@@ -111,16 +122,12 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
       }
       continue;
     }
-    Type *t = resolve_type(w->ty, env, self_ty);
-    if (ty_resolve(t)->kind == TY_ASSOC) {  // `where Self::Item: Ord`
+    Type *t = ty_resolve(resolve_type(w->ty, env, self_ty));
+    if (t->kind != TY_PARAM) {  // `where Self::Item: Ord`, `where Option<T>: Debug`
       for (int b = 0; b < w->nbounds; b++) {
-        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty, ty_resolve(t));
-        if (r) env_add_pred(env, ty_resolve(t), r);
+        TraitRef *r = w->bounds[b].maybe ? NULL : resolve_trait_ref(&w->bounds[b].path, env, self_ty, t);
+        if (r && r->trait != K->sized_trait) env_add_pred(env, t, r);
       }
-      continue;
-    }
-    if (t->kind != TY_PARAM) {
-      error_at(w->span, NULL, "where clauses on non-parameter types are not supported");
       continue;
     }
     add_bounds_from(env, t->index, w->bounds, w->nbounds, self_ty);
@@ -289,8 +296,7 @@ static bool type_holds(Type *t, bool (*pred)(Type *), int depth) {
 static bool has_drop_impl(Type *t) { return t->kind == TY_STRUCT && t->sdecl->drop_impl; }
 
 // A static is one value shared by the whole program (and its threads): its type must be Sync
-// (E0277). trc makes each use of a static its value again, as for a const, which is the same
-// program only while nothing in it can change or run a destructor.
+// (E0277). It is never dropped, as in rustc, so a type with a Drop impl is fine.
 static void check_static_type(ConstDecl *cd, Type *t) {
   TraitDecl *which = K->sync_trait;
   Type *leaf = auto_trait_failure(t, K->sync_trait, &which);
@@ -302,8 +308,6 @@ static void check_static_type(ConstDecl *cd, Type *t) {
     else diag_help(d, "the trait `Sync` is not implemented for `%s`", ty_name(t));
     diag_note(d, "shared static variables must have a type that implements `Sync`");
     diag_emit(d);
-  } else if (type_holds(t, has_drop_impl, 0)) {
-    error_at(cd->ty->span, NULL, "trc does not support `static` items of a type with a `Drop` impl (`%s`); use a `const` or a `&'static` value", ty_name(t));
   }
 }
 

@@ -213,11 +213,64 @@ static void check_obligations(Fcx *fx) {
 // u32>`) decides the types the projection still leaves open, as rustc's obligations do
 // (`sum_all((1..4).map(|x| x * 2))` makes the literals u32). Also in the middle of a body, where
 // a type must be known to go on (`let v: Vec<_> = it.collect(); v.sort_by(|a, b| a.0.cmp(..))`).
+// `show(5)` with only `impl Tr for u8`, `let m: Meters = 42.into()` with only `impl From<u64>
+// for Meters`: a literal whose bound one integer (or float) type alone meets is that type, as
+// rustc's selection decides it when one candidate is left. With several (`let q: u64 =
+// 7.into()`: From<u8>, From<u16>, ...) it keeps its fallback, and the bound its error.
+static void unify_literal_by_bound(Obligation *o, Type *var) {
+  for (int a = 0; o->tr && a < o->tr->nargs; a++)
+    if (ty_has_vars(ty_zonk(o->tr->args[a]))) return;
+  int n;
+  Type *const *cands = literal_types(var, &n);
+  Type *only = NULL;
+  for (int c = 0; c < n; c++) {
+    if (!type_implements(K, cands[c], o->trait) || !implements_with_args(o, cands[c])) continue;
+    if (only) return;
+    only = cands[c];
+  }
+  if (only) unify(var, only);
+}
+
+// `call(&mut |_n: u8| 3)` for `X: H`, met by `impl<F: FnMut(u8) -> u64> H for F`: the closure
+// has H through the impl's Fn bound, so that bound's signature is the closure's (its 3 is a
+// u64; left alone it would fall back to i32 and be returned where a u64 is read).
+static void unify_closure_through_impl(Fcx *fx, Obligation *o, Type *t) {
+  if (t->kind != TY_CLOSURE || is_fn_trait(o->trait)) return;
+  TraitRef plain = {.trait = o->trait};
+  Type **binds = NULL;
+  int n = 0;
+  ImplDecl *im = find_impl(K, o->tr ? o->tr : &plain, t, &binds, &n);
+  for (int p = 0; im && im->env && p < n; p++) {
+    if (!binds[p] || ty_resolve(binds[p]) != t) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++) {
+      TraitRef *r = im->env->bounds[p][b];
+      if (!is_fn_trait(r->trait) || !r->nargs) continue;
+      TraitRef *sig = traitref_with_args(r, binds, n);  // (with its `Output = u64`)
+      sig->nassoc = r->nassoc;
+      sig->assoc_names = r->assoc_names;
+      sig->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
+      for (int a = 0; a < r->nassoc; a++) sig->assoc_types[a] = ty_subst(r->assoc_types[a], binds, n);
+      Sig have;
+      if (sig->nassoc && callable_sig(fx, t, &have) && !ty_may_unify(have.ret, sig->assoc_types[0])) {
+        Diag *d = diag_error(o->span, "E0271", "expected `%s` to return `%s`, but it returns `%s`", ty_name(t),
+                             ty_name(sig->assoc_types[0]), ty_name(ty_zonk(have.ret)));
+        diag_note_at(d, im->span, "required for `%s` to implement `%s`", ty_name(t), o->trait->name);
+        diag_emit(d);
+        continue;
+      }
+      Expr at = {.kind = EX_CLOSURE, .span = o->span, .field_index = -1};
+      unify_with_fn_bound(fx, &at, t, sig, o->span);
+    }
+  }
+}
+
 void unify_bindings(Fcx *fx) {
   for (int round = 0; round < 2; round++)
     for (int i = 0; i < fx->obligations.len; i++) {
       Obligation *o = VEC_AT(fx->obligations, i);
       Type *t = ty_resolve(o->ty);
+      if (t->kind == TY_VAR && t->var_kind) unify_literal_by_bound(o, t);
+      if (round == 0) unify_closure_through_impl(fx, o, t);
       // `v.drain(2..5)`: of the impls for ranges, only `Range<usize>`'s fits `Range<{integer}>`.
       if (t->kind != TY_VAR) unify_with_literal_impl(&o->trait, 1, t);
       if (!o->tr || t->kind == TY_VAR) continue;

@@ -1254,6 +1254,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     switch (e->res) {
     case RES_LOCAL: return e->local->ty;
     case RES_CONST: return e->self_ty;
+    case RES_CONST_PARAM: return cur_env->const_tys[e->self_ty->index];
     case RES_CONST_ITEM: return e->fn->ret_type;
     case RES_UNIT_STRUCT: return e->self_ty;
     case RES_FN: {  // a function used as a value: a function pointer
@@ -1394,14 +1395,14 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     Type *elem = exp && (exp->kind == TY_ARRAY || exp->kind == TY_SLICE) ? exp->inner : ty_new_var(0);
     if (e->repeat) {
       check_coerce(fx, e->args[0], elem);
-      int64_t len;
-      if (!const_expr_value(e->args[1], &len) || len < 0) {
+      Type *len = const_arg(e->args[1], cur_env);  // (`[0; N]` of a const parameter N, too)
+      if (!len || (ty_resolve(len)->kind == TY_CONST && (int64_t)ty_resolve(len)->len < 0)) {
         error_at(e->args[1]->span, NULL, "array lengths must be integer literals or constants");
         return ty_new_var(0);
       }
       check_expr(fx, e->args[1], ty_usize);
       vec_push(&fx->moves, e);
-      return ty_array(elem, (uint64_t)len);
+      return ty_array_of(elem, len);
     }
     for (int i = 0; i < e->nargs; i++) {
       check_coerce(fx, e->args[i], elem);

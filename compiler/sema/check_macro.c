@@ -71,17 +71,48 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
   }
 }
 
-// write!(dest, ..) and writeln!: dest is a Formatter (`f` in a fmt impl, a `&mut Formatter`) or
-// a String (std's needs `use std::fmt::Write`); the value is a fmt::Result.
+// write! into any other fmt::Write (a `&mut dyn fmt::Write`, a user type, a `W: fmt::Write`):
+// `dest.write_str(&format!(..))`; into an io::Write (`io::stdout()`, a `Vec<u8>`, a lock):
+// `dest.write_all(format!(..).as_bytes())`. std's write_fmt hands the pieces over one by one;
+// this writes the same text with one call (a write_str that counts its calls would see fewer).
+static Type *write_through_trait(Fcx *fx, Expr *e, Type *dest_ty, bool io) {
+  Expr *text = arena_alloc(sizeof *text);
+  *text = *e;
+  text->name = s_format;
+  text->args = e->args + 1;  // the format's arguments, without dest
+  text->nargs = e->nargs - 1;
+  bool line = !strcmp(e->name, "writeln");
+  text->fmt = arena_alloc(sizeof(FmtPiece) * (size_t)(e->nfmt + 1));
+  text->nfmt = 0;
+  for (int i = 0; i < e->nfmt; i++) {
+    FmtPiece p = e->fmt[i];
+    if (p.arg >= 0) p.arg--;
+    if (p.width_from_arg) p.width_arg--;
+    if (p.prec_from_arg) p.prec_arg--;
+    text->fmt[text->nfmt++] = p;
+  }
+  if (line) text->fmt[text->nfmt++] = (FmtPiece){.text = "\n", .text_len = 1, .arg = -1};
+  Expr *ref = arena_alloc(sizeof *ref);
+  if (io) *ref = (Expr){.kind = EX_METHOD, .sub = text, .name = intern_cstr("as_bytes"), .name_span = e->span, .span = e->span, .field_index = -1};
+  else *ref = (Expr){.kind = EX_UNARY, .op = TK_AMP, .sub = text, .span = e->span, .field_index = -1};
+  Expr *call = arena_alloc(sizeof *call);
+  *call = (Expr){.kind = EX_METHOD, .sub = e->args[0], .name = intern_cstr(io ? "write_all" : "write_str"), .name_span = e->args[0]->span,
+                 .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->span, .field_index = -1};
+  call->args[0] = ref;
+  *e = *call;
+  return check_method_on(fx, e, dest_ty);
+}
+
+// write!(dest, ..) and writeln!: dest is a Formatter (`f` in a fmt impl, a `&mut Formatter`), a
+// String (std's needs `use std::fmt::Write`), or another fmt::Write; the value is a fmt::Result.
 static Type *check_write(Fcx *fx, Expr *e) {
   Type *dt = check_expr(fx, e->args[0], NULL);
   Type *d = ty_resolve(dt);
   while (d->kind == TY_REF) d = ty_resolve(d->inner);
   bool ok = d->kind == TY_STRING || (d->kind == TY_STRUCT && d->sdecl == K->formatter);
   if (!ok && d->kind != TY_VAR) {
-    Diag *d2 = diag_error(e->args[0]->span, "E0599", "cannot write into `%s`", ty_name(dt));
-    diag_note(d2, "trc's write! writes into a `std::fmt::Formatter` or a `String`");
-    diag_emit(d2);
+    TraitDecl *io_write = lookup_trait_in(intern_cstr("io"), intern_cstr("Write"));
+    return write_through_trait(fx, e, ty_resolve(dt), io_write && type_implements(K, d, io_write));
   }
   check_format_args(fx, e, 1);
   StructDecl *err = lookup_struct_in(intern_cstr("fmt"), intern_cstr("Error"));

@@ -49,6 +49,8 @@ static const struct {
   {"std::iter::repeat_with", "__std_iter_repeat_with"}, {"std::iter::once", "__std_iter_once"},
   {"std::iter::empty", "__std_iter_empty"},       {"std::iter::from_fn", "__std_iter_from_fn"},
   {"std::iter::successors", "__std_iter_successors"}, {"std::iter::zip", "__std_iter_zip"},
+  {"std::array::from_fn", "__std_array_from_fn"}, {"core::array::from_fn", "__std_array_from_fn"},
+  {"std::io::stdout", "__std_io_stdout"}, {"std::io::stderr", "__std_io_stderr"}, {"std::io::stdin", "__std_io_stdin"},
 #define PTR_FN(name) {"std::ptr::" name, "__std_ptr_" name}, {"core::ptr::" name, "__std_ptr_" name}, {"ptr::" name, "__std_ptr_" name}
   PTR_FN("null"), PTR_FN("null_mut"), PTR_FN("read"), PTR_FN("write"), PTR_FN("replace"), PTR_FN("swap"),
   PTR_FN("drop_in_place"), PTR_FN("copy"), PTR_FN("copy_nonoverlapping"),
@@ -96,7 +98,7 @@ void apply_turbofish(Fcx *fx, PathSeg *seg, GenericEnv *env, int own_from, Type 
     return;
   }
   for (int i = 0; i < seg->nargs; i++)
-    unify(targs[own_from + i], resolve_type_ex(seg->args[i], fx->env, fx->self_ty, true));
+    unify(targs[own_from + i], resolve_generic_arg(seg->args[i], env->const_tys[own_from + i], fx->env, fx->self_ty, true));
 }
 
 Sig sig_of(FnDecl *f, Type **targs, int n) {
@@ -144,7 +146,9 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
     for (int i = 0; i < ntraits; i++) {
       TraitDecl *o = NULL;
       FnDecl *m = trait_find_method(traits[i], name, &o);
-      if (!m || !type_implements(K, t, o) || o == owner) continue;
+      // (`Ring::default()` before Ring's arguments are known: an impl for Ring<T> that needs
+      // `T: Default` may apply; the obligation below checks it once T is known.)
+      if (!m || !(ty_has_vars(t) ? may_implement(t, o) : type_implements(K, t, o)) || o == owner) continue;
       if (found) {  // `X::make()` with A's and B's make
         ambiguous_items(seg->span, name, owner, o, t);
         break;
@@ -409,7 +413,9 @@ static void trait_fn_path(Fcx *fx, Expr *e, FnDecl *m, TraitDecl *owner, Type *s
   e->fn_targs = fresh_targs(fx, m->env, known, prefix, e->span);
   e->fn_ntargs = m->env->n;
   apply_turbofish(fx, &e->path.segs[e->path.nsegs - 1], m->env, owner->env->n, e->fn_targs);
-  obligate(fx, self, owner, self_at);
+  // With the trait's arguments: `Into::into(42)` for a Meters asks `{integer}: Into<Meters>`.
+  Obligation *o = obligate(fx, self, owner, self_at);
+  if (owner->env->n > 1) o->tr = traitref_new(owner, e->fn_targs + 1, owner->env->n - 1);
 }
 
 // `<T as Trait>::name` is Trait's item for Self = T (which must implement it: E0277);
@@ -477,6 +483,12 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
     if (name == s_self) {
       error_at(e->span, "E0424", "expected value, found module `self`");
       return false;
+    }
+    int ci = last->nargs ? -1 : env_find(cur_env, name);
+    if (ci >= 0 && cur_env->const_tys[ci]) {
+      e->res = RES_CONST_PARAM;
+      e->self_ty = cur_env->params[ci];
+      return true;
     }
     ConstDecl *cd = last->nargs ? NULL : lookup_const(name);
     if (cd && cd->fn) {
@@ -597,10 +609,12 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected) {
   note_move(fx, e);
 }
 
-// rustc's E0061: the call, with a label naming the first missing or unexpected argument.
+// rustc's E0061: the call, with a label naming the first missing or unexpected argument. (A call
+// of a closure or of something Fn is E0057 with the same words: what is "closure call".)
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what) {
   for (int i = 0; i < nargs; i++) check_expr(fx, args[i], i < nparams ? params[i] : NULL);
-  Diag *d = diag_error(at, "E0061", "this %s takes %d argument%s but %d argument%s supplied", what, nparams,
+  bool closure = !strcmp(what, "closure call");
+  Diag *d = diag_error(at, closure ? "E0057" : "E0061", "this %s takes %d argument%s but %d argument%s supplied", closure ? "function" : what, nparams,
                        nparams == 1 ? "" : "s", nargs, nargs == 1 ? " was" : "s were");
   if (nargs < nparams) diag_label(d, "argument #%d of type `%s` is missing", nargs + 1, ty_name(params[nargs]));
   else diag_secondary(d, args[nparams]->span, "unexpected argument #%d of type `%s`", nparams + 1, ty_name(args[nparams]->ty));
@@ -808,6 +822,13 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return callee->builtin == BI_READ ? t : ty_unit;
   }
+  case BI_VEC_INTO_ARRAY: {  // (a Vec of exactly as many elements as the array's length)
+    Type *t = ty_new_var(0);
+    sig.nparams = 1;
+    params[0] = ty_vec(t);
+    check_args(fx, e, e->args, e->nargs, &sig, "function");
+    return ty_array_of(t, ty_new_var(0));
+  }
   case BI_ARGS_LEN:
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_usize;
@@ -981,7 +1002,10 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
     return ty_new_var(0);
   }
-  check_args(fx, e, e->args, e->nargs, &sig, "function");
+  // (A fn pointer's call is a function's, E0061; a closure's or a `dyn Fn`'s is E0057.)
+  Type *callee = ty_resolve(t);
+  while (callee->kind == TY_REF || callee->kind == TY_BOX) callee = ty_resolve(callee->inner);
+  check_args(fx, e, e->args, e->nargs, &sig, callee->kind == TY_FN ? "function" : "closure call");
   if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && only_fn_once(fx, t)) note_move(fx, e->sub);
   return sig.ret;
 }

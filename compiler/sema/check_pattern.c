@@ -264,6 +264,10 @@ static void check_slice_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is
   Type *rt = peel_refs(p, t, &mode);
   p->ty = rt;
   find_slice_rest(p);
+  if (rt->kind == TY_ARRAY && rt->nargs) {  // `[T; N]`: which elements there are is not known
+    error_at(p->span, "E0730", "cannot pattern-match on an array without a fixed length");
+    rt = ty_slice(rt->inner);
+  }
   bool ok = rt->kind == TY_SLICE || (rt->kind == TY_ARRAY && slice_pat_fits_array(p, rt->len));
   if (rt->kind != TY_SLICE && rt->kind != TY_ARRAY) {
     bool unknown = rt->kind == TY_VAR && !rt->var_kind;  // (a literal's `{integer}` is known enough)

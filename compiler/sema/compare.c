@@ -20,6 +20,8 @@ bool ty_may_unify(Type *a, Type *b) {
   if (a->kind == TY_VAR) return may_match(b, a) && (!a->var_kind || b->kind != TY_PARAM);
   if (b->kind == TY_VAR) return ty_may_unify(b, a);
   if (a->kind == TY_ASSOC || b->kind == TY_ASSOC || a->kind == TY_OPAQUE || b->kind == TY_OPAQUE) return true;
+  if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && (a->nargs || b->nargs))
+    return ty_may_unify(a->inner, b->inner) && ty_may_unify(ty_array_len(a), ty_array_len(b));
   if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl || a->bits != b->bits ||
       a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len || a->closure != b->closure)
     return false;

@@ -50,6 +50,8 @@ static bool eval(Expr *e, int depth, int64_t *out) {
     else return false;
     return true;
   case EX_BINARY: return eval_binary(e, depth, out);
+  case EX_BLOCK:  // `{ 4 * 2 }`, a const argument
+    return e->block && !e->block->nstmts && e->block->tail && eval(e->block->tail, depth, out);
   case EX_CAST: {
     if (!eval(e->sub, depth, out)) return false;
     TypeExpr *te = e->type_expr;

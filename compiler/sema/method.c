@@ -138,7 +138,7 @@ static void supertrait_ambiguity(Expr *e, TraitDecl *tr, TraitDecl *owner, FnDec
     ambiguous_items(method_name_span(e), e->name, owner, other, u);
 }
 
-static bool probing_referent;  // a tentative probe (see check_method_call): no diagnostics
+static bool probing_referent;  // a tentative probe (see probe_referent): no diagnostics
 
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
   // `self: Box<Self>` takes the Box the method was found through, one step back in the chain.
@@ -398,10 +398,12 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
-static Type *check_method_call(Fcx *fx, Expr *e);
+static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt);
 
-Type *check_method(Fcx *fx, Expr *e) {
-  Type *t = check_method_call(fx, e);
+Type *check_method(Fcx *fx, Expr *e) { return check_method_on(fx, e, ty_resolve(check_expr(fx, e->sub, NULL))); }
+
+Type *check_method_on(Fcx *fx, Expr *e, Type *rt) {
+  Type *t = probe_method_call(fx, e, rt);
   if (e->autoref == 2) note_mut_use(fx, e->sub);  // a `&mut self` method
   if (e->autoderefs) capture_through(fx, e->sub);
   return t;
@@ -426,9 +428,7 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   return false;
 }
 
-static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt);
 
-static Type *check_method_call(Fcx *fx, Expr *e) { return probe_method_call(fx, e, ty_resolve(check_expr(fx, e->sub, NULL))); }
 
 // An operator on a type that is not a primitive: `a + b` is the call `a.add(b)` of the method
 // of Add, whose receiver a was checked already (check_expr.c: check_operator).
@@ -466,7 +466,7 @@ static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
   *callee = (Expr){.kind = EX_PATH, .res = RES_BUILTIN, .builtin = BI_VEC_INTO_ARRAY, .span = e->span, .field_index = -1, .ty = ty_unit};
   *e = (Expr){.kind = EX_CALL, .sub = callee, .args = arena_alloc(sizeof(Expr *)), .nargs = 1, .span = e->span, .field_index = -1};
   e->args[0] = m;
-  return ty_array(v->kind == TY_VEC ? v->inner : ty_new_var(0), rt->len);
+  return ty_array_of(v->kind == TY_VEC ? v->inner : ty_new_var(0), ty_array_len(rt));
 }
 
 // The probe gave up at the recursion limit (`W<W<...>>: Tr` 128 deep): rustc's E0275, naming
@@ -492,18 +492,35 @@ static void report_overflow(Fcx *fx, Expr *e, Type *at) {
   for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
 }
 
+// `42.into()`: a by-value method of a trait with a blanket impl (`impl<T, U: From<T>> Into<U>
+// for T`) keeps the literal's type open, as rustc's probe does; the impl's bound then decides
+// it (`Meters: From<{integer}>` with only `From<u64>` makes it u64, check_body.c).
+static bool by_value_blanket(TraitDecl **traits, int ntraits, const char *name) {
+  for (int t = 0; t < ntraits; t++) {
+    FnDecl *m = trait_find_method(traits[t], name, NULL);
+    if (!m || m->self_kind != SELF_VALUE) continue;
+    for (int i = 0; i < traits[t]->impls.len; i++) {
+      ImplDecl *im = traits[t]->impls.data[i];
+      if (im->self_ty && ty_resolve(im->self_ty)->kind == TY_PARAM) return true;
+    }
+  }
+  return false;
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   Type *behind = deref_all(rt);  // (`i.to_string()` of a closure's `i: &{integer}`)
+  bool open_literal = false;
   if (behind->kind == TY_VAR && behind->var_kind &&
       (!strcmp(e->name, "to_string") || !find_builtin_method(behind->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
     // A trait method on a literal: the type of the one impl it could be (`5.double()` with only
     // `impl Double for u8`), else its fallback type (ToString, Ord::cmp of any integer).
     int ntraits;
     TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
-    if (!unify_with_literal_impl(traits, ntraits, behind)) unify(behind, behind->var_kind == 1 ? ty_i32 : ty_f64);
+    open_literal = behind == rt && by_value_blanket(traits, ntraits, e->name);
+    if (!unify_with_literal_impl(traits, ntraits, behind) && !open_literal) unify(behind, behind->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
   }
   const BuiltinMethod *int_m = rt->kind == TY_VAR && rt->var_kind == 1 ? find_builtin_method(ty_i64, e->name) : NULL;
@@ -519,7 +536,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     unify_bindings(fx);
     rt = ty_resolve(rt);
   }
-  if (rt->kind == TY_VAR) {
+  if (rt->kind == TY_VAR && !(rt->var_kind && open_literal)) {
     Diag *d = diag_error(e->sub->span, rt->var_kind ? "E0689" : "E0282",
                          rt->var_kind ? "can't call method `%s` on ambiguous numeric type `%s`" : "type annotations needed",
                          e->name, ty_name(rt));

@@ -343,6 +343,7 @@ GenericEnv *env_new(GenericEnv *parent) {
   e->bounds = arena_alloc(sizeof(TraitRef **) * cap);
   e->nbounds = arena_alloc(sizeof(int) * cap);
   e->sized = arena_alloc(sizeof(bool) * cap);
+  e->const_tys = arena_alloc(sizeof(Type *) * cap);
   if (parent) {
     e->n = parent->n;
     e->has_self = parent->has_self;
@@ -352,6 +353,7 @@ GenericEnv *env_new(GenericEnv *parent) {
     copy_bytes(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
     copy_bytes(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
     copy_bytes(e->sized, parent->sized, sizeof(bool) * parent->n);
+    copy_bytes(e->const_tys, parent->const_tys, sizeof(Type *) * parent->n);
     e->pred_tys = parent->pred_tys, e->pred_refs = parent->pred_refs, e->npreds = parent->npreds;
   }
   return e;
@@ -408,6 +410,23 @@ int env_find(GenericEnv *e, const char *name) {
 // A type for an expression or annotation that had an error: an unconstrained variable, so one
 // mistake does not cascade into mismatches.
 static Type *err_type(void) { return ty_new_var(0); }
+
+// The const parameter that an expression names, alone or as a block's value (`N`, `{ N }`).
+static int const_param_named(Expr *e, GenericEnv *env) {
+  if (e->kind == EX_BLOCK && e->block && !e->block->nstmts && e->block->tail) return const_param_named(e->block->tail, env);
+  if (e->kind != EX_PATH || e->path.nsegs != 1 || e->path.qself) return -1;
+  int i = env_find(env, e->path.segs[0].name);
+  return i >= 0 && env->const_tys && env->const_tys[i] ? i : -1;
+}
+
+// A const generic argument or an array length, as a type: a const parameter's TY_PARAM, or
+// the TY_CONST of a value the checker can evaluate (`3`, `SIZE`, `{ W * H }`); NULL otherwise.
+Type *const_arg(Expr *e, GenericEnv *env) {
+  int i = const_param_named(e, env);
+  if (i >= 0) return env->params[i];
+  int64_t v;
+  return const_expr_value(e, &v) ? ty_const_val((uint64_t)v) : NULL;
+}
 
 static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   Path *p = &te->path;
@@ -487,6 +506,7 @@ static bool in_expr_path;
 
 // Vec<T> and Box<T>: exactly one argument here (std's second, the allocator, is unstable).
 static Type *one_arg(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer, const char *what) {
+  // (Vec, Box and the other builtin generic types take one type.)
   if (seg->nargs == 0 && in_expr_path) return ty_new_var(0);
   if (seg->nargs == 0) {
     Diag *d = diag_error(seg->span, "E0107", "missing generics for struct `%s`", what);
@@ -507,7 +527,7 @@ static Type *one_arg(PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_in
     diag_emit(d);
     return err_type();
   }
-  return resolve_type_ex(seg->args[0], env, self_ty, allow_infer);
+  return resolve_generic_arg(seg->args[0], false, env, self_ty, allow_infer);
 }
 
 // `i32<u8>` (E0109) and `String<i32>` (E0107): these types take no arguments.
@@ -679,6 +699,28 @@ Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   return t;
 }
 
+// One generic argument for a parameter that is a const one (want_const) or a type: `3`, `{ N }`,
+// a const parameter or a `const` item for the first, a type for the second; the other kind is
+// rustc's E0747.
+Type *resolve_generic_arg(TypeExpr *te, bool want_const, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  if (want_const && te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.qself && !te->path.segs[0].nargs) {
+    const char *name = te->path.segs[0].name;
+    int pi = env_find(env, name);
+    if (pi >= 0 && env->const_tys[pi]) return env->params[pi];
+    ConstDecl *c = pi < 0 ? lookup_const(name) : NULL;
+    int64_t v;
+    if (c && const_value(c, 0, &v)) return ty_const_val((uint64_t)v);
+  }
+  if (want_const && te->kind == TE_INFER && allow_infer) return ty_new_var(0);
+  if (want_const != (te->kind == TE_CONST)) {
+    Diag *d = diag_error(te->span, "E0747", want_const ? "type provided when a constant was expected" : "constant provided when a type was expected");
+    if (want_const) diag_help(d, "if this generic argument was intended as a const parameter, surround it with braces");
+    diag_emit(d);
+    return err_type();
+  }
+  return resolve_type_ex(te, env, self_ty, allow_infer);
+}
+
 static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
   int want = s->generics.nparams;
   if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
@@ -688,7 +730,7 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
   }
   Type **args = arena_alloc(sizeof(Type *) * (want + 1));
   for (int i = 0; i < want; i++) {
-    args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+    args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
     if (s->env && i < s->env->n && s->env->sized[i] && !ty_is_sized(args[i])) {  // `W<dyn Tr>` with `struct W<T>`
       Type *t = ty_resolve(args[i]);
       Diag *d = diag_error(seg->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
@@ -719,7 +761,10 @@ Type *alias_type(AliasDecl *a) {
   resolve_scope_of(a->span);
   in_expr_path = false;
   GenericEnv *own = env_new(NULL);
-  for (int i = 0; i < a->generics.nparams; i++) env_add(own, a->generics.params[i].name);
+  for (int i = 0; i < a->generics.nparams; i++) {
+    int at = env_add(own, a->generics.params[i].name);
+    if (a->generics.params[i].const_ty) own->const_tys[at] = resolve_type(a->generics.params[i].const_ty, own, NULL);
+  }
   AliasDecl *outer = expanding;
   expanding = a;
   Type *t = resolve_type(a->ty, own, NULL);
@@ -742,7 +787,7 @@ static Type *resolve_alias(AliasDecl *a, PathSeg *seg, GenericEnv *env, Type *se
   if (!alias_type(a)) return err_type();
   Type **args = arena_alloc(sizeof(Type *) * (want + 1));
   for (int i = 0; i < want; i++)
-    args[i] = seg->nargs ? resolve_type_ex(seg->args[i], env, self_ty, allow_infer) : ty_new_var(0);
+    args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], a->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
   return ty_subst(a->resolved, args, want);
 }
 
@@ -911,15 +956,22 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_SLICE: t = ty_slice(resolve_type_ex(te->inner, env, self_ty, allow_infer)); break;
   case TE_ARRAY: {
     Type *el = resolve_type_ex(te->inner, env, self_ty, allow_infer);
-    int64_t len;
-    if (!te->len || !const_expr_value(te->len, &len) || len < 0) {
+    Type *len = te->len ? const_arg(te->len, env) : NULL;
+    if (!len || (ty_resolve(len)->kind == TY_CONST && (int64_t)ty_resolve(len)->len < 0)) {
       error_at(te->len ? te->len->span : te->span, NULL, "array lengths must be integer literals or constants");
       t = err_type();
     } else {
-      t = ty_array(el, (uint64_t)len);
+      t = ty_array_of(el, len);
     }
     break;
   }
+  case TE_CONST:
+    t = const_arg(te->len, env);
+    if (!t) {
+      error_at(te->span, NULL, "a const argument must be a literal, a constant or a const parameter");
+      t = err_type();
+    }
+    break;
   case TE_NEVER: t = ty_never; break;
   case TE_INFER:
     if (allow_infer) {

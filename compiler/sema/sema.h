@@ -26,7 +26,7 @@ typedef enum {
   TY_REF,      // &T / &mut T
   TY_PTR,      // *const T / *mut T
   TY_TUPLE,
-  TY_ARRAY,    // [T; N]
+  TY_ARRAY,    // [T; N]: len N, or (nargs 1) args[0] a length not known yet (a const parameter)
   TY_SLICE,    // [T] (unsized)
   TY_STRUCT,   // a user struct or enum with type args
   TY_BOX,      // Box<T>
@@ -41,6 +41,7 @@ typedef enum {
   TY_CLOSURE,  // the type of one closure expression (closure), args = its fn's type arguments
   TY_ITER,     // std::slice::Iter<T> over inner (mut: IterMut): {ptr, len} left to visit
   TY_OPAQUE,   // `-> impl Tr` of one function (opaque), args = that function's type arguments
+  TY_CONST,    // the value len given to a const parameter (`3` of `Buf<3>`, of `[T; 3]`)
 } TypeKind;
 
 // A trait reference with its type arguments: `AsRef<str>`, `Iterator<Item = u32>`.
@@ -95,6 +96,11 @@ Type *ty_box(Type *inner);
 Type *ty_vec(Type *inner);
 Type *ty_slice(Type *inner);
 Type *ty_array(Type *inner, uint64_t len);
+// Const generics: a const parameter is a TY_PARAM, its value a TY_CONST. An array whose length
+// is a parameter (or a variable) holds that length as args[0]; substituted, it is an array.
+Type *ty_const_val(uint64_t v);
+Type *ty_array_of(Type *inner, Type *len);  // ty_array when len is a TY_CONST
+Type *ty_array_len(Type *array);            // the length as a type: TY_CONST, TY_PARAM or TY_VAR
 Type *ty_tuple(Type **elems, int n);
 Type *ty_struct(StructDecl *s, Type **args, int n);
 Type *ty_dyn(TraitRef *principal, TraitDecl **autos, int nautos);
@@ -186,6 +192,7 @@ typedef struct GenericEnv {
   TraitRef ***bounds;        // per param, its trait bounds (including where clauses)
   int *nbounds;
   bool *sized;               // per param: false for ?Sized
+  Type **const_tys;          // per param: a const parameter's type (`const N: usize`), else NULL
   int n;
   bool has_self;             // index 0 is Self (inside a trait)
   TraitDecl *self_trait;     // the trait whose Self is param 0

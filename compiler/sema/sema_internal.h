@@ -52,6 +52,7 @@ bool may_match(Type *pat, Type *t);
 bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait);  // trc's own Clone and PartialEq of t
 // Of the impls of trait for self, the only one whose trait arguments args could become, unified in.
 ImplDecl *select_by_args(TraitDecl *trait, Type *self, Type **args, int nargs);
+Type *const *literal_types(Type *var, int *n);  // what `{integer}` or `{float}` may become
 
 // compare.c: `a == b` and `a < b` between two types (`impl PartialEq<f64> for Money`)
 bool ty_may_unify(Type *a, Type *b);  // unify's answer, nothing bound
@@ -138,6 +139,10 @@ bool unify_with_only_impl(TraitRef *tr, Type *self);  // the trait args the only
 int env_find(GenericEnv *e, const char *name);
 
 Type *resolve_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
+// A const argument or array length (`3`, `SIZE`, `N`, `{ W * H }`) as a TY_CONST or the const
+// parameter's TY_PARAM; NULL when it is none of those.
+Type *const_arg(Expr *e, GenericEnv *env);
+Type *resolve_generic_arg(TypeExpr *te, bool want_const, GenericEnv *env, Type *self_ty, bool allow_infer);
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
 // The type part of an expression path (`Vec::new`, `Wrapper::<T>::new`): arguments may be left out.
 Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
@@ -297,6 +302,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected);
 // method.c
 Type **copy_types(Type **t, int n);   // an arena copy of n types
 Type *check_method(Fcx *fx, Expr *e);
+Type *check_method_on(Fcx *fx, Expr *e, Type *rt);  // e's receiver already checked, of type rt
 int builtin_method_arity(Type *t, const char *name);  // `String::len`: 1; -1 if none
 Type *check_operator_method(Fcx *fx, Expr *m);
 void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t);  // E0034  // `a + b` as `a.add(b)`, a already checked

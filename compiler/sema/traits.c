@@ -69,6 +69,9 @@ bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
   // Equal types match, but a pattern with parameters must still be walked to bind them: the
   // impl's `W<T>` and the `W<T>` asked about in another impl of the same shape are one type.
   if (pat == t && !ty_has_params(pat)) return true;
+  // `[T; N]` binds N (first: with T bound to a variable already, the element may not match yet)
+  if (pat->kind == TY_ARRAY && t->kind == TY_ARRAY && (pat->nargs || t->nargs))
+    return match_type(ty_array_len(pat), ty_array_len(t), binds, nbinds) && match_type(pat->inner, t->inner, binds, nbinds);
   if (pat->kind != t->kind || pat->mut != t->mut || pat->nargs != t->nargs || pat->sdecl != t->sdecl ||
       pat->bits != t->bits || pat->is_signed != t->is_signed || pat->is_size != t->is_size || pat->len != t->len)
     return false;
@@ -109,6 +112,8 @@ bool may_match(Type *pat, Type *t) {
     return true;
   }
   if (pat == t) return true;
+  if (pat->kind == TY_ARRAY && t->kind == TY_ARRAY && (pat->nargs || t->nargs))
+    return may_match(pat->inner, t->inner) && may_match(ty_array_len(pat), ty_array_len(t));
   if (pat->kind != t->kind || pat->mut != t->mut || pat->nargs != t->nargs || pat->sdecl != t->sdecl ||
       pat->bits != t->bits || pat->is_signed != t->is_signed || pat->is_size != t->is_size || pat->len != t->len)
     return false;
@@ -165,25 +170,36 @@ bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
 
 static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n);
 
+// The types an integer (or float) literal's variable may become, *n of them.
+Type *const *literal_types(Type *var, int *n) {
+  static Type *ints[12], *floats[2];
+  if (!ints[0]) {
+    Type *i[] = {ty_i32, ty_i8, ty_i16, ty_i64, ty_i128, ty_isize, ty_u8, ty_u16, ty_u32, ty_u64, ty_u128, ty_usize};
+    copy_bytes(ints, i, sizeof ints);
+    floats[0] = ty_f64, floats[1] = ty_f32;
+  }
+  bool is_int = ty_resolve(var)->var_kind == 1;
+  *n = is_int ? 12 : 2;
+  return is_int ? ints : floats;
+}
+
 // Whether the impl's where-clauses could hold with these bindings (rustc's winnowing of
 // candidates by their nested obligations): a parameter bound to a known type must meet its
 // bounds, and one bound to an integer or float literal must meet them for some type the
 // literal could be. `Even::try_from(4)` has std's `impl<T, U: Into<T>> TryFrom<U> for T` and
 // the program's `impl TryFrom<u32> for Even`; no integer is Into<Even>, so the literal is u32.
 static bool impl_bounds_may_hold(ImplDecl *im, Type **binds, int n) {
-  static Type **const ints[] = {&ty_i32, &ty_i8, &ty_i16, &ty_i64, &ty_i128, &ty_isize, &ty_u8, &ty_u16, &ty_u32, &ty_u64, &ty_u128, &ty_usize};
-  static Type **const floats[] = {&ty_f64, &ty_f32};
   for (int p = 0; p < n && im->env; p++) {
     if (!binds[p] || !im->env->nbounds[p]) continue;
     Type *bp = ty_resolve(binds[p]);
     if (bp->kind == TY_VAR && bp->var_kind) {
-      Type **const *cands = bp->var_kind == 1 ? ints : floats;
-      int ncands = bp->var_kind == 1 ? (int)(sizeof ints / sizeof *ints) : (int)(sizeof floats / sizeof *floats);
+      int ncands;
+      Type *const *cands = literal_types(bp, &ncands);
       Type **tmp = arena_alloc(sizeof(Type *) * (size_t)(n + 1));
       bool any = false;
       for (int c = 0; c < ncands && !any; c++) {
         copy_bytes(tmp, binds, sizeof(Type *) * (size_t)n);
-        tmp[p] = *cands[c];
+        tmp[p] = cands[c];
         any = true;
         for (int b = 0; b < im->env->nbounds[p] && any; b++) any = bound_holds(K, tmp[p], im->env->bounds[p][b], tmp, n);
       }
@@ -369,6 +385,13 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
       // impl for `Rc<str>`.
       if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;
       for (int b = 0; b < im->env->nbounds[p] && ok; b++) ok = bound_holds(crate, bp, im->env->bounds[p][b], binds, n);
+    }
+    // The impl's where clauses on other types (`where Option<T>: Debug`), with its parameters
+    // bound. (Those on projections, `where T::Item: Ord`, are left to the uses of the impl.)
+    for (int i = 0; ok && im->env && i < im->env->npreds; i++) {
+      if (ty_resolve(im->env->pred_tys[i])->kind == TY_ASSOC) continue;
+      Type *pt = ty_subst(im->env->pred_tys[i], binds, n);
+      if (!ty_has_vars(pt)) ok = bound_holds(crate, pt, im->env->pred_refs[i], binds, n);
     }
     if (!ok) continue;
     found = im;
@@ -563,12 +586,15 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
   if (t->kind == TY_OPAQUE && opaque_implements(crate, t, trait)) return true;  // `-> impl Tr`
   // A trait object has its traits, and what impls for it say (`impl Debug for dyn Any`).
   if (dyn_dispatches(t, trait)) return true;
-  if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares, or a where clause
+  if (t->kind == TY_ASSOC) {  // `<I as IntoIterator>::IntoIter: Iterator`, as the trait declares
     int n;
     TraitRef **bs = assoc_bounds(t, &n);
     for (int i = 0; i < n; i++)
       if (trait_implies(bs[i]->trait, trait)) return true;
-    bs = env_pred_bounds(cur_env, t, &n);
+  }
+  if (cur_env && cur_env->npreds) {  // a where clause: `where I::Item: Ord`, `where Option<T>: Debug`
+    int n;
+    TraitRef **bs = env_pred_bounds(cur_env, t, &n);
     for (int i = 0; i < n; i++)
       if (trait_implies(bs[i]->trait, trait)) return true;
   }
@@ -604,6 +630,27 @@ Type *binding_of(TraitRef *r, const char *name) {
 
 static int normalize_depth;
 
+// The binding of `name`, an associated type of trait `want`, that the bound r gives: directly
+// (`T: Add<Output = T>`) or through its trait's supertraits (`T: Num` where `trait Num:
+// Add<Output = Self>`). A supertrait bound is written in its trait's environment, so what it
+// binds is moved into r's terms: Self becomes self, the trait's parameters r's arguments.
+static Type *bound_binding(TraitRef *r, TraitDecl *want, const char *name, Type *self, int depth) {
+  if (r->trait != want && !trait_implies(r->trait, want)) return NULL;
+  // (A bound may bind its supertrait's type itself: `I: DoubleEndedIterator<Item = &T>`.)
+  Type *direct = binding_of(r, name);
+  GenericEnv *te = r->trait->env;
+  if (direct || r->trait == want || depth > 16 || !te || !te->n) return direct;
+  for (int b = 1; b < te->nbounds[0]; b++) {  // bounds[0][0] is the trait itself
+    Type *found = bound_binding(te->bounds[0][b], want, name, te->params[0], depth + 1);
+    if (!found) continue;
+    Type **args = arena_alloc(sizeof(Type *) * (r->nargs + 1));
+    args[0] = self;
+    for (int i = 0; i < r->nargs && i + 1 < te->n; i++) args[i + 1] = r->args[i];
+    return ty_subst(found, args, r->nargs + 1 < te->n ? r->nargs + 1 : te->n);
+  }
+  return NULL;
+}
+
 // One projection <self as trait>::name, with self already normalized.
 static Type *project(Type *t, GenericEnv *env) {
   Type *self = ty_resolve(t->inner);
@@ -619,7 +666,7 @@ static Type *project(Type *t, GenericEnv *env) {
     found = self->kind == TY_FN ? self->ret : ty_subst(self->closure->ret_type, self->args, self->nargs);
   } else if (self->kind == TY_PARAM) {
     for (int b = 0; env && self->index < env->n && b < env->nbounds[self->index] && !found; b++)
-      found = binding_of(env->bounds[self->index][b], t->name);
+      found = bound_binding(env->bounds[self->index][b], t->assoc_trait, t->name, self, 0);
     // A bound `U: TryFrom<T>` without a binding: the projection stays one until U is known, as
     // rustc prefers the where-clause to impls. (A blanket impl that happens to match the
     // parameter, `impl<T, U: Into<T>> TryFrom<U> for T`, is not the one U will use.)
@@ -689,7 +736,7 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
   case TY_BOX: return ty_box(normalize_rec(t->inner, env));
   case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
   case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
-  case TY_ARRAY: return ty_array(normalize_rec(t->inner, env), t->len);
+  case TY_ARRAY: return ty_array_of(normalize_rec(t->inner, env), ty_array_len(t));
   case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
   case TY_ITER: return ty_iter(normalize_rec(t->inner, env), t->mut);  // `slice::Iter<'_, T::Id>`
   case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: case TY_OPAQUE: {

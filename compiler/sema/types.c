@@ -146,6 +146,20 @@ Type *ty_array(Type *inner, uint64_t len) {
   return intern_type(&c);
 }
 
+Type *ty_const_val(uint64_t v) {
+  Type c = {.kind = TY_CONST, .len = v};
+  return intern_type(&c);
+}
+
+Type *ty_array_of(Type *inner, Type *len) {
+  Type *l = ty_resolve(len);
+  if (l->kind == TY_CONST) return ty_array(inner, l->len);
+  Type c = {.kind = TY_ARRAY, .inner = inner, .args = &l, .nargs = 1};
+  return intern_type(&c);
+}
+
+Type *ty_array_len(Type *array) { return array->nargs ? array->args[0] : ty_const_val(array->len); }
+
 Type *ty_tuple(Type **elems, int n) {
   if (n == 0) return ty_unit;
   Type c = {.kind = TY_TUPLE, .args = elems, .nargs = n};
@@ -250,7 +264,13 @@ static Type *map_children(Type *t, Type *(*fn)(Type *, void *), void *ctx) {
     }
     return changed ? ty_assoc_args(in, t->assoc_trait, t->name, args, t->nargs) : t;
   }
-  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE: case TY_ITER: {
+  case TY_ARRAY:
+    if (t->nargs) {  // the length too: a substituted parameter makes it an array of known length
+      Type *in = fn(t->inner, ctx), *len = fn(t->args[0], ctx);
+      return in == t->inner && len == t->args[0] ? t : ty_array_of(in, len);
+    }
+    // fall through
+  case TY_REF: case TY_PTR: case TY_BOX: case TY_VEC: case TY_SLICE: case TY_RANGE: case TY_ITER: {
     Type *in = fn(t->inner, ctx);
     if (in == t->inner) return t;
     Type c = *t;
@@ -528,7 +548,7 @@ bool ty_needs_drop(Type *t) {
       if (ty_needs_drop(t->args[i])) return true;
     return false;
   case TY_ARRAY:
-    return t->len && ty_needs_drop(t->inner);
+    return (t->len || t->nargs) && ty_needs_drop(t->inner);
   case TY_STRUCT:
     return t->sdecl->drop_impl || adt_any_field(t, ty_needs_drop, true);
   case TY_CLOSURE:
@@ -643,11 +663,16 @@ static void put_type_inner(Buf *b, Type *t) {
   case TY_BOX: put(b, "Box<"); put_type(b, t->inner); put(b, ">"); return;
   case TY_VEC: put(b, "Vec<"); put_type(b, t->inner); put(b, ">"); return;
   case TY_SLICE: put(b, "["); put_type(b, t->inner); put(b, "]"); return;
-  case TY_ARRAY: {
-    char s[32];
+  case TY_ARRAY:
     put(b, "[");
     put_type(b, t->inner);
-    snprintf(s, sizeof s, "; %llu]", (unsigned long long)t->len);
+    put(b, "; ");
+    put_type(b, ty_array_len(t));
+    put(b, "]");
+    return;
+  case TY_CONST: {
+    char s[32];
+    snprintf(s, sizeof s, "%llu", (unsigned long long)t->len);
     put(b, s);
     return;
   }

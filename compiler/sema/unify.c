@@ -78,6 +78,9 @@ bool unify(Type *a, Type *b) {
     return true;
   }
   if (b->kind == TY_VAR) return unify(b, a);
+  // `[T; N]` against `[i32; 3]`: the lengths unify as types (N's variable becomes 3).
+  if (a->kind == TY_ARRAY && b->kind == TY_ARRAY && (a->nargs || b->nargs))
+    return unify(a->inner, b->inner) && unify(ty_array_len(a), ty_array_len(b));
   // Each closure expression and each opaque type is a type of its own.
   if (a->kind != b->kind || a->mut != b->mut || a->nargs != b->nargs || a->sdecl != b->sdecl ||
       a->bits != b->bits || a->is_signed != b->is_signed || a->is_size != b->is_size || a->len != b->len ||

@@ -66,10 +66,16 @@ static bool derives(StructDecl *s, const char *name) {
   return false;
 }
 
-// `impl<T: Tr, U: Tr> Tr for S<T, U> {`
+// `impl<T: Tr, U: Tr, const N: usize> Tr for S<T, U, N> {` (a const parameter is no type to
+// bound; its type is a primitive's name)
 static void impl_head(Gen *g, StructDecl *s, const char *trait) {
   emit(g, s->span, "impl<");
-  for (int i = 0; i < s->generics.nparams; i++) emit(g, s->span, "%s%s: %s", i ? ", " : "", s->generics.params[i].name, trait);
+  for (int i = 0; i < s->generics.nparams; i++) {
+    GenericParam *p = &s->generics.params[i];
+    TypeExpr *ct = p->const_ty;
+    if (ct) emit(g, s->span, "%sconst %s: %s", i ? ", " : "", p->name, ct->kind == TE_PATH && ct->path.nsegs == 1 ? ct->path.segs[0].name : "usize");
+    else emit(g, s->span, "%s%s: %s", i ? ", " : "", p->name, trait);
+  }
   emit(g, s->span, "> %s for %s<", trait, s->name);
   for (int i = 0; i < s->generics.nparams; i++) emit(g, s->span, "%s%s", i ? ", " : "", s->generics.params[i].name);
   emit(g, s->span, "> {\n");

@@ -301,7 +301,21 @@ static void parse_lifetime_bounds(Generics *g, const char *longer) {
   }
 }
 
-// generic-args = "<" (lifetime | ident "=" type | type) ("," ...)* ">"
+// A const generic argument that is not a path: a literal (`3`, `-1`, `true`) or a block
+// (`{ N * 2 }`). (A bare `N` parses as a type path; the checker sees that N is a const.)
+static Expr *parse_unary(bool no_struct);
+static Expr *wrap_block(Block *b);
+static TypeExpr *new_type(TypeExprKind k, Span sp);
+
+static TypeExpr *parse_const_arg(void) {
+  Span lo = tok()->span;
+  TypeExpr *t = new_type(TE_CONST, lo);
+  t->len = at(TK_LBRACE) ? wrap_block(parse_block()) : parse_unary(true);
+  t->span = span_from(lo);
+  return t;
+}
+
+// generic-args = "<" (lifetime | ident "=" type | type | const-arg) ("," ...)* ">"
 static void parse_generic_args(PathSeg *seg) {
   expect_lt();
   while (!at(TK_GT) && !at(TK_SHR) && !at(TK_GE) && !at(TK_SHREQ)) {
@@ -315,6 +329,8 @@ static void parse_generic_args(PathSeg *seg) {
       int n = seg->nbinds;
       PUSH(seg->bind_names, n, name);
       PUSH(seg->bind_types, seg->nbinds, parse_type());
+    } else if (at(TK_INT) || at(TK_MINUS) || at(TK_LBRACE) || at(TK_TRUE) || at(TK_FALSE) || at(TK_CHAR)) {
+      PUSH(seg->args, seg->nargs, parse_const_arg());
     } else {
       PUSH(seg->args, seg->nargs, parse_type());
     }
@@ -389,7 +405,21 @@ static Path parse_path(bool in_expr) {
   return p;
 }
 
-// bound = lifetime | "?" path | "(" bound ")" | path
+// `for<'a, 'b>` before a bound (`F: for<'a> Fn(&'a str) -> &'a str`) or a where-clause's type:
+// a higher-ranked bound. trc checks the lifetimes of a bound's `Fn(..)` signature as it checks
+// elided ones (each call may choose them), which is what the binder says, so it is skipped.
+static void skip_for_lifetimes(void) {
+  if (!at(TK_FOR) || (peek_kind(1) != TK_LT)) return;
+  advance();
+  expect_lt();
+  while (at(TK_LIFETIME)) {
+    advance();
+    if (!accept(TK_COMMA)) break;
+  }
+  expect_gt();
+}
+
+// bound = lifetime | "?" path | "(" bound ")" | "for" "<" lifetimes ">" path | path
 // Returns the lifetime bound written (`dyn Tr + 'a`: 'a), if any.
 static const char *parse_bounds(Bound **out, int *n) {
   const char *lifetime = NULL;
@@ -402,6 +432,7 @@ static const char *parse_bounds(Bound **out, int *n) {
       Bound b = {0};
       Span lo = tok()->span;
       bool paren = accept(TK_LPAREN);
+      skip_for_lifetimes();
       b.maybe = accept(TK_QUESTION);
       if (!is_path_start(kind())) syntax_error("a trait bound");
       b.path = parse_path(false);
@@ -536,12 +567,18 @@ static Generics parse_generics(void) {
       g.nlifetimes++;
       parse_lifetime_bounds(&g, advance()->text);
     } else {
-      if (at(TK_CONST)) error_here(tok()->span, "const generics are not supported");
       GenericParam p = {0};
+      bool is_const = accept(TK_CONST);
       p.span = tok()->span;
       p.name = expect_ident();
-      if (accept(TK_COLON) && !at(TK_COMMA) && !at(TK_GT)) p.lifetime_bound = parse_bounds(&p.bounds, &p.nbounds);
-      if (accept(TK_EQ)) p.default_ty = parse_type();
+      if (is_const) {  // const N: usize (= default)
+        expect(TK_COLON);
+        p.const_ty = parse_type();
+        if (accept(TK_EQ)) p.default_ty = at(TK_IDENT) ? parse_type() : parse_const_arg();
+      } else {
+        if (accept(TK_COLON) && !at(TK_COMMA) && !at(TK_GT)) p.lifetime_bound = parse_bounds(&p.bounds, &p.nbounds);
+        if (accept(TK_EQ)) p.default_ty = parse_type();
+      }
       PUSH(g.params, g.nparams, p);
     }
     if (!accept(TK_COMMA)) break;
@@ -559,6 +596,7 @@ static void parse_where(Generics *g) {
     } else {
       WherePred w = {0};
       Span lo = tok()->span;
+      skip_for_lifetimes();  // `where for<'a> F: Fn(&'a T)`
       w.ty = parse_type();
       expect(TK_COLON);
       w.lifetime_bound = parse_bounds(&w.bounds, &w.nbounds);

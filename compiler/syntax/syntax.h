@@ -134,6 +134,7 @@ typedef enum {
   TE_NEVER,  // !
   TE_INFER,  // _
   TE_FN_PTR, // fn(A) -> B
+  TE_CONST,  // a const generic argument written as an expression: `3` of `Buf<3>`, `{ N + 1 }`
 } TypeExprKind;
 
 struct TypeExpr {
@@ -144,7 +145,7 @@ struct TypeExpr {
   const char *lifetime;  // TE_REF: the lifetime written (`'a`), or NULL when elided ('_ too);
                          // TE_DYN, TE_IMPL: the lifetime bound written (`+ 'a`), or NULL
   TypeExpr *inner;     // TE_REF, TE_PTR, TE_SLICE, TE_ARRAY
-  Expr *len;           // TE_ARRAY
+  Expr *len;           // TE_ARRAY, TE_CONST
   Bound *bounds;       // TE_DYN, TE_IMPL
   int nbounds;
   TypeExpr **elems;    // TE_TUPLE, TE_FN_PTR params
@@ -161,6 +162,7 @@ typedef struct {
   const char *lifetime_bound;  // `T: 'a` (the last one written), interned, or NULL
   Span span;
   TypeExpr *default_ty;
+  TypeExpr *const_ty;  // `const N: usize`: a const parameter, of this type
 } GenericParam;
 
 // `where T: A + B` — the bounded type may be any type expression (`Self`, `T`, `Self::Item`).
@@ -357,6 +359,7 @@ typedef enum {
                        // name, and int_val its argument count with self
   RES_CONST,         // a primitive's associated constant (`u64::MAX`, `f64::EPSILON`): int_val/float_val
   RES_CONST_ITEM,    // a `const` item: fn is its value's function
+  RES_CONST_PARAM,   // a const generic parameter (`N` of `const N: usize`): self_ty is its TY_PARAM
 } ResKind;
 
 // The functions and methods trc implements itself: compiler/syntax/builtins.def lists them.
