@@ -646,6 +646,11 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   Type *a = check_expr(fx, e->lhs, exp);
   Type *ra = ty_resolve(a);
   if (op == TK_SHL || op == TK_SHR) {
+    Type *ps = ra->kind == TY_REF ? ty_resolve(ra->inner) : ra;
+    if (!ty_is_int(ps) && ps->kind != TY_VAR) {  // `Mod7(3) << 2`: Shl's impl for it
+      Type *t = check_binary_overload(fx, e);
+      if (t) return t;
+    }
     Type *b = check_expr(fx, e->rhs, NULL);
     if (!ty_is_int(a) || !ty_is_int(b))
       error_at(e->span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
@@ -1285,6 +1290,8 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     if (!prim && check_compound_overload(fx, e)) return ty_unit;
     Type *rt = check_expr(fx, e->rhs, e->op == TK_SHL || e->op == TK_SHR ? NULL : lt);
     if (ty_resolve(rt)->kind == TY_REF && lt->kind != TY_STRING) rt = ty_resolve(rt)->inner;  // `x += &y`, as std's impls allow
+    // `*m.entry(c).or_default() += 1` with the map's value type not known yet: the number's.
+    if (lt->kind == TY_VAR && !lt->var_kind && ty_is_numeric(rt) && e->op != TK_SHL && e->op != TK_SHR && unify(lt, rt)) lt = ty_resolve(lt);
     if (e->op == TK_PLUS && lt->kind == TY_STRING) {
       if (!coerce(fx, e->rhs, rt, ty_ref(ty_str, false))) mismatch(e->rhs, ty_ref(ty_str, false), rt);
       e->builtin = BI_STRING_PUSH_STR;

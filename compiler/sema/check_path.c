@@ -558,7 +558,16 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
       error_at(last->span, "E0576", "cannot find method or associated constant `%s` in trait `%s`", name, tr->name);
       return false;
     }
-    trait_fn_path(fx, e, m, owner, ty_new_var(0), NULL);
+    // `Convert::<i32>::convert(&c)`: the trait's arguments as written.
+    PathSeg *tseg = &p->segs[p->nsegs - 2];
+    TraitRef *with = NULL;
+    if (tseg->nargs && tseg->nargs <= tr->generics.nparams) {
+      Type **args = arena_alloc(sizeof(Type *) * (size_t)(tr->generics.nparams + 1));
+      for (int i = 0; i < tr->generics.nparams; i++)
+        args[i] = i < tseg->nargs ? resolve_generic_arg(tseg->args[i], tr->generics.params[i].const_ty, fx->env, fx->self_ty, true) : ty_new_var(0);
+      with = traitref_new(tr, args, tr->generics.nparams);
+    }
+    trait_fn_path(fx, e, m, owner, ty_new_var(0), with);
     return true;
   }
   static const struct {

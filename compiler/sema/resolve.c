@@ -845,6 +845,19 @@ static Type *resolve_qualified_type(TypeExpr *te, GenericEnv *env, Type *self_ty
   return ty_normalize(ty_assoc_args(self, owner, name, own ? tr->args : NULL, own ? tr->nargs : 0), env);
 }
 
+// The std types trc builds in, by their full paths: String, Vec, Box, the slice iterators and
+// the ranges (for `for` loops' sake); NULL for any other path.
+static Type *builtin_std_type(const char *full, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
+  if (!strcmp(full, "std::string::String")) return ty_string;
+  if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
+  if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
+  bool iter = !strcmp(full, "std::slice::Iter"), iter_mut = !strcmp(full, "std::slice::IterMut");
+  if (iter || iter_mut) return ty_iter(one_arg(seg, env, self_ty, allow_infer, seg->name), iter_mut);
+  bool range = !strcmp(full, "std::ops::Range"), inclusive = !strcmp(full, "std::ops::RangeInclusive");
+  if (range || inclusive) return ty_range(one_arg(seg, env, self_ty, allow_infer, seg->name), inclusive);
+  return NULL;
+}
+
 static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   Path *p = &te->path;
   PathSeg *seg = &p->segs[p->nsegs - 1];
@@ -864,14 +877,8 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
       if (s) return resolve_struct_type(s, seg, env, self_ty, allow_infer);
     }
     const char *full = expand_path(p);
-    if (!strcmp(full, "std::string::String")) return ty_string;
-    if (!strcmp(full, "std::vec::Vec")) return ty_vec(one_arg(seg, env, self_ty, allow_infer, "Vec"));
-    if (!strcmp(full, "std::boxed::Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
-    // The slice iterators and the ranges, which trc builds in (for `for` loops' sake).
-    bool iter = !strcmp(full, "std::slice::Iter"), iter_mut = !strcmp(full, "std::slice::IterMut");
-    if (iter || iter_mut) return ty_iter(one_arg(seg, env, self_ty, allow_infer, seg->name), iter_mut);
-    bool range = !strcmp(full, "std::ops::Range"), inclusive = !strcmp(full, "std::ops::RangeInclusive");
-    if (range || inclusive) return ty_range(one_arg(seg, env, self_ty, allow_infer, seg->name), inclusive);
+    Type *t = builtin_std_type(full, seg, env, self_ty, allow_infer);
+    if (t) return t;
     error_at(te->span, NULL, "unsupported type path `%s`", full);
     return err_type();
   }
@@ -898,6 +905,9 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   AliasDecl *a = lookup_alias(name);
   if (alias_shadows(a, s)) return resolve_alias(a, seg, env, self_ty, allow_infer);
   if (s) return resolve_struct_type(s, seg, env, self_ty, allow_infer);
+  // `use std::ops::Range;` then `Range<usize>`.
+  Type *imported = !s && !a ? builtin_std_type(expand_path(p), seg, env, self_ty, allow_infer) : NULL;
+  if (imported) return imported;
   if (lookup_trait(name)) {
     Diag *d = diag_error(te->span, "E0782", "expected a type, found a trait");
     diag_help(d, "you can add the `dyn` keyword if you want a trait object: `dyn %s`", name);

@@ -393,6 +393,12 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
         return true;
       }
     }
+    if (from->kind == TY_BOX && steps == 0 && src->kind == TY_ARRAY && target->kind == TY_SLICE && unify(src->inner, target->inner)) {
+      e->coerce = COERCE_UNSIZE;  // Box<[T; N]> to Box<[T]>: the length joins the pointer
+      e->coerce_from = from;
+      e->ty = to;
+      return true;
+    }
     if (from->kind == TY_BOX) return false;  // Box<Box<T>> does not deref-coerce to Box<T>
     if (steps == 0 && !to->mut && !same_head(src, target) && !deref_once(src) && has_user_deref(src)) return deref_coerce(fx, e, to);
     src = deref_once(src);
