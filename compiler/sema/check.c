@@ -710,7 +710,11 @@ static void check_impl_items(ImplDecl *im) {
       at = m->ret ? m->ret->span : m->sig_span;
       trait_at = tm->ret ? tm->ret->span : tm->sig_span;
     }
-    if (!same) {
+    // (A projection left unresolved because the impl lacks the associated type is E0046's,
+    // reported below, as rustc reports it alone.)
+    bool lacks_assoc = false;
+    for (int j = 0; j < t->nassoc_types; j++) lacks_assoc |= !impl_assoc(im, t->assoc_types[j].name);
+    if (!same && !(lacks_assoc && want && ty_has_assoc(want))) {
       Diag *d = diag_error(at, "E0053", "method `%s` has an incompatible type for trait", m->name);
       diag_label(d, "expected `%s`, found `%s`", want ? ty_name(want) : "()", got ? ty_name(got) : "()");
       diag_note_at(d, trait_at, "type in trait");

@@ -223,6 +223,28 @@ static bool blanket_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
 }
 
 // A method of an inherent impl of u (`impl Point`, `impl<T> Stack<T>`, `impl dyn Any`).
+// `W(N).show()` with `impl<T: Display> W<T>` and N not Display: rustc's probe finds the method
+// but not for this type (E0599, "its trait bounds were not satisfied"), not an unmet bound of
+// the call (E0277). Reports it when a bound of the impl fails for a type already known.
+static bool unmet_impl_bound(Expr *e, ImplDecl *im, Type **binds, int n, Type *u) {
+  for (int p = 0; p < n; p++) {
+    Type *bp = ty_resolve(binds[p]);
+    if (ty_has_vars(bp) || ty_has_params(bp) || ty_has_assoc(bp)) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++) {
+      TraitRef *r = im->env->bounds[p][b];
+      if (r->trait->is_auto || is_fn_trait(r->trait) || type_implements(K, bp, r->trait)) continue;
+      Type *st = ty_resolve(u);
+      Diag *d = diag_error(method_name_span(e), "E0599", "the method `%s` exists for %s `%s`, but its trait bounds were not satisfied", e->name,
+                           st->kind == TY_STRUCT ? (st->sdecl->is_enum ? "enum" : "struct") : "type", ty_name(u));
+      diag_label(d, "method cannot be called on `%s` due to unsatisfied trait bounds", ty_name(u));
+      diag_note(d, "trait bound `%s: %s` was not satisfied", ty_name(bp), r->trait->name);
+      diag_emit(d);
+      return true;
+    }
+  }
+  return false;
+}
+
 static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int nfns;
   FnDecl **fns = inherent_fns_named(e->name, &nfns);
@@ -236,7 +258,9 @@ static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     if (!unify(ty_subst(im->self_ty, binds, n), u)) continue;
     e->dispatch = DISPATCH_DIRECT;
     e->fn = f;
+    int obligations = fx->obligations.len;
     e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
+    if (!probing_referent && unmet_impl_bound(e, im, binds, n, u)) fx->obligations.len = obligations;
     e->fn_ntargs = f->env->n;
     if (e->ntargs) {  // `b.downcast_ref::<String>()`
       PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
@@ -519,6 +543,15 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     // `impl Double for u8`), else its fallback type (ToString, Ord::cmp of any integer).
     int ntraits;
     TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
+    int nall;
+    traits_declaring(e->name, &nall);
+    if (!ntraits && nall) {  // only traits out of scope have it (and no integer or float method)
+      Diag *d = diag_error(e->name_span, "E0689", "can't call method `%s` on ambiguous numeric type `%s`", e->name, ty_name(behind));
+      diag_help(d, "you must specify a concrete type for this numeric value, like `%s`", behind->var_kind == 1 ? "i32" : "f32");
+      diag_emit(d);
+      for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
+      return ty_new_var(0);
+    }
     open_literal = behind == rt && by_value_blanket(traits, ntraits, e->name);
     if (!unify_with_literal_impl(traits, ntraits, behind) && !open_literal) unify(behind, behind->var_kind == 1 ? ty_i32 : ty_f64);
     rt = ty_resolve(rt);
