@@ -170,17 +170,16 @@ bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
 
 static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n);
 
-// The types an integer (or float) literal's variable may become, *n of them.
+// The types an integer (or float) literal's variable may become, *n of them. (Built anew each
+// time: the primitive types live in the arena, which the fuzz target resets between inputs.)
 Type *const *literal_types(Type *var, int *n) {
-  static Type *ints[12], *floats[2];
-  if (!ints[0]) {
-    Type *i[] = {ty_i32, ty_i8, ty_i16, ty_i64, ty_i128, ty_isize, ty_u8, ty_u16, ty_u32, ty_u64, ty_u128, ty_usize};
-    copy_bytes(ints, i, sizeof ints);
-    floats[0] = ty_f64, floats[1] = ty_f32;
-  }
   bool is_int = ty_resolve(var)->var_kind == 1;
+  Type **out = arena_alloc(sizeof(Type *) * 12);
+  Type *ints[] = {ty_i32, ty_i8, ty_i16, ty_i64, ty_i128, ty_isize, ty_u8, ty_u16, ty_u32, ty_u64, ty_u128, ty_usize};
+  Type *floats[] = {ty_f64, ty_f32};
   *n = is_int ? 12 : 2;
-  return is_int ? ints : floats;
+  copy_bytes(out, is_int ? ints : floats, sizeof(Type *) * (size_t)*n);
+  return out;
 }
 
 // Whether the impl's where-clauses could hold with these bindings (rustc's winnowing of
