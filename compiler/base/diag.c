@@ -169,9 +169,9 @@ Span diag_closure_head(Span sp) {
   const char *text = diag_span_text(sp);
   const char *bar = strchr(text, '|');
   if (!bar) return sp;
-  const char *end = bar[1] == '|' ? bar + 2 : strchr(bar + 1, '|');
+  const char *end = bar[1] == '|' ? bar + 1 : strchr(bar + 1, '|');  // `||` or `|x|`: the closing bar
   if (!end) return sp;
-  if (end != bar + 2) end++;
+  end++;
   return (Span){sp.file, sp.lo, sp.lo + (uint32_t)(end - text)};
 }
 

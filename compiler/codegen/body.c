@@ -504,6 +504,12 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
 
 // drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not
 // unwind into this frame's cleanups), only if the flag says it owns one.
+// drop(place), or after drop elaboration a Box's box_free: its contents are gone already.
+static void drop_or_free(CG *c, Terminator *t, PlaceVal p) {
+  if (t->box_free) cg_free_box(c, p.addr, ty_resolve(p.ty)->inner);
+  else cg_emit_drop(c, p.addr, p.ty);
+}
+
 static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
   PlaceVal p = place_val(c, m, t->dest);
   bool saved = c->in_cleanup;
@@ -513,10 +519,10 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
     LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
     cg_set_block(c, yes);
     if (t->rest_from >= 0) cg_drop_vec_rest(c, p.addr, m->slots[t->rest_from], ty_resolve(p.ty)->inner);
-    else cg_emit_drop(c, p.addr, p.ty);
+    else drop_or_free(c, t, p);
     set_flag(c, m, t->dest, false);
   } else if (ty_needs_drop(p.ty)) {
-    cg_emit_drop(c, p.addr, p.ty);
+    drop_or_free(c, t, p);
   }
   c->in_cleanup = saved;
   LLVMBuildBr(c->b, bb(m, t->target));

@@ -148,6 +148,7 @@ LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n);
 LLVMValueRef cg_drop_glue(CG *c, Type *t);       // drop_in_place<T>
 void cg_emit_drop(CG *c, LLVMValueRef addr, Type *t);            // drop the value at addr
 LLVMValueRef cg_call_once_shim(CG *c, Type *t, LLVMValueRef slot);  // dyn FnOnce's slot for t
+void cg_free_box(CG *c, LLVMValueRef self, Type *inner);           // free a Box<T>, no drop
 void cg_free_box_dyn(CG *c, LLVMValueRef data, LLVMValueRef vt);  // free a Box<dyn Tr>, no drop
 void cg_drop_unsized(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta);  // drop_in_place of a dyn, str, [T] or unsized struct
 

@@ -163,10 +163,8 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
       return;
     }
-    LLVMValueRef p = LLVMBuildLoad2(c->b, c->t_ptr, self, "");
-    if (ty_needs_drop(in)) cg_emit_drop(c, p, in);
-    LLVMValueRef args[3] = {p, cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
-    cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
+    if (ty_needs_drop(in)) cg_emit_drop(c, LLVMBuildLoad2(c->b, c->t_ptr, self, ""), in);
+    cg_free_box(c, self, in);
     return;
   }
   case TY_VEC: {
@@ -236,6 +234,13 @@ Type *cg_ctor_field_type(Type *t, int variant, int field) {
 LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, int field) {
   if (t->kind == TY_STRUCT && t->sdecl->is_enum) return cg_variant_field(c, t, variant, addr, field);
   return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), addr, cg_field_slot(c, t, field), "");
+}
+
+// Frees the memory of the Box<T> (T sized) at self without dropping its contents: they were
+// dropped already, or moved out (`let next = node.next;`).
+void cg_free_box(CG *c, LLVMValueRef self, Type *in) {
+  LLVMValueRef args[3] = {LLVMBuildLoad2(c->b, c->t_ptr, self, ""), cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
+  cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);
 }
 
 // Frees the memory of a `Box<dyn Tr>` (its data and vtable pointers) without dropping the value:

@@ -438,6 +438,13 @@ static bool own_param_may_return(Callee *c, FnDecl *f, const char *name) {
   return false;
 }
 
+// A closure (by value) whose result is made of its arguments only (summarize_closure_result).
+static bool env_free_closure(Operand *o) {
+  Type *t = ty_resolve(o->ty);
+  if (t->kind == TY_REF) t = ty_resolve(t->inner);
+  return t->kind == TY_CLOSURE && t->closure && t->closure->ret_env_free;
+}
+
 static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   Callee *c = &t->callee;
   if (c->kind == CALLEE_BUILTIN) {
@@ -451,7 +458,10 @@ static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   // A closure's or fn pointer's result (Fn::Output) borrows what the closure holds, never the
   // borrow of the closure made to call it; and an argument's own borrow only when the result
   // has a reference in it (`F: Fn(&T) -> U` cannot return the `&T`: U is the caller's).
-  if (c->kind == CALLEE_CALLABLE) return i > 0 && names_lifetime(place_type(k, t->dest), 0) ? ARG_ALL : ARG_INSIDE;
+  if (c->kind == CALLEE_CALLABLE) {
+    if (i == 0) return env_free_closure(&t->args[0]) ? ARG_NONE : ARG_INSIDE;
+    return names_lifetime(place_type(k, t->dest), 0) ? ARG_ALL : ARG_INSIDE;
+  }
   FnDecl *f = callee_sig(t);
   if (!f) return ARG_ALL;
   bool has_self = f->self_kind != SELF_NONE;
@@ -470,8 +480,13 @@ static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
   // A value of the callee's own type parameter may itself be a reference: all of it may be
   // returned (`fold(&k, ..)` returns B), or nothing of it (`find(|x| **x > k)` keeps nothing
   // of the closure's borrow of k).
-  if (te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.segs[0].nargs && own_type_param(f, te->path.segs[0].name))
-    return own_param_may_return(c, f, te->path.segs[0].name) ? ARG_ALL : ARG_NONE;
+  if (te->kind == TE_PATH && te->path.nsegs == 1 && !te->path.segs[0].nargs && own_type_param(f, te->path.segs[0].name)) {
+    const char *name = te->path.segs[0].name;
+    // A closure whose result holds nothing of its captures gives them to the result only if
+    // the result holds the closure itself.
+    if (env_free_closure(&t->args[i]) && !sig_type_names(f->ret, name, 0) && !sig_ret_has_impl(f->ret)) return ARG_NONE;
+    return own_param_may_return(c, f, name) ? ARG_ALL : ARG_NONE;
+  }
   if (te->kind != TE_REF) return ARG_INSIDE;  // by value: what it holds
   if (te->lifetime) return sig_names_lifetime(f, te->lifetime) ? ARG_ALL : ARG_INSIDE;
   // Elided: the return type's elided lifetime is this one's if nothing else can be.
@@ -1302,7 +1317,8 @@ static bool reserved(Point *pt, int loan) {
 
 // ACC_RESERVE: a two-phase `&mut` where it is taken, which conflicts only with another `&mut`
 // until the call that uses it (where it is checked as ACC_MUT).
-typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE } Access;
+// ACC_UNIQUE: a closure's unique capture of a `&mut` variable not itself `mut` (a write through it).
+typedef enum { ACC_READ, ACC_MOVE, ACC_WRITE, ACC_SHARED, ACC_MUT, ACC_RESERVE, ACC_UNIQUE } Access;
 
 static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
   Bck *k = pt->k;
@@ -1321,6 +1337,16 @@ static void report_conflict(Point *pt, int loan, Place p, Access acc, Span sp) {
     return;
   }
   switch (acc) {
+  case ACC_UNIQUE: {  // the capture of a `&mut` variable that is not `mut`, written through
+    const char *var = k->b->locals.data[p.local].name;
+    d = diag_error(diag_closure_head(sp), "E0500", "closure requires unique access to `%s` but it is already borrowed", var);
+    diag_label(d, "closure construction occurs here");
+    diag_secondary(d, ln->span, "borrow occurs here");
+    Span use = capture_use(&k->b->blocks.data[pt->bi], pt->j);
+    if (use.hi) diag_secondary(d, use, "second borrow occurs due to use of `%s` in closure", var);
+    add_later_use(k, d, pt->bi, pt->j, loan, pt->sets, "first borrow later used here");
+    break;
+  }
   case ACC_MUT: case ACC_RESERVE:
     if (ln->mut) {
       d = diag_error(sp, "E0499", "cannot borrow `%s` as mutable more than once at a time", what);
@@ -1374,8 +1400,18 @@ static bool through_index_call(Bck *k, Place p) {
   return false;
 }
 
-// One access of p at pt: the first live loan it conflicts with is reported.
-static void access(Point *pt, Place p, Access acc, Span sp) {
+// An access of some fields of p only (a closure capturing `c.pos` and `c.seen` of a `&mut`
+// c): a loan of another field of p is not touched.
+static bool fields_apart(Loan *ln, Place p, uint64_t fields) {
+  int n = p.nproj;
+  if (!fields || ln->place.nproj <= n) return false;
+  Proj *x = &ln->place.proj[n];
+  return x->kind == PROJ_FIELD && x->field < 64 && !((fields >> x->field) & 1);
+}
+
+// One access of p (of its fields in `fields` only, when not 0) at pt: the first live loan it
+// conflicts with is reported.
+static void access_fields(Point *pt, Place p, uint64_t fields, Access acc, Span sp) {
   Bck *k = pt->k;
   if (through_index_call(k, p)) {
     if (acc == ACC_READ) acc = ACC_SHARED;
@@ -1383,7 +1419,7 @@ static void access(Point *pt, Place p, Access acc, Span sp) {
   }
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (k->reported[i] || i == k->activating || !loan_overlaps(ln, p) || !loan_live(pt, i)) continue;
+    if (k->reported[i] || i == k->activating || !loan_overlaps(ln, p) || fields_apart(ln, p, fields) || !loan_live(pt, i)) continue;
     bool conflict;
     switch (acc) {
     case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
@@ -1396,6 +1432,8 @@ static void access(Point *pt, Place p, Access acc, Span sp) {
     return;
   }
 }
+
+static void access(Point *pt, Place p, Access acc, Span sp) { access_fields(pt, p, 0, acc, sp); }
 
 static void access_operand(Point *pt, Operand *o, Span sp) {
   if (o->kind == OPND_CONST) return;
@@ -1898,7 +1936,10 @@ static void check_stmt(Point *pt, MirStmt *st) {
   if ((rv->kind == RV_USE || rv->kind == RV_CAST) && static_field_place(k, st->place))
     require_static(pt, &rv->a, st->place_span.hi ? st->place_span : st->span, "coercion");
   switch (rv->kind) {
-  case RV_REF: access(pt, rv->capture ? rv->captured : rv->place, rv->two_phase ? ACC_RESERVE : rv->mut ? ACC_MUT : ACC_SHARED, st->span); break;
+  case RV_REF:
+    access_fields(pt, rv->capture ? rv->captured : rv->place, rv->capture ? rv->capture_fields : 0,
+                  rv->two_phase ? ACC_RESERVE : rv->capture && rv->unique ? ACC_UNIQUE : rv->mut ? ACC_MUT : ACC_SHARED, st->span);
+    break;
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
     check_static_fields(pt, rv, st->span);
@@ -2567,8 +2608,56 @@ static void split_locals(Bck *k) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// What a closure's result is made of
+//
+// A closure's result may hold a borrow of what the closure captured (`|| &limit`), and the
+// borrow checker of the function it is written in then lets the result keep the captures'
+// loans. Often it is made of its arguments alone: `self.next.map(|node| { self.next = ..;
+// &node.elem })` returns a borrow of the node, not of `self`, which the closure borrowed to
+// assign. rustc knows this from the closure's inferred signature; trc follows the values: a
+// local is made of the environment (local 1) when it is assigned from a place of one that is,
+// by use, reference or call argument, and the closure is env-free when the return place is
+// not. Closures are checked before the functions they are in (lower_crate).
+
+static bool reads_env(bool *env, Operand *o) { return o->kind != OPND_CONST && env[o->place.local]; }
+
+static bool rvalue_reads_env(bool *env, Rvalue *rv) {
+  if ((rv->kind == RV_REF || rv->kind == RV_DISCRIMINANT || rv->kind == RV_LEN) && env[rv->place.local]) return true;
+  if (rv->kind != RV_REF && rv->kind != RV_DISCRIMINANT && rv->kind != RV_LEN && (reads_env(env, &rv->a) || reads_env(env, &rv->b)))
+    return true;
+  for (int i = 0; i < rv->nops; i++)
+    if (reads_env(env, &rv->ops[i])) return true;
+  return false;
+}
+
+static void summarize_closure_result(Body *b) {
+  FnDecl *f = b->fn;
+  if (!f || !f->is_closure || b->locals.len < 2) return;
+  bool *env = arena_alloc(b->locals.len);
+  memset(env, 0, b->locals.len);
+  env[1] = true;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < b->blocks.len; i++) {
+      BasicBlock *bb = &b->blocks.data[i];
+      for (int j = 0; j < bb->stmts.len; j++) {
+        MirStmt *st = &bb->stmts.data[j];
+        if (st->kind != STMT_ASSIGN || env[st->place.local] || !rvalue_reads_env(env, &st->rv)) continue;
+        env[st->place.local] = changed = true;
+      }
+      Terminator *t = &bb->term;
+      if (t->kind != TERM_CALL || env[t->dest.local]) continue;
+      for (int k = 0; k < t->nargs; k++)
+        if (reads_env(env, &t->args[k])) env[t->dest.local] = changed = true;
+    }
+  }
+  f->ret_env_free = !env[0];
+}
+
 void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
+  summarize_closure_result(b);
   Bck k = {.b = b, .nlocals = b->locals.len, .activating = -1};
   k.lwords = (k.nlocals + 63) / 64;
   collect_loans(&k);

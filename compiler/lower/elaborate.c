@@ -31,6 +31,12 @@ Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty) {
   return (Place){p.local, np, p.nproj + 1};
 }
 
+Place mir_box_contents(Place p, Type *box) {
+  Place r = mir_project(p, PROJ_DEREF, 0, 0, ty_resolve(box)->inner);
+  r.proj[r.nproj - 1].of_box = true;
+  return r;
+}
+
 Type *mir_field_type(Type *t, int v, int f) {
   t = ty_resolve(t);
   if (t->kind == TY_TUPLE) return t->args[f];
@@ -38,14 +44,16 @@ Type *mir_field_type(Type *t, int v, int f) {
   return ty_subst(fd->type, t->args, t->nargs);
 }
 
-// Fields, variants and an array's elements (a slice pattern's, counted from the start) can
-// be moved out of on their own. (A slice is only ever behind a deref, which ends a path, so
-// a constant index reached here is into an array.)
+// Fields, variants, a Box's contents and an array's elements (a slice pattern's, counted from
+// the start) can be moved out of on their own. (A slice is only ever behind a deref, which
+// ends a path, so a constant index reached here is into an array.)
+bool mir_is_move_proj(Proj p) {
+  return p.kind == PROJ_FIELD || p.kind == PROJ_VARIANT || (p.kind == PROJ_CONST_INDEX && !p.from_end) || (p.kind == PROJ_DEREF && p.of_box);
+}
+
 bool mir_is_move_path(Place p) {
-  for (int i = 0; i < p.nproj; i++) {
-    Proj *pr = &p.proj[i];
-    if (pr->kind != PROJ_FIELD && pr->kind != PROJ_VARIANT && !(pr->kind == PROJ_CONST_INDEX && !pr->from_end)) return false;
-  }
+  for (int i = 0; i < p.nproj; i++)
+    if (!mir_is_move_proj(p.proj[i])) return false;
   return true;
 }
 
@@ -53,6 +61,7 @@ typedef struct {
   Place place;
   Type *ty;
   int flag;     // the bool local, or -1 when the leaf needs no dropping
+  bool shell;   // a Box split into its contents: this leaf frees the allocation only
 } Leaf;
 
 typedef VEC(MirStmt) StmtVec;
@@ -141,6 +150,11 @@ static void split_place(Elab *E, Place p, Type *t) {
     split_array(E, p, rt);
     return;
   }
+  if (deeper && rt->kind == TY_BOX) {  // the contents' leaves, then the allocation (as rustc)
+    split_place(E, mir_box_contents(p, rt), rt->inner);
+    vec_push(&E->leaves, (Leaf){p, t, new_temp(E->b, ty_bool), true});
+    return;
+  }
   if (deeper && rt->kind == TY_STRUCT) {
     for (int v = 0; v < rt->sdecl->nvariants; v++) {
       Place pv = mir_project(p, PROJ_VARIANT, v, 0, t);
@@ -151,7 +165,7 @@ static void split_place(Elab *E, Place p, Type *t) {
     }
     return;
   }
-  vec_push(&E->leaves, (Leaf){p, t, ty_needs_drop(t) ? new_temp(E->b, ty_bool) : -1});
+  vec_push(&E->leaves, (Leaf){p, t, ty_needs_drop(t) ? new_temp(E->b, ty_bool) : -1, false});
 }
 
 static MirStmt set_stmt(int flag, bool v) {
@@ -215,7 +229,8 @@ static void open_drop(Elab *E, int at, Terminator drop) {
     }
     int yes = add_block(b, cleanup), after = add_block(b, cleanup);
     switch_on(b, cur, (Operand){.kind = OPND_COPY, .place = {.local = lf->flag}, .ty = ty_bool}, yes, next);
-    b->blocks.data[yes].term = (Terminator){.kind = TERM_DROP, .dest = lf->place, .rest_from = -1, .target = after, .unwind = drop.unwind, .span = drop.span};
+    b->blocks.data[yes].term = (Terminator){.kind = TERM_DROP, .dest = lf->place, .rest_from = -1, .target = after, .unwind = drop.unwind,
+                                            .span = drop.span, .box_free = lf->shell};
     vec_push(&b->blocks.data[after].stmts, set_stmt(lf->flag, false));
     b->blocks.data[after].term = (Terminator){.kind = TERM_GOTO, .target = next};
     cur = next;

@@ -318,6 +318,7 @@ static Place deref(Lower *L, Place p, Span sp) {
   if (t->kind == TY_STRING) return project(p, PROJ_DEREF, 0, 0, ty_str);  // a String to its str
   Type *in = ty_pointee(t);
   if (!in) ice(sp, "deref of non-pointer `%s` in MIR lowering", ty_name(t));
+  if (t->kind == TY_BOX && ty_is_sized(in)) return mir_box_contents(p, t);
   return project(p, PROJ_DEREF, 0, 0, in);
 }
 
@@ -2876,6 +2877,13 @@ void lower_crate(Crate *crate, bool overflow_checks) {
   to_lint = (BodyVec){0};
   mir_known_panics_reset();
   lowered_with_checks = overflow_checks;
+  // Closures first, each after those written inside it (the order sema checked them in): the
+  // borrow checker of a function reads what its closures return (summarize_closure_result).
+  // A closure checked again (for another expected type) leaves its earlier FnDecl behind.
+  for (int i = 0; i < crate->closures.len; i++) {
+    FnDecl *f = VEC_AT(crate->closures, i);
+    if (f->closure_expr->fn == f) lower_and_check(crate, f, overflow_checks);
+  }
   for (int i = 0; i < crate->fns.len; i++) lower_and_check(crate, VEC_AT(crate->fns, i), overflow_checks);
   // A `const` item is a function of no arguments that its uses call (when not promoted).
   for (int i = 0; i < crate->consts.len; i++) lower_one(crate, ((ConstDecl *)VEC_AT(crate->consts, i))->fn, overflow_checks);
@@ -2886,11 +2894,6 @@ void lower_crate(Crate *crate, bool overflow_checks) {
   for (int i = 0; i < crate->traits.len; i++) {
     TraitDecl *t = VEC_AT(crate->traits, i);
     for (int j = 0; j < t->nmethods; j++) lower_and_check(crate, t->methods[j], overflow_checks);
-  }
-  // A closure checked again (for another expected type) leaves its earlier FnDecl behind.
-  for (int i = 0; i < crate->closures.len; i++) {
-    FnDecl *f = VEC_AT(crate->closures, i);
-    if (f->closure_expr->fn == f) lower_and_check(crate, f, overflow_checks);
   }
   diag_flush_deferred();  // the borrow checker's errors and sema's moves errors, in order
   // rustc's arithmetic_overflow and unconditional_panic lints run on MIR that passed the borrow

@@ -60,6 +60,8 @@ typedef struct {
   Type *ty;       // the type of the place after this projection
   bool from_end;  // PROJ_CONST_INDEX
   int min;        // PROJ_CONST_INDEX: the slice's length is known to be at least this
+  bool of_box;    // PROJ_DEREF of a Box of a sized value: the box owns it, so it can be moved
+                  // out of like a field (`node.next` of a Box<Node>)
 } Proj;
 
 typedef struct {
@@ -248,6 +250,8 @@ typedef struct {
   Span caller_span;     // CALL: where #[track_caller] says the call is
   Span fn_span;         // CALL written as one (`f(..)`, `x.m(..)`): the callee's path or name
   bool replace;         // DROP: of the old value of a place about to be assigned
+  bool box_free;        // DROP of a Box whose contents were dropped or moved out on their own:
+                        // only its allocation is freed (rustc's box_free)
 } Terminator;
 
 typedef struct {
@@ -299,9 +303,12 @@ TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t);
 // under drop flags (see elaborate.c).
 void mir_elaborate_drops(Body *b);
 Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty);
+// `*p` of a place p of type Box<T>, T sized: the contents, which the box owns.
+Place mir_box_contents(Place p, Type *box);
 // The type of field f of variant v (-1: a struct) of the ADT or tuple type t.
 Type *mir_field_type(Type *t, int v, int f);
-// Only fields and variants of a local: a place that can be moved out of in part.
+// Only fields, variants and Box contents of a local: a place that can be moved out of in part.
+bool mir_is_move_proj(Proj p);
 bool mir_is_move_path(Place p);
 // switchInt(cond) -> [0: on_false, otherwise: on_true]
 Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);

@@ -276,7 +276,7 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
   case TERM_DROP: {
     const char *what = place_str(b, t->dest);
     if (t->rest_from >= 0) what = arena_printf("%s[_%d..]", what, t->rest_from);
-    fprintf(out, "        drop(%s) -> [return: bb%d, %s];\n", what, t->target, unwind_str(t));
+    fprintf(out, "        %s(%s) -> [return: bb%d, %s];\n", t->box_free ? "box_free" : "drop", what, t->target, unwind_str(t));
     return;
   }
   case TERM_RESUME: fprintf(out, "        resume;\n"); return;

@@ -75,7 +75,7 @@ typedef struct {
 static bool same_proj(Proj a, Proj b) { return a.kind == b.kind && a.field == b.field; }
 
 // (A constant index from the start is an array's element: one from a slice is behind a deref.)
-static bool is_move_proj(Proj p) { return p.kind == PROJ_FIELD || p.kind == PROJ_VARIANT || (p.kind == PROJ_CONST_INDEX && !p.from_end); }
+static bool is_move_proj(Proj p) { return mir_is_move_proj(p); }
 
 // The path of p as far as it goes through fields and variants, creating the paths on the way
 // when create is set (else the deepest one that exists). -1: p's local is not tracked.
@@ -547,20 +547,29 @@ static SiteVec find_moves(Mck *M, Failure *f) {
 // ---------------------------------------------------------------------------------------------
 // Reports
 
-// `p.a`, `t.0`; NULL for a path through an enum variant, which rustc calls "value".
+// `p.a`, `t.0`, `*b` (a Box's contents; `b.a` for a field of them); NULL for a path through an
+// enum variant, which rustc calls "value".
 static const char *describe_path(Mck *M, int path) {
   MovePath *mp = &M->paths.data[path];
   Place p = mp->place;
   const char *s = M->b->locals.data[p.local].name;
   Type *t = M->b->locals.data[p.local].ty;
+  int derefs = 0;
   for (int i = 0; i < p.nproj; i++) {
     if (p.proj[i].kind == PROJ_VARIANT) return NULL;
+    if (p.proj[i].kind == PROJ_DEREF) {
+      derefs++;
+      t = p.proj[i].ty;
+      continue;
+    }
+    derefs = 0;
     Type *rt = ty_resolve(t);
     if (p.proj[i].kind == PROJ_CONST_INDEX) s = arena_printf("%s[..]", s);  // as rustc names an element
     else if (rt->kind == TY_STRUCT && !rt->sdecl->is_enum) s = arena_printf("%s.%s", s, rt->sdecl->fields[p.proj[i].field].name);
     else s = arena_printf("%s.%d", s, p.proj[i].field);
     t = p.proj[i].ty;
   }
+  while (derefs--) s = arena_printf("*%s", s);
   return s;
 }
 
@@ -654,7 +663,9 @@ static void report_moved(Mck *M, Failure *f, SiteVec *sites) {
   bool partial = false, loop_move = false;
   for (int i = 0; i < sites->len; i++) {
     MoveSite *ms = &sites->data[i];
-    partial |= f->kind != READ_ASSIGN_PART && ms->path != f->used && path_covers(M, f->used, ms->path);
+    Place mp = M->paths.data[ms->path].place;
+    bool box_move = mp.nproj == 1 && mp.proj[0].kind == PROJ_DEREF;  // `*b` moves what b is (as rustc says)
+    partial |= f->kind != READ_ASSIGN_PART && ms->path != f->used && path_covers(M, f->used, ms->path) && !box_move;
     loop_move |= ms->bi == f->bi && ms->j == f->j && !ms->earlier;
   }
   static const char *noun[] = {"use", "borrow", "assign to part"}, *verb[] = {"used", "borrowed", "partially assigned"};

@@ -42,6 +42,57 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
   return true;
 }
 
+// e moves out of the contents of a Box owned by a local of this body: `node.next`, `*b`,
+// `(*b).0.name`, each step a field of a struct or tuple (not one with a Drop impl: E0509) or the
+// deref of a Box. The box and what is left in it are freed and dropped on their own (the drop
+// elaboration of lower/elaborate.c).
+static bool box_move_ok(Fcx *fx, Expr *e) {
+  bool through_box = false;
+  for (Expr *p = e;;) {
+    if (p->kind == EX_UNARY && p->op == TK_STAR && !p->overload) {
+      Type *bt = ty_resolve(p->sub->ty);
+      if (bt->kind != TY_BOX || !ty_is_sized(bt->inner)) return false;
+      through_box = true;
+      p = p->sub;
+      continue;
+    }
+    if (p->kind == EX_FIELD) {
+      Type *t = ty_resolve(p->sub->ty);
+      for (int i = 0; i < p->autoderefs; i++, through_box = true) {
+        if (t->kind != TY_BOX || !ty_is_sized(t->inner)) return false;
+        t = ty_resolve(t->inner);
+      }
+      if (t->kind == TY_STRUCT && t->sdecl->drop_impl) {
+        Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(t));
+        diag_label(d, "cannot move out of here");
+        diag_defer(d, DEFER_MOVE_OUT);
+        return true;
+      }
+      if (t->kind != TY_TUPLE && (t->kind != TY_STRUCT || t->sdecl->is_enum)) return false;
+      p = p->sub;
+      continue;
+    }
+    return through_box && p->kind == EX_PATH && p->res == RES_LOCAL && local_of_innermost(fx, p->local, e->span);
+  }
+}
+
+// The place e names as rustc describes it (`n.elem`, `*r`, `self.items.0`); NULL when it is
+// not a variable's fields and derefs. A deref followed by a field is not shown, as in rustc.
+static const char *place_text(Expr *e) {
+  if (e->kind == EX_PATH && e->res == RES_LOCAL) return e->local->name;
+  if (e->kind == EX_FIELD) {
+    Expr *base = e->sub;
+    if (base->kind == EX_UNARY && base->op == TK_STAR && !base->overload) base = base->sub;
+    const char *b = place_text(base);
+    return b ? arena_printf("%s.%s", b, e->name ? e->name : arena_printf("%d", e->field_index)) : NULL;
+  }
+  if (e->kind == EX_UNARY && e->op == TK_STAR && !e->overload) {
+    const char *b = place_text(e->sub);
+    return b ? arena_printf("*%s", b) : NULL;
+  }
+  return NULL;
+}
+
 // `[x; n]` copies x into every element, so x must be Copy (rustc's E0277 and note). `vec![x; n]`
 // of a Copy x is the builtin fill; of any other x it clones, n - 1 times, then moves x in:
 // the call of std's __vec_from_elem (compiler/std/slice.tr), recorded on the macro for lower/.
@@ -101,6 +152,7 @@ void check_moves(Fcx *fx) {
       diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }
+    if (box_move_ok(fx, e)) continue;
     Expr *b = e;
     while (b->kind == EX_FIELD && b->autoderefs == 0) b = b->sub;
     if (b->kind == EX_FIELD || (b->kind == EX_UNARY && b->op == TK_STAR)) {
@@ -112,10 +164,17 @@ void check_moves(Fcx *fx) {
         diag_defer(d, DEFER_MOVE_OUT);
         continue;
       }
-      const char *what = ty_resolve(bt)->kind == TY_BOX ? "a box (trc does not support moving out of a `Box` yet)" : "a shared reference";
+      Type *rt = ty_resolve(bt);
+      const char *what = rt->kind == TY_BOX ? "a box (trc supports it only out of a local variable's Box)" : "a shared reference";
       if (b->kind == EX_UNARY && b->overload) what = deref_data_name(bt);
-      Diag *d = diag_error(e->span, "E0507", "cannot move out of %s", what);
-      diag_label(d, "move occurs because value has type `%s`, which does not implement the `Copy` trait", ty_name(e->ty));
+      const char *place = rt->kind == TY_REF ? place_text(e) : NULL;
+      Diag *d;
+      if (place)
+        d = diag_error(e->span, "E0507", "cannot move out of `%s` which is behind a %s reference", place, rt->mut ? "mutable" : "shared");
+      else d = diag_error(e->span, "E0507", "cannot move out of %s", what);
+      diag_label(d, "move occurs because %s has type `%s`, which does not implement the `Copy` trait", place ? arena_printf("`%s`", place) : "value",
+                 ty_name(e->ty));
+      if (place && type_implements(K, e->ty, K->clone_trait)) diag_help(d, "consider cloning the value if the performance cost is acceptable");
       diag_defer(d, DEFER_MOVE_OUT);
       continue;
     }

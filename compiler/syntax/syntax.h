@@ -578,6 +578,7 @@ struct FnDecl {
   bool is_fn_once;     // its body moves a captured value out: a call consumes the closure
   bool fn_bound;       // checked against an `Fn` bound or `dyn Fn`: it may not change its captures
   bool fnmut_bound;    // ... an `FnMut` one: it may change them (but neither moves one out, E0507)
+  bool ret_env_free;   // lower/borrowck.c: nothing it returns comes from its captures
   struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
 };
 
