@@ -44,7 +44,9 @@ int rt_char_needs_unicode_escape(uint32_t c);
 /* fmt.c: the flags of a format spec (the encoding std::fmt's Formatter keeps
  * in compiler/std/fmt.tr), and the padding of the text appended since start
  * by width and flags (numbers right-aligned and zero-padded after the sign). */
-enum { FMT_ALT = 1, FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32 };
+// A spec's flags (compiler/codegen/format.c encodes them, fmt.tr's Formatter keeps them): bits
+// 6-7 the alignment, 32-63 the fill; FMT_DEBUG_*HEX are read by the compiled code alone.
+enum { FMT_ALT = 1, FMT_PLUS = 2, FMT_ZERO = 8, FMT_WIDTH = 16, FMT_PREC = 32, FMT_DEBUG_LOWER_HEX = 1 << 24, FMT_DEBUG_UPPER_HEX = 1 << 25 };
 void rt_pad_spec(TrcVec *s, uint64_t start, uint64_t width, uint64_t flags, int numeric);
 
 /* fmt_float.c: {} (debug = 0) or {:?} (debug = 1) of a float, with an f32's

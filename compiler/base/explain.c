@@ -284,6 +284,15 @@ static const Explanation explanations[] = {
     "An inherent `impl` is written for a primitive type (`impl i32 { ... }`), which belongs to the\n"
     "language. Put the methods in a trait and implement it for the type (an extension trait).\n"
     "\n"},
+  {"E0500",
+    "A closure needs unique access to a variable that is already borrowed.\n"
+    "\n"
+    "A closure that writes through a `&mut` variable it captured (`|| r.count += 1`, r not itself\n"
+    "`mut`) captures it uniquely: while the closure lives, it is the only path to what r points\n"
+    "to. Creating it while part of `*r` is still borrowed (`r.items.get(0).map(|x| { r.count += 1;\n"
+    "..})`, where the call still uses the borrow of r.items) would give two paths. Capture only\n"
+    "the fields the closure needs, end the other borrow first, or copy what it needs out.\n"
+    "\n"},
   {"E0501",
     "A variable is borrowed while a closure that holds a unique borrow of it is still alive.\n"
     "\n"

@@ -445,6 +445,11 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     if (LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMStructTypeKind) p = LLVMBuildExtractValue(c->b, p, 0, "");
     return LLVMBuildPtrToInt(c->b, p, LLVMInt64TypeInContext(c->ctx), "");
   }
+  case BI_DISCRIMINANT_OF: {  // what `discriminant(place)` reads in MIR; a struct has none (0)
+    Type *in = ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner);
+    if (in->kind != TY_STRUCT || !in->sdecl->is_enum) return cg_i64(c, 0);
+    return LLVMBuildIntCast2(c->b, cg_load_tag(c, in, argv[0]), c->t_i64, cg_enum_tag_signed(in->sdecl), "");
+  }
   case BI_ATOMIC_FENCE:
     LLVMBuildFence(c->b, LLVMAtomicOrderingSequentiallyConsistent, 0, "");
     return cg_unit(c);

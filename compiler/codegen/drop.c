@@ -141,6 +141,9 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
   case TY_ARRAY:
     if (ty_needs_drop(t->inner)) cg_drop_elements(c, self, cg_i64(c, 0), cg_i64(c, t->len), t->inner);
     return;
+  case TY_RANGE:  // start, then end
+    for (int i = 0; i < 2; i++) cg_emit_drop(c, LLVMBuildStructGEP2(c->b, cg_lltype(c, t), self, i, ""), t->inner);
+    return;
   case TY_BOX: {
     Type *in = ty_resolve(t->inner);
     if (in->kind == TY_DYN) {

@@ -34,7 +34,8 @@ typedef struct {
 // usize at places[i], `{:>w$}`, `{:.*}`); places is NULL where no piece does that.
 static FmtSpec piece_spec(CG *c, FmtPiece *p, CgValue *places) {
   uint64_t flags = (uint64_t)p->alternate | (uint64_t)p->plus << 1 | (uint64_t)p->minus << 2 | (uint64_t)p->zero_pad << 3 | (uint64_t)p->has_width << 4 |
-                   (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32;
+                   (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32 |
+                   (uint64_t)(p->debug_hex == 'x') << 24 | (uint64_t)(p->debug_hex == 'X') << 25;  // runtime/rt_internal.h's FMT_*
   FmtSpec sp = {cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags), p->kind};
   if (p->width_from_arg) sp.width = cg_load(c, ty_usize, places[p->width_arg].v);
   if (p->prec_from_arg) sp.prec = cg_load(c, ty_usize, places[p->prec_arg].v);
@@ -70,6 +71,35 @@ static void push_radix(CG *c, LLVMValueRef s, LLVMValueRef v, Type *t, char kind
   cg_call_fn(c, cg_rt(c, "trc_fmt_radix"), args, 7);
 }
 
+static void push_decimal(CG *c, LLVMValueRef s, LLVMValueRef v, Type *t, FmtSpec sp) {
+  LLVMValueRef lo, hi;
+  split_int(c, v, t, &lo, &hi);
+  LLVMValueRef args[6] = {s, lo, hi, LLVMConstInt(c->t_i32, t->is_signed, 0), sp.width, sp.flags};
+  cg_call_fn(c, cg_rt(c, "trc_fmt_int"), args, 6);
+}
+
+// Debug of an integer: decimal, or hex under `{:x?}`/`{:X?}` (the flags 1 << 24 and 1 << 25),
+// which reach a Debug impl inside a Vec or a struct through its Formatter: a test at run time,
+// which LLVM folds where the flags are constants.
+static void push_debug_int(CG *c, LLVMValueRef s, LLVMValueRef v, Type *t, FmtSpec sp) {
+  LLVMValueRef lower = cg_i64(c, 1 << 24), upper = cg_i64(c, 1 << 25);
+  LLVMValueRef hexbits = LLVMBuildAnd(c->b, sp.flags, LLVMBuildOr(c->b, lower, upper, ""), "");
+  LLVMBasicBlockRef hex = cg_new_block(c, "dbg.hex"), dec = cg_new_block(c, "dbg.dec"), done = cg_new_block(c, "dbg.done");
+  LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntNE, hexbits, cg_i64(c, 0), ""), hex, dec);
+  cg_set_block(c, hex);
+  LLVMValueRef lo, hi;
+  split_int(c, v, t, &lo, &hi);
+  LLVMValueRef is_upper = LLVMBuildICmp(c->b, LLVMIntNE, LLVMBuildAnd(c->b, sp.flags, upper, ""), cg_i64(c, 0), "");
+  LLVMValueRef kind = LLVMBuildSelect(c->b, is_upper, LLVMConstInt(c->t_i32, 'X', 0), LLVMConstInt(c->t_i32, 'x', 0), "");
+  LLVMValueRef args[7] = {s, lo, hi, LLVMConstInt(c->t_i32, (unsigned)t->bits, 0), kind, sp.width, sp.flags};
+  cg_call_fn(c, cg_rt(c, "trc_fmt_radix"), args, 7);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, dec);
+  push_decimal(c, s, v, t, sp);
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, done);
+}
+
 static void push_exp(CG *c, LLVMValueRef s, LLVMValueRef v, bool f32, char kind, FmtSpec sp) {
   LLVMValueRef args[7] = {s, v, LLVMConstInt(c->t_i32, kind == 'E', 0), LLVMConstInt(c->t_i32, f32, 0), sp.width, sp.prec, sp.flags};
   cg_call_fn(c, cg_rt(c, "trc_fmt_exp"), args, 7);
@@ -90,13 +120,10 @@ static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, b
     return;
   }
   switch (t->kind) {
-  case TY_INT: {
-    LLVMValueRef lo, hi;
-    split_int(c, cg_load(c, t, place), t, &lo, &hi);
-    LLVMValueRef args[6] = {s, lo, hi, LLVMConstInt(c->t_i32, t->is_signed, 0), sp.width, sp.flags};
-    cg_call_fn(c, cg_rt(c, "trc_fmt_int"), args, 6);
+  case TY_INT:
+    if (debug) push_debug_int(c, s, cg_load(c, t, place), t, sp);
+    else push_decimal(c, s, cg_load(c, t, place), t, sp);
     return;
-  }
   case TY_FLOAT: {
     LLVMValueRef v = cg_load(c, t, place);
     if (t->bits == 32) v = LLVMBuildFPExt(c->b, v, LLVMDoubleTypeInContext(c->ctx), "");

@@ -69,6 +69,7 @@ typedef struct {
   int owner;       // the local whose storage the place is in, or -1 when reached through a reference
   // A universal region (see "Universal regions"): the lifetime of reference parameter `holder`,
   // as written (`'a`, interned) or NULL when elided. Its place is no place (local -1).
+  bool shared_deref;  // its place is behind a `&` (through_shared_ref): it conflicts with nothing
   bool universal;
   const char *region;
   bool inner;      // universal: a lifetime argument of what the parameter points to (`&Pair<'a, 'b>`)
@@ -160,6 +161,19 @@ static bool borrowed_ptr(Type *t) {
 static bool through_ref(Bck *k, Place p) {
   for (int i = 0; i < p.nproj; i++)
     if (p.proj[i].kind == PROJ_DEREF && borrowed_ptr(type_before(k, p, i))) return true;
+  return false;
+}
+
+// Reached through a shared reference (`&self.prog[pc]` of a `prog: &'p [u32]` field): rustc
+// does not track such a borrow either (`Place::ignore_borrow`). What it points to cannot change
+// while the `&` lives, whatever happens to the place the `&` is stored in; the reference's own
+// loans, which the result holds, keep what it points to alive.
+static bool through_shared_ref(Bck *k, Place p) {
+  for (int i = 0; i < p.nproj; i++) {
+    if (p.proj[i].kind != PROJ_DEREF) continue;
+    Type *t = ty_resolve(type_before(k, p, i));
+    if ((t->kind == TY_REF || t->kind == TY_ITER) && !t->mut) return true;
+  }
   return false;
 }
 
@@ -1419,7 +1433,7 @@ static void access_fields(Point *pt, Place p, uint64_t fields, Access acc, Span 
   }
   for (int i = 0; i < k->nloans; i++) {
     Loan *ln = &k->loans.data[i];
-    if (k->reported[i] || i == k->activating || !loan_overlaps(ln, p) || fields_apart(ln, p, fields) || !loan_live(pt, i)) continue;
+    if (k->reported[i] || i == k->activating || !loan_overlaps(ln, p) || fields_apart(ln, p, fields) || ln->shared_deref || !loan_live(pt, i)) continue;
     bool conflict;
     switch (acc) {
     case ACC_READ: case ACC_SHARED: conflict = ln->mut && !reserved(pt, i); break;
@@ -2587,6 +2601,7 @@ static void collect_loans(Bck *k) {
       Loan ln = {.place = p, .mut = st->rv.mut, .two_phase = st->rv.two_phase, .autoref = st->rv.autoref, .capture = st->rv.capture, .closure = st->rv.closure, .unique = st->rv.unique, .fields = st->rv.capture_fields, .span = st->span,
                  .holder = st->place.nproj ? -1 : st->place.local, .owner = through_ref(k, p) ? -1 : p.local};
       if (ln.capture) ln.use_span = capture_use(bb, j);
+      ln.shared_deref = through_shared_ref(k, p);
       k->loan_at[bi][j] = k->loans.len;
       vec_push(&k->loans, ln);
     }

@@ -2657,8 +2657,10 @@ static void lower_stmt(Lower *L, Stmt *s) {
   case ST_EXPR: case ST_SEMI: {
     Expr *e = s->init;
     int height = L->drops.len;
-    Place t = temp(L, e->ty, e->span);  // the statement's value, dropped with its temporaries
-    lower_into(L, t, e);
+    // The statement's value is the newest of its temporaries: dropped first, as in rustc.
+    int t = new_local(L, e->ty, NULL, true, e->span);
+    lower_into(L, local_place(t), e);
+    schedule_drop(L, t);
     pop_to(L, height, s->span);
     return;
   }

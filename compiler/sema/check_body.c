@@ -246,10 +246,6 @@ static void unify_closure_through_impl(Fcx *fx, Obligation *o, Type *t) {
       TraitRef *r = im->env->bounds[p][b];
       if (!is_fn_trait(r->trait) || !r->nargs) continue;
       TraitRef *sig = traitref_with_args(r, binds, n);  // (with its `Output = u64`)
-      sig->nassoc = r->nassoc;
-      sig->assoc_names = r->assoc_names;
-      sig->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
-      for (int a = 0; a < r->nassoc; a++) sig->assoc_types[a] = ty_subst(r->assoc_types[a], binds, n);
       Sig have;
       if (sig->nassoc && callable_sig(fx, t, &have) && !ty_may_unify(have.ret, sig->assoc_types[0])) {
         Diag *d = diag_error(o->span, "E0271", "expected `%s` to return `%s`, but it returns `%s`", ty_name(t),
@@ -329,6 +325,14 @@ void check_fn_body(FnDecl *f) {
   for (int i = 0; i < fx.tries.len; i++) {
     DeferredTry *d = &fx.tries.data[i];
     Type *from = ty_normalize(ty_zonk(d->from), cur_env);
+    if (d->open_ret && ty_resolve(d->to)->kind == TY_VAR && !fx.reported_infer && !diag_error_count()) {
+      Diag *dg = diag_error(d->e->span, "E0282", "type annotations needed");
+      diag_label(dg, "cannot infer type of the type parameter `E` declared on the enum `Result`");
+      diag_help(dg, "give the closure's result a type: `Ok::<_, E>(..)` or `|..| -> Result<T, E>`");
+      diag_emit(dg);
+      fx.reported_infer = true;
+      continue;
+    }
     if (!unify(from, d->to)) check_try_conversion(d->e, from, ty_zonk(d->to));
   }
   // A local whose type is still unknown is the best place to ask for an annotation.

@@ -189,6 +189,19 @@ static Type *check_field(Fcx *fx, Expr *e) {
   return ty_new_var(0);
 }
 
+// A field whose type is a parameter bounded by an Fn trait (`f: F` of `struct W<K, F: Fn(K) ->
+// u8>`): a closure given there takes its signature from the bound, which decides K, as rustc's
+// well-formedness obligation for `W<K, F>` does.
+static TraitRef *field_fn_bound(StructDecl *s, Type *field_ty, Type *adt) {
+  Type *ft = ty_resolve(field_ty);
+  if (ft->kind != TY_PARAM || !s->env || ft->index >= s->env->n) return NULL;
+  for (int b = 0; b < s->env->nbounds[ft->index]; b++) {
+    TraitRef *r = s->env->bounds[ft->index][b];
+    if (is_fn_trait(r->trait)) return traitref_with_args(r, adt->args, adt->nargs);
+  }
+  return NULL;
+}
+
 static Type *check_struct_lit(Fcx *fx, Expr *e) {
   Path *p = &e->path;
   StructDecl *s = NULL;
@@ -227,7 +240,15 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
     if (seen[fi]) error_at(e->args[i]->span, "E0062", "field `%s` specified more than once", e->field_names[i]);
     check_field_privacy(s, &fields[fi], e->field_spans ? e->field_spans[i] : e->args[i]->span, "E0451");
     seen[fi] = true;
+    TraitRef *bound = field_fn_bound(s, fields[fi].type, adt);
+    fx->closure_hint = bound;
     check_coerce(fx, e->args[i], ty_subst(fields[fi].type, adt->args, adt->nargs));
+    fx->closure_hint = NULL;
+    if (bound) {
+      Type *at = ty_resolve(e->args[i]->ty);
+      unify_with_fn_bound(fx, e->args[i], at, bound, e->args[i]->span);
+      if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, e->args[i]}));
+    }
     note_move(fx, e->args[i]);
   }
   if (e->base_expr && s->is_enum) {
@@ -934,7 +955,16 @@ static Type *iterator_elem(Fcx *fx, Expr *e, Type *t) {
 // The element type a `for` loop binds, and how codegen iterates (recorded in e->builtin).
 static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   t = ty_resolve(t);
-  if (t->kind == TY_RANGE) return t->inner;
+  if (t->kind == TY_RANGE) {  // a range iterates only over what Step counts: integers and chars
+    Type *el = ty_resolve(t->inner);
+    if (!ty_is_int(el) && el->kind != TY_CHAR && !(el->kind == TY_VAR && el->var_kind == 0)) {
+      Diag *d = diag_error(e->sub->span, "E0277", "`std::ops::%s` is not an iterator", ty_name(t));
+      diag_label(d, "`%s` is not an iterator", ty_name(t));
+      diag_help(d, "the nightly-only, unstable trait `Step` is not implemented for `%s`", ty_name(el));
+      diag_emit(d);
+    }
+    return t->inner;
+  }
   if (t->kind == TY_ITER) return ty_ref(t->inner, t->mut);
   if (t->kind == TY_VEC) {
     note_move(fx, e->sub);
@@ -1183,11 +1213,19 @@ static Type *check_try(Fcx *fx, Expr *e) {
     return ty_new_var(0);
   }
   Type *ret = ty_resolve(fx->ret);
-  if (ret->kind == TY_VAR) {  // a closure's return type, not known yet
+  if (ret->kind == TY_VAR) {
+    // A closure's return type, not known yet: a Result of some error type the rest of the body
+    // decides (`Ok::<i32, F>(v)`, or collect() into `Result<Vec<_>, F>`), which x's error must
+    // convert to through From, as rustc's `FromResidual` obligation does. Nothing deciding it
+    // is rustc's E0282.
     Type **args = arena_alloc(sizeof(Type *) * 2);
     args[0] = ty_new_var(0);
-    if (is_result) args[1] = t->args[1];
+    if (is_result) args[1] = ty_new_var(0);
     unify(ret, ty_struct(t->sdecl, args, is_result ? 2 : 1));
+    if (is_result) {
+      vec_push(&fx->tries, ((DeferredTry){e, t->args[1], args[1], true}));
+      return t->args[0];
+    }
     ret = ty_resolve(fx->ret);
   }
   if (ret->kind != TY_STRUCT || (ret->sdecl != K->result && ret->sdecl != K->option)) {
@@ -1208,7 +1246,7 @@ static Type *check_try(Fcx *fx, Expr *e) {
     return t->args[0];
   }
   if (is_result && ty_has_vars(ty_normalize(t->args[1], fx->env)) && ty_resolve(ret->args[1])->kind != TY_VAR) {
-    vec_push(&fx->tries, ((DeferredTry){e, t->args[1], ret->args[1]}));  // `s.parse()?`: Err is <?F as FromStr>::Err
+    vec_push(&fx->tries, ((DeferredTry){e, t->args[1], ret->args[1], false}));  // `s.parse()?`: Err is <?F as FromStr>::Err
     return t->args[0];
   }
   if (is_result && !unify(t->args[1], ret->args[1])) check_try_conversion(e, t->args[1], ret->args[1]);
@@ -1481,9 +1519,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     Type *a = check_expr(fx, e->lhs, exp && exp->kind == TY_RANGE ? exp->inner : NULL);
     Type *b = check_expr(fx, e->rhs, a);
     if (!unify(a, b)) mismatch(e->rhs, a, b);
-    if (!ty_is_int(a) && ty_resolve(a)->kind != TY_CHAR && ty_resolve(a)->kind != TY_VAR)
-      error_at(e->span, "E0277", "the trait bound `%s: Step` is not satisfied", ty_name(a));
-    return ty_range(a, e->inclusive);
+    return ty_range(a, e->inclusive);  // of any type: iterating it needs Step (an integer or char)
   }
   case EX_MACRO: {
     Type *t = check_macro(fx, e, expected);

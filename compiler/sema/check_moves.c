@@ -24,20 +24,27 @@ static bool local_of_innermost(Fcx *fx, Local *l, Span sp) {
   return l->owner == in;
 }
 
+// Whether a field of a value of type t can be moved out on its own: t is a struct or tuple with
+// no Drop impl. One with a Drop impl is E0509, reported here (the move is then dealt with).
+typedef enum { OWNER_NO, OWNER_OK, OWNER_DROP } FieldOwner;
+static FieldOwner field_owner(Expr *e, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_STRUCT && t->sdecl->drop_impl) {
+    Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(t));
+    diag_label(d, "cannot move out of here");
+    diag_defer(d, DEFER_MOVE_OUT);
+    return OWNER_DROP;
+  }
+  return t->kind == TY_TUPLE || (t->kind == TY_STRUCT && !t->sdecl->is_enum) ? OWNER_OK : OWNER_NO;
+}
+
 // `local.field` moved out of a struct or tuple local of this body (one level deep): a partial
 // move, which leaves the local's other fields to be dropped on their own (the move checker
 // tracks the field, MIR lowering the drop). Not out of a type with a Drop impl (E0509).
 static bool partial_move_ok(Fcx *fx, Expr *e) {
-  Type *bt = ty_resolve(e->sub->ty);
-  if (bt->kind == TY_STRUCT && bt->sdecl->drop_impl) {
-    Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(bt));
-    diag_label(d, "cannot move out of here");
-    diag_defer(d, DEFER_MOVE_OUT);
-    return true;
-  }
-  if ((bt->kind != TY_TUPLE && (bt->kind != TY_STRUCT || bt->sdecl->is_enum)) || e->field_index < 0 || e->field_index >= 64 ||
-      !local_of_innermost(fx, e->sub->local, e->span))
-    return false;
+  FieldOwner o = field_owner(e, e->sub->ty);
+  if (o == OWNER_DROP) return true;
+  if (o == OWNER_NO || e->field_index < 0 || e->field_index >= 64 || !local_of_innermost(fx, e->sub->local, e->span)) return false;
   e->moves_local = true;
   return true;
 }
@@ -62,13 +69,8 @@ static bool box_move_ok(Fcx *fx, Expr *e) {
         if (t->kind != TY_BOX || !ty_is_sized(t->inner)) return false;
         t = ty_resolve(t->inner);
       }
-      if (t->kind == TY_STRUCT && t->sdecl->drop_impl) {
-        Diag *d = diag_error(e->span, "E0509", "cannot move out of type `%s`, which implements the `Drop` trait", ty_name(t));
-        diag_label(d, "cannot move out of here");
-        diag_defer(d, DEFER_MOVE_OUT);
-        return true;
-      }
-      if (t->kind != TY_TUPLE && (t->kind != TY_STRUCT || t->sdecl->is_enum)) return false;
+      FieldOwner o = field_owner(e, t);
+      if (o != OWNER_OK) return o == OWNER_DROP;
       p = p->sub;
       continue;
     }
@@ -91,6 +93,17 @@ static const char *place_text(Expr *e) {
     return b ? arena_printf("*%s", b) : NULL;
   }
   return NULL;
+}
+
+// `make().elem`, `cell.into_inner().elem`: a field moved out of a temporary, which drops what
+// is left of it at the end of the statement (its drop is elaborated as a local's). Each step
+// from the temporary to the field must be a struct or tuple field with no Drop impl (E0509).
+static bool temporary_move_ok(Expr *e, Expr *temp) {
+  for (Expr *p = e; p != temp; p = p->sub) {
+    FieldOwner o = field_owner(e, p->sub->ty);
+    if (o != OWNER_OK) return o == OWNER_DROP;
+  }
+  return true;
 }
 
 // `[x; n]` copies x into every element, so x must be Copy (rustc's E0277 and note). `vec![x; n]`
@@ -179,6 +192,7 @@ void check_moves(Fcx *fx) {
       continue;
     }
     if (b->kind == EX_PATH && b->res == RES_LOCAL && e->sub == b && (partial_move_ok(fx, e) || consume_captured_field(fx, e))) continue;
+    if (!is_place(b) && temporary_move_ok(e, b)) continue;
     Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
     diag_help(d, "move the whole value, or borrow the field with `&`");
     diag_emit(d);

@@ -38,6 +38,7 @@ static const struct {
   {"std::mem::replace", "__std_mem_replace"}, {"core::mem::replace", "__std_mem_replace"},
   {"std::mem::swap", "__std_mem_swap"},       {"core::mem::swap", "__std_mem_swap"},
   {"std::mem::take", "__std_mem_take"},       {"core::mem::take", "__std_mem_take"},
+  {"std::mem::discriminant", "__std_mem_discriminant"}, {"core::mem::discriminant", "__std_mem_discriminant"},
   {"std::env::args", "__std_env_args"},
   {"std::cmp::max", "__std_cmp_max"},         {"std::cmp::min", "__std_cmp_min"},
   {"std::cmp::max_by_key", "__std_cmp_max_by_key"}, {"std::cmp::min_by_key", "__std_cmp_min_by_key"},
@@ -684,9 +685,11 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   if (!arg->no_reborrow && ty_resolve(param)->kind == TY_REF) capture_through(fx, arg);  // reborrowed: `&*s`
   fx->closure_hint = NULL;
   if (bound && ty_resolve(param)->kind != TY_DYN) {
-    // `&f` given for `F: Fn(..)` (F is then `&{closure}`, which is Fn as the closure is).
+    // `&f` given for `F: Fn(..)` (F is then `&{closure}`, which is Fn as the closure is), or
+    // for `f: &F` (F is the closure: as many references come off as the parameter has).
     Type *at = ty_resolve(arg->ty);
     while (at->kind == TY_REF && (arg->no_reborrow || ty_resolve(param)->kind != TY_REF)) at = ty_resolve(at->inner);
+    for (Type *p = ty_resolve(param); p->kind == TY_REF && at->kind == TY_REF; p = ty_resolve(p->inner)) at = ty_resolve(at->inner);
     unify_with_fn_bound(fx, arg, at, bound, call);
     if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, arg}));
   }
@@ -923,11 +926,11 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     params[1] = params[2] = ty_usize;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_usize;
-  case BI_ADDR:
+  case BI_ADDR: case BI_DISCRIMINANT_OF:
     sig.nparams = 1;
     params[0] = ty_ref(ty_new_var(0), false);
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return ty_usize;
+    return callee->builtin == BI_ADDR ? ty_usize : ty_isize;
   case BI_ATOMIC_FENCE:
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;

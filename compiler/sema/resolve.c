@@ -721,15 +721,29 @@ Type *resolve_generic_arg(TypeExpr *te, bool want_const, GenericEnv *env, Type *
   return resolve_type_ex(te, env, self_ty, allow_infer);
 }
 
+// Whether the parameters of s from `from` on all have defaults (`enum ControlFlow<B, C = ()>`),
+// which a type written with fewer arguments takes.
+static bool defaults_from(StructDecl *s, int from) {
+  if (from >= s->generics.nparams || !s->env) return false;
+  for (int i = from; i < s->generics.nparams; i++)
+    if (!s->generics.params[i].default_ty) return false;
+  return true;
+}
+
 static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
   int want = s->generics.nparams;
-  if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
+  bool defaulted = seg->nargs < want && !(seg->nargs == 0 && in_expr_path) && defaults_from(s, seg->nargs);
+  if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path) && !defaulted) {
     error_at(seg->span, "E0107", "%s takes %d generic argument%s but %d generic argument%s supplied", s->is_enum ? "enum" : "struct",
              want, want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
     return err_type();
   }
   Type **args = arena_alloc(sizeof(Type *) * (want + 1));
   for (int i = 0; i < want; i++) {
+    if (defaulted && i >= seg->nargs) {  // a default may name the parameters before it
+      args[i] = ty_subst(resolve_type(s->generics.params[i].default_ty, s->env, NULL), args, i);
+      continue;
+    }
     args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
     if (s->env && i < s->env->n && s->env->sized[i] && !ty_is_sized(args[i])) {  // `W<dyn Tr>` with `struct W<T>`
       Type *t = ty_resolve(args[i]);

@@ -184,11 +184,13 @@ typedef struct {
 
 typedef VEC(Local *) LocalVec;
 
-// `x?` converting an error type that is still a projection of an unknown type: checked (and
-// its From conversion chosen) once the body's types are known.
+// `x?` converting an error type that is still a projection of an unknown type, or into the
+// error type of a closure's return type not known yet: checked (and its From conversion
+// chosen) once the body's types are known.
 typedef struct {
   Expr *e;
   Type *from, *to;
+  bool open_ret;  // `to` is the error type of a closure's return type, which the body must decide
 } DeferredTry;
 
 // A closure value given for an Fn or FnMut bound: whether its kind fits is known once the

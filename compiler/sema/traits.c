@@ -312,7 +312,13 @@ static Type **keep_binds(Type **binds, Type **buf, int n) {
 TraitRef *traitref_with_args(TraitRef *r, Type **binds, int n) {
   Type **args = arena_alloc(sizeof(Type *) * (size_t)(r->nargs + 1));
   for (int i = 0; i < r->nargs; i++) args[i] = ty_subst(r->args[i], binds, n);
-  return traitref_new(r->trait, args, r->nargs);
+  TraitRef *out = traitref_new(r->trait, args, r->nargs);
+  // Its bindings too (`Fn(K) -> u8`'s `Output = u8`, `Iterator<Item = T>`).
+  out->nassoc = r->nassoc;
+  out->assoc_names = r->assoc_names;
+  out->assoc_types = arena_alloc(sizeof(Type *) * (size_t)(r->nassoc + 1));
+  for (int a = 0; a < r->nassoc; a++) out->assoc_types[a] = ty_subst(r->assoc_types[a], binds, n);
+  return out;
 }
 
 // How many impls of trait have a self type that self matches (their bounds and trait arguments

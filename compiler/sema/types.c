@@ -549,6 +549,8 @@ bool ty_needs_drop(Type *t) {
     return false;
   case TY_ARRAY:
     return (t->len || t->nargs) && ty_needs_drop(t->inner);
+  case TY_RANGE:  // `a..b` of Strings owns them
+    return ty_needs_drop(t->inner);
   case TY_STRUCT:
     return t->sdecl->drop_impl || adt_any_field(t, ty_needs_drop, true);
   case TY_CLOSURE:

@@ -951,7 +951,9 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
     p->zero_pad = true;
     k++;
   }
-  bool type_next = k + 1 < len && strchr("xXobeEp", s[k]) && s[k + 1] == '}';  // `{:x}` is a type, `{:x$}` a width
+  // `{:x}` and `{:x?}` are a type, `{:x$}` a width.
+  bool hex_debug = k + 2 < len && (s[k] == 'x' || s[k] == 'X') && s[k + 1] == '?' && s[k + 2] == '}';
+  bool type_next = (k + 1 < len && strchr("xXobeEp", s[k]) && s[k + 1] == '}') || hex_debug;
   if (k < len && ((s[k] >= '0' && s[k] <= '9') || (fmt_is_ident_start(s[k]) && !type_next))) {
     if (!fmt_count_or_arg(f, s, len, &k, &p->width, &p->width_from_arg, &p->width_arg)) return false;
     p->has_width = true;
@@ -972,6 +974,10 @@ static bool parse_fmt_spec(FmtCtx *f, const char *s, size_t len, size_t *i, FmtP
   if (k < len && s[k] == '?') {
     p->debug = true;
     k++;
+  } else if (k + 1 < len && (s[k] == 'x' || s[k] == 'X') && s[k + 1] == '?') {
+    p->debug = true;
+    p->debug_hex = s[k];
+    k += 2;
   } else if (k < len && strchr("xXobeEp", s[k]) && s[k]) {  // LowerHex, UpperHex, Octal, Binary, LowerExp, UpperExp, Pointer
     p->kind = s[k];
     k++;

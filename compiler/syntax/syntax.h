@@ -291,6 +291,7 @@ typedef struct {
   size_t text_len;
   int arg;            // index into the macro's args, or -1 for literal text
   bool debug;         // {:?}
+  char debug_hex;     // {:x?} / {:X?}: Debug with integers in hex, 'x' or 'X' (else 0)
   bool has_width, has_prec, zero_pad, plus, minus;
   int width, prec;
   int align;          // -1 default, 0 left '<', 1 right '>', 2 center '^'
