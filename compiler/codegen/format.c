@@ -30,6 +30,13 @@ typedef struct {
   char kind;                        // 0 (Display or Debug), or `{:x}`'s x, X, o, b, e, E, p
 } FmtSpec;
 
+// A width or precision argument: a usize, or a reference (to a reference...) to one.
+static LLVMValueRef load_count(CG *c, CgValue place) {
+  LLVMValueRef addr = place.v;
+  for (Type *t = ty_resolve(place.ty); t->kind == TY_REF; t = ty_resolve(t->inner)) addr = LLVMBuildLoad2(c->b, c->t_ptr, addr, "");
+  return cg_load(c, ty_usize, addr);
+}
+
 // The spec of a piece: constants, but for a width or precision taken from an argument (a
 // usize at places[i], `{:>w$}`, `{:.*}`); places is NULL where no piece does that.
 static FmtSpec piece_spec(CG *c, FmtPiece *p, CgValue *places) {
@@ -37,8 +44,8 @@ static FmtSpec piece_spec(CG *c, FmtPiece *p, CgValue *places) {
                    (uint64_t)p->has_prec << 5 | (uint64_t)(p->align + 1) << 6 | (uint64_t)p->fill << 32 |
                    (uint64_t)(p->debug_hex == 'x') << 24 | (uint64_t)(p->debug_hex == 'X') << 25;  // runtime/rt_internal.h's FMT_*
   FmtSpec sp = {cg_i64(c, p->has_width ? p->width : 0), cg_i64(c, p->has_prec ? p->prec : 0), cg_i64(c, flags), p->kind};
-  if (p->width_from_arg) sp.width = cg_load(c, ty_usize, places[p->width_arg].v);
-  if (p->prec_from_arg) sp.prec = cg_load(c, ty_usize, places[p->prec_arg].v);
+  if (p->width_from_arg) sp.width = load_count(c, places[p->width_arg]);
+  if (p->prec_from_arg) sp.prec = load_count(c, places[p->prec_arg]);
   return sp;
 }
 

@@ -420,6 +420,23 @@ static bool hidden_lifetimes(Type *t, int depth) {
   return false;
 }
 
+// A struct written without its lifetime arguments (`-> Cow<str>`, `-> Ref<T>`): an elided
+// lifetime hidden in a path, which takes an input lifetime as `&T` would.
+static bool hides_lifetime(TypeExpr *te, int depth) {
+  if (!te || depth > 8) return false;
+  if (te->kind == TE_REF || te->kind == TE_SLICE || te->kind == TE_ARRAY || te->kind == TE_PTR) return hides_lifetime(te->inner, depth + 1);
+  for (int i = 0; te->kind == TE_TUPLE && i < te->nelems; i++)
+    if (hides_lifetime(te->elems[i], depth + 1)) return true;
+  if (te->kind != TE_PATH || !te->path.nsegs) return false;
+  PathSeg *seg = &te->path.segs[te->path.nsegs - 1];
+  // (By the struct's own name: `Self` and a type alias stand for their lifetimes.)
+  StructDecl *sd = strcmp(seg->name, "Self") ? lookup_struct(seg->name) : NULL;
+  if (sd && sd->generics.nlifetimes > seg->nlifetimes) return true;
+  for (int i = 0; !seg->paren_sugar && i < seg->nargs; i++)
+    if (hides_lifetime(seg->args[i], depth + 1)) return true;
+  return false;
+}
+
 static bool type_expr_has_ref(TypeExpr *te) {
   return te && (te->kind == TE_REF || (te->kind == TE_PATH && te->path.nsegs && te->path.segs[te->path.nsegs - 1].nargs &&
                                         !te->path.segs[te->path.nsegs - 1].paren_sugar &&
@@ -493,6 +510,10 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
     diag_emit(d);
   } else if (f->ret) {
     require_sized(f->ret_type, f->ret->span, "the return type of a function");
+  }
+  if (f->ret && !f->ret_elided && hides_lifetime(f->ret, 0)) {
+    f->ret_elided = true;
+    f->ret_elided_at = f->ret->span;
   }
   check_elision(f);
   switch (f->self_kind) {

@@ -260,6 +260,23 @@ static void unify_closure_through_impl(Fcx *fx, Obligation *o, Type *t) {
   }
 }
 
+// `T: Into<?U>` of a parameter T whose where-clauses name that trait once (`T: Into<f64>`):
+// the clause is the impl, so ?U is f64, as rustc prefers a where-clause to impls
+// (`xs.into_iter().map(Into::into).sum()`).
+static bool unify_with_env_bound(Fcx *fx, TraitRef *tr, Type *t) {
+  if (!fx->env || t->index >= fx->env->n || !tr->nargs) return false;
+  TraitRef *only = NULL;
+  for (int b = 0; b < fx->env->nbounds[t->index]; b++) {
+    TraitRef *r = fx->env->bounds[t->index][b];
+    if (r->trait != tr->trait || r->nargs != tr->nargs) continue;
+    if (only) return false;
+    only = r;
+  }
+  bool any = false;
+  for (int a = 0; only && a < tr->nargs; a++) any |= unify(tr->args[a], only->args[a]);
+  return any;
+}
+
 void unify_bindings(Fcx *fx) {
   for (int round = 0; round < 2; round++)
     for (int i = 0; i < fx->obligations.len; i++) {
@@ -273,7 +290,8 @@ void unify_bindings(Fcx *fx) {
       // `T: PartialEq<K>` with T = dyn Animal and K = {integer}: the one impl an integer fits;
       // `BinaryHeap::from(vec![..])`: of `From<T> for T` and `From<Vec<T>> for BinaryHeap<T>`,
       // only the second takes a Vec.
-      if (unify_with_only_impl(o->tr, t)) {
+      if (t->kind == TY_PARAM && unify_with_env_bound(fx, o->tr, t)) {
+      } else if (unify_with_only_impl(o->tr, t)) {
       } else if ((o->trait == K->partial_eq_trait || o->trait == K->partial_ord_trait) && o->tr->nargs == 1 && ty_has_vars(o->tr->args[0])) {
         compares_with(o->trait, t, o->tr->args[0]);
       } else if (o->tr->nargs) {

@@ -95,6 +95,24 @@ static void note_mut_place(Fcx *fx, Expr *place, bool assign, Span at, bool cert
       }
 }
 
+// Whether calling a value of type t may change it: not a fn pointer or item, a reference
+// (calling `&F` needs F: Fn), a `dyn Fn`, a parameter bounded by Fn, or a closure whose body
+// changes and moves none of its captures.
+static bool call_may_mutate(Fcx *fx, Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_FN || t->kind == TY_REF) return false;
+  if (t->kind == TY_DYN) return !(t->principal && t->principal->trait == K->fn_traits[0]);
+  if (t->kind == TY_PARAM && fx->env && t->index < fx->env->n) {
+    for (int b = 0; b < fx->env->nbounds[t->index]; b++)
+      if (fx->env->bounds[t->index][b]->trait == K->fn_traits[0]) return false;
+    return true;
+  }
+  if (t->kind != TY_CLOSURE || !t->closure || t->closure->is_fn_once || t->closure->fnmut_bound) return true;
+  for (int i = 0; i < t->closure->ncaptures; i++)
+    if (t->closure->captures[i].mut_use) return true;
+  return false;
+}
+
 void note_mut_use(Fcx *fx, Expr *place) { note_mut_place(fx, place, false, place->span, true); }
 
 // t behind all its references.
@@ -406,11 +424,20 @@ static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
   TraitDecl *tr = ot ? lookup_trait(intern_cstr(ot->trait)) : NULL;
   Type *self = ty_resolve(a);
   if (!tr) return NULL;
-  if (self->kind == TY_VAR && self->var_kind) self = self->var_kind == 1 ? ty_i32 : ty_f64;
   Type **targs = arena_alloc(sizeof(Type *) * 2);
-  targs[0] = self;
   targs[1] = b;
   TraitRef r = {.trait = tr, .args = targs + 1, .nargs = 1};
+  if (self->kind == TY_VAR && self->var_kind) {
+    // `5 + C(1)` with `impl Add<C> for i64`: the one number type with such an impl, else the
+    // literal's fallback (i32, f64), as rustc's selection decides.
+    int n;
+    Type *const *cands = literal_types(self, &n);
+    Type *only = NULL;
+    for (int i = 0; i < n; i++)
+      if (find_impl(K, &r, cands[i], NULL, NULL)) only = only ? ty_unit : cands[i];
+    self = only && only != ty_unit ? only : self->var_kind == 1 ? ty_i32 : ty_f64;
+  }
+  targs[0] = self;
   if (!find_impl(K, &r, self, NULL, NULL) || !unify(a, self)) return NULL;
   Expr *m = operator_call(e, e->lhs, e->rhs, ot->method);
   m->dispatch = DISPATCH_TRAIT;
@@ -1350,8 +1377,9 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_CALL: {
     Type *t = check_call(fx, e, expected);
     // An FnMut may change: a call of a captured callable may be a mutable use (not known to be
-    // one, so an Fn closure calling a captured Fn is no error).
-    if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL) note_mut_place(fx, e->sub, false, e->sub->span, false);
+    // one, so an Fn closure calling a captured Fn is no error). One known to be Fn is not.
+    if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && call_may_mutate(fx, e->sub->ty))
+      note_mut_place(fx, e->sub, false, e->sub->span, false);
     if (e->sub->ty && ty_resolve(e->sub->ty)->kind == TY_REF) capture_through(fx, e->sub);  // `f()` of an `&dyn Fn`
     return t;
   }

@@ -63,11 +63,15 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
     }
     if (p->kind) require_radix_formattable(a, p->kind);
     else require_formattable(fx, a, p->debug);
-    // A width or precision taken from an argument is a usize.
+    // A width or precision taken from an argument is a usize, or a reference to one (`w = w` of
+    // `for w in &widths`), which format_args! reads through.
     int counts[2] = {p->width_from_arg ? p->width_arg : -1, p->prec_from_arg ? p->prec_arg : -1};
-    for (int c = 0; c < 2; c++)
-      if (counts[c] >= 0 && counts[c] < e->nargs && !unify(e->args[counts[c]]->ty, ty_usize))
-        mismatch(e->args[counts[c]], ty_usize, e->args[counts[c]]->ty);
+    for (int c = 0; c < 2; c++) {
+      if (counts[c] < 0 || counts[c] >= e->nargs) continue;
+      Type *t = ty_resolve(e->args[counts[c]]->ty);
+      while (t->kind == TY_REF) t = ty_resolve(t->inner);
+      if (!unify(t, ty_usize)) mismatch(e->args[counts[c]], ty_usize, e->args[counts[c]]->ty);
+    }
   }
 }
 

@@ -307,7 +307,7 @@ bool trait_methods_in_scope(TraitDecl *t, Span use) {
   if (use.file == 0) return true;
   if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name, use);
   const char *m = std_module_of(t->span);
-  return !m || strcmp(m, "borrow") || imported(m, t->name);
+  return !m || strcmp(m, "borrow") || !strcmp(t->name, "ToOwned") || imported(m, t->name);  // (ToOwned is Rust's prelude's)
 }
 
 const char *path_std_module(Path *p, const char **name) {

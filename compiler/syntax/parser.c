@@ -1510,6 +1510,10 @@ static Expr *parse_macro(const char *name, Span lo) {
   advance();
   if (!strcmp(name, "dbg")) return parse_dbg(lo, close);
   Expr *e = new_expr(EX_MACRO, lo);
+  if (!strncmp(name, "debug_assert", 12) && (!name[12] || !strcmp(name + 12, "_eq") || !strcmp(name + 12, "_ne"))) {
+    name = intern_cstr(name + 6);  // `debug_assert_eq` is `assert_eq`, kept out of release builds
+    e->debug_only = true;
+  }
   e->name = name;
   if (is_format_macro(name)) {
     parse_format_args(e, close, !strcmp(name, "format"));

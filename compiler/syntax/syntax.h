@@ -430,8 +430,9 @@ struct Expr {
   int narms;
   const char *label;      // loop label 'a, or break/continue target label
   bool is_unsafe;         // EX_BLOCK
-  // EX_MACRO: vec![x; n] sets repeat; format-like macros get their format string parsed
-  bool repeat;
+  // EX_MACRO: vec![x; n] sets repeat; format-like macros get their format string parsed;
+  // debug_assert!s are assert!s with debug_only (checked, lowered only with debug assertions)
+  bool repeat, debug_only;
   FmtPiece *fmt;
   int nfmt;
   // EX_CLOSURE
