@@ -231,7 +231,7 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places);
 // Appends the value at place (of type t), formatted as p says, to the String at s.
 void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPiece *p);
 // __trc_fmt(v, f, debug): the primitive v points to (v of type ref_ty), by Formatter f's spec.
-void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef debug);
+void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef mode);
 
 // builtins.c
 // A builtin method on its receiver and arguments, a builtin function on its arguments

@@ -163,6 +163,7 @@ static void push_primitive(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, b
 // `&self` value (a fat pointer when self is unsized).
 static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *self, bool debug, FmtSpec sp) {
   TraitDecl *trait = debug ? c->crate->debug_trait : c->crate->display_trait;
+  if (sp.kind && sp.kind != 'p') trait = fmt_letter_trait(c->crate, sp.kind);  // `{:x}` of a type with LowerHex
   FnDecl *m = trait_find_method(trait, intern_cstr("fmt"), NULL);
   Type *ft = ty_struct(c->crate->formatter, NULL, 0);
   LLVMValueRef f = cg_alloca(c, cg_lltype(c, ft), "fmt.f");
@@ -221,13 +222,16 @@ void cg_push_formatted(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, FmtPi
   push_value(c, s, place, t, p->debug, piece_spec(c, p, NULL));
 }
 
-// __trc_fmt(v, f, debug): the primitive v points to (of type ref_ty), by Formatter f's spec.
-void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef debug) {
+// __trc_fmt(v, f, mode): the primitive v points to (of type ref_ty), by Formatter f's spec, as
+// Display (mode 0), Debug (1), or the radix or exponent trait whose letter mode is ('x' of
+// LowerHex, ...: a Formatter does not keep the letter, each trait's impl passes its own).
+void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMValueRef mode) {
+  if (!LLVMIsAConstantInt(mode)) ice((Span){0}, "__trc_fmt's `mode` must be a constant");
+  unsigned long long m = LLVMConstIntGetZExtValue(mode);
   FmtSpec sp = {cg_load(c, ty_usize, formatter_field(c, f, 1)), cg_load(c, ty_usize, formatter_field(c, f, 2)),
-                cg_load(c, ty_usize, formatter_field(c, f, 3)), 0};  // (a Formatter's `{:x}` is not kept: Display)
+                cg_load(c, ty_usize, formatter_field(c, f, 3)), m > 1 ? (char)m : 0};
   LLVMValueRef buf = LLVMBuildLoad2(c->b, c->t_ptr, formatter_field(c, f, 0), "buf");
-  if (!LLVMIsAConstantInt(debug)) ice((Span){0}, "__trc_fmt's `debug` must be a constant");
-  push_value(c, buf, cg_spill(c, v, ref_ty), ref_ty, LLVMConstIntGetZExtValue(debug), sp);
+  push_value(c, buf, cg_spill(c, v, ref_ty), ref_ty, m == 1, sp);
 }
 
 // Builds the formatted text of a format-like macro in a fresh String; returns its address.

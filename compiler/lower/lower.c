@@ -405,7 +405,7 @@ static Place overloaded_index(Lower *L, Expr *e) {
   TraitDecl *tr = mut ? L->crate->index_mut_trait : L->crate->index_trait;
   Callee c = {.kind = CALLEE_TRAIT, .fn = trait_find_method(tr, intern_cstr(mut ? "index_mut" : "index"), NULL), .targs = m->fn_targs,
               .ntargs = m->fn_ntargs, .trait = tr, .self_ty = st};
-  emit_call(L, r, c, args, 2, rt, e->span, e->span);
+  emit_call(L, r, c, args, 2, rt, e->span, e->name_span.hi ? e->name_span : e->span);  // (a panic is "at" the bracket, as in rustc)
   return deref(L, r, e->span);
 }
 

@@ -195,8 +195,9 @@ static void walk_rvalue(Rvalue *rv) {
 }
 
 // What format_args! calls: `{}` and `{:?}` of anything but a number, bool, char or string call
-// its Display or Debug impl (codegen/format.c), as assert_eq!'s report does for its operands.
-static void need_formatting(Type *t, bool debug) {
+// its Display or Debug impl (codegen/format.c), as assert_eq!'s report does for its operands;
+// `{:x}` and the other letters of a type that is no number its impl of that trait (LowerHex).
+static void need_formatting(Type *t, bool debug, char letter) {
   t = ty_resolve(t);
   for (;;) {
     if (t->kind != TY_REF && t->kind != TY_BOX) break;
@@ -209,6 +210,7 @@ static void need_formatting(Type *t, bool debug) {
   default: break;
   }
   TraitDecl *trait = debug ? crate->debug_trait : crate->display_trait;
+  if (letter) trait = fmt_letter_trait(crate, letter);
   if (dyn_dispatches(t, trait)) return;  // through the vtable
   if (mono_has_builtin_impl(trait, t, NULL)) {
     need_builtin_impl(trait, t, t);
@@ -220,11 +222,11 @@ static void need_formatting(Type *t, bool debug) {
 static void walk_macro(Terminator *t) {
   Expr *e = t->callee.expr;
   if (!strcmp(e->name, "vec")) return;
-  for (int i = 0; i < e->nfmt; i++)  // (`{:x}`, `{:e}`, `{:p}` format a primitive or an address: no impl)
-    if (e->fmt[i].arg >= 0 && e->fmt[i].arg < t->nargs && !e->fmt[i].kind)
-      need_formatting(ty_pointee(subst(t->args[e->fmt[i].arg].ty)), e->fmt[i].debug);
+  for (int i = 0; i < e->nfmt; i++)  // (`{:p}` formats an address: no impl)
+    if (e->fmt[i].arg >= 0 && e->fmt[i].arg < t->nargs && e->fmt[i].kind != 'p')
+      need_formatting(ty_pointee(subst(t->args[e->fmt[i].arg].ty)), e->fmt[i].debug, e->fmt[i].kind);
   if (!strcmp(e->name, "assert_eq") || !strcmp(e->name, "assert_ne"))
-    for (int i = 0; i < 2; i++) need_formatting(ty_pointee(subst(t->args[i].ty)), true);
+    for (int i = 0; i < 2; i++) need_formatting(ty_pointee(subst(t->args[i].ty)), true, 0);
 }
 
 static void walk_call(Terminator *t) {

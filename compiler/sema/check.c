@@ -840,6 +840,13 @@ static void find_lang_traits(void) {
   K->debug_trait = lookup_trait_in(fmt, intern_cstr("Debug"));
   K->formatter = lookup_struct_in(fmt, intern_cstr("Formatter"));
   if (!K->display_trait || !K->debug_trait || !K->formatter) ice((Span){0}, "the prelude lacks std::fmt");
+  static const char *const letter_names[7] = {"Binary", "Octal", "LowerHex", "UpperHex", "LowerExp", "UpperExp", "Pointer"};
+  for (int i = 0; i < 7; i++) K->letter_traits[i] = lookup_trait_in(fmt, intern_cstr(letter_names[i]));
+}
+
+TraitDecl *fmt_letter_trait(Crate *crate, char letter) {
+  const char *at = letter ? strchr("boxXeEp", letter) : NULL;
+  return at ? crate->letter_traits[at - "boxXeEp"] : NULL;
 }
 
 // E0428: two items of one namespace with one name. Types (structs, enums, traits) and values

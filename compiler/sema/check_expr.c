@@ -401,6 +401,34 @@ Expr *deref_through(Fcx *fx, Expr *base, int derefs) {
   return overloaded_star(fx, base, base->span);
 }
 
+// `*Index::index(&a, i)`: a place of type Output (IndexMut's where lowering needs it).
+static Type *check_index_overload(Fcx *fx, Expr *e) {
+  e->overload = operator_call(e, e->lhs, e->rhs, "index");
+  Type *r = ty_resolve(check_operator_method(fx, e->overload));
+  if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));
+  e->overload->ty = r;
+  vec_push(&fx->exprs, e->overload);
+  return r->kind == TY_REF ? r->inner : ty_new_var(0);
+}
+
+// Whether an index expression is a range held in a variable (`let r = 0..5; &s[r]`): its
+// type is Range, RangeInclusive, RangeFrom, RangeTo, RangeToInclusive or RangeFull. (A range
+// written in the brackets is the compiler's own slicing. The expression is not checked here:
+// its check is the Index call's.)
+static bool range_value(Fcx *fx, Expr *idx) {
+  bool cloned = idx->kind == EX_METHOD && idx->name && !strcmp(idx->name, "clone") && !idx->nargs;  // `&s[r.clone()]`
+  if (cloned) idx = idx->sub;
+  if (idx->kind != EX_PATH || idx->path.nsegs != 1 || idx->path.segs[0].nargs) return false;
+  Local *l = find_local_hyg(fx, idx->path.segs[0].name, idx->path.segs[0].hyg);
+  if (!l || !l->ty) return false;
+  Type *t = ty_resolve(l->ty);
+  while (cloned && t->kind == TY_REF) t = ty_resolve(t->inner);
+  if (t->kind == TY_RANGE) return true;
+  if (t->kind != TY_STRUCT) return false;
+  const char *n = t->sdecl->name;
+  return t->sdecl->span.file == 0 && (!strcmp(n, "RangeFrom") || !strcmp(n, "RangeTo") || !strcmp(n, "RangeToInclusive") || !strcmp(n, "RangeFull"));
+}
+
 // Whether `a[i]` on t goes through Index: t implements it, or t is a struct with an Index impl
 // whose bounds its type arguments, still being inferred (`m.insert(1, 2); m[&1]`), will be
 // checked against by the call.
@@ -1404,6 +1432,10 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       bt = ty_resolve(d->ty);
     }
     e->autoderefs = derefs;
+    bool container = bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY || bt->kind == TY_STR || bt->kind == TY_STRING;
+    // `v[r]`, `&s[r]` of a range held in a value (not written `a..b` there): std's
+    // `Index<Range<usize>>` impls and the others (compiler/std/slice.tr), as a user type's.
+    if (container && range_value(fx, e->rhs)) return check_index_overload(fx, e);
     if (e->rhs->kind == EX_RANGE && (bt->kind == TY_VEC || bt->kind == TY_SLICE || bt->kind == TY_ARRAY)) {
       // v[a..b], v[a..], v[..b], v[..], v[a..=b]: a slice (unsized; used behind & or &mut)
       Expr *r = e->rhs;
@@ -1414,16 +1446,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       return ty_slice(bt->inner);
     }
     if (e->rhs->kind == EX_RANGE && (bt->kind == TY_STR || bt->kind == TY_STRING)) return check_str_range(fx, e);
-    if (bt->kind != TY_VEC && bt->kind != TY_SLICE && bt->kind != TY_ARRAY && bt->kind != TY_STR && bt->kind != TY_STRING &&
-        has_index_impl(bt)) {
-      // `*Index::index(&a, i)`: a place of type Output (IndexMut's where lowering needs it).
-      e->overload = operator_call(e, e->lhs, e->rhs, "index");
-      Type *r = ty_resolve(check_operator_method(fx, e->overload));
-      if (ty_has_assoc(r)) r = ty_resolve(ty_normalize(r, cur_env));
-      e->overload->ty = r;
-      vec_push(&fx->exprs, e->overload);
-      return r->kind == TY_REF ? r->inner : ty_new_var(0);
-    }
+    if (!container && has_index_impl(bt)) return check_index_overload(fx, e);
     bool literal = e->rhs->kind == EX_INT && e->rhs->ty == NULL;
     Type *it = check_expr(fx, e->rhs, (bt->kind == TY_STR || bt->kind == TY_STRING) ? NULL : ty_usize);
     if (bt->kind == TY_STR || bt->kind == TY_STRING) {

@@ -854,7 +854,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     sig.nparams = 3;
     params[0] = ty_ref(ty_new_var(0), false);
     params[1] = ty_ref(ty_struct(K->formatter, NULL, 0), true);
-    params[2] = ty_bool;
+    params[2] = ty_u32;  // 0 Display, 1 Debug, or a radix trait's letter ('x', 'b', 'e', ...)
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;
   // std::iter's: a range's or slice iterator's next element (the caller checks there is one).

@@ -220,6 +220,7 @@ typedef struct {
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option, *result;
   TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
+  TraitDecl *letter_traits[7];              // ... and `{:b}` `{:o}` `{:x}` `{:X}` `{:e}` `{:E}` `{:p}`'s
   TraitDecl *send_trait, *sync_trait;     // the auto traits threads ask for (sema/auto_traits.c)
   StructDecl *formatter;                  // std::fmt::Formatter, which they are called with
   FnDecl *report_fn;                      // __trc_report: what a `main` returning Result ends with
@@ -257,6 +258,8 @@ Type *impls_overflowed(bool clear);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not);  // E0034's other trait
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
+// The std::fmt trait a format spec's letter calls (`x`: LowerHex), or NULL.
+TraitDecl *fmt_letter_trait(Crate *crate, char letter);
 int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1
 // E of `fn main() -> Result<(), E>` (E: Debug), the one return type besides () main may have.
 Type *main_report_type(Type *ret);

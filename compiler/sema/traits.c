@@ -354,6 +354,54 @@ static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n
   return find_impl(crate, with, bp, NULL, NULL) != NULL;
 }
 
+// Whether impl im is one for self_ty and tr: its self type and trait arguments match (binds
+// receives its parameters), and its bounds and where clauses hold.
+static bool impl_applies(Crate *crate, ImplDecl *im, TraitRef *tr, Type *self_ty, Type **binds, int n) {
+  if (!match_type(im->self_ty, self_ty, binds, n)) return false;
+  bool ok = true;
+  for (int a = 0; a < tr->nargs && ok; a++)
+    if (im->trait_args && a < im->ntrait_args) ok = match_type(im->trait_args[a], tr->args[a], binds, n);
+  if (ok) ok = bind_by_projection(im->env, binds, n);
+  for (int p = 0; p < n && ok; p++) {
+    // A parameter only the trait's arguments name, asked about without them (`x.into()` on
+    // `impl<T, U: From<T>> Into<U> for T`): any U may do; the caller obligates its bounds.
+    if (!binds[p] && tr->nargs < im->ntrait_args && impl_arg_names_param(im, p)) {
+      binds[p] = ty_new_var(0);
+      continue;
+    }
+    if (!binds[p]) return false;
+    // A literal inside the type whose type is not decided yet (`m.insert(1, 2)` then `m[&1]`,
+    // `vec![1].describe()`, `(1, 2).cmp(&b)`) has what the type it falls back to has.
+    Type *bp = ty_resolve(binds[p]);
+    if (self_ty->kind != TY_VAR && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
+    // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
+    // impl for `Rc<str>`.
+    if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) return false;
+    for (int b = 0; b < im->env->nbounds[p] && ok; b++) ok = bound_holds(crate, bp, im->env->bounds[p][b], binds, n);
+  }
+  // The impl's where clauses on other types (`where Option<T>: Debug`), with its parameters
+  // bound. (Those on projections, `where T::Item: Ord`, are left to the uses of the impl.)
+  for (int i = 0; ok && im->env && i < im->env->npreds; i++) {
+    if (ty_resolve(im->env->pred_tys[i])->kind == TY_ASSOC) continue;
+    Type *pt = ty_subst(im->env->pred_tys[i], binds, n);
+    if (!ty_has_vars(pt)) ok = bound_holds(crate, pt, im->env->pred_refs[i], binds, n);
+  }
+  return ok;
+}
+
+// How many impls apply (impl_applies), counted up to max.
+static int impls_applying(Crate *crate, TraitRef *tr, Type *self_ty, int max) {
+  int count = 0;
+  Type *buf[SCRATCH_BINDS];
+  for (int i = 0; i < tr->trait->impls.len && count < max; i++) {
+    ImplDecl *im = tr->trait->impls.data[i];
+    if (!im->self_ty) continue;
+    int n = im->env ? im->env->n : 0;
+    if (impl_applies(crate, im, tr, self_ty, scratch_binds(buf, n), n)) count++;
+  }
+  return count;
+}
+
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
   self_ty = ty_resolve(self_ty);
   if (impl_depth + 1 == impl_depth_limit) impl_at_limit = self_ty;
@@ -369,36 +417,7 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
     if (!im->self_ty) continue;
     int n = im->env ? im->env->n : 0;
     Type **binds = scratch_binds(buf, n);
-    if (!match_type(im->self_ty, self_ty, binds, n)) continue;
-    bool ok = true;
-    for (int a = 0; a < tr->nargs && ok; a++)
-      if (im->trait_args && a < im->ntrait_args) ok = match_type(im->trait_args[a], tr->args[a], binds, n);
-    if (ok) ok = bind_by_projection(im->env, binds, n);
-    for (int p = 0; p < n && ok; p++) {
-      // A parameter only the trait's arguments name, asked about without them (`x.into()` on
-      // `impl<T, U: From<T>> Into<U> for T`): any U may do; the caller obligates its bounds.
-      if (!binds[p] && tr->nargs < im->ntrait_args && impl_arg_names_param(im, p)) {
-        binds[p] = ty_new_var(0);
-        continue;
-      }
-      if (!binds[p]) { ok = false; break; }
-      // A literal inside the type whose type is not decided yet (`m.insert(1, 2)` then `m[&1]`,
-      // `vec![1].describe()`, `(1, 2).cmp(&b)`) has what the type it falls back to has.
-      Type *bp = ty_resolve(binds[p]);
-      if (self_ty->kind != TY_VAR && bp->kind == TY_VAR && bp->var_kind) bp = bp->var_kind == 1 ? ty_i32 : ty_f64;
-      // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
-      // impl for `Rc<str>`.
-      if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) ok = false;
-      for (int b = 0; b < im->env->nbounds[p] && ok; b++) ok = bound_holds(crate, bp, im->env->bounds[p][b], binds, n);
-    }
-    // The impl's where clauses on other types (`where Option<T>: Debug`), with its parameters
-    // bound. (Those on projections, `where T::Item: Ord`, are left to the uses of the impl.)
-    for (int i = 0; ok && im->env && i < im->env->npreds; i++) {
-      if (ty_resolve(im->env->pred_tys[i])->kind == TY_ASSOC) continue;
-      Type *pt = ty_subst(im->env->pred_tys[i], binds, n);
-      if (!ty_has_vars(pt)) ok = bound_holds(crate, pt, im->env->pred_refs[i], binds, n);
-    }
-    if (!ok) continue;
+    if (!impl_applies(crate, im, tr, self_ty, binds, n)) continue;
     found = im;
     if (impl_args) *impl_args = keep_binds(binds, buf, n);
     if (nimpl_args) *nimpl_args = n;
@@ -657,6 +676,11 @@ static Type *bound_binding(TraitRef *r, TraitDecl *want, const char *name, Type 
 }
 
 // One projection <self as trait>::name, with self already normalized.
+static bool only_impl_for(TraitDecl *trait, Type *self) {
+  TraitRef tr = {.trait = trait};
+  return self->kind == TY_STRUCT && impls_applying(K, &tr, self, 2) == 1;
+}
+
 static Type *project(Type *t, GenericEnv *env) {
   Type *self = ty_resolve(t->inner);
   Type *found = NULL;
@@ -685,7 +709,10 @@ static Type *project(Type *t, GenericEnv *env) {
   }
   // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
-  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && (!ty_has_assoc(self) || !ty_has_vars(self)) &&
+  // (A self type with both inference variables and projections in it, `Result<?F, <?F as
+  // FromStr>::Err>`, is projected only through the one impl that can apply to it.)
+  bool open = ty_has_assoc(self) && ty_has_vars(self);
+  if (!found && self->kind != TY_DYN && self->kind != TY_VAR && (!open || only_impl_for(t->assoc_trait, self)) &&
       !(is_fn_trait(t->assoc_trait) && (self->kind == TY_CLOSURE || self->kind == TY_FN))) {
     // With the projection's trait arguments when they are known (`<f64 as Mul<V2>>::Output`).
     TraitRef tr = {.trait = t->assoc_trait};
