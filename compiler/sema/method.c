@@ -375,6 +375,17 @@ static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Spa
     if (!binds[p] || ty_resolve(binds[p])->kind != TY_VAR) continue;
     for (int b = 0; b < im->env->nbounds[p]; b++) obligate_ref(fx, binds[p], im->env->bounds[p][b], binds, n, sp);
   }
+  // A bound whose trait arguments are still open (`K: Borrow<Q>` of `map[&Id { .. }]`, Q =
+  // `Id<?T>`): the one impl for K decides them when the body is done (unify_bindings).
+  for (int p = 0; p < n && im->env; p++) {
+    if (!binds[p] || ty_has_vars(binds[p])) continue;
+    for (int b = 0; b < im->env->nbounds[p]; b++) {
+      TraitRef *r = im->env->bounds[p][b];
+      bool open = false;
+      for (int a = 0; a < r->nargs && !open; a++) open = ty_has_vars(ty_subst(r->args[a], binds, n));
+      if (open) obligate_ref(fx, binds[p], r, binds, n, sp);
+    }
+  }
 }
 
 // Trait impls for u: of the traits declaring the method, the one whose impl comes first.

@@ -62,7 +62,9 @@ TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not) 
 bool match_type(Type *pat, Type *t, Type **binds, int nbinds) {
   t = ty_resolve(t);
   if (pat->kind == TY_PARAM && pat->index < nbinds) {
-    if (binds[pat->index]) return binds[pat->index] == t;
+    // Bound already: the same type, also when one holds variables bound since (`D<?v>` with
+    // ?v = i32 is `D<i32>`).
+    if (binds[pat->index]) return binds[pat->index] == t || ty_zonk(binds[pat->index]) == ty_zonk(t);
     binds[pat->index] = t;
     return true;
   }
