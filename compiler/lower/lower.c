@@ -2203,7 +2203,18 @@ static void lower_for_vec(Lower *L, Expr *e) {
   pop_to(L, outer, e->span);
 }
 
+// A `for` loop is its own temporary scope: rustc's desugaring is `{ let result = match
+// into_iter(head) { .. }; result }`, so what its head borrowed (`for l in log.borrow().iter()`)
+// is dropped when the loop ends, also as a block's tail.
+static void lower_for_kind(Lower *L, Expr *e);
+
 static void lower_for(Lower *L, Expr *e) {
+  int height = L->drops.len;
+  lower_for_kind(L, e);
+  pop_to(L, height, e->span);
+}
+
+static void lower_for_kind(Lower *L, Expr *e) {
   Type *t = ty_resolve(e->sub->ty);
   if (t->kind == TY_RANGE) {  // a literal or a value, forward or reversed
     lower_for_range(L, e);
@@ -2439,7 +2450,7 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     return;
   case EX_IF: lower_if(L, dest, e); return;
   case EX_LOOP: lower_loop(L, dest, e); return;
-  case EX_WHILE: lower_while(L, e); return;
+  case EX_WHILE: lower_while(L, e); assign(L, dest, rv_use(const_unit(raw_ty(e))), e->span); return;  // (its value is `()`)
   case EX_BREAK: lower_break(L, e); return;
   case EX_CONTINUE:
     exit_to(L, loop_of(L, e)->drops, e->span);
@@ -2448,8 +2459,8 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     return;
   case EX_RETURN: lower_return(L, e); return;
   case EX_IF_LET: lower_if_let(L, dest, e); return;
-  case EX_WHILE_LET: lower_while_let(L, e); return;
-  case EX_FOR: lower_for(L, e); return;
+  case EX_WHILE_LET: lower_while_let(L, e); assign(L, dest, rv_use(const_unit(raw_ty(e))), e->span); return;
+  case EX_FOR: lower_for(L, e); assign(L, dest, rv_use(const_unit(raw_ty(e))), e->span); return;
   case EX_MATCH: lower_match(L, dest, e); return;
   case EX_MACRO: lower_macro(L, dest, e); return;
   case EX_CLOSURE: lower_closure(L, dest, e); return;

@@ -340,6 +340,24 @@ void check_fn_body(FnDecl *f) {
     diag_emit(d);
   }
   unify_bindings(&fx);
+  // A projection that was open (`<?F as FromStr>::Err`) is now `<u8 as FromStr>::Err`: the type
+  // it was given must be what it names (rustc's E0271 when not).
+  for (int i = 0; i < fx.coercions.len; i++) {
+    DeferredCoerce *c = &fx.coercions.data[i];
+    Type *from = ty_normalize(ty_zonk(c->from), cur_env), *to = ty_normalize(ty_zonk(c->to), cur_env);
+    if (unify(from, to)) continue;
+    Type *proj = ty_resolve(c->from)->kind == TY_ASSOC ? ty_zonk(c->from) : ty_zonk(c->to);
+    Type *other = proj == ty_zonk(c->from) ? to : from;
+    if (ty_resolve(proj)->kind != TY_ASSOC) {
+      mismatch(c->e, to, from);
+      continue;
+    }
+    Type *pr = ty_resolve(proj);
+    const char *what = arena_printf("<%s as %s>::%s == %s", ty_name(pr->inner), pr->assoc_trait->name, pr->name, ty_name(other));
+    Diag *d = diag_error(c->e->span, "E0271", "type mismatch resolving `%s`", what);
+    diag_label(d, "types differ");
+    diag_emit(d);
+  }
   for (int i = 0; i < fx.tries.len; i++) {
     DeferredTry *d = &fx.tries.data[i];
     Type *from = ty_normalize(ty_zonk(d->from), cur_env);

@@ -49,7 +49,7 @@ static bool partial_move_ok(Fcx *fx, Expr *e) {
   return true;
 }
 
-// e moves out of the contents of a Box owned by a local of this body: `node.next`, `*b`,
+// e moves out of the contents of a Box owned by a local of this body or a temporary: `node.next`, `*b`,
 // `(*b).0.name`, each step a field of a struct or tuple (not one with a Drop impl: E0509) or the
 // deref of a Box. The box and what is left in it are freed and dropped on their own (the drop
 // elaboration of lower/elaborate.c).
@@ -74,7 +74,11 @@ static bool box_move_ok(Fcx *fx, Expr *e) {
       p = p->sub;
       continue;
     }
-    return through_box && p->kind == EX_PATH && p->res == RES_LOCAL && local_of_innermost(fx, p->local, e->span);
+    // The Box is a local's, or a temporary's (`*o.unwrap()`, `*any.downcast::<T>().unwrap()`),
+    // which the statement owns and drops at its end.
+    if (!through_box) return false;
+    if (p->kind == EX_PATH && p->res == RES_LOCAL) return local_of_innermost(fx, p->local, e->span);
+    return !is_place(p);
   }
 }
 

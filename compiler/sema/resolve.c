@@ -571,7 +571,16 @@ TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bound
   if (!t) t = lookup_trait(name);
   if (!t) {
     const char *full = expand_path(p);
-    if (p->nsegs > 1 && (!strncmp(full, "std::", 5) || !strncmp(full, "core::", 6))) t = lookup_trait(name);
+    bool from_std = !strncmp(full, "std::", 5) || !strncmp(full, "core::", 6);
+    if (p->nsegs > 1 && from_std) t = lookup_trait(name);
+    // `use std::fmt::Display as Disp;` then `T: Disp`: the std trait the alias names, in its
+    // std module (`fmt`) or at the prelude's root (`std::ops::Add`).
+    const char *last = strrchr(full, ':'), *first = strchr(full, ':');
+    if (!t && from_std && last && first + 2 < last - 1) {
+      const char *module = intern_cstr(arena_printf("%.*s", (int)(last - 1 - (first + 2)), first + 2));
+      t = lookup_trait_in(module, intern_cstr(last + 1));
+      if (!t) t = lookup_trait(intern_cstr(last + 1));
+    }
     if (!t) {
       Diag *d = diag_error(seg->span, "E0405", "cannot find trait `%s` in this scope", name);
       diag_label(d, "not found in this scope");

@@ -193,6 +193,14 @@ typedef struct {
   bool open_ret;  // `to` is the error type of a closure's return type, which the body must decide
 } DeferredTry;
 
+// `E(e)` in `.map_err(|e| E(e))` after `s.parse()`: e's type is `<?F as FromStr>::Err` until
+// the rest of the body fixes ?F, so the coercion of e to ParseIntError waits for the end of
+// the body (as rustc's projection obligations do), and is reported there if it fails.
+typedef struct {
+  Expr *e;
+  Type *from, *to;
+} DeferredCoerce;
+
 // A closure value given for an Fn or FnMut bound: whether its kind fits is known once the
 // body's moves are (a capture moved out makes it FnOnce), at the end of the body.
 typedef struct {
@@ -211,6 +219,7 @@ typedef struct {
   VEC(Expr *) exprs;   // every checked expression, zonked at the end
   VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
   VEC(DeferredTry) tries;  // `x?` whose error type inference had not decided yet (`s.parse()?`)
+  VEC(DeferredCoerce) coercions;  // a value of a projection not known yet given where a type is expected
   VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;

@@ -249,6 +249,13 @@ bool callable_sig(Fcx *fx, Type *t, Sig *out) {
   }
 }
 
+// A projection on a type still being inferred (`<?F as FromStr>::Err`), which normalizes to
+// nothing yet.
+static bool open_projection(Type *t) {
+  t = ty_resolve(t);
+  return t->kind == TY_ASSOC && ty_has_vars(t->inner);
+}
+
 // A callable's signature must fit the Fn bound it is passed for.
 void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call) {
   Sig sig;
@@ -263,7 +270,13 @@ void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call
   Type *want = ty_resolve(bound->args[0]);
   int n = want->kind == TY_TUPLE ? want->nargs : 0;
   bool ok = n == sig.nparams;
-  for (int i = 0; ok && i < n; i++) ok = unify(sig.params[i], want->args[i]);
+  for (int i = 0; ok && i < n; i++) {
+    ok = unify(sig.params[i], want->args[i]);
+    if (!ok && open_projection(want->args[i])) {  // `|e: ParseIntError|` for `<?F as FromStr>::Err`
+      vec_push(&fx->coercions, ((DeferredCoerce){arg, want->args[i], sig.params[i]}));
+      ok = true;
+    }
+  }
   if (!ok) {
     Diag *d = diag_error(call, "E0631", "type mismatch in %s arguments", t->kind == TY_CLOSURE ? "closure" : "function");
     diag_label(d, "expected due to this");
@@ -499,5 +512,10 @@ bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
 void check_coerce(Fcx *fx, Expr *e, Type *expected) {
   Type *t = check_expr(fx, e, expected);
   if (!expected) return;
-  if (!coerce(fx, e, t, expected)) mismatch(e, expected, t);
+  if (coerce(fx, e, t, expected)) return;
+  if (open_projection(t) || open_projection(expected)) {
+    vec_push(&fx->coercions, ((DeferredCoerce){e, t, expected}));
+    return;
+  }
+  mismatch(e, expected, t);
 }
