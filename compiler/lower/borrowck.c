@@ -2477,6 +2477,23 @@ static void check_mutability(Bck *k) {
         continue;
       }
       if (!what || !rname) continue;
+      // `r[0] = 2` with `r: &Vec<i32>`: rustc's IndexMut::index_mut(&mut *r) is the borrow it
+      // reports, of the Vec behind the reference (E0596), not the assignment.
+      int vec_at = -1;  // the Vec's deref, past the reference's
+      for (int i = at + 1; i < p.nproj && vec_at < 0; i++) {
+        TypeKind tk = ty_resolve(type_before(k, p, i))->kind;
+        if (p.proj[i].kind == PROJ_DEREF && (tk == TY_VEC || tk == TY_STRING)) vec_at = i;
+      }
+      if (!borrow && vec_at >= 0) {
+        Place vec = {p.local, p.proj, vec_at};
+        const char *vname = describe(k, vec);
+        if (vname) {
+          d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", vname);
+          diag_label(d, "`%s` is a `&` reference, so it cannot be borrowed as mutable", rname);
+          diag_defer(d, DEFER_MUTABILITY);
+          continue;
+        }
+      }
       if (borrow) {
         d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", what);
         if (st->rv.autoref && is_callable(k, place_type(k, p)))  // `f()` of `f: &dyn FnMut()`

@@ -887,8 +887,17 @@ static Type *check_cast(Fcx *fx, Expr *e) {
     return to;
   }
   if (coerce(fx, e->sub, from, to)) return to;
-  Diag *d = diag_error(e->span, rto->kind == TY_REF || rto->kind == TY_BOX ? "E0605" : "E0605", "non-primitive cast: `%s` as `%s`",
-                       ty_name(from), ty_name(to));
+  if (from->kind == TY_REF && (ty_is_numeric(rto) || rto->kind == TY_BOOL || rto->kind == TY_CHAR)) {
+    // A reference made a number (`"5" as i32`, `&x as i64`): rustc's E0606, not a non-primitive cast.
+    Diag *d = diag_error(e->span, "E0606", "casting `%s` as `%s` is invalid", ty_name(from), ty_name(to));
+    Expr *sub = e->sub;
+    if (sub->kind == EX_UNARY && sub->op == TK_AMP) diag_help(d, "remove the unneeded borrow");
+    else if (!ty_is_sized(from->inner)) diag_note(d, "cast through a raw pointer first");
+    else diag_help(d, "dereference the expression: `*%s`", diag_span_text(sub->span));
+    diag_emit(d);
+    return to;
+  }
+  Diag *d = diag_error(e->span, "E0605", "non-primitive cast: `%s` as `%s`", ty_name(from), ty_name(to));
   diag_label(d, "an `as` expression can only be used to convert between primitive types or to coerce to a specific trait object");
   diag_emit(d);
   return to;
