@@ -65,9 +65,25 @@ static void zonk_expr(Fcx *fx, Expr *e) {
 // arguments: an impl of the trait for the type is not enough. (Parameters' bounds and the
 // builtin impls are taken as they are.)
 static bool implements_with_args(Obligation *o, Type *t) {
-  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_PARAM ||
-      ty_resolve(t)->kind == TY_OPAQUE)
-    return true;
+  if (!o->tr || !o->tr->nargs || is_fn_trait(o->trait) || ty_resolve(t)->kind == TY_OPAQUE) return true;
+  if (ty_resolve(t)->kind == TY_PARAM) {
+    // A parameter's bounds of that trait (`T: From<A> + From<B>` for `T: From<C>`): one must
+    // have these arguments; a parameter with none of its own is answered elsewhere.
+    Type *pt = ty_resolve(t);
+    bool any = false;
+    for (int b = 0; cur_env && pt->index < cur_env->n && b < cur_env->nbounds[pt->index]; b++) {
+      TraitRef *r = cur_env->bounds[pt->index][b];
+      if (r->trait != o->trait || r->nargs != o->tr->nargs) continue;
+      any = true;
+      bool same = true;
+      for (int a = 0; a < r->nargs && same; a++) {
+        Type *want = ty_normalize(ty_zonk(o->tr->args[a]), cur_env);
+        same = ty_has_vars(want) || ty_zonk(r->args[a]) == want;
+      }
+      if (same) return true;
+    }
+    return !any;
+  }
   TraitRef r = *o->tr;
   r.nassoc = 0;
   r.args = arena_alloc(sizeof(Type *) * (r.nargs + 1));

@@ -1250,13 +1250,25 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
 // `x?` whose error type differs from the function's: the error is converted with
 // `<Ret as From<E>>::from`, as rustc's desugaring does, when such an impl exists. e->fn and
 // e->fn_targs (Ret, E) name the conversion for lowering.
+// `fn g<E: From<Neg>>() -> Result<i64, E> { Ok(check()?) }`: the error converts through the
+// parameter's own bound.
+static bool param_bound_from(Type *to, Type *from, TraitDecl *from_trait) {
+  Type *t = ty_resolve(to);
+  if (t->kind != TY_PARAM || !cur_env || t->index >= cur_env->n) return false;
+  for (int b = 0; b < cur_env->nbounds[t->index]; b++) {
+    TraitRef *r = cur_env->bounds[t->index][b];
+    if (r->trait == from_trait && r->nargs == 1 && ty_zonk(r->args[0]) == ty_zonk(from)) return true;
+  }
+  return false;
+}
+
 static bool try_converts(Expr *e, Type *from, Type *to) {
   TraitDecl *from_trait = lookup_trait(intern_cstr("From"));
   if (!from_trait) return false;
   Type **args = arena_alloc(sizeof(Type *) * 2);
   args[0] = ty_resolve(from);
   TraitRef r = {.trait = from_trait, .args = args, .nargs = 1};
-  if (!find_impl(K, &r, ty_resolve(to), NULL, NULL)) return false;
+  if (!find_impl(K, &r, ty_resolve(to), NULL, NULL) && !param_bound_from(to, from, from_trait)) return false;
   e->trait = from_trait;
   e->fn = trait_find_method(from_trait, intern_cstr("from"), NULL);
   e->fn_targs = arena_alloc(sizeof(Type *) * 2);

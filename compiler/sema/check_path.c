@@ -141,6 +141,10 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   if (t->kind == TY_PARAM) {
     for (int b = 0; b < fx->env->nbounds[t->index] && !found; b++)
       if ((found = trait_find_method(fx->env->bounds[t->index][b]->trait, name, &owner))) bound = fx->env->bounds[t->index][b];
+    // `T: From<A> + From<B>`: which of them `T::from(x)` is, x's type decides (not the first).
+    int same = 0;
+    for (int b = 0; bound && b < fx->env->nbounds[t->index]; b++) same += fx->env->bounds[t->index][b]->trait == bound->trait;
+    if (same > 1) bound = NULL;
   } else {
     int ntraits;
     TraitDecl **traits = traits_declaring(name, &ntraits);
@@ -170,9 +174,9 @@ static bool find_assoc_fn(Fcx *fx, Expr *e, Type *t, const char *name, PathSeg *
   e->fn_targs = fresh_targs(fx, found->env, ntrait, prefix, e->span);
   e->fn_ntargs = found->env->n;
   apply_turbofish(fx, seg, found->env, owner->env->n, e->fn_targs);
-  if (t->kind != TY_PARAM) {
+  if (t->kind != TY_PARAM || !bound) {
     // With the trait's arguments, which the call's arguments decide: `Rc::from("x")` for an
-    // `Rc<i32>` asks `Rc<i32>: From<&str>`, which no impl gives.
+    // `Rc<i32>` asks `Rc<i32>: From<&str>`, which no impl gives (nor bound: `T::from(c)`).
     Obligation *o = obligate(fx, t, owner, e->span);
     if (ntrait > 1) o->tr = traitref_new(owner, e->fn_targs + 1, ntrait - 1);
   }

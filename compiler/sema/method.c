@@ -403,7 +403,7 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       Type **binds = NULL;
       int n = 0;
       TraitRef tr = {.trait = traits[i]};
-      ImplDecl *im = find_impl(K, &tr, u, &binds, &n);
+      ImplDecl *im = find_impl_for_call(K, &tr, u, &binds, &n);
       FnDecl *m = im ? trait_find_method(traits[i], e->name, NULL) : NULL;
       if (!m || m->self_kind == SELF_NONE) continue;
       // (Only methods found at the same step of the probe conflict: `(1..4).eq(v)` is Iterator's

@@ -248,6 +248,7 @@ bool is_fn_trait(TraitDecl *t);
 bool is_slice_rest(Pattern *p);  // `..` or `name @ ..` in a slice pattern
 int impls_for_self(TraitDecl *trait, Type *self);  // impls whose self type self matches
 ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
+ImplDecl *find_impl_for_call(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args);
 bool type_implements(Crate *crate, Type *t, TraitDecl *trait);
 // Impl lookup stops at rustc's recursion limit while checking (E0275); monomorphization, whose
 // types grow as deep as its own limit, asks to follow deeper.

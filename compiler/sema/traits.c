@@ -356,6 +356,8 @@ static bool bound_holds(Crate *crate, Type *bp, TraitRef *r, Type **binds, int n
   return find_impl(crate, with, bp, NULL, NULL) != NULL;
 }
 
+static bool open_bounds_hold;
+
 // Whether impl im is one for self_ty and tr: its self type and trait arguments match (binds
 // receives its parameters), and its bounds and where clauses hold.
 static bool impl_applies(Crate *crate, ImplDecl *im, TraitRef *tr, Type *self_ty, Type **binds, int n) {
@@ -379,6 +381,9 @@ static bool impl_applies(Crate *crate, ImplDecl *im, TraitRef *tr, Type *self_ty
     // An impl parameter is Sized unless it says `?Sized`: `impl<T> From<T> for Rc<T>` is no
     // impl for `Rc<str>`.
     if (im->env->sized && im->env->sized[p] && !ty_is_sized(bp)) return false;
+    // (A method call on `S<?T>` with `impl<T: Eq> Tr for S<T>`: ?T's bounds become the call's
+    // obligations, checked once ?T is known: find_impl_for_call.)
+    if (open_bounds_hold && bp->kind == TY_VAR && !bp->var_kind) continue;
     for (int b = 0; b < im->env->nbounds[p] && ok; b++) ok = bound_holds(crate, bp, im->env->bounds[p][b], binds, n);
   }
   // The impl's where clauses on other types (`where Option<T>: Debug`), with its parameters
@@ -426,6 +431,17 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
   }
   impl_depth--;
   return found;
+}
+
+// find_impl for a method call: an impl parameter still an inference variable meets its bounds
+// for now (the caller makes them obligations of the body).
+ImplDecl *find_impl_for_call(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args, int *nimpl_args) {
+  ImplDecl *im = find_impl(crate, tr, self_ty, impl_args, nimpl_args);
+  if (im || !ty_has_vars(self_ty)) return im;
+  open_bounds_hold = true;
+  im = find_impl(crate, tr, self_ty, impl_args, nimpl_args);
+  open_bounds_hold = false;
+  return im;
 }
 
 // `Vec<u64>: FromIterator<?A>`: when exactly one impl of the trait is for self's type, its trait
