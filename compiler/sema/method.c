@@ -349,7 +349,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     bs = env_pred_bounds(fx->env, u, &n);
     for (int b = 0; b < n; b++)
       if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
-    return false;
+    return blanket_method(fx, e, u, derefs, out);  // `e.to_string()` with `where T::Err: Display`
   }
   if (inherent_method(fx, e, u, derefs, out) || trait_impl_method(fx, e, u, derefs, out)) return true;
   // Clone without an impl (derived, String, Vec...): codegen builds the clone.

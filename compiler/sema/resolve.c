@@ -373,8 +373,13 @@ TraitRef **env_pred_bounds(GenericEnv *env, Type *t, int *n) {
   if (!env || !env->npreds) return NULL;
   t = ty_resolve(t);
   TraitRef **out = arena_alloc(sizeof(TraitRef *) * env->npreds);
-  for (int i = 0; i < env->npreds; i++)
-    if (ty_resolve(env->pred_tys[i]) == t) out[(*n)++] = env->pred_refs[i];
+  // (By the type, also when t still spells a variable bound since: `<?v as FromStr>::Err` with
+  // ?v = T is the clause's `<T as FromStr>::Err`.)
+  Type *z = ty_has_vars(t) ? ty_zonk(t) : t;
+  for (int i = 0; i < env->npreds; i++) {
+    Type *p = ty_resolve(env->pred_tys[i]);
+    if (p == t || p == z) out[(*n)++] = env->pred_refs[i];
+  }
   return out;
 }
 
