@@ -832,6 +832,11 @@ static void find_lang_traits(void) {
   for (int i = 0; i < 3; i++) K->fn_traits[i] = lookup_trait(intern_cstr(fn_names[i]));
   K->option = lookup_struct(intern_cstr("Option"));
   K->result = lookup_struct(intern_cstr("Result"));
+  static const char *const range_names[4] = {"RangeFrom", "RangeTo", "RangeToInclusive", "RangeFull"};
+  for (int i = 0; i < 4; i++) {
+    K->open_ranges[i] = lookup_struct(intern_cstr(range_names[i]));
+    if (!K->open_ranges[i]) ice((Span){0}, "the prelude has no %s", range_names[i]);
+  }
   K->report_fn = lookup_fn(intern_cstr("__trc_report"));
   K->iterator_trait = lookup_trait(intern_cstr("Iterator"));
   K->into_iterator_trait = lookup_trait(intern_cstr("IntoIterator"));
@@ -841,7 +846,10 @@ static void find_lang_traits(void) {
   K->formatter = lookup_struct_in(fmt, intern_cstr("Formatter"));
   if (!K->display_trait || !K->debug_trait || !K->formatter) ice((Span){0}, "the prelude lacks std::fmt");
   static const char *const letter_names[7] = {"Binary", "Octal", "LowerHex", "UpperHex", "LowerExp", "UpperExp", "Pointer"};
-  for (int i = 0; i < 7; i++) K->letter_traits[i] = lookup_trait_in(fmt, intern_cstr(letter_names[i]));
+  for (int i = 0; i < 7; i++) {
+    K->letter_traits[i] = lookup_trait_in(fmt, intern_cstr(letter_names[i]));
+    if (!K->letter_traits[i]) ice((Span){0}, "the prelude lacks std::fmt::%s", letter_names[i]);
+  }
 }
 
 TraitDecl *fmt_letter_trait(Crate *crate, char letter) {

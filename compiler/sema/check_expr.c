@@ -424,9 +424,9 @@ static bool range_value(Fcx *fx, Expr *idx) {
   Type *t = ty_resolve(l->ty);
   while (cloned && t->kind == TY_REF) t = ty_resolve(t->inner);
   if (t->kind == TY_RANGE) return true;
-  if (t->kind != TY_STRUCT) return false;
-  const char *n = t->sdecl->name;
-  return t->sdecl->span.file == 0 && (!strcmp(n, "RangeFrom") || !strcmp(n, "RangeTo") || !strcmp(n, "RangeToInclusive") || !strcmp(n, "RangeFull"));
+  for (int i = 0; t->kind == TY_STRUCT && i < 4; i++)
+    if (t->sdecl == K->open_ranges[i]) return true;
+  return false;
 }
 
 // Whether `a[i]` on t goes through Index: t implements it, or t is a struct with an Index impl
@@ -535,9 +535,7 @@ static Type *operand_behind_ref(Expr *e, Type *t, TokenKind op) {
 // and the other slicings are the compiler's own, never these.)
 static Type *check_open_range(Fcx *fx, Expr *e, Type *expected) {
   Expr *bound = e->lhs ? e->lhs : e->rhs;
-  const char *name = e->lhs ? "RangeFrom" : !e->rhs ? "RangeFull" : e->inclusive ? "RangeToInclusive" : "RangeTo";
-  StructDecl *s = lookup_struct(intern_cstr(name));
-  if (!s) ice(e->span, "the prelude has no %s", name);
+  StructDecl *s = K->open_ranges[e->lhs ? RANGE_FROM : !e->rhs ? RANGE_FULL : e->inclusive ? RANGE_TO_INCLUSIVE : RANGE_TO];
   e->sdecl = s;
   if (!bound) return ty_struct(s, NULL, 0);
   Type *exp = expected ? ty_resolve(expected) : NULL;

@@ -38,10 +38,9 @@ static void require_radix_formattable(Expr *a, char kind) {
   while (t->kind == TY_REF) t = ty_resolve(t->inner);
   bool ok = kind == 'p' ? pointer : kind == 'e' || kind == 'E' ? ty_is_numeric(t) : ty_is_int(t);
   if (ok || (t->kind == TY_VAR && (t->var_kind != 2 || kind == 'e' || kind == 'E'))) return;
-  TraitDecl *user = fmt_letter_trait(K, kind);  // a program's impl (`impl fmt::LowerHex for Id`)
-  if (user && kind != 'p' && t->kind != TY_VAR && type_implements(K, t, user)) return;
-  const char *trait = kind == 'x' ? "LowerHex" : kind == 'X' ? "UpperHex" : kind == 'o' ? "Octal" : kind == 'b' ? "Binary"
-                      : kind == 'e' ? "LowerExp" : kind == 'E' ? "UpperExp" : "Pointer";
+  TraitDecl *letter = fmt_letter_trait(K, kind);  // LowerHex for `{:x}`, ...: a program may impl it
+  if (kind != 'p' && t->kind != TY_VAR && type_implements(K, t, letter)) return;
+  const char *trait = letter->name;
   Diag *d = diag_error(a->span, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(t), trait);
   diag_label(d, "the trait `%s` is not implemented for `%s`", trait, ty_name(t));
   diag_emit(d);

@@ -72,9 +72,34 @@ static void *lookup_program_decl(void **decls, int n, const char *name) {
   return NULL;
 }
 
+static bool renamed_std_import(const char *name, const char **module, const char **target);
+
+static bool std_module_has(const char *module, const char *name);
+
+// The declaration of std::<module>::<name>, or, when that module has no item of the name, of
+// the prelude root's (`std::ops::Add`, which the prelude declares at its root).
+static void *lookup_decl_in(void **decls, int n, const char *module, const char *name) {
+  void *root = NULL;
+  for (int i = 0; i < n; i++) {
+    DeclHead *d = decls[i];
+    if (d->name != name || d->span.file != 0) continue;
+    const char *m = std_module_of(d->span);
+    if (m == module) return d;
+    if (!m) root = d;
+  }
+  return root && !std_module_has(module, name) ? root : NULL;
+}
+
 static void *lookup_decl(void **decls, int n, const char *name) {
   if (cur_user) {
     void *d = lookup_program_decl(decls, n, name);
+    if (d) return d;
+  }
+  // A program's `use std::collections::HashMap as Map;` shadows the prelude's own `Map` (the
+  // iterator adapter) where the `use` is in scope, as a module's imports shadow the prelude.
+  const char *module, *target;
+  if (!in_prelude_scope && renamed_std_import(name, &module, &target)) {
+    void *d = lookup_decl_in(decls, n, module, target);
     if (d) return d;
   }
   void *best = NULL;
@@ -109,6 +134,10 @@ StructDecl *lookup_struct_in(const char *module, const char *name) { LOOKUP_IN(K
 TraitDecl *lookup_trait_in(const char *module, const char *name) { LOOKUP_IN(K->traits, TraitDecl, module, name); }
 static ConstDecl *lookup_const_in(const char *module, const char *name) { LOOKUP_IN(K->consts, ConstDecl, module, name); }
 static AliasDecl *lookup_alias_in(const char *module, const char *name) { LOOKUP_IN(K->aliases, AliasDecl, module, name); }
+
+static bool std_module_has(const char *module, const char *name) {
+  return lookup_struct_in(module, name) || lookup_trait_in(module, name) || lookup_alias_in(module, name);
+}
 
 // Methods by name, so that a method call or a `Type::name` path looks only at what could
 // answer it: the inherent impls' functions of that name, and the traits declaring a method of
@@ -190,6 +219,7 @@ typedef struct {
   const char *alias;
   Path path;
   const char *scope;  // the program's module it is in; NULL for the prelude's
+  bool program;       // written in the program, not the prelude
 } UseEntry;
 typedef VEC(UseEntry *) UseVec;
 static UseVec uses;
@@ -199,6 +229,7 @@ void resolve_add_use(Path path, const char *alias, Span at) {
   u->path = path;
   u->alias = alias;
   u->scope = module_of(at);
+  u->program = at.file != 0;
   vec_push(&uses, u);
 }
 
@@ -282,6 +313,16 @@ const char *expand_path(Path *p) {
     }
   }
   return path_string(p, p->nsegs);
+}
+
+static bool renamed_std_import(const char *name, const char **module, const char **target) {
+  for (int i = uses.len - 1; i >= 0; i--) {
+    UseEntry *u = VEC_AT(uses, i);
+    if (u->alias != name || !u->program || !use_in_scope(u) || u->path.nsegs < 3) continue;
+    *module = path_std_module(&u->path, target);
+    if (*module && *target != name) return true;
+  }
+  return false;
 }
 
 static bool imported(const char *module, const char *name) {

@@ -219,6 +219,7 @@ typedef struct {
   TraitDecl *iterator_trait, *into_iterator_trait;  // the prelude's: what `for` loops over
   TraitDecl *fn_traits[3];   // Fn, FnMut, FnOnce
   StructDecl *option, *result;
+  StructDecl *open_ranges[4];  // std::ops's RangeFrom, RangeTo, RangeToInclusive, RangeFull (OpenRange)
   TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
   TraitDecl *letter_traits[7];              // ... and `{:b}` `{:o}` `{:x}` `{:X}` `{:e}` `{:E}` `{:p}`'s
   TraitDecl *send_trait, *sync_trait;     // the auto traits threads ask for (sema/auto_traits.c)
@@ -261,6 +262,7 @@ TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not);
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);
 // The std::fmt trait a format spec's letter calls (`x`: LowerHex), or NULL.
 TraitDecl *fmt_letter_trait(Crate *crate, char letter);
+typedef enum { RANGE_FROM, RANGE_TO, RANGE_TO_INCLUSIVE, RANGE_FULL } OpenRange;
 int find_variant(StructDecl *en, const char *name);   // index of a variant (interned name), or -1
 // E of `fn main() -> Result<(), E>` (E: Debug), the one return type besides () main may have.
 Type *main_report_type(Type *ret);
