@@ -771,16 +771,18 @@ static void keep_pointed_into(Bck *k, Word *set, Type *result) {
   }
 }
 
-// An Iterator method taking the iterator by value and returning no iterator (`collect`, `sum`,
-// `max`): what it returns comes out of the items, which hold nothing a closure of the iterator
-// borrowed unless that closure returns a borrow (`map(|x| &limit)`); a predicate's captures
-// (`filter(|x| **x > limit)`, which returns bool) stay behind.
+// An Iterator method returning no iterator (`collect`, `sum`, `max`, and `next` of `&mut
+// self`): what it returns comes out of the items, which hold nothing a closure of the iterator
+// borrowed unless that closure returns a borrow of them (`map(|x| &limit)`); a predicate's
+// captures (`filter(|x| **x > limit)`, which returns bool) and those of a closure whose result
+// is made of its arguments (`map(|x| (x, limit))`, summarize_closure_result) stay behind.
 static void drop_predicate_captures(Bck *k, Terminator *t, Word *set) {
   FnDecl *f = callee_sig(t);
   if (!f || !f->trait || strcmp(f->trait->name, "Iterator") || sig_type_holds(f->ret, intern_cstr("Self"), 0)) return;
   for (int l = 0; l < k->nloans; l++) {
     Loan *ln = &k->loans.data[l];
-    if (bit(set, l) && ln->capture && ln->closure && !names_lifetime(ln->closure->ret_type, 0)) bit_clear(set, l);
+    if (!bit(set, l) || !ln->capture || !ln->closure) continue;
+    if (!names_lifetime(ln->closure->ret_type, 0) || ln->closure->ret_env_free) bit_clear(set, l);
   }
 }
 
@@ -807,7 +809,7 @@ static void call_loans(State *s, Terminator *t) {
       if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
     for (Type *r = at; r->kind == TY_REF; r = ty_resolve(r->inner)) drop_container_loans(k, in, r->inner);  // `top.clone()` of an element
     keep_pointed_into(k, in, place_type(k, t->dest));
-    if (i == 0 && at->kind != TY_REF) drop_predicate_captures(k, t, in);
+    if (i == 0) drop_predicate_captures(k, t, in);
     for (int w = 0; w < k->words; w++) in[w] &= ~k->universal[w];
     bits_or(out, in, k->words);
     bits_or(inside, in, k->words);
@@ -2648,18 +2650,25 @@ static void split_locals(Bck *k) {
 // loans. Often it is made of its arguments alone: `self.next.map(|node| { self.next = ..;
 // &node.elem })` returns a borrow of the node, not of `self`, which the closure borrowed to
 // assign. rustc knows this from the closure's inferred signature; trc follows the values: a
-// local is made of the environment (local 1) when it is assigned from a place of one that is,
-// by use, reference or call argument, and the closure is env-free when the return place is
-// not. Closures are checked before the functions they are in (lower_crate).
+// local whose type can hold a reference is made of the environment (local 1) when it is
+// assigned from a place of one that is, by reference, or by use or call argument of a value
+// that can hold one itself (a number copied out of a capture carries no borrow), and the
+// closure is env-free when the return place is not. Closures are checked before the functions they are in (lower_crate).
 
-static bool reads_env(bool *env, Operand *o) { return o->kind != OPND_CONST && env[o->place.local]; }
+static Type *body_place_type(Body *b, Place p) { return p.nproj ? p.proj[p.nproj - 1].ty : b->locals.data[p.local].ty; }
 
-static bool rvalue_reads_env(bool *env, Rvalue *rv) {
-  if ((rv->kind == RV_REF || rv->kind == RV_DISCRIMINANT || rv->kind == RV_LEN) && env[rv->place.local]) return true;
-  if (rv->kind != RV_REF && rv->kind != RV_DISCRIMINANT && rv->kind != RV_LEN && (reads_env(env, &rv->a) || reads_env(env, &rv->b)))
-    return true;
+// A value read from the environment carries a borrow of it only if its type can hold one: the
+// `k` of `|n| (n, k)`, an i32 copied out of a captured reference, carries none.
+static bool reads_env(Body *b, bool *env, Operand *o) {
+  return o->kind != OPND_CONST && env[o->place.local] && type_has_refs(body_place_type(b, o->place));
+}
+
+static bool rvalue_reads_env(Body *b, bool *env, Rvalue *rv) {
+  if (rv->kind == RV_DISCRIMINANT || rv->kind == RV_LEN) return false;  // numbers
+  if (rv->kind == RV_REF) return env[rv->place.local];
+  if (reads_env(b, env, &rv->a) || reads_env(b, env, &rv->b)) return true;
   for (int i = 0; i < rv->nops; i++)
-    if (reads_env(env, &rv->ops[i])) return true;
+    if (reads_env(b, env, &rv->ops[i])) return true;
   return false;
 }
 
@@ -2675,13 +2684,14 @@ static void summarize_closure_result(Body *b) {
       BasicBlock *bb = &b->blocks.data[i];
       for (int j = 0; j < bb->stmts.len; j++) {
         MirStmt *st = &bb->stmts.data[j];
-        if (st->kind != STMT_ASSIGN || env[st->place.local] || !rvalue_reads_env(env, &st->rv)) continue;
+        if (st->kind != STMT_ASSIGN || env[st->place.local] || !type_has_refs(b->locals.data[st->place.local].ty)) continue;
+        if (!rvalue_reads_env(b, env, &st->rv)) continue;
         env[st->place.local] = changed = true;
       }
       Terminator *t = &bb->term;
-      if (t->kind != TERM_CALL || env[t->dest.local]) continue;
+      if (t->kind != TERM_CALL || env[t->dest.local] || !type_has_refs(b->locals.data[t->dest.local].ty)) continue;
       for (int k = 0; k < t->nargs; k++)
-        if (reads_env(env, &t->args[k])) env[t->dest.local] = changed = true;
+        if (reads_env(b, env, &t->args[k])) env[t->dest.local] = changed = true;
     }
   }
   f->ret_env_free = !env[0];

@@ -340,7 +340,11 @@ static Expr *operator_call(Expr *e, Expr *recv, Expr *arg, const char *method) {
 // else NULL: the caller reports the operator as unsupported).
 static Type *check_overload(Fcx *fx, Expr *e, const char *trait, const char *method, Expr *arg) {
   TraitDecl *tr = lookup_trait(intern_cstr(trait));
-  if (!tr || !type_implements(K, e->kind == EX_UNARY ? e->sub->ty : e->lhs->ty, tr)) return NULL;
+  Type *self = ty_resolve(e->kind == EX_UNARY ? e->sub->ty : e->lhs->ty);
+  // An operand still being inferred (`V::default() + b`, a V<_>) goes by the impls for its
+  // type's head: the call's checking infers the rest, and the impl's bounds become obligations.
+  bool open = tr && self->kind == TY_STRUCT && ty_has_vars(self) && impls_for_self(tr, self) > 0;
+  if (!tr || (!open && !type_implements(K, self, tr))) return NULL;
   e->overload = operator_call(e, e->kind == EX_UNARY ? e->sub : e->lhs, arg, method);
   Type *t = check_operator_method(fx, e->overload);
   e->overload->ty = ty_has_assoc(t) ? ty_normalize(t, cur_env) : t;
@@ -466,7 +470,9 @@ static Type *check_rhs_overload(Fcx *fx, Expr *e, Type *a, Type *b) {
     self = only && only != ty_unit ? only : self->var_kind == 1 ? ty_i32 : ty_f64;
   }
   targs[0] = self;
-  if (!find_impl(K, &r, self, NULL, NULL) || !unify(a, self)) return NULL;
+  // (A parameter's or projection's impl is its bound's: `T: Add<Output = T>`.)
+  bool bounded = (self->kind == TY_PARAM || self->kind == TY_ASSOC) && type_implements(K, self, tr);
+  if (!(bounded || find_impl(K, &r, self, NULL, NULL)) || !unify(a, self)) return NULL;
   Expr *m = operator_call(e, e->lhs, e->rhs, ot->method);
   m->dispatch = DISPATCH_TRAIT;
   m->fn = trait_find_method(tr, m->name, &m->trait);
@@ -741,8 +747,16 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   // Arithmetic through one level of reference (`&i32 + i32`) as std's operator impls allow.
   if (ra->kind == TY_REF && ty_is_numeric(ra->inner)) ra = ty_resolve(ra->inner);
   if (rb->kind == TY_REF && ty_is_numeric(rb->inner)) rb = ty_resolve(rb->inner);
+  bool open = ra->kind == TY_VAR && !ra->var_kind;
   bool ok = (ty_is_numeric(ra) || ra->kind == TY_VAR || (bitop && ra->kind == TY_BOOL)) && unify(ra, rb);
   if (ok && bitop && ty_resolve(ra)->kind == TY_FLOAT) ok = false;
+  // An operand not inferred yet that the other makes a type with operator impls (`a + b` in
+  // `fold(Default::default(), |a, b| a + b)` over items of a `T: Add`): the impl's call.
+  Type *now = ty_resolve(ra);
+  if (ok && open && now->kind != TY_VAR && !ty_is_numeric(now) && !(bitop && now->kind == TY_BOOL)) {
+    Type *t = check_rhs_overload(fx, e, a, b);
+    if (t) return t;
+  }
   if (!ok && ty_resolve(b)->kind != TY_VAR) {
     Type *t = check_rhs_overload(fx, e, a, b);
     if (t) return t;

@@ -724,6 +724,9 @@ static Type *project(Type *t, GenericEnv *env) {
     int n;
     TraitRef **bs = assoc_bounds(self, &n);
     for (int b = 0; b < n && !found; b++) found = binding_of(bs[b], t->name);
+    // A where clause on the projection: `where C::Item: Add<Output = C::Item>`.
+    for (int i = 0; env && i < env->npreds && !found; i++)
+      if (ty_resolve(env->pred_tys[i]) == self) found = bound_binding(env->pred_refs[i], t->assoc_trait, t->name, self, 0);
   }
   // A concrete type, W<I> in `impl<I: Tr> Tr for W<I>`, or I itself in a blanket
   // `impl<I: Iterator> IntoIterator for I`: the binding of the impl that applies.
@@ -761,9 +764,8 @@ static Type *project(Type *t, GenericEnv *env) {
   return found ? ty_normalize(found, env) : t;
 }
 
-typedef struct {
-  GenericEnv *env;
-} NormCtx;
+static Type *normalize_rec(Type *t, GenericEnv *env);
+static Type *normalize_child(Type *t, void *env) { return normalize_rec(t, env); }
 
 static Type *normalize_rec(Type *t, GenericEnv *env) {
   t = ty_resolve(t);
@@ -779,27 +781,8 @@ static Type *normalize_rec(Type *t, GenericEnv *env) {
     Type *p = changed ? ty_assoc_args(self, t->assoc_trait, t->name, args, t->nargs) : t;
     return project(p, env);
   }
-  // Rebuild the children; ty_subst with no arguments would not recurse, so do it by hand.
-  switch (t->kind) {
-  case TY_REF: return ty_ref(normalize_rec(t->inner, env), t->mut);
-  case TY_PTR: return ty_ptr(normalize_rec(t->inner, env), t->mut);
-  case TY_BOX: return ty_box(normalize_rec(t->inner, env));
-  case TY_VEC: return ty_vec(normalize_rec(t->inner, env));
-  case TY_SLICE: return ty_slice(normalize_rec(t->inner, env));
-  case TY_ARRAY: return ty_array_of(normalize_rec(t->inner, env), ty_array_len(t));
-  case TY_RANGE: return ty_range(normalize_rec(t->inner, env), t->len);
-  case TY_ITER: return ty_iter(normalize_rec(t->inner, env), t->mut);  // `slice::Iter<'_, T::Id>`
-  case TY_TUPLE: case TY_STRUCT: case TY_FN: case TY_CLOSURE: case TY_OPAQUE: {
-    Type **args = arena_alloc(sizeof(Type *) * (t->nargs + 1));
-    for (int i = 0; i < t->nargs; i++) args[i] = normalize_rec(t->args[i], env);
-    if (t->kind == TY_TUPLE) return ty_tuple(args, t->nargs);
-    if (t->kind == TY_STRUCT) return ty_struct(t->sdecl, args, t->nargs);
-    if (t->kind == TY_CLOSURE) return ty_closure(t->closure, args, t->nargs);
-    if (t->kind == TY_OPAQUE) return ty_opaque(t->opaque, args, t->nargs);
-    return ty_fn_q(args, t->nargs, normalize_rec(t->ret, env), t->bits);
-  }
-  default: return t;
-  }
+  // The children, a trait object's bindings among them (`dyn Iterator<Item = Self::Item>`).
+  return ty_map_children(t, normalize_child, env);
 }
 
 Type *ty_normalize(Type *t, GenericEnv *env) {

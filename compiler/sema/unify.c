@@ -501,7 +501,10 @@ bool coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
     e->ty = to;
     return true;
   }
-  if (ptrs && rt->kind != TY_VAR && ty_resolve(rt->inner)->kind != TY_VAR) {
+  // A pointee still a literal's type (`&{integer}`) can only be a number: `&&i32` deref-coerces
+  // to it (`seen.contains(x)` with seen a Vec<{integer}> and x a `&&i32`), as in rustc.
+  Type *rt_in = ptrs ? ty_resolve(rt->inner) : NULL;
+  if (ptrs && rt->kind != TY_VAR && (rt_in->kind != TY_VAR || rt_in->var_kind)) {
     Type *ti = ty_resolve(rt->inner), *fi = ty_resolve(rf->inner);
     if ((ti->kind == TY_DYN && fi->kind != TY_DYN && fi->kind != TY_VAR) || fi != ti || rf->mut != rt->mut)
       if (try_coerce(fx, e, rf, rt)) return true;
