@@ -484,7 +484,13 @@ static ArgFlow arg_flow(Bck *k, Terminator *t, int i) {
     // By value: what it holds; all of it when the result has the Self it was (`map(self, f) ->
     // Map<Self, F>`, whose iterator still borrows what it did). `max_by_key(self, f) ->
     // Option<Self::Item>` holds only what an item may point into, not the closure's captures.
-    if (!self_ref) return sig_type_holds(f->ret, intern_cstr("Self"), 0) ? ARG_ALL : ARG_INSIDE;
+    // A Self that is itself a reference (`(&v).into_iter()`, `for x in &m`: IntoIterator for
+    // `&'a Vec<T>`) may give its own borrow to what the result projects from it
+    // (`Self::IntoIter` is `Iter<'a, T>`).
+    if (!self_ref) {
+      bool ref_self = ty_resolve(t->args[0].ty)->kind == TY_REF && sig_type_names(f->ret, intern_cstr("Self"), 0);
+      return ref_self || sig_type_holds(f->ret, intern_cstr("Self"), 0) ? ARG_ALL : ARG_INSIDE;
+    }
     if (f->self_lifetime) return sig_names_lifetime(f, f->self_lifetime) ? ARG_ALL : ARG_INSIDE;
     return f->ret_elided ? ARG_ALL : ARG_INSIDE;
   }
@@ -699,6 +705,7 @@ static bool may_hold(Type *p, Type *x, int depth) {
   if (depth > 6) return true;
   switch (p->kind) {
   case TY_STRING: return x->kind == TY_STR || (x->kind == TY_SLICE && ty_resolve(x->inner) == ty_u8) || x == ty_u8;
+  case TY_STR: return (x->kind == TY_SLICE && ty_resolve(x->inner) == ty_u8) || x == ty_u8;  // Chars' `&'a [u8]`
   case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_BOX:
     if (x->kind == TY_SLICE && ty_resolve(x->inner) == ty_resolve(p->inner)) return true;
     return may_hold(p->inner, x, depth + 1);
@@ -716,7 +723,7 @@ static bool may_hold(Type *p, Type *x, int depth) {
     }
     return false;
   }
-  case TY_REF: case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_STR: case TY_FN: return false;
+  case TY_REF: case TY_INT: case TY_FLOAT: case TY_BOOL: case TY_CHAR: case TY_UNIT: case TY_FN: return false;
   default: return true;  // a parameter, a trait object, a closure's captures: anything
   }
 }

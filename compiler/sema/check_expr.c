@@ -1049,7 +1049,8 @@ static Type *iter_elem(Fcx *fx, Expr *e, Type *t) {
   if (t->kind == TY_ARRAY) {
     // An array of Copy elements is visited in place; other elements move out through
     // `arr.into_iter()` (method.c: array_into_vec).
-    if (!type_implements(K, t->inner, K->copy_trait) && !ty_has_vars(t->inner)) return iterator_elem(fx, e, t);
+    // (`[vec![1], vec![2]]`'s elements are no Copy whatever the literals become.)
+    if (!type_implements(K, t->inner, K->copy_trait) && ty_resolve(t->inner)->kind != TY_VAR) return iterator_elem(fx, e, t);
     return t->inner;
   }
   if (t->kind == TY_REF) {

@@ -5,6 +5,7 @@
 // checking, so it sits below them.
 #include "sema/sema_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 // ---------------------------------------------------------------------------------------------
@@ -67,6 +68,22 @@ static const struct {
   {"std::sync::mpsc::channel", "__std_sync_mpsc_channel"}, {"std::sync::mpsc::sync_channel", "__std_sync_mpsc_sync_channel"},
   {"std::sync::atomic::fence", "__std_sync_atomic_fence"}, {"std::sync::atomic::compiler_fence", "__std_sync_atomic_fence"},
 };
+
+// Any other `std::<module>::<name>` the prelude implements is its root fn `__std_<module>_<name>`
+// (`std::io::read_to_string` is `__std_io_read_to_string`), so it needs no entry above.
+static FnDecl *std_module_fn(const char *full) {
+  const char *rest = !strncmp(full, "std::", 5) ? full + 5 : !strncmp(full, "core::", 6) ? full + 6 : NULL;
+  if (!rest || !strstr(rest, "::")) return NULL;
+  char name[256];
+  size_t n = (size_t)snprintf(name, sizeof name, "__std_");
+  for (const char *c = rest; *c && n + 1 < sizeof name; c++) {
+    if (c[0] == ':' && c[1] == ':') c++;  // "::" to "_"
+    name[n++] = *c == ':' ? '_' : *c;
+  }
+  name[n] = 0;
+  FnDecl *f = lookup_fn(intern_cstr(name));
+  return f && f->span.file == 0 && !f->impl && !f->trait ? f : NULL;
+}
 
 static Builtin lookup_known_fn(const char *full) {
   for (size_t i = 0; i < sizeof known_fns / sizeof known_fns[0]; i++)
@@ -517,9 +534,14 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
   const char *full = expand_path(p);
   Builtin bi = lookup_known_fn(full);
   if (is_intrinsic(bi) && e->span.file != 0) bi = BI_NONE;  // intrinsics are the prelude's own
-  for (size_t i = 0; i < sizeof std_fns / sizeof std_fns[0]; i++) {
-    if (strcmp(std_fns[i].path, full)) continue;
-    FnDecl *f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
+  for (size_t i = 0; i <= sizeof std_fns / sizeof std_fns[0]; i++) {
+    FnDecl *f = NULL;
+    if (i < sizeof std_fns / sizeof std_fns[0]) {
+      if (strcmp(std_fns[i].path, full)) continue;
+      f = lookup_fn(intern_cstr(std_fns[i].prelude_fn));
+    } else if (!(f = std_module_fn(full))) {
+      break;
+    }
     e->res = RES_FN;
     e->fn = f;
     e->fn_targs = fresh_targs(fx, f->env, 0, NULL, e->span);
