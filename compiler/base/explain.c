@@ -224,6 +224,14 @@ static const Explanation explanations[] = {
   {"E0282",
     "A type cannot be inferred (`let v = Vec::new();` never used with a type); add an annotation.\n"
     "\n"},
+  {"E0283",
+    "A type cannot be inferred, and a trait bound on it cannot be met by any one type\n"
+    "(`let v = it.collect();`: `_: FromIterator<i32>`); name the type (`let v: Vec<_> = ..`).\n"
+    "\n"},
+  {"E0284",
+    "A type cannot be inferred, and an associated type of a bound on it is waited on\n"
+    "(`let x = \"5\".parse().unwrap();`: `<_ as FromStr>::Err`); name the type (`parse::<i32>()`).\n"
+    "\n"},
   {"E0308",
     "A value has a different type than the one expected at this place (annotation, argument, return value, branch of an `if`).\n"
     "\n"},

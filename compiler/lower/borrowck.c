@@ -735,8 +735,10 @@ static bool result_pointees(Type *t, Type **out, int *n, int depth) {
   if (depth > 6 || *n >= 8) return false;
   switch (t->kind) {
   case TY_REF: {
-    Type *x = ty_resolve(t->inner);  // `&dyn Tr` (or `&T`) may point into anything
-    if (x->kind == TY_DYN || ty_has_params(x) || ty_has_vars(x)) return false;
+    // `&dyn Tr` (or `&T`) may point into anything; `&RcBox<T>` (an Rc<T>'s) only into a place
+    // that can hold an RcBox<T>, which may_hold answers (a place of type T may hold anything).
+    Type *x = ty_resolve(t->inner);
+    if (x->kind == TY_DYN || x->kind == TY_PARAM || x->kind == TY_ASSOC || ty_has_vars(x)) return false;
     out[(*n)++] = x;
     return true;
   }

@@ -651,6 +651,25 @@ static Span super_bound_span(TraitDecl *t, TraitDecl *sup) {
   return t->span;
 }
 
+// In an impl's own signatures the trait's `Self::Error` is this impl's `type Error`, even where
+// another impl could also be selected for the self type by its bounds alone (std's blanket
+// `impl<T, U: Into<T>> TryFrom<U> for T` beside `impl TryFrom<&[T]> for [T; N]`).
+static Type *own_assoc(Type *t, void *ctx) {
+  ImplDecl *im = ctx;
+  t = ty_resolve(t);
+  if (t->kind == TY_ASSOC && t->inner == im->self_ty && t->assoc_trait == im->trait) {
+    bool same = !t->nargs || t->nargs == im->ntrait_args;
+    for (int a = 0; same && a < t->nargs; a++) same = ty_resolve(t->args[a]) == ty_resolve(im->trait_args[a]);
+    AssocTypeDecl *a = same ? impl_assoc(im, t->name) : NULL;
+    if (a && a->resolved) return a->resolved;
+  }
+  return ty_map_children(t, own_assoc, ctx);
+}
+
+static Type *impl_view(Type *trait_ty, Type **sub, int n, ImplDecl *im) {
+  return ty_normalize(own_assoc(ty_subst(trait_ty, sub, n), im), im->env);
+}
+
 static void check_impl_items(ImplDecl *im) {
   resolve_scope_of(im->span);
   TraitDecl *t = im->trait;
@@ -711,11 +730,11 @@ static void check_impl_items(ImplDecl *im) {
     for (int a = t->env->n; a < tm->env->n && a - t->env->n + im->env->n < m->env->n; a++)
       sub[a] = m->env->params[a - t->env->n + im->env->n];
     bool same = (tm->self_param_ty == NULL) == (m->self_param_ty == NULL) &&
-                (!tm->self_param_ty || ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) == m->self_param_ty);
+                (!tm->self_param_ty || impl_view(tm->self_param_ty, sub, n, im) == m->self_param_ty);
     Span at = same ? m->sig_span : m->self_span, trait_at = tm->self_span;
-    Type *want = tm->self_param_ty ? ty_normalize(ty_subst(tm->self_param_ty, sub, n), im->env) : NULL, *got = m->self_param_ty;
+    Type *want = tm->self_param_ty ? impl_view(tm->self_param_ty, sub, n, im) : NULL, *got = m->self_param_ty;
     for (int p = 0; p < m->nparams && same; p++) {
-      want = ty_normalize(ty_subst(tm->param_types[p], sub, n), im->env);
+      want = impl_view(tm->param_types[p], sub, n, im);
       got = ty_normalize(m->param_types[p], im->env);
       same = want == got;
       at = m->params[p].ty->span;
@@ -724,9 +743,9 @@ static void check_impl_items(ImplDecl *im) {
     // `-> impl Tr` in the trait: the impl returns a type of its own (rustc checks its bounds
     // against the trait's; trc does not yet).
     bool opaque_ret = ty_has_opaque(tm->ret_type);
-    if (same && !opaque_ret && ty_normalize(ty_subst(tm->ret_type, sub, n), im->env) != ty_normalize(m->ret_type, im->env)) {
+    if (same && !opaque_ret && impl_view(tm->ret_type, sub, n, im) != ty_normalize(m->ret_type, im->env)) {
       same = false;
-      want = ty_normalize(ty_subst(tm->ret_type, sub, n), im->env);
+      want = impl_view(tm->ret_type, sub, n, im);
       got = ty_normalize(m->ret_type, im->env);
       at = m->ret ? m->ret->span : m->sig_span;
       trait_at = tm->ret ? tm->ret->span : tm->sig_span;

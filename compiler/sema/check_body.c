@@ -234,8 +234,6 @@ static void check_obligations(Fcx *fx) {
 // rustc's selection decides it when one candidate is left. With several (`let q: u64 =
 // 7.into()`: From<u8>, From<u16>, ...) it keeps its fallback, and the bound its error.
 static void unify_literal_by_bound(Obligation *o, Type *var) {
-  for (int a = 0; o->tr && a < o->tr->nargs; a++)
-    if (ty_has_vars(ty_zonk(o->tr->args[a]))) return;
   int n;
   Type *const *cands = literal_types(var, &n);
   Type *only = NULL;
@@ -291,6 +289,35 @@ static bool unify_with_env_bound(Fcx *fx, TraitRef *tr, Type *t) {
   bool any = false;
   for (int a = 0; only && a < tr->nargs; a++) any |= unify(tr->args[a], only->args[a]);
   return any;
+}
+
+// A variable left unknown that a trait bound is waiting on (`collect()`'s `B: FromIterator<i32>`,
+// `parse()`'s `F: FromStr`): rustc reports the bound it cannot satisfy, E0283 (E0284 where what
+// is waited on is a projection, FromStr's Err), not E0282.
+static Obligation *bound_on_var(Fcx *fx, Type *var) {
+  var = ty_resolve(var);
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (ty_resolve(o->ty) == var && !o->format_arg && !o->bound_of) return o;
+  }
+  return NULL;
+}
+
+static Diag *ambiguous_bound(Obligation *o, Span at) {
+  bool projection = o->trait->nassoc_types > 0 && !strcmp(o->trait->name, "FromStr");
+  Diag *d = diag_error(at, projection ? "E0284" : "E0283", "type annotations needed");
+  if (projection) {
+    diag_note(d, "cannot satisfy `<_ as %s>::%s == _`", o->trait->name, o->trait->assoc_types[0].name);
+    return d;
+  }
+  const char *args = "";
+  for (int a = 0; o->tr && a < o->tr->nargs; a++) {
+    Type *t = ty_resolve(ty_normalize(ty_zonk(o->tr->args[a]), cur_env));
+    if (t->kind == TY_VAR && t->var_kind) t = t->var_kind == 1 ? ty_i32 : ty_f64;  // as rustc shows it, after fallback
+    args = arena_printf("%s%s%s", args, a ? ", " : "", ty_name(t));
+  }
+  diag_note(d, "cannot satisfy `_: %s%s%s%s`", o->trait->name, *args ? "<" : "", args, *args ? ">" : "");
+  return d;
 }
 
 void unify_bindings(Fcx *fx) {
@@ -387,14 +414,26 @@ void check_fn_body(FnDecl *f) {
     }
     if (!unify(from, d->to)) check_try_conversion(d->e, from, ty_zonk(d->to));
   }
+  // A closure that never returns (`|| { panic!("x"); }`) returns `()` unless something else
+  // says what (rustc's fallback of the never type).
+  for (int i = 0; i < fx.diverging.len; i++)
+    if (ty_resolve(VEC_AT(fx.diverging, i))->kind == TY_VAR) unify(VEC_AT(fx.diverging, i), ty_unit);
   // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);
     l->ty = zonk_norm(l->ty);
     if (ty_has_vars(l->ty) && !fx.reported_infer && !diag_error_count()) {
       Type *shown = ty_resolve(l->ty)->kind == TY_VAR ? NULL : l->ty;
-      Diag *d = shown ? diag_error(l->span, "E0282", "type annotations needed for `%s`", ty_name(shown))
-                      : diag_error(l->span, "E0282", "type annotations needed");
+      Obligation *amb = shown ? NULL : bound_on_var(&fx, l->ty);
+      Diag *d = amb ? ambiguous_bound(amb, l->span)
+                : shown ? diag_error(l->span, "E0282", "type annotations needed for `%s`", ty_name(shown))
+                        : diag_error(l->span, "E0282", "type annotations needed");
+      if (amb) {
+        diag_help(d, "consider giving `%s` an explicit type", l->name);
+        diag_emit(d);
+        fx.reported_infer = true;
+        continue;
+      }
       diag_label(d, "type must be known at this point");
       diag_help(d, "consider giving `%s` an explicit type", l->name);
       diag_emit(d);

@@ -1243,6 +1243,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   cf->body->span = e->cbody->span;
   check_coerce(fx, e->cbody, ret);
   note_move(fx, e->cbody);
+  if ((fx->diverges || ty_resolve(e->cbody->ty)->kind == TY_NEVER) && ty_resolve(ret)->kind == TY_VAR) vec_push(&fx->diverging, ret);
   scope_pop(fx, mark);
   fx->fn = saved_fn;
   fx->ret = saved_ret;

@@ -142,6 +142,12 @@ static bool require_comparable(Expr *e, Type *a) {
 
 Type *check_macro(Fcx *fx, Expr *e, Type *expected) {
   const char *n = e->name;
+  if (!strcmp(n, "module_path")) {  // `main` at the crate root, `main::shapes` inside `mod shapes`
+    const char *m = module_of(e->span);
+    const char *text = m && strcmp(m, "crate") ? arena_printf("%s%s", crate_name(), m + 5) : crate_name();
+    *e = (Expr){.kind = EX_STR, .span = e->span, .str = text, .str_len = strlen(text), .field_index = -1};
+    return check_expr(fx, e, expected);
+  }
   if (n == s_println || n == s_print || n == s_eprintln || n == s_eprint) {
     check_format_args(fx, e, 0);
     return ty_unit;

@@ -465,6 +465,20 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
 
 
 
+// rustc's autoref step for a method taking self by value: `bytes[..4].try_into()` is TryInto's
+// `try_into(self)` with Self = &[u8] (a slice or str place cannot be the Self by value).
+static bool probe_autoref_by_value(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  int obligations = fx->obligations.len;
+  Expr saved = *e;
+  if (probe_step(fx, e, ty_ref(u, false), derefs, out) && e->autoref == 0 && e->autoderefs == derefs) {
+    e->autoref = 1;
+    return true;
+  }
+  fx->obligations.len = obligations;
+  *e = saved;
+  return false;
+}
+
 // An operator on a type that is not a primitive: `a + b` is the call `a.add(b)` of the method
 // of Add, whose receiver a was checked already (check_expr.c: check_operator).
 Type *check_operator_method(Fcx *fx, Expr *m) {
@@ -542,6 +556,8 @@ static bool by_value_blanket(TraitDecl **traits, int ntraits, const char *name) 
   return false;
 }
 
+static Type *known_projections(Fcx *fx, Type *ret);
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
@@ -602,6 +618,7 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
     }
     found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, &sig);
     if (!found) found = probe_step(fx, e, u, derefs, &sig);
+    if (!found && (u->kind == TY_SLICE || u->kind == TY_STR)) found = probe_autoref_by_value(fx, e, u, derefs, &sig);
     if (!found) {
       Expr *d;
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
@@ -666,5 +683,23 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   if (e->autoref == 0 && e->autoderefs > 0) note_move(fx, e->sub);  // by-value self through a deref
   else if (e->autoref == 0) note_move(fx, e->sub);
   for (int i = 0; i < e->nargs; i++) check_arg(fx, e->args[i], sig.params[i + 1], e->name_span);
-  return sig.ret;
+  return known_projections(fx, sig.ret);
+}
+
+// Whether t has a projection whose self type still holds a literal's variable.
+static bool literal_projection(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind == TY_ASSOC) return has_literal_var(t->inner);
+  if (t->inner && literal_projection(t->inner)) return true;
+  for (int i = 0; i < t->nargs; i++)
+    if (literal_projection(t->args[i])) return true;
+  return false;
+}
+
+// `v.get(0)`: the literal is an index type, which its bound decides (only usize is a
+// SliceIndex<[T]>), so that what follows knows the result, `Option<&T>` (`*x += 1`).
+static Type *known_projections(Fcx *fx, Type *ret) {
+  if (!literal_projection(ret)) return ret;
+  unify_bindings(fx);
+  return ty_normalize(ty_zonk(ret), cur_env);
 }

@@ -45,6 +45,7 @@ Type *binding_of(TraitRef *r, const char *name);   // `name = X` in `Tr<name = X
 bool check_dyn_compatible(TraitDecl *t, Span use_site);
 bool may_implement(Type *t, TraitDecl *trait);  // some instantiation of t (with vars) could implement trait
 bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self);  // `W(1).name()`: the one impl it can be
+bool has_literal_var(Type *t);  // t holds an `{integer}` or `{float}` still
 // An impl's self type pat (its parameters bound into binds) matching t; may_match: whether t,
 // with inference variables, could become a type pat matches.
 bool match_type(Type *pat, Type *t, Type **binds, int nbinds);
@@ -220,6 +221,7 @@ typedef struct {
   VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
   VEC(DeferredTry) tries;  // `x?` whose error type inference had not decided yet (`s.parse()?`)
   VEC(DeferredCoerce) coercions;  // a value of a projection not known yet given where a type is expected
+  VEC(Type *) diverging;  // results of closures whose bodies never return: `()` if nothing else decides them
   VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;

@@ -139,7 +139,7 @@ bool may_implement(Type *t, TraitDecl *trait) {
   return false;
 }
 
-static bool has_literal_var(Type *t) {
+bool has_literal_var(Type *t) {
   t = ty_resolve(t);
   if (t->kind == TY_VAR) return t->var_kind != 0;
   if (t->inner && has_literal_var(t->inner)) return true;
@@ -159,7 +159,7 @@ bool unify_with_literal_impl(TraitDecl **traits, int ntraits, Type *self) {
     for (int i = 0; i < traits[t]->impls.len; i++) {
       ImplDecl *im = traits[t]->impls.data[i];
       if (!im->self_ty || !may_match(im->self_ty, self)) continue;
-      if (only) return false;
+      if (only && only->self_ty != im->self_ty) return false;  // (`Range<usize>`'s impls for [T] and str agree)
       only = im;
     }
   if (!only) return false;

@@ -86,18 +86,6 @@ static const char *snake_case(const char *camel) {
   return arena_printf("%s", buf);
 }
 
-// The crate a program's items belong to: its file's stem, `-` read as `_`, as rustc names it.
-// Not cached in a static: the string lives in the arena, which trc_reset frees between the
-// fuzzer's inputs.
-static const char *crate_name(void) {
-  const char *f = diag_file_name(1), *slash = strrchr(f, '/');
-  char *s = arena_printf("%s", slash ? slash + 1 : f), *dot = strrchr(s, '.');
-  if (dot && dot != s) *dot = 0;
-  for (char *p = s; *p; p++)
-    if (*p == '-') *p = '_';
-  return s;
-}
-
 // The full path of the item `name` declared at span sp: the program's, or std's.
 static const char *item_path(Span sp, const char *name) {
   if (sp.file != 0) return arena_printf("%s::%s", crate_name(), name);

@@ -90,7 +90,7 @@ static uint32_t decode_at(size_t i, int *n) {
   return cp;
 }
 
-static int encode_utf8(uint32_t cp, char *buf) {
+int encode_utf8(uint32_t cp, char *buf) {
   if (cp < 0x80) {
     buf[0] = (char)cp;
     return 1;

@@ -41,6 +41,18 @@ void modules_start(const char *main_path, int main_file) {
 }
 
 int modules_current(void) { return cur; }
+
+// The crate a program's items belong to: its file's stem, `-` read as `_`, as rustc names it.
+// Not cached in a static: the string lives in the arena, which trc_reset frees between the
+// fuzzer's inputs.
+const char *crate_name(void) {
+  const char *f = diag_file_name(1), *slash = strrchr(f, '/');
+  char *s = arena_printf("%s", slash ? slash + 1 : f), *dot = strrchr(s, '.');
+  if (dot && dot != s) *dot = 0;
+  for (char *p = s; *p; p++)
+    if (*p == '-') *p = '_';
+  return s;
+}
 int module_count(void) { return mods.len; }
 UserModule *module_at(int i) { return &mods.data[i]; }
 

@@ -1500,6 +1500,73 @@ static Expr *parse_dbg(Span lo, TokenKind close) {
 }
 
 // macro = ident "!" ( "(" args ")" | "[" args "]" | "{" args "}" )
+// `concat!("a", 1, 'b', true)`: the literals' text, one string.
+static Expr *parse_concat(Span lo, TokenKind close) {
+  Expr *e = new_expr(EX_STR, lo);
+  char *text = arena_alloc(1);
+  size_t len = 0;
+  while (!at(close) && !at(TK_EOF)) {
+    int start = P.pos;
+    Expr *a = parse_expr();
+    const char *piece = NULL;
+    char buf[4];
+    size_t n = 0;
+    if (a->kind == EX_STR) piece = a->str, n = a->str_len;
+    else if (a->kind == EX_CHAR) piece = buf, n = (size_t)encode_utf8((uint32_t)a->int_val, buf);
+    else if (a->kind == EX_BOOL) piece = a->int_val ? "true" : "false", n = strlen(piece);
+    else if (a->kind == EX_UNARY && a->op == TK_MINUS && (a->sub->kind == EX_INT || a->sub->kind == EX_FLOAT)) {
+      piece = arena_printf("-%s", tokens_text(&P.toks[start + 1], P.pos - start - 1));  // `-3`
+      n = strlen(piece) - (a->sub->suffix ? strlen(a->sub->suffix) : 0);
+    } else if (a->kind == EX_INT || a->kind == EX_FLOAT) {
+      piece = tokens_text(&P.toks[start], P.pos - start);  // as written, less a suffix
+      n = strlen(piece) - (a->suffix ? strlen(a->suffix) : 0);
+    } else {
+      error_at(a->span, NULL, "expected a literal");
+    }
+    if (piece) {
+      char *grown = arena_alloc(len + n + 1);
+      copy_bytes(grown, text, len);
+      copy_bytes(grown + len, piece, n);
+      text = grown, len += n;
+    }
+    if (!accept(TK_COMMA)) break;
+  }
+  expect(close);
+  e->str = text;
+  e->str_len = len;
+  e->span = span_from(lo);
+  return e;
+}
+
+// `line!()`, `column!()`, `file!()`: where the invocation is, known here; `concat!`'s literals.
+// (`module_path!()` is sema's: the module of a span is known once all are parsed.)
+static Expr *parse_location_macro(const char *name, Span lo, TokenKind close) {
+  if (!strcmp(name, "concat")) return parse_concat(lo, close);
+  expect(close);
+  Expr *e;
+  if (!strcmp(name, "file")) {
+    e = new_expr(EX_STR, lo);
+    e->str = diag_file_name((int)lo.file);
+    e->str_len = strlen(e->str);
+  } else if (!strcmp(name, "module_path")) {
+    e = new_expr(EX_MACRO, lo);
+    e->name = intern_cstr(name);
+  } else {
+    int line, col;
+    diag_line_col(lo, &line, &col);
+    e = new_expr(EX_INT, lo);
+    e->int_val = (uint64_t)(!strcmp(name, "line") ? line : col);
+    e->suffix = intern_cstr("u32");
+  }
+  e->span = span_from(lo);
+  return e;
+}
+
+static bool is_location_macro(const char *name) {
+  return !strcmp(name, "line") || !strcmp(name, "column") || !strcmp(name, "file") || !strcmp(name, "module_path") ||
+         !strcmp(name, "concat");
+}
+
 static Expr *parse_macro(const char *name, Span lo) {
   MacroDef *user = macro_lookup(name);
   if (user) return parse_macro_expr(user, lo);
@@ -1509,6 +1576,7 @@ static Expr *parse_macro(const char *name, Span lo) {
   if (close == TK_EOF) syntax_error("one of `(`, `[`, or `{`");
   advance();
   if (!strcmp(name, "dbg")) return parse_dbg(lo, close);
+  if (is_location_macro(name)) return parse_location_macro(name, lo, close);
   Expr *e = new_expr(EX_MACRO, lo);
   if (!strncmp(name, "debug_assert", 12) && (!name[12] || !strcmp(name + 12, "_eq") || !strcmp(name + 12, "_ne"))) {
     name = intern_cstr(name + 6);  // `debug_assert_eq` is `assert_eq`, kept out of release builds

@@ -807,6 +807,7 @@ UserModule *module_at(int i);
 int module_find(const char *path);          // index by path, or -1
 const char *module_child(const char *path, const char *name);  // path of a child, or NULL
 const char *module_parent(const char *path);                    // NULL for the root
+const char *crate_name(void);  // the program's crate: its file's stem, `-` read as `_`
 // The module a span of the program is in ("crate" at the top), NULL for the prelude's.
 const char *module_of(Span sp);
 // Whether module `inner` is `outer` or inside it (privacy: what `outer` may see).
@@ -852,6 +853,7 @@ bool hyg_def_site(uint32_t h, uint32_t *site);
 void macro_reset(void);
 // The text stringify! gives tokens toks[0, n): spaced as rustc prints a token stream.
 const char *tokens_text(Token *toks, int n);
+int encode_utf8(uint32_t cp, char *buf);  // lexer.c: cp as UTF-8 into buf (up to 4 bytes); the length
 
 // parser.c: how many tokens from toks[pos] (up to toks[end], exclusive) a fragment of kind k
 // spans, or -1 when none parses there (nothing is reported). toks[end] is restored.
