@@ -245,6 +245,17 @@ static void unify_literal_by_bound(Obligation *o, Type *var) {
   if (only) unify(var, only);
 }
 
+void settle_literal(Fcx *fx, Type *t) {
+  t = ty_resolve(t);
+  for (int i = 0; i < fx->obligations.len; i++) {
+    Obligation *o = VEC_AT(fx->obligations, i);
+    if (ty_resolve(o->ty) != t) continue;
+    if (t->kind == TY_VAR) unify_literal_by_bound(o, t);
+    else unify_with_literal_impl(&o->trait, 1, t);  // `RangeTo<{integer}>`: Range<usize>'s impl
+    t = ty_resolve(t);
+  }
+}
+
 // `call(&mut |_n: u8| 3)` for `X: H`, met by `impl<F: FnMut(u8) -> u64> H for F`: the closure
 // has H through the impl's Fn bound, so that bound's signature is the closure's (its 3 is a
 // u64; left alone it would fall back to i32 and be returned where a u64 is read).

@@ -686,20 +686,21 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   return known_projections(fx, sig.ret);
 }
 
-// Whether t has a projection whose self type still holds a literal's variable.
-static bool literal_projection(Type *t) {
+// A projection in t whose self type holds a literal's variable (`<{integer} as
+// SliceIndex<[T]>>`, `<RangeTo<{integer}> as SliceIndex<[T]>>`).
+static Type *literal_projection_self(Type *t) {
   t = ty_resolve(t);
-  if (t->kind == TY_ASSOC) return has_literal_var(t->inner);
-  if (t->inner && literal_projection(t->inner)) return true;
-  for (int i = 0; i < t->nargs; i++)
-    if (literal_projection(t->args[i])) return true;
-  return false;
+  if (t->kind == TY_ASSOC) return has_literal_var(t->inner) ? ty_resolve(t->inner) : NULL;
+  Type *found = t->inner ? literal_projection_self(t->inner) : NULL;
+  for (int i = 0; i < t->nargs && !found; i++) found = literal_projection_self(t->args[i]);
+  return found;
 }
 
 // `v.get(0)`: the literal is an index type, which its bound decides (only usize is a
 // SliceIndex<[T]>), so that what follows knows the result, `Option<&T>` (`*x += 1`).
 static Type *known_projections(Fcx *fx, Type *ret) {
-  if (!literal_projection(ret)) return ret;
-  unify_bindings(fx);
-  return ty_normalize(ty_zonk(ret), cur_env);
+  Type *var = literal_projection_self(ret);
+  if (!var) return ret;
+  settle_literal(fx, var);
+  return has_literal_var(var) ? ret : ty_normalize(ty_zonk(ret), cur_env);
 }

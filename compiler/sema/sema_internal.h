@@ -325,6 +325,7 @@ bool has_user_deref(Type *t);  // t implements Deref and is no reference or Box
 const char *deref_data_name(Type *t);  // "an `Rc`", "dereference of `T`"
 void note_mut_use(Fcx *fx, Expr *place);  // check_expr.c: a closure's capture used mutably
 void unify_bindings(Fcx *fx);  // check_body.c: what pending obligations with one impl decide
+void settle_literal(Fcx *fx, Type *var);  // check_body.c: the one type a literal's bounds allow it, now
 void capture_use(Fcx *fx, Local *l, int field, bool deref);  // check_path.c: a closure body's use of a capture
 void capture_through(Fcx *fx, Expr *e);  // ... that only goes through the variable (`*r`, `r[i]`)
 void settle_captures(Fcx *fx);  // after check_moves: reference variables used only through
