@@ -1114,6 +1114,12 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     if (expected && !ty_has_vars(expected) && !unsizes) unify(sig.ret, expected);
     if (unsizes) unsize_fn_hint(fx, ret, ty_resolve(expected));
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
+    // `BTreeMap::from([(1, 10)])`: of the impls of the trait for the self type, the one the
+    // arguments pick decides the rest of the self type now (K and V), for what follows.
+    TraitDecl *tr = callee->res == RES_TRAIT_FN ? callee->fn->trait : NULL;
+    if (tr && tr->generics.nparams && callee->fn_ntargs > tr->generics.nparams && ty_resolve(callee->fn_targs[0])->kind == TY_STRUCT &&
+        ty_has_vars(callee->fn_targs[0]))
+      select_by_args(tr, callee->fn_targs[0], callee->fn_targs + 1, tr->generics.nparams);
     check_sized_targs(e, callee);
     fx->unsize_var = NULL;
     fx->unsize_fn = NULL;
