@@ -558,11 +558,31 @@ static bool by_value_blanket(TraitDecl **traits, int ntraits, const char *name) 
 
 static Type *known_projections(Fcx *fx, Type *ret);
 
+// `9.cmp(&x)` with x a u32: a literal compared with a variable of a number type is that type (the
+// comparison traits' impls of the primitives take Self), as rustc infers it. Only a `&local`
+// argument is looked at: the arguments are checked after the probe.
+static void compared_literal(Fcx *fx, Expr *e, Type *lit) {
+  static const char *const cmps[] = {"cmp", "partial_cmp", "eq", "ne", "lt", "le", "gt", "ge"};
+  bool cmp = false;
+  for (size_t i = 0; i < sizeof cmps / sizeof cmps[0] && !cmp; i++) cmp = !strcmp(e->name, cmps[i]);
+  Expr *a = cmp && e->nargs == 1 ? e->args[0] : NULL;
+  bool borrowed = a && a->kind == EX_UNARY && a->op == TK_AMP && !a->mut;  // `&x`, x a number
+  Expr *path = borrowed ? a->sub : a;                                      // or `n`, a `&u64`
+  if (!path || path->kind != EX_PATH || path->path.nsegs != 1) return;
+  Local *l = find_local_hyg(fx, path->path.segs[0].name, path->path.segs[0].hyg);
+  Type *t = l && l->ty ? ty_resolve(l->ty) : NULL;
+  if (t && !borrowed) t = t->kind == TY_REF ? ty_resolve(t->inner) : NULL;
+  if (t && (lit->var_kind == 1 ? t->kind == TY_INT : t->kind == TY_FLOAT)) unify(lit, t);
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   Type *behind = deref_all(rt);  // (`i.to_string()` of a closure's `i: &{integer}`)
+  if (behind->kind == TY_VAR && behind->var_kind) compared_literal(fx, e, behind);
+  rt = ty_resolve(rt);
+  behind = deref_all(rt);
   bool open_literal = false;
   if (behind->kind == TY_VAR && behind->var_kind &&
       (!strcmp(e->name, "to_string") || !find_builtin_method(behind->var_kind == 1 ? ty_i64 : ty_f64, e->name))) {
