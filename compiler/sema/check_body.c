@@ -234,6 +234,8 @@ static void check_obligations(Fcx *fx) {
 // rustc's selection decides it when one candidate is left. With several (`let q: u64 =
 // 7.into()`: From<u8>, From<u16>, ...) it keeps its fallback, and the bound its error.
 static void unify_literal_by_bound(Obligation *o, Type *var) {
+  for (int a = 0; o->tr && a < o->tr->nargs; a++)
+    if (ty_has_vars(ty_zonk(o->tr->args[a]))) return;
   int n;
   Type *const *cands = literal_types(var, &n);
   Type *only = NULL;
