@@ -1442,7 +1442,7 @@ static void lower_call(Lower *L, Place dest, Expr *e) {
     written_call(L, f->span);
     return;
   }
-  case RES_LOCAL: lower_value_call(L, dest, e); return;
+  case RES_LOCAL: case RES_CONST_ITEM: lower_value_call(L, dest, e); return;  // a closure, a `const F: fn()`
   default: unsupported(L, "a call of this kind");
   }
 }

@@ -100,8 +100,10 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
     int at = env_add(env, g->params[i].name);
     if (g->params[i].const_ty) env->const_tys[at] = resolve_const_param_type(g->params[i].const_ty, env);
   }
-  for (int i = 0; i < g->nparams && first + i < env->n; i++)
+  for (int i = 0; i < g->nparams && first + i < env->n; i++) {
     add_bounds_from(env, first + i, g->params[i].bounds, g->params[i].nbounds, self_ty);
+    if (g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, "'static")) env->outlives_static[first + i] = true;
+  }
   for (int i = 0; i < g->npreds; i++) {
     WherePred *w = &g->preds[i];
     // `where Self: Sized` on a trait method opts the method out of the vtable.
@@ -131,6 +133,7 @@ static void add_generics(GenericEnv *env, Generics *g, Type *self_ty, FnDecl *fn
       continue;
     }
     add_bounds_from(env, t->index, w->bounds, w->nbounds, self_ty);
+    if (w->lifetime_bound && !strcmp(w->lifetime_bound, "'static")) env->outlives_static[t->index] = true;
   }
 }
 
@@ -325,6 +328,7 @@ static void resolve_const(ConstDecl *cd) {
   f->body->span = cd->value->span;
   f->is_static = cd->is_static;
   f->is_static_mut = cd->is_mut;
+  f->const_context = cd->is_static ? "statics" : "constants";
   cd->fn = f;
   // A `static mut` is only used in `unsafe` code, which answers for sharing it (no Sync needed).
   if (cd->is_static && !cd->is_mut) check_static_type(cd, f->ret_type);

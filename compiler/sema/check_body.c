@@ -125,6 +125,40 @@ static void report_param_not_static(Type *t, Span sp) {
   diag_emit(d);
 }
 
+// The first type parameter in t that may hold a borrow where the body is (no `T: 'static`):
+// what a callee's `F: 'static` cannot take. Only what t owns: a by-reference capture or a
+// reference is a loan, the borrow checker's to follow.
+static Type *borrowing_param(Fcx *fx, Type *t, int depth) {
+  t = ty_resolve(t);
+  if (!t || depth > 8) return NULL;
+  switch (t->kind) {
+  case TY_PARAM: return t->index < fx->env->n && t == fx->env->params[t->index] && !param_static_here(fx, t) ? t : NULL;
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: return borrowing_param(fx, t->inner, depth + 1);
+  case TY_TUPLE: case TY_STRUCT:
+    for (int i = 0; i < t->nargs; i++) {
+      Type *p = borrowing_param(fx, t->args[i], depth + 1);
+      if (p) return p;
+    }
+    return NULL;
+  case TY_CLOSURE:
+    for (int i = 0; i < t->closure->ncaptures; i++) {
+      Type *p = t->closure->captures[i].by_value ? borrowing_param(fx, closure_capture_type(t, i), depth + 1) : NULL;
+      if (p) return p;
+    }
+    return NULL;
+  default: return NULL;
+  }
+}
+
+// `thread::spawn(move || use(x))` with `x: T` in a function whose T is not 'static: E0310.
+static void check_outlives(Fcx *fx) {
+  for (int i = 0; i < fx->outlives.len; i++) {
+    Obligation *o = VEC_AT(fx->outlives, i);
+    Type *p = borrowing_param(fx, ty_zonk(o->ty), 0);
+    if (p) report_param_not_static(p, o->span);
+  }
+}
+
 // `-> impl Display` returning a type that is not: rustc words Display's and Debug's as their
 // `rustc_on_unimplemented` says, and points at the return type.
 static void report_opaque_bound(Obligation *o, const char *name, const char *trait) {
@@ -472,6 +506,7 @@ void check_fn_body(FnDecl *f) {
   check_moves(&fx);
   check_closure_kinds(&fx);
   settle_captures(&fx);
-  check_unsafety(f);
+  check_outlives(&fx);
+  check_contexts(f);
   cur_env = saved_env;
 }

@@ -1375,12 +1375,14 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
   case EX_PATH:
     {
       int obligations = fx->obligations.len;
+      int outlives = fx->outlives.len;
       if (!resolve_value_path(fx, e)) return ty_new_var(0);
       if ((e->res == RES_FN || e->res == RES_TRAIT_FN) && e->fn->is_const) return assoc_const_use(fx, e);
       bool plain_fn = e->res == RES_FN && e->fn->self_kind == SELF_NONE;
       int arity = plain_fn ? -1 : value_fn_arity(e);
       if (arity >= 0) {
-        fx->obligations.len = obligations;  // the call in the closure makes its own
+        fx->obligations.len = obligations;
+        fx->outlives.len = outlives;  // the call in the closure makes its own
         return check_fn_value(fx, e, arity, expected);
       }
     }

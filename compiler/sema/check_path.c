@@ -104,6 +104,12 @@ Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
       if (!(env->has_self && i == 0) || env->bounds[i][b]->nassoc) obligate_ref(fx, t[i], env->bounds[i][b], t, n, sp);
   for (int i = 0; env && i < env->npreds; i++)  // `where Self::Item: Ord`, of the types given
     obligate_ref(fx, ty_subst(env->pred_tys[i], t, n), env->pred_refs[i], t, n, sp);
+  for (int i = 0; i < n; i++)  // `F: 'static` (thread::spawn's): checked with the obligations
+    if (env->outlives_static[i]) {
+      Obligation *o = arena_alloc(sizeof *o);
+      o->ty = t[i], o->span = sp;
+      vec_push(&fx->outlives, o);
+    }
   return t;
 }
 
@@ -1154,6 +1160,8 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
       return check_operator_method(fx, e);
     }
     return check_method(fx, e);
+  case RES_CONST_ITEM:  // `const F: fn(i32) -> i32 = sq;` called as `F(3)`
+    return check_value_call(fx, e);
   case RES_LOCAL:
     error_at(callee->span, "E0618", "expected function, found local variable `%s`", callee->local->name);
     for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);

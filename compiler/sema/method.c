@@ -259,8 +259,9 @@ static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     e->dispatch = DISPATCH_DIRECT;
     e->fn = f;
     int obligations = fx->obligations.len;
+    int outlives = fx->outlives.len;
     e->fn_targs = fresh_targs(fx, f->env, n, binds, method_name_span(e));
-    if (!probing_referent && unmet_impl_bound(e, im, binds, n, u)) fx->obligations.len = obligations;
+    if (!probing_referent && unmet_impl_bound(e, im, binds, n, u)) fx->obligations.len = obligations, fx->outlives.len = outlives;
     e->fn_ntargs = f->env->n;
     if (e->ntargs) {  // `b.downcast_ref::<String>()`
       PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
@@ -450,6 +451,7 @@ Type *check_method_on(Fcx *fx, Expr *e, Type *rt) {
 // `impl Iterator for &mut I`'s on `&mut it`). A candidate of another receiver kind is undone.
 static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int obligations = fx->obligations.len;
+  int outlives = fx->outlives.len;
   Expr saved = *e;
   probing_referent = true;
   bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out);
@@ -459,6 +461,7 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
     return true;
   }
   fx->obligations.len = obligations;
+  fx->outlives.len = outlives;
   *e = saved;
   return false;
 }
@@ -469,12 +472,14 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
 // `try_into(self)` with Self = &[u8] (a slice or str place cannot be the Self by value).
 static bool probe_autoref_by_value(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int obligations = fx->obligations.len;
+  int outlives = fx->outlives.len;
   Expr saved = *e;
   if (probe_step(fx, e, ty_ref(u, false), derefs, out) && e->autoref == 0 && e->autoderefs == derefs) {
     e->autoref = 1;
     return true;
   }
   fx->obligations.len = obligations;
+  fx->outlives.len = outlives;
   *e = saved;
   return false;
 }

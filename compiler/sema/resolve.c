@@ -384,6 +384,7 @@ GenericEnv *env_new(GenericEnv *parent) {
   e->bounds = arena_alloc(sizeof(TraitRef **) * cap);
   e->nbounds = arena_alloc(sizeof(int) * cap);
   e->sized = arena_alloc(sizeof(bool) * cap);
+  e->outlives_static = arena_alloc(sizeof(bool) * cap);
   e->const_tys = arena_alloc(sizeof(Type *) * cap);
   if (parent) {
     e->n = parent->n;
@@ -394,6 +395,7 @@ GenericEnv *env_new(GenericEnv *parent) {
     copy_bytes(e->bounds, parent->bounds, sizeof(TraitRef **) * parent->n);
     copy_bytes(e->nbounds, parent->nbounds, sizeof(int) * parent->n);
     copy_bytes(e->sized, parent->sized, sizeof(bool) * parent->n);
+    copy_bytes(e->outlives_static, parent->outlives_static, sizeof(bool) * parent->n);
     copy_bytes(e->const_tys, parent->const_tys, sizeof(Type *) * parent->n);
     e->pred_tys = parent->pred_tys, e->pred_refs = parent->pred_refs, e->npreds = parent->npreds;
   }

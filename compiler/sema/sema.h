@@ -192,6 +192,7 @@ typedef struct GenericEnv {
   TraitRef ***bounds;        // per param, its trait bounds (including where clauses)
   int *nbounds;
   bool *sized;               // per param: false for ?Sized
+  bool *outlives_static;     // per param: `T: 'static` written (inline or in a where clause)
   Type **const_tys;          // per param: a const parameter's type (`const N: usize`), else NULL
   int n;
   bool has_self;             // index 0 is Self (inside a trait)

@@ -219,6 +219,7 @@ typedef struct {
   LoopInfo *loop;
   VEC(Expr *) exprs;   // every checked expression, zonked at the end
   VEC(Obligation *) obligations;  // `T: Trait` facts to verify once types are known
+  VEC(Obligation *) outlives;     // `T: 'static` asked of a callee's type arguments (no trait)
   VEC(DeferredTry) tries;  // `x?` whose error type inference had not decided yet (`s.parse()?`)
   VEC(DeferredCoerce) coercions;  // a value of a projection not known yet given where a type is expected
   VEC(Type *) diverging;  // results of closures whose bodies never return: `()` if nothing else decides them
@@ -375,6 +376,6 @@ void opaque_record_hidden(Fcx *fx);               // after zonking: the hidden t
 
 // check_body.c
 void check_fn_body(FnDecl *f);
-void check_unsafety(FnDecl *f);  // unsafety.c: E0133
+void check_contexts(FnDecl *f);  // contexts.c: E0133 outside `unsafe`, E0015 in consts
 
 #endif

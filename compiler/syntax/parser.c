@@ -2431,7 +2431,8 @@ static void check_abi(Token *abi) {
 static FnDecl *parse_fn(Attrs attrs, bool body_required) {
   Span lo = tok()->span;
   FnDecl *f = arena_alloc(sizeof *f);
-  accept(TK_CONST);  // `const fn`: an ordinary fn here
+  f->is_const_fn = accept(TK_CONST);  // run like any fn; what it calls is checked (E0015)
+  if (f->is_const_fn) f->const_context = "constant functions";
   f->is_unsafe = accept(TK_UNSAFE);
   if (accept(TK_EXTERN)) {
     Token *abi = at(TK_STR) ? advance() : NULL;
@@ -2575,6 +2576,7 @@ static FnDecl *parse_assoc_const(Attrs attrs) {
   FnDecl *f = arena_alloc(sizeof *f);
   f->attrs = attrs;
   f->is_const = true;
+  f->const_context = "constants";
   f->span = tok()->span;
   f->name = expect_ident();
   f->impl = P.impl;

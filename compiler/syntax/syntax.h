@@ -572,6 +572,8 @@ struct FnDecl {
   // value (a use `T::N` is a call, resolved per instance); a `const`/`static` item's function
   // has is_static for a static (a place that lives for the whole program).
   bool is_const, is_static;
+  bool is_const_fn;    // `const fn`
+  const char *const_context;  // "constants", "statics", "constant functions": sema/contexts.c
   bool is_static_mut;  // ... of a `static mut`: one global place, read and written in `unsafe`
   FnDecl *parent;      // the function the closure is written in
   Capture *captures;

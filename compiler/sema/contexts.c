@@ -1,15 +1,29 @@
-// unsafety.c — E0133: what only `unsafe` code may do, checked after a body's types are known
-// (rustc's THIR unsafety check). Outside an `unsafe` block or `unsafe fn` body a program may
-// not dereference a raw pointer, call an `unsafe fn` (its own, a C function of an `extern`
-// block, std's `ptr::read`, `p.add(1)`, `Box::from_raw`, or one through an `unsafe fn`
-// pointer), nor use a `static mut` (except to take its address with `&raw const`/`&raw mut`).
-// A closure's body is unsafe code when the closure is written inside it.
+// contexts.c — what the context an expression is written in forbids, checked after a body's
+// types are known (rustc's THIR unsafety check and its const checking).
+//
+// E0133: outside an `unsafe` block or `unsafe fn` body a program may not dereference a raw
+// pointer, call an `unsafe fn` (its own, a C function of an `extern` block, std's `ptr::read`,
+// `p.add(1)`, `Box::from_raw`, or one through an `unsafe fn` pointer), nor use a `static mut`
+// (except to take its address with `&raw const`/`&raw mut`). A closure's body is unsafe code
+// when the closure is written inside it.
+//
+// E0015: a `const`, a `static` and a `const fn` are evaluated at compile time by rustc, so they
+// may call only `const fn`s (and constructors). trc evaluates them at run time, but rejects what
+// rustc rejects: a call of one of the program's own functions that is not `const fn`. (Which of
+// std's functions are `const` is not recorded; calls into std are let through.) A closure's
+// body is not evaluated where it is written, so it is no const context.
 #include "sema/sema_internal.h"
 
 #include <string.h>
 
-static void walk_expr(Expr *e, bool safe);
-static void walk_block(Block *b, bool safe);
+// Where the walk is: inside `unsafe` code or not, and in which const context, if any.
+typedef struct {
+  bool safe;
+  const char *konst;  // "constants", "statics", "constant functions", or NULL
+} Ctx;
+
+static void walk_expr(Expr *e, Ctx c);
+static void walk_block(Block *b, Ctx c);
 
 static void report(Span sp, const char *what, const char *label, const char *note) {
   Diag *d = diag_error(sp, "E0133", "%s is unsafe and requires unsafe function or block", what);
@@ -64,12 +78,28 @@ static bool raw_address_of_static(Expr *e) {
   return is_static_mut_path(p);
 }
 
-static void walk_exprs(Expr **es, int n, bool safe) {
-  for (int i = 0; i < n; i++)
-    if (es[i]) walk_expr(es[i], safe);
+// E0015 for a call of f in const context `where`: rustc names a free function `f`, an inherent
+// one `S::new` (associated function, or method when it takes self), a trait's `<S as Tr>::m`.
+static void non_const_call(Span sp, FnDecl *f, const char *where) {
+  if (!where || !f || f->span.file == 0 || f->is_const_fn || f->is_const || f->is_closure) return;  // (`Self::W` is a call)
+  const char *kind = f->self_kind != SELF_NONE ? "method" : f->impl || f->trait ? "associated function" : "function";
+  const char *name = f->name;
+  if (f->impl && f->impl->trait) name = arena_printf("<%s as %s>::%s", ty_name(f->impl->self_ty), f->impl->trait->name, f->name);
+  else if (f->trait) name = arena_printf("%s::%s", f->trait->name, f->name);
+  else if (f->impl) name = arena_printf("%s::%s", ty_name(f->impl->self_ty), f->name);
+  Diag *d = diag_error(sp, "E0015", "cannot call non-const %s `%s` in %s", kind, name, where);
+  if (!f->impl && !f->trait) diag_note_at(d, f->span, "function `%s` is not const", name);
+  else diag_note(d, "calls in %s are limited to constant functions, tuple structs and tuple variants", where);
+  diag_emit(d);
 }
 
-static void walk_expr(Expr *e, bool safe) {
+static void walk_exprs(Expr **es, int n, Ctx c) {
+  for (int i = 0; i < n; i++)
+    if (es[i]) walk_expr(es[i], c);
+}
+
+static void walk_expr(Expr *e, Ctx c) {
+  bool safe = c.safe;
   if (!e) return;
   switch (e->kind) {
   case EX_PATH:
@@ -79,61 +109,65 @@ static void walk_expr(Expr *e, bool safe) {
     return;
   case EX_UNARY:
     if (raw_address_of_static(e)) {
-      for (Expr *p = e->sub; p->kind == EX_FIELD; p = p->sub) walk_expr(p->rhs, safe);
+      for (Expr *p = e->sub; p->kind == EX_FIELD; p = p->sub) walk_expr(p->rhs, c);
       return;
     }
     if (safe && e->op == TK_STAR && !e->overload && e->sub->ty && ty_resolve(e->sub->ty)->kind == TY_PTR)
       report(e->span, "dereference of raw pointer", "dereference of raw pointer",
              "raw pointers may be null, dangling or unaligned; they can violate aliasing rules and cause data races: all of these are undefined behavior");
     break;
-  case EX_CALL:
+  case EX_CALL: {
+    Expr *callee = e->sub;
+    bool named = callee->kind == EX_PATH && (callee->res == RES_FN || callee->res == RES_TRAIT_FN) && callee->fn;
+    if (named) non_const_call(e->span, callee->fn, c.konst);
     if (safe) {
-      Expr *c = e->sub;
-      if (c->kind == EX_PATH && (c->res == RES_FN || c->res == RES_TRAIT_FN) && c->fn && c->fn->is_unsafe) unsafe_call(e->span, c->fn);
-      else if (c->kind == EX_PATH && c->res == RES_BUILTIN && c->builtin == BI_TRANSMUTE)
+      if (named && callee->fn->is_unsafe) unsafe_call(e->span, callee->fn);
+      else if (callee->kind == EX_PATH && callee->res == RES_BUILTIN && callee->builtin == BI_TRANSMUTE)
         report(e->span, "call to unsafe function `std::intrinsics::transmute`", "call to unsafe function",
                "consult the function's documentation for information on how to avoid undefined behavior");
-      else if (!(c->kind == EX_PATH && c->res == RES_FN) && unsafe_fn_ptr(c->ty))
+      else if (!(callee->kind == EX_PATH && callee->res == RES_FN) && unsafe_fn_ptr(callee->ty))
         unsafe_call(e->span, NULL);
     }
     break;
+  }
   case EX_METHOD:
+    non_const_call((Span){.file = e->span.file, .lo = e->name_span.lo, .hi = e->span.hi}, e->fn, c.konst);  // `m()`
     if (safe && e->fn && e->fn->is_unsafe) unsafe_call(e->span, e->fn);
     break;
   case EX_BLOCK:
-    walk_block(e->block, safe && !e->is_unsafe);
+    walk_block(e->block, (Ctx){safe && !e->is_unsafe, c.konst});
     return;
   case EX_CLOSURE:
-    if (e->cbody) walk_expr(e->cbody, safe);
-    else walk_block(e->block, safe);
+    if (e->cbody) walk_expr(e->cbody, (Ctx){safe, NULL});
+    else walk_block(e->block, (Ctx){safe, NULL});
     return;
   default: break;
   }
-  walk_expr(e->sub, safe);
-  walk_expr(e->lhs, safe);
-  walk_expr(e->rhs, safe);
-  walk_exprs(e->args, e->nargs, safe);
-  walk_expr(e->base_expr, safe);
-  if (e->kind != EX_BLOCK && e->block) walk_block(e->block, safe);
-  walk_expr(e->else_expr, safe);
+  walk_expr(e->sub, c);
+  walk_expr(e->lhs, c);
+  walk_expr(e->rhs, c);
+  walk_exprs(e->args, e->nargs, c);
+  walk_expr(e->base_expr, c);
+  if (e->kind != EX_BLOCK && e->block) walk_block(e->block, c);
+  walk_expr(e->else_expr, c);
   for (int i = 0; i < e->narms; i++) {
-    walk_expr(e->arms[i].guard, safe);
-    walk_expr(e->arms[i].body, safe);
+    walk_expr(e->arms[i].guard, c);
+    walk_expr(e->arms[i].body, c);
   }
 }
 
-static void walk_block(Block *b, bool safe) {
+static void walk_block(Block *b, Ctx c) {
   if (!b) return;
   for (int i = 0; i < b->nstmts; i++) {
     Stmt *s = b->stmts[i];
     if (s->kind == ST_ITEM) continue;  // a nested fn is a body of its own
-    walk_expr(s->init, safe);
-    walk_block(s->else_block, safe);
+    walk_expr(s->init, c);
+    walk_block(s->else_block, c);
   }
-  walk_expr(b->tail, safe);
+  walk_expr(b->tail, c);
 }
 
-void check_unsafety(FnDecl *f) {
+void check_contexts(FnDecl *f) {
   if (!f->body || f->span.file == 0 || f->is_closure) return;
-  walk_block(f->body, !f->is_unsafe);
+  walk_block(f->body, (Ctx){!f->is_unsafe, f->const_context});
 }
