@@ -109,7 +109,7 @@ typedef struct {
 
 // `visiting` holds the types being looked into, so that a recursive type (a list's node holding
 // an Option<Box<Node>>) is answered by its other fields.
-static bool has_refs_in(Type *t, Type **visiting, int depth) {
+static bool has_refs_in(Type *t, Type **visiting, int depth, bool dyn) {
   t = ty_resolve(t);
   if (!t || depth >= 16) return true;
   for (int i = 0; i < depth; i++)
@@ -117,31 +117,37 @@ static bool has_refs_in(Type *t, Type **visiting, int depth) {
   visiting[depth] = t;
   switch (t->kind) {
   case TY_REF: case TY_ITER: case TY_PARAM: case TY_ASSOC: case TY_CLOSURE: case TY_VAR: case TY_OPAQUE: return true;
-  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return has_refs_in(t->inner, visiting, depth + 1);
+  case TY_BOX: case TY_VEC: case TY_ARRAY: case TY_SLICE: case TY_RANGE: return has_refs_in(t->inner, visiting, depth + 1, dyn);
   case TY_TUPLE:
     for (int i = 0; i < t->nargs; i++)
-      if (has_refs_in(t->args[i], visiting, depth + 1)) return true;
+      if (has_refs_in(t->args[i], visiting, depth + 1, dyn)) return true;
     return false;
   case TY_STRUCT: {
     StructDecl *sd = t->sdecl;
     for (int v = 0; v < (sd->is_enum ? sd->nvariants : 1); v++) {
       int n = sd->is_enum ? sd->variants[v].nfields : sd->nfields;
       for (int f = 0; f < n; f++)
-        if (has_refs_in(mir_field_type(t, sd->is_enum ? v : -1, f), visiting, depth + 1)) return true;
+        if (has_refs_in(mir_field_type(t, sd->is_enum ? v : -1, f), visiting, depth + 1, dyn)) return true;
     }
     return false;
   }
   // `dyn Tr` may hold anything its concrete type holds: `Box<dyn Tr + 'a>` borrows. (A
   // `Box<dyn Tr>` is `dyn Tr + 'static` in rustc and may hold no borrow at all; taking every
   // trait object as bounded by the borrows put into it accepts no program that frees one early.)
-  case TY_DYN: return true;
+  case TY_DYN: return dyn;
   default: return false;  // numbers, str, String, fn pointers
   }
 }
 
 static bool type_has_refs(Type *t) {
   Type *visiting[16];
-  return has_refs_in(t, visiting, 0);
+  return has_refs_in(t, visiting, 0, true);
+}
+
+// Whether t holds a reference other than inside a trait object (`Box<dyn Tr>`: none).
+static bool refs_besides_dyn(Type *t) {
+  Type *visiting[16];
+  return has_refs_in(t, visiting, 0, false);
 }
 
 static Type *local_ty(Bck *k, int l) { return k->b->locals.data[l].ty; }
@@ -795,6 +801,22 @@ static void drop_predicate_captures(Bck *k, Terminator *t, Word *set) {
   }
 }
 
+// A reference argument `&mut X` whose X holds references only inside trait objects
+// (`v.get_mut(0).unwrap()` of a `Vec<Box<dyn Tr>>`) gives a callee that may store an X
+// (`mem::swap`) the loans the X values hold, not the reference's own borrow of the place it
+// points into (a place that holds X values: `v`). Such a loan could be in an X only if a trait
+// object there held a borrow of a place of its own type, which is not followed. (With X = &T
+// or a struct of references, the place's own loans and its values' cannot be told apart.)
+static void drop_own_region(Bck *k, Operand *a, Word *set) {
+  Type *at = ty_resolve(a->ty);
+  if (at->kind != TY_REF || refs_besides_dyn(at->inner)) return;
+  Type *x = ty_resolve(at->inner);
+  for (int l = 0; l < k->nloans; l++) {
+    Loan *ln = &k->loans.data[l];
+    if (bit(set, l) && !ln->universal && !ln->param && ln->place.local >= 0 && may_hold(place_type(k, ln->place), x, 0)) bit_clear(set, l);
+  }
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words), *inside = bits_new(k->words);
@@ -840,6 +862,7 @@ static void call_loans(State *s, Terminator *t) {
         for (int w = 0; w < k->words; w++) one[w] &= ~k->universal[w];
         for (int l = 0; l < k->nloans && t->args[j].kind != OPND_CONST; l++)
           if (made_with(k, t->args[j].place.local, k->loans.data[l].holder)) bit_clear(one, l);
+        drop_own_region(k, &t->args[j], one);
       }
       bits_or(others, one, k->words);
     }

@@ -21,14 +21,12 @@ static bool int_fits(Expr *lit, Type *t) {
 
 static Type *zonk_norm(Type *t) { return t ? ty_normalize(ty_zonk(t), cur_env) : t; }
 
-static void zonk_expr(Fcx *fx, Expr *e) {
-  e->ty = zonk_norm(e->ty);
-  if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
-  if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
-  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
-  if (e->res == RES_TRAIT_FN && e->fn && e->fn->self_kind == SELF_NONE && e->self_ty && ty_has_vars(e->self_ty) &&
-      !fx->reported_infer && !diag_error_count()) {
-    // `Animal::baby_name()`: nothing says which impl's function to call (rustc's E0790).
+// `Animal::baby_name()`, `let x = Default::default();`: nothing says which impl's function to
+// call. rustc reports the call (E0790), before any local or expression whose type is unknown.
+static void report_unknown_impl_type(Fcx *fx) {
+  for (int i = 0; i < fx->exprs.len && !fx->reported_infer && !diag_error_count(); i++) {
+    Expr *e = VEC_AT(fx->exprs, i);
+    if (e->res != RES_TRAIT_FN || !e->fn || e->fn->self_kind != SELF_NONE || !e->self_ty || !ty_has_vars(zonk_norm(e->self_ty))) continue;
     bool c = e->fn->is_const;
     Diag *d = diag_error(e->span, "E0790", "cannot %s on trait without specifying the corresponding `impl` type",
                          c ? "refer to the associated constant" : "call associated function");
@@ -36,8 +34,14 @@ static void zonk_expr(Fcx *fx, Expr *e) {
     diag_secondary(d, e->fn->sig_span.hi ? e->fn->sig_span : e->fn->span, "`%s::%s` defined here", e->trait ? e->trait->name : "?", e->fn->name);
     diag_emit(d);
     fx->reported_infer = true;
-    return;
   }
+}
+
+static void zonk_expr(Fcx *fx, Expr *e) {
+  e->ty = zonk_norm(e->ty);
+  if (e->coerce_from) e->coerce_from = zonk_norm(e->coerce_from);
+  if (e->self_ty) e->self_ty = zonk_norm(e->self_ty);
+  for (int i = 0; i < e->fn_ntargs; i++) e->fn_targs[i] = zonk_norm(e->fn_targs[i]);
   if (ty_has_vars(e->ty) || (e->self_ty && ty_has_vars(e->self_ty))) {
     if (!fx->reported_infer && !diag_error_count()) {
       Diag *d = diag_error(e->span, "E0282", "type annotations needed");
@@ -152,6 +156,7 @@ static Type *borrowing_param(Fcx *fx, Type *t, int depth) {
 
 // `thread::spawn(move || use(x))` with `x: T` in a function whose T is not 'static: E0310.
 static void check_outlives(Fcx *fx) {
+  if (fx->fn && fx->fn->span.file == 0) return;  // the prelude's `TypeId::of::<Self>()` in Error is std's `where Self: 'static`
   for (int i = 0; i < fx->outlives.len; i++) {
     Obligation *o = VEC_AT(fx->outlives, i);
     Type *p = borrowing_param(fx, ty_zonk(o->ty), 0);
@@ -465,6 +470,7 @@ void check_fn_body(FnDecl *f) {
   // says what (rustc's fallback of the never type).
   for (int i = 0; i < fx.diverging.len; i++)
     if (ty_resolve(VEC_AT(fx.diverging, i))->kind == TY_VAR) unify(VEC_AT(fx.diverging, i), ty_unit);
+  report_unknown_impl_type(&fx);
   // A local whose type is still unknown is the best place to ask for an annotation.
   for (int i = 0; i < f->locals.len; i++) {
     Local *l = VEC_AT(f->locals, i);

@@ -476,6 +476,19 @@ Type *const_arg(Expr *e, GenericEnv *env) {
   return const_expr_value(e, &v) ? ty_const_val((uint64_t)v) : NULL;
 }
 
+// `[dyn Tr]`, `[str]`, `[M]` with `M: ?Sized`: elements must be Sized (E0277 at the type).
+static bool element_sized(TypeExpr *te, Type *el, GenericEnv *env) {
+  Type *t = ty_resolve(el);
+  bool param = t->kind == TY_PARAM && env && t->index < env->n && env->params[t->index] == t && !env->sized[t->index];
+  if (ty_is_sized(t) && !param) return true;
+  Diag *d = diag_error(te->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+  diag_label(d, "doesn't have a size known at compile-time");
+  if (!param) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
+  diag_note(d, "slice and array elements must have `Sized` type");
+  diag_emit(d);
+  return false;
+}
+
 static Type *resolve_assoc_path(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   Path *p = &te->path;
   const char *base = p->segs[0].name, *name = p->segs[1].name;
@@ -1034,9 +1047,17 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
     t = ty_tuple(el, te->nelems);
     break;
   }
-  case TE_SLICE: t = ty_slice(resolve_type_ex(te->inner, env, self_ty, allow_infer)); break;
+  case TE_SLICE: {
+    Type *el = resolve_type_ex(te->inner, env, self_ty, allow_infer);
+    t = element_sized(te, el, env) ? ty_slice(el) : err_type();
+    break;
+  }
   case TE_ARRAY: {
     Type *el = resolve_type_ex(te->inner, env, self_ty, allow_infer);
+    if (!element_sized(te, el, env)) {
+      t = err_type();
+      break;
+    }
     Type *len = te->len ? const_arg(te->len, env) : NULL;
     if (!len || (ty_resolve(len)->kind == TY_CONST && (int64_t)ty_resolve(len)->len < 0)) {
       error_at(te->len ? te->len->span : te->span, NULL, "array lengths must be integer literals or constants");
