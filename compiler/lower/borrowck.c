@@ -2021,7 +2021,9 @@ static void activate(Point *pt, Operand *arg) {
 
 // The call activates its two-phase arguments while it uses all of them: a loan its other
 // arguments hold conflicts (`s.push_str(r)` with `r = &s`: E0502), though they die with it.
-static void activate_all(Point *pt, Terminator *t) {
+// The point of a call with its arguments live: the call reads them all at once, so a loan one
+// of them holds is live where another is moved or activated (`add(&a, a)`: E0505).
+static Point with_args_live(Point *pt, Terminator *t) {
   Bck *k = pt->k;
   Word *live = bits_new(k->lwords);
   memcpy(live, pt->live, sizeof(Word) * k->lwords);
@@ -2029,6 +2031,12 @@ static void activate_all(Point *pt, Terminator *t) {
     if (t->args[i].kind != OPND_CONST && type_has_refs(t->args[i].ty)) bit_set(live, t->args[i].place.local);
   Point at = *pt;
   at.live = live;
+  return at;
+}
+
+static void activate_all(Point *pt, Terminator *t) {
+  Bck *k = pt->k;
+  Point at = with_args_live(pt, t);
   k->activation_call = t->fn_span.hi ? t->fn_span : t->span;
   k->activation_term = t;
   for (int i = 0; i < t->nargs; i++) activate(&at, &t->args[i]);
@@ -2042,7 +2050,10 @@ static void check_term(Point *pt, Terminator *t) {
     check_static_args(pt, t);
     check_stored_into_static_field(pt, t);
     // rustc points at the argument (`consume(b)`: at b).
-    for (int i = 0; i < t->nargs; i++) access_operand(pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
+    for (int i = 0; i < t->nargs; i++) {
+      Point at = t->args[i].kind == OPND_MOVE ? with_args_live(pt, t) : *pt;
+      access_operand(&at, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
+    }
     activate_all(pt, t);
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
@@ -2453,15 +2464,14 @@ static void check_blocks(Bck *k) {
 // left alone: rustc captures a `&mut` it only writes through as a unique borrow, which trc's
 // environment holds as the reborrow `&mut *r` (or as `& &mut T` when it also needs r itself).
 
-// The reference a place reaches its value through last: the index of the deref of a shared
-// reference in it, or -1.
+// The last shared reference a place is reached through: the index of its deref, or -1. A
+// `&mut` behind a `&` gives no write access either (`**r = y` with `r: &&mut String`).
 static int shared_deref(Bck *k, Place p) {
   int at = -1;
   for (int i = 0; i < p.nproj; i++) {
     if (p.proj[i].kind != PROJ_DEREF) continue;
     Type *t = ty_resolve(type_before(k, p, i));
-    if (t->kind == TY_REF) at = t->mut ? -1 : i;
-    else if (t->kind == TY_ITER) at = t->mut ? -1 : i;
+    if ((t->kind == TY_REF || t->kind == TY_ITER || t->kind == TY_PTR) && !t->mut) at = i;
   }
   return at;
 }
@@ -2528,7 +2538,11 @@ static void check_mutability(Bck *k) {
           continue;
         }
       }
-      if (borrow) {
+      if (ty_resolve(type_before(k, p, at))->kind == TY_PTR) {  // `&mut *p`, `*p = 5` of a `*const`
+        d = borrow ? diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `*const` pointer", what)
+                   : diag_error(st->span, "E0594", "cannot assign to `%s`, which is behind a `*const` pointer", what);
+        diag_label(d, "`%s` is a `*const` pointer, so it cannot be %s", rname, borrow ? "borrowed as mutable" : "written to");
+      } else if (borrow) {
         d = diag_error(st->span, "E0596", "cannot borrow `%s` as mutable, as it is behind a `&` reference", what);
         if (st->rv.autoref && is_callable(k, place_type(k, p)))  // `f()` of `f: &dyn FnMut()`
           diag_label(d, "`%s` is a `&` reference, so it cannot be borrowed as mutable", rname);

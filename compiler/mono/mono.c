@@ -250,13 +250,12 @@ Type **mono_self_targs(TraitDecl *trait, Type *self) {
 Instance *mono_vtable_method(Type *concrete, TraitRef *tr, VtEntry *e) {
   TraitDecl *owner = e->trait;
   if (is_fn_trait(owner)) return NULL;
-  int nt = owner->env->n;
+  int nt = tr->trait->env->n;
   Type **targs = arena_alloc(sizeof(Type *) * (nt + 1));
   targs[0] = concrete;
-  for (int a = 1; a < nt; a++) {
-    if (owner != tr->trait || a - 1 >= tr->nargs) ice(e->method->span, "vtable of a generic supertrait is not supported");
-    targs[a] = tr->args[a - 1];
-  }
-  return mono_trait_method(owner, e->method, concrete, targs, nt, (Span){0});
+  for (int a = 1; a < nt; a++) targs[a] = a - 1 < tr->nargs ? tr->args[a - 1] : concrete;
+  Type **otargs = trait_super_targs(tr->trait, targs, owner);
+  if (!otargs) ice(e->method->span, "`%s` is not a supertrait of `%s`", owner->name, tr->trait->name);
+  return mono_trait_method(owner, e->method, concrete, otargs, owner->env->n, (Span){0});
 }
 

@@ -379,8 +379,7 @@ static Expr *star_of(Expr *base, Type *t) {
 }
 
 // `*base` through Deref, checked; NULL when base's type has no Deref impl.
-static Expr *overloaded_star(Fcx *fx, Expr *base, Span sp) {
-  if (!has_user_deref(base->ty)) return NULL;
+static Expr *deref_call(Fcx *fx, Expr *base, Span sp) {
   Expr *d = star_of(base, NULL);
   d->span = sp;
   d->overload = operator_call(d, base, NULL, "deref");
@@ -392,6 +391,8 @@ static Expr *overloaded_star(Fcx *fx, Expr *base, Span sp) {
   d->ty = r->kind == TY_REF ? r->inner : ty_new_var(0);
   return d;
 }
+
+static Expr *overloaded_star(Fcx *fx, Expr *base, Span sp) { return has_user_deref(base->ty) ? deref_call(fx, base, sp) : NULL; }
 
 // The operand `base`, after `derefs` builtin derefs (of references and Boxes), dereferenced
 // once more through Deref: what a method call or field access on it reaches next, or NULL.
@@ -582,8 +583,8 @@ static Type *check_unary(Fcx *fx, Expr *e, Type *expected) {
     Type *t = ty_resolve(check_expr(fx, e->sub, NULL));
     if (t->kind == TY_REF) capture_through(fx, e->sub);
     if (t->kind == TY_REF || t->kind == TY_BOX || t->kind == TY_PTR) return t->inner;
-    if (has_user_deref(t)) {  // `*Deref::deref(&x)`
-      Expr *d = overloaded_star(fx, e->sub, e->span);
+    if (has_user_deref(t) || t->kind == TY_VEC || t->kind == TY_STRING) {  // `*Deref::deref(&x)`; `&*v` is a slice
+      Expr *d = deref_call(fx, e->sub, e->span);
       e->overload = d->overload;
       return d->ty;
     }
@@ -789,6 +790,8 @@ static Local *owned_root(Expr *e, Expr **vec) {
     } else if (e->kind == EX_INDEX) {
       if (ty_resolve(e->lhs->ty)->kind == TY_VEC) *vec = e->lhs;
       e = e->lhs;
+    } else if (e->kind == EX_UNARY && e->op == TK_STAR && !e->overload && e->sub->ty && ty_resolve(e->sub->ty)->kind == TY_BOX) {
+      e = e->sub;  // `*b = 2`: a Box owns what it points to
     } else {
       break;
     }

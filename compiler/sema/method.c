@@ -186,13 +186,18 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   e->fn = m;
   e->trait = owner;
   e->self_ty = u;
-  // Self, then the owner trait's own args: through a bound `T: Tr<X>` they are known when the
-  // method's trait is the bound's trait itself; supertraits' args are left to inference.
+  // Self, then the owner trait's own args: through a bound `T: Tr<X>` (or `dyn Tr<X>`), those
+  // the bound gives, or its supertrait clause (`trait Tr<X>: Conv<Vec<X>>`) from them.
   int ntrait = owner->env->n;
-  Type **prefix = arena_alloc(sizeof(Type *) * (ntrait + 1));
-  prefix[0] = u;
-  for (int i = 1; i < ntrait; i++)
-    prefix[i] = (owner == tr->trait && i - 1 < tr->nargs) ? tr->args[i - 1] : ty_new_var(0);
+  Type **given = arena_alloc(sizeof(Type *) * (tr->trait->env->n + 1));
+  given[0] = u;
+  for (int i = 1; i < tr->trait->env->n; i++) given[i] = i - 1 < tr->nargs ? tr->args[i - 1] : ty_new_var(0);
+  Type **prefix = trait_super_targs(tr->trait, given, owner);
+  if (!prefix) {
+    prefix = arena_alloc(sizeof(Type *) * (ntrait + 1));
+    prefix[0] = u;
+    for (int i = 1; i < ntrait; i++) prefix[i] = ty_new_var(0);
+  }
   e->fn_targs = fresh_targs(fx, m->env, ntrait, prefix, method_name_span(e));
   e->fn_ntargs = m->env->n;
   if (e->ntargs) {

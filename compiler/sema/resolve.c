@@ -718,6 +718,36 @@ static void require_assoc_bindings(TraitRef *r, TraitDecl *t, Span at) {
   for (int i = 0; i < t->nsuper_traits; i++) require_assoc_bindings(r, t->super_traits[i], at);
 }
 
+// `dyn X<Y = str>` where X says `type Y: Clone`: the binding must meet the associated type's
+// bounds, implicit Sized included (E0277 at the dyn type). Bindings that mention parameters
+// are left to the uses; bounds not yet resolved (a header read before the trait's) too.
+static bool binding_bounds_hold(TraitRef *principal, Span sp) {
+  for (int a = 0; a < principal->nassoc; a++) {
+    Type *t = ty_resolve(principal->assoc_types[a]);
+    TraitDecl *owner = trait_with_assoc(principal->trait, principal->assoc_names[a]);
+    AssocTypeDecl *decl = NULL;
+    for (int j = 0; owner && j < owner->nassoc_types; j++)
+      if (owner->assoc_types[j].name == principal->assoc_names[a]) decl = &owner->assoc_types[j];
+    if (!decl || ty_has_vars(t) || ty_has_params(t)) continue;
+    bool maybe = false;
+    for (int b = 0; b < decl->nbounds; b++) maybe |= decl->bounds[b].maybe;
+    TraitDecl *unmet = NULL;
+    for (int b = 0; decl->rbounds && b < decl->rbounds->n && !unmet; b++) {
+      TraitDecl *bt = decl->rbounds->refs[b]->trait;
+      if (!bt->is_marker && !bt->is_auto && !type_implements(K, t, bt)) unmet = bt;
+    }
+    if (!unmet && (maybe || ty_is_sized(t))) continue;
+    Diag *d = unmet ? diag_error(sp, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(t), unmet->name)
+                    : diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+    if (unmet) diag_label(d, "the trait `%s` is not implemented for `%s`", unmet->name, ty_name(t));
+    else diag_label(d, "doesn't have a size known at compile-time");
+    diag_note_at(d, decl->span, "required by a bound in `%s::%s`", owner->name, decl->name);
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
 static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   TraitRef *principal = NULL;
   Span principal_span = te->span;
@@ -754,6 +784,7 @@ static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   if (principal) {
     check_dyn_compatible(principal->trait, te->span);
     require_assoc_bindings(principal, principal->trait, principal_span);
+    if (!binding_bounds_hold(principal, te->span)) return err_type();
   }
   return ty_dyn(principal, autos, nautos);
 }

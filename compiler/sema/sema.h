@@ -296,6 +296,9 @@ typedef struct {
   VEC(VtEntry) entries;   // slot i is entries.data[i]
 } VtLayout;
 
+// The arguments (Self first) of supertrait `want` of trait t whose own are targs (Self first):
+// `trait Foo<T>: Bar<Vec<T>>` gives Bar [Self, Vec<T>]. NULL when want is no supertrait of t.
+Type **trait_super_targs(TraitDecl *t, Type **targs, TraitDecl *want);
 VtLayout *vtable_layout(TraitDecl *t);
 int vtable_method_slot(TraitDecl *principal, FnDecl *method);   // -1 when the method has no slot
 int vtable_upcast_slot(TraitDecl *principal, TraitDecl *target); // -1: the vtable is a prefix

@@ -825,6 +825,25 @@ TraitRef **assoc_bounds(Type *assoc, int *n) {
 
 // `Self::Item`, `T::Item`: the trait that declares the associated type, searched in the bounds
 // of the parameter (for Self in a trait: the trait and its supertraits).
+// The arguments of supertrait `want` as trait `t` (given `targs`, Self first) names it,
+// directly or through its own supertraits (`trait Foo<T>: Bar<Vec<T>>`); NULL if it does not.
+static Type **super_targs(TraitDecl *t, Type **targs, TraitDecl *want, int depth) {
+  if (t == want) return targs;
+  if (depth > 16) return NULL;
+  for (int b = 0; b < t->env->nbounds[0]; b++) {
+    TraitRef *r = t->env->bounds[0][b];
+    if (r->trait == t) continue;
+    Type **st = arena_alloc(sizeof(Type *) * (r->trait->env->n + 1));
+    st[0] = targs[0];
+    for (int a = 0; a < r->nargs && a + 1 < r->trait->env->n; a++) st[a + 1] = ty_subst(r->args[a], targs, t->env->n);
+    Type **found = super_targs(r->trait, st, want, depth + 1);
+    if (found) return found;
+  }
+  return NULL;
+}
+
+Type **trait_super_targs(TraitDecl *t, Type **targs, TraitDecl *want) { return super_targs(t, targs, want, 0); }
+
 TraitDecl *trait_with_assoc(TraitDecl *t, const char *name) {
   for (int i = 0; i < t->nassoc_types; i++)
     if (t->assoc_types[i].name == name) return t;
