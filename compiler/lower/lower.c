@@ -707,7 +707,11 @@ static Operand read_before(Lower *L, Operand o, Expr **later, int nlater, Span s
       assign(L, t, rv_use(o), sp);
       return use_place(L, t);
     }
-  if (all_stable(later, nlater)) return o;
+  // (A read through a reference is taken now as well: `i[3] = i[4]` reads `*Index::index(&i, 4)`
+  // before IndexMut::index_mut(&mut i, 3) runs, so that the shared borrow has ended, as in rustc.)
+  bool through_ref = false;
+  for (int i = 0; i < o.place.nproj; i++) through_ref |= o.place.proj[i].kind == PROJ_DEREF;
+  if (all_stable(later, nlater) && !through_ref) return o;
   if (!o.place.nproj && !L->b->locals.data[o.place.local].name) return o;  // a temporary already
   Place t = temp(L, o.ty, sp);
   assign(L, t, rv_use(o), sp);

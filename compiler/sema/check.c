@@ -1052,6 +1052,7 @@ void check_body_on_demand(FnDecl *f) { check_fn_body(f); }
 bool check_program(Crate *crate, Program *prog) {
   K = crate;
   crate->prog = prog;
+  struct_bounds_reset();
   check_duplicate_items(prog);
   if (!resolve_module_paths(prog)) return false;  // names through modules, before any lookup
   for (int i = 0; i < prog->nitems; i++) collect_item(prog->items[i]);
@@ -1075,6 +1076,7 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->consts.len; i++) resolve_const(VEC_AT(K->consts, i));
   for (int i = 0; i < K->aliases.len; i++) alias_type(VEC_AT(K->aliases, i));  // errors in unused aliases too
   check_pending_dyn_compatible();
+  check_pending_struct_bounds();
   timing_mark("resolve items and signatures");
   if (diag_error_count()) return false;
   check_coherence();

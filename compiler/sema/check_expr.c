@@ -865,8 +865,9 @@ static int ptr_cast(Type *from, Type *to) {
   return 0;
 }
 
-static Type *check_cast(Fcx *fx, Expr *e) {
+static Type *check_cast(Fcx *fx, Expr *e, Type *expected) {
   Type *to = resolve_type_ex(e->type_expr, fx->env, fx->self_ty, true);
+  if (ty_resolve(to)->kind == TY_VAR && expected) unify(to, expected);  // `1u8 as _` where a u32 is expected
   Type *rto = ty_resolve(to);
   Type *hint = ty_is_numeric(rto) ? NULL : rto;
   Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
@@ -1441,7 +1442,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
     if (l) l->assigned = saved || true;
     return ty_unit;
   }
-  case EX_CAST: return check_cast(fx, e);
+  case EX_CAST: return check_cast(fx, e, expected);
   case EX_CALL: {
     Type *t = check_call(fx, e, expected);
     // An FnMut may change: a call of a captured callable may be a mutable use (not known to be

@@ -113,10 +113,15 @@ static bool temporary_move_ok(Expr *e, Expr *temp) {
 // `[x; n]` copies x into every element, so x must be Copy (rustc's E0277 and note). `vec![x; n]`
 // of a Copy x is the builtin fill; of any other x it clones, n - 1 times, then moves x in:
 // the call of std's __vec_from_elem (compiler/std/slice.tr), recorded on the macro for lower/.
-static void check_repeat(Expr *e) {
+static void check_repeat(Fcx *fx, Expr *e) {
   Type *el = e->args[0]->ty;
   if (ty_has_vars(el) || type_implements(K, el, K->copy_trait)) return;
   bool vec = e->kind == EX_MACRO;
+  int64_t n;
+  if (!vec && const_expr_value(e->args[1], &n) && n == 1) {  // `[s; 1]` moves s in: no copy is made
+    note_move(fx, e->args[0]);
+    return;
+  }
   TraitDecl *need = vec ? K->clone_trait : K->copy_trait;
   if (vec && type_implements(K, el, need)) {
     e->fn = lookup_fn(intern_cstr("__vec_from_elem"));
@@ -135,7 +140,7 @@ void check_moves(Fcx *fx) {
   for (int i = 0; i < fx->moves.len; i++) {
     Expr *e = VEC_AT(fx->moves, i);
     if ((e->kind == EX_MACRO || e->kind == EX_ARRAY) && e->repeat) {
-      check_repeat(e);
+      check_repeat(fx, e);
       continue;
     }
     if (e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn->is_static && !e->coerce && !ty_has_vars(e->ty) &&

@@ -233,12 +233,56 @@ static void check_copy_drop(StructDecl *s) {
   diag_emit(d);
 }
 
+// `impl Copy for S` asks `S: Clone` (Copy's supertrait), E0277 at the self type; `impl Sized`
+// is the compiler's alone (E0322).
+static void check_marker_impl(ImplDecl *im) {
+  if (im->trait == K->sized_trait) {
+    Diag *d = diag_error(im->span, "E0322", "explicit impls for the `Sized` trait are not permitted");
+    diag_label(d, "impl of `Sized` not allowed");
+    diag_emit(d);
+  } else if (im->trait == K->copy_trait && ty_resolve(im->self_ty)->kind == TY_STRUCT && !ty_has_params(im->self_ty) &&
+             !find_impl(K, &(TraitRef){.trait = K->clone_trait}, im->self_ty, NULL, NULL)) {
+    const char *name = ty_name(im->self_ty);
+    Diag *d = diag_error(im->self_te->span, "E0277", "the trait bound `%s: Clone` is not satisfied", name);
+    diag_label(d, "the trait `Clone` is not implemented for `%s`", name);
+    diag_help(d, "consider annotating `%s` with `#[derive(Clone)]`", name);
+    diag_emit(d);
+  }
+}
+
+// Whether two inherent impls' self types may be the same type (`W<T>` and `W<i32>` may).
+static bool self_types_overlap(Type *a, Type *b) {
+  a = ty_resolve(a), b = ty_resolve(b);
+  if (a == b || a->kind == TY_PARAM || b->kind == TY_PARAM) return true;
+  if (a->kind != TY_STRUCT || b->kind != TY_STRUCT || a->sdecl != b->sdecl || a->nargs != b->nargs) return false;
+  for (int i = 0; i < a->nargs; i++)
+    if (!self_types_overlap(a->args[i], b->args[i])) return false;
+  return true;
+}
+
+// E0592: two inherent impls of one type defining the same name; a call could not choose.
+static void check_inherent_duplicates(ImplDecl *im, int at) {
+  for (int j = 0; j < at; j++) {
+    ImplDecl *other = VEC_AT(K->impls, j);
+    if (other->trait || other->span.file == 0 || !other->self_ty || !self_types_overlap(im->self_ty, other->self_ty)) continue;
+    for (int a = 0; a < other->nmethods; a++)
+      for (int b = 0; b < im->nmethods; b++) {
+        FnDecl *first = other->methods[a], *second = im->methods[b];
+        if (first->name != second->name) continue;
+        Diag *d = diag_error(first->sig_span.hi ? first->sig_span : first->span, "E0592", "duplicate definitions with name `%s`", first->name);
+        diag_label(d, "duplicate definitions for `%s`", first->name);
+        diag_secondary(d, second->sig_span.hi ? second->sig_span : second->span, "other definition for `%s`", first->name);
+        diag_emit(d);
+      }
+  }
+}
+
 void check_coherence(void) {
   for (int i = 0; i < K->impls.len; i++) {
     ImplDecl *im = VEC_AT(K->impls, i);
     if (im->span.file == 0 || !im->self_ty) continue;
-    if (!im->trait) check_inherent_impl_orphan(im);
-    else if (im->trait->span.file == 0) check_trait_impl_orphan(im);
+    if (!im->trait) check_inherent_impl_orphan(im), check_inherent_duplicates(im, i);
+    else if (im->trait->span.file == 0) check_trait_impl_orphan(im), check_marker_impl(im);
   }
   for (int i = 0; i < K->structs.len; i++) check_copy_drop(VEC_AT(K->structs, i));
   if (diag_error_count()) return;  // an orphan impl also overlaps std's; rustc reports only that

@@ -822,6 +822,51 @@ Type *resolve_generic_arg(TypeExpr *te, bool want_const, GenericEnv *env, Type *
   return resolve_type_ex(te, env, self_ty, allow_infer);
 }
 
+// `Foo<u32>` written where `struct Foo<T: Trait>`: the arguments must meet the struct's bounds
+// (E0277 at the type, as rustc's well-formedness check). Checked once every impl header is
+// resolved (check_pending_struct_bounds), before that the types are kept for it. Arguments
+// that mention type parameters are not checked here.
+typedef struct {
+  Type *t;
+  Span sp;
+} PendingWf;
+typedef VEC(PendingWf) PendingWfVec;
+static PendingWfVec pending_wf;
+static bool impls_known;
+
+static void check_struct_bounds(Type *t, Span sp) {
+  StructDecl *s = t->sdecl;
+  for (int i = 0; i < t->nargs && i < s->env->n; i++) {
+    Type *a = ty_resolve(t->args[i]);
+    if (ty_has_params(a) || ty_has_vars(a)) continue;
+    for (int b = 0; b < s->env->nbounds[i]; b++) {
+      TraitRef *r = s->env->bounds[i][b];
+      if (r->nargs || r->trait == K->sized_trait || type_implements(K, a, r->trait)) continue;
+      Diag *d = diag_error(sp, "E0277", "the trait bound `%s: %s` is not satisfied", ty_name(a), r->trait->name);
+      diag_label(d, "the trait `%s` is not implemented for `%s`", r->trait->name, ty_name(a));
+      diag_note_at(d, s->generics.params[i].span, "required by a bound in `%s`", s->name);
+      diag_emit(d);
+      return;
+    }
+  }
+}
+
+static void require_struct_bounds(Type *t, Span sp) {
+  if (impls_known) check_struct_bounds(t, sp);
+  else vec_push(&pending_wf, ((PendingWf){t, sp}));
+}
+
+void struct_bounds_reset(void) {
+  impls_known = false;
+  pending_wf.len = 0;
+}
+
+void check_pending_struct_bounds(void) {
+  impls_known = true;
+  for (int i = 0; i < pending_wf.len; i++) check_struct_bounds(pending_wf.data[i].t, pending_wf.data[i].sp);
+  pending_wf.len = 0;
+}
+
 // Whether the parameters of s from `from` on all have defaults (`enum ControlFlow<B, C = ()>`),
 // which a type written with fewer arguments takes.
 static bool defaults_from(StructDecl *s, int from) {
@@ -856,7 +901,9 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
       return err_type();
     }
   }
-  return ty_struct(s, args, want);
+  Type *t = ty_struct(s, args, want);
+  if (s->span.file && s->env) require_struct_bounds(t, seg->span);
+  return t;
 }
 
 static AliasDecl *expanding;  // the alias whose type is being resolved, if any

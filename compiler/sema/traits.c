@@ -926,6 +926,21 @@ static void collect_violations(TraitDecl *t, Diag *d, TraitVec *seen, int *count
       (*count)++;
     }
   }
+  // `trait A: PartialEq` is `A: PartialEq<Self>`: comparing two objects would need to know both
+  // are the same type.
+  for (int b = 0; b < t->env->nbounds[0]; b++) {
+    TraitRef *r = t->env->bounds[0][b];
+    bool uses = false;
+    for (int a = 0; r->trait != t && a < r->nargs; a++) uses |= mentions_self(r->args[a], self);
+    if (!uses) continue;
+    Span at = t->span;
+    for (int i = 0; i < t->nsupers; i++) {
+      Path *p = &t->supers[i].path;
+      if (!t->supers[i].maybe && p->nsegs && p->segs[p->nsegs - 1].name == r->trait->name) at = t->supers[i].span;
+    }
+    diag_note_at(d, at, "...because it uses `Self` as a type parameter");
+    (*count)++;
+  }
   for (int i = 0; i < t->nconsts; i++) {
     diag_note_at(d, t->const_spans[i], "...because it contains associated const `%s`", diag_span_text(t->const_spans[i]));
     diag_help(d, "consider moving `%s` to another trait", diag_span_text(t->const_spans[i]));

@@ -383,6 +383,11 @@ static bool try_coerce(Fcx *fx, Expr *e, Type *from, Type *to) {
       // the supertrait's vtable inside the subtrait's (vtable.c).
       if (!target->principal || !src->principal || !trait_implies(src->principal->trait, target->principal->trait))
         return false;
+      for (int i = 0; i < target->nautos; i++) {  // auto traits may be dropped, never added
+        bool has = trait_implies(src->principal->trait, target->autos[i]);
+        for (int j = 0; j < src->nautos; j++) has |= src->autos[j] == target->autos[i];
+        if (!has) return false;
+      }
       if (src != target) {
         e->coerce = COERCE_UNSIZE;
         e->coerce_from = from;

@@ -1713,7 +1713,7 @@ static Stmt *parse_stmt_fragment(void) {
   if (at(TK_LET)) return parse_let(tok()->span);
   Stmt *s = arena_alloc(sizeof *s);
   TokenKind k = kind();
-  if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB ||
+  if (k == TK_FN || k == TK_STRUCT || k == TK_ENUM || k == TK_TRAIT || k == TK_IMPL || k == TK_USE || k == TK_PUB || k == TK_TYPE ||
       k == TK_CONST || k == TK_STATIC || k == TK_HASH || k == TK_EXTERN || (k == TK_UNSAFE && peek_kind(1) != TK_LBRACE)) {
     s->kind = ST_ITEM;
     s->item = parse_block_item(parse_outer_attrs());
@@ -1752,7 +1752,7 @@ static void parse_stmts(Block *b) {
     bool item_start = k == TK_FN || k == TK_STRUCT || k == TK_TRAIT || k == TK_ENUM || k == TK_USE || k == TK_MOD ||
                       (k == TK_IMPL) || (k == TK_CONST && peek_kind(1) == TK_IDENT) || k == TK_STATIC ||
                       (k == TK_PUB) || (k == TK_UNSAFE && (peek_kind(1) == TK_IMPL || peek_kind(1) == TK_TRAIT)) || at_fn() ||
-                      k == TK_EXTERN;
+                      k == TK_EXTERN || k == TK_TYPE;
     if (item_start) {
       Stmt *s = arena_alloc(sizeof *s);
       s->kind = ST_ITEM;
@@ -2916,7 +2916,11 @@ static Item *parse_item(Attrs attrs) {
     cd->is_static = is_static;
     cd->is_mut = is_mut;
     cd->span = tok()->span;
-    cd->name = expect_ident();
+    // `const _: () = assert!(..);` is evaluated for its checks and named by nothing: each gets a
+    // name no path can spell.
+    static int unnamed;
+    if (!is_static && at(TK_UNDERSCORE)) advance(), cd->name = intern_cstr(arena_printf("_#%d", ++unnamed));
+    else cd->name = expect_ident();
     expect(TK_COLON);
     cd->ty = parse_type();
     expect(TK_EQ);
