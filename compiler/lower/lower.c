@@ -1388,11 +1388,14 @@ static bool callable_is_mut(Lower *L, Type *t) {
 static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Place p = lower_place(L, e->sub);
   Type *t = place_ty(L, p), *rt = ty_resolve(t);
+  // `f(x)` of `f: Box<F>` with `F: FnOnce(..)` (only) calls the F moved out of the Box.
+  bool unboxed = rt->kind == TY_BOX && !p.nproj && L->crate->fn_traits[2] && mir_param_fn_trait(L->fn, rt->inner) == L->crate->fn_traits[2];
+  if (unboxed) p = deref(L, p, e->sub->span), t = place_ty(L, p), rt = ty_resolve(t);
   Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t, .span = e->sub->span};
   TraitDecl *bound = mir_param_fn_trait(L->fn, t);
   bool boxed_once = L->crate->fn_traits[2] && ty_box_dyn_trait(rt) == L->crate->fn_traits[2];
   bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) || boxed_once;
-  if (!may_consume || (p.nproj && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
+  if (!may_consume || (p.nproj && !unboxed && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
     // An FnMut is called through `&mut` to it, reached through the references that lead to it:
     // `f: &dyn FnMut()` is `&mut *f`, which borrowck rejects (E0596) as rustc does.
     Place q = p;

@@ -1026,6 +1026,7 @@ static Type *deref_callee(Fcx *fx, Expr *e, Type *t) {
 // FnMut. A closure calling such a captured parameter moves it out, so is itself FnOnce.
 static bool only_fn_once(Fcx *fx, Type *t) {
   t = ty_resolve(t);
+  while (t->kind == TY_BOX) t = ty_resolve(t->inner);  // `f: Box<F>` calls F by value too
   if (t->kind != TY_PARAM || t->index >= fx->env->n) return false;
   bool once = false;
   for (int b = 0; b < fx->env->nbounds[t->index]; b++) {
