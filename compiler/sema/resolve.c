@@ -748,6 +748,34 @@ static bool binding_bounds_hold(TraitRef *principal, Span sp) {
   return true;
 }
 
+// `dyn Foo` where `trait Foo: Iterator<Item = i32>`: the supertrait clause fixes Item, so the
+// object type carries that binding as if written (`dyn Foo<Item = i32>`). Bindings that name
+// Self are not known per object and stay out.
+static TraitRef *with_super_bindings(TraitRef *r, TraitDecl *t, Type **targs, int depth) {
+  if (!t->env || depth > 8) return r;
+  for (int b = 0; b < t->env->nbounds[0]; b++) {
+    TraitRef *sup = t->env->bounds[0][b];
+    if (sup->trait == t) continue;
+    for (int a = 0; a < sup->nassoc; a++) {
+      if (binding_of(r, sup->assoc_names[a]) || ty_occurs(t->env->params[0], sup->assoc_types[a])) continue;
+      TraitRef *c = arena_alloc(sizeof *c);
+      *c = *r;
+      c->assoc_names = arena_alloc(sizeof(char *) * (r->nassoc + 1));
+      c->assoc_types = arena_alloc(sizeof(Type *) * (r->nassoc + 1));
+      copy_bytes(c->assoc_names, r->assoc_names, sizeof(char *) * r->nassoc);
+      copy_bytes(c->assoc_types, r->assoc_types, sizeof(Type *) * r->nassoc);
+      c->assoc_names[c->nassoc] = sup->assoc_names[a];
+      c->assoc_types[c->nassoc++] = ty_subst(sup->assoc_types[a], targs, t->env->n);
+      r = c;
+    }
+    Type **st = arena_alloc(sizeof(Type *) * (sup->trait->env ? sup->trait->env->n + 1 : 1));
+    st[0] = targs[0];
+    for (int a = 0; sup->trait->env && a < sup->nargs && a + 1 < sup->trait->env->n; a++) st[a + 1] = ty_subst(sup->args[a], targs, t->env->n);
+    r = with_super_bindings(r, sup->trait, st, depth + 1);
+  }
+  return r;
+}
+
 static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   TraitRef *principal = NULL;
   Span principal_span = te->span;
@@ -780,6 +808,12 @@ static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   if (!principal && nautos == 0) {
     error_at(te->span, "E0224", "at least one trait is required for an object type");
     return err_type();
+  }
+  if (principal && principal->trait->env) {
+    Type **targs = arena_alloc(sizeof(Type *) * (principal->trait->env->n + 1));
+    targs[0] = principal->trait->env->params[0];
+    for (int a = 0; a < principal->nargs && a + 1 < principal->trait->env->n; a++) targs[a + 1] = principal->args[a];
+    principal = with_super_bindings(principal, principal->trait, targs, 0);
   }
   if (principal) {
     check_dyn_compatible(principal->trait, te->span);

@@ -315,7 +315,14 @@ static bool deref_coerce(Fcx *fx, Expr *e, Type *to) {
 static Type *literal_for_dyn(Type *t, Type *target) {
   t = ty_resolve(t);
   if (target->kind != TY_DYN || t->kind != TY_VAR || !t->var_kind) return t;
-  unify(t, t->var_kind == 1 ? ty_i32 : ty_f64);
+  // ... unless the trait is implemented for only one type of its kind (`&22` as `&dyn T` with
+  // only `impl T for i64`: 22 is an i64, as rustc selects).
+  int n;
+  Type *const *cands = literal_types(t, &n);
+  Type *only = NULL;
+  for (int c = 0; target->principal && c < n; c++)
+    if (type_implements(K, cands[c], target->principal->trait)) only = only ? ty_unit : cands[c];
+  unify(t, only && only != ty_unit ? only : t->var_kind == 1 ? ty_i32 : ty_f64);
   return ty_resolve(t);
 }
 
