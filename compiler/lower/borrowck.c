@@ -2613,7 +2613,7 @@ static void check_binding_mutability(Bck *k) {
     BasicBlock *bb = &b->blocks.data[bi];
     for (int j = 0; !bb->is_cleanup && j < bb->stmts.len; j++) {
       MirStmt *st = &bb->stmts.data[j];
-      if (st->kind == STMT_ASSIGN && st->rv.kind == RV_REF && st->rv.mut && st->rv.autoref && needs_mut_binding(k, st->rv.place.local) &&
+      if (st->kind == STMT_ASSIGN && st->rv.kind == RV_REF && st->rv.mut && (st->rv.autoref || st->rv.binding) && needs_mut_binding(k, st->rv.place.local) &&
           owned_by_local(k, st->rv.place))
         vec_push(&bad, st);
     }

@@ -1656,7 +1656,7 @@ static void bind_pattern_var(Lower *L, Pattern *p, Place place, PatWalk w) {
   L->has_alias[p->local->index] = false;
   int m = bind_local(L, p->local);
   if (p->bind_ref)
-    assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .ty = p->local->ty}, p->span);
+    assign(L, local_place(m), (Rvalue){.kind = RV_REF, .place = place, .mut = p->bind_mut, .binding = true, .ty = p->local->ty}, p->span);
   else if (place.nproj && place.proj[place.nproj - 1].kind == PROJ_SUBSLICE)
     assign(L, local_place(m), subarray_value(L, place), p->span);
   else

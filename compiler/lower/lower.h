@@ -153,6 +153,7 @@ typedef struct {
   bool raw;         // REF: `&raw const P` / `&raw mut P` (rustc's RawPtr): an access, no loan
   bool two_phase;   // REF: a method receiver's autoref `&mut`, a reservation until the call
   bool autoref;     // REF: made for a method's receiver (not written `&`)
+  bool binding;     // REF: a pattern's `ref`/`ref mut` binding (`Some(ref mut y)`)
   bool capture;     // REF: a closure's capture by reference
   FnDecl *closure;  // ... the closure capturing
   Place captured;   // REF of a capture: what the body uses, the variable or one field of it

@@ -466,6 +466,22 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
   }
 }
 
+// Whether p binds a part of the matched place itself by `ref mut` (not through a reference the
+// place holds): the place is then borrowed mutably, which a closure must capture as such.
+static bool binds_place_mut(Pattern *p) {
+  if (!p || p->derefs) return false;
+  if (p->kind == PAT_BIND && p->bind_mut) return true;
+  if (p->kind == PAT_BIND) return binds_place_mut(p->sub);
+  if (p->kind == PAT_REF) return false;
+  for (int i = 0; i < p->nelems; i++)
+    if (binds_place_mut(p->elems[i])) return true;
+  return false;
+}
+
+static void note_ref_mut_bindings(Fcx *fx, Pattern *p, Expr *scrutinee) {
+  if (scrutinee && binds_place_mut(p)) note_mut_use(fx, scrutinee);
+}
+
 // The patterns of `let`, function parameters and `for` must be irrefutable (E0005), checked
 // when the body's types are known.
 void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
@@ -570,6 +586,7 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
     MatchArm *arm = &e->arms[i];
     int mark = scope_mark(fx);
     check_pat(fx, arm->pat, st, BM_MOVE, false);
+    note_ref_mut_bindings(fx, arm->pat, e->sub);
     if (arm->guard) check_coerce(fx, arm->guard, ty_bool);
     fx->diverges = false;
     Type *t = check_expr(fx, arm->body, result ? result : expected);
@@ -633,10 +650,12 @@ static void check_let(Fcx *fx, Stmt *s) {
   if (s->else_block) {  // the pattern may be refutable: the else block leaves when it fails
     check_let_else_block(fx, s->else_block);
     check_pat(fx, s->pat, t, BM_MOVE, false);
+    note_ref_mut_bindings(fx, s->pat, s->init);
     return;
   }
   if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
   bind_pattern(fx, s->pat, t, false);
+  note_ref_mut_bindings(fx, s->pat, s->init);
   if (s->init && s->pat->local) s->pat->local->assigned = true;
   // `let x;` may be assigned once on each path; without flow analysis trc accepts any number.
   if (!s->init && s->pat->local) s->pat->local->late_init = true;
