@@ -592,6 +592,16 @@ static const Explanation explanations[] = {
     "`<Type>::Name` names an associated type without saying which trait's: several traits\n"
     "may give the type one. Write `<Type as Trait>::Name`.\n"
     "\n"},
+  {"E0015",
+    "A `const`, a `static` or a `const fn` calls a function that is not a `const fn`. rustc\n"
+    "evaluates these at compile time, where only `const fn`s (and constructors) can run; trc\n"
+    "runs them when the program does, but rejects the same programs. Mark the callee `const fn`\n"
+    "if its body allows it, or compute the value at run time (a `fn`, a `LazyLock`).\n"
+    "\n"},
+  {"E0322",
+    "An `impl Sized for T` is written. Whether a type has a size known at compile time is the\n"
+    "compiler's to say, never an impl's: remove it.\n"
+    "\n"},
   {"E0576",
     "`Trait::name` names a method the trait does not declare.\n"
     "\n"},

@@ -48,7 +48,8 @@
 // a loan of the one field its body uses (Rust 2021's disjoint captures).
 //
 // What the pass does not see it lets through: a trc program may still be accepted where rustc
-// rejects it (lifetimes of values stored through `&mut` parameters, `T: 'static` bounds), but
+// rejects it (a borrow a closure's body stores into a variable it captured, or gives to a
+// `'static` parameter; regions compared across a closure's signature), but
 // a program rustc accepts is not rejected, which the whole test suite and the differential
 // programs are run to confirm.
 #include "lower/dataflow.h"
@@ -1137,12 +1138,31 @@ static const char *field_name(Type *t, int variant, int f) {
   return arena_printf("%d", f);
 }
 
+// In a closure's body, a place in its environment (`(*_1).0`, and `*(*_1).0` for a capture by
+// reference) is the captured variable: its name, and how many projections that takes.
+static const char *captured_name(Bck *k, Place p, int *used) {
+  FnDecl *f = k->b->fn;
+  if (!f || !f->is_closure || p.local != 1 || k->b->nparams < 1) return NULL;
+  int i = 0;
+  if (ty_resolve(local_ty(k, 1))->kind == TY_REF) {
+    if (!p.nproj || p.proj[0].kind != PROJ_DEREF) return NULL;
+    i = 1;
+  }
+  if (p.nproj <= i || p.proj[i].kind != PROJ_FIELD || p.proj[i].field >= f->ncaptures) return NULL;
+  Capture *c = &f->captures[p.proj[i++].field];
+  if (!c->by_value && p.nproj > i && p.proj[i].kind == PROJ_DEREF) i++;  // the environment's pointer to it
+  *used = i;
+  return c->local->name;
+}
+
 static const char *describe(Bck *k, Place p) {
   const char *name = k->b->locals.data[p.local].name;
+  int from = 0;
+  if (!name) name = captured_name(k, p, &from);
   if (!name) return NULL;
   const char *s = name;
   int variant = -1;
-  for (int i = 0; i < p.nproj; i++) {
+  for (int i = from; i < p.nproj; i++) {
     Proj *pj = &p.proj[i];
     Type *before = type_before(k, p, i);
     switch (pj->kind) {
@@ -1348,6 +1368,9 @@ static bool loan_live(Point *pt, int loan) {
   Bck *k = pt->k;
   if (!bit(pt->sets + (size_t)k->nlocals * k->words, loan)) return false;  // out of scope
   if ((k->ret_span[loan].hi || k->store_span[loan].hi) && k->loans.data[loan].owner < 0 && !k->loans.data[loan].universal) return true;
+  // A local's loan stored through a `&mut` parameter (`*out = &s`, `out.push(&s)`) lives as
+  // long as the caller's value: past the local's end (E0597 where it dies).
+  if (k->store_span[loan].hi && k->loans.data[loan].owner >= 0 && !k->loans.data[loan].universal) return true;
   for (int l = 0; l < k->nlocals; l++)
     if (l != pt->def && bit(pt->live, l) && bit(pt->sets + (size_t)l * k->words, loan)) return true;
   return false;
