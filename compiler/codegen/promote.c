@@ -139,9 +139,14 @@ static LLVMValueRef const_scalar(CG *c, Expr *e, int depth) {
 
 // Lays out the value of a promotable expression at byte offset off; false when it is not
 // promotable.
+static bool const_borrow(CG *c, Expr *e, Type *t, uint64_t off, ConstPieces *ps);
+
 static bool const_write(CG *c, Expr *e, uint64_t off, ConstPieces *ps, int depth) {
-  if (depth > CONST_DEPTH || e->coerce) return false;
+  if (depth > CONST_DEPTH) return false;
   Type *t = ty_resolve(cg_final_ty(c, e));
+  if (t->kind == TY_REF && e->kind == EX_UNARY && e->op == TK_AMP && !e->mut && (!e->coerce || e->coerce == COERCE_UNSIZE))
+    return const_borrow(c, e, t, off, ps);
+  if (e->coerce) return false;
   if (ty_needs_drop(t)) return false;
   switch (t->kind) {
   case TY_INT: case TY_FLOAT: case TY_CHAR: case TY_BOOL: {
@@ -208,6 +213,27 @@ static bool const_write(CG *c, Expr *e, uint64_t off, ConstPieces *ps, int depth
   }
   default: return false;
   }
+}
+
+// A borrow inside a promoted value: a pointer to a global of its own, and, when the reference
+// was unsized, the slice's length or the trait object's vtable after it.
+static bool const_borrow(CG *c, Expr *e, Type *t, uint64_t off, ConstPieces *ps) {
+  LLVMValueRef g = cg_promote(c, e);
+  if (!g) return false;
+  const_piece(ps, off, g);
+  if (!e->coerce) return true;
+  Type *from = ty_resolve(cg_raw_ty(c, e));
+  Type *fi = ty_resolve(from->inner), *ti = ty_resolve(t->inner);
+  uint64_t word = LLVMABISizeOfType(c->td, LLVMTypeOf(g));
+  if (ti->kind == TY_SLICE && fi->kind == TY_ARRAY) {
+    const_piece(ps, off + word, LLVMConstInt(cg_lltype(c, ty_usize), fi->len, false));
+    return true;
+  }
+  if (ti->kind == TY_DYN && ti->principal && fi->kind != TY_DYN) {
+    const_piece(ps, off + word, cg_vtable(c, fi, ti->principal));
+    return true;
+  }
+  return false;
 }
 
 // `&expr` (or `&mut []`) as a pointer to a private global holding expr's value, or NULL when

@@ -945,8 +945,19 @@ static bool would_panic(Expr *op) {
   return t->kind == TY_INT && !kp_expr_value(op, 0, &v);
 }
 
+static bool promotable(Expr *borrow);
+
+// A borrow inside a promoted value (`&[&[5], &[8, 2]]`, `&[&Sq(1.0) as &dyn Shape]`): promoted
+// too, with an unsizing coercion of the reference (to a slice or a trait object) allowed.
+static bool nested_borrow(Expr *e) {
+  if (e->kind != EX_UNARY || e->op != TK_AMP || e->mut || e->raw) return false;
+  return (!e->coerce || e->coerce == COERCE_UNSIZE) && promotable(e);
+}
+
 static bool promotable_value(Expr *e, int depth) {
-  if (depth > 64 || e->coerce || e->overload || ty_needs_drop(e->ty)) return false;
+  if (depth > 64) return false;
+  if (nested_borrow(e)) return true;
+  if (e->coerce || e->overload || ty_needs_drop(e->ty)) return false;
   switch (e->kind) {
   case EX_INT: case EX_FLOAT: case EX_BOOL: case EX_CHAR: case EX_STR: return true;
   case EX_PATH:

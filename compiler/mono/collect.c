@@ -179,7 +179,20 @@ static void need_builtin_impl(TraitDecl *trait, Type *t, Type *rhs) {
 // ---------------------------------------------------------------------------------------------
 // The walk over one body
 
+// A promoted constant's value (`&[&Sq(1.0) as &dyn Shape]`): the vtables its borrows unsize to.
+static void walk_promoted(Expr *e, int depth) {
+  if (!e || depth > 64) return;
+  Type *from, *to;
+  if (e->coerce == COERCE_UNSIZE && e->coerce_from && ty_unsize_pair(subst(e->coerce_from), subst(e->ty), &from, &to))
+    if (to->principal && from->kind != TY_DYN) need_vtable(from, to->principal);
+  if (e->kind == EX_PATH && e->res == RES_CONST_ITEM && e->fn && e->fn->body) walk_promoted(e->fn->body->tail, depth + 1);
+  if (e->kind == EX_UNARY || e->kind == EX_BINARY) walk_promoted(e->sub, depth + 1), walk_promoted(e->lhs, depth + 1), walk_promoted(e->rhs, depth + 1);
+  for (int i = 0; (e->kind == EX_ARRAY || e->kind == EX_TUPLE || e->kind == EX_STRUCT || e->kind == EX_CALL) && i < e->nargs; i++)
+    walk_promoted(e->args[i], depth + 1);
+}
+
 static void walk_operand(Operand *o) {
+  if (o->kind == OPND_CONST && o->c.kind == CONST_PROMOTED) walk_promoted(o->c.expr, 0);
   if (o->kind == OPND_CONST && o->c.kind == CONST_FN) need_fn(o->c.fn, subst_all(o->c.targs, o->c.ntargs), o->c.ntargs, (Span){0});
   if (o->kind == OPND_CONST && o->c.kind == CONST_STATIC) need_fn(o->c.fn, NULL, 0, (Span){0});  // its value, computed at start
 }
