@@ -132,6 +132,7 @@ static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, T
   case TY_REF:
     if (rhs->kind != TY_REF) return eq_seq_call(c, pa, pb, t, rhs);  // `&[T] == Vec<U>`
     if (ty_resolve(t->inner)->kind == TY_STR && t == rhs) return cg_str_compare(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
+    if (ty_resolve(t->inner)->kind == TY_DYN) return eq_boxed_dyn(c, pa, pb, ty_resolve(t->inner));  // `impl PartialEq for dyn Card`
     return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner,
                     rhs->kind == TY_REF ? rhs->inner : t->inner);
   case TY_BOX:
