@@ -629,6 +629,16 @@ bool resolve_value_path(Fcx *fx, Expr *e) {
       env_find(fx->env, first->name) < 0)
     return false;  // resolve_type already reported the unknown type
   if (find_assoc_fn(fx, e, t, name, last)) return true;
+  // `Names::new()` with `type Names = Vec<String>`: the builtin type's own function.
+  TypeKind tk = ty_resolve(t)->kind;
+  const char *builtin = tk == TY_VEC ? "Vec" : tk == TY_STRING ? "String" : tk == TY_BOX ? "Box" : NULL;
+  for (size_t i = 0; builtin && i < sizeof assoc_fns / sizeof assoc_fns[0]; i++)
+    if (!strcmp(assoc_fns[i].ty, builtin) && !strcmp(assoc_fns[i].fn, name)) {
+      e->res = RES_BUILTIN;
+      e->builtin = assoc_fns[i].bi;
+      e->self_ty = t;
+      return true;
+    }
   int arity = builtin_method_arity(t, name);
   if (arity >= 0) {
     e->res = RES_BUILTIN_METHOD;

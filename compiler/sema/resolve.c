@@ -952,7 +952,8 @@ Type *alias_type(AliasDecl *a) {
   }
   a->resolving = true;
   bool saved_prelude = in_prelude_scope;
-  const char *saved_module = cur_module;
+  const char *saved_module = cur_module, *saved_user = cur_user;  // (the use's scope, for its arguments)
+  Span saved_body = cur_body;
   bool saved_infer = in_expr_path;
   resolve_scope_of(a->span);
   in_expr_path = false;
@@ -964,8 +965,12 @@ Type *alias_type(AliasDecl *a) {
   AliasDecl *outer = expanding;
   expanding = a;
   Type *t = resolve_type(a->ty, own, NULL);
+  a->defaults = arena_alloc(sizeof(Type *) * (a->generics.nparams + 1));
+  for (int i = 0; i < a->generics.nparams; i++)
+    if (a->generics.params[i].default_ty) a->defaults[i] = resolve_type(a->generics.params[i].default_ty, own, NULL);
   expanding = outer;
   in_prelude_scope = saved_prelude, cur_module = saved_module, in_expr_path = saved_infer;
+  cur_user = saved_user, cur_body = saved_body;
   a->resolving = false;
   return a->resolved = t;
 }
@@ -973,8 +978,9 @@ Type *alias_type(AliasDecl *a) {
 // `Alias<A, B>`: the aliased type, resolved once in the alias's own scope with its parameters
 // as parameters 0.., then with the arguments put in their place.
 static Type *resolve_alias(AliasDecl *a, PathSeg *seg, GenericEnv *env, Type *self_ty, bool allow_infer) {
-  int want = a->generics.nparams;
-  if (seg->nargs != want && !(seg->nargs == 0 && in_expr_path)) {
+  int want = a->generics.nparams, required = want;
+  while (required > 0 && a->generics.params[required - 1].default_ty) required--;
+  if ((seg->nargs > want || seg->nargs < required) && !(seg->nargs == 0 && in_expr_path)) {
     error_at(seg->span, "E0107", "type alias takes %d generic argument%s but %d generic argument%s supplied", want,
              want == 1 ? "" : "s", seg->nargs, seg->nargs == 1 ? " was" : "s were");
     return err_type();
@@ -983,7 +989,9 @@ static Type *resolve_alias(AliasDecl *a, PathSeg *seg, GenericEnv *env, Type *se
   if (!alias_type(a)) return err_type();
   Type **args = arena_alloc(sizeof(Type *) * (want + 1));
   for (int i = 0; i < want; i++)
-    args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], a->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
+    args[i] = i < seg->nargs ? resolve_generic_arg(seg->args[i], a->generics.params[i].const_ty, env, self_ty, allow_infer)
+              : seg->nargs && a->defaults && a->defaults[i] ? ty_subst(a->defaults[i], args, i)  // a default may name the parameters before it
+                                             : ty_new_var(0);
   return ty_subst(a->resolved, args, want);
 }
 

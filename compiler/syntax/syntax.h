@@ -716,6 +716,7 @@ typedef struct AliasDecl {
   Generics generics;
   TypeExpr *ty;
   Type *resolved;         // sema: the type, its parameters as parameters 0..
+  Type **defaults;        // sema: per parameter, its default (`type Res<T, E = String>`), or NULL
   bool resolving;         // sema: being resolved (an alias that names itself is E0391)
   Span next_use;          // sema: the first alias its type names (where a cycle is reported)
 } AliasDecl;
