@@ -260,6 +260,14 @@ bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **a
   StructDecl *s = NULL;
   int v = -1;
   Type *t = NULL;
+  if (lookup_alias(name) && !(p->nsegs == 1 && lookup_struct(name))) {  // `Alias { x: 1 }`, `m::Alias(..)` of a struct
+    bool ok;
+    Type *at = ty_resolve(builtin_type_of_path(fx, p, p->nsegs, &ok));
+    if (at->kind == TY_STRUCT && !at->sdecl->is_enum && at->sdecl->kind == STRUCT_NAMED) {  // (`Alias(..)` is E0423 in rustc)
+      t = at, s = at->sdecl;
+      goto found;
+    }
+  }
   if (p->nsegs == 1) {
     v = lookup_variant_alias(name, &s);
     if (v < 0) {
@@ -277,7 +285,7 @@ bool resolve_ctor_path(Fcx *fx, Path *p, StructDecl **sd, int *variant, Type **a
       s = in_std;
       goto found;
     }
-    bool is_type = lookup_struct(tname) || !strcmp(tname, "Self") || (p->nsegs == 2 && env_find(fx->env, tname) >= 0);
+    bool is_type = lookup_struct(tname) || lookup_alias(tname) || !strcmp(tname, "Self") || (p->nsegs == 2 && env_find(fx->env, tname) >= 0);
     if (!is_type) {
       Path prefix = *p;
       prefix.nsegs--;

@@ -128,7 +128,7 @@ StructDecl *lookup_struct(const char *name) { LOOKUP_BEST(K->structs, StructDecl
 TraitDecl *lookup_trait(const char *name) { LOOKUP_BEST(K->traits, TraitDecl, name); }
 FnDecl *lookup_fn(const char *name) { LOOKUP_BEST(K->fns, FnDecl, name); }
 ConstDecl *lookup_const(const char *name) { LOOKUP_BEST(K->consts, ConstDecl, name); }
-static AliasDecl *lookup_alias(const char *name) { LOOKUP_BEST(K->aliases, AliasDecl, name); }
+AliasDecl *lookup_alias(const char *name) { LOOKUP_BEST(K->aliases, AliasDecl, name); }
 
 StructDecl *lookup_struct_in(const char *module, const char *name) { LOOKUP_IN(K->structs, StructDecl, module, name); }
 TraitDecl *lookup_trait_in(const char *module, const char *name) { LOOKUP_IN(K->traits, TraitDecl, module, name); }

@@ -133,6 +133,7 @@ const char *expand_path(Path *p);
 int lookup_variant_alias(const char *name, StructDecl **out);
 
 GenericEnv *env_new(GenericEnv *parent);
+AliasDecl *lookup_alias(const char *name);  // resolve.c: a `type` alias in scope
 void check_pending_struct_bounds(void);  // resolve.c: `Foo<u32>` meets `struct Foo<T: Tr>`'s bounds
 void struct_bounds_reset(void);
 int env_add(GenericEnv *e, const char *name);
