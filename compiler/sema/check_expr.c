@@ -275,6 +275,12 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
   } else if (e->base_expr) {
     // `S { a: x, ..base }`: the other fields are moved (or copied) out of base, which has S's type.
     check_coerce(fx, e->base_expr, adt);
+    for (int f = 0; f < nfields; f++)  // ... so they must be visible here too
+      if (!seen[f] && !field_visible(s, &fields[f], e->base_expr->span)) {
+        Diag *d = diag_error(e->base_expr->span, "E0451", "field `%s` of struct `%s` is private", fields[f].name, s->name);
+        diag_label(d, "field `%s` is private", fields[f].name);
+        diag_emit(d);
+      }
   } else {
     const char *missing = NULL;
     for (int f = 0; f < nfields; f++)

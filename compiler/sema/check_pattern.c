@@ -387,6 +387,7 @@ static void check_pat(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param
           diag_emit(d);
         } else {
           seen[fi] = true;
+          check_field_privacy(p->sdecl, &fields[fi], p->elems[i]->span, "E0451");
         }
         p->field_map[i] = fi;
       }

@@ -489,10 +489,12 @@ bool trait_imported(const char *scope, const char *module, const char *name, Spa
 // Privacy of fields and methods, which the checker finds through types, not paths
 
 // E0616 (a field read) or E0451 (a field of a struct literal): s's field fd, used at `at`.
+bool field_visible(StructDecl *s, FieldDecl *fd, Span at) {
+  return s->is_enum || at.file == 0 || s->span.file == 0 || module_visible(fd->vis, module_of(s->span), module_of(at));
+}
+
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code) {
-  if (s->is_enum || at.file == 0 || s->span.file == 0) return;
-  const char *in = module_of(s->span);
-  if (module_visible(fd->vis, in, module_of(at))) return;
+  if (field_visible(s, fd, at)) return;
   const char *fname = fd->name ? fd->name : arena_printf("%d", (int)(fd - s->fields));
   Diag *d = diag_error(at, code, "field `%s` of struct `%s` is private", fname, s->name);
   diag_label(d, "private field");
