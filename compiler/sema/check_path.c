@@ -116,6 +116,7 @@ Type **fresh_targs(Fcx *fx, GenericEnv *env, int from, Type **prefix, Span sp) {
 void apply_turbofish(Fcx *fx, PathSeg *seg, GenericEnv *env, int own_from, Type **targs) {
   if (!seg || !seg->nargs) return;
   int own = env->n - own_from;
+  for (int i = own_from; i < env->n; i++) own -= !strncmp(env->names[i], "impl ", 5);  // `impl Tr` arguments take none
   if (seg->nargs > own) {
     error_at(seg->span, "E0107", "function takes %d generic argument%s but %d generic arguments were supplied", own,
              own == 1 ? "" : "s", seg->nargs);

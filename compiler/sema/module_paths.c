@@ -433,6 +433,28 @@ static void collect_module_items(Program *prog) {
   }
 }
 
+// E0252: two imports binding one name in one scope to different items of one namespace.
+static bool value_item(Item *it) { return it->kind == ITEM_FN || it->kind == ITEM_CONST; }
+
+static void check_duplicate_imports(void) {
+  for (int i = 0; i < bindings.len; i++)
+    for (int j = 0; j < i; j++) {
+      UseBinding *a = &bindings.data[j], *b = &bindings.data[i];
+      if (a->alias != b->alias || a->alias == intern_cstr("*") || a->scope != b->scope || a->region.lo != b->region.lo ||
+          a->region.hi != b->region.hi || a->target.kind != MT_ITEM || b->target.kind != MT_ITEM || !a->target.item ||
+          !b->target.item || a->target.item == b->target.item || value_item(a->target.item) != value_item(b->target.item))
+        continue;
+      const char *ns = value_item(b->target.item) ? "value" : "type";
+      Span at = b->item->use_path.span, prev = a->item->use_path.span;
+      Diag *d = diag_error(at, "E0252", "the name `%s` is defined multiple times", b->alias);
+      diag_secondary(d, prev, "previous import of the %s `%s` here", ns, b->alias);
+      diag_label(d, "`%s` reimported here", b->alias);
+      diag_note(d, "`%s` must be defined only once in the %s namespace of this module", b->alias, ns);
+      diag_emit(d);
+      break;
+    }
+}
+
 bool resolve_module_paths(Program *prog) {
   int before = diag_error_count();
   module_paths_reset();
@@ -440,6 +462,7 @@ bool resolve_module_paths(Program *prog) {
   collect_module_items(prog);
   index_items();
   for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
+  check_duplicate_imports();
   int n;
   NotedPath *ps = noted_paths(&n);
   for (int i = 0; i < n; i++) rewrite_path(&ps[i]);
