@@ -426,18 +426,33 @@ static bool hidden_lifetimes(Type *t, int depth) {
 
 // A struct written without its lifetime arguments (`-> Cow<str>`, `-> Ref<T>`): an elided
 // lifetime hidden in a path, which takes an input lifetime as `&T` would.
-static bool hides_lifetime(TypeExpr *te, int depth) {
-  if (!te || depth > 8) return false;
-  if (te->kind == TE_REF || te->kind == TE_SLICE || te->kind == TE_ARRAY || te->kind == TE_PTR) return hides_lifetime(te->inner, depth + 1);
-  for (int i = 0; te->kind == TE_TUPLE && i < te->nelems; i++)
-    if (hides_lifetime(te->elems[i], depth + 1)) return true;
-  if (te->kind != TE_PATH || !te->path.nsegs) return false;
+static int hidden_count(TypeExpr *te, int depth) {
+  if (!te || depth > 8) return 0;
+  if (te->kind == TE_REF || te->kind == TE_SLICE || te->kind == TE_ARRAY || te->kind == TE_PTR) return hidden_count(te->inner, depth + 1);
+  int n = 0;
+  for (int i = 0; te->kind == TE_TUPLE && i < te->nelems; i++) n += hidden_count(te->elems[i], depth + 1);
+  if (te->kind != TE_PATH || !te->path.nsegs) return n;
   PathSeg *seg = &te->path.segs[te->path.nsegs - 1];
   // (By the struct's own name: `Self` and a type alias stand for their lifetimes.)
   StructDecl *sd = strcmp(seg->name, "Self") ? lookup_struct(seg->name) : NULL;
-  if (sd && sd->generics.nlifetimes > seg->nlifetimes) return true;
+  if (sd && sd->generics.nlifetimes > seg->nlifetimes) n += sd->generics.nlifetimes - seg->nlifetimes;
+  for (int i = 0; !seg->paren_sugar && i < seg->nargs; i++) n += hidden_count(seg->args[i], depth + 1);
+  return n;
+}
+
+static bool hides_lifetime(TypeExpr *te, int depth) { return hidden_count(te, depth) > 0; }
+
+// Whether te writes lifetime arguments of a struct (`Tok<'a>`), anywhere inside.
+static bool names_struct_lifetimes(TypeExpr *te, int depth) {
+  if (!te || depth > 8) return false;
+  if (te->kind == TE_REF || te->kind == TE_SLICE || te->kind == TE_ARRAY || te->kind == TE_PTR) return names_struct_lifetimes(te->inner, depth + 1);
+  for (int i = 0; te->kind == TE_TUPLE && i < te->nelems; i++)
+    if (names_struct_lifetimes(te->elems[i], depth + 1)) return true;
+  if (te->kind != TE_PATH || !te->path.nsegs) return false;
+  PathSeg *seg = &te->path.segs[te->path.nsegs - 1];
+  if (seg->nlifetimes) return true;
   for (int i = 0; !seg->paren_sugar && i < seg->nargs; i++)
-    if (hides_lifetime(seg->args[i], depth + 1)) return true;
+    if (names_struct_lifetimes(seg->args[i], depth + 1)) return true;
   return false;
 }
 
@@ -450,9 +465,16 @@ static bool type_expr_has_ref(TypeExpr *te) {
 // E0106: a reference in the return type with its lifetime elided needs one input lifetime to
 // take it from (rustc's elision rules): `&self`'s, or the only one among the parameters.
 static void check_elision(FnDecl *f) {
-  if (!f->ret_elided || f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT || f->param_lifetimes == 1) return;
-  for (int i = 0; i < f->nparams; i++)
-    if (hidden_lifetimes(f->param_types[i], 0)) return;  // rustc may count one there
+  if (!f->ret_elided || f->self_kind == SELF_REF || f->self_kind == SELF_REF_MUT) return;
+  // A struct written without its lifetimes (`Parser` for `Parser<'a>`) hides those the parser
+  // did not count; one written with them (`&[Tok<'a>]`) was counted. Elision needs exactly one.
+  int hidden = 0;
+  for (int i = 0; i < f->nparams; i++) {
+    hidden += hidden_count(f->params[i].ty, 0);
+    if (!hides_lifetime(f->params[i].ty, 0) && hidden_lifetimes(f->param_types[i], 0) && !names_struct_lifetimes(f->params[i].ty, 0))
+      return;  // (an alias, a std iterator: not counted here, so not judged)
+  }
+  if (f->param_lifetimes + hidden == 1) return;
   Span at = f->ret_elided_at;
   at.hi = at.lo + 1;
   Diag *d = diag_error(at, "E0106", "missing lifetime specifier");
