@@ -167,7 +167,26 @@ static void walk_block(Block *b, Ctx c) {
   walk_expr(b->tail, c);
 }
 
+// E0764: a `&mut` of a temporary in the final value of a const or static (`&mut 5`) would live
+// for the whole program as mutable state nobody owns.
+static void final_mut_borrows(Expr *e, int depth) {
+  if (!e || depth > 32) return;
+  if (e->kind == EX_UNARY && e->op == TK_AMP && e->mut && !e->raw && !is_place(e->sub)) {
+    Diag *d = diag_error(e->span, "E0764", "mutable borrows of temporaries that have their lifetime extended until the end of the program are not allowed");
+    diag_label(d, "this mutable borrow refers to such a temporary");
+    diag_note(d, "temporaries in constants and statics can have their lifetime extended until the end of the program");
+    diag_note(d, "to avoid accidentally creating global mutable state, such temporaries must be immutable");
+    diag_emit(d);
+    return;
+  }
+  if (e->kind == EX_UNARY && e->op == TK_AMP) final_mut_borrows(e->sub, depth + 1);
+  if (e->kind == EX_BLOCK && e->block) final_mut_borrows(e->block->tail, depth + 1);
+  for (int i = 0; (e->kind == EX_ARRAY || e->kind == EX_TUPLE || e->kind == EX_STRUCT || e->kind == EX_CALL) && i < e->nargs; i++)
+    final_mut_borrows(e->args[i], depth + 1);
+}
+
 void check_contexts(FnDecl *f) {
   if (!f->body || f->span.file == 0 || f->is_closure) return;
+  if (f->const_context && !f->is_const_fn && !f->is_static_mut) final_mut_borrows(f->body->tail, 0);
   walk_block(f->body, (Ctx){!f->is_unsafe, f->const_context});
 }
