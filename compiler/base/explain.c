@@ -602,6 +602,17 @@ static const Explanation explanations[] = {
     "An `impl Sized for T` is written. Whether a type has a size known at compile time is the\n"
     "compiler's to say, never an impl's: remove it.\n"
     "\n"},
+  {"E0252",
+    "Two `use` declarations bind the same name in one module to different items of one\n"
+    "namespace (two functions `run`): a path `run` could not say which. Rename one with\n"
+    "`use b::run as run_b;`.\n"
+    "\n"},
+  {"E0764",
+    "The value of a `const` or `static` holds `&mut` of a temporary (`const C: &mut i32 = &mut 5;`).\n"
+    "Such a temporary lives as long as the program, so it would be mutable state that every use\n"
+    "shares; only shared references may be kept. Use a `static` with interior mutability\n"
+    "(`static C: AtomicI32`, `Mutex`) instead.\n"
+    "\n"},
   {"E0576",
     "`Trait::name` names a method the trait does not declare.\n"
     "\n"},
