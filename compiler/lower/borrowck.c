@@ -2414,6 +2414,45 @@ static void note_stored(Bck *k, State *s, Span sp, bool call) {
   }
 }
 
+// `s.spawn(|| total += 1)` of `thread::scope`'s `&'scope Scope<'scope, 'env>`: a shared
+// receiver whose type has lifetimes keeps what a call gives it when the signature lets it
+// (`F: 'env`), through its interior mutability. Such a loan lives as long as the receiver's
+// lifetimes, which outlive this body (the receiver is a parameter of the closure given to
+// `scope`): as if stored through a `&mut` parameter.
+// The lifetime bound written for f's type parameter `name` (`F: 'env`, inline or in a where
+// clause), or NULL.
+static const char *param_lifetime_bound(FnDecl *f, const char *name) {
+  Generics *g = &f->generics;
+  for (int i = 0; i < g->nparams; i++)
+    if (g->params[i].name == name && g->params[i].lifetime_bound) return g->params[i].lifetime_bound;
+  for (int i = 0; i < g->npreds; i++) {
+    WherePred *w = &g->preds[i];
+    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound) return w->lifetime_bound;
+  }
+  return NULL;
+}
+
+static void note_kept_by_shared_receiver(Bck *k, Terminator *t) {
+  FnDecl *f = callee_sig(t);
+  if (!f || f->self_kind != SELF_REF || !f->impl || !t->nargs) return;
+  Names into = {0};
+  sig_names(f->impl->self_te, f, &into, 0);
+  bool lifetimes = false;
+  for (int n = 0; n < into.n; n++) lifetimes |= into.names[n][0] == '\'' && strcmp(into.names[n], "'static");
+  if (!lifetimes) return;
+  for (int j = 1; j < t->nargs; j++) {
+    Type *at = ty_resolve(t->args[j].ty);
+    if (t->args[j].kind == OPND_CONST || at->kind != TY_CLOSURE || j - 1 >= f->nparams) continue;
+    TypeExpr *pt = f->params[j - 1].ty;
+    const char *bound = pt->kind == TE_PATH && pt->path.nsegs == 1 ? param_lifetime_bound(f, pt->path.segs[0].name) : NULL;
+    if (!bound || !sig_names_has(&into, bound)) continue;
+    for (int i = 0; i < k->nloans; i++) {
+      Loan *ln = &k->loans.data[i];
+      if (ln->capture && ln->closure == at->closure && !ln->universal && !k->store_span[i].hi) k->store_span[i] = t->span, k->store_by_call[i] = true;
+    }
+  }
+}
+
 static void find_return_writes(Bck *k) {
   Body *b = k->b;
   size_t per_block = (size_t)k->nsets * k->words;
@@ -2436,7 +2475,7 @@ static void find_return_writes(Bck *k) {
     }
     term_transfer(&s, &bb->term);
     if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) note_return_write(k, &s, bb->term.span);
-    if (bb->term.kind == TERM_CALL) note_stored(k, &s, bb->term.span, true);
+    if (bb->term.kind == TERM_CALL) note_stored(k, &s, bb->term.span, true), note_kept_by_shared_receiver(k, &bb->term);
   }
 }
 
