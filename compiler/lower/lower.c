@@ -707,11 +707,7 @@ static Operand read_before(Lower *L, Operand o, Expr **later, int nlater, Span s
       assign(L, t, rv_use(o), sp);
       return use_place(L, t);
     }
-  // (A read through a reference is taken now as well: `i[3] = i[4]` reads `*Index::index(&i, 4)`
-  // before IndexMut::index_mut(&mut i, 3) runs, so that the shared borrow has ended, as in rustc.)
-  bool through_ref = false;
-  for (int i = 0; i < o.place.nproj; i++) through_ref |= o.place.proj[i].kind == PROJ_DEREF;
-  if (all_stable(later, nlater) && !through_ref) return o;
+  if (all_stable(later, nlater)) return o;
   if (!o.place.nproj && !L->b->locals.data[o.place.local].name) return o;  // a temporary already
   Place t = temp(L, o.ty, sp);
   assign(L, t, rv_use(o), sp);
@@ -2421,6 +2417,16 @@ static void lower_raw_into(Lower *L, Place dest, Expr *e) {
     // The new value first (read now: finding the place may run code, `*m.at(1) = r[0]`), then
     // the old one is dropped, then the place takes the new one.
     Operand v = read_before(L, lower_operand(L, e->rhs), &e->lhs, 1, e->rhs->span);
+    // A value read through a reference is taken now as well: `i[3] = i[4]` reads
+    // `*Index::index(&i, 4)` before IndexMut::index_mut(&mut i, 3) runs, so that the shared
+    // borrow has ended, as in rustc.
+    bool through_ref = false;
+    for (int i = 0; v.kind != OPND_CONST && i < v.place.nproj; i++) through_ref |= v.place.proj[i].kind == PROJ_DEREF;
+    if (through_ref && e->lhs->overload) {
+      Place t = temp(L, v.ty, e->rhs->span);
+      assign(L, t, rv_use(v), e->rhs->span);
+      v = use_place(L, t);
+    }
     Place p = lower_place_mut(L, e->lhs, true);
     if (ty_needs_drop(place_ty(L, p))) drop_place(L, p, e->span);
     assign(L, p, rv_use(v), e->span);
