@@ -437,6 +437,7 @@ int env_add(GenericEnv *e, const char *name) {
   e->names[i] = name;
   e->params[i] = ty_param(name, i);
   e->sized[i] = true;
+  e->outlives_static[i] = false;
   e->n++;
   return i;
 }
@@ -892,7 +893,7 @@ static void require_struct_bounds(Type *t, Span sp) {
 
 void struct_bounds_reset(void) {
   impls_known = false;
-  pending_wf.len = 0;
+  pending_wf = (PendingWfVec){0};  // its storage was in the arena of an earlier compilation
 }
 
 void check_pending_struct_bounds(void) {
