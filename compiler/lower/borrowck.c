@@ -2073,10 +2073,11 @@ static void check_term(Point *pt, Terminator *t) {
     check_static_args(pt, t);
     check_stored_into_static_field(pt, t);
     // rustc points at the argument (`consume(b)`: at b).
-    for (int i = 0; i < t->nargs; i++) {
-      Point at = t->args[i].kind == OPND_MOVE ? with_args_live(pt, t) : *pt;
-      access_operand(&at, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
-    }
+    bool moves = false;
+    for (int i = 0; i < t->nargs; i++) moves |= t->args[i].kind == OPND_MOVE;
+    Point live_args = moves ? with_args_live(pt, t) : *pt;  // built once, for the moved arguments
+    for (int i = 0; i < t->nargs; i++)
+      access_operand(t->args[i].kind == OPND_MOVE ? &live_args : pt, &t->args[i], t->args[i].span.hi ? t->args[i].span : t->span);
     activate_all(pt, t);
     access(pt, t->dest, ACC_WRITE, t->span);
     break;
@@ -2419,19 +2420,6 @@ static void note_stored(Bck *k, State *s, Span sp, bool call) {
 // (`F: 'env`), through its interior mutability. Such a loan lives as long as the receiver's
 // lifetimes, which outlive this body (the receiver is a parameter of the closure given to
 // `scope`): as if stored through a `&mut` parameter.
-// The lifetime bound written for f's type parameter `name` (`F: 'env`, inline or in a where
-// clause), or NULL.
-static const char *param_lifetime_bound(FnDecl *f, const char *name) {
-  Generics *g = &f->generics;
-  for (int i = 0; i < g->nparams; i++)
-    if (g->params[i].name == name && g->params[i].lifetime_bound) return g->params[i].lifetime_bound;
-  for (int i = 0; i < g->npreds; i++) {
-    WherePred *w = &g->preds[i];
-    if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound) return w->lifetime_bound;
-  }
-  return NULL;
-}
-
 static void note_kept_by_shared_receiver(Bck *k, Terminator *t) {
   FnDecl *f = callee_sig(t);
   if (!f || f->self_kind != SELF_REF || !f->impl || !t->nargs) return;
@@ -2444,8 +2432,10 @@ static void note_kept_by_shared_receiver(Bck *k, Terminator *t) {
     Type *at = ty_resolve(t->args[j].ty);
     if (t->args[j].kind == OPND_CONST || at->kind != TY_CLOSURE || j - 1 >= f->nparams) continue;
     TypeExpr *pt = f->params[j - 1].ty;
-    const char *bound = pt->kind == TE_PATH && pt->path.nsegs == 1 ? param_lifetime_bound(f, pt->path.segs[0].name) : NULL;
-    if (!bound || !sig_names_has(&into, bound)) continue;
+    bool kept = false;  // `F: 'env` with 'env a lifetime of the receiver's type
+    for (int n = 0; pt->kind == TE_PATH && pt->path.nsegs == 1 && n < into.n && !kept; n++)
+      kept = into.names[n][0] == '\'' && generics_lifetime_bound(&f->generics, pt->path.segs[0].name, into.names[n]);
+    if (!kept) continue;
     for (int i = 0; i < k->nloans; i++) {
       Loan *ln = &k->loans.data[i];
       if (ln->capture && ln->closure == at->closure && !ln->universal && !k->store_span[i].hi) k->store_span[i] = t->span, k->store_by_call[i] = true;

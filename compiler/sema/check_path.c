@@ -308,9 +308,8 @@ found:
   // `None::<i64>`: the arguments are the enum's; `Meters::<Metric> { .. }`, `Pair::<u8>(..)`
   // the struct's (`Wrapper(..)` of a struct found through Self has them already).
   if (last->nargs && (s->is_enum || !t)) {
-    int required = s->env->n;  // `Foo::<i32>(..)` with `struct Foo<T, U = u8>`: U is inferred
-    while (required > 0 && required - 1 < s->generics.nparams && s->generics.params[required - 1].default_ty) required--;
-    if (last->nargs > s->env->n || last->nargs < required) {
+    // (`Foo::<i32>(..)` with `struct Foo<T, U = u8>`: U is inferred)
+    if (last->nargs > s->env->n || (last->nargs < s->env->n && !defaults_from(s, last->nargs))) {
       error_at(last->span, "E0107", "%s takes %d generic argument%s but %d generic arguments were supplied", s->is_enum ? "enum" : "struct",
                s->env->n, s->env->n == 1 ? "" : "s", last->nargs);
     } else {

@@ -904,7 +904,7 @@ void check_pending_struct_bounds(void) {
 
 // Whether the parameters of s from `from` on all have defaults (`enum ControlFlow<B, C = ()>`),
 // which a type written with fewer arguments takes.
-static bool defaults_from(StructDecl *s, int from) {
+bool defaults_from(StructDecl *s, int from) {
   if (from >= s->generics.nparams || !s->env) return false;
   for (int i = from; i < s->generics.nparams; i++)
     if (!s->generics.params[i].default_ty) return false;

@@ -162,6 +162,7 @@ const char *ty_name_short(Type *t, int max_depth);  // deeper parts as `...`
 // Whether a method of trait on Self = t goes through t's vtable: t is a trait object whose trait
 // is (or has as a supertrait) trait. `impl Debug for dyn Any` is an impl's method, called directly.
 bool dyn_dispatches(Type *t, TraitDecl *trait);
+bool generics_lifetime_bound(Generics *g, const char *name, const char *lt);  // `name: lt` written in g
 bool sig_param_static(FnDecl *f, const char *name);  // type parameter `name: 'static` (of f or its impl)
 bool trait_requires_static(TraitDecl *tr);           // `trait Tr: 'static` (`Any`), itself or by a supertrait
 const char *ty_type_name(Type *t);     // std::any::type_name's: `alloc::vec::Vec<main::Circle>` (type_path.c)

@@ -137,6 +137,7 @@ GenericEnv *env_new(GenericEnv *parent);
 AliasDecl *lookup_alias(const char *name);  // resolve.c: a `type` alias in scope
 void check_pending_struct_bounds(void);  // resolve.c: `Foo<u32>` meets `struct Foo<T: Tr>`'s bounds
 void struct_bounds_reset(void);
+bool defaults_from(StructDecl *s, int from);  // resolve.c: s's parameters from `from` on all have defaults
 int env_add(GenericEnv *e, const char *name);
 void env_add_bound(GenericEnv *e, int i, TraitRef *tr);
 void env_add_pred(GenericEnv *e, Type *t, TraitRef *tr);

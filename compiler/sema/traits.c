@@ -585,18 +585,20 @@ bool builtin_impl(Crate *crate, Type *t, TraitDecl *trait) {
 
 // ---- 'static requirements of type parameters ----
 
-// `T: 'static` written for type parameter `name` of g, inline or in a where clause.
-static bool generics_static(Generics *g, const char *name) {
+// Whether `name: lt` is written for type parameter `name` of g, inline or in a where clause.
+bool generics_lifetime_bound(Generics *g, const char *name, const char *lt) {
   for (int i = 0; i < g->nparams; i++)
-    if (g->params[i].name == name && g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, "'static")) return true;
+    if (g->params[i].name == name && g->params[i].lifetime_bound && !strcmp(g->params[i].lifetime_bound, lt)) return true;
   for (int i = 0; i < g->npreds; i++) {
     WherePred *w = &g->preds[i];
     if (w->ty->kind == TE_PATH && w->ty->path.nsegs == 1 && w->ty->path.segs[0].name == name && w->lifetime_bound &&
-        !strcmp(w->lifetime_bound, "'static"))
+        !strcmp(w->lifetime_bound, lt))
       return true;
   }
   return false;
 }
+
+static bool generics_static(Generics *g, const char *name) { return generics_lifetime_bound(g, name, "'static"); }
 
 bool sig_param_static(FnDecl *f, const char *name) {
   return generics_static(&f->generics, name) || (f->impl && generics_static(&f->impl->generics, name));
