@@ -47,9 +47,13 @@
 // fields holding references keeps a set per field ("Fields apart"), and a closure's capture is
 // a loan of the one field its body uses (Rust 2021's disjoint captures).
 //
+// A closure's body is checked before the function it is written in, and what it stores into
+// the variables it captured, or gives where 'static is required, is summarized for that
+// function's check ("What a closure's body stores into its captures").
+//
 // What the pass does not see it lets through: a trc program may still be accepted where rustc
-// rejects it (a borrow a closure's body stores into a variable it captured, or gives to a
-// `'static` parameter; regions compared across a closure's signature), but
+// rejects it (what a closure stores of its arguments' borrows; regions compared across a
+// closure's signature, as `sort_by_key(|s| &s[..])`), but
 // a program rustc accepts is not rejected, which the whole test suite and the differential
 // programs are run to confirm.
 #include "lower/dataflow.h"
@@ -818,6 +822,32 @@ static void drop_own_region(Bck *k, Operand *a, Word *set) {
   }
 }
 
+// What the call may store through its argument i, a `&mut` to something that holds references:
+// the other arguments' loans its signature lets it store (`fn push<'a>(v: &mut Vec<&'a str>, s:
+// &'a str)`); NULL when argument i is no such `&mut`.
+static Word *stored_by_call(State *s, Terminator *t, int i) {
+  Bck *k = s->k;
+  Operand *a = &t->args[i];
+  Type *at = ty_resolve(a->ty);
+  if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner)) return NULL;
+  Word *others = bits_new(k->words), *one = bits_new(k->words);
+  for (int j = 0; j < t->nargs; j++) {
+    if (j == i || !may_store(t, i, j)) continue;
+    memset(one, 0, sizeof(Word) * k->words);
+    add_operand_loans(s, one, &t->args[j]);
+    // A reference argument's own borrow (and region) goes in only when the reference itself
+    // may be stored (`fn swap<T>(a: &mut T, b: &mut T)` stores what b points to, not b).
+    if (!stores_itself(t, i, j)) {
+      for (int w = 0; w < k->words; w++) one[w] &= ~k->universal[w];
+      for (int l = 0; l < k->nloans && t->args[j].kind != OPND_CONST; l++)
+        if (made_with(k, t->args[j].place.local, k->loans.data[l].holder)) bit_clear(one, l);
+      drop_own_region(k, &t->args[j], one);
+    }
+    bits_or(others, one, k->words);
+  }
+  return others;
+}
+
 static void call_loans(State *s, Terminator *t) {
   Bck *k = s->k;
   Word *out = bits_new(k->words), *inside = bits_new(k->words);
@@ -849,25 +879,8 @@ static void call_loans(State *s, Terminator *t) {
   // A `&mut` argument to something that holds references may be given the others' loans, those
   // its signature lets it store (`fn push<'a>(v: &mut Vec<&'a str>, s: &'a str)`).
   for (int i = 0; i < t->nargs; i++) {
-    Operand *a = &t->args[i];
-    Type *at = ty_resolve(a->ty);
-    if (a->kind == OPND_CONST || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner)) continue;
-    Word *others = bits_new(k->words), *one = bits_new(k->words);
-    for (int j = 0; j < t->nargs; j++) {
-      if (j == i || !may_store(t, i, j)) continue;
-      memset(one, 0, sizeof(Word) * k->words);
-      add_operand_loans(s, one, &t->args[j]);
-      // A reference argument's own borrow (and region) goes in only when the reference itself
-      // may be stored (`fn swap<T>(a: &mut T, b: &mut T)` stores what b points to, not b).
-      if (!stores_itself(t, i, j)) {
-        for (int w = 0; w < k->words; w++) one[w] &= ~k->universal[w];
-        for (int l = 0; l < k->nloans && t->args[j].kind != OPND_CONST; l++)
-          if (made_with(k, t->args[j].place.local, k->loans.data[l].holder)) bit_clear(one, l);
-        drop_own_region(k, &t->args[j], one);
-      }
-      bits_or(others, one, k->words);
-    }
-    absorb(s, a->place.local, others, 0);
+    Word *others = stored_by_call(s, t, i);
+    if (others) absorb(s, t->args[i].place.local, others, 0);
   }
   assign_loans(s, t->dest, out);
   call_fields(s, t, inside);
@@ -884,6 +897,39 @@ static void kill_loans_of(State *s, int l) {
     if (k->loans.data[i].place.local == l) bit_clear(in_scope(s), i);
 }
 
+// The closure an AGG_CLOSURE rvalue makes, or NULL.
+static FnDecl *made_closure(Rvalue *rv) {
+  if (rv->kind != RV_AGGREGATE || rv->agg != AGG_CLOSURE) return NULL;
+  Type *t = ty_resolve(rv->ty);
+  return t->kind == TY_CLOSURE ? t->closure : NULL;
+}
+
+// Where a closure is made, what its body stores into a `&mut` capture (see "What a closure's
+// body stores into its captures") goes into that capture's variable: from here on, whether the
+// closure is called or not, as rustc's region requirements propagated from the closure make it.
+static void closure_stores(State *s, Rvalue *rv) {
+  Bck *k = s->k;
+  FnDecl *f = made_closure(rv);
+  if (!f || !f->stores_borrow_of) return;
+  for (int c = 0; c < rv->nops && c < f->ncaptures && c < 64; c++) {
+    uint64_t from = f->stores_borrow_of[c] | f->stores_refs_of[c];
+    Operand *into = &rv->ops[c];
+    if (!from || into->kind == OPND_CONST || into->place.nproj) continue;
+    Word *in = bits_new(k->words), *one = bits_new(k->words);
+    for (int j = 0; j < rv->nops && j < 64; j++) {
+      Operand *o = &rv->ops[j];
+      if (!(from >> j & 1) || o->kind == OPND_CONST) continue;
+      memset(one, 0, sizeof(Word) * k->words);
+      add_operand_loans(s, one, o);
+      if (!(f->stores_borrow_of[c] >> j & 1))  // what j's variable holds, not the borrow of it
+        for (int l = 0; l < k->nloans; l++)
+          if (made_with(k, o->place.local, k->loans.data[l].holder)) bit_clear(one, l);
+      bits_or(in, one, k->words);
+    }
+    absorb(s, into->place.local, in, 0);
+  }
+}
+
 // The new loan first, then the kill: `r = &mut *r` ends its own loan too, since `*r` then
 // names what the new r points to. A local's storage ending ends the loans of it.
 static void stmt_transfer(State *s, MirStmt *st, int loan) {
@@ -893,6 +939,7 @@ static void stmt_transfer(State *s, MirStmt *st, int loan) {
   rvalue_loans(s, &st->rv, loan, v);
   assign_loans(s, st->place, v);
   assign_fields(s, st->place, &st->rv);
+  closure_stores(s, &st->rv);
   if (loan >= 0) bit_set(in_scope(s), loan);
   if (!st->place.nproj) kill_loans_of(s, st->place.local);
 }
@@ -1138,21 +1185,48 @@ static const char *field_name(Type *t, int variant, int f) {
   return arena_printf("%d", f);
 }
 
-// In a closure's body, a place in its environment (`(*_1).0`, and `*(*_1).0` for a capture by
-// reference) is the captured variable: its name, and how many projections that takes.
-static const char *captured_name(Bck *k, Place p, int *used) {
+// In a closure's body, the capture a place of its environment goes through (`(*_1).j`, or
+// `_1.j` of a closure called by value), and in *after the index of the projection past the
+// field; -1 for any other place.
+static int env_field(Bck *k, Place p, int *after) {
   FnDecl *f = k->b->fn;
-  if (!f || !f->is_closure || p.local != 1 || k->b->nparams < 1) return NULL;
-  int i = 0;
-  if (ty_resolve(local_ty(k, 1))->kind == TY_REF) {
-    if (!p.nproj || p.proj[0].kind != PROJ_DEREF) return NULL;
-    i = 1;
-  }
-  if (p.nproj <= i || p.proj[i].kind != PROJ_FIELD || p.proj[i].field >= f->ncaptures) return NULL;
-  Capture *c = &f->captures[p.proj[i++].field];
-  if (!c->by_value && p.nproj > i && p.proj[i].kind == PROJ_DEREF) i++;  // the environment's pointer to it
+  if (!f || !f->is_closure || p.local != 1 || k->b->nparams < 1) return -1;
+  int i = ty_resolve(local_ty(k, 1))->kind == TY_REF;
+  if (i && (!p.nproj || p.proj[0].kind != PROJ_DEREF)) return -1;
+  if (p.nproj <= i || p.proj[i].kind != PROJ_FIELD || p.proj[i].field >= f->ncaptures) return -1;
+  *after = i + 1;
+  return p.proj[i].field;
+}
+
+// A place in the environment (`(*_1).0`, and `*(*_1).0` for a capture by reference) is the
+// captured variable: its name, and how many projections that takes.
+static const char *captured_name(Bck *k, Place p, int *used) {
+  int i, c = env_field(k, p, &i);
+  if (c < 0) return NULL;
+  Capture *cap = &k->b->fn->captures[c];
+  if (!cap->by_value && p.nproj > i && p.proj[i].kind == PROJ_DEREF) i++;  // the environment's pointer to it
   *used = i;
-  return c->local->name;
+  return cap->local->name;
+}
+
+// Where a loan the body of a closure stores into a capture comes from (see "What a closure's
+// body stores into its captures"); *cap: the capture it goes through.
+typedef enum { FROM_NONE, FROM_BORROW, FROM_REFS, FROM_ESCAPE } StoredFrom;
+
+static StoredFrom stored_from(Bck *k, Loan *ln, int *cap) {
+  if (ln->universal || ln->param || ln->place.local < 0) return FROM_NONE;
+  Place p = ln->place;
+  int after, j = env_field(k, p, &after);
+  if (j < 0) return ln->owner > k->b->nparams ? FROM_ESCAPE : FROM_NONE;  // a local of the body
+  if (j >= 64) return FROM_NONE;
+  *cap = j;
+  Type *ft = ty_resolve(p.proj[after - 1].ty);
+  if (after >= p.nproj || p.proj[after].kind != PROJ_DEREF || ft->kind != TY_REF) return FROM_ESCAPE;  // the environment's own
+  for (int i = after + 1; i < p.nproj; i++)
+    if (p.proj[i].kind == PROJ_DEREF && borrowed_ptr(type_before(k, p, i))) return FROM_REFS;
+  // Through a `&mut` capture of an environment only borrowed for the call, a reborrow lasts as
+  // long as that call's borrow (`&'env &mut T` gives no more than a `&'env T`).
+  return ft->mut && ty_resolve(local_ty(k, 1))->kind == TY_REF ? FROM_ESCAPE : FROM_BORROW;
 }
 
 static const char *describe(Bck *k, Place p) {
@@ -1843,6 +1917,14 @@ static void require_loans_outlive(Point *pt, const Word *in, Span use, const cha
       report_universal_static(k, i, use, why);
       continue;
     }
+    int cap;
+    if (!region && bit(in, i) && !ln->universal && stored_from(k, ln, &cap) == FROM_BORROW) {
+      // A closure's borrow of a captured variable: asked of the variable where the closure is made.
+      FnDecl *f = k->b->fn;
+      if (!(f->static_captures >> cap & 1)) f->static_use[cap] = use, f->static_why[cap] = why;
+      f->static_captures |= 1ull << cap;
+      continue;
+    }
     if (!bit(in, i) || ln->universal || ln->owner < 0 || k->reported[i]) continue;
     const char *name = k->b->locals.data[ln->owner].name;
     if (!name) continue;
@@ -1990,6 +2072,15 @@ static void annotated_let(Point *pt, MirStmt *st) {
   require_loans_outlive(pt, in, st->static_span, "type annotation", st->annot_region, copied);
 }
 
+// A closure whose body gives the borrow of a captured variable where 'static is required
+// (`|| keep(&n)`): the variable must outlive 'static where the closure is made (E0597).
+static void closure_static_captures(Point *pt, Rvalue *rv) {
+  FnDecl *f = made_closure(rv);
+  if (!f || !f->static_captures) return;
+  for (int j = 0; j < rv->nops && j < 64; j++)
+    if (f->static_captures >> j & 1) require_static(pt, &rv->ops[j], f->static_use[j], f->static_why[j]);
+}
+
 static void check_stmt(Point *pt, MirStmt *st) {
   Bck *k = pt->k;
   if (st->kind == STMT_STORAGE_DEAD) {
@@ -2014,6 +2105,7 @@ static void check_stmt(Point *pt, MirStmt *st) {
   case RV_AGGREGATE:
     for (int i = 0; i < rv->nops; i++) access_operand(pt, &rv->ops[i], st->span);
     check_static_fields(pt, rv, st->span);
+    closure_static_captures(pt, rv);
     break;
   case RV_CAST:
     check_static_object(pt, st);
@@ -2443,6 +2535,145 @@ static void note_kept_by_shared_receiver(Bck *k, Terminator *t) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// What a closure's body stores into its captures
+//
+// A closure that pushes `&names[i]` onto a captured `firsts` makes firsts hold a borrow of
+// names for as long as firsts lives, not only while the closure does. rustc learns this from
+// the closure's region requirements, which it propagates to the function the closure is
+// written in; trc summarizes the body the same way round. Where the body writes into what a
+// `&mut` capture c points to (assigning through it, or calling what may store into it by its
+// signature, as `v.push(&x)`), each loan that arrives is told by its place (stored_from):
+//   - through the reference of capture j (`&(*names)[i]`): the borrow of the variable j
+//     captured, which the enclosing function gives to c's variable where it makes the closure
+//     (FnDecl.stores_borrow_of, read by closure_stores);
+//   - through a reference that j's value holds (`&*refs[i]`): what j's variable holds
+//     (stores_refs_of);
+//   - of the body's own locals, of what the environment owns, or reborrowed through a `&mut`
+//     capture of an environment only borrowed for the call: it ends with the call, so it
+//     cannot be stored where the closure's caller sees it, E0521 "borrowed data escapes
+//     outside of closure".
+// A borrow reached through a closure argument is not followed (its region is the caller's,
+// often the very one of the captured variable: `items.iter().for_each(|x| out.push(x))`).
+// Likewise a capture's borrow given where 'static is required (`|| keep(&n)`) is asked of the
+// variable where the closure is made (static_captures, read by closure_static_captures).
+
+static bool through_mut_capture(Place p, int after) {
+  Type *ft = ty_resolve(p.proj[after - 1].ty);
+  return after < p.nproj && p.proj[after].kind == PROJ_DEREF && ft->kind == TY_REF && ft->mut;
+}
+
+// The capture that local l (a `&mut`) reborrows, `_3 = &mut (*(*_1).c)` (*by_ref) or `_3 =
+// &mut (*_1).c` of an owned one, or -1.
+static int mut_capture_of(Bck *k, State *s, int l, bool *by_ref) {
+  Type *lt = ty_resolve(local_ty(k, l));
+  if (lt->kind != TY_REF || !lt->mut) return -1;
+  Word *h = held(s, l);
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    int after, c;
+    if (!bit(h, i) || !ln->mut || !made_with(k, l, ln->holder) || (c = env_field(k, ln->place, &after)) < 0 || c >= 64) continue;
+    if (through_mut_capture(ln->place, after)) return *by_ref = true, c;
+    if (after == ln->place.nproj && k->b->fn->captures[c].by_value) return *by_ref = false, c;
+  }
+  return -1;
+}
+
+// The capture a write to place p goes into, or -1: through a `&mut` capture (*by_ref), or
+// into a value the closure owns that can hold references.
+static int written_capture(Bck *k, State *s, Place p, bool *by_ref) {
+  int after, c = env_field(k, p, &after);
+  *by_ref = true;
+  if (c >= 0 && c < 64 && through_mut_capture(p, after)) return c;
+  if (c >= 0 && c < 64 && k->b->fn->captures[c].by_value && type_has_refs(p.proj[after - 1].ty) &&
+      !(after < p.nproj && p.proj[after].kind == PROJ_DEREF && borrowed_ptr(p.proj[after - 1].ty))) {
+    *by_ref = false;
+    return c;
+  }
+  if (c >= 0) return -1;
+  return p.nproj && p.proj[0].kind == PROJ_DEREF ? mut_capture_of(k, s, p.local, by_ref) : -1;
+}
+
+// A borrow that ends with the call stored into capture c: rustc tells a local's borrow given
+// to a call by the local (E0597), and the rest as an escape (E0521).
+static void report_closure_store(Bck *k, int loan, int c, Span sp, bool call) {
+  Loan *ln = &k->loans.data[loan];
+  Local *var = k->b->fn->captures[c].local;
+  const char *name = ln->owner > k->b->nparams ? k->b->locals.data[ln->owner].name : NULL;
+  Diag *d;
+  if (name && call) {
+    d = diag_error(ln->span, "E0597", "`%s` does not live long enough", name);
+    diag_secondary(d, var->span, "lifetime `'1` appears in the type of `%s`", var->name);
+    diag_secondary(d, k->b->locals.data[ln->owner].span, "binding `%s` declared here", name);
+    diag_label(d, "borrowed value does not live long enough");
+    diag_secondary(d, sp, "argument requires that `%s` is borrowed for `'1`", name);
+    Span end = scope_end(k, ln->owner);
+    if (end.hi) diag_secondary(d, end, "`%s` dropped here while still borrowed", name);
+  } else {
+    d = diag_error(sp, "E0521", "borrowed data escapes outside of closure");
+    diag_secondary(d, var->span, "`%s` declared here, outside of the closure body", var->name);
+    if (name) {
+      diag_secondary(d, ln->span, "borrow is only valid in the closure body");
+      diag_label(d, "reference to `%s` escapes the closure body here", name);
+    } else {
+      diag_label(d, "a temporary borrow escapes the closure body here");
+      diag_help(d, "`%s` is declared outside the closure, so any data borrowed inside the closure cannot be stored into it", var->name);
+    }
+  }
+  diag_defer(d, DEFER_CONFLICT);
+  k->reported[loan] = true;
+}
+
+// What arrives in capture c; `by_ref`: c points to its variable (else the closure owns it,
+// and what it holds is the closure's already).
+static void record_capture_store(Bck *k, int c, bool by_ref, const Word *loans, Span sp, bool call) {
+  FnDecl *f = k->b->fn;
+  for (int i = 0; i < k->nloans; i++) {
+    int j = -1;
+    if (!bit(loans, i)) continue;
+    switch (stored_from(k, &k->loans.data[i], &j)) {
+    case FROM_BORROW: if (j != c && by_ref) f->stores_borrow_of[c] |= 1ull << j; break;
+    case FROM_REFS: if (j != c && by_ref) f->stores_refs_of[c] |= 1ull << j; break;
+    case FROM_ESCAPE: if (!k->reported[i]) report_closure_store(k, i, c, sp, call); break;
+    default: break;
+    }
+  }
+}
+
+// Before an assignment or call of a closure's body: what it stores into a `&mut` capture.
+static void note_capture_stores(Bck *k, State *s, MirStmt *st, int loan) {
+  bool by_ref;
+  int c = written_capture(k, s, st->place, &by_ref);
+  if (c < 0) return;
+  Word *v = bits_new(k->words);
+  rvalue_loans(s, &st->rv, loan, v);
+  record_capture_store(k, c, by_ref, v, st->span, false);
+}
+
+static void note_capture_call_stores(Bck *k, State *s, Terminator *t) {
+  for (int i = 0; i < t->nargs; i++) {
+    Operand *a = &t->args[i];
+    if (a->kind == OPND_CONST || a->place.nproj) continue;
+    bool by_ref;
+    int c = mut_capture_of(k, s, a->place.local, &by_ref);
+    Word *others = c >= 0 ? stored_by_call(s, t, i) : NULL;
+    if (others) record_capture_store(k, c, by_ref, others, t->span, true);
+  }
+}
+
+// A closure's summary starts empty each time its body is checked.
+static void reset_capture_summary(FnDecl *f) {
+  if (!f || !f->is_closure) return;
+  int n = f->ncaptures ? f->ncaptures : 1;
+  f->stores_borrow_of = arena_alloc(sizeof(uint64_t) * n);
+  f->stores_refs_of = arena_alloc(sizeof(uint64_t) * n);
+  memset(f->stores_borrow_of, 0, sizeof(uint64_t) * n);
+  memset(f->stores_refs_of, 0, sizeof(uint64_t) * n);
+  f->static_use = arena_alloc(sizeof(Span) * n);
+  f->static_why = arena_alloc(sizeof(char *) * n);
+  f->static_captures = 0;
+}
+
 static void find_return_writes(Bck *k) {
   Body *b = k->b;
   size_t per_block = (size_t)k->nsets * k->words;
@@ -2474,6 +2705,7 @@ static void check_blocks(Bck *k) {
   size_t per_block = (size_t)k->nsets * k->words;  // the locals' sets, the loans in scope, field sets
   State s = {k, bits_new((int)per_block)};
   Word *live = bits_new(k->lwords);
+  bool closure = b->fn && b->fn->is_closure && b->fn->stores_borrow_of;
   for (int bi = 0; bi < b->blocks.len; bi++) {
     BasicBlock *bb = &b->blocks.data[bi];
     if (bb->is_cleanup || !k->entry_set[bi]) continue;
@@ -2496,6 +2728,7 @@ static void check_blocks(Bck *k) {
       MirStmt *st = &bb->stmts.data[j];
       Point pt = {k, bi, j, s.sets, after + (size_t)k->lwords * j, st->kind == STMT_ASSIGN && !st->place.nproj ? st->place.local : -1};
       check_stmt(&pt, st);
+      if (closure && st->kind == STMT_ASSIGN && st->place.nproj) note_capture_stores(k, &s, st, k->loan_at[bi][j]);
       stmt_transfer(&s, st, k->loan_at[bi][j]);
       if (st->kind == STMT_ASSIGN && st->place.local == 0) check_returned_regions(k, &s, st->span), check_fnmut_escape(k, &s, st->span);
       if (st->kind == STMT_ASSIGN && st->place.nproj) check_stored_regions(k, &s, st->span, false);
@@ -2504,6 +2737,7 @@ static void check_blocks(Bck *k) {
                 bb->term.kind == TERM_CALL && !bb->term.dest.nproj ? bb->term.dest.local : -1};
     check_term(&pt, &bb->term);
     if (bb->term.kind == TERM_RETURN) check_return(k, &s);
+    if (closure && bb->term.kind == TERM_CALL) note_capture_call_stores(k, &s, &bb->term);
     term_transfer(&s, &bb->term);
     if (bb->term.kind == TERM_CALL && bb->term.dest.local == 0) check_returned_regions(k, &s, bb->term.span), check_fnmut_escape(k, &s, bb->term.span);
     if (bb->term.kind == TERM_CALL) check_stored_regions(k, &s, bb->term.span, true);
@@ -2798,6 +3032,7 @@ static void summarize_closure_result(Body *b) {
 void mir_borrowck(Body *b) {
   if (!b->blocks.len) return;
   summarize_closure_result(b);
+  reset_capture_summary(b->fn);
   Bck k = {.b = b, .nlocals = b->locals.len, .activating = -1};
   k.lwords = (k.nlocals + 63) / 64;
   collect_loans(&k);

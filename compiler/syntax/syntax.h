@@ -583,6 +583,14 @@ struct FnDecl {
   bool fn_bound;       // checked against an `Fn` bound or `dyn Fn`: it may not change its captures
   bool fnmut_bound;    // ... an `FnMut` one: it may change them (but neither moves one out, E0507)
   bool ret_env_free;   // lower/borrowck.c: nothing it returns comes from its captures
+  // lower/borrowck.c, what the body stores into the variables it captured by `&mut` (per
+  // capture c, bit j: capture j): the borrow of captured variable j (`firsts.push(&names[i])`),
+  // or references j's value holds (`firsts.push(refs[i])`); and the captures whose borrow it
+  // gives where `'static` is required (`keep(&n)`), with where.
+  uint64_t *stores_borrow_of, *stores_refs_of;
+  uint64_t static_captures;
+  Span *static_use;
+  const char **static_why;
   struct Body *mir;    // lower/: the body as MIR (Body.unsupported: not lowered yet)
 };
 
