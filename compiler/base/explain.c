@@ -602,6 +602,35 @@ static const Explanation explanations[] = {
     "An `impl Sized for T` is written. Whether a type has a size known at compile time is the\n"
     "compiler's to say, never an impl's: remove it.\n"
     "\n"},
+  {"E0261",
+    "A lifetime is named that nothing declares (`fn longest(x: &'a str, y: &'a str) -> &'a str`\n"
+    "without `<'a>`). A lifetime must be a parameter of the function, of the impl or trait it is\n"
+    "in, or of the struct being defined, or `'static`: declare it with `fn longest<'a>(..)`.\n"
+    "\n"},
+  {"E0496",
+    "A lifetime parameter has the name of one already in scope: `fn f<'a>(..)` inside\n"
+    "`impl<'a> S<'a>`. Inside f, `'a` could mean either. Give the inner one another name.\n"
+    "\n"},
+  {"E0590",
+    "A `break` or `continue` without a label in the condition of a `while` loop (`while break\n"
+    "{}`): it is not clear whether it leaves this loop or an enclosing one. Label the loop\n"
+    "(`'a: while break 'a {}`), or compute the condition before the loop.\n"
+    "\n"},
+  {"E0392",
+    "A struct or enum declares a type or lifetime parameter that none of its fields uses\n"
+    "(`struct Holder<T> { n: i32 }`). What the type holds of T decides how it may be used\n"
+    "(its variance, what it outlives), and here it holds nothing. Remove the parameter, use it in\n"
+    "a field, or add a `PhantomData<T>` field to say the type acts as if it held a T.\n"
+    "\n"},
+  {"E0415",
+    "Two parameters of one function or closure have the same name (`fn f(a: i32, a: i32)`):\n"
+    "the body could not tell them apart. Rename one.\n"
+    "\n"},
+  {"E0416",
+    "One pattern binds the same name twice (`let (a, a) = (1, 2);`). Rename one, or use `_` for\n"
+    "a part that is not needed. (The alternatives of an or-pattern `A(x) | B(x)` each bind x:\n"
+    "that is one binding.)\n"
+    "\n"},
   {"E0252",
     "Two `use` declarations bind the same name in one module to different items of one\n"
     "namespace (two functions `run`): a path `run` could not say which. Rename one with\n"

@@ -1152,11 +1152,22 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
 
 // ---- calls ----
 
+// A `&mut` variable passed where the parameter's type is known is reborrowed, as rustc does:
+// the callee gets `&mut *x`, a new loan of what x points to, so x is usable again once the
+// result is dead, and not while it lives (`let y = f(x); let z = f(x); *y += 1`: E0499).
+static Operand reborrow_arg(Lower *L, Expr *arg, Operand o) {
+  Type *t = ty_resolve(o.ty);
+  if (o.kind != OPND_MOVE || arg->no_reborrow || arg->kind != EX_PATH || arg->res != RES_LOCAL || t->kind != TY_REF || !t->mut) return o;
+  Place r = temp(L, o.ty, arg->span);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = deref(L, o.place, arg->span), .mut = true, .ty = o.ty}, arg->span);
+  return (Operand){.kind = OPND_MOVE, .place = r, .ty = o.ty, .span = o.span};
+}
+
 static Operand *lower_args(Lower *L, Expr **args, int n, Operand *first) {
   Operand *ops = arena_alloc(sizeof(Operand) * (n + 2));
   int k = 0;
   if (first) ops[k++] = read_before(L, *first, args, n, args && n ? args[0]->span : (Span){0});
-  for (int i = 0; i < n; i++) ops[k++] = read_before(L, lower_operand(L, args[i]), args + i + 1, n - i - 1, args[i]->span);
+  for (int i = 0; i < n; i++) ops[k++] = read_before(L, reborrow_arg(L, args[i], lower_operand(L, args[i])), args + i + 1, n - i - 1, args[i]->span);
   return ops;
 }
 
@@ -1542,10 +1553,10 @@ static void lower_while(Lower *L, Expr *e) {
   int head = new_block(L), body = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
+  LoopScope s;
+  push_loop(L, &s, e, done, head);  // before the condition, which may `break 'label` out of it
   Operand cond = lower_condition(L, e->sub);
   switch_bool(L, cond, body, done, e->span);
-  LoopScope s;
-  push_loop(L, &s, e, done, head);
   L->cur = body;
   Place scratch = temp(L, ty_unit, e->span);
   lower_scoped_block(L, scratch, e->block);

@@ -1058,6 +1058,76 @@ static bool check_recursive_type(StructDecl *s, DeclVec *done) {
   return true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// E0392: a parameter of a struct or enum that no field uses. What the type may hold of it, and
+// so how it varies and what it outlives, would come from nothing; `PhantomData<T>` is how a
+// type says it holds a T it does not store.
+
+static bool te_names(TypeExpr *te, const char *name, int depth);
+
+// Whether a path names `name`: its first segment (`T`, `T::Item`), or a lifetime or type among
+// its segments' arguments.
+static bool path_names(Path *p, const char *name, int depth) {
+  if (p->qself && te_names(p->qself, name, depth + 1)) return true;
+  if (p->nsegs && p->segs[0].name == name) return true;
+  for (int i = 0; i < p->nsegs; i++) {
+    PathSeg *seg = &p->segs[i];
+    for (int j = 0; j < seg->nlifetimes; j++)
+      if (seg->lifetimes[j] == name) return true;
+    for (int j = 0; j < seg->nargs; j++)
+      if (te_names(seg->args[j], name, depth + 1)) return true;
+    for (int j = 0; j < seg->nbinds; j++)
+      if (te_names(seg->bind_types[j], name, depth + 1)) return true;
+    if (te_names(seg->paren_ret, name, depth + 1)) return true;
+  }
+  return false;
+}
+
+static bool te_names(TypeExpr *te, const char *name, int depth) {
+  if (!te || depth > 32) return false;
+  if (te->lifetime == name) return true;
+  switch (te->kind) {
+  case TE_REF: case TE_PTR: case TE_SLICE: case TE_ARRAY: return te_names(te->inner, name, depth + 1);
+  case TE_TUPLE: case TE_FN_PTR:
+    for (int i = 0; i < te->nelems; i++)
+      if (te_names(te->elems[i], name, depth + 1)) return true;
+    return te_names(te->ret, name, depth + 1);
+  case TE_DYN: case TE_IMPL:
+    for (int i = 0; i < te->nbounds; i++)
+      if (path_names(&te->bounds[i].path, name, depth + 1)) return true;
+    return false;
+  case TE_PATH: return path_names(&te->path, name, depth + 1);
+  default: return false;
+  }
+}
+
+static bool field_uses(StructDecl *s, const char *name) {
+  for (int v = 0; v < (s->is_enum ? s->nvariants : 1); v++) {
+    FieldDecl *fs = s->is_enum ? s->variants[v].fields : s->fields;
+    int n = s->is_enum ? s->variants[v].nfields : s->nfields;
+    for (int f = 0; f < n; f++)
+      if (te_names(fs[f].ty, name, 0)) return true;
+  }
+  return false;
+}
+
+static void unused_param(Span at, const char *kind, const char *name) {
+  Diag *d = diag_error(at, "E0392", "%s parameter `%s` is never used", kind, name);
+  diag_label(d, "unused %s parameter", kind);
+  diag_help(d, "consider removing `%s`, referring to it in a field, or using a marker such as `PhantomData`", name);
+  if (!strcmp(kind, "type")) diag_help(d, "if you intended `%s` to be a const parameter, use `const %s: /* Type */` instead", name, name);
+  diag_emit(d);
+}
+
+static void check_params_used(StructDecl *s) {
+  if (s->span.file == 0) return;  // the prelude's
+  Generics *g = &s->generics;
+  for (int i = 0; i < g->nlifetimes && i < GENERICS_MAX_LIFETIMES; i++)
+    if (!field_uses(s, g->lifetimes[i])) unused_param(g->lifetime_spans[i], "lifetime", g->lifetimes[i]);
+  for (int i = 0; i < g->nparams; i++)
+    if (!g->params[i].const_ty && !field_uses(s, g->params[i].name)) unused_param(g->params[i].span, "type", g->params[i].name);
+}
+
 // The prelude is thousands of lines of which a program uses a few functions, and its bodies
 // have no errors to report: like rustc, which type checks std once when std is built, trc
 // checks a prelude body only when lowering first reaches it (lower_on_demand, for the mono
@@ -1086,6 +1156,7 @@ bool check_program(Crate *crate, Program *prog) {
   DeclVec done = {0};
   for (int i = 0; i < K->structs.len; i++) recursive |= check_recursive_type(VEC_AT(K->structs, i), &done);
   if (recursive) return false;  // nothing after this may ask for such a type's layout
+  for (int i = 0; i < K->structs.len; i++) check_params_used(VEC_AT(K->structs, i));
   for (int i = 0; i < K->traits.len; i++) resolve_trait_items(VEC_AT(K->traits, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));

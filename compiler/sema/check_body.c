@@ -420,6 +420,7 @@ void check_fn_body(FnDecl *f) {
     bind_hygiene(&fx, f->self_hyg);
     f->self_local->assigned = true;
   }
+  fx.one_pattern.len = 0;
   for (int i = 0; i < f->nparams; i++) {
     bind_pattern(&fx, f->params[i].pat, f->param_types[i], true);
     f->params[i].local = f->params[i].pat->local;

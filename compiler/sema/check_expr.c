@@ -1085,7 +1085,9 @@ static Type *check_loop_like(Fcx *fx, Expr *e, Type *expected) {
   LoopInfo *l = push_loop(fx, e);
   Type *result = ty_unit;
   if (e->kind == EX_WHILE) {
+    l->in_cond = true;
     check_coerce(fx, e->sub, ty_bool);
+    l->in_cond = false;
     check_block(fx, e->block, ty_unit);
   } else if (e->kind == EX_LOOP) {
     l->break_ty = expected ? expected : ty_new_var(0);
@@ -1109,8 +1111,17 @@ static Type *check_loop_like(Fcx *fx, Expr *e, Type *expected) {
 }
 
 static LoopInfo *find_loop(Fcx *fx, Expr *e) {
-  for (LoopInfo *l = fx->loop; l; l = l->outer)
-    if (e->label ? l->label == e->label : l->loop_expr->kind != EX_BLOCK) return l;  // (a block only by its label)
+  for (LoopInfo *l = fx->loop; l; l = l->outer) {
+    if (!(e->label ? l->label == e->label : l->loop_expr->kind != EX_BLOCK)) continue;  // (a block only by its label)
+    if (l->in_cond && !e->label) {  // which iteration it would leave is not clear
+      const char *what = e->kind == EX_BREAK ? "break" : "continue";
+      Diag *d = diag_error(e->span, "E0590", "`break` or `continue` with no label in the condition of a `while` loop");
+      diag_label(d, "unlabeled `%s` in the condition of a `while` loop", what);
+      diag_emit(d);
+      return NULL;
+    }
+    return l;
+  }
   if (e->label) {
     Diag *d = diag_error(e->span, "E0426", "use of undeclared label `%s`", e->label);
     diag_label(d, "undeclared label `%s`", e->label);
@@ -1243,6 +1254,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
   fx->ret = ret;
   fx->loop = NULL;
   int mark = scope_mark(fx);
+  fx->one_pattern.len = 0;
   for (int i = 0; i < e->ncparams; i++) {
     bind_pattern(fx, e->cparams[i], cf->param_types[i], true);
     cf->params[i].local = e->cparams[i]->local;

@@ -54,6 +54,16 @@ static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_para
     diag_emit(d);
     return;
   }
+  for (int i = 0; i < fx->one_pattern.len; i++) {
+    Pattern *q = VEC_AT(fx->one_pattern, i);
+    if (q->name != p->name || q->hyg != p->hyg) continue;
+    Diag *d = is_param ? diag_error(p->span, "E0415", "identifier `%s` is bound more than once in this parameter list", p->name)
+                       : diag_error(p->span, "E0416", "identifier `%s` is bound more than once in the same pattern", p->name);
+    diag_label(d, is_param ? "used as parameter more than once" : "used in a pattern more than once");
+    diag_emit(d);
+    break;
+  }
+  vec_push(&fx->one_pattern, p);
   // Parameters were checked with the signature; `let &s = "str";` binds a `str` by value.
   if (!is_param) require_sized(bt, p->span, "all local variables");
   p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
@@ -486,6 +496,7 @@ static void note_ref_mut_bindings(Fcx *fx, Pattern *p, Expr *scrutinee) {
 // The patterns of `let`, function parameters and `for` must be irrefutable (E0005), checked
 // when the body's types are known.
 void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
+  if (!is_param) fx->one_pattern.len = 0;  // (a parameter list is one: its caller starts it)
   check_pat(fx, p, t, BM_MOVE, is_param);
   vec_push(&fx->irrefutable, p);
 }
@@ -586,6 +597,7 @@ Type *check_match(Fcx *fx, Expr *e, Type *expected) {
   for (int i = 0; i < e->narms; i++) {
     MatchArm *arm = &e->arms[i];
     int mark = scope_mark(fx);
+    fx->one_pattern.len = 0;
     check_pat(fx, arm->pat, st, BM_MOVE, false);
     note_ref_mut_bindings(fx, arm->pat, e->sub);
     if (arm->guard) check_coerce(fx, arm->guard, ty_bool);

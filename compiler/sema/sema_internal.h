@@ -238,6 +238,7 @@ typedef struct {
   VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
+  VEC(Pattern *) one_pattern;  // the bindings of the pattern (or parameter list) being checked: E0416/E0415
   TraitRef *closure_hint;  // an Fn bound the next closure expression will be checked against
   bool resolving_callee;   // the path being resolved is called (`S::f()`, not `S::N`): for messages
   // `Rc::new(|m| ..)` expected to be an `Rc<dyn Fn(&str)>`: the argument whose type is this

@@ -41,6 +41,11 @@ typedef struct {
   int lt_elided, lt_named;
   Span lt_elided_at;   // the last elided one
   const char **lt_names;  // when set: where to list the named ones (up to four)
+  // The lifetimes a type may name (E0261): those the generics of the items being parsed
+  // declare, and the `for<'a>` binders met in them. An item in a block sees none of its
+  // enclosing function's: lookups start at lt_base.
+  const char *lt_scope[32];
+  int lt_nscope, lt_base;
   // Trial parse of a macro fragment (parse_fragment_len): silent, expands no macro, and the
   // tokens expect_gt splits are put back afterwards.
   bool trial;
@@ -62,7 +67,31 @@ static LifetimeCount lifetimes_enter(void) { return (LifetimeCount){P.lt_elided,
 static void lifetimes_leave(LifetimeCount c) { P.lt_elided = c.elided, P.lt_named = c.named, P.lt_elided_at = c.at; }
 
 // A reference's or a path's lifetime, or NULL where a `&` has none.
+// E0496: a lifetime declared again inside an item that has it (`fn f<'a>` in `impl<'a>`).
+static void declare_lifetime(Token *lt) {
+  for (int i = P.lt_base; i < P.lt_nscope && i < 32 && !P.trial; i++)
+    if (P.lt_scope[i] == lt->text) {
+      Diag *d = diag_error(lt->span, "E0496", "lifetime name `%s` shadows a lifetime name that is already in scope", lt->text);
+      diag_label(d, "lifetime `%s` already in scope", lt->text);
+      diag_emit(d);
+      break;
+    }
+  if (P.lt_nscope < 32) P.lt_scope[P.lt_nscope] = lt->text;
+  P.lt_nscope++;
+}
+
+// E0261: a named lifetime no enclosing item declares (`fn longest(x: &'a str)` without `<'a>`).
+static void check_lifetime_declared(Token *lt) {
+  if (P.trial || P.lt_nscope > 32 || !strcmp(lt->text, "'static")) return;
+  for (int i = P.lt_base; i < P.lt_nscope; i++)
+    if (P.lt_scope[i] == lt->text) return;
+  Diag *d = diag_error(lt->span, "E0261", "use of undeclared lifetime name `%s`", lt->text);
+  diag_label(d, "undeclared lifetime");
+  diag_emit(d);
+}
+
 static void note_lifetime(Token *lt, Span at) {
+  if (lt && strcmp(lt->text, "'_")) check_lifetime_declared(lt);
   if (!lt || !strcmp(lt->text, "'_")) {
     P.lt_elided++;
     P.lt_elided_at = at;
@@ -413,7 +442,7 @@ static void skip_for_lifetimes(void) {
   advance();
   expect_lt();
   while (at(TK_LIFETIME)) {
-    advance();
+    declare_lifetime(advance());  // until the item ends
     if (!accept(TK_COMMA)) break;
   }
   expect_gt();
@@ -565,6 +594,7 @@ static Generics parse_generics(void) {
     if (at(TK_LIFETIME)) {
       if (g.nlifetimes < GENERICS_MAX_LIFETIMES) g.lifetimes[g.nlifetimes] = tok()->text, g.lifetime_spans[g.nlifetimes] = tok()->span;
       g.nlifetimes++;
+      declare_lifetime(tok());  // until the item ends (its caller resets lt_nscope)
       parse_lifetime_bounds(&g, advance()->text);
     } else {
       GenericParam p = {0};
@@ -1702,7 +1732,10 @@ static Item *parse_block_item(Attrs attrs) {
   ImplDecl *impl = P.impl;
   TraitDecl *trait = P.trait;
   P.impl = NULL, P.trait = NULL;
+  int base = P.lt_base;
+  P.lt_base = P.lt_nscope;
   Item *it = parse_item(attrs);
+  P.lt_base = base;
   P.impl = impl, P.trait = trait;
   if (it) PUSH(P.prog->block_items, P.prog->nblock_items, it);
   return it;
@@ -2429,6 +2462,7 @@ static void check_abi(Token *abi) {
 
 // fn = "fn" ident generics? "(" (self-param ",")? (pattern ":" type),* ")" ("->" type)? where? (block | ";")
 static FnDecl *parse_fn(Attrs attrs, bool body_required) {
+  int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   Span lo = tok()->span;
   FnDecl *f = arena_alloc(sizeof *f);
   f->is_const_fn = accept(TK_CONST);  // run like any fn; what it calls is checked (E0015)
@@ -2477,6 +2511,7 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
     if (body_required) syntax_error("`{`");
     expect(TK_SEMI);
   }
+  P.lt_nscope = lt_mark;
   return f;
 }
 
@@ -2509,6 +2544,7 @@ static StructKind parse_fields(FieldDecl **fields, int *nfields) {
 
 // struct = "struct" ident generics? where? (fields where? ";"? | ";")
 static StructDecl *parse_struct(Attrs attrs) {
+  int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   Span kw = expect(TK_STRUCT)->span;
   StructDecl *s = arena_alloc(sizeof *s);
   s->attrs = attrs;
@@ -2527,11 +2563,13 @@ static StructDecl *parse_struct(Attrs attrs) {
     if (!at(TK_LBRACE)) syntax_error("`{`, `(` or `;`");
     s->kind = parse_fields(&s->fields, &s->nfields);
   }
+  P.lt_nscope = lt_mark;
   return s;
 }
 
 // enum = "enum" ident generics? where? "{" (ident fields? ("=" expr)?),* "}"
 static StructDecl *parse_enum(Attrs attrs) {
+  int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   Span kw = expect(TK_ENUM)->span;
   StructDecl *en = arena_alloc(sizeof *en);
   en->is_enum = true;
@@ -2554,6 +2592,7 @@ static StructDecl *parse_enum(Attrs attrs) {
     if (!accept(TK_COMMA)) break;
   }
   expect(TK_RBRACE);
+  P.lt_nscope = lt_mark;
   return en;
 }
 
@@ -2595,6 +2634,7 @@ static FnDecl *parse_assoc_const(Attrs attrs) {
 
 // trait = "unsafe"? "trait" ident generics? (":" bounds)? where? "{" (fn | assoc-type | const)* "}"
 static TraitDecl *parse_trait(Attrs attrs) {
+  int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   accept(TK_UNSAFE);
   expect(TK_TRAIT);
   TraitDecl *t = arena_alloc(sizeof *t);
@@ -2625,11 +2665,13 @@ static TraitDecl *parse_trait(Attrs attrs) {
   }
   P.trait = saved;
   expect(TK_RBRACE);
+  P.lt_nscope = lt_mark;
   return t;
 }
 
 // impl = "impl" generics? (path "for")? type where? "{" (fn | assoc-type)* "}"
 static ImplDecl *parse_impl(void) {
+  int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   accept(TK_UNSAFE);
   Span lo = expect(TK_IMPL)->span;
   ImplDecl *im = arena_alloc(sizeof *im);
@@ -2683,6 +2725,7 @@ static ImplDecl *parse_impl(void) {
   P.impl = saved;
   expect(TK_RBRACE);
   im->full_span = span_from(lo);
+  P.lt_nscope = lt_mark;
   return im;
 }
 
@@ -2939,11 +2982,13 @@ static Item *parse_item(Attrs attrs) {
     AliasDecl *a = arena_alloc(sizeof *a);
     a->span = tok()->span;
     a->name = expect_ident();
+    int lt_mark = P.lt_nscope;
     a->generics = parse_generics();
     parse_where(&a->generics);
     expect(TK_EQ);
     a->ty = parse_type();
     expect(TK_SEMI);
+    P.lt_nscope = lt_mark;
     it->alias = a;
     it->span = span_from(lo);
     return it;
@@ -3007,6 +3052,7 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
       macro_scope_pop(macros);
       P.impl = NULL;
       P.trait = NULL;
+      P.lt_nscope = P.lt_base = 0;
       if (P.fatal) return;
       recover_to_item();
       if (P.pos == before) advance();

@@ -482,6 +482,7 @@ typedef struct LoopInfo {
   const char *label;
   Type *break_ty;       // `loop` only: the type of `break value`
   bool has_break;
+  bool in_cond;         // `while`: its condition is being checked (E0590 for a bare `break` there)
   struct LoopInfo *outer;
 } LoopInfo;
 
