@@ -1111,6 +1111,26 @@ static bool field_uses(StructDecl *s, const char *name) {
   return false;
 }
 
+// A parameter in an associated type binding of a bound (`I: Iterator<Item = Token<'a>>`,
+// `where U: Iterator<Item = T>`) is fixed by the other parameter: rustc counts that as a use.
+static bool bindings_name(Bound *bs, int n, const char *name) {
+  for (int b = 0; b < n; b++)
+    for (int i = 0; i < bs[b].path.nsegs; i++)
+      for (int j = 0; j < bs[b].path.segs[i].nbinds; j++)
+        if (te_names(bs[b].path.segs[i].bind_types[j], name, 0)) return true;
+  return false;
+}
+
+static bool param_used(StructDecl *s, const char *name) {
+  if (field_uses(s, name)) return true;
+  Generics *g = &s->generics;
+  for (int i = 0; i < g->nparams; i++)
+    if (bindings_name(g->params[i].bounds, g->params[i].nbounds, name)) return true;
+  for (int i = 0; i < g->npreds; i++)
+    if (bindings_name(g->preds[i].bounds, g->preds[i].nbounds, name)) return true;
+  return false;
+}
+
 static void unused_param(Span at, const char *kind, const char *name) {
   Diag *d = diag_error(at, "E0392", "%s parameter `%s` is never used", kind, name);
   diag_label(d, "unused %s parameter", kind);
@@ -1123,9 +1143,9 @@ static void check_params_used(StructDecl *s) {
   if (s->span.file == 0) return;  // the prelude's
   Generics *g = &s->generics;
   for (int i = 0; i < g->nlifetimes && i < GENERICS_MAX_LIFETIMES; i++)
-    if (!field_uses(s, g->lifetimes[i])) unused_param(g->lifetime_spans[i], "lifetime", g->lifetimes[i]);
+    if (!param_used(s, g->lifetimes[i])) unused_param(g->lifetime_spans[i], "lifetime", g->lifetimes[i]);
   for (int i = 0; i < g->nparams; i++)
-    if (!g->params[i].const_ty && !field_uses(s, g->params[i].name)) unused_param(g->params[i].span, "type", g->params[i].name);
+    if (!g->params[i].const_ty && !param_used(s, g->params[i].name)) unused_param(g->params[i].span, "type", g->params[i].name);
 }
 
 // The prelude is thousands of lines of which a program uses a few functions, and its bodies

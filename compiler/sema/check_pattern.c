@@ -662,6 +662,7 @@ static void check_let(Fcx *fx, Stmt *s) {
   if (!t) t = ty_new_var(0);
   if (s->else_block) {  // the pattern may be refutable: the else block leaves when it fails
     check_let_else_block(fx, s->else_block);
+    fx->one_pattern.len = 0;
     check_pat(fx, s->pat, t, BM_MOVE, false);
     note_ref_mut_bindings(fx, s->pat, s->init);
     return;

@@ -250,13 +250,16 @@ static bool unmet_impl_bound(Expr *e, ImplDecl *im, Type **binds, int n, Type *u
   return false;
 }
 
-static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+// Which methods a probe looks at: those taking self one way (`want`, a SelfKind), or any.
+enum { WANT_ANY = -1 };
+
+static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   int nfns;
   FnDecl **fns = inherent_fns_named(e->name, &nfns);
   for (int i = 0; i < nfns; i++) {
     FnDecl *f = fns[i];
     ImplDecl *im = f->impl;
-    if (f->self_kind == SELF_NONE) continue;
+    if (f->self_kind == SELF_NONE || (want != WANT_ANY && (int)f->self_kind != want)) continue;
     int n = im->env->n;
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
     for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
@@ -299,7 +302,7 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
   }
 }
 
-static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out);
+static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want);
 
 // The traits declaring a method named as e calls, of those in scope at e.
 static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
@@ -313,7 +316,32 @@ static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
 }
 
 // Probes one step type of the autoderef chain.
-static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+static bool from_box;  // the probe's step before this one was a Box (see by_receiver)
+
+// rustc's order at one step u of the autoderef chain: the methods whose receiver is u itself
+// (`self`, and `self: Box<Self>` when u came out of a Box), then those taking `&u`, then
+// `&mut u`; at each, an inherent method before a trait's. So a trait's `count(self)` comes
+// before an inherent `count(&self)`, and an inherent `&mut self` method after a trait's `&self`.
+static bool trait_by_value_on_ref(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, bool mut) {
+  if (!trait_impl_method(fx, e, ty_ref(u, mut), derefs, out, SELF_VALUE)) return false;
+  e->autoref = mut ? 2 : 1;  // `impl Tr for &Foo { fn bar(self) }`: `foo.bar()` is `Tr::bar(&foo)`
+  return true;
+}
+
+static bool by_receiver(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+  static const SelfKind order[] = {SELF_VALUE, SELF_REF, SELF_REF_MUT};
+  if (from_box && (inherent_method(fx, e, u, derefs, out, SELF_BOX) || trait_impl_method(fx, e, u, derefs, out, SELF_BOX))) return true;
+  for (int i = 0; i < 3; i++) {
+    if (inherent_method(fx, e, u, derefs, out, order[i]) || trait_impl_method(fx, e, u, derefs, out, order[i])) return true;
+    // The receiver `&u` (`&mut u`) is also the `self` of a trait implemented for the reference.
+    if (i && trait_by_value_on_ref(fx, e, u, derefs, out, order[i] == SELF_REF_MUT)) return true;
+  }
+  // (`self: Box<Self>` on a value not in a Box: found, to say so.)
+  return !from_box && (inherent_method(fx, e, u, derefs, out, SELF_BOX) || trait_impl_method(fx, e, u, derefs, out, SELF_BOX));
+}
+
+// want: the receivers to look for (probe_referent's), or WANT_ANY in rustc's order.
+static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
   if (!strcmp(e->name, "clone") && u->kind == TY_REF && type_implements(K, u->inner, K->clone_trait)) return false;
   const BuiltinMethod *bm = find_builtin_method(u, e->name);
@@ -345,7 +373,7 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   }
   if (u->kind == TY_DYN) {  // the trait's methods, then an `impl dyn Tr` block's (`downcast_ref` of dyn Any)
     if (u->principal && method_on_trait(fx, e, u->principal, u, derefs, DISPATCH_DYN, out)) return true;
-    return inherent_method(fx, e, u, derefs, out) || trait_impl_method(fx, e, u, derefs, out);  // `impl PartialEq<f64> for dyn Shape`
+    return inherent_method(fx, e, u, derefs, out, WANT_ANY) || trait_impl_method(fx, e, u, derefs, out, WANT_ANY);  // `impl PartialEq<f64> for dyn Shape`
   }
   if (u->kind == TY_ASSOC) {  // what its trait declares it bounded by
     int n;
@@ -357,7 +385,9 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return blanket_method(fx, e, u, derefs, out);  // `e.to_string()` with `where T::Err: Display`
   }
-  if (inherent_method(fx, e, u, derefs, out) || trait_impl_method(fx, e, u, derefs, out)) return true;
+  if (want != WANT_ANY ? inherent_method(fx, e, u, derefs, out, want) || trait_impl_method(fx, e, u, derefs, out, want)
+                       : by_receiver(fx, e, u, derefs, out))
+    return true;
   // Clone without an impl (derived, String, Vec...): codegen builds the clone.
   if (!strcmp(e->name, "clone") && type_implements(K, u, K->clone_trait)) {
     TraitRef tr = {.trait = K->clone_trait};
@@ -395,7 +425,7 @@ static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Spa
 }
 
 // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
-static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
+static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
   ImplDecl *best = NULL, *other = NULL;
@@ -411,7 +441,7 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
       TraitRef tr = {.trait = traits[i]};
       ImplDecl *im = find_impl_for_call(K, &tr, u, &binds, &n);
       FnDecl *m = im ? trait_find_method(traits[i], e->name, NULL) : NULL;
-      if (!m || m->self_kind == SELF_NONE) continue;
+      if (!m || m->self_kind == SELF_NONE || (want != WANT_ANY && (int)m->self_kind != want)) continue;
       // (Only methods found at the same step of the probe conflict: `(1..4).eq(v)` is Iterator's
       // by-value eq before PartialEq's `&self` one.)
       if (best && best->trait != im->trait && best_self == m->self_kind) other = best->index < im->index ? im : best;
@@ -459,7 +489,10 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int outlives = fx->outlives.len;
   Expr saved = *e;
   probing_referent = true;
-  bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out);
+  bool box = from_box;
+  from_box = false;
+  bool found = probe_step(fx, e, ty_resolve(u->inner), derefs + 1, out, u->mut ? SELF_REF_MUT : SELF_REF);
+  from_box = box;
   probing_referent = false;
   if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
     if (e->trait && e->dispatch == DISPATCH_DYN) supertrait_ambiguity(e, e->trait, e->trait, e->fn, ty_resolve(u->inner));
@@ -479,7 +512,7 @@ static bool probe_autoref_by_value(Fcx *fx, Expr *e, Type *u, int derefs, Sig *o
   int obligations = fx->obligations.len;
   int outlives = fx->outlives.len;
   Expr saved = *e;
-  if (probe_step(fx, e, ty_ref(u, false), derefs, out) && e->autoref == 0 && e->autoderefs == derefs) {
+  if (probe_step(fx, e, ty_ref(u, false), derefs, out, WANT_ANY) && e->autoref == 0 && e->autoderefs == derefs) {
     e->autoref = 1;
     return true;
   }
@@ -587,6 +620,7 @@ static void compared_literal(Fcx *fx, Expr *e, Type *lit) {
 
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
+  from_box = false;
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "map") && e->nargs == 1) return array_map(fx, e, rt);
   for (int i = 0; i < e->nargs; i++) vec_push(&fx->exprs, e->args[i]);
   Type *behind = deref_all(rt);  // (`i.to_string()` of a closure's `i: &{integer}`)
@@ -647,10 +681,12 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
       u = ty_resolve(u);
     }
     found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, &sig);
-    if (!found) found = probe_step(fx, e, u, derefs, &sig);
+    if (!found) found = probe_step(fx, e, u, derefs, &sig, WANT_ANY);
     if (!found && (u->kind == TY_SLICE || u->kind == TY_STR)) found = probe_autoref_by_value(fx, e, u, derefs, &sig);
+    from_box = false;
     if (!found) {
       Expr *d;
+      from_box = u->kind == TY_BOX;
       if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
       else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
       else if (u->kind == TY_STRING) u = ty_str;           // and String to str
