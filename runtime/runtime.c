@@ -444,27 +444,24 @@ _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
 }
 
 /* &v[lo..hi] (flags bit 0: `..=`, bit 1: the range has an end): the checks of
- * core::slice::index, in its order, with its messages. */
+ * core::slice::index (Rust 1.95), in its order, with its messages: the start past the end of
+ * the slice first, then the end (of `..=`, the inclusive end as written), then their order. */
 void trc_slice_check(uint64_t lo, uint64_t hi, uint64_t len, int32_t flags,
                      const uint8_t *file, uint64_t file_len, uint32_t line, uint32_t col)
 {
     char msg[160];
     int n = 0;
-    int inclusive = flags & 1, has_end = flags & 2;
-    if (inclusive && hi == UINT64_MAX)
-        n = snprintf(msg, sizeof msg, "attempted to index slice up to maximum usize");
-    else {
-        uint64_t end = inclusive ? hi + 1 : hi;
-        if (!has_end && lo > len)
-            n = snprintf(msg, sizeof msg, "range start index %llu out of range for slice of length %llu",
-                         (unsigned long long)lo, (unsigned long long)len);
-        else if (lo > end)
-            n = snprintf(msg, sizeof msg, "slice index starts at %llu but ends at %llu",
-                         (unsigned long long)lo, (unsigned long long)end);
-        else if (end > len)
-            n = snprintf(msg, sizeof msg, "range end index %llu out of range for slice of length %llu",
-                         (unsigned long long)end, (unsigned long long)len);
-    }
+    int inclusive = flags & 1;
+    uint64_t end = inclusive ? hi + 1 : hi;
+    if (lo > len)
+        n = snprintf(msg, sizeof msg, "range start index %llu out of range for slice of length %llu",
+                     (unsigned long long)lo, (unsigned long long)len);
+    else if (inclusive ? hi >= len : hi > len)
+        n = snprintf(msg, sizeof msg, "range end index %llu out of range for slice of length %llu",
+                     (unsigned long long)hi, (unsigned long long)len);
+    else if (lo > end)
+        n = snprintf(msg, sizeof msg, "slice index starts at %llu but ends at %llu",
+                     (unsigned long long)lo, (unsigned long long)end);
     if (n > 0)
         trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
 }

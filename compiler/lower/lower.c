@@ -1219,7 +1219,8 @@ static void lower_range_borrow(Lower *L, Place dest, Expr *e) {
   args[0] = use_place(L, whole);
   args[1] = r->lhs ? lower_operand(L, r->lhs) : const_unit(ty_unit);
   args[2] = r->rhs ? lower_operand(L, r->rhs) : const_unit(ty_unit);
-  emit_call(L, dest, (Callee){.kind = CALLEE_BUILTIN, .expr = e}, args, 3, raw_ty(e), vec ? ix->name_span : ix->span, ix->span);
+  // (`<[T] as Index<Range>>::index` panics at the brackets, of an array or slice as of a Vec.)
+  emit_call(L, dest, (Callee){.kind = CALLEE_BUILTIN, .expr = e}, args, 3, raw_ty(e), ix->name_span.hi ? ix->name_span : ix->span, ix->span);
 }
 
 // A method call on a trait: virtual when Self is a trait object, else resolved per instance.
