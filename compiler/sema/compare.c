@@ -112,6 +112,10 @@ bool compares_with_itself(TraitDecl *trait, Type *t) {
   t = ty_resolve(t);
   if (!type_implements(K, t, trait)) return false;
   if (t->kind != TY_STRUCT) return true;
+  int n;  // a where clause: `where Option<T>: PartialEq` (Rhs = Self)
+  TraitRef **preds = env_pred_bounds(cur_env, t, &n);
+  for (int i = 0; i < n; i++)
+    if (preds[i]->trait == trait && (!preds[i]->nargs || ty_zonk(preds[i]->args[0]) == ty_zonk(t))) return true;
   TraitRef r = {.trait = trait, .args = &t, .nargs = 1};
   return find_impl(K, &r, t, NULL, NULL) != NULL;
 }

@@ -385,6 +385,12 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want
       if (method_on_trait(fx, e, bs[b], u, derefs, DISPATCH_TRAIT, out)) return true;
     return blanket_method(fx, e, u, derefs, out);  // `e.to_string()` with `where T::Err: Display`
   }
+  // A where clause on this type (`where &'a T: Speak`, `where Option<T>: Debug`) comes first,
+  // as rustc's candidates from the environment do.
+  int npreds;
+  TraitRef **preds = env_pred_bounds(fx->env, u, &npreds);
+  for (int b = 0; b < npreds; b++)
+    if (method_on_trait(fx, e, preds[b], u, derefs, DISPATCH_TRAIT, out)) return true;
   if (want != WANT_ANY ? inherent_method(fx, e, u, derefs, out, want) || trait_impl_method(fx, e, u, derefs, out, want)
                        : by_receiver(fx, e, u, derefs, out))
     return true;

@@ -417,8 +417,9 @@ TraitRef **env_pred_bounds(GenericEnv *env, Type *t, int *n) {
   t = ty_resolve(t);
   TraitRef **out = arena_alloc(sizeof(TraitRef *) * env->npreds);
   // (By the type, also when t still spells a variable bound since: `<?v as FromStr>::Err` with
-  // ?v = T is the clause's `<T as FromStr>::Err`.)
-  Type *z = ty_has_vars(t) ? ty_zonk(t) : t;
+  // ?v = T is the clause's `<T as FromStr>::Err`, and `Some(x)`'s `Option<?v>` with ?v = T is
+  // `Option<T>`: zonked, whatever ty_has_vars says of the bound variables.)
+  Type *z = ty_zonk(t);
   for (int i = 0; i < env->npreds; i++) {
     Type *p = ty_resolve(env->pred_tys[i]);
     if (p == t || p == z) out[(*n)++] = env->pred_refs[i];
