@@ -631,6 +631,16 @@ static const Explanation explanations[] = {
     "a part that is not needed. (The alternatives of an or-pattern `A(x) | B(x)` each bind x:\n"
     "that is one binding.)\n"
     "\n"},
+  {"E0401",
+    "An item written inside a function (a nested `fn`, `struct` or `impl`) names a generic\n"
+    "parameter of that function (`fn outer<'a>() { fn inner(x: &'a str) {} }`). Items in a body\n"
+    "are items of their own: they do not see the function's parameters. Give the inner item its\n"
+    "own (`fn inner<'a>(x: &'a str)`).\n"
+    "\n"},
+  {"E0091",
+    "A type alias declares a type parameter its type does not use (`type Unused<T> = u32;`):\n"
+    "the argument given for it would be thrown away. Remove the parameter.\n"
+    "\n"},
   {"E0252",
     "Two `use` declarations bind the same name in one module to different items of one\n"
     "namespace (two functions `run`): a path `run` could not say which. Rename one with\n"

@@ -2379,8 +2379,19 @@ static void check_stored_regions(Bck *k, State *s, Span sp, bool call) {
 static void add_inner_regions(Bck *k, Word *dst, Place p) {
   if (!k->check_regions || p.local < 1 || p.local > k->b->nparams || p.nproj < 2) return;
   if (p.proj[0].kind != PROJ_DEREF || p.proj[1].kind != PROJ_FIELD) return;
-  for (int i = 2; i < p.nproj; i++)
+  for (int i = 3; i < p.nproj; i++)
     if (p.proj[i].kind == PROJ_DEREF) return;
+  if (p.nproj > 2 && p.proj[2].kind == PROJ_DEREF) {
+    // `&*self.buf` of a `buf: &'a mut T` field: a `&mut` reached through the parameter's
+    // reference lends no more than that reference's lifetime (`&'s &'a mut T` gives `&'s T`:
+    // the `&mut` is unique only while the outer borrow lasts).
+    Type *ft = ty_resolve(p.proj[1].ty);
+    for (int i = 0; ft->kind == TY_REF && ft->mut && i < k->nloans; i++) {
+      Loan *u = &k->loans.data[i];
+      if (u->universal && !u->inner && u->holder == p.local) bit_set(dst, i);
+    }
+    return;
+  }
   PathSeg *seg;
   StructDecl *sd = sig_referent_struct(sig_referent(k->b->fn, p.local - 1), &seg);
   if (!sd || sd->is_enum || p.proj[1].field >= sd->nfields) return;

@@ -1158,8 +1158,9 @@ static void lower_closure(Lower *L, Place dest, Expr *e) {
 static Operand reborrow_arg(Lower *L, Expr *arg, Operand o) {
   Type *t = ty_resolve(o.ty);
   if (o.kind != OPND_MOVE || arg->no_reborrow || arg->kind != EX_PATH || arg->res != RES_LOCAL || t->kind != TY_REF || !t->mut) return o;
+  // Two-phase, as rustc's: until the call, *x may still be read (`helper(r, r.len())`).
   Place r = temp(L, o.ty, arg->span);
-  assign(L, r, (Rvalue){.kind = RV_REF, .place = deref(L, o.place, arg->span), .mut = true, .ty = o.ty}, arg->span);
+  assign(L, r, (Rvalue){.kind = RV_REF, .place = deref(L, o.place, arg->span), .mut = true, .two_phase = true, .ty = o.ty}, arg->span);
   return (Operand){.kind = OPND_MOVE, .place = r, .ty = o.ty, .span = o.span};
 }
 
@@ -2548,6 +2549,18 @@ static void lower_into(Lower *L, Place dest, Expr *e) {
   }
   if (!e->coerce || is_never(raw_ty(e))) {
     lower_raw_into(L, dest, e);
+    return;
+  }
+  // A `&mut` place given where a `&` is expected is reborrowed shared, `&*place`, not moved
+  // out (`fn get(&self) -> &Vec<i32> { self.buf }` of a `buf: &'a mut Vec<i32>`: a borrow
+  // through self, which lives no longer than self's).
+  Type *from = ty_resolve(raw_ty(e)), *to = ty_resolve(e->ty);
+  if (from->kind == TY_REF && from->mut && to->kind == TY_REF && !to->mut && is_place_kind(e)) {
+    Type *shared = ty_ref(from->inner, false);
+    Place p = raw_place(L, e);  // (the place itself, not its coerced value)
+    Place r = shared == to ? dest : temp(L, shared, e->span);
+    assign(L, r, (Rvalue){.kind = RV_REF, .place = deref(L, p, e->span), .ty = shared}, e->span);
+    if (shared != to) assign(L, dest, (Rvalue){.kind = RV_CAST, .cast = coercion_cast(L, shared, to), .a = use_place(L, r), .ty = e->ty}, e->span);
     return;
   }
   // The value as its code makes it, then the coercion as a cast of its own.

@@ -1139,6 +1139,19 @@ static void unused_param(Span at, const char *kind, const char *name) {
   diag_emit(d);
 }
 
+// E0091: a type alias's type parameter its type does not name (`type Unused<T> = u32;`): the
+// argument would be thrown away. (An unused lifetime is allowed.)
+static void check_alias_params_used(AliasDecl *a) {
+  if (a->span.file == 0) return;
+  for (int i = 0; i < a->generics.nparams; i++) {
+    GenericParam *p = &a->generics.params[i];
+    if (p->const_ty || te_names(a->ty, p->name, 0)) continue;
+    Diag *d = diag_error(p->span, "E0091", "type parameter `%s` is never used", p->name);
+    diag_label(d, "unused type parameter");
+    diag_emit(d);
+  }
+}
+
 static void check_params_used(StructDecl *s) {
   if (s->span.file == 0) return;  // the prelude's
   Generics *g = &s->generics;
@@ -1177,6 +1190,7 @@ bool check_program(Crate *crate, Program *prog) {
   for (int i = 0; i < K->structs.len; i++) recursive |= check_recursive_type(VEC_AT(K->structs, i), &done);
   if (recursive) return false;  // nothing after this may ask for such a type's layout
   for (int i = 0; i < K->structs.len; i++) check_params_used(VEC_AT(K->structs, i));
+  for (int i = 0; i < K->aliases.len; i++) check_alias_params_used(VEC_AT(K->aliases, i));
   for (int i = 0; i < K->traits.len; i++) resolve_trait_items(VEC_AT(K->traits, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_self(VEC_AT(K->impls, i));
   for (int i = 0; i < K->impls.len; i++) resolve_impl_assoc(VEC_AT(K->impls, i));

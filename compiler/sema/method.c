@@ -343,7 +343,8 @@ static bool by_receiver(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
 // want: the receivers to look for (probe_referent's), or WANT_ANY in rustc's order.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
-  if (!strcmp(e->name, "clone") && u->kind == TY_REF && type_implements(K, u->inner, K->clone_trait)) return false;
+  // (Not in probe_referent's look at `&T` behind `&&T`: there `<&T as Clone>::clone` is the one.)
+  if (!strcmp(e->name, "clone") && want == WANT_ANY && u->kind == TY_REF && type_implements(K, u->inner, K->clone_trait)) return false;
   const BuiltinMethod *bm = find_builtin_method(u, e->name);
   if (bm) {
     e->dispatch = DISPATCH_BUILTIN;

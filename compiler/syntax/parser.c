@@ -67,12 +67,15 @@ static LifetimeCount lifetimes_enter(void) { return (LifetimeCount){P.lt_elided,
 static void lifetimes_leave(LifetimeCount c) { P.lt_elided = c.elided, P.lt_named = c.named, P.lt_elided_at = c.at; }
 
 // A reference's or a path's lifetime, or NULL where a `&` has none.
-// E0496: a lifetime declared again inside an item that has it (`fn f<'a>` in `impl<'a>`).
-static void declare_lifetime(Token *lt) {
+// A lifetime declared by the generics list (or `for<..>` binder) whose first entry in the
+// scope is `list`: twice in that list is E0403; one an enclosing item has, E0496 (`fn f<'a>`
+// in `impl<'a>`).
+static void declare_lifetime(Token *lt, int list) {
   for (int i = P.lt_base; i < P.lt_nscope && i < 32 && !P.trial; i++)
     if (P.lt_scope[i] == lt->text) {
-      Diag *d = diag_error(lt->span, "E0496", "lifetime name `%s` shadows a lifetime name that is already in scope", lt->text);
-      diag_label(d, "lifetime `%s` already in scope", lt->text);
+      Diag *d = i >= list ? diag_error(lt->span, "E0403", "the name `%s` is already used for a generic parameter in this item's generic parameters", lt->text)
+                          : diag_error(lt->span, "E0496", "lifetime name `%s` shadows a lifetime name that is already in scope", lt->text);
+      diag_label(d, i >= list ? "already used" : "lifetime `%s` already in scope", lt->text);
       diag_emit(d);
       break;
     }
@@ -85,6 +88,13 @@ static void check_lifetime_declared(Token *lt) {
   if (P.trial || P.lt_nscope > 32 || !strcmp(lt->text, "'static")) return;
   for (int i = P.lt_base; i < P.lt_nscope; i++)
     if (P.lt_scope[i] == lt->text) return;
+  for (int i = 0; i < P.lt_base; i++)  // a function's, named in an item inside its body
+    if (P.lt_scope[i] == lt->text) {
+      Diag *d = diag_error(lt->span, "E0401", "can't use generic parameters from outer item");
+      diag_label(d, "use of generic parameter from outer item");
+      diag_emit(d);
+      return;
+    }
   Diag *d = diag_error(lt->span, "E0261", "use of undeclared lifetime name `%s`", lt->text);
   diag_label(d, "undeclared lifetime");
   diag_emit(d);
@@ -441,8 +451,9 @@ static void skip_for_lifetimes(void) {
   if (!at(TK_FOR) || (peek_kind(1) != TK_LT)) return;
   advance();
   expect_lt();
+  int list = P.lt_nscope;
   while (at(TK_LIFETIME)) {
-    declare_lifetime(advance());  // until the item ends
+    declare_lifetime(advance(), list);  // until the item ends
     if (!accept(TK_COMMA)) break;
   }
   expect_gt();
@@ -590,11 +601,12 @@ static TypeExpr *parse_type(void) {
 static Generics parse_generics(void) {
   Generics g = {0};
   if (!accept(TK_LT)) return g;
+  int list = P.lt_nscope;
   while (!at(TK_GT)) {
     if (at(TK_LIFETIME)) {
       if (g.nlifetimes < GENERICS_MAX_LIFETIMES) g.lifetimes[g.nlifetimes] = tok()->text, g.lifetime_spans[g.nlifetimes] = tok()->span;
       g.nlifetimes++;
-      declare_lifetime(tok());  // until the item ends (its caller resets lt_nscope)
+      declare_lifetime(tok(), list);  // until the item ends (its caller resets lt_nscope)
       parse_lifetime_bounds(&g, advance()->text);
     } else {
       GenericParam p = {0};
