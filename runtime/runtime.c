@@ -443,7 +443,7 @@ _Noreturn void trc_panic_bounds_check(uint64_t index, uint64_t len,
     trc_panic((const uint8_t *)msg, (uint64_t)n, file, file_len, line, col);
 }
 
-/* &v[lo..hi] (flags bit 0: `..=`, bit 1: the range has an end): the checks of
+/* &v[lo..hi] (flags bit 0: `..=`): the checks of
  * core::slice::index (Rust 1.95), in its order, with its messages: the start past the end of
  * the slice first, then the end (of `..=`, the inclusive end as written), then their order. */
 void trc_slice_check(uint64_t lo, uint64_t hi, uint64_t len, int32_t flags,

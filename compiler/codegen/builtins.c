@@ -13,7 +13,7 @@ static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, L
   Expr *r = e->rhs;
   if (!lo) lo = cg_i64(c, 0);
   if (!hi) hi = len;
-  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive | (r->rhs != NULL) << 1, 0)};
+  LLVMValueRef args[8] = {lo, hi, len, LLVMConstInt(c->t_i32, r->inclusive, 0)};
   cg_panic_location(c, sp, args + 4);
   cg_call_fn(c, cg_rt(c, "trc_slice_check"), args, 8);
   if (r->inclusive) hi = LLVMBuildAdd(c->b, hi, cg_i64(c, 1), "");

@@ -337,6 +337,13 @@ static bool made_with(Bck *k, int l, int holder) {
   return false;
 }
 
+// Clears from set the borrows operand o was made with (`_3 = &v` of `move _3`): what remains is
+// what the value it points to holds.
+static void drop_own_loans(Bck *k, Word *set, Operand *o) {
+  for (int l = 0; l < k->nloans && o->kind != OPND_CONST; l++)
+    if (made_with(k, o->place.local, k->loans.data[l].holder)) bit_clear(set, l);
+}
+
 static void absorb_from(State *s, int l, const Word *loans, int depth, bool through);
 
 static void assign_loans(State *s, Place dest, const Word *loans) {
@@ -839,8 +846,7 @@ static Word *stored_by_call(State *s, Terminator *t, int i) {
     // may be stored (`fn swap<T>(a: &mut T, b: &mut T)` stores what b points to, not b).
     if (!stores_itself(t, i, j)) {
       for (int w = 0; w < k->words; w++) one[w] &= ~k->universal[w];
-      for (int l = 0; l < k->nloans && t->args[j].kind != OPND_CONST; l++)
-        if (made_with(k, t->args[j].place.local, k->loans.data[l].holder)) bit_clear(one, l);
+      drop_own_loans(k, one, &t->args[j]);
       drop_own_region(k, &t->args[j], one);
     }
     bits_or(others, one, k->words);
@@ -867,8 +873,7 @@ static void call_loans(State *s, Terminator *t) {
     if (at->kind == TY_REF && !type_has_refs(at->inner)) continue;
     Word *in = bits_new(k->words);
     if (!referent_fields(s, t, i, in)) add_operand_loans(s, in, a);
-    for (int l = 0; l < k->nloans; l++)
-      if (made_with(k, a->place.local, k->loans.data[l].holder)) bit_clear(in, l);
+    drop_own_loans(k, in, a);
     for (Type *r = at; r->kind == TY_REF; r = ty_resolve(r->inner)) drop_container_loans(k, in, r->inner);  // `top.clone()` of an element
     keep_pointed_into(k, in, place_type(k, t->dest));
     if (i == 0) drop_predicate_captures(k, t, in);
@@ -921,9 +926,7 @@ static void closure_stores(State *s, Rvalue *rv) {
       if (!(from >> j & 1) || o->kind == OPND_CONST) continue;
       memset(one, 0, sizeof(Word) * k->words);
       add_operand_loans(s, one, o);
-      if (!(f->stores_borrow_of[c] >> j & 1))  // what j's variable holds, not the borrow of it
-        for (int l = 0; l < k->nloans; l++)
-          if (made_with(k, o->place.local, k->loans.data[l].holder)) bit_clear(one, l);
+      if (!(f->stores_borrow_of[c] >> j & 1)) drop_own_loans(k, one, o);  // what j's variable holds, not the borrow of it
       bits_or(in, one, k->words);
     }
     absorb(s, into->place.local, in, 0);

@@ -315,32 +315,33 @@ static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   return in;
 }
 
-// Probes one step type of the autoderef chain.
 static bool from_box;  // the probe's step before this one was a Box (see by_receiver)
+
+// The receiver `&u` (`&mut u`) as the `self` of a trait implemented for the reference: `impl Tr
+// for &Foo { fn bar(self) }` makes `foo.bar()` `Tr::bar(&foo)`.
+static bool trait_by_value_on_ref(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, bool mut) {
+  if (!trait_impl_method(fx, e, ty_ref(u, mut), derefs, out, SELF_VALUE)) return false;
+  e->autoref = mut ? 2 : 1;
+  return true;
+}
 
 // rustc's order at one step u of the autoderef chain: the methods whose receiver is u itself
 // (`self`, and `self: Box<Self>` when u came out of a Box), then those taking `&u`, then
 // `&mut u`; at each, an inherent method before a trait's. So a trait's `count(self)` comes
 // before an inherent `count(&self)`, and an inherent `&mut self` method after a trait's `&self`.
-static bool trait_by_value_on_ref(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, bool mut) {
-  if (!trait_impl_method(fx, e, ty_ref(u, mut), derefs, out, SELF_VALUE)) return false;
-  e->autoref = mut ? 2 : 1;  // `impl Tr for &Foo { fn bar(self) }`: `foo.bar()` is `Tr::bar(&foo)`
-  return true;
-}
-
 static bool by_receiver(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   static const SelfKind order[] = {SELF_VALUE, SELF_REF, SELF_REF_MUT};
   if (from_box && (inherent_method(fx, e, u, derefs, out, SELF_BOX) || trait_impl_method(fx, e, u, derefs, out, SELF_BOX))) return true;
   for (int i = 0; i < 3; i++) {
     if (inherent_method(fx, e, u, derefs, out, order[i]) || trait_impl_method(fx, e, u, derefs, out, order[i])) return true;
-    // The receiver `&u` (`&mut u`) is also the `self` of a trait implemented for the reference.
     if (i && trait_by_value_on_ref(fx, e, u, derefs, out, order[i] == SELF_REF_MUT)) return true;
   }
   // (`self: Box<Self>` on a value not in a Box: found, to say so.)
   return !from_box && (inherent_method(fx, e, u, derefs, out, SELF_BOX) || trait_impl_method(fx, e, u, derefs, out, SELF_BOX));
 }
 
-// want: the receivers to look for (probe_referent's), or WANT_ANY in rustc's order.
+// Probes one step type of the autoderef chain. want: the receivers to look for
+// (probe_referent's), or WANT_ANY in rustc's order.
 static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   // `r.clone()` on `r: &T` clones the T (the by-value receiver `&T` of T's clone comes first).
   // (Not in probe_referent's look at `&T` behind `&&T`: there `<&T as Clone>::clone` is the one.)

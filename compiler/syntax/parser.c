@@ -66,7 +66,6 @@ typedef struct {
 static LifetimeCount lifetimes_enter(void) { return (LifetimeCount){P.lt_elided, P.lt_named, P.lt_elided_at}; }
 static void lifetimes_leave(LifetimeCount c) { P.lt_elided = c.elided, P.lt_named = c.named, P.lt_elided_at = c.at; }
 
-// A reference's or a path's lifetime, or NULL where a `&` has none.
 // A lifetime declared by the generics list (or `for<..>` binder) whose first entry in the
 // scope is `list`: twice in that list is E0403; one an enclosing item has, E0496 (`fn f<'a>`
 // in `impl<'a>`).
@@ -100,6 +99,7 @@ static void check_lifetime_declared(Token *lt) {
   diag_emit(d);
 }
 
+// A reference's or a path's lifetime, or NULL where a `&` has none.
 static void note_lifetime(Token *lt, Span at) {
   if (lt && strcmp(lt->text, "'_")) check_lifetime_declared(lt);
   if (!lt || !strcmp(lt->text, "'_")) {
