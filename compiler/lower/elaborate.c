@@ -98,7 +98,7 @@ static int rvalue_operands(Rvalue *rv, Operand **out) {
 }
 
 static int new_temp(Body *b, Type *t) {
-  vec_push(&b->locals, (MirLocal){NULL, t, true, {0}});
+  vec_push(&b->locals, (MirLocal){.ty = t, .mut = true});
   return b->locals.len - 1;
 }
 

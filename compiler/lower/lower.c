@@ -100,7 +100,7 @@ _Noreturn static void unsupported(Lower *L, const char *why) {
 // Building blocks
 
 static int new_local(Lower *L, Type *ty, const char *name, bool mut, Span sp) {
-  vec_push(&L->b->locals, (MirLocal){name, ty, mut, sp});
+  vec_push(&L->b->locals, (MirLocal){.name = name, .ty = ty, .mut = mut, .span = sp});
   return L->b->locals.len - 1;
 }
 
@@ -1734,9 +1734,9 @@ static void walk_pattern(Lower *L, Pattern *p, Place place, int fail, PatWalk w)
   bool test = w == WALK_TEST;
   switch (p->kind) {
   case PAT_WILD: case PAT_REST: return;
-  case PAT_BIND:
-    if (!test) bind_pattern_var(L, p, place, w);
+  case PAT_BIND:  // `a @ (b, _)` binds b first, as rustc does (a may then move what b copied)
     if (p->sub) walk_pattern(L, p->sub, place, fail, w);
+    if (!test) bind_pattern_var(L, p, place, w);
     return;
   case PAT_REF: walk_pattern(L, p->sub, deref(L, place, p->span), fail, w); return;
   case PAT_SLICE: walk_slice_pattern(L, p, place, t, fail, w); return;
@@ -1935,8 +1935,17 @@ static bool any_arm_borrows_mut(Expr *e) {
   return false;
 }
 
+// The place a pattern is matched against; a temporary made for it (`match make() {..}`,
+// `let a @ b = U;`) has its moves checked as a variable's would be, for a pattern can move
+// out of it twice.
+static Place scrutinee(Lower *L, Expr *e, bool mut) {
+  Place p = lower_place_mut(L, e, mut);
+  if (!p.nproj && !L->b->locals.data[p.local].name) L->b->locals.data[p.local].scrutinee = true;
+  return p;
+}
+
 static void lower_match(Lower *L, Place dest, Expr *e) {
-  Place scrut = lower_place_mut(L, e->sub, any_arm_borrows_mut(e));  // matched where it is: arms bind parts of it
+  Place scrut = scrutinee(L, e->sub, any_arm_borrows_mut(e));  // matched where it is: arms bind parts of it
   int done = new_block(L), depth;
   SwitchKind kind = switch_kind(e, &depth);
   Type *st = ty_resolve(e->sub->ty);
@@ -1984,7 +1993,7 @@ static void lower_match(Lower *L, Place dest, Expr *e) {
 }
 
 static void lower_if_let(Lower *L, Place dest, Expr *e) {
-  Place scrut = lower_place(L, e->sub);
+  Place scrut = scrutinee(L, e->sub, false);
   int else_bb = new_block(L);
   match_pattern(L, e->pat, scrut, else_bb);
   lower_then_else(L, dest, e, else_bb);
@@ -1996,7 +2005,7 @@ static void lower_while_let(Lower *L, Expr *e) {
   int head = new_block(L), done = new_block(L);
   go_to(L, head);
   L->cur = head;
-  Place scrut = lower_place(L, e->sub);
+  Place scrut = scrutinee(L, e->sub, false);
   match_pattern(L, e->pat, scrut, done);
   LoopScope s;
   push_loop(L, &s, e, done, head);
@@ -2697,7 +2706,7 @@ static void lower_let(Lower *L, Stmt *s) {
   int marks = L->extend.len;
   mark_extending(L, s->init);
   int height = L->drops.len;
-  Place v = lower_place_mut(L, s->init, borrows_mut(p));
+  Place v = scrutinee(L, s->init, borrows_mut(p));
   int fail = s->else_block ? new_block(L) : unreachable_block(L);
   match_pattern(L, p, v, fail);
   pop_to(L, height, s->span);

@@ -267,6 +267,7 @@ typedef struct {
   Type *ty;
   bool mut;
   Span span;
+  bool scrutinee;     // a temporary a pattern binds out of: its moves are checked as a variable's
 } MirLocal;
 
 typedef struct Body {

@@ -153,7 +153,7 @@ static void collect_paths(Mck *M) {
   M->root = arena_alloc(sizeof(int) * b->locals.len);
   for (int l = 0; l < b->locals.len; l++) {
     M->root[l] = -1;
-    if (!b->locals.data[l].name || l == 0) continue;
+    if ((!b->locals.data[l].name && !b->locals.data[l].scrutinee) || l == 0) continue;
     M->root[l] = M->paths.len;
     vec_push(&M->paths, ((MovePath){{l, NULL, 0}, -1, -1, -1}));
   }
@@ -553,6 +553,7 @@ static const char *describe_path(Mck *M, int path) {
   MovePath *mp = &M->paths.data[path];
   Place p = mp->place;
   const char *s = M->b->locals.data[p.local].name;
+  if (!s) return NULL;  // a match's temporary
   Type *t = M->b->locals.data[p.local].ty;
   int derefs = 0;
   for (int i = 0; i < p.nproj; i++) {

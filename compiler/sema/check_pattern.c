@@ -33,6 +33,7 @@ static Type *peel_refs(Pattern *p, Type *t, BindMode *mode) {
 }
 
 static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_param) {
+  BindMode sub_mode = mode;  // `a @ Some(b)` under `&`: b is bound by the mode a was found in
   // `mut x` resets the binding mode to moving (Rust 2021); `ref x` always borrows.
   if (p->mut && !p->by_ref) mode = BM_MOVE;
   if (p->by_ref) mode = p->mut ? BM_REF_MUT : BM_REF;
@@ -70,7 +71,9 @@ static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_para
   bind_hygiene(fx, p->hyg);
   vec_push(&fx->pat_locals, p->local);
 sub:
-  if (p->sub) check_pat(fx, p->sub, t, BM_MOVE, is_param);
+  if (!p->sub) return;
+  check_pat(fx, p->sub, t, sub_mode, is_param);
+  vec_push(&fx->at_bindings, p);
 }
 
 // The type and fields for a constructor pattern: the ADT named by the path, unified with t.
@@ -501,11 +504,13 @@ void bind_pattern(Fcx *fx, Pattern *p, Type *t, bool is_param) {
   vec_push(&fx->irrefutable, p);
 }
 
-// Whether matching this pattern moves a value out of the scrutinee: a by-value binding of a
-// type that is not Copy.
+// A by-value binding of a type that is not Copy.
+static bool binding_moves(Pattern *p) { return !p->bind_ref && p->local && !type_implements(K, p->local->ty, K->copy_trait); }
+
+// Whether matching this pattern moves a value out of the scrutinee.
 static bool pat_moves(Pattern *p) {
   if (!p) return false;
-  if (p->kind == PAT_BIND && !p->bind_ref && p->local && !type_implements(K, p->local->ty, K->copy_trait)) return true;
+  if (p->kind == PAT_BIND && binding_moves(p)) return true;
   if (p->kind == PAT_REF) return pat_moves(p->sub);
   if (p->kind == PAT_BIND) return pat_moves(p->sub);
   for (int i = 0; i < p->nelems; i++)
@@ -547,6 +552,66 @@ void note_let_moves(Fcx *fx) {
   }
 }
 
+// ---- `name @ subpattern` ----
+// The name and the subpattern's bindings take the same value, so rustc's pattern check (before
+// borrowck) rejects a pair that could not both hold: a moved name whose subpattern borrows, and
+// a borrowed name whose subpattern moves or borrows mutably, or that is `ref mut` itself. The
+// subpattern's bindings are found first; one error per `@` names them all.
+
+typedef struct {
+  Pattern *outer;
+  int moves, borrows, borrows_mut;  // of the subpattern's bindings that conflict
+  Diag *d;
+} AtConflicts;
+
+static bool at_conflict(AtConflicts *c, Pattern *b) {
+  Pattern *o = c->outer;
+  if (!o->bind_ref) return b->bind_ref;
+  if (!b->bind_ref) return binding_moves(b);
+  return o->bind_mut || b->bind_mut;
+}
+
+static void find_at_conflicts(AtConflicts *c, Pattern *p, bool label) {
+  if (!p) return;
+  if (p->kind == PAT_BIND && p->local && at_conflict(c, p)) {
+    int *n = !p->bind_ref ? &c->moves : p->bind_mut ? &c->borrows_mut : &c->borrows;
+    (*n)++;
+    if (label && !c->outer->bind_ref) diag_secondary(c->d, p->head, "value borrowed here after move");
+    else if (label) diag_secondary(c->d, p->head, "value is %s `%s` here", !p->bind_ref ? "moved into" : p->bind_mut ? "mutably borrowed by" : "borrowed by", p->name);
+  }
+  if (p->kind == PAT_BIND || p->kind == PAT_REF) {
+    find_at_conflicts(c, p->sub, label);
+    return;
+  }
+  for (int i = 0; i < p->nelems; i++) find_at_conflicts(c, p->elems[i], label);
+}
+
+static const char *at_conflict_message(AtConflicts *c) {
+  Pattern *o = c->outer;
+  if (!o->bind_ref) return "borrow of moved value";
+  if (o->bind_mut && c->borrows_mut) return "cannot borrow value as mutable more than once at a time";
+  if (o->bind_mut && c->borrows) return "cannot borrow value as immutable because it is also borrowed as mutable";
+  if (c->borrows_mut) return "cannot borrow value as mutable because it is also borrowed as immutable";
+  return "cannot move out of value because it is borrowed";
+}
+
+static void check_at_binding(Pattern *p) {
+  if (!p->bind_ref && !binding_moves(p)) return;  // a Copy value is bound as often as wanted
+  AtConflicts c = {.outer = p};
+  find_at_conflicts(&c, p->sub, false);
+  if (!c.moves && !c.borrows && !c.borrows_mut) return;
+  c.d = diag_error(p->head, NULL, "%s", at_conflict_message(&c));
+  if (!p->bind_ref) {
+    diag_label(c.d, "value moved into `%s` here", p->name);
+    diag_secondary(c.d, p->head, "move occurs because `%s` has type `%s`, which does not implement the `Copy` trait", p->name, ty_name(p->local->ty));
+  } else {
+    diag_label(c.d, "value is %s `%s` here", p->bind_mut ? "mutably borrowed by" : "borrowed by", p->name);
+  }
+  find_at_conflicts(&c, p->sub, true);
+  if (!p->bind_ref) diag_help(c.d, "borrow this binding in the pattern to avoid moving the value");
+  diag_emit(c.d);
+}
+
 static void report_refutable(Pattern *p, const char **ws, int n) {
   Diag *d = diag_error(p->span, "E0005", "refutable pattern in local binding");
   diag_label(d, "pattern%s %s not covered", n == 1 ? "" : "s", witness_list(ws, n));
@@ -586,6 +651,7 @@ void check_exhaustive(Fcx *fx) {
     int missing = match_witnesses(&p, 1, t, ws, 8);
     if (missing) report_refutable(p, ws, missing);
   }
+  for (int i = 0; i < fx->at_bindings.len; i++) check_at_binding(VEC_AT(fx->at_bindings, i));
 }
 
 Type *check_match(Fcx *fx, Expr *e, Type *expected) {

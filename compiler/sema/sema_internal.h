@@ -236,6 +236,7 @@ typedef struct {
   VEC(FnDecl *) closures;  // closures in the body (their types are zonked at the end)
   VEC(KindCheck) kind_checks;  // closures given for Fn/FnMut bounds (check_closure_kinds)
   VEC(Pattern *) irrefutable;  // let/parameter/for patterns, which must match every value
+  VEC(Pattern *) at_bindings;  // `name @ subpattern` bindings, checked for conflicts after inference
   VEC(Stmt *) destructuring_lets;  // `let (a, ref b) = x;`: whether x moves is known after inference
   LocalVec pat_locals; // locals bound by patterns, in order
   VEC(Pattern *) one_pattern;  // the bindings of the pattern (or parameter list) being checked: E0416/E0415

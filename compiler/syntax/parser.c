@@ -801,6 +801,7 @@ static Pattern *parse_pattern_alt(void) {
     p->mut = accept(TK_MUT);
     p->hyg = tok()->hyg;
     p->name = expect_ident();
+    p->head = span_from(lo);
     if (accept(TK_AT)) p->sub = parse_pattern_alt();
   } else if (is_path_start(kind())) {
     size_t start = P.pos;

@@ -228,6 +228,7 @@ struct Pattern {
   uint32_t hyg;         // PAT_BIND: the hygiene of the name (see macro_rules.c)
   bool mut, by_ref;     // PAT_BIND (by_ref: `ref x`), PAT_REF (mut)
   Pattern *sub;         // PAT_BIND `@` subpattern, PAT_REF inner
+  Span head;            // PAT_BIND: `ref mut name`, without the `@` subpattern
   Pattern **elems;      // PAT_TUPLE, PAT_TUPLE_STRUCT, PAT_SLICE, PAT_OR alternatives, PAT_STRUCT field patterns
   int nelems;
   const char **field_names;  // PAT_STRUCT
