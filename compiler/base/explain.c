@@ -616,6 +616,14 @@ static const Explanation explanations[] = {
     "{}`): it is not clear whether it leaves this loop or an enclosing one. Label the loop\n"
     "(`'a: while break 'a {}`), or compute the condition before the loop.\n"
     "\n"},
+  {"E0805",
+    "A `cfg` predicate with the wrong number of parts: `not(..)` takes exactly one predicate\n"
+    "(`#[cfg(not(unix))]`); join several with `all(..)` or `any(..)` first.\n"
+    "\n"},
+  {"E0539",
+    "A `cfg` predicate whose value is not a string: the value of a name-value predicate is a\n"
+    "string literal (`#[cfg(target_os = \"linux\")]`, not `= linux` or `= 3`).\n"
+    "\n"},
   {"E0392",
     "A struct or enum declares a type or lifetime parameter that none of its fields uses\n"
     "(`struct Holder<T> { n: i32 }`). What the type holds of T decides how it may be used\n"

@@ -28,6 +28,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   types_init();
   // Program and Crate outlive this function (codegen's result and mono point into them).
   Program *prog = arena_alloc(sizeof *prog);
+  prog->debug_assertions = opts->opt_level == 0;
   parse_source(prog, "<prelude>", prelude_source, strlen(prelude_source));
   timing_mark("parse the std prelude");
   parse_source(prog, name, text, len);

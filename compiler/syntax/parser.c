@@ -275,8 +275,119 @@ static void skip_token_tree(void) {
   } while (depth > 0);
 }
 
+// ---- cfg ----
+// A cfg predicate is decided as for rustc's default build on this machine (x86_64 Linux, GNU):
+// `unix`, `target_os = "linux"` and the like hold, `test`, `windows` and every `feature = ".."`
+// do not, and `debug_assertions` holds in a build without optimization (as `debug_assert!`).
+
+static bool cfg_name_holds(const char *name) {
+  if (!strcmp(name, "debug_assertions")) return P.prog->debug_assertions;
+  return !strcmp(name, "unix") || !strcmp(name, "target_thread_local");
+}
+
+static bool cfg_pair_holds(const char *name, const char *value) {
+  static const char *const pairs[][2] = {
+      {"target_os", "linux"},      {"target_family", "unix"},     {"target_arch", "x86_64"},
+      {"target_env", "gnu"},       {"target_vendor", "unknown"},  {"target_endian", "little"},
+      {"target_pointer_width", "64"}, {"panic", "unwind"},        {"target_has_atomic", "8"},
+      {"target_has_atomic", "16"}, {"target_has_atomic", "32"},   {"target_has_atomic", "64"},
+      {"target_has_atomic", "ptr"},
+  };
+  for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+    if (!strcmp(name, pairs[i][0]) && !strcmp(value, pairs[i][1])) return true;
+  return false;
+}
+
+// pred = name | name "=" string | ("all" | "any") "(" pred,* ")" | "not" "(" pred ")"
+static bool parse_cfg_predicate(void) {
+  Span where = tok()->span;
+  const char *name = expect_ident();
+  bool all = !strcmp(name, "all"), any = !strcmp(name, "any"), not = !strcmp(name, "not");
+  if ((all || any || not) && accept(TK_LPAREN)) {
+    bool holds = all;
+    int n = 0;
+    while (!at(TK_RPAREN)) {
+      bool h = parse_cfg_predicate();
+      holds = all ? holds && h : any ? holds || h : h;
+      n++;
+      if (!accept(TK_COMMA)) break;
+    }
+    expect(TK_RPAREN);
+    if (not && n != 1) error_at(where, "E0805", "malformed `cfg` attribute input");
+    return not ? !holds : holds;
+  }
+  if (!accept(TK_EQ)) return cfg_name_holds(name);
+  if (!at(TK_STR)) error_at(where, "E0539", "malformed `cfg` attribute input");
+  return at(TK_STR) && cfg_pair_holds(name, advance()->str);
+}
+
+// What a `#[cfg(..)]` is on, left out: an item or statement (up to its `;`, or the `}` that
+// closes it), or an element of a comma-separated list (up to its `,`, or the list's end).
+static bool is_open(TokenKind k) { return k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE; }
+static bool is_close(TokenKind k) { return k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE; }
+
+static void skip_cfg_item(void) {
+  bool to_semi = at(TK_CONST) || at(TK_STATIC) || at(TK_USE) || at(TK_TYPE) || at(TK_LET);
+  for (int depth = 0; !at(TK_EOF);) {
+    TokenKind k = kind();
+    if (depth == 0 && is_close(k)) return;  // a block's tail expression: the block ends here
+    advance();
+    depth += is_open(k) - is_close(k);
+    if (depth == 0 && (k == TK_SEMI || (k == TK_RBRACE && !to_semi && !at(TK_ELSE)))) return;
+  }
+}
+
+static void skip_cfg_element(void) {
+  for (int depth = 0; !at(TK_EOF); advance()) {
+    TokenKind k = kind();
+    if (depth == 0 && (k == TK_COMMA || is_close(k))) break;
+    depth += is_open(k) - is_close(k);
+  }
+  accept(TK_COMMA);
+}
+
+// A match arm: its body may be a block with no `,` after it.
+static void skip_cfg_arm(void) {
+  for (int depth = 0; !at(TK_EOF) && !(depth == 0 && at(TK_FATARROW)); advance()) depth += is_open(kind()) - is_close(kind());
+  expect(TK_FATARROW);
+  if (at(TK_LBRACE)) {
+    skip_token_tree();
+    accept(TK_COMMA);
+  } else {
+    skip_cfg_element();
+  }
+}
+
+static void parse_meta(Attrs *a, bool inner);
+
+// `cfg(pred)` leaves the thing out when pred does not hold; `cfg_attr(pred, attr, ..)` applies
+// the attributes when it holds.
+static void parse_cfg_meta(Attrs *a, bool inner, bool is_attr) {
+  expect(TK_LPAREN);
+  bool holds = parse_cfg_predicate();
+  if (!is_attr) {
+    a->cfg_off |= !holds;
+    expect(TK_RPAREN);
+    return;
+  }
+  expect(TK_COMMA);
+  while (!at(TK_RPAREN) && !at(TK_EOF)) {
+    if (holds) parse_meta(a, inner);
+    else if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+    else advance();
+    if (holds && !accept(TK_COMMA)) break;
+  }
+  expect(TK_RPAREN);
+}
+
 static void parse_attr_body(Attrs *a, bool inner) {
   expect(TK_LBRACKET);
+  parse_meta(a, inner);
+  expect(TK_RBRACKET);
+}
+
+// meta = path ( "(" tokens ")" | "=" literal )?
+static void parse_meta(Attrs *a, bool inner) {
   const char *name = at(TK_IDENT) ? advance()->text : (advance(), "");
   while (accept(TK_PATHSEP)) name = at(TK_IDENT) ? advance()->text : name;
   if (!strcmp(name, "inline")) {
@@ -297,6 +408,8 @@ static void parse_attr_body(Attrs *a, bool inner) {
     a->is_default = true;
   } else if (!strcmp(name, "rustc_coerce_unsized")) {
     a->coerce_unsized = true;
+  } else if ((!strcmp(name, "cfg") || !strcmp(name, "cfg_attr")) && at(TK_LPAREN)) {
+    parse_cfg_meta(a, inner, name[3] != 0);
   } else if (!strcmp(name, "derive") || (!strcmp(name, "feature") && inner) || !strcmp(name, "allow")) {
     expect(TK_LPAREN);
     while (!at(TK_RPAREN)) {
@@ -313,7 +426,6 @@ static void parse_attr_body(Attrs *a, bool inner) {
   } else if (accept(TK_EQ)) {
     advance();
   }
-  expect(TK_RBRACKET);
 }
 
 static Attrs parse_outer_attrs(void) {
@@ -1362,6 +1474,10 @@ static void *expansion_items(void *unused) {
   (void)unused;
   while (!at(TK_EOF)) {
     Attrs attrs = parse_outer_attrs();
+    if (attrs.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     Item *it = parse_item(attrs);
     if (it) PUSH(P.prog->items, P.prog->nitems, it);
   }
@@ -1619,6 +1735,13 @@ static Expr *parse_macro(const char *name, Span lo) {
   if (close == TK_EOF) syntax_error("one of `(`, `[`, or `{`");
   advance();
   if (!strcmp(name, "dbg")) return parse_dbg(lo, close);
+  if (!strcmp(name, "cfg")) {  // `cfg!(unix)`: the predicate decided here, a `bool` literal
+    Expr *e = new_expr(EX_BOOL, lo);
+    e->int_val = parse_cfg_predicate();
+    expect(close);
+    e->span = span_from(lo);
+    return e;
+  }
   if (is_location_macro(name)) return parse_location_macro(name, lo, close);
   Expr *e = new_expr(EX_MACRO, lo);
   if (!strncmp(name, "debug_assert", 12) && (!name[12] || !strcmp(name + 12, "_eq") || !strcmp(name + 12, "_ne"))) {
@@ -1778,6 +1901,10 @@ static void parse_stmts(Block *b) {
     Span slo = tok()->span;
     if (accept(TK_SEMI)) continue;
     Attrs attrs = parse_outer_attrs();
+    if (attrs.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     if (at_macro_rules()) {
       parse_macro_rules(true, attrs.macro_export);
       continue;
@@ -1897,7 +2024,10 @@ static Expr *parse_match(void) {
   while (!at(TK_RBRACE)) {
     MatchArm arm = {0};
     arm.span = tok()->span;
-    parse_outer_attrs();
+    if (parse_outer_attrs().cfg_off) {
+      skip_cfg_arm();
+      continue;
+    }
     arm.pat = parse_pattern();
     if (accept(TK_IF)) arm.guard = parse_expr();
     expect(TK_FATARROW);
@@ -1959,6 +2089,10 @@ static Expr *parse_path_expr(bool no_struct) {
     e->path = path;
     note_path(&e->path, PATH_TYPE);
     while (!at(TK_RBRACE)) {
+      if (parse_outer_attrs().cfg_off) {
+        skip_cfg_element();
+        continue;
+      }
       if (accept(TK_DOTDOT)) {
         e->base_expr = parse_expr();
         break;
@@ -2497,7 +2631,10 @@ static FnDecl *parse_fn(Attrs attrs, bool body_required) {
   int elided = P.lt_elided, named = P.lt_named;
   if (parse_self_param(f) && !at(TK_RPAREN)) expect(TK_COMMA);
   while (!at(TK_RPAREN)) {
-    parse_outer_attrs();
+    if (parse_outer_attrs().cfg_off) {
+      skip_cfg_element();
+      continue;
+    }
     Param p = {0};
     Span plo = tok()->span;
     p.pat = parse_pattern_alt();
@@ -2535,7 +2672,10 @@ static StructKind parse_fields(FieldDecl **fields, int *nfields) {
   if (!named) expect(TK_LPAREN);
   TokenKind close = named ? TK_RBRACE : TK_RPAREN;
   while (!at(close)) {
-    parse_outer_attrs();
+    if (parse_outer_attrs().cfg_off) {
+      skip_cfg_element();
+      continue;
+    }
     Visibility vis = parse_visibility();
     FieldDecl fd = {0};
     fd.vis = vis;
@@ -2596,6 +2736,10 @@ static StructDecl *parse_enum(Attrs attrs) {
   while (!at(TK_RBRACE)) {
     EnumVariant v = {0};
     v.attrs = parse_outer_attrs();
+    if (v.attrs.cfg_off) {
+      skip_cfg_element();
+      continue;
+    }
     skip_visibility();
     v.span = tok()->span;
     v.name = expect_ident();
@@ -2662,6 +2806,10 @@ static TraitDecl *parse_trait(Attrs attrs) {
   P.trait = t;
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
+    if (a.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     skip_visibility();
     if (at_fn()) {
       PUSH(t->methods, t->nmethods, parse_fn(a, false));
@@ -2712,6 +2860,10 @@ static ImplDecl *parse_impl(void) {
   P.impl = im;
   while (!at(TK_RBRACE)) {
     Attrs a = parse_outer_attrs();
+    if (a.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     Span vis_at = tok()->span;
     Visibility vis = parse_visibility();
     if (im->trait_path && vis_at.lo != tok()->span.lo) {  // `pub fn` in `impl Tr for T`
@@ -2851,6 +3003,10 @@ static Item *parse_user_module(Span lo, Visibility vis) {
   while (!at(TK_RBRACE) && !at(TK_EOF)) {
     Attrs attrs = parse_outer_attrs();
     if (at(TK_RBRACE)) break;
+    if (attrs.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     Item *it = parse_item(attrs);
     if (it) PUSH(P.prog->items, P.prog->nitems, it);
   }
@@ -2868,6 +3024,10 @@ static void parse_extern_block(Attrs attrs) {
   expect(TK_LBRACE);
   while (!at(TK_RBRACE) && !at(TK_EOF)) {
     Attrs a = parse_outer_attrs();
+    if (a.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     Span lo = tok()->span;
     Visibility vis = parse_visibility();
     bool safe = at(TK_IDENT) && !strcmp(tok()->text, "safe") && peek_kind(1) == TK_FN;
@@ -3073,6 +3233,10 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
     }
     Attrs attrs = parse_outer_attrs();
     if (at(TK_EOF)) break;
+    if (attrs.cfg_off) {
+      skip_cfg_item();
+      continue;
+    }
     Item *it = parse_item(attrs);
     if (it) PUSH(prog->items, prog->nitems, it);
     macros = macro_scope_mark();

@@ -202,6 +202,7 @@ typedef struct {
   bool track_caller;    // #[track_caller]: panics inside report the caller's location
   bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
   bool macro_export;    // #[macro_export]: the macro_rules! is also `crate::name!`
+  bool cfg_off;         // #[cfg(..)] that does not hold: the thing it is on is left out
   bool coerce_unsized;  // #[rustc_coerce_unsized] (std only): `Rc<T>` coerces to `Rc<dyn Tr>`
                         // as its pointer field does (std's `impl CoerceUnsized for Rc`)
 } Attrs;
@@ -757,6 +758,7 @@ typedef struct {
   int nblock_items;
   const char **features;  // #![feature(...)] gates
   int nfeatures;
+  bool debug_assertions;  // cfg(debug_assertions): a build without optimization, as rustc's
 } Program;
 
 // Parses one file's tokens and appends its items to prog.
