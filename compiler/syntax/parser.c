@@ -1726,15 +1726,35 @@ static bool is_location_macro(const char *name) {
          !strcmp(name, "concat");
 }
 
+static Expr *parse_std_macro(const char *name, Span lo);
+
 static Expr *parse_macro(const char *name, Span lo) {
   MacroDef *user = macro_lookup(name);
   if (user) return parse_macro_expr(user, lo);
+  return parse_std_macro(name, lo);
+}
+
+static bool is_std_root(const char *name) { return !strcmp(name, "std") || !strcmp(name, "core") || !strcmp(name, "alloc"); }
+
+// A macro of std's (`println!`, `vec!`, also as `std::println!`), at its `!`.
+static Expr *parse_std_macro(const char *name, Span lo) {
   expect(TK_BANG);
   TokenKind open = kind();
   TokenKind close = open == TK_LPAREN ? TK_RPAREN : open == TK_LBRACKET ? TK_RBRACKET : open == TK_LBRACE ? TK_RBRACE : TK_EOF;
   if (close == TK_EOF) syntax_error("one of `(`, `[`, or `{`");
   advance();
   if (!strcmp(name, "dbg")) return parse_dbg(lo, close);
+  if (!strcmp(name, "addr_of") || !strcmp(name, "addr_of_mut")) {  // std::ptr's: `&raw const place`
+    Expr *e = new_expr(EX_UNARY, lo);
+    e->op = TK_AMP;
+    e->raw = true;
+    e->mut = name[7] != 0;
+    e->sub = parse_expr();
+    accept(TK_COMMA);
+    expect(close);
+    e->span = span_from(lo);
+    return e;
+  }
   if (!strcmp(name, "cfg")) {  // `cfg!(unix)`: the predicate decided here, a `bool` literal
     Expr *e = new_expr(EX_BOOL, lo);
     e->int_val = parse_cfg_predicate();
@@ -2080,6 +2100,8 @@ static Expr *parse_path_expr(bool no_struct) {
   const char *root = tok()->kind == TK_CRATE && tok()->text ? tok()->text : "crate";  // or "$crate"
   Path path = parse_path(true);
   if (path.nsegs == 1 && at(TK_BANG) && path.segs[0].nargs == 0 && peek_kind(1) != TK_EQ) return parse_macro(path.segs[0].name, lo);
+  if (path.nsegs > 1 && at(TK_BANG) && peek_kind(1) != TK_EQ && is_std_root(path.segs[0].name))  // `std::println!(..)`
+    return parse_std_macro(path.segs[path.nsegs - 1].name, lo);
   if (path.nsegs == 2 && !strcmp(path.segs[0].name, "crate") && at(TK_BANG) && peek_kind(1) != TK_EQ)
     return parse_crate_macro(&path.segs[1], root, lo);
   if (at(TK_LBRACE) && !no_struct) {
@@ -2831,6 +2853,8 @@ static TraitDecl *parse_trait(Attrs attrs) {
 }
 
 // impl = "impl" generics? (path "for")? type where? "{" (fn | assoc-type)* "}"
+static void parse_impl_item(ImplDecl *im, ImplDecl *saved);
+
 static ImplDecl *parse_impl(void) {
   int lt_mark = P.lt_nscope;  // its generics' lifetimes end with it
   accept(TK_UNSAFE);
@@ -2858,40 +2882,72 @@ static ImplDecl *parse_impl(void) {
   expect(TK_LBRACE);
   ImplDecl *saved = P.impl;
   P.impl = im;
-  while (!at(TK_RBRACE)) {
-    Attrs a = parse_outer_attrs();
-    if (a.cfg_off) {
-      skip_cfg_item();
-      continue;
-    }
-    Span vis_at = tok()->span;
-    Visibility vis = parse_visibility();
-    if (im->trait_path && vis_at.lo != tok()->span.lo) {  // `pub fn` in `impl Tr for T`
-      Diag *d = diag_error(span_from(vis_at), "E0449", "visibility qualifiers are not permitted here");
-      diag_label(d, "help: remove the qualifier");
-      diag_note(d, "trait items always share the visibility of their trait");
-      diag_emit(d);
-    }
-    if (at_fn()) {
-      PUSH(im->methods, im->nmethods, parse_fn(a, true));
-      im->methods[im->nmethods - 1]->vis = vis;
-    } else if (at(TK_TYPE)) {
-      PUSH(im->assoc_types, im->nassoc_types, parse_assoc_type());
-    } else if (at(TK_CONST)) {
-      FnDecl *c = parse_assoc_const(a);
-      if (!c->body) syntax_error("`=`");
-      c->vis = vis;
-      PUSH(im->methods, im->nmethods, c);
-    } else {
-      P.impl = saved;
-      syntax_error("`fn`, `type` or `const`");
-    }
-  }
+  while (!at(TK_RBRACE)) parse_impl_item(im, saved);
   P.impl = saved;
   expect(TK_RBRACE);
   im->full_span = span_from(lo);
   P.lt_nscope = lt_mark;
   return im;
+}
+
+static void *expansion_impl_items(void *im) {
+  while (!at(TK_EOF)) parse_impl_item(im, P.impl);
+  return NULL;
+}
+
+// `name!(..);` among an impl's items: a user macro whose expansion is more of its items.
+static void parse_impl_item_macro(ImplDecl *im) {
+  Token *name = tok();
+  MacroDef *m = macro_lookup(name->text);
+  if (!m) {
+    error_at(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
+    advance(), advance();
+    if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+    accept(TK_SEMI);
+    return;
+  }
+  advance();
+  bool braces = peek_kind(1) == TK_LBRACE;
+  int n;
+  Token *t = expand_call(m, name->span, 1, &n);
+  if (!braces && !accept(TK_SEMI))
+    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
+  parse_tokens(t, n + 1, expansion_impl_items, im);
+}
+
+// impl-item = attr* vis? (fn | type | const | macro-call)
+static void parse_impl_item(ImplDecl *im, ImplDecl *saved) {
+  Attrs a = parse_outer_attrs();
+  if (a.cfg_off) {
+    skip_cfg_item();
+    return;
+  }
+  if (at(TK_IDENT) && peek_kind(1) == TK_BANG && !P.trial) {
+    parse_impl_item_macro(im);
+    return;
+  }
+  Span vis_at = tok()->span;
+  Visibility vis = parse_visibility();
+  if (im->trait_path && vis_at.lo != tok()->span.lo) {  // `pub fn` in `impl Tr for T`
+    Diag *d = diag_error(span_from(vis_at), "E0449", "visibility qualifiers are not permitted here");
+    diag_label(d, "help: remove the qualifier");
+    diag_note(d, "trait items always share the visibility of their trait");
+    diag_emit(d);
+  }
+  if (at_fn()) {
+    PUSH(im->methods, im->nmethods, parse_fn(a, true));
+    im->methods[im->nmethods - 1]->vis = vis;
+  } else if (at(TK_TYPE)) {
+    PUSH(im->assoc_types, im->nassoc_types, parse_assoc_type());
+  } else if (at(TK_CONST)) {
+    FnDecl *c = parse_assoc_const(a);
+    if (!c->body) syntax_error("`=`");
+    c->vis = vis;
+    PUSH(im->methods, im->nmethods, c);
+  } else {
+    P.impl = saved;
+    syntax_error("`fn`, `type` or `const`");
+  }
 }
 
 static Visibility item_vis;  // the visibility written before the item being parsed
