@@ -194,7 +194,7 @@ static _Noreturn void def_error(Span sp, const char *msg) {
 }
 
 static const char *const frag_names[] = {"expr", "ident", "ty", "tt", "pat", "pat_param", "literal",
-                                         "block", "stmt", "path", "lifetime", "vis", "item"};
+                                         "block", "stmt", "path", "lifetime", "vis", "item", "meta"};
 
 static bool frag_from_name(const char *s, FragKind *out) {
   for (int i = 0; i < (int)(sizeof frag_names / sizeof *frag_names); i++)
@@ -403,6 +403,18 @@ static bool fail_at(Matcher *m, int pos, MNode *node) {
   return false;
 }
 
+// An attribute's contents (`derive(Debug)`, `doc = "text"`, `inline`): a path, then a
+// delimited group or `= expr`.
+static int meta_len(Matcher *m, int pos, int end) {
+  int j = pos + (m->t[pos].kind == TK_PATHSEP);
+  if (j >= end || !is_identish(m->t[j].kind)) return -1;
+  for (j++; j + 1 < end && m->t[j].kind == TK_PATHSEP && is_identish(m->t[j + 1].kind);) j += 2;
+  if (j < end && is_open(m->t[j].kind)) return group_close(m, j) + 1 - pos;
+  if (j >= end || m->t[j].kind != TK_EQ) return j - pos;
+  int n = j + 1 < end ? parse_fragment_len(FRAG_EXPR, m->t, j + 1, end) : -1;
+  return n < 0 ? -1 : j + 1 + n - pos;
+}
+
 // How many tokens a fragment of kind k spans at pos (< end), or -1.
 static int frag_len(Matcher *m, FragKind k, int pos, int end) {
   Token *t = &m->t[pos];
@@ -426,6 +438,7 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
   case FRAG_BLOCK:
     if (t->kind != TK_LBRACE) return -1;
     return parse_fragment_len(k, m->t, pos, end);
+  case FRAG_META: return meta_len(m, pos, end);
   default:
     if (is_close(t->kind)) return -1;
     return parse_fragment_len(k, m->t, pos, end);

@@ -848,6 +848,9 @@ static Pattern *range_pattern(Expr *lo_bound, Span lo) {
 //             | bound (("..=" | "..") bound?)? | "ref"? "mut"? ident ("@" pat)?
 //             | path ("(" pats ")" | "{" fields "}")?
 // where a bound is a literal or a path to a constant.
+static Expr *parse_std_macro(const char *name, Span lo);
+static bool is_literal_macro(const char *name);
+
 static Pattern *parse_pattern_alt(void) {
   enter();
   Span lo = tok()->span;
@@ -857,6 +860,10 @@ static Pattern *parse_pattern_alt(void) {
     p = parse_macro_as(FRAG_PAT, m, lo);
     leave();
     return p ? p : new_pat(PAT_WILD, span_from(lo));
+  } else if (at(TK_IDENT) && peek_kind(1) == TK_BANG && is_literal_macro(tok()->text)) {  // `stringify!(abc) =>`
+    const char *name = advance()->text;
+    p = new_pat(PAT_LIT, lo);
+    p->lit = parse_std_macro(name, lo);
   } else if (accept(TK_UNDERSCORE)) {
     p = new_pat(PAT_WILD, lo);
   } else if (at(TK_DOTDOTEQ) || (at(TK_DOTDOT) && is_lit_start(peek_kind(1)) && peek_kind(1) != TK_MINUS)) {
@@ -1721,12 +1728,17 @@ static Expr *parse_location_macro(const char *name, Span lo, TokenKind close) {
   return e;
 }
 
+// The macros of std that expand to a literal, and so may be a pattern.
+static bool is_literal_macro(const char *name) {
+  return !strcmp(name, "stringify") || !strcmp(name, "concat") || !strcmp(name, "line") || !strcmp(name, "column") ||
+         !strcmp(name, "file");
+}
+
 static bool is_location_macro(const char *name) {
   return !strcmp(name, "line") || !strcmp(name, "column") || !strcmp(name, "file") || !strcmp(name, "module_path") ||
          !strcmp(name, "concat");
 }
 
-static Expr *parse_std_macro(const char *name, Span lo);
 
 static Expr *parse_macro(const char *name, Span lo) {
   MacroDef *user = macro_lookup(name);
