@@ -717,12 +717,30 @@ static void transcribe(Tx *x, Token *b, int lo, int hi, int *idx, int depth) {
 // ---------------------------------------------------------------------------------------------
 // stringify!
 
-static bool glues_right(TokenKind k) {  // no space after
-  return k == TK_LPAREN || k == TK_LBRACKET || k == TK_DOT || k == TK_PATHSEP || k == TK_DOLLAR || k == TK_HASH;
+// Tokens printed as rustc prints a token stream (rustc_ast_pretty's print_tts): a space after a
+// token only where the source had whitespace after it (tokens written together stay together:
+// `&str`, `x+1`), and not even there between pairs that never take one (`foo ,`, `f (x)`, `a .b`);
+// none inside `(..)` and `[..]`, one inside `{ .. }`.
+
+static bool is_punct(TokenKind k) { return k >= TK_COMMA && k != TK_UNDERSCORE; }
+
+static bool written_apart(Token *a, Token *b) { return a->span.file != b->span.file || a->span.hi != b->span.lo; }
+
+static bool space_between(Token *a, Token *b) {
+  if (a->kind == TK_DOT && !is_punct(b->kind)) return false;                          // `x.y`
+  if (a->kind == TK_DOLLAR && b->kind == TK_IDENT) return false;                      // `$e`
+  if (!is_punct(a->kind) && (b->kind == TK_COMMA || b->kind == TK_SEMI || b->kind == TK_DOT)) return false;  // `foo,`
+  if (b->kind == TK_LPAREN && (a->kind == TK_IDENT || a->kind == TK_FN || a->kind == TK_SELF_UPPER || a->kind == TK_PUB))
+    return false;                                                                      // `f(3)`, but `let (a, b)`
+  if (a->kind == TK_HASH && b->kind == TK_LBRACKET) return false;                     // `#[attr]`
+  return true;
 }
-static bool glues_left(TokenKind k) {  // no space before
-  return k == TK_RPAREN || k == TK_RBRACKET || k == TK_COMMA || k == TK_SEMI || k == TK_DOT || k == TK_PATHSEP ||
-         k == TK_QUESTION;
+
+static bool space_after(Token *a, Token *b) {
+  if (a->kind == TK_LBRACE) return b->kind != TK_RBRACE;
+  if (b->kind == TK_RBRACE) return true;
+  if (a->kind == TK_LPAREN || a->kind == TK_LBRACKET || b->kind == TK_RPAREN || b->kind == TK_RBRACKET) return false;
+  return written_apart(a, b) && space_between(a, b);
 }
 
 const char *tokens_text(Token *toks, int n) {
@@ -734,9 +752,7 @@ const char *tokens_text(Token *toks, int n) {
   toks = vis, n = nvis;
   for (int i = 0; i < n; i++) {
     Token *t = &toks[i];
-    bool call = i > 0 && (t->kind == TK_LPAREN || t->kind == TK_LBRACKET) && (toks[i - 1].kind == TK_IDENT || toks[i - 1].kind == TK_BANG);
-    bool bang = t->kind == TK_BANG && i > 0 && toks[i - 1].kind == TK_IDENT && i + 1 < n && is_open(toks[i + 1].kind);
-    if (i > 0 && !glues_right(toks[i - 1].kind) && !glues_left(t->kind) && !call && !bang) vec_push(&buf, ' ');
+    if (i > 0 && space_after(&toks[i - 1], t)) vec_push(&buf, ' ');
     const char *s = t->kind == TK_STR || t->kind == TK_BYTE_STR || t->kind == TK_INT || t->kind == TK_FLOAT || t->kind == TK_CHAR
                         ? diag_span_text(t->span) : tok_text(t);
     for (const char *p = s; *p; p++) vec_push(&buf, *p);
