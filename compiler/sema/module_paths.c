@@ -152,6 +152,23 @@ static ModItem *item_in(const char *module, const char *name) {
   }
 }
 
+// `pub use self::Color::*;` brings in the variants of the enum it goes through.
+static bool enum_glob_has(ModTarget *bt, const char *name) {
+  if (bt->kind != MT_VARIANT_PATH || !bt->item) return false;
+  StructDecl *en = bt->item->sdecl;
+  for (int v = 0; v < en->nvariants; v++)
+    if (en->variants[v].name == name) return true;
+  return false;
+}
+
+// The variant that name stands for through binding b (`Red` by a glob; by `use self::Color::Green
+// as G`, Green), or NULL when b's path goes on past one (not a variant).
+static const char *variant_named(UseBinding *b, const char *name) {
+  Path *p = &b->item->use_path;
+  if (b->target.rest != p->nsegs - 2) return NULL;
+  return b->alias == intern_cstr("*") ? name : p->segs[p->nsegs - 1].name;
+}
+
 // What `name` means inside module `in`, as seen from module `from`: a child module, an item of
 // its own, or what one of its `use`s brings in (a glob's only if nothing closer is found).
 // A target that exists but that `from` may not name comes back with visible false.
@@ -173,8 +190,9 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
       if (glob && bt.kind == MT_MODULE && bt.module != in) {
         t = resolve_in_module(bt.module, name, in);
         if (!t.kind || !t.visible) continue;  // a glob brings in only what its module may see
-      } else if (!glob) {
+      } else if (!glob || enum_glob_has(&bt, name)) {
         t = bt;
+        if (t.kind == MT_VARIANT_PATH) t.variant = variant_named(b, name);
       } else {
         continue;
       }
@@ -191,10 +209,17 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
 // Paths
 
 static void report_private(ModTarget *t, Span at) {
-  const char *what = t->kind == MT_MODULE ? "module" : item_kind_word(t->item);
-  Diag *d = diag_error(at, "E0603", "%s `%s` is private", what, t->name);
+  const char *what = t->kind == MT_MODULE ? "module" : item_kind_word(t->item), *name = t->name;
+  if (t->kind == MT_VARIANT_PATH && t->variant && t->item) {  // `m::Red` through a private `use`
+    StructDecl *en = t->item->sdecl;
+    int v = find_variant(en, t->variant);
+    StructKind k = v >= 0 ? en->variants[v].kind : STRUCT_UNIT;
+    what = k == STRUCT_UNIT ? "unit variant import" : k == STRUCT_TUPLE ? "tuple variant import" : "variant import";
+    name = t->variant;
+  }
+  Diag *d = diag_error(at, "E0603", "%s `%s` is private", what, name);
   diag_label(d, "private %s", what);
-  diag_note_at(d, t->decl_span, "the %s `%s` is defined here", what, t->name);
+  diag_note_at(d, t->decl_span, "the %s `%s` is defined here", what, name);
   diag_emit(d);
 }
 
@@ -318,13 +343,18 @@ static void rewrite_path(NotedPath *np) {
     diag_emit(d);
     return;
   }
-  if (np->ns == PATH_VALUE && i == p->nsegs - 1 && private_ctor(&t, from, p->segs[i].span)) return;
+  if (t.kind == MT_VARIANT_PATH && !t.variant) return;
+  if (np->ns == PATH_VALUE && i == p->nsegs - 1 && t.kind == MT_ITEM && private_ctor(&t, from, p->segs[i].span)) return;
+  // A variant re-exported by `pub use` is named through its enum: `m::Red` is `crate::m::Color::Red`.
+  int enum_seg = t.kind == MT_VARIANT_PATH;
   Path q = {0};
   q.span = p->span;
-  q.nsegs = p->nsegs - i;
+  q.nsegs = p->nsegs - i + enum_seg;
   q.segs = arena_alloc(sizeof(PathSeg) * q.nsegs);
-  for (int j = i; j < p->nsegs; j++) q.segs[j - i] = p->segs[j];
+  for (int j = i; j < p->nsegs; j++) q.segs[j - i + enum_seg] = p->segs[j];
+  q.segs[0] = p->segs[i];
   q.segs[0].name = qualified_name(t.module, t.name);
+  if (enum_seg) q.segs[1].name = t.variant;
   *p = q;
 }
 
@@ -376,6 +406,14 @@ Path *use_variant_path(Item *it) {
     Path *p = &it->use_path;
     Path *q = arena_alloc(sizeof *q);
     *q = *p;
+    if (b->target.variant) {  // `use m::Red;` of a variant m re-exports: `crate::m::Color::Red`
+      q->nsegs = 2;
+      q->segs = arena_alloc(sizeof(PathSeg) * 2);
+      q->segs[0] = q->segs[1] = p->segs[p->nsegs - 1];
+      q->segs[0].name = qualified_name(b->target.module, b->target.name);
+      q->segs[1].name = b->target.variant;
+      return q;
+    }
     q->nsegs = p->nsegs - b->target.rest;
     q->segs = arena_alloc(sizeof(PathSeg) * q->nsegs);
     for (int j = b->target.rest; j < p->nsegs; j++) q->segs[j - b->target.rest] = p->segs[j];
@@ -493,6 +531,21 @@ int scope_candidates(const char *scope, const char *name, Span at, ModTarget *ou
       if (t.kind == MT_ITEM && t.visible) out[k++] = t;
     }
   return k;
+}
+
+// A variant that a glob import of a module brings into scope because the module re-exports it
+// (`use m::*;` where m has `pub use self::Color::*;`): its enum's qualified name, or NULL.
+const char *glob_variant(const char *scope, const char *name, Span at, const char **variant) {
+  query_at = at;
+  for (int i = 0; i < bindings.len; i++) {
+    UseBinding *b = &bindings.data[i];
+    if (!binding_applies(b, scope) || b->alias != intern_cstr("*") || b->target.kind != MT_MODULE) continue;
+    ModTarget t = resolve_in_module(b->target.module, name, scope);
+    if (t.kind != MT_VARIANT_PATH || !t.variant || !t.visible || !t.module) continue;
+    *variant = t.variant;
+    return qualified_name(t.module, t.name);
+  }
+  return NULL;
 }
 
 bool trait_imported(const char *scope, const char *module, const char *name, Span at) {

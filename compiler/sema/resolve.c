@@ -292,6 +292,12 @@ int lookup_variant_alias(const char *name, StructDecl **out) {
         return v;
       }
   }
+  const char *vname, *qual = cur_user ? glob_variant(cur_user, name, cur_body, &vname) : NULL;
+  StructDecl *en = qual ? lookup_struct(qual) : NULL;
+  if (en && en->is_enum && find_variant(en, vname) >= 0) {
+    *out = en;
+    return find_variant(en, vname);
+  }
   return -1;
 }
 

@@ -76,6 +76,7 @@ typedef struct {
   Span decl_span;
   bool visible;        // from where it was asked
   int rest;            // MT_VARIANT_PATH: the index of the enum's segment in the `use` path
+  const char *variant; // MT_VARIANT_PATH reached by name (`m::Red` through `pub use self::Color::*`)
 } ModTarget;
 // Resolves every `use` of the program and rewrites the paths that go through modules (see the
 // file); false after an error (E0432, E0433, E0603, E0412, E0425).
@@ -87,6 +88,7 @@ Path *use_variant_path(Item *use);    // `use a::Color::*;` as `crate::a::Color:
 int scope_candidates(const char *scope, const char *name, Span at, ModTarget *out, int max);
 bool split_qualified(const char *q, const char **module, const char **name);
 const char *qualified_name(const char *module, const char *name);
+const char *glob_variant(const char *scope, const char *name, Span at, const char **variant);
 bool module_visible(Visibility v, const char *in, const char *from);
 // Whether trait `name` of module `module` is in scope in module `scope` (E0599 otherwise).
 bool trait_imported(const char *scope, const char *module, const char *name, Span at);
