@@ -153,9 +153,22 @@ static Expr *value_literal(Type *ct, Wide v, bool neg, Span sp) {
   return n;
 }
 
+// The string literal a `&str` (or byte string) constant's value is written as, or NULL.
+static Expr *const_string(ConstDecl *cd, FnDecl *fn) {
+  Expr *v = cd ? cd->value : fn->body && !fn->body->nstmts ? fn->body->tail : NULL;
+  return v && (v->kind == EX_STR) ? v : NULL;
+}
+
 // cd's value (or, without cd, the associated const fn's) as a literal.
 static Expr *const_literal(ConstDecl *cd, FnDecl *fn, Span sp) {
   int64_t v;
+  Expr *str = const_string(cd, fn);
+  if (str) {  // compared as the literal would be; where the pattern is
+    Expr *lit = arena_alloc(sizeof *lit);
+    *lit = *str;
+    lit->span = sp;
+    return lit;
+  }
   if (cd ? !const_value(cd, 0, &v) : !const_fn_value(fn, &v)) {
     error_at(sp, NULL, "trc supports only integer, char and bool constants in patterns");
     return NULL;
