@@ -18,7 +18,24 @@ static int64_t wrap_to(Type *t, int64_t v) {
   return (int64_t)u;
 }
 
+// A primitive type written as its name (`usize`), or NULL.
+static Type *written_prim(TypeExpr *te) {
+  return te && te->kind == TE_PATH && te->path.nsegs == 1 ? prim_by_suffix(te->path.segs[0].name) : NULL;
+}
+
 static bool eval(Expr *e, int depth, int64_t *out);
+
+// `Be::W`: an associated const of an inherent impl of the type named `type`.
+static bool assoc_const_value(const char *type, const char *name, int64_t *out) {
+  for (int i = 0; i < K->impls.len; i++) {
+    ImplDecl *im = VEC_AT(K->impls, i);
+    TypeExpr *st = im->self_te;
+    if (im->trait_path || st->kind != TE_PATH || st->path.segs[st->path.nsegs - 1].name != type) continue;
+    for (int m = 0; m < im->nmethods; m++)
+      if (im->methods[m]->is_const && im->methods[m]->name == name) return const_fn_value(im->methods[m], out);
+  }
+  return false;
+}
 
 static bool eval_binary(Expr *e, int depth, int64_t *out) {
   int64_t a, b;
@@ -54,13 +71,13 @@ static bool eval(Expr *e, int depth, int64_t *out) {
     return e->block && !e->block->nstmts && e->block->tail && eval(e->block->tail, depth, out);
   case EX_CAST: {
     if (!eval(e->sub, depth, out)) return false;
-    TypeExpr *te = e->type_expr;
-    Type *to = te->kind == TE_PATH && te->path.nsegs == 1 ? prim_by_suffix(te->path.segs[0].name) : NULL;
+    Type *to = written_prim(e->type_expr);
     if (!to || ty_resolve(to)->kind != TY_INT) return false;
     *out = wrap_to(to, *out);
     return true;
   }
   case EX_PATH: {
+    if (e->path.nsegs == 2) return assoc_const_value(e->path.segs[0].name, e->path.segs[1].name, out);
     if (e->path.nsegs != 1) return false;
     ConstDecl *c = lookup_const(e->path.segs[0].name);
     return c && const_value(c, depth + 1, out);
@@ -75,7 +92,9 @@ bool const_expr_value(Expr *e, int64_t *out) { return eval(e, 0, out); }
 
 // An associated const's value (`Grade::PASS`), from its body's expression.
 bool const_fn_value(FnDecl *fn, int64_t *out) {
-  Type *t = fn->ret_type ? ty_resolve(fn->ret_type) : NULL;
+  // (Before impls are resolved, as for a struct field's `[u8; Be::W]`: its type as written.)
+  Type *t = fn->ret_type ? ty_resolve(fn->ret_type)
+          : written_prim(fn->ret);
   if (!t || (t->kind != TY_INT && t->kind != TY_CHAR && t->kind != TY_BOOL) || !fn->body || !fn->body->tail) return false;
   if (!eval(fn->body->tail, 0, out)) return false;
   *out = wrap_to(t, *out);
@@ -86,7 +105,7 @@ bool const_value(ConstDecl *c, int depth, int64_t *out) {
   // (An array length in a struct's field is resolved before the consts' types are: a const of
   // a primitive type written as such is its value's type.)
   Type *t = c->fn && c->fn->ret_type ? ty_resolve(c->fn->ret_type)
-            : c->ty && c->ty->kind == TE_PATH && c->ty->path.nsegs == 1 ? prim_by_suffix(c->ty->path.segs[0].name) : NULL;
+            : written_prim(c->ty);
   if (!t || (t->kind != TY_INT && t->kind != TY_CHAR && t->kind != TY_BOOL)) return false;
   if (!eval(c->value, depth, out)) return false;
   *out = wrap_to(t, *out);
