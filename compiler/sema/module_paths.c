@@ -516,6 +516,15 @@ bool field_visible(StructDecl *s, FieldDecl *fd, Span at) {
   return s->is_enum || at.file == 0 || s->span.file == 0 || module_visible(fd->vis, module_of(s->span), module_of(at));
 }
 
+// The first field of tuple struct s that code at `at` may not name, or NULL: its constructor
+// (`P(1)`, `let P(x) = ..`) needs every field.
+FieldDecl *private_ctor_field(StructDecl *s, Span at) {
+  if (s->is_enum || s->kind != STRUCT_TUPLE) return NULL;
+  for (int f = 0; f < s->nfields; f++)
+    if (!field_visible(s, &s->fields[f], at)) return &s->fields[f];
+  return NULL;
+}
+
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code) {
   if (field_visible(s, fd, at)) return;
   const char *fname = fd->name ? fd->name : arena_printf("%d", (int)(fd - s->fields));

@@ -93,6 +93,7 @@ bool trait_imported(const char *scope, const char *module, const char *name, Spa
 ModTarget resolve_in_module(const char *in, const char *name, const char *from);
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code);  // E0616, E0451
 bool field_visible(StructDecl *s, FieldDecl *fd, Span at);
+FieldDecl *private_ctor_field(StructDecl *s, Span at);
 void check_fn_privacy(FnDecl *f, Span at);  // E0624
 
 // resolve.c
