@@ -130,10 +130,11 @@ static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   else capture_use(fx, e->sub->local, -1, false);
 }
 
-static bool struct_has_field(StructDecl *s, Expr *e) {
+// s's field that e names, or NULL.
+static FieldDecl *struct_field(StructDecl *s, Expr *e) {
   for (int i = 0; i < s->nfields; i++)
-    if (e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name) return true;
-  return false;
+    if (e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name) return &s->fields[i];
+  return NULL;
 }
 
 static Type *check_field(Fcx *fx, Expr *e) {
@@ -146,16 +147,25 @@ static Type *check_field(Fcx *fx, Expr *e) {
     t = ty_resolve(t);
   }
   int derefs = 0;
+  // The first type with the field, private here: what E0616 names if no later one has it.
+  Expr *priv_sub = NULL;
+  Type *priv_t = NULL;
+  int priv_derefs = 0;
   for (;;) {
     while (t->kind == TY_REF || t->kind == TY_BOX) {
       t = ty_resolve(t->inner);
       derefs++;
     }
     // A type with the field is the one read; else through Deref (`rc.name` on an Rc<Person>).
-    if (t->kind == TY_STRUCT && !t->sdecl->is_enum && struct_has_field(t->sdecl, e)) break;
-    if (t->kind == TY_TUPLE || !has_user_deref(t)) break;
-    Expr *d = deref_through(fx, e->sub, derefs);
-    if (!d) break;
+    // A field private here does not count, as in rustc: the search goes on through Deref.
+    FieldDecl *fd = t->kind == TY_STRUCT && !t->sdecl->is_enum ? struct_field(t->sdecl, e) : NULL;
+    if (fd && field_visible(t->sdecl, fd, e->name_span)) break;
+    if (fd && !priv_sub) priv_sub = e->sub, priv_t = t, priv_derefs = derefs;
+    Expr *d = t->kind == TY_TUPLE || !has_user_deref(t) ? NULL : deref_through(fx, e->sub, derefs);
+    if (!d) {
+      if (priv_sub) e->sub = priv_sub, t = priv_t, derefs = priv_derefs;
+      break;
+    }
     e->sub = d;
     derefs = 0;
     t = ty_resolve(d->ty);
