@@ -533,13 +533,37 @@ void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code
   diag_emit(d);
 }
 
+// Whether code at `at` may call inherent method or associated function f (true for any other).
+bool fn_visible(FnDecl *f, Span at) {
+  if (!f->impl || f->impl->trait_path || at.file == 0 || f->span.file == 0) return true;
+  return module_visible(f->vis, module_of(f->impl->span), module_of(at));
+}
+
 // E0624: an inherent method or associated function called from outside what its `pub` allows.
 void check_fn_privacy(FnDecl *f, Span at) {
-  if (!f->impl || f->impl->trait_path || at.file == 0 || f->span.file == 0) return;
-  if (module_visible(f->vis, module_of(f->impl->span), module_of(at))) return;
+  if (fn_visible(f, at)) return;
   const char *what = f->self_kind == SELF_NONE ? "associated function" : "method";
   Diag *d = diag_error(at, "E0624", "%s `%s` is private", what, f->name);
   diag_label(d, "private %s", what);
   diag_secondary(d, f->sig_span.hi ? f->sig_span : f->span, "private %s defined here", what);
+  diag_emit(d);
+}
+
+// Whether code at `at` may name trait tr (a trait in a function body is seen where it can be named).
+bool trait_visible(TraitDecl *tr, Span at) {
+  if (at.file == 0 || tr->span.file == 0) return true;
+  const char *in = module_of(tr->span);
+  ModItem *mi = item_in(in, tr->name);
+  if (!mi || mi->item->kind != ITEM_TRAIT || mi->item->trait != tr) return true;
+  return module_visible(mi->item->vis, in, module_of(at));
+}
+
+// E0624 for a method of a trait private here, reached through `dyn Tr` or a bound: the trait's
+// methods are as private as the trait.
+void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at) {
+  if (trait_visible(tr, at)) return;
+  Diag *d = diag_error(at, "E0624", "method `%s` is private", m->name);
+  diag_label(d, "private method");
+  diag_secondary(d, m->sig_span.hi ? m->sig_span : m->span, "private method defined here");
   diag_emit(d);
 }

@@ -95,6 +95,9 @@ void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code
 bool field_visible(StructDecl *s, FieldDecl *fd, Span at);
 FieldDecl *private_ctor_field(StructDecl *s, Span at);
 void check_fn_privacy(FnDecl *f, Span at);  // E0624
+bool fn_visible(FnDecl *f, Span at);
+bool trait_visible(TraitDecl *tr, Span at);
+void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at);  // E0624
 
 // resolve.c
 extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque
