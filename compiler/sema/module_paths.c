@@ -31,6 +31,10 @@ typedef struct {
 } ModItem;
 
 static VEC(UseBinding) bindings;
+// The program's module-level `use`s of std (`use std::collections::HashMap;`), which resolve.c
+// resolves: here only to say that `a::HashMap` names a private import of a (E0603).
+static VEC(Item *) std_uses;
+static Program *program;
 static VEC(ModItem) mod_items;
 // An index of mod_items by (module, name): open addressing, since a program may have hundreds
 // of thousands of items and every path through a module asks it. Slots hold index + 1.
@@ -49,6 +53,7 @@ static bool binding_applies(UseBinding *b, const char *in) {
 
 void module_paths_reset(void) {
   bindings.data = NULL, bindings.len = bindings.cap = 0;
+  std_uses.data = NULL, std_uses.len = std_uses.cap = 0;
   mod_items.data = NULL, mod_items.len = mod_items.cap = 0;
   item_slots = NULL, item_cap = 0;
 }
@@ -180,6 +185,8 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
       }
       if (t.kind) {
         t.visible = t.visible && module_visible(b->item->vis, in, from);
+        t.via_import = true;
+        if (!glob) t.decl_span = b->item->use_path.span;
         return t;
       }
     }
@@ -192,6 +199,7 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
 
 static void report_private(ModTarget *t, Span at) {
   const char *what = t->kind == MT_MODULE ? "module" : item_kind_word(t->item);
+  if (t->via_import) what = arena_printf("%s import", what);
   Diag *d = diag_error(at, "E0603", "%s `%s` is private", what, t->name);
   diag_label(d, "private %s", what);
   diag_note_at(d, t->decl_span, "the %s `%s` is defined here", what, t->name);
@@ -233,6 +241,33 @@ static void unresolved_import(Path *p, int i) {
   diag_emit(d);
 }
 
+// What rustc calls the std item a `use` brings in: the kind of the std item of that name (the
+// checker's tables are not filled yet), else a module if lower case.
+static const char *std_item_word(const char *name) {
+  for (int i = 0; i < program->nitems; i++) {
+    Item *it = program->items[i];
+    Span at;
+    if (it->span.file == 0 && it->kind != ITEM_USE && decl_name(it, &at) == name) return item_kind_word(it);
+  }
+  return name[0] >= 'a' && name[0] <= 'z' ? "module" : "struct";
+}
+
+// E0603 for `a::HashMap` when module a has HashMap only by a private `use std::...`.
+static bool private_std_import(const char *in, const char *name, const char *from, Span at) {
+  for (int i = 0; i < std_uses.len; i++) {
+    Item *u = std_uses.data[i];
+    const char *alias = u->use_alias ? u->use_alias : u->use_path.segs[u->use_path.nsegs - 1].name;
+    if (alias != name || module_of(u->span) != in || module_visible(u->vis, in, from)) continue;
+    const char *what = std_item_word(u->use_path.segs[u->use_path.nsegs - 1].name);
+    Diag *d = diag_error(at, "E0603", "%s import `%s` is private", what, name);
+    diag_label(d, "private %s import", what);
+    diag_note_at(d, u->use_path.span, "the %s import `%s` is defined here", what, name);
+    diag_emit(d);
+    return true;
+  }
+  return false;
+}
+
 // Follows path segments from *i on through modules; returns the target of the first segment
 // that is not a module (or of the last). Reports a missing or private step.
 static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool is_use, bool *failed) {
@@ -241,6 +276,10 @@ static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool i
     PathSeg *s = &p->segs[*i];
     if (!strcmp(s->name, "*")) return t;
     ModTarget n = resolve_in_module(t.module, s->name, from);
+    if (!n.kind && private_std_import(t.module, s->name, from, s->span)) {
+      *failed = true;
+      return (ModTarget){0};
+    }
     if (!n.kind) {
       const char *in = *i == 0 || t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", p->segs[*i - 1].name);
       if (is_use) {
@@ -430,6 +469,7 @@ static void collect_module_items(Program *prog) {
     const char *name = decl_name(it, &at);
     if (name) vec_push(&mod_items, ((ModItem){module_of(it->span), name, it}));
     if (it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it, body_around(it->span));
+    else if (it->kind == ITEM_USE && !body_around(it->span).hi) vec_push(&std_uses, it);
   }
 }
 
@@ -458,6 +498,7 @@ static void check_duplicate_imports(void) {
 bool resolve_module_paths(Program *prog) {
   int before = diag_error_count();
   module_paths_reset();
+  program = prog;
   collect_all_bodies(prog);
   collect_module_items(prog);
   index_items();

@@ -75,6 +75,7 @@ typedef struct {
   Item *item;          // MT_ITEM (NULL in scope_candidates' answers)
   Span decl_span;
   bool visible;        // from where it was asked
+  bool via_import;     // found through a `use` of the module asked (E0603 says "struct import")
   int rest;            // MT_VARIANT_PATH: the index of the enum's segment in the `use` path
 } ModTarget;
 // Resolves every `use` of the program and rewrites the paths that go through modules (see the
