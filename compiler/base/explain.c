@@ -708,6 +708,10 @@ static const Explanation explanations[] = {
   {"E0614",
     "`*` is applied to a value that is not a reference or a `Box`.\n"
     "\n"},
+  {"E0615",
+    "A method is named as if it were a field (`v.len` for `v.len()`): a method's value cannot be\n"
+    "taken this way; call it.\n"
+    "\n"},
   {"E0618",
     "Something that is not a function is called.\n"
     "\n"},

@@ -137,6 +137,13 @@ static FieldDecl *struct_field(StructDecl *s, Expr *e) {
   return NULL;
 }
 
+// The private fields std declares on the types trc builds in, which rustc names in E0616.
+static bool std_private_field(Type *t, const char *name) {
+  if (t->kind == TY_VEC) return !strcmp(name, "buf") || !strcmp(name, "len");
+  if (t->kind == TY_STRING) return !strcmp(name, "vec");
+  return false;
+}
+
 static Type *check_field(Fcx *fx, Expr *e) {
   Expr *outer_base = fx->field_base;
   fx->field_base = e->sub;
@@ -208,10 +215,22 @@ static Type *check_field(Fcx *fx, Expr *e) {
     diag_emit(d);
     return ty_new_var(0);
   }
-  Diag *d = diag_error(e->name_span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
-                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
-                                                                   : "`%s` is a primitive type and therefore doesn't have fields",
-                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? fname : ty_name(t), ty_name(e->sub->ty));
+  if (e->field_index < 0 && std_private_field(t, e->name)) {  // `v.len` for `v.len()`
+    Diag *d = diag_error(e->name_span, "E0616", "field `%s` of struct `%s` is private", e->name, t->kind == TY_VEC ? "Vec" : "String");
+    diag_label(d, "private field");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  if (e->field_index < 0 && t->kind != TY_STRUCT && builtin_method_arity(t, e->name) >= 0) {
+    Diag *d = diag_error(e->name_span, "E0615", "attempted to take value of method `%s` on type `%s`", e->name, ty_name(e->sub->ty));
+    diag_label(d, "method, not a field");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  bool adt = t->kind == TY_STRUCT || t->kind == TY_TUPLE || t->kind == TY_VEC || t->kind == TY_STRING;  // (Vec and String are std structs)
+  Diag *d = diag_error(e->name_span, adt ? "E0609" : "E0610",
+                       adt ? "no field `%s` on type `%s`" : "`%s` is a primitive type and therefore doesn't have fields",
+                       adt ? fname : ty_name(t), ty_name(e->sub->ty));
   if (t->kind == TY_STRUCT) diag_label(d, "unknown field");
   diag_emit(d);
   return ty_new_var(0);
