@@ -238,6 +238,16 @@ static const Explanation explanations[] = {
   {"E0317",
     "An `if` without `else` is used where a value of a type other than `()` is expected.\n"
     "\n"},
+  {"E0364",
+    "A `use` re-exports a function, constant or unit/tuple struct with a wider visibility than the\n"
+    "item's own (`pub use m::f;` of a `pub(crate) fn f`). Make the item as visible as the `use`,\n"
+    "or the `use` no more visible than the item.\n"
+    "\n"},
+  {"E0365",
+    "A `use` re-exports a type, trait or module with a wider visibility than its own (`pub use\n"
+    "m::S;` of a `pub(crate) struct S { .. }`). Make it as visible as the `use`, or the `use` no\n"
+    "more visible than it.\n"
+    "\n"},
   {"E0368",
     "A compound assignment (`+=`, ...) is used on a type that does not support it.\n"
     "\n"
@@ -741,6 +751,10 @@ static const Explanation explanations[] = {
     "`Trait::function()` calls an associated function that takes no `self`, and nothing says\n"
     "which type's implementation to call: each implementor has its own. Name the type with a\n"
     "qualified path, `<Dog as Animal>::baby_name()`.\n"
+    "\n"},
+  {"E0742",
+    "`pub(in path)` names a module that is not the item's own module or one that contains it: a\n"
+    "visibility can only be widened to an enclosing module.\n"
     "\n"},
   {"E0746",
     "A function returns `dyn Tr` by value.\n"

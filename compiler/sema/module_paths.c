@@ -99,7 +99,7 @@ static const char *item_kind_word(Item *it) {
 
 // Whether code in module `from` may name something declared with visibility v in module `in`.
 bool module_visible(Visibility v, const char *in, const char *from) {
-  if (v == VIS_PUB || v == VIS_CRATE) return true;
+  if (v == VIS_PUB || v == VIS_CRATE || v == VIS_IN) return true;
   if (v == VIS_SUPER && module_parent(in)) in = module_parent(in);
   return module_within(from, in);
 }
@@ -495,6 +495,46 @@ static void check_duplicate_imports(void) {
     }
 }
 
+// The widest module code may be in to see something declared with v in module `in`; NULL for
+// `pub`, which reaches beyond the crate.
+static const char *vis_reach(Visibility v, const char *in) {
+  switch (v) {
+  case VIS_PUB: return NULL;
+  case VIS_CRATE:
+  case VIS_IN: return module_at(0)->path;
+  case VIS_SUPER: return module_parent(in) ? module_parent(in) : in;
+  default: return in;
+  }
+}
+
+// Whether the item a `use` names has a value (a function, a constant, a unit or tuple struct):
+// rustc's E0364 is for those, E0365 for what is only a type, trait or module.
+static bool names_value(ModTarget *t) {
+  if (t->kind != MT_ITEM) return false;
+  Item *it = t->item;
+  return it->kind == ITEM_FN || it->kind == ITEM_CONST || (it->kind == ITEM_STRUCT && !it->sdecl->is_enum && it->sdecl->kind != STRUCT_NAMED);
+}
+
+// E0364/E0365: a `use` may not make what it names more visible than its declaration does
+// (`pub use self::parts::Piston;` of a `pub(crate) struct Piston;`).
+static void check_reexport(UseBinding *b) {
+  ModTarget *t = &b->target;
+  if (b->alias == intern_cstr("*") || (t->kind != MT_ITEM && t->kind != MT_MODULE) || (t->kind == MT_ITEM && !t->item)) return;
+  if (b->item->vis == VIS_IN) return;  // (its reach is not known exactly: no error made up)
+  const char *use_reach = vis_reach(b->item->vis, b->scope);
+  const char *reach = t->kind == MT_MODULE ? (module_parent(t->module) ? vis_reach(module_at(module_find(t->module))->vis, module_parent(t->module)) : NULL)
+                                           : vis_reach(t->item->vis, t->module);
+  if (!reach || (use_reach && module_within(use_reach, reach))) return;
+  Path *p = &b->item->use_path;
+  const char *name = p->segs[p->nsegs - 1].name;
+  Span at = {p->segs[0].span.file, p->segs[0].span.lo, p->segs[p->nsegs - 1].span.hi};
+  Diag *d = reach == module_at(0)->path
+                ? diag_error(at, names_value(t) ? "E0364" : "E0365", "`%s` is only public within the crate, and cannot be re-exported outside", name)
+                : diag_error(at, names_value(t) ? "E0364" : "E0365", "`%s` is private, and cannot be re-exported", name);
+  diag_note_at(d, at, "consider marking `%s` as `pub` in the imported module", name);
+  diag_emit(d);
+}
+
 bool resolve_module_paths(Program *prog) {
   int before = diag_error_count();
   module_paths_reset();
@@ -503,6 +543,7 @@ bool resolve_module_paths(Program *prog) {
   collect_module_items(prog);
   index_items();
   for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
+  for (int i = 0; i < bindings.len; i++) check_reexport(&bindings.data[i]);
   check_duplicate_imports();
   int n;
   NotedPath *ps = noted_paths(&n);
