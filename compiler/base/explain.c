@@ -470,6 +470,11 @@ static const Explanation explanations[] = {
   {"E0405",
     "A trait name is used that is not declared.\n"
     "\n"},
+  {"E0446",
+    "An associated type of a trait impl names a type less visible than the impl, which is as\n"
+    "public as both its trait and its self type: `impl Iterator for Pub { type Item = Priv; }`\n"
+    "would let any code that sees `Pub` reach `Priv`. Make the type as visible as the impl.\n"
+    "\n"},
   {"E0449",
     "`pub` on an item of a trait impl: `impl Shape for Circle { pub fn area(&self) .. }`.\n"
     "\n"

@@ -649,3 +649,62 @@ void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at) {
   diag_secondary(d, m->sig_span.hi ? m->sig_span : m->span, "private method defined here");
   diag_emit(d);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Private types in public interfaces (E0446)
+
+// The narrower of two reaches (NULL: beyond the crate); of two apart, a.
+static const char *narrower(const char *a, const char *b) {
+  if (!a) return b;
+  if (!b) return a;
+  return module_within(b, a) ? b : a;
+}
+
+// Where a module-level item named `name` declared at `at` may be named from (NULL: anywhere;
+// also for one in a function body, which this does not follow).
+static const char *item_reach(const char *name, Span at) {
+  if (at.file == 0) return NULL;
+  const char *in = module_of(at);
+  ModItem *mi = item_in(in, name);
+  return mi ? vis_reach(mi->item->vis, in) : NULL;
+}
+
+// The narrowest reach of the program's types t names; *who the struct or enum that has it.
+static const char *type_reach(Type *t, StructDecl **who) {
+  t = ty_resolve(t);
+  const char *r = NULL;
+  if (t->kind == TY_STRUCT) {
+    r = item_reach(t->sdecl->name, t->sdecl->span);
+    if (r) *who = t->sdecl;
+  }
+  if (t->inner && t->kind != TY_DYN) {
+    StructDecl *w = NULL;
+    const char *ir = type_reach(t->inner, &w);
+    if (ir && narrower(r, ir) == ir && ir != r) r = ir, *who = w;
+  }
+  for (int i = 0; (t->kind == TY_STRUCT || t->kind == TY_TUPLE) && i < t->nargs; i++) {
+    StructDecl *w = NULL;
+    const char *ar = type_reach(t->args[i], &w);
+    if (ar && narrower(r, ar) == ar && ar != r) r = ar, *who = w;
+  }
+  return r;
+}
+
+// E0446: an associated type of a trait impl is as public as the impl (the narrower of the
+// trait and the self type), so it may not name a type less visible than that.
+void check_impl_assoc_privacy(ImplDecl *im) {
+  if (!im->trait || im->span.file == 0) return;
+  StructDecl *unused = NULL;
+  const char *impl_reach = narrower(item_reach(im->trait->name, im->trait->span), type_reach(im->self_ty, &unused));
+  for (int i = 0; i < im->ntrait_args; i++) impl_reach = narrower(impl_reach, type_reach(im->trait_args[i], &unused));
+  for (int i = 0; i < im->nassoc_types; i++) {
+    AssocTypeDecl *a = &im->assoc_types[i];
+    StructDecl *who = NULL;
+    const char *r = a->resolved ? type_reach(a->resolved, &who) : NULL;
+    if (!r || !who || (impl_reach && module_within(impl_reach, r))) continue;
+    bool crate_wide = r == module_at(0)->path;
+    Diag *d = diag_error(a->decl_span.hi ? a->decl_span : a->span, "E0446", "%s type `%s` in public interface", crate_wide ? "crate-private" : "private", who->name);
+    diag_label(d, "can't leak %s type", crate_wide ? "crate-private" : "private");
+    diag_emit(d);
+  }
+}

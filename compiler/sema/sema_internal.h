@@ -99,6 +99,7 @@ void check_fn_privacy(FnDecl *f, Span at);  // E0624
 bool fn_visible(FnDecl *f, Span at);
 bool trait_visible(TraitDecl *tr, Span at);
 void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at);  // E0624
+void check_impl_assoc_privacy(ImplDecl *im);  // E0446
 
 // resolve.c
 extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque

@@ -2658,12 +2658,13 @@ static StructDecl *parse_enum(Attrs attrs) {
 
 // assoc-type = "type" ident (":" bounds)? ("=" type)? ";"
 static AssocTypeDecl parse_assoc_type(void) {
-  expect(TK_TYPE);
+  Span lo = expect(TK_TYPE)->span;
   AssocTypeDecl a = {0};
   a.span = tok()->span;
   a.name = expect_ident();
   if (accept(TK_COLON)) parse_bounds(&a.bounds, &a.nbounds);
   if (accept(TK_EQ)) a.default_ty = parse_type();
+  a.decl_span = span_from(lo);
   expect(TK_SEMI);
   return a;
 }

@@ -649,6 +649,7 @@ struct StructDecl {
 typedef struct {
   const char *name;
   Span span;
+  Span decl_span;        // `type Name = T` without the `;` (E0446 points there)
   Bound *bounds;
   int nbounds;
   TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
