@@ -238,6 +238,16 @@ static const Explanation explanations[] = {
   {"E0317",
     "An `if` without `else` is used where a value of a type other than `()` is expected.\n"
     "\n"},
+  {"E0364",
+    "A `use` re-exports a function, constant or unit/tuple struct with a wider visibility than the\n"
+    "item's own (`pub use m::f;` of a `pub(crate) fn f`). Make the item as visible as the `use`,\n"
+    "or the `use` no more visible than the item.\n"
+    "\n"},
+  {"E0365",
+    "A `use` re-exports a type, trait or module with a wider visibility than its own (`pub use\n"
+    "m::S;` of a `pub(crate) struct S { .. }`). Make it as visible as the `use`, or the `use` no\n"
+    "more visible than it.\n"
+    "\n"},
   {"E0368",
     "A compound assignment (`+=`, ...) is used on a type that does not support it.\n"
     "\n"
@@ -459,6 +469,11 @@ static const Explanation explanations[] = {
     "\n"},
   {"E0405",
     "A trait name is used that is not declared.\n"
+    "\n"},
+  {"E0446",
+    "An associated type of a trait impl names a type less visible than the impl, which is as\n"
+    "public as both its trait and its self type: `impl Iterator for Pub { type Item = Priv; }`\n"
+    "would let any code that sees `Pub` reach `Priv`. Make the type as visible as the impl.\n"
     "\n"},
   {"E0449",
     "`pub` on an item of a trait impl: `impl Shape for Circle { pub fn area(&self) .. }`.\n"
@@ -716,6 +731,10 @@ static const Explanation explanations[] = {
   {"E0614",
     "`*` is applied to a value that is not a reference or a `Box`.\n"
     "\n"},
+  {"E0615",
+    "A method is named as if it were a field (`v.len` for `v.len()`): a method's value cannot be\n"
+    "taken this way; call it.\n"
+    "\n"},
   {"E0618",
     "Something that is not a function is called.\n"
     "\n"},
@@ -745,6 +764,10 @@ static const Explanation explanations[] = {
     "`Trait::function()` calls an associated function that takes no `self`, and nothing says\n"
     "which type's implementation to call: each implementor has its own. Name the type with a\n"
     "qualified path, `<Dog as Animal>::baby_name()`.\n"
+    "\n"},
+  {"E0742",
+    "`pub(in path)` names a module that is not the item's own module or one that contains it: a\n"
+    "visibility can only be widened to an enclosing module.\n"
     "\n"},
   {"E0746",
     "A function returns `dyn Tr` by value.\n"

@@ -591,6 +591,7 @@ static void resolve_impl_assoc(ImplDecl *im) {
       diag_emit(d);
     }
   }
+  check_impl_assoc_privacy(im);
 }
 
 // E0592: an inherent impl block defining one name twice (which of them `x.get()` calls would be

@@ -130,9 +130,17 @@ static void capture_field_use(Fcx *fx, Expr *e, int derefs, int field) {
   else capture_use(fx, e->sub->local, -1, false);
 }
 
-static bool struct_has_field(StructDecl *s, Expr *e) {
+// s's field that e names, or NULL.
+static FieldDecl *struct_field(StructDecl *s, Expr *e) {
   for (int i = 0; i < s->nfields; i++)
-    if (e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name) return true;
+    if (e->field_index >= 0 ? (s->kind == STRUCT_TUPLE && i == e->field_index) : s->fields[i].name == e->name) return &s->fields[i];
+  return NULL;
+}
+
+// The private fields std declares on the types trc builds in, which rustc names in E0616.
+static bool std_private_field(Type *t, const char *name) {
+  if (t->kind == TY_VEC) return !strcmp(name, "buf") || !strcmp(name, "len");
+  if (t->kind == TY_STRING) return !strcmp(name, "vec");
   return false;
 }
 
@@ -146,16 +154,25 @@ static Type *check_field(Fcx *fx, Expr *e) {
     t = ty_resolve(t);
   }
   int derefs = 0;
+  // The first type with the field, private here: what E0616 names if no later one has it.
+  Expr *priv_sub = NULL;
+  Type *priv_t = NULL;
+  int priv_derefs = 0;
   for (;;) {
     while (t->kind == TY_REF || t->kind == TY_BOX) {
       t = ty_resolve(t->inner);
       derefs++;
     }
     // A type with the field is the one read; else through Deref (`rc.name` on an Rc<Person>).
-    if (t->kind == TY_STRUCT && !t->sdecl->is_enum && struct_has_field(t->sdecl, e)) break;
-    if (t->kind == TY_TUPLE || !has_user_deref(t)) break;
-    Expr *d = deref_through(fx, e->sub, derefs);
-    if (!d) break;
+    // A field private here does not count, as in rustc: the search goes on through Deref.
+    FieldDecl *fd = t->kind == TY_STRUCT && !t->sdecl->is_enum ? struct_field(t->sdecl, e) : NULL;
+    if (fd && field_visible(t->sdecl, fd, e->name_span)) break;
+    if (fd && !priv_sub) priv_sub = e->sub, priv_t = t, priv_derefs = derefs;
+    Expr *d = t->kind == TY_TUPLE || !has_user_deref(t) ? NULL : deref_through(fx, e->sub, derefs);
+    if (!d) {
+      if (priv_sub) e->sub = priv_sub, t = priv_t, derefs = priv_derefs;
+      break;
+    }
     e->sub = d;
     derefs = 0;
     t = ty_resolve(d->ty);
@@ -198,10 +215,22 @@ static Type *check_field(Fcx *fx, Expr *e) {
     diag_emit(d);
     return ty_new_var(0);
   }
-  Diag *d = diag_error(e->name_span, t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "E0609" : "E0610",
-                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? "no field `%s` on type `%s`"
-                                                                   : "`%s` is a primitive type and therefore doesn't have fields",
-                       t->kind == TY_STRUCT || t->kind == TY_TUPLE ? fname : ty_name(t), ty_name(e->sub->ty));
+  if (e->field_index < 0 && std_private_field(t, e->name)) {  // `v.len` for `v.len()`
+    Diag *d = diag_error(e->name_span, "E0616", "field `%s` of struct `%s` is private", e->name, t->kind == TY_VEC ? "Vec" : "String");
+    diag_label(d, "private field");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  if (e->field_index < 0 && t->kind != TY_STRUCT && builtin_method_arity(t, e->name) >= 0) {
+    Diag *d = diag_error(e->name_span, "E0615", "attempted to take value of method `%s` on type `%s`", e->name, ty_name(e->sub->ty));
+    diag_label(d, "method, not a field");
+    diag_emit(d);
+    return ty_new_var(0);
+  }
+  bool adt = t->kind == TY_STRUCT || t->kind == TY_TUPLE || t->kind == TY_VEC || t->kind == TY_STRING;  // (Vec and String are std structs)
+  Diag *d = diag_error(e->name_span, adt ? "E0609" : "E0610",
+                       adt ? "no field `%s` on type `%s`" : "`%s` is a primitive type and therefore doesn't have fields",
+                       adt ? fname : ty_name(t), ty_name(e->sub->ty));
   if (t->kind == TY_STRUCT) diag_label(d, "unknown field");
   diag_emit(d);
   return ty_new_var(0);

@@ -403,6 +403,26 @@ void settle_captures(Fcx *fx) {
   }
 }
 
+// A tuple struct with a field private here has no constructor here. rustc words it by how the
+// name was reached: `Self(..)` is E0603, a name brought in by `use` E0423. (A path through a
+// module, `m::P(1)`, was reported with the module paths.)
+static bool private_ctor_value(Fcx *fx, Expr *e, StructDecl *s) {
+  FieldDecl *fd = private_ctor_field(s, e->span);
+  if (!fd) return false;
+  Diag *d;
+  if (e->path.nsegs == 1 && !strcmp(e->path.segs[0].name, "Self")) {
+    d = diag_error(e->path.span, "E0603", "tuple struct constructor `%s` is private", s->name);
+    diag_label(d, "private tuple struct constructor");
+  } else if (fx->resolving_callee) {
+    d = diag_error(e->path.span, "E0423", "cannot initialize a tuple struct which contains private fields");
+  } else {
+    d = diag_error(e->path.span, "E0423", "expected value, found struct `%s`", s->name);
+  }
+  diag_note_at(d, fd->span, "constructor is not visible here due to private fields");
+  diag_emit(d);
+  return true;
+}
+
 // A constructor used as a value: a unit variant or struct is the value itself, a tuple one is
 // called. `e->self_ty` keeps the constructed type.
 static int resolve_ctor_value(Fcx *fx, Expr *e) {
@@ -418,6 +438,7 @@ static int resolve_ctor_value(Fcx *fx, Expr *e) {
     diag_emit(d);
     return -1;
   }
+  if (private_ctor_value(fx, e, s)) return -1;
   e->res = k == STRUCT_UNIT ? RES_UNIT_STRUCT : RES_TUPLE_CTOR;
   e->sdecl = s;
   e->variant = v;

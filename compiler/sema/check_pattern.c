@@ -76,6 +76,23 @@ sub:
   vec_push(&fx->at_bindings, p);
 }
 
+// `let P(x) = ..` needs P's constructor, so all its fields visible: E0603 through `Self`, E0532
+// through a name brought in by `use` (in rustc's words).
+static bool private_ctor_pat(Pattern *p, StructDecl *s) {
+  FieldDecl *fd = private_ctor_field(s, p->span);
+  if (!fd) return false;
+  Diag *d;
+  if (p->path.nsegs == 1 && !strcmp(p->path.segs[0].name, "Self")) {
+    d = diag_error(p->span, "E0603", "tuple struct constructor `%s` is private", s->name);
+    diag_label(d, "private tuple struct constructor");
+  } else {
+    d = diag_error(p->path.span, "E0532", "cannot match against a tuple struct which contains private fields");
+  }
+  diag_note_at(d, fd->span, "constructor is not visible here due to private fields");
+  diag_emit(d);
+  return true;
+}
+
 // The type and fields for a constructor pattern: the ADT named by the path, unified with t.
 static bool check_ctor_pat(Fcx *fx, Pattern *p, Type *t) {
   StructDecl *s;
@@ -94,6 +111,7 @@ static bool check_ctor_pat(Fcx *fx, Pattern *p, Type *t) {
     pat_mismatch(p, t, arena_printf("`%s`", ty_name(adt)));
     return false;
   }
+  if (p->kind == PAT_TUPLE_STRUCT && private_ctor_pat(p, s)) return false;
   p->sdecl = s;
   p->variant = v;
   StructKind want = p->kind == PAT_PATH ? STRUCT_UNIT : p->kind == PAT_TUPLE_STRUCT ? STRUCT_TUPLE : STRUCT_NAMED;

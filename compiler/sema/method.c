@@ -139,6 +139,8 @@ static void supertrait_ambiguity(Expr *e, TraitDecl *tr, TraitDecl *owner, FnDec
 }
 
 static bool probing_referent;  // a tentative probe (see probe_referent): no diagnostics
+static bool skip_private;      // inherent methods private here are passed over (probe_method_call)
+static bool private_skipped;   // and one was
 
 static void set_receiver_adjust(Expr *e, int derefs, SelfKind sk) {
   // `self: Box<Self>` takes the Box the method was found through, one step back in the chain.
@@ -260,6 +262,10 @@ static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int
     FnDecl *f = fns[i];
     ImplDecl *im = f->impl;
     if (f->self_kind == SELF_NONE || (want != WANT_ANY && (int)f->self_kind != want)) continue;
+    if (skip_private && !fn_visible(f, method_name_span(e))) {
+      private_skipped = true;
+      continue;
+    }
     int n = im->env->n;
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));
     for (int p = 0; p < n; p++) binds[p] = ty_new_var(0);
@@ -626,6 +632,48 @@ static void compared_literal(Fcx *fx, Expr *e, Type *lit) {
   if (t && (lit->var_kind == 1 ? t->kind == TY_INT : t->kind == TY_FLOAT)) unify(lit, t);
 }
 
+// The autoderef probe of receiver type rt, step by step; *u is the step type found (NULL if
+// none), *unsized_at the step at which an array became its slice.
+static bool probe_chain(Fcx *fx, Expr *e, Type *rt, Sig *out, Type **u_out, int *unsized_at_out) {
+  bool found = false;
+  Type *u = rt;
+  int unsized_at = -1;  // the step at which an array became its slice
+  for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
+    u = ty_resolve(u);
+    if (derefs && u->kind == TY_VAR && u->var_kind && !find_builtin_method(u->var_kind == 1 ? ty_i64 : ty_f64, e->name)) {
+      unify(u, u->var_kind == 1 ? ty_i32 : ty_f64);  // `b.cmp(a)` on `&{integer}`: the fallback type's trait method
+      u = ty_resolve(u);
+    }
+    found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, out);
+    if (!found) found = probe_step(fx, e, u, derefs, out, WANT_ANY);
+    if (!found && (u->kind == TY_SLICE || u->kind == TY_STR)) found = probe_autoref_by_value(fx, e, u, derefs, out);
+    from_box = false;
+    if (!found) {
+      Expr *d;
+      from_box = u->kind == TY_BOX;
+      if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
+      else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
+      else if (u->kind == TY_STRING) u = ty_str;           // and String to str
+      else if (u->kind == TY_ARRAY && unsized_at < 0) {
+        // The probe's last step: an array's methods are its slice's, through `&arr as &[T]`.
+        u = ty_slice(u->inner);
+        unsized_at = derefs--;
+      }
+      else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
+        // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
+        e->sub = d;
+        u = d->ty;
+        derefs = -1;
+      } else {
+        u = NULL;
+      }
+    }
+  }
+  *u_out = u;
+  *unsized_at_out = unsized_at;
+  return found;
+}
+
 static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   impls_overflowed(true);  // only what this probe's lookups hit counts
   from_box = false;
@@ -678,41 +726,28 @@ static Type *probe_method_call(Fcx *fx, Expr *e, Type *rt) {
   }
   if (rt->kind == TY_ARRAY && !strcmp(e->name, "into_iter") && !e->nargs) rt = array_into_vec(fx, e, rt);
   Sig sig = {0};
-  bool found = false;
   int obligations = fx->obligations.len;
-  Type *u = rt;
-  int unsized_at = -1;  // the step at which an array became its slice
-  for (int derefs = 0; u && derefs < 10 && !found; derefs++) {
-    u = ty_resolve(u);
-    if (derefs && u->kind == TY_VAR && u->var_kind && !find_builtin_method(u->var_kind == 1 ? ty_i64 : ty_f64, e->name)) {
-      unify(u, u->var_kind == 1 ? ty_i32 : ty_f64);  // `b.cmp(a)` on `&{integer}`: the fallback type's trait method
-      u = ty_resolve(u);
-    }
-    found = u->kind == TY_REF && probe_referent(fx, e, u, derefs, &sig);
-    if (!found) found = probe_step(fx, e, u, derefs, &sig, WANT_ANY);
-    if (!found && (u->kind == TY_SLICE || u->kind == TY_STR)) found = probe_autoref_by_value(fx, e, u, derefs, &sig);
+  int outlives = fx->outlives.len;
+  Expr saved = *e;
+  Type *u;
+  int unsized_at;
+  // An inherent method private here is passed over and the probe goes on (through Deref), as
+  // rustc's does; only if nothing else is found is it probed again to be reported (E0624).
+  bool outer_skip = skip_private, outer_skipped = private_skipped;  // (a probe within a probe)
+  skip_private = true;
+  private_skipped = false;
+  bool found = probe_chain(fx, e, rt, &sig, &u, &unsized_at);
+  skip_private = false;
+  if (!found && private_skipped) {
+    fx->obligations.len = obligations, fx->outlives.len = outlives;
+    *e = saved;
     from_box = false;
-    if (!found) {
-      Expr *d;
-      from_box = u->kind == TY_BOX;
-      if (u->kind == TY_REF || u->kind == TY_BOX) u = u->inner;
-      else if (u->kind == TY_VEC) u = ty_slice(u->inner);  // Vec<T> derefs to [T]
-      else if (u->kind == TY_STRING) u = ty_str;           // and String to str
-      else if (u->kind == TY_ARRAY && unsized_at < 0) {
-        // The probe's last step: an array's methods are its slice's, through `&arr as &[T]`.
-        u = ty_slice(u->inner);
-        unsized_at = derefs--;
-      }
-      else if (u->kind != TY_VAR && (d = deref_through(fx, e->sub, derefs))) {
-        // Through Deref (`rc.len()` on an Rc<Vec<T>>): the receiver is `*Deref::deref(&rc)`.
-        e->sub = d;
-        u = d->ty;
-        derefs = -1;
-      } else {
-        u = NULL;
-      }
-    }
+    found = probe_chain(fx, e, rt, &sig, &u, &unsized_at);
   }
+  skip_private = outer_skip, private_skipped = outer_skipped;
+  // A trait object's methods are as private as its trait (`b.s()` on a `Box<dyn Secret>` of a
+  // private Secret). (Other receivers need the trait in scope, which it cannot be if private.)
+  if (found && e->dispatch == DISPATCH_DYN && e->fn && e->trait) check_trait_method_privacy(e->trait, e->fn, method_name_span(e));
   e->unsize_recv = found && unsized_at >= 0 && e->autoderefs == unsized_at && e->autoref;
   if (found && unsized_at >= 0 && !e->unsize_recv && e->autoderefs == unsized_at) found = false;  // `self` by value: no [T]
   Type *overflow = found ? NULL : impls_overflowed(true);

@@ -31,6 +31,10 @@ typedef struct {
 } ModItem;
 
 static VEC(UseBinding) bindings;
+// The program's module-level `use`s of std (`use std::collections::HashMap;`), which resolve.c
+// resolves: here only to say that `a::HashMap` names a private import of a (E0603).
+static VEC(Item *) std_uses;
+static Program *program;
 static VEC(ModItem) mod_items;
 // An index of mod_items by (module, name): open addressing, since a program may have hundreds
 // of thousands of items and every path through a module asks it. Slots hold index + 1.
@@ -49,6 +53,7 @@ static bool binding_applies(UseBinding *b, const char *in) {
 
 void module_paths_reset(void) {
   bindings.data = NULL, bindings.len = bindings.cap = 0;
+  std_uses.data = NULL, std_uses.len = std_uses.cap = 0;
   mod_items.data = NULL, mod_items.len = mod_items.cap = 0;
   item_slots = NULL, item_cap = 0;
 }
@@ -94,7 +99,7 @@ static const char *item_kind_word(Item *it) {
 
 // Whether code in module `from` may name something declared with visibility v in module `in`.
 bool module_visible(Visibility v, const char *in, const char *from) {
-  if (v == VIS_PUB || v == VIS_CRATE) return true;
+  if (v == VIS_PUB || v == VIS_CRATE || v == VIS_IN) return true;
   if (v == VIS_SUPER && module_parent(in)) in = module_parent(in);
   return module_within(from, in);
 }
@@ -198,6 +203,8 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
       }
       if (t.kind) {
         t.visible = t.visible && module_visible(b->item->vis, in, from);
+        t.via_import = true;
+        if (!glob) t.decl_span = b->item->use_path.span;
         return t;
       }
     }
@@ -210,6 +217,7 @@ ModTarget resolve_in_module(const char *in, const char *name, const char *from) 
 
 static void report_private(ModTarget *t, Span at) {
   const char *what = t->kind == MT_MODULE ? "module" : item_kind_word(t->item), *name = t->name;
+  if (t->via_import) what = arena_printf("%s import", what);
   if (t->kind == MT_VARIANT_PATH && t->variant && t->item) {  // `m::Red` through a private `use`
     StructDecl *en = t->item->sdecl;
     int v = find_variant(en, t->variant);
@@ -258,6 +266,33 @@ static void unresolved_import(Path *p, int i) {
   diag_emit(d);
 }
 
+// What rustc calls the std item a `use` brings in: the kind of the std item of that name (the
+// checker's tables are not filled yet), else a module if lower case.
+static const char *std_item_word(const char *name) {
+  for (int i = 0; i < program->nitems; i++) {
+    Item *it = program->items[i];
+    Span at;
+    if (it->span.file == 0 && it->kind != ITEM_USE && decl_name(it, &at) == name) return item_kind_word(it);
+  }
+  return name[0] >= 'a' && name[0] <= 'z' ? "module" : "struct";
+}
+
+// E0603 for `a::HashMap` when module a has HashMap only by a private `use std::...`.
+static bool private_std_import(const char *in, const char *name, const char *from, Span at) {
+  for (int i = 0; i < std_uses.len; i++) {
+    Item *u = std_uses.data[i];
+    const char *alias = u->use_alias ? u->use_alias : u->use_path.segs[u->use_path.nsegs - 1].name;
+    if (alias != name || module_of(u->span) != in || module_visible(u->vis, in, from)) continue;
+    const char *what = std_item_word(u->use_path.segs[u->use_path.nsegs - 1].name);
+    Diag *d = diag_error(at, "E0603", "%s import `%s` is private", what, name);
+    diag_label(d, "private %s import", what);
+    diag_note_at(d, u->use_path.span, "the %s import `%s` is defined here", what, name);
+    diag_emit(d);
+    return true;
+  }
+  return false;
+}
+
 // Follows path segments from *i on through modules; returns the target of the first segment
 // that is not a module (or of the last). Reports a missing or private step.
 static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool is_use, bool *failed) {
@@ -266,6 +301,10 @@ static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool i
     PathSeg *s = &p->segs[*i];
     if (!strcmp(s->name, "*")) return t;
     ModTarget n = resolve_in_module(t.module, s->name, from);
+    if (!n.kind && private_std_import(t.module, s->name, from, s->span)) {
+      *failed = true;
+      return (ModTarget){0};
+    }
     if (!n.kind) {
       const char *in = *i == 0 || t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", p->segs[*i - 1].name);
       if (is_use) {
@@ -468,6 +507,7 @@ static void collect_module_items(Program *prog) {
     const char *name = decl_name(it, &at);
     if (name) vec_push(&mod_items, ((ModItem){module_of(it->span), name, it}));
     if (it->kind == ITEM_USE && use_is_program_path(it)) add_binding(it, body_around(it->span));
+    else if (it->kind == ITEM_USE && !body_around(it->span).hi) vec_push(&std_uses, it);
   }
 }
 
@@ -493,13 +533,55 @@ static void check_duplicate_imports(void) {
     }
 }
 
+// The widest module code may be in to see something declared with v in module `in`; NULL for
+// `pub`, which reaches beyond the crate.
+static const char *vis_reach(Visibility v, const char *in) {
+  switch (v) {
+  case VIS_PUB: return NULL;
+  case VIS_CRATE:
+  case VIS_IN: return module_at(0)->path;
+  case VIS_SUPER: return module_parent(in) ? module_parent(in) : in;
+  default: return in;
+  }
+}
+
+// Whether the item a `use` names has a value (a function, a constant, a unit or tuple struct):
+// rustc's E0364 is for those, E0365 for what is only a type, trait or module.
+static bool names_value(ModTarget *t) {
+  if (t->kind != MT_ITEM) return false;
+  Item *it = t->item;
+  return it->kind == ITEM_FN || it->kind == ITEM_CONST || (it->kind == ITEM_STRUCT && !it->sdecl->is_enum && it->sdecl->kind != STRUCT_NAMED);
+}
+
+// E0364/E0365: a `use` may not make what it names more visible than its declaration does
+// (`pub use self::parts::Piston;` of a `pub(crate) struct Piston;`).
+static void check_reexport(UseBinding *b) {
+  ModTarget *t = &b->target;
+  if (b->alias == intern_cstr("*") || (t->kind != MT_ITEM && t->kind != MT_MODULE) || (t->kind == MT_ITEM && !t->item)) return;
+  if (b->item->vis == VIS_IN) return;  // (its reach is not known exactly: no error made up)
+  const char *use_reach = vis_reach(b->item->vis, b->scope);
+  const char *reach = t->kind == MT_MODULE ? (module_parent(t->module) ? vis_reach(module_at(module_find(t->module))->vis, module_parent(t->module)) : NULL)
+                                           : vis_reach(t->item->vis, t->module);
+  if (!reach || (use_reach && module_within(use_reach, reach))) return;
+  Path *p = &b->item->use_path;
+  const char *name = p->segs[p->nsegs - 1].name;
+  Span at = {p->segs[0].span.file, p->segs[0].span.lo, p->segs[p->nsegs - 1].span.hi};
+  Diag *d = reach == module_at(0)->path
+                ? diag_error(at, names_value(t) ? "E0364" : "E0365", "`%s` is only public within the crate, and cannot be re-exported outside", name)
+                : diag_error(at, names_value(t) ? "E0364" : "E0365", "`%s` is private, and cannot be re-exported", name);
+  diag_note_at(d, at, "consider marking `%s` as `pub` in the imported module", name);
+  diag_emit(d);
+}
+
 bool resolve_module_paths(Program *prog) {
   int before = diag_error_count();
   module_paths_reset();
+  program = prog;
   collect_all_bodies(prog);
   collect_module_items(prog);
   index_items();
   for (int i = 0; i < bindings.len; i++) resolve_binding(&bindings.data[i]);
+  for (int i = 0; i < bindings.len; i++) check_reexport(&bindings.data[i]);
   check_duplicate_imports();
   int n;
   NotedPath *ps = noted_paths(&n);
@@ -569,6 +651,15 @@ bool field_visible(StructDecl *s, FieldDecl *fd, Span at) {
   return s->is_enum || at.file == 0 || s->span.file == 0 || module_visible(fd->vis, module_of(s->span), module_of(at));
 }
 
+// The first field of tuple struct s that code at `at` may not name, or NULL: its constructor
+// (`P(1)`, `let P(x) = ..`) needs every field.
+FieldDecl *private_ctor_field(StructDecl *s, Span at) {
+  if (s->is_enum || s->kind != STRUCT_TUPLE) return NULL;
+  for (int f = 0; f < s->nfields; f++)
+    if (!field_visible(s, &s->fields[f], at)) return &s->fields[f];
+  return NULL;
+}
+
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code) {
   if (field_visible(s, fd, at)) return;
   const char *fname = fd->name ? fd->name : arena_printf("%d", (int)(fd - s->fields));
@@ -577,13 +668,96 @@ void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code
   diag_emit(d);
 }
 
+// Whether code at `at` may call inherent method or associated function f (true for any other).
+bool fn_visible(FnDecl *f, Span at) {
+  if (!f->impl || f->impl->trait_path || at.file == 0 || f->span.file == 0) return true;
+  return module_visible(f->vis, module_of(f->impl->span), module_of(at));
+}
+
 // E0624: an inherent method or associated function called from outside what its `pub` allows.
 void check_fn_privacy(FnDecl *f, Span at) {
-  if (!f->impl || f->impl->trait_path || at.file == 0 || f->span.file == 0) return;
-  if (module_visible(f->vis, module_of(f->impl->span), module_of(at))) return;
+  if (fn_visible(f, at)) return;
   const char *what = f->self_kind == SELF_NONE ? "associated function" : "method";
   Diag *d = diag_error(at, "E0624", "%s `%s` is private", what, f->name);
   diag_label(d, "private %s", what);
   diag_secondary(d, f->sig_span.hi ? f->sig_span : f->span, "private %s defined here", what);
   diag_emit(d);
+}
+
+// Whether code at `at` may name trait tr (a trait in a function body is seen where it can be named).
+bool trait_visible(TraitDecl *tr, Span at) {
+  if (at.file == 0 || tr->span.file == 0) return true;
+  const char *in = module_of(tr->span);
+  ModItem *mi = item_in(in, tr->name);
+  if (!mi || mi->item->kind != ITEM_TRAIT || mi->item->trait != tr) return true;
+  return module_visible(mi->item->vis, in, module_of(at));
+}
+
+// E0624 for a method of a trait private here, reached through `dyn Tr` or a bound: the trait's
+// methods are as private as the trait.
+void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at) {
+  if (trait_visible(tr, at)) return;
+  Diag *d = diag_error(at, "E0624", "method `%s` is private", m->name);
+  diag_label(d, "private method");
+  diag_secondary(d, m->sig_span.hi ? m->sig_span : m->span, "private method defined here");
+  diag_emit(d);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private types in public interfaces (E0446)
+
+// The narrower of two reaches (NULL: beyond the crate); of two apart, a.
+static const char *narrower(const char *a, const char *b) {
+  if (!a) return b;
+  if (!b) return a;
+  return module_within(b, a) ? b : a;
+}
+
+// Where a module-level item named `name` declared at `at` may be named from (NULL: anywhere;
+// also for one in a function body, which this does not follow).
+static const char *item_reach(const char *name, Span at) {
+  if (at.file == 0) return NULL;
+  const char *in = module_of(at);
+  ModItem *mi = item_in(in, name);
+  return mi ? vis_reach(mi->item->vis, in) : NULL;
+}
+
+// The narrowest reach of the program's types t names; *who the struct or enum that has it.
+static const char *type_reach(Type *t, StructDecl **who) {
+  t = ty_resolve(t);
+  const char *r = NULL;
+  if (t->kind == TY_STRUCT) {
+    r = item_reach(t->sdecl->name, t->sdecl->span);
+    if (r) *who = t->sdecl;
+  }
+  if (t->inner && t->kind != TY_DYN) {
+    StructDecl *w = NULL;
+    const char *ir = type_reach(t->inner, &w);
+    if (ir && narrower(r, ir) == ir && ir != r) r = ir, *who = w;
+  }
+  for (int i = 0; (t->kind == TY_STRUCT || t->kind == TY_TUPLE) && i < t->nargs; i++) {
+    StructDecl *w = NULL;
+    const char *ar = type_reach(t->args[i], &w);
+    if (ar && narrower(r, ar) == ar && ar != r) r = ar, *who = w;
+  }
+  return r;
+}
+
+// E0446: an associated type of a trait impl is as public as the impl (the narrower of the
+// trait and the self type), so it may not name a type less visible than that.
+void check_impl_assoc_privacy(ImplDecl *im) {
+  if (!im->trait || im->span.file == 0) return;
+  StructDecl *unused = NULL;
+  const char *impl_reach = narrower(item_reach(im->trait->name, im->trait->span), type_reach(im->self_ty, &unused));
+  for (int i = 0; i < im->ntrait_args; i++) impl_reach = narrower(impl_reach, type_reach(im->trait_args[i], &unused));
+  for (int i = 0; i < im->nassoc_types; i++) {
+    AssocTypeDecl *a = &im->assoc_types[i];
+    StructDecl *who = NULL;
+    const char *r = a->resolved ? type_reach(a->resolved, &who) : NULL;
+    if (!r || !who || (impl_reach && module_within(impl_reach, r))) continue;
+    bool crate_wide = r == module_at(0)->path;
+    Diag *d = diag_error(a->decl_span.hi ? a->decl_span : a->span, "E0446", "%s type `%s` in public interface", crate_wide ? "crate-private" : "private", who->name);
+    diag_label(d, "can't leak %s type", crate_wide ? "crate-private" : "private");
+    diag_emit(d);
+  }
 }

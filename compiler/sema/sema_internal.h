@@ -75,6 +75,7 @@ typedef struct {
   Item *item;          // MT_ITEM (NULL in scope_candidates' answers)
   Span decl_span;
   bool visible;        // from where it was asked
+  bool via_import;     // found through a `use` of the module asked (E0603 says "struct import")
   int rest;            // MT_VARIANT_PATH: the index of the enum's segment in the `use` path
   const char *variant; // MT_VARIANT_PATH reached by name (`m::Red` through `pub use self::Color::*`)
 } ModTarget;
@@ -95,7 +96,12 @@ bool trait_imported(const char *scope, const char *module, const char *name, Spa
 ModTarget resolve_in_module(const char *in, const char *name, const char *from);
 void check_field_privacy(StructDecl *s, FieldDecl *fd, Span at, const char *code);  // E0616, E0451
 bool field_visible(StructDecl *s, FieldDecl *fd, Span at);
+FieldDecl *private_ctor_field(StructDecl *s, Span at);
 void check_fn_privacy(FnDecl *f, Span at);  // E0624
+bool fn_visible(FnDecl *f, Span at);
+bool trait_visible(TraitDecl *tr, Span at);
+void check_trait_method_privacy(TraitDecl *tr, FnDecl *m, Span at);  // E0624
+void check_impl_assoc_privacy(ImplDecl *im);  // E0446
 
 // resolve.c
 extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` there is opaque

@@ -2553,13 +2553,61 @@ static Expr *parse_expr(void) { return parse_expr_bp(0, false); }
 // ---------------------------------------------------------------------------------------------
 // Items
 
+static const char missing_module[] = "";  // a step of `pub(in path)` found no module (reported)
+
+// Module m's child named by token t, which must be declared already: rustc resolves the path
+// of a visibility as it reads it (E0433 for a module declared further down).
+static const char *next_vis_module(const char *m, Token *t) {
+  const char *child = intern_cstr(arena_printf("%s::%s", m, t->text));
+  if (module_find(child) >= 0) return child;
+  const char *in = m == module_at(0)->path ? "crate" : strrchr(m, ':') + 1;
+  Diag *d = diag_error(t->span, "E0433", "cannot find `%s` in `%s`", t->text, in);
+  diag_label(d, "could not find `%s` in `%s`", t->text, in);
+  diag_emit(d);
+  return missing_module;
+}
+
+// "(" "in" path ")": the module path names, by its text (`crate::a`, `self`, `super::super`);
+// it must be the current module or one around it (E0742). NULL for a path trc does not follow
+// (a relative one, rejected by rustc in 2018 and later).
+static const char *parse_vis_in_module(void) {
+  expect(TK_LPAREN);
+  expect(TK_IN);
+  Span lo = tok()->span;
+  const char *here = module_at(modules_current())->path, *m = NULL;
+  for (bool first = true; !at(TK_RPAREN) && !at(TK_EOF); first = false) {
+    Token *t = advance();
+    if (t->kind == TK_PATHSEP) continue;
+    if (first && t->kind == TK_CRATE) m = module_at(0)->path;
+    else if (first && t->kind == TK_SELF_LOWER) m = here;
+    else if (t->kind == TK_SUPER && (first || m)) m = module_parent(first ? here : m);
+    else if (t->kind == TK_IDENT && m) m = next_vis_module(m, t);
+    else m = NULL;
+    if (!m) break;
+  }
+  bool missing = m == missing_module;
+  while (!at(TK_RPAREN) && !at(TK_EOF)) advance();
+  Span path = span_from(lo);
+  expect(TK_RPAREN);
+  if (missing) return NULL;
+  if (m && !module_within(here, m)) {
+    Diag *d = diag_error(path, "E0742", "visibilities can only be restricted to ancestor modules");
+    diag_emit(d);
+  }
+  return m && module_within(here, m) ? m : NULL;
+}
+
 // vis = "pub" ("(" ("crate" | "super" | "self" | "in" path) ")")?
 static Visibility parse_visibility(void) {
   if (!accept(TK_PUB)) return VIS_PRIVATE;
   if (!at(TK_LPAREN)) return VIS_PUB;
   TokenKind k = peek_kind(1);
+  if (k == TK_IN) {  // `pub(in path)`: as one of the others when it is one of them
+    const char *here = module_at(modules_current())->path, *m = parse_vis_in_module();
+    return m == here ? VIS_PRIVATE : m && m == module_parent(here) ? VIS_SUPER : m == module_at(0)->path ? VIS_CRATE : VIS_IN;
+  }
   Visibility v = k == TK_CRATE ? VIS_CRATE : k == TK_SUPER ? VIS_SUPER : k == TK_SELF_LOWER ? VIS_PRIVATE : VIS_CRATE;
-  skip_token_tree();  // `pub(in path)` is taken as `pub(crate)`, its widest meaning
+  skip_token_tree();
   return v;
 }
 
@@ -2789,12 +2837,13 @@ static StructDecl *parse_enum(Attrs attrs) {
 
 // assoc-type = "type" ident (":" bounds)? ("=" type)? ";"
 static AssocTypeDecl parse_assoc_type(void) {
-  expect(TK_TYPE);
+  Span lo = expect(TK_TYPE)->span;
   AssocTypeDecl a = {0};
   a.span = tok()->span;
   a.name = expect_ident();
   if (accept(TK_COLON)) parse_bounds(&a.bounds, &a.nbounds);
   if (accept(TK_EQ)) a.default_ty = parse_type();
+  a.decl_span = span_from(lo);
   expect(TK_SEMI);
   return a;
 }

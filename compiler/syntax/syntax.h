@@ -109,7 +109,9 @@ typedef struct {
 
 // Who may name an item, a field or a method: `pub(super)` and `pub(crate)` as in Rust (`pub(in
 // path)` is taken as `pub(crate)`, `pub(self)` as private).
-typedef enum { VIS_PRIVATE, VIS_PUB, VIS_CRATE, VIS_SUPER } Visibility;
+// (VIS_IN: `pub(in path)` of an ancestor farther up than the parent, below the crate root;
+// taken as `pub(crate)`, its widest meaning.)
+typedef enum { VIS_PRIVATE, VIS_PUB, VIS_CRATE, VIS_SUPER, VIS_IN } Visibility;
 
 // A trait bound `Tr`, `Tr<Item = u32>`, `?Sized`. (A lifetime bound is kept by what it bounds.)
 typedef struct {
@@ -649,6 +651,7 @@ struct StructDecl {
 typedef struct {
   const char *name;
   Span span;
+  Span decl_span;        // `type Name = T` without the `;` (E0446 points there)
   Bound *bounds;
   int nbounds;
   TypeExpr *default_ty;  // in traits (unstable, rejected) / the binding in impls
