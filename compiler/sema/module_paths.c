@@ -470,6 +470,7 @@ static void add_binding(Item *it, Span region) {
 // The bodies of the program's functions: a `use` written in one counts only there. (The parser
 // keeps every `use` among the program's items, wherever it is written.)
 static VEC(Span) bodies;
+static bool any_block_items;  // whether any item is declared in a body (most programs: none)
 
 static void collect_bodies(Block *b) {
   if (!b) return;
@@ -484,10 +485,14 @@ static Span body_around(Span sp) {
   return best;
 }
 
+// The body an item declared at sp is in, where alone it is seen (resolve.c), or an empty span
+// for a module's item.
+Span decl_body(Span sp) { return any_block_items && sp.file != 0 ? body_around(sp) : (Span){0}; }
+
 static void collect_item_bodies(Item *it) {
   if (it->span.file == 0) return;
   if (it->kind == ITEM_FN) collect_bodies(it->fn->body);
-  if (it->kind == ITEM_IMPL)
+  if (it->kind == ITEM_IMPL && !it->impl->derived)  // (a derive's bodies have the type's spans)
     for (int m = 0; m < it->impl->nmethods; m++) collect_bodies(it->impl->methods[m]->body);
   if (it->kind == ITEM_TRAIT)
     for (int m = 0; m < it->trait->nmethods; m++) collect_bodies(it->trait->methods[m]->body);
@@ -495,6 +500,8 @@ static void collect_item_bodies(Item *it) {
 
 static void collect_all_bodies(Program *prog) {
   bodies.data = NULL, bodies.len = bodies.cap = 0;
+  any_block_items = false;
+  for (int i = 0; i < prog->nblock_items; i++) any_block_items |= prog->block_items[i]->span.file != 0;
   for (int i = 0; i < prog->nitems; i++) collect_item_bodies(prog->items[i]);
   for (int i = 0; i < prog->nblock_items; i++) collect_item_bodies(prog->block_items[i]);
 }

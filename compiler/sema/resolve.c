@@ -26,7 +26,7 @@ void resolve_scope_of(Span item) {
   in_prelude_scope = item.file == 0;
   cur_module = in_prelude_scope ? std_module_of(item) : NULL;
   cur_user = module_of(item);
-  cur_body = (Span){0};
+  cur_body = decl_body(item);  // an item in a function body sees the items beside it
 }
 
 void resolve_body_scope(Span body) { cur_body = body; }
@@ -61,13 +61,31 @@ typedef struct {
 
 // In the program's code: the declaration that one of the places module_paths.c lists for the
 // name holds, the nearest first (the module's own item, an import, a glob import).
+// An item declared in a function body is seen only in that body (and the bodies inside it),
+// where it shadows the module's: two functions may each have their own `fn helper`.
+static bool in_scope_here(Span body) { return body.file == cur_body.file && cur_body.lo >= body.lo && cur_body.hi <= body.hi; }
+
+static void *lookup_block_decl(void **decls, int n, const char *name) {
+  void *best = NULL;
+  uint32_t best_len = UINT32_MAX;
+  for (int i = n - 1; i >= 0; i--) {
+    DeclHead *d = decls[i];
+    if (d->name != name || d->span.file == 0) continue;
+    Span b = decl_body(d->span);
+    if (b.hi && in_scope_here(b) && b.hi - b.lo < best_len) best = d, best_len = b.hi - b.lo;
+  }
+  return best;
+}
+
 static void *lookup_program_decl(void **decls, int n, const char *name) {
+  void *inner = cur_body.hi ? lookup_block_decl(decls, n, name) : NULL;
+  if (inner) return inner;
   ModTarget c[16];
   int nc = scope_candidates(cur_user, name, cur_body, c, 16);
   for (int k = 0; k < nc; k++)
     for (int i = n - 1; i >= 0; i--) {
       DeclHead *d = decls[i];
-      if (d->name == c[k].name && d->span.file != 0 && module_of(d->span) == c[k].module) return d;
+      if (d->name == c[k].name && d->span.file != 0 && module_of(d->span) == c[k].module && !decl_body(d->span).hi) return d;
     }
   return NULL;
 }

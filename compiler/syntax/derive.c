@@ -372,7 +372,10 @@ static void expand(Program *prog, StructDecl *s) {
   int first = prog->nitems;
   parse_file(prog, toks, ntoks);
   for (int i = first; i < prog->nitems; i++)
-    if (prog->items[i]->kind == ITEM_IMPL) copy_bounds(prog->items[i]->impl, s);
+    if (prog->items[i]->kind == ITEM_IMPL) {
+      copy_bounds(prog->items[i]->impl, s);
+      prog->items[i]->impl->derived = true;
+    }
 }
 
 // A type declared in a function body (at its top level, where the checker collects items)

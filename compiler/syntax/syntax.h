@@ -695,6 +695,7 @@ struct ImplDecl {
   Span full_span;       // header and items: what `Self::Output` written inside it refers to
   Generics generics;
   Path *trait_path;     // NULL for an inherent impl
+  bool derived;         // written by #[derive]: its spans are the type's, its bodies no scope
   TypeExpr *self_te;
   FnDecl **methods;
   int nmethods;
