@@ -285,6 +285,7 @@ void trc_rt_init(int32_t argc, char **argv)
     sa.sa_handler = SIG_IGN;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
+    atexit(flush_at_exit);  /* after the main thread's thread_local! drops (trc_thread_atexit) */
 }
 
 int32_t trc_rt_exit(void)

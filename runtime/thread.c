@@ -122,6 +122,17 @@ uint64_t trc_thread_spawn(void *entry, void *arg)
     return (uint64_t)(uintptr_t)t;
 }
 
+/* thread_local!'s values are dropped when their thread ends, as std does: by glibc's thread-exit
+ * destructors, which also run for the main thread at exit, before the final flush (atexit in
+ * trc_rt_init), so what a Drop prints there is seen. */
+extern int __cxa_thread_atexit_impl(void (*dtor)(void *), void *obj, void *dso_symbol);
+extern void *__dso_handle;
+
+void trc_thread_atexit(void *dtor, void *arg)
+{
+    __cxa_thread_atexit_impl((void (*)(void *))dtor, arg, &__dso_handle);
+}
+
 /* Joins or detaches a thread, and lets go of its handle. A joined thread that panicked gives
  * its message (nonzero: the joiner reads and frees it through ops 25-27), else 0. */
 static uint64_t thread_join(Thread *t, int detach)

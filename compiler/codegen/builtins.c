@@ -439,6 +439,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   // A &str and a &[u8] are both {ptr, len}; a char is its u32; a String is a Vec<u8>.
   case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: return argv[0];
   case BI_THREAD_SPAWN: return cg_call_fn(c, cg_rt(c, "trc_thread_spawn"), argv, 2);
+  case BI_THREAD_ATEXIT: return cg_call_fn(c, cg_rt(c, "trc_thread_atexit"), argv, 2);
   case BI_SYNC: return cg_call_fn(c, cg_rt(c, "trc_sync"), argv, 3);
   case BI_ADDR: {
     LLVMValueRef p = argv[0];

@@ -151,6 +151,7 @@ LLVMValueRef cg_static_mut(CG *c, FnDecl *value_fn) {
   g = LLVMAddGlobal(c->mod, ty, arena_printf("%s%s", module_symbol_prefix(value_fn->span), value_fn->name));
   LLVMSetInitializer(g, LLVMConstNull(ty));
   LLVMSetLinkage(g, LLVMInternalLinkage);
+  LLVMSetThreadLocal(g, value_fn->is_thread_local);  // each thread's starts zeroed (None)
   ptrmap_put(&c->statics, value_fn, NULL, g);
   vec_push(&c->static_fns, value_fn);
   return g;

@@ -328,11 +328,13 @@ static void resolve_const(ConstDecl *cd) {
   f->body->span = cd->value->span;
   f->is_static = cd->is_static;
   f->is_static_mut = cd->is_mut;
+  f->is_thread_local = cd->thread_local;
   f->const_context = cd->is_static ? "statics" : "constants";
   cd->fn = f;
-  // A `static mut` is only used in `unsafe` code, which answers for sharing it (no Sync needed).
-  if (cd->is_static && !cd->is_mut) check_static_type(cd, f->ret_type);
-  else if (cd->is_mut && type_holds(f->ret_type, has_drop_impl, 0))
+  // A `static mut` is only used in `unsafe` code, which answers for sharing it (no Sync needed);
+  // a thread's own (thread_local!'s slot) is written only through the pointer LocalKey keeps.
+  if (cd->is_static && !cd->is_mut && !cd->thread_local) check_static_type(cd, f->ret_type);
+  else if (cd->is_mut && !cd->thread_local && type_holds(f->ret_type, has_drop_impl, 0))
     error_at(cd->ty->span, NULL, "trc does not support `static mut` items of a type with a `Drop` impl (`%s`)", ty_name(f->ret_type));
 }
 

@@ -985,13 +985,13 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;
   }
-  case BI_THREAD_SPAWN: {  // (fn(&'static mut T), &'static mut T) -> usize
+  case BI_THREAD_SPAWN: case BI_THREAD_ATEXIT: {  // (fn(&'static mut T), &'static mut T) -> usize or ()
     Type *arg = ty_ref(ty_new_var(0), true);
     sig.nparams = 2;
     params[0] = ty_fn(&arg, 1, ty_unit);
     params[1] = arg;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return ty_usize;
+    return callee->builtin == BI_THREAD_SPAWN ? ty_usize : ty_unit;
   }
   case BI_SYNC:
     sig.nparams = 3;

@@ -492,6 +492,7 @@ Span decl_body(Span sp) { return any_block_items && sp.file != 0 ? body_around(s
 static void collect_item_bodies(Item *it) {
   if (it->span.file == 0) return;
   if (it->kind == ITEM_FN) collect_bodies(it->fn->body);
+  if (it->kind == ITEM_CONST) vec_push(&bodies, it->cdecl->value->span);  // (its value is a body)
   if (it->kind == ITEM_IMPL && !it->impl->derived)  // (a derive's bodies have the type's spans)
     for (int m = 0; m < it->impl->nmethods; m++) collect_bodies(it->impl->methods[m]->body);
   if (it->kind == ITEM_TRAIT)

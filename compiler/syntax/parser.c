@@ -275,6 +275,9 @@ static void skip_token_tree(void) {
   } while (depth > 0);
 }
 
+static bool tls_expansion;  // parsing thread_local!'s expansion: #[thread_local] is allowed there
+static bool feature_enabled(const char *name);
+
 // ---- cfg ----
 // A cfg predicate is decided as for rustc's default build on this machine (x86_64 Linux, GNU):
 // `unix`, `target_os = "linux"` and the like hold, `test`, `windows` and every `feature = ".."`
@@ -402,6 +405,10 @@ static void parse_meta(Attrs *a, bool inner) {
   } else if (!strcmp(name, "macro_export")) {
     a->macro_export = true;
     if (at(TK_LPAREN)) skip_token_tree();  // #[macro_export(local_inner_macros)]
+  } else if (!strcmp(name, "thread_local")) {
+    a->thread_local = true;
+    if (!tls_expansion && !feature_enabled("thread_local"))
+      error_at(a->attr_at, "E0658", "`#[thread_local]` is an experimental feature, and does not currently handle destructors");
   } else if (!strcmp(name, "track_caller")) {
     a->track_caller = true;
   } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
@@ -431,7 +438,7 @@ static void parse_meta(Attrs *a, bool inner) {
 static Attrs parse_outer_attrs(void) {
   Attrs a = {0};
   while (at(TK_HASH) && peek_kind(1) == TK_LBRACKET) {
-    advance();
+    a.attr_at = advance()->span;
     parse_attr_body(&a, false);
   }
   return a;
@@ -1295,6 +1302,7 @@ static void parse_format_args(Expr *e, TokenKind close, bool required) {
 #define EXPANSION_LIMIT 200000  // calls per file: a macro that doubles itself ends, with an error
 
 static int expand_depth, expansions;
+static Item *parse_block_item(Attrs attrs);
 static Stmt *parse_stmt_fragment(void);
 
 static bool at_macro_rules(void) {
@@ -1491,6 +1499,120 @@ static void *expansion_items(void *unused) {
   return NULL;
 }
 
+// ---- thread_local! ----
+// `thread_local! { static NAME: T = init; .. }` (std's macro) is expanded here. Each key is a
+// static LocalKey<T> (compiler/std/thread.tr) given two functions: the address of this thread's
+// slot, a `#[thread_local] static mut` inside a closure (so each key has its own), and init:
+//
+//   static NAME: std::thread::LocalKey<T> = std::thread::LocalKey::__new(
+//       || -> *mut Option<T> { #[thread_local] static mut __TRC_TLS_SLOT: Option<T> = None; unsafe { &raw mut __TRC_TLS_SLOT } },
+//       || -> T { init });
+//
+// The key's attributes, visibility, name, type and init keep their tokens (errors point there);
+// the rest is written at the call.
+
+typedef VEC(Token) TokenVec;
+static Visibility parse_visibility(void);
+
+static bool feature_enabled(const char *name) {
+  for (int i = 0; i < P.prog->nfeatures; i++)
+    if (!strcmp(P.prog->features[i], name)) return true;
+  return false;
+}
+
+static void push_text(TokenVec *out, const char *text, Span at) {
+  int n;
+  Token *t = lex(diag_add_file("<thread_local!>", text, strlen(text)), text, strlen(text), &n);
+  for (int i = 0; i < n && t[i].kind != TK_EOF; i++) {
+    t[i].span = at;
+    vec_push(out, t[i]);
+  }
+}
+
+static void push_source(TokenVec *out, int lo, int hi) {
+  for (int i = lo; i < hi; i++) vec_push(out, P.toks[i]);
+}
+
+// Steps over tokens up to (not past) the first `stop` outside brackets, or the group's end.
+static void skip_to(TokenKind stop, int end) {
+  for (int depth = 0, angle = 0; P.pos < end; advance()) {
+    TokenKind k = kind();
+    if (depth == 0 && angle <= 0 && k == stop) return;
+    depth += is_open(k) - is_close(k);
+    if (stop == TK_EQ) angle += (k == TK_LT) - (k == TK_GT) - 2 * (k == TK_SHR);  // `Box<dyn I<Item = u8>>`
+  }
+}
+
+static void expand_tls_key(TokenVec *out, int end) {
+  int head = P.pos;
+  while (at(TK_HASH)) advance(), skip_token_tree();
+  parse_visibility();
+  push_source(out, head, P.pos);
+  expect(TK_STATIC);
+  int name = P.pos;
+  expect_ident();
+  expect(TK_COLON);
+  int ty = P.pos;
+  skip_to(TK_EQ, end);
+  int ty_end = P.pos;
+  expect(TK_EQ);
+  if (at(TK_CONST) && peek_kind(1) == TK_LBRACE) advance();  // `const { init }`: evaluated the same
+  int init = P.pos;
+  skip_to(TK_SEMI, end);
+  int init_end = P.pos;
+  if (P.pos < end) expect(TK_SEMI);
+  if (ty == ty_end || init == init_end) syntax_error("a type and an initializer");
+  // What is written here has the key's spans: the item the name's, its value the `=`'s (the
+  // slot inside is seen only there; sema/module_paths.c's bodies).
+  Span key = P.toks[name].span, call = P.toks[ty_end].span;
+  push_text(out, "static", key);
+  push_source(out, name, name + 1);
+  push_text(out, ": std::thread::LocalKey<", key);
+  push_source(out, ty, ty_end);
+  push_text(out, "> =", key);
+  push_text(out, "std::thread::LocalKey::__new(|| -> *mut Option<", call);
+  push_source(out, ty, ty_end);
+  push_text(out, "> { #[thread_local] static mut __TRC_TLS_SLOT: Option<", call);
+  push_source(out, ty, ty_end);
+  push_text(out, "> = None; unsafe { &raw mut __TRC_TLS_SLOT } }, || -> ", call);
+  push_source(out, ty, ty_end);
+  push_text(out, " { ", call);
+  push_source(out, init, init_end);
+  push_text(out, " });", call);
+}
+
+static void *expansion_block_items(void *b) {
+  while (!at(TK_EOF)) {
+    Stmt *s = arena_alloc(sizeof *s);
+    s->kind = ST_ITEM;
+    s->span = tok()->span;
+    s->item = parse_block_item(parse_outer_attrs());
+    if (s->item) PUSH(((Block *)b)->stmts, ((Block *)b)->nstmts, s);
+  }
+  return NULL;
+}
+
+// At `thread_local`: the call, expanded into items (into block b's statements when in a body).
+static void parse_thread_local(Block *b) {
+  Span call = advance()->span;
+  expect(TK_BANG);
+  int end = is_open(kind()) ? macro_group_end(P.toks, P.n, P.pos) : -1;
+  if (end < 0) syntax_error("one of `(`, `[`, or `{`");
+  bool braces = at(TK_LBRACE);
+  advance();
+  TokenVec out = {0};
+  while (P.pos < end) expand_tls_key(&out, end);
+  P.pos = end + 1;
+  if (!braces) expect(TK_SEMI);
+  if (P.trial) return;
+  Token eof = {.kind = TK_EOF, .span = call};
+  vec_push(&out, eof);
+  bool saved = tls_expansion;
+  tls_expansion = true;
+  parse_tokens(out.data, out.len, b ? expansion_block_items : expansion_items, b);
+  tls_expansion = saved;
+}
+
 // item-macro = "macro_rules" "!" ident group | ident "!" ("{" .. "}" | group ";")
 // The items a call expands to are appended to the program directly.
 static Item *parse_item_macro(Attrs attrs) {
@@ -1500,6 +1622,10 @@ static Item *parse_item_macro(Attrs attrs) {
   }
   Token *name = tok();
   MacroDef *m = macro_lookup(name->text);
+  if (!m && !strcmp(name->text, "thread_local")) {
+    parse_thread_local(NULL);
+    return NULL;
+  }
   if (!m) {
     advance();
     Diag *d = diag_error(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
@@ -1942,6 +2068,10 @@ static void parse_stmts(Block *b) {
       continue;
     }
     MacroDef *m = at(TK_IDENT) && peek_kind(1) == TK_BANG && !P.trial ? macro_lookup(tok()->text) : NULL;
+    if (!m && at(TK_IDENT) && peek_kind(1) == TK_BANG && !strcmp(tok()->text, "thread_local")) {
+      parse_thread_local(b);
+      continue;
+    }
     if (m && is_macro_stmt()) {
       parse_macro_stmts(b, m);
       continue;
@@ -3248,6 +3378,7 @@ static Item *parse_item(Attrs attrs) {
     ConstDecl *cd = arena_alloc(sizeof *cd);
     cd->is_static = is_static;
     cd->is_mut = is_mut;
+    cd->thread_local = attrs.thread_local && is_static;
     cd->span = tok()->span;
     // `const _: () = assert!(..);` is evaluated for its checks and named by nothing: each gets a
     // name no path can spell.

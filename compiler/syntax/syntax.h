@@ -205,6 +205,8 @@ typedef struct {
   bool is_default;      // #[default]: the variant #[derive(Default)] of an enum gives
   bool macro_export;    // #[macro_export]: the macro_rules! is also `crate::name!`
   bool cfg_off;         // #[cfg(..)] that does not hold: the thing it is on is left out
+  bool thread_local;    // #[thread_local] (thread_local!'s expansion, or the unstable feature)
+  Span attr_at;         // the `#` of the attribute being parsed (and, after, of the last one)
   bool coerce_unsized;  // #[rustc_coerce_unsized] (std only): `Rc<T>` coerces to `Rc<dyn Tr>`
                         // as its pointer field does (std's `impl CoerceUnsized for Rc`)
 } Attrs;
@@ -580,6 +582,7 @@ struct FnDecl {
   bool is_const_fn;    // `const fn`
   const char *const_context;  // "constants", "statics", "constant functions": sema/contexts.c
   bool is_static_mut;  // ... of a `static mut`: one global place, read and written in `unsafe`
+  bool is_thread_local;  // ... one place per thread (`#[thread_local]`), None/zero in a new one
   FnDecl *parent;      // the function the closure is written in
   Capture *captures;
   int ncaptures;
@@ -720,6 +723,7 @@ typedef struct ConstDecl {
   Expr *value;
   FnDecl *fn;          // the checker's function for the value
   bool is_static;      // `static NAME: T = value;`
+  bool thread_local;   // `#[thread_local] static`: one per thread (thread_local!'s slots)
   bool is_mut;         // `static mut NAME: T = value;`
 } ConstDecl;
 
