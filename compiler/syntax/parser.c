@@ -3464,11 +3464,13 @@ void parse_file(Program *prog, Token *toks, int ntoks) {
   }
   volatile int macros = macro_scope_mark();  // module-level macros (an error drops a block's)
   expand_depth = expansions = 0;
+  tls_expansion = false;
   while (!at(TK_EOF) && !P.fatal && !diag_too_many()) {
     int before = P.pos;
     if (setjmp(P.recover)) {
       P.depth = 0;
       expand_depth = 0;
+      tls_expansion = false;
       block_stmt_lo = UINT32_MAX;
       macro_scope_pop(macros);
       P.impl = NULL;
