@@ -478,11 +478,71 @@ Type *const_arg(Expr *e, GenericEnv *env) {
   return const_expr_value(e, &v) ? ty_const_val((uint64_t)v) : NULL;
 }
 
+// Whether env's parameter t says `?Sized` (a TY_PARAM is interned by name and index, so it
+// must be env's own).
+static bool maybe_unsized_param(GenericEnv *env, Type *t) {
+  return t->kind == TY_PARAM && env && t->index < env->n && env->params[t->index] == t && !env->sized[t->index];
+}
+
+// The type whose size decides t's: the last field of a struct with an unsized tail, the last
+// element of a tuple, followed down; t itself otherwise.
+static Type *size_tail(Type *t) {
+  t = ty_resolve(t);
+  for (int guard = 0; guard < 64; guard++) {
+    if (t->kind == TY_STRUCT && t->sdecl->unsized_tail) t = ty_resolve(ty_tail_field(t));
+    else if (t->kind == TY_TUPLE && t->nargs) t = ty_resolve(t->args[t->nargs - 1]);
+    else break;
+  }
+  return t;
+}
+
+// ty_is_sized, and in env a `?Sized` parameter is not known to be Sized either: `fn f<X: ?Sized>`
+// cannot hold an X by value, whatever X turns out to be at a call.
+bool env_is_sized(GenericEnv *env, Type *t) {
+  Type *tail = size_tail(t);
+  return ty_is_sized(tail) && !maybe_unsized_param(env, tail);
+}
+
+// A `dyn Tr` value, or a `?Sized` parameter's, cannot live in a local, parameter, field or
+// return slot: it has no size.
+void require_sized(GenericEnv *env, Type *t, Span sp, const char *what) {
+  t = ty_resolve(t);
+  if (t->kind == TY_VAR || env_is_sized(env, t)) return;
+  Type *tail = size_tail(t);
+  Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
+  diag_label(d, "doesn't have a size known at compile-time");
+  if (maybe_unsized_param(env, tail)) {
+    diag_note(d, "%s must have a statically known size", what);
+    diag_help(d, "consider removing the `?Sized` bound to make the type parameter `Sized`");
+  } else {
+    diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(tail));
+  }
+  if (t->kind == TY_DYN)
+    diag_help(d, "%s must have a statically known size; use `&%s` or `Box<%s>` instead", what, ty_name(t), ty_name(t));
+  diag_emit(d);
+}
+
+// Only a tuple's last element may be unsized: `(X, isize)` with `X: ?Sized` is E0277, which
+// rustc reports at the whole type written (`(isize, (X, isize))`).
+static bool tuple_elems_sized(Type **el, int n, GenericEnv *env, Span whole) {
+  for (int i = 0; i + 1 < n; i++) {
+    if (ty_resolve(el[i])->kind == TY_VAR || env_is_sized(env, el[i])) continue;
+    Type *tail = size_tail(el[i]);
+    Diag *d = diag_error(whole, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
+    diag_label(d, "doesn't have a size known at compile-time");
+    if (!maybe_unsized_param(env, tail)) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(tail));
+    diag_note(d, "only the last element of a tuple may have a dynamically sized type");
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
 // `[dyn Tr]`, `[str]`, `[M]` with `M: ?Sized`: elements must be Sized (E0277 at the type).
 static bool element_sized(TypeExpr *te, Type *el, GenericEnv *env) {
   Type *t = ty_resolve(el);
-  bool param = t->kind == TY_PARAM && env && t->index < env->n && env->params[t->index] == t && !env->sized[t->index];
-  if (ty_is_sized(t) && !param) return true;
+  bool param = maybe_unsized_param(env, t);
+  if (env_is_sized(env, t)) return true;
   Diag *d = diag_error(te->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
   diag_label(d, "doesn't have a size known at compile-time");
   if (!param) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
@@ -927,8 +987,8 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
       continue;
     }
     args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
-    if (s->env && i < s->env->n && s->env->sized[i] && !ty_is_sized(args[i])) {  // `W<dyn Tr>` with `struct W<T>`
-      Type *t = ty_resolve(args[i]);
+    if (s->env && i < s->env->n && s->env->sized[i] && !env_is_sized(env, args[i])) {  // `W<dyn Tr>` with `struct W<T>`
+      Type *t = size_tail(args[i]);
       Diag *d = diag_error(seg->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
       diag_label(d, "doesn't have a size known at compile-time");
       diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
@@ -1103,7 +1163,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (prim) return reject_args(seg, prim) ? err_type() : prim;
   if (!strcmp(name, "Vec")) {
     Type *el = one_arg(seg, env, self_ty, allow_infer, "Vec");
-    require_sized(el, te->span, "the elements of a `Vec`");
+    require_sized(env, el, te->span, "the elements of a `Vec`");
     return ty_vec(el);
   }
   if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
@@ -1135,6 +1195,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
 // rustc's recursion limit: deeper types overflow its trait and drop checks (E0320, E0275).
 #define TYPE_DEPTH_LIMIT 128
 static int type_depth;
+static TypeExpr *outer_type;  // the whole type being resolved, where rustc reports a bad tuple
 
 static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
 static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty);
@@ -1150,7 +1211,10 @@ Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_i
     return err_type();
   }
   type_depth++;
+  TypeExpr *outer = outer_type;
+  if (!outer) outer_type = te;
   Type *t = resolve_type_inner(te, env, self_ty, allow_infer);
+  outer_type = outer;
   type_depth--;
   te->resolved = t;
   return t;
@@ -1166,7 +1230,7 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_TUPLE: {
     Type **el = arena_alloc(sizeof(Type *) * (te->nelems + 1));
     for (int i = 0; i < te->nelems; i++) el[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
-    t = ty_tuple(el, te->nelems);
+    t = tuple_elems_sized(el, te->nelems, env, outer_type->span) ? ty_tuple(el, te->nelems) : err_type();
     break;
   }
   case TE_SLICE: {
@@ -1246,24 +1310,12 @@ static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   return ty_opaque(o, env ? env->params : NULL, env ? env->n : 0);
 }
 
-// A `dyn Tr` value cannot live in a local, parameter, field or return slot: it has no size.
-void require_sized(Type *t, Span sp, const char *what) {
-  t = ty_resolve(t);
-  if (ty_is_sized(t) || t->kind == TY_VAR) return;
-  Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
-  diag_label(d, "doesn't have a size known at compile-time");
-  diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
-  if (t->kind == TY_DYN)
-    diag_help(d, "%s must have a statically known size; use `&%s` or `Box<%s>` instead", what, ty_name(t), ty_name(t));
-  diag_emit(d);
-}
-
-
 void resolve_reset(void) {
   uses = (UseVec){0};  // its storage was in the arena
   reexports.data = NULL;
   reexports.len = reexports.cap = 0;
   type_depth = 0;
+  outer_type = NULL;
   in_expr_path = false;
   in_prelude_scope = false;
   cur_module = NULL;

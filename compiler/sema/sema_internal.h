@@ -154,7 +154,8 @@ Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_i
 Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bounded);  // bounded: the Self of defaults
 Type *prim_by_suffix(const char *suffix);
-void require_sized(Type *t, Span sp, const char *what);
+void require_sized(GenericEnv *env, Type *t, Span sp, const char *what);  // E0277 unless env_is_sized
+bool env_is_sized(GenericEnv *env, Type *t);  // ty_is_sized, and no `?Sized` parameter of env
 void resolve_reset(void);
 
 // const_eval.c
