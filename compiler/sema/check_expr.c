@@ -877,6 +877,12 @@ static Type *check_cast(Fcx *fx, Expr *e, Type *expected) {
   Type *rto = ty_resolve(to);
   Type *hint = ty_is_numeric(rto) ? NULL : rto;
   Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
+  if (rto->kind != TY_VAR && !env_is_sized(fx->env, rto)) {  // a cast makes a value: it needs a size
+    Diag *d = diag_error(e->span, "E0620", "cast to unsized type: `%s` as `%s`", ty_name(from), ty_name(to));
+    diag_help(d, "consider casting to a reference instead");
+    diag_emit(d);
+    return to;
+  }
   if (ty_is_numeric(rto) && (ty_is_numeric(from) || from->kind == TY_BOOL || from->kind == TY_CHAR)) {
     // `5 as u64` is u64 literally; a variable of a literal's type (`x as usize` on x from `1..4`)
     // keeps its own, as rustc's cast expectation reaches only the literal.
