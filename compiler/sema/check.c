@@ -52,6 +52,8 @@ static bool implies_sized(TraitDecl *t, int depth) {
   return false;
 }
 
+bool trait_implies_sized(TraitDecl *t) { return implies_sized(t, 0); }
+
 // A trait method's `where Self: Tr` (other than Sized): the method exists for every
 // implementor, but only those implementing Tr may call it, checked at each call.
 static void add_self_bound(FnDecl *fn, TraitRef *r, Span sp) {

@@ -1245,6 +1245,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
     Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
               : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env)
               : fnp ? fnp->args[i] : ty_new_var(0);
+    if (e->cparam_types[i]) require_sized(fx->env, t, e->cparam_types[i]->span, "function arguments");  // `|y: X|`
     cf->param_types[i] = t;
     cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
   }

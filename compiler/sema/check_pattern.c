@@ -646,7 +646,7 @@ static void check_let_else_block(Fcx *fx, Block *b) {
 }
 
 static void check_let(Fcx *fx, Stmt *s) {
-  Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
+  Type *t = s->ty ? resolve_let_type(s->ty, fx->env, fx->self_ty) : NULL;
   if (s->init) {
     if (t) {
       check_coerce(fx, s->init, t);

@@ -478,10 +478,27 @@ Type *const_arg(Expr *e, GenericEnv *env) {
   return const_expr_value(e, &v) ? ty_const_val((uint64_t)v) : NULL;
 }
 
+// A type that is not well formed (`(X, isize)`, `[X]`, `Option<X>` with `X: ?Sized`) is reported
+// at itself in a signature or field, but at the whole annotation in a `let` (`let _: (isize,
+// (X, isize))`), as rustc does: report_whole is that annotation while it is resolved.
+static TypeExpr *report_whole;
+static Span wf_span(Span own) { return report_whole ? report_whole->span : own; }
+
+Type *resolve_let_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  TypeExpr *saved = report_whole;
+  report_whole = te;
+  Type *t = resolve_type_ex(te, env, self_ty, true);
+  report_whole = saved;
+  return t;
+}
+
 // Whether env's parameter t says `?Sized` (a TY_PARAM is interned by name and index, so it
-// must be env's own).
+// must be env's own) and no other bound of it makes it Sized again (`T: ?Sized + Clone`).
 static bool maybe_unsized_param(GenericEnv *env, Type *t) {
-  return t->kind == TY_PARAM && env && t->index < env->n && env->params[t->index] == t && !env->sized[t->index];
+  if (t->kind != TY_PARAM || !env || t->index >= env->n || env->params[t->index] != t || env->sized[t->index]) return false;
+  for (int b = 0; b < env->nbounds[t->index]; b++)
+    if (trait_implies_sized(env->bounds[t->index][b]->trait)) return false;
+  return true;
 }
 
 // The type whose size decides t's: the last field of a struct with an unsized tail, the last
@@ -522,8 +539,7 @@ void require_sized(GenericEnv *env, Type *t, Span sp, const char *what) {
   diag_emit(d);
 }
 
-// Only a tuple's last element may be unsized: `(X, isize)` with `X: ?Sized` is E0277, which
-// rustc reports at the whole type written (`(isize, (X, isize))`).
+// Only a tuple's last element may be unsized: `(X, isize)` with `X: ?Sized` is E0277.
 static bool tuple_elems_sized(Type **el, int n, GenericEnv *env, Span whole) {
   for (int i = 0; i + 1 < n; i++) {
     if (ty_resolve(el[i])->kind == TY_VAR || env_is_sized(env, el[i])) continue;
@@ -543,7 +559,7 @@ static bool element_sized(TypeExpr *te, Type *el, GenericEnv *env) {
   Type *t = ty_resolve(el);
   bool param = maybe_unsized_param(env, t);
   if (env_is_sized(env, t)) return true;
-  Diag *d = diag_error(te->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+  Diag *d = diag_error(wf_span(te->span), "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
   diag_label(d, "doesn't have a size known at compile-time");
   if (!param) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
   diag_note(d, "slice and array elements must have `Sized` type");
@@ -989,7 +1005,7 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
     args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
     if (s->env && i < s->env->n && s->env->sized[i] && !env_is_sized(env, args[i])) {  // `W<dyn Tr>` with `struct W<T>`
       Type *t = size_tail(args[i]);
-      Diag *d = diag_error(seg->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+      Diag *d = diag_error(wf_span(seg->span), "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
       diag_label(d, "doesn't have a size known at compile-time");
       diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
       diag_note_at(d, s->generics.params[i].span, "required by an implicit `Sized` bound in `%s`", s->name);
@@ -1163,7 +1179,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (prim) return reject_args(seg, prim) ? err_type() : prim;
   if (!strcmp(name, "Vec")) {
     Type *el = one_arg(seg, env, self_ty, allow_infer, "Vec");
-    require_sized(env, el, te->span, "the elements of a `Vec`");
+    require_sized(env, el, wf_span(te->span), "the elements of a `Vec`");
     return ty_vec(el);
   }
   if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
@@ -1195,7 +1211,6 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
 // rustc's recursion limit: deeper types overflow its trait and drop checks (E0320, E0275).
 #define TYPE_DEPTH_LIMIT 128
 static int type_depth;
-static TypeExpr *outer_type;  // the whole type being resolved, where rustc reports a bad tuple
 
 static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer);
 static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty);
@@ -1211,10 +1226,7 @@ Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_i
     return err_type();
   }
   type_depth++;
-  TypeExpr *outer = outer_type;
-  if (!outer) outer_type = te;
   Type *t = resolve_type_inner(te, env, self_ty, allow_infer);
-  outer_type = outer;
   type_depth--;
   te->resolved = t;
   return t;
@@ -1230,7 +1242,7 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_TUPLE: {
     Type **el = arena_alloc(sizeof(Type *) * (te->nelems + 1));
     for (int i = 0; i < te->nelems; i++) el[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
-    t = tuple_elems_sized(el, te->nelems, env, outer_type->span) ? ty_tuple(el, te->nelems) : err_type();
+    t = tuple_elems_sized(el, te->nelems, env, wf_span(te->span)) ? ty_tuple(el, te->nelems) : err_type();
     break;
   }
   case TE_SLICE: {
@@ -1315,7 +1327,7 @@ void resolve_reset(void) {
   reexports.data = NULL;
   reexports.len = reexports.cap = 0;
   type_depth = 0;
-  outer_type = NULL;
+  report_whole = NULL;
   in_expr_path = false;
   in_prelude_scope = false;
   cur_module = NULL;

@@ -155,7 +155,9 @@ Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bounded);  // bounded: the Self of defaults
 Type *prim_by_suffix(const char *suffix);
 void require_sized(GenericEnv *env, Type *t, Span sp, const char *what);  // E0277 unless env_is_sized
+Type *resolve_let_type(TypeExpr *te, GenericEnv *env, Type *self_ty);  // errors at the whole annotation
 bool env_is_sized(GenericEnv *env, Type *t);  // ty_is_sized, and no `?Sized` parameter of env
+bool trait_implies_sized(TraitDecl *t);  // Sized among t's supertraits (`Clone: Sized`)
 void resolve_reset(void);
 
 // const_eval.c
