@@ -1097,7 +1097,7 @@ static void check_sized_targs(Fcx *fx, Expr *call, Expr *callee) {
   for (int i = 0; env && i < env->n && i < callee->fn_ntargs; i++) {
     if (!env->sized[i] || (env->has_self && i == 0)) continue;
     Type *t = ty_resolve(callee->fn_targs[i]);
-    if (t->kind == TY_VAR || env_is_sized(fx->env, t)) continue;
+    if (t->kind == TY_VAR || !(t = unsized_part(fx->env, t))) continue;
     int k = i - outer;
     PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
     TypeExpr *written = k >= 0 && k < last->nargs ? last->args[k] : NULL;  // `is_sized::<X>()`

@@ -125,7 +125,7 @@ static void method_turbofish_sized(Fcx *fx, Expr *e, FnDecl *m, int own_from) {
   for (int i = 0; i < e->ntargs && own_from + i < m->env->n; i++) {
     if (!m->env->sized[own_from + i]) continue;
     Type *t = ty_resolve(e->fn_targs[own_from + i]);
-    if (t->kind == TY_VAR || env_is_sized(fx->env, t)) continue;
+    if (t->kind == TY_VAR || !(t = unsized_part(fx->env, t))) continue;
     Diag *d = diag_error(e->targs[i]->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
     diag_label(d, "doesn't have a size known at compile-time");
     diag_secondary(d, method_name_span(e), "required by a bound introduced by this call");

@@ -501,31 +501,31 @@ static bool maybe_unsized_param(GenericEnv *env, Type *t) {
   return true;
 }
 
-// The type whose size decides t's: the last field of a struct with an unsized tail, the last
-// element of a tuple, followed down; t itself otherwise.
-static Type *size_tail(Type *t) {
+// The part of t whose size is not known in env (str, [T], dyn, a `?Sized` parameter of env),
+// looked for through a struct's unsized tail and a tuple's elements; NULL if t is Sized. In
+// env a `?Sized` parameter is not known to be Sized, whatever it turns out to be at a call:
+// `fn f<X: ?Sized>` cannot hold an X by value.
+Type *unsized_part(GenericEnv *env, Type *t) {
   t = ty_resolve(t);
-  for (int guard = 0; guard < 64; guard++) {
-    if (t->kind == TY_STRUCT && t->sdecl->unsized_tail) t = ty_resolve(ty_tail_field(t));
-    else if (t->kind == TY_TUPLE && t->nargs) t = ty_resolve(t->args[t->nargs - 1]);
-    else break;
+  for (int guard = 0; guard < 64 && t->kind == TY_STRUCT && t->sdecl->unsized_tail; guard++) t = ty_resolve(ty_tail_field(t));
+  if (t->kind == TY_TUPLE) {
+    for (int i = 0; i < t->nargs; i++) {
+      Type *u = unsized_part(env, t->args[i]);
+      if (u) return u;
+    }
+    return NULL;
   }
-  return t;
+  return !ty_is_sized(t) || maybe_unsized_param(env, t) ? t : NULL;
 }
 
-// ty_is_sized, and in env a `?Sized` parameter is not known to be Sized either: `fn f<X: ?Sized>`
-// cannot hold an X by value, whatever X turns out to be at a call.
-bool env_is_sized(GenericEnv *env, Type *t) {
-  Type *tail = size_tail(t);
-  return ty_is_sized(tail) && !maybe_unsized_param(env, tail);
-}
+bool env_is_sized(GenericEnv *env, Type *t) { return !unsized_part(env, t); }
 
 // A `dyn Tr` value, or a `?Sized` parameter's, cannot live in a local, parameter, field or
 // return slot: it has no size.
 void require_sized(GenericEnv *env, Type *t, Span sp, const char *what) {
   t = ty_resolve(t);
-  if (t->kind == TY_VAR || env_is_sized(env, t)) return;
-  Type *tail = size_tail(t);
+  Type *tail = t->kind == TY_VAR ? NULL : unsized_part(env, t);
+  if (!tail) return;
   Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
   diag_label(d, "doesn't have a size known at compile-time");
   if (maybe_unsized_param(env, tail)) {
@@ -542,8 +542,8 @@ void require_sized(GenericEnv *env, Type *t, Span sp, const char *what) {
 // Only a tuple's last element may be unsized: `(X, isize)` with `X: ?Sized` is E0277.
 static bool tuple_elems_sized(Type **el, int n, GenericEnv *env, Span whole) {
   for (int i = 0; i + 1 < n; i++) {
-    if (ty_resolve(el[i])->kind == TY_VAR || env_is_sized(env, el[i])) continue;
-    Type *tail = size_tail(el[i]);
+    Type *tail = unsized_part(env, el[i]);
+    if (!tail) continue;
     Diag *d = diag_error(whole, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
     diag_label(d, "doesn't have a size known at compile-time");
     if (!maybe_unsized_param(env, tail)) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(tail));
@@ -1004,7 +1004,7 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
     }
     args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
     if (s->env && i < s->env->n && s->env->sized[i] && !env_is_sized(env, args[i])) {  // `W<dyn Tr>` with `struct W<T>`
-      Type *t = size_tail(args[i]);
+      Type *t = unsized_part(env, args[i]);
       Diag *d = diag_error(wf_span(seg->span), "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
       diag_label(d, "doesn't have a size known at compile-time");
       diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));

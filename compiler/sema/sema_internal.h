@@ -157,6 +157,7 @@ Type *prim_by_suffix(const char *suffix);
 void require_sized(GenericEnv *env, Type *t, Span sp, const char *what);  // E0277 unless env_is_sized
 Type *resolve_let_type(TypeExpr *te, GenericEnv *env, Type *self_ty);  // errors at the whole annotation
 bool env_is_sized(GenericEnv *env, Type *t);  // ty_is_sized, and no `?Sized` parameter of env
+Type *unsized_part(GenericEnv *env, Type *t);  // what makes t unsized in env (`X` of `(S<X>, i32)`), or NULL
 bool trait_implies_sized(TraitDecl *t);  // Sized among t's supertraits (`Clone: Sized`)
 void resolve_reset(void);
 
