@@ -562,7 +562,10 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
   check_elision(f);
   switch (f->self_kind) {
   case SELF_NONE: f->self_param_ty = NULL; break;
-  case SELF_VALUE: f->self_param_ty = self_ty; break;
+  case SELF_VALUE:  // `impl Eat for str { fn eat(self) {} }`: E0277 (a trait's own Self counts as Sized here)
+    f->self_param_ty = self_ty;
+    if (f->body && !f->requires_sized) require_sized(env, self_ty, f->self_span, "function arguments");
+    break;
   case SELF_REF: f->self_param_ty = ty_ref(self_ty, false); break;
   case SELF_REF_MUT: f->self_param_ty = ty_ref(self_ty, true); break;
   case SELF_BOX: f->self_param_ty = ty_box(self_ty); break;
