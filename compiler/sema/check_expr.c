@@ -267,6 +267,7 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
       unify_with_fn_bound(fx, e->args[i], at, bound, e->args[i]->span);
       if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, e->args[i]}));
     }
+    value_sized(fx, e->args[i], "all struct fields");
     note_move(fx, e->args[i]);
   }
   if (e->base_expr && s->is_enum) {
@@ -1546,6 +1547,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       Type *h = exp && exp->kind == TY_TUPLE && exp->nargs == e->nargs ? exp->args[i] : NULL;
       if (h) check_coerce(fx, e->args[i], h);
       el[i] = h ? h : check_expr(fx, e->args[i], NULL);
+      value_sized(fx, e->args[i], "all tuple elements");
       note_move(fx, e->args[i]);
     }
     return ty_tuple(el, e->nargs);

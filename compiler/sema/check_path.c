@@ -728,6 +728,20 @@ void check_closure_kinds(Fcx *fx) {
   }
 }
 
+// A value passed or stored by value (an argument, a field or tuple element being built) must
+// be Sized: `Some(*b)`, `drop(*b)`, `P { v: *b }` with `b: Box<X>` and `X: ?Sized` are E0277 at
+// the value, as rustc reports. what says which, for the note.
+bool value_sized(Fcx *fx, Expr *e, const char *what) {
+  Type *t = e->ty ? ty_resolve(e->ty) : NULL;
+  Type *part = t && t->kind != TY_VAR ? unsized_part(fx->env, t) : NULL;
+  if (!part) return true;
+  Diag *d = diag_error(e->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(part));
+  diag_label(d, "doesn't have a size known at compile-time");
+  diag_note(d, "%s must have a statically known size", what);
+  diag_emit(d);
+  return false;
+}
+
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   if (!bound && fx->unsize_var && ty_resolve(param) == fx->unsize_var) bound = fx->unsize_fn;
@@ -745,6 +759,7 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     unify_with_fn_bound(fx, arg, at, bound, call);
     if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, arg}));
   }
+  value_sized(fx, arg, "all function arguments");
   note_move_to(fx, arg, param);
 }
 
@@ -1104,6 +1119,7 @@ static void check_sized_targs(Fcx *fx, Expr *call, Expr *callee) {
     Expr *arg = NULL;
     for (int a = 0; !written && a < f->nparams && a + extra < call->nargs && !arg; a++)
       if (ty_occurs(env->params[i], f->param_types[a])) arg = call->args[a + extra];
+    if (arg && arg->ty && !env_is_sized(fx->env, arg->ty)) return;  // value_sized reported it
     Diag *d = diag_error(written ? written->span : arg ? arg->span : callee->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
     diag_label(d, "doesn't have a size known at compile-time");
     if (arg) diag_secondary(d, callee->span, "required by a bound introduced by this call");

@@ -317,6 +317,7 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: rebo
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+bool value_sized(Fcx *fx, Expr *e, const char *what);  // E0277 unless e's type is Sized (by value)
 void check_closure_kinds(Fcx *fx);   // E0525 for the closures check_arg gave to Fn/FnMut bounds
 // The Fn bound a value of type param must meet (a closure takes its signature from it): of
 // `dyn Fn`, or an obligation on a variable (`F: Fn(i64) -> i64`, `-> impl Fn(i64) -> i64`).
