@@ -738,6 +738,11 @@ static const Explanation explanations[] = {
   {"E0618",
     "Something that is not a function is called.\n"
     "\n"},
+  {"E0620",
+    "An `as` cast is to a type whose size is not known (`v as [i32]`, `x as dyn Debug`, `s as\n"
+    "str`): a cast makes a value, and a value needs a size. Cast to a reference instead\n"
+    "(`v as &[i32]`).\n"
+    "\n"},
   {"E0658",
     "An unstable library feature is used (for example `Vec`'s allocator parameter).\n"
     "\n"},

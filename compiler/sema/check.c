@@ -52,6 +52,8 @@ static bool implies_sized(TraitDecl *t, int depth) {
   return false;
 }
 
+bool trait_implies_sized(TraitDecl *t) { return implies_sized(t, 0); }
+
 // A trait method's `where Self: Tr` (other than Sized): the method exists for every
 // implementor, but only those implementing Tr may call it, checked at each call.
 static void add_self_bound(FnDecl *fn, TraitRef *r, Span sp) {
@@ -176,21 +178,28 @@ static void missing_field_lifetime(FieldDecl *f) {
   diag_emit(d);
 }
 
+static void unsized_field(StructDecl *s, FieldDecl *f) {
+  Type *t = ty_resolve(f->type);
+  for (int guard = 0; guard < 64 && t->kind == TY_STRUCT && t->sdecl->unsized_tail; guard++) t = ty_resolve(ty_tail_field(t));
+  Diag *d = diag_error(f->ty->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+  diag_label(d, "doesn't have a size known at compile-time");
+  if (t->kind == TY_PARAM && t->index < s->env->n && s->env->params[t->index] == t)
+    diag_secondary(d, s->generics.params[t->index].span, "this type parameter needs to be `Sized`");
+  else
+    diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
+  diag_note(d, "only the last field of a struct may have a dynamically sized type");
+  diag_help(d, "change the field's type to have a statically known size");
+  if (t->kind != TY_PARAM) diag_help(d, "borrowed types always have a statically known size: `&%s`", ty_name(t));
+  diag_emit(d);
+}
+
 static void resolve_fields(FieldDecl *fields, int n, StructDecl *s, Type *self) {
   for (int i = 0; i < n; i++) {
     FieldDecl *f = &fields[i];
     if (f->elided_lifetime.hi) missing_field_lifetime(f);
     f->type = resolve_type(f->ty, s->env, self);
-    require_sized(f->type, f->ty->span, s->is_enum ? "an enum variant" : "a struct field");
-    Type *pt = ty_resolve(f->type);
-    if (pt->kind == TY_PARAM && pt->index < s->env->n && !s->env->sized[pt->index] && (s->is_enum || i < n - 1)) {
-      Diag *d = diag_error(f->ty->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(pt));
-      diag_label(d, "doesn't have a size known at compile-time");
-      diag_secondary(d, s->generics.params[pt->index].span, "this type parameter needs to be `Sized`");
-      diag_note(d, "only the last field of a struct may have a dynamically sized type");
-      diag_help(d, "change the field's type to have a statically known size");
-      diag_emit(d);
-    }
+    // Only a struct's last field may be unsized (`struct Baz { x: i32, inner: dyn Foo }`).
+    if ((s->is_enum || i < n - 1) && !env_is_sized(s->env, f->type)) unsized_field(s, f);
     for (int j = 0; j < i; j++)
       if (f->name && fields[j].name == f->name) {
         Diag *d = diag_error(f->span, "E0124", "field `%s` is already declared", f->name);
@@ -249,11 +258,18 @@ static void resolve_variants(StructDecl *s, Type *self) {
 }
 
 // Whether the struct's last field may be unsized: its type is a `?Sized` parameter, or a struct
-// whose own tail is that parameter (`value: RefCell<T>` in `RcBox<T: ?Sized>`).
+// whose own tail is that parameter (`value: RefCell<T>` in `RcBox<T: ?Sized>`); tail_param is
+// then that parameter. A last field unsized whatever the arguments (`inner: dyn Foo`) makes the
+// struct unsized too, with tail_param -1.
 static void find_unsized_tail(StructDecl *s) {
   if (!s->nfields || !s->fields[s->nfields - 1].type) return;
   Type *t = ty_resolve(s->fields[s->nfields - 1].type);
-  if (t->kind == TY_STRUCT && t->sdecl->unsized_tail && t->sdecl->tail_param < t->nargs)
+  if (!ty_is_sized(t)) {
+    s->unsized_tail = true;
+    s->tail_param = -1;
+    return;
+  }
+  if (t->kind == TY_STRUCT && t->sdecl->unsized_tail && t->sdecl->tail_param >= 0 && t->sdecl->tail_param < t->nargs)
     t = ty_resolve(t->args[t->sdecl->tail_param]);
   if (t->kind != TY_PARAM || t->index >= s->env->n || s->env->sized[t->index]) return;
   s->unsized_tail = true;
@@ -511,6 +527,8 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
   f->env = env;
   add_generics(env, &f->generics, self_ty, f);
   f->param_types = arena_alloc(sizeof(Type *) * (f->nparams + 1));
+  // Parameters and the result are passed by value, so must be Sized, but only where there is a
+  // body to pass them: rustc accepts `fn index(&self, index: Idx)` in `trait Index<Idx: ?Sized>`.
   for (int i = 0; i < f->nparams; i++) {
     TypeExpr *te = f->params[i].ty;
     TypeExpr *impl_te = te->kind == TE_IMPL ? te : (te->kind == TE_REF && te->inner->kind == TE_IMPL) ? te->inner : NULL;
@@ -523,7 +541,7 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
       f->has_impl_trait_args = true;
     } else {
       f->param_types[i] = resolve_type(te, env, self_ty);
-      require_sized(f->param_types[i], te->span, "function arguments");
+      if (f->body) require_sized(env, f->param_types[i], te->span, "function arguments");
     }
   }
   // `-> impl Tr` is an opaque type of f's (in a trait, one per implementing type: opaque.c).
@@ -536,8 +554,8 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
     diag_label(d, "doesn't have a size known at compile-time");
     diag_help(d, "box the return type, and wrap all of the returned values in `Box::new`: `Box<%s>`", ty_name(f->ret_type));
     diag_emit(d);
-  } else if (f->ret) {
-    require_sized(f->ret_type, f->ret->span, "the return type of a function");
+  } else if (f->ret && f->body) {
+    require_sized(env, f->ret_type, f->ret->span, "the return type of a function");
   }
   if (f->ret && !f->ret_elided && hides_lifetime(f->ret, 0)) {
     f->ret_elided = true;
@@ -546,7 +564,10 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
   check_elision(f);
   switch (f->self_kind) {
   case SELF_NONE: f->self_param_ty = NULL; break;
-  case SELF_VALUE: f->self_param_ty = self_ty; break;
+  case SELF_VALUE:  // `impl Eat for str { fn eat(self) {} }`: E0277 (a trait's own Self counts as Sized here)
+    f->self_param_ty = self_ty;
+    if (f->body && !f->requires_sized) require_sized(env, self_ty, f->self_span, "function arguments");
+    break;
   case SELF_REF: f->self_param_ty = ty_ref(self_ty, false); break;
   case SELF_REF_MUT: f->self_param_ty = ty_ref(self_ty, true); break;
   case SELF_BOX: f->self_param_ty = ty_box(self_ty); break;

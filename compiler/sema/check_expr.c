@@ -296,6 +296,7 @@ static Type *check_struct_lit(Fcx *fx, Expr *e) {
       unify_with_fn_bound(fx, e->args[i], at, bound, e->args[i]->span);
       if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, e->args[i]}));
     }
+    value_sized(fx, e->args[i], "all struct fields");
     note_move(fx, e->args[i]);
   }
   if (e->base_expr && s->is_enum) {
@@ -906,6 +907,12 @@ static Type *check_cast(Fcx *fx, Expr *e, Type *expected) {
   Type *rto = ty_resolve(to);
   Type *hint = ty_is_numeric(rto) ? NULL : rto;
   Type *from = ty_resolve(check_expr(fx, e->sub, hint && (rto->kind == TY_REF || rto->kind == TY_BOX) ? NULL : hint));
+  if (rto->kind != TY_VAR && !env_is_sized(fx->env, rto)) {  // a cast makes a value: it needs a size
+    Diag *d = diag_error(e->span, "E0620", "cast to unsized type: `%s` as `%s`", ty_name(from), ty_name(to));
+    diag_help(d, "consider casting to a reference instead");
+    diag_emit(d);
+    return to;
+  }
   if (ty_is_numeric(rto) && (ty_is_numeric(from) || from->kind == TY_BOOL || from->kind == TY_CHAR)) {
     // `5 as u64` is u64 literally; a variable of a literal's type (`x as usize` on x from `1..4`)
     // keeps its own, as rustc's cast expectation reaches only the literal.
@@ -1268,6 +1275,7 @@ static Type *check_closure(Fcx *fx, Expr *e, Type *expected) {
     Type *t = e->cparam_types[i] ? resolve_type_ex(e->cparam_types[i], fx->env, fx->self_ty, true)
               : hint && i < nhint && e->ncparams == nhint ? ty_normalize(hargs->args[i], fx->env)
               : fnp ? fnp->args[i] : ty_new_var(0);
+    if (e->cparam_types[i]) require_sized(fx->env, t, e->cparam_types[i]->span, "function arguments");  // `|y: X|`
     cf->param_types[i] = t;
     cf->params[i] = (Param){.pat = e->cparams[i], .ty = e->cparam_types[i], .span = e->cparams[i]->span};
   }
@@ -1568,6 +1576,7 @@ static Type *check_expr_inner(Fcx *fx, Expr *e, Type *expected) {
       Type *h = exp && exp->kind == TY_TUPLE && exp->nargs == e->nargs ? exp->args[i] : NULL;
       if (h) check_coerce(fx, e->args[i], h);
       el[i] = h ? h : check_expr(fx, e->args[i], NULL);
+      value_sized(fx, e->args[i], "all tuple elements");
       note_move(fx, e->args[i]);
     }
     return ty_tuple(el, e->nargs);

@@ -53,12 +53,13 @@ static void check_format_args(Fcx *fx, Expr *e, int first) {
     FmtPiece *p = &e->fmt[i];
     if (p->arg < 0 || p->arg >= e->nargs) continue;
     Expr *a = e->args[p->arg];
-    if (!ty_is_sized(a->ty)) {  // format_args! borrows each argument as `&T` with T: Sized
+    Type *part = unsized_part(fx->env, a->ty);
+    if (part) {  // format_args! borrows each argument as `&T` with T: Sized
       if (unsized_seen) continue;  // rustc reports the first
       unsized_seen = true;
-      Diag *d = diag_error(a->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(a->ty));
+      Diag *d = diag_error(a->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(part));
       diag_label(d, "doesn't have a size known at compile-time");
-      diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(a->ty));
+      diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(part));
       diag_emit(d);
       continue;
     }

@@ -749,6 +749,20 @@ void check_closure_kinds(Fcx *fx) {
   }
 }
 
+// A value passed or stored by value (an argument, a field or tuple element being built) must
+// be Sized: `Some(*b)`, `drop(*b)`, `P { v: *b }` with `b: Box<X>` and `X: ?Sized` are E0277 at
+// the value, as rustc reports. what says which, for the note.
+bool value_sized(Fcx *fx, Expr *e, const char *what) {
+  Type *t = e->ty ? ty_resolve(e->ty) : NULL;
+  Type *part = t && t->kind != TY_VAR ? unsized_part(fx->env, t) : NULL;
+  if (!part) return true;
+  Diag *d = diag_error(e->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(part));
+  diag_label(d, "doesn't have a size known at compile-time");
+  diag_note(d, "%s must have a statically known size", what);
+  diag_emit(d);
+  return false;
+}
+
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
   TraitRef *bound = fn_bound_of(fx, param);
   if (!bound && fx->unsize_var && ty_resolve(param) == fx->unsize_var) bound = fx->unsize_fn;
@@ -766,6 +780,7 @@ void check_arg(Fcx *fx, Expr *arg, Type *param, Span call) {
     unify_with_fn_bound(fx, arg, at, bound, call);
     if (at->kind == TY_CLOSURE) vec_push(&fx->kind_checks, ((KindCheck){at->closure, bound->trait, arg}));
   }
+  value_sized(fx, arg, "all function arguments");
   note_move_to(fx, arg, param);
 }
 
@@ -828,7 +843,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
       Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
       if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
       note_move(fx, e->args[0]);
-      require_sized(t, e->args[0]->span, "the argument of `Box::new`");
+      require_sized(fx->env, t, e->args[0]->span, "the argument of `Box::new`");
     } else {
       sig.nparams = 1;
       params[0] = inner;
@@ -866,7 +881,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
   case BI_ALIGN_OF: {
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     Type *t = turbofish_type(fx, e, callee, last);
-    if (t) require_sized(t, last->args[0]->span, "the type argument of `size_of`");
+    if (t) require_sized(fx->env, t, last->args[0]->span, "the type argument of `size_of`");
     return ty_usize;
   }
   case BI_SIZE_OF_VAL:
@@ -1110,7 +1125,7 @@ static void unsize_fn_hint(Fcx *fx, Type *ret, Type *expected) {
 
 // A type parameter is Sized unless it says `?Sized`, so `f(x)` with `x: &dyn Show` for
 // `fn f<T: Show>(t: &T)` is E0277, reported at the argument that made T unsized, as rustc does.
-static void check_sized_targs(Expr *call, Expr *callee) {
+static void check_sized_targs(Fcx *fx, Expr *call, Expr *callee) {
   FnDecl *f = callee->fn;
   GenericEnv *env = f->env;
   int outer = (f->impl && f->impl->env ? f->impl->env->n : 0) + (f->trait ? f->trait->env->n : 0);
@@ -1118,15 +1133,18 @@ static void check_sized_targs(Expr *call, Expr *callee) {
   for (int i = 0; env && i < env->n && i < callee->fn_ntargs; i++) {
     if (!env->sized[i] || (env->has_self && i == 0)) continue;
     Type *t = ty_resolve(callee->fn_targs[i]);
-    if (t->kind == TY_VAR || ty_is_sized(t)) continue;
+    if (t->kind == TY_VAR || !(t = unsized_part(fx->env, t))) continue;
+    int k = i - outer;
+    PathSeg *last = &callee->path.segs[callee->path.nsegs - 1];
+    TypeExpr *written = k >= 0 && k < last->nargs ? last->args[k] : NULL;  // `is_sized::<X>()`
     Expr *arg = NULL;
-    for (int a = 0; a < f->nparams && a + extra < call->nargs && !arg; a++)
+    for (int a = 0; !written && a < f->nparams && a + extra < call->nargs && !arg; a++)
       if (ty_occurs(env->params[i], f->param_types[a])) arg = call->args[a + extra];
-    Diag *d = diag_error(arg ? arg->span : callee->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+    if (arg && arg->ty && !env_is_sized(fx->env, arg->ty)) return;  // value_sized reported it
+    Diag *d = diag_error(written ? written->span : arg ? arg->span : callee->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
     diag_label(d, "doesn't have a size known at compile-time");
     if (arg) diag_secondary(d, callee->span, "required by a bound introduced by this call");
     diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
-    int k = i - outer;
     if (k >= 0 && k < f->generics.nparams)
       diag_note_at(d, f->generics.params[k].span, "required by an implicit `Sized` bound in `%s`", f->name);
     diag_emit(d);
@@ -1168,7 +1186,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     if (tr && tr->generics.nparams && callee->fn_ntargs > tr->generics.nparams && ty_resolve(callee->fn_targs[0])->kind == TY_STRUCT &&
         ty_has_vars(callee->fn_targs[0]))
       select_by_args(tr, callee->fn_targs[0], callee->fn_targs + 1, tr->generics.nparams);
-    check_sized_targs(e, callee);
+    check_sized_targs(fx, e, callee);
     fx->unsize_var = NULL;
     fx->unsize_fn = NULL;
     return sig.ret;

@@ -66,7 +66,7 @@ static void check_bind(Fcx *fx, Pattern *p, Type *t, BindMode mode, bool is_para
   }
   vec_push(&fx->one_pattern, p);
   // Parameters were checked with the signature; `let &s = "str";` binds a `str` by value.
-  if (!is_param) require_sized(bt, p->span, "all local variables");
+  if (!is_param) require_sized(fx->env, bt, p->span, "all local variables");
   p->local = new_local(fx, p->name, bt, p->mut && !p->by_ref, p->span, is_param ? LOCAL_PARAM : LOCAL_VAR);
   bind_hygiene(fx, p->hyg);
   vec_push(&fx->pat_locals, p->local);
@@ -743,7 +743,7 @@ static void check_let_else_block(Fcx *fx, Block *b) {
 }
 
 static void check_let(Fcx *fx, Stmt *s) {
-  Type *t = s->ty ? resolve_type_ex(s->ty, fx->env, fx->self_ty, true) : NULL;
+  Type *t = s->ty ? resolve_let_type(s->ty, fx->env, fx->self_ty) : NULL;
   if (s->init) {
     if (t) {
       check_coerce(fx, s->init, t);
@@ -764,7 +764,7 @@ static void check_let(Fcx *fx, Stmt *s) {
     note_ref_mut_bindings(fx, s->pat, s->init);
     return;
   }
-  if (s->pat->kind == PAT_WILD) require_sized(t, s->pat->span, "all local variables");  // binds: check_bind
+  if (s->pat->kind == PAT_WILD) require_sized(fx->env, t, s->pat->span, "all local variables");  // binds: check_bind
   bind_pattern(fx, s->pat, t, false);
   note_ref_mut_bindings(fx, s->pat, s->init);
   if (s->init && s->pat->local) s->pat->local->assigned = true;

@@ -119,6 +119,23 @@ static Sig builtin_method_sig(const BuiltinMethod *bm, Type *self) {
 // Where a method's bounds are reported, as rustc does: at the method's name, not the receiver.
 static Span method_name_span(Expr *e) { return e->name_span.hi ? e->name_span : e->span; }
 
+// `S.sized::<X>()` with `X: ?Sized` written for the method's implicitly Sized parameter: E0277 at
+// that argument, as check_path.c's check_sized_targs reports it for a path's call.
+static void method_turbofish_sized(Fcx *fx, Expr *e, FnDecl *m, int own_from) {
+  for (int i = 0; i < e->ntargs && own_from + i < m->env->n; i++) {
+    if (!m->env->sized[own_from + i]) continue;
+    Type *t = ty_resolve(e->fn_targs[own_from + i]);
+    if (t->kind == TY_VAR || !(t = unsized_part(fx->env, t))) continue;
+    Diag *d = diag_error(e->targs[i]->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+    diag_label(d, "doesn't have a size known at compile-time");
+    diag_secondary(d, method_name_span(e), "required by a bound introduced by this call");
+    if (i < m->generics.nparams)
+      diag_note_at(d, m->generics.params[i].span, "required by an implicit `Sized` bound in `%s`", m->name);
+    diag_emit(d);
+    return;
+  }
+}
+
 // E0034: two traits give t an item named name (and t has no inherent one); rustc makes the
 // program say which, `Pilot::fly(&h)` or `<Human as Wizard>::fly(&h)`.
 void ambiguous_items(Span at, const char *name, TraitDecl *a, TraitDecl *b, Type *t) {
@@ -205,6 +222,7 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   if (e->ntargs) {
     PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
     apply_turbofish(fx, &seg, m->env, ntrait, e->fn_targs);
+    method_turbofish_sized(fx, e, m, ntrait);
   }
   set_receiver_adjust(e, derefs, m->self_kind);
   for (int i = 0; m->self_bounds && !(kind == DISPATCH_DYN && m->requires_sized) && i < m->self_bounds->n; i++) {
@@ -280,6 +298,7 @@ static bool inherent_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int
     if (e->ntargs) {  // `b.downcast_ref::<String>()`
       PathSeg seg = {.args = e->targs, .nargs = e->ntargs, .span = e->span};
       apply_turbofish(fx, &seg, f->env, n, e->fn_targs);
+      method_turbofish_sized(fx, e, f, n);
     }
     set_receiver_adjust(e, derefs, f->self_kind);
     check_fn_privacy(f, method_name_span(e));

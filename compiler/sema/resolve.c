@@ -502,12 +502,88 @@ Type *const_arg(Expr *e, GenericEnv *env) {
   return const_expr_value(e, &v) ? ty_const_val((uint64_t)v) : NULL;
 }
 
+// A type that is not well formed (`(X, isize)`, `[X]`, `Option<X>` with `X: ?Sized`) is reported
+// at itself in a signature or field, but at the whole annotation in a `let` (`let _: (isize,
+// (X, isize))`), as rustc does: report_whole is that annotation while it is resolved.
+static TypeExpr *report_whole;
+static Span wf_span(Span own) { return report_whole ? report_whole->span : own; }
+
+Type *resolve_let_type(TypeExpr *te, GenericEnv *env, Type *self_ty) {
+  TypeExpr *saved = report_whole;
+  report_whole = te;
+  Type *t = resolve_type_ex(te, env, self_ty, true);
+  report_whole = saved;
+  return t;
+}
+
+// Whether env's parameter t says `?Sized` (a TY_PARAM is interned by name and index, so it
+// must be env's own) and no other bound of it makes it Sized again (`T: ?Sized + Clone`).
+static bool maybe_unsized_param(GenericEnv *env, Type *t) {
+  if (t->kind != TY_PARAM || !env || t->index >= env->n || env->params[t->index] != t || env->sized[t->index]) return false;
+  for (int b = 0; b < env->nbounds[t->index]; b++)
+    if (trait_implies_sized(env->bounds[t->index][b]->trait)) return false;
+  return true;
+}
+
+// The part of t whose size is not known in env (str, [T], dyn, a `?Sized` parameter of env),
+// looked for through a struct's unsized tail and a tuple's elements; NULL if t is Sized. In
+// env a `?Sized` parameter is not known to be Sized, whatever it turns out to be at a call:
+// `fn f<X: ?Sized>` cannot hold an X by value.
+Type *unsized_part(GenericEnv *env, Type *t) {
+  t = ty_resolve(t);
+  for (int guard = 0; guard < 64 && t->kind == TY_STRUCT && t->sdecl->unsized_tail; guard++) t = ty_resolve(ty_tail_field(t));
+  if (t->kind == TY_TUPLE) {
+    for (int i = 0; i < t->nargs; i++) {
+      Type *u = unsized_part(env, t->args[i]);
+      if (u) return u;
+    }
+    return NULL;
+  }
+  return !ty_is_sized(t) || maybe_unsized_param(env, t) ? t : NULL;
+}
+
+bool env_is_sized(GenericEnv *env, Type *t) { return !unsized_part(env, t); }
+
+// A `dyn Tr` value, or a `?Sized` parameter's, cannot live in a local, parameter, field or
+// return slot: it has no size.
+void require_sized(GenericEnv *env, Type *t, Span sp, const char *what) {
+  t = ty_resolve(t);
+  Type *tail = t->kind == TY_VAR ? NULL : unsized_part(env, t);
+  if (!tail) return;
+  Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
+  diag_label(d, "doesn't have a size known at compile-time");
+  if (maybe_unsized_param(env, tail)) {
+    diag_note(d, "%s must have a statically known size", what);
+    diag_help(d, "consider removing the `?Sized` bound to make the type parameter `Sized`");
+  } else {
+    diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(tail));
+  }
+  if (t->kind == TY_DYN)
+    diag_help(d, "%s must have a statically known size; use `&%s` or `Box<%s>` instead", what, ty_name(t), ty_name(t));
+  diag_emit(d);
+}
+
+// Only a tuple's last element may be unsized: `(X, isize)` with `X: ?Sized` is E0277.
+static bool tuple_elems_sized(Type **el, int n, GenericEnv *env, Span whole) {
+  for (int i = 0; i + 1 < n; i++) {
+    Type *tail = unsized_part(env, el[i]);
+    if (!tail) continue;
+    Diag *d = diag_error(whole, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(tail));
+    diag_label(d, "doesn't have a size known at compile-time");
+    if (!maybe_unsized_param(env, tail)) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(tail));
+    diag_note(d, "only the last element of a tuple may have a dynamically sized type");
+    diag_emit(d);
+    return false;
+  }
+  return true;
+}
+
 // `[dyn Tr]`, `[str]`, `[M]` with `M: ?Sized`: elements must be Sized (E0277 at the type).
 static bool element_sized(TypeExpr *te, Type *el, GenericEnv *env) {
   Type *t = ty_resolve(el);
-  bool param = t->kind == TY_PARAM && env && t->index < env->n && env->params[t->index] == t && !env->sized[t->index];
-  if (ty_is_sized(t) && !param) return true;
-  Diag *d = diag_error(te->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+  bool param = maybe_unsized_param(env, t);
+  if (env_is_sized(env, t)) return true;
+  Diag *d = diag_error(wf_span(te->span), "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
   diag_label(d, "doesn't have a size known at compile-time");
   if (!param) diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
   diag_note(d, "slice and array elements must have `Sized` type");
@@ -951,9 +1027,9 @@ static Type *resolve_struct_type(StructDecl *s, PathSeg *seg, GenericEnv *env, T
       continue;
     }
     args[i] = seg->nargs ? resolve_generic_arg(seg->args[i], s->generics.params[i].const_ty, env, self_ty, allow_infer) : ty_new_var(0);
-    if (s->env && i < s->env->n && s->env->sized[i] && !ty_is_sized(args[i])) {  // `W<dyn Tr>` with `struct W<T>`
-      Type *t = ty_resolve(args[i]);
-      Diag *d = diag_error(seg->span, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
+    if (s->env && i < s->env->n && s->env->sized[i] && !env_is_sized(env, args[i])) {  // `W<dyn Tr>` with `struct W<T>`
+      Type *t = unsized_part(env, args[i]);
+      Diag *d = diag_error(wf_span(seg->span), "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
       diag_label(d, "doesn't have a size known at compile-time");
       diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
       diag_note_at(d, s->generics.params[i].span, "required by an implicit `Sized` bound in `%s`", s->name);
@@ -1127,7 +1203,7 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   if (prim) return reject_args(seg, prim) ? err_type() : prim;
   if (!strcmp(name, "Vec")) {
     Type *el = one_arg(seg, env, self_ty, allow_infer, "Vec");
-    require_sized(el, te->span, "the elements of a `Vec`");
+    require_sized(env, el, wf_span(te->span), "the elements of a `Vec`");
     return ty_vec(el);
   }
   if (!strcmp(name, "Box")) return ty_box(one_arg(seg, env, self_ty, allow_infer, "Box"));
@@ -1190,7 +1266,7 @@ static Type *resolve_type_inner(TypeExpr *te, GenericEnv *env, Type *self_ty, bo
   case TE_TUPLE: {
     Type **el = arena_alloc(sizeof(Type *) * (te->nelems + 1));
     for (int i = 0; i < te->nelems; i++) el[i] = resolve_type_ex(te->elems[i], env, self_ty, allow_infer);
-    t = ty_tuple(el, te->nelems);
+    t = tuple_elems_sized(el, te->nelems, env, wf_span(te->span)) ? ty_tuple(el, te->nelems) : err_type();
     break;
   }
   case TE_SLICE: {
@@ -1270,24 +1346,12 @@ static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty) {
   return ty_opaque(o, env ? env->params : NULL, env ? env->n : 0);
 }
 
-// A `dyn Tr` value cannot live in a local, parameter, field or return slot: it has no size.
-void require_sized(Type *t, Span sp, const char *what) {
-  t = ty_resolve(t);
-  if (ty_is_sized(t) || t->kind == TY_VAR) return;
-  Diag *d = diag_error(sp, "E0277", "the size for values of type `%s` cannot be known at compilation time", ty_name(t));
-  diag_label(d, "doesn't have a size known at compile-time");
-  diag_help(d, "the trait `Sized` is not implemented for `%s`", ty_name(t));
-  if (t->kind == TY_DYN)
-    diag_help(d, "%s must have a statically known size; use `&%s` or `Box<%s>` instead", what, ty_name(t), ty_name(t));
-  diag_emit(d);
-}
-
-
 void resolve_reset(void) {
   uses = (UseVec){0};  // its storage was in the arena
   reexports.data = NULL;
   reexports.len = reexports.cap = 0;
   type_depth = 0;
+  report_whole = NULL;
   in_expr_path = false;
   in_prelude_scope = false;
   cur_module = NULL;

@@ -163,7 +163,11 @@ Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_i
 Type *resolve_expr_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty);
 TraitRef *resolve_trait_ref(Path *p, GenericEnv *env, Type *self_ty, Type *bounded);  // bounded: the Self of defaults
 Type *prim_by_suffix(const char *suffix);
-void require_sized(Type *t, Span sp, const char *what);
+void require_sized(GenericEnv *env, Type *t, Span sp, const char *what);  // E0277 unless env_is_sized
+Type *resolve_let_type(TypeExpr *te, GenericEnv *env, Type *self_ty);  // errors at the whole annotation
+bool env_is_sized(GenericEnv *env, Type *t);  // ty_is_sized, and no `?Sized` parameter of env
+Type *unsized_part(GenericEnv *env, Type *t);  // what makes t unsized in env (`X` of `(S<X>, i32)`), or NULL
+bool trait_implies_sized(TraitDecl *t);  // Sized among t's supertraits (`Clone: Sized`)
 void resolve_reset(void);
 
 // const_eval.c
@@ -323,6 +327,7 @@ void note_move_to(Fcx *fx, Expr *e, Type *expected);  // a `&mut` expected: rebo
 void arg_count_error(Fcx *fx, Span at, Expr **args, int nargs, Type **params, int nparams, const char *what);
 // One argument: a closure passed for an Fn bound takes its parameter types from the bound.
 void check_arg(Fcx *fx, Expr *arg, Type *param, Span call);
+bool value_sized(Fcx *fx, Expr *e, const char *what);  // E0277 unless e's type is Sized (by value)
 void check_closure_kinds(Fcx *fx);   // E0525 for the closures check_arg gave to Fn/FnMut bounds
 // The Fn bound a value of type param must meet (a closure takes its signature from it): of
 // `dyn Fn`, or an obligation on a variable (`F: Fn(i64) -> i64`, `-> impl Fn(i64) -> i64`).

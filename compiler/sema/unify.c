@@ -343,7 +343,7 @@ static bool unsize_struct(Fcx *fx, Expr *e, Type *src, Type *target) {
   src = ty_resolve(src), target = ty_resolve(target);
   if (src->kind != TY_STRUCT || target->kind != TY_STRUCT || src->sdecl != target->sdecl || !src->sdecl->unsized_tail) return false;
   int tp = src->sdecl->tail_param;
-  if (tp >= src->nargs || tp >= target->nargs) return false;
+  if (tp < 0 || tp >= src->nargs || tp >= target->nargs) return false;
   Type *b = ty_resolve(target->args[tp]), *a = literal_for_dyn(src->args[tp], b);  // W { x: 5 } as W<dyn Display>: i32
   bool to_dyn = b->kind == TY_DYN && b->principal && a->kind != TY_VAR && a->kind != TY_DYN && ty_is_sized(a);
   bool upcast = b->kind == TY_DYN && a->kind == TY_DYN && a != b && b->principal && a->principal &&

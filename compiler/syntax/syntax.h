@@ -641,7 +641,8 @@ struct StructDecl {
   bool is_copy;         // #[derive(Clone, Copy)]
   bool is_enum;
   // The last field's type is a `?Sized` parameter (`struct RefCell<T: ?Sized> { flag, value: T }`)
-  // or a struct ending in one: unsized_tail, and tail_param is that parameter's index. Such a struct is
+  // or a struct ending in one: unsized_tail, and tail_param is that parameter's index (-1 when the last
+  // field is unsized for every argument: `inner: dyn Foo`). Such a struct is
   // unsized when the parameter is (`RefCell<dyn Tr>`), and its last field stays last in every
   // layout, so that `&RefCell<Circle>` and `&RefCell<dyn Tr>` find the other fields alike.
   bool unsized_tail;
