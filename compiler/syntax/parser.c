@@ -1505,7 +1505,7 @@ static void *expansion_items(void *unused) {
 // slot, a `#[thread_local] static mut` inside a closure (so each key has its own), and init:
 //
 //   static NAME: std::thread::LocalKey<T> = std::thread::LocalKey::__new(
-//       || -> *mut Option<T> { #[thread_local] static mut __TRC_TLS_SLOT: Option<T> = None; unsafe { &raw mut __TRC_TLS_SLOT } },
+//       || -> *mut LocalSlot<T> { #[thread_local] static mut __TRC_TLS_SLOT: LocalSlot<T> = LocalSlot::__new(); unsafe { &raw mut __TRC_TLS_SLOT } },
 //       || -> T { init });
 //
 // The key's attributes, visibility, name, type and init keep their tokens (errors point there);
@@ -1570,11 +1570,11 @@ static void expand_tls_key(TokenVec *out, int end) {
   push_text(out, ": std::thread::LocalKey<", key);
   push_source(out, ty, ty_end);
   push_text(out, "> =", key);
-  push_text(out, "std::thread::LocalKey::__new(|| -> *mut Option<", call);
+  push_text(out, "std::thread::LocalKey::__new(|| -> *mut std::thread::LocalSlot<", call);
   push_source(out, ty, ty_end);
-  push_text(out, "> { #[thread_local] static mut __TRC_TLS_SLOT: Option<", call);
+  push_text(out, "> { #[thread_local] static mut __TRC_TLS_SLOT: std::thread::LocalSlot<", call);
   push_source(out, ty, ty_end);
-  push_text(out, "> = None; unsafe { &raw mut __TRC_TLS_SLOT } }, || -> ", call);
+  push_text(out, "> = std::thread::LocalSlot::__new(); unsafe { &raw mut __TRC_TLS_SLOT } }, || -> ", call);
   push_source(out, ty, ty_end);
   push_text(out, " { ", call);
   push_source(out, init, init_end);
