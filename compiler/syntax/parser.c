@@ -1509,7 +1509,7 @@ static void *expansion_items(void *unused) {
 //       || -> T { init });
 //
 // The key's attributes, visibility, name, type and init keep their tokens (errors point there);
-// the rest is written at the call.
+// the rest has the key's spans (see expand_tls_key).
 
 typedef VEC(Token) TokenVec;
 static Visibility parse_visibility(void);
