@@ -42,7 +42,7 @@ static int *item_slots;
 static size_t item_cap;
 static Span query_at;  // where the name being resolved is written (for `use` in bodies)
 
-static bool span_within(Span in, Span region) {
+bool span_within(Span in, Span region) {
   return in.file == region.file && in.lo >= region.lo && in.hi <= region.hi;
 }
 

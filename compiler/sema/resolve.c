@@ -63,8 +63,6 @@ typedef struct {
 // name holds, the nearest first (the module's own item, an import, a glob import).
 // An item declared in a function body is seen only in that body (and the bodies inside it),
 // where it shadows the module's: two functions may each have their own `fn helper`.
-static bool in_scope_here(Span body) { return body.file == cur_body.file && cur_body.lo >= body.lo && cur_body.hi <= body.hi; }
-
 static void *lookup_block_decl(void **decls, int n, const char *name) {
   void *best = NULL;
   uint32_t best_len = UINT32_MAX;
@@ -72,7 +70,7 @@ static void *lookup_block_decl(void **decls, int n, const char *name) {
     DeclHead *d = decls[i];
     if (d->name != name || d->span.file == 0) continue;
     Span b = decl_body(d->span);
-    if (b.hi && in_scope_here(b) && b.hi - b.lo < best_len) best = d, best_len = b.hi - b.lo;
+    if (b.hi && span_within(cur_body, b) && b.hi - b.lo < best_len) best = d, best_len = b.hi - b.lo;
   }
   return best;
 }

@@ -91,6 +91,7 @@ bool split_qualified(const char *q, const char **module, const char **name);
 const char *qualified_name(const char *module, const char *name);
 const char *glob_variant(const char *scope, const char *name, Span at, const char **variant);
 Span decl_body(Span sp);
+bool span_within(Span in, Span region);  // in lies inside region (the same file)
 bool module_visible(Visibility v, const char *in, const char *from);
 // Whether trait `name` of module `module` is in scope in module `scope` (E0599 otherwise).
 bool trait_imported(const char *scope, const char *module, const char *name, Span at);

@@ -141,14 +141,14 @@ static uint32_t new_hyg(MacroDef *m) {
 // stringify! does not show them.
 static const char invisible[] = "invisible delimiter";
 
-static bool is_open(TokenKind k) { return k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE; }
-static bool is_close(TokenKind k) { return k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE; }
+bool token_opens(TokenKind k) { return k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE; }
+bool token_closes(TokenKind k) { return k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE; }
 
 int macro_group_end(Token *toks, int n, int open) {
   int depth = 0;
   for (int i = open; i < n && toks[i].kind != TK_EOF; i++) {
-    if (is_open(toks[i].kind)) depth++;
-    else if (is_close(toks[i].kind) && --depth == 0) return i;
+    if (token_opens(toks[i].kind)) depth++;
+    else if (token_closes(toks[i].kind) && --depth == 0) return i;
   }
   return -1;
 }
@@ -257,7 +257,7 @@ static int compile_rep(DefCtx *c, int i, int hi, int depth, MNode *node) {
     return j + 1;
   }
   TokenKind k2 = j + 1 < hi ? c->t[j + 1].kind : TK_EOF;
-  if (j < hi && !is_open(k) && !is_close(k) && k != TK_DOLLAR && (k2 == TK_STAR || k2 == TK_PLUS)) {
+  if (j < hi && !token_opens(k) && !token_closes(k) && k != TK_DOLLAR && (k2 == TK_STAR || k2 == TK_PLUS)) {
     node->has_sep = true;
     node->sep = c->t[j];
     node->op = k2 == TK_STAR ? '*' : '+';
@@ -275,7 +275,7 @@ static MSeq compile_seq(DefCtx *c, int lo, int hi, int depth) {
       i = compile_rep(c, i, hi, depth, &node);
     } else if (c->t[i].kind == TK_DOLLAR && i + 1 < hi && is_identish(c->t[i + 1].kind) && c->t[i + 1].kind != TK_CRATE) {
       i = compile_frag(c, i, hi, depth, &node);
-    } else if (is_open(c->t[i].kind)) {
+    } else if (token_opens(c->t[i].kind)) {
       int close = macro_group_end(c->t, hi, i);
       if (close < 0) def_error(c->t[i].span, "unclosed delimiter");
       node.kind = MN_GROUP;
@@ -291,7 +291,7 @@ static MSeq compile_seq(DefCtx *c, int lo, int hi, int depth) {
 
 // rule = group "=>" group ; returns the index after the rule.
 static int compile_rule(DefCtx *c, int i, int hi, Rule *r) {
-  if (i >= hi || !is_open(c->t[i].kind)) def_error(c->t[i < hi ? i : hi].span, "expected macro matcher, found a token that is not a delimiter");
+  if (i >= hi || !token_opens(c->t[i].kind)) def_error(c->t[i < hi ? i : hi].span, "expected macro matcher, found a token that is not a delimiter");
   int mclose = macro_group_end(c->t, hi, i);
   if (mclose < 0) def_error(c->t[i].span, "unclosed delimiter");
   c->rule = r;
@@ -299,7 +299,7 @@ static int compile_rule(DefCtx *c, int i, int hi, Rule *r) {
   int j = mclose + 1;
   if (j >= hi || c->t[j].kind != TK_FATARROW) def_error(c->t[j < hi ? j : hi].span, "expected `=>`");
   j++;
-  if (j >= hi || !is_open(c->t[j].kind)) def_error(c->t[j < hi ? j : hi].span, "macro rhs must be delimited");
+  if (j >= hi || !token_opens(c->t[j].kind)) def_error(c->t[j < hi ? j : hi].span, "macro rhs must be delimited");
   int bclose = macro_group_end(c->t, hi, j);
   if (bclose < 0) def_error(c->t[j].span, "unclosed delimiter");
   r->body = &c->t[j + 1];
@@ -319,7 +319,7 @@ int macro_define(Token *toks, int n, int pos, bool in_fn, bool exported) {
   if (pos + 3 >= n || toks[pos + 1].kind != TK_BANG || !is_identish(toks[pos + 2].kind))
     def_error(toks[pos + (pos + 2 < n ? 2 : 0)].span, "expected identifier after `macro_rules!`");
   int open = pos + 3;
-  if (!is_open(toks[open].kind)) def_error(toks[open].span, "expected one of `(`, `[`, or `{`");
+  if (!token_opens(toks[open].kind)) def_error(toks[open].span, "expected one of `(`, `[`, or `{`");
   int close = macro_group_end(toks, n, open);
   if (close < 0) def_error(toks[open].span, "this file contains an unclosed delimiter");
   MacroDef *m = arena_alloc(sizeof *m);
@@ -409,7 +409,7 @@ static int meta_len(Matcher *m, int pos, int end) {
   int j = pos + (m->t[pos].kind == TK_PATHSEP);
   if (j >= end || !is_identish(m->t[j].kind)) return -1;
   for (j++; j + 1 < end && m->t[j].kind == TK_PATHSEP && is_identish(m->t[j + 1].kind);) j += 2;
-  if (j < end && is_open(m->t[j].kind)) return group_close(m, j) + 1 - pos;
+  if (j < end && token_opens(m->t[j].kind)) return group_close(m, j) + 1 - pos;
   if (j >= end || m->t[j].kind != TK_EQ) return j - pos;
   int n = j + 1 < end ? parse_fragment_len(FRAG_EXPR, m->t, j + 1, end) : -1;
   return n < 0 ? -1 : j + 1 + n - pos;
@@ -422,8 +422,8 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
   case FRAG_IDENT: return is_identish(t->kind) ? 1 : -1;
   case FRAG_LIFETIME: return t->kind == TK_LIFETIME ? 1 : -1;
   case FRAG_TT:
-    if (is_close(t->kind)) return -1;
-    return is_open(t->kind) ? group_close(m, pos) - pos + 1 : 1;
+    if (token_closes(t->kind)) return -1;
+    return token_opens(t->kind) ? group_close(m, pos) - pos + 1 : 1;
   case FRAG_LITERAL: {
     int j = pos + (t->kind == TK_MINUS);
     if (j >= end) return -1;
@@ -440,7 +440,7 @@ static int frag_len(Matcher *m, FragKind k, int pos, int end) {
     return parse_fragment_len(k, m->t, pos, end);
   case FRAG_META: return meta_len(m, pos, end);
   default:
-    if (is_close(t->kind)) return -1;
+    if (token_closes(t->kind)) return -1;
     return parse_fragment_len(k, m->t, pos, end);
   }
 }
@@ -550,9 +550,9 @@ static int *close_table(Token *t, int open, int end) {
   int *close = arena_alloc(sizeof(int) * (size_t)(end - open + 1));
   VEC(int) opens = {0};
   for (int i = open; i <= end; i++) {
-    if (is_open(t[i].kind)) {
+    if (token_opens(t[i].kind)) {
       vec_push(&opens, i);
-    } else if (is_close(t[i].kind)) {
+    } else if (token_closes(t[i].kind)) {
       int o = opens.len ? opens.data[--opens.len] : -1;
       if (o >= 0) close[o - open] = i;
     }

@@ -326,16 +326,13 @@ static bool parse_cfg_predicate(void) {
 
 // What a `#[cfg(..)]` is on, left out: an item or statement (up to its `;`, or the `}` that
 // closes it), or an element of a comma-separated list (up to its `,`, or the list's end).
-static bool is_open(TokenKind k) { return k == TK_LPAREN || k == TK_LBRACKET || k == TK_LBRACE; }
-static bool is_close(TokenKind k) { return k == TK_RPAREN || k == TK_RBRACKET || k == TK_RBRACE; }
-
 static void skip_cfg_item(void) {
   bool to_semi = at(TK_CONST) || at(TK_STATIC) || at(TK_USE) || at(TK_TYPE) || at(TK_LET);
   for (int depth = 0; !at(TK_EOF);) {
     TokenKind k = kind();
-    if (depth == 0 && is_close(k)) return;  // a block's tail expression: the block ends here
+    if (depth == 0 && token_closes(k)) return;  // a block's tail expression: the block ends here
     advance();
-    depth += is_open(k) - is_close(k);
+    depth += token_opens(k) - token_closes(k);
     if (depth == 0 && (k == TK_SEMI || (k == TK_RBRACE && !to_semi && !at(TK_ELSE)))) return;
   }
 }
@@ -343,15 +340,15 @@ static void skip_cfg_item(void) {
 static void skip_cfg_element(void) {
   for (int depth = 0; !at(TK_EOF); advance()) {
     TokenKind k = kind();
-    if (depth == 0 && (k == TK_COMMA || is_close(k))) break;
-    depth += is_open(k) - is_close(k);
+    if (depth == 0 && (k == TK_COMMA || token_closes(k))) break;
+    depth += token_opens(k) - token_closes(k);
   }
   accept(TK_COMMA);
 }
 
 // A match arm: its body may be a block with no `,` after it.
 static void skip_cfg_arm(void) {
-  for (int depth = 0; !at(TK_EOF) && !(depth == 0 && at(TK_FATARROW)); advance()) depth += is_open(kind()) - is_close(kind());
+  for (int depth = 0; !at(TK_EOF) && !(depth == 0 && at(TK_FATARROW)); advance()) depth += token_opens(kind()) - token_closes(kind());
   expect(TK_FATARROW);
   if (at(TK_LBRACE)) {
     skip_token_tree();
@@ -376,7 +373,7 @@ static void parse_cfg_meta(Attrs *a, bool inner, bool is_attr) {
   expect(TK_COMMA);
   while (!at(TK_RPAREN) && !at(TK_EOF)) {
     if (holds) parse_meta(a, inner);
-    else if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
+    else if (token_opens(kind())) skip_token_tree();
     else advance();
     if (holds && !accept(TK_COMMA)) break;
   }
@@ -1538,7 +1535,7 @@ static void skip_to(TokenKind stop, int end) {
   for (int depth = 0, angle = 0; P.pos < end; advance()) {
     TokenKind k = kind();
     if (depth == 0 && angle <= 0 && k == stop) return;
-    depth += is_open(k) - is_close(k);
+    depth += token_opens(k) - token_closes(k);
     if (stop == TK_EQ) angle += (k == TK_LT) - (k == TK_GT) - 2 * (k == TK_SHR);  // `Box<dyn I<Item = u8>>`
   }
 }
@@ -1596,7 +1593,7 @@ static void *expansion_block_items(void *b) {
 static void parse_thread_local(Block *b) {
   Span call = advance()->span;
   expect(TK_BANG);
-  int end = is_open(kind()) ? macro_group_end(P.toks, P.n, P.pos) : -1;
+  int end = token_opens(kind()) ? macro_group_end(P.toks, P.n, P.pos) : -1;
   if (end < 0) syntax_error("one of `(`, `[`, or `{`");
   bool braces = at(TK_LBRACE);
   advance();
@@ -1613,6 +1610,26 @@ static void parse_thread_local(Block *b) {
   tls_expansion = saved;
 }
 
+// At `name` of `name!(..)` in item position, naming no macro: the error, and past the call.
+static void skip_unknown_item_macro(Token *name) {
+  advance();
+  error_at(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
+  if (at(TK_BANG)) advance();
+  if (token_opens(kind())) skip_token_tree();
+  accept(TK_SEMI);
+}
+
+// At `!` of an item-position call of user macro m: its expansion parsed by fn(arg) (items of
+// the program, or of an impl). The call is in braces or followed by `;`.
+static void expand_item_call(MacroDef *m, Token *name, void *(*fn)(void *), void *arg) {
+  bool braces = peek_kind(1) == TK_LBRACE;
+  int n;
+  Token *t = expand_call(m, name->span, 1, &n);
+  if (!braces && !accept(TK_SEMI))
+    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
+  parse_tokens(t, n + 1, fn, arg);
+}
+
 // item-macro = "macro_rules" "!" ident group | ident "!" ("{" .. "}" | group ";")
 // The items a call expands to are appended to the program directly.
 static Item *parse_item_macro(Attrs attrs) {
@@ -1627,12 +1644,7 @@ static Item *parse_item_macro(Attrs attrs) {
     return NULL;
   }
   if (!m) {
-    advance();
-    Diag *d = diag_error(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
-    diag_emit(d);
-    if (at(TK_BANG)) advance();
-    if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
-    accept(TK_SEMI);
+    skip_unknown_item_macro(name);
     return NULL;
   }
   advance();
@@ -1642,12 +1654,7 @@ static Item *parse_item_macro(Attrs attrs) {
     accept(TK_SEMI);
     return NULL;
   }
-  bool braces = peek_kind(1) == TK_LBRACE;
-  int n;
-  Token *t = expand_call(m, name->span, 1, &n);
-  if (!braces && !accept(TK_SEMI))
-    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
-  parse_tokens(t, n + 1, expansion_items, NULL);
+  expand_item_call(m, name, expansion_items, NULL);
   return NULL;
 }
 
@@ -3091,19 +3098,11 @@ static void parse_impl_item_macro(ImplDecl *im) {
   Token *name = tok();
   MacroDef *m = macro_lookup(name->text);
   if (!m) {
-    error_at(name->span, NULL, "cannot find macro `%s` in this scope", name->text);
-    advance(), advance();
-    if (at(TK_LPAREN) || at(TK_LBRACKET) || at(TK_LBRACE)) skip_token_tree();
-    accept(TK_SEMI);
+    skip_unknown_item_macro(name);
     return;
   }
   advance();
-  bool braces = peek_kind(1) == TK_LBRACE;
-  int n;
-  Token *t = expand_call(m, name->span, 1, &n);
-  if (!braces && !accept(TK_SEMI))
-    error_here(prev_span(), "macros that expand to items must be delimited with braces or followed by a semicolon");
-  parse_tokens(t, n + 1, expansion_impl_items, im);
+  expand_item_call(m, name, expansion_impl_items, im);
 }
 
 // impl-item = attr* vis? (fn | type | const | macro-call)

@@ -867,6 +867,8 @@ int macro_scope_mark(void);
 void macro_scope_pop(int mark);
 // Index of the delimiter closing the group toks[open] opens (within n tokens), or -1.
 int macro_group_end(Token *toks, int n, int open);
+bool token_opens(TokenKind k);   // `(`, `[` or `{`
+bool token_closes(TokenKind k);  // `)`, `]` or `}`
 // Expands the call `name!(...)` whose open delimiter is toks[open]: the tokens it stands for,
 // *nout of them, followed by `tail` extra slots; NULL after reporting an error.
 Token *macro_expand(MacroDef *m, Token *toks, int n, int open, Span call, int tail, int *nout);
