@@ -35,7 +35,7 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
   modules_load_files(prog);  // the files of its `mod name;` items
   timing_mark("parse the program");
   if (diag_error_count()) return NULL;
-  derive_expand(prog, 0);
+  derive_expand(prog);
   timing_mark("expand derives");
 
   Crate *crate = arena_alloc(sizeof *crate);

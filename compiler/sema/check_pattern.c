@@ -774,6 +774,7 @@ static void check_let(Fcx *fx, Stmt *s) {
 
 Type *check_block(Fcx *fx, Block *b, Type *expected) {
   int mark = scope_mark(fx);
+  Span outer_scope = b->has_items ? resolve_body_scope(b->span) : (Span){0};
   bool div_before = fx->diverges;
   fx->diverges = false;
   for (int i = 0; i < b->nstmts; i++) {
@@ -801,5 +802,6 @@ Type *check_block(Fcx *fx, Block *b, Type *expected) {
   }
   fx->diverges = div_before || fx->diverges;
   scope_pop(fx, mark);
+  if (b->has_items) resolve_body_scope(outer_scope);
   return t;
 }

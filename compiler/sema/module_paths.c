@@ -467,8 +467,9 @@ static void add_binding(Item *it, Span region) {
   vec_push(&bindings, ((UseBinding){module_of(it->span), region, alias, it, 0, {0}}));
 }
 
-// The bodies of the program's functions: a `use` written in one counts only there. (The parser
-// keeps every `use` among the program's items, wherever it is written.)
+// The bodies of the program's functions, and the blocks inside them that declare items: a `use`
+// or an item written in one counts only there. (The parser keeps every `use` among the
+// program's items, wherever it is written.)
 static VEC(Span) bodies;
 static bool any_block_items;  // whether any item is declared in a body (most programs: none)
 
@@ -505,6 +506,7 @@ static void collect_all_bodies(Program *prog) {
   for (int i = 0; i < prog->nblock_items; i++) any_block_items |= prog->block_items[i]->span.file != 0;
   for (int i = 0; i < prog->nitems; i++) collect_item_bodies(prog->items[i]);
   for (int i = 0; i < prog->nblock_items; i++) collect_item_bodies(prog->block_items[i]);
+  for (int i = 0; i < prog->nitem_blocks; i++) vec_push(&bodies, prog->item_blocks[i]);
 }
 
 static void collect_module_items(Program *prog) {

@@ -29,7 +29,11 @@ void resolve_scope_of(Span item) {
   cur_body = decl_body(item);  // an item in a function body sees the items beside it
 }
 
-void resolve_body_scope(Span body) { cur_body = body; }
+Span resolve_body_scope(Span body) {
+  Span outer = cur_body;
+  cur_body = body;
+  return outer;
+}
 
 const char *resolve_current_module(void) { return cur_user; }
 

@@ -110,7 +110,8 @@ extern FnDecl *opaque_owner;  // while its return type is resolved: `impl Tr` th
 // Names are looked up in the scope (the prelude's or the program's) of the item being checked:
 // the checker calls this before it works on each item.
 void resolve_scope_of(Span item);
-void resolve_body_scope(Span body);  // ... and, in a body, the body (for the `use`s in it)
+// ... and, in a body, the body or the block that declares items (returns the one it replaces)
+Span resolve_body_scope(Span body);
 StructDecl *lookup_struct(const char *name);
 bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::borrow's only once imported
 TraitDecl *lookup_trait(const char *name);

@@ -378,17 +378,13 @@ static void expand(Program *prog, StructDecl *s) {
     }
 }
 
-// A type declared in a function body (at its top level, where the checker collects items)
-// gets its impls at the crate's top level, which sees it as the checker does.
-static void expand_item(Program *prog, Item *it) {
-  if (it->kind == ITEM_STRUCT) expand(prog, it->sdecl);
-  if (it->kind != ITEM_FN || !it->fn->body) return;
-  Block *b = it->fn->body;
-  for (int i = 0; i < b->nstmts; i++)
-    if (b->stmts[i]->kind == ST_ITEM) expand_item(prog, b->stmts[i]->item);
-}
-
-void derive_expand(Program *prog, int first_item) {
-  int n = prog->nitems;
-  for (int i = first_item; i < n; i++) expand_item(prog, prog->items[i]);
+// Every type of the program, those declared in function bodies (in any block) included: the
+// impls are parsed at the crate's top level, where their spans (the type's) put them in the
+// type's block for the resolver, as rustc sees a derive's impl beside its type.
+void derive_expand(Program *prog) {
+  int nitems = prog->nitems, nblock = prog->nblock_items;
+  for (int i = 0; i < nitems; i++)
+    if (prog->items[i]->kind == ITEM_STRUCT) expand(prog, prog->items[i]->sdecl);
+  for (int i = 0; i < nblock; i++)
+    if (prog->block_items[i]->kind == ITEM_STRUCT) expand(prog, prog->block_items[i]->sdecl);
 }

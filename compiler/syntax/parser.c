@@ -1998,6 +1998,13 @@ static bool can_start_expr(TokenKind k) {
   }
 }
 
+// A block that declares items is a scope of its own for them (two sibling blocks may each have
+// a `fn helper`): the resolver learns its span from the program's list.
+static void note_item_block(Block *b) {
+  for (int i = 0; i < b->nstmts && !b->has_items; i++) b->has_items = b->stmts[i]->kind == ST_ITEM;
+  if (b->has_items && !P.trial) PUSH(P.prog->item_blocks, P.prog->nitem_blocks, b->span);
+}
+
 static Block *parse_block(void) {
   enter();
   Block *b = arena_alloc(sizeof *b);
@@ -2008,6 +2015,7 @@ static Block *parse_block(void) {
   macro_scope_pop(macros);
   expect(TK_RBRACE);
   b->span = span_from(lo);
+  note_item_block(b);
   leave();
   return b;
 }

@@ -512,6 +512,7 @@ struct Block {
   int nstmts;
   Expr *tail;         // final expression without `;`, may be NULL
   Span span;
+  bool has_items;     // declares items, seen in this block only (Program.item_blocks)
 };
 
 typedef enum {
@@ -765,6 +766,8 @@ typedef struct {
   // `const` in a nested block): each is an item of its module, seen as rustc sees it there.
   Item **block_items;
   int nblock_items;
+  Span *item_blocks;  // the blocks that declare them: each such item is seen in its block only
+  int nitem_blocks;
   const char **features;  // #![feature(...)] gates
   int nfeatures;
   bool debug_assertions;  // cfg(debug_assertions): a build without optimization, as rustc's
@@ -889,8 +892,8 @@ int parse_fragment_len(FragKind k, Token *toks, int pos, int end);
 // derive.c
 //
 
-// Appends the impls that `#[derive(Clone, PartialEq, Eq)]` on the items from first_item on
-// stand for, parsed from generated source as rustc's derive macros expand them.
-void derive_expand(Program *prog, int first_item);
+// Appends the impls that `#[derive(Clone, PartialEq, Eq)]` on the program's types stand for,
+// parsed from generated source as rustc's derive macros expand them.
+void derive_expand(Program *prog);
 
 #endif
