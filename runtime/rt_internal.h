@@ -22,9 +22,12 @@
 #define RT_LOC_CAPACITY_OVERFLOW RT_RUSTC_SRC "alloc/src/raw_vec/mod.rs:28:5"
 #define RT_LOC_STDOUT_FAILED RT_RUSTC_SRC "std/src/io/stdio.rs:1165:9"
 
-/* Panics with `msg` at an already formatted "file:line:col" location. */
+/* Panics with `msg` at an already formatted "file:line:col" location (the payload a String,
+ * as std's for a formatted message; rt_panic_const_at: a &'static str, for a constant one). */
 _Noreturn void rt_panic_at(const char *msg, size_t msg_len,
                            const char *loc, size_t loc_len);
+_Noreturn void rt_panic_const_at(const char *msg, size_t msg_len,
+                                 const char *loc, size_t loc_len);
 
 /* Rust's handle_alloc_error: message on stderr, then abort(). */
 _Noreturn void rt_alloc_failed(uint64_t size);
@@ -67,7 +70,14 @@ int rt_in_spawned_thread(void);
 const char *rt_thread_name(void);
 long rt_thread_id(void);
 _Noreturn void rt_thread_unwound(void);
-void rt_thread_note_panic(const char *msg, size_t len);
+/* thread.c keeps a panic's message (a PanicMsg) until the unwinding stops, then gives it out. */
+uint64_t rt_note_panic(const char *msg, size_t len, int is_static);
+uint64_t rt_take_panic(void);
+const char *rt_panic_msg_bytes(uint64_t msg);
+size_t rt_panic_msg_len(uint64_t msg);
+/* runtime.c's panic hook, for thread.c's ops: take_hook, and the default hook's message. */
+uint64_t rt_take_panic_hook(void);
+void rt_default_panic_hook(uint64_t report);
 int rt_panicking(void);
 
 #endif /* TRC_RT_INTERNAL_H */

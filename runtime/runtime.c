@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -312,6 +313,31 @@ _Noreturn void trc_exit(int32_t code)
 static _Thread_local int panicking;
 static _Thread_local struct _Unwind_Exception panic_exception;
 
+/* std::panic::catch_unwind. Each call of it on this thread's stack is a Catch in its C frame,
+ * innermost first. The forced unwind asks stop_at_end before it unwinds each frame; once it
+ * reaches a frame whose CFA is above the innermost Catch, every frame the closure ran in has
+ * had its cleanups run, and the unwinding ends there with a longjmp into trc_catch_unwind. */
+typedef struct Catch {
+    jmp_buf landing;
+    struct Catch *outer;
+} Catch;
+static _Thread_local Catch *innermost_catch;
+
+uint64_t trc_catch_unwind(void *entry, void *arg)
+{
+    Catch c;
+    c.outer = innermost_catch;
+    innermost_catch = &c;
+    if (setjmp(c.landing) == 0) {
+        ((void (*)(void *))entry)(arg);
+        innermost_catch = c.outer;
+        return 0;
+    }
+    innermost_catch = c.outer;
+    panicking = 0;
+    return rt_take_panic();
+}
+
 int rt_panicking(void)
 {
     return panicking > 0;
@@ -322,7 +348,9 @@ static _Unwind_Reason_Code stop_at_end(int version, _Unwind_Action actions,
                                        struct _Unwind_Exception *exc,
                                        struct _Unwind_Context *ctx, void *param)
 {
-    (void)version; (void)cls; (void)exc; (void)ctx; (void)param;
+    (void)version; (void)cls; (void)exc; (void)param;
+    if (innermost_catch && ((actions & _UA_END_OF_STACK) || _Unwind_GetCFA(ctx) > (uintptr_t)innermost_catch))
+        longjmp(innermost_catch->landing, 1);
     if (actions & _UA_END_OF_STACK) {
         if (rt_in_spawned_thread())
             rt_thread_unwound();
@@ -345,6 +373,8 @@ _Noreturn static void unwind_and_exit(void)
     panic_exception.exception_cleanup = NULL;
     _Unwind_ForcedUnwind(&panic_exception, stop_at_end, NULL);
     /* Only reached when the unwinder cannot walk the stack at all. */
+    if (innermost_catch)
+        longjmp(innermost_catch->landing, 1);
     if (rt_in_spawned_thread())
         rt_thread_unwound();
     flush_at_exit();
@@ -354,18 +384,47 @@ _Noreturn static void unwind_and_exit(void)
 static const char BACKTRACE_NOTE[] =
     "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
 
-/* rustc 1.95's default panic hook prints (note the leading blank line and
- * the OS thread id, which for the main thread is the pid; a spawned thread
- * without a name is '<unnamed>'):
+/* What a panic hook is told (std::panic::PanicHookInfo, built from it in panic.tr, which
+ * declares the same fields in the same order): where, and the message (a PanicMsg). */
+typedef struct PanicReport {
+    const char *file;
+    uint64_t file_len;
+    uint64_t msg;
+    uint32_t line, col;
+} PanicReport;
+
+/* std::panic::set_hook's hook: a function of the program called with its data (the leaked
+ * Box<dyn Fn(&PanicHookInfo)>) and a PanicReport, instead of the default message. Panics
+ * read it while others may set it. */
+static void (*hook_fn)(void *, uint64_t);
+static void *hook_data;
+static pthread_rwlock_t hook_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+/* Installs a hook; gives the one it replaces (its data, for the program to drop), or 0. */
+uint64_t trc_set_panic_hook(void *fn, void *data)
+{
+    pthread_rwlock_wrlock(&hook_lock);
+    void *old = hook_data;
+    hook_fn = (void (*)(void *, uint64_t))fn;
+    hook_data = data;
+    pthread_rwlock_unlock(&hook_lock);
+    return (uint64_t)(uintptr_t)old;
+}
+
+/* take_hook: the installed hook's data (0: the default one), which is uninstalled. */
+uint64_t rt_take_panic_hook(void)
+{
+    return trc_set_panic_hook(NULL, NULL);
+}
+
+/* The default hook's message (rustc 1.95's, note the leading blank line and the OS thread id,
+ * which for the main thread is the pid; a spawned thread without a name is '<unnamed>'):
  *
  *   \nthread 'main' (TID) panicked at FILE:LINE:COL:\nMSG\nnote: ...\n
  *
- * The note about RUST_BACKTRACE comes with the process's first panic only.
- *
- * `linecol` is ":LINE:COL" or "" when `file` already carries it. */
-_Noreturn static void panic_common(const char *msg, size_t msg_len,
-                                   const char *file, size_t file_len,
-                                   const char *linecol)
+ * The note about RUST_BACKTRACE comes with the process's first default message only. */
+static void default_hook(const char *msg, size_t msg_len, const char *file, size_t file_len,
+                         uint32_t line, uint32_t col)
 {
     static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;  /* std locks stderr for the message */
     pthread_mutex_lock(&err_lock);
@@ -374,37 +433,87 @@ _Noreturn static void panic_common(const char *msg, size_t msg_len,
                      rt_thread_name(), rt_thread_id());
     write_stderr(head, (size_t)n);
     write_stderr(file, file_len);
-    write_stderr(linecol, strlen(linecol));
-    write_stderr(":\n", 2);
+    n = snprintf(head, sizeof head, ":%u:%u:\n", (unsigned)line, (unsigned)col);
+    write_stderr(head, (size_t)n);
     write_stderr(msg, msg_len);
     write_stderr("\n", 1);
     static int noted;
     if (!__atomic_exchange_n(&noted, 1, __ATOMIC_SEQ_CST))
         write_stderr(BACKTRACE_NOTE, sizeof BACKTRACE_NOTE - 1);
     pthread_mutex_unlock(&err_lock);
-    if (rt_in_spawned_thread())
-        rt_thread_note_panic(msg, msg_len);
+}
+
+/* The default hook, called from the program (the hook take_hook gives when none is set). */
+void rt_default_panic_hook(uint64_t report)
+{
+    PanicReport *r = (PanicReport *)(uintptr_t)report;
+    const char *msg = rt_panic_msg_bytes(r->msg);
+    default_hook(msg, rt_panic_msg_len(r->msg), r->file, r->file_len, r->line, r->col);
+}
+
+/* A panic: the message is kept for whoever stops the unwinding, the hook (or the default
+ * message) is called, then the thread unwinds. loc is "FILE:LINE:COL" when line is 0. */
+_Noreturn static void panic_common(const char *msg, size_t msg_len,
+                                   const char *file, size_t file_len,
+                                   uint32_t line, uint32_t col, int is_static)
+{
+    if (line == 0) {  /* split "FILE:LINE:COL" */
+        size_t c2 = file_len;
+        while (c2 > 0 && file[c2 - 1] != ':')
+            c2--;
+        size_t c1 = c2 > 0 ? c2 - 1 : 0;
+        while (c1 > 0 && file[c1 - 1] != ':')
+            c1--;
+        if (c1 > 0 && c2 > c1) {
+            line = (uint32_t)strtoul(file + c1, NULL, 10);
+            col = (uint32_t)strtoul(file + c2, NULL, 10);
+            file_len = c1 - 1;
+        }
+    }
+    static _Thread_local int in_hook;
+    if (in_hook) {
+        static const char msg2[] = "thread panicked while processing panic. aborting.\n";
+        write_stderr(msg2, sizeof msg2 - 1);
+        abort();
+    }
+    uint64_t kept = rt_note_panic(msg, msg_len, is_static);
+    pthread_rwlock_rdlock(&hook_lock);
+    if (hook_fn) {
+        PanicReport r = {file, file_len, kept, line, col};
+        in_hook = 1;
+        panicking++;  /* std::thread::panicking() is true in the hook */
+        hook_fn(hook_data, (uint64_t)(uintptr_t)&r);
+        panicking--;
+        in_hook = 0;
+    } else {
+        default_hook(msg, msg_len, file, file_len, line, col);
+    }
+    pthread_rwlock_unlock(&hook_lock);
     unwind_and_exit();
 }
 
 _Noreturn void rt_panic_at(const char *msg, size_t msg_len, const char *loc, size_t loc_len)
 {
-    panic_common(msg, msg_len, loc, loc_len, "");
+    panic_common(msg, msg_len, loc, loc_len, 0, 0, 0);
 }
 
-static void format_linecol(char out[32], uint32_t line, uint32_t col)
+_Noreturn void rt_panic_const_at(const char *msg, size_t msg_len, const char *loc, size_t loc_len)
 {
-    snprintf(out, 32, ":%u:%u", (unsigned)line, (unsigned)col);
+    panic_common(msg, msg_len, loc, loc_len, 0, 0, 1);
 }
 
 _Noreturn void trc_panic(const uint8_t *msg, uint64_t msg_len,
                          const uint8_t *file, uint64_t file_len,
                          uint32_t line, uint32_t col)
 {
-    char linecol[32];
-    format_linecol(linecol, line, col);
-    panic_common((const char *)msg, (size_t)msg_len, (const char *)file,
-                 (size_t)file_len, linecol);
+    panic_common((const char *)msg, (size_t)msg_len, (const char *)file, (size_t)file_len, line, col, 0);
+}
+
+_Noreturn void trc_panic_const(const uint8_t *msg, uint64_t msg_len,
+                               const uint8_t *file, uint64_t file_len,
+                               uint32_t line, uint32_t col)
+{
+    panic_common((const char *)msg, (size_t)msg_len, (const char *)file, (size_t)file_len, line, col, 1);
 }
 
 /* The line of core/src/num/mod.rs whose int_impl!/uint_impl! expansion
@@ -420,7 +529,7 @@ _Noreturn void trc_panic_int_method(uint32_t what, uint32_t int_type)
     const char *msg = msgs[what % 5];
     char loc[160];
     int n = snprintf(loc, sizeof loc, RT_RUSTC_SRC "core/src/num/mod.rs:%u:5", core_num_line[int_type % 10]);
-    rt_panic_at(msg, strlen(msg), loc, (size_t)n);
+    rt_panic_const_at(msg, strlen(msg), loc, (size_t)n);
 }
 
 _Noreturn void trc_panic_int_clamp(uint64_t min, uint64_t max, int32_t is_signed, const uint8_t *file,

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE  /* syscall(SYS_gettid), pthread_rwlock_t under -std=c11 */
 #endif
 
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -31,11 +32,16 @@
 
 #include "rt_internal.h"
 
-/* A copy of a spawned thread's panic message, handed to its joiner (who frees it). */
+/* A copy of a panic's message, handed to whoever stops the unwinding: the joiner of the
+ * thread, or catch_unwind (the program's code reads it out and frees it, ops 25-29). */
 typedef struct PanicMsg {
     uint64_t len;
+    int is_static;  /* std's payload is a &'static str (a message without format arguments), else a String */
     char bytes[];
 } PanicMsg;
+
+/* The message of the panic unwinding this thread, until it is taken. */
+static _Thread_local PanicMsg *pending;
 
 typedef struct Thread {
     pthread_t pt;
@@ -45,7 +51,13 @@ typedef struct Thread {
     int panicked;
     PanicMsg *msg;  /* the panic's message, for join's Err payload */
     int refs;  /* the thread and its handle: the last to let go frees the Thread */
+    uint64_t id;  /* std's ThreadId: the main thread's is 1, then one per spawn, in order */
+    char *name;  /* Builder::name's, set by the thread as it starts (op 33), or NULL */
 } Thread;
+
+static uint64_t last_thread_id = 1;
+/* Builder::stack_size's, for this thread's next spawn (op 35); 0: the default. */
+static _Thread_local size_t next_stack_size;
 
 static _Thread_local Thread *current;
 
@@ -62,7 +74,19 @@ _Noreturn void rt_thread_unwound(void)
 
 const char *rt_thread_name(void)
 {
-    return current ? "<unnamed>" : "main";
+    return !current ? "main" : current->name ? current->name : "<unnamed>";
+}
+
+/* Names the running thread (a spawned one): panics and thread::current() show it. */
+static void set_thread_name(const char *bytes, size_t len)
+{
+    char *name = malloc(len + 1);
+    if (!name)
+        rt_alloc_failed(len + 1);
+    memcpy(name, bytes, len);
+    name[len] = 0;
+    free(current->name);
+    current->name = name;
 }
 
 long rt_thread_id(void)
@@ -74,31 +98,84 @@ static void release(Thread *t)
 {
     if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         free(t->msg);
+        free(t->name);
         free(t);
     }
 }
 
-/* runtime.c, as a spawned thread starts to unwind: keep the message for join. */
-void rt_thread_note_panic(const char *msg, size_t len)
+/* runtime.c, as a panic starts to unwind: keep the message for join or catch_unwind. */
+uint64_t rt_note_panic(const char *msg, size_t len, int is_static)
 {
     PanicMsg *m = malloc(sizeof *m + len);
-    if (!m || !current || current->msg) {
-        free(m);
-        return;
-    }
+    if (!m)
+        rt_alloc_failed(sizeof *m + len);
     m->len = len;
+    m->is_static = is_static;
     memcpy(m->bytes, msg, len);
-    current->msg = m;
+    free(pending);
+    pending = m;
+    return (uint64_t)(uintptr_t)m;
+}
+
+const char *rt_panic_msg_bytes(uint64_t msg)
+{
+    return ((PanicMsg *)(uintptr_t)msg)->bytes;
+}
+
+size_t rt_panic_msg_len(uint64_t msg)
+{
+    return ((PanicMsg *)(uintptr_t)msg)->len;
+}
+
+/* The unwinding has stopped: its message (an empty one if it could not be kept). */
+uint64_t rt_take_panic(void)
+{
+    PanicMsg *m = pending ? pending : calloc(1, sizeof *m);
+    pending = NULL;
+    if (!m)
+        rt_alloc_failed(sizeof *m);
+    return (uint64_t)(uintptr_t)m;
+}
+
+/* A &'static str payload's bytes: one copy per distinct message for the whole run, kept
+ * (reachable) to the end as std's string literals are. */
+typedef struct StaticMsg {
+    struct StaticMsg *next;
+    uint64_t len;
+    char bytes[];
+} StaticMsg;
+
+static uint64_t intern_message(PanicMsg *m)
+{
+    static StaticMsg *all;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    StaticMsg *s = all;
+    while (s && !(s->len == m->len && memcmp(s->bytes, m->bytes, m->len) == 0))
+        s = s->next;
+    if (!s) {
+        s = malloc(sizeof *s + m->len + 1);
+        if (!s)
+            rt_alloc_failed(sizeof *s + m->len + 1);
+        s->next = all;
+        s->len = m->len;
+        memcpy(s->bytes, m->bytes, m->len);
+        all = s;
+    }
+    pthread_mutex_unlock(&lock);
+    return (uint64_t)(uintptr_t)s->bytes;
 }
 
 static void *thread_start(void *p)
 {
     Thread *t = p;
     current = t;
-    if (setjmp(t->unwound) == 0)
+    if (setjmp(t->unwound) == 0) {
         t->entry(t->arg);
-    else
+    } else {
         t->panicked = 1;
+        t->msg = (PanicMsg *)(uintptr_t)rt_take_panic();
+    }
     current = NULL;
     release(t);
     return NULL;
@@ -114,7 +191,17 @@ uint64_t trc_thread_spawn(void *entry, void *arg)
     t->entry = (void (*)(void *))entry;
     t->refs = 2;
     t->arg = arg;
-    int err = pthread_create(&t->pt, NULL, thread_start, t);
+    t->id = __atomic_add_fetch(&last_thread_id, 1, __ATOMIC_SEQ_CST);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    if (next_stack_size) {
+        size_t min = (size_t)PTHREAD_STACK_MIN, size = next_stack_size < min ? min : next_stack_size;
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        pthread_attr_setstacksize(&attr, (size + page - 1) / page * page);  /* std rounds up too */
+        next_stack_size = 0;
+    }
+    int err = pthread_create(&t->pt, &attr, thread_start, t);
+    pthread_attr_destroy(&attr);
     if (err) {
         static const char msg[] = "failed to spawn thread";
         rt_panic_at(msg, sizeof msg - 1, RT_RUSTC_SRC "std/src/thread/mod.rs:729:29", sizeof RT_RUSTC_SRC + 28);
@@ -229,6 +316,16 @@ uint64_t trc_sync(uint32_t op, uint64_t a, uint64_t b)
     case 25: return MSG(a)->len;
     case 26: return (uint8_t)MSG(a)->bytes[b];
     case 27: free(MSG(a)); return 0;
+    case 28: return (uint64_t)MSG(a)->is_static;
+    case 30: return rt_take_panic_hook();
+    case 31: rt_default_panic_hook(a); return 0;
+    case 32: return intern_message(MSG(a));
+    case 33: set_thread_name((const char *)(uintptr_t)a, (size_t)b); return 0;
+    case 34: return current ? current->id : 1;
+    case 35: next_stack_size = (size_t)a; return 0;
+    case 36: return ((Thread *)(uintptr_t)a)->id;
+    case 37: return (uint64_t)(uintptr_t)(current ? current->name : "main");
+    case 38: return current ? (current->name ? strlen(current->name) : 0) : 4;
     default: (void)b; abort();
     }
 }

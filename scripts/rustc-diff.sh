@@ -36,7 +36,7 @@ compile_only=
 if [ "${1:-}" = --compile-only ]; then compile_only=1; shift; fi
 rustc=$1 trc=$2 src=$3 tmp=$4
 shift 4
-mask() { sed -E "s/^thread '(main|<unnamed>)' \([0-9]+\) (panicked|has overflowed)/thread '\1' (N) \2/" "$1"; }
+mask() { sed -E "s/^thread '([^']*)' \([0-9]+\) (panicked|has overflowed)/thread '\1' (N) \2/" "$1"; }
 
 cache=${RUSTC_DIFF_CACHE:-}
 if [ -n "$cache" ] && grep -qE '^[[:space:]]*(pub[^;{]*)?mod[[:space:]]+[A-Za-z_0-9]+[[:space:]]*;' "$src"; then

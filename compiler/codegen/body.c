@@ -426,8 +426,8 @@ static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, LLVMValu
 static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   Operand *f = &t->args[0];
   PlaceVal p = place_val(c, m, f->place);
-  Type *ft = ty_resolve(p.ty);
-  if (f->kind == OPND_MOVE && ft->kind == TY_CLOSURE && ft->closure->is_fn_once) set_flag(c, m, f->place, false);
+  Type *ft = ty_resolve(p.ty), *callee = ty_callable(ft);
+  if (f->kind == OPND_MOVE && callee->kind == TY_CLOSURE && callee->closure->is_fn_once) set_flag(c, m, f->place, false);
   // A `Box<dyn FnOnce>` moved into its call: the slot consumes the value; the box is freed.
   bool box_once = f->kind == OPND_MOVE && c->crate->fn_traits[2] && ty_box_dyn_trait(ft) == c->crate->fn_traits[2];
   if (box_once) set_flag(c, m, f->place, false);

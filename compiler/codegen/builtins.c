@@ -440,6 +440,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_STR_BYTES: case BI_STR_FROM_UTF8: case BI_CHAR_FROM_U32: case BI_STRING_AS_MUT_VEC: return argv[0];
   case BI_THREAD_SPAWN: return cg_call_fn(c, cg_rt(c, "trc_thread_spawn"), argv, 2);
   case BI_THREAD_ATEXIT: return cg_call_fn(c, cg_rt(c, "trc_thread_atexit"), argv, 2);
+  case BI_CATCH_UNWIND: return cg_call_fn(c, cg_rt(c, "trc_catch_unwind"), argv, 2);
+  case BI_SET_PANIC_HOOK: return cg_call_fn(c, cg_rt(c, "trc_set_panic_hook"), argv, 2);
   case BI_SYNC: return cg_call_fn(c, cg_rt(c, "trc_sync"), argv, 3);
   case BI_ADDR: {
     LLVMValueRef p = argv[0];

@@ -60,7 +60,7 @@ LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type 
   LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
   int na = 1;
   for (;;) {
-    t = ty_resolve(t);
+    t = ty_callable(t);  // (an AssertUnwindSafe's closure is at its address)
     if ((t->kind == TY_REF || t->kind == TY_BOX) && ty_resolve(t->inner)->kind == TY_DYN) {
       // dyn Fn: the vtable's one method slot, called with the data pointer.
       Type *dyn = ty_resolve(t->inner);

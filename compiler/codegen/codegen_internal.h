@@ -179,8 +179,9 @@ LLVMValueRef cg_closure_fn_pointer(CG *c, Type *closure);  // a closure capturin
 LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *trait);
 
 // panic.c
-LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);
-void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len);   // a message in memory
+LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg);  // a constant message
+// A message in memory; is_const: it has no format arguments (the payload is a &'static str).
+void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len, bool is_const);
 // `index out of bounds: the length is {len} but the index is {idx}` at sp.
 void cg_panic_bounds(CG *c, Span sp, LLVMValueRef idx, LLVMValueRef len);
 // The location a #[track_caller] callee reports for a call at sp.

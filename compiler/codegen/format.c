@@ -289,10 +289,10 @@ static void print_string(CG *c, LLVMValueRef s, bool newline, bool to_stderr) {
 
 // Panics with a formatted message; the message String is freed by the unwinding like any
 // other value the frame owns, so a panicking program leaks nothing.
-static void panic_with_string(CG *c, Span sp, LLVMValueRef s) {
+static void panic_with_string(CG *c, Span sp, LLVMValueRef s, bool is_const) {
   int mark = c->cleanups.len;
   cg_push_cleanup(c, ty_string, s);
-  cg_panic_with(c, sp, cg_vec_field(c, s, 0), cg_vec_field(c, s, 2));
+  cg_panic_with(c, sp, cg_vec_field(c, s, 0), cg_vec_field(c, s, 2), is_const);
   c->cleanups.len = mark;  // the panic block ends here; later code does not own the message
 }
 
@@ -300,6 +300,27 @@ static const char *span_text(Span sp, size_t *len) {
   const char *s = diag_span_text(sp);
   *len = strlen(s);
   return s;
+}
+
+// Whether rustc makes e's message a constant: its format string has no arguments but string
+// and integer literals shown by a plain `{}`, which rustc's format_args! writes into the
+// string (`"a {}", 1`, also inside todo!'s and assert!'s message); `panic!("{}", x)` alone is
+// std's panic_display, always formatted.
+static bool plain_display(FmtPiece *p) {
+  return p->kind == 0 && !p->debug && !p->debug_hex && !p->has_width && !p->has_prec && !p->zero_pad && !p->plus && !p->minus && p->align < 0 &&
+         !p->alternate && !p->width_from_arg && !p->prec_from_arg && !p->prec_star;
+}
+
+static bool literal_only(Expr *e) {
+  if (!strcmp(e->name, "panic") && e->nfmt == 1 && e->fmt[0].arg >= 0) return false;
+  for (int i = 0; i < e->nfmt; i++) {
+    FmtPiece *p = &e->fmt[i];
+    if (p->arg < 0) continue;
+    Expr *a = e->args[p->arg];
+    bool lit = a->kind == EX_STR || (a->kind == EX_INT && !a->negated);
+    if (!lit || !plain_display(p)) return false;
+  }
+  return true;
 }
 
 // MIR's macro calls (lower/lower.c): the macro's effect once its arguments are places.
@@ -315,7 +336,9 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places) {
     return NULL;
   }
   LLVMValueRef s;
+  bool is_const = false;  // std's payload a &'static str (see cg_panic_with)
   if (!strcmp(n, "assert")) {
+    is_const = literal_only(e);  // `assert!(c)` and `assert!(c, "text")` panic with a constant
     if (e->nfmt) {
       s = format_places(c, e, places);
     } else {
@@ -349,6 +372,8 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places) {
                          : !strcmp(n, "todo")      ? "not yet implemented"
                          : !strcmp(n, "unimplemented") ? "not implemented"
                                                    : NULL;
+    // `todo!()`, `todo!("text")` and `panic!("text")` pass a constant on
+    is_const = literal_only(e);
     if (e->nfmt == 0 && !prefix) prefix = "explicit panic";
     s = cg_alloca(c, c->t_vec, "msg");
     LLVMBuildStore(c->b, cg_empty_vec(c, 1), s);
@@ -361,6 +386,6 @@ LLVMValueRef cg_macro_call(CG *c, Expr *e, CgValue *places) {
       free_string(c, m);
     }
   }
-  panic_with_string(c, e->span, s);
+  panic_with_string(c, e->span, s, is_const);
   return NULL;
 }

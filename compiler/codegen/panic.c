@@ -32,16 +32,19 @@ void cg_panic_location(CG *c, Span sp, LLVMValueRef *out) {
   out[3] = LLVMConstInt(c->t_i32, col, 0);
 }
 
-void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len) {
+// std's panic payload is a &'static str for a message without format arguments (a constant
+// one: `panic!("no")`, an overflow check, `None.unwrap()`), else the formatted String; the
+// runtime keeps which, for catch_unwind and join.
+void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len, bool is_const) {
   LLVMValueRef args[6] = {msg_ptr, msg_len};
   cg_panic_location(c, sp, args + 2);
-  cg_call_fn(c, cg_rt(c, "trc_panic"), args, 6);
+  cg_call_fn(c, cg_rt(c, is_const ? "trc_panic_const" : "trc_panic"), args, 6);
   LLVMBuildUnreachable(c->b);
 }
 
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg) {
   LLVMValueRef s = cg_const_str(c, msg, strlen(msg));
-  cg_panic_with(c, sp, LLVMBuildExtractValue(c->b, s, 0, ""), cg_i64(c, strlen(msg)));
+  cg_panic_with(c, sp, LLVMBuildExtractValue(c->b, s, 0, ""), cg_i64(c, strlen(msg)), true);
   return NULL;
 }
 

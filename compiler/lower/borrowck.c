@@ -2778,7 +2778,7 @@ static int shared_deref(Bck *k, Place p) {
 
 // A closure, a `dyn Fn*` or a type parameter bound by one: what `f()` borrows to call.
 static bool is_callable(Bck *k, Type *t) {
-  t = ty_resolve(t);
+  t = ty_callable(t);
   if (t->kind == TY_CLOSURE) return true;
   if (t->kind == TY_DYN) return t->principal && is_fn_trait(t->principal->trait);
   return k->b->fn && (t->kind == TY_PARAM || t->kind == TY_OPAQUE) && mir_param_fn_trait(k->b->fn, t);

@@ -1394,6 +1394,7 @@ TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t) {
 // parameter bound by FnMut, a `dyn FnMut` (boxed or not).
 static bool callable_is_mut(Lower *L, Type *t) {
   TraitDecl *fn_mut = L->crate->fn_traits[1];
+  t = ty_callable(t);
   if (t->kind == TY_CLOSURE) return env_is_mut(t->closure);
   if (t->kind == TY_BOX) t = ty_resolve(t->inner);
   if (t->kind == TY_DYN) return fn_mut && t->principal && t->principal->trait == fn_mut;
@@ -1414,7 +1415,8 @@ static void lower_value_call(Lower *L, Place dest, Expr *e) {
   Operand callee = {.kind = OPND_MOVE, .place = p, .ty = t, .span = e->sub->span};
   TraitDecl *bound = mir_param_fn_trait(L->fn, t);
   bool boxed_once = L->crate->fn_traits[2] && ty_box_dyn_trait(rt) == L->crate->fn_traits[2];
-  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (rt->kind == TY_CLOSURE && rt->closure->is_fn_once) || boxed_once;
+  Type *ct = ty_callable(rt);
+  bool may_consume = (bound && bound == L->crate->fn_traits[2]) || (ct->kind == TY_CLOSURE && ct->closure->is_fn_once) || boxed_once;
   if (!may_consume || (p.nproj && !unboxed && !(boxed_once && partly_movable(L, p)))) {  // `(t.job)()` moves t.job out
     // An FnMut is called through `&mut` to it, reached through the references that lead to it:
     // `f: &dyn FnMut()` is `&mut *f`, which borrowck rejects (E0596) as rustc does.

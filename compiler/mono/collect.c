@@ -98,11 +98,11 @@ static void need_drop(Type *t) {
   }
 }
 
-// A value called as a function (through references and boxes): a closure's body. A fn pointer
-// or a `dyn Fn` needs nothing more here.
+// A value called as a function (through references, boxes and AssertUnwindSafe): a closure's
+// body. A fn pointer or a `dyn Fn` needs nothing more here.
 static void need_callable(Type *t) {
-  t = ty_resolve(t);
-  while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_resolve(t->inner);
+  t = ty_callable(t);
+  while (t->kind == TY_REF || t->kind == TY_BOX) t = ty_callable(t->inner);
   if (t->kind == TY_CLOSURE) need_fn(t->closure, t->args, t->nargs, (Span){0});
 }
 

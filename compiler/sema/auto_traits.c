@@ -1,4 +1,5 @@
-// auto_traits.c — Send and Sync, decided as rustc decides auto traits.
+// auto_traits.c — Send and Sync (and UnwindSafe and RefUnwindSafe), decided as rustc decides
+// auto traits.
 //
 // A type is Send (Sync) when an impl says so (`unsafe impl<T: Send + Sync> Send for Arc<T>`,
 // checked with its bounds like any impl), not when a negative impl says it is not (`impl<T>
@@ -8,6 +9,11 @@
 // neither; `dyn Tr + Send` is Send; a parameter is what its bounds say. When the answer is no,
 // the failing leaf (the type that is itself not Send or not Sync, with which trait) is what
 // rustc's E0277 names: "`Rc<i32>` cannot be sent between threads safely".
+//
+// catch_unwind's two differ only in what references ask: a `&mut T` is never UnwindSafe (what
+// it points to may be seen half-changed after a panic), and a `&T` or a raw pointer is
+// UnwindSafe when T is RefUnwindSafe, which Cell and RefCell are not (negative impls in
+// cell.tr), as std's UnsafeCell is not.
 #include "sema/sema_internal.h"
 
 #include <string.h>
@@ -43,7 +49,7 @@ static Type *bound_failure(ImplDecl *im, Type *t, TraitDecl **which) {
     if (p->kind != TY_PARAM || p->index >= im->env->n) continue;
     for (int b = 0; b < im->env->nbounds[p->index]; b++) {
       TraitDecl *tr = im->env->bounds[p->index][b]->trait;
-      if (tr != K->send_trait && tr != K->sync_trait) continue;
+      if (!tr->is_auto) continue;
       Type *bad = failure(t->args[i], tr, which);
       if (bad) return bad;
     }
@@ -100,16 +106,31 @@ static bool dyn_has(Type *t, TraitDecl *trait) {
   return t->principal && trait_implies(t->principal->trait, trait);  // `trait Job: Send`
 }
 
+static bool unwind_trait(TraitDecl *trait) { return trait == K->unwind_safe_trait || trait == K->ref_unwind_safe_trait; }
+
+// A reference (or raw pointer, or slice iterator) to t's inner type.
+static Type *pointer_failure(Type *t, TraitDecl *trait, TraitDecl **which) {
+  if (unwind_trait(trait)) {
+    if (trait == K->unwind_safe_trait && t->kind != TY_PTR && t->mut) {
+      *which = trait;
+      return t;
+    }
+    return failure(t->inner, K->ref_unwind_safe_trait, which);
+  }
+  if (t->kind == TY_PTR) {
+    *which = trait;
+    return t;
+  }
+  // &T shares T: it is Send and Sync when T is Sync; &mut T is Send when T is
+  return failure(t->inner, t->mut ? trait : K->sync_trait, which);
+}
+
 static Type *failure(Type *t, TraitDecl *trait, TraitDecl **which) {
   t = ty_resolve(t);
   switch (t->kind) {
-  case TY_PTR:
-    *which = trait;
-    return t;
-  case TY_REF:  // &T shares T: it is Send and Sync when T is Sync; &mut T is Send when T is
-    return failure(t->inner, t->mut ? trait : K->sync_trait, which);
+  case TY_PTR: case TY_REF:
   case TY_ITER:  // a slice iterator is a `&[T]` (`&mut [T]`)
-    return failure(t->inner, t->mut ? trait : K->sync_trait, which);
+    return pointer_failure(t, trait, which);
   case TY_BOX: case TY_VEC: case TY_SLICE: case TY_ARRAY: case TY_RANGE:
     return failure(t->inner, trait, which);
   case TY_TUPLE:
@@ -137,7 +158,7 @@ static Type *failure(Type *t, TraitDecl *trait, TraitDecl **which) {
 
 Type *auto_trait_failure(Type *t, TraitDecl *trait, TraitDecl **which) {
   TraitDecl *w = trait;
-  if (trait != K->send_trait && trait != K->sync_trait) return NULL;  // Unpin: everything trc has
+  if (trait != K->send_trait && trait != K->sync_trait && !unwind_trait(trait)) return NULL;  // Unpin: everything trc has
   Type *bad = failure(t, trait, &w);
   if (which) *which = w;
   return bad;

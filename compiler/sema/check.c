@@ -381,7 +381,8 @@ static void resolve_trait_header(TraitDecl *t) {
   self_preds_to_supers(t);
   const char *n = t->name;
   // The prelude declares these; their special meaning is the compiler's.
-  t->is_auto = !strcmp(n, "Send") || !strcmp(n, "Sync") || !strcmp(n, "Unpin");
+  t->is_auto = !strcmp(n, "Send") || !strcmp(n, "Sync") || !strcmp(n, "Unpin") ||
+               (t->span.file == 0 && (!strcmp(n, "UnwindSafe") || !strcmp(n, "RefUnwindSafe")));
   t->is_marker = !strcmp(n, "Sized") || !strcmp(n, "Copy");
   t->env = env_new(NULL);
   t->env->has_self = true;
@@ -886,6 +887,8 @@ static void find_lang_traits(void) {
   K->sized_trait = lookup_trait(intern_cstr("Sized"));
   K->send_trait = lookup_trait(intern_cstr("Send"));
   K->sync_trait = lookup_trait(intern_cstr("Sync"));
+  K->unwind_safe_trait = lookup_trait_in(intern_cstr("panic"), intern_cstr("UnwindSafe"));
+  K->ref_unwind_safe_trait = lookup_trait_in(intern_cstr("panic"), intern_cstr("RefUnwindSafe"));
   K->copy_trait = lookup_trait(intern_cstr("Copy"));
   K->clone_trait = lookup_trait(intern_cstr("Clone"));
   K->partial_eq_trait = lookup_trait(intern_cstr("PartialEq"));

@@ -193,6 +193,38 @@ static void report_not_thread_safe(Obligation *o, Type *t) {
   diag_emit(d);
 }
 
+// The name rustc gives a type that fails RefUnwindSafe: std's Cell and RefCell are so through
+// the UnsafeCell in them (of the value, for a RefCell), which trc's do not have.
+static const char *unwind_leaf_name(Type *leaf) {
+  leaf = ty_resolve(leaf);
+  if (leaf->kind != TY_STRUCT || leaf->sdecl->span.file != 0 || leaf->nargs != 1) return ty_name(leaf);
+  const char *n = leaf->sdecl->name, *arg = ty_name(leaf->args[0]);
+  if (!strcmp(n, "Cell") || !strcmp(n, "RefCell")) return arena_printf("UnsafeCell<%s>", arg);
+  if (!strcmp(n, "OnceCell")) return arena_printf("UnsafeCell<Option<%s>>", arg);
+  return ty_name(leaf);
+}
+
+// `F: UnwindSafe` (catch_unwind's bound) that does not hold: rustc's two messages, for the
+// `&mut` (or other part) that may not cross the unwind boundary, and for a part with interior
+// mutability behind a shared reference.
+static void report_not_unwind_safe(Obligation *o, Type *t) {
+  TraitDecl *which = o->trait;
+  Type *leaf = auto_trait_failure(t, o->trait, &which);
+  if (!leaf) leaf = t;
+  const char *name = unwind_leaf_name(leaf);
+  Diag *d;
+  if (which == K->ref_unwind_safe_trait) {
+    d = diag_error(o->span, "E0277", "the type `%s` may contain interior mutability and a reference may not be safely transferable across a catch_unwind boundary", name);
+    diag_label(d, "`%s` may contain interior mutability and a reference may not be safely transferable across a catch_unwind boundary", name);
+  } else {
+    d = diag_error(o->span, "E0277", "the type `%s` may not be safely transferred across an unwind boundary", name);
+    diag_label(d, "`%s` may not be safely transferred across an unwind boundary", name);
+  }
+  if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, name);
+  else diag_help(d, "the trait `%s` is not implemented for `%s`", which->name, name);
+  diag_emit(d);
+}
+
 static void check_obligations(Fcx *fx) {
   for (int i = 0; i < fx->obligations.len; i++) {
     Obligation *o = VEC_AT(fx->obligations, i);
@@ -208,6 +240,10 @@ static void check_obligations(Fcx *fx) {
     }
     if (o->trait == K->send_trait || o->trait == K->sync_trait) {
       report_not_thread_safe(o, t);
+      continue;
+    }
+    if (o->trait == K->unwind_safe_trait || o->trait == K->ref_unwind_safe_trait) {
+      report_not_unwind_safe(o, t);
       continue;
     }
     // An integer literal's type is still `{integer}` when rustc checks the bound.

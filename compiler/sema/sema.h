@@ -179,6 +179,8 @@ bool ty_is_fat_ptr(Type *t);           // &dyn/&str/&[T]/Box<dyn> etc.
 bool ty_is_copy(Type *t);
 bool ty_needs_drop(Type *t);           // has drop glue (Box, Vec, String, Drop impls, ...)
 TraitDecl *ty_box_dyn_trait(Type *t);  // `Box<dyn Tr>`: Tr (NULL for anything else)
+Type *ty_assert_unwind_safe_inner(Type *t);  // AssertUnwindSafe<F>: F (NULL for anything else)
+Type *ty_callable(Type *t);  // what calling t calls: t, or the F of AssertUnwindSafe<F>
 Type *ty_pointee(Type *t);             // inner of &T, &mut T, Box<T>, *T; NULL otherwise
 Type *ty_seq_elem(Type *t);            // T of Vec<T>, [T], [T; N], &[T], &[T; N]; NULL otherwise
 
@@ -225,6 +227,7 @@ typedef struct {
   TraitDecl *display_trait, *debug_trait;  // std::fmt's: what `{}` and `{:?}` call
   TraitDecl *letter_traits[7];              // ... and `{:b}` `{:o}` `{:x}` `{:X}` `{:e}` `{:E}` `{:p}`'s
   TraitDecl *send_trait, *sync_trait;     // the auto traits threads ask for (sema/auto_traits.c)
+  TraitDecl *unwind_safe_trait, *ref_unwind_safe_trait;  // ... and catch_unwind asks for
   StructDecl *formatter;                  // std::fmt::Formatter, which they are called with
   FnDecl *report_fn;                      // __trc_report: what a `main` returning Result ends with
 } Crate;

@@ -646,6 +646,7 @@ bool type_implements(Crate *crate, Type *t, TraitDecl *trait) {
     // Closures and functions are callable; so is a reference (or Box) to something callable.
     if (t->kind == TY_CLOSURE || t->kind == TY_FN) return true;
     if (t->kind == TY_REF || t->kind == TY_BOX) return type_implements(crate, t->inner, trait);
+    if (ty_assert_unwind_safe_inner(t)) return type_implements(crate, ty_assert_unwind_safe_inner(t), trait);
     return false;
   }
   if ((trait == crate->clone_trait || trait == crate->partial_eq_trait) && builtin_impl(crate, t, trait)) return true;
@@ -702,7 +703,7 @@ static bool only_impl_for(TraitDecl *trait, Type *self) {
 }
 
 static Type *project(Type *t, GenericEnv *env) {
-  Type *self = ty_resolve(t->inner);
+  Type *self = is_fn_trait(t->assoc_trait) ? ty_callable(t->inner) : ty_resolve(t->inner);
   Type *found = NULL;
   // `&F` and `Box<F>` call as F does (std's `impl<F: Fn> Fn for &F`, and Box's): F's Output.
   if (is_fn_trait(t->assoc_trait) && (self->kind == TY_REF || self->kind == TY_BOX)) {

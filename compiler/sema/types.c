@@ -532,6 +532,21 @@ bool ty_is_copy(Type *t) {
   }
 }
 
+// std::panic::AssertUnwindSafe<F> is callable as the F it holds (std's `impl<F: FnOnce<()>>
+// FnOnce<()> for AssertUnwindSafe<F>`): its one field is at its address, so the checker, MIR
+// and codegen see through it to F. Anything else: NULL.
+Type *ty_assert_unwind_safe_inner(Type *t) {
+  t = ty_resolve(t);
+  if (t->kind != TY_STRUCT || t->nargs != 1 || t->sdecl->span.file != 0 || strcmp(t->sdecl->name, "AssertUnwindSafe")) return NULL;
+  return ty_resolve(t->args[0]);
+}
+
+// The callable t is: t itself, or the F of an AssertUnwindSafe<F>.
+Type *ty_callable(Type *t) {
+  Type *in = ty_assert_unwind_safe_inner(t);
+  return in ? in : ty_resolve(t);
+}
+
 TraitDecl *ty_box_dyn_trait(Type *t) {
   t = ty_resolve(t);
   Type *in = t->kind == TY_BOX ? ty_resolve(t->inner) : NULL;

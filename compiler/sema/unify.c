@@ -215,7 +215,7 @@ static Type *deref_once(Type *t) {
 
 // The parameters and result of something callable.
 bool callable_sig(Fcx *fx, Type *t, Sig *out) {
-  t = ty_resolve(t);
+  t = ty_callable(t);
   *out = (Sig){0};
   switch (t->kind) {
   case TY_FN:
@@ -259,7 +259,7 @@ static bool open_projection(Type *t) {
 // A callable's signature must fit the Fn bound it is passed for.
 void unify_with_fn_bound(Fcx *fx, Expr *arg, Type *t, TraitRef *bound, Span call) {
   Sig sig;
-  t = ty_resolve(t);
+  t = ty_callable(t);
   TraitRef *own = t->kind == TY_OPAQUE ? opaque_fn_bound(t) : NULL;  // `doubler()`, an `impl Fn(i64) -> i64`
   if (own && ty_resolve(own->args[0])->kind == TY_TUPLE) {
     Type *ps = ty_resolve(own->args[0]);

@@ -1879,6 +1879,29 @@ static Expr *parse_macro(const char *name, Span lo) {
   return parse_std_macro(name, lo);
 }
 
+// `format_args!(..)` is `std::fmt::Arguments::__new(format!(..))` (fmt.tr: trc formats the text
+// when the macro runs).
+static Expr *parse_format_args_macro(Span lo, TokenKind close) {
+  Expr *text = new_expr(EX_MACRO, lo);
+  text->name = intern_cstr("format");
+  parse_format_args(text, close, true);
+  expect(close);
+  Span sp = span_from(lo);
+  text->span = sp;
+  Expr *callee = new_expr(EX_PATH, lo);
+  static const char *const segs[] = {"std", "fmt", "Arguments", "__new"};
+  for (int i = 0; i < 4; i++) {
+    PathSeg seg = {.name = intern_cstr(segs[i]), .span = lo};
+    PUSH(callee->path.segs, callee->path.nsegs, seg);
+  }
+  callee->path.span = lo;
+  Expr *call = new_expr(EX_CALL, lo);
+  call->sub = callee;
+  PUSH(call->args, call->nargs, text);
+  call->span = sp;
+  return call;
+}
+
 static bool is_std_root(const char *name) { return !strcmp(name, "std") || !strcmp(name, "core") || !strcmp(name, "alloc"); }
 
 // A macro of std's (`println!`, `vec!`, also as `std::println!`), at its `!`.
@@ -1908,6 +1931,7 @@ static Expr *parse_std_macro(const char *name, Span lo) {
     return e;
   }
   if (is_location_macro(name)) return parse_location_macro(name, lo, close);
+  if (!strcmp(name, "format_args")) return parse_format_args_macro(lo, close);
   Expr *e = new_expr(EX_MACRO, lo);
   if (!strncmp(name, "debug_assert", 12) && (!name[12] || !strcmp(name + 12, "_eq") || !strcmp(name + 12, "_ne"))) {
     name = intern_cstr(name + 6);  // `debug_assert_eq` is `assert_eq`, kept out of release builds
