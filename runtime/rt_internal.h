@@ -68,6 +68,9 @@ float trc_cbrtf(float x);
  * is unwinding a panic. */
 int rt_in_spawned_thread(void);
 const char *rt_thread_name(void);
+int rt_thread_named(void);  /* a spawned thread with a name, or the main thread */
+void rt_watch_thread_stack(void);    /* runtime.c: a spawned thread's overflow is reported too */
+void rt_unwatch_thread_stack(void);
 long rt_thread_id(void);
 _Noreturn void rt_thread_unwound(void);
 /* thread.c keeps a panic's message (a PanicMsg) until the unwinding stops, then gives it out. */

@@ -25,7 +25,9 @@
  * The stdout buffer is static so the runtime never allocates for its own
  * needs and stays valgrind-clean.
  */
-#define _XOPEN_SOURCE 700  /* POSIX 2008 with XSI: sigaltstack, SA_ONSTACK */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* POSIX 2008 with XSI (sigaltstack, SA_ONSTACK), and pthread_getattr_np */
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -227,9 +229,15 @@ static void sanitize_std_fds(void)
  * beyond that is a SIGSEGV on an address just below the stack's lowest possible page. The
  * handler runs on an alternate stack (the real one is exhausted) and calls it an overflow only
  * when the faulting address lies in that band below the top of the stack recorded at start-up;
- * any other fault gets the default action back and happens again, as a plain SIGSEGV. */
+ * any other fault gets the default action back and happens again, as a plain SIGSEGV.
+ *
+ * A spawned thread's stack is a fixed mapping with a guard page below it (pthreads): a fault
+ * there is its overflow, reported with the thread's name ('<unknown>' for an unnamed one, as
+ * Rust's handler says). Each spawned thread has its own alternate stack and band. */
 static uintptr_t g_stack_top, g_stack_limit;
 static char g_alt_stack[64 * 1024];
+static _Thread_local uintptr_t t_guard_lo, t_guard_hi;  /* a spawned thread's guard band */
+static _Thread_local void *t_alt_stack;
 
 static void put_decimal(long v)
 {
@@ -239,31 +247,74 @@ static void put_decimal(long v)
     write_stderr(buf + i, sizeof buf - (size_t)i);
 }
 
+static void report_overflow(const char *name)
+{
+    write_stderr("\nthread '", 9);
+    write_stderr(name, strlen(name));
+    write_stderr("' (", 3);
+    put_decimal(rt_thread_id());
+    static const char tail[] = ") has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
+    write_stderr(tail, sizeof tail - 1);
+    signal(SIGABRT, SIG_DFL);
+    abort();
+}
+
 static void on_segv(int sig, siginfo_t *info, void *ctx)
 {
     (void)ctx;
     uintptr_t addr = (uintptr_t)info->si_addr;
-    uintptr_t slack = 1u << 20; /* the guard gap, and what the kernel keeps for env and argv */
-    if (addr < g_stack_top && g_stack_top - addr + slack >= g_stack_limit &&
-        g_stack_top - addr <= g_stack_limit + slack) {
-        static const char head[] = "\nthread 'main' (";
-        static const char tail[] = ") has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
-        write_stderr(head, sizeof head - 1);
-        put_decimal((long)getpid());
-        write_stderr(tail, sizeof tail - 1);
-        signal(SIGABRT, SIG_DFL);
-        abort();
+    if (t_guard_hi) {
+        if (addr >= t_guard_lo && addr < t_guard_hi) report_overflow(rt_thread_named() ? rt_thread_name() : "<unknown>");
+        signal(sig, SIG_DFL);
+        return;
     }
+    uintptr_t slack = 1u << 20; /* the guard gap, and what the kernel keeps for env and argv */
+    if (g_stack_limit && addr < g_stack_top && g_stack_top - addr + slack >= g_stack_limit &&
+        g_stack_top - addr <= g_stack_limit + slack)
+        report_overflow("main");
     signal(sig, SIG_DFL); /* not ours: fault again, without the handler */
+}
+
+/* thread.c, as a spawned thread starts and ends: its guard band (the page below its stack, and
+ * a page of the stack's own end, where a big frame's first write lands) and alternate stack. */
+void rt_watch_thread_stack(void)
+{
+    pthread_attr_t attr;
+    void *lo;
+    size_t size, guard;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+    int ok = pthread_attr_getstack(&attr, &lo, &size) == 0 && pthread_attr_getguardsize(&attr, &guard) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    stack_t ss = {.ss_sp = malloc(64 * 1024), .ss_size = 64 * 1024, .ss_flags = 0};
+    if (!ss.ss_sp || sigaltstack(&ss, NULL) != 0) {
+        free(ss.ss_sp);
+        return;
+    }
+    t_alt_stack = ss.ss_sp;
+    t_guard_lo = (uintptr_t)lo - (guard > page ? guard : page);
+    t_guard_hi = (uintptr_t)lo + page;
+}
+
+void rt_unwatch_thread_stack(void)
+{
+    if (!t_alt_stack) return;
+    stack_t ss = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&ss, NULL);
+    free(t_alt_stack);
+    t_alt_stack = NULL;
+    t_guard_lo = t_guard_hi = 0;
 }
 
 static void catch_stack_overflow(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return;
-    int here;
-    g_stack_top = (uintptr_t)&here;
-    g_stack_limit = (uintptr_t)rl.rlim_cur;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        int here;
+        g_stack_top = (uintptr_t)&here;
+        g_stack_limit = (uintptr_t)rl.rlim_cur;
+    }
     stack_t ss = {.ss_sp = g_alt_stack, .ss_size = sizeof g_alt_stack, .ss_flags = 0};
     if (sigaltstack(&ss, NULL) != 0) return;
     struct sigaction sa;

@@ -72,6 +72,11 @@ _Noreturn void rt_thread_unwound(void)
     longjmp(current->unwound, 1);
 }
 
+int rt_thread_named(void)
+{
+    return !current || current->name;
+}
+
 const char *rt_thread_name(void)
 {
     return !current ? "main" : current->name ? current->name : "<unnamed>";
@@ -170,12 +175,14 @@ static void *thread_start(void *p)
 {
     Thread *t = p;
     current = t;
+    rt_watch_thread_stack();
     if (setjmp(t->unwound) == 0) {
         t->entry(t->arg);
     } else {
         t->panicked = 1;
         t->msg = (PanicMsg *)(uintptr_t)rt_take_panic();
     }
+    rt_unwatch_thread_stack();
     current = NULL;
     release(t);
     return NULL;
@@ -241,6 +248,69 @@ static uint64_t thread_join(Thread *t, int detach)
 }
 
 #define MSG(a) ((PanicMsg *)(uintptr_t)(a))
+
+/* thread::park and Thread::unpark: a token per thread, by ThreadId (a Thread value may outlive
+ * its OS thread), that unpark sets and park waits for and takes. The records are kept to the
+ * end of the run. */
+typedef struct Parker {
+    uint64_t id;
+    int token;
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    struct Parker *next;
+} Parker;
+
+static Parker *parker_of(uint64_t id)
+{
+    static Parker *all;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    Parker *p = all;
+    while (p && p->id != id)
+        p = p->next;
+    if (!p) {
+        p = calloc(1, sizeof *p);
+        if (!p)
+            rt_alloc_failed(sizeof *p);
+        p->id = id;
+        pthread_mutex_init(&p->m, NULL);
+        pthread_cond_init(&p->c, NULL);
+        p->next = all;
+        all = p;
+    }
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+/* Waits for this thread's token (at most nanos ns when nonzero), and takes it. */
+static void park(uint64_t nanos)
+{
+    Parker *p = parker_of(current ? current->id : 1);
+    pthread_mutex_lock(&p->m);
+    if (nanos) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        uint64_t ns = (uint64_t)until.tv_nsec + nanos % 1000000000u;
+        until.tv_sec += (time_t)(nanos / 1000000000u + ns / 1000000000u);
+        until.tv_nsec = (long)(ns % 1000000000u);
+        while (!p->token && pthread_cond_timedwait(&p->c, &p->m, &until) == 0)
+            ;
+    } else {
+        while (!p->token)
+            pthread_cond_wait(&p->c, &p->m);
+    }
+    p->token = 0;
+    pthread_mutex_unlock(&p->m);
+}
+
+static void unpark(uint64_t id)
+{
+    Parker *p = parker_of(id);
+    pthread_mutex_lock(&p->m);
+    p->token = 1;
+    pthread_cond_signal(&p->c);
+    pthread_mutex_unlock(&p->m);
+}
 
 static void sleep_for(uint64_t nanos)
 {
@@ -326,6 +396,8 @@ uint64_t trc_sync(uint32_t op, uint64_t a, uint64_t b)
     case 36: return ((Thread *)(uintptr_t)a)->id;
     case 37: return (uint64_t)(uintptr_t)(current ? current->name : "main");
     case 38: return current ? (current->name ? strlen(current->name) : 0) : 4;
+    case 39: park(a); return 0;
+    case 40: unpark(a); return 0;
     default: (void)b; abort();
     }
 }

@@ -1580,6 +1580,8 @@ static void lower_break(Lower *L, Expr *e) {
   if (e->sub) {
     if (s->has_result) lower_into(L, s->result, e->sub);
     else lower_operand(L, e->sub);
+  } else if (s->has_result && ty_resolve(place_ty(L, s->result))->kind == TY_UNIT) {
+    assign(L, s->result, rv_use(const_unit(ty_unit)), e->span);  // `break;` gives the loop `()`
   }
   exit_to(L, s->drops, e->span);
   go_to(L, s->brk);
@@ -2768,6 +2770,8 @@ static void lower_block_into(Lower *L, Place dest, Block *blk) {
   }
   int tail = L->drops.len;
   if (blk->tail) lower_into(L, dest, blk->tail);
+  // A block without a tail is `()`: `let z = { f(); };` initializes z, as rustc's MIR does.
+  else if (ty_resolve(place_ty(L, dest))->kind == TY_UNIT) assign(L, dest, rv_use(const_unit(ty_unit)), blk->span);
   // The variables end here; the tail's temporaries outlive them (Rust 2021), until the
   // enclosing terminating scope ends.
   end_variables(L, blk, let_height, height, tail);

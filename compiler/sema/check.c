@@ -520,6 +520,20 @@ static void check_elision(FnDecl *f) {
   diag_emit(d);
 }
 
+// A trait's Self may be unsized (`impl Tr for str`), so a default body that takes or returns a
+// Self by value needs `Self: Sized` (from a supertrait such as Clone, or a where clause): E0277
+// at t's place in the signature when it is Self and that is not known.
+static void require_sized_self(FnDecl *f, GenericEnv *parent, Type *t, Span at) {
+  if (!f->body || f->requires_sized || !parent || !parent->self_trait || ty_resolve(t) != parent->params[0]) return;
+  if (implies_sized(parent->self_trait, 0)) return;
+  for (int b = 0; b < parent->nbounds[0]; b++)
+    if (implies_sized(parent->bounds[0][b]->trait, 0)) return;
+  Diag *d = diag_error(at, "E0277", "the size for values of type `Self` cannot be known at compilation time");
+  diag_label(d, "doesn't have a size known at compile-time");
+  diag_help(d, "consider further restricting `Self`: `where Self: Sized`");
+  diag_emit(d);
+}
+
 // Builds a fn's environment: its parent's (trait or impl) params, then its own, then one
 // anonymous parameter per `impl Trait` argument (they are generic parameters in disguise).
 static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
@@ -543,6 +557,7 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
     } else {
       f->param_types[i] = resolve_type(te, env, self_ty);
       if (f->body) require_sized(env, f->param_types[i], te->span, "function arguments");
+      require_sized_self(f, parent, f->param_types[i], te->span);
     }
   }
   // `-> impl Tr` is an opaque type of f's (in a trait, one per implementing type: opaque.c).
@@ -557,6 +572,7 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
     diag_emit(d);
   } else if (f->ret && f->body) {
     require_sized(env, f->ret_type, f->ret->span, "the return type of a function");
+    require_sized_self(f, parent, f->ret_type, f->ret->span);
   }
   if (f->ret && !f->ret_elided && hides_lifetime(f->ret, 0)) {
     f->ret_elided = true;
@@ -568,6 +584,7 @@ static void resolve_fn_sig(FnDecl *f, GenericEnv *parent, Type *self_ty) {
   case SELF_VALUE:  // `impl Eat for str { fn eat(self) {} }`: E0277 (a trait's own Self counts as Sized here)
     f->self_param_ty = self_ty;
     if (f->body && !f->requires_sized) require_sized(env, self_ty, f->self_span, "function arguments");
+    require_sized_self(f, parent, self_ty, f->self_span);
     break;
   case SELF_REF: f->self_param_ty = ty_ref(self_ty, false); break;
   case SELF_REF_MUT: f->self_param_ty = ty_ref(self_ty, true); break;

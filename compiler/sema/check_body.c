@@ -408,6 +408,25 @@ static Diag *ambiguous_bound(Obligation *o, Span at) {
   return d;
 }
 
+// `fill(&mut v)` with `v: Vec<?T>` and `S: Sink`: when exactly one impl of the trait can be for
+// a type still holding inference variables, and it is not a blanket impl, its self type is
+// the type (rustc's inference from the one impl candidate: `impl Sink for Vec<i32>` makes T i32).
+static void unify_with_only_self_impl(TraitDecl *trait, Type *t) {
+  Type *only = NULL;
+  for (int i = 0; i < trait->impls.len; i++) {
+    ImplDecl *im = trait->impls.data[i];
+    if (!im->self_ty || ty_resolve(im->self_ty)->kind == TY_PARAM) return;  // a blanket impl fits anything
+    int n = im->env ? im->env->n : 0;
+    Type **fresh = arena_alloc(sizeof(Type *) * (n + 1));
+    for (int p = 0; p < n; p++) fresh[p] = ty_new_var(0);
+    Type *inst = ty_subst(im->self_ty, fresh, n);
+    if (!ty_may_unify(inst, t)) continue;
+    if (only) return;
+    only = inst;
+  }
+  if (only) unify(only, t);
+}
+
 void unify_bindings(Fcx *fx) {
   for (int round = 0; round < 2; round++)
     for (int i = 0; i < fx->obligations.len; i++) {
@@ -417,6 +436,8 @@ void unify_bindings(Fcx *fx) {
       if (round == 0) unify_closure_through_impl(fx, o, t);
       // `v.drain(2..5)`: of the impls for ranges, only `Range<usize>`'s fits `Range<{integer}>`.
       if (t->kind != TY_VAR) unify_with_literal_impl(&o->trait, 1, t);
+      if (round == 1 && t->kind != TY_VAR && ty_has_vars(t) && !o->trait->is_auto && !is_fn_trait(o->trait))
+        unify_with_only_self_impl(o->trait, t);
       if (!o->tr || t->kind == TY_VAR) continue;
       // `T: PartialEq<K>` with T = dyn Animal and K = {integer}: the one impl an integer fits;
       // `BinaryHeap::from(vec![..])`: of `From<T> for T` and `From<Vec<T>> for BinaryHeap<T>`,
@@ -441,6 +462,7 @@ void check_fn_body(FnDecl *f) {
   f->checked = true;
   resolve_scope_of(f->span);
   resolve_body_scope(f->body->span);
+  resolve_body_trait(f->impl ? f->impl->trait : f->trait);
   init_names();
   Fcx fx = {0};
   fx.fn = f;

@@ -800,6 +800,22 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
   }
   if (!ok) {
     bool named = op == TK_PLUS || op == TK_MINUS || op == TK_STAR || op == TK_SLASH;
+    // A number has impls of the operator's trait, only not for this right-hand side: rustc's
+    // unmet bound (E0277 `i8: Add<Option<i8>>`); a type with no impl of it at all is E0369.
+    if (ty_is_numeric(ra) && !(bitop && ty_resolve(ra)->kind == TY_FLOAT)) {
+      Diag *d = op == TK_PERCENT ? diag_error(e->name_span, "E0277", "cannot calculate the remainder of `%s` divided by `%s`", ty_name(ra), ty_name(rb))
+                : named ? diag_error(e->name_span, "E0277", "cannot %s `%s` %s `%s`",
+                                     op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : op == TK_STAR ? "multiply" : "divide",
+                                     ty_name(op == TK_PLUS || op == TK_MINUS ? rb : ra),
+                                     op == TK_PLUS ? "to" : op == TK_MINUS ? "from" : "by",
+                                     ty_name(op == TK_PLUS || op == TK_MINUS ? ra : rb))
+                        : diag_error(e->name_span, "E0277", "no implementation for `%s %s %s`", ty_name(ra), op_text(op), ty_name(rb));
+      diag_label(d, "no implementation for `%s %s %s`", ty_name(ra), op_text(op), ty_name(rb));
+      const OpTrait *ot = op_trait(op);
+      if (ot) diag_help(d, "the trait `%s<%s>` is not implemented for `%s`", ot->trait, ty_name(rb), ty_name(ra));
+      diag_emit(d);
+      return ty_new_var(0);
+    }
     Diag *d = named ? diag_error(e->name_span, "E0369", "cannot %s `%s` %s `%s`",
                                  op == TK_PLUS ? "add" : op == TK_MINUS ? "subtract" : op == TK_STAR ? "multiply" : "divide",
                                  ty_name(op == TK_PLUS || op == TK_MINUS ? rb : ra),

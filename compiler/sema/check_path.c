@@ -841,6 +841,9 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     Type *hint = exp && exp->kind == TY_BOX && (ty_is_sized(exp->inner) || (e->nargs == 1 && e->args[0]->kind == EX_CLOSURE)) ? exp->inner : NULL;
     if (e->nargs == 1) {
       Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
+      // The argument is a coercion site of the expected content: `Box<Box<dyn P>>` from
+      // `Box::new(Box::new(U))` (when the expected type holds no inference variable).
+      if (hint && !ty_has_vars(hint) && ty_resolve(inner)->kind == TY_VAR && ty_may_unify(t, hint) == false) unify(inner, hint);
       if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
       note_move(fx, e->args[0]);
       require_sized(fx->env, t, e->args[0]->span, "the argument of `Box::new`");
@@ -1127,6 +1130,15 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
   return sig.ret;
 }
 
+// Whether an expected `Rc<dyn Tr>` (Arc, ...) has an unsized argument, which the call's sized
+// result is coerced to afterwards; an `Rc<Box<dyn Tr>>` is only the type of the call.
+static bool unsized_arg(Type *expected) {
+  if (expected->kind != TY_STRUCT) return false;
+  for (int i = 0; i < expected->nargs; i++)
+    if (!ty_is_sized(ty_resolve(expected->args[i]))) return true;
+  return false;
+}
+
 // Rc<?T> expected as Rc<dyn Fn(A) -> R>: ?T is to be a closure of that signature.
 static void unsize_fn_hint(Fcx *fx, Type *ret, Type *expected) {
   if (expected->kind != TY_STRUCT || expected->sdecl != ret->sdecl) return;
@@ -1192,7 +1204,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     // The expected type helps `let x: T = T::new()`, but not `let r: Rc<dyn Tr> = Rc::new(c)`,
     // where the result is coerced to it instead.
     Type *ret = ty_resolve(sig.ret);
-    bool unsizes = ret->kind == TY_STRUCT && ret->sdecl->coerce_unsized && expected && ty_has_dyn(expected);
+    bool unsizes = ret->kind == TY_STRUCT && ret->sdecl->coerce_unsized && expected && unsized_arg(ty_resolve(expected));
     if (expected && !ty_has_vars(expected) && !unsizes) unify(sig.ret, expected);
     if (unsizes) unsize_fn_hint(fx, ret, ty_resolve(expected));
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");

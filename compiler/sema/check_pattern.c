@@ -139,10 +139,17 @@ static void map_tuple_elems(Fcx *fx, Pattern *p, int nfields) {
   int after = rest < 0 ? 0 : p->nelems - rest - 1;
   int before = rest < 0 ? p->nelems : rest;
   if ((rest < 0 && p->nelems != nfields) || (rest >= 0 && before + after > nfields)) {
-    Diag *d = diag_error(p->nelems ? p->elems[0]->span : p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple %s %d field%s", p->nelems,
-                         p->nelems == 1 ? "" : "s", p->kind == PAT_TUPLE ? "has" : "variant has", nfields, nfields == 1 ? "" : "s");
-    diag_label(d, "expected %d field%s, found %d", nfields, nfields == 1 ? "" : "s", p->nelems);
-    diag_emit(d);
+    if (p->kind == PAT_TUPLE) {  // a tuple of the wrong length is another type: rustc's E0308
+      Diag *d = diag_error(p->span, "E0308", "mismatched types");
+      diag_label(d, "expected a tuple with %d element%s, found one with %d element%s", nfields, nfields == 1 ? "" : "s",
+                 p->nelems, p->nelems == 1 ? "" : "s");
+      diag_emit(d);
+    } else {
+      Diag *d = diag_error(p->nelems ? p->elems[0]->span : p->span, "E0023", "this pattern has %d field%s, but the corresponding tuple variant has %d field%s",
+                           p->nelems, p->nelems == 1 ? "" : "s", nfields, nfields == 1 ? "" : "s");
+      diag_label(d, "expected %d field%s, found %d", nfields, nfields == 1 ? "" : "s", p->nelems);
+      diag_emit(d);
+    }
     for (int i = 0; i < p->nelems; i++) {
       p->field_map[i] = -2;
       if (p->elems[i]->kind != PAT_REST) check_pat(fx, p->elems[i], ty_new_var(0), BM_MOVE, false);  // still bind its names

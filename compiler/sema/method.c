@@ -156,6 +156,23 @@ static void supertrait_ambiguity(Expr *e, TraitDecl *tr, TraitDecl *owner, FnDec
 }
 
 static bool probing_referent;  // a tentative probe (see probe_referent): no diagnostics
+
+// E0034 for a method of parameter u found through its bound `first`, when another of its
+// bounds (`T: A + B`, or B's supertrait A, which the bounds list too) declares one of that name
+// taking self the same way.
+static void param_bounds_ambiguity(Fcx *fx, Expr *e, Type *u, int first) {
+  TraitDecl *owner = e->trait;
+  for (int b = first + 1; b < fx->env->nbounds[u->index]; b++) {
+    TraitDecl *other = NULL;
+    FnDecl *m = trait_find_method(fx->env->bounds[u->index][b]->trait, e->name, &other);
+    // (one trait a supertrait of the other is supertrait_ambiguity's to report)
+    if (m && other != owner && m->self_kind == e->fn->self_kind && !trait_implies(owner, other) && !trait_implies(other, owner)) {
+      ambiguous_items(method_name_span(e), e->name, owner, other, u);
+      return;
+    }
+  }
+}
+
 static bool skip_private;      // inherent methods private here are passed over (probe_method_call)
 static bool private_skipped;   // and one was
 
@@ -233,13 +250,19 @@ static bool method_on_trait(Fcx *fx, Expr *e, TraitRef *tr, Type *u, int derefs,
   return true;
 }
 
+// While an operator's method is probed (`a + b` as `a.add(b)`, `*p` as `*p.deref()`), its trait
+// is in scope wherever the operator is written; a method call by name needs the trait imported.
+static bool operator_call;
+
+static bool trait_in_scope(TraitDecl *t, Expr *e) { return operator_call || trait_methods_in_scope(t, e->span); }
+
 // A method of a blanket impl (`impl<I: Iterator> IntoIterator for I`) on a type parameter whose
 // bounds do not declare it.
 static bool blanket_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   int ntraits;
   TraitDecl **traits = traits_declaring(e->name, &ntraits);
   for (int i = 0; i < ntraits; i++) {
-    if (!trait_methods_in_scope(traits[i], e->span)) continue;
+    if (!trait_in_scope(traits[i], e)) continue;
     TraitRef tr = {.trait = traits[i]};
     ImplDecl *im = find_impl(K, &tr, u, NULL, NULL);
     if (im && ty_resolve(im->self_ty)->kind == TY_PARAM) return method_on_trait(fx, e, &tr, u, derefs, DISPATCH_TRAIT, out);
@@ -316,7 +339,7 @@ static void suggest_trait_import(Diag *d, Expr *e, Type *rt) {
   for (int i = 0; i < ntraits; i++) {
     TraitDecl *t = traits[i];
     TraitRef tr = {.trait = t};
-    if (t->span.file == 0 || trait_methods_in_scope(t, e->span) || !find_impl(K, &tr, rt, NULL, NULL)) continue;
+    if (t->span.file == 0 || trait_in_scope(t, e) || !find_impl(K, &tr, rt, NULL, NULL)) continue;
     TraitDecl *owner = NULL;
     FnDecl *m = trait_find_method(t, e->name, &owner);
     if (m) diag_secondary(d, m->span, "the method is available for `%s` here", ty_name(rt));
@@ -336,7 +359,7 @@ static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   TraitDecl **in = arena_alloc(sizeof(TraitDecl *) * (all + 1));
   *n = 0;
   for (int i = 0; i < all; i++)
-    if (trait_methods_in_scope(traits[i], e->span)) in[(*n)++] = traits[i];
+    if (trait_in_scope(traits[i], e)) in[(*n)++] = traits[i];
   return in;
 }
 
@@ -388,7 +411,10 @@ static bool probe_step(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want
   }
   if (u->kind == TY_PARAM) {
     for (int b = 0; b < fx->env->nbounds[u->index]; b++)
-      if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) return true;
+      if (method_on_trait(fx, e, fx->env->bounds[u->index][b], u, derefs, DISPATCH_TRAIT, out)) {
+        if (!probing_referent) param_bounds_ambiguity(fx, e, u, b);
+        return true;
+      }
     return blanket_method(fx, e, u, derefs, out);
   }
   if (u->kind == TY_OPAQUE) {  // `-> impl Tr`: only what its bounds promise
@@ -458,6 +484,20 @@ static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Spa
 }
 
 // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
+// `5.into()`: an integer literal's type is not known yet, so the blanket `impl<T, U: From<T>>
+// Into<U> for T` is not the only impl that may apply (`impl Into<Number> for i32`); the trait's
+// arguments are then left to inference, as for a type with several impls.
+static bool literal_has_several_impls(TraitDecl *trait, Type *u) {
+  u = ty_resolve(u);
+  if (u->kind != TY_VAR || !u->var_kind) return false;
+  int n = 0;
+  for (int i = 0; i < trait->impls.len; i++) {
+    Type *st = trait->impls.data[i]->self_ty ? ty_resolve(trait->impls.data[i]->self_ty) : NULL;
+    n += st && (st->kind == TY_PARAM || ty_may_unify(st, u));  // (a blanket impl's T fits too)
+  }
+  return n > 1;
+}
+
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
@@ -490,7 +530,8 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, i
     // Several impls for u (`Mul<f64> for P`, `Mul<P> for P`): the arguments are inferred.
     // (PartialEq's builtin impls count: `"a".eq(&s)` may be `&str: PartialEq<&str>` too.)
     bool cmp = im->trait == K->partial_eq_trait || im->trait == K->partial_ord_trait;
-    bool several = im->ntrait_args && (impls_for_self(im->trait, u) > 1 || (cmp && compares_with_several(im->trait, u)));
+    bool several = im->ntrait_args && (impls_for_self(im->trait, u) > 1 || (cmp && compares_with_several(im->trait, u)) ||
+                                       literal_has_several_impls(im->trait, u));
     for (int a = 0; a < im->ntrait_args; a++) full.args[a] = several ? ty_new_var(0) : ty_subst(im->trait_args[a], best_binds, best_n);
     if (!method_on_trait(fx, e, &full, u, derefs, DISPATCH_TRAIT, out)) return false;
     // `u: Tr<?>` is an obligation whose arguments the call's decide (`v.partial_cmp(&(2, 0))` picks
@@ -528,7 +569,12 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   from_box = box;
   probing_referent = false;
   if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
-    if (e->trait && e->dispatch == DISPATCH_DYN) supertrait_ambiguity(e, e->trait, e->trait, e->fn, ty_resolve(u->inner));
+    Type *in = ty_resolve(u->inner);
+    if (e->trait && e->dispatch == DISPATCH_DYN) supertrait_ambiguity(e, e->trait, e->trait, e->fn, in);
+    if (e->trait && e->dispatch == DISPATCH_TRAIT && in->kind == TY_PARAM) {  // (found without diagnostics)
+      supertrait_ambiguity(e, e->trait, e->trait, e->fn, in);
+      param_bounds_ambiguity(fx, e, in, -1);
+    }
     return true;
   }
   fx->obligations.len = obligations;
@@ -558,7 +604,10 @@ static bool probe_autoref_by_value(Fcx *fx, Expr *e, Type *u, int derefs, Sig *o
 // An operator on a type that is not a primitive: `a + b` is the call `a.add(b)` of the method
 // of Add, whose receiver a was checked already (check_expr.c: check_operator).
 Type *check_operator_method(Fcx *fx, Expr *m) {
+  bool outer = operator_call;
+  operator_call = true;
   Type *t = probe_method_call(fx, m, ty_resolve(m->sub->ty));
+  operator_call = outer;
   if (m->autoref == 2) note_mut_use(fx, m->sub);
   return t;
 }

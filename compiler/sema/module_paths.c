@@ -293,6 +293,19 @@ static bool private_std_import(const char *in, const char *name, const char *fro
   return false;
 }
 
+// `use a::HashMap;` where module a has `pub use std::collections::HashMap;` (visible from
+// `from`): that std import, which the `use` then stands for (resolve_binding); else NULL.
+static Item *reexported_std_item(const char *in, const char *name, const char *from) {
+  for (int i = 0; i < std_uses.len; i++) {
+    Item *u = std_uses.data[i];
+    const char *alias = u->use_alias ? u->use_alias : u->use_path.segs[u->use_path.nsegs - 1].name;
+    if (alias == name && module_of(u->span) == in && module_visible(u->vis, in, from) && strcmp(alias, "*")) return u;
+  }
+  return NULL;
+}
+
+static Item *std_reexport;  // what walk found a `use`'s last segment to be (see above)
+
 // Follows path segments from *i on through modules; returns the target of the first segment
 // that is not a module (or of the last). Reports a missing or private step.
 static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool is_use, bool *failed) {
@@ -307,7 +320,9 @@ static ModTarget walk(const char *mod, const char *from, Path *p, int *i, bool i
     }
     if (!n.kind) {
       const char *in = *i == 0 || t.module == module_at(0)->path ? "the crate root" : arena_printf("`%s`", p->segs[*i - 1].name);
-      if (is_use) {
+      if (is_use && *i == p->nsegs - 1 && (std_reexport = reexported_std_item(t.module, s->name, from))) {
+        return (ModTarget){0};
+      } else if (is_use) {
         unresolved_import(p, *i);
       } else if (*i + 1 < p->nsegs) {
         Diag *d = diag_error(s->span, "E0433", "cannot find `%s` in %s", s->name, in);
@@ -414,8 +429,14 @@ static ModTarget resolve_binding(UseBinding *b) {
   if (mod && i >= p->nsegs) {
     t = target(MT_MODULE, mod, p->segs[p->nsegs - 1].name, NULL, p->segs[0].span, true);
   } else if (mod) {
+    std_reexport = NULL;
     t = walk(mod, b->scope, p, &i, true, &failed);
-    if (t.kind == MT_NONE && !failed) {  // walk leaves a missing last segment to its caller
+    if (std_reexport) {  // the `use` becomes that std import (check.c hands it to resolve.c)
+      Item *it = b->item;
+      if (!it->use_alias) it->use_alias = p->segs[p->nsegs - 1].name;
+      it->use_path = std_reexport->use_path;
+      std_reexport = NULL;
+    } else if (t.kind == MT_NONE && !failed) {  // walk leaves a missing last segment to its caller
       unresolved_import(p, i);
       t = (ModTarget){0};
     } else if (t.kind == MT_ITEM && i < p->nsegs - 1 && t.item->kind == ITEM_STRUCT && t.item->sdecl->is_enum) {
@@ -602,8 +623,25 @@ bool resolve_module_paths(Program *prog) {
 // ---------------------------------------------------------------------------------------------
 // Lookups for resolve.c
 
-// Where an unqualified `name` used in module `scope` may be declared, best first: the module
-// itself, then explicit imports, then globs. Returns how many were written to out.
+// The items that the `use`s of one region (a block of that length around the query, or the
+// module's own when 0) bring in as name, its imports first, then its globs.
+static int add_bindings(const char *scope, const char *name, uint32_t region_len, ModTarget *out, int k, int max) {
+  for (int pass = 0; pass < 2 && k < max; pass++)
+    for (int i = 0; i < bindings.len && k < max; i++) {
+      UseBinding *b = &bindings.data[i];
+      bool glob = b->alias == intern_cstr("*");
+      if ((uint32_t)(b->region.hi - b->region.lo) != region_len || (region_len && !b->region.hi)) continue;
+      if (!binding_applies(b, scope) || glob != (pass == 1) || (!glob && b->alias != name)) continue;
+      ModTarget t = b->target;
+      if (glob && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
+      if (t.kind == MT_ITEM && t.visible) out[k++] = t;
+    }
+  return k;
+}
+
+// Where an unqualified `name` used in module `scope` may be declared, best first: the block
+// imports around it, the module itself, then its explicit imports, then its globs. Returns how
+// many were written to out.
 int scope_candidates(const char *scope, const char *name, Span at, ModTarget *out, int max) {
   query_at = at;
   const char *m, *n;
@@ -612,17 +650,22 @@ int scope_candidates(const char *scope, const char *name, Span at, ModTarget *ou
     return 1;
   }
   int k = 0;
-  out[k++] = target(MT_ITEM, scope, name, NULL, (Span){0}, true);
-  for (int pass = 0; pass < 2 && k < max; pass++)
-    for (int i = 0; i < bindings.len && k < max; i++) {
+  // A block is a scope of its own: its `use`s shadow the module's items (and outer blocks'),
+  // the innermost block first, each block's own imports before its globs.
+  uint32_t done = 0;
+  for (;;) {
+    uint32_t next = UINT32_MAX;
+    for (int i = 0; i < bindings.len; i++) {
       UseBinding *b = &bindings.data[i];
-      bool glob = b->alias == intern_cstr("*");
-      if (!binding_applies(b, scope) || glob != (pass == 1) || (!glob && b->alias != name)) continue;
-      ModTarget t = b->target;
-      if (glob && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);
-      if (t.kind == MT_ITEM && t.visible) out[k++] = t;
+      uint32_t len = b->region.hi - b->region.lo;
+      if (b->region.hi && len > done && len < next && binding_applies(b, scope)) next = len;
     }
-  return k;
+    if (next == UINT32_MAX) break;
+    k = add_bindings(scope, name, next, out, k, max);
+    done = next;
+  }
+  if (k < max) out[k++] = target(MT_ITEM, scope, name, NULL, (Span){0}, true);
+  return add_bindings(scope, name, 0, out, k, max);
 }
 
 // A variant that a glob import of a module brings into scope because the module re-exports it

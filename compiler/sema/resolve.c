@@ -370,11 +370,50 @@ static bool imported(const char *module, const char *name) {
 // whose blanket `impl<T> Borrow<T> for T` would otherwise answer `cell.borrow()` on an
 // Rc<RefCell<T>>, only when imported (rustc's rule for every trait that is not in the
 // prelude; the other std modules' traits are taken as in scope).
+// The std traits whose methods a concrete type's value is called with only once the trait is
+// imported (`use std::ops::Add;`, `use std::fmt::Display as _;`, a glob): those not in Rust's
+// prelude, by their std module. (The prelude declares the operator traits at its root.)
+static const char *const imported_only[][2] = {
+    {"ops", "Add"}, {"ops", "Sub"}, {"ops", "Mul"}, {"ops", "Div"}, {"ops", "Rem"}, {"ops", "Neg"}, {"ops", "Not"},
+    {"ops", "BitAnd"}, {"ops", "BitOr"}, {"ops", "BitXor"}, {"ops", "Shl"}, {"ops", "Shr"},
+    {"ops", "AddAssign"}, {"ops", "SubAssign"}, {"ops", "MulAssign"}, {"ops", "DivAssign"}, {"ops", "RemAssign"},
+    {"ops", "BitAndAssign"}, {"ops", "BitOrAssign"}, {"ops", "BitXorAssign"}, {"ops", "ShlAssign"}, {"ops", "ShrAssign"},
+    {"ops", "Deref"}, {"ops", "DerefMut"}, {"ops", "Index"}, {"ops", "IndexMut"},
+    {"fmt", "Display"}, {"fmt", "Debug"}, {"fmt", "Write"}, {"fmt", "Binary"}, {"fmt", "Octal"}, {"fmt", "LowerHex"},
+    {"fmt", "UpperHex"}, {"fmt", "LowerExp"}, {"fmt", "UpperExp"}, {"fmt", "Pointer"},
+    {"hash", "Hash"}, {"hash", "Hasher"}, {"hash", "BuildHasher"}, {"any", "Any"}, {"error", "Error"},
+    {"io", "Write"}, {"io", "Read"}, {"io", "BufRead"}, {"borrow", "Borrow"},
+};
+
+// Whether a `use` of this module brings std trait `module::name` into scope for its methods:
+// under any alias (`as _` too), or by a glob.
+static bool trait_use_in_scope(const char *module, const char *name) {
+  for (int i = 0; i < uses.len; i++) {
+    UseEntry *u = VEC_AT(uses, i);
+    Path *p = &u->path;
+    if (!use_in_scope(u) || p->nsegs < 2 || !std_path_head(p->segs[0].name)) continue;
+    bool glob = u->alias == intern_cstr("*");
+    const char *last;
+    const char *m = path_std_module(p, &last);
+    if (m == module && (glob || last == name)) return true;
+  }
+  return false;
+}
+
+// The trait whose impl (or definition) holds the body being checked: rustc's resolver puts it
+// in scope there (`self.0.fmt(f)` in `impl fmt::Display for W` needs no `use`).
+static TraitDecl *body_trait;
+
+void resolve_body_trait(TraitDecl *t) { body_trait = t; }
+
 bool trait_methods_in_scope(TraitDecl *t, Span use) {
-  if (use.file == 0) return true;
+  if (use.file == 0 || t == body_trait) return true;
   if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name, use);
   const char *m = std_module_of(t->span);
-  return !m || strcmp(m, "borrow") || !strcmp(t->name, "ToOwned") || imported(m, t->name);  // (ToOwned is Rust's prelude's)
+  for (size_t i = 0; i < sizeof imported_only / sizeof imported_only[0]; i++)
+    if (!strcmp(t->name, imported_only[i][1]) && (!m || !strcmp(m, imported_only[i][0])))
+      return imported(intern_cstr(imported_only[i][0]), t->name) || trait_use_in_scope(intern_cstr(imported_only[i][0]), t->name);
+  return true;
 }
 
 const char *path_std_module(Path *p, const char **name) {

@@ -113,7 +113,8 @@ void resolve_scope_of(Span item);
 // ... and, in a body, the body or the block that declares items (returns the one it replaces)
 Span resolve_body_scope(Span body);
 StructDecl *lookup_struct(const char *name);
-bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::borrow's only once imported
+bool trait_methods_in_scope(TraitDecl *t, Span use);  // std::ops', std::fmt's... only once imported
+void resolve_body_trait(TraitDecl *t);  // the trait the body being checked implements or defines
 TraitDecl *lookup_trait(const char *name);
 FnDecl *lookup_fn(const char *name);
 ConstDecl *lookup_const(const char *name);

@@ -408,6 +408,9 @@ static void parse_meta(Attrs *a, bool inner) {
       error_at(a->attr_at, "E0658", "`#[thread_local]` is an experimental feature, and does not currently handle destructors");
   } else if (!strcmp(name, "track_caller")) {
     a->track_caller = true;
+  } else if ((!strcmp(name, "test") || !strcmp(name, "bench")) && !inner) {
+    a->cfg_off = true;  // a test function exists only in a `--test` build, which trc does not make
+    if (at(TK_LPAREN)) skip_token_tree();
   } else if (!strcmp(name, "default") && !at(TK_LPAREN)) {
     a->is_default = true;
   } else if (!strcmp(name, "rustc_coerce_unsized")) {
@@ -2133,6 +2136,7 @@ static void parse_stmts(Block *b) {
       s->item = parse_block_item(attrs);
       s->span = span_from(slo);
       if (s->item) PUSH(b->stmts, b->nstmts, s);
+      b->has_items = true;  // (a `use` is kept among the program's items, not as a statement)
       continue;
     }
     bool block_like = k == TK_IF || k == TK_MATCH || k == TK_LOOP || k == TK_WHILE || k == TK_FOR || k == TK_LBRACE ||
