@@ -3008,14 +3008,25 @@ static StructDecl *parse_enum(Attrs attrs) {
   return en;
 }
 
-// assoc-type = "type" ident (":" bounds)? ("=" type)? ";"
+// assoc-type = "type" ident generics? (":" bounds)? where? ("=" type)? where? ";"
+// A generic associated type with lifetime parameters only (`type Item<'a> where Self: 'a;`,
+// `type Item<'a> = &'a str;`) is its type with the lifetimes left out, as every other type in
+// trc is (the borrow checker follows values, not lifetimes); the `where` clauses of such a
+// type are outlives bounds. Type parameters are not supported.
 static AssocTypeDecl parse_assoc_type(void) {
   Span lo = expect(TK_TYPE)->span;
   AssocTypeDecl a = {0};
   a.span = tok()->span;
   a.name = expect_ident();
+  int lt_mark = P.lt_nscope;
+  Generics g = parse_generics();
+  if (g.nparams) error_at(g.params[0].span, NULL, "generic associated types with type parameters are not supported");
   if (accept(TK_COLON)) parse_bounds(&a.bounds, &a.nbounds);
+  Generics outlives = {0};
+  parse_where(&outlives);
   if (accept(TK_EQ)) a.default_ty = parse_type();
+  parse_where(&outlives);
+  P.lt_nscope = lt_mark;
   a.decl_span = span_from(lo);
   expect(TK_SEMI);
   return a;
