@@ -843,7 +843,7 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
       Type *t = check_expr(fx, e->args[0], hint ? hint : NULL);
       // The argument is a coercion site of the expected content: `Box<Box<dyn P>>` from
       // `Box::new(Box::new(U))` (when the expected type holds no inference variable).
-      if (hint && !ty_has_vars(hint) && ty_resolve(inner)->kind == TY_VAR && ty_may_unify(t, hint) == false) unify(inner, hint);
+      if (hint && ty_is_sized(hint) && !ty_has_vars(hint) && ty_resolve(inner)->kind == TY_VAR && !ty_may_unify(t, hint)) unify(inner, hint);
       if (!coerce(fx, e->args[0], t, inner)) mismatch(e->args[0], inner, t);
       note_move(fx, e->args[0]);
       require_sized(fx->env, t, e->args[0]->span, "the argument of `Box::new`");
