@@ -341,16 +341,41 @@ static uint64_t new_rwlock(void)
     return (uint64_t)(uintptr_t)l;
 }
 
+/* A Condvar: the pthread condition and the mutex it was last waited with. std lets a thread
+ * notify without holding that mutex; helgrind calls a signal that no thread's lock covers
+ * "dubious", so notify takes the mutex for the signal when nobody holds it (trylock), which
+ * changes nothing else. */
+typedef struct Cond {
+    pthread_cond_t c;
+    pthread_mutex_t *m;
+} Cond;
+
 static uint64_t new_cond(void)
 {
-    pthread_cond_t *c = new_object(sizeof *c);
-    pthread_cond_init(c, NULL);
+    Cond *c = new_object(sizeof *c);
+    pthread_cond_init(&c->c, NULL);
     return (uint64_t)(uintptr_t)c;
+}
+
+static int cond_wait(Cond *c, pthread_mutex_t *m)
+{
+    __atomic_store_n(&c->m, m, __ATOMIC_SEQ_CST);
+    return pthread_cond_wait(&c->c, m);
+}
+
+static int cond_notify(Cond *c, int all)
+{
+    pthread_mutex_t *m = __atomic_load_n(&c->m, __ATOMIC_SEQ_CST);
+    int locked = m && pthread_mutex_trylock(m) == 0;
+    int r = all ? pthread_cond_broadcast(&c->c) : pthread_cond_signal(&c->c);
+    if (locked)
+        pthread_mutex_unlock(m);
+    return r;
 }
 
 #define MUTEX(a) ((pthread_mutex_t *)(uintptr_t)(a))
 #define RWLOCK(a) ((pthread_rwlock_t *)(uintptr_t)(a))
-#define COND(a) ((pthread_cond_t *)(uintptr_t)(a))
+#define COND(a) ((Cond *)(uintptr_t)(a))
 
 /* std::sync's and std::thread's operations on runtime objects (the ops are
  * listed in trc_rt.def with the same numbers as compiler/std/thread.tr's). */
@@ -367,10 +392,10 @@ uint64_t trc_sync(uint32_t op, uint64_t a, uint64_t b)
     case 7: return (uint64_t)pthread_mutex_unlock(MUTEX(a));
     case 8: pthread_mutex_destroy(MUTEX(a)); free(MUTEX(a)); return 0;
     case 9: return new_cond();
-    case 10: return (uint64_t)pthread_cond_wait(COND(a), MUTEX(b));
-    case 11: return (uint64_t)pthread_cond_signal(COND(a));
-    case 12: return (uint64_t)pthread_cond_broadcast(COND(a));
-    case 13: pthread_cond_destroy(COND(a)); free(COND(a)); return 0;
+    case 10: return (uint64_t)cond_wait(COND(a), MUTEX(b));
+    case 11: return (uint64_t)cond_notify(COND(a), 0);
+    case 12: return (uint64_t)cond_notify(COND(a), 1);
+    case 13: pthread_cond_destroy(&COND(a)->c); free(COND(a)); return 0;
     case 14: return new_rwlock();
     case 15: return (uint64_t)pthread_rwlock_rdlock(RWLOCK(a));
     case 16: return (uint64_t)pthread_rwlock_wrlock(RWLOCK(a));

@@ -856,7 +856,9 @@ static void lower_compare(Lower *L, Place dest, TokenKind op, Place a, Place b, 
   while (str && ty_resolve(place_ty(L, a))->kind == TY_REF) a = deref(L, a, sp);
   while (str && ty_resolve(place_ty(L, b))->kind == TY_REF) b = deref(L, b, sp);
   Type *t = ty_resolve(place_ty(L, a)), *rhs = ty_resolve(place_ty(L, b));
-  if (is_scalar(t) && is_scalar(rhs)) {
+  // (Thin raw pointers compare by address, as a scalar does.)
+  bool thin_ptrs = t->kind == TY_PTR && rhs->kind == TY_PTR && ty_is_sized(t->inner) && ty_is_sized(rhs->inner);
+  if ((is_scalar(t) && is_scalar(rhs)) || thin_ptrs) {
     assign(L, dest, (Rvalue){.kind = RV_BINARY, .binop = mir_binop(op), .a = use_place(L, a), .b = use_place(L, b), .ty = ty_bool}, sp);
     return;
   }

@@ -409,6 +409,10 @@ static void resolve_trait_header(TraitDecl *t) {
     }
     if (r->trait->is_marker || r->trait->is_auto) {  // `trait Job: Send`: no vtable room either
       t->marker_supers[t->nmarker_supers++] = r->trait;
+      if (r->trait == K->copy_trait && !t->requires_sized) {  // Copy: Clone: Sized (not dyn compatible)
+        t->requires_sized = true;
+        t->sized_span = t->supers[i].span;
+      }
       continue;
     }
     env_add_bound(t->env, 0, r);
@@ -688,6 +692,22 @@ static void check_assoc_type_bounds(ImplDecl *im) {
     for (int j = 0; j < t->nassoc_types; j++)
       if (t->assoc_types[j].name == a->name) decl = &t->assoc_types[j];
     if (!a->resolved || !decl || !decl->rbounds || ty_has_vars(a->resolved)) continue;
+    // `type Out: Copy` (a marker, kept apart from rbounds): a String there would be copied
+    // bitwise by code that relies on the bound (a double free at run time).
+    if (decl->is_copy && K->copy_trait && !type_implements(K, a->resolved, K->copy_trait)) {
+      const char *name = ty_name(a->resolved);
+      Diag *d = diag_error(a->default_ty->span, "E0277", "the trait bound `%s: Copy` is not satisfied", name);
+      diag_label(d, "the trait `Copy` is not implemented for `%s`", name);
+      for (int b = 0; b < decl->nbounds; b++) {
+        Path *p = &decl->bounds[b].path;
+        if (p->nsegs && p->segs[p->nsegs - 1].name == K->copy_trait->name) {
+          diag_note_at(d, decl->bounds[b].span, "required by a bound in `%s::%s`", t->name, decl->name);
+          break;
+        }
+      }
+      diag_emit(d);
+      continue;
+    }
     for (int b = 0; b < decl->rbounds->n; b++) {
       TraitDecl *bt = decl->rbounds->refs[b]->trait;
       if (bt->is_marker || bt->is_auto || type_implements(K, a->resolved, bt)) continue;

@@ -660,7 +660,7 @@ static const char *op_text(TokenKind op) { return token_kind_name(op); }
 static bool comparable(Type *t) {
   t = ty_resolve(t);
   while (t->kind == TY_REF) t = ty_resolve(t->inner);
-  return t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_VAR ||
+  return t->kind == TY_INT || t->kind == TY_PTR || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_CHAR || t->kind == TY_VAR ||
          t->kind == TY_STR || t->kind == TY_STRING || t->kind == TY_UNIT;
 }
 

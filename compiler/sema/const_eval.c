@@ -25,15 +25,19 @@ static Type *written_prim(TypeExpr *te) {
 
 static bool eval(Expr *e, int depth, int64_t *out);
 
-// `Be::W`: an associated const of an inherent impl of the type named `type`.
-static bool assoc_const_value(const char *type, const char *name, int64_t *out) {
-  for (int i = 0; i < K->impls.len; i++) {
-    ImplDecl *im = VEC_AT(K->impls, i);
-    TypeExpr *st = im->self_te;
-    if (im->trait_path || st->kind != TE_PATH || st->path.segs[st->path.nsegs - 1].name != type) continue;
-    for (int m = 0; m < im->nmethods; m++)
-      if (im->methods[m]->is_const && im->methods[m]->name == name) return const_fn_value(im->methods[m], out);
-  }
+// `Be::W`: an associated const of an impl of the type named `type`, an inherent one first, then
+// a trait's (`Text::HEADER` of `impl Packet for Text`; `trait_name` narrows it for
+// `<Text as Packet>::HEADER`). (Two traits giving the name is E0034, reported by the checker.)
+static bool assoc_const_value(const char *type, const char *trait_name, const char *name, int64_t *out) {
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < K->impls.len; i++) {
+      ImplDecl *im = VEC_AT(K->impls, i);
+      TypeExpr *st = im->self_te;
+      if (!im->trait_path != (pass == 0) || st->kind != TE_PATH || st->path.segs[st->path.nsegs - 1].name != type) continue;
+      if (trait_name && (!im->trait_path || im->trait_path->segs[im->trait_path->nsegs - 1].name != trait_name)) continue;
+      for (int m = 0; m < im->nmethods; m++)
+        if (im->methods[m]->is_const && im->methods[m]->name == name) return const_fn_value(im->methods[m], out);
+    }
   return false;
 }
 
@@ -77,7 +81,14 @@ static bool eval(Expr *e, int depth, int64_t *out) {
     return true;
   }
   case EX_PATH: {
-    if (e->path.nsegs == 2) return assoc_const_value(e->path.segs[0].name, e->path.segs[1].name, out);
+    Path *p = &e->path;
+    if (p->qself) {  // `<Text as Packet>::HEADER`
+      TypeExpr *q = p->qself;
+      if (q->kind != TE_PATH || !q->path.nsegs || p->nsegs != p->qtrait + 1) return false;
+      const char *trait_name = p->qtrait ? p->segs[p->qtrait - 1].name : NULL;
+      return assoc_const_value(q->path.segs[q->path.nsegs - 1].name, trait_name, p->segs[p->nsegs - 1].name, out);
+    }
+    if (e->path.nsegs == 2) return assoc_const_value(e->path.segs[0].name, NULL, e->path.segs[1].name, out);
     if (e->path.nsegs != 1) return false;
     ConstDecl *c = lookup_const(e->path.segs[0].name);
     return c && const_value(c, depth + 1, out);

@@ -959,7 +959,8 @@ static Type *resolve_dyn(TypeExpr *te, GenericEnv *env, Type *self_ty) {
     principal = with_super_bindings(principal, principal->trait, targs, 0);
   }
   if (principal) {
-    check_dyn_compatible(principal->trait, te->span);
+    // rustc points at `dyn Tr` in a signature, at the trait's name in a body (`let x: &dyn Tr`).
+    check_dyn_compatible(principal->trait, cur_body.hi && span_within(te->span, cur_body) ? principal_span : te->span);
     require_assoc_bindings(principal, principal->trait, principal_span);
     if (!binding_bounds_hold(principal, te->span)) return err_type();
   }
