@@ -16,11 +16,22 @@ meant to be valid Rust (and so valid .tr), built from a random *structure*:
   - generic fns with bounds (`<T: A + B>`, `where`, `impl A`, `?Sized`), fns over `&dyn`,
     `&mut dyn`, `Box<dyn>`, `Vec<Box<dyn>>` with loops, upcasts `&dyn Sub -> &dyn Super`,
     factories returning `Box<dyn Tr>`, closures through `F: Fn` and `&dyn Fn`;
+  - self-contained extras, each a few items and lines of main: blanket impls, Box upcasts,
+    holders of trait objects, associated types, a generic trait implemented twice; and the
+    shapes issue 15 found missing: a trait whose method takes its own trait object, recursive
+    types through Box/Vec/Option<Box<_>>, ==/</assert_eq!/assert_ne! on tuples, Options,
+    arrays and derived-PartialEq structs and enums, closures over unsuffixed literals and
+    `move` closures matching a captured Option<Box<_>>, repeat expressions with large counts
+    (`[x; 20000]`, `vec![0u8; 1_048_576]`, `Box::new([x; 50000])`), a generic trait with three
+    impls for one type chosen by annotation or turbofish, `G<G<G<i32>>>` nesting, catch_unwind
+    with the payload downcast, thread::spawn + join, macro_rules! generating impls, and `mod`
+    blocks with `pub` items and `use`;
   - a main that calls all of it with concrete types.
 
-Nothing recurses: a method body only calls methods earlier in one global order (supertraits
-first), and a free fn only earlier free fns; arithmetic wraps. So a program also runs, and
-prints the same under rustc and trc.
+Nothing recurses without a bound: a method body only calls methods earlier in one global order
+(supertraits first), a free fn only earlier free fns, and the recursive types' walks follow
+finite data; arithmetic wraps. So a program also runs, and prints the same under rustc and trc
+(some end in a panic, exit 101, on purpose: a failing assert_eq!, a caught or joined panic).
 
 Modes:
   gen_programs.py --emit DIR --count N [--seed S]
@@ -722,6 +733,8 @@ class Gen:
             self.emit("    }")
             if self.enum_debug:
                 self.emit('    println!("{:?}", %s);' % v)
+        for line in self.tail_main:
+            self.emit("    " + line)
         self.emit("}")
 
     # -- extras: self-contained features, each some items and the lines main runs -------------
@@ -904,12 +917,403 @@ class Gen:
                 "let e: &dyn %s<bool> = &c;" % cv,
                 'println!("conv {} {} {} {}", via%d(&c), viab%d(&c), d.conv(2), e.conv(false));' % (k, k)]
 
+    # -- extras of issue 15: shapes the outside programs used and this generator did not ----------
+
+    def extra_self_dyn(self, k):
+        """A trait whose method takes its own trait object (`fn m(&self, other: &dyn Tr)`), with
+        two impls, called statically and through `&dyn`/`Box<dyn>` on mixed pairs."""
+        t = "Peer%d" % k
+        self.emit("trait %s {" % t)
+        self.emit("    fn id(&self) -> i64;")
+        self.emit("    fn meet(&self, other: &dyn %s) -> i64 {" % t)
+        self.emit("        self.id().wrapping_mul(10).wrapping_add(other.id())")
+        self.emit("    }")
+        if self.chance(0.5):
+            self.emit("    fn pick<'a>(&'a self, other: &'a dyn %s) -> &'a dyn %s where Self: Sized {" % (t, t))
+            self.emit("        if self.id() > other.id() { self } else { other }")
+            self.emit("    }")
+        self.emit("}")
+        self.emit("struct Pa%d(i64);" % k)
+        self.emit("struct Pb%d { v: i64 }" % k)
+        self.emit("impl %s for Pa%d {" % (t, k))
+        self.emit("    fn id(&self) -> i64 {")
+        self.emit("        self.0")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s for Pb%d {" % (t, k))
+        self.emit("    fn id(&self) -> i64 {")
+        self.emit("        self.v.wrapping_add(100)")
+        self.emit("    }")
+        self.emit("    fn meet(&self, other: &dyn %s) -> i64 {" % t)
+        self.emit("        other.meet(&Pa%d(self.v)).wrapping_sub(1)" % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        a, b = self.lit(), self.lit()
+        return ["let pa = Pa%d(%s);" % (k, a),
+                "let pb = Pb%d { v: %s };" % (k, b),
+                "let peers: Vec<Box<dyn %s>> = vec![Box::new(Pa%d(3)), Box::new(Pb%d { v: 4 })];" % (t, k, k),
+                "for p in peers.iter() {",
+                '    println!("meet {} {} {}", p.meet(&pa), p.meet(&pb), p.meet(&*peers[0]));',
+                "}",
+                'println!("meet static {} {}", pa.meet(&pb), pb.meet(&pa));']
+
+    def extra_recursive(self, k):
+        """Recursive types through Box, Vec and Option<Box<_>>, built and walked recursively
+        (the recursion is bounded by the data)."""
+        n = self.r.randint(0, 6)
+        self.emit("#[derive(Debug)]")
+        self.emit("enum List%d {" % k)
+        self.emit("    Cons(i64, Box<List%d>)," % k)
+        self.emit("    Nil,")
+        self.emit("}")
+        self.emit("fn list_sum%d(l: &List%d) -> i64 {" % (k, k))
+        self.emit("    match l {")
+        self.emit("        List%d::Cons(v, rest) => v.wrapping_add(list_sum%d(rest))," % (k, k))
+        self.emit("        List%d::Nil => 0," % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit("struct Tree%d {" % k)
+        self.emit("    v: i64,")
+        self.emit("    kids: Vec<Tree%d>," % k)
+        self.emit("}")
+        self.emit("fn tree_size%d(t: &Tree%d) -> i64 {" % (k, k))
+        self.emit("    let mut s = t.v;")
+        self.emit("    for c in t.kids.iter() {")
+        self.emit("        s = s.wrapping_add(tree_size%d(c));" % k)
+        self.emit("    }")
+        self.emit("    s")
+        self.emit("}")
+        self.emit("struct Link%d {" % k)
+        self.emit("    v: i64,")
+        self.emit("    next: Option<Box<Link%d>>," % k)
+        self.emit("}")
+        self.emit("fn link_len%d(l: &Link%d) -> i64 {" % (k, k))
+        self.emit("    match &l.next {")
+        self.emit("        Some(n) => 1 + link_len%d(n)," % k)
+        self.emit("        None => 1,")
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        return ["let mut l = List%d::Nil;" % k,
+                "for i in 0..%d {" % n,
+                "    l = List%d::Cons(i, Box::new(l));" % k,
+                "}",
+                'println!("list {} {:?}", list_sum%d(&l), l);' % k,
+                "let tr = Tree%d { v: 1, kids: vec![Tree%d { v: 2, kids: Vec::new() }, Tree%d { v: %s, kids: vec![Tree%d { v: 4, kids: vec![] }] }] };"
+                % (k, k, k, self.lit(), k),
+                'println!("tree {}", tree_size%d(&tr));' % k,
+                "let mut ln = Link%d { v: 0, next: None };" % k,
+                "for i in 1..%d {" % (n + 2),
+                "    ln = Link%d { v: i, next: Some(Box::new(ln)) };" % k,
+                "}",
+                'println!("link {} {}", ln.v, link_len%d(&ln));' % k]
+
+    def extra_compare(self, k):
+        """==, !=, < and assert_eq!/assert_ne! on tuples, Options, arrays, slices and derived
+        PartialEq/Debug structs and enums (the comparisons trc once did not lower)."""
+        self.emit("#[derive(Debug, PartialEq, Clone, Copy)]")
+        self.emit("struct Pt%d {" % k)
+        self.emit("    x: i32,")
+        self.emit("    y: i64,")
+        self.emit("}")
+        self.emit("#[derive(Debug, PartialEq)]")
+        self.emit("enum Sh%d {" % k)
+        self.emit("    Dot(Pt%d)," % k)
+        self.emit("    Seg(Pt%d, Pt%d)," % (k, k))
+        self.emit("    Empty,")
+        self.emit("}")
+        self.emit()
+        a, b = self.r.randint(0, 3), self.r.randint(0, 3)
+        lines = ["let p = Pt%d { x: %d, y: %d };" % (k, a, b),
+                 "let q = Pt%d { x: %d, y: %d };" % (k, b, a),
+                 'println!("pt {} {} {:?}", p == q, p != q, p);',
+                 "assert_eq!(p, Pt%d { x: %d, y: %d });" % (k, a, b),
+                 "assert_eq!((1, 2), (1, 2));",
+                 "assert_ne!((%d, 'a'), (%d, 'b'));" % (a, a),
+                 "let o: Option<i32> = Some(%d);" % a,
+                 "assert_eq!(o, Some(%d));" % a,
+                 "assert_ne!(o, None);",
+                 'println!("opt {} {} {}", o == Some(1), o > None, o < Some(2));',
+                 "let arr = [%d, 2, 3];" % a,
+                 "assert_eq!(arr, [%d, 2, 3]);" % a,
+                 'println!("arr {} {} {}", arr == [1, 2, 3], arr < [2, 0, 0], &arr[..2] == &[%d, 2][..]);' % b,
+                 "let sh = vec![Sh%d::Dot(p), Sh%d::Seg(p, q), Sh%d::Empty];" % (k, k, k),
+                 "assert_eq!(sh[0], Sh%d::Dot(p));" % k,
+                 "assert_ne!(sh[1], Sh%d::Seg(q, q));" % k,
+                 'println!("shapes {:?} {}", sh, sh[2] == Sh%d::Empty);' % k,
+                 'println!("tup {} {} {:?}", (p, 1u8) == (q, 1u8), (1, "a") < (1, "b"), (o, arr, p));',
+                 "assert_eq!(Some((p, [1u8; 3])), Some((p, [1, 1, 1])));"]
+        if self.chance(0.3):
+            # The last line: a failing assert_eq! panics with both values ({:?}); exit 101.
+            self.tail_main.append("assert_eq!((%d, Some(%d)), (%d, Some(%d)), \"pair {}\", %d);"
+                                  % (a, b, a, b + 1, k))
+        return lines
+
+    def extra_closure_lit(self, k):
+        """Closures over unsuffixed literals and captured variables (the type is inferred from
+        the literal's default, i32), and a `move` closure matching an Option<Box<_>> it owns."""
+        o, p = self.r.randint(0, 50), self.r.randint(1, 9)
+        lines = ["let o%d = %d;" % (k, o),
+                 "let c%d = |i| i + o%d;" % (k, k),
+                 'println!("clit {}", c%d(%d));' % (k, p),
+                 "let sq%d = |x| x * x - 1;" % k,
+                 'println!("sq {}", sq%d(%d));' % (k, p),
+                 "let ob%d = Some(Box::new(%d));" % (k, p),
+                 "let mc%d = move || match ob%d {" % (k, k),
+                 "    Some(b) => *b + o%d," % k,
+                 "    None => 0,",
+                 "};",
+                 'println!("move box {}", mc%d());' % k,
+                 "let on%d: Option<Box<i64>> = None;" % k,
+                 "let mr%d = move |d: i64| match &on%d { Some(b) => **b, None => d };" % (k, k),
+                 'println!("move none {} {}", mr%d(3), mr%d(4));' % (k, k),
+                 "let mut cnt%d = 0;" % k,
+                 "let mut inc%d = || cnt%d += %d;" % (k, k, p),
+                 "inc%d();" % k,
+                 "inc%d();" % k,
+                 'println!("count {}", cnt%d);' % k]
+        if self.chance(0.5):
+            lines += ["let fs%d: Vec<Box<dyn Fn(i32) -> i32>> = vec![Box::new(move |x| x + o%d), Box::new(|x| x * 2)];" % (k, k),
+                      "for f in fs%d.iter() {" % k,
+                      '    println!("boxed {}", f(%d));' % p,
+                      "}"]
+        return lines
+
+    def extra_repeat(self, k):
+        """Repeat expressions `[x; N]` with large N: on the stack (moderate), in a Box and in
+        vec![x; N] (large); a repeat's cost must not grow with N in the compiler."""
+        n_stack = self.pick([5000, 4096, 20000])
+        n_big = self.pick([100000, 65536, 1 << 20])
+        seed = self.r.randint(1, 200)
+        return ["let n%d = %d;" % (k, seed),
+                "let st%d = [n%d as u8; %d];" % (k, k, n_stack),
+                'println!("stack {} {} {}", st%d.len(), st%d[0], st%d[%d]);' % (k, k, k, n_stack - 1),
+                "let vb%d = vec![0u8; %s];" % (k, "{:_}".format(n_big)),
+                "let mut tot%d = 0u64;" % k,
+                "for x in vb%d.iter() {" % k,
+                "    tot%d += *x as u64;" % k,
+                "}",
+                'println!("vec {} {}", vb%d.len(), tot%d);' % (k, k),
+                "let bx%d = Box::new([n%d as u32; %d]);" % (k, k, self.pick([1000, 5000, 50000])),
+                'println!("box {} {}", bx%d.len(), bx%d[bx%d.len() - 1]);' % (k, k, k),
+                "let grid%d = [[n%d as i16; 64]; 64];" % (k, k),
+                'println!("grid {}", grid%d[63][63]);' % k]
+
+    def extra_conv_annot(self, k):
+        """A generic trait with several impls for one type, chosen by the expected type
+        (`let a: i64 = x.get()`) or spelled out (`<X as Get<bool>>::get(&x)`, `Get::<u8>::get`)."""
+        g = "Get%d" % k
+        self.emit("trait %s<T> {" % g)
+        self.emit("    fn get(&self) -> T;")
+        self.emit("}")
+        self.emit("struct X%d(i64);" % k)
+        self.emit("impl %s<i64> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> i64 {")
+        self.emit("        self.0.wrapping_mul(2)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<bool> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> bool {")
+        self.emit("        self.0 > 2")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<String> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> String {")
+        self.emit('        format!("x{}", self.0)')
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn fetch%d<T, S: %s<T>>(s: &S) -> T {" % (k, g))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit()
+        return ["let x%d = X%d(%s);" % (k, k, self.lit()),
+                "let ga%d: i64 = x%d.get();" % (k, k),
+                "let gb%d: bool = x%d.get();" % (k, k),
+                "let gs%d = <X%d as %s<String>>::get(&x%d);" % (k, k, g, k),
+                "let gt%d = %s::<bool>::get(&x%d);" % (k, g, k),
+                "let gf%d = fetch%d::<i64, X%d>(&x%d);" % (k, k, k, k),
+                "let gd%d: &dyn %s<String> = &x%d;" % (k, g, k),
+                'println!("get {} {} {} {} {} {}", ga%d, gb%d, gs%d, gt%d, gf%d, gd%d.get());' % ((k,) * 6)]
+
+    def extra_deep_generic(self, k):
+        """Deep generic nesting: G<G<G<i32>>> through a blanket impl per level, and nested
+        Option/Vec/Box."""
+        depth = self.r.randint(2, 6)
+        self.emit("trait Depth%d {" % k)
+        self.emit("    fn depth(&self) -> i64;")
+        self.emit("}")
+        self.emit("impl Depth%d for i32 {" % k)
+        self.emit("    fn depth(&self) -> i64 {")
+        self.emit("        *self as i64")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("#[derive(Debug)]")
+        self.emit("struct G%d<T>(T);" % k)
+        self.emit("impl<T: Depth%d> Depth%d for G%d<T> {" % (k, k, k))
+        self.emit("    fn depth(&self) -> i64 {")
+        self.emit("        self.0.depth().wrapping_mul(2).wrapping_add(1)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn deep%d<T: Depth%d>(t: &T) -> i64 {" % (k, k))
+        self.emit("    t.depth()")
+        self.emit("}")
+        self.emit()
+        ty, val = "i32", str(self.r.randint(0, 9))
+        for _ in range(depth):
+            ty, val = "G%d<%s>" % (k, ty), "G%d(%s)" % (k, val)
+        return ["let dg%d: %s = %s;" % (k, ty, val),
+                'println!("deep {} {} {:?}", dg%d.depth(), deep%d(&dg%d), dg%d);' % (k, k, k, k),
+                "let dd%d: &dyn Depth%d = &dg%d;" % (k, k, k),
+                'println!("deep dyn {}", dd%d.depth());' % k,
+                "let nest%d: Option<Option<Vec<Box<Option<i64>>>>> = Some(Some(vec![Box::new(Some(%s)), Box::new(None)]));"
+                % (k, self.lit()),
+                'println!("nest {:?}", nest%d);' % k]
+
+    def extra_catch_unwind(self, k):
+        """std::panic::catch_unwind around code that panics, the payload read back with
+        downcast_ref::<&str> (constant message) or ::<String> (formatted)."""
+        self.emit("fn payload%d(e: &Box<dyn std::any::Any + Send>) -> String {" % k)
+        self.emit("    if let Some(s) = e.downcast_ref::<&str>() {")
+        self.emit('        format!("str: {}", s)')
+        self.emit("    } else if let Some(s) = e.downcast_ref::<String>() {")
+        self.emit('        format!("string: {}", s)')
+        self.emit("    } else {")
+        self.emit('        String::from("other")')
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        n = self.lit()
+        body = self.pick(['panic!("boom%d")' % k,
+                          'panic!("boom {}", %s)' % n,
+                          "{ let v: Vec<i64> = Vec::new(); v[%d] }" % self.r.randint(0, 3),
+                          "{ let o: Option<i64> = None; o.unwrap() }",
+                          '{ let r: Result<i64, String> = Err(String::from("bad")); r.expect("expected") }'])
+        return ["let cu%d = std::panic::catch_unwind(|| {" % k,
+                "    let x: i64 = %s;" % body,
+                "    x",
+                "});",
+                "match cu%d {" % k,
+                '    Ok(v) => println!("ok {}", v),',
+                '    Err(e) => println!("caught {}", payload%d(&e)),' % k,
+                "}",
+                "let cv%d = std::panic::catch_unwind(|| %s);" % (k, n),
+                'println!("no panic {:?}", cv%d.is_ok());' % k]
+
+    def extra_thread(self, k):
+        """thread::spawn with a move closure over owned data, joined; and a panicking thread
+        whose join gives the payload."""
+        n = self.r.randint(1, 5)
+        lines = ["let data%d: Vec<i64> = (0..%d).collect();" % (k, n + 3),
+                 "let th%d = std::thread::spawn(move || {" % k,
+                 "    let mut s = 0i64;",
+                 "    for x in data%d.iter() {" % k,
+                 "        s = s.wrapping_add(*x);",
+                 "    }",
+                 "    s",
+                 "});",
+                 'println!("thread {}", th%d.join().unwrap());' % k,
+                 "let mut hs%d = Vec::new();" % k,
+                 "for i in 0..%d {" % n,
+                 "    hs%d.push(std::thread::spawn(move || i * 10));" % k,
+                 "}",
+                 "for h in hs%d {" % k,
+                 '    println!("joined {}", h.join().unwrap());',
+                 "}"]
+        if self.chance(0.4):
+            lines += ["let bad%d = std::thread::spawn(|| {" % k,
+                      '    panic!("thread boom");',
+                      "});",
+                      "match bad%d.join() {" % k,
+                      '    Ok(()) => println!("no panic"),',
+                      '    Err(e) => println!("join err {:?}", e.downcast_ref::<&str>()),',
+                      "}"]
+        return lines
+
+    def extra_macro_impls(self, k):
+        """macro_rules! generating one impl per type, and an expression macro with repetition."""
+        self.emit("trait Named%d {" % k)
+        self.emit("    fn named(&self) -> String;")
+        self.emit("}")
+        self.emit("macro_rules! named%d {" % k)
+        self.emit("    ($($t:ty),*) => {")
+        self.emit("        $(impl Named%d for $t {" % k)
+        self.emit("            fn named(&self) -> String {")
+        self.emit('                format!("{}={}", stringify!($t), self)')
+        self.emit("            }")
+        self.emit("        })*")
+        self.emit("    };")
+        self.emit("}")
+        self.emit("named%d!(i32, u8, bool, i64);" % k)
+        self.emit("macro_rules! total%d {" % k)
+        self.emit("    ($($e:expr),+ $(,)?) => {")
+        self.emit("        0i64 $(+ ($e as i64))+")
+        self.emit("    };")
+        self.emit("}")
+        self.emit()
+        return ['println!("{} {} {} {}", 3i32.named(), 7u8.named(), true.named(), (-2i64).named());',
+                "let nd%d: Vec<Box<dyn Named%d>> = vec![Box::new(1u8), Box::new(false)];" % (k, k),
+                "for n in nd%d.iter() {" % k,
+                '    println!("{}", n.named());',
+                "}",
+                'println!("total {}", total%d!(1, 2u8, %s,));' % (k, self.lit())]
+
+    def extra_mod(self, k):
+        """`mod` blocks with pub items, a nested mod, and `use` of them (also `self::`/`super::`)."""
+        self.emit("mod md%d {" % k)
+        self.emit("    pub struct P {")
+        self.emit("        pub x: i64,")
+        self.emit("        hidden: i64,")
+        self.emit("    }")
+        self.emit("    impl P {")
+        self.emit("        pub fn new(x: i64) -> P {")
+        self.emit("            P { x, hidden: helper(x) }")
+        self.emit("        }")
+        self.emit("        pub fn hidden(&self) -> i64 {")
+        self.emit("            self.hidden")
+        self.emit("        }")
+        self.emit("    }")
+        self.emit("    fn helper(x: i64) -> i64 {")
+        self.emit("        x.wrapping_mul(3)")
+        self.emit("    }")
+        self.emit("    pub const K: i64 = %s;" % self.lit())
+        self.emit("    pub mod inner {")
+        self.emit("        pub fn twice(x: i64) -> i64 {")
+        self.emit("            super::helper(x).wrapping_sub(x)")
+        self.emit("        }")
+        self.emit("        pub enum Kind {")
+        self.emit("            A,")
+        self.emit("            B(i64),")
+        self.emit("        }")
+        self.emit("    }")
+        self.emit("    pub use self::inner::Kind;")
+        self.emit("}")
+        self.emit("use md%d::inner::twice;" % k)
+        self.emit("use md%d::{Kind, P as Pm%d};" % (k, k))
+        self.emit()
+        return ["let pm%d = Pm%d::new(md%d::K);" % (k, k, k),
+                'println!("mod {} {} {}", pm%d.x, pm%d.hidden(), twice(pm%d.x));' % (k, k, k),
+                "for kd in [Kind::A, Kind::B(%s), md%d::inner::Kind::B(2)] {" % (self.lit(), k),
+                "    match kd {",
+                '        Kind::A => println!("kind a"),',
+                '        Kind::B(v) => println!("kind b {}", v),',
+                "    }",
+                "}"]
+
     def emit_extras(self):
         self.extra_main = []
+        self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
         fns = [self.extra_blanket, self.extra_box_upcast, self.extra_holder, self.extra_assoc,
                self.extra_generic_trait]
+        # Issue 15's shapes, each less often: with 11 of them a program has about three.
+        fns15 = [self.extra_self_dyn, self.extra_recursive, self.extra_compare, self.extra_closure_lit,
+                 self.extra_repeat, self.extra_conv_annot, self.extra_deep_generic,
+                 self.extra_catch_unwind, self.extra_thread, self.extra_macro_impls, self.extra_mod]
         for k, f in enumerate(fns):
             if self.chance(0.35):
+                self.extra_main += f(k)
+        for k, f in enumerate(fns15, len(fns)):
+            if self.chance(0.3):
                 self.extra_main += f(k)
 
     def program(self):
