@@ -52,6 +52,11 @@ Modes:
         variable of main (use after move, two `&mut`, a reference outliving its value, `&mut`
         of what is borrowed, ...) or uses it in a valid NLL way; trc and rustc must agree on
         whether it compiles and on the first error code.
+  gen_programs.py --trc PATH --rustc PATH --reject [--time SECS | --count N]
+        the type checker's soundness check, the same way: each program gets one mutation that
+        breaks a type-system rule (dyn compatibility, coherence and the orphan rule, bounds,
+        Sized, an impl's items against its trait) or is a near miss rustc accepts; see
+        REJECT_MUTATIONS.
   The last line is a summary:  gen: N programs, X ok, R rejected, B bugs (D dir)
   and the exit status is 1 when there was a bug.
 """
@@ -1437,25 +1442,256 @@ def ownership_mutate(src, seed):
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------------------------
+# Type-system mutations (--reject): the soundness oracle for the checker's rules
+
+# Each mutation takes a valid generated program (as lines, with its Shape: traits, impls, main)
+# and breaks one type-system rule rustc enforces: dyn compatibility (E0038), coherence and the
+# orphan rule (E0119, E0117, E0184), bounds (E0277, E0271), Sized (E0277, E0746), and an impl's
+# items against its trait (E0046, E0053, E0050, E0186, E0407). About one in five is a near
+# miss that rustc accepts (`where Self: Sized` on the offending method, `?Sized` on the bound,
+# an overlap that negative reasoning rules out, ...), so that trc's over-rejections show too.
+# rustc decides which is which; the check is that trc agrees on accepting and on the first code.
+
+
+class Shape:
+    """What the mutations need to know of a generated program, read back from its text."""
+
+    def __init__(self, src):
+        import re
+        self.lines = src.split("\n")
+        self.main = next(i for i, l in enumerate(self.lines) if l.startswith("fn main()"))
+        self.traits = {}    # TrN -> (first line, closing line, {method: signature line})
+        self.impls = []     # (first line, closing line, trait, type) of top-level impls of TrN
+        for i, l in enumerate(self.lines[:self.main]):
+            m = re.match(r"trait (Tr\d+)\b", l)
+            if m:
+                end = self.block_end(i)
+                sigs = {re.match(r"    fn (m\d+)", x).group(1): x for x in self.lines[i + 1:end]
+                        if re.match(r"    fn m\d+", x)}
+                self.traits[m.group(1)] = (i, end, sigs)
+            m = re.match(r"impl(?:<[^>]*>)? (Tr\d+) for (\S+?)(?: where .*)? \{$", l)
+            if m:
+                self.impls.append((i, self.block_end(i), m.group(1), m.group(2)))
+        self.types = [m.group(1) for l in self.lines for m in [re.match(r"struct (S\d+)\b", l)] if m]
+
+    def block_end(self, i):
+        """The line of the `}` closing the top-level item that starts at line i."""
+        j = i
+        while self.lines[j] != "}" and not (j == i and self.lines[j].endswith("}")):
+            j += 1
+        return j
+
+    def implementors(self, trait):
+        return sorted({ty for _, _, t, ty in self.impls if t == trait and ty in self.types})
+
+    def required(self, trait):
+        """The trait's methods without a default body (their declaration ends with `;`)."""
+        return [m for m, sig in self.traits[trait][2].items() if sig.rstrip().endswith(";")]
+
+    def text(self, items=(), stmts=()):
+        """The program with `items` added before main and `stmts` at the start of main."""
+        out = self.lines[:self.main] + list(items) + [""] + self.lines[self.main:self.main + 1]
+        out += ["    " + s for s in stmts] + self.lines[self.main + 1:]
+        return "\n".join(out)
+
+
+def rj_dyn_method(sh, r):
+    """A method that makes the trait dyn-incompatible (Self outside the receiver, a type
+    parameter, no receiver), with a default body so impls stay whole; the trait is then used as
+    `dyn`. With `where Self: Sized` the method is exempt and the program valid."""
+    t = r.choice(sorted(sh.traits))
+    meth = r.choice(["fn zsame(&self, other: &Self) -> i64 { let _ = other; 0 }",
+                     "fn zopt(&self, other: Option<&Self>) -> i64 { let _ = other; 0 }",
+                     "fn zbox(&self, other: Box<Self>) -> i64 { let _ = other; 0 }",
+                     "fn zret(&self) -> Option<Box<Self>> { None }",
+                     "fn zgen<U>(&self, u: U) -> i64 { let _ = u; 0 }",
+                     "fn zgen2<U: Clone>(&self, u: &U) -> U { u.clone() }",
+                     "fn zassoc() -> i64 { 0 }"])
+    if r.random() < 0.2:
+        meth = meth.replace(" {", " where Self: Sized {", 1)
+    start, end, _ = sh.traits[t]
+    sh.lines.insert(end, "    " + meth)
+    if r.random() < 0.5:
+        return sh.text(stmts=["let zd: Option<&dyn %s> = None;" % t, "let _ = zd;"])
+    return sh.text(items=["fn zuse(d: &dyn %s) -> usize {" % t, "    let _ = d;", "    1", "}"])
+
+
+def rj_dyn_other(sh, r):
+    """Dyn incompatibility that is not a method: an associated const, a `Sized` supertrait, a
+    supertrait with `Self` as a type argument."""
+    form = r.randrange(3)
+    if form == 0:
+        items = ["trait Zk {", "    const ZC: i64;", "}", "impl Zk for i64 {", "    const ZC: i64 = 1;", "}"]
+    elif form == 1:
+        items = ["trait Zk: Sized {", "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    else:
+        items = ["trait Zk: PartialEq<Self> {", "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    return sh.text(items=items, stmts=["let zb: Box<dyn Zk> = Box::new(5i64);", "let _ = zb;"])
+
+
+def rj_dup_impl(sh, r):
+    """An impl of the program repeated word for word (E0119)."""
+    if not sh.impls:
+        return None
+    start, end, _, _ = r.choice(sh.impls)
+    block = sh.lines[start:end + 1]
+    sh.lines[end + 1:end + 1] = block
+    return sh.text()
+
+
+def rj_overlap(sh, r):
+    """Two impls of a new trait that overlap: a blanket impl over a bound beside an impl for a
+    type meeting it (E0119), or beside one for a local type that does not (valid: the crate owns
+    both, so rustc may reason negatively)."""
+    items = ["trait Zb {", "    fn zb(&self) -> i64 {", "        1", "    }", "}"]
+    form = r.randrange(5)
+    if form == 0:
+        items += ["impl<T: std::fmt::Display> Zb for T {}", "impl Zb for %s {}" % r.choice(["i32", "String", "&str", "u8"])]
+    elif form == 1:
+        items += ["struct Zw<T>(T);", "impl<T> Zb for Zw<T> {}", "impl Zb for Zw<%s> {}" % r.choice(["i32", "Zw<u8>", "Vec<i64>"])]
+    elif form == 2:
+        t = r.choice(sorted(sh.traits))
+        ty = r.choice(sh.types)
+        items += ["impl<T: %s> Zb for T {}" % t, "impl Zb for %s {}" % ty]  # overlaps iff ty: t
+    elif form == 3:
+        items += ["impl<T: Clone> Zb for Vec<T> {}", "impl Zb for Vec<%s> {}" % r.choice(["i64", "String", "Box<i64>"])]
+    else:
+        items += ["struct Zn;", "impl<T: std::fmt::Display> Zb for T {}", "impl Zb for Zn {}"]  # valid
+    return sh.text(items=items, stmts=["println!(\"{}\", 3i32.zb());"] if form == 0 else [])
+
+
+def rj_orphan(sh, r):
+    """The orphan rule: a std trait for a std type (E0117), Copy beside Drop (E0184); and the
+    impls the rule allows (a std trait with a local type as the first uncovered parameter)."""
+    ty = r.choice(sh.types) if sh.types else "i64"
+    forms = [["impl Clone for (u8, Box<i32>) {", "    fn clone(&self) -> Self {",
+              "        (self.0, self.1.clone())", "    }", "}"],
+             ["impl std::fmt::Display for Vec<i64> {",
+              "    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {",
+              '        write!(f, "v{}", self.len())', "    }", "}"],
+             ["impl Default for Option<%s> {" % ty, "    fn default() -> Self {", "        None", "    }", "}"],
+             ["impl std::ops::Add for i64 {", "    type Output = i64;", "    fn add(self, o: i64) -> i64 {",
+              "        o", "    }", "}"],
+             ["#[derive(Clone, Copy)]", "struct Zcd(i64);", "impl Drop for Zcd {",
+              "    fn drop(&mut self) {}", "}"],
+             ["impl From<%s> for i64 {" % ty, "    fn from(s: %s) -> i64 {" % ty, "        let _ = s;",
+              "        0", "    }", "}"]]  # valid: the local type covers the impl
+    return sh.text(items=r.choice(forms))
+
+
+def rj_bound(sh, r):
+    """A generic fn called with a type that does not meet its bound (E0277); or with `&dyn Tr`
+    where the parameter is implicitly Sized (E0277), valid again with `?Sized`."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    lacking = [ty for ty in sh.types if ty not in impl]
+    form = r.randrange(3)
+    if form == 0 or not impl:
+        arg = "&%s::new(1)" % r.choice(lacking) if lacking else r.choice(["&5u8", '&"s"', "&()", "&vec![1u8]"])
+        return sh.text(items=["fn zneed<T: %s>(t: &T) -> i64 {" % t, "    let _ = t;", "    0", "}"],
+                       stmts=['println!("{}", zneed(%s));' % arg])
+    q = " + ?Sized" if form == 2 else ""
+    return sh.text(items=["fn zneed<T: %s%s>(t: &T) -> i64 {" % (t, q), "    let _ = t;", "    0", "}"],
+                   stmts=["let zo = %s::new(2);" % r.choice(impl), "let zd: &dyn %s = &zo;" % t,
+                          'println!("{}", zneed(zd));'])
+
+
+def rj_assoc(sh, r):
+    """An associated-type bound that is not met: `where S::Out: Copy` with Out = String
+    (E0277), `S: Src<Out = i64>` with Out = String (E0271); Out = i64 meets both."""
+    out = r.choice(["String", "String", "Vec<u8>", "i64"])
+    val = {"String": "String::new()", "Vec<u8>": "Vec::new()", "i64": "4"}[out]
+    bound = r.choice(["<S: Zsrc>(s: &S) -> i64 where S::Out: Copy", "<S: Zsrc<Out = i64>>(s: &S) -> i64",
+                      "<S>(s: &S) -> i64 where S: Zsrc, <S as Zsrc>::Out: std::fmt::Display + Copy"])
+    return sh.text(items=["trait Zsrc {", "    type Out;", "    fn get(&self) -> Self::Out;", "}",
+                          "struct Za;", "impl Zsrc for Za {", "    type Out = %s;" % out,
+                          "    fn get(&self) -> %s {" % out, "        %s" % val, "    }", "}",
+                          "fn zuse%s {" % bound, "    let _ = s.get();", "    1", "}"],
+                   stmts=['println!("{}", zuse(&Za));'])
+
+
+def rj_sized(sh, r):
+    """A trait object by value: a parameter, a local, a return type, a field not last."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    forms = [(["fn zbyval(d: dyn %s) -> i64 {" % t, "    let _ = &d;", "    0", "}"], []),
+             (["fn zret() -> dyn %s {" % t, "    loop {}", "}"], []),
+             (["struct Zu {", "    a: dyn %s," % t, "    b: i64,", "}"], []),
+             (["fn zslice(s: [i64]) -> usize {", "    s.len()", "}"], [])]
+    if impl:
+        forms.append(([], ["let zb: Box<dyn %s> = Box::new(%s::new(1));" % (t, r.choice(impl)),
+                           "let zl: dyn %s = *zb;" % t, "let _ = &zl;"]))
+    items, stmts = r.choice(forms)
+    return sh.text(items=items, stmts=stmts)
+
+
+def rj_impl_items(sh, r):
+    """An impl that does not match its trait: a required method left out (E0046), `&self`
+    made `&mut self` (E0053), a parameter's type changed (E0053), one too few (E0050), the
+    receiver dropped (E0186), a method the trait lacks (E0407)."""
+    form = r.randrange(6)
+    if form <= 1:
+        cands = [(s, e, t) for s, e, t, ty in sh.impls for m in sh.required(t)
+                 if any(l.startswith("    fn %s(" % m) for l in sh.lines[s:e])]
+        if cands:
+            s, e, t = r.choice(cands)
+            present = [m for m in sh.required(t) if any(l.startswith("    fn %s(" % m) for l in sh.lines[s:e])]
+            m = r.choice(present)
+            i = next(j for j in range(s, e) if sh.lines[j].startswith("    fn %s(" % m))
+            if form == 0:
+                k = i
+                while sh.lines[k] != "    }":
+                    k += 1
+                del sh.lines[i:k + 1]  # E0046
+            elif "(&self" in sh.lines[i]:
+                sh.lines[i] = sh.lines[i].replace("(&self", "(&mut self", 1)  # E0053
+            else:
+                return None
+            return sh.text()
+    ty = r.choice(sh.types) if sh.types else "i64"
+    decl = "fn zsg(&self, x: i64) -> i64;"
+    impl = {2: "fn zsg(&self, x: u32) -> i64 { x as i64 }",
+            3: "fn zsg(&self) -> i64 { 1 }",
+            4: "fn zsg(x: i64) -> i64 { x }",
+            5: "fn zsg(&self, x: i64) -> i64 { x } fn znot(&self) {}"}.get(form, "fn zsg(&self, x: &i64) -> i64 { *x }")
+    return sh.text(items=["trait Zsg {", "    " + decl, "}", "impl Zsg for %s {" % ty, "    " + impl, "}"])
+
+
+REJECT_MUTATIONS = [rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
+                    rj_assoc, rj_sized, rj_impl_items]
+
+
+def reject_mutate(src, seed):
+    """(name, src) with one REJECT_MUTATIONS applied, or None where it does not fit."""
+    r = random.Random(seed ^ 0x4E7)
+    f = r.choice(REJECT_MUTATIONS)
+    out = f(Shape(src), r)
+    return (f.__name__[3:], out) if out is not None else None
+
+
 def first_error_code(stderr):
     import re
     m = re.search(rb"error(\[E\d{4}\])?:", stderr)
     return (m.group(1) or b"").decode() if m else None
 
 
-def run_ownership(a, seed0, out, env):
-    """--ownership: compile each mutated program with trc and rustc; a difference in whether
-    it compiles, or in the first error code, is a finding."""
-    tmp = tempfile.mkdtemp(prefix="trc-own-")
+def run_agree(a, seed0, out, env, mode, mutator):
+    """--ownership and --reject: compile each mutated program with trc and rustc; a difference
+    in whether it compiles, or in the first error code, is a finding. mutator(src, seed) gives
+    (label, mutated src), or None where the program offers no place for a mutation."""
+    tmp = tempfile.mkdtemp(prefix="trc-%s-" % mode)
     n = agree = rejected = found = 0
+    labels = {}  # "label rustc's code" -> [agree, differ]: what was tried, and how it fared
     start = time.time()
     try:
         while (a.count is None or n < a.count) and (a.time is None or time.time() - start < a.time):
             seed = seed0 + n
             n += 1
-            src = ownership_mutate(generate(seed), seed)
-            if src is None:
+            m = mutator(generate(seed), seed)
+            if m is None:
                 continue
+            label, src = m
             path = os.path.join(tmp, "p.tr")
             with open(path, "w") as f:
                 f.write(src)
@@ -1464,21 +1700,33 @@ def run_ownership(a, seed0, out, env):
             bug = classify_trc(ts, terr)
             tcode = first_error_code(terr) if ts == 1 else None
             rcode = first_error_code(rerr) if rs != 0 else None
+            tally = labels.setdefault("%s %s" % (label or mode, rcode or "ok"), [0, 0])
             if bug is None and (ts == 0) == (rs == 0) and tcode == rcode:
                 agree += 1
                 rejected += rs != 0
+                tally[0] += 1
                 continue
             found += 1
+            tally[1] += 1
             what = bug or ("trc accepts, rustc rejects (%s)" % rcode if ts == 0 else
                            "trc rejects (%s), rustc accepts" % tcode if rs == 0 else
                            "trc says %s, rustc %s" % (tcode, rcode))
-            save(out, seed, src, "ownership", [a.trc, path], terr + b"\n--- rustc ---\n" + rerr)
-            print("gen: ownership seed %d: %s (saved)" % (seed, what))
+            save(out, seed, src, mode + ("-" + label if label else ""), [a.trc, path],
+                 terr + b"\n--- rustc ---\n" + rerr)
+            print("gen: %s seed %d%s: %s (saved)" % (mode, seed, " (%s)" % label if label else "", what))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("gen: ownership: %d programs in %.0f s, %d agree with rustc (%d of them rejected by both), %d differ (seeds %d..%d, findings in %s)"
-          % (n, time.time() - start, agree, rejected, found, seed0, seed0 + n - 1, out))
+    if labels:
+        print("gen: %s by mutation and rustc's code (agree/differ): %s" % (mode, ", ".join(
+            "%s %d/%d" % (k, v[0], v[1]) for k, v in sorted(labels.items()))))
+    print("gen: %s: %d programs in %.0f s, %d agree with rustc (%d of them rejected by both), %d differ (seeds %d..%d, findings in %s)"
+          % (mode, n, time.time() - start, agree, rejected, found, seed0, seed0 + n - 1, out))
     return 1 if found else 0
+
+
+def ownership_labelled(src, seed):
+    m = ownership_mutate(src, seed)
+    return None if m is None else ("", m)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1536,6 +1784,10 @@ def main():
     ap.add_argument("--ownership", action="store_true",
                     help="with --rustc: insert an ownership misuse (or a valid NLL pattern) into each "
                          "program and fail where trc and rustc disagree on accepting it or on its error code")
+    ap.add_argument("--reject", action="store_true",
+                    help="with --rustc: break one type-system rule in each program (dyn compatibility, "
+                         "coherence, orphan, bounds, Sized, impl items; a few near misses stay valid) and "
+                         "fail where trc and rustc disagree on accepting it or on its first error code")
     ap.add_argument("--mutate", type=float, default=0.3,
                     help="fraction of programs given 1-3 random edits (default 0.3); exit 1 is then expected")
     a = ap.parse_args()
@@ -1562,10 +1814,12 @@ def main():
     env["ASAN_OPTIONS"] = "exitcode=%d:detect_leaks=1:abort_on_error=0:%s" % (SAN_EXIT, env.get("ASAN_OPTIONS", ""))
     env["UBSAN_OPTIONS"] = "exitcode=%d:print_stacktrace=1:halt_on_error=1:%s" % (SAN_EXIT, env.get("UBSAN_OPTIONS", ""))
     env["NO_COLOR"] = "1"
-    if a.ownership:
+    if a.ownership or a.reject:
         if not a.rustc:
-            ap.error("--ownership needs --rustc (rustc decides which programs are valid)")
-        return run_ownership(a, seed0, out, env)
+            ap.error("--ownership and --reject need --rustc (rustc decides which programs are valid)")
+        if a.ownership:
+            return run_agree(a, seed0, out, env, "ownership", ownership_labelled)
+        return run_agree(a, seed0, out, env, "reject", reject_mutate)
     tmp = tempfile.mkdtemp(prefix="trc-gen-")
     counts = {"ok": 0, "rejected": 0, "mutants": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
     start = time.time()
