@@ -1586,8 +1586,17 @@ def rj_bound(sh, r):
     t = r.choice(sorted(sh.traits))
     impl = sh.implementors(t)
     lacking = [ty for ty in sh.types if ty not in impl]
-    form = r.randrange(3)
-    if form == 0 or not impl:
+    form = r.randrange(5)
+    if form == 3 and sh.types:
+        # A supertrait the type does not implement (E0277), or does (valid).
+        return sh.text(items=["trait Zsup: %s {" % t, "    fn zs(&self) -> i64 {", "        1", "    }", "}",
+                              "impl Zsup for %s {}" % r.choice(sh.types)])
+    if form == 4 and sh.types:
+        # A method of an impl whose where-clause the receiver does not meet (E0599).
+        return sh.text(items=["struct Zw<T>(T);", "impl<T: %s> Zw<T> {" % t, "    fn zw(&self) -> i64 {",
+                              "        1", "    }", "}"],
+                       stmts=['println!("{}", Zw(%s::new(1)).zw());' % r.choice(sh.types)])
+    if form in (0, 3, 4) or not impl:
         arg = "&%s::new(1)" % r.choice(lacking) if lacking else r.choice(["&5u8", '&"s"', "&()", "&vec![1u8]"])
         return sh.text(items=["fn zneed<T: %s>(t: &T) -> i64 {" % t, "    let _ = t;", "    0", "}"],
                        stmts=['println!("{}", zneed(%s));' % arg])
@@ -1599,9 +1608,23 @@ def rj_bound(sh, r):
 
 def rj_assoc(sh, r):
     """An associated-type bound that is not met: `where S::Out: Copy` with Out = String
-    (E0277), `S: Src<Out = i64>` with Out = String (E0271); Out = i64 meets both."""
+    (E0277), `S: Src<Out = i64>` with Out = String (E0271); Out = i64 meets both. Or the
+    trait's own bound on its associated type (`type Out: Copy;`) unmet by an impl (E0277), the
+    type left out of the impl (E0046), the trait's generic arguments wrong (E0107)."""
     out = r.choice(["String", "String", "Vec<u8>", "i64"])
     val = {"String": "String::new()", "Vec<u8>": "Vec::new()", "i64": "4"}[out]
+    form = r.randrange(4)
+    if form == 1:
+        tyline = r.choice(["    type Out = %s;" % out, ""])  # E0277 unless Out is Copy; E0046
+        return sh.text(items=["trait Zsrc {", "    type Out: Copy + std::fmt::Debug;", "    fn get(&self) -> Self::Out;",
+                              "}", "struct Za;", "impl Zsrc for Za {", tyline,
+                              "    fn get(&self) -> %s {" % out, "        %s" % val, "    }", "}"],
+                       stmts=['println!("{:?}", Za.get());'])
+    if form == 2:
+        arg = r.choice(["", "<i64, bool>", "<'static>", "<i64>"])  # E0107, E0107, E0107, valid
+        return sh.text(items=["trait Zg<T> {", "    fn zg(&self, t: T) -> i64;", "}", "struct Za;",
+                              "impl Zg%s for Za {" % arg, "    fn zg(&self, t: i64) -> i64 {", "        t",
+                              "    }", "}"])
     bound = r.choice(["<S: Zsrc>(s: &S) -> i64 where S::Out: Copy", "<S: Zsrc<Out = i64>>(s: &S) -> i64",
                       "<S>(s: &S) -> i64 where S: Zsrc, <S as Zsrc>::Out: std::fmt::Display + Copy"])
     return sh.text(items=["trait Zsrc {", "    type Out;", "    fn get(&self) -> Self::Out;", "}",
