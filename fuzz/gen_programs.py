@@ -1305,15 +1305,105 @@ class Gen:
                 "    }",
                 "}"]
 
+    def extra_lang(self, k):
+        """Items and syntax issue 14 added: a `type` alias of a boxed closure, a `static`, an
+        associated const, `impl Trait` in return position, `<T as Tr>::f` paths, struct update
+        syntax, `let ... else`, slice patterns and `matches!`."""
+        self.emit("type Op%d = Box<dyn Fn(i64) -> i64>;" % k)
+        self.emit("static BASE%d: i64 = %s;" % (k, self.lit()))
+        self.emit("trait Lim%d {" % k)
+        self.emit("    const MAX: i64;")
+        self.emit("    fn lim(&self, x: i64) -> i64 {")
+        self.emit("        if x > Self::MAX { Self::MAX } else { x }")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("#[derive(Debug, Clone)]")
+        self.emit("struct Cfg%d {" % k)
+        self.emit("    a: i64,")
+        self.emit("    b: bool,")
+        self.emit("    name: String,")
+        self.emit("}")
+        self.emit("impl Lim%d for Cfg%d {" % (k, k))
+        self.emit("    const MAX: i64 = %d;" % self.r.randint(1, 50))
+        self.emit("}")
+        self.emit("fn ops%d() -> Vec<Op%d> {" % (k, k))
+        self.emit("    vec![Box::new(|x| x + BASE%d), Box::new(move |x| x * 2)]" % k)
+        self.emit("}")
+        self.emit("fn evens%d(n: i64) -> impl Iterator<Item = i64> {" % k)
+        self.emit("    (0..n).filter(|x| x % 2 == 0)")
+        self.emit("}")
+        self.emit("fn first_last%d(xs: &[i64]) -> Option<(i64, i64)> {" % k)
+        self.emit("    match xs {")
+        self.emit("        [] => None,")
+        self.emit("        [one] => Some((*one, *one)),")
+        self.emit("        [first, .., last] => Some((*first, *last)),")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn head%d(xs: &[i64]) -> i64 {" % k)
+        self.emit("    let Some(h) = xs.first() else {")
+        self.emit("        return -1;")
+        self.emit("    };")
+        self.emit("    *h")
+        self.emit("}")
+        self.emit()
+        n = self.r.randint(0, 7)
+        return ["let c%d = Cfg%d { a: %s, b: true, name: String::from(\"c\") };" % (k, k, self.lit()),
+                "let d%d = Cfg%d { a: 9, ..c%d.clone() };" % (k, k, k),
+                'println!("cfg {:?} {:?} {} {}", c%d, d%d, d%d.lim(100), <Cfg%d as Lim%d>::MAX);' % (k, k, k, k, k),
+                "for f in ops%d().iter() {" % k,
+                '    println!("op {}", f(%s));' % self.lit(),
+                "}",
+                "let ev%d: Vec<i64> = evens%d(%d).collect();" % (k, k, n),
+                'println!("evens {:?} {:?} {} {}", ev%d, first_last%d(&ev%d), head%d(&ev%d), matches!(ev%d.len(), 1..=3));'
+                % (k, k, k, k, k, k)]
+
+    def extra_sync(self, k):
+        """Shared state across threads: Arc<Mutex<_>> counters, an mpsc channel of boxed
+        `FnOnce + Send` jobs, thread::scope borrowing a local; results printed in a fixed order."""
+        n = self.r.randint(1, 4)
+        return ["let ctr%d = std::sync::Arc::new(std::sync::Mutex::new(0i64));" % k,
+                "let mut ths%d = Vec::new();" % k,
+                "for i in 0..%d {" % n,
+                "    let c = std::sync::Arc::clone(&ctr%d);" % k,
+                "    ths%d.push(std::thread::spawn(move || {" % k,
+                "        *c.lock().unwrap() += i + 1;",
+                "    }));",
+                "}",
+                "for t in ths%d {" % k,
+                "    t.join().unwrap();",
+                "}",
+                'println!("counter {} {}", *ctr%d.lock().unwrap(), std::sync::Arc::strong_count(&ctr%d));' % (k, k),
+                "let (tx%d, rx%d) = std::sync::mpsc::channel::<Box<dyn FnOnce() -> i64 + Send>>();" % (k, k),
+                "let w%d = std::thread::spawn(move || {" % k,
+                "    let mut s = 0i64;",
+                "    for job in rx%d {" % k,
+                "        s += job();",
+                "    }",
+                "    s",
+                "});",
+                "for i in 0..%d {" % (n + 1),
+                "    let v = vec![i; 3];",
+                "    tx%d.send(Box::new(move || v.iter().sum())).unwrap();" % k,
+                "}",
+                "drop(tx%d);" % k,
+                'println!("jobs {}", w%d.join().unwrap());' % k,
+                "let loc%d = vec![%s, 2, 3];" % (k, self.lit()),
+                "let sc%d = std::thread::scope(|s| {" % k,
+                "    let h = s.spawn(|| loc%d.iter().sum::<i64>());" % k,
+                "    h.join().unwrap()",
+                "});",
+                'println!("scoped {} {:?}", sc%d, loc%d);' % (k, k)]
+
     def emit_extras(self):
         self.extra_main = []
         self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
         fns = [self.extra_blanket, self.extra_box_upcast, self.extra_holder, self.extra_assoc,
                self.extra_generic_trait]
-        # Issue 15's shapes, each less often: with 11 of them a program has about three.
+        # Issue 15's shapes (and issue 14's items), each less often: a program has about four.
         fns15 = [self.extra_self_dyn, self.extra_recursive, self.extra_compare, self.extra_closure_lit,
                  self.extra_repeat, self.extra_conv_annot, self.extra_deep_generic,
-                 self.extra_catch_unwind, self.extra_thread, self.extra_macro_impls, self.extra_mod]
+                 self.extra_catch_unwind, self.extra_thread, self.extra_macro_impls, self.extra_mod,
+                 self.extra_lang, self.extra_sync]
         for k, f in enumerate(fns):
             if self.chance(0.35):
                 self.extra_main += f(k)
@@ -1447,8 +1537,8 @@ def ownership_mutate(src, seed):
 
 # Each mutation takes a valid generated program (as lines, with its Shape: traits, impls, main)
 # and breaks one type-system rule rustc enforces: dyn compatibility (E0038), coherence and the
-# orphan rule (E0119, E0117, E0184), bounds (E0277, E0271), Sized (E0277, E0746), and an impl's
-# items against its trait (E0046, E0053, E0050, E0186, E0407). About one in five is a near
+# orphan rule (E0119, E0117, E0184), bounds (E0277, E0271, E0599), Sized (E0277, E0746), Send
+# (E0277), and an impl's items against its trait (E0046, E0053, E0050, E0186, E0407, E0107). About one in five is a near
 # miss that rustc accepts (`where Self: Sized` on the offending method, `?Sized` on the bound,
 # an overlap that negative reasoning rules out, ...), so that trc's over-rejections show too.
 # rustc decides which is which; the check is that trc agrees on accepting and on the first code.
@@ -1681,7 +1771,23 @@ def rj_impl_items(sh, r):
     return sh.text(items=["trait Zsg {", "    " + decl, "}", "impl Zsg for %s {" % ty, "    " + impl, "}"])
 
 
-REJECT_MUTATIONS = [rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
+def rj_send(sh, r):
+    """Auto traits: an Rc, a RefCell reference or a `Box<dyn Fn>` without `+ Send` moved into
+    a thread (E0277, "cannot be sent between threads safely"); an Arc of an i64 is fine."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    val = r.choice(["std::rc::Rc::new(5i64)", "std::sync::Arc::new(5i64)",
+                    "std::rc::Rc::new(std::cell::RefCell::new(1i64))",
+                    "std::sync::Arc::new(std::cell::Cell::new(1i64))"])
+    if impl and r.random() < 0.4:
+        send = r.choice(["", " + Send"])  # the generated types are all Send: valid with `+ Send`
+        val = "{ let b: Box<dyn %s%s> = Box::new(%s::new(1)); b }" % (t, send, r.choice(impl))
+    return sh.text(stmts=["let zs = %s;" % val,
+                          "let zh = std::thread::spawn(move || { let z = zs; drop(z); });",
+                          "zh.join().unwrap();"])
+
+
+REJECT_MUTATIONS = [rj_send, rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
                     rj_assoc, rj_sized, rj_impl_items]
 
 
