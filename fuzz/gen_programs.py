@@ -1581,8 +1581,10 @@ class Shape:
 
     def text(self, items=(), stmts=()):
         """The program with `items` added before main and `stmts` at the start of main."""
-        out = self.lines[:self.main] + list(items) + [""] + self.lines[self.main:self.main + 1]
-        out += ["    " + s for s in stmts] + self.lines[self.main + 1:]
+        # Found again: a mutation may have added or removed lines above main.
+        main = next(i for i, l in enumerate(self.lines) if l.startswith("fn main()"))
+        out = self.lines[:main] + list(items) + [""] + self.lines[main:main + 1]
+        out += ["    " + s for s in stmts] + self.lines[main + 1:]
         return "\n".join(out)
 
 
