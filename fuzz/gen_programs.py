@@ -1612,8 +1612,11 @@ def rj_dyn_method(sh, r):
 def rj_dyn_other(sh, r):
     """Dyn incompatibility that is not a method: an associated const, a `Sized` supertrait, a
     supertrait with `Self` as a type argument."""
-    form = r.randrange(3)
-    if form == 0:
+    form = r.randrange(4)
+    if form == 3:
+        sup = r.choice(["Clone", "Default", "Copy", "std::fmt::Debug"])  # the last is dyn-compatible
+        items = ["trait Zk: %s {" % sup, "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    elif form == 0:
         items = ["trait Zk {", "    const ZC: i64;", "}", "impl Zk for i64 {", "    const ZC: i64 = 1;", "}"]
     elif form == 1:
         items = ["trait Zk: Sized {", "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
@@ -1726,6 +1729,22 @@ def rj_assoc(sh, r):
                    stmts=['println!("{}", zuse(&Za));'])
 
 
+def rj_overflow(sh, r):
+    """A bound through a deeply nested type: `G<G<...<i32>>>: Zd` needs one impl step per level,
+    past rustc's recursion limit of 128 (E0275), or within it (valid)."""
+    depth = r.choice([20, 100, 140, 300])
+    ty = "i32"
+    for _ in range(depth):
+        ty = "Zn<%s>" % ty
+    # No value of the type: rustc would first fail computing its layout (an error without a code).
+    return sh.text(items=["trait Zd {", "    fn zd() -> i64;", "}", "impl Zd for i32 {",
+                          "    fn zd() -> i64 {", "        1", "    }", "}", "struct Zn<T>(T);",
+                          "impl<T: Zd> Zd for Zn<T> {", "    fn zd() -> i64 {",
+                          "        T::zd() + 1", "    }", "}",
+                          "fn zdeep<T: Zd>() -> i64 {", "    T::zd()", "}"],
+                   stmts=['println!("{}", zdeep::<%s>());' % ty])
+
+
 def rj_sized(sh, r):
     """A trait object by value: a parameter, a local, a return type, a field not last."""
     t = r.choice(sorted(sh.traits))
@@ -1790,7 +1809,7 @@ def rj_send(sh, r):
 
 
 REJECT_MUTATIONS = [rj_send, rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
-                    rj_assoc, rj_sized, rj_impl_items]
+                    rj_assoc, rj_overflow, rj_sized, rj_impl_items]
 
 
 def reject_mutate(src, seed):
