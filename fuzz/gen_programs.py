@@ -1640,7 +1640,7 @@ def rj_overlap(sh, r):
     type meeting it (E0119), or beside one for a local type that does not (valid: the crate owns
     both, so rustc may reason negatively)."""
     items = ["trait Zb {", "    fn zb(&self) -> i64 {", "        1", "    }", "}"]
-    form = r.randrange(5)
+    form = r.randrange(7)
     if form == 0:
         items += ["impl<T: std::fmt::Display> Zb for T {}", "impl Zb for %s {}" % r.choice(["i32", "String", "&str", "u8"])]
     elif form == 1:
@@ -1651,8 +1651,17 @@ def rj_overlap(sh, r):
         items += ["impl<T: %s> Zb for T {}" % t, "impl Zb for %s {}" % ty]  # overlaps iff ty: t
     elif form == 3:
         items += ["impl<T: Clone> Zb for Vec<T> {}", "impl Zb for Vec<%s> {}" % r.choice(["i64", "String", "Box<i64>"])]
-    else:
+    elif form == 4:
         items += ["struct Zn;", "impl<T: std::fmt::Display> Zb for T {}", "impl Zb for Zn {}"]  # valid
+    elif form == 5:
+        ty = r.choice(sh.types)
+        items += ["impl Zb for %s {}" % ty, "impl Zb for &%s {}" % ty, "impl Zb for Box<%s> {}" % ty,
+                  "impl Zb for dyn %s {}" % r.choice(sorted(sh.traits))]  # valid: four types
+    else:
+        # A generic trait: impls for two arguments are two traits (valid), a blanket one overlaps.
+        items += ["trait Zg<T> {", "    fn zg(&self) -> i64 {", "        2", "    }", "}", "struct Zc;",
+                  "impl Zg<i64> for Zc {}", r.choice(["impl Zg<bool> for Zc {}", "impl<T> Zg<T> for Zc {}",
+                                                      "impl<T: Copy> Zg<T> for Zc {}", "impl Zg<Zc> for Zc {}"])]
     return sh.text(items=items, stmts=["println!(\"{}\", 3i32.zb());"] if form == 0 else [])
 
 
