@@ -1869,9 +1869,10 @@ def run_agree(a, seed0, out, env, mode, mutator):
                 continue
             found += 1
             tally[1] += 1
-            what = bug or ("trc accepts, rustc rejects (%s)" % rcode if ts == 0 else
-                           "trc rejects (%s), rustc accepts" % tcode if rs == 0 else
-                           "trc says %s, rustc %s" % (tcode, rcode))
+            tname, rname = tcode or "an error without a code", rcode or "an error without a code"
+            what = bug or ("trc accepts, rustc rejects (%s)" % rname if ts == 0 else
+                           "trc rejects (%s), rustc accepts" % tname if rs == 0 else
+                           "trc says %s, rustc %s" % (tname, rname))
             save(out, seed, src, mode + ("-" + label if label else ""), [a.trc, path],
                  terr + b"\n--- rustc ---\n" + rerr)
             print("gen: %s seed %d%s: %s (saved)" % (mode, seed, " (%s)" % label if label else "", what))
