@@ -16,11 +16,22 @@ meant to be valid Rust (and so valid .tr), built from a random *structure*:
   - generic fns with bounds (`<T: A + B>`, `where`, `impl A`, `?Sized`), fns over `&dyn`,
     `&mut dyn`, `Box<dyn>`, `Vec<Box<dyn>>` with loops, upcasts `&dyn Sub -> &dyn Super`,
     factories returning `Box<dyn Tr>`, closures through `F: Fn` and `&dyn Fn`;
+  - self-contained extras, each a few items and lines of main: blanket impls, Box upcasts,
+    holders of trait objects, associated types, a generic trait implemented twice; and the
+    shapes issue 15 found missing: a trait whose method takes its own trait object, recursive
+    types through Box/Vec/Option<Box<_>>, ==/</assert_eq!/assert_ne! on tuples, Options,
+    arrays and derived-PartialEq structs and enums, closures over unsuffixed literals and
+    `move` closures matching a captured Option<Box<_>>, repeat expressions with large counts
+    (`[x; 20000]`, `vec![0u8; 1_048_576]`, `Box::new([x; 50000])`), a generic trait with three
+    impls for one type chosen by annotation or turbofish, `G<G<G<i32>>>` nesting, catch_unwind
+    with the payload downcast, thread::spawn + join, macro_rules! generating impls, and `mod`
+    blocks with `pub` items and `use`;
   - a main that calls all of it with concrete types.
 
-Nothing recurses: a method body only calls methods earlier in one global order (supertraits
-first), and a free fn only earlier free fns; arithmetic wraps. So a program also runs, and
-prints the same under rustc and trc.
+Nothing recurses without a bound: a method body only calls methods earlier in one global order
+(supertraits first), a free fn only earlier free fns, and the recursive types' walks follow
+finite data; arithmetic wraps. So a program also runs, and prints the same under rustc and trc
+(some end in a panic, exit 101, on purpose: a failing assert_eq!, a caught or joined panic).
 
 Modes:
   gen_programs.py --emit DIR --count N [--seed S]
@@ -41,6 +52,11 @@ Modes:
         variable of main (use after move, two `&mut`, a reference outliving its value, `&mut`
         of what is borrowed, ...) or uses it in a valid NLL way; trc and rustc must agree on
         whether it compiles and on the first error code.
+  gen_programs.py --trc PATH --rustc PATH --reject [--time SECS | --count N]
+        the type checker's soundness check, the same way: each program gets one mutation that
+        breaks a type-system rule (dyn compatibility, coherence and the orphan rule, bounds,
+        Sized, an impl's items against its trait) or is a near miss rustc accepts; see
+        REJECT_MUTATIONS.
   The last line is a summary:  gen: N programs, X ok, R rejected, B bugs (D dir)
   and the exit status is 1 when there was a bug.
 """
@@ -722,6 +738,8 @@ class Gen:
             self.emit("    }")
             if self.enum_debug:
                 self.emit('    println!("{:?}", %s);' % v)
+        for line in self.tail_main:
+            self.emit("    " + line)
         self.emit("}")
 
     # -- extras: self-contained features, each some items and the lines main runs -------------
@@ -904,12 +922,493 @@ class Gen:
                 "let e: &dyn %s<bool> = &c;" % cv,
                 'println!("conv {} {} {} {}", via%d(&c), viab%d(&c), d.conv(2), e.conv(false));' % (k, k)]
 
+    # -- extras of issue 15: shapes the outside programs used and this generator did not ----------
+
+    def extra_self_dyn(self, k):
+        """A trait whose method takes its own trait object (`fn m(&self, other: &dyn Tr)`), with
+        two impls, called statically and through `&dyn`/`Box<dyn>` on mixed pairs."""
+        t = "Peer%d" % k
+        self.emit("trait %s {" % t)
+        self.emit("    fn id(&self) -> i64;")
+        self.emit("    fn meet(&self, other: &dyn %s) -> i64 {" % t)
+        self.emit("        self.id().wrapping_mul(10).wrapping_add(other.id())")
+        self.emit("    }")
+        if self.chance(0.5):
+            self.emit("    fn pick<'a>(&'a self, other: &'a dyn %s) -> &'a dyn %s where Self: Sized {" % (t, t))
+            self.emit("        if self.id() > other.id() { self } else { other }")
+            self.emit("    }")
+        self.emit("}")
+        self.emit("struct Pa%d(i64);" % k)
+        self.emit("struct Pb%d { v: i64 }" % k)
+        self.emit("impl %s for Pa%d {" % (t, k))
+        self.emit("    fn id(&self) -> i64 {")
+        self.emit("        self.0")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s for Pb%d {" % (t, k))
+        self.emit("    fn id(&self) -> i64 {")
+        self.emit("        self.v.wrapping_add(100)")
+        self.emit("    }")
+        self.emit("    fn meet(&self, other: &dyn %s) -> i64 {" % t)
+        self.emit("        other.meet(&Pa%d(self.v)).wrapping_sub(1)" % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        a, b = self.lit(), self.lit()
+        return ["let pa = Pa%d(%s);" % (k, a),
+                "let pb = Pb%d { v: %s };" % (k, b),
+                "let peers: Vec<Box<dyn %s>> = vec![Box::new(Pa%d(3)), Box::new(Pb%d { v: 4 })];" % (t, k, k),
+                "for p in peers.iter() {",
+                '    println!("meet {} {} {}", p.meet(&pa), p.meet(&pb), p.meet(&*peers[0]));',
+                "}",
+                'println!("meet static {} {}", pa.meet(&pb), pb.meet(&pa));']
+
+    def extra_recursive(self, k):
+        """Recursive types through Box, Vec and Option<Box<_>>, built and walked recursively
+        (the recursion is bounded by the data)."""
+        n = self.r.randint(0, 6)
+        self.emit("#[derive(Debug)]")
+        self.emit("enum List%d {" % k)
+        self.emit("    Cons(i64, Box<List%d>)," % k)
+        self.emit("    Nil,")
+        self.emit("}")
+        self.emit("fn list_sum%d(l: &List%d) -> i64 {" % (k, k))
+        self.emit("    match l {")
+        self.emit("        List%d::Cons(v, rest) => v.wrapping_add(list_sum%d(rest))," % (k, k))
+        self.emit("        List%d::Nil => 0," % k)
+        self.emit("    }")
+        self.emit("}")
+        self.emit("struct Tree%d {" % k)
+        self.emit("    v: i64,")
+        self.emit("    kids: Vec<Tree%d>," % k)
+        self.emit("}")
+        self.emit("fn tree_size%d(t: &Tree%d) -> i64 {" % (k, k))
+        self.emit("    let mut s = t.v;")
+        self.emit("    for c in t.kids.iter() {")
+        self.emit("        s = s.wrapping_add(tree_size%d(c));" % k)
+        self.emit("    }")
+        self.emit("    s")
+        self.emit("}")
+        self.emit("struct Link%d {" % k)
+        self.emit("    v: i64,")
+        self.emit("    next: Option<Box<Link%d>>," % k)
+        self.emit("}")
+        self.emit("fn link_len%d(l: &Link%d) -> i64 {" % (k, k))
+        self.emit("    match &l.next {")
+        self.emit("        Some(n) => 1 + link_len%d(n)," % k)
+        self.emit("        None => 1,")
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        return ["let mut l = List%d::Nil;" % k,
+                "for i in 0..%d {" % n,
+                "    l = List%d::Cons(i, Box::new(l));" % k,
+                "}",
+                'println!("list {} {:?}", list_sum%d(&l), l);' % k,
+                "let tr = Tree%d { v: 1, kids: vec![Tree%d { v: 2, kids: Vec::new() }, Tree%d { v: %s, kids: vec![Tree%d { v: 4, kids: vec![] }] }] };"
+                % (k, k, k, self.lit(), k),
+                'println!("tree {}", tree_size%d(&tr));' % k,
+                "let mut ln = Link%d { v: 0, next: None };" % k,
+                "for i in 1..%d {" % (n + 2),
+                "    ln = Link%d { v: i, next: Some(Box::new(ln)) };" % k,
+                "}",
+                'println!("link {} {}", ln.v, link_len%d(&ln));' % k]
+
+    def extra_compare(self, k):
+        """==, !=, < and assert_eq!/assert_ne! on tuples, Options, arrays, slices and derived
+        PartialEq/Debug structs and enums (the comparisons trc once did not lower)."""
+        self.emit("#[derive(Debug, PartialEq, Clone, Copy)]")
+        self.emit("struct Pt%d {" % k)
+        self.emit("    x: i32,")
+        self.emit("    y: i64,")
+        self.emit("}")
+        self.emit("#[derive(Debug, PartialEq)]")
+        self.emit("enum Sh%d {" % k)
+        self.emit("    Dot(Pt%d)," % k)
+        self.emit("    Seg(Pt%d, Pt%d)," % (k, k))
+        self.emit("    Empty,")
+        self.emit("}")
+        self.emit()
+        a, b = self.r.randint(0, 3), self.r.randint(0, 3)
+        lines = ["let p = Pt%d { x: %d, y: %d };" % (k, a, b),
+                 "let q = Pt%d { x: %d, y: %d };" % (k, b, a),
+                 'println!("pt {} {} {:?}", p == q, p != q, p);',
+                 "assert_eq!(p, Pt%d { x: %d, y: %d });" % (k, a, b),
+                 "assert_eq!((1, 2), (1, 2));",
+                 "assert_ne!((%d, 'a'), (%d, 'b'));" % (a, a),
+                 "let o: Option<i32> = Some(%d);" % a,
+                 "assert_eq!(o, Some(%d));" % a,
+                 "assert_ne!(o, None);",
+                 'println!("opt {} {} {}", o == Some(1), o > None, o < Some(2));',
+                 "let arr = [%d, 2, 3];" % a,
+                 "assert_eq!(arr, [%d, 2, 3]);" % a,
+                 'println!("arr {} {} {}", arr == [1, 2, 3], arr < [2, 0, 0], &arr[..2] == &[%d, 2][..]);' % b,
+                 "let sh = vec![Sh%d::Dot(p), Sh%d::Seg(p, q), Sh%d::Empty];" % (k, k, k),
+                 "assert_eq!(sh[0], Sh%d::Dot(p));" % k,
+                 "assert_ne!(sh[1], Sh%d::Seg(q, q));" % k,
+                 'println!("shapes {:?} {}", sh, sh[2] == Sh%d::Empty);' % k,
+                 'println!("tup {} {} {:?}", (p, 1u8) == (q, 1u8), (1, "a") < (1, "b"), (o, arr, p));',
+                 "assert_eq!(Some((p, [1u8; 3])), Some((p, [1, 1, 1])));"]
+        if self.chance(0.3):
+            # The last line: a failing assert_eq! panics with both values ({:?}); exit 101.
+            self.tail_main.append("assert_eq!((%d, Some(%d)), (%d, Some(%d)), \"pair {}\", %d);"
+                                  % (a, b, a, b + 1, k))
+        return lines
+
+    def extra_closure_lit(self, k):
+        """Closures over unsuffixed literals and captured variables (the type is inferred from
+        the literal's default, i32), and a `move` closure matching an Option<Box<_>> it owns."""
+        o, p = self.r.randint(0, 50), self.r.randint(1, 9)
+        lines = ["let o%d = %d;" % (k, o),
+                 "let c%d = |i| i + o%d;" % (k, k),
+                 'println!("clit {}", c%d(%d));' % (k, p),
+                 "let sq%d = |x| x * x - 1;" % k,
+                 'println!("sq {}", sq%d(%d));' % (k, p),
+                 "let ob%d = Some(Box::new(%d));" % (k, p),
+                 "let mc%d = move || match ob%d {" % (k, k),
+                 "    Some(b) => *b + o%d," % k,
+                 "    None => 0,",
+                 "};",
+                 'println!("move box {}", mc%d());' % k,
+                 "let on%d: Option<Box<i64>> = None;" % k,
+                 "let mr%d = move |d: i64| match &on%d { Some(b) => **b, None => d };" % (k, k),
+                 'println!("move none {} {}", mr%d(3), mr%d(4));' % (k, k),
+                 "let mut cnt%d = 0;" % k,
+                 "let mut inc%d = || cnt%d += %d;" % (k, k, p),
+                 "inc%d();" % k,
+                 "inc%d();" % k,
+                 'println!("count {}", cnt%d);' % k]
+        if self.chance(0.5):
+            lines += ["let fs%d: Vec<Box<dyn Fn(i32) -> i32>> = vec![Box::new(move |x| x + o%d), Box::new(|x| x * 2)];" % (k, k),
+                      "for f in fs%d.iter() {" % k,
+                      '    println!("boxed {}", f(%d));' % p,
+                      "}"]
+        return lines
+
+    def extra_repeat(self, k):
+        """Repeat expressions `[x; N]` with large N: on the stack (moderate), in a Box and in
+        vec![x; N] (large); a repeat's cost must not grow with N in the compiler."""
+        n_stack = self.pick([5000, 4096, 20000])
+        n_big = self.pick([100000, 65536, 1 << 20])
+        seed = self.r.randint(1, 200)
+        return ["let n%d = %d;" % (k, seed),
+                "let st%d = [n%d as u8; %d];" % (k, k, n_stack),
+                'println!("stack {} {} {}", st%d.len(), st%d[0], st%d[%d]);' % (k, k, k, n_stack - 1),
+                "let vb%d = vec![0u8; %s];" % (k, "{:_}".format(n_big)),
+                "let mut tot%d = 0u64;" % k,
+                "for x in vb%d.iter() {" % k,
+                "    tot%d += *x as u64;" % k,
+                "}",
+                'println!("vec {} {}", vb%d.len(), tot%d);' % (k, k),
+                "let bx%d = Box::new([n%d as u32; %d]);" % (k, k, self.pick([1000, 5000, 50000])),
+                'println!("box {} {}", bx%d.len(), bx%d[bx%d.len() - 1]);' % (k, k, k),
+                "let grid%d = [[n%d as i16; 64]; 64];" % (k, k),
+                'println!("grid {}", grid%d[63][63]);' % k]
+
+    def extra_conv_annot(self, k):
+        """A generic trait with several impls for one type, chosen by the expected type
+        (`let a: i64 = x.get()`) or spelled out (`<X as Get<bool>>::get(&x)`, `Get::<u8>::get`)."""
+        g = "Get%d" % k
+        self.emit("trait %s<T> {" % g)
+        self.emit("    fn get(&self) -> T;")
+        self.emit("}")
+        self.emit("struct X%d(i64);" % k)
+        self.emit("impl %s<i64> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> i64 {")
+        self.emit("        self.0.wrapping_mul(2)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<bool> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> bool {")
+        self.emit("        self.0 > 2")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl %s<String> for X%d {" % (g, k))
+        self.emit("    fn get(&self) -> String {")
+        self.emit('        format!("x{}", self.0)')
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn fetch%d<T, S: %s<T>>(s: &S) -> T {" % (k, g))
+        self.emit("    s.get()")
+        self.emit("}")
+        self.emit()
+        return ["let x%d = X%d(%s);" % (k, k, self.lit()),
+                "let ga%d: i64 = x%d.get();" % (k, k),
+                "let gb%d: bool = x%d.get();" % (k, k),
+                "let gs%d = <X%d as %s<String>>::get(&x%d);" % (k, k, g, k),
+                "let gt%d = %s::<bool>::get(&x%d);" % (k, g, k),
+                "let gf%d = fetch%d::<i64, X%d>(&x%d);" % (k, k, k, k),
+                "let gd%d: &dyn %s<String> = &x%d;" % (k, g, k),
+                'println!("get {} {} {} {} {} {}", ga%d, gb%d, gs%d, gt%d, gf%d, gd%d.get());' % ((k,) * 6)]
+
+    def extra_deep_generic(self, k):
+        """Deep generic nesting: G<G<G<i32>>> through a blanket impl per level, and nested
+        Option/Vec/Box."""
+        depth = self.r.randint(2, 6)
+        self.emit("trait Depth%d {" % k)
+        self.emit("    fn depth(&self) -> i64;")
+        self.emit("}")
+        self.emit("impl Depth%d for i32 {" % k)
+        self.emit("    fn depth(&self) -> i64 {")
+        self.emit("        *self as i64")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("#[derive(Debug)]")
+        self.emit("struct G%d<T>(T);" % k)
+        self.emit("impl<T: Depth%d> Depth%d for G%d<T> {" % (k, k, k))
+        self.emit("    fn depth(&self) -> i64 {")
+        self.emit("        self.0.depth().wrapping_mul(2).wrapping_add(1)")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn deep%d<T: Depth%d>(t: &T) -> i64 {" % (k, k))
+        self.emit("    t.depth()")
+        self.emit("}")
+        self.emit()
+        ty, val = "i32", str(self.r.randint(0, 9))
+        for _ in range(depth):
+            ty, val = "G%d<%s>" % (k, ty), "G%d(%s)" % (k, val)
+        return ["let dg%d: %s = %s;" % (k, ty, val),
+                'println!("deep {} {} {:?}", dg%d.depth(), deep%d(&dg%d), dg%d);' % (k, k, k, k),
+                "let dd%d: &dyn Depth%d = &dg%d;" % (k, k, k),
+                'println!("deep dyn {}", dd%d.depth());' % k,
+                "let nest%d: Option<Option<Vec<Box<Option<i64>>>>> = Some(Some(vec![Box::new(Some(%s)), Box::new(None)]));"
+                % (k, self.lit()),
+                'println!("nest {:?}", nest%d);' % k]
+
+    def extra_catch_unwind(self, k):
+        """std::panic::catch_unwind around code that panics, the payload read back with
+        downcast_ref::<&str> (constant message) or ::<String> (formatted)."""
+        self.emit("fn payload%d(e: &Box<dyn std::any::Any + Send>) -> String {" % k)
+        self.emit("    if let Some(s) = e.downcast_ref::<&str>() {")
+        self.emit('        format!("str: {}", s)')
+        self.emit("    } else if let Some(s) = e.downcast_ref::<String>() {")
+        self.emit('        format!("string: {}", s)')
+        self.emit("    } else {")
+        self.emit('        String::from("other")')
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        n = self.lit()
+        body = self.pick(['panic!("boom%d")' % k,
+                          'panic!("boom {}", %s)' % n,
+                          "{ let v: Vec<i64> = Vec::new(); v[%d] }" % self.r.randint(0, 3),
+                          "{ let o: Option<i64> = None; o.unwrap() }",
+                          '{ let r: Result<i64, String> = Err(String::from("bad")); r.expect("expected") }'])
+        return ["let cu%d = std::panic::catch_unwind(|| {" % k,
+                "    let x: i64 = %s;" % body,
+                "    x",
+                "});",
+                "match cu%d {" % k,
+                '    Ok(v) => println!("ok {}", v),',
+                '    Err(e) => println!("caught {}", payload%d(&e)),' % k,
+                "}",
+                "let cv%d = std::panic::catch_unwind(|| %s);" % (k, n),
+                'println!("no panic {:?}", cv%d.is_ok());' % k]
+
+    def extra_thread(self, k):
+        """thread::spawn with a move closure over owned data, joined; and a panicking thread
+        whose join gives the payload."""
+        n = self.r.randint(1, 5)
+        lines = ["let data%d: Vec<i64> = (0..%d).collect();" % (k, n + 3),
+                 "let th%d = std::thread::spawn(move || {" % k,
+                 "    let mut s = 0i64;",
+                 "    for x in data%d.iter() {" % k,
+                 "        s = s.wrapping_add(*x);",
+                 "    }",
+                 "    s",
+                 "});",
+                 'println!("thread {}", th%d.join().unwrap());' % k,
+                 "let mut hs%d = Vec::new();" % k,
+                 "for i in 0..%d {" % n,
+                 "    hs%d.push(std::thread::spawn(move || i * 10));" % k,
+                 "}",
+                 "for h in hs%d {" % k,
+                 '    println!("joined {}", h.join().unwrap());',
+                 "}"]
+        if self.chance(0.4):
+            lines += ["let bad%d = std::thread::spawn(|| {" % k,
+                      '    panic!("thread boom");',
+                      "});",
+                      "match bad%d.join() {" % k,
+                      '    Ok(()) => println!("no panic"),',
+                      '    Err(e) => println!("join err {:?}", e.downcast_ref::<&str>()),',
+                      "}"]
+        return lines
+
+    def extra_macro_impls(self, k):
+        """macro_rules! generating one impl per type, and an expression macro with repetition."""
+        self.emit("trait Named%d {" % k)
+        self.emit("    fn named(&self) -> String;")
+        self.emit("}")
+        self.emit("macro_rules! named%d {" % k)
+        self.emit("    ($($t:ty),*) => {")
+        self.emit("        $(impl Named%d for $t {" % k)
+        self.emit("            fn named(&self) -> String {")
+        self.emit('                format!("{}={}", stringify!($t), self)')
+        self.emit("            }")
+        self.emit("        })*")
+        self.emit("    };")
+        self.emit("}")
+        self.emit("named%d!(i32, u8, bool, i64);" % k)
+        self.emit("macro_rules! total%d {" % k)
+        self.emit("    ($($e:expr),+ $(,)?) => {")
+        self.emit("        0i64 $(+ ($e as i64))+")
+        self.emit("    };")
+        self.emit("}")
+        self.emit()
+        return ['println!("{} {} {} {}", 3i32.named(), 7u8.named(), true.named(), (-2i64).named());',
+                "let nd%d: Vec<Box<dyn Named%d>> = vec![Box::new(1u8), Box::new(false)];" % (k, k),
+                "for n in nd%d.iter() {" % k,
+                '    println!("{}", n.named());',
+                "}",
+                'println!("total {}", total%d!(1, 2u8, %s,));' % (k, self.lit())]
+
+    def extra_mod(self, k):
+        """`mod` blocks with pub items, a nested mod, and `use` of them (also `self::`/`super::`)."""
+        self.emit("mod md%d {" % k)
+        self.emit("    pub struct P {")
+        self.emit("        pub x: i64,")
+        self.emit("        hidden: i64,")
+        self.emit("    }")
+        self.emit("    impl P {")
+        self.emit("        pub fn new(x: i64) -> P {")
+        self.emit("            P { x, hidden: helper(x) }")
+        self.emit("        }")
+        self.emit("        pub fn hidden(&self) -> i64 {")
+        self.emit("            self.hidden")
+        self.emit("        }")
+        self.emit("    }")
+        self.emit("    fn helper(x: i64) -> i64 {")
+        self.emit("        x.wrapping_mul(3)")
+        self.emit("    }")
+        self.emit("    pub const K: i64 = %s;" % self.lit())
+        self.emit("    pub mod inner {")
+        self.emit("        pub fn twice(x: i64) -> i64 {")
+        self.emit("            super::helper(x).wrapping_sub(x)")
+        self.emit("        }")
+        self.emit("        pub enum Kind {")
+        self.emit("            A,")
+        self.emit("            B(i64),")
+        self.emit("        }")
+        self.emit("    }")
+        self.emit("    pub use self::inner::Kind;")
+        self.emit("}")
+        self.emit("use md%d::inner::twice;" % k)
+        self.emit("use md%d::{Kind, P as Pm%d};" % (k, k))
+        self.emit()
+        return ["let pm%d = Pm%d::new(md%d::K);" % (k, k, k),
+                'println!("mod {} {} {}", pm%d.x, pm%d.hidden(), twice(pm%d.x));' % (k, k, k),
+                "for kd in [Kind::A, Kind::B(%s), md%d::inner::Kind::B(2)] {" % (self.lit(), k),
+                "    match kd {",
+                '        Kind::A => println!("kind a"),',
+                '        Kind::B(v) => println!("kind b {}", v),',
+                "    }",
+                "}"]
+
+    def extra_lang(self, k):
+        """Items and syntax issue 14 added: a `type` alias of a boxed closure, a `static`, an
+        associated const, `impl Trait` in return position, `<T as Tr>::f` paths, struct update
+        syntax, `let ... else`, slice patterns and `matches!`."""
+        self.emit("type Op%d = Box<dyn Fn(i64) -> i64>;" % k)
+        self.emit("static BASE%d: i64 = %s;" % (k, self.lit()))
+        self.emit("trait Lim%d {" % k)
+        self.emit("    const MAX: i64;")
+        self.emit("    fn lim(&self, x: i64) -> i64 {")
+        self.emit("        if x > Self::MAX { Self::MAX } else { x }")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("#[derive(Debug, Clone)]")
+        self.emit("struct Cfg%d {" % k)
+        self.emit("    a: i64,")
+        self.emit("    b: bool,")
+        self.emit("    name: String,")
+        self.emit("}")
+        self.emit("impl Lim%d for Cfg%d {" % (k, k))
+        self.emit("    const MAX: i64 = %d;" % self.r.randint(1, 50))
+        self.emit("}")
+        self.emit("fn ops%d() -> Vec<Op%d> {" % (k, k))
+        self.emit("    vec![Box::new(|x| x + BASE%d), Box::new(move |x| x * 2)]" % k)
+        self.emit("}")
+        self.emit("fn evens%d(n: i64) -> impl Iterator<Item = i64> {" % k)
+        self.emit("    (0..n).filter(|x| x % 2 == 0)")
+        self.emit("}")
+        self.emit("fn first_last%d(xs: &[i64]) -> Option<(i64, i64)> {" % k)
+        self.emit("    match xs {")
+        self.emit("        [] => None,")
+        self.emit("        [one] => Some((*one, *one)),")
+        self.emit("        [first, .., last] => Some((*first, *last)),")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn head%d(xs: &[i64]) -> i64 {" % k)
+        self.emit("    let Some(h) = xs.first() else {")
+        self.emit("        return -1;")
+        self.emit("    };")
+        self.emit("    *h")
+        self.emit("}")
+        self.emit()
+        n = self.r.randint(0, 7)
+        return ["let c%d = Cfg%d { a: %s, b: true, name: String::from(\"c\") };" % (k, k, self.lit()),
+                "let d%d = Cfg%d { a: 9, ..c%d.clone() };" % (k, k, k),
+                'println!("cfg {:?} {:?} {} {}", c%d, d%d, d%d.lim(100), <Cfg%d as Lim%d>::MAX);' % (k, k, k, k, k),
+                "for f in ops%d().iter() {" % k,
+                '    println!("op {}", f(%s));' % self.lit(),
+                "}",
+                "let ev%d: Vec<i64> = evens%d(%d).collect();" % (k, k, n),
+                'println!("evens {:?} {:?} {} {}", ev%d, first_last%d(&ev%d), head%d(&ev%d), matches!(ev%d.len(), 1..=3));'
+                % (k, k, k, k, k, k)]
+
+    def extra_sync(self, k):
+        """Shared state across threads: Arc<Mutex<_>> counters, an mpsc channel of boxed
+        `FnOnce + Send` jobs, thread::scope borrowing a local; results printed in a fixed order."""
+        n = self.r.randint(1, 4)
+        return ["let ctr%d = std::sync::Arc::new(std::sync::Mutex::new(0i64));" % k,
+                "let mut ths%d = Vec::new();" % k,
+                "for i in 0..%d {" % n,
+                "    let c = std::sync::Arc::clone(&ctr%d);" % k,
+                "    ths%d.push(std::thread::spawn(move || {" % k,
+                "        *c.lock().unwrap() += i + 1;",
+                "    }));",
+                "}",
+                "for t in ths%d {" % k,
+                "    t.join().unwrap();",
+                "}",
+                'println!("counter {} {}", *ctr%d.lock().unwrap(), std::sync::Arc::strong_count(&ctr%d));' % (k, k),
+                "let (tx%d, rx%d) = std::sync::mpsc::channel::<Box<dyn FnOnce() -> i64 + Send>>();" % (k, k),
+                "let w%d = std::thread::spawn(move || {" % k,
+                "    let mut s = 0i64;",
+                "    for job in rx%d {" % k,
+                "        s += job();",
+                "    }",
+                "    s",
+                "});",
+                "for i in 0..%d {" % (n + 1),
+                "    let v = vec![i; 3];",
+                "    tx%d.send(Box::new(move || v.iter().sum())).unwrap();" % k,
+                "}",
+                "drop(tx%d);" % k,
+                'println!("jobs {}", w%d.join().unwrap());' % k,
+                "let loc%d = vec![%s, 2, 3];" % (k, self.lit()),
+                "let sc%d = std::thread::scope(|s| {" % k,
+                "    let h = s.spawn(|| loc%d.iter().sum::<i64>());" % k,
+                "    h.join().unwrap()",
+                "});",
+                'println!("scoped {} {:?}", sc%d, loc%d);' % (k, k)]
+
     def emit_extras(self):
         self.extra_main = []
+        self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
         fns = [self.extra_blanket, self.extra_box_upcast, self.extra_holder, self.extra_assoc,
                self.extra_generic_trait]
+        # Issue 15's shapes (and issue 14's items), each less often: a program has about four.
+        fns15 = [self.extra_self_dyn, self.extra_recursive, self.extra_compare, self.extra_closure_lit,
+                 self.extra_repeat, self.extra_conv_annot, self.extra_deep_generic,
+                 self.extra_catch_unwind, self.extra_thread, self.extra_macro_impls, self.extra_mod,
+                 self.extra_lang, self.extra_sync]
         for k, f in enumerate(fns):
             if self.chance(0.35):
+                self.extra_main += f(k)
+        for k, f in enumerate(fns15, len(fns)):
+            if self.chance(0.3):
                 self.extra_main += f(k)
 
     def program(self):
@@ -1033,48 +1532,363 @@ def ownership_mutate(src, seed):
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------------------------
+# Type-system mutations (--reject): the soundness oracle for the checker's rules
+
+# Each mutation takes a valid generated program (as lines, with its Shape: traits, impls, main)
+# and breaks one type-system rule rustc enforces: dyn compatibility (E0038), coherence and the
+# orphan rule (E0119, E0117, E0184), bounds (E0277, E0271, E0599), Sized (E0277, E0746), Send
+# (E0277), and an impl's items against its trait (E0046, E0053, E0050, E0186, E0407, E0107). About one in five is a near
+# miss that rustc accepts (`where Self: Sized` on the offending method, `?Sized` on the bound,
+# an overlap that negative reasoning rules out, ...), so that trc's over-rejections show too.
+# rustc decides which is which; the check is that trc agrees on accepting and on the first code.
+
+
+class Shape:
+    """What the mutations need to know of a generated program, read back from its text."""
+
+    def __init__(self, src):
+        import re
+        self.lines = src.split("\n")
+        self.main = next(i for i, l in enumerate(self.lines) if l.startswith("fn main()"))
+        self.traits = {}    # TrN -> (first line, closing line, {method: signature line})
+        self.impls = []     # (first line, closing line, trait, type) of top-level impls of TrN
+        for i, l in enumerate(self.lines[:self.main]):
+            m = re.match(r"trait (Tr\d+)\b", l)
+            if m:
+                end = self.block_end(i)
+                sigs = {re.match(r"    fn (m\d+)", x).group(1): x for x in self.lines[i + 1:end]
+                        if re.match(r"    fn m\d+", x)}
+                self.traits[m.group(1)] = (i, end, sigs)
+            m = re.match(r"impl(?:<[^>]*>)? (Tr\d+) for (\S+?)(?: where .*)? \{$", l)
+            if m:
+                self.impls.append((i, self.block_end(i), m.group(1), m.group(2)))
+        self.types = [m.group(1) for l in self.lines for m in [re.match(r"struct (S\d+)\b", l)] if m]
+
+    def block_end(self, i):
+        """The line of the `}` closing the top-level item that starts at line i."""
+        j = i
+        while self.lines[j] != "}" and not (j == i and self.lines[j].endswith("}")):
+            j += 1
+        return j
+
+    def implementors(self, trait):
+        return sorted({ty for _, _, t, ty in self.impls if t == trait and ty in self.types})
+
+    def required(self, trait):
+        """The trait's methods without a default body (their declaration ends with `;`)."""
+        return [m for m, sig in self.traits[trait][2].items() if sig.rstrip().endswith(";")]
+
+    def text(self, items=(), stmts=()):
+        """The program with `items` added before main and `stmts` at the start of main."""
+        # Found again: a mutation may have added or removed lines above main.
+        main = next(i for i, l in enumerate(self.lines) if l.startswith("fn main()"))
+        out = self.lines[:main] + list(items) + [""] + self.lines[main:main + 1]
+        out += ["    " + s for s in stmts] + self.lines[main + 1:]
+        return "\n".join(out)
+
+
+def rj_dyn_method(sh, r):
+    """A method that makes the trait dyn-incompatible (Self outside the receiver, a type
+    parameter, no receiver), with a default body so impls stay whole; the trait is then used as
+    `dyn`. With `where Self: Sized` the method is exempt and the program valid."""
+    t = r.choice(sorted(sh.traits))
+    meth = r.choice(["fn zsame(&self, other: &Self) -> i64 { let _ = other; 0 }",
+                     "fn zopt(&self, other: Option<&Self>) -> i64 { let _ = other; 0 }",
+                     "fn zbox(&self, other: Box<Self>) -> i64 { let _ = other; 0 }",
+                     "fn zret(&self) -> Option<Box<Self>> { None }",
+                     "fn zgen<U>(&self, u: U) -> i64 { let _ = u; 0 }",
+                     "fn zgen2<U: Clone>(&self, u: &U) -> U { u.clone() }",
+                     "fn zassoc() -> i64 { 0 }"])
+    if r.random() < 0.2:
+        meth = meth.replace(" {", " where Self: Sized {", 1)
+    start, end, _ = sh.traits[t]
+    sh.lines.insert(end, "    " + meth)
+    if r.random() < 0.5:
+        return sh.text(stmts=["let zd: Option<&dyn %s> = None;" % t, "let _ = zd;"])
+    return sh.text(items=["fn zuse(d: &dyn %s) -> usize {" % t, "    let _ = d;", "    1", "}"])
+
+
+def rj_dyn_other(sh, r):
+    """Dyn incompatibility that is not a method: an associated const, a `Sized` supertrait, a
+    supertrait with `Self` as a type argument."""
+    form = r.randrange(4)
+    if form == 3:
+        sup = r.choice(["Clone", "Default", "Copy", "std::fmt::Debug"])  # the last is dyn-compatible
+        items = ["trait Zk: %s {" % sup, "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    elif form == 0:
+        items = ["trait Zk {", "    const ZC: i64;", "}", "impl Zk for i64 {", "    const ZC: i64 = 1;", "}"]
+    elif form == 1:
+        items = ["trait Zk: Sized {", "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    else:
+        items = ["trait Zk: PartialEq<Self> {", "    fn zk(&self) -> i64 { 1 }", "}", "impl Zk for i64 {}"]
+    return sh.text(items=items, stmts=["let zb: Box<dyn Zk> = Box::new(5i64);", "let _ = zb;"])
+
+
+def rj_dup_impl(sh, r):
+    """An impl of the program repeated word for word (E0119)."""
+    if not sh.impls:
+        return None
+    start, end, _, _ = r.choice(sh.impls)
+    block = sh.lines[start:end + 1]
+    sh.lines[end + 1:end + 1] = block
+    return sh.text()
+
+
+def rj_overlap(sh, r):
+    """Two impls of a new trait that overlap: a blanket impl over a bound beside an impl for a
+    type meeting it (E0119), or beside one for a local type that does not (valid: the crate owns
+    both, so rustc may reason negatively)."""
+    items = ["trait Zb {", "    fn zb(&self) -> i64 {", "        1", "    }", "}"]
+    form = r.randrange(7)
+    if form == 0:
+        items += ["impl<T: std::fmt::Display> Zb for T {}", "impl Zb for %s {}" % r.choice(["i32", "String", "&str", "u8"])]
+    elif form == 1:
+        items += ["struct Zw<T>(T);", "impl<T> Zb for Zw<T> {}", "impl Zb for Zw<%s> {}" % r.choice(["i32", "Zw<u8>", "Vec<i64>"])]
+    elif form == 2:
+        t = r.choice(sorted(sh.traits))
+        ty = r.choice(sh.types)
+        items += ["impl<T: %s> Zb for T {}" % t, "impl Zb for %s {}" % ty]  # overlaps iff ty: t
+    elif form == 3:
+        items += ["impl<T: Clone> Zb for Vec<T> {}", "impl Zb for Vec<%s> {}" % r.choice(["i64", "String", "Box<i64>"])]
+    elif form == 4:
+        items += ["struct Zn;", "impl<T: std::fmt::Display> Zb for T {}", "impl Zb for Zn {}"]  # valid
+    elif form == 5:
+        ty = r.choice(sh.types)
+        items += ["impl Zb for %s {}" % ty, "impl Zb for &%s {}" % ty, "impl Zb for Box<%s> {}" % ty,
+                  "impl Zb for dyn %s {}" % r.choice(sorted(sh.traits))]  # valid: four types
+    else:
+        # A generic trait: impls for two arguments are two traits (valid), a blanket one overlaps.
+        items += ["trait Zg<T> {", "    fn zg(&self) -> i64 {", "        2", "    }", "}", "struct Zc;",
+                  "impl Zg<i64> for Zc {}", r.choice(["impl Zg<bool> for Zc {}", "impl<T> Zg<T> for Zc {}",
+                                                      "impl<T: Copy> Zg<T> for Zc {}", "impl Zg<Zc> for Zc {}"])]
+    return sh.text(items=items, stmts=["println!(\"{}\", 3i32.zb());"] if form == 0 else [])
+
+
+def rj_orphan(sh, r):
+    """The orphan rule: a std trait for a std type (E0117), Copy beside Drop (E0184); and the
+    impls the rule allows (a std trait with a local type as the first uncovered parameter)."""
+    ty = r.choice(sh.types) if sh.types else "i64"
+    forms = [["impl Clone for (u8, Box<i32>) {", "    fn clone(&self) -> Self {",
+              "        (self.0, self.1.clone())", "    }", "}"],
+             ["impl std::fmt::Display for Vec<i64> {",
+              "    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {",
+              '        write!(f, "v{}", self.len())', "    }", "}"],
+             ["impl Default for Option<%s> {" % ty, "    fn default() -> Self {", "        None", "    }", "}"],
+             ["impl std::ops::Add for i64 {", "    type Output = i64;", "    fn add(self, o: i64) -> i64 {",
+              "        o", "    }", "}"],
+             ["#[derive(Clone, Copy)]", "struct Zcd(i64);", "impl Drop for Zcd {",
+              "    fn drop(&mut self) {}", "}"],
+             ["impl From<%s> for i64 {" % ty, "    fn from(s: %s) -> i64 {" % ty, "        let _ = s;",
+              "        0", "    }", "}"]]  # valid: the local type covers the impl
+    return sh.text(items=r.choice(forms))
+
+
+def rj_bound(sh, r):
+    """A generic fn called with a type that does not meet its bound (E0277); or with `&dyn Tr`
+    where the parameter is implicitly Sized (E0277), valid again with `?Sized`."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    lacking = [ty for ty in sh.types if ty not in impl]
+    form = r.randrange(5)
+    if form == 3 and sh.types:
+        # A supertrait the type does not implement (E0277), or does (valid).
+        return sh.text(items=["trait Zsup: %s {" % t, "    fn zs(&self) -> i64 {", "        1", "    }", "}",
+                              "impl Zsup for %s {}" % r.choice(sh.types)])
+    if form == 4 and sh.types:
+        # A method of an impl whose where-clause the receiver does not meet (E0599).
+        return sh.text(items=["struct Zw<T>(T);", "impl<T: %s> Zw<T> {" % t, "    fn zw(&self) -> i64 {",
+                              "        1", "    }", "}"],
+                       stmts=['println!("{}", Zw(%s::new(1)).zw());' % r.choice(sh.types)])
+    if form in (0, 3, 4) or not impl:
+        arg = "&%s::new(1)" % r.choice(lacking) if lacking else r.choice(["&5u8", '&"s"', "&()", "&vec![1u8]"])
+        return sh.text(items=["fn zneed<T: %s>(t: &T) -> i64 {" % t, "    let _ = t;", "    0", "}"],
+                       stmts=['println!("{}", zneed(%s));' % arg])
+    q = " + ?Sized" if form == 2 else ""
+    return sh.text(items=["fn zneed<T: %s%s>(t: &T) -> i64 {" % (t, q), "    let _ = t;", "    0", "}"],
+                   stmts=["let zo = %s::new(2);" % r.choice(impl), "let zd: &dyn %s = &zo;" % t,
+                          'println!("{}", zneed(zd));'])
+
+
+def rj_assoc(sh, r):
+    """An associated-type bound that is not met: `where S::Out: Copy` with Out = String
+    (E0277), `S: Src<Out = i64>` with Out = String (E0271); Out = i64 meets both. Or the
+    trait's own bound on its associated type (`type Out: Copy;`) unmet by an impl (E0277), the
+    type left out of the impl (E0046), the trait's generic arguments wrong (E0107)."""
+    out = r.choice(["String", "String", "Vec<u8>", "i64"])
+    val = {"String": "String::new()", "Vec<u8>": "Vec::new()", "i64": "4"}[out]
+    form = r.randrange(4)
+    if form == 1:
+        tyline = r.choice(["    type Out = %s;" % out, ""])  # E0277 unless Out is Copy; E0046
+        return sh.text(items=["trait Zsrc {", "    type Out: Copy + std::fmt::Debug;", "    fn get(&self) -> Self::Out;",
+                              "}", "struct Za;", "impl Zsrc for Za {", tyline,
+                              "    fn get(&self) -> %s {" % out, "        %s" % val, "    }", "}"],
+                       stmts=['println!("{:?}", Za.get());'])
+    if form == 2:
+        arg = r.choice(["", "<i64, bool>", "<'static>", "<i64>"])  # E0107, E0107, E0107, valid
+        return sh.text(items=["trait Zg<T> {", "    fn zg(&self, t: T) -> i64;", "}", "struct Za;",
+                              "impl Zg%s for Za {" % arg, "    fn zg(&self, t: i64) -> i64 {", "        t",
+                              "    }", "}"])
+    bound = r.choice(["<S: Zsrc>(s: &S) -> i64 where S::Out: Copy", "<S: Zsrc<Out = i64>>(s: &S) -> i64",
+                      "<S>(s: &S) -> i64 where S: Zsrc, <S as Zsrc>::Out: std::fmt::Display + Copy"])
+    return sh.text(items=["trait Zsrc {", "    type Out;", "    fn get(&self) -> Self::Out;", "}",
+                          "struct Za;", "impl Zsrc for Za {", "    type Out = %s;" % out,
+                          "    fn get(&self) -> %s {" % out, "        %s" % val, "    }", "}",
+                          "fn zuse%s {" % bound, "    let _ = s.get();", "    1", "}"],
+                   stmts=['println!("{}", zuse(&Za));'])
+
+
+def rj_overflow(sh, r):
+    """A bound through a deeply nested type: `G<G<...<i32>>>: Zd` needs one impl step per level,
+    past rustc's recursion limit of 128 (E0275), or within it (valid)."""
+    depth = r.choice([20, 100, 140, 300])
+    ty = "i32"
+    for _ in range(depth):
+        ty = "Zn<%s>" % ty
+    # No value of the type: rustc would first fail computing its layout (an error without a code).
+    return sh.text(items=["trait Zd {", "    fn zd() -> i64;", "}", "impl Zd for i32 {",
+                          "    fn zd() -> i64 {", "        1", "    }", "}", "struct Zn<T>(T);",
+                          "impl<T: Zd> Zd for Zn<T> {", "    fn zd() -> i64 {",
+                          "        T::zd() + 1", "    }", "}",
+                          "fn zdeep<T: Zd>() -> i64 {", "    T::zd()", "}"],
+                   stmts=['println!("{}", zdeep::<%s>());' % ty])
+
+
+def rj_sized(sh, r):
+    """A trait object by value: a parameter, a local, a return type, a field not last."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    forms = [(["fn zbyval(d: dyn %s) -> i64 {" % t, "    let _ = &d;", "    0", "}"], []),
+             (["fn zret() -> dyn %s {" % t, "    loop {}", "}"], []),
+             (["struct Zu {", "    a: dyn %s," % t, "    b: i64,", "}"], []),
+             (["fn zslice(s: [i64]) -> usize {", "    s.len()", "}"], [])]
+    if impl:
+        forms.append(([], ["let zb: Box<dyn %s> = Box::new(%s::new(1));" % (t, r.choice(impl)),
+                           "let zl: dyn %s = *zb;" % t, "let _ = &zl;"]))
+    items, stmts = r.choice(forms)
+    return sh.text(items=items, stmts=stmts)
+
+
+def rj_impl_items(sh, r):
+    """An impl that does not match its trait: a required method left out (E0046), `&self`
+    made `&mut self` (E0053), a parameter's type changed (E0053), one too few (E0050), the
+    receiver dropped (E0186), a method the trait lacks (E0407)."""
+    form = r.randrange(6)
+    if form <= 1:
+        cands = [(s, e, t) for s, e, t, ty in sh.impls for m in sh.required(t)
+                 if any(l.startswith("    fn %s(" % m) for l in sh.lines[s:e])]
+        if cands:
+            s, e, t = r.choice(cands)
+            present = [m for m in sh.required(t) if any(l.startswith("    fn %s(" % m) for l in sh.lines[s:e])]
+            m = r.choice(present)
+            i = next(j for j in range(s, e) if sh.lines[j].startswith("    fn %s(" % m))
+            if form == 0:
+                k = i
+                while sh.lines[k] != "    }":
+                    k += 1
+                del sh.lines[i:k + 1]  # E0046
+            elif "(&self" in sh.lines[i]:
+                sh.lines[i] = sh.lines[i].replace("(&self", "(&mut self", 1)  # E0053
+            else:
+                return None
+            return sh.text()
+    ty = r.choice(sh.types) if sh.types else "i64"
+    decl = "fn zsg(&self, x: i64) -> i64;"
+    impl = {2: "fn zsg(&self, x: u32) -> i64 { x as i64 }",
+            3: "fn zsg(&self) -> i64 { 1 }",
+            4: "fn zsg(x: i64) -> i64 { x }",
+            5: "fn zsg(&self, x: i64) -> i64 { x } fn znot(&self) {}"}.get(form, "fn zsg(&self, x: &i64) -> i64 { *x }")
+    return sh.text(items=["trait Zsg {", "    " + decl, "}", "impl Zsg for %s {" % ty, "    " + impl, "}"])
+
+
+def rj_send(sh, r):
+    """Auto traits: an Rc, a RefCell reference or a `Box<dyn Fn>` without `+ Send` moved into
+    a thread (E0277, "cannot be sent between threads safely"); an Arc of an i64 is fine."""
+    t = r.choice(sorted(sh.traits))
+    impl = sh.implementors(t)
+    val = r.choice(["std::rc::Rc::new(5i64)", "std::sync::Arc::new(5i64)",
+                    "std::rc::Rc::new(std::cell::RefCell::new(1i64))",
+                    "std::sync::Arc::new(std::cell::Cell::new(1i64))"])
+    if impl and r.random() < 0.4:
+        send = r.choice(["", " + Send"])  # the generated types are all Send: valid with `+ Send`
+        val = "{ let b: Box<dyn %s%s> = Box::new(%s::new(1)); b }" % (t, send, r.choice(impl))
+    return sh.text(stmts=["let zs = %s;" % val,
+                          "let zh = std::thread::spawn(move || { let z = zs; drop(z); });",
+                          "zh.join().unwrap();"])
+
+
+REJECT_MUTATIONS = [rj_send, rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
+                    rj_assoc, rj_overflow, rj_sized, rj_impl_items]
+
+
+def reject_mutate(src, seed):
+    """(name, src) with one REJECT_MUTATIONS applied, or None where it does not fit."""
+    r = random.Random(seed ^ 0x4E7)
+    f = r.choice(REJECT_MUTATIONS)
+    out = f(Shape(src), r)
+    return (f.__name__[3:], out) if out is not None else None
+
+
 def first_error_code(stderr):
     import re
     m = re.search(rb"error(\[E\d{4}\])?:", stderr)
     return (m.group(1) or b"").decode() if m else None
 
 
-def run_ownership(a, seed0, out, env):
-    """--ownership: compile each mutated program with trc and rustc; a difference in whether
-    it compiles, or in the first error code, is a finding."""
-    tmp = tempfile.mkdtemp(prefix="trc-own-")
+def run_agree(a, seed0, out, env, mode, mutator):
+    """--ownership and --reject: compile each mutated program with trc and rustc; a difference
+    in whether it compiles, or in the first error code, is a finding. mutator(src, seed) gives
+    (label, mutated src), or None where the program offers no place for a mutation."""
+    tmp = tempfile.mkdtemp(prefix="trc-%s-" % mode)
     n = agree = rejected = found = 0
+    labels = {}  # "label rustc's code" -> [agree, differ]: what was tried, and how it fared
     start = time.time()
     try:
         while (a.count is None or n < a.count) and (a.time is None or time.time() - start < a.time):
             seed = seed0 + n
             n += 1
-            src = ownership_mutate(generate(seed), seed)
-            if src is None:
+            m = mutator(generate(seed), seed)
+            if m is None:
                 continue
+            label, src = m
             path = os.path.join(tmp, "p.tr")
             with open(path, "w") as f:
                 f.write(src)
-            ts, _, terr = run([a.trc, path, "-o", os.path.join(tmp, "p.trc")], a.timeout, env=env)
+            # trc only as far as the IR: the verdict is the checker's, and the LLVM backend's time
+            # (a large array moved by value) is the valid-program runs' business.
+            ts, _, terr = run([a.trc, path, "--emit-llvm", "-o", os.devnull], a.timeout, env=env)
             rs, _, rerr = run([a.rustc, "--edition", "2021", path, "-o", os.path.join(tmp, "p.rustc")], 60, env=env)
             bug = classify_trc(ts, terr)
             tcode = first_error_code(terr) if ts == 1 else None
             rcode = first_error_code(rerr) if rs != 0 else None
+            tally = labels.setdefault("%s %s" % (label or mode, rcode or "ok"), [0, 0])
             if bug is None and (ts == 0) == (rs == 0) and tcode == rcode:
                 agree += 1
                 rejected += rs != 0
+                tally[0] += 1
                 continue
             found += 1
-            what = bug or ("trc accepts, rustc rejects (%s)" % rcode if ts == 0 else
-                           "trc rejects (%s), rustc accepts" % tcode if rs == 0 else
-                           "trc says %s, rustc %s" % (tcode, rcode))
-            save(out, seed, src, "ownership", [a.trc, path], terr + b"\n--- rustc ---\n" + rerr)
-            print("gen: ownership seed %d: %s (saved)" % (seed, what))
+            tally[1] += 1
+            tname, rname = tcode or "an error without a code", rcode or "an error without a code"
+            what = bug or ("trc accepts, rustc rejects (%s)" % rname if ts == 0 else
+                           "trc rejects (%s), rustc accepts" % tname if rs == 0 else
+                           "trc says %s, rustc %s" % (tname, rname))
+            save(out, seed, src, mode + ("-" + label if label else ""), [a.trc, path],
+                 terr + b"\n--- rustc ---\n" + rerr)
+            print("gen: %s seed %d%s: %s (saved)" % (mode, seed, " (%s)" % label if label else "", what))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("gen: ownership: %d programs in %.0f s, %d agree with rustc (%d of them rejected by both), %d differ (seeds %d..%d, findings in %s)"
-          % (n, time.time() - start, agree, rejected, found, seed0, seed0 + n - 1, out))
+    if labels:
+        print("gen: %s by mutation and rustc's code (agree/differ): %s" % (mode, ", ".join(
+            "%s %d/%d" % (k, v[0], v[1]) for k, v in sorted(labels.items()))))
+    print("gen: %s: %d programs in %.0f s, %d agree with rustc (%d of them rejected by both), %d differ (seeds %d..%d, findings in %s)"
+          % (mode, n, time.time() - start, agree, rejected, found, seed0, seed0 + n - 1, out))
     return 1 if found else 0
+
+
+def ownership_labelled(src, seed):
+    m = ownership_mutate(src, seed)
+    return None if m is None else ("", m)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1132,6 +1946,10 @@ def main():
     ap.add_argument("--ownership", action="store_true",
                     help="with --rustc: insert an ownership misuse (or a valid NLL pattern) into each "
                          "program and fail where trc and rustc disagree on accepting it or on its error code")
+    ap.add_argument("--reject", action="store_true",
+                    help="with --rustc: break one type-system rule in each program (dyn compatibility, "
+                         "coherence, orphan, bounds, Sized, impl items; a few near misses stay valid) and "
+                         "fail where trc and rustc disagree on accepting it or on its first error code")
     ap.add_argument("--mutate", type=float, default=0.3,
                     help="fraction of programs given 1-3 random edits (default 0.3); exit 1 is then expected")
     a = ap.parse_args()
@@ -1158,10 +1976,12 @@ def main():
     env["ASAN_OPTIONS"] = "exitcode=%d:detect_leaks=1:abort_on_error=0:%s" % (SAN_EXIT, env.get("ASAN_OPTIONS", ""))
     env["UBSAN_OPTIONS"] = "exitcode=%d:print_stacktrace=1:halt_on_error=1:%s" % (SAN_EXIT, env.get("UBSAN_OPTIONS", ""))
     env["NO_COLOR"] = "1"
-    if a.ownership:
+    if a.ownership or a.reject:
         if not a.rustc:
-            ap.error("--ownership needs --rustc (rustc decides which programs are valid)")
-        return run_ownership(a, seed0, out, env)
+            ap.error("--ownership and --reject need --rustc (rustc decides which programs are valid)")
+        if a.ownership:
+            return run_agree(a, seed0, out, env, "ownership", ownership_labelled)
+        return run_agree(a, seed0, out, env, "reject", reject_mutate)
     tmp = tempfile.mkdtemp(prefix="trc-gen-")
     counts = {"ok": 0, "rejected": 0, "mutants": 0, "bugs": 0, "rejects_valid": 0, "differs": 0}
     start = time.time()

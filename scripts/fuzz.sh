@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh — build trc's fuzzers and run them for a bounded time (fuzz/README.md).
 #
-#   scripts/fuzz.sh [--time SECS] [--gen-time SECS] [--own-time SECS]
+#   scripts/fuzz.sh [--time SECS] [--gen-time SECS] [--own-time SECS] [--rej-time SECS]
 #
 # 1. builds build-fuzz/ with clang and libFuzzer (-DTRC_FUZZ=ON -DTRC_SANITIZE=ON): the
 #    libFuzzer target bin/trc_fuzz_frontend and an ASan+UBSan bin/trc;
@@ -9,18 +9,22 @@
 #    (kept between runs), seeded with every .tr of test/, examples/ and bench/, the regression
 #    inputs of test/fuzz-regressions/Inputs/ and 50 programs from fuzz/gen_programs.py;
 # 3. runs fuzz/gen_programs.py for --gen-time seconds (default 60) against that trc;
-# 4. where rustc is installed, runs its --ownership mode for --own-time seconds (default 60):
+# 4. where rustc is installed, runs its --ownership mode for --own-time seconds (default 30):
 #    generated programs with one ownership misuse (or valid NLL pattern) each, on which trc
-#    and rustc must agree (accepted or not, and the first error code).
+#    and rustc must agree (accepted or not, and the first error code);
+# 5. and its --reject mode for --rej-time seconds (default 30): generated programs with one
+#    type-system rule broken each (dyn compatibility, coherence, orphan rule, bounds, Sized,
+#    impl items against the trait; a few near misses stay valid), judged the same way.
+#    The two share the minute the ownership check alone had before.
 #
 # The last line is a summary:
-#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; ownership: O programs; B bug(s)
+#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; ownership: O programs; reject: J programs; B bug(s)
 # A crash, internal compiler error, hang or sanitizer report makes the exit status 1, and the
 # reproducer's path is printed above the summary. Without clang or its libFuzzer runtime the
 # script says so and exits 0.
 #
 # Environment: CLANG (default clang-19, else clang-14, else clang), FUZZ_TIME, GEN_TIME, OWN_TIME,
-# FUZZ_SEED (gen), RUSTC (default: rustc on PATH, else ~/.cargo/bin/rustc).
+# REJ_TIME, FUZZ_SEED (gen), RUSTC (default: rustc on PATH, else ~/.cargo/bin/rustc).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,14 +32,16 @@ cd "$ROOT" || exit 1
 
 fuzz_time=${FUZZ_TIME:-60}
 gen_time=${GEN_TIME:-60}
-own_time=${OWN_TIME:-60}
+own_time=${OWN_TIME:-30}
+rej_time=${REJ_TIME:-30}
 while [ $# -gt 0 ]; do
     case "$1" in
         --time) fuzz_time=$2; shift 2 ;;
         --gen-time) gen_time=$2; shift 2 ;;
         --own-time) own_time=$2; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
-        *) echo "usage: $0 [--time SECS] [--gen-time SECS] [--own-time SECS]" >&2; exit 2 ;;
+        --rej-time) rej_time=$2; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--time SECS] [--gen-time SECS] [--own-time SECS] [--rej-time SECS]" >&2; exit 2 ;;
     esac
 done
 
@@ -145,5 +151,24 @@ else
     echo "fuzz.sh: ownership check skipped (no rustc, or --own-time 0)"
 fi
 
-echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; $bugs bug(s)"
+# ---- 4. reject: trc's type-system rules against rustc's ----------------------------------
+rej_n=0
+if [ "$rej_time" != 0 ] && "$rustc" --version >/dev/null 2>&1; then
+    echo "fuzz.sh: gen_programs.py --reject for ${rej_time}s (rustc: $rustc)"
+    rej_args=(--trc "$B/bin/trc" --rustc "$rustc" --reject --time "$rej_time" --out "$B/gen-findings")
+    # A fixed seed, as for ownership: a disagreement must reproduce.
+    rej_args+=(--seed "${FUZZ_SEED:-2000}")
+    python3 fuzz/gen_programs.py "${rej_args[@]}" | tee "$B/rej.log"
+    jrc=${PIPESTATUS[0]}
+    rej_n=$(sed -n 's/^gen: reject: \([0-9]*\) programs.*/\1/p' "$B/rej.log" | tail -1)
+    rej_bad=$(sed -n 's/^gen: reject: .* \([0-9]*\) differ.*/\1/p' "$B/rej.log" | tail -1)
+    if [ $jrc -ne 0 ]; then
+        status=1
+        bugs=$((bugs + ${rej_bad:-1}))
+    fi
+else
+    echo "fuzz.sh: reject check skipped (no rustc, or --rej-time 0)"
+fi
+
+echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; reject: ${rej_n:-0} programs; $bugs bug(s)"
 exit $status
