@@ -1130,12 +1130,13 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
   return sig.ret;
 }
 
-// Whether an expected `Rc<dyn Tr>` (Arc, ...) has an unsized argument, which the call's sized
-// result is coerced to afterwards; an `Rc<Box<dyn Tr>>` is only the type of the call.
-static bool unsized_arg(Type *expected) {
+// Whether an expected `Rc<dyn Tr>` (Arc, ...) has a trait object argument, which the call's
+// sized result is coerced to afterwards; an `Rc<Box<dyn Tr>>` is only the type of the call
+// (and an `Rc<str>` is what `Rc::from("..")` makes itself).
+static bool dyn_arg(Type *expected) {
   if (expected->kind != TY_STRUCT) return false;
   for (int i = 0; i < expected->nargs; i++)
-    if (!ty_is_sized(ty_resolve(expected->args[i]))) return true;
+    if (ty_resolve(expected->args[i])->kind == TY_DYN) return true;
   return false;
 }
 
@@ -1204,7 +1205,7 @@ Type *check_call(Fcx *fx, Expr *e, Type *expected) {
     // The expected type helps `let x: T = T::new()`, but not `let r: Rc<dyn Tr> = Rc::new(c)`,
     // where the result is coerced to it instead.
     Type *ret = ty_resolve(sig.ret);
-    bool unsizes = ret->kind == TY_STRUCT && ret->sdecl->coerce_unsized && expected && unsized_arg(ty_resolve(expected));
+    bool unsizes = ret->kind == TY_STRUCT && ret->sdecl->coerce_unsized && expected && dyn_arg(ty_resolve(expected));
     if (expected && !ty_has_vars(expected) && !unsizes) unify(sig.ret, expected);
     if (unsizes) unsize_fn_hint(fx, ret, ty_resolve(expected));
     check_args(fx, e, e->args, e->nargs, &sig, callee->fn->self_kind != SELF_NONE ? "method" : "function");
