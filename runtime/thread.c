@@ -366,6 +366,11 @@ static int cond_wait(Cond *c, pthread_mutex_t *m)
 static int cond_notify(Cond *c, int all)
 {
     pthread_mutex_t *m = __atomic_load_n(&c->m, __ATOMIC_SEQ_CST);
+    /* Nobody has waited yet: there is no one to wake. (A waiter stores m while it holds m, from
+     * its look at the predicate to the wait, so a notifier that changed the predicate under m
+     * sees it stored if the waiter saw the old value.) */
+    if (!m)
+        return 0;
     int locked = m && pthread_mutex_trylock(m) == 0;
     int r = all ? pthread_cond_broadcast(&c->c) : pthread_cond_signal(&c->c);
     if (locked)
