@@ -1130,13 +1130,14 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
   return sig.ret;
 }
 
-// Whether an expected `Rc<dyn Tr>` (Arc, ...) has a trait object argument, which the call's
-// sized result is coerced to afterwards; an `Rc<Box<dyn Tr>>` is only the type of the call
-// (and an `Rc<str>` is what `Rc::from("..")` makes itself).
+// Whether an expected `Rc<dyn Tr>` (Arc, ...) has an argument unsized by a trait object (`dyn
+// Tr`, `RefCell<dyn Tr>`), which the call's sized result is coerced to afterwards; an
+// `Rc<Box<dyn Tr>>` is only the type of the call (and an `Rc<str>` is what `Rc::from("..")`
+// makes itself).
 static bool dyn_arg(Type *expected) {
   if (expected->kind != TY_STRUCT) return false;
   for (int i = 0; i < expected->nargs; i++)
-    if (ty_resolve(expected->args[i])->kind == TY_DYN) return true;
+    if (!env_is_sized(cur_env, expected->args[i]) && ty_has_dyn(expected->args[i])) return true;
   return false;
 }
 
