@@ -130,45 +130,36 @@ if [ $grc -ne 0 ]; then
     bugs=$((bugs + ${gen_bugs:-1}))
 fi
 
-# ---- 3. ownership: trc's borrow checker against rustc's -----------------------------
+# ---- 3-4. trc against rustc: the ownership and reject modes --------------------------------
 rustc=${RUSTC:-$(command -v rustc || echo "$HOME/.cargo/bin/rustc")}
-own_n=0
-if [ "$own_time" != 0 ] && "$rustc" --version >/dev/null 2>&1; then
-    echo "fuzz.sh: gen_programs.py --ownership for ${own_time}s (rustc: $rustc)"
-    own_args=(--trc "$B/bin/trc" --rustc "$rustc" --ownership --time "$own_time" --out "$B/gen-findings")
-    # From a fixed seed unless FUZZ_SEED says otherwise: a finding here must be reproducible
-    # (run it with a seed from the clock to explore).
-    own_args+=(--seed "${FUZZ_SEED:-1000}")
-    python3 fuzz/gen_programs.py "${own_args[@]}" | tee "$B/own.log"
-    orc=${PIPESTATUS[0]}
-    own_n=$(sed -n 's/^gen: ownership: \([0-9]*\) programs.*/\1/p' "$B/own.log" | tail -1)
-    own_bad=$(sed -n 's/^gen: ownership: .* \([0-9]*\) differ.*/\1/p' "$B/own.log" | tail -1)
-    if [ $orc -ne 0 ]; then
-        status=1
-        bugs=$((bugs + ${own_bad:-1}))
-    fi
-else
-    echo "fuzz.sh: ownership check skipped (no rustc, or --own-time 0)"
-fi
 
-# ---- 4. reject: trc's type-system rules against rustc's ----------------------------------
-rej_n=0
-if [ "$rej_time" != 0 ] && "$rustc" --version >/dev/null 2>&1; then
-    echo "fuzz.sh: gen_programs.py --reject for ${rej_time}s (rustc: $rustc)"
-    rej_args=(--trc "$B/bin/trc" --rustc "$rustc" --reject --time "$rej_time" --out "$B/gen-findings")
-    # A fixed seed, as for ownership: a disagreement must reproduce.
-    rej_args+=(--seed "${FUZZ_SEED:-2000}")
-    python3 fuzz/gen_programs.py "${rej_args[@]}" | tee "$B/rej.log"
-    jrc=${PIPESTATUS[0]}
-    rej_n=$(sed -n 's/^gen: reject: \([0-9]*\) programs.*/\1/p' "$B/rej.log" | tail -1)
-    rej_bad=$(sed -n 's/^gen: reject: .* \([0-9]*\) differ.*/\1/p' "$B/rej.log" | tail -1)
-    if [ $jrc -ne 0 ]; then
-        status=1
-        bugs=$((bugs + ${rej_bad:-1}))
+# rustc_mode MODE SECS SEED: gen_programs.py --MODE for SECS seconds from a fixed seed (unless
+# FUZZ_SEED says otherwise: a finding here must be reproducible; run it with a seed from the
+# clock to explore); sets mode_n to the programs compared and counts its disagreements as bugs.
+rustc_mode() {
+    local mode=$1 secs=$2 seed=$3 rc bad
+    mode_n=0
+    if [ "$secs" = 0 ] || ! "$rustc" --version >/dev/null 2>&1; then
+        echo "fuzz.sh: $mode check skipped (no rustc, or --${mode:0:3}-time 0)"
+        return
     fi
-else
-    echo "fuzz.sh: reject check skipped (no rustc, or --rej-time 0)"
-fi
+    echo "fuzz.sh: gen_programs.py --$mode for ${secs}s (rustc: $rustc)"
+    python3 fuzz/gen_programs.py --trc "$B/bin/trc" --rustc "$rustc" "--$mode" --time "$secs" \
+        --out "$B/gen-findings" --seed "${FUZZ_SEED:-$seed}" | tee "$B/$mode.log"
+    rc=${PIPESTATUS[0]}
+    mode_n=$(sed -n "s/^gen: $mode: \([0-9]*\) programs.*/\1/p" "$B/$mode.log" | tail -1)
+    bad=$(sed -n "s/^gen: $mode: .* \([0-9]*\) differ.*/\1/p" "$B/$mode.log" | tail -1)
+    if [ "$rc" -ne 0 ]; then
+        status=1
+        bugs=$((bugs + ${bad:-1}))
+    fi
+}
+
+# 3. trc's borrow checker against rustc's; 4. trc's type-system rules against rustc's.
+rustc_mode ownership "$own_time" 1000
+own_n=$mode_n
+rustc_mode reject "$rej_time" 2000
+rej_n=$mode_n
 
 echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; reject: ${rej_n:-0} programs; $bugs bug(s)"
 exit $status

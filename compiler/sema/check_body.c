@@ -179,15 +179,27 @@ static void report_opaque_bound(Obligation *o, const char *name, const char *tra
 
 // `T: Send` (Sync) that does not hold: rustc names the part that is not (the leaf), and says
 // whether it cannot be sent or shared.
+// The part of t that fails an auto trait's obligation (t itself when none is found), and in
+// *which the auto trait it fails (`Arc<RefCell<i32>>: Send` fails `RefCell<i32>: Sync`).
+static Type *auto_trait_leaf(Obligation *o, Type *t, TraitDecl **which) {
+  *which = o->trait;
+  Type *leaf = auto_trait_failure(t, o->trait, which);
+  return leaf ? leaf : t;
+}
+
+// rustc's help naming the leaf (as `name`) and the trait it lacks, within t when it is a part.
+static void auto_trait_help(Diag *d, Type *t, Type *leaf, TraitDecl *which, const char *name) {
+  if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, name);
+  else diag_help(d, "the trait `%s` is not implemented for `%s`", which->name, name);
+}
+
 static void report_not_thread_safe(Obligation *o, Type *t) {
-  TraitDecl *which = o->trait;
-  Type *leaf = auto_trait_failure(t, o->trait, &which);
-  if (!leaf) leaf = t;
+  TraitDecl *which;
+  Type *leaf = auto_trait_leaf(o, t, &which);
   const char *name = ty_name(leaf), *verb = which == K->send_trait ? "sent" : "shared";
   Diag *d = diag_error(o->span, "E0277", "`%s` cannot be %s between threads safely", name, verb);
   diag_label(d, "`%s` cannot be %s between threads safely", name, verb);
-  if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, name);
-  else diag_help(d, "the trait `%s` is not implemented for `%s`", which->name, name);
+  auto_trait_help(d, t, leaf, which, name);
   if (o->bound_of && o->bound_of->trait)
     diag_note_at(d, o->bound_span, "required by a bound in `%s::%s`", o->bound_of->trait->name, o->bound_of->name);
   diag_emit(d);
@@ -208,9 +220,8 @@ static const char *unwind_leaf_name(Type *leaf) {
 // `&mut` (or other part) that may not cross the unwind boundary, and for a part with interior
 // mutability behind a shared reference.
 static void report_not_unwind_safe(Obligation *o, Type *t) {
-  TraitDecl *which = o->trait;
-  Type *leaf = auto_trait_failure(t, o->trait, &which);
-  if (!leaf) leaf = t;
+  TraitDecl *which;
+  Type *leaf = auto_trait_leaf(o, t, &which);
   const char *name = unwind_leaf_name(leaf);
   Diag *d;
   if (which == K->ref_unwind_safe_trait) {
@@ -220,8 +231,7 @@ static void report_not_unwind_safe(Obligation *o, Type *t) {
     d = diag_error(o->span, "E0277", "the type `%s` may not be safely transferred across an unwind boundary", name);
     diag_label(d, "`%s` may not be safely transferred across an unwind boundary", name);
   }
-  if (leaf != t) diag_help(d, "within `%s`, the trait `%s` is not implemented for `%s`", ty_name(t), which->name, name);
-  else diag_help(d, "the trait `%s` is not implemented for `%s`", which->name, name);
+  auto_trait_help(d, t, leaf, which, name);
   diag_emit(d);
 }
 

@@ -1003,27 +1003,21 @@ static Type *check_builtin_call(Fcx *fx, Expr *e, Expr *callee, Type *expected) 
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_unit;
   }
-  case BI_THREAD_SPAWN: case BI_THREAD_ATEXIT: {  // (fn(&'static mut T), &'static mut T) -> usize or ()
+  // (fn(&'static mut T), &'static mut T) -> usize or (); catch_unwind's are `&mut T` (trc's types
+  // carry no lifetimes, so the signature is the same)
+  case BI_THREAD_SPAWN: case BI_THREAD_ATEXIT: case BI_CATCH_UNWIND: {
     Type *arg = ty_ref(ty_new_var(0), true);
     sig.nparams = 2;
     params[0] = ty_fn(&arg, 1, ty_unit);
     params[1] = arg;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return callee->builtin == BI_THREAD_SPAWN ? ty_usize : ty_unit;
+    return callee->builtin == BI_THREAD_ATEXIT ? ty_unit : ty_usize;
   }
   case BI_SET_PANIC_HOOK: {  // (fn(&'static mut T, usize), &'static mut T) -> usize
     Type *ps[2] = {ty_ref(ty_new_var(0), true), ty_usize};
     sig.nparams = 2;
     params[0] = ty_fn(ps, 2, ty_unit);
     params[1] = ps[0];
-    check_args(fx, e, e->args, e->nargs, &sig, "function");
-    return ty_usize;
-  }
-  case BI_CATCH_UNWIND: {  // (fn(&mut T), &mut T) -> usize
-    Type *arg = ty_ref(ty_new_var(0), true);
-    sig.nparams = 2;
-    params[0] = ty_fn(&arg, 1, ty_unit);
-    params[1] = arg;
     check_args(fx, e, e->args, e->nargs, &sig, "function");
     return ty_usize;
   }

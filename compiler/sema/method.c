@@ -483,7 +483,6 @@ static void obligate_open_params(Fcx *fx, ImplDecl *im, Type **binds, int n, Spa
   }
 }
 
-// Trait impls for u: of the traits declaring the method, the one whose impl comes first.
 // `5.into()`: an integer literal's type is not known yet, so the blanket `impl<T, U: From<T>>
 // Into<U> for T` is not the only impl that may apply (`impl Into<Number> for i32`); the trait's
 // arguments are then left to inference, as for a type with several impls.
@@ -498,6 +497,7 @@ static bool literal_has_several_impls(TraitDecl *trait, Type *u) {
   return n > 1;
 }
 
+// Trait impls for u: of the traits declaring the method, the one whose impl comes first.
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   int ntraits;
   TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
@@ -569,12 +569,11 @@ static bool probe_referent(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out) {
   from_box = box;
   probing_referent = false;
   if (found && e->autoderefs == derefs + 1 && e->autoref == (u->mut ? 2 : 1)) {
+    // (Found without diagnostics: the ambiguities through a trait object's or a parameter's traits.)
     Type *in = ty_resolve(u->inner);
-    if (e->trait && e->dispatch == DISPATCH_DYN) supertrait_ambiguity(e, e->trait, e->trait, e->fn, in);
-    if (e->trait && e->dispatch == DISPATCH_TRAIT && in->kind == TY_PARAM) {  // (found without diagnostics)
-      supertrait_ambiguity(e, e->trait, e->trait, e->fn, in);
-      param_bounds_ambiguity(fx, e, in, -1);
-    }
+    bool param = e->dispatch == DISPATCH_TRAIT && in->kind == TY_PARAM;
+    if (e->trait && (e->dispatch == DISPATCH_DYN || param)) supertrait_ambiguity(e, e->trait, e->trait, e->fn, in);
+    if (e->trait && param) param_bounds_ambiguity(fx, e, in, -1);
     return true;
   }
   fx->obligations.len = obligations;

@@ -630,7 +630,7 @@ static int add_bindings(const char *scope, const char *name, uint32_t region_len
     for (int i = 0; i < bindings.len && k < max; i++) {
       UseBinding *b = &bindings.data[i];
       bool glob = b->alias == intern_cstr("*");
-      if ((uint32_t)(b->region.hi - b->region.lo) != region_len || (region_len && !b->region.hi)) continue;
+      if ((uint32_t)(b->region.hi - b->region.lo) != region_len) continue;  // (a module's own: {0})
       if (!binding_applies(b, scope) || glob != (pass == 1) || (!glob && b->alias != name)) continue;
       ModTarget t = b->target;
       if (glob && t.kind == MT_MODULE) t = resolve_in_module(t.module, name, scope);

@@ -351,13 +351,16 @@ static bool renamed_std_import(const char *name, const char **module, const char
   return false;
 }
 
-static bool imported(const char *module, const char *name) {
+// Whether a `use` brings std item `module::name` into scope: by its name, or, with any_alias,
+// under whatever name the `use` gives it (`use std::fmt::Display as _;` brings Display's
+// methods into scope, though not the name).
+static bool imported_as(const char *module, const char *name, bool any_alias) {
   for (int i = 0; i < uses.len; i++) {
     UseEntry *u = VEC_AT(uses, i);
     Path *p = &u->path;
     bool glob = u->alias == intern_cstr("*");
     if (!use_in_scope(u)) continue;
-    if ((!glob && u->alias != name) || p->nsegs < 3 || !std_path_head(p->segs[0].name)) continue;
+    if ((!glob && !any_alias && u->alias != name) || p->nsegs < 3 || !std_path_head(p->segs[0].name)) continue;
     const char *last;
     const char *m = path_std_module(p, &last);
     if (m == module && (glob || last == name || u->alias == name)) return true;
@@ -366,13 +369,13 @@ static bool imported(const char *module, const char *name) {
   return false;
 }
 
-// Whether a method of trait t may be found on a value in user code: a trait of std::borrow,
-// whose blanket `impl<T> Borrow<T> for T` would otherwise answer `cell.borrow()` on an
-// Rc<RefCell<T>>, only when imported (rustc's rule for every trait that is not in the
-// prelude; the other std modules' traits are taken as in scope).
+static bool imported(const char *module, const char *name) { return imported_as(module, name, false); }
+
 // The std traits whose methods a concrete type's value is called with only once the trait is
 // imported (`use std::ops::Add;`, `use std::fmt::Display as _;`, a glob): those not in Rust's
-// prelude, by their std module. (The prelude declares the operator traits at its root.)
+// prelude, by their std module. (The prelude declares the operator traits at its root.) Among
+// them std::borrow's Borrow, whose blanket `impl<T> Borrow<T> for T` would otherwise answer
+// `cell.borrow()` on an Rc<RefCell<T>>.
 static const char *const imported_only[][2] = {
     {"ops", "Add"}, {"ops", "Sub"}, {"ops", "Mul"}, {"ops", "Div"}, {"ops", "Rem"}, {"ops", "Neg"}, {"ops", "Not"},
     {"ops", "BitAnd"}, {"ops", "BitOr"}, {"ops", "BitXor"}, {"ops", "Shl"}, {"ops", "Shr"},
@@ -385,34 +388,20 @@ static const char *const imported_only[][2] = {
     {"io", "Write"}, {"io", "Read"}, {"io", "BufRead"}, {"borrow", "Borrow"},
 };
 
-// Whether a `use` of this module brings std trait `module::name` into scope for its methods:
-// under any alias (`as _` too), or by a glob.
-static bool trait_use_in_scope(const char *module, const char *name) {
-  for (int i = 0; i < uses.len; i++) {
-    UseEntry *u = VEC_AT(uses, i);
-    Path *p = &u->path;
-    if (!use_in_scope(u) || p->nsegs < 2 || !std_path_head(p->segs[0].name)) continue;
-    bool glob = u->alias == intern_cstr("*");
-    const char *last;
-    const char *m = path_std_module(p, &last);
-    if (m == module && (glob || last == name)) return true;
-  }
-  return false;
-}
-
 // The trait whose impl (or definition) holds the body being checked: rustc's resolver puts it
 // in scope there (`self.0.fmt(f)` in `impl fmt::Display for W` needs no `use`).
 static TraitDecl *body_trait;
 
 void resolve_body_trait(TraitDecl *t) { body_trait = t; }
 
+// Whether a method of trait t may be found on a value in user code at `use`.
 bool trait_methods_in_scope(TraitDecl *t, Span use) {
   if (use.file == 0 || t == body_trait) return true;
   if (t->span.file != 0) return trait_imported(module_of(use), module_of(t->span), t->name, use);
   const char *m = std_module_of(t->span);
   for (size_t i = 0; i < sizeof imported_only / sizeof imported_only[0]; i++)
     if (!strcmp(t->name, imported_only[i][1]) && (!m || !strcmp(m, imported_only[i][0])))
-      return imported(intern_cstr(imported_only[i][0]), t->name) || trait_use_in_scope(intern_cstr(imported_only[i][0]), t->name);
+      return imported_as(intern_cstr(imported_only[i][0]), t->name, true);
   return true;
 }
 
