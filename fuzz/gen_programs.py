@@ -1100,10 +1100,17 @@ class Gen:
                 "    tot%d += *x as u64;" % k,
                 "}",
                 'println!("vec {} {}", vb%d.len(), tot%d);' % (k, k),
-                # (Kept small: an array moved by value into the Box is an LLVM load and store of
-                # the whole array, whose compile time grows with N; issue 15, to be lifted then.)
-                "let bx%d = Box::new([n%d as u32; %d]);" % (k, k, self.pick([100, 500, 1000])),
+                # An array moved by value (into a Box, a closure's parameter and result, a
+                # tuple) is copied in memory: its compile time must not grow with N either.
+                "let bx%d = Box::new([n%d as u32; %d]);" % (k, k, self.pick([1000, 5000, 50000])),
                 'println!("box {} {}", bx%d.len(), bx%d[bx%d.len() - 1]);' % (k, k, k),
+                "let bump%d = |a: [u8; %d]| -> [u8; %d] {" % (k, n_stack, n_stack),
+                "    let mut b = a;",
+                "    b[%d] = b[%d].wrapping_add(1);" % (n_stack - 1, n_stack - 1),
+                "    b",
+                "};",
+                "let pair%d = (bump%d(st%d), st%d);" % (k, k, k, k),
+                'println!("moved {} {}", pair%d.0[%d], pair%d.1[%d]);' % (k, n_stack - 1, k, n_stack - 1),
                 "let grid%d = [[n%d as i16; 64]; 64];" % (k, k),
                 'println!("grid {}", grid%d[63][63]);' % k]
 
@@ -1743,9 +1750,7 @@ def rj_assoc(sh, r):
 def rj_overflow(sh, r):
     """A bound through a deeply nested type: `G<G<...<i32>>>: Zd` needs one impl step per level,
     past rustc's recursion limit of 128 (E0275), or within it (valid)."""
-    # (Past the limit, rustc's E0275 is trc's uncoded "reached the recursion limit" for now:
-    # issue 15 lists it; 140 and 300 come back with its fix.)
-    depth = r.choice([20, 60, 100, 120])
+    depth = r.choice([20, 60, 100, 120, 140, 300])
     ty = "i32"
     for _ in range(depth):
         ty = "Zn<%s>" % ty

@@ -150,6 +150,28 @@ static CgValue operand(CG *c, MirFn *m, Operand *o) {
 
 static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) { return operand(c, m, o).v; }
 
+// An argument of a call: a value in memory is copied from its place into a temporary that the
+// callee owns (never loaded as a first-class aggregate; see cg_in_memory).
+static CgValue call_arg(CG *c, MirFn *m, Operand *o) {
+  Type *t = ty_resolve(cg_type_of(c, o->ty));
+  if (o->kind == OPND_CONST || !cg_in_memory(c, t)) return operand(c, m, o);
+  PlaceVal p = place_val(c, m, o->place);
+  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "arg");
+  cg_copy(c, tmp, p.addr, t);
+  if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
+  return cg_value_at(tmp, t);
+}
+
+// dest = operand, for a value in memory: a memcpy from its place. False when o is not one.
+static bool copy_operand(CG *c, MirFn *m, Operand *o, LLVMValueRef dest) {
+  Type *t = ty_resolve(cg_type_of(c, o->ty));
+  if (o->kind == OPND_CONST || !cg_in_memory(c, t)) return false;
+  PlaceVal p = place_val(c, m, o->place);
+  cg_copy(c, dest, p.addr, t);
+  if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rvalues
 
@@ -222,38 +244,50 @@ static LLVMValueRef fat_ptr(CG *c, LLVMTypeRef t, LLVMValueRef data, LLVMValueRe
   return LLVMBuildInsertValue(c->b, fat, meta, 1, "");
 }
 
-static void store_field(CG *c, PlaceVal dest, int field, LLVMValueRef v) {
-  LLVMValueRef at = LLVMBuildStructGEP2(c->b, cg_lltype(c, dest.ty), dest.addr, cg_field_slot(c, dest.ty, field), "");
-  LLVMBuildStore(c->b, v, at);
+// The address of an aggregate's i-th operand in dest (of type t).
+static LLVMValueRef aggregate_slot(CG *c, PlaceVal dest, Type *t, Rvalue *rv, int i) {
+  if (rv->agg == AGG_ARRAY) {
+    LLVMValueRef ix[2] = {cg_i64(c, 0), cg_i64(c, i)};
+    return LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, t), dest.addr, ix, 2, "");
+  }
+  if (rv->agg == AGG_ADT && t->sdecl->is_enum) return cg_variant_field(c, t, rv->variant, dest.addr, i);
+  return LLVMBuildStructGEP2(c->b, cg_lltype(c, t), dest.addr, cg_field_slot(c, t, i), "");
 }
 
+// The operands are read in order, then written; one in memory is copied straight into its
+// slot (for an enum, after the variant's tag and zeroed bytes are written).
 static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
   Type *t = ty_resolve(dest.ty);
+  bool is_enum = rv->agg == AGG_ADT && t->sdecl->is_enum;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));
-  for (int i = 0; i < rv->nops; i++) vals[i] = operand_val(c, m, &rv->ops[i]);
-  switch (rv->agg) {
-  case AGG_TUPLE: case AGG_CLOSURE:
-    for (int i = 0; i < rv->nops; i++) store_field(c, dest, i, vals[i]);
-    return;
-  case AGG_ARRAY:
-    for (int i = 0; i < rv->nops; i++) {
-      LLVMValueRef ix[2] = {cg_i64(c, 0), cg_i64(c, i)};
-      LLVMBuildStore(c->b, vals[i], LLVMBuildInBoundsGEP2(c->b, cg_lltype(c, t), dest.addr, ix, 2, ""));
-    }
-    return;
-  case AGG_ADT:
-    if (t->sdecl->is_enum) cg_store_variant(c, t, rv->variant, dest.addr, vals);
-    else
-      for (int i = 0; i < rv->nops; i++) store_field(c, dest, i, vals[i]);
-    return;
+  bool *in_mem = arena_alloc(sizeof(bool) * (rv->nops + 1));
+  for (int i = 0; i < rv->nops; i++) {
+    Type *ot = cg_type_of(c, rv->ops[i].ty);
+    in_mem[i] = rv->ops[i].kind != OPND_CONST && cg_in_memory(c, ot);
+    if (!in_mem[i]) vals[i] = operand_val(c, m, &rv->ops[i]);
+  }
+  if (is_enum) cg_store_variant(c, t, rv->variant, dest.addr, vals);
+  for (int i = 0; i < rv->nops; i++) {
+    if (in_mem[i]) copy_operand(c, m, &rv->ops[i], aggregate_slot(c, dest, t, rv, i));
+    else if (!is_enum && vals[i]) LLVMBuildStore(c->b, vals[i], aggregate_slot(c, dest, t, rv, i));
   }
 }
 
 // [v; N]: N stores, or a loop over the elements once N is large enough that unrolled stores
 // would bloat the function (LLVM turns a constant zero fill into a memset either way).
-static void emit_repeat(CG *c, PlaceVal dest, LLVMValueRef v) {
+// An element in memory is copied into the first slot, then from there into the others.
+static void emit_repeat(CG *c, MirFn *m, PlaceVal dest, Operand *o) {
   Type *t = ty_resolve(dest.ty);
   LLVMTypeRef at = cg_lltype(c, t);
+  if (t->len > 0 && copy_operand(c, m, o, dest.addr)) {
+    Type *el = ty_resolve(t->inner);
+    CgLoop l = cg_loop_begin(c, cg_i64(c, 1), cg_i64(c, t->len), "repeat");
+    LLVMValueRef ix[2] = {cg_i64(c, 0), l.i};
+    cg_copy(c, LLVMBuildInBoundsGEP2(c->b, at, dest.addr, ix, 2, ""), dest.addr, el);
+    cg_loop_end(c, &l);
+    return;
+  }
+  LLVMValueRef v = operand_val(c, m, o);
   if (t->len <= 16) {
     for (uint64_t i = 0; i < t->len; i++) {
       LLVMValueRef ix[2] = {cg_i64(c, 0), cg_i64(c, i)};
@@ -272,7 +306,13 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   PlaceVal dest = place_val(c, m, s->place);
   LLVMValueRef v = NULL;
   switch (rv->kind) {
-  case RV_USE: v = operand_val(c, m, &rv->a); break;
+  case RV_USE:
+    if (copy_operand(c, m, &rv->a, dest.addr)) {
+      set_flag(c, m, s->place, true);
+      return;
+    }
+    v = operand_val(c, m, &rv->a);
+    break;
   case RV_REF: {
     PlaceVal p = place_val(c, m, rv->place);
     v = p.meta ? fat_ptr(c, cg_lltype(c, dest.ty), p.addr, p.meta) : p.addr;
@@ -306,7 +346,7 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     break;
   }
   case RV_REPEAT:
-    emit_repeat(c, dest, operand_val(c, m, &rv->a));
+    emit_repeat(c, m, dest, &rv->a);
     set_flag(c, m, s->place, true);
     return;
   case RV_AGGREGATE:
@@ -354,7 +394,7 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, fn->name);
   LLVMSetMetadata(fnp, LLVMGetMDKindIDInContext(c->ctx, "invariant.load", 14), LLVMMDNodeInContext(c->ctx, NULL, 0));
   (*args)[(*na)++] = data;
-  for (int i = 1; i < t->nargs; i++) *na = cg_push_arg(c, operand(c, m, &t->args[i]), *args, *na);
+  for (int i = 1; i < t->nargs; i++) *na = cg_push_arg(c, call_arg(c, m, &t->args[i]), *args, *na);
   (void)targs;
   return fnp;
 }
@@ -388,7 +428,11 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
 static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   Expr *e = t->callee.expr;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (t->nargs + 1));
-  for (int i = 0; i < t->nargs; i++) vals[i] = operand_val(c, m, &t->args[i]);
+  for (int i = 0; i < t->nargs; i++) {
+    Operand *o = &t->args[i];
+    bool by_ref = o->kind != OPND_CONST && cg_builtin_arg_by_ref(c, e, i, cg_type_of(c, o->ty));
+    vals[i] = by_ref ? call_arg(c, m, o).v : operand_val(c, m, o);
+  }
   LLVMValueRef r;
   if (e->kind == EX_UNARY) {  // &whole[lo..hi]: args are the whole slice and the bounds given
     Expr *range = e->sub->rhs;
@@ -411,12 +455,13 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
 }
 
 // The end of a call returning ret: the result into dest, on to the return block.
-static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, LLVMValueRef r) {
+static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, CgValue r) {
   if (ty_resolve(ret)->kind == TY_NEVER || t->target < 0) {
     LLVMBuildUnreachable(c->b);
     return;
   }
-  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  if (r.by_ref) cg_copy(c, place_val(c, m, t->dest).addr, r.v, ret);
+  else if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r.v, place_val(c, m, t->dest).addr);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
 }
@@ -433,11 +478,11 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   if (box_once) set_flag(c, m, f->place, false);
   int n = t->nargs - 1;
   CgValue *args = arena_alloc(sizeof(CgValue) * (n + 1));
-  for (int i = 0; i < n; i++) args[i] = operand(c, m, &t->args[i + 1]);
+  for (int i = 0; i < n; i++) args[i] = call_arg(c, m, &t->args[i + 1]);
   Type *ret = t->dest.nproj ? t->dest.proj[t->dest.nproj - 1].ty : m->b->locals.data[t->dest.local].ty;
   ret = cg_type_of(c, ret);
   LLVMValueRef fat = box_once ? LLVMBuildLoad2(c->b, c->t_dynptr, p.addr, "") : NULL;
-  LLVMValueRef r = cg_call_callable(c, cg_value(p.addr, ft), args, n, ret);
+  CgValue r = cg_call_callable(c, cg_value(p.addr, ft), args, n, ret, NULL);
   if (box_once) cg_free_box_dyn(c, LLVMBuildExtractValue(c->b, fat, 0, "data"), LLVMBuildExtractValue(c->b, fat, 1, "vtable"));
   finish_call_term(c, m, t, ret, r);
 }
@@ -494,12 +539,14 @@ static void emit_call_term(CG *c, MirFn *m, Terminator *t) {
     fnv = cg_instance_fn(c, in);
     fty = LLVMGlobalGetValueType(fnv);
     ret = cg_subst(target->ret_type, in->targs, in->ntargs);
-    for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, operand(c, m, &t->args[i]), args, na);
-    if (target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
+    for (int i = 0; i < t->nargs; i++) na = cg_push_arg(c, call_arg(c, m, &t->args[i]), args, na);
   }
+  LLVMValueRef slot = cg_result_slot(c, ret, NULL);  // a temporary: dest may be what an argument borrows
+  if (slot) args[na++] = slot;
+  if (!is_virtual && target->attrs.track_caller) args[na++] = cg_caller_location(c, t->caller_span);
   LLVMValueRef r = cg_call(c, fty, fnv, args, na, "");
   if (is_virtual) cg_mark_dyn_call(c, r, ty_resolve(self)->principal->trait->name, ce->fn->name, &t->span);
-  finish_call_term(c, m, t, ret, r);
+  finish_call_term(c, m, t, ret, cg_call_result(c, r, ret, slot));
 }
 
 // drop(place): drop glue, as plain calls (a Drop::drop that panics while a scope ends does not
@@ -565,8 +612,8 @@ static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
   case TERM_SWITCH: emit_switch(c, m, t); return;
   case TERM_CALL: emit_call_term(c, m, t); return;
   case TERM_ASSERT: emit_assert(c, m, t); return;
-  case TERM_RETURN:
-    if (cg_returns_void(c->ret_ty)) LLVMBuildRetVoid(c->b);
+  case TERM_RETURN:  // (a result in memory is already where _0 is: the caller's slot)
+    if (cg_returns_void(c->ret_ty) || cg_in_memory(c, c->ret_ty)) LLVMBuildRetVoid(c->b);
     else LLVMBuildRet(c->b, load_ty(c, c->ret_ty, m->slots[0]));
     return;
   case TERM_UNREACHABLE: LLVMBuildUnreachable(c->b); return;
@@ -583,6 +630,11 @@ static void store_params(CG *c, MirFn *m) {
     Type *t = ty_resolve(local_ty(c, m, i));
     LLVMValueRef v;
     if (t->kind == TY_UNIT) continue;
+    if (cg_in_memory(c, t)) {  // the caller's copy is this parameter's place
+      m->slots[i] = LLVMGetParam(c->fn, argi++);
+      set_flag(c, m, (Place){.local = i}, true);
+      continue;
+    }
     if (cg_is_fat(t)) {
       LLVMValueRef d = LLVMGetParam(c->fn, argi++);
       v = fat_ptr(c, cg_lltype(c, t), d, LLVMGetParam(c->fn, argi++));
@@ -592,6 +644,13 @@ static void store_params(CG *c, MirFn *m) {
     LLVMBuildStore(c->b, v, m->slots[i]);
     set_flag(c, m, (Place){.local = i}, true);
   }
+}
+
+// Where a function returning its result in memory writes it: its last parameter, or the one
+// before a #[track_caller] function's location.
+static LLVMValueRef result_place(CG *c, Instance *in) {
+  unsigned n = LLVMCountParams(c->fn);
+  return LLVMGetParam(c->fn, n - 1 - (in->fn->attrs.track_caller ? 1 : 0));
 }
 
 static void emit_block(CG *c, MirFn *m, int i) {
@@ -616,7 +675,9 @@ void cg_emit_mir_body(CG *c, Instance *in) {
              arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1))};
   for (int i = 0; i < b->locals.len; i++) {
     Type *t = local_ty(c, &m, i);
-    m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals.data[i].name ? b->locals.data[i].name : "");
+    // A parameter or result in memory has its place in the caller (store_params, result_place).
+    if (i <= b->nparams && cg_in_memory(c, t)) m.slots[i] = i == 0 ? result_place(c, in) : NULL;
+    else m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals.data[i].name ? b->locals.data[i].name : "");
     if (i == 0 || !ty_needs_drop(t)) continue;
     m.flags[i] = cg_alloca(c, c->t_i1, b->locals.data[i].name ? arena_printf("%s.live", b->locals.data[i].name) : "live");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);

@@ -18,7 +18,14 @@ static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t
   Type **targs = mono_self_targs(trait, t);
   if (trait == c->crate->partial_eq_trait) targs[1] = rhs;
   LLVMValueRef fn = cg_instance_fn(c, mono_trait_method(trait, method, t, targs, trait->env->n, (Span){0}));
-  return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, method->nparams + 1, "");
+  LLVMValueRef all[4];  // self, PartialEq's other, and where a large clone goes
+  int n = method->nparams + 1;
+  memcpy(all, args, sizeof(LLVMValueRef) * n);
+  Type *ret = cg_subst(method->ret_type, targs, trait->env->n);
+  LLVMValueRef slot = cg_result_slot(c, ret, NULL);
+  if (slot) all[n++] = slot;
+  LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, all, n, "");
+  return slot ? cg_load(c, ret, slot) : r;
 }
 
 // The clone of the value at p.

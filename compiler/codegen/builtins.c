@@ -36,7 +36,9 @@ static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
   LLVMBuildBr(c->b, store);
   cg_set_block(c, store);
   LLVMValueRef buf = cg_vec_field(c, vecp, 0);
-  LLVMBuildStore(c->b, v, LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &len, 1, ""));
+  LLVMValueRef at = LLVMBuildGEP2(c->b, cg_lltype(c, el), buf, &len, 1, "");
+  if (cg_in_memory(c, el)) cg_copy(c, at, v, el);  // v is its address (cg_builtin_arg_by_ref)
+  else LLVMBuildStore(c->b, v, at);
   LLVMBuildStore(c->b, LLVMBuildAdd(c->b, len, cg_i64(c, 1), ""), LLVMBuildStructGEP2(c->b, c->t_vec, vecp, 2, ""));
 }
 
@@ -293,16 +295,26 @@ static LLVMValueRef emit_atomic(CG *c, Builtin op, Type *t, LLVMValueRef *argv) 
   return v;
 }
 
+// The builtins that move a value of any type into memory take one in memory by its address:
+// Box::new(v), v.push(x), v.insert(i, x) (operand 0 of a method is its receiver).
+bool cg_builtin_arg_by_ref(CG *c, Expr *e, int i, Type *t) {
+  if (!cg_in_memory(c, t)) return false;
+  if (e->kind == EX_CALL) return e->sub->builtin == BI_BOX_NEW && i == 0;
+  if (e->kind == EX_METHOD) return (e->builtin == BI_VEC_PUSH && i == 1) || (e->builtin == BI_VEC_INSERT && i == 2);
+  return false;
+}
+
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   Expr *callee = e->sub;
   Type *t = cg_raw_ty(c, e);
   switch (callee->builtin) {
-  case BI_BOX_NEW: {
+  case BI_BOX_NEW: {  // (a value in memory comes as its address: cg_builtin_arg_by_ref)
     Type *in = ty_resolve(t)->inner;
     LLVMValueRef v = argv[0];
     LLVMValueRef args[2] = {cg_i64(c, cg_size_of(c, in)), cg_i64(c, cg_align_of(c, in))};
     LLVMValueRef p = cg_call_fn(c, cg_rt(c, "trc_alloc"), args, 2);
-    LLVMBuildStore(c->b, v, p);
+    if (cg_in_memory(c, in)) cg_copy(c, p, v, in);
+    else LLVMBuildStore(c->b, v, p);
     return p;
   }
   case BI_VEC_NEW: return cg_empty_vec(c, cg_align_of(c, ty_resolve(t)->inner));

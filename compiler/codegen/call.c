@@ -9,11 +9,29 @@
 
 #include <string.h>
 
-// Flattens one argument per the ABI: fat pointers become two, unit vanishes.
+void cg_copy(CG *c, LLVMValueRef dst, LLVMValueRef src, Type *t) {
+  unsigned align = (unsigned)cg_align_of(c, t);
+  LLVMBuildMemCpy(c->b, dst, align, src, align, cg_i64(c, cg_size_of(c, t)));
+}
+
+LLVMValueRef cg_load_value(CG *c, CgValue v) { return v.by_ref ? cg_load(c, v.ty, v.v) : v.v; }
+
+// Flattens one argument per the ABI: fat pointers become two, unit vanishes, a value in memory
+// is the address of a copy the callee owns.
 int cg_push_arg(CG *c, CgValue a, LLVMValueRef *out, int n) {
   Type *t = ty_resolve(a.ty);
   LLVMValueRef v = a.v;
   if (t->kind == TY_UNIT) return n;
+  if (cg_in_memory(c, t)) {
+    if (!a.by_ref) {  // a value codegen computed: into a temporary
+      LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "arg");
+      LLVMBuildStore(c->b, v, tmp);
+      v = tmp;
+    }
+    out[n++] = v;
+    return n;
+  }
+  if (a.by_ref) v = cg_load(c, t, v);
   if (cg_is_fat(t)) {
     out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
     out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
@@ -21,6 +39,16 @@ int cg_push_arg(CG *c, CgValue a, LLVMValueRef *out, int n) {
   }
   out[n++] = v;
   return n;
+}
+
+LLVMValueRef cg_result_slot(CG *c, Type *ret, LLVMValueRef out) {
+  if (!cg_in_memory(c, ret)) return NULL;
+  return out ? out : cg_alloca(c, cg_lltype(c, ret), "result");
+}
+
+CgValue cg_call_result(CG *c, LLVMValueRef callv, Type *ret, LLVMValueRef slot) {
+  if (slot) return cg_value_at(slot, ret);
+  return cg_value(cg_finish_call(c, callv, ret), ret);
 }
 
 LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret) {
@@ -54,10 +82,11 @@ static Type **dyn_fn_params(CG *c, Type *dyn, int *n, Type **ret) {
 }
 
 // Calls the callable at callee (a place) with argument values already evaluated.
-LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type *ret) {
+CgValue cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type *ret, LLVMValueRef out) {
   LLVMValueRef place = callee.v;
   Type *t = callee.ty;
-  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 2));
+  LLVMValueRef *args = arena_alloc(sizeof(LLVMValueRef) * (2 * n + 3));
+  LLVMValueRef slot = cg_result_slot(c, ret, out);
   int na = 1;
   for (;;) {
     t = ty_callable(t);  // (an AssertUnwindSafe's closure is at its address)
@@ -74,7 +103,8 @@ LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type 
       TraitDecl *tr = dyn->principal->trait;
       LLVMValueRef off = cg_i64(c, 8 * (uint64_t)cg_vtable_slot(tr, tr->methods[0]));
       LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildGEP2(c->b, c->t_i8, vt, &off, 1, ""), "call");
-      return cg_finish_call(c, cg_call(c, cg_closure_fn_type(c, ps, np, dret), fn, args, na, ""), ret);
+      if (slot) args[na++] = slot;
+      return cg_call_result(c, cg_call(c, cg_closure_fn_type(c, ps, np, dret), fn, args, na, ""), ret, slot);
     }
     if (t->kind == TY_REF || t->kind == TY_BOX) {
       place = LLVMBuildLoad2(c->b, c->t_ptr, place, "");
@@ -87,13 +117,15 @@ LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type 
     LLVMValueRef fn = LLVMBuildLoad2(c->b, c->t_ptr, place, "fnptr");
     int k = 0;
     for (int i = 0; i < n; i++) k = cg_push_arg(c, vals[i], args, k);
-    return cg_finish_call(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret);
+    if (slot) args[k++] = slot;
+    return cg_call_result(c, cg_call(c, cg_fn_type(c, NULL, t->args, t->nargs, t->ret), fn, args, k, ""), ret, slot);
   }
   if (t->kind != TY_CLOSURE) ice((Span){0}, "calling a value of type `%s`", ty_name(t));
   LLVMValueRef fn = cg_instance_fn(c, mono_instance(t->closure, t->args, t->nargs, (Span){0}));
   args[0] = place;
   for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], args, na);
-  return cg_finish_call(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret);
+  if (slot) args[na++] = slot;
+  return cg_call_result(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, args, na, ""), ret, slot);
 }
 
 // A closure that captures nothing, as a fn pointer: a function with the fn pointer's signature
@@ -168,11 +200,13 @@ LLVMValueRef cg_fn_call_slot(CG *c, Type *t) {
       vals[i].v = LLVMBuildInsertValue(c->b, fat, LLVMGetParam(shim, argi++), 1, "");
     } else {
       vals[i].v = LLVMGetParam(shim, argi++);
+      vals[i].by_ref = cg_in_memory(c, pt);  // the copy the shim was given, passed on
     }
   }
-  LLVMValueRef r = cg_call_callable(c, cg_value(LLVMGetParam(shim, 0), t), vals, sig.n, sig.ret);
-  if (cg_returns_void(sig.ret)) LLVMBuildRetVoid(c->b);
-  else LLVMBuildRet(c->b, r);
+  LLVMValueRef out = cg_in_memory(c, sig.ret) ? LLVMGetParam(shim, argi) : NULL;
+  CgValue r = cg_call_callable(c, cg_value(LLVMGetParam(shim, 0), t), vals, sig.n, sig.ret, out);
+  if (cg_returns_void(sig.ret) || out) LLVMBuildRetVoid(c->b);
+  else LLVMBuildRet(c->b, r.v);
   cg_end_helper(c, &saved);
   return shim;
 }

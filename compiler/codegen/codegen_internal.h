@@ -16,13 +16,17 @@
 
 // A value as codegen passes it between its parts (c3c's BEValue): the LLVM value together
 // with the concrete type it has, so that no callee gets one without the other. For a place
-// (format arguments, the callee of a call) v is the address of a value of type ty.
+// (format arguments, the callee of a call) v is the address of a value of type ty. by_ref: a
+// value kept in memory (cg_in_memory): v is the address of a copy nobody else owns, which a
+// call passes on as it is.
 typedef struct {
   LLVMValueRef v;
   Type *ty;
+  bool by_ref;
 } CgValue;
 
-static inline CgValue cg_value(LLVMValueRef v, Type *ty) { return (CgValue){v, ty}; }
+static inline CgValue cg_value(LLVMValueRef v, Type *ty) { return (CgValue){v, ty, false}; }
+static inline CgValue cg_value_at(LLVMValueRef addr, Type *ty) { return (CgValue){addr, ty, true}; }
 
 // A temporary that the code of a builtin owns (see drop.c): dropped if a call unwinds.
 typedef struct {
@@ -103,6 +107,10 @@ uint64_t cg_size_of(CG *c, Type *t);
 uint64_t cg_align_of(CG *c, Type *t);
 LLVMValueRef cg_i64(CG *c, uint64_t v);
 bool cg_returns_void(Type *t);
+// A value passed and returned by address (a large array, struct, tuple, enum or closure):
+// the callee gets the address of a copy it owns, and a result is written where the caller's
+// last argument points (before a #[track_caller] function's location).
+bool cg_in_memory(CG *c, Type *t);
 bool cg_is_fat(Type *t);
 LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret);
 LLVMTypeRef cg_closure_fn_type(CG *c, Type **params, int n, Type *ret);   // env pointer first
@@ -168,8 +176,16 @@ LLVMValueRef cg_ctor_field_addr(CG *c, Type *t, int variant, LLVMValueRef addr, 
 // call.c
 int cg_push_arg(CG *c, CgValue v, LLVMValueRef *out, int n);   // flatten one argument
 LLVMValueRef cg_finish_call(CG *c, LLVMValueRef callv, Type *ret);  // the value of a call
-// Calls the callable at place (of type t) with argument values already evaluated.
-LLVMValueRef cg_call_callable(CG *c, CgValue callee, CgValue *args, int n, Type *ret);
+// Where a call returning ret in memory writes its result: out, or a new temporary; NULL when
+// ret is returned as a value. The caller passes it as the call's last argument.
+LLVMValueRef cg_result_slot(CG *c, Type *ret, LLVMValueRef out);
+// The result of a call made with cg_result_slot's slot: a value, or (by_ref) at the slot.
+CgValue cg_call_result(CG *c, LLVMValueRef callv, Type *ret, LLVMValueRef slot);
+LLVMValueRef cg_load_value(CG *c, CgValue v);  // a CgValue's value, read from memory if by_ref
+void cg_copy(CG *c, LLVMValueRef dst, LLVMValueRef src, Type *t);  // memcpy of a value of type t
+// Calls the callable at place (of type t) with argument values already evaluated; a result in
+// memory goes to out (or a new temporary, when out is NULL).
+CgValue cg_call_callable(CG *c, CgValue callee, CgValue *args, int n, Type *ret, LLVMValueRef out);
 // The function a `dyn Fn*` vtable calls for a callable type: a closure's body, or a shim
 // that calls through a function pointer.
 LLVMValueRef cg_fn_call_slot(CG *c, Type *callable);
@@ -239,6 +255,8 @@ void cg_fmt_intrinsic(CG *c, LLVMValueRef v, Type *ref_ty, LLVMValueRef f, LLVMV
 // (argv[i] for e->args[i]), vec![..] from its elements.
 LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *argv);
 LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv);
+// Whether builtin e takes its i-th argument (of type t) as the address of a value in memory.
+bool cg_builtin_arg_by_ref(CG *c, Expr *e, int i, Type *t);
 LLVMValueRef cg_vec_literal(CG *c, Expr *e, LLVMValueRef *argv);
 // &whole[lo..hi] for the index expression e (lo, hi NULL where the range has no bound), panicking
 // at sp when out of range.

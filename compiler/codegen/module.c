@@ -52,8 +52,10 @@ static void init_target(CG *c) {
 static void init_statics(CG *c) {
   for (int i = 0; i < c->static_fns.len; i++) {
     FnDecl *f = c->static_fns.data[i];
-    LLVMValueRef v = cg_call_fn(c, cg_instance_fn(c, mono_instance(f, NULL, 0, (Span){0})), NULL, 0);
-    if (!cg_returns_void(f->ret_type)) LLVMBuildStore(c->b, v, ptrmap_get(&c->statics, f, NULL));
+    LLVMValueRef global = ptrmap_get(&c->statics, f, NULL);
+    LLVMValueRef slot = cg_result_slot(c, f->ret_type, global);  // a large value is written in place
+    LLVMValueRef v = cg_call_fn(c, cg_instance_fn(c, mono_instance(f, NULL, 0, (Span){0})), &slot, slot ? 1 : 0);
+    if (!slot && !cg_returns_void(f->ret_type)) LLVMBuildStore(c->b, v, global);
   }
 }
 
@@ -68,14 +70,16 @@ static void emit_entry(CG *c, LLVMValueRef user_main) {
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
   cg_call_fn(c, cg_rt(c, "trc_rt_init"), args, 2);
   init_statics(c);
-  LLVMValueRef r = cg_call_fn(c, user_main, NULL, 0);
+  Type *main_ret = c->crate->main_fn->ret_type;
+  LLVMValueRef slot = cg_result_slot(c, main_ret, NULL);
+  CgValue r = cg_call_result(c, cg_call_fn(c, user_main, &slot, slot ? 1 : 0), main_ret, slot);
   LLVMValueRef status = cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0);
   Type *err = main_report_type(c->crate->main_fn->ret_type);
   if (err) {  // `fn main() -> Result<(), E>`: __trc_report prints an Err and gives the exit code
     Instance *report = mono_instance(c->crate->report_fn, &err, 1, (Span){0});
     LLVMValueRef fnv = cg_instance_fn(c, report);
     LLVMValueRef args[4];
-    int na = cg_push_arg(c, cg_value(r, c->crate->main_fn->ret_type), args, 0);
+    int na = cg_push_arg(c, r, args, 0);
     status = cg_call(c, LLVMGlobalGetValueType(fnv), fnv, args, na, "");
     cg_call_fn(c, cg_rt(c, "trc_rt_exit"), NULL, 0);  // flushes what the report printed
   }

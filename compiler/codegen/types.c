@@ -228,12 +228,13 @@ uint64_t cg_variant_field_offset(CG *c, Type *t, int variant, int field) {
 void cg_store_variant(CG *c, Type *t, int variant, LLVMValueRef addr, LLVMValueRef *fields) {
   t = ty_resolve(t);
   // Zeroed first, so that copying the whole enum never reads bytes nobody wrote.
-  LLVMBuildStore(c->b, LLVMConstNull(cg_lltype(c, t)), addr);
+  if (cg_in_memory(c, t)) LLVMBuildMemSet(c->b, addr, LLVMConstInt(c->t_i8, 0, false), cg_i64(c, cg_size_of(c, t)), (unsigned)cg_align_of(c, t));
+  else LLVMBuildStore(c->b, LLVMConstNull(cg_lltype(c, t)), addr);
   LLVMBuildStore(c->b, cg_enum_tag(c, t, variant), addr);
   EnumVariant *ev = &t->sdecl->variants[variant];
-  for (int i = 0; i < ev->nfields; i++) {
+  for (int i = 0; i < ev->nfields && fields; i++) {
     Type *ft = cg_subst(ev->fields[i].type, t->args, t->nargs);
-    if (ty_resolve(ft)->kind == TY_UNIT || ty_resolve(ft)->kind == TY_NEVER) continue;
+    if (ty_resolve(ft)->kind == TY_UNIT || ty_resolve(ft)->kind == TY_NEVER || !fields[i]) continue;
     LLVMBuildStore(c->b, fields[i], cg_variant_field(c, t, variant, addr, i));
   }
 }
@@ -293,11 +294,30 @@ uint64_t cg_align_of(CG *c, Type *t) { return LLVMABIAlignmentOfType(c->td, cg_l
 
 LLVMValueRef cg_i64(CG *c, uint64_t v) { return LLVMConstInt(c->t_i64, v, false); }
 
+// Values larger than this are passed and returned in memory, as rustc does for anything over
+// two registers: LLVM handles a first-class aggregate (a `load [50000 x i32]`, an argument or
+// result of that type) element by element, so its compile time would grow with the array.
+// Smaller ones stay values, which SROA keeps in registers.
+enum { IN_MEMORY_BYTES = 128 };
+
+bool cg_in_memory(CG *c, Type *t) {
+  t = ty_resolve(t);
+  switch (t->kind) {
+  case TY_ARRAY: case TY_TUPLE: case TY_STRUCT: case TY_CLOSURE: return cg_size_of(c, t) > IN_MEMORY_BYTES;
+  default: return false;
+  }
+}
+
 // Parameters: fat pointers become two arguments (data, then vtable or length); unit-typed
-// parameters vanish; everything else is one argument of its memory type.
+// parameters vanish; a value in memory is the address of a copy the callee owns; everything
+// else is one argument of its memory type.
 static int push_param_types(CG *c, Type *t, LLVMTypeRef *out, int n) {
   t = ty_resolve(t);
   if (t->kind == TY_UNIT) return n;
+  if (cg_in_memory(c, t)) {
+    out[n++] = c->t_ptr;
+    return n;
+  }
   if (cg_is_fat(t)) {
     Type *in = ty_resolve(ty_pointee(t));
     out[n++] = c->t_ptr;
@@ -313,7 +333,8 @@ LLVMTypeRef cg_fn_type(CG *c, Type *self_param, Type **params, int n, Type *ret)
   int np = 0;
   if (self_param) np = push_param_types(c, self_param, ps, np);
   for (int i = 0; i < n; i++) np = push_param_types(c, params[i], ps, np);
-  LLVMTypeRef rt = cg_returns_void(ret) ? LLVMVoidTypeInContext(c->ctx) : cg_lltype(c, ret);
+  if (cg_in_memory(c, ret)) ps[np++] = c->t_ptr;  // where the result goes: always the last parameter
+  LLVMTypeRef rt = cg_returns_void(ret) || cg_in_memory(c, ret) ? LLVMVoidTypeInContext(c->ctx) : cg_lltype(c, ret);
   return LLVMFunctionType(rt, ps, np, false);
 }
 

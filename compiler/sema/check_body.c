@@ -240,8 +240,14 @@ static void check_obligations(Fcx *fx) {
     Obligation *o = VEC_AT(fx->obligations, i);
     Type *t = ty_normalize(ty_zonk(o->ty), cur_env);
     if (ty_has_vars(t)) continue;
+    impls_overflowed(true);
     if (type_implements(K, t, o->trait) && implements_with_args(o, t)) {
       if (t->kind == TY_PARAM && trait_requires_static(o->trait) && !param_static_here(fx, t)) report_param_not_static(t, o->span);
+      continue;
+    }
+    Type *overflow = impls_overflowed(true);
+    if (overflow) {  // the impls' own bounds went past the recursion limit
+      report_impl_overflow(o->span, overflow, o->trait->name);
       continue;
     }
     if (o->format_arg) {

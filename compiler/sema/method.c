@@ -643,25 +643,12 @@ static Type *array_map(Fcx *fx, Expr *e, Type *rt) {
 }
 
 // The probe gave up at the recursion limit (`W<W<...>>: Tr` 128 deep): rustc's E0275, naming
-// the type at the last level allowed, cut short when deep.
-static int nesting(Type *t) {
-  t = ty_resolve(t);
-  int d = t->inner ? nesting(t->inner) : 0;
-  for (int i = 0; i < t->nargs; i++) {
-    int a = nesting(t->args[i]);
-    if (a > d) d = a;
-  }
-  return d + 1;
-}
-
+// the type at the last level allowed.
 static void report_overflow(Fcx *fx, Expr *e, Type *at) {
   int n;
   TraitDecl **declaring = traits_declaring(e->name, &n);
   TraitDecl *tr = n ? declaring[0] : NULL;
-  const char *name = nesting(at) > 24 ? ty_name_short(at, 7) : ty_name(at);
-  Diag *d = diag_error(e->name_span, "E0275", "overflow evaluating the requirement `%s: %s`", name, tr ? tr->name : e->name);
-  diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");
-  diag_emit(d);
+  report_impl_overflow(e->name_span, at, tr ? tr->name : e->name);
   for (int i = 0; i < e->nargs; i++) check_expr(fx, e->args[i], NULL);
 }
 

@@ -1263,7 +1263,8 @@ static Type *resolve_path_type(TypeExpr *te, GenericEnv *env, Type *self_ty, boo
   return err_type();
 }
 
-// rustc's recursion limit: deeper types overflow its trait and drop checks (E0320, E0275).
+// rustc's recursion limit: deeper types overflow its trait and drop checks (E0275, or E0320
+// for a local of the type; trc reports E0275 for both).
 #define TYPE_DEPTH_LIMIT 128
 static int type_depth;
 
@@ -1273,8 +1274,9 @@ static Type *resolve_opaque(TypeExpr *te, GenericEnv *env, Type *self_ty);
 Type *resolve_type_ex(TypeExpr *te, GenericEnv *env, Type *self_ty, bool allow_infer) {
   if (type_depth >= TYPE_DEPTH_LIMIT) {
     if (type_depth == TYPE_DEPTH_LIMIT) {
-      Diag *d = diag_error(te->span, NULL, "reached the recursion limit while resolving this type");
-      diag_help(d, "types may nest at most %d levels deep", TYPE_DEPTH_LIMIT);
+      Diag *d = diag_error(te->span, "E0275", "overflow evaluating the requirements of this type");
+      diag_label(d, "nested more than %d levels deep", TYPE_DEPTH_LIMIT);
+      diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");
       diag_emit(d);
     }
     type_depth++;

@@ -262,6 +262,8 @@ void impls_follow_deeper(void);
 // Whether a lookup hit the limit since the last clear: the type asked about at the last level
 // allowed (rustc names it in E0275), or NULL.
 Type *impls_overflowed(bool clear);
+// rustc's E0275 at sp for that type and trait: "overflow evaluating the requirement `at: Tr`".
+void report_impl_overflow(Span sp, Type *at, const char *trait);
 // The method `name` (interned) of trait t or a supertrait; *owner (if not NULL) the one declaring it.
 TraitDecl *trait_other_declarer(TraitDecl *t, const char *name, TraitDecl *not);  // E0034's other trait
 FnDecl *trait_find_method(TraitDecl *t, const char *name, TraitDecl **owner);

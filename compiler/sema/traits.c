@@ -102,6 +102,24 @@ Type *impls_overflowed(bool clear) {
   return was;
 }
 
+static int nesting(Type *t) {
+  t = ty_resolve(t);
+  int d = t->inner ? nesting(t->inner) : 0;
+  for (int i = 0; i < t->nargs; i++) {
+    int a = nesting(t->args[i]);
+    if (a > d) d = a;
+  }
+  return d + 1;
+}
+
+// The type at the last level allowed is 128 deep: rustc cuts its name short.
+void report_impl_overflow(Span sp, Type *at, const char *trait) {
+  const char *name = nesting(at) > 24 ? ty_name_short(at, 7) : ty_name(at);
+  Diag *d = diag_error(sp, "E0275", "overflow evaluating the requirement `%s: %s`", name, trait);
+  diag_help(d, "consider increasing the recursion limit by adding a `#![recursion_limit = \"256\"]` attribute to your crate");
+  diag_emit(d);
+}
+
 // Whether t, which may still hold inference variables, could become a type pat matches: a
 // variable could be anything its kind allows (`{float}` only f32 or f64).
 bool may_match(Type *pat, Type *t) {
