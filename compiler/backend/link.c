@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
@@ -61,19 +62,65 @@ static const char *pipeline(Options *opts) {
   }
 }
 
-// Like rustc's MIR inliner, the early step inlines only small callees: LLVM inlines a function
-// with one caller whatever its size, so before simplification every function called once from
-// `main` would be pasted into it, and the loop passes that then run on that one huge
-// unsimplified function cost time quadratic in the program (bench/compile: a 20k-line program
-// spent 74 s in them, against 13 s for `default<O2>` alone). Larger callees are marked
-// `noinline` for this step only; LLVM's own inliner considers them afterwards, once simplified.
-enum { EARLY_INLINE_MAX_INSTRUCTIONS = 100 };
+// The early step may grow a caller only so far. LLVM inlines a function with one caller
+// whatever its size, so before simplification every function called once from `main` would be
+// pasted into it, and the loop passes that then run on that one huge unsimplified function
+// cost time quadratic in the program (bench/compile: a 20k-line program spent 74 s in them,
+// against 13 s for `default<O2>` alone). So each caller, in the order its calls come, takes
+// its callees (with what they will have inlined themselves) until it would pass
+// EARLY_INLINE_BUDGET instructions; the callees left over are marked `noinline` for this step
+// only, and LLVM's own inliner considers them afterwards, once simplified.
+enum { EARLY_INLINE_BUDGET = 8000 };
 
-static unsigned instruction_count(LLVMValueRef fn, unsigned limit) {
-  unsigned n = 0;
-  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb && n <= limit; bb = LLVMGetNextBasicBlock(bb))
-    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && n <= limit; i = LLVMGetNextInstruction(i)) n++;
-  return n;
+typedef struct {
+  LLVMValueRef *fns;  // every defined function, and its size once inlining is done (-1: not yet)
+  int *size;
+  int n;
+  LLVMValueRef *marked;  // the callees made noinline
+  int nmarked;
+  unsigned noinline;
+} EarlyInline;
+
+static int fn_index(EarlyInline *e, LLVMValueRef fn) {
+  for (int lo = 0, hi = e->n - 1; lo <= hi;) {  // fns is sorted by address
+    int mid = (lo + hi) / 2;
+    if (e->fns[mid] == fn) return mid;
+    if ((uintptr_t)e->fns[mid] < (uintptr_t)fn) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+static int cmp_ptr(const void *a, const void *b) {
+  uintptr_t x = (uintptr_t) * (LLVMValueRef *)a, y = (uintptr_t) * (LLVMValueRef *)b;
+  return x < y ? -1 : x > y;
+}
+
+// The size fn will have after the early step: its own instructions and the callees it takes.
+static int budget_callees(EarlyInline *e, int i) {
+  if (e->size[i] >= 0) return e->size[i];
+  e->size[i] = INT_MAX / 4;  // a call back into a function being measured is not inlined
+  LLVMValueRef fn = e->fns[i];
+  int own = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) own++;
+  int total = own;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
+      if (!LLVMIsACallInst(in) && !LLVMIsAInvokeInst(in)) continue;
+      int j = fn_index(e, LLVMGetCalledValue(in));
+      if (j < 0 || j == i || LLVMGetEnumAttributeAtIndex(e->fns[j], LLVMAttributeFunctionIndex, e->noinline)) continue;
+      int add = budget_callees(e, j);
+      if (total + add <= EARLY_INLINE_BUDGET) {
+        total += add;
+        continue;
+      }
+      LLVMAddAttributeAtIndex(e->fns[j], LLVMAttributeFunctionIndex,
+                              LLVMCreateEnumAttribute(LLVMGetModuleContext(LLVMGetGlobalParent(fn)), e->noinline, 0));
+      e->marked[e->nmarked++] = e->fns[j];
+    }
+  e->size[i] = total;
+  return total;
 }
 
 static bool run_passes(CodegenResult *r, const char *passes) {
@@ -88,21 +135,26 @@ static bool run_passes(CodegenResult *r, const char *passes) {
 }
 
 static bool early_inline(CodegenResult *r) {
-  LLVMContextRef ctx = LLVMGetModuleContext(r->mod);
-  unsigned kind = LLVMGetEnumAttributeKindForName("noinline", 8);
-  int n = 0, cap = 64;
-  LLVMValueRef *marked = malloc(sizeof(LLVMValueRef) * cap);
-  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn)) {
-    if (LLVMIsDeclaration(fn) || LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, kind)) continue;
-    if (instruction_count(fn, EARLY_INLINE_MAX_INSTRUCTIONS) <= EARLY_INLINE_MAX_INSTRUCTIONS) continue;
-    if (n == cap) marked = realloc(marked, sizeof(LLVMValueRef) * (cap *= 2));
-    if (!marked) abort();
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(ctx, kind, 0));
-    marked[n++] = fn;
-  }
+  EarlyInline e = {0};
+  e.noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn)) e.n++;
+  e.fns = malloc(sizeof(LLVMValueRef) * (e.n + 1));
+  e.marked = malloc(sizeof(LLVMValueRef) * (e.n + 1));
+  e.size = malloc(sizeof(int) * (e.n + 1));
+  if (!e.fns || !e.marked || !e.size) abort();
+  int k = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn))
+    if (!LLVMIsDeclaration(fn)) e.fns[k++] = fn;
+  e.n = k;
+  qsort(e.fns, e.n, sizeof(LLVMValueRef), cmp_ptr);
+  for (int i = 0; i < e.n; i++) e.size[i] = -1;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn))
+    if (!LLVMIsDeclaration(fn)) budget_callees(&e, fn_index(&e, fn));
   bool ok = run_passes(r, "function(sroa,jump-threading),cgscc(inline),function(sroa,jump-threading)");
-  for (int i = 0; i < n; i++) LLVMRemoveEnumAttributeAtIndex(marked[i], LLVMAttributeFunctionIndex, kind);
-  free(marked);
+  for (int i = 0; i < e.nmarked; i++) LLVMRemoveEnumAttributeAtIndex(e.marked[i], LLVMAttributeFunctionIndex, e.noinline);
+  free(e.fns);
+  free(e.marked);
+  free(e.size);
   return ok;
 }
 
