@@ -34,8 +34,9 @@ finite data; arithmetic wraps. So a program also runs, and prints the same under
 (some end in a panic, exit 101, on purpose: a failing assert_eq!, a caught or joined panic).
 
 Modes:
-  gen_programs.py --emit DIR --count N [--seed S]
-        write N programs (seeds S..S+N-1) to DIR, e.g. as libFuzzer seeds
+  gen_programs.py --emit DIR --count N [--seed S] [--ownership | --reject]
+        write N programs (seeds S..S+N-1) to DIR, e.g. as libFuzzer seeds (with --ownership or
+        --reject: the mutated programs of that mode, without comparing them)
   gen_programs.py --trc PATH [--time SECS | --count N] [--seed S] [--out DIR] [--run]
                   [--rustc PATH]
         generate and compile each program with trc (5 s timeout; flags vary: -O0/-O2,
@@ -1963,10 +1964,19 @@ def main():
         return 0
     seed0 = a.seed if a.seed is not None else int(time.time()) % 1000000 * 1000
     if a.emit:
+        # With --ownership or --reject, the mutated programs those modes would compare (a seed
+        # whose program offers no place for the mutation writes nothing).
         os.makedirs(a.emit, exist_ok=True)
-        for i in range(a.count or 100):
-            with open(os.path.join(a.emit, "gen-%d.tr" % (seed0 + i)), "w") as f:
-                f.write(generate(seed0 + i))
+        mutator = ownership_labelled if a.ownership else reject_mutate if a.reject else None
+        for seed in range(seed0, seed0 + (a.count or 100)):
+            src = generate(seed)
+            if mutator:
+                m = mutator(src, seed)
+                if m is None:
+                    continue
+                src = m[1]
+            with open(os.path.join(a.emit, "gen-%d.tr" % seed), "w") as f:
+                f.write(src)
         return 0
     if not a.trc:
         ap.error("--trc is needed (or --emit / --print)")
