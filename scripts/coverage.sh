@@ -2,7 +2,7 @@
 # coverage.sh — line coverage of compiler/ and passes/ reached by the test suite and by the
 # fuzzers' programs (clang's source-based coverage; README, Reliability).
 #
-#   scripts/coverage.sh [--suite-only | --corpus-only] [--top N]
+#   scripts/coverage.sh [--suite-only | --corpus-only | --report-only] [--top N]
 #
 # 1. builds build-cov/ with clang-19 and -DTRC_COVERAGE=ON (-fprofile-instr-generate
 #    -fcoverage-mapping on trc only; no sanitizers);
@@ -19,7 +19,8 @@
 #    corpus.profdata and all.profdata, and prints, for each, the lines covered per phase
 #    folder and in total, then for all.profdata the --top N (default 12) files with the most
 #    uncovered lines and their largest uncovered ranges (scripts/coverage-report.py).
-# --suite-only and --corpus-only run one of 2. and 3. (and report on it alone).
+# --suite-only and --corpus-only run one of 2. and 3. (and report on it alone); --report-only
+# runs nothing and reports on the raw profiles an earlier run left (trc must be unchanged).
 # The report is also written to build-cov/coverage.txt.
 #
 # Environment: CLANG (default clang-19), JOBS (ninja's and lit's parallelism; default theirs),
@@ -29,14 +30,15 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 
-suite=1 corpus=1 top=12
+suite=1 corpus=1 top=12 run=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --suite-only) corpus=0; shift ;;
         --corpus-only) suite=0; shift ;;
+        --report-only) run=0; shift ;;
         --top) top=$2; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
-        *) echo "usage: $0 [--suite-only | --corpus-only] [--top N]" >&2; exit 2 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--suite-only | --corpus-only | --report-only] [--top N]" >&2; exit 2 ;;
     esac
 done
 clang=${CLANG:-clang-19}
@@ -61,7 +63,7 @@ prof=$ROOT/$B/profiles
 start=$(date +%s)
 
 # ---- 2. the lit suite ----------------------------------------------------------
-if [ $suite = 1 ]; then
+if [ $run = 1 ] && [ $suite = 1 ]; then
     rm -rf "$prof/suite"
     echo "coverage.sh: lit suite against $trc (log: $B/lit-cov.log)"
     LLVM_PROFILE_FILE="$prof/suite/%4m.profraw" python3 /usr/lib/llvm-19/build/utils/lit/lit.py \
@@ -80,7 +82,7 @@ compile_dir() {
         [ -f "$f" ] && timeout 10 "$trc" "$f" "$@" -o /dev/null >/dev/null 2>&1
     done
 }
-if [ $corpus = 1 ]; then
+if [ $run = 1 ] && [ $corpus = 1 ]; then
     rm -rf "$prof/corpus" "$B/cov-programs"
     mkdir -p "$B/cov-programs"
     export LLVM_PROFILE_FILE="$prof/corpus/%4m.profraw"
