@@ -770,7 +770,7 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
     }
     Type *b = check_expr(fx, e->rhs, NULL);
     if (!ty_is_int(a) || !ty_is_int(b))
-      error_at(e->span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
+      error_at(e->name_span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
     return a;
   }
   Type *prim = ra->kind == TY_REF ? ty_resolve(ra->inner) : ra;
@@ -1175,7 +1175,7 @@ static LoopInfo *find_loop(Fcx *fx, Expr *e) {
     return l;
   }
   if (e->label) {
-    Diag *d = diag_error(e->span, "E0426", "use of undeclared label `%s`", e->label);
+    Diag *d = diag_error(e->label_span, "E0426", "use of undeclared label `%s`", e->label);
     diag_label(d, "undeclared label `%s`", e->label);
     diag_emit(d);
   } else {
