@@ -32,7 +32,8 @@ meant to be valid Rust (and so valid .tr), built from a random *structure*:
     slice, string, struct and const patterns; fn pointers and methods as values; derived
     Clone/PartialOrd/Default on generics; Box<[T]>, Box<str>, Rc<[T]>, Rc<str>; operator traits;
     str methods and slicing; a user Iterator and the adaptors, HashMap and BTreeMap; named
-    lifetimes in fns, structs and impls;
+    lifetimes in fns, structs and impls; std's size_of, from_str_radix, mem::swap/replace/take,
+    ptr::eq, discriminant; raw pointers, Box::into_raw, transmute, `static mut`, extern "C";
   - a main that calls all of it with concrete types.
 
 Nothing recurses without a bound: a method body only calls methods earlier in one global order
@@ -1817,6 +1818,65 @@ class Gen:
                 "let elem%d = &own%d[1];" % (k, k),
                 'println!("lt2 {} {} {} {}", best%d, cnt%d, elem%d, describe%d(&own%d));' % (k, k, k, k, k)]
 
+    def extra_std_misc(self, k):
+        """std functions trc implements itself: size_of/align_of(_val), type_name,
+        from_str_radix, from_bits, mem::forget/swap/replace/take, ptr::eq, discriminant, a Vec
+        converted to an array, env::args."""
+        self.emit("#[derive(Debug, Default)]")
+        self.emit("enum Mode%d {" % k)
+        self.emit("    #[default]")
+        self.emit("    Off,")
+        self.emit("    On(u8),")
+        self.emit("}")
+        self.emit()
+        return ['println!("sz {} {} {} {} {}", std::mem::size_of::<(u8, u32)>(), std::mem::align_of::<u64>(), std::mem::size_of_val(&[0u16; 3]), std::mem::size_of::<[u32; 3]>(), std::any::type_name::<Mode%d>().ends_with("Mode%d"));' % (k, k),
+                'println!("rad {:?} {:?} {}", i64::from_str_radix("%s", 16), u8::from_str_radix("zz", 36), f64::from_bits(4611686018427387904));' % self.pick(["ff", "-1a", "10", "g"]),
+                "let mut ma%d = Mode%d::On(%d);" % (k, k, self.r.randint(0, 9)),
+                "let mut mb%d = Mode%d::default();" % (k, k),
+                "std::mem::swap(&mut ma%d, &mut mb%d);" % (k, k),
+                "let old%d = std::mem::replace(&mut ma%d, Mode%d::On(1));" % (k, k, k),
+                "let tk%d = std::mem::take(&mut mb%d);" % (k, k),
+                'println!("mem {:?} {:?} {:?} {:?} {}", ma%d, mb%d, old%d, tk%d, std::mem::discriminant(&ma%d) == std::mem::discriminant(&Mode%d::On(7)));'
+                % (k, k, k, k, k, k),
+                "let keep%d = String::from(\"forgotten\");" % k,
+                "std::mem::forget(keep%d);" % k,
+                "let xs%d = vec![1u8, 2, 3];" % k,
+                "let ys%d = &xs%d;" % (k, k),
+                "let arr%d: [u8; 3] = xs%d.clone().try_into().unwrap();" % (k, k),
+                'println!("eq {} {} {:?} {}", std::ptr::eq(ys%d, &xs%d), std::ptr::eq(&arr%d[0], &xs%d[0]), arr%d, std::env::args().count());'
+                % (k, k, k, k, k)]
+
+    def extra_unsafe(self, k):
+        """Raw pointers (`&raw const`, casts, add/offset, read/write), Box::into_raw and
+        from_raw, transmute, a `static mut`, an `unsafe fn` and a C function through extern."""
+        self.emit("static mut HITS%d: u32 = 0;" % k)
+        self.emit('extern "C" {')
+        self.emit("    fn abs(x: i32) -> i32;")
+        self.emit("}")
+        self.emit("unsafe fn sum_raw%d(p: *const i64, n: usize) -> i64 {" % k)
+        self.emit("    let mut s = 0;")
+        self.emit("    for i in 0..n {")
+        self.emit("        s += unsafe { *p.add(i) };")
+        self.emit("    }")
+        self.emit("    unsafe { HITS%d += 1; }" % k)
+        self.emit("    s")
+        self.emit("}")
+        self.emit()
+        return ["let data%d = [%s, 20, 30i64];" % (k, self.lit()),
+                "let mut cell%d = 5i64;" % k,
+                "let pc%d = &raw const cell%d;" % (k, k),
+                "let pm%d = &mut cell%d as *mut i64;" % (k, k),
+                "let bx%d = Box::into_raw(Box::new(String::from(\"raw\")));" % k,
+                "unsafe {",
+                "    *pm%d += 1;" % k,
+                "    pm%d.write(pm%d.read() * 2);" % (k, k),
+                "    (*bx%d).push('!');" % k,
+                '    println!("raw {} {} {} {}", *pc%d, sum_raw%d(data%d.as_ptr(), 3), *data%d.as_ptr().offset(1), abs(%d));'
+                % (k, k, k, k, -self.r.randint(0, 50)),
+                '    println!("tm {} {} {}", std::mem::transmute::<u32, f32>(1065353216), *Box::from_raw(bx%d), HITS%d);' % (k, k),
+                "}",
+                'println!("null {} {}", std::ptr::null::<u8>().is_null(), pc%d.is_null());' % k]
+
     def emit_extras(self):
         self.extra_main = []
         self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
@@ -1835,7 +1895,7 @@ class Gen:
                 self.extra_main += f(k)
         fns_cov = [self.extra_numeric, self.extra_try, self.extra_patterns, self.extra_fnptr,
                    self.extra_generic_derive, self.extra_unsized, self.extra_ops, self.extra_strings,
-                   self.extra_iter, self.extra_lifetimes]
+                   self.extra_iter, self.extra_lifetimes, self.extra_std_misc, self.extra_unsafe]
         for k, f in enumerate(fns_cov, len(fns) + len(fns15)):
             if self.chance(0.25):
                 self.extra_main += f(k)
