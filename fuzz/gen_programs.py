@@ -34,6 +34,7 @@ meant to be valid Rust (and so valid .tr), built from a random *structure*:
     str methods and slicing; a user Iterator and the adaptors, HashMap and BTreeMap; named
     lifetimes in fns, structs and impls; std's size_of, from_str_radix, mem::swap/replace/take,
     ptr::eq, discriminant; raw pointers, Box::into_raw, transmute, `static mut`, extern "C";
+    constants promoted to `'static`; Clone of std types through generics; `dyn Fn` over fn items;
   - a main that calls all of it with concrete types.
 
 Nothing recurses without a bound: a method body only calls methods earlier in one global order
@@ -1877,6 +1878,50 @@ class Gen:
                 "}",
                 'println!("null {} {}", std::ptr::null::<u8>().is_null(), pc%d.is_null());' % k]
 
+    def extra_promote(self, k):
+        """Constants promoted to `'static` memory: `&[..]` of tuples with strs, nested arrays,
+        slices of slices, float and const-item arithmetic, negation, shifts, Option and unit."""
+        self.emit("const BASE%d: i64 = %d;" % (k, self.r.randint(1, 40)))
+        self.emit("fn table%d() -> &'static [(i64, &'static str)] {" % k)
+        self.emit('    &[(1, "a"), (2 * 3, "b"), (BASE%d + 1, "c"), (-4, "")]' % k)
+        self.emit("}")
+        self.emit("fn grid%d() -> &'static [[u8; 2]; 2] {" % k)
+        self.emit("    &[[1, 2], [3 << 1, 4 | 1]]")
+        self.emit("}")
+        self.emit("fn rows%d() -> &'static [&'static [i32]] {" % k)
+        self.emit("    &[&[1, 2], &[], &[-3]]")
+        self.emit("}")
+        self.emit("fn half%d() -> &'static f64 {" % k)
+        self.emit("    &(1.5 * 2.0 - 0.25)")
+        self.emit("}")
+        self.emit("fn misc%d() -> &'static (Option<i32>, (), bool, char) {" % k)
+        self.emit("    &(Some(7 % 4), (), !false, 'z')")
+        self.emit("}")
+        self.emit()
+        return ['println!("pr {:?} {:?} {:?} {} {:?}", table%d(), grid%d(), rows%d(), half%d(), misc%d());' % (k, k, k, k, k),
+                "let st%d: &'static [i64; 3] = &[BASE%d, BASE%d * 2, i64::MAX / 2];" % (k, k, k),
+                'println!("st {:?} {}", st%d, table%d().iter().map(|p| p.0).sum::<i64>());' % (k, k)]
+
+    def extra_clone(self, k):
+        """Clone of std types through a generic `T: Clone` (Vec of Strings, tuples, arrays,
+        Option<Box<_>>, nested Vecs) and `dyn Fn` over fn items, fn pointers and closures."""
+        self.emit("fn dup%d<T: Clone + std::fmt::Debug>(x: &T) -> String {" % k)
+        self.emit("    let (a, b) = (x.clone(), x.clone());")
+        self.emit("    drop(a);")
+        self.emit('    format!("{:?}", b)')
+        self.emit("}")
+        self.emit("fn sq%d(x: i64) -> i64 {" % k)
+        self.emit("    x.wrapping_mul(x)")
+        self.emit("}")
+        self.emit()
+        return ['println!("cl {} {}", dup%d(&vec![String::from("a"), String::new()]), dup%d(&(String::from("t"), [1i64, 2], \'c\')));' % (k, k),
+                'println!("cl {} {}", dup%d(&Some(Box::new(String::from("b")))), dup%d(&vec![vec![1u8], vec![]]));' % (k, k),
+                'println!("cl {} {}", dup%d(&[Some(1i64), None]), dup%d(&(Box::new([3u16; 2]), ())));' % (k, k),
+                "let fp%d: fn(i64) -> i64 = sq%d;" % (k, k),
+                "let dfs%d: Vec<Box<dyn Fn(i64) -> i64>> = vec![Box::new(sq%d), Box::new(fp%d), Box::new(move |x| fp%d(x) + 1)];" % (k, k, k, k),
+                "let rf%d: &dyn Fn(i64) -> i64 = &fp%d;" % (k, k),
+                'println!("dyn fn {:?} {}", dfs%d.iter().map(|f| f(%s)).collect::<Vec<_>>(), rf%d(3));' % (k, self.lit(), k)]
+
     def emit_extras(self):
         self.extra_main = []
         self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
@@ -1895,7 +1940,8 @@ class Gen:
                 self.extra_main += f(k)
         fns_cov = [self.extra_numeric, self.extra_try, self.extra_patterns, self.extra_fnptr,
                    self.extra_generic_derive, self.extra_unsized, self.extra_ops, self.extra_strings,
-                   self.extra_iter, self.extra_lifetimes, self.extra_std_misc, self.extra_unsafe]
+                   self.extra_iter, self.extra_lifetimes, self.extra_std_misc, self.extra_unsafe,
+                   self.extra_promote, self.extra_clone]
         for k, f in enumerate(fns_cov, len(fns) + len(fns15)):
             if self.chance(0.25):
                 self.extra_main += f(k)
@@ -2005,6 +2051,13 @@ OWNERSHIP_SNIPPETS = [
     "let tw_K = (V, 1); let (a_K, _) = tw_K; drop(a_K); drop(tw_K);",
     "let mut sv_K = vec![]; { let own_K = V; sv_K.push(&own_K); } drop(sv_K);",
     "let mut sv_K = vec![]; let own_K = V; sv_K.push(&own_K); drop(own_K); drop(sv_K);",
+    # Moves out of an array (E0508), a reference, a Vec and an Option behind a reference (E0507),
+    # out of a Box then used; fine where V is Copy.
+    "let arr_K = [V]; let m_K = arr_K[0]; drop(m_K);",
+    "let b_K = &V; let m_K = *b_K; drop(m_K);",
+    "let vv_K = vec![V]; let m_K = vv_K[0]; drop(m_K);",
+    "let bx_K = Box::new(V); let m_K = *bx_K; drop(m_K); drop(bx_K);",
+    "let op_K = Some(V); let r_K = &op_K; if let Some(m_K) = *r_K { drop(m_K); }",
     # Not yet: the same store made through a closure (`let mut p = |x| sv.push(x); p(&own);`)
     # is accepted by trc where rustc says E0597/E0505 (a loan that flows through a closure's
     # argument into its capture is not tracked); issue 15's coverage work found it.
