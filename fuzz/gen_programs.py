@@ -1442,7 +1442,13 @@ class Gen:
                 'println!("f {:.3} {:e} {} {} {} {} {} {:8.2}|", f%d, f%d, f%d.floor(), f%d.ceil(), f%d.round(), f%d.abs().powi(2).trunc(), f%d.max(1.0).min(50.0), f%d);'
                 % (k, k, k, k, k, k, k, k),
                 'println!("k {} {} {} {} {}", LIM%d, MASK%d, i64::MAX.wrapping_add(i%d), u8::MAX, i16::MIN);' % (k, k, k),
-                'println!("b {} {} {}", f%d.is_nan(), (f%d - f%d).is_finite(), %d.0f64.to_bits() > 0);' % (k, k, k, a)]
+                'println!("b {} {} {}", f%d.is_nan(), (f%d - f%d).is_finite(), %d.0f64.to_bits() > 0);' % (k, k, k, a),
+                'println!("fd {:.4} {:.4} {} {} {:.4} {:.4} {:.4} {}", f%d.fract(), f%d.recip(), (-f%d).signum(), f%d.copysign(-1.0), f%d.to_degrees(), f%d.to_radians(), f%d.ln(), f%d.clamp(0.5, 2.0));'
+                % (k, k, k, k, k, k, k, k),
+                'println!("fe {} {} {} {} {:.3} {:.3}", f%d.is_sign_negative(), f%d.is_infinite(), f%d.is_normal(), (f%d / 0.0).is_infinite(), f%d.rem_euclid(2.0), (-f%d).div_euclid(2.0));'
+                % (k, k, k, k, k, k),
+                'println!("ib {} {} {} {} {}", (i%d as u32).is_power_of_two(), (-i%d).is_negative(), (i%d as u8).rotate_left(3), i%d.signum(), (i%d as u16).swap_bytes());'
+                % (k, k, k, k, k)]
 
     def extra_try(self, k):
         """`?` on Result and Option, str::parse, map_err and ok_or, a user error type converted
