@@ -35,6 +35,7 @@ meant to be valid Rust (and so valid .tr), built from a random *structure*:
     lifetimes in fns, structs and impls; std's size_of, from_str_radix, mem::swap/replace/take,
     ptr::eq, discriminant; raw pointers, Box::into_raw, transmute, `static mut`, extern "C";
     constants promoted to `'static`; Clone of std types through generics; `dyn Fn` over fn items;
+    `-> impl Trait` in trait methods, `<T as Tr>::Assoc`, `use Enum::*`, `write!` into Strings;
   - a main that calls all of it with concrete types.
 
 Nothing recurses without a bound: a method body only calls methods earlier in one global order
@@ -1928,6 +1929,80 @@ class Gen:
                 "let rf%d: &dyn Fn(i64) -> i64 = &fp%d;" % (k, k),
                 'println!("dyn fn {:?} {}", dfs%d.iter().map(|f| f(%s)).collect::<Vec<_>>(), rf%d(3));' % (k, self.lit(), k)]
 
+    def extra_traits2(self, k):
+        """`-> impl Trait` in a trait method (one hidden type per implementor) and in a generic
+        fn, `<T as Tr>::Assoc` in signatures, `use Enum::*` in a body, the primitive types'
+        consts, `write!` into a String and into a user `fmt::Write`, nested tuple-struct fields."""
+        self.emit("trait Src%d {" % k)
+        self.emit("    type Out: std::fmt::Debug + Clone;")
+        self.emit("    fn items(&self) -> impl Iterator<Item = i64>;")
+        self.emit("    fn out(&self) -> Self::Out;")
+        self.emit("}")
+        self.emit("struct Span%d(i64, (u8, i64));" % k)
+        self.emit("impl Src%d for Span%d {" % (k, k))
+        self.emit("    type Out = (u8, i64);")
+        self.emit("    fn items(&self) -> impl Iterator<Item = i64> {")
+        self.emit("        0..self.0")
+        self.emit("    }")
+        self.emit("    fn out(&self) -> (u8, i64) {")
+        self.emit("        self.1")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("impl Src%d for String {" % k)
+        self.emit("    type Out = String;")
+        self.emit("    fn items(&self) -> impl Iterator<Item = i64> {")
+        # (Not `self.bytes()..` yet: trc takes a trait method's opaque type to capture no
+        # lifetime it does not name, and says E0700; rustc's captures `&self`'s.)
+        self.emit("        (0..self.len() as i64).map(|b| b * 3)")
+        self.emit("    }")
+        self.emit("    fn out(&self) -> String {")
+        self.emit("        self.clone()")
+        self.emit("    }")
+        self.emit("}")
+        self.emit("fn both%d<T: Src%d>(t: &T) -> (i64, <T as Src%d>::Out) {" % (k, k, k))
+        self.emit("    (t.items().sum(), t.out())")
+        self.emit("}")
+        self.emit("fn evens%d<T: Src%d>(t: &T) -> impl Iterator<Item = i64> + '_ {" % (k, k))
+        self.emit("    t.items().filter(|x| x % 2 == 0)")
+        self.emit("}")
+        self.emit("#[derive(Debug, Clone, Copy)]")
+        self.emit("enum Dir%d {" % k)
+        self.emit("    North,")
+        self.emit("    South,")
+        self.emit("    Far(u8),")
+        self.emit("}")
+        self.emit("struct Log%d {" % k)
+        self.emit("    n: usize,")
+        self.emit("    text: String,")
+        self.emit("}")
+        self.emit("impl std::fmt::Write for Log%d {" % k)
+        self.emit("    fn write_str(&mut self, s: &str) -> std::fmt::Result {")
+        self.emit("        self.n += 1;")
+        self.emit("        self.text.push_str(s);")
+        self.emit("        Ok(())")
+        self.emit("    }")
+        self.emit("}")
+        self.emit()
+        return ["let sp%d = Span%d(%d, (%d, %s));" % (k, k, self.r.randint(0, 6), self.r.randint(0, 9), self.lit()),
+                'println!("rp {:?} {:?} {:?} {}", both%d(&sp%d), both%d(&String::from("ab")), evens%d(&sp%d).collect::<Vec<_>>(), sp%d.1.1 + sp%d.0);'
+                % (k, k, k, k, k, k, k),
+                "{",
+                "    use Dir%d::*;" % k,
+                "    for d in [North, South, Far(%d)] {" % self.r.randint(0, 5),
+                "        let v = match d { North => 1, South => -1, Far(n) => n as i64 };",
+                '        println!("dir {:?} {}", d, v);',
+                "    }",
+                "}",
+                'println!("pc {} {} {} {} {} {}", i32::MAX, u8::BITS, i64::MIN, f64::EPSILON > 0.0, usize::MAX > 0, u16::MAX as i64 + 1);',
+                "use std::fmt::Write as _;",
+                "let mut out%d = String::new();" % k,
+                'write!(out%d, "{}-{:?}", %s, Dir%d::Far(2)).unwrap();' % (k, self.lit(), k),
+                'writeln!(out%d, " end").unwrap();' % k,
+                "let mut lg%d = Log%d { n: 0, text: String::new() };" % (k, k),
+                'write!(lg%d, "{} and {}", 1, "two").unwrap();' % k,
+                'print!("wr {}", out%d);' % k,
+                'println!("lg {} {:?}", lg%d.n > 0, lg%d.text);' % (k, k)]
+
     def emit_extras(self):
         self.extra_main = []
         self.tail_main = []  # lines main ends with (a failing assertion: nothing may follow)
@@ -1947,7 +2022,7 @@ class Gen:
         fns_cov = [self.extra_numeric, self.extra_try, self.extra_patterns, self.extra_fnptr,
                    self.extra_generic_derive, self.extra_unsized, self.extra_ops, self.extra_strings,
                    self.extra_iter, self.extra_lifetimes, self.extra_std_misc, self.extra_unsafe,
-                   self.extra_promote, self.extra_clone]
+                   self.extra_promote, self.extra_clone, self.extra_traits2]
         for k, f in enumerate(fns_cov, len(fns) + len(fns15)):
             if self.chance(0.25):
                 self.extra_main += f(k)
