@@ -67,8 +67,8 @@ Modes:
   gen_programs.py --trc PATH --rustc PATH --reject [--time SECS | --count N]
         the type checker's soundness check, the same way: each program gets one mutation that
         breaks a type-system rule (dyn compatibility, coherence and the orphan rule, bounds,
-        Sized, an impl's items against its trait) or is a near miss rustc accepts; see
-        REJECT_MUTATIONS.
+        Sized, an impl's items against its trait, or an expression's types) or is a near miss
+        rustc accepts; see REJECT_MUTATIONS.
   The last line is a summary:  gen: N programs, X ok, R rejected, B bugs (D dir)
   and the exit status is 1 when there was a bug.
 """
@@ -2180,6 +2180,8 @@ def ownership_mutate(src, seed):
 # miss that rustc accepts (`where Self: Sized` on the offending method, `?Sized` on the bound,
 # an overlap that negative reasoning rules out, ...), so that trc's over-rejections show too.
 # rustc decides which is which; the check is that trc agrees on accepting and on the first code.
+# rj_expr adds one statement of EXPR_ERRORS instead: an error of an expression's types, of a
+# pattern, of mutability or a deny-by-default lint.
 
 
 class Shape:
@@ -2457,8 +2459,40 @@ def rj_send(sh, r):
                           "zh.join().unwrap();"])
 
 
+# Statements that break one rule of expressions, types, patterns or lints each (the checker's
+# reports no other mutation reaches): operators on the wrong types, unknown names and methods,
+# bad casts, derefs, indexes and fields, inference failures, `break`/`return` misuse,
+# non-exhaustive patterns, assignment to immutable places, deny-by-default lints (no code).
+EXPR_ERRORS = [
+    "let _e = 1.5f64 << 2;", "let _e = !2.5f64;", 'let _e: i32 = "s";', "let _e = 5i32.no_such();",
+    "let _e = undefined_name;", "let _e = *5i32;", "let _e = 5i32[0];", "let _e = (1, 2).5;",
+    "let _e = Vec::new();", "let _e = 2.0.powi(2);", "loop { break 'nope; }", "while false { break 3; }",
+    "let _e = || -> i32 { return; };", "let _e: i32 = if true { 1 };",
+    "let _e = std::mem::size_of::<str>();", 'let _e = "a" + "b";', "let _e = match 3u8 { 0 => 1 };",
+    "let Some(_e) = Some(1);", "let _e: [i32; 2] = [1, 2, 3];", "let _e = (|x: i32| x)(1, 2);",
+    "let _e = 300u8;", "let _e = 1 / 0;", "let _e = i32::MAX + 1;", "let x_e = 5; x_e = 6;",
+    "let _e: u8 = -1;", 'let _e = "x".len() as bool;', "let _e = 2.5 as bool;", "let _e = 3 as String;", "let _e = 65u32 as char;",
+    "let _e: Vec<i32> = (0..3).map(|x| x as i64).collect();", "let _e = [1, 2, 3]; let _f = _e[5];",
+    'let _e = String::from("a"); let _f = _e[0];', 'let _e = Some(5).unwrap_or("x");',
+    "let _e = 5; _e.push(1);", "let _e = &mut 5; let _f = &*_e; *_f = 1;", "let _e = (1..3).sum();",
+    'let _e: &str = String::from("a");', 'let _e: Option<i32> = Some("a");',
+    "let _e = [1, 2].iter().map(|x| x * 2).collect::<Vec<String>>();", "let _e = 'a' + 1;",
+    "let _e = 1u32 - 2;", "let _e = -5u32;", "let _e = 5 % 0;", "let _e = [0u8; 3]; let _f = _e[3];",
+    "let _e = Box::new(5) + 1;", "let _e = if 1 { 2 } else { 3 };",
+    "let _e = match Some(1) { Some(x) if x > 0 => 1, None => 0 };", "let _e: (i32, i32) = (1, 2, 3);",
+    # Not yet (trc differs; issue 15's coverage work found them): `1i32 + 1i64` (trc E0277, rustc
+    # E0308), `let _: fn(i32) -> i32 = |x, y| x;` (E0308 for E0593), `let e = { let v = ..; &v };`
+    # with `e` unused (trc accepts, rustc E0597).
+]
+
+
+def rj_expr(sh, r):
+    """One of EXPR_ERRORS at the start of main."""
+    return sh.text(stmts=[r.choice(EXPR_ERRORS)])
+
+
 REJECT_MUTATIONS = [rj_send, rj_dyn_method, rj_dyn_other, rj_dup_impl, rj_overlap, rj_orphan, rj_bound,
-                    rj_assoc, rj_overflow, rj_sized, rj_impl_items]
+                    rj_assoc, rj_overflow, rj_sized, rj_impl_items, rj_expr, rj_expr]  # (rj_expr has the most cases)
 
 
 def reject_mutate(src, seed):
