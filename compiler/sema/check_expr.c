@@ -947,6 +947,14 @@ static Type *check_cast(Fcx *fx, Expr *e, Type *expected) {
     unify(from, ty_u8);
     return to;
   }
+  // A number made a bool: rustc's E0054 (a literal's type named by its default, i32 or f64).
+  if (rto->kind == TY_BOOL && (ty_is_numeric(from) || (from->kind == TY_VAR && from->var_kind == 1))) {
+    const char *name = from->kind != TY_VAR ? ty_name(from) : from->var_kind == 1 ? "i32" : "f64";
+    Diag *d = diag_error(e->span, "E0054", "cannot cast `%s` as `bool`", name);
+    diag_help(d, "compare with zero instead");
+    diag_emit(d);
+    return to;
+  }
   if (rto->kind == TY_CHAR && ty_is_int(from)) {
     Diag *d = diag_error(e->span, "E0604", "only `u8` can be cast as `char`, not `%s`", ty_name(from));
     diag_label(d, "invalid cast");
