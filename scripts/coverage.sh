@@ -51,12 +51,14 @@ jobs=()
 
 # ---- 1. build ----------------------------------------------------------------
 B=build-cov
-if [ ! -f "$B/CMakeCache.txt" ] || [ ! -f "$B/build.ninja" ]; then
+# (--report-only builds nothing: the profiles are only good for the trc that wrote them.)
+if [ $run = 0 ]; then :
+elif [ ! -f "$B/CMakeCache.txt" ] || [ ! -f "$B/build.ninja" ]; then
     cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_C_COMPILER="$clang" -DTRC_COVERAGE=ON >/dev/null ||
         { echo "coverage.sh: cmake failed"; exit 1; }
 fi
-ninja -C "$B" "${jobs[@]}" trc trc_rt >/dev/null ||
+[ $run = 0 ] || ninja -C "$B" "${jobs[@]}" trc trc_rt >/dev/null ||
     { ninja -C "$B" "${jobs[@]}" trc trc_rt | tail -20; echo "coverage.sh: build failed"; exit 1; }
 trc=$ROOT/$B/bin/trc
 prof=$ROOT/$B/profiles
