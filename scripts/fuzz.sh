@@ -3,8 +3,9 @@
 #
 #   scripts/fuzz.sh [--time SECS] [--gen-time SECS] [--own-time SECS] [--rej-time SECS]
 #
-# 1. builds build-fuzz/ with clang and libFuzzer (-DTRC_FUZZ=ON -DTRC_SANITIZE=ON): the
-#    libFuzzer target bin/trc_fuzz_frontend and an ASan+UBSan bin/trc;
+# 1. builds build-fuzz/ with clang and libFuzzer (-DTRC_FUZZ=ON -DTRC_SANITIZE=ON
+#    -DTRC_COVERAGE=ON): the libFuzzer target bin/trc_fuzz_frontend and an ASan+UBSan bin/trc
+#    that also counts the lines it runs (clang's source-based coverage);
 # 2. runs trc_fuzz_frontend for --time seconds (default 60) on the corpus build-fuzz/fuzz-corpus
 #    (kept between runs), seeded with every .tr of test/, examples/ and bench/, the regression
 #    inputs of test/fuzz-regressions/Inputs/ and 50 programs from fuzz/gen_programs.py;
@@ -16,9 +17,12 @@
 #    type-system rule broken each (dyn compatibility, coherence, orphan rule, bounds, Sized,
 #    impl items against the trait; a few near misses stay valid), judged the same way.
 #    The two share the minute the ownership check alone had before.
+# 6. merges the coverage profiles bin/trc wrote in 3-5 (build-fuzz/profiles/) and reports the
+#    share of compiler/'s and passes/' lines those programs ran (scripts/coverage-report.py;
+#    scripts/coverage.sh measures the suite's and the whole corpus's).
 #
 # The last line is a summary:
-#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; ownership: O programs; reject: J programs; B bug(s)
+#   fuzz.sh: libFuzzer N execs in T s (R/s), corpus C; gen: M programs; ownership: O programs; reject: J programs; coverage: P% lines (compiler/ + passes/); B bug(s)
 # A crash, internal compiler error, hang or sanitizer report makes the exit status 1, and the
 # reproducer's path is printed above the summary. Without clang or its libFuzzer runtime the
 # script says so and exits 0.
@@ -40,7 +44,7 @@ while [ $# -gt 0 ]; do
         --gen-time) gen_time=$2; shift 2 ;;
         --own-time) own_time=$2; shift 2 ;;
         --rej-time) rej_time=$2; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) echo "usage: $0 [--time SECS] [--gen-time SECS] [--own-time SECS] [--rej-time SECS]" >&2; exit 2 ;;
     esac
 done
@@ -67,9 +71,11 @@ rm -rf "$probe"
 
 # ---- build -------------------------------------------------------------------
 B=build-fuzz
-if [ ! -f "$B/CMakeCache.txt" ] || [ ! -f "$B/build.ninja" ]; then
+# (A build dir made before TRC_COVERAGE existed is reconfigured to turn it on.)
+if [ ! -f "$B/CMakeCache.txt" ] || [ ! -f "$B/build.ninja" ] ||
+    ! grep -q '^TRC_COVERAGE:BOOL=ON' "$B/CMakeCache.txt"; then
     cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_C_COMPILER="$clang" -DTRC_FUZZ=ON -DTRC_SANITIZE=ON >/dev/null ||
+        -DCMAKE_C_COMPILER="$clang" -DTRC_FUZZ=ON -DTRC_SANITIZE=ON -DTRC_COVERAGE=ON >/dev/null ||
         { echo "fuzz.sh: cmake failed"; exit 1; }
 fi
 ninja -C "$B" trc trc_rt trc_fuzz_frontend >/dev/null ||
@@ -117,6 +123,10 @@ if [ $rc -ne 0 ]; then
     [ -n "$repro" ] && echo "fuzz.sh: reproduce: $B/bin/trc_fuzz_frontend $repro; $B/bin/trc $repro --emit-llvm --devirt -o /dev/null"
 fi
 
+# Every run of bin/trc from here on adds its line counts to a pool of raw profiles (5. below).
+rm -rf "$B/profiles"
+export LLVM_PROFILE_FILE="$ROOT/$B/profiles/%4m.profraw"
+
 # ---- 2. the program generator --------------------------------------------------
 echo "fuzz.sh: gen_programs.py for ${gen_time}s"
 gen_args=(--trc "$B/bin/trc" --time "$gen_time" --out "$B/gen-findings")
@@ -161,5 +171,13 @@ own_n=$mode_n
 rustc_mode reject "$rej_time" 2000
 rej_n=$mode_n
 
-echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; reject: ${rej_n:-0} programs; $bugs bug(s)"
+# ---- 5. coverage ----------------------------------------------------------------------
+unset LLVM_PROFILE_FILE
+coverage="n/a"
+if command -v llvm-profdata-19 >/dev/null && command -v llvm-cov-19 >/dev/null &&
+    llvm-profdata-19 merge -sparse -o "$B/profiles/fuzz.profdata" "$B"/profiles/*.profraw 2>/dev/null; then
+    coverage=$(python3 scripts/coverage-report.py "$B/bin/trc" "$B/profiles/fuzz.profdata" --total)
+fi
+
+echo "fuzz.sh: libFuzzer ${execs:-0} execs in ${fuzz_time} s (${rate:-0}/s), corpus $ncorpus; gen: ${gen_n:-0} programs; ownership: ${own_n:-0} programs; reject: ${rej_n:-0} programs; coverage: $coverage; $bugs bug(s)"
 exit $status

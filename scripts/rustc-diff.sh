@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rustc-diff.sh — the differential check behind `%rustc_diff` in the lit suite.
 #
-#   rustc-diff.sh [--compile-only] RUSTC TRC FILE.tr TMP [RUNNER...]
+#   rustc-diff.sh [--compile-only | --trc-only] RUSTC TRC FILE.tr TMP [RUNNER...]
 #
 # Builds FILE.tr twice with each compiler and compares like with like:
 #   rustc -O --edition 2021    against   trc -O2   (release: integer overflow wraps)
@@ -31,9 +31,14 @@
 # tripled that suite's time for nothing: the main suite ran the same binary against rustc's.
 # Leaks are not looked for here (LeakSanitizer's scan at exit is a third of such a compile): the
 # test's own RUN lines look for them in the same front end.
+#
+# --trc-only (the coverage suite, scripts/coverage.sh): no rustc and no runs; trc builds FILE
+# at -O2 and at -O0, as a comparison would, and must succeed. Only trc's own code is measured
+# there, and rustc's two builds would take most of that suite's time.
 set -u
-compile_only=
+compile_only= trc_only=
 if [ "${1:-}" = --compile-only ]; then compile_only=1; shift; fi
+if [ "${1:-}" = --trc-only ]; then trc_only=1; shift; fi
 rustc=$1 trc=$2 src=$3 tmp=$4
 shift 4
 mask() { sed -E "s/^thread '([^']*)' \([0-9]+\) (panicked|has overflowed)/thread '\1' (N) \2/" "$1"; }
@@ -89,6 +94,12 @@ if [ -n "$compile_only" ]; then
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
         "$trc" -O2 --disable-llvm-passes --emit-llvm "$src" -o "$tmp.trc.ll" || { echo "trc -O2 failed on $src"; exit 1; }
     rm -f "$tmp.trc.ll"
+    exit 0
+fi
+if [ -n "$trc_only" ]; then
+    "$trc" -O2 "$src" -o "$tmp.trc" || { echo "trc -O2 failed on $src"; exit 1; }
+    "$trc" "$src" -o "$tmp.trc" || { echo "trc failed on $src"; exit 1; }
+    rm -f "$tmp.trc"
     exit 0
 fi
 compare release "-O" "-O2"

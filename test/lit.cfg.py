@@ -10,6 +10,7 @@
 #   valgrind=1        %run becomes a valgrind command; feature `valgrind`
 #   asan=1            marks the run as an ASan build of trc; feature `asan`
 #   rustc=PATH        rustc for differential tests; feature `rustc`
+#   coverage=1        %rustc_diff only builds with trc (scripts/coverage.sh measures trc)
 #   test_exec_root=DIR  where Output/ dirs (%t files) go
 #                     (default <dir of trc>/../test-output)
 
@@ -70,6 +71,7 @@ for var in (
     "CARGO_HOME",
     "RUSTUP_TOOLCHAIN",
     "RUSTC_DIFF_CACHE",
+    "LLVM_PROFILE_FILE",  # scripts/coverage.sh: where a coverage build of trc writes its counts
 ):
     if var in os.environ:
         config.environment[var] = os.environ[var]
@@ -146,14 +148,16 @@ config.substitutions.append(("%examples", os.path.join(repo_root, "examples")))
 # file UNSUPPORTED, trc-only checks included, where rustc is missing. Use it only for tests
 # that are nothing but a comparison with rustc (test/runtime/rt-rustc-diff.test). A bare
 # %rustc_diff without `%if rustc` fails where rustc is missing (it runs "rustc-not-found").
-# In the ASan suite (asan=1) trc only compiles FILE at -O2, under ASan (rustc-diff.sh --compile-only).
+# In the ASan suite (asan=1) trc only compiles FILE at -O2, under ASan (rustc-diff.sh --compile-only);
+# in the coverage suite (coverage=1) trc builds it at -O2 and -O0 and nothing runs (--trc-only).
 config.substitutions.append(
     (
         "%rustc_diff",
         "bash %s %s%s %s"
         % (
             os.path.join(repo_root, "scripts", "rustc-diff.sh"),
-            "--compile-only " if param_true("asan") else "",
+            "--compile-only " if param_true("asan")
+            else "--trc-only " if param_true("coverage") else "",
             rustc,
             trc,
         ),

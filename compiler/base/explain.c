@@ -72,6 +72,10 @@ static const Explanation explanations[] = {
   {"E0053",
     "A method in an impl has a different signature than the trait declares (a parameter or return type differs).\n"
     "\n"},
+  {"E0054",
+    "A number is cast to `bool` with `as`; no number converts to a bool that way.\n"
+    "\n"
+    "Compare it with zero instead: `x != 0`.\n"},
   {"E0061",
     "A function or method is called with the wrong number of arguments.\n"
     "\n"},

@@ -770,7 +770,7 @@ static Type *check_binary(Fcx *fx, Expr *e, Type *expected) {
     }
     Type *b = check_expr(fx, e->rhs, NULL);
     if (!ty_is_int(a) || !ty_is_int(b))
-      error_at(e->span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
+      error_at(e->name_span, "E0369", "no implementation for `%s %s %s`", ty_name(a), op_text(op), ty_name(b));
     return a;
   }
   Type *prim = ra->kind == TY_REF ? ty_resolve(ra->inner) : ra;
@@ -945,6 +945,14 @@ static Type *check_cast(Fcx *fx, Expr *e, Type *expected) {
   }
   if (rto->kind == TY_CHAR && (from == ty_u8 || (from->kind == TY_VAR && from->var_kind == 1))) {
     unify(from, ty_u8);
+    return to;
+  }
+  // A number made a bool: rustc's E0054 (a literal's type named by its default, i32 or f64).
+  if (rto->kind == TY_BOOL && (ty_is_numeric(from) || (from->kind == TY_VAR && from->var_kind == 1))) {
+    const char *name = from->kind != TY_VAR ? ty_name(from) : from->var_kind == 1 ? "i32" : "f64";
+    Diag *d = diag_error(e->span, "E0054", "cannot cast `%s` as `bool`", name);
+    diag_help(d, "compare with zero instead");
+    diag_emit(d);
     return to;
   }
   if (rto->kind == TY_CHAR && ty_is_int(from)) {
@@ -1175,7 +1183,7 @@ static LoopInfo *find_loop(Fcx *fx, Expr *e) {
     return l;
   }
   if (e->label) {
-    Diag *d = diag_error(e->span, "E0426", "use of undeclared label `%s`", e->label);
+    Diag *d = diag_error(e->label_span, "E0426", "use of undeclared label `%s`", e->label);
     diag_label(d, "undeclared label `%s`", e->label);
     diag_emit(d);
   } else {

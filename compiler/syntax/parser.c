@@ -2437,7 +2437,11 @@ static Expr *parse_primary(bool no_struct) {
   case TK_CONTINUE: {
     advance();
     Expr *e = new_expr(t->kind == TK_BREAK ? EX_BREAK : EX_CONTINUE, lo);
-    if (at(TK_LIFETIME)) e->label = advance()->text;
+    if (at(TK_LIFETIME)) {
+      Token *lt = advance();
+      e->label = lt->text;
+      e->label_span = lt->span;
+    }
     if (t->kind == TK_BREAK && can_start_expr(kind()) && !(no_struct && at(TK_LBRACE))) e->sub = parse_expr_r(no_struct);
     e->span = span_from(lo);
     return e;

@@ -435,6 +435,7 @@ struct Expr {
   MatchArm *arms;         // EX_MATCH
   int narms;
   const char *label;      // loop label 'a, or break/continue target label
+  Span label_span;        // EX_BREAK/EX_CONTINUE: where that label is written (E0426 points there)
   bool is_unsafe;         // EX_BLOCK
   // EX_MACRO: vec![x; n] sets repeat; format-like macros get their format string parsed;
   // debug_assert!s are assert!s with debug_only (checked, lowered only with debug assertions)
