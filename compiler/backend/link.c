@@ -76,25 +76,13 @@ typedef struct {
   LLVMValueRef *fns;  // every defined function, and its size once inlining is done (-1: not yet)
   int *size;
   int n;
+  PtrMap index;       // function -> its index in fns, plus one
   LLVMValueRef *marked;  // the callees made noinline
   int nmarked;
   unsigned noinline;
 } EarlyInline;
 
-static int fn_index(EarlyInline *e, LLVMValueRef fn) {
-  for (int lo = 0, hi = e->n - 1; lo <= hi;) {  // fns is sorted by address
-    int mid = (lo + hi) / 2;
-    if (e->fns[mid] == fn) return mid;
-    if ((uintptr_t)e->fns[mid] < (uintptr_t)fn) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
-static int cmp_ptr(const void *a, const void *b) {
-  uintptr_t x = (uintptr_t) * (LLVMValueRef *)a, y = (uintptr_t) * (LLVMValueRef *)b;
-  return x < y ? -1 : x > y;
-}
+static int fn_index(EarlyInline *e, LLVMValueRef fn) { return (int)(intptr_t)ptrmap_get(&e->index, fn, NULL) - 1; }
 
 // The size fn will have after the early step: its own instructions and the callees it takes.
 static int budget_callees(EarlyInline *e, int i) {
@@ -143,13 +131,14 @@ static bool early_inline(CodegenResult *r) {
   e.size = malloc(sizeof(int) * (e.n + 1));
   if (!e.fns || !e.marked || !e.size) abort();
   int k = 0;
-  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn))
-    if (!LLVMIsDeclaration(fn)) e.fns[k++] = fn;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn)) {
+    if (LLVMIsDeclaration(fn)) continue;
+    e.size[k] = -1;
+    ptrmap_put(&e.index, fn, NULL, (void *)(intptr_t)(k + 1));
+    e.fns[k++] = fn;
+  }
   e.n = k;
-  qsort(e.fns, e.n, sizeof(LLVMValueRef), cmp_ptr);
-  for (int i = 0; i < e.n; i++) e.size[i] = -1;
-  for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn))
-    if (!LLVMIsDeclaration(fn)) budget_callees(&e, fn_index(&e, fn));
+  for (int i = 0; i < e.n; i++) budget_callees(&e, i);
   bool ok = run_passes(r, "function(sroa,jump-threading),cgscc(inline),function(sroa,jump-threading)");
   for (int i = 0; i < e.nmarked; i++) LLVMRemoveEnumAttributeAtIndex(e.marked[i], LLVMAttributeFunctionIndex, e.noinline);
   free(e.fns);

@@ -152,24 +152,24 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) { return operand(c,
 
 // An argument of a call: a value in memory is copied from its place into a temporary that the
 // callee owns (never loaded as a first-class aggregate; see cg_in_memory).
-static CgValue call_arg(CG *c, MirFn *m, Operand *o) {
-  Type *t = ty_resolve(cg_type_of(c, o->ty));
-  if (o->kind == OPND_CONST || !cg_in_memory(c, t)) return operand(c, m, o);
-  PlaceVal p = place_val(c, m, o->place);
-  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "arg");
-  cg_copy(c, tmp, p.addr, t);
-  if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
-  return cg_value_at(tmp, t);
-}
+// Whether operand o is a value in memory, read by copying its place (copy_operand).
+static bool operand_in_memory(CG *c, Operand *o) { return o->kind != OPND_CONST && cg_in_memory(c, cg_type_of(c, o->ty)); }
 
 // dest = operand, for a value in memory: a memcpy from its place. False when o is not one.
 static bool copy_operand(CG *c, MirFn *m, Operand *o, LLVMValueRef dest) {
-  Type *t = ty_resolve(cg_type_of(c, o->ty));
-  if (o->kind == OPND_CONST || !cg_in_memory(c, t)) return false;
+  if (!operand_in_memory(c, o)) return false;
   PlaceVal p = place_val(c, m, o->place);
-  cg_copy(c, dest, p.addr, t);
+  cg_copy(c, dest, p.addr, ty_resolve(cg_type_of(c, o->ty)));
   if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
   return true;
+}
+
+static CgValue call_arg(CG *c, MirFn *m, Operand *o) {
+  if (!operand_in_memory(c, o)) return operand(c, m, o);
+  Type *t = ty_resolve(cg_type_of(c, o->ty));
+  LLVMValueRef tmp = cg_alloca(c, cg_lltype(c, t), "arg");
+  copy_operand(c, m, o, tmp);
+  return cg_value_at(tmp, t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,17 +259,13 @@ static LLVMValueRef aggregate_slot(CG *c, PlaceVal dest, Type *t, Rvalue *rv, in
 static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
   Type *t = ty_resolve(dest.ty);
   bool is_enum = rv->agg == AGG_ADT && t->sdecl->is_enum;
-  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));
-  bool *in_mem = arena_alloc(sizeof(bool) * (rv->nops + 1));
-  for (int i = 0; i < rv->nops; i++) {
-    Type *ot = cg_type_of(c, rv->ops[i].ty);
-    in_mem[i] = rv->ops[i].kind != OPND_CONST && cg_in_memory(c, ot);
-    if (!in_mem[i]) vals[i] = operand_val(c, m, &rv->ops[i]);
-  }
+  LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));  // NULL: in memory
+  for (int i = 0; i < rv->nops; i++)
+    if (!operand_in_memory(c, &rv->ops[i])) vals[i] = operand_val(c, m, &rv->ops[i]);
   if (is_enum) cg_store_variant(c, t, rv->variant, dest.addr, vals);
   for (int i = 0; i < rv->nops; i++) {
-    if (in_mem[i]) copy_operand(c, m, &rv->ops[i], aggregate_slot(c, dest, t, rv, i));
-    else if (!is_enum && vals[i]) LLVMBuildStore(c->b, vals[i], aggregate_slot(c, dest, t, rv, i));
+    if (!vals[i]) copy_operand(c, m, &rv->ops[i], aggregate_slot(c, dest, t, rv, i));
+    else if (!is_enum) LLVMBuildStore(c->b, vals[i], aggregate_slot(c, dest, t, rv, i));
   }
 }
 

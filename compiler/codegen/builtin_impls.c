@@ -24,8 +24,7 @@ static LLVMValueRef call_impl(CG *c, TraitDecl *trait, const char *name, Type *t
   Type *ret = cg_subst(method->ret_type, targs, trait->env->n);
   LLVMValueRef slot = cg_result_slot(c, ret, NULL);
   if (slot) all[n++] = slot;
-  LLVMValueRef r = cg_call(c, LLVMGlobalGetValueType(fn), fn, all, n, "");
-  return slot ? cg_load(c, ret, slot) : r;
+  return cg_load_value(c, cg_call_result(c, cg_call(c, LLVMGlobalGetValueType(fn), fn, all, n, ""), ret, slot));
 }
 
 // The clone of the value at p.
