@@ -63,31 +63,70 @@ typedef struct {
   Span span;
 } DeclHead;
 
+// Declarations by name. Every lookup below asks for one name, and a program may have thousands
+// of items: scanning all of them for each path made checking quadratic in the program's size.
+// Each of K's declaration vectors gets a map from a name to the positions that declare it, in
+// order, extended on each lookup to the entries pushed since (the vectors only grow).
+typedef VEC(int) PosList;
+typedef struct {
+  const void *vec;    // which vector (&K->structs, ...)
+  const void *first;  // its first entry when indexed: another crate's vector starts afresh
+  int indexed;        // entries [0, indexed) are in by_name
+  PtrMap by_name;     // interned name -> PosList
+} DeclIndex;
+
+static DeclIndex decl_indexes[8];
+
+static DeclIndex *decl_index(const void *vec, void **decls, int n) {
+  DeclIndex *ix = decl_indexes, *end = decl_indexes + sizeof decl_indexes / sizeof *decl_indexes;
+  while (ix < end && ix->vec && ix->vec != vec) ix++;
+  if (ix == end) ice((Span){0}, "more declaration vectors than decl_indexes holds");
+  if (!ix->vec || ix->indexed > n || (n && ix->first != decls[0])) *ix = (DeclIndex){.vec = vec, .first = n ? decls[0] : NULL};
+  for (; ix->indexed < n; ix->indexed++) {
+    const char *name = ((DeclHead *)decls[ix->indexed])->name;
+    if (!name) continue;
+    PosList *l = ptrmap_get(&ix->by_name, name, NULL);
+    if (!l) {
+      l = arena_alloc(sizeof *l);
+      ptrmap_put(&ix->by_name, name, NULL, l);
+    }
+    vec_push(l, ix->indexed);
+  }
+  return ix;
+}
+
+// The positions in decls of the declarations named name, in order (NULL: none).
+static PosList *decls_named(const void *vec, void **decls, int n, const char *name) {
+  return ptrmap_get(&decl_index(vec, decls, n)->by_name, name, NULL);
+}
+
+#define FOR_DECLS_NAMED_BACKWARD(d, vec, decls, n, name)                                   \
+  for (PosList *l_ = decls_named(vec, decls, n, name); l_; l_ = NULL)                       \
+    for (int k_ = l_->len - 1; k_ >= 0; k_--)                                               \
+      for (DeclHead *d = decls[l_->data[k_]]; d; d = NULL)
+
 // In the program's code: the declaration that one of the places module_paths.c lists for the
 // name holds, the nearest first (the module's own item, an import, a glob import).
 // An item declared in a function body is seen only in that body (and the bodies inside it),
 // where it shadows the module's: two functions may each have their own `fn helper`.
-static void *lookup_block_decl(void **decls, int n, const char *name) {
+static void *lookup_block_decl(const void *vec, void **decls, int n, const char *name) {
   void *best = NULL;
   uint32_t best_len = UINT32_MAX;
-  for (int i = n - 1; i >= 0; i--) {
-    DeclHead *d = decls[i];
-    if (d->name != name || d->span.file == 0) continue;
+  FOR_DECLS_NAMED_BACKWARD(d, vec, decls, n, name) {
+    if (d->span.file == 0) continue;
     Span b = decl_body(d->span);
     if (b.hi && span_within(cur_body, b) && b.hi - b.lo < best_len) best = d, best_len = b.hi - b.lo;
   }
   return best;
 }
 
-static void *lookup_program_decl(void **decls, int n, const char *name) {
-  void *inner = cur_body.hi ? lookup_block_decl(decls, n, name) : NULL;
+static void *lookup_program_decl(const void *vec, void **decls, int n, const char *name) {
+  void *inner = cur_body.hi ? lookup_block_decl(vec, decls, n, name) : NULL;
   if (inner) return inner;
   ModTarget c[16];
   int nc = scope_candidates(cur_user, name, cur_body, c, 16);
-  for (int k = 0; k < nc; k++)
-    for (int i = n - 1; i >= 0; i--) {
-      DeclHead *d = decls[i];
-      if (d->name == c[k].name && d->span.file != 0 && module_of(d->span) == c[k].module && !decl_body(d->span).hi) return d;
+  for (int k = 0; k < nc; k++) FOR_DECLS_NAMED_BACKWARD(d, vec, decls, n, c[k].name) {
+      if (d->span.file != 0 && module_of(d->span) == c[k].module && !decl_body(d->span).hi) return d;
     }
   return NULL;
 }
@@ -98,11 +137,12 @@ static bool std_module_has(const char *module, const char *name);
 
 // The declaration of std::<module>::<name>, or, when that module has no item of the name, of
 // the prelude root's (`std::ops::Add`, which the prelude declares at its root).
-static void *lookup_decl_in(void **decls, int n, const char *module, const char *name) {
+static void *lookup_decl_in(const void *vec, void **decls, int n, const char *module, const char *name) {
   void *root = NULL;
-  for (int i = 0; i < n; i++) {
-    DeclHead *d = decls[i];
-    if (d->name != name || d->span.file != 0) continue;
+  PosList *l = decls_named(vec, decls, n, name);
+  for (int i = 0; l && i < l->len; i++) {
+    DeclHead *d = decls[l->data[i]];
+    if (d->span.file != 0) continue;
     const char *m = std_module_of(d->span);
     if (m == module) return d;
     if (!m) root = d;
@@ -110,36 +150,36 @@ static void *lookup_decl_in(void **decls, int n, const char *module, const char 
   return root && !std_module_has(module, name) ? root : NULL;
 }
 
-static void *lookup_decl(void **decls, int n, const char *name) {
+static void *lookup_decl(const void *vec, void **decls, int n, const char *name) {
   if (cur_user) {
-    void *d = lookup_program_decl(decls, n, name);
+    void *d = lookup_program_decl(vec, decls, n, name);
     if (d) return d;
   }
   // A program's `use std::collections::HashMap as Map;` shadows the prelude's own `Map` (the
   // iterator adapter) where the `use` is in scope, as a module's imports shadow the prelude.
   const char *module, *target;
   if (!in_prelude_scope && renamed_std_import(name, &module, &target)) {
-    void *d = lookup_decl_in(decls, n, module, target);
+    void *d = lookup_decl_in(vec, decls, n, module, target);
     if (d) return d;
   }
   void *best = NULL;
   int best_rank = 0;
-  for (int i = n - 1; i >= 0; i--) {
-    DeclHead *d = decls[i];
-    if (d->name != name || (cur_user && d->span.file != 0)) continue;  // the program's: above
+  FOR_DECLS_NAMED_BACKWARD(d, vec, decls, n, name) {
+    if (cur_user && d->span.file != 0) continue;  // the program's: above
     int r = name_rank(d->span, name);
     if (r > best_rank) best = d, best_rank = r;
   }
   return best;
 }
 
-#define LOOKUP_BEST(vec, T, nm) return (T *)lookup_decl((void **)(vec).data, (vec).len, nm)
+#define LOOKUP_BEST(vec, T, nm) return (T *)lookup_decl(&(vec), (void **)(vec).data, (vec).len, nm)
 
 #define LOOKUP_IN(vec, T, module, nm)                                                                                  \
   do {                                                                                                                 \
-    for (int i = 0; i < (vec).len; i++) {                                                                              \
-      T *d = VEC_AT(vec, i);                                                                                           \
-      if (d->name == (nm) && d->span.file == 0 && std_module_of(d->span) == (module)) return d;                       \
+    PosList *l = decls_named(&(vec), (void **)(vec).data, (vec).len, nm);                                              \
+    for (int i = 0; l && i < l->len; i++) {                                                                            \
+      T *d = VEC_AT(vec, l->data[i]);                                                                                  \
+      if (d->span.file == 0 && std_module_of(d->span) == (module)) return d;                                           \
     }                                                                                                                  \
     return NULL;                                                                                                       \
   } while (0)

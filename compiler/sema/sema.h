@@ -80,6 +80,7 @@ struct Type {
   int var_kind;         // 0 any, 1 integer literal, 2 float literal
   Type *binding;        // union-find link, NULL while unbound
   uint32_t hash;
+  uint64_t kinds_within;  // interned: KINDS_KNOWN | a bit per TypeKind found in it (types.c)
   Type *next_in_bucket;
   const char *display;  // cached printable name
 };

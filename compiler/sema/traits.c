@@ -414,12 +414,76 @@ static bool impl_applies(Crate *crate, ImplDecl *im, TraitRef *tr, Type *self_ty
   return ok;
 }
 
+// Impls by the head of their self type. A trait like Display or a program's `Shape` may have
+// hundreds of impls, and every lookup used to try each: checking was quadratic in the number
+// of impls times the number of calls. match_type only matches an impl's self type whose kind
+// and declaration are those of the type asked about, unless the impl's self type is one of its
+// own parameters (a blanket impl, `impl<T: Display> ToString for T`); so a lookup tries the
+// impls with the type's head and the blanket impls, merged back into the order written, which
+// is the order find_impl prefers. The index is built on first use and extended with the impls
+// pushed since (a trait's impl list only grows).
+typedef VEC(int) ImplPosList;
+typedef struct ImplIndex ImplIndex;
+struct ImplIndex {
+  int indexed;         // impls [0, indexed) are in the lists
+  PtrMap by_head;      // (kind + 1, sdecl) -> ImplPosList
+  ImplPosList blanket; // impls for a parameter, and those whose self type is not known yet
+};
+
+static const void *head_kind(Type *t) { return (const void *)(uintptr_t)(t->kind + 1); }
+
+static bool is_blanket(ImplDecl *im) {
+  int n = im->env ? im->env->n : 0;
+  return im->self_ty->kind == TY_PARAM && im->self_ty->index < n;
+}
+
+static ImplIndex *impl_index(TraitDecl *t) {
+  ImplIndex *ix = t->impl_index;
+  if (!ix || ix->indexed > t->impls.len) ix = t->impl_index = arena_alloc(sizeof *ix);
+  for (; ix->indexed < t->impls.len; ix->indexed++) {
+    ImplDecl *im = t->impls.data[ix->indexed];
+    ImplPosList *l = &ix->blanket;
+    if (im->self_ty && !is_blanket(im)) {
+      l = ptrmap_get(&ix->by_head, head_kind(im->self_ty), im->self_ty->sdecl);
+      if (!l) {
+        l = arena_alloc(sizeof *l);
+        ptrmap_put(&ix->by_head, head_kind(im->self_ty), im->self_ty->sdecl, l);
+      }
+    }
+    vec_push(l, ix->indexed);
+  }
+  return ix;
+}
+
+// Walks the impls of a trait that may be for self (resolved), in the order written:
+// `for (ImplCursor c = impl_cursor(t, self); (im = next_impl(&c));)`. (An impl whose self type
+// is not resolved yet is among the blanket ones, which every walk visits.)
+typedef struct {
+  TraitDecl *trait;
+  ImplPosList *head, *blanket;
+  int h, b;
+} ImplCursor;
+
+static ImplCursor impl_cursor(TraitDecl *t, Type *self) {
+  ImplIndex *ix = impl_index(t);
+  return (ImplCursor){t, ptrmap_get(&ix->by_head, head_kind(self), self->sdecl), &ix->blanket, 0, 0};
+}
+
+static ImplDecl *next_impl(ImplCursor *c) {
+  int hn = c->head ? c->head->len : 0;
+  int next;
+  if (c->h < hn && (c->b >= c->blanket->len || c->head->data[c->h] < c->blanket->data[c->b])) next = c->head->data[c->h++];
+  else if (c->b < c->blanket->len) next = c->blanket->data[c->b++];
+  else return NULL;
+  return c->trait->impls.data[next];
+}
+
 // How many impls apply (impl_applies), counted up to max.
 static int impls_applying(Crate *crate, TraitRef *tr, Type *self_ty, int max) {
   int count = 0;
   Type *buf[SCRATCH_BINDS];
-  for (int i = 0; i < tr->trait->impls.len && count < max; i++) {
-    ImplDecl *im = tr->trait->impls.data[i];
+  ImplCursor c = impl_cursor(tr->trait, ty_resolve(self_ty));
+  for (ImplDecl *im; count < max && (im = next_impl(&c));) {
     if (!im->self_ty) continue;
     int n = im->env ? im->env->n : 0;
     if (impl_applies(crate, im, tr, self_ty, scratch_binds(buf, n), n)) count++;
@@ -437,8 +501,8 @@ ImplDecl *find_impl(Crate *crate, TraitRef *tr, Type *self_ty, Type ***impl_args
   }
   ImplDecl *found = NULL;
   Type *buf[SCRATCH_BINDS];
-  for (int i = 0; i < tr->trait->impls.len && !found; i++) {
-    ImplDecl *im = tr->trait->impls.data[i];
+  ImplCursor c = impl_cursor(tr->trait, self_ty);
+  for (ImplDecl *im; !found && (im = next_impl(&c));) {
     if (!im->self_ty) continue;
     int n = im->env ? im->env->n : 0;
     Type **binds = scratch_binds(buf, n);
@@ -495,8 +559,8 @@ static bool unify_with_only_impl_at(TraitRef *tr, Type *self, int depth) {
   ImplDecl *only = NULL;
   Type **only_binds = NULL;
   int only_n = 0;
-  for (int i = 0; i < tr->trait->impls.len; i++) {
-    ImplDecl *im = tr->trait->impls.data[i];
+  ImplCursor c = impl_cursor(tr->trait, self);
+  for (ImplDecl *im; (im = next_impl(&c));) {
     if (!im->self_ty || !im->trait_args) continue;
     int n = im->env ? im->env->n : 0;
     Type **binds = arena_alloc(sizeof(Type *) * (n + 1));

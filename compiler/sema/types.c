@@ -16,8 +16,11 @@ Type *ty_i8, *ty_i16, *ty_i32, *ty_i64, *ty_isize, *ty_u8, *ty_u16, *ty_u32, *ty
 Type *ty_i128, *ty_u128;
 Type *ty_f32, *ty_f64;
 
-#define NBUCKETS 4096
-static Type *buckets[NBUCKETS];
+#define FIRST_BUCKETS 4096
+static Type **buckets;
+static size_t nbuckets, ntypes;
+#define KINDS_KNOWN ((uint64_t)1 << 63)
+#define KIND_BIT(k) ((uint64_t)1 << (k))
 static int next_var_id;
 
 static uint32_t mix(uint32_t h, uintptr_t v) {
@@ -76,10 +79,46 @@ static bool same_type(Type *a, Type *b) {
 // Looks the candidate up; returns the canonical copy (the candidate itself if new).
 static bool any_kind(Type *t, TypeKind k);
 
+// The kinds found in an interned type, walked as any_kind walks it, so that ty_has_vars,
+// ty_has_params and the like answer most questions without a walk: they were a tenth of
+// checking a large program. An inference variable inside may be bound later to anything,
+// so a type holding one has TY_VAR's bit and is walked. (A variable itself is not interned and
+// has no mask: KINDS_KNOWN is clear.)
+static uint64_t kinds_of(Type *t) {
+  if (!t) return 0;
+  if (!(t->kinds_within & KINDS_KNOWN)) return KIND_BIT(TY_VAR);  // (a variable)
+  return t->kinds_within;
+}
+
+static uint64_t kinds_within(Type *t) {
+  uint64_t m = KINDS_KNOWN | KIND_BIT(t->kind) | kinds_of(t->inner) | kinds_of(t->ret);
+  for (int i = 0; i < t->nargs; i++) m |= kinds_of(t->args[i]);
+  if (t->principal) {
+    for (int i = 0; i < t->principal->nargs; i++) m |= kinds_of(t->principal->args[i]);
+    for (int i = 0; i < t->principal->nassoc; i++) m |= kinds_of(t->principal->assoc_types[i]);
+  }
+  return m;
+}
+
+// The table doubles when it holds twice as many types as buckets: a large program interns
+// hundreds of thousands.
+static void grow_buckets(void) {
+  size_t n = nbuckets * 2;
+  Type **b = arena_alloc(sizeof(Type *) * n);
+  for (size_t i = 0; i < nbuckets; i++)
+    for (Type *t = buckets[i], *next; t; t = next) {
+      next = t->next_in_bucket;
+      t->next_in_bucket = b[t->hash & (n - 1)];
+      b[t->hash & (n - 1)] = t;
+    }
+  buckets = b, nbuckets = n;
+}
+
 static Type *intern_type(Type *cand) {
   uint32_t h = hash_type(cand);
-  for (Type *t = buckets[h % NBUCKETS]; t; t = t->next_in_bucket)
+  for (Type *t = buckets[h & (nbuckets - 1)]; t; t = t->next_in_bucket)
     if (t->hash == h && same_type(t, cand)) return t;
+  if (++ntypes > 2 * nbuckets) grow_buckets();
   Type *t = arena_alloc(sizeof *t);
   *t = *cand;
   if (cand->nargs) {
@@ -87,8 +126,9 @@ static Type *intern_type(Type *cand) {
     copy_bytes(t->args, cand->args, sizeof(Type *) * cand->nargs);
   }
   t->hash = h;
-  t->next_in_bucket = buckets[h % NBUCKETS];
-  buckets[h % NBUCKETS] = t;
+  t->kinds_within = kinds_within(t);
+  t->next_in_bucket = buckets[h & (nbuckets - 1)];
+  buckets[h & (nbuckets - 1)] = t;
   return t;
 }
 
@@ -104,7 +144,8 @@ static Type *mk_int(int bits, bool is_signed, bool is_size) {
 
 void types_init(void) {
   // Start from an empty table: a previous compilation's types died with its arena.
-  memset(buckets, 0, sizeof buckets);
+  nbuckets = FIRST_BUCKETS, ntypes = 0;
+  buckets = arena_alloc(sizeof(Type *) * nbuckets);
   next_var_id = 0;
   ty_unit = mk_simple(TY_UNIT);
   ty_bool = mk_simple(TY_BOOL);
@@ -339,6 +380,7 @@ static bool any_kind(Type *t, TypeKind k) {
   t = ty_resolve(t);
   if (!t) return false;
   if (t->kind == k) return true;
+  if ((t->kinds_within & KINDS_KNOWN) && !(t->kinds_within & (KIND_BIT(k) | KIND_BIT(TY_VAR)))) return false;
   if (t->inner && any_kind(t->inner, k)) return true;
   for (int i = 0; i < t->nargs; i++)
     if (any_kind(t->args[i], k)) return true;

@@ -692,7 +692,8 @@ struct TraitDecl {
   Span sized_span;           // that `Sized` bound
   struct GenericEnv *env;    // Self + trait generics
   bool resolved;
-  VEC(ImplDecl *) impls;     // its impls, in the order written (what impl lookup scans)
+  VEC(ImplDecl *) impls;     // its impls, in the order written
+  struct ImplIndex *impl_index;  // ... by the head of their self type (sema/traits.c)
   VEC(ImplDecl *) neg_impls; // an auto trait's negative impls (`impl<T> !Sync for Cell<T>`)
 };
 
