@@ -25,6 +25,15 @@ char *arena_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *intern(const char *s, size_t len);
 const char *intern_cstr(const char *s);
 void arena_free_all(void);
+// Scratch memory, for what a pass needs only while it runs: allocations after a mark are
+// released together by scratch_release (and then reused). Not zeroed.
+typedef struct {
+  void *chunk;
+  size_t used;
+} ScratchMark;
+ScratchMark scratch_mark(void);
+void scratch_release(ScratchMark m);
+void *scratch_alloc(size_t size);
 size_t arena_bytes(void);
 void arena_trim(void *p, size_t old, size_t new);  // shrink the last allocation  // handed out so far (--time-passes)
 

@@ -578,8 +578,8 @@ static void emit_assert(CG *c, MirFn *m, Terminator *t) {
   else LLVMBuildCondBr(c->b, cond, fail, bb(m, t->target));
   cg_set_block(c, fail);
   if (t->bounds_check) {
-    LLVMValueRef index = operand_val(c, m, &t->index);
-    cg_panic_bounds(c, t->span, index, operand_val(c, m, &t->len));
+    LLVMValueRef index = operand_val(c, m, t->index);
+    cg_panic_bounds(c, t->span, index, operand_val(c, m, t->len));
   }
   else cg_call_panic(c, t->span, t->msg);
 }

@@ -1082,7 +1082,7 @@ static void term_live(Bck *k, Word *live, int bi) {
   switch (t->kind) {
   case TERM_SWITCH: case TERM_ASSERT:
     use_operand(live, &t->discr);
-    if (t->bounds_check) use_operand(live, &t->len), use_operand(live, &t->index);
+    if (t->bounds_check) use_operand(live, t->len), use_operand(live, t->index);
     break;
   case TERM_CALL:
     def_place(live, t->dest);
@@ -3043,8 +3043,7 @@ static void summarize_closure_result(Body *b) {
   f->ret_env_free = !env[0];
 }
 
-void mir_borrowck(Body *b) {
-  if (!b->blocks.len) return;
+static void check_body_borrows(Body *b) {
   summarize_closure_result(b);
   reset_capture_summary(b->fn);
   Bck k = {.b = b, .nlocals = b->locals.len, .activating = -1};
@@ -3064,4 +3063,11 @@ void mir_borrowck(Body *b) {
   compute_liveness(&k);
   find_return_writes(&k);
   check_blocks(&k);
+}
+
+void mir_borrowck(Body *b) {
+  if (!b->blocks.len) return;
+  ScratchMark mark = scratch_mark();
+  check_body_borrows(b);
+  scratch_release(mark);
 }

@@ -10,8 +10,10 @@
 
 typedef uint64_t Word;
 
+// An empty set, in scratch memory: it lasts until the pass that made it returns
+// (mir_borrowck and mir_moveck release what they took).
 static inline Word *bits_new(int words) {
-  Word *w = arena_alloc(sizeof(Word) * (words ? words : 1));
+  Word *w = scratch_alloc(sizeof(Word) * (words ? words : 1));
   memset(w, 0, sizeof(Word) * (words ? words : 1));
   return w;
 }

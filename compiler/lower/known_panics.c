@@ -254,7 +254,7 @@ static void check_stmt(Kp *k, MirStmt *s) {
 
 static void check_bounds(Kp *k, Terminator *term) {
   if (term->kind != TERM_ASSERT || !term->bounds_check) return;
-  KVal len = operand_value(k, &term->len), idx = operand_value(k, &term->index);
+  KVal len = operand_value(k, term->len), idx = operand_value(k, term->index);
   if (len.known && idx.known && idx.v >= len.v)
     report(term->span, false, arena_printf("index out of bounds: the length is %llu but the index is %llu",
                                               (unsigned long long)len.v, (unsigned long long)idx.v));

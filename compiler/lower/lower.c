@@ -188,6 +188,12 @@ static Operand use_place(Lower *L, Place p) {
 
 static Rvalue rv_use(Operand o) { return (Rvalue){.kind = RV_USE, .a = o, .ty = o.ty}; }
 
+static Operand *operand_box(Operand o) {
+  Operand *p = arena_alloc(sizeof *p);
+  *p = o;
+  return p;
+}
+
 // ---- drops ----
 
 static void schedule_drop(Lower *L, int local) {
@@ -446,7 +452,7 @@ static Place lower_index(Lower *L, Expr *e) {
   assign(L, ok, (Rvalue){.kind = RV_BINARY, .binop = BIN_LT, .a = use_place(L, ip), .b = use_place(L, len), .ty = ty_bool}, e->span);
   int in = new_block(L), uw = unwind_target(L);
   terminate(L, (Terminator){.kind = TERM_ASSERT, .discr = use_place(L, ok), .expected = true, .bounds_check = true,
-                            .len = use_place(L, len), .index = use_place(L, ip), .target = in, .unwind = uw,
+                            .len = operand_box(use_place(L, len)), .index = operand_box(use_place(L, ip)), .target = in, .unwind = uw,
                             .span = vec ? e->name_span : e->span});
   L->cur = in;
   return project(base, PROJ_INDEX, 0, ip.local, bt->inner);
@@ -2815,8 +2821,9 @@ static void remove_dead_blocks(Body *b) {
     }
   }
   int n = b->blocks.len;
-  int *newno = arena_alloc(sizeof(int) * (n + 1));
-  int *stack = arena_alloc(sizeof(int) * (n + 1));
+  ScratchMark mark = scratch_mark();
+  int *newno = scratch_alloc(sizeof(int) * (n + 1));
+  int *stack = scratch_alloc(sizeof(int) * (n + 1));
   for (int i = 0; i < n; i++) newno[i] = -1;
   int sp = 0;
   stack[sp++] = 0;
@@ -2845,7 +2852,8 @@ static void remove_dead_blocks(Body *b) {
   int k = 0;
   for (int i = 0; i < n; i++)
     if (newno[i] >= 0) newno[i] = k++;
-  BasicBlock *nb = arena_alloc(sizeof(BasicBlock) * (k + 1));
+  // In place: a block only moves down (newno[i] <= i), over one already moved or dropped.
+  BasicBlock *nb = b->blocks.data;
   for (int i = 0; i < n; i++) {
     if (newno[i] < 0) continue;
     BasicBlock bb = b->blocks.data[i];
@@ -2860,8 +2868,8 @@ static void remove_dead_blocks(Body *b) {
     }
     nb[newno[i]] = bb;
   }
-  b->blocks.data = nb;
-  b->blocks.len = b->blocks.cap = k;
+  b->blocks.len = k;
+  scratch_release(mark);
 }
 
 // Parameters are _1.._n; a destructuring one is matched at the top of the body.

@@ -85,17 +85,28 @@ typedef enum {
                 // once the instance's arguments are substituted
 } ConstKind;
 
+// (Every operand holds one, so the fields one kind does not use share storage with another's.)
 typedef struct {
   ConstKind kind;
-  uint64_t i;
-  uint64_t hi;    // CONST_INT of i128/u128: the high 64 bits (i is the low ones)
-  double f;
-  const char *s;
-  size_t len;
-  Expr *expr;     // CONST_PROMOTED
-  FnDecl *fn;     // CONST_FN
-  Type **targs;
-  int ntargs;
+  union {
+    struct {
+      uint64_t i;
+      uint64_t hi;  // CONST_INT of i128/u128: the high 64 bits (i is the low ones)
+    };
+    double f;       // CONST_FLOAT
+  };
+  union {
+    struct {        // CONST_STR
+      const char *s;
+      size_t len;
+    };
+    Expr *expr;     // CONST_PROMOTED
+    struct {
+      FnDecl *fn;   // CONST_FN, CONST_STATIC
+      Type **targs; // CONST_FN, CONST_PARAM
+      int ntargs;
+    };
+  };
 } MirConst;
 
 typedef enum { OPND_COPY, OPND_MOVE, OPND_CONST } OperandKind;
@@ -240,7 +251,8 @@ typedef struct {
   int nvalues;
   bool expected;        // ASSERT
   bool bounds_check;    // ASSERT: an index out of bounds, reported with `len` and `index`
-  Operand len, index;
+  Operand *len, *index; // ASSERT with bounds_check: the length and the index (out of line: a
+                        // block's terminator is copied and kept for every block)
   const char *msg;      // ASSERT: the panic message otherwise
   Callee callee;        // CALL
   Operand *args;

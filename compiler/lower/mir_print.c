@@ -284,7 +284,7 @@ static void print_term(Body *b, Terminator *t, FILE *out) {
     const char *cond = arena_printf("%s%s", t->expected ? "" : "!", operand_str(b, &t->discr));
     if (t->bounds_check)
       fprintf(out, "        assert(%s, \"index out of bounds: the length is {} but the index is {}\", %s, %s)", cond,
-              operand_str(b, &t->len), operand_str(b, &t->index));
+              operand_str(b, t->len), operand_str(b, t->index));
     else
       fprintf(out, "        assert(%s, \"%s\")", cond, escape(t->msg, strlen(t->msg)));
     fprintf(out, " -> [success: bb%d, %s];\n", t->target, unwind_str(t));

@@ -811,12 +811,18 @@ static void report_failures(Mck *M) {
   free(reported);
 }
 
-void mir_moveck(Body *b) {
-  if (!b->blocks.len) return;
+static void check_body_moves(Body *b) {
   Mck M = {.b = b};
   collect_paths(&M);
   if (!M.paths.len) return;
   compute_init(&M);
   check_reads(&M);
   if (M.failures.len) report_failures(&M);
+}
+
+void mir_moveck(Body *b) {
+  if (!b->blocks.len) return;
+  ScratchMark mark = scratch_mark();
+  check_body_moves(b);
+  scratch_release(mark);
 }

@@ -356,10 +356,16 @@ static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, i
 static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   int all;
   TraitDecl **traits = traits_declaring(e->name, &all);
-  TraitDecl **in = arena_alloc(sizeof(TraitDecl *) * (all + 1));
+  // (Of a common name's hundreds of declarers a few are in scope: the list is kept, so it is
+  // gathered in scratch memory and copied at its size.)
+  ScratchMark mark = scratch_mark();
+  TraitDecl **found = scratch_alloc(sizeof(TraitDecl *) * (all + 1));
   *n = 0;
   for (int i = 0; i < all; i++)
-    if (trait_in_scope(traits[i], e)) in[(*n)++] = traits[i];
+    if (trait_in_scope(traits[i], e)) found[(*n)++] = traits[i];
+  TraitDecl **in = arena_alloc(sizeof(TraitDecl *) * (*n + 1));
+  copy_bytes(in, found, sizeof(TraitDecl *) * *n);
+  scratch_release(mark);
   return in;
 }
 
