@@ -8,11 +8,24 @@
 
 #include "codegen/codegen.h"
 
+#include <limits.h>
+
 
 // Verifies, optimizes and writes the module as IR text or a linked executable. Returns the exit
 // code. The LLVM objects stay (the driver exits next); link_dispose frees them.
 int link_output(CodegenResult *r, Options *opts);
 void link_dispose(CodegenResult *r);  // frees the LLVM objects without writing anything
+
+// emit.c: the module's object files, one per codegen unit, written by as many processes at once
+// (one unit unless the module is large or --codegen-units says otherwise). Returns an exit
+// code; the files are in objs (remove_objects deletes them) even when it is not 0.
+#define MAX_OBJECT_FILES 16
+typedef struct {
+  int n;
+  char paths[MAX_OBJECT_FILES][PATH_MAX];
+} ObjectFiles;
+int emit_objects(CodegenResult *r, Options *opts, ObjectFiles *objs);
+void remove_objects(ObjectFiles *objs);
 
 // vtable_dump.c: --dump-vtable-layouts, one block per vtable of the module, read from its
 // constants, in the order mono_vtable_at gives.

@@ -195,13 +195,19 @@ static const char *runtime_path(void) {
   return buf;
 }
 
-static int run_linker(const char *obj, const char *rtlib, const char *out) {
+static int run_linker(ObjectFiles *objs, const char *rtlib, const char *out) {
   const char *cc = getenv("TRC_CC");
   if (!cc || !*cc) cc = "cc";
+  const char *argv[MAX_OBJECT_FILES + 8];
+  int n = 0;
+  argv[n++] = cc;
+  for (int k = 0; k < objs->n; k++) argv[n++] = objs->paths[k];
+  argv[n++] = rtlib, argv[n++] = "-lm", argv[n++] = "-lpthread", argv[n++] = "-o", argv[n++] = out;
+  argv[n] = NULL;
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
-    execlp(cc, cc, obj, rtlib, "-lm", "-lpthread", "-o", out, (char *)NULL);
+    execvp(cc, (char *const *)argv);
     fprintf(stderr, "error: cannot run the linker `%s`: %s\n", cc, strerror(errno));
     _exit(127);
   }
@@ -233,27 +239,17 @@ static int write_executable(CodegenResult *r, Options *opts) {
     fprintf(stderr, "error: cannot find trc's runtime library%s%s (set TRC_RUNTIME to its path)\n", rtlib ? " at " : "", rtlib ? rtlib : "");
     return 1;
   }
-  const char *tmpdir = getenv("TMPDIR");
-  char obj[PATH_MAX];
-  snprintf(obj, sizeof obj, "%s/trc-XXXXXX.o", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  int fd = mkstemps(obj, 2);
-  if (fd < 0) {
-    fprintf(stderr, "error: cannot create a temporary object file: %s\n", strerror(errno));
-    return 1;
-  }
-  close(fd);
-  char *err = NULL;
-  if (LLVMTargetMachineEmitToFile(r->tm, r->mod, obj, LLVMObjectFile, &err)) {
-    fprintf(stderr, "error: internal compiler error: cannot emit the object file: %s\n", err);
-    LLVMDisposeMessage(err);
-    unlink(obj);
-    return 3;
+  ObjectFiles objs;
+  int rc = emit_objects(r, opts, &objs);
+  if (rc) {
+    remove_objects(&objs);
+    return rc;
   }
   const char *out = opts->output ? opts->output : "a.out";
-  timing_mark("LLVM: emit the object file");
-  int rc = run_linker(obj, rtlib, out);
+  timing_mark(objs.n > 1 ? "LLVM: emit the object files" : "LLVM: emit the object file");
+  rc = run_linker(&objs, rtlib, out);
   timing_mark("link (cc)");
-  unlink(obj);
+  remove_objects(&objs);
   if (rc != 0) {
     fprintf(stderr, "error: linking with `cc` failed (exit status %d)\n", rc);
     return 1;

@@ -23,6 +23,7 @@ typedef struct {
   bool print_mono_items; // --print-mono-items: print what the collector found instead of compiling
   bool time_passes;     // --time-passes: the time of each phase on stderr (base/timing.c)
   bool no_llvm_passes;  // --disable-llvm-passes: skip LLVM's pipeline (not trc's devirt pass)
+  int codegen_units;    // --codegen-units=N: object files written at once (0: by the module's size)
 } Options;
 
 // What codegen hands to link.c (LLVM handles, kept opaque here so that only the codegen and

@@ -51,6 +51,10 @@ static const char *usage_text =
     "                 run none of LLVM's optimizations: with --emit-llvm, the IR trc wrote for the\n"
     "                 -O level given (its overflow checks, and after the devirtualization pass)\n"
     "                 as LLVM's pipeline would receive it (clang's -disable-llvm-passes)\n"
+    "  --codegen-units=N\n"
+    "                 split the program into N parts that LLVM compiles to object files at once,\n"
+    "                 in N processes (default: one part per 20,000 LLVM instructions, up to the\n"
+    "                 number of processors)\n"
     "  --time-passes  print the time of each phase and the peak memory on stderr\n"
     "  --passes=devirt\n"
     "                 read FILE as textual LLVM IR, run the passes, print the IR\n"
@@ -105,6 +109,11 @@ static void parse_args(int argc, char **argv, Options *o, const char **input) {
       long n = strtol(a + 21, &end, 10);
       if (!a[21] || *end || n < 1 || n > 64) usage_error("`%s` needs a number from 1 to 64", a);
       o->devirt_max_targets = (int)n;
+    } else if (!strncmp(a, "--codegen-units=", 16)) {
+      char *end;
+      long n = strtol(a + 16, &end, 10);
+      if (!a[16] || *end || n < 1 || n > MAX_OBJECT_FILES) usage_error("`%s` needs a number from 1 to 16", a);
+      o->codegen_units = (int)n;
     } else if (!strcmp(a, "--remarks=devirt")) {
       o->devirt_remarks = true;
     } else if (!strcmp(a, "--disable-llvm-passes")) {
