@@ -107,6 +107,7 @@ typedef struct {
   Span *ret_span;               // per loan: where the return value first receives it
   Span *store_span;             // per loan: where a `&mut` parameter's referent first receives it
   bool *store_by_call;          // ... by a call's argument, not an assignment
+  Rvalue **made_closure;        // per local: the closure value it was assigned, or NULL
 } Bck;
 
 // ---------------------------------------------------------------------------------------------
@@ -933,6 +934,54 @@ static void closure_stores(State *s, Rvalue *rv) {
   }
 }
 
+// The closure value local l holds: l itself, or the one a reference in l borrows whole.
+static int closure_local(Bck *k, State *s, Operand *o) {
+  if (o->kind == OPND_CONST || o->place.nproj) return -1;
+  int l = o->place.local;
+  if (k->made_closure[l]) return l;
+  if (ty_resolve(local_ty(k, l))->kind != TY_REF) return -1;
+  for (int i = 0; i < k->nloans; i++) {
+    Loan *ln = &k->loans.data[i];
+    if (bit(held(s, l), i) && ln->place.local >= 0 && !ln->place.nproj && k->made_closure[ln->place.local]) return ln->place.local;
+  }
+  return -1;
+}
+
+// A call given a closure that stores its arguments into a `&mut` capture (FnDecl.stores_param_of,
+// see "What a closure stores of its arguments"): what it is called with goes into that
+// capture's variable, as closure_stores does for what it stores of its captures. Called
+// directly (`push(&own)`), its arguments, borrows and all; given to a function
+// (`items.iter().for_each(|x| out.push(x))`), what the call's other arguments hold, which is
+// what the function can call it with.
+static void closure_arg_stores(State *s, Terminator *t) {
+  Bck *k = s->k;
+  for (int i = 0; i < t->nargs; i++) {
+    Type *ct = ty_resolve(t->args[i].ty);
+    while (ct->kind == TY_REF) ct = ty_resolve(ct->inner);
+    if (ct->kind != TY_CLOSURE || !ct->closure->stores_param_of) continue;
+    FnDecl *f = ct->closure;
+    uint64_t params = 0;
+    for (int c = 0; c < f->ncaptures && c < 64; c++) params |= f->stores_param_of[c];
+    int l = params ? closure_local(k, s, &t->args[i]) : -1;
+    if (l < 0) continue;
+    bool direct = t->callee.kind == CALLEE_CALLABLE && i == 0;
+    Word *in = bits_new(k->words), *one = bits_new(k->words);
+    for (int j = 0; j < t->nargs; j++) {
+      Operand *a = &t->args[j];
+      if (j == i || a->kind == OPND_CONST || (direct && (j - 1 >= 64 || !(params >> (j - 1) & 1)))) continue;
+      memset(one, 0, sizeof(Word) * k->words);
+      add_operand_loans(s, one, a);
+      if (!direct) drop_own_loans(k, one, a);
+      bits_or(in, one, k->words);
+    }
+    Rvalue *rv = k->made_closure[l];
+    for (int c = 0; c < rv->nops && c < f->ncaptures && c < 64; c++) {
+      Operand *into = &rv->ops[c];
+      if (f->stores_param_of[c] && into->kind != OPND_CONST && !into->place.nproj) absorb(s, into->place.local, in, 0);
+    }
+  }
+}
+
 // The new loan first, then the kill: `r = &mut *r` ends its own loan too, since `*r` then
 // names what the new r points to. A local's storage ending ends the loans of it.
 static void stmt_transfer(State *s, MirStmt *st, int loan) {
@@ -947,9 +996,12 @@ static void stmt_transfer(State *s, MirStmt *st, int loan) {
   if (!st->place.nproj) kill_loans_of(s, st->place.local);
 }
 
+static void closure_arg_stores(State *s, Terminator *t);
+
 static void term_transfer(State *s, Terminator *t) {
   if (t->kind != TERM_CALL) return;
   call_loans(s, t);
+  closure_arg_stores(s, t);
   if (!t->dest.nproj) kill_loans_of(s, t->dest.local);
 }
 
@@ -2681,11 +2733,134 @@ static void reset_capture_summary(FnDecl *f) {
   int n = f->ncaptures ? f->ncaptures : 1;
   f->stores_borrow_of = arena_alloc(sizeof(uint64_t) * n);
   f->stores_refs_of = arena_alloc(sizeof(uint64_t) * n);
+  f->stores_param_of = arena_alloc(sizeof(uint64_t) * n);
   memset(f->stores_borrow_of, 0, sizeof(uint64_t) * n);
   memset(f->stores_refs_of, 0, sizeof(uint64_t) * n);
+  memset(f->stores_param_of, 0, sizeof(uint64_t) * n);
   f->static_use = arena_alloc(sizeof(Span) * n);
   f->static_why = arena_alloc(sizeof(char *) * n);
   f->static_captures = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a closure stores of its arguments
+//
+// `|x| out.push(x)` stores the reference it is called with into what `out` points to: out then
+// holds whatever x borrowed, for as long as out lives (rustc gives x the region of out's
+// elements in the closure's signature). The body's parameters have no loans of their own
+// (their regions are the caller's), so this is a summary apart, flow-insensitive like
+// summarize_closure_result: the locals that may hold references that came in with parameter p
+// (bit p), then the writes through a `&mut` capture c (or into a capture the closure owns), by
+// assignment or by a call whose signature may store into it, that receive them
+// (FnDecl.stores_param_of[c], read by closure_arg_stores where the closure is called or given
+// away). A parameter written with a reference type (`|x: &String|`) borrows for the one call
+// only: storing it is rustc's E0521.
+
+static uint64_t operand_taint(const uint64_t *taint, Operand *o) { return o->kind == OPND_CONST ? 0 : taint[o->place.local]; }
+
+static uint64_t rvalue_taint(const uint64_t *taint, Rvalue *rv) {
+  uint64_t t = 0;
+  switch (rv->kind) {
+  case RV_REF: return taint[rv->place.local];
+  case RV_USE: case RV_CAST: case RV_REPEAT: return operand_taint(taint, &rv->a);
+  case RV_AGGREGATE:
+    for (int i = 0; i < rv->nops; i++) t |= operand_taint(taint, &rv->ops[i]);
+    return t;
+  default: return 0;  // numbers, lengths, discriminants
+  }
+}
+
+// The capture that a write to place p goes into (see written_capture), told without loans:
+// through the environment, or through a local that reborrows a `&mut` capture (cap_of).
+static int param_store_capture(Bck *k, const int *cap_of, Place p) {
+  int after, c = env_field(k, p, &after);
+  if (c >= 0 && c < 64 && (through_mut_capture(p, after) || k->b->fn->captures[c].by_value)) return c;
+  if (c >= 0) return -1;
+  return p.nproj && p.proj[0].kind == PROJ_DEREF ? cap_of[p.local] : -1;
+}
+
+static void report_param_escape(Bck *k, int p, int c, Span sp) {
+  FnDecl *f = k->b->fn;
+  Pattern *pat = f->params[p].pat;
+  const char *name = pat && pat->kind == PAT_BIND ? pat->name : "argument";
+  Local *var = f->captures[c].local;
+  Diag *d = diag_error(sp, "E0521", "borrowed data escapes outside of closure");
+  diag_secondary(d, var->span, "`%s` declared here, outside of the closure body", var->name);
+  diag_secondary(d, f->params[p].span, "`%s` is a reference that is only valid in the closure body", name);
+  diag_label(d, "`%s` escapes the closure body here", name);
+  diag_defer(d, DEFER_CONFLICT);
+}
+
+static void note_param_store(Bck *k, int c, uint64_t params, Span sp, bool *reported) {
+  FnDecl *f = k->b->fn;
+  for (int p = 0; p < f->nparams && p < 64; p++) {
+    if (!(params >> p & 1)) continue;
+    TypeExpr *te = f->params[p].ty;
+    if (te && te->kind == TE_REF && !te->lifetime) {  // higher-ranked: only for the call
+      if (!reported[p]) report_param_escape(k, p, c, sp);
+      reported[p] = true;
+      continue;
+    }
+    f->stores_param_of[c] |= 1ull << p;
+  }
+}
+
+static void summarize_param_stores(Bck *k) {
+  Body *b = k->b;
+  FnDecl *f = b->fn;
+  if (!f || !f->is_closure || !f->stores_param_of || b->nparams < 2) return;
+  uint64_t *taint = arena_alloc(sizeof(uint64_t) * b->locals.len);
+  int *cap_of = arena_alloc(sizeof(int) * b->locals.len);
+  bool *reported = arena_alloc(f->nparams + 1);
+  for (int l = 0; l < b->locals.len; l++) cap_of[l] = -1;
+  for (int l = 2; l <= b->nparams && l - 2 < 64; l++)
+    if (type_has_refs(local_ty(k, l))) taint[l] = 1ull << (l - 2);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < b->blocks.len; i++) {
+      BasicBlock *bb = &b->blocks.data[i];
+      for (int j = 0; j < bb->stmts.len; j++) {
+        MirStmt *st = &bb->stmts.data[j];
+        if (st->kind != STMT_ASSIGN) continue;
+        int l = st->place.local;
+        if (!st->place.nproj && cap_of[l] < 0 && st->rv.kind == RV_REF && st->rv.mut) {
+          int c = param_store_capture(k, cap_of, st->rv.place);
+          if (c >= 0) cap_of[l] = c, changed = true;
+        }
+        if (!st->place.nproj && cap_of[l] < 0 && st->rv.kind == RV_USE && st->rv.a.kind != OPND_CONST && !st->rv.a.place.nproj &&
+            cap_of[st->rv.a.place.local] >= 0)
+          cap_of[l] = cap_of[st->rv.a.place.local], changed = true;
+        uint64_t t = type_has_refs(place_type(k, st->place)) ? rvalue_taint(taint, &st->rv) : 0;
+        if (t & ~taint[l]) taint[l] |= t, changed = true;
+      }
+      Terminator *t = &bb->term;
+      if (t->kind != TERM_CALL || !type_has_refs(place_type(k, t->dest))) continue;
+      uint64_t in = 0;
+      for (int a = 0; a < t->nargs; a++) in |= operand_taint(taint, &t->args[a]);
+      if (in & ~taint[t->dest.local]) taint[t->dest.local] |= in, changed = true;
+    }
+  }
+  for (int i = 0; i < b->blocks.len; i++) {
+    BasicBlock *bb = &b->blocks.data[i];
+    for (int j = 0; j < bb->stmts.len; j++) {
+      MirStmt *st = &bb->stmts.data[j];
+      int c = st->kind == STMT_ASSIGN && st->place.nproj ? param_store_capture(k, cap_of, st->place) : -1;
+      uint64_t t = c >= 0 ? rvalue_taint(taint, &st->rv) : 0;
+      if (t) note_param_store(k, c, t, st->span, reported);
+    }
+    Terminator *t = &bb->term;
+    if (t->kind != TERM_CALL) continue;
+    for (int a = 0; a < t->nargs; a++) {
+      Operand *o = &t->args[a];
+      Type *at = ty_resolve(o->ty);
+      int c = o->kind != OPND_CONST && !o->place.nproj ? cap_of[o->place.local] : -1;
+      if (c < 0 || at->kind != TY_REF || !at->mut || !type_has_refs(at->inner)) continue;
+      uint64_t in = 0;
+      for (int j = 0; j < t->nargs; j++)
+        if (j != a && may_store(t, a, j)) in |= operand_taint(taint, &t->args[j]);
+      if (in) note_param_store(k, c, in, t->span, reported);
+    }
+  }
 }
 
 static void find_return_writes(Bck *k) {
@@ -3043,6 +3218,22 @@ static void summarize_closure_result(Body *b) {
   f->ret_env_free = !env[0];
 }
 
+// Which local holds which closure value, made here or moved from one that does (closure_local).
+static void find_made_closures(Bck *k) {
+  Body *b = k->b;
+  k->made_closure = arena_alloc(sizeof(Rvalue *) * (b->locals.len + 1));
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < b->blocks.len; i++)
+      for (int j = 0; j < b->blocks.data[i].stmts.len; j++) {
+        MirStmt *st = &b->blocks.data[i].stmts.data[j];
+        if (st->kind != STMT_ASSIGN || st->place.nproj) continue;
+        Rvalue *rv = &st->rv;
+        if (made_closure(rv)) k->made_closure[st->place.local] = rv;
+        else if (rv->kind == RV_USE && rv->a.kind != OPND_CONST && !rv->a.place.nproj && k->made_closure[rv->a.place.local])
+          k->made_closure[st->place.local] = k->made_closure[rv->a.place.local];
+      }
+}
+
 static void check_body_borrows(Body *b) {
   summarize_closure_result(b);
   reset_capture_summary(b->fn);
@@ -3052,7 +3243,9 @@ static void check_body_borrows(Body *b) {
   collect_universal(&k);
   check_mutability(&k);
   check_binding_mutability(&k);
+  summarize_param_stores(&k);
   if (!k.nloans) return;
+  find_made_closures(&k);
   k.words = (k.nloans + 63) / 64;
   split_locals(&k);
   if ((size_t)k.nsets * k.words * 64 > BCK_MAX_BITS) return;

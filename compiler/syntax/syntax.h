@@ -598,6 +598,8 @@ struct FnDecl {
   // or references j's value holds (`firsts.push(refs[i])`); and the captures whose borrow it
   // gives where `'static` is required (`keep(&n)`), with where.
   uint64_t *stores_borrow_of, *stores_refs_of;
+  // ... and of its arguments (per capture c, bit p: parameter p's references, `|x| out.push(x)`)
+  uint64_t *stores_param_of;
   uint64_t static_captures;
   Span *static_use;
   const char **static_why;
