@@ -369,6 +369,35 @@ static TraitDecl **traits_in_scope_declaring(Expr *e, int *n) {
   return in;
 }
 
+static bool declares_method(TraitDecl *t, const char *name) {
+  for (int i = 0; i < t->nmethods; i++)
+    if (t->methods[i]->name == name) return true;
+  return false;
+}
+
+static void add_candidate(TraitDecl **found, int *n, TraitDecl *t, Expr *e) {
+  if (!declares_method(t, e->name) || !trait_in_scope(t, e)) return;
+  int at = *n, ord = trait_ordinal(t);
+  for (int i = 0; i < *n; i++)
+    if (found[i] == t) return;
+  while (at > 0 && trait_ordinal(found[at - 1]) > ord) found[at] = found[at - 1], at--;
+  found[at] = t;
+  ++*n;
+}
+
+// traits_in_scope_declaring, of the traits that may have an impl for u (traits_with_impls_for):
+// those with one at u's head and those with a blanket impl, in the same order.
+static TraitDecl **traits_in_scope_declaring_for(Expr *e, Type *u, int *n) {
+  TraitDecl **head, **blanket;
+  int nhead, nblanket;
+  if (!traits_with_impls_for(u, &head, &nhead, &blanket, &nblanket)) return traits_in_scope_declaring(e, n);
+  TraitDecl **found = arena_alloc(sizeof(TraitDecl *) * (nhead + nblanket + 1));
+  *n = 0;
+  for (int i = 0; i < nhead; i++) add_candidate(found, n, head[i], e);
+  for (int i = 0; i < nblanket; i++) add_candidate(found, n, blanket[i], e);
+  return found;
+}
+
 static bool from_box;  // the probe's step before this one was a Box (see by_receiver)
 
 // The receiver `&u` (`&mut u`) as the `self` of a trait implemented for the reference: `impl Tr
@@ -506,7 +535,7 @@ static bool literal_has_several_impls(TraitDecl *trait, Type *u) {
 // Trait impls for u: of the traits declaring the method, the one whose impl comes first.
 static bool trait_impl_method(Fcx *fx, Expr *e, Type *u, int derefs, Sig *out, int want) {
   int ntraits;
-  TraitDecl **traits = traits_in_scope_declaring(e, &ntraits);
+  TraitDecl **traits = traits_in_scope_declaring_for(e, u, &ntraits);
   ImplDecl *best = NULL, *other = NULL;
   SelfKind best_self = SELF_NONE;
   Type **best_binds = NULL;

@@ -204,7 +204,7 @@ static bool std_module_has(const char *module, const char *name) {
 // that name themselves (a supertrait's are its own). Keyed by the interned name (base/ptrmap.c).
 typedef VEC(void *) NameList;
 
-static PtrMap inherent_index, trait_index;
+static PtrMap inherent_index, trait_index, trait_ordinals;
 
 static NameList *index_slot(PtrMap *ix, const char *name, bool add) {
   NameList *l = ptrmap_get(ix, name, NULL);
@@ -216,7 +216,7 @@ static NameList *index_slot(PtrMap *ix, const char *name, bool add) {
 }
 
 void index_methods(void) {
-  inherent_index = trait_index = (PtrMap){0};
+  inherent_index = trait_index = trait_ordinals = (PtrMap){0};
   for (int i = 0; i < K->impls.len; i++) {
     ImplDecl *im = VEC_AT(K->impls, i);
     if (im->trait_path) continue;
@@ -224,9 +224,12 @@ void index_methods(void) {
   }
   for (int i = 0; i < K->traits.len; i++) {
     TraitDecl *t = VEC_AT(K->traits, i);
+    ptrmap_put(&trait_ordinals, t, NULL, (void *)(intptr_t)(i + 1));
     for (int m = 0; m < t->nmethods; m++) vec_push(index_slot(&trait_index, t->methods[m]->name, true), t);
   }
 }
+
+int trait_ordinal(TraitDecl *t) { return (int)(intptr_t)ptrmap_get(&trait_ordinals, t, NULL) - 1; }
 
 FnDecl **inherent_fns_named(const char *name, int *n) {
   NameList *l = index_slot(&inherent_index, name, false);
@@ -1429,5 +1432,5 @@ void resolve_reset(void) {
   in_prelude_scope = false;
   cur_module = NULL;
   expanding = NULL;
-  inherent_index = trait_index = (PtrMap){0};  // in the arena too
+  inherent_index = trait_index = trait_ordinals = (PtrMap){0};  // in the arena too
 }

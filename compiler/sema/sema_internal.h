@@ -128,6 +128,11 @@ const char *path_std_module(Path *p, const char **name);
 void index_methods(void);
 FnDecl **inherent_fns_named(const char *name, int *n);
 TraitDecl **traits_declaring(const char *name, int *n);
+int trait_ordinal(TraitDecl *t);  // its position among the crate's traits (traits_declaring's order)
+// The traits with an impl whose self type has u's head (kind and declaration), and those with
+// a blanket impl: the only ones that may have an impl for u. False when u's head is not known
+// (an inference variable, a parameter, a projection): any trait may.
+bool traits_with_impls_for(Type *u, TraitDecl ***head, int *nhead, TraitDecl ***blanket, int *nblanket);
 // The type alias a stands for, with its parameters as parameters 0.. (resolved on first use).
 Type *alias_type(AliasDecl *a);
 // A struct or trait named by a std path (`std::fmt::Formatter`, `fmt::Display` after `use

@@ -478,6 +478,58 @@ static ImplDecl *next_impl(ImplCursor *c) {
   return c->trait->impls.data[next];
 }
 
+// The traits with an impl for a type of each head, for the method probe: a call `x.name()`
+// tried every trait declaring a method `name` (a large program's thousand `Shape_i::area`s) for
+// every call, quadratic again. Only traits with an impl at x's head, or a blanket impl, can
+// answer; the index is built over K->impls on first use and extended with impls added since.
+typedef VEC(TraitDecl *) TraitList;
+static struct {
+  int indexed;          // K->impls [0, indexed) are in
+  PtrMap by_head;       // (kind + 1, sdecl) -> TraitList
+  PtrMap listed;        // (list, trait) -> the trait is in that list already
+  TraitList blanket;    // traits with an impl for a parameter (or not resolved yet)
+  const void *crate;    // the Crate indexed (a new compilation starts afresh)
+} by_head;
+
+static void list_once(TraitList *l, TraitDecl *t) {
+  if (ptrmap_get(&by_head.listed, l, t)) return;
+  ptrmap_put(&by_head.listed, l, t, t);
+  vec_push(l, t);
+}
+
+// Whether a type of u's kind only matches impls written for that kind (and blanket ones); an
+// inference variable, a parameter, a projection or an opaque type may stand for anything.
+static bool head_is_known(Type *u) {
+  switch (u->kind) {
+  case TY_VAR: case TY_PARAM: case TY_ASSOC: case TY_OPAQUE: return false;
+  default: return true;
+  }
+}
+
+bool traits_with_impls_for(Type *u, TraitDecl ***head, int *nhead, TraitDecl ***blanket, int *nblanket) {
+  u = ty_resolve(u);
+  if (!head_is_known(u)) return false;
+  if (by_head.crate != K) memset(&by_head, 0, sizeof by_head), by_head.crate = K;
+  for (; by_head.indexed < K->impls.len; by_head.indexed++) {
+    ImplDecl *im = K->impls.data[by_head.indexed];
+    if (!im->trait) continue;
+    if (!im->self_ty || is_blanket(im) || !head_is_known(im->self_ty)) {
+      list_once(&by_head.blanket, im->trait);
+      continue;
+    }
+    TraitList *l = ptrmap_get(&by_head.by_head, head_kind(im->self_ty), im->self_ty->sdecl);
+    if (!l) {
+      l = arena_alloc(sizeof *l);
+      ptrmap_put(&by_head.by_head, head_kind(im->self_ty), im->self_ty->sdecl, l);
+    }
+    list_once(l, im->trait);
+  }
+  TraitList *l = ptrmap_get(&by_head.by_head, head_kind(u), u->sdecl);
+  *head = l ? l->data : NULL, *nhead = l ? l->len : 0;
+  *blanket = by_head.blanket.data, *nblanket = by_head.blanket.len;
+  return true;
+}
+
 // How many impls apply (impl_applies), counted up to max.
 static int impls_applying(Crate *crate, TraitRef *tr, Type *self_ty, int max) {
   int count = 0;
