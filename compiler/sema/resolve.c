@@ -70,18 +70,17 @@ typedef struct {
 typedef VEC(int) PosList;
 typedef struct {
   const void *vec;    // which vector (&K->structs, ...)
-  const void *first;  // its first entry when indexed: another crate's vector starts afresh
   int indexed;        // entries [0, indexed) are in by_name
   PtrMap by_name;     // interned name -> PosList
 } DeclIndex;
 
-static DeclIndex decl_indexes[8];
+static DeclIndex decl_indexes[8];  // emptied by resolve_reset: a compilation's vectors are new
 
 static DeclIndex *decl_index(const void *vec, void **decls, int n) {
   DeclIndex *ix = decl_indexes, *end = decl_indexes + sizeof decl_indexes / sizeof *decl_indexes;
   while (ix < end && ix->vec && ix->vec != vec) ix++;
   if (ix == end) ice((Span){0}, "more declaration vectors than decl_indexes holds");
-  if (!ix->vec || ix->indexed > n || (n && ix->first != decls[0])) *ix = (DeclIndex){.vec = vec, .first = n ? decls[0] : NULL};
+  if (!ix->vec || ix->indexed > n) *ix = (DeclIndex){.vec = vec};
   for (; ix->indexed < n; ix->indexed++) {
     const char *name = ((DeclHead *)decls[ix->indexed])->name;
     if (!name) continue;
@@ -1433,4 +1432,5 @@ void resolve_reset(void) {
   cur_module = NULL;
   expanding = NULL;
   inherent_index = trait_index = trait_ordinals = (PtrMap){0};  // in the arena too
+  memset(decl_indexes, 0, sizeof decl_indexes);
 }

@@ -488,8 +488,7 @@ static struct {
   PtrMap by_head;       // (kind + 1, sdecl) -> TraitList
   PtrMap listed;        // (list, trait) -> the trait is in that list already
   TraitList blanket;    // traits with an impl for a parameter (or not resolved yet)
-  const void *crate;    // the Crate indexed (a new compilation starts afresh)
-} by_head;
+} by_head;              // (emptied by traits_reset: it was in the arena)
 
 static void list_once(TraitList *l, TraitDecl *t) {
   if (ptrmap_get(&by_head.listed, l, t)) return;
@@ -509,7 +508,6 @@ static bool head_is_known(Type *u) {
 bool traits_with_impls_for(Type *u, TraitDecl ***head, int *nhead, TraitDecl ***blanket, int *nblanket) {
   u = ty_resolve(u);
   if (!head_is_known(u)) return false;
-  if (by_head.crate != K) memset(&by_head, 0, sizeof by_head), by_head.crate = K;
   for (; by_head.indexed < K->impls.len; by_head.indexed++) {
     ImplDecl *im = K->impls.data[by_head.indexed];
     if (!im->trait) continue;
@@ -1133,4 +1131,5 @@ void traits_reset(void) {
   impl_depth = normalize_depth = 0;
   impl_depth_limit = CHECK_IMPL_DEPTH;
   impl_overflowed = false;
+  memset(&by_head, 0, sizeof by_head);
 }
