@@ -103,8 +103,7 @@ static void promote(LLVMValueRef g) {
 // What unit k keeps of the (promoted) module: its own functions, and the globals if k is 0.
 static void keep_unit(LLVMModuleRef mod, int k, const int *unit_of) {
   int i = 0;
-  for (LLVMValueRef fn = LLVMGetFirstFunction(mod), next; fn; fn = next) {
-    next = LLVMGetNextFunction(fn);  // (a declaration made now goes at the end: not visited)
+  for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
     if (!is_definition(fn)) continue;
     if (unit_of[i++] != k) LLVMSetLinkage(fn, LLVMAvailableExternallyLinkage);
   }

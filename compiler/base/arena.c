@@ -25,6 +25,8 @@
 #define HUGE_PAGE (2u << 20)
 #define ALIGN 16
 
+static size_t aligned(size_t n) { return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1); }
+
 typedef struct Chunk Chunk;
 struct Chunk {
   Chunk *next;
@@ -72,7 +74,7 @@ static Chunk *new_chunk(size_t cap) {
 void *arena_alloc(size_t size) {
   if (size == 0) size = 1;
   if (size > SIZE_MAX / 2) out_of_memory();
-  size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+  size = aligned(size);
 
   // A big request gets its own chunk, linked behind the current one so that the current
   // chunk's remaining space is not thrown away.
@@ -98,14 +100,16 @@ void *arena_alloc(size_t size) {
   return p;  // calloc'ed chunks are zero, and memory is never reused
 }
 
+// Whether the old (aligned) bytes at p are the current chunk's last allocation.
+static bool last_allocation(void *p, size_t old) { return chunks && (char *)p + old == (char *)chunks->mem + chunks->used; }
+
 // The most recent allocation, of old bytes at p, needs only new: give the rest back so that the
 // next allocations use it (a reservation sized for the worst case, the lexer's token array).
 // The caller must not have written past new, so what is given back is still zero.
 void arena_trim(void *p, size_t old, size_t new) {
-  old = (old + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-  new = (new + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+  old = aligned(old), new = aligned(new);
   if (!chunks || new > old) return;
-  if ((char *)p + old == (char *)chunks->mem + chunks->used) chunks->used -= old - new;
+  if (last_allocation(p, old)) chunks->used -= old - new;
   // A big request's own chunk: nothing else goes there, only the count changes.
   else if (chunks->next && p == (void *)chunks->next->mem && chunks->next->used == old) chunks->next->used = new;
 }
@@ -141,9 +145,8 @@ const char *wide_decimal(Wide v) {
 // Whether the allocation of old bytes at p, the most recent one in the current chunk, could
 // grow in place to new bytes; if so it has.
 static bool arena_extend(void *p, size_t old, size_t new) {
-  old = (old + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-  new = (new + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-  if (!chunks || (char *)p + old != (char *)chunks->mem + chunks->used || chunks->used - old + new > chunks->cap) return false;
+  old = aligned(old), new = aligned(new);
+  if (!last_allocation(p, old) || chunks->used - old + new > chunks->cap) return false;
   chunks->used += new - old;
   return true;
 }
@@ -197,8 +200,7 @@ void scratch_release(ScratchMark m) {
 
 void *scratch_alloc(size_t size) {
   if (size > SIZE_MAX / 2) out_of_memory();
-  size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-  if (!size) size = ALIGN;
+  size = size ? aligned(size) : ALIGN;
   // The current chunk, else the next one kept from before if it is big enough, else a new one
   // linked in after the current.
   while (!scratch_cur || scratch_cur->cap - scratch_cur->used < size) {

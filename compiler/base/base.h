@@ -64,6 +64,9 @@ typedef struct {
 } PtrMap;
 void *ptrmap_get(const PtrMap *m, const void *a, const void *b);
 void ptrmap_put(PtrMap *m, const void *a, const void *b, void *val);
+// The value under (a, b), made first (size zeroed bytes in the arena) if there is none: the
+// list an index keeps per key.
+void *ptrmap_slot(PtrMap *m, const void *a, const void *b, size_t size);
 
 // An integer literal's value before its type is known: up to u128::MAX (GCC's and Clang's
 // 128-bit integer; tokens and expressions keep it as two 64-bit words, int_val and int_hi).

@@ -39,3 +39,12 @@ void ptrmap_put(PtrMap *m, const void *a, const void *b, void *val) {
   if (!e->a) m->used++;
   *e = (PtrMapEntry){a, b, val};
 }
+
+void *ptrmap_slot(PtrMap *m, const void *a, const void *b, size_t size) {
+  void *v = ptrmap_get(m, a, b);
+  if (!v) {
+    v = arena_alloc(size);
+    ptrmap_put(m, a, b, v);
+  }
+  return v;
+}

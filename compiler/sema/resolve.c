@@ -83,13 +83,7 @@ static DeclIndex *decl_index(const void *vec, void **decls, int n) {
   if (!ix->vec || ix->indexed > n) *ix = (DeclIndex){.vec = vec};
   for (; ix->indexed < n; ix->indexed++) {
     const char *name = ((DeclHead *)decls[ix->indexed])->name;
-    if (!name) continue;
-    PosList *l = ptrmap_get(&ix->by_name, name, NULL);
-    if (!l) {
-      l = arena_alloc(sizeof *l);
-      ptrmap_put(&ix->by_name, name, NULL, l);
-    }
-    vec_push(l, ix->indexed);
+    if (name) vec_push((PosList *)ptrmap_slot(&ix->by_name, name, NULL, sizeof(PosList)), ix->indexed);
   }
   return ix;
 }
@@ -206,12 +200,7 @@ typedef VEC(void *) NameList;
 static PtrMap inherent_index, trait_index, trait_ordinals;
 
 static NameList *index_slot(PtrMap *ix, const char *name, bool add) {
-  NameList *l = ptrmap_get(ix, name, NULL);
-  if (!l && add) {
-    l = arena_alloc(sizeof *l);
-    ptrmap_put(ix, name, NULL, l);
-  }
-  return l;
+  return add ? ptrmap_slot(ix, name, NULL, sizeof(NameList)) : ptrmap_get(ix, name, NULL);
 }
 
 void index_methods(void) {

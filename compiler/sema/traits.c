@@ -437,19 +437,15 @@ static bool is_blanket(ImplDecl *im) {
   return im->self_ty->kind == TY_PARAM && im->self_ty->index < n;
 }
 
+// Whether lookups find im under the head of its self type (not among the blanket impls).
+static bool filed_by_head(ImplDecl *im) { return im->self_ty && !is_blanket(im); }
+
 static ImplIndex *impl_index(TraitDecl *t) {
   ImplIndex *ix = t->impl_index;
   if (!ix || ix->indexed > t->impls.len) ix = t->impl_index = arena_alloc(sizeof *ix);
   for (; ix->indexed < t->impls.len; ix->indexed++) {
     ImplDecl *im = t->impls.data[ix->indexed];
-    ImplPosList *l = &ix->blanket;
-    if (im->self_ty && !is_blanket(im)) {
-      l = ptrmap_get(&ix->by_head, head_kind(im->self_ty), im->self_ty->sdecl);
-      if (!l) {
-        l = arena_alloc(sizeof *l);
-        ptrmap_put(&ix->by_head, head_kind(im->self_ty), im->self_ty->sdecl, l);
-      }
-    }
+    ImplPosList *l = filed_by_head(im) ? ptrmap_slot(&ix->by_head, head_kind(im->self_ty), im->self_ty->sdecl, sizeof *l) : &ix->blanket;
     vec_push(l, ix->indexed);
   }
   return ix;
@@ -511,16 +507,10 @@ bool traits_with_impls_for(Type *u, TraitDecl ***head, int *nhead, TraitDecl ***
   for (; by_head.indexed < K->impls.len; by_head.indexed++) {
     ImplDecl *im = K->impls.data[by_head.indexed];
     if (!im->trait) continue;
-    if (!im->self_ty || is_blanket(im) || !head_is_known(im->self_ty)) {
-      list_once(&by_head.blanket, im->trait);
-      continue;
-    }
-    TraitList *l = ptrmap_get(&by_head.by_head, head_kind(im->self_ty), im->self_ty->sdecl);
-    if (!l) {
-      l = arena_alloc(sizeof *l);
-      ptrmap_put(&by_head.by_head, head_kind(im->self_ty), im->self_ty->sdecl, l);
-    }
-    list_once(l, im->trait);
+    // (Filed as each trait's own index files it: what find_impl tries for u is then among the
+    // head's and the blanket traits.)
+    if (filed_by_head(im)) list_once(ptrmap_slot(&by_head.by_head, head_kind(im->self_ty), im->self_ty->sdecl, sizeof(TraitList)), im->trait);
+    else list_once(&by_head.blanket, im->trait);
   }
   TraitList *l = ptrmap_get(&by_head.by_head, head_kind(u), u->sdecl);
   *head = l ? l->data : NULL, *nhead = l ? l->len : 0;
