@@ -2636,10 +2636,15 @@ static void mark_extending(Lower *L, Expr *e) {
 }
 
 // The operand of an extending borrow: the temporary it is made in (or the one its fields,
-// derefs and borrows reach down to: `&make().name`, `&*&make()`) lives as long as the variable.
+// derefs, borrows and indexing reach down to: `&make().name`, `&*&make()`, `&[a, b][..]`)
+// lives as long as the variable.
 static void mark_extended_operand(Lower *L, Expr *e) {
   mark_extending(L, e);
-  while (!e->coerce && (e->kind == EX_FIELD || (e->kind == EX_UNARY && (e->op == TK_STAR || e->op == TK_AMP)))) e = e->sub;
+  for (;;) {
+    if (!e->coerce && (e->kind == EX_FIELD || (e->kind == EX_UNARY && (e->op == TK_STAR || e->op == TK_AMP)))) e = e->sub;
+    else if (!e->coerce && e->kind == EX_INDEX) e = e->lhs;
+    else break;
+  }
   if (!is_place_expr(e)) vec_push(&L->extend, e);
 }
 

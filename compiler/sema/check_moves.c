@@ -110,13 +110,19 @@ static bool temporary_move_ok(Expr *e, Expr *temp) {
   return true;
 }
 
-// `[x; n]` copies x into every element, so x must be Copy (rustc's E0277 and note). `vec![x; n]`
-// of a Copy x is the builtin fill; of any other x it clones, n - 1 times, then moves x in:
-// the call of std's __vec_from_elem (compiler/std/slice.tr), recorded on the macro for lower/.
+// `[x; n]` copies x into every element, so x must be Copy or a constant item (rustc's E0277
+// and note). `vec![x; n]` of a Copy x is the builtin fill; of any other x it clones, n - 1
+// times, then moves x in: the call of std's __vec_from_elem (compiler/std/slice.tr), recorded
+// on the macro for lower/.
 static void check_repeat(Fcx *fx, Expr *e) {
   Type *el = e->args[0]->ty;
   if (ty_has_vars(el) || type_implements(K, el, K->copy_trait)) return;
   bool vec = e->kind == EX_MACRO;
+  Expr *x = e->args[0];
+  // `[EMPTY; n]` of a constant item: each element is the constant's value made anew, as a
+  // constant is wherever it is named (Rust 2021, RFC 2203). The value is the same bits each
+  // time (a constant owns no heap memory), so the elements are copies of one.
+  if (!vec && x->kind == EX_PATH && x->res == RES_CONST_ITEM && !x->fn->is_static) return;
   int64_t n;
   if (!vec && const_expr_value(e->args[1], &n) && n == 1) {  // `[s; 1]` moves s in: no copy is made
     note_move(fx, e->args[0]);
@@ -205,6 +211,13 @@ void check_moves(Fcx *fx) {
     Diag *d = diag_error(e->span, NULL, "moving a field out of `%s` (a partial move) is not supported by trc yet", b->kind == EX_PATH ? b->local->name : "a value");
     diag_help(d, "move the whole value, or borrow the field with `&`");
     diag_emit(d);
+  }
+  // A call of a local closure that turned out FnOnce above (its body moves a capture out)
+  // consumes it: a closure making that call moves its capture out, and is FnOnce too.
+  for (int i = 0; i < fx->closure_calls.len; i++) {
+    Expr *e = VEC_AT(fx->closure_calls, i);
+    Type *t = ty_resolve(e->ty);
+    if (t->kind == TY_CLOSURE && t->closure && t->closure->is_fn_once) consume_capture(fx, e);
   }
 }
 

@@ -1121,6 +1121,7 @@ static Type *check_value_call(Fcx *fx, Expr *e) {
   while (callee->kind == TY_REF || callee->kind == TY_BOX) callee = ty_resolve(callee->inner);
   check_args(fx, e, e->args, e->nargs, &sig, callee->kind == TY_FN ? "function" : "closure call");
   if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && only_fn_once(fx, t)) note_move(fx, e->sub);
+  else if (e->sub->kind == EX_PATH && e->sub->res == RES_LOCAL && callee->kind == TY_CLOSURE) vec_push(&fx->closure_calls, e->sub);
   return sig.ret;
 }
 

@@ -250,6 +250,7 @@ typedef struct {
   VEC(DeferredCoerce) coercions;  // a value of a projection not known yet given where a type is expected
   VEC(Type *) diverging;  // results of closures whose bodies never return: `()` if nothing else decides them
   VEC(Expr *) moves;   // expressions used by value, checked for moving out of borrows
+  VEC(Expr *) closure_calls;  // `f()` of a local closure f: a move of f if f is FnOnce (check_moves)
   bool diverges;       // the statement list so far always returns/breaks/panics
   bool reported_infer;
   VEC(Pattern *) pats; // every checked pattern, zonked at the end
