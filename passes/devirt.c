@@ -253,9 +253,14 @@ static LLVMValueRef slot_fn(Devirt *d, Vtable *v, uint64_t off) {
   return f && LLVMIsAFunction(f) ? f : NULL;
 }
 
+// An instruction or a constant expression: a slot of a vtable constant is the latter.
+static bool is_gep(LLVMValueRef v) {
+  return LLVMIsAGetElementPtrInst(v) || (LLVMIsAConstantExpr(v) && LLVMGetConstOpcode(v) == LLVMGetElementPtr);
+}
+
 // `getelementptr inbounds i8, ptr BASE, i64 OFF` with a constant OFF: BASE, and *off.
 static LLVMValueRef byte_gep(LLVMValueRef p, int64_t *off) {
-  if (!p || !LLVMIsAGetElementPtrInst(p) || LLVMGetNumOperands(p) != 2) return NULL;
+  if (!p || !is_gep(p) || LLVMGetNumOperands(p) != 2) return NULL;
   if (LLVMGetGEPSourceElementType(p) != LLVMInt8TypeInContext(LLVMGetTypeContext(LLVMTypeOf(p)))) return NULL;
   LLVMValueRef i = LLVMGetOperand(p, 1);
   if (!LLVMIsAConstantInt(i)) return NULL;
@@ -329,10 +334,6 @@ static Want want_pop(const Want *w, int64_t at) {
 static bool is_internal(LLVMValueRef f) {
   LLVMLinkage l = LLVMGetLinkage(f);
   return l == LLVMInternalLinkage || l == LLVMPrivateLinkage;
-}
-
-static bool is_gep(LLVMValueRef v) {
-  return LLVMIsAGetElementPtrInst(v) || (LLVMIsAConstantExpr(v) && LLVMGetConstOpcode(v) == LLVMGetElementPtr);
 }
 
 // The byte offset a GEP with constant indices adds to its base; false for a variable index.

@@ -50,7 +50,8 @@ static bool verify(LLVMModuleRef mod) {
 //     `match` SimplifyCFG has already turned into selects can no longer be jump-threaded into
 //     the caller's `match kind_of(i)`, and the loop runs twice as slow as rustc's
 //     (bench/enum_of_dyn.tr, static mode). Around it, SROA and jump threading alone: bodies
-//     emitted from MIR keep every local in memory, and once SROA has made values of them the
+//     emitted from MIR keep in memory every local borrowed or assigned twice (codegen/locals.c)
+//     and every value over 16 bytes, and once SROA has made values of them the
 //     constant a callee's arm stores must be threaded to the caller's arm before SimplifyCFG
 //     turns that callee's switch into selects (without them the same loop is 1.7x slower).
 //   - with --devirt, nontrivial loop unswitching (see enable_unswitching).
@@ -62,14 +63,17 @@ static const char *pipeline(Options *opts) {
   }
 }
 
-// The early step may grow a caller only so far. LLVM inlines a function with one caller
-// whatever its size, so before simplification every function called once from `main` would be
-// pasted into it, and the loop passes that then run on that one huge unsimplified function
-// cost time quadratic in the program (bench/compile: a 20k-line program spent 74 s in them,
-// against 13 s for `default<O2>` alone). So each caller, in the order its calls come, takes
-// its callees (with what they will have inlined themselves) until it would pass
-// EARLY_INLINE_BUDGET instructions; the callees left over are marked `noinline` for this step
-// only, and LLVM's own inliner considers them afterwards, once simplified.
+// A caller may grow only so far. LLVM inlines a function with one caller whatever its size, so
+// every function called once from `main` would be pasted into it: before simplification, the
+// loop passes that then run on that one huge function cost time quadratic in the program
+// (bench/compile: a 20k-line program spent 74 s in them, against 13 s for `default<O2>`
+// alone); after it, `main` still grew to 85,000 instructions, whose instruction selection and
+// register allocation cost more than all the rest, and which codegen units cannot split. So
+// each caller, in the order its calls come, takes its callees (with what they will have
+// inlined themselves) until it would pass EARLY_INLINE_BUDGET instructions, and the callees
+// left over are marked `noinline`, as rustc's codegen units leave a function in another unit
+// uninlined. Ordinary programs never reach the budget (the bench programs' IR is the same
+// with it or without).
 enum { EARLY_INLINE_BUDGET = 8000 };
 
 typedef struct {
@@ -77,8 +81,6 @@ typedef struct {
   int *size;
   int n;
   PtrMap index;       // function -> its index in fns, plus one
-  LLVMValueRef *marked;  // the callees made noinline
-  int nmarked;
   unsigned noinline;
 } EarlyInline;
 
@@ -105,7 +107,6 @@ static int budget_callees(EarlyInline *e, int i) {
       }
       LLVMAddAttributeAtIndex(e->fns[j], LLVMAttributeFunctionIndex,
                               LLVMCreateEnumAttribute(LLVMGetModuleContext(LLVMGetGlobalParent(fn)), e->noinline, 0));
-      e->marked[e->nmarked++] = e->fns[j];
     }
   e->size[i] = total;
   return total;
@@ -127,9 +128,8 @@ static bool early_inline(CodegenResult *r) {
   e.noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
   for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn)) e.n++;
   e.fns = malloc(sizeof(LLVMValueRef) * (e.n + 1));
-  e.marked = malloc(sizeof(LLVMValueRef) * (e.n + 1));
   e.size = malloc(sizeof(int) * (e.n + 1));
-  if (!e.fns || !e.marked || !e.size) abort();
+  if (!e.fns || !e.size) abort();
   int k = 0;
   for (LLVMValueRef fn = LLVMGetFirstFunction(r->mod); fn; fn = LLVMGetNextFunction(fn)) {
     if (LLVMIsDeclaration(fn)) continue;
@@ -140,9 +140,7 @@ static bool early_inline(CodegenResult *r) {
   e.n = k;
   for (int i = 0; i < e.n; i++) budget_callees(&e, i);
   bool ok = run_passes(r, "function(sroa,jump-threading),cgscc(inline),function(sroa,jump-threading)");
-  for (int i = 0; i < e.nmarked; i++) LLVMRemoveEnumAttributeAtIndex(e.marked[i], LLVMAttributeFunctionIndex, e.noinline);
   free(e.fns);
-  free(e.marked);
   free(e.size);
   return ok;
 }

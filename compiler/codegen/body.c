@@ -1,8 +1,8 @@
 // body.c — LLVM IR from a MIR body (lower/lower.h).
 //
-// Every MIR local gets an alloca in the entry block (mem2reg makes registers of them), every
-// MIR block an LLVM block of the same number, and each statement and terminator becomes a few
-// instructions. The interesting part is places: a place is computed as a `PlaceVal`, the
+// A MIR local is either the LLVM value written to it (locals.c says which can be) or an alloca
+// in the entry block (mem2reg makes registers of most at -O2); every MIR block becomes an LLVM
+// block of the same number, and each statement and terminator a few instructions. The interesting part is places: a place is computed as a `PlaceVal`, the
 // address of the value plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the
 // pointer's metadata (vtable or length). Borrowing such a place rebuilds the fat pointer;
 // that one rule covers `&*d`, reborrows and receivers of dyn calls alike.
@@ -16,14 +16,16 @@
 
 typedef struct {
   Body *b;
-  LLVMValueRef *slots;        // per local
+  LLVMValueRef *slots;        // per local on the stack: its alloca
   LLVMValueRef *flags;        // per local whose type needs dropping: its i1 drop flag
   LLVMBasicBlockRef *blocks;  // per MIR block
+  unsigned char *kinds;       // per local: LocalHome (locals.c)
+  LLVMValueRef *vals;         // per local not on the stack: its value once written
 } MirFn;
 
 // Drop flags (rustc's drop elaboration, done as the code is emitted): a local that needs
 // dropping is "initialized" from an assignment to the whole local until it is moved out or
-// dropped, and a `drop` of it happens only then. LLVM removes the flags it can decide.
+// dropped, and a `drop` of it happens only then. drop_flags.c folds the flags known where read.
 static void set_flag(CG *c, MirFn *m, Place p, bool v) {
   if (p.nproj || !m->flags[p.local]) return;
   LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, v, false), m->flags[p.local]);
@@ -45,11 +47,79 @@ static LLVMTypeRef exn_type(CG *c) {
   return LLVMStructTypeInContext(c->ctx, el, 2, false);
 }
 
+// The exception a cleanup block resumes, from the slot its landing pad stored it in (part by
+// part: see cg_call).
+static LLVMValueRef load_exception(CG *c) {
+  LLVMTypeRef et = exn_type(c);
+  LLVMValueRef exn = LLVMGetUndef(et);
+  for (unsigned i = 0; i < 2; i++) {
+    LLVMValueRef part = LLVMBuildLoad2(c->b, i ? c->t_i32 : c->t_ptr, LLVMBuildStructGEP2(c->b, et, c->exn_slot, i, ""), "");
+    exn = LLVMBuildInsertValue(c->b, exn, part, i, i ? "exn" : "");
+  }
+  return exn;
+}
+
 static LLVMValueRef load_ty(CG *c, Type *t, LLVMValueRef addr) { return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, ""); }
+
+// Locals kept as values (locals.c: written once, before every read, never borrowed).
+static bool in_register(MirFn *m, int l) { return m->kinds[l] != LOCAL_STACK; }
+
+static LLVMValueRef local_value(MirFn *m, int l) {
+  if (!m->vals[l]) ice((Span){0}, "MIR local _%d is read before it is written", l);
+  return m->vals[l];
+}
+
+// The write of a register local (a zero-sized one keeps its constant).
+static void set_register(MirFn *m, int l, LLVMValueRef v) {
+  if (m->kinds[l] == LOCAL_VALUE) m->vals[l] = v;
+}
+
+static LLVMValueRef read_local(CG *c, MirFn *m, int l) {
+  return in_register(m, l) ? local_value(m, l) : load_ty(c, local_ty(c, m, l), m->slots[l]);
+}
+
+static bool fields_only(Place p) {
+  for (int i = 0; i < p.nproj; i++)
+    if (p.proj[i].kind != PROJ_FIELD) return false;
+  return true;
+}
+
+// The leading field projections of a register local's place, as extractvalues: the value they
+// reach, its type in *ty, and in *i the first projection not walked.
+static LLVMValueRef register_fields(CG *c, MirFn *m, Place p, Type **ty, int *i) {
+  LLVMValueRef v = local_value(m, p.local);
+  *ty = local_ty(c, m, p.local);
+  for (*i = 0; *i < p.nproj && p.proj[*i].kind == PROJ_FIELD; (*i)++) {
+    v = cg_extract(c, v, cg_field_slot(c, *ty, p.proj[*i].field), "");
+    *ty = cg_type_of(c, p.proj[*i].ty);
+  }
+  return v;
+}
+
+// `*ptr` for the value ptr of the pointer-like type v->ty: the address it holds and, for an
+// unsized pointee, the metadata beside it (a Vec or String: the slice of its elements).
+static void deref_value(CG *c, PlaceVal *v, LLVMValueRef ptr) {
+  Type *pt = ty_resolve(v->ty);
+  bool vec = pt->kind == TY_VEC || pt->kind == TY_STRING;  // {ptr, cap, len}
+  if (vec || pt->kind == TY_ITER || ty_is_fat_ptr(pt)) {
+    v->addr = cg_extract(c, ptr, 0, "");
+    v->meta = cg_extract(c, ptr, vec ? 2 : 1, "");
+  } else {
+    v->addr = ptr;
+    v->meta = NULL;
+  }
+}
 
 static PlaceVal place_val(CG *c, MirFn *m, Place p) {
   PlaceVal v = {m->slots[p.local], NULL, local_ty(c, m, p.local), -1};
-  for (int i = 0; i < p.nproj; i++) {
+  int i = 0;
+  if (in_register(m, p.local)) {  // a value: its fields, then a deref of the pointer reached
+    LLVMValueRef ptr = register_fields(c, m, p, &v.ty, &i);
+    if (i == p.nproj || p.proj[i].kind != PROJ_DEREF) ice((Span){0}, "the address of MIR local _%d is taken", p.local);
+    deref_value(c, &v, ptr);
+    v.ty = cg_type_of(c, p.proj[i++].ty);
+  }
+  for (; i < p.nproj; i++) {
     Proj *pr = &p.proj[i];
     Type *next = cg_type_of(c, pr->ty);
     switch (pr->kind) {
@@ -59,9 +129,7 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
         v.meta = LLVMBuildLoad2(c->b, c->t_i64, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 2, ""), "");
         v.addr = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildStructGEP2(c->b, c->t_vec, v.addr, 0, ""), "");
       } else if (pt->kind == TY_ITER || ty_is_fat_ptr(pt)) {
-        LLVMValueRef fat = load_ty(c, pt, v.addr);
-        v.addr = LLVMBuildExtractValue(c->b, fat, 0, "");
-        v.meta = LLVMBuildExtractValue(c->b, fat, 1, "");
+        deref_value(c, &v, load_ty(c, pt, v.addr));
       } else {
         v.addr = LLVMBuildLoad2(c->b, c->t_ptr, v.addr, "");
         v.meta = NULL;
@@ -81,7 +149,7 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
       v.variant = -1;
       break;
     case PROJ_INDEX: {
-      LLVMValueRef idx = LLVMBuildLoad2(c->b, c->t_i64, m->slots[pr->local], "");
+      LLVMValueRef idx = read_local(c, m, pr->local);
       Type *bt = ty_resolve(v.ty);
       if (bt->kind == TY_ARRAY) {
         LLVMValueRef ix[2] = {cg_i64(c, 0), idx};
@@ -115,6 +183,11 @@ static PlaceVal place_val(CG *c, MirFn *m, Place p) {
 static Type **subst_all(CG *c, Type **ts, int n);
 
 static LLVMValueRef operand_llvm(CG *c, MirFn *m, Operand *o, Type *t) {
+  if (o->kind != OPND_CONST && in_register(m, o->place.local) && fields_only(o->place)) {
+    Type *ty;
+    int i;
+    return register_fields(c, m, o->place, &ty, &i);
+  }
   if (o->kind != OPND_CONST) {
     PlaceVal p = place_val(c, m, o->place);
     LLVMValueRef v = load_ty(c, p.ty, p.addr);
@@ -155,9 +228,22 @@ static LLVMValueRef operand_val(CG *c, MirFn *m, Operand *o) { return operand(c,
 // Whether operand o is a value in memory, read by copying its place (copy_operand).
 static bool operand_in_memory(CG *c, Operand *o) { return o->kind != OPND_CONST && cg_in_memory(c, cg_type_of(c, o->ty)); }
 
-// dest = operand, for a value in memory: a memcpy from its place. False when o is not one.
+// Whether operand o, going into memory, is copied there from its place with a memcpy: a value
+// in memory always; any other aggregate (a small struct, a fat pointer) when it has a place.
+// FastISel selects a small memcpy as loads and stores of its words, and no load or store of a
+// first-class aggregate (it hands the rest of the block to the slow selector instead).
+static bool copied_by_memcpy(CG *c, MirFn *m, Operand *o) {
+  if (o->kind == OPND_CONST) return false;
+  Type *t = cg_type_of(c, o->ty);
+  if (cg_in_memory(c, t)) return true;
+  LLVMTypeKind k = LLVMGetTypeKind(cg_lltype(c, t));
+  if (k != LLVMStructTypeKind && k != LLVMArrayTypeKind) return false;
+  return !in_register(m, o->place.local) || !fields_only(o->place);  // a register's deref has one
+}
+
+// dest = operand, copied from its place when copied_by_memcpy says so; false otherwise.
 static bool copy_operand(CG *c, MirFn *m, Operand *o, LLVMValueRef dest) {
-  if (!operand_in_memory(c, o)) return false;
+  if (!copied_by_memcpy(c, m, o)) return false;
   PlaceVal p = place_val(c, m, o->place);
   cg_copy(c, dest, p.addr, ty_resolve(cg_type_of(c, o->ty)));
   if (o->kind == OPND_MOVE) set_flag(c, m, o->place, false);
@@ -224,8 +310,8 @@ static LLVMValueRef emit_binop(CG *c, BinOp op, LLVMValueRef a, LLVMValueRef b, 
   }
 }
 
-// a op b with overflow (an `llvm.*.with.overflow` intrinsic) into the (T, bool) place dest.
-static void emit_checked(CG *c, PlaceVal dest, BinOp op, LLVMValueRef a, LLVMValueRef b, Type *t) {
+// a op b with overflow: an `llvm.*.with.overflow` intrinsic's {T, i1}.
+static LLVMValueRef emit_checked(CG *c, BinOp op, LLVMValueRef a, LLVMValueRef b, Type *t) {
   t = ty_resolve(t);
   const char *what = op == BIN_ADD ? "add" : op == BIN_SUB ? "sub" : "mul";
   const char *name = arena_printf("llvm.%c%s.with.overflow", t->is_signed ? 's' : 'u', what);
@@ -233,10 +319,22 @@ static void emit_checked(CG *c, PlaceVal dest, BinOp op, LLVMValueRef a, LLVMVal
   LLVMTypeRef lt = LLVMTypeOf(a);
   LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &lt, 1);
   LLVMValueRef args[2] = {a, b};
-  LLVMValueRef r = LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, &lt, 1), fn, args, 2, "");
+  return LLVMBuildCall2(c->b, LLVMIntrinsicGetType(c->ctx, id, &lt, 1), fn, args, 2, "");
+}
+
+// The (T, bool) result of a checked operation into dest: as it is when dest is a register local
+// laid out like it, else field by field (into a register, with insertvalue).
+static LLVMValueRef store_checked(CG *c, PlaceVal dest, bool reg, LLVMValueRef r) {
   LLVMTypeRef pt = cg_lltype(c, dest.ty);
-  LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, r, 0, ""), LLVMBuildStructGEP2(c->b, pt, dest.addr, cg_field_slot(c, dest.ty, 0), ""));
-  LLVMBuildStore(c->b, LLVMBuildExtractValue(c->b, r, 1, ""), LLVMBuildStructGEP2(c->b, pt, dest.addr, cg_field_slot(c, dest.ty, 1), ""));
+  if (reg && LLVMTypeOf(r) == pt) return r;
+  LLVMValueRef out = LLVMGetUndef(pt);
+  for (unsigned i = 0; i < 2; i++) {
+    LLVMValueRef f = cg_extract(c, r, i, "");
+    unsigned slot = cg_field_slot(c, dest.ty, i);
+    if (reg) out = LLVMBuildInsertValue(c->b, out, f, slot, "");
+    else LLVMBuildStore(c->b, f, LLVMBuildStructGEP2(c->b, pt, dest.addr, slot, ""));
+  }
+  return out;
 }
 
 static LLVMValueRef fat_ptr(CG *c, LLVMTypeRef t, LLVMValueRef data, LLVMValueRef meta) {
@@ -261,7 +359,7 @@ static void emit_aggregate(CG *c, MirFn *m, PlaceVal dest, Rvalue *rv) {
   bool is_enum = rv->agg == AGG_ADT && t->sdecl->is_enum;
   LLVMValueRef *vals = arena_alloc(sizeof(LLVMValueRef) * (rv->nops + 1));  // NULL: in memory
   for (int i = 0; i < rv->nops; i++)
-    if (!operand_in_memory(c, &rv->ops[i])) vals[i] = operand_val(c, m, &rv->ops[i]);
+    if (!copied_by_memcpy(c, m, &rv->ops[i])) vals[i] = operand_val(c, m, &rv->ops[i]);
   if (is_enum) cg_store_variant(c, t, rv->variant, dest.addr, vals);
   for (int i = 0; i < rv->nops; i++) {
     if (!vals[i]) copy_operand(c, m, &rv->ops[i], aggregate_slot(c, dest, t, rv, i));
@@ -299,11 +397,12 @@ static void emit_repeat(CG *c, MirFn *m, PlaceVal dest, Operand *o) {
 
 static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
   Rvalue *rv = &s->rv;
-  PlaceVal dest = place_val(c, m, s->place);
+  bool reg = !s->place.nproj && in_register(m, s->place.local);
+  PlaceVal dest = reg ? (PlaceVal){NULL, NULL, local_ty(c, m, s->place.local), -1} : place_val(c, m, s->place);
   LLVMValueRef v = NULL;
   switch (rv->kind) {
   case RV_USE:
-    if (copy_operand(c, m, &rv->a, dest.addr)) {
+    if (!reg && copy_operand(c, m, &rv->a, dest.addr)) {
       set_flag(c, m, s->place, true);
       return;
     }
@@ -325,7 +424,8 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
       v = emit_binop(c, rv->binop, a, b, t);
       break;
     }
-    emit_checked(c, dest, rv->binop, a, b, t);
+    v = store_checked(c, dest, reg, emit_checked(c, rv->binop, a, b, t));
+    if (reg) break;
     set_flag(c, m, s->place, true);
     return;
   }
@@ -342,10 +442,12 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     break;
   }
   case RV_REPEAT:
+    if (reg) return;  // zero-sized (locals.c keeps the others on the stack): nothing to build
     emit_repeat(c, m, dest, &rv->a);
     set_flag(c, m, s->place, true);
     return;
   case RV_AGGREGATE:
+    if (reg) return;
     emit_aggregate(c, m, dest, rv);
     set_flag(c, m, s->place, true);
     return;
@@ -362,8 +464,15 @@ static void emit_assign(CG *c, MirFn *m, MirStmt *s) {
     break;
   }
   }
-  LLVMBuildStore(c->b, v, dest.addr);
+  if (reg) set_register(m, s->place.local, v);
+  else LLVMBuildStore(c->b, v, dest.addr);
   set_flag(c, m, s->place, true);
+}
+
+// dest = v, for a call's result.
+static void store_place(CG *c, MirFn *m, Place dest, LLVMValueRef v) {
+  if (!dest.nproj && in_register(m, dest.local)) set_register(m, dest.local, v);
+  else LLVMBuildStore(c->b, v, place_val(c, m, dest).addr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,8 +492,8 @@ static LLVMValueRef emit_virtual_call(CG *c, MirFn *m, Terminator *t, Type *dyn,
   dyn = ty_resolve(dyn);
   int slot = cg_vtable_slot(dyn->principal->trait, fn);
   LLVMValueRef fat = operand_val(c, m, &t->args[0]);
-  LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
-  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+  LLVMValueRef data = cg_extract(c, fat, 0, "data");
+  LLVMValueRef vt = cg_extract(c, fat, 1, "vtable");
   LLVMValueRef off = cg_i64(c, 8 * slot);
   LLVMValueRef slotp = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
   LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, slotp, fn->name);
@@ -414,7 +523,7 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
     return;
   }
   if (r) {
-    LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+    store_place(c, m, t->dest, r);
     set_flag(c, m, t->dest, true);
   }
   LLVMBuildBr(c->b, bb(m, t->target));
@@ -445,7 +554,7 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
     if (!cg_block_terminated(c)) LLVMBuildUnreachable(c->b);
     return;
   }
-  if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  if (!cg_returns_void(ret)) store_place(c, m, t->dest, r);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
 }
@@ -457,7 +566,7 @@ static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, CgValue 
     return;
   }
   if (r.by_ref) cg_copy(c, place_val(c, m, t->dest).addr, r.v, ret);
-  else if (!cg_returns_void(ret)) LLVMBuildStore(c->b, r.v, place_val(c, m, t->dest).addr);
+  else if (!cg_returns_void(ret)) store_place(c, m, t->dest, r.v);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
 }
@@ -479,7 +588,7 @@ static void emit_callable_term(CG *c, MirFn *m, Terminator *t) {
   ret = cg_type_of(c, ret);
   LLVMValueRef fat = box_once ? LLVMBuildLoad2(c->b, c->t_dynptr, p.addr, "") : NULL;
   CgValue r = cg_call_callable(c, cg_value(p.addr, ft), args, n, ret, NULL);
-  if (box_once) cg_free_box_dyn(c, LLVMBuildExtractValue(c->b, fat, 0, "data"), LLVMBuildExtractValue(c->b, fat, 1, "vtable"));
+  if (box_once) cg_free_box_dyn(c, cg_extract(c, fat, 0, "data"), cg_extract(c, fat, 1, "vtable"));
   finish_call_term(c, m, t, ret, r);
 }
 
@@ -490,7 +599,7 @@ static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self, 
   LLVMValueRef vals[2] = {0};
   for (int i = 0; i < t->nargs && i < 2; i++) vals[i] = operand_val(c, m, &t->args[i]);
   LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, rhs, vals);
-  LLVMBuildStore(c->b, r, place_val(c, m, t->dest).addr);
+  store_place(c, m, t->dest, r);
   set_flag(c, m, t->dest, true);
   LLVMBuildBr(c->b, bb(m, t->target));
   return true;
@@ -602,7 +711,7 @@ static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
   case TERM_DROP: emit_drop_term(c, m, t); return;
   case TERM_RESUME:
     cg_set_personality(c);
-    LLVMBuildResume(c->b, LLVMBuildLoad2(c->b, exn_type(c), c->exn_slot, "exn"));
+    LLVMBuildResume(c->b, load_exception(c));
     return;
   case TERM_GOTO: LLVMBuildBr(c->b, bb(m, t->target)); return;
   case TERM_SWITCH: emit_switch(c, m, t); return;
@@ -610,7 +719,7 @@ static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
   case TERM_ASSERT: emit_assert(c, m, t); return;
   case TERM_RETURN:  // (a result in memory is already where _0 is: the caller's slot)
     if (cg_returns_void(c->ret_ty) || cg_in_memory(c, c->ret_ty)) LLVMBuildRetVoid(c->b);
-    else LLVMBuildRet(c->b, load_ty(c, c->ret_ty, m->slots[0]));
+    else LLVMBuildRet(c->b, read_local(c, m, 0));
     return;
   case TERM_UNREACHABLE: LLVMBuildUnreachable(c->b); return;
   }
@@ -637,7 +746,8 @@ static void store_params(CG *c, MirFn *m) {
     } else {
       v = LLVMGetParam(c->fn, argi++);
     }
-    LLVMBuildStore(c->b, v, m->slots[i]);
+    if (in_register(m, i)) set_register(m, i, v);
+    else LLVMBuildStore(c->b, v, m->slots[i]);
     set_flag(c, m, (Place){.local = i}, true);
   }
 }
@@ -658,6 +768,17 @@ static void emit_block(CG *c, MirFn *m, int i) {
   emit_terminator(c, m, &blk->term);
 }
 
+// Per block, where it is emitted: the normal path in order, then the cleanup blocks newest
+// first (see cg_emit_mir_body).
+static int *emission_order(Body *b) {
+  int *pos = arena_alloc(sizeof(int) * (b->blocks.len + 1)), n = 0;
+  for (int i = 0; i < b->blocks.len; i++)
+    if (!b->blocks.data[i].is_cleanup) pos[i] = n++;
+  for (int i = b->blocks.len - 1; i >= 0; i--)
+    if (b->blocks.data[i].is_cleanup) pos[i] = n++;
+  return pos;
+}
+
 void cg_emit_mir_body(CG *c, Instance *in) {
   Body *b = in->fn->mir;
   if (!b || b->unsupported) ice(in->fn->span, "`%s` has no MIR to emit", in->fn->name);
@@ -668,9 +789,12 @@ void cg_emit_mir_body(CG *c, Instance *in) {
   c->ret_ty = cg_type_of(c, in->fn->ret_type);
   cg_set_block(c, c->entry);
   MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)),
-             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1))};
+             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1)), NULL, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1))};
+  m.kinds = cg_local_kinds(c, b, emission_order(b));
   for (int i = 0; i < b->locals.len; i++) {
     Type *t = local_ty(c, &m, i);
+    if (m.kinds[i] == LOCAL_ZST) m.vals[i] = LLVMConstNull(cg_lltype(c, t));
+    if (m.kinds[i] != LOCAL_STACK) continue;
     // A parameter or result in memory has its place in the caller (store_params, result_place).
     if (i <= b->nparams && cg_in_memory(c, t)) m.slots[i] = i == 0 ? result_place(c, in) : NULL;
     else m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals.data[i].name ? b->locals.data[i].name : "");
@@ -693,6 +817,8 @@ void cg_emit_mir_body(CG *c, Instance *in) {
     LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
     emit_block(c, &m, i);
   }
+  cg_fold_drop_flags(c, c->fn, m.flags, b->locals.len);
+  cg_erase_dead_inserts(c->fn);
   c->in_cleanup = false;
   c->unwind_to = NULL;
   c->exn_slot = NULL;

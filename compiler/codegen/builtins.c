@@ -23,7 +23,7 @@ static LLVMValueRef slice_range_of(CG *c, Expr *e, Span sp, LLVMValueRef data, L
 }
 
 LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMValueRef lo, LLVMValueRef hi, Type *elem) {
-  return slice_range_of(c, e, sp, LLVMBuildExtractValue(c->b, whole, 0, ""), LLVMBuildExtractValue(c->b, whole, 1, ""), elem, lo, hi);
+  return slice_range_of(c, e, sp, cg_extract(c, whole, 0, ""), cg_extract(c, whole, 1, ""), elem, lo, hi);
 }
 
 static void emit_vec_push(CG *c, LLVMValueRef vecp, LLVMValueRef v, Type *el) {
@@ -196,7 +196,7 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     return cg_unit(c);
   }
   case BI_STRING_PUSH_STR: {
-    LLVMValueRef args[3] = {recv, LLVMBuildExtractValue(c->b, arg, 0, ""), LLVMBuildExtractValue(c->b, arg, 1, "")};
+    LLVMValueRef args[3] = {recv, cg_extract(c, arg, 0, ""), cg_extract(c, arg, 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
     return cg_unit(c);
   }
@@ -219,10 +219,10 @@ LLVMValueRef cg_builtin_method(CG *c, Expr *e, LLVMValueRef recv, LLVMValueRef *
     return LLVMBuildLoad2(c->b, c->t_vec, s, "");
   }
   case BI_STR_TO_STRING:
-    return cg_string_from_parts(c, LLVMBuildExtractValue(c->b, recv, 0, ""), LLVMBuildExtractValue(c->b, recv, 1, ""));
-  case BI_STR_LEN: return LLVMBuildExtractValue(c->b, recv, 1, "");
+    return cg_string_from_parts(c, cg_extract(c, recv, 0, ""), cg_extract(c, recv, 1, ""));
+  case BI_STR_LEN: return cg_extract(c, recv, 1, "");
   case BI_STR_IS_EMPTY: {
-    LLVMValueRef len = self->kind == TY_STRING ? cg_vec_field(c, recv, 2) : LLVMBuildExtractValue(c->b, recv, 1, "");
+    LLVMValueRef len = self->kind == TY_STRING ? cg_vec_field(c, recv, 2) : cg_extract(c, recv, 1, "");
     return LLVMBuildICmp(c->b, LLVMIntEQ, len, cg_i64(c, 0), "");
   }
   default:
@@ -240,7 +240,7 @@ static LLVMValueRef cg_range_step(CG *c, int op, LLVMValueRef slot, Type *range)
   Type *el = ty_resolve(range->inner);
   bool sig = el->kind == TY_INT && el->is_signed, incl = range->len;
   LLVMValueRef r = LLVMBuildLoad2(c->b, rt, slot, "");
-  LLVMValueRef lo = LLVMBuildExtractValue(c->b, r, 0, ""), hi = LLVMBuildExtractValue(c->b, r, 1, "");
+  LLVMValueRef lo = cg_extract(c, r, 0, ""), hi = cg_extract(c, r, 1, "");
   if (op == BI_RANGE_HAS_NEXT) {
     LLVMIntPredicate p = incl ? (sig ? LLVMIntSLE : LLVMIntULE) : (sig ? LLVMIntSLT : LLVMIntULT);
     return LLVMBuildICmp(c->b, p, lo, hi, "");
@@ -279,7 +279,7 @@ static LLVMValueRef emit_atomic(CG *c, Builtin op, Type *t, LLVMValueRef *argv) 
   }
   if (op == BI_ATOMIC_CAS) {
     v = LLVMBuildAtomicCmpXchg(c->b, argv[0], argv[1], argv[2], sc, sc, 0);
-    return LLVMBuildExtractValue(c->b, v, 0, "");
+    return cg_extract(c, v, 0, "");
   }
   bool sgn = t->kind == TY_INT && t->is_signed;
   LLVMAtomicRMWBinOp rmw = op == BI_ATOMIC_SWAP ? LLVMAtomicRMWBinOpXchg
@@ -357,7 +357,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_SIZE_OF_VAL: case BI_ALIGN_OF_VAL: {
     Type *pointee = ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner);
     bool fat = LLVMGetTypeKind(LLVMTypeOf(argv[0])) == LLVMStructTypeKind;
-    LLVMValueRef meta = fat ? LLVMBuildExtractValue(c->b, argv[0], 1, "") : NULL;
+    LLVMValueRef meta = fat ? cg_extract(c, argv[0], 1, "") : NULL;
     return callee->builtin == BI_SIZE_OF_VAL ? cg_size_of_val(c, pointee, meta) : cg_align_of_val(c, pointee, meta);
   }
   case BI_TYPE_ID: return cg_i64(c, ty_type_id(cg_type_of(c, e->fn_targs[0])));
@@ -366,7 +366,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     return cg_const_str(c, name, strlen(name));
   }
   case BI_DYN_DATA:  // a fat pointer's data address (a thin one is its own)
-    return LLVMGetTypeKind(LLVMTypeOf(argv[0])) == LLVMStructTypeKind ? LLVMBuildExtractValue(c->b, argv[0], 0, "") : argv[0];
+    return LLVMGetTypeKind(LLVMTypeOf(argv[0])) == LLVMStructTypeKind ? cg_extract(c, argv[0], 0, "") : argv[0];
   case BI_DROP: {
     LLVMValueRef v = argv[0];
     cg_drop_value(c, v, cg_final_ty(c, e->args[0]));
@@ -399,8 +399,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     Type *in = ty_resolve(ty_pointee(cg_final_ty(c, e->args[0])));
     LLVMValueRef p = argv[0], meta = NULL;
     if (!ty_is_sized(in)) {
-      meta = LLVMBuildExtractValue(c->b, p, 1, "");
-      p = LLVMBuildExtractValue(c->b, p, 0, "");
+      meta = cg_extract(c, p, 1, "");
+      p = cg_extract(c, p, 0, "");
     }
     if (callee->builtin == BI_DROP_IN_PLACE) {
       cg_drop_unsized(c, in, p, meta);
@@ -413,8 +413,8 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_PTR_EQ: {
     LLVMValueRef a = argv[0], b = argv[1];
     if (LLVMGetTypeKind(LLVMTypeOf(a)) == LLVMStructTypeKind) {  // a fat pointer: its data address
-      a = LLVMBuildExtractValue(c->b, a, 0, "");
-      b = LLVMBuildExtractValue(c->b, b, 0, "");
+      a = cg_extract(c, a, 0, "");
+      b = cg_extract(c, b, 0, "");
     }
     return LLVMBuildICmp(c->b, LLVMIntEQ, a, b, "");
   }
@@ -427,7 +427,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     cg_fmt_intrinsic(c, argv[0], cg_final_ty(c, e->args[0]), argv[1], argv[2]);
     return cg_unit(c);
   case BI_PUSH_INDENTED: {
-    LLVMValueRef args[3] = {argv[0], LLVMBuildExtractValue(c->b, argv[1], 0, ""), LLVMBuildExtractValue(c->b, argv[1], 1, "")};
+    LLVMValueRef args[3] = {argv[0], cg_extract(c, argv[1], 0, ""), cg_extract(c, argv[1], 1, "")};
     cg_call_fn(c, cg_rt(c, "trc_string_push_indented"), args, 3);
     return cg_unit(c);
   }
@@ -439,7 +439,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
     Type *it = ty_resolve(ty_resolve(cg_final_ty(c, e->args[0]))->inner);
     LLVMTypeRef el = cg_lltype(c, it->inner);
     LLVMValueRef slot = argv[0], s = LLVMBuildLoad2(c->b, c->t_slice, slot, "");
-    LLVMValueRef ptr = LLVMBuildExtractValue(c->b, s, 0, ""), len = LLVMBuildExtractValue(c->b, s, 1, "");
+    LLVMValueRef ptr = cg_extract(c, s, 0, ""), len = cg_extract(c, s, 1, "");
     LLVMValueRef left = LLVMBuildSub(c->b, len, cg_i64(c, 1), "");
     LLVMValueRef at = ptr;
     if (e->sub->builtin == BI_ITER_TAKE_FRONT) ptr = LLVMBuildGEP2(c->b, el, ptr, &(LLVMValueRef){cg_i64(c, 1)}, 1, "");
@@ -457,7 +457,7 @@ LLVMValueRef cg_builtin_call(CG *c, Expr *e, LLVMValueRef *argv) {
   case BI_SYNC: return cg_call_fn(c, cg_rt(c, "trc_sync"), argv, 3);
   case BI_ADDR: {
     LLVMValueRef p = argv[0];
-    if (LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMStructTypeKind) p = LLVMBuildExtractValue(c->b, p, 0, "");
+    if (LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMStructTypeKind) p = cg_extract(c, p, 0, "");
     return LLVMBuildPtrToInt(c->b, p, LLVMInt64TypeInContext(c->ctx), "");
   }
   case BI_DISCRIMINANT_OF: {  // what `discriminant(place)` reads in MIR; a struct has none (0)

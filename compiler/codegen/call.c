@@ -33,8 +33,8 @@ int cg_push_arg(CG *c, CgValue a, LLVMValueRef *out, int n) {
   }
   if (a.by_ref) v = cg_load(c, t, v);
   if (cg_is_fat(t)) {
-    out[n++] = LLVMBuildExtractValue(c->b, v, 0, "");
-    out[n++] = LLVMBuildExtractValue(c->b, v, 1, "");
+    out[n++] = cg_extract(c, v, 0, "");
+    out[n++] = cg_extract(c, v, 1, "");
     return n;
   }
   out[n++] = v;
@@ -94,8 +94,8 @@ CgValue cg_call_callable(CG *c, CgValue callee, CgValue *vals, int n, Type *ret,
       // dyn Fn: the vtable's one method slot, called with the data pointer.
       Type *dyn = ty_resolve(t->inner);
       LLVMValueRef fat = cg_load(c, t, place);
-      args[0] = LLVMBuildExtractValue(c->b, fat, 0, "data");
-      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      args[0] = cg_extract(c, fat, 0, "data");
+      LLVMValueRef vt = cg_extract(c, fat, 1, "vtable");
       for (int i = 0; i < n; i++) na = cg_push_arg(c, vals[i], args, na);
       int np;
       Type *dret;

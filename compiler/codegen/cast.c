@@ -15,7 +15,7 @@ static LLVMValueRef emit_upcast(CG *c, LLVMValueRef fat, Type *from_dyn, Type *t
   TraitDecl *src = from_dyn->principal->trait, *dst = to_dyn->principal->trait;
   int slot = src == dst ? -1 : vtable_upcast_slot(src, dst);
   if (slot < 0) return fat;  // dropping `+ Send`, or a prefix: the pointer is reused
-  LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+  LLVMValueRef vt = cg_extract(c, fat, 1, "vtable");
   LLVMValueRef off = cg_i64(c, 8 * slot);
   LLVMValueRef p = LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, "");
   LLVMValueRef super_vt = LLVMBuildLoad2(c->b, c->t_ptr, p, arena_printf("vtable.%s", dst->name));
@@ -29,11 +29,11 @@ static LLVMValueRef coerce_pointer_field(CG *c, LLVMValueRef v, Type *from, Type
   int f = ty_pointer_field(s);
   Type *pf = cg_subst(s->fields[f].type, from->args, from->nargs), *pt = cg_subst(s->fields[f].type, to->args, to->nargs);
   unsigned slot = (unsigned)cg_field_slot(c, from, f);
-  LLVMValueRef p = cg_coercion(c, cg_value(LLVMBuildExtractValue(c->b, v, slot, ""), pf), pt, sp);
+  LLVMValueRef p = cg_coercion(c, cg_value(cg_extract(c, v, slot, ""), pf), pt, sp);
   LLVMValueRef out = LLVMGetUndef(cg_lltype(c, to));
   for (int i = 0; i < s->nfields; i++) {
     unsigned si = (unsigned)cg_field_slot(c, from, i);
-    out = LLVMBuildInsertValue(c->b, out, i == f ? p : LLVMBuildExtractValue(c->b, v, si, ""), (unsigned)cg_field_slot(c, to, i), "");
+    out = LLVMBuildInsertValue(c->b, out, i == f ? p : cg_extract(c, v, si, ""), (unsigned)cg_field_slot(c, to, i), "");
   }
   return out;
 }
@@ -136,7 +136,7 @@ LLVMValueRef cg_ptr_cast(CG *c, CgValue value, Type *to) {
   if (from->kind == TY_INT) return LLVMBuildIntToPtr(c->b, v, c->t_ptr, "");
   if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) {  // `*const [T]` as `*const T`
     if (LLVMGetTypeKind(cg_lltype(c, to)) == LLVMStructTypeKind) return v;
-    v = LLVMBuildExtractValue(c->b, v, 0, "");
+    v = cg_extract(c, v, 0, "");
   }
   if (to->kind == TY_INT) return LLVMBuildIntCast2(c->b, LLVMBuildPtrToInt(c->b, v, c->t_i64, ""), cg_lltype(c, to), false, "");
   return v;

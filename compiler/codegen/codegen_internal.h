@@ -142,6 +142,8 @@ LLVMValueRef cg_const_str(CG *c, const char *s, size_t len);   // a &str constan
 LLVMValueRef cg_const_int(LLVMTypeRef lt, uint64_t lo, uint64_t hi);   // hi: i128/u128's high word
 LLVMValueRef cg_unit(CG *c);                     // the () value
 LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr);
+LLVMValueRef cg_extract(CG *c, LLVMValueRef agg, unsigned idx, const char *name);  // field idx of agg
+void cg_erase_dead_inserts(LLVMValueRef fn);
 void cg_begin_helper(CG *c, LLVMValueRef fn, SavedFn *saved);   // start emitting fn's body
 void cg_end_helper(CG *c, SavedFn *saved);                      // back to the saved function
 // Marks a call through a vtable slot for passes/devirt.c (at: where it is written, or NULL).
@@ -269,6 +271,21 @@ LLVMValueRef cg_slice_index(CG *c, Expr *e, Span sp, LLVMValueRef whole, LLVMVal
 // `&value` (rvalue static promotion) as a private constant global; NULL when the value cannot
 // be evaluated without panicking.
 LLVMValueRef cg_promote(CG *c, Expr *borrow);
+
+// locals.c
+// Where each MIR local of a body lives (per instance: it depends on the substituted types).
+// emit_pos: per block, its place in the order body.c emits the blocks.
+typedef enum {
+  LOCAL_STACK,  // an alloca
+  LOCAL_VALUE,  // the LLVM value of its one write
+  LOCAL_ZST,    // zero-sized: its constant
+} LocalHome;
+unsigned char *cg_local_kinds(CG *c, Body *b, const int *emit_pos);
+
+// drop_flags.c
+// Folds the loads of fn's drop flags (flags[0..n), NULL for none) that have one answer, and
+// removes the flags no longer read.
+void cg_fold_drop_flags(CG *c, LLVMValueRef fn, LLVMValueRef *flags, int n);
 
 // body.c
 // Emits the instance's body from its MIR.

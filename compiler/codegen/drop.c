@@ -36,8 +36,11 @@ LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args
   LLVMSetCleanup(lp, true);
   cg_emit_unwind_cleanups(c);
   if (mir_unwind) {
-    // On into the MIR body's cleanup blocks, which end in a resume of this exception.
-    LLVMBuildStore(c->b, lp, c->exn_slot);
+    // On into the MIR body's cleanup blocks, which end in a resume of this exception. Its two
+    // parts are stored one by one, as clang does: FastISel selects no first-class aggregate store.
+    LLVMTypeRef et = LLVMStructTypeInContext(c->ctx, lp_el, 2, false);
+    for (unsigned i = 0; i < 2; i++)
+      LLVMBuildStore(c->b, cg_extract(c, lp, i, ""), LLVMBuildStructGEP2(c->b, et, c->exn_slot, i, ""));
     LLVMBuildBr(c->b, c->unwind_to);
   } else {
     LLVMBuildResume(c->b, lp);
@@ -149,8 +152,8 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     if (in->kind == TY_DYN) {
       // Box<dyn Tr>: the vtable knows how to drop the value and how big it was.
       LLVMValueRef fat = LLVMBuildLoad2(c->b, c->t_dynptr, self, "");
-      LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data");
-      LLVMValueRef vt = LLVMBuildExtractValue(c->b, fat, 1, "vtable");
+      LLVMValueRef data = cg_extract(c, fat, 0, "data");
+      LLVMValueRef vt = cg_extract(c, fat, 1, "vtable");
       LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
       LLVMTypeRef pt = c->t_ptr;
       LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
@@ -160,7 +163,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
     }
     if (!ty_is_sized(in)) {  // Box<RefCell<dyn Tr>>: size and alignment from the metadata
       LLVMValueRef fat = LLVMBuildLoad2(c->b, cg_lltype(c, t), self, "");
-      LLVMValueRef data = LLVMBuildExtractValue(c->b, fat, 0, "data"), meta = LLVMBuildExtractValue(c->b, fat, 1, "");
+      LLVMValueRef data = cg_extract(c, fat, 0, "data"), meta = cg_extract(c, fat, 1, "");
       cg_drop_unsized(c, in, data, meta);
       LLVMValueRef args[3] = {data, cg_size_of_val(c, in, meta), cg_align_of_val(c, in, meta)};
       cg_call_fn(c, cg_rt(c, "trc_dealloc"), args, 3);

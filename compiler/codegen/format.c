@@ -11,7 +11,7 @@ static void free_string(CG *c, LLVMValueRef s);
 static void push_lit(CG *c, LLVMValueRef s, const char *text, size_t len) {
   if (!len) return;
   LLVMValueRef str = cg_const_str(c, text, len);
-  LLVMValueRef args[3] = {s, LLVMBuildExtractValue(c->b, str, 0, ""), cg_i64(c, len)};
+  LLVMValueRef args[3] = {s, cg_extract(c, str, 0, ""), cg_i64(c, len)};
   cg_call_fn(c, cg_rt(c, "trc_string_push_bytes"), args, 3);
 }
 
@@ -171,8 +171,8 @@ static void call_fmt_impl(CG *c, LLVMValueRef s, LLVMValueRef self_ref, Type *se
   for (int i = 0; i < 4; i++) LLVMBuildStore(c->b, vals[i], formatter_field(c, f, i));
   self = ty_resolve(self);
   if (dyn_dispatches(self, trait)) {  // through the vtable
-    LLVMValueRef data = LLVMBuildExtractValue(c->b, self_ref, 0, "data");
-    LLVMValueRef vt = LLVMBuildExtractValue(c->b, self_ref, 1, "vtable");
+    LLVMValueRef data = cg_extract(c, self_ref, 0, "data");
+    LLVMValueRef vt = cg_extract(c, self_ref, 1, "vtable");
     LLVMValueRef off = cg_i64(c, 8 * cg_vtable_slot(self->principal->trait, m));
     LLVMValueRef fnp = LLVMBuildLoad2(c->b, c->t_ptr, LLVMBuildInBoundsGEP2(c->b, c->t_i8, vt, &off, 1, ""), "fmt");
     Type *fref = ty_ref(ft, true);
@@ -197,7 +197,7 @@ static void push_value(CG *c, LLVMValueRef s, LLVMValueRef place, Type *t, bool 
   t = ty_resolve(t);
   if (sp.kind == 'p') {  // the address a reference, Box or pointer holds (a fat one's data)
     LLVMValueRef v = cg_load(c, t, place);
-    if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) v = LLVMBuildExtractValue(c->b, v, 0, "");
+    if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMStructTypeKind) v = cg_extract(c, v, 0, "");
     if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind) v = LLVMBuildPtrToInt(c->b, v, c->t_i64, "");
     push_radix(c, s, v, ty_usize, 'p', sp);
     return;

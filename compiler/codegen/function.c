@@ -221,6 +221,33 @@ LLVMValueRef cg_load(CG *c, Type *t, LLVMValueRef addr) {
   return LLVMBuildLoad2(c->b, cg_lltype(c, t), addr, "");
 }
 
+// extractvalue, looking through the insertvalues that built agg: a fat pointer put together
+// from its two parameters is taken apart again at once for a call. FastISel selects no
+// insertvalue; those left unread are erased (cg_erase_dead_inserts).
+// The part found keeps the name asked for if it has none: a `&dyn` parameter's halves read as
+// `%data` and `%vtable` where a call through the vtable uses them.
+LLVMValueRef cg_extract(CG *c, LLVMValueRef agg, unsigned idx, const char *name) {
+  for (LLVMValueRef v = agg; LLVMIsAInsertValueInst(v); v = LLVMGetOperand(v, 0)) {
+    if (LLVMGetNumIndices(v) != 1 || LLVMGetIndices(v)[0] != idx) continue;
+    LLVMValueRef part = LLVMGetOperand(v, 1);
+    size_t len;
+    if (*name && (LLVMIsAArgument(part) || LLVMIsAInstruction(part)) && (LLVMGetValueName2(part, &len), !len))
+      LLVMSetValueName2(part, name, strlen(name));
+    return part;
+  }
+  return LLVMBuildExtractValue(c->b, agg, idx, name);
+}
+
+// Erases fn's insertvalues that cg_extract left unread, last first so that a chain goes in one
+// pass: a fat pointer taken apart at once leaves nothing behind in --emit-llvm.
+void cg_erase_dead_inserts(LLVMValueRef fn) {
+  for (LLVMBasicBlockRef bb = LLVMGetLastBasicBlock(fn); bb; bb = LLVMGetPreviousBasicBlock(bb))
+    for (LLVMValueRef i = LLVMGetLastInstruction(bb), prev; i; i = prev) {
+      prev = LLVMGetPreviousInstruction(i);
+      if (LLVMIsAInsertValueInst(i) && !LLVMGetFirstUse(i)) LLVMInstructionEraseFromParent(i);
+    }
+}
+
 // Marks a dyn call for passes/devirt.c: `!trc.vcall !{!"Trait", !"method"}` names the trait
 // whose vtables can reach it (their `!type`, see cg_vtable) and `!trc.loc !{!"file", i32 line,
 // i32 col}` is where the call is written (when it is written: not for drop glue), for

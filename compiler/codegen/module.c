@@ -15,6 +15,8 @@
 //   format.c         print!/format!/panic! messages, {:?} of composite types
 //   builtins.c       the compiler-known methods and functions, vec!
 //   promote.c        promoted constants (`&5`)
+//   locals.c         which MIR locals are LLVM values, not stack slots
+//   drop_flags.c     drop flags known where they are read: folded
 //   body.c           a function body from its MIR: places, rvalues, terminators
 #include "codegen/codegen_internal.h"
 

@@ -52,8 +52,8 @@ typedef struct {
 static LLVMValueRef mul_overflow(CG *c, Type *t, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf) {
   LLVMValueRef ops[2] = {a, b};
   LLVMValueRef r = cg_call_intrinsic(c, t->is_signed ? "llvm.smul.with.overflow" : "llvm.umul.with.overflow", LLVMTypeOf(a), ops, 2);
-  *ovf = LLVMBuildExtractValue(c->b, r, 1, "");
-  return LLVMBuildExtractValue(c->b, r, 0, "");
+  *ovf = cg_extract(c, r, 1, "");
+  return cg_extract(c, r, 0, "");
 }
 
 // base ** exp by squaring; it overflows exactly when the true power does not fit.
@@ -120,8 +120,8 @@ static IntResult int_op(CG *c, Type *t, const char *op, LLVMValueRef a, LLVMValu
     if (strcmp(op, with_ovf[i][0])) continue;
     LLVMValueRef ops[2] = {a, b};
     LLVMValueRef res = cg_call_intrinsic(c, with_ovf[i][t->is_signed ? 1 : 2], LLVMTypeOf(a), ops, 2);
-    r.v = LLVMBuildExtractValue(c->b, res, 0, "");
-    r.overflow = LLVMBuildExtractValue(c->b, res, 1, "");
+    r.v = cg_extract(c, res, 0, "");
+    r.overflow = cg_extract(c, res, 1, "");
     // Where an overflowing true result lies: below MIN for a - (positive), a + (negative), and
     // a product of opposite signs; always for an unsigned subtraction.
     if (!t->is_signed) r.negative = bool_const(c, i == 1);

@@ -11,7 +11,7 @@
 static void span_location(Span sp, LLVMValueRef *file, LLVMValueRef *flen, int *line, int *col, CG *c) {
   const char *name = diag_file_name(sp.file);
   LLVMValueRef s = cg_const_str(c, name, strlen(name));
-  *file = LLVMBuildExtractValue(c->b, s, 0, "");
+  *file = cg_extract(c, s, 0, "");
   *flen = cg_i64(c, strlen(name));
   diag_line_col(sp, line, col);
 }
@@ -44,7 +44,7 @@ void cg_panic_with(CG *c, Span sp, LLVMValueRef msg_ptr, LLVMValueRef msg_len, b
 
 LLVMValueRef cg_call_panic(CG *c, Span sp, const char *msg) {
   LLVMValueRef s = cg_const_str(c, msg, strlen(msg));
-  cg_panic_with(c, sp, LLVMBuildExtractValue(c->b, s, 0, ""), cg_i64(c, strlen(msg)), true);
+  cg_panic_with(c, sp, cg_extract(c, s, 0, ""), cg_i64(c, strlen(msg)), true);
   return NULL;
 }
 

@@ -294,16 +294,21 @@ uint64_t cg_align_of(CG *c, Type *t) { return LLVMABIAlignmentOfType(c->td, cg_l
 
 LLVMValueRef cg_i64(CG *c, uint64_t v) { return LLVMConstInt(c->t_i64, v, false); }
 
-// Values larger than this are passed and returned in memory, as rustc does for anything over
-// two registers: LLVM handles a first-class aggregate (a `load [50000 x i32]`, an argument or
-// result of that type) element by element, so its compile time would grow with the array.
-// Smaller ones stay values, which SROA keeps in registers.
-enum { IN_MEMORY_BYTES = 128 };
+// Values over two registers (a String or Vec too) are passed and returned in memory, as rustc
+// does: the instruction selector LLVM uses at -O0 (FastISel) handles no first-class aggregate,
+// and falls back to the slow one for the rest of the block at each load, store or return of
+// one; and LLVM handles a large one (a `load [50000 x i32]`) element by element, so its
+// compile time would grow with the array. Smaller ones stay values, which SROA keeps in
+// registers. Arrays up to 128 bytes stay values too: with no attributes that say the callee
+// owns its copy (rustc's `noalias dereferenceable(N)`), a recursive function passing one in
+// memory could no longer be made a loop at -O2.
+enum { IN_MEMORY_BYTES = 16, ARRAY_IN_MEMORY_BYTES = 128 };
 
 bool cg_in_memory(CG *c, Type *t) {
   t = ty_resolve(t);
   switch (t->kind) {
-  case TY_ARRAY: case TY_TUPLE: case TY_STRUCT: case TY_CLOSURE: return cg_size_of(c, t) > IN_MEMORY_BYTES;
+  case TY_ARRAY: return cg_size_of(c, t) > ARRAY_IN_MEMORY_BYTES;
+  case TY_TUPLE: case TY_STRUCT: case TY_CLOSURE: case TY_STRING: case TY_VEC: return cg_size_of(c, t) > IN_MEMORY_BYTES;
   default: return false;
   }
 }

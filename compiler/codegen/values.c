@@ -55,8 +55,8 @@ void cg_seq_parts(CG *c, LLVMValueRef recv, Type *self, LLVMValueRef *data, LLVM
     *data = recv;
     *len = cg_i64(c, self->len);
   } else {
-    *data = LLVMBuildExtractValue(c->b, recv, 0, "");
-    *len = LLVMBuildExtractValue(c->b, recv, 1, "");
+    *data = cg_extract(c, recv, 0, "");
+    *len = cg_extract(c, recv, 1, "");
   }
 }
 
@@ -71,11 +71,11 @@ void cg_str_parts(CG *c, LLVMValueRef v, Type *t, LLVMValueRef *ptr, LLVMValueRe
     *ptr = cg_vec_field(c, v, 0);
     *len = cg_vec_field(c, v, 2);
   } else if (t->kind == TY_STRING) {
-    *ptr = LLVMBuildExtractValue(c->b, v, 0, "");
-    *len = LLVMBuildExtractValue(c->b, v, 2, "");
+    *ptr = cg_extract(c, v, 0, "");
+    *len = cg_extract(c, v, 2, "");
   } else {
-    *ptr = LLVMBuildExtractValue(c->b, v, 0, "");
-    *len = LLVMBuildExtractValue(c->b, v, 1, "");
+    *ptr = cg_extract(c, v, 0, "");
+    *len = cg_extract(c, v, 1, "");
   }
 }
 

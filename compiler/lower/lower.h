@@ -328,6 +328,20 @@ bool mir_is_move_path(Place p);
 Terminator mir_switch_bool(Operand cond, int on_true, int on_false, Span sp);
 
 //
+// cfg.c: the dominator tree
+//
+
+// Which blocks every path from bb0 to a block passes through, unwind edges counted (codegen's
+// locals.c asks it). In scratch memory: it lasts until the caller's scratch_release.
+typedef struct {
+  int *idom;    // per block: its immediate dominator (bb0: itself; unreachable: -1)
+  int *depth;   // per block: its depth in the tree (bb0: 0; unreachable: -1)
+  int *npreds;  // per block: the edges into it
+} MirDominators;
+MirDominators mir_dominators(Body *b);
+bool mir_dominates(MirDominators *d, int a, int b);  // false if either is unreachable
+
+//
 // signature.c: the lifetimes a signature writes
 //
 
