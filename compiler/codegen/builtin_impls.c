@@ -115,6 +115,13 @@ static LLVMValueRef eq_boxed_dyn(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *
   return cg_call(c, LLVMGlobalGetValueType(fn), fn, args, n, "");
 }
 
+// Where eq_value finds what the reference at p (of type ref) points to: the pointer it holds,
+// or for a slice the fat pointer's own address (a `[T]` is compared through its `&[T]`, as a
+// `Box<[T]>` is below). `(x, 1) == (y, 1)` with x, y: &[u8] passed the slices' data pointers.
+static LLVMValueRef pointee_at(CG *c, LLVMValueRef p, Type *ref) {
+  return ty_is_sized(ty_resolve(ref)->inner) ? LLVMBuildLoad2(c->b, c->t_ptr, p, "") : p;
+}
+
 static LLVMValueRef eq_seq_call(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, Type *rhs) {
   LLVMValueRef fn = eq_fn(c, t, rhs);
   LLVMValueRef args[2] = {pa, pb};
@@ -139,8 +146,7 @@ static LLVMValueRef eq_value(CG *c, LLVMValueRef pa, LLVMValueRef pb, Type *t, T
     if (rhs->kind != TY_REF) return eq_seq_call(c, pa, pb, t, rhs);  // `&[T] == Vec<U>`
     if (ty_resolve(t->inner)->kind == TY_STR && t == rhs) return cg_str_compare(c, TK_EQEQ, cg_load(c, t, pa), t, cg_load(c, t, pb), t);
     if (ty_resolve(t->inner)->kind == TY_DYN) return eq_boxed_dyn(c, pa, pb, ty_resolve(t->inner));  // `impl PartialEq for dyn Card`
-    return eq_value(c, LLVMBuildLoad2(c->b, c->t_ptr, pa, ""), LLVMBuildLoad2(c->b, c->t_ptr, pb, ""), t->inner,
-                    rhs->kind == TY_REF ? rhs->inner : t->inner);
+    return eq_value(c, pointee_at(c, pa, t), pointee_at(c, pb, rhs), t->inner, rhs->inner);
   case TY_BOX:
     if (ty_resolve(t->inner)->kind == TY_DYN) return eq_boxed_dyn(c, pa, pb, ty_resolve(t->inner));
     // Box<[T]> is laid out as the fat pointer the slice comparison reads from its address;
