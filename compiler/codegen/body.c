@@ -2,10 +2,11 @@
 //
 // A MIR local is either the LLVM value written to it (locals.c says which can be) or an alloca
 // in the entry block (mem2reg makes registers of most at -O2); every MIR block becomes an LLVM
-// block of the same number, and each statement and terminator a few instructions. The interesting part is places: a place is computed as a `PlaceVal`, the
-// address of the value plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the
-// pointer's metadata (vtable or length). Borrowing such a place rebuilds the fat pointer;
-// that one rule covers `&*d`, reborrows and receivers of dyn calls alike.
+// block of the same number, and each statement and terminator a few instructions. The
+// interesting part is places: a place is computed as a `PlaceVal`, the address of the value
+// plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the pointer's metadata (vtable or
+// length). Borrowing such a place rebuilds the fat pointer; that one rule covers `&*d`,
+// reborrows and receivers of dyn calls alike.
 //
 // The ABI (function.c, call.c): fat pointers as two arguments, vtables and symbols as README's
 // "How dispatch is lowered" shows them. Generic bodies are emitted per instance: every type passes through cg_type_of, which
