@@ -1,4 +1,4 @@
-// driver.c — `trc --passes=devirt FILE.ll [-o OUT.ll]`: run passes on textual IR.
+// driver.c — `trc --passes=devirt,nounwind FILE.ll [-o OUT.ll]`: run passes on textual IR.
 //
 // What `opt -passes=...` is to LLVM's passes: it lets a pass be tested on hand-written IR,
 // independently of what trc's codegen happens to emit. The module is verified after the
@@ -18,6 +18,10 @@ static bool run_pass(LLVMModuleRef mod, const char *name, size_t len, const Devi
     devirt_module(mod, o);
     return true;
   }
+  if (len == 8 && !strncmp(name, "nounwind", 8)) {
+    nounwind_module(mod);
+    return true;
+  }
   return false;
 }
 
@@ -25,7 +29,7 @@ static int run(LLVMModuleRef mod, const char *pipeline, const char *out, const D
   for (const char *p = pipeline; *p;) {
     size_t len = strcspn(p, ",");
     if (!run_pass(mod, p, len, o)) {
-      fprintf(stderr, "error: unknown pass `%.*s` (known: devirt)\n", (int)len, p);
+      fprintf(stderr, "error: unknown pass `%.*s` (known: devirt, nounwind)\n", (int)len, p);
       return 2;
     }
     p += len;

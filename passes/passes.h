@@ -32,7 +32,18 @@ typedef struct {
 DevirtStats devirt_module(LLVMModuleRef mod, const DevirtOptions *o);
 
 //
-// driver.c: `trc --passes=devirt FILE.ll [-o OUT.ll]`
+// nounwind.c: plain calls of functions that cannot unwind
+//
+
+typedef struct {
+  int nounwind;  // defined functions found not to unwind
+  int invokes;   // invokes made calls
+} NounwindStats;
+
+NounwindStats nounwind_module(LLVMModuleRef mod);
+
+//
+// driver.c: `trc --passes=devirt,nounwind FILE.ll [-o OUT.ll]`
 //
 
 // Parses FILE.ll, runs the comma-separated passes, verifies and prints the module (to stdout

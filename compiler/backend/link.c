@@ -264,6 +264,12 @@ int link_output(CodegenResult *r, Options *opts) {
     ok = devirtualize(r, opts, &switched);
     timing_mark("devirtualize");
   }
+  // After devirt, whose direct calls it can see through. At -O0 nothing else would make plain
+  // calls of the invokes whose callee cannot unwind (passes/nounwind.c).
+  if (ok) {
+    nounwind_module(r->mod);
+    timing_mark("find the calls that cannot unwind");
+  }
   if (ok) {
     ok = optimize(r, opts, switched);
     if (opts->opt_level && !opts->no_llvm_passes) timing_mark("LLVM: optimize");

@@ -1,8 +1,9 @@
 // body.c — LLVM IR from a MIR body (lower/lower.h).
 //
 // A MIR local is either the LLVM value written to it (locals.c says which can be) or an alloca
-// in the entry block (mem2reg makes registers of most at -O2); every MIR block becomes an LLVM
-// block of the same number, and each statement and terminator a few instructions. The
+// in the entry block (mem2reg makes registers of most at -O2); a MIR block becomes an LLVM block
+// of the same number, or goes on in its predecessor's (see chain_next), and each statement and
+// terminator a few instructions. The
 // interesting part is places: a place is computed as a `PlaceVal`, the address of the value
 // plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the pointer's metadata (vtable or
 // length). Borrowing such a place rebuilds the fat pointer; that one rule covers `&*d`,
@@ -13,6 +14,7 @@
 // substitutes the instance's type arguments, and a trait call is resolved here, through mono.
 #include "codegen/codegen_internal.h"
 
+#include <limits.h>
 #include <string.h>
 
 typedef struct {
@@ -22,6 +24,8 @@ typedef struct {
   LLVMBasicBlockRef *blocks;  // per MIR block
   unsigned char *kinds;       // per local: LocalHome (locals.c)
   LLVMValueRef *vals;         // per local not on the stack: its value once written
+  int *next;                  // per block: the block emitted on in its LLVM block, or -1
+  int cur;                    // the block being emitted
 } MirFn;
 
 // Drop flags (rustc's drop elaboration, done as the code is emitted): a local that needs
@@ -42,16 +46,10 @@ typedef struct {
 
 static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals.data[local].ty); }
 
-// What a landing pad catches, kept in MirFn's exception slot between cleanup blocks.
-static LLVMTypeRef exn_type(CG *c) {
-  LLVMTypeRef el[2] = {c->t_ptr, c->t_i32};
-  return LLVMStructTypeInContext(c->ctx, el, 2, false);
-}
-
 // The exception a cleanup block resumes, from the slot its landing pad stored it in (part by
 // part: see cg_call).
 static LLVMValueRef load_exception(CG *c) {
-  LLVMTypeRef et = exn_type(c);
+  LLVMTypeRef et = cg_exception_type(c);
   LLVMValueRef exn = LLVMGetUndef(et);
   for (unsigned i = 0; i < 2; i++) {
     LLVMValueRef part = LLVMBuildLoad2(c->b, i ? c->t_i32 : c->t_ptr, LLVMBuildStructGEP2(c->b, et, c->exn_slot, i, ""), "");
@@ -481,6 +479,12 @@ static void store_place(CG *c, MirFn *m, Place dest, LLVMValueRef v) {
 
 static LLVMBasicBlockRef bb(MirFn *m, int i) { return m->blocks[i]; }
 
+// The end of a terminator that goes on to target whatever happened: a branch, unless target's
+// code follows in this LLVM block (chain_next).
+static void go_to(CG *c, MirFn *m, int target) {
+  if (m->next[m->cur] != target) LLVMBuildBr(c->b, bb(m, target));
+}
+
 static Type **subst_all(CG *c, Type **ts, int n) {
   Type **out = arena_alloc(sizeof(Type *) * (n + 1));
   for (int i = 0; i < n; i++) out[i] = cg_type_of(c, ts[i]);
@@ -527,7 +531,7 @@ static void emit_macro_term(CG *c, MirFn *m, Terminator *t) {
     store_place(c, m, t->dest, r);
     set_flag(c, m, t->dest, true);
   }
-  LLVMBuildBr(c->b, bb(m, t->target));
+  go_to(c, m, t->target);
 }
 
 // A builtin (builtins.c), on the operands' values.
@@ -557,7 +561,7 @@ static void emit_builtin_term(CG *c, MirFn *m, Terminator *t) {
   }
   if (!cg_returns_void(ret)) store_place(c, m, t->dest, r);
   set_flag(c, m, t->dest, true);
-  LLVMBuildBr(c->b, bb(m, t->target));
+  go_to(c, m, t->target);
 }
 
 // The end of a call returning ret: the result into dest, on to the return block.
@@ -569,7 +573,7 @@ static void finish_call_term(CG *c, MirFn *m, Terminator *t, Type *ret, CgValue 
   if (r.by_ref) cg_copy(c, place_val(c, m, t->dest).addr, r.v, ret);
   else if (!cg_returns_void(ret)) store_place(c, m, t->dest, r.v);
   set_flag(c, m, t->dest, true);
-  LLVMBuildBr(c->b, bb(m, t->target));
+  go_to(c, m, t->target);
 }
 
 // <F as Fn>::call: call.c calls what the callee is in this instance. An FnOnce closure passed
@@ -602,7 +606,7 @@ static bool emit_builtin_trait_term(CG *c, MirFn *m, Terminator *t, Type *self, 
   LLVMValueRef r = cg_builtin_trait_call(c, t->callee.trait, t->callee.fn, self, rhs, vals);
   store_place(c, m, t->dest, r);
   set_flag(c, m, t->dest, true);
-  LLVMBuildBr(c->b, bb(m, t->target));
+  go_to(c, m, t->target);
   return true;
 }
 
@@ -678,7 +682,7 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
     drop_or_free(c, t, p);
   }
   c->in_cleanup = saved;
-  LLVMBuildBr(c->b, bb(m, t->target));
+  go_to(c, m, t->target);
 }
 
 static void emit_assert(CG *c, MirFn *m, Terminator *t) {
@@ -714,7 +718,7 @@ static void emit_terminator(CG *c, MirFn *m, Terminator *t) {
     cg_set_personality(c);
     LLVMBuildResume(c->b, load_exception(c));
     return;
-  case TERM_GOTO: LLVMBuildBr(c->b, bb(m, t->target)); return;
+  case TERM_GOTO: go_to(c, m, t->target); return;
   case TERM_SWITCH: emit_switch(c, m, t); return;
   case TERM_CALL: emit_call_term(c, m, t); return;
   case TERM_ASSERT: emit_assert(c, m, t); return;
@@ -761,23 +765,65 @@ static LLVMValueRef result_place(CG *c, Instance *in) {
 }
 
 static void emit_block(CG *c, MirFn *m, int i) {
-  cg_set_block(c, m->blocks[i]);
   BasicBlock *blk = &m->b->blocks.data[i];
+  m->cur = i;
   c->in_cleanup = blk->is_cleanup;  // on the unwinding path every call is a plain call
   for (int j = 0; j < blk->stmts.len; j++)
     if (blk->stmts.data[j].kind == STMT_ASSIGN) emit_assign(c, m, &blk->stmts.data[j]);
   emit_terminator(c, m, &blk->term);
 }
 
-// Per block, where it is emitted: the normal path in order, then the cleanup blocks newest
-// first (see cg_emit_mir_body).
-static int *emission_order(Body *b) {
-  int *pos = arena_alloc(sizeof(int) * (b->blocks.len + 1)), n = 0;
-  for (int i = 0; i < b->blocks.len; i++)
-    if (!b->blocks.data[i].is_cleanup) pos[i] = n++;
-  for (int i = b->blocks.len - 1; i >= 0; i--)
-    if (b->blocks.data[i].is_cleanup) pos[i] = n++;
-  return pos;
+// Whether a drop terminator tests a drop flag: then it branches to its target twice
+// (emit_drop_term; the flags are made for exactly these locals).
+static bool drop_is_flagged(CG *c, MirFn *m, Terminator *t) {
+  return !t->dest.nproj && t->dest.local != 0 && ty_needs_drop(local_ty(c, m, t->dest.local));
+}
+
+// The block whose code goes on in block i's LLVM block, or -1. When i's terminator goes on to
+// one block whatever happens (a goto, a call's return, a drop with no flag to test) and that
+// block has no other way in, no branch is needed: its code simply follows, as rustc's codegen
+// merges such blocks. MIR makes many (every call returns into a block of its own); at -O0 each
+// LLVM block is a unit of its own to the instruction selector and the fast register allocator,
+// which spills every value live across a block's end.
+static int chain_next(CG *c, MirFn *m, MirDominators *d, int i) {
+  BasicBlock *blk = &m->b->blocks.data[i];
+  Terminator *t = &blk->term;
+  bool goes_on = t->kind == TERM_GOTO || (t->kind == TERM_CALL && t->target >= 0) ||
+                 (t->kind == TERM_DROP && !drop_is_flagged(c, m, t));
+  if (!goes_on || t->target == i || t->target == 0 || d->npreds[t->target] != 1) return -1;
+  BasicBlock *next = &m->b->blocks.data[t->target];
+  if (next->is_cleanup != blk->is_cleanup) return -1;
+  // A block that ends in a call that may unwind (an invoke) or a switch keeps a block of its
+  // own: FastISel selects neither, and SelectionDAG then takes the whole LLVM block, so that
+  // LLVM block had best hold little more than the terminator.
+  Terminator *nt = &next->term;
+  if ((nt->kind == TERM_CALL && nt->unwind >= 0) || (nt->kind == TERM_SWITCH && nt->nvalues > 1)) return -1;
+  return t->target;
+}
+
+// The order body.c emits the blocks in: the normal path in order, then the cleanup blocks newest
+// first, each followed by the chain of blocks that go on in its LLVM block. A block in a chain
+// has one way in, its predecessor in the chain, so a cycle of them is unreachable: never emitted.
+// Fills m->next; returns the order (-1 ends it) and, per block, its place in it (pos: INT_MAX
+// for a block not emitted).
+static int *emission_order(CG *c, MirFn *m, MirDominators *d, int **pos) {
+  int nb = m->b->blocks.len, n = 0, *order = arena_alloc(sizeof(int) * (nb + 1));
+  bool *chained = arena_alloc(nb + 1);
+  *pos = arena_alloc(sizeof(int) * (nb + 1));
+  m->next = arena_alloc(sizeof(int) * (nb + 1));
+  for (int i = 0; i < nb; i++) {
+    (*pos)[i] = INT_MAX;
+    m->next[i] = chain_next(c, m, d, i);
+    if (m->next[i] >= 0) chained[m->next[i]] = true;
+  }
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = 0; k < nb; k++) {
+      int i = pass == 0 ? k : nb - 1 - k;
+      if (m->b->blocks.data[i].is_cleanup != (pass == 1) || chained[i]) continue;
+      for (int j = i; j >= 0; j = m->next[j]) (*pos)[j] = n, order[n++] = j;
+    }
+  order[n] = -1;
+  return order;
 }
 
 void cg_emit_mir_body(CG *c, Instance *in) {
@@ -789,9 +835,14 @@ void cg_emit_mir_body(CG *c, Instance *in) {
   c->cleanups.len = 0;
   c->ret_ty = cg_type_of(c, in->fn->ret_type);
   cg_set_block(c, c->entry);
-  MirFn m = {b, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)), arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1)),
-             arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1)), NULL, arena_alloc(sizeof(LLVMValueRef) * (b->locals.len + 1))};
-  m.kinds = cg_local_kinds(c, b, emission_order(b));
+  size_t nl = b->locals.len + 1;
+  MirFn m = {.b = b, .slots = arena_alloc(sizeof(LLVMValueRef) * nl), .flags = arena_alloc(sizeof(LLVMValueRef) * nl),
+             .blocks = arena_alloc(sizeof(LLVMBasicBlockRef) * (b->blocks.len + 1)), .vals = arena_alloc(sizeof(LLVMValueRef) * nl)};
+  ScratchMark mark = scratch_mark();
+  MirDominators dom = mir_dominators(b);
+  int *pos, *order = emission_order(c, &m, &dom, &pos);
+  m.kinds = cg_local_kinds(c, b, &dom, pos);
+  scratch_release(mark);
   for (int i = 0; i < b->locals.len; i++) {
     Type *t = local_ty(c, &m, i);
     if (m.kinds[i] == LOCAL_ZST) m.vals[i] = LLVMConstNull(cg_lltype(c, t));
@@ -805,17 +856,23 @@ void cg_emit_mir_body(CG *c, Instance *in) {
   }
   c->exn_slot = NULL;
   for (int i = 0; i < b->blocks.len && !c->exn_slot; i++)
-    if (b->blocks.data[i].is_cleanup) c->exn_slot = cg_alloca(c, exn_type(c), "exn");
+    if (b->blocks.data[i].is_cleanup) c->exn_slot = cg_alloca(c, cg_exception_type(c), "exn");
   store_params(c, &m);
-  for (int i = 0; i < b->blocks.len; i++) m.blocks[i] = cg_new_block(c, arena_printf("bb%d", i));
+  // An LLVM block for each block that heads a chain (the others go on in their predecessor's).
+  for (int k = 0; order[k] >= 0; k++)
+    if (k == 0 || m.next[order[k - 1]] != order[k]) m.blocks[order[k]] = cg_new_block(c, arena_printf("bb%d", order[k]));
   LLVMBuildBr(c->b, m.blocks[0]);
-  for (int i = 0; i < b->blocks.len; i++)
-    if (!b->blocks.data[i].is_cleanup) emit_block(c, &m, i);
   // The cleanup blocks go last, after the landing pads that lead to them, newest first (the
   // order a panic runs them in): the function reads as its normal path, then the unwinding.
-  for (int i = b->blocks.len - 1; i >= 0; i--) {
-    if (!b->blocks.data[i].is_cleanup) continue;
-    LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
+  for (int k = 0; order[k] >= 0; k++) {
+    int i = order[k];
+    if (m.blocks[i]) {
+      if (b->blocks.data[i].is_cleanup) LLVMMoveBasicBlockAfter(m.blocks[i], LLVMGetLastBasicBlock(c->fn));
+      cg_set_block(c, m.blocks[i]);
+    } else if (cg_block_terminated(c)) {
+      // The predecessor never returned after all (a call of a `-> !` function): nothing comes here.
+      cg_set_block(c, cg_new_block(c, "dead"));
+    }
     emit_block(c, &m, i);
   }
   cg_fold_drop_flags(c, c->fn, m.flags, b->locals.len);

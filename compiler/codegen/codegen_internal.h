@@ -59,6 +59,9 @@ typedef struct {
   // exception in exn_slot and branches to this cleanup block), or NULL for the caller.
   LLVMBasicBlockRef unwind_to;
   LLVMValueRef exn_slot;
+  // The landing pad of each cleanup block (unwind_to -> its pad), shared by every call that
+  // unwinds there with no builtin temporaries pending: one pad per cleanup block, not per call.
+  PtrMap pads;
 
   // caches keyed by interned Type pointers
   Cache types, drops, vtables;
@@ -150,6 +153,7 @@ void cg_end_helper(CG *c, SavedFn *saved);                      // back to the s
 void cg_mark_dyn_call(CG *c, LLVMValueRef call, const char *trait, const char *method, const Span *at);
 
 // drop.c
+LLVMTypeRef cg_exception_type(CG *c);  // { ptr, i32 }, what a landing pad catches
 // A call that may unwind: an `invoke` with a landing pad that drops what the function owns
 // whenever the function has cleanups pending; a plain call otherwise.
 LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name);
@@ -274,13 +278,13 @@ LLVMValueRef cg_promote(CG *c, Expr *borrow);
 
 // locals.c
 // Where each MIR local of a body lives (per instance: it depends on the substituted types).
-// emit_pos: per block, its place in the order body.c emits the blocks.
+// dom: the body's dominators; emit_pos: per block, its place in the order body.c emits the blocks.
 typedef enum {
   LOCAL_STACK,  // an alloca
   LOCAL_VALUE,  // the LLVM value of its one write
   LOCAL_ZST,    // zero-sized: its constant
 } LocalHome;
-unsigned char *cg_local_kinds(CG *c, Body *b, const int *emit_pos);
+unsigned char *cg_local_kinds(CG *c, Body *b, MirDominators *dom, const int *emit_pos);
 
 // drop_flags.c
 // Folds the loads of fn's drop flags (flags[0..n), NULL for none) that have one answer, and

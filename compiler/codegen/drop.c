@@ -24,27 +24,53 @@ static bool is_nounwind(LLVMValueRef fn) {
   return LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, kind) != NULL;
 }
 
-LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
-  bool mir_unwind = c->unwind_to != NULL;
-  if ((c->cleanups.len == 0 && !mir_unwind) || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
-  LLVMBasicBlockRef cont = cg_new_block(c, "cont"), pad = cg_new_block(c, "unwind");
-  LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, pad, name);
-  LLVMSetPersonalityFn(c->fn, personality(c));
+// What a landing pad catches: the exception and its selector, as the C personality gives them.
+LLVMTypeRef cg_exception_type(CG *c) {
+  LLVMTypeRef el[2] = {c->t_ptr, c->t_i32};
+  return LLVMStructTypeInContext(c->ctx, el, 2, false);
+}
+
+// A landing pad that drops the builtin temporaries pending (c->cleanups), then goes on into the
+// MIR body's cleanup block, or resumes when there is none.
+static LLVMBasicBlockRef emit_landing_pad(CG *c) {
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(c->b), pad = cg_new_block(c, "unwind");
   cg_set_block(c, pad);
-  LLVMTypeRef lp_el[2] = {c->t_ptr, c->t_i32};
-  LLVMValueRef lp = LLVMBuildLandingPad(c->b, LLVMStructTypeInContext(c->ctx, lp_el, 2, false), personality(c), 0, "lp");
+  LLVMTypeRef et = cg_exception_type(c);
+  LLVMValueRef lp = LLVMBuildLandingPad(c->b, et, personality(c), 0, "lp");
   LLVMSetCleanup(lp, true);
   cg_emit_unwind_cleanups(c);
-  if (mir_unwind) {
+  if (c->unwind_to) {
     // On into the MIR body's cleanup blocks, which end in a resume of this exception. Its two
     // parts are stored one by one, as clang does: FastISel selects no first-class aggregate store.
-    LLVMTypeRef et = LLVMStructTypeInContext(c->ctx, lp_el, 2, false);
     for (unsigned i = 0; i < 2; i++)
       LLVMBuildStore(c->b, cg_extract(c, lp, i, ""), LLVMBuildStructGEP2(c->b, et, c->exn_slot, i, ""));
     LLVMBuildBr(c->b, c->unwind_to);
   } else {
     LLVMBuildResume(c->b, lp);
   }
+  cg_set_block(c, here);
+  return pad;
+}
+
+// The landing pad for a call made now. Calls with nothing of their own to drop share their
+// cleanup block's pad: at -O0 each pad is a block that FastISel leaves to SelectionDAG, and a
+// 20,000-line program had 6,700 of them, one per call.
+static LLVMBasicBlockRef landing_pad(CG *c) {
+  if (c->cleanups.len || !c->unwind_to) return emit_landing_pad(c);
+  LLVMBasicBlockRef pad = ptrmap_get(&c->pads, c->unwind_to, NULL);
+  if (!pad) {
+    pad = emit_landing_pad(c);
+    ptrmap_put(&c->pads, c->unwind_to, NULL, pad);
+  }
+  return pad;
+}
+
+LLVMValueRef cg_call(CG *c, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, int n, const char *name) {
+  bool mir_unwind = c->unwind_to != NULL;
+  if ((c->cleanups.len == 0 && !mir_unwind) || c->in_cleanup || is_nounwind(fn)) return LLVMBuildCall2(c->b, fty, fn, args, n, name);
+  LLVMSetPersonalityFn(c->fn, personality(c));
+  LLVMBasicBlockRef cont = cg_new_block(c, "cont");
+  LLVMValueRef r = LLVMBuildInvoke2(c->b, fty, fn, args, n, cont, landing_pad(c), name);
   cg_set_block(c, cont);
   return r;
 }

@@ -147,12 +147,12 @@ static LocalHome kind_by_type(CG *c, Body *b, int l) {
   return cg_size_of(c, t) == 0 ? LOCAL_ZST : LOCAL_VALUE;
 }
 
-unsigned char *cg_local_kinds(CG *c, Body *b, const int *emit_pos) {
+unsigned char *cg_local_kinds(CG *c, Body *b, MirDominators *dom, const int *emit_pos) {
   int n = b->locals.len;
   unsigned char *kind = arena_alloc(n + 1);
   ScratchMark mark = scratch_mark();
   Ssa s = {c, b, kind, scratch_alloc(n + 1), scratch_alloc(sizeof(int) * (n + 1)), scratch_alloc(sizeof(int) * (n + 1)),
-           scratch_alloc(sizeof(int) * (n + 1)), mir_dominators(b), emit_pos, false};
+           scratch_alloc(sizeof(int) * (n + 1)), *dom, emit_pos, false};
   for (int l = 0; l < n; l++) {
     kind[l] = kind_by_type(c, b, l);
     s.state[l] = kind[l] == LOCAL_STACK ? STACKED : UNWRITTEN;
