@@ -62,7 +62,8 @@ CodegenResult *trc_compile(const char *name, const char *text, size_t len, Optio
     }
   }
   if (opts->emit_mir) {
-    FILE *out = opts->output ? fopen(opts->output, "w") : stdout;
+    bool to_stdout = !opts->output || !strcmp(opts->output, "-");  // `-o -` as for the IR
+    FILE *out = to_stdout ? stdout : fopen(opts->output, "w");
     if (!out) {
       fprintf(stderr, "error: couldn't write `%s`\n", opts->output);
       return NULL;
