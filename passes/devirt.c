@@ -253,6 +253,11 @@ static LLVMValueRef slot_fn(Devirt *d, Vtable *v, uint64_t off) {
   return f && LLVMIsAFunction(f) ? f : NULL;
 }
 
+static bool slot_is_null(Devirt *d, Vtable *v, uint64_t off) {
+  LLVMValueRef f = const_at(d, LLVMGetInitializer(v->g), off);
+  return f && LLVMIsAConstantPointerNull(f);
+}
+
 // An instruction or a constant expression: a slot of a vtable constant is the latter.
 static bool is_gep(LLVMValueRef v) {
   return LLVMIsAGetElementPtrInst(v) || (LLVMIsAConstantExpr(v) && LLVMGetConstOpcode(v) == LLVMGetElementPtr);
@@ -981,6 +986,9 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   LLVMTypeRef fty = LLVMGetCalledFunctionType(ci);
   for (int k = 0; k < set.n; k++) {
     Vtable *v = &d->vts[set.idx[k]];
+    // A null slot (a drop_in_place of a type with nothing to drop) is never called: the code
+    // tests the pointer first, and calling null would be undefined anyway.
+    if (slot_is_null(d, v, (uint64_t)off)) continue;
     LLVMValueRef f = slot_fn(d, v, (uint64_t)off);
     if (!f || LLVMGlobalGetValueType(f) != fty) {
       size_t len;
@@ -995,6 +1003,11 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
     ts[t].vts[ts[t].nvts++] = set.idx[k];
     ts[t].refs += v->refs;
   }
+  if (!nt) {
+    kept(d, at, trait, method, "every vtable holds null at +%lld", (long long)off);
+    free(ts);
+    return;
+  }
   qsort(ts, (size_t)nt, sizeof(Target), by_refs);
 
   // Virtual constant propagation.
@@ -1002,7 +1015,7 @@ static void devirt_call(Devirt *d, LLVMValueRef ci) {
   for (int t = 0; t < nt && constant; t++) constant = (ts[t].value = returned_constant(ts[t].fn)) != NULL;
   if (constant) {
     // One case per distinct constant; the last needs no compare.
-    Target *cs = xrealloc(NULL, sizeof(Target) * nt);
+    Target *cs = xrealloc(NULL, sizeof(Target) * (size_t)set.n);  // nt <= set.n
     int nc = 0;
     for (int t = 0; t < nt; t++) {
       int c = 0;

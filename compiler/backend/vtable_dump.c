@@ -12,7 +12,10 @@
 
 static void dump_slot(VtEntry *e, Type *concrete, LLVMValueRef val) {
   switch (e->kind) {
-  case VT_DROP: printf("drop_in_place<%s>\n", ty_name(concrete)); break;
+  case VT_DROP:
+    if (LLVMIsNull(val)) printf("null (%s needs no drop)\n", ty_name(concrete));
+    else printf("drop_in_place<%s>\n", ty_name(concrete));
+    break;
   case VT_SIZE: printf("size = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(val)); break;
   case VT_ALIGN: printf("align = %llu\n", (unsigned long long)LLVMConstIntGetZExtValue(val)); break;
   case VT_METHOD: printf("%s\n", LLVMGetValueName(val)); break;

@@ -85,6 +85,21 @@ LLVMValueRef cg_call_fn(CG *c, LLVMValueRef fn, LLVMValueRef *args, int n) {
 // ---------------------------------------------------------------------------------------------
 // Drop glue
 
+// Drops the `dyn` value at data through its vtable's first slot, which is null (as in rustc's
+// vtables) when the concrete type has nothing to drop.
+static void drop_through_vtable(CG *c, Type *dyn, LLVMValueRef data, LLVMValueRef vt) {
+  LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
+  LLVMBasicBlockRef call = cg_new_block(c, "drop.dyn"), done = cg_new_block(c, "drop.dyn.done");
+  LLVMBuildCondBr(c->b, LLVMBuildIsNotNull(c->b, dropfn, ""), call, done);
+  cg_set_block(c, call);
+  LLVMTypeRef pt = c->t_ptr;
+  LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
+  if (dyn->principal) cg_mark_dyn_call(c, dc, dyn->principal->trait->name, "drop_in_place", NULL);  // slot 0
+  LLVMBuildBr(c->b, done);
+  cg_set_block(c, done);
+}
+
+
 static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self);
 
 LLVMValueRef cg_drop_glue(CG *c, Type *t) {
@@ -180,10 +195,7 @@ static void emit_drop_glue_body(CG *c, Type *t, LLVMValueRef self) {
       LLVMValueRef fat = LLVMBuildLoad2(c->b, c->t_dynptr, self, "");
       LLVMValueRef data = cg_extract(c, fat, 0, "data");
       LLVMValueRef vt = cg_extract(c, fat, 1, "vtable");
-      LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, vt, "drop_in_place");
-      LLVMTypeRef pt = c->t_ptr;
-      LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &data, 1, "");
-      if (in->principal) cg_mark_dyn_call(c, dc, in->principal->trait->name, "drop_in_place", NULL);  // slot 0
+      drop_through_vtable(c, in, data, vt);
       cg_free_box_dyn(c, data, vt);
       return;
     }
@@ -295,10 +307,7 @@ void cg_drop_unsized(CG *c, Type *t, LLVMValueRef addr, LLVMValueRef meta) {
   }
   switch (t->kind) {
   case TY_DYN: {
-    LLVMValueRef dropfn = LLVMBuildLoad2(c->b, c->t_ptr, meta, "drop_in_place");
-    LLVMTypeRef pt = c->t_ptr;
-    LLVMValueRef dc = LLVMBuildCall2(c->b, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), &pt, 1, false), dropfn, &addr, 1, "");
-    if (t->principal) cg_mark_dyn_call(c, dc, t->principal->trait->name, "drop_in_place", NULL);  // slot 0
+    drop_through_vtable(c, t, addr, meta);
     return;
   }
   case TY_STR: return;

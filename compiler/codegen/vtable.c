@@ -63,7 +63,9 @@ LLVMValueRef cg_vtable(CG *c, Type *concrete, TraitRef *tr) {
   for (int i = 0; i < n; i++) {
     VtEntry *e = &l->entries.data[i];
     switch (e->kind) {
-    case VT_DROP: vals[i] = cg_drop_glue(c, concrete); break;
+    // As rustc's: null when the type has no drop glue, and the drop through the vtable tests
+    // for it (drop.c), so that a vtable of a plain struct costs no function.
+    case VT_DROP: vals[i] = ty_needs_drop(concrete) ? cg_drop_glue(c, concrete) : LLVMConstNull(c->t_ptr); break;
     case VT_SIZE: vals[i] = cg_i64(c, cg_size_of(c, concrete)); break;
     case VT_ALIGN: vals[i] = cg_i64(c, cg_align_of(c, concrete)); break;
     case VT_METHOD: vals[i] = vtable_method(c, concrete, tr, e); break;
