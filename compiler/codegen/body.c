@@ -671,7 +671,7 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
   PlaceVal p = place_val(c, m, t->dest);
   bool saved = c->in_cleanup;
   c->in_cleanup = true;
-  if (!t->dest.nproj && m->flags[t->dest.local]) {
+  if (!t->dest.nproj && m->flags[t->dest.local] && !t->unconditional) {
     LLVMBasicBlockRef yes = cg_new_block(c, "drop");
     LLVMBuildCondBr(c->b, LLVMBuildLoad2(c->b, c->t_i1, m->flags[t->dest.local], ""), yes, bb(m, t->target));
     cg_set_block(c, yes);
@@ -680,6 +680,7 @@ static void emit_drop_term(CG *c, MirFn *m, Terminator *t) {
     set_flag(c, m, t->dest, false);
   } else if (ty_needs_drop(p.ty)) {
     drop_or_free(c, t, p);
+    set_flag(c, m, t->dest, false);  // (a static drop: a later conditional one may read it)
   }
   c->in_cleanup = saved;
   go_to(c, m, t->target);
@@ -776,7 +777,7 @@ static void emit_block(CG *c, MirFn *m, int i) {
 // Whether a drop terminator tests a drop flag: then it branches to its target twice
 // (emit_drop_term; the flags are made for exactly these locals).
 static bool drop_is_flagged(CG *c, MirFn *m, Terminator *t) {
-  return !t->dest.nproj && t->dest.local != 0 && ty_needs_drop(local_ty(c, m, t->dest.local));
+  return !t->dest.nproj && !t->unconditional && t->dest.local != 0 && ty_needs_drop(local_ty(c, m, t->dest.local));
 }
 
 // The block whose code goes on in block i's LLVM block, or -1. When i's terminator goes on to

@@ -93,6 +93,10 @@ CodegenResult *codegen_program(Crate *crate, Options *opts) {
   c->crate = crate;
   c->opts = opts;
   c->ctx = LLVMContextCreate();
+  // Names of instructions, arguments and blocks are for the reader of --emit-llvm only: when
+  // compiling, LLVM drops them instead of keeping a symbol table per function (as clang and
+  // rustc do). Globals and functions keep theirs.
+  if (!opts->emit_llvm) LLVMContextSetDiscardValueNames(c->ctx, true);
   c->mod = LLVMModuleCreateWithNameInContext(opts->input_name, c->ctx);
   LLVMSetSourceFileName(c->mod, opts->input_name, strlen(opts->input_name));
   c->b = LLVMCreateBuilderInContext(c->ctx);

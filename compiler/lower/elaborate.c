@@ -22,7 +22,7 @@
 // (the Option that a `for` loop's `next` returns, which lower.c empties at once). The flags are
 // statements of the MIR (`_9 = const false;`) and `--emit=mir` shows them, as rustc's MIR does
 // after elaboration.
-#include "lower/lower.h"
+#include "lower/dataflow.h"
 
 Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty) {
   Proj *np = arena_alloc(sizeof(Proj) * (p.nproj + 1));
@@ -301,4 +301,139 @@ void mir_elaborate_drops(Body *b) {
     Terminator t = bb->term;
     if (t.kind == TERM_DROP && t.rest_from < 0 && has_leaves_under(&E, t.dest)) open_drop(&E, i, t);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drop styles
+//
+// After the checks, each drop of a whole local is one of rustc's drop styles: dead (the local
+// certainly holds nothing there: moved out on every path, as a Box is moved into the Vec it was
+// made for), static (it certainly holds a value) or conditional (it depends on the path, and
+// codegen's drop flag decides). A dead drop becomes a goto, so its block runs on into the next
+// (codegen then emits them as one block), and a static one is marked `unconditional`: codegen
+// tests no flag. Which is which follows codegen's drop flags exactly (codegen/body.c): a flag is
+// set by an assignment to the whole local, a call's result, a parameter on entry; cleared by a
+// move of the whole local and by its drop. A call of a closure moved into it may or may not
+// consume it (that is per instance: an FnOnce closure is consumed, an Fn one not), so that
+// only makes the local maybe uninitialized. Two forward analyses, by bit sets over the dropped
+// locals: maybe initialized and maybe uninitialized, on the edges codegen follows (a call's
+// unwind edge gets the state before its result is written; a drop has none).
+
+typedef struct {
+  Body *b;
+  int *index;   // per local: its bit, or -1 when no drop names it
+  int words;
+  Word *mi, *mu;  // per block, on entry
+} Styles;
+
+static void move_out(Styles *S, Word *mi, Word *mu, Operand *o) {
+  if (o->kind != OPND_MOVE || o->place.nproj || S->index[o->place.local] < 0) return;
+  bit_clear(mi, S->index[o->place.local]);
+  bit_set(mu, S->index[o->place.local]);
+}
+
+static void init_local(Styles *S, Word *mi, Word *mu, Place p) {
+  if (p.nproj || S->index[p.local] < 0) return;
+  bit_set(mi, S->index[p.local]);
+  bit_clear(mu, S->index[p.local]);
+}
+
+// The effect of block i's statements, and of its terminator's moves (its result is not yet
+// written: the caller adds it on the return edge).
+static void block_effect(Styles *S, int i, Word *mi, Word *mu, Operand **ops) {
+  BasicBlock *bb = &S->b->blocks.data[i];
+  for (int j = 0; j < bb->stmts.len; j++) {
+    MirStmt *s = &bb->stmts.data[j];
+    if (s->kind != STMT_ASSIGN) continue;
+    for (int k = 0, n = rvalue_operands(&s->rv, ops); k < n; k++) move_out(S, mi, mu, ops[k]);
+    init_local(S, mi, mu, s->place);
+  }
+  Terminator *t = &bb->term;
+  if (t->kind == TERM_CALL)
+    for (int k = 0; k < t->nargs; k++) {
+      Operand *o = &t->args[k];
+      if (k == 0 && t->callee.kind == CALLEE_CALLABLE) {
+        if (o->kind == OPND_MOVE && !o->place.nproj && S->index[o->place.local] >= 0) bit_set(mu, S->index[o->place.local]);
+      } else {
+        move_out(S, mi, mu, o);
+      }
+    }
+}
+
+static bool flow_into(Styles *S, int to, Word *mi, Word *mu) {
+  bool a = bits_or(S->mi + (size_t)to * S->words, mi, S->words);
+  bool b = bits_or(S->mu + (size_t)to * S->words, mu, S->words);
+  return a || b;
+}
+
+void mir_drop_styles(Body *b) {
+  int nb = b->blocks.len, nl = b->locals.len, ndropped = 0;
+  ScratchMark mark = scratch_mark();
+  Styles S = {b, scratch_alloc(sizeof(int) * (nl + 1)), 0, NULL, NULL};
+  for (int l = 0; l < nl; l++) S.index[l] = -1;
+  int maxops = 2;
+  for (int i = 0; i < nb; i++) {
+    Terminator *t = &b->blocks.data[i].term;
+    if (t->kind == TERM_DROP && !t->dest.nproj && S.index[t->dest.local] < 0) S.index[t->dest.local] = ndropped++;
+    for (int j = 0; j < b->blocks.data[i].stmts.len; j++)
+      if (b->blocks.data[i].stmts.data[j].rv.nops + 2 > maxops) maxops = b->blocks.data[i].stmts.data[j].rv.nops + 2;
+  }
+  if (!ndropped) {
+    scratch_release(mark);
+    return;
+  }
+  S.words = (ndropped + 63) / 64;
+  S.mi = bits_new(S.words * nb);
+  S.mu = bits_new(S.words * nb);
+  Operand **ops = scratch_alloc(sizeof(Operand *) * maxops);
+  Word *mi = bits_new(S.words), *mu = bits_new(S.words), *umi = bits_new(S.words), *umu = bits_new(S.words);
+  // On entry every dropped local is uninitialized but the parameters.
+  for (int l = 0; l < nl; l++)
+    if (S.index[l] >= 0) bit_set(l >= 1 && l <= b->nparams ? S.mi : S.mu, S.index[l]);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < nb; i++) {
+      memcpy(mi, S.mi + (size_t)i * S.words, sizeof(Word) * S.words);
+      memcpy(mu, S.mu + (size_t)i * S.words, sizeof(Word) * S.words);
+      block_effect(&S, i, mi, mu, ops);
+      Terminator *t = &b->blocks.data[i].term;
+      switch (t->kind) {
+      case TERM_CALL:
+        if (t->unwind >= 0) changed |= flow_into(&S, t->unwind, mi, mu);
+        if (t->target >= 0) {
+          init_local(&S, mi, mu, t->dest);
+          changed |= flow_into(&S, t->target, mi, mu);
+        }
+        break;
+      case TERM_ASSERT:
+        if (t->unwind >= 0) changed |= flow_into(&S, t->unwind, mi, mu);
+        changed |= flow_into(&S, t->target, mi, mu);
+        break;
+      case TERM_DROP:
+        if (!t->dest.nproj) {  // dropped: uninitialized after, whatever it was
+          bit_clear(mi, S.index[t->dest.local]);
+          bit_set(mu, S.index[t->dest.local]);
+        }
+        changed |= flow_into(&S, t->target, mi, mu);
+        break;
+      case TERM_GOTO: changed |= flow_into(&S, t->target, mi, mu); break;
+      case TERM_SWITCH:
+        for (int k = 0; k <= t->nvalues; k++) changed |= flow_into(&S, t->targets[k], mi, mu);
+        break;
+      default: break;
+      }
+    }
+  }
+  // Each drop of a whole local, by the state where it reads the flag.
+  for (int i = 0; i < nb; i++) {
+    Terminator *t = &b->blocks.data[i].term;
+    if (t->kind != TERM_DROP || t->dest.nproj || t->rest_from >= 0) continue;
+    memcpy(umi, S.mi + (size_t)i * S.words, sizeof(Word) * S.words);
+    memcpy(umu, S.mu + (size_t)i * S.words, sizeof(Word) * S.words);
+    block_effect(&S, i, umi, umu, ops);
+    int bitno = S.index[t->dest.local];
+    if (!bit(umi, bitno)) *t = (Terminator){.kind = TERM_GOTO, .target = t->target, .span = t->span};
+    else if (!bit(umu, bitno)) t->unconditional = true;
+  }
+  scratch_release(mark);
 }

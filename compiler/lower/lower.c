@@ -2956,6 +2956,7 @@ static void lower_and_check(Crate *crate, FnDecl *f, bool overflow_checks) {
   if (!fresh) return;
   mir_moveck(f->mir);
   mir_borrowck(f->mir);
+  mir_drop_styles(f->mir);
   vec_push(&to_lint, f->mir);
 }
 
@@ -2963,6 +2964,7 @@ Body *lower_on_demand(FnDecl *f) {
   if (f->body && !f->mir) {
     check_body_on_demand(f);  // a prelude body is checked when first needed (sema/check.c)
     f->mir = lower_fn(lowered_crate, f, lowered_with_checks);
+    mir_drop_styles(f->mir);
   }
   return f->mir;
 }

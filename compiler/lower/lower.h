@@ -265,6 +265,8 @@ typedef struct {
   bool replace;         // DROP: of the old value of a place about to be assigned
   bool box_free;        // DROP of a Box whose contents were dropped or moved out on their own:
                         // only its allocation is freed (rustc's box_free)
+  bool unconditional;   // DROP of a whole local that certainly holds a value here (a static
+                        // drop: see mir_drop_styles): no drop flag to test
 } Terminator;
 
 typedef struct {
@@ -316,6 +318,9 @@ TraitDecl *mir_param_fn_trait(FnDecl *f, Type *t);
 // Rewrites the drops of locals that were partly moved out of into drops of what is left,
 // under drop flags (see elaborate.c).
 void mir_elaborate_drops(Body *b);
+// After the checks: drops of locals that certainly hold nothing become gotos, and those of
+// locals that certainly hold a value are marked unconditional (rustc's dead and static drops).
+void mir_drop_styles(Body *b);
 Place mir_project(Place p, ProjKind kind, int field, int local, Type *ty);
 // `*p` of a place p of type Box<T>, T sized: the contents, which the box owns.
 Place mir_box_contents(Place p, Type *box);

@@ -262,8 +262,11 @@ static void walk_call(Terminator *t) {
   case CALLEE_MACRO: walk_macro(t); return;
   case CALLEE_BUILTIN: {
     Expr *e = ce->expr;
-    if (e->builtin == BI_DROP && t->nargs) need_drop(subst(t->args[0].ty));
-    if (e->builtin == BI_DROP_IN_PLACE && t->nargs) need_drop(ty_pointee(subst(t->args[0].ty)));
+    // A builtin function is named by the call's callee (`drop(x)`); a builtin method by the
+    // method call itself.
+    Builtin bi = e->kind == EX_CALL && e->sub ? e->sub->builtin : e->builtin;
+    if (bi == BI_DROP && t->nargs) need_drop(subst(t->args[0].ty));
+    if (bi == BI_DROP_IN_PLACE && t->nargs) need_drop(ty_pointee(subst(t->args[0].ty)));
     if (e->builtin == BI_VEC_CLEAR) {
       Type *v = ty_resolve(subst(e->self_ty));
       if (v->kind == TY_VEC) need_drop(v->inner);
