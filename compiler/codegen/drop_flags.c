@@ -60,19 +60,27 @@ static void transfer(Flags *f, LLVMValueRef inst, uint64_t *t, uint64_t *fl) {
   *fl = set ? *fl & ~bit : *fl | bit;
 }
 
+// A worklist, first in first out, of the blocks whose state at the top grew: each block is
+// looked at again only when a predecessor changed it. (Rounds over the blocks in their order
+// were quadratic: a call's return block is appended after the body, so one round carried the
+// state one call further.)
 static void solve(Flags *f) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int b = 0; b < f->nblocks; b++) {
-      uint64_t t = f->in_true[b], fl = f->in_false[b];
-      for (LLVMValueRef i = LLVMGetFirstInstruction(f->blocks[b]); i; i = LLVMGetNextInstruction(i)) transfer(f, i, &t, &fl);
-      LLVMValueRef term = LLVMGetBasicBlockTerminator(f->blocks[b]);
-      for (unsigned s = 0; term && s < LLVMGetNumSuccessors(term); s++) {
-        int to = block_index(f, LLVMGetSuccessor(term, s));
-        if (to < 0 || ((f->in_true[to] | t) == f->in_true[to] && (f->in_false[to] | fl) == f->in_false[to])) continue;
-        f->in_true[to] |= t, f->in_false[to] |= fl;
-        changed = true;
-      }
+  int n = f->nblocks, head = 0, count = n;
+  int *queue = scratch_alloc(sizeof(int) * n);
+  bool *queued = scratch_alloc(sizeof(bool) * n);
+  for (int b = 0; b < n; b++) queue[b] = b, queued[b] = true;
+  while (count) {
+    int b = queue[head];
+    head = (head + 1) % n, count--;
+    queued[b] = false;
+    uint64_t t = f->in_true[b], fl = f->in_false[b];
+    for (LLVMValueRef i = LLVMGetFirstInstruction(f->blocks[b]); i; i = LLVMGetNextInstruction(i)) transfer(f, i, &t, &fl);
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(f->blocks[b]);
+    for (unsigned s = 0, ns = term ? LLVMGetNumSuccessors(term) : 0; s < ns; s++) {
+      int to = block_index(f, LLVMGetSuccessor(term, s));
+      if (to < 0 || ((f->in_true[to] | t) == f->in_true[to] && (f->in_false[to] | fl) == f->in_false[to])) continue;
+      f->in_true[to] |= t, f->in_false[to] |= fl;
+      if (!queued[to]) queue[(head + count++) % n] = to, queued[to] = true;
     }
   }
 }
