@@ -3,11 +3,10 @@
 // A MIR local is either the LLVM value written to it (locals.c says which can be) or an alloca
 // in the entry block (mem2reg makes registers of most at -O2); a MIR block becomes an LLVM block
 // of the same number, or goes on in its predecessor's (see chain_next), and each statement and
-// terminator a few instructions. The
-// interesting part is places: a place is computed as a `PlaceVal`, the address of the value
-// plus, for an unsized place (`*d` with d: &dyn Tr, a slice), the pointer's metadata (vtable or
-// length). Borrowing such a place rebuilds the fat pointer; that one rule covers `&*d`,
-// reborrows and receivers of dyn calls alike.
+// terminator a few instructions. The interesting part is places: a place is computed as a
+// `PlaceVal`, the address of the value plus, for an unsized place (`*d` with d: &dyn Tr, a
+// slice), the pointer's metadata (vtable or length). Borrowing such a place rebuilds the fat
+// pointer; that one rule covers `&*d`, reborrows and receivers of dyn calls alike.
 //
 // The ABI (function.c, call.c): fat pointers as two arguments, vtables and symbols as README's
 // "How dispatch is lowered" shows them. Generic bodies are emitted per instance: every type passes through cg_type_of, which
@@ -45,6 +44,9 @@ typedef struct {
 } PlaceVal;
 
 static Type *local_ty(CG *c, MirFn *m, int local) { return cg_type_of(c, m->b->locals.data[local].ty); }
+
+// Which locals get a drop flag: those that need dropping, but the return place (the caller's).
+static bool has_drop_flag(CG *c, MirFn *m, int local) { return local != 0 && ty_needs_drop(local_ty(c, m, local)); }
 
 // The exception a cleanup block resumes, from the slot its landing pad stored it in (part by
 // part: see cg_call).
@@ -775,9 +777,9 @@ static void emit_block(CG *c, MirFn *m, int i) {
 }
 
 // Whether a drop terminator tests a drop flag: then it branches to its target twice
-// (emit_drop_term; the flags are made for exactly these locals).
+// (emit_drop_term). Asked before the flags are made.
 static bool drop_is_flagged(CG *c, MirFn *m, Terminator *t) {
-  return !t->dest.nproj && !t->unconditional && t->dest.local != 0 && ty_needs_drop(local_ty(c, m, t->dest.local));
+  return !t->dest.nproj && !t->unconditional && has_drop_flag(c, m, t->dest.local);
 }
 
 // The block whose code goes on in block i's LLVM block, or -1. When i's terminator goes on to
@@ -851,7 +853,7 @@ void cg_emit_mir_body(CG *c, Instance *in) {
     // A parameter or result in memory has its place in the caller (store_params, result_place).
     if (i <= b->nparams && cg_in_memory(c, t)) m.slots[i] = i == 0 ? result_place(c, in) : NULL;
     else m.slots[i] = cg_alloca(c, cg_lltype(c, t), b->locals.data[i].name ? b->locals.data[i].name : "");
-    if (i == 0 || !ty_needs_drop(t)) continue;
+    if (!has_drop_flag(c, &m, i)) continue;
     m.flags[i] = cg_alloca(c, c->t_i1, b->locals.data[i].name ? arena_printf("%s.live", b->locals.data[i].name) : "live");
     LLVMBuildStore(c->b, LLVMConstInt(c->t_i1, 0, false), m.flags[i]);
   }
