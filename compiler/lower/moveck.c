@@ -62,7 +62,7 @@ typedef struct {
   Word *mu, *mi;               // per block on entry: maybe uninitialized, maybe initialized
   bool *seen;                  // per block: reached from the entry
   VEC(Failure) failures;
-  Word *dom;                   // per block: the blocks dominating it (computed for reports)
+  MirDominators dom;           // the body's dominators (computed for reports)
   int **preds;                 // per block: its predecessors (for reports)
   int *npreds;
   Word *cur_mi;                // while checking: maybe initialized, where the check is
@@ -404,38 +404,6 @@ static void compute_preds(Mck *M) {
   }
 }
 
-// Dominators, the iterative way: dom(b) = {b} + the intersection of dom(p) over b's
-// predecessors, from dom(entry) = {entry} and everything for the rest. (Only computed when an
-// error is reported; past MAX_DOM_BLOCKS no edge is taken for a loop's back edge.)
-#define MAX_DOM_BLOCKS 4096
-
-static void compute_dominators(Mck *M) {
-  int nb = M->b->blocks.len, w = (nb + 63) / 64;
-  if (nb > MAX_DOM_BLOCKS) return;
-  M->dom = bits_new(w * nb);
-  bit_set(M->dom, 0);
-  for (int bi = 1; bi < nb; bi++) memset(M->dom + (size_t)w * bi, 0xff, sizeof(Word) * w);
-  Word *t = bits_new(w);
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int bi = 1; bi < nb; bi++) {
-      if (!M->seen[bi]) continue;
-      memset(t, 0xff, sizeof(Word) * w);
-      for (int i = 0; i < M->npreds[bi]; i++)
-        for (int k = 0; k < w; k++) t[k] &= M->dom[(size_t)w * M->preds[bi][i] + k];
-      bit_set(t, bi);
-      Word *d = M->dom + (size_t)w * bi;
-      for (int k = 0; k < w; k++) {
-        Word n = d[k] & t[k];
-        changed |= n != d[k];
-        d[k] = n;
-      }
-    }
-  }
-}
-
-static bool dominates(Mck *M, int a, int b) { return M->dom && bit(M->dom + (size_t)((M->b->blocks.len + 63) / 64) * b, a); }
-
 // The path moved at (bi, j), if one relevant to the read of `used` is: used itself, a path above
 // it, or (for a partial move) one below it.
 static int move_at(Mck *M, int bi, int j, int used, int limit) {
@@ -500,7 +468,7 @@ static bool walk_back(Mck *M, int bi, int j, int used, bool back, bool *visited,
       for (int i = 0; i < M->npreds[cur]; i++) {
         int p = M->preds[cur][i];
         // An edge into a block that dominates its source goes around a loop.
-        if (!back && dominates(M, cur, p)) vec_push(back_edges, p);
+        if (!back && mir_dominates(&M->dom, cur, p)) vec_push(back_edges, p);
         else vec_push(&stack, p);
       }
     }
@@ -792,7 +760,7 @@ static void report_failures(Mck *M) {
   qsort(M->failures.data, M->failures.len, sizeof(Failure), in_rustc_order);
   free(block_order);
   compute_preds(M);
-  compute_dominators(M);
+  M->dom = mir_dominators(M->b);
   bool *reported = calloc(M->b->locals.len, 1);
   VEC(Pending) pending = {0};
   for (int i = 0; i < M->failures.len; i++) {
