@@ -3407,7 +3407,7 @@ static void collect_loans(Bck *k) {
 
 // Bodies past this many (holding locals x loans) bits in the State being worked on are not
 // checked: 64 MiB. (A body of 5,000 `println!`s has 20,000 temporary references and as many
-// loans: 50 MiB, and is checked in 0.7 s.)
+// loans: 50 MiB, and is checked in 0.8 s.)
 #define BCK_MAX_BITS ((size_t)1 << 29)
 
 // A value of type t may hold a loan: it has a reference in it, or names a lifetime (a struct
