@@ -1240,8 +1240,8 @@ static void compute_loan_sets(Bck *k) {
     term_transfer(s, &bb->term);
     scratch_release(mark);
     assert(set_empty(k->none, k->words));  // nothing wrote to a local that holds nothing
-    int succ[65];
-    int n = successors(&bb->term, succ, 64);
+    int n;
+    const int *succ = successors(&bb->term, &n);
     for (int i = 0; i < n; i++) {
       int to = succ[i];
       if (to < 0 || b->blocks.data[to].is_cleanup) continue;
@@ -1404,8 +1404,8 @@ static void find_moved_out_drops(Bck *k) {
         for (int i = 0; i < t->nargs; i++) kill_moved(k, cur, &t->args[i]);
         if (!t->dest.nproj) local_set(k, cur, t->dest.local);
       }
-      int succ[65];
-      int n = successors(t, succ, 64);
+      int n;
+      const int *succ = successors(t, &n);
       for (int i = 0; i < n; i++) {
         int to = succ[i];
         if (to < 0 || b->blocks.data[to].is_cleanup) continue;
@@ -1429,8 +1429,8 @@ static void compute_liveness(Bck *k) {
       BasicBlock *bb = &b->blocks.data[bi];
       if (bb->is_cleanup) continue;
       memset(live, 0, sizeof(Word) * k->lwords);
-      int succ[65];
-      int n = successors(&bb->term, succ, 64);
+      int n;
+      const int *succ = successors(&bb->term, &n);
       for (int i = 0; i < n; i++)
         if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
       term_live(k, live, bi);
@@ -1620,8 +1620,8 @@ static Span later_use(Bck *k, int bi, int j, int loan, const Word *sets, bool *f
         }
     }
     if (*found) break;
-    int succ[65];
-    int n = successors(&bb->term, succ, 64);
+    int n;
+    const int *succ = successors(&bb->term, &n);
     for (int i = 0; i < n; i++)
       if (succ[i] >= 0 && !seen[succ[i]] && !b->blocks.data[succ[i]].is_cleanup) seen[succ[i]] = true, queue[qt++] = succ[i];
     if (qh == qt) break;
@@ -3156,8 +3156,8 @@ static void check_blocks(Bck *k) {
     int n = bb->stmts.len;
     if (n + 1 > cap) cap = 2 * (n + 1), after = bits_new(k->lwords * cap);  // reused: a block's need not stay
     memset(live, 0, sizeof(Word) * k->lwords);
-    int succ[65];
-    int ns = successors(&bb->term, succ, 64);
+    int ns;
+    const int *succ = successors(&bb->term, &ns);
     for (int i = 0; i < ns; i++)
       if (succ[i] >= 0) bits_or(live, k->live_in + (size_t)k->lwords * succ[i], k->lwords);
     memcpy(after + (size_t)k->lwords * n, live, sizeof(Word) * k->lwords);  // after the terminator

@@ -30,18 +30,15 @@ static inline bool bits_or(Word *dst, const Word *src, int words) {
   return changed;
 }
 
-// The blocks a terminator may continue in (at most max; a cleanup block's unwind edges are not
-// followed: the checks are of the normal path).
-static inline int successors(Terminator *t, int *succ, int max) {
-  int n = 0;
+// The blocks a terminator may continue in, *n of them: its own target fields, not a copy (a
+// switch may have any number of arms). A cleanup block's unwind edges are not followed: the
+// checks are of the normal path.
+static inline const int *successors(Terminator *t, int *n) {
   switch (t->kind) {
-  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: succ[n++] = t->target; break;
-  case TERM_SWITCH:
-    for (int i = 0; i <= t->nvalues && n < max; i++) succ[n++] = t->targets[i];
-    break;
-  default: break;
+  case TERM_GOTO: case TERM_CALL: case TERM_ASSERT: case TERM_DROP: *n = 1; return &t->target;
+  case TERM_SWITCH: *n = t->nvalues + 1; return t->targets;
+  default: *n = 0; return NULL;
   }
-  return n;
 }
 
 // The first use, in the closure's body, of what the capture borrow at statement j makes.

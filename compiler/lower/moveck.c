@@ -251,8 +251,8 @@ static void compute_init(Mck *M) {
       memcpy(ci, M->mi + (size_t)w * bi, sizeof(Word) * w);
       for (int j = 0; j < bb->stmts.len; j++) stmt_effect(M, cu, ci, &bb->stmts.data[j]);
       term_effect(M, cu, ci, &bb->term);
-      int succ[65];
-      int n = successors(&bb->term, succ, 64);
+      int n;
+      const int *succ = successors(&bb->term, &n);
       for (int i = 0; i < n; i++) {
         int to = succ[i];
         if (to < 0 || b->blocks.data[to].is_cleanup) continue;
@@ -382,7 +382,7 @@ static void check_reads(Mck *M) {
 
 static void compute_preds(Mck *M) {
   Body *b = M->b;
-  int nb = b->blocks.len, succ[65];
+  int nb = b->blocks.len;
   M->npreds = arena_alloc(sizeof(int) * nb);
   M->preds = arena_alloc(sizeof(int *) * nb);
   memset(M->npreds, 0, sizeof(int) * nb);
@@ -393,7 +393,8 @@ static void compute_preds(Mck *M) {
     }
     for (int bi = 0; bi < nb; bi++) {
       if (!M->seen[bi] || b->blocks.data[bi].is_cleanup) continue;
-      int n = successors(&b->blocks.data[bi].term, succ, 64);
+      int n;
+      const int *succ = successors(&b->blocks.data[bi].term, &n);
       for (int i = 0; i < n; i++) {
         int to = succ[i];
         if (to < 0 || b->blocks.data[to].is_cleanup) continue;
@@ -714,8 +715,8 @@ static void compute_order(Mck *M, int *order) {
   for (int b = 0; b < nb; b++) order[b] = nb;  // unreachable: last
   int *post = malloc(sizeof(int) * nb);
   while (sp) {
-    int top = stack[sp - 1], succ[65];
-    int ns = M->b->blocks.data[top].is_cleanup ? 0 : successors(&M->b->blocks.data[top].term, succ, 64);
+    int top = stack[sp - 1], ns = 0;
+    const int *succ = M->b->blocks.data[top].is_cleanup ? NULL : successors(&M->b->blocks.data[top].term, &ns);
     if (next[top] < ns) {
       int to = succ[ns - 1 - next[top]++];
       if (to >= 0 && !seen[to] && !M->b->blocks.data[to].is_cleanup) {
