@@ -1175,8 +1175,10 @@ static bool merge_into(State *s, int to) {
   for (int i = 0; i < e->n; i++) k->pos[e->idx[i]] = -1;
   if (ngrow) {
     Entry n = {e->n + ngrow, scratch_alloc(sizeof(int) * (e->n + ngrow)), bits_new((e->n + ngrow) * k->words)};
-    memcpy(n.idx, e->idx, sizeof(int) * e->n);
-    memcpy(n.bits, e->bits, sizeof(Word) * k->words * e->n);
+    if (e->n) {  // (an entry still empty has no arrays: memcpy must not see NULL)
+      memcpy(n.idx, e->idx, sizeof(int) * e->n);
+      memcpy(n.bits, e->bits, sizeof(Word) * k->words * e->n);
+    }
     for (int i = 0; i < ngrow; i++) {
       n.idx[e->n + i] = grow[i];
       memcpy(n.bits + (size_t)(e->n + i) * k->words, s->sets + (size_t)grow[i] * k->words, sizeof(Word) * k->words);
